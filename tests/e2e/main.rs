@@ -1,0 +1,1 @@
+//! End-to-end tests: the SDK against the emulator, async and blocking.

@@ -1,0 +1,38 @@
+//! `cargo xtask`: project automation for mutagent-rs.
+//!
+//! Each subcommand lives in a module of its own; this file only dispatches.
+
+use std::process::ExitCode;
+
+mod operations;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    let result = match command {
+        "operations" => operations::run(rest),
+        "help" | "--help" | "-h" => {
+            print_help();
+            Ok(())
+        }
+        other => Err(format!("unknown xtask command `{other}`; try `cargo xtask help`")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    println!(
+        "cargo xtask <command>\n\n\
+         commands:\n  \
+         operations   print every API operation: namespace, operation, METHOD, path template\n"
+    );
+}
