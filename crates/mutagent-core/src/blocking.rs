@@ -1,0 +1,215 @@
+//! The blocking client: the same operations, request and response types as the async client,
+//! run on a background runtime of its own.
+//!
+//! It never panics, wherever it is built, used or dropped — inside or outside a Tokio runtime:
+//! calls are handed to a dedicated thread that owns a current-thread runtime, and the caller
+//! waits on a plain channel. Dropping the last clone only closes that channel.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+
+use serde::de::DeserializeOwned;
+
+use crate::client::{CallOptions, Client};
+use crate::config::{ClientBuilder, Config};
+use crate::error::{BlockingError, Error};
+use crate::http_client::BoxFuture;
+use crate::pagination::{fetch_page, placeholder_request, FetchPage, PageResult, Pager, Paginated};
+use crate::request::ApiRequest;
+
+type Job = BoxFuture<'static, ()>;
+
+/// The blocking MutagenT client. Cloning is cheap; clones share the background thread.
+///
+/// ```
+/// # fn main() -> Result<(), mutagent_core::Error> {
+/// let client = mutagent_core::BlockingClient::builder()
+///     .api_key("mt_example")
+///     .build_blocking()?;
+/// assert!(client.config().has_api_key());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct BlockingClient {
+    client: Client,
+    worker: Arc<Worker>,
+}
+
+struct Worker {
+    jobs: tokio::sync::mpsc::UnboundedSender<Job>,
+}
+
+impl fmt::Debug for BlockingClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BlockingClient")
+            .field("config", self.client.config())
+            .finish_non_exhaustive()
+    }
+}
+
+impl BlockingClient {
+    /// A builder (the same as for the async client; finish with `build_blocking`).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::new()
+    }
+
+    /// A client configured from the environment alone.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::new().build_blocking()
+    }
+
+    /// Wraps an async client; its calls run on a new background thread.
+    pub fn from_client(client: Client) -> Result<Self, Error> {
+        let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<Result<(), String>>(1);
+        std::thread::Builder::new()
+            .name("mutagent-blocking".into())
+            .spawn(move || {
+                // The runtime is created and dropped on this thread, never inside a caller's
+                // runtime: that is what makes the client safe to use anywhere.
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(err) => {
+                        let _ = ready_tx.send(Err(err.to_string()));
+                        return;
+                    }
+                };
+                let _ = ready_tx.send(Ok(()));
+                runtime.block_on(async move {
+                    while let Some(job) = queue.recv().await {
+                        tokio::spawn(job);
+                    }
+                });
+            })
+            .map_err(|err| BlockingError::RuntimeStart(err.to_string()))?;
+        match ready_rx.recv() {
+            Ok(Ok(())) => Ok(Self {
+                client,
+                worker: Arc::new(Worker { jobs }),
+            }),
+            Ok(Err(reason)) => Err(BlockingError::RuntimeStart(reason).into()),
+            Err(_) => Err(BlockingError::RuntimeStart("the thread exited".into()).into()),
+        }
+    }
+
+    /// The resolved configuration.
+    pub fn config(&self) -> &Config {
+        self.client.config()
+    }
+
+    /// The async client behind this one (same pool, same budget).
+    pub fn async_client(&self) -> &Client {
+        &self.client
+    }
+
+    /// A view of this client whose calls use `options`.
+    pub fn with_options(&self, options: CallOptions) -> BlockingClient {
+        BlockingClient {
+            client: self.client.with_options(options),
+            worker: Arc::clone(&self.worker),
+        }
+    }
+
+    /// Sends a prepared request and decodes the answer.
+    pub fn send<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: ApiRequest,
+    ) -> Result<T, Error> {
+        let client = self.client.clone();
+        self.run(async move { client.send(request).await })
+    }
+
+    /// Runs `future` on the background runtime and waits for its result.
+    pub fn run<T: Send + 'static>(
+        &self,
+        future: impl Future<Output = Result<T, Error>> + Send + 'static,
+    ) -> Result<T, Error> {
+        let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
+        let job: Job = Box::pin(async move {
+            let _ = done_tx.send(future.await);
+        });
+        self.worker
+            .jobs
+            .send(job)
+            .map_err(|_| BlockingError::RuntimeGone)?;
+        done_rx.recv().map_err(|_| BlockingError::RuntimeGone)?
+    }
+}
+
+/// Every item of a list operation, page after page, as a blocking [`Iterator`].
+///
+/// It fetches one page at a time, only when the items of the previous one are consumed.
+/// After an error the iterator ends.
+#[must_use = "iterators do nothing unless consumed"]
+pub struct ItemIter<T> {
+    client: BlockingClient,
+    pager: Pager,
+    fetch: FetchPage<T>,
+    buffer: VecDeque<T>,
+    error: Option<Error>,
+}
+
+impl<T> fmt::Debug for ItemIter<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ItemIter")
+            .field("buffered", &self.buffer.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<T: Send + 'static> ItemIter<T> {
+    pub(crate) fn new<P: Paginated<Item = T>>(
+        client: BlockingClient,
+        request: Result<ApiRequest, Error>,
+    ) -> Self {
+        let (pager, error) = match request {
+            Ok(request) => (Pager::new(request), None),
+            Err(err) => {
+                let mut pager = Pager::new(placeholder_request());
+                pager.stop();
+                (pager, Some(err))
+            }
+        };
+        Self {
+            client,
+            pager,
+            fetch: fetch_page::<P>,
+            buffer: VecDeque::new(),
+            error,
+        }
+    }
+}
+
+impl<T: Send + 'static> Iterator for ItemIter<T> {
+    type Item = Result<T, Error>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Some(Ok(item));
+            }
+            if let Some(err) = self.error.take() {
+                return Some(Err(err));
+            }
+            let request = self.pager.next_request()?;
+            let page: PageResult<T> = self
+                .client
+                .run((self.fetch)(self.client.client.clone(), request));
+            match page {
+                Ok((items, more)) => {
+                    self.pager.advance(items.len(), more);
+                    self.buffer.extend(items);
+                }
+                Err(err) => {
+                    self.pager.stop();
+                    return Some(Err(err));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,448 @@
+//! The SDK's one error type.
+//!
+//! Every failure is an [`Error`]. Its variants tell apart what the caller can act on: bad
+//! configuration, bad input caught before sending, connection failures, timeouts, answers the
+//! API refused ([`ApiError`]), answers that could not be decoded ([`DecodeError`]), oversized
+//! bodies and misuse of the blocking client. No variant ever holds the API key.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use http::StatusCode;
+
+/// A boxed error from a lower layer (the HTTP client, TLS, I/O).
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// What went wrong with a MutagenT call or with building a client.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The client configuration is invalid; nothing was sent.
+    #[error("invalid client configuration: {0}")]
+    Config(#[from] ConfigError),
+
+    /// An argument was refused before anything was sent.
+    #[error("[{operation}] invalid input: `{field}` {reason}")]
+    InvalidInput {
+        /// The operation, e.g. `list_prompts`.
+        operation: &'static str,
+        /// The field or parameter that was refused.
+        field: Cow<'static, str>,
+        /// Why it was refused.
+        reason: Cow<'static, str>,
+    },
+
+    /// The server could not be reached: the request never left this machine.
+    #[error("[{operation}] could not connect to the server ({attempts} attempt(s)): {source}")]
+    Connect {
+        /// The operation.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The connection failed while the request or response was in flight.
+    #[error("[{operation}] the connection failed ({attempts} attempt(s)): {source}")]
+    Transport {
+        /// The operation.
+        operation: &'static str,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
+    },
+
+    /// The call did not finish within its timeout (retries included).
+    #[error("[{operation}] timed out after {timeout:?} ({attempts} attempt(s))")]
+    Timeout {
+        /// The operation.
+        operation: &'static str,
+        /// The timeout that expired.
+        timeout: Duration,
+        /// How many attempts were made.
+        attempts: u32,
+    },
+
+    /// The server answered with a non-success status.
+    #[error(transparent)]
+    Api(Box<ApiError>),
+
+    /// The server answered with a success status but a body that does not match the contract.
+    #[error(transparent)]
+    Decode(Box<DecodeError>),
+
+    /// The response body was larger than the configured limit; reading stopped at the limit.
+    #[error("[{operation}] the response body exceeds the limit of {limit} bytes")]
+    ResponseTooLarge {
+        /// The operation.
+        operation: &'static str,
+        /// The limit in bytes (see `ClientBuilder::max_response_bytes`).
+        limit: usize,
+    },
+
+    /// The blocking client could not run the call.
+    #[error("blocking client: {0}")]
+    Blocking(#[from] BlockingError),
+}
+
+impl Error {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(api) => Some(api.status),
+            Error::Decode(decode) => Some(decode.status),
+            _ => None,
+        }
+    }
+
+    /// The request id the server gave its answer, when it sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(api) => api.request_id.as_deref(),
+            Error::Decode(decode) => decode.request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The operation that failed, when the error comes from a call.
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidInput { operation, .. }
+            | Error::Connect { operation, .. }
+            | Error::Transport { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::ResponseTooLarge { operation, .. } => Some(operation),
+            Error::Api(api) => Some(api.operation),
+            Error::Decode(decode) => Some(decode.operation),
+            Error::Config(_) | Error::Blocking(_) => None,
+        }
+    }
+
+    /// How many attempts were made before this error, when the call was sent at all.
+    pub fn attempts(&self) -> Option<u32> {
+        match self {
+            Error::Connect { attempts, .. }
+            | Error::Transport { attempts, .. }
+            | Error::Timeout { attempts, .. } => Some(*attempts),
+            Error::Api(api) => Some(api.attempts),
+            _ => None,
+        }
+    }
+
+    /// The API error, when the server refused the call.
+    pub fn as_api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(api) => Some(api),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call may succeed if tried again later: connection failures, timeouts,
+    /// and 408, 429 and 5xx answers.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Connect { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Api(api) => is_retryable_status(api.status),
+            _ => false,
+        }
+    }
+
+    /// Whether this is a timeout.
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Timeout { .. })
+    }
+
+    /// Whether the resource does not exist (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(StatusCode::NOT_FOUND)
+    }
+
+    pub(crate) fn invalid_input(
+        operation: &'static str,
+        field: impl Into<Cow<'static, str>>,
+        reason: impl Into<Cow<'static, str>>,
+    ) -> Self {
+        Error::InvalidInput {
+            operation,
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Statuses worth retrying: 408, 429, 500, 502, 503, 504.
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// A configuration value that was refused when the client was built.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// The server URL cannot be used.
+    #[error("server URL `{url}` is not valid: {reason}")]
+    InvalidServerUrl {
+        /// The URL as given, with any userinfo removed.
+        url: String,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// Plain HTTP to a host that is not loopback.
+    #[error(
+        "server URL `{url}` uses plain http to a host that is not loopback; use https, \
+         or set `allow_insecure_http(true)` if you really mean it"
+    )]
+    InsecureServerUrl {
+        /// The URL (it never holds userinfo).
+        url: String,
+    },
+    /// The API key cannot be sent.
+    #[error("the API key is not valid: {reason}")]
+    InvalidApiKey {
+        /// Why it was refused (the key itself is never shown).
+        reason: &'static str,
+    },
+    /// A header value (workspace or organization id) cannot be sent.
+    #[error("`{name}` is not a valid header value: {reason}")]
+    InvalidHeaderValue {
+        /// The setting, e.g. `workspace_id`.
+        name: &'static str,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// A duration or size setting is out of range.
+    #[error("`{name}` {reason}")]
+    OutOfRange {
+        /// The setting.
+        name: &'static str,
+        /// Why it was refused.
+        reason: &'static str,
+    },
+    /// TLS could not be set up.
+    #[error("TLS setup failed: {0}")]
+    Tls(String),
+}
+
+/// Why the blocking client could not run a call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum BlockingError {
+    /// Its background runtime could not be started.
+    #[error("could not start the background runtime: {0}")]
+    RuntimeStart(String),
+    /// Its background runtime has stopped (it should not; please report it).
+    #[error("the background runtime has stopped")]
+    RuntimeGone,
+}
+
+/// The server refused a call: a non-success HTTP status.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub(crate) operation: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) details: Option<serde_json::Value>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) attempts: u32,
+    pub(crate) body_snippet: String,
+}
+
+impl ApiError {
+    /// The operation, e.g. `get_prompt`.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The API's error code (`error` in a flat body, `error.code` in a nested one).
+    pub fn code(&self) -> Option<&str> {
+        self.code.as_deref()
+    }
+    /// The API's error message.
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+    /// Structured details, when the body carried any.
+    pub fn details(&self) -> Option<&serde_json::Value> {
+        self.details.as_ref()
+    }
+    /// The request id (`x-request-id` header, or `meta.requestId` in the body).
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// The wait the server asked for with `Retry-After`, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+    /// How many attempts were made.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+    /// The start of the raw body (at most [`SNIPPET_LIMIT`] bytes), with the API key scrubbed.
+    pub fn body_snippet(&self) -> &str {
+        &self.body_snippet
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}] HTTP {}", self.operation, self.status.as_u16())?;
+        if let Some(reason) = self.status.canonical_reason() {
+            write!(f, " {reason}")?;
+        }
+        match (&self.code, &self.message) {
+            (Some(code), Some(message)) => write!(f, ": {code}: {message}")?,
+            (Some(text), None) | (None, Some(text)) => write!(f, ": {text}")?,
+            (None, None) if !self.body_snippet.is_empty() => {
+                write!(f, ": unexpected body: {}", self.body_snippet)?
+            }
+            (None, None) => {}
+        }
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " after {} attempts", self.attempts)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// A success answer whose body does not match the expected shape.
+#[derive(Debug, Clone)]
+pub struct DecodeError {
+    pub(crate) operation: &'static str,
+    pub(crate) status: StatusCode,
+    pub(crate) path: String,
+    pub(crate) message: String,
+    pub(crate) request_id: Option<String>,
+    pub(crate) body_snippet: String,
+}
+
+impl DecodeError {
+    /// The operation.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+    /// The JSON path that failed, e.g. `data[3].isLatest` (`.` for the whole body).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+    /// What the decoder said.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The request id, when the server sent one.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+    /// The start of the raw body (at most [`SNIPPET_LIMIT`] bytes), with the API key scrubbed.
+    pub fn body_snippet(&self) -> &str {
+        &self.body_snippet
+    }
+}
+
+impl fmt::Display for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "[{}] could not decode the HTTP {} answer at `{}`: {}",
+            self.operation,
+            self.status.as_u16(),
+            self.path,
+            self.message
+        )?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        write!(f, "; body starts: {}", self.body_snippet)
+    }
+}
+
+impl std::error::Error for DecodeError {}
+
+/// The most bytes of a raw body kept in an error.
+pub const SNIPPET_LIMIT: usize = 512;
+
+/// The first [`SNIPPET_LIMIT`] bytes of `body` as text, cut on a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let cut = body.len().min(SNIPPET_LIMIT);
+    let text = String::from_utf8_lossy(&body[..cut]);
+    let mut text = text.into_owned();
+    // A multi-byte character cut in half shows as U+FFFD at the end; drop it.
+    if cut < body.len() {
+        while text.ends_with('\u{FFFD}') {
+            text.pop();
+        }
+        text.push_str(&format!("… ({} bytes in all)", body.len()));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snippet_is_bounded_and_says_the_size() {
+        let body = "é".repeat(1000);
+        let text = snippet(body.as_bytes());
+        assert!(text.len() < SNIPPET_LIMIT + 40, "{}", text.len());
+        assert!(text.ends_with("(2000 bytes in all)"), "{text}");
+        assert!(!text.contains('\u{FFFD}'));
+        assert_eq!(snippet(b"short"), "short");
+    }
+
+    #[test]
+    fn api_error_display_names_operation_status_code_and_request_id() {
+        let err = ApiError {
+            operation: "get_prompt",
+            status: StatusCode::NOT_FOUND,
+            code: Some("not_found".into()),
+            message: Some("Prompt 7 not found".into()),
+            details: None,
+            request_id: Some("req-1".into()),
+            retry_after: None,
+            attempts: 1,
+            body_snippet: String::new(),
+        };
+        assert_eq!(
+            err.to_string(),
+            "[get_prompt] HTTP 404 Not Found: not_found: Prompt 7 not found (request id req-1)"
+        );
+        let wrapped = Error::Api(Box::new(err));
+        assert_eq!(wrapped.status(), Some(StatusCode::NOT_FOUND));
+        assert_eq!(wrapped.request_id(), Some("req-1"));
+        assert!(!wrapped.is_retryable());
+        assert!(wrapped.is_not_found());
+    }
+
+    #[test]
+    fn retryable_statuses() {
+        for code in [408u16, 429, 500, 502, 503, 504] {
+            assert!(is_retryable_status(
+                StatusCode::from_u16(code).expect("status")
+            ));
+        }
+        for code in [400u16, 401, 403, 404, 409, 422, 501] {
+            assert!(!is_retryable_status(
+                StatusCode::from_u16(code).expect("status")
+            ));
+        }
+    }
+}

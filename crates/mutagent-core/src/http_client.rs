@@ -1,0 +1,296 @@
+//! The pluggable HTTP layer: a small trait the SDK owns, and the default hyper-based client.
+//!
+//! Bring your own client (a proxy, custom TLS, an interceptor) by implementing [`HttpClient`];
+//! only `http` 1.x types and SDK types cross this boundary, never hyper-util's.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
+
+use crate::error::{BoxError, ConfigError};
+
+/// A boxed, sendable future.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Sends one HTTP request and returns the response head with a streaming body.
+///
+/// The SDK adds its own timeouts, retries and size limits around this call, so an
+/// implementation only has to send. Report failures that happened before anything reached
+/// the server with [`HttpError::connect`]: those are safe to retry even for `POST`.
+///
+/// ```
+/// use mutagent_core::http_client::{BoxFuture, DefaultHttpClient, HttpClient, HttpError, ResponseBody};
+/// use bytes::Bytes;
+///
+/// /// Adds a header to every request, then lets the default client send it.
+/// #[derive(Debug)]
+/// struct AddHeader { inner: DefaultHttpClient }
+///
+/// impl HttpClient for AddHeader {
+///     fn send(&self, mut request: http::Request<Bytes>)
+///         -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+///         request.headers_mut().insert("x-team", http::HeaderValue::from_static("search"));
+///         self.inner.send(request)
+///     }
+/// }
+/// # fn main() -> Result<(), mutagent_core::Error> {
+/// let client = mutagent_core::Client::builder()
+///     .http_client(AddHeader { inner: DefaultHttpClient::new()? })
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
+pub trait HttpClient: Send + Sync + 'static {
+    /// Sends `request` (its URI is absolute) and resolves to the response.
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>>;
+}
+
+impl<T: HttpClient + ?Sized> HttpClient for Arc<T> {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+        (**self).send(request)
+    }
+}
+
+/// Why an [`HttpClient`] could not deliver a request.
+#[derive(Debug)]
+pub struct HttpError {
+    connect: bool,
+    source: BoxError,
+}
+
+impl HttpError {
+    /// The connection could not be made (refused, DNS, TLS handshake): the request certainly
+    /// never reached the server.
+    pub fn connect(source: impl Into<BoxError>) -> Self {
+        Self {
+            connect: true,
+            source: source.into(),
+        }
+    }
+
+    /// Any other failure: the request may or may not have reached the server.
+    pub fn other(source: impl Into<BoxError>) -> Self {
+        Self {
+            connect: false,
+            source: source.into(),
+        }
+    }
+
+    /// Whether the request certainly never reached the server.
+    pub fn is_connect(&self) -> bool {
+        self.connect
+    }
+
+    pub(crate) fn into_source(self) -> BoxError {
+        self.source
+    }
+}
+
+impl fmt::Display for HttpError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.source, f)
+    }
+}
+
+impl std::error::Error for HttpError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+type DynBody = Pin<Box<dyn Body<Data = Bytes, Error = BoxError> + Send + Sync + 'static>>;
+
+/// A streaming response body (an `http_body` 1.x body of `Bytes`).
+pub struct ResponseBody(DynBody);
+
+impl ResponseBody {
+    /// Wraps any `http_body` 1.x body.
+    pub fn new<B>(body: B) -> Self
+    where
+        B: Body<Data = Bytes> + Send + Sync + 'static,
+        B::Error: Into<BoxError>,
+    {
+        Self(Box::pin(body.map_err(Into::into)))
+    }
+
+    /// A body made of one chunk.
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
+        Self::new(Full::new(bytes.into()).map_err(|never| -> BoxError { match never {} }))
+    }
+
+    /// An empty body.
+    pub fn empty() -> Self {
+        Self::from_bytes(Bytes::new())
+    }
+}
+
+impl fmt::Debug for ResponseBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResponseBody")
+            .field("size_hint", &self.0.size_hint())
+            .finish()
+    }
+}
+
+impl Body for ResponseBody {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        self.0.as_mut().poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.0.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.0.size_hint()
+    }
+}
+
+type HyperClient =
+    hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+
+/// The default HTTP client: pooled hyper 1 over rustls (ring provider, webpki roots),
+/// HTTP/1.1 and HTTP/2 chosen by ALPN. Cloning is cheap and shares the pool.
+#[derive(Clone)]
+pub struct DefaultHttpClient {
+    inner: HyperClient,
+}
+
+impl fmt::Debug for DefaultHttpClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DefaultHttpClient").finish_non_exhaustive()
+    }
+}
+
+impl DefaultHttpClient {
+    /// The default client: webpki roots, 10 s connect timeout, 90 s idle pool timeout.
+    pub fn new() -> Result<Self, ConfigError> {
+        Self::builder().build()
+    }
+
+    /// Options for the default client.
+    pub fn builder() -> DefaultHttpClientBuilder {
+        DefaultHttpClientBuilder::default()
+    }
+}
+
+impl HttpClient for DefaultHttpClient {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+        let future = self.inner.request(request.map(Full::new));
+        Box::pin(async move {
+            match future.await {
+                Ok(response) => Ok(response.map(ResponseBody::new)),
+                Err(err) if err.is_connect() => Err(HttpError::connect(err)),
+                Err(err) => Err(HttpError::other(err)),
+            }
+        })
+    }
+}
+
+/// Options for [`DefaultHttpClient`].
+#[derive(Debug, Clone)]
+pub struct DefaultHttpClientBuilder {
+    connect_timeout: Duration,
+    pool_idle_timeout: Duration,
+    pool_max_idle_per_host: usize,
+    tls: Option<rustls::ClientConfig>,
+}
+
+impl Default for DefaultHttpClientBuilder {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            pool_idle_timeout: Duration::from_secs(90),
+            pool_max_idle_per_host: 32,
+            tls: None,
+        }
+    }
+}
+
+impl DefaultHttpClientBuilder {
+    /// How long to wait for a TCP connection (default 10 s). The call's own timeout still
+    /// applies on top.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long an idle pooled connection is kept (default 90 s).
+    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.pool_idle_timeout = timeout;
+        self
+    }
+
+    /// The most idle connections kept per host (default 32).
+    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+        self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// Uses your own rustls configuration (custom roots, client certificates, ...).
+    /// ALPN protocols are set by the client (h2, http/1.1).
+    pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
+        self.tls = Some(config);
+        self
+    }
+
+    /// Builds the client. It needs no Tokio runtime to be built, only to send.
+    pub fn build(self) -> Result<DefaultHttpClient, ConfigError> {
+        let tls = match self.tls {
+            Some(config) => config,
+            None => default_tls_config()?,
+        };
+        let mut http = HttpConnector::new();
+        http.enforce_http(false);
+        http.set_nodelay(true);
+        http.set_connect_timeout(Some(self.connect_timeout));
+        let https = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_tls_config(tls)
+            .https_or_http()
+            .enable_http1()
+            .enable_http2()
+            .wrap_connector(http);
+        let inner = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(self.pool_idle_timeout)
+            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new())
+            .build(https);
+        Ok(DefaultHttpClient { inner })
+    }
+}
+
+/// rustls with the `ring` provider chosen explicitly (so a process-wide provider from another
+/// crate can never make this panic) and the webpki roots.
+fn default_tls_config() -> Result<rustls::ClientConfig, ConfigError> {
+    use hyper_rustls::ConfigBuilderExt;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|err| ConfigError::Tls(err.to_string()))?
+        .with_webpki_roots()
+        .with_no_client_auth())
+}

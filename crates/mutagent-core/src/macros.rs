@@ -1,0 +1,214 @@
+//! Macros the namespace crates use to declare forward-compatible models.
+
+/// Declares a string enum that tolerates values it does not know.
+///
+/// Known values map to variants; anything else decodes as `Unknown(String)` and is sent back
+/// unchanged, so a server that adds a value never breaks decoding.
+///
+/// ```
+/// mutagent_core::open_enum! {
+///     /// The state of a job.
+///     pub enum JobState {
+///         /// Waiting to start.
+///         Queued = "queued",
+///         /// Finished.
+///         Completed = "completed",
+///     }
+/// }
+/// let state: JobState = serde_json::from_str("\"completed\"").unwrap();
+/// assert_eq!(state, JobState::Completed);
+/// let later: JobState = serde_json::from_str("\"archived\"").unwrap();
+/// assert_eq!(later, JobState::Unknown("archived".into()));
+/// assert_eq!(serde_json::to_string(&later).unwrap(), "\"archived\"");
+/// ```
+#[macro_export]
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )+
+            /// A value this version of the SDK does not know, kept as sent.
+            Unknown(::std::string::String),
+        }
+
+        impl $name {
+            /// Every value this version of the SDK knows.
+            pub const KNOWN: &'static [&'static str] = &[$($wire),+];
+
+            /// The value as written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$variant => $wire, )+
+                    Self::Unknown(value) => value.as_str(),
+                }
+            }
+
+            /// Whether this is a value the SDK does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                match value {
+                    $( $wire => Self::$variant, )+
+                    other => Self::Unknown(other.to_owned()),
+                }
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                match value.as_str() {
+                    $( $wire => Self::$variant, )+
+                    _ => Self::Unknown(value),
+                }
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok(Self::from(value))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                let value: ::std::string::String =
+                    $crate::__private::serde::Deserialize::deserialize(deserializer)?;
+                Ok(Self::from(value))
+            }
+        }
+
+        impl $crate::QueryValue for $name {
+            fn to_query_value(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(self.as_str())
+            }
+        }
+    };
+}
+
+/// Declares an integer id newtype (`PromptId(7)`), so ids of different resources cannot be
+/// mixed up.
+#[macro_export]
+macro_rules! int_id {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident;) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive($crate::__private::serde::Serialize, $crate::__private::serde::Deserialize)]
+        #[serde(crate = "mutagent_core::__private::serde", transparent)]
+        $vis struct $name(pub i64);
+
+        impl $name {
+            /// The id as a number.
+            pub const fn get(self) -> i64 {
+                self.0
+            }
+        }
+
+        impl ::std::convert::From<i64> for $name {
+            fn from(id: i64) -> Self {
+                Self(id)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(&self.0, f)
+            }
+        }
+
+        impl $crate::QueryValue for $name {
+            fn to_query_value(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Owned(self.0.to_string())
+            }
+        }
+    };
+}
+
+/// Declares a string id newtype (`JobId("job_...")`), so ids of different resources cannot
+/// be mixed up.
+#[macro_export]
+macro_rules! string_id {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident;) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[derive($crate::__private::serde::Serialize, $crate::__private::serde::Deserialize)]
+        #[serde(crate = "mutagent_core::__private::serde", transparent)]
+        $vis struct $name(::std::string::String);
+
+        impl $name {
+            /// Wraps an id.
+            pub fn new(id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self(id.into())
+            }
+
+            /// The id as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(id: ::std::string::String) -> Self {
+                Self(id)
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(id: &str) -> Self {
+                Self(id.to_owned())
+            }
+        }
+
+        impl ::std::convert::From<&$name> for $name {
+            fn from(id: &$name) -> Self {
+                id.clone()
+            }
+        }
+
+        impl ::std::convert::AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl $crate::QueryValue for $name {
+            fn to_query_value(&self) -> ::std::borrow::Cow<'_, str> {
+                ::std::borrow::Cow::Borrowed(&self.0)
+            }
+        }
+    };
+}

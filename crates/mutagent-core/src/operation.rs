@@ -1,0 +1,251 @@
+//! Operations as data: each API operation is described once, and that description drives the
+//! request (method, path, percent-encoding), the retry class, and the name in errors and spans.
+
+use std::fmt;
+
+use crate::error::Error;
+use crate::request::RequestBuilder;
+
+/// An HTTP method used by the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Method {
+    /// `GET`
+    Get,
+    /// `POST`
+    Post,
+    /// `PUT`
+    Put,
+    /// `PATCH`
+    Patch,
+    /// `DELETE`
+    Delete,
+    /// `HEAD`
+    Head,
+}
+
+impl Method {
+    /// The method as written on the wire, e.g. `GET`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Head => "HEAD",
+        }
+    }
+
+    /// Whether sending the request twice has the same effect as sending it once
+    /// (GET, HEAD, PUT, DELETE). Only these are retried by default.
+    pub const fn is_idempotent(self) -> bool {
+        matches!(
+            self,
+            Method::Get | Method::Head | Method::Put | Method::Delete
+        )
+    }
+
+    /// The `http` crate's method.
+    pub fn to_http(self) -> http::Method {
+        match self {
+            Method::Get => http::Method::GET,
+            Method::Post => http::Method::POST,
+            Method::Put => http::Method::PUT,
+            Method::Patch => http::Method::PATCH,
+            Method::Delete => http::Method::DELETE,
+            Method::Head => http::Method::HEAD,
+        }
+    }
+}
+
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The description of one API operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    /// The namespace, as in the official SDKs (e.g. `prompt_datasets`).
+    pub namespace: &'static str,
+    /// The operation name, as in the official SDKs (e.g. `list_prompts`).
+    pub name: &'static str,
+    /// The HTTP method.
+    pub method: Method,
+    /// The path template, exactly as the API lists it (e.g. `/api/prompt/{id}/versions`).
+    pub path: &'static str,
+}
+
+impl Operation {
+    /// Describes an operation.
+    pub const fn new(
+        namespace: &'static str,
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+    ) -> Self {
+        Self {
+            namespace,
+            name,
+            method,
+            path,
+        }
+    }
+
+    /// Starts a request for this operation.
+    pub fn request(&'static self) -> RequestBuilder {
+        RequestBuilder::new(self)
+    }
+
+    /// The names of the path parameters, in order (e.g. `["id"]`).
+    pub fn path_params(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        let mut rest = self.path;
+        while let Some(open) = rest.find('{') {
+            let after = &rest[open + 1..];
+            match after.find('}') {
+                Some(close) => {
+                    names.push(&after[..close]);
+                    rest = &after[close + 1..];
+                }
+                None => break,
+            }
+        }
+        names
+    }
+
+    /// Fills the path template, percent-encoding every value so that no value can change the
+    /// route. Empty values and the dot segments `.` and `..` are refused.
+    pub fn build_path(&self, params: &[(&str, &str)]) -> Result<String, Error> {
+        let mut out = String::with_capacity(self.path.len() + 16);
+        let mut rest = self.path;
+        let mut used = 0;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let after = &rest[open + 1..];
+            let close = after.find('}').ok_or_else(|| {
+                Error::invalid_input(self.name, "path", "template has an unclosed `{`")
+            })?;
+            let name = &after[..close];
+            let value = params
+                .iter()
+                .find(|(key, _)| *key == name)
+                .map(|(_, value)| *value)
+                .ok_or_else(|| {
+                    Error::invalid_input(self.name, name.to_owned(), "is required in the path")
+                })?;
+            check_segment(self.name, name, value)?;
+            encode_into(&mut out, value);
+            used += 1;
+            rest = &after[close + 1..];
+        }
+        out.push_str(rest);
+        if used != params.len() {
+            return Err(Error::invalid_input(
+                self.name,
+                "path",
+                format!("{} value(s) given for {used} placeholder(s)", params.len()),
+            ));
+        }
+        Ok(out)
+    }
+}
+
+fn check_segment(operation: &'static str, name: &str, value: &str) -> Result<(), Error> {
+    let reason = match value {
+        "" => "must not be empty",
+        "." | ".." => "must not be `.` or `..`",
+        _ => return Ok(()),
+    };
+    Err(Error::invalid_input(operation, name.to_owned(), reason))
+}
+
+/// Percent-encodes everything except RFC 3986 unreserved characters (`A-Z a-z 0-9 - . _ ~`).
+pub(crate) fn encode_into(out: &mut String, value: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(byte >> 4)]));
+            out.push(char::from(HEX[usize::from(byte & 0x0f)]));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static GET_TRACE: Operation =
+        Operation::new("traces", "get_trace", Method::Get, "/api/traces/{id}");
+    static MEMBER: Operation = Operation::new(
+        "organization_members",
+        "remove_organization_member",
+        Method::Delete,
+        "/api/organizations/{orgId}/members/{userId}",
+    );
+
+    #[test]
+    fn path_params_are_listed_in_order() {
+        assert_eq!(MEMBER.path_params(), ["orgId", "userId"]);
+        assert!(Operation::new("p", "l", Method::Get, "/api/prompt/")
+            .path_params()
+            .is_empty());
+    }
+
+    #[test]
+    fn hostile_values_never_change_the_route() {
+        let cases = [
+            ("a/b", "/api/traces/a%2Fb"),
+            ("a?b=1", "/api/traces/a%3Fb%3D1"),
+            ("a#b", "/api/traces/a%23b"),
+            ("100%", "/api/traces/100%25"),
+            ("with space", "/api/traces/with%20space"),
+            ("ünï", "/api/traces/%C3%BCn%C3%AF"),
+            ("../../admin", "/api/traces/..%2F..%2Fadmin"),
+            ("abc-1.2_x~", "/api/traces/abc-1.2_x~"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(
+                GET_TRACE.build_path(&[("id", value)]).expect(value),
+                expected
+            );
+        }
+    }
+
+    #[test]
+    fn empty_and_dot_segments_are_refused() {
+        for value in ["", ".", ".."] {
+            let err = GET_TRACE.build_path(&[("id", value)]).expect_err(value);
+            assert!(
+                matches!(err, Error::InvalidInput { ref field, .. } if field == "id"),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_or_extra_params_are_errors() {
+        assert!(MEMBER.build_path(&[("orgId", "o")]).is_err());
+        assert!(GET_TRACE.build_path(&[("id", "t"), ("x", "y")]).is_err());
+        assert_eq!(
+            MEMBER
+                .build_path(&[("userId", "u 1"), ("orgId", "o/1")])
+                .expect("both"),
+            "/api/organizations/o%2F1/members/u%201"
+        );
+    }
+
+    #[test]
+    fn idempotency_follows_the_method() {
+        assert!(Method::Get.is_idempotent());
+        assert!(Method::Delete.is_idempotent());
+        assert!(Method::Put.is_idempotent());
+        assert!(!Method::Post.is_idempotent());
+        assert!(!Method::Patch.is_idempotent());
+    }
+}

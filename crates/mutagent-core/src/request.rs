@@ -1,0 +1,382 @@
+//! Building a request from an [`Operation`]: path parameters, query string and JSON body.
+//!
+//! Building never sends anything and never panics: a value that cannot be encoded is kept as an
+//! error and returned by [`RequestBuilder::build`].
+
+use std::borrow::Cow;
+use std::fmt;
+
+use bytes::Bytes;
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::operation::{encode_into, Operation};
+
+/// A value that can travel in a query string.
+///
+/// Booleans go out as `true`/`false` (the Python SDK's `True`/`False` is a bug we do not copy).
+pub trait QueryValue {
+    /// The value as text, before percent-encoding.
+    fn to_query_value(&self) -> Cow<'_, str>;
+}
+
+impl QueryValue for bool {
+    fn to_query_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(if *self { "true" } else { "false" })
+    }
+}
+
+impl QueryValue for str {
+    fn to_query_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl QueryValue for String {
+    fn to_query_value(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl<T: QueryValue + ?Sized> QueryValue for &T {
+    fn to_query_value(&self) -> Cow<'_, str> {
+        (**self).to_query_value()
+    }
+}
+
+macro_rules! query_value_via_display {
+    ($($ty:ty),*) => {$(
+        impl QueryValue for $ty {
+            fn to_query_value(&self) -> Cow<'_, str> {
+                Cow::Owned(self.to_string())
+            }
+        }
+    )*};
+}
+query_value_via_display!(u8, u16, u32, u64, usize, i8, i16, i32, i64, f32, f64);
+
+/// A request being built for one operation.
+#[must_use = "a request does nothing until it is built and sent"]
+pub struct RequestBuilder {
+    operation: &'static Operation,
+    path_params: Vec<(&'static str, String)>,
+    query: Vec<(&'static str, String)>,
+    body: Option<Bytes>,
+    error: Option<Error>,
+}
+
+impl fmt::Debug for RequestBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("operation", &self.operation.name)
+            .field("path_params", &self.path_params)
+            .field("query", &self.query)
+            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .finish()
+    }
+}
+
+impl RequestBuilder {
+    pub(crate) fn new(operation: &'static Operation) -> Self {
+        Self {
+            operation,
+            path_params: Vec::new(),
+            query: Vec::new(),
+            body: None,
+            error: None,
+        }
+    }
+
+    /// Sets a path parameter; it is percent-encoded when the request is built.
+    pub fn path_param(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.path_params.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a query parameter when `value` is `Some`; `None` leaves it out.
+    pub fn query<V: QueryValue>(mut self, name: &'static str, value: Option<V>) -> Self {
+        if let Some(value) = value {
+            self.query.push((name, value.to_query_value().into_owned()));
+        }
+        self
+    }
+
+    /// Adds a required query parameter.
+    pub fn query_required<V: QueryValue>(self, name: &'static str, value: V) -> Self {
+        self.query(name, Some(value))
+    }
+
+    /// Serialises `body` as the JSON request body.
+    pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Some(Bytes::from(bytes)),
+            Err(err) => {
+                self.error.get_or_insert(Error::invalid_input(
+                    self.operation.name,
+                    "body",
+                    format!("cannot be encoded as JSON: {err}"),
+                ));
+            }
+        }
+        self
+    }
+
+    /// Records a validation failure found by the caller; `build` returns it.
+    pub fn check(mut self, result: Result<(), Error>) -> Self {
+        if let Err(err) = result {
+            self.error.get_or_insert(err);
+        }
+        self
+    }
+
+    /// The operation this request is for.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// Finishes the request: fills and encodes the path.
+    pub fn build(self) -> Result<ApiRequest, Error> {
+        if let Some(err) = self.error {
+            return Err(err);
+        }
+        let params: Vec<(&str, &str)> = self
+            .path_params
+            .iter()
+            .map(|(name, value)| (*name, value.as_str()))
+            .collect();
+        let path = self.operation.build_path(&params)?;
+        Ok(ApiRequest {
+            operation: self.operation,
+            path,
+            query: self.query,
+            body: self.body,
+        })
+    }
+}
+
+/// A request ready to send: operation, encoded path, query parameters and body.
+#[derive(Clone)]
+pub struct ApiRequest {
+    pub(crate) operation: &'static Operation,
+    pub(crate) path: String,
+    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) body: Option<Bytes>,
+}
+
+impl fmt::Debug for ApiRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiRequest")
+            .field("operation", &self.operation.name)
+            .field("method", &self.operation.method)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body_bytes", &self.body.as_ref().map(Bytes::len))
+            .finish()
+    }
+}
+
+impl ApiRequest {
+    /// The operation.
+    pub fn operation(&self) -> &'static Operation {
+        self.operation
+    }
+
+    /// The encoded path, e.g. `/api/prompt/7`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The JSON body, if any.
+    pub fn body(&self) -> Option<&[u8]> {
+        self.body.as_deref()
+    }
+
+    /// The value of query parameter `name`, if set.
+    pub fn query_value(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
+    /// Sets query parameter `name`, replacing any earlier value (used by pagination).
+    pub(crate) fn set_query(&mut self, name: &'static str, value: String) {
+        match self.query.iter_mut().find(|(key, _)| *key == name) {
+            Some(slot) => slot.1 = value,
+            None => self.query.push((name, value)),
+        }
+    }
+
+    /// The query string, percent-encoded, without the leading `?`.
+    pub fn query_string(&self) -> String {
+        let mut out = String::new();
+        for (name, value) in &self.query {
+            if !out.is_empty() {
+                out.push('&');
+            }
+            encode_into(&mut out, name);
+            out.push('=');
+            encode_into(&mut out, value);
+        }
+        out
+    }
+}
+
+/// Checks on documented constraints, run before anything is sent.
+pub mod validate {
+    use super::*;
+
+    /// `limit` must be within 1..=100.
+    pub fn limit(operation: &'static str, limit: Option<u32>) -> Result<(), Error> {
+        match limit {
+            Some(value) if !(1..=100).contains(&value) => Err(Error::invalid_input(
+                operation,
+                "limit",
+                format!("must be between 1 and 100 (got {value})"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A name must be 1 to 255 characters long.
+    pub fn name(operation: &'static str, field: &'static str, name: &str) -> Result<(), Error> {
+        let chars = name.chars().count();
+        if name.trim().is_empty() {
+            Err(Error::invalid_input(operation, field, "must not be empty"))
+        } else if chars > 255 {
+            Err(Error::invalid_input(
+                operation,
+                field,
+                format!("must be at most 255 characters (got {chars})"),
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Like [`name`], for an optional value.
+    pub fn optional_name(
+        operation: &'static str,
+        field: &'static str,
+        name: Option<&str>,
+    ) -> Result<(), Error> {
+        name.map_or(Ok(()), |name| self::name(operation, field, name))
+    }
+
+    /// A score must be a number within 0..=1.
+    pub fn score(operation: &'static str, field: &'static str, score: f64) -> Result<(), Error> {
+        if (0.0..=1.0).contains(&score) {
+            Ok(())
+        } else {
+            Err(Error::invalid_input(
+                operation,
+                field,
+                format!("must be between 0 and 1 (got {score})"),
+            ))
+        }
+    }
+
+    /// An integer must lie within `range`.
+    pub fn range(
+        operation: &'static str,
+        field: &'static str,
+        value: i64,
+        range: std::ops::RangeInclusive<i64>,
+    ) -> Result<(), Error> {
+        if range.contains(&value) {
+            Ok(())
+        } else {
+            Err(Error::invalid_input(
+                operation,
+                field,
+                format!(
+                    "must be between {} and {} (got {value})",
+                    range.start(),
+                    range.end()
+                ),
+            ))
+        }
+    }
+
+    /// A string must not be empty.
+    pub fn non_empty(
+        operation: &'static str,
+        field: &'static str,
+        value: &str,
+    ) -> Result<(), Error> {
+        if value.is_empty() {
+            Err(Error::invalid_input(operation, field, "must not be empty"))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::Method;
+
+    static LIST: Operation = Operation::new("prompt", "list_prompts", Method::Get, "/api/prompt/");
+    static GET: Operation = Operation::new("prompt", "get_prompt", Method::Get, "/api/prompt/{id}");
+
+    #[test]
+    fn query_values_arrive_intact_and_booleans_are_lowercase() {
+        let request = LIST
+            .request()
+            .query("limit", Some(10u32))
+            .query("isLatest", Some(true))
+            .query::<&str>("version", None)
+            .query("name", Some("a&b=c#d e"))
+            .build()
+            .expect("build");
+        assert_eq!(
+            request.query_string(),
+            "limit=10&isLatest=true&name=a%26b%3Dc%23d%20e"
+        );
+    }
+
+    #[test]
+    fn build_reports_the_first_problem() {
+        let err = GET
+            .request()
+            .check(validate::limit("get_prompt", Some(0)))
+            .path_param("id", 1)
+            .build()
+            .expect_err("limit 0");
+        assert!(
+            err.to_string()
+                .contains("`limit` must be between 1 and 100 (got 0)"),
+            "{err}"
+        );
+        let err = GET.request().build().expect_err("missing id");
+        assert!(err.to_string().contains("`id`"), "{err}");
+    }
+
+    #[test]
+    fn set_query_replaces() {
+        let mut request = LIST
+            .request()
+            .query("offset", Some(5u32))
+            .build()
+            .expect("build");
+        request.set_query("offset", "10".into());
+        request.set_query("limit", "3".into());
+        assert_eq!(request.query_string(), "offset=10&limit=3");
+        assert_eq!(request.query_value("limit"), Some("3"));
+    }
+
+    #[test]
+    fn validators_name_the_field() {
+        assert!(validate::name("create_prompt", "name", &"x".repeat(255)).is_ok());
+        let err = validate::name("create_prompt", "name", &"x".repeat(256)).expect_err("long");
+        assert!(
+            err.to_string().contains("`name` must be at most 255"),
+            "{err}"
+        );
+        assert!(validate::name("create_prompt", "name", " ").is_err());
+        assert!(validate::score("optimize_prompt", "config.targetScore", 1.5).is_err());
+        assert!(validate::score("optimize_prompt", "config.targetScore", 0.5).is_ok());
+        assert!(validate::range("optimize_prompt", "config.maxIterations", 0, 1..=100).is_err());
+    }
+}

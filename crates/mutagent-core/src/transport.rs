@@ -1,0 +1,266 @@
+//! Sending one call: the attempt loop with timeouts, retries, size limits and classification.
+
+use std::time::SystemTime;
+
+use bytes::{Bytes, BytesMut};
+use http::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use http::{HeaderMap, StatusCode};
+use http_body_util::BodyExt;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use crate::client::{CallOptions, ClientInner};
+use crate::decode;
+use crate::error::{is_retryable_status, BoxError, Error};
+use crate::http_client::{HttpClient, ResponseBody};
+use crate::request::ApiRequest;
+use crate::retry;
+
+/// A success answer, read in full.
+#[derive(Debug)]
+pub(crate) struct RawResponse {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Bytes,
+}
+
+/// How one attempt failed below the HTTP status level.
+enum AttemptError {
+    /// The HTTP client failed; `connect` means nothing reached the server.
+    Send { connect: bool, source: BoxError },
+    /// The body broke off while being read.
+    Body(BoxError),
+    /// The body is larger than the limit.
+    TooLarge,
+}
+
+/// Sends `request`, retrying as the policy allows, and returns the success answer.
+pub(crate) async fn execute(
+    inner: &ClientInner,
+    options: &CallOptions,
+    request: &ApiRequest,
+) -> Result<RawResponse, Error> {
+    let operation = request.operation;
+    let span = tracing::debug_span!(
+        "mutagent.call",
+        namespace = operation.namespace,
+        operation = operation.name,
+        method = operation.method.as_str(),
+        path = operation.path,
+    );
+    attempt_loop(inner, options, request).instrument(span).await
+}
+
+async fn attempt_loop(
+    inner: &ClientInner,
+    options: &CallOptions,
+    request: &ApiRequest,
+) -> Result<RawResponse, Error> {
+    let config = &inner.config;
+    let operation = request.operation;
+    let name = operation.name;
+    let timeout = options.timeout.unwrap_or(config.timeout);
+    let deadline = Instant::now() + timeout;
+    let policy = options.retry.as_ref().unwrap_or(&config.retry);
+    let may_retry_unsafe = operation.method.is_idempotent() || options.retry_non_idempotent;
+    let uri: http::Uri = config
+        .server_url
+        .join(&request.path, &request.query_string())
+        .parse()
+        .map_err(|err| Error::invalid_input(name, "path", format!("cannot form a URI: {err}")))?;
+
+    let mut attempts: u32 = 0;
+    loop {
+        attempts += 1;
+        let http_request = build_request(inner, options, request, &uri)?;
+        let attempt = send_and_read(&*inner.http, http_request, config.max_response_bytes);
+        let (error, retryable, retry_after) = match tokio::time::timeout_at(deadline, attempt).await
+        {
+            Err(_elapsed) => {
+                tracing::debug!(attempts, "call timed out");
+                return Err(Error::Timeout {
+                    operation: name,
+                    timeout,
+                    attempts,
+                });
+            }
+            Ok(Ok((status, headers, body))) if status.is_success() => {
+                inner.budget.refund();
+                return Ok(RawResponse {
+                    status,
+                    headers,
+                    body,
+                });
+            }
+            Ok(Ok((status, headers, body))) => {
+                let retry_after = retry::retry_after(&headers, SystemTime::now());
+                let error = decode::api_error(
+                    name,
+                    status,
+                    &headers,
+                    &body,
+                    attempts,
+                    retry_after,
+                    config.api_key.as_ref(),
+                );
+                let retryable = is_retryable_status(status) && may_retry_unsafe;
+                (Error::Api(Box::new(error)), retryable, retry_after)
+            }
+            Ok(Err(AttemptError::Send { connect, source })) => {
+                let error = if connect {
+                    Error::Connect {
+                        operation: name,
+                        attempts,
+                        source,
+                    }
+                } else {
+                    Error::Transport {
+                        operation: name,
+                        attempts,
+                        source,
+                    }
+                };
+                // A failed connection never reached the server: safe to retry any method.
+                (error, connect || may_retry_unsafe, None)
+            }
+            Ok(Err(AttemptError::Body(source))) => (
+                Error::Transport {
+                    operation: name,
+                    attempts,
+                    source,
+                },
+                may_retry_unsafe,
+                None,
+            ),
+            Ok(Err(AttemptError::TooLarge)) => {
+                return Err(Error::ResponseTooLarge {
+                    operation: name,
+                    limit: config.max_response_bytes,
+                })
+            }
+        };
+        let retries_done = attempts - 1;
+        if !retryable || retries_done >= policy.retries() {
+            return Err(error);
+        }
+        let wait = policy.wait(retries_done, retry_after);
+        if Instant::now() + wait >= deadline {
+            tracing::debug!(attempts, ?wait, "no time left to retry");
+            return Err(error);
+        }
+        if !inner.budget.try_spend() {
+            tracing::warn!(attempts, "retry budget spent; not retrying");
+            return Err(error);
+        }
+        tracing::debug!(attempts, ?wait, error = %error, "retrying");
+        tokio::time::sleep(wait).await;
+    }
+}
+
+fn build_request(
+    inner: &ClientInner,
+    options: &CallOptions,
+    request: &ApiRequest,
+    uri: &http::Uri,
+) -> Result<http::Request<Bytes>, Error> {
+    let body = request.body.clone().unwrap_or_default();
+    let mut http_request = http::Request::new(body);
+    *http_request.method_mut() = request.operation.method.to_http();
+    *http_request.uri_mut() = uri.clone();
+    let headers = http_request.headers_mut();
+    headers.clone_from(&inner.base_headers);
+    if request.body.is_some() {
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    for (name, value) in options.headers.iter() {
+        headers.insert(name.clone(), value.clone());
+    }
+    Ok(http_request)
+}
+
+/// The headers every request carries; the key is marked sensitive so HTTP/2 never indexes it
+/// and `Debug` of the header map hides it.
+pub(crate) fn base_headers(config: &crate::config::Config) -> HeaderMap {
+    let mut headers = HeaderMap::new();
+    headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    headers.insert(
+        http::header::USER_AGENT,
+        HeaderValue::from_static(concat!("mutagent-rs/", env!("CARGO_PKG_VERSION"))),
+    );
+    if let Some(key) = &config.api_key {
+        if let Ok(mut value) = HeaderValue::from_str(key.expose()) {
+            value.set_sensitive(true);
+            headers.insert("x-api-key", value);
+        }
+    }
+    if let Some(id) = &config.workspace_id {
+        headers.insert("x-workspace-id", id.clone());
+    }
+    if let Some(id) = &config.organization_id {
+        headers.insert("x-organization-id", id.clone());
+    }
+    headers
+}
+
+async fn send_and_read(
+    http: &dyn HttpClient,
+    request: http::Request<Bytes>,
+    limit: usize,
+) -> Result<(StatusCode, HeaderMap, Bytes), AttemptError> {
+    let response = http.send(request).await.map_err(|err| AttemptError::Send {
+        connect: err.is_connect(),
+        source: err.into_source(),
+    })?;
+    let (parts, body) = response.into_parts();
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<u64>().ok());
+    let body = read_limited(body, limit, declared).await?;
+    Ok((parts.status, parts.headers, body))
+}
+
+/// Reads the whole body, stopping as soon as it passes `limit` bytes.
+async fn read_limited(
+    mut body: ResponseBody,
+    limit: usize,
+    declared: Option<u64>,
+) -> Result<Bytes, AttemptError> {
+    if declared.is_some_and(|length| length > limit as u64) {
+        return Err(AttemptError::TooLarge);
+    }
+    // Most answers arrive in one frame: keep it without copying.
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut total = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(AttemptError::Body)?;
+        let Ok(chunk) = frame.into_data() else {
+            continue;
+        };
+        total = total.saturating_add(chunk.len());
+        if total > limit {
+            return Err(AttemptError::TooLarge);
+        }
+        match (&mut first, &mut joined) {
+            (None, None) => first = Some(chunk),
+            (Some(head), None) => {
+                let capacity = declared
+                    .map_or(total * 2, |length| length as usize)
+                    .clamp(total, limit);
+                let mut buffer = BytesMut::with_capacity(capacity);
+                buffer.extend_from_slice(head);
+                buffer.extend_from_slice(&chunk);
+                first = None;
+                joined = Some(buffer);
+            }
+            (_, Some(buffer)) => buffer.extend_from_slice(&chunk),
+        }
+    }
+    Ok(match (first, joined) {
+        (_, Some(buffer)) => buffer.freeze(),
+        (Some(head), None) => head,
+        (None, None) => Bytes::new(),
+    })
+}
