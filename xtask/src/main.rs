@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 
 mod operations;
+mod release;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -14,11 +15,14 @@ fn main() -> ExitCode {
     };
     let result = match command {
         "operations" => operations::run(rest),
+        "release" => release::run(rest),
         "help" | "--help" | "-h" => {
             print_help();
             Ok(())
         }
-        other => Err(format!("unknown xtask command `{other}`; try `cargo xtask help`")),
+        other => Err(format!(
+            "unknown xtask command `{other}`; try `cargo xtask help`"
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -33,6 +37,7 @@ fn print_help() {
     println!(
         "cargo xtask <command>\n\n\
          commands:\n  \
-         operations   print every API operation: namespace, operation, METHOD, path template\n"
+         operations   print every API operation: namespace, operation, METHOD, path template\n  \
+         release      plan, check, bump and publish a release (`cargo xtask release help`)\n"
     );
 }

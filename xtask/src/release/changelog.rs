@@ -1,0 +1,250 @@
+//! `CHANGELOG.md` at the workspace root: one entry per release, newest first.
+//!
+//! Convention (documented in `docs/releasing.md` and at the top of the changelog):
+//! every release has a level-2 heading
+//!
+//! ```text
+//! ## [X.Y.Z] - unreleased      while the version is being prepared
+//! ## [X.Y.Z] - YYYY-MM-DD      once it is released (the date of publishing)
+//! ```
+//!
+//! followed by the notes of that release. Every line starting with `## [` is a release
+//! heading and must follow this form. `release bump` adds the `unreleased` heading;
+//! the person releasing replaces `unreleased` with the date before `release publish`,
+//! which refuses to publish a version whose entry still says `unreleased`.
+
+/// The changelog's file name, at the workspace root.
+pub(crate) const FILE: &str = "CHANGELOG.md";
+
+/// The date part of a release heading.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ReleaseDate {
+    /// `unreleased`: still being prepared.
+    Unreleased,
+    /// `YYYY-MM-DD`: released on that day.
+    Date(String),
+}
+
+/// A release heading of the changelog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Heading {
+    /// 0-based line index.
+    pub(crate) line: usize,
+    /// The version in brackets.
+    pub(crate) version: String,
+    /// `unreleased` or the release date.
+    pub(crate) date: ReleaseDate,
+}
+
+/// The changelog's release headings, and a problem for each malformed one.
+pub(crate) fn headings(text: &str) -> (Vec<Heading>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut problems = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        let Some(rest) = line.strip_prefix("## [") else {
+            continue;
+        };
+        match parse_heading(rest) {
+            Some((version, date)) => {
+                if found.iter().any(|h: &Heading| h.version == version) {
+                    problems.push(format!("{FILE}:{}: a second entry for version {version}", index + 1));
+                }
+                found.push(Heading { line: index, version, date });
+            }
+            None => problems.push(format!(
+                "{FILE}:{}: malformed release heading `{line}`; expected `## [X.Y.Z] - unreleased` or `## [X.Y.Z] - YYYY-MM-DD`",
+                index + 1
+            )),
+        }
+    }
+    (found, problems)
+}
+
+fn parse_heading(rest: &str) -> Option<(String, ReleaseDate)> {
+    let (version, after) = rest.split_once(']')?;
+    super::version::Version::parse(version).ok()?;
+    let date = after.trim_end().strip_prefix(" - ")?.trim();
+    let date = if date.eq_ignore_ascii_case("unreleased") {
+        ReleaseDate::Unreleased
+    } else if is_date(date) {
+        ReleaseDate::Date(date.to_string())
+    } else {
+        return None;
+    };
+    Some((version.to_string(), date))
+}
+
+fn is_date(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return false;
+    };
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.chars().all(|c| c.is_ascii_digit()))
+            .then(|| s.parse::<u32>().ok())
+            .flatten()
+    };
+    matches!(
+        (number(year, 4), number(month, 2), number(day, 2)),
+        (Some(_), Some(1..=12), Some(1..=31))
+    )
+}
+
+/// The heading for `version`, if any.
+pub(crate) fn find<'a>(headings: &'a [Heading], version: &str) -> Option<&'a Heading> {
+    headings.iter().find(|h| h.version == version)
+}
+
+/// Whether the entry under `heading` has any text before the next heading.
+pub(crate) fn has_notes(text: &str, heading: &Heading) -> bool {
+    text.lines()
+        .skip(heading.line + 1)
+        .take_while(|line| !line.starts_with("## "))
+        .any(|line| !line.trim().is_empty())
+}
+
+/// Problems with the changelog as far as releasing `version` goes, and notes (not
+/// problems) worth printing.
+pub(crate) fn check(text: &str, version: &str) -> (Vec<String>, Vec<String>) {
+    let (found, mut problems) = headings(text);
+    let mut notes = Vec::new();
+    match find(&found, version) {
+        None => problems.push(format!(
+            "{FILE} has no entry for the current version {version}; add a `## [{version}] - unreleased` heading \
+             (or run `cargo xtask release bump`)"
+        )),
+        Some(heading) => {
+            if heading.date == ReleaseDate::Unreleased {
+                notes.push(format!(
+                    "{FILE}: {version} is still marked `unreleased`; replace it with the release date before `release publish`"
+                ));
+            }
+            if !has_notes(text, heading) {
+                notes.push(format!("{FILE}: the entry for {version} has no notes yet"));
+            }
+        }
+    }
+    (problems, notes)
+}
+
+/// Adds a `## [version] - unreleased` heading above the newest entry (or at the end if
+/// there is none). Returns `None` if the changelog already has an entry for `version`.
+pub(crate) fn add_heading(text: &str, version: &str) -> Option<String> {
+    let (found, _) = headings(text);
+    if find(&found, version).is_some() {
+        return None;
+    }
+    let heading = format!("## [{version}] - unreleased\n\n");
+    let first = text.lines().position(|line| line.starts_with("## ["));
+    let mut out = String::with_capacity(text.len() + heading.len() + 1);
+    match first {
+        Some(line) => {
+            for (index, raw) in text.split_inclusive('\n').enumerate() {
+                if index == line {
+                    out.push_str(&heading);
+                }
+                out.push_str(raw);
+            }
+        }
+        None => {
+            out.push_str(text);
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            if !out.is_empty() && !out.ends_with("\n\n") {
+                out.push('\n');
+            }
+            out.push_str(heading.trim_end());
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
+/// The text of a new changelog.
+pub(crate) fn new_changelog(version: &str) -> String {
+    format!(
+        "# Changelog\n\n\
+         All notable changes to the crates of mutagent-rs are listed here, newest first.\n\
+         All crates of the workspace share one version and are released together.\n\n\
+         Each release has a heading `## [X.Y.Z] - YYYY-MM-DD`; a version still in preparation\n\
+         is headed `## [X.Y.Z] - unreleased`. See docs/releasing.md.\n\n\
+         ## [{version}] - unreleased\n"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TEXT: &str = "# Changelog\n\nIntro.\n\n## [0.2.0] - unreleased\n\n- New things.\n\n## [0.1.0] - 2025-01-31\n\n- First.\n";
+
+    #[test]
+    fn reads_headings() {
+        let (found, problems) = headings(TEXT);
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(found.len(), 2);
+        assert_eq!(
+            found[0],
+            Heading {
+                line: 4,
+                version: "0.2.0".into(),
+                date: ReleaseDate::Unreleased
+            }
+        );
+        assert_eq!(found[1].date, ReleaseDate::Date("2025-01-31".into()));
+        assert!(has_notes(TEXT, &found[0]));
+    }
+
+    #[test]
+    fn reports_malformed_and_duplicate_headings() {
+        let text = "## [Unreleased]\n## [0.1.0] 2025-01-01\n## [0.1.0] - 2025-13-01\n## [0.1.0] - soon\n## [0.1.0] - unreleased\n## [0.1.0] - 2025-01-02\n";
+        let (found, problems) = headings(text);
+        assert_eq!(found.len(), 2);
+        assert_eq!(problems.len(), 5, "{problems:?}");
+        assert!(
+            problems[0].contains("CHANGELOG.md:1: malformed"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[4].contains("a second entry for version 0.1.0"),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn checks_the_current_version() {
+        let (problems, notes) = check(TEXT, "0.2.0");
+        assert!(problems.is_empty());
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        let (problems, notes) = check(TEXT, "0.1.0");
+        assert!(problems.is_empty() && notes.is_empty());
+        let (problems, _) = check(TEXT, "0.3.0");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("no entry for the current version 0.3.0"));
+        let (_, notes) = check(&new_changelog("0.1.0"), "0.1.0");
+        assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn adds_headings_above_the_newest_entry() {
+        let added = add_heading(TEXT, "0.3.0").expect("added");
+        assert!(
+            added.starts_with(
+                "# Changelog\n\nIntro.\n\n## [0.3.0] - unreleased\n\n## [0.2.0] - unreleased\n"
+            ),
+            "{added}"
+        );
+        assert_eq!(add_heading(&added, "0.3.0"), None);
+        assert_eq!(
+            add_heading("# Changelog\n", "0.1.0").as_deref(),
+            Some("# Changelog\n\n## [0.1.0] - unreleased\n")
+        );
+        assert_eq!(
+            add_heading("", "0.1.0").as_deref(),
+            Some("## [0.1.0] - unreleased\n")
+        );
+        let fresh = new_changelog("0.1.0");
+        assert_eq!(headings(&fresh).0.len(), 1);
+    }
+}

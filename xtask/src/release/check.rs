@@ -1,0 +1,625 @@
+//! `cargo xtask release check`: is the workspace ready to publish?
+//!
+//! Collects every problem (never stops at the first) from:
+//! - the metadata crates.io and docs.rs need, for every crate to publish;
+//! - one shared version, and exact `=X.Y.Z` pins on every internal dependency
+//!   (in the members and in the root `[workspace.dependencies]`);
+//! - a `CHANGELOG.md` entry for the current version;
+//! - `cargo publish --workspace --dry-run` (skippable with `--no-dry-run`);
+//! - `cargo semver-checks` against the latest release on crates.io, where installed.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use super::changelog;
+use super::manifest;
+use super::metadata::{self, Workspace};
+use super::plan;
+use super::publish::Registry;
+use super::registry::CratesIo;
+
+/// The category slugs crates.io accepts (from crates.io's `src/boot/categories.toml`).
+/// If crates.io adds one we use, add it here.
+pub(crate) const CATEGORIES: &[&str] = &[
+    "algorithms",
+    "api-bindings",
+    "asynchronous",
+    "authentication",
+    "caching",
+    "command-line-interface",
+    "command-line-utilities",
+    "compression",
+    "computer-vision",
+    "concurrency",
+    "config",
+    "cryptography",
+    "cryptography::cryptocurrencies",
+    "data-structures",
+    "database",
+    "database-implementations",
+    "date-and-time",
+    "development-tools",
+    "development-tools::build-utils",
+    "development-tools::cargo-plugins",
+    "development-tools::debugging",
+    "development-tools::ffi",
+    "development-tools::procedural-macro-helpers",
+    "development-tools::profiling",
+    "development-tools::testing",
+    "email",
+    "embedded",
+    "emulators",
+    "encoding",
+    "external-ffi-bindings",
+    "filesystem",
+    "game-development",
+    "game-engines",
+    "games",
+    "graphics",
+    "gui",
+    "hardware-support",
+    "internationalization",
+    "localization",
+    "mathematics",
+    "memory-management",
+    "multimedia",
+    "multimedia::audio",
+    "multimedia::encoding",
+    "multimedia::images",
+    "multimedia::video",
+    "network-programming",
+    "no-std",
+    "os",
+    "os::linux-apis",
+    "os::macos-apis",
+    "os::unix-apis",
+    "os::windows-apis",
+    "parser-implementations",
+    "parsing",
+    "rendering",
+    "rendering::data-formats",
+    "rendering::engine",
+    "rendering::graphics-api",
+    "rust-patterns",
+    "science",
+    "science::robotics",
+    "simulation",
+    "template-engine",
+    "text-editors",
+    "text-processing",
+    "value-formatting",
+    "visualization",
+    "wasm",
+    "web-programming",
+    "web-programming::http-client",
+    "web-programming::http-server",
+    "web-programming::websocket",
+];
+
+/// The crate every user depends on; it must be published and pin its parts exactly.
+pub(crate) const UMBRELLA: &str = "mutagent";
+
+/// What a check found.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(crate) struct Findings {
+    /// Things that must be fixed before releasing.
+    pub(crate) problems: Vec<String>,
+    /// Things worth knowing that do not block.
+    pub(crate) notes: Vec<String>,
+}
+
+/// Whether `keyword` is accepted by crates.io: ASCII, at most 20 characters, starting
+/// with a letter or digit, then letters, digits, `_`, `-` or `+`.
+pub(crate) fn valid_keyword(keyword: &str) -> bool {
+    let mut chars = keyword.chars();
+    keyword.len() <= 20
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
+}
+
+/// The checks that need neither a build nor the network.
+///
+/// `changelog` is the text of `CHANGELOG.md` (`None` if missing); `exists` tells
+/// whether a file exists (a parameter so tests need no files).
+pub(crate) fn static_checks(
+    ws: &Workspace,
+    root_manifest: &str,
+    changelog: Option<&str>,
+    exists: &dyn Fn(&Path) -> bool,
+) -> Findings {
+    let mut findings = Findings::default();
+    let problems = &mut findings.problems;
+    let version = ws.version.clone();
+    match &version {
+        None => problems.push("the root Cargo.toml has no `version` in [workspace.package]; every crate shares that version".into()),
+        Some(v) => {
+            if let Err(e) = super::version::Version::parse(v) {
+                problems.push(format!("the workspace version is not a semantic version: {e}"));
+            }
+        }
+    }
+    if !ws.publishable().any(|p| p.name == UMBRELLA) {
+        problems.push(format!(
+            "the umbrella crate `{UMBRELLA}` is not among the crates to publish"
+        ));
+    }
+    for package in ws.publishable() {
+        let name = &package.name;
+        let blank = |value: &Option<String>| value.as_deref().is_none_or(|v| v.trim().is_empty());
+        if blank(&package.description) {
+            problems.push(format!(
+                "{name}: `description` is missing (crates.io requires it)"
+            ));
+        }
+        if blank(&package.license) && blank(&package.license_file) {
+            problems.push(format!(
+                "{name}: `license` (or `license-file`) is missing (crates.io requires it)"
+            ));
+        }
+        match package.repository.as_deref() {
+            None | Some("") => problems.push(format!("{name}: `repository` is missing")),
+            Some(url) if !url.starts_with("https://") => problems.push(format!(
+                "{name}: `repository` should be an https:// URL (got `{url}`)"
+            )),
+            Some(_) => {}
+        }
+        match package.readme.as_deref() {
+            None | Some("") => problems.push(format!(
+                "{name}: `readme` is missing (crates.io shows it as the crate's page)"
+            )),
+            Some(readme) => {
+                let path = package.dir().join(readme);
+                if !exists(&path) {
+                    problems.push(format!(
+                        "{name}: readme `{readme}` does not exist ({})",
+                        path.display()
+                    ));
+                }
+            }
+        }
+        if package.keywords.is_empty() {
+            problems.push(format!("{name}: `keywords` is missing"));
+        }
+        if package.keywords.len() > 5 {
+            problems.push(format!(
+                "{name}: {} keywords; crates.io allows at most 5",
+                package.keywords.len()
+            ));
+        }
+        for keyword in package.keywords.iter().filter(|k| !valid_keyword(k)) {
+            problems.push(format!(
+                "{name}: keyword `{keyword}` is invalid (at most 20 ASCII characters: letters, digits, `_`, `-`, `+`, starting with a letter or digit)"
+            ));
+        }
+        if package.categories.is_empty() {
+            problems.push(format!("{name}: `categories` is missing"));
+        }
+        if package.categories.len() > 5 {
+            problems.push(format!(
+                "{name}: {} categories; crates.io allows at most 5",
+                package.categories.len()
+            ));
+        }
+        for category in package
+            .categories
+            .iter()
+            .filter(|c| !CATEGORIES.contains(&c.as_str()))
+        {
+            problems.push(format!("{name}: category `{category}` is not a known crates.io category slug (see https://crates.io/category_slugs; the list is in xtask/src/release/check.rs)"));
+        }
+        match &package.docs_rs {
+            Some(serde_json::Value::Object(settings)) if !settings.is_empty() => {}
+            _ => problems.push(format!(
+                "{name}: no [package.metadata.docs.rs] settings (e.g. `all-features = true`, `rustdoc-args = [\"--cfg\", \"docsrs\"]`)"
+            )),
+        }
+        if let Some(v) = &version {
+            if &package.version != v {
+                problems.push(format!("{name}: version {} differs from the workspace version {v} (use `version.workspace = true`)", package.version));
+            }
+        }
+        for dep in ws.internal_deps(package) {
+            let target_publishable = ws.package(&dep.name).is_some_and(|p| p.publishable);
+            if !dep.needed_by_registry() {
+                continue; // a path-only dev-dependency: cargo drops it when packaging
+            }
+            if !target_publishable {
+                problems.push(format!(
+                    "{name}: depends on `{}`, which is not published (publish = false)",
+                    dep.name
+                ));
+            }
+            if let Some(v) = &version {
+                let wanted = format!("={v}");
+                if dep.req == "*" {
+                    problems.push(format!("{name}: internal dependency `{}` has no version; it needs `version = \"{wanted}\"`", dep.name));
+                } else if dep.req != wanted {
+                    problems.push(format!("{name}: internal dependency `{}` is required as `{}`; it must be pinned exactly as `{wanted}`", dep.name, dep.req));
+                }
+            }
+        }
+    }
+    if let Some(v) = &version {
+        let wanted = format!("={v}");
+        let is_internal = |name: &str| ws.is_member(name);
+        for pin in manifest::internal_pins(root_manifest, &is_internal) {
+            if pin.req != wanted {
+                problems.push(format!(
+                    "Cargo.toml:{}: [workspace.dependencies] pins internal crate `{}` as `{}`; expected `{wanted}`",
+                    pin.line + 1,
+                    pin.dep,
+                    pin.req
+                ));
+            }
+        }
+    }
+    if let Err(e) = plan::build(ws) {
+        problems.push(e);
+    }
+    match (changelog, &version) {
+        (None, _) => problems.push(format!(
+            "{} is missing at the workspace root",
+            changelog::FILE
+        )),
+        (Some(text), Some(v)) => {
+            let (changelog_problems, notes) = changelog::check(text, v);
+            findings.problems.extend(changelog_problems);
+            findings.notes.extend(notes);
+        }
+        (Some(_), None) => {}
+    }
+    findings
+}
+
+/// Runs `cargo publish --workspace --dry-run` in `root`, echoing its output; returns the
+/// problem to report if it fails.
+fn dry_run(root: &Path, allow_dirty: bool) -> Option<String> {
+    let mut args = vec!["publish", "--workspace", "--dry-run"];
+    if allow_dirty {
+        args.push("--allow-dirty");
+    }
+    println!(
+        "running `cargo {}` (packages and builds every crate to publish)...",
+        args.join(" ")
+    );
+    let child = Command::new(metadata::cargo_bin())
+        .args(&args)
+        .current_dir(root)
+        .stderr(Stdio::piped())
+        .spawn();
+    let mut child = match child {
+        Ok(child) => child,
+        Err(e) => return Some(format!("could not run `cargo {}`: {e}", args.join(" "))),
+    };
+    let mut errors = Vec::new();
+    if let Some(stderr) = child.stderr.take() {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            if line.starts_with("error") {
+                errors.push(line);
+            }
+        }
+    }
+    match child.wait() {
+        Ok(status) if status.success() => None,
+        Ok(status) => {
+            let mut message = format!("`cargo {}` failed ({status})", args.join(" "));
+            if !errors.is_empty() {
+                message.push_str(": ");
+                message.push_str(&errors.join(" | "));
+            }
+            if !allow_dirty
+                && errors
+                    .iter()
+                    .any(|e| e.contains("uncommitted") || e.contains("dirty"))
+            {
+                message.push_str(" (commit your changes, or pass --allow-dirty for a local run)");
+            }
+            Some(message)
+        }
+        Err(e) => Some(format!("`cargo {}` did not finish: {e}", args.join(" "))),
+    }
+}
+
+/// Whether `cargo semver-checks` is installed.
+fn semver_checks_installed() -> bool {
+    Command::new(metadata::cargo_bin())
+        .args(["semver-checks", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `cargo semver-checks` for every crate with a release on crates.io.
+fn semver_checks(ws: &Workspace, registry: &dyn Registry, findings: &mut Findings) {
+    if !semver_checks_installed() {
+        findings.notes.push(
+            "cargo-semver-checks is not installed, so API compatibility was not checked; \
+             install it with `cargo install cargo-semver-checks --locked`"
+                .into(),
+        );
+        return;
+    }
+    for package in ws.publishable() {
+        let name = &package.name;
+        let baseline = match registry.published_versions(name) {
+            Ok(versions) => versions
+                .into_iter()
+                .filter_map(|v| super::version::Version::parse(&v).ok())
+                .max_by(|a, b| a.cmp_precedence(b)),
+            Err(e) => {
+                findings.problems.push(format!(
+                    "{name}: could not look up its releases for the semver check: {e}"
+                ));
+                continue;
+            }
+        };
+        let Some(baseline) = baseline else {
+            findings.notes.push(format!(
+                "{name}: not on crates.io yet, so there is no baseline for cargo-semver-checks"
+            ));
+            continue;
+        };
+        println!("running `cargo semver-checks check-release -p {name}` (baseline: crates.io, latest {baseline})...");
+        let status = Command::new(metadata::cargo_bin())
+            .args(["semver-checks", "check-release", "-p", name])
+            .current_dir(&ws.root)
+            .status();
+        match status {
+            Ok(status) if status.success() => {}
+            Ok(status) => findings.problems.push(format!(
+                "{name}: cargo semver-checks failed ({status}) against crates.io {baseline}: breaking API changes need a \
+                 major bump (minor while 0.x), see its output above"
+            )),
+            Err(e) => findings.problems.push(format!("{name}: could not run cargo semver-checks: {e}")),
+        }
+    }
+}
+
+/// `cargo xtask release check [--no-dry-run] [--allow-dirty] [--no-semver-checks]`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut do_dry_run = true;
+    let mut allow_dirty = false;
+    let mut do_semver = true;
+    for arg in args {
+        match arg.as_str() {
+            "--no-dry-run" => do_dry_run = false,
+            "--allow-dirty" => allow_dirty = true,
+            "--no-semver-checks" => do_semver = false,
+            other => {
+                return Err(format!(
+                    "unknown `release check` argument `{other}`; see `cargo xtask release help`"
+                ))
+            }
+        }
+    }
+    let root = metadata::workspace_root();
+    let ws = metadata::load(&root)?;
+    let mut findings = static_findings(&ws)?;
+    if do_dry_run {
+        if allow_dirty {
+            findings
+                .notes
+                .push("the dry run used --allow-dirty: uncommitted changes were packaged".into());
+        }
+        if let Some(problem) = dry_run(&ws.root, allow_dirty) {
+            findings.problems.push(problem);
+        }
+    } else {
+        findings.notes.push(
+            "skipped `cargo publish --workspace --dry-run` (--no-dry-run); CI runs it".into(),
+        );
+    }
+    if do_semver {
+        semver_checks(&ws, &CratesIo::default(), &mut findings);
+    } else {
+        findings
+            .notes
+            .push("skipped cargo-semver-checks (--no-semver-checks)".into());
+    }
+    report(&ws, findings)
+}
+
+/// The static checks on the real files of `ws`.
+pub(crate) fn static_findings(ws: &Workspace) -> Result<Findings, String> {
+    let root_manifest = ws.root_manifest();
+    let root_text = std::fs::read_to_string(&root_manifest)
+        .map_err(|e| format!("could not read {}: {e}", root_manifest.display()))?;
+    let changelog_path = ws.root.join(changelog::FILE);
+    let changelog_text = match std::fs::read_to_string(&changelog_path) {
+        Ok(text) => Some(text),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("could not read {}: {e}", changelog_path.display())),
+    };
+    Ok(static_checks(
+        ws,
+        &root_text,
+        changelog_text.as_deref(),
+        &|path: &Path| path.is_file(),
+    ))
+}
+
+/// Prints the notes and turns the problems into the command's result.
+pub(crate) fn report(ws: &Workspace, findings: Findings) -> Result<(), String> {
+    for note in &findings.notes {
+        println!("note: {note}");
+    }
+    let count = ws.publishable().count();
+    if findings.problems.is_empty() {
+        println!(
+            "release check: ok ({count} crate(s) ready to publish at version {})",
+            ws.version.as_deref().unwrap_or("?")
+        );
+        return Ok(());
+    }
+    let mut message = format!(
+        "release check found {} problem(s):",
+        findings.problems.len()
+    );
+    for problem in &findings.problems {
+        message.push_str("\n  - ");
+        message.push_str(problem);
+    }
+    Err(message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::metadata::tests::{workspace, ROOT_MANIFEST};
+    use super::super::metadata::{DepKind, Dependency};
+    use super::*;
+
+    const CHANGELOG: &str = "# Changelog\n\n## [0.1.0] - unreleased\n\n- First release.\n";
+
+    fn all_exist(_: &Path) -> bool {
+        true
+    }
+
+    #[test]
+    fn a_good_workspace_passes() {
+        let findings = static_checks(&workspace(), ROOT_MANIFEST, Some(CHANGELOG), &all_exist);
+        assert_eq!(findings.problems, Vec::<String>::new());
+        assert_eq!(findings.notes.len(), 1, "{:?}", findings.notes);
+    }
+
+    #[test]
+    fn collects_every_problem() {
+        let mut ws = workspace();
+        let core = ws
+            .packages
+            .iter_mut()
+            .find(|p| p.name == "mutagent-core")
+            .expect("core");
+        core.description = None;
+        core.license = Some(" ".into());
+        core.repository = Some("http://example.com".into());
+        core.keywords = vec![
+            "a".into(),
+            "b".into(),
+            "c".into(),
+            "d".into(),
+            "e".into(),
+            "bad keyword".into(),
+        ];
+        core.categories = vec!["not-a-category".into()];
+        core.docs_rs = None;
+        core.version = "0.0.9".into();
+        let umbrella = ws
+            .packages
+            .iter_mut()
+            .find(|p| p.name == "mutagent")
+            .expect("umbrella");
+        umbrella.dependencies[0].req = "^0.1.0".into();
+        umbrella.dependencies.push(Dependency {
+            name: "mutagent-e2e".into(),
+            req: "=0.1.0".into(),
+            kind: DepKind::Normal,
+            is_path: true,
+        });
+        let prompt = ws
+            .packages
+            .iter_mut()
+            .find(|p| p.name == "mutagent-prompt")
+            .expect("prompt");
+        prompt.dependencies[0].req = "*".into();
+        let root = "[workspace.package]\nversion = \"0.1.0\"\n[workspace.dependencies]\nmutagent-core = { path = \"x\", version = \"=0.0.9\" }\nfuture-crate = { path = \"crates/future\", version = \"0.1\" }\n";
+        let no_readme = |path: &Path| {
+            !path.ends_with("README.md") || path.starts_with("/ws/crates/mutagent-core")
+        };
+        let findings = static_checks(
+            &ws,
+            root,
+            Some("# Changelog\n## [0.0.1] - 2024-01-01\n"),
+            &no_readme,
+        );
+        let expected = [
+            "mutagent: readme `../../README.md` does not exist",
+            "mutagent: internal dependency `mutagent-core` is required as `^0.1.0`",
+            "mutagent: depends on `mutagent-e2e`, which is not published",
+            "mutagent-core: `description` is missing",
+            "mutagent-core: `license` (or `license-file`) is missing",
+            "mutagent-core: `repository` should be an https:// URL",
+            "mutagent-core: 6 keywords",
+            "mutagent-core: keyword `bad keyword` is invalid",
+            "mutagent-core: category `not-a-category`",
+            "mutagent-core: no [package.metadata.docs.rs]",
+            "mutagent-core: version 0.0.9 differs",
+            "mutagent-prompt: readme `README.md` does not exist",
+            "mutagent-prompt: internal dependency `mutagent-core` has no version",
+            "mutagent-emulator: readme",
+            "Cargo.toml:4: [workspace.dependencies] pins internal crate `mutagent-core` as `=0.0.9`",
+            "Cargo.toml:5: [workspace.dependencies] pins internal crate `future-crate` as `0.1`",
+            "CHANGELOG.md has no entry for the current version 0.1.0",
+        ];
+        for (found, wanted) in findings.problems.iter().zip(expected) {
+            assert!(
+                found.starts_with(wanted),
+                "{found:?} should start with {wanted:?}\nall: {:#?}",
+                findings.problems
+            );
+        }
+        assert_eq!(
+            findings.problems.len(),
+            expected.len(),
+            "{:#?}",
+            findings.problems
+        );
+    }
+
+    #[test]
+    fn missing_basics_are_reported() {
+        let mut ws = workspace();
+        ws.version = None;
+        ws.packages.retain(|p| p.name != "mutagent");
+        let findings = static_checks(&ws, "", None, &all_exist);
+        assert!(
+            findings.problems[0].contains("no `version` in [workspace.package]"),
+            "{:?}",
+            findings.problems
+        );
+        assert!(findings.problems[1].contains("umbrella crate `mutagent`"));
+        assert!(findings
+            .problems
+            .last()
+            .is_some_and(|p| p.contains("CHANGELOG.md is missing")));
+    }
+
+    #[test]
+    fn keywords() {
+        for good in [
+            "mutagent",
+            "llm",
+            "a",
+            "c++",
+            "web_sys",
+            "http-client",
+            "2d",
+            "abcdefghijklmnopqrst",
+        ] {
+            assert!(valid_keyword(good), "{good}");
+        }
+        for bad in [
+            "",
+            "-x",
+            "_x",
+            "two words",
+            "émoji",
+            "abcdefghijklmnopqrstu",
+            "a.b",
+        ] {
+            assert!(!valid_keyword(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_failed_check_lists_the_problems() {
+        let findings = Findings {
+            problems: vec!["one".into(), "two".into()],
+            notes: vec![],
+        };
+        let error = report(&workspace(), findings).expect_err("problems");
+        assert_eq!(error, "release check found 2 problem(s):\n  - one\n  - two");
+    }
+}

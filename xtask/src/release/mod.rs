@@ -1,0 +1,57 @@
+//! `cargo xtask release`: publish every crate of the workspace, in order, safely.
+//!
+//! Since Rust 1.90 `cargo publish --workspace` orders the crates itself; this adds
+//! what cargo lacks (after aws-sdk-rust's release tool): a readable plan, a pre-flight
+//! check of everything crates.io and docs.rs need, a one-command version bump, and a
+//! resumable publish that waits for the registry and tags the release.
+//! See `docs/releasing.md`.
+
+mod bump;
+mod changelog;
+mod check;
+mod manifest;
+mod metadata;
+mod plan;
+mod publish;
+mod registry;
+mod version;
+
+/// Dispatches `cargo xtask release <subcommand>`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let (command, rest) = match args.split_first() {
+        Some((command, rest)) => (command.as_str(), rest),
+        None => ("help", &[][..]),
+    };
+    match command {
+        "plan" => plan::run(rest),
+        "check" => check::run(rest),
+        "bump" => bump::run(rest),
+        "publish" => publish::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(())
+        }
+        other => Err(format!(
+            "unknown `release` command `{other}`; try `cargo xtask release help`"
+        )),
+    }
+}
+
+const HELP: &str = "\
+cargo xtask release <command>   (see docs/releasing.md)
+
+commands:
+  plan                      the crates to publish, in dependency order, with their versions
+  check [--no-dry-run] [--allow-dirty] [--no-semver-checks]
+                            everything crates.io and docs.rs need, exact internal pins, the
+                            changelog entry, `cargo publish --workspace --dry-run`, and
+                            cargo-semver-checks against crates.io (where installed)
+  bump <major|minor|patch|X.Y.Z> [--dry-run]
+                            move every crate and internal pin to the new version and add
+                            its changelog heading
+  publish [--yes] [--timeout SECS] [--interval SECS]
+                            publish the plan in order (asks first unless --yes), waiting up
+                            to --timeout (default 600) for dependencies to appear on the
+                            registry, polling every --interval (default 10); skips crates
+                            already published, so it can be re-run; tags vX.Y.Z
+";

@@ -1,0 +1,262 @@
+//! `cargo xtask release plan`: the crates to publish, in dependency order.
+//!
+//! Crates are grouped in batches (as aws-sdk-rust's publisher does): every crate of a
+//! batch depends only on crates of earlier batches, so a batch could be published in
+//! any order. Within a batch crates are sorted by name, so the plan is deterministic.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use super::metadata::Workspace;
+
+/// A crate to publish.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PlannedCrate {
+    /// Package name.
+    pub(crate) name: String,
+    /// Package version.
+    pub(crate) version: String,
+    /// The other crates of the plan it needs on the registry before it can be published.
+    pub(crate) deps: Vec<String>,
+}
+
+/// The release plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Plan {
+    /// The workspace version (`[workspace.package] version`), if set.
+    pub(crate) version: Option<String>,
+    /// Dependency-ordered batches of crates to publish.
+    pub(crate) batches: Vec<Vec<PlannedCrate>>,
+    /// Workspace members left out because of `publish = false`.
+    pub(crate) excluded: Vec<String>,
+}
+
+impl Plan {
+    /// Every crate to publish, in publishing order.
+    pub(crate) fn order(&self) -> impl Iterator<Item = &PlannedCrate> {
+        self.batches.iter().flatten()
+    }
+
+    /// The version the release is for: the workspace version, or failing that the
+    /// version of the first crate.
+    pub(crate) fn release_version(&self) -> Option<&str> {
+        self.version
+            .as_deref()
+            .or_else(|| self.order().next().map(|c| c.version.as_str()))
+    }
+
+    /// Human-readable plan.
+    pub(crate) fn render(&self) -> String {
+        let mut out = String::new();
+        let count = self.order().count();
+        let version = self.release_version().unwrap_or("(unknown)");
+        let _ = writeln!(
+            out,
+            "release plan: version {version}, {count} crate(s) to publish, in this order:"
+        );
+        let mut index = 0;
+        for (batch_index, batch) in self.batches.iter().enumerate() {
+            let _ = writeln!(out, "  batch {}:", batch_index + 1);
+            for krate in batch {
+                index += 1;
+                let needs = if krate.deps.is_empty() {
+                    String::new()
+                } else {
+                    format!("  (after {})", krate.deps.join(", "))
+                };
+                let _ = writeln!(
+                    out,
+                    "    {index:>2}. {} {}{needs}",
+                    krate.name, krate.version
+                );
+            }
+        }
+        if self.excluded.is_empty() {
+            let _ = writeln!(out, "not published: none");
+        } else {
+            let _ = writeln!(
+                out,
+                "not published (publish = false): {}",
+                self.excluded.join(", ")
+            );
+        }
+        out
+    }
+}
+
+/// Orders the publishable members of `ws` by their dependencies on each other.
+///
+/// Normal and build dependencies count, and so do dev-dependencies that carry a version
+/// (cargo keeps those in the published manifest). Fails on a dependency cycle.
+pub(crate) fn build(ws: &Workspace) -> Result<Plan, String> {
+    let mut deps: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut versions: BTreeMap<&str, &str> = BTreeMap::new();
+    for package in ws.publishable() {
+        versions.insert(&package.name, &package.version);
+        let needed = ws
+            .internal_deps(package)
+            .filter(|d| d.needed_by_registry() && d.name != package.name)
+            .filter(|d| ws.package(&d.name).is_some_and(|p| p.publishable))
+            .map(|d| d.name.as_str())
+            .collect();
+        deps.insert(&package.name, needed);
+    }
+    let mut batches = Vec::new();
+    let mut done: BTreeSet<&str> = BTreeSet::new();
+    while done.len() < deps.len() {
+        let ready: Vec<&str> = deps
+            .iter()
+            .filter(|(name, needs)| !done.contains(*name) && needs.iter().all(|d| done.contains(d)))
+            .map(|(name, _)| *name)
+            .collect();
+        if ready.is_empty() {
+            let stuck: Vec<String> = deps
+                .iter()
+                .filter(|(name, _)| !done.contains(*name))
+                .map(|(name, needs)| {
+                    let waiting: Vec<&str> = needs
+                        .iter()
+                        .filter(|d| !done.contains(*d))
+                        .copied()
+                        .collect();
+                    format!("{name} -> {}", waiting.join(", "))
+                })
+                .collect();
+            return Err(format!(
+                "dependency cycle among the crates to publish: {}; a dev-dependency with a `version` counts \
+                 (cargo keeps it when publishing), make such a dev-dependency path-only to break the cycle",
+                stuck.join("; ")
+            ));
+        }
+        done.extend(ready.iter().copied());
+        batches.push(
+            ready
+                .into_iter()
+                .map(|name| PlannedCrate {
+                    name: name.to_string(),
+                    version: versions.get(name).copied().unwrap_or_default().to_string(),
+                    deps: deps
+                        .get(name)
+                        .map(|d| d.iter().map(|s| s.to_string()).collect())
+                        .unwrap_or_default(),
+                })
+                .collect(),
+        );
+    }
+    let excluded = ws
+        .packages
+        .iter()
+        .filter(|p| !p.publishable)
+        .map(|p| p.name.clone())
+        .collect();
+    Ok(Plan {
+        version: ws.version.clone(),
+        batches,
+        excluded,
+    })
+}
+
+/// `cargo xtask release plan`.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    if let Some(extra) = args.first() {
+        return Err(format!("`release plan` takes no arguments (got `{extra}`)"));
+    }
+    let ws = super::metadata::load(&super::metadata::workspace_root())?;
+    let plan = build(&ws)?;
+    print!("{}", plan.render());
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::metadata::{self, tests::workspace, DepKind, Dependency};
+    use super::*;
+
+    fn names(plan: &Plan) -> Vec<Vec<&str>> {
+        plan.batches
+            .iter()
+            .map(|b| b.iter().map(|c| c.name.as_str()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn orders_by_dependencies_in_batches() {
+        let plan = build(&workspace()).expect("no cycle");
+        assert_eq!(
+            names(&plan),
+            vec![
+                vec!["mutagent-core", "mutagent-emulator"],
+                vec!["mutagent-prompt"],
+                vec!["mutagent"]
+            ]
+        );
+        assert_eq!(plan.excluded, ["xtask", "mutagent-e2e"]);
+        let umbrella = plan.order().last().expect("a crate");
+        assert_eq!(umbrella.deps, ["mutagent-core", "mutagent-prompt"]);
+        let text = plan.render();
+        assert!(text.contains("version 0.1.0, 4 crate(s)"), "{text}");
+        assert!(
+            text.contains(" 4. mutagent 0.1.0  (after mutagent-core, mutagent-prompt)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("not published (publish = false): xtask, mutagent-e2e"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn versioned_dev_dependencies_order_too() {
+        let mut ws = workspace();
+        let emulator = ws
+            .packages
+            .iter_mut()
+            .find(|p| p.name == "mutagent-emulator")
+            .expect("emulator");
+        emulator.dependencies.push(Dependency {
+            name: "mutagent-prompt".into(),
+            req: "=0.1.0".into(),
+            kind: DepKind::Dev,
+            is_path: true,
+        });
+        let plan = build(&ws).expect("no cycle");
+        assert_eq!(
+            names(&plan),
+            vec![
+                vec!["mutagent-core"],
+                vec!["mutagent-prompt"],
+                vec!["mutagent", "mutagent-emulator"]
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_cycles() {
+        let mut ws = workspace();
+        let core = ws
+            .packages
+            .iter_mut()
+            .find(|p| p.name == "mutagent-core")
+            .expect("core");
+        core.dependencies.push(Dependency {
+            name: "mutagent".into(),
+            req: "=0.1.0".into(),
+            kind: DepKind::Dev,
+            is_path: true,
+        });
+        let error = build(&ws).expect_err("cycle");
+        assert!(error.contains("mutagent-core -> mutagent"), "{error}");
+    }
+
+    #[test]
+    fn empty_workspace_has_empty_plan() {
+        let ws = metadata::parse(
+            r#"{"workspace_root": "/", "workspace_members": [], "packages": []}"#,
+            "",
+        )
+        .expect("ok");
+        let plan = build(&ws).expect("ok");
+        assert_eq!(plan.order().count(), 0);
+        assert!(plan.render().contains("0 crate(s)"));
+    }
+}
