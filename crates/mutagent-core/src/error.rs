@@ -162,7 +162,8 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    pub(crate) fn invalid_input(
+    /// An [`Error::InvalidInput`]: `field` of `operation` was refused for `reason`.
+    pub fn invalid_input(
         operation: &'static str,
         field: impl Into<Cow<'static, str>>,
         reason: impl Into<Cow<'static, str>>,

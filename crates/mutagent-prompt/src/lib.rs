@@ -1,1 +1,44 @@
-//! Placeholder.
+//! The `prompt` namespace of the MutagenT Rust SDK: prompts and their versions.
+//!
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`PromptExt::prompt`].
+//!
+//! ```no_run
+//! use mutagent_core::Client;
+//! use mutagent_prompt::{CreatePrompt, ListPrompts, PromptContent, PromptExt};
+//!
+//! # async fn run() -> Result<(), mutagent_core::Error> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let prompt = client
+//!     .prompt()
+//!     .create_prompt(&CreatePrompt::new(
+//!         "greeter",
+//!         PromptContent::raw("Say hello to {name}."),
+//!         serde_json::json!({"type": "object"}),
+//!     ))
+//!     .await?;
+//! let page = client.prompt().list_prompts(&ListPrompts::new().limit(10)).await?;
+//! println!("{} of {} prompts; created {}", page.data.len(), page.total, prompt.id);
+//! # Ok(()) }
+//! ```
+
+mod api;
+mod models;
+pub mod operations;
+
+pub use api::PromptApi;
+pub use models::{
+    CreatePrompt, ListPrompts, Message, NewPromptVersion, Prompt, PromptContent, PromptList, Role,
+    UpdatePrompt,
+};
+pub use mutagent_core::ids::{PromptGroupId, PromptId};
+
+/// Adds `.prompt()` to both clients.
+pub trait PromptExt: mutagent_core::ApiClient {
+    /// The `prompt` namespace.
+    fn prompt(&self) -> PromptApi<'_, Self> {
+        PromptApi::new(self)
+    }
+}
+
+impl<C: mutagent_core::ApiClient> PromptExt for C {}

@@ -1,0 +1,212 @@
+//! The operations of the `prompt` namespace, for the async and the blocking client alike.
+
+use mutagent_core::ids::PromptId;
+use mutagent_core::models::SuccessResponse;
+use mutagent_core::request::validate;
+use mutagent_core::{ApiClient, ApiRequest, Error};
+use serde_json::Value;
+
+use crate::models::{
+    CreatePrompt, ListPrompts, NewPromptVersion, Prompt, PromptContent, PromptList, UpdatePrompt,
+};
+use crate::operations as op;
+
+/// The `prompt` namespace: prompts and their versions.
+///
+/// Get it with `client.prompt()` (from [`PromptExt`](crate::PromptExt)). With the async
+/// [`Client`](mutagent_core::Client) each method returns a future; with the
+/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+#[derive(Debug, Clone, Copy)]
+pub struct PromptApi<'a, C> {
+    client: &'a C,
+}
+
+impl<'a, C: ApiClient> PromptApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// `GET /api/prompt/`: one page of prompts.
+    pub fn list_prompts(&self, params: &ListPrompts) -> C::Response<PromptList> {
+        self.client.call(list_request(params))
+    }
+
+    /// Every prompt matching `params`, page after page (`limit` sets the page size).
+    pub fn list_prompts_all(&self, params: &ListPrompts) -> C::Items<Prompt> {
+        self.client.paginate::<PromptList>(list_request(params))
+    }
+
+    /// `POST /api/prompt/`: creates a prompt.
+    pub fn create_prompt(&self, body: &CreatePrompt) -> C::Response<Prompt> {
+        let request = op::CREATE_PROMPT
+            .request()
+            .check(validate::name(op::CREATE_PROMPT.name, "name", &body.name))
+            .check(check_content(op::CREATE_PROMPT.name, Some(&body.content)))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/prompt/tags`: every tag in use.
+    pub fn list_prompt_tags(&self) -> C::Response<Vec<String>> {
+        self.client.call(op::LIST_PROMPT_TAGS.request().build())
+    }
+
+    /// `GET /api/prompt/{id}`: one prompt version.
+    pub fn get_prompt(&self, id: impl Into<PromptId>) -> C::Response<Prompt> {
+        self.client
+            .call(op::GET_PROMPT.request().path_param("id", id.into()).build())
+    }
+
+    /// `PATCH /api/prompt/{id}`: changes a prompt version in place.
+    pub fn update_prompt(
+        &self,
+        id: impl Into<PromptId>,
+        body: &UpdatePrompt,
+    ) -> C::Response<Prompt> {
+        let request = op::UPDATE_PROMPT
+            .request()
+            .path_param("id", id.into())
+            .check(validate::optional_name(
+                op::UPDATE_PROMPT.name,
+                "name",
+                body.name.as_deref(),
+            ))
+            .check(check_content(op::UPDATE_PROMPT.name, body.content.as_ref()))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `DELETE /api/prompt/{id}`: deletes a prompt version. `force` is sent as `force=true`
+    /// when set (the API does not document its effect); otherwise it is left out.
+    pub fn delete_prompt(
+        &self,
+        id: impl Into<PromptId>,
+        force: bool,
+    ) -> C::Response<SuccessResponse> {
+        let request = op::DELETE_PROMPT
+            .request()
+            .path_param("id", id.into())
+            .query("force", force.then_some(true))
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/prompt/{id}/versions`: the versions of the prompt's group (shape not
+    /// documented, so returned as JSON).
+    pub fn list_prompt_versions(&self, id: impl Into<PromptId>) -> C::Response<Value> {
+        self.client.call(
+            op::LIST_PROMPT_VERSIONS
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/prompt/{id}/versions`: a new version based on prompt `id`.
+    pub fn create_prompt_version(
+        &self,
+        id: impl Into<PromptId>,
+        body: &NewPromptVersion,
+    ) -> C::Response<Prompt> {
+        let operation = op::CREATE_PROMPT_VERSION.name;
+        let changes = body.changes.as_ref();
+        let request = op::CREATE_PROMPT_VERSION
+            .request()
+            .path_param("id", id.into())
+            .check(check_version(operation, &body.new_version))
+            .check(validate::optional_name(
+                operation,
+                "changes.name",
+                changes.and_then(|c| c.name.as_deref()),
+            ))
+            .check(check_content(
+                operation,
+                changes.and_then(|c| c.content.as_ref()),
+            ))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/prompt/{id}/analytics` (shape not documented, so returned as JSON).
+    pub fn get_prompt_analytics(&self, id: impl Into<PromptId>) -> C::Response<Value> {
+        self.client.call(
+            op::GET_PROMPT_ANALYTICS
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `GET /api/prompt/{id}/model-comparisons` (shape not documented, so returned as JSON).
+    pub fn get_prompt_model_comparisons(&self, id: impl Into<PromptId>) -> C::Response<Value> {
+        self.client.call(
+            op::GET_PROMPT_MODEL_COMPARISONS
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+}
+
+fn list_request(params: &ListPrompts) -> Result<ApiRequest, Error> {
+    op::LIST_PROMPTS
+        .request()
+        .check(validate::limit(op::LIST_PROMPTS.name, params.limit))
+        .query("limit", params.limit)
+        .query("offset", params.offset)
+        .query("name", params.name.as_deref())
+        .query("isLatest", params.is_latest)
+        .query("version", params.version.as_deref())
+        .query("createdBy", params.created_by.as_deref())
+        .build()
+}
+
+/// A content form must not be empty.
+fn check_content(operation: &'static str, content: Option<&PromptContent>) -> Result<(), Error> {
+    match content {
+        Some(PromptContent::Raw(text)) => validate::non_empty(operation, "rawPrompt", text),
+        Some(PromptContent::Chat { system, human }) => {
+            validate::non_empty(operation, "systemPrompt", system)?;
+            validate::non_empty(operation, "humanPrompt", human)
+        }
+        Some(PromptContent::Messages(messages)) if messages.is_empty() => {
+            validate::non_empty(operation, "messages", "")
+        }
+        _ => Ok(()),
+    }
+}
+
+/// `newVersion` must look like `MAJOR.MINOR.PATCH`, optionally with a `-pre` or `+build` tail.
+fn check_version(operation: &'static str, version: &str) -> Result<(), Error> {
+    let core = version.split(['-', '+']).next().unwrap_or_default();
+    let parts: Vec<&str> = core.split('.').collect();
+    let numeric = |part: &&str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit());
+    if parts.len() == 3 && parts.iter().all(numeric) {
+        Ok(())
+    } else {
+        Err(Error::invalid_input(
+            operation,
+            "newVersion",
+            format!("must look like MAJOR.MINOR.PATCH, e.g. 1.1.0 (got `{version}`)"),
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_checked() {
+        for good in ["1.0.0", "10.20.30", "1.1.0-beta.1", "2.0.0+build5"] {
+            assert!(check_version("op", good).is_ok(), "{good}");
+        }
+        for bad in ["", "1", "1.0", "v1.0.0", "1.0.x", "1..0"] {
+            assert!(check_version("op", bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,427 @@
+//! Wire tests: every `prompt` operation sends exactly the method, path, query, headers and body
+//! of the contract, and decodes a realistic answer — through the async and the blocking client.
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_prompt::{
+    CreatePrompt, ListPrompts, Message, NewPromptVersion, PromptContent, PromptExt, Role,
+    UpdatePrompt,
+};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+
+fn prompt_json(id: i64, version: &str) -> Value {
+    json!({
+        "id": id,
+        "promptGroupId": "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70",
+        "name": "greeter",
+        "description": "Says hello",
+        "version": version,
+        "isLatest": true,
+        "systemPrompt": "You are friendly.",
+        "humanPrompt": "Greet {name}.",
+        "rawPrompt": null,
+        "inputSchema": {"type": "object", "properties": {"name": {"type": "string"}}},
+        "outputSchema": null,
+        "metadata": {"team": "growth"},
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T10:00:00.000Z",
+        "createdBy": "ada@example.com",
+        "tags": ["demo"],
+        "_count": {"datasets": 2, "evaluations": 1},
+        "someFutureField": {"nested": true}
+    })
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: impl FnOnce(
+        Client,
+    )
+        -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn list_prompts() {
+    let page = json!({
+        "data": [prompt_json(1, "1.0.0"), prompt_json(2, "1.1.0")],
+        "total": 12, "limit": 2, "offset": 4, "hasNext": true, "hasPrevious": true
+    });
+    let params = ListPrompts::new()
+        .limit(2)
+        .offset(4)
+        .name("greeter & co")
+        .is_latest(true)
+        .version("1.1.0")
+        .created_by("ada@example.com");
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        move |c| Box::pin(async move { c.prompt().list_prompts(&p2).await }),
+        move |c| c.prompt().list_prompts(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompt/",
+        Some("limit=2&offset=4&name=greeter%20%26%20co&isLatest=true&version=1.1.0&createdBy=ada%40example.com"),
+        None,
+    );
+    assert_eq!(page.total, 12);
+    assert!(page.has_next);
+    assert_eq!(page.data[1].version, "1.1.0");
+    assert_eq!(
+        page.data[0].counts,
+        Some(json!({"datasets": 2, "evaluations": 1}))
+    );
+    assert_eq!(
+        page.data[0].content(),
+        Some(PromptContent::chat("You are friendly.", "Greet {name}."))
+    );
+}
+
+#[test]
+fn create_prompt() {
+    let body = CreatePrompt::new(
+        "greeter",
+        PromptContent::messages([Message::system("Be brief."), Message::user("Hi {name}")]),
+        json!({"type": "object"}),
+    )
+    .description("Says hello")
+    .tags(["demo", "v1"])
+    .created_by("ada@example.com");
+    let b2 = body.clone();
+    let (request, prompt) = both(
+        Reply::json(201, prompt_json(7, "1.0.0")),
+        move |c| Box::pin(async move { c.prompt().create_prompt(&b2).await }),
+        move |c| c.prompt().create_prompt(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompt/",
+        None,
+        Some(json!({
+            "name": "greeter",
+            "messages": [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi {name}"}],
+            "inputSchema": {"type": "object"},
+            "description": "Says hello",
+            "createdBy": "ada@example.com",
+            "tags": ["demo", "v1"]
+        })),
+    );
+    assert_eq!(prompt.id.get(), 7);
+}
+
+#[test]
+fn list_prompt_tags() {
+    let (request, tags) = both(
+        Reply::json(200, json!(["demo", "prod"])),
+        |c| Box::pin(async move { c.prompt().list_prompt_tags().await }),
+        |c| c.prompt().list_prompt_tags(),
+    );
+    assert_common(&request, "GET", "/api/prompt/tags", None, None);
+    assert_eq!(tags, ["demo", "prod"]);
+}
+
+#[test]
+fn get_prompt() {
+    let (request, prompt) = both(
+        Reply::json(200, prompt_json(42, "2.0.0")),
+        |c| Box::pin(async move { c.prompt().get_prompt(42).await }),
+        |c| c.prompt().get_prompt(42),
+    );
+    assert_common(&request, "GET", "/api/prompt/42", None, None);
+    assert_eq!(prompt.version, "2.0.0");
+    assert_eq!(prompt.metadata, json!({"team": "growth"}));
+}
+
+#[test]
+fn update_prompt() {
+    let body = UpdatePrompt::new()
+        .name("greeter-2")
+        .content(PromptContent::raw("Hello {name}!"))
+        .is_latest(false);
+    let b2 = body.clone();
+    let (request, _) = both(
+        Reply::json(200, prompt_json(42, "1.0.0")),
+        move |c| Box::pin(async move { c.prompt().update_prompt(42, &b2).await }),
+        move |c| c.prompt().update_prompt(42, &body),
+    );
+    assert_common(
+        &request,
+        "PATCH",
+        "/api/prompt/42",
+        None,
+        Some(json!({"name": "greeter-2", "isLatest": false, "rawPrompt": "Hello {name}!"})),
+    );
+}
+
+#[test]
+fn delete_prompt() {
+    let (request, answer) = both(
+        Reply::json(200, json!({"success": true, "message": "deleted"})),
+        |c| Box::pin(async move { c.prompt().delete_prompt(42, true).await }),
+        |c| c.prompt().delete_prompt(42, true),
+    );
+    assert_common(
+        &request,
+        "DELETE",
+        "/api/prompt/42",
+        Some("force=true"),
+        None,
+    );
+    assert!(answer.success);
+
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"success": true}))]);
+    blocking_client(&server)
+        .prompt()
+        .delete_prompt(5, false)
+        .expect("delete");
+    assert_common(
+        &server.single_request(),
+        "DELETE",
+        "/api/prompt/5",
+        None,
+        None,
+    );
+}
+
+#[test]
+fn list_prompt_versions() {
+    let versions = json!({"versions": [prompt_json(1, "1.0.0")], "total": 1});
+    let (request, answer) = both(
+        Reply::json(200, versions.clone()),
+        |c| Box::pin(async move { c.prompt().list_prompt_versions(1).await }),
+        |c| c.prompt().list_prompt_versions(1),
+    );
+    assert_common(&request, "GET", "/api/prompt/1/versions", None, None);
+    assert_eq!(answer, versions);
+}
+
+#[test]
+fn create_prompt_version() {
+    let body = NewPromptVersion::new("1.1.0")
+        .changes(UpdatePrompt::new().content(PromptContent::chat("Be warm.", "Greet {name}.")));
+    let b2 = body.clone();
+    let (request, prompt) = both(
+        Reply::json(201, prompt_json(8, "1.1.0")),
+        move |c| Box::pin(async move { c.prompt().create_prompt_version(7, &b2).await }),
+        move |c| c.prompt().create_prompt_version(7, &body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompt/7/versions",
+        None,
+        Some(
+            json!({"newVersion": "1.1.0", "changes": {"systemPrompt": "Be warm.", "humanPrompt": "Greet {name}."}}),
+        ),
+    );
+    assert_eq!(prompt.version, "1.1.0");
+}
+
+#[test]
+fn get_prompt_analytics() {
+    let analytics = json!({"executions": 10, "avgLatencyMs": 120.5});
+    let (request, answer) = both(
+        Reply::json(200, analytics.clone()),
+        |c| Box::pin(async move { c.prompt().get_prompt_analytics(3).await }),
+        |c| c.prompt().get_prompt_analytics(3),
+    );
+    assert_common(&request, "GET", "/api/prompt/3/analytics", None, None);
+    assert_eq!(answer, analytics);
+}
+
+#[test]
+fn get_prompt_model_comparisons() {
+    let comparisons = json!({"models": [{"model": "gpt-4o", "score": 0.9}]});
+    let (request, answer) = both(
+        Reply::json(200, comparisons.clone()),
+        |c| Box::pin(async move { c.prompt().get_prompt_model_comparisons(3).await }),
+        |c| c.prompt().get_prompt_model_comparisons(3),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompt/3/model-comparisons",
+        None,
+        None,
+    );
+    assert_eq!(answer, comparisons);
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let err = client
+        .prompt()
+        .list_prompts(&ListPrompts::new().limit(101))
+        .expect_err("limit");
+    assert!(
+        err.to_string()
+            .contains("`limit` must be between 1 and 100"),
+        "{err}"
+    );
+    let long = CreatePrompt::new("x".repeat(256), PromptContent::raw("hi"), json!({}));
+    let err = client.prompt().create_prompt(&long).expect_err("name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let empty = CreatePrompt::new("ok", PromptContent::messages([]), json!({}));
+    assert!(client.prompt().create_prompt(&empty).is_err());
+    let bad_version = NewPromptVersion::new("v2");
+    let err = client
+        .prompt()
+        .create_prompt_version(1, &bad_version)
+        .expect_err("version");
+    assert!(err.to_string().contains("newVersion"), "{err}");
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn unknown_roles_and_fields_decode() {
+    let mut prompt = prompt_json(1, "1.0.0");
+    prompt["messages"] = json!([{"role": "tool", "content": "x"}]);
+    let server = ScriptedServer::start(vec![Reply::json(200, prompt)]);
+    let prompt = blocking_client(&server)
+        .prompt()
+        .get_prompt(1)
+        .expect("decodes");
+    let messages = prompt.messages.expect("messages");
+    assert_eq!(messages[0].role, Role::Unknown("tool".into()));
+}
+
+#[test]
+fn list_prompts_all_walks_every_page() {
+    let page = |ids: &[i64], offset: u64, has_next: bool| {
+        Reply::json(
+            200,
+            json!({
+                "data": ids.iter().map(|id| prompt_json(*id, "1.0.0")).collect::<Vec<_>>(),
+                "total": 5, "limit": 2, "offset": offset, "hasNext": has_next, "hasPrevious": offset > 0
+            }),
+        )
+    };
+    let replies = vec![
+        page(&[1, 2], 0, true),
+        page(&[3, 4], 2, true),
+        page(&[5], 4, false),
+    ];
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let ids: Vec<i64> = runtime()
+        .block_on(
+            client
+                .prompt()
+                .list_prompts_all(&ListPrompts::new().limit(2))
+                .try_collect(),
+        )
+        .expect("stream")
+        .iter()
+        .map(|p| p.id.get())
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("limit=2&offset=0".to_owned()),
+            Some("limit=2&offset=2".to_owned()),
+            Some("limit=2&offset=4".to_owned())
+        ]
+    );
+
+    let server = ScriptedServer::start(replies);
+    let ids: Vec<i64> = blocking_client(&server)
+        .prompt()
+        .list_prompts_all(&ListPrompts::new().limit(2))
+        .map(|p| p.expect("page").id.get())
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+}
