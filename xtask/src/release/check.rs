@@ -169,11 +169,11 @@ pub(crate) fn static_checks(
                 "{name}: `readme` is missing (crates.io shows it as the crate's page)"
             )),
             Some(readme) => {
-                let path = package.dir().join(readme);
+                let path = normalize(&package.dir().join(readme));
                 if !exists(&path) {
                     problems.push(format!(
                         "{name}: readme `{readme}` does not exist ({})",
-                        path.display()
+                        path.strip_prefix(&ws.root).unwrap_or(&path).display()
                     ));
                 }
             }
@@ -270,6 +270,21 @@ pub(crate) fn static_checks(
         (Some(_), None) => {}
     }
     findings
+}
+
+/// `a/b/../c` -> `a/c`, lexically (the file may not exist).
+fn normalize(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for component in path.components() {
+        match component {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Runs `cargo publish --workspace --dry-run` in `root`, echoing its output; returns the
@@ -535,7 +550,7 @@ mod tests {
             &no_readme,
         );
         let expected = [
-            "mutagent: readme `../../README.md` does not exist",
+            "mutagent: readme `../../README.md` does not exist (README.md)",
             "mutagent: internal dependency `mutagent-core` is required as `^0.1.0`",
             "mutagent: depends on `mutagent-e2e`, which is not published",
             "mutagent-core: `description` is missing",
@@ -546,7 +561,7 @@ mod tests {
             "mutagent-core: category `not-a-category`",
             "mutagent-core: no [package.metadata.docs.rs]",
             "mutagent-core: version 0.0.9 differs",
-            "mutagent-prompt: readme `README.md` does not exist",
+            "mutagent-prompt: readme `README.md` does not exist (crates/mutagent-prompt/README.md)",
             "mutagent-prompt: internal dependency `mutagent-core` has no version",
             "mutagent-emulator: readme",
             "Cargo.toml:4: [workspace.dependencies] pins internal crate `mutagent-core` as `=0.0.9`",
