@@ -1,1 +1,11 @@
 //! End-to-end tests: the SDK against the emulator, async and blocking.
+
+mod experiments;
+mod optimization;
+mod organizations;
+mod prompt;
+mod prompt_dataset_items;
+mod prompt_datasets;
+mod prompt_evaluations;
+mod traces;
+mod workspaces;

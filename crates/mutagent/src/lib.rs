@@ -48,6 +48,14 @@
 //! | feature | module | crate |
 //! |---|---|---|
 //! | `prompt` | [`prompt`] | `mutagent-prompt` |
+//! | `prompt-datasets` | [`prompt_datasets`] | `mutagent-prompt-datasets` |
+//! | `prompt-dataset-items` | [`prompt_dataset_items`] | `mutagent-prompt-dataset-items` |
+//! | `prompt-evaluations` | [`prompt_evaluations`] | `mutagent-prompt-evaluations` |
+//! | `optimization` | [`optimization`] | `mutagent-optimization` |
+//! | `traces` | [`traces`] | `mutagent-traces` |
+//! | `experiments` | [`experiments`] | `mutagent-experiments` |
+//! | `organizations` | [`organizations`] | `mutagent-organizations` |
+//! | `workspaces` | [`workspaces`] | `mutagent-workspaces` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use mutagent_core::{
@@ -62,11 +70,67 @@ pub use mutagent_core::{
 #[cfg_attr(docsrs, doc(cfg(feature = "prompt")))]
 pub use mutagent_prompt as prompt;
 
+/// Datasets scoped to a prompt group: create, list, update, clone, export, delete. (feature `prompt-datasets`).
+#[cfg(feature = "prompt-datasets")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prompt-datasets")))]
+pub use mutagent_prompt_datasets as prompt_datasets;
+
+/// The items of prompt datasets: create, bulk insert, update, delete. (feature `prompt-dataset-items`).
+#[cfg(feature = "prompt-dataset-items")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prompt-dataset-items")))]
+pub use mutagent_prompt_dataset_items as prompt_dataset_items;
+
+/// Prompt evaluations: create, run, read results and history. (feature `prompt-evaluations`).
+#[cfg(feature = "prompt-evaluations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prompt-evaluations")))]
+pub use mutagent_prompt_evaluations as prompt_evaluations;
+
+/// Prompt optimization jobs: start, follow, pause, resume, cancel, read results. (feature `optimization`).
+#[cfg(feature = "optimization")]
+#[cfg_attr(docsrs, doc(cfg(feature = "optimization")))]
+pub use mutagent_optimization as optimization;
+
+/// Traces of LLM apps: ingest (single, batch, OTLP JSON), list, read, stats and analytics. (feature `traces`).
+#[cfg(feature = "traces")]
+#[cfg_attr(docsrs, doc(cfg(feature = "traces")))]
+pub use mutagent_traces as traces;
+
+/// Experiments comparing models on a prompt and dataset. (feature `experiments`).
+#[cfg(feature = "experiments")]
+#[cfg_attr(docsrs, doc(cfg(feature = "experiments")))]
+pub use mutagent_experiments as experiments;
+
+/// Organizations: create, list, update, delete, slugs and member counts. (feature `organizations`).
+#[cfg(feature = "organizations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organizations")))]
+pub use mutagent_organizations as organizations;
+
+/// Workspaces within an organization. (feature `workspaces`).
+#[cfg(feature = "workspaces")]
+#[cfg_attr(docsrs, doc(cfg(feature = "workspaces")))]
+pub use mutagent_workspaces as workspaces;
+
 /// The extension traits that add the namespaces to both clients: `use mutagent::prelude::*;`.
 pub mod prelude {
     pub use mutagent_core::ApiClient;
+    #[cfg(feature = "experiments")]
+    pub use mutagent_experiments::ExperimentsExt as _;
+    #[cfg(feature = "optimization")]
+    pub use mutagent_optimization::OptimizationExt as _;
+    #[cfg(feature = "organizations")]
+    pub use mutagent_organizations::OrganizationsExt as _;
     #[cfg(feature = "prompt")]
     pub use mutagent_prompt::PromptExt as _;
+    #[cfg(feature = "prompt-dataset-items")]
+    pub use mutagent_prompt_dataset_items::PromptDatasetItemsExt as _;
+    #[cfg(feature = "prompt-datasets")]
+    pub use mutagent_prompt_datasets::PromptDatasetsExt as _;
+    #[cfg(feature = "prompt-evaluations")]
+    pub use mutagent_prompt_evaluations::PromptEvaluationsExt as _;
+    #[cfg(feature = "traces")]
+    pub use mutagent_traces::TracesExt as _;
+    #[cfg(feature = "workspaces")]
+    pub use mutagent_workspaces::WorkspacesExt as _;
 }
 
 /// Every API operation of the enabled namespaces, in contract order.
@@ -74,5 +138,21 @@ pub fn operations() -> Vec<&'static Operation> {
     let mut all: Vec<&'static Operation> = Vec::new();
     #[cfg(feature = "prompt")]
     all.extend_from_slice(mutagent_prompt::operations::OPERATIONS);
+    #[cfg(feature = "prompt-datasets")]
+    all.extend_from_slice(mutagent_prompt_datasets::operations::OPERATIONS);
+    #[cfg(feature = "prompt-dataset-items")]
+    all.extend_from_slice(mutagent_prompt_dataset_items::operations::OPERATIONS);
+    #[cfg(feature = "prompt-evaluations")]
+    all.extend_from_slice(mutagent_prompt_evaluations::operations::OPERATIONS);
+    #[cfg(feature = "optimization")]
+    all.extend_from_slice(mutagent_optimization::operations::OPERATIONS);
+    #[cfg(feature = "traces")]
+    all.extend_from_slice(mutagent_traces::operations::OPERATIONS);
+    #[cfg(feature = "experiments")]
+    all.extend_from_slice(mutagent_experiments::operations::OPERATIONS);
+    #[cfg(feature = "organizations")]
+    all.extend_from_slice(mutagent_organizations::operations::OPERATIONS);
+    #[cfg(feature = "workspaces")]
+    all.extend_from_slice(mutagent_workspaces::operations::OPERATIONS);
     all
 }

@@ -1,0 +1,1 @@
+//! End-to-end tests of the `optimization` namespace against the emulator.

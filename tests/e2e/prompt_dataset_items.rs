@@ -1,0 +1,1 @@
+//! End-to-end tests of the `prompt_dataset_items` namespace against the emulator.

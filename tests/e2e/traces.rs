@@ -1,0 +1,1 @@
+//! End-to-end tests of the `traces` namespace against the emulator.
