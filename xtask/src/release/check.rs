@@ -325,9 +325,11 @@ fn dry_run(root: &Path, allow_dirty: bool) -> Option<String> {
                 message.push_str(&errors.join(" | "));
             }
             if !allow_dirty
-                && errors
-                    .iter()
-                    .any(|e| e.contains("uncommitted") || e.contains("dirty"))
+                && errors.iter().any(|e| {
+                    e.contains("uncommitted")
+                        || e.contains("not yet committed")
+                        || e.contains("dirty")
+                })
             {
                 message.push_str(" (commit your changes, or pass --allow-dirty for a local run)");
             }

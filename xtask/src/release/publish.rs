@@ -190,6 +190,10 @@ pub(crate) fn publish(
         input
             .read_line(&mut answer)
             .map_err(|e| format!("could not read the answer: {e}"))?;
+        if !answer.ends_with('\n') {
+            // Not typed at a terminal (piped or end of input): end the prompt's line.
+            writeln!(out).map_err(io)?;
+        }
         if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             return Err(
                 "release cancelled: nothing was published (answer `y` to go ahead, or pass --yes)"
