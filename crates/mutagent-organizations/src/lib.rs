@@ -1,32 +1,42 @@
-//! The `organizations` namespace of the MutagenT Rust SDK. Organizations: create, list, update, delete, slugs and member counts.
+//! The `organizations` namespace of the MutagenT Rust SDK: organizations, their slugs and
+//! member counts.
 //!
-//! (Being written: the operations land here.)
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
+//! [`OrganizationsExt::organizations`].
+//!
+//! ```no_run
+//! use mutagent_core::Client;
+//! use mutagent_organizations::{CreateOrganization, OrganizationsExt, UpdateOrganization};
+//!
+//! # async fn run() -> Result<(), mutagent_core::Error> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let orgs = client.organizations();
+//! let acme = orgs
+//!     .create_organization(&CreateOrganization::new("Acme", "acme").description("Rockets"))
+//!     .await?;
+//! // Rename it and clear its description (sent as `null`).
+//! let acme = orgs
+//!     .update_organization(&acme.id, &UpdateOrganization::new().name("Acme Inc").clear_description())
+//!     .await?;
+//! let members = orgs.get_organization_member_count(&acme.id).await?;
+//! println!("{} has {} member(s)", acme.name, members.count);
+//! # Ok(()) }
+//! ```
 
-/// The operations of the `organizations` namespace, described once.
-pub mod operations {
-    use mutagent_core::Operation;
+mod api;
+mod models;
+pub mod operations;
+mod patch;
 
-    /// Every operation of the namespace, in the order of the API's operation table.
-    pub static OPERATIONS: &[&Operation] = &[];
-}
-
-/// The `organizations` namespace on a client.
-#[derive(Debug, Clone, Copy)]
-pub struct OrganizationsApi<'a, C> {
-    client: &'a C,
-}
-
-impl<'a, C: mutagent_core::ApiClient> OrganizationsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-}
+pub use api::OrganizationsApi;
+pub use models::{
+    CreateOrganization, ListOrganizations, MemberCount, Organization, OrganizationList,
+    OrganizationRole, OrganizationWithRole, UpdateOrganization,
+};
+pub use mutagent_core::ids::OrganizationId;
+pub use mutagent_core::models::SuccessResponse;
+pub use patch::Patch;
 
 /// Adds `.organizations()` to both clients.
 pub trait OrganizationsExt: mutagent_core::ApiClient {

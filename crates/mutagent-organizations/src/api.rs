@@ -1,0 +1,160 @@
+//! The operations of the `organizations` namespace, for the async and the blocking client alike.
+
+use mutagent_core::ids::OrganizationId;
+use mutagent_core::models::SuccessResponse;
+use mutagent_core::request::validate;
+use mutagent_core::{ApiClient, ApiRequest, Error};
+use serde_json::Value;
+
+use crate::models::{
+    CreateOrganization, ListOrganizations, MemberCount, Organization, OrganizationList,
+    OrganizationWithRole, UpdateOrganization,
+};
+use crate::operations as op;
+
+/// The `organizations` namespace: organizations, their slugs and member counts.
+///
+/// Get it with `client.organizations()` (from [`OrganizationsExt`](crate::OrganizationsExt)).
+/// With the async [`Client`](mutagent_core::Client) each method returns a future; with the
+/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+///
+/// The API types these answers as "organization or error" unions; the SDK decides by the HTTP
+/// status (an error status becomes [`Error::Api`]) and decodes the success branch.
+#[derive(Debug, Clone, Copy)]
+pub struct OrganizationsApi<'a, C> {
+    client: &'a C,
+}
+
+impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// The client the namespace calls through.
+    pub fn client(&self) -> &'a C {
+        self.client
+    }
+
+    /// `GET /api/organizations/`: one page of the caller's organizations, with the caller's
+    /// role in each.
+    pub fn list_organizations(&self, params: &ListOrganizations) -> C::Response<OrganizationList> {
+        self.client.call(list_request(params))
+    }
+
+    /// Every organization matching `params`, page after page (`limit` sets the page size).
+    pub fn list_organizations_all(
+        &self,
+        params: &ListOrganizations,
+    ) -> C::Items<OrganizationWithRole> {
+        self.client
+            .paginate::<OrganizationList>(list_request(params))
+    }
+
+    /// `POST /api/organizations/`: creates an organization.
+    pub fn create_organization(&self, body: &CreateOrganization) -> C::Response<Organization> {
+        let operation = op::CREATE_ORGANIZATION.name;
+        let request = op::CREATE_ORGANIZATION
+            .request()
+            .check(validate::name(operation, "name", &body.name))
+            .check(validate::non_empty(operation, "slug", &body.slug))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/organizations/{orgId}`: one organization.
+    pub fn get_organization(&self, org_id: impl Into<OrganizationId>) -> C::Response<Organization> {
+        self.client.call(
+            op::GET_ORGANIZATION
+                .request()
+                .path_param("orgId", org_id.into())
+                .build(),
+        )
+    }
+
+    /// `PATCH /api/organizations/{orgId}`: changes an organization. Fields left unset keep
+    /// their value; the `clear_*` setters of [`UpdateOrganization`] send `null` to clear one.
+    pub fn update_organization(
+        &self,
+        org_id: impl Into<OrganizationId>,
+        body: &UpdateOrganization,
+    ) -> C::Response<Organization> {
+        let operation = op::UPDATE_ORGANIZATION.name;
+        let request = op::UPDATE_ORGANIZATION
+            .request()
+            .path_param("orgId", org_id.into())
+            .check(validate::optional_name(
+                operation,
+                "name",
+                body.name.as_deref(),
+            ))
+            .check(
+                body.slug
+                    .as_deref()
+                    .map_or(Ok(()), |slug| validate::non_empty(operation, "slug", slug)),
+            )
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `DELETE /api/organizations/{orgId}`: deletes an organization.
+    pub fn delete_organization(
+        &self,
+        org_id: impl Into<OrganizationId>,
+    ) -> C::Response<SuccessResponse> {
+        self.client.call(
+            op::DELETE_ORGANIZATION
+                .request()
+                .path_param("orgId", org_id.into())
+                .build(),
+        )
+    }
+
+    /// `GET /api/organizations/slug/{slug}`: the organization with this slug.
+    pub fn get_organization_by_slug(&self, slug: &str) -> C::Response<Organization> {
+        self.client.call(
+            op::GET_ORGANIZATION_BY_SLUG
+                .request()
+                .path_param("slug", slug)
+                .build(),
+        )
+    }
+
+    /// `GET /api/organizations/check-slug/{slug}`: whether a slug is free. The answer is not
+    /// typed by the API, so it is returned as JSON (e.g. `{"available": true}`).
+    pub fn check_organization_slug(&self, slug: &str) -> C::Response<Value> {
+        self.client.call(
+            op::CHECK_ORGANIZATION_SLUG
+                .request()
+                .path_param("slug", slug)
+                .build(),
+        )
+    }
+
+    /// `GET /api/organizations/{orgId}/member-count`: how many members the organization has.
+    pub fn get_organization_member_count(
+        &self,
+        org_id: impl Into<OrganizationId>,
+    ) -> C::Response<MemberCount> {
+        self.client.call(
+            op::GET_ORGANIZATION_MEMBER_COUNT
+                .request()
+                .path_param("orgId", org_id.into())
+                .build(),
+        )
+    }
+}
+
+fn list_request(params: &ListOrganizations) -> Result<ApiRequest, Error> {
+    op::LIST_ORGANIZATIONS
+        .request()
+        .check(validate::limit(op::LIST_ORGANIZATIONS.name, params.limit))
+        .query("limit", params.limit)
+        .query("offset", params.offset)
+        .query("name", params.name.as_deref())
+        .query("billingPlan", params.billing_plan.as_deref())
+        .query("isActive", params.is_active)
+        .build()
+}

@@ -1,0 +1,316 @@
+//! Organization models: what the API returns and what it takes.
+
+use mutagent_core::ids::OrganizationId;
+use mutagent_core::pagination::OffsetPage;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::patch::Patch;
+
+/// A page of organizations with the caller's role in each:
+/// `{data, total, limit, offset, hasNext, hasPrevious}`.
+pub type OrganizationList = OffsetPage<OrganizationWithRole>;
+
+/// An organization: the answer of create, get, update and get-by-slug.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Organization {
+    /// The id.
+    pub id: OrganizationId,
+    /// The display name.
+    pub name: String,
+    /// The URL-friendly unique name.
+    pub slug: String,
+    /// The description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The logo URL.
+    #[serde(default)]
+    pub logo_url: Option<String>,
+    /// The billing plan (a free string, e.g. `free`).
+    pub billing_plan: String,
+    /// The Stripe customer id (not sent in list answers).
+    #[serde(default)]
+    pub stripe_customer_id: Option<String>,
+    /// The billing email (not sent in list answers).
+    #[serde(default)]
+    pub billing_email: Option<String>,
+    /// Whether the organization is active.
+    pub is_active: bool,
+    /// Free-form metadata.
+    #[serde(default)]
+    pub metadata: Value,
+    /// Who created it (not sent in list answers).
+    #[serde(default)]
+    pub created_by: Option<String>,
+    /// When it was created (ISO 8601 text).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// When it was last updated (ISO 8601 text).
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+mutagent_core::open_enum! {
+    /// The caller's role in an organization.
+    pub enum OrganizationRole {
+        /// Owns the organization.
+        Owner = "owner",
+        /// Administers it.
+        Admin = "admin",
+        /// Edits its resources.
+        Editor = "editor",
+        /// Reads its resources.
+        Viewer = "viewer",
+    }
+}
+
+/// An organization together with the caller's role in it (element of [`OrganizationList`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OrganizationWithRole {
+    /// The organization.
+    #[serde(flatten)]
+    pub organization: Organization,
+    /// The caller's role.
+    pub role: OrganizationRole,
+}
+
+/// `{count}`: the answer of `get_organization_member_count`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MemberCount {
+    /// How many members the organization has.
+    pub count: u64,
+}
+
+/// The body of `create_organization`.
+///
+/// ```
+/// use mutagent_organizations::CreateOrganization;
+/// let body = CreateOrganization::new("Acme", "acme").description("Rockets");
+/// let json = serde_json::to_value(&body).unwrap();
+/// assert_eq!(json, serde_json::json!({"name": "Acme", "slug": "acme", "description": "Rockets"}));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CreateOrganization {
+    /// The display name (1 to 255 characters).
+    pub name: String,
+    /// The URL-friendly unique name (not empty).
+    pub slug: String,
+    /// A description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A logo URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// The billing email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_email: Option<String>,
+    /// Free-form metadata (an object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// Whether the server may add a suffix when the slug is taken (servers from API 0.4 on).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_suffix_slug: Option<bool>,
+}
+
+impl CreateOrganization {
+    /// An organization with its name and slug.
+    pub fn new(name: impl Into<String>, slug: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            slug: slug.into(),
+            description: None,
+            logo_url: None,
+            billing_email: None,
+            metadata: None,
+            auto_suffix_slug: None,
+        }
+    }
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets the logo URL.
+    pub fn logo_url(mut self, url: impl Into<String>) -> Self {
+        self.logo_url = Some(url.into());
+        self
+    }
+    /// Sets the billing email.
+    pub fn billing_email(mut self, email: impl Into<String>) -> Self {
+        self.billing_email = Some(email.into());
+        self
+    }
+    /// Sets the metadata.
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+    /// Lets the server add a suffix when the slug is taken.
+    pub fn auto_suffix_slug(mut self, auto_suffix: bool) -> Self {
+        self.auto_suffix_slug = Some(auto_suffix);
+        self
+    }
+}
+
+/// The body of `update_organization`. Unset fields are left out and keep their value; the
+/// nullable ones can also be cleared (sent as `null`) with the `clear_*` setters.
+///
+/// ```
+/// use mutagent_organizations::UpdateOrganization;
+/// let body = UpdateOrganization::new().description("New").clear_logo_url().is_active(false);
+/// assert_eq!(
+///     serde_json::to_value(&body).unwrap(),
+///     serde_json::json!({"description": "New", "logoUrl": null, "isActive": false})
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UpdateOrganization {
+    /// A new name (1 to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new slug (not empty).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    /// The description: set, cleared or left alone.
+    #[serde(default, skip_serializing_if = "Patch::is_unset")]
+    pub description: Patch<String>,
+    /// The logo URL: set, cleared or left alone.
+    #[serde(default, skip_serializing_if = "Patch::is_unset")]
+    pub logo_url: Patch<String>,
+    /// The billing email: set, cleared or left alone.
+    #[serde(default, skip_serializing_if = "Patch::is_unset")]
+    pub billing_email: Patch<String>,
+    /// A new billing plan.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_plan: Option<String>,
+    /// Activates or deactivates the organization.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_active: Option<bool>,
+    /// The metadata: set, cleared or left alone.
+    #[serde(default, skip_serializing_if = "Patch::is_unset")]
+    pub metadata: Patch<Value>,
+}
+
+impl UpdateOrganization {
+    /// No changes yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets the slug.
+    pub fn slug(mut self, slug: impl Into<String>) -> Self {
+        self.slug = Some(slug.into());
+        self
+    }
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Patch::Value(description.into());
+        self
+    }
+    /// Clears the description (sends `null`).
+    pub fn clear_description(mut self) -> Self {
+        self.description = Patch::Null;
+        self
+    }
+    /// Sets the logo URL.
+    pub fn logo_url(mut self, url: impl Into<String>) -> Self {
+        self.logo_url = Patch::Value(url.into());
+        self
+    }
+    /// Clears the logo URL (sends `null`).
+    pub fn clear_logo_url(mut self) -> Self {
+        self.logo_url = Patch::Null;
+        self
+    }
+    /// Sets the billing email.
+    pub fn billing_email(mut self, email: impl Into<String>) -> Self {
+        self.billing_email = Patch::Value(email.into());
+        self
+    }
+    /// Clears the billing email (sends `null`).
+    pub fn clear_billing_email(mut self) -> Self {
+        self.billing_email = Patch::Null;
+        self
+    }
+    /// Sets the billing plan.
+    pub fn billing_plan(mut self, plan: impl Into<String>) -> Self {
+        self.billing_plan = Some(plan.into());
+        self
+    }
+    /// Activates (`true`) or deactivates (`false`) the organization.
+    pub fn is_active(mut self, is_active: bool) -> Self {
+        self.is_active = Some(is_active);
+        self
+    }
+    /// Sets the metadata.
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Patch::Value(metadata);
+        self
+    }
+    /// Clears the metadata (sends `null`).
+    pub fn clear_metadata(mut self) -> Self {
+        self.metadata = Patch::Null;
+        self
+    }
+}
+
+/// Filters and paging of `list_organizations`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListOrganizations {
+    /// Page size, 1 to 100.
+    pub limit: Option<u32>,
+    /// How many organizations to skip.
+    pub offset: Option<u32>,
+    /// Only organizations with this name.
+    pub name: Option<String>,
+    /// Only organizations on this billing plan.
+    pub billing_plan: Option<String>,
+    /// Only active (or only inactive) organizations.
+    pub is_active: Option<bool>,
+}
+
+impl ListOrganizations {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the page size (1 to 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets the offset.
+    pub fn offset(mut self, offset: u32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Filters by name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Filters by billing plan.
+    pub fn billing_plan(mut self, plan: impl Into<String>) -> Self {
+        self.billing_plan = Some(plan.into());
+        self
+    }
+    /// Filters by the active flag.
+    pub fn is_active(mut self, is_active: bool) -> Self {
+        self.is_active = Some(is_active);
+        self
+    }
+}

@@ -1,0 +1,517 @@
+//! Wire tests: every `organizations` operation sends exactly the method, path, query, headers
+//! and body of the contract, and decodes a realistic answer — through the async and the
+//! blocking client.
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_organizations::{
+    CreateOrganization, ListOrganizations, OrganizationRole, OrganizationsExt, Patch,
+    UpdateOrganization,
+};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+
+fn org_json(id: &str, slug: &str) -> Value {
+    json!({
+        "id": id,
+        "name": "Acme",
+        "slug": slug,
+        "description": null,
+        "logoUrl": "https://acme.example/logo.png",
+        "billingPlan": "pro",
+        "stripeCustomerId": null,
+        "billingEmail": "billing@acme.example",
+        "isActive": true,
+        "metadata": {"region": "eu"},
+        "createdBy": "user_1",
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-02T10:00:00.000Z",
+        "someFutureField": [1, 2]
+    })
+}
+
+fn org_with_role_json(id: &str, role: &str) -> Value {
+    json!({
+        "id": id,
+        "name": format!("Org {id}"),
+        "slug": id,
+        "description": "d",
+        "logoUrl": null,
+        "billingPlan": "free",
+        "isActive": true,
+        "metadata": null,
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": null,
+        "role": role,
+        "unknownExtra": true
+    })
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: impl FnOnce(
+        Client,
+    )
+        -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn list_organizations() {
+    let page = json!({
+        "data": [org_with_role_json("org_1", "owner"), org_with_role_json("org_2", "billing-manager")],
+        "total": 7, "limit": 2, "offset": 2, "hasNext": true, "hasPrevious": true
+    });
+    let params = ListOrganizations::new()
+        .limit(2)
+        .offset(2)
+        .name("Acme & Co")
+        .billing_plan("pro")
+        .is_active(false);
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        move |c| Box::pin(async move { c.organizations().list_organizations(&p2).await }),
+        move |c| c.organizations().list_organizations(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/organizations/",
+        Some("limit=2&offset=2&name=Acme%20%26%20Co&billingPlan=pro&isActive=false"),
+        None,
+    );
+    assert_eq!(page.total, 7);
+    assert!(page.has_next && page.has_previous);
+    assert_eq!(page.data[0].role, OrganizationRole::Owner);
+    assert_eq!(
+        page.data[1].role,
+        OrganizationRole::Unknown("billing-manager".into())
+    );
+    assert_eq!(page.data[1].organization.id.as_str(), "org_2");
+    assert_eq!(page.data[0].organization.description.as_deref(), Some("d"));
+    assert_eq!(page.data[0].organization.billing_email, None);
+}
+
+#[test]
+fn list_organizations_without_filters_sends_no_query() {
+    let page = json!({"data": [], "total": 0, "limit": 20, "offset": 0, "hasNext": false, "hasPrevious": false});
+    let (request, page) = both(
+        Reply::json(200, page),
+        |c| {
+            Box::pin(async move {
+                c.organizations()
+                    .list_organizations(&ListOrganizations::new())
+                    .await
+            })
+        },
+        |c| {
+            c.organizations()
+                .list_organizations(&ListOrganizations::new())
+        },
+    );
+    assert_common(&request, "GET", "/api/organizations/", None, None);
+    assert!(page.data.is_empty());
+}
+
+#[test]
+fn create_organization() {
+    let body = CreateOrganization::new("Acme", "acme")
+        .description("Rockets")
+        .logo_url("https://acme.example/logo.png")
+        .billing_email("billing@acme.example")
+        .metadata(json!({"region": "eu"}))
+        .auto_suffix_slug(true);
+    let b2 = body.clone();
+    let (request, org) = both(
+        Reply::json(201, org_json("org_1", "acme")),
+        move |c| Box::pin(async move { c.organizations().create_organization(&b2).await }),
+        move |c| c.organizations().create_organization(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/organizations/",
+        None,
+        Some(json!({
+            "name": "Acme",
+            "slug": "acme",
+            "description": "Rockets",
+            "logoUrl": "https://acme.example/logo.png",
+            "billingEmail": "billing@acme.example",
+            "metadata": {"region": "eu"},
+            "autoSuffixSlug": true
+        })),
+    );
+    assert_eq!(org.id.as_str(), "org_1");
+    assert_eq!(org.billing_plan, "pro");
+    assert!(org.is_active);
+    assert_eq!(org.description, None);
+    assert_eq!(org.metadata, json!({"region": "eu"}));
+}
+
+#[test]
+fn create_organization_sends_only_what_is_set() {
+    let (request, _) = both(
+        Reply::json(201, org_json("org_1", "acme")),
+        |c| {
+            Box::pin(async move {
+                c.organizations()
+                    .create_organization(&CreateOrganization::new("Acme", "acme"))
+                    .await
+            })
+        },
+        |c| {
+            c.organizations()
+                .create_organization(&CreateOrganization::new("Acme", "acme"))
+        },
+    );
+    assert_eq!(request.json(), json!({"name": "Acme", "slug": "acme"}));
+}
+
+#[test]
+fn get_organization() {
+    let (request, org) = both(
+        Reply::json(200, org_json("org/1 x", "acme")),
+        |c| Box::pin(async move { c.organizations().get_organization("org/1 x").await }),
+        |c| c.organizations().get_organization("org/1 x"),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/organizations/org%2F1%20x",
+        None,
+        None,
+    );
+    assert_eq!(org.slug, "acme");
+    assert_eq!(org.created_by.as_deref(), Some("user_1"));
+}
+
+#[test]
+fn update_organization_sets_and_clears() {
+    let body = UpdateOrganization::new()
+        .name("Acme Inc")
+        .slug("acme-inc")
+        .clear_description()
+        .logo_url("https://acme.example/new.png")
+        .clear_billing_email()
+        .billing_plan("enterprise")
+        .is_active(true)
+        .clear_metadata();
+    assert_eq!(body.description, Patch::Null);
+    let b2 = body.clone();
+    let (request, org) = both(
+        Reply::json(200, org_json("org_1", "acme-inc")),
+        move |c| Box::pin(async move { c.organizations().update_organization("org_1", &b2).await }),
+        move |c| c.organizations().update_organization("org_1", &body),
+    );
+    assert_common(
+        &request,
+        "PATCH",
+        "/api/organizations/org_1",
+        None,
+        Some(json!({
+            "name": "Acme Inc",
+            "slug": "acme-inc",
+            "description": null,
+            "logoUrl": "https://acme.example/new.png",
+            "billingEmail": null,
+            "billingPlan": "enterprise",
+            "isActive": true,
+            "metadata": null
+        })),
+    );
+    assert_eq!(org.slug, "acme-inc");
+}
+
+#[test]
+fn update_organization_leaves_unset_fields_out() {
+    let (request, _) = both(
+        Reply::json(200, org_json("org_1", "acme")),
+        |c| {
+            Box::pin(async move {
+                c.organizations()
+                    .update_organization("org_1", &UpdateOrganization::new().description("New"))
+                    .await
+            })
+        },
+        |c| {
+            c.organizations()
+                .update_organization("org_1", &UpdateOrganization::new().description("New"))
+        },
+    );
+    assert_eq!(request.json(), json!({"description": "New"}));
+}
+
+#[test]
+fn delete_organization() {
+    let (request, answer) = both(
+        Reply::json(
+            200,
+            json!({"success": true, "message": "Organization deleted"}),
+        ),
+        |c| Box::pin(async move { c.organizations().delete_organization("org_1").await }),
+        |c| c.organizations().delete_organization("org_1"),
+    );
+    assert_common(&request, "DELETE", "/api/organizations/org_1", None, None);
+    assert!(answer.success);
+    assert_eq!(answer.message.as_deref(), Some("Organization deleted"));
+}
+
+#[test]
+fn get_organization_by_slug() {
+    let (request, org) = both(
+        Reply::json(200, org_json("org_9", "acme rockets")),
+        |c| {
+            Box::pin(async move {
+                c.organizations()
+                    .get_organization_by_slug("acme rockets")
+                    .await
+            })
+        },
+        |c| c.organizations().get_organization_by_slug("acme rockets"),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/organizations/slug/acme%20rockets",
+        None,
+        None,
+    );
+    assert_eq!(org.id.as_str(), "org_9");
+}
+
+#[test]
+fn check_organization_slug() {
+    let answer = json!({"available": false, "suggestion": "acme-2"});
+    let (request, got) = both(
+        Reply::json(200, answer.clone()),
+        |c| Box::pin(async move { c.organizations().check_organization_slug("acme").await }),
+        |c| c.organizations().check_organization_slug("acme"),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/organizations/check-slug/acme",
+        None,
+        None,
+    );
+    assert_eq!(got, answer);
+}
+
+#[test]
+fn get_organization_member_count() {
+    let (request, count) = both(
+        Reply::json(200, json!({"count": 12, "extra": "ignored"})),
+        |c| {
+            Box::pin(async move {
+                c.organizations()
+                    .get_organization_member_count("org_1")
+                    .await
+            })
+        },
+        |c| c.organizations().get_organization_member_count("org_1"),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/organizations/org_1/member-count",
+        None,
+        None,
+    );
+    assert_eq!(count.count, 12);
+}
+
+#[test]
+fn error_statuses_are_errors_not_empty_organizations() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        404,
+        json!({"error": "NOT_FOUND", "message": "Organization not found"}),
+    )]);
+    let err = blocking_client(&server)
+        .organizations()
+        .get_organization("missing")
+        .expect_err("404");
+    match err {
+        Error::Api(api) => {
+            assert_eq!(api.status().as_u16(), 404);
+            assert_eq!(api.code(), Some("NOT_FOUND"));
+            assert_eq!(api.message(), Some("Organization not found"));
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let orgs = client.organizations();
+    let err = orgs
+        .list_organizations(&ListOrganizations::new().limit(0))
+        .expect_err("limit");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "limit"),
+        "{err}"
+    );
+    let err = orgs
+        .create_organization(&CreateOrganization::new("", "acme"))
+        .expect_err("name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let err = orgs
+        .create_organization(&CreateOrganization::new("x".repeat(256), "acme"))
+        .expect_err("long name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let err = orgs
+        .create_organization(&CreateOrganization::new("Acme", ""))
+        .expect_err("slug");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "slug"),
+        "{err}"
+    );
+    let err = orgs
+        .update_organization("org_1", &UpdateOrganization::new().slug(""))
+        .expect_err("slug");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "slug"),
+        "{err}"
+    );
+    let err = orgs.get_organization("").expect_err("empty id");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "orgId"),
+        "{err}"
+    );
+    assert!(orgs.get_organization_by_slug("..").is_err());
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn list_organizations_all_walks_every_page() {
+    let page = |ids: &[&str], offset: u64, has_next: bool| {
+        Reply::json(
+            200,
+            json!({
+                "data": ids.iter().map(|id| org_with_role_json(id, "admin")).collect::<Vec<_>>(),
+                "total": 3, "limit": 2, "offset": offset, "hasNext": has_next, "hasPrevious": offset > 0
+            }),
+        )
+    };
+    let replies = vec![page(&["a", "b"], 0, true), page(&["c"], 2, false)];
+
+    let server = ScriptedServer::start(replies.clone());
+    let ids: Vec<String> = runtime()
+        .block_on(
+            async_client(&server)
+                .organizations()
+                .list_organizations_all(&ListOrganizations::new().limit(2))
+                .try_collect(),
+        )
+        .expect("stream")
+        .into_iter()
+        .map(|o| o.organization.id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("limit=2&offset=0".to_owned()),
+            Some("limit=2&offset=2".to_owned())
+        ]
+    );
+
+    let server = ScriptedServer::start(replies);
+    let ids: Vec<String> = blocking_client(&server)
+        .organizations()
+        .list_organizations_all(&ListOrganizations::new().limit(2))
+        .map(|o| o.expect("page").organization.id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c"]);
+}
