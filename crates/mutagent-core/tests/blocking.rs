@@ -1,0 +1,124 @@
+//! The blocking client never panics: built, used and dropped outside any runtime, inside a
+//! current-thread runtime, inside a multi-thread runtime, and from many threads at once.
+
+mod support;
+
+use std::sync::Arc;
+
+use mutagent_core::{BlockingClient, Error};
+use mutagent_test_support::{Reply, ScriptedServer};
+use serde_json::{json, Value};
+use support::*;
+
+fn get(client: &BlockingClient, id: u32) -> Result<Value, Error> {
+    client.send(GET_THING.request().path_param("id", id).build()?)
+}
+
+fn server() -> ScriptedServer {
+    ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))])
+}
+
+#[test]
+fn works_outside_any_runtime() {
+    let server = server();
+    let client = builder(&server).build_blocking().expect("client");
+    assert_eq!(get(&client, 1).expect("call"), json!({"ok": true}));
+    drop(client);
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn works_inside_a_current_thread_runtime() {
+    let server = server();
+    let client = builder(&server)
+        .build_blocking()
+        .expect("built inside a runtime");
+    assert_eq!(
+        get(&client, 1).expect("called inside a runtime"),
+        json!({"ok": true})
+    );
+    drop(client); // dropped inside a runtime
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn works_inside_a_multi_thread_runtime() {
+    let server = server();
+    let client = builder(&server).build_blocking().expect("client");
+    assert_eq!(get(&client, 1).expect("call"), json!({"ok": true}));
+    // Also from a spawned task and from spawn_blocking.
+    let in_task = client.clone();
+    let from_task = tokio::spawn(async move { get(&in_task, 2) })
+        .await
+        .expect("task");
+    assert!(from_task.is_ok());
+    let in_blocking = client.clone();
+    let from_blocking = tokio::task::spawn_blocking(move || get(&in_blocking, 3))
+        .await
+        .expect("blocking task");
+    assert!(from_blocking.is_ok());
+    drop(client);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn many_threads_share_one_client() {
+    let server = server();
+    let client = Arc::new(builder(&server).build_blocking().expect("client"));
+    let handles: Vec<_> = (0..16)
+        .map(|n| {
+            let client = Arc::clone(&client);
+            std::thread::spawn(move || {
+                for i in 0..5 {
+                    get(&client, n * 10 + i).expect("call");
+                }
+            })
+        })
+        .collect();
+    for handle in handles {
+        handle.join().expect("thread");
+    }
+    assert_eq!(server.requests().len(), 80);
+}
+
+#[test]
+fn errors_are_the_same_as_async() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        404,
+        json!({"error": "not_found", "message": "no thing"}),
+    )]);
+    let client = builder(&server).build_blocking().expect("client");
+    let err = get(&client, 9).expect_err("404");
+    assert!(err.is_not_found());
+    assert_eq!(
+        err.as_api_error().and_then(|e| e.message()),
+        Some("no thing")
+    );
+}
+
+#[test]
+fn a_clone_outlives_the_original() {
+    let server = server();
+    let client = builder(&server).build_blocking().expect("client");
+    let clone = client.clone();
+    drop(client);
+    assert!(get(&clone, 1).is_ok());
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn the_async_client_inside_works_too() {
+    let server = server();
+    let blocking = builder(&server).build_blocking().expect("client");
+    let value: Value = blocking
+        .async_client()
+        .send(
+            GET_THING
+                .request()
+                .path_param("id", 4)
+                .build()
+                .expect("build"),
+        )
+        .await
+        .expect("async call through the blocking client's async half");
+    assert_eq!(value, json!({"ok": true}));
+}

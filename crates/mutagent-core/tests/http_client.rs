@@ -1,0 +1,161 @@
+//! Bringing your own HTTP client: an interceptor that adds a header, and the default client
+//! built with a custom rustls configuration.
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use bytes::Bytes;
+use mutagent_core::http_client::{
+    BoxFuture, DefaultHttpClient, HttpClient, HttpError, ResponseBody,
+};
+use mutagent_core::Error;
+use mutagent_test_support::{Reply, ScriptedServer};
+use serde_json::{json, Value};
+use support::*;
+
+#[derive(Debug)]
+struct Interceptor {
+    inner: DefaultHttpClient,
+    seen: Arc<AtomicUsize>,
+}
+
+impl HttpClient for Interceptor {
+    fn send(
+        &self,
+        mut request: http::Request<Bytes>,
+    ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+        self.seen.fetch_add(1, Ordering::SeqCst);
+        request
+            .headers_mut()
+            .insert("x-team", http::HeaderValue::from_static("search"));
+        self.inner.send(request)
+    }
+}
+
+#[tokio::test]
+async fn an_interceptor_adds_a_header() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let seen = Arc::new(AtomicUsize::new(0));
+    let client = builder(&server)
+        .http_client(Interceptor {
+            inner: DefaultHttpClient::new().expect("default client"),
+            seen: Arc::clone(&seen),
+        })
+        .build()
+        .expect("client");
+    let value: Value = client
+        .send(
+            GET_THING
+                .request()
+                .path_param("id", 1)
+                .build()
+                .expect("request"),
+        )
+        .await
+        .expect("call");
+    assert_eq!(value, json!({"ok": true}));
+    assert_eq!(seen.load(Ordering::SeqCst), 1);
+    let request = server.single_request();
+    assert_eq!(request.header("x-team"), Some("search"));
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+}
+
+/// A fake transport: answers without any network, e.g. for unit tests of user code.
+#[derive(Debug)]
+struct Canned;
+
+impl HttpClient for Canned {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+        let path = request.uri().path().to_owned();
+        Box::pin(async move {
+            let body = ResponseBody::from_bytes(format!("{{\"path\":\"{path}\"}}"));
+            Ok(http::Response::new(body))
+        })
+    }
+}
+
+#[test]
+fn a_canned_transport_needs_no_server() {
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .http_client(Canned)
+        .build_blocking()
+        .expect("client");
+    let value: Value = client
+        .send(
+            GET_THING
+                .request()
+                .path_param("id", 5)
+                .build()
+                .expect("request"),
+        )
+        .expect("call");
+    assert_eq!(value, json!({"path": "/api/things/5"}));
+}
+
+fn custom_tls() -> rustls::ClientConfig {
+    // An empty root store: no public CA is trusted, as with a private PKI.
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth()
+}
+
+#[tokio::test]
+async fn a_custom_rustls_config_is_used() {
+    let http = DefaultHttpClient::builder()
+        .tls_config(custom_tls())
+        .build()
+        .expect("client with custom TLS");
+    // Plain http to loopback still works through it.
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let client = builder(&server)
+        .http_client(http.clone())
+        .build()
+        .expect("client");
+    let value: Value = client
+        .send(
+            GET_THING
+                .request()
+                .path_param("id", 1)
+                .build()
+                .expect("request"),
+        )
+        .await
+        .expect("http call");
+    assert_eq!(value, json!({"ok": true}));
+
+    // https to a server that does not speak TLS fails in the handshake: a connect error,
+    // never a panic, and retried because nothing reached the server.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        use std::io::Write;
+        for mut stream in listener.incoming().take(4).flatten() {
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    let client = builder(&server)
+        .server_url(format!("https://127.0.0.1:{port}"))
+        .http_client(http)
+        .build()
+        .expect("client");
+    let err = client
+        .send::<Value>(
+            GET_THING
+                .request()
+                .path_param("id", 1)
+                .build()
+                .expect("request"),
+        )
+        .await
+        .expect_err("no TLS there");
+    assert!(matches!(err, Error::Connect { attempts: 4, .. }), "{err:?}");
+}

@@ -1,0 +1,134 @@
+//! The API key never appears in Debug or Display of the builder, config, clients, errors, nor
+//! in tracing output — including when the server echoes it back.
+
+mod support;
+
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_test_support::{Reply, ScriptedServer};
+use serde_json::{json, Value};
+use support::*;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+/// A subscriber that writes every span and event field into one string.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<String>>);
+
+struct Writer<'a>(&'a mut String);
+
+impl Visit for Writer<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        let _ = write!(self.0, " {}={}", field.name(), value);
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let mut out = self.0.lock().expect("lock");
+        out.push_str("\nspan ");
+        out.push_str(span.metadata().name());
+        span.record(&mut Writer(&mut out));
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        values.record(&mut Writer(&mut self.0.lock().expect("lock")));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut out = self.0.lock().expect("lock");
+        out.push_str("\nevent");
+        event.record(&mut Writer(&mut out));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+fn assert_clean(what: &str, text: &str) {
+    assert!(!text.contains(KEY), "{what} leaks the key: {text}");
+    assert!(
+        !text.contains("8f3a"),
+        "{what} leaks part of the key: {text}"
+    );
+}
+
+#[test]
+fn debug_and_display_never_show_the_key() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let builder = builder(&server);
+    assert_clean("ClientBuilder", &format!("{builder:?}"));
+    let client: Client = builder.build().expect("client");
+    assert_clean("Client", &format!("{client:?}"));
+    assert_clean("Config", &format!("{:?}", client.config()));
+    let blocking: BlockingClient = support::builder(&server).build_blocking().expect("client");
+    assert_clean("BlockingClient", &format!("{blocking:?}"));
+    let request = CREATE_THING
+        .request()
+        .json(&json!({"a": 1}))
+        .build()
+        .expect("request");
+    assert_clean("ApiRequest", &format!("{request:?}"));
+}
+
+#[test]
+fn errors_and_logs_never_show_the_key_even_when_echoed() {
+    let echo = json!({"error": "invalid_key", "message": format!("the key {KEY} is revoked")});
+    let server = ScriptedServer::start(vec![
+        Reply::json(503, echo.clone()).header("x-request-id", "r1"),
+        Reply::json(401, echo),
+    ]);
+    let capture = Capture::default();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let err: Error = tracing::subscriber::with_default(capture.clone(), || {
+        runtime.block_on(async {
+            let client = builder(&server).build().expect("client");
+            let request = GET_THING
+                .request()
+                .path_param("id", 1)
+                .build()
+                .expect("request");
+            client.send::<Value>(request).await.expect_err("401")
+        })
+    });
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_clean("Error Display", &err.to_string());
+    assert_clean("Error Debug", &format!("{err:?}"));
+    let api = err.as_api_error().expect("api error");
+    assert_clean("body snippet", api.body_snippet());
+    assert!(api.message().is_some_and(|m| m.contains("[redacted]")));
+    let logs = capture.0.lock().expect("lock").clone();
+    assert!(
+        logs.contains("mutagent.call"),
+        "the call was traced: {logs}"
+    );
+    assert!(logs.contains("retrying"), "the retry was logged: {logs}");
+    assert_clean("tracing output", &logs);
+}
+
+#[test]
+fn decode_errors_scrub_the_key() {
+    let server = ScriptedServer::start(vec![Reply::text(200, format!("<html>{KEY}</html>"))]);
+    let client = builder(&server).build_blocking().expect("client");
+    let err = client
+        .send::<Value>(
+            GET_THING
+                .request()
+                .path_param("id", 1)
+                .build()
+                .expect("request"),
+        )
+        .expect_err("html");
+    assert_clean("decode error", &format!("{err} {err:?}"));
+}

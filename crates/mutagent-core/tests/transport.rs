@@ -1,0 +1,351 @@
+//! The transport against a scripted loopback server: retries, waits, Retry-After, timeouts,
+//! size limits, headers, redirects and error bodies.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use mutagent_core::{CallOptions, Client, Error, RetryPolicy};
+use mutagent_test_support::{Reply, ScriptedServer};
+use serde_json::{json, Value};
+use support::*;
+
+fn get(client: &Client, id: &str) -> impl std::future::Future<Output = Result<Value, Error>> {
+    let request = GET_THING.request().path_param("id", id.to_owned()).build();
+    let client = client.clone();
+    async move { client.send(request?).await }
+}
+
+fn create(client: &Client) -> impl std::future::Future<Output = Result<Value, Error>> {
+    let request = CREATE_THING.request().json(&json!({"name": "x"})).build();
+    let client = client.clone();
+    async move { client.send(request?).await }
+}
+
+#[tokio::test]
+async fn idempotent_calls_are_retried_on_retryable_statuses() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(503, json!({"error": "unavailable", "message": "try later"})),
+        Reply::json(502, json!({})),
+        Reply::json(200, json!({"ok": true})),
+    ]);
+    let client = builder(&server).build().expect("client");
+    let value = get(&client, "1").await.expect("third attempt succeeds");
+    assert_eq!(value, json!({"ok": true}));
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn retries_stop_after_the_limit_and_report_attempts() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        500,
+        json!({"error": "boom", "message": "down"}),
+    )]);
+    let client = builder(&server).build().expect("client");
+    let err = get(&client, "1").await.expect_err("always 500");
+    assert_eq!(server.requests().len(), 4, "1 attempt + 3 retries");
+    assert_eq!(err.attempts(), Some(4));
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert!(err.is_retryable());
+    assert!(err.to_string().contains("after 4 attempts"), "{err}");
+}
+
+#[tokio::test]
+async fn waits_double_between_attempts() {
+    let server = ScriptedServer::start(vec![Reply::status(503)]);
+    let client = builder(&server)
+        .retry_policy(
+            RetryPolicy::new()
+                .initial_backoff(Duration::from_millis(100))
+                .max_backoff(Duration::from_millis(400))
+                .jitter(false),
+        )
+        .build()
+        .expect("client");
+    let _ = get(&client, "1").await.expect_err("always 503");
+    let times: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
+    assert_eq!(times.len(), 4);
+    let gaps: Vec<Duration> = times.windows(2).map(|w| w[1] - w[0]).collect();
+    // Lower bounds only: a loaded machine may be slower, never faster.
+    assert!(gaps[0] >= Duration::from_millis(100), "{gaps:?}");
+    assert!(gaps[1] >= Duration::from_millis(200), "{gaps:?}");
+    assert!(gaps[2] >= Duration::from_millis(400), "{gaps:?}");
+}
+
+#[tokio::test]
+async fn retry_after_is_honoured() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            429,
+            json!({"error": "rate_limited", "message": "slow down"}),
+        )
+        .header("retry-after", "1"),
+        Reply::json(200, json!({})),
+    ]);
+    let client = builder(&server).build().expect("client");
+    get(&client, "1").await.expect("second attempt");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    assert!(requests[1].at - requests[0].at >= Duration::from_secs(1));
+}
+
+#[tokio::test]
+async fn retry_after_is_capped() {
+    let server = ScriptedServer::start(vec![
+        Reply::status(503).header("retry-after", "3600"),
+        Reply::json(200, json!({})),
+    ]);
+    let client = builder(&server)
+        .retry_policy(fast_retries().max_retry_after(Duration::from_millis(150)))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    get(&client, "1").await.expect("capped wait, then success");
+    let requests = server.requests();
+    assert!(requests[1].at - requests[0].at >= Duration::from_millis(150));
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "the hour-long wait was not capped"
+    );
+}
+
+#[tokio::test]
+async fn a_wait_past_the_timeout_returns_the_error_at_once() {
+    let server = ScriptedServer::start(vec![Reply::status(503).header("retry-after", "20")]);
+    let client = builder(&server)
+        .timeout(Duration::from_secs(2))
+        .retry_policy(fast_retries().max_retry_after(Duration::from_secs(20)))
+        .build()
+        .expect("client");
+    let err = get(&client, "1").await.expect_err("no time to wait");
+    assert_eq!(server.requests().len(), 1);
+    let api = err.as_api_error().expect("api error");
+    assert_eq!(api.retry_after(), Some(Duration::from_secs(20)));
+}
+
+#[tokio::test]
+async fn post_is_not_retried_by_default() {
+    let server = ScriptedServer::start(vec![Reply::status(503), Reply::json(201, json!({}))]);
+    let client = builder(&server).build().expect("client");
+    let err = create(&client).await.expect_err("not retried");
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(err.attempts(), Some(1));
+}
+
+#[tokio::test]
+async fn post_is_retried_when_the_caller_opts_in() {
+    let server =
+        ScriptedServer::start(vec![Reply::status(503), Reply::json(201, json!({"id": 1}))]);
+    let client = builder(&server).build().expect("client");
+    let opted = client.with_options(CallOptions::new().retry_non_idempotent(true));
+    assert_eq!(create(&opted).await.expect("retried"), json!({"id": 1}));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn post_is_not_retried_after_a_reset_but_get_is() {
+    let server = ScriptedServer::start(vec![Reply::reset(), Reply::json(201, json!({}))]);
+    let client = builder(&server).build().expect("client");
+    let err = create(&client).await.expect_err("reset");
+    assert!(
+        matches!(err, Error::Transport { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(server.requests().len(), 1);
+
+    let server = ScriptedServer::start(vec![Reply::reset(), Reply::json(200, json!({"ok": 1}))]);
+    let client = builder(&server).build().expect("client");
+    assert_eq!(get(&client, "1").await.expect("retried"), json!({"ok": 1}));
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[tokio::test]
+async fn connection_refused_is_retried_even_for_post() {
+    // Bind, learn the port, close: nothing listens there any more.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(fast_retries())
+        .build()
+        .expect("client");
+    let err = create(&client).await.expect_err("refused");
+    assert!(matches!(err, Error::Connect { attempts: 4, .. }), "{err:?}");
+    assert!(err.is_retryable());
+}
+
+#[tokio::test]
+async fn disabled_retries_send_once() {
+    let server = ScriptedServer::start(vec![Reply::status(503)]);
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    let _ = get(&client, "1").await.expect_err("503");
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn a_stalled_server_times_out_near_the_configured_time() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({})).delay(Duration::from_secs(10))
+    ]);
+    let client = builder(&server)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let err = get(&client, "1").await.expect_err("stalled");
+    let elapsed = started.elapsed();
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
+
+#[tokio::test]
+async fn a_body_dripped_slower_than_the_timeout_times_out() {
+    let body = "x".repeat(200);
+    let server = ScriptedServer::start(vec![
+        Reply::text(200, body).drip(10, Duration::from_millis(100))
+    ]);
+    let client = builder(&server)
+        .timeout(Duration::from_millis(500))
+        .build()
+        .expect("client");
+    let err = get(&client, "1").await.expect_err("drip");
+    assert!(err.is_timeout(), "{err:?}");
+}
+
+#[tokio::test]
+async fn per_call_timeout_overrides_the_client() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({})).delay(Duration::from_secs(10))
+    ]);
+    let client = builder(&server).build().expect("client");
+    let quick = client.with_options(CallOptions::new().timeout(Duration::from_millis(200)));
+    let err = get(&quick, "1").await.expect_err("timeout");
+    assert!(matches!(err, Error::Timeout { timeout, .. } if timeout == Duration::from_millis(200)));
+}
+
+#[tokio::test]
+async fn bodies_over_the_limit_are_refused() {
+    let server = ScriptedServer::start(vec![Reply::text(200, vec![b'x'; 4096])]);
+    let client = builder(&server)
+        .max_response_bytes(1024)
+        .build()
+        .expect("client");
+    let err = get(&client, "1").await.expect_err("too large");
+    assert!(
+        matches!(err, Error::ResponseTooLarge { limit: 1024, .. }),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn headers_carry_key_scope_and_user_agent() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = builder(&server)
+        .workspace_id("ws_1")
+        .organization_id("org_1")
+        .build()
+        .expect("client");
+    get(&client, "1").await.expect("ok");
+    let request = server.single_request();
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("x-workspace-id"), Some("ws_1"));
+    assert_eq!(request.header("x-organization-id"), Some("org_1"));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    assert!(request
+        .header("user-agent")
+        .is_some_and(|ua| ua.starts_with("mutagent-rs/")));
+
+    let server = ScriptedServer::start(vec![Reply::json(
+        401,
+        json!({"error": "unauthorized", "message": "no key"}),
+    )]);
+    let anonymous = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(server.url())
+        .build()
+        .expect("client");
+    let err = get(&anonymous, "1").await.expect_err("401");
+    assert_eq!(server.single_request().header("x-api-key"), None);
+    assert_eq!(
+        err.as_api_error().and_then(|e| e.code()),
+        Some("unauthorized")
+    );
+}
+
+#[tokio::test]
+async fn a_path_prefix_is_kept_and_ids_are_encoded() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = builder(&server)
+        .server_url(format!("{}/gateway/", server.url()))
+        .build()
+        .expect("client");
+    get(&client, "a/b?c#d").await.expect("ok");
+    assert_eq!(
+        server.single_request().path,
+        "/gateway/api/things/a%2Fb%3Fc%23d"
+    );
+}
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let server = ScriptedServer::start(vec![
+        Reply::status(302).header("location", "http://evil.example/steal")
+    ]);
+    let client = builder(&server).build().expect("client");
+    let err = get(&client, "1").await.expect_err("302 is an error");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[tokio::test]
+async fn errors_carry_request_ids_and_html_snippets() {
+    let server = ScriptedServer::start(vec![
+        Reply::text(404, "<html><h1>Not Found</h1></html>").header("x-request-id", "req_77")
+    ]);
+    let client = builder(&server).build().expect("client");
+    let err = get(&client, "1").await.expect_err("404");
+    assert_eq!(err.request_id(), Some("req_77"));
+    assert!(err.is_not_found());
+    let api = err.as_api_error().expect("api");
+    assert!(api.body_snippet().contains("Not Found"));
+
+    let server = ScriptedServer::start(vec![Reply::text(200, "<html>proxy login</html>")]);
+    let client = builder(&server).build().expect("client");
+    let err = get(&client, "1").await.expect_err("html on 200");
+    let Error::Decode(decode) = &err else {
+        panic!("expected a decode error, got {err:?}")
+    };
+    assert!(decode.body_snippet().contains("proxy login"));
+}
+
+#[tokio::test]
+async fn invalid_path_values_are_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = builder(&server).build().expect("client");
+    for bad in ["", ".", ".."] {
+        let err = get(&client, bad).await.expect_err("refused");
+        assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    }
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test]
+async fn delete_answering_204_decodes_as_null() {
+    let server = ScriptedServer::start(vec![Reply::status(204)]);
+    let client = builder(&server).build().expect("client");
+    let request = DELETE_THING
+        .request()
+        .path_param("id", 3)
+        .build()
+        .expect("build");
+    let value: Value = client.send(request).await.expect("204");
+    assert!(value.is_null());
+}
