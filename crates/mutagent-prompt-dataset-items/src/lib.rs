@@ -1,32 +1,46 @@
-//! The `prompt_dataset_items` namespace of the MutagenT Rust SDK. The items of prompt datasets: create, bulk insert, update, delete.
+//! The `prompt_dataset_items` namespace of the MutagenT Rust SDK: the items (test cases) of
+//! prompt datasets — list, create, bulk insert, read, update, delete.
 //!
-//! (Being written: the operations land here.)
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
+//! [`PromptDatasetItemsExt::prompt_dataset_items`].
+//!
+//! ```no_run
+//! use mutagent_core::Client;
+//! use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt, UpdateDatasetItem};
+//! use serde_json::json;
+//!
+//! # async fn run() -> Result<(), mutagent_core::Error> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let items = client.prompt_dataset_items();
+//! // Dataset 12: add two items in one request, then read them back.
+//! let created = items
+//!     .bulk_create_prompt_dataset_items(
+//!         12,
+//!         &[
+//!             NewDatasetItem::new(json!({"name": "Ada"})).expected_output(json!({"text": "Hi Ada"})),
+//!             NewDatasetItem::new(json!({"name": "Alan"})),
+//!         ],
+//!     )
+//!     .await?;
+//! items
+//!     .update_prompt_dataset_item(created[1].id, &UpdateDatasetItem::new().labels(["edge"]))
+//!     .await?;
+//! let all = items.list_prompt_dataset_items(12).await?;
+//! println!("{} items", all.len());
+//! # Ok(()) }
+//! ```
+//!
+//! To upload a whole JSON, JSONL or CSV file in chunks, see `upload_dataset_file` in the
+//! `prompt_datasets` namespace (crate `mutagent-prompt-datasets`).
 
-/// The operations of the `prompt_dataset_items` namespace, described once.
-pub mod operations {
-    use mutagent_core::Operation;
+mod api;
+mod models;
+pub mod operations;
 
-    /// Every operation of the namespace, in the order of the API's operation table.
-    pub static OPERATIONS: &[&Operation] = &[];
-}
-
-/// The `prompt_dataset_items` namespace on a client.
-#[derive(Debug, Clone, Copy)]
-pub struct PromptDatasetItemsApi<'a, C> {
-    client: &'a C,
-}
-
-impl<'a, C: mutagent_core::ApiClient> PromptDatasetItemsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-}
+pub use api::PromptDatasetItemsApi;
+pub use models::{NewDatasetItem, PromptDatasetItem, UpdateDatasetItem};
+pub use mutagent_core::ids::{DatasetId, DatasetItemId};
 
 /// Adds `.prompt_dataset_items()` to both clients.
 pub trait PromptDatasetItemsExt: mutagent_core::ApiClient {

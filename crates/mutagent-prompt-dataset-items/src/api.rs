@@ -1,0 +1,144 @@
+//! The operations of the `prompt_dataset_items` namespace, for the async and the blocking
+//! client alike.
+
+use mutagent_core::ids::{DatasetId, DatasetItemId};
+use mutagent_core::models::SuccessResponse;
+use mutagent_core::{ApiClient, ApiRequest, Error};
+
+use crate::models::{BulkItems, NewDatasetItem, PromptDatasetItem, UpdateDatasetItem};
+use crate::operations as op;
+
+/// The `prompt_dataset_items` namespace: the items of prompt datasets.
+///
+/// Get it with `client.prompt_dataset_items()` (from
+/// [`PromptDatasetItemsExt`](crate::PromptDatasetItemsExt)). With the async
+/// [`Client`](mutagent_core::Client) each method returns a future; with the
+/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+///
+/// Mind the ids: the list, create and bulk operations take the DATASET id; get, update and
+/// delete take the ITEM id. The two are different types, so they cannot be mixed up.
+#[derive(Debug, Clone, Copy)]
+pub struct PromptDatasetItemsApi<'a, C> {
+    client: &'a C,
+}
+
+impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// The client the namespace calls through.
+    pub fn client(&self) -> &'a C {
+        self.client
+    }
+
+    /// `GET /api/prompts/datasets/{id}/items`: every item of dataset `dataset_id` (the API
+    /// returns them all in one array; it has no paging for items).
+    pub fn list_prompt_dataset_items(
+        &self,
+        dataset_id: impl Into<DatasetId>,
+    ) -> C::Response<Vec<PromptDatasetItem>> {
+        self.client.call(
+            op::LIST_PROMPT_DATASET_ITEMS
+                .request()
+                .path_param("id", dataset_id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/prompts/datasets/{id}/items`: adds one item to dataset `dataset_id`.
+    pub fn create_prompt_dataset_item(
+        &self,
+        dataset_id: impl Into<DatasetId>,
+        item: &NewDatasetItem,
+    ) -> C::Response<PromptDatasetItem> {
+        let operation = op::CREATE_PROMPT_DATASET_ITEM.name;
+        let request = op::CREATE_PROMPT_DATASET_ITEM
+            .request()
+            .path_param("id", dataset_id.into())
+            .check(item.check_as(operation, ""))
+            .json(item)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `POST /api/prompts/datasets/{id}/items/bulk`: adds several items to dataset
+    /// `dataset_id` in one request (`{"items": [...]}`) and returns the created items.
+    ///
+    /// `items` must not be empty. Servers cap the size of one request (the emulator takes at
+    /// most 1,000 items); to add a whole file in chunks use the upload helper of the
+    /// `prompt_datasets` namespace.
+    pub fn bulk_create_prompt_dataset_items(
+        &self,
+        dataset_id: impl Into<DatasetId>,
+        items: &[NewDatasetItem],
+    ) -> C::Response<Vec<PromptDatasetItem>> {
+        self.client.call(bulk_request(dataset_id.into(), items))
+    }
+
+    /// `GET /api/prompts/dataset-items/{id}`: one item, by ITEM id.
+    pub fn get_prompt_dataset_item(
+        &self,
+        item_id: impl Into<DatasetItemId>,
+    ) -> C::Response<PromptDatasetItem> {
+        self.client.call(
+            op::GET_PROMPT_DATASET_ITEM
+                .request()
+                .path_param("id", item_id.into())
+                .build(),
+        )
+    }
+
+    /// `PATCH /api/prompts/dataset-items/{id}`: changes an item, by ITEM id.
+    pub fn update_prompt_dataset_item(
+        &self,
+        item_id: impl Into<DatasetItemId>,
+        changes: &UpdateDatasetItem,
+    ) -> C::Response<PromptDatasetItem> {
+        let request = op::UPDATE_PROMPT_DATASET_ITEM
+            .request()
+            .path_param("id", item_id.into())
+            .check(changes.check(op::UPDATE_PROMPT_DATASET_ITEM.name))
+            .json(changes)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `DELETE /api/prompts/dataset-items/{id}`: deletes an item, by ITEM id.
+    pub fn delete_prompt_dataset_item(
+        &self,
+        item_id: impl Into<DatasetItemId>,
+    ) -> C::Response<SuccessResponse> {
+        self.client.call(
+            op::DELETE_PROMPT_DATASET_ITEM
+                .request()
+                .path_param("id", item_id.into())
+                .build(),
+        )
+    }
+}
+
+/// The request of `bulk_create_prompt_dataset_items`, checked: not empty, every item valid
+/// (errors name the item, e.g. `items[3].input`).
+fn bulk_request(dataset_id: DatasetId, items: &[NewDatasetItem]) -> Result<ApiRequest, Error> {
+    let operation = op::BULK_CREATE_PROMPT_DATASET_ITEMS.name;
+    let mut request = op::BULK_CREATE_PROMPT_DATASET_ITEMS
+        .request()
+        .path_param("id", dataset_id);
+    if items.is_empty() {
+        request = request.check(Err(Error::invalid_input(
+            operation,
+            "items",
+            "must hold at least one item",
+        )));
+    }
+    for (index, item) in items.iter().enumerate() {
+        let checked = item.check_as(operation, &format!("items[{index}]."));
+        if checked.is_err() {
+            request = request.check(checked);
+            break;
+        }
+    }
+    request.json(&BulkItems { items }).build()
+}

@@ -1,0 +1,285 @@
+//! Dataset item models: what the API returns and what it takes.
+
+use mutagent_core::ids::{DatasetId, DatasetItemId};
+use mutagent_core::request::validate;
+use mutagent_core::Error;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// One item (one test case) of a dataset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct PromptDatasetItem {
+    /// The item id.
+    pub id: DatasetItemId,
+    /// The dataset it belongs to.
+    pub dataset_id: DatasetId,
+    /// A name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The values of the prompt's template variables (a JSON object).
+    #[serde(default)]
+    pub input: Value,
+    /// What the prompt should produce for this input (a JSON object per the docs).
+    #[serde(default)]
+    pub expected_output: Value,
+    /// Feedback from a user.
+    #[serde(default)]
+    pub user_feedback: Option<String>,
+    /// Feedback from the system.
+    #[serde(default)]
+    pub system_feedback: Option<String>,
+    /// Labels.
+    #[serde(default)]
+    pub labels: Option<Vec<String>>,
+    /// Free-form metadata.
+    #[serde(default)]
+    pub metadata: Value,
+    /// When it was created (ISO 8601 text).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// When it was last updated (ISO 8601 text).
+    #[serde(default)]
+    pub updated_at: Option<String>,
+}
+
+/// A new item: the body of `create_prompt_dataset_item` and one element of
+/// `bulk_create_prompt_dataset_items`.
+///
+/// ```
+/// use mutagent_prompt_dataset_items::NewDatasetItem;
+/// use serde_json::json;
+/// let item = NewDatasetItem::new(json!({"name": "Ada"}))
+///     .name("greets Ada")
+///     .expected_output(json!({"text": "Hello, Ada!"}))
+///     .labels(["smoke"]);
+/// let wire = serde_json::to_value(&item).unwrap();
+/// assert_eq!(wire["expectedOutput"]["text"], "Hello, Ada!");
+/// assert!(wire.get("metadata").is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NewDatasetItem {
+    /// The values of the template variables; must be a JSON object.
+    pub input: Value,
+    /// A name (1 to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The expected output; must be a JSON object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expected_output: Option<Value>,
+    /// Feedback from a user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_feedback: Option<String>,
+    /// Feedback from the system.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_feedback: Option<String>,
+    /// Labels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// Free-form metadata; must be a JSON object.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl NewDatasetItem {
+    /// An item with its input (a JSON object of variable values).
+    pub fn new(input: Value) -> Self {
+        Self {
+            input,
+            name: None,
+            expected_output: None,
+            user_feedback: None,
+            system_feedback: None,
+            labels: None,
+            metadata: None,
+        }
+    }
+    /// Sets the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets the expected output (a JSON object).
+    pub fn expected_output(mut self, expected_output: Value) -> Self {
+        self.expected_output = Some(expected_output);
+        self
+    }
+    /// Sets the user feedback.
+    pub fn user_feedback(mut self, feedback: impl Into<String>) -> Self {
+        self.user_feedback = Some(feedback.into());
+        self
+    }
+    /// Sets the system feedback.
+    pub fn system_feedback(mut self, feedback: impl Into<String>) -> Self {
+        self.system_feedback = Some(feedback.into());
+        self
+    }
+    /// Sets the labels.
+    pub fn labels<I, S>(mut self, labels: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.labels = Some(labels.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the metadata (a JSON object).
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    /// Checks the documented constraints (what is checked before sending): `name` 1 to 255
+    /// characters, `input` a JSON object, `expectedOutput` and `metadata` JSON objects when
+    /// set. The error is an [`Error::InvalidInput`] of `create_prompt_dataset_item` naming
+    /// the field.
+    pub fn check(&self) -> Result<(), Error> {
+        self.check_as(crate::operations::CREATE_PROMPT_DATASET_ITEM.name, "")
+    }
+
+    pub(crate) fn check_as(&self, operation: &'static str, prefix: &str) -> Result<(), Error> {
+        let field = |name: &str| -> String { format!("{prefix}{name}") };
+        if let Some(name) = &self.name {
+            validate::name(operation, "name", name)
+                .map_err(|err| rename_field(err, field("name")))?;
+        }
+        object(operation, field("input"), Some(&self.input))?;
+        object(
+            operation,
+            field("expectedOutput"),
+            self.expected_output.as_ref(),
+        )?;
+        object(operation, field("metadata"), self.metadata.as_ref())
+    }
+}
+
+/// The changes of `update_prompt_dataset_item`. Unset fields are left out, so they keep
+/// their value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UpdateDatasetItem {
+    /// A new name (1 to 255 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new input (a JSON object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub input: Option<Value>,
+    /// A new expected output (a JSON object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expected_output: Option<Value>,
+    /// New user feedback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_feedback: Option<String>,
+    /// New system feedback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_feedback: Option<String>,
+    /// New labels.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<String>>,
+    /// New metadata (a JSON object).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl UpdateDatasetItem {
+    /// No changes yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets the input (a JSON object).
+    pub fn input(mut self, input: Value) -> Self {
+        self.input = Some(input);
+        self
+    }
+    /// Sets the expected output (a JSON object).
+    pub fn expected_output(mut self, expected_output: Value) -> Self {
+        self.expected_output = Some(expected_output);
+        self
+    }
+    /// Sets the user feedback.
+    pub fn user_feedback(mut self, feedback: impl Into<String>) -> Self {
+        self.user_feedback = Some(feedback.into());
+        self
+    }
+    /// Sets the system feedback.
+    pub fn system_feedback(mut self, feedback: impl Into<String>) -> Self {
+        self.system_feedback = Some(feedback.into());
+        self
+    }
+    /// Sets the labels.
+    pub fn labels<I, S>(mut self, labels: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.labels = Some(labels.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the metadata (a JSON object).
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    pub(crate) fn check(&self, operation: &'static str) -> Result<(), Error> {
+        validate::optional_name(operation, "name", self.name.as_deref())?;
+        object(operation, "input".into(), self.input.as_ref())?;
+        object(
+            operation,
+            "expectedOutput".into(),
+            self.expected_output.as_ref(),
+        )?;
+        object(operation, "metadata".into(), self.metadata.as_ref())
+    }
+}
+
+/// The body of `bulk_create_prompt_dataset_items`: `{"items": [...]}`.
+#[derive(Serialize)]
+pub(crate) struct BulkItems<'a> {
+    pub(crate) items: &'a [NewDatasetItem],
+}
+
+/// A set value must be a JSON object.
+fn object(operation: &'static str, field: String, value: Option<&Value>) -> Result<(), Error> {
+    match value {
+        Some(Value::Object(_)) | None => Ok(()),
+        Some(other) => Err(Error::invalid_input(
+            operation,
+            field,
+            format!("must be a JSON object (got {})", kind(other)),
+        )),
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn rename_field(err: Error, field: String) -> Error {
+    match err {
+        Error::InvalidInput {
+            operation, reason, ..
+        } => Error::InvalidInput {
+            operation,
+            field: field.into(),
+            reason,
+        },
+        other => other,
+    }
+}

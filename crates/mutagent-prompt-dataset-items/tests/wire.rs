@@ -1,0 +1,357 @@
+//! Wire tests: every `prompt_dataset_items` operation sends exactly the method, path, query,
+//! headers and body of the contract, and decodes a realistic answer — through the async and
+//! the blocking client.
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt, UpdateDatasetItem};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+
+fn item_json(id: i64, dataset: i64) -> Value {
+    json!({
+        "id": id,
+        "datasetId": dataset,
+        "name": format!("case {id}"),
+        "input": {"name": "Ada"},
+        "expectedOutput": {"text": "Hello, Ada!"},
+        "userFeedback": null,
+        "systemFeedback": "ok",
+        "labels": ["smoke"],
+        "metadata": null,
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T10:00:00.000Z",
+        "someFutureField": [1, 2]
+    })
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: impl FnOnce(
+        Client,
+    )
+        -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn list_prompt_dataset_items() {
+    let (request, items) = both(
+        Reply::json(200, json!([item_json(1, 12), item_json(2, 12)])),
+        |c| Box::pin(async move { c.prompt_dataset_items().list_prompt_dataset_items(12).await }),
+        |c| c.prompt_dataset_items().list_prompt_dataset_items(12),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/datasets/12/items",
+        None,
+        None,
+    );
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[1].id.get(), 2);
+    assert_eq!(items[0].dataset_id.get(), 12);
+    assert_eq!(items[0].input, json!({"name": "Ada"}));
+    assert_eq!(items[0].user_feedback, None);
+    assert_eq!(items[0].system_feedback.as_deref(), Some("ok"));
+    assert_eq!(items[0].metadata, Value::Null);
+}
+
+#[test]
+fn create_prompt_dataset_item() {
+    let item = NewDatasetItem::new(json!({"name": "Ada"}))
+        .name("greets Ada")
+        .expected_output(json!({"text": "Hello, Ada!"}))
+        .user_feedback("fine")
+        .system_feedback("ok")
+        .labels(["smoke", "en"])
+        .metadata(json!({"source": "manual"}));
+    let i2 = item.clone();
+    let (request, created) = both(
+        Reply::json(201, item_json(7, 12)),
+        move |c| {
+            Box::pin(async move {
+                c.prompt_dataset_items()
+                    .create_prompt_dataset_item(12, &i2)
+                    .await
+            })
+        },
+        move |c| {
+            c.prompt_dataset_items()
+                .create_prompt_dataset_item(12, &item)
+        },
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/datasets/12/items",
+        None,
+        Some(json!({
+            "name": "greets Ada",
+            "input": {"name": "Ada"},
+            "expectedOutput": {"text": "Hello, Ada!"},
+            "userFeedback": "fine",
+            "systemFeedback": "ok",
+            "labels": ["smoke", "en"],
+            "metadata": {"source": "manual"}
+        })),
+    );
+    assert_eq!(created.id.get(), 7);
+    assert_eq!(created.labels, Some(vec!["smoke".to_owned()]));
+}
+
+#[test]
+fn bulk_create_prompt_dataset_items() {
+    let items = vec![
+        NewDatasetItem::new(json!({"name": "Ada"})),
+        NewDatasetItem::new(json!({"name": "Alan"})).expected_output(json!({"text": "Hi"})),
+    ];
+    let i2 = items.clone();
+    let (request, created) = both(
+        Reply::json(201, json!([item_json(8, 12), item_json(9, 12)])),
+        move |c| {
+            Box::pin(async move {
+                c.prompt_dataset_items()
+                    .bulk_create_prompt_dataset_items(12, &i2)
+                    .await
+            })
+        },
+        move |c| {
+            c.prompt_dataset_items()
+                .bulk_create_prompt_dataset_items(12, &items)
+        },
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/datasets/12/items/bulk",
+        None,
+        Some(json!({"items": [
+            {"input": {"name": "Ada"}},
+            {"input": {"name": "Alan"}, "expectedOutput": {"text": "Hi"}}
+        ]})),
+    );
+    let ids: Vec<i64> = created.iter().map(|i| i.id.get()).collect();
+    assert_eq!(ids, [8, 9]);
+}
+
+#[test]
+fn get_prompt_dataset_item() {
+    let (request, item) = both(
+        Reply::json(200, item_json(31, 4)),
+        |c| Box::pin(async move { c.prompt_dataset_items().get_prompt_dataset_item(31).await }),
+        |c| c.prompt_dataset_items().get_prompt_dataset_item(31),
+    );
+    assert_common(&request, "GET", "/api/prompts/dataset-items/31", None, None);
+    assert_eq!(item.name.as_deref(), Some("case 31"));
+    assert_eq!(item.expected_output, json!({"text": "Hello, Ada!"}));
+}
+
+#[test]
+fn update_prompt_dataset_item() {
+    let changes = UpdateDatasetItem::new()
+        .name("renamed")
+        .input(json!({"name": "Grace"}))
+        .labels(["edge"]);
+    let c2 = changes.clone();
+    let (request, _) = both(
+        Reply::json(200, item_json(31, 4)),
+        move |c| {
+            Box::pin(async move {
+                c.prompt_dataset_items()
+                    .update_prompt_dataset_item(31, &c2)
+                    .await
+            })
+        },
+        move |c| {
+            c.prompt_dataset_items()
+                .update_prompt_dataset_item(31, &changes)
+        },
+    );
+    assert_common(
+        &request,
+        "PATCH",
+        "/api/prompts/dataset-items/31",
+        None,
+        Some(json!({"name": "renamed", "input": {"name": "Grace"}, "labels": ["edge"]})),
+    );
+}
+
+#[test]
+fn delete_prompt_dataset_item() {
+    let (request, answer) = both(
+        Reply::json(
+            200,
+            json!({"success": true, "message": "deleted", "extra": 1}),
+        ),
+        |c| {
+            Box::pin(async move {
+                c.prompt_dataset_items()
+                    .delete_prompt_dataset_item(31)
+                    .await
+            })
+        },
+        |c| c.prompt_dataset_items().delete_prompt_dataset_item(31),
+    );
+    assert_common(
+        &request,
+        "DELETE",
+        "/api/prompts/dataset-items/31",
+        None,
+        None,
+    );
+    assert!(answer.success);
+    assert_eq!(answer.message.as_deref(), Some("deleted"));
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let items = client.prompt_dataset_items();
+
+    let err = items
+        .create_prompt_dataset_item(1, &NewDatasetItem::new(json!("not an object")))
+        .expect_err("input must be an object");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "input"),
+        "{err}"
+    );
+    let err = items
+        .create_prompt_dataset_item(1, &NewDatasetItem::new(json!({})).name("x".repeat(256)))
+        .expect_err("long name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+
+    let err = items
+        .bulk_create_prompt_dataset_items(1, &[])
+        .expect_err("empty bulk");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "items"),
+        "{err}"
+    );
+    let bad = [
+        NewDatasetItem::new(json!({})),
+        NewDatasetItem::new(json!({})).expected_output(json!("text")),
+    ];
+    let err = items
+        .bulk_create_prompt_dataset_items(1, &bad)
+        .expect_err("bad second item");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "items[1].expectedOutput"),
+        "{err}"
+    );
+    let err = items
+        .bulk_create_prompt_dataset_items(1, &[NewDatasetItem::new(json!({})).name(" ")])
+        .expect_err("blank name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "items[0].name"),
+        "{err}"
+    );
+
+    let err = items
+        .update_prompt_dataset_item(1, &UpdateDatasetItem::new().metadata(json!([1])))
+        .expect_err("metadata must be an object");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "metadata"),
+        "{err}"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn api_errors_carry_the_status() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        404,
+        json!({"error": "not_found", "message": "dataset item 9 not found"}),
+    )]);
+    let err = blocking_client(&server)
+        .prompt_dataset_items()
+        .get_prompt_dataset_item(9)
+        .expect_err("404");
+    assert!(err.is_not_found(), "{err}");
+    assert_eq!(err.operation(), Some("get_prompt_dataset_item"));
+}
