@@ -1,1 +1,46 @@
-//! Placeholder; see lib.rs docs.
+//! A local, stateful emulator of the MutagenT API (the 0.1.2 contract of the prompt, dataset,
+//! dataset item, evaluation, optimization, trace, experiment, organization and workspace
+//! namespaces), with fault injection and request recording, for tests and demos.
+//!
+//! It is an independent oracle: it does not depend on the SDK crates.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use mutagent_emulator::{Collection, Emulator, Fault};
+//!
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! let emu = Emulator::builder().api_key("mt_test_key").seed(42).start().await?;
+//! emu.inject(
+//!     Fault::status(503)
+//!         .retry_after(Duration::from_secs(1))
+//!         .on_route("GET", "/api/prompt/")
+//!         .times(2),
+//! );
+//! // ... point a client at emu.url() ...
+//! assert_eq!(emu.count(Collection::Prompts), 0);
+//! assert!(emu.requests().iter().all(|r| r.header("x-api-key").is_some()));
+//! # Ok(()) }
+//! ```
+//!
+//! From synchronous tests use [`Emulator::start_blocking`]; the server then runs on its own
+//! thread and runtime and stops when the handle is dropped.
+//!
+//! See `docs/emulator.md` for the command line, the fault syntax and what is modelled.
+
+mod body;
+mod clock;
+mod emulator;
+mod error;
+mod faults;
+mod ids;
+mod query;
+mod record;
+mod router;
+mod server;
+mod state;
+mod validate;
+
+pub use emulator::{Emulator, EmulatorBuilder, Error};
+pub use faults::{Fault, FaultParseError};
+pub use record::RecordedRequest;
+pub use state::{Collection, UnknownCollection};

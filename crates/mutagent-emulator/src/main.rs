@@ -1,0 +1,97 @@
+//! `mutagent-emulator` command line: serve the emulator until interrupted.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use mutagent_emulator::{Emulator, Fault};
+
+const USAGE: &str = "\
+mutagent-emulator: a local, stateful MutagenT API emulator
+
+USAGE:
+    mutagent-emulator [OPTIONS]
+
+OPTIONS:
+    --listen ADDR              address to serve on (default 127.0.0.1:3003)
+    --api-key KEY              accept only this x-api-key (default: any non-empty key)
+    --open                     no authentication at all
+    --seed N                   seed of generated string ids (default 0)
+    --optimization-step DUR    duration of one optimization iteration, e.g. 200ms, 1s (default 200ms)
+    --fault SPEC               inject a fault; repeatable. SPEC is `key=value;...`, e.g.
+                               'route=GET /api/prompt/;status=503;retry-after=1;times=2'
+                               keys: route, latency, status, retry-after, reset, truncate,
+                               drip, chunk, times, probability, seed (see docs/emulator.md)
+    --quiet                    do not log requests to stderr
+    -h, --help                 print this help
+";
+
+fn parse_duration(v: &str) -> Option<Duration> {
+    let (num, scale) = if let Some(n) = v.strip_suffix("ms") {
+        (n, 0.001)
+    } else if let Some(n) = v.strip_suffix('s') {
+        (n, 1.0)
+    } else {
+        (v, 0.001)
+    };
+    let x: f64 = num.parse().ok()?;
+    (x.is_finite() && x >= 0.0 && x < 1e9).then(|| Duration::from_secs_f64(x * scale))
+}
+
+fn run(args: Vec<String>) -> Result<(), String> {
+    let mut builder = Emulator::builder()
+        .listen(SocketAddr::from(([127, 0, 0, 1], 3003)))
+        .log_requests(true);
+    let mut it = args.into_iter();
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
+        builder = match arg.as_str() {
+            "-h" | "--help" => {
+                print!("{USAGE}");
+                return Ok(());
+            }
+            "--listen" => {
+                let v = value("--listen")?;
+                builder.listen(v.parse().map_err(|_| format!("--listen: `{v}` is not an address like 127.0.0.1:3003"))?)
+            }
+            "--api-key" => builder.api_key(value("--api-key")?),
+            "--open" => builder.open(true),
+            "--seed" => {
+                let v = value("--seed")?;
+                builder.seed(v.parse().map_err(|_| format!("--seed: `{v}` is not an unsigned integer"))?)
+            }
+            "--optimization-step" => {
+                let v = value("--optimization-step")?;
+                builder.optimization_step(parse_duration(&v).ok_or_else(|| format!("--optimization-step: bad duration `{v}`"))?)
+            }
+            "--fault" => {
+                let v = value("--fault")?;
+                builder.fault(Fault::parse(&v).map_err(|e| e.to_string())?)
+            }
+            "--quiet" => builder.log_requests(false),
+            other => return Err(format!("unknown argument `{other}` (see --help)")),
+        };
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the runtime: {e}"))?;
+    rt.block_on(async move {
+        let emu = builder.start().await.map_err(|e| e.to_string())?;
+        println!("mutagent-emulator listening on {}", emu.url());
+        std::future::pending::<()>().await;
+        drop(emu);
+        Ok(())
+    })
+}
+
+fn main() -> ExitCode {
+    match run(std::env::args().skip(1).collect()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

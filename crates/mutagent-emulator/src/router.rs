@@ -1,0 +1,245 @@
+//! The route table: method + path template -> handler, with path-parameter decoding, and the
+//! 404 / 405 decisions for paths that do not match.
+
+use serde_json::Value;
+
+use crate::error::ApiError;
+use crate::query::{percent_decode, QParam, Query};
+use crate::state::{self, State};
+use crate::validate::Field;
+
+/// What an operation does: `fn(state, request) -> reply`.
+pub(crate) type Handler = fn(&mut State, &Ctx) -> Result<Reply, ApiError>;
+
+/// The request body an operation takes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum BodySpec {
+    /// No body (an empty body or `{}` is tolerated).
+    None,
+    /// A JSON object checked against the schema before the handler runs.
+    Schema(&'static [Field]),
+    /// A JSON object that the handler validates itself (OTLP).
+    Custom,
+}
+
+/// One operation of the contract.
+#[derive(Debug)]
+pub(crate) struct Route {
+    /// Operation name from operations.tsv.
+    pub(crate) op: &'static str,
+    /// HTTP method.
+    pub(crate) method: &'static str,
+    /// Path template: literal segments, `{name:int}` (positive integer) or `{name}` (string).
+    pub(crate) pattern: &'static str,
+    /// Declared query parameters.
+    pub(crate) query: &'static [QParam],
+    /// Request body.
+    pub(crate) body: BodySpec,
+    /// Implementation.
+    pub(crate) handler: Handler,
+}
+
+/// Shorthand constructor used by the namespace tables.
+pub(crate) const fn route(
+    op: &'static str,
+    method: &'static str,
+    pattern: &'static str,
+    query: &'static [QParam],
+    body: BodySpec,
+    handler: Handler,
+) -> Route {
+    Route { op, method, pattern, query, body, handler }
+}
+
+/// A decoded path parameter.
+#[derive(Debug, Clone)]
+pub(crate) enum PathParam {
+    Int(i64),
+    Str(String),
+}
+
+/// Everything a handler needs from the request.
+#[derive(Debug)]
+pub(crate) struct Ctx {
+    pub(crate) params: Vec<PathParam>,
+    pub(crate) query: Query,
+    /// The validated body, or `Value::Null` when the operation takes none.
+    pub(crate) body: Value,
+    /// The `x-organization-id` request header, if any.
+    pub(crate) org_header: Option<String>,
+}
+
+impl Ctx {
+    /// The `i`-th integer path parameter (0 if absent, which routing rules out).
+    pub(crate) fn id(&self, i: usize) -> i64 {
+        match self.params.get(i) {
+            Some(PathParam::Int(v)) => *v,
+            _ => 0,
+        }
+    }
+    /// The `i`-th string path parameter.
+    pub(crate) fn sid(&self, i: usize) -> &str {
+        match self.params.get(i) {
+            Some(PathParam::Str(v)) => v,
+            _ => "",
+        }
+    }
+}
+
+/// A successful answer.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: u16,
+    pub(crate) body: Value,
+}
+
+/// 200 with a body.
+pub(crate) fn ok(body: Value) -> Result<Reply, ApiError> {
+    Ok(Reply { status: 200, body })
+}
+
+/// 201 with a body.
+pub(crate) fn created(body: Value) -> Result<Reply, ApiError> {
+    Ok(Reply { status: 201, body })
+}
+
+/// Every route of the emulator.
+pub(crate) fn routes() -> impl Iterator<Item = &'static Route> {
+    state::ROUTE_TABLES.iter().flat_map(|t| t.iter())
+}
+
+enum Seg<'a> {
+    Lit(&'a str),
+    Int(&'a str),
+    Str(&'a str),
+}
+
+fn segments(pattern: &str) -> impl Iterator<Item = Seg<'_>> {
+    pattern.split('/').map(|s| {
+        if let Some(inner) = s.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            match inner.strip_suffix(":int") {
+                Some(name) => Seg::Int(name),
+                None => Seg::Str(inner),
+            }
+        } else {
+            Seg::Lit(s)
+        }
+    })
+}
+
+/// Number of literal segments if `path` fits `pattern` structurally.
+fn fits(pattern: &str, path: &str) -> Option<usize> {
+    let pat: Vec<Seg<'_>> = segments(pattern).collect();
+    let parts: Vec<&str> = path.split('/').collect();
+    if pat.len() != parts.len() {
+        return None;
+    }
+    let mut lits = 0;
+    for (s, p) in pat.iter().zip(&parts) {
+        match s {
+            Seg::Lit(l) if l == p => lits += 1,
+            Seg::Lit(_) => return None,
+            Seg::Int(_) | Seg::Str(_) if p.is_empty() => return None,
+            _ => {}
+        }
+    }
+    Some(lits)
+}
+
+fn decode_params(pattern: &str, path: &str) -> Result<Vec<PathParam>, ApiError> {
+    let mut out = Vec::new();
+    for (s, p) in segments(pattern).zip(path.split('/')) {
+        match s {
+            Seg::Lit(_) => {}
+            Seg::Int(name) => match p.parse::<i64>() {
+                Ok(v) if v >= 1 && p.bytes().all(|c| c.is_ascii_digit()) => out.push(PathParam::Int(v)),
+                _ => {
+                    return Err(ApiError::bad_request(format!(
+                        "path parameter `{name}` must be a positive integer (got `{p}`)"
+                    )))
+                }
+            },
+            Seg::Str(name) => {
+                let v = percent_decode(p, false).ok_or_else(|| {
+                    ApiError::bad_request(format!("path parameter `{name}` has malformed percent-encoding"))
+                })?;
+                if v.is_empty() || v.chars().count() > 255 {
+                    return Err(ApiError::bad_request(format!(
+                        "path parameter `{name}` must be 1 to 255 characters"
+                    )));
+                }
+                out.push(PathParam::Str(v));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Finds the route for a request, or the 404/405/400 answer.
+pub(crate) fn resolve(method: &str, path: &str) -> Result<(&'static Route, Vec<PathParam>), ApiError> {
+    let mut best: Option<(usize, &'static str)> = None;
+    for r in routes() {
+        if let Some(score) = fits(r.pattern, path) {
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, r.pattern));
+            }
+        }
+    }
+    let Some((_, pattern)) = best else {
+        return Err(not_found_route(method, path));
+    };
+    let same: Vec<&'static Route> = routes().filter(|r| r.pattern == pattern).collect();
+    match same.iter().find(|r| r.method == method) {
+        Some(r) => Ok((r, decode_params(r.pattern, path)?)),
+        None => {
+            let allowed: Vec<&str> = same.iter().map(|r| r.method).collect();
+            Err(ApiError::method_not_allowed(method, path, &allowed))
+        }
+    }
+}
+
+fn not_found_route(method: &str, path: &str) -> ApiError {
+    // Suggest the slash variant when only the trailing slash is wrong.
+    let alt = match path.strip_suffix('/') {
+        Some(p) => p.to_string(),
+        None => format!("{path}/"),
+    };
+    let hint = if routes().any(|r| fits(r.pattern, &alt).is_some()) {
+        format!(" (did you mean {alt}? trailing slashes are significant)")
+    } else {
+        String::new()
+    };
+    ApiError::not_found(format!("no route for {method} {path}{hint}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_has_the_73_operations_once() {
+        let all: Vec<&Route> = routes().collect();
+        assert_eq!(all.len(), 73);
+        for (i, a) in all.iter().enumerate() {
+            for b in &all[i + 1..] {
+                assert!(!(a.method == b.method && a.pattern == b.pattern), "duplicate {} {}", a.method, a.pattern);
+            }
+        }
+    }
+
+    #[test]
+    fn literal_beats_parameter_and_405_and_404() {
+        let (r, _) = resolve("GET", "/api/prompt/tags").expect("tags");
+        assert_eq!(r.op, "list_prompt_tags");
+        let (r, p) = resolve("GET", "/api/prompt/7").expect("get");
+        assert_eq!(r.op, "get_prompt");
+        assert!(matches!(p[0], PathParam::Int(7)));
+        assert_eq!(resolve("PUT", "/api/prompt/7").map(|_| ()).expect_err("405").status, 405);
+        let e = resolve("GET", "/api/prompt").map(|_| ()).expect_err("404");
+        assert_eq!(e.status, 404);
+        assert!(e.message.contains("/api/prompt/"));
+        assert_eq!(resolve("GET", "/api/prompt/abc").map(|_| ()).expect_err("400").status, 400);
+        assert_eq!(resolve("GET", "/api/optimization/").map(|_| ()).expect_err("404").status, 404);
+        assert_eq!(resolve("GET", "/api/optimization").expect("list").0.op, "list_optimizations");
+    }
+}

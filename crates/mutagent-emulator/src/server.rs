@@ -1,0 +1,344 @@
+//! The HTTP server: accept loop, per-request pipeline (record, faults, auth, routing,
+//! validation, handler) and fault delivery (reset, truncated and dripping bodies).
+
+use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http_body_util::{BodyExt, Limited};
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::sync::{mpsc, watch};
+
+use crate::body::RespBody;
+use crate::clock::Clock;
+use crate::error::ApiError;
+use crate::faults::{retry_after_secs, Action, FaultSet};
+use crate::query::parse_query;
+use crate::record::RecordedRequest;
+use crate::router::{resolve, BodySpec, Ctx};
+use crate::state::State;
+use crate::validate::validate_body;
+
+/// Static configuration of a running emulator.
+#[derive(Debug, Clone)]
+pub(crate) struct Config {
+    /// The only accepted key, if set.
+    pub(crate) api_key: Option<String>,
+    /// No authentication at all.
+    pub(crate) open: bool,
+    /// Largest accepted request body.
+    pub(crate) max_body: usize,
+    /// Print one line per request to stderr.
+    pub(crate) log: bool,
+}
+
+/// State shared between the server tasks and the [`crate::Emulator`] handle.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub(crate) config: Config,
+    pub(crate) state: Mutex<State>,
+    pub(crate) faults: Mutex<FaultSet>,
+    pub(crate) requests: Mutex<Vec<RecordedRequest>>,
+    pub(crate) clock: Clock,
+    counter: AtomicU64,
+}
+
+/// Locks a mutex, recovering from poisoning (a panicking test thread must not wedge the server).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+impl Shared {
+    /// Builds the shared state.
+    pub(crate) fn new(config: Config, seed: u64, step: Duration, faults: FaultSet) -> Self {
+        let clock = Clock::new();
+        let state = State::new(seed, step, clock.wall_base_ms());
+        Shared {
+            config,
+            state: Mutex::new(state),
+            faults: Mutex::new(faults),
+            requests: Mutex::new(Vec::new()),
+            clock,
+            counter: AtomicU64::new(0),
+        }
+    }
+}
+
+/// The error a service returns to make hyper drop the connection without answering.
+#[derive(Debug, thiserror::Error)]
+#[error("connection reset by an injected fault")]
+pub(crate) struct Reset;
+
+/// Accepts connections until `shutdown` turns true.
+pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let stream = match accepted {
+                    Ok((s, _)) => s,
+                    Err(_) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let shared = shared.clone();
+                let mut stop = shutdown.clone();
+                tokio::spawn(async move {
+                    let svc = service_fn(move |req| handle(shared.clone(), req));
+                    let conn = http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .keep_alive(true)
+                        .serve_connection(TokioIo::new(stream), svc);
+                    tokio::select! {
+                        _ = conn => {}
+                        _ = stop.changed() => {}
+                    }
+                });
+            }
+            changed = shutdown.changed() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    break;
+                }
+            }
+        }
+    }
+}
+
+fn header_string(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+}
+
+async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<RespBody>, Reset> {
+    let n = shared.counter.fetch_add(1, Ordering::Relaxed) + 1;
+    let request_id = header_string(req.headers(), "x-request-id")
+        .filter(|v| !v.is_empty() && v.len() <= 128 && v.bytes().all(|c| c.is_ascii_graphic()))
+        .unwrap_or_else(|| format!("req_{n:08}"));
+    let method = req.method().as_str().to_string();
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().map(str::to_string);
+    let headers_map = req.headers().clone();
+    let headers: Vec<(String, String)> = headers_map
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+
+    let body = match Limited::new(req.into_body(), shared.config.max_body).collect().await {
+        Ok(c) => c.to_bytes(),
+        Err(e) => {
+            if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+                let err = ApiError::new(
+                    413,
+                    "payload_too_large",
+                    format!("request body exceeds {} bytes", shared.config.max_body),
+                );
+                return Ok(json_response(err.status, &err.body(), &err.headers, &request_id));
+            }
+            return Err(Reset);
+        }
+    };
+
+    let fault = lock(&shared.faults).pick(&method, &path);
+    lock(&shared.requests).push(RecordedRequest {
+        method: method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        headers,
+        body: body.to_vec(),
+        request_id: request_id.clone(),
+        fault: fault.as_ref().map(ToString::to_string),
+    });
+
+    if let Some(delay) = fault.as_ref().and_then(|f| f.latency) {
+        tokio::time::sleep(delay).await;
+    }
+    let action = fault.map(|f| f.action).unwrap_or(Action::Pass);
+    match &action {
+        Action::Status { code, retry_after } => {
+            let code_name = match code {
+                429 => "rate_limited",
+                500 => "internal_error",
+                502 => "bad_gateway",
+                503 => "service_unavailable",
+                504 => "gateway_timeout",
+                _ => "injected_fault",
+            };
+            let err = ApiError::new(*code, code_name, format!("injected fault: HTTP {code}"));
+            let mut extra = Vec::new();
+            if let Some(r) = retry_after {
+                extra.push(("retry-after", retry_after_secs(*r).to_string()));
+            }
+            log(&shared, &method, &path, *code);
+            return Ok(json_response(*code, &err.body(), &extra, &request_id));
+        }
+        Action::Reset => {
+            log(&shared, &method, &path, 0);
+            return Err(Reset);
+        }
+        _ => {}
+    }
+
+    let (status, extra, value) = match process(&shared, &method, &path, query.as_deref(), &headers_map, &body) {
+        Ok((status, v)) => (status, Vec::new(), v),
+        Err(e) => (e.status, e.headers.clone(), e.body()),
+    };
+    log(&shared, &method, &path, status);
+    let bytes = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
+    match action {
+        Action::Truncate => {
+            let (tx, rx) = mpsc::channel(4);
+            let full = bytes.len();
+            let sent = bytes.slice(..full / 2);
+            tokio::spawn(async move {
+                if !sent.is_empty() && tx.send(Ok(sent)).await.is_err() {
+                    return;
+                }
+                // Let hyper flush what was sent before the connection is aborted.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                let _ = tx.send(Err(io::Error::other("truncated by an injected fault"))).await;
+            });
+            Ok(stream_response(status, &extra, &request_id, full, rx))
+        }
+        Action::Drip { chunk, delay } => {
+            let (tx, rx) = mpsc::channel(1);
+            let full = bytes.len();
+            tokio::spawn(async move {
+                let mut off = 0;
+                while off < full {
+                    let end = (off + chunk).min(full);
+                    if tx.send(Ok(bytes.slice(off..end))).await.is_err() {
+                        return;
+                    }
+                    off = end;
+                    if off < full {
+                        tokio::time::sleep(delay).await;
+                    }
+                }
+            });
+            Ok(stream_response(status, &extra, &request_id, full, rx))
+        }
+        _ => Ok(json_response(status, &value, &extra, &request_id)),
+    }
+}
+
+fn log(shared: &Shared, method: &str, path: &str, status: u16) {
+    if shared.config.log {
+        if status == 0 {
+            eprintln!("{method} {path} -> connection reset (fault)");
+        } else {
+            eprintln!("{method} {path} -> {status}");
+        }
+    }
+}
+
+fn base_response(status: u16, extra: &[(&'static str, String)], request_id: &str, body: RespBody) -> Response<RespBody> {
+    let mut resp = Response::new(body);
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let h = resp.headers_mut();
+    h.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        h.insert("x-request-id", v);
+    }
+    for (k, v) in extra {
+        if let Ok(v) = HeaderValue::from_str(v) {
+            h.insert(*k, v);
+        }
+    }
+    resp
+}
+
+fn json_response(status: u16, value: &Value, extra: &[(&'static str, String)], request_id: &str) -> Response<RespBody> {
+    let bytes = serde_json::to_vec(value).unwrap_or_default();
+    base_response(status, extra, request_id, RespBody::full(bytes))
+}
+
+fn stream_response(
+    status: u16,
+    extra: &[(&'static str, String)],
+    request_id: &str,
+    content_length: usize,
+    rx: mpsc::Receiver<Result<Bytes, io::Error>>,
+) -> Response<RespBody> {
+    let mut resp = base_response(status, extra, request_id, RespBody::Stream(rx));
+    resp.headers_mut()
+        .insert(http::header::CONTENT_LENGTH, HeaderValue::from(content_length as u64));
+    resp
+}
+
+/// Authentication, routing, validation and the handler. Never panics on bad input.
+fn process(
+    shared: &Shared,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<(u16, Value), ApiError> {
+    if method == "GET" && path == "/health" {
+        return Ok((200, json!({"status": "ok"})));
+    }
+    if !shared.config.open {
+        match headers.get("x-api-key").map(|v| v.to_str().unwrap_or("")) {
+            None => return Err(ApiError::unauthorized("missing API key: send it in the x-api-key header")),
+            Some("") => return Err(ApiError::unauthorized("empty x-api-key header")),
+            Some(k) => {
+                if shared.config.api_key.as_deref().is_some_and(|want| want != k) {
+                    return Err(ApiError::unauthorized("invalid API key"));
+                }
+            }
+        }
+    }
+    let (route, params) = resolve(method, path)?;
+    let query = parse_query(query, route.query)?;
+    let body = parse_body(route.op, route.body, headers, body)?;
+    let ctx = Ctx {
+        params,
+        query,
+        body,
+        org_header: header_string(headers, "x-organization-id").filter(|v| !v.is_empty()),
+    };
+    let mut st = lock(&shared.state);
+    st.tick(shared.clock.now());
+    let reply = (route.handler)(&mut st, &ctx)?;
+    Ok((reply.status, reply.body))
+}
+
+fn parse_body(op: &str, spec: BodySpec, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    if empty {
+        return match spec {
+            BodySpec::None => Ok(Value::Null),
+            _ => Err(ApiError::bad_request(format!("{op} requires a JSON request body"))),
+        };
+    }
+    let ct = header_string(headers, "content-type").unwrap_or_default();
+    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if mime != "application/json" {
+        return Err(ApiError::new(
+            415,
+            "unsupported_media_type",
+            format!("request bodies must be sent with Content-Type: application/json (got `{ct}`)"),
+        ));
+    }
+    let v: Value = serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("request body is not valid JSON: {e}")))?;
+    match spec {
+        BodySpec::None => match &v {
+            Value::Object(o) if o.is_empty() => Ok(Value::Null),
+            _ => Err(ApiError::bad_request(format!("{op} takes no request body (send none, or {{}})"))),
+        },
+        BodySpec::Schema(fields) => {
+            validate_body(&v, fields)?;
+            Ok(v)
+        }
+        BodySpec::Custom => Ok(v),
+    }
+}

@@ -1,0 +1,203 @@
+//! `prompt_datasets` namespace: datasets scoped to a prompt group, clone and export.
+
+use serde_json::{json, Value};
+
+use super::{body, contains_ci, copy_present, gi, gs, nav_page, or_null, success, Obj, State};
+use crate::error::{missing, ApiError};
+use crate::query::{q, QTy, LIMIT, OFFSET};
+use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
+
+const CREATE: &[Field] = &[
+    req("name", NAME),
+    opt("description", TEXT),
+    opt("metadata", Ty::Object),
+    opt("createdBy", Ty::Email),
+    opt("labels", STRINGS),
+];
+
+const UPDATE: &[Field] = &[
+    opt("name", NAME),
+    opt("description", TEXT),
+    opt("metadata", Ty::Object),
+    opt("labels", STRINGS),
+];
+
+const CLONE: &[Field] = &[
+    opt("targetPromptId", Ty::Int(1, i64::MAX)),
+    opt("targetPromptGroupId", Ty::Str(1, 255)),
+    opt("newName", NAME),
+];
+
+pub(super) const ROUTES: &[Route] = &[
+    route(
+        "list_prompt_datasets",
+        "GET",
+        "/api/prompts/datasets/",
+        &[
+            LIMIT,
+            OFFSET,
+            q("promptId", QTy::Int(1, i64::MAX)),
+            q("promptGroupId", QTy::Str),
+            q("name", QTy::Str),
+            q("createdBy", QTy::Str),
+        ],
+        BodySpec::None,
+        list,
+    ),
+    route("get_prompt_dataset", "GET", "/api/prompts/datasets/{id:int}", &[], BodySpec::None, get),
+    route("update_prompt_dataset", "PATCH", "/api/prompts/datasets/{id:int}", &[], BodySpec::Schema(UPDATE), update),
+    route("delete_prompt_dataset", "DELETE", "/api/prompts/datasets/{id:int}", &[q("force", QTy::Bool)], BodySpec::None, delete),
+    route("clone_prompt_dataset", "POST", "/api/prompts/datasets/{id:int}/clone", &[], BodySpec::Schema(CLONE), clone),
+    route("export_prompt_dataset", "GET", "/api/prompts/datasets/{id:int}/export", &[], BodySpec::None, export),
+    route("list_datasets_for_prompt", "GET", "/api/prompt/{id:int}/datasets", &[], BodySpec::None, for_prompt),
+    route("create_prompt_dataset", "POST", "/api/prompt/{id:int}/datasets", &[], BodySpec::Schema(CREATE), create),
+];
+
+fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let qv = &ctx.query;
+    let group_of_prompt = match qv.int("promptId") {
+        Some(pid) => Some(st.prompts.get(&pid).and_then(|p| gs(p, "promptGroupId")).unwrap_or("\u{0}").to_string()),
+        None => None,
+    };
+    let rows: Vec<Value> = st
+        .datasets
+        .iter()
+        .filter(|(_, d)| group_of_prompt.as_deref().is_none_or(|g| gs(d, "promptGroupId") == Some(g)))
+        .filter(|(_, d)| qv.str("promptGroupId").is_none_or(|g| gs(d, "promptGroupId") == Some(g)))
+        .filter(|(_, d)| qv.str("name").is_none_or(|n| contains_ci(gs(d, "name").unwrap_or(""), n)))
+        .filter(|(_, d)| qv.str("createdBy").is_none_or(|c| gs(d, "createdBy") == Some(c)))
+        .map(|(id, _)| st.dataset_json(*id))
+        .collect();
+    ok(nav_page(rows, qv))
+}
+
+fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    st.dataset(id)?;
+    ok(st.dataset_json(id))
+}
+
+fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    let now = st.ts();
+    let d = st.datasets.get_mut(&id).ok_or_else(|| missing("dataset", id))?;
+    copy_present(d, body(ctx), &["name", "description", "metadata", "labels"]);
+    d.insert("updatedAt".into(), json!(now));
+    ok(st.dataset_json(id))
+}
+
+fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    st.dataset(id)?;
+    let n = st.dataset_items(id).len();
+    if n > 0 && ctx.query.bool("force") != Some(true) {
+        return Err(ApiError::conflict(format!(
+            "dataset {id} still has {n} item(s); delete them first or pass force=true"
+        )));
+    }
+    st.datasets.remove(&id);
+    st.items.retain(|_, i| gi(i, "datasetId") != Some(id));
+    ok(success(format!("dataset {id} deleted with {n} item(s)")))
+}
+
+/// Inserts a dataset record for a group; returns its id.
+fn insert(st: &mut State, group: &str, b: &Obj) -> i64 {
+    let id = st.next_dataset_id();
+    let now = st.ts();
+    let mut d = Obj::new();
+    d.insert("id".into(), json!(id));
+    d.insert("name".into(), or_null(b, "name"));
+    d.insert("description".into(), or_null(b, "description"));
+    d.insert("promptGroupId".into(), json!(group));
+    d.insert("metadata".into(), or_null(b, "metadata"));
+    d.insert("createdAt".into(), json!(now));
+    d.insert("updatedAt".into(), json!(now));
+    d.insert("createdBy".into(), or_null(b, "createdBy"));
+    d.insert("labels".into(), or_null(b, "labels"));
+    st.datasets.insert(id, d);
+    id
+}
+
+fn clone(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    let b = body(ctx);
+    let src = st.dataset(id)?.clone();
+    let group = match (gi(b, "targetPromptId"), gs(b, "targetPromptGroupId")) {
+        (Some(_), Some(_)) => {
+            return Err(ApiError::bad_request(
+                "give either `targetPromptId` or `targetPromptGroupId`, not both",
+            ))
+        }
+        (Some(pid), None) => st.prompt_group(pid)?,
+        (None, Some(g)) => {
+            if !st.group_exists(g) {
+                return Err(missing("prompt group", g));
+            }
+            g.to_string()
+        }
+        (None, None) => gs(&src, "promptGroupId").unwrap_or_default().to_string(),
+    };
+    let name = match gs(b, "newName") {
+        Some(n) => n.to_string(),
+        None => format!("{} (copy)", gs(&src, "name").unwrap_or("dataset")),
+    };
+    let mut fields = src.clone();
+    fields.insert("name".into(), json!(name));
+    let new_id = insert(st, &group, &fields);
+    let items: Vec<Obj> = st.dataset_items(id).into_iter().cloned().collect();
+    let now = st.ts();
+    for mut item in items {
+        let item_id = st.next_item_id();
+        item.insert("id".into(), json!(item_id));
+        item.insert("datasetId".into(), json!(new_id));
+        item.insert("createdAt".into(), json!(now));
+        item.insert("updatedAt".into(), json!(now));
+        st.items.insert(item_id, item);
+    }
+    created(st.dataset_json(new_id))
+}
+
+fn export(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    let d = st.dataset(id)?;
+    let group = gs(d, "promptGroupId").unwrap_or_default().to_string();
+    let latest = st.latest_in_group(&group);
+    let versions: Vec<Value> = st
+        .prompts
+        .values()
+        .filter(|p| gs(p, "promptGroupId") == Some(&group))
+        .map(|p| json!({"id": or_null(p, "id"), "version": or_null(p, "version"), "isLatest": or_null(p, "isLatest")}))
+        .collect();
+    let prompt_group = json!({
+        "id": group,
+        "name": latest.map_or(Value::Null, |p| or_null(p, "name")),
+        "latestPromptId": latest.map_or(Value::Null, |p| or_null(p, "id")),
+        "latestVersion": latest.map_or(Value::Null, |p| or_null(p, "version")),
+        "versions": versions,
+    });
+    let items: Vec<Value> = st.dataset_items(id).into_iter().cloned().map(Value::Object).collect();
+    ok(json!({
+        "dataset": st.dataset_json(id),
+        "promptGroup": prompt_group,
+        "items": items,
+        "exportedAt": st.ts(),
+    }))
+}
+
+fn for_prompt(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let group = st.prompt_group(ctx.id(0))?;
+    let rows: Vec<Value> = st
+        .datasets
+        .iter()
+        .filter(|(_, d)| gs(d, "promptGroupId") == Some(&group))
+        .map(|(id, _)| st.dataset_json(*id))
+        .collect();
+    ok(Value::Array(rows))
+}
+
+fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let group = st.prompt_group(ctx.id(0))?;
+    let id = insert(st, &group, body(ctx));
+    created(st.dataset_json(id))
+}

@@ -1,0 +1,125 @@
+//! `prompt_dataset_items` namespace: items of a dataset, single and bulk.
+
+use serde_json::{json, Value};
+
+use super::{body, copy_present, or_null, success, Obj, State};
+use crate::error::{missing, ApiError};
+use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
+
+const ITEM: &[Field] = &[
+    opt("name", NAME),
+    req("input", Ty::Object),
+    opt("expectedOutput", Ty::Object),
+    opt("userFeedback", TEXT),
+    opt("systemFeedback", TEXT),
+    opt("labels", STRINGS),
+    opt("metadata", Ty::Object),
+];
+
+const UPDATE: &[Field] = &[
+    opt("name", NAME),
+    opt("input", Ty::Object),
+    opt("expectedOutput", Ty::Object),
+    opt("userFeedback", TEXT),
+    opt("systemFeedback", TEXT),
+    opt("labels", STRINGS),
+    opt("metadata", Ty::Object),
+];
+
+const BULK: &[Field] = &[req("items", Ty::Array(&Ty::Shape(ITEM)))];
+
+/// Largest accepted bulk insert.
+const MAX_BULK: usize = 1000;
+
+const KEYS: &[&str] = &["name", "input", "expectedOutput", "userFeedback", "systemFeedback", "labels", "metadata"];
+
+pub(super) const ROUTES: &[Route] = &[
+    route("list_prompt_dataset_items", "GET", "/api/prompts/datasets/{id:int}/items", &[], BodySpec::None, list),
+    route("create_prompt_dataset_item", "POST", "/api/prompts/datasets/{id:int}/items", &[], BodySpec::Schema(ITEM), create),
+    route("bulk_create_prompt_dataset_items", "POST", "/api/prompts/datasets/{id:int}/items/bulk", &[], BodySpec::Schema(BULK), bulk),
+    route("get_prompt_dataset_item", "GET", "/api/prompts/dataset-items/{id:int}", &[], BodySpec::None, get),
+    route("update_prompt_dataset_item", "PATCH", "/api/prompts/dataset-items/{id:int}", &[], BodySpec::Schema(UPDATE), update),
+    route("delete_prompt_dataset_item", "DELETE", "/api/prompts/dataset-items/{id:int}", &[], BodySpec::None, delete),
+];
+
+fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    st.dataset(id)?;
+    ok(Value::Array(st.dataset_items(id).into_iter().cloned().map(Value::Object).collect()))
+}
+
+fn insert(st: &mut State, dataset_id: i64, b: &Obj) -> Value {
+    let id = st.next_item_id();
+    let now = st.ts();
+    let mut it = Obj::new();
+    it.insert("id".into(), json!(id));
+    it.insert("datasetId".into(), json!(dataset_id));
+    for k in KEYS {
+        it.insert((*k).into(), or_null(b, k));
+    }
+    it.insert("createdAt".into(), json!(now));
+    it.insert("updatedAt".into(), json!(now));
+    st.items.insert(id, it.clone());
+    touch(st, dataset_id);
+    Value::Object(it)
+}
+
+fn touch(st: &mut State, dataset_id: i64) {
+    let now = st.ts();
+    if let Some(d) = st.datasets.get_mut(&dataset_id) {
+        d.insert("updatedAt".into(), json!(now));
+    }
+}
+
+fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    st.dataset(id)?;
+    created(insert(st, id, body(ctx)))
+}
+
+fn bulk(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    st.dataset(id)?;
+    let items = body(ctx).get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+    if items.is_empty() {
+        return Err(ApiError::bad_request("field `items` must contain at least one item"));
+    }
+    if items.len() > MAX_BULK {
+        return Err(ApiError::bad_request(format!(
+            "field `items` must contain at most {MAX_BULK} items (got {})",
+            items.len()
+        )));
+    }
+    let out: Vec<Value> = items
+        .iter()
+        .filter_map(Value::as_object)
+        .map(|b| insert(st, id, b))
+        .collect();
+    created(Value::Array(out))
+}
+
+fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    let it = st.items.get(&id).ok_or_else(|| missing("dataset item", id))?;
+    ok(Value::Object(it.clone()))
+}
+
+fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    let now = st.ts();
+    let it = st.items.get_mut(&id).ok_or_else(|| missing("dataset item", id))?;
+    copy_present(it, body(ctx), KEYS);
+    it.insert("updatedAt".into(), json!(now));
+    let out = it.clone();
+    if let Some(d) = super::gi(&out, "datasetId") {
+        touch(st, d);
+    }
+    ok(Value::Object(out))
+}
+
+fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.id(0);
+    st.items.remove(&id).ok_or_else(|| missing("dataset item", id))?;
+    ok(success(format!("dataset item {id} deleted")))
+}

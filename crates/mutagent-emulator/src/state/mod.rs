@@ -1,0 +1,415 @@
+//! The emulator's in-memory state and the per-namespace operation handlers.
+//!
+//! Records are kept as JSON objects in their wire shape (camelCase keys), so responses are the
+//! stored objects themselves; the few facts that are not part of a wire shape are kept in side
+//! tables.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+
+use crate::clock::format_iso;
+use crate::error::{missing, ApiError};
+use crate::ids::Rng;
+use crate::query::Query;
+use crate::router::{Ctx, Route};
+
+mod datasets;
+mod evaluations;
+mod experiments;
+mod items;
+mod optimization;
+mod organizations;
+mod otlp;
+mod prompts;
+mod scoring;
+mod traces;
+mod workspaces;
+
+pub(crate) use optimization::Job;
+
+/// A stored record.
+pub(crate) type Obj = Map<String, Value>;
+
+/// Route tables of all namespaces.
+pub(crate) const ROUTE_TABLES: &[&[Route]] = &[
+    prompts::ROUTES,
+    datasets::ROUTES,
+    items::ROUTES,
+    evaluations::ROUTES,
+    optimization::ROUTES,
+    traces::ROUTES,
+    experiments::ROUTES,
+    organizations::ROUTES,
+    workspaces::ROUTES,
+];
+
+/// Next integer ids.
+#[derive(Debug, Default)]
+pub(crate) struct Seq {
+    prompt: i64,
+    dataset: i64,
+    item: i64,
+    evaluation: i64,
+    result: i64,
+}
+
+/// Everything the emulator stores.
+#[derive(Debug)]
+pub(crate) struct State {
+    pub(crate) rng: Rng,
+    /// Emulator time of the request being handled.
+    pub(crate) now: Duration,
+    pub(crate) wall_base_ms: i64,
+    /// Duration of one optimization iteration.
+    pub(crate) step: Duration,
+    seq: Seq,
+    pub(crate) prompts: BTreeMap<i64, Obj>,
+    pub(crate) datasets: BTreeMap<i64, Obj>,
+    pub(crate) items: BTreeMap<i64, Obj>,
+    pub(crate) evaluations: BTreeMap<i64, Obj>,
+    /// evaluation id -> prompt id it was created for.
+    pub(crate) eval_prompt: BTreeMap<i64, i64>,
+    pub(crate) eval_results: Vec<Obj>,
+    pub(crate) jobs: Vec<Job>,
+    pub(crate) experiments: Vec<Obj>,
+    pub(crate) exp_results: Vec<Obj>,
+    pub(crate) traces: Vec<Obj>,
+    pub(crate) orgs: Vec<Obj>,
+    pub(crate) workspaces: Vec<Obj>,
+    pub(crate) default_org: String,
+}
+
+impl State {
+    /// A fresh state with the seeded default organization and workspace.
+    pub(crate) fn new(seed: u64, step: Duration, wall_base_ms: i64) -> Self {
+        let mut st = State {
+            rng: Rng::new(seed),
+            now: Duration::ZERO,
+            wall_base_ms,
+            step,
+            seq: Seq::default(),
+            prompts: BTreeMap::new(),
+            datasets: BTreeMap::new(),
+            items: BTreeMap::new(),
+            evaluations: BTreeMap::new(),
+            eval_prompt: BTreeMap::new(),
+            eval_results: Vec::new(),
+            jobs: Vec::new(),
+            experiments: Vec::new(),
+            exp_results: Vec::new(),
+            traces: Vec::new(),
+            orgs: Vec::new(),
+            workspaces: Vec::new(),
+            default_org: String::new(),
+        };
+        let org = organizations::seed(&mut st);
+        st.default_org = org.clone();
+        workspaces::seed(&mut st, &org);
+        st
+    }
+
+    /// Brings time-driven state (optimization jobs) up to `now`.
+    pub(crate) fn tick(&mut self, now: Duration) {
+        self.now = now;
+        optimization::advance_all(self);
+    }
+
+    /// The current time as an ISO 8601 string.
+    pub(crate) fn ts(&self) -> String {
+        self.ts_at(self.now)
+    }
+
+    /// Emulator time `at` as an ISO 8601 string.
+    pub(crate) fn ts_at(&self, at: Duration) -> String {
+        format_iso(self.wall_ms(at))
+    }
+
+    /// Emulator time `at` as Unix milliseconds.
+    pub(crate) fn wall_ms(&self, at: Duration) -> i64 {
+        self.wall_base_ms + at.as_millis() as i64
+    }
+
+    pub(crate) fn next_prompt_id(&mut self) -> i64 {
+        self.seq.prompt += 1;
+        self.seq.prompt
+    }
+    pub(crate) fn next_dataset_id(&mut self) -> i64 {
+        self.seq.dataset += 1;
+        self.seq.dataset
+    }
+    pub(crate) fn next_item_id(&mut self) -> i64 {
+        self.seq.item += 1;
+        self.seq.item
+    }
+    pub(crate) fn next_evaluation_id(&mut self) -> i64 {
+        self.seq.evaluation += 1;
+        self.seq.evaluation
+    }
+    pub(crate) fn next_result_id(&mut self) -> i64 {
+        self.seq.result += 1;
+        self.seq.result
+    }
+
+    /// The prompt with this id, or 404.
+    pub(crate) fn prompt(&self, id: i64) -> Result<&Obj, ApiError> {
+        self.prompts.get(&id).ok_or_else(|| missing("prompt", id))
+    }
+
+    /// The group id of a prompt, or 404.
+    pub(crate) fn prompt_group(&self, id: i64) -> Result<String, ApiError> {
+        Ok(gs(self.prompt(id)?, "promptGroupId").unwrap_or_default().to_string())
+    }
+
+    /// The latest prompt of a group (highest id with `isLatest`, else highest id).
+    pub(crate) fn latest_in_group(&self, group: &str) -> Option<&Obj> {
+        let members = self.prompts.values().filter(|p| gs(p, "promptGroupId") == Some(group));
+        let mut last = None;
+        let mut latest = None;
+        for p in members {
+            last = Some(p);
+            if gb(p, "isLatest") {
+                latest = Some(p);
+            }
+        }
+        latest.or(last)
+    }
+
+    /// Whether any prompt belongs to the group.
+    pub(crate) fn group_exists(&self, group: &str) -> bool {
+        self.prompts.values().any(|p| gs(p, "promptGroupId") == Some(group))
+    }
+
+    /// Marks `id` as the only latest prompt of its group.
+    pub(crate) fn make_latest(&mut self, group: &str, id: i64) {
+        for (pid, p) in self.prompts.iter_mut() {
+            if gs(p, "promptGroupId") == Some(group) {
+                p.insert("isLatest".into(), Value::Bool(*pid == id));
+            }
+        }
+    }
+
+    /// The dataset with this id, or 404.
+    pub(crate) fn dataset(&self, id: i64) -> Result<&Obj, ApiError> {
+        self.datasets.get(&id).ok_or_else(|| missing("dataset", id))
+    }
+
+    /// Items of a dataset in id order.
+    pub(crate) fn dataset_items(&self, dataset_id: i64) -> Vec<&Obj> {
+        self.items.values().filter(|i| gi(i, "datasetId") == Some(dataset_id)).collect()
+    }
+
+    /// A dataset in wire shape, with `itemCount`.
+    pub(crate) fn dataset_json(&self, id: i64) -> Value {
+        match self.datasets.get(&id) {
+            Some(d) => {
+                let mut d = d.clone();
+                d.insert("itemCount".into(), json!(self.dataset_items(id).len()));
+                Value::Object(d)
+            }
+            None => Value::Null,
+        }
+    }
+
+    /// Number of stored objects of a collection.
+    pub(crate) fn count(&self, c: Collection) -> usize {
+        match c {
+            Collection::Prompts => self.prompts.len(),
+            Collection::Datasets => self.datasets.len(),
+            Collection::DatasetItems => self.items.len(),
+            Collection::Evaluations => self.evaluations.len(),
+            Collection::EvaluationResults => self.eval_results.len(),
+            Collection::OptimizationJobs => self.jobs.len(),
+            Collection::Experiments => self.experiments.len(),
+            Collection::ExperimentResults => self.exp_results.len(),
+            Collection::Traces => self.traces.len(),
+            Collection::Spans => self
+                .traces
+                .iter()
+                .map(|t| t.get("spans").and_then(Value::as_array).map_or(0, Vec::len))
+                .sum(),
+            Collection::Organizations => self.orgs.len(),
+            Collection::Workspaces => self.workspaces.len(),
+        }
+    }
+
+    /// All collections in wire shape.
+    pub(crate) fn snapshot(&self) -> Value {
+        let vals = |m: &BTreeMap<i64, Obj>| Value::Array(m.values().cloned().map(Value::Object).collect());
+        let list = |v: &Vec<Obj>| Value::Array(v.iter().cloned().map(Value::Object).collect());
+        json!({
+            "prompts": vals(&self.prompts),
+            "datasets": Value::Array(self.datasets.keys().map(|id| self.dataset_json(*id)).collect()),
+            "datasetItems": vals(&self.items),
+            "evaluations": vals(&self.evaluations),
+            "evaluationResults": list(&self.eval_results),
+            "optimizationJobs": Value::Array(self.jobs.iter().map(|j| optimization::job_json(self, j)).collect()),
+            "experiments": list(&self.experiments),
+            "experimentResults": list(&self.exp_results),
+            "traces": list(&self.traces),
+            "organizations": list(&self.orgs),
+            "workspaces": list(&self.workspaces),
+        })
+    }
+}
+
+/// A kind of stored object, for [`crate::Emulator::count`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Collection {
+    /// Prompt rows (every version counts).
+    Prompts,
+    /// Prompt datasets.
+    Datasets,
+    /// Dataset items.
+    DatasetItems,
+    /// Evaluations (every version counts).
+    Evaluations,
+    /// Evaluation run results.
+    EvaluationResults,
+    /// Optimization jobs.
+    OptimizationJobs,
+    /// Experiments.
+    Experiments,
+    /// Experiment results.
+    ExperimentResults,
+    /// Traces.
+    Traces,
+    /// Spans across all traces.
+    Spans,
+    /// Organizations (including the seeded one).
+    Organizations,
+    /// Workspaces (including the seeded one).
+    Workspaces,
+}
+
+impl Collection {
+    /// Every collection.
+    pub const ALL: [Collection; 12] = [
+        Collection::Prompts,
+        Collection::Datasets,
+        Collection::DatasetItems,
+        Collection::Evaluations,
+        Collection::EvaluationResults,
+        Collection::OptimizationJobs,
+        Collection::Experiments,
+        Collection::ExperimentResults,
+        Collection::Traces,
+        Collection::Spans,
+        Collection::Organizations,
+        Collection::Workspaces,
+    ];
+
+    /// The snake_case name accepted by [`FromStr`] (e.g. `"dataset_items"`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Collection::Prompts => "prompts",
+            Collection::Datasets => "datasets",
+            Collection::DatasetItems => "dataset_items",
+            Collection::Evaluations => "evaluations",
+            Collection::EvaluationResults => "evaluation_results",
+            Collection::OptimizationJobs => "optimization_jobs",
+            Collection::Experiments => "experiments",
+            Collection::ExperimentResults => "experiment_results",
+            Collection::Traces => "traces",
+            Collection::Spans => "spans",
+            Collection::Organizations => "organizations",
+            Collection::Workspaces => "workspaces",
+        }
+    }
+}
+
+/// Error of parsing a [`Collection`] name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown collection `{0}` (known: prompts, datasets, dataset_items, evaluations, evaluation_results, optimization_jobs, experiments, experiment_results, traces, spans, organizations, workspaces)")]
+pub struct UnknownCollection(pub String);
+
+impl FromStr for Collection {
+    type Err = UnknownCollection;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Collection::ALL
+            .into_iter()
+            .find(|c| c.name() == s)
+            .ok_or_else(|| UnknownCollection(s.to_string()))
+    }
+}
+
+// ---- small JSON helpers shared by the namespaces ----
+
+static EMPTY: LazyLock<Obj> = LazyLock::new(Map::new);
+
+/// The request body as an object (empty when there is none).
+pub(crate) fn body(ctx: &Ctx) -> &Obj {
+    ctx.body.as_object().unwrap_or(&EMPTY)
+}
+
+/// String field.
+pub(crate) fn gs<'a>(o: &'a Obj, k: &str) -> Option<&'a str> {
+    o.get(k).and_then(Value::as_str)
+}
+
+/// Integer field.
+pub(crate) fn gi(o: &Obj, k: &str) -> Option<i64> {
+    o.get(k).and_then(Value::as_i64)
+}
+
+/// Boolean field (false when absent).
+pub(crate) fn gb(o: &Obj, k: &str) -> bool {
+    o.get(k).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// Field value or `null`.
+pub(crate) fn or_null(o: &Obj, k: &str) -> Value {
+    o.get(k).cloned().unwrap_or(Value::Null)
+}
+
+/// Copies the listed keys that are present in `src` into `dst`.
+pub(crate) fn copy_present(dst: &mut Obj, src: &Obj, keys: &[&str]) {
+    for k in keys {
+        if let Some(v) = src.get(*k) {
+            dst.insert((*k).to_string(), v.clone());
+        }
+    }
+}
+
+/// Case-insensitive substring match.
+pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
+    hay.to_lowercase().contains(&needle.to_lowercase())
+}
+
+const DEFAULT_LIMIT: i64 = 20;
+
+/// Applies `limit`/`offset`; returns the page, total, limit and offset.
+pub(crate) fn page(items: Vec<Value>, q: &Query) -> (Vec<Value>, usize, i64, i64) {
+    let limit = q.int("limit").unwrap_or(DEFAULT_LIMIT);
+    let offset = q.int("offset").unwrap_or(0);
+    let total = items.len();
+    let data = items
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(0))
+        .collect();
+    (data, total, limit, offset)
+}
+
+/// `{data,total,limit,offset,hasNext,hasPrevious}`.
+pub(crate) fn nav_page(items: Vec<Value>, q: &Query) -> Value {
+    let (data, total, limit, offset) = page(items, q);
+    let shown = data.len() as i64;
+    json!({
+        "data": data,
+        "total": total,
+        "limit": limit,
+        "offset": offset,
+        "hasNext": offset + shown < total as i64,
+        "hasPrevious": offset > 0,
+    })
+}
+
+/// `{success: true, message}`.
+pub(crate) fn success(message: String) -> Value {
+    json!({ "success": true, "message": message })
+}

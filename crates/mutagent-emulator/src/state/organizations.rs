@@ -1,0 +1,180 @@
+//! `organizations` namespace: organizations with slugs; the caller is the owner of every one.
+
+use serde_json::{json, Value};
+
+use super::{body, contains_ci, copy_present, gb, gs, nav_page, or_null, success, Obj, State};
+use crate::error::{missing, ApiError};
+use crate::query::{q, QTy, LIMIT, OFFSET};
+use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::validate::{is_slug, opt, opt_null, req, Field, Ty, NAME, TEXT};
+
+const CREATE: &[Field] = &[
+    req("name", NAME),
+    req("slug", Ty::Slug),
+    opt("description", TEXT),
+    opt("logoUrl", Ty::Str(1, 2048)),
+    opt("billingEmail", Ty::Email),
+    opt("metadata", Ty::Object),
+    opt("autoSuffixSlug", Ty::Bool),
+];
+
+const UPDATE: &[Field] = &[
+    opt("name", NAME),
+    opt("slug", Ty::Slug),
+    opt_null("description", TEXT),
+    opt_null("logoUrl", Ty::Str(1, 2048)),
+    opt_null("billingEmail", Ty::Email),
+    opt("billingPlan", Ty::Str(1, 64)),
+    opt("isActive", Ty::Bool),
+    opt_null("metadata", Ty::Object),
+];
+
+pub(super) const ROUTES: &[Route] = &[
+    route(
+        "list_organizations",
+        "GET",
+        "/api/organizations/",
+        &[LIMIT, OFFSET, q("name", QTy::Str), q("billingPlan", QTy::Str), q("isActive", QTy::Bool)],
+        BodySpec::None,
+        list,
+    ),
+    route("create_organization", "POST", "/api/organizations/", &[], BodySpec::Schema(CREATE), create),
+    route("get_organization", "GET", "/api/organizations/{orgId}", &[], BodySpec::None, get),
+    route("update_organization", "PATCH", "/api/organizations/{orgId}", &[], BodySpec::Schema(UPDATE), update),
+    route("delete_organization", "DELETE", "/api/organizations/{orgId}", &[], BodySpec::None, delete),
+    route("get_organization_by_slug", "GET", "/api/organizations/slug/{slug}", &[], BodySpec::None, by_slug),
+    route("check_organization_slug", "GET", "/api/organizations/check-slug/{slug}", &[], BodySpec::None, check_slug),
+    route("get_organization_member_count", "GET", "/api/organizations/{orgId}/member-count", &[], BodySpec::None, member_count),
+];
+
+fn new_org(st: &mut State, name: &str, slug: &str, b: &Obj) -> Obj {
+    let id = st.rng.uuid();
+    let now = st.ts();
+    let mut o = Obj::new();
+    o.insert("id".into(), json!(id));
+    o.insert("name".into(), json!(name));
+    o.insert("slug".into(), json!(slug));
+    o.insert("description".into(), or_null(b, "description"));
+    o.insert("logoUrl".into(), or_null(b, "logoUrl"));
+    o.insert("billingPlan".into(), json!("free"));
+    o.insert("stripeCustomerId".into(), Value::Null);
+    o.insert("billingEmail".into(), or_null(b, "billingEmail"));
+    o.insert("isActive".into(), json!(true));
+    o.insert("metadata".into(), or_null(b, "metadata"));
+    o.insert("createdBy".into(), json!("emulator-user"));
+    o.insert("createdAt".into(), json!(now));
+    o.insert("updatedAt".into(), json!(now));
+    o
+}
+
+/// Seeds the default organization; returns its id.
+pub(super) fn seed(st: &mut State) -> String {
+    let o = new_org(st, "Default Organization", "default", &Obj::new());
+    let id = gs(&o, "id").unwrap_or_default().to_string();
+    st.orgs.push(o);
+    id
+}
+
+fn slug_taken(st: &State, slug: &str, except: Option<&str>) -> bool {
+    st.orgs.iter().any(|o| gs(o, "slug") == Some(slug) && gs(o, "id") != except)
+}
+
+fn find(st: &State, id: &str) -> Result<usize, ApiError> {
+    st.orgs.iter().position(|o| gs(o, "id") == Some(id)).ok_or_else(|| missing("organization", id))
+}
+
+fn with_role(o: &Obj) -> Value {
+    let mut o = o.clone();
+    for k in ["stripeCustomerId", "billingEmail", "createdBy"] {
+        o.remove(k);
+    }
+    o.insert("role".into(), json!("owner"));
+    Value::Object(o)
+}
+
+fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let qv = &ctx.query;
+    let rows: Vec<Value> = st
+        .orgs
+        .iter()
+        .filter(|o| qv.str("name").is_none_or(|n| contains_ci(gs(o, "name").unwrap_or(""), n)))
+        .filter(|o| qv.str("billingPlan").is_none_or(|p| gs(o, "billingPlan") == Some(p)))
+        .filter(|o| qv.bool("isActive").is_none_or(|a| gb(o, "isActive") == a))
+        .map(with_role)
+        .collect();
+    ok(nav_page(rows, qv))
+}
+
+fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let b = body(ctx);
+    let mut slug = gs(b, "slug").unwrap_or_default().to_string();
+    if slug_taken(st, &slug, None) {
+        if !gb(b, "autoSuffixSlug") {
+            return Err(ApiError::conflict(format!("organization slug `{slug}` is already taken")));
+        }
+        let base = slug.clone();
+        let mut n = 2;
+        while slug_taken(st, &slug, None) {
+            slug = format!("{base}-{n}");
+            n += 1;
+        }
+    }
+    let name = gs(b, "name").unwrap_or_default().to_string();
+    let o = new_org(st, &name, &slug, b);
+    st.orgs.push(o.clone());
+    created(Value::Object(o))
+}
+
+fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let i = find(st, ctx.sid(0))?;
+    ok(Value::Object(st.orgs[i].clone()))
+}
+
+fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.sid(0).to_string();
+    let i = find(st, &id)?;
+    let b = body(ctx);
+    if let Some(slug) = gs(b, "slug") {
+        if slug_taken(st, slug, Some(&id)) {
+            return Err(ApiError::conflict(format!("organization slug `{slug}` is already taken")));
+        }
+    }
+    let now = st.ts();
+    let o = &mut st.orgs[i];
+    copy_present(o, b, &["name", "slug", "description", "logoUrl", "billingEmail", "billingPlan", "isActive", "metadata"]);
+    o.insert("updatedAt".into(), json!(now));
+    ok(Value::Object(o.clone()))
+}
+
+fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.sid(0).to_string();
+    let i = find(st, &id)?;
+    st.orgs.remove(i);
+    let before = st.workspaces.len();
+    st.workspaces.retain(|w| gs(w, "organizationId") != Some(&id));
+    let n = before - st.workspaces.len();
+    ok(success(format!("organization {id} deleted with {n} workspace(s)")))
+}
+
+fn by_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let slug = ctx.sid(0);
+    let o = st
+        .orgs
+        .iter()
+        .find(|o| gs(o, "slug") == Some(slug))
+        .ok_or_else(|| ApiError::not_found(format!("organization with slug `{slug}` not found")))?;
+    ok(Value::Object(o.clone()))
+}
+
+fn check_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let slug = ctx.sid(0);
+    if !is_slug(slug) {
+        return ok(json!({"slug": slug, "available": false, "reason": "invalid slug: use lower-case letters, digits and single dashes"}));
+    }
+    ok(json!({"slug": slug, "available": !slug_taken(st, slug, None)}))
+}
+
+fn member_count(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    find(st, ctx.sid(0))?;
+    ok(json!({"count": 1}))
+}

@@ -1,0 +1,190 @@
+//! `workspaces` namespace: workspaces of the caller's organization (the `x-organization-id`
+//! header when it names a known organization, else the seeded default one).
+
+use serde_json::{json, Value};
+
+use super::{body, copy_present, gb, gs, or_null, success, Obj, State};
+use crate::error::{missing, ApiError};
+use crate::query::{q, QTy};
+use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::validate::{opt, opt_null, req, Field, Ty, NAME, TEXT};
+
+const CREATE: &[Field] = &[
+    req("name", NAME),
+    req("slug", Ty::Slug),
+    opt("description", TEXT),
+    opt("isDefault", Ty::Bool),
+    opt("settings", Ty::Object),
+    opt("metadata", Ty::Object),
+];
+
+const UPDATE: &[Field] = &[
+    opt("name", NAME),
+    opt("slug", Ty::Slug),
+    opt_null("description", TEXT),
+    opt("isDefault", Ty::Bool),
+    opt("isActive", Ty::Bool),
+    opt("settings", Ty::Object),
+    opt("metadata", Ty::Object),
+];
+
+pub(super) const ROUTES: &[Route] = &[
+    route("list_workspaces", "GET", "/api/workspaces/", &[q("includeInactive", QTy::Bool)], BodySpec::None, list),
+    route("create_workspace", "POST", "/api/workspaces/", &[], BodySpec::Schema(CREATE), create),
+    route("get_workspace", "GET", "/api/workspaces/{wsId}", &[], BodySpec::None, get),
+    route("update_workspace", "PATCH", "/api/workspaces/{wsId}", &[], BodySpec::Schema(UPDATE), update),
+    route("delete_workspace", "DELETE", "/api/workspaces/{wsId}", &[], BodySpec::None, delete),
+    route("set_default_workspace", "POST", "/api/workspaces/{wsId}/set-default", &[], BodySpec::None, set_default),
+];
+
+fn new_ws(st: &mut State, org: &str, b: &Obj) -> Obj {
+    let id = st.rng.uuid();
+    let now = st.ts();
+    let mut w = Obj::new();
+    w.insert("id".into(), json!(id));
+    w.insert("organizationId".into(), json!(org));
+    w.insert("name".into(), or_null(b, "name"));
+    w.insert("slug".into(), or_null(b, "slug"));
+    w.insert("description".into(), or_null(b, "description"));
+    w.insert("isDefault".into(), json!(gb(b, "isDefault")));
+    w.insert("isActive".into(), json!(true));
+    w.insert("settings".into(), or_null(b, "settings"));
+    w.insert("metadata".into(), or_null(b, "metadata"));
+    w.insert("createdBy".into(), json!("emulator-user"));
+    w.insert("createdAt".into(), json!(now));
+    w.insert("updatedAt".into(), json!(now));
+    w
+}
+
+/// Seeds the default workspace of the default organization.
+pub(super) fn seed(st: &mut State, org: &str) {
+    let b = json!({"name": "Default Workspace", "slug": "default", "isDefault": true});
+    if let Value::Object(b) = b {
+        let w = new_ws(st, org, &b);
+        st.workspaces.push(w);
+    }
+}
+
+/// The organization the request acts in.
+fn org_of(st: &State, ctx: &Ctx) -> Result<String, ApiError> {
+    match &ctx.org_header {
+        Some(h) => {
+            if st.orgs.iter().any(|o| gs(o, "id") == Some(h)) {
+                Ok(h.clone())
+            } else {
+                Err(ApiError::not_found(format!("organization {h} (from the x-organization-id header) not found")))
+            }
+        }
+        None => Ok(st.default_org.clone()),
+    }
+}
+
+fn find(st: &State, id: &str) -> Result<usize, ApiError> {
+    st.workspaces
+        .iter()
+        .position(|w| gs(w, "id") == Some(id))
+        .ok_or_else(|| missing("workspace", id))
+}
+
+fn make_default(st: &mut State, i: usize) {
+    let org = gs(&st.workspaces[i], "organizationId").unwrap_or_default().to_string();
+    for (j, w) in st.workspaces.iter_mut().enumerate() {
+        if gs(w, "organizationId") == Some(&org) {
+            w.insert("isDefault".into(), json!(i == j));
+        }
+    }
+}
+
+fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let org = org_of(st, ctx)?;
+    let all = ctx.query.bool("includeInactive").unwrap_or(false);
+    let rows: Vec<Value> = st
+        .workspaces
+        .iter()
+        .filter(|w| gs(w, "organizationId") == Some(&org))
+        .filter(|w| all || gb(w, "isActive"))
+        .map(|w| {
+            let mut w = w.clone();
+            w.insert("role".into(), json!("admin"));
+            Value::Object(w)
+        })
+        .collect();
+    ok(json!({"total": rows.len(), "workspaces": rows}))
+}
+
+fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let org = org_of(st, ctx)?;
+    let b = body(ctx);
+    let slug = gs(b, "slug").unwrap_or_default();
+    if st
+        .workspaces
+        .iter()
+        .any(|w| gs(w, "organizationId") == Some(&org) && gs(w, "slug") == Some(slug))
+    {
+        return Err(ApiError::conflict(format!("workspace slug `{slug}` is already taken in this organization")));
+    }
+    let w = new_ws(st, &org, b);
+    st.workspaces.push(w);
+    let i = st.workspaces.len() - 1;
+    if gb(b, "isDefault") {
+        make_default(st, i);
+    }
+    created(Value::Object(st.workspaces[i].clone()))
+}
+
+fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let i = find(st, ctx.sid(0))?;
+    ok(Value::Object(st.workspaces[i].clone()))
+}
+
+fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.sid(0).to_string();
+    let i = find(st, &id)?;
+    let b = body(ctx);
+    let org = gs(&st.workspaces[i], "organizationId").unwrap_or_default().to_string();
+    if let Some(slug) = gs(b, "slug") {
+        if st
+            .workspaces
+            .iter()
+            .any(|w| gs(w, "organizationId") == Some(&org) && gs(w, "slug") == Some(slug) && gs(w, "id") != Some(&id))
+        {
+            return Err(ApiError::conflict(format!("workspace slug `{slug}` is already taken in this organization")));
+        }
+    }
+    if b.get("isDefault").and_then(Value::as_bool) == Some(false) && gb(&st.workspaces[i], "isDefault") {
+        return Err(ApiError::conflict(
+            "cannot unset the default workspace; make another workspace the default instead",
+        ));
+    }
+    let now = st.ts();
+    let w = &mut st.workspaces[i];
+    copy_present(w, b, &["name", "slug", "description", "isActive", "settings", "metadata"]);
+    w.insert("updatedAt".into(), json!(now));
+    if b.get("isDefault").and_then(Value::as_bool) == Some(true) {
+        make_default(st, i);
+    }
+    ok(Value::Object(st.workspaces[i].clone()))
+}
+
+fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let id = ctx.sid(0).to_string();
+    let i = find(st, &id)?;
+    if gb(&st.workspaces[i], "isDefault") {
+        return Err(ApiError::conflict(format!(
+            "workspace {id} is the default workspace; set another default before deleting it"
+        )));
+    }
+    st.workspaces.remove(i);
+    ok(success(format!("workspace {id} deleted")))
+}
+
+fn set_default(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let i = find(st, ctx.sid(0))?;
+    if !gb(&st.workspaces[i], "isActive") {
+        return Err(ApiError::conflict("an inactive workspace cannot be the default"));
+    }
+    make_default(st, i);
+    let now = st.ts();
+    st.workspaces[i].insert("updatedAt".into(), json!(now));
+    ok(Value::Object(st.workspaces[i].clone()))
+}

@@ -1,0 +1,348 @@
+//! Strict validation of JSON request bodies against small declarative schemas.
+//!
+//! Unknown keys are rejected (with a camelCase suggestion for snake_case keys), required keys
+//! must be present, `null` is only accepted where the contract allows it, and every failure names
+//! the offending field path (e.g. `config.maxIterations`, `items[2].input`).
+
+use serde_json::Value;
+
+use crate::clock::parse_iso;
+use crate::error::ApiError;
+
+/// The type of a body field.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Ty {
+    /// String with a length range (in characters).
+    Str(usize, usize),
+    /// Loosely checked e-mail address.
+    Email,
+    /// RFC 3339 date-time string.
+    DateTime,
+    /// Semantic version `x.y.z`.
+    Semver,
+    /// Lower-case slug: letters, digits and single dashes.
+    Slug,
+    /// Integer within bounds.
+    Int(i64, i64),
+    /// Number within bounds.
+    Num(f64, f64),
+    /// Boolean.
+    Bool,
+    /// One of the listed strings.
+    Enum(&'static [&'static str]),
+    /// Integer >= 1, or a string of digits.
+    IdLike,
+    /// Number, or a string.
+    NumOrStr,
+    /// Any JSON object.
+    Object,
+    /// An object with exactly the listed fields.
+    Shape(&'static [Field]),
+    /// Array of elements of the given type.
+    Array(&'static Ty),
+    /// Any JSON value.
+    Any,
+}
+
+/// A field of an object schema.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Field {
+    pub(crate) name: &'static str,
+    pub(crate) ty: Ty,
+    pub(crate) required: bool,
+    pub(crate) nullable: bool,
+}
+
+/// Required, non-null.
+pub(crate) const fn req(name: &'static str, ty: Ty) -> Field {
+    Field { name, ty, required: true, nullable: false }
+}
+/// Optional, non-null when present.
+pub(crate) const fn opt(name: &'static str, ty: Ty) -> Field {
+    Field { name, ty, required: false, nullable: false }
+}
+/// Optional, may be explicitly `null` (PATCH clear).
+pub(crate) const fn opt_null(name: &'static str, ty: Ty) -> Field {
+    Field { name, ty, required: false, nullable: true }
+}
+/// Required key whose value may be any JSON, including `null`.
+pub(crate) const fn req_any(name: &'static str) -> Field {
+    Field { name, ty: Ty::Any, required: true, nullable: true }
+}
+/// Optional key whose value may be any JSON, including `null`.
+pub(crate) const fn opt_any(name: &'static str) -> Field {
+    Field { name, ty: Ty::Any, required: false, nullable: true }
+}
+
+/// A `name` (1..255 characters).
+pub(crate) const NAME: Ty = Ty::Str(1, 255);
+/// Free text (no documented limit; 10 000 characters here).
+pub(crate) const TEXT: Ty = Ty::Str(0, 10_000);
+/// Long free text such as prompt bodies.
+pub(crate) const LONG: Ty = Ty::Str(0, 1_000_000);
+/// A non-empty short string.
+pub(crate) const STR: Ty = Ty::Str(1, 1_000);
+/// Array of strings.
+pub(crate) const STRINGS: Ty = Ty::Array(&Ty::Str(0, 1_000));
+
+/// Validates a request body against an object schema.
+pub(crate) fn validate_body(v: &Value, fields: &[Field]) -> Result<(), ApiError> {
+    if !v.is_object() {
+        return Err(ApiError::bad_request(format!(
+            "request body must be a JSON object (got {})",
+            kind(v)
+        )));
+    }
+    check_object(v, fields, "")
+}
+
+fn join(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}.{name}")
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `input_schema` -> `inputSchema`.
+pub(crate) fn camel(s: &str) -> String {
+    let mut out = String::new();
+    let mut up = false;
+    for c in s.chars() {
+        if c == '_' {
+            up = !out.is_empty();
+        } else if up {
+            out.extend(c.to_uppercase());
+            up = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn check_object(v: &Value, fields: &[Field], path: &str) -> Result<(), ApiError> {
+    let Some(obj) = v.as_object() else {
+        return Err(ApiError::bad_request(format!("field `{path}` must be an object (got {})", kind(v))));
+    };
+    for key in obj.keys() {
+        if fields.iter().any(|f| f.name == key) {
+            continue;
+        }
+        let c = camel(key);
+        let hint = if let Some(f) = fields.iter().find(|f| f.name == c || f.name.eq_ignore_ascii_case(key)) {
+            format!(" (did you mean `{}`? request bodies use camelCase keys)", f.name)
+        } else {
+            let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            format!(" (allowed: {})", names.join(", "))
+        };
+        let where_ = if path.is_empty() { "request body".to_string() } else { format!("`{path}`") };
+        return Err(ApiError::bad_request(format!("unknown field `{}` in {where_}{hint}", join(path, key))));
+    }
+    for f in fields {
+        let p = join(path, f.name);
+        match obj.get(f.name) {
+            None if f.required => {
+                return Err(ApiError::bad_request(format!("missing required field `{p}`")));
+            }
+            None => {}
+            Some(Value::Null) if f.nullable => {}
+            Some(Value::Null) => {
+                return Err(ApiError::bad_request(format!(
+                    "field `{p}` must not be null (omit it instead)"
+                )));
+            }
+            Some(val) => check_value(val, &f.ty, &p)?,
+        }
+    }
+    Ok(())
+}
+
+fn bad(p: &str, what: &str, v: &Value) -> ApiError {
+    ApiError::bad_request(format!("field `{p}` must be {what} (got {})", kind(v)))
+}
+
+fn is_semver(s: &str) -> bool {
+    let core = s.split(['-', '+']).next().unwrap_or("");
+    let parts: Vec<&str> = core.split('.').collect();
+    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+}
+
+/// Whether `s` is a valid slug (`acme-corp`): 1..64 lower-case letters/digits and single dashes.
+pub(crate) fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+        && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+}
+
+fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
+    match *ty {
+        Ty::Any => Ok(()),
+        Ty::Str(min, max) => {
+            let s = v.as_str().ok_or_else(|| bad(p, "a string", v))?;
+            let n = s.chars().count();
+            if n < min {
+                return Err(ApiError::bad_request(if min == 1 {
+                    format!("field `{p}` must not be empty")
+                } else {
+                    format!("field `{p}` must have at least {min} characters")
+                }));
+            }
+            if n > max {
+                return Err(ApiError::bad_request(format!(
+                    "field `{p}` must have at most {max} characters (got {n})"
+                )));
+            }
+            Ok(())
+        }
+        Ty::Email => {
+            let s = v.as_str().ok_or_else(|| bad(p, "an e-mail string", v))?;
+            match s.split_once('@') {
+                Some((a, b)) if !a.is_empty() && b.contains('.') && !b.starts_with('.') && !s.contains(' ') => Ok(()),
+                _ => Err(ApiError::bad_request(format!("field `{p}` must be an e-mail address (got `{s}`)"))),
+            }
+        }
+        Ty::DateTime => {
+            let s = v.as_str().ok_or_else(|| bad(p, "an RFC 3339 date-time string", v))?;
+            parse_iso(s).map(|_| ()).ok_or_else(|| {
+                ApiError::bad_request(format!(
+                    "field `{p}` must be an RFC 3339 date-time such as 2024-05-01T12:00:00Z (got `{s}`)"
+                ))
+            })
+        }
+        Ty::Semver => {
+            let s = v.as_str().ok_or_else(|| bad(p, "a version string", v))?;
+            if is_semver(s) {
+                Ok(())
+            } else {
+                Err(ApiError::bad_request(format!(
+                    "field `{p}` must be a semantic version such as 1.2.0 (got `{s}`)"
+                )))
+            }
+        }
+        Ty::Slug => {
+            let s = v.as_str().ok_or_else(|| bad(p, "a slug string", v))?;
+            if is_slug(s) {
+                Ok(())
+            } else {
+                Err(ApiError::bad_request(format!(
+                    "field `{p}` must be a slug of lower-case letters, digits and single dashes, at most 64 characters (got `{s}`)"
+                )))
+            }
+        }
+        Ty::Int(min, max) => {
+            let n = v.as_i64().ok_or_else(|| bad(p, "an integer", v))?;
+            if n < min || n > max {
+                let range = if max == i64::MAX { format!(">= {min}") } else { format!("between {min} and {max}") };
+                return Err(ApiError::bad_request(format!("field `{p}` must be {range} (got {n})")));
+            }
+            Ok(())
+        }
+        Ty::Num(min, max) => {
+            let n = v.as_f64().ok_or_else(|| bad(p, "a number", v))?;
+            if n < min || n > max {
+                let range = if max == f64::MAX { format!(">= {min}") } else { format!("between {min} and {max}") };
+                return Err(ApiError::bad_request(format!("field `{p}` must be {range} (got {n})")));
+            }
+            Ok(())
+        }
+        Ty::Bool => v.as_bool().map(|_| ()).ok_or_else(|| bad(p, "a boolean", v)),
+        Ty::Enum(values) => match v.as_str() {
+            Some(s) if values.contains(&s) => Ok(()),
+            Some(s) => Err(ApiError::bad_request(format!(
+                "field `{p}` must be one of {} (got `{s}`)",
+                values.join(", ")
+            ))),
+            None => Err(bad(p, "a string", v)),
+        },
+        Ty::IdLike => match v {
+            Value::Number(n) if n.as_i64().is_some_and(|i| i >= 1) => Ok(()),
+            Value::String(s) if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) && s.parse::<i64>().is_ok_and(|i| i >= 1) => Ok(()),
+            _ => Err(ApiError::bad_request(format!(
+                "field `{p}` must be a positive integer or a string of digits (got {})",
+                kind(v)
+            ))),
+        },
+        Ty::NumOrStr => match v {
+            Value::Number(_) | Value::String(_) => Ok(()),
+            _ => Err(bad(p, "a number or a string", v)),
+        },
+        Ty::Object => {
+            if v.is_object() {
+                Ok(())
+            } else {
+                Err(bad(p, "an object", v))
+            }
+        }
+        Ty::Shape(fields) => check_object(v, fields, p),
+        Ty::Array(inner) => {
+            let arr = v.as_array().ok_or_else(|| bad(p, "an array", v))?;
+            for (i, el) in arr.iter().enumerate() {
+                let ep = format!("{p}[{i}]");
+                if el.is_null() {
+                    return Err(ApiError::bad_request(format!("field `{ep}` must not be null")));
+                }
+                check_value(el, inner, &ep)?;
+            }
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const INNER: &[Field] = &[req("maxIterations", Ty::Int(1, 100))];
+    const SCHEMA: &[Field] = &[
+        req("name", NAME),
+        req_any("inputSchema"),
+        opt("config", Ty::Shape(INNER)),
+        opt("tags", STRINGS),
+        opt_null("description", TEXT),
+    ];
+
+    fn msg(v: Value) -> String {
+        validate_body(&v, SCHEMA).expect_err("should fail").message
+    }
+
+    #[test]
+    fn good_body_passes() {
+        let v = json!({"name": "x", "inputSchema": null, "config": {"maxIterations": 3}, "tags": ["a"], "description": null});
+        assert!(validate_body(&v, SCHEMA).is_ok());
+    }
+
+    #[test]
+    fn failures_name_the_field() {
+        assert!(msg(json!({"name": "x", "input_schema": {}})).contains("did you mean `inputSchema`"));
+        assert!(msg(json!({"name": "x"})).contains("`inputSchema`"));
+        assert!(msg(json!({"name": "", "inputSchema": {}})).contains("`name` must not be empty"));
+        assert!(msg(json!({"name": "x", "inputSchema": {}, "config": {"maxIterations": 0}})).contains("`config.maxIterations`"));
+        assert!(msg(json!({"name": "x", "inputSchema": {}, "config": {"maxIterations": 1, "x": 1}})).contains("`config.x`"));
+        assert!(msg(json!({"name": "x", "inputSchema": {}, "tags": [1]})).contains("`tags[0]`"));
+        assert!(msg(json!({"name": null, "inputSchema": {}})).contains("must not be null"));
+        assert!(msg(json!([1])).contains("JSON object"));
+    }
+
+    #[test]
+    fn helpers() {
+        assert_eq!(camel("input_schema"), "inputSchema");
+        assert!(is_semver("1.2.3") && !is_semver("1.2") && !is_semver("v1.2.3"));
+        assert!(is_slug("acme-2") && !is_slug("Acme") && !is_slug("a--b") && !is_slug("-a"));
+    }
+}
