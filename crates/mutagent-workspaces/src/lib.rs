@@ -1,32 +1,39 @@
-//! The `workspaces` namespace of the MutagenT Rust SDK. Workspaces within an organization.
+//! The `workspaces` namespace of the MutagenT Rust SDK: workspaces within an organization.
 //!
-//! (Being written: the operations land here.)
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`WorkspacesExt::workspaces`].
+//!
+//! ```no_run
+//! use mutagent_core::Client;
+//! use mutagent_workspaces::{CreateWorkspace, ListWorkspaces, WorkspacesExt};
+//!
+//! # async fn run() -> Result<(), mutagent_core::Error> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let staging = client
+//!     .workspaces()
+//!     .create_workspace(&CreateWorkspace::new("Staging", "staging"))
+//!     .await?;
+//! client.workspaces().set_default_workspace(&staging.id).await?;
+//! let all = client.workspaces().list_workspaces(&ListWorkspaces::new()).await?;
+//! for entry in &all.workspaces {
+//!     println!("{} ({}), default: {}", entry.workspace.name, entry.role, entry.workspace.is_default);
+//! }
+//! # Ok(()) }
+//! ```
 
-/// The operations of the `workspaces` namespace, described once.
-pub mod operations {
-    use mutagent_core::Operation;
+mod api;
+mod models;
+pub mod operations;
+mod patch;
 
-    /// Every operation of the namespace, in the order of the API's operation table.
-    pub static OPERATIONS: &[&Operation] = &[];
-}
-
-/// The `workspaces` namespace on a client.
-#[derive(Debug, Clone, Copy)]
-pub struct WorkspacesApi<'a, C> {
-    client: &'a C,
-}
-
-impl<'a, C: mutagent_core::ApiClient> WorkspacesApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-}
+pub use api::WorkspacesApi;
+pub use models::{
+    CreateWorkspace, ListWorkspaces, UpdateWorkspace, Workspace, WorkspaceList, WorkspaceRole,
+    WorkspaceWithRole,
+};
+pub use mutagent_core::ids::{OrganizationId, WorkspaceId};
+pub use mutagent_core::models::SuccessResponse;
+pub use patch::Patch;
 
 /// Adds `.workspaces()` to both clients.
 pub trait WorkspacesExt: mutagent_core::ApiClient {

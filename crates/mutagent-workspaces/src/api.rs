@@ -1,0 +1,110 @@
+//! The operations of the `workspaces` namespace, for the async and the blocking client alike.
+
+use mutagent_core::ids::WorkspaceId;
+use mutagent_core::models::SuccessResponse;
+use mutagent_core::request::validate;
+use mutagent_core::ApiClient;
+
+use crate::models::{CreateWorkspace, ListWorkspaces, UpdateWorkspace, Workspace, WorkspaceList};
+use crate::operations as op;
+
+/// The `workspaces` namespace: workspaces within an organization.
+///
+/// Get it with `client.workspaces()` (from [`WorkspacesExt`](crate::WorkspacesExt)). With the
+/// async [`Client`](mutagent_core::Client) each method returns a future; with the
+/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkspacesApi<'a, C> {
+    client: &'a C,
+}
+
+impl<'a, C: ApiClient> WorkspacesApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// The client the namespace calls through.
+    pub fn client(&self) -> &'a C {
+        self.client
+    }
+
+    /// `GET /api/workspaces/`: every workspace the caller can see, with the caller's role in
+    /// each (`{workspaces, total}`, not paged).
+    pub fn list_workspaces(&self, params: &ListWorkspaces) -> C::Response<WorkspaceList> {
+        self.client.call(
+            op::LIST_WORKSPACES
+                .request()
+                .query("includeInactive", params.include_inactive)
+                .build(),
+        )
+    }
+
+    /// `POST /api/workspaces/`: creates a workspace.
+    pub fn create_workspace(&self, body: &CreateWorkspace) -> C::Response<Workspace> {
+        let operation = op::CREATE_WORKSPACE.name;
+        let request = op::CREATE_WORKSPACE
+            .request()
+            .check(validate::name(operation, "name", &body.name))
+            .check(validate::non_empty(operation, "slug", &body.slug))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/workspaces/{wsId}`: one workspace.
+    pub fn get_workspace(&self, ws_id: impl Into<WorkspaceId>) -> C::Response<Workspace> {
+        self.client.call(
+            op::GET_WORKSPACE
+                .request()
+                .path_param("wsId", ws_id.into())
+                .build(),
+        )
+    }
+
+    /// `PATCH /api/workspaces/{wsId}`: changes a workspace. Fields left unset keep their
+    /// value; [`UpdateWorkspace::clear_description`] sends `null` to clear the description.
+    pub fn update_workspace(
+        &self,
+        ws_id: impl Into<WorkspaceId>,
+        body: &UpdateWorkspace,
+    ) -> C::Response<Workspace> {
+        let operation = op::UPDATE_WORKSPACE.name;
+        let request = op::UPDATE_WORKSPACE
+            .request()
+            .path_param("wsId", ws_id.into())
+            .check(validate::optional_name(
+                operation,
+                "name",
+                body.name.as_deref(),
+            ))
+            .check(
+                body.slug
+                    .as_deref()
+                    .map_or(Ok(()), |slug| validate::non_empty(operation, "slug", slug)),
+            )
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `DELETE /api/workspaces/{wsId}`: deletes a workspace.
+    pub fn delete_workspace(&self, ws_id: impl Into<WorkspaceId>) -> C::Response<SuccessResponse> {
+        self.client.call(
+            op::DELETE_WORKSPACE
+                .request()
+                .path_param("wsId", ws_id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/workspaces/{wsId}/set-default`: makes this the default workspace (no body).
+    pub fn set_default_workspace(&self, ws_id: impl Into<WorkspaceId>) -> C::Response<Workspace> {
+        self.client.call(
+            op::SET_DEFAULT_WORKSPACE
+                .request()
+                .path_param("wsId", ws_id.into())
+                .build(),
+        )
+    }
+}

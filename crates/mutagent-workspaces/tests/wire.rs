@@ -1,0 +1,360 @@
+//! Wire tests: every `workspaces` operation sends exactly the method, path, query, headers and
+//! body of the contract, and decodes a realistic answer — through the async and the blocking
+//! client.
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use mutagent_workspaces::{
+    CreateWorkspace, ListWorkspaces, Patch, UpdateWorkspace, WorkspaceRole, WorkspacesExt,
+};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+
+fn ws_json(id: &str, is_default: bool) -> Value {
+    json!({
+        "id": id,
+        "organizationId": "org_1",
+        "name": "Staging",
+        "slug": "staging",
+        "description": null,
+        "isDefault": is_default,
+        "isActive": true,
+        "settings": {"retentionDays": 30},
+        "metadata": null,
+        "createdBy": "user_1",
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T11:00:00.000Z",
+        "someFutureField": {"x": 1}
+    })
+}
+
+fn ws_with_role_json(id: &str, role: &str) -> Value {
+    let mut value = ws_json(id, false);
+    value["role"] = json!(role);
+    value
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: impl FnOnce(
+        Client,
+    )
+        -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn list_workspaces() {
+    let list = json!({
+        "workspaces": [ws_with_role_json("ws_1", "admin"), ws_with_role_json("ws_2", "owner")],
+        "total": 2
+    });
+    let (request, list) = both(
+        Reply::json(200, list),
+        |c| {
+            Box::pin(async move {
+                c.workspaces()
+                    .list_workspaces(&ListWorkspaces::new().include_inactive(true))
+                    .await
+            })
+        },
+        |c| {
+            c.workspaces()
+                .list_workspaces(&ListWorkspaces::new().include_inactive(true))
+        },
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/workspaces/",
+        Some("includeInactive=true"),
+        None,
+    );
+    assert_eq!(list.total, 2);
+    assert_eq!(list.workspaces[0].role, WorkspaceRole::Admin);
+    assert_eq!(
+        list.workspaces[1].role,
+        WorkspaceRole::Unknown("owner".into())
+    );
+    assert_eq!(list.workspaces[1].workspace.id.as_str(), "ws_2");
+    assert_eq!(
+        list.workspaces[0].workspace.organization_id.as_str(),
+        "org_1"
+    );
+}
+
+#[test]
+fn list_workspaces_without_filter_sends_no_query() {
+    let (request, list) = both(
+        Reply::json(200, json!({"workspaces": [], "total": 0})),
+        |c| Box::pin(async move { c.workspaces().list_workspaces(&ListWorkspaces::new()).await }),
+        |c| c.workspaces().list_workspaces(&ListWorkspaces::new()),
+    );
+    assert_common(&request, "GET", "/api/workspaces/", None, None);
+    assert!(list.workspaces.is_empty());
+}
+
+#[test]
+fn create_workspace() {
+    let body = CreateWorkspace::new("Staging", "staging")
+        .description("Pre-production")
+        .is_default(true)
+        .settings(json!({"retentionDays": 30}))
+        .metadata(json!({"team": "platform"}));
+    let b2 = body.clone();
+    let (request, ws) = both(
+        Reply::json(201, ws_json("ws_1", true)),
+        move |c| Box::pin(async move { c.workspaces().create_workspace(&b2).await }),
+        move |c| c.workspaces().create_workspace(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/workspaces/",
+        None,
+        Some(json!({
+            "name": "Staging",
+            "slug": "staging",
+            "description": "Pre-production",
+            "isDefault": true,
+            "settings": {"retentionDays": 30},
+            "metadata": {"team": "platform"}
+        })),
+    );
+    assert_eq!(ws.id.as_str(), "ws_1");
+    assert!(ws.is_default);
+    assert_eq!(ws.settings, json!({"retentionDays": 30}));
+    assert_eq!(ws.metadata, Value::Null);
+    assert_eq!(ws.logo_url, None);
+}
+
+#[test]
+fn get_workspace() {
+    let (request, ws) = both(
+        Reply::json(200, ws_json("ws 1/a", false)),
+        |c| Box::pin(async move { c.workspaces().get_workspace("ws 1/a").await }),
+        |c| c.workspaces().get_workspace("ws 1/a"),
+    );
+    assert_common(&request, "GET", "/api/workspaces/ws%201%2Fa", None, None);
+    assert_eq!(ws.slug, "staging");
+    assert_eq!(ws.created_at.as_deref(), Some("2026-11-01T10:00:00.000Z"));
+}
+
+#[test]
+fn update_workspace_sets_and_clears() {
+    let body = UpdateWorkspace::new()
+        .name("Stage")
+        .slug("stage")
+        .clear_description()
+        .is_default(false)
+        .is_active(false)
+        .settings(json!({"retentionDays": 7}))
+        .metadata(json!({"k": "v"}));
+    assert_eq!(body.description, Patch::Null);
+    let b2 = body.clone();
+    let (request, _) = both(
+        Reply::json(200, ws_json("ws_1", false)),
+        move |c| Box::pin(async move { c.workspaces().update_workspace("ws_1", &b2).await }),
+        move |c| c.workspaces().update_workspace("ws_1", &body),
+    );
+    assert_common(
+        &request,
+        "PATCH",
+        "/api/workspaces/ws_1",
+        None,
+        Some(json!({
+            "name": "Stage",
+            "slug": "stage",
+            "description": null,
+            "isDefault": false,
+            "isActive": false,
+            "settings": {"retentionDays": 7},
+            "metadata": {"k": "v"}
+        })),
+    );
+}
+
+#[test]
+fn update_workspace_leaves_unset_fields_out() {
+    let (request, _) = both(
+        Reply::json(200, ws_json("ws_1", false)),
+        |c| {
+            Box::pin(async move {
+                c.workspaces()
+                    .update_workspace("ws_1", &UpdateWorkspace::new().description("d"))
+                    .await
+            })
+        },
+        |c| {
+            c.workspaces()
+                .update_workspace("ws_1", &UpdateWorkspace::new().description("d"))
+        },
+    );
+    assert_eq!(request.json(), json!({"description": "d"}));
+}
+
+#[test]
+fn delete_workspace() {
+    let (request, answer) = both(
+        Reply::json(
+            200,
+            json!({"success": true, "message": "Workspace deleted"}),
+        ),
+        |c| Box::pin(async move { c.workspaces().delete_workspace("ws_1").await }),
+        |c| c.workspaces().delete_workspace("ws_1"),
+    );
+    assert_common(&request, "DELETE", "/api/workspaces/ws_1", None, None);
+    assert!(answer.success);
+    assert_eq!(answer.message.as_deref(), Some("Workspace deleted"));
+}
+
+#[test]
+fn set_default_workspace_sends_no_body() {
+    let (request, ws) = both(
+        Reply::json(200, ws_json("ws_2", true)),
+        |c| Box::pin(async move { c.workspaces().set_default_workspace("ws_2").await }),
+        |c| c.workspaces().set_default_workspace("ws_2"),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/workspaces/ws_2/set-default",
+        None,
+        None,
+    );
+    assert!(ws.is_default);
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let ws = client.workspaces();
+    let err = ws
+        .create_workspace(&CreateWorkspace::new(" ", "s"))
+        .expect_err("name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let err = ws
+        .create_workspace(&CreateWorkspace::new("Staging", ""))
+        .expect_err("slug");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "slug"),
+        "{err}"
+    );
+    let err = ws
+        .update_workspace("ws_1", &UpdateWorkspace::new().name("x".repeat(256)))
+        .expect_err("name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let err = ws.set_default_workspace("").expect_err("id");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "wsId"),
+        "{err}"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn error_statuses_become_api_errors() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        403,
+        json!({"error": "FORBIDDEN", "message": "Not an admin", "statusCode": 403}),
+    )]);
+    let err = blocking_client(&server)
+        .workspaces()
+        .delete_workspace("ws_1")
+        .expect_err("403");
+    match err {
+        Error::Api(api) => {
+            assert_eq!(api.status().as_u16(), 403);
+            assert_eq!(api.message(), Some("Not an admin"));
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+}
