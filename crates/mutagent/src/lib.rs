@@ -156,3 +156,8 @@ pub fn operations() -> Vec<&'static Operation> {
     all.extend_from_slice(mutagent_workspaces::operations::OPERATIONS);
     all
 }
+
+/// The README's examples, compiled as doc tests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+pub struct ReadmeDoctests;
