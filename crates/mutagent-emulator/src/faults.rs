@@ -261,7 +261,7 @@ fn parse_duration(v: &str, bare_is_secs: bool) -> Option<Duration> {
         (v, 0.001)
     };
     let x: f64 = num.trim().parse().ok()?;
-    (x.is_finite() && x >= 0.0 && x < 1e9).then(|| Duration::from_secs_f64(x * scale))
+    (x.is_finite() && (0.0..1e9).contains(&x)).then(|| Duration::from_secs_f64(x * scale))
 }
 
 fn need<'a>(v: Option<&'a str>, key: &str) -> Result<&'a str, String> {

@@ -35,7 +35,7 @@ fn parse_duration(v: &str) -> Option<Duration> {
         (v, 0.001)
     };
     let x: f64 = num.parse().ok()?;
-    (x.is_finite() && x >= 0.0 && x < 1e9).then(|| Duration::from_secs_f64(x * scale))
+    (x.is_finite() && (0.0..1e9).contains(&x)).then(|| Duration::from_secs_f64(x * scale))
 }
 
 fn run(args: Vec<String>) -> Result<(), String> {
