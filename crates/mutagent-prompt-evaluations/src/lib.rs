@@ -1,32 +1,51 @@
-//! The `prompt_evaluations` namespace of the MutagenT Rust SDK. Prompt evaluations: create, run, read results and history.
+//! The `prompt_evaluations` namespace of the MutagenT Rust SDK: evaluations of prompts —
+//! create, version, run, and read results, history and aggregates.
 //!
-//! (Being written: the operations land here.)
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
+//! [`PromptEvaluationsExt::prompt_evaluations`]. Running an evaluation and waiting for its
+//! result, with a deadline, is one call: `run_evaluation_and_wait`.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use mutagent_core::Client;
+//! use mutagent_prompt_evaluations::{
+//!     CreateEvaluation, EvalConfig, EvalCriterion, PromptEvaluationsExt, WaitOptions,
+//! };
+//!
+//! # async fn run() -> Result<(), mutagent_core::Error> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let evaluation = client
+//!     .prompt_evaluations()
+//!     .create_evaluation(
+//!         &CreateEvaluation::new(7, "accuracy").dataset_id(3).eval_config(
+//!             EvalConfig::new()
+//!                 .with_criterion(EvalCriterion::new("Is the answer correct?", "output"))
+//!                 .with_threshold(0.8),
+//!         ),
+//!     )
+//!     .await?;
+//! let result = client
+//!     .prompt_evaluations()
+//!     .run_evaluation_and_wait(evaluation.id, WaitOptions::new().deadline(Duration::from_secs(120)))
+//!     .await?;
+//! println!("score: {:?}", result.score);
+//! # Ok(()) }
+//! ```
 
-/// The operations of the `prompt_evaluations` namespace, described once.
-pub mod operations {
-    use mutagent_core::Operation;
+mod api;
+mod models;
+pub mod operations;
+mod wait;
 
-    /// Every operation of the namespace, in the order of the API's operation table.
-    pub static OPERATIONS: &[&Operation] = &[];
-}
-
-/// The `prompt_evaluations` namespace on a client.
-#[derive(Debug, Clone, Copy)]
-pub struct PromptEvaluationsApi<'a, C> {
-    client: &'a C,
-}
-
-impl<'a, C: mutagent_core::ApiClient> PromptEvaluationsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-}
+pub use api::PromptEvaluationsApi;
+pub use models::{
+    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, Evaluation,
+    EvaluationAggregationResults, EvaluationList, EvaluationResult, EvaluationRun, ListEvaluations,
+    UpdateEvaluation,
+};
+pub use mutagent_core::ids::{DatasetId, EvaluationId, PromptGroupId, PromptId};
+pub use wait::{WaitError, WaitOptions};
 
 /// Adds `.prompt_evaluations()` to both clients.
 pub trait PromptEvaluationsExt: mutagent_core::ApiClient {

@@ -1,0 +1,286 @@
+//! The operations of the `prompt_evaluations` namespace, for the async and the blocking
+//! client alike, plus run-and-wait helpers.
+
+use std::future::Future;
+
+use mutagent_core::ids::{EvaluationId, PromptGroupId};
+use mutagent_core::request::validate;
+use mutagent_core::{ApiClient, ApiRequest, BlockingClient, Client, Error};
+use serde_json::Value;
+
+use crate::models::{
+    AggregateResults, CreateEvaluation, Evaluation, EvaluationAggregationResults, EvaluationList,
+    EvaluationResult, EvaluationRun, ListEvaluations, UpdateEvaluation,
+};
+use crate::operations as op;
+use crate::wait::{self, WaitError, WaitOptions};
+
+/// The `prompt_evaluations` namespace: evaluations of prompts, their runs, results and
+/// history.
+///
+/// Get it with `client.prompt_evaluations()` (from
+/// [`PromptEvaluationsExt`](crate::PromptEvaluationsExt)). With the async
+/// [`Client`] each method returns a future; with the [`BlockingClient`] it returns the result
+/// directly.
+#[derive(Debug, Clone, Copy)]
+pub struct PromptEvaluationsApi<'a, C> {
+    client: &'a C,
+}
+
+impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// The client the namespace calls through.
+    pub fn client(&self) -> &'a C {
+        self.client
+    }
+
+    /// `GET /api/prompts/evaluations/`: one page of evaluations.
+    pub fn list_evaluations(&self, params: &ListEvaluations) -> C::Response<EvaluationList> {
+        self.client.call(list_request(params))
+    }
+
+    /// Every evaluation matching `params`, page after page (`limit` sets the page size).
+    pub fn list_evaluations_all(&self, params: &ListEvaluations) -> C::Items<Evaluation> {
+        self.client.paginate::<EvaluationList>(list_request(params))
+    }
+
+    /// `POST /api/prompts/evaluations/`: creates an evaluation of a prompt.
+    pub fn create_evaluation(&self, body: &CreateEvaluation) -> C::Response<Evaluation> {
+        let operation = op::CREATE_EVALUATION.name;
+        let request = op::CREATE_EVALUATION
+            .request()
+            .check(validate::name(operation, "name", &body.name))
+            .check(positive(operation, "promptId", body.prompt_id.get()))
+            .check(
+                body.dataset_id
+                    .map_or(Ok(()), |id| positive(operation, "datasetId", id.get())),
+            )
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/prompts/evaluations/results`: scores aggregated over the runs of a prompt
+    /// group's evaluations, grouped by `group_by` (for example `evaluation`, `version`,
+    /// `dataset` or `day`; the API does not document the accepted values). The rows' shape is
+    /// not documented either.
+    pub fn get_evaluation_results_aggregated(
+        &self,
+        prompt_group_id: impl Into<PromptGroupId>,
+        group_by: &str,
+        params: &AggregateResults,
+    ) -> C::Response<EvaluationAggregationResults> {
+        let operation = op::GET_EVALUATION_RESULTS_AGGREGATED.name;
+        let group = prompt_group_id.into();
+        let request = op::GET_EVALUATION_RESULTS_AGGREGATED
+            .request()
+            .check(validate::non_empty(
+                operation,
+                "promptGroupId",
+                group.as_str(),
+            ))
+            .check(validate::non_empty(operation, "groupBy", group_by))
+            .query_required("promptGroupId", &group)
+            .query_required("groupBy", group_by)
+            .query("timeRange", params.time_range.as_deref())
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/prompts/evaluations/{id}`: one evaluation.
+    pub fn get_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<Evaluation> {
+        self.client.call(
+            op::GET_EVALUATION
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `PATCH /api/prompts/evaluations/{id}`: changes an evaluation in place.
+    pub fn update_evaluation(
+        &self,
+        id: impl Into<EvaluationId>,
+        body: &UpdateEvaluation,
+    ) -> C::Response<Evaluation> {
+        let request = op::UPDATE_EVALUATION
+            .request()
+            .path_param("id", id.into())
+            .check(validate::optional_name(
+                op::UPDATE_EVALUATION.name,
+                "name",
+                body.name.as_deref(),
+            ))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `DELETE /api/prompts/evaluations/{id}`: deletes an evaluation. The answer is not typed
+    /// by the API (usually `{success, message}`), so it is returned as JSON.
+    pub fn delete_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<Value> {
+        self.client.call(
+            op::DELETE_EVALUATION
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/prompts/evaluations/{id}/run`: starts a run. Read the outcome with
+    /// [`get_evaluation_result`](Self::get_evaluation_result), or use
+    /// `run_evaluation_and_wait` to do both.
+    pub fn run_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<EvaluationRun> {
+        self.client.call(
+            op::RUN_EVALUATION
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `GET /api/prompts/evaluations/{id}/result`: the latest result. A 404 answer means the
+    /// evaluation has no result yet (or does not exist).
+    pub fn get_evaluation_result(
+        &self,
+        id: impl Into<EvaluationId>,
+    ) -> C::Response<EvaluationResult> {
+        self.client.call(
+            op::GET_EVALUATION_RESULT
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `GET /api/prompts/evaluations/{id}/history`: past runs (shape not documented, so
+    /// returned as JSON).
+    pub fn get_evaluation_history(&self, id: impl Into<EvaluationId>) -> C::Response<Value> {
+        self.client.call(
+            op::GET_EVALUATION_HISTORY
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/prompts/evaluations/{id}/version`: a new version of the evaluation, which
+    /// becomes the latest.
+    pub fn create_evaluation_version(
+        &self,
+        id: impl Into<EvaluationId>,
+    ) -> C::Response<Evaluation> {
+        self.client.call(
+            op::CREATE_EVALUATION_VERSION
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+}
+
+/// Waiting for results with the async client.
+impl PromptEvaluationsApi<'_, Client> {
+    /// Polls `get_evaluation_result` until a result exists (a 404 means "not yet"), at most
+    /// until `options.deadline`.
+    ///
+    /// If the evaluation already has a result from an earlier run, that one is returned at
+    /// once; use [`run_evaluation_and_wait`](Self::run_evaluation_and_wait) to wait for the
+    /// result of a new run. A 404 for the evaluation itself ends the wait with that error.
+    pub fn wait_for_evaluation_result(
+        &self,
+        id: impl Into<EvaluationId>,
+        options: WaitOptions,
+    ) -> impl Future<Output = Result<EvaluationResult, WaitError>> + Send + 'static {
+        wait::wait_for_result(self.client.clone(), id.into(), None, options)
+    }
+
+    /// Runs the evaluation and waits for the result of this run: notes the current result
+    /// (if any), calls `run_evaluation`, then polls until a different result exists. The
+    /// deadline covers all of it; when it expires the run is not cancelled (the API has no
+    /// way to).
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt, WaitOptions};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let result = client
+    ///     .prompt_evaluations()
+    ///     .run_evaluation_and_wait(5, WaitOptions::new().deadline(Duration::from_secs(300)))
+    ///     .await?;
+    /// println!("score {:?}", result.score);
+    /// # Ok(()) }
+    /// ```
+    pub fn run_evaluation_and_wait(
+        &self,
+        id: impl Into<EvaluationId>,
+        options: WaitOptions,
+    ) -> impl Future<Output = Result<EvaluationResult, WaitError>> + Send + 'static {
+        wait::run_and_wait(self.client.clone(), id.into(), options)
+    }
+}
+
+/// Waiting for results with the blocking client (the same code, run on its background
+/// runtime).
+impl PromptEvaluationsApi<'_, BlockingClient> {
+    /// Polls `get_evaluation_result` until a result exists (a 404 means "not yet"), at most
+    /// until `options.deadline`. See the async client's method of the same name.
+    pub fn wait_for_evaluation_result(
+        &self,
+        id: impl Into<EvaluationId>,
+        options: WaitOptions,
+    ) -> Result<EvaluationResult, WaitError> {
+        let future =
+            wait::wait_for_result(self.client.async_client().clone(), id.into(), None, options);
+        flatten(self.client.run(async move { Ok(future.await) }))
+    }
+
+    /// Runs the evaluation and waits for the result of this run, at most until
+    /// `options.deadline`. See the async client's method of the same name.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt, WaitOptions};
+    /// # fn run(client: mutagent_core::BlockingClient) -> Result<(), mutagent_core::Error> {
+    /// let result = client
+    ///     .prompt_evaluations()
+    ///     .run_evaluation_and_wait(5, WaitOptions::new())?;
+    /// println!("score {:?}", result.score);
+    /// # Ok(()) }
+    /// ```
+    pub fn run_evaluation_and_wait(
+        &self,
+        id: impl Into<EvaluationId>,
+        options: WaitOptions,
+    ) -> Result<EvaluationResult, WaitError> {
+        let future = wait::run_and_wait(self.client.async_client().clone(), id.into(), options);
+        flatten(self.client.run(async move { Ok(future.await) }))
+    }
+}
+
+fn flatten<T>(result: Result<Result<T, WaitError>, Error>) -> Result<T, WaitError> {
+    result.map_err(WaitError::Api).and_then(|inner| inner)
+}
+
+fn list_request(params: &ListEvaluations) -> Result<ApiRequest, Error> {
+    op::LIST_EVALUATIONS
+        .request()
+        .check(validate::limit(op::LIST_EVALUATIONS.name, params.limit))
+        .query("limit", params.limit)
+        .query("offset", params.offset)
+        .query("promptId", params.prompt_id)
+        .query("promptGroupId", params.prompt_group_id.as_ref())
+        .query("datasetId", params.dataset_id)
+        .query("name", params.name.as_deref())
+        .query("createdBy", params.created_by.as_deref())
+        .query("isLatest", params.is_latest)
+        .build()
+}
+
+/// Integer ids in bodies are at least 1.
+fn positive(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
+    validate::range(operation, field, id, 1..=i64::MAX)
+}

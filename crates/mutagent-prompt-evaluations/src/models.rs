@@ -1,0 +1,536 @@
+//! Evaluation models: what the API returns and what it takes.
+
+use mutagent_core::ids::{DatasetId, EvaluationId, PromptGroupId, PromptId};
+use mutagent_core::pagination::OffsetPage;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// A page of evaluations: `{data, total, limit, offset, hasNext, hasPrevious}`.
+pub type EvaluationList = OffsetPage<Evaluation>;
+
+/// One version of an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Evaluation {
+    /// The id of this version.
+    pub id: EvaluationId,
+    /// The prompt group it evaluates.
+    pub prompt_group_id: PromptGroupId,
+    /// The dataset it runs on, if fixed.
+    #[serde(default)]
+    pub dataset_id: Option<DatasetId>,
+    /// The name.
+    pub name: String,
+    /// The description.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// How outputs are judged (an open JSON object; see [`EvalConfig`]).
+    #[serde(default)]
+    pub eval_config: EvalConfig,
+    /// Judge model settings, e.g. `{"model": "gpt-4o", "temperature": 0}`.
+    #[serde(default)]
+    pub llm_config: Value,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// Free-form metadata.
+    #[serde(default)]
+    pub metadata: Value,
+    /// When it was created (ISO 8601 text).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// When it was last updated (ISO 8601 text).
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    /// Who created it.
+    #[serde(default)]
+    pub created_by: Option<String>,
+    /// The id shared by every version of this evaluation.
+    #[serde(default)]
+    pub evaluation_group_id: Option<String>,
+    /// The version, e.g. `1.0.0`.
+    #[serde(default)]
+    pub version: Option<String>,
+    /// The version this one was derived from.
+    #[serde(default)]
+    pub ancestor_id: Option<EvaluationId>,
+    /// Whether this is the latest version of its group.
+    #[serde(default)]
+    pub is_latest: bool,
+}
+
+/// The `evalConfig` of an evaluation: how outputs are judged.
+///
+/// Public material describes this object in several incompatible ways, so it stays an open
+/// JSON value: whatever the server sends is kept and sent back unchanged. The typed helpers
+/// read and write the shape of the official SDK,
+/// `{criteria: [{id?, name?, criteria, evaluationParameter, evaluationSteps?}], threshold?, model?}`.
+///
+/// ```
+/// use mutagent_prompt_evaluations::{EvalConfig, EvalCriterion};
+/// let config = EvalConfig::new()
+///     .with_criterion(EvalCriterion::new("Is the answer polite?", "output").name("politeness"))
+///     .with_threshold(0.8)
+///     .with_model("gpt-4o");
+/// assert_eq!(config.threshold(), Some(0.8));
+/// assert_eq!(config.criteria().unwrap()[0].name.as_deref(), Some("politeness"));
+/// assert_eq!(config.as_value()["criteria"][0]["evaluationParameter"], "output");
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EvalConfig(Value);
+
+impl EvalConfig {
+    /// An empty configuration (`{}`).
+    pub fn new() -> Self {
+        Self(Value::Object(Map::new()))
+    }
+
+    /// The configuration as JSON, exactly as sent or received.
+    pub fn as_value(&self) -> &Value {
+        &self.0
+    }
+
+    /// The configuration as JSON.
+    pub fn into_value(self) -> Value {
+        self.0
+    }
+
+    /// The criteria, when present and in the official SDK's shape; `None` otherwise (read
+    /// [`as_value`](Self::as_value) for other shapes).
+    pub fn criteria(&self) -> Option<Vec<EvalCriterion>> {
+        let criteria = self.0.get("criteria")?;
+        serde_json::from_value(criteria.clone()).ok()
+    }
+
+    /// The pass threshold, when present and a number.
+    pub fn threshold(&self) -> Option<f64> {
+        self.0.get("threshold").and_then(Value::as_f64)
+    }
+
+    /// The judge model, when present and a string.
+    pub fn model(&self) -> Option<&str> {
+        self.0.get("model").and_then(Value::as_str)
+    }
+
+    /// Appends a criterion to `criteria`.
+    pub fn with_criterion(self, criterion: EvalCriterion) -> Self {
+        let value = serde_json::to_value(criterion).unwrap_or(Value::Null);
+        self.push("criteria", value)
+    }
+
+    /// Sets `threshold`.
+    pub fn with_threshold(self, threshold: f64) -> Self {
+        self.with_field("threshold", Value::from(threshold))
+    }
+
+    /// Sets `model`.
+    pub fn with_model(self, model: impl Into<String>) -> Self {
+        self.with_field("model", Value::String(model.into()))
+    }
+
+    /// Sets any field, for shapes the typed helpers do not cover.
+    pub fn with_field(self, key: impl Into<String>, value: Value) -> Self {
+        self.edit(|map| {
+            map.insert(key.into(), value);
+        })
+    }
+
+    fn push(self, key: &str, value: Value) -> Self {
+        self.edit(|map| {
+            let slot = map
+                .entry(key.to_owned())
+                .or_insert_with(|| Value::Array(Vec::new()));
+            match slot {
+                Value::Array(items) => items.push(value),
+                other => *other = Value::Array(vec![value]),
+            }
+        })
+    }
+
+    /// Edits the object (a non-object value is replaced by an empty object first).
+    fn edit(mut self, change: impl FnOnce(&mut Map<String, Value>)) -> Self {
+        let mut map = match std::mem::take(&mut self.0) {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        };
+        change(&mut map);
+        self.0 = Value::Object(map);
+        self
+    }
+}
+
+impl From<Value> for EvalConfig {
+    fn from(value: Value) -> Self {
+        Self(value)
+    }
+}
+
+impl From<EvalConfig> for Value {
+    fn from(config: EvalConfig) -> Self {
+        config.0
+    }
+}
+
+/// One criterion of an [`EvalConfig`] in the official SDK's shape.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EvalCriterion {
+    /// An id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// A short name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// What is judged, in words.
+    pub criteria: String,
+    /// Which prompt variable or output field is judged.
+    pub evaluation_parameter: String,
+    /// Steps the judge follows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation_steps: Option<Vec<String>>,
+}
+
+impl EvalCriterion {
+    /// A criterion: what is judged and on which parameter.
+    pub fn new(criteria: impl Into<String>, evaluation_parameter: impl Into<String>) -> Self {
+        Self {
+            id: None,
+            name: None,
+            criteria: criteria.into(),
+            evaluation_parameter: evaluation_parameter.into(),
+            evaluation_steps: None,
+        }
+    }
+    /// Sets the id.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets the steps.
+    pub fn evaluation_steps<I, S>(mut self, steps: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.evaluation_steps = Some(steps.into_iter().map(Into::into).collect());
+        self
+    }
+}
+
+/// The body of `create_evaluation`.
+///
+/// ```
+/// use mutagent_prompt_evaluations::{CreateEvaluation, EvalConfig};
+/// let body = CreateEvaluation::new(7, "accuracy")
+///     .dataset_id(3)
+///     .eval_config(EvalConfig::new().with_threshold(0.7));
+/// let json = serde_json::to_value(&body).unwrap();
+/// assert_eq!(json, serde_json::json!({
+///     "promptId": 7, "datasetId": 3, "name": "accuracy", "evalConfig": {"threshold": 0.7}
+/// }));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CreateEvaluation {
+    /// The prompt to evaluate.
+    pub prompt_id: PromptId,
+    /// The dataset to run on (optional for the API, but send it whenever known).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset_id: Option<DatasetId>,
+    /// The name (1 to 255 characters).
+    pub name: String,
+    /// A description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// How outputs are judged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_config: Option<EvalConfig>,
+    /// Judge model settings, e.g. `{"model": "gpt-4o", "temperature": 0}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub llm_config: Option<Value>,
+    /// Tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Free-form metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// The creator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+}
+
+impl CreateEvaluation {
+    /// An evaluation of `prompt_id` named `name`.
+    pub fn new(prompt_id: impl Into<PromptId>, name: impl Into<String>) -> Self {
+        Self {
+            prompt_id: prompt_id.into(),
+            dataset_id: None,
+            name: name.into(),
+            description: None,
+            eval_config: None,
+            llm_config: None,
+            tags: None,
+            metadata: None,
+            created_by: None,
+        }
+    }
+    /// Sets the dataset.
+    pub fn dataset_id(mut self, dataset_id: impl Into<DatasetId>) -> Self {
+        self.dataset_id = Some(dataset_id.into());
+        self
+    }
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets the judging configuration.
+    pub fn eval_config(mut self, config: impl Into<EvalConfig>) -> Self {
+        self.eval_config = Some(config.into());
+        self
+    }
+    /// Sets the judge model settings.
+    pub fn llm_config(mut self, config: Value) -> Self {
+        self.llm_config = Some(config);
+        self
+    }
+    /// Sets the tags.
+    pub fn tags<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the metadata.
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+    /// Sets the creator.
+    pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
+        self.created_by = Some(created_by.into());
+        self
+    }
+}
+
+/// The body of `update_evaluation`. Unset fields are left out, so they keep their value.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct UpdateEvaluation {
+    /// A new name (1 to 255 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// A new description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// A new judging configuration.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_config: Option<EvalConfig>,
+    /// New judge model settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub llm_config: Option<Value>,
+    /// New tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// New metadata.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl UpdateEvaluation {
+    /// No changes yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets the judging configuration.
+    pub fn eval_config(mut self, config: impl Into<EvalConfig>) -> Self {
+        self.eval_config = Some(config.into());
+        self
+    }
+    /// Sets the judge model settings.
+    pub fn llm_config(mut self, config: Value) -> Self {
+        self.llm_config = Some(config);
+        self
+    }
+    /// Sets the tags.
+    pub fn tags<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Sets the metadata.
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+}
+
+/// Filters and paging of `list_evaluations`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListEvaluations {
+    /// Page size, 1 to 100.
+    pub limit: Option<u32>,
+    /// How many evaluations to skip.
+    pub offset: Option<u32>,
+    /// Only evaluations of this prompt.
+    pub prompt_id: Option<PromptId>,
+    /// Only evaluations of this prompt group.
+    pub prompt_group_id: Option<PromptGroupId>,
+    /// Only evaluations on this dataset.
+    pub dataset_id: Option<DatasetId>,
+    /// Only evaluations with this name.
+    pub name: Option<String>,
+    /// Only evaluations created by this user.
+    pub created_by: Option<String>,
+    /// Only latest (or only older) versions.
+    pub is_latest: Option<bool>,
+}
+
+impl ListEvaluations {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the page size (1 to 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets the offset.
+    pub fn offset(mut self, offset: u32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Filters by prompt.
+    pub fn prompt_id(mut self, prompt_id: impl Into<PromptId>) -> Self {
+        self.prompt_id = Some(prompt_id.into());
+        self
+    }
+    /// Filters by prompt group.
+    pub fn prompt_group_id(mut self, group: impl Into<PromptGroupId>) -> Self {
+        self.prompt_group_id = Some(group.into());
+        self
+    }
+    /// Filters by dataset.
+    pub fn dataset_id(mut self, dataset_id: impl Into<DatasetId>) -> Self {
+        self.dataset_id = Some(dataset_id.into());
+        self
+    }
+    /// Filters by name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Filters by creator.
+    pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
+        self.created_by = Some(created_by.into());
+        self
+    }
+    /// Filters by latest flag.
+    pub fn is_latest(mut self, is_latest: bool) -> Self {
+        self.is_latest = Some(is_latest);
+        self
+    }
+}
+
+/// Optional parameters of `get_evaluation_results_aggregated` (the prompt group and the
+/// grouping are required arguments of the method).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct AggregateResults {
+    /// The time window, e.g. `7d` (values not documented by the API).
+    pub time_range: Option<String>,
+}
+
+impl AggregateResults {
+    /// No time window.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the time window.
+    pub fn time_range(mut self, time_range: impl Into<String>) -> Self {
+        self.time_range = Some(time_range.into());
+        self
+    }
+}
+
+/// The answer of `run_evaluation`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EvaluationRun {
+    /// Whether the run was accepted.
+    pub success: bool,
+    /// A human-readable note.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// The evaluation that runs.
+    pub evaluation_id: EvaluationId,
+}
+
+/// The latest result of an evaluation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EvaluationResult {
+    /// The id of this result.
+    pub id: i64,
+    /// The evaluation it belongs to.
+    pub evaluation_id: EvaluationId,
+    /// What the prompt produced (shape not documented).
+    #[serde(default)]
+    pub actual_output: Value,
+    /// Whether the run succeeded.
+    pub success: bool,
+    /// The overall score.
+    #[serde(default)]
+    pub score: Option<f64>,
+    /// Per-metric results (shape not documented).
+    #[serde(default)]
+    pub metric_results: Value,
+    /// How long the run took.
+    #[serde(default)]
+    pub execution_time: Option<f64>,
+    /// When it was recorded (ISO 8601 text).
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// The answer of `get_evaluation_results_aggregated`: `{data, total}`; the rows' shape is
+/// not documented.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct EvaluationAggregationResults {
+    /// One row per group.
+    pub data: Vec<Value>,
+    /// How many rows.
+    #[serde(default)]
+    pub total: u64,
+}

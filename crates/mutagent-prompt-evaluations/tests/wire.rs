@@ -1,0 +1,767 @@
+//! Wire tests: every `prompt_evaluations` operation sends exactly the method, path, query,
+//! headers and body of the contract, and decodes a realistic answer — through the async and
+//! the blocking client. Plus validation, pagination and the run-and-wait helpers.
+
+use std::time::{Duration, Instant};
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_prompt_evaluations::{
+    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, ListEvaluations,
+    PromptEvaluationsExt, UpdateEvaluation, WaitError, WaitOptions,
+};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+const GROUP: &str = "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70";
+
+fn evaluation_json(id: i64, version: &str) -> Value {
+    json!({
+        "id": id,
+        "promptGroupId": GROUP,
+        "datasetId": 3,
+        "name": "accuracy",
+        "description": null,
+        "evalConfig": {
+            "criteria": [{"id": "c1", "name": "politeness", "criteria": "Is it polite?", "evaluationParameter": "output", "evaluationSteps": ["read", "judge"]}],
+            "threshold": 0.8,
+            "model": "gpt-4o"
+        },
+        "llmConfig": {"model": "gpt-4o", "temperature": 0},
+        "tags": ["nightly"],
+        "metadata": null,
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T10:00:00.000Z",
+        "createdBy": "ada@example.com",
+        "evaluationGroupId": "e0a7c1d2-0000-4000-8000-000000000001",
+        "version": version,
+        "ancestorId": null,
+        "isLatest": true,
+        "someFutureField": [1, 2, 3]
+    })
+}
+
+fn result_json(id: i64, score: f64) -> Value {
+    json!({
+        "id": id,
+        "evaluationId": 5,
+        "actualOutput": [{"itemId": 1, "output": "Hello Ada"}],
+        "success": true,
+        "score": score,
+        "metricResults": {"threshold": 0.8, "passed": true},
+        "executionTime": 50.0,
+        "createdAt": format!("2026-11-01T10:00:0{id}.000Z"),
+        "newThing": "ignored"
+    })
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+type AsyncCall<T> = Box<
+    dyn FnOnce(Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+>;
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: AsyncCall<T>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn list_evaluations() {
+    let page = json!({
+        "data": [evaluation_json(1, "1.0.0"), evaluation_json(2, "1.1.0")],
+        "total": 9, "limit": 2, "offset": 2, "hasNext": true, "hasPrevious": true
+    });
+    let params = ListEvaluations::new()
+        .limit(2)
+        .offset(2)
+        .prompt_id(7)
+        .prompt_group_id(GROUP)
+        .dataset_id(3)
+        .name("acc uracy")
+        .created_by("ada@example.com")
+        .is_latest(true);
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        Box::new(move |c| {
+            Box::pin(async move { c.prompt_evaluations().list_evaluations(&p2).await })
+        }),
+        move |c| c.prompt_evaluations().list_evaluations(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/evaluations/",
+        Some(&format!("limit=2&offset=2&promptId=7&promptGroupId={GROUP}&datasetId=3&name=acc%20uracy&createdBy=ada%40example.com&isLatest=true")),
+        None,
+    );
+    assert_eq!(page.total, 9);
+    assert!(page.has_next);
+    assert_eq!(page.data[1].version.as_deref(), Some("1.1.0"));
+    let criteria = page.data[0]
+        .eval_config
+        .criteria()
+        .expect("SDK-shaped criteria");
+    assert_eq!(criteria[0].evaluation_parameter, "output");
+    assert_eq!(
+        criteria[0].evaluation_steps.as_deref(),
+        Some(&["read".to_owned(), "judge".to_owned()][..])
+    );
+    assert_eq!(page.data[0].eval_config.threshold(), Some(0.8));
+    assert_eq!(page.data[0].eval_config.model(), Some("gpt-4o"));
+}
+
+#[test]
+fn create_evaluation() {
+    let body = CreateEvaluation::new(7, "accuracy")
+        .dataset_id(3)
+        .description("nightly check")
+        .eval_config(
+            EvalConfig::new()
+                .with_criterion(EvalCriterion::new("Is it polite?", "output").name("politeness"))
+                .with_threshold(0.8),
+        )
+        .llm_config(json!({"model": "gpt-4o", "temperature": 0}))
+        .tags(["nightly"])
+        .metadata(json!({"team": "qa"}))
+        .created_by("ada@example.com");
+    let b2 = body.clone();
+    let (request, evaluation) = both(
+        Reply::json(201, evaluation_json(5, "1.0.0")),
+        Box::new(move |c| {
+            Box::pin(async move { c.prompt_evaluations().create_evaluation(&b2).await })
+        }),
+        move |c| c.prompt_evaluations().create_evaluation(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/evaluations/",
+        None,
+        Some(json!({
+            "promptId": 7,
+            "datasetId": 3,
+            "name": "accuracy",
+            "description": "nightly check",
+            "evalConfig": {
+                "criteria": [{"name": "politeness", "criteria": "Is it polite?", "evaluationParameter": "output"}],
+                "threshold": 0.8
+            },
+            "llmConfig": {"model": "gpt-4o", "temperature": 0},
+            "tags": ["nightly"],
+            "metadata": {"team": "qa"},
+            "createdBy": "ada@example.com"
+        })),
+    );
+    assert_eq!(evaluation.id.get(), 5);
+    assert_eq!(evaluation.prompt_group_id.as_str(), GROUP);
+
+    // Only what is set goes on the wire.
+    let minimal = CreateEvaluation::new(7, "m");
+    let server = ScriptedServer::start(vec![Reply::json(201, evaluation_json(6, "1.0.0"))]);
+    blocking_client(&server)
+        .prompt_evaluations()
+        .create_evaluation(&minimal)
+        .expect("create");
+    assert_eq!(
+        server.single_request().json(),
+        json!({"promptId": 7, "name": "m"})
+    );
+}
+
+#[test]
+fn get_evaluation_results_aggregated() {
+    let answer = json!({
+        "data": [{"key": "5", "runs": 2, "averageScore": 0.75, "evaluationId": 5}],
+        "total": 1,
+        "extra": true
+    });
+    let (request, aggregated) = both(
+        Reply::json(200, answer),
+        Box::new(|c| {
+            Box::pin(async move {
+                c.prompt_evaluations()
+                    .get_evaluation_results_aggregated(
+                        GROUP,
+                        "evaluation",
+                        &AggregateResults::new().time_range("7d"),
+                    )
+                    .await
+            })
+        }),
+        |c| {
+            c.prompt_evaluations().get_evaluation_results_aggregated(
+                GROUP,
+                "evaluation",
+                &AggregateResults::new().time_range("7d"),
+            )
+        },
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/evaluations/results",
+        Some(&format!(
+            "promptGroupId={GROUP}&groupBy=evaluation&timeRange=7d"
+        )),
+        None,
+    );
+    assert_eq!(aggregated.total, 1);
+    assert_eq!(aggregated.data[0]["averageScore"], 0.75);
+}
+
+#[test]
+fn get_evaluation() {
+    let (request, evaluation) = both(
+        Reply::json(200, evaluation_json(5, "2.0.0")),
+        Box::new(|c| Box::pin(async move { c.prompt_evaluations().get_evaluation(5).await })),
+        |c| c.prompt_evaluations().get_evaluation(5),
+    );
+    assert_common(&request, "GET", "/api/prompts/evaluations/5", None, None);
+    assert_eq!(evaluation.version.as_deref(), Some("2.0.0"));
+    assert_eq!(evaluation.llm_config["model"], "gpt-4o");
+    assert_eq!(evaluation.dataset_id.map(|d| d.get()), Some(3));
+}
+
+#[test]
+fn update_evaluation() {
+    let body = UpdateEvaluation::new()
+        .name("accuracy-2")
+        .eval_config(json!({"metrics": ["bleu"], "threshold": 0.5}))
+        .tags(["a", "b"]);
+    let b2 = body.clone();
+    let (request, _) = both(
+        Reply::json(200, evaluation_json(5, "1.0.0")),
+        Box::new(move |c| {
+            Box::pin(async move { c.prompt_evaluations().update_evaluation(5, &b2).await })
+        }),
+        move |c| c.prompt_evaluations().update_evaluation(5, &body),
+    );
+    assert_common(
+        &request,
+        "PATCH",
+        "/api/prompts/evaluations/5",
+        None,
+        Some(
+            json!({"name": "accuracy-2", "evalConfig": {"metrics": ["bleu"], "threshold": 0.5}, "tags": ["a", "b"]}),
+        ),
+    );
+}
+
+#[test]
+fn delete_evaluation() {
+    let (request, answer) = both(
+        Reply::json(
+            200,
+            json!({"success": true, "message": "evaluation 5 deleted"}),
+        ),
+        Box::new(|c| Box::pin(async move { c.prompt_evaluations().delete_evaluation(5).await })),
+        |c| c.prompt_evaluations().delete_evaluation(5),
+    );
+    assert_common(&request, "DELETE", "/api/prompts/evaluations/5", None, None);
+    assert_eq!(answer["success"], true);
+}
+
+#[test]
+fn run_evaluation() {
+    let (request, run) = both(
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5, "jobRef": "x"}),
+        ),
+        Box::new(|c| Box::pin(async move { c.prompt_evaluations().run_evaluation(5).await })),
+        |c| c.prompt_evaluations().run_evaluation(5),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/evaluations/5/run",
+        None,
+        None,
+    );
+    assert!(run.success);
+    assert_eq!(run.evaluation_id.get(), 5);
+    assert_eq!(run.message.as_deref(), Some("started"));
+}
+
+#[test]
+fn get_evaluation_result() {
+    let (request, result) = both(
+        Reply::json(200, result_json(3, 0.875)),
+        Box::new(|c| {
+            Box::pin(async move { c.prompt_evaluations().get_evaluation_result(5).await })
+        }),
+        |c| c.prompt_evaluations().get_evaluation_result(5),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/evaluations/5/result",
+        None,
+        None,
+    );
+    assert_eq!(result.id, 3);
+    assert_eq!(result.score, Some(0.875));
+    assert_eq!(result.metric_results["passed"], true);
+    assert_eq!(result.actual_output[0]["output"], "Hello Ada");
+}
+
+#[test]
+fn get_evaluation_history() {
+    let history = json!({"evaluationId": 5, "total": 1, "data": [result_json(1, 0.5)]});
+    let (request, answer) = both(
+        Reply::json(200, history.clone()),
+        Box::new(|c| {
+            Box::pin(async move { c.prompt_evaluations().get_evaluation_history(5).await })
+        }),
+        |c| c.prompt_evaluations().get_evaluation_history(5),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/evaluations/5/history",
+        None,
+        None,
+    );
+    assert_eq!(answer, history);
+}
+
+#[test]
+fn create_evaluation_version() {
+    let (request, evaluation) = both(
+        Reply::json(201, evaluation_json(6, "1.1.0")),
+        Box::new(|c| {
+            Box::pin(async move { c.prompt_evaluations().create_evaluation_version(5).await })
+        }),
+        |c| c.prompt_evaluations().create_evaluation_version(5),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/evaluations/5/version",
+        None,
+        None,
+    );
+    assert_eq!(evaluation.id.get(), 6);
+    assert!(evaluation.is_latest);
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let api = client.prompt_evaluations();
+    let err = api
+        .list_evaluations(&ListEvaluations::new().limit(0))
+        .expect_err("limit");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "limit"),
+        "{err}"
+    );
+    let err = api
+        .create_evaluation(&CreateEvaluation::new(7, "x".repeat(256)))
+        .expect_err("name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let err = api
+        .create_evaluation(&CreateEvaluation::new(0, "ok"))
+        .expect_err("prompt id");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "promptId"),
+        "{err}"
+    );
+    let err = api
+        .create_evaluation(&CreateEvaluation::new(1, "ok").dataset_id(-3))
+        .expect_err("dataset id");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "datasetId"),
+        "{err}"
+    );
+    let err = api
+        .update_evaluation(5, &UpdateEvaluation::new().name(""))
+        .expect_err("empty name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let err = api
+        .get_evaluation_results_aggregated(GROUP, "", &AggregateResults::new())
+        .expect_err("groupBy");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "groupBy"),
+        "{err}"
+    );
+    let err = api
+        .get_evaluation_results_aggregated("", "day", &AggregateResults::new())
+        .expect_err("promptGroupId");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "promptGroupId"),
+        "{err}"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn eval_config_keeps_unknown_shapes() {
+    let mut evaluation = evaluation_json(1, "1.0.0");
+    evaluation["evalConfig"] = json!({"criteria": [{"field": "output", "metric": "bleu", "weight": 1}], "threshold": "high"});
+    let server = ScriptedServer::start(vec![Reply::json(200, evaluation.clone())]);
+    let decoded = blocking_client(&server)
+        .prompt_evaluations()
+        .get_evaluation(1)
+        .expect("decodes");
+    assert_eq!(decoded.eval_config.criteria(), None, "not the SDK's shape");
+    assert_eq!(decoded.eval_config.threshold(), None);
+    assert_eq!(decoded.eval_config.as_value(), &evaluation["evalConfig"]);
+    // Sent back unchanged.
+    assert_eq!(
+        serde_json::to_value(&decoded).expect("encode")["evalConfig"],
+        evaluation["evalConfig"]
+    );
+}
+
+#[test]
+fn list_evaluations_all_walks_every_page() {
+    let page = |ids: &[i64], offset: u64, has_next: bool| {
+        Reply::json(
+            200,
+            json!({
+                "data": ids.iter().map(|id| evaluation_json(*id, "1.0.0")).collect::<Vec<_>>(),
+                "total": 3, "limit": 2, "offset": offset, "hasNext": has_next, "hasPrevious": offset > 0
+            }),
+        )
+    };
+    let replies = vec![page(&[1, 2], 0, true), page(&[3], 2, false)];
+    let params = ListEvaluations::new().limit(2).prompt_group_id(GROUP);
+
+    let server = ScriptedServer::start(replies.clone());
+    let ids: Vec<i64> = runtime()
+        .block_on(
+            async_client(&server)
+                .prompt_evaluations()
+                .list_evaluations_all(&params)
+                .try_collect(),
+        )
+        .expect("stream")
+        .iter()
+        .map(|e| e.id.get())
+        .collect();
+    assert_eq!(ids, [1, 2, 3]);
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [
+            Some(format!("limit=2&promptGroupId={GROUP}&offset=0")),
+            Some(format!("limit=2&promptGroupId={GROUP}&offset=2")),
+        ]
+    );
+
+    let server = ScriptedServer::start(replies);
+    let ids: Vec<i64> = blocking_client(&server)
+        .prompt_evaluations()
+        .list_evaluations_all(&params)
+        .map(|e| e.expect("page").id.get())
+        .collect();
+    assert_eq!(ids, [1, 2, 3]);
+}
+
+fn not_found() -> Reply {
+    Reply::json(
+        404,
+        json!({"error": "Not Found", "message": "evaluation 5 has no result yet"}),
+    )
+}
+
+fn fast() -> WaitOptions {
+    WaitOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .deadline(Duration::from_secs(10))
+}
+
+fn paths(server: &ScriptedServer) -> Vec<String> {
+    server
+        .requests()
+        .into_iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+#[test]
+fn wait_for_result_treats_404_as_not_yet() {
+    let replies = vec![
+        not_found(),
+        Reply::json(200, evaluation_json(5, "1.0.0")),
+        not_found(),
+        Reply::json(200, result_json(4, 0.9)),
+    ];
+    let expected = [
+        "GET /api/prompts/evaluations/5/result",
+        "GET /api/prompts/evaluations/5",
+        "GET /api/prompts/evaluations/5/result",
+        "GET /api/prompts/evaluations/5/result",
+    ];
+
+    let server = ScriptedServer::start(replies.clone());
+    let result = runtime()
+        .block_on(
+            async_client(&server)
+                .prompt_evaluations()
+                .wait_for_evaluation_result(5, fast()),
+        )
+        .expect("result");
+    assert_eq!(result.id, 4);
+    assert_eq!(paths(&server), expected);
+    let at: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
+    assert!(
+        at[3] - at[2] >= Duration::from_millis(15),
+        "polls are spaced"
+    );
+
+    let server = ScriptedServer::start(replies);
+    let result = blocking_client(&server)
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, fast())
+        .expect("result");
+    assert_eq!(result.score, Some(0.9));
+    assert_eq!(paths(&server), expected);
+}
+
+#[test]
+fn wait_for_result_of_a_missing_evaluation_fails_at_once() {
+    let server = ScriptedServer::start(vec![not_found()]);
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, fast())
+        .expect_err("missing");
+    assert!(
+        matches!(&err, WaitError::Api(e) if e.is_not_found()),
+        "{err}"
+    );
+    assert_eq!(
+        server.requests().len(),
+        2,
+        "one result poll, one existence check"
+    );
+}
+
+#[test]
+fn wait_for_result_gives_up_at_the_deadline() {
+    let replies = vec![
+        not_found(),
+        Reply::json(200, evaluation_json(5, "1.0.0")),
+        not_found(),
+    ];
+    let options = WaitOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .deadline(Duration::from_millis(150));
+
+    let server = ScriptedServer::start(replies.clone());
+    let started = Instant::now();
+    let err = runtime()
+        .block_on(
+            async_client(&server)
+                .prompt_evaluations()
+                .wait_for_evaluation_result(5, options),
+        )
+        .expect_err("deadline");
+    assert!(started.elapsed() < Duration::from_secs(3), "no hang");
+    match &err {
+        WaitError::DeadlineExceeded {
+            evaluation_id,
+            deadline,
+            polls,
+        } => {
+            assert_eq!(evaluation_id.get(), 5);
+            assert_eq!(*deadline, Duration::from_millis(150));
+            assert!(*polls >= 2, "{polls}");
+        }
+        other => panic!("expected a deadline error, got {other}"),
+    }
+    assert!(err.is_deadline_exceeded());
+    let core: Error = err.into();
+    assert!(core.is_timeout(), "{core}");
+
+    let server = ScriptedServer::start(replies);
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, options)
+        .expect_err("deadline");
+    assert!(err.is_deadline_exceeded(), "{err}");
+}
+
+#[test]
+fn the_deadline_cuts_a_stalled_poll_short() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, result_json(1, 0.5)).delay(Duration::from_secs(5))
+    ]);
+    let started = Instant::now();
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, WaitOptions::new().deadline(Duration::from_millis(100)))
+        .expect_err("deadline");
+    assert!(err.is_deadline_exceeded(), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn run_and_wait_waits_for_a_new_result() {
+    let replies = vec![
+        Reply::json(200, result_json(1, 0.5)),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        ),
+        Reply::json(200, result_json(1, 0.5)),
+        Reply::json(200, result_json(2, 0.75)),
+    ];
+    let expected = [
+        "GET /api/prompts/evaluations/5/result",
+        "POST /api/prompts/evaluations/5/run",
+        "GET /api/prompts/evaluations/5/result",
+        "GET /api/prompts/evaluations/5/result",
+    ];
+
+    let server = ScriptedServer::start(replies.clone());
+    let result = runtime()
+        .block_on(
+            async_client(&server)
+                .prompt_evaluations()
+                .run_evaluation_and_wait(5, fast()),
+        )
+        .expect("new result");
+    assert_eq!(result.id, 2);
+    assert_eq!(paths(&server), expected);
+
+    let server = ScriptedServer::start(replies);
+    let result = blocking_client(&server)
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, fast())
+        .expect("new result");
+    assert_eq!(result.score, Some(0.75));
+    assert_eq!(paths(&server), expected);
+}
+
+#[test]
+fn run_and_wait_without_an_earlier_result() {
+    let server = ScriptedServer::start(vec![
+        not_found(),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        ),
+        Reply::json(200, result_json(1, 0.5)),
+    ]);
+    let result = blocking_client(&server)
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, fast())
+        .expect("result");
+    assert_eq!(result.id, 1);
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[test]
+fn run_and_wait_reports_a_failed_run() {
+    let server = ScriptedServer::start(vec![
+        not_found(),
+        Reply::json(
+            409,
+            json!({"error": "Conflict", "message": "dataset is gone"}),
+        ),
+    ]);
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, fast())
+        .expect_err("conflict");
+    assert_eq!(
+        err.as_api_error()
+            .and_then(Error::status)
+            .map(|s| s.as_u16()),
+        Some(409)
+    );
+}
