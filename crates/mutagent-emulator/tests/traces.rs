@@ -1,0 +1,215 @@
+//! Trace ingestion (single, batch with merge, OTLP/JSON), list/get/delete, stats and analytics.
+
+mod common;
+
+use common::Client;
+use mutagent_emulator::{Collection, Emulator};
+use serde_json::{json, Value};
+
+fn span(id: &str, model: &str, tokens: (u64, u64), cost: f64, error: bool) -> Value {
+    let mut s = json!({
+        "spanId": id,
+        "name": format!("call {id}"),
+        "kind": "llm.chat",
+        "startTime": "2024-05-01T10:00:00Z",
+        "endTime": "2024-05-01T10:00:01.500Z",
+        "model": model,
+        "provider": "openai",
+        "tokens": {"input": tokens.0, "output": tokens.1},
+        "costUsd": cost,
+        "latencyMs": 1500,
+    });
+    if error {
+        s["error"] = json!("rate limited");
+        s["status"] = json!("error");
+    }
+    s
+}
+
+#[tokio::test]
+async fn ingest_single_batch_and_merge() {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    let r = c
+        .ok(
+            "POST",
+            "/api/traces/",
+            Some(json!({"traceId": "t1", "sessionId": "s1", "name": "chat", "source": "manual", "environment": "staging",
+                "startTime": "2024-05-01T10:00:00Z", "spans": [span("a", "gpt-4o", (10, 5), 0.01, false)]})),
+            201,
+        )
+        .await;
+    assert_eq!(r, json!({"success": true, "traceId": "t1", "spanCount": 1}));
+
+    let b = c
+        .ok(
+            "POST",
+            "/api/traces/batch",
+            Some(json!({"traces": [
+                {"traceId": "t2", "source": "sdk", "startTime": "2024-05-02T10:00:00Z",
+                 "spans": [span("b", "claude", (100, 50), 0.2, true), {"spanId": "c", "name": "tool", "kind": "tool", "startTime": "2024-05-02T10:00:00Z", "endTime": "2024-05-02T10:00:00.250Z", "durationMs": 250, "status": "ok", "parentSpanId": "b"}]},
+                {"traceId": "t1", "startTime": "2024-05-01T10:00:00Z", "spans": [span("d", "gpt-4o", (1, 1), 0.001, false)]}
+            ]})),
+            201,
+        )
+        .await;
+    assert_eq!(b["success"], true);
+    assert_eq!(b["count"], 2);
+    assert_eq!(b["traceIds"], json!(["t2", "t1"]));
+    assert_eq!(emu.count(Collection::Traces), 2);
+    assert_eq!(emu.count(Collection::Spans), 4);
+
+    let t1 = c.ok("GET", "/api/traces/t1", None, 200).await;
+    assert_eq!(t1["id"], "t1");
+    assert_eq!(t1["sessionId"], "s1");
+    assert_eq!(t1["totalSpans"], 2);
+    assert_eq!(t1["totalInputTokens"], 11);
+    assert_eq!(t1["totalCostUsd"], "0.011000");
+    assert_eq!(t1["status"], "ok");
+    assert_eq!(t1["durationMs"], 1500);
+    assert!(t1["workspaceId"].is_string());
+    assert_eq!(t1["spans"].as_array().map(Vec::len), Some(2));
+    let t2 = c.ok("GET", "/api/traces/t2?include=spans", None, 200).await;
+    assert_eq!(t2["status"], "error");
+    assert_eq!(t2["error"], "rate limited");
+
+    // Validation of the trace body.
+    for (body, needle) in [
+        (json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z", "spans": [{"spanId": "a", "name": "n", "kind": "llm", "startTime": "2024-05-01T10:00:00Z"}]}), "spans[0].kind"),
+        (json!({"traceId": "x", "startTime": "yesterday", "spans": []}), "startTime"),
+        (json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z"}), "spans"),
+        (json!({"trace_id": "x", "startTime": "2024-05-01T10:00:00Z", "spans": []}), "traceId"),
+        (json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z", "spans": [], "environment": "prod"}), "environment"),
+    ] {
+        let m = c.post("/api/traces/", body).await.error(400);
+        assert!(m.contains(needle), "{needle}: {m}");
+    }
+    c.post("/api/traces/batch", json!({"traces": []})).await.error(400);
+    c.post("/api/traces/batch", json!([{}])).await.error(400);
+}
+
+#[tokio::test]
+async fn otlp_json_is_converted() {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    let tid = "5B8EFFF798038103D269B633813FC60C";
+    let body = json!({"resourceSpans": [{
+        "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "svc"}}, {"key": "deployment.environment", "value": {"stringValue": "production"}}]},
+        "scopeSpans": [{"scope": {"name": "lib"}, "spans": [
+            {"traceId": tid, "spanId": "EEE19B7EC3C1B174", "name": "root", "kind": 2,
+             "startTimeUnixNano": "1714557600000000000", "endTimeUnixNano": "1714557601000000000",
+             "attributes": [{"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                            {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}},
+                            {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "42"}},
+                            {"key": "session.id", "value": {"stringValue": "sess"}}],
+             "status": {"code": 2, "message": "boom"},
+             "events": [{"name": "e", "timeUnixNano": "1714557600500000000"}]},
+            {"traceId": tid, "spanId": "EEE19B7EC3C1B175", "parentSpanId": "EEE19B7EC3C1B174", "name": "child", "kind": 1,
+             "startTimeUnixNano": "1714557600100000000", "attributes": [{"key": "flag", "value": {"boolValue": true}}]}
+        ]}]
+    }]});
+    let r = c.ok("POST", "/api/traces/otlp", Some(body), 201).await;
+    let lower = tid.to_ascii_lowercase();
+    assert_eq!(r, json!({"success": true, "count": 1, "traceIds": [lower]}));
+    let t = c.ok("GET", &format!("/api/traces/{lower}"), None, 200).await;
+    assert_eq!(t["source"], "otel");
+    assert_eq!(t["name"], "root");
+    assert_eq!(t["sessionId"], "sess");
+    assert_eq!(t["environment"], "production");
+    assert_eq!(t["startTime"], "2024-05-01T10:00:00.000Z");
+    assert_eq!(t["status"], "error");
+    assert_eq!(t["totalInputTokens"], 42);
+    let spans = t["spans"].as_array().expect("spans");
+    assert_eq!(spans[0]["kind"], "llm.chat");
+    assert_eq!(spans[0]["model"], "gpt-4o");
+    assert_eq!(spans[0]["spanId"], "eee19b7ec3c1b174");
+    assert_eq!(spans[0]["attributes"]["gen_ai.usage.input_tokens"], 42);
+    assert_eq!(spans[0]["events"][0]["timestamp"], "2024-05-01T10:00:00.500Z");
+    assert_eq!(spans[1]["parentSpanId"], "eee19b7ec3c1b174");
+    assert_eq!(spans[1]["kind"], "custom");
+    assert_eq!(spans[1]["attributes"]["flag"], true);
+
+    let bad = json!({"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [{"traceId": "xyz", "spanId": "EEE19B7EC3C1B174", "name": "n", "startTimeUnixNano": "1"}]}]}]});
+    assert!(c.post("/api/traces/otlp", bad).await.error(400).contains("traceId"));
+    let bad = json!({"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [{"traceId": tid, "spanId": "EEE19B7EC3C1B174", "name": "n", "startTimeUnixNano": "soon"}]}]}]});
+    assert!(c.post("/api/traces/otlp", bad).await.error(400).contains("startTimeUnixNano"));
+    c.post("/api/traces/otlp", json!({"resourceSpans": []})).await.error(400);
+    c.post("/api/traces/otlp", json!({})).await.error(400);
+}
+
+async fn seeded() -> (Emulator, Client) {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    let traces = json!({"traces": [
+        {"traceId": "a", "sessionId": "s1", "source": "sdk", "environment": "production", "startTime": "2024-05-01T10:00:00Z", "spans": [span("1", "gpt-4o", (10, 5), 0.01, false)]},
+        {"traceId": "b", "sessionId": "s1", "source": "langchain", "startTime": "2024-05-02T10:00:00Z", "spans": [span("2", "claude", (20, 5), 0.02, true), span("3", "gpt-4o", (30, 5), 0.03, false)]},
+        {"traceId": "c", "sessionId": "s2", "source": "sdk", "startTime": "2024-05-03T10:00:00Z", "spans": [span("4", "gpt-4o", (40, 5), 0.04, false)]}
+    ]});
+    c.ok("POST", "/api/traces/batch", Some(traces), 201).await;
+    (emu, c)
+}
+
+#[tokio::test]
+async fn list_get_delete() {
+    let (emu, c) = seeded().await;
+    let all = c.ok("GET", "/api/traces/", None, 200).await;
+    assert_eq!(all["total"], 3);
+    assert_eq!(all["limit"], 20);
+    assert_eq!(all["offset"], 0);
+    assert!(all.get("hasNext").is_none(), "0.1.2 trace envelope has no flags");
+    assert!(all["data"][0].get("spans").is_none());
+    assert!(c.ok("GET", "/api/traces/?include=spans", None, 200).await["data"][0]["spans"].is_array());
+    c.get("/api/traces/?include=everything").await.error(400);
+    assert_eq!(c.ok("GET", "/api/traces/?sessionId=s1", None, 200).await["total"], 2);
+    assert_eq!(c.ok("GET", "/api/traces/?source=langchain", None, 200).await["total"], 1);
+    assert_eq!(c.ok("GET", "/api/traces/?status=error", None, 200).await["total"], 1);
+    assert_eq!(c.ok("GET", "/api/traces/?environment=production", None, 200).await["total"], 1);
+    let win = c.ok("GET", "/api/traces/?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-03T00:00:00Z", None, 200).await;
+    assert_eq!(win["total"], 1);
+    assert_eq!(win["data"][0]["id"], "b");
+    let page = c.ok("GET", "/api/traces/?limit=2&offset=2", None, 200).await;
+    assert_eq!(page["data"].as_array().map(Vec::len), Some(1));
+    c.get("/api/traces/?source=cli").await.error(400);
+
+    let d = c.ok("DELETE", "/api/traces/b", None, 200).await;
+    assert_eq!(d["success"], true);
+    c.get("/api/traces/b").await.error(404);
+    c.delete("/api/traces/b").await.error(404);
+    assert_eq!(emu.count(Collection::Traces), 2);
+}
+
+#[tokio::test]
+async fn stats_and_analytics() {
+    let (_emu, c) = seeded().await;
+    let by_model = c.ok("GET", "/api/traces/stats?groupBy=model", None, 200).await;
+    assert_eq!(by_model["groupBy"], "model");
+    let rows = by_model["data"].as_array().expect("rows");
+    let gpt = rows.iter().find(|r| r["key"] == "gpt-4o").expect("gpt row");
+    assert_eq!(gpt["spanCount"], 3);
+    assert_eq!(gpt["traceCount"], 3);
+    assert_eq!(gpt["inputTokens"], 80);
+    let claude = rows.iter().find(|r| r["key"] == "claude").expect("claude row");
+    assert_eq!(claude["errorCount"], 1);
+    let by_source = c.ok("GET", "/api/traces/stats?groupBy=source&sessionId=s1", None, 200).await;
+    assert_eq!(by_source["total"], 2);
+    let kinds = c.ok("GET", "/api/traces/stats?groupBy=kind&from=2024-05-03T00:00:00Z", None, 200).await;
+    assert_eq!(kinds["data"][0]["spanCount"], 1);
+    assert_eq!(c.ok("GET", "/api/traces/stats?groupBy=provider", None, 200).await["data"][0]["key"], "openai");
+
+    let a = c.ok("GET", "/api/traces/analytics?budget=1", None, 200).await;
+    for k in ["kpis", "costByModel", "tokensOverTime", "latencyPercentiles", "errorRate", "costEfficiency", "budgetBurndown", "previousPeriodKpis", "kpiSparklines", "errorBreakdown", "modelComparison"] {
+        assert!(a.get(k).is_some(), "missing {k}");
+    }
+    assert_eq!(a["kpis"]["totalTraces"], 3);
+    assert_eq!(a["kpis"]["totalSpans"], 4);
+    assert_eq!(a["previousPeriodKpis"], Value::Null);
+    // All spans of the fixture start on the same day: one burndown row, 1.0 - 0.10 spent.
+    assert_eq!(a["budgetBurndown"].as_array().map(Vec::len), Some(1));
+    assert_eq!(a["budgetBurndown"][0]["remaining"], 0.9);
+    assert_eq!(a["errorRate"].as_array().map(Vec::len), Some(3), "one row per trace day");
+    assert_eq!(a["errorBreakdown"], json!([{"error": "rate limited", "count": 1}]));
+    let w = c.ok("GET", "/api/traces/analytics?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-04T00:00:00Z&model=gpt-4o", None, 200).await;
+    assert_eq!(w["kpis"]["totalSpans"], 2);
+    assert_eq!(w["previousPeriodKpis"]["totalTraces"], 1);
+    c.get("/api/traces/analytics?budget=-1").await.error(400);
+}
