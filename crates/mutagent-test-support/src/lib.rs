@@ -4,9 +4,17 @@
 //! every request it read, and can misbehave on purpose: stall, reset the connection, cut a
 //! body short, drip it slowly, or send odd headers. It runs on its own thread and runtime, so
 //! async and blocking tests use it alike; it stops when dropped.
+//!
+//! For hostile-server tests it can also send bodies with chunked transfer encoding (no
+//! `content-length`), generate huge bodies without holding them in memory
+//! ([`Reply::generated`]), add thousands of header lines ([`Reply::filler_headers`]) and write
+//! raw bytes instead of a well-formed answer ([`Reply::raw`]); it counts the connections it
+//! accepted and the body bytes it managed to write, so a test can prove the client stopped
+//! reading early.
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -21,6 +29,10 @@ pub struct Reply {
     body: Vec<u8>,
     delay: Duration,
     behaviour: Behaviour,
+    /// Send the body with `transfer-encoding: chunked` instead of `content-length`.
+    chunked: bool,
+    /// A body of this many filler bytes, generated while writing instead of `body`.
+    generated: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +47,8 @@ enum Behaviour {
         chunk: usize,
         every: Duration,
     },
+    /// Write these bytes instead of an HTTP answer, then close.
+    Raw(Vec<u8>),
 }
 
 impl Reply {
@@ -46,6 +60,8 @@ impl Reply {
             body: Vec::new(),
             delay: Duration::ZERO,
             behaviour: Behaviour::Normal,
+            chunked: false,
+            generated: None,
         }
     }
 
@@ -100,6 +116,42 @@ impl Reply {
         };
         self
     }
+
+    /// Writes `bytes` instead of an HTTP answer (a broken status line, a half head, ...),
+    /// then closes the connection.
+    pub fn raw(bytes: impl Into<Vec<u8>>) -> Self {
+        let mut reply = Self::status(200);
+        reply.behaviour = Behaviour::Raw(bytes.into());
+        reply
+    }
+
+    /// Sends the body with `transfer-encoding: chunked` and no `content-length`, so the
+    /// client cannot know its size in advance. Combines with [`drip`](Self::drip) (one chunk
+    /// per drip), [`truncate`](Self::truncate) (no final chunk) and
+    /// [`generated`](Self::generated).
+    pub fn chunked(mut self) -> Self {
+        self.chunked = true;
+        self
+    }
+
+    /// `status` with a body of `length` filler bytes (`x`), generated while it is written:
+    /// a gigabyte costs the server no memory.
+    pub fn generated(status: u16, length: u64) -> Self {
+        let mut reply = Self::status(status);
+        reply.generated = Some(length);
+        reply
+    }
+
+    /// Adds `count` header lines `x-filler-<n>: <n>`.
+    pub fn filler_headers(mut self, count: usize) -> Self {
+        self.headers
+            .extend((0..count).map(|n| (format!("x-filler-{n}"), n.to_string())));
+        self
+    }
+
+    fn body_len(&self) -> u64 {
+        self.generated.unwrap_or(self.body.len() as u64)
+    }
 }
 
 /// A request as the server read it.
@@ -139,6 +191,34 @@ impl Recorded {
             .map(|(_, value)| value.as_str())
     }
 
+    /// The query parameters, percent-decoded (`+` is kept as is), in order.
+    pub fn query_params(&self) -> Vec<(String, String)> {
+        let Some(query) = &self.query else {
+            return Vec::new();
+        };
+        query
+            .split('&')
+            .filter(|pair| !pair.is_empty())
+            .map(|pair| {
+                let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+                (percent_decode(name), percent_decode(value))
+            })
+            .collect()
+    }
+
+    /// The percent-decoded value of query parameter `name`.
+    pub fn query_param(&self, name: &str) -> Option<String> {
+        self.query_params()
+            .into_iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value)
+    }
+
+    /// The path, percent-decoded (invalid UTF-8 shown as U+FFFD).
+    pub fn decoded_path(&self) -> String {
+        percent_decode(&self.path)
+    }
+
     /// The body parsed as JSON (`Null` when empty).
     pub fn json(&self) -> serde_json::Value {
         if self.body.is_empty() {
@@ -152,6 +232,7 @@ impl Recorded {
 pub struct ScriptedServer {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    counters: Arc<Counters>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -171,6 +252,8 @@ impl ScriptedServer {
     /// When no loopback port can be bound (a broken test machine).
     pub fn start(replies: Vec<Reply>) -> Self {
         let requests = Arc::new(Mutex::new(Vec::new()));
+        let counters = Arc::new(Counters::default());
+        let server_counters = Arc::clone(&counters);
         let (addr_tx, addr_rx) = std::sync::mpsc::channel();
         let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let recorded = Arc::clone(&requests);
@@ -198,7 +281,9 @@ impl ScriptedServer {
                         };
                         let script = Arc::clone(&script);
                         let recorded = Arc::clone(&recorded);
-                        tokio::spawn(serve_connection(stream, script, recorded));
+                        let counters = Arc::clone(&server_counters);
+                        counters.connections.fetch_add(1, Ordering::SeqCst);
+                        tokio::spawn(serve_connection(stream, script, recorded, counters));
                     }
                 };
                 tokio::select! {
@@ -212,6 +297,7 @@ impl ScriptedServer {
         Self {
             addr,
             requests,
+            counters,
             shutdown: Some(shutdown),
             thread: Some(thread),
         }
@@ -233,6 +319,18 @@ impl ScriptedServer {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// How many TCP connections the server accepted so far.
+    pub fn connections(&self) -> usize {
+        self.counters.connections.load(Ordering::SeqCst)
+    }
+
+    /// How many body bytes the server managed to hand to the socket so far, over all
+    /// replies (heads and chunk framing not counted). A client that stops reading makes the
+    /// server's writes fail soon after, so this bounds what the client could have buffered.
+    pub fn body_bytes_sent(&self) -> u64 {
+        self.counters.body_bytes.load(Ordering::SeqCst)
     }
 
     /// The only request read so far.
@@ -261,6 +359,12 @@ impl Drop for ScriptedServer {
     }
 }
 
+#[derive(Default)]
+struct Counters {
+    connections: AtomicUsize,
+    body_bytes: AtomicU64,
+}
+
 struct Script {
     replies: Vec<Reply>,
     next: Mutex<usize>,
@@ -282,6 +386,7 @@ async fn serve_connection(
     mut stream: TcpStream,
     script: Arc<Script>,
     recorded: Arc<Mutex<Vec<Recorded>>>,
+    counters: Arc<Counters>,
 ) {
     let mut buffer = Vec::new();
     loop {
@@ -296,17 +401,31 @@ async fn serve_connection(
         if !reply.delay.is_zero() {
             tokio::time::sleep(reply.delay).await;
         }
-        if reply.behaviour == Behaviour::Reset {
-            let _ = stream.set_zero_linger();
-            return;
+        match &reply.behaviour {
+            Behaviour::Reset => {
+                let _ = stream.set_zero_linger();
+                return;
+            }
+            Behaviour::Raw(bytes) => {
+                let _ = stream.write_all(bytes).await;
+                let _ = stream.flush().await;
+                return;
+            }
+            _ => {}
         }
         let mut head = format!("HTTP/1.1 {} {}\r\n", reply.status, reason(reply.status));
-        let has_length = reply
-            .headers
-            .iter()
-            .any(|(name, _)| name.eq_ignore_ascii_case("content-length"));
-        if !has_length {
-            head.push_str(&format!("content-length: {}\r\n", reply.body.len()));
+        let has_header = |wanted: &str| {
+            reply
+                .headers
+                .iter()
+                .any(|(name, _)| name.eq_ignore_ascii_case(wanted))
+        };
+        if reply.chunked {
+            if !has_header("transfer-encoding") {
+                head.push_str("transfer-encoding: chunked\r\n");
+            }
+        } else if !has_header("content-length") {
+            head.push_str(&format!("content-length: {}\r\n", reply.body_len()));
         }
         for (name, value) in &reply.headers {
             head.push_str(&format!("{name}: {value}\r\n"));
@@ -315,31 +434,68 @@ async fn serve_connection(
         if stream.write_all(head.as_bytes()).await.is_err() {
             return;
         }
-        match reply.behaviour {
-            Behaviour::Normal | Behaviour::Reset => {
-                if stream.write_all(&reply.body).await.is_err() {
-                    return;
-                }
-            }
-            Behaviour::Truncate(sent) => {
-                let sent = sent.min(reply.body.len());
-                let _ = stream.write_all(&reply.body[..sent]).await;
-                let _ = stream.flush().await;
-                return;
-            }
-            Behaviour::Drip { chunk, every } => {
-                for piece in reply.body.chunks(chunk) {
-                    if stream.write_all(piece).await.is_err() || stream.flush().await.is_err() {
-                        return;
-                    }
-                    tokio::time::sleep(every).await;
-                }
-            }
+        if !write_body(&mut stream, &reply, &counters.body_bytes).await {
+            return;
         }
         if stream.flush().await.is_err() {
             return;
         }
     }
+}
+
+/// Writes the body as the reply's behaviour says; `false` when the connection is done.
+async fn write_body(stream: &mut TcpStream, reply: &Reply, sent: &AtomicU64) -> bool {
+    let total = reply.body_len();
+    let (end, close_after) = match reply.behaviour {
+        Behaviour::Truncate(keep) => (total.min(keep as u64), true),
+        _ => (total, false),
+    };
+    let (piece, every) = match reply.behaviour {
+        Behaviour::Drip { chunk, every } => (chunk, Some(every)),
+        _ => (64 * 1024, None),
+    };
+    let filler = match reply.generated {
+        Some(_) => vec![b'x'; piece.min(usize::try_from(end).unwrap_or(usize::MAX))],
+        None => Vec::new(),
+    };
+    let mut offset = 0u64;
+    while offset < end {
+        let len = piece.min(usize::try_from(end - offset).unwrap_or(usize::MAX));
+        let data: &[u8] = match reply.generated {
+            Some(_) => &filler[..len],
+            None => {
+                let start = usize::try_from(offset).unwrap_or(usize::MAX);
+                &reply.body[start..start + len]
+            }
+        };
+        let written = if reply.chunked {
+            let mut framed = format!("{len:x}\r\n").into_bytes();
+            framed.extend_from_slice(data);
+            framed.extend_from_slice(b"\r\n");
+            stream.write_all(&framed).await
+        } else {
+            stream.write_all(data).await
+        };
+        if written.is_err() {
+            return false;
+        }
+        sent.fetch_add(len as u64, Ordering::SeqCst);
+        offset += len as u64;
+        if let Some(every) = every {
+            if stream.flush().await.is_err() {
+                return false;
+            }
+            tokio::time::sleep(every).await;
+        }
+    }
+    if close_after {
+        let _ = stream.flush().await;
+        return false;
+    }
+    if reply.chunked && stream.write_all(b"0\r\n\r\n").await.is_err() {
+        return false;
+    }
+    true
 }
 
 /// Reads one HTTP/1.1 request (headers and a `content-length` body).
@@ -392,6 +548,27 @@ async fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Option<Re
         body,
         at: Instant::now(),
     })
+}
+
+/// Decodes `%XX` escapes; malformed escapes are kept as written.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte == b'%' && at + 2 < bytes.len() {
+            let hex = |b: u8| char::from(b).to_digit(16);
+            if let (Some(high), Some(low)) = (hex(bytes[at + 1]), hex(bytes[at + 2])) {
+                out.push((high * 16 + low) as u8);
+                at += 3;
+                continue;
+            }
+        }
+        out.push(byte);
+        at += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
