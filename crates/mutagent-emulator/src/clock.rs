@@ -87,7 +87,11 @@ pub(crate) fn parse_iso(s: &str) -> Option<i64> {
     if b.len() == 10 {
         return Some(day_ms);
     }
-    if !(b[10] == b'T' || b[10] == b't' || b[10] == b' ') || b.len() < 19 || b[13] != b':' || b[16] != b':' {
+    if !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
+        || b.len() < 19
+        || b[13] != b':'
+        || b[16] != b':'
+    {
         return None;
     }
     let (h, mi, sec) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
@@ -114,7 +118,10 @@ pub(crate) fn parse_iso(s: &str) -> Option<i64> {
     }
     let offset_ms = match &s[i..] {
         "Z" | "z" => 0,
-        rest if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && rest.as_bytes()[3] == b':' => {
+        rest if rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && rest.as_bytes()[3] == b':' =>
+        {
             let oh = num(i + 1, 2)?;
             let om = num(i + 4, 2)?;
             let v = (oh * 60 + om) * 60_000;
@@ -168,7 +175,15 @@ mod tests {
 
     #[test]
     fn iso_rejects_garbage() {
-        for bad in ["", "yesterday", "2024-13-01", "2024-01-01T25:00:00Z", "2024-01-01T10:00:00", "2024-01-01T10:00:00.Z", "2024-01-01T10:00:00+0é:00"] {
+        for bad in [
+            "",
+            "yesterday",
+            "2024-13-01",
+            "2024-01-01T25:00:00Z",
+            "2024-01-01T10:00:00",
+            "2024-01-01T10:00:00.Z",
+            "2024-01-01T10:00:00+0é:00",
+        ] {
             assert_eq!(parse_iso(bad), None, "{bad}");
         }
     }

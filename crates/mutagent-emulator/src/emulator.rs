@@ -146,14 +146,23 @@ impl EmulatorBuilder {
         tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
         let listener = TcpListener::bind(self.listen)
             .await
-            .map_err(|source| Error::Bind { addr: self.listen, source })?;
-        let addr = listener
-            .local_addr()
-            .map_err(|source| Error::Bind { addr: self.listen, source })?;
+            .map_err(|source| Error::Bind {
+                addr: self.listen,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| Error::Bind {
+            addr: self.listen,
+            source,
+        })?;
         let shared = self.shared();
         let (tx, rx) = watch::channel(false);
         tokio::spawn(server::serve(listener, shared.clone(), rx));
-        Ok(Emulator { shared, addr, shutdown: tx, thread: None })
+        Ok(Emulator {
+            shared,
+            addr,
+            shutdown: tx,
+            thread: None,
+        })
     }
 
     /// Starts the server on its own thread with its own runtime; usable from plain `#[test]`s
@@ -167,7 +176,10 @@ impl EmulatorBuilder {
         let thread = std::thread::Builder::new()
             .name("mutagent-emulator".into())
             .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                let rt = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
                     Ok(rt) => rt,
                     Err(e) => {
                         let _ = ready_tx.send(Err(Error::Runtime(e)));
@@ -185,14 +197,22 @@ impl EmulatorBuilder {
                             server::serve(listener, sh, rx).await;
                         }
                         Err(source) => {
-                            let _ = ready_tx.send(Err(Error::Bind { addr: listen, source }));
+                            let _ = ready_tx.send(Err(Error::Bind {
+                                addr: listen,
+                                source,
+                            }));
                         }
                     }
                 });
             })
             .map_err(Error::Runtime)?;
         match ready_rx.recv() {
-            Ok(Ok(addr)) => Ok(Emulator { shared, addr, shutdown: tx, thread: Some(thread) }),
+            Ok(Ok(addr)) => Ok(Emulator {
+                shared,
+                addr,
+                shutdown: tx,
+                thread: Some(thread),
+            }),
             Ok(Err(e)) => {
                 let _ = thread.join();
                 Err(e)

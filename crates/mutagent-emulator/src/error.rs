@@ -51,7 +51,10 @@ impl ApiError {
         let mut e = Self::new(
             405,
             "method_not_allowed",
-            format!("method {method} is not allowed on {path}; allowed: {}", allowed.join(", ")),
+            format!(
+                "method {method} is not allowed on {path}; allowed: {}",
+                allowed.join(", ")
+            ),
         );
         e.headers.push(("allow", allowed.join(", ")));
         e

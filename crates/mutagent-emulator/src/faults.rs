@@ -24,7 +24,10 @@ pub(crate) enum Action {
     /// Nothing besides the latency: the request is handled normally.
     Pass,
     /// Answer with this status and an error body; the request is not handled.
-    Status { code: u16, retry_after: Option<Duration> },
+    Status {
+        code: u16,
+        retry_after: Option<Duration>,
+    },
     /// Close the connection without answering; the request is not handled.
     Reset,
     /// Handle the request, announce the full `Content-Length`, send only part of the body, close.
@@ -72,7 +75,10 @@ impl Fault {
 
     /// Answer with `code` (e.g. 429, 500, 503) and a JSON error body instead of handling the request.
     pub fn status(code: u16) -> Self {
-        Self::new(Action::Status { code, retry_after: None })
+        Self::new(Action::Status {
+            code,
+            retry_after: None,
+        })
     }
 
     /// Delay the answer by `delay`, then handle the request normally.
@@ -204,7 +210,10 @@ impl fmt::Display for Fault {
             PathMatch::Template(s) => s.join("/"),
         };
         if self.method.is_some() || self.path != PathMatch::Any {
-            parts.push(format!("route={} {path}", self.method.as_deref().unwrap_or("*")));
+            parts.push(format!(
+                "route={} {path}",
+                self.method.as_deref().unwrap_or("*")
+            ));
         }
         if let Some(l) = self.latency {
             parts.push(format!("latency={}", fmt_duration(l)));
@@ -265,14 +274,18 @@ fn parse_duration(v: &str, bare_is_secs: bool) -> Option<Duration> {
 }
 
 fn need<'a>(v: Option<&'a str>, key: &str) -> Result<&'a str, String> {
-    v.filter(|v| !v.is_empty()).ok_or_else(|| format!("`{key}` needs a value"))
+    v.filter(|v| !v.is_empty())
+        .ok_or_else(|| format!("`{key}` needs a value"))
 }
 
 impl FromStr for Fault {
     type Err = FaultParseError;
 
     fn from_str(spec: &str) -> Result<Self, Self::Err> {
-        let err = |reason: String| FaultParseError { spec: spec.to_string(), reason };
+        let err = |reason: String| FaultParseError {
+            spec: spec.to_string(),
+            reason,
+        };
         let mut route: Option<(String, String)> = None;
         let mut latency = None;
         let mut action: Option<Action> = None;
@@ -283,7 +296,9 @@ impl FromStr for Fault {
         let mut seed = 0u64;
         let set_action = |a: Action, action: &mut Option<Action>| -> Result<(), FaultParseError> {
             if action.is_some() {
-                return Err(err("only one of status, reset, truncate, drip may be given".into()));
+                return Err(err(
+                    "only one of status, reset, truncate, drip may be given".into(),
+                ));
             }
             *action = Some(a);
             Ok(())
@@ -348,7 +363,11 @@ impl FromStr for Fault {
         let mut action = match action {
             Some(a) => a,
             None if latency.is_some() => Action::Pass,
-            None => return Err(err("give an action (status=, reset, truncate, drip=) or latency=".into())),
+            None => {
+                return Err(err(
+                    "give an action (status=, reset, truncate, drip=) or latency=".into(),
+                ))
+            }
         };
         match (&mut action, retry_after) {
             (Action::Status { retry_after: r, .. }, Some(v)) => *r = Some(v),
@@ -427,28 +446,67 @@ mod tests {
 
     #[test]
     fn parses_the_documented_examples() {
-        let f = Fault::parse("route=GET /api/prompt/;status=503;retry-after=1;times=2").expect("parse");
-        assert_eq!(f, Fault::status(503).retry_after(Duration::from_secs(1)).on_route("GET", "/api/prompt/").times(2));
-        assert!(f.matches("GET", "/api/prompt/") && !f.matches("POST", "/api/prompt/") && !f.matches("GET", "/api/prompt"));
+        let f =
+            Fault::parse("route=GET /api/prompt/;status=503;retry-after=1;times=2").expect("parse");
+        assert_eq!(
+            f,
+            Fault::status(503)
+                .retry_after(Duration::from_secs(1))
+                .on_route("GET", "/api/prompt/")
+                .times(2)
+        );
+        assert!(
+            f.matches("GET", "/api/prompt/")
+                && !f.matches("POST", "/api/prompt/")
+                && !f.matches("GET", "/api/prompt")
+        );
         let f = Fault::parse("route=* /api/traces/*;reset;probability=0.3;seed=7").expect("parse");
         assert!(f.matches("DELETE", "/api/traces/abc") && !f.matches("GET", "/api/prompt/"));
-        assert_eq!(Fault::parse("latency=250ms").expect("parse"), Fault::latency(Duration::from_millis(250)));
+        assert_eq!(
+            Fault::parse("latency=250ms").expect("parse"),
+            Fault::latency(Duration::from_millis(250))
+        );
         let f = Fault::parse("route=POST /api/prompt/{id}/versions;truncate").expect("parse");
-        assert!(f.matches("POST", "/api/prompt/3/versions") && !f.matches("POST", "/api/prompt//versions"));
-        assert_eq!(Fault::parse("drip=20ms;chunk=4").expect("parse"), Fault::drip(Duration::from_millis(20)).chunk_size(4));
+        assert!(
+            f.matches("POST", "/api/prompt/3/versions")
+                && !f.matches("POST", "/api/prompt//versions")
+        );
+        assert_eq!(
+            Fault::parse("drip=20ms;chunk=4").expect("parse"),
+            Fault::drip(Duration::from_millis(20)).chunk_size(4)
+        );
     }
 
     #[test]
     fn display_round_trips() {
-        for s in ["route=GET /api/prompt/;status=503;retry-after=1;times=2", "route=* /api/traces/*;reset;probability=0.3;seed=7", "latency=250ms", "drip=20ms;chunk=4"] {
+        for s in [
+            "route=GET /api/prompt/;status=503;retry-after=1;times=2",
+            "route=* /api/traces/*;reset;probability=0.3;seed=7",
+            "latency=250ms",
+            "drip=20ms;chunk=4",
+        ] {
             let f = Fault::parse(s).expect("parse");
-            assert_eq!(Fault::parse(&f.to_string()).expect("reparse"), f, "{s} -> {f}");
+            assert_eq!(
+                Fault::parse(&f.to_string()).expect("reparse"),
+                f,
+                "{s} -> {f}"
+            );
         }
     }
 
     #[test]
     fn rejects_bad_specs() {
-        for s in ["", "status=abc", "status=503;reset", "retry-after=1;reset", "chunk=3;status=500", "route=prompt;reset", "bogus=1;reset", "probability=2;reset", "latency=fast"] {
+        for s in [
+            "",
+            "status=abc",
+            "status=503;reset",
+            "retry-after=1;reset",
+            "chunk=3;status=500",
+            "route=prompt;reset",
+            "bogus=1;reset",
+            "probability=2;reset",
+            "latency=fast",
+        ] {
             assert!(Fault::parse(s).is_err(), "{s}");
         }
     }
@@ -463,7 +521,9 @@ mod tests {
         let run = || {
             let mut set = FaultSet::default();
             set.push(Fault::reset().probability(0.5, 99));
-            (0..64).map(|_| set.pick("GET", "/").is_some()).collect::<Vec<_>>()
+            (0..64)
+                .map(|_| set.pick("GET", "/").is_some())
+                .collect::<Vec<_>>()
         };
         let a = run();
         assert_eq!(a, run());

@@ -52,17 +52,25 @@ fn run(args: Vec<String>) -> Result<(), String> {
             }
             "--listen" => {
                 let v = value("--listen")?;
-                builder.listen(v.parse().map_err(|_| format!("--listen: `{v}` is not an address like 127.0.0.1:3003"))?)
+                builder.listen(v.parse().map_err(|_| {
+                    format!("--listen: `{v}` is not an address like 127.0.0.1:3003")
+                })?)
             }
             "--api-key" => builder.api_key(value("--api-key")?),
             "--open" => builder.open(true),
             "--seed" => {
                 let v = value("--seed")?;
-                builder.seed(v.parse().map_err(|_| format!("--seed: `{v}` is not an unsigned integer"))?)
+                builder.seed(
+                    v.parse()
+                        .map_err(|_| format!("--seed: `{v}` is not an unsigned integer"))?,
+                )
             }
             "--optimization-step" => {
                 let v = value("--optimization-step")?;
-                builder.optimization_step(parse_duration(&v).ok_or_else(|| format!("--optimization-step: bad duration `{v}`"))?)
+                builder.optimization_step(
+                    parse_duration(&v)
+                        .ok_or_else(|| format!("--optimization-step: bad duration `{v}`"))?,
+                )
             }
             "--fault" => {
                 let v = value("--fault")?;

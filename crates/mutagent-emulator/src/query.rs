@@ -33,12 +33,20 @@ pub(crate) struct QParam {
 
 /// Optional parameter.
 pub(crate) const fn q(name: &'static str, ty: QTy) -> QParam {
-    QParam { name, ty, required: false }
+    QParam {
+        name,
+        ty,
+        required: false,
+    }
 }
 
 /// Required parameter.
 pub(crate) const fn q_req(name: &'static str, ty: QTy) -> QParam {
-    QParam { name, ty, required: true }
+    QParam {
+        name,
+        ty,
+        required: true,
+    }
 }
 
 /// `limit` (1..100).
@@ -130,10 +138,14 @@ pub(crate) fn parse_query(raw: Option<&str>, spec: &[QParam]) -> Result<Query, A
     let mut seen: Vec<String> = Vec::new();
     for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = percent_decode(k, true)
-            .ok_or_else(|| ApiError::bad_request(format!("malformed percent-encoding in query key `{k}`")))?;
-        let val = percent_decode(v, true)
-            .ok_or_else(|| ApiError::bad_request(format!("malformed percent-encoding in query parameter `{key}`")))?;
+        let key = percent_decode(k, true).ok_or_else(|| {
+            ApiError::bad_request(format!("malformed percent-encoding in query key `{k}`"))
+        })?;
+        let val = percent_decode(v, true).ok_or_else(|| {
+            ApiError::bad_request(format!(
+                "malformed percent-encoding in query parameter `{key}`"
+            ))
+        })?;
         let Some(p) = spec.iter().find(|p| p.name == key) else {
             let known: Vec<&str> = spec.iter().map(|p| p.name).collect();
             let hint = if known.is_empty() {
@@ -141,17 +153,24 @@ pub(crate) fn parse_query(raw: Option<&str>, spec: &[QParam]) -> Result<Query, A
             } else {
                 format!("known parameters: {}", known.join(", "))
             };
-            return Err(ApiError::bad_request(format!("unknown query parameter `{key}` ({hint})")));
+            return Err(ApiError::bad_request(format!(
+                "unknown query parameter `{key}` ({hint})"
+            )));
         };
         if seen.contains(&key) {
-            return Err(ApiError::bad_request(format!("query parameter `{key}` given more than once")));
+            return Err(ApiError::bad_request(format!(
+                "query parameter `{key}` given more than once"
+            )));
         }
         seen.push(key.clone());
         out.insert(p.name, check(p, &val)?);
     }
     for p in spec {
         if p.required && !out.contains_key(p.name) {
-            return Err(ApiError::bad_request(format!("missing required query parameter `{}`", p.name)));
+            return Err(ApiError::bad_request(format!(
+                "missing required query parameter `{}`",
+                p.name
+            )));
         }
     }
     Ok(Query(out))
@@ -212,14 +231,30 @@ fn check(p: &QParam, v: &str) -> Result<QVal, ApiError> {
 mod tests {
     use super::*;
 
-    const SPEC: &[QParam] = &[LIMIT, OFFSET, q("isLatest", QTy::Bool), q_req("groupBy", QTy::Enum(&["a", "b"]))];
+    const SPEC: &[QParam] = &[
+        LIMIT,
+        OFFSET,
+        q("isLatest", QTy::Bool),
+        q_req("groupBy", QTy::Enum(&["a", "b"])),
+    ];
 
     #[test]
     fn accepts_valid_and_rejects_invalid() {
-        let qv = parse_query(Some("limit=10&isLatest=true&groupBy=a&offset=0"), SPEC).expect("valid");
+        let qv =
+            parse_query(Some("limit=10&isLatest=true&groupBy=a&offset=0"), SPEC).expect("valid");
         assert_eq!(qv.int("limit"), Some(10));
         assert_eq!(qv.bool("isLatest"), Some(true));
-        for bad in ["groupBy=c", "limit=0&groupBy=a", "limit=101&groupBy=a", "offset=-1&groupBy=a", "isLatest=True&groupBy=a", "x=1&groupBy=a", "", "groupBy=a&groupBy=b", "groupBy=%zz"] {
+        for bad in [
+            "groupBy=c",
+            "limit=0&groupBy=a",
+            "limit=101&groupBy=a",
+            "offset=-1&groupBy=a",
+            "isLatest=True&groupBy=a",
+            "x=1&groupBy=a",
+            "",
+            "groupBy=a&groupBy=b",
+            "groupBy=%zz",
+        ] {
             assert!(parse_query(Some(bad), SPEC).is_err(), "{bad}");
         }
     }

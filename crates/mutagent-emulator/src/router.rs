@@ -48,7 +48,14 @@ pub(crate) const fn route(
     body: BodySpec,
     handler: Handler,
 ) -> Route {
-    Route { op, method, pattern, query, body, handler }
+    Route {
+        op,
+        method,
+        pattern,
+        query,
+        body,
+        handler,
+    }
 }
 
 /// A decoded path parameter.
@@ -152,7 +159,9 @@ fn decode_params(pattern: &str, path: &str) -> Result<Vec<PathParam>, ApiError> 
         match s {
             Seg::Lit(_) => {}
             Seg::Int(name) => match p.parse::<i64>() {
-                Ok(v) if v >= 1 && p.bytes().all(|c| c.is_ascii_digit()) => out.push(PathParam::Int(v)),
+                Ok(v) if v >= 1 && p.bytes().all(|c| c.is_ascii_digit()) => {
+                    out.push(PathParam::Int(v))
+                }
                 _ => {
                     return Err(ApiError::bad_request(format!(
                         "path parameter `{name}` must be a positive integer (got `{p}`)"
@@ -161,7 +170,9 @@ fn decode_params(pattern: &str, path: &str) -> Result<Vec<PathParam>, ApiError> 
             },
             Seg::Str(name) => {
                 let v = percent_decode(p, false).ok_or_else(|| {
-                    ApiError::bad_request(format!("path parameter `{name}` has malformed percent-encoding"))
+                    ApiError::bad_request(format!(
+                        "path parameter `{name}` has malformed percent-encoding"
+                    ))
                 })?;
                 if v.is_empty() || v.chars().count() > 255 {
                     return Err(ApiError::bad_request(format!(
@@ -176,7 +187,10 @@ fn decode_params(pattern: &str, path: &str) -> Result<Vec<PathParam>, ApiError> 
 }
 
 /// Finds the route for a request, or the 404/405/400 answer.
-pub(crate) fn resolve(method: &str, path: &str) -> Result<(&'static Route, Vec<PathParam>), ApiError> {
+pub(crate) fn resolve(
+    method: &str,
+    path: &str,
+) -> Result<(&'static Route, Vec<PathParam>), ApiError> {
     let mut best: Option<(usize, &'static str)> = None;
     for r in routes() {
         if let Some(score) = fits(r.pattern, path) {
@@ -222,7 +236,12 @@ mod tests {
         assert_eq!(all.len(), 73);
         for (i, a) in all.iter().enumerate() {
             for b in &all[i + 1..] {
-                assert!(!(a.method == b.method && a.pattern == b.pattern), "duplicate {} {}", a.method, a.pattern);
+                assert!(
+                    !(a.method == b.method && a.pattern == b.pattern),
+                    "duplicate {} {}",
+                    a.method,
+                    a.pattern
+                );
             }
         }
     }
@@ -234,12 +253,33 @@ mod tests {
         let (r, p) = resolve("GET", "/api/prompt/7").expect("get");
         assert_eq!(r.op, "get_prompt");
         assert!(matches!(p[0], PathParam::Int(7)));
-        assert_eq!(resolve("PUT", "/api/prompt/7").map(|_| ()).expect_err("405").status, 405);
+        assert_eq!(
+            resolve("PUT", "/api/prompt/7")
+                .map(|_| ())
+                .expect_err("405")
+                .status,
+            405
+        );
         let e = resolve("GET", "/api/prompt").map(|_| ()).expect_err("404");
         assert_eq!(e.status, 404);
         assert!(e.message.contains("/api/prompt/"));
-        assert_eq!(resolve("GET", "/api/prompt/abc").map(|_| ()).expect_err("400").status, 400);
-        assert_eq!(resolve("GET", "/api/optimization/").map(|_| ()).expect_err("404").status, 404);
-        assert_eq!(resolve("GET", "/api/optimization").expect("list").0.op, "list_optimizations");
+        assert_eq!(
+            resolve("GET", "/api/prompt/abc")
+                .map(|_| ())
+                .expect_err("400")
+                .status,
+            400
+        );
+        assert_eq!(
+            resolve("GET", "/api/optimization/")
+                .map(|_| ())
+                .expect_err("404")
+                .status,
+            404
+        );
+        assert_eq!(
+            resolve("GET", "/api/optimization").expect("list").0.op,
+            "list_optimizations"
+        );
     }
 }

@@ -78,7 +78,11 @@ impl Shared {
 pub(crate) struct Reset;
 
 /// Accepts connections until `shutdown` turns true.
-pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {
@@ -114,7 +118,9 @@ pub(crate) async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdo
 }
 
 fn header_string(h: &HeaderMap, name: &str) -> Option<String> {
-    h.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<RespBody>, Reset> {
@@ -128,19 +134,34 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
     let headers_map = req.headers().clone();
     let headers: Vec<(String, String)> = headers_map
         .iter()
-        .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
 
-    let body = match Limited::new(req.into_body(), shared.config.max_body).collect().await {
+    let body = match Limited::new(req.into_body(), shared.config.max_body)
+        .collect()
+        .await
+    {
         Ok(c) => c.to_bytes(),
         Err(e) => {
-            if e.downcast_ref::<http_body_util::LengthLimitError>().is_some() {
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
                 let err = ApiError::new(
                     413,
                     "payload_too_large",
                     format!("request body exceeds {} bytes", shared.config.max_body),
                 );
-                return Ok(json_response(err.status, &err.body(), &err.headers, &request_id));
+                return Ok(json_response(
+                    err.status,
+                    &err.body(),
+                    &err.headers,
+                    &request_id,
+                ));
             }
             return Err(Reset);
         }
@@ -186,7 +207,14 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         _ => {}
     }
 
-    let (status, extra, value) = match process(&shared, &method, &path, query.as_deref(), &headers_map, &body) {
+    let (status, extra, value) = match process(
+        &shared,
+        &method,
+        &path,
+        query.as_deref(),
+        &headers_map,
+        &body,
+    ) {
         Ok((status, v)) => (status, Vec::new(), v),
         Err(e) => (e.status, e.headers.clone(), e.body()),
     };
@@ -203,7 +231,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
                 }
                 // Let hyper flush what was sent before the connection is aborted.
                 tokio::time::sleep(Duration::from_millis(50)).await;
-                let _ = tx.send(Err(io::Error::other("truncated by an injected fault"))).await;
+                let _ = tx
+                    .send(Err(io::Error::other("truncated by an injected fault")))
+                    .await;
             });
             Ok(stream_response(status, &extra, &request_id, full, rx))
         }
@@ -239,11 +269,19 @@ fn log(shared: &Shared, method: &str, path: &str, status: u16) {
     }
 }
 
-fn base_response(status: u16, extra: &[(&'static str, String)], request_id: &str, body: RespBody) -> Response<RespBody> {
+fn base_response(
+    status: u16,
+    extra: &[(&'static str, String)],
+    request_id: &str,
+    body: RespBody,
+) -> Response<RespBody> {
     let mut resp = Response::new(body);
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let h = resp.headers_mut();
-    h.insert(http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(
+        http::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if let Ok(v) = HeaderValue::from_str(request_id) {
         h.insert("x-request-id", v);
     }
@@ -255,7 +293,12 @@ fn base_response(status: u16, extra: &[(&'static str, String)], request_id: &str
     resp
 }
 
-fn json_response(status: u16, value: &Value, extra: &[(&'static str, String)], request_id: &str) -> Response<RespBody> {
+fn json_response(
+    status: u16,
+    value: &Value,
+    extra: &[(&'static str, String)],
+    request_id: &str,
+) -> Response<RespBody> {
     let bytes = serde_json::to_vec(value).unwrap_or_default();
     base_response(status, extra, request_id, RespBody::full(bytes))
 }
@@ -268,8 +311,10 @@ fn stream_response(
     rx: mpsc::Receiver<Result<Bytes, io::Error>>,
 ) -> Response<RespBody> {
     let mut resp = base_response(status, extra, request_id, RespBody::Stream(rx));
-    resp.headers_mut()
-        .insert(http::header::CONTENT_LENGTH, HeaderValue::from(content_length as u64));
+    resp.headers_mut().insert(
+        http::header::CONTENT_LENGTH,
+        HeaderValue::from(content_length as u64),
+    );
     resp
 }
 
@@ -287,10 +332,19 @@ fn process(
     }
     if !shared.config.open {
         match headers.get("x-api-key").map(|v| v.to_str().unwrap_or("")) {
-            None => return Err(ApiError::unauthorized("missing API key: send it in the x-api-key header")),
+            None => {
+                return Err(ApiError::unauthorized(
+                    "missing API key: send it in the x-api-key header",
+                ))
+            }
             Some("") => return Err(ApiError::unauthorized("empty x-api-key header")),
             Some(k) => {
-                if shared.config.api_key.as_deref().is_some_and(|want| want != k) {
+                if shared
+                    .config
+                    .api_key
+                    .as_deref()
+                    .is_some_and(|want| want != k)
+                {
                     return Err(ApiError::unauthorized("invalid API key"));
                 }
             }
@@ -311,16 +365,28 @@ fn process(
     Ok((reply.status, reply.body))
 }
 
-fn parse_body(op: &str, spec: BodySpec, headers: &HeaderMap, body: &[u8]) -> Result<Value, ApiError> {
+fn parse_body(
+    op: &str,
+    spec: BodySpec,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Value, ApiError> {
     let empty = body.iter().all(u8::is_ascii_whitespace);
     if empty {
         return match spec {
             BodySpec::None => Ok(Value::Null),
-            _ => Err(ApiError::bad_request(format!("{op} requires a JSON request body"))),
+            _ => Err(ApiError::bad_request(format!(
+                "{op} requires a JSON request body"
+            ))),
         };
     }
     let ct = header_string(headers, "content-type").unwrap_or_default();
-    let mime = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let mime = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     if mime != "application/json" {
         return Err(ApiError::new(
             415,
@@ -333,7 +399,9 @@ fn parse_body(op: &str, spec: BodySpec, headers: &HeaderMap, body: &[u8]) -> Res
     match spec {
         BodySpec::None => match &v {
             Value::Object(o) if o.is_empty() => Ok(Value::Null),
-            _ => Err(ApiError::bad_request(format!("{op} takes no request body (send none, or {{}})"))),
+            _ => Err(ApiError::bad_request(format!(
+                "{op} takes no request body (send none, or {{}})"
+            ))),
         },
         BodySpec::Schema(fields) => {
             validate_body(&v, fields)?;

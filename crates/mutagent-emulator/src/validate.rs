@@ -55,23 +55,48 @@ pub(crate) struct Field {
 
 /// Required, non-null.
 pub(crate) const fn req(name: &'static str, ty: Ty) -> Field {
-    Field { name, ty, required: true, nullable: false }
+    Field {
+        name,
+        ty,
+        required: true,
+        nullable: false,
+    }
 }
 /// Optional, non-null when present.
 pub(crate) const fn opt(name: &'static str, ty: Ty) -> Field {
-    Field { name, ty, required: false, nullable: false }
+    Field {
+        name,
+        ty,
+        required: false,
+        nullable: false,
+    }
 }
 /// Optional, may be explicitly `null` (PATCH clear).
 pub(crate) const fn opt_null(name: &'static str, ty: Ty) -> Field {
-    Field { name, ty, required: false, nullable: true }
+    Field {
+        name,
+        ty,
+        required: false,
+        nullable: true,
+    }
 }
 /// Required key whose value may be any JSON, including `null`.
 pub(crate) const fn req_any(name: &'static str) -> Field {
-    Field { name, ty: Ty::Any, required: true, nullable: true }
+    Field {
+        name,
+        ty: Ty::Any,
+        required: true,
+        nullable: true,
+    }
 }
 /// Optional key whose value may be any JSON, including `null`.
 pub(crate) const fn opt_any(name: &'static str) -> Field {
-    Field { name, ty: Ty::Any, required: false, nullable: true }
+    Field {
+        name,
+        ty: Ty::Any,
+        required: false,
+        nullable: true,
+    }
 }
 
 /// A `name` (1..255 characters).
@@ -134,27 +159,45 @@ pub(crate) fn camel(s: &str) -> String {
 
 fn check_object(v: &Value, fields: &[Field], path: &str) -> Result<(), ApiError> {
     let Some(obj) = v.as_object() else {
-        return Err(ApiError::bad_request(format!("field `{path}` must be an object (got {})", kind(v))));
+        return Err(ApiError::bad_request(format!(
+            "field `{path}` must be an object (got {})",
+            kind(v)
+        )));
     };
     for key in obj.keys() {
         if fields.iter().any(|f| f.name == key) {
             continue;
         }
         let c = camel(key);
-        let hint = if let Some(f) = fields.iter().find(|f| f.name == c || f.name.eq_ignore_ascii_case(key)) {
-            format!(" (did you mean `{}`? request bodies use camelCase keys)", f.name)
+        let hint = if let Some(f) = fields
+            .iter()
+            .find(|f| f.name == c || f.name.eq_ignore_ascii_case(key))
+        {
+            format!(
+                " (did you mean `{}`? request bodies use camelCase keys)",
+                f.name
+            )
         } else {
             let names: Vec<&str> = fields.iter().map(|f| f.name).collect();
             format!(" (allowed: {})", names.join(", "))
         };
-        let where_ = if path.is_empty() { "request body".to_string() } else { format!("`{path}`") };
-        return Err(ApiError::bad_request(format!("unknown field `{}` in {where_}{hint}", join(path, key))));
+        let where_ = if path.is_empty() {
+            "request body".to_string()
+        } else {
+            format!("`{path}`")
+        };
+        return Err(ApiError::bad_request(format!(
+            "unknown field `{}` in {where_}{hint}",
+            join(path, key)
+        )));
     }
     for f in fields {
         let p = join(path, f.name);
         match obj.get(f.name) {
             None if f.required => {
-                return Err(ApiError::bad_request(format!("missing required field `{p}`")));
+                return Err(ApiError::bad_request(format!(
+                    "missing required field `{p}`"
+                )));
             }
             None => {}
             Some(Value::Null) if f.nullable => {}
@@ -176,7 +219,10 @@ fn bad(p: &str, what: &str, v: &Value) -> ApiError {
 fn is_semver(s: &str) -> bool {
     let core = s.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
-    parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
 }
 
 /// Whether `s` is a valid slug (`acme-corp`): 1..64 lower-case letters/digits and single dashes.
@@ -186,7 +232,8 @@ pub(crate) fn is_slug(s: &str) -> bool {
         && !s.starts_with('-')
         && !s.ends_with('-')
         && !s.contains("--")
-        && s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        && s.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
 }
 
 fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
@@ -212,12 +259,23 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
         Ty::Email => {
             let s = v.as_str().ok_or_else(|| bad(p, "an e-mail string", v))?;
             match s.split_once('@') {
-                Some((a, b)) if !a.is_empty() && b.contains('.') && !b.starts_with('.') && !s.contains(' ') => Ok(()),
-                _ => Err(ApiError::bad_request(format!("field `{p}` must be an e-mail address (got `{s}`)"))),
+                Some((a, b))
+                    if !a.is_empty()
+                        && b.contains('.')
+                        && !b.starts_with('.')
+                        && !s.contains(' ') =>
+                {
+                    Ok(())
+                }
+                _ => Err(ApiError::bad_request(format!(
+                    "field `{p}` must be an e-mail address (got `{s}`)"
+                ))),
             }
         }
         Ty::DateTime => {
-            let s = v.as_str().ok_or_else(|| bad(p, "an RFC 3339 date-time string", v))?;
+            let s = v
+                .as_str()
+                .ok_or_else(|| bad(p, "an RFC 3339 date-time string", v))?;
             parse_iso(s).map(|_| ()).ok_or_else(|| {
                 ApiError::bad_request(format!(
                     "field `{p}` must be an RFC 3339 date-time such as 2024-05-01T12:00:00Z (got `{s}`)"
@@ -247,20 +305,35 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
         Ty::Int(min, max) => {
             let n = v.as_i64().ok_or_else(|| bad(p, "an integer", v))?;
             if n < min || n > max {
-                let range = if max == i64::MAX { format!(">= {min}") } else { format!("between {min} and {max}") };
-                return Err(ApiError::bad_request(format!("field `{p}` must be {range} (got {n})")));
+                let range = if max == i64::MAX {
+                    format!(">= {min}")
+                } else {
+                    format!("between {min} and {max}")
+                };
+                return Err(ApiError::bad_request(format!(
+                    "field `{p}` must be {range} (got {n})"
+                )));
             }
             Ok(())
         }
         Ty::Num(min, max) => {
             let n = v.as_f64().ok_or_else(|| bad(p, "a number", v))?;
             if n < min || n > max {
-                let range = if max == f64::MAX { format!(">= {min}") } else { format!("between {min} and {max}") };
-                return Err(ApiError::bad_request(format!("field `{p}` must be {range} (got {n})")));
+                let range = if max == f64::MAX {
+                    format!(">= {min}")
+                } else {
+                    format!("between {min} and {max}")
+                };
+                return Err(ApiError::bad_request(format!(
+                    "field `{p}` must be {range} (got {n})"
+                )));
             }
             Ok(())
         }
-        Ty::Bool => v.as_bool().map(|_| ()).ok_or_else(|| bad(p, "a boolean", v)),
+        Ty::Bool => v
+            .as_bool()
+            .map(|_| ())
+            .ok_or_else(|| bad(p, "a boolean", v)),
         Ty::Enum(values) => match v.as_str() {
             Some(s) if values.contains(&s) => Ok(()),
             Some(s) => Err(ApiError::bad_request(format!(
@@ -271,7 +344,13 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
         },
         Ty::IdLike => match v {
             Value::Number(n) if n.as_i64().is_some_and(|i| i >= 1) => Ok(()),
-            Value::String(s) if !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit()) && s.parse::<i64>().is_ok_and(|i| i >= 1) => Ok(()),
+            Value::String(s)
+                if !s.is_empty()
+                    && s.bytes().all(|c| c.is_ascii_digit())
+                    && s.parse::<i64>().is_ok_and(|i| i >= 1) =>
+            {
+                Ok(())
+            }
             _ => Err(ApiError::bad_request(format!(
                 "field `{p}` must be a positive integer or a string of digits (got {})",
                 kind(v)
@@ -294,7 +373,9 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
             for (i, el) in arr.iter().enumerate() {
                 let ep = format!("{p}[{i}]");
                 if el.is_null() {
-                    return Err(ApiError::bad_request(format!("field `{ep}` must not be null")));
+                    return Err(ApiError::bad_request(format!(
+                        "field `{ep}` must not be null"
+                    )));
                 }
                 check_value(el, inner, &ep)?;
             }
@@ -329,11 +410,19 @@ mod tests {
 
     #[test]
     fn failures_name_the_field() {
-        assert!(msg(json!({"name": "x", "input_schema": {}})).contains("did you mean `inputSchema`"));
+        assert!(
+            msg(json!({"name": "x", "input_schema": {}})).contains("did you mean `inputSchema`")
+        );
         assert!(msg(json!({"name": "x"})).contains("`inputSchema`"));
         assert!(msg(json!({"name": "", "inputSchema": {}})).contains("`name` must not be empty"));
-        assert!(msg(json!({"name": "x", "inputSchema": {}, "config": {"maxIterations": 0}})).contains("`config.maxIterations`"));
-        assert!(msg(json!({"name": "x", "inputSchema": {}, "config": {"maxIterations": 1, "x": 1}})).contains("`config.x`"));
+        assert!(
+            msg(json!({"name": "x", "inputSchema": {}, "config": {"maxIterations": 0}}))
+                .contains("`config.maxIterations`")
+        );
+        assert!(msg(
+            json!({"name": "x", "inputSchema": {}, "config": {"maxIterations": 1, "x": 1}})
+        )
+        .contains("`config.x`"));
         assert!(msg(json!({"name": "x", "inputSchema": {}, "tags": [1]})).contains("`tags[0]`"));
         assert!(msg(json!({"name": null, "inputSchema": {}})).contains("must not be null"));
         assert!(msg(json!([1])).contains("JSON object"));

@@ -12,24 +12,64 @@ async fn datasets_belong_to_the_prompt_group() {
     let emu = Emulator::start().await.expect("start");
     let c = Client::new(emu.addr());
     let p1 = prompt(&c, "p", "t").await;
-    c.ok("POST", "/api/prompt/1/versions", Some(json!({"newVersion": "1.0.1"})), 201).await;
+    c.ok(
+        "POST",
+        "/api/prompt/1/versions",
+        Some(json!({"newVersion": "1.0.1"})),
+        201,
+    )
+    .await;
     prompt(&c, "other", "t").await; // id 3, another group
-    let d = c.ok("POST", "/api/prompt/1/datasets", Some(json!({"name": "golden", "labels": ["a"]})), 201).await;
+    let d = c
+        .ok(
+            "POST",
+            "/api/prompt/1/datasets",
+            Some(json!({"name": "golden", "labels": ["a"]})),
+            201,
+        )
+        .await;
     assert_eq!(d["id"], 1);
     assert_eq!(d["promptGroupId"], p1["promptGroupId"]);
     assert_eq!(d["itemCount"], 0);
     // Visible from the other version of the same group, not from another group.
     let for_v2 = c.ok("GET", "/api/prompt/2/datasets", None, 200).await;
     assert_eq!(for_v2.as_array().map(Vec::len), Some(1));
-    assert_eq!(c.ok("GET", "/api/prompt/3/datasets", None, 200).await, json!([]));
-    assert_eq!(c.ok("GET", "/api/prompts/datasets/?promptId=2", None, 200).await["total"], 1);
-    assert_eq!(c.ok("GET", "/api/prompts/datasets/?promptId=3", None, 200).await["total"], 0);
+    assert_eq!(
+        c.ok("GET", "/api/prompt/3/datasets", None, 200).await,
+        json!([])
+    );
+    assert_eq!(
+        c.ok("GET", "/api/prompts/datasets/?promptId=2", None, 200)
+            .await["total"],
+        1
+    );
+    assert_eq!(
+        c.ok("GET", "/api/prompts/datasets/?promptId=3", None, 200)
+            .await["total"],
+        0
+    );
     let g = p1["promptGroupId"].as_str().expect("g");
-    let l = c.ok("GET", &format!("/api/prompts/datasets/?promptGroupId={g}&name=gold"), None, 200).await;
+    let l = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/datasets/?promptGroupId={g}&name=gold"),
+            None,
+            200,
+        )
+        .await;
     assert_eq!(l["total"], 1);
     assert_eq!(l["hasNext"], false);
-    c.post("/api/prompt/99/datasets", json!({"name": "x"})).await.error(404);
-    let upd = c.ok("PATCH", "/api/prompts/datasets/1", Some(json!({"description": "d"})), 200).await;
+    c.post("/api/prompt/99/datasets", json!({"name": "x"}))
+        .await
+        .error(404);
+    let upd = c
+        .ok(
+            "PATCH",
+            "/api/prompts/datasets/1",
+            Some(json!({"description": "d"})),
+            200,
+        )
+        .await;
     assert_eq!(upd["description"], "d");
 }
 
@@ -52,23 +92,57 @@ async fn items_bulk_and_crud() {
     assert_eq!(arr[0]["id"], 1);
     assert_eq!(arr[1]["datasetId"], 1);
     // All-or-nothing validation with the item index in the message.
-    let m = c.post("/api/prompts/datasets/1/items/bulk", json!({"items": [{"input": {}}, {"expected_output": {}}]})).await.error(400);
+    let m = c
+        .post(
+            "/api/prompts/datasets/1/items/bulk",
+            json!({"items": [{"input": {}}, {"expected_output": {}}]}),
+        )
+        .await
+        .error(400);
     assert!(m.contains("items[1]"), "{m}");
-    c.post("/api/prompts/datasets/1/items/bulk", json!({"items": []})).await.error(400);
-    c.post("/api/prompts/datasets/1/items/bulk", json!([{"input": {}}])).await.error(400);
+    c.post("/api/prompts/datasets/1/items/bulk", json!({"items": []}))
+        .await
+        .error(400);
+    c.post("/api/prompts/datasets/1/items/bulk", json!([{"input": {}}]))
+        .await
+        .error(400);
     assert_eq!(emu.count(Collection::DatasetItems), 2);
 
-    let one = c.ok("POST", "/api/prompts/datasets/1/items", Some(json!({"input": {"q": 3}, "name": "third"})), 201).await;
+    let one = c
+        .ok(
+            "POST",
+            "/api/prompts/datasets/1/items",
+            Some(json!({"input": {"q": 3}, "name": "third"})),
+            201,
+        )
+        .await;
     assert_eq!(one["id"], 3);
-    assert!(c.post("/api/prompts/datasets/1/items", json!({"input": "text"})).await.error(400).contains("input"));
-    let list = c.ok("GET", "/api/prompts/datasets/1/items", None, 200).await;
+    assert!(c
+        .post("/api/prompts/datasets/1/items", json!({"input": "text"}))
+        .await
+        .error(400)
+        .contains("input"));
+    let list = c
+        .ok("GET", "/api/prompts/datasets/1/items", None, 200)
+        .await;
     assert_eq!(list.as_array().map(Vec::len), Some(3));
-    let upd = c.ok("PATCH", "/api/prompts/dataset-items/3", Some(json!({"userFeedback": "good"})), 200).await;
+    let upd = c
+        .ok(
+            "PATCH",
+            "/api/prompts/dataset-items/3",
+            Some(json!({"userFeedback": "good"})),
+            200,
+        )
+        .await;
     assert_eq!(upd["userFeedback"], "good");
     assert_eq!(upd["input"], json!({"q": 3}));
-    c.ok("DELETE", "/api/prompts/dataset-items/3", None, 200).await;
+    c.ok("DELETE", "/api/prompts/dataset-items/3", None, 200)
+        .await;
     c.get("/api/prompts/dataset-items/3").await.error(404);
-    assert_eq!(c.ok("GET", "/api/prompts/datasets/1", None, 200).await["itemCount"], 2);
+    assert_eq!(
+        c.ok("GET", "/api/prompts/datasets/1", None, 200).await["itemCount"],
+        2
+    );
 }
 
 #[tokio::test]
@@ -80,8 +154,12 @@ async fn delete_dataset_with_items_needs_force() {
     let m = c.delete("/api/prompts/datasets/1").await.error(409);
     assert!(m.contains("3 item") && m.contains("force=true"), "{m}");
     assert_eq!(emu.count(Collection::Datasets), 1);
-    c.delete("/api/prompts/datasets/1?force=yes").await.error(400);
-    let ok = c.ok("DELETE", "/api/prompts/datasets/1?force=true", None, 200).await;
+    c.delete("/api/prompts/datasets/1?force=yes")
+        .await
+        .error(400);
+    let ok = c
+        .ok("DELETE", "/api/prompts/datasets/1?force=true", None, 200)
+        .await;
     assert_eq!(ok["success"], true);
     assert_eq!(emu.count(Collection::DatasetItems), 0);
     // An empty dataset deletes without force.
@@ -96,20 +174,51 @@ async fn clone_and_export() {
     prompt(&c, "source", "t").await;
     let target = prompt(&c, "target", "t").await;
     dataset(&c, 1, 2).await;
-    let cl = c.ok("POST", "/api/prompts/datasets/1/clone", Some(json!({"targetPromptId": 2, "newName": "copy"})), 201).await;
+    let cl = c
+        .ok(
+            "POST",
+            "/api/prompts/datasets/1/clone",
+            Some(json!({"targetPromptId": 2, "newName": "copy"})),
+            201,
+        )
+        .await;
     assert_eq!(cl["id"], 2);
     assert_eq!(cl["name"], "copy");
     assert_eq!(cl["promptGroupId"], target["promptGroupId"]);
     assert_eq!(cl["itemCount"], 2);
     let g = target["promptGroupId"].clone();
-    let cl2 = c.ok("POST", "/api/prompts/datasets/1/clone", Some(json!({"targetPromptGroupId": g})), 201).await;
+    let cl2 = c
+        .ok(
+            "POST",
+            "/api/prompts/datasets/1/clone",
+            Some(json!({"targetPromptGroupId": g})),
+            201,
+        )
+        .await;
     assert_eq!(cl2["name"], "ds (copy)");
-    c.post("/api/prompts/datasets/1/clone", json!({"targetPromptId": 2, "targetPromptGroupId": "x"})).await.error(400);
-    c.post("/api/prompts/datasets/1/clone", json!({"targetPromptGroupId": "nope"})).await.error(404);
-    c.post("/api/prompts/datasets/1/clone", json!({"targetPromptId": 77})).await.error(404);
+    c.post(
+        "/api/prompts/datasets/1/clone",
+        json!({"targetPromptId": 2, "targetPromptGroupId": "x"}),
+    )
+    .await
+    .error(400);
+    c.post(
+        "/api/prompts/datasets/1/clone",
+        json!({"targetPromptGroupId": "nope"}),
+    )
+    .await
+    .error(404);
+    c.post(
+        "/api/prompts/datasets/1/clone",
+        json!({"targetPromptId": 77}),
+    )
+    .await
+    .error(404);
     assert_eq!(emu.count(Collection::DatasetItems), 6);
 
-    let ex = c.ok("GET", "/api/prompts/datasets/2/export", None, 200).await;
+    let ex = c
+        .ok("GET", "/api/prompts/datasets/2/export", None, 200)
+        .await;
     assert_eq!(ex["dataset"]["id"], 2);
     assert_eq!(ex["promptGroup"]["id"], g);
     assert_eq!(ex["items"].as_array().map(Vec::len), Some(2));
@@ -122,11 +231,15 @@ async fn run_scores(text: &str) -> (Value, Value) {
     prompt(&c, "p", text).await;
     dataset(&c, 1, 4).await;
     c.ok("POST", "/api/prompts/evaluations/", Some(json!({"promptId": 1, "datasetId": 1, "name": "e", "evalConfig": {"criteria": [{"name": "accuracy", "criteria": "c", "evaluationParameter": "output"}], "threshold": 0.4}})), 201).await;
-    let run = c.ok("POST", "/api/prompts/evaluations/1/run", None, 200).await;
+    let run = c
+        .ok("POST", "/api/prompts/evaluations/1/run", None, 200)
+        .await;
     assert_eq!(run["success"], true);
     assert_eq!(run["evaluationId"], 1);
     assert!(run["message"].is_string());
-    let r = c.ok("GET", "/api/prompts/evaluations/1/result", None, 200).await;
+    let r = c
+        .ok("GET", "/api/prompts/evaluations/1/result", None, 200)
+        .await;
     (r["score"].clone(), r["metricResults"]["items"].clone())
 }
 
@@ -149,50 +262,120 @@ async fn evaluation_lifecycle() {
     let c = Client::new(emu.addr());
     let p = prompt(&c, "p", "Answer {question}").await;
     dataset(&c, 1, 2).await;
-    let e = c.ok("POST", "/api/prompts/evaluations/", Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})), 201).await;
+    let e = c
+        .ok(
+            "POST",
+            "/api/prompts/evaluations/",
+            Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})),
+            201,
+        )
+        .await;
     assert_eq!(e["id"], 1);
     assert_eq!(e["version"], "1.0.0");
     assert_eq!(e["isLatest"], true);
     assert_eq!(e["ancestorId"], Value::Null);
     assert_eq!(e["promptGroupId"], p["promptGroupId"]);
     c.get("/api/prompts/evaluations/1/result").await.error(404);
-    c.post("/api/prompts/evaluations/", json!({"promptId": 9, "name": "e"})).await.error(404);
-    c.post("/api/prompts/evaluations/", json!({"promptId": 1})).await.error(400);
+    c.post(
+        "/api/prompts/evaluations/",
+        json!({"promptId": 9, "name": "e"}),
+    )
+    .await
+    .error(404);
+    c.post("/api/prompts/evaluations/", json!({"promptId": 1}))
+        .await
+        .error(400);
 
-    let upd = c.ok("PATCH", "/api/prompts/evaluations/1", Some(json!({"name": "renamed", "evalConfig": {"threshold": 0.9}})), 200).await;
+    let upd = c
+        .ok(
+            "PATCH",
+            "/api/prompts/evaluations/1",
+            Some(json!({"name": "renamed", "evalConfig": {"threshold": 0.9}})),
+            200,
+        )
+        .await;
     assert_eq!(upd["name"], "renamed");
-    let v2 = c.ok("POST", "/api/prompts/evaluations/1/version", None, 201).await;
+    let v2 = c
+        .ok("POST", "/api/prompts/evaluations/1/version", None, 201)
+        .await;
     assert_eq!(v2["id"], 2);
     assert_eq!(v2["evaluationGroupId"], e["evaluationGroupId"]);
     assert_eq!(v2["ancestorId"], 1);
     assert_eq!(v2["version"], "1.1.0");
     assert_eq!(v2["isLatest"], true);
-    assert_eq!(c.get("/api/prompts/evaluations/1").await.json()["isLatest"], false);
-    assert_eq!(c.ok("GET", "/api/prompts/evaluations/?isLatest=true", None, 200).await["total"], 1);
-    assert_eq!(c.ok("GET", "/api/prompts/evaluations/?promptId=1&datasetId=1", None, 200).await["total"], 2);
+    assert_eq!(
+        c.get("/api/prompts/evaluations/1").await.json()["isLatest"],
+        false
+    );
+    assert_eq!(
+        c.ok("GET", "/api/prompts/evaluations/?isLatest=true", None, 200)
+            .await["total"],
+        1
+    );
+    assert_eq!(
+        c.ok(
+            "GET",
+            "/api/prompts/evaluations/?promptId=1&datasetId=1",
+            None,
+            200
+        )
+        .await["total"],
+        2
+    );
 
-    c.ok("POST", "/api/prompts/evaluations/1/run", None, 200).await;
-    c.ok("POST", "/api/prompts/evaluations/1/run", None, 200).await;
-    c.ok("POST", "/api/prompts/evaluations/2/run", None, 200).await;
-    let first = c.ok("GET", "/api/prompts/evaluations/1/result", None, 200).await;
+    c.ok("POST", "/api/prompts/evaluations/1/run", None, 200)
+        .await;
+    c.ok("POST", "/api/prompts/evaluations/1/run", None, 200)
+        .await;
+    c.ok("POST", "/api/prompts/evaluations/2/run", None, 200)
+        .await;
+    let first = c
+        .ok("GET", "/api/prompts/evaluations/1/result", None, 200)
+        .await;
     assert_eq!(first["evaluationId"], 1);
     assert_eq!(first["success"], true);
     assert_eq!(first["actualOutput"][0]["output"], "Answer q0");
-    let hist = c.ok("GET", "/api/prompts/evaluations/1/history", None, 200).await;
+    let hist = c
+        .ok("GET", "/api/prompts/evaluations/1/history", None, 200)
+        .await;
     assert_eq!(hist["total"], 2);
     assert_eq!(hist["data"][0]["score"], hist["data"][1]["score"]);
 
     let g = p["promptGroupId"].as_str().expect("g");
-    let agg = c.ok("GET", &format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=evaluation"), None, 200).await;
+    let agg = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=evaluation"),
+            None,
+            200,
+        )
+        .await;
     assert_eq!(agg["total"], 2);
     assert_eq!(agg["data"][0]["runs"], 2);
     assert_eq!(agg["data"][0]["averageScore"], first["score"]);
-    let by_version = c.ok("GET", &format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=version&timeRange=7d"), None, 200).await;
+    let by_version = c
+        .ok(
+            "GET",
+            &format!(
+                "/api/prompts/evaluations/results?promptGroupId={g}&groupBy=version&timeRange=7d"
+            ),
+            None,
+            200,
+        )
+        .await;
     assert_eq!(by_version["data"][0]["key"], "1.0.0");
     assert_eq!(by_version["data"][0]["runs"], 3);
-    c.get(&format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=colour")).await.error(400);
+    c.get(&format!(
+        "/api/prompts/evaluations/results?promptGroupId={g}&groupBy=colour"
+    ))
+    .await
+    .error(400);
 
-    c.ok("DELETE", "/api/prompts/evaluations/2", None, 200).await;
-    assert_eq!(c.get("/api/prompts/evaluations/1").await.json()["isLatest"], true);
+    c.ok("DELETE", "/api/prompts/evaluations/2", None, 200)
+        .await;
+    assert_eq!(
+        c.get("/api/prompts/evaluations/1").await.json()["isLatest"],
+        true
+    );
     assert_eq!(emu.count(Collection::EvaluationResults), 2);
 }

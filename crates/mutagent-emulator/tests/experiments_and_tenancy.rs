@@ -11,7 +11,13 @@ async fn experiment_setup() -> (Emulator, Client, Value) {
     let c = Client::new(emu.addr());
     let p = prompt(&c, "p", "Answer {question}").await;
     dataset(&c, 1, 3).await;
-    c.ok("POST", "/api/prompts/evaluations/", Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})), 201).await;
+    c.ok(
+        "POST",
+        "/api/prompts/evaluations/",
+        Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})),
+        201,
+    )
+    .await;
     (emu, c, p)
 }
 
@@ -23,12 +29,26 @@ fn create_body(p: &Value) -> Value {
 #[tokio::test]
 async fn experiment_lifecycle() {
     let (emu, c, p) = experiment_setup().await;
-    let e = c.ok("POST", "/api/prompts/experiments/", Some(create_body(&p)), 201).await;
+    let e = c
+        .ok(
+            "POST",
+            "/api/prompts/experiments/",
+            Some(create_body(&p)),
+            201,
+        )
+        .await;
     let id = e["id"].as_str().expect("string id").to_string();
     assert_eq!(e["status"], "running");
     assert_eq!(e["promptId"], 1);
     assert_eq!(e["datasetItemCount"], 3);
-    let list = c.ok("GET", "/api/prompts/experiments/?status=running&promptId=1", None, 200).await;
+    let list = c
+        .ok(
+            "GET",
+            "/api/prompts/experiments/?status=running&promptId=1",
+            None,
+            200,
+        )
+        .await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["hasNext"], false);
 
@@ -38,11 +58,28 @@ async fn experiment_lifecycle() {
     assert_eq!(r["experimentId"], id.as_str());
     let m = c.post(&format!("/api/prompts/experiments/{id}/results"), json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "zzz", "output": "hi"})).await.error(400);
     assert!(m.contains("modelColumnId"), "{m}");
-    c.post(&format!("/api/prompts/experiments/{id}/results"), json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "a", "output": ""})).await.error(400);
+    c.post(
+        &format!("/api/prompts/experiments/{id}/results"),
+        json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "a", "output": ""}),
+    )
+    .await
+    .error(400);
 
-    let renamed = c.ok("PATCH", &format!("/api/prompts/experiments/{id}/name"), Some(json!({"name": "bake-off"})), 200).await;
+    let renamed = c
+        .ok(
+            "PATCH",
+            &format!("/api/prompts/experiments/{id}/name"),
+            Some(json!({"name": "bake-off"})),
+            200,
+        )
+        .await;
     assert_eq!(renamed["name"], "bake-off");
-    c.patch(&format!("/api/prompts/experiments/{id}/name"), json!({"title": "x"})).await.error(400);
+    c.patch(
+        &format!("/api/prompts/experiments/{id}/name"),
+        json!({"title": "x"}),
+    )
+    .await
+    .error(400);
 
     let done = c
         .ok("PATCH", &format!("/api/prompts/experiments/{id}"), Some(json!({"status": "partial", "summary": {"totalEvaluations": 6, "completedEvaluations": "1", "perModelStats": {}}, "completedAt": "2024-05-01T10:00:00Z"})), 200)
@@ -50,39 +87,109 @@ async fn experiment_lifecycle() {
     assert_eq!(done["status"], "partial");
     assert_eq!(done["resultCount"], 1);
     c.patch(&format!("/api/prompts/experiments/{id}"), json!({"status": "completed", "summary": {"totalEvaluations": 1, "completedEvaluations": 1, "perModelStats": {}}, "completedAt": "2024-05-01T10:00:00Z"})).await.error(409);
-    c.post_empty(&format!("/api/prompts/experiments/{id}/execute")).await.error(409);
+    c.post_empty(&format!("/api/prompts/experiments/{id}/execute"))
+        .await
+        .error(409);
 
-    c.ok("DELETE", &format!("/api/prompts/experiments/{id}"), None, 200).await;
-    c.get(&format!("/api/prompts/experiments/{id}")).await.error(404);
+    c.ok(
+        "DELETE",
+        &format!("/api/prompts/experiments/{id}"),
+        None,
+        200,
+    )
+    .await;
+    c.get(&format!("/api/prompts/experiments/{id}"))
+        .await
+        .error(404);
     assert_eq!(emu.count(Collection::ExperimentResults), 0);
 }
 
 #[tokio::test]
 async fn execute_is_deterministic_and_validation_is_strict() {
     let (emu, c, p) = experiment_setup().await;
-    let a = c.ok("POST", "/api/prompts/experiments/", Some(create_body(&p)), 201).await;
-    let b = c.ok("POST", "/api/prompts/experiments/", Some(create_body(&p)), 201).await;
+    let a = c
+        .ok(
+            "POST",
+            "/api/prompts/experiments/",
+            Some(create_body(&p)),
+            201,
+        )
+        .await;
+    let b = c
+        .ok(
+            "POST",
+            "/api/prompts/experiments/",
+            Some(create_body(&p)),
+            201,
+        )
+        .await;
     assert_ne!(a["id"], b["id"]);
-    let ra = c.ok("POST", &format!("/api/prompts/experiments/{}/execute", a["id"].as_str().expect("id")), None, 200).await;
-    let rb = c.ok("POST", &format!("/api/prompts/experiments/{}/execute", b["id"].as_str().expect("id")), None, 200).await;
+    let ra = c
+        .ok(
+            "POST",
+            &format!(
+                "/api/prompts/experiments/{}/execute",
+                a["id"].as_str().expect("id")
+            ),
+            None,
+            200,
+        )
+        .await;
+    let rb = c
+        .ok(
+            "POST",
+            &format!(
+                "/api/prompts/experiments/{}/execute",
+                b["id"].as_str().expect("id")
+            ),
+            None,
+            200,
+        )
+        .await;
     assert_eq!(ra["status"], "completed");
     assert_eq!(ra["resultCount"], 6);
     assert_eq!(ra["summary"]["totalEvaluations"], 6);
-    let scores = |v: &Value| v["results"].as_array().expect("results").iter().map(|r| r["evalScore"].clone()).collect::<Vec<_>>();
+    let scores = |v: &Value| {
+        v["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| r["evalScore"].clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(scores(&ra), scores(&rb));
-    let cmp = c.ok("GET", "/api/prompt/1/model-comparisons", None, 200).await;
+    let cmp = c
+        .ok("GET", "/api/prompt/1/model-comparisons", None, 200)
+        .await;
     assert_eq!(cmp["comparisons"].as_array().map(Vec::len), Some(2));
 
     let mut wrong_group = create_body(&p);
     wrong_group["promptGroupId"] = json!("other");
-    assert!(c.post("/api/prompts/experiments/", wrong_group).await.error(400).contains("promptGroupId"));
+    assert!(c
+        .post("/api/prompts/experiments/", wrong_group)
+        .await
+        .error(400)
+        .contains("promptGroupId"));
     let mut bad_id = create_body(&p);
     bad_id["promptId"] = json!("one");
-    assert!(c.post("/api/prompts/experiments/", bad_id).await.error(400).contains("promptId"));
+    assert!(c
+        .post("/api/prompts/experiments/", bad_id)
+        .await
+        .error(400)
+        .contains("promptId"));
     let mut missing_models = create_body(&p);
-    missing_models.as_object_mut().expect("obj").remove("models");
-    assert!(c.post("/api/prompts/experiments/", missing_models).await.error(400).contains("models"));
-    c.get("/api/prompts/experiments/?status=done").await.error(400);
+    missing_models
+        .as_object_mut()
+        .expect("obj")
+        .remove("models");
+    assert!(c
+        .post("/api/prompts/experiments/", missing_models)
+        .await
+        .error(400)
+        .contains("models"));
+    c.get("/api/prompts/experiments/?status=done")
+        .await
+        .error(400);
     assert_eq!(emu.count(Collection::Experiments), 2);
 }
 
@@ -94,28 +201,100 @@ async fn organizations() {
     assert_eq!(list["total"], 1, "a default organization is seeded");
     assert_eq!(list["data"][0]["role"], "owner");
     assert_eq!(list["hasPrevious"], false);
-    let o = c.ok("POST", "/api/organizations/", Some(json!({"name": "Acme", "slug": "acme", "billingEmail": "b@acme.io"})), 201).await;
+    let o = c
+        .ok(
+            "POST",
+            "/api/organizations/",
+            Some(json!({"name": "Acme", "slug": "acme", "billingEmail": "b@acme.io"})),
+            201,
+        )
+        .await;
     let id = o["id"].as_str().expect("id").to_string();
     assert_eq!(o["billingPlan"], "free");
     assert_eq!(o["isActive"], true);
     assert_eq!(o["stripeCustomerId"], Value::Null);
-    c.post("/api/organizations/", json!({"name": "Acme 2", "slug": "acme"})).await.error(409);
-    let suffixed = c.ok("POST", "/api/organizations/", Some(json!({"name": "Acme 2", "slug": "acme", "autoSuffixSlug": true})), 201).await;
+    c.post(
+        "/api/organizations/",
+        json!({"name": "Acme 2", "slug": "acme"}),
+    )
+    .await
+    .error(409);
+    let suffixed = c
+        .ok(
+            "POST",
+            "/api/organizations/",
+            Some(json!({"name": "Acme 2", "slug": "acme", "autoSuffixSlug": true})),
+            201,
+        )
+        .await;
     assert_eq!(suffixed["slug"], "acme-2");
-    assert!(c.post("/api/organizations/", json!({"name": "X", "slug": "Not A Slug"})).await.error(400).contains("slug"));
+    assert!(c
+        .post(
+            "/api/organizations/",
+            json!({"name": "X", "slug": "Not A Slug"})
+        )
+        .await
+        .error(400)
+        .contains("slug"));
 
-    assert_eq!(c.ok("GET", &format!("/api/organizations/{id}"), None, 200).await["name"], "Acme");
-    assert_eq!(c.ok("GET", "/api/organizations/slug/acme", None, 200).await["id"], id.as_str());
+    assert_eq!(
+        c.ok("GET", &format!("/api/organizations/{id}"), None, 200)
+            .await["name"],
+        "Acme"
+    );
+    assert_eq!(
+        c.ok("GET", "/api/organizations/slug/acme", None, 200).await["id"],
+        id.as_str()
+    );
     c.get("/api/organizations/slug/nope").await.error(404);
-    assert_eq!(c.ok("GET", "/api/organizations/check-slug/acme", None, 200).await["available"], false);
-    assert_eq!(c.ok("GET", "/api/organizations/check-slug/fresh", None, 200).await["available"], true);
-    assert_eq!(c.ok("GET", &format!("/api/organizations/{id}/member-count"), None, 200).await, json!({"count": 1}));
-    let u = c.ok("PATCH", &format!("/api/organizations/{id}"), Some(json!({"description": null, "isActive": false, "billingPlan": "pro"})), 200).await;
+    assert_eq!(
+        c.ok("GET", "/api/organizations/check-slug/acme", None, 200)
+            .await["available"],
+        false
+    );
+    assert_eq!(
+        c.ok("GET", "/api/organizations/check-slug/fresh", None, 200)
+            .await["available"],
+        true
+    );
+    assert_eq!(
+        c.ok(
+            "GET",
+            &format!("/api/organizations/{id}/member-count"),
+            None,
+            200
+        )
+        .await,
+        json!({"count": 1})
+    );
+    let u = c
+        .ok(
+            "PATCH",
+            &format!("/api/organizations/{id}"),
+            Some(json!({"description": null, "isActive": false, "billingPlan": "pro"})),
+            200,
+        )
+        .await;
     assert_eq!(u["isActive"], false);
-    assert_eq!(c.ok("GET", "/api/organizations/?isActive=false", None, 200).await["total"], 1);
-    assert_eq!(c.ok("GET", "/api/organizations/?limit=1&offset=1", None, 200).await["hasPrevious"], true);
-    c.patch(&format!("/api/organizations/{id}"), json!({"slug": "default"})).await.error(409);
-    let d = c.ok("DELETE", &format!("/api/organizations/{id}"), None, 200).await;
+    assert_eq!(
+        c.ok("GET", "/api/organizations/?isActive=false", None, 200)
+            .await["total"],
+        1
+    );
+    assert_eq!(
+        c.ok("GET", "/api/organizations/?limit=1&offset=1", None, 200)
+            .await["hasPrevious"],
+        true
+    );
+    c.patch(
+        &format!("/api/organizations/{id}"),
+        json!({"slug": "default"}),
+    )
+    .await
+    .error(409);
+    let d = c
+        .ok("DELETE", &format!("/api/organizations/{id}"), None, 200)
+        .await;
     assert_eq!(d["success"], true);
     assert!(d["message"].is_string());
     c.get(&format!("/api/organizations/{id}")).await.error(404);
@@ -131,23 +310,58 @@ async fn workspaces() {
     let default = list["workspaces"][0].clone();
     assert_eq!(default["isDefault"], true);
     assert_eq!(default["role"], "admin");
-    let w = c.ok("POST", "/api/workspaces/", Some(json!({"name": "Team", "slug": "team", "settings": {"a": 1}})), 201).await;
+    let w = c
+        .ok(
+            "POST",
+            "/api/workspaces/",
+            Some(json!({"name": "Team", "slug": "team", "settings": {"a": 1}})),
+            201,
+        )
+        .await;
     let wid = w["id"].as_str().expect("id").to_string();
     assert_eq!(w["organizationId"], default["organizationId"]);
     assert_eq!(w["isDefault"], false);
-    c.post("/api/workspaces/", json!({"name": "Team", "slug": "team"})).await.error(409);
-    c.post("/api/workspaces/", json!({"name": "Team"})).await.error(400);
+    c.post("/api/workspaces/", json!({"name": "Team", "slug": "team"}))
+        .await
+        .error(409);
+    c.post("/api/workspaces/", json!({"name": "Team"}))
+        .await
+        .error(400);
 
-    let d = c.ok("POST", &format!("/api/workspaces/{wid}/set-default"), None, 200).await;
+    let d = c
+        .ok(
+            "POST",
+            &format!("/api/workspaces/{wid}/set-default"),
+            None,
+            200,
+        )
+        .await;
     assert_eq!(d["isDefault"], true);
     let old = default["id"].as_str().expect("id");
-    assert_eq!(c.ok("GET", &format!("/api/workspaces/{old}"), None, 200).await["isDefault"], false);
+    assert_eq!(
+        c.ok("GET", &format!("/api/workspaces/{old}"), None, 200)
+            .await["isDefault"],
+        false
+    );
     c.delete(&format!("/api/workspaces/{wid}")).await.error(409);
-    let u = c.ok("PATCH", &format!("/api/workspaces/{old}"), Some(json!({"isActive": false, "name": "Old"})), 200).await;
+    let u = c
+        .ok(
+            "PATCH",
+            &format!("/api/workspaces/{old}"),
+            Some(json!({"isActive": false, "name": "Old"})),
+            200,
+        )
+        .await;
     assert_eq!(u["isActive"], false);
     assert_eq!(c.ok("GET", "/api/workspaces/", None, 200).await["total"], 1);
-    assert_eq!(c.ok("GET", "/api/workspaces/?includeInactive=true", None, 200).await["total"], 2);
-    let del = c.ok("DELETE", &format!("/api/workspaces/{old}"), None, 200).await;
+    assert_eq!(
+        c.ok("GET", "/api/workspaces/?includeInactive=true", None, 200)
+            .await["total"],
+        2
+    );
+    let del = c
+        .ok("DELETE", &format!("/api/workspaces/{old}"), None, 200)
+        .await;
     assert_eq!(del["success"], true);
     c.get(&format!("/api/workspaces/{old}")).await.error(404);
     assert_eq!(emu.count(Collection::Workspaces), 1);

@@ -13,7 +13,12 @@ const HOUR: Duration = Duration::from_secs(3600);
 
 async fn setup(items: usize) -> (Emulator, Client) {
     // One "hour" per iteration: only advance_clock moves jobs forward.
-    let emu = Emulator::builder().optimization_step(HOUR).seed(7).start().await.expect("start");
+    let emu = Emulator::builder()
+        .optimization_step(HOUR)
+        .seed(7)
+        .start()
+        .await
+        .expect("start");
     let c = Client::new(emu.addr());
     prompt(&c, "p", "Answer {question}").await;
     dataset(&c, 1, items).await;
@@ -21,13 +26,21 @@ async fn setup(items: usize) -> (Emulator, Client) {
 }
 
 async fn job(c: &Client, id: &str) -> Value {
-    c.ok("GET", &format!("/api/optimization/{id}"), None, 200).await
+    c.ok("GET", &format!("/api/optimization/{id}"), None, 200)
+        .await
 }
 
 #[tokio::test]
 async fn job_runs_to_completion_and_creates_a_prompt_version() {
     let (emu, c) = setup(3).await;
-    let j = c.ok("POST", "/api/prompt/1/optimize", Some(json!({"datasetId": 1, "config": {"maxIterations": 3}})), 201).await;
+    let j = c
+        .ok(
+            "POST",
+            "/api/prompt/1/optimize",
+            Some(json!({"datasetId": 1, "config": {"maxIterations": 3}})),
+            201,
+        )
+        .await;
     let id = j["id"].as_str().expect("string id").to_string();
     assert_eq!(id.len(), 36);
     assert_eq!(j["status"], "queued");
@@ -42,15 +55,34 @@ async fn job_runs_to_completion_and_creates_a_prompt_version() {
     assert_eq!(r["status"], "running");
     assert_eq!(r["currentIteration"], 0);
     assert!(r["startedAt"].is_string());
-    assert!(r["recentEvents"].as_array().is_some_and(|e| e.iter().any(|e| e["eventType"] == "job.started")));
+    assert!(r["recentEvents"]
+        .as_array()
+        .is_some_and(|e| e.iter().any(|e| e["eventType"] == "job.started")));
 
     emu.advance_clock(HOUR * 2);
     let r = job(&c, &id).await;
     assert_eq!(r["status"], "running");
     assert_eq!(r["currentIteration"], 2);
-    assert!(r["progress"].as_f64().is_some_and(|p| (p - 66.7).abs() < 0.1), "{}", r["progress"]);
+    assert!(
+        r["progress"]
+            .as_f64()
+            .is_some_and(|p| (p - 66.7).abs() < 0.1),
+        "{}",
+        r["progress"]
+    );
     assert_eq!(r["latestState"]["iteration"], 2);
-    assert_eq!(c.ok("GET", &format!("/api/optimization/{id}/progress"), None, 200).await["progression"].as_array().map(Vec::len), Some(2));
+    assert_eq!(
+        c.ok(
+            "GET",
+            &format!("/api/optimization/{id}/progress"),
+            None,
+            200
+        )
+        .await["progression"]
+            .as_array()
+            .map(Vec::len),
+        Some(2)
+    );
 
     emu.advance_clock(HOUR);
     let done = job(&c, &id).await;
@@ -62,26 +94,45 @@ async fn job_runs_to_completion_and_creates_a_prompt_version() {
     assert!((0.0..=1.0).contains(&best));
     let rid = done["resultPromptId"].as_i64().expect("resultPromptId");
     let newp = c.ok("GET", &format!("/api/prompt/{rid}"), None, 200).await;
-    assert_eq!(newp["promptGroupId"], c.get("/api/prompt/1").await.json()["promptGroupId"]);
+    assert_eq!(
+        newp["promptGroupId"],
+        c.get("/api/prompt/1").await.json()["promptGroupId"]
+    );
     assert_eq!(newp["isLatest"], true);
     assert_eq!(newp["version"], "1.1.0");
     assert_eq!(c.get("/api/prompt/1").await.json()["isLatest"], false);
     assert_eq!(emu.count(Collection::Prompts), 2);
 
-    let states = c.ok("GET", &format!("/api/optimization/{id}/states"), None, 200).await;
+    let states = c
+        .ok("GET", &format!("/api/optimization/{id}/states"), None, 200)
+        .await;
     assert_eq!(states["states"].as_array().map(Vec::len), Some(3));
-    let results = c.ok("GET", &format!("/api/optimization/{id}/results"), None, 200).await;
+    let results = c
+        .ok("GET", &format!("/api/optimization/{id}/results"), None, 200)
+        .await;
     assert_eq!(results["jobId"], id.as_str());
-    assert_eq!(results["scorecard"]["data"].as_array().map(Vec::len), Some(3));
-    assert_eq!(results["scorecard"]["data"][2]["nextAction"], "stop-max-iter");
+    assert_eq!(
+        results["scorecard"]["data"].as_array().map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(
+        results["scorecard"]["data"][2]["nextAction"],
+        "stop-max-iter"
+    );
 
     // Reading again later changes nothing; resuming/pausing/cancelling a completed job is refused.
     emu.advance_clock(HOUR * 10);
     assert_eq!(job(&c, &id).await["resultPromptId"], rid);
     assert_eq!(emu.count(Collection::Prompts), 2);
-    c.post_empty(&format!("/api/optimization/{id}/resume")).await.error(409);
-    c.post_empty(&format!("/api/optimization/{id}/pause")).await.error(409);
-    c.post_empty(&format!("/api/optimization/{id}/cancel")).await.error(409);
+    c.post_empty(&format!("/api/optimization/{id}/resume"))
+        .await
+        .error(409);
+    c.post_empty(&format!("/api/optimization/{id}/pause"))
+        .await
+        .error(409);
+    c.post_empty(&format!("/api/optimization/{id}/cancel"))
+        .await
+        .error(409);
 }
 
 #[tokio::test]
@@ -92,16 +143,24 @@ async fn pause_stops_progress_and_resume_continues() {
     assert_eq!(j["executionMode"], "bun_worker");
     emu.advance_clock(HOUR * 3);
     assert_eq!(job(&c, &id).await["currentIteration"], 2);
-    let p = c.ok("POST", &format!("/api/optimization/{id}/pause"), None, 200).await;
+    let p = c
+        .ok("POST", &format!("/api/optimization/{id}/pause"), None, 200)
+        .await;
     assert_eq!(p["status"], "paused");
-    c.post_empty(&format!("/api/optimization/{id}/pause")).await.error(409);
+    c.post_empty(&format!("/api/optimization/{id}/pause"))
+        .await
+        .error(409);
     emu.advance_clock(HOUR * 50);
     let still = job(&c, &id).await;
     assert_eq!(still["status"], "paused");
     assert_eq!(still["currentIteration"], 2);
-    let r = c.ok("POST", &format!("/api/optimization/{id}/resume"), None, 200).await;
+    let r = c
+        .ok("POST", &format!("/api/optimization/{id}/resume"), None, 200)
+        .await;
     assert_eq!(r["status"], "running");
-    c.post_empty(&format!("/api/optimization/{id}/resume")).await.error(409);
+    c.post_empty(&format!("/api/optimization/{id}/resume"))
+        .await
+        .error(409);
     emu.advance_clock(HOUR);
     assert_eq!(job(&c, &id).await["currentIteration"], 3);
     let events: Vec<String> = job(&c, &id).await["recentEvents"]
@@ -110,29 +169,55 @@ async fn pause_stops_progress_and_resume_continues() {
         .iter()
         .filter_map(|e| e["eventType"].as_str().map(str::to_string))
         .collect();
-    assert!(events.contains(&"job.paused".to_string()) && events.contains(&"job.resumed".to_string()), "{events:?}");
+    assert!(
+        events.contains(&"job.paused".to_string()) && events.contains(&"job.resumed".to_string()),
+        "{events:?}"
+    );
     // Cancel is final.
-    let x = c.ok("POST", &format!("/api/optimization/{id}/cancel"), None, 200).await;
+    let x = c
+        .ok("POST", &format!("/api/optimization/{id}/cancel"), None, 200)
+        .await;
     assert_eq!(x["status"], "cancelled");
     emu.advance_clock(HOUR * 10);
     let final_ = job(&c, &id).await;
     assert_eq!(final_["status"], "cancelled");
     assert_eq!(final_["currentIteration"], 3);
     assert_eq!(final_["resultPromptId"], Value::Null);
-    c.post_empty(&format!("/api/optimization/{id}/resume")).await.error(409);
-    c.post_empty(&format!("/api/optimization/{id}/cancel")).await.error(409);
+    c.post_empty(&format!("/api/optimization/{id}/resume"))
+        .await
+        .error(409);
+    c.post_empty(&format!("/api/optimization/{id}/cancel"))
+        .await
+        .error(409);
     assert_eq!(emu.count(Collection::Prompts), 1);
 }
 
 #[tokio::test]
 async fn list_filters_target_score_and_failures() {
     let (emu, c) = setup(2).await;
-    let a = c.ok("POST", "/api/prompt/1/optimize", Some(json!({"datasetId": 1, "config": {"maxIterations": 100, "targetScore": 0.0}})), 201).await;
+    let a = c
+        .ok(
+            "POST",
+            "/api/prompt/1/optimize",
+            Some(json!({"datasetId": 1, "config": {"maxIterations": 100, "targetScore": 0.0}})),
+            201,
+        )
+        .await;
     dataset(&c, 1, 0).await; // dataset 2, empty
-    let b = c.ok("POST", "/api/prompt/1/optimize", Some(json!({"datasetId": 2, "config": {"maxIterations": 2, "dryRun": true}})), 201).await;
+    let b = c
+        .ok(
+            "POST",
+            "/api/prompt/1/optimize",
+            Some(json!({"datasetId": 2, "config": {"maxIterations": 2, "dryRun": true}})),
+            201,
+        )
+        .await;
     emu.advance_clock(HOUR * 2);
     let a = job(&c, a["id"].as_str().expect("id")).await;
-    assert_eq!(a["status"], "completed", "targetScore 0 stops after the first iteration");
+    assert_eq!(
+        a["status"], "completed",
+        "targetScore 0 stops after the first iteration"
+    );
     assert_eq!(a["currentIteration"], 1);
     let b = job(&c, b["id"].as_str().expect("id")).await;
     assert_eq!(b["status"], "failed");
@@ -141,9 +226,24 @@ async fn list_filters_target_score_and_failures() {
     let all = c.ok("GET", "/api/optimization?limit=1", None, 200).await;
     assert_eq!(all["total"], 2);
     assert_eq!(all["hasMore"], true);
-    assert_eq!(c.ok("GET", "/api/optimization?status=failed", None, 200).await["total"], 1);
+    assert_eq!(
+        c.ok("GET", "/api/optimization?status=failed", None, 200)
+            .await["total"],
+        1
+    );
     let g = a["promptGroupId"].as_str().expect("g");
-    assert_eq!(c.ok("GET", &format!("/api/optimization?promptGroupId={g}&offset=1"), None, 200).await["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        c.ok(
+            "GET",
+            &format!("/api/optimization?promptGroupId={g}&offset=1"),
+            None,
+            200
+        )
+        .await["data"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
     c.get("/api/optimization?status=done").await.error(400);
     c.get("/api/optimization/nope").await.error(404);
     assert_eq!(emu.count(Collection::OptimizationJobs), 2);
@@ -153,28 +253,64 @@ async fn list_filters_target_score_and_failures() {
 async fn optimize_validates_its_body() {
     let (_emu, c) = setup(1).await;
     for (body, needle) in [
-        (json!({"datasetId": 1, "config": {}}), "config.maxIterations"),
-        (json!({"datasetId": 1, "config": {"maxIterations": 101}}), "config.maxIterations"),
-        (json!({"datasetId": 1, "config": {"maxIterations": 2, "targetScore": 1.5}}), "config.targetScore"),
-        (json!({"datasetId": 1, "config": {"maxIterations": 2, "max_iterations": 2}}), "config.max_iterations"),
+        (
+            json!({"datasetId": 1, "config": {}}),
+            "config.maxIterations",
+        ),
+        (
+            json!({"datasetId": 1, "config": {"maxIterations": 101}}),
+            "config.maxIterations",
+        ),
+        (
+            json!({"datasetId": 1, "config": {"maxIterations": 2, "targetScore": 1.5}}),
+            "config.targetScore",
+        ),
+        (
+            json!({"datasetId": 1, "config": {"maxIterations": 2, "max_iterations": 2}}),
+            "config.max_iterations",
+        ),
         (json!({"config": {"maxIterations": 2}}), "datasetId"),
-        (json!({"datasetId": "1", "config": {"maxIterations": 2}}), "datasetId"),
+        (
+            json!({"datasetId": "1", "config": {"maxIterations": 2}}),
+            "datasetId",
+        ),
     ] {
         let m = c.post("/api/prompt/1/optimize", body).await.error(400);
         assert!(m.contains(needle), "{needle}: {m}");
     }
-    c.post("/api/prompt/1/optimize", json!({"datasetId": 9, "config": {"maxIterations": 2}})).await.error(404);
-    c.post("/api/prompt/1/optimize", json!({"datasetId": 1, "evaluationId": 9, "config": {"maxIterations": 2}})).await.error(404);
+    c.post(
+        "/api/prompt/1/optimize",
+        json!({"datasetId": 9, "config": {"maxIterations": 2}}),
+    )
+    .await
+    .error(404);
+    c.post(
+        "/api/prompt/1/optimize",
+        json!({"datasetId": 1, "evaluationId": 9, "config": {"maxIterations": 2}}),
+    )
+    .await
+    .error(404);
 }
 
 #[tokio::test]
 async fn real_time_progress_with_a_short_step() {
     // The only test that uses the real clock: it waits for a state, with a generous deadline.
-    let emu = Emulator::builder().optimization_step(Duration::from_millis(10)).start().await.expect("start");
+    let emu = Emulator::builder()
+        .optimization_step(Duration::from_millis(10))
+        .start()
+        .await
+        .expect("start");
     let c = Client::new(emu.addr());
     prompt(&c, "p", "t").await;
     dataset(&c, 1, 1).await;
-    let j = c.ok("POST", "/api/prompt/1/optimize", Some(json!({"datasetId": 1, "config": {"maxIterations": 2}})), 201).await;
+    let j = c
+        .ok(
+            "POST",
+            "/api/prompt/1/optimize",
+            Some(json!({"datasetId": 1, "config": {"maxIterations": 2}})),
+            201,
+        )
+        .await;
     let id = j["id"].as_str().expect("id").to_string();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {

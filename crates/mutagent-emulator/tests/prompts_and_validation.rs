@@ -17,7 +17,12 @@ async fn versions_share_a_group_and_is_latest_moves() {
     let group = p1["promptGroupId"].as_str().expect("group").to_string();
 
     let p2 = c
-        .ok("POST", "/api/prompt/1/versions", Some(json!({"newVersion": "1.1.0", "changes": {"systemPrompt": "Greet {name}"}})), 201)
+        .ok(
+            "POST",
+            "/api/prompt/1/versions",
+            Some(json!({"newVersion": "1.1.0", "changes": {"systemPrompt": "Greet {name}"}})),
+            201,
+        )
         .await;
     assert_eq!(p2["id"], 2);
     assert_eq!(p2["promptGroupId"], group.as_str());
@@ -26,12 +31,23 @@ async fn versions_share_a_group_and_is_latest_moves() {
     assert_eq!(c.get("/api/prompt/1").await.json()["isLatest"], false);
 
     // Duplicate version in the group is refused; a bad semver too.
-    c.post("/api/prompt/2/versions", json!({"newVersion": "1.1.0"})).await.error(409);
-    let m = c.post("/api/prompt/2/versions", json!({"newVersion": "v2"})).await.error(400);
+    c.post("/api/prompt/2/versions", json!({"newVersion": "1.1.0"}))
+        .await
+        .error(409);
+    let m = c
+        .post("/api/prompt/2/versions", json!({"newVersion": "v2"}))
+        .await
+        .error(400);
     assert!(m.contains("newVersion"), "{m}");
 
     // Making the old one latest again through update.
-    c.ok("PATCH", "/api/prompt/1", Some(json!({"isLatest": true})), 200).await;
+    c.ok(
+        "PATCH",
+        "/api/prompt/1",
+        Some(json!({"isLatest": true})),
+        200,
+    )
+    .await;
     let latest = c.ok("GET", "/api/prompt/?isLatest=true", None, 200).await;
     assert_eq!(latest["total"], 1);
     assert_eq!(latest["data"][0]["id"], 1);
@@ -59,7 +75,9 @@ async fn list_filters_and_pagination_envelope() {
         )
         .await;
     }
-    let page = c.ok("GET", "/api/prompt/?limit=2&offset=2", None, 200).await;
+    let page = c
+        .ok("GET", "/api/prompt/?limit=2&offset=2", None, 200)
+        .await;
     assert_eq!(page["total"], 5);
     assert_eq!(page["limit"], 2);
     assert_eq!(page["offset"], 2);
@@ -67,16 +85,40 @@ async fn list_filters_and_pagination_envelope() {
     assert_eq!(page["hasPrevious"], true);
     assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
     assert_eq!(page["data"][0]["id"], 3);
-    let last = c.ok("GET", "/api/prompt/?limit=2&offset=4", None, 200).await;
+    let last = c
+        .ok("GET", "/api/prompt/?limit=2&offset=4", None, 200)
+        .await;
     assert_eq!(last["hasNext"], false);
-    assert_eq!(c.ok("GET", "/api/prompt/?name=p3", None, 200).await["total"], 1);
-    assert_eq!(c.ok("GET", "/api/prompt/?createdBy=ann%40example.com&version=2.0.0", None, 200).await["total"], 5);
-    assert_eq!(c.ok("GET", "/api/prompt/?createdBy=bob%40example.com", None, 200).await["total"], 0);
-    assert_eq!(c.ok("GET", "/api/prompt/tags", None, 200).await, json!(["t0", "t1"]));
+    assert_eq!(
+        c.ok("GET", "/api/prompt/?name=p3", None, 200).await["total"],
+        1
+    );
+    assert_eq!(
+        c.ok(
+            "GET",
+            "/api/prompt/?createdBy=ann%40example.com&version=2.0.0",
+            None,
+            200
+        )
+        .await["total"],
+        5
+    );
+    assert_eq!(
+        c.ok("GET", "/api/prompt/?createdBy=bob%40example.com", None, 200)
+            .await["total"],
+        0
+    );
+    assert_eq!(
+        c.ok("GET", "/api/prompt/tags", None, 200).await,
+        json!(["t0", "t1"])
+    );
     let one = c.ok("GET", "/api/prompt/1", None, 200).await;
     assert!(one["_count"].is_object());
     assert!(c.ok("GET", "/api/prompt/1/analytics", None, 200).await["counts"].is_object());
-    assert!(c.ok("GET", "/api/prompt/1/model-comparisons", None, 200).await["comparisons"].is_array());
+    assert!(c
+        .ok("GET", "/api/prompt/1/model-comparisons", None, 200)
+        .await["comparisons"]
+        .is_array());
 }
 
 #[tokio::test]
@@ -98,19 +140,55 @@ async fn delete_prompt_with_datasets_needs_force() {
 async fn body_validation_names_the_field() {
     let emu = Emulator::start().await.expect("start");
     let c = Client::new(emu.addr());
-    let snake = c.post("/api/prompt/", json!({"name": "x", "input_schema": {}})).await.error(400);
-    assert!(snake.contains("input_schema") && snake.contains("inputSchema"), "{snake}");
-    let unknown = c.post("/api/prompt/", json!({"name": "x", "inputSchema": {}, "colour": 1})).await.error(400);
+    let snake = c
+        .post("/api/prompt/", json!({"name": "x", "input_schema": {}}))
+        .await
+        .error(400);
+    assert!(
+        snake.contains("input_schema") && snake.contains("inputSchema"),
+        "{snake}"
+    );
+    let unknown = c
+        .post(
+            "/api/prompt/",
+            json!({"name": "x", "inputSchema": {}, "colour": 1}),
+        )
+        .await
+        .error(400);
     assert!(unknown.contains("colour"), "{unknown}");
-    let missing = c.post("/api/prompt/", json!({"name": "x"})).await.error(400);
+    let missing = c
+        .post("/api/prompt/", json!({"name": "x"}))
+        .await
+        .error(400);
     assert!(missing.contains("inputSchema"), "{missing}");
-    let typed = c.post("/api/prompt/", json!({"name": 5, "inputSchema": {}})).await.error(400);
+    let typed = c
+        .post("/api/prompt/", json!({"name": 5, "inputSchema": {}}))
+        .await
+        .error(400);
     assert!(typed.contains("`name`"), "{typed}");
-    let long = c.post("/api/prompt/", json!({"name": "x".repeat(256), "inputSchema": {}})).await.error(400);
+    let long = c
+        .post(
+            "/api/prompt/",
+            json!({"name": "x".repeat(256), "inputSchema": {}}),
+        )
+        .await
+        .error(400);
     assert!(long.contains("255"), "{long}");
-    let nested = c.post("/api/prompt/", json!({"name": "x", "inputSchema": {}, "messages": [{"role": "user", "text": "hi"}]})).await.error(400);
+    let nested = c
+        .post(
+            "/api/prompt/",
+            json!({"name": "x", "inputSchema": {}, "messages": [{"role": "user", "text": "hi"}]}),
+        )
+        .await
+        .error(400);
     assert!(nested.contains("messages[0].text"), "{nested}");
-    let null = c.post("/api/prompt/", json!({"name": "x", "inputSchema": {}, "tags": null})).await.error(400);
+    let null = c
+        .post(
+            "/api/prompt/",
+            json!({"name": "x", "inputSchema": {}, "tags": null}),
+        )
+        .await
+        .error(400);
     assert!(null.contains("tags") && null.contains("null"), "{null}");
     let arr = c.post("/api/prompt/", json!([1])).await.error(400);
     assert!(arr.contains("object"), "{arr}");
@@ -119,10 +197,25 @@ async fn body_validation_names_the_field() {
     // A body on an operation that takes none.
     prompt(&c, "p", "t").await;
     common::dataset(&c, 1, 1).await;
-    c.ok("POST", "/api/prompts/evaluations/", Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})), 201).await;
-    let m = c.post("/api/prompts/evaluations/1/run", json!({"now": true})).await.error(400);
+    c.ok(
+        "POST",
+        "/api/prompts/evaluations/",
+        Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})),
+        201,
+    )
+    .await;
+    let m = c
+        .post("/api/prompts/evaluations/1/run", json!({"now": true}))
+        .await
+        .error(400);
     assert!(m.contains("no request body"), "{m}");
-    c.ok("POST", "/api/prompts/evaluations/1/run", Some(json!({})), 200).await;
+    c.ok(
+        "POST",
+        "/api/prompts/evaluations/1/run",
+        Some(json!({})),
+        200,
+    )
+    .await;
     // Nothing invalid was stored.
     assert_eq!(emu.count(Collection::Prompts), 1);
 }
@@ -132,10 +225,23 @@ async fn malformed_json_and_content_type() {
     let emu = Emulator::start().await.expect("start");
     let addr = emu.addr();
     let hdr = [("x-api-key", "k"), ("content-type", "application/json")];
-    let r = parse(&raw(addr, &build("POST", "/api/prompt/", &hdr, Some(b"{\"name\":"))).await.expect("io")).expect("resp");
+    let r = parse(
+        &raw(
+            addr,
+            &build("POST", "/api/prompt/", &hdr, Some(b"{\"name\":")),
+        )
+        .await
+        .expect("io"),
+    )
+    .expect("resp");
     assert!(r.error(400).contains("not valid JSON"));
     let hdr = [("x-api-key", "k"), ("content-type", "text/plain")];
-    let r = parse(&raw(addr, &build("POST", "/api/prompt/", &hdr, Some(b"{}"))).await.expect("io")).expect("resp");
+    let r = parse(
+        &raw(addr, &build("POST", "/api/prompt/", &hdr, Some(b"{}")))
+            .await
+            .expect("io"),
+    )
+    .expect("resp");
     assert!(r.error(415).contains("application/json"));
 }
 
@@ -152,8 +258,14 @@ async fn query_validation() {
         ("/api/prompt/?isLatest=1", "isLatest"),
         ("/api/prompt/?is_latest=true", "is_latest"),
         ("/api/prompt/?limit=1&limit=2", "limit"),
-        ("/api/prompts/evaluations/results?groupBy=evaluation", "promptGroupId"),
-        ("/api/prompts/evaluations/results?promptGroupId=g", "groupBy"),
+        (
+            "/api/prompts/evaluations/results?groupBy=evaluation",
+            "promptGroupId",
+        ),
+        (
+            "/api/prompts/evaluations/results?promptGroupId=g",
+            "groupBy",
+        ),
         ("/api/traces/stats", "groupBy"),
         ("/api/traces/stats?groupBy=colour", "groupBy"),
         ("/api/traces/?startAfter=yesterday", "startAfter"),
@@ -161,7 +273,13 @@ async fn query_validation() {
         let m = c.get(q).await.error(400);
         assert!(m.contains(needle), "{q}: {m}");
     }
-    c.ok("GET", "/api/prompt/?limit=100&offset=0&isLatest=false", None, 200).await;
+    c.ok(
+        "GET",
+        "/api/prompt/?limit=100&offset=0&isLatest=false",
+        None,
+        200,
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -198,13 +316,25 @@ async fn auth_routes_and_methods() {
 
 #[tokio::test]
 async fn configured_key_and_open_mode() {
-    let emu = Emulator::builder().api_key("mt_test_key").start().await.expect("start");
+    let emu = Emulator::builder()
+        .api_key("mt_test_key")
+        .start()
+        .await
+        .expect("start");
     assert_eq!(emu.api_key(), Some("mt_test_key"));
-    Client::new(emu.addr()).ok("GET", "/api/prompt/", None, 200).await;
+    Client::new(emu.addr())
+        .ok("GET", "/api/prompt/", None, 200)
+        .await;
     let mut wrong = Client::new(emu.addr());
     wrong.key = Some("mt_other".into());
-    assert!(wrong.get("/api/prompt/").await.error(401).contains("invalid"));
+    assert!(wrong
+        .get("/api/prompt/")
+        .await
+        .error(401)
+        .contains("invalid"));
 
     let open = Emulator::builder().open(true).start().await.expect("start");
-    Client::without_key(open.addr()).ok("GET", "/api/prompt/", None, 200).await;
+    Client::without_key(open.addr())
+        .ok("GET", "/api/prompt/", None, 200)
+        .await;
 }

@@ -75,16 +75,33 @@ async fn ingest_single_batch_and_merge() {
 
     // Validation of the trace body.
     for (body, needle) in [
-        (json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z", "spans": [{"spanId": "a", "name": "n", "kind": "llm", "startTime": "2024-05-01T10:00:00Z"}]}), "spans[0].kind"),
-        (json!({"traceId": "x", "startTime": "yesterday", "spans": []}), "startTime"),
-        (json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z"}), "spans"),
-        (json!({"trace_id": "x", "startTime": "2024-05-01T10:00:00Z", "spans": []}), "traceId"),
-        (json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z", "spans": [], "environment": "prod"}), "environment"),
+        (
+            json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z", "spans": [{"spanId": "a", "name": "n", "kind": "llm", "startTime": "2024-05-01T10:00:00Z"}]}),
+            "spans[0].kind",
+        ),
+        (
+            json!({"traceId": "x", "startTime": "yesterday", "spans": []}),
+            "startTime",
+        ),
+        (
+            json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z"}),
+            "spans",
+        ),
+        (
+            json!({"trace_id": "x", "startTime": "2024-05-01T10:00:00Z", "spans": []}),
+            "traceId",
+        ),
+        (
+            json!({"traceId": "x", "startTime": "2024-05-01T10:00:00Z", "spans": [], "environment": "prod"}),
+            "environment",
+        ),
     ] {
         let m = c.post("/api/traces/", body).await.error(400);
         assert!(m.contains(needle), "{needle}: {m}");
     }
-    c.post("/api/traces/batch", json!({"traces": []})).await.error(400);
+    c.post("/api/traces/batch", json!({"traces": []}))
+        .await
+        .error(400);
     c.post("/api/traces/batch", json!([{}])).await.error(400);
 }
 
@@ -111,7 +128,9 @@ async fn otlp_json_is_converted() {
     let r = c.ok("POST", "/api/traces/otlp", Some(body), 201).await;
     let lower = tid.to_ascii_lowercase();
     assert_eq!(r, json!({"success": true, "count": 1, "traceIds": [lower]}));
-    let t = c.ok("GET", &format!("/api/traces/{lower}"), None, 200).await;
+    let t = c
+        .ok("GET", &format!("/api/traces/{lower}"), None, 200)
+        .await;
     assert_eq!(t["source"], "otel");
     assert_eq!(t["name"], "root");
     assert_eq!(t["sessionId"], "sess");
@@ -124,16 +143,29 @@ async fn otlp_json_is_converted() {
     assert_eq!(spans[0]["model"], "gpt-4o");
     assert_eq!(spans[0]["spanId"], "eee19b7ec3c1b174");
     assert_eq!(spans[0]["attributes"]["gen_ai.usage.input_tokens"], 42);
-    assert_eq!(spans[0]["events"][0]["timestamp"], "2024-05-01T10:00:00.500Z");
+    assert_eq!(
+        spans[0]["events"][0]["timestamp"],
+        "2024-05-01T10:00:00.500Z"
+    );
     assert_eq!(spans[1]["parentSpanId"], "eee19b7ec3c1b174");
     assert_eq!(spans[1]["kind"], "custom");
     assert_eq!(spans[1]["attributes"]["flag"], true);
 
     let bad = json!({"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [{"traceId": "xyz", "spanId": "EEE19B7EC3C1B174", "name": "n", "startTimeUnixNano": "1"}]}]}]});
-    assert!(c.post("/api/traces/otlp", bad).await.error(400).contains("traceId"));
+    assert!(c
+        .post("/api/traces/otlp", bad)
+        .await
+        .error(400)
+        .contains("traceId"));
     let bad = json!({"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [{"traceId": tid, "spanId": "EEE19B7EC3C1B174", "name": "n", "startTimeUnixNano": "soon"}]}]}]});
-    assert!(c.post("/api/traces/otlp", bad).await.error(400).contains("startTimeUnixNano"));
-    c.post("/api/traces/otlp", json!({"resourceSpans": []})).await.error(400);
+    assert!(c
+        .post("/api/traces/otlp", bad)
+        .await
+        .error(400)
+        .contains("startTimeUnixNano"));
+    c.post("/api/traces/otlp", json!({"resourceSpans": []}))
+        .await
+        .error(400);
     c.post("/api/traces/otlp", json!({})).await.error(400);
 }
 
@@ -156,18 +188,46 @@ async fn list_get_delete() {
     assert_eq!(all["total"], 3);
     assert_eq!(all["limit"], 20);
     assert_eq!(all["offset"], 0);
-    assert!(all.get("hasNext").is_none(), "0.1.2 trace envelope has no flags");
+    assert!(
+        all.get("hasNext").is_none(),
+        "0.1.2 trace envelope has no flags"
+    );
     assert!(all["data"][0].get("spans").is_none());
-    assert!(c.ok("GET", "/api/traces/?include=spans", None, 200).await["data"][0]["spans"].is_array());
+    assert!(
+        c.ok("GET", "/api/traces/?include=spans", None, 200).await["data"][0]["spans"].is_array()
+    );
     c.get("/api/traces/?include=everything").await.error(400);
-    assert_eq!(c.ok("GET", "/api/traces/?sessionId=s1", None, 200).await["total"], 2);
-    assert_eq!(c.ok("GET", "/api/traces/?source=langchain", None, 200).await["total"], 1);
-    assert_eq!(c.ok("GET", "/api/traces/?status=error", None, 200).await["total"], 1);
-    assert_eq!(c.ok("GET", "/api/traces/?environment=production", None, 200).await["total"], 1);
-    let win = c.ok("GET", "/api/traces/?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-03T00:00:00Z", None, 200).await;
+    assert_eq!(
+        c.ok("GET", "/api/traces/?sessionId=s1", None, 200).await["total"],
+        2
+    );
+    assert_eq!(
+        c.ok("GET", "/api/traces/?source=langchain", None, 200)
+            .await["total"],
+        1
+    );
+    assert_eq!(
+        c.ok("GET", "/api/traces/?status=error", None, 200).await["total"],
+        1
+    );
+    assert_eq!(
+        c.ok("GET", "/api/traces/?environment=production", None, 200)
+            .await["total"],
+        1
+    );
+    let win = c
+        .ok(
+            "GET",
+            "/api/traces/?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-03T00:00:00Z",
+            None,
+            200,
+        )
+        .await;
     assert_eq!(win["total"], 1);
     assert_eq!(win["data"][0]["id"], "b");
-    let page = c.ok("GET", "/api/traces/?limit=2&offset=2", None, 200).await;
+    let page = c
+        .ok("GET", "/api/traces/?limit=2&offset=2", None, 200)
+        .await;
     assert_eq!(page["data"].as_array().map(Vec::len), Some(1));
     c.get("/api/traces/?source=cli").await.error(400);
 
@@ -181,23 +241,60 @@ async fn list_get_delete() {
 #[tokio::test]
 async fn stats_and_analytics() {
     let (_emu, c) = seeded().await;
-    let by_model = c.ok("GET", "/api/traces/stats?groupBy=model", None, 200).await;
+    let by_model = c
+        .ok("GET", "/api/traces/stats?groupBy=model", None, 200)
+        .await;
     assert_eq!(by_model["groupBy"], "model");
     let rows = by_model["data"].as_array().expect("rows");
     let gpt = rows.iter().find(|r| r["key"] == "gpt-4o").expect("gpt row");
     assert_eq!(gpt["spanCount"], 3);
     assert_eq!(gpt["traceCount"], 3);
     assert_eq!(gpt["inputTokens"], 80);
-    let claude = rows.iter().find(|r| r["key"] == "claude").expect("claude row");
+    let claude = rows
+        .iter()
+        .find(|r| r["key"] == "claude")
+        .expect("claude row");
     assert_eq!(claude["errorCount"], 1);
-    let by_source = c.ok("GET", "/api/traces/stats?groupBy=source&sessionId=s1", None, 200).await;
+    let by_source = c
+        .ok(
+            "GET",
+            "/api/traces/stats?groupBy=source&sessionId=s1",
+            None,
+            200,
+        )
+        .await;
     assert_eq!(by_source["total"], 2);
-    let kinds = c.ok("GET", "/api/traces/stats?groupBy=kind&from=2024-05-03T00:00:00Z", None, 200).await;
+    let kinds = c
+        .ok(
+            "GET",
+            "/api/traces/stats?groupBy=kind&from=2024-05-03T00:00:00Z",
+            None,
+            200,
+        )
+        .await;
     assert_eq!(kinds["data"][0]["spanCount"], 1);
-    assert_eq!(c.ok("GET", "/api/traces/stats?groupBy=provider", None, 200).await["data"][0]["key"], "openai");
+    assert_eq!(
+        c.ok("GET", "/api/traces/stats?groupBy=provider", None, 200)
+            .await["data"][0]["key"],
+        "openai"
+    );
 
-    let a = c.ok("GET", "/api/traces/analytics?budget=1", None, 200).await;
-    for k in ["kpis", "costByModel", "tokensOverTime", "latencyPercentiles", "errorRate", "costEfficiency", "budgetBurndown", "previousPeriodKpis", "kpiSparklines", "errorBreakdown", "modelComparison"] {
+    let a = c
+        .ok("GET", "/api/traces/analytics?budget=1", None, 200)
+        .await;
+    for k in [
+        "kpis",
+        "costByModel",
+        "tokensOverTime",
+        "latencyPercentiles",
+        "errorRate",
+        "costEfficiency",
+        "budgetBurndown",
+        "previousPeriodKpis",
+        "kpiSparklines",
+        "errorBreakdown",
+        "modelComparison",
+    ] {
         assert!(a.get(k).is_some(), "missing {k}");
     }
     assert_eq!(a["kpis"]["totalTraces"], 3);
@@ -206,8 +303,15 @@ async fn stats_and_analytics() {
     // All spans of the fixture start on the same day: one burndown row, 1.0 - 0.10 spent.
     assert_eq!(a["budgetBurndown"].as_array().map(Vec::len), Some(1));
     assert_eq!(a["budgetBurndown"][0]["remaining"], 0.9);
-    assert_eq!(a["errorRate"].as_array().map(Vec::len), Some(3), "one row per trace day");
-    assert_eq!(a["errorBreakdown"], json!([{"error": "rate limited", "count": 1}]));
+    assert_eq!(
+        a["errorRate"].as_array().map(Vec::len),
+        Some(3),
+        "one row per trace day"
+    );
+    assert_eq!(
+        a["errorBreakdown"],
+        json!([{"error": "rate limited", "count": 1}])
+    );
     let w = c.ok("GET", "/api/traces/analytics?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-04T00:00:00Z&model=gpt-4o", None, 200).await;
     assert_eq!(w["kpis"]["totalSpans"], 2);
     assert_eq!(w["previousPeriodKpis"]["totalTraces"], 1);

@@ -45,28 +45,96 @@ pub(super) const ROUTES: &[Route] = &[
         BodySpec::None,
         list,
     ),
-    route("get_prompt_dataset", "GET", "/api/prompts/datasets/{id:int}", &[], BodySpec::None, get),
-    route("update_prompt_dataset", "PATCH", "/api/prompts/datasets/{id:int}", &[], BodySpec::Schema(UPDATE), update),
-    route("delete_prompt_dataset", "DELETE", "/api/prompts/datasets/{id:int}", &[q("force", QTy::Bool)], BodySpec::None, delete),
-    route("clone_prompt_dataset", "POST", "/api/prompts/datasets/{id:int}/clone", &[], BodySpec::Schema(CLONE), clone),
-    route("export_prompt_dataset", "GET", "/api/prompts/datasets/{id:int}/export", &[], BodySpec::None, export),
-    route("list_datasets_for_prompt", "GET", "/api/prompt/{id:int}/datasets", &[], BodySpec::None, for_prompt),
-    route("create_prompt_dataset", "POST", "/api/prompt/{id:int}/datasets", &[], BodySpec::Schema(CREATE), create),
+    route(
+        "get_prompt_dataset",
+        "GET",
+        "/api/prompts/datasets/{id:int}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "update_prompt_dataset",
+        "PATCH",
+        "/api/prompts/datasets/{id:int}",
+        &[],
+        BodySpec::Schema(UPDATE),
+        update,
+    ),
+    route(
+        "delete_prompt_dataset",
+        "DELETE",
+        "/api/prompts/datasets/{id:int}",
+        &[q("force", QTy::Bool)],
+        BodySpec::None,
+        delete,
+    ),
+    route(
+        "clone_prompt_dataset",
+        "POST",
+        "/api/prompts/datasets/{id:int}/clone",
+        &[],
+        BodySpec::Schema(CLONE),
+        clone,
+    ),
+    route(
+        "export_prompt_dataset",
+        "GET",
+        "/api/prompts/datasets/{id:int}/export",
+        &[],
+        BodySpec::None,
+        export,
+    ),
+    route(
+        "list_datasets_for_prompt",
+        "GET",
+        "/api/prompt/{id:int}/datasets",
+        &[],
+        BodySpec::None,
+        for_prompt,
+    ),
+    route(
+        "create_prompt_dataset",
+        "POST",
+        "/api/prompt/{id:int}/datasets",
+        &[],
+        BodySpec::Schema(CREATE),
+        create,
+    ),
 ];
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
     let group_of_prompt = match qv.int("promptId") {
-        Some(pid) => Some(st.prompts.get(&pid).and_then(|p| gs(p, "promptGroupId")).unwrap_or("\u{0}").to_string()),
+        Some(pid) => Some(
+            st.prompts
+                .get(&pid)
+                .and_then(|p| gs(p, "promptGroupId"))
+                .unwrap_or("\u{0}")
+                .to_string(),
+        ),
         None => None,
     };
     let rows: Vec<Value> = st
         .datasets
         .iter()
-        .filter(|(_, d)| group_of_prompt.as_deref().is_none_or(|g| gs(d, "promptGroupId") == Some(g)))
-        .filter(|(_, d)| qv.str("promptGroupId").is_none_or(|g| gs(d, "promptGroupId") == Some(g)))
-        .filter(|(_, d)| qv.str("name").is_none_or(|n| contains_ci(gs(d, "name").unwrap_or(""), n)))
-        .filter(|(_, d)| qv.str("createdBy").is_none_or(|c| gs(d, "createdBy") == Some(c)))
+        .filter(|(_, d)| {
+            group_of_prompt
+                .as_deref()
+                .is_none_or(|g| gs(d, "promptGroupId") == Some(g))
+        })
+        .filter(|(_, d)| {
+            qv.str("promptGroupId")
+                .is_none_or(|g| gs(d, "promptGroupId") == Some(g))
+        })
+        .filter(|(_, d)| {
+            qv.str("name")
+                .is_none_or(|n| contains_ci(gs(d, "name").unwrap_or(""), n))
+        })
+        .filter(|(_, d)| {
+            qv.str("createdBy")
+                .is_none_or(|c| gs(d, "createdBy") == Some(c))
+        })
         .map(|(id, _)| st.dataset_json(*id))
         .collect();
     ok(nav_page(rows, qv))
@@ -81,7 +149,10 @@ fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
-    let d = st.datasets.get_mut(&id).ok_or_else(|| missing("dataset", id))?;
+    let d = st
+        .datasets
+        .get_mut(&id)
+        .ok_or_else(|| missing("dataset", id))?;
     copy_present(d, body(ctx), &["name", "description", "metadata", "labels"]);
     d.insert("updatedAt".into(), json!(now));
     ok(st.dataset_json(id))
@@ -176,7 +247,12 @@ fn export(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         "latestVersion": latest.map_or(Value::Null, |p| or_null(p, "version")),
         "versions": versions,
     });
-    let items: Vec<Value> = st.dataset_items(id).into_iter().cloned().map(Value::Object).collect();
+    let items: Vec<Value> = st
+        .dataset_items(id)
+        .into_iter()
+        .cloned()
+        .map(Value::Object)
+        .collect();
     ok(json!({
         "dataset": st.dataset_json(id),
         "promptGroup": prompt_group,

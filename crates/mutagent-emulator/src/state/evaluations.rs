@@ -54,41 +54,123 @@ pub(super) const ROUTES: &[Route] = &[
         BodySpec::None,
         list,
     ),
-    route("create_evaluation", "POST", "/api/prompts/evaluations/", &[], BodySpec::Schema(CREATE), create),
+    route(
+        "create_evaluation",
+        "POST",
+        "/api/prompts/evaluations/",
+        &[],
+        BodySpec::Schema(CREATE),
+        create,
+    ),
     route(
         "get_evaluation_results_aggregated",
         "GET",
         "/api/prompts/evaluations/results",
-        &[q_req("promptGroupId", QTy::Str), q_req("groupBy", QTy::Enum(GROUP_BY)), q("timeRange", QTy::Enum(TIME_RANGE))],
+        &[
+            q_req("promptGroupId", QTy::Str),
+            q_req("groupBy", QTy::Enum(GROUP_BY)),
+            q("timeRange", QTy::Enum(TIME_RANGE)),
+        ],
         BodySpec::None,
         aggregated,
     ),
-    route("get_evaluation", "GET", "/api/prompts/evaluations/{id:int}", &[], BodySpec::None, get),
-    route("update_evaluation", "PATCH", "/api/prompts/evaluations/{id:int}", &[], BodySpec::Schema(UPDATE), update),
-    route("delete_evaluation", "DELETE", "/api/prompts/evaluations/{id:int}", &[], BodySpec::None, delete),
-    route("run_evaluation", "POST", "/api/prompts/evaluations/{id:int}/run", &[], BodySpec::None, run),
-    route("get_evaluation_result", "GET", "/api/prompts/evaluations/{id:int}/result", &[], BodySpec::None, result),
-    route("get_evaluation_history", "GET", "/api/prompts/evaluations/{id:int}/history", &[], BodySpec::None, history),
-    route("create_evaluation_version", "POST", "/api/prompts/evaluations/{id:int}/version", &[], BodySpec::None, version),
+    route(
+        "get_evaluation",
+        "GET",
+        "/api/prompts/evaluations/{id:int}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "update_evaluation",
+        "PATCH",
+        "/api/prompts/evaluations/{id:int}",
+        &[],
+        BodySpec::Schema(UPDATE),
+        update,
+    ),
+    route(
+        "delete_evaluation",
+        "DELETE",
+        "/api/prompts/evaluations/{id:int}",
+        &[],
+        BodySpec::None,
+        delete,
+    ),
+    route(
+        "run_evaluation",
+        "POST",
+        "/api/prompts/evaluations/{id:int}/run",
+        &[],
+        BodySpec::None,
+        run,
+    ),
+    route(
+        "get_evaluation_result",
+        "GET",
+        "/api/prompts/evaluations/{id:int}/result",
+        &[],
+        BodySpec::None,
+        result,
+    ),
+    route(
+        "get_evaluation_history",
+        "GET",
+        "/api/prompts/evaluations/{id:int}/history",
+        &[],
+        BodySpec::None,
+        history,
+    ),
+    route(
+        "create_evaluation_version",
+        "POST",
+        "/api/prompts/evaluations/{id:int}/version",
+        &[],
+        BodySpec::None,
+        version,
+    ),
 ];
 
 fn eval(st: &State, id: i64) -> Result<&Obj, ApiError> {
-    st.evaluations.get(&id).ok_or_else(|| missing("evaluation", id))
+    st.evaluations
+        .get(&id)
+        .ok_or_else(|| missing("evaluation", id))
 }
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
-    let group_of_prompt = qv
-        .int("promptId")
-        .map(|pid| st.prompts.get(&pid).and_then(|p| gs(p, "promptGroupId")).unwrap_or("\u{0}").to_string());
+    let group_of_prompt = qv.int("promptId").map(|pid| {
+        st.prompts
+            .get(&pid)
+            .and_then(|p| gs(p, "promptGroupId"))
+            .unwrap_or("\u{0}")
+            .to_string()
+    });
     let rows: Vec<Value> = st
         .evaluations
         .values()
-        .filter(|e| group_of_prompt.as_deref().is_none_or(|g| gs(e, "promptGroupId") == Some(g)))
-        .filter(|e| qv.str("promptGroupId").is_none_or(|g| gs(e, "promptGroupId") == Some(g)))
-        .filter(|e| qv.int("datasetId").is_none_or(|d| gi(e, "datasetId") == Some(d)))
-        .filter(|e| qv.str("name").is_none_or(|n| contains_ci(gs(e, "name").unwrap_or(""), n)))
-        .filter(|e| qv.str("createdBy").is_none_or(|c| gs(e, "createdBy") == Some(c)))
+        .filter(|e| {
+            group_of_prompt
+                .as_deref()
+                .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
+        })
+        .filter(|e| {
+            qv.str("promptGroupId")
+                .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
+        })
+        .filter(|e| {
+            qv.int("datasetId")
+                .is_none_or(|d| gi(e, "datasetId") == Some(d))
+        })
+        .filter(|e| {
+            qv.str("name")
+                .is_none_or(|n| contains_ci(gs(e, "name").unwrap_or(""), n))
+        })
+        .filter(|e| {
+            qv.str("createdBy")
+                .is_none_or(|c| gs(e, "createdBy") == Some(c))
+        })
         .filter(|e| qv.bool("isLatest").is_none_or(|b| gb(e, "isLatest") == b))
         .cloned()
         .map(Value::Object)
@@ -117,7 +199,10 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     e.insert("datasetId".into(), or_null(b, "datasetId"));
     e.insert("name".into(), or_null(b, "name"));
     e.insert("description".into(), or_null(b, "description"));
-    e.insert("evalConfig".into(), b.get("evalConfig").cloned().unwrap_or_else(|| json!({})));
+    e.insert(
+        "evalConfig".into(),
+        b.get("evalConfig").cloned().unwrap_or_else(|| json!({})),
+    );
     for k in ["llmConfig", "tags", "metadata"] {
         e.insert(k.into(), or_null(b, k));
     }
@@ -140,17 +225,35 @@ fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
-    let e = st.evaluations.get_mut(&id).ok_or_else(|| missing("evaluation", id))?;
-    copy_present(e, body(ctx), &["name", "description", "evalConfig", "llmConfig", "tags", "metadata"]);
+    let e = st
+        .evaluations
+        .get_mut(&id)
+        .ok_or_else(|| missing("evaluation", id))?;
+    copy_present(
+        e,
+        body(ctx),
+        &[
+            "name",
+            "description",
+            "evalConfig",
+            "llmConfig",
+            "tags",
+            "metadata",
+        ],
+    );
     e.insert("updatedAt".into(), json!(now));
     ok(Value::Object(e.clone()))
 }
 
 fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
-    let e = st.evaluations.remove(&id).ok_or_else(|| missing("evaluation", id))?;
+    let e = st
+        .evaluations
+        .remove(&id)
+        .ok_or_else(|| missing("evaluation", id))?;
     st.eval_prompt.remove(&id);
-    st.eval_results.retain(|r| gi(r, "evaluationId") != Some(id));
+    st.eval_results
+        .retain(|r| gi(r, "evaluationId") != Some(id));
     if gb(&e, "isLatest") {
         let group = gs(&e, "evaluationGroupId").unwrap_or_default().to_string();
         if let Some(next) = st
@@ -203,7 +306,9 @@ fn run(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             })?,
     };
     if !st.datasets.contains_key(&dataset_id) {
-        return Err(ApiError::conflict(format!("dataset {dataset_id} of evaluation {id} no longer exists")));
+        return Err(ApiError::conflict(format!(
+            "dataset {dataset_id} of evaluation {id} no longer exists"
+        )));
     }
     let prompt = st
         .eval_prompt
@@ -211,7 +316,9 @@ fn run(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .and_then(|p| st.prompts.get(p))
         .or_else(|| st.latest_in_group(&group))
         .cloned()
-        .ok_or_else(|| ApiError::conflict(format!("the prompt of evaluation {id} no longer exists")))?;
+        .ok_or_else(|| {
+            ApiError::conflict(format!("the prompt of evaluation {id} no longer exists"))
+        })?;
     let text = prompt_text(&prompt);
     let criteria = criteria_names(&e);
     let threshold = e
@@ -277,7 +384,10 @@ fn run(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 }
 
 fn results_of(st: &State, id: i64) -> Vec<&Obj> {
-    st.eval_results.iter().filter(|r| gi(r, "evaluationId") == Some(id)).collect()
+    st.eval_results
+        .iter()
+        .filter(|r| gi(r, "evaluationId") == Some(id))
+        .collect()
 }
 
 fn result(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
@@ -285,14 +395,20 @@ fn result(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     eval(st, id)?;
     match results_of(st, id).last() {
         Some(r) => ok(Value::Object((*r).clone())),
-        None => Err(ApiError::not_found(format!("evaluation {id} has no result yet; run it first"))),
+        None => Err(ApiError::not_found(format!(
+            "evaluation {id} has no result yet; run it first"
+        ))),
     }
 }
 
 fn history(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let e = eval(st, id)?;
-    let runs: Vec<Value> = results_of(st, id).into_iter().cloned().map(Value::Object).collect();
+    let runs: Vec<Value> = results_of(st, id)
+        .into_iter()
+        .cloned()
+        .map(Value::Object)
+        .collect();
     ok(json!({
         "evaluationId": id,
         "evaluationGroupId": or_null(e, "evaluationGroupId"),
@@ -304,10 +420,20 @@ fn history(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let src_id = ctx.id(0);
     let src = eval(st, src_id)?.clone();
-    let group = gs(&src, "evaluationGroupId").unwrap_or_default().to_string();
+    let group = gs(&src, "evaluationGroupId")
+        .unwrap_or_default()
+        .to_string();
     let mut max_minor = (1u64, 0u64);
-    for e in st.evaluations.values().filter(|e| gs(e, "evaluationGroupId") == Some(&group)) {
-        let nums: Vec<u64> = gs(e, "version").unwrap_or("").split('.').filter_map(|x| x.parse().ok()).collect();
+    for e in st
+        .evaluations
+        .values()
+        .filter(|e| gs(e, "evaluationGroupId") == Some(&group))
+    {
+        let nums: Vec<u64> = gs(e, "version")
+            .unwrap_or("")
+            .split('.')
+            .filter_map(|x| x.parse().ok())
+            .collect();
         if nums.len() >= 2 && (nums[0], nums[1]) > max_minor {
             max_minor = (nums[0], nums[1]);
         }
@@ -316,11 +442,18 @@ fn version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let now = st.ts();
     let mut e = src;
     e.insert("id".into(), json!(id));
-    e.insert("version".into(), json!(format!("{}.{}.0", max_minor.0, max_minor.1 + 1)));
+    e.insert(
+        "version".into(),
+        json!(format!("{}.{}.0", max_minor.0, max_minor.1 + 1)),
+    );
     e.insert("ancestorId".into(), json!(src_id));
     e.insert("createdAt".into(), json!(now));
     e.insert("updatedAt".into(), json!(now));
-    for o in st.evaluations.values_mut().filter(|o| gs(o, "evaluationGroupId") == Some(&group)) {
+    for o in st
+        .evaluations
+        .values_mut()
+        .filter(|o| gs(o, "evaluationGroupId") == Some(&group))
+    {
         o.insert("isLatest".into(), json!(false));
     }
     e.insert("isLatest".into(), json!(true));
@@ -352,18 +485,30 @@ fn aggregated(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         if gs(e, "promptGroupId") != Some(group) {
             continue;
         }
-        let created = gs(r, "createdAt").and_then(crate::clock::parse_iso).unwrap_or(now_ms);
+        let created = gs(r, "createdAt")
+            .and_then(crate::clock::parse_iso)
+            .unwrap_or(now_ms);
         if window_ms.is_some_and(|w| now_ms - created > w) {
             continue;
         }
         let (key, label) = match group_by {
             "version" => {
-                let pid = r.get("metricResults").and_then(|m| m.get("promptId")).and_then(Value::as_i64);
-                let v = pid.and_then(|p| st.prompts.get(&p)).and_then(|p| gs(p, "version")).unwrap_or("unknown");
+                let pid = r
+                    .get("metricResults")
+                    .and_then(|m| m.get("promptId"))
+                    .and_then(Value::as_i64);
+                let v = pid
+                    .and_then(|p| st.prompts.get(&p))
+                    .and_then(|p| gs(p, "version"))
+                    .unwrap_or("unknown");
                 (v.to_string(), json!({"promptId": pid}))
             }
             "dataset" => {
-                let d = r.get("metricResults").and_then(|m| m.get("datasetId")).cloned().unwrap_or(Value::Null);
+                let d = r
+                    .get("metricResults")
+                    .and_then(|m| m.get("datasetId"))
+                    .cloned()
+                    .unwrap_or(Value::Null);
                 (d.to_string(), json!({"datasetId": d}))
             }
             "day" => (crate::clock::format_day(created), json!({})),

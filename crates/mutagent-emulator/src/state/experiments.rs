@@ -11,7 +11,11 @@ use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, Ty, NAME, TEXT};
 
 const NON_EMPTY: Ty = Ty::Str(1, 100_000);
-const MODEL: &[Field] = &[req("id", Ty::Str(1, 255)), req("model", Ty::Str(1, 255)), req("temperature", Ty::Num(0.0, 2.0))];
+const MODEL: &[Field] = &[
+    req("id", Ty::Str(1, 255)),
+    req("model", Ty::Str(1, 255)),
+    req("temperature", Ty::Num(0.0, 2.0)),
+];
 const CREATE: &[Field] = &[
     req("promptId", Ty::IdLike),
     req("promptGroupId", Ty::Str(1, 255)),
@@ -70,13 +74,62 @@ pub(super) const ROUTES: &[Route] = &[
         BodySpec::None,
         list,
     ),
-    route("create_experiment", "POST", "/api/prompts/experiments/", &[], BodySpec::Schema(CREATE), create),
-    route("get_experiment", "GET", "/api/prompts/experiments/{id}", &[], BodySpec::None, get),
-    route("complete_experiment", "PATCH", "/api/prompts/experiments/{id}", &[], BodySpec::Schema(COMPLETE), complete),
-    route("delete_experiment", "DELETE", "/api/prompts/experiments/{id}", &[], BodySpec::None, delete),
-    route("add_experiment_result", "POST", "/api/prompts/experiments/{id}/results", &[], BodySpec::Schema(RESULT), add_result),
-    route("update_experiment_name", "PATCH", "/api/prompts/experiments/{id}/name", &[], BodySpec::Schema(RENAME), rename),
-    route("execute_experiment", "POST", "/api/prompts/experiments/{id}/execute", &[], BodySpec::None, execute),
+    route(
+        "create_experiment",
+        "POST",
+        "/api/prompts/experiments/",
+        &[],
+        BodySpec::Schema(CREATE),
+        create,
+    ),
+    route(
+        "get_experiment",
+        "GET",
+        "/api/prompts/experiments/{id}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "complete_experiment",
+        "PATCH",
+        "/api/prompts/experiments/{id}",
+        &[],
+        BodySpec::Schema(COMPLETE),
+        complete,
+    ),
+    route(
+        "delete_experiment",
+        "DELETE",
+        "/api/prompts/experiments/{id}",
+        &[],
+        BodySpec::None,
+        delete,
+    ),
+    route(
+        "add_experiment_result",
+        "POST",
+        "/api/prompts/experiments/{id}/results",
+        &[],
+        BodySpec::Schema(RESULT),
+        add_result,
+    ),
+    route(
+        "update_experiment_name",
+        "PATCH",
+        "/api/prompts/experiments/{id}/name",
+        &[],
+        BodySpec::Schema(RENAME),
+        rename,
+    ),
+    route(
+        "execute_experiment",
+        "POST",
+        "/api/prompts/experiments/{id}/execute",
+        &[],
+        BodySpec::None,
+        execute,
+    ),
 ];
 
 /// Integer from a number or a numeric string (validated upstream).
@@ -115,14 +168,27 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let rows: Vec<Value> = st
         .experiments
         .iter()
-        .filter(|e| qv.int("promptId").is_none_or(|p| super::gi(e, "promptId") == Some(p)))
-        .filter(|e| qv.str("promptGroupId").is_none_or(|g| gs(e, "promptGroupId") == Some(g)))
+        .filter(|e| {
+            qv.int("promptId")
+                .is_none_or(|p| super::gi(e, "promptId") == Some(p))
+        })
+        .filter(|e| {
+            qv.str("promptGroupId")
+                .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
+        })
         .filter(|e| qv.str("status").is_none_or(|s| gs(e, "status") == Some(s)))
-        .filter(|e| qv.str("createdBy").is_none_or(|c| gs(e, "createdBy") == Some(c)))
+        .filter(|e| {
+            qv.str("createdBy")
+                .is_none_or(|c| gs(e, "createdBy") == Some(c))
+        })
         .map(|e| {
             let mut e = e.clone();
             let id = gs(&e, "id").unwrap_or_default().to_string();
-            let n = st.exp_results.iter().filter(|r| gs(r, "experimentId") == Some(&id)).count();
+            let n = st
+                .exp_results
+                .iter()
+                .filter(|r| gs(r, "experimentId") == Some(&id))
+                .count();
             e.insert("resultCount".into(), json!(n));
             Value::Object(e)
         })
@@ -149,14 +215,25 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         st.dataset(dataset_id)?;
         st.dataset_items(dataset_id).len() as i64
     };
-    let models = b.get("models").and_then(Value::as_array).cloned().unwrap_or_default();
+    let models = b
+        .get("models")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if models.is_empty() {
-        return Err(ApiError::bad_request("field `models` must contain at least one model"));
+        return Err(ApiError::bad_request(
+            "field `models` must contain at least one model",
+        ));
     }
-    let mut cols: Vec<&str> = models.iter().filter_map(|m| m.get("id").and_then(Value::as_str)).collect();
+    let mut cols: Vec<&str> = models
+        .iter()
+        .filter_map(|m| m.get("id").and_then(Value::as_str))
+        .collect();
     cols.sort();
     if cols.windows(2).any(|w| w[0] == w[1]) {
-        return Err(ApiError::bad_request("field `models` has duplicate column ids (`models[].id`)"));
+        return Err(ApiError::bad_request(
+            "field `models` has duplicate column ids (`models[].id`)",
+        ));
     }
     let count = match b.get("datasetItemCount") {
         Some(v) => id_like(Some(v)),
@@ -167,7 +244,12 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let n = st.experiments.len() + 1;
     let mut e = Obj::new();
     e.insert("id".into(), json!(id));
-    e.insert("name".into(), b.get("name").cloned().unwrap_or_else(|| json!(format!("Experiment {n}"))));
+    e.insert(
+        "name".into(),
+        b.get("name")
+            .cloned()
+            .unwrap_or_else(|| json!(format!("Experiment {n}"))),
+    );
     e.insert("promptId".into(), json!(prompt_id));
     e.insert("promptGroupId".into(), json!(group));
     e.insert("evaluationId".into(), json!(eval_id));
@@ -181,7 +263,11 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     e.insert("updatedAt".into(), json!(now));
     e.insert("completedAt".into(), Value::Null);
     st.experiments.push(e);
-    let v = st.experiments.last().map(|e| with_results(st, e)).unwrap_or(Value::Null);
+    let v = st
+        .experiments
+        .last()
+        .map(|e| with_results(st, e))
+        .unwrap_or(Value::Null);
     created(v)
 }
 
@@ -218,7 +304,8 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.sid(0).to_string();
     let i = find(st, &id)?;
     st.experiments.remove(i);
-    st.exp_results.retain(|r| gs(r, "experimentId") != Some(&id));
+    st.exp_results
+        .retain(|r| gs(r, "experimentId") != Some(&id));
     ok(success(format!("experiment {id} deleted")))
 }
 
@@ -228,7 +315,18 @@ fn push_result(st: &mut State, exp_id: &str, b: &Obj) -> Value {
     let mut r = Obj::new();
     r.insert("id".into(), json!(rid));
     r.insert("experimentId".into(), json!(exp_id));
-    for k in ["datasetItemId", "datasetItemIndex", "modelColumnId", "output", "evalScore", "evalPassed", "latencyMs", "error", "traceId", "evalCriteria"] {
+    for k in [
+        "datasetItemId",
+        "datasetItemIndex",
+        "modelColumnId",
+        "output",
+        "evalScore",
+        "evalPassed",
+        "latencyMs",
+        "error",
+        "traceId",
+        "evalCriteria",
+    ] {
         r.insert(k.into(), or_null(b, k));
     }
     r.insert("createdAt".into(), json!(now));
@@ -243,10 +341,10 @@ fn add_result(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     require_running(e)?;
     let b = body(ctx);
     let col = gs(b, "modelColumnId").unwrap_or_default();
-    let known = e
-        .get("models")
-        .and_then(Value::as_array)
-        .is_some_and(|ms| ms.iter().any(|m| m.get("id").and_then(Value::as_str) == Some(col)));
+    let known = e.get("models").and_then(Value::as_array).is_some_and(|ms| {
+        ms.iter()
+            .any(|m| m.get("id").and_then(Value::as_str) == Some(col))
+    });
     if !known {
         return Err(ApiError::bad_request(format!(
             "field `modelColumnId` ({col}) is not one of the experiment's `models[].id`"
@@ -275,7 +373,9 @@ fn execute(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .get(&super::gi(&e, "promptId").unwrap_or(0))
         .or_else(|| st.latest_in_group(gs(&e, "promptGroupId").unwrap_or_default()))
         .cloned()
-        .ok_or_else(|| ApiError::conflict(format!("the prompt of experiment {id} no longer exists")))?;
+        .ok_or_else(|| {
+            ApiError::conflict(format!("the prompt of experiment {id} no longer exists"))
+        })?;
     let text = prompt_text(&prompt);
     let limit = usize::try_from(super::gi(&e, "datasetItemCount").unwrap_or(0)).unwrap_or(0);
     let items: Vec<Obj> = st
@@ -284,12 +384,24 @@ fn execute(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .take(limit)
         .cloned()
         .collect();
-    let models = e.get("models").and_then(Value::as_array).cloned().unwrap_or_default();
+    let models = e
+        .get("models")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let mut stats = serde_json::Map::new();
     let mut total = 0;
     for m in &models {
-        let col = m.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
-        let model = m.get("model").and_then(Value::as_str).unwrap_or_default().to_string();
+        let col = m
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let model = m
+            .get("model")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
         let mut scores = Vec::new();
         for (idx, it) in items.iter().enumerate() {
             let input = or_null(it, "input");
@@ -310,7 +422,10 @@ fn execute(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             }
             total += 1;
         }
-        stats.insert(col, json!({"model": model, "count": scores.len(), "averageScore": mean(&scores)}));
+        stats.insert(
+            col,
+            json!({"model": model, "count": scores.len(), "averageScore": mean(&scores)}),
+        );
     }
     let now = st.ts();
     let e = &mut st.experiments[i];

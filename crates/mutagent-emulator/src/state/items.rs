@@ -32,21 +32,77 @@ const BULK: &[Field] = &[req("items", Ty::Array(&Ty::Shape(ITEM)))];
 /// Largest accepted bulk insert.
 const MAX_BULK: usize = 1000;
 
-const KEYS: &[&str] = &["name", "input", "expectedOutput", "userFeedback", "systemFeedback", "labels", "metadata"];
+const KEYS: &[&str] = &[
+    "name",
+    "input",
+    "expectedOutput",
+    "userFeedback",
+    "systemFeedback",
+    "labels",
+    "metadata",
+];
 
 pub(super) const ROUTES: &[Route] = &[
-    route("list_prompt_dataset_items", "GET", "/api/prompts/datasets/{id:int}/items", &[], BodySpec::None, list),
-    route("create_prompt_dataset_item", "POST", "/api/prompts/datasets/{id:int}/items", &[], BodySpec::Schema(ITEM), create),
-    route("bulk_create_prompt_dataset_items", "POST", "/api/prompts/datasets/{id:int}/items/bulk", &[], BodySpec::Schema(BULK), bulk),
-    route("get_prompt_dataset_item", "GET", "/api/prompts/dataset-items/{id:int}", &[], BodySpec::None, get),
-    route("update_prompt_dataset_item", "PATCH", "/api/prompts/dataset-items/{id:int}", &[], BodySpec::Schema(UPDATE), update),
-    route("delete_prompt_dataset_item", "DELETE", "/api/prompts/dataset-items/{id:int}", &[], BodySpec::None, delete),
+    route(
+        "list_prompt_dataset_items",
+        "GET",
+        "/api/prompts/datasets/{id:int}/items",
+        &[],
+        BodySpec::None,
+        list,
+    ),
+    route(
+        "create_prompt_dataset_item",
+        "POST",
+        "/api/prompts/datasets/{id:int}/items",
+        &[],
+        BodySpec::Schema(ITEM),
+        create,
+    ),
+    route(
+        "bulk_create_prompt_dataset_items",
+        "POST",
+        "/api/prompts/datasets/{id:int}/items/bulk",
+        &[],
+        BodySpec::Schema(BULK),
+        bulk,
+    ),
+    route(
+        "get_prompt_dataset_item",
+        "GET",
+        "/api/prompts/dataset-items/{id:int}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "update_prompt_dataset_item",
+        "PATCH",
+        "/api/prompts/dataset-items/{id:int}",
+        &[],
+        BodySpec::Schema(UPDATE),
+        update,
+    ),
+    route(
+        "delete_prompt_dataset_item",
+        "DELETE",
+        "/api/prompts/dataset-items/{id:int}",
+        &[],
+        BodySpec::None,
+        delete,
+    ),
 ];
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     st.dataset(id)?;
-    ok(Value::Array(st.dataset_items(id).into_iter().cloned().map(Value::Object).collect()))
+    ok(Value::Array(
+        st.dataset_items(id)
+            .into_iter()
+            .cloned()
+            .map(Value::Object)
+            .collect(),
+    ))
 }
 
 fn insert(st: &mut State, dataset_id: i64, b: &Obj) -> Value {
@@ -81,9 +137,15 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn bulk(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     st.dataset(id)?;
-    let items = body(ctx).get("items").and_then(Value::as_array).cloned().unwrap_or_default();
+    let items = body(ctx)
+        .get("items")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if items.is_empty() {
-        return Err(ApiError::bad_request("field `items` must contain at least one item"));
+        return Err(ApiError::bad_request(
+            "field `items` must contain at least one item",
+        ));
     }
     if items.len() > MAX_BULK {
         return Err(ApiError::bad_request(format!(
@@ -101,14 +163,20 @@ fn bulk(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
-    let it = st.items.get(&id).ok_or_else(|| missing("dataset item", id))?;
+    let it = st
+        .items
+        .get(&id)
+        .ok_or_else(|| missing("dataset item", id))?;
     ok(Value::Object(it.clone()))
 }
 
 fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
-    let it = st.items.get_mut(&id).ok_or_else(|| missing("dataset item", id))?;
+    let it = st
+        .items
+        .get_mut(&id)
+        .ok_or_else(|| missing("dataset item", id))?;
     copy_present(it, body(ctx), KEYS);
     it.insert("updatedAt".into(), json!(now));
     let out = it.clone();
@@ -120,6 +188,8 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
-    st.items.remove(&id).ok_or_else(|| missing("dataset item", id))?;
+    st.items
+        .remove(&id)
+        .ok_or_else(|| missing("dataset item", id))?;
     ok(success(format!("dataset item {id} deleted")))
 }

@@ -161,12 +161,17 @@ impl State {
 
     /// The group id of a prompt, or 404.
     pub(crate) fn prompt_group(&self, id: i64) -> Result<String, ApiError> {
-        Ok(gs(self.prompt(id)?, "promptGroupId").unwrap_or_default().to_string())
+        Ok(gs(self.prompt(id)?, "promptGroupId")
+            .unwrap_or_default()
+            .to_string())
     }
 
     /// The latest prompt of a group (highest id with `isLatest`, else highest id).
     pub(crate) fn latest_in_group(&self, group: &str) -> Option<&Obj> {
-        let members = self.prompts.values().filter(|p| gs(p, "promptGroupId") == Some(group));
+        let members = self
+            .prompts
+            .values()
+            .filter(|p| gs(p, "promptGroupId") == Some(group));
         let mut last = None;
         let mut latest = None;
         for p in members {
@@ -180,7 +185,9 @@ impl State {
 
     /// Whether any prompt belongs to the group.
     pub(crate) fn group_exists(&self, group: &str) -> bool {
-        self.prompts.values().any(|p| gs(p, "promptGroupId") == Some(group))
+        self.prompts
+            .values()
+            .any(|p| gs(p, "promptGroupId") == Some(group))
     }
 
     /// Marks `id` as the only latest prompt of its group.
@@ -199,7 +206,10 @@ impl State {
 
     /// Items of a dataset in id order.
     pub(crate) fn dataset_items(&self, dataset_id: i64) -> Vec<&Obj> {
-        self.items.values().filter(|i| gi(i, "datasetId") == Some(dataset_id)).collect()
+        self.items
+            .values()
+            .filter(|i| gi(i, "datasetId") == Some(dataset_id))
+            .collect()
     }
 
     /// A dataset in wire shape, with `itemCount`.
@@ -238,7 +248,8 @@ impl State {
 
     /// All collections in wire shape.
     pub(crate) fn snapshot(&self) -> Value {
-        let vals = |m: &BTreeMap<i64, Obj>| Value::Array(m.values().cloned().map(Value::Object).collect());
+        let vals =
+            |m: &BTreeMap<i64, Obj>| Value::Array(m.values().cloned().map(Value::Object).collect());
         let list = |v: &Vec<Obj>| Value::Array(v.iter().cloned().map(Value::Object).collect());
         json!({
             "prompts": vals(&self.prompts),

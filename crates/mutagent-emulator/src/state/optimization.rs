@@ -41,30 +41,99 @@ const OPTIMIZE: &[Field] = &[
     opt("executionMode", Ty::Str(1, 64)),
 ];
 
-const STATUSES: &[&str] = &["queued", "running", "paused", "completed", "failed", "cancelled"];
+const STATUSES: &[&str] = &[
+    "queued",
+    "running",
+    "paused",
+    "completed",
+    "failed",
+    "cancelled",
+];
 
 pub(super) const ROUTES: &[Route] = &[
-    route("optimize_prompt", "POST", "/api/prompt/{id:int}/optimize", &[], BodySpec::Schema(OPTIMIZE), optimize),
-    route("get_optimization", "GET", "/api/optimization/{id}", &[], BodySpec::None, get),
+    route(
+        "optimize_prompt",
+        "POST",
+        "/api/prompt/{id:int}/optimize",
+        &[],
+        BodySpec::Schema(OPTIMIZE),
+        optimize,
+    ),
+    route(
+        "get_optimization",
+        "GET",
+        "/api/optimization/{id}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
     route(
         "list_optimizations",
         "GET",
         "/api/optimization",
-        &[q("promptGroupId", QTy::Str), q("status", QTy::Enum(STATUSES)), LIMIT, OFFSET],
+        &[
+            q("promptGroupId", QTy::Str),
+            q("status", QTy::Enum(STATUSES)),
+            LIMIT,
+            OFFSET,
+        ],
         BodySpec::None,
         list,
     ),
-    route("get_optimization_progress", "GET", "/api/optimization/{id}/progress", &[], BodySpec::None, progress),
-    route("get_optimization_states", "GET", "/api/optimization/{id}/states", &[], BodySpec::None, states),
-    route("get_optimization_results", "GET", "/api/optimization/{id}/results", &[], BodySpec::None, results),
-    route("pause_optimization", "POST", "/api/optimization/{id}/pause", &[], BodySpec::None, pause),
-    route("resume_optimization", "POST", "/api/optimization/{id}/resume", &[], BodySpec::None, resume),
-    route("cancel_optimization", "POST", "/api/optimization/{id}/cancel", &[], BodySpec::None, cancel),
+    route(
+        "get_optimization_progress",
+        "GET",
+        "/api/optimization/{id}/progress",
+        &[],
+        BodySpec::None,
+        progress,
+    ),
+    route(
+        "get_optimization_states",
+        "GET",
+        "/api/optimization/{id}/states",
+        &[],
+        BodySpec::None,
+        states,
+    ),
+    route(
+        "get_optimization_results",
+        "GET",
+        "/api/optimization/{id}/results",
+        &[],
+        BodySpec::None,
+        results,
+    ),
+    route(
+        "pause_optimization",
+        "POST",
+        "/api/optimization/{id}/pause",
+        &[],
+        BodySpec::None,
+        pause,
+    ),
+    route(
+        "resume_optimization",
+        "POST",
+        "/api/optimization/{id}/resume",
+        &[],
+        BodySpec::None,
+        resume,
+    ),
+    route(
+        "cancel_optimization",
+        "POST",
+        "/api/optimization/{id}/cancel",
+        &[],
+        BodySpec::None,
+        cancel,
+    ),
 ];
 
 /// `step * n`, saturating.
 fn mul(step: Duration, n: usize) -> Duration {
-    step.checked_mul(u32::try_from(n).unwrap_or(u32::MAX)).unwrap_or(Duration::MAX)
+    step.checked_mul(u32::try_from(n).unwrap_or(u32::MAX))
+        .unwrap_or(Duration::MAX)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -209,7 +278,10 @@ pub(super) fn advance_all(st: &mut State) {
         let group = job.group().to_string();
         let best = job.scores.iter().cloned().fold(0.0, f64::max);
         let meta = json!({ "optimizationJobId": job.id, "bestScore": best });
-        let suffix = format!("\n\n(Optimized by job {}: be precise, cite the input, answer concisely.)", job.id);
+        let suffix = format!(
+            "\n\n(Optimized by job {}: be precise, cite the input, answer concisely.)",
+            job.id
+        );
         let base = if st.prompts.contains_key(&prompt_id) {
             Some(prompt_id)
         } else {
@@ -227,13 +299,13 @@ pub(super) fn job_json(st: &State, j: &Job) -> Value {
     let c = j.completed_iters(e, step);
     let status = j.status(e, step);
     let done = &j.scores[..c];
-    let (best, best_i) = done
-        .iter()
-        .enumerate()
-        .fold((None, None), |(b, bi): (Option<f64>, Option<usize>), (i, s)| match b {
+    let (best, best_i) = done.iter().enumerate().fold(
+        (None, None),
+        |(b, bi): (Option<f64>, Option<usize>), (i, s)| match b {
             Some(bv) if bv >= *s => (b, bi),
             _ => (Some(*s), Some(i + 1)),
-        });
+        },
+    );
     let progress = if status == "completed" {
         100.0
     } else {
@@ -268,11 +340,18 @@ pub(super) fn job_json(st: &State, j: &Job) -> Value {
     o.insert("resultPromptId".into(), json!(j.result_prompt));
     o.insert(
         "error".into(),
-        json!(if status == "failed" { j.fail.clone() } else { None }),
+        json!(if status == "failed" {
+            j.fail.clone()
+        } else {
+            None
+        }),
     );
     o.insert("createdAt".into(), json!(st.ts_at(j.created)));
     o.insert("startedAt".into(), json!(started));
-    o.insert("completedAt".into(), json!(j.terminal.map(|(_, at)| st.ts_at(at))));
+    o.insert(
+        "completedAt".into(),
+        json!(j.terminal.map(|(_, at)| st.ts_at(at))),
+    );
     Value::Object(o)
 }
 
@@ -304,7 +383,10 @@ fn events(st: &State, j: &Job) -> Vec<Value> {
         json!({"eventType": "job.queued", "iteration": 0, "stage": null, "data": {}}),
     )];
     if e >= step && j.fail.is_none() {
-        ev.push((j.time_at(step), json!({"eventType": "job.started", "iteration": 0, "stage": "executing", "data": {}})));
+        ev.push((
+            j.time_at(step),
+            json!({"eventType": "job.started", "iteration": 0, "stage": "executing", "data": {}}),
+        ));
     }
     for i in 1..=c {
         ev.push((
@@ -313,7 +395,10 @@ fn events(st: &State, j: &Job) -> Vec<Value> {
         ));
     }
     for (at, kind, it) in &j.events {
-        ev.push((*at, json!({"eventType": kind, "iteration": it, "stage": null, "data": {}})));
+        ev.push((
+            *at,
+            json!({"eventType": kind, "iteration": it, "stage": null, "data": {}}),
+        ));
     }
     match j.terminal {
         Some((Terminal::Completed, at)) => ev.push((
@@ -357,7 +442,10 @@ fn optimize(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     let evaluation_id = gi(b, "evaluationId");
     if let Some(eid) = evaluation_id {
-        let ev = st.evaluations.get(&eid).ok_or_else(|| missing("evaluation", eid))?;
+        let ev = st
+            .evaluations
+            .get(&eid)
+            .ok_or_else(|| missing("evaluation", eid))?;
         if gs(ev, "promptGroupId") != Some(&group) {
             return Err(ApiError::bad_request(format!(
                 "evaluation {eid} belongs to another prompt group than prompt {prompt_id}"
@@ -365,20 +453,33 @@ fn optimize(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         }
     }
     let config = or_null(b, "config");
-    let max_iterations = config.get("maxIterations").and_then(Value::as_u64).unwrap_or(10) as usize;
+    let max_iterations = config
+        .get("maxIterations")
+        .and_then(Value::as_u64)
+        .unwrap_or(10) as usize;
     let target = config.get("targetScore").and_then(Value::as_f64);
-    let dry_run = config.get("dryRun").and_then(Value::as_bool).unwrap_or(false);
+    let dry_run = config
+        .get("dryRun")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
 
     let text = prompt_text(&prompt);
     let items = st.dataset_items(dataset_id);
-    let base: Vec<f64> = items.iter().map(|it| score(&or_null(it, "input"), &text, "")).collect();
-    let fail = items.is_empty().then(|| format!("dataset {dataset_id} has no items to optimize against"));
+    let base: Vec<f64> = items
+        .iter()
+        .map(|it| score(&or_null(it, "input"), &text, ""))
+        .collect();
+    let fail = items
+        .is_empty()
+        .then(|| format!("dataset {dataset_id} has no items to optimize against"));
     let s0 = mean(&base).unwrap_or(0.5);
     let salt = format!("{dataset_id}/{}", evaluation_id.unwrap_or(0));
     let mut scores = Vec::new();
     for i in 1..=max_iterations.max(1) {
         let wobble = (unit_score(&[&text, &salt, &i.to_string()]) - 0.5) * 0.04;
-        let s = round4((s0 + (1.0 - s0) * (1.0 - 0.7f64.powi(i as i32)) * 0.9 + wobble).clamp(0.0, 1.0));
+        let s = round4(
+            (s0 + (1.0 - s0) * (1.0 - 0.7f64.powi(i as i32)) * 0.9 + wobble).clamp(0.0, 1.0),
+        );
         scores.push(s);
         if target.is_some_and(|t| s >= t) {
             break;
@@ -392,7 +493,12 @@ fn optimize(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     o.insert("promptGroupId".into(), json!(group));
     o.insert("datasetId".into(), json!(dataset_id));
     o.insert("evaluationId".into(), json!(evaluation_id));
-    o.insert("executionMode".into(), b.get("executionMode").cloned().unwrap_or_else(|| json!("worker_loop")));
+    o.insert(
+        "executionMode".into(),
+        b.get("executionMode")
+            .cloned()
+            .unwrap_or_else(|| json!("worker_loop")),
+    );
     o.insert("config".into(), config);
     st.jobs.push(Job {
         id,
@@ -410,7 +516,11 @@ fn optimize(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         events: Vec::new(),
     });
     advance_all(st);
-    let j = st.jobs.last().map(|j| job_json(st, j)).unwrap_or(Value::Null);
+    let j = st
+        .jobs
+        .last()
+        .map(|j| job_json(st, j))
+        .unwrap_or(Value::Null);
     created(j)
 }
 
@@ -435,7 +545,10 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .iter()
         .filter(|j| qv.str("promptGroupId").is_none_or(|g| j.group() == g))
         .map(|j| job_json(st, j))
-        .filter(|v| qv.str("status").is_none_or(|s| v.get("status").and_then(Value::as_str) == Some(s)))
+        .filter(|v| {
+            qv.str("status")
+                .is_none_or(|s| v.get("status").and_then(Value::as_str) == Some(s))
+        })
         .collect();
     let (data, total, limit, offset) = super::page(rows, qv);
     let has_more = offset + (data.len() as i64) < total as i64;
@@ -530,7 +643,8 @@ fn resume(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     j.paused = false;
     j.segments.push((now, None));
-    j.events.push((now, "job.resumed", j.completed_iters(e, step)));
+    j.events
+        .push((now, "job.resumed", j.completed_iters(e, step)));
     advance_all(st);
     ok(job_json(st, &st.jobs[i]))
 }
@@ -550,6 +664,7 @@ fn cancel(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     j.close(now);
     j.paused = false;
     j.terminal = Some((Terminal::Cancelled, now));
-    j.events.push((now, "job.cancelled", j.completed_iters(e, step)));
+    j.events
+        .push((now, "job.cancelled", j.completed_iters(e, step)));
     ok(job_json(st, &st.jobs[i]))
 }

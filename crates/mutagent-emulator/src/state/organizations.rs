@@ -34,17 +34,72 @@ pub(super) const ROUTES: &[Route] = &[
         "list_organizations",
         "GET",
         "/api/organizations/",
-        &[LIMIT, OFFSET, q("name", QTy::Str), q("billingPlan", QTy::Str), q("isActive", QTy::Bool)],
+        &[
+            LIMIT,
+            OFFSET,
+            q("name", QTy::Str),
+            q("billingPlan", QTy::Str),
+            q("isActive", QTy::Bool),
+        ],
         BodySpec::None,
         list,
     ),
-    route("create_organization", "POST", "/api/organizations/", &[], BodySpec::Schema(CREATE), create),
-    route("get_organization", "GET", "/api/organizations/{orgId}", &[], BodySpec::None, get),
-    route("update_organization", "PATCH", "/api/organizations/{orgId}", &[], BodySpec::Schema(UPDATE), update),
-    route("delete_organization", "DELETE", "/api/organizations/{orgId}", &[], BodySpec::None, delete),
-    route("get_organization_by_slug", "GET", "/api/organizations/slug/{slug}", &[], BodySpec::None, by_slug),
-    route("check_organization_slug", "GET", "/api/organizations/check-slug/{slug}", &[], BodySpec::None, check_slug),
-    route("get_organization_member_count", "GET", "/api/organizations/{orgId}/member-count", &[], BodySpec::None, member_count),
+    route(
+        "create_organization",
+        "POST",
+        "/api/organizations/",
+        &[],
+        BodySpec::Schema(CREATE),
+        create,
+    ),
+    route(
+        "get_organization",
+        "GET",
+        "/api/organizations/{orgId}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "update_organization",
+        "PATCH",
+        "/api/organizations/{orgId}",
+        &[],
+        BodySpec::Schema(UPDATE),
+        update,
+    ),
+    route(
+        "delete_organization",
+        "DELETE",
+        "/api/organizations/{orgId}",
+        &[],
+        BodySpec::None,
+        delete,
+    ),
+    route(
+        "get_organization_by_slug",
+        "GET",
+        "/api/organizations/slug/{slug}",
+        &[],
+        BodySpec::None,
+        by_slug,
+    ),
+    route(
+        "check_organization_slug",
+        "GET",
+        "/api/organizations/check-slug/{slug}",
+        &[],
+        BodySpec::None,
+        check_slug,
+    ),
+    route(
+        "get_organization_member_count",
+        "GET",
+        "/api/organizations/{orgId}/member-count",
+        &[],
+        BodySpec::None,
+        member_count,
+    ),
 ];
 
 fn new_org(st: &mut State, name: &str, slug: &str, b: &Obj) -> Obj {
@@ -76,11 +131,16 @@ pub(super) fn seed(st: &mut State) -> String {
 }
 
 fn slug_taken(st: &State, slug: &str, except: Option<&str>) -> bool {
-    st.orgs.iter().any(|o| gs(o, "slug") == Some(slug) && gs(o, "id") != except)
+    st.orgs
+        .iter()
+        .any(|o| gs(o, "slug") == Some(slug) && gs(o, "id") != except)
 }
 
 fn find(st: &State, id: &str) -> Result<usize, ApiError> {
-    st.orgs.iter().position(|o| gs(o, "id") == Some(id)).ok_or_else(|| missing("organization", id))
+    st.orgs
+        .iter()
+        .position(|o| gs(o, "id") == Some(id))
+        .ok_or_else(|| missing("organization", id))
 }
 
 fn with_role(o: &Obj) -> Value {
@@ -97,8 +157,14 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let rows: Vec<Value> = st
         .orgs
         .iter()
-        .filter(|o| qv.str("name").is_none_or(|n| contains_ci(gs(o, "name").unwrap_or(""), n)))
-        .filter(|o| qv.str("billingPlan").is_none_or(|p| gs(o, "billingPlan") == Some(p)))
+        .filter(|o| {
+            qv.str("name")
+                .is_none_or(|n| contains_ci(gs(o, "name").unwrap_or(""), n))
+        })
+        .filter(|o| {
+            qv.str("billingPlan")
+                .is_none_or(|p| gs(o, "billingPlan") == Some(p))
+        })
         .filter(|o| qv.bool("isActive").is_none_or(|a| gb(o, "isActive") == a))
         .map(with_role)
         .collect();
@@ -110,7 +176,9 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let mut slug = gs(b, "slug").unwrap_or_default().to_string();
     if slug_taken(st, &slug, None) {
         if !gb(b, "autoSuffixSlug") {
-            return Err(ApiError::conflict(format!("organization slug `{slug}` is already taken")));
+            return Err(ApiError::conflict(format!(
+                "organization slug `{slug}` is already taken"
+            )));
         }
         let base = slug.clone();
         let mut n = 2;
@@ -136,12 +204,27 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let b = body(ctx);
     if let Some(slug) = gs(b, "slug") {
         if slug_taken(st, slug, Some(&id)) {
-            return Err(ApiError::conflict(format!("organization slug `{slug}` is already taken")));
+            return Err(ApiError::conflict(format!(
+                "organization slug `{slug}` is already taken"
+            )));
         }
     }
     let now = st.ts();
     let o = &mut st.orgs[i];
-    copy_present(o, b, &["name", "slug", "description", "logoUrl", "billingEmail", "billingPlan", "isActive", "metadata"]);
+    copy_present(
+        o,
+        b,
+        &[
+            "name",
+            "slug",
+            "description",
+            "logoUrl",
+            "billingEmail",
+            "billingPlan",
+            "isActive",
+            "metadata",
+        ],
+    );
     o.insert("updatedAt".into(), json!(now));
     ok(Value::Object(o.clone()))
 }
@@ -151,9 +234,12 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let i = find(st, &id)?;
     st.orgs.remove(i);
     let before = st.workspaces.len();
-    st.workspaces.retain(|w| gs(w, "organizationId") != Some(&id));
+    st.workspaces
+        .retain(|w| gs(w, "organizationId") != Some(&id));
     let n = before - st.workspaces.len();
-    ok(success(format!("organization {id} deleted with {n} workspace(s)")))
+    ok(success(format!(
+        "organization {id} deleted with {n} workspace(s)"
+    )))
 }
 
 fn by_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
@@ -169,7 +255,9 @@ fn by_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn check_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let slug = ctx.sid(0);
     if !is_slug(slug) {
-        return ok(json!({"slug": slug, "available": false, "reason": "invalid slug: use lower-case letters, digits and single dashes"}));
+        return ok(
+            json!({"slug": slug, "available": false, "reason": "invalid slug: use lower-case letters, digits and single dashes"}),
+        );
     }
     ok(json!({"slug": slug, "available": !slug_taken(st, slug, None)}))
 }

@@ -8,7 +8,10 @@ use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
 use crate::validate::{opt, opt_any, req, req_any, Field, Ty, LONG, NAME, STRINGS, TEXT};
 
-const MESSAGE: &[Field] = &[req("role", Ty::Enum(&["system", "user", "assistant"])), req("content", LONG)];
+const MESSAGE: &[Field] = &[
+    req("role", Ty::Enum(&["system", "user", "assistant"])),
+    req("content", LONG),
+];
 const MESSAGES: Ty = Ty::Array(&Ty::Shape(MESSAGE));
 
 const CREATE: &[Field] = &[
@@ -41,7 +44,10 @@ const UPDATE: &[Field] = &[
     opt("tags", STRINGS),
 ];
 
-const NEW_VERSION: &[Field] = &[req("newVersion", Ty::Semver), opt("changes", Ty::Shape(UPDATE))];
+const NEW_VERSION: &[Field] = &[
+    req("newVersion", Ty::Semver),
+    opt("changes", Ty::Shape(UPDATE)),
+];
 
 /// Keys copied from create/update bodies as they are.
 const EDITABLE: &[&str] = &[
@@ -61,19 +67,89 @@ pub(super) const ROUTES: &[Route] = &[
         "list_prompts",
         "GET",
         "/api/prompt/",
-        &[LIMIT, OFFSET, q("name", QTy::Str), q("isLatest", QTy::Bool), q("version", QTy::Str), q("createdBy", QTy::Str)],
+        &[
+            LIMIT,
+            OFFSET,
+            q("name", QTy::Str),
+            q("isLatest", QTy::Bool),
+            q("version", QTy::Str),
+            q("createdBy", QTy::Str),
+        ],
         BodySpec::None,
         list,
     ),
-    route("create_prompt", "POST", "/api/prompt/", &[], BodySpec::Schema(CREATE), create),
-    route("list_prompt_tags", "GET", "/api/prompt/tags", &[], BodySpec::None, tags),
-    route("get_prompt", "GET", "/api/prompt/{id:int}", &[], BodySpec::None, get),
-    route("update_prompt", "PATCH", "/api/prompt/{id:int}", &[], BodySpec::Schema(UPDATE), update),
-    route("delete_prompt", "DELETE", "/api/prompt/{id:int}", &[q("force", QTy::Bool)], BodySpec::None, delete),
-    route("list_prompt_versions", "GET", "/api/prompt/{id:int}/versions", &[], BodySpec::None, versions),
-    route("create_prompt_version", "POST", "/api/prompt/{id:int}/versions", &[], BodySpec::Schema(NEW_VERSION), create_version),
-    route("get_prompt_analytics", "GET", "/api/prompt/{id:int}/analytics", &[], BodySpec::None, analytics),
-    route("get_prompt_model_comparisons", "GET", "/api/prompt/{id:int}/model-comparisons", &[], BodySpec::None, model_comparisons),
+    route(
+        "create_prompt",
+        "POST",
+        "/api/prompt/",
+        &[],
+        BodySpec::Schema(CREATE),
+        create,
+    ),
+    route(
+        "list_prompt_tags",
+        "GET",
+        "/api/prompt/tags",
+        &[],
+        BodySpec::None,
+        tags,
+    ),
+    route(
+        "get_prompt",
+        "GET",
+        "/api/prompt/{id:int}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "update_prompt",
+        "PATCH",
+        "/api/prompt/{id:int}",
+        &[],
+        BodySpec::Schema(UPDATE),
+        update,
+    ),
+    route(
+        "delete_prompt",
+        "DELETE",
+        "/api/prompt/{id:int}",
+        &[q("force", QTy::Bool)],
+        BodySpec::None,
+        delete,
+    ),
+    route(
+        "list_prompt_versions",
+        "GET",
+        "/api/prompt/{id:int}/versions",
+        &[],
+        BodySpec::None,
+        versions,
+    ),
+    route(
+        "create_prompt_version",
+        "POST",
+        "/api/prompt/{id:int}/versions",
+        &[],
+        BodySpec::Schema(NEW_VERSION),
+        create_version,
+    ),
+    route(
+        "get_prompt_analytics",
+        "GET",
+        "/api/prompt/{id:int}/analytics",
+        &[],
+        BodySpec::None,
+        analytics,
+    ),
+    route(
+        "get_prompt_model_comparisons",
+        "GET",
+        "/api/prompt/{id:int}/model-comparisons",
+        &[],
+        BodySpec::None,
+        model_comparisons,
+    ),
 ];
 
 /// Applies `messages` (which the Prompt shape has no field for) by flattening them into
@@ -107,10 +183,19 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let rows: Vec<Value> = st
         .prompts
         .values()
-        .filter(|p| qv.str("name").is_none_or(|n| contains_ci(gs(p, "name").unwrap_or(""), n)))
+        .filter(|p| {
+            qv.str("name")
+                .is_none_or(|n| contains_ci(gs(p, "name").unwrap_or(""), n))
+        })
         .filter(|p| qv.bool("isLatest").is_none_or(|b| gb(p, "isLatest") == b))
-        .filter(|p| qv.str("version").is_none_or(|v| gs(p, "version") == Some(v)))
-        .filter(|p| qv.str("createdBy").is_none_or(|c| gs(p, "createdBy") == Some(c)))
+        .filter(|p| {
+            qv.str("version")
+                .is_none_or(|v| gs(p, "version") == Some(v))
+        })
+        .filter(|p| {
+            qv.str("createdBy")
+                .is_none_or(|c| gs(p, "createdBy") == Some(c))
+        })
         .cloned()
         .map(Value::Object)
         .collect();
@@ -125,11 +210,25 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let mut p = Obj::new();
     p.insert("id".into(), json!(id));
     p.insert("promptGroupId".into(), json!(group));
-    for k in ["name", "description", "version", "isLatest", "systemPrompt", "humanPrompt", "rawPrompt"] {
+    for k in [
+        "name",
+        "description",
+        "version",
+        "isLatest",
+        "systemPrompt",
+        "humanPrompt",
+        "rawPrompt",
+    ] {
         p.insert(k.into(), or_null(b, k));
     }
-    p.insert("version".into(), b.get("version").cloned().unwrap_or(json!("1.0.0")));
-    p.insert("isLatest".into(), json!(b.get("isLatest").and_then(Value::as_bool).unwrap_or(true)));
+    p.insert(
+        "version".into(),
+        b.get("version").cloned().unwrap_or(json!("1.0.0")),
+    );
+    p.insert(
+        "isLatest".into(),
+        json!(b.get("isLatest").and_then(Value::as_bool).unwrap_or(true)),
+    );
     for k in ["inputSchema", "outputSchema", "metadata"] {
         p.insert(k.into(), or_null(b, k));
     }
@@ -179,7 +278,10 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     if latest == Some(true) {
         st.make_latest(&group, id);
     }
-    let p = st.prompts.get_mut(&id).ok_or_else(|| missing("prompt", id))?;
+    let p = st
+        .prompts
+        .get_mut(&id)
+        .ok_or_else(|| missing("prompt", id))?;
     copy_present(p, b, EDITABLE);
     apply_messages(p, b);
     if latest == Some(false) {
@@ -193,7 +295,11 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let force = ctx.query.bool("force").unwrap_or(false);
     let group = st.prompt_group(id)?;
-    let siblings = st.prompts.values().filter(|p| gs(p, "promptGroupId") == Some(&group)).count();
+    let siblings = st
+        .prompts
+        .values()
+        .filter(|p| gs(p, "promptGroupId") == Some(&group))
+        .count();
     let was_latest = gb(st.prompt(id)?, "isLatest");
     let mut cascaded = String::new();
     if siblings == 1 {
@@ -224,9 +330,14 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             for e in &evals {
                 st.evaluations.remove(e);
                 st.eval_prompt.remove(e);
-                st.eval_results.retain(|r| gi(r, "evaluationId") != Some(*e));
+                st.eval_results
+                    .retain(|r| gi(r, "evaluationId") != Some(*e));
             }
-            cascaded = format!(" with {} dataset(s) and {} evaluation(s)", datasets.len(), evals.len());
+            cascaded = format!(
+                " with {} dataset(s) and {} evaluation(s)",
+                datasets.len(),
+                evals.len()
+            );
         }
     }
     st.prompts.remove(&id);
@@ -275,7 +386,10 @@ fn create_version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         )));
     }
     let empty = Obj::new();
-    let changes = b.get("changes").and_then(Value::as_object).unwrap_or(&empty);
+    let changes = b
+        .get("changes")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     let id = st.next_prompt_id();
     let now = st.ts();
     let mut p = base;
@@ -285,7 +399,10 @@ fn create_version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     p.insert("version".into(), json!(new_version));
     p.insert("createdAt".into(), json!(now));
     p.insert("updatedAt".into(), json!(now));
-    let latest = changes.get("isLatest").and_then(Value::as_bool).unwrap_or(true);
+    let latest = changes
+        .get("isLatest")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     p.insert("isLatest".into(), json!(false));
     st.prompts.insert(id, p);
     if latest {
@@ -295,7 +412,12 @@ fn create_version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 }
 
 /// Inserts a new version derived from `base_id` (used by optimization jobs); returns its id.
-pub(super) fn derive_version(st: &mut State, base_id: i64, suffix: &str, metadata: Value) -> Option<i64> {
+pub(super) fn derive_version(
+    st: &mut State,
+    base_id: i64,
+    suffix: &str,
+    metadata: Value,
+) -> Option<i64> {
     let base = st.prompts.get(&base_id)?.clone();
     let group = gs(&base, "promptGroupId")?.to_string();
     let version = next_version(st, &group);
@@ -360,7 +482,10 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .filter(|r| gi(r, "evaluationId").is_some_and(|e| evals.contains(&e)))
         .filter_map(|r| r.get("score").and_then(Value::as_f64))
         .collect();
-    let best = scores.iter().cloned().fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
+    let best = scores
+        .iter()
+        .cloned()
+        .fold(None, |m: Option<f64>, s| Some(m.map_or(s, |m| m.max(s))));
     ok(json!({
         "promptId": id,
         "promptGroupId": group,
@@ -378,10 +503,22 @@ fn model_comparisons(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let group = st.prompt_group(id)?;
     // model name -> (scores, latencies, runs)
     let mut rows: Vec<(String, Vec<f64>, Vec<f64>, usize)> = Vec::new();
-    for e in st.experiments.iter().filter(|e| gs(e, "promptGroupId") == Some(&group)) {
+    for e in st
+        .experiments
+        .iter()
+        .filter(|e| gs(e, "promptGroupId") == Some(&group))
+    {
         let exp_id = gs(e, "id").unwrap_or_default();
-        let models = e.get("models").and_then(Value::as_array).cloned().unwrap_or_default();
-        for r in st.exp_results.iter().filter(|r| gs(r, "experimentId") == Some(exp_id)) {
+        let models = e
+            .get("models")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for r in st
+            .exp_results
+            .iter()
+            .filter(|r| gs(r, "experimentId") == Some(exp_id))
+        {
             let col = gs(r, "modelColumnId").unwrap_or_default();
             let model = models
                 .iter()
@@ -401,7 +538,10 @@ fn model_comparisons(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             if let Some(s) = r.get("evalScore").and_then(Value::as_f64) {
                 row.1.push(s);
             }
-            if let Some(l) = r.get("latencyMs").and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok())) {
+            if let Some(l) = r
+                .get("latencyMs")
+                .and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()))
+            {
                 row.2.push(l);
             }
         }

@@ -25,11 +25,20 @@ pub(super) fn canonical(v: &Value) -> String {
             keys.sort();
             let inner: Vec<String> = keys
                 .iter()
-                .map(|k| format!("{}:{}", Value::String((*k).clone()), canonical(&m[k.as_str()])))
+                .map(|k| {
+                    format!(
+                        "{}:{}",
+                        Value::String((*k).clone()),
+                        canonical(&m[k.as_str()])
+                    )
+                })
                 .collect();
             format!("{{{}}}", inner.join(","))
         }
-        Value::Array(a) => format!("[{}]", a.iter().map(canonical).collect::<Vec<_>>().join(",")),
+        Value::Array(a) => format!(
+            "[{}]",
+            a.iter().map(canonical).collect::<Vec<_>>().join(",")
+        ),
         other => other.to_string(),
     }
 }
@@ -75,12 +84,21 @@ mod tests {
 
     #[test]
     fn canonical_ignores_key_order() {
-        assert_eq!(canonical(&json!({"b": 1, "a": [1, {"d": 2, "c": 3}]})), canonical(&json!({"a": [1, {"c": 3, "d": 2}], "b": 1})));
-        assert_eq!(score(&json!({"x": 1, "y": 2}), "t", ""), score(&json!({"y": 2, "x": 1}), "t", ""));
+        assert_eq!(
+            canonical(&json!({"b": 1, "a": [1, {"d": 2, "c": 3}]})),
+            canonical(&json!({"a": [1, {"c": 3, "d": 2}], "b": 1}))
+        );
+        assert_eq!(
+            score(&json!({"x": 1, "y": 2}), "t", ""),
+            score(&json!({"y": 2, "x": 1}), "t", "")
+        );
     }
 
     #[test]
     fn render_substitutes() {
-        assert_eq!(render("Hi {name}, {n}", &json!({"name": "Ann", "n": 3})), "Hi Ann, 3");
+        assert_eq!(
+            render("Hi {name}, {n}", &json!({"name": "Ann", "n": 3})),
+            "Hi Ann, 3"
+        );
     }
 }

@@ -15,7 +15,15 @@ use crate::query::{q, q_req, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
 use crate::validate::{opt, opt_any, req, Field, Ty, STRINGS, TEXT};
 
-pub(super) const SOURCES: &[&str] = &["sdk", "langchain", "langgraph", "vercel-ai", "openai", "otel", "manual"];
+pub(super) const SOURCES: &[&str] = &[
+    "sdk",
+    "langchain",
+    "langgraph",
+    "vercel-ai",
+    "openai",
+    "otel",
+    "manual",
+];
 pub(super) const ENVIRONMENTS: &[&str] = &["production", "staging", "development"];
 const KINDS: &[&str] = &[
     "llm.chat",
@@ -38,7 +46,11 @@ const ID: Ty = Ty::Str(1, 255);
 const NON_NEG: Ty = Ty::Num(0.0, f64::MAX);
 
 const TOKENS: &[Field] = &[req("input", NON_NEG), req("output", NON_NEG)];
-const EVENT: &[Field] = &[req("name", Ty::Str(1, 1000)), req("timestamp", Ty::DateTime), opt("attributes", Ty::Object)];
+const EVENT: &[Field] = &[
+    req("name", Ty::Str(1, 1000)),
+    req("timestamp", Ty::DateTime),
+    opt("attributes", Ty::Object),
+];
 const SPAN: &[Field] = &[
     req("spanId", ID),
     opt("parentSpanId", ID),
@@ -98,15 +110,39 @@ pub(super) const ROUTES: &[Route] = &[
         BodySpec::None,
         list,
     ),
-    route("ingest_trace", "POST", "/api/traces/", &[], BodySpec::Schema(TRACE), ingest_one),
-    route("ingest_trace_batch", "POST", "/api/traces/batch", &[], BodySpec::Schema(BATCH), ingest_batch),
-    route("ingest_otlp", "POST", "/api/traces/otlp", &[], BodySpec::Custom, ingest_otlp),
+    route(
+        "ingest_trace",
+        "POST",
+        "/api/traces/",
+        &[],
+        BodySpec::Schema(TRACE),
+        ingest_one,
+    ),
+    route(
+        "ingest_trace_batch",
+        "POST",
+        "/api/traces/batch",
+        &[],
+        BodySpec::Schema(BATCH),
+        ingest_batch,
+    ),
+    route(
+        "ingest_otlp",
+        "POST",
+        "/api/traces/otlp",
+        &[],
+        BodySpec::Custom,
+        ingest_otlp,
+    ),
     route(
         "get_trace_stats",
         "GET",
         "/api/traces/stats",
         &[
-            q_req("groupBy", QTy::Enum(&["model", "provider", "kind", "source"])),
+            q_req(
+                "groupBy",
+                QTy::Enum(&["model", "provider", "kind", "source"]),
+            ),
             q("from", QTy::DateTime),
             q("to", QTy::DateTime),
             q("sessionId", QTy::Str),
@@ -118,12 +154,31 @@ pub(super) const ROUTES: &[Route] = &[
         "get_analytics_summary",
         "GET",
         "/api/traces/analytics",
-        &[q("startAfter", QTy::DateTime), q("startBefore", QTy::DateTime), q("budget", QTy::Num), q("model", QTy::Str)],
+        &[
+            q("startAfter", QTy::DateTime),
+            q("startBefore", QTy::DateTime),
+            q("budget", QTy::Num),
+            q("model", QTy::Str),
+        ],
         BodySpec::None,
         analytics,
     ),
-    route("get_trace", "GET", "/api/traces/{id}", &[q("include", QTy::Str)], BodySpec::None, get),
-    route("delete_trace", "DELETE", "/api/traces/{id}", &[], BodySpec::None, delete),
+    route(
+        "get_trace",
+        "GET",
+        "/api/traces/{id}",
+        &[q("include", QTy::Str)],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "delete_trace",
+        "DELETE",
+        "/api/traces/{id}",
+        &[],
+        BodySpec::None,
+        delete,
+    ),
 ];
 
 /// Ingests (or merges) one validated trace object; returns (trace id, span count in request).
@@ -137,13 +192,24 @@ pub(super) fn ingest(st: &mut State, t: &Obj, default_source: &str) -> (String, 
         .and_then(|w| gs(w, "id"))
         .unwrap_or_default()
         .to_string();
-    let idx = match st.traces.iter().position(|x| gs(x, "id") == Some(&trace_id)) {
+    let idx = match st
+        .traces
+        .iter()
+        .position(|x| gs(x, "id") == Some(&trace_id))
+    {
         Some(i) => i,
         None => {
             let mut rec = Obj::new();
             rec.insert("id".into(), json!(trace_id));
             rec.insert("workspaceId".into(), json!(ws));
-            for k in ["sessionId", "name", "environment", "tags", "metadata", "endTime"] {
+            for k in [
+                "sessionId",
+                "name",
+                "environment",
+                "tags",
+                "metadata",
+                "endTime",
+            ] {
                 rec.insert(k.into(), Value::Null);
             }
             rec.insert("source".into(), json!(default_source));
@@ -155,19 +221,40 @@ pub(super) fn ingest(st: &mut State, t: &Obj, default_source: &str) -> (String, 
         }
     };
     let rec = &mut st.traces[idx];
-    for k in ["sessionId", "name", "source", "environment", "tags", "metadata", "startTime", "endTime"] {
+    for k in [
+        "sessionId",
+        "name",
+        "source",
+        "environment",
+        "tags",
+        "metadata",
+        "startTime",
+        "endTime",
+    ] {
         if let Some(v) = t.get(k) {
             rec.insert(k.into(), v.clone());
         }
     }
-    let mut spans: Vec<Value> = rec.get("spans").and_then(Value::as_array).cloned().unwrap_or_default();
-    let incoming = t.get("spans").and_then(Value::as_array).cloned().unwrap_or_default();
+    let mut spans: Vec<Value> = rec
+        .get("spans")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let incoming = t
+        .get("spans")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     let count = incoming.len();
     for s in incoming {
         let Value::Object(mut s) = s else { continue };
         s.insert("traceId".into(), json!(trace_id));
         if !s.contains_key("status") {
-            let st = if s.contains_key("error") { "error" } else { "ok" };
+            let st = if s.contains_key("error") {
+                "error"
+            } else {
+                "ok"
+            };
             s.insert("status".into(), json!(st));
         }
         if !s.contains_key("durationMs") {
@@ -179,7 +266,10 @@ pub(super) fn ingest(st: &mut State, t: &Obj, default_source: &str) -> (String, 
             }
         }
         let sid = gs(&s, "spanId").map(str::to_string);
-        match spans.iter_mut().find(|x| x.get("spanId").and_then(Value::as_str) == sid.as_deref()) {
+        match spans
+            .iter_mut()
+            .find(|x| x.get("spanId").and_then(Value::as_str) == sid.as_deref())
+        {
             Some(slot) => *slot = Value::Object(s),
             None => spans.push(Value::Object(s)),
         }
@@ -191,20 +281,40 @@ pub(super) fn ingest(st: &mut State, t: &Obj, default_source: &str) -> (String, 
 }
 
 fn recompute(rec: &mut Obj, spans: &[Value]) {
-    let num = |s: &Value, a: &str, b: &str| s.get(a).and_then(|t| t.get(b)).and_then(Value::as_f64).unwrap_or(0.0);
+    let num = |s: &Value, a: &str, b: &str| {
+        s.get(a)
+            .and_then(|t| t.get(b))
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0)
+    };
     let input: f64 = spans.iter().map(|s| num(s, "tokens", "input")).sum();
     let output: f64 = spans.iter().map(|s| num(s, "tokens", "output")).sum();
-    let cost: f64 = spans.iter().filter_map(|s| s.get("costUsd").and_then(Value::as_f64)).sum();
+    let cost: f64 = spans
+        .iter()
+        .filter_map(|s| s.get("costUsd").and_then(Value::as_f64))
+        .sum();
     let start = gs(rec, "startTime").and_then(parse_iso);
-    let span_end = spans.iter().filter_map(|s| s.get("endTime").and_then(Value::as_str).and_then(parse_iso)).max();
+    let span_end = spans
+        .iter()
+        .filter_map(|s| s.get("endTime").and_then(Value::as_str).and_then(parse_iso))
+        .max();
     let end = gs(rec, "endTime").and_then(parse_iso).or(span_end);
-    let error = spans.iter().find_map(|s| s.get("error").and_then(Value::as_str)).map(str::to_string);
-    let failed = error.is_some() || spans.iter().any(|s| s.get("status").and_then(Value::as_str) == Some("error"));
+    let error = spans
+        .iter()
+        .find_map(|s| s.get("error").and_then(Value::as_str))
+        .map(str::to_string);
+    let failed = error.is_some()
+        || spans
+            .iter()
+            .any(|s| s.get("status").and_then(Value::as_str) == Some("error"));
     rec.insert("endTime".into(), json!(end.map(format_iso)));
-    rec.insert("durationMs".into(), json!(match (start, end) {
-        (Some(a), Some(b)) => Some(b - a),
-        _ => None,
-    }));
+    rec.insert(
+        "durationMs".into(),
+        json!(match (start, end) {
+            (Some(a), Some(b)) => Some(b - a),
+            _ => None,
+        }),
+    );
     rec.insert("totalInputTokens".into(), json!(input as i64));
     rec.insert("totalOutputTokens".into(), json!(output as i64));
     rec.insert("totalSpans".into(), json!(spans.len()));
@@ -219,9 +329,15 @@ fn ingest_one(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 }
 
 fn ingest_batch(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let traces = body(ctx).get("traces").and_then(Value::as_array).cloned().unwrap_or_default();
+    let traces = body(ctx)
+        .get("traces")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if traces.is_empty() {
-        return Err(ApiError::bad_request("field `traces` must contain at least one trace"));
+        return Err(ApiError::bad_request(
+            "field `traces` must contain at least one trace",
+        ));
     }
     if traces.len() > MAX_BATCH {
         return Err(ApiError::bad_request(format!(
@@ -274,10 +390,16 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let rows: Vec<Value> = st
         .traces
         .iter()
-        .filter(|t| qv.str("sessionId").is_none_or(|s| gs(t, "sessionId") == Some(s)))
+        .filter(|t| {
+            qv.str("sessionId")
+                .is_none_or(|s| gs(t, "sessionId") == Some(s))
+        })
         .filter(|t| qv.str("status").is_none_or(|s| gs(t, "status") == Some(s)))
         .filter(|t| qv.str("source").is_none_or(|s| gs(t, "source") == Some(s)))
-        .filter(|t| qv.str("environment").is_none_or(|s| gs(t, "environment") == Some(s)))
+        .filter(|t| {
+            qv.str("environment")
+                .is_none_or(|s| gs(t, "environment") == Some(s))
+        })
         .filter(|t| in_window(t, qv.time("startAfter"), qv.time("startBefore")))
         .map(|t| {
             let mut t = t.clone();
@@ -294,13 +416,21 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     check_include(ctx)?;
     let id = ctx.sid(0);
-    let t = st.traces.iter().find(|t| gs(t, "id") == Some(id)).ok_or_else(|| missing("trace", id))?;
+    let t = st
+        .traces
+        .iter()
+        .find(|t| gs(t, "id") == Some(id))
+        .ok_or_else(|| missing("trace", id))?;
     ok(Value::Object(t.clone()))
 }
 
 fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.sid(0);
-    let i = st.traces.iter().position(|t| gs(t, "id") == Some(id)).ok_or_else(|| missing("trace", id))?;
+    let i = st
+        .traces
+        .iter()
+        .position(|t| gs(t, "id") == Some(id))
+        .ok_or_else(|| missing("trace", id))?;
     st.traces.remove(i);
     ok(success(format!("trace {id} deleted")))
 }
@@ -316,10 +446,17 @@ impl SpanView<'_> {
         gs(self.span, k)
     }
     fn tokens(&self, k: &str) -> f64 {
-        self.span.get("tokens").and_then(|t| t.get(k)).and_then(Value::as_f64).unwrap_or(0.0)
+        self.span
+            .get("tokens")
+            .and_then(|t| t.get(k))
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0)
     }
     fn cost(&self) -> f64 {
-        self.span.get("costUsd").and_then(Value::as_f64).unwrap_or(0.0)
+        self.span
+            .get("costUsd")
+            .and_then(Value::as_f64)
+            .unwrap_or(0.0)
     }
     fn latency(&self) -> Option<f64> {
         self.span
@@ -338,7 +475,12 @@ impl SpanView<'_> {
 fn spans<'a>(traces: impl Iterator<Item = &'a Obj>) -> Vec<SpanView<'a>> {
     let mut out = Vec::new();
     for t in traces {
-        for s in t.get("spans").and_then(Value::as_array).into_iter().flatten() {
+        for s in t
+            .get("spans")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(span) = s.as_object() {
                 out.push(SpanView { trace: t, span });
             }
@@ -357,7 +499,10 @@ fn stats(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let traces = st
         .traces
         .iter()
-        .filter(|t| qv.str("sessionId").is_none_or(|s| gs(t, "sessionId") == Some(s)))
+        .filter(|t| {
+            qv.str("sessionId")
+                .is_none_or(|s| gs(t, "sessionId") == Some(s))
+        })
         .filter(|t| in_window(t, qv.time("from"), qv.time("to")));
     let views = spans(traces);
     let mut groups: BTreeMap<String, Vec<&SpanView<'_>>> = BTreeMap::new();
@@ -409,7 +554,10 @@ fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 fn kpis(traces: &[&Obj], views: &[SpanView<'_>]) -> Value {
     let cost: f64 = views.iter().map(|v| v.cost()).sum();
     let lats: Vec<f64> = views.iter().filter_map(|v| v.latency()).collect();
-    let errors = traces.iter().filter(|t| gs(t, "status") == Some("error")).count();
+    let errors = traces
+        .iter()
+        .filter(|t| gs(t, "status") == Some("error"))
+        .count();
     json!({
         "totalTraces": traces.len(),
         "totalSpans": views.len(),
@@ -422,8 +570,17 @@ fn kpis(traces: &[&Obj], views: &[SpanView<'_>]) -> Value {
     })
 }
 
-fn select<'a>(st: &'a State, after: Option<i64>, before: Option<i64>, model: Option<&str>) -> (Vec<&'a Obj>, Vec<SpanView<'a>>) {
-    let traces: Vec<&Obj> = st.traces.iter().filter(|t| in_window(t, after, before)).collect();
+fn select<'a>(
+    st: &'a State,
+    after: Option<i64>,
+    before: Option<i64>,
+    model: Option<&str>,
+) -> (Vec<&'a Obj>, Vec<SpanView<'a>>) {
+    let traces: Vec<&Obj> = st
+        .traces
+        .iter()
+        .filter(|t| in_window(t, after, before))
+        .collect();
     let views: Vec<SpanView<'_>> = spans(traces.iter().copied())
         .into_iter()
         .filter(|v| model.is_none_or(|m| v.s("model") == Some(m)))
@@ -440,7 +597,11 @@ fn select<'a>(st: &'a State, after: Option<i64>, before: Option<i64>, model: Opt
 
 fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
-    let (after, before, model) = (qv.time("startAfter"), qv.time("startBefore"), qv.str("model"));
+    let (after, before, model) = (
+        qv.time("startAfter"),
+        qv.time("startBefore"),
+        qv.str("model"),
+    );
     let (traces, views) = select(st, after, before, model);
 
     let mut by_model: BTreeMap<String, Vec<&SpanView<'_>>> = BTreeMap::new();
@@ -526,9 +687,14 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     });
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
     for v in views.iter().filter(|v| v.failed()) {
-        *errors.entry(v.s("error").unwrap_or("error").to_string()).or_default() += 1;
+        *errors
+            .entry(v.s("error").unwrap_or("error").to_string())
+            .or_default() += 1;
     }
-    let error_breakdown: Vec<Value> = errors.into_iter().map(|(e, n)| json!({"error": e, "count": n})).collect();
+    let error_breakdown: Vec<Value> = errors
+        .into_iter()
+        .map(|(e, n)| json!({"error": e, "count": n}))
+        .collect();
     let comparison: Vec<Value> = by_model
         .iter()
         .map(|(m, vs)| {

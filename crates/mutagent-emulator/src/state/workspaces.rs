@@ -29,12 +29,54 @@ const UPDATE: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route("list_workspaces", "GET", "/api/workspaces/", &[q("includeInactive", QTy::Bool)], BodySpec::None, list),
-    route("create_workspace", "POST", "/api/workspaces/", &[], BodySpec::Schema(CREATE), create),
-    route("get_workspace", "GET", "/api/workspaces/{wsId}", &[], BodySpec::None, get),
-    route("update_workspace", "PATCH", "/api/workspaces/{wsId}", &[], BodySpec::Schema(UPDATE), update),
-    route("delete_workspace", "DELETE", "/api/workspaces/{wsId}", &[], BodySpec::None, delete),
-    route("set_default_workspace", "POST", "/api/workspaces/{wsId}/set-default", &[], BodySpec::None, set_default),
+    route(
+        "list_workspaces",
+        "GET",
+        "/api/workspaces/",
+        &[q("includeInactive", QTy::Bool)],
+        BodySpec::None,
+        list,
+    ),
+    route(
+        "create_workspace",
+        "POST",
+        "/api/workspaces/",
+        &[],
+        BodySpec::Schema(CREATE),
+        create,
+    ),
+    route(
+        "get_workspace",
+        "GET",
+        "/api/workspaces/{wsId}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "update_workspace",
+        "PATCH",
+        "/api/workspaces/{wsId}",
+        &[],
+        BodySpec::Schema(UPDATE),
+        update,
+    ),
+    route(
+        "delete_workspace",
+        "DELETE",
+        "/api/workspaces/{wsId}",
+        &[],
+        BodySpec::None,
+        delete,
+    ),
+    route(
+        "set_default_workspace",
+        "POST",
+        "/api/workspaces/{wsId}/set-default",
+        &[],
+        BodySpec::None,
+        set_default,
+    ),
 ];
 
 fn new_ws(st: &mut State, org: &str, b: &Obj) -> Obj {
@@ -72,7 +114,9 @@ fn org_of(st: &State, ctx: &Ctx) -> Result<String, ApiError> {
             if st.orgs.iter().any(|o| gs(o, "id") == Some(h)) {
                 Ok(h.clone())
             } else {
-                Err(ApiError::not_found(format!("organization {h} (from the x-organization-id header) not found")))
+                Err(ApiError::not_found(format!(
+                    "organization {h} (from the x-organization-id header) not found"
+                )))
             }
         }
         None => Ok(st.default_org.clone()),
@@ -87,7 +131,9 @@ fn find(st: &State, id: &str) -> Result<usize, ApiError> {
 }
 
 fn make_default(st: &mut State, i: usize) {
-    let org = gs(&st.workspaces[i], "organizationId").unwrap_or_default().to_string();
+    let org = gs(&st.workspaces[i], "organizationId")
+        .unwrap_or_default()
+        .to_string();
     for (j, w) in st.workspaces.iter_mut().enumerate() {
         if gs(w, "organizationId") == Some(&org) {
             w.insert("isDefault".into(), json!(i == j));
@@ -121,7 +167,9 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .iter()
         .any(|w| gs(w, "organizationId") == Some(&org) && gs(w, "slug") == Some(slug))
     {
-        return Err(ApiError::conflict(format!("workspace slug `{slug}` is already taken in this organization")));
+        return Err(ApiError::conflict(format!(
+            "workspace slug `{slug}` is already taken in this organization"
+        )));
     }
     let w = new_ws(st, &org, b);
     st.workspaces.push(w);
@@ -141,24 +189,41 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.sid(0).to_string();
     let i = find(st, &id)?;
     let b = body(ctx);
-    let org = gs(&st.workspaces[i], "organizationId").unwrap_or_default().to_string();
+    let org = gs(&st.workspaces[i], "organizationId")
+        .unwrap_or_default()
+        .to_string();
     if let Some(slug) = gs(b, "slug") {
-        if st
-            .workspaces
-            .iter()
-            .any(|w| gs(w, "organizationId") == Some(&org) && gs(w, "slug") == Some(slug) && gs(w, "id") != Some(&id))
-        {
-            return Err(ApiError::conflict(format!("workspace slug `{slug}` is already taken in this organization")));
+        if st.workspaces.iter().any(|w| {
+            gs(w, "organizationId") == Some(&org)
+                && gs(w, "slug") == Some(slug)
+                && gs(w, "id") != Some(&id)
+        }) {
+            return Err(ApiError::conflict(format!(
+                "workspace slug `{slug}` is already taken in this organization"
+            )));
         }
     }
-    if b.get("isDefault").and_then(Value::as_bool) == Some(false) && gb(&st.workspaces[i], "isDefault") {
+    if b.get("isDefault").and_then(Value::as_bool) == Some(false)
+        && gb(&st.workspaces[i], "isDefault")
+    {
         return Err(ApiError::conflict(
             "cannot unset the default workspace; make another workspace the default instead",
         ));
     }
     let now = st.ts();
     let w = &mut st.workspaces[i];
-    copy_present(w, b, &["name", "slug", "description", "isActive", "settings", "metadata"]);
+    copy_present(
+        w,
+        b,
+        &[
+            "name",
+            "slug",
+            "description",
+            "isActive",
+            "settings",
+            "metadata",
+        ],
+    );
     w.insert("updatedAt".into(), json!(now));
     if b.get("isDefault").and_then(Value::as_bool) == Some(true) {
         make_default(st, i);
@@ -181,7 +246,9 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn set_default(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let i = find(st, ctx.sid(0))?;
     if !gb(&st.workspaces[i], "isActive") {
-        return Err(ApiError::conflict("an inactive workspace cannot be the default"));
+        return Err(ApiError::conflict(
+            "an inactive workspace cannot be the default",
+        ));
     }
     make_default(st, i);
     let now = st.ts();

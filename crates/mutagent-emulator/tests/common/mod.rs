@@ -22,14 +22,23 @@ pub struct Resp {
 
 impl Resp {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
     }
     pub fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&self.body)))
     }
     /// Asserts the flat error shape and returns the message.
     pub fn error(&self, status: u16) -> String {
-        assert_eq!(self.status, status, "body: {}", String::from_utf8_lossy(&self.body));
+        assert_eq!(
+            self.status,
+            status,
+            "body: {}",
+            String::from_utf8_lossy(&self.body)
+        );
         let v = self.json();
         assert!(v["error"].is_string(), "{v}");
         assert_eq!(v["statusCode"], status, "{v}");
@@ -73,7 +82,11 @@ pub fn parse(raw: &[u8]) -> Option<Resp> {
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
         .collect();
-    Some(Resp { status, headers, body: raw[split + 4..].to_vec() })
+    Some(Resp {
+        status,
+        headers,
+        body: raw[split + 4..].to_vec(),
+    })
 }
 
 /// A client bound to one emulator.
@@ -85,7 +98,10 @@ pub struct Client {
 
 impl Client {
     pub fn new(addr: SocketAddr) -> Self {
-        Client { addr, key: Some(KEY.to_string()) }
+        Client {
+            addr,
+            key: Some(KEY.to_string()),
+        }
     }
 
     pub fn without_key(addr: SocketAddr) -> Self {
@@ -101,8 +117,18 @@ impl Client {
         if bytes.is_some() {
             headers.push(("content-type", "application/json"));
         }
-        let raw_resp = raw(self.addr, &build(method, target, &headers, bytes.as_deref())).await.expect("io");
-        parse(&raw_resp).unwrap_or_else(|| panic!("unparsable response to {method} {target}: {:?}", String::from_utf8_lossy(&raw_resp)))
+        let raw_resp = raw(
+            self.addr,
+            &build(method, target, &headers, bytes.as_deref()),
+        )
+        .await
+        .expect("io");
+        parse(&raw_resp).unwrap_or_else(|| {
+            panic!(
+                "unparsable response to {method} {target}: {:?}",
+                String::from_utf8_lossy(&raw_resp)
+            )
+        })
     }
 
     pub async fn get(&self, target: &str) -> Resp {
@@ -124,7 +150,12 @@ impl Client {
     /// Sends and asserts the status, returning the JSON body.
     pub async fn ok(&self, method: &str, target: &str, body: Option<Value>, status: u16) -> Value {
         let r = self.send(method, target, body.as_ref()).await;
-        assert_eq!(r.status, status, "{method} {target}: {}", String::from_utf8_lossy(&r.body));
+        assert_eq!(
+            r.status,
+            status,
+            "{method} {target}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
         r.json()
     }
 }
@@ -136,10 +167,25 @@ pub async fn prompt(c: &Client, name: &str, text: &str) -> Value {
 
 /// Creates a dataset for a prompt with `n` items; returns the dataset JSON.
 pub async fn dataset(c: &Client, prompt_id: i64, n: usize) -> Value {
-    let d = c.ok("POST", &format!("/api/prompt/{prompt_id}/datasets"), Some(serde_json::json!({"name": "ds"})), 201).await;
+    let d = c
+        .ok(
+            "POST",
+            &format!("/api/prompt/{prompt_id}/datasets"),
+            Some(serde_json::json!({"name": "ds"})),
+            201,
+        )
+        .await;
     if n > 0 {
-        let items: Vec<Value> = (0..n).map(|i| serde_json::json!({"input": {"question": format!("q{i}")}})).collect();
-        c.ok("POST", &format!("/api/prompts/datasets/{}/items/bulk", d["id"]), Some(serde_json::json!({"items": items})), 201).await;
+        let items: Vec<Value> = (0..n)
+            .map(|i| serde_json::json!({"input": {"question": format!("q{i}")}}))
+            .collect();
+        c.ok(
+            "POST",
+            &format!("/api/prompts/datasets/{}/items/bulk", d["id"]),
+            Some(serde_json::json!({"items": items})),
+            201,
+        )
+        .await;
     }
     d
 }

@@ -1,0 +1,273 @@
+//! Every fault mode: latency, status + Retry-After, reset, truncated body, dripping body,
+//! `times`, seeded probability, route matching, clearing, and the `--fault` command line flag.
+//! Timing assertions are lower bounds only (timers never fire early), so a loaded machine
+//! cannot make them fail.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{build, parse, raw, Client};
+use mutagent_emulator::{Collection, Emulator, Fault};
+use serde_json::json;
+
+#[tokio::test]
+async fn latency_delays_then_handles() {
+    let emu = Emulator::start().await.expect("start");
+    emu.inject(Fault::latency(Duration::from_millis(300)).on_route("GET", "/api/prompt/"));
+    let c = Client::new(emu.addr());
+    let t = Instant::now();
+    let r = c.get("/api/prompt/").await;
+    assert!(
+        t.elapsed() >= Duration::from_millis(300),
+        "{:?}",
+        t.elapsed()
+    );
+    assert_eq!(r.status, 200);
+    let rec = emu.requests();
+    assert_eq!(
+        rec.last().and_then(|r| r.fault.clone()).as_deref(),
+        Some("route=GET /api/prompt/;latency=300ms")
+    );
+}
+
+#[tokio::test]
+async fn status_with_retry_after_and_times() {
+    let emu = Emulator::start().await.expect("start");
+    emu.inject(
+        Fault::status(503)
+            .retry_after(Duration::from_secs(1))
+            .on_route("GET", "/api/prompt/")
+            .times(2),
+    );
+    let c = Client::new(emu.addr());
+    for _ in 0..2 {
+        let r = c.get("/api/prompt/").await;
+        assert_eq!(r.header("retry-after"), Some("1"));
+        assert!(r.header("x-request-id").is_some());
+        assert!(r.error(503).contains("injected"));
+    }
+    assert_eq!(
+        c.get("/api/prompt/").await.status,
+        200,
+        "times=2 is used up"
+    );
+    // Other routes were never affected, and a status fault does not run the handler.
+    emu.inject(
+        Fault::status(429)
+            .retry_after(Duration::from_millis(1500))
+            .on_route("POST", "/api/prompt/"),
+    );
+    let r = c
+        .post("/api/prompt/", json!({"name": "x", "inputSchema": {}}))
+        .await;
+    assert_eq!(r.header("retry-after"), Some("2"));
+    assert_eq!(r.json()["error"], "rate_limited");
+    assert_eq!(emu.count(Collection::Prompts), 0);
+    emu.clear_faults();
+    assert_eq!(
+        c.post("/api/prompt/", json!({"name": "x", "inputSchema": {}}))
+            .await
+            .status,
+        201
+    );
+    // times=0 never fires.
+    emu.inject(Fault::status(500).times(0));
+    assert_eq!(c.get("/api/prompt/").await.status, 200);
+}
+
+#[tokio::test]
+async fn reset_closes_without_answering_and_does_not_handle() {
+    let emu = Emulator::start().await.expect("start");
+    emu.inject(Fault::reset().on_route("POST", "/api/prompt/").times(1));
+    let body = br#"{"name":"x","inputSchema":{}}"#;
+    let req = build(
+        "POST",
+        "/api/prompt/",
+        &[("x-api-key", "k"), ("content-type", "application/json")],
+        Some(body),
+    );
+    let got = raw(emu.addr(), &req).await;
+    assert!(
+        got.as_ref().map_or(true, Vec::is_empty),
+        "expected no answer, got {got:?}"
+    );
+    assert_eq!(emu.count(Collection::Prompts), 0);
+    let rec = emu.requests();
+    assert_eq!(rec.len(), 1);
+    assert!(rec[0].fault.as_deref().is_some_and(|f| f.contains("reset")));
+    // The next attempt goes through.
+    let r = parse(&raw(emu.addr(), &req).await.expect("io")).expect("resp");
+    assert_eq!(r.status, 201);
+    assert_eq!(emu.count(Collection::Prompts), 1);
+}
+
+#[tokio::test]
+async fn truncated_body_announces_more_than_it_sends() {
+    let emu = Emulator::start().await.expect("start");
+    emu.inject(Fault::truncate().on_route("POST", "/api/prompt/"));
+    let body = br#"{"name":"x","inputSchema":{}}"#;
+    let req = build(
+        "POST",
+        "/api/prompt/",
+        &[("x-api-key", "k"), ("content-type", "application/json")],
+        Some(body),
+    );
+    let bytes = raw(emu.addr(), &req).await.unwrap_or_default();
+    let r = parse(&bytes).expect("the head is sent");
+    assert_eq!(r.status, 201);
+    let declared: usize = r
+        .header("content-length")
+        .and_then(|v| v.parse().ok())
+        .expect("content-length");
+    assert!(
+        r.body.len() < declared,
+        "sent {} of {declared}",
+        r.body.len()
+    );
+    assert!(serde_json::from_slice::<serde_json::Value>(&r.body).is_err());
+    // The request itself was handled.
+    assert_eq!(emu.count(Collection::Prompts), 1);
+}
+
+#[tokio::test]
+async fn drip_sends_the_whole_body_slowly() {
+    let emu = Emulator::start().await.expect("start");
+    emu.inject(
+        Fault::drip(Duration::from_millis(20))
+            .chunk_size(16)
+            .on_route("GET", "/api/organizations/"),
+    );
+    let c = Client::new(emu.addr());
+    let t = Instant::now();
+    let r = c.get("/api/organizations/").await;
+    let elapsed = t.elapsed();
+    assert_eq!(r.status, 200);
+    let declared: usize = r
+        .header("content-length")
+        .and_then(|v| v.parse().ok())
+        .expect("content-length");
+    assert_eq!(r.body.len(), declared);
+    assert_eq!(r.json()["total"], 1);
+    let gaps = declared.div_ceil(16) - 1;
+    assert!(gaps >= 5, "body long enough to drip: {declared}");
+    assert!(
+        elapsed >= Duration::from_millis(20) * gaps as u32,
+        "{elapsed:?} for {gaps} gaps"
+    );
+}
+
+async fn statuses(emu: &Emulator, n: usize) -> Vec<u16> {
+    let c = Client::new(emu.addr());
+    let mut out = Vec::new();
+    for _ in 0..n {
+        out.push(c.get("/api/workspaces/").await.status);
+    }
+    out
+}
+
+#[tokio::test]
+async fn seeded_probability_is_repeatable() {
+    let run = |seed: u64| async move {
+        let emu = Emulator::builder()
+            .fault(
+                Fault::status(500)
+                    .probability(0.5, seed)
+                    .on_route("GET", "/api/workspaces/"),
+            )
+            .start()
+            .await
+            .expect("start");
+        statuses(&emu, 40).await
+    };
+    let a = run(42).await;
+    assert_eq!(a, run(42).await, "same seed, same faults");
+    assert!(a.contains(&500) && a.contains(&200), "{a:?}");
+    assert_ne!(a, run(43).await, "another seed, another sequence");
+}
+
+#[tokio::test]
+async fn route_matching_prefix_template_and_all() {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    emu.inject(Fault::status(502).on_route("*", "/api/traces/*"));
+    emu.inject(Fault::status(504).on_route("GET", "/api/prompt/{id}"));
+    assert_eq!(c.get("/api/traces/").await.status, 502);
+    assert_eq!(c.delete("/api/traces/abc").await.status, 502);
+    assert_eq!(c.get("/api/prompt/5").await.status, 504);
+    assert_eq!(
+        c.get("/api/prompt/5/versions").await.status,
+        404,
+        "template matches whole segments only"
+    );
+    emu.clear_faults();
+    emu.inject(Fault::status(500));
+    assert_eq!(c.get("/api/workspaces/").await.status, 500);
+    assert_eq!(c.post("/api/organizations/", json!({})).await.status, 500);
+}
+
+#[tokio::test]
+async fn text_syntax_via_builder() {
+    let f: Fault = "route=GET /api/prompt/;status=503;retry-after=1;times=2"
+        .parse()
+        .expect("parse");
+    let emu = Emulator::builder().fault(f).start().await.expect("start");
+    let c = Client::new(emu.addr());
+    assert_eq!(c.get("/api/prompt/").await.status, 503);
+    assert_eq!(c.get("/api/prompt/").await.status, 503);
+    assert_eq!(c.get("/api/prompt/").await.status, 200);
+    assert!(Fault::parse("status=700").is_err());
+}
+
+#[test]
+fn command_line_fault_flag() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+
+    let bin = env!("CARGO_BIN_EXE_mutagent-emulator");
+    let bad = Command::new(bin)
+        .args(["--fault", "status=abc"])
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("status"));
+
+    let mut child = Command::new(bin)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--quiet",
+            "--fault",
+            "route=GET /api/prompt/;status=503;retry-after=1;times=1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout).read_line(&mut line).expect("read");
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("url")
+        .to_string();
+    let get = |addr: &str| {
+        let mut s = std::net::TcpStream::connect(addr).expect("connect");
+        s.write_all(
+            b"GET /api/prompt/ HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n",
+        )
+        .expect("write");
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).expect("read");
+        parse(&out).expect("resp")
+    };
+    let first = get(&addr);
+    let second = get(&addr);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(first.status, 503);
+    assert_eq!(first.header("retry-after"), Some("1"));
+    assert_eq!(second.status, 200);
+}

@@ -1,0 +1,146 @@
+//! The handle itself: blocking use, shutdown on drop, request recording, counts, snapshots,
+//! seeded ids, body size limit.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+use common::{parse, prompt, Client};
+use mutagent_emulator::{Collection, Emulator};
+use serde_json::json;
+
+fn sync_get(addr: std::net::SocketAddr, path: &str) -> common::Resp {
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    s.write_all(
+        format!("GET {path} HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n")
+            .as_bytes(),
+    )
+    .expect("write");
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).expect("read");
+    parse(&out).expect("resp")
+}
+
+#[test]
+fn blocking_start_serves_and_drop_stops() {
+    let emu = Emulator::builder().seed(3).start_blocking().expect("start");
+    assert!(emu.url().starts_with("http://127.0.0.1:"));
+    let addr = emu.addr();
+    let r = sync_get(addr, "/api/workspaces/");
+    assert_eq!(r.status, 200);
+    assert_eq!(r.json()["total"], 1);
+    assert_eq!(sync_get(addr, "/health").json()["status"], "ok");
+    drop(emu);
+    // The thread was joined, so the listener is gone.
+    assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+#[tokio::test]
+async fn blocking_handle_can_be_dropped_inside_a_runtime() {
+    let emu = Emulator::start_blocking().expect("start");
+    let addr = emu.addr();
+    assert_eq!(Client::new(addr).get("/api/prompt/").await.status, 200);
+    drop(emu);
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+#[tokio::test]
+async fn async_handle_stops_when_dropped() {
+    let emu = Emulator::start().await.expect("start");
+    let addr = emu.addr();
+    assert_eq!(Client::new(addr).get("/api/prompt/").await.status, 200);
+    drop(emu);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tokio::net::TcpStream::connect(addr).await.is_ok() {
+        assert!(Instant::now() < deadline, "still accepting after drop");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+#[tokio::test]
+async fn requests_are_recorded() {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    let r = c
+        .post("/api/prompt/", json!({"name": "p", "inputSchema": {}}))
+        .await;
+    c.get("/api/prompt/?limit=5").await;
+    let rec = emu.requests();
+    assert_eq!(rec.len(), 2);
+    assert!(rec[0].is("POST", "/api/prompt/"));
+    assert_eq!(rec[0].header("X-API-KEY"), Some(common::KEY));
+    assert_eq!(rec[0].header("content-type"), Some("application/json"));
+    assert_eq!(
+        rec[0].body_json(),
+        Some(json!({"name": "p", "inputSchema": {}}))
+    );
+    assert_eq!(Some(rec[0].request_id.as_str()), r.header("x-request-id"));
+    assert_eq!(rec[1].query.as_deref(), Some("limit=5"));
+    assert!(rec[1].body.is_empty());
+    assert_eq!(
+        rec.iter().filter(|r| r.is("POST", "/api/prompt/")).count(),
+        1,
+        "the POST was sent once"
+    );
+    emu.clear_requests();
+    assert!(emu.requests().is_empty());
+    // A client-given request id is echoed.
+    let resp = parse(
+        &common::raw(
+            emu.addr(),
+            &common::build(
+                "GET",
+                "/api/prompt/",
+                &[("x-api-key", "k"), ("x-request-id", "abc-123")],
+                None,
+            ),
+        )
+        .await
+        .expect("io"),
+    )
+    .expect("resp");
+    assert_eq!(resp.header("x-request-id"), Some("abc-123"));
+}
+
+#[tokio::test]
+async fn counts_snapshot_and_seeded_ids() {
+    let run = |seed| async move {
+        let emu = Emulator::builder().seed(seed).start().await.expect("start");
+        let c = Client::new(emu.addr());
+        let p = prompt(&c, "p", "t").await;
+        (emu, p["promptGroupId"].as_str().expect("g").to_string())
+    };
+    let (emu, g1) = run(5).await;
+    let (_e2, g2) = run(5).await;
+    let (_e3, g3) = run(6).await;
+    assert_eq!(g1, g2);
+    assert_ne!(g1, g3);
+    assert_eq!(emu.count(Collection::Prompts), 1);
+    assert_eq!(emu.count("organizations".parse().expect("name")), 1);
+    assert_eq!(emu.count(Collection::Workspaces), 1);
+    assert!("widgets".parse::<Collection>().is_err());
+    let snap = emu.snapshot();
+    assert_eq!(snap["prompts"][0]["promptGroupId"], g1.as_str());
+    assert_eq!(snap["organizations"].as_array().map(Vec::len), Some(1));
+    for c in Collection::ALL {
+        assert_eq!(c.name().parse::<Collection>().ok(), Some(c));
+    }
+}
+
+#[tokio::test]
+async fn oversized_bodies_get_413() {
+    let emu = Emulator::builder()
+        .max_body_bytes(64)
+        .start()
+        .await
+        .expect("start");
+    let c = Client::new(emu.addr());
+    let r = c
+        .post(
+            "/api/prompt/",
+            json!({"name": "x".repeat(100), "inputSchema": {}}),
+        )
+        .await;
+    assert!(r.error(413).contains("64"));
+}
