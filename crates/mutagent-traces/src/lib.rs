@@ -1,32 +1,51 @@
-//! The `traces` namespace of the MutagenT Rust SDK. Traces of LLM apps: ingest (single, batch, OTLP JSON), list, read, stats and analytics.
+//! The `traces` namespace of the MutagenT Rust SDK: traces of LLM apps — ingest one trace, a
+//! batch, or an OTLP/JSON export; list, read and delete them; stats and analytics.
 //!
-//! (Being written: the operations land here.)
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`TracesExt::traces`].
+//!
+//! ```no_run
+//! use std::time::SystemTime;
+//! use mutagent_core::Client;
+//! use mutagent_traces::{rfc3339, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy, GetTraceStats, TracesExt};
+//!
+//! # async fn run() -> Result<(), mutagent_core::Error> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let now = rfc3339(SystemTime::now());
+//! let trace = NewTrace::new("trace-1", now.clone()).span(
+//!     NewSpan::new("span-1", "chat", SpanKind::LlmChat, now)
+//!         .model("gpt-4o")
+//!         .tokens(12, 30),
+//! );
+//! let stored = client.traces().ingest_trace(&trace).await?;
+//! let page = client.traces().list_traces(&ListTraces::new().limit(10)).await?;
+//! let by_model = client.traces().get_trace_stats(StatsGroupBy::Model, &GetTraceStats::new()).await?;
+//! println!("stored {} ({} spans); {} traces; {by_model}", stored.trace_id, stored.span_count, page.total);
+//! # Ok(()) }
+//! ```
+//!
+//! The ingest models ([`NewTrace`], [`NewSpan`], [`SpanEvent`], [`TokenUsage`]) and the OTLP
+//! models ([`otlp`]) are plain public data, usable by exporters built on top of this crate.
+//! Timestamps are RFC 3339 text; [`rfc3339`] formats a [`SystemTime`](std::time::SystemTime)
+//! without pulling in a date-time crate, and [`unix_nanos`] gives OTLP's nanoseconds.
 
-/// The operations of the `traces` namespace, described once.
-pub mod operations {
-    use mutagent_core::Operation;
+mod api;
+mod ingest;
+mod models;
+pub mod operations;
+pub mod otlp;
+mod time;
 
-    /// Every operation of the namespace, in the order of the API's operation table.
-    pub static OPERATIONS: &[&Operation] = &[];
-}
-
-/// The `traces` namespace on a client.
-#[derive(Debug, Clone, Copy)]
-pub struct TracesApi<'a, C> {
-    client: &'a C,
-}
-
-impl<'a, C: mutagent_core::ApiClient> TracesApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-}
+pub use api::TracesApi;
+pub use ingest::{
+    Environment, NewSpan, NewTrace, SpanEvent, SpanKind, Status, TokenUsage, TraceSource,
+};
+pub use models::{
+    AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTraceStats, ListTraces, StatsGroupBy,
+    Trace, TraceIngestion, TraceList,
+};
+pub use mutagent_core::ids::{TraceId, WorkspaceId};
+pub use time::{rfc3339, rfc3339_now, unix_nanos};
 
 /// Adds `.traces()` to both clients.
 pub trait TracesExt: mutagent_core::ApiClient {

@@ -1,0 +1,170 @@
+//! The operations of the `traces` namespace, for the async and the blocking client alike.
+
+use mutagent_core::ids::TraceId;
+use mutagent_core::request::validate;
+use mutagent_core::{ApiClient, ApiRequest, Error};
+use serde_json::Value;
+
+use crate::ingest::{check_batch, NewTrace, TraceBatch};
+use crate::models::{
+    AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTraceStats, ListTraces, StatsGroupBy,
+    Trace, TraceIngestion, TraceList,
+};
+use crate::operations as op;
+use crate::otlp::ExportTraceRequest;
+
+/// The `traces` namespace: ingest traces of LLM apps (one, a batch, or OTLP/JSON) and read
+/// them back, with stats and analytics.
+///
+/// Get it with `client.traces()` (from [`TracesExt`](crate::TracesExt)). With the async
+/// [`Client`](mutagent_core::Client) each method returns a future; with the
+/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+///
+/// Ingestion is a POST, so the client does not retry it unless POST retries were enabled.
+#[derive(Debug, Clone, Copy)]
+pub struct TracesApi<'a, C> {
+    client: &'a C,
+}
+
+impl<'a, C: ApiClient> TracesApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// The client the namespace calls through.
+    pub fn client(&self) -> &'a C {
+        self.client
+    }
+
+    /// `GET /api/traces/`: one page of traces (without spans unless
+    /// [`ListTraces::with_spans`]).
+    pub fn list_traces(&self, params: &ListTraces) -> C::Response<TraceList> {
+        self.client.call(list_request(params))
+    }
+
+    /// Every trace matching `params`, page after page (`limit` sets the page size).
+    pub fn list_traces_all(&self, params: &ListTraces) -> C::Items<Trace> {
+        self.client.paginate::<TraceList>(list_request(params))
+    }
+
+    /// `POST /api/traces/`: ingests one trace with its spans.
+    pub fn ingest_trace(&self, trace: &NewTrace) -> C::Response<TraceIngestion> {
+        let request = op::INGEST_TRACE
+            .request()
+            .check(trace.check(op::INGEST_TRACE.name, ""))
+            .json(trace)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `POST /api/traces/batch`: ingests several traces at once (`{"traces": [...]}`); at
+    /// least one is required.
+    pub fn ingest_trace_batch(&self, traces: &[NewTrace]) -> C::Response<BatchIngestion> {
+        let request = op::INGEST_TRACE_BATCH
+            .request()
+            .check(check_batch(op::INGEST_TRACE_BATCH.name, traces))
+            .json(&TraceBatch { traces })
+            .build();
+        self.client.call(request)
+    }
+
+    /// `POST /api/traces/otlp`: ingests an OTLP/HTTP JSON export. Trace and span ids are
+    /// checked (32 and 16 hex characters, not all zero) before sending.
+    pub fn ingest_otlp(&self, request: &ExportTraceRequest) -> C::Response<BatchIngestion> {
+        let request = op::INGEST_OTLP
+            .request()
+            .check(request.check(op::INGEST_OTLP.name))
+            .json(request)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `POST /api/traces/otlp` with a body given as raw JSON (for payloads produced by other
+    /// OpenTelemetry tooling). Nothing is checked before sending.
+    pub fn ingest_otlp_json(&self, body: &Value) -> C::Response<BatchIngestion> {
+        self.client
+            .call(op::INGEST_OTLP.request().json(body).build())
+    }
+
+    /// `GET /api/traces/stats`: aggregated numbers grouped by `group_by`. The API does not
+    /// define the shape, so the answer is JSON.
+    pub fn get_trace_stats(
+        &self,
+        group_by: StatsGroupBy,
+        params: &GetTraceStats,
+    ) -> C::Response<Value> {
+        let request = op::GET_TRACE_STATS
+            .request()
+            .query_required("groupBy", group_by)
+            .query("from", params.from.as_deref())
+            .query("to", params.to.as_deref())
+            .query("sessionId", params.session_id.as_deref())
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/traces/analytics`: KPIs, cost, tokens, latency and error breakdowns.
+    pub fn get_analytics_summary(
+        &self,
+        params: &GetAnalyticsSummary,
+    ) -> C::Response<AnalyticsSummary> {
+        let operation = op::GET_ANALYTICS_SUMMARY.name;
+        let budget = match params.budget {
+            Some(budget) if !(budget.is_finite() && budget >= 0.0) => Err(Error::invalid_input(
+                operation,
+                "budget",
+                format!("must be a finite number of at least 0 (got {budget})"),
+            )),
+            _ => Ok(()),
+        };
+        let request = op::GET_ANALYTICS_SUMMARY
+            .request()
+            .check(budget)
+            .query("startAfter", params.start_after.as_deref())
+            .query("startBefore", params.start_before.as_deref())
+            .query("budget", params.budget)
+            .query("model", params.model.as_deref())
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/traces/{id}`: one trace with its spans. `include` is passed through when
+    /// given (e.g. `Some("spans")`).
+    pub fn get_trace(&self, id: impl Into<TraceId>, include: Option<&str>) -> C::Response<Trace> {
+        self.client.call(
+            op::GET_TRACE
+                .request()
+                .path_param("id", id.into())
+                .query("include", include)
+                .build(),
+        )
+    }
+
+    /// `DELETE /api/traces/{id}`: deletes a trace. The answer is not typed by the API, so
+    /// it is JSON (typically `{"success": true, ...}`).
+    pub fn delete_trace(&self, id: impl Into<TraceId>) -> C::Response<Value> {
+        self.client.call(
+            op::DELETE_TRACE
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+}
+
+fn list_request(params: &ListTraces) -> Result<ApiRequest, Error> {
+    op::LIST_TRACES
+        .request()
+        .check(validate::limit(op::LIST_TRACES.name, params.limit))
+        .query("sessionId", params.session_id.as_deref())
+        .query("status", params.status.as_ref())
+        .query("source", params.source.as_ref())
+        .query("environment", params.environment.as_ref())
+        .query("startAfter", params.start_after.as_deref())
+        .query("startBefore", params.start_before.as_deref())
+        .query("limit", params.limit)
+        .query("offset", params.offset)
+        .query("include", params.include.as_deref())
+        .build()
+}

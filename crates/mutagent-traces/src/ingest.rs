@@ -1,0 +1,546 @@
+//! What ingestion sends: [`NewTrace`] with its [`NewSpan`]s, and the enums they use.
+//!
+//! These are plain data: they serialise to the camelCase JSON of the API, leave out every unset
+//! field, and also deserialise, so an exporter can buffer or persist them.
+
+use mutagent_core::ids::TraceId;
+use mutagent_core::request::validate;
+use mutagent_core::Error;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+mutagent_core::open_enum! {
+    /// What a span does. The 15 kinds of the tracing contract.
+    pub enum SpanKind {
+        /// A chat-model call.
+        LlmChat = "llm.chat",
+        /// A text-completion call.
+        LlmCompletion = "llm.completion",
+        /// An embedding call.
+        LlmEmbedding = "llm.embedding",
+        /// A chain of steps.
+        Chain = "chain",
+        /// An agent run.
+        Agent = "agent",
+        /// A graph run.
+        Graph = "graph",
+        /// A graph node.
+        Node = "node",
+        /// A graph edge.
+        Edge = "edge",
+        /// A workflow.
+        Workflow = "workflow",
+        /// Middleware.
+        Middleware = "middleware",
+        /// A retrieval.
+        Retrieval = "retrieval",
+        /// A reranking.
+        Rerank = "rerank",
+        /// A tool call.
+        Tool = "tool",
+        /// A guardrail check.
+        Guardrail = "guardrail",
+        /// Anything else.
+        Custom = "custom",
+    }
+}
+
+mutagent_core::open_enum! {
+    /// Where a trace comes from.
+    pub enum TraceSource {
+        /// An SDK's own tracing helper.
+        Sdk = "sdk",
+        /// LangChain.
+        Langchain = "langchain",
+        /// LangGraph.
+        Langgraph = "langgraph",
+        /// The Vercel AI SDK.
+        VercelAi = "vercel-ai",
+        /// The OpenAI SDK.
+        Openai = "openai",
+        /// OpenTelemetry.
+        Otel = "otel",
+        /// Sent by hand.
+        Manual = "manual",
+    }
+}
+
+mutagent_core::open_enum! {
+    /// The deployment environment of a trace.
+    pub enum Environment {
+        /// Production.
+        Production = "production",
+        /// Staging.
+        Staging = "staging",
+        /// Development.
+        Development = "development",
+    }
+}
+
+mutagent_core::open_enum! {
+    /// How a span (or a trace) ended.
+    pub enum Status {
+        /// It succeeded.
+        Ok = "ok",
+        /// It failed.
+        Error = "error",
+        /// Not recorded.
+        Unset = "unset",
+    }
+}
+
+/// Token counts of a span: `{input, output}`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct TokenUsage {
+    /// Prompt (input) tokens.
+    pub input: u64,
+    /// Completion (output) tokens.
+    pub output: u64,
+}
+
+impl TokenUsage {
+    /// Input and output token counts.
+    pub fn new(input: u64, output: u64) -> Self {
+        Self { input, output }
+    }
+}
+
+/// Something that happened at one instant of a span: `{name, timestamp, attributes?}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct SpanEvent {
+    /// The event name.
+    pub name: String,
+    /// When it happened (RFC 3339; see [`rfc3339`](crate::rfc3339)).
+    pub timestamp: String,
+    /// Attributes (left out when empty).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub attributes: Map<String, Value>,
+}
+
+impl SpanEvent {
+    /// An event with its name and time.
+    pub fn new(name: impl Into<String>, timestamp: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            timestamp: timestamp.into(),
+            attributes: Map::new(),
+        }
+    }
+    /// Adds an attribute.
+    pub fn attribute(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.attributes.insert(key.into(), value.into());
+        self
+    }
+}
+
+/// One span of a trace being ingested.
+///
+/// ```
+/// use mutagent_traces::{NewSpan, SpanKind};
+/// let span = NewSpan::new("s1", "chat", SpanKind::LlmChat, "2026-11-01T10:00:00.000Z")
+///     .end_time("2026-11-01T10:00:01.250Z")
+///     .model("gpt-4o")
+///     .provider("openai")
+///     .tokens(12, 30)
+///     .cost_usd(0.0004)
+///     .attribute("temperature", 0.2);
+/// let json = serde_json::to_value(&span).unwrap();
+/// assert_eq!(json["kind"], "llm.chat");
+/// assert_eq!(json["tokens"], serde_json::json!({"input": 12, "output": 30}));
+/// assert!(json.get("events").is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NewSpan {
+    /// The span id, chosen by the caller (1 to 255 characters).
+    pub span_id: String,
+    /// The parent span, if any (1 to 255 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent_span_id: Option<String>,
+    /// The name.
+    pub name: String,
+    /// What the span does.
+    pub kind: SpanKind,
+    /// The input (any JSON; the Python helper sends `{messages, toolCalls, documents, text, raw}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub input: Option<Value>,
+    /// The output (any JSON).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Value>,
+    /// When it started (RFC 3339).
+    pub start_time: String,
+    /// When it ended (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+    /// How long it took, in milliseconds. Sent by the Python tracing helper, though not in the
+    /// generated span model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<f64>,
+    /// How it ended. Sent by the Python tracing helper, though not in the generated span model.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    /// Token counts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tokens: Option<TokenUsage>,
+    /// The model, e.g. `gpt-4o`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The provider, e.g. `openai`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+    /// The cost in US dollars (≥ 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_usd: Option<f64>,
+    /// The latency in milliseconds (≥ 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+    /// The time to first token in milliseconds (≥ 0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttft_ms: Option<f64>,
+    /// A status message.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_message: Option<String>,
+    /// The error, when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Attributes (left out when empty).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub attributes: Map<String, Value>,
+    /// Events (left out when empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<SpanEvent>,
+    /// Free-form metadata (an object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+}
+
+impl NewSpan {
+    /// A span with its id, name, kind and start time (RFC 3339; see [`rfc3339`](crate::rfc3339)).
+    pub fn new(
+        span_id: impl Into<String>,
+        name: impl Into<String>,
+        kind: impl Into<SpanKind>,
+        start_time: impl Into<String>,
+    ) -> Self {
+        Self {
+            span_id: span_id.into(),
+            parent_span_id: None,
+            name: name.into(),
+            kind: kind.into(),
+            input: None,
+            output: None,
+            start_time: start_time.into(),
+            end_time: None,
+            duration_ms: None,
+            status: None,
+            tokens: None,
+            model: None,
+            provider: None,
+            cost_usd: None,
+            latency_ms: None,
+            ttft_ms: None,
+            status_message: None,
+            error: None,
+            attributes: Map::new(),
+            events: Vec::new(),
+            metadata: None,
+        }
+    }
+    /// Sets the parent span.
+    pub fn parent(mut self, parent_span_id: impl Into<String>) -> Self {
+        self.parent_span_id = Some(parent_span_id.into());
+        self
+    }
+    /// Sets the input.
+    pub fn input(mut self, input: impl Into<Value>) -> Self {
+        self.input = Some(input.into());
+        self
+    }
+    /// Sets the output.
+    pub fn output(mut self, output: impl Into<Value>) -> Self {
+        self.output = Some(output.into());
+        self
+    }
+    /// Sets the end time (RFC 3339).
+    pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
+        self.end_time = Some(end_time.into());
+        self
+    }
+    /// Sets the duration in milliseconds.
+    pub fn duration_ms(mut self, duration_ms: f64) -> Self {
+        self.duration_ms = Some(duration_ms);
+        self
+    }
+    /// Sets how the span ended.
+    pub fn status(mut self, status: impl Into<Status>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// Sets the token counts.
+    pub fn tokens(mut self, input: u64, output: u64) -> Self {
+        self.tokens = Some(TokenUsage::new(input, output));
+        self
+    }
+    /// Sets the model.
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = Some(model.into());
+        self
+    }
+    /// Sets the provider.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(provider.into());
+        self
+    }
+    /// Sets the cost in US dollars.
+    pub fn cost_usd(mut self, cost: f64) -> Self {
+        self.cost_usd = Some(cost);
+        self
+    }
+    /// Sets the latency in milliseconds.
+    pub fn latency_ms(mut self, latency: f64) -> Self {
+        self.latency_ms = Some(latency);
+        self
+    }
+    /// Sets the time to first token in milliseconds.
+    pub fn ttft_ms(mut self, ttft: f64) -> Self {
+        self.ttft_ms = Some(ttft);
+        self
+    }
+    /// Sets the status message.
+    pub fn status_message(mut self, message: impl Into<String>) -> Self {
+        self.status_message = Some(message.into());
+        self
+    }
+    /// Records an error (and leaves `status` as set).
+    pub fn error(mut self, error: impl Into<String>) -> Self {
+        self.error = Some(error.into());
+        self
+    }
+    /// Adds an attribute.
+    pub fn attribute(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.attributes.insert(key.into(), value.into());
+        self
+    }
+    /// Adds an event.
+    pub fn event(mut self, event: SpanEvent) -> Self {
+        self.events.push(event);
+        self
+    }
+    /// Sets the metadata.
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+
+    /// Checks the documented constraints; `at` prefixes the field names (e.g. `spans[0].`).
+    pub(crate) fn check(&self, operation: &'static str, at: &str) -> Result<(), Error> {
+        check_id(operation, format!("{at}spanId"), &self.span_id)?;
+        if let Some(parent) = &self.parent_span_id {
+            check_id(operation, format!("{at}parentSpanId"), parent)?;
+        }
+        check_text(operation, format!("{at}startTime"), &self.start_time)?;
+        if let Some(end) = &self.end_time {
+            check_text(operation, format!("{at}endTime"), end)?;
+        }
+        let numbers = [
+            ("costUsd", self.cost_usd),
+            ("latencyMs", self.latency_ms),
+            ("ttftMs", self.ttft_ms),
+            ("durationMs", self.duration_ms),
+        ];
+        for (field, value) in numbers {
+            if let Some(value) = value {
+                if !(value.is_finite() && value >= 0.0) {
+                    return Err(Error::invalid_input(
+                        operation,
+                        format!("{at}{field}"),
+                        format!("must be a finite number of at least 0 (got {value})"),
+                    ));
+                }
+            }
+        }
+        for (i, event) in self.events.iter().enumerate() {
+            check_text(
+                operation,
+                format!("{at}events[{i}].timestamp"),
+                &event.timestamp,
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A trace with its spans, as ingested by `ingest_trace` (and, several at once, by
+/// `ingest_trace_batch`).
+///
+/// ```
+/// use mutagent_traces::{rfc3339, NewSpan, NewTrace, SpanKind, TraceSource};
+/// let now = rfc3339(std::time::SystemTime::now());
+/// let trace = NewTrace::new("trace-1", now.clone())
+///     .name("answer question")
+///     .source(TraceSource::Manual)
+///     .span(NewSpan::new("span-1", "chat", SpanKind::LlmChat, now).model("gpt-4o").tokens(12, 30));
+/// let json = serde_json::to_value(&trace).unwrap();
+/// assert_eq!(json["traceId"], "trace-1");
+/// assert_eq!(json["spans"][0]["model"], "gpt-4o");
+/// assert!(json.get("sessionId").is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct NewTrace {
+    /// The trace id, chosen by the caller (1 to 255 characters; the helpers use UUIDs).
+    pub trace_id: TraceId,
+    /// The session the trace belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_id: Option<String>,
+    /// The name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Where it comes from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<TraceSource>,
+    /// The environment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<Environment>,
+    /// Tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// The spans (always sent, possibly empty).
+    #[serde(default)]
+    pub spans: Vec<NewSpan>,
+    /// Free-form metadata (an object).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Value>,
+    /// When it started (RFC 3339; see [`rfc3339`](crate::rfc3339)).
+    pub start_time: String,
+    /// When it ended (RFC 3339).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<String>,
+}
+
+impl NewTrace {
+    /// A trace with its id and start time, and no spans yet.
+    pub fn new(trace_id: impl Into<TraceId>, start_time: impl Into<String>) -> Self {
+        Self {
+            trace_id: trace_id.into(),
+            session_id: None,
+            name: None,
+            source: None,
+            environment: None,
+            tags: None,
+            spans: Vec::new(),
+            metadata: None,
+            start_time: start_time.into(),
+            end_time: None,
+        }
+    }
+    /// Sets the session.
+    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = Some(session_id.into());
+        self
+    }
+    /// Sets the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets the source.
+    pub fn source(mut self, source: impl Into<TraceSource>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+    /// Sets the environment.
+    pub fn environment(mut self, environment: impl Into<Environment>) -> Self {
+        self.environment = Some(environment.into());
+        self
+    }
+    /// Sets the tags.
+    pub fn tags<I, S>(mut self, tags: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.tags = Some(tags.into_iter().map(Into::into).collect());
+        self
+    }
+    /// Adds a span.
+    pub fn span(mut self, span: NewSpan) -> Self {
+        self.spans.push(span);
+        self
+    }
+    /// Adds several spans.
+    pub fn spans(mut self, spans: impl IntoIterator<Item = NewSpan>) -> Self {
+        self.spans.extend(spans);
+        self
+    }
+    /// Sets the metadata.
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+    /// Sets the end time (RFC 3339).
+    pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
+        self.end_time = Some(end_time.into());
+        self
+    }
+
+    /// Checks the documented constraints before anything is sent: ids of 1 to 255 characters,
+    /// non-empty times, non-negative finite costs and durations. `at` prefixes field names.
+    pub(crate) fn check(&self, operation: &'static str, at: &str) -> Result<(), Error> {
+        check_id(operation, format!("{at}traceId"), self.trace_id.as_str())?;
+        check_text(operation, format!("{at}startTime"), &self.start_time)?;
+        if let Some(end) = &self.end_time {
+            check_text(operation, format!("{at}endTime"), end)?;
+        }
+        for (i, span) in self.spans.iter().enumerate() {
+            span.check(operation, &format!("{at}spans[{i}]."))?;
+        }
+        Ok(())
+    }
+}
+
+/// An id must be 1 to 255 characters.
+fn check_id(operation: &'static str, field: String, id: &str) -> Result<(), Error> {
+    let chars = id.chars().count();
+    if chars == 0 {
+        Err(Error::invalid_input(operation, field, "must not be empty"))
+    } else if chars > 255 {
+        Err(Error::invalid_input(
+            operation,
+            field,
+            format!("must be at most 255 characters (got {chars})"),
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+fn check_text(operation: &'static str, field: String, value: &str) -> Result<(), Error> {
+    if value.trim().is_empty() {
+        Err(Error::invalid_input(operation, field, "must not be empty"))
+    } else {
+        Ok(())
+    }
+}
+
+/// The body of `ingest_trace_batch`: `{"traces": [...]}`.
+#[derive(Serialize)]
+pub(crate) struct TraceBatch<'a> {
+    pub(crate) traces: &'a [NewTrace],
+}
+
+/// Checks a batch: at least one trace, each valid.
+pub(crate) fn check_batch(operation: &'static str, traces: &[NewTrace]) -> Result<(), Error> {
+    if traces.is_empty() {
+        return validate::non_empty(operation, "traces", "");
+    }
+    for (i, trace) in traces.iter().enumerate() {
+        trace.check(operation, &format!("traces[{i}]."))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,363 @@
+//! What the read side returns and the filters it takes.
+
+use mutagent_core::ids::{TraceId, WorkspaceId};
+use mutagent_core::pagination::TotalPage;
+use mutagent_core::QueryValue;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::Value;
+
+use crate::ingest::{Environment, Status, TraceSource};
+
+/// A page of traces: `{data, total, limit, offset}`.
+pub type TraceList = TotalPage<Trace>;
+
+/// A stored trace: an element of [`TraceList`], and the answer of `get_trace` (with its
+/// spans).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Trace {
+    /// The trace id.
+    pub id: TraceId,
+    /// The workspace it was ingested into.
+    #[serde(default)]
+    pub workspace_id: Option<WorkspaceId>,
+    /// The session.
+    #[serde(default)]
+    pub session_id: Option<String>,
+    /// The name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Where it comes from.
+    pub source: TraceSource,
+    /// The environment.
+    #[serde(default)]
+    pub environment: Option<Environment>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Option<Vec<String>>,
+    /// Free-form metadata.
+    #[serde(default)]
+    pub metadata: Value,
+    /// When it started (ISO 8601 text).
+    pub start_time: String,
+    /// When it ended (ISO 8601 text).
+    #[serde(default)]
+    pub end_time: Option<String>,
+    /// How long it took, in milliseconds.
+    #[serde(default)]
+    pub duration_ms: Option<f64>,
+    /// Input tokens over all spans.
+    #[serde(default)]
+    pub total_input_tokens: Option<u64>,
+    /// Output tokens over all spans.
+    #[serde(default)]
+    pub total_output_tokens: Option<u64>,
+    /// How many spans it has.
+    #[serde(default)]
+    pub total_spans: Option<u64>,
+    /// The total cost in US dollars, as decimal text (e.g. `"0.000400"`); a JSON number is
+    /// accepted too.
+    #[serde(default, deserialize_with = "decimal_text")]
+    pub total_cost_usd: Option<String>,
+    /// How it ended (a free string; usually `ok` or `error`).
+    pub status: Status,
+    /// The error, when it failed.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// When it was stored (ISO 8601 text).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// When it was last updated (ISO 8601 text).
+    #[serde(default)]
+    pub updated_at: Option<String>,
+    /// The stored spans: always sent by `get_trace`, sent by `list_traces` only with
+    /// `include=spans`. Their shape is not part of the contract, so they are JSON; see
+    /// [`Trace::spans_as`] to decode them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spans: Option<Vec<Value>>,
+}
+
+impl Trace {
+    /// Decodes the stored spans as `T`, for instance as [`NewSpan`](crate::NewSpan) (stored
+    /// spans echo the ingested fields). No spans decode as an empty list.
+    pub fn spans_as<T: DeserializeOwned>(&self) -> Result<Vec<T>, serde_json::Error> {
+        self.spans
+            .iter()
+            .flatten()
+            .map(|span| T::deserialize(span))
+            .collect()
+    }
+}
+
+fn decimal_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<Value>::deserialize(deserializer)? {
+        Some(Value::String(text)) => Some(text),
+        Some(Value::Number(number)) => Some(number.to_string()),
+        _ => None,
+    })
+}
+
+/// `{success, traceId, spanCount}`: the answer of `ingest_trace`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TraceIngestion {
+    /// Whether the trace was stored.
+    pub success: bool,
+    /// The trace id.
+    pub trace_id: TraceId,
+    /// How many spans were received.
+    pub span_count: u64,
+}
+
+/// `{success, count, traceIds}`: the answer of `ingest_trace_batch` and `ingest_otlp`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct BatchIngestion {
+    /// Whether the traces were stored.
+    pub success: bool,
+    /// How many traces were stored.
+    pub count: u64,
+    /// Their ids.
+    pub trace_ids: Vec<TraceId>,
+}
+
+/// The answer of `get_analytics_summary`. The API does not define the nested shapes, so each
+/// part is JSON.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AnalyticsSummary {
+    /// Headline numbers (totals, averages, rates).
+    #[serde(default)]
+    pub kpis: Value,
+    /// Cost per model.
+    #[serde(default)]
+    pub cost_by_model: Vec<Value>,
+    /// Token use over time.
+    #[serde(default)]
+    pub tokens_over_time: Vec<Value>,
+    /// Latency percentiles.
+    #[serde(default)]
+    pub latency_percentiles: Vec<Value>,
+    /// Error rate over time.
+    #[serde(default)]
+    pub error_rate: Vec<Value>,
+    /// Cost efficiency per model.
+    #[serde(default)]
+    pub cost_efficiency: Vec<Value>,
+    /// Budget burn-down (filled when a budget is given).
+    #[serde(default)]
+    pub budget_burndown: Vec<Value>,
+    /// The same headline numbers for the previous period, when there is one.
+    #[serde(default)]
+    pub previous_period_kpis: Value,
+    /// Sparklines of the headline numbers.
+    #[serde(default)]
+    pub kpi_sparklines: Value,
+    /// Errors by kind.
+    #[serde(default)]
+    pub error_breakdown: Vec<Value>,
+    /// Models side by side.
+    #[serde(default)]
+    pub model_comparison: Vec<Value>,
+}
+
+/// Filters and paging of `list_traces`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListTraces {
+    /// Only traces of this session.
+    pub session_id: Option<String>,
+    /// Only traces with this status.
+    pub status: Option<Status>,
+    /// Only traces from this source.
+    pub source: Option<TraceSource>,
+    /// Only traces from this environment.
+    pub environment: Option<Environment>,
+    /// Only traces that started at or after this time (ISO 8601).
+    pub start_after: Option<String>,
+    /// Only traces that started before this time (ISO 8601).
+    pub start_before: Option<String>,
+    /// Page size, 1 to 100.
+    pub limit: Option<u32>,
+    /// How many traces to skip.
+    pub offset: Option<u32>,
+    /// Related data to embed, e.g. `spans`.
+    pub include: Option<String>,
+}
+
+impl ListTraces {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Filters by session.
+    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = Some(session_id.into());
+        self
+    }
+    /// Filters by status.
+    pub fn status(mut self, status: impl Into<Status>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// Filters by source.
+    pub fn source(mut self, source: impl Into<TraceSource>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+    /// Filters by environment.
+    pub fn environment(mut self, environment: impl Into<Environment>) -> Self {
+        self.environment = Some(environment.into());
+        self
+    }
+    /// Only traces that started at or after `time` (ISO 8601; see [`rfc3339`](crate::rfc3339)).
+    pub fn start_after(mut self, time: impl Into<String>) -> Self {
+        self.start_after = Some(time.into());
+        self
+    }
+    /// Only traces that started before `time` (ISO 8601).
+    pub fn start_before(mut self, time: impl Into<String>) -> Self {
+        self.start_before = Some(time.into());
+        self
+    }
+    /// Sets the page size (1 to 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets the offset.
+    pub fn offset(mut self, offset: u32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+    /// Sets `include` as given (e.g. `spans`).
+    pub fn include(mut self, include: impl Into<String>) -> Self {
+        self.include = Some(include.into());
+        self
+    }
+    /// Embeds the spans of each trace (`include=spans`).
+    pub fn with_spans(self) -> Self {
+        self.include("spans")
+    }
+}
+
+/// The dimension `get_trace_stats` groups by (required by the API).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatsGroupBy {
+    /// By model.
+    Model,
+    /// By provider.
+    Provider,
+    /// By span kind.
+    Kind,
+    /// By trace source.
+    Source,
+}
+
+impl StatsGroupBy {
+    /// Every value, in the contract's order.
+    pub const ALL: [StatsGroupBy; 4] = [Self::Model, Self::Provider, Self::Kind, Self::Source];
+
+    /// The value as sent in the query string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Model => "model",
+            Self::Provider => "provider",
+            Self::Kind => "kind",
+            Self::Source => "source",
+        }
+    }
+}
+
+impl std::fmt::Display for StatsGroupBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl QueryValue for StatsGroupBy {
+    fn to_query_value(&self) -> std::borrow::Cow<'_, str> {
+        std::borrow::Cow::Borrowed(self.as_str())
+    }
+}
+
+/// Optional filters of `get_trace_stats` (the grouping is a required argument of the method).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct GetTraceStats {
+    /// Only traces that started at or after this time (ISO 8601).
+    pub from: Option<String>,
+    /// Only traces that started before this time (ISO 8601).
+    pub to: Option<String>,
+    /// Only traces of this session.
+    pub session_id: Option<String>,
+}
+
+impl GetTraceStats {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the start of the window (ISO 8601).
+    pub fn from(mut self, time: impl Into<String>) -> Self {
+        self.from = Some(time.into());
+        self
+    }
+    /// Sets the end of the window (ISO 8601).
+    pub fn to(mut self, time: impl Into<String>) -> Self {
+        self.to = Some(time.into());
+        self
+    }
+    /// Filters by session.
+    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
+        self.session_id = Some(session_id.into());
+        self
+    }
+}
+
+/// Filters of `get_analytics_summary`.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct GetAnalyticsSummary {
+    /// Only traces that started at or after this time (ISO 8601).
+    pub start_after: Option<String>,
+    /// Only traces that started before this time (ISO 8601).
+    pub start_before: Option<String>,
+    /// A budget in US dollars (≥ 0), for the burn-down.
+    pub budget: Option<f64>,
+    /// Only spans of this model.
+    pub model: Option<String>,
+}
+
+impl GetAnalyticsSummary {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the start of the window (ISO 8601).
+    pub fn start_after(mut self, time: impl Into<String>) -> Self {
+        self.start_after = Some(time.into());
+        self
+    }
+    /// Sets the end of the window (ISO 8601).
+    pub fn start_before(mut self, time: impl Into<String>) -> Self {
+        self.start_before = Some(time.into());
+        self
+    }
+    /// Sets the budget in US dollars.
+    pub fn budget(mut self, budget: f64) -> Self {
+        self.budget = Some(budget);
+        self
+    }
+    /// Filters by model.
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = Some(model.into());
+        self
+    }
+}

@@ -1,0 +1,745 @@
+//! Wire tests: every `traces` operation sends exactly the method, path, query, headers and body
+//! of the contract, and decodes a realistic answer — through the async and the blocking client.
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use mutagent_traces::otlp::{
+    self, AnyValue, ExportTraceRequest, KeyValue, Resource, ResourceSpans, ScopeSpans,
+};
+use mutagent_traces::{
+    Environment, GetAnalyticsSummary, GetTraceStats, ListTraces, NewSpan, NewTrace, SpanEvent,
+    SpanKind, StatsGroupBy, Status, TraceSource, TracesExt,
+};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+const T0: &str = "2026-11-01T10:00:00.000Z";
+const T1: &str = "2026-11-01T10:00:01.250Z";
+
+fn trace_json(id: &str, with_spans: bool) -> Value {
+    let mut trace = json!({
+        "id": id,
+        "workspaceId": "ws_1",
+        "sessionId": "sess-1",
+        "name": "answer question",
+        "source": "sdk",
+        "environment": "production",
+        "tags": ["demo"],
+        "metadata": {"user": "u1"},
+        "startTime": T0,
+        "endTime": T1,
+        "durationMs": 1250,
+        "totalInputTokens": 12,
+        "totalOutputTokens": 30,
+        "totalSpans": 1,
+        "totalCostUsd": "0.000400",
+        "status": "ok",
+        "error": null,
+        "createdAt": T1,
+        "updatedAt": T1,
+        "someFutureField": {"x": 1}
+    });
+    if with_spans {
+        trace["spans"] = json!([{
+            "spanId": "span-1", "traceId": id, "name": "chat", "kind": "llm.chat",
+            "startTime": T0, "endTime": T1, "model": "gpt-4o", "tokens": {"input": 12, "output": 30},
+            "status": "ok", "durationMs": 1250, "storedExtra": true
+        }]);
+    }
+    trace
+}
+
+fn sample_trace() -> NewTrace {
+    NewTrace::new("trace-1", T0)
+        .session_id("sess-1")
+        .name("answer question")
+        .source(TraceSource::Sdk)
+        .environment(Environment::Production)
+        .tags(["demo"])
+        .metadata(json!({"user": "u1"}))
+        .end_time(T1)
+        .span(
+            NewSpan::new("span-1", "chat", SpanKind::LlmChat, T0)
+                .end_time(T1)
+                .model("gpt-4o")
+                .provider("openai")
+                .tokens(12, 30)
+                .cost_usd(0.0004)
+                .latency_ms(1250.0)
+                .ttft_ms(200.0)
+                .input(json!({"messages": [{"role": "user", "content": "hi"}]}))
+                .output(json!({"text": "hello"}))
+                .attribute("temperature", 0.2)
+                .event(SpanEvent::new("first_token", "2026-11-01T10:00:00.200Z").attribute("n", 1))
+                .status(Status::Ok)
+                .duration_ms(1250.0),
+        )
+        .span(
+            NewSpan::new("span-2", "lookup", SpanKind::Tool, T0)
+                .parent("span-1")
+                .error("timeout")
+                .status_message("tool timed out")
+                .metadata(json!({"tool": "search"})),
+        )
+}
+
+fn sample_trace_wire() -> Value {
+    json!({
+        "traceId": "trace-1",
+        "sessionId": "sess-1",
+        "name": "answer question",
+        "source": "sdk",
+        "environment": "production",
+        "tags": ["demo"],
+        "spans": [
+            {
+                "spanId": "span-1",
+                "name": "chat",
+                "kind": "llm.chat",
+                "input": {"messages": [{"role": "user", "content": "hi"}]},
+                "output": {"text": "hello"},
+                "startTime": T0,
+                "endTime": T1,
+                "durationMs": 1250.0,
+                "status": "ok",
+                "tokens": {"input": 12, "output": 30},
+                "model": "gpt-4o",
+                "provider": "openai",
+                "costUsd": 0.0004,
+                "latencyMs": 1250.0,
+                "ttftMs": 200.0,
+                "attributes": {"temperature": 0.2},
+                "events": [{"name": "first_token", "timestamp": "2026-11-01T10:00:00.200Z", "attributes": {"n": 1}}]
+            },
+            {
+                "spanId": "span-2",
+                "parentSpanId": "span-1",
+                "name": "lookup",
+                "kind": "tool",
+                "startTime": T0,
+                "statusMessage": "tool timed out",
+                "error": "timeout",
+                "metadata": {"tool": "search"}
+            }
+        ],
+        "metadata": {"user": "u1"},
+        "startTime": T0,
+        "endTime": T1
+    })
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: impl FnOnce(
+        Client,
+    )
+        -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn list_traces() {
+    let page = json!({
+        "data": [trace_json("t-1", false), trace_json("t-2", false)],
+        "total": 9, "limit": 2, "offset": 4
+    });
+    let params = ListTraces::new()
+        .session_id("sess 1")
+        .status(Status::Error)
+        .source(TraceSource::VercelAi)
+        .environment(Environment::Staging)
+        .start_after("2026-11-01T00:00:00.000Z")
+        .start_before("2026-11-02T00:00:00.000Z")
+        .limit(2)
+        .offset(4)
+        .with_spans();
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        move |c| Box::pin(async move { c.traces().list_traces(&p2).await }),
+        move |c| c.traces().list_traces(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/traces/",
+        Some(
+            "sessionId=sess%201&status=error&source=vercel-ai&environment=staging\
+             &startAfter=2026-11-01T00%3A00%3A00.000Z&startBefore=2026-11-02T00%3A00%3A00.000Z\
+             &limit=2&offset=4&include=spans",
+        ),
+        None,
+    );
+    assert_eq!(page.total, 9);
+    assert_eq!(page.data.len(), 2);
+    let first = &page.data[0];
+    assert_eq!(first.id.as_str(), "t-1");
+    assert_eq!(first.source, TraceSource::Sdk);
+    assert_eq!(first.environment, Some(Environment::Production));
+    assert_eq!(first.total_cost_usd.as_deref(), Some("0.000400"));
+    assert_eq!(first.total_input_tokens, Some(12));
+    assert_eq!(first.status, Status::Ok);
+    assert_eq!(first.spans, None);
+}
+
+#[test]
+fn list_traces_decodes_unknown_enum_values_and_numeric_cost() {
+    let mut trace = trace_json("t-1", false);
+    trace["source"] = json!("crewai");
+    trace["environment"] = json!("qa");
+    trace["status"] = json!("running");
+    trace["totalCostUsd"] = json!(0.5);
+    let page = json!({"data": [trace], "total": 1, "limit": 20, "offset": 0});
+    let (request, page) = both(
+        Reply::json(200, page),
+        |c| Box::pin(async move { c.traces().list_traces(&ListTraces::new()).await }),
+        |c| c.traces().list_traces(&ListTraces::new()),
+    );
+    assert_common(&request, "GET", "/api/traces/", None, None);
+    let trace = &page.data[0];
+    assert_eq!(trace.source, TraceSource::Unknown("crewai".into()));
+    assert_eq!(trace.environment, Some(Environment::Unknown("qa".into())));
+    assert_eq!(trace.status, Status::Unknown("running".into()));
+    assert_eq!(trace.total_cost_usd.as_deref(), Some("0.5"));
+}
+
+#[test]
+fn ingest_trace() {
+    let trace = sample_trace();
+    let t2 = trace.clone();
+    let (request, answer) = both(
+        Reply::json(
+            201,
+            json!({"success": true, "traceId": "trace-1", "spanCount": 2, "x": 0}),
+        ),
+        move |c| Box::pin(async move { c.traces().ingest_trace(&t2).await }),
+        move |c| c.traces().ingest_trace(&trace),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/traces/",
+        None,
+        Some(sample_trace_wire()),
+    );
+    assert!(answer.success);
+    assert_eq!(answer.trace_id.as_str(), "trace-1");
+    assert_eq!(answer.span_count, 2);
+}
+
+#[test]
+fn ingest_minimal_trace_sends_only_required_fields() {
+    let trace = NewTrace::new("t", T0);
+    let t2 = trace.clone();
+    let (request, _) = both(
+        Reply::json(
+            201,
+            json!({"success": true, "traceId": "t", "spanCount": 0}),
+        ),
+        move |c| Box::pin(async move { c.traces().ingest_trace(&t2).await }),
+        move |c| c.traces().ingest_trace(&trace),
+    );
+    assert_eq!(
+        request.json(),
+        json!({"traceId": "t", "spans": [], "startTime": T0})
+    );
+}
+
+#[test]
+fn ingest_trace_batch() {
+    let traces = vec![
+        sample_trace(),
+        NewTrace::new("trace-2", T1).span(NewSpan::new("s", "embed", SpanKind::LlmEmbedding, T1)),
+    ];
+    let t2 = traces.clone();
+    let (request, answer) = both(
+        Reply::json(
+            201,
+            json!({"success": true, "count": 2, "traceIds": ["trace-1", "trace-2"]}),
+        ),
+        move |c| Box::pin(async move { c.traces().ingest_trace_batch(&t2).await }),
+        move |c| c.traces().ingest_trace_batch(&traces),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/traces/batch",
+        None,
+        Some(json!({"traces": [
+            sample_trace_wire(),
+            {"traceId": "trace-2", "spans": [
+                {"spanId": "s", "name": "embed", "kind": "llm.embedding", "startTime": T1}
+            ], "startTime": T1}
+        ]})),
+    );
+    assert_eq!(answer.count, 2);
+    assert_eq!(answer.trace_ids[1].as_str(), "trace-2");
+}
+
+fn otlp_request() -> ExportTraceRequest {
+    let span = otlp::Span::new(
+        "5b8efff798038103d269b633813fc60c",
+        "eee19b7ec3c1b174",
+        "chat gpt-4o",
+        1_700_000_000_000_000_000,
+    )
+    .parent("eee19b7ec3c1b173")
+    .kind(otlp::SpanKind::Client)
+    .end(1_700_000_001_250_000_000)
+    .attribute("gen_ai.operation.name", "chat")
+    .attribute("gen_ai.request.model", "gpt-4o")
+    .attribute("gen_ai.usage.input_tokens", 12)
+    .attribute("gen_ai.request.temperature", 0.2)
+    .attribute("stream", true)
+    .attribute("tags", vec![AnyValue::from("a"), AnyValue::from("b")])
+    .attribute("extra", vec![KeyValue::new("k", "v")])
+    .event(otlp::Event::new("first_token", 1_700_000_000_200_000_000).attribute("n", 1))
+    .status(otlp::Status::error("boom"));
+    ExportTraceRequest::new().resource_spans(
+        ResourceSpans::new(Resource::new().attribute("service.name", "checkout"))
+            .scope_spans(ScopeSpans::new().scope("my-app", Some("1.0.0")).span(span)),
+    )
+}
+
+#[test]
+fn ingest_otlp() {
+    let body = otlp_request();
+    let b2 = body.clone();
+    let (request, answer) = both(
+        Reply::json(
+            201,
+            json!({"success": true, "count": 1, "traceIds": ["5b8efff798038103d269b633813fc60c"]}),
+        ),
+        move |c| Box::pin(async move { c.traces().ingest_otlp(&b2).await }),
+        move |c| c.traces().ingest_otlp(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/traces/otlp",
+        None,
+        Some(json!({"resourceSpans": [{
+            "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "checkout"}}]},
+            "scopeSpans": [{
+                "scope": {"name": "my-app", "version": "1.0.0"},
+                "spans": [{
+                    "traceId": "5b8efff798038103d269b633813fc60c",
+                    "spanId": "eee19b7ec3c1b174",
+                    "parentSpanId": "eee19b7ec3c1b173",
+                    "name": "chat gpt-4o",
+                    "kind": 3,
+                    "startTimeUnixNano": "1700000000000000000",
+                    "endTimeUnixNano": "1700000001250000000",
+                    "attributes": [
+                        {"key": "gen_ai.operation.name", "value": {"stringValue": "chat"}},
+                        {"key": "gen_ai.request.model", "value": {"stringValue": "gpt-4o"}},
+                        {"key": "gen_ai.usage.input_tokens", "value": {"intValue": "12"}},
+                        {"key": "gen_ai.request.temperature", "value": {"doubleValue": 0.2}},
+                        {"key": "stream", "value": {"boolValue": true}},
+                        {"key": "tags", "value": {"arrayValue": {"values": [{"stringValue": "a"}, {"stringValue": "b"}]}}},
+                        {"key": "extra", "value": {"kvlistValue": {"values": [{"key": "k", "value": {"stringValue": "v"}}]}}}
+                    ],
+                    "events": [{"timeUnixNano": "1700000000200000000", "name": "first_token",
+                                "attributes": [{"key": "n", "value": {"intValue": "1"}}]}],
+                    "status": {"code": 2, "message": "boom"}
+                }]
+            }]
+        }]})),
+    );
+    assert_eq!(answer.count, 1);
+    assert_eq!(
+        answer.trace_ids[0].as_str(),
+        "5b8efff798038103d269b633813fc60c"
+    );
+}
+
+#[test]
+fn ingest_otlp_json_sends_the_body_verbatim() {
+    let body = json!({"resourceSpans": [], "futureField": {"kept": true}});
+    let b2 = body.clone();
+    let (request, answer) = both(
+        Reply::json(201, json!({"success": true, "count": 0, "traceIds": []})),
+        move |c| Box::pin(async move { c.traces().ingest_otlp_json(&b2).await }),
+        move |c| c.traces().ingest_otlp_json(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/traces/otlp",
+        None,
+        Some(json!({"resourceSpans": [], "futureField": {"kept": true}})),
+    );
+    assert!(answer.trace_ids.is_empty());
+}
+
+#[test]
+fn get_trace_stats_for_every_group() {
+    for group in StatsGroupBy::ALL {
+        let stats = json!({"groupBy": group.as_str(), "data": [{"key": "gpt-4o", "spanCount": 3}]});
+        let params = GetTraceStats::new()
+            .from("2026-11-01T00:00:00Z")
+            .to("2026-11-02T00:00:00Z")
+            .session_id("sess-1");
+        let p2 = params.clone();
+        let (request, answer) = both(
+            Reply::json(200, stats.clone()),
+            move |c| Box::pin(async move { c.traces().get_trace_stats(group, &p2).await }),
+            move |c| c.traces().get_trace_stats(group, &params),
+        );
+        let query = format!(
+            "groupBy={group}&from=2026-11-01T00%3A00%3A00Z&to=2026-11-02T00%3A00%3A00Z&sessionId=sess-1"
+        );
+        assert_common(&request, "GET", "/api/traces/stats", Some(&query), None);
+        assert_eq!(answer, stats);
+    }
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    blocking_client(&server)
+        .traces()
+        .get_trace_stats(StatsGroupBy::Kind, &GetTraceStats::new())
+        .expect("stats");
+    assert_eq!(
+        server.single_request().query.as_deref(),
+        Some("groupBy=kind")
+    );
+}
+
+#[test]
+fn get_analytics_summary() {
+    let summary = json!({
+        "kpis": {"totalTraces": 3, "totalCostUsd": 0.0012},
+        "costByModel": [{"model": "gpt-4o", "costUsd": 0.0012}],
+        "tokensOverTime": [{"date": "2026-11-01", "inputTokens": 36}],
+        "latencyPercentiles": [{"model": "gpt-4o", "p50": 1200}],
+        "errorRate": [],
+        "costEfficiency": [],
+        "budgetBurndown": [{"date": "2026-11-01", "spent": 0.0012, "remaining": 9.9988}],
+        "previousPeriodKpis": null,
+        "kpiSparklines": {"cost": [0.0012]},
+        "errorBreakdown": [],
+        "modelComparison": [{"model": "gpt-4o"}],
+        "futureSection": []
+    });
+    let params = GetAnalyticsSummary::new()
+        .start_after("2026-11-01T00:00:00Z")
+        .start_before("2026-11-08T00:00:00Z")
+        .budget(10.5)
+        .model("gpt-4o");
+    let p2 = params.clone();
+    let (request, answer) = both(
+        Reply::json(200, summary),
+        move |c| Box::pin(async move { c.traces().get_analytics_summary(&p2).await }),
+        move |c| c.traces().get_analytics_summary(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/traces/analytics",
+        Some("startAfter=2026-11-01T00%3A00%3A00Z&startBefore=2026-11-08T00%3A00%3A00Z&budget=10.5&model=gpt-4o"),
+        None,
+    );
+    assert_eq!(answer.kpis["totalTraces"], 3);
+    assert_eq!(answer.budget_burndown.len(), 1);
+    assert_eq!(answer.previous_period_kpis, Value::Null);
+    assert_eq!(answer.model_comparison[0]["model"], "gpt-4o");
+}
+
+#[test]
+fn get_trace() {
+    let (request, trace) = both(
+        Reply::json(200, trace_json("trace/1", true)),
+        |c| Box::pin(async move { c.traces().get_trace("trace/1", Some("spans")).await }),
+        |c| c.traces().get_trace("trace/1", Some("spans")),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/traces/trace%2F1",
+        Some("include=spans"),
+        None,
+    );
+    assert_eq!(trace.id.as_str(), "trace/1");
+    assert_eq!(
+        trace.workspace_id.as_ref().map(|w| w.as_str()),
+        Some("ws_1")
+    );
+    let spans: Vec<NewSpan> = trace.spans_as().expect("typed spans");
+    assert_eq!(spans.len(), 1);
+    assert_eq!(spans[0].kind, SpanKind::LlmChat);
+    assert_eq!(spans[0].tokens.map(|t| (t.input, t.output)), Some((12, 30)));
+    assert_eq!(spans[0].status, Some(Status::Ok));
+
+    let server = ScriptedServer::start(vec![Reply::json(200, trace_json("t", true))]);
+    blocking_client(&server)
+        .traces()
+        .get_trace("t", None)
+        .expect("get");
+    assert_common(&server.single_request(), "GET", "/api/traces/t", None, None);
+}
+
+#[test]
+fn delete_trace() {
+    let answer = json!({"success": true, "message": "trace t-1 deleted"});
+    let (request, got) = both(
+        Reply::json(200, answer.clone()),
+        |c| Box::pin(async move { c.traces().delete_trace("t-1").await }),
+        |c| c.traces().delete_trace("t-1"),
+    );
+    assert_common(&request, "DELETE", "/api/traces/t-1", None, None);
+    assert_eq!(got, answer);
+}
+
+#[test]
+fn unknown_span_kinds_round_trip() {
+    let kind: SpanKind = serde_json::from_value(json!("llm.rerank2")).expect("kind");
+    assert_eq!(kind, SpanKind::Unknown("llm.rerank2".into()));
+    assert_eq!(SpanKind::KNOWN.len(), 15);
+    let span = NewSpan::new("s", "n", "future.kind", T0);
+    assert_eq!(
+        serde_json::to_value(&span).expect("json")["kind"],
+        "future.kind"
+    );
+}
+
+fn field_of(err: &Error) -> String {
+    match err {
+        Error::InvalidInput { field, .. } => field.to_string(),
+        other => panic!("expected invalid input, got {other:?}"),
+    }
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let traces = client.traces();
+
+    let err = traces
+        .ingest_trace(&NewTrace::new("", T0))
+        .expect_err("empty id");
+    assert_eq!(field_of(&err), "traceId");
+    let err = traces
+        .ingest_trace(&NewTrace::new("x".repeat(256), T0))
+        .expect_err("long id");
+    assert_eq!(field_of(&err), "traceId");
+    assert!(err.to_string().contains("at most 255"), "{err}");
+    let err = traces
+        .ingest_trace(&NewTrace::new("t", ""))
+        .expect_err("start");
+    assert_eq!(field_of(&err), "startTime");
+    let err = traces
+        .ingest_trace(&NewTrace::new("t", T0).span(NewSpan::new("", "n", SpanKind::Tool, T0)))
+        .expect_err("span id");
+    assert_eq!(field_of(&err), "spans[0].spanId");
+    let err = traces
+        .ingest_trace(
+            &NewTrace::new("t", T0)
+                .span(NewSpan::new("a", "n", SpanKind::Tool, T0))
+                .span(NewSpan::new("b", "n", SpanKind::Tool, T0).parent("p".repeat(256))),
+        )
+        .expect_err("parent");
+    assert_eq!(field_of(&err), "spans[1].parentSpanId");
+    for (span, field) in [
+        (
+            NewSpan::new("a", "n", SpanKind::Tool, T0).cost_usd(-1.0),
+            "costUsd",
+        ),
+        (
+            NewSpan::new("a", "n", SpanKind::Tool, T0).latency_ms(f64::NAN),
+            "latencyMs",
+        ),
+        (
+            NewSpan::new("a", "n", SpanKind::Tool, T0).ttft_ms(f64::INFINITY),
+            "ttftMs",
+        ),
+        (
+            NewSpan::new("a", "n", SpanKind::Tool, T0).duration_ms(-0.5),
+            "durationMs",
+        ),
+        (
+            NewSpan::new("a", "n", SpanKind::Tool, T0).event(SpanEvent::new("e", " ")),
+            "events[0].timestamp",
+        ),
+    ] {
+        let err = traces
+            .ingest_trace(&NewTrace::new("t", T0).span(span))
+            .expect_err(field);
+        assert_eq!(field_of(&err), format!("spans[0].{field}"));
+    }
+    let err = traces.ingest_trace_batch(&[]).expect_err("empty batch");
+    assert_eq!(field_of(&err), "traces");
+    let err = traces
+        .ingest_trace_batch(&[NewTrace::new("ok", T0), NewTrace::new("", T0)])
+        .expect_err("second trace");
+    assert_eq!(field_of(&err), "traces[1].traceId");
+    let mut bad = otlp_request();
+    bad.resource_spans[0].scope_spans[0].spans[0].trace_id = "xyz".into();
+    let err = traces.ingest_otlp(&bad).expect_err("otlp id");
+    assert_eq!(
+        field_of(&err),
+        "resourceSpans[0].scopeSpans[0].spans[0].traceId"
+    );
+    let err = traces
+        .list_traces(&ListTraces::new().limit(101))
+        .expect_err("limit");
+    assert_eq!(field_of(&err), "limit");
+    let err = traces
+        .get_analytics_summary(&GetAnalyticsSummary::new().budget(-5.0))
+        .expect_err("budget");
+    assert_eq!(field_of(&err), "budget");
+    let err = traces.get_trace("", None).expect_err("id");
+    assert_eq!(field_of(&err), "id");
+    let err = traces.delete_trace("..").expect_err("dot id");
+    assert_eq!(field_of(&err), "id");
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn ids_of_255_characters_are_accepted() {
+    let id = "é".repeat(255);
+    let server = ScriptedServer::start(vec![Reply::json(
+        201,
+        json!({"success": true, "traceId": id, "spanCount": 0}),
+    )]);
+    let answer = blocking_client(&server)
+        .traces()
+        .ingest_trace(&NewTrace::new(id.as_str(), T0))
+        .expect("255 characters are fine");
+    assert_eq!(answer.trace_id.as_str(), id);
+}
+
+#[test]
+fn list_traces_all_walks_every_page() {
+    let page = |ids: &[&str], offset: u64| {
+        Reply::json(
+            200,
+            json!({
+                "data": ids.iter().map(|id| trace_json(id, false)).collect::<Vec<_>>(),
+                "total": 5, "limit": 2, "offset": offset
+            }),
+        )
+    };
+    let replies = vec![page(&["a", "b"], 0), page(&["c", "d"], 2), page(&["e"], 4)];
+
+    let server = ScriptedServer::start(replies.clone());
+    let ids: Vec<String> = runtime()
+        .block_on(
+            async_client(&server)
+                .traces()
+                .list_traces_all(&ListTraces::new().limit(2).source("sdk"))
+                .try_collect(),
+        )
+        .expect("stream")
+        .into_iter()
+        .map(|t| t.id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("source=sdk&limit=2&offset=0".to_owned()),
+            Some("source=sdk&limit=2&offset=2".to_owned()),
+            Some("source=sdk&limit=2&offset=4".to_owned())
+        ]
+    );
+
+    let server = ScriptedServer::start(replies);
+    let ids: Vec<String> = blocking_client(&server)
+        .traces()
+        .list_traces_all(&ListTraces::new().limit(2).source("sdk"))
+        .map(|t| t.expect("page").id.as_str().to_owned())
+        .collect();
+    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+}
+
+#[test]
+fn ingest_models_round_trip_through_json() {
+    let trace = sample_trace();
+    let text = serde_json::to_string(&trace).expect("encode");
+    let back: NewTrace = serde_json::from_str(&text).expect("decode");
+    assert_eq!(back, trace);
+    let request = otlp_request();
+    let back: ExportTraceRequest =
+        serde_json::from_value(serde_json::to_value(&request).expect("encode")).expect("decode");
+    assert_eq!(back, request);
+}
