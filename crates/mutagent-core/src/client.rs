@@ -112,13 +112,27 @@ impl Client {
 }
 
 /// Options for the calls of one client view (see [`Client::with_options`]).
-#[derive(Debug, Clone, Default)]
+///
+/// Its `Debug` shows header names only: a header may carry a credential.
+#[derive(Clone, Default)]
 #[non_exhaustive]
 pub struct CallOptions {
     pub(crate) retry_non_idempotent: bool,
     pub(crate) timeout: Option<Duration>,
     pub(crate) retry: Option<RetryPolicy>,
     pub(crate) headers: HeaderMap,
+}
+
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("CallOptions")
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &names)
+            .finish()
+    }
 }
 
 impl CallOptions {

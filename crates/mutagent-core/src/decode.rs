@@ -5,7 +5,7 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{snippet, ApiError, DecodeError, Error};
+use crate::error::{snippet, ApiError, DecodeError, Error, SNIPPET_LIMIT};
 use crate::secret::ApiKey;
 
 /// Headers that carry a request id, most specific first.
@@ -20,12 +20,53 @@ pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     })
 }
 
-/// A scrubbed, bounded snippet of a body.
+/// A scrubbed, bounded snippet of a body. The key is scrubbed from a window longer than the
+/// snippet by the key's length, before cutting, and a key running past that window is cut off
+/// whole, so a key straddling the cut cannot leave its first characters behind.
 fn safe_snippet(body: &[u8], key: Option<&ApiKey>) -> String {
-    let text = snippet(body);
-    match key {
-        Some(key) => key.scrub(&text),
-        None => text,
+    let Some(key) = key else {
+        return snippet(body);
+    };
+    let window = body.len().min(SNIPPET_LIMIT + key.expose().len());
+    let mut text = key.scrub(&String::from_utf8_lossy(&body[..window]));
+    if window < body.len() {
+        // A key that starts in the window and ends past it: drop its first characters too.
+        let secret = key.expose();
+        if let Some(len) = (1..secret.len())
+            .rev()
+            .find(|&len| secret.get(..len).is_some_and(|head| text.ends_with(head)))
+        {
+            text.truncate(text.len() - len);
+        }
+    }
+    let mut end = SNIPPET_LIMIT.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = end < text.len() || window < body.len();
+    text.truncate(end);
+    if cut {
+        while text.ends_with('\u{FFFD}') {
+            text.pop();
+        }
+        text.push_str(&format!("… ({} bytes in all)", body.len()));
+    }
+    text
+}
+
+/// Scrubs the key from every string and object key of `value` (a server may echo it).
+fn scrub_value(value: Value, key: &ApiKey) -> Value {
+    match value {
+        Value::String(text) => Value::String(key.scrub(&text)),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| scrub_value(v, key)).collect())
+        }
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(name, v)| (key.scrub(&name), scrub_value(v, key)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 
@@ -44,16 +85,17 @@ pub(crate) fn success<T: DeserializeOwned>(
         body
     };
     let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let scrub = |text: String| match key {
+        Some(key) => key.scrub(&text),
+        None => text,
+    };
     let failure = |path: String, message: String| {
         Error::Decode(Box::new(DecodeError {
             operation,
             status,
-            path,
-            message: match key {
-                Some(key) => key.scrub(&message),
-                None => message,
-            },
-            request_id: request_id(headers),
+            path: scrub(path),
+            message: scrub(message),
+            request_id: request_id(headers).map(scrub),
             body_snippet: safe_snippet(body, key),
         }))
     };
@@ -139,6 +181,10 @@ pub(crate) fn api_error(
     }
     error.code = error.code.map(scrub);
     error.message = error.message.map(scrub);
+    error.request_id = error.request_id.map(scrub);
+    if let Some(key) = key {
+        error.details = error.details.map(|details| scrub_value(details, key));
+    }
     error
 }
 

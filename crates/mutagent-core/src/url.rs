@@ -159,8 +159,21 @@ fn is_loopback(host: &str) -> bool {
     false
 }
 
-/// Removes `user:password@` from a URL-like string so it can be shown in an error.
+/// Removes `user:password@`, the query and the fragment from a URL-like string so it can be
+/// shown in an error (any of them may hold a credential pasted there by mistake).
 pub(crate) fn redact_userinfo(input: &str) -> String {
+    let (input, redacted_tail) = match input.find(['?', '#']) {
+        Some(at) => (&input[..at], true),
+        None => (input, false),
+    };
+    let mut shown = redact_authority(input);
+    if redacted_tail {
+        shown.push_str("?[redacted]");
+    }
+    shown
+}
+
+fn redact_authority(input: &str) -> String {
     let Some((scheme, rest)) = input.split_once("://") else {
         return match input.rsplit_once('@') {
             Some((_, host)) => format!("[redacted]@{host}"),
