@@ -69,6 +69,17 @@ async fn ingest_single_batch_and_merge() {
     assert_eq!(t1["durationMs"], 1500);
     assert!(t1["workspaceId"].is_string());
     assert_eq!(t1["spans"].as_array().map(Vec::len), Some(2));
+    // A later chunk of the same trace keeps the earliest start and the spans seen so far.
+    c.ok(
+        "POST",
+        "/api/traces/",
+        Some(json!({"traceId": "t1", "startTime": "2024-05-01T11:00:00Z", "spans": []})),
+        201,
+    )
+    .await;
+    let again = c.ok("GET", "/api/traces/t1", None, 200).await;
+    assert_eq!(again["startTime"], "2024-05-01T10:00:00Z");
+    assert_eq!(again["totalSpans"], 2);
     let t2 = c.ok("GET", "/api/traces/t2?include=spans", None, 200).await;
     assert_eq!(t2["status"], "error");
     assert_eq!(t2["error"], "rate limited");

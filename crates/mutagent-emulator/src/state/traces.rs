@@ -228,11 +228,17 @@ pub(super) fn ingest(st: &mut State, t: &Obj, default_source: &str) -> (String, 
         "environment",
         "tags",
         "metadata",
-        "startTime",
         "endTime",
     ] {
         if let Some(v) = t.get(k) {
             rec.insert(k.into(), v.clone());
+        }
+    }
+    // A later batch of the same trace keeps the earliest start.
+    let old_start = gs(rec, "startTime").and_then(parse_iso);
+    if let Some(new_start) = gs(t, "startTime").and_then(parse_iso) {
+        if old_start.is_none_or(|o| new_start < o) {
+            rec.insert("startTime".into(), or_null(t, "startTime"));
         }
     }
     let mut spans: Vec<Value> = rec
