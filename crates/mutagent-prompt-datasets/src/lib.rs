@@ -1,32 +1,77 @@
-//! The `prompt_datasets` namespace of the MutagenT Rust SDK. Datasets scoped to a prompt group: create, list, update, clone, export, delete.
+//! The `prompt_datasets` namespace of the MutagenT Rust SDK: datasets scoped to a prompt
+//! group — create, list, update, clone, export, delete — plus one-call helpers to upload a
+//! dataset from a JSON, JSON Lines or CSV file and to export one to a file.
 //!
-//! (Being written: the operations land here.)
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
+//! [`PromptDatasetsExt::prompt_datasets`].
+//!
+//! ```no_run
+//! use mutagent_core::Client;
+//! use mutagent_prompt_datasets::{
+//!     ClonePromptDataset, CreatePromptDataset, ListPromptDatasets, PromptDatasetsExt, UploadDataset,
+//! };
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let datasets = client.prompt_datasets();
+//!
+//! // Create a dataset for prompt 7 and fill it from a file, 500 items per request.
+//! let report = datasets
+//!     .upload_dataset_file(7, UploadDataset::new("regression cases"), "cases.jsonl")
+//!     .await?;
+//! println!("{} items in dataset {}", report.items_created, report.dataset.id);
+//!
+//! // Copy it to another prompt, then export the copy.
+//! let copy = datasets
+//!     .clone_prompt_dataset(report.dataset.id, &ClonePromptDataset::to_prompt(9).new_name("copy"))
+//!     .await?;
+//! datasets.export_dataset_file(copy.id, "copy.json", None).await?;
+//!
+//! // Walk every dataset of prompt 7, page after page.
+//! let all = datasets
+//!     .list_prompt_datasets_all(&ListPromptDatasets::new().prompt_id(7).limit(100))
+//!     .try_collect()
+//!     .await?;
+//! println!("{} datasets", all.len());
+//! # let _ = CreatePromptDataset::new("x");
+//! # Ok(()) }
+//! ```
+//!
+//! With the blocking client the same calls return their results directly:
+//!
+//! ```no_run
+//! use mutagent_core::BlockingClient;
+//! use mutagent_prompt_datasets::{PromptDatasetsExt, UploadDataset};
+//!
+//! # fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = BlockingClient::builder().api_key("mt_example").build_blocking()?;
+//! let report = client
+//!     .prompt_datasets()
+//!     .upload_dataset_file(7, UploadDataset::new("from csv").chunk_size(250), "cases.csv")?;
+//! client.prompt_datasets().delete_prompt_dataset(report.dataset.id, true)?;
+//! # Ok(()) }
+//! ```
 
-/// The operations of the `prompt_datasets` namespace, described once.
-pub mod operations {
-    use mutagent_core::Operation;
+mod api;
+pub mod export;
+mod file;
+mod format;
+mod models;
+pub mod operations;
+mod reader;
+pub mod upload;
 
-    /// Every operation of the namespace, in the order of the API's operation table.
-    pub static OPERATIONS: &[&Operation] = &[];
-}
-
-/// The `prompt_datasets` namespace on a client.
-#[derive(Debug, Clone, Copy)]
-pub struct PromptDatasetsApi<'a, C> {
-    client: &'a C,
-}
-
-impl<'a, C: mutagent_core::ApiClient> PromptDatasetsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-}
+pub use api::PromptDatasetsApi;
+pub use export::{ExportError, ExportReport};
+pub use format::DatasetFileFormat;
+pub use models::{
+    ClonePromptDataset, CloneTarget, CreatePromptDataset, ListPromptDatasets, PromptDataset,
+    PromptDatasetExport, PromptDatasetList, UpdatePromptDataset,
+};
+pub use mutagent_core::ids::{DatasetId, PromptGroupId, PromptId};
+pub use reader::{DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
+pub use upload::{UploadDataset, UploadError, UploadOptions, UploadProgress, UploadReport};
 
 /// Adds `.prompt_datasets()` to both clients.
 pub trait PromptDatasetsExt: mutagent_core::ApiClient {

@@ -1,0 +1,224 @@
+//! The operations of the `prompt_datasets` namespace, for the async and the blocking client
+//! alike.
+
+use mutagent_core::ids::{DatasetId, PromptId};
+use mutagent_core::models::SuccessResponse;
+use mutagent_core::request::validate;
+use mutagent_core::{ApiClient, ApiRequest, Error};
+use serde_json::Value;
+
+use crate::models::{
+    ClonePromptDataset, CloneTarget, CreatePromptDataset, ListPromptDatasets, PromptDataset,
+    PromptDatasetExport, PromptDatasetList, UpdatePromptDataset,
+};
+use crate::operations as op;
+
+/// The `prompt_datasets` namespace: datasets scoped to a prompt group.
+///
+/// Get it with `client.prompt_datasets()` (from [`PromptDatasetsExt`](crate::PromptDatasetsExt)).
+/// With the async [`Client`](mutagent_core::Client) each method returns a future; with the
+/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+///
+/// Besides the API's operations it has two file helpers, `upload_dataset_file` and
+/// `export_dataset_file` (see the [`upload`](crate::upload) and [`export`](crate::export)
+/// modules).
+#[derive(Debug, Clone, Copy)]
+pub struct PromptDatasetsApi<'a, C> {
+    pub(crate) client: &'a C,
+}
+
+impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// The client the namespace calls through.
+    pub fn client(&self) -> &'a C {
+        self.client
+    }
+
+    /// `GET /api/prompts/datasets/`: one page of datasets.
+    pub fn list_prompt_datasets(
+        &self,
+        params: &ListPromptDatasets,
+    ) -> C::Response<PromptDatasetList> {
+        self.client.call(list_request(params))
+    }
+
+    /// Every dataset matching `params`, page after page (`limit` sets the page size).
+    pub fn list_prompt_datasets_all(&self, params: &ListPromptDatasets) -> C::Items<PromptDataset> {
+        self.client
+            .paginate::<PromptDatasetList>(list_request(params))
+    }
+
+    /// `GET /api/prompts/datasets/{id}`: one dataset.
+    pub fn get_prompt_dataset(&self, id: impl Into<DatasetId>) -> C::Response<PromptDataset> {
+        self.client.call(
+            op::GET_PROMPT_DATASET
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `PATCH /api/prompts/datasets/{id}`: changes a dataset.
+    pub fn update_prompt_dataset(
+        &self,
+        id: impl Into<DatasetId>,
+        changes: &UpdatePromptDataset,
+    ) -> C::Response<PromptDataset> {
+        let operation = op::UPDATE_PROMPT_DATASET.name;
+        let request = op::UPDATE_PROMPT_DATASET
+            .request()
+            .path_param("id", id.into())
+            .check(validate::optional_name(
+                operation,
+                "name",
+                changes.name.as_deref(),
+            ))
+            .check(object(operation, "metadata", changes.metadata.as_ref()))
+            .json(changes)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `DELETE /api/prompts/datasets/{id}`: deletes a dataset. The API refuses to delete a
+    /// dataset that still has items unless `force` is true (sent as `force=true`; left out
+    /// when false).
+    pub fn delete_prompt_dataset(
+        &self,
+        id: impl Into<DatasetId>,
+        force: bool,
+    ) -> C::Response<SuccessResponse> {
+        let request = op::DELETE_PROMPT_DATASET
+            .request()
+            .path_param("id", id.into())
+            .query("force", force.then_some(true))
+            .build();
+        self.client.call(request)
+    }
+
+    /// `POST /api/prompts/datasets/{id}/clone`: copies a dataset with its items into another
+    /// prompt group (by prompt version or by group id).
+    pub fn clone_prompt_dataset(
+        &self,
+        id: impl Into<DatasetId>,
+        body: &ClonePromptDataset,
+    ) -> C::Response<PromptDataset> {
+        let operation = op::CLONE_PROMPT_DATASET.name;
+        let target = match &body.target {
+            CloneTarget::Prompt(prompt) => {
+                validate::range(operation, "targetPromptId", prompt.get(), 1..=i64::MAX)
+            }
+            CloneTarget::PromptGroup(group) => {
+                validate::non_empty(operation, "targetPromptGroupId", group.as_str())
+            }
+        };
+        let request = op::CLONE_PROMPT_DATASET
+            .request()
+            .path_param("id", id.into())
+            .check(target)
+            .check(validate::optional_name(
+                operation,
+                "newName",
+                body.new_name.as_deref(),
+            ))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/prompts/datasets/{id}/export`: the dataset, its prompt group and all its
+    /// items in one answer. To write them to a file, see `export_dataset_file`.
+    pub fn export_prompt_dataset(
+        &self,
+        id: impl Into<DatasetId>,
+    ) -> C::Response<PromptDatasetExport> {
+        self.client.call(export_request(id.into()))
+    }
+
+    /// `GET /api/prompt/{id}/datasets`: every dataset of the group of prompt version
+    /// `prompt_id` (the API returns them all in one array).
+    pub fn list_datasets_for_prompt(
+        &self,
+        prompt_id: impl Into<PromptId>,
+    ) -> C::Response<Vec<PromptDataset>> {
+        self.client.call(
+            op::LIST_DATASETS_FOR_PROMPT
+                .request()
+                .path_param("id", prompt_id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/prompt/{id}/datasets`: creates a dataset in the group of prompt version
+    /// `prompt_id`. To create one and fill it from a file, see `upload_dataset_file`.
+    pub fn create_prompt_dataset(
+        &self,
+        prompt_id: impl Into<PromptId>,
+        body: &CreatePromptDataset,
+    ) -> C::Response<PromptDataset> {
+        self.client.call(create_request(prompt_id.into(), body))
+    }
+}
+
+pub(crate) fn create_request(
+    prompt_id: PromptId,
+    body: &CreatePromptDataset,
+) -> Result<ApiRequest, Error> {
+    op::CREATE_PROMPT_DATASET
+        .request()
+        .path_param("id", prompt_id)
+        .check(check_create(body))
+        .json(body)
+        .build()
+}
+
+/// What `create_prompt_dataset` checks before sending.
+pub(crate) fn check_create(body: &CreatePromptDataset) -> Result<(), Error> {
+    let operation = op::CREATE_PROMPT_DATASET.name;
+    validate::name(operation, "name", &body.name)?;
+    object(operation, "metadata", body.metadata.as_ref())
+}
+
+pub(crate) fn export_request(id: DatasetId) -> Result<ApiRequest, Error> {
+    op::EXPORT_PROMPT_DATASET
+        .request()
+        .path_param("id", id)
+        .build()
+}
+
+fn list_request(params: &ListPromptDatasets) -> Result<ApiRequest, Error> {
+    let operation = op::LIST_PROMPT_DATASETS.name;
+    op::LIST_PROMPT_DATASETS
+        .request()
+        .check(validate::limit(operation, params.limit))
+        .check(match params.prompt_id {
+            Some(id) => validate::range(operation, "promptId", id.get(), 1..=i64::MAX),
+            None => Ok(()),
+        })
+        .query("limit", params.limit)
+        .query("offset", params.offset)
+        .query("promptId", params.prompt_id)
+        .query("promptGroupId", params.prompt_group_id.as_ref())
+        .query("name", params.name.as_deref())
+        .query("createdBy", params.created_by.as_deref())
+        .build()
+}
+
+/// A set value must be a JSON object.
+fn object(
+    operation: &'static str,
+    field: &'static str,
+    value: Option<&Value>,
+) -> Result<(), Error> {
+    match value {
+        Some(Value::Object(_)) | None => Ok(()),
+        Some(_) => Err(Error::invalid_input(
+            operation,
+            field,
+            "must be a JSON object",
+        )),
+    }
+}

@@ -1,0 +1,613 @@
+//! Uploading a dataset from a JSON, JSON Lines or CSV file in one call.
+//!
+//! [`upload_dataset_file`](crate::PromptDatasetsApi::upload_dataset_file) creates a dataset
+//! for a prompt, then adds the file's items with `bulk_create_prompt_dataset_items` in
+//! chunks ([`UploadOptions::chunk_size`], 500 by default). The file is read as a stream:
+//! memory stays bounded by the chunk size (at most two chunks are held, one being sent and
+//! the next being read), whatever the size of the file.
+//! [`upload_items_file`](crate::PromptDatasetsApi::upload_items_file) adds a file's items to
+//! an existing dataset the same way.
+//!
+//! By default the whole file is read once before anything is created
+//! ([`UploadOptions::validate_first`]), so a bad record fails the upload before any dataset
+//! or item exists. Turn that off to read the file only once; a bad record then stops the
+//! upload midway and the error's [`UploadProgress`] says what was already created.
+//!
+//! # Formats
+//!
+//! The format is the one given with [`UploadOptions::format`], or else the one the file's
+//! extension implies (`.json`, `.jsonl`/`.ndjson`, `.csv`).
+//!
+//! **JSON** (`.json`): one array of item objects, `[{"input": {...}, ...}, ...]`. The array is
+//! split element by element by an incremental scanner, so it is never held in memory whole.
+//!
+//! **JSON Lines** (`.jsonl`): one item object per line; blank lines are ignored.
+//!
+//! An item object has the keys of [`NewDatasetItem`](mutagent_prompt_dataset_items::NewDatasetItem):
+//! `input` (required, an object), `name`, `expectedOutput` (an object), `userFeedback`,
+//! `systemFeedback`, `labels` (an array of strings) and `metadata` (an object); `null` means
+//! unset. The keys the server sets (`id`, `datasetId`, `createdAt`, `updatedAt`) are
+//! ignored, so a file written by the export helper uploads again. Any other key is an error
+//! (a misspelt `expected_output` is reported, not dropped).
+//!
+//! **CSV** (`.csv`, RFC 4180: quoted fields may hold commas, doubled quotes and line breaks;
+//! CRLF or LF line ends; a UTF-8 byte order mark is ignored). The first row names the
+//! columns:
+//!
+//! | column | becomes | empty cell |
+//! |---|---|---|
+//! | `input.<variable>` | `input.<variable>`, as a string | the empty string |
+//! | `input` | the `input` object (a JSON object in the cell) | `{}` |
+//! | `expectedOutput.<field>` | `expectedOutput.<field>`, as a string | field left out |
+//! | `expectedOutput` | the `expectedOutput` object (JSON object) | unset |
+//! | `name`, `userFeedback`, `systemFeedback` | the string | unset |
+//! | `labels` | a JSON array (`["a","b"]`) or a list separated by `;` (`a;b`) | unset |
+//! | `metadata` | a JSON object | unset |
+//!
+//! The header needs `input` or at least one `input.<variable>` column; unknown or repeated
+//! columns are errors, and so is a variable set by both `input` and `input.<variable>`.
+//! Every row must have as many fields as the header. Empty lines between rows are ignored.
+//!
+//! ```text
+//! name,input.city,input.language,expectedOutput.text,labels
+//! paris,Paris,fr,"Bonjour, Paris",smoke;fr
+//! "quote ""test""",Rome,it,Ciao,
+//! ```
+//!
+//! # Errors
+//!
+//! A malformed record is an [`UploadError::Record`] with the record number (1-based; CSV
+//! data rows, not counting the header, which is record 0) and the line it starts on.
+//! Nothing panics and nothing is skipped.
+
+use std::fmt;
+use std::future::Future;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use mutagent_core::ids::{DatasetId, PromptId};
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt};
+use serde_json::Value;
+
+use crate::api::{check_create, PromptDatasetsApi};
+use crate::format::DatasetFileFormat;
+use crate::models::{CreatePromptDataset, PromptDataset};
+use crate::reader::{DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
+use crate::PromptDatasetsExt;
+
+/// The name errors give the helper when its settings are refused.
+const OPERATION: &str = "upload_dataset_file";
+
+/// The default number of items per bulk request.
+pub const DEFAULT_CHUNK_SIZE: usize = 500;
+
+/// How a file is read and sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UploadOptions {
+    /// The file format; `None` means the one the extension implies.
+    pub format: Option<DatasetFileFormat>,
+    /// Items per bulk request (at least 1; 500 by default). Servers cap one request (the
+    /// emulator at 1,000 items).
+    pub chunk_size: usize,
+    /// Read the whole file once before creating anything, so a bad record fails the upload
+    /// before anything exists (on by default).
+    pub validate_first: bool,
+    /// The largest record accepted, in bytes (16 MiB by default).
+    pub max_record_bytes: usize,
+}
+
+impl Default for UploadOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            chunk_size: DEFAULT_CHUNK_SIZE,
+            validate_first: true,
+            max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+        }
+    }
+}
+
+impl UploadOptions {
+    /// The defaults: format from the extension, chunks of 500, validate first, 16 MiB records.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the format (instead of the one the extension implies).
+    pub fn format(mut self, format: DatasetFileFormat) -> Self {
+        self.format = Some(format);
+        self
+    }
+    /// Sets the number of items per bulk request.
+    pub fn chunk_size(mut self, chunk_size: usize) -> Self {
+        self.chunk_size = chunk_size;
+        self
+    }
+    /// Sets whether the file is read once before anything is created.
+    pub fn validate_first(mut self, validate_first: bool) -> Self {
+        self.validate_first = validate_first;
+        self
+    }
+    /// Sets the largest record accepted, in bytes.
+    pub fn max_record_bytes(mut self, max_record_bytes: usize) -> Self {
+        self.max_record_bytes = max_record_bytes;
+        self
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if self.chunk_size == 0 {
+            return Err(Error::invalid_input(
+                OPERATION,
+                "chunk_size",
+                "must be at least 1",
+            ));
+        }
+        if self.max_record_bytes == 0 {
+            return Err(Error::invalid_input(
+                OPERATION,
+                "max_record_bytes",
+                "must be at least 1",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What `upload_dataset_file` creates: the dataset (as for `create_prompt_dataset`) and how
+/// the file is read ([`UploadOptions`]).
+///
+/// ```
+/// use mutagent_prompt_datasets::{DatasetFileFormat, UploadDataset};
+/// let upload = UploadDataset::new("support questions")
+///     .description("From the help desk export")
+///     .labels(["support"])
+///     .format(DatasetFileFormat::Csv)
+///     .chunk_size(250);
+/// assert_eq!(upload.options.chunk_size, 250);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadDataset {
+    /// The dataset to create.
+    pub dataset: CreatePromptDataset,
+    /// How the file is read and sent.
+    pub options: UploadOptions,
+}
+
+impl UploadDataset {
+    /// A dataset named `name`, with the default options.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self::from_dataset(CreatePromptDataset::new(name))
+    }
+    /// The dataset `dataset`, with the default options.
+    pub fn from_dataset(dataset: CreatePromptDataset) -> Self {
+        Self {
+            dataset,
+            options: UploadOptions::default(),
+        }
+    }
+    /// Sets the dataset's description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.dataset = self.dataset.description(description);
+        self
+    }
+    /// Sets the dataset's metadata (a JSON object).
+    pub fn metadata(mut self, metadata: Value) -> Self {
+        self.dataset = self.dataset.metadata(metadata);
+        self
+    }
+    /// Sets the creator's email.
+    pub fn created_by(mut self, email: impl Into<String>) -> Self {
+        self.dataset = self.dataset.created_by(email);
+        self
+    }
+    /// Sets the dataset's labels.
+    pub fn labels<I, S>(mut self, labels: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.dataset = self.dataset.labels(labels);
+        self
+    }
+    /// Sets all the options.
+    pub fn options(mut self, options: UploadOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// Sets the file format.
+    pub fn format(mut self, format: DatasetFileFormat) -> Self {
+        self.options = self.options.format(format);
+        self
+    }
+    /// Sets the number of items per bulk request.
+    pub fn chunk_size(mut self, chunk_size: usize) -> Self {
+        self.options = self.options.chunk_size(chunk_size);
+        self
+    }
+    /// Sets whether the file is read once before anything is created.
+    pub fn validate_first(mut self, validate_first: bool) -> Self {
+        self.options = self.options.validate_first(validate_first);
+        self
+    }
+    /// Sets the largest record accepted, in bytes.
+    pub fn max_record_bytes(mut self, max_record_bytes: usize) -> Self {
+        self.options = self.options.max_record_bytes(max_record_bytes);
+        self
+    }
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct UploadReport {
+    /// The dataset the items went to (as created, or as read before adding to it).
+    pub dataset: PromptDataset,
+    /// The file's format.
+    pub format: DatasetFileFormat,
+    /// Records read from the file.
+    pub records_read: u64,
+    /// Items the server reports as created (the lengths of the bulk answers).
+    pub items_created: u64,
+    /// Bulk requests sent.
+    pub chunks_sent: u64,
+}
+
+/// How far an upload got before it failed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UploadProgress {
+    /// The dataset, once created (or the existing one being added to).
+    pub dataset_id: Option<DatasetId>,
+    /// Items created before the failure.
+    pub items_created: u64,
+    /// Bulk requests that succeeded before the failure.
+    pub chunks_sent: u64,
+}
+
+impl fmt::Display for UploadProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.dataset_id {
+            None => f.write_str("nothing was created"),
+            Some(id) => write!(
+                f,
+                "dataset {id} holds {} item(s) from this upload ({} chunk(s) sent)",
+                self.items_created, self.chunks_sent
+            ),
+        }
+    }
+}
+
+/// Why an upload failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum UploadError {
+    /// The format could not be told from the file name; set it with
+    /// [`UploadOptions::format`].
+    #[error("cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or set the format)", path.display())]
+    UnknownFormat {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file could not be opened or read.
+    #[error("cannot read `{}`: {source} ({progress})", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        #[source]
+        source: io::Error,
+        /// How far the upload got.
+        progress: UploadProgress,
+    },
+    /// A record is malformed or breaks a documented constraint.
+    #[error("`{}` {}line {line}: {reason} ({progress})", path.display(), RecordLabel(*record))]
+    Record {
+        /// The file.
+        path: PathBuf,
+        /// The record number: 1 for the first item; 0 for a CSV header.
+        record: u64,
+        /// The line the problem is on (1-based).
+        line: u64,
+        /// What is wrong.
+        reason: String,
+        /// How far the upload got.
+        progress: UploadProgress,
+    },
+    /// A call failed, or the settings were refused before anything was read.
+    #[error("{source} ({progress})")]
+    Api {
+        /// The SDK error.
+        #[source]
+        source: Error,
+        /// How far the upload got.
+        progress: UploadProgress,
+    },
+}
+
+struct RecordLabel(u64);
+
+impl fmt::Display for RecordLabel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            0 => f.write_str("header, "),
+            n => write!(f, "record {n}, "),
+        }
+    }
+}
+
+impl UploadError {
+    /// How far the upload got (nothing for [`UnknownFormat`](Self::UnknownFormat)).
+    pub fn progress(&self) -> UploadProgress {
+        match self {
+            UploadError::UnknownFormat { .. } => UploadProgress::default(),
+            UploadError::Io { progress, .. }
+            | UploadError::Record { progress, .. }
+            | UploadError::Api { progress, .. } => *progress,
+        }
+    }
+
+    /// The SDK error, when a call failed or the settings were refused.
+    pub fn as_api_error(&self) -> Option<&Error> {
+        match self {
+            UploadError::Api { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+
+    fn with_progress(mut self, now: UploadProgress) -> Self {
+        match &mut self {
+            UploadError::UnknownFormat { .. } => {}
+            UploadError::Io { progress, .. }
+            | UploadError::Record { progress, .. }
+            | UploadError::Api { progress, .. } => *progress = now,
+        }
+        self
+    }
+
+    fn api(source: Error, progress: UploadProgress) -> Self {
+        UploadError::Api { source, progress }
+    }
+}
+
+/// Where the items go.
+enum Target {
+    New(PromptId, CreatePromptDataset),
+    Existing(DatasetId),
+}
+
+impl<'a> PromptDatasetsApi<'a, Client> {
+    /// Creates a dataset for prompt `prompt_id` and fills it from the JSON, JSON Lines or
+    /// CSV file at `path`, in chunks, reading the file as a stream (see [`upload`](crate::upload)
+    /// for the formats and the CSV columns).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{PromptDatasetsExt, UploadDataset};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_prompt_datasets::UploadError> {
+    /// let report = client
+    ///     .prompt_datasets()
+    ///     .upload_dataset_file(7, UploadDataset::new("regression cases"), "cases.jsonl")
+    ///     .await?;
+    /// println!("dataset {}: {} items in {} requests", report.dataset.id, report.items_created, report.chunks_sent);
+    /// # Ok(()) }
+    /// ```
+    pub fn upload_dataset_file(
+        &self,
+        prompt_id: impl Into<PromptId>,
+        upload: UploadDataset,
+        path: impl AsRef<Path>,
+    ) -> impl Future<Output = Result<UploadReport, UploadError>> + Send + 'static {
+        let target = Target::New(prompt_id.into(), upload.dataset);
+        run_upload(
+            self.client.clone(),
+            target,
+            upload.options,
+            path.as_ref().to_path_buf(),
+        )
+    }
+
+    /// Adds the items of the file at `path` to the existing dataset `dataset_id`, in chunks
+    /// (same formats and options as [`upload_dataset_file`](Self::upload_dataset_file)).
+    pub fn upload_items_file(
+        &self,
+        dataset_id: impl Into<DatasetId>,
+        options: UploadOptions,
+        path: impl AsRef<Path>,
+    ) -> impl Future<Output = Result<UploadReport, UploadError>> + Send + 'static {
+        run_upload(
+            self.client.clone(),
+            Target::Existing(dataset_id.into()),
+            options,
+            path.as_ref().to_path_buf(),
+        )
+    }
+}
+
+impl<'a> PromptDatasetsApi<'a, BlockingClient> {
+    /// Creates a dataset for prompt `prompt_id` and fills it from the JSON, JSON Lines or
+    /// CSV file at `path`, in chunks, reading the file as a stream (see [`upload`](crate::upload)
+    /// for the formats and the CSV columns).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{PromptDatasetsExt, UploadDataset};
+    /// # fn run(client: mutagent_core::BlockingClient) -> Result<(), mutagent_prompt_datasets::UploadError> {
+    /// let report = client
+    ///     .prompt_datasets()
+    ///     .upload_dataset_file(7, UploadDataset::new("regression cases").chunk_size(200), "cases.csv")?;
+    /// println!("{} items", report.items_created);
+    /// # Ok(()) }
+    /// ```
+    pub fn upload_dataset_file(
+        &self,
+        prompt_id: impl Into<PromptId>,
+        upload: UploadDataset,
+        path: impl AsRef<Path>,
+    ) -> Result<UploadReport, UploadError> {
+        let future = run_upload(
+            self.client.async_client().clone(),
+            Target::New(prompt_id.into(), upload.dataset),
+            upload.options,
+            path.as_ref().to_path_buf(),
+        );
+        flatten(self.client.run(async move { Ok(future.await) }))
+    }
+
+    /// Adds the items of the file at `path` to the existing dataset `dataset_id`, in chunks
+    /// (same formats and options as [`upload_dataset_file`](Self::upload_dataset_file)).
+    pub fn upload_items_file(
+        &self,
+        dataset_id: impl Into<DatasetId>,
+        options: UploadOptions,
+        path: impl AsRef<Path>,
+    ) -> Result<UploadReport, UploadError> {
+        let future = run_upload(
+            self.client.async_client().clone(),
+            Target::Existing(dataset_id.into()),
+            options,
+            path.as_ref().to_path_buf(),
+        );
+        flatten(self.client.run(async move { Ok(future.await) }))
+    }
+}
+
+fn flatten<T>(result: Result<Result<T, UploadError>, Error>) -> Result<T, UploadError> {
+    result.unwrap_or_else(|err| Err(UploadError::api(err, UploadProgress::default())))
+}
+
+type Reader = DatasetFileReader<std::io::BufReader<std::fs::File>>;
+
+async fn run_upload(
+    client: Client,
+    target: Target,
+    options: UploadOptions,
+    path: PathBuf,
+) -> Result<UploadReport, UploadError> {
+    let nothing = UploadProgress::default();
+    options
+        .check()
+        .map_err(|err| UploadError::api(err, nothing))?;
+    if let Target::New(_, dataset) = &target {
+        check_create(dataset).map_err(|err| UploadError::api(err, nothing))?;
+    }
+    let format = options
+        .format
+        .or_else(|| DatasetFileFormat::from_path(&path))
+        .ok_or_else(|| UploadError::UnknownFormat { path: path.clone() })?;
+    let open = {
+        let path = path.clone();
+        let max = options.max_record_bytes;
+        move || -> Result<Reader, UploadError> {
+            DatasetFileReader::open_with_limit(&path, Some(format), max)
+        }
+    };
+
+    let dataset = match target {
+        Target::Existing(id) => {
+            // The dataset must exist before the file is read.
+            let dataset = client
+                .prompt_datasets()
+                .get_prompt_dataset(id)
+                .await
+                .map_err(|err| UploadError::api(err, nothing))?;
+            check_whole_file(&options, open.clone()).await?;
+            dataset
+        }
+        Target::New(prompt_id, body) => {
+            check_whole_file(&options, open.clone()).await?;
+            client
+                .prompt_datasets()
+                .create_prompt_dataset(prompt_id, &body)
+                .await
+                .map_err(|err| UploadError::api(err, nothing))?
+        }
+    };
+    let mut progress = UploadProgress {
+        dataset_id: Some(dataset.id),
+        ..UploadProgress::default()
+    };
+
+    let chunk_size = options.chunk_size;
+    let reader = off_thread(open)
+        .await
+        .map_err(|err| err.with_progress(progress))?;
+    // Read the next chunk while the current one is being sent.
+    let mut pending = read_chunk(reader, chunk_size);
+    let mut records_read;
+    loop {
+        let (reader, chunk) = pending.await.map_err(|err| err.with_progress(progress))?;
+        records_read = reader.records_read();
+        if chunk.is_empty() {
+            break;
+        }
+        pending = read_chunk(reader, chunk_size);
+        let created = client
+            .prompt_dataset_items()
+            .bulk_create_prompt_dataset_items(dataset.id, &chunk)
+            .await
+            .map_err(|err| UploadError::api(err, progress))?;
+        drop(chunk);
+        progress.items_created += created.len() as u64;
+        progress.chunks_sent += 1;
+    }
+    Ok(UploadReport {
+        dataset,
+        format,
+        records_read,
+        items_created: progress.items_created,
+        chunks_sent: progress.chunks_sent,
+    })
+}
+
+/// Reads the whole file once, when the options ask for it.
+async fn check_whole_file(
+    options: &UploadOptions,
+    open: impl FnOnce() -> Result<Reader, UploadError> + Send + 'static,
+) -> Result<(), UploadError> {
+    if !options.validate_first {
+        return Ok(());
+    }
+    off_thread(move || {
+        let mut reader = open()?;
+        while reader.next_item()?.is_some() {}
+        Ok(())
+    })
+    .await
+}
+
+type ChunkRead = Result<(Reader, Vec<NewDatasetItem>), UploadError>;
+
+/// Starts reading the next chunk off the async threads.
+fn read_chunk(
+    mut reader: Reader,
+    size: usize,
+) -> std::pin::Pin<Box<dyn Future<Output = ChunkRead> + Send>> {
+    Box::pin(off_thread(move || {
+        let chunk = reader.next_chunk(size)?;
+        Ok((reader, chunk))
+    }))
+}
+
+/// Runs blocking file work on Tokio's blocking pool when a runtime is there (it always is
+/// under the SDK's clients), else inline. The work starts at once, not when first polled.
+fn off_thread<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, UploadError> + Send + 'static,
+) -> impl Future<Output = Result<T, UploadError>> + Send {
+    let job = match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => Ok(runtime.spawn_blocking(work)),
+        // No runtime: nothing to block but the caller.
+        Err(_) => Err(work),
+    };
+    async move {
+        match job {
+            Ok(handle) => handle.await.unwrap_or_else(|err| {
+                Err(UploadError::Io {
+                    path: PathBuf::new(),
+                    source: io::Error::other(format!("the file reading task failed: {err}")),
+                    progress: UploadProgress::default(),
+                })
+            }),
+            Err(work) => work(),
+        }
+    }
+}
