@@ -1,32 +1,67 @@
-//! The `optimization` namespace of the MutagenT Rust SDK. Prompt optimization jobs: start, follow, pause, resume, cancel, read results.
+//! The `optimization` namespace of the MutagenT Rust SDK: prompt optimization jobs — start,
+//! follow, pause, resume, cancel, read results.
 //!
-//! (Being written: the operations land here.)
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
+//! [`OptimizationExt::optimization`]. Following a job to its end, with progress and a
+//! deadline, is `watch_optimization` (a `Stream` or an `Iterator` of snapshots) or
+//! `wait_for_optimization` (a callback).
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use mutagent_core::Client;
+//! use mutagent_optimization::{OptimizationConfig, OptimizationExt, OptimizePrompt, WatchOptions};
+//!
+//! # async fn run() -> Result<(), mutagent_core::Error> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let job = client
+//!     .optimization()
+//!     .optimize_prompt(7, &OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(0.9)))
+//!     .await?;
+//! let options = WatchOptions::new()
+//!     .deadline(Duration::from_secs(15 * 60))
+//!     .cancel_on_deadline(true);
+//! let mut watch = client.optimization().watch_optimization(&job.id, options);
+//! while let Some(progress) = watch.next().await {
+//!     let progress = progress?;
+//!     println!(
+//!         "{} iteration {}/{} best {:?}",
+//!         progress.status(),
+//!         progress.iteration(),
+//!         progress.max_iterations(),
+//!         progress.best_score()
+//!     );
+//!     if let Some(prompt) = progress.result_prompt_id() {
+//!         println!("optimized prompt: {prompt}");
+//!     }
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! ## Deadlines
+//!
+//! When the deadline expires the watch ends with [`WaitError::DeadlineExceeded`], which
+//! carries the last snapshot and, with [`WatchOptions::cancel_on_deadline`], the outcome of
+//! cancelling the job. [`WaitError`] converts into [`mutagent_core::Error`]
+//! (as [`Error::Timeout`](mutagent_core::Error::Timeout)), so `?` works in code returning the
+//! SDK's error.
 
-/// The operations of the `optimization` namespace, described once.
-pub mod operations {
-    use mutagent_core::Operation;
+mod api;
+mod models;
+pub mod operations;
+mod watch;
 
-    /// Every operation of the namespace, in the order of the API's operation table.
-    pub static OPERATIONS: &[&Operation] = &[];
-}
-
-/// The `optimization` namespace on a client.
-#[derive(Debug, Clone, Copy)]
-pub struct OptimizationApi<'a, C> {
-    client: &'a C,
-}
-
-impl<'a, C: mutagent_core::ApiClient> OptimizationApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-}
+pub use api::OptimizationApi;
+pub use models::{
+    ExecutionMode, JobStatus, ListOptimizations, OptimizationConfig, OptimizationJob,
+    OptimizationJobList, OptimizationJobStatus, OptimizationResults, OptimizationScoreProgression,
+    OptimizationStates, OptimizePrompt,
+};
+pub use mutagent_core::ids::{DatasetId, EvaluationId, JobId, PromptGroupId, PromptId};
+pub use watch::{
+    CancelOutcome, OptimizationProgress, OptimizationWatch, OptimizationWatchIter, WaitError,
+    WatchControl, WatchOptions,
+};
 
 /// Adds `.optimization()` to both clients.
 pub trait OptimizationExt: mutagent_core::ApiClient {

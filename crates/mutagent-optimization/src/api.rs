@@ -1,0 +1,302 @@
+//! The operations of the `optimization` namespace, for the async and the blocking client
+//! alike, plus the helpers that follow a job to its end.
+
+use mutagent_core::ids::{JobId, PromptId};
+use mutagent_core::request::validate;
+use mutagent_core::{ApiClient, ApiRequest, BlockingClient, Client, Error};
+
+use crate::models::{
+    ListOptimizations, OptimizationJob, OptimizationJobList, OptimizationJobStatus,
+    OptimizationResults, OptimizationScoreProgression, OptimizationStates, OptimizePrompt,
+};
+use crate::operations as op;
+use crate::watch::{
+    Driver, Next, OptimizationProgress, OptimizationWatch, OptimizationWatchIter, WaitError,
+    WatchControl, WatchOptions,
+};
+
+/// The `optimization` namespace: prompt optimization jobs.
+///
+/// Get it with `client.optimization()` (from [`OptimizationExt`](crate::OptimizationExt)).
+/// With the async [`Client`] each method returns a future; with the [`BlockingClient`] it
+/// returns the result directly.
+#[derive(Debug, Clone, Copy)]
+pub struct OptimizationApi<'a, C> {
+    client: &'a C,
+}
+
+impl<'a, C: ApiClient> OptimizationApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// The client the namespace calls through.
+    pub fn client(&self) -> &'a C {
+        self.client
+    }
+
+    /// `POST /api/prompt/{id}/optimize`: starts a job optimizing prompt `prompt_id`.
+    pub fn optimize_prompt(
+        &self,
+        prompt_id: impl Into<PromptId>,
+        body: &OptimizePrompt,
+    ) -> C::Response<OptimizationJob> {
+        let operation = op::OPTIMIZE_PROMPT.name;
+        let config = &body.config;
+        let request = op::OPTIMIZE_PROMPT
+            .request()
+            .path_param("id", prompt_id.into())
+            .check(positive(operation, "datasetId", body.dataset_id.get()))
+            .check(
+                body.evaluation_id
+                    .map_or(Ok(()), |id| positive(operation, "evaluationId", id.get())),
+            )
+            .check(validate::range(
+                operation,
+                "config.maxIterations",
+                i64::from(config.max_iterations),
+                1..=100,
+            ))
+            .check(config.target_score.map_or(Ok(()), |score| {
+                validate::score(operation, "config.targetScore", score)
+            }))
+            .check(config.patience.map_or(Ok(()), |patience| {
+                validate::range(operation, "config.patience", i64::from(patience), 1..=50)
+            }))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `GET /api/optimization/{id}`: a job with its latest state and recent events.
+    pub fn get_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJobStatus> {
+        self.client.call(
+            op::GET_OPTIMIZATION
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `GET /api/optimization`: one page of jobs.
+    pub fn list_optimizations(
+        &self,
+        params: &ListOptimizations,
+    ) -> C::Response<OptimizationJobList> {
+        self.client.call(list_request(params))
+    }
+
+    /// Every job matching `params`, page after page (`limit` sets the page size).
+    pub fn list_optimizations_all(&self, params: &ListOptimizations) -> C::Items<OptimizationJob> {
+        self.client
+            .paginate::<OptimizationJobList>(list_request(params))
+    }
+
+    /// `GET /api/optimization/{id}/progress`: the score after each iteration.
+    pub fn get_optimization_progress(
+        &self,
+        id: impl Into<JobId>,
+    ) -> C::Response<OptimizationScoreProgression> {
+        self.client.call(
+            op::GET_OPTIMIZATION_PROGRESS
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `GET /api/optimization/{id}/states`: the recorded iteration states.
+    pub fn get_optimization_states(&self, id: impl Into<JobId>) -> C::Response<OptimizationStates> {
+        self.client.call(
+            op::GET_OPTIMIZATION_STATES
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `GET /api/optimization/{id}/results`: the scorecards.
+    pub fn get_optimization_results(
+        &self,
+        id: impl Into<JobId>,
+    ) -> C::Response<OptimizationResults> {
+        self.client.call(
+            op::GET_OPTIMIZATION_RESULTS
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/optimization/{id}/pause`: pauses a queued or running job.
+    pub fn pause_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
+        self.client.call(
+            op::PAUSE_OPTIMIZATION
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/optimization/{id}/resume`: resumes a paused job.
+    pub fn resume_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
+        self.client.call(
+            op::RESUME_OPTIMIZATION
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/optimization/{id}/cancel`: cancels a job for good.
+    pub fn cancel_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
+        self.client.call(
+            op::CANCEL_OPTIMIZATION
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+}
+
+/// Following a job with the async client.
+impl OptimizationApi<'_, Client> {
+    /// Follows job `id` by polling `get_optimization` every `options.poll_interval`: a
+    /// [`Stream`](futures_core::Stream) of snapshots, one each time something changes, ending
+    /// after the final state (completed, failed, cancelled) or with
+    /// [`WaitError::DeadlineExceeded`] when `options.deadline` expires first (then the job is
+    /// cancelled if `options.cancel_on_deadline`). A paused job is followed on; the deadline
+    /// still applies.
+    ///
+    /// Drop the stream to stop watching; call [`OptimizationWatch::cancel`] to also cancel
+    /// the job.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use mutagent_optimization::{OptimizationExt, WatchOptions};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let options = WatchOptions::new().deadline(Duration::from_secs(600));
+    /// let mut watch = client.optimization().watch_optimization("job_123", options);
+    /// while let Some(progress) = watch.next().await {
+    ///     let progress = progress?;
+    ///     println!("{} {}/{} best {:?}", progress.status(), progress.iteration(),
+    ///         progress.max_iterations(), progress.best_score());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn watch_optimization(
+        &self,
+        id: impl Into<JobId>,
+        options: WatchOptions,
+    ) -> OptimizationWatch {
+        OptimizationWatch::new(self.client.clone(), id.into(), options)
+    }
+
+    /// Waits for job `id` to reach its final state, calling `on_progress` with each new
+    /// snapshot (the final one included), and returns the final job. The final state may be
+    /// completed, failed or cancelled: check `status`. When `on_progress` returns
+    /// [`WatchControl::Cancel`] the job is cancelled and followed until it says so. When
+    /// `options.deadline` expires first the answer is [`WaitError::DeadlineExceeded`].
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt, WatchOptions};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let job = client
+    ///     .optimization()
+    ///     .wait_for_optimization("job_123", WatchOptions::new(), |p| {
+    ///         println!("{:.0}% best {:?}", p.percent(), p.best_score())
+    ///     })
+    ///     .await?;
+    /// println!("{} -> new prompt {:?}", job.status, job.result_prompt_id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn wait_for_optimization<R: Into<WatchControl>>(
+        &self,
+        id: impl Into<JobId>,
+        options: WatchOptions,
+        mut on_progress: impl FnMut(&OptimizationProgress) -> R,
+    ) -> Result<OptimizationJobStatus, WaitError> {
+        let mut watch = self.watch_optimization(id, options);
+        let mut driver = Driver::default();
+        while let Some(item) = watch.next().await {
+            match driver.on_item(item, &mut on_progress) {
+                Next::Finish(result) => return *result,
+                Next::Cancel => {
+                    let answer = self.cancel_optimization(watch.job_id()).await;
+                    if let Some(err) = Driver::on_cancel(answer) {
+                        return Err(err);
+                    }
+                }
+                Next::Continue => {}
+            }
+        }
+        Driver::ended()
+    }
+}
+
+/// Following a job with the blocking client (the same polling code, run on its background
+/// runtime).
+impl OptimizationApi<'_, BlockingClient> {
+    /// Follows job `id`: an [`Iterator`] of snapshots, one each time something changes,
+    /// ending after the final state or with [`WaitError::DeadlineExceeded`]. See the async
+    /// client's method of the same name.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt, WatchOptions};
+    /// # fn run(client: mutagent_core::BlockingClient) -> Result<(), mutagent_core::Error> {
+    /// for progress in client.optimization().watch_optimization("job_123", WatchOptions::new()) {
+    ///     let progress = progress?;
+    ///     println!("{} {}/{}", progress.status(), progress.iteration(), progress.max_iterations());
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn watch_optimization(
+        &self,
+        id: impl Into<JobId>,
+        options: WatchOptions,
+    ) -> OptimizationWatchIter {
+        OptimizationWatchIter::new(self.client.clone(), id.into(), options)
+    }
+
+    /// Waits for job `id` to reach its final state, calling `on_progress` (on this thread)
+    /// with each new snapshot. See the async client's method of the same name.
+    pub fn wait_for_optimization<R: Into<WatchControl>>(
+        &self,
+        id: impl Into<JobId>,
+        options: WatchOptions,
+        mut on_progress: impl FnMut(&OptimizationProgress) -> R,
+    ) -> Result<OptimizationJobStatus, WaitError> {
+        let mut watch = self.watch_optimization(id, options);
+        let mut driver = Driver::default();
+        while let Some(item) = watch.next() {
+            match driver.on_item(item, &mut on_progress) {
+                Next::Finish(result) => return *result,
+                Next::Cancel => {
+                    let answer = self.cancel_optimization(watch.job_id());
+                    if let Some(err) = Driver::on_cancel(answer) {
+                        return Err(err);
+                    }
+                }
+                Next::Continue => {}
+            }
+        }
+        Driver::ended()
+    }
+}
+
+fn list_request(params: &ListOptimizations) -> Result<ApiRequest, Error> {
+    op::LIST_OPTIMIZATIONS
+        .request()
+        .check(validate::limit(op::LIST_OPTIMIZATIONS.name, params.limit))
+        .query("promptGroupId", params.prompt_group_id.as_ref())
+        .query("status", params.status.as_ref())
+        .query("limit", params.limit)
+        .query("offset", params.offset)
+        .build()
+}
+
+/// Integer ids in bodies are at least 1.
+fn positive(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
+    validate::range(operation, field, id, 1..=i64::MAX)
+}

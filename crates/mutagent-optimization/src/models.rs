@@ -1,0 +1,395 @@
+//! Optimization models: what the API returns and what it takes.
+
+use std::ops::Deref;
+
+use mutagent_core::ids::{DatasetId, EvaluationId, JobId, PromptGroupId, PromptId};
+use mutagent_core::pagination::HasMorePage;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A page of optimization jobs: `{data, total, limit, offset, hasMore}`.
+pub type OptimizationJobList = HasMorePage<OptimizationJob>;
+
+mutagent_core::open_enum! {
+    /// The state of an optimization job.
+    pub enum JobStatus {
+        /// Waiting to start.
+        Queued = "queued",
+        /// Waiting to start (the name older API versions use).
+        Pending = "pending",
+        /// Running iterations.
+        Running = "running",
+        /// Paused; resume it to go on.
+        Paused = "paused",
+        /// Finished; `resultPromptId` names the optimized prompt version.
+        Completed = "completed",
+        /// Stopped by an error (see `error`).
+        Failed = "failed",
+        /// Cancelled.
+        Cancelled = "cancelled",
+    }
+}
+
+impl JobStatus {
+    /// Whether the job will not change any more: completed, failed or cancelled.
+    pub fn is_terminal(&self) -> bool {
+        matches!(
+            self,
+            JobStatus::Completed | JobStatus::Failed | JobStatus::Cancelled
+        )
+    }
+
+    /// Whether the job is waiting or running (not paused, not finished).
+    pub fn is_active(&self) -> bool {
+        matches!(
+            self,
+            JobStatus::Queued | JobStatus::Pending | JobStatus::Running
+        )
+    }
+
+    /// Whether the job completed successfully.
+    pub fn is_success(&self) -> bool {
+        matches!(self, JobStatus::Completed)
+    }
+}
+
+mutagent_core::open_enum! {
+    /// How the server runs a job.
+    pub enum ExecutionMode {
+        /// The worker loop.
+        WorkerLoop = "worker_loop",
+        /// The Bun worker.
+        BunWorker = "bun_worker",
+    }
+}
+
+/// An optimization job.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OptimizationJob {
+    /// The job id.
+    pub id: JobId,
+    /// The prompt being optimized.
+    pub prompt_id: PromptId,
+    /// Its prompt group.
+    pub prompt_group_id: PromptGroupId,
+    /// The dataset it optimizes against.
+    pub dataset_id: DatasetId,
+    /// The evaluation that scores iterations, if one was given.
+    #[serde(default)]
+    pub evaluation_id: Option<EvaluationId>,
+    /// The state.
+    pub status: JobStatus,
+    /// How the server runs it.
+    #[serde(default)]
+    pub execution_mode: Option<ExecutionMode>,
+    /// The job configuration as the server echoes it (shape not documented).
+    #[serde(default)]
+    pub config: Value,
+    /// Progress in percent.
+    #[serde(default)]
+    pub progress: f64,
+    /// Iterations done so far.
+    #[serde(default)]
+    pub current_iteration: u32,
+    /// The iteration budget.
+    #[serde(default)]
+    pub max_iterations: u32,
+    /// The stage of the current iteration (e.g. `executing`, `evaluating`).
+    #[serde(default)]
+    pub current_stage: Option<String>,
+    /// The score of the latest iteration.
+    #[serde(default)]
+    pub current_score: Option<f64>,
+    /// The best score so far.
+    #[serde(default)]
+    pub best_score: Option<f64>,
+    /// The iteration that scored best.
+    #[serde(default)]
+    pub best_iteration: Option<u32>,
+    /// The optimized prompt version, once the job completed.
+    #[serde(default)]
+    pub result_prompt_id: Option<PromptId>,
+    /// Why the job failed.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// When it was created (ISO 8601 text).
+    #[serde(default)]
+    pub created_at: Option<String>,
+    /// When it started.
+    #[serde(default)]
+    pub started_at: Option<String>,
+    /// When it finished.
+    #[serde(default)]
+    pub completed_at: Option<String>,
+}
+
+/// The answer of `get_optimization`: the job plus its latest state and recent events. It
+/// dereferences to [`OptimizationJob`], so `status.best_score` reads the job's field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OptimizationJobStatus {
+    /// The job.
+    #[serde(flatten)]
+    pub job: OptimizationJob,
+    /// The latest iteration state (shape not documented).
+    #[serde(default)]
+    pub latest_state: Value,
+    /// Recent events, e.g. `{eventType, iteration, stage, data}` (shape not documented).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recent_events: Option<Vec<Value>>,
+}
+
+impl Deref for OptimizationJobStatus {
+    type Target = OptimizationJob;
+    fn deref(&self) -> &OptimizationJob {
+        &self.job
+    }
+}
+
+/// The answer of `get_optimization_progress`: the score after each iteration.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OptimizationScoreProgression {
+    /// The job.
+    pub job_id: JobId,
+    /// One entry per iteration (shape not documented; typically `{iteration, score, ...}`).
+    #[serde(default)]
+    pub progression: Vec<Value>,
+}
+
+/// The answer of `get_optimization_states`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OptimizationStates {
+    /// One entry per recorded state (shape not documented).
+    #[serde(default)]
+    pub states: Vec<Value>,
+}
+
+/// The answer of `get_optimization_results`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OptimizationResults {
+    /// The job.
+    pub job_id: JobId,
+    /// The per-iteration scorecards (shape not documented; often `{rendered, data: [...]}`).
+    #[serde(default)]
+    pub scorecard: Value,
+}
+
+/// The body of `optimize_prompt`.
+///
+/// ```
+/// use mutagent_optimization::{OptimizationConfig, OptimizePrompt};
+/// let body = OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(0.9).patience(3))
+///     .evaluation_id(5);
+/// assert_eq!(
+///     serde_json::to_value(&body).unwrap(),
+///     serde_json::json!({
+///         "datasetId": 3,
+///         "evaluationId": 5,
+///         "config": {"maxIterations": 10, "targetScore": 0.9, "patience": 3}
+///     })
+/// );
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OptimizePrompt {
+    /// The dataset to optimize against.
+    pub dataset_id: DatasetId,
+    /// The evaluation that scores iterations.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation_id: Option<EvaluationId>,
+    /// The job configuration.
+    pub config: OptimizationConfig,
+    /// How the server should run the job.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_mode: Option<ExecutionMode>,
+}
+
+impl OptimizePrompt {
+    /// A job on `dataset_id` with `config`.
+    pub fn new(dataset_id: impl Into<DatasetId>, config: OptimizationConfig) -> Self {
+        Self {
+            dataset_id: dataset_id.into(),
+            evaluation_id: None,
+            config,
+            execution_mode: None,
+        }
+    }
+    /// Sets the evaluation.
+    pub fn evaluation_id(mut self, evaluation_id: impl Into<EvaluationId>) -> Self {
+        self.evaluation_id = Some(evaluation_id.into());
+        self
+    }
+    /// Sets the execution mode.
+    pub fn execution_mode(mut self, mode: impl Into<ExecutionMode>) -> Self {
+        self.execution_mode = Some(mode.into());
+        self
+    }
+}
+
+/// The `config` of an optimization job.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OptimizationConfig {
+    /// The iteration budget, 1 to 100.
+    pub max_iterations: u32,
+    /// Stop once this score (0 to 1) is reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target_score: Option<f64>,
+    /// Stop after this many iterations without improvement, 1 to 50.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub patience: Option<u32>,
+    /// Simulate without creating a prompt version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dry_run: Option<bool>,
+    /// The model for every stage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    /// The model that runs the prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_model: Option<String>,
+    /// The model that rewrites the prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimization_model: Option<String>,
+    /// The model that judges outputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation_model: Option<String>,
+    /// The provider configuration for execution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub execution_provider_id: Option<String>,
+    /// The provider configuration for evaluation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation_provider_id: Option<String>,
+    /// The provider configuration for optimization.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub optimization_provider_id: Option<String>,
+    /// Free-form tuning parameters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tuning_params: Option<Value>,
+}
+
+impl OptimizationConfig {
+    /// A configuration with an iteration budget (1 to 100; the docs' default is 10).
+    pub fn new(max_iterations: u32) -> Self {
+        Self {
+            max_iterations,
+            target_score: None,
+            patience: None,
+            dry_run: None,
+            model: None,
+            execution_model: None,
+            optimization_model: None,
+            evaluation_model: None,
+            execution_provider_id: None,
+            evaluation_provider_id: None,
+            optimization_provider_id: None,
+            tuning_params: None,
+        }
+    }
+    /// Sets the target score (0 to 1).
+    pub fn target_score(mut self, score: f64) -> Self {
+        self.target_score = Some(score);
+        self
+    }
+    /// Sets the patience (1 to 50).
+    pub fn patience(mut self, patience: u32) -> Self {
+        self.patience = Some(patience);
+        self
+    }
+    /// Sets dry-run mode.
+    pub fn dry_run(mut self, dry_run: bool) -> Self {
+        self.dry_run = Some(dry_run);
+        self
+    }
+    /// Sets the model for every stage.
+    pub fn model(mut self, model: impl Into<String>) -> Self {
+        self.model = Some(model.into());
+        self
+    }
+    /// Sets the execution model.
+    pub fn execution_model(mut self, model: impl Into<String>) -> Self {
+        self.execution_model = Some(model.into());
+        self
+    }
+    /// Sets the optimization model.
+    pub fn optimization_model(mut self, model: impl Into<String>) -> Self {
+        self.optimization_model = Some(model.into());
+        self
+    }
+    /// Sets the evaluation model.
+    pub fn evaluation_model(mut self, model: impl Into<String>) -> Self {
+        self.evaluation_model = Some(model.into());
+        self
+    }
+    /// Sets the execution provider configuration.
+    pub fn execution_provider_id(mut self, id: impl Into<String>) -> Self {
+        self.execution_provider_id = Some(id.into());
+        self
+    }
+    /// Sets the evaluation provider configuration.
+    pub fn evaluation_provider_id(mut self, id: impl Into<String>) -> Self {
+        self.evaluation_provider_id = Some(id.into());
+        self
+    }
+    /// Sets the optimization provider configuration.
+    pub fn optimization_provider_id(mut self, id: impl Into<String>) -> Self {
+        self.optimization_provider_id = Some(id.into());
+        self
+    }
+    /// Sets the tuning parameters.
+    pub fn tuning_params(mut self, params: Value) -> Self {
+        self.tuning_params = Some(params);
+        self
+    }
+}
+
+/// Filters and paging of `list_optimizations`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListOptimizations {
+    /// Only jobs of this prompt group.
+    pub prompt_group_id: Option<PromptGroupId>,
+    /// Only jobs in this state.
+    pub status: Option<JobStatus>,
+    /// Page size, 1 to 100.
+    pub limit: Option<u32>,
+    /// How many jobs to skip.
+    pub offset: Option<u32>,
+}
+
+impl ListOptimizations {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Filters by prompt group.
+    pub fn prompt_group_id(mut self, group: impl Into<PromptGroupId>) -> Self {
+        self.prompt_group_id = Some(group.into());
+        self
+    }
+    /// Filters by state.
+    pub fn status(mut self, status: impl Into<JobStatus>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// Sets the page size (1 to 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets the offset.
+    pub fn offset(mut self, offset: u32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+}

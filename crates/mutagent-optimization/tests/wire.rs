@@ -1,0 +1,828 @@
+//! Wire tests: every `optimization` operation sends exactly the method, path, query, headers
+//! and body of the contract, and decodes a realistic answer — through the async and the
+//! blocking client. Plus validation, pagination, and following a job (stream, iterator,
+//! callback, deadline, cancellation).
+
+use std::time::{Duration, Instant};
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_optimization::{
+    CancelOutcome, ExecutionMode, JobStatus, ListOptimizations, OptimizationConfig,
+    OptimizationExt, OptimizePrompt, WaitError, WatchControl, WatchOptions,
+};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+const GROUP: &str = "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70";
+const JOB: &str = "0b6e7f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
+
+fn job_json(status: &str, iteration: u32, best: Option<f64>) -> Value {
+    json!({
+        "id": JOB,
+        "promptId": 7,
+        "promptGroupId": GROUP,
+        "datasetId": 3,
+        "evaluationId": null,
+        "status": status,
+        "executionMode": "worker_loop",
+        "config": {"maxIterations": 4, "targetScore": 0.9},
+        "progress": f64::from(iteration) * 25.0,
+        "currentIteration": iteration,
+        "maxIterations": 4,
+        "currentStage": if status == "running" { json!("evaluating") } else { Value::Null },
+        "currentScore": best,
+        "bestScore": best,
+        "bestIteration": if iteration > 0 { json!(iteration) } else { Value::Null },
+        "resultPromptId": if status == "completed" { json!(8) } else { Value::Null },
+        "error": null,
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "startedAt": null,
+        "completedAt": null,
+        "workerHost": "w-1"
+    })
+}
+
+fn status_json(status: &str, iteration: u32, best: Option<f64>) -> Value {
+    let mut job = job_json(status, iteration, best);
+    job["latestState"] = json!({"iteration": iteration, "score": best});
+    job["recentEvents"] = json!([{"eventType": "iteration.completed", "iteration": iteration, "stage": "evaluated", "data": {}}]);
+    job
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+type AsyncCall<T> = Box<
+    dyn FnOnce(Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+>;
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: AsyncCall<T>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn optimize_prompt() {
+    let body = OptimizePrompt::new(
+        3,
+        OptimizationConfig::new(4)
+            .target_score(0.9)
+            .patience(2)
+            .dry_run(false)
+            .model("gpt-4o")
+            .evaluation_model("gpt-4o-mini")
+            .execution_provider_id("prov-1")
+            .tuning_params(json!({"temperature": 0.2})),
+    )
+    .evaluation_id(5)
+    .execution_mode(ExecutionMode::BunWorker);
+    let b2 = body.clone();
+    let (request, job) = both(
+        Reply::json(201, job_json("queued", 0, None)),
+        Box::new(move |c| Box::pin(async move { c.optimization().optimize_prompt(7, &b2).await })),
+        move |c| c.optimization().optimize_prompt(7, &body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompt/7/optimize",
+        None,
+        Some(json!({
+            "datasetId": 3,
+            "evaluationId": 5,
+            "config": {
+                "maxIterations": 4,
+                "targetScore": 0.9,
+                "patience": 2,
+                "dryRun": false,
+                "model": "gpt-4o",
+                "evaluationModel": "gpt-4o-mini",
+                "executionProviderId": "prov-1",
+                "tuningParams": {"temperature": 0.2}
+            },
+            "executionMode": "bun_worker"
+        })),
+    );
+    assert_eq!(job.id.as_str(), JOB);
+    assert_eq!(job.status, JobStatus::Queued);
+    assert_eq!(job.execution_mode, Some(ExecutionMode::WorkerLoop));
+    assert_eq!(job.config["maxIterations"], 4);
+
+    let server = ScriptedServer::start(vec![Reply::json(201, job_json("queued", 0, None))]);
+    blocking_client(&server)
+        .optimization()
+        .optimize_prompt(7, &OptimizePrompt::new(3, OptimizationConfig::new(10)))
+        .expect("minimal");
+    assert_eq!(
+        server.single_request().json(),
+        json!({"datasetId": 3, "config": {"maxIterations": 10}})
+    );
+}
+
+#[test]
+fn get_optimization() {
+    let (request, status) = both(
+        Reply::json(200, status_json("running", 2, Some(0.8))),
+        Box::new(|c| Box::pin(async move { c.optimization().get_optimization(JOB).await })),
+        |c| c.optimization().get_optimization(JOB),
+    );
+    assert_common(
+        &request,
+        "GET",
+        &format!("/api/optimization/{JOB}"),
+        None,
+        None,
+    );
+    assert_eq!(status.status, JobStatus::Running);
+    assert_eq!(status.current_iteration, 2);
+    assert_eq!(status.best_score, Some(0.8));
+    assert_eq!(status.current_stage.as_deref(), Some("evaluating"));
+    assert_eq!(status.latest_state["iteration"], 2);
+    assert_eq!(status.recent_events.as_ref().map(Vec::len), Some(1));
+}
+
+#[test]
+fn list_optimizations() {
+    let page = json!({
+        "data": [job_json("completed", 4, Some(0.93)), job_json("archived", 1, Some(0.5))],
+        "total": 7, "limit": 2, "offset": 0, "hasMore": true
+    });
+    let params = ListOptimizations::new()
+        .prompt_group_id(GROUP)
+        .status(JobStatus::Completed)
+        .limit(2)
+        .offset(0);
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        Box::new(move |c| Box::pin(async move { c.optimization().list_optimizations(&p2).await })),
+        move |c| c.optimization().list_optimizations(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/optimization",
+        Some(&format!(
+            "promptGroupId={GROUP}&status=completed&limit=2&offset=0"
+        )),
+        None,
+    );
+    assert!(page.has_more);
+    assert_eq!(page.data[0].result_prompt_id.map(|p| p.get()), Some(8));
+    assert_eq!(page.data[1].status, JobStatus::Unknown("archived".into()));
+    assert!(!page.data[1].status.is_terminal());
+}
+
+#[test]
+fn get_optimization_progress() {
+    let answer = json!({"jobId": JOB, "progression": [{"iteration": 1, "score": 0.7}, {"iteration": 2, "score": 0.8}]});
+    let (request, progression) = both(
+        Reply::json(200, answer),
+        Box::new(|c| {
+            Box::pin(async move { c.optimization().get_optimization_progress(JOB).await })
+        }),
+        |c| c.optimization().get_optimization_progress(JOB),
+    );
+    assert_common(
+        &request,
+        "GET",
+        &format!("/api/optimization/{JOB}/progress"),
+        None,
+        None,
+    );
+    assert_eq!(progression.job_id.as_str(), JOB);
+    assert_eq!(progression.progression[1]["score"], 0.8);
+}
+
+#[test]
+fn get_optimization_states() {
+    let answer = json!({"states": [{"iteration": 1, "score": 0.7, "stage": "evaluated"}]});
+    let (request, states) = both(
+        Reply::json(200, answer),
+        Box::new(|c| Box::pin(async move { c.optimization().get_optimization_states(JOB).await })),
+        |c| c.optimization().get_optimization_states(JOB),
+    );
+    assert_common(
+        &request,
+        "GET",
+        &format!("/api/optimization/{JOB}/states"),
+        None,
+        None,
+    );
+    assert_eq!(states.states[0]["stage"], "evaluated");
+}
+
+#[test]
+fn get_optimization_results() {
+    let answer = json!({"jobId": JOB, "scorecard": {"rendered": "iteration 1/4", "data": [{"iteration": 1}]}});
+    let (request, results) = both(
+        Reply::json(200, answer),
+        Box::new(|c| Box::pin(async move { c.optimization().get_optimization_results(JOB).await })),
+        |c| c.optimization().get_optimization_results(JOB),
+    );
+    assert_common(
+        &request,
+        "GET",
+        &format!("/api/optimization/{JOB}/results"),
+        None,
+        None,
+    );
+    assert_eq!(results.scorecard["data"][0]["iteration"], 1);
+}
+
+#[test]
+fn pause_resume_cancel_optimization() {
+    let (request, job) = both(
+        Reply::json(200, job_json("paused", 1, Some(0.7))),
+        Box::new(|c| Box::pin(async move { c.optimization().pause_optimization(JOB).await })),
+        |c| c.optimization().pause_optimization(JOB),
+    );
+    assert_common(
+        &request,
+        "POST",
+        &format!("/api/optimization/{JOB}/pause"),
+        None,
+        None,
+    );
+    assert_eq!(job.status, JobStatus::Paused);
+
+    let (request, job) = both(
+        Reply::json(200, job_json("running", 1, Some(0.7))),
+        Box::new(|c| Box::pin(async move { c.optimization().resume_optimization(JOB).await })),
+        |c| c.optimization().resume_optimization(JOB),
+    );
+    assert_common(
+        &request,
+        "POST",
+        &format!("/api/optimization/{JOB}/resume"),
+        None,
+        None,
+    );
+    assert!(job.status.is_active());
+
+    let (request, job) = both(
+        Reply::json(200, job_json("cancelled", 1, Some(0.7))),
+        Box::new(|c| Box::pin(async move { c.optimization().cancel_optimization(JOB).await })),
+        |c| c.optimization().cancel_optimization(JOB),
+    );
+    assert_common(
+        &request,
+        "POST",
+        &format!("/api/optimization/{JOB}/cancel"),
+        None,
+        None,
+    );
+    assert!(job.status.is_terminal());
+    assert!(!job.status.is_success());
+}
+
+#[test]
+fn job_ids_are_percent_encoded() {
+    let server = ScriptedServer::start(vec![Reply::json(200, status_json("running", 0, None))]);
+    blocking_client(&server)
+        .optimization()
+        .get_optimization("a/b c")
+        .expect("get");
+    assert_eq!(server.single_request().path, "/api/optimization/a%2Fb%20c");
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let api = client.optimization();
+    let cases: Vec<(OptimizePrompt, &str)> = vec![
+        (
+            OptimizePrompt::new(3, OptimizationConfig::new(0)),
+            "config.maxIterations",
+        ),
+        (
+            OptimizePrompt::new(3, OptimizationConfig::new(101)),
+            "config.maxIterations",
+        ),
+        (
+            OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(1.5)),
+            "config.targetScore",
+        ),
+        (
+            OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(f64::NAN)),
+            "config.targetScore",
+        ),
+        (
+            OptimizePrompt::new(3, OptimizationConfig::new(10).patience(0)),
+            "config.patience",
+        ),
+        (
+            OptimizePrompt::new(3, OptimizationConfig::new(10).patience(51)),
+            "config.patience",
+        ),
+        (
+            OptimizePrompt::new(0, OptimizationConfig::new(10)),
+            "datasetId",
+        ),
+        (
+            OptimizePrompt::new(3, OptimizationConfig::new(10)).evaluation_id(-1),
+            "evaluationId",
+        ),
+    ];
+    for (body, expected) in cases {
+        let err = api.optimize_prompt(7, &body).expect_err(expected);
+        assert!(
+            matches!(&err, Error::InvalidInput { field, .. } if field == expected),
+            "{expected}: {err}"
+        );
+    }
+    let err = api
+        .list_optimizations(&ListOptimizations::new().limit(101))
+        .expect_err("limit");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "limit"),
+        "{err}"
+    );
+    assert!(api.get_optimization("").is_err(), "empty job id");
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn list_optimizations_all_walks_every_page() {
+    let page = |n: usize, offset: u64, has_more: bool| {
+        Reply::json(
+            200,
+            json!({
+                "data": (0..n).map(|_| job_json("completed", 4, Some(0.9))).collect::<Vec<_>>(),
+                "total": 3, "limit": 2, "offset": offset, "hasMore": has_more
+            }),
+        )
+    };
+    let replies = vec![page(2, 0, true), page(1, 2, false)];
+    let params = ListOptimizations::new().limit(2);
+
+    let server = ScriptedServer::start(replies.clone());
+    let jobs = runtime()
+        .block_on(
+            async_client(&server)
+                .optimization()
+                .list_optimizations_all(&params)
+                .try_collect(),
+        )
+        .expect("stream");
+    assert_eq!(jobs.len(), 3);
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("limit=2&offset=0".to_owned()),
+            Some("limit=2&offset=2".to_owned())
+        ]
+    );
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.path == "/api/optimization"));
+
+    let server = ScriptedServer::start(replies);
+    let jobs: Vec<_> = blocking_client(&server)
+        .optimization()
+        .list_optimizations_all(&params)
+        .collect::<Result<_, _>>()
+        .expect("pages");
+    assert_eq!(jobs.len(), 3);
+}
+
+fn fast() -> WatchOptions {
+    WatchOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .deadline(Duration::from_secs(10))
+}
+
+/// queued, queued (unchanged), running 1, running 1 (unchanged), running 2, completed.
+fn a_job_that_completes() -> Vec<Reply> {
+    vec![
+        Reply::json(200, status_json("queued", 0, None)),
+        Reply::json(200, status_json("queued", 0, None)),
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, status_json("running", 2, Some(0.85))),
+        Reply::json(200, status_json("completed", 4, Some(0.93))),
+    ]
+}
+
+type Seen = Vec<(JobStatus, u32)>;
+
+#[test]
+fn watch_reports_changes_and_ends_at_the_final_state() {
+    let expected: Seen = vec![
+        (JobStatus::Queued, 0),
+        (JobStatus::Running, 1),
+        (JobStatus::Running, 2),
+        (JobStatus::Completed, 4),
+    ];
+
+    let server = ScriptedServer::start(a_job_that_completes());
+    let client = async_client(&server);
+    let (seen, last) = runtime().block_on(async {
+        let mut watch = client.optimization().watch_optimization(JOB, fast());
+        assert_eq!(watch.job_id().as_str(), JOB);
+        let mut seen = Seen::new();
+        let mut last = None;
+        while let Some(progress) = watch.next().await {
+            let progress = progress.expect("progress");
+            seen.push((progress.status().clone(), progress.iteration()));
+            last = Some(progress);
+        }
+        assert!(watch.next().await.is_none(), "stays ended");
+        (seen, last.expect("some progress"))
+    });
+    assert_eq!(seen, expected);
+    assert_eq!(last.polls, 6);
+    assert_eq!(last.result_prompt_id().map(|p| p.get()), Some(8));
+    assert_eq!(last.best_score(), Some(0.93));
+    assert!(last.is_terminal());
+    let requests = server.requests();
+    assert_eq!(requests.len(), 6, "no poll after the final state");
+    assert!(requests
+        .iter()
+        .all(|r| r.method == "GET" && r.path == format!("/api/optimization/{JOB}")));
+    assert!(
+        requests[1].at - requests[0].at >= Duration::from_millis(15),
+        "polls are spaced"
+    );
+
+    let server = ScriptedServer::start(a_job_that_completes());
+    let seen: Seen = blocking_client(&server)
+        .optimization()
+        .watch_optimization(JOB, fast())
+        .map(|p| {
+            let p = p.expect("progress");
+            (p.status().clone(), p.iteration())
+        })
+        .collect();
+    assert_eq!(seen, expected);
+    assert_eq!(server.requests().len(), 6);
+}
+
+fn short_deadline() -> WatchOptions {
+    WatchOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .deadline(Duration::from_millis(150))
+}
+
+fn check_deadline_error(err: &WaitError, cancelled: bool) {
+    match err {
+        WaitError::DeadlineExceeded {
+            job_id,
+            deadline,
+            polls,
+            last,
+            cancel,
+        } => {
+            assert_eq!(job_id.as_str(), JOB);
+            assert_eq!(*deadline, Duration::from_millis(150));
+            assert!(*polls >= 2, "{polls}");
+            assert_eq!(last.as_ref().map(|p| p.iteration()), Some(1));
+            match (cancel, cancelled) {
+                (CancelOutcome::NotRequested, false) => {}
+                (CancelOutcome::Cancelled(job), true) => {
+                    assert_eq!(job.status, JobStatus::Cancelled)
+                }
+                (other, _) => panic!("unexpected cancel outcome {other:?}"),
+            }
+        }
+        other => panic!("expected a deadline error, got {other}"),
+    }
+    assert!(err.to_string().contains("did not finish within"), "{err}");
+}
+
+#[test]
+fn watch_ends_with_a_typed_error_at_the_deadline() {
+    let running = vec![Reply::json(200, status_json("running", 1, Some(0.7)))];
+
+    let server = ScriptedServer::start(running.clone());
+    let client = async_client(&server);
+    let started = Instant::now();
+    let items = runtime().block_on(async {
+        let mut watch = client
+            .optimization()
+            .watch_optimization(JOB, short_deadline());
+        let mut items = Vec::new();
+        while let Some(item) = watch.next().await {
+            items.push(item);
+        }
+        items
+    });
+    assert!(started.elapsed() < Duration::from_secs(3), "no hang");
+    assert_eq!(items.len(), 2, "one snapshot, then the deadline");
+    assert!(items[0].is_ok());
+    let err = items
+        .into_iter()
+        .nth(1)
+        .and_then(Result::err)
+        .expect("deadline error");
+    check_deadline_error(&err, false);
+    assert!(
+        server.requests().iter().all(|r| r.method == "GET"),
+        "nothing cancelled"
+    );
+    let core: Error = err.into();
+    assert!(core.is_timeout(), "{core}");
+
+    let server = ScriptedServer::start(running);
+    let err = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, short_deadline(), |_| ())
+        .expect_err("deadline");
+    check_deadline_error(&err, false);
+}
+
+#[test]
+fn the_deadline_can_cancel_the_job() {
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, job_json("cancelled", 1, Some(0.7))),
+    ];
+    let options = short_deadline()
+        .poll_interval(Duration::from_millis(60))
+        .cancel_on_deadline(true);
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let err = runtime()
+        .block_on(
+            client
+                .optimization()
+                .wait_for_optimization(JOB, options, |_| ()),
+        )
+        .expect_err("deadline");
+    check_deadline_error(&err, true);
+    let last = server.requests().pop().expect("requests");
+    assert_eq!(
+        (last.method.as_str(), last.path),
+        ("POST", format!("/api/optimization/{JOB}/cancel"))
+    );
+
+    let server = ScriptedServer::start(replies);
+    let mut watch = blocking_client(&server)
+        .optimization()
+        .watch_optimization(JOB, options);
+    assert!(watch.next().expect("first").is_ok());
+    let err = watch.next().expect("second").expect_err("deadline");
+    check_deadline_error(&err, true);
+    assert!(watch.next().is_none());
+    assert_eq!(
+        server.requests().pop().map(|r| r.method),
+        Some("POST".to_owned())
+    );
+}
+
+#[test]
+fn the_deadline_cuts_a_stalled_poll_short() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, status_json("running", 1, None)).delay(Duration::from_secs(5))
+    ]);
+    let started = Instant::now();
+    let err = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(
+            JOB,
+            WatchOptions::new().deadline(Duration::from_millis(100)),
+            |_| (),
+        )
+        .expect_err("deadline");
+    assert!(err.is_deadline_exceeded(), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn wait_reports_progress_and_returns_the_final_job() {
+    let server = ScriptedServer::start(a_job_that_completes());
+    let client = async_client(&server);
+    let mut seen = Vec::new();
+    let job = runtime()
+        .block_on(
+            client
+                .optimization()
+                .wait_for_optimization(JOB, fast(), |p| {
+                    seen.push(p.percent());
+                }),
+        )
+        .expect("completed");
+    assert_eq!(job.status, JobStatus::Completed);
+    assert_eq!(job.result_prompt_id.map(|p| p.get()), Some(8));
+    assert_eq!(seen, [0.0, 25.0, 50.0, 100.0]);
+
+    let server = ScriptedServer::start(a_job_that_completes());
+    let mut calls = 0;
+    let job = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, fast(), |_| calls += 1)
+        .expect("completed");
+    assert!(job.status.is_success());
+    assert_eq!(calls, 4);
+}
+
+#[test]
+fn the_callback_can_cancel_the_job() {
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, job_json("cancelled", 1, Some(0.7))),
+        Reply::json(200, status_json("cancelled", 1, Some(0.7))),
+    ];
+    let expected = [
+        format!("GET /api/optimization/{JOB}"),
+        format!("POST /api/optimization/{JOB}/cancel"),
+        format!("GET /api/optimization/{JOB}"),
+    ];
+    let requests = |server: &ScriptedServer| -> Vec<String> {
+        server
+            .requests()
+            .into_iter()
+            .map(|r| format!("{} {}", r.method, r.path))
+            .collect()
+    };
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let job = runtime()
+        .block_on(
+            client
+                .optimization()
+                .wait_for_optimization(JOB, fast(), |_| WatchControl::Cancel),
+        )
+        .expect("cancelled");
+    assert_eq!(job.status, JobStatus::Cancelled);
+    assert_eq!(requests(&server), expected);
+
+    let server = ScriptedServer::start(replies);
+    let job = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, fast(), |_| WatchControl::Cancel)
+        .expect("cancelled");
+    assert_eq!(job.status, JobStatus::Cancelled);
+    assert_eq!(requests(&server), expected);
+}
+
+#[test]
+fn a_late_cancel_conflict_is_not_an_error() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, status_json("running", 3, Some(0.8))),
+        Reply::json(
+            409,
+            json!({"error": "Conflict", "message": "already completed"}),
+        ),
+        Reply::json(200, status_json("completed", 4, Some(0.9))),
+    ]);
+    let job = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, fast(), |_| WatchControl::Cancel)
+        .expect("completed");
+    assert_eq!(job.status, JobStatus::Completed);
+}
+
+#[test]
+fn the_caller_can_stop_watching_and_cancel() {
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, job_json("cancelled", 1, Some(0.7))),
+    ];
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let job = runtime()
+        .block_on(async {
+            let mut watch = client.optimization().watch_optimization(JOB, fast());
+            let first = watch.next().await.expect("item").expect("progress");
+            assert_eq!(first.iteration(), 1);
+            watch.cancel().await
+        })
+        .expect("cancel");
+    assert_eq!(job.status, JobStatus::Cancelled);
+    assert_eq!(
+        server.requests()[1].path,
+        format!("/api/optimization/{JOB}/cancel")
+    );
+
+    let server = ScriptedServer::start(replies);
+    let client = blocking_client(&server);
+    let mut watch = client.optimization().watch_optimization(JOB, fast());
+    assert!(watch.next().expect("item").is_ok());
+    let job = watch.cancel().expect("cancel");
+    assert_eq!(job.status, JobStatus::Cancelled);
+    assert_eq!(server.requests().len(), 2);
+}
+
+#[test]
+fn a_failed_poll_ends_the_watch() {
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(404, json!({"error": "Not Found", "message": "no such job"})),
+    ];
+    let server = ScriptedServer::start(replies.clone());
+    let items: Vec<_> = blocking_client(&server)
+        .optimization()
+        .watch_optimization(JOB, fast())
+        .collect();
+    assert_eq!(items.len(), 2);
+    let err = items
+        .into_iter()
+        .nth(1)
+        .and_then(Result::err)
+        .expect("error");
+    assert!(err.as_api_error().is_some_and(Error::is_not_found), "{err}");
+
+    let server = ScriptedServer::start(replies);
+    let client = async_client(&server);
+    let err = runtime()
+        .block_on(
+            client
+                .optimization()
+                .wait_for_optimization(JOB, fast(), |_| ()),
+        )
+        .expect_err("404");
+    assert!(!err.is_deadline_exceeded());
+    assert_eq!(Error::from(err).status().map(|s| s.as_u16()), Some(404));
+}
