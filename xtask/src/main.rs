@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+mod demo;
 mod operations;
 mod release;
 
@@ -14,6 +15,7 @@ fn main() -> ExitCode {
         None => ("help", &[][..]),
     };
     let result = match command {
+        "demo" => demo::run(rest),
         "operations" => operations::run(rest),
         "release" => release::run(rest),
         "help" | "--help" | "-h" => {
@@ -37,6 +39,9 @@ fn print_help() {
     println!(
         "cargo xtask <command>\n\n\
          commands:\n  \
+         demo         the main journey through the SDK, against an in-process emulator
+                      (or `--server-url URL`, key from MUTAGENT_API_KEY)
+  \
          operations   print every API operation: namespace, operation, METHOD, path template\n  \
          release      plan, check, bump and publish a release (`cargo xtask release help`)\n"
     );
