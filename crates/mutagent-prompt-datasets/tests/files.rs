@@ -1,0 +1,443 @@
+//! The file helpers against a scripted server: upload (JSON, JSON Lines, CSV) in chunks,
+//! errors that name the record and line, and export to a file — async and blocking.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use mutagent_core::{BlockingClient, Client};
+use mutagent_prompt_datasets::{
+    DatasetFileFormat, DatasetFileReader, PromptDatasetsExt, UploadDataset, UploadError,
+    UploadOptions,
+};
+use mutagent_test_support::{Reply, ScriptedServer};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+
+/// A directory under the system temp dir, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Self {
+        static NEXT: AtomicU32 = AtomicU32::new(0);
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let dir = std::env::temp_dir().join(format!(
+            "mutagent-datasets-test-{}-{nanos}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        Self(dir)
+    }
+    fn file(&self, name: &str, content: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, content).expect("write");
+        path
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+fn dataset_json(id: i64) -> Value {
+    json!({
+        "id": id, "name": "uploaded", "description": null,
+        "promptGroupId": "g-1", "metadata": null, "createdAt": null, "updatedAt": null,
+        "createdBy": null, "labels": null
+    })
+}
+
+fn items_json(dataset: i64, ids: std::ops::Range<i64>) -> Value {
+    Value::Array(
+        ids.map(|id| json!({"id": id, "datasetId": dataset, "input": {}}))
+            .collect(),
+    )
+}
+
+/// Create + bulk answers for `total` items sent in chunks of `chunk`.
+fn upload_replies(total: i64, chunk: i64) -> Vec<Reply> {
+    let mut replies = vec![Reply::json(201, dataset_json(12))];
+    let mut next = 0;
+    while next < total {
+        let end = (next + chunk).min(total);
+        replies.push(Reply::json(201, items_json(12, next..end)));
+        next = end;
+    }
+    replies
+}
+
+const JSON: &str = r#"
+[
+  {"name": "one", "input": {"city": "Paris"}, "expectedOutput": {"text": "Bonjour"}},
+  {"input": {"city": "Rome"}, "labels": ["it"]},
+  {"input": {"city": "Oslo"}, "metadata": {"k": 1}},
+  {"input": {"city": "Lima"}, "userFeedback": "good"},
+  {"input": {"city": "Kyiv"}, "systemFeedback": null}
+]
+"#;
+
+const JSONL: &str = "{\"input\": {\"city\": \"Paris\"}, \"name\": \"one\", \"expectedOutput\": {\"text\": \"Bonjour\"}}\n\
+{\"input\": {\"city\": \"Rome\"}, \"labels\": [\"it\"]}\n\
+\n\
+{\"input\": {\"city\": \"Oslo\"}, \"metadata\": {\"k\": 1}}\n\
+{\"input\": {\"city\": \"Lima\"}, \"userFeedback\": \"good\"}\n\
+{\"input\": {\"city\": \"Kyiv\"}}\n";
+
+const CSV: &str = "name,input.city,expectedOutput.text,labels,metadata,userFeedback\r\n\
+one,Paris,Bonjour,,,\r\n\
+,Rome,,it,,\r\n\
+,Oslo,,,\"{\"\"k\"\": 1}\",\r\n\
+,Lima,,,,good\r\n\
+,Kyiv,,,,\r\n";
+
+/// The bulk bodies the server received, flattened into one list of items.
+fn sent_items(server: &ScriptedServer) -> (Value, Vec<usize>) {
+    let requests = server.requests();
+    assert_eq!(requests[0].method, "POST");
+    assert_eq!(requests[0].path, "/api/prompt/7/datasets");
+    let mut items = Vec::new();
+    let mut sizes = Vec::new();
+    for request in &requests[1..] {
+        assert_eq!(request.path, "/api/prompts/datasets/12/items/bulk");
+        let body = request.json();
+        let chunk = body["items"].as_array().expect("items array").clone();
+        sizes.push(chunk.len());
+        items.extend(chunk);
+    }
+    (Value::Array(items), sizes)
+}
+
+fn expected_items() -> Value {
+    json!([
+        {"name": "one", "input": {"city": "Paris"}, "expectedOutput": {"text": "Bonjour"}},
+        {"input": {"city": "Rome"}, "labels": ["it"]},
+        {"input": {"city": "Oslo"}, "metadata": {"k": 1}},
+        {"input": {"city": "Lima"}, "userFeedback": "good"},
+        {"input": {"city": "Kyiv"}}
+    ])
+}
+
+#[test]
+fn uploads_json_jsonl_and_csv_in_chunks_with_both_clients() {
+    let dir = TempDir::new();
+    for (name, content) in [("cases.json", JSON), ("cases.jsonl", JSONL), ("cases.csv", CSV)] {
+        let path = dir.file(name, content);
+
+        let server = ScriptedServer::start(upload_replies(5, 2));
+        let client = async_client(&server);
+        let report = runtime()
+            .block_on(client.prompt_datasets().upload_dataset_file(
+                7,
+                UploadDataset::new("uploaded").labels(["file"]).chunk_size(2),
+                &path,
+            ))
+            .expect("async upload");
+        assert_eq!(
+            (report.records_read, report.items_created, report.chunks_sent),
+            (5, 5, 3),
+            "{name}"
+        );
+        assert_eq!(report.dataset.id.get(), 12);
+        assert_eq!(
+            server.requests()[0].json(),
+            json!({"name": "uploaded", "labels": ["file"]})
+        );
+        let (items, sizes) = sent_items(&server);
+        assert_eq!(sizes, [2, 2, 1], "{name}");
+        assert_eq!(items, expected_items(), "{name}");
+
+        let server = ScriptedServer::start(upload_replies(5, 500));
+        let report = blocking_client(&server)
+            .prompt_datasets()
+            .upload_dataset_file(7, UploadDataset::new("uploaded"), &path)
+            .expect("blocking upload");
+        assert_eq!((report.items_created, report.chunks_sent), (5, 1), "{name}");
+        assert_eq!(sent_items(&server).0, expected_items(), "{name}");
+    }
+}
+
+#[test]
+fn a_bad_record_is_named_and_nothing_is_created() {
+    let dir = TempDir::new();
+    let cases = [
+        ("bad.jsonl", "{\"input\": {}}\n\n{\"input\": {}, \"expected_output\": {}}\n", 2, 3, "expected_output"),
+        ("bad.json", "[\n {\"input\": {}},\n {\"input\": {}},\n {\"input\": \n   [1]}\n]", 3, 4, "`input` must be a JSON object"),
+        ("bad2.json", "[\n {\"input\": {}},\n {\"input\": {\"a\": tru}}\n]", 2, 3, "invalid JSON"),
+        ("bad.csv", "input.a,name\nx,one\n\"multi\nline\",two\ny\n", 3, 5, "1 field(s)"),
+        ("header.csv", "inputs\n{}\n", 0, 1, "unknown column `inputs`"),
+    ];
+    for (name, content, record, line, reason) in cases {
+        let path = dir.file(name, content);
+        let server = ScriptedServer::start(upload_replies(5, 500));
+        let err = blocking_client(&server)
+            .prompt_datasets()
+            .upload_dataset_file(7, UploadDataset::new("x"), &path)
+            .expect_err(name);
+        match &err {
+            UploadError::Record {
+                record: r,
+                line: l,
+                reason: why,
+                progress,
+                ..
+            } => {
+                assert_eq!((*r, *l), (record, line), "{name}: {err}");
+                assert!(why.contains(reason), "{name}: {err}");
+                assert_eq!(progress.dataset_id, None);
+            }
+            other => panic!("{name}: unexpected {other:?}"),
+        }
+        assert!(err.to_string().contains(&format!("line {line}")), "{err}");
+        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+    }
+}
+
+#[test]
+fn without_validating_first_the_error_reports_progress() {
+    let dir = TempDir::new();
+    let mut content = String::new();
+    for i in 0..4 {
+        content.push_str(&format!("{{\"input\": {{\"i\": {i}}}}}\n"));
+    }
+    content.push_str("not json\n");
+    let path = dir.file("partial.jsonl", &content);
+    let server = ScriptedServer::start(upload_replies(4, 2));
+    let client = async_client(&server);
+    let err = runtime()
+        .block_on(client.prompt_datasets().upload_dataset_file(
+            7,
+            UploadDataset::new("x").chunk_size(2).validate_first(false),
+            &path,
+        ))
+        .expect_err("bad last line");
+    let progress = err.progress();
+    assert_eq!(progress.dataset_id.map(|id| id.get()), Some(12));
+    assert_eq!((progress.items_created, progress.chunks_sent), (4, 2), "{err}");
+    assert!(matches!(err, UploadError::Record { record: 5, line: 5, .. }), "{err}");
+}
+
+#[test]
+fn settings_and_files_are_checked_before_sending() {
+    let dir = TempDir::new();
+    let server = ScriptedServer::start(upload_replies(1, 1));
+    let client = blocking_client(&server);
+    let datasets = client.prompt_datasets();
+    let good = dir.file("ok.jsonl", "{\"input\": {}}\n");
+
+    let err = datasets
+        .upload_dataset_file(7, UploadDataset::new("x").chunk_size(0), &good)
+        .expect_err("chunk 0");
+    assert!(err.to_string().contains("chunk_size"), "{err}");
+    let err = datasets
+        .upload_dataset_file(7, UploadDataset::new(""), &good)
+        .expect_err("empty name");
+    assert!(err.as_api_error().is_some(), "{err}");
+    let err = datasets
+        .upload_dataset_file(7, UploadDataset::new("x"), dir.file("cases.txt", ""))
+        .expect_err("format");
+    assert!(matches!(err, UploadError::UnknownFormat { .. }), "{err}");
+    let err = datasets
+        .upload_dataset_file(7, UploadDataset::new("x"), dir.0.join("missing.csv"))
+        .expect_err("missing");
+    assert!(matches!(err, UploadError::Io { .. }), "{err}");
+    let err = datasets
+        .upload_dataset_file(
+            7,
+            UploadDataset::new("x").max_record_bytes(10),
+            dir.file("big.jsonl", "{\"input\": {\"long\": \"aaaaaaaaaaaaaaaaaaaa\"}}\n"),
+        )
+        .expect_err("too big");
+    assert!(err.to_string().contains("limit of 10 bytes"), "{err}");
+    assert!(server.requests().is_empty(), "nothing may be sent");
+
+    // An explicit format wins over the extension.
+    let path = dir.file("cases.txt", "{\"input\": {}}\n");
+    let report = datasets
+        .upload_dataset_file(
+            7,
+            UploadDataset::new("x").format(DatasetFileFormat::JsonLines),
+            &path,
+        )
+        .expect("explicit format");
+    assert_eq!(report.items_created, 1);
+}
+
+#[test]
+fn upload_items_file_adds_to_an_existing_dataset() {
+    let dir = TempDir::new();
+    let path = dir.file(
+        "more.csv",
+        "input\n\"{\"\"a\"\": 1}\"\n\"{\"\"a\"\": 2}\"\n\"{\"\"a\"\": 3}\"\n",
+    );
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, dataset_json(12)),
+        Reply::json(201, items_json(12, 0..3)),
+    ]);
+    let report = blocking_client(&server)
+        .prompt_datasets()
+        .upload_items_file(12, UploadOptions::new(), &path)
+        .expect("append");
+    assert_eq!((report.items_created, report.chunks_sent), (3, 1));
+    let requests = server.requests();
+    assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("GET", "/api/prompts/datasets/12"));
+    assert_eq!(
+        requests[1].json(),
+        json!({"items": [{"input": {"a": 1}}, {"input": {"a": 2}}, {"input": {"a": 3}}]})
+    );
+}
+
+#[test]
+fn a_failed_chunk_stops_the_upload_with_its_progress() {
+    let dir = TempDir::new();
+    let path = dir.file("three.jsonl", "{\"input\": {}}\n{\"input\": {}}\n{\"input\": {}}\n");
+    let server = ScriptedServer::start(vec![
+        Reply::json(201, dataset_json(12)),
+        Reply::json(201, items_json(12, 0..1)),
+        Reply::json(400, json!({"error": "bad_request", "message": "too many"})),
+    ]);
+    let err = blocking_client(&server)
+        .prompt_datasets()
+        .upload_dataset_file(7, UploadDataset::new("x").chunk_size(1), &path)
+        .expect_err("second chunk refused");
+    assert_eq!(err.as_api_error().and_then(|e| e.status()).map(|s| s.as_u16()), Some(400));
+    assert_eq!((err.progress().items_created, err.progress().chunks_sent), (1, 1));
+    assert_eq!(server.requests().len(), 3, "no chunk after the failure");
+}
+
+/// An endless source: reading must stay lazy, so the first chunk comes back at once.
+struct Endless {
+    prefix: &'static [u8],
+    element: &'static [u8],
+    pos: usize,
+}
+
+impl Read for Endless {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let mut written = 0;
+        while written < buf.len() {
+            let source = if self.pos < self.prefix.len() {
+                &self.prefix[self.pos..]
+            } else {
+                let offset = (self.pos - self.prefix.len()) % self.element.len();
+                &self.element[offset..]
+            };
+            let n = source.len().min(buf.len() - written);
+            buf[written..written + n].copy_from_slice(&source[..n]);
+            written += n;
+            self.pos += n;
+        }
+        Ok(written)
+    }
+}
+
+#[test]
+fn readers_stream_and_never_read_the_whole_input() {
+    let sources = [
+        (DatasetFileFormat::Json, &b"["[..], &b"{\"input\": {\"q\": \"x\"}},\n"[..]),
+        (DatasetFileFormat::JsonLines, &b""[..], &b"{\"input\": {\"q\": \"x\"}}\n"[..]),
+        (DatasetFileFormat::Csv, &b"input.q\r\n"[..], &b"\"x\"\r\n"[..]),
+    ];
+    for (format, prefix, element) in sources {
+        let endless = Endless { prefix, element, pos: 0 };
+        let mut reader = DatasetFileReader::new(std::io::BufReader::new(endless), format);
+        for _ in 0..3 {
+            let chunk = reader.next_chunk(1000).expect("chunk");
+            assert_eq!(chunk.len(), 1000, "{format}");
+            assert_eq!(chunk[999].input, json!({"q": "x"}));
+        }
+        assert_eq!(reader.records_read(), 3000);
+    }
+}
+
+#[test]
+fn export_writes_files_that_upload_again() {
+    let dir = TempDir::new();
+    let export = json!({
+        "dataset": dataset_json(12),
+        "promptGroup": {"id": "g-1"},
+        "items": [
+            {"id": 1, "datasetId": 12, "name": "one, \"quoted\"", "input": {"city": "Paris"},
+             "expectedOutput": {"text": "Bon\njour"}, "userFeedback": null, "systemFeedback": "ok",
+             "labels": ["a", "b"], "metadata": {"k": 1}, "createdAt": "t", "updatedAt": "t"},
+            {"id": 2, "datasetId": 12, "name": null, "input": {"city": "Rome"},
+             "expectedOutput": null, "userFeedback": null, "systemFeedback": null,
+             "labels": null, "metadata": null, "createdAt": null, "updatedAt": null}
+        ],
+        "exportedAt": "2026-11-02T00:00:00.000Z"
+    });
+    let expected = json!([
+        {"name": "one, \"quoted\"", "input": {"city": "Paris"}, "expectedOutput": {"text": "Bon\njour"},
+         "systemFeedback": "ok", "labels": ["a", "b"], "metadata": {"k": 1}},
+        {"input": {"city": "Rome"}}
+    ]);
+    for name in ["out.json", "out.jsonl", "out.csv"] {
+        let path = dir.0.join(name);
+        let server = ScriptedServer::start(vec![Reply::json(200, export.clone())]);
+        let client = async_client(&server);
+        let report = runtime()
+            .block_on(client.prompt_datasets().export_dataset_file(12, &path, None))
+            .expect("async export");
+        assert_eq!(report.items_written, 2);
+        assert_eq!(server.single_request().path, "/api/prompts/datasets/12/export");
+        assert!(!dir.0.join(format!("{name}.partial")).exists());
+
+        let reread: Vec<Value> = DatasetFileReader::open(&path, None)
+            .expect("open")
+            .map(|item| serde_json::to_value(item.expect("item")).expect("json"))
+            .collect();
+        assert_eq!(Value::Array(reread), expected, "{name}");
+
+        let again = dir.0.join(format!("again-{name}"));
+        let server = ScriptedServer::start(vec![Reply::json(200, export.clone())]);
+        blocking_client(&server)
+            .prompt_datasets()
+            .export_dataset_file(12, &again, None)
+            .expect("blocking export");
+        assert_eq!(
+            std::fs::read(&path).expect("first"),
+            std::fs::read(&again).expect("second"),
+            "async and blocking write alike"
+        );
+    }
+    let server = ScriptedServer::start(vec![Reply::json(200, export)]);
+    let err = blocking_client(&server)
+        .prompt_datasets()
+        .export_dataset_file(12, dir.0.join("out.xml"), None)
+        .expect_err("format");
+    assert!(err.to_string().contains("out.xml"), "{err}");
+    assert!(server.requests().is_empty());
+    assert!(Path::new(&dir.0).exists());
+}

@@ -1,0 +1,457 @@
+//! Wire tests: every `prompt_datasets` operation sends exactly the method, path, query,
+//! headers and body of the contract, and decodes a realistic answer — through the async and
+//! the blocking client. The file helpers are in `files.rs`.
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_prompt_datasets::{
+    ClonePromptDataset, CreatePromptDataset, ListPromptDatasets, PromptDatasetsExt,
+    UpdatePromptDataset,
+};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+const GROUP: &str = "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70";
+
+fn dataset_json(id: i64) -> Value {
+    json!({
+        "id": id,
+        "name": format!("dataset {id}"),
+        "description": null,
+        "promptGroupId": GROUP,
+        "metadata": {"source": "csv"},
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": null,
+        "createdBy": "ada@example.com",
+        "labels": ["smoke"],
+        "itemCount": 3,
+        "someFutureField": true
+    })
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: impl FnOnce(
+        Client,
+    )
+        -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn list_prompt_datasets() {
+    let page = json!({
+        "data": [dataset_json(1), dataset_json(2)],
+        "total": 7, "limit": 2, "offset": 2, "hasNext": true, "hasPrevious": true
+    });
+    let params = ListPromptDatasets::new()
+        .limit(2)
+        .offset(2)
+        .prompt_id(7)
+        .prompt_group_id(GROUP)
+        .name("smoke & co")
+        .created_by("ada@example.com");
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        move |c| Box::pin(async move { c.prompt_datasets().list_prompt_datasets(&p2).await }),
+        move |c| c.prompt_datasets().list_prompt_datasets(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/datasets/",
+        Some(&format!(
+            "limit=2&offset=2&promptId=7&promptGroupId={GROUP}&name=smoke%20%26%20co&createdBy=ada%40example.com"
+        )),
+        None,
+    );
+    assert_eq!(page.total, 7);
+    assert!(page.has_next);
+    assert_eq!(page.data[1].id.get(), 2);
+    assert_eq!(page.data[0].prompt_group_id.as_str(), GROUP);
+    assert_eq!(page.data[0].item_count, Some(3));
+    assert_eq!(page.data[0].description, None);
+}
+
+#[test]
+fn get_prompt_dataset() {
+    let (request, dataset) = both(
+        Reply::json(200, dataset_json(12)),
+        |c| Box::pin(async move { c.prompt_datasets().get_prompt_dataset(12).await }),
+        |c| c.prompt_datasets().get_prompt_dataset(12),
+    );
+    assert_common(&request, "GET", "/api/prompts/datasets/12", None, None);
+    assert_eq!(dataset.name, "dataset 12");
+    assert_eq!(dataset.metadata, json!({"source": "csv"}));
+    assert_eq!(dataset.labels, Some(vec!["smoke".to_owned()]));
+}
+
+#[test]
+fn update_prompt_dataset() {
+    let changes = UpdatePromptDataset::new()
+        .name("renamed")
+        .description("now with more cases")
+        .metadata(json!({"v": 2}))
+        .labels(["a", "b"]);
+    let c2 = changes.clone();
+    let (request, _) = both(
+        Reply::json(200, dataset_json(12)),
+        move |c| {
+            Box::pin(async move {
+                c.prompt_datasets()
+                    .update_prompt_dataset(12, &c2)
+                    .await
+            })
+        },
+        move |c| c.prompt_datasets().update_prompt_dataset(12, &changes),
+    );
+    assert_common(
+        &request,
+        "PATCH",
+        "/api/prompts/datasets/12",
+        None,
+        Some(json!({
+            "name": "renamed",
+            "description": "now with more cases",
+            "metadata": {"v": 2},
+            "labels": ["a", "b"]
+        })),
+    );
+}
+
+#[test]
+fn delete_prompt_dataset() {
+    let (request, answer) = both(
+        Reply::json(200, json!({"success": true, "message": "deleted"})),
+        |c| Box::pin(async move { c.prompt_datasets().delete_prompt_dataset(12, true).await }),
+        |c| c.prompt_datasets().delete_prompt_dataset(12, true),
+    );
+    assert_common(
+        &request,
+        "DELETE",
+        "/api/prompts/datasets/12",
+        Some("force=true"),
+        None,
+    );
+    assert!(answer.success);
+
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"success": true}))]);
+    blocking_client(&server)
+        .prompt_datasets()
+        .delete_prompt_dataset(5, false)
+        .expect("delete");
+    assert_common(
+        &server.single_request(),
+        "DELETE",
+        "/api/prompts/datasets/5",
+        None,
+        None,
+    );
+}
+
+#[test]
+fn clone_prompt_dataset() {
+    let body = ClonePromptDataset::to_prompt(9).new_name("copy");
+    let b2 = body.clone();
+    let (request, copy) = both(
+        Reply::json(201, dataset_json(13)),
+        move |c| {
+            Box::pin(async move {
+                c.prompt_datasets()
+                    .clone_prompt_dataset(12, &b2)
+                    .await
+            })
+        },
+        move |c| c.prompt_datasets().clone_prompt_dataset(12, &body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/datasets/12/clone",
+        None,
+        Some(json!({"targetPromptId": 9, "newName": "copy"})),
+    );
+    assert_eq!(copy.id.get(), 13);
+
+    let server = ScriptedServer::start(vec![Reply::json(201, dataset_json(14))]);
+    blocking_client(&server)
+        .prompt_datasets()
+        .clone_prompt_dataset(12, &ClonePromptDataset::to_prompt_group(GROUP))
+        .expect("clone to group");
+    assert_common(
+        &server.single_request(),
+        "POST",
+        "/api/prompts/datasets/12/clone",
+        None,
+        Some(json!({"targetPromptGroupId": GROUP})),
+    );
+}
+
+#[test]
+fn export_prompt_dataset() {
+    let export = json!({
+        "dataset": dataset_json(12),
+        "promptGroup": {"id": GROUP, "name": "greeter", "versions": []},
+        "items": [{
+            "id": 1, "datasetId": 12, "name": null, "input": {"name": "Ada"},
+            "expectedOutput": null, "userFeedback": null, "systemFeedback": null,
+            "labels": null, "metadata": null, "createdAt": null, "updatedAt": null
+        }],
+        "exportedAt": "2026-11-02T00:00:00.000Z",
+        "format": "v1"
+    });
+    let (request, answer) = both(
+        Reply::json(200, export),
+        |c| Box::pin(async move { c.prompt_datasets().export_prompt_dataset(12).await }),
+        |c| c.prompt_datasets().export_prompt_dataset(12),
+    );
+    assert_common(&request, "GET", "/api/prompts/datasets/12/export", None, None);
+    assert_eq!(answer.dataset.id.get(), 12);
+    assert_eq!(answer.items.len(), 1);
+    assert_eq!(answer.items[0].input, json!({"name": "Ada"}));
+    assert_eq!(answer.prompt_group["name"], "greeter");
+    assert_eq!(answer.exported_at.as_deref(), Some("2026-11-02T00:00:00.000Z"));
+}
+
+#[test]
+fn list_datasets_for_prompt() {
+    let (request, datasets) = both(
+        Reply::json(200, json!([dataset_json(1), dataset_json(2)])),
+        |c| Box::pin(async move { c.prompt_datasets().list_datasets_for_prompt(7).await }),
+        |c| c.prompt_datasets().list_datasets_for_prompt(7),
+    );
+    assert_common(&request, "GET", "/api/prompt/7/datasets", None, None);
+    let ids: Vec<i64> = datasets.iter().map(|d| d.id.get()).collect();
+    assert_eq!(ids, [1, 2]);
+}
+
+#[test]
+fn create_prompt_dataset() {
+    let body = CreatePromptDataset::new("regression")
+        .description("cases from prod")
+        .metadata(json!({"source": "prod"}))
+        .created_by("ada@example.com")
+        .labels(["prod"]);
+    let b2 = body.clone();
+    let (request, dataset) = both(
+        Reply::json(201, dataset_json(12)),
+        move |c| {
+            Box::pin(async move {
+                c.prompt_datasets()
+                    .create_prompt_dataset(7, &b2)
+                    .await
+            })
+        },
+        move |c| c.prompt_datasets().create_prompt_dataset(7, &body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompt/7/datasets",
+        None,
+        Some(json!({
+            "name": "regression",
+            "description": "cases from prod",
+            "metadata": {"source": "prod"},
+            "createdBy": "ada@example.com",
+            "labels": ["prod"]
+        })),
+    );
+    assert_eq!(dataset.id.get(), 12);
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let datasets = client.prompt_datasets();
+
+    let err = datasets
+        .list_prompt_datasets(&ListPromptDatasets::new().limit(0))
+        .expect_err("limit");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "limit"),
+        "{err}"
+    );
+    let err = datasets
+        .list_prompt_datasets(&ListPromptDatasets::new().prompt_id(0))
+        .expect_err("prompt id");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "promptId"),
+        "{err}"
+    );
+    let err = datasets
+        .create_prompt_dataset(1, &CreatePromptDataset::new(""))
+        .expect_err("empty name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let err = datasets
+        .create_prompt_dataset(1, &CreatePromptDataset::new("ok").metadata(json!("text")))
+        .expect_err("metadata");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "metadata"),
+        "{err}"
+    );
+    let err = datasets
+        .update_prompt_dataset(1, &UpdatePromptDataset::new().name("x".repeat(256)))
+        .expect_err("long name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
+        "{err}"
+    );
+    let err = datasets
+        .clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(0))
+        .expect_err("prompt 0");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "targetPromptId"),
+        "{err}"
+    );
+    let err = datasets
+        .clone_prompt_dataset(1, &ClonePromptDataset::to_prompt_group(""))
+        .expect_err("empty group");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "targetPromptGroupId"),
+        "{err}"
+    );
+    let err = datasets
+        .clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(2).new_name(" "))
+        .expect_err("blank new name");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "newName"),
+        "{err}"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn list_prompt_datasets_all_walks_every_page() {
+    let page = |ids: &[i64], offset: u64, has_next: bool| {
+        Reply::json(
+            200,
+            json!({
+                "data": ids.iter().map(|id| dataset_json(*id)).collect::<Vec<_>>(),
+                "total": 5, "limit": 2, "offset": offset, "hasNext": has_next, "hasPrevious": offset > 0
+            }),
+        )
+    };
+    let replies = vec![
+        page(&[1, 2], 0, true),
+        page(&[3, 4], 2, true),
+        page(&[5], 4, false),
+    ];
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let ids: Vec<i64> = runtime()
+        .block_on(
+            client
+                .prompt_datasets()
+                .list_prompt_datasets_all(&ListPromptDatasets::new().limit(2).prompt_id(7))
+                .try_collect(),
+        )
+        .expect("stream")
+        .iter()
+        .map(|d| d.id.get())
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("limit=2&promptId=7&offset=0".to_owned()),
+            Some("limit=2&promptId=7&offset=2".to_owned()),
+            Some("limit=2&promptId=7&offset=4".to_owned())
+        ]
+    );
+
+    let server = ScriptedServer::start(replies);
+    let ids: Vec<i64> = blocking_client(&server)
+        .prompt_datasets()
+        .list_prompt_datasets_all(&ListPromptDatasets::new().limit(2))
+        .map(|d| d.expect("page").id.get())
+        .collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5]);
+}
