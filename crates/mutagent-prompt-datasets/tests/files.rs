@@ -153,20 +153,32 @@ fn expected_items() -> Value {
 #[test]
 fn uploads_json_jsonl_and_csv_in_chunks_with_both_clients() {
     let dir = TempDir::new();
-    for (name, content) in [("cases.json", JSON), ("cases.jsonl", JSONL), ("cases.csv", CSV)] {
+    for (name, content) in [
+        ("cases.json", JSON),
+        ("cases.jsonl", JSONL),
+        ("cases.csv", CSV),
+    ] {
         let path = dir.file(name, content);
 
         let server = ScriptedServer::start(upload_replies(5, 2));
         let client = async_client(&server);
         let report = runtime()
-            .block_on(client.prompt_datasets().upload_dataset_file(
-                7,
-                UploadDataset::new("uploaded").labels(["file"]).chunk_size(2),
-                &path,
-            ))
+            .block_on(
+                client.prompt_datasets().upload_dataset_file(
+                    7,
+                    UploadDataset::new("uploaded")
+                        .labels(["file"])
+                        .chunk_size(2),
+                    &path,
+                ),
+            )
             .expect("async upload");
         assert_eq!(
-            (report.records_read, report.items_created, report.chunks_sent),
+            (
+                report.records_read,
+                report.items_created,
+                report.chunks_sent
+            ),
             (5, 5, 3),
             "{name}"
         );
@@ -193,11 +205,41 @@ fn uploads_json_jsonl_and_csv_in_chunks_with_both_clients() {
 fn a_bad_record_is_named_and_nothing_is_created() {
     let dir = TempDir::new();
     let cases = [
-        ("bad.jsonl", "{\"input\": {}}\n\n{\"input\": {}, \"expected_output\": {}}\n", 2, 3, "expected_output"),
-        ("bad.json", "[\n {\"input\": {}},\n {\"input\": {}},\n {\"input\": \n   [1]}\n]", 3, 4, "`input` must be a JSON object"),
-        ("bad2.json", "[\n {\"input\": {}},\n {\"input\": {\"a\": tru}}\n]", 2, 3, "invalid JSON"),
-        ("bad.csv", "input.a,name\nx,one\n\"multi\nline\",two\ny\n", 3, 5, "1 field(s)"),
-        ("header.csv", "inputs\n{}\n", 0, 1, "unknown column `inputs`"),
+        (
+            "bad.jsonl",
+            "{\"input\": {}}\n\n{\"input\": {}, \"expected_output\": {}}\n",
+            2,
+            3,
+            "expected_output",
+        ),
+        (
+            "bad.json",
+            "[\n {\"input\": {}},\n {\"input\": {}},\n {\"input\": \n   [1]}\n]",
+            3,
+            4,
+            "`input` must be a JSON object",
+        ),
+        (
+            "bad2.json",
+            "[\n {\"input\": {}},\n {\"input\": {\"a\": tru}}\n]",
+            2,
+            3,
+            "invalid JSON",
+        ),
+        (
+            "bad.csv",
+            "input.a,name\nx,one\n\"multi\nline\",two\ny\n",
+            3,
+            5,
+            "1 field(s)",
+        ),
+        (
+            "header.csv",
+            "inputs\n{}\n",
+            0,
+            1,
+            "unknown column `inputs`",
+        ),
     ];
     for (name, content, record, line, reason) in cases {
         let path = dir.file(name, content);
@@ -245,8 +287,22 @@ fn without_validating_first_the_error_reports_progress() {
         .expect_err("bad last line");
     let progress = err.progress();
     assert_eq!(progress.dataset_id.map(|id| id.get()), Some(12));
-    assert_eq!((progress.items_created, progress.chunks_sent), (4, 2), "{err}");
-    assert!(matches!(err, UploadError::Record { record: 5, line: 5, .. }), "{err}");
+    assert_eq!(
+        (progress.items_created, progress.chunks_sent),
+        (4, 2),
+        "{err}"
+    );
+    assert!(
+        matches!(
+            err,
+            UploadError::Record {
+                record: 5,
+                line: 5,
+                ..
+            }
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -277,7 +333,10 @@ fn settings_and_files_are_checked_before_sending() {
         .upload_dataset_file(
             7,
             UploadDataset::new("x").max_record_bytes(10),
-            dir.file("big.jsonl", "{\"input\": {\"long\": \"aaaaaaaaaaaaaaaaaaaa\"}}\n"),
+            dir.file(
+                "big.jsonl",
+                "{\"input\": {\"long\": \"aaaaaaaaaaaaaaaaaaaa\"}}\n",
+            ),
         )
         .expect_err("too big");
     assert!(err.to_string().contains("limit of 10 bytes"), "{err}");
@@ -312,7 +371,10 @@ fn upload_items_file_adds_to_an_existing_dataset() {
         .expect("append");
     assert_eq!((report.items_created, report.chunks_sent), (3, 1));
     let requests = server.requests();
-    assert_eq!((requests[0].method.as_str(), requests[0].path.as_str()), ("GET", "/api/prompts/datasets/12"));
+    assert_eq!(
+        (requests[0].method.as_str(), requests[0].path.as_str()),
+        ("GET", "/api/prompts/datasets/12")
+    );
     assert_eq!(
         requests[1].json(),
         json!({"items": [{"input": {"a": 1}}, {"input": {"a": 2}}, {"input": {"a": 3}}]})
@@ -322,7 +384,10 @@ fn upload_items_file_adds_to_an_existing_dataset() {
 #[test]
 fn a_failed_chunk_stops_the_upload_with_its_progress() {
     let dir = TempDir::new();
-    let path = dir.file("three.jsonl", "{\"input\": {}}\n{\"input\": {}}\n{\"input\": {}}\n");
+    let path = dir.file(
+        "three.jsonl",
+        "{\"input\": {}}\n{\"input\": {}}\n{\"input\": {}}\n",
+    );
     let server = ScriptedServer::start(vec![
         Reply::json(201, dataset_json(12)),
         Reply::json(201, items_json(12, 0..1)),
@@ -332,8 +397,16 @@ fn a_failed_chunk_stops_the_upload_with_its_progress() {
         .prompt_datasets()
         .upload_dataset_file(7, UploadDataset::new("x").chunk_size(1), &path)
         .expect_err("second chunk refused");
-    assert_eq!(err.as_api_error().and_then(|e| e.status()).map(|s| s.as_u16()), Some(400));
-    assert_eq!((err.progress().items_created, err.progress().chunks_sent), (1, 1));
+    assert_eq!(
+        err.as_api_error()
+            .and_then(|e| e.status())
+            .map(|s| s.as_u16()),
+        Some(400)
+    );
+    assert_eq!(
+        (err.progress().items_created, err.progress().chunks_sent),
+        (1, 1)
+    );
     assert_eq!(server.requests().len(), 3, "no chunk after the failure");
 }
 
@@ -366,12 +439,28 @@ impl Read for Endless {
 #[test]
 fn readers_stream_and_never_read_the_whole_input() {
     let sources = [
-        (DatasetFileFormat::Json, &b"["[..], &b"{\"input\": {\"q\": \"x\"}},\n"[..]),
-        (DatasetFileFormat::JsonLines, &b""[..], &b"{\"input\": {\"q\": \"x\"}}\n"[..]),
-        (DatasetFileFormat::Csv, &b"input.q\r\n"[..], &b"\"x\"\r\n"[..]),
+        (
+            DatasetFileFormat::Json,
+            &b"["[..],
+            &b"{\"input\": {\"q\": \"x\"}},\n"[..],
+        ),
+        (
+            DatasetFileFormat::JsonLines,
+            &b""[..],
+            &b"{\"input\": {\"q\": \"x\"}}\n"[..],
+        ),
+        (
+            DatasetFileFormat::Csv,
+            &b"input.q\r\n"[..],
+            &b"\"x\"\r\n"[..],
+        ),
     ];
     for (format, prefix, element) in sources {
-        let endless = Endless { prefix, element, pos: 0 };
+        let endless = Endless {
+            prefix,
+            element,
+            pos: 0,
+        };
         let mut reader = DatasetFileReader::new(std::io::BufReader::new(endless), format);
         for _ in 0..3 {
             let chunk = reader.next_chunk(1000).expect("chunk");
@@ -408,10 +497,17 @@ fn export_writes_files_that_upload_again() {
         let server = ScriptedServer::start(vec![Reply::json(200, export.clone())]);
         let client = async_client(&server);
         let report = runtime()
-            .block_on(client.prompt_datasets().export_dataset_file(12, &path, None))
+            .block_on(
+                client
+                    .prompt_datasets()
+                    .export_dataset_file(12, &path, None),
+            )
             .expect("async export");
         assert_eq!(report.items_written, 2);
-        assert_eq!(server.single_request().path, "/api/prompts/datasets/12/export");
+        assert_eq!(
+            server.single_request().path,
+            "/api/prompts/datasets/12/export"
+        );
         assert!(!dir.0.join(format!("{name}.partial")).exists());
 
         let reread: Vec<Value> = DatasetFileReader::open(&path, None)

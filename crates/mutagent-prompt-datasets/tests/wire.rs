@@ -177,13 +177,7 @@ fn update_prompt_dataset() {
     let c2 = changes.clone();
     let (request, _) = both(
         Reply::json(200, dataset_json(12)),
-        move |c| {
-            Box::pin(async move {
-                c.prompt_datasets()
-                    .update_prompt_dataset(12, &c2)
-                    .await
-            })
-        },
+        move |c| Box::pin(async move { c.prompt_datasets().update_prompt_dataset(12, &c2).await }),
         move |c| c.prompt_datasets().update_prompt_dataset(12, &changes),
     );
     assert_common(
@@ -236,13 +230,7 @@ fn clone_prompt_dataset() {
     let b2 = body.clone();
     let (request, copy) = both(
         Reply::json(201, dataset_json(13)),
-        move |c| {
-            Box::pin(async move {
-                c.prompt_datasets()
-                    .clone_prompt_dataset(12, &b2)
-                    .await
-            })
-        },
+        move |c| Box::pin(async move { c.prompt_datasets().clone_prompt_dataset(12, &b2).await }),
         move |c| c.prompt_datasets().clone_prompt_dataset(12, &body),
     );
     assert_common(
@@ -286,12 +274,21 @@ fn export_prompt_dataset() {
         |c| Box::pin(async move { c.prompt_datasets().export_prompt_dataset(12).await }),
         |c| c.prompt_datasets().export_prompt_dataset(12),
     );
-    assert_common(&request, "GET", "/api/prompts/datasets/12/export", None, None);
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/datasets/12/export",
+        None,
+        None,
+    );
     assert_eq!(answer.dataset.id.get(), 12);
     assert_eq!(answer.items.len(), 1);
     assert_eq!(answer.items[0].input, json!({"name": "Ada"}));
     assert_eq!(answer.prompt_group["name"], "greeter");
-    assert_eq!(answer.exported_at.as_deref(), Some("2026-11-02T00:00:00.000Z"));
+    assert_eq!(
+        answer.exported_at.as_deref(),
+        Some("2026-11-02T00:00:00.000Z")
+    );
 }
 
 #[test]
@@ -316,13 +313,7 @@ fn create_prompt_dataset() {
     let b2 = body.clone();
     let (request, dataset) = both(
         Reply::json(201, dataset_json(12)),
-        move |c| {
-            Box::pin(async move {
-                c.prompt_datasets()
-                    .create_prompt_dataset(7, &b2)
-                    .await
-            })
-        },
+        move |c| Box::pin(async move { c.prompt_datasets().create_prompt_dataset(7, &b2).await }),
         move |c| c.prompt_datasets().create_prompt_dataset(7, &body),
     );
     assert_common(
