@@ -1,32 +1,52 @@
-//! The `experiments` namespace of the MutagenT Rust SDK. Experiments comparing models on a prompt and dataset.
+//! The `experiments` namespace of the MutagenT Rust SDK: experiments comparing models on a
+//! prompt, an evaluation and a dataset — create, record or execute results, complete,
+//! rename, delete.
 //!
-//! (Being written: the operations land here.)
+//! Every operation works with the async [`Client`](mutagent_core::Client) and the
+//! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
+//! [`ExperimentsExt::experiments`].
+//!
+//! The API does not type any experiment answer. Answers decode into lenient structs
+//! ([`Experiment`], [`ExperimentResult`], [`ExperimentList`]): every field is optional, and
+//! unknown fields — or known ones holding a value of an unexpected type — are kept in
+//! `extra` instead of failing the call.
+//!
+//! ```no_run
+//! use mutagent_core::Client;
+//! use mutagent_experiments::{CreateExperiment, ExperimentModel, ExperimentsExt};
+//!
+//! # async fn run() -> Result<(), mutagent_core::Error> {
+//! let client = Client::builder().api_key("mt_example").build()?;
+//! let experiment = client
+//!     .experiments()
+//!     .create_experiment(&CreateExperiment::new(
+//!         7,
+//!         "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70",
+//!         5,
+//!         3,
+//!         [ExperimentModel::new("a", "gpt-4o", 0.0), ExperimentModel::new("b", "gpt-4o-mini", 0.0)],
+//!     ))
+//!     .await?;
+//! let Some(id) = experiment.id else { return Ok(()) };
+//! let done = client.experiments().execute_experiment(&id).await?;
+//! println!("{:?}: {} results", done.status, done.results.map_or(0, |r| r.len()));
+//! # Ok(()) }
+//! ```
 
-/// The operations of the `experiments` namespace, described once.
-pub mod operations {
-    use mutagent_core::Operation;
+mod api;
+mod lenient;
+mod models;
+pub mod operations;
 
-    /// Every operation of the namespace, in the order of the API's operation table.
-    pub static OPERATIONS: &[&Operation] = &[];
-}
-
-/// The `experiments` namespace on a client.
-#[derive(Debug, Clone, Copy)]
-pub struct ExperimentsApi<'a, C> {
-    client: &'a C,
-}
-
-impl<'a, C: mutagent_core::ApiClient> ExperimentsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-}
+pub use api::ExperimentsApi;
+pub use models::{
+    AddExperimentResult, CompleteExperiment, CompletionStatus, CreateExperiment, CriterionScore,
+    DatasetItemRef, Experiment, ExperimentList, ExperimentModel, ExperimentResult,
+    ExperimentStatus, ExperimentSummary, ListExperiments,
+};
+pub use mutagent_core::ids::{
+    DatasetId, DatasetItemId, EvaluationId, ExperimentId, PromptGroupId, PromptId,
+};
 
 /// Adds `.experiments()` to both clients.
 pub trait ExperimentsExt: mutagent_core::ApiClient {

@@ -1,0 +1,233 @@
+//! The operations of the `experiments` namespace, for the async and the blocking client alike.
+
+use mutagent_core::ids::ExperimentId;
+use mutagent_core::request::validate;
+use mutagent_core::{ApiClient, ApiRequest, Error};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::models::{
+    AddExperimentResult, CompleteExperiment, CreateExperiment, Experiment, ExperimentList,
+    ExperimentResult, ListExperiments,
+};
+use crate::operations as op;
+
+/// The `experiments` namespace: experiments comparing models on a prompt, evaluation and
+/// dataset.
+///
+/// Get it with `client.experiments()` (from [`ExperimentsExt`](crate::ExperimentsExt)). With
+/// the async [`Client`](mutagent_core::Client) each method returns a future; with the
+/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+///
+/// The API leaves every experiment answer untyped; the answer types here are lenient
+/// ([`Experiment`], [`ExperimentResult`], [`ExperimentList`]): every field optional, anything
+/// else kept in `extra`.
+#[derive(Debug, Clone, Copy)]
+pub struct ExperimentsApi<'a, C> {
+    client: &'a C,
+}
+
+impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
+    /// The namespace on `client`.
+    pub fn new(client: &'a C) -> Self {
+        Self { client }
+    }
+
+    /// The client the namespace calls through.
+    pub fn client(&self) -> &'a C {
+        self.client
+    }
+
+    /// `GET /api/prompts/experiments/`: one page of experiments.
+    pub fn list_experiments(&self, params: &ListExperiments) -> C::Response<ExperimentList> {
+        self.client.call(list_request(params))
+    }
+
+    /// Every experiment matching `params`, page after page (`limit` sets the page size).
+    pub fn list_experiments_all(&self, params: &ListExperiments) -> C::Items<Experiment> {
+        self.client.paginate::<ExperimentList>(list_request(params))
+    }
+
+    /// `POST /api/prompts/experiments/`: creates an experiment (state `running`).
+    pub fn create_experiment(&self, body: &CreateExperiment) -> C::Response<Experiment> {
+        let operation = op::CREATE_EXPERIMENT.name;
+        let mut request = op::CREATE_EXPERIMENT
+            .request()
+            .check(positive(operation, "promptId", body.prompt_id.get()))
+            .check(validate::non_empty(
+                operation,
+                "promptGroupId",
+                body.prompt_group_id.as_str(),
+            ))
+            .check(positive(
+                operation,
+                "evaluationId",
+                body.evaluation_id.get(),
+            ))
+            .check(positive(operation, "datasetId", body.dataset_id.get()))
+            .check(validate::optional_name(
+                operation,
+                "name",
+                body.name.as_deref(),
+            ));
+        for (index, model) in body.models.iter().enumerate() {
+            request = request
+                .check(non_empty_at(operation, "models", index, "id", &model.id))
+                .check(non_empty_at(
+                    operation,
+                    "models",
+                    index,
+                    "model",
+                    &model.model,
+                ));
+        }
+        self.client.call(request.json(body).build())
+    }
+
+    /// `GET /api/prompts/experiments/{id}`: one experiment, usually with its results.
+    pub fn get_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Experiment> {
+        self.client.call(
+            op::GET_EXPERIMENT
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `PATCH /api/prompts/experiments/{id}`: marks an experiment completed, failed or
+    /// partial, with its summary.
+    pub fn complete_experiment(
+        &self,
+        id: impl Into<ExperimentId>,
+        body: &CompleteExperiment,
+    ) -> C::Response<Experiment> {
+        let request = op::COMPLETE_EXPERIMENT
+            .request()
+            .path_param("id", id.into())
+            .check(validate::non_empty(
+                op::COMPLETE_EXPERIMENT.name,
+                "completedAt",
+                &body.completed_at,
+            ))
+            .json(body)
+            .build();
+        self.client.call(request)
+    }
+
+    /// `DELETE /api/prompts/experiments/{id}`: deletes an experiment and its results. The
+    /// answer is not typed by the API (usually `{success, message}`), so it is returned as
+    /// JSON.
+    pub fn delete_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Value> {
+        self.client.call(
+            op::DELETE_EXPERIMENT
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+
+    /// `POST /api/prompts/experiments/{id}/results`: records one model's output on one
+    /// dataset item.
+    pub fn add_experiment_result(
+        &self,
+        id: impl Into<ExperimentId>,
+        body: &AddExperimentResult,
+    ) -> C::Response<ExperimentResult> {
+        let operation = op::ADD_EXPERIMENT_RESULT.name;
+        let mut request = op::ADD_EXPERIMENT_RESULT
+            .request()
+            .path_param("id", id.into())
+            .check(validate::non_empty(
+                operation,
+                "modelColumnId",
+                &body.model_column_id,
+            ))
+            .check(validate::non_empty(operation, "output", &body.output))
+            .check(body.eval_score.map_or(Ok(()), |score| {
+                validate::score(operation, "evalScore", score)
+            }));
+        for (index, criterion) in body.eval_criteria.iter().flatten().enumerate() {
+            request = request.check(
+                validate::score(operation, "evalCriteria.score", criterion.score).map_err(|_| {
+                    Error::invalid_input(
+                        operation,
+                        format!("evalCriteria[{index}].score"),
+                        format!("must be between 0 and 1 (got {})", criterion.score),
+                    )
+                }),
+            );
+        }
+        self.client.call(request.json(body).build())
+    }
+
+    /// `PATCH /api/prompts/experiments/{id}/name`: renames an experiment (body `{name}`).
+    pub fn update_experiment_name(
+        &self,
+        id: impl Into<ExperimentId>,
+        name: &str,
+    ) -> C::Response<Experiment> {
+        #[derive(Serialize)]
+        struct Rename<'n> {
+            name: &'n str,
+        }
+        let request = op::UPDATE_EXPERIMENT_NAME
+            .request()
+            .path_param("id", id.into())
+            .check(validate::name(
+                op::UPDATE_EXPERIMENT_NAME.name,
+                "name",
+                name,
+            ))
+            .json(&Rename { name })
+            .build();
+        self.client.call(request)
+    }
+
+    /// `POST /api/prompts/experiments/{id}/execute`: runs every model on the dataset items
+    /// and records the results.
+    pub fn execute_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Experiment> {
+        self.client.call(
+            op::EXECUTE_EXPERIMENT
+                .request()
+                .path_param("id", id.into())
+                .build(),
+        )
+    }
+}
+
+fn list_request(params: &ListExperiments) -> Result<ApiRequest, Error> {
+    op::LIST_EXPERIMENTS
+        .request()
+        .check(validate::limit(op::LIST_EXPERIMENTS.name, params.limit))
+        .query("promptId", params.prompt_id)
+        .query("promptGroupId", params.prompt_group_id.as_ref())
+        .query("status", params.status.as_ref())
+        .query("createdBy", params.created_by.as_deref())
+        .query("limit", params.limit)
+        .query("offset", params.offset)
+        .build()
+}
+
+/// Integer ids in bodies are at least 1.
+fn positive(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
+    validate::range(operation, field, id, 1..=i64::MAX)
+}
+
+/// `list[index].field` must not be empty.
+fn non_empty_at(
+    operation: &'static str,
+    list: &str,
+    index: usize,
+    field: &str,
+    value: &str,
+) -> Result<(), Error> {
+    if value.is_empty() {
+        Err(Error::invalid_input(
+            operation,
+            format!("{list}[{index}].{field}"),
+            "must not be empty",
+        ))
+    } else {
+        Ok(())
+    }
+}

@@ -1,0 +1,731 @@
+//! Experiment models. The API leaves every experiment answer untyped, so the answer types are
+//! lenient: every field is optional, and anything unknown — or of an unexpected type — is
+//! kept in `extra` rather than failing the call.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use mutagent_core::ids::{
+    DatasetId, DatasetItemId, EvaluationId, ExperimentId, PromptGroupId, PromptId,
+};
+use mutagent_core::pagination::Paginated;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Map, Value};
+
+use crate::lenient::Fields;
+
+mutagent_core::open_enum! {
+    /// The state of an experiment.
+    pub enum ExperimentStatus {
+        /// Collecting results.
+        Running = "running",
+        /// Done.
+        Completed = "completed",
+        /// Stopped by an error.
+        Failed = "failed",
+        /// Done with some results missing.
+        Partial = "partial",
+    }
+}
+
+/// An experiment: one prompt, evaluation and dataset, run against several models.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct Experiment {
+    /// The id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<ExperimentId>,
+    /// The name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt_id: Option<PromptId>,
+    /// The prompt group.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prompt_group_id: Option<PromptGroupId>,
+    /// The evaluation that scores outputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation_id: Option<EvaluationId>,
+    /// The dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset_id: Option<DatasetId>,
+    /// The compared models (one column each).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub models: Option<Vec<ExperimentModel>>,
+    /// How many dataset items are used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset_item_count: Option<i64>,
+    /// The state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<ExperimentStatus>,
+    /// The summary given on completion (typically `{totalEvaluations,
+    /// completedEvaluations, perModelStats}`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub summary: Option<Value>,
+    /// The results, when the server includes them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub results: Option<Vec<ExperimentResult>>,
+    /// How many results were recorded, when the server says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result_count: Option<i64>,
+    /// Who created it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    /// When it was created (ISO 8601 text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// When it was last updated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// When it was completed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completed_at: Option<String>,
+    /// Every other field, and any field whose value had an unexpected type.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for Experiment {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(Map::deserialize(deserializer)?);
+        Ok(Self {
+            id: f.take("id"),
+            name: f.take("name"),
+            prompt_id: f.take_int("promptId").map(PromptId),
+            prompt_group_id: f.take("promptGroupId"),
+            evaluation_id: f.take_int("evaluationId").map(EvaluationId),
+            dataset_id: f.take_int("datasetId").map(DatasetId),
+            models: f.take("models"),
+            dataset_item_count: f.take_int("datasetItemCount"),
+            status: f.take("status"),
+            summary: f.take("summary"),
+            results: f.take("results"),
+            result_count: f.take_int("resultCount"),
+            created_by: f.take("createdBy"),
+            created_at: f.take("createdAt"),
+            updated_at: f.take("updatedAt"),
+            completed_at: f.take("completedAt"),
+            extra: f.rest(),
+        })
+    }
+}
+
+/// One recorded output of one model on one dataset item.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ExperimentResult {
+    /// The id of the result.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The experiment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experiment_id: Option<ExperimentId>,
+    /// The dataset item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset_item_id: Option<DatasetItemRef>,
+    /// The position of the item in the dataset.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset_item_index: Option<i64>,
+    /// The model column (`models[].id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_column_id: Option<String>,
+    /// What the model produced.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    /// The score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_score: Option<f64>,
+    /// Whether it passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_passed: Option<bool>,
+    /// The latency in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+    /// An error message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The trace of the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// Per-criterion scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_criteria: Option<Vec<CriterionScore>>,
+    /// When it was recorded.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created_at: Option<String>,
+    /// Every other field, and any field whose value had an unexpected type.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for ExperimentResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut f = Fields::new(Map::deserialize(deserializer)?);
+        Ok(Self {
+            id: f.take("id"),
+            experiment_id: f.take("experimentId"),
+            dataset_item_id: f.take("datasetItemId"),
+            dataset_item_index: f.take_int("datasetItemIndex"),
+            model_column_id: f.take("modelColumnId"),
+            output: f.take("output"),
+            eval_score: f.take_number("evalScore"),
+            eval_passed: f.take("evalPassed"),
+            latency_ms: f.take_number("latencyMs"),
+            error: f.take("error"),
+            trace_id: f.take("traceId"),
+            eval_criteria: f.take("evalCriteria"),
+            created_at: f.take("createdAt"),
+            extra: f.rest(),
+        })
+    }
+}
+
+/// A page of experiments. The API does not type it; this reads the usual offset envelope
+/// (`{data, total, limit, offset, hasNext|hasMore, ...}`) or a bare array.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ExperimentList {
+    /// The experiments of this page.
+    pub data: Vec<Experiment>,
+    /// How many match in all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    /// The page size used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u64>,
+    /// The offset of the first experiment of this page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offset: Option<u64>,
+    /// Whether a next page exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_next: Option<bool>,
+    /// Whether a previous page exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_previous: Option<bool>,
+    /// Whether more experiments follow (the other flag name some endpoints use).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub has_more: Option<bool>,
+    /// Every other field.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl<'de> Deserialize<'de> for ExperimentList {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let map = match Value::deserialize(deserializer)? {
+            Value::Array(items) => {
+                let data = serde_json::from_value(Value::Array(items))
+                    .map_err(serde::de::Error::custom)?;
+                return Ok(Self {
+                    data,
+                    ..Self::default()
+                });
+            }
+            Value::Object(map) => map,
+            other => {
+                return Err(serde::de::Error::custom(format!(
+                    "expected a list of experiments, got {other}"
+                )))
+            }
+        };
+        let mut f = Fields::new(map);
+        Ok(Self {
+            data: f.take("data").unwrap_or_default(),
+            total: f.take("total"),
+            limit: f.take("limit"),
+            offset: f.take("offset"),
+            has_next: f.take("hasNext"),
+            has_previous: f.take("hasPrevious"),
+            has_more: f.take("hasMore"),
+            extra: f.rest(),
+        })
+    }
+}
+
+impl Paginated for ExperimentList {
+    type Item = Experiment;
+
+    /// `hasNext`, else `hasMore`, else `offset + data.len() < total`, else no.
+    fn has_more(&self) -> bool {
+        self.has_next
+            .or(self.has_more)
+            .unwrap_or_else(|| match (self.total, self.offset) {
+                (Some(total), Some(offset)) => {
+                    offset.saturating_add(self.data.len() as u64) < total
+                }
+                _ => false,
+            })
+    }
+
+    fn into_items(self) -> Vec<Experiment> {
+        self.data
+    }
+}
+
+/// A dataset item as experiments name it: by number (the item id) or by string.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DatasetItemRef {
+    /// A numeric item id.
+    Id(i64),
+    /// A string key.
+    Key(String),
+}
+
+impl Serialize for DatasetItemRef {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            DatasetItemRef::Id(id) => serializer.serialize_i64(*id),
+            DatasetItemRef::Key(key) => serializer.serialize_str(key),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DatasetItemRef {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Value::deserialize(deserializer)? {
+            Value::Number(n) => n
+                .as_i64()
+                .map(DatasetItemRef::Id)
+                .ok_or_else(|| serde::de::Error::custom("a dataset item id must be an integer")),
+            Value::String(key) => Ok(DatasetItemRef::Key(key)),
+            other => Err(serde::de::Error::custom(format!(
+                "expected a dataset item id, got {other}"
+            ))),
+        }
+    }
+}
+
+impl From<DatasetItemId> for DatasetItemRef {
+    fn from(id: DatasetItemId) -> Self {
+        DatasetItemRef::Id(id.get())
+    }
+}
+
+impl From<i64> for DatasetItemRef {
+    fn from(id: i64) -> Self {
+        DatasetItemRef::Id(id)
+    }
+}
+
+impl From<&str> for DatasetItemRef {
+    fn from(key: &str) -> Self {
+        DatasetItemRef::Key(key.to_owned())
+    }
+}
+
+impl From<String> for DatasetItemRef {
+    fn from(key: String) -> Self {
+        DatasetItemRef::Key(key)
+    }
+}
+
+/// One compared model: a column id, the model and its temperature.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ExperimentModel {
+    /// The column id (results name it as `modelColumnId`).
+    pub id: String,
+    /// The model, e.g. `gpt-4o`.
+    pub model: String,
+    /// The sampling temperature.
+    pub temperature: f64,
+}
+
+impl ExperimentModel {
+    /// A model column.
+    pub fn new(id: impl Into<String>, model: impl Into<String>, temperature: f64) -> Self {
+        Self {
+            id: id.into(),
+            model: model.into(),
+            temperature,
+        }
+    }
+}
+
+/// The score of one criterion in a result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CriterionScore {
+    /// The criterion.
+    pub name: String,
+    /// The score, 0 to 1.
+    pub score: f64,
+    /// Whether it passed.
+    pub passed: bool,
+    /// What the criterion checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Why the judge decided so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl CriterionScore {
+    /// A criterion score.
+    pub fn new(name: impl Into<String>, score: f64, passed: bool) -> Self {
+        Self {
+            name: name.into(),
+            score,
+            passed,
+            description: None,
+            reason: None,
+        }
+    }
+    /// Sets the description.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.description = Some(description.into());
+        self
+    }
+    /// Sets the reason.
+    pub fn reason(mut self, reason: impl Into<String>) -> Self {
+        self.reason = Some(reason.into());
+        self
+    }
+}
+
+/// The body of `create_experiment`.
+///
+/// ```
+/// use mutagent_experiments::{CreateExperiment, ExperimentModel};
+/// let body = CreateExperiment::new(
+///     7,
+///     "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70",
+///     5,
+///     3,
+///     [ExperimentModel::new("a", "gpt-4o", 0.0), ExperimentModel::new("b", "claude-sonnet", 0.7)],
+/// )
+/// .name("4o vs sonnet");
+/// let json = serde_json::to_value(&body).unwrap();
+/// assert_eq!(json["models"][1]["model"], "claude-sonnet");
+/// assert!(json.get("datasetItemCount").is_none());
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CreateExperiment {
+    /// The prompt.
+    pub prompt_id: PromptId,
+    /// The prompt's group.
+    pub prompt_group_id: PromptGroupId,
+    /// The evaluation that scores outputs.
+    pub evaluation_id: EvaluationId,
+    /// The dataset.
+    pub dataset_id: DatasetId,
+    /// The compared models.
+    pub models: Vec<ExperimentModel>,
+    /// How many dataset items to use.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dataset_item_count: Option<u64>,
+    /// The name (1 to 255 characters).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+impl CreateExperiment {
+    /// An experiment comparing `models` on a prompt, evaluation and dataset.
+    pub fn new(
+        prompt_id: impl Into<PromptId>,
+        prompt_group_id: impl Into<PromptGroupId>,
+        evaluation_id: impl Into<EvaluationId>,
+        dataset_id: impl Into<DatasetId>,
+        models: impl IntoIterator<Item = ExperimentModel>,
+    ) -> Self {
+        Self {
+            prompt_id: prompt_id.into(),
+            prompt_group_id: prompt_group_id.into(),
+            evaluation_id: evaluation_id.into(),
+            dataset_id: dataset_id.into(),
+            models: models.into_iter().collect(),
+            dataset_item_count: None,
+            name: None,
+        }
+    }
+    /// Sets how many dataset items to use.
+    pub fn dataset_item_count(mut self, count: u64) -> Self {
+        self.dataset_item_count = Some(count);
+        self
+    }
+    /// Sets the name.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
+
+/// How an experiment ended (the `status` of `complete_experiment`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum CompletionStatus {
+    /// Every result is in.
+    Completed,
+    /// It failed.
+    Failed,
+    /// Some results are missing.
+    Partial,
+}
+
+/// The `summary` of `complete_experiment`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ExperimentSummary {
+    /// How many evaluations were planned.
+    pub total_evaluations: u64,
+    /// How many were done.
+    pub completed_evaluations: u64,
+    /// Statistics per model column (shape not documented; `{}` by default).
+    pub per_model_stats: Value,
+}
+
+impl ExperimentSummary {
+    /// A summary with empty per-model statistics.
+    pub fn new(total_evaluations: u64, completed_evaluations: u64) -> Self {
+        Self {
+            total_evaluations,
+            completed_evaluations,
+            per_model_stats: Value::Object(Map::new()),
+        }
+    }
+    /// Sets the per-model statistics.
+    pub fn per_model_stats(mut self, stats: Value) -> Self {
+        self.per_model_stats = stats;
+        self
+    }
+}
+
+/// The body of `complete_experiment`: `{status, summary, completedAt}`.
+///
+/// ```
+/// use mutagent_experiments::{CompleteExperiment, CompletionStatus, ExperimentSummary};
+/// let body = CompleteExperiment::new(CompletionStatus::Completed, ExperimentSummary::new(4, 4))
+///     .completed_at("2026-11-01T10:00:00.000Z");
+/// let json = serde_json::to_value(&body).unwrap();
+/// assert_eq!(json["status"], "completed");
+/// assert_eq!(json["summary"]["perModelStats"], serde_json::json!({}));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct CompleteExperiment {
+    /// How it ended.
+    pub status: CompletionStatus,
+    /// The summary.
+    pub summary: ExperimentSummary,
+    /// When it ended (ISO 8601; [`new`](Self::new) sets the current time).
+    pub completed_at: String,
+}
+
+impl CompleteExperiment {
+    /// Completes now (`completedAt` is the current UTC time).
+    pub fn new(status: CompletionStatus, summary: ExperimentSummary) -> Self {
+        Self {
+            status,
+            summary,
+            completed_at: now_rfc3339(),
+        }
+    }
+    /// Sets when it ended (ISO 8601 text).
+    pub fn completed_at(mut self, at: impl Into<String>) -> Self {
+        self.completed_at = at.into();
+        self
+    }
+}
+
+/// The body of `add_experiment_result`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AddExperimentResult {
+    /// The dataset item.
+    pub dataset_item_id: DatasetItemRef,
+    /// Its position in the dataset.
+    pub dataset_item_index: u64,
+    /// The model column (`models[].id`).
+    pub model_column_id: String,
+    /// What the model produced (not empty).
+    pub output: String,
+    /// The score, 0 to 1.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_score: Option<f64>,
+    /// Whether it passed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_passed: Option<bool>,
+    /// The latency in milliseconds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency_ms: Option<f64>,
+    /// An error message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The trace of the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+    /// Per-criterion scores.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eval_criteria: Option<Vec<CriterionScore>>,
+}
+
+impl AddExperimentResult {
+    /// The output of model column `model_column_id` on one dataset item.
+    pub fn new(
+        dataset_item_id: impl Into<DatasetItemRef>,
+        dataset_item_index: u64,
+        model_column_id: impl Into<String>,
+        output: impl Into<String>,
+    ) -> Self {
+        Self {
+            dataset_item_id: dataset_item_id.into(),
+            dataset_item_index,
+            model_column_id: model_column_id.into(),
+            output: output.into(),
+            eval_score: None,
+            eval_passed: None,
+            latency_ms: None,
+            error: None,
+            trace_id: None,
+            eval_criteria: None,
+        }
+    }
+    /// Sets the score (0 to 1).
+    pub fn eval_score(mut self, score: f64) -> Self {
+        self.eval_score = Some(score);
+        self
+    }
+    /// Sets whether it passed.
+    pub fn eval_passed(mut self, passed: bool) -> Self {
+        self.eval_passed = Some(passed);
+        self
+    }
+    /// Sets the latency in milliseconds.
+    pub fn latency_ms(mut self, latency: f64) -> Self {
+        self.latency_ms = Some(latency);
+        self
+    }
+    /// Sets the error message.
+    pub fn error(mut self, error: impl Into<String>) -> Self {
+        self.error = Some(error.into());
+        self
+    }
+    /// Sets the trace id.
+    pub fn trace_id(mut self, trace_id: impl Into<String>) -> Self {
+        self.trace_id = Some(trace_id.into());
+        self
+    }
+    /// Sets the per-criterion scores.
+    pub fn eval_criteria(mut self, criteria: impl IntoIterator<Item = CriterionScore>) -> Self {
+        self.eval_criteria = Some(criteria.into_iter().collect());
+        self
+    }
+}
+
+/// Filters and paging of `list_experiments`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ListExperiments {
+    /// Only experiments on this prompt.
+    pub prompt_id: Option<PromptId>,
+    /// Only experiments in this prompt group.
+    pub prompt_group_id: Option<PromptGroupId>,
+    /// Only experiments in this state.
+    pub status: Option<ExperimentStatus>,
+    /// Only experiments created by this user.
+    pub created_by: Option<String>,
+    /// Page size, 1 to 100.
+    pub limit: Option<u32>,
+    /// How many experiments to skip.
+    pub offset: Option<u32>,
+}
+
+impl ListExperiments {
+    /// No filters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Filters by prompt.
+    pub fn prompt_id(mut self, prompt_id: impl Into<PromptId>) -> Self {
+        self.prompt_id = Some(prompt_id.into());
+        self
+    }
+    /// Filters by prompt group.
+    pub fn prompt_group_id(mut self, group: impl Into<PromptGroupId>) -> Self {
+        self.prompt_group_id = Some(group.into());
+        self
+    }
+    /// Filters by state.
+    pub fn status(mut self, status: impl Into<ExperimentStatus>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// Filters by creator.
+    pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
+        self.created_by = Some(created_by.into());
+        self
+    }
+    /// Sets the page size (1 to 100).
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.limit = Some(limit);
+        self
+    }
+    /// Sets the offset.
+    pub fn offset(mut self, offset: u32) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+}
+
+/// The current UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
+fn now_rfc3339() -> String {
+    let since_epoch = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    format_rfc3339(since_epoch.as_secs(), since_epoch.subsec_millis())
+}
+
+fn format_rfc3339(secs: u64, millis: u32) -> String {
+    let days = i64::try_from(secs / 86_400).unwrap_or(0);
+    let rest = secs % 86_400;
+    let (year, month, day) = civil_from_days(days);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339() {
+        assert_eq!(format_rfc3339(0, 0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(format_rfc3339(1_704_067_200, 5), "2024-01-01T00:00:00.005Z");
+        assert_eq!(
+            format_rfc3339(1_709_210_096, 999),
+            "2024-02-29T12:34:56.999Z"
+        );
+        assert_eq!(format_rfc3339(951_782_400, 0), "2000-02-29T00:00:00.000Z");
+        assert!(now_rfc3339().starts_with("20"));
+    }
+}

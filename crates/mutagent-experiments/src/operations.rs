@@ -1,0 +1,74 @@
+//! The operations of the `experiments` namespace, described once.
+
+use mutagent_core::{Method, Operation};
+
+const NS: &str = "experiments";
+
+/// `GET /api/prompts/experiments/`
+pub static LIST_EXPERIMENTS: Operation = Operation::new(
+    NS,
+    "list_experiments",
+    Method::Get,
+    "/api/prompts/experiments/",
+);
+/// `POST /api/prompts/experiments/`
+pub static CREATE_EXPERIMENT: Operation = Operation::new(
+    NS,
+    "create_experiment",
+    Method::Post,
+    "/api/prompts/experiments/",
+);
+/// `GET /api/prompts/experiments/{id}`
+pub static GET_EXPERIMENT: Operation = Operation::new(
+    NS,
+    "get_experiment",
+    Method::Get,
+    "/api/prompts/experiments/{id}",
+);
+/// `PATCH /api/prompts/experiments/{id}`
+pub static COMPLETE_EXPERIMENT: Operation = Operation::new(
+    NS,
+    "complete_experiment",
+    Method::Patch,
+    "/api/prompts/experiments/{id}",
+);
+/// `DELETE /api/prompts/experiments/{id}`
+pub static DELETE_EXPERIMENT: Operation = Operation::new(
+    NS,
+    "delete_experiment",
+    Method::Delete,
+    "/api/prompts/experiments/{id}",
+);
+/// `POST /api/prompts/experiments/{id}/results`
+pub static ADD_EXPERIMENT_RESULT: Operation = Operation::new(
+    NS,
+    "add_experiment_result",
+    Method::Post,
+    "/api/prompts/experiments/{id}/results",
+);
+/// `PATCH /api/prompts/experiments/{id}/name`
+pub static UPDATE_EXPERIMENT_NAME: Operation = Operation::new(
+    NS,
+    "update_experiment_name",
+    Method::Patch,
+    "/api/prompts/experiments/{id}/name",
+);
+/// `POST /api/prompts/experiments/{id}/execute`
+pub static EXECUTE_EXPERIMENT: Operation = Operation::new(
+    NS,
+    "execute_experiment",
+    Method::Post,
+    "/api/prompts/experiments/{id}/execute",
+);
+
+/// Every operation of the namespace, in the order of the API's operation table.
+pub static OPERATIONS: &[&Operation] = &[
+    &LIST_EXPERIMENTS,
+    &CREATE_EXPERIMENT,
+    &GET_EXPERIMENT,
+    &COMPLETE_EXPERIMENT,
+    &DELETE_EXPERIMENT,
+    &ADD_EXPERIMENT_RESULT,
+    &UPDATE_EXPERIMENT_NAME,
+    &EXECUTE_EXPERIMENT,
+];

@@ -1,0 +1,596 @@
+//! Wire tests: every `experiments` operation sends exactly the method, path, query, headers
+//! and body of the contract, and decodes a realistic answer — through the async and the
+//! blocking client. Plus validation, lenient decoding and pagination.
+
+use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_experiments::{
+    AddExperimentResult, CompleteExperiment, CompletionStatus, CreateExperiment, CriterionScore,
+    DatasetItemRef, ExperimentModel, ExperimentStatus, ExperimentSummary, ExperimentsExt,
+    ListExperiments,
+};
+use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use serde_json::{json, Value};
+
+const KEY: &str = "mt_wire_test_key";
+const GROUP: &str = "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70";
+const EXP: &str = "9a8b7c6d-0000-4000-8000-00000000e001";
+
+fn result_json(column: &str, score: f64) -> Value {
+    json!({
+        "id": "r-1",
+        "experimentId": EXP,
+        "datasetItemId": 11,
+        "datasetItemIndex": "0",
+        "modelColumnId": column,
+        "output": "Hello Ada",
+        "evalScore": score,
+        "evalPassed": score >= 0.5,
+        "latencyMs": "123.5",
+        "error": null,
+        "traceId": null,
+        "evalCriteria": [{"name": "politeness", "score": score, "passed": true}],
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "judge": "gpt-4o"
+    })
+}
+
+fn experiment_json(status: &str) -> Value {
+    json!({
+        "id": EXP,
+        "name": "4o vs mini",
+        "promptId": "7",
+        "promptGroupId": GROUP,
+        "evaluationId": 5,
+        "datasetId": 3,
+        "models": [{"id": "a", "model": "gpt-4o", "temperature": 0.0}, {"id": "b", "model": "gpt-4o-mini", "temperature": 0.7}],
+        "datasetItemCount": 2,
+        "status": status,
+        "summary": null,
+        "createdBy": null,
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T10:00:00.000Z",
+        "completedAt": null,
+        "resultCount": 1,
+        "results": [result_json("a", 0.8)],
+        "owner": {"team": "qa"}
+    })
+}
+
+fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares.
+fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {:?}", request);
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+type AsyncCall<T> = Box<
+    dyn FnOnce(Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
+>;
+
+/// Runs `call` through the async client, then the blocking one, each against a fresh server
+/// answering `reply`; checks both sent the same request and returns it.
+fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: AsyncCall<T>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
+
+#[test]
+fn list_experiments() {
+    let page = json!({
+        "data": [experiment_json("running"), experiment_json("archived")],
+        "total": 5, "limit": 2, "offset": 0, "hasNext": true, "hasPrevious": false
+    });
+    let params = ListExperiments::new()
+        .prompt_id(7)
+        .prompt_group_id(GROUP)
+        .status(ExperimentStatus::Running)
+        .created_by("ada@example.com")
+        .limit(2)
+        .offset(0);
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        Box::new(move |c| Box::pin(async move { c.experiments().list_experiments(&p2).await })),
+        move |c| c.experiments().list_experiments(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/experiments/",
+        Some(&format!("promptId=7&promptGroupId={GROUP}&status=running&createdBy=ada%40example.com&limit=2&offset=0")),
+        None,
+    );
+    assert_eq!(page.total, Some(5));
+    assert_eq!(page.has_next, Some(true));
+    assert_eq!(page.data.len(), 2);
+    assert_eq!(
+        page.data[1].status,
+        Some(ExperimentStatus::Unknown("archived".into()))
+    );
+}
+
+#[test]
+fn create_experiment() {
+    let body = CreateExperiment::new(
+        7,
+        GROUP,
+        5,
+        3,
+        [
+            ExperimentModel::new("a", "gpt-4o", 0.0),
+            ExperimentModel::new("b", "gpt-4o-mini", 0.7),
+        ],
+    )
+    .dataset_item_count(2)
+    .name("4o vs mini");
+    let b2 = body.clone();
+    let (request, experiment) = both(
+        Reply::json(201, experiment_json("running")),
+        Box::new(move |c| Box::pin(async move { c.experiments().create_experiment(&b2).await })),
+        move |c| c.experiments().create_experiment(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/experiments/",
+        None,
+        Some(json!({
+            "promptId": 7,
+            "promptGroupId": GROUP,
+            "evaluationId": 5,
+            "datasetId": 3,
+            "models": [{"id": "a", "model": "gpt-4o", "temperature": 0.0}, {"id": "b", "model": "gpt-4o-mini", "temperature": 0.7}],
+            "datasetItemCount": 2,
+            "name": "4o vs mini"
+        })),
+    );
+    assert_eq!(experiment.id.as_ref().map(|id| id.as_str()), Some(EXP));
+    assert_eq!(
+        experiment.prompt_id.map(|p| p.get()),
+        Some(7),
+        "numeric strings read as ids"
+    );
+    assert_eq!(experiment.status, Some(ExperimentStatus::Running));
+    assert_eq!(experiment.models.as_ref().map(Vec::len), Some(2));
+    assert_eq!(experiment.extra.get("owner"), Some(&json!({"team": "qa"})));
+}
+
+#[test]
+fn get_experiment() {
+    let (request, experiment) = both(
+        Reply::json(200, experiment_json("running")),
+        Box::new(|c| Box::pin(async move { c.experiments().get_experiment(EXP).await })),
+        |c| c.experiments().get_experiment(EXP),
+    );
+    assert_common(
+        &request,
+        "GET",
+        &format!("/api/prompts/experiments/{EXP}"),
+        None,
+        None,
+    );
+    let results = experiment.results.expect("results");
+    assert_eq!(results[0].dataset_item_id, Some(DatasetItemRef::Id(11)));
+    assert_eq!(results[0].dataset_item_index, Some(0));
+    assert_eq!(results[0].latency_ms, Some(123.5));
+    assert_eq!(
+        results[0]
+            .eval_criteria
+            .as_ref()
+            .map(|c| c[0].name.as_str()),
+        Some("politeness")
+    );
+    assert_eq!(results[0].extra.get("judge"), Some(&json!("gpt-4o")));
+    assert_eq!(experiment.result_count, Some(1));
+}
+
+#[test]
+fn complete_experiment() {
+    let body = CompleteExperiment::new(
+        CompletionStatus::Partial,
+        ExperimentSummary::new(4, 3).per_model_stats(json!({"a": {"averageScore": 0.8}})),
+    )
+    .completed_at("2026-11-01T11:00:00.000Z");
+    let b2 = body.clone();
+    let mut answer = experiment_json("partial");
+    answer["summary"] =
+        json!({"totalEvaluations": 4, "completedEvaluations": 3, "perModelStats": {}});
+    let (request, experiment) = both(
+        Reply::json(200, answer),
+        Box::new(move |c| {
+            Box::pin(async move { c.experiments().complete_experiment(EXP, &b2).await })
+        }),
+        move |c| c.experiments().complete_experiment(EXP, &body),
+    );
+    assert_common(
+        &request,
+        "PATCH",
+        &format!("/api/prompts/experiments/{EXP}"),
+        None,
+        Some(json!({
+            "status": "partial",
+            "summary": {"totalEvaluations": 4, "completedEvaluations": 3, "perModelStats": {"a": {"averageScore": 0.8}}},
+            "completedAt": "2026-11-01T11:00:00.000Z"
+        })),
+    );
+    assert_eq!(experiment.status, Some(ExperimentStatus::Partial));
+    assert_eq!(
+        experiment
+            .summary
+            .as_ref()
+            .map(|s| s["completedEvaluations"].clone()),
+        Some(json!(3))
+    );
+}
+
+#[test]
+fn complete_experiment_defaults_to_now() {
+    let body = CompleteExperiment::new(CompletionStatus::Completed, ExperimentSummary::new(1, 1));
+    let json = serde_json::to_value(&body).expect("encode");
+    let at = json["completedAt"].as_str().expect("text");
+    assert_eq!(at.len(), "2026-11-01T11:00:00.000Z".len(), "{at}");
+    assert!(at.ends_with('Z') && at.as_bytes()[10] == b'T', "{at}");
+}
+
+#[test]
+fn delete_experiment() {
+    let (request, answer) = both(
+        Reply::json(200, json!({"success": true, "message": "deleted"})),
+        Box::new(|c| Box::pin(async move { c.experiments().delete_experiment(EXP).await })),
+        |c| c.experiments().delete_experiment(EXP),
+    );
+    assert_common(
+        &request,
+        "DELETE",
+        &format!("/api/prompts/experiments/{EXP}"),
+        None,
+        None,
+    );
+    assert_eq!(answer["success"], true);
+}
+
+#[test]
+fn add_experiment_result() {
+    let body = AddExperimentResult::new(11, 0, "a", "Hello Ada")
+        .eval_score(0.8)
+        .eval_passed(true)
+        .latency_ms(123.5)
+        .trace_id("t-1")
+        .eval_criteria([CriterionScore::new("politeness", 0.8, true).reason("greets by name")]);
+    let b2 = body.clone();
+    let (request, result) = both(
+        Reply::json(201, result_json("a", 0.8)),
+        Box::new(move |c| {
+            Box::pin(async move { c.experiments().add_experiment_result(EXP, &b2).await })
+        }),
+        move |c| c.experiments().add_experiment_result(EXP, &body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        &format!("/api/prompts/experiments/{EXP}/results"),
+        None,
+        Some(json!({
+            "datasetItemId": 11,
+            "datasetItemIndex": 0,
+            "modelColumnId": "a",
+            "output": "Hello Ada",
+            "evalScore": 0.8,
+            "evalPassed": true,
+            "latencyMs": 123.5,
+            "traceId": "t-1",
+            "evalCriteria": [{"name": "politeness", "score": 0.8, "passed": true, "reason": "greets by name"}]
+        })),
+    );
+    assert_eq!(result.model_column_id.as_deref(), Some("a"));
+    assert_eq!(result.eval_passed, Some(true));
+
+    let server = ScriptedServer::start(vec![Reply::json(201, result_json("b", 0.1))]);
+    blocking_client(&server)
+        .experiments()
+        .add_experiment_result(EXP, &AddExperimentResult::new("item-key", 3, "b", "x"))
+        .expect("string item id");
+    assert_eq!(
+        server.single_request().json(),
+        json!({"datasetItemId": "item-key", "datasetItemIndex": 3, "modelColumnId": "b", "output": "x"})
+    );
+}
+
+#[test]
+fn update_experiment_name() {
+    let (request, experiment) = both(
+        Reply::json(200, experiment_json("running")),
+        Box::new(|c| {
+            Box::pin(async move { c.experiments().update_experiment_name(EXP, "renamed").await })
+        }),
+        |c| c.experiments().update_experiment_name(EXP, "renamed"),
+    );
+    assert_common(
+        &request,
+        "PATCH",
+        &format!("/api/prompts/experiments/{EXP}/name"),
+        None,
+        Some(json!({"name": "renamed"})),
+    );
+    assert!(experiment.id.is_some());
+}
+
+#[test]
+fn execute_experiment() {
+    let (request, experiment) = both(
+        Reply::json(200, experiment_json("completed")),
+        Box::new(|c| Box::pin(async move { c.experiments().execute_experiment(EXP).await })),
+        |c| c.experiments().execute_experiment(EXP),
+    );
+    assert_common(
+        &request,
+        "POST",
+        &format!("/api/prompts/experiments/{EXP}/execute"),
+        None,
+        None,
+    );
+    assert_eq!(experiment.status, Some(ExperimentStatus::Completed));
+}
+
+#[test]
+fn odd_values_are_kept_not_fatal() {
+    let mut answer = experiment_json("running");
+    answer["promptId"] = json!("seven");
+    answer["datasetItemCount"] = json!({"n": 2});
+    answer["models"] = json!("all");
+    answer["name"] = json!(42);
+    let server = ScriptedServer::start(vec![Reply::json(200, answer)]);
+    let experiment = blocking_client(&server)
+        .experiments()
+        .get_experiment(EXP)
+        .expect("lenient");
+    assert_eq!(experiment.prompt_id, None);
+    assert_eq!(experiment.name, None);
+    assert_eq!(experiment.extra.get("promptId"), Some(&json!("seven")));
+    assert_eq!(
+        experiment.extra.get("datasetItemCount"),
+        Some(&json!({"n": 2}))
+    );
+    assert_eq!(experiment.extra.get("models"), Some(&json!("all")));
+    assert_eq!(experiment.extra.get("name"), Some(&json!(42)));
+    assert_eq!(experiment.dataset_id.map(|d| d.get()), Some(3));
+    // Sent back, the odd values come out again.
+    let encoded = serde_json::to_value(&experiment).expect("encode");
+    assert_eq!(encoded["promptId"], "seven");
+    assert_eq!(encoded["datasetId"], 3);
+}
+
+#[test]
+fn a_bare_array_list_decodes() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!([experiment_json("running")]))]);
+    let page = blocking_client(&server)
+        .experiments()
+        .list_experiments(&ListExperiments::new())
+        .expect("bare array");
+    assert_eq!(page.data.len(), 1);
+    assert_eq!(page.total, None);
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let api = client.experiments();
+    let field_of = |err: Error| match err {
+        Error::InvalidInput { field, .. } => field.into_owned(),
+        other => panic!("expected invalid input, got {other}"),
+    };
+    let model = || ExperimentModel::new("a", "gpt-4o", 0.0);
+    let cases = [
+        (
+            CreateExperiment::new(7, "", 5, 3, [model()]),
+            "promptGroupId",
+        ),
+        (CreateExperiment::new(0, GROUP, 5, 3, [model()]), "promptId"),
+        (
+            CreateExperiment::new(7, GROUP, 0, 3, [model()]),
+            "evaluationId",
+        ),
+        (
+            CreateExperiment::new(7, GROUP, 5, -1, [model()]),
+            "datasetId",
+        ),
+        (
+            CreateExperiment::new(7, GROUP, 5, 3, [model()]).name("x".repeat(256)),
+            "name",
+        ),
+        (
+            CreateExperiment::new(
+                7,
+                GROUP,
+                5,
+                3,
+                [model(), ExperimentModel::new("", "m", 0.0)],
+            ),
+            "models[1].id",
+        ),
+        (
+            CreateExperiment::new(7, GROUP, 5, 3, [ExperimentModel::new("a", "", 0.0)]),
+            "models[0].model",
+        ),
+    ];
+    for (body, expected) in cases {
+        assert_eq!(
+            field_of(api.create_experiment(&body).expect_err(expected)),
+            expected
+        );
+    }
+    let results = [
+        (AddExperimentResult::new(1, 0, "", "out"), "modelColumnId"),
+        (AddExperimentResult::new(1, 0, "a", ""), "output"),
+        (
+            AddExperimentResult::new(1, 0, "a", "out").eval_score(1.2),
+            "evalScore",
+        ),
+        (
+            AddExperimentResult::new(1, 0, "a", "out").eval_criteria([
+                CriterionScore::new("ok", 0.5, true),
+                CriterionScore::new("bad", -0.1, false),
+            ]),
+            "evalCriteria[1].score",
+        ),
+    ];
+    for (body, expected) in results {
+        assert_eq!(
+            field_of(api.add_experiment_result(EXP, &body).expect_err(expected)),
+            expected
+        );
+    }
+    assert_eq!(
+        field_of(api.update_experiment_name(EXP, "").expect_err("name")),
+        "name"
+    );
+    assert_eq!(
+        field_of(
+            api.list_experiments(&ListExperiments::new().limit(0))
+                .expect_err("limit")
+        ),
+        "limit"
+    );
+    let bad_time = CompleteExperiment::new(CompletionStatus::Failed, ExperimentSummary::new(1, 0))
+        .completed_at("");
+    assert_eq!(
+        field_of(api.complete_experiment(EXP, &bad_time).expect_err("time")),
+        "completedAt"
+    );
+    assert!(api.get_experiment("").is_err(), "empty id");
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn list_experiments_all_walks_every_page() {
+    let page = |n: usize, offset: u64, has_next: bool| {
+        Reply::json(
+            200,
+            json!({
+                "data": (0..n).map(|_| experiment_json("completed")).collect::<Vec<_>>(),
+                "total": 3, "limit": 2, "offset": offset, "hasNext": has_next, "hasPrevious": offset > 0
+            }),
+        )
+    };
+    let replies = vec![page(2, 0, true), page(1, 2, false)];
+    let params = ListExperiments::new().limit(2);
+
+    let server = ScriptedServer::start(replies.clone());
+    let all = runtime()
+        .block_on(
+            async_client(&server)
+                .experiments()
+                .list_experiments_all(&params)
+                .try_collect(),
+        )
+        .expect("stream");
+    assert_eq!(all.len(), 3);
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    assert_eq!(
+        queries,
+        [
+            Some("limit=2&offset=0".to_owned()),
+            Some("limit=2&offset=2".to_owned())
+        ]
+    );
+
+    let server = ScriptedServer::start(replies);
+    let all: Vec<_> = blocking_client(&server)
+        .experiments()
+        .list_experiments_all(&params)
+        .collect::<Result<_, _>>()
+        .expect("pages");
+    assert_eq!(all.len(), 3);
+
+    // Without flags, `total` decides.
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            200,
+            json!({"data": [experiment_json("running")], "total": 2, "offset": 0}),
+        ),
+        Reply::json(
+            200,
+            json!({"data": [experiment_json("running")], "total": 2, "offset": 1}),
+        ),
+    ]);
+    let all: Vec<_> = blocking_client(&server)
+        .experiments()
+        .list_experiments_all(&ListExperiments::new().limit(1))
+        .collect::<Result<_, _>>()
+        .expect("pages");
+    assert_eq!(all.len(), 2);
+    assert_eq!(server.requests().len(), 2);
+}
