@@ -156,11 +156,11 @@ fn walking_every_prompt_blocking() {
             .create_prompt(&greeter(&format!("b{n}")))
             .expect("create");
     }
-    let count = client
-        .prompt()
-        .list_prompts_all(&ListPrompts::new().limit(2))
-        .map(|p| p.expect("page"))
-        .count();
+    let mut count = 0;
+    for prompt in client.prompt().list_prompts_all(&ListPrompts::new().limit(2)) {
+        prompt.expect("page");
+        count += 1;
+    }
     assert_eq!(count, 5);
 }
 

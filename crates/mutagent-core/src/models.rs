@@ -1,6 +1,6 @@
 //! Shapes shared by several namespaces.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// `{success, message?}`: the answer of most delete operations.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,4 +11,127 @@ pub struct SuccessResponse {
     /// A human-readable note.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+/// One field of a PATCH body, in one of three states:
+///
+/// * [`Patch::Unset`]: left out of the body, so the server keeps the current value;
+/// * [`Patch::Null`]: sent as `null`, which clears the value;
+/// * [`Patch::Value`]: sent as the new value.
+///
+/// ```
+/// use mutagent_core::models::Patch;
+///
+/// #[derive(serde::Serialize)]
+/// struct Update {
+///     #[serde(skip_serializing_if = "Patch::is_unset")]
+///     name: Patch<String>,
+///     #[serde(skip_serializing_if = "Patch::is_unset")]
+///     description: Patch<String>,
+/// }
+/// let body = Update { name: Patch::Value("Acme".into()), description: Patch::Null };
+/// assert_eq!(
+///     serde_json::to_value(&body).unwrap(),
+///     serde_json::json!({"name": "Acme", "description": null})
+/// );
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub enum Patch<T> {
+    /// Not sent: the server keeps the current value.
+    #[default]
+    Unset,
+    /// Sent as `null`: the value is cleared.
+    Null,
+    /// Sent as this value.
+    Value(T),
+}
+
+impl<T> Patch<T> {
+    /// Whether the field is left out of the body.
+    pub fn is_unset(&self) -> bool {
+        matches!(self, Patch::Unset)
+    }
+
+    /// `None` when unset, `Some(None)` when cleared, `Some(Some(value))` when set.
+    pub fn as_option(&self) -> Option<Option<&T>> {
+        match self {
+            Patch::Unset => None,
+            Patch::Null => Some(None),
+            Patch::Value(value) => Some(Some(value)),
+        }
+    }
+
+    /// The new value, if one is set.
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Patch::Value(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+impl<T> From<Option<T>> for Patch<T> {
+    /// `Some(value)` sets the value; `None` clears it.
+    fn from(value: Option<T>) -> Self {
+        match value {
+            Some(value) => Patch::Value(value),
+            None => Patch::Null,
+        }
+    }
+}
+
+impl<T: Serialize> Serialize for Patch<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Patch::Value(value) => value.serialize(serializer),
+            // `Unset` is skipped by the containing struct; should it be serialised on its own,
+            // `null` is the only honest JSON for it.
+            Patch::Unset | Patch::Null => serializer.serialize_none(),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
+    /// A present key decodes as `Null` or `Value`; a missing key (with `#[serde(default)]`)
+    /// stays `Unset`.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Option::<T>::deserialize(deserializer)?.into())
+    }
+}
+
+#[cfg(test)]
+mod patch_tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Body {
+        #[serde(default, skip_serializing_if = "Patch::is_unset")]
+        field: Patch<String>,
+    }
+
+    #[test]
+    fn three_states_on_the_wire() {
+        let text = |field| serde_json::to_string(&Body { field }).expect("json");
+        assert_eq!(text(Patch::Unset), "{}");
+        assert_eq!(text(Patch::Null), r#"{"field":null}"#);
+        assert_eq!(text(Patch::Value("x".into())), r#"{"field":"x"}"#);
+    }
+
+    #[test]
+    fn three_states_decode_back() {
+        let parse = |text: &str| serde_json::from_str::<Body>(text).expect("json").field;
+        assert_eq!(parse("{}"), Patch::Unset);
+        assert_eq!(parse(r#"{"field":null}"#), Patch::Null);
+        assert_eq!(parse(r#"{"field":"x"}"#), Patch::Value("x".to_owned()));
+    }
+
+    #[test]
+    fn accessors() {
+        assert_eq!(Patch::<u8>::Unset.as_option(), None);
+        assert_eq!(Patch::<u8>::Null.as_option(), Some(None));
+        assert_eq!(Patch::Value(3).as_option(), Some(Some(&3)));
+        assert_eq!(Patch::from(Some(2)).value(), Some(&2));
+        assert_eq!(Patch::<u8>::from(None), Patch::Null);
+        assert!(Patch::<u8>::default().is_unset());
+    }
 }

@@ -27,7 +27,6 @@
 mod api;
 mod models;
 pub mod operations;
-mod patch;
 
 pub use api::OrganizationsApi;
 pub use models::{
@@ -35,8 +34,8 @@ pub use models::{
     OrganizationRole, OrganizationWithRole, UpdateOrganization,
 };
 pub use mutagent_core::ids::OrganizationId;
+pub use mutagent_core::models::Patch;
 pub use mutagent_core::models::SuccessResponse;
-pub use patch::Patch;
 
 /// Adds `.organizations()` to both clients.
 pub trait OrganizationsExt: mutagent_core::ApiClient {

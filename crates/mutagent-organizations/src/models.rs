@@ -5,7 +5,7 @@ use mutagent_core::pagination::OffsetPage;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::patch::Patch;
+use mutagent_core::models::Patch;
 
 /// A page of organizations with the caller's role in each:
 /// `{data, total, limit, offset, hasNext, hasPrevious}`.

@@ -24,7 +24,6 @@
 mod api;
 mod models;
 pub mod operations;
-mod patch;
 
 pub use api::WorkspacesApi;
 pub use models::{
@@ -32,8 +31,8 @@ pub use models::{
     WorkspaceWithRole,
 };
 pub use mutagent_core::ids::{OrganizationId, WorkspaceId};
+pub use mutagent_core::models::Patch;
 pub use mutagent_core::models::SuccessResponse;
-pub use patch::Patch;
 
 /// Adds `.workspaces()` to both clients.
 pub trait WorkspacesExt: mutagent_core::ApiClient {

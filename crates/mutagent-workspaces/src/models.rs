@@ -4,7 +4,7 @@ use mutagent_core::ids::{OrganizationId, WorkspaceId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::patch::Patch;
+use mutagent_core::models::Patch;
 
 /// A workspace: the answer of create, get, update and set-default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
