@@ -18,3 +18,69 @@ pub(crate) fn lines() -> Vec<String> {
         .map(|op| format!("{}\t{}\t{}\t{}", op.namespace, op.name, op.method, op.path))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    /// The contract table kept in the repository: `tests/contract/operations.tsv`.
+    fn contract() -> Vec<(String, String, String, String)> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/contract/operations.tsv"
+        );
+        let text = std::fs::read_to_string(path).expect("tests/contract/operations.tsv");
+        text.lines()
+            .skip(1)
+            .filter(|line| !line.trim().is_empty())
+            .map(|line| {
+                let cols: Vec<&str> = line.split('\t').collect();
+                assert!(cols.len() >= 4, "malformed contract row: {line}");
+                (
+                    cols[0].into(),
+                    cols[1].into(),
+                    cols[2].into(),
+                    cols[3].into(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_contract_operation_is_implemented_with_its_method_and_path() {
+        let expected = contract();
+        assert_eq!(expected.len(), 73, "the contract has 73 operations");
+        let printed: BTreeMap<(String, String), (String, String)> = super::lines()
+            .iter()
+            .map(|line| {
+                let cols: Vec<&str> = line.split('\t').collect();
+                assert_eq!(cols.len(), 4, "malformed line: {line}");
+                (
+                    (cols[0].into(), cols[1].into()),
+                    (cols[2].into(), cols[3].into()),
+                )
+            })
+            .collect();
+        let mut problems = Vec::new();
+        for (namespace, name, method, path) in &expected {
+            match printed.get(&(namespace.clone(), name.clone())) {
+                None => problems.push(format!("missing: {namespace} {name}")),
+                Some((m, p)) if (m, p) != (method, path) => problems.push(format!(
+                    "{namespace} {name}: SDK sends {m} {p}, contract says {method} {path}"
+                )),
+                Some(_) => {}
+            }
+        }
+        let known: std::collections::BTreeSet<(String, String)> = expected
+            .iter()
+            .map(|(n, o, _, _)| (n.clone(), o.clone()))
+            .collect();
+        for key in printed.keys() {
+            if !known.contains(key) {
+                problems.push(format!("not in the contract: {} {}", key.0, key.1));
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        assert_eq!(super::lines().len(), 73, "no operation is listed twice");
+    }
+}
