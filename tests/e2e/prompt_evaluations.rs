@@ -109,7 +109,7 @@ fn quick() -> WaitOptions {
 fn check_created(evaluation: &Evaluation, prompt: &Prompt, dataset: &PromptDataset) {
     assert_eq!(evaluation.prompt_group_id, prompt.prompt_group_id);
     assert_eq!(evaluation.dataset_id, Some(dataset.id));
-    assert_eq!(evaluation.version.as_deref(), Some("1.0.0"));
+    assert_eq!(evaluation.version, "1.0.0");
     assert!(evaluation.is_latest);
     let criteria = evaluation
         .eval_config
@@ -248,7 +248,7 @@ async fn evaluations_journey_async() {
         .create_evaluation_version(evaluation.id)
         .await
         .expect("version");
-    assert_eq!(v2.version.as_deref(), Some("1.1.0"));
+    assert_eq!(v2.version, "1.1.0");
     assert_eq!(v2.ancestor_id, Some(evaluation.id));
     assert_eq!(v2.evaluation_group_id, evaluation.evaluation_group_id);
     assert!(v2.is_latest);
@@ -384,7 +384,7 @@ fn evaluations_journey_blocking() {
     let v2 = evals
         .create_evaluation_version(evaluation.id)
         .expect("version");
-    assert_eq!(v2.version.as_deref(), Some("1.1.0"));
+    assert_eq!(v2.version, "1.1.0");
     let ids: Vec<_> = evals
         .list_evaluations_all(
             &ListEvaluations::new()

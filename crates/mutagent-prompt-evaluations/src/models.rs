@@ -47,16 +47,13 @@ pub struct Evaluation {
     #[serde(default)]
     pub created_by: Option<String>,
     /// The id shared by every version of this evaluation.
-    #[serde(default)]
-    pub evaluation_group_id: Option<String>,
+    pub evaluation_group_id: String,
     /// The version, e.g. `1.0.0`.
-    #[serde(default)]
-    pub version: Option<String>,
+    pub version: String,
     /// The version this one was derived from.
     #[serde(default)]
     pub ancestor_id: Option<EvaluationId>,
     /// Whether this is the latest version of its group.
-    #[serde(default)]
     pub is_latest: bool,
 }
 

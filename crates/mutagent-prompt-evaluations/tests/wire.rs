@@ -177,7 +177,7 @@ fn list_evaluations() {
     );
     assert_eq!(page.total, 9);
     assert!(page.has_next);
-    assert_eq!(page.data[1].version.as_deref(), Some("1.1.0"));
+    assert_eq!(page.data[1].version, "1.1.0");
     let criteria = page.data[0]
         .eval_config
         .criteria()
@@ -298,7 +298,7 @@ fn get_evaluation() {
         |c| c.prompt_evaluations().get_evaluation(5),
     );
     assert_common(&request, "GET", "/api/prompts/evaluations/5", None, None);
-    assert_eq!(evaluation.version.as_deref(), Some("2.0.0"));
+    assert_eq!(evaluation.version, "2.0.0");
     assert_eq!(evaluation.llm_config["model"], "gpt-4o");
     assert_eq!(evaluation.dataset_id.map(|d| d.get()), Some(3));
 }
