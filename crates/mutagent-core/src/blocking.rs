@@ -14,10 +14,12 @@ use serde::de::DeserializeOwned;
 
 use crate::client::{CallOptions, Client};
 use crate::config::{ClientBuilder, Config};
+use crate::decode;
 use crate::error::{BlockingError, Error};
 use crate::http_client::BoxFuture;
 use crate::pagination::{fetch_page, placeholder_request, FetchPage, PageResult, Pager, Paginated};
 use crate::request::ApiRequest;
+use crate::transport;
 
 type Job = BoxFuture<'static, ()>;
 
@@ -120,8 +122,21 @@ impl BlockingClient {
         &self,
         request: ApiRequest,
     ) -> Result<T, Error> {
+        // Only the exchange runs on the background runtime; the answer is decoded here, on the
+        // caller's thread, so calls from several threads decode in parallel instead of queueing
+        // on the one runtime thread (docs/performance.md).
         let client = self.client.clone();
-        self.run(async move { client.send(request).await })
+        let operation = request.operation.name;
+        let exchange =
+            async move { transport::execute(&client.inner, &client.options, &request).await };
+        let raw = self.run(exchange)?;
+        decode::success(
+            operation,
+            raw.status,
+            &raw.headers,
+            &raw.body,
+            self.client.inner.config.api_key.as_ref(),
+        )
     }
 
     /// Runs `future` on the background runtime and waits for its result.
