@@ -298,6 +298,11 @@ pub mod validate {
         }
     }
 
+    /// An integer id (in a body or a path) must be at least 1.
+    pub fn positive_id(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
+        range(operation, field, id, 1..=i64::MAX)
+    }
+
     /// A string must not be empty.
     pub fn non_empty(
         operation: &'static str,

@@ -53,18 +53,26 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
         let operation = op::CREATE_EXPERIMENT.name;
         let mut request = op::CREATE_EXPERIMENT
             .request()
-            .check(positive(operation, "promptId", body.prompt_id.get()))
+            .check(validate::positive_id(
+                operation,
+                "promptId",
+                body.prompt_id.get(),
+            ))
             .check(validate::non_empty(
                 operation,
                 "promptGroupId",
                 body.prompt_group_id.as_str(),
             ))
-            .check(positive(
+            .check(validate::positive_id(
                 operation,
                 "evaluationId",
                 body.evaluation_id.get(),
             ))
-            .check(positive(operation, "datasetId", body.dataset_id.get()))
+            .check(validate::positive_id(
+                operation,
+                "datasetId",
+                body.dataset_id.get(),
+            ))
             .check(validate::optional_name(
                 operation,
                 "name",
@@ -206,11 +214,6 @@ fn list_request(params: &ListExperiments) -> Result<ApiRequest, Error> {
         .query("limit", params.limit)
         .query("offset", params.offset)
         .build()
-}
-
-/// Integer ids in bodies are at least 1.
-fn positive(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
-    validate::range(operation, field, id, 1..=i64::MAX)
 }
 
 /// `list[index].field` must not be empty.

@@ -47,11 +47,14 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
         let request = op::OPTIMIZE_PROMPT
             .request()
             .path_param("id", prompt_id.into())
-            .check(positive(operation, "datasetId", body.dataset_id.get()))
-            .check(
-                body.evaluation_id
-                    .map_or(Ok(()), |id| positive(operation, "evaluationId", id.get())),
-            )
+            .check(validate::positive_id(
+                operation,
+                "datasetId",
+                body.dataset_id.get(),
+            ))
+            .check(body.evaluation_id.map_or(Ok(()), |id| {
+                validate::positive_id(operation, "evaluationId", id.get())
+            }))
             .check(validate::range(
                 operation,
                 "config.maxIterations",
@@ -294,9 +297,4 @@ fn list_request(params: &ListOptimizations) -> Result<ApiRequest, Error> {
         .query("limit", params.limit)
         .query("offset", params.offset)
         .build()
-}
-
-/// Integer ids in bodies are at least 1.
-fn positive(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
-    validate::range(operation, field, id, 1..=i64::MAX)
 }

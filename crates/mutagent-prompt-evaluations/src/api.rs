@@ -54,11 +54,14 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
         let request = op::CREATE_EVALUATION
             .request()
             .check(validate::name(operation, "name", &body.name))
-            .check(positive(operation, "promptId", body.prompt_id.get()))
-            .check(
-                body.dataset_id
-                    .map_or(Ok(()), |id| positive(operation, "datasetId", id.get())),
-            )
+            .check(validate::positive_id(
+                operation,
+                "promptId",
+                body.prompt_id.get(),
+            ))
+            .check(body.dataset_id.map_or(Ok(()), |id| {
+                validate::positive_id(operation, "datasetId", id.get())
+            }))
             .json(body)
             .build();
         self.client.call(request)
@@ -278,9 +281,4 @@ fn list_request(params: &ListEvaluations) -> Result<ApiRequest, Error> {
         .query("createdBy", params.created_by.as_deref())
         .query("isLatest", params.is_latest)
         .build()
-}
-
-/// Integer ids in bodies are at least 1.
-fn positive(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
-    validate::range(operation, field, id, 1..=i64::MAX)
 }
