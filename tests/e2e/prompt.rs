@@ -157,7 +157,10 @@ fn walking_every_prompt_blocking() {
             .expect("create");
     }
     let mut count = 0;
-    for prompt in client.prompt().list_prompts_all(&ListPrompts::new().limit(2)) {
+    for prompt in client
+        .prompt()
+        .list_prompts_all(&ListPrompts::new().limit(2))
+    {
         prompt.expect("page");
         count += 1;
     }
