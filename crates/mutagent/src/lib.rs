@@ -110,6 +110,12 @@ pub use mutagent_organizations as organizations;
 #[cfg_attr(docsrs, doc(cfg(feature = "workspaces")))]
 pub use mutagent_workspaces as workspaces;
 
+/// Trace ingestion from Rust apps: the batching exporter, the `tracing` layer and OTLP
+/// conversion. (feature `tracing-exporter`, not on by default).
+#[cfg(feature = "tracing-exporter")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tracing-exporter")))]
+pub use mutagent_tracing as tracing_exporter;
+
 /// The extension traits that add the namespaces to both clients: `use mutagent::prelude::*;`.
 pub mod prelude {
     pub use mutagent_core::ApiClient;

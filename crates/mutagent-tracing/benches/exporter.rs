@@ -1,0 +1,237 @@
+//! Benchmarks of the exporter (not tests: nothing here asserts a time).
+//!
+//! * the cost of recording one span on the caller's thread: `Exporter::record` of a built span,
+//!   and (with the `layer` feature) a whole marked `tracing` span through `MutagentLayer`;
+//! * spans per second delivered to an in-process emulator.
+//!
+//! Run: `cargo bench -p mutagent-tracing --all-features --bench exporter`. Hand-rolled: warm-up
+//! rounds, then the median (and min/max) of timed rounds.
+
+use std::time::{Duration, Instant, SystemTime};
+
+use mutagent_core::Client;
+use mutagent_emulator::{Collection, Emulator};
+use mutagent_tracing::{Exporter, SpanData, SpanKind};
+
+const WARMUP: usize = 3;
+const ROUNDS: usize = 15;
+const PER_ROUND: usize = 10_000;
+/// Spans per trace (a root and its children): the emulator merges spans into a trace by a linear
+/// search, so one huge trace would measure the emulator instead of the exporter.
+const TRACE_LEN: usize = 20;
+
+fn median(mut values: Vec<f64>) -> (f64, f64, f64) {
+    values.sort_by(f64::total_cmp);
+    let mid = values.get(values.len() / 2).copied().unwrap_or(f64::NAN);
+    let min = values.first().copied().unwrap_or(f64::NAN);
+    let max = values.last().copied().unwrap_or(f64::NAN);
+    (mid, min, max)
+}
+
+fn report(what: &str, unit: &str, samples: Vec<f64>) {
+    let (mid, min, max) = median(samples);
+    println!("{what:<58} median {mid:>10.1} {unit}  (min {min:.1}, max {max:.1})");
+}
+
+fn exporter(emu: &Emulator, batch_size: usize) -> Exporter {
+    let client = Client::builder()
+        .api_key("mt_bench")
+        .server_url(emu.url())
+        .build()
+        .unwrap_or_else(|err| panic!("client: {err}"));
+    Exporter::builder(&client)
+        .batch_size(batch_size)
+        .max_queue_size(1 << 20)
+        .build()
+        .unwrap_or_else(|err| panic!("exporter: {err}"))
+}
+
+/// Nanoseconds per `record` of a span built beforehand (the queue push alone).
+fn record_prebuilt(emu: &Emulator) {
+    let exporter = exporter(emu, 10);
+    let t = SystemTime::now();
+    let mut samples = Vec::new();
+    for round in 0..WARMUP + ROUNDS {
+        let spans: Vec<SpanData> = (0..PER_ROUND / TRACE_LEN)
+            .flat_map(|_| {
+                let root = SpanData::root("root", SpanKind::Chain, t, t);
+                let last = root.clone();
+                let children = (1..TRACE_LEN).map(move |_| {
+                    SpanData::child_of(&root, "chat", SpanKind::LlmChat, t, t).model("gpt-4o")
+                });
+                children.chain(std::iter::once(last))
+            })
+            .collect();
+        let start = Instant::now();
+        for span in spans {
+            std::hint::black_box(exporter.record(span));
+        }
+        let elapsed = start.elapsed();
+        if round >= WARMUP {
+            samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
+        }
+        exporter.flush(Duration::from_secs(60));
+    }
+    report("record(): one prebuilt span into the queue", "ns", samples);
+    let stats = exporter.stats();
+    assert_eq!(stats.dropped, 0, "the benchmark must not drop: {stats:?}");
+    exporter.shutdown(Duration::from_secs(60));
+}
+
+/// Nanoseconds per span built and recorded on the caller's thread (ids, times, model).
+fn build_and_record(emu: &Emulator) {
+    let exporter = exporter(emu, 10);
+    let mut root = SpanData::root(
+        "root",
+        SpanKind::Chain,
+        SystemTime::now(),
+        SystemTime::now(),
+    );
+    let mut samples = Vec::new();
+    for round in 0..WARMUP + ROUNDS {
+        let start = Instant::now();
+        for i in 0..PER_ROUND {
+            if i % TRACE_LEN == 0 {
+                root = SpanData::root(
+                    "root",
+                    SpanKind::Chain,
+                    SystemTime::now(),
+                    SystemTime::now(),
+                );
+            }
+            let t = SystemTime::now();
+            let span = SpanData::child_of(&root, "chat", SpanKind::LlmChat, t, SystemTime::now())
+                .model("gpt-4o")
+                .tokens(12, 30);
+            std::hint::black_box(exporter.record(span));
+        }
+        let elapsed = start.elapsed();
+        if round >= WARMUP {
+            samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
+        }
+        exporter.flush(Duration::from_secs(60));
+    }
+    report(
+        "SpanData built (ids, 2 clock reads, model, tokens) + record()",
+        "ns",
+        samples,
+    );
+    exporter.shutdown(Duration::from_secs(60));
+}
+
+/// Nanoseconds per marked `tracing` span (created, two fields recorded, closed) through the layer.
+#[cfg(feature = "layer")]
+fn through_the_layer(emu: &Emulator) {
+    use tracing_subscriber::layer::SubscriberExt;
+    let exporter = exporter(emu, 10);
+    let subscriber =
+        tracing_subscriber::registry().with(mutagent_tracing::MutagentLayer::new(exporter.clone()));
+    let mut samples = Vec::new();
+    tracing::subscriber::with_default(subscriber, || {
+        for round in 0..WARMUP + ROUNDS {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND / TRACE_LEN {
+                let root = tracing::info_span!("root", mutagent.kind = "chain");
+                let _entered = root.enter();
+                for _ in 1..TRACE_LEN {
+                    let span = tracing::info_span!(
+                        "chat",
+                        mutagent.kind = "llm.chat",
+                        gen_ai.request.model = "gpt-4o",
+                        gen_ai.usage.output_tokens = tracing::field::Empty,
+                    );
+                    span.record("gen_ai.usage.output_tokens", 30);
+                    drop(span);
+                }
+            }
+            let elapsed = start.elapsed();
+            if round >= WARMUP {
+                samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
+            }
+            exporter.flush(Duration::from_secs(60));
+        }
+    });
+    report(
+        "marked tracing span via MutagentLayer (create, record, close)",
+        "ns",
+        samples,
+    );
+    let unmarked =
+        tracing_subscriber::registry().with(mutagent_tracing::MutagentLayer::new(exporter.clone()));
+    let mut samples = Vec::new();
+    tracing::subscriber::with_default(unmarked, || {
+        for round in 0..WARMUP + ROUNDS {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND {
+                drop(tracing::info_span!("plain", user = 7));
+            }
+            let elapsed = start.elapsed();
+            if round >= WARMUP {
+                samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
+            }
+        }
+    });
+    report(
+        "unmarked tracing span (registry + layer skip)",
+        "ns",
+        samples,
+    );
+    exporter.shutdown(Duration::from_secs(60));
+}
+
+/// Spans per second from the first `record` until `shutdown` confirmed delivery.
+fn delivered_per_second(emu: &Emulator, batch_size: usize, total: usize) {
+    let mut samples = Vec::new();
+    for round in 0..2 + 5 {
+        let exporter = exporter(emu, batch_size);
+        let t = SystemTime::now();
+        let mut root = SpanData::root("root", SpanKind::Chain, t, t);
+        let start = Instant::now();
+        for i in 0..total {
+            if i % TRACE_LEN == 0 {
+                root = SpanData::root("root", SpanKind::Chain, t, t);
+                exporter.record(root.clone());
+            } else {
+                exporter.record(
+                    SpanData::child_of(&root, "chat", SpanKind::LlmChat, t, t)
+                        .model("gpt-4o")
+                        .tokens(12, 30),
+                );
+            }
+        }
+        let report = exporter.shutdown(Duration::from_secs(120));
+        let elapsed = start.elapsed();
+        assert!(report.is_complete(), "{report:?}");
+        if round >= 2 {
+            samples.push(total as f64 / elapsed.as_secs_f64());
+        }
+    }
+    report(
+        &format!("delivered to the emulator, batch_size {batch_size} ({total} spans)"),
+        "spans/s",
+        samples,
+    );
+}
+
+fn main() {
+    let emu = Emulator::builder()
+        .api_key("mt_bench")
+        .start_blocking()
+        .unwrap_or_else(|err| panic!("emulator: {err}"));
+    println!(
+        "mutagent-tracing exporter benchmarks ({WARMUP} warm-up + {ROUNDS} rounds of {PER_ROUND})"
+    );
+    record_prebuilt(&emu);
+    build_and_record(&emu);
+    #[cfg(feature = "layer")]
+    through_the_layer(&emu);
+    // The emulator's store grows with every span; start the throughput runs from a fresh one.
+    drop(emu);
+    let emu = Emulator::builder()
+        .api_key("mt_bench")
+        .start_blocking()
+        .unwrap_or_else(|err| panic!("emulator: {err}"));
+    delivered_per_second(&emu, 10, 5_000);
+    delivered_per_second(&emu, 100, 5_000);
+    println!("emulator holds {} spans", emu.count(Collection::Spans));
+}

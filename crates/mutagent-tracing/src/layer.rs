@@ -1,0 +1,421 @@
+//! [`MutagentLayer`]: a `tracing-subscriber` layer that turns the `tracing` spans you mark into
+//! MutagenT spans and hands them to an [`Exporter`].
+//!
+//! # The marking rule
+//!
+//! A span is exported when it has a field named **`mutagent.kind`**, whose value is one of the
+//! MutagenT span kinds (`"llm.chat"`, `"llm.completion"`, `"llm.embedding"`, `"chain"`,
+//! `"agent"`, `"graph"`, `"node"`, `"edge"`, `"workflow"`, `"middleware"`, `"retrieval"`,
+//! `"rerank"`, `"tool"`, `"guardrail"`, `"custom"`; anything else is sent as `custom`). Every
+//! other span is ignored, so the layer can sit in a subscriber that also logs everything else,
+//! and the SDK's own spans (`mutagent.call`) are never exported.
+//!
+//! ```
+//! # #[cfg(feature = "layer")] {
+//! use tracing::field::Empty;
+//! let span = tracing::info_span!(
+//!     "chat",
+//!     mutagent.kind = "llm.chat",
+//!     gen_ai.request.model = "gpt-4o",
+//!     gen_ai.usage.input_tokens = Empty,
+//!     gen_ai.usage.output_tokens = Empty,
+//!     mutagent.output = Empty,
+//! );
+//! // ... call the model, then:
+//! span.record("gen_ai.usage.input_tokens", 12);
+//! span.record("gen_ai.usage.output_tokens", 30);
+//! span.record("mutagent.output", "Paris.");
+//! # }
+//! ```
+//!
+//! # Fields
+//!
+//! | field (any of) | becomes |
+//! |---|---|
+//! | `mutagent.kind` | the kind (and marks the span) |
+//! | `mutagent.name` | the span name (default: the `tracing` span name) |
+//! | `mutagent.model`, `gen_ai.request.model` | `model` |
+//! | `mutagent.provider`, `gen_ai.system`, `gen_ai.provider.name` | `provider` |
+//! | `mutagent.input_tokens`, `gen_ai.usage.input_tokens` | `tokens.input` |
+//! | `mutagent.output_tokens`, `gen_ai.usage.output_tokens` | `tokens.output` |
+//! | `mutagent.cost_usd` | `costUsd` |
+//! | `mutagent.ttft_ms` | `ttftMs` |
+//! | `mutagent.input`, `mutagent.output` | `input`, `output` (text that is a JSON object or array is sent as that JSON) |
+//! | `mutagent.session_id`, `session.id` | the trace's `sessionId` (children inherit it) |
+//! | `mutagent.trace_name` | the trace's `name` (default: the root span's name) |
+//! | `error`, `mutagent.error` | status `error` with this message |
+//! | anything else | `attributes` |
+//!
+//! Fields must be declared when the span is created (`tracing`'s rule); declare the ones you fill
+//! in later as `tracing::field::Empty` and use `Span::record`.
+//!
+//! # Parents, traces, events, status
+//!
+//! * The parent of an exported span is its nearest *exported* ancestor in `tracing`'s span tree
+//!   (spans in between that are not marked are skipped). A span with no exported ancestor starts
+//!   a new trace with a new random 128-bit trace id; its descendants share it. Because the parent
+//!   comes from `tracing`'s own tree, it survives `.await`: an `Instrumented` future or
+//!   `#[tracing::instrument]` keeps its span, whichever thread polls it.
+//! * Start and end are wall-clock times taken when the span is created and when it closes
+//!   (its last handle is dropped).
+//! * An event inside an exported span (directly or through unmarked spans) is added to it as a
+//!   span event named after its message; its fields become the event's attributes, except the
+//!   fields of the table above, which update the span (so `tracing::info!(gen_ai.usage.output_tokens = 30, "done")`
+//!   works without declaring the field on the span). An event at level `ERROR`, or with an
+//!   `error` field, marks the span failed.
+//!
+//! Spans are created and closed by `tracing`; the layer never blocks: a closed span goes to
+//! [`Exporter::record`] (a bounded queue; see the exporter's delivery guarantees).
+
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use mutagent_traces::{SpanKind, Status, TokenUsage};
+use serde_json::Value;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::layer::Context;
+use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::Layer;
+
+use crate::exporter::Exporter;
+use crate::ids::SpanId64;
+use crate::span::{SpanData, SpanEventData};
+
+/// The field that marks a `tracing` span for export.
+pub const KIND_FIELD: &str = "mutagent.kind";
+
+/// A `tracing-subscriber` layer exporting marked spans (see the [module](self) docs).
+///
+/// It needs a subscriber that stores spans, such as `tracing_subscriber::registry()`.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use tracing_subscriber::layer::SubscriberExt;
+/// use mutagent_tracing::{Exporter, MutagentLayer};
+///
+/// let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
+/// let exporter = Exporter::new(&client)?;
+/// let subscriber = tracing_subscriber::registry().with(MutagentLayer::new(exporter.clone()));
+/// tracing::subscriber::set_global_default(subscriber)?;
+///
+/// tracing::info_span!("answer", mutagent.kind = "chain").in_scope(|| {
+///     // ...
+/// });
+/// let report = exporter.shutdown(Duration::from_secs(5));
+/// assert!(report.is_complete());
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+pub struct MutagentLayer {
+    exporter: Exporter,
+}
+
+impl MutagentLayer {
+    /// A layer handing finished spans to `exporter`.
+    pub fn new(exporter: Exporter) -> Self {
+        Self { exporter }
+    }
+
+    /// The exporter the layer feeds.
+    pub fn exporter(&self) -> &Exporter {
+        &self.exporter
+    }
+}
+
+/// What the layer keeps in a marked span's extensions while it is open.
+struct Open {
+    data: SpanData,
+}
+
+impl<S> Layer<S> for MutagentLayer
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    fn on_new_span(&self, attrs: &Attributes<'_>, id: &Id, ctx: Context<'_, S>) {
+        let metadata = attrs.metadata();
+        if metadata.fields().field(KIND_FIELD).is_none() {
+            return;
+        }
+        let Some(span) = ctx.span(id) else { return };
+        let now = SystemTime::now();
+        let mut data = SpanData::root(metadata.name(), SpanKind::Custom, now, now);
+        let parent = span.scope().skip(1).find_map(|ancestor| {
+            ancestor
+                .extensions()
+                .get::<Open>()
+                .map(|open| inherit(&open.data))
+        });
+        if let Some(parent) = parent {
+            data.trace_id = parent.trace_id;
+            data.parent_span_id = Some(parent.span_id);
+            data.session_id = parent.session_id;
+            data.trace_name = parent.trace_name;
+            data.trace_start = parent.trace_start;
+        }
+        attrs.record(&mut Fields::span(&mut data));
+        span.extensions_mut().insert(Open { data });
+    }
+
+    fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
+        let Some(span) = ctx.span(id) else { return };
+        let mut extensions = span.extensions_mut();
+        if let Some(open) = extensions.get_mut::<Open>() {
+            values.record(&mut Fields::span(&mut open.data));
+        }
+    }
+
+    fn on_event(&self, event: &Event<'_>, ctx: Context<'_, S>) {
+        let Some(scope) = ctx.event_scope(event) else {
+            return;
+        };
+        for span in scope {
+            let mut extensions = span.extensions_mut();
+            let Some(open) = extensions.get_mut::<Open>() else {
+                continue;
+            };
+            let metadata = event.metadata();
+            let mut recorded = SpanEventData::new(metadata.name(), SystemTime::now());
+            let mut fields = Fields::event(&mut open.data, &mut recorded);
+            event.record(&mut fields);
+            let message = fields.message.take();
+            let is_error = *metadata.level() == Level::ERROR;
+            if let Some(message) = message {
+                if is_error && open.data.error.is_none() {
+                    open.data.error = Some(message.clone());
+                }
+                recorded.name = Cow::Owned(message);
+            }
+            if is_error {
+                open.data.status = Status::Error;
+                if open.data.error.is_none() {
+                    open.data.error = Some(recorded.name.to_string());
+                }
+            }
+            open.data.events.push(recorded);
+            return;
+        }
+    }
+
+    fn on_close(&self, id: Id, ctx: Context<'_, S>) {
+        let Some(span) = ctx.span(&id) else { return };
+        let open = span.extensions_mut().remove::<Open>();
+        if let Some(Open { mut data }) = open {
+            data.end_time = SystemTime::now();
+            self.exporter.record(data);
+        }
+    }
+}
+
+/// What a child takes from its exported parent.
+struct Inherited {
+    trace_id: crate::ids::TraceId128,
+    span_id: SpanId64,
+    session_id: Option<Arc<str>>,
+    trace_name: Option<Arc<str>>,
+    trace_start: Option<SystemTime>,
+}
+
+fn inherit(parent: &SpanData) -> Inherited {
+    Inherited {
+        trace_id: parent.trace_id,
+        span_id: parent.span_id,
+        session_id: parent.session_id.clone(),
+        trace_name: parent.trace_name.clone(),
+        trace_start: parent.trace_start,
+    }
+}
+
+/// One recorded value, before it is known where it goes.
+enum FieldValue<'a> {
+    Str(&'a str),
+    I64(i64),
+    U64(u64),
+    F64(f64),
+    Bool(bool),
+    Text(String),
+}
+
+impl FieldValue<'_> {
+    fn to_json(&self) -> Value {
+        match self {
+            FieldValue::Str(s) => Value::from(*s),
+            FieldValue::I64(n) => Value::from(*n),
+            FieldValue::U64(n) => Value::from(*n),
+            FieldValue::F64(n) => serde_json::Number::from_f64(*n)
+                .map(Value::Number)
+                .unwrap_or_else(|| Value::String(n.to_string())),
+            FieldValue::Bool(b) => Value::Bool(*b),
+            FieldValue::Text(s) => Value::String(s.clone()),
+        }
+    }
+
+    fn to_text(&self) -> String {
+        match self {
+            FieldValue::Str(s) => (*s).to_owned(),
+            FieldValue::Text(s) => s.clone(),
+            other => other.to_json().to_string(),
+        }
+    }
+
+    fn to_count(&self) -> Option<u64> {
+        match self {
+            FieldValue::U64(n) => Some(*n),
+            FieldValue::I64(n) => u64::try_from(*n).ok(),
+            FieldValue::F64(n) if n.is_finite() && *n >= 0.0 => Some(n.round() as u64),
+            FieldValue::Str(s) => s.trim().parse().ok(),
+            FieldValue::Text(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    fn to_number(&self) -> Option<f64> {
+        match self {
+            FieldValue::U64(n) => Some(*n as f64),
+            FieldValue::I64(n) => Some(*n as f64),
+            FieldValue::F64(n) => Some(*n),
+            FieldValue::Str(s) => s.trim().parse().ok(),
+            FieldValue::Text(s) => s.trim().parse().ok(),
+            FieldValue::Bool(_) => None,
+        }
+    }
+
+    /// Text holding a JSON object or array is kept as that JSON; anything else as is.
+    fn to_io(&self) -> Value {
+        let text = match self {
+            FieldValue::Str(s) => *s,
+            FieldValue::Text(s) => s.as_str(),
+            other => return other.to_json(),
+        };
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            if let Ok(json) = serde_json::from_str::<Value>(text) {
+                return json;
+            }
+        }
+        Value::from(text)
+    }
+}
+
+/// Applies a field known to the MutagenT span model; `false` for any other field.
+fn apply_known(data: &mut SpanData, name: &str, value: &FieldValue<'_>) -> bool {
+    match name {
+        KIND_FIELD => {
+            let text = value.to_text();
+            let kind = SpanKind::from(text.as_str());
+            if kind.is_unknown() {
+                data.kind = SpanKind::Custom;
+                data.attributes
+                    .insert(KIND_FIELD.to_owned(), Value::String(text));
+            } else {
+                data.kind = kind;
+            }
+        }
+        "mutagent.name" => data.name = Cow::Owned(value.to_text()),
+        "mutagent.model" | "gen_ai.request.model" => data.model = Some(value.to_text()),
+        "mutagent.provider" | "gen_ai.system" | "gen_ai.provider.name" => {
+            data.provider = Some(value.to_text());
+        }
+        "mutagent.input_tokens" | "gen_ai.usage.input_tokens" => {
+            if let Some(count) = value.to_count() {
+                let tokens = data.tokens.get_or_insert_with(TokenUsage::default);
+                tokens.input = count;
+            }
+        }
+        "mutagent.output_tokens" | "gen_ai.usage.output_tokens" => {
+            if let Some(count) = value.to_count() {
+                let tokens = data.tokens.get_or_insert_with(TokenUsage::default);
+                tokens.output = count;
+            }
+        }
+        "mutagent.cost_usd" => data.cost_usd = value.to_number(),
+        "mutagent.ttft_ms" => data.ttft_ms = value.to_number(),
+        "mutagent.input" => data.input = Some(value.to_io()),
+        "mutagent.output" => data.output = Some(value.to_io()),
+        "mutagent.session_id" | "session.id" => {
+            data.session_id = Some(Arc::from(value.to_text()));
+        }
+        "mutagent.trace_name" => data.trace_name = Some(Arc::from(value.to_text())),
+        "error" | "mutagent.error" => {
+            data.status = Status::Error;
+            data.error = Some(value.to_text());
+        }
+        _ => return false,
+    }
+    true
+}
+
+/// Records fields into a span (span fields) or into an event of a span (event fields).
+struct Fields<'a> {
+    data: &'a mut SpanData,
+    event: Option<&'a mut SpanEventData>,
+    message: Option<String>,
+}
+
+impl<'a> Fields<'a> {
+    fn span(data: &'a mut SpanData) -> Self {
+        Self {
+            data,
+            event: None,
+            message: None,
+        }
+    }
+
+    fn event(data: &'a mut SpanData, event: &'a mut SpanEventData) -> Self {
+        Self {
+            data,
+            event: Some(event),
+            message: None,
+        }
+    }
+
+    fn value(&mut self, field: &Field, value: FieldValue<'_>) {
+        let name = field.name();
+        if self.event.is_some() && name == "message" {
+            self.message = Some(value.to_text());
+            return;
+        }
+        if apply_known(self.data, name, &value) {
+            return;
+        }
+        let target = match self.event.as_deref_mut() {
+            Some(event) => &mut event.attributes,
+            None => &mut self.data.attributes,
+        };
+        target.insert(name.to_owned(), value.to_json());
+    }
+}
+
+impl Visit for Fields<'_> {
+    fn record_str(&mut self, field: &Field, value: &str) {
+        self.value(field, FieldValue::Str(value));
+    }
+
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.value(field, FieldValue::I64(value));
+    }
+
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        self.value(field, FieldValue::U64(value));
+    }
+
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.value(field, FieldValue::F64(value));
+    }
+
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.value(field, FieldValue::Bool(value));
+    }
+
+    fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
+        self.value(field, FieldValue::Text(value.to_string()));
+    }
+
+    fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
+        self.value(field, FieldValue::Text(format!("{value:?}")));
+    }
+}

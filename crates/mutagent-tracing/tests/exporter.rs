@@ -1,0 +1,619 @@
+//! The exporter against the emulator (and against a server that never answers): delivery,
+//! grouping, sessions and parents, retries and de-duplication, full queues, flush and shutdown
+//! reports, async and blocking. No assertion depends on timing: deadlines are generous and
+//! checks count.
+
+use std::collections::HashMap;
+use std::time::{Duration, SystemTime};
+
+use mutagent_core::{BlockingClient, Client, RetryPolicy};
+use mutagent_emulator::{Collection, Emulator, Fault};
+use mutagent_traces::TracesExt;
+use mutagent_tracing::{Exporter, Protocol, SpanData, SpanKind};
+use serde_json::Value;
+
+const KEY: &str = "mt_test_key";
+const LONG: Duration = Duration::from_secs(30);
+
+fn client(url: &str) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .server_url(url)
+        .build()
+        .expect("client")
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::new()
+        .max_retries(3)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(50))
+        .jitter(false)
+}
+
+/// `traces` traces of `per_trace` spans each: a root chain with a session, children chat calls
+/// under it, and every third child a tool under the previous chat. Returns the spans in close
+/// order (children first) and, per trace id, the expected parent of each span id.
+fn journey(traces: usize, per_trace: usize) -> (Vec<SpanData>, HashMap<String, String>) {
+    let mut spans = Vec::new();
+    let mut parents = HashMap::new();
+    let t = SystemTime::now();
+    for n in 0..traces {
+        let root = SpanData::root("answer", SpanKind::Chain, t, t + Duration::from_millis(900))
+            .session_id(format!("session-{n}"));
+        let mut last_chat: Option<SpanData> = None;
+        for i in 1..per_trace {
+            let parent = match (&last_chat, i % 3) {
+                (Some(chat), 0) => chat.clone(),
+                _ => root.clone(),
+            };
+            let kind = if i % 3 == 0 {
+                SpanKind::Tool
+            } else {
+                SpanKind::LlmChat
+            };
+            let child = SpanData::child_of(
+                &parent,
+                format!("step-{i}"),
+                kind,
+                t,
+                t + Duration::from_millis(10),
+            )
+            .model("gpt-4o")
+            .tokens(i as u64, 2 * i as u64);
+            parents.insert(child.span_id.to_string(), parent.span_id.to_string());
+            if i % 3 != 0 {
+                last_chat = Some(child.clone());
+            }
+            spans.push(child);
+        }
+        spans.push(root);
+    }
+    (spans, parents)
+}
+
+fn check_stored(trace: &Value, parents: &HashMap<String, String>, session: &str) {
+    assert_eq!(trace["sessionId"], session, "{trace}");
+    assert_eq!(trace["source"], "sdk");
+    assert_eq!(trace["name"], "answer");
+    let spans = trace["spans"].as_array().expect("spans");
+    let roots = spans
+        .iter()
+        .filter(|s| s.get("parentSpanId").is_none_or(Value::is_null))
+        .count();
+    assert_eq!(roots, 1, "one root per trace");
+    for span in spans {
+        let id = span["spanId"].as_str().expect("span id");
+        if let Some(parent) = parents.get(id) {
+            assert_eq!(
+                span["parentSpanId"].as_str(),
+                Some(parent.as_str()),
+                "{span}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_recorded_span_is_stored_with_its_parent_and_session() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let client = client(&emu.url());
+    let exporter = Exporter::builder(&client).build().expect("exporter");
+    let (spans, parents) = journey(4, 9);
+    let trace_ids: Vec<String> = spans
+        .iter()
+        .filter(|s| s.parent_span_id.is_none())
+        .map(|s| s.trace_id.to_string())
+        .collect();
+    for span in spans {
+        assert!(exporter.record(span));
+    }
+    let report = exporter.shutdown_async(LONG).await;
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(report.delivered, 36);
+    let stats = exporter.stats();
+    assert_eq!(
+        (stats.recorded, stats.sent, stats.failed, stats.dropped),
+        (36, 36, 0, 0)
+    );
+    // Under load the sender takes more than `batch_size` per request: never more requests than
+    // batches of 10, at least one.
+    assert!((1..=4).contains(&stats.batches_sent), "{stats:?}");
+    assert_eq!(emu.count(Collection::Spans), 36);
+    assert_eq!(emu.count(Collection::Traces), 4);
+    for (n, id) in trace_ids.iter().enumerate() {
+        let trace = client
+            .traces()
+            .get_trace(id.as_str(), None)
+            .await
+            .expect("trace");
+        let json = serde_json::to_value(&trace).expect("json");
+        assert_eq!(trace.total_spans, Some(9));
+        check_stored(&json, &parents, &format!("session-{n}"));
+    }
+    // The exporter only sent batch POSTs, with the key.
+    let posts: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .collect();
+    assert_eq!(posts.len() as u64, stats.batches_sent);
+    assert!(posts.iter().all(|r| r.is("POST", "/api/traces/batch")));
+    assert!(posts.iter().all(|r| r.header("x-api-key") == Some(KEY)));
+    assert!(exporter.is_shut_down());
+    // After shutdown spans are dropped and counted.
+    let t = SystemTime::now();
+    assert!(!exporter.record(SpanData::root("late", SpanKind::Custom, t, t)));
+    assert_eq!(exporter.stats().dropped, 1);
+    assert_eq!(exporter.flush_async(LONG).await.dropped, 1);
+}
+
+#[test]
+fn works_from_the_blocking_client() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start_blocking()
+        .expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build_blocking()
+        .expect("client");
+    let exporter = Exporter::builder(&client)
+        .batch_size(1000)
+        .flush_interval(Duration::from_secs(3600))
+        .build()
+        .expect("exporter");
+    let (spans, parents) = journey(2, 5);
+    let root_ids: Vec<String> = spans
+        .iter()
+        .filter(|s| s.parent_span_id.is_none())
+        .map(|s| s.trace_id.to_string())
+        .collect();
+    for span in spans {
+        assert!(exporter.record(span));
+    }
+    // Neither the size nor the interval triggers: only the flush sends.
+    let report = exporter.flush(LONG);
+    assert_eq!(report.delivered, 10, "{report:?}");
+    assert!(report.is_complete());
+    assert_eq!(emu.count(Collection::Spans), 10);
+    assert_eq!(emu.requests().len(), 1, "one request for both traces");
+    for (n, id) in root_ids.iter().enumerate() {
+        let trace = client.traces().get_trace(id.as_str(), None).expect("trace");
+        check_stored(
+            &serde_json::to_value(&trace).expect("json"),
+            &parents,
+            &format!("session-{n}"),
+        );
+    }
+    // The exporter keeps working after a flush.
+    let t = SystemTime::now();
+    assert!(exporter.record(SpanData::root("again", SpanKind::Custom, t, t)));
+    let report = exporter.shutdown(LONG);
+    assert_eq!((report.delivered, report.undelivered()), (1, 0));
+    assert_eq!(emu.count(Collection::Traces), 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_delivers_what_was_buffered() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let exporter = Exporter::builder(client(&emu.url()))
+        .batch_size(1000)
+        .flush_interval(Duration::from_secs(3600))
+        .build()
+        .expect("exporter");
+    let (spans, _) = journey(5, 10);
+    for span in spans {
+        exporter.record(span);
+    }
+    // Nothing can have been sent: no size, interval or flush trigger was reached.
+    assert_eq!(exporter.stats().sent, 0);
+    let report = exporter.shutdown_async(LONG).await;
+    assert_eq!(report.delivered, 50, "{report:?}");
+    assert!(report.is_complete());
+    assert_eq!(emu.count(Collection::Spans), 50);
+    assert_eq!(emu.count(Collection::Traces), 5);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_the_last_handle_still_delivers() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let exporter = Exporter::builder(client(&emu.url()))
+        .batch_size(1000)
+        .flush_interval(Duration::from_secs(3600))
+        .drop_timeout(LONG)
+        .build()
+        .expect("exporter");
+    let (spans, _) = journey(1, 7);
+    for span in spans {
+        exporter.record(span);
+    }
+    drop(exporter);
+    let mut waited = Duration::ZERO;
+    while emu.count(Collection::Spans) < 7 && waited < LONG {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+    assert_eq!(emu.count(Collection::Spans), 7);
+}
+
+async fn wait_until(what: impl Fn() -> bool) {
+    let mut waited = Duration::ZERO;
+    while !what() && waited < LONG {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waited += Duration::from_millis(10);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_batch_size_triggers_a_send() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let exporter = Exporter::builder(client(&emu.url()))
+        .batch_size(5)
+        .flush_interval(Duration::from_secs(3600))
+        .build()
+        .expect("exporter");
+    let t = SystemTime::now();
+    let root = SpanData::root("root", SpanKind::Agent, t, t);
+    for i in 0..4 {
+        exporter.record(SpanData::child_of(
+            &root,
+            format!("c{i}"),
+            SpanKind::Tool,
+            t,
+            t,
+        ));
+    }
+    exporter.record(root.clone());
+    // Only the size can trigger this send (the interval is an hour, nobody flushes).
+    wait_until(|| exporter.stats().sent == 5).await;
+    assert_eq!(exporter.stats().sent, 5);
+    assert_eq!(emu.count(Collection::Spans), 5);
+    let trace = client(&emu.url())
+        .traces()
+        .get_trace(root.trace_id.to_string(), None)
+        .await
+        .expect("trace");
+    assert_eq!(trace.total_spans, Some(5));
+    exporter.shutdown_async(LONG).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_interval_triggers_a_send() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let exporter = Exporter::builder(client(&emu.url()))
+        .batch_size(1000)
+        .flush_interval(Duration::from_millis(50))
+        .build()
+        .expect("exporter");
+    let t = SystemTime::now();
+    let root = SpanData::root("root", SpanKind::Agent, t, t);
+    // A child alone: its trace is created from it, the root comes later and is merged in.
+    exporter.record(SpanData::child_of(&root, "early", SpanKind::Tool, t, t));
+    wait_until(|| exporter.stats().sent == 1).await;
+    assert_eq!(emu.count(Collection::Spans), 1);
+    exporter.record(root.clone());
+    wait_until(|| exporter.stats().sent == 2).await;
+    assert_eq!(emu.count(Collection::Spans), 2);
+    assert_eq!(emu.count(Collection::Traces), 1);
+    let trace = client(&emu.url())
+        .traces()
+        .get_trace(root.trace_id.to_string(), None)
+        .await
+        .expect("trace");
+    assert_eq!(trace.name.as_deref(), Some("root"));
+    assert!(trace.end_time.is_some());
+    exporter.shutdown_async(LONG).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retried_batch_is_stored_once() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    // The first attempt is stored but its answer is cut off; the second gets a 503; the third
+    // succeeds. Same ids every time, so the server keeps one copy.
+    emu.inject(
+        Fault::truncate()
+            .on_route("POST", "/api/traces/batch")
+            .times(1),
+    );
+    emu.inject(
+        Fault::status(503)
+            .on_route("POST", "/api/traces/batch")
+            .times(1),
+    );
+    let exporter = Exporter::builder(client(&emu.url()))
+        .retry_policy(fast_retries())
+        .build()
+        .expect("exporter");
+    let (spans, _) = journey(1, 6);
+    for span in spans {
+        exporter.record(span);
+    }
+    let report = exporter.flush_async(LONG).await;
+    assert!(report.is_complete(), "{report:?}");
+    let requests = emu.requests();
+    assert_eq!(requests.len(), 3, "{requests:?}");
+    assert!(
+        requests.windows(2).all(|w| w[0].body == w[1].body),
+        "retries are byte-identical"
+    );
+    assert_eq!(emu.count(Collection::Spans), 6);
+    assert_eq!(emu.count(Collection::Traces), 1);
+    let stats = exporter.stats();
+    assert_eq!((stats.sent, stats.failed, stats.batches_failed), (6, 0, 0));
+    exporter.shutdown_async(LONG).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_that_keeps_failing_is_counted_and_reported() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"));
+    let exporter = Exporter::builder(client(&emu.url()))
+        .retry_policy(fast_retries().max_retries(2))
+        .build()
+        .expect("exporter");
+    let (spans, _) = journey(2, 4);
+    for span in spans {
+        exporter.record(span);
+    }
+    let report = exporter.flush_async(LONG).await;
+    assert_eq!(
+        (report.delivered, report.failed, report.unsent),
+        (0, 8, 0),
+        "{report:?}"
+    );
+    assert!(!report.is_complete());
+    let stats = exporter.stats();
+    assert_eq!((stats.sent, stats.failed), (0, 8));
+    assert!(stats.batches_failed >= 1);
+    assert!(
+        stats
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("500")),
+        "{stats:?}"
+    );
+    assert_eq!(emu.requests().len(), 3, "one attempt and two retries");
+    assert_eq!(emu.count(Collection::Spans), 0);
+    // Once the server recovers, new spans go through.
+    emu.clear_faults();
+    let t = SystemTime::now();
+    exporter.record(SpanData::root("ok", SpanKind::Custom, t, t));
+    let report = exporter.shutdown_async(LONG).await;
+    assert_eq!(report.delivered, 1);
+    assert_eq!(emu.count(Collection::Spans), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn otlp_protocol_delivers_through_the_otlp_route() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let client = client(&emu.url());
+    let exporter = Exporter::builder(&client)
+        .protocol(Protocol::Otlp)
+        .service_name("checkout")
+        .build()
+        .expect("exporter");
+    let t = SystemTime::now();
+    let root = SpanData::root("agent", SpanKind::Agent, t, t + Duration::from_millis(40))
+        .session_id("otlp-session");
+    let chat = SpanData::child_of(
+        &root,
+        "chat",
+        SpanKind::LlmChat,
+        t,
+        t + Duration::from_millis(30),
+    )
+    .model("gpt-4o")
+    .provider("openai")
+    .tokens(12, 30);
+    let tool = SpanData::child_of(&root, "lookup", SpanKind::Tool, t, t).error("not found");
+    for span in [chat.clone(), tool.clone(), root.clone()] {
+        exporter.record(span);
+    }
+    let report = exporter.shutdown_async(LONG).await;
+    assert!(report.is_complete(), "{report:?}");
+    assert!(emu
+        .requests()
+        .iter()
+        .all(|r| r.is("POST", "/api/traces/otlp")));
+    let trace = client
+        .traces()
+        .get_trace(root.trace_id.to_string(), None)
+        .await
+        .expect("trace");
+    assert_eq!(trace.session_id.as_deref(), Some("otlp-session"));
+    assert_eq!(trace.name.as_deref(), Some("agent"));
+    let spans = trace.spans.expect("spans");
+    let by_id = |id: String| {
+        spans
+            .iter()
+            .find(|s| s["spanId"] == id.as_str())
+            .cloned()
+            .expect("span")
+    };
+    let stored_chat = by_id(chat.span_id.to_string());
+    assert_eq!(stored_chat["kind"], "llm.chat");
+    assert_eq!(stored_chat["model"], "gpt-4o");
+    assert_eq!(stored_chat["provider"], "openai");
+    assert_eq!(stored_chat["tokens"]["output"], 30.0);
+    assert_eq!(
+        stored_chat["parentSpanId"],
+        root.span_id.to_string().as_str()
+    );
+    let stored_tool = by_id(tool.span_id.to_string());
+    assert_eq!(stored_tool["kind"], "tool");
+    assert_eq!(stored_tool["status"], "error");
+    assert_eq!(stored_tool["error"], "not found");
+}
+
+/// A server that accepts connections and never answers.
+async fn stalled_server() -> (
+    String,
+    tokio::task::JoinHandle<()>,
+    std::sync::Arc<std::sync::atomic::AtomicUsize>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = accepted.clone();
+    let task = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            held.push(socket);
+        }
+    });
+    (url, task, accepted)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_stalled_server_never_slows_recording_and_the_queue_stays_bounded() {
+    let (url, server, accepted) = stalled_server().await;
+    let exporter = Exporter::builder(client(&url))
+        .batch_size(10)
+        .max_batch_size(10)
+        .max_queue_size(100)
+        .request_timeout(Duration::from_secs(600))
+        .build()
+        .expect("exporter");
+    let t = SystemTime::now();
+    let root = SpanData::root("root", SpanKind::Chain, t, t);
+    // Wait until the sender is stuck on its first batch.
+    for i in 0..10 {
+        exporter.record(SpanData::child_of(
+            &root,
+            format!("first-{i}"),
+            SpanKind::Tool,
+            t,
+            t,
+        ));
+    }
+    let mut waited = Duration::ZERO;
+    while accepted.load(std::sync::atomic::Ordering::SeqCst) == 0 && waited < LONG {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+        waited += Duration::from_millis(10);
+    }
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "the sender is connected and waiting"
+    );
+
+    // 10,000 record calls complete while the sender is stuck; the queue never passes its bound.
+    let mut accepted_spans = 0u64;
+    let mut largest_queue = 0;
+    for i in 0..10_000 {
+        if exporter.record(SpanData::child_of(&root, "burst", SpanKind::Tool, t, t)) {
+            accepted_spans += 1;
+        }
+        if i % 50 == 0 {
+            let stats = exporter.stats();
+            largest_queue = largest_queue.max(stats.queued);
+            assert!(stats.queued <= 100 && stats.held <= 10, "{stats:?}");
+        }
+    }
+    let stats = exporter.stats();
+    assert_eq!(stats.recorded, 10_010);
+    assert_eq!(stats.sent, 0);
+    assert!(
+        accepted_spans <= 100,
+        "at most the queue bound was accepted: {accepted_spans}"
+    );
+    assert!(stats.dropped >= 10_000 - 100, "{stats:?}");
+    assert_eq!(stats.queued, 100);
+    assert_eq!(largest_queue, 100);
+
+    // A flush cannot finish: it says so, and what is still waiting.
+    let report = exporter.flush_async(Duration::from_millis(300)).await;
+    assert!(report.timed_out, "{report:?}");
+    assert_eq!(report.delivered, 0);
+    assert_eq!(report.unsent, 110, "100 queued and 10 in flight");
+    assert_eq!(report.dropped, stats.dropped);
+
+    // Shutdown gives up at its deadline and accounts for every span.
+    let report = exporter.shutdown_async(Duration::from_millis(300)).await;
+    assert!(report.timed_out, "{report:?}");
+    assert_eq!(report.delivered, 0);
+    assert_eq!(report.failed + report.unsent, 110, "{report:?}");
+    let stats = exporter.stats();
+    assert_eq!(
+        stats.recorded,
+        stats.sent + stats.failed + stats.dropped,
+        "{stats:?}"
+    );
+    assert_eq!((stats.queued, stats.held), (0, 0));
+    assert!(exporter.is_shut_down());
+    server.abort();
+}
+
+#[test]
+fn blocking_flush_and_shutdown_against_a_stalled_emulator() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .fault(Fault::latency(Duration::from_secs(3600)).on_route("POST", "/api/traces/batch"))
+        .start_blocking()
+        .expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build_blocking()
+        .expect("client");
+    let exporter = Exporter::builder(&client)
+        .max_queue_size(20)
+        .build()
+        .expect("exporter");
+    let t = SystemTime::now();
+    let recorded = (0..1_000)
+        .filter(|_| exporter.record(SpanData::root("r", SpanKind::Custom, t, t)))
+        .count();
+    assert!(recorded <= 20 + 512, "{recorded}");
+    let report = exporter.shutdown(Duration::from_millis(500));
+    assert!(report.timed_out);
+    assert_eq!(report.delivered, 0);
+    let stats = exporter.stats();
+    assert_eq!(stats.recorded, 1_000);
+    assert_eq!(
+        stats.recorded,
+        stats.sent + stats.failed + stats.dropped,
+        "{stats:?}"
+    );
+    assert_eq!(report.dropped, stats.dropped);
+    // The emulator's handle is dropped here with a request still waiting in its latency fault;
+    // its server thread must not keep the test alive.
+    std::mem::forget(emu);
+}
