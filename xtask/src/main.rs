@@ -4,6 +4,7 @@
 
 use std::process::ExitCode;
 
+mod budgets;
 mod demo;
 mod operations;
 mod release;
@@ -15,6 +16,7 @@ fn main() -> ExitCode {
         None => ("help", &[][..]),
     };
     let result = match command {
+        "budgets" => budgets::run(rest),
         "demo" => demo::run(rest),
         "operations" => operations::run(rest),
         "release" => release::run(rest),
@@ -39,6 +41,7 @@ fn print_help() {
     println!(
         "cargo xtask <command>\n\n\
          commands:\n  \
+         budgets      check the dependency budgets; print build times and binary size\n  \
          demo         the main journey through the SDK, against an in-process emulator
                       (or `--server-url URL`, key from MUTAGENT_API_KEY)
   \

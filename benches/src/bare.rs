@@ -1,0 +1,61 @@
+//! The baseline: what a user would write by hand with hyper-util and serde_json.
+
+use bytes::Bytes;
+use http::header::{ACCEPT, USER_AGENT};
+use http::{HeaderValue, Request, Uri};
+use http_body_util::{BodyExt, Empty};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use serde::de::DeserializeOwned;
+
+use crate::BenchError;
+
+/// A pooled hyper-util client over plain TCP.
+#[derive(Debug, Clone)]
+pub struct BareClient {
+    client: Client<HttpConnector, Empty<Bytes>>,
+    api_key: HeaderValue,
+}
+
+impl BareClient {
+    /// A client sending `api_key` as `x-api-key`.
+    pub fn new(api_key: &'static str) -> Self {
+        let mut connector = HttpConnector::new();
+        connector.set_nodelay(true);
+        Self {
+            client: Client::builder(TokioExecutor::new()).build(connector),
+            api_key: HeaderValue::from_static(api_key),
+        }
+    }
+
+    /// `GET uri` with the same headers as the SDK sends, the body read in full and decoded as
+    /// `T`. Non-2xx answers are errors.
+    pub async fn get_json<T: DeserializeOwned>(&self, uri: &Uri) -> Result<T, BenchError> {
+        let request = Request::get(uri.clone())
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(USER_AGENT, HeaderValue::from_static("bare-hyper"))
+            .header("x-api-key", self.api_key.clone())
+            .body(Empty::new())
+            .map_err(|err| format!("cannot build the request: {err}"))?;
+        let response = self
+            .client
+            .request(request)
+            .await
+            .map_err(|err| format!("request failed: {err}"))?;
+        let status = response.status();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .map_err(|err| format!("body broke off: {err}"))?
+            .to_bytes();
+        if !status.is_success() {
+            return Err(format!(
+                "server answered {status}: {}",
+                String::from_utf8_lossy(&body[..body.len().min(200)])
+            ));
+        }
+        serde_json::from_slice(&body).map_err(|err| format!("cannot decode the body: {err}"))
+    }
+}

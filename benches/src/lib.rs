@@ -1,0 +1,26 @@
+//! Benchmarks of the MutagenT Rust SDK, each beside a hand-written baseline measured in the
+//! same run (see `docs/performance.md`).
+//!
+//! This library holds what the bench targets share:
+//!
+//! * [`harness`]: a small interleaving harness (warm-up, many timed iterations per variant,
+//!   rounds alternating the order of the variants, median / p95 / mean, ratios to a baseline);
+//! * [`server`]: an in-process loopback HTTP/1.1 server that answers from a handler;
+//! * [`fixtures`]: realistic `list_prompts` pages of any size;
+//! * [`bare`]: the hand-written baseline, a bare hyper-util client decoding with serde_json.
+//!
+//! Run them with `cargo bench -p mutagent-benches` (add a word after `--` to run only the
+//! comparisons whose title contains it, and set `MUTAGENT_BENCH_SCALE=0.2` for a quick pass).
+
+pub mod bare;
+pub mod fixtures;
+pub mod harness;
+pub mod server;
+
+/// The error type of the bench binaries: a message, printed before exiting non-zero.
+pub type BenchError = String;
+
+/// Turns any displayable error into a [`BenchError`] with some context.
+pub fn context<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> BenchError {
+    move |err| format!("{what}: {err}")
+}

@@ -1,0 +1,307 @@
+//! `cargo xtask budgets`: the dependency and build budgets of the SDK (docs/performance.md).
+//!
+//! Gated (exit non-zero on a violation):
+//! * the crates in the umbrella's dependency tree with default features, normal dependencies
+//!   only (`cargo tree -p mutagent -e normal`, host target, the umbrella itself not counted):
+//!   at most [`MAX_UMBRELLA_CRATES`];
+//! * crates present in more than one version anywhere in the workspace (what
+//!   `cargo tree --workspace -d` reports, host target, all dependency kinds): none.
+//!
+//! Printed only: the clean debug build time of core plus one namespace and of the whole
+//! umbrella, each in a fresh temporary `CARGO_TARGET_DIR`, and the size of the stripped
+//! release `load` example. `--no-build-times` skips every build (what CI runs);
+//! `--no-binary-size` skips only the release build.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The most crates the umbrella may pull in (its own crates included, itself not).
+pub(crate) const MAX_UMBRELLA_CRATES: usize = 70;
+
+const USAGE: &str = "cargo xtask budgets [--no-build-times] [--no-binary-size]\n\n  \
+    --no-build-times   only the dependency checks (no build at all; what CI runs)\n  \
+    --no-binary-size   skip the release build that measures the stripped `load` binary";
+
+/// Runs the checks; `Err` names every budget that was exceeded.
+pub(crate) fn run(args: &[String]) -> Result<(), String> {
+    let mut build_times = true;
+    let mut binary_size = true;
+    for arg in args {
+        match arg.as_str() {
+            "--no-build-times" => {
+                build_times = false;
+                binary_size = false;
+            }
+            "--no-binary-size" => binary_size = false,
+            "-h" | "--help" | "help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown `budgets` argument `{other}`\n{USAGE}")),
+        }
+    }
+    let root = workspace_root();
+    let mut violations = Vec::new();
+
+    let tree = cargo_tree(&root, &["-p", "mutagent", "-e", "normal"])?;
+    let umbrella = umbrella_crates(&tree);
+    let (ours, theirs): (Vec<_>, Vec<_>) = umbrella.iter().partition(|c| c.local);
+    println!(
+        "umbrella dependencies (default features, normal, host): {} crates ({} third-party, {} of the workspace); budget {MAX_UMBRELLA_CRATES}",
+        umbrella.len(),
+        theirs.len(),
+        ours.len()
+    );
+    if umbrella.len() > MAX_UMBRELLA_CRATES {
+        let names: Vec<String> = theirs.iter().map(|c| c.label()).collect();
+        violations.push(format!(
+            "the umbrella `mutagent` pulls in {} crates, over the budget of {MAX_UMBRELLA_CRATES}; third-party crates: {}",
+            umbrella.len(),
+            names.join(", ")
+        ));
+    }
+
+    let tree = cargo_tree(&root, &["--workspace"])?;
+    let duplicates = duplicated_crates(&tree);
+    if duplicates.is_empty() {
+        println!("crates in more than one version (workspace, host): none");
+    } else {
+        let listed: Vec<String> = duplicates
+            .iter()
+            .map(|(name, versions)| {
+                let versions: Vec<&str> = versions.iter().map(String::as_str).collect();
+                format!("{name} ({})", versions.join(", "))
+            })
+            .collect();
+        println!(
+            "crates in more than one version (workspace, host): {}",
+            listed.join("; ")
+        );
+        violations.push(format!(
+            "{} crate(s) present in more than one version: {} (see `cargo tree --workspace -d`)",
+            duplicates.len(),
+            listed.join("; ")
+        ));
+    }
+
+    if build_times {
+        let core = timed_clean_build(&root, "core", &["build", "-p", "mutagent-prompt"])?;
+        println!("clean debug build, mutagent-core + mutagent-prompt: {core:.1} s");
+        let all = timed_clean_build(&root, "umbrella", &["build", "-p", "mutagent"])?;
+        println!("clean debug build, umbrella `mutagent` (default features): {all:.1} s");
+    }
+    if binary_size {
+        let bytes = stripped_load_size(&root)?;
+        println!(
+            "stripped release `load` example: {bytes} bytes ({:.2} MiB)",
+            bytes as f64 / (1024.0 * 1024.0)
+        );
+    }
+
+    if violations.is_empty() {
+        println!("budgets: ok");
+        Ok(())
+    } else {
+        Err(format!(
+            "budget exceeded:\n  - {}",
+            violations.join("\n  - ")
+        ))
+    }
+}
+
+/// One crate as `cargo tree --prefix none` prints it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Crate {
+    pub(crate) name: String,
+    pub(crate) version: String,
+    /// A path dependency (one of the workspace's crates).
+    pub(crate) local: bool,
+}
+
+impl Crate {
+    fn label(&self) -> String {
+        format!("{} {}", self.name, self.version)
+    }
+}
+
+/// Parses one line: `name vX.Y.Z [(path)] [(proc-macro)] [(*)]`.
+pub(crate) fn parse_line(line: &str) -> Option<Crate> {
+    let mut words = line.split_whitespace();
+    let name = words.next()?;
+    let version = words.next()?.strip_prefix('v')?;
+    let rest: Vec<&str> = words.collect();
+    let local = rest
+        .iter()
+        .any(|word| word.starts_with("(/") || word.starts_with("(."));
+    Some(Crate {
+        name: name.to_owned(),
+        version: version.to_owned(),
+        local,
+    })
+}
+
+/// The distinct crates of a `cargo tree -p mutagent --prefix none` listing, without the root.
+pub(crate) fn umbrella_crates(tree: &str) -> BTreeSet<Crate> {
+    let mut lines = tree.lines().filter_map(parse_line);
+    let root = lines.next();
+    lines.filter(|krate| Some(krate) != root.as_ref()).collect()
+}
+
+/// Crate names that appear with more than one version, and those versions.
+pub(crate) fn duplicated_crates(tree: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for krate in tree.lines().filter_map(parse_line) {
+        versions
+            .entry(krate.name)
+            .or_default()
+            .insert(krate.version);
+    }
+    versions.retain(|_, versions| versions.len() > 1);
+    versions
+}
+
+fn cargo_tree(root: &Path, args: &[&str]) -> Result<String, String> {
+    let output = Command::new(cargo_bin())
+        .current_dir(root)
+        .args(["tree", "--prefix", "none", "--quiet"])
+        .args(args)
+        .output()
+        .map_err(|err| format!("cannot run `cargo tree`: {err}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "`cargo tree {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    String::from_utf8(output.stdout).map_err(|err| format!("`cargo tree` printed non-UTF-8: {err}"))
+}
+
+/// A fresh target directory under the system's temporary directory, removed on drop.
+struct TempTarget(PathBuf);
+
+impl TempTarget {
+    fn new(label: &str) -> Result<Self, String> {
+        let path =
+            std::env::temp_dir().join(format!("mutagent-budgets-{label}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)
+            .map_err(|err| format!("cannot create {}: {err}", path.display()))?;
+        Ok(Self(path))
+    }
+}
+
+impl Drop for TempTarget {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn timed_clean_build(root: &Path, label: &str, args: &[&str]) -> Result<f64, String> {
+    let target = TempTarget::new(label)?;
+    let started = Instant::now();
+    run_cargo(root, &target.0, args, &[])?;
+    Ok(started.elapsed().as_secs_f64())
+}
+
+fn stripped_load_size(root: &Path) -> Result<u64, String> {
+    let target = TempTarget::new("load")?;
+    run_cargo(
+        root,
+        &target.0,
+        &["build", "--release", "-p", "mutagent", "--example", "load"],
+        &[("CARGO_PROFILE_RELEASE_STRIP", "symbols")],
+    )?;
+    let binary = target
+        .0
+        .join("release")
+        .join("examples")
+        .join(if cfg!(windows) { "load.exe" } else { "load" });
+    std::fs::metadata(&binary)
+        .map(|meta| meta.len())
+        .map_err(|err| format!("cannot read {}: {err}", binary.display()))
+}
+
+fn run_cargo(
+    root: &Path,
+    target: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<(), String> {
+    let output = Command::new(cargo_bin())
+        .current_dir(root)
+        .env("CARGO_TARGET_DIR", target)
+        .envs(env.iter().copied())
+        .args(args)
+        .arg("--quiet")
+        .output()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if output.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "`cargo {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
+fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
+
+fn workspace_root() -> PathBuf {
+    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TREE: &str = "\
+mutagent v0.1.0 (/work/main/crates/mutagent)
+mutagent-core v0.1.0 (/work/main/crates/mutagent-core)
+bytes v1.12.2
+hyper v1.12.0
+bytes v1.12.2 (*)
+serde_derive v1.0.229 (proc-macro)
+mutagent-core v0.1.0 (/work/main/crates/mutagent-core) (*)
+";
+
+    #[test]
+    fn lines_parse_with_their_markers() {
+        let krate = parse_line("serde_derive v1.0.229 (proc-macro)").expect("parses");
+        assert_eq!(
+            (krate.name.as_str(), krate.version.as_str()),
+            ("serde_derive", "1.0.229")
+        );
+        assert!(!krate.local);
+        assert!(
+            parse_line("mutagent-core v0.1.0 (/w/crates/mutagent-core) (*)")
+                .is_some_and(|c| c.local)
+        );
+        assert!(parse_line("").is_none());
+        assert!(parse_line("warning: nothing to print").is_none());
+    }
+
+    #[test]
+    fn umbrella_count_is_distinct_and_excludes_the_root() {
+        let crates = umbrella_crates(TREE);
+        let names: Vec<&str> = crates.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["bytes", "hyper", "mutagent-core", "serde_derive"]);
+    }
+
+    #[test]
+    fn duplicates_are_names_with_two_versions() {
+        let tree = format!("{TREE}bytes v0.5.6\nhyper v1.12.0\n");
+        let duplicates = duplicated_crates(&tree);
+        assert_eq!(duplicates.len(), 1);
+        let versions: Vec<&str> = duplicates["bytes"].iter().map(String::as_str).collect();
+        assert_eq!(versions, ["0.5.6", "1.12.2"]);
+        assert!(duplicated_crates(TREE).is_empty());
+    }
+}
