@@ -7,5 +7,6 @@ mod prompt;
 mod prompt_dataset_items;
 mod prompt_datasets;
 mod prompt_evaluations;
+mod reliability;
 mod traces;
 mod workspaces;
