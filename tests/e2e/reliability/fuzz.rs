@@ -785,6 +785,23 @@ fn every_response_model_survives_arbitrary_bodies() {
         fuzz_models!(&h, cases, seed, report; Prompt, PromptList, Vec<Prompt>);
     }
     {
+        use mutagent::prompt_datasets::*;
+        fuzz_models!(&h, cases, seed, report;
+            PromptDataset, PromptDatasetList, Vec<PromptDataset>, PromptDatasetExport,
+        );
+    }
+    {
+        use mutagent::optimization::*;
+        fuzz_models!(&h, cases, seed, report;
+            OptimizationJob, OptimizationJobList, OptimizationJobStatus, OptimizationResults,
+            OptimizationScoreProgression, OptimizationStates,
+        );
+    }
+    {
+        use mutagent::experiments::*;
+        fuzz_models!(&h, cases, seed, report; Experiment, ExperimentList, ExperimentResult);
+    }
+    {
         use mutagent::prompt_dataset_items::*;
         fuzz_models!(&h, cases, seed, report; PromptDatasetItem, Vec<PromptDatasetItem>);
     }

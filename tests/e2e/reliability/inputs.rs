@@ -107,6 +107,20 @@ fn workspace_ids_never_change_the_route() {
 }
 
 #[test]
+fn optimization_job_ids_never_change_the_route() {
+    check_route("/api/optimization/", "", |client, id| {
+        is_404(client.optimization().get_optimization(id))
+    });
+}
+
+#[test]
+fn experiment_ids_never_change_the_route() {
+    check_route("/api/prompts/experiments/", "", |client, id| {
+        is_404(client.experiments().get_experiment(id))
+    });
+}
+
+#[test]
 fn query_values_arrive_intact() {
     let tricky = "a&b=c#d e+f%20g?h/ü";
     let page = json!({"data": [], "total": 0, "limit": 5, "offset": 0,

@@ -18,7 +18,7 @@ use mutagent_e2e::{emulator_builder, Collection, Emulator, Fault, KEY};
 use serde_json::{json, Value};
 use tokio::net::{TcpListener, TcpStream};
 
-/// Raw operation: the datasets namespace crate may not be there yet; the route is the contract's.
+/// A raw operation straight from the contract (also proves `ApiClient::call` with a custom one).
 static CREATE_DATASET: Operation = Operation::new(
     "prompt_datasets",
     "create_prompt_dataset",
