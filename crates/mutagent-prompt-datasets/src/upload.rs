@@ -23,7 +23,7 @@
 //!
 //! **JSON Lines** (`.jsonl`): one item object per line; blank lines are ignored.
 //!
-//! An item object has the keys of [`NewDatasetItem`](mutagent_prompt_dataset_items::NewDatasetItem):
+//! An item object has the keys of [`NewDatasetItem`]:
 //! `input` (required, an object), `name`, `expectedOutput` (an object), `userFeedback`,
 //! `systemFeedback`, `labels` (an array of strings) and `metadata` (an object); `null` means
 //! unset. The keys the server sets (`id`, `datasetId`, `createdAt`, `updatedAt`) are
