@@ -1,9 +1,9 @@
 //! The baseline: what a user would write by hand with hyper-util and serde_json.
 
 use bytes::Bytes;
-use http::header::{ACCEPT, USER_AGENT};
-use http::{HeaderValue, Request, Uri};
-use http_body_util::{BodyExt, Empty};
+use http::header::{ACCEPT, CONTENT_TYPE, USER_AGENT};
+use http::{HeaderValue, Method, Request, Uri};
+use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
@@ -14,7 +14,7 @@ use crate::BenchError;
 /// A pooled hyper-util client over plain TCP.
 #[derive(Debug, Clone)]
 pub struct BareClient {
-    client: Client<HttpConnector, Empty<Bytes>>,
+    client: Client<HttpConnector, Full<Bytes>>,
     api_key: HeaderValue,
 }
 
@@ -32,11 +32,35 @@ impl BareClient {
     /// `GET uri` with the same headers as the SDK sends, the body read in full and decoded as
     /// `T`. Non-2xx answers are errors.
     pub async fn get_json<T: DeserializeOwned>(&self, uri: &Uri) -> Result<T, BenchError> {
-        let request = Request::get(uri.clone())
+        self.send_json(Method::GET, uri, None).await
+    }
+
+    /// `POST uri` with a JSON body, decoded as `T`.
+    pub async fn post_json<T: DeserializeOwned>(
+        &self,
+        uri: &Uri,
+        body: Bytes,
+    ) -> Result<T, BenchError> {
+        self.send_json(Method::POST, uri, Some(body)).await
+    }
+
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        uri: &Uri,
+        body: Option<Bytes>,
+    ) -> Result<T, BenchError> {
+        let mut request = Request::builder()
+            .method(method)
+            .uri(uri.clone())
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(USER_AGENT, HeaderValue::from_static("bare-hyper"))
-            .header("x-api-key", self.api_key.clone())
-            .body(Empty::new())
+            .header("x-api-key", self.api_key.clone());
+        if body.is_some() {
+            request = request.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+        let request = request
+            .body(Full::new(body.unwrap_or_default()))
             .map_err(|err| format!("cannot build the request: {err}"))?;
         let response = self
             .client
