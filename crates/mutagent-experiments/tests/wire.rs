@@ -2,16 +2,14 @@
 //! and body of the contract, and decodes a realistic answer — through the async and the
 //! blocking client. Plus validation, lenient decoding and pagination.
 
-use mutagent_core::{BlockingClient, Client, Error};
 use mutagent_experiments::{
     AddExperimentResult, CompleteExperiment, CompletionStatus, CreateExperiment, CriterionScore,
     DatasetItemRef, ExperimentModel, ExperimentStatus, ExperimentSummary, ExperimentsExt,
     ListExperiments,
 };
-use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use mutagent_wire_test::*;
 use serde_json::{json, Value};
 
-const KEY: &str = "mt_wire_test_key";
 const GROUP: &str = "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70";
 const EXP: &str = "9a8b7c6d-0000-4000-8000-00000000e001";
 
@@ -56,96 +54,6 @@ fn experiment_json(status: &str) -> Value {
     })
 }
 
-fn async_client(server: &ScriptedServer) -> Client {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build()
-        .expect("client")
-}
-
-fn blocking_client(server: &ScriptedServer) -> BlockingClient {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build_blocking()
-        .expect("blocking client")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// Checks the parts every request shares.
-fn assert_common(
-    request: &Recorded,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-    body: Option<Value>,
-) {
-    assert_eq!(request.method, method);
-    assert_eq!(request.path, path);
-    assert_eq!(request.query.as_deref(), query);
-    assert_eq!(request.header("x-api-key"), Some(KEY));
-    assert_eq!(request.header("accept"), Some("application/json"));
-    match body {
-        Some(expected) => {
-            assert_eq!(request.header("content-type"), Some("application/json"));
-            assert_eq!(request.json(), expected);
-        }
-        None => {
-            assert!(request.body.is_empty(), "unexpected body {:?}", request);
-            assert_eq!(request.header("content-type"), None);
-        }
-    }
-}
-
-type AsyncCall<T> = Box<
-    dyn FnOnce(Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
->;
-
-/// Runs `call` through the async client, then the blocking one, each against a fresh server
-/// answering `reply`; checks both sent the same request and returns it.
-fn both<T: PartialEq + std::fmt::Debug>(
-    reply: Reply,
-    call_async: AsyncCall<T>,
-    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
-) -> (Recorded, T) {
-    let server = ScriptedServer::start(vec![reply.clone()]);
-    let from_async = runtime()
-        .block_on(call_async(async_client(&server)))
-        .expect("async call");
-    let sent_async = server.single_request();
-
-    let server = ScriptedServer::start(vec![reply]);
-    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
-    let sent_blocking = server.single_request();
-
-    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
-    assert_eq!(
-        (
-            &sent_async.method,
-            &sent_async.path,
-            &sent_async.query,
-            sent_async.json()
-        ),
-        (
-            &sent_blocking.method,
-            &sent_blocking.path,
-            &sent_blocking.query,
-            sent_blocking.json()
-        ),
-        "async and blocking send alike"
-    );
-    (sent_async, from_async)
-}
-
 #[test]
 fn list_experiments() {
     let page = json!({
@@ -162,7 +70,7 @@ fn list_experiments() {
     let p2 = params.clone();
     let (request, page) = both(
         Reply::json(200, page),
-        Box::new(move |c| Box::pin(async move { c.experiments().list_experiments(&p2).await })),
+        move |c| Box::pin(async move { c.experiments().list_experiments(&p2).await }),
         move |c| c.experiments().list_experiments(&params),
     );
     assert_common(
@@ -198,7 +106,7 @@ fn create_experiment() {
     let b2 = body.clone();
     let (request, experiment) = both(
         Reply::json(201, experiment_json("running")),
-        Box::new(move |c| Box::pin(async move { c.experiments().create_experiment(&b2).await })),
+        move |c| Box::pin(async move { c.experiments().create_experiment(&b2).await }),
         move |c| c.experiments().create_experiment(&body),
     );
     assert_common(
@@ -231,7 +139,7 @@ fn create_experiment() {
 fn get_experiment() {
     let (request, experiment) = both(
         Reply::json(200, experiment_json("running")),
-        Box::new(|c| Box::pin(async move { c.experiments().get_experiment(EXP).await })),
+        |c| Box::pin(async move { c.experiments().get_experiment(EXP).await }),
         |c| c.experiments().get_experiment(EXP),
     );
     assert_common(
@@ -269,9 +177,7 @@ fn complete_experiment() {
         json!({"totalEvaluations": 4, "completedEvaluations": 3, "perModelStats": {}});
     let (request, experiment) = both(
         Reply::json(200, answer),
-        Box::new(move |c| {
-            Box::pin(async move { c.experiments().complete_experiment(EXP, &b2).await })
-        }),
+        move |c| Box::pin(async move { c.experiments().complete_experiment(EXP, &b2).await }),
         move |c| c.experiments().complete_experiment(EXP, &body),
     );
     assert_common(
@@ -308,7 +214,7 @@ fn complete_experiment_defaults_to_now() {
 fn delete_experiment() {
     let (request, answer) = both(
         Reply::json(200, json!({"success": true, "message": "deleted"})),
-        Box::new(|c| Box::pin(async move { c.experiments().delete_experiment(EXP).await })),
+        |c| Box::pin(async move { c.experiments().delete_experiment(EXP).await }),
         |c| c.experiments().delete_experiment(EXP),
     );
     assert_common(
@@ -332,9 +238,7 @@ fn add_experiment_result() {
     let b2 = body.clone();
     let (request, result) = both(
         Reply::json(201, result_json("a", 0.8)),
-        Box::new(move |c| {
-            Box::pin(async move { c.experiments().add_experiment_result(EXP, &b2).await })
-        }),
+        move |c| Box::pin(async move { c.experiments().add_experiment_result(EXP, &b2).await }),
         move |c| c.experiments().add_experiment_result(EXP, &body),
     );
     assert_common(
@@ -372,9 +276,7 @@ fn add_experiment_result() {
 fn update_experiment_name() {
     let (request, experiment) = both(
         Reply::json(200, experiment_json("running")),
-        Box::new(|c| {
-            Box::pin(async move { c.experiments().update_experiment_name(EXP, "renamed").await })
-        }),
+        |c| Box::pin(async move { c.experiments().update_experiment_name(EXP, "renamed").await }),
         |c| c.experiments().update_experiment_name(EXP, "renamed"),
     );
     assert_common(
@@ -391,7 +293,7 @@ fn update_experiment_name() {
 fn execute_experiment() {
     let (request, experiment) = both(
         Reply::json(200, experiment_json("completed")),
-        Box::new(|c| Box::pin(async move { c.experiments().execute_experiment(EXP).await })),
+        |c| Box::pin(async move { c.experiments().execute_experiment(EXP).await }),
         |c| c.experiments().execute_experiment(EXP),
     );
     assert_common(

@@ -5,15 +5,13 @@
 
 use std::time::{Duration, Instant};
 
-use mutagent_core::{BlockingClient, Client, Error};
 use mutagent_optimization::{
     CancelOutcome, ExecutionMode, JobStatus, ListOptimizations, OptimizationConfig,
     OptimizationExt, OptimizePrompt, WaitError, WatchControl, WatchOptions,
 };
-use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use mutagent_wire_test::*;
 use serde_json::{json, Value};
 
-const KEY: &str = "mt_wire_test_key";
 const GROUP: &str = "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70";
 const JOB: &str = "0b6e7f3a-1c2d-4e5f-8a9b-0c1d2e3f4a5b";
 
@@ -50,96 +48,6 @@ fn status_json(status: &str, iteration: u32, best: Option<f64>) -> Value {
     job
 }
 
-fn async_client(server: &ScriptedServer) -> Client {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build()
-        .expect("client")
-}
-
-fn blocking_client(server: &ScriptedServer) -> BlockingClient {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build_blocking()
-        .expect("blocking client")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// Checks the parts every request shares.
-fn assert_common(
-    request: &Recorded,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-    body: Option<Value>,
-) {
-    assert_eq!(request.method, method);
-    assert_eq!(request.path, path);
-    assert_eq!(request.query.as_deref(), query);
-    assert_eq!(request.header("x-api-key"), Some(KEY));
-    assert_eq!(request.header("accept"), Some("application/json"));
-    match body {
-        Some(expected) => {
-            assert_eq!(request.header("content-type"), Some("application/json"));
-            assert_eq!(request.json(), expected);
-        }
-        None => {
-            assert!(request.body.is_empty(), "unexpected body {:?}", request);
-            assert_eq!(request.header("content-type"), None);
-        }
-    }
-}
-
-type AsyncCall<T> = Box<
-    dyn FnOnce(Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
->;
-
-/// Runs `call` through the async client, then the blocking one, each against a fresh server
-/// answering `reply`; checks both sent the same request and returns it.
-fn both<T: PartialEq + std::fmt::Debug>(
-    reply: Reply,
-    call_async: AsyncCall<T>,
-    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
-) -> (Recorded, T) {
-    let server = ScriptedServer::start(vec![reply.clone()]);
-    let from_async = runtime()
-        .block_on(call_async(async_client(&server)))
-        .expect("async call");
-    let sent_async = server.single_request();
-
-    let server = ScriptedServer::start(vec![reply]);
-    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
-    let sent_blocking = server.single_request();
-
-    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
-    assert_eq!(
-        (
-            &sent_async.method,
-            &sent_async.path,
-            &sent_async.query,
-            sent_async.json()
-        ),
-        (
-            &sent_blocking.method,
-            &sent_blocking.path,
-            &sent_blocking.query,
-            sent_blocking.json()
-        ),
-        "async and blocking send alike"
-    );
-    (sent_async, from_async)
-}
-
 #[test]
 fn optimize_prompt() {
     let body = OptimizePrompt::new(
@@ -158,7 +66,7 @@ fn optimize_prompt() {
     let b2 = body.clone();
     let (request, job) = both(
         Reply::json(201, job_json("queued", 0, None)),
-        Box::new(move |c| Box::pin(async move { c.optimization().optimize_prompt(7, &b2).await })),
+        move |c| Box::pin(async move { c.optimization().optimize_prompt(7, &b2).await }),
         move |c| c.optimization().optimize_prompt(7, &body),
     );
     assert_common(
@@ -202,7 +110,7 @@ fn optimize_prompt() {
 fn get_optimization() {
     let (request, status) = both(
         Reply::json(200, status_json("running", 2, Some(0.8))),
-        Box::new(|c| Box::pin(async move { c.optimization().get_optimization(JOB).await })),
+        |c| Box::pin(async move { c.optimization().get_optimization(JOB).await }),
         |c| c.optimization().get_optimization(JOB),
     );
     assert_common(
@@ -234,7 +142,7 @@ fn list_optimizations() {
     let p2 = params.clone();
     let (request, page) = both(
         Reply::json(200, page),
-        Box::new(move |c| Box::pin(async move { c.optimization().list_optimizations(&p2).await })),
+        move |c| Box::pin(async move { c.optimization().list_optimizations(&p2).await }),
         move |c| c.optimization().list_optimizations(&params),
     );
     assert_common(
@@ -257,9 +165,7 @@ fn get_optimization_progress() {
     let answer = json!({"jobId": JOB, "progression": [{"iteration": 1, "score": 0.7}, {"iteration": 2, "score": 0.8}]});
     let (request, progression) = both(
         Reply::json(200, answer),
-        Box::new(|c| {
-            Box::pin(async move { c.optimization().get_optimization_progress(JOB).await })
-        }),
+        |c| Box::pin(async move { c.optimization().get_optimization_progress(JOB).await }),
         |c| c.optimization().get_optimization_progress(JOB),
     );
     assert_common(
@@ -278,7 +184,7 @@ fn get_optimization_states() {
     let answer = json!({"states": [{"iteration": 1, "score": 0.7, "stage": "evaluated"}]});
     let (request, states) = both(
         Reply::json(200, answer),
-        Box::new(|c| Box::pin(async move { c.optimization().get_optimization_states(JOB).await })),
+        |c| Box::pin(async move { c.optimization().get_optimization_states(JOB).await }),
         |c| c.optimization().get_optimization_states(JOB),
     );
     assert_common(
@@ -296,7 +202,7 @@ fn get_optimization_results() {
     let answer = json!({"jobId": JOB, "scorecard": {"rendered": "iteration 1/4", "data": [{"iteration": 1}]}});
     let (request, results) = both(
         Reply::json(200, answer),
-        Box::new(|c| Box::pin(async move { c.optimization().get_optimization_results(JOB).await })),
+        |c| Box::pin(async move { c.optimization().get_optimization_results(JOB).await }),
         |c| c.optimization().get_optimization_results(JOB),
     );
     assert_common(
@@ -313,7 +219,7 @@ fn get_optimization_results() {
 fn pause_resume_cancel_optimization() {
     let (request, job) = both(
         Reply::json(200, job_json("paused", 1, Some(0.7))),
-        Box::new(|c| Box::pin(async move { c.optimization().pause_optimization(JOB).await })),
+        |c| Box::pin(async move { c.optimization().pause_optimization(JOB).await }),
         |c| c.optimization().pause_optimization(JOB),
     );
     assert_common(
@@ -327,7 +233,7 @@ fn pause_resume_cancel_optimization() {
 
     let (request, job) = both(
         Reply::json(200, job_json("running", 1, Some(0.7))),
-        Box::new(|c| Box::pin(async move { c.optimization().resume_optimization(JOB).await })),
+        |c| Box::pin(async move { c.optimization().resume_optimization(JOB).await }),
         |c| c.optimization().resume_optimization(JOB),
     );
     assert_common(
@@ -341,7 +247,7 @@ fn pause_resume_cancel_optimization() {
 
     let (request, job) = both(
         Reply::json(200, job_json("cancelled", 1, Some(0.7))),
-        Box::new(|c| Box::pin(async move { c.optimization().cancel_optimization(JOB).await })),
+        |c| Box::pin(async move { c.optimization().cancel_optimization(JOB).await }),
         |c| c.optimization().cancel_optimization(JOB),
     );
     assert_common(

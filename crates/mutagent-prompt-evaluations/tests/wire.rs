@@ -4,15 +4,13 @@
 
 use std::time::{Duration, Instant};
 
-use mutagent_core::{BlockingClient, Client, Error};
 use mutagent_prompt_evaluations::{
     AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, ListEvaluations,
     PromptEvaluationsExt, UpdateEvaluation, WaitError, WaitOptions,
 };
-use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use mutagent_wire_test::*;
 use serde_json::{json, Value};
 
-const KEY: &str = "mt_wire_test_key";
 const GROUP: &str = "6f1c7a2e-8d4b-4c1e-9a7f-2b3c4d5e6f70";
 
 fn evaluation_json(id: i64, version: &str) -> Value {
@@ -55,96 +53,6 @@ fn result_json(id: i64, score: f64) -> Value {
     })
 }
 
-fn async_client(server: &ScriptedServer) -> Client {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build()
-        .expect("client")
-}
-
-fn blocking_client(server: &ScriptedServer) -> BlockingClient {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build_blocking()
-        .expect("blocking client")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// Checks the parts every request shares.
-fn assert_common(
-    request: &Recorded,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-    body: Option<Value>,
-) {
-    assert_eq!(request.method, method);
-    assert_eq!(request.path, path);
-    assert_eq!(request.query.as_deref(), query);
-    assert_eq!(request.header("x-api-key"), Some(KEY));
-    assert_eq!(request.header("accept"), Some("application/json"));
-    match body {
-        Some(expected) => {
-            assert_eq!(request.header("content-type"), Some("application/json"));
-            assert_eq!(request.json(), expected);
-        }
-        None => {
-            assert!(request.body.is_empty(), "unexpected body {:?}", request);
-            assert_eq!(request.header("content-type"), None);
-        }
-    }
-}
-
-type AsyncCall<T> = Box<
-    dyn FnOnce(Client) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
->;
-
-/// Runs `call` through the async client, then the blocking one, each against a fresh server
-/// answering `reply`; checks both sent the same request and returns it.
-fn both<T: PartialEq + std::fmt::Debug>(
-    reply: Reply,
-    call_async: AsyncCall<T>,
-    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
-) -> (Recorded, T) {
-    let server = ScriptedServer::start(vec![reply.clone()]);
-    let from_async = runtime()
-        .block_on(call_async(async_client(&server)))
-        .expect("async call");
-    let sent_async = server.single_request();
-
-    let server = ScriptedServer::start(vec![reply]);
-    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
-    let sent_blocking = server.single_request();
-
-    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
-    assert_eq!(
-        (
-            &sent_async.method,
-            &sent_async.path,
-            &sent_async.query,
-            sent_async.json()
-        ),
-        (
-            &sent_blocking.method,
-            &sent_blocking.path,
-            &sent_blocking.query,
-            sent_blocking.json()
-        ),
-        "async and blocking send alike"
-    );
-    (sent_async, from_async)
-}
-
 #[test]
 fn list_evaluations() {
     let page = json!({
@@ -163,9 +71,7 @@ fn list_evaluations() {
     let p2 = params.clone();
     let (request, page) = both(
         Reply::json(200, page),
-        Box::new(move |c| {
-            Box::pin(async move { c.prompt_evaluations().list_evaluations(&p2).await })
-        }),
+        move |c| Box::pin(async move { c.prompt_evaluations().list_evaluations(&p2).await }),
         move |c| c.prompt_evaluations().list_evaluations(&params),
     );
     assert_common(
@@ -208,9 +114,7 @@ fn create_evaluation() {
     let b2 = body.clone();
     let (request, evaluation) = both(
         Reply::json(201, evaluation_json(5, "1.0.0")),
-        Box::new(move |c| {
-            Box::pin(async move { c.prompt_evaluations().create_evaluation(&b2).await })
-        }),
+        move |c| Box::pin(async move { c.prompt_evaluations().create_evaluation(&b2).await }),
         move |c| c.prompt_evaluations().create_evaluation(&body),
     );
     assert_common(
@@ -258,7 +162,7 @@ fn get_evaluation_results_aggregated() {
     });
     let (request, aggregated) = both(
         Reply::json(200, answer),
-        Box::new(|c| {
+        |c| {
             Box::pin(async move {
                 c.prompt_evaluations()
                     .get_evaluation_results_aggregated(
@@ -268,7 +172,7 @@ fn get_evaluation_results_aggregated() {
                     )
                     .await
             })
-        }),
+        },
         |c| {
             c.prompt_evaluations().get_evaluation_results_aggregated(
                 GROUP,
@@ -294,7 +198,7 @@ fn get_evaluation_results_aggregated() {
 fn get_evaluation() {
     let (request, evaluation) = both(
         Reply::json(200, evaluation_json(5, "2.0.0")),
-        Box::new(|c| Box::pin(async move { c.prompt_evaluations().get_evaluation(5).await })),
+        |c| Box::pin(async move { c.prompt_evaluations().get_evaluation(5).await }),
         |c| c.prompt_evaluations().get_evaluation(5),
     );
     assert_common(&request, "GET", "/api/prompts/evaluations/5", None, None);
@@ -312,9 +216,7 @@ fn update_evaluation() {
     let b2 = body.clone();
     let (request, _) = both(
         Reply::json(200, evaluation_json(5, "1.0.0")),
-        Box::new(move |c| {
-            Box::pin(async move { c.prompt_evaluations().update_evaluation(5, &b2).await })
-        }),
+        move |c| Box::pin(async move { c.prompt_evaluations().update_evaluation(5, &b2).await }),
         move |c| c.prompt_evaluations().update_evaluation(5, &body),
     );
     assert_common(
@@ -335,7 +237,7 @@ fn delete_evaluation() {
             200,
             json!({"success": true, "message": "evaluation 5 deleted"}),
         ),
-        Box::new(|c| Box::pin(async move { c.prompt_evaluations().delete_evaluation(5).await })),
+        |c| Box::pin(async move { c.prompt_evaluations().delete_evaluation(5).await }),
         |c| c.prompt_evaluations().delete_evaluation(5),
     );
     assert_common(&request, "DELETE", "/api/prompts/evaluations/5", None, None);
@@ -349,7 +251,7 @@ fn run_evaluation() {
             200,
             json!({"success": true, "message": "started", "evaluationId": 5, "jobRef": "x"}),
         ),
-        Box::new(|c| Box::pin(async move { c.prompt_evaluations().run_evaluation(5).await })),
+        |c| Box::pin(async move { c.prompt_evaluations().run_evaluation(5).await }),
         |c| c.prompt_evaluations().run_evaluation(5),
     );
     assert_common(
@@ -368,9 +270,7 @@ fn run_evaluation() {
 fn get_evaluation_result() {
     let (request, result) = both(
         Reply::json(200, result_json(3, 0.875)),
-        Box::new(|c| {
-            Box::pin(async move { c.prompt_evaluations().get_evaluation_result(5).await })
-        }),
+        |c| Box::pin(async move { c.prompt_evaluations().get_evaluation_result(5).await }),
         |c| c.prompt_evaluations().get_evaluation_result(5),
     );
     assert_common(
@@ -391,9 +291,7 @@ fn get_evaluation_history() {
     let history = json!({"evaluationId": 5, "total": 1, "data": [result_json(1, 0.5)]});
     let (request, answer) = both(
         Reply::json(200, history.clone()),
-        Box::new(|c| {
-            Box::pin(async move { c.prompt_evaluations().get_evaluation_history(5).await })
-        }),
+        |c| Box::pin(async move { c.prompt_evaluations().get_evaluation_history(5).await }),
         |c| c.prompt_evaluations().get_evaluation_history(5),
     );
     assert_common(
@@ -410,9 +308,7 @@ fn get_evaluation_history() {
 fn create_evaluation_version() {
     let (request, evaluation) = both(
         Reply::json(201, evaluation_json(6, "1.1.0")),
-        Box::new(|c| {
-            Box::pin(async move { c.prompt_evaluations().create_evaluation_version(5).await })
-        }),
+        |c| Box::pin(async move { c.prompt_evaluations().create_evaluation_version(5).await }),
         |c| c.prompt_evaluations().create_evaluation_version(5),
     );
     assert_common(

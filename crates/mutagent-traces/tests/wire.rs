@@ -1,8 +1,6 @@
 //! Wire tests: every `traces` operation sends exactly the method, path, query, headers and body
 //! of the contract, and decodes a realistic answer — through the async and the blocking client.
 
-use mutagent_core::{BlockingClient, Client, Error};
-use mutagent_test_support::{Recorded, Reply, ScriptedServer};
 use mutagent_traces::otlp::{
     self, AnyValue, ExportTraceRequest, KeyValue, Resource, ResourceSpans, ScopeSpans,
 };
@@ -10,9 +8,9 @@ use mutagent_traces::{
     Environment, GetAnalyticsSummary, GetTraceStats, ListTraces, NewSpan, NewTrace, SpanEvent,
     SpanKind, StatsGroupBy, Status, TraceSource, TracesExt,
 };
+use mutagent_wire_test::*;
 use serde_json::{json, Value};
 
-const KEY: &str = "mt_wire_test_key";
 const T0: &str = "2026-11-01T10:00:00.000Z";
 const T1: &str = "2026-11-01T10:00:01.250Z";
 
@@ -126,95 +124,6 @@ fn sample_trace_wire() -> Value {
         "startTime": T0,
         "endTime": T1
     })
-}
-
-fn async_client(server: &ScriptedServer) -> Client {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build()
-        .expect("client")
-}
-
-fn blocking_client(server: &ScriptedServer) -> BlockingClient {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build_blocking()
-        .expect("blocking client")
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
-/// Checks the parts every request shares.
-fn assert_common(
-    request: &Recorded,
-    method: &str,
-    path: &str,
-    query: Option<&str>,
-    body: Option<Value>,
-) {
-    assert_eq!(request.method, method);
-    assert_eq!(request.path, path);
-    assert_eq!(request.query.as_deref(), query);
-    assert_eq!(request.header("x-api-key"), Some(KEY));
-    assert_eq!(request.header("accept"), Some("application/json"));
-    match body {
-        Some(expected) => {
-            assert_eq!(request.header("content-type"), Some("application/json"));
-            assert_eq!(request.json(), expected);
-        }
-        None => {
-            assert!(request.body.is_empty(), "unexpected body {:?}", request);
-            assert_eq!(request.header("content-type"), None);
-        }
-    }
-}
-
-/// Runs `call` through the async client, then the blocking one, each against a fresh server
-/// answering `reply`; checks both sent the same request and returns it.
-fn both<T: PartialEq + std::fmt::Debug>(
-    reply: Reply,
-    call_async: impl FnOnce(
-        Client,
-    )
-        -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, Error>>>>,
-    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
-) -> (Recorded, T) {
-    let server = ScriptedServer::start(vec![reply.clone()]);
-    let from_async = runtime()
-        .block_on(call_async(async_client(&server)))
-        .expect("async call");
-    let sent_async = server.single_request();
-
-    let server = ScriptedServer::start(vec![reply]);
-    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
-    let sent_blocking = server.single_request();
-
-    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
-    assert_eq!(
-        (
-            &sent_async.method,
-            &sent_async.path,
-            &sent_async.query,
-            sent_async.json()
-        ),
-        (
-            &sent_blocking.method,
-            &sent_blocking.path,
-            &sent_blocking.query,
-            sent_blocking.json()
-        ),
-        "async and blocking send alike"
-    );
-    (sent_async, from_async)
 }
 
 #[test]

@@ -1,0 +1,124 @@
+//! Helpers shared by the wire tests of the namespace crates: clients aimed at a scripted
+//! server, the checks every request shares, and [`both`], which runs one call through the
+//! async and the blocking client and checks they send and decode alike.
+//!
+//! (`mutagent-core` cannot use this crate for its own tests: it depends on the core.)
+
+use std::future::Future;
+use std::pin::Pin;
+
+pub use mutagent_core::{BlockingClient, Client, Error};
+pub use mutagent_test_support::{Recorded, Reply, ScriptedServer};
+use serde_json::Value;
+
+/// The API key every wire test sends.
+pub const KEY: &str = "mt_wire_test_key";
+
+/// An async client aimed at `server`, ignoring the process environment.
+///
+/// # Panics
+/// When the client cannot be built (a broken test).
+pub fn async_client(server: &ScriptedServer) -> Client {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build()
+        .expect("client")
+}
+
+/// A blocking client aimed at `server`, ignoring the process environment.
+///
+/// # Panics
+/// When the client cannot be built (a broken test).
+pub fn blocking_client(server: &ScriptedServer) -> BlockingClient {
+    Client::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(server.url())
+        .build_blocking()
+        .expect("blocking client")
+}
+
+/// A current-thread runtime for driving one async call from a plain `#[test]`.
+///
+/// # Panics
+/// When no runtime can be built (a broken test machine).
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Checks the parts every request shares: method, path, query, key, `accept`, and the JSON
+/// body with its `content-type` (or no body and no `content-type`).
+///
+/// # Panics
+/// When any part differs (that is the test failing).
+pub fn assert_common(
+    request: &Recorded,
+    method: &str,
+    path: &str,
+    query: Option<&str>,
+    body: Option<Value>,
+) {
+    assert_eq!(request.method, method);
+    assert_eq!(request.path, path);
+    assert_eq!(request.query.as_deref(), query);
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("accept"), Some("application/json"));
+    match body {
+        Some(expected) => {
+            assert_eq!(request.header("content-type"), Some("application/json"));
+            assert_eq!(request.json(), expected);
+        }
+        None => {
+            assert!(request.body.is_empty(), "unexpected body {request:?}");
+            assert_eq!(request.header("content-type"), None);
+        }
+    }
+}
+
+/// An async call of a test, boxed so that closures of different tests share one type.
+pub type AsyncCall<T> = Pin<Box<dyn Future<Output = Result<T, Error>>>>;
+
+/// Runs a call through the async client, then through the blocking one, each against a
+/// fresh server answering `reply`; checks that both sent the same request and decoded the
+/// same value, and returns the request and the value.
+///
+/// # Panics
+/// When either call fails or the two differ (that is the test failing).
+pub fn both<T: PartialEq + std::fmt::Debug>(
+    reply: Reply,
+    call_async: impl FnOnce(Client) -> AsyncCall<T>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
+) -> (Recorded, T) {
+    let server = ScriptedServer::start(vec![reply.clone()]);
+    let from_async = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect("async call");
+    let sent_async = server.single_request();
+
+    let server = ScriptedServer::start(vec![reply]);
+    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
+    let sent_blocking = server.single_request();
+
+    assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    assert_eq!(
+        (
+            &sent_async.method,
+            &sent_async.path,
+            &sent_async.query,
+            sent_async.json()
+        ),
+        (
+            &sent_blocking.method,
+            &sent_blocking.path,
+            &sent_blocking.query,
+            sent_blocking.json()
+        ),
+        "async and blocking send alike"
+    );
+    (sent_async, from_async)
+}
