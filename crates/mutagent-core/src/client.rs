@@ -33,6 +33,8 @@ pub(crate) struct ClientInner {
     pub(crate) config: Config,
     pub(crate) http: Arc<dyn HttpClient>,
     pub(crate) budget: RetryBudget,
+    /// One permit per request in flight, shared by every clone and view.
+    pub(crate) in_flight: tokio::sync::Semaphore,
     pub(crate) base_headers: HeaderMap,
 }
 
@@ -59,11 +61,13 @@ impl Client {
 
     pub(crate) fn from_parts(config: Config, http: Arc<dyn HttpClient>) -> Self {
         let base_headers = transport::base_headers(&config);
+        let in_flight = tokio::sync::Semaphore::new(config.max_concurrent_requests);
         Self {
             inner: Arc::new(ClientInner {
                 config,
                 http,
                 budget: RetryBudget::new(),
+                in_flight,
                 base_headers,
             }),
             options: CallOptions::default(),

@@ -11,6 +11,7 @@
 //! | plain http to non-loopback hosts | [`ClientBuilder::allow_insecure_http`] | — | refused |
 //! | retries | [`ClientBuilder::retry_policy`] | — | [`RetryPolicy::default`] |
 //! | largest response body | [`ClientBuilder::max_response_bytes`] | — | 32 MiB |
+//! | requests in flight at once | [`ClientBuilder::max_concurrent_requests`] | — | 128 |
 //!
 //! An explicit value always wins over the environment, which wins over the default. The
 //! environment is read through an [`EnvSource`], replaceable with [`ClientBuilder::env`].
@@ -38,6 +39,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The largest response body read when no other limit is given (32 MiB).
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
+/// How many requests one client has in flight at once when no other limit is given.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 128;
 
 /// Builds a [`Client`] or a [`BlockingClient`].
 ///
@@ -63,6 +66,7 @@ pub struct ClientBuilder {
     allow_insecure_http: bool,
     retry: Option<RetryPolicy>,
     max_response_bytes: Option<usize>,
+    max_concurrent_requests: Option<usize>,
     http_client: Option<Arc<dyn HttpClient>>,
     env: Arc<dyn EnvSource>,
 }
@@ -88,6 +92,7 @@ impl fmt::Debug for ClientBuilder {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("custom_http_client", &self.http_client.is_some())
             .field("env", &env::DebugEnv(&*self.env))
             .finish()
@@ -107,6 +112,7 @@ impl ClientBuilder {
             allow_insecure_http: false,
             retry: None,
             max_response_bytes: None,
+            max_concurrent_requests: None,
             http_client: None,
             env: Arc::new(ProcessEnv),
         }
@@ -170,6 +176,14 @@ impl ClientBuilder {
     /// The largest response body the client reads before giving up (default 32 MiB).
     pub fn max_response_bytes(mut self, limit: usize) -> Self {
         self.max_response_bytes = Some(limit);
+        self
+    }
+
+    /// The most requests this client (all its clones and views together) has in flight at
+    /// once (default 128). Further calls wait for a slot, within their timeout. This bounds
+    /// the open connections, since the pool opens one per request in flight.
+    pub fn max_concurrent_requests(mut self, limit: usize) -> Self {
+        self.max_concurrent_requests = Some(limit);
         self
     }
 
@@ -242,6 +256,16 @@ impl ClientBuilder {
             }
             .into());
         }
+        let max_concurrent_requests = self
+            .max_concurrent_requests
+            .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS);
+        if max_concurrent_requests == 0 {
+            return Err(ConfigError::OutOfRange {
+                name: "max_concurrent_requests",
+                reason: "must be at least 1",
+            }
+            .into());
+        }
         Ok(Config {
             api_key,
             server_url,
@@ -252,6 +276,7 @@ impl ClientBuilder {
             allow_insecure_http,
             retry: self.retry.clone().unwrap_or_default(),
             max_response_bytes,
+            max_concurrent_requests,
         })
     }
 
@@ -307,6 +332,7 @@ pub struct Config {
     pub(crate) allow_insecure_http: bool,
     pub(crate) retry: RetryPolicy,
     pub(crate) max_response_bytes: usize,
+    pub(crate) max_concurrent_requests: usize,
 }
 
 impl fmt::Debug for Config {
@@ -321,6 +347,7 @@ impl fmt::Debug for Config {
             .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
             .finish()
     }
 }
@@ -361,6 +388,10 @@ impl Config {
     /// The largest response body read.
     pub fn max_response_bytes(&self) -> usize {
         self.max_response_bytes
+    }
+    /// The most requests in flight at once.
+    pub fn max_concurrent_requests(&self) -> usize {
+        self.max_concurrent_requests
     }
 }
 
@@ -484,6 +515,7 @@ mod tests {
         for builder in [
             ClientBuilder::new().timeout(Duration::ZERO),
             ClientBuilder::new().max_response_bytes(0),
+            ClientBuilder::new().max_concurrent_requests(0),
             ClientBuilder::new().connect_timeout(Duration::ZERO),
         ] {
             let err = builder.env(EmptyEnv).resolve().expect_err("out of range");

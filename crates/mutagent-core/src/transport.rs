@@ -73,7 +73,12 @@ async fn attempt_loop(
     loop {
         attempts += 1;
         let http_request = build_request(inner, options, request, &uri)?;
-        let attempt = send_and_read(&*inner.http, http_request, config.max_response_bytes);
+        let attempt = async {
+            // Waiting for a slot counts toward the timeout; the slot is held until the body
+            // is read, and released before any retry wait. The semaphore is never closed.
+            let _slot = inner.in_flight.acquire().await.ok();
+            send_and_read(&*inner.http, http_request, config.max_response_bytes).await
+        };
         let (error, retryable, retry_after) = match tokio::time::timeout_at(deadline, attempt).await
         {
             Err(_elapsed) => {

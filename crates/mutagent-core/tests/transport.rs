@@ -349,3 +349,26 @@ async fn delete_answering_204_decodes_as_null() {
     let value: Value = client.send(request).await.expect("204");
     assert!(value.is_null());
 }
+
+#[tokio::test]
+async fn requests_in_flight_are_capped_per_client() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({})).delay(Duration::from_millis(50))
+    ]);
+    let client = builder(&server)
+        .max_concurrent_requests(3)
+        .build()
+        .expect("client");
+    let calls: Vec<_> = (0..12)
+        .map(|n| tokio::spawn(get(&client, &n.to_string())))
+        .collect();
+    for call in calls {
+        call.await.expect("task").expect("call");
+    }
+    assert_eq!(server.requests().len(), 12);
+    assert!(
+        server.connections() <= 3,
+        "opened {} connections",
+        server.connections()
+    );
+}
