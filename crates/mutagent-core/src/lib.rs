@@ -7,7 +7,7 @@
 //!   (see [`config`] for the table);
 //! * [`Client`] (async) and [`BlockingClient`], both implementing [`ApiClient`], so every
 //!   operation is written once and works with either;
-//! * the transport: pooled hyper 1 over rustls (ring), replaceable through [`HttpClient`];
+//! * the transport: pooled hyper 1 over rustls (ring), replaceable through [`HttpClient`](http_client::HttpClient);
 //! * one [`Error`] type; retries ([`RetryPolicy`]); timeouts; response size limits;
 //! * operations as data ([`Operation`]) and offset pagination ([`pagination`]).
 //!

@@ -2,7 +2,7 @@
 //!
 //! Each list operation returns its envelope ([`OffsetPage`], [`HasMorePage`] or
 //! [`TotalPage`]); its `*_all` companion walks every item: an async [`ItemStream`] on
-//! [`Client`](crate::Client), a blocking [`ItemIter`](crate::blocking::ItemIter) on
+//! [`Client`], a blocking [`ItemIter`](crate::blocking::ItemIter) on
 //! [`BlockingClient`](crate::BlockingClient).
 
 use std::collections::VecDeque;
