@@ -156,6 +156,42 @@ fn through_the_layer(emu: &Emulator) {
         "ns",
         samples,
     );
+
+    // The same with a stopped exporter (every span dropped at the queue): the caller-side cost
+    // alone, without the sender thread competing for the cores.
+    let stopped = self::exporter(emu, 10);
+    stopped.shutdown(Duration::from_secs(5));
+    let subscriber =
+        tracing_subscriber::registry().with(mutagent_tracing::MutagentLayer::new(stopped.clone()));
+    let mut samples = Vec::new();
+    tracing::subscriber::with_default(subscriber, || {
+        for round in 0..WARMUP + ROUNDS {
+            let start = Instant::now();
+            for _ in 0..PER_ROUND / TRACE_LEN {
+                let root = tracing::info_span!("root", mutagent.kind = "chain");
+                let _entered = root.enter();
+                for _ in 1..TRACE_LEN {
+                    let span = tracing::info_span!(
+                        "chat",
+                        mutagent.kind = "llm.chat",
+                        gen_ai.request.model = "gpt-4o",
+                        gen_ai.usage.output_tokens = tracing::field::Empty,
+                    );
+                    span.record("gen_ai.usage.output_tokens", 30);
+                    drop(span);
+                }
+            }
+            let elapsed = start.elapsed();
+            if round >= WARMUP {
+                samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
+            }
+        }
+    });
+    report(
+        "  same, sender stopped (caller-side cost alone)",
+        "ns",
+        samples,
+    );
     let unmarked =
         tracing_subscriber::registry().with(mutagent_tracing::MutagentLayer::new(exporter.clone()));
     let mut samples = Vec::new();
@@ -180,10 +216,16 @@ fn through_the_layer(emu: &Emulator) {
 }
 
 /// Spans per second from the first `record` until `shutdown` confirmed delivery.
-fn delivered_per_second(emu: &Emulator, batch_size: usize, total: usize) {
+/// A fresh emulator per round: its store grows with every span and it merges spans into traces
+/// by linear search, so a long-lived one would measure itself.
+fn delivered_per_second(batch_size: usize, total: usize) {
     let mut samples = Vec::new();
     for round in 0..2 + 5 {
-        let exporter = exporter(emu, batch_size);
+        let emu = Emulator::builder()
+            .api_key("mt_bench")
+            .start_blocking()
+            .unwrap_or_else(|err| panic!("emulator: {err}"));
+        let exporter = exporter(&emu, batch_size);
         let t = SystemTime::now();
         let mut root = SpanData::root("root", SpanKind::Chain, t, t);
         let start = Instant::now();
@@ -202,6 +244,7 @@ fn delivered_per_second(emu: &Emulator, batch_size: usize, total: usize) {
         let report = exporter.shutdown(Duration::from_secs(120));
         let elapsed = start.elapsed();
         assert!(report.is_complete(), "{report:?}");
+        assert_eq!(emu.count(Collection::Spans), total);
         if round >= 2 {
             samples.push(total as f64 / elapsed.as_secs_f64());
         }
@@ -225,13 +268,7 @@ fn main() {
     build_and_record(&emu);
     #[cfg(feature = "layer")]
     through_the_layer(&emu);
-    // The emulator's store grows with every span; start the throughput runs from a fresh one.
     drop(emu);
-    let emu = Emulator::builder()
-        .api_key("mt_bench")
-        .start_blocking()
-        .unwrap_or_else(|err| panic!("emulator: {err}"));
-    delivered_per_second(&emu, 10, 5_000);
-    delivered_per_second(&emu, 100, 5_000);
-    println!("emulator holds {} spans", emu.count(Collection::Spans));
+    delivered_per_second(10, 5_000);
+    delivered_per_second(100, 5_000);
 }

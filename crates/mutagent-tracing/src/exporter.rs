@@ -4,13 +4,15 @@
 //! # How it works
 //!
 //! * [`Exporter::record`] puts a finished span in a bounded queue (Tokio's `mpsc` channel,
-//!   `try_send`: two atomic counter updates and a lock-free push). It never blocks and never
-//!   waits on the network. When the queue is full the span is dropped and counted.
+//!   `try_send`: a few atomic operations and a lock-free push). It never blocks and never
+//!   waits on the network. When the queue is full the span is dropped and counted. The sender is
+//!   woken only when a multiple of `batch_size` spans is waiting, not for every span, so
+//!   recording rarely pays for a thread wake-up.
 //! * One background thread named `mutagent-tracing`, with a current-thread Tokio runtime of its
-//!   own, takes spans off the queue and sends them: as soon as `batch_size` spans are waiting, or
-//!   `flush_interval` after the oldest waiting span arrived, whichever comes first. One request
-//!   carries up to `max_batch_size` spans, grouped by trace, to `POST /api/traces/batch` (or to
-//!   `POST /api/traces/otlp` with [`Protocol::Otlp`]).
+//!   own, takes spans off the queue and sends them: as soon as `batch_size` spans are waiting, and
+//!   every `flush_interval` whatever is waiting (as the official SDKs do), so no span waits longer
+//!   than one interval. One request carries up to `max_batch_size` spans, grouped by trace, to
+//!   `POST /api/traces/batch` (or to `POST /api/traces/otlp` with [`Protocol::Otlp`]).
 //! * A dedicated thread rather than a task on the caller's runtime: it works the same in blocking
 //!   programs and in async ones, it never competes with the application's tasks, it keeps working
 //!   while the application's runtime shuts down (so `shutdown` can still deliver), and it needs no
@@ -37,7 +39,7 @@ use std::time::Duration;
 
 use mutagent_core::{BlockingClient, CallOptions, Client, Error, ResponseFuture, RetryPolicy};
 use mutagent_traces::{BatchIngestion, Environment, TraceSource, TracesExt};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::Instant;
 
 use crate::otlp::to_export_request;
@@ -150,8 +152,8 @@ impl ExporterBuilder {
         self
     }
 
-    /// Send waiting spans at the latest this long after the oldest arrived (default 5 s; at
-    /// least 1 ms).
+    /// Send whatever is waiting every `interval` (default 5 s; at least 1 ms), so no span waits
+    /// longer than that.
     pub fn flush_interval(mut self, interval: Duration) -> Self {
         self.flush_interval = interval;
         self
@@ -239,7 +241,14 @@ impl ExporterBuilder {
         let (span_tx, span_rx) = mpsc::channel(max_queue);
         let (control_tx, control_rx) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared::default());
+        let notify = Arc::new(Notify::new());
+        let flush_interval = self
+            .flush_interval
+            .clamp(Duration::from_millis(1), MAX_WAIT);
         let worker = Worker {
+            notify: Arc::clone(&notify),
+            next_tick: Instant::now() + flush_interval,
+            draining: false,
             spans: span_rx,
             control: control_rx,
             spans_open: true,
@@ -249,15 +258,12 @@ impl ExporterBuilder {
             settings: Settings {
                 batch_size,
                 max_batch,
-                flush_interval: self
-                    .flush_interval
-                    .clamp(Duration::from_millis(1), MAX_WAIT),
+                flush_interval,
                 drop_timeout: self.drop_timeout,
                 defaults: self.defaults,
                 protocol: self.protocol,
             },
             buffer: VecDeque::with_capacity(max_batch),
-            oldest: None,
             in_flight: 0,
             pending: Vec::new(),
         };
@@ -284,6 +290,8 @@ impl ExporterBuilder {
                     spans: span_tx,
                     control: control_tx,
                     shared,
+                    notify,
+                    batch_size,
                     max_queue,
                     max_batch,
                 }),
@@ -315,6 +323,8 @@ struct Inner {
     spans: mpsc::Sender<SpanData>,
     control: mpsc::UnboundedSender<Control>,
     shared: Arc<Shared>,
+    notify: Arc<Notify>,
+    batch_size: usize,
     max_queue: usize,
     max_batch: usize,
 }
@@ -432,7 +442,17 @@ impl Exporter {
         let shared = &self.inner.shared;
         shared.recorded.fetch_add(1, Ordering::Relaxed);
         match self.inner.spans.try_send(span) {
-            Ok(()) => true,
+            Ok(()) => {
+                // Wake the sender when a batch is ready; the interval tick covers the rest.
+                let waiting = self
+                    .inner
+                    .max_queue
+                    .saturating_sub(self.inner.spans.capacity());
+                if waiting % self.inner.batch_size == 0 {
+                    self.inner.notify.notify_one();
+                }
+                true
+            }
             Err(_) => {
                 shared.dropped.fetch_add(1, Ordering::Relaxed);
                 false
@@ -647,8 +667,12 @@ struct Worker {
     client: Client,
     settings: Settings,
     buffer: VecDeque<SpanData>,
-    /// When the oldest buffered span arrived.
-    oldest: Option<Instant>,
+    /// Wakes the sender when `batch_size` spans are waiting.
+    notify: Arc<Notify>,
+    /// The next periodic send of whatever is waiting.
+    next_tick: Instant,
+    /// A tick is being served: send until nothing is waiting.
+    draining: bool,
     /// Spans of the batch being sent.
     in_flight: usize,
     pending: Vec<Pending>,
@@ -661,6 +685,7 @@ enum Wake {
     ControlClosed,
     Span(SpanData),
     SpansClosed,
+    Notified,
     Timer,
     Sent(Result<BatchIngestion, Error>),
 }
@@ -674,8 +699,16 @@ impl Worker {
             if self.expire(now) {
                 return;
             }
+            if now >= self.next_tick {
+                self.next_tick = now + self.settings.flush_interval;
+                self.draining = true;
+            }
+            if self.buffer.is_empty() {
+                // `fill` takes up to a whole batch: an empty buffer means an empty queue.
+                self.draining = false;
+            }
             self.complete_flushes();
-            if self.should_send(now) {
+            if self.should_send() {
                 self.send_front().await;
                 continue;
             }
@@ -707,19 +740,12 @@ impl Worker {
     fn fill(&mut self) {
         while self.spans_open && self.buffer.len() < self.settings.max_batch {
             match self.spans.try_recv() {
-                Ok(span) => self.push(span),
+                Ok(span) => self.buffer.push_back(span),
                 Err(mpsc::error::TryRecvError::Empty) => break,
                 Err(mpsc::error::TryRecvError::Disconnected) => self.spans_closed(),
             }
         }
         self.set_held();
-    }
-
-    fn push(&mut self, span: SpanData) {
-        if self.buffer.is_empty() {
-            self.oldest = Some(Instant::now());
-        }
-        self.buffer.push_back(span);
     }
 
     /// Every handle is gone (or the queue was closed by a shutdown and is now empty).
@@ -846,15 +872,11 @@ impl Worker {
         }
     }
 
-    fn should_send(&self, now: Instant) -> bool {
+    fn should_send(&self) -> bool {
         if self.buffer.is_empty() {
             return false;
         }
-        self.buffer.len() >= self.settings.batch_size
-            || !self.pending.is_empty()
-            || self
-                .oldest
-                .is_some_and(|oldest| now >= oldest + self.settings.flush_interval)
+        self.buffer.len() >= self.settings.batch_size || !self.pending.is_empty() || self.draining
     }
 
     /// The spans of a batch were settled: count them and credit the flushes that own them.
@@ -900,9 +922,6 @@ impl Worker {
     async fn send_front(&mut self) {
         let count = self.buffer.len().min(self.settings.max_batch);
         let batch: Vec<SpanData> = self.buffer.drain(..count).collect();
-        if self.buffer.is_empty() {
-            self.oldest = None;
-        }
         self.in_flight = batch.len();
         self.set_held();
         let mut future = pin!(self.request(&batch));
@@ -944,7 +963,7 @@ impl Worker {
                     }
                     self.expire(now);
                 }
-                Wake::Span(_) | Wake::SpansClosed => {}
+                Wake::Span(_) | Wake::SpansClosed | Wake::Notified => {}
             }
         };
         let spans = self.in_flight;
@@ -979,17 +998,18 @@ impl Worker {
         self.pending.iter().map(|p| p.deadline).min()
     }
 
-    /// Waits for a span, a control message, the flush interval or a deadline.
+    /// Waits for a control message, a full batch, the next tick or a deadline (and, during a
+    /// shutdown, for the queue to close).
     async fn wait(&mut self) {
-        let interval = self
-            .oldest
-            .map(|oldest| oldest + self.settings.flush_interval);
-        let wake_at = match (interval, self.next_deadline()) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
+        let wake_at = match self.next_deadline() {
+            Some(deadline) => deadline.min(self.next_tick),
+            None => self.next_tick,
         };
-        let mut sleep = wake_at.map(|d| Box::pin(tokio::time::sleep_until(d)));
-        let take_spans = self.spans_open && self.buffer.len() < self.settings.max_batch;
+        let mut sleep = pin!(tokio::time::sleep_until(wake_at));
+        let notify = Arc::clone(&self.notify);
+        let mut notified = pin!(notify.notified());
+        // Only while shutting down: `recv` is what reliably reports a closed, drained queue.
+        let watch_spans = self.spans_open && self.shutdown_pending();
         let control_open = self.control_open;
         let (control, spans) = (&mut self.control, &mut self.spans);
         let wake = poll_fn(|cx| {
@@ -1000,17 +1020,18 @@ impl Worker {
                     Poll::Pending => {}
                 }
             }
-            if take_spans {
+            if watch_spans {
                 match spans.poll_recv(cx) {
                     Poll::Ready(Some(span)) => return Poll::Ready(Wake::Span(span)),
                     Poll::Ready(None) => return Poll::Ready(Wake::SpansClosed),
                     Poll::Pending => {}
                 }
             }
-            if let Some(sleep) = sleep.as_mut() {
-                if sleep.as_mut().poll(cx).is_ready() {
-                    return Poll::Ready(Wake::Timer);
-                }
+            if notified.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Wake::Notified);
+            }
+            if sleep.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Wake::Timer);
             }
             Poll::Pending
         })
@@ -1019,11 +1040,11 @@ impl Worker {
             Wake::Control(control) => self.accept(control),
             Wake::ControlClosed => self.control_open = false,
             Wake::Span(span) => {
-                self.push(span);
+                self.buffer.push_back(span);
                 self.set_held();
             }
             Wake::SpansClosed => self.spans_closed(),
-            Wake::Timer | Wake::Sent(_) => {}
+            Wake::Notified | Wake::Timer | Wake::Sent(_) => {}
         }
     }
 }

@@ -100,7 +100,10 @@ fn marked_spans_become_mutagent_spans() {
             .server_url(emu.url())
             .build()
             .expect("client");
-        let exporter = Exporter::new(&client).expect("exporter");
+        let exporter = Exporter::builder(&client)
+            .flush_interval(Duration::from_secs(3600))
+            .build()
+            .expect("exporter");
         let subscriber = tracing_subscriber::registry().with(MutagentLayer::new(exporter.clone()));
         let guard = tracing::subscriber::set_default(subscriber);
 
