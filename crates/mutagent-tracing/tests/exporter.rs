@@ -121,8 +121,8 @@ async fn every_recorded_span_is_stored_with_its_parent_and_session() {
         (stats.recorded, stats.sent, stats.failed, stats.dropped),
         (36, 36, 0, 0)
     );
-    // Under load the sender takes more than `batch_size` per request: never more requests than
-    // batches of 10, at least one.
+    // Under load the sender takes more than `batch_size` per request: at least one request, at
+    // most one per 10 spans (plus one if the 5 s tick happened to split a batch).
     assert!((1..=5).contains(&stats.batches_sent), "{stats:?}");
     assert_eq!(emu.count(Collection::Spans), 36);
     assert_eq!(emu.count(Collection::Traces), 4);
