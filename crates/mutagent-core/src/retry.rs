@@ -97,7 +97,8 @@ impl RetryPolicy {
         if self.jitter {
             // ±25 %: spreads clients that failed together so they do not retry together.
             let unit = random_unit();
-            base.mul_f64(0.75 + 0.5 * unit)
+            // `try_from_secs_f64` rather than `mul_f64`, which panics near `Duration::MAX`.
+            Duration::try_from_secs_f64(base.as_secs_f64() * (0.75 + 0.5 * unit)).unwrap_or(base)
         } else {
             base
         }
@@ -191,6 +192,18 @@ mod tests {
         let waits: Vec<u128> = (0..7).map(|n| policy.backoff(n).as_millis()).collect();
         assert_eq!(waits, [250, 500, 1000, 2000, 4000, 4000, 4000]);
         assert_eq!(policy.backoff(u32::MAX), Duration::from_secs(4));
+    }
+
+    #[test]
+    fn huge_durations_never_panic() {
+        let policy = RetryPolicy::new()
+            .initial_backoff(Duration::MAX)
+            .max_backoff(Duration::MAX)
+            .max_retry_after(Duration::MAX);
+        for retry in [0, 1, 5, u32::MAX] {
+            assert!(policy.backoff(retry) > Duration::from_secs(1));
+        }
+        assert_eq!(policy.wait(0, Some(Duration::MAX)), Duration::MAX);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Sending one call: the attempt loop with timeouts, retries, size limits and classification.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
 use http::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
@@ -60,7 +60,7 @@ async fn attempt_loop(
     let operation = request.operation;
     let name = operation.name;
     let timeout = options.timeout.unwrap_or(config.timeout);
-    let deadline = Instant::now() + timeout;
+    let deadline = deadline_after(timeout);
     let policy = options.retry.as_ref().unwrap_or(&config.retry);
     let may_retry_unsafe = operation.method.is_idempotent() || options.retry_non_idempotent;
     let uri: http::Uri = config
@@ -149,7 +149,10 @@ async fn attempt_loop(
             return Err(error);
         }
         let wait = policy.wait(retries_done, retry_after);
-        if Instant::now() + wait >= deadline {
+        if Instant::now()
+            .checked_add(wait)
+            .is_none_or(|at| at >= deadline)
+        {
             tracing::debug!(attempts, ?wait, "no time left to retry");
             return Err(error);
         }
@@ -160,6 +163,15 @@ async fn attempt_loop(
         tracing::debug!(attempts, ?wait, error = %error, "retrying");
         tokio::time::sleep(wait).await;
     }
+}
+
+/// `timeout` from now; a timeout too long to represent (say `Duration::MAX`) means a year,
+/// which is as good as never and cannot overflow.
+fn deadline_after(timeout: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(Duration::from_secs(365 * 24 * 60 * 60)))
+        .unwrap_or(now)
 }
 
 fn build_request(

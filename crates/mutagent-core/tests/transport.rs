@@ -372,3 +372,20 @@ async fn requests_in_flight_are_capped_per_client() {
         server.connections()
     );
 }
+
+#[tokio::test]
+async fn huge_timeouts_and_waits_never_panic() {
+    let server = ScriptedServer::start(vec![
+        Reply::status(503).header("retry-after", "1"),
+        Reply::json(200, json!({"ok": true})),
+    ]);
+    let client = builder(&server)
+        .timeout(Duration::MAX)
+        .retry_policy(fast_retries().max_retry_after(Duration::MAX))
+        .build()
+        .expect("client");
+    assert_eq!(
+        get(&client, "1").await.expect("retried"),
+        json!({"ok": true})
+    );
+}
