@@ -227,45 +227,23 @@ impl ClientBuilder {
                 .clone()
                 .or_else(|| env::non_empty(env, env::ENV_ORGANIZATION_ID)),
         )?;
-        let timeout = self.timeout.unwrap_or(DEFAULT_TIMEOUT);
-        if timeout.is_zero() {
-            return Err(ConfigError::OutOfRange {
-                name: "timeout",
-                reason: "must be longer than zero",
-            }
-            .into());
-        }
-        let connect_timeout = self
-            .connect_timeout
-            .unwrap_or(DEFAULT_CONNECT_TIMEOUT)
-            .min(timeout);
-        if connect_timeout.is_zero() {
-            return Err(ConfigError::OutOfRange {
-                name: "connect_timeout",
-                reason: "must be longer than zero",
-            }
-            .into());
-        }
-        let max_response_bytes = self
-            .max_response_bytes
-            .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES);
-        if max_response_bytes == 0 {
-            return Err(ConfigError::OutOfRange {
-                name: "max_response_bytes",
-                reason: "must be at least 1",
-            }
-            .into());
-        }
-        let max_concurrent_requests = self
-            .max_concurrent_requests
-            .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS);
-        if max_concurrent_requests == 0 {
-            return Err(ConfigError::OutOfRange {
-                name: "max_concurrent_requests",
-                reason: "must be at least 1",
-            }
-            .into());
-        }
+        let timeout = nonzero_duration("timeout", self.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
+        let connect_timeout = nonzero_duration(
+            "connect_timeout",
+            self.connect_timeout
+                .unwrap_or(DEFAULT_CONNECT_TIMEOUT)
+                .min(timeout),
+        )?;
+        let max_response_bytes = at_least_one(
+            "max_response_bytes",
+            self.max_response_bytes
+                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
+        )?;
+        let max_concurrent_requests = at_least_one(
+            "max_concurrent_requests",
+            self.max_concurrent_requests
+                .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS),
+        )?;
         Ok(Config {
             api_key,
             server_url,
@@ -298,6 +276,26 @@ impl ClientBuilder {
     pub fn build_blocking(self) -> Result<BlockingClient, Error> {
         BlockingClient::from_client(self.build()?)
     }
+}
+
+fn nonzero_duration(name: &'static str, value: Duration) -> Result<Duration, ConfigError> {
+    if value.is_zero() {
+        return Err(ConfigError::OutOfRange {
+            name,
+            reason: "must be longer than zero",
+        });
+    }
+    Ok(value)
+}
+
+fn at_least_one(name: &'static str, value: usize) -> Result<usize, ConfigError> {
+    if value == 0 {
+        return Err(ConfigError::OutOfRange {
+            name,
+            reason: "must be at least 1",
+        });
+    }
+    Ok(value)
 }
 
 fn scoping_header(

@@ -1,11 +1,16 @@
 //! Helpers shared by the core's integration tests.
 #![allow(dead_code)]
 
+use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mutagent_core::env::EmptyEnv;
 use mutagent_core::{ClientBuilder, Method, Operation, RetryPolicy};
 use mutagent_test_support::ScriptedServer;
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
 
 pub(crate) const KEY: &str = "mt_core_test_secret_8f3a";
 
@@ -30,4 +35,50 @@ pub(crate) fn fast_retries() -> RetryPolicy {
         .initial_backoff(Duration::from_millis(20))
         .max_backoff(Duration::from_millis(80))
         .jitter(false)
+}
+
+/// A tracing subscriber that writes every span and event field into one string, to prove
+/// what the SDK logs.
+#[derive(Clone, Default)]
+pub(crate) struct Capture(pub(crate) Arc<Mutex<String>>);
+
+pub(crate) struct Writer<'a>(&'a mut String);
+
+impl Visit for Writer<'_> {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        let _ = write!(self.0, " {}={:?}", field.name(), value);
+    }
+    fn record_str(&mut self, field: &Field, value: &str) {
+        let _ = write!(self.0, " {}={}", field.name(), value);
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        let mut out = self.0.lock().expect("lock");
+        out.push_str("\nspan ");
+        out.push_str(span.metadata().name());
+        span.record(&mut Writer(&mut out));
+        Id::from_u64(1)
+    }
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        values.record(&mut Writer(&mut self.0.lock().expect("lock")));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut out = self.0.lock().expect("lock");
+        out.push_str("\nevent");
+        event.record(&mut Writer(&mut out));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+impl Capture {
+    pub(crate) fn text(&self) -> String {
+        self.0.lock().expect("lock").clone()
+    }
 }
