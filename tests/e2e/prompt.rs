@@ -110,6 +110,24 @@ fn prompt_lifecycle_blocking() {
         .create_prompt_version(created.id, &NewPromptVersion::new("2.0.0"))
         .expect("version");
     assert!(version.is_latest);
+    let updated = prompts
+        .update_prompt(version.id, &UpdatePrompt::new().description("Blocking"))
+        .expect("update");
+    assert_eq!(updated.description.as_deref(), Some("Blocking"));
+    assert!(prompts
+        .list_prompt_tags()
+        .expect("tags")
+        .contains(&"demo".to_owned()));
+    prompts.list_prompt_versions(created.id).expect("versions");
+    prompts.get_prompt_analytics(created.id).expect("analytics");
+    prompts
+        .get_prompt_model_comparisons(created.id)
+        .expect("comparisons");
+    let latest = prompts
+        .list_prompts(&ListPrompts::new().name("blocking").is_latest(true))
+        .expect("list");
+    assert_eq!(latest.data.len(), 1);
+    assert_eq!(latest.data[0].id, version.id);
     assert!(
         prompts
             .delete_prompt(created.id, true)
