@@ -34,6 +34,7 @@ mod api_client;
 pub mod blocking;
 mod client;
 pub mod config;
+pub mod deadline;
 mod decode;
 pub mod env;
 pub mod error;

@@ -9,9 +9,10 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_core::Stream;
+use mutagent_core::deadline::Deadline;
 use mutagent_core::ids::{JobId, PromptId};
 use mutagent_core::{BlockingClient, Client, Error, ResponseFuture};
 
@@ -231,46 +232,6 @@ impl From<WaitError> for Error {
     }
 }
 
-/// A deadline counted from the first poll.
-#[derive(Debug, Clone, Copy)]
-struct Clock {
-    started: Instant,
-    deadline: Option<Instant>,
-}
-
-impl Clock {
-    fn start(options: &WatchOptions) -> Self {
-        let started = Instant::now();
-        Self {
-            started,
-            deadline: options
-                .deadline
-                .and_then(|limit| started.checked_add(limit)),
-        }
-    }
-
-    fn remaining(&self) -> Option<Duration> {
-        self.deadline
-            .map(|at| at.saturating_duration_since(Instant::now()))
-    }
-
-    fn expired(&self) -> bool {
-        self.remaining().is_some_and(|left| left.is_zero())
-    }
-
-    async fn within<T>(&self, call: impl Future<Output = T>) -> Option<T> {
-        match self.remaining() {
-            Some(left) => tokio::time::timeout(left, call).await.ok(),
-            None => Some(call.await),
-        }
-    }
-
-    async fn pause(&self, interval: Duration) {
-        let wait = self.remaining().map_or(interval, |left| left.min(interval));
-        tokio::time::sleep(wait).await;
-    }
-}
-
 /// What counts as a change worth reporting.
 #[derive(Debug, Clone, PartialEq)]
 struct Fingerprint {
@@ -305,7 +266,7 @@ pub(crate) struct Watcher {
     client: Client,
     job_id: JobId,
     options: WatchOptions,
-    clock: Option<Clock>,
+    clock: Option<Deadline>,
     polls: u32,
     last: Option<OptimizationProgress>,
     seen: Option<Fingerprint>,
@@ -339,7 +300,7 @@ impl Watcher {
         }
         let clock = *self
             .clock
-            .get_or_insert_with(|| Clock::start(&self.options));
+            .get_or_insert_with(|| Deadline::start(self.options.deadline));
         loop {
             if self.polls > 0 {
                 clock.pause(self.options.poll_interval).await;
@@ -364,7 +325,7 @@ impl Watcher {
             let progress = OptimizationProgress {
                 job,
                 polls: self.polls,
-                elapsed: clock.started.elapsed(),
+                elapsed: clock.elapsed(),
             };
             self.seen = Some(fingerprint);
             self.last = Some(progress.clone());

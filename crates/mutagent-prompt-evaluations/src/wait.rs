@@ -3,9 +3,9 @@
 //! Written once as async code on [`Client`]; the blocking client runs the same future on its
 //! background runtime (see `BlockingClient::run`).
 
-use std::future::Future;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use mutagent_core::deadline::Deadline;
 use mutagent_core::ids::EvaluationId;
 use mutagent_core::{Client, Error};
 
@@ -134,45 +134,6 @@ impl Seen {
     }
 }
 
-/// A deadline counted from the start of the wait.
-#[derive(Debug, Clone, Copy)]
-struct Clock {
-    deadline: Option<(Instant, Duration)>,
-}
-
-impl Clock {
-    fn start(options: &WaitOptions) -> Self {
-        let deadline = options
-            .deadline
-            .and_then(|limit| Instant::now().checked_add(limit).map(|at| (at, limit)));
-        Self { deadline }
-    }
-
-    /// Time left, `None` without a deadline.
-    fn remaining(&self) -> Option<Duration> {
-        self.deadline
-            .map(|(at, _)| at.saturating_duration_since(Instant::now()))
-    }
-
-    fn expired(&self) -> bool {
-        self.remaining().is_some_and(|left| left.is_zero())
-    }
-
-    /// Runs `call`, cut short at the deadline (`None` when it expired first).
-    async fn within<T>(&self, call: impl Future<Output = T>) -> Option<T> {
-        match self.remaining() {
-            Some(left) => tokio::time::timeout(left, call).await.ok(),
-            None => Some(call.await),
-        }
-    }
-
-    /// Sleeps for `interval`, or until the deadline if that comes first.
-    async fn pause(&self, interval: Duration) {
-        let wait = self.remaining().map_or(interval, |left| left.min(interval));
-        tokio::time::sleep(wait).await;
-    }
-}
-
 fn deadline_error(id: EvaluationId, options: &WaitOptions, polls: u32) -> WaitError {
     WaitError::DeadlineExceeded {
         evaluation_id: id,
@@ -189,13 +150,13 @@ pub(crate) async fn wait_for_result(
     before: Option<Seen>,
     options: WaitOptions,
 ) -> Result<EvaluationResult, WaitError> {
-    let clock = Clock::start(&options);
+    let clock = Deadline::start(options.deadline);
     wait_with(&client, &clock, id, before, &options).await
 }
 
 async fn wait_with(
     client: &Client,
-    clock: &Clock,
+    clock: &Deadline,
     id: EvaluationId,
     before: Option<Seen>,
     options: &WaitOptions,
@@ -238,7 +199,7 @@ pub(crate) async fn run_and_wait(
     id: EvaluationId,
     options: WaitOptions,
 ) -> Result<EvaluationResult, WaitError> {
-    let clock = Clock::start(&options);
+    let clock = Deadline::start(options.deadline);
     let api = PromptEvaluationsApi::new(&client);
     let before = match clock.within(api.get_evaluation_result(id)).await {
         Some(Ok(result)) => Some(Seen::of(&result)),
