@@ -17,7 +17,7 @@ use crate::config::{ClientBuilder, Config};
 use crate::decode;
 use crate::error::{BlockingError, Error};
 use crate::http_client::BoxFuture;
-use crate::pagination::{fetch_page, placeholder_request, FetchPage, PageResult, Pager, Paginated};
+use crate::pagination::{placeholder_request, PageResult, Pager, Paginated};
 use crate::request::ApiRequest;
 use crate::transport;
 
@@ -164,7 +164,7 @@ impl BlockingClient {
 pub struct ItemIter<T> {
     client: BlockingClient,
     pager: Pager,
-    fetch: FetchPage<T>,
+    fetch: fn(&BlockingClient, ApiRequest) -> PageResult<T>,
     buffer: VecDeque<T>,
     error: Option<Error>,
 }
@@ -193,11 +193,21 @@ impl<T: Send + 'static> ItemIter<T> {
         Self {
             client,
             pager,
-            fetch: fetch_page::<P>,
+            fetch: fetch_page_blocking::<P>,
             buffer: VecDeque::new(),
             error,
         }
     }
+}
+
+/// One page through [`BlockingClient::send`], so it is decoded on the caller's thread.
+fn fetch_page_blocking<P: Paginated>(
+    client: &BlockingClient,
+    request: ApiRequest,
+) -> PageResult<P::Item> {
+    let page: P = client.send(request)?;
+    let more = page.has_more();
+    Ok((page.into_items(), more))
 }
 
 impl<T: Send + 'static> Iterator for ItemIter<T> {
@@ -212,10 +222,7 @@ impl<T: Send + 'static> Iterator for ItemIter<T> {
                 return Some(Err(err));
             }
             let request = self.pager.next_request()?;
-            let page: PageResult<T> = self
-                .client
-                .run((self.fetch)(self.client.client.clone(), request));
-            match page {
+            match (self.fetch)(&self.client, request) {
                 Ok((items, more)) => {
                     self.pager.advance(items.len(), more);
                     self.buffer.extend(items);
