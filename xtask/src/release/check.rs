@@ -9,7 +9,7 @@
 //! - `cargo semver-checks` against the latest release on crates.io, where installed.
 
 use std::io::{BufRead, BufReader};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::changelog;
@@ -287,6 +287,46 @@ fn normalize(path: &Path) -> std::path::PathBuf {
     out
 }
 
+/// `$CARGO_HOME`, else `~/.cargo`.
+fn cargo_home() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+}
+
+/// Removes unpacked copies of this workspace's crates that an earlier
+/// `cargo publish --workspace --dry-run` left in `$CARGO_HOME/registry/src/-<hash>/`.
+///
+/// The dry run verifies each crate against the others through a temporary local registry,
+/// and cargo unpacks those crates under a directory named after that registry's path. Cargo
+/// never unpacks a `name-version` directory twice, so a second dry run from the same checkout
+/// path, with the same version but changed code, would build against the stale copy and fail
+/// (or pass) for the wrong reason. Only directories of local registries (names starting
+/// with `-`) holding one of our publishable crates at the current version are removed.
+fn clear_stale_overlay_sources(cargo_home: &Path, ws: &Workspace) -> Vec<PathBuf> {
+    let Ok(registries) = std::fs::read_dir(cargo_home.join("registry").join("src")) else {
+        return Vec::new();
+    };
+    let ours: Vec<String> = ws
+        .publishable()
+        .map(|p| format!("{}-{}", p.name, p.version))
+        .collect();
+    let mut removed = Vec::new();
+    for registry in registries.flatten() {
+        if !registry.file_name().to_string_lossy().starts_with('-') {
+            continue; // crates.io and other real registries are never touched
+        }
+        for name in &ours {
+            let unpacked = registry.path().join(name);
+            if unpacked.is_dir() && std::fs::remove_dir_all(&unpacked).is_ok() {
+                removed.push(unpacked);
+            }
+        }
+    }
+    removed
+}
+
 /// Runs `cargo publish --workspace --dry-run` in `root`, echoing its output; returns the
 /// problem to report if it fails.
 fn dry_run(root: &Path, allow_dirty: bool) -> Option<String> {
@@ -421,6 +461,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
                 .notes
                 .push("the dry run used --allow-dirty: uncommitted changes were packaged".into());
         }
+        for stale in clear_stale_overlay_sources(&cargo_home(), &ws) {
+            findings.notes.push(format!(
+                "removed a stale unpacked copy of a workspace crate from an earlier dry run: {}",
+                stale.display()
+            ));
+        }
         if let Some(problem) = dry_run(&ws.root, allow_dirty) {
             findings.problems.push(problem);
         }
@@ -492,6 +538,37 @@ mod tests {
 
     fn all_exist(_: &Path) -> bool {
         true
+    }
+
+    #[test]
+    fn stale_overlay_copies_of_our_crates_are_removed_and_nothing_else() {
+        let home = std::env::temp_dir().join(format!("xtask-cargo-home-{}", std::process::id()));
+        let src = home.join("registry").join("src");
+        let overlay = src.join("-484b8990b521de4b");
+        let crates_io = src.join("index.crates.io-1949cf8c6b5b557f");
+        let ws = workspace();
+        let ours = ws.publishable().next().expect("a publishable crate");
+        let ours = format!("{}-{}", ours.name, ours.version);
+        for dir in [
+            overlay.join(&ours),
+            overlay.join("serde-1.0.0"),
+            crates_io.join(&ours),
+        ] {
+            std::fs::create_dir_all(dir.join("src")).expect("create");
+        }
+        let removed = clear_stale_overlay_sources(&home, &ws);
+        assert_eq!(removed, vec![overlay.join(&ours)]);
+        assert!(!overlay.join(&ours).exists());
+        assert!(
+            overlay.join("serde-1.0.0").exists(),
+            "other crates are left alone"
+        );
+        assert!(
+            crates_io.join(&ours).exists(),
+            "real registries are left alone"
+        );
+        assert!(clear_stale_overlay_sources(&home.join("missing"), &ws).is_empty());
+        let _ = std::fs::remove_dir_all(&home);
     }
 
     #[test]
