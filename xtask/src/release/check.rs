@@ -330,7 +330,19 @@ fn clear_stale_overlay_sources(cargo_home: &Path, ws: &Workspace) -> Vec<PathBuf
 /// Runs `cargo publish --workspace --dry-run` in `root`, echoing its output; returns the
 /// problem to report if it fails.
 fn dry_run(root: &Path, allow_dirty: bool) -> Option<String> {
-    let mut args = vec!["publish", "--workspace", "--dry-run"];
+    // A target directory of its own, emptied first: cargo treats the crates it verifies as
+    // registry crates, whose compiled artifacts it never rebuilds for the same version, so a
+    // reused target directory would verify against what an earlier dry run compiled.
+    let target_dir = root.join("target").join("release-check");
+    let _ = std::fs::remove_dir_all(&target_dir);
+    let target_dir = target_dir.to_string_lossy().into_owned();
+    let mut args = vec![
+        "publish",
+        "--workspace",
+        "--dry-run",
+        "--target-dir",
+        &target_dir,
+    ];
     if allow_dirty {
         args.push("--allow-dirty");
     }
