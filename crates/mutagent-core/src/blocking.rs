@@ -17,7 +17,7 @@ use crate::config::{ClientBuilder, Config};
 use crate::decode;
 use crate::error::{BlockingError, Error};
 use crate::http_client::BoxFuture;
-use crate::pagination::{placeholder_request, PageResult, Pager, Paginated};
+use crate::pagination::{PageResult, Pager, Paginated};
 use crate::request::ApiRequest;
 use crate::transport;
 
@@ -182,14 +182,7 @@ impl<T: Send + 'static> ItemIter<T> {
         client: BlockingClient,
         request: Result<ApiRequest, Error>,
     ) -> Self {
-        let (pager, error) = match request {
-            Ok(request) => (Pager::new(request), None),
-            Err(err) => {
-                let mut pager = Pager::new(placeholder_request());
-                pager.stop();
-                (pager, Some(err))
-            }
-        };
+        let (pager, error) = Pager::start(request);
         Self {
             client,
             pager,

@@ -133,6 +133,19 @@ impl Pager {
         }
     }
 
+    /// A pager for `request`, or, when the request could not be built, a finished pager and
+    /// the error to yield once.
+    pub(crate) fn start(request: Result<ApiRequest, Error>) -> (Self, Option<Error>) {
+        match request {
+            Ok(request) => (Self::new(request), None),
+            Err(err) => {
+                let mut pager = Self::new(placeholder_request());
+                pager.stop();
+                (pager, Some(err))
+            }
+        }
+    }
+
     pub(crate) fn next_request(&mut self) -> Option<ApiRequest> {
         if self.done {
             return None;
@@ -200,14 +213,7 @@ impl<T: Send + 'static> ItemStream<T> {
         client: Client,
         request: Result<ApiRequest, Error>,
     ) -> Self {
-        let (pager, error) = match request {
-            Ok(request) => (Pager::new(request), None),
-            Err(err) => {
-                let mut pager = Pager::new(placeholder_request());
-                pager.stop();
-                (pager, Some(err))
-            }
-        };
+        let (pager, error) = Pager::start(request);
         Self {
             client,
             pager,
@@ -276,7 +282,7 @@ impl<T: Send + 'static> Stream for ItemStream<T> {
 }
 
 /// A request that is never sent: it only fills the pager of a stream that failed to build.
-pub(crate) fn placeholder_request() -> ApiRequest {
+fn placeholder_request() -> ApiRequest {
     static NONE: crate::operation::Operation =
         crate::operation::Operation::new("none", "none", crate::operation::Method::Get, "/");
     ApiRequest {

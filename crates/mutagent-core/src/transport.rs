@@ -72,7 +72,7 @@ async fn attempt_loop(
     let mut attempts: u32 = 0;
     loop {
         attempts += 1;
-        let http_request = build_request(inner, options, request, &uri)?;
+        let http_request = build_request(inner, options, request, &uri);
         let attempt = async {
             // Waiting for a slot counts toward the timeout; the slot is held until the body
             // is read, and released before any retry wait. The semaphore is never closed.
@@ -179,7 +179,7 @@ fn build_request(
     options: &CallOptions,
     request: &ApiRequest,
     uri: &http::Uri,
-) -> Result<http::Request<Bytes>, Error> {
+) -> http::Request<Bytes> {
     let body = request.body.clone().unwrap_or_default();
     let mut http_request = http::Request::new(body);
     *http_request.method_mut() = request.operation.method.to_http();
@@ -192,7 +192,7 @@ fn build_request(
     for (name, value) in options.headers.iter() {
         headers.insert(name.clone(), value.clone());
     }
-    Ok(http_request)
+    http_request
 }
 
 /// The headers every request carries; the key is marked sensitive so HTTP/2 never indexes it
