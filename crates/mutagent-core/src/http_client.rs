@@ -251,7 +251,8 @@ impl DefaultHttpClientBuilder {
     }
 
     /// Uses your own rustls configuration (custom roots, client certificates, ...).
-    /// ALPN protocols are set by the client (h2, http/1.1).
+    /// ALPN protocols are set by the client (h2, http/1.1): any the configuration already
+    /// lists are replaced, since the connection must speak one the client understands.
     pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
         self.tls = Some(config);
         self
@@ -259,10 +260,12 @@ impl DefaultHttpClientBuilder {
 
     /// Builds the client. It needs no Tokio runtime to be built, only to send.
     pub fn build(self) -> Result<DefaultHttpClient, ConfigError> {
-        let tls = match self.tls {
+        let mut tls = match self.tls {
             Some(config) => config,
             None => default_tls_config()?,
         };
+        // hyper-rustls adds h2 and http/1.1 itself and panics if the list is not empty.
+        tls.alpn_protocols.clear();
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);

@@ -159,3 +159,32 @@ async fn a_custom_rustls_config_is_used() {
         .expect_err("no TLS there");
     assert!(matches!(err, Error::Connect { attempts: 4, .. }), "{err:?}");
 }
+
+/// hyper-rustls panics when the config already lists ALPN protocols; `build()` returns a
+/// `Result`, so it must never panic: the list is replaced by the client's own.
+#[tokio::test]
+async fn a_rustls_config_with_alpn_protocols_builds_without_panicking() {
+    let mut tls = custom_tls();
+    tls.alpn_protocols = vec![b"h2".to_vec(), b"spdy/3".to_vec()];
+    let options = std::panic::AssertUnwindSafe(DefaultHttpClient::builder().tls_config(tls));
+    let built = std::panic::catch_unwind(move || {
+        let options = options;
+        options.0.build()
+    });
+    let http = built
+        .expect("build() must not panic")
+        .expect("ALPN protocols are replaced, not refused");
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let client = builder(&server).http_client(http).build().expect("client");
+    let value: Value = client
+        .send(
+            GET_THING
+                .request()
+                .path_param("id", 1)
+                .build()
+                .expect("request"),
+        )
+        .await
+        .expect("call");
+    assert_eq!(value, json!({"ok": true}));
+}
