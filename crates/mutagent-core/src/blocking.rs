@@ -12,14 +12,13 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::client::{CallOptions, Client};
-use crate::config::{ClientBuilder, Config};
+use crate::client::Client;
+use crate::config::{CallOptions, Config};
 use crate::decode;
 use crate::error::{BlockingError, Error};
 use crate::http_client::BoxFuture;
 use crate::pagination::{PageResult, Pager, Paginated};
 use crate::request::ApiRequest;
-use crate::transport;
 
 type Job = BoxFuture<'static, ()>;
 
@@ -52,16 +51,6 @@ impl fmt::Debug for BlockingClient {
 }
 
 impl BlockingClient {
-    /// A builder (the same as for the async client; finish with `build_blocking`).
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
-    }
-
-    /// A client configured from the environment alone.
-    pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::new().build_blocking()
-    }
-
     /// Wraps an async client; its calls run on a new background thread.
     pub fn from_client(client: Client) -> Result<Self, Error> {
         let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
@@ -127,15 +116,14 @@ impl BlockingClient {
         // on the one runtime thread (docs/performance.md).
         let client = self.client.clone();
         let operation = request.operation.name;
-        let exchange =
-            async move { transport::execute(&client.inner, &client.options, &request).await };
+        let exchange = async move { client.transport.execute(&client.options, &request).await };
         let raw = self.run(exchange)?;
         decode::success(
             operation,
             raw.status,
             &raw.headers,
             &raw.body,
-            self.client.inner.config.api_key.as_ref(),
+            self.client.config().api_key.as_ref(),
         )
     }
 

@@ -1,32 +1,28 @@
-//! Client configuration: one builder for the async and the blocking client.
+//! Settings, as plain data: the resolved [`Config`] of a client, the per-call [`CallOptions`]
+//! of a client view, and the defaults. Nothing here sends anything or knows the clients; the
+//! [`ClientBuilder`](crate::ClientBuilder) resolves a `Config` (explicit > environment > default):
 //!
 //! | setting | explicit | environment | default |
 //! |---|---|---|---|
-//! | API key (`x-api-key`) | [`ClientBuilder::api_key`] | `MUTAGENT_API_KEY` | none: requests go out unauthenticated |
-//! | server URL | [`ClientBuilder::server_url`] | `MUTAGENT_SERVER_URL` | `http://localhost:3003` |
-//! | workspace (`x-workspace-id`) | [`ClientBuilder::workspace_id`] | `MUTAGENT_WORKSPACE_ID` | none |
-//! | organization (`x-organization-id`) | [`ClientBuilder::organization_id`] | `MUTAGENT_ORGANIZATION_ID` | none |
-//! | timeout per call, retries included | [`ClientBuilder::timeout`] | — | 60 s |
-//! | connect timeout | [`ClientBuilder::connect_timeout`] | — | 10 s |
-//! | plain http to non-loopback hosts | [`ClientBuilder::allow_insecure_http`] | — | refused |
-//! | retries | [`ClientBuilder::retry_policy`] | — | [`RetryPolicy::default`] |
-//! | largest response body | [`ClientBuilder::max_response_bytes`] | — | 32 MiB |
-//! | requests in flight at once | [`ClientBuilder::max_concurrent_requests`] | — | 128 |
+//! | API key (`x-api-key`) | [`ClientBuilder::api_key`](crate::ClientBuilder::api_key) | `MUTAGENT_API_KEY` | none: requests go out unauthenticated |
+//! | server URL | [`ClientBuilder::server_url`](crate::ClientBuilder::server_url) | `MUTAGENT_SERVER_URL` | `http://localhost:3003` |
+//! | workspace (`x-workspace-id`) | [`ClientBuilder::workspace_id`](crate::ClientBuilder::workspace_id) | `MUTAGENT_WORKSPACE_ID` | none |
+//! | organization (`x-organization-id`) | [`ClientBuilder::organization_id`](crate::ClientBuilder::organization_id) | `MUTAGENT_ORGANIZATION_ID` | none |
+//! | timeout per call, retries included | [`ClientBuilder::timeout`](crate::ClientBuilder::timeout) | — | 60 s |
+//! | connect timeout | [`ClientBuilder::connect_timeout`](crate::ClientBuilder::connect_timeout) | — | 10 s |
+//! | plain http to non-loopback hosts | [`ClientBuilder::allow_insecure_http`](crate::ClientBuilder::allow_insecure_http) | — | refused |
+//! | retries | [`ClientBuilder::retry_policy`](crate::ClientBuilder::retry_policy) | — | [`RetryPolicy::default`] |
+//! | largest response body | [`ClientBuilder::max_response_bytes`](crate::ClientBuilder::max_response_bytes) | — | 32 MiB |
+//! | requests in flight at once | [`ClientBuilder::max_concurrent_requests`](crate::ClientBuilder::max_concurrent_requests) | — | 128 |
 //!
 //! An explicit value always wins over the environment, which wins over the default. The
-//! environment is read through an [`EnvSource`], replaceable with [`ClientBuilder::env`].
+//! environment is read through an [`EnvSource`](crate::env::EnvSource), replaceable with [`ClientBuilder::env`](crate::ClientBuilder::env).
 
 use std::fmt;
-use std::sync::Arc;
 use std::time::Duration;
 
-use http::HeaderValue;
+use http::{HeaderMap, HeaderName, HeaderValue};
 
-use crate::blocking::BlockingClient;
-use crate::client::Client;
-use crate::env::{self, EnvSource, ProcessEnv};
-use crate::error::{ConfigError, Error};
-use crate::http_client::{DefaultHttpClient, HttpClient};
 use crate::retry::RetryPolicy;
 use crate::secret::{ApiKey, REDACTED};
 use crate::url::BaseUrl;
@@ -41,282 +37,6 @@ pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// How many requests one client has in flight at once when no other limit is given.
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 128;
-
-/// Builds a [`Client`] or a [`BlockingClient`].
-///
-/// ```
-/// use std::time::Duration;
-/// # fn main() -> Result<(), mutagent_core::Error> {
-/// let client = mutagent_core::Client::builder()
-///     .api_key("mt_example")
-///     .server_url("https://api.mutagent.io")
-///     .timeout(Duration::from_secs(30))
-///     .build()?;
-/// assert_eq!(client.config().server_url().to_string(), "https://api.mutagent.io");
-/// # Ok(()) }
-/// ```
-#[must_use = "a builder does nothing until `build` is called"]
-pub struct ClientBuilder {
-    api_key: Option<String>,
-    server_url: Option<String>,
-    workspace_id: Option<String>,
-    organization_id: Option<String>,
-    timeout: Option<Duration>,
-    connect_timeout: Option<Duration>,
-    allow_insecure_http: bool,
-    retry: Option<RetryPolicy>,
-    max_response_bytes: Option<usize>,
-    max_concurrent_requests: Option<usize>,
-    http_client: Option<Arc<dyn HttpClient>>,
-    env: Arc<dyn EnvSource>,
-}
-
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
-            .field(
-                "server_url",
-                &self.server_url.as_deref().map(crate::url::redact_userinfo),
-            )
-            .field("workspace_id", &self.workspace_id)
-            .field("organization_id", &self.organization_id)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("retry", &self.retry)
-            .field("max_response_bytes", &self.max_response_bytes)
-            .field("max_concurrent_requests", &self.max_concurrent_requests)
-            .field("custom_http_client", &self.http_client.is_some())
-            .field("env", &env::DebugEnv(&*self.env))
-            .finish()
-    }
-}
-
-impl ClientBuilder {
-    /// A builder that falls back to the process environment.
-    pub fn new() -> Self {
-        Self {
-            api_key: None,
-            server_url: None,
-            workspace_id: None,
-            organization_id: None,
-            timeout: None,
-            connect_timeout: None,
-            allow_insecure_http: false,
-            retry: None,
-            max_response_bytes: None,
-            max_concurrent_requests: None,
-            http_client: None,
-            env: Arc::new(ProcessEnv),
-        }
-    }
-
-    /// The API key, sent as `x-api-key` (else `MUTAGENT_API_KEY`).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
-        self
-    }
-
-    /// The server URL, e.g. `https://api.mutagent.io` (else `MUTAGENT_SERVER_URL`, else
-    /// `http://localhost:3003`). A path prefix such as `https://host/prefix` is kept.
-    pub fn server_url(mut self, url: impl Into<String>) -> Self {
-        self.server_url = Some(url.into());
-        self
-    }
-
-    /// The workspace, sent as `x-workspace-id` (needed with organization- and user-scoped keys).
-    pub fn workspace_id(mut self, id: impl Into<String>) -> Self {
-        self.workspace_id = Some(id.into());
-        self
-    }
-
-    /// The organization, sent as `x-organization-id` (needed with user-scoped keys).
-    pub fn organization_id(mut self, id: impl Into<String>) -> Self {
-        self.organization_id = Some(id.into());
-        self
-    }
-
-    /// The longest a call may take, retries and waits included (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Like [`timeout`](Self::timeout), in seconds, as the official SDKs take it.
-    pub fn timeout_secs(self, seconds: u64) -> Self {
-        self.timeout(Duration::from_secs(seconds))
-    }
-
-    /// The longest wait for a TCP connection (default 10 s; never longer than the timeout).
-    /// Applies to the default HTTP client only.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Allows plain `http://` to hosts that are not loopback (default: refused).
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// How failed calls are retried.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// The largest response body the client reads before giving up (default 32 MiB).
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = Some(limit);
-        self
-    }
-
-    /// The most requests this client (all its clones and views together) has in flight at
-    /// once (default 128). Further calls wait for a slot, within their timeout. This bounds
-    /// the open connections, since the pool opens one per request in flight.
-    pub fn max_concurrent_requests(mut self, limit: usize) -> Self {
-        self.max_concurrent_requests = Some(limit);
-        self
-    }
-
-    /// Sends requests through your own [`HttpClient`] (proxy, custom TLS, interceptors).
-    pub fn http_client(mut self, client: impl HttpClient) -> Self {
-        self.http_client = Some(Arc::new(client));
-        self
-    }
-
-    /// Reads fallbacks from `env` instead of the process environment.
-    pub fn env(mut self, env: impl EnvSource + 'static) -> Self {
-        self.env = Arc::new(env);
-        self
-    }
-
-    /// Resolves every setting (explicit, then environment, then default) and validates it.
-    pub fn resolve(&self) -> Result<Config, Error> {
-        let env = &*self.env;
-        let api_key = self
-            .api_key
-            .clone()
-            .or_else(|| env::non_empty(env, env::ENV_API_KEY))
-            .map(|key| ApiKey::parse(&key))
-            .transpose()?;
-        let allow_insecure_http = self.allow_insecure_http;
-        let server_url = self
-            .server_url
-            .clone()
-            .or_else(|| env::non_empty(env, env::ENV_SERVER_URL))
-            .unwrap_or_else(|| DEFAULT_SERVER_URL.to_owned());
-        let server_url = BaseUrl::parse(&server_url, allow_insecure_http)?;
-        let workspace_id = scoping_header(
-            "workspace_id",
-            self.workspace_id
-                .clone()
-                .or_else(|| env::non_empty(env, env::ENV_WORKSPACE_ID)),
-        )?;
-        let organization_id = scoping_header(
-            "organization_id",
-            self.organization_id
-                .clone()
-                .or_else(|| env::non_empty(env, env::ENV_ORGANIZATION_ID)),
-        )?;
-        let timeout = nonzero_duration("timeout", self.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
-        let connect_timeout = nonzero_duration(
-            "connect_timeout",
-            self.connect_timeout
-                .unwrap_or(DEFAULT_CONNECT_TIMEOUT)
-                .min(timeout),
-        )?;
-        let max_response_bytes = at_least_one(
-            "max_response_bytes",
-            self.max_response_bytes
-                .unwrap_or(DEFAULT_MAX_RESPONSE_BYTES),
-        )?;
-        let max_concurrent_requests = at_least_one(
-            "max_concurrent_requests",
-            self.max_concurrent_requests
-                .unwrap_or(DEFAULT_MAX_CONCURRENT_REQUESTS),
-        )?;
-        Ok(Config {
-            api_key,
-            server_url,
-            workspace_id,
-            organization_id,
-            timeout,
-            connect_timeout,
-            allow_insecure_http,
-            retry: self.retry.clone().unwrap_or_default(),
-            max_response_bytes,
-            max_concurrent_requests,
-        })
-    }
-
-    /// Builds the async client.
-    pub fn build(self) -> Result<Client, Error> {
-        let config = self.resolve()?;
-        let http = match self.http_client {
-            Some(http) => http,
-            None => Arc::new(
-                DefaultHttpClient::builder()
-                    .connect_timeout(config.connect_timeout)
-                    .build()?,
-            ),
-        };
-        Ok(Client::from_parts(config, http))
-    }
-
-    /// Builds the blocking client. Safe inside and outside a Tokio runtime.
-    pub fn build_blocking(self) -> Result<BlockingClient, Error> {
-        BlockingClient::from_client(self.build()?)
-    }
-}
-
-fn nonzero_duration(name: &'static str, value: Duration) -> Result<Duration, ConfigError> {
-    if value.is_zero() {
-        return Err(ConfigError::OutOfRange {
-            name,
-            reason: "must be longer than zero",
-        });
-    }
-    Ok(value)
-}
-
-fn at_least_one(name: &'static str, value: usize) -> Result<usize, ConfigError> {
-    if value == 0 {
-        return Err(ConfigError::OutOfRange {
-            name,
-            reason: "must be at least 1",
-        });
-    }
-    Ok(value)
-}
-
-fn scoping_header(
-    name: &'static str,
-    value: Option<String>,
-) -> Result<Option<HeaderValue>, ConfigError> {
-    let Some(value) = value else { return Ok(None) };
-    let value = value.trim();
-    if value.bytes().any(|b| !b.is_ascii_graphic()) {
-        return Err(ConfigError::InvalidHeaderValue {
-            name,
-            reason: "it must be visible ASCII without spaces or control characters",
-        });
-    }
-    HeaderValue::from_str(value)
-        .map(Some)
-        .map_err(|_| ConfigError::InvalidHeaderValue {
-            name,
-            reason: "it cannot be sent as a header",
-        })
-}
 
 /// The resolved configuration of a client. Its `Debug` never shows the API key.
 #[derive(Clone)]
@@ -393,156 +113,58 @@ impl Config {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::env::EmptyEnv;
+/// Options for the calls of one client view (see [`Client::with_options`](crate::Client::with_options)).
+///
+/// Its `Debug` shows header names only: a header may carry a credential.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct CallOptions {
+    pub(crate) retry_non_idempotent: bool,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) headers: HeaderMap,
+}
 
-    const KEY: &str = "mt_secret_key_123";
+impl fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
+        f.debug_struct("CallOptions")
+            .field("retry_non_idempotent", &self.retry_non_idempotent)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("headers", &names)
+            .finish()
+    }
+}
 
-    #[test]
-    fn defaults_apply_with_an_empty_environment() {
-        let config = ClientBuilder::new()
-            .env(EmptyEnv)
-            .resolve()
-            .expect("defaults");
-        assert_eq!(config.server_url().to_string(), DEFAULT_SERVER_URL);
-        assert!(!config.has_api_key());
-        assert_eq!(config.timeout(), Duration::from_secs(60));
-        assert_eq!(config.workspace_id(), None);
-        assert_eq!(config.retry_policy().retries(), 3);
+impl CallOptions {
+    /// Default options: the client's timeout and retry policy.
+    pub fn new() -> Self {
+        Self::default()
     }
 
-    #[test]
-    fn environment_beats_default_and_explicit_beats_environment() {
-        let env = [
-            ("MUTAGENT_API_KEY", "mt_from_env"),
-            ("MUTAGENT_SERVER_URL", "https://env.example"),
-            ("MUTAGENT_WORKSPACE_ID", "ws_env"),
-            ("MUTAGENT_ORGANIZATION_ID", "org_env"),
-        ];
-        let from_env = ClientBuilder::new().env(env).resolve().expect("env");
-        assert!(from_env.has_api_key());
-        assert_eq!(from_env.server_url().to_string(), "https://env.example");
-        assert_eq!(from_env.workspace_id(), Some("ws_env"));
-        assert_eq!(from_env.organization_id(), Some("org_env"));
-
-        let explicit = ClientBuilder::new()
-            .env(env)
-            .api_key(KEY)
-            .server_url("https://explicit.example/prefix")
-            .workspace_id("ws_x")
-            .organization_id("org_x")
-            .resolve()
-            .expect("explicit");
-        assert_eq!(explicit.api_key.as_ref().map(ApiKey::expose), Some(KEY));
-        assert_eq!(
-            explicit.server_url().to_string(),
-            "https://explicit.example/prefix"
-        );
-        assert_eq!(explicit.workspace_id(), Some("ws_x"));
-        assert_eq!(explicit.organization_id(), Some("org_x"));
+    /// Retries POST and PATCH too, on the same conditions as GET. Only do this when sending
+    /// the request twice is harmless (for example when it carries an idempotency key).
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry_non_idempotent = retry;
+        self
     }
 
-    #[test]
-    fn blank_environment_values_count_as_unset() {
-        let env = [("MUTAGENT_API_KEY", "  "), ("MUTAGENT_SERVER_URL", "")];
-        let config = ClientBuilder::new().env(env).resolve().expect("blank");
-        assert!(!config.has_api_key());
-        assert_eq!(config.server_url().to_string(), DEFAULT_SERVER_URL);
+    /// Overrides the client's timeout for these calls.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
     }
 
-    #[test]
-    fn keys_with_control_characters_are_refused_without_echoing_them() {
-        for bad in [
-            "mt_abc\r\nx-evil: 1",
-            "mt_abc\n",
-            "mt\tabc",
-            "mt abc",
-            "mt_ä",
-        ] {
-            let err = ClientBuilder::new()
-                .env(EmptyEnv)
-                .api_key(bad)
-                .resolve()
-                .expect_err("refused");
-            let text = format!("{err} {err:?}");
-            assert!(
-                matches!(err, Error::Config(ConfigError::InvalidApiKey { .. })),
-                "{text}"
-            );
-            assert!(!text.contains("mt_abc") && !text.contains("abc"), "{text}");
-        }
+    /// Overrides the client's retry policy for these calls.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
     }
 
-    #[test]
-    fn debug_output_never_shows_the_key() {
-        let builder = ClientBuilder::new().env(EmptyEnv).api_key(KEY);
-        assert!(!format!("{builder:?}").contains(KEY));
-        let config = builder.resolve().expect("config");
-        let text = format!("{config:?}");
-        assert!(!text.contains(KEY), "{text}");
-        assert!(text.contains("[redacted]"), "{text}");
-        // The environment may hold the key too.
-        let env_builder = ClientBuilder::new().env([("MUTAGENT_API_KEY", KEY)]);
-        assert!(!format!("{env_builder:?}").contains(KEY));
-    }
-
-    #[test]
-    fn insecure_urls_are_refused_at_build_time() {
-        let err = ClientBuilder::new()
-            .env(EmptyEnv)
-            .server_url("http://api.mutagent.io")
-            .resolve()
-            .expect_err("insecure");
-        assert!(matches!(
-            err,
-            Error::Config(ConfigError::InsecureServerUrl { .. })
-        ));
-        let ok = ClientBuilder::new()
-            .env(EmptyEnv)
-            .server_url("http://api.mutagent.io")
-            .allow_insecure_http(true)
-            .resolve()
-            .expect("opted in");
-        assert!(ok.allow_insecure_http());
-    }
-
-    #[test]
-    fn out_of_range_settings_are_refused() {
-        for builder in [
-            ClientBuilder::new().timeout(Duration::ZERO),
-            ClientBuilder::new().max_response_bytes(0),
-            ClientBuilder::new().max_concurrent_requests(0),
-            ClientBuilder::new().connect_timeout(Duration::ZERO),
-        ] {
-            let err = builder.env(EmptyEnv).resolve().expect_err("out of range");
-            assert!(
-                matches!(err, Error::Config(ConfigError::OutOfRange { .. })),
-                "{err}"
-            );
-        }
-        let err = ClientBuilder::new()
-            .env(EmptyEnv)
-            .workspace_id("ws 1\n")
-            .resolve()
-            .expect_err("header");
-        assert!(matches!(
-            err,
-            Error::Config(ConfigError::InvalidHeaderValue {
-                name: "workspace_id",
-                ..
-            })
-        ));
-    }
-
-    #[test]
-    fn connect_timeout_never_exceeds_the_timeout() {
-        let config = ClientBuilder::new()
-            .env(EmptyEnv)
-            .timeout(Duration::from_secs(2))
-            .resolve()
-            .expect("config");
-        assert_eq!(config.connect_timeout(), Duration::from_secs(2));
+    /// Adds a header to these calls (it replaces a default header of the same name).
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.insert(name, value);
+        self
     }
 }

@@ -30,30 +30,41 @@
 
 extern crate self as mutagent_core;
 
-mod api_client;
-pub mod blocking;
-mod client;
-pub mod config;
+// The modules in layers; each depends only on those above it, so core reads top to bottom.
+//
+// Foundations: errors and the plain values settings are made of.
 pub mod deadline;
-mod decode;
 pub mod env;
 pub mod error;
-pub mod http_client;
+pub mod retry;
+mod secret;
+mod url;
+// Settings (plain data).
+pub mod config;
+// Request building: operations as data, then requests and input checks; typed ids and models.
 pub mod ids;
 mod macros;
 pub mod models;
 mod operation;
-pub mod pagination;
 pub mod request;
-pub mod retry;
-mod secret;
+// Transport: the pluggable HTTP layer, decoding, one call with its retries.
+mod decode;
+pub mod http_client;
 mod transport;
-mod url;
+// Clients: the async one, walks over pages, the blocking one, and the builder beside them
+// (it builds both).
+pub mod blocking;
+mod builder;
+mod client;
+pub mod pagination;
+// The trait both clients implement, which namespace crates write operations against.
+mod api_client;
 
 pub use api_client::ApiClient;
 pub use blocking::BlockingClient;
-pub use client::{CallOptions, Client, ResponseFuture};
-pub use config::{ClientBuilder, Config};
+pub use builder::ClientBuilder;
+pub use client::{Client, ResponseFuture};
+pub use config::{CallOptions, Config};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use operation::{Method, Operation};
 pub use pagination::{ItemStream, Paginated};

@@ -4,7 +4,6 @@
 use std::fmt;
 
 use crate::error::Error;
-use crate::request::RequestBuilder;
 
 /// An HTTP method used by the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,11 +91,6 @@ impl Operation {
             method,
             path,
         }
-    }
-
-    /// Starts a request for this operation.
-    pub fn request(&'static self) -> RequestBuilder {
-        RequestBuilder::new(self)
     }
 
     /// The names of the path parameters, in order (e.g. `["id"]`).

@@ -55,6 +55,13 @@ macro_rules! query_value_via_display {
 }
 query_value_via_display!(u8, u16, u32, u64, usize, i8, i16, i32, i64, f32, f64);
 
+impl Operation {
+    /// Starts a request for this operation.
+    pub fn request(&'static self) -> RequestBuilder {
+        RequestBuilder::new(self)
+    }
+}
+
 /// A request being built for one operation.
 #[must_use = "a request does nothing until it is built and sent"]
 pub struct RequestBuilder {
@@ -77,7 +84,7 @@ impl fmt::Debug for RequestBuilder {
 }
 
 impl RequestBuilder {
-    pub(crate) fn new(operation: &'static Operation) -> Self {
+    fn new(operation: &'static Operation) -> Self {
         Self {
             operation,
             path_params: Vec::new(),

@@ -1,5 +1,9 @@
 //! Sending one call: the attempt loop with timeouts, retries, size limits and classification.
+//!
+//! [`Transport`] is what every clone and view of a client shares: the resolved settings, the
+//! HTTP client, the retry budget and the in-flight limit. It knows nothing of the clients.
 
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use bytes::{Bytes, BytesMut};
@@ -9,12 +13,58 @@ use http_body_util::BodyExt;
 use tokio::time::Instant;
 use tracing::Instrument;
 
-use crate::client::{CallOptions, ClientInner};
+use crate::config::{CallOptions, Config};
 use crate::decode;
 use crate::error::{is_retryable_status, BoxError, Error};
 use crate::http_client::{HttpClient, ResponseBody};
 use crate::request::ApiRequest;
-use crate::retry;
+use crate::retry::{self, RetryBudget};
+
+/// What every clone and view of one client shares.
+pub(crate) struct Transport {
+    config: Config,
+    http: Arc<dyn HttpClient>,
+    budget: RetryBudget,
+    /// One permit per request in flight, shared by every clone and view.
+    in_flight: tokio::sync::Semaphore,
+    base_headers: HeaderMap,
+}
+
+impl Transport {
+    pub(crate) fn new(config: Config, http: Arc<dyn HttpClient>) -> Self {
+        let base_headers = base_headers(&config);
+        let in_flight = tokio::sync::Semaphore::new(config.max_concurrent_requests);
+        Self {
+            config,
+            http,
+            budget: RetryBudget::new(),
+            in_flight,
+            base_headers,
+        }
+    }
+
+    /// The resolved settings.
+    pub(crate) fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Sends `request`, retrying as the policy allows, and returns the success answer.
+    pub(crate) async fn execute(
+        &self,
+        options: &CallOptions,
+        request: &ApiRequest,
+    ) -> Result<RawResponse, Error> {
+        let operation = request.operation;
+        let span = tracing::debug_span!(
+            "mutagent.call",
+            namespace = operation.namespace,
+            operation = operation.name,
+            method = operation.method.as_str(),
+            path = operation.path,
+        );
+        attempt_loop(self, options, request).instrument(span).await
+    }
+}
 
 /// A success answer, read in full.
 #[derive(Debug)]
@@ -34,29 +84,12 @@ enum AttemptError {
     TooLarge,
 }
 
-/// Sends `request`, retrying as the policy allows, and returns the success answer.
-pub(crate) async fn execute(
-    inner: &ClientInner,
-    options: &CallOptions,
-    request: &ApiRequest,
-) -> Result<RawResponse, Error> {
-    let operation = request.operation;
-    let span = tracing::debug_span!(
-        "mutagent.call",
-        namespace = operation.namespace,
-        operation = operation.name,
-        method = operation.method.as_str(),
-        path = operation.path,
-    );
-    attempt_loop(inner, options, request).instrument(span).await
-}
-
 async fn attempt_loop(
-    inner: &ClientInner,
+    transport: &Transport,
     options: &CallOptions,
     request: &ApiRequest,
 ) -> Result<RawResponse, Error> {
-    let config = &inner.config;
+    let config = &transport.config;
     let operation = request.operation;
     let name = operation.name;
     let timeout = options.timeout.unwrap_or(config.timeout);
@@ -72,12 +105,12 @@ async fn attempt_loop(
     let mut attempts: u32 = 0;
     loop {
         attempts += 1;
-        let http_request = build_request(inner, options, request, &uri);
+        let http_request = build_request(transport, options, request, &uri);
         let attempt = async {
             // Waiting for a slot counts toward the timeout; the slot is held until the body
             // is read, and released before any retry wait. The semaphore is never closed.
-            let _slot = inner.in_flight.acquire().await.ok();
-            send_and_read(&*inner.http, http_request, config.max_response_bytes).await
+            let _slot = transport.in_flight.acquire().await.ok();
+            send_and_read(&*transport.http, http_request, config.max_response_bytes).await
         };
         let (error, retryable, retry_after) = match tokio::time::timeout_at(deadline, attempt).await
         {
@@ -90,7 +123,7 @@ async fn attempt_loop(
                 });
             }
             Ok(Ok((status, headers, body))) if status.is_success() => {
-                inner.budget.refund();
+                transport.budget.refund();
                 return Ok(RawResponse {
                     status,
                     headers,
@@ -156,7 +189,7 @@ async fn attempt_loop(
             tracing::debug!(attempts, ?wait, "no time left to retry");
             return Err(error);
         }
-        if !inner.budget.try_spend() {
+        if !transport.budget.try_spend() {
             tracing::warn!(attempts, "retry budget spent; not retrying");
             return Err(error);
         }
@@ -175,7 +208,7 @@ fn deadline_after(timeout: Duration) -> Instant {
 }
 
 fn build_request(
-    inner: &ClientInner,
+    transport: &Transport,
     options: &CallOptions,
     request: &ApiRequest,
     uri: &http::Uri,
@@ -185,7 +218,7 @@ fn build_request(
     *http_request.method_mut() = request.operation.method.to_http();
     *http_request.uri_mut() = uri.clone();
     let headers = http_request.headers_mut();
-    headers.clone_from(&inner.base_headers);
+    headers.clone_from(&transport.base_headers);
     if request.body.is_some() {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     }
@@ -197,7 +230,7 @@ fn build_request(
 
 /// The headers every request carries; the key is marked sensitive so HTTP/2 never indexes it
 /// and `Debug` of the header map hides it.
-pub(crate) fn base_headers(config: &crate::config::Config) -> HeaderMap {
+fn base_headers(config: &Config) -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
     headers.insert(
