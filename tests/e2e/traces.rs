@@ -44,8 +44,7 @@ fn chat_trace(id: &str, session: &str, start: &str, end: &str) -> NewTrace {
         .span(
             NewSpan::new(format!("{id}-tool"), "search", SpanKind::Tool, start)
                 .parent(format!("{id}-chat"))
-                .end_time(end)
-                .status(Status::Ok),
+                .end_time(end),
         )
 }
 

@@ -31,8 +31,15 @@ pub trait Paginated: DeserializeOwned + Send + 'static {
 
 /// `{data, total, limit, offset, hasNext, hasPrevious}`: prompts, datasets, evaluations,
 /// organizations.
+///
+/// The two flags are conveniences: a page without them still decodes, with `hasNext` derived
+/// as `offset + data.len() < total` and `hasPrevious` as `offset > 0`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    from = "RawOffsetPage<T>",
+    bound(deserialize = "T: Deserialize<'de>")
+)]
 #[non_exhaustive]
 pub struct OffsetPage<T> {
     /// The items of this page.
@@ -60,8 +67,15 @@ impl<T: DeserializeOwned + Send + 'static> Paginated for OffsetPage<T> {
 }
 
 /// `{data, total, limit, offset, hasMore}`: optimization jobs.
+///
+/// A page without `hasMore` still decodes, with the flag derived as
+/// `offset + data.len() < total`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(
+    rename_all = "camelCase",
+    from = "RawOffsetPage<T>",
+    bound(deserialize = "T: Deserialize<'de>")
+)]
 #[non_exhaustive]
 pub struct HasMorePage<T> {
     /// The items of this page.
@@ -109,6 +123,60 @@ impl<T: DeserializeOwned + Send + 'static> Paginated for TotalPage<T> {
     }
     fn into_items(self) -> Vec<T> {
         self.data
+    }
+}
+
+/// An offset page as it arrives, every navigation flag optional: the flags are conveniences
+/// a server may leave out, and a missing one must not lose the page.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawOffsetPage<T> {
+    data: Vec<T>,
+    total: u64,
+    limit: u64,
+    offset: u64,
+    has_next: Option<bool>,
+    has_previous: Option<bool>,
+    has_more: Option<bool>,
+}
+
+impl<T> RawOffsetPage<T> {
+    /// Whether items follow this page, by the numbers.
+    fn more_by_count(&self) -> bool {
+        self.offset.saturating_add(self.data.len() as u64) < self.total
+    }
+}
+
+impl<T> From<RawOffsetPage<T>> for OffsetPage<T> {
+    fn from(raw: RawOffsetPage<T>) -> Self {
+        let has_next = raw
+            .has_next
+            .or(raw.has_more)
+            .unwrap_or_else(|| raw.more_by_count());
+        Self {
+            has_previous: raw.has_previous.unwrap_or(raw.offset > 0),
+            has_next,
+            data: raw.data,
+            total: raw.total,
+            limit: raw.limit,
+            offset: raw.offset,
+        }
+    }
+}
+
+impl<T> From<RawOffsetPage<T>> for HasMorePage<T> {
+    fn from(raw: RawOffsetPage<T>) -> Self {
+        let has_more = raw
+            .has_more
+            .or(raw.has_next)
+            .unwrap_or_else(|| raw.more_by_count());
+        Self {
+            has_more,
+            data: raw.data,
+            total: raw.total,
+            limit: raw.limit,
+            offset: raw.offset,
+        }
     }
 }
 
@@ -311,6 +379,31 @@ mod tests {
         let page: HasMorePage<u32> =
             serde_json::from_str(r#"{"data":[],"total":0,"limit":2,"offset":0,"hasMore":false}"#)
                 .expect("has-more page");
+        assert!(!page.has_more());
+    }
+
+    #[test]
+    fn missing_navigation_flags_are_derived_from_the_numbers() {
+        let page: OffsetPage<u32> =
+            serde_json::from_str(r#"{"data":[1,2],"total":5,"limit":2,"offset":2}"#)
+                .expect("offset page without flags");
+        assert!(page.has_next && page.has_previous);
+        let page: OffsetPage<u32> =
+            serde_json::from_str(r#"{"data":[1],"total":1,"limit":2,"offset":0}"#)
+                .expect("last page without flags");
+        assert!(!page.has_next && !page.has_previous);
+        // A flag that is present wins over the numbers.
+        let page: OffsetPage<u32> =
+            serde_json::from_str(r#"{"data":[1],"total":1,"limit":2,"offset":0,"hasNext":true}"#)
+                .expect("one flag");
+        assert!(page.has_next && !page.has_previous);
+        let page: HasMorePage<u32> =
+            serde_json::from_str(r#"{"data":[1,2],"total":3,"limit":2,"offset":0}"#)
+                .expect("has-more page without the flag");
+        assert!(page.has_more());
+        let page: HasMorePage<u32> =
+            serde_json::from_str(r#"{"data":[3],"total":3,"limit":2,"offset":2}"#)
+                .expect("last has-more page");
         assert!(!page.has_more());
     }
 

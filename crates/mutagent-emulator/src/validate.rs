@@ -107,6 +107,8 @@ pub(crate) const TEXT: Ty = Ty::Str(0, 10_000);
 pub(crate) const LONG: Ty = Ty::Str(0, 1_000_000);
 /// A non-empty short string.
 pub(crate) const STR: Ty = Ty::Str(1, 1_000);
+/// Any JSON number (the contract states no range).
+pub(crate) const NUMBER: Ty = Ty::Num(f64::NEG_INFINITY, f64::INFINITY);
 /// Array of strings.
 pub(crate) const STRINGS: Ty = Ty::Array(&Ty::Str(0, 1_000));
 

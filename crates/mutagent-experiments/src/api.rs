@@ -151,9 +151,16 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
                 &body.model_column_id,
             ))
             .check(validate::non_empty(operation, "output", &body.output))
-            .check(body.eval_score.map_or(Ok(()), |score| {
-                validate::score(operation, "evalScore", score)
-            }));
+            // `evalScore` is a nullable number with no stated range (unlike a criterion's
+            // score); only a value JSON cannot carry (NaN, infinity) is refused.
+            .check(match body.eval_score {
+                Some(score) if !score.is_finite() => Err(Error::invalid_input(
+                    operation,
+                    "evalScore",
+                    format!("must be a finite number (got {score})"),
+                )),
+                _ => Ok(()),
+            });
         for (index, criterion) in body.eval_criteria.iter().flatten().enumerate() {
             request = request.check(
                 validate::score(operation, "evalCriteria.score", criterion.score).map_err(|_| {

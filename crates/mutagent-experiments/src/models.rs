@@ -551,7 +551,7 @@ pub struct AddExperimentResult {
     pub model_column_id: String,
     /// What the model produced (not empty).
     pub output: String,
-    /// The score, 0 to 1.
+    /// The score: a nullable number with no stated range.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub eval_score: Option<f64>,
     /// Whether it passed.
@@ -592,7 +592,7 @@ impl AddExperimentResult {
             eval_criteria: None,
         }
     }
-    /// Sets the score (0 to 1).
+    /// Sets the score (any finite number: the contract states no range).
     pub fn eval_score(mut self, score: f64) -> Self {
         self.eval_score = Some(score);
         self

@@ -228,6 +228,22 @@ fn delete_experiment() {
 }
 
 #[test]
+fn eval_score_is_any_number() {
+    // models.md: `evalScore` is "number, optional, nullable" with no range.
+    for score in [7.5, -2.0, 100.0] {
+        let body = AddExperimentResult::new(11, 0, "a", "out").eval_score(score);
+        let b2 = body.clone();
+        let (request, result) = both(
+            Reply::json(201, result_json("a", score)),
+            move |c| Box::pin(async move { c.experiments().add_experiment_result(EXP, &b2).await }),
+            move |c| c.experiments().add_experiment_result(EXP, &body),
+        );
+        assert_eq!(request.json()["evalScore"], json!(score));
+        assert_eq!(result.eval_score, Some(score));
+    }
+}
+
+#[test]
 fn add_experiment_result() {
     let body = AddExperimentResult::new(11, 0, "a", "Hello Ada")
         .eval_score(0.8)
@@ -398,7 +414,7 @@ fn invalid_input_is_refused_before_sending() {
         (AddExperimentResult::new(1, 0, "", "out"), "modelColumnId"),
         (AddExperimentResult::new(1, 0, "a", ""), "output"),
         (
-            AddExperimentResult::new(1, 0, "a", "out").eval_score(1.2),
+            AddExperimentResult::new(1, 0, "a", "out").eval_score(f64::NAN),
             "evalScore",
         ),
         (

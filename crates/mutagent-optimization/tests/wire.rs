@@ -161,6 +161,28 @@ fn list_optimizations() {
 }
 
 #[test]
+fn list_optimizations_without_has_more() {
+    // `hasMore` is a convenience: a page without it is derived from total and offset.
+    let page = json!({"data": [job_json("running", 1, None)], "total": 2, "limit": 1, "offset": 0});
+    let (_, page) = both(
+        Reply::json(200, page),
+        |c| {
+            Box::pin(async move {
+                c.optimization()
+                    .list_optimizations(&ListOptimizations::new())
+                    .await
+            })
+        },
+        |c| {
+            c.optimization()
+                .list_optimizations(&ListOptimizations::new())
+        },
+    );
+    assert_eq!(page.data.len(), 1);
+    assert!(page.has_more, "0 + 1 < 2");
+}
+
+#[test]
 fn get_optimization_progress() {
     let answer = json!({"jobId": JOB, "progression": [{"iteration": 1, "score": 0.7}, {"iteration": 2, "score": 0.8}]});
     let (request, progression) = both(

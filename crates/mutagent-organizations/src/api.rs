@@ -1,14 +1,13 @@
 //! The operations of the `organizations` namespace, for the async and the blocking client alike.
 
 use mutagent_core::ids::OrganizationId;
-use mutagent_core::models::SuccessResponse;
 use mutagent_core::request::validate;
 use mutagent_core::{ApiClient, ApiRequest, Error};
 use serde_json::Value;
 
 use crate::models::{
-    CreateOrganization, ListOrganizations, MemberCount, Organization, OrganizationList,
-    OrganizationWithRole, UpdateOrganization,
+    CreateOrganization, ListOrganizations, MemberCount, Organization, OrganizationDeleted,
+    OrganizationList, OrganizationWithRole, UpdateOrganization,
 };
 use crate::operations as op;
 
@@ -99,11 +98,12 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
         self.client.call(request)
     }
 
-    /// `DELETE /api/organizations/{orgId}`: deletes an organization.
+    /// `DELETE /api/organizations/{orgId}`: deletes an organization. The contract does not
+    /// model the success answer, so any 2xx decodes (see [`OrganizationDeleted`]).
     pub fn delete_organization(
         &self,
         org_id: impl Into<OrganizationId>,
-    ) -> C::Response<SuccessResponse> {
+    ) -> C::Response<OrganizationDeleted> {
         self.client.call(
             op::DELETE_ORGANIZATION
                 .request()

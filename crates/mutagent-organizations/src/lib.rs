@@ -30,8 +30,8 @@ pub mod operations;
 
 pub use api::OrganizationsApi;
 pub use models::{
-    CreateOrganization, ListOrganizations, MemberCount, Organization, OrganizationList,
-    OrganizationRole, OrganizationWithRole, UpdateOrganization,
+    CreateOrganization, ListOrganizations, MemberCount, Organization, OrganizationDeleted,
+    OrganizationList, OrganizationRole, OrganizationWithRole, UpdateOrganization,
 };
 pub use mutagent_core::ids::OrganizationId;
 pub use mutagent_core::models::Patch;

@@ -86,6 +86,46 @@ pub struct MemberCount {
     pub count: u64,
 }
 
+/// The answer of `delete_organization`.
+///
+/// The contract does not model this answer (its "success or error" union is an empty model), so
+/// any 2xx decodes: an empty body or a `204`, `{success, message?}`, or any other JSON. The HTTP
+/// status already says the organization is gone; `success` is the body's own flag when it sends
+/// one, and `true` otherwise.
+///
+/// ```
+/// use mutagent_organizations::OrganizationDeleted;
+/// let empty: OrganizationDeleted = serde_json::from_str("null").unwrap();
+/// assert!(empty.success);
+/// let flagged: OrganizationDeleted =
+///     serde_json::from_str(r#"{"success": true, "message": "gone"}"#).unwrap();
+/// assert_eq!(flagged.message.as_deref(), Some("gone"));
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct OrganizationDeleted {
+    /// The body's `success` flag; `true` when the body has none (the status was 2xx).
+    pub success: bool,
+    /// The body's `message`, when it has one.
+    pub message: Option<String>,
+    /// The whole body as sent (`null` for an empty body).
+    pub body: Value,
+}
+
+impl<'de> Deserialize<'de> for OrganizationDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let body = Value::deserialize(deserializer)?;
+        Ok(Self {
+            success: body.get("success").and_then(Value::as_bool).unwrap_or(true),
+            message: body
+                .get("message")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            body,
+        })
+    }
+}
+
 /// The body of `create_organization`.
 ///
 /// ```

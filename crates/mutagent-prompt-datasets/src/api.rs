@@ -84,17 +84,17 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
     }
 
     /// `DELETE /api/prompts/datasets/{id}`: deletes a dataset. The API refuses to delete a
-    /// dataset that still has items unless `force` is true (sent as `force=true`; left out
-    /// when false).
+    /// dataset that still has items unless `force` is true. `force` is `bool?` in the contract:
+    /// `true` and `false` are sent as `force=true` and `force=false`, `None` leaves it out.
     pub fn delete_prompt_dataset(
         &self,
         id: impl Into<DatasetId>,
-        force: bool,
+        force: impl Into<Option<bool>>,
     ) -> C::Response<SuccessResponse> {
         let request = op::DELETE_PROMPT_DATASET
             .request()
             .path_param("id", id.into())
-            .query("force", force.then_some(true))
+            .query("force", force.into())
             .build();
         self.client.call(request)
     }

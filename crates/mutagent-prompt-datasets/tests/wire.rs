@@ -119,18 +119,25 @@ fn delete_prompt_dataset() {
     );
     assert!(answer.success);
 
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({"success": true}))]);
-    blocking_client(&server)
-        .prompt_datasets()
-        .delete_prompt_dataset(5, false)
-        .expect("delete");
+    // `force` is `bool?`: false is sent as such, None leaves it out.
+    let (request, _) = both(
+        Reply::json(200, json!({"success": true})),
+        |c| Box::pin(async move { c.prompt_datasets().delete_prompt_dataset(5, false).await }),
+        |c| c.prompt_datasets().delete_prompt_dataset(5, false),
+    );
     assert_common(
-        &server.single_request(),
+        &request,
         "DELETE",
         "/api/prompts/datasets/5",
-        None,
+        Some("force=false"),
         None,
     );
+    let (request, _) = both(
+        Reply::json(200, json!({"success": true})),
+        |c| Box::pin(async move { c.prompt_datasets().delete_prompt_dataset(5, None).await }),
+        |c| c.prompt_datasets().delete_prompt_dataset(5, None),
+    );
+    assert_common(&request, "DELETE", "/api/prompts/datasets/5", None, None);
 }
 
 #[test]

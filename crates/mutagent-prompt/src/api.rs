@@ -42,7 +42,7 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
         let request = op::CREATE_PROMPT
             .request()
             .check(validate::name(op::CREATE_PROMPT.name, "name", &body.name))
-            .check(check_content(op::CREATE_PROMPT.name, Some(&body.content)))
+            .check(check_content(op::CREATE_PROMPT.name, &body.content))
             .json(body)
             .build();
         self.client.call(request)
@@ -73,23 +73,23 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
                 "name",
                 body.name.as_deref(),
             ))
-            .check(check_content(op::UPDATE_PROMPT.name, body.content.as_ref()))
             .json(body)
             .build();
         self.client.call(request)
     }
 
-    /// `DELETE /api/prompt/{id}`: deletes a prompt version. `force` is sent as `force=true`
-    /// when set (the API does not document its effect); otherwise it is left out.
+    /// `DELETE /api/prompt/{id}`: deletes a prompt version. `force` is `bool?` in the
+    /// contract (its effect is not documented): `true` and `false` are sent as `force=true` and
+    /// `force=false`, `None` leaves it out.
     pub fn delete_prompt(
         &self,
         id: impl Into<PromptId>,
-        force: bool,
+        force: impl Into<Option<bool>>,
     ) -> C::Response<SuccessResponse> {
         let request = op::DELETE_PROMPT
             .request()
             .path_param("id", id.into())
-            .query("force", force.then_some(true))
+            .query("force", force.into())
             .build();
         self.client.call(request)
     }
@@ -121,10 +121,6 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
                 operation,
                 "changes.name",
                 changes.and_then(|c| c.name.as_deref()),
-            ))
-            .check(check_content(
-                operation,
-                changes.and_then(|c| c.content.as_ref()),
             ))
             .json(body)
             .build();
@@ -166,14 +162,14 @@ fn list_request(params: &ListPrompts) -> Result<ApiRequest, Error> {
 }
 
 /// A content form must not be empty.
-fn check_content(operation: &'static str, content: Option<&PromptContent>) -> Result<(), Error> {
+fn check_content(operation: &'static str, content: &PromptContent) -> Result<(), Error> {
     match content {
-        Some(PromptContent::Raw(text)) => validate::non_empty(operation, "rawPrompt", text),
-        Some(PromptContent::Chat { system, human }) => {
+        PromptContent::Raw(text) => validate::non_empty(operation, "rawPrompt", text),
+        PromptContent::Chat { system, human } => {
             validate::non_empty(operation, "systemPrompt", system)?;
             validate::non_empty(operation, "humanPrompt", human)
         }
-        Some(PromptContent::Messages(messages)) if messages.is_empty() => {
+        PromptContent::Messages(messages) if messages.is_empty() => {
             validate::non_empty(operation, "messages", "")
         }
         _ => Ok(()),

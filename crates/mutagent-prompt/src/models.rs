@@ -316,9 +316,19 @@ pub struct UpdatePrompt {
     /// Whether this is the latest version.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_latest: Option<bool>,
-    /// New text, in one of the three forms.
-    #[serde(flatten)]
-    pub content: Option<PromptContent>,
+    /// A new system prompt. Each of the four text fields is optional on its own (the contract
+    /// makes no pair of them go together), so a PATCH of only the system prompt is expressible.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system_prompt: Option<String>,
+    /// A new human prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub human_prompt: Option<String>,
+    /// A new single-text prompt.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub raw_prompt: Option<String>,
+    /// New messages.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub messages: Option<Vec<Message>>,
     /// A new input schema.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub input_schema: Option<Value>,
@@ -353,9 +363,37 @@ impl UpdatePrompt {
         self.is_latest = Some(is_latest);
         self
     }
-    /// Sets the text.
+    /// Sets the text in one of the three whole forms: the fields of that form are set, the
+    /// others are left as they were.
     pub fn content(mut self, content: PromptContent) -> Self {
-        self.content = Some(content);
+        match content {
+            PromptContent::Raw(text) => self.raw_prompt = Some(text),
+            PromptContent::Chat { system, human } => {
+                self.system_prompt = Some(system);
+                self.human_prompt = Some(human);
+            }
+            PromptContent::Messages(messages) => self.messages = Some(messages),
+        }
+        self
+    }
+    /// Sets only the system prompt.
+    pub fn system_prompt(mut self, text: impl Into<String>) -> Self {
+        self.system_prompt = Some(text.into());
+        self
+    }
+    /// Sets only the human prompt.
+    pub fn human_prompt(mut self, text: impl Into<String>) -> Self {
+        self.human_prompt = Some(text.into());
+        self
+    }
+    /// Sets only the single-text prompt.
+    pub fn raw_prompt(mut self, text: impl Into<String>) -> Self {
+        self.raw_prompt = Some(text.into());
+        self
+    }
+    /// Sets only the messages.
+    pub fn messages(mut self, messages: impl IntoIterator<Item = Message>) -> Self {
+        self.messages = Some(messages.into_iter().collect());
         self
     }
     /// Sets the input schema.

@@ -148,6 +148,58 @@ fn update_prompt() {
 }
 
 #[test]
+fn update_prompt_text_fields_each_on_their_own() {
+    // The contract makes each of systemPrompt, humanPrompt, rawPrompt and messages optional
+    // on its own: a PATCH of only one of them must be expressible.
+    let cases = [
+        (
+            UpdatePrompt::new().system_prompt("Be brief."),
+            json!({"systemPrompt": "Be brief."}),
+        ),
+        (
+            UpdatePrompt::new().human_prompt("Hi {name}"),
+            json!({"humanPrompt": "Hi {name}"}),
+        ),
+        (
+            UpdatePrompt::new().raw_prompt("Hello"),
+            json!({"rawPrompt": "Hello"}),
+        ),
+        (
+            UpdatePrompt::new().messages([Message::user("Hi")]),
+            json!({"messages": [{"role": "user", "content": "Hi"}]}),
+        ),
+    ];
+    for (body, expected) in cases {
+        let b2 = body.clone();
+        let (request, _) = both(
+            Reply::json(200, prompt_json(42, "1.0.0")),
+            move |c| Box::pin(async move { c.prompt().update_prompt(42, &b2).await }),
+            move |c| c.prompt().update_prompt(42, &body),
+        );
+        assert_common(&request, "PATCH", "/api/prompt/42", None, Some(expected));
+    }
+}
+
+#[test]
+fn create_prompt_version_changes_one_text_field() {
+    let body =
+        NewPromptVersion::new("1.2.0").changes(UpdatePrompt::new().system_prompt("Be warm."));
+    let b2 = body.clone();
+    let (request, _) = both(
+        Reply::json(201, prompt_json(9, "1.2.0")),
+        move |c| Box::pin(async move { c.prompt().create_prompt_version(7, &b2).await }),
+        move |c| c.prompt().create_prompt_version(7, &body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompt/7/versions",
+        None,
+        Some(json!({"newVersion": "1.2.0", "changes": {"systemPrompt": "Be warm."}})),
+    );
+}
+
+#[test]
 fn delete_prompt() {
     let (request, answer) = both(
         Reply::json(200, json!({"success": true, "message": "deleted"})),
@@ -163,18 +215,25 @@ fn delete_prompt() {
     );
     assert!(answer.success);
 
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({"success": true}))]);
-    blocking_client(&server)
-        .prompt()
-        .delete_prompt(5, false)
-        .expect("delete");
+    // `force` is `bool?`: false is sent as such, None leaves it out.
+    let (request, _) = both(
+        Reply::json(200, json!({"success": true})),
+        |c| Box::pin(async move { c.prompt().delete_prompt(5, false).await }),
+        |c| c.prompt().delete_prompt(5, false),
+    );
     assert_common(
-        &server.single_request(),
+        &request,
         "DELETE",
         "/api/prompt/5",
-        None,
+        Some("force=false"),
         None,
     );
+    let (request, _) = both(
+        Reply::json(200, json!({"success": true})),
+        |c| Box::pin(async move { c.prompt().delete_prompt(5, None).await }),
+        |c| c.prompt().delete_prompt(5, None),
+    );
+    assert_common(&request, "DELETE", "/api/prompt/5", None, None);
 }
 
 #[test]

@@ -1,11 +1,10 @@
 //! The operations of the `traces` namespace, for the async and the blocking client alike.
 
 use mutagent_core::ids::TraceId;
-use mutagent_core::request::validate;
 use mutagent_core::{ApiClient, ApiRequest, Error};
 use serde_json::Value;
 
-use crate::ingest::{check_batch, NewTrace, TraceBatch};
+use crate::ingest::{check_batch, check_single, NewTrace, TraceBatch};
 use crate::models::{
     AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTraceStats, ListTraces, StatsGroupBy,
     Trace, TraceIngestion, TraceList,
@@ -48,11 +47,14 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
         self.client.paginate::<TraceList>(list_request(params))
     }
 
-    /// `POST /api/traces/`: ingests one trace with its spans.
+    /// `POST /api/traces/`: ingests one trace with its spans. The single-trace span model has
+    /// no `durationMs` or `status`, so a span that sets either is refused before sending (use
+    /// [`ingest_trace_batch`](Self::ingest_trace_batch), whose format carries them).
     pub fn ingest_trace(&self, trace: &NewTrace) -> C::Response<TraceIngestion> {
         let request = op::INGEST_TRACE
             .request()
             .check(trace.check(op::INGEST_TRACE.name, ""))
+            .check(check_single(op::INGEST_TRACE.name, trace))
             .json(trace)
             .build();
         self.client.call(request)
@@ -154,9 +156,10 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
 }
 
 fn list_request(params: &ListTraces) -> Result<ApiRequest, Error> {
+    // No 1..=100 check here: the contract states that range for the other list operations,
+    // not for traces, so the server decides.
     op::LIST_TRACES
         .request()
-        .check(validate::limit(op::LIST_TRACES.name, params.limit))
         .query("sessionId", params.session_id.as_deref())
         .query("status", params.status.as_ref())
         .query("source", params.source.as_ref())

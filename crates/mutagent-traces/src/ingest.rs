@@ -176,11 +176,12 @@ pub struct NewSpan {
     /// When it ended (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<String>,
-    /// How long it took, in milliseconds. Sent by the Python tracing helper, though not in the
-    /// generated span model.
+    /// How long it took, in milliseconds. Part of the tracing helper's batch format only:
+    /// `ingest_trace` (the single-trace model has no such field) refuses a span that sets it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub duration_ms: Option<f64>,
-    /// How it ended. Sent by the Python tracing helper, though not in the generated span model.
+    /// How it ended. Part of the tracing helper's batch format only: `ingest_trace` (the
+    /// single-trace model has no such field) refuses a span that sets it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<Status>,
     /// Token counts.
@@ -502,6 +503,29 @@ impl NewTrace {
         }
         Ok(())
     }
+}
+
+/// `ingest_trace` sends the single-trace model (`TraceIdSessionIdName`), whose spans have no
+/// `durationMs` and no `status`: those two belong to the tracing helper's batch format. A span
+/// that sets either is refused rather than sent with fields the model lacks, or sent without
+/// them and so losing them silently.
+pub(crate) fn check_single(operation: &'static str, trace: &NewTrace) -> Result<(), Error> {
+    for (i, span) in trace.spans.iter().enumerate() {
+        let field = if span.duration_ms.is_some() {
+            "durationMs"
+        } else if span.status.is_some() {
+            "status"
+        } else {
+            continue;
+        };
+        return Err(Error::invalid_input(
+            operation,
+            format!("spans[{i}].{field}"),
+            "is not part of the single-trace span model; send the trace with \
+             ingest_trace_batch (whose helper format carries it) or leave it unset",
+        ));
+    }
+    Ok(())
 }
 
 /// An id must be 1 to 255 characters.

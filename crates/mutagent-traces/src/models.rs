@@ -182,7 +182,7 @@ pub struct ListTraces {
     pub start_after: Option<String>,
     /// Only traces that started before this time (ISO 8601).
     pub start_before: Option<String>,
-    /// Page size, 1 to 100.
+    /// Page size. The contract states no range for traces, so none is checked here.
     pub limit: Option<u32>,
     /// How many traces to skip.
     pub offset: Option<u32>,
@@ -225,7 +225,7 @@ impl ListTraces {
         self.start_before = Some(time.into());
         self
     }
-    /// Sets the page size (1 to 100).
+    /// Sets the page size (no range is checked: the server decides).
     pub fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self

@@ -192,9 +192,52 @@ fn list_traces_decodes_unknown_enum_values_and_numeric_cost() {
     assert_eq!(trace.total_cost_usd.as_deref(), Some("0.5"));
 }
 
+/// The sample trace without the two batch-only span fields (`durationMs`, `status`), which
+/// the single-trace span model lacks.
+fn single_trace() -> (NewTrace, Value) {
+    let mut trace = sample_trace();
+    for span in &mut trace.spans {
+        span.duration_ms = None;
+        span.status = None;
+    }
+    let mut wire = sample_trace_wire();
+    let span = wire["spans"][0].as_object_mut().expect("span");
+    span.remove("durationMs");
+    span.remove("status");
+    (trace, wire)
+}
+
+#[test]
+fn ingest_trace_refuses_batch_only_span_fields() {
+    let server = ScriptedServer::start(vec![]);
+    let client = blocking_client(&server);
+    let (trace, _) = single_trace();
+    for (span, field) in [
+        (
+            NewSpan::new("s", "n", SpanKind::Tool, T0).duration_ms(5.0),
+            "spans[2].durationMs",
+        ),
+        (
+            NewSpan::new("s", "n", SpanKind::Tool, T0).status(Status::Ok),
+            "spans[2].status",
+        ),
+    ] {
+        let err = client
+            .traces()
+            .ingest_trace(&trace.clone().span(span))
+            .expect_err("refused");
+        assert!(
+            matches!(&err, Error::InvalidInput { field: f, .. } if f == field),
+            "{err}"
+        );
+        assert!(err.to_string().contains("ingest_trace_batch"), "{err}");
+    }
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
 #[test]
 fn ingest_trace() {
-    let trace = sample_trace();
+    let (trace, wire) = single_trace();
     let t2 = trace.clone();
     let (request, answer) = both(
         Reply::json(
@@ -204,13 +247,7 @@ fn ingest_trace() {
         move |c| Box::pin(async move { c.traces().ingest_trace(&t2).await }),
         move |c| c.traces().ingest_trace(&trace),
     );
-    assert_common(
-        &request,
-        "POST",
-        "/api/traces/",
-        None,
-        Some(sample_trace_wire()),
-    );
+    assert_common(&request, "POST", "/api/traces/", None, Some(wire));
     assert!(answer.success);
     assert_eq!(answer.trace_id.as_str(), "trace-1");
     assert_eq!(answer.span_count, 2);
@@ -568,10 +605,6 @@ fn invalid_input_is_refused_before_sending() {
         "resourceSpans[0].scopeSpans[0].spans[0].traceId"
     );
     let err = traces
-        .list_traces(&ListTraces::new().limit(101))
-        .expect_err("limit");
-    assert_eq!(field_of(&err), "limit");
-    let err = traces
         .get_analytics_summary(&GetAnalyticsSummary::new().budget(-5.0))
         .expect_err("budget");
     assert_eq!(field_of(&err), "budget");
@@ -580,6 +613,19 @@ fn invalid_input_is_refused_before_sending() {
     let err = traces.delete_trace("..").expect_err("dot id");
     assert_eq!(field_of(&err), "id");
     assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn list_traces_sends_any_limit() {
+    // The contract states no 1..100 range for traces: the server decides.
+    let page = json!({"data": [], "total": 0, "limit": 500, "offset": 0});
+    let (request, page) = both(
+        Reply::json(200, page),
+        |c| Box::pin(async move { c.traces().list_traces(&ListTraces::new().limit(500)).await }),
+        |c| c.traces().list_traces(&ListTraces::new().limit(500)),
+    );
+    assert_common(&request, "GET", "/api/traces/", Some("limit=500"), None);
+    assert_eq!(page.limit, 500);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use super::{body, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
-use crate::validate::{opt, opt_null, req, Field, Ty, NAME, TEXT};
+use crate::validate::{opt, opt_null, req, Field, Ty, NAME, NUMBER, TEXT};
 
 const NON_EMPTY: Ty = Ty::Str(1, 100_000);
 const MODEL: &[Field] = &[
@@ -47,7 +47,8 @@ const RESULT: &[Field] = &[
     req("datasetItemIndex", Ty::NumOrStr),
     req("modelColumnId", Ty::Str(1, 255)),
     req("output", NON_EMPTY),
-    opt_null("evalScore", Ty::Num(0.0, 1.0)),
+    // models.md: "number, optional, nullable", no range (unlike a criterion's score).
+    opt_null("evalScore", NUMBER),
     opt_null("evalPassed", Ty::Bool),
     opt("latencyMs", Ty::NumOrStr),
     opt("error", TEXT),
