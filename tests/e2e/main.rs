@@ -1,6 +1,7 @@
 //! End-to-end tests: the SDK against the emulator, async and blocking.
 
 mod experiments;
+mod first_hour;
 mod optimization;
 mod organizations;
 mod prompt;

@@ -16,9 +16,6 @@ use crate::state::Collection;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// [`EmulatorBuilder::start`] was awaited outside a Tokio runtime.
-    #[error("no Tokio runtime is running; use Emulator::start_blocking() outside async code")]
-    NoRuntime,
     /// The listen address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -59,6 +56,7 @@ pub struct EmulatorBuilder {
     faults: Vec<Fault>,
     log: bool,
     max_body: usize,
+    workers: usize,
 }
 
 impl Default for EmulatorBuilder {
@@ -72,6 +70,7 @@ impl Default for EmulatorBuilder {
             faults: Vec::new(),
             log: false,
             max_body: 16 * 1024 * 1024,
+            workers: 1,
         }
     }
 }
@@ -127,6 +126,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Threads serving requests (default 1; 0 counts as 1). One is plenty for tests; the
+    /// command line serves with 2 so that load measurements are not bound by the server.
+    pub fn worker_threads(mut self, threads: usize) -> Self {
+        self.workers = threads.max(1);
+        self
+    }
+
     fn shared(&self) -> Arc<Shared> {
         let mut faults = FaultSet::default();
         for f in &self.faults {
@@ -141,50 +147,57 @@ impl EmulatorBuilder {
         Arc::new(Shared::new(config, self.seed, self.step, faults))
     }
 
-    /// Starts the server on the current Tokio runtime.
+    /// Starts the server on a thread of its own, with a runtime of its own, and waits without
+    /// blocking until it listens.
+    ///
+    /// The server never runs on the caller's runtime, so a single-threaded `#[tokio::test]` may
+    /// go on to make blocking calls against it (the server keeps answering), and a runtime that
+    /// is shut down or blocked does not take the server with it. It also works outside any Tokio
+    /// runtime.
     pub async fn start(self) -> Result<Emulator, Error> {
-        tokio::runtime::Handle::try_current().map_err(|_| Error::NoRuntime)?;
-        let listener = TcpListener::bind(self.listen)
-            .await
-            .map_err(|source| Error::Bind {
-                addr: self.listen,
-                source,
-            })?;
-        let addr = listener.local_addr().map_err(|source| Error::Bind {
-            addr: self.listen,
-            source,
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let starting = self.spawn(move |ready| {
+            let _ = ready_tx.send(ready);
         })?;
-        let shared = self.shared();
-        let (tx, rx) = watch::channel(false);
-        tokio::spawn(server::serve(listener, shared.clone(), rx));
-        Ok(Emulator {
-            shared,
-            addr,
-            shutdown: tx,
-            thread: None,
-        })
+        starting.finish(ready_rx.await.ok())
     }
 
-    /// Starts the server on its own thread with its own runtime; usable from plain `#[test]`s
-    /// and from inside async code alike.
+    /// Starts the server on a thread of its own, with a runtime of its own, and blocks until it
+    /// listens; usable from plain `#[test]`s and from inside async code alike.
     pub fn start_blocking(self) -> Result<Emulator, Error> {
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let starting = self.spawn(move |ready| {
+            let _ = ready_tx.send(ready);
+        })?;
+        starting.finish(ready_rx.recv().ok())
+    }
+
+    /// Spawns the server thread: it builds a runtime (current-thread unless
+    /// [`worker_threads`](Self::worker_threads) asks for more), binds, reports the bound
+    /// address (or why it could not) through `report`, then serves until shut down.
+    fn spawn(
+        self,
+        report: impl FnOnce(Result<SocketAddr, Error>) + Send + 'static,
+    ) -> Result<Starting, Error> {
         let shared = self.shared();
-        let (tx, rx) = watch::channel(false);
-        let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<SocketAddr, Error>>();
+        let (shutdown, rx) = watch::channel(false);
         let listen = self.listen;
+        let workers = self.workers;
         let sh = shared.clone();
         let thread = std::thread::Builder::new()
             .name("mutagent-emulator".into())
             .spawn(move || {
-                let rt = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
+                let mut runtime = if workers > 1 {
+                    let mut b = tokio::runtime::Builder::new_multi_thread();
+                    b.worker_threads(workers)
+                        .thread_name("mutagent-emulator-worker");
+                    b
+                } else {
+                    tokio::runtime::Builder::new_current_thread()
+                };
+                let rt = match runtime.enable_all().build() {
                     Ok(rt) => rt,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(Error::Runtime(e)));
-                        return;
-                    }
+                    Err(e) => return report(Err(Error::Runtime(e))),
                 };
                 rt.block_on(async move {
                     let bound = match TcpListener::bind(listen).await {
@@ -193,32 +206,48 @@ impl EmulatorBuilder {
                     };
                     match bound {
                         Ok((listener, addr)) => {
-                            let _ = ready_tx.send(Ok(addr));
+                            report(Ok(addr));
                             server::serve(listener, sh, rx).await;
                         }
-                        Err(source) => {
-                            let _ = ready_tx.send(Err(Error::Bind {
-                                addr: listen,
-                                source,
-                            }));
-                        }
+                        Err(source) => report(Err(Error::Bind {
+                            addr: listen,
+                            source,
+                        })),
                     }
                 });
             })
             .map_err(Error::Runtime)?;
-        match ready_rx.recv() {
-            Ok(Ok(addr)) => Ok(Emulator {
-                shared,
+        Ok(Starting {
+            shared,
+            shutdown,
+            thread,
+        })
+    }
+}
+
+/// A server thread that has been spawned but has not yet reported whether it listens.
+struct Starting {
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Starting {
+    /// Turns the thread's report (`None`: it stopped without one) into a handle or an error.
+    fn finish(self, ready: Option<Result<SocketAddr, Error>>) -> Result<Emulator, Error> {
+        match ready {
+            Some(Ok(addr)) => Ok(Emulator {
+                shared: self.shared,
                 addr,
-                shutdown: tx,
-                thread: Some(thread),
+                shutdown: self.shutdown,
+                thread: Some(self.thread),
             }),
-            Ok(Err(e)) => {
-                let _ = thread.join();
+            Some(Err(e)) => {
+                let _ = self.thread.join();
                 Err(e)
             }
-            Err(_) => {
-                let _ = thread.join();
+            None => {
+                let _ = self.thread.join();
                 Err(Error::ThreadDied)
             }
         }
@@ -248,12 +277,14 @@ impl Emulator {
         EmulatorBuilder::default()
     }
 
-    /// Starts an emulator with the defaults on the current Tokio runtime.
+    /// Starts an emulator with the defaults on its own thread, waiting without blocking (see
+    /// [`EmulatorBuilder::start`]).
     pub async fn start() -> Result<Emulator, Error> {
         Self::builder().start().await
     }
 
-    /// Starts an emulator with the defaults on its own thread (for non-async tests).
+    /// Starts an emulator with the defaults on its own thread, blocking until it listens (for
+    /// non-async tests).
     pub fn start_blocking() -> Result<Emulator, Error> {
         Self::builder().start_blocking()
     }

@@ -22,8 +22,10 @@
 //! # Ok(()) }
 //! ```
 //!
-//! From synchronous tests use [`Emulator::start_blocking`]; the server then runs on its own
-//! thread and runtime and stops when the handle is dropped.
+//! The server always runs on a thread of its own, with a runtime of its own, and stops when the
+//! handle is dropped: [`Emulator::start`] waits for it without blocking (in any runtime, or none),
+//! [`Emulator::start_blocking`] blocks until it listens (for plain `#[test]`s). Either way the
+//! test may use an async or a blocking client against it.
 //!
 //! See `docs/emulator.md` for the command line, the fault syntax and what is modelled.
 

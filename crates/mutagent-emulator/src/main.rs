@@ -80,18 +80,15 @@ fn run(args: Vec<String>) -> Result<(), String> {
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         };
     }
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    // The server runs on threads of its own; this one only has to outlive them.
+    let emu = builder
         .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the runtime: {e}"))?;
-    rt.block_on(async move {
-        let emu = builder.start().await.map_err(|e| e.to_string())?;
-        println!("mutagent-emulator listening on {}", emu.url());
-        std::future::pending::<()>().await;
-        drop(emu);
-        Ok(())
-    })
+        .start_blocking()
+        .map_err(|e| e.to_string())?;
+    println!("mutagent-emulator listening on {}", emu.url());
+    loop {
+        std::thread::park();
+    }
 }
 
 fn main() -> ExitCode {

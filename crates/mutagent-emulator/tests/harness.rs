@@ -12,6 +12,9 @@ use serde_json::json;
 
 fn sync_get(addr: std::net::SocketAddr, path: &str) -> common::Resp {
     let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    // A server that cannot answer must fail the test, not hang it.
+    s.set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
     s.write_all(
         format!("GET {path} HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n")
             .as_bytes(),
@@ -43,6 +46,85 @@ async fn blocking_handle_can_be_dropped_inside_a_runtime() {
     assert_eq!(Client::new(addr).get("/api/prompt/").await.status, 200);
     drop(emu);
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+/// The pitfall that used to deadlock: the server started with `start().await` in a
+/// single-threaded `#[tokio::test]`, then a blocking call from that same (only) runtime thread.
+/// The server now runs on its own thread, so the blocking call is answered.
+#[tokio::test(flavor = "current_thread")]
+async fn async_start_then_blocking_calls_on_the_same_runtime_thread() {
+    let emu = Emulator::start().await.expect("start");
+    for _ in 0..3 {
+        let r = sync_get(emu.addr(), "/api/workspaces/");
+        assert_eq!(r.status, 200);
+        assert_eq!(r.json()["total"], 1);
+    }
+    // And the async side still works on the same runtime afterwards.
+    assert_eq!(
+        Client::new(emu.addr()).get("/api/prompt/").await.status,
+        200
+    );
+}
+
+/// `start()` needs no Tokio runtime: awaited by a bare executor it still serves.
+#[test]
+fn async_start_works_outside_any_tokio_runtime() {
+    let emu = block_on(Emulator::builder().seed(5).start()).expect("start");
+    assert_eq!(sync_get(emu.addr(), "/health").json()["status"], "ok");
+    let addr = emu.addr();
+    drop(emu);
+    assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+/// A bind failure is reported by `start()` as `Error::Bind`, naming the address.
+#[tokio::test]
+async fn async_start_reports_a_busy_address() {
+    let first = Emulator::start().await.expect("start");
+    let err = Emulator::builder()
+        .listen(first.addr())
+        .start()
+        .await
+        .expect_err("the port is taken");
+    assert!(
+        matches!(err, mutagent_emulator::Error::Bind { .. }),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with(&format!("cannot listen on {}", first.addr())),
+        "{err}"
+    );
+}
+
+/// More serving threads serve the same way.
+#[test]
+fn several_worker_threads_serve() {
+    let emu = Emulator::builder()
+        .worker_threads(2)
+        .start_blocking()
+        .expect("start");
+    assert_eq!(sync_get(emu.addr(), "/api/workspaces/").status, 200);
+}
+
+/// The smallest executor there is: polls a future on this thread, parking between wake-ups.
+fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    use std::sync::Arc;
+    use std::task::{Context, Poll, Wake, Waker};
+    struct Unpark(std::thread::Thread);
+    impl Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Waker::from(Arc::new(Unpark(std::thread::current())));
+    let mut cx = Context::from_waker(&waker);
+    let mut fut = std::pin::pin!(fut);
+    loop {
+        match fut.as_mut().poll(&mut cx) {
+            Poll::Ready(out) => return out,
+            Poll::Pending => std::thread::park(),
+        }
+    }
 }
 
 #[tokio::test]
