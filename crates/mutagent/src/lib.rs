@@ -114,7 +114,7 @@ pub use mutagent_workspaces as workspaces;
 /// conversion. (feature `tracing-exporter`, not on by default).
 #[cfg(feature = "tracing-exporter")]
 #[cfg_attr(docsrs, doc(cfg(feature = "tracing-exporter")))]
-pub use mutagent_tracing as tracing_exporter;
+pub use mutagent_trace_exporter as tracing_exporter;
 
 /// The extension traits that add the namespaces to both clients: `use mutagent::prelude::*;`.
 pub mod prelude {

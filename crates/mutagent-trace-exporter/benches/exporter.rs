@@ -4,14 +4,14 @@
 //!   and (with the `layer` feature) a whole marked `tracing` span through `MutagentLayer`;
 //! * spans per second delivered to an in-process emulator.
 //!
-//! Run: `cargo bench -p mutagent-tracing --all-features --bench exporter`. Hand-rolled: warm-up
+//! Run: `cargo bench -p mutagent-trace-exporter --all-features --bench exporter`. Hand-rolled: warm-up
 //! rounds, then the median (and min/max) of timed rounds.
 
 use std::time::{Duration, Instant, SystemTime};
 
 use mutagent_core::Client;
 use mutagent_emulator::{Collection, Emulator};
-use mutagent_tracing::{Exporter, SpanData, SpanKind};
+use mutagent_trace_exporter::{Exporter, SpanData, SpanKind};
 
 const WARMUP: usize = 3;
 const ROUNDS: usize = 15;
@@ -124,8 +124,9 @@ fn build_and_record(emu: &Emulator) {
 fn through_the_layer(emu: &Emulator) {
     use tracing_subscriber::layer::SubscriberExt;
     let exporter = exporter(emu, 10);
-    let subscriber =
-        tracing_subscriber::registry().with(mutagent_tracing::MutagentLayer::new(exporter.clone()));
+    let subscriber = tracing_subscriber::registry().with(
+        mutagent_trace_exporter::MutagentLayer::new(exporter.clone()),
+    );
     let mut samples = Vec::new();
     tracing::subscriber::with_default(subscriber, || {
         for round in 0..WARMUP + ROUNDS {
@@ -161,8 +162,8 @@ fn through_the_layer(emu: &Emulator) {
     // alone, without the sender thread competing for the cores.
     let stopped = self::exporter(emu, 10);
     stopped.shutdown(Duration::from_secs(5));
-    let subscriber =
-        tracing_subscriber::registry().with(mutagent_tracing::MutagentLayer::new(stopped.clone()));
+    let subscriber = tracing_subscriber::registry()
+        .with(mutagent_trace_exporter::MutagentLayer::new(stopped.clone()));
     let mut samples = Vec::new();
     tracing::subscriber::with_default(subscriber, || {
         for round in 0..WARMUP + ROUNDS {
@@ -192,8 +193,9 @@ fn through_the_layer(emu: &Emulator) {
         "ns",
         samples,
     );
-    let unmarked =
-        tracing_subscriber::registry().with(mutagent_tracing::MutagentLayer::new(exporter.clone()));
+    let unmarked = tracing_subscriber::registry().with(
+        mutagent_trace_exporter::MutagentLayer::new(exporter.clone()),
+    );
     let mut samples = Vec::new();
     tracing::subscriber::with_default(unmarked, || {
         for round in 0..WARMUP + ROUNDS {
@@ -262,7 +264,7 @@ fn main() {
         .start_blocking()
         .unwrap_or_else(|err| panic!("emulator: {err}"));
     println!(
-        "mutagent-tracing exporter benchmarks ({WARMUP} warm-up + {ROUNDS} rounds of {PER_ROUND})"
+        "mutagent-trace-exporter exporter benchmarks ({WARMUP} warm-up + {ROUNDS} rounds of {PER_ROUND})"
     );
     record_prebuilt(&emu);
     build_and_record(&emu);

@@ -30,7 +30,7 @@ use serde_json::{Map, Value};
 use crate::span::{SpanData, TraceDefaults};
 
 /// The instrumentation scope name put on exported spans.
-pub const SCOPE_NAME: &str = "mutagent-tracing";
+pub const SCOPE_NAME: &str = "mutagent-trace-exporter";
 
 /// A JSON value as an OTLP attribute value (objects become key-value lists, arrays arrays,
 /// integers that fit `i64` ints, other numbers doubles, `null` the empty value).
@@ -154,7 +154,7 @@ impl From<&SpanData> for Span {
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use mutagent_tracing::{otlp::to_export_request, SpanData, SpanKind, TraceDefaults};
+/// use mutagent_trace_exporter::{otlp::to_export_request, SpanData, SpanKind, TraceDefaults};
 /// let t = SystemTime::now();
 /// let span = SpanData::root("chat", SpanKind::LlmChat, t, t + Duration::from_millis(5)).model("gpt-4o");
 /// let request = to_export_request(&[span], &TraceDefaults::default());

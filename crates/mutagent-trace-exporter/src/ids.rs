@@ -47,7 +47,7 @@ impl std::error::Error for ParseIdError {}
 /// MutagenT ingest API (any text of up to 255 characters) and OTLP (exactly 32 hex) accept.
 ///
 /// ```
-/// use mutagent_tracing::TraceId128;
+/// use mutagent_trace_exporter::TraceId128;
 /// let id = TraceId128::random();
 /// let text = id.to_string();
 /// assert_eq!(text.len(), 32);
@@ -98,7 +98,7 @@ impl FromStr for TraceId128 {
 /// A 64-bit span id, never zero. Displayed as 16 lowercase hex characters.
 ///
 /// ```
-/// use mutagent_tracing::SpanId64;
+/// use mutagent_trace_exporter::SpanId64;
 /// let id = SpanId64::random();
 /// assert_eq!(id.to_string().len(), 16);
 /// assert_eq!(id.to_string().parse::<SpanId64>(), Ok(id));

@@ -8,7 +8,7 @@
 //! use std::time::Duration;
 //! use tracing::Instrument;
 //! use tracing_subscriber::layer::SubscriberExt;
-//! use mutagent_tracing::{Exporter, MutagentLayer};
+//! use mutagent_trace_exporter::{Exporter, MutagentLayer};
 //!
 //! let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
 //! let exporter = Exporter::new(&client)?;

@@ -3,7 +3,7 @@
 //! It starts an in-process emulator, so it runs anywhere:
 //!
 //! ```text
-//! cargo run -p mutagent-tracing --features layer --example instrumented
+//! cargo run -p mutagent-trace-exporter --features layer --example instrumented
 //! ```
 //!
 //! Against a real server, build the client from the environment instead
@@ -12,8 +12,8 @@
 use std::time::Duration;
 
 use mutagent_core::Client;
+use mutagent_trace_exporter::{Exporter, MutagentLayer};
 use mutagent_traces::{ListTraces, TracesExt};
-use mutagent_tracing::{Exporter, MutagentLayer};
 use tracing::field::Empty;
 use tracing::Instrument;
 use tracing_subscriber::layer::SubscriberExt;

@@ -96,7 +96,7 @@ pub const KIND_FIELD: &str = "mutagent.kind";
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use std::time::Duration;
 /// use tracing_subscriber::layer::SubscriberExt;
-/// use mutagent_tracing::{Exporter, MutagentLayer};
+/// use mutagent_trace_exporter::{Exporter, MutagentLayer};
 ///
 /// let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
 /// let exporter = Exporter::new(&client)?;

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use mutagent_core::Client;
 use mutagent_emulator::{Collection, Emulator};
+use mutagent_trace_exporter::{Exporter, MutagentLayer};
 use mutagent_traces::{ListTraces, TracesExt};
-use mutagent_tracing::{Exporter, MutagentLayer};
 use serde_json::Value;
 use tracing::field::Empty;
 use tracing::Instrument;

@@ -53,7 +53,7 @@ impl SpanEventData {
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use mutagent_tracing::{SpanData, SpanKind};
+/// use mutagent_trace_exporter::{SpanData, SpanKind};
 ///
 /// let start = SystemTime::now();
 /// let root = SpanData::root("answer", SpanKind::Chain, start, start + Duration::from_millis(900))
@@ -367,7 +367,7 @@ impl From<&SpanData> for NewSpan {
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
-/// use mutagent_tracing::{to_new_traces, SpanData, SpanKind, TraceDefaults};
+/// use mutagent_trace_exporter::{to_new_traces, SpanData, SpanKind, TraceDefaults};
 /// let t = SystemTime::now();
 /// let root = SpanData::root("agent", SpanKind::Agent, t, t + Duration::from_secs(2)).session_id("s1");
 /// let tool = SpanData::child_of(&root, "search", SpanKind::Tool, t, t + Duration::from_secs(1));

@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 
 use mutagent_core::{BlockingClient, Client, RetryPolicy};
 use mutagent_emulator::{Collection, Emulator, Fault};
+use mutagent_trace_exporter::{Exporter, Protocol, SpanData, SpanKind};
 use mutagent_traces::TracesExt;
-use mutagent_tracing::{Exporter, Protocol, SpanData, SpanKind};
 use serde_json::Value;
 
 const KEY: &str = "mt_test_key";

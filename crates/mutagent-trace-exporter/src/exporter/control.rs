@@ -1,0 +1,57 @@
+//! What the handles ask of the sender thread (flush, shut down) and how it answers.
+
+use std::time::Duration;
+
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+/// A std instant `timeout` from now (far in the future if that overflows).
+pub(super) fn deadline_after(timeout: Duration) -> std::time::Instant {
+    let now = std::time::Instant::now();
+    now.checked_add(timeout)
+        .or_else(|| now.checked_add(Duration::from_secs(86_400 * 365)))
+        .unwrap_or(now)
+}
+
+/// A request from a handle to the sender thread.
+pub(super) enum Control {
+    Flush(Request),
+    Shutdown(Request),
+}
+
+/// When a flush or shutdown must be answered by, and where the answer goes.
+pub(super) struct Request {
+    pub(super) deadline: Instant,
+    pub(super) reply: Reply,
+}
+
+/// Where the answer to a flush or shutdown goes: a blocking caller, an async one, or nobody.
+pub(super) enum Reply {
+    Blocking(std::sync::mpsc::SyncSender<Outcome>),
+    Async(oneshot::Sender<Outcome>),
+    /// The last handle was dropped: nobody waits.
+    Nobody,
+}
+
+impl Reply {
+    pub(super) fn send(self, outcome: Outcome) {
+        match self {
+            Reply::Blocking(tx) => {
+                let _ = tx.try_send(outcome);
+            }
+            Reply::Async(tx) => {
+                let _ = tx.send(outcome);
+            }
+            Reply::Nobody => {}
+        }
+    }
+}
+
+/// What the sender achieved for one flush or shutdown (the handle adds the dropped count).
+#[derive(Debug, Default)]
+pub(super) struct Outcome {
+    pub(super) delivered: u64,
+    pub(super) failed: u64,
+    pub(super) unsent: u64,
+    pub(super) timed_out: bool,
+}

@@ -1,0 +1,237 @@
+//! [`Exporter`]: the handle the application records spans with, flushes and shuts down.
+
+use std::fmt;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, oneshot, Notify};
+use tokio::time::Instant;
+
+use super::builder::{ExporterBuilder, IntoExportClient};
+use super::control::{deadline_after, Control, Outcome, Reply, Request};
+use super::stats::{ExporterStats, FlushReport, Shared};
+use crate::span::SpanData;
+
+/// How long a flush caller waits past its deadline for the sender's answer.
+const REPLY_GRACE: Duration = Duration::from_secs(1);
+
+/// What every clone of an [`Exporter`] shares: the two channels to the sender, the counters,
+/// and the settings `record` needs.
+pub(super) struct Inner {
+    pub(super) spans: mpsc::Sender<SpanData>,
+    pub(super) control: mpsc::UnboundedSender<Control>,
+    pub(super) shared: Arc<Shared>,
+    pub(super) notify: Arc<Notify>,
+    pub(super) batch_size: usize,
+    pub(super) max_queue: usize,
+    pub(super) max_batch: usize,
+}
+
+/// A batching span exporter. Cloning is cheap; clones share the queue and the sender thread.
+///
+/// ```no_run
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::{Duration, SystemTime};
+/// use mutagent_trace_exporter::{Exporter, SpanData, SpanKind};
+///
+/// let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
+/// let exporter = Exporter::builder(&client).build()?;
+///
+/// let start = SystemTime::now();
+/// exporter.record(SpanData::root("chat", SpanKind::LlmChat, start, SystemTime::now()).model("gpt-4o"));
+///
+/// let report = exporter.shutdown(Duration::from_secs(5));
+/// println!("delivered {} spans, {} not delivered", report.delivered, report.undelivered());
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Exporter {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Exporter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Exporter")
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Exporter {
+    /// The handle over a started sender.
+    pub(super) fn from_inner(inner: Inner) -> Self {
+        Self {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// A builder sending through `client` (a [`Client`] or a [`BlockingClient`]).
+    pub fn builder(client: impl IntoExportClient) -> ExporterBuilder {
+        ExporterBuilder::new(client.into_export_client())
+    }
+
+    /// An exporter with the default settings.
+    pub fn new(client: impl IntoExportClient) -> std::io::Result<Self> {
+        Self::builder(client).build()
+    }
+
+    /// Queues a finished span; `false` when it was dropped (queue full, or the exporter shut
+    /// down). Never blocks, never waits on the network.
+    pub fn record(&self, span: SpanData) -> bool {
+        let shared = &self.inner.shared;
+        shared.recorded.fetch_add(1, Ordering::Relaxed);
+        match self.inner.spans.try_send(span) {
+            Ok(()) => {
+                // Wake the sender when a batch is ready; the interval tick covers the rest.
+                let waiting = self
+                    .inner
+                    .max_queue
+                    .saturating_sub(self.inner.spans.capacity());
+                if waiting % self.inner.batch_size == 0 {
+                    self.inner.notify.notify_one();
+                }
+                true
+            }
+            Err(_) => {
+                shared.dropped.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+        }
+    }
+
+    /// The counters now.
+    pub fn stats(&self) -> ExporterStats {
+        let shared = &self.inner.shared;
+        let last_error = match shared.last_error.lock() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        ExporterStats {
+            recorded: shared.recorded.load(Ordering::Relaxed),
+            sent: shared.sent.load(Ordering::Relaxed),
+            failed: shared.failed.load(Ordering::Relaxed),
+            dropped: shared.dropped.load(Ordering::Relaxed),
+            queued: self.queued(),
+            held: shared.held.load(Ordering::Relaxed),
+            batches_sent: shared.batches_sent.load(Ordering::Relaxed),
+            batches_failed: shared.batches_failed.load(Ordering::Relaxed),
+            last_error,
+        }
+    }
+
+    /// Spans waiting in the queue now.
+    pub fn queued(&self) -> usize {
+        if self.inner.spans.is_closed() {
+            return 0;
+        }
+        self.inner
+            .spans
+            .max_capacity()
+            .saturating_sub(self.inner.spans.capacity())
+    }
+
+    /// The queue bound (`max_queue_size` after clamping).
+    pub fn max_queue_size(&self) -> usize {
+        self.inner.max_queue
+    }
+
+    /// The most spans one request carries (`max_batch_size` after clamping).
+    pub fn max_batch_size(&self) -> usize {
+        self.inner.max_batch
+    }
+
+    /// Whether the exporter was shut down (its sender thread has finished).
+    pub fn is_shut_down(&self) -> bool {
+        self.inner.shared.stopped.load(Ordering::Acquire)
+    }
+
+    /// Sends everything waiting now, blocking the calling thread until it is settled or
+    /// `timeout` passes. Spans recorded meanwhile are not waited for. From async code prefer
+    /// [`flush_async`](Self::flush_async).
+    pub fn flush(&self, timeout: Duration) -> FlushReport {
+        self.call_blocking(timeout, false)
+    }
+
+    /// [`flush`](Self::flush) without blocking the thread.
+    pub async fn flush_async(&self, timeout: Duration) -> FlushReport {
+        self.call_async(timeout, false).await
+    }
+
+    /// Stops accepting spans, sends everything waiting, and ends the sender thread, within
+    /// `timeout`. What could not be delivered is reported (and counted as failed). Later
+    /// [`record`](Self::record) calls drop their span. From async code prefer
+    /// [`shutdown_async`](Self::shutdown_async).
+    pub fn shutdown(&self, timeout: Duration) -> FlushReport {
+        self.call_blocking(timeout, true)
+    }
+
+    /// [`shutdown`](Self::shutdown) without blocking the thread.
+    pub async fn shutdown_async(&self, timeout: Duration) -> FlushReport {
+        self.call_async(timeout, true).await
+    }
+
+    fn call_blocking(&self, timeout: Duration, shutdown: bool) -> FlushReport {
+        let deadline = deadline_after(timeout);
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        if !self.send_control(deadline, Reply::Blocking(tx), shutdown) {
+            return self.report(Outcome::default());
+        }
+        let outcome = rx
+            .recv_timeout(timeout.saturating_add(REPLY_GRACE))
+            .unwrap_or_else(|_| self.no_answer());
+        self.report(outcome)
+    }
+
+    async fn call_async(&self, timeout: Duration, shutdown: bool) -> FlushReport {
+        let deadline = deadline_after(timeout);
+        let (tx, rx) = oneshot::channel();
+        if !self.send_control(deadline, Reply::Async(tx), shutdown) {
+            return self.report(Outcome::default());
+        }
+        // No timer here (this may run outside Tokio): the sender always answers by the
+        // deadline, and dropping the answer channel when it stops wakes us too.
+        let outcome = rx.await.unwrap_or_else(|_| self.no_answer());
+        self.report(outcome)
+    }
+
+    fn send_control(&self, deadline: std::time::Instant, reply: Reply, shutdown: bool) -> bool {
+        let request = Request {
+            deadline: Instant::from_std(deadline),
+            reply,
+        };
+        let control = if shutdown {
+            Control::Shutdown(request)
+        } else {
+            Control::Flush(request)
+        };
+        self.inner.control.send(control).is_ok()
+    }
+
+    /// The sender did not answer in time (it cannot, short of a stuck thread): report what is
+    /// still waiting.
+    fn no_answer(&self) -> Outcome {
+        if self.is_shut_down() {
+            return Outcome::default();
+        }
+        let waiting = self.queued() + self.inner.shared.held.load(Ordering::Relaxed);
+        Outcome {
+            unsent: waiting as u64,
+            timed_out: true,
+            ..Outcome::default()
+        }
+    }
+
+    fn report(&self, outcome: Outcome) -> FlushReport {
+        let shared = &self.inner.shared;
+        let dropped = shared.dropped.load(Ordering::Relaxed);
+        let before = shared.dropped_reported.swap(dropped, Ordering::Relaxed);
+        FlushReport {
+            delivered: outcome.delivered,
+            failed: outcome.failed,
+            unsent: outcome.unsent,
+            dropped: dropped.saturating_sub(before),
+            timed_out: outcome.timed_out,
+        }
+    }
+}

@@ -1,0 +1,43 @@
+//! The batching exporter: [`Exporter`], its [`ExporterBuilder`], [`ExporterStats`] and
+//! [`FlushReport`].
+//!
+//! One module a job: `builder` (settings and start-up), `handle` (the [`Exporter`] the
+//! application holds), `stats` (counters and reports), `control` (what the handles ask of the
+//! sender thread and how it answers), `worker` (the sender thread's loop).
+//!
+//! # How it works
+//!
+//! * [`Exporter::record`] puts a finished span in a bounded queue (Tokio's `mpsc` channel,
+//!   `try_send`: a few atomic operations and a lock-free push). It never blocks and never
+//!   waits on the network. When the queue is full the span is dropped and counted. The sender is
+//!   woken only when a multiple of `batch_size` spans is waiting, not for every span, so
+//!   recording rarely pays for a thread wake-up.
+//! * One background thread named `mutagent-trace-exporter`, with a current-thread Tokio runtime of its
+//!   own, takes spans off the queue and sends them: as soon as `batch_size` spans are waiting, and
+//!   every `flush_interval` whatever is waiting (as the official SDKs do), so no span waits longer
+//!   than one interval. One request carries up to `max_batch_size` spans, grouped by trace, to
+//!   `POST /api/traces/batch` (or to `POST /api/traces/otlp` with [`Protocol::Otlp`]).
+//! * A dedicated thread rather than a task on the caller's runtime: it works the same in blocking
+//!   programs and in async ones, it never competes with the application's tasks, it keeps working
+//!   while the application's runtime shuts down (so `shutdown` can still deliver), and it needs no
+//!   runtime to exist when spans are recorded.
+//! * A failed request is retried under the client's [`RetryPolicy`] (or the one set with
+//!   [`ExporterBuilder::retry_policy`]) with POST retries switched on for these calls; after the
+//!   last retry the batch is given up and its spans counted as failed. Retried batches are
+//!   byte-identical and every span keeps the ids it got when it started, so a server that stores a
+//!   batch twice (the first answer was lost, the retry arrived too) can de-duplicate by
+//!   trace id and span id; the emulator does (it upserts spans by id within a trace). Delivery is
+//!   therefore *at least once*, with stable ids.
+//!
+//! Memory is bounded: at most `max_queue_size` spans wait in the queue and at most
+//! `max_batch_size` more are held by the sender.
+
+mod builder;
+mod control;
+mod handle;
+mod stats;
+mod worker;
+
+pub use builder::{ExporterBuilder, IntoExportClient, Protocol};
+pub use handle::Exporter;
+pub use stats::{ExporterStats, FlushReport};

@@ -1,0 +1,458 @@
+//! The sender thread's loop: takes spans off the queue, sends them in batches, answers flushes
+//! and shutdowns.
+
+use std::collections::VecDeque;
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+
+use mutagent_core::{Client, Error, ResponseFuture};
+use mutagent_traces::{BatchIngestion, TracesExt};
+use tokio::sync::{mpsc, Notify};
+use tokio::time::Instant;
+
+use super::builder::Protocol;
+use super::control::{deadline_after, Control, Outcome, Reply};
+use super::stats::Shared;
+use crate::otlp::to_export_request;
+use crate::span::{to_new_traces, SpanData, TraceDefaults};
+
+/// A flush or shutdown in progress: it owns the next `remaining` spans to be settled (the
+/// queue is first in, first out).
+struct Pending {
+    deadline: Instant,
+    reply: Reply,
+    shutdown: bool,
+    remaining: usize,
+    delivered: u64,
+    failed: u64,
+}
+
+pub(super) struct Settings {
+    pub(super) batch_size: usize,
+    pub(super) max_batch: usize,
+    pub(super) flush_interval: Duration,
+    pub(super) drop_timeout: Duration,
+    pub(super) defaults: TraceDefaults,
+    pub(super) protocol: Protocol,
+}
+
+pub(super) struct Worker {
+    spans: mpsc::Receiver<SpanData>,
+    control: mpsc::UnboundedReceiver<Control>,
+    spans_open: bool,
+    control_open: bool,
+    shared: Arc<Shared>,
+    client: Client,
+    settings: Settings,
+    buffer: VecDeque<SpanData>,
+    /// Wakes the sender when `batch_size` spans are waiting.
+    notify: Arc<Notify>,
+    /// The next periodic send of whatever is waiting.
+    next_tick: Instant,
+    /// A tick is being served: send until nothing is waiting.
+    draining: bool,
+    /// Spans of the batch being sent.
+    in_flight: usize,
+    pending: Vec<Pending>,
+}
+
+// A short-lived value on the sender's stack; boxing the span would only add an allocation.
+#[allow(clippy::large_enum_variant)]
+enum Wake {
+    Control(Control),
+    ControlClosed,
+    Span(SpanData),
+    SpansClosed,
+    Notified,
+    Timer,
+    Sent(Result<BatchIngestion, Error>),
+}
+
+impl Worker {
+    /// A sender that takes spans from `spans` and requests from `control`, ready to `run`.
+    pub(super) fn new(
+        spans: mpsc::Receiver<SpanData>,
+        control: mpsc::UnboundedReceiver<Control>,
+        shared: Arc<Shared>,
+        notify: Arc<Notify>,
+        client: Client,
+        settings: Settings,
+    ) -> Self {
+        Self {
+            notify,
+            next_tick: Instant::now() + settings.flush_interval,
+            draining: false,
+            spans,
+            control,
+            spans_open: true,
+            control_open: true,
+            shared,
+            client,
+            buffer: VecDeque::with_capacity(settings.max_batch),
+            settings,
+            in_flight: 0,
+            pending: Vec::new(),
+        }
+    }
+
+    pub(super) async fn run(mut self) {
+        loop {
+            self.take_controls();
+            self.fill();
+            let now = Instant::now();
+            if self.expire(now) {
+                return;
+            }
+            if now >= self.next_tick {
+                self.next_tick = now + self.settings.flush_interval;
+                self.draining = true;
+            }
+            if self.buffer.is_empty() {
+                // `fill` takes up to a whole batch: an empty buffer means an empty queue.
+                self.draining = false;
+            }
+            self.complete_flushes();
+            if self.should_send() {
+                self.send_front().await;
+                continue;
+            }
+            if self.shutdown_pending() && self.buffer.is_empty() && !self.spans_open {
+                self.finish();
+                return;
+            }
+            self.wait().await;
+        }
+    }
+
+    fn set_held(&self) {
+        self.shared
+            .held
+            .store(self.buffer.len() + self.in_flight, Ordering::Relaxed);
+    }
+
+    fn take_controls(&mut self) {
+        while self.control_open {
+            match self.control.try_recv() {
+                Ok(control) => self.accept(control),
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => self.control_open = false,
+            }
+        }
+    }
+
+    /// Moves waiting spans into the buffer, up to one full batch.
+    fn fill(&mut self) {
+        while self.spans_open && self.buffer.len() < self.settings.max_batch {
+            match self.spans.try_recv() {
+                Ok(span) => self.buffer.push_back(span),
+                Err(mpsc::error::TryRecvError::Empty) => break,
+                Err(mpsc::error::TryRecvError::Disconnected) => self.spans_closed(),
+            }
+        }
+        self.set_held();
+    }
+
+    /// Every handle is gone (or the queue was closed by a shutdown and is now empty).
+    fn spans_closed(&mut self) {
+        self.spans_open = false;
+        if !self.shutdown_pending() {
+            // The last handle was dropped without `shutdown`: deliver what is left, briefly.
+            self.spans.close();
+            let deadline = Instant::from_std(deadline_after(self.settings.drop_timeout));
+            self.pending.push(Pending {
+                deadline,
+                reply: Reply::Nobody,
+                shutdown: true,
+                remaining: self.buffer.len(),
+                delivered: 0,
+                failed: 0,
+            });
+        }
+    }
+
+    fn shutdown_pending(&self) -> bool {
+        self.pending.iter().any(|p| p.shutdown)
+    }
+
+    fn accept(&mut self, control: Control) {
+        let (request, shutdown) = match control {
+            Control::Flush(request) => (request, false),
+            Control::Shutdown(request) => (request, true),
+        };
+        if shutdown {
+            // No new spans from now on; what is queued can still be taken off.
+            self.spans.close();
+        }
+        let remaining = self.in_flight + self.buffer.len() + self.spans.len();
+        self.pending.push(Pending {
+            deadline: request.deadline,
+            reply: request.reply,
+            shutdown,
+            remaining,
+            delivered: 0,
+            failed: 0,
+        });
+    }
+
+    /// Answers the flushes whose deadline passed; `true` when a shutdown deadline passed and the
+    /// sender must stop.
+    fn expire(&mut self, now: Instant) -> bool {
+        let mut stop = false;
+        let mut index = 0;
+        while index < self.pending.len() {
+            if self.pending[index].deadline > now {
+                index += 1;
+                continue;
+            }
+            let pending = self.pending.swap_remove(index);
+            if pending.shutdown {
+                stop = true;
+                self.pending.push(pending);
+                break;
+            }
+            pending.reply.send(Outcome {
+                delivered: pending.delivered,
+                failed: pending.failed,
+                unsent: pending.remaining as u64,
+                timed_out: true,
+            });
+        }
+        if stop {
+            self.abandon();
+        }
+        stop
+    }
+
+    /// The shutdown deadline passed: everything still held or queued is given up.
+    fn abandon(&mut self) {
+        self.spans.close();
+        let mut left = self.buffer.len() + self.in_flight;
+        self.buffer.clear();
+        self.in_flight = 0;
+        while let Ok(_span) = self.spans.try_recv() {
+            left += 1;
+        }
+        self.shared.failed.fetch_add(left as u64, Ordering::Relaxed);
+        self.set_held();
+        // Before answering, so a caller that got its report sees the exporter stopped.
+        self.shared.stopped.store(true, Ordering::Release);
+        for pending in self.pending.drain(..) {
+            pending.reply.send(Outcome {
+                delivered: pending.delivered,
+                failed: pending.failed,
+                unsent: pending.remaining.min(left) as u64,
+                timed_out: true,
+            });
+        }
+    }
+
+    /// Everything was settled and a shutdown is pending: answer everyone and stop.
+    fn finish(&mut self) {
+        self.shared.stopped.store(true, Ordering::Release);
+        for pending in self.pending.drain(..) {
+            pending.reply.send(Outcome {
+                delivered: pending.delivered,
+                failed: pending.failed,
+                unsent: 0,
+                timed_out: false,
+            });
+        }
+    }
+
+    fn complete_flushes(&mut self) {
+        let mut index = 0;
+        while index < self.pending.len() {
+            if self.pending[index].shutdown || self.pending[index].remaining > 0 {
+                index += 1;
+                continue;
+            }
+            let pending = self.pending.swap_remove(index);
+            pending.reply.send(Outcome {
+                delivered: pending.delivered,
+                failed: pending.failed,
+                unsent: 0,
+                timed_out: false,
+            });
+        }
+    }
+
+    fn should_send(&self) -> bool {
+        if self.buffer.is_empty() {
+            return false;
+        }
+        self.buffer.len() >= self.settings.batch_size || !self.pending.is_empty() || self.draining
+    }
+
+    /// The spans of a batch were settled: count them and credit the flushes that own them.
+    fn settle(&mut self, spans: usize, delivered: bool) {
+        let counter = if delivered {
+            &self.shared.sent
+        } else {
+            &self.shared.failed
+        };
+        counter.fetch_add(spans as u64, Ordering::Relaxed);
+        for pending in &mut self.pending {
+            let mine = pending.remaining.min(spans);
+            pending.remaining -= mine;
+            if delivered {
+                pending.delivered += mine as u64;
+            } else {
+                pending.failed += mine as u64;
+            }
+        }
+    }
+
+    fn record_error(&self, message: String) {
+        tracing::warn!(target: "mutagent_trace_exporter", error = %message, "a span batch was not delivered");
+        match self.shared.last_error.lock() {
+            Ok(mut guard) => *guard = Some(message),
+            Err(poisoned) => *poisoned.into_inner() = Some(message),
+        }
+    }
+
+    fn request(&self, batch: &[SpanData]) -> ResponseFuture<BatchIngestion> {
+        let traces = self.client.traces();
+        match self.settings.protocol {
+            Protocol::Batch => {
+                traces.ingest_trace_batch(&to_new_traces(batch, &self.settings.defaults))
+            }
+            Protocol::Otlp => {
+                traces.ingest_otlp(&to_export_request(batch, &self.settings.defaults))
+            }
+        }
+    }
+
+    /// Sends the oldest spans (up to one batch), while still answering control messages.
+    async fn send_front(&mut self) {
+        let count = self.buffer.len().min(self.settings.max_batch);
+        let batch: Vec<SpanData> = self.buffer.drain(..count).collect();
+        self.in_flight = batch.len();
+        self.set_held();
+        let mut future = pin!(self.request(&batch));
+        drop(batch);
+        let result = loop {
+            let mut sleep = self
+                .next_deadline()
+                .map(|d| Box::pin(tokio::time::sleep_until(d)));
+            let control_open = self.control_open;
+            let control = &mut self.control;
+            let wake = poll_fn(|cx| {
+                if let Poll::Ready(result) = future.as_mut().poll(cx) {
+                    return Poll::Ready(Wake::Sent(result));
+                }
+                if control_open {
+                    match control.poll_recv(cx) {
+                        Poll::Ready(Some(c)) => return Poll::Ready(Wake::Control(c)),
+                        Poll::Ready(None) => return Poll::Ready(Wake::ControlClosed),
+                        Poll::Pending => {}
+                    }
+                }
+                if let Some(sleep) = sleep.as_mut() {
+                    if sleep.as_mut().poll(cx).is_ready() {
+                        return Poll::Ready(Wake::Timer);
+                    }
+                }
+                Poll::Pending
+            })
+            .await;
+            match wake {
+                Wake::Sent(result) => break Some(result),
+                Wake::Control(control) => self.accept(control),
+                Wake::ControlClosed => self.control_open = false,
+                Wake::Timer => {
+                    let now = Instant::now();
+                    // A flush deadline: answer it, keep sending. A shutdown deadline: stop.
+                    if self.pending.iter().any(|p| p.shutdown && p.deadline <= now) {
+                        break None;
+                    }
+                    self.expire(now);
+                }
+                Wake::Span(_) | Wake::SpansClosed | Wake::Notified => {}
+            }
+        };
+        let spans = self.in_flight;
+        match result {
+            Some(Ok(answer)) if answer.success => {
+                self.shared.batches_sent.fetch_add(1, Ordering::Relaxed);
+                self.settle(spans, true);
+            }
+            Some(Ok(_)) => {
+                self.shared.batches_failed.fetch_add(1, Ordering::Relaxed);
+                self.settle(spans, false);
+                self.record_error("the server answered success: false".to_owned());
+            }
+            Some(Err(err)) => {
+                self.shared.batches_failed.fetch_add(1, Ordering::Relaxed);
+                self.settle(spans, false);
+                self.record_error(err.to_string());
+            }
+            None => {
+                // The shutdown deadline passed mid-send: the batch may or may not have arrived.
+                // `run` sees the expired deadline next and abandons the rest.
+                self.shared.batches_failed.fetch_add(1, Ordering::Relaxed);
+                self.settle(spans, false);
+                self.record_error("the shutdown deadline passed while a batch was sent".to_owned());
+            }
+        }
+        self.in_flight = 0;
+        self.set_held();
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        self.pending.iter().map(|p| p.deadline).min()
+    }
+
+    /// Waits for a control message, a full batch, the next tick or a deadline (and, during a
+    /// shutdown, for the queue to close).
+    async fn wait(&mut self) {
+        let wake_at = match self.next_deadline() {
+            Some(deadline) => deadline.min(self.next_tick),
+            None => self.next_tick,
+        };
+        let mut sleep = pin!(tokio::time::sleep_until(wake_at));
+        let notify = Arc::clone(&self.notify);
+        let mut notified = pin!(notify.notified());
+        // Only while shutting down: `recv` is what reliably reports a closed, drained queue.
+        let watch_spans = self.spans_open && self.shutdown_pending();
+        let control_open = self.control_open;
+        let (control, spans) = (&mut self.control, &mut self.spans);
+        let wake = poll_fn(|cx| {
+            if control_open {
+                match control.poll_recv(cx) {
+                    Poll::Ready(Some(c)) => return Poll::Ready(Wake::Control(c)),
+                    Poll::Ready(None) => return Poll::Ready(Wake::ControlClosed),
+                    Poll::Pending => {}
+                }
+            }
+            if watch_spans {
+                match spans.poll_recv(cx) {
+                    Poll::Ready(Some(span)) => return Poll::Ready(Wake::Span(span)),
+                    Poll::Ready(None) => return Poll::Ready(Wake::SpansClosed),
+                    Poll::Pending => {}
+                }
+            }
+            if notified.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Wake::Notified);
+            }
+            if sleep.as_mut().poll(cx).is_ready() {
+                return Poll::Ready(Wake::Timer);
+            }
+            Poll::Pending
+        })
+        .await;
+        match wake {
+            Wake::Control(control) => self.accept(control),
+            Wake::ControlClosed => self.control_open = false,
+            Wake::Span(span) => {
+                self.buffer.push_back(span);
+                self.set_held();
+            }
+            Wake::SpansClosed => self.spans_closed(),
+            Wake::Notified | Wake::Timer | Wake::Sent(_) => {}
+        }
+    }
+}
