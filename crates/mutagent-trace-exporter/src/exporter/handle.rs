@@ -66,7 +66,8 @@ impl Exporter {
         }
     }
 
-    /// A builder sending through `client` (a [`Client`] or a [`BlockingClient`]).
+    /// A builder sending through `client` (a [`Client`](mutagent_core::Client) or a
+    /// [`BlockingClient`](mutagent_core::BlockingClient)).
     pub fn builder(client: impl IntoExportClient) -> ExporterBuilder {
         ExporterBuilder::new(client.into_export_client())
     }

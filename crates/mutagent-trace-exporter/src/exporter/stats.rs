@@ -24,7 +24,7 @@ pub(super) struct Shared {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct ExporterStats {
-    /// Spans handed to [`Exporter::record`].
+    /// Spans handed to [`Exporter::record`](crate::Exporter::record).
     pub recorded: u64,
     /// Spans the server acknowledged.
     pub sent: u64,
@@ -46,7 +46,7 @@ pub struct ExporterStats {
     pub last_error: Option<String>,
 }
 
-/// What [`Exporter::flush`] or [`Exporter::shutdown`] achieved.
+/// What [`Exporter::flush`](crate::Exporter::flush) or [`Exporter::shutdown`](crate::Exporter::shutdown) achieved.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub struct FlushReport {
