@@ -19,6 +19,7 @@ use crate::error::{BlockingError, Error};
 use crate::http_client::BoxFuture;
 use crate::pagination::{PageResult, Pager, Paginated};
 use crate::request::ApiRequest;
+use crate::secret::Secrets;
 
 type Job = BoxFuture<'static, ()>;
 
@@ -123,7 +124,10 @@ impl BlockingClient {
             raw.status,
             &raw.headers,
             &raw.body,
-            self.client.config().api_key.as_ref(),
+            Secrets::new(
+                self.client.config().api_key.as_ref(),
+                &self.client.options().headers,
+            ),
         )
     }
 

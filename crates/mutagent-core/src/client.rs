@@ -14,6 +14,7 @@ use crate::decode;
 use crate::error::Error;
 use crate::http_client::HttpClient;
 use crate::request::ApiRequest;
+use crate::secret::Secrets;
 use crate::transport::Transport;
 
 /// The async MutagenT client. Cloning is cheap: clones share the connection pool and the
@@ -80,7 +81,7 @@ impl Client {
             raw.status,
             &raw.headers,
             &raw.body,
-            self.transport.config().api_key.as_ref(),
+            Secrets::new(self.transport.config().api_key.as_ref(), &self.options.headers),
         )
     }
 }

@@ -163,8 +163,34 @@ impl CallOptions {
     }
 
     /// Adds a header to these calls (it replaces a default header of the same name).
-    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+    ///
+    /// A value you marked with [`HeaderValue::set_sensitive`], or whose name says it carries
+    /// a credential (`authorization`, `proxy-authorization`, `cookie`, or a name containing
+    /// `key`, `token`, `secret`, `auth`, `password`, `session` or `credential`), is treated
+    /// like the API key: marked sensitive (HTTP/2 never indexes it) and scrubbed, whole and
+    /// for `Scheme credential` values the credential alone, from every error these calls
+    /// return.
+    pub fn header(mut self, name: HeaderName, mut value: HeaderValue) -> Self {
+        if carries_credential(&name) {
+            value.set_sensitive(true);
+        }
         self.headers.insert(name, value);
         self
     }
+}
+
+/// Whether a header's name says its value is a credential.
+fn carries_credential(name: &HeaderName) -> bool {
+    const MARKERS: [&str; 8] = [
+        "key",
+        "token",
+        "secret",
+        "auth",
+        "password",
+        "session",
+        "credential",
+        "cookie",
+    ];
+    // Header names are lowercase already.
+    MARKERS.iter().any(|marker| name.as_str().contains(marker))
 }

@@ -5,65 +5,110 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
-use crate::error::{snippet, ApiError, DecodeError, Error, SNIPPET_LIMIT};
-use crate::secret::ApiKey;
+use crate::error::{ApiError, DecodeError, Error, SNIPPET_LIMIT};
+use crate::secret::Secrets;
 
 /// Headers that carry a request id, most specific first.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-correlation-id"];
 
-pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
-    REQUEST_ID_HEADERS.iter().find_map(|name| {
-        headers
-            .get(*name)
-            .and_then(|value| value.to_str().ok())
-            .map(|value| value.chars().take(200).collect())
-    })
+/// The most bytes kept of an error code, message or decode path the server chose: enough for
+/// any honest message, and a body cannot blow up an error's `Display` (or a log line).
+pub(crate) const SERVER_TEXT_LIMIT: usize = 1024;
+
+/// The most bytes kept of a request id. It is cut without a note, so what is kept can still
+/// be searched for in the server's logs.
+pub(crate) const REQUEST_ID_LIMIT: usize = 200;
+
+/// The request id from the headers, as sent (unreadable values are skipped).
+fn header_request_id(headers: &HeaderMap) -> Option<&str> {
+    REQUEST_ID_HEADERS
+        .iter()
+        .find_map(|name| headers.get(*name).and_then(|value| value.to_str().ok()))
 }
 
-/// A scrubbed, bounded snippet of a body. The key is scrubbed from a window longer than the
-/// snippet by the key's length, before cutting, and a key running past that window is cut off
-/// whole, so a key straddling the cut cannot leave its first characters behind.
-fn safe_snippet(body: &[u8], key: Option<&ApiKey>) -> String {
-    let Some(key) = key else {
-        return snippet(body);
-    };
-    let window = body.len().min(SNIPPET_LIMIT + key.expose().len());
-    let mut text = key.scrub(&String::from_utf8_lossy(&body[..window]));
-    if window < body.len() {
-        // A key that starts in the window and ends past it: drop its first characters too.
-        let secret = key.expose();
-        if let Some(len) = (1..secret.len())
-            .rev()
-            .find(|&len| secret.get(..len).is_some_and(|head| text.ends_with(head)))
-        {
-            text.truncate(text.len() - len);
+/// Text the server chose, made safe to print: control characters (and bidirectional
+/// overrides) escaped so it cannot forge log lines or drive a terminal, every secret scrubbed,
+/// and cut to `limit` bytes with the full size said.
+fn server_text(text: &str, secrets: Secrets<'_>, limit: usize) -> String {
+    let escaped = escape_controls(text);
+    let scrubbed = secrets.scrub(&escaped);
+    cut(scrubbed, limit, text.len(), false)
+}
+
+/// A request id made safe to print like [`server_text`], cut to [`REQUEST_ID_LIMIT`] bytes.
+fn request_id_text(id: &str, secrets: Secrets<'_>) -> String {
+    let mut id = secrets.scrub(&escape_controls(id));
+    let mut end = REQUEST_ID_LIMIT.min(id.len());
+    while !id.is_char_boundary(end) {
+        end -= 1;
+    }
+    id.truncate(end);
+    id
+}
+
+/// Control characters and bidirectional overrides as `\n`, `\u{1b}`, `\u{202e}`.
+fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.extend(c.escape_debug());
+        } else {
+            out.push(c);
         }
     }
-    let mut end = SNIPPET_LIMIT.min(text.len());
+    std::borrow::Cow::Owned(out)
+}
+
+/// `text` cut to at most `limit` bytes on a character boundary; when anything was cut (here
+/// or before, `already_cut`), says how many bytes there were in all.
+fn cut(mut text: String, limit: usize, total: usize, already_cut: bool) -> String {
+    let mut end = limit.min(text.len());
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    let cut = end < text.len() || window < body.len();
+    let was_cut = end < text.len() || already_cut;
     text.truncate(end);
-    if cut {
+    if was_cut {
+        // A multi-byte character cut in half shows as U+FFFD at the end; drop it.
         while text.ends_with('\u{FFFD}') {
             text.pop();
         }
-        text.push_str(&format!("… ({} bytes in all)", body.len()));
+        text.push_str(&format!("… ({total} bytes in all)"));
     }
     text
 }
 
-/// Scrubs the key from every string and object key of `value` (a server may echo it).
-fn scrub_value(value: Value, key: &ApiKey) -> Value {
+/// A scrubbed, escaped, bounded snippet of a body. Secrets are scrubbed from a window longer
+/// than the snippet by the longest secret (JSON-escaped, up to 6 bytes a character), before
+/// cutting, and a secret running past that window is cut off whole, so a secret straddling the
+/// cut cannot leave its first characters behind.
+fn safe_snippet(body: &[u8], secrets: Secrets<'_>) -> String {
+    let window = body.len().min(SNIPPET_LIMIT + 6 * secrets.longest());
+    let text = String::from_utf8_lossy(&body[..window]);
+    let mut text = secrets.scrub(&text);
+    let window_cut = window < body.len();
+    if window_cut {
+        secrets.drop_cut_off_tail(&mut text);
+    }
+    let text = escape_controls(&text).into_owned();
+    cut(text, SNIPPET_LIMIT, body.len(), window_cut)
+}
+
+/// Scrubs every secret from every string and object key of `value` (a server may echo them).
+fn scrub_value(value: Value, secrets: Secrets<'_>) -> Value {
     match value {
-        Value::String(text) => Value::String(key.scrub(&text)),
+        Value::String(text) => Value::String(secrets.scrub(&text)),
         Value::Array(items) => {
-            Value::Array(items.into_iter().map(|v| scrub_value(v, key)).collect())
+            Value::Array(items.into_iter().map(|v| scrub_value(v, secrets)).collect())
         }
         Value::Object(map) => Value::Object(
             map.into_iter()
-                .map(|(name, v)| (key.scrub(&name), scrub_value(v, key)))
+                .map(|(name, v)| (secrets.scrub(&name), scrub_value(v, secrets)))
                 .collect(),
         ),
         other => other,
@@ -77,7 +122,7 @@ pub(crate) fn success<T: DeserializeOwned>(
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
-    key: Option<&ApiKey>,
+    secrets: Secrets<'_>,
 ) -> Result<T, Error> {
     let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
         b"null"
@@ -91,18 +136,14 @@ pub(crate) fn success<T: DeserializeOwned>(
         return Ok(value);
     }
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let scrub = |text: String| match key {
-        Some(key) => key.scrub(&text),
-        None => text,
-    };
     let failure = |path: String, message: String| {
         Error::Decode(Box::new(DecodeError {
             operation,
             status,
-            path: scrub(path),
-            message: scrub(message),
-            request_id: request_id(headers).map(scrub),
-            body_snippet: safe_snippet(body, key),
+            path: server_text(&path, secrets, SERVER_TEXT_LIMIT),
+            message: server_text(&message, secrets, SERVER_TEXT_LIMIT),
+            request_id: header_request_id(headers).map(|id| request_id_text(id, secrets)),
+            body_snippet: safe_snippet(body, secrets),
         }))
     };
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
@@ -115,7 +156,9 @@ pub(crate) fn success<T: DeserializeOwned>(
     Ok(value)
 }
 
-/// Builds the [`ApiError`] for a non-success answer, reading the body leniently.
+/// Builds the [`ApiError`] for a non-success answer, reading the body leniently. Every text
+/// the server chose goes through one place that scrubs, escapes and bounds it, whatever the
+/// body looks like.
 pub(crate) fn api_error(
     operation: &'static str,
     status: StatusCode,
@@ -123,80 +166,93 @@ pub(crate) fn api_error(
     body: &[u8],
     attempts: u32,
     retry_after: Option<std::time::Duration>,
-    key: Option<&ApiKey>,
+    secrets: Secrets<'_>,
 ) -> ApiError {
-    let scrub = |text: String| match key {
-        Some(key) => key.scrub(&text),
-        None => text,
-    };
-    let mut error = ApiError {
+    let fields = ErrorFields::read(body);
+    let request_id = header_request_id(headers)
+        .map(str::to_owned)
+        .or(fields.request_id);
+    ApiError {
         operation,
         status,
-        code: None,
-        message: None,
-        details: None,
-        request_id: request_id(headers),
+        code: fields
+            .code
+            .map(|code| server_text(&code, secrets, SERVER_TEXT_LIMIT)),
+        message: fields
+            .message
+            .map(|message| server_text(&message, secrets, SERVER_TEXT_LIMIT)),
+        details: fields.details.map(|details| scrub_value(details, secrets)),
+        request_id: request_id.map(|id| request_id_text(&id, secrets)),
         retry_after,
         attempts,
-        body_snippet: safe_snippet(body, key),
-    };
-    let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
-        return error;
-    };
-    let text = |value: Option<&Value>| -> Option<String> {
-        match value? {
-            Value::String(text) => Some(text.clone()),
-            Value::Null => None,
-            other => Some(other.to_string()),
-        }
-    };
-    match object.get("error") {
-        // Nested: {"error": {"code", "message", "details"}, "meta": {"requestId"}}
-        Some(Value::Object(inner)) => {
-            error.code = text(inner.get("code"));
-            error.message = text(inner.get("message"));
-            error.details = inner.get("details").cloned();
-        }
-        // Flat: {"error": "...", "message": "...", "code"?, "details"?}
-        Some(flat) => {
-            let flat = text(Some(flat));
-            match text(object.get("code")) {
-                Some(code) => {
-                    error.code = Some(code);
-                    error.message = text(object.get("message")).or(flat);
-                }
-                None => {
-                    error.code = flat;
-                    error.message = text(object.get("message"));
-                }
-            }
-            error.details = object.get("details").cloned();
-        }
-        None => {
-            error.code = text(object.get("code"));
-            error.message = text(object.get("message"));
-            error.details = object.get("details").cloned();
-        }
+        body_snippet: safe_snippet(body, secrets),
     }
-    if error.request_id.is_none() {
-        error.request_id = object
+}
+
+/// What an error body says, as sent (not yet scrubbed or bounded).
+#[derive(Default)]
+struct ErrorFields {
+    code: Option<String>,
+    message: Option<String>,
+    details: Option<Value>,
+    request_id: Option<String>,
+}
+
+impl ErrorFields {
+    /// Reads the flat and nested shapes; anything else (HTML, text, other JSON) says nothing.
+    fn read(body: &[u8]) -> Self {
+        let mut fields = Self::default();
+        let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+            return fields;
+        };
+        let text = |value: Option<&Value>| -> Option<String> {
+            match value? {
+                Value::String(text) => Some(text.clone()),
+                Value::Null => None,
+                other => Some(other.to_string()),
+            }
+        };
+        match object.get("error") {
+            // Nested: {"error": {"code", "message", "details"}, "meta": {"requestId"}}
+            Some(Value::Object(inner)) => {
+                fields.code = text(inner.get("code"));
+                fields.message = text(inner.get("message"));
+                fields.details = inner.get("details").cloned();
+            }
+            // Flat: {"error": "...", "message": "...", "code"?, "details"?}
+            Some(flat) => {
+                let flat = text(Some(flat));
+                match text(object.get("code")) {
+                    Some(code) => {
+                        fields.code = Some(code);
+                        fields.message = text(object.get("message")).or(flat);
+                    }
+                    None => {
+                        fields.code = flat;
+                        fields.message = text(object.get("message"));
+                    }
+                }
+                fields.details = object.get("details").cloned();
+            }
+            None => {
+                fields.code = text(object.get("code"));
+                fields.message = text(object.get("message"));
+                fields.details = object.get("details").cloned();
+            }
+        }
+        fields.request_id = object
             .get("meta")
             .and_then(|meta| meta.get("requestId"))
             .and_then(Value::as_str)
             .map(str::to_owned);
+        fields
     }
-    error.code = error.code.map(scrub);
-    error.message = error.message.map(scrub);
-    error.request_id = error.request_id.map(scrub);
-    if let Some(key) = key {
-        error.details = error.details.map(|details| scrub_value(details, key));
-    }
-    error
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::secret::ApiKey;
     use http::HeaderValue;
 
     fn parse(body: &str) -> ApiError {
@@ -207,8 +263,18 @@ mod tests {
             body.as_bytes(),
             1,
             None,
-            None,
+            Secrets::default(),
         )
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_says_the_size() {
+        let body = "é".repeat(1000);
+        let text = safe_snippet(body.as_bytes(), Secrets::default());
+        assert!(text.len() < SNIPPET_LIMIT + 40, "{}", text.len());
+        assert!(text.ends_with("(2000 bytes in all)"), "{text}");
+        assert!(!text.contains('\u{FFFD}'));
+        assert_eq!(safe_snippet(b"short", Secrets::default()), "short");
     }
 
     #[test]
@@ -252,7 +318,7 @@ mod tests {
             br#"{"meta":{"requestId":"body"}}"#,
             2,
             None,
-            None,
+            Secrets::default(),
         );
         assert_eq!(err.request_id(), Some("hdr"));
         assert_eq!(err.attempts(), 2);
@@ -269,7 +335,7 @@ mod tests {
             body,
             1,
             None,
-            Some(&key),
+            Secrets::key(&key),
         );
         let text = format!("{err} {err:?}");
         assert!(!text.contains("mt_topsecret"), "{text}");
@@ -289,8 +355,14 @@ mod tests {
     #[test]
     fn decode_errors_name_the_json_path() {
         let body = br#"{"data":[{"id":1},{"id":"two"}]}"#;
-        let err = success::<Page>("list", StatusCode::OK, &HeaderMap::new(), body, None)
-            .expect_err("wrong type");
+        let err = success::<Page>(
+            "list",
+            StatusCode::OK,
+            &HeaderMap::new(),
+            body,
+            Secrets::default(),
+        )
+        .expect_err("wrong type");
         let Error::Decode(decode) = err else {
             panic!("not a decode error")
         };
@@ -301,8 +373,14 @@ mod tests {
     #[test]
     fn successful_decodes_match_serde_json() {
         let body = br#"{"data":[{"id":1},{"id":2}],"extra":{"nested":[1,2,3]}}"#;
-        let page: Page =
-            success("list", StatusCode::OK, &HeaderMap::new(), body, None).expect("valid body");
+        let page: Page = success(
+            "list",
+            StatusCode::OK,
+            &HeaderMap::new(),
+            body,
+            Secrets::default(),
+        )
+        .expect("valid body");
         let plain: Page = serde_json::from_slice(body).expect("valid body");
         assert_eq!(format!("{page:?}"), format!("{plain:?}"));
         assert_eq!(page.data.len(), 2);
@@ -315,7 +393,7 @@ mod tests {
             StatusCode::OK,
             &HeaderMap::new(),
             br#"{"id":1} x"#,
-            None,
+            Secrets::default(),
         );
         assert!(err.is_err());
         let empty: serde_json::Value = success(
@@ -323,7 +401,7 @@ mod tests {
             StatusCode::NO_CONTENT,
             &HeaderMap::new(),
             b"",
-            None,
+            Secrets::default(),
         )
         .expect("null");
         assert!(empty.is_null());

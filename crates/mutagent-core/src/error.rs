@@ -380,34 +380,9 @@ impl std::error::Error for DecodeError {}
 /// The most bytes of a raw body kept in an error.
 pub const SNIPPET_LIMIT: usize = 512;
 
-/// The first [`SNIPPET_LIMIT`] bytes of `body` as text, cut on a character boundary.
-pub(crate) fn snippet(body: &[u8]) -> String {
-    let cut = body.len().min(SNIPPET_LIMIT);
-    let text = String::from_utf8_lossy(&body[..cut]);
-    let mut text = text.into_owned();
-    // A multi-byte character cut in half shows as U+FFFD at the end; drop it.
-    if cut < body.len() {
-        while text.ends_with('\u{FFFD}') {
-            text.pop();
-        }
-        text.push_str(&format!("… ({} bytes in all)", body.len()));
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn snippet_is_bounded_and_says_the_size() {
-        let body = "é".repeat(1000);
-        let text = snippet(body.as_bytes());
-        assert!(text.len() < SNIPPET_LIMIT + 40, "{}", text.len());
-        assert!(text.ends_with("(2000 bytes in all)"), "{text}");
-        assert!(!text.contains('\u{FFFD}'));
-        assert_eq!(snippet(b"short"), "short");
-    }
 
     #[test]
     fn api_error_display_names_operation_status_code_and_request_id() {

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use http::HeaderMap;
+
 use crate::error::ConfigError;
 
 /// Text shown wherever a secret would otherwise be printed.
@@ -38,19 +40,256 @@ impl ApiKey {
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
+}
 
-    /// Replaces every occurrence of the key in `text` (a server may echo it back).
+/// Every secret one call carries: the client's key, and the values of per-call headers that
+/// are marked sensitive (see `CallOptions::header`). Scrubbing with it removes each of them,
+/// plain or JSON-escaped, from text a server sent back.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct Secrets<'a> {
+    key: Option<&'a ApiKey>,
+    headers: Option<&'a HeaderMap>,
+}
+
+impl<'a> Secrets<'a> {
+    /// The key and the sensitive values among `headers`.
+    pub(crate) fn new(key: Option<&'a ApiKey>, headers: &'a HeaderMap) -> Self {
+        Self {
+            key,
+            headers: Some(headers),
+        }
+    }
+
+    /// Only the key.
+    #[cfg(test)]
+    pub(crate) fn key(key: &'a ApiKey) -> Self {
+        Self {
+            key: Some(key),
+            headers: None,
+        }
+    }
+
+    /// Each secret: the key, and for each sensitive header its whole value and, for a value
+    /// with a scheme (`Bearer abc`), the credential after it.
+    fn each(&self) -> impl Iterator<Item = &'a str> {
+        let key = self.key.map(ApiKey::expose);
+        let headers = self
+            .headers
+            .into_iter()
+            .flat_map(HeaderMap::values)
+            .filter(|value| value.is_sensitive())
+            .filter_map(|value| value.to_str().ok())
+            .flat_map(|value| {
+                let value = value.trim();
+                let credential = value
+                    .rsplit_once(' ')
+                    .map(|(_, credential)| credential.trim());
+                [Some(value), credential]
+            })
+            .flatten();
+        key.into_iter()
+            .chain(headers)
+            .filter(|secret| !secret.is_empty())
+    }
+
+    /// The longest secret's length in bytes.
+    pub(crate) fn longest(&self) -> usize {
+        self.each().map(str::len).max().unwrap_or(0)
+    }
+
+    /// `text` with every secret replaced by [`REDACTED`].
     pub(crate) fn scrub(&self, text: &str) -> String {
-        if text.contains(self.expose()) {
-            text.replace(self.expose(), REDACTED)
-        } else {
-            text.to_owned()
+        let mut text = text.to_owned();
+        for secret in self.each() {
+            text = scrub_one(&text, secret);
+        }
+        text
+    }
+
+    /// Drops the end of `text` if it is the start of a secret (plain or JSON-escaped) that a
+    /// cut has separated from its rest, so no prefix of a secret survives a truncation.
+    pub(crate) fn drop_cut_off_tail(&self, text: &mut String) {
+        for secret in self.each() {
+            let bytes = text.as_bytes();
+            // An escaped character takes at most 6 bytes (`\u002f`).
+            let from = bytes.len().saturating_sub(secret.len() * 6);
+            if let Some(start) = (from..bytes.len())
+                .find(|&at| matches!(match_at(&bytes[at..], secret), Some(Found::CutOff)))
+            {
+                // A match starts on an ASCII byte, so `start` is a character boundary.
+                text.truncate(start);
+            }
         }
     }
 }
 
-impl fmt::Debug for ApiKey {
+impl fmt::Debug for Secrets<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(REDACTED)
+    }
+}
+
+/// Replaces `secret` in `text`, plain or JSON-escaped (`\/`, `\\`, `\"`, `\u0041`): a server
+/// that echoes a request inside a JSON string may escape any of its characters.
+fn scrub_one(text: &str, secret: &str) -> String {
+    if secret.is_empty() {
+        return text.to_owned();
+    }
+    if !text.contains('\\') {
+        return if text.contains(secret) {
+            text.replace(secret, REDACTED)
+        } else {
+            text.to_owned()
+        };
+    }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
+    let (mut at, mut copied) = (0, 0);
+    while at < bytes.len() {
+        match match_at(&bytes[at..], secret) {
+            Some(Found::Whole(len)) => {
+                // Matches start and end on ASCII bytes: both are character boundaries.
+                out.push_str(&text[copied..at]);
+                out.push_str(REDACTED);
+                at += len;
+                copied = at;
+            }
+            _ => at += 1,
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// How `secret` matches at the start of some text.
+#[derive(Debug, PartialEq, Eq)]
+enum Found {
+    /// All of it, in this many bytes.
+    Whole(usize),
+    /// Its beginning, up to the end of the text.
+    CutOff,
+}
+
+/// Whether `text` starts with `secret` (visible ASCII), each character plain or JSON-escaped.
+///
+/// A backslash in the text may be a plain character or start an escape, so every reading is
+/// followed at once: `ends` holds each text offset reached after the characters matched so
+/// far (at most a handful, so this stays linear in the secret's length).
+fn match_at(text: &[u8], secret: &str) -> Option<Found> {
+    // Most positions fail on their first byte: decide those without allocating.
+    match (text.first(), secret.as_bytes().first()) {
+        (None, _) | (_, None) => return None,
+        (Some(&first), Some(&wanted)) if first != wanted && first != b'\\' => return None,
+        _ => {}
+    }
+    let mut ends: Vec<usize> = vec![0];
+    // Whether some reading ran into the end of the text before the secret was complete.
+    let mut cut_off = false;
+    for wanted in secret.bytes() {
+        let mut next = Vec::with_capacity(ends.len());
+        for &at in &ends {
+            let rest = &text[at..];
+            if rest.is_empty() {
+                cut_off = true;
+                continue;
+            }
+            if rest[0] == wanted {
+                next.push(at + 1);
+            }
+            match rest {
+                [b'\\'] => cut_off = true,
+                [b'\\', b'u', hex @ ..] => {
+                    let digits = &hex[..hex.len().min(4)];
+                    if !digits.iter().all(u8::is_ascii_hexdigit) {
+                        continue;
+                    }
+                    if digits.len() < 4 {
+                        cut_off = true;
+                        continue;
+                    }
+                    let code = std::str::from_utf8(digits)
+                        .ok()
+                        .and_then(|digits| u32::from_str_radix(digits, 16).ok());
+                    if code == Some(u32::from(wanted)) {
+                        next.push(at + 6);
+                    }
+                }
+                [b'\\', escaped, ..]
+                    if *escaped == wanted && matches!(wanted, b'/' | b'\\' | b'"') =>
+                {
+                    next.push(at + 2)
+                }
+                _ => {}
+            }
+        }
+        next.sort_unstable();
+        next.dedup();
+        if next.is_empty() {
+            return cut_off.then_some(Found::CutOff);
+        }
+        ends = next;
+    }
+    ends.first().map(|&len| Found::Whole(len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    const KEY: &str = "mt_a/b\\c\"d_9";
+
+    #[test]
+    fn plain_and_json_escaped_keys_are_scrubbed() {
+        let key = ApiKey::parse(KEY).expect("key");
+        let secrets = Secrets::key(&key);
+        let escaped = serde_json::to_string(KEY).expect("json");
+        let escaped = escaped.trim_matches('"');
+        for text in [
+            format!("a {KEY} b"),
+            format!("a {escaped} b"),
+            format!("a {} b", escaped.replace('/', "\\/")),
+            "a \\u006Dt_a\\u002fb\\\\c\\\"d\\u005f9 b".to_owned(),
+        ] {
+            assert_eq!(secrets.scrub(&text), "a [redacted] b", "{text}");
+        }
+        // Near misses are left alone.
+        for text in ["mt_a/b\\c", "mt_a\\/x", "\\u006Dt_", "\\u00zz"] {
+            assert_eq!(secrets.scrub(text), text);
+        }
+    }
+
+    #[test]
+    fn a_secret_cut_off_at_the_end_is_dropped() {
+        let key = ApiKey::parse("mt_abc/def").expect("key");
+        let secrets = Secrets::key(&key);
+        for (text, kept) in [
+            ("body mt_abc", "body "),
+            ("body mt_abc\\", "body "),
+            ("body mt_abc\\/d", "body "),
+            ("body mt_abc\\u00", "body "),
+            ("body mt_x", "body mt_x"),
+            ("body m", "body "),
+        ] {
+            let mut text = text.to_owned();
+            secrets.drop_cut_off_tail(&mut text);
+            assert_eq!(text, kept);
+        }
+    }
+
+    #[test]
+    fn sensitive_header_values_and_their_credentials_are_secrets() {
+        let mut headers = HeaderMap::new();
+        let mut bearer = HeaderValue::from_static("Bearer tok_123");
+        bearer.set_sensitive(true);
+        headers.insert("authorization", bearer);
+        headers.insert("x-trace", HeaderValue::from_static("visible"));
+        let secrets = Secrets::new(None, &headers);
+        assert_eq!(
+            secrets.scrub("saw Bearer tok_123, then tok_123 visible"),
+            "saw [redacted], then [redacted] visible"
+        );
+        assert_eq!(secrets.longest(), "Bearer tok_123".len());
+        assert_eq!(Secrets::new(None, &HeaderMap::new()).longest(), 0);
     }
 }

@@ -19,6 +19,7 @@ use crate::error::{is_retryable_status, BoxError, Error};
 use crate::http_client::{HttpClient, ResponseBody};
 use crate::request::ApiRequest;
 use crate::retry::{self, RetryBudget};
+use crate::secret::Secrets;
 
 /// What every clone and view of one client shares.
 pub(crate) struct Transport {
@@ -139,7 +140,7 @@ async fn attempt_loop(
                     &body,
                     attempts,
                     retry_after,
-                    config.api_key.as_ref(),
+                    Secrets::new(config.api_key.as_ref(), &options.headers),
                 );
                 let retryable = is_retryable_status(status) && may_retry_unsafe;
                 (Error::Api(Box::new(error)), retryable, retry_after)

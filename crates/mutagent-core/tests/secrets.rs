@@ -341,3 +341,166 @@ fn builders_configs_and_env_sources_are_clean() {
     let blocking = mutagent_core::BlockingClient::from_client(client).expect("blocking");
     assert_clean("blocking", &format!("{blocking:?} {blocking:#?}"));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Second pass (#18): whatever shape the body has, and however the key is written
+
+/// An HTML 502 (not JSON) once returned before the request id was scrubbed.
+#[test]
+fn a_non_json_error_body_still_scrubs_the_request_id_header() {
+    let server = ScriptedServer::start(vec![Reply::text(
+        400,
+        "<html><body>Bad Gateway</body></html>",
+    )
+    .header("x-request-id", &format!("req-{KEY}"))]);
+    let client = builder(&server).build().expect("client");
+    let (result, logs) = traced::<Value>(&client, get_request());
+    let err = result.expect_err("400");
+    assert_eq!(err.request_id(), Some("req-[redacted]"));
+    assert_clean("error", &show(&err));
+    assert_clean("tracing", &logs);
+}
+
+/// The same header on a success answer whose body does not decode.
+#[test]
+fn a_decode_error_scrubs_the_request_id_header() {
+    let server = ScriptedServer::start(vec![
+        Reply::text(200, "<html>portal</html>").header("x-request-id", &format!("req-{KEY}")),
+        Reply::json(200, json!({"id": "x"})).header("request-id", KEY),
+    ]);
+    let client = builder(&server).build().expect("client");
+    for _ in 0..2 {
+        let (result, _) = traced::<HashMap<String, u64>>(&client, get_request());
+        let err = result.expect_err("not decodable");
+        assert!(matches!(err, Error::Decode(_)), "{err:?}");
+        assert!(err.request_id().is_some_and(|id| id.contains("[redacted]")));
+        assert_clean("decode error", &show(&err));
+    }
+}
+
+/// A key with `/` echoed inside a JSON string as `\/`, or with characters as `\u00XX`.
+#[test]
+fn a_json_escaped_echo_of_the_key_is_scrubbed() {
+    const SLASHED: &str = "mt_core/test/secret_8f3a";
+    let escaped = SLASHED.replace('/', "\\/");
+    let unicode = SLASHED.replace('/', "\\u002F").replace('m', "\\u006d");
+    for echo in [escaped, unicode] {
+        let body = format!(r#"{{"error":"bad_key","message":"the key {echo} is revoked"}}"#);
+        let html = format!("<p>key: {echo}</p>");
+        let server = ScriptedServer::start(vec![
+            Reply::text(401, body.clone()),
+            Reply::text(401, html.clone()),
+            Reply::text(200, html),
+        ]);
+        let client = builder(&server).api_key(SLASHED).build().expect("client");
+        for _ in 0..3 {
+            let (result, logs) = traced::<Value>(&client, get_request());
+            let text = show(&result.expect_err("refused"));
+            for part in [SLASHED, "core/test", "core\\/test", "secret_8f3a"] {
+                assert!(!text.contains(part), "leaks `{part}`:\n{text}");
+                assert!(!logs.contains(part), "logs leak `{part}`:\n{logs}");
+            }
+            assert!(text.contains("[redacted]"), "{text}");
+        }
+    }
+}
+
+/// A token sent per call (a bearer token, a custom key header) is scrubbed like the key.
+#[test]
+fn per_call_credentials_are_scrubbed_from_errors() {
+    const TOKEN: &str = "tok_per_call_7c1e";
+    const CUSTOM: &str = "custom_value_55ab";
+    let echo = json!({
+        "error": {"code": TOKEN, "message": format!("Bearer {TOKEN} and {CUSTOM} refused"),
+                  "details": {"seen": [TOKEN, CUSTOM]}},
+        "meta": {"requestId": TOKEN}
+    });
+    let server = ScriptedServer::start(vec![
+        Reply::json(401, echo.clone()),
+        Reply::text(200, format!("{TOKEN} {CUSTOM}")).header("x-request-id", TOKEN),
+    ]);
+    let client = builder(&server).build().expect("client");
+    let view = client.with_options(
+        CallOptions::new()
+            .header(
+                http::header::AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {TOKEN}")).expect("value"),
+            )
+            .header(
+                HeaderName::from_static("x-upstream-token"),
+                HeaderValue::from_static(CUSTOM),
+            ),
+    );
+    for expected in ["401", "decode"] {
+        let (result, logs) = traced::<HashMap<String, u64>>(&view, get_request());
+        let err = result.expect_err(expected);
+        let mut text = show(&err);
+        if let Some(api) = err.as_api_error() {
+            text.push_str(&api.details().map(Value::to_string).unwrap_or_default());
+        }
+        for secret in [TOKEN, CUSTOM] {
+            assert!(!text.contains(secret), "{expected} leaks {secret}:\n{text}");
+            assert!(!logs.contains(secret), "logs leak {secret}:\n{logs}");
+        }
+    }
+    // Both were sent as given.
+    let requests = server.requests();
+    assert_eq!(
+        requests[0].header("authorization").map(str::to_owned),
+        Some(format!("Bearer {TOKEN}"))
+    );
+    assert_eq!(requests[0].header("x-upstream-token"), Some(CUSTOM));
+}
+
+/// A server cannot make an error's text huge, or forge log lines and terminal escapes with it.
+#[test]
+fn server_texts_are_bounded_and_cannot_forge_lines_or_escapes() {
+    let forged = "ok\n2026-01-01 INFO login succeeded\r\u{1b}[2J\u{1b}]0;pwned\u{7}\u{202e}";
+    let huge = format!("{forged}{}", "A".repeat(5 * 1024 * 1024));
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            400,
+            json!({"error": {"code": huge, "message": huge}, "meta": {"requestId": huge}}),
+        ),
+        Reply::json(400, json!({"error": forged, "message": forged})),
+        Reply::text(400, forged),
+        Reply::json(200, json!({ huge.clone(): "x" })),
+    ]);
+    let client = builder(&server).build().expect("client");
+    for case in 0..4 {
+        let (result, logs) = traced::<HashMap<String, u64>>(&client, get_request());
+        let err = result.expect_err("refused");
+        let display = err.to_string();
+        assert!(
+            display.len() < 4 * 1024,
+            "case {case}: Display is {} bytes",
+            display.len()
+        );
+        for bad in ['\n', '\r', '\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(
+                !display.contains(bad),
+                "case {case}: {bad:?} in {display:?}"
+            );
+            if bad != '\n' {
+                assert!(!logs.contains(bad), "case {case}: {bad:?} in logs");
+            }
+        }
+        // The capture puts each field on its own line; the forged line must not start one.
+        assert!(
+            !logs.contains("\n2026-01-01"),
+            "case {case}: forged line in logs"
+        );
+        assert!(display.contains("\\u{1b}[2J"), "case {case}: {display}");
+        if let Some(api) = err.as_api_error() {
+            for text in [api.code(), api.message(), api.request_id()] {
+                assert!(text.unwrap_or_default().len() <= 1100, "case {case}");
+            }
+        }
+        if case == 0 {
+            assert!(
+                display.contains("bytes in all)"),
+                "says it was cut: {display}"
+            );
+        }
+    }
+}
