@@ -73,8 +73,30 @@ pub enum Error {
     Api(Box<ApiError>),
 
     /// The server answered with a success status but a body that does not match the contract.
+    /// The server accepted the request, so it is never sent again (a POST may have created
+    /// something already).
     #[error(transparent)]
     Decode(Box<DecodeError>),
+
+    /// The server accepted a request that is not idempotent (its status was 2xx) but the answer
+    /// broke off while being read. The request is never sent again, whatever the retry
+    /// settings: the server has done what was asked, and a second POST could do it twice.
+    #[error(
+        "[{operation}] the server accepted the request (HTTP {}) but its answer broke off \
+         ({attempts} attempt(s)): {source}; it was not sent again",
+        status.as_u16()
+    )]
+    AnswerLost {
+        /// The operation.
+        operation: &'static str,
+        /// The success status the server answered with.
+        status: StatusCode,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The underlying error.
+        #[source]
+        source: BoxError,
+    },
 
     /// The response body was larger than the configured limit; reading stopped at the limit.
     #[error("[{operation}] the response body exceeds the limit of {limit} bytes")]
@@ -96,8 +118,16 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
+            Error::AnswerLost { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// Whether the server accepted the request (answered 2xx) although the call failed: the
+    /// answer could not be decoded or broke off. Such a request is never sent again by the SDK;
+    /// check the server's state before sending it again yourself.
+    pub fn request_accepted(&self) -> bool {
+        matches!(self, Error::Decode(_) | Error::AnswerLost { .. })
     }
 
     /// The request id the server gave its answer, when it sent one.
@@ -116,6 +146,7 @@ impl Error {
             | Error::Connect { operation, .. }
             | Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
+            | Error::AnswerLost { operation, .. }
             | Error::ResponseTooLarge { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
             Error::Decode(decode) => Some(decode.operation),
@@ -128,7 +159,8 @@ impl Error {
         match self {
             Error::Connect { attempts, .. }
             | Error::Transport { attempts, .. }
-            | Error::Timeout { attempts, .. } => Some(*attempts),
+            | Error::Timeout { attempts, .. }
+            | Error::AnswerLost { attempts, .. } => Some(*attempts),
             Error::Api(api) => Some(api.attempts),
             _ => None,
         }
@@ -362,7 +394,8 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "[{}] could not decode the HTTP {} answer at `{}`: {}",
+            "[{}] the server accepted the request (HTTP {}) but its answer could not be decoded \
+             at `{}`: {}; it was not sent again",
             self.operation,
             self.status.as_u16(),
             self.path,

@@ -79,8 +79,8 @@ pub(crate) struct RawResponse {
 enum AttemptError {
     /// The HTTP client failed; `connect` means nothing reached the server.
     Send { connect: bool, source: BoxError },
-    /// The body broke off while being read.
-    Body(BoxError),
+    /// The body broke off while being read, after the status line `status` arrived.
+    Body(StatusCode, BoxError),
     /// The body is larger than the limit.
     TooLarge,
 }
@@ -162,7 +162,19 @@ async fn attempt_loop(
                 // A failed connection never reached the server: safe to retry any method.
                 (error, connect || may_retry_unsafe, None)
             }
-            Ok(Err(AttemptError::Body(source))) => (
+            // A 2xx status means the server did what was asked: a request that is not
+            // idempotent is never sent again, even with POST retries switched on.
+            Ok(Err(AttemptError::Body(status, source)))
+                if status.is_success() && !operation.method.is_idempotent() =>
+            {
+                return Err(Error::AnswerLost {
+                    operation: name,
+                    status,
+                    attempts,
+                    source,
+                });
+            }
+            Ok(Err(AttemptError::Body(_, source))) => (
                 Error::Transport {
                     operation: name,
                     attempts,
@@ -268,8 +280,21 @@ async fn send_and_read(
         .get(CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<u64>().ok());
-    let body = read_limited(body, limit, declared).await?;
+    let body = read_limited(body, limit, declared)
+        .await
+        .map_err(|err| match err {
+            ReadError::Broken(source) => AttemptError::Body(parts.status, source),
+            ReadError::TooLarge => AttemptError::TooLarge,
+        })?;
     Ok((parts.status, parts.headers, body))
+}
+
+/// Why reading a body stopped.
+enum ReadError {
+    /// It broke off.
+    Broken(BoxError),
+    /// It passed the limit.
+    TooLarge,
 }
 
 /// Reads the whole body, stopping as soon as it passes `limit` bytes.
@@ -277,22 +302,22 @@ async fn read_limited(
     mut body: ResponseBody,
     limit: usize,
     declared: Option<u64>,
-) -> Result<Bytes, AttemptError> {
+) -> Result<Bytes, ReadError> {
     if declared.is_some_and(|length| length > limit as u64) {
-        return Err(AttemptError::TooLarge);
+        return Err(ReadError::TooLarge);
     }
     // Most answers arrive in one frame: keep it without copying.
     let mut first: Option<Bytes> = None;
     let mut joined: Option<BytesMut> = None;
     let mut total = 0usize;
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(AttemptError::Body)?;
+        let frame = frame.map_err(ReadError::Broken)?;
         let Ok(chunk) = frame.into_data() else {
             continue;
         };
         total = total.saturating_add(chunk.len());
         if total > limit {
-            return Err(AttemptError::TooLarge);
+            return Err(ReadError::TooLarge);
         }
         match (&mut first, &mut joined) {
             (None, None) => first = Some(chunk),

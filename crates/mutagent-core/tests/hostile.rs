@@ -245,9 +245,10 @@ async fn a_body_cut_short_is_a_transport_error_retried_for_get_only() {
     let client = builder(&server).build().expect("client");
     let err = create(&client).await.expect_err("cut short");
     assert!(
-        matches!(err, Error::Transport { attempts: 1, .. }),
+        matches!(err, Error::AnswerLost { attempts: 1, .. }),
         "{err:?}"
     );
+    assert!(err.request_accepted());
     assert_eq!(server.requests().len(), 1, "a POST is never sent twice");
 }
 

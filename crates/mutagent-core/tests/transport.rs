@@ -160,6 +160,72 @@ async fn post_is_not_retried_after_a_reset_but_get_is() {
 }
 
 #[tokio::test]
+async fn a_post_whose_success_answer_cannot_be_decoded_is_never_sent_again() {
+    // Even with POST retries on: the 2xx says the server did it; a second POST could do it twice.
+    let server = ScriptedServer::start(vec![
+        Reply::text(201, "<html>created</html>"),
+        Reply::json(201, json!({"id": 2})),
+    ]);
+    let client = builder(&server).build().expect("client");
+    let opted = client.with_options(CallOptions::new().retry_non_idempotent(true));
+    let err = create(&opted).await.expect_err("undecodable");
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(err.request_accepted());
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(201));
+    let text = err.to_string();
+    assert!(
+        text.contains("the server accepted the request (HTTP 201)"),
+        "{text}"
+    );
+    assert!(text.contains("not sent again"), "{text}");
+    assert_eq!(server.requests().len(), 1, "sent once");
+}
+
+#[test]
+fn a_post_whose_success_answer_cannot_be_decoded_is_never_sent_again_blocking() {
+    let server = ScriptedServer::start(vec![
+        Reply::text(200, "{\"id\": "),
+        Reply::json(200, json!({"id": 2})),
+    ]);
+    let blocking = builder(&server)
+        .build_blocking()
+        .expect("blocking client")
+        .with_options(CallOptions::new().retry_non_idempotent(true));
+    let request = CREATE_THING
+        .request()
+        .json(&json!({"name": "x"}))
+        .build()
+        .expect("request");
+    let err = blocking.send::<Value>(request).expect_err("undecodable");
+    assert!(err.request_accepted(), "{err:?}");
+    assert_eq!(server.requests().len(), 1, "sent once");
+}
+
+#[tokio::test]
+async fn a_post_whose_success_answer_breaks_off_is_never_sent_again() {
+    let body = json!({"id": 1, "name": "a long enough name"}).to_string();
+    let server = ScriptedServer::start(vec![
+        Reply::text(201, body).truncate(10),
+        Reply::json(201, json!({"id": 2})),
+    ]);
+    let client = builder(&server).build().expect("client");
+    let opted = client.with_options(CallOptions::new().retry_non_idempotent(true));
+    let err = create(&opted).await.expect_err("cut short");
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert!(err.request_accepted());
+    assert!(!err.is_retryable());
+    assert!(
+        err.to_string()
+            .contains("the server accepted the request (HTTP 201)"),
+        "{err}"
+    );
+    assert_eq!(server.requests().len(), 1, "sent once");
+}
+
+#[tokio::test]
 async fn connection_refused_is_retried_even_for_post() {
     // Bind, learn the port, close: nothing listens there any more.
     let port = std::net::TcpListener::bind("127.0.0.1:0")
