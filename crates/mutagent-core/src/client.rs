@@ -81,7 +81,10 @@ impl Client {
             raw.status,
             &raw.headers,
             &raw.body,
-            Secrets::new(self.transport.config().api_key.as_ref(), &self.options.headers),
+            Secrets::new(
+                self.transport.config().api_key.as_ref(),
+                &self.options.headers,
+            ),
         )
     }
 }

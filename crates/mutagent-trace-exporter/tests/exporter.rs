@@ -335,10 +335,11 @@ async fn a_retried_batch_is_stored_once() {
         .start()
         .await
         .expect("emulator");
-    // The first attempt is stored but its answer is cut off; the second gets a 503; the third
-    // succeeds. Same ids every time, so the server keeps one copy.
+    // The first attempt loses its connection before any answer; the second gets a 503; the
+    // third succeeds. Same bytes every time. (A 2xx whose answer is cut off is never re-sent:
+    // see `a_batch_whose_success_answer_breaks_off_is_not_sent_again`.)
     emu.inject(
-        Fault::truncate()
+        Fault::reset()
             .on_route("POST", "/api/traces/batch")
             .times(1),
     );
@@ -413,6 +414,43 @@ async fn a_batch_that_keeps_failing_is_counted_and_reported() {
     let report = exporter.shutdown_async(LONG).await;
     assert_eq!(report.delivered, 1);
     assert_eq!(emu.count(Collection::Spans), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_whose_success_answer_breaks_off_is_not_sent_again() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    // The emulator stores the batch, then cuts its answer short: the server accepted it.
+    emu.inject(
+        Fault::truncate()
+            .on_route("POST", "/api/traces/batch")
+            .times(1),
+    );
+    let exporter = Exporter::builder(client(&emu.url()))
+        .flush_interval(Duration::from_secs(3600))
+        .retry_policy(fast_retries())
+        .build()
+        .expect("exporter");
+    let (spans, _) = journey(1, 3);
+    for span in spans {
+        exporter.record(span);
+    }
+    let report = exporter.flush_async(LONG).await;
+    assert_eq!((report.delivered, report.failed), (3, 0), "{report:?}");
+    assert_eq!(emu.requests().len(), 1, "never re-sent after a 2xx");
+    assert_eq!(emu.count(Collection::Spans), 3);
+    let stats = exporter.stats();
+    assert!(
+        stats
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("accepted the request")),
+        "{stats:?}"
+    );
+    exporter.shutdown_async(LONG).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

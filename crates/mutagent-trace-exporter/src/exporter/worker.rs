@@ -385,6 +385,14 @@ impl Worker {
                 self.settle(spans, false);
                 self.record_error("the server answered success: false".to_owned());
             }
+            // The server answered 2xx but the answer broke off or did not decode: it stored
+            // the batch. The client never re-sends such a request; count it delivered and keep
+            // the note.
+            Some(Err(err)) if err.request_accepted() => {
+                self.shared.batches_sent.fetch_add(1, Ordering::Relaxed);
+                self.settle(spans, true);
+                self.record_error(format!("a batch was delivered, but {err}"));
+            }
             Some(Err(err)) => {
                 self.shared.batches_failed.fetch_add(1, Ordering::Relaxed);
                 self.settle(spans, false);
