@@ -55,38 +55,16 @@ impl BlockingClient {
     /// Wraps an async client; its calls run on a new background thread.
     pub fn from_client(client: Client) -> Result<Self, Error> {
         let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
-        let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<Result<(), String>>(1);
-        std::thread::Builder::new()
-            .name("mutagent-blocking".into())
-            .spawn(move || {
-                // The runtime is created and dropped on this thread, never inside a caller's
-                // runtime: that is what makes the client safe to use anywhere.
-                let runtime = match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => runtime,
-                    Err(err) => {
-                        let _ = ready_tx.send(Err(err.to_string()));
-                        return;
-                    }
-                };
-                let _ = ready_tx.send(Ok(()));
-                runtime.block_on(async move {
-                    while let Some(job) = queue.recv().await {
-                        tokio::spawn(job);
-                    }
-                });
-            })
-            .map_err(|err| BlockingError::RuntimeStart(err.to_string()))?;
-        match ready_rx.recv() {
-            Ok(Ok(())) => Ok(Self {
-                client,
-                worker: Arc::new(Worker { jobs }),
-            }),
-            Ok(Err(reason)) => Err(BlockingError::RuntimeStart(reason).into()),
-            Err(_) => Err(BlockingError::RuntimeStart("the thread exited".into()).into()),
-        }
+        crate::runtime_thread::spawn("mutagent-blocking", move || async move {
+            while let Some(job) = queue.recv().await {
+                tokio::spawn(job);
+            }
+        })
+        .map_err(|err| BlockingError::RuntimeStart(err.to_string()))?;
+        Ok(Self {
+            client,
+            worker: Arc::new(Worker { jobs }),
+        })
     }
 
     /// The resolved configuration.

@@ -37,6 +37,7 @@ pub mod deadline;
 pub mod env;
 pub mod error;
 pub mod retry;
+pub mod runtime_thread;
 mod secret;
 mod url;
 // Settings (plain data).

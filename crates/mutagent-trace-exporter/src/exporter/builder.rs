@@ -225,37 +225,15 @@ impl ExporterBuilder {
                 protocol: self.protocol,
             },
         );
-        let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<std::io::Result<()>>(1);
-        std::thread::Builder::new()
-            .name("mutagent-trace-exporter".into())
-            .spawn(move || {
-                match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(runtime) => {
-                        let _ = ready_tx.send(Ok(()));
-                        runtime.block_on(worker.run());
-                    }
-                    Err(err) => {
-                        let _ = ready_tx.send(Err(err));
-                    }
-                }
-            })?;
-        match ready_rx.recv() {
-            Ok(Ok(())) => Ok(Exporter::from_inner(Inner {
-                spans: span_tx,
-                control: control_tx,
-                shared,
-                notify,
-                batch_size,
-                max_queue,
-                max_batch,
-            })),
-            Ok(Err(err)) => Err(err),
-            Err(_) => Err(std::io::Error::other(
-                "the exporter thread stopped at start",
-            )),
-        }
+        mutagent_core::runtime_thread::spawn("mutagent-trace-exporter", move || worker.run())?;
+        Ok(Exporter::from_inner(Inner {
+            spans: span_tx,
+            control: control_tx,
+            shared,
+            notify,
+            batch_size,
+            max_queue,
+            max_batch,
+        }))
     }
 }
