@@ -10,13 +10,30 @@
 //!
 //! All three upload again unchanged with the [`upload`](crate::upload) helpers (the item
 //! objects keep the server's `id`, `datasetId`, `createdAt`, `updatedAt`, which uploads
-//! ignore). The file is written next to its final path and renamed into place when
-//! complete, so a failed export never leaves a half-written file under that name.
+//! ignore).
+//!
+//! # Safe by default ([`ExportOptions`])
+//!
+//! * **Spreadsheet formulas are neutralised in CSV.** A cell starting with `=`, `+`, `-`, `@`,
+//!   tab or CR (after any number of `'`) is written with a `'` in front, so a spreadsheet
+//!   shows it as text instead of running it (the OWASP rule against CSV injection: an item
+//!   named `=HYPERLINK(...)` would otherwise become a live link). The upload helpers remove
+//!   that `'` again, so export then upload gives back the original text exactly.
+//!   [`ExportOptions::neutralise_csv_formulas`]`(false)` writes cells exactly as they are
+//!   (and [`UploadOptions::restore_csv_formulas`](crate::UploadOptions::restore_csv_formulas)`(false)`
+//!   reads them exactly as they are).
+//! * **The file is owner-only on Unix** (`0600`), since datasets may hold personal data; an
+//!   existing file at the path is replaced by a new one with these permissions.
+//!   [`ExportOptions::owner_only`]`(false)` gives the usual `0666 & !umask`.
+//! * **Nothing is written through a planted link, and a failed export leaves no half file.**
+//!   The items go to a new temporary file `.<name>.<random>.partial` beside the path, created
+//!   with `create_new` (it never opens an existing file or follows a link; a name clash is
+//!   retried with another random name), then renamed over the path when complete. Two exports
+//!   to the same path at once each write their own temporary file; the last rename wins.
 
 use std::fmt;
-use std::fs::File;
 use std::future::Future;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use mutagent_core::ids::DatasetId;
@@ -25,9 +42,85 @@ use mutagent_prompt_dataset_items::PromptDatasetItem;
 use serde_json::Value;
 
 use crate::api::PromptDatasetsApi;
+use crate::file::formula;
 use crate::format::DatasetFileFormat;
 use crate::models::{PromptDataset, PromptDatasetExport};
+use crate::safe_file::{self, Access};
 use crate::PromptDatasetsExt;
+
+/// How an export writes its file. `None` and a [`DatasetFileFormat`] convert into it, so
+/// `export_dataset_file(id, path, None)` keeps the defaults.
+///
+/// ```
+/// use mutagent_prompt_datasets::{DatasetFileFormat, ExportOptions};
+/// let exact = ExportOptions::new()
+///     .format(DatasetFileFormat::Csv)
+///     .neutralise_csv_formulas(false)
+///     .owner_only(false);
+/// assert!(!exact.neutralise_csv_formulas);
+/// assert!(ExportOptions::from(None).owner_only);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExportOptions {
+    /// The file format; `None` means the one the extension implies.
+    pub format: Option<DatasetFileFormat>,
+    /// Prefix CSV cells a spreadsheet would run as formulas with `'` (on by default; see the
+    /// [module documentation](self)).
+    pub neutralise_csv_formulas: bool,
+    /// Create the file readable and writable by its owner only, on Unix (on by default).
+    pub owner_only: bool,
+}
+
+impl Default for ExportOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            neutralise_csv_formulas: true,
+            owner_only: true,
+        }
+    }
+}
+
+impl ExportOptions {
+    /// The defaults: format from the extension, formulas neutralised, owner-only file.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Sets the format (instead of the one the extension implies).
+    pub fn format(mut self, format: DatasetFileFormat) -> Self {
+        self.format = Some(format);
+        self
+    }
+    /// Sets whether CSV cells that would run as spreadsheet formulas get a `'` in front.
+    /// Turn it off for an exact copy of the text (the file is then unsafe to open in a
+    /// spreadsheet if the dataset holds text from untrusted sources).
+    pub fn neutralise_csv_formulas(mut self, neutralise: bool) -> Self {
+        self.neutralise_csv_formulas = neutralise;
+        self
+    }
+    /// Sets whether the new file is owner-only (`0600`) on Unix; `false` leaves it to the
+    /// umask. Other systems ignore it.
+    pub fn owner_only(mut self, owner_only: bool) -> Self {
+        self.owner_only = owner_only;
+        self
+    }
+}
+
+impl From<Option<DatasetFileFormat>> for ExportOptions {
+    fn from(format: Option<DatasetFileFormat>) -> Self {
+        Self {
+            format,
+            ..Self::default()
+        }
+    }
+}
+
+impl From<DatasetFileFormat> for ExportOptions {
+    fn from(format: DatasetFileFormat) -> Self {
+        Some(format).into()
+    }
+}
 
 /// What an export wrote.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,8 +163,10 @@ pub enum ExportError {
 }
 
 impl<'a> PromptDatasetsApi<'a, Client> {
-    /// Exports dataset `id` to the file at `path`, in `format` or else the format its
-    /// extension implies (see [`export`](crate::export)).
+    /// Exports dataset `id` to the file at `path`, in the format `options` names or else the
+    /// one its extension implies (see [`export`](crate::export): CSV formulas neutralised,
+    /// owner-only file, written through a temporary file). `options` is an
+    /// [`ExportOptions`], a [`DatasetFileFormat`], or `None` for the defaults.
     ///
     /// ```no_run
     /// use mutagent_prompt_datasets::PromptDatasetsExt;
@@ -84,30 +179,32 @@ impl<'a> PromptDatasetsApi<'a, Client> {
         &self,
         id: impl Into<DatasetId>,
         path: impl AsRef<Path>,
-        format: Option<DatasetFileFormat>,
+        options: impl Into<ExportOptions>,
     ) -> impl Future<Output = Result<ExportReport, ExportError>> + Send + 'static {
         run_export(
             self.client.clone(),
             id.into(),
             path.as_ref().to_path_buf(),
-            format,
+            options.into(),
         )
     }
 }
 
 impl<'a> PromptDatasetsApi<'a, BlockingClient> {
-    /// Exports dataset `id` to the file at `path`, in `format` or else the format its
-    /// extension implies (see [`export`](crate::export)).
+    /// Exports dataset `id` to the file at `path`, in the format `options` names or else the
+    /// one its extension implies (see [`export`](crate::export)). `options` is an
+    /// [`ExportOptions`], a [`DatasetFileFormat`], or `None` for the defaults.
     pub fn export_dataset_file(
         &self,
         id: impl Into<DatasetId>,
         path: impl AsRef<Path>,
-        format: Option<DatasetFileFormat>,
+        options: impl Into<ExportOptions>,
     ) -> Result<ExportReport, ExportError> {
         let path = path.as_ref().to_path_buf();
-        let format = resolve(&path, format)?;
+        let options = options.into();
+        let format = resolve(&path, options.format)?;
         let export = self.client.prompt_datasets().export_prompt_dataset(id)?;
-        write_export(export, path, format)
+        write_export(export, path, format, &options)
     }
 }
 
@@ -126,13 +223,13 @@ async fn run_export(
     client: Client,
     id: DatasetId,
     path: PathBuf,
-    format: Option<DatasetFileFormat>,
+    options: ExportOptions,
 ) -> Result<ExportReport, ExportError> {
-    let format = resolve(&path, format)?;
+    let format = resolve(&path, options.format)?;
     let export = client.prompt_datasets().export_prompt_dataset(id).await?;
     match tokio::runtime::Handle::try_current() {
         Ok(runtime) => runtime
-            .spawn_blocking(move || write_export(export, path, format))
+            .spawn_blocking(move || write_export(export, path, format, &options))
             .await
             .unwrap_or_else(|err| {
                 Err(ExportError::Io {
@@ -140,7 +237,7 @@ async fn run_export(
                     source: io::Error::other(format!("the file writing task failed: {err}")),
                 })
             }),
-        Err(_) => write_export(export, path, format),
+        Err(_) => write_export(export, path, format, &options),
     }
 }
 
@@ -148,27 +245,20 @@ fn write_export(
     export: PromptDatasetExport,
     path: PathBuf,
     format: DatasetFileFormat,
+    options: &ExportOptions,
 ) -> Result<ExportReport, ExportError> {
-    let io_error = |source| ExportError::Io {
+    let access = if options.owner_only {
+        Access::OwnerOnly
+    } else {
+        Access::Default
+    };
+    let count = safe_file::write_file(&path, access, |out| {
+        write_items_as(out, format, &export.items, options.neutralise_csv_formulas)
+    })
+    .map_err(|source| ExportError::Io {
         path: path.clone(),
         source,
-    };
-    let partial = partial_path(&path);
-    let written = (|| -> io::Result<u64> {
-        let mut out = BufWriter::new(File::create(&partial)?);
-        let count = write_items(&mut out, format, &export.items)?;
-        out.into_inner()
-            .map_err(io::IntoInnerError::into_error)?
-            .sync_all()?;
-        Ok(count)
-    })();
-    let count = match written.and_then(|count| std::fs::rename(&partial, &path).map(|()| count)) {
-        Ok(count) => count,
-        Err(err) => {
-            let _ = std::fs::remove_file(&partial);
-            return Err(io_error(err));
-        }
-    };
+    })?;
     Ok(ExportReport {
         dataset: export.dataset,
         path,
@@ -178,18 +268,8 @@ fn write_export(
     })
 }
 
-/// `<name>.partial` next to `path`.
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".partial");
-    path.with_file_name(name)
-}
-
-/// Writes `items` to `out` in `format` (the layout described in [`export`](crate::export));
-/// returns how many were written.
+/// Writes `items` to `out` in `format` (the layout described in [`export`](crate::export),
+/// CSV formulas neutralised); returns how many were written.
 ///
 /// ```
 /// use mutagent_prompt_datasets::{export::write_items, DatasetFileFormat};
@@ -201,6 +281,15 @@ pub fn write_items<W: Write>(
     out: &mut W,
     format: DatasetFileFormat,
     items: &[PromptDatasetItem],
+) -> io::Result<u64> {
+    write_items_as(out, format, items, true)
+}
+
+fn write_items_as<W: Write>(
+    out: &mut W,
+    format: DatasetFileFormat,
+    items: &[PromptDatasetItem],
+    neutralise_formulas: bool,
 ) -> io::Result<u64> {
     match format {
         DatasetFileFormat::Json => {
@@ -242,7 +331,11 @@ pub fn write_items<W: Write>(
                     if index > 0 {
                         out.write_all(b",")?;
                     }
-                    write!(out, "{}", CsvCell(cell))?;
+                    if neutralise_formulas {
+                        write!(out, "{}", CsvCell(&formula::neutralised(cell)))?;
+                    } else {
+                        write!(out, "{}", CsvCell(cell))?;
+                    }
                 }
                 out.write_all(b"\r\n")?;
             }

@@ -60,10 +60,11 @@ mod format;
 mod models;
 pub mod operations;
 mod reader;
+mod safe_file;
 pub mod upload;
 
 pub use api::PromptDatasetsApi;
-pub use export::{ExportError, ExportReport};
+pub use export::{ExportError, ExportOptions, ExportReport};
 pub use format::DatasetFileFormat;
 pub use models::{
     ClonePromptDataset, CloneTarget, CreatePromptDataset, ListPromptDatasets, PromptDataset,

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use mutagent_prompt_dataset_items::NewDatasetItem;
 
 use crate::file::csv::CsvReader;
+use crate::file::formula;
 use crate::file::json::JsonArray;
 use crate::file::lines::JsonLines;
 use crate::file::record::{item_from_json, CsvColumns};
@@ -52,6 +53,7 @@ pub struct DatasetFileReader<R> {
     path: PathBuf,
     records: u64,
     stopped: bool,
+    restore_csv_formulas: bool,
 }
 
 impl DatasetFileReader<BufReader<File>> {
@@ -118,7 +120,16 @@ impl<R: BufRead> DatasetFileReader<R> {
             path: PathBuf::from("<input>"),
             records: 0,
             stopped: false,
+            restore_csv_formulas: true,
         }
+    }
+
+    /// Whether a CSV cell the export neutralised (`'` before `=`, `+`, `-`, `@`, tab or CR;
+    /// see [`export`](crate::export)) gets its text back without that `'` (on by default).
+    /// Turn it off to read every cell exactly as written.
+    pub fn restore_csv_formulas(mut self, restore: bool) -> Self {
+        self.restore_csv_formulas = restore;
+        self
     }
 
     /// The format being read.
@@ -204,11 +215,14 @@ impl<R: BufRead> DatasetFileReader<R> {
                         Err(err) => return Err(scan_error(&self.path, 0, err)),
                     }
                 }
-                let (fields, line) = match reader.next_record() {
+                let (mut fields, line) = match reader.next_record() {
                     Ok(Some(record)) => record,
                     Ok(None) => return Ok(None),
                     Err(err) => return Err(scan_error(&self.path, record, err)),
                 };
+                if self.restore_csv_formulas {
+                    fields = fields.into_iter().map(formula::restored).collect();
+                }
                 match columns {
                     Some(columns) => columns
                         .item(fields)

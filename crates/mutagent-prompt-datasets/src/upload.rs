@@ -44,6 +44,11 @@
 //! | `labels` | a JSON array (`["a","b"]`) or a list separated by `;` (`a;b`) | unset |
 //! | `metadata` | a JSON object | unset |
 //!
+//! A cell that is a `'` before `=`, `+`, `-`, `@`, tab or CR (more precisely: one or more `'`
+//! then one of those) loses one `'`: that is how the export neutralises spreadsheet formulas,
+//! so an exported file uploads with its original text
+//! ([`UploadOptions::restore_csv_formulas`]`(false)` reads cells exactly as written).
+//!
 //! The header needs `input` or at least one `input.<variable>` column; unknown or repeated
 //! columns are errors, and so is a variable set by both `input` and `input.<variable>`.
 //! Every row must have as many fields as the header. Empty lines between rows are ignored.
@@ -96,6 +101,10 @@ pub struct UploadOptions {
     pub validate_first: bool,
     /// The largest record accepted, in bytes (16 MiB by default).
     pub max_record_bytes: usize,
+    /// Remove the `'` the export puts before CSV cells that a spreadsheet would run as a
+    /// formula, so an exported file uploads with its original text (on by default; see
+    /// [`export`](crate::export)).
+    pub restore_csv_formulas: bool,
 }
 
 impl Default for UploadOptions {
@@ -105,6 +114,7 @@ impl Default for UploadOptions {
             chunk_size: DEFAULT_CHUNK_SIZE,
             validate_first: true,
             max_record_bytes: DEFAULT_MAX_RECORD_BYTES,
+            restore_csv_formulas: true,
         }
     }
 }
@@ -132,6 +142,13 @@ impl UploadOptions {
     /// Sets the largest record accepted, in bytes.
     pub fn max_record_bytes(mut self, max_record_bytes: usize) -> Self {
         self.max_record_bytes = max_record_bytes;
+        self
+    }
+    /// Sets whether a CSV cell of the form `'=...` (a `'` before `=`, `+`, `-`, `@`, tab or
+    /// CR, as the export writes formula-like text) loses that `'`. Turn it off to upload
+    /// every cell exactly as written.
+    pub fn restore_csv_formulas(mut self, restore: bool) -> Self {
+        self.restore_csv_formulas = restore;
         self
     }
 
@@ -234,6 +251,11 @@ impl UploadDataset {
     /// Sets the largest record accepted, in bytes.
     pub fn max_record_bytes(mut self, max_record_bytes: usize) -> Self {
         self.options = self.options.max_record_bytes(max_record_bytes);
+        self
+    }
+    /// Sets whether CSV cells the export neutralised get their original text back.
+    pub fn restore_csv_formulas(mut self, restore: bool) -> Self {
+        self.options = self.options.restore_csv_formulas(restore);
         self
     }
 }
@@ -497,8 +519,10 @@ async fn run_upload(
     let open = {
         let path = path.clone();
         let max = options.max_record_bytes;
+        let restore = options.restore_csv_formulas;
         move || -> Result<Reader, UploadError> {
             DatasetFileReader::open_with_limit(&path, Some(format), max)
+                .map(|reader| reader.restore_csv_formulas(restore))
         }
     };
 

@@ -1,6 +1,8 @@
-//! Streaming readers of dataset files: one record at a time, never the whole file.
+//! Streaming readers of dataset files: one record at a time, never the whole file; and the
+//! CSV formula rule the export and the upload share.
 
 pub(crate) mod csv;
+pub(crate) mod formula;
 pub(crate) mod json;
 pub(crate) mod lines;
 pub(crate) mod record;
