@@ -47,6 +47,7 @@ pub mod ids;
 mod macros;
 pub mod models;
 mod operation;
+pub mod query;
 pub mod request;
 // Transport: the pluggable HTTP layer, decoding, one call with its retries.
 mod decode;
@@ -69,6 +70,7 @@ pub use config::{CallOptions, Config};
 pub use error::{ApiError, ConfigError, DecodeError, Error};
 pub use operation::{Method, Operation};
 pub use pagination::{ItemStream, Paginated};
+pub use query::{Page, QueryParams};
 pub use request::{ApiRequest, QueryValue, RequestBuilder};
 pub use retry::RetryPolicy;
 pub use url::BaseUrl;

@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::operation::{encode_into, Operation};
+use crate::query::{self, QueryPair, QueryParams};
 
 /// A value that can travel in a query string.
 ///
@@ -67,7 +68,7 @@ impl Operation {
 pub struct RequestBuilder {
     operation: &'static Operation,
     path_params: Vec<(&'static str, String)>,
-    query: Vec<(&'static str, String)>,
+    query: Vec<QueryPair>,
     body: Option<Bytes>,
     error: Option<Error>,
 }
@@ -103,7 +104,8 @@ impl RequestBuilder {
     /// Adds a query parameter when `value` is `Some`; `None` leaves it out.
     pub fn query<V: QueryValue>(mut self, name: &'static str, value: Option<V>) -> Self {
         if let Some(value) = value {
-            self.query.push((name, value.to_query_value().into_owned()));
+            self.query
+                .push((Cow::Borrowed(name), value.to_query_value().into_owned()));
         }
         self
     }
@@ -111,6 +113,26 @@ impl RequestBuilder {
     /// Adds a required query parameter.
     pub fn query_required<V: QueryValue>(self, name: &'static str, value: V) -> Self {
         self.query(name, Some(value))
+    }
+
+    /// Adds every parameter of `params`, a struct that declares them (see [`query`](crate::query)),
+    /// after checking its constraints: the one way namespace crates send query parameters.
+    pub fn query_params<Q: QueryParams + ?Sized>(mut self, params: &Q) -> Self {
+        if let Err(err) = params.check(self.operation.name) {
+            self.error.get_or_insert(err);
+            return self;
+        }
+        match query::pairs(params) {
+            Ok(pairs) => self.query.extend(pairs),
+            Err(reason) => {
+                self.error.get_or_insert(Error::invalid_input(
+                    self.operation.name,
+                    "query",
+                    reason,
+                ));
+            }
+        }
+        self
     }
 
     /// Serialises `body` as the JSON request body.
@@ -166,7 +188,7 @@ impl RequestBuilder {
 pub struct ApiRequest {
     pub(crate) operation: &'static Operation,
     pub(crate) path: String,
-    pub(crate) query: Vec<(&'static str, String)>,
+    pub(crate) query: Vec<QueryPair>,
     pub(crate) body: Option<Bytes>,
 }
 
@@ -202,15 +224,15 @@ impl ApiRequest {
     pub fn query_value(&self, name: &str) -> Option<&str> {
         self.query
             .iter()
-            .find(|(key, _)| *key == name)
+            .find(|(key, _)| key == name)
             .map(|(_, value)| value.as_str())
     }
 
     /// Sets query parameter `name`, replacing any earlier value (used by pagination).
     pub(crate) fn set_query(&mut self, name: &'static str, value: String) {
-        match self.query.iter_mut().find(|(key, _)| *key == name) {
+        match self.query.iter_mut().find(|(key, _)| key == name) {
             Some(slot) => slot.1 = value,
-            None => self.query.push((name, value)),
+            None => self.query.push((Cow::Borrowed(name), value)),
         }
     }
 
@@ -363,6 +385,37 @@ mod tests {
         );
         let err = GET.request().build().expect_err("missing id");
         assert!(err.to_string().contains("`id`"), "{err}");
+    }
+
+    #[test]
+    fn query_params_are_checked_with_the_builders_operation_name() {
+        let err = LIST
+            .request()
+            .query_params(&crate::Page::<100>::new().limit(0))
+            .build()
+            .expect_err("limit 0");
+        assert!(
+            matches!(err, Error::InvalidInput { operation: "list_prompts", ref field, .. } if field == "limit"),
+            "{err}"
+        );
+        let request = LIST
+            .request()
+            .query_params(&crate::Page::<100>::new().limit(5).offset(10))
+            .build()
+            .expect("page");
+        assert_eq!(request.query_string(), "limit=5&offset=10");
+        #[derive(Serialize)]
+        struct Bare(u32);
+        impl QueryParams for Bare {}
+        let err = LIST
+            .request()
+            .query_params(&Bare(1))
+            .build()
+            .expect_err("not a struct");
+        assert!(
+            matches!(err, Error::InvalidInput { ref field, .. } if field == "query"),
+            "{err}"
+        );
     }
 
     #[test]

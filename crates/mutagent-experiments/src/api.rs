@@ -211,16 +211,7 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
 }
 
 fn list_request(params: &ListExperiments) -> Result<ApiRequest, Error> {
-    op::LIST_EXPERIMENTS
-        .request()
-        .check(validate::limit(op::LIST_EXPERIMENTS.name, params.limit))
-        .query("promptId", params.prompt_id)
-        .query("promptGroupId", params.prompt_group_id.as_ref())
-        .query("status", params.status.as_ref())
-        .query("createdBy", params.created_by.as_deref())
-        .query("limit", params.limit)
-        .query("offset", params.offset)
-        .build()
+    op::LIST_EXPERIMENTS.request().query_params(params).build()
 }
 
 /// `list[index].field` must not be empty.

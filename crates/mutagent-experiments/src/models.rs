@@ -8,6 +8,7 @@ use mutagent_core::ids::{
     DatasetId, DatasetItemId, EvaluationId, ExperimentId, PromptGroupId, PromptId,
 };
 use mutagent_core::pagination::Paginated;
+use mutagent_core::{Error, Page, QueryParams};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -625,7 +626,8 @@ impl AddExperimentResult {
 }
 
 /// Filters and paging of `list_experiments`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListExperiments {
     /// Only experiments on this prompt.
@@ -636,10 +638,15 @@ pub struct ListExperiments {
     pub status: Option<ExperimentStatus>,
     /// Only experiments created by this user.
     pub created_by: Option<String>,
-    /// Page size, 1 to 100.
-    pub limit: Option<u32>,
-    /// How many experiments to skip.
-    pub offset: Option<u32>,
+    /// Paging: the page size (1 to 100) and how many experiments to skip.
+    #[serde(flatten)]
+    pub page: Page,
+}
+
+impl QueryParams for ListExperiments {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        self.page.check(operation)
+    }
 }
 
 impl ListExperiments {
@@ -669,12 +676,12 @@ impl ListExperiments {
     }
     /// Sets the page size (1 to 100).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.page = self.page.limit(limit);
         self
     }
     /// Sets the offset.
     pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = Some(offset);
+        self.page = self.page.offset(offset);
         self
     }
 }

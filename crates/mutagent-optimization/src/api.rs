@@ -291,10 +291,6 @@ impl OptimizationApi<'_, BlockingClient> {
 fn list_request(params: &ListOptimizations) -> Result<ApiRequest, Error> {
     op::LIST_OPTIMIZATIONS
         .request()
-        .check(validate::limit(op::LIST_OPTIMIZATIONS.name, params.limit))
-        .query("promptGroupId", params.prompt_group_id.as_ref())
-        .query("status", params.status.as_ref())
-        .query("limit", params.limit)
-        .query("offset", params.offset)
+        .query_params(params)
         .build()
 }

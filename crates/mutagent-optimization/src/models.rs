@@ -4,6 +4,7 @@ use std::ops::Deref;
 
 use mutagent_core::ids::{DatasetId, EvaluationId, JobId, PromptGroupId, PromptId};
 use mutagent_core::pagination::HasMorePage;
+use mutagent_core::{Error, Page, QueryParams};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -354,17 +355,23 @@ impl OptimizationConfig {
 }
 
 /// Filters and paging of `list_optimizations`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListOptimizations {
     /// Only jobs of this prompt group.
     pub prompt_group_id: Option<PromptGroupId>,
     /// Only jobs in this state.
     pub status: Option<JobStatus>,
-    /// Page size, 1 to 100.
-    pub limit: Option<u32>,
-    /// How many jobs to skip.
-    pub offset: Option<u32>,
+    /// Paging: the page size (1 to 100) and how many jobs to skip.
+    #[serde(flatten)]
+    pub page: Page,
+}
+
+impl QueryParams for ListOptimizations {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        self.page.check(operation)
+    }
 }
 
 impl ListOptimizations {
@@ -384,12 +391,12 @@ impl ListOptimizations {
     }
     /// Sets the page size (1 to 100).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.page = self.page.limit(limit);
         self
     }
     /// Sets the offset.
     pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = Some(offset);
+        self.page = self.page.offset(offset);
         self
     }
 }

@@ -150,11 +150,6 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
 fn list_request(params: &ListOrganizations) -> Result<ApiRequest, Error> {
     op::LIST_ORGANIZATIONS
         .request()
-        .check(validate::limit(op::LIST_ORGANIZATIONS.name, params.limit))
-        .query("limit", params.limit)
-        .query("offset", params.offset)
-        .query("name", params.name.as_deref())
-        .query("billingPlan", params.billing_plan.as_deref())
-        .query("isActive", params.is_active)
+        .query_params(params)
         .build()
 }

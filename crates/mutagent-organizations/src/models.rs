@@ -2,6 +2,7 @@
 
 use mutagent_core::ids::OrganizationId;
 use mutagent_core::pagination::OffsetPage;
+use mutagent_core::{Error, Page, QueryParams};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -308,19 +309,25 @@ impl UpdateOrganization {
 }
 
 /// Filters and paging of `list_organizations`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListOrganizations {
-    /// Page size, 1 to 100.
-    pub limit: Option<u32>,
-    /// How many organizations to skip.
-    pub offset: Option<u32>,
+    /// Paging: the page size (1 to 100) and how many organizations to skip.
+    #[serde(flatten)]
+    pub page: Page,
     /// Only organizations with this name.
     pub name: Option<String>,
     /// Only organizations on this billing plan.
     pub billing_plan: Option<String>,
     /// Only active (or only inactive) organizations.
     pub is_active: Option<bool>,
+}
+
+impl QueryParams for ListOrganizations {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        self.page.check(operation)
+    }
 }
 
 impl ListOrganizations {
@@ -330,12 +337,12 @@ impl ListOrganizations {
     }
     /// Sets the page size (1 to 100).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.page = self.page.limit(limit);
         self
     }
     /// Sets the offset.
     pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = Some(offset);
+        self.page = self.page.offset(offset);
         self
     }
     /// Filters by name.

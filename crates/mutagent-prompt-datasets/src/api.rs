@@ -4,7 +4,8 @@
 use mutagent_core::ids::{DatasetId, PromptId};
 use mutagent_core::models::SuccessResponse;
 use mutagent_core::request::validate;
-use mutagent_core::{ApiClient, ApiRequest, Error};
+use mutagent_core::{ApiClient, ApiRequest, Error, QueryParams};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::models::{
@@ -94,7 +95,9 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
         let request = op::DELETE_PROMPT_DATASET
             .request()
             .path_param("id", id.into())
-            .query("force", force.into())
+            .query_params(&DeleteQuery {
+                force: force.into(),
+            })
             .build();
         self.client.call(request)
     }
@@ -189,21 +192,18 @@ pub(crate) fn export_request(id: DatasetId) -> Result<ApiRequest, Error> {
         .build()
 }
 
+/// The query of a delete: `force` as given (`true` or `false`), or nothing for `None`.
+#[derive(Serialize)]
+struct DeleteQuery {
+    force: Option<bool>,
+}
+
+impl QueryParams for DeleteQuery {}
+
 fn list_request(params: &ListPromptDatasets) -> Result<ApiRequest, Error> {
-    let operation = op::LIST_PROMPT_DATASETS.name;
     op::LIST_PROMPT_DATASETS
         .request()
-        .check(validate::limit(operation, params.limit))
-        .check(match params.prompt_id {
-            Some(id) => validate::range(operation, "promptId", id.get(), 1..=i64::MAX),
-            None => Ok(()),
-        })
-        .query("limit", params.limit)
-        .query("offset", params.offset)
-        .query("promptId", params.prompt_id)
-        .query("promptGroupId", params.prompt_group_id.as_ref())
-        .query("name", params.name.as_deref())
-        .query("createdBy", params.created_by.as_deref())
+        .query_params(params)
         .build()
 }
 

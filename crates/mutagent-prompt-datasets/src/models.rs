@@ -2,6 +2,8 @@
 
 use mutagent_core::ids::{DatasetId, PromptGroupId, PromptId};
 use mutagent_core::pagination::OffsetPage;
+use mutagent_core::request::validate;
+use mutagent_core::{Error, Page, QueryParams};
 use mutagent_prompt_dataset_items::PromptDatasetItem;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -235,13 +237,13 @@ impl ClonePromptDataset {
 }
 
 /// Filters and paging of `list_prompt_datasets`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListPromptDatasets {
-    /// Page size, 1 to 100.
-    pub limit: Option<u32>,
-    /// How many datasets to skip.
-    pub offset: Option<u32>,
+    /// Paging: the page size (1 to 100) and how many datasets to skip.
+    #[serde(flatten)]
+    pub page: Page,
     /// Only datasets of the group of this prompt version.
     pub prompt_id: Option<PromptId>,
     /// Only datasets of this prompt group.
@@ -252,6 +254,16 @@ pub struct ListPromptDatasets {
     pub created_by: Option<String>,
 }
 
+impl QueryParams for ListPromptDatasets {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        self.page.check(operation)?;
+        match self.prompt_id {
+            Some(id) => validate::positive_id(operation, "promptId", id.get()),
+            None => Ok(()),
+        }
+    }
+}
+
 impl ListPromptDatasets {
     /// No filters.
     pub fn new() -> Self {
@@ -259,12 +271,12 @@ impl ListPromptDatasets {
     }
     /// Sets the page size (1 to 100).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.page = self.page.limit(limit);
         self
     }
     /// Sets the offset.
     pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = Some(offset);
+        self.page = self.page.offset(offset);
         self
     }
     /// Filters by prompt version (its group).

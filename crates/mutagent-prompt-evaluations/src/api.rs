@@ -5,7 +5,8 @@ use std::future::Future;
 
 use mutagent_core::ids::{EvaluationId, PromptGroupId};
 use mutagent_core::request::validate;
-use mutagent_core::{ApiClient, ApiRequest, BlockingClient, Client, Error};
+use mutagent_core::{ApiClient, ApiRequest, BlockingClient, Client, Error, QueryParams};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::models::{
@@ -77,19 +78,13 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
         group_by: &str,
         params: &AggregateResults,
     ) -> C::Response<EvaluationAggregationResults> {
-        let operation = op::GET_EVALUATION_RESULTS_AGGREGATED.name;
-        let group = prompt_group_id.into();
         let request = op::GET_EVALUATION_RESULTS_AGGREGATED
             .request()
-            .check(validate::non_empty(
-                operation,
-                "promptGroupId",
-                group.as_str(),
-            ))
-            .check(validate::non_empty(operation, "groupBy", group_by))
-            .query_required("promptGroupId", &group)
-            .query_required("groupBy", group_by)
-            .query("timeRange", params.time_range.as_deref())
+            .query_params(&AggregatedQuery {
+                prompt_group_id: &prompt_group_id.into(),
+                group_by,
+                filters: params,
+            })
             .build();
         self.client.call(request)
     }
@@ -268,17 +263,24 @@ fn flatten<T>(result: Result<Result<T, WaitError>, Error>) -> Result<T, WaitErro
     result.map_err(WaitError::Api).and_then(|inner| inner)
 }
 
+/// The query of `get_evaluation_results_aggregated`: the required group and grouping, then
+/// the optional filters.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AggregatedQuery<'a> {
+    prompt_group_id: &'a PromptGroupId,
+    group_by: &'a str,
+    #[serde(flatten)]
+    filters: &'a AggregateResults,
+}
+
+impl QueryParams for AggregatedQuery<'_> {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        validate::non_empty(operation, "promptGroupId", self.prompt_group_id.as_str())?;
+        validate::non_empty(operation, "groupBy", self.group_by)
+    }
+}
+
 fn list_request(params: &ListEvaluations) -> Result<ApiRequest, Error> {
-    op::LIST_EVALUATIONS
-        .request()
-        .check(validate::limit(op::LIST_EVALUATIONS.name, params.limit))
-        .query("limit", params.limit)
-        .query("offset", params.offset)
-        .query("promptId", params.prompt_id)
-        .query("promptGroupId", params.prompt_group_id.as_ref())
-        .query("datasetId", params.dataset_id)
-        .query("name", params.name.as_deref())
-        .query("createdBy", params.created_by.as_deref())
-        .query("isLatest", params.is_latest)
-        .build()
+    op::LIST_EVALUATIONS.request().query_params(params).build()
 }

@@ -2,6 +2,7 @@
 
 use mutagent_core::ids::{DatasetId, EvaluationId, PromptGroupId, PromptId};
 use mutagent_core::pagination::OffsetPage;
+use mutagent_core::{Error, Page, QueryParams};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -388,13 +389,13 @@ impl UpdateEvaluation {
 }
 
 /// Filters and paging of `list_evaluations`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListEvaluations {
-    /// Page size, 1 to 100.
-    pub limit: Option<u32>,
-    /// How many evaluations to skip.
-    pub offset: Option<u32>,
+    /// Paging: the page size (1 to 100) and how many evaluations to skip.
+    #[serde(flatten)]
+    pub page: Page,
     /// Only evaluations of this prompt.
     pub prompt_id: Option<PromptId>,
     /// Only evaluations of this prompt group.
@@ -409,6 +410,12 @@ pub struct ListEvaluations {
     pub is_latest: Option<bool>,
 }
 
+impl QueryParams for ListEvaluations {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        self.page.check(operation)
+    }
+}
+
 impl ListEvaluations {
     /// No filters.
     pub fn new() -> Self {
@@ -416,12 +423,12 @@ impl ListEvaluations {
     }
     /// Sets the page size (1 to 100).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.page = self.page.limit(limit);
         self
     }
     /// Sets the offset.
     pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = Some(offset);
+        self.page = self.page.offset(offset);
         self
     }
     /// Filters by prompt.
@@ -458,7 +465,8 @@ impl ListEvaluations {
 
 /// Optional parameters of `get_evaluation_results_aggregated` (the prompt group and the
 /// grouping are required arguments of the method).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AggregateResults {
     /// The time window, e.g. `7d` (values not documented by the API).

@@ -3,7 +3,8 @@
 use mutagent_core::ids::PromptId;
 use mutagent_core::models::SuccessResponse;
 use mutagent_core::request::validate;
-use mutagent_core::{ApiClient, ApiRequest, Error};
+use mutagent_core::{ApiClient, ApiRequest, Error, QueryParams};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::models::{
@@ -89,7 +90,9 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
         let request = op::DELETE_PROMPT
             .request()
             .path_param("id", id.into())
-            .query("force", force.into())
+            .query_params(&DeleteQuery {
+                force: force.into(),
+            })
             .build();
         self.client.call(request)
     }
@@ -148,17 +151,16 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     }
 }
 
+/// The query of a delete: `force` as given (`true` or `false`), or nothing for `None`.
+#[derive(Serialize)]
+struct DeleteQuery {
+    force: Option<bool>,
+}
+
+impl QueryParams for DeleteQuery {}
+
 fn list_request(params: &ListPrompts) -> Result<ApiRequest, Error> {
-    op::LIST_PROMPTS
-        .request()
-        .check(validate::limit(op::LIST_PROMPTS.name, params.limit))
-        .query("limit", params.limit)
-        .query("offset", params.offset)
-        .query("name", params.name.as_deref())
-        .query("isLatest", params.is_latest)
-        .query("version", params.version.as_deref())
-        .query("createdBy", params.created_by.as_deref())
-        .build()
+    op::LIST_PROMPTS.request().query_params(params).build()
 }
 
 /// A content form must not be empty.

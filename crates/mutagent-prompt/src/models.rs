@@ -2,6 +2,7 @@
 
 use mutagent_core::ids::{PromptGroupId, PromptId};
 use mutagent_core::pagination::OffsetPage;
+use mutagent_core::{Error, Page, QueryParams};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
@@ -450,13 +451,13 @@ impl NewPromptVersion {
 }
 
 /// Filters and paging of `list_prompts`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListPrompts {
-    /// Page size, 1 to 100.
-    pub limit: Option<u32>,
-    /// How many prompts to skip.
-    pub offset: Option<u32>,
+    /// Paging: the page size (1 to 100) and how many prompts to skip.
+    #[serde(flatten)]
+    pub page: Page,
     /// Only prompts with this name.
     pub name: Option<String>,
     /// Only latest (or only older) versions.
@@ -467,6 +468,12 @@ pub struct ListPrompts {
     pub created_by: Option<String>,
 }
 
+impl QueryParams for ListPrompts {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        self.page.check(operation)
+    }
+}
+
 impl ListPrompts {
     /// No filters.
     pub fn new() -> Self {
@@ -474,12 +481,12 @@ impl ListPrompts {
     }
     /// Sets the page size (1 to 100).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.page = self.page.limit(limit);
         self
     }
     /// Sets the offset.
     pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = Some(offset);
+        self.page = self.page.offset(offset);
         self
     }
     /// Filters by name.

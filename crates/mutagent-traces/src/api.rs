@@ -1,7 +1,8 @@
 //! The operations of the `traces` namespace, for the async and the blocking client alike.
 
 use mutagent_core::ids::TraceId;
-use mutagent_core::{ApiClient, ApiRequest, Error};
+use mutagent_core::{ApiClient, ApiRequest, Error, QueryParams};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::ingest::{check_batch, check_single, NewTrace, TraceBatch};
@@ -98,10 +99,10 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     ) -> C::Response<Value> {
         let request = op::GET_TRACE_STATS
             .request()
-            .query_required("groupBy", group_by)
-            .query("from", params.from.as_deref())
-            .query("to", params.to.as_deref())
-            .query("sessionId", params.session_id.as_deref())
+            .query_params(&StatsQuery {
+                group_by,
+                filters: params,
+            })
             .build();
         self.client.call(request)
     }
@@ -111,22 +112,9 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
         &self,
         params: &GetAnalyticsSummary,
     ) -> C::Response<AnalyticsSummary> {
-        let operation = op::GET_ANALYTICS_SUMMARY.name;
-        let budget = match params.budget {
-            Some(budget) if !(budget.is_finite() && budget >= 0.0) => Err(Error::invalid_input(
-                operation,
-                "budget",
-                format!("must be a finite number of at least 0 (got {budget})"),
-            )),
-            _ => Ok(()),
-        };
         let request = op::GET_ANALYTICS_SUMMARY
             .request()
-            .check(budget)
-            .query("startAfter", params.start_after.as_deref())
-            .query("startBefore", params.start_before.as_deref())
-            .query("budget", params.budget)
-            .query("model", params.model.as_deref())
+            .query_params(params)
             .build();
         self.client.call(request)
     }
@@ -138,7 +126,7 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
             op::GET_TRACE
                 .request()
                 .path_param("id", id.into())
-                .query("include", include)
+                .query_params(&IncludeQuery { include })
                 .build(),
         )
     }
@@ -155,19 +143,25 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     }
 }
 
+/// The query of `get_trace_stats`: the required grouping, then the optional filters.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct StatsQuery<'a> {
+    group_by: StatsGroupBy,
+    #[serde(flatten)]
+    filters: &'a GetTraceStats,
+}
+
+impl QueryParams for StatsQuery<'_> {}
+
+/// The query of `get_trace`: related data to embed, when asked for.
+#[derive(Serialize)]
+struct IncludeQuery<'a> {
+    include: Option<&'a str>,
+}
+
+impl QueryParams for IncludeQuery<'_> {}
+
 fn list_request(params: &ListTraces) -> Result<ApiRequest, Error> {
-    // No 1..=100 check here: the contract states that range for the other list operations,
-    // not for traces, so the server decides.
-    op::LIST_TRACES
-        .request()
-        .query("sessionId", params.session_id.as_deref())
-        .query("status", params.status.as_ref())
-        .query("source", params.source.as_ref())
-        .query("environment", params.environment.as_ref())
-        .query("startAfter", params.start_after.as_deref())
-        .query("startBefore", params.start_before.as_deref())
-        .query("limit", params.limit)
-        .query("offset", params.offset)
-        .query("include", params.include.as_deref())
-        .build()
+    op::LIST_TRACES.request().query_params(params).build()
 }

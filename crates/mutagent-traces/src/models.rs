@@ -3,6 +3,7 @@
 use mutagent_core::ids::{TraceId, WorkspaceId};
 use mutagent_core::pagination::TotalPage;
 use mutagent_core::QueryValue;
+use mutagent_core::{Error, Page, QueryParams};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::Value;
@@ -167,7 +168,8 @@ pub struct AnalyticsSummary {
 }
 
 /// Filters and paging of `list_traces`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListTraces {
     /// Only traces of this session.
@@ -182,13 +184,17 @@ pub struct ListTraces {
     pub start_after: Option<String>,
     /// Only traces that started before this time (ISO 8601).
     pub start_before: Option<String>,
-    /// Page size. The contract states no range for traces, so none is checked here.
-    pub limit: Option<u32>,
-    /// How many traces to skip.
-    pub offset: Option<u32>,
+    /// Paging: the page size and how many traces to skip. The contract states no range for
+    /// the traces' limit, so none is checked: the server decides.
+    #[serde(flatten)]
+    pub page: Page<{ u32::MAX }>,
     /// Related data to embed, e.g. `spans`.
     pub include: Option<String>,
 }
+
+/// Nothing to check: the contract states no range for the traces' limit (not even 1 at
+/// least), so the server decides.
+impl QueryParams for ListTraces {}
 
 impl ListTraces {
     /// No filters.
@@ -227,12 +233,12 @@ impl ListTraces {
     }
     /// Sets the page size (no range is checked: the server decides).
     pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
+        self.page = self.page.limit(limit);
         self
     }
     /// Sets the offset.
     pub fn offset(mut self, offset: u32) -> Self {
-        self.offset = Some(offset);
+        self.page = self.page.offset(offset);
         self
     }
     /// Sets `include` as given (e.g. `spans`).
@@ -281,6 +287,27 @@ impl std::fmt::Display for StatsGroupBy {
     }
 }
 
+impl Serialize for StatsGroupBy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl QueryParams for GetTraceStats {}
+
+impl QueryParams for GetAnalyticsSummary {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
+        match self.budget {
+            Some(budget) if !(budget.is_finite() && budget >= 0.0) => Err(Error::invalid_input(
+                operation,
+                "budget",
+                format!("must be a finite number of at least 0 (got {budget})"),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
 impl QueryValue for StatsGroupBy {
     fn to_query_value(&self) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.as_str())
@@ -288,7 +315,8 @@ impl QueryValue for StatsGroupBy {
 }
 
 /// Optional filters of `get_trace_stats` (the grouping is a required argument of the method).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetTraceStats {
     /// Only traces that started at or after this time (ISO 8601).
@@ -322,7 +350,8 @@ impl GetTraceStats {
 }
 
 /// Filters of `get_analytics_summary`.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct GetAnalyticsSummary {
     /// Only traces that started at or after this time (ISO 8601).

@@ -32,12 +32,8 @@ impl<'a, C: ApiClient> WorkspacesApi<'a, C> {
     /// `GET /api/workspaces/`: every workspace the caller can see, with the caller's role in
     /// each (`{workspaces, total}`, not paged).
     pub fn list_workspaces(&self, params: &ListWorkspaces) -> C::Response<WorkspaceList> {
-        self.client.call(
-            op::LIST_WORKSPACES
-                .request()
-                .query("includeInactive", params.include_inactive)
-                .build(),
-        )
+        self.client
+            .call(op::LIST_WORKSPACES.request().query_params(params).build())
     }
 
     /// `POST /api/workspaces/`: creates a workspace.

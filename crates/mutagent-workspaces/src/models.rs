@@ -1,6 +1,7 @@
 //! Workspace models: what the API returns and what it takes.
 
 use mutagent_core::ids::{OrganizationId, WorkspaceId};
+use mutagent_core::QueryParams;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -83,12 +84,15 @@ pub struct WorkspaceList {
 }
 
 /// Filters of `list_workspaces`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListWorkspaces {
     /// Whether inactive workspaces are listed too.
     pub include_inactive: Option<bool>,
 }
+
+impl QueryParams for ListWorkspaces {}
 
 impl ListWorkspaces {
     /// No filters.

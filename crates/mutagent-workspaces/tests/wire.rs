@@ -72,6 +72,39 @@ fn list_workspaces() {
     );
 }
 
+/// `false` is a value, not an absence: it is sent; no filter sends no query at all.
+#[test]
+fn list_workspaces_sends_false_and_leaves_out_unset_filters() {
+    let empty = || Reply::json(200, json!({"workspaces": [], "total": 0}));
+    let (request, _) = both(
+        empty(),
+        |c| {
+            Box::pin(async move {
+                c.workspaces()
+                    .list_workspaces(&ListWorkspaces::new().include_inactive(false))
+                    .await
+            })
+        },
+        |c| {
+            c.workspaces()
+                .list_workspaces(&ListWorkspaces::new().include_inactive(false))
+        },
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/workspaces/",
+        Some("includeInactive=false"),
+        None,
+    );
+    let (request, _) = both(
+        empty(),
+        |c| Box::pin(async move { c.workspaces().list_workspaces(&ListWorkspaces::new()).await }),
+        |c| c.workspaces().list_workspaces(&ListWorkspaces::new()),
+    );
+    assert_common(&request, "GET", "/api/workspaces/", None, None);
+}
+
 #[test]
 fn list_workspaces_without_filter_sends_no_query() {
     let (request, list) = both(
