@@ -45,7 +45,7 @@ fn print_help() {
          demo         the main journey through the SDK, against an in-process emulator
                       (or `--server-url URL`, key from MUTAGENT_API_KEY)
   \
-         operations   print every API operation: namespace, operation, METHOD, path template\n  \
+         operations   print every API operation: namespace, operation, METHOD, path, contract\n  \
          release      plan, check, bump and publish a release (`cargo xtask release help`)\n"
     );
 }

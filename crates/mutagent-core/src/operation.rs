@@ -75,6 +75,10 @@ pub struct Operation {
     pub method: Method,
     /// The path template, exactly as the API lists it (e.g. `/api/prompt/{id}/versions`).
     pub path: &'static str,
+    /// The contract generation the operation belongs to, as in the `since` column of the API's
+    /// operation table: `0.1.2`, or `0.4.1` for the live trace contract, which speaks other
+    /// shapes on the same paths.
+    pub since: &'static str,
 }
 
 impl Operation {
@@ -90,7 +94,13 @@ impl Operation {
             name,
             method,
             path,
+            since: "0.1.2",
         }
+    }
+
+    /// The same operation, of the contract generation `since` (e.g. `0.4.1`).
+    pub const fn since(self, since: &'static str) -> Self {
+        Self { since, ..self }
     }
 
     /// The names of the path parameters, in order (e.g. `["id"]`).

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::ingest::{check_batch, check_single, NewTrace, TraceBatch};
 use crate::models::{
     AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTraceStats, ListTraces, StatsGroupBy,
-    Trace, TraceIngestion, TraceList,
+    Trace, TraceContract, TraceIngestion, TraceList,
 };
 use crate::operations as op;
 use crate::otlp::ExportTraceRequest;
@@ -41,6 +41,13 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// [`ListTraces::with_spans`]).
     pub fn list_traces(&self, params: &ListTraces) -> C::Response<TraceList> {
         self.client.call(list_request(params))
+    }
+
+    /// Which trace contract the server speaks: one `GET /api/traces/?limit=1`, read by its
+    /// envelope (`nextCursor`: 0.4.1, use `client.traces_v0_4()`; `total`/`offset`: 0.1.2).
+    pub fn contract_generation(&self) -> C::Response<TraceContract> {
+        self.client
+            .call(op::LIST_TRACES.request().query("limit", Some(1u32)).build())
     }
 
     /// Every trace matching `params`, page after page (`limit` sets the page size).

@@ -24,6 +24,11 @@
 //! # Ok(()) }
 //! ```
 //!
+//! This is the 0.1.2 trace contract. The live platform's current SDK (0.4.1) speaks another
+//! one on the same paths: it is in [`v0_4`] (`client.traces_v0_4()`), with a table of the
+//! differences and how to tell which one a server speaks
+//! ([`TracesApi::contract_generation`]).
+//!
 //! The ingest models ([`NewTrace`], [`NewSpan`], [`SpanEvent`], [`TokenUsage`]) and the OTLP
 //! models ([`otlp`]) are plain public data, usable by exporters built on top of this crate.
 //! Timestamps are RFC 3339 text; [`rfc3339`] formats a [`SystemTime`](std::time::SystemTime)
@@ -35,6 +40,7 @@ mod models;
 pub mod operations;
 pub mod otlp;
 mod time;
+pub mod v0_4;
 
 pub use api::TracesApi;
 pub use ingest::{
@@ -42,16 +48,22 @@ pub use ingest::{
 };
 pub use models::{
     AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTraceStats, ListTraces, StatsGroupBy,
-    Trace, TraceIngestion, TraceList,
+    Trace, TraceContract, TraceIngestion, TraceList,
 };
 pub use mutagent_core::ids::{TraceId, WorkspaceId};
 pub use time::{rfc3339, rfc3339_now, unix_nanos};
 
-/// Adds `.traces()` to both clients.
+/// Adds `.traces()` (the 0.1.2 contract) and `.traces_v0_4()` (the live 0.4.1 contract) to
+/// both clients.
 pub trait TracesExt: mutagent_core::ApiClient {
-    /// The `traces` namespace.
+    /// The `traces` namespace, 0.1.2 contract.
     fn traces(&self) -> TracesApi<'_, Self> {
         TracesApi::new(self)
+    }
+
+    /// The `traces` namespace, 0.4.1 contract (see [`v0_4`]).
+    fn traces_v0_4(&self) -> v0_4::TracesApi<'_, Self> {
+        v0_4::TracesApi::new(self)
     }
 }
 

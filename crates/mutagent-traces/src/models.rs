@@ -390,3 +390,30 @@ impl GetAnalyticsSummary {
         self
     }
 }
+
+/// Which trace contract a server speaks, as told by the envelope of its `GET /api/traces/`
+/// answer (see [`crate::v0_4`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TraceContract {
+    /// Offset pages `{data, total, limit, offset}`: use `client.traces()`.
+    V0_1_2,
+    /// Cursor pages `{data, nextCursor}`: use `client.traces_v0_4()`.
+    V0_4_1,
+    /// Neither envelope: the server speaks something else.
+    Unknown,
+}
+
+impl<'de> Deserialize<'de> for TraceContract {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let page = Value::deserialize(deserializer)?;
+        let has = |key: &str| page.get(key).is_some();
+        Ok(if has("nextCursor") {
+            TraceContract::V0_4_1
+        } else if has("total") && has("offset") {
+            TraceContract::V0_1_2
+        } else {
+            TraceContract::Unknown
+        })
+    }
+}

@@ -1,4 +1,6 @@
-//! The operations of the `traces` namespace (0.1.2 contract), described once.
+//! The operations of the `traces` namespace, described once: the eight of the 0.1.2 contract
+//! and the five of the live 0.4.1 contract (`V0_4_*`), which uses the same paths with other
+//! shapes (see [`crate::v0_4`]).
 
 use mutagent_core::{Method, Operation};
 
@@ -31,7 +33,29 @@ pub static GET_TRACE: Operation = Operation::new(NS, "get_trace", Method::Get, "
 pub static DELETE_TRACE: Operation =
     Operation::new(NS, "delete_trace", Method::Delete, "/api/traces/{id}");
 
-/// Every operation of the namespace, in the order of the API's operation table.
+/// `POST /api/traces/batch` (0.4.1: the hook format, answering `{accepted, rejected, note?}`)
+pub static V0_4_INGEST_TRACE_BATCH: Operation =
+    Operation::new(NS, "ingest_trace_batch", Method::Post, "/api/traces/batch").since("0.4.1");
+/// `GET /api/traces/` (0.4.1: cursor pages `{data, nextCursor}`)
+pub static V0_4_LIST_TRACES: Operation =
+    Operation::new(NS, "list_traces", Method::Get, "/api/traces/").since("0.4.1");
+/// `GET /api/traces/logs` (0.4.1 only)
+pub static V0_4_LIST_LOGS: Operation =
+    Operation::new(NS, "list_logs", Method::Get, "/api/traces/logs").since("0.4.1");
+/// `GET /api/traces/{traceId}` (0.4.1: the OTel-style trace envelope, no spans)
+pub static V0_4_GET_TRACE: Operation =
+    Operation::new(NS, "get_trace", Method::Get, "/api/traces/{traceId}").since("0.4.1");
+/// `GET /api/traces/{traceId}/spans` (0.4.1 only)
+pub static V0_4_LIST_TRACE_SPANS: Operation = Operation::new(
+    NS,
+    "list_trace_spans",
+    Method::Get,
+    "/api/traces/{traceId}/spans",
+)
+.since("0.4.1");
+
+/// Every operation of the namespace, in the order of the API's operation table: the 0.1.2
+/// rows, then the 0.4.1 rows.
 pub static OPERATIONS: &[&Operation] = &[
     &LIST_TRACES,
     &INGEST_TRACE,
@@ -41,4 +65,9 @@ pub static OPERATIONS: &[&Operation] = &[
     &GET_ANALYTICS_SUMMARY,
     &GET_TRACE,
     &DELETE_TRACE,
+    &V0_4_INGEST_TRACE_BATCH,
+    &V0_4_LIST_TRACES,
+    &V0_4_LIST_LOGS,
+    &V0_4_GET_TRACE,
+    &V0_4_LIST_TRACE_SPANS,
 ];

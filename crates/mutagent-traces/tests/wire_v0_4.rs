@@ -1,0 +1,217 @@
+//! Wire tests of the 0.4.1 trace contract (`client.traces_v0_4()`): each operation sends the
+//! method, path, query and body of the contract and decodes its answer, through the async and
+//! the blocking client; plus telling the two generations apart.
+
+use mutagent_traces::v0_4::{HookSpan, HookTrace, ListLogs, ListTraces, TraceBatchRequest};
+use mutagent_traces::{TraceContract, TracesExt};
+use mutagent_wire_test::*;
+use serde_json::{json, Value};
+
+const T0: &str = "2026-11-01T10:00:00.000Z";
+const T1: &str = "2026-11-01T10:00:01.250Z";
+
+fn trace_json(id: &str) -> Value {
+    json!({
+        "traceId": id, "serviceName": "checkout", "sessionId": "sess-1",
+        "startTime": T0, "endTime": T1, "spanCount": 2,
+        "resource": {"service.name": "checkout"}, "someFutureField": 1
+    })
+}
+
+#[test]
+fn ingest_trace_batch() {
+    let batch = TraceBatchRequest::new([HookTrace::new("t-1", T0)
+        .session_id("sess-1")
+        .name("answer")
+        .source("mutagent-cli")
+        .end_time(T1)
+        .status("ok")
+        .metadata(json!({"user": "u1"}))
+        .span(
+            HookSpan::new("s-1", "chat", T0)
+                .kind("llm")
+                .end_time(T1)
+                .status("ok")
+                .input("hi")
+                .output("hello")
+                .parent("root")
+                .metadata(json!({"model": "gpt-4o"})),
+        )]);
+    let b2 = batch.clone();
+    let (request, answer) = both(
+        Reply::json(
+            200,
+            json!({"accepted": 1, "rejected": 0, "note": "stored", "x": true}),
+        ),
+        move |c| Box::pin(async move { c.traces_v0_4().ingest_trace_batch(&b2).await }),
+        move |c| c.traces_v0_4().ingest_trace_batch(&batch),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/traces/batch",
+        None,
+        Some(json!({"traces": [{
+            "traceId": "t-1", "sessionId": "sess-1", "name": "answer", "source": "mutagent-cli",
+            "startTime": T0, "endTime": T1, "status": "ok", "metadata": {"user": "u1"},
+            "spans": [{
+                "spanId": "s-1", "name": "chat", "kind": "llm", "startTime": T0, "endTime": T1,
+                "status": "ok", "input": "hi", "output": "hello", "parentSpanId": "root",
+                "metadata": {"model": "gpt-4o"}
+            }]
+        }]})),
+    );
+    assert_eq!((answer.accepted, answer.rejected), (1, 0));
+    assert_eq!(answer.note.as_deref(), Some("stored"));
+}
+
+#[test]
+fn a_minimal_batch_sends_only_required_fields() {
+    let batch = TraceBatchRequest::new([HookTrace::new("t", T0)]);
+    let b2 = batch.clone();
+    let (request, answer) = both(
+        Reply::json(202, json!({"accepted": 1, "rejected": 0})),
+        move |c| Box::pin(async move { c.traces_v0_4().ingest_trace_batch(&b2).await }),
+        move |c| c.traces_v0_4().ingest_trace_batch(&batch),
+    );
+    assert_eq!(
+        request.json(),
+        json!({"traces": [{"traceId": "t", "startTime": T0}]})
+    );
+    assert_eq!(answer.note, None);
+}
+
+#[test]
+fn list_traces_cursor_pages() {
+    let page = json!({"data": [trace_json("t-1"), trace_json("t-2")], "nextCursor": "c2"});
+    let params = ListTraces::new().limit(2).cursor("c1").session_id("sess 1");
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        move |c| Box::pin(async move { c.traces_v0_4().list_traces(&p2).await }),
+        move |c| c.traces_v0_4().list_traces(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/traces/",
+        Some("limit=2&cursor=c1&sessionId=sess%201"),
+        None,
+    );
+    assert_eq!(page.next_cursor.as_deref(), Some("c2"));
+    assert_eq!(page.data[1].trace_id, "t-2");
+    assert_eq!(page.data[0].service_name.as_deref(), Some("checkout"));
+    assert_eq!(page.data[0].span_count, 2);
+
+    // The last page: nextCursor null; nullable fields null or left out.
+    let last = json!({"data": [{"traceId": "t-3", "startTime": T0, "spanCount": 0,
+        "serviceName": null, "sessionId": null, "endTime": null, "resource": null}], "nextCursor": null});
+    let (_, page) = both(
+        Reply::json(200, last),
+        |c| Box::pin(async move { c.traces_v0_4().list_traces(&ListTraces::new()).await }),
+        |c| c.traces_v0_4().list_traces(&ListTraces::new()),
+    );
+    assert_eq!(page.next_cursor, None);
+    assert_eq!(page.data[0].end_time, None);
+}
+
+#[test]
+fn list_logs() {
+    let page = json!({"data": [{
+        "id": 7, "time": T0, "observedTime": null, "severityNumber": 9, "severityText": "INFO",
+        "body": {"msg": "hi"}, "attributes": {"k": "v"}, "traceId": "t-1", "spanId": "s-1",
+        "scopeName": "app", "extra": [1]
+    }], "nextCursor": null});
+    let params = ListLogs::new().limit(10).cursor("c").trace_id("t-1");
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, page),
+        move |c| Box::pin(async move { c.traces_v0_4().list_logs(&p2).await }),
+        move |c| c.traces_v0_4().list_logs(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/traces/logs",
+        Some("limit=10&cursor=c&traceId=t-1"),
+        None,
+    );
+    let record = &page.data[0];
+    assert_eq!((record.id, record.severity_number), (7, 9));
+    assert_eq!(record.body, json!({"msg": "hi"}));
+    assert_eq!(record.trace_id.as_deref(), Some("t-1"));
+}
+
+#[test]
+fn get_trace_by_trace_id() {
+    let (request, trace) = both(
+        Reply::json(200, trace_json("a/b c")),
+        |c| Box::pin(async move { c.traces_v0_4().get_trace("a/b c").await }),
+        |c| c.traces_v0_4().get_trace("a/b c"),
+    );
+    assert_common(&request, "GET", "/api/traces/a%2Fb%20c", None, None);
+    assert_eq!(trace.trace_id, "a/b c");
+}
+
+#[test]
+fn list_trace_spans() {
+    let spans = json!({"data": [{
+        "spanId": "s-1", "traceId": "t-1", "parentSpanId": null, "name": "chat", "kind": 3,
+        "startTime": T0, "endTime": T1, "durationNanos": 1250000000, "statusCode": 2,
+        "statusMessage": "boom", "attributes": {"gen_ai.system": "openai"}, "events": [],
+        "links": [], "scopeName": "app", "scopeVersion": null
+    }]});
+    let (request, spans) = both(
+        Reply::json(200, spans),
+        |c| Box::pin(async move { c.traces_v0_4().list_trace_spans("t-1").await }),
+        |c| c.traces_v0_4().list_trace_spans("t-1"),
+    );
+    assert_common(&request, "GET", "/api/traces/t-1/spans", None, None);
+    let span = &spans.data[0];
+    assert_eq!((span.kind, span.status_code), (3, 2));
+    assert_eq!(span.duration_nanos, Some(1_250_000_000.0));
+    assert_eq!(span.parent_span_id, None);
+}
+
+#[test]
+fn contract_generation_tells_the_envelopes_apart() {
+    let cases = [
+        (
+            json!({"data": [], "nextCursor": null}),
+            TraceContract::V0_4_1,
+        ),
+        (
+            json!({"data": [], "total": 0, "limit": 1, "offset": 0}),
+            TraceContract::V0_1_2,
+        ),
+        (json!({"items": []}), TraceContract::Unknown),
+    ];
+    for (answer, expected) in cases {
+        let (request, generation) = both(
+            Reply::json(200, answer),
+            |c| Box::pin(async move { c.traces().contract_generation().await }),
+            |c| c.traces().contract_generation(),
+        );
+        assert_common(&request, "GET", "/api/traces/", Some("limit=1"), None);
+        assert_eq!(generation, expected);
+    }
+}
+
+#[test]
+fn the_0_1_2_batch_against_a_0_4_1_server_says_the_data_was_accepted() {
+    // What happened before this generation existed: the server stores the batch and answers in
+    // its own shape. The error must say so, and the request must not be sent again.
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"accepted": 1, "rejected": 0})),
+        Reply::json(200, json!({"accepted": 1, "rejected": 0})),
+    ]);
+    let client = blocking_client(&server)
+        .with_options(mutagent_core::CallOptions::new().retry_non_idempotent(true));
+    let err = client
+        .traces()
+        .ingest_trace_batch(&[mutagent_traces::NewTrace::new("t", T0)])
+        .expect_err("other shape");
+    assert!(err.request_accepted(), "{err:?}");
+    assert!(err.to_string().contains("accepted the request"), "{err}");
+    assert_eq!(server.requests().len(), 1);
+}
