@@ -10,4 +10,5 @@ mod prompt_datasets;
 mod prompt_evaluations;
 mod reliability;
 mod traces;
+mod traces_v0_4;
 mod workspaces;

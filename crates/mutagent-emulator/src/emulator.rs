@@ -7,6 +7,7 @@ use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+use crate::contract::TracesContract;
 use crate::faults::{Fault, FaultSet};
 use crate::record::RecordedRequest;
 use crate::server::{self, lock, Config, Shared};
@@ -57,6 +58,7 @@ pub struct EmulatorBuilder {
     log: bool,
     max_body: usize,
     workers: usize,
+    traces: TracesContract,
 }
 
 impl Default for EmulatorBuilder {
@@ -71,6 +73,7 @@ impl Default for EmulatorBuilder {
             log: false,
             max_body: 16 * 1024 * 1024,
             workers: 1,
+            traces: TracesContract::V0_1_2,
         }
     }
 }
@@ -133,6 +136,13 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The trace contract this instance serves (default [`TracesContract::V0_1_2`]). The two
+    /// generations share their paths, so one instance speaks one of them.
+    pub fn traces_contract(mut self, contract: TracesContract) -> Self {
+        self.traces = contract;
+        self
+    }
+
     fn shared(&self) -> Arc<Shared> {
         let mut faults = FaultSet::default();
         for f in &self.faults {
@@ -143,6 +153,7 @@ impl EmulatorBuilder {
             open: self.open,
             max_body: self.max_body,
             log: self.log,
+            traces: self.traces,
         };
         Arc::new(Shared::new(config, self.seed, self.step, faults))
     }
@@ -302,6 +313,11 @@ impl Emulator {
     /// The configured API key, if one was set with [`EmulatorBuilder::api_key`].
     pub fn api_key(&self) -> Option<&str> {
         self.shared.config.api_key.as_deref()
+    }
+
+    /// The trace contract this instance serves.
+    pub fn traces_contract(&self) -> TracesContract {
+        self.shared.config.traces
     }
 
     /// Adds a fault after the existing ones.

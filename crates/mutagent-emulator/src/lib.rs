@@ -31,6 +31,7 @@
 
 mod body;
 mod clock;
+mod contract;
 mod emulator;
 mod error;
 mod faults;
@@ -42,6 +43,7 @@ mod server;
 mod state;
 mod validate;
 
+pub use contract::{TracesContract, UnknownTracesContract};
 pub use emulator::{Emulator, EmulatorBuilder, Error};
 pub use faults::{Fault, FaultParseError};
 pub use record::RecordedRequest;

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use mutagent_emulator::{Emulator, Fault};
+use mutagent_emulator::{Emulator, Fault, TracesContract};
 
 const USAGE: &str = "\
 mutagent-emulator: a local, stateful MutagenT API emulator
@@ -18,6 +18,8 @@ OPTIONS:
     --open                     no authentication at all
     --seed N                   seed of generated string ids (default 0)
     --optimization-step DUR    duration of one optimization iteration, e.g. 200ms, 1s (default 200ms)
+    --traces-contract VERSION  trace contract to serve: 0.1.2 (default) or 0.4.1 (the live
+                               platform's: hook-format batches, cursor pages, spans, logs)
     --fault SPEC               inject a fault; repeatable. SPEC is `key=value;...`, e.g.
                                'route=GET /api/prompt/;status=503;retry-after=1;times=2'
                                keys: route, latency, status, retry-after, reset, truncate,
@@ -76,6 +78,13 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 let v = value("--fault")?;
                 builder.fault(Fault::parse(&v).map_err(|e| e.to_string())?)
             }
+            "--traces-contract" => {
+                let v = value("--traces-contract")?;
+                builder.traces_contract(
+                    v.parse::<TracesContract>()
+                        .map_err(|e| format!("--traces-contract: {e}"))?,
+                )
+            }
             "--quiet" => builder.log_requests(false),
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         };
@@ -85,6 +94,8 @@ fn run(args: Vec<String>) -> Result<(), String> {
         .worker_threads(2)
         .start_blocking()
         .map_err(|e| e.to_string())?;
+    // Tools read the URL off the end of this line: keep it last.
+    eprintln!("traces contract {}", emu.traces_contract());
     println!("mutagent-emulator listening on {}", emu.url());
     loop {
         std::thread::park();

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::contract::TracesContract;
 use crate::error::ApiError;
 use crate::query::{percent_decode, QParam, Query};
 use crate::state::{self, State};
@@ -110,9 +111,9 @@ pub(crate) fn created(body: Value) -> Result<Reply, ApiError> {
     Ok(Reply { status: 201, body })
 }
 
-/// Every route of the emulator.
-pub(crate) fn routes() -> impl Iterator<Item = &'static Route> {
-    state::ROUTE_TABLES.iter().flat_map(|t| t.iter())
+/// Every route of an emulator speaking `contract` for traces.
+pub(crate) fn routes(contract: TracesContract) -> impl Iterator<Item = &'static Route> {
+    state::route_tables(contract).iter().flat_map(|t| t.iter())
 }
 
 enum Seg<'a> {
@@ -190,9 +191,10 @@ fn decode_params(pattern: &str, path: &str) -> Result<Vec<PathParam>, ApiError> 
 pub(crate) fn resolve(
     method: &str,
     path: &str,
+    contract: TracesContract,
 ) -> Result<(&'static Route, Vec<PathParam>), ApiError> {
     let mut best: Option<(usize, &'static str)> = None;
-    for r in routes() {
+    for r in routes(contract) {
         if let Some(score) = fits(r.pattern, path) {
             if best.is_none_or(|(b, _)| score > b) {
                 best = Some((score, r.pattern));
@@ -200,9 +202,9 @@ pub(crate) fn resolve(
         }
     }
     let Some((_, pattern)) = best else {
-        return Err(not_found_route(method, path));
+        return Err(not_found_route(method, path, contract));
     };
-    let same: Vec<&'static Route> = routes().filter(|r| r.pattern == pattern).collect();
+    let same: Vec<&'static Route> = routes(contract).filter(|r| r.pattern == pattern).collect();
     match same.iter().find(|r| r.method == method) {
         Some(r) => Ok((r, decode_params(r.pattern, path)?)),
         None => {
@@ -212,13 +214,13 @@ pub(crate) fn resolve(
     }
 }
 
-fn not_found_route(method: &str, path: &str) -> ApiError {
+fn not_found_route(method: &str, path: &str, contract: TracesContract) -> ApiError {
     // Suggest the slash variant when only the trailing slash is wrong.
     let alt = match path.strip_suffix('/') {
         Some(p) => p.to_string(),
         None => format!("{path}/"),
     };
-    let hint = if routes().any(|r| fits(r.pattern, &alt).is_some()) {
+    let hint = if routes(contract).any(|r| fits(r.pattern, &alt).is_some()) {
         format!(" (did you mean {alt}? trailing slashes are significant)")
     } else {
         String::new()
@@ -230,55 +232,97 @@ fn not_found_route(method: &str, path: &str) -> ApiError {
 mod tests {
     use super::*;
 
+    const V: TracesContract = TracesContract::V0_1_2;
+
     #[test]
-    fn table_has_the_73_operations_once() {
-        let all: Vec<&Route> = routes().collect();
-        assert_eq!(all.len(), 73);
-        for (i, a) in all.iter().enumerate() {
-            for b in &all[i + 1..] {
-                assert!(
-                    !(a.method == b.method && a.pattern == b.pattern),
-                    "duplicate {} {}",
-                    a.method,
-                    a.pattern
-                );
+    fn tables_have_their_operations_once() {
+        // 0.1.2: 73 operations; 0.4.1: the 65 outside traces and the five 0.4.1 trace rows.
+        for (contract, count) in [(TracesContract::V0_1_2, 73), (TracesContract::V0_4_1, 70)] {
+            let all: Vec<&Route> = routes(contract).collect();
+            assert_eq!(all.len(), count, "{contract}");
+            for (i, a) in all.iter().enumerate() {
+                for b in &all[i + 1..] {
+                    assert!(
+                        !(a.method == b.method && a.pattern == b.pattern),
+                        "duplicate {} {}",
+                        a.method,
+                        a.pattern
+                    );
+                }
             }
         }
     }
 
     #[test]
+    fn each_generation_routes_its_own_trace_operations() {
+        let v1 = TracesContract::V0_1_2;
+        let v4 = TracesContract::V0_4_1;
+        assert_eq!(
+            resolve("GET", "/api/traces/logs", v4).expect("logs").0.op,
+            "list_logs"
+        );
+        assert_eq!(
+            resolve("GET", "/api/traces/t1/spans", v4)
+                .expect("spans")
+                .0
+                .op,
+            "list_trace_spans"
+        );
+        assert_eq!(
+            resolve("GET", "/api/traces/t1/spans", v1)
+                .map(|_| ())
+                .expect_err("0.1.2")
+                .status,
+            404
+        );
+        assert_eq!(
+            resolve("POST", "/api/traces/otlp", v4)
+                .map(|_| ())
+                .expect_err("gone")
+                .status,
+            404
+        );
+        assert_eq!(
+            resolve("GET", "/api/traces/stats", v1).expect("stats").0.op,
+            "get_trace_stats"
+        );
+    }
+
+    #[test]
     fn literal_beats_parameter_and_405_and_404() {
-        let (r, _) = resolve("GET", "/api/prompt/tags").expect("tags");
+        let (r, _) = resolve("GET", "/api/prompt/tags", V).expect("tags");
         assert_eq!(r.op, "list_prompt_tags");
-        let (r, p) = resolve("GET", "/api/prompt/7").expect("get");
+        let (r, p) = resolve("GET", "/api/prompt/7", V).expect("get");
         assert_eq!(r.op, "get_prompt");
         assert!(matches!(p[0], PathParam::Int(7)));
         assert_eq!(
-            resolve("PUT", "/api/prompt/7")
+            resolve("PUT", "/api/prompt/7", V)
                 .map(|_| ())
                 .expect_err("405")
                 .status,
             405
         );
-        let e = resolve("GET", "/api/prompt").map(|_| ()).expect_err("404");
+        let e = resolve("GET", "/api/prompt", V)
+            .map(|_| ())
+            .expect_err("404");
         assert_eq!(e.status, 404);
         assert!(e.message.contains("/api/prompt/"));
         assert_eq!(
-            resolve("GET", "/api/prompt/abc")
+            resolve("GET", "/api/prompt/abc", V)
                 .map(|_| ())
                 .expect_err("400")
                 .status,
             400
         );
         assert_eq!(
-            resolve("GET", "/api/optimization/")
+            resolve("GET", "/api/optimization/", V)
                 .map(|_| ())
                 .expect_err("404")
                 .status,
             404
         );
         assert_eq!(
-            resolve("GET", "/api/optimization").expect("list").0.op,
+            resolve("GET", "/api/optimization", V).expect("list").0.op,
             "list_optimizations"
         );
     }

@@ -38,6 +38,8 @@ pub(crate) struct Config {
     pub(crate) max_body: usize,
     /// Print one line per request to stderr.
     pub(crate) log: bool,
+    /// The trace contract served.
+    pub(crate) traces: crate::TracesContract,
 }
 
 /// State shared between the server tasks and the [`crate::Emulator`] handle.
@@ -350,7 +352,7 @@ fn process(
             }
         }
     }
-    let (route, params) = resolve(method, path)?;
+    let (route, params) = resolve(method, path, shared.config.traces)?;
     let query = parse_query(query, route.query)?;
     let body = parse_body(route.op, route.body, headers, body)?;
     let ctx = Ctx {

@@ -12,6 +12,7 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 
 use crate::clock::format_iso;
+use crate::contract::TracesContract;
 use crate::error::{missing, ApiError};
 use crate::ids::Rng;
 use crate::query::Query;
@@ -27,6 +28,7 @@ mod otlp;
 mod prompts;
 mod scoring;
 mod traces;
+mod traces_v0_4;
 mod workspaces;
 
 pub(crate) use optimization::Job;
@@ -34,8 +36,8 @@ pub(crate) use optimization::Job;
 /// A stored record.
 pub(crate) type Obj = Map<String, Value>;
 
-/// Route tables of all namespaces.
-pub(crate) const ROUTE_TABLES: &[&[Route]] = &[
+/// Route tables of all namespaces, with the traces of the 0.1.2 contract.
+const ROUTE_TABLES: &[&[Route]] = &[
     prompts::ROUTES,
     datasets::ROUTES,
     items::ROUTES,
@@ -46,6 +48,27 @@ pub(crate) const ROUTE_TABLES: &[&[Route]] = &[
     organizations::ROUTES,
     workspaces::ROUTES,
 ];
+
+/// The same with the traces of the live 0.4.1 contract (same paths, other shapes).
+const ROUTE_TABLES_V0_4: &[&[Route]] = &[
+    prompts::ROUTES,
+    datasets::ROUTES,
+    items::ROUTES,
+    evaluations::ROUTES,
+    optimization::ROUTES,
+    traces_v0_4::ROUTES,
+    experiments::ROUTES,
+    organizations::ROUTES,
+    workspaces::ROUTES,
+];
+
+/// The route tables an emulator speaking `contract` serves.
+pub(crate) fn route_tables(contract: TracesContract) -> &'static [&'static [Route]] {
+    match contract {
+        TracesContract::V0_1_2 => ROUTE_TABLES,
+        TracesContract::V0_4_1 => ROUTE_TABLES_V0_4,
+    }
+}
 
 /// Next integer ids.
 #[derive(Debug, Default)]
