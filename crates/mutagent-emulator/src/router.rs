@@ -275,12 +275,13 @@ mod tests {
                 .status,
             404
         );
+        // Under 0.4.1 this path is only `GET /api/traces/{traceId}`: a POST is refused.
         assert_eq!(
             resolve("POST", "/api/traces/otlp", v4)
                 .map(|_| ())
                 .expect_err("gone")
                 .status,
-            404
+            405
         );
         assert_eq!(
             resolve("GET", "/api/traces/stats", v1).expect("stats").0.op,
