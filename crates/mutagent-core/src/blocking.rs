@@ -109,8 +109,9 @@ impl BlockingClient {
         )
     }
 
-    /// Runs `future` on the background runtime and waits for its result.
-    pub fn run<T: Send + 'static>(
+    /// Runs `future` on the background runtime and waits for its result. Private: helpers
+    /// reach it through [`ApiClient::drive`](crate::ApiClient::drive) and friends.
+    pub(crate) fn run<T: Send + 'static>(
         &self,
         future: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {

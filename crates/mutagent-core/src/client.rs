@@ -89,28 +89,29 @@ impl Client {
     }
 }
 
-/// The future of one async call.
+/// The future of one async call (error [`Error`]), or of a multi-call helper such as an upload
+/// or a wait (its own error type `E`).
 #[must_use = "futures do nothing unless awaited"]
-pub struct ResponseFuture<T> {
-    inner: Pin<Box<dyn Future<Output = Result<T, Error>> + Send + 'static>>,
+pub struct ResponseFuture<T, E = Error> {
+    inner: Pin<Box<dyn Future<Output = Result<T, E>> + Send + 'static>>,
 }
 
-impl<T> ResponseFuture<T> {
-    pub(crate) fn new(future: impl Future<Output = Result<T, Error>> + Send + 'static) -> Self {
+impl<T, E> ResponseFuture<T, E> {
+    pub(crate) fn new(future: impl Future<Output = Result<T, E>> + Send + 'static) -> Self {
         Self {
             inner: Box::pin(future),
         }
     }
 }
 
-impl<T> fmt::Debug for ResponseFuture<T> {
+impl<T, E> fmt::Debug for ResponseFuture<T, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("ResponseFuture")
     }
 }
 
-impl<T> Future for ResponseFuture<T> {
-    type Output = Result<T, Error>;
+impl<T, E> Future for ResponseFuture<T, E> {
+    type Output = Result<T, E>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         self.inner.as_mut().poll(cx)

@@ -59,6 +59,7 @@ pub mod blocking;
 mod builder;
 mod client;
 pub mod pagination;
+pub mod steps;
 // The trait both clients implement, which namespace crates write operations against.
 mod api_client;
 
@@ -73,6 +74,7 @@ pub use pagination::{ItemStream, Paginated};
 pub use query::{Page, QueryParams};
 pub use request::{ApiRequest, QueryValue, RequestBuilder};
 pub use retry::RetryPolicy;
+pub use steps::{StepIter, StepStream, Steps};
 pub use url::BaseUrl;
 
 /// A `Result` with the SDK's [`Error`].

@@ -1,9 +1,11 @@
 //! The operations of the `optimization` namespace, for the async and the blocking client
 //! alike, plus the helpers that follow a job to its end.
 
+use std::ops::ControlFlow;
+
 use mutagent_core::ids::{JobId, PromptId};
 use mutagent_core::request::validate;
-use mutagent_core::{ApiClient, ApiRequest, BlockingClient, Client, Error};
+use mutagent_core::{ApiClient, ApiRequest, Error};
 
 use crate::models::{
     ListOptimizations, OptimizationJob, OptimizationJobList, OptimizationJobStatus,
@@ -11,14 +13,14 @@ use crate::models::{
 };
 use crate::operations as op;
 use crate::watch::{
-    Driver, Next, OptimizationProgress, OptimizationWatch, OptimizationWatchIter, WaitError,
-    WatchControl, WatchOptions,
+    watch_ended_early, CancelRequest, OptimizationProgress, OptimizationWatch, WaitError,
+    WatchControl, WatchOptions, Watcher,
 };
 
 /// The `optimization` namespace: prompt optimization jobs.
 ///
 /// Get it with `client.optimization()` (from [`OptimizationExt`](crate::OptimizationExt)).
-/// With the async [`Client`] each method returns a future; with the [`BlockingClient`] it
+/// With the async [`Client`](mutagent_core::Client) each method returns a future; with the [`BlockingClient`](mutagent_core::BlockingClient) it
 /// returns the result directly.
 #[derive(Debug, Clone, Copy)]
 pub struct OptimizationApi<'a, C> {
@@ -161,18 +163,16 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
                 .build(),
         )
     }
-}
 
-/// Following a job with the async client.
-impl OptimizationApi<'_, Client> {
     /// Follows job `id` by polling `get_optimization` every `options.poll_interval`: a
-    /// [`Stream`](futures_core::Stream) of snapshots, one each time something changes, ending
-    /// after the final state (completed, failed, cancelled) or with
-    /// [`WaitError::DeadlineExceeded`] when `options.deadline` expires first (then the job is
-    /// cancelled if `options.cancel_on_deadline`). A paused job is followed on; the deadline
+    /// [`Stream`](futures_core::Stream) of snapshots with the async client, an [`Iterator`]
+    /// with the blocking client (each poll runs on its background runtime), one snapshot each
+    /// time something changes, ending after the final state (completed, failed, cancelled) or
+    /// with [`WaitError::DeadlineExceeded`] when `options.deadline` expires first (then the job
+    /// is cancelled if `options.cancel_on_deadline`). A paused job is followed on; the deadline
     /// still applies.
     ///
-    /// Drop the stream to stop watching; call [`OptimizationWatch::cancel`] to also cancel
+    /// Drop the watch to stop watching; call [`OptimizationWatch::cancel`] to also cancel
     /// the job.
     ///
     /// ```no_run
@@ -188,62 +188,8 @@ impl OptimizationApi<'_, Client> {
     /// }
     /// # Ok(()) }
     /// ```
-    pub fn watch_optimization(
-        &self,
-        id: impl Into<JobId>,
-        options: WatchOptions,
-    ) -> OptimizationWatch {
-        OptimizationWatch::new(self.client.clone(), id.into(), options)
-    }
-
-    /// Waits for job `id` to reach its final state, calling `on_progress` with each new
-    /// snapshot (the final one included), and returns the final job. The final state may be
-    /// completed, failed or cancelled: check `status`. When `on_progress` returns
-    /// [`WatchControl::Cancel`] the job is cancelled and followed until it says so. When
-    /// `options.deadline` expires first the answer is [`WaitError::DeadlineExceeded`].
     ///
-    /// ```no_run
-    /// use mutagent_optimization::{OptimizationExt, WatchOptions};
-    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
-    /// let job = client
-    ///     .optimization()
-    ///     .wait_for_optimization("job_123", WatchOptions::new(), |p| {
-    ///         println!("{:.0}% best {:?}", p.percent(), p.best_score())
-    ///     })
-    ///     .await?;
-    /// println!("{} -> new prompt {:?}", job.status, job.result_prompt_id);
-    /// # Ok(()) }
-    /// ```
-    pub async fn wait_for_optimization<R: Into<WatchControl>>(
-        &self,
-        id: impl Into<JobId>,
-        options: WatchOptions,
-        mut on_progress: impl FnMut(&OptimizationProgress) -> R,
-    ) -> Result<OptimizationJobStatus, WaitError> {
-        let mut watch = self.watch_optimization(id, options);
-        let mut driver = Driver::default();
-        while let Some(item) = watch.next().await {
-            match driver.on_item(item, &mut on_progress) {
-                Next::Finish(result) => return *result,
-                Next::Cancel => {
-                    let answer = self.cancel_optimization(watch.job_id()).await;
-                    if let Some(err) = Driver::on_cancel(answer) {
-                        return Err(err);
-                    }
-                }
-                Next::Continue => {}
-            }
-        }
-        Driver::ended()
-    }
-}
-
-/// Following a job with the blocking client (the same polling code, run on its background
-/// runtime).
-impl OptimizationApi<'_, BlockingClient> {
-    /// Follows job `id`: an [`Iterator`] of snapshots, one each time something changes,
-    /// ending after the final state or with [`WaitError::DeadlineExceeded`]. See the async
-    /// client's method of the same name.
+    /// With the blocking client:
     ///
     /// ```no_run
     /// use mutagent_optimization::{OptimizationExt, WatchOptions};
@@ -258,33 +204,59 @@ impl OptimizationApi<'_, BlockingClient> {
         &self,
         id: impl Into<JobId>,
         options: WatchOptions,
-    ) -> OptimizationWatchIter {
-        OptimizationWatchIter::new(self.client.clone(), id.into(), options)
+    ) -> OptimizationWatch<C> {
+        OptimizationWatch::new(self.client, id.into(), options)
     }
 
-    /// Waits for job `id` to reach its final state, calling `on_progress` (on this thread)
-    /// with each new snapshot. See the async client's method of the same name.
-    pub fn wait_for_optimization<R: Into<WatchControl>>(
+    /// Waits for job `id` to reach its final state, calling `on_progress` with each new
+    /// snapshot (the final one included), and returns the final job: a future with the async
+    /// client, the job itself with the blocking client (the callback then runs on the calling
+    /// thread). The final state may be completed, failed or cancelled: check `status`. When
+    /// `on_progress` returns [`WatchControl::Cancel`] the job is cancelled and followed until
+    /// it says so. When `options.deadline` expires first the answer is
+    /// [`WaitError::DeadlineExceeded`].
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt, WatchOptions};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let job = client
+    ///     .optimization()
+    ///     .wait_for_optimization("job_123", WatchOptions::new(), |p| {
+    ///         println!("{:.0}% best {:?}", p.percent(), p.best_score())
+    ///     })
+    ///     .await?;
+    /// println!("{} -> new prompt {:?}", job.status, job.result_prompt_id);
+    /// # Ok(()) }
+    /// ```
+    pub fn wait_for_optimization<'f, R: Into<WatchControl>>(
         &self,
         id: impl Into<JobId>,
         options: WatchOptions,
-        mut on_progress: impl FnMut(&OptimizationProgress) -> R,
-    ) -> Result<OptimizationJobStatus, WaitError> {
-        let mut watch = self.watch_optimization(id, options);
-        let mut driver = Driver::default();
-        while let Some(item) = watch.next() {
-            match driver.on_item(item, &mut on_progress) {
-                Next::Finish(result) => return *result,
-                Next::Cancel => {
-                    let answer = self.cancel_optimization(watch.job_id());
-                    if let Some(err) = Driver::on_cancel(answer) {
-                        return Err(err);
-                    }
+        mut on_progress: impl FnMut(&OptimizationProgress) -> R + Send + 'f,
+    ) -> C::Visit<'f, Result<OptimizationJobStatus, WaitError>> {
+        let id = id.into();
+        let cancel = CancelRequest::default();
+        let watcher_cancel = cancel.clone();
+        let mut cancel_sent = false;
+        self.client.visit(
+            move |client| Watcher::new(client, id, options).cancel_on(watcher_cancel),
+            move |item: Result<OptimizationProgress, WaitError>| {
+                let progress = match item {
+                    Ok(progress) => progress,
+                    Err(err) => return ControlFlow::Break(Err(err)),
+                };
+                let control = on_progress(&progress).into();
+                if progress.is_terminal() {
+                    return ControlFlow::Break(Ok(progress.job));
                 }
-                Next::Continue => {}
-            }
-        }
-        Driver::ended()
+                if control == WatchControl::Cancel && !cancel_sent {
+                    cancel_sent = true;
+                    cancel.request();
+                }
+                ControlFlow::Continue(())
+            },
+            watch_ended_early,
+        )
     }
 }
 

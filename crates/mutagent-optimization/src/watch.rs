@@ -1,20 +1,22 @@
 //! Following a job to its end: a stream (async) or iterator (blocking) of progress snapshots,
 //! a callback form, a deadline, and cancellation.
 //!
-//! One polling state machine ([`Watcher`]) holds the logic, written once as async code on
-//! [`Client`]. The async stream drives it directly; the blocking iterator runs each step on
-//! the blocking client's background runtime (`BlockingClient::run`).
+//! One polling state machine (`Watcher`) holds the logic, written once as async code on
+//! [`Client`]. Both clients walk it through [`ApiClient::steps`] (the blocking client runs
+//! each step on its background runtime) and [`ApiClient::visit`] (the callback form).
 
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
 use mutagent_core::deadline::Deadline;
 use mutagent_core::ids::{JobId, PromptId};
-use mutagent_core::{BlockingClient, Client, Error, ResponseFuture};
+use mutagent_core::{ApiClient, BlockingClient, Client, Error, Steps};
 
 use crate::api::OptimizationApi;
 use crate::models::{JobStatus, OptimizationJob, OptimizationJobStatus};
@@ -258,9 +260,27 @@ impl Fingerprint {
     }
 }
 
+/// One item of a watch: a snapshot, or why the watch ended without a final state.
 type Item = Result<OptimizationProgress, WaitError>;
 
-/// The polling state machine shared by the stream, the iterator and the callback forms.
+/// Asks a running [`Watcher`] to cancel its job before its next poll (the callback form's
+/// [`WatchControl::Cancel`]); shared between the callback's side and the watcher.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CancelRequest(Arc<AtomicBool>);
+
+impl CancelRequest {
+    pub(crate) fn request(&self) {
+        self.0.store(true, Ordering::Release);
+    }
+
+    fn take(&self) -> bool {
+        self.0.swap(false, Ordering::AcqRel)
+    }
+}
+
+/// The polling state machine behind the stream, the iterator and the callback forms, written
+/// once as async code on [`Client`]; both clients walk it through
+/// [`ApiClient::steps`](mutagent_core::ApiClient::steps).
 #[derive(Debug)]
 pub(crate) struct Watcher {
     client: Client,
@@ -270,6 +290,7 @@ pub(crate) struct Watcher {
     polls: u32,
     last: Option<OptimizationProgress>,
     seen: Option<Fingerprint>,
+    cancel: CancelRequest,
     done: bool,
 }
 
@@ -283,15 +304,15 @@ impl Watcher {
             polls: 0,
             last: None,
             seen: None,
+            cancel: CancelRequest::default(),
             done: false,
         }
     }
 
-    /// Runs until the next snapshot worth reporting, the end (`None`), or an error (after
-    /// which the watch is over). Owned in and out, so the future is `'static`.
-    pub(crate) async fn step(mut self: Box<Self>) -> (Box<Self>, Option<Item>) {
-        let item = self.next_item().await;
-        (self, item)
+    /// Cancels the job before the next poll whenever `cancel` is requested.
+    pub(crate) fn cancel_on(mut self, cancel: CancelRequest) -> Self {
+        self.cancel = cancel;
+        self
     }
 
     async fn next_item(&mut self) -> Option<Item> {
@@ -302,6 +323,12 @@ impl Watcher {
             .clock
             .get_or_insert_with(|| Deadline::start(self.options.deadline));
         loop {
+            if self.cancel.take() {
+                if let Err(err) = self.send_cancel().await {
+                    self.done = true;
+                    return Some(Err(err));
+                }
+            }
             if self.polls > 0 {
                 clock.pause(self.options.poll_interval).await;
             }
@@ -339,6 +366,19 @@ impl Watcher {
         }
     }
 
+    /// Cancels the job on request. A 409 means the job already ended, which the next poll
+    /// shows; any other failure ends the watch.
+    async fn send_cancel(&self) -> Result<(), WaitError> {
+        match OptimizationApi::new(&self.client)
+            .cancel_optimization(&self.job_id)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(err) if err.status().is_some_and(|s| s.as_u16() == 409) => Ok(()),
+            Err(err) => Err(err.into()),
+        }
+    }
+
     /// Ends the watch at the deadline, cancelling the job if asked to.
     async fn expire(&mut self) -> WaitError {
         self.done = true;
@@ -363,45 +403,51 @@ impl Watcher {
     }
 }
 
-type StepFuture = Pin<Box<dyn Future<Output = (Box<Watcher>, Option<Item>)> + Send>>;
+impl Steps for Watcher {
+    type Item = Item;
 
-enum State {
-    Idle(Box<Watcher>),
-    Polling(StepFuture),
-    Done,
+    fn next_step(&mut self) -> impl Future<Output = Option<Item>> + Send + '_ {
+        self.next_item()
+    }
+
+    fn runtime_lost(error: Error) -> Item {
+        Err(error.into())
+    }
 }
 
-/// The progress of an optimization job as an async [`Stream`]: a snapshot each time
-/// something changes, ending after the final state (completed, failed, cancelled), after a
-/// failed call, or with [`WaitError::DeadlineExceeded`].
+/// The progress of an optimization job: a snapshot each time something changes, ending after
+/// the final state (completed, failed, cancelled), after a failed call, or with
+/// [`WaitError::DeadlineExceeded`]. With the async [`Client`] (the default `C`) it is a
+/// [`Stream`] (also [`next`](Self::next)`.await`); with the [`BlockingClient`] an [`Iterator`]
+/// ([`OptimizationWatchIter`]).
 ///
 /// Drop it to stop watching (the job goes on); call [`cancel`](Self::cancel) to stop watching
 /// and cancel the job.
-#[must_use = "streams do nothing unless polled"]
-pub struct OptimizationWatch {
-    client: Client,
+#[must_use = "a watch does nothing unless polled or iterated"]
+pub struct OptimizationWatch<C: ApiClient = Client> {
+    client: C,
     job_id: JobId,
-    state: State,
+    steps: C::Steps<Item>,
 }
 
-impl fmt::Debug for OptimizationWatch {
+/// The blocking form of [`OptimizationWatch`]: an [`Iterator`] of the same snapshots.
+pub type OptimizationWatchIter = OptimizationWatch<BlockingClient>;
+
+impl<C: ApiClient> fmt::Debug for OptimizationWatch<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OptimizationWatch")
             .field("job_id", &self.job_id)
-            .field("done", &matches!(self.state, State::Done))
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
-impl Unpin for OptimizationWatch {}
-
-impl OptimizationWatch {
-    pub(crate) fn new(client: Client, job_id: JobId, options: WatchOptions) -> Self {
-        let watcher = Watcher::new(client.clone(), job_id.clone(), options);
+impl<C: ApiClient> OptimizationWatch<C> {
+    pub(crate) fn new(client: &C, job_id: JobId, options: WatchOptions) -> Self {
+        let id = job_id.clone();
         Self {
-            client,
+            steps: client.steps(move |client| Watcher::new(client, id, options)),
+            client: client.clone(),
             job_id,
-            state: State::Idle(Box::new(watcher)),
         }
     }
 
@@ -410,153 +456,54 @@ impl OptimizationWatch {
         &self.job_id
     }
 
-    /// The next snapshot, or `None` after the last one.
-    pub async fn next(&mut self) -> Option<Item> {
-        std::future::poll_fn(|cx| Pin::new(&mut *self).poll_next(cx)).await
-    }
-
-    /// Stops watching and cancels the job (`cancel_optimization`).
-    pub fn cancel(self) -> ResponseFuture<OptimizationJob> {
+    /// Stops watching and cancels the job (`cancel_optimization`): a future with the async
+    /// client, the answer itself with the blocking client.
+    pub fn cancel(self) -> C::Response<OptimizationJob> {
         OptimizationApi::new(&self.client).cancel_optimization(self.job_id)
     }
 }
 
-impl Stream for OptimizationWatch {
+impl<C: ApiClient> OptimizationWatch<C>
+where
+    C::Steps<Item>: Stream<Item = Item> + Unpin,
+{
+    /// The next snapshot, or `None` after the last one.
+    pub async fn next(&mut self) -> Option<Item> {
+        std::future::poll_fn(|cx| Pin::new(&mut self.steps).poll_next(cx)).await
+    }
+}
+
+impl<C: ApiClient> Unpin for OptimizationWatch<C> {}
+
+impl<C: ApiClient> Stream for OptimizationWatch<C>
+where
+    C::Steps<Item>: Stream<Item = Item> + Unpin,
+{
     type Item = Item;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Item>> {
-        loop {
-            match std::mem::replace(&mut self.state, State::Done) {
-                State::Idle(watcher) => self.state = State::Polling(Box::pin(watcher.step())),
-                State::Polling(mut step) => match step.as_mut().poll(cx) {
-                    Poll::Pending => {
-                        self.state = State::Polling(step);
-                        return Poll::Pending;
-                    }
-                    Poll::Ready((watcher, item)) => {
-                        if item.is_some() {
-                            self.state = State::Idle(watcher);
-                        }
-                        return Poll::Ready(item);
-                    }
-                },
-                State::Done => return Poll::Ready(None),
-            }
-        }
+        Pin::new(&mut self.steps).poll_next(cx)
     }
 }
 
-/// The progress of an optimization job as a blocking [`Iterator`]; the same snapshots as
-/// [`OptimizationWatch`]. Stop iterating to stop watching; call [`cancel`](Self::cancel) to
-/// also cancel the job.
-#[must_use = "iterators do nothing unless consumed"]
-pub struct OptimizationWatchIter {
-    client: BlockingClient,
-    job_id: JobId,
-    watcher: Option<Box<Watcher>>,
-}
-
-impl fmt::Debug for OptimizationWatchIter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("OptimizationWatchIter")
-            .field("job_id", &self.job_id)
-            .field("done", &self.watcher.is_none())
-            .finish()
-    }
-}
-
-impl OptimizationWatchIter {
-    pub(crate) fn new(client: BlockingClient, job_id: JobId, options: WatchOptions) -> Self {
-        let watcher = Watcher::new(client.async_client().clone(), job_id.clone(), options);
-        Self {
-            client,
-            job_id,
-            watcher: Some(Box::new(watcher)),
-        }
-    }
-
-    /// The job being watched.
-    pub fn job_id(&self) -> &JobId {
-        &self.job_id
-    }
-
-    /// Stops watching and cancels the job (`cancel_optimization`).
-    pub fn cancel(self) -> Result<OptimizationJob, Error> {
-        OptimizationApi::new(&self.client).cancel_optimization(self.job_id)
-    }
-}
-
-impl Iterator for OptimizationWatchIter {
+impl<C: ApiClient> Iterator for OptimizationWatch<C>
+where
+    C::Steps<Item>: Iterator<Item = Item>,
+{
     type Item = Item;
 
     fn next(&mut self) -> Option<Item> {
-        let watcher = self.watcher.take()?;
-        match self.client.run(async move { Ok(watcher.step().await) }) {
-            Ok((watcher, item)) => {
-                if item.is_some() {
-                    self.watcher = Some(watcher);
-                }
-                item
-            }
-            Err(err) => Some(Err(err.into())),
-        }
+        self.steps.next()
     }
 }
 
-/// The callback form's bookkeeping, shared by the async and the blocking `wait_for_optimization`.
-#[derive(Debug, Default)]
-pub(crate) struct Driver {
-    cancel_sent: bool,
-}
-
-/// What the callback loop does with one item.
-pub(crate) enum Next {
-    /// Return this.
-    Finish(Box<Result<OptimizationJobStatus, WaitError>>),
-    /// Send `cancel_optimization`, then go on.
-    Cancel,
-    /// Go on.
-    Continue,
-}
-
-impl Driver {
-    pub(crate) fn on_item<R: Into<WatchControl>>(
-        &mut self,
-        item: Item,
-        on_progress: &mut impl FnMut(&OptimizationProgress) -> R,
-    ) -> Next {
-        let progress = match item {
-            Ok(progress) => progress,
-            Err(err) => return Next::Finish(Box::new(Err(err))),
-        };
-        let control = on_progress(&progress).into();
-        if progress.is_terminal() {
-            return Next::Finish(Box::new(Ok(progress.job)));
-        }
-        if control == WatchControl::Cancel && !self.cancel_sent {
-            self.cancel_sent = true;
-            return Next::Cancel;
-        }
-        Next::Continue
-    }
-
-    /// The answer to the cancellation: a 409 means the job already ended, which the next
-    /// poll shows; anything else ends the wait.
-    pub(crate) fn on_cancel(result: Result<OptimizationJob, Error>) -> Option<WaitError> {
-        match result {
-            Ok(_) => None,
-            Err(err) if err.status().is_some_and(|s| s.as_u16() == 409) => None,
-            Err(err) => Some(err.into()),
-        }
-    }
-
-    /// The watch ended without a final state or an error (not expected).
-    pub(crate) fn ended() -> Result<OptimizationJobStatus, WaitError> {
-        Err(Error::invalid_input(
-            WAIT_OPERATION,
-            "job",
-            "the watch ended before the job reached a final state",
-        )
-        .into())
-    }
+/// The end of a callback wait whose watch stopped without a final state or an error (not
+/// expected: a watch ends on a final state, an error or the deadline).
+pub(crate) fn watch_ended_early() -> Result<OptimizationJobStatus, WaitError> {
+    Err(Error::invalid_input(
+        WAIT_OPERATION,
+        "job",
+        "the watch ended before the job reached a final state",
+    )
+    .into())
 }

@@ -32,12 +32,11 @@
 //!   to the same path at once each write their own temporary file; the last rename wins.
 
 use std::fmt;
-use std::future::Future;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use mutagent_core::ids::DatasetId;
-use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_core::{ApiClient, Client, Error};
 use mutagent_prompt_dataset_items::PromptDatasetItem;
 use serde_json::Value;
 
@@ -162,11 +161,13 @@ pub enum ExportError {
     Api(#[from] Error),
 }
 
-impl<'a> PromptDatasetsApi<'a, Client> {
+impl<C: ApiClient> PromptDatasetsApi<'_, C> {
     /// Exports dataset `id` to the file at `path`, in the format `options` names or else the
     /// one its extension implies (see [`export`](crate::export): CSV formulas neutralised,
     /// owner-only file, written through a temporary file). `options` is an
-    /// [`ExportOptions`], a [`DatasetFileFormat`], or `None` for the defaults.
+    /// [`ExportOptions`], a [`DatasetFileFormat`], or `None` for the defaults. A future with
+    /// the async client, the report itself with the blocking client (the same code, run on its
+    /// background runtime).
     ///
     /// ```no_run
     /// use mutagent_prompt_datasets::PromptDatasetsExt;
@@ -180,31 +181,12 @@ impl<'a> PromptDatasetsApi<'a, Client> {
         id: impl Into<DatasetId>,
         path: impl AsRef<Path>,
         options: impl Into<ExportOptions>,
-    ) -> impl Future<Output = Result<ExportReport, ExportError>> + Send + 'static {
-        run_export(
-            self.client.clone(),
-            id.into(),
-            path.as_ref().to_path_buf(),
-            options.into(),
-        )
-    }
-}
-
-impl<'a> PromptDatasetsApi<'a, BlockingClient> {
-    /// Exports dataset `id` to the file at `path`, in the format `options` names or else the
-    /// one its extension implies (see [`export`](crate::export)). `options` is an
-    /// [`ExportOptions`], a [`DatasetFileFormat`], or `None` for the defaults.
-    pub fn export_dataset_file(
-        &self,
-        id: impl Into<DatasetId>,
-        path: impl AsRef<Path>,
-        options: impl Into<ExportOptions>,
-    ) -> Result<ExportReport, ExportError> {
+    ) -> C::Outcome<ExportReport, ExportError> {
+        let id = id.into();
         let path = path.as_ref().to_path_buf();
         let options = options.into();
-        let format = resolve(&path, options.format)?;
-        let export = self.client.prompt_datasets().export_prompt_dataset(id)?;
-        write_export(export, path, format, &options)
+        self.client
+            .drive(move |client| run_export(client, id, path, options))
     }
 }
 

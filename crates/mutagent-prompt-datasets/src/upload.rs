@@ -71,7 +71,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use mutagent_core::ids::{DatasetId, PromptId};
-use mutagent_core::{BlockingClient, Client, Error};
+use mutagent_core::{ApiClient, Client, Error};
 use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt};
 use serde_json::Value;
 
@@ -399,10 +399,11 @@ enum Target {
     Existing(DatasetId),
 }
 
-impl<'a> PromptDatasetsApi<'a, Client> {
+impl<C: ApiClient> PromptDatasetsApi<'_, C> {
     /// Creates a dataset for prompt `prompt_id` and fills it from the JSON, JSON Lines or
     /// CSV file at `path`, in chunks, reading the file as a stream (see [`upload`](crate::upload)
-    /// for the formats and the CSV columns).
+    /// for the formats and the CSV columns). A future with the async client, the report itself
+    /// with the blocking client (the same code, run on its background runtime).
     ///
     /// ```no_run
     /// use mutagent_prompt_datasets::{PromptDatasetsExt, UploadDataset};
@@ -414,42 +415,8 @@ impl<'a> PromptDatasetsApi<'a, Client> {
     /// println!("dataset {}: {} items in {} requests", report.dataset.id, report.items_created, report.chunks_sent);
     /// # Ok(()) }
     /// ```
-    pub fn upload_dataset_file(
-        &self,
-        prompt_id: impl Into<PromptId>,
-        upload: UploadDataset,
-        path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<UploadReport, UploadError>> + Send + 'static {
-        let target = Target::New(prompt_id.into(), upload.dataset);
-        run_upload(
-            self.client.clone(),
-            target,
-            upload.options,
-            path.as_ref().to_path_buf(),
-        )
-    }
-
-    /// Adds the items of the file at `path` to the existing dataset `dataset_id`, in chunks
-    /// (same formats and options as [`upload_dataset_file`](Self::upload_dataset_file)).
-    pub fn upload_items_file(
-        &self,
-        dataset_id: impl Into<DatasetId>,
-        options: UploadOptions,
-        path: impl AsRef<Path>,
-    ) -> impl Future<Output = Result<UploadReport, UploadError>> + Send + 'static {
-        run_upload(
-            self.client.clone(),
-            Target::Existing(dataset_id.into()),
-            options,
-            path.as_ref().to_path_buf(),
-        )
-    }
-}
-
-impl<'a> PromptDatasetsApi<'a, BlockingClient> {
-    /// Creates a dataset for prompt `prompt_id` and fills it from the JSON, JSON Lines or
-    /// CSV file at `path`, in chunks, reading the file as a stream (see [`upload`](crate::upload)
-    /// for the formats and the CSV columns).
+    ///
+    /// With the blocking client:
     ///
     /// ```no_run
     /// use mutagent_prompt_datasets::{PromptDatasetsExt, UploadDataset};
@@ -465,14 +432,11 @@ impl<'a> PromptDatasetsApi<'a, BlockingClient> {
         prompt_id: impl Into<PromptId>,
         upload: UploadDataset,
         path: impl AsRef<Path>,
-    ) -> Result<UploadReport, UploadError> {
-        let future = run_upload(
-            self.client.async_client().clone(),
-            Target::New(prompt_id.into(), upload.dataset),
-            upload.options,
-            path.as_ref().to_path_buf(),
-        );
-        flatten(self.client.run(async move { Ok(future.await) }))
+    ) -> C::Outcome<UploadReport, UploadError> {
+        let target = Target::New(prompt_id.into(), upload.dataset);
+        let path = path.as_ref().to_path_buf();
+        self.client
+            .drive(move |client| run_upload(client, target, upload.options, path))
     }
 
     /// Adds the items of the file at `path` to the existing dataset `dataset_id`, in chunks
@@ -482,19 +446,19 @@ impl<'a> PromptDatasetsApi<'a, BlockingClient> {
         dataset_id: impl Into<DatasetId>,
         options: UploadOptions,
         path: impl AsRef<Path>,
-    ) -> Result<UploadReport, UploadError> {
-        let future = run_upload(
-            self.client.async_client().clone(),
-            Target::Existing(dataset_id.into()),
-            options,
-            path.as_ref().to_path_buf(),
-        );
-        flatten(self.client.run(async move { Ok(future.await) }))
+    ) -> C::Outcome<UploadReport, UploadError> {
+        let target = Target::Existing(dataset_id.into());
+        let path = path.as_ref().to_path_buf();
+        self.client
+            .drive(move |client| run_upload(client, target, options, path))
     }
 }
 
-fn flatten<T>(result: Result<Result<T, UploadError>, Error>) -> Result<T, UploadError> {
-    result.unwrap_or_else(|err| Err(UploadError::api(err, UploadProgress::default())))
+/// A call that failed before the upload began (nothing was created).
+impl From<Error> for UploadError {
+    fn from(source: Error) -> Self {
+        UploadError::api(source, UploadProgress::default())
+    }
 }
 
 type Reader = DatasetFileReader<std::io::BufReader<std::fs::File>>;

@@ -1,11 +1,9 @@
 //! The operations of the `prompt_evaluations` namespace, for the async and the blocking
 //! client alike, plus run-and-wait helpers.
 
-use std::future::Future;
-
 use mutagent_core::ids::{EvaluationId, PromptGroupId};
 use mutagent_core::request::validate;
-use mutagent_core::{ApiClient, ApiRequest, BlockingClient, Client, Error, QueryParams};
+use mutagent_core::{ApiClient, ApiRequest, Error, QueryParams};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -21,7 +19,7 @@ use crate::wait::{self, WaitError, WaitOptions};
 ///
 /// Get it with `client.prompt_evaluations()` (from
 /// [`PromptEvaluationsExt`](crate::PromptEvaluationsExt)). With the async
-/// [`Client`] each method returns a future; with the [`BlockingClient`] it returns the result
+/// [`Client`](mutagent_core::Client) each method returns a future; with the [`BlockingClient`](mutagent_core::BlockingClient) it returns the result
 /// directly.
 #[derive(Debug, Clone, Copy)]
 pub struct PromptEvaluationsApi<'a, C> {
@@ -179,12 +177,10 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
                 .build(),
         )
     }
-}
 
-/// Waiting for results with the async client.
-impl PromptEvaluationsApi<'_, Client> {
     /// Polls `get_evaluation_result` until a result exists (a 404 means "not yet"), at most
-    /// until `options.deadline`.
+    /// until `options.deadline`: a future with the async [`Client`](mutagent_core::Client), the result itself with
+    /// the [`BlockingClient`](mutagent_core::BlockingClient) (the same code, run on its background runtime).
     ///
     /// If the evaluation already has a result from an earlier run, that one is returned at
     /// once; use [`run_evaluation_and_wait`](Self::run_evaluation_and_wait) to wait for the
@@ -193,8 +189,10 @@ impl PromptEvaluationsApi<'_, Client> {
         &self,
         id: impl Into<EvaluationId>,
         options: WaitOptions,
-    ) -> impl Future<Output = Result<EvaluationResult, WaitError>> + Send + 'static {
-        wait::wait_for_result(self.client.clone(), id.into(), None, options)
+    ) -> C::Outcome<EvaluationResult, WaitError> {
+        let id = id.into();
+        self.client
+            .drive(move |client| wait::wait_for_result(client, id, None, options))
     }
 
     /// Runs the evaluation and waits for the result of this run: notes the current result
@@ -213,32 +211,8 @@ impl PromptEvaluationsApi<'_, Client> {
     /// println!("score {:?}", result.score);
     /// # Ok(()) }
     /// ```
-    pub fn run_evaluation_and_wait(
-        &self,
-        id: impl Into<EvaluationId>,
-        options: WaitOptions,
-    ) -> impl Future<Output = Result<EvaluationResult, WaitError>> + Send + 'static {
-        wait::run_and_wait(self.client.clone(), id.into(), options)
-    }
-}
-
-/// Waiting for results with the blocking client (the same code, run on its background
-/// runtime).
-impl PromptEvaluationsApi<'_, BlockingClient> {
-    /// Polls `get_evaluation_result` until a result exists (a 404 means "not yet"), at most
-    /// until `options.deadline`. See the async client's method of the same name.
-    pub fn wait_for_evaluation_result(
-        &self,
-        id: impl Into<EvaluationId>,
-        options: WaitOptions,
-    ) -> Result<EvaluationResult, WaitError> {
-        let future =
-            wait::wait_for_result(self.client.async_client().clone(), id.into(), None, options);
-        flatten(self.client.run(async move { Ok(future.await) }))
-    }
-
-    /// Runs the evaluation and waits for the result of this run, at most until
-    /// `options.deadline`. See the async client's method of the same name.
+    ///
+    /// With the blocking client:
     ///
     /// ```no_run
     /// use mutagent_prompt_evaluations::{PromptEvaluationsExt, WaitOptions};
@@ -253,14 +227,11 @@ impl PromptEvaluationsApi<'_, BlockingClient> {
         &self,
         id: impl Into<EvaluationId>,
         options: WaitOptions,
-    ) -> Result<EvaluationResult, WaitError> {
-        let future = wait::run_and_wait(self.client.async_client().clone(), id.into(), options);
-        flatten(self.client.run(async move { Ok(future.await) }))
+    ) -> C::Outcome<EvaluationResult, WaitError> {
+        let id = id.into();
+        self.client
+            .drive(move |client| wait::run_and_wait(client, id, options))
     }
-}
-
-fn flatten<T>(result: Result<Result<T, WaitError>, Error>) -> Result<T, WaitError> {
-    result.map_err(WaitError::Api).and_then(|inner| inner)
 }
 
 /// The query of `get_evaluation_results_aggregated`: the required group and grouping, then

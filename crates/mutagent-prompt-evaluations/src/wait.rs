@@ -1,7 +1,8 @@
 //! Running an evaluation and waiting for its result, with a deadline.
 //!
-//! Written once as async code on [`Client`]; the blocking client runs the same future on its
-//! background runtime (see `BlockingClient::run`).
+//! Written once as async code on [`Client`]; both clients run it through
+//! [`ApiClient::drive`](mutagent_core::ApiClient::drive) (the blocking client on its background
+//! runtime).
 
 use std::time::Duration;
 
