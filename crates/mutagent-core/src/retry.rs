@@ -186,6 +186,24 @@ mod tests {
     use super::*;
     use http::HeaderValue;
 
+    /// Mutation: the default `Retry-After` cap changed from 30 s.
+    #[test]
+    fn retry_after_is_capped_at_30_seconds_by_default() {
+        let policy = RetryPolicy::new();
+        let hour = Duration::from_secs(3600);
+        assert_eq!(policy.wait(0, Some(hour)), Duration::from_secs(30));
+        assert_eq!(
+            policy.wait(2, Some(Duration::from_secs(29))),
+            Duration::from_secs(29)
+        );
+        assert_eq!(
+            RetryPolicy::default().wait(0, Some(hour)),
+            Duration::from_secs(30)
+        );
+        let custom = RetryPolicy::new().max_retry_after(Duration::from_secs(5));
+        assert_eq!(custom.wait(0, Some(hour)), Duration::from_secs(5));
+    }
+
     #[test]
     fn backoff_doubles_to_the_cap() {
         let policy = RetryPolicy::new().jitter(false);

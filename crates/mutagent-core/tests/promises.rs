@@ -1,0 +1,284 @@
+//! Tests that fail when a promise of docs/reliability.md breaks (#18 point 6). Each was
+//! checked against the one-line mutation named in its comment: with the mutation applied the
+//! test fails, without it the test passes. Times are bounds with wide margins, never speeds.
+
+mod support;
+
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body::{Body, Frame};
+use mutagent_core::http_client::{
+    BoxFuture, DefaultHttpClient, HttpClient, HttpError, ResponseBody,
+};
+use mutagent_core::{Client, Error, RetryPolicy};
+use mutagent_test_support::{Reply, ScriptedServer};
+use serde_json::{json, Value};
+use support::*;
+
+async fn get(client: &Client) -> Result<Value, Error> {
+    client
+        .send(
+            GET_THING
+                .request()
+                .path_param("id", 1)
+                .build()
+                .expect("request"),
+        )
+        .await
+}
+
+/// Mutation: the whole-call deadline replaced by a timeout per attempt. A 503 after 700 ms,
+/// then a stall, with a 1 s timeout: the second attempt has only 300 ms left, so the call
+/// ends at about 1 s after 2 attempts (per attempt, it would run to about 1.7 s).
+#[tokio::test]
+async fn the_timeout_covers_the_whole_call_not_each_attempt() {
+    let server = ScriptedServer::start(vec![
+        Reply::status(503).delay(Duration::from_millis(700)),
+        Reply::json(200, json!({})).delay(Duration::from_secs(10)),
+    ]);
+    let client = builder(&server)
+        .timeout(Duration::from_secs(1))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let err = get(&client).await.expect_err("stalled");
+    let elapsed = started.elapsed();
+    assert!(matches!(err, Error::Timeout { attempts: 2, .. }), "{err:?}");
+    assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(1450), "{elapsed:?}");
+}
+
+/// Mutation: a retry wait that would end past the deadline is slept first. `Retry-After: 3`
+/// with 2 s left: the error comes back at once, not after 3 s.
+#[tokio::test]
+async fn a_wait_past_the_deadline_is_not_slept() {
+    let server = ScriptedServer::start(vec![Reply::status(503).header("retry-after", "3")]);
+    let client = builder(&server)
+        .timeout(Duration::from_secs(2))
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let err = get(&client).await.expect_err("no time to wait");
+    let elapsed = started.elapsed();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+    assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+}
+
+/// Mutation: the retry loop ignores the client's retry budget. A server failing every call
+/// drains it (each retry costs 5 of 500 tokens); after that a call is tried once.
+#[tokio::test]
+async fn an_empty_retry_budget_stops_retries() {
+    let server = ScriptedServer::start(vec![Reply::status(503)]);
+    let client = builder(&server)
+        .retry_policy(
+            RetryPolicy::new()
+                .initial_backoff(Duration::from_millis(1))
+                .max_backoff(Duration::from_millis(1))
+                .jitter(false),
+        )
+        .build()
+        .expect("client");
+    // 100 retries empty the bucket: 34 calls of 3 retries each, with room to spare.
+    for _ in 0..34 {
+        let _ = get(&client).await.expect_err("503");
+    }
+    let before = server.requests().len();
+    assert!(
+        before < 34 * 4,
+        "the budget never ran out: {before} requests"
+    );
+    let err = get(&client).await.expect_err("503");
+    assert_eq!(err.attempts(), Some(1), "{err:?}");
+    assert_eq!(server.requests().len(), before + 1);
+    // A clone shares the budget.
+    let err = get(&client.clone()).await.expect_err("503");
+    assert_eq!(err.attempts(), Some(1));
+}
+
+/// Counts the body bytes the SDK pulls through the HTTP layer (what the server wrote may be
+/// far more: the kernel buffers megabytes on loopback).
+#[derive(Debug, Clone)]
+struct Counting {
+    inner: DefaultHttpClient,
+    pulled: Arc<AtomicU64>,
+}
+
+struct CountingBody {
+    inner: ResponseBody,
+    pulled: Arc<AtomicU64>,
+}
+
+impl Body for CountingBody {
+    type Data = Bytes;
+    type Error = mutagent_core::error::BoxError;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let poll = Pin::new(&mut self.inner).poll_frame(cx);
+        if let Poll::Ready(Some(Ok(frame))) = &poll {
+            if let Some(data) = frame.data_ref() {
+                self.pulled.fetch_add(data.len() as u64, Ordering::SeqCst);
+            }
+        }
+        poll
+    }
+}
+
+impl HttpClient for Counting {
+    fn send(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+        let future = self.inner.send(request);
+        let pulled = Arc::clone(&self.pulled);
+        Box::pin(async move {
+            let response = future.await?;
+            Ok(response.map(|inner| ResponseBody::new(CountingBody { inner, pulled })))
+        })
+    }
+}
+
+/// Mutation: the size limit loosened (say by 16 MiB). With a 1 MiB limit and a 64 MiB body,
+/// the SDK pulls at most the limit plus one frame; with a declared length, nothing at all.
+#[tokio::test]
+async fn the_size_limit_bounds_the_bytes_the_client_pulls() {
+    const LIMIT: usize = 1024 * 1024;
+    for (declared, reply) in [
+        (false, Reply::generated(200, 64 * 1024 * 1024).chunked()),
+        (true, Reply::generated(200, 64 * 1024 * 1024)),
+    ] {
+        let server = ScriptedServer::start(vec![reply]);
+        let pulled = Arc::new(AtomicU64::new(0));
+        let client = builder(&server)
+            .max_response_bytes(LIMIT)
+            .http_client(Counting {
+                inner: DefaultHttpClient::new().expect("http"),
+                pulled: Arc::clone(&pulled),
+            })
+            .build()
+            .expect("client");
+        let err = get(&client).await.expect_err("too large");
+        assert!(
+            matches!(err, Error::ResponseTooLarge { limit: LIMIT, .. }),
+            "{err:?}"
+        );
+        let pulled = pulled.load(Ordering::SeqCst);
+        if declared {
+            assert_eq!(pulled, 0, "a declared length over the limit is not read");
+        } else {
+            assert!(pulled > LIMIT as u64, "read up to the limit: {pulled}");
+            assert!(
+                pulled <= LIMIT as u64 + 512 * 1024,
+                "pulled {pulled} bytes for a limit of {LIMIT}"
+            );
+        }
+    }
+}
+
+/// Mutation: the key sent anywhere besides `x-api-key` (the path, the query, the body or
+/// another header). Every part of every request is searched for it.
+#[tokio::test]
+async fn the_key_travels_only_in_x_api_key() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = builder(&server)
+        .workspace_id("ws_1")
+        .build()
+        .expect("client");
+    let _: Value = client
+        .send(
+            GET_THING
+                .request()
+                .path_param("id", "a b")
+                .query("q", Some("x"))
+                .build()
+                .expect("request"),
+        )
+        .await
+        .expect("get");
+    let _: Value = client
+        .send(
+            CREATE_THING
+                .request()
+                .json(&json!({"name": "x"}))
+                .build()
+                .expect("request"),
+        )
+        .await
+        .expect("post");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 2);
+    for request in requests {
+        let carrying: Vec<&str> = request
+            .headers
+            .iter()
+            .filter(|(_, value)| value.contains(KEY))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        assert_eq!(
+            carrying,
+            ["x-api-key"],
+            "{} {}",
+            request.method,
+            request.path
+        );
+        assert_eq!(request.header("x-api-key"), Some(KEY));
+        assert!(!request.path.contains(KEY));
+        assert!(!request.query.unwrap_or_default().contains(KEY));
+        assert!(!String::from_utf8_lossy(&request.body).contains(KEY));
+    }
+}
+
+/// A loopback address that never completes a TCP handshake: a listener with a backlog of 1
+/// that never accepts, filled up until a connection attempt hangs (the kernel drops further
+/// SYNs). Nothing leaves the machine. Returns the address and the sockets keeping it full.
+fn black_hole() -> (
+    std::net::SocketAddr,
+    Vec<std::net::TcpStream>,
+    tokio::net::TcpListener,
+) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .expect("bind");
+    let listener = socket.listen(1).expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    let mut filling = Vec::new();
+    for _ in 0..64 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(stream) => filling.push(stream),
+            Err(_) => return (addr, filling, listener),
+        }
+    }
+    panic!("the backlog never filled: this system accepts every connection");
+}
+
+/// Mutation: the connect timeout not applied (the default is 10 s). A black-holed address
+/// with `connect_timeout(300ms)` and `timeout(10s)` fails in under a second as a connect
+/// error.
+#[tokio::test]
+async fn the_connect_timeout_applies_to_a_black_holed_address() {
+    let (addr, _filling, _listener) = black_hole();
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(10))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    let started = Instant::now();
+    let err = get(&client).await.expect_err("black hole");
+    let elapsed = started.elapsed();
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(1), "{elapsed:?}");
+}
