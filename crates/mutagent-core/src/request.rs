@@ -115,7 +115,7 @@ impl RequestBuilder {
         self.query(name, Some(value))
     }
 
-    /// Adds every parameter of `params`, a struct that declares them (see [`query`](crate::query)),
+    /// Adds every parameter of `params`, a struct that declares them (see [`query`]),
     /// after checking its constraints: the one way namespace crates send query parameters.
     pub fn query_params<Q: QueryParams + ?Sized>(mut self, params: &Q) -> Self {
         if let Err(err) = params.check(self.operation.name) {
