@@ -29,3 +29,54 @@ async fn async_started_emulator_answers_the_blocking_client() {
     assert_eq!(page.data[0].id, created.id);
     assert_eq!(emu.count(Collection::Prompts), 1);
 }
+
+/// A 401 to a client that has no API key says so, and says how to set one.
+#[tokio::test]
+async fn unauthorized_without_a_key_says_how_to_configure_one() {
+    let emu = emulator_builder().start().await.expect("emulator");
+    let client = mutagent::Client::builder()
+        .env(mutagent::env::EmptyEnv)
+        .server_url(emu.url())
+        .build()
+        .expect("client");
+    let err = client
+        .prompt()
+        .list_prompts(&Default::default())
+        .await
+        .expect_err("no key");
+    assert_eq!(err.status_code(), Some(401));
+    assert_eq!(err.status(), Some(mutagent::StatusCode::UNAUTHORIZED));
+    let text = err.to_string();
+    assert!(
+        text.ends_with(
+            "; no API key was configured: set the environment variable `MUTAGENT_API_KEY`, \
+             or pass the key to the client builder with `.api_key(…)`"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.starts_with("[list_prompts] HTTP 401 Unauthorized: "),
+        "{text}"
+    );
+    // `Debug`, what `fn main() -> Result<(), mutagent::Error>` prints, carries it too.
+    assert_eq!(format!("{err:?}"), text);
+
+    // With a key the server refuses, the hint points at the key instead.
+    let client = client_builder(&emu)
+        .api_key("mt_not_the_right_key")
+        .build_blocking()
+        .expect("client");
+    let err = client
+        .prompt()
+        .list_prompts(&Default::default())
+        .expect_err("wrong key");
+    let text = err.to_string();
+    assert!(
+        text.ends_with(
+            "; the server refused the configured API key: check the value of \
+             `MUTAGENT_API_KEY` or of `.api_key(…)`, and that it belongs to this server"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("mt_not_the_right_key"), "{text}");
+}

@@ -17,7 +17,7 @@ use crate::config::{
     DEFAULT_SERVER_URL, DEFAULT_TIMEOUT,
 };
 use crate::env::{self, EnvSource, ProcessEnv};
-use crate::error::{ConfigError, Error};
+use crate::error::{ConfigError, Error, Origin};
 use crate::http_client::{DefaultHttpClient, HttpClient};
 use crate::retry::RetryPolicy;
 use crate::secret::{ApiKey, REDACTED};
@@ -183,31 +183,32 @@ impl ClientBuilder {
     /// Resolves every setting (explicit, then environment, then default) and validates it.
     pub fn resolve(&self) -> Result<Config, Error> {
         let env = &*self.env;
-        let api_key = self
-            .api_key
-            .clone()
-            .or_else(|| env::non_empty(env, env::ENV_API_KEY))
-            .map(|key| ApiKey::parse(&key))
+        let api_key = setting(&self.api_key, env, "api_key", env::ENV_API_KEY)
+            .map(|(key, origin)| ApiKey::parse(&key).map_err(|e| e.with_origin(origin)))
             .transpose()?;
         let allow_insecure_http = self.allow_insecure_http;
-        let server_url = self
-            .server_url
-            .clone()
-            .or_else(|| env::non_empty(env, env::ENV_SERVER_URL))
-            .unwrap_or_else(|| DEFAULT_SERVER_URL.to_owned());
-        let server_url = BaseUrl::parse(&server_url, allow_insecure_http)?;
-        let workspace_id = scoping_header(
+        let server_url = match setting(&self.server_url, env, "server_url", env::ENV_SERVER_URL) {
+            Some((url, origin)) => {
+                BaseUrl::parse(&url, allow_insecure_http).map_err(|e| e.with_origin(origin))?
+            }
+            None => BaseUrl::parse(DEFAULT_SERVER_URL, allow_insecure_http)?,
+        };
+        let workspace_id = setting(
+            &self.workspace_id,
+            env,
             "workspace_id",
-            self.workspace_id
-                .clone()
-                .or_else(|| env::non_empty(env, env::ENV_WORKSPACE_ID)),
-        )?;
-        let organization_id = scoping_header(
+            env::ENV_WORKSPACE_ID,
+        )
+        .map(|(id, origin)| scoping_header("workspace_id", &id, origin))
+        .transpose()?;
+        let organization_id = setting(
+            &self.organization_id,
+            env,
             "organization_id",
-            self.organization_id
-                .clone()
-                .or_else(|| env::non_empty(env, env::ENV_ORGANIZATION_ID)),
-        )?;
+            env::ENV_ORGANIZATION_ID,
+        )
+        .map(|(id, origin)| scoping_header("organization_id", &id, origin))
+        .transpose()?;
         let timeout = nonzero_duration("timeout", self.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
         let connect_timeout = nonzero_duration(
             "connect_timeout",
@@ -304,24 +305,38 @@ fn at_least_one(name: &'static str, value: usize) -> Result<usize, ConfigError> 
     Ok(value)
 }
 
+/// An explicit value, else the environment variable's (when set and not blank), with where
+/// it came from.
+fn setting(
+    explicit: &Option<String>,
+    env: &dyn EnvSource,
+    method: &'static str,
+    variable: &'static str,
+) -> Option<(String, Origin)> {
+    match explicit {
+        Some(value) => Some((value.clone(), Origin::Builder(method))),
+        None => env::non_empty(env, variable).map(|value| (value, Origin::Environment(variable))),
+    }
+}
+
 fn scoping_header(
     name: &'static str,
-    value: Option<String>,
-) -> Result<Option<HeaderValue>, ConfigError> {
-    let Some(value) = value else { return Ok(None) };
+    value: &str,
+    origin: Origin,
+) -> Result<HeaderValue, ConfigError> {
     let value = value.trim();
     if value.bytes().any(|b| !b.is_ascii_graphic()) {
         return Err(ConfigError::InvalidHeaderValue {
             name,
             reason: "it must be visible ASCII without spaces or control characters",
+            origin,
         });
     }
-    HeaderValue::from_str(value)
-        .map(Some)
-        .map_err(|_| ConfigError::InvalidHeaderValue {
-            name,
-            reason: "it cannot be sent as a header",
-        })
+    HeaderValue::from_str(value).map_err(|_| ConfigError::InvalidHeaderValue {
+        name,
+        reason: "it cannot be sent as a header",
+        origin,
+    })
 }
 
 #[cfg(test)]
@@ -466,6 +481,70 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// A configuration error says which value was bad and where it came from, in `Display`
+    /// and in `Debug` (what `fn main() -> Result<(), Error>` prints).
+    #[test]
+    fn configuration_errors_say_where_the_value_came_from() {
+        let from_env = ClientBuilder::new()
+            .env([("MUTAGENT_SERVER_URL", "http://example.com")])
+            .resolve()
+            .expect_err("insecure");
+        let expected = "invalid client configuration: server URL `http://example.com` (read from \
+                        the environment variable `MUTAGENT_SERVER_URL`) uses plain http to a host \
+                        that is not loopback; use https, or call `.allow_insecure_http(true)` on \
+                        the client builder if you really mean it";
+        assert_eq!(from_env.to_string(), expected);
+        assert_eq!(format!("{from_env:?}"), expected);
+        assert!(
+            format!("{from_env:#?}").contains("InsecureServerUrl"),
+            "{from_env:#?}"
+        );
+
+        let from_builder = ClientBuilder::new()
+            .env([("MUTAGENT_SERVER_URL", "https://ignored.example")])
+            .server_url("ftp://files.example")
+            .resolve()
+            .expect_err("scheme");
+        assert_eq!(
+            from_builder.to_string(),
+            "invalid client configuration: server URL `ftp://files.example` (given to the \
+             client builder's `.server_url(…)`) is not valid: only `http://` and `https://` are \
+             supported"
+        );
+
+        let key = ClientBuilder::new()
+            .env([("MUTAGENT_API_KEY", "mt bad key")])
+            .resolve()
+            .expect_err("key");
+        assert_eq!(
+            key.to_string(),
+            "invalid client configuration: the API key (read from the environment variable \
+             `MUTAGENT_API_KEY`) is not valid: the key contains spaces or non-ASCII characters"
+        );
+
+        let workspace = ClientBuilder::new()
+            .env([("MUTAGENT_WORKSPACE_ID", "ws\u{7f}1")])
+            .resolve()
+            .expect_err("workspace");
+        assert_eq!(
+            workspace.to_string(),
+            "invalid client configuration: `workspace_id` (read from the environment variable \
+             `MUTAGENT_WORKSPACE_ID`) is not a valid header value: it must be visible ASCII \
+             without spaces or control characters"
+        );
+        let organization = ClientBuilder::new()
+            .env(EmptyEnv)
+            .organization_id("org 1")
+            .resolve()
+            .expect_err("organization");
+        assert!(
+            organization.to_string().contains(
+                "`organization_id` (given to the client builder's `.organization_id(…)`)"
+            ),
+            "{organization}"
+        );
     }
 
     #[test]

@@ -186,6 +186,7 @@ pub(crate) fn api_error(
         retry_after,
         attempts,
         body_snippet: safe_snippet(body, secrets),
+        hint: None,
     }
 }
 

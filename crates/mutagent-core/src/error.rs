@@ -15,7 +15,11 @@ use http::StatusCode;
 pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
 /// What went wrong with a MutagenT call or with building a client.
-#[derive(Debug, thiserror::Error)]
+///
+/// `{}` prints the message a person reads. `{:?}` prints the same message followed by its
+/// causes (so `fn main() -> Result<(), mutagent::Error>` shows the hint, not a struct dump);
+/// `{:#?}` prints the variant and its fields.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The client configuration is invalid; nothing was sent.
@@ -112,8 +116,99 @@ pub enum Error {
     Blocking(#[from] BlockingError),
 }
 
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if f.alternate() {
+            return self.fmt_fields(f);
+        }
+        // A cause whose text the message already shows is not repeated.
+        let mut shown = self.to_string();
+        f.write_str(&shown)?;
+        let mut heading = "\n\nCaused by:";
+        let mut cause = std::error::Error::source(self);
+        while let Some(error) = cause {
+            let text = error.to_string();
+            if !shown.contains(&text) {
+                write!(f, "{heading}\n    {text}")?;
+                heading = "";
+                shown.push_str(&text);
+            }
+            cause = error.source();
+        }
+        Ok(())
+    }
+}
+
 impl Error {
-    /// The HTTP status, when the server answered.
+    /// The variant and its fields (what `#[derive(Debug)]` would print).
+    fn fmt_fields(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(error) => f.debug_tuple("Config").field(error).finish(),
+            Error::InvalidInput {
+                operation,
+                field,
+                reason,
+            } => f
+                .debug_struct("InvalidInput")
+                .field("operation", operation)
+                .field("field", field)
+                .field("reason", reason)
+                .finish(),
+            Error::Connect {
+                operation,
+                attempts,
+                source,
+            } => f
+                .debug_struct("Connect")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("source", source)
+                .finish(),
+            Error::Transport {
+                operation,
+                attempts,
+                source,
+            } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("source", source)
+                .finish(),
+            Error::Timeout {
+                operation,
+                timeout,
+                attempts,
+            } => f
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("timeout", timeout)
+                .field("attempts", attempts)
+                .finish(),
+            Error::AnswerLost {
+                operation,
+                status,
+                attempts,
+                source,
+            } => f
+                .debug_struct("AnswerLost")
+                .field("operation", operation)
+                .field("status", status)
+                .field("attempts", attempts)
+                .field("source", source)
+                .finish(),
+            Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
+            Error::Decode(error) => f.debug_tuple("Decode").field(error).finish(),
+            Error::ResponseTooLarge { operation, limit } => f
+                .debug_struct("ResponseTooLarge")
+                .field("operation", operation)
+                .field("limit", limit)
+                .finish(),
+            Error::Blocking(error) => f.debug_tuple("Blocking").field(error).finish(),
+        }
+    }
+
+    /// The HTTP status, when the server answered. Compare it with [`StatusCode`] constants
+    /// (re-exported as `mutagent::StatusCode`), or use [`status_code`](Self::status_code).
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             Error::Api(api) => Some(api.status),
@@ -121,6 +216,12 @@ impl Error {
             Error::AnswerLost { status, .. } => Some(*status),
             _ => None,
         }
+    }
+
+    /// The HTTP status as a number, when the server answered:
+    /// `assert_eq!(err.status_code(), Some(404))`.
+    pub fn status_code(&self) -> Option<u16> {
+        self.status().map(|status| status.as_u16())
     }
 
     /// Whether the server accepted the request (answered 2xx) although the call failed: the
@@ -213,40 +314,69 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
+/// Where a configuration value came from, so that an error about it says where to fix it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Origin {
+    /// Given in code, to the client builder method of this name (e.g. `server_url`).
+    Builder(&'static str),
+    /// Read from this environment variable (e.g. `MUTAGENT_SERVER_URL`).
+    Environment(&'static str),
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Origin::Builder(method) => write!(f, "given to the client builder's `.{method}(…)`"),
+            Origin::Environment(variable) => {
+                write!(f, "read from the environment variable `{variable}`")
+            }
+        }
+    }
+}
+
 /// A configuration value that was refused when the client was built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// The server URL cannot be used.
-    #[error("server URL `{url}` is not valid: {reason}")]
+    #[error("server URL `{url}` ({origin}) is not valid: {reason}")]
     InvalidServerUrl {
         /// The URL as given, with any userinfo removed.
         url: String,
         /// Why it was refused.
         reason: &'static str,
+        /// Where the URL came from.
+        origin: Origin,
     },
     /// Plain HTTP to a host that is not loopback.
     #[error(
-        "server URL `{url}` uses plain http to a host that is not loopback; use https, \
-         or set `allow_insecure_http(true)` if you really mean it"
+        "server URL `{url}` ({origin}) uses plain http to a host that is not loopback; use \
+         https, or call `.allow_insecure_http(true)` on the client builder if you really mean it"
     )]
     InsecureServerUrl {
         /// The URL (it never holds userinfo).
         url: String,
+        /// Where the URL came from.
+        origin: Origin,
     },
     /// The API key cannot be sent.
-    #[error("the API key is not valid: {reason}")]
+    #[error("the API key ({origin}) is not valid: {reason}")]
     InvalidApiKey {
         /// Why it was refused (the key itself is never shown).
         reason: &'static str,
+        /// Where the key came from.
+        origin: Origin,
     },
     /// A header value (workspace or organization id) cannot be sent.
-    #[error("`{name}` is not a valid header value: {reason}")]
+    #[error("`{name}` ({origin}) is not a valid header value: {reason}")]
     InvalidHeaderValue {
         /// The setting, e.g. `workspace_id`.
         name: &'static str,
         /// Why it was refused.
         reason: &'static str,
+        /// Where the value came from.
+        origin: Origin,
     },
     /// A duration or size setting is out of range.
     #[error("`{name}` {reason}")]
@@ -259,6 +389,20 @@ pub enum ConfigError {
     /// TLS could not be set up.
     #[error("TLS setup failed: {0}")]
     Tls(String),
+}
+
+impl ConfigError {
+    /// The same error, saying that the refused value came from `origin`.
+    pub(crate) fn with_origin(mut self, from: Origin) -> Self {
+        match &mut self {
+            ConfigError::InvalidServerUrl { origin, .. }
+            | ConfigError::InsecureServerUrl { origin, .. }
+            | ConfigError::InvalidApiKey { origin, .. }
+            | ConfigError::InvalidHeaderValue { origin, .. } => *origin = from,
+            ConfigError::OutOfRange { .. } | ConfigError::Tls(_) => {}
+        }
+        self
+    }
 }
 
 /// Why the blocking client could not run a call.
@@ -285,7 +429,16 @@ pub struct ApiError {
     pub(crate) retry_after: Option<Duration>,
     pub(crate) attempts: u32,
     pub(crate) body_snippet: String,
+    pub(crate) hint: Option<&'static str>,
 }
+
+/// The hint of a 401 answer to a client that sent no credentials.
+pub(crate) const HINT_NO_API_KEY: &str = "no API key was configured: set the environment variable \
+     `MUTAGENT_API_KEY`, or pass the key to the client builder with `.api_key(…)`";
+
+/// The hint of a 401 answer to a client that sent its key.
+pub(crate) const HINT_KEY_REFUSED: &str = "the server refused the configured API key: check the \
+     value of `MUTAGENT_API_KEY` or of `.api_key(…)`, and that it belongs to this server";
 
 impl ApiError {
     /// The operation, e.g. `get_prompt`.
@@ -324,6 +477,10 @@ impl ApiError {
     pub fn body_snippet(&self) -> &str {
         &self.body_snippet
     }
+    /// What to do about it, when the SDK knows (e.g. a 401 to a client with no API key).
+    pub fn hint(&self) -> Option<&str> {
+        self.hint
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -345,6 +502,9 @@ impl fmt::Display for ApiError {
         }
         if self.attempts > 1 {
             write!(f, " after {} attempts", self.attempts)?;
+        }
+        if let Some(hint) = self.hint {
+            write!(f, "; {hint}")?;
         }
         Ok(())
     }
@@ -429,6 +589,7 @@ mod tests {
             retry_after: None,
             attempts: 1,
             body_snippet: String::new(),
+            hint: None,
         };
         assert_eq!(
             err.to_string(),
@@ -439,6 +600,38 @@ mod tests {
         assert_eq!(wrapped.request_id(), Some("req-1"));
         assert!(!wrapped.is_retryable());
         assert!(wrapped.is_not_found());
+    }
+
+    #[test]
+    fn debug_prints_the_message_then_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "connection refused");
+        let err = Error::Connect {
+            operation: "list_prompts",
+            attempts: 4,
+            source: Box::new(io),
+        };
+        let debug = format!("{err:?}");
+        assert!(debug.starts_with(&err.to_string()), "{debug}");
+        assert_eq!(debug.matches("connection refused").count(), 1, "{debug}");
+        let fields = format!("{err:#?}");
+        assert!(fields.starts_with("Connect {"), "{fields}");
+        assert!(fields.contains("attempts: 4"), "{fields}");
+
+        let api = Error::Api(Box::new(ApiError {
+            operation: "get_prompt",
+            status: StatusCode::UNAUTHORIZED,
+            code: Some("unauthorized".into()),
+            message: Some("Missing API key".into()),
+            details: None,
+            request_id: None,
+            retry_after: None,
+            attempts: 1,
+            body_snippet: String::new(),
+            hint: Some(HINT_NO_API_KEY),
+        }));
+        assert_eq!(format!("{api:?}"), api.to_string());
+        assert_eq!(api.status_code(), Some(401));
+        assert_eq!(api.status(), Some(StatusCode::UNAUTHORIZED));
     }
 
     #[test]

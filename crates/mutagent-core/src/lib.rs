@@ -68,7 +68,9 @@ pub use blocking::BlockingClient;
 pub use builder::ClientBuilder;
 pub use client::{Client, ResponseFuture};
 pub use config::{CallOptions, Config};
-pub use error::{ApiError, ConfigError, DecodeError, Error};
+pub use error::{ApiError, ConfigError, DecodeError, Error, Origin};
+/// The HTTP status type of [`Error::status`], re-exported so tests need no `http` dependency.
+pub use http::StatusCode;
 pub use operation::{Method, Operation};
 pub use pagination::{ItemStream, Paginated};
 pub use query::{Page, QueryParams};

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use http::HeaderMap;
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, Origin};
 
 /// Text shown wherever a secret would otherwise be printed.
 pub(crate) const REDACTED: &str = "[redacted]";
@@ -22,16 +22,19 @@ impl ApiKey {
         if key.is_empty() {
             return Err(ConfigError::InvalidApiKey {
                 reason: "the key is empty",
+                origin: Origin::Builder("api_key"),
             });
         }
         if key.bytes().any(|b| b.is_ascii_control()) {
             return Err(ConfigError::InvalidApiKey {
                 reason: "the key contains control characters (CR, LF, tab, ...)",
+                origin: Origin::Builder("api_key"),
             });
         }
         if key.bytes().any(|b| !b.is_ascii_graphic()) {
             return Err(ConfigError::InvalidApiKey {
                 reason: "the key contains spaces or non-ASCII characters",
+                origin: Origin::Builder("api_key"),
             });
         }
         Ok(Self(Arc::from(key)))

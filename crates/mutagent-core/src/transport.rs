@@ -15,7 +15,7 @@ use tracing::Instrument;
 
 use crate::config::{CallOptions, Config};
 use crate::decode;
-use crate::error::{is_retryable_status, BoxError, Error};
+use crate::error::{self, is_retryable_status, BoxError, Error};
 use crate::http_client::{HttpClient, ResponseBody};
 use crate::request::ApiRequest;
 use crate::retry::{self, RetryBudget};
@@ -133,7 +133,7 @@ async fn attempt_loop(
             }
             Ok(Ok((status, headers, body))) => {
                 let retry_after = retry::retry_after(&headers, SystemTime::now());
-                let error = decode::api_error(
+                let mut error = decode::api_error(
                     name,
                     status,
                     &headers,
@@ -142,6 +142,9 @@ async fn attempt_loop(
                     retry_after,
                     Secrets::new(config.api_key.as_ref(), &options.headers),
                 );
+                if status == StatusCode::UNAUTHORIZED {
+                    error.hint = Some(unauthorized_hint(config, &options.headers));
+                }
                 let retryable = is_retryable_status(status) && may_retry_unsafe;
                 (Error::Api(Box::new(error)), retryable, retry_after)
             }
@@ -339,4 +342,16 @@ async fn read_limited(
         (Some(head), None) => head,
         (None, None) => Bytes::new(),
     })
+}
+
+/// What a person should do about a 401: configure a key when none was sent, else check it.
+fn unauthorized_hint(config: &Config, call_headers: &HeaderMap) -> &'static str {
+    let sent_credentials = config.api_key.is_some()
+        || call_headers.contains_key("x-api-key")
+        || call_headers.contains_key(http::header::AUTHORIZATION);
+    if sent_credentials {
+        error::HINT_KEY_REFUSED
+    } else {
+        error::HINT_NO_API_KEY
+    }
 }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
-use crate::error::ConfigError;
+use crate::error::{ConfigError, Origin};
 
 /// A validated server base URL such as `https://api.mutagent.io` or `http://localhost:3003/prefix`.
 ///
@@ -25,6 +25,7 @@ impl BaseUrl {
         let invalid = |reason: &'static str| ConfigError::InvalidServerUrl {
             url: redact_userinfo(trimmed),
             reason,
+            origin: Origin::Builder("server_url"),
         };
         let (scheme, rest) = trimmed
             .split_once("://")
@@ -70,6 +71,7 @@ impl BaseUrl {
         if !https && !allow_insecure_http && !is_loopback(host) {
             return Err(ConfigError::InsecureServerUrl {
                 url: url.to_string(),
+                origin: Origin::Builder("server_url"),
             });
         }
         Ok(url)

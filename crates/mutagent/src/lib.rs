@@ -61,8 +61,8 @@
 pub use mutagent_core::{
     blocking, config, env, error, http_client, ids, models, pagination, request, retry, ApiClient,
     ApiError, ApiRequest, BaseUrl, BlockingClient, CallOptions, Client, ClientBuilder, Config,
-    ConfigError, DecodeError, Error, ItemStream, Method, Operation, Paginated, ResponseFuture,
-    Result, RetryPolicy,
+    ConfigError, DecodeError, Error, ItemStream, Method, Operation, Origin, Paginated,
+    ResponseFuture, Result, RetryPolicy, StatusCode,
 };
 
 /// Prompts and their versions (feature `prompt`).
