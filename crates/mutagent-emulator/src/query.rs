@@ -180,9 +180,13 @@ fn check(p: &QParam, v: &str) -> Result<QVal, ApiError> {
     let name = p.name;
     match p.ty {
         QTy::Int(min, max) => {
+            // The official SDKs type several integer parameters as `float` (operations.tsv), so
+            // Python sends `limit=10.0`: an integral decimal is the same integer.
             let n: i64 = v
                 .parse()
-                .map_err(|_| ApiError::bad_request(format!("query parameter `{name}` must be an integer (got `{v}`)")))?;
+                .ok()
+                .or_else(|| v.strip_suffix(".0").and_then(|whole| whole.parse().ok()))
+                .ok_or_else(|| ApiError::bad_request(format!("query parameter `{name}` must be an integer (got `{v}`)")))?;
             if n < min || n > max {
                 let range = if max == i64::MAX { format!(">= {min}") } else { format!("between {min} and {max}") };
                 return Err(ApiError::bad_request(format!("query parameter `{name}` must be {range} (got {n})")));

@@ -328,3 +328,46 @@ async fn stats_and_analytics() {
     assert_eq!(w["previousPeriodKpis"]["totalTraces"], 1);
     c.get("/api/traces/analytics?budget=-1").await.error(400);
 }
+
+#[tokio::test]
+async fn the_0_4_1_contract_on_the_wire() {
+    let emu = Emulator::builder()
+        .traces_contract(mutagent_emulator::TracesContract::V0_4_1)
+        .start()
+        .await
+        .expect("start");
+    let c = Client::new(emu.addr());
+    let body = json!({"traces": [
+        {"traceId": "a", "startTime": "2024-05-01T10:00:00Z", "source": "cli",
+         "spans": [{"spanId": "s1", "name": "n", "startTime": "2024-05-01T10:00:00Z", "endTime": "2024-05-01T10:00:00.5Z", "kind": "client", "status": "error", "input": "i"}]},
+        {"traceId": "", "startTime": "2024-05-01T10:00:00Z"},
+        {"traceId": "b", "startTime": "soon"}
+    ]});
+    let r = c.ok("POST", "/api/traces/batch", Some(body), 200).await;
+    assert_eq!(
+        (r["accepted"].clone(), r["rejected"].clone()),
+        (json!(1), json!(2))
+    );
+    assert!(r["note"].as_str().expect("note").contains("startTime"));
+    // Python sends integer parameters it types as float as `2.0`.
+    let page = c.ok("GET", "/api/traces/?limit=2.0", None, 200).await;
+    assert_eq!(
+        page,
+        json!({"data": [{"traceId": "a", "serviceName": "cli", "sessionId": null,
+        "startTime": "2024-05-01T10:00:00Z", "endTime": "2024-05-01T10:00:00.5Z", "spanCount": 1,
+        "resource": {"service.name": "cli"}}], "nextCursor": null})
+    );
+    let spans = c.ok("GET", "/api/traces/a/spans", None, 200).await;
+    assert_eq!(spans["data"][0]["kind"], 3);
+    assert_eq!(spans["data"][0]["statusCode"], 2);
+    assert_eq!(spans["data"][0]["durationNanos"], 500_000_000);
+    assert_eq!(spans["data"][0]["attributes"]["mutagent.input"], "i");
+    c.get("/api/traces/?cursor=xyz").await.error(400);
+    c.get("/api/traces/zzz").await.error(404);
+    // `stats` is just a trace id here.
+    c.get("/api/traces/stats").await.error(404);
+    assert_eq!(
+        c.ok("GET", "/api/traces/logs?traceId=a", None, 200).await,
+        json!({"data": [], "nextCursor": null})
+    );
+}
