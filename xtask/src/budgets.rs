@@ -321,7 +321,8 @@ mutagent-core v0.1.0 (/path/to/mutagent-rs/crates/mutagent-core) (*)
         assert!(message.contains("66 third-party crates"), "{message}");
         assert!(message.contains("dep65 1.0.0"), "{message}");
         // The workspace's own crates are split off before counting.
-        let tree = format!("{TREE}mutagent-prompt v0.1.0 (/path/to/mutagent-rs/crates/mutagent-prompt)\n");
+        let tree =
+            format!("{TREE}mutagent-prompt v0.1.0 (/path/to/mutagent-rs/crates/mutagent-prompt)\n");
         let crates = umbrella_crates(&tree);
         let theirs: Vec<&Crate> = crates.iter().filter(|c| !c.local).collect();
         assert_eq!(theirs.len(), 3);

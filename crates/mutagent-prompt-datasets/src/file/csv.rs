@@ -1,166 +1,137 @@
-//! A small RFC 4180 CSV reader: comma-separated fields, fields in double quotes may hold
-//! commas, line breaks and doubled quotes (`""`); lines end in CRLF or LF. It reads one
-//! record at a time.
+//! CSV records through `csv-core`, the parser of the `csv` crate (RFC 4180: fields in double
+//! quotes may hold commas, line breaks and doubled quotes; lines end in CRLF or LF), one record
+//! at a time.
+//!
+//! The parser is driven here rather than through `csv::Reader` for two things that reader
+//! does not give: the line each record starts on (its positions point at the end of the
+//! previous record, so blank lines and CRLF endings shift them), and a hard cap on a record's
+//! size, so a file with an unclosed quote cannot fill the memory.
 
 use std::io::BufRead;
 
-use super::{read_line_capped, strip_bom, ScanError};
+use csv_core::ReadRecordResult;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    /// At the start of a field.
-    FieldStart,
-    /// Inside a field without quotes.
-    Unquoted,
-    /// Inside a quoted field.
-    Quoted,
-    /// Just after a `"` inside a quoted field: a doubled quote or the end of the field.
-    QuoteInQuoted,
-}
+use super::{ScanError, BOM};
 
 /// Reads CSV records from `R`.
 #[derive(Debug)]
 pub(crate) struct CsvReader<R> {
     reader: R,
-    /// Lines read so far.
+    // Boxed: the parser holds its DFA tables (about 500 bytes).
+    parser: Box<csv_core::Reader>,
+    /// The bytes of the fields of the current record, one after the other.
+    fields: Vec<u8>,
+    /// Where each field ends in `fields`.
+    ends: Vec<usize>,
+    /// The line the next byte is on.
     line: u64,
+    /// The largest record, in bytes of field content.
     max: usize,
     started: bool,
-    buf: Vec<u8>,
 }
 
 impl<R: BufRead> CsvReader<R> {
     pub(crate) fn new(reader: R, max: usize) -> Self {
         Self {
             reader,
-            line: 0,
+            parser: Box::new(csv_core::Reader::new()),
+            fields: vec![0; 1024.min(max.max(1))],
+            ends: vec![0; 16],
+            line: 1,
             max,
             started: false,
-            buf: Vec::new(),
         }
     }
 
     /// The next record (its fields) and the line it starts on; `None` at the end. Empty
     /// lines between records are not records.
     pub(crate) fn next_record(&mut self) -> Result<Option<(Vec<String>, u64)>, ScanError> {
-        let mut fields: Vec<String> = Vec::new();
-        let mut field: Vec<u8> = Vec::new();
-        let mut state = State::FieldStart;
-        let mut start_line = 0;
-        let mut size = 0usize;
-        loop {
-            self.buf.clear();
-            let budget = self.max.saturating_sub(size);
-            let read = read_line_capped(&mut self.reader, &mut self.buf, budget, self.line + 1)
-                .map_err(|err| match err {
-                    ScanError::Syntax { .. } => ScanError::Syntax {
-                        line: if start_line == 0 {
-                            self.line + 1
-                        } else {
-                            start_line
-                        },
-                        reason: format!(
-                            "the record that starts here is larger than the limit of {} bytes",
-                            self.max
-                        ),
-                    },
-                    other => other,
-                })?;
-            if read == 0 {
-                // End of input.
-                return match state {
-                    State::Quoted => Err(ScanError::Syntax {
-                        line: start_line,
-                        reason: "unexpected end of file inside a quoted field (a `\"` is missing)"
-                            .into(),
-                    }),
-                    _ if start_line == 0 => Ok(None),
-                    _ => {
-                        fields.push(to_string(field, start_line)?);
-                        Ok(Some((fields, start_line)))
-                    }
-                };
+        if !self.started {
+            self.started = true;
+            if self.reader.fill_buf()?.starts_with(BOM) {
+                self.reader.consume(BOM.len());
             }
-            self.line += 1;
-            size += read;
-            if !self.started {
-                self.started = true;
-                strip_bom(&mut self.buf);
-            }
-            if start_line == 0 {
-                if self.buf == b"\n" || self.buf == b"\r\n" {
-                    continue; // an empty line between records
-                }
-                start_line = self.line;
-            }
-            let line = std::mem::take(&mut self.buf);
-            let mut index = 0;
-            while index < line.len() {
-                let byte = line[index];
-                let crlf = byte == b'\r' && line.get(index + 1) == Some(&b'\n');
-                index += 1;
-                match state {
-                    State::Quoted => {
-                        if byte == b'"' {
-                            state = State::QuoteInQuoted;
-                        } else {
-                            field.push(byte);
-                        }
-                    }
-                    State::FieldStart | State::Unquoted | State::QuoteInQuoted => {
-                        if crlf {
-                            continue;
-                        }
-                        match byte {
-                            b',' => {
-                                fields.push(to_string(std::mem::take(&mut field), self.line)?);
-                                state = State::FieldStart;
-                            }
-                            b'\n' => {
-                                fields.push(to_string(std::mem::take(&mut field), self.line)?);
-                                self.buf = line;
-                                return Ok(Some((fields, start_line)));
-                            }
-                            b'"' if state == State::FieldStart => state = State::Quoted,
-                            b'"' if state == State::QuoteInQuoted => {
-                                field.push(b'"');
-                                state = State::Quoted;
-                            }
-                            b'"' => {
-                                return Err(ScanError::Syntax {
-                                    line: self.line,
-                                    reason:
-                                        "a `\"` inside a field without quotes; quote the whole \
-                                             field and double the inner quotes (`\"a \"\"b\"\"\"`)"
-                                            .into(),
-                                })
-                            }
-                            _ if state == State::QuoteInQuoted => {
-                                return Err(ScanError::Syntax {
-                                    line: self.line,
-                                    reason:
-                                        "unexpected text after the closing `\"` of a quoted field"
-                                            .into(),
-                                })
-                            }
-                            _ => {
-                                field.push(byte);
-                                state = State::Unquoted;
-                            }
-                        }
-                    }
-                }
-            }
-            self.buf = line;
         }
+        let (mut out, mut nends) = (0, 0);
+        let mut start_line = None;
+        let mut quotes = 0u64;
+        loop {
+            let input = self.reader.fill_buf()?;
+            let (result, read, written, ended) =
+                self.parser
+                    .read_record(input, &mut self.fields[out..], &mut self.ends[nends..]);
+            let consumed = &input[..read];
+            if start_line.is_none() {
+                // Blank lines before a record are skipped by the parser; the record starts
+                // at its first byte that does not end a line.
+                if let Some(first) = consumed.iter().position(|b| *b != b'\n' && *b != b'\r') {
+                    start_line = Some(self.line + newlines(&consumed[..first]));
+                }
+            }
+            self.line += newlines(consumed);
+            quotes += consumed.iter().filter(|b| **b == b'"').count() as u64;
+            self.reader.consume(read);
+            out += written;
+            nends += ended;
+            match result {
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => {
+                    if self.fields.len() >= self.max {
+                        return Err(ScanError::Syntax {
+                            line: start_line.unwrap_or(self.line),
+                            reason: format!(
+                                "the record that starts here is larger than the limit of {} bytes",
+                                self.max
+                            ),
+                        });
+                    }
+                    let grown = (self.fields.len() * 2).min(self.max);
+                    self.fields.resize(grown, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let grown = self.ends.len() * 2;
+                    self.ends.resize(grown, 0);
+                }
+                ReadRecordResult::Record => {
+                    let line = start_line.unwrap_or(self.line);
+                    if quotes % 2 == 1 {
+                        // The parser is lenient (like Excel's): an unclosed quote runs to the
+                        // end of the file and a stray one is kept as text. Both leave an odd
+                        // count of quotes in the record, which well-formed CSV never has.
+                        return Err(ScanError::Syntax {
+                            line,
+                            reason: "a `\"` without its pair: a quoted field is not closed, or a \
+                                     field without quotes holds one (quote the whole field and \
+                                     double the inner quotes: `\"a \"\"b\"\"\"`)"
+                                .into(),
+                        });
+                    }
+                    return self.record(nends, line).map(|fields| Some((fields, line)));
+                }
+                ReadRecordResult::End => return Ok(None),
+            }
+        }
+    }
+
+    /// The fields of the record just read, as text.
+    fn record(&self, count: usize, line: u64) -> Result<Vec<String>, ScanError> {
+        let mut start = 0;
+        self.ends[..count]
+            .iter()
+            .map(|&end| {
+                let bytes = &self.fields[start..end];
+                start = end;
+                String::from_utf8(bytes.to_vec()).map_err(|_| ScanError::Syntax {
+                    line,
+                    reason: "a field is not valid UTF-8".into(),
+                })
+            })
+            .collect()
     }
 }
 
-fn to_string(bytes: Vec<u8>, line: u64) -> Result<String, ScanError> {
-    String::from_utf8(bytes).map_err(|_| ScanError::Syntax {
-        line,
-        reason: "a field is not valid UTF-8".into(),
-    })
+fn newlines(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|b| **b == b'\n').count() as u64
 }
 
 #[cfg(test)]
@@ -213,14 +184,20 @@ mod tests {
 
     #[test]
     fn malformed_records_name_the_line() {
+        let unclosed = records("a\n\"open\nstill open\n").expect_err("unterminated");
+        assert_eq!(unclosed.0, 2, "{unclosed:?}");
+        assert!(unclosed.1.contains("without its pair"), "{unclosed:?}");
+        assert_eq!(records("a\nb\"c\n").expect_err("stray quote").0, 2);
         assert_eq!(
-            records("a\n\"open\nstill open\n")
-                .expect_err("unterminated")
-                .0,
-            2
+            records("a\n\n\nb,\"c\n").expect_err("after blank lines").0,
+            4
         );
-        assert_eq!(records("a\nb\"c\n").expect_err("quote").0, 2);
-        assert_eq!(records("\"a\"b\n").expect_err("after quote").0, 1);
+        // Text after a closing quote is joined to the field, as the `csv` crate does.
+        assert_eq!(records("\"a\"b\n").expect("lenient"), [row(&["ab"], 1)]);
+    }
+
+    #[test]
+    fn bytes_that_are_not_utf8_name_the_line() {
         let mut bad = b"a\n".to_vec();
         bad.extend_from_slice(&[0xff, b'\n']);
         let mut reader = CsvReader::new(&bad[..], 100);
@@ -239,5 +216,19 @@ mod tests {
             reader.next_record(),
             Err(ScanError::Syntax { line: 1, .. })
         ));
+    }
+
+    #[test]
+    fn an_unclosed_quote_stops_at_the_cap_without_reading_the_whole_file() {
+        // 1 MiB after an unclosed quote, a limit of 1 KiB: the parser is handed the limit
+        // plus its buffer, never the rest of the file.
+        let text = format!("a\n\"{}", "z\n".repeat(512 * 1024));
+        let mut reader = CsvReader::new(text.as_bytes(), 1024);
+        assert!(reader.next_record().expect("header").is_some());
+        let err = reader.next_record().expect_err("too large");
+        assert!(
+            matches!(&err, ScanError::Syntax { line: 2, reason } if reason.contains("1024 bytes")),
+            "{err:?}"
+        );
     }
 }
