@@ -9,8 +9,6 @@
 //! * A client-wide retry budget stops retries when most recent calls are failing, so the SDK
 //!   cannot multiply the load on a server that is already down.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -96,7 +94,7 @@ impl RetryPolicy {
             .min(self.max_backoff);
         if self.jitter {
             // ±25 %: spreads clients that failed together so they do not retry together.
-            let unit = random_unit();
+            let unit = fastrand::f64();
             // `try_from_secs_f64` rather than `mul_f64`, which panics near `Duration::MAX`.
             Duration::try_from_secs_f64(base.as_secs_f64() * (0.75 + 0.5 * unit)).unwrap_or(base)
         } else {
@@ -111,13 +109,6 @@ impl RetryPolicy {
             None => self.backoff(retry),
         }
     }
-}
-
-/// A number in `[0, 1)` from std's randomly keyed hasher: no `rand` dependency needed.
-fn random_unit() -> f64 {
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u64(0x9e37_79b9_7f4a_7c15);
-    (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// Reads `Retry-After`: delay-seconds or an HTTP date.

@@ -1,27 +1,12 @@
 //! Trace and span ids: random, non-zero, W3C/OpenTelemetry-sized (128 and 64 bits), written as
 //! lowercase hex on the wire.
 //!
-//! They are generated without a `rand` dependency: std's [`RandomState`] is keyed from the
-//! operating system's randomness once per thread (and its keys change with every new state), and
-//! SipHash over a process-wide counter turns that into well-mixed bits. The ids need to be
-//! unique, not secret.
+//! The bits come from `fastrand` (a per-thread wyrand generator seeded by std's randomly keyed
+//! hasher), as OpenTelemetry's SDKs use a small fast generator: the ids need to be unique, not
+//! secret.
 
-use std::collections::hash_map::RandomState;
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
 use std::str::FromStr;
-use std::sync::atomic::{AtomicU64, Ordering};
-
-static COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// Two words of 64 well-mixed random bits.
-fn random_words() -> (u64, u64) {
-    let mut hasher = RandomState::new().build_hasher();
-    hasher.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
-    let first = hasher.finish();
-    hasher.write_u64(0x9e37_79b9_7f4a_7c15);
-    (first, hasher.finish())
-}
 
 /// Why a text is not a valid id.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +44,7 @@ pub struct TraceId128(u128);
 impl TraceId128 {
     /// A new random id.
     pub fn random() -> Self {
-        let (high, low) = random_words();
-        Self::from_u128((u128::from(high) << 64) | u128::from(low))
+        Self::from_u128(fastrand::u128(..))
     }
 
     /// The id with these bits; zero (invalid in OTLP) becomes 1.
@@ -109,7 +93,7 @@ pub struct SpanId64(u64);
 impl SpanId64 {
     /// A new random id.
     pub fn random() -> Self {
-        Self::from_u64(random_words().0)
+        Self::from_u64(fastrand::u64(..))
     }
 
     /// The id with these bits; zero (invalid in OTLP) becomes 1.
