@@ -7,10 +7,15 @@ use std::time::{Duration, SystemTime};
 use mutagent::prelude::*;
 use mutagent::traces::otlp::{self, ExportTraceRequest, Resource, ResourceSpans, ScopeSpans};
 use mutagent::traces::{
-    rfc3339, unix_nanos, Environment, GetAnalyticsSummary, GetTraceStats, ListTraces, NewSpan,
-    NewTrace, SpanEvent, SpanKind, StatsGroupBy, Status, TraceSource,
+    unix_nanos, Environment, GetAnalyticsSummary, GetTraceStats, ListTraces, NewSpan, NewTrace,
+    SpanEvent, SpanKind, StatsGroupBy, Status, TraceSource,
 };
 use mutagent_e2e::{start, start_blocking, Collection};
+
+/// RFC 3339 UTC with milliseconds, the form the exporter sends.
+fn rfc3339(time: SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
 use serde_json::json;
 
 const DAY1: &str = "2026-11-01T10:00:00.000Z";

@@ -11,9 +11,7 @@ use mutagent::prompt::{CreatePrompt, PromptContent};
 use mutagent::prompt_dataset_items::NewDatasetItem;
 use mutagent::prompt_datasets::CreatePromptDataset;
 use mutagent::prompt_evaluations::{CreateEvaluation, EvalConfig, EvalCriterion, WaitOptions};
-use mutagent::traces::{
-    rfc3339, GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy,
-};
+use mutagent::traces::{GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy};
 use serde_json::json;
 
 const DEMO_KEY: &str = "mt_demo_key";
@@ -252,7 +250,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
     let now = SystemTime::now();
     let traces: Vec<NewTrace> = (0..3)
         .map(|n| {
-            let start = rfc3339(now);
+            let start = rfc3339_millis(now);
             NewTrace::new(format!("demo-{run_id}-{n}"), start.clone())
                 .name("support reply")
                 .session_id(session.clone())
@@ -263,7 +261,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
                         SpanKind::Agent,
                         start.clone(),
                     )
-                    .end_time(rfc3339(now + Duration::from_millis(900))),
+                    .end_time(rfc3339_millis(now + Duration::from_millis(900))),
                 )
                 .span(
                     NewSpan::new(
@@ -277,7 +275,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
                     .provider("openai")
                     .tokens(120 + n * 10, 45)
                     .cost_usd(0.0004)
-                    .end_time(rfc3339(now + Duration::from_millis(800))),
+                    .end_time(rfc3339_millis(now + Duration::from_millis(800))),
                 )
         })
         .collect();
@@ -353,6 +351,11 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
         "\nDone: prompt, dataset, evaluation, optimization, traces, workspaces and organizations."
     );
     Ok(())
+}
+
+/// RFC 3339 UTC with milliseconds, the form the trace exporter sends.
+fn rfc3339_millis(time: std::time::SystemTime) -> String {
+    chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]

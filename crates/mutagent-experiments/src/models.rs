@@ -2,8 +2,6 @@
 //! lenient: every field is optional, and anything unknown — or of an unexpected type — is
 //! kept in `extra` rather than failing the call.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use mutagent_core::ids::{
     DatasetId, DatasetItemId, EvaluationId, ExperimentId, PromptGroupId, PromptId,
 };
@@ -688,36 +686,7 @@ impl ListExperiments {
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 fn now_rfc3339() -> String {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    format_rfc3339(since_epoch.as_secs(), since_epoch.subsec_millis())
-}
-
-fn format_rfc3339(secs: u64, millis: u32) -> String {
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rest = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        rest / 3600,
-        rest % 3600 / 60,
-        rest % 60
-    )
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]
@@ -725,14 +694,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn timestamps_are_rfc3339() {
-        assert_eq!(format_rfc3339(0, 0), "1970-01-01T00:00:00.000Z");
-        assert_eq!(format_rfc3339(1_704_067_200, 5), "2024-01-01T00:00:00.005Z");
-        assert_eq!(
-            format_rfc3339(1_709_210_096, 999),
-            "2024-02-29T12:34:56.999Z"
-        );
-        assert_eq!(format_rfc3339(951_782_400, 0), "2000-02-29T00:00:00.000Z");
-        assert!(now_rfc3339().starts_with("20"));
+    fn completion_time_is_rfc3339_utc_with_milliseconds() {
+        let text = now_rfc3339();
+        assert_eq!(text.len(), 24, "{text}");
+        assert!(text.ends_with('Z') && text.as_bytes()[10] == b'T', "{text}");
+        let parsed = chrono::DateTime::parse_from_rfc3339(&text).expect("RFC 3339");
+        let age = chrono::Utc::now().signed_duration_since(parsed);
+        assert!(age.num_seconds().abs() < 60, "{text}");
     }
 }

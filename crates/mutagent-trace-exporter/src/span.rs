@@ -8,10 +8,11 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use chrono::{DateTime, SecondsFormat, Utc};
 use mutagent_traces::{
-    rfc3339, Environment, NewSpan, NewTrace, SpanEvent, SpanKind, Status, TokenUsage, TraceSource,
+    Environment, NewSpan, NewTrace, SpanEvent, SpanKind, Status, TokenUsage, TraceSource,
 };
 use serde_json::{Map, Value};
 
@@ -427,10 +428,52 @@ fn trace_from_group(
     trace
 }
 
+/// RFC 3339 in UTC with milliseconds (`2026-11-01T10:00:00.123Z`; finer digits truncated).
+/// chrono's own `From<SystemTime>` panics past the year 262143; such times are clamped.
+fn rfc3339(time: SystemTime) -> String {
+    let (secs, nanos) = match time.duration_since(UNIX_EPOCH) {
+        Ok(after) => (
+            i64::try_from(after.as_secs()).unwrap_or(i64::MAX),
+            after.subsec_nanos(),
+        ),
+        Err(before) => {
+            let before = before.duration();
+            let secs = i64::try_from(before.as_secs()).unwrap_or(i64::MAX);
+            match before.subsec_nanos() {
+                0 => (-secs, 0),
+                nanos => (-secs - 1, 1_000_000_000 - nanos),
+            }
+        }
+    };
+    let time = DateTime::<Utc>::from_timestamp(secs, nanos).unwrap_or(if secs < 0 {
+        DateTime::<Utc>::MIN_UTC
+    } else {
+        DateTime::<Utc>::MAX_UTC
+    });
+    time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn times_are_rfc3339_utc_milliseconds_and_never_panic() {
+        let t = UNIX_EPOCH + Duration::new(1_700_000_000, 123_999_999);
+        assert_eq!(rfc3339(t), "2023-11-14T22:13:20.123Z");
+        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+        let before = UNIX_EPOCH - Duration::from_nanos(1);
+        assert_eq!(rfc3339(before), "1969-12-31T23:59:59.999Z");
+        assert_eq!(
+            rfc3339(UNIX_EPOCH + Duration::from_millis(951_782_400_000)),
+            "2000-02-29T00:00:00.000Z"
+        );
+        // Far past chrono's range: clamped, not a panic.
+        if let Some(far) = UNIX_EPOCH.checked_add(Duration::from_secs(1 << 50)) {
+            assert!(rfc3339(far).starts_with('+'), "{}", rfc3339(far));
+        }
+    }
 
     fn at(ms: u64) -> SystemTime {
         SystemTime::UNIX_EPOCH + Duration::from_millis(1_700_000_000_000 + ms)

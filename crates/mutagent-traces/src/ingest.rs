@@ -113,7 +113,7 @@ impl TokenUsage {
 pub struct SpanEvent {
     /// The event name.
     pub name: String,
-    /// When it happened (RFC 3339; see [`rfc3339`](crate::rfc3339)).
+    /// When it happened (RFC 3339, e.g. `2026-11-01T10:00:00.250Z`).
     pub timestamp: String,
     /// Attributes (left out when empty).
     #[serde(default, skip_serializing_if = "Map::is_empty")]
@@ -220,7 +220,7 @@ pub struct NewSpan {
 }
 
 impl NewSpan {
-    /// A span with its id, name, kind and start time (RFC 3339; see [`rfc3339`](crate::rfc3339)).
+    /// A span with its id, name, kind and start time (RFC 3339, e.g. `2026-11-01T10:00:00.250Z`).
     pub fn new(
         span_id: impl Into<String>,
         name: impl Into<String>,
@@ -379,8 +379,8 @@ impl NewSpan {
 /// `ingest_trace_batch`).
 ///
 /// ```
-/// use mutagent_traces::{rfc3339, NewSpan, NewTrace, SpanKind, TraceSource};
-/// let now = rfc3339(std::time::SystemTime::now());
+/// use mutagent_traces::{NewSpan, NewTrace, SpanKind, TraceSource};
+/// let now = chrono::Utc::now().to_rfc3339();
 /// let trace = NewTrace::new("trace-1", now.clone())
 ///     .name("answer question")
 ///     .source(TraceSource::Manual)
@@ -417,7 +417,7 @@ pub struct NewTrace {
     /// Free-form metadata (an object).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Value>,
-    /// When it started (RFC 3339; see [`rfc3339`](crate::rfc3339)).
+    /// When it started (RFC 3339, e.g. `2026-11-01T10:00:00.250Z`).
     pub start_time: String,
     /// When it ended (RFC 3339).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -5,13 +5,12 @@
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`TracesExt::traces`].
 //!
 //! ```no_run
-//! use std::time::SystemTime;
 //! use mutagent_core::Client;
-//! use mutagent_traces::{rfc3339, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy, GetTraceStats, TracesExt};
+//! use mutagent_traces::{ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy, GetTraceStats, TracesExt};
 //!
 //! # async fn run() -> Result<(), mutagent_core::Error> {
 //! let client = Client::builder().api_key("mt_example").build()?;
-//! let now = rfc3339(SystemTime::now());
+//! let now = chrono::Utc::now().to_rfc3339();
 //! let trace = NewTrace::new("trace-1", now.clone()).span(
 //!     NewSpan::new("span-1", "chat", SpanKind::LlmChat, now)
 //!         .model("gpt-4o")
@@ -31,8 +30,9 @@
 //!
 //! The ingest models ([`NewTrace`], [`NewSpan`], [`SpanEvent`], [`TokenUsage`]) and the OTLP
 //! models ([`otlp`]) are plain public data, usable by exporters built on top of this crate.
-//! Timestamps are RFC 3339 text; [`rfc3339`] formats a [`SystemTime`](std::time::SystemTime)
-//! without pulling in a date-time crate, and [`unix_nanos`] gives OTLP's nanoseconds.
+//! Timestamps are RFC 3339 text, as the API sends them back; format them with the date-time
+//! crate you use (`chrono::Utc::now().to_rfc3339()`, `jiff::Timestamp::now().to_string()`,
+//! …). [`unix_nanos`] gives OTLP's nanoseconds.
 
 mod api;
 mod ingest;
@@ -51,7 +51,7 @@ pub use models::{
     Trace, TraceContract, TraceIngestion, TraceList,
 };
 pub use mutagent_core::ids::{TraceId, WorkspaceId};
-pub use time::{rfc3339, rfc3339_now, unix_nanos};
+pub use time::unix_nanos;
 
 /// Adds `.traces()` (the 0.1.2 contract) and `.traces_v0_4()` (the live 0.4.1 contract) to
 /// both clients.

@@ -221,7 +221,7 @@ impl ListTraces {
         self.environment = Some(environment.into());
         self
     }
-    /// Only traces that started at or after `time` (ISO 8601; see [`rfc3339`](crate::rfc3339)).
+    /// Only traces that started at or after `time` (RFC 3339, e.g. `2026-11-01T10:00:00Z`).
     pub fn start_after(mut self, time: impl Into<String>) -> Self {
         self.start_after = Some(time.into());
         self
