@@ -5,7 +5,6 @@
 //! calls are handed to a dedicated thread that owns a current-thread runtime, and the caller
 //! waits on a plain channel. Dropping the last clone only closes that channel.
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
@@ -17,7 +16,7 @@ use crate::config::{CallOptions, Config};
 use crate::decode;
 use crate::error::{BlockingError, Error};
 use crate::http_client::BoxFuture;
-use crate::pagination::{PageResult, Pager, Paginated};
+use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::secret::Secrets;
 
@@ -134,16 +133,14 @@ impl BlockingClient {
 #[must_use = "iterators do nothing unless consumed"]
 pub struct ItemIter<T> {
     client: BlockingClient,
-    pager: Pager,
+    walk: PageWalk<T>,
     fetch: fn(&BlockingClient, ApiRequest) -> PageResult<T>,
-    buffer: VecDeque<T>,
-    error: Option<Error>,
 }
 
 impl<T> fmt::Debug for ItemIter<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ItemIter")
-            .field("buffered", &self.buffer.len())
+            .field("buffered", &self.walk.buffered())
             .finish_non_exhaustive()
     }
 }
@@ -153,13 +150,10 @@ impl<T: Send + 'static> ItemIter<T> {
         client: BlockingClient,
         request: Result<ApiRequest, Error>,
     ) -> Self {
-        let (pager, error) = Pager::start(request);
         Self {
             client,
-            pager,
+            walk: PageWalk::start(request),
             fetch: fetch_page_blocking::<P>,
-            buffer: VecDeque::new(),
-            error,
         }
     }
 }
@@ -179,22 +173,13 @@ impl<T: Send + 'static> Iterator for ItemIter<T> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            if let Some(item) = self.buffer.pop_front() {
-                return Some(Ok(item));
-            }
-            if let Some(err) = self.error.take() {
-                return Some(Err(err));
-            }
-            let request = self.pager.next_request()?;
-            match (self.fetch)(&self.client, request) {
-                Ok((items, more)) => {
-                    self.pager.advance(items.len(), more);
-                    self.buffer.extend(items);
+            match self.walk.step() {
+                WalkStep::Yield(item) => return Some(item),
+                WalkStep::Fetch(request) => {
+                    let page = (self.fetch)(&self.client, request);
+                    self.walk.receive(page);
                 }
-                Err(err) => {
-                    self.pager.stop();
-                    return Some(Err(err));
-                }
+                WalkStep::End => return None,
             }
         }
     }

@@ -180,59 +180,96 @@ impl<T> From<RawOffsetPage<T>> for HasMorePage<T> {
     }
 }
 
-/// Walks offsets: where the next page starts and when to stop.
-#[derive(Debug, Clone)]
-pub(crate) struct Pager {
-    request: ApiRequest,
+/// The walk over pages, one state machine for the async [`ItemStream`] and the blocking
+/// [`ItemIter`](crate::blocking::ItemIter): which page to fetch next, what a page changes,
+/// what to yield. The two walks differ only in how they fetch a page.
+pub(crate) struct PageWalk<T> {
+    /// The list request, without its offset; `None` once the walk is over.
+    request: Option<ApiRequest>,
     next_offset: u64,
-    done: bool,
+    buffer: VecDeque<T>,
+    /// An error to yield before ending (the request could not be built, or a page failed).
+    error: Option<Error>,
 }
 
-impl Pager {
-    pub(crate) fn new(request: ApiRequest) -> Self {
+/// What a [`PageWalk`] does next.
+pub(crate) enum WalkStep<T> {
+    /// Yield this item or error.
+    Yield(Result<T, Error>),
+    /// Fetch this page, then hand the answer to [`PageWalk::receive`].
+    Fetch(ApiRequest),
+    /// The walk is over.
+    End,
+}
+
+impl<T> PageWalk<T> {
+    /// A walk from the offset `request` asks for (0 without one); when the request could not be
+    /// built, a walk that yields that error once and ends.
+    pub(crate) fn start(request: Result<ApiRequest, Error>) -> Self {
+        let (request, error) = match request {
+            Ok(request) => (Some(request), None),
+            Err(err) => (None, Some(err)),
+        };
         let next_offset = request
-            .query_value("offset")
+            .as_ref()
+            .and_then(|request| request.query_value("offset"))
             .and_then(|value| value.parse().ok())
             .unwrap_or(0);
         Self {
             request,
             next_offset,
-            done: false,
+            buffer: VecDeque::new(),
+            error,
         }
     }
 
-    /// A pager for `request`, or, when the request could not be built, a finished pager and
-    /// the error to yield once.
-    pub(crate) fn start(request: Result<ApiRequest, Error>) -> (Self, Option<Error>) {
-        match request {
-            Ok(request) => (Self::new(request), None),
+    pub(crate) fn step(&mut self) -> WalkStep<T> {
+        if let Some(item) = self.buffer.pop_front() {
+            return WalkStep::Yield(Ok(item));
+        }
+        if let Some(err) = self.error.take() {
+            return WalkStep::Yield(Err(err));
+        }
+        match &self.request {
+            Some(request) => {
+                let mut request = request.clone();
+                request.set_query("offset", self.next_offset.to_string());
+                WalkStep::Fetch(request)
+            }
+            None => WalkStep::End,
+        }
+    }
+
+    /// The answer for the page [`step`](Self::step) asked for.
+    pub(crate) fn receive(&mut self, page: PageResult<T>) {
+        match page {
+            Ok((items, has_more)) => {
+                self.next_offset = self.next_offset.saturating_add(items.len() as u64);
+                // An empty page ends the walk even if the server claims more: no endless loops.
+                if items.is_empty() || !has_more {
+                    self.request = None;
+                }
+                self.buffer.extend(items);
+            }
             Err(err) => {
-                let mut pager = Self::new(placeholder_request());
-                pager.stop();
-                (pager, Some(err))
+                self.request = None;
+                self.error = Some(err);
             }
         }
     }
 
-    pub(crate) fn next_request(&mut self) -> Option<ApiRequest> {
-        if self.done {
-            return None;
-        }
-        let mut request = self.request.clone();
-        request.set_query("offset", self.next_offset.to_string());
-        Some(request)
+    pub(crate) fn buffered(&self) -> usize {
+        self.buffer.len()
     }
+}
 
-    pub(crate) fn advance(&mut self, received: usize, has_more: bool) {
-        self.next_offset = self.next_offset.saturating_add(received as u64);
-        // An empty page ends the walk even if the server claims more: no endless loops.
-        if received == 0 || !has_more {
-            self.done = true;
-        }
-    }
-
-    pub(crate) fn stop(&mut self) {
-        self.done = true;
+impl<T> fmt::Debug for PageWalk<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PageWalk")
+            .field("next_offset", &self.next_offset)
+            .field("buffered", &self.buffer.len())
+            .field("done", &self.request.is_none())
+            .finish()
     }
 }
 
@@ -257,19 +294,16 @@ pub(crate) fn fetch_page<P: Paginated>(
 #[must_use = "streams do nothing unless polled"]
 pub struct ItemStream<T> {
     client: Client,
-    pager: Pager,
+    walk: PageWalk<T>,
     fetch: FetchPage<T>,
-    buffer: VecDeque<T>,
     in_flight: Option<BoxFuture<'static, PageResult<T>>>,
-    error: Option<Error>,
 }
 
 impl<T> fmt::Debug for ItemStream<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ItemStream")
-            .field("next_offset", &self.pager.next_offset)
-            .field("buffered", &self.buffer.len())
-            .field("done", &self.pager.done)
+            .field("walk", &self.walk)
+            .field("fetching", &self.in_flight.is_some())
             .finish()
     }
 }
@@ -281,14 +315,11 @@ impl<T: Send + 'static> ItemStream<T> {
         client: Client,
         request: Result<ApiRequest, Error>,
     ) -> Self {
-        let (pager, error) = Pager::start(request);
         Self {
             client,
-            pager,
+            walk: PageWalk::start(request),
             fetch: fetch_page::<P>,
-            buffer: VecDeque::new(),
             in_flight: None,
-            error,
         }
     }
 
@@ -313,51 +344,22 @@ impl<T: Send + 'static> Stream for ItemStream<T> {
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         let this = &mut *self;
         loop {
-            if let Some(item) = this.buffer.pop_front() {
-                return Poll::Ready(Some(Ok(item)));
+            if let Some(in_flight) = this.in_flight.as_mut() {
+                let page = match in_flight.as_mut().poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(page) => page,
+                };
+                this.in_flight = None;
+                this.walk.receive(page);
             }
-            if let Some(err) = this.error.take() {
-                return Poll::Ready(Some(Err(err)));
-            }
-            if this.in_flight.is_none() {
-                match this.pager.next_request() {
-                    Some(request) => {
-                        this.in_flight = Some((this.fetch)(this.client.clone(), request));
-                    }
-                    None => return Poll::Ready(None),
+            match this.walk.step() {
+                WalkStep::Yield(item) => return Poll::Ready(Some(item)),
+                WalkStep::Fetch(request) => {
+                    this.in_flight = Some((this.fetch)(this.client.clone(), request));
                 }
-            }
-            let Some(in_flight) = this.in_flight.as_mut() else {
-                return Poll::Ready(None);
-            };
-            let result = match in_flight.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(result) => result,
-            };
-            this.in_flight = None;
-            match result {
-                Ok((items, more)) => {
-                    this.pager.advance(items.len(), more);
-                    this.buffer.extend(items);
-                }
-                Err(err) => {
-                    this.pager.stop();
-                    return Poll::Ready(Some(Err(err)));
-                }
+                WalkStep::End => return Poll::Ready(None),
             }
         }
-    }
-}
-
-/// A request that is never sent: it only fills the pager of a stream that failed to build.
-fn placeholder_request() -> ApiRequest {
-    static NONE: crate::operation::Operation =
-        crate::operation::Operation::new("none", "none", crate::operation::Method::Get, "/");
-    ApiRequest {
-        operation: &NONE,
-        path: String::from("/"),
-        query: Vec::new(),
-        body: None,
     }
 }
 
@@ -407,17 +409,49 @@ mod tests {
         assert!(!page.has_more());
     }
 
+    fn fetched(step: WalkStep<u32>) -> ApiRequest {
+        match step {
+            WalkStep::Fetch(request) => request,
+            WalkStep::Yield(_) => panic!("expected a fetch, got an item"),
+            WalkStep::End => panic!("expected a fetch, got the end"),
+        }
+    }
+
     #[test]
-    fn pager_advances_and_stops_on_empty_pages() {
-        let mut pager = Pager::new(placeholder_request());
-        let first = pager.next_request().expect("first");
-        assert_eq!(first.query_value("offset"), Some("0"));
-        pager.advance(20, true);
-        assert_eq!(
-            pager.next_request().expect("second").query_value("offset"),
-            Some("20")
+    fn the_walk_fetches_yields_and_stops_on_empty_pages() {
+        static LIST: crate::operation::Operation = crate::operation::Operation::new(
+            "test",
+            "list",
+            crate::operation::Method::Get,
+            "/items",
         );
-        pager.advance(0, true);
-        assert!(pager.next_request().is_none());
+        let mut walk = PageWalk::start(LIST.request().query("offset", Some(5)).build());
+        assert_eq!(fetched(walk.step()).query_value("offset"), Some("5"));
+        walk.receive(Ok((vec![1, 2], true)));
+        assert!(matches!(walk.step(), WalkStep::Yield(Ok(1))));
+        assert!(matches!(walk.step(), WalkStep::Yield(Ok(2))));
+        assert_eq!(fetched(walk.step()).query_value("offset"), Some("7"));
+        walk.receive(Ok((Vec::new(), true)));
+        assert!(matches!(walk.step(), WalkStep::End));
+    }
+
+    #[test]
+    fn a_failed_page_or_request_is_yielded_once_then_the_walk_ends() {
+        let mut walk: PageWalk<u32> =
+            PageWalk::start(Err(Error::invalid_input("list", "limit", "too big")));
+        assert!(matches!(walk.step(), WalkStep::Yield(Err(_))));
+        assert!(matches!(walk.step(), WalkStep::End));
+
+        static LIST: crate::operation::Operation = crate::operation::Operation::new(
+            "test",
+            "list",
+            crate::operation::Method::Get,
+            "/items",
+        );
+        let mut walk: PageWalk<u32> = PageWalk::start(LIST.request().build());
+        assert_eq!(fetched(walk.step()).query_value("offset"), Some("0"));
+        walk.receive(Err(Error::invalid_input("list", "page", "broken")));
+        assert!(matches!(walk.step(), WalkStep::Yield(Err(_))));
+        assert!(matches!(walk.step(), WalkStep::End));
     }
 }
