@@ -73,4 +73,4 @@ pub use ids::{ParseIdError, SpanId64, TraceId128};
 #[cfg_attr(docsrs, doc(cfg(feature = "layer")))]
 pub use layer::MutagentLayer;
 pub use mutagent_traces::{Environment, SpanKind, Status, TokenUsage, TraceSource};
-pub use span::{to_new_traces, SpanData, SpanEventData, TraceDefaults};
+pub use span::{to_hook_batch, to_new_traces, SpanData, SpanEventData, TraceDefaults};

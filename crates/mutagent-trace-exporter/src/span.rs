@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use mutagent_traces::v0_4::{HookSpan, HookTrace, TraceBatchRequest};
 use mutagent_traces::{
     Environment, NewSpan, NewTrace, SpanEvent, SpanKind, Status, TokenUsage, TraceSource,
 };
@@ -451,6 +452,112 @@ fn rfc3339(time: SystemTime) -> String {
         DateTime::<Utc>::MAX_UTC
     });
     time.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Groups spans by trace into the body of the 0.4.1 `ingest_trace_batch` (the "hook format",
+/// see [`mutagent_traces::v0_4`]): the same grouping, ids and times as [`to_new_traces`].
+///
+/// The hook format has no fields for tokens, cost, model, attributes or events, and takes
+/// `input`/`output` as text. Nothing is dropped: text stays text, other JSON is sent as its JSON
+/// text, and every field without a place of its own goes into the span's `metadata` under its
+/// 0.1.2 name (`model`, `provider`, `tokens`, `costUsd`, `ttftMs`, `latencyMs`, `error`,
+/// `attributes`, `events`). A trace's `status` is `error` when one of its spans failed, else
+/// `ok`; its `source` comes from `defaults`, and `environment` and `tags` go into its
+/// `metadata`.
+///
+/// ```
+/// use std::time::{Duration, SystemTime};
+/// use mutagent_trace_exporter::{to_hook_batch, SpanData, SpanKind, TraceDefaults};
+/// let t = SystemTime::now();
+/// let root = SpanData::root("agent", SpanKind::Agent, t, t + Duration::from_secs(2));
+/// let chat = SpanData::child_of(&root, "chat", SpanKind::LlmChat, t, t + Duration::from_secs(1))
+///     .model("gpt-4o")
+///     .input(serde_json::json!("hi"));
+/// let batch = to_hook_batch(&[chat, root], &TraceDefaults::default());
+/// let span = &batch.traces[0].spans.as_ref().unwrap()[0];
+/// assert_eq!(span.input.as_deref(), Some("hi"));
+/// assert_eq!(span.kind.as_deref(), Some("llm.chat"));
+/// assert_eq!(span.metadata.as_ref().unwrap()["model"], "gpt-4o");
+/// ```
+pub fn to_hook_batch(spans: &[SpanData], defaults: &TraceDefaults) -> TraceBatchRequest {
+    TraceBatchRequest::new(to_new_traces(spans, defaults).into_iter().map(hook_trace))
+}
+
+fn hook_trace(trace: NewTrace) -> HookTrace {
+    let failed = trace
+        .spans
+        .iter()
+        .any(|span| span.status.as_ref() == Some(&Status::Error) || span.error.is_some());
+    let mut hook = HookTrace::new(trace.trace_id.as_str(), trace.start_time).status(if failed {
+        "error"
+    } else {
+        "ok"
+    });
+    hook.session_id = trace.session_id;
+    hook.name = trace.name;
+    hook.end_time = trace.end_time;
+    hook.source = trace.source.map(|source| source.as_str().to_owned());
+    let mut metadata = Map::new();
+    if let Some(environment) = trace.environment {
+        metadata.insert("environment".into(), Value::from(environment.as_str()));
+    }
+    if let Some(tags) = trace.tags {
+        metadata.insert("tags".into(), Value::from(tags));
+    }
+    hook.metadata = (!metadata.is_empty()).then_some(Value::Object(metadata));
+    hook.spans = Some(trace.spans.into_iter().map(hook_span).collect());
+    hook
+}
+
+/// JSON as the hook format's text: a string as itself, anything else as its JSON text.
+fn as_text(value: Value) -> String {
+    match value {
+        Value::String(text) => text,
+        other => other.to_string(),
+    }
+}
+
+fn hook_span(span: NewSpan) -> HookSpan {
+    let mut hook = HookSpan::new(span.span_id, span.name, span.start_time).kind(span.kind.as_str());
+    hook.end_time = span.end_time;
+    hook.status = span.status.map(|status| status.as_str().to_owned());
+    hook.parent_span_id = span.parent_span_id;
+    hook.input = span.input.map(as_text);
+    hook.output = span.output.map(as_text);
+    let mut metadata = match span.metadata {
+        Some(Value::Object(map)) => map,
+        Some(other) => Map::from_iter([("metadata".to_owned(), other)]),
+        None => Map::new(),
+    };
+    let mut put = |key: &str, value: Option<Value>| {
+        if let Some(value) = value {
+            metadata.insert(key.to_owned(), value);
+        }
+    };
+    put("model", span.model.map(Value::from));
+    put("provider", span.provider.map(Value::from));
+    put(
+        "tokens",
+        span.tokens
+            .and_then(|tokens| serde_json::to_value(tokens).ok()),
+    );
+    put("costUsd", span.cost_usd.map(Value::from));
+    put("ttftMs", span.ttft_ms.map(Value::from));
+    put("latencyMs", span.latency_ms.map(Value::from));
+    put("error", span.error.map(Value::from));
+    put("statusMessage", span.status_message.map(Value::from));
+    put(
+        "attributes",
+        (!span.attributes.is_empty()).then_some(Value::Object(span.attributes)),
+    );
+    put(
+        "events",
+        (!span.events.is_empty())
+            .then(|| serde_json::to_value(&span.events).ok())
+            .flatten(),
+    );
+    hook.metadata = (!metadata.is_empty()).then_some(Value::Object(metadata));
+    hook
 }
 
 #[cfg(test)]

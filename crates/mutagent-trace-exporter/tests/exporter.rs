@@ -454,6 +454,57 @@ async fn a_batch_whose_success_answer_breaks_off_is_not_sent_again() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_0_4_1_hook_protocol_delivers_to_a_0_4_1_server() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .traces_contract(mutagent_emulator::TracesContract::V0_4_1)
+        .start()
+        .await
+        .expect("emulator");
+    let client = client(&emu.url());
+    let exporter = Exporter::builder(&client)
+        .protocol(Protocol::HookV0_4)
+        .flush_interval(Duration::from_secs(3600))
+        .build()
+        .expect("exporter");
+    let (spans, parents) = journey(2, 4);
+    for span in spans {
+        exporter.record(span);
+    }
+    let report = exporter.flush_async(LONG).await;
+    assert_eq!((report.delivered, report.failed), (8, 0), "{report:?}");
+    assert_eq!(emu.count(Collection::Traces), 2);
+    assert_eq!(emu.count(Collection::Spans), 8);
+    // Read back through the 0.4.1 API: parents kept, tokens and model carried in metadata.
+    let page = client
+        .traces_v0_4()
+        .list_traces(&mutagent_traces::v0_4::ListTraces::new())
+        .await
+        .expect("list");
+    assert_eq!(page.data.len(), 2);
+    let trace_id = &page.data[0].trace_id;
+    assert_eq!(page.data[0].span_count, 4);
+    assert_eq!(page.data[0].service_name.as_deref(), Some("sdk"));
+    let spans = client
+        .traces_v0_4()
+        .list_trace_spans(trace_id)
+        .await
+        .expect("spans")
+        .data;
+    for span in &spans {
+        assert_eq!(span.parent_span_id.as_ref(), parents.get(&span.span_id));
+    }
+    let chat = spans
+        .iter()
+        .find(|span| span.attributes["mutagent.kind"] == "llm.chat")
+        .expect("a chat span");
+    assert_eq!(chat.attributes["model"], "gpt-4o");
+    assert!(chat.attributes["tokens"]["input"].is_u64(), "{chat:?}");
+    assert_eq!(chat.status_code, 1);
+    exporter.shutdown_async(LONG).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn otlp_protocol_delivers_through_the_otlp_route() {
     let emu = Emulator::builder()
         .api_key(KEY)

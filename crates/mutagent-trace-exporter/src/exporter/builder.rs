@@ -29,6 +29,12 @@ pub enum Protocol {
     Batch,
     /// `POST /api/traces/otlp` with an OTLP/HTTP JSON export request (see [`crate::otlp`]).
     Otlp,
+    /// `POST /api/traces/batch` in the hook format of the live 0.4.1 trace contract
+    /// ([`mutagent_traces::v0_4`], built by [`to_hook_batch`](crate::to_hook_batch)), for
+    /// servers that speak that generation. Its answer counts accepted and rejected traces: a
+    /// batch with rejected traces is counted delivered (the server took the rest) and the
+    /// server's note is kept in `last_error`; a batch with none accepted is counted failed.
+    HookV0_4,
 }
 
 /// The clients an exporter can send through: [`Client`] and [`BlockingClient`], owned or

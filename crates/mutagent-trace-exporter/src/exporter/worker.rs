@@ -9,8 +9,8 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use mutagent_core::{Client, Error, ResponseFuture};
-use mutagent_traces::{BatchIngestion, TracesExt};
+use mutagent_core::{Client, Error};
+use mutagent_traces::TracesExt;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 
@@ -18,7 +18,20 @@ use super::builder::Protocol;
 use super::control::{deadline_after, Control, Outcome, Reply};
 use super::stats::Shared;
 use crate::otlp::to_export_request;
-use crate::span::{to_new_traces, SpanData, TraceDefaults};
+use crate::span::{to_hook_batch, to_new_traces, SpanData, TraceDefaults};
+
+/// What the server said about one batch, in either generation's words.
+enum Answer {
+    /// Stored.
+    Stored,
+    /// Stored in part: the server's note on the rest.
+    Partly(String),
+    /// Not stored, and why.
+    Refused(String),
+}
+
+/// One batch in flight.
+type Sending = std::pin::Pin<Box<dyn Future<Output = Result<Answer, Error>>>>;
 
 /// A flush or shutdown in progress: it owns the next `remaining` spans to be settled (the
 /// queue is first in, first out).
@@ -69,7 +82,7 @@ enum Wake {
     SpansClosed,
     Notified,
     Timer,
-    Sent(Result<BatchIngestion, Error>),
+    Sent(Result<Answer, Error>),
 }
 
 impl Worker {
@@ -314,14 +327,56 @@ impl Worker {
         }
     }
 
-    fn request(&self, batch: &[SpanData]) -> ResponseFuture<BatchIngestion> {
-        let traces = self.client.traces();
+    fn request(&self, batch: &[SpanData]) -> Sending {
+        let defaults = &self.settings.defaults;
+        let v0_1_2 = |answer: mutagent_traces::BatchIngestion| {
+            if answer.success {
+                Answer::Stored
+            } else {
+                Answer::Refused("the server answered success: false".to_owned())
+            }
+        };
         match self.settings.protocol {
             Protocol::Batch => {
-                traces.ingest_trace_batch(&to_new_traces(batch, &self.settings.defaults))
+                let sent = self
+                    .client
+                    .traces()
+                    .ingest_trace_batch(&to_new_traces(batch, defaults));
+                Box::pin(async move { sent.await.map(v0_1_2) })
             }
             Protocol::Otlp => {
-                traces.ingest_otlp(&to_export_request(batch, &self.settings.defaults))
+                let sent = self
+                    .client
+                    .traces()
+                    .ingest_otlp(&to_export_request(batch, defaults));
+                Box::pin(async move { sent.await.map(v0_1_2) })
+            }
+            Protocol::HookV0_4 => {
+                let sent = self
+                    .client
+                    .traces_v0_4()
+                    .ingest_trace_batch(&to_hook_batch(batch, defaults));
+                Box::pin(async move {
+                    sent.await.map(|result| {
+                        let note = || {
+                            format!(
+                                "the server accepted {} and rejected {} trace(s){}",
+                                result.accepted,
+                                result.rejected,
+                                result
+                                    .note
+                                    .as_deref()
+                                    .map(|n| format!(": {n}"))
+                                    .unwrap_or_default()
+                            )
+                        };
+                        match (result.accepted, result.rejected) {
+                            (_, 0) => Answer::Stored,
+                            (0, _) => Answer::Refused(note()),
+                            _ => Answer::Partly(note()),
+                        }
+                    })
+                })
             }
         }
     }
@@ -376,14 +431,19 @@ impl Worker {
         };
         let spans = self.in_flight;
         match result {
-            Some(Ok(answer)) if answer.success => {
+            Some(Ok(Answer::Stored)) => {
                 self.shared.batches_sent.fetch_add(1, Ordering::Relaxed);
                 self.settle(spans, true);
             }
-            Some(Ok(_)) => {
+            Some(Ok(Answer::Partly(note))) => {
+                self.shared.batches_sent.fetch_add(1, Ordering::Relaxed);
+                self.settle(spans, true);
+                self.record_error(note);
+            }
+            Some(Ok(Answer::Refused(why))) => {
                 self.shared.batches_failed.fetch_add(1, Ordering::Relaxed);
                 self.settle(spans, false);
-                self.record_error("the server answered success: false".to_owned());
+                self.record_error(why);
             }
             // The server answered 2xx but the answer broke off or did not decode: it stored
             // the batch. The client never re-sends such a request; count it delivered and keep
