@@ -9,7 +9,7 @@ use tokio::sync::watch;
 
 use crate::contract::TracesContract;
 use crate::faults::{Fault, FaultSet};
-use crate::record::RecordedRequest;
+use crate::record::{RecordedRequest, DEFAULT_MAX_RECORDED, DEFAULT_MAX_RECORDED_BODY};
 use crate::server::{self, lock, Config, Shared};
 use crate::state::Collection;
 
@@ -47,7 +47,9 @@ pub enum Error {
 ///     .await?;
 /// # drop(emu); Ok(()) }
 /// ```
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` never shows the key.
+#[derive(Clone)]
 pub struct EmulatorBuilder {
     api_key: Option<String>,
     open: bool,
@@ -59,6 +61,27 @@ pub struct EmulatorBuilder {
     max_body: usize,
     workers: usize,
     traces: TracesContract,
+    max_recorded: usize,
+    max_recorded_body: usize,
+}
+
+impl std::fmt::Debug for EmulatorBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmulatorBuilder")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("open", &self.open)
+            .field("seed", &self.seed)
+            .field("step", &self.step)
+            .field("listen", &self.listen)
+            .field("faults", &self.faults)
+            .field("log", &self.log)
+            .field("max_body", &self.max_body)
+            .field("workers", &self.workers)
+            .field("traces", &self.traces)
+            .field("max_recorded", &self.max_recorded)
+            .field("max_recorded_body", &self.max_recorded_body)
+            .finish()
+    }
 }
 
 impl Default for EmulatorBuilder {
@@ -74,6 +97,8 @@ impl Default for EmulatorBuilder {
             max_body: 16 * 1024 * 1024,
             workers: 1,
             traces: TracesContract::V0_1_2,
+            max_recorded: DEFAULT_MAX_RECORDED,
+            max_recorded_body: DEFAULT_MAX_RECORDED_BODY,
         }
     }
 }
@@ -143,6 +168,44 @@ impl EmulatorBuilder {
         self
     }
 
+    /// The most requests [`Emulator::requests`] keeps (default 10,000; the oldest go first,
+    /// and so do the oldest once the kept bodies pass 64 MiB). 0 records nothing.
+    pub fn max_recorded(mut self, requests: usize) -> Self {
+        self.max_recorded = requests;
+        self
+    }
+
+    /// Records no requests at all (same as `max_recorded(0)`): for a long-running emulator
+    /// whose requests nobody inspects.
+    pub fn no_record(self) -> Self {
+        self.max_recorded(0)
+    }
+
+    /// The most bytes of each request body recorded (default 1 MiB); the rest is not kept
+    /// ([`RecordedRequest::body_len`] still says the full length).
+    pub fn max_recorded_body_bytes(mut self, bytes: usize) -> Self {
+        self.max_recorded_body = bytes;
+        self
+    }
+
+    /// The warning [`start`](Self::start) prints when this emulator would listen beyond
+    /// loopback while accepting any key (or none): anyone on the network could then use it.
+    pub(crate) fn exposure_warning(&self) -> Option<String> {
+        if self.listen.ip().is_loopback() || (self.api_key.is_some() && !self.open) {
+            return None;
+        }
+        let accepts = if self.open {
+            "without any key (--open)"
+        } else {
+            "with any key"
+        };
+        Some(format!(
+            "warning: the emulator listens on {}, beyond loopback, and accepts requests {accepts}: \
+             anyone who can reach this address can use it. Listen on 127.0.0.1, or set an API key.",
+            self.listen
+        ))
+    }
+
     fn shared(&self) -> Arc<Shared> {
         let mut faults = FaultSet::default();
         for f in &self.faults {
@@ -154,6 +217,8 @@ impl EmulatorBuilder {
             max_body: self.max_body,
             log: self.log,
             traces: self.traces,
+            max_recorded: self.max_recorded,
+            max_recorded_body: self.max_recorded_body,
         };
         Arc::new(Shared::new(config, self.seed, self.step, faults))
     }
@@ -190,6 +255,9 @@ impl EmulatorBuilder {
         self,
         report: impl FnOnce(Result<SocketAddr, Error>) + Send + 'static,
     ) -> Result<Starting, Error> {
+        if let Some(warning) = self.exposure_warning() {
+            eprintln!("{warning}");
+        }
         let shared = self.shared();
         let (shutdown, rx) = watch::channel(false);
         let listen = self.listen;
@@ -265,7 +333,8 @@ impl Starting {
     }
 }
 
-/// A running emulator. Stops serving when dropped.
+/// A running emulator. Stops serving when dropped. Its `Debug` shows the address, never the
+/// key or the recorded requests.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), mutagent_emulator::Error> {
@@ -273,12 +342,20 @@ impl Starting {
 /// println!("point the SDK at {}", emu.url());
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
 pub struct Emulator {
     shared: Arc<Shared>,
     addr: SocketAddr,
     shutdown: watch::Sender<bool>,
     thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("addr", &self.addr)
+            .field("config", &self.shared.config)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Emulator {
@@ -330,9 +407,17 @@ impl Emulator {
         lock(&self.shared.faults).clear();
     }
 
-    /// Every request received so far, in arrival order (including faulted ones).
+    /// The requests received so far, in arrival order (including faulted ones): the most
+    /// recent [`max_recorded`](EmulatorBuilder::max_recorded), bodies clipped to
+    /// [`max_recorded_body_bytes`](EmulatorBuilder::max_recorded_body_bytes).
     pub fn requests(&self) -> Vec<RecordedRequest> {
-        lock(&self.shared.requests).clone()
+        lock(&self.shared.requests).to_vec()
+    }
+
+    /// How many requests were not kept by the recording (the oldest dropped past its limits,
+    /// or all of them with [`EmulatorBuilder::no_record`]).
+    pub fn requests_dropped(&self) -> u64 {
+        lock(&self.shared.requests).dropped()
     }
 
     /// Forgets the recorded requests.
@@ -372,6 +457,40 @@ impl Drop for Emulator {
         let _ = self.shutdown.send(true);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listening_beyond_loopback_while_accepting_any_key_warns() {
+        let everywhere = SocketAddr::from(([0, 0, 0, 0], 3003));
+        let lan = SocketAddr::from(([192, 0, 2, 7], 3003));
+        let v6 = "[::]:3003".parse().expect("addr");
+        for addr in [everywhere, lan, v6] {
+            let warning = Emulator::builder()
+                .listen(addr)
+                .exposure_warning()
+                .expect("warns");
+            assert!(warning.contains(&addr.to_string()), "{warning}");
+            assert!(warning.contains("any key"), "{warning}");
+            let open = Emulator::builder().listen(addr).open(true).api_key("k");
+            assert!(open.exposure_warning().expect("warns").contains("--open"));
+            // A key of its own makes it safe to expose.
+            assert_eq!(
+                Emulator::builder()
+                    .listen(addr)
+                    .api_key("k")
+                    .exposure_warning(),
+                None
+            );
+        }
+        for addr in ["127.0.0.1:0", "[::1]:0", "127.3.2.1:9"] {
+            let addr: SocketAddr = addr.parse().expect("addr");
+            assert_eq!(Emulator::builder().listen(addr).exposure_warning(), None);
         }
     }
 }

@@ -46,5 +46,7 @@ mod validate;
 pub use contract::{TracesContract, UnknownTracesContract};
 pub use emulator::{Emulator, EmulatorBuilder, Error};
 pub use faults::{Fault, FaultParseError};
-pub use record::RecordedRequest;
+pub use record::{
+    RecordedRequest, DEFAULT_MAX_RECORDED, DEFAULT_MAX_RECORDED_BODY, RECORDED_BODY_BUDGET,
+};
 pub use state::{Collection, UnknownCollection};

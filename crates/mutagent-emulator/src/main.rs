@@ -24,6 +24,8 @@ OPTIONS:
                                'route=GET /api/prompt/;status=503;retry-after=1;times=2'
                                keys: route, latency, status, retry-after, reset, truncate,
                                drip, chunk, times, probability, seed (see docs/emulator.md)
+    --max-recorded N           keep at most N recorded requests, the most recent (default 10000)
+    --no-record                record no requests (for a long-running emulator)
     --quiet                    do not log requests to stderr
     -h, --help                 print this help
 ";
@@ -85,6 +87,14 @@ fn run(args: Vec<String>) -> Result<(), String> {
                         .map_err(|e| format!("--traces-contract: {e}"))?,
                 )
             }
+            "--max-recorded" => {
+                let v = value("--max-recorded")?;
+                builder.max_recorded(
+                    v.parse()
+                        .map_err(|_| format!("--max-recorded: `{v}` is not an unsigned integer"))?,
+                )
+            }
+            "--no-record" => builder.no_record(),
             "--quiet" => builder.log_requests(false),
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         };

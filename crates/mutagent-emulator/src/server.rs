@@ -22,13 +22,13 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::faults::{retry_after_secs, Action, FaultSet};
 use crate::query::parse_query;
-use crate::record::RecordedRequest;
+use crate::record::{RecordedRequest, RequestLog};
 use crate::router::{resolve, BodySpec, Ctx};
 use crate::state::State;
 use crate::validate::validate_body;
 
-/// Static configuration of a running emulator.
-#[derive(Debug, Clone)]
+/// Static configuration of a running emulator. Its `Debug` never shows the key.
+#[derive(Clone)]
 pub(crate) struct Config {
     /// The only accepted key, if set.
     pub(crate) api_key: Option<String>,
@@ -40,6 +40,24 @@ pub(crate) struct Config {
     pub(crate) log: bool,
     /// The trace contract served.
     pub(crate) traces: crate::TracesContract,
+    /// The most requests recorded (0: none).
+    pub(crate) max_recorded: usize,
+    /// The most bytes of one body recorded.
+    pub(crate) max_recorded_body: usize,
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("open", &self.open)
+            .field("max_body", &self.max_body)
+            .field("log", &self.log)
+            .field("traces", &self.traces)
+            .field("max_recorded", &self.max_recorded)
+            .field("max_recorded_body", &self.max_recorded_body)
+            .finish()
+    }
 }
 
 /// State shared between the server tasks and the [`crate::Emulator`] handle.
@@ -48,7 +66,7 @@ pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) state: Mutex<State>,
     pub(crate) faults: Mutex<FaultSet>,
-    pub(crate) requests: Mutex<Vec<RecordedRequest>>,
+    pub(crate) requests: Mutex<RequestLog>,
     pub(crate) clock: Clock,
     counter: AtomicU64,
 }
@@ -63,11 +81,12 @@ impl Shared {
     pub(crate) fn new(config: Config, seed: u64, step: Duration, faults: FaultSet) -> Self {
         let clock = Clock::new();
         let state = State::new(seed, step, clock.wall_base_ms());
+        let requests = RequestLog::new(config.max_recorded, config.max_recorded_body);
         Shared {
             config,
             state: Mutex::new(state),
             faults: Mutex::new(faults),
-            requests: Mutex::new(Vec::new()),
+            requests: Mutex::new(requests),
             clock,
             counter: AtomicU64::new(0),
         }
@@ -175,7 +194,9 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         path: path.clone(),
         query: query.clone(),
         headers,
-        body: body.to_vec(),
+        // Only what the log keeps is copied.
+        body: body[..body.len().min(shared.config.max_recorded_body)].to_vec(),
+        body_len: body.len(),
         request_id: request_id.clone(),
         fault: fault.as_ref().map(ToString::to_string),
     });
