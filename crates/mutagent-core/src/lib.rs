@@ -71,7 +71,7 @@ pub use config::{CallOptions, Config};
 pub use error::{ApiError, ConfigError, DecodeError, Error, Origin};
 /// The HTTP status type of [`Error::status`], re-exported so tests need no `http` dependency.
 pub use http::StatusCode;
-pub use operation::{Method, Operation};
+pub use operation::{Endpoint, Method, Operation};
 pub use pagination::{ItemStream, Paginated};
 pub use query::{Page, QueryParams};
 pub use request::{ApiRequest, QueryValue, RequestBuilder};

@@ -149,6 +149,18 @@ macro_rules! int_id {
                 ::std::borrow::Cow::Owned(self.0.to_string())
             }
         }
+
+        /// Ids start at 1: 0 and negative ids are refused before anything is sent.
+        impl $crate::request::PathValue for $name {
+            fn to_path_value(
+                &self,
+            ) -> ::std::result::Result<
+                ::std::borrow::Cow<'_, str>,
+                ::std::borrow::Cow<'static, str>,
+            > {
+                $crate::request::positive_id_text(self.0)
+            }
+        }
     };
 }
 
@@ -208,6 +220,17 @@ macro_rules! string_id {
         impl $crate::QueryValue for $name {
             fn to_query_value(&self) -> ::std::borrow::Cow<'_, str> {
                 ::std::borrow::Cow::Borrowed(&self.0)
+            }
+        }
+
+        impl $crate::request::PathValue for $name {
+            fn to_path_value(
+                &self,
+            ) -> ::std::result::Result<
+                ::std::borrow::Cow<'_, str>,
+                ::std::borrow::Cow<'static, str>,
+            > {
+                ::std::result::Result::Ok(::std::borrow::Cow::Borrowed(&self.0))
             }
         }
     };

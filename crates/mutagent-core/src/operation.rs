@@ -157,6 +157,94 @@ impl Operation {
     }
 }
 
+/// An [`Operation`] whose path template has exactly `N` placeholders, checked when the
+/// static is compiled: a template with another count does not build. Its `request` takes
+/// exactly `N` values, in the template's order, so a value can be neither missing, extra, nor
+/// given under a name the template does not hold.
+///
+/// ```
+/// use mutagent_core::{Endpoint, Method};
+///
+/// static GET_PROMPT: Endpoint<1> =
+///     Endpoint::new("prompt", "get_prompt", Method::Get, "/api/prompt/{id}");
+/// let request = GET_PROMPT.request("a/b").build()?;
+/// assert_eq!(request.path(), "/api/prompt/a%2Fb");
+/// # Ok::<(), mutagent_core::Error>(())
+/// ```
+///
+/// ```compile_fail
+/// use mutagent_core::{Endpoint, Method};
+/// // One placeholder declared as none: refused at compile time.
+/// static BAD: Endpoint<0> = Endpoint::new("prompt", "get_prompt", Method::Get, "/api/prompt/{id}");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Endpoint<const N: usize> {
+    operation: Operation,
+}
+
+impl<const N: usize> Endpoint<N> {
+    /// Describes an operation with `N` path placeholders. Evaluated at compile time in a
+    /// `static`, where a template that is malformed or has another count fails the build.
+    pub const fn new(
+        namespace: &'static str,
+        name: &'static str,
+        method: Method,
+        path: &'static str,
+    ) -> Self {
+        assert!(
+            placeholder_count(path) == N,
+            "the path template does not have N placeholders"
+        );
+        Self {
+            operation: Operation::new(namespace, name, method, path),
+        }
+    }
+
+    /// The same operation, of the contract generation `since` (e.g. `0.4.1`).
+    pub const fn since(self, since: &'static str) -> Self {
+        Self {
+            operation: self.operation.since(since),
+        }
+    }
+
+    /// The operation, as the rest of the SDK sees it.
+    pub const fn operation(&'static self) -> &'static Operation {
+        &self.operation
+    }
+}
+
+impl<const N: usize> std::ops::Deref for Endpoint<N> {
+    type Target = Operation;
+    fn deref(&self) -> &Operation {
+        &self.operation
+    }
+}
+
+/// How many `{name}` placeholders `path` holds. Panics (a build error in a `static`) on an
+/// unclosed, nested or empty placeholder.
+const fn placeholder_count(path: &str) -> usize {
+    let bytes = path.as_bytes();
+    let mut count = 0;
+    let mut open: Option<usize> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at] == b'{' {
+            assert!(open.is_none(), "nested `{{` in a path template");
+            open = Some(at);
+        } else if bytes[at] == b'}' {
+            assert!(open.is_some(), "`}}` without `{{` in a path template");
+            if let Some(start) = open {
+                assert!(at > start + 1, "empty `{{}}` in a path template");
+            }
+            count += 1;
+            open = None;
+        }
+        at += 1;
+    }
+    assert!(open.is_none(), "unclosed `{{` in a path template");
+    count
+}
+
 fn check_segment(operation: &'static str, name: &str, value: &str) -> Result<(), Error> {
     let reason = match value {
         "" => "must not be empty",
@@ -242,6 +330,27 @@ mod tests {
                 .expect("both"),
             "/api/organizations/o%2F1/members/u%201"
         );
+    }
+
+    #[test]
+    fn placeholders_are_counted_at_compile_time() {
+        const COUNT: usize = placeholder_count("/api/organizations/{orgId}/members/{userId}");
+        assert_eq!(COUNT, 2);
+        assert_eq!(placeholder_count("/api/prompt/"), 0);
+        static TWO: Endpoint<2> = Endpoint::new(
+            "organization_members",
+            "remove_organization_member",
+            Method::Delete,
+            "/api/organizations/{orgId}/members/{userId}",
+        );
+        assert_eq!(TWO.operation(), &MEMBER);
+        assert_eq!(TWO.name, "remove_organization_member");
+        for bad in ["/a/{", "/a/{}", "/a/{{b}}", "/a/}"] {
+            assert!(
+                std::panic::catch_unwind(|| placeholder_count(bad)).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use serde::Serialize;
 
 use crate::error::Error;
-use crate::operation::{encode_into, Operation};
+use crate::operation::{encode_into, Endpoint, Operation};
 use crate::query::{self, QueryPair, QueryParams};
 
 /// A value that can travel in a query string.
@@ -63,6 +63,75 @@ impl Operation {
     }
 }
 
+/// A value that can fill a path placeholder: ids, strings, integers. It is percent-encoded
+/// when the request is built; empty values and `.`/`..` are refused for every type.
+pub trait PathValue {
+    /// The value as text before percent-encoding, or why it cannot be sent (for example an
+    /// integer id below 1).
+    fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>>;
+}
+
+impl PathValue for str {
+    fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl PathValue for String {
+    fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>> {
+        Ok(Cow::Borrowed(self))
+    }
+}
+
+impl<T: PathValue + ?Sized> PathValue for &T {
+    fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>> {
+        (**self).to_path_value()
+    }
+}
+
+macro_rules! path_value_via_display {
+    ($($ty:ty),*) => {$(
+        impl PathValue for $ty {
+            fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>> {
+                Ok(Cow::Owned(self.to_string()))
+            }
+        }
+    )*};
+}
+path_value_via_display!(u8, u16, u32, u64, usize, i8, i16, i32, i64);
+
+/// Why an integer id cannot be sent: ids start at 1 (used by the `int_id!` ids).
+#[doc(hidden)]
+pub fn positive_id_text(id: i64) -> Result<Cow<'static, str>, Cow<'static, str>> {
+    if id >= 1 {
+        Ok(Cow::Owned(id.to_string()))
+    } else {
+        Err(Cow::Owned(format!("must be at least 1 (got {id})")))
+    }
+}
+
+impl Endpoint<0> {
+    /// Starts a request for this operation, whose path has no placeholder.
+    pub fn request(&'static self) -> RequestBuilder {
+        RequestBuilder::new(self.operation())
+    }
+}
+
+impl Endpoint<1> {
+    /// Starts a request for this operation, filling its one path placeholder with `value`.
+    pub fn request(&'static self, value: impl PathValue) -> RequestBuilder {
+        RequestBuilder::new(self.operation()).fill_path([&value])
+    }
+}
+
+impl Endpoint<2> {
+    /// Starts a request for this operation, filling its two path placeholders in the
+    /// template's order.
+    pub fn request(&'static self, first: impl PathValue, second: impl PathValue) -> RequestBuilder {
+        RequestBuilder::new(self.operation()).fill_path([&first as &dyn PathValue, &second])
+    }
+}
+
 /// A request being built for one operation.
 #[must_use = "a request does nothing until it is built and sent"]
 pub struct RequestBuilder {
@@ -95,7 +164,27 @@ impl RequestBuilder {
         }
     }
 
-    /// Sets a path parameter; it is percent-encoded when the request is built.
+    /// Fills the template's placeholders, in order, with `values` (their count is the
+    /// [`Endpoint`]'s, checked at compile time).
+    fn fill_path<const N: usize>(mut self, values: [&dyn PathValue; N]) -> Self {
+        for (name, value) in self.operation.path_params().into_iter().zip(values) {
+            match value.to_path_value() {
+                Ok(text) => self.path_params.push((name, text.into_owned())),
+                Err(reason) => {
+                    self.error.get_or_insert(Error::invalid_input(
+                        self.operation.name,
+                        name,
+                        reason,
+                    ));
+                }
+            }
+        }
+        self
+    }
+
+    /// Sets a path parameter by name, for an [`Operation`] built by hand; the namespace
+    /// crates use [`Endpoint::request`], which cannot get a name wrong. The value is
+    /// percent-encoded when the request is built.
     pub fn path_param(mut self, name: &'static str, value: impl fmt::Display) -> Self {
         self.path_params.push((name, value.to_string()));
         self
@@ -148,6 +237,22 @@ impl RequestBuilder {
             }
         }
         self
+    }
+
+    /// Runs a check of the caller's, handing it this operation's name for its error;
+    /// `build` returns the first failure.
+    ///
+    /// ```
+    /// use mutagent_core::request::validate;
+    /// use mutagent_core::{Endpoint, Method};
+    ///
+    /// static CREATE: Endpoint<0> = Endpoint::new("prompt", "create_prompt", Method::Post, "/api/prompt/");
+    /// let err = CREATE.request().validate(|op| validate::name(op, "name", "")).build();
+    /// assert!(err.unwrap_err().to_string().contains("create_prompt"));
+    /// ```
+    pub fn validate(self, check: impl FnOnce(&'static str) -> Result<(), Error>) -> Self {
+        let result = check(self.operation.name);
+        self.check(result)
     }
 
     /// Records a validation failure found by the caller; `build` returns it.

@@ -50,56 +50,35 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
 
     /// `POST /api/prompts/experiments/`: creates an experiment (state `running`).
     pub fn create_experiment(&self, body: &CreateExperiment) -> C::Response<Experiment> {
-        let operation = op::CREATE_EXPERIMENT.name;
         let mut request = op::CREATE_EXPERIMENT
             .request()
-            .check(validate::positive_id(
-                operation,
-                "promptId",
-                body.prompt_id.get(),
-            ))
-            .check(validate::non_empty(
-                operation,
-                "promptGroupId",
-                body.prompt_group_id.as_str(),
-            ))
-            .check(validate::positive_id(
-                operation,
-                "evaluationId",
-                body.evaluation_id.get(),
-            ))
-            .check(validate::positive_id(
-                operation,
-                "datasetId",
-                body.dataset_id.get(),
-            ))
-            .check(validate::optional_name(
-                operation,
-                "name",
-                body.name.as_deref(),
-            ));
+            .validate(|operation| {
+                validate::positive_id(operation, "promptId", body.prompt_id.get())
+            })
+            .validate(|operation| {
+                validate::non_empty(operation, "promptGroupId", body.prompt_group_id.as_str())
+            })
+            .validate(|operation| {
+                validate::positive_id(operation, "evaluationId", body.evaluation_id.get())
+            })
+            .validate(|operation| {
+                validate::positive_id(operation, "datasetId", body.dataset_id.get())
+            })
+            .validate(|operation| validate::optional_name(operation, "name", body.name.as_deref()));
         for (index, model) in body.models.iter().enumerate() {
             request = request
-                .check(non_empty_at(operation, "models", index, "id", &model.id))
-                .check(non_empty_at(
-                    operation,
-                    "models",
-                    index,
-                    "model",
-                    &model.model,
-                ));
+                .validate(|operation| non_empty_at(operation, "models", index, "id", &model.id))
+                .validate(|operation| {
+                    non_empty_at(operation, "models", index, "model", &model.model)
+                });
         }
         self.client.call(request.json(body).build())
     }
 
     /// `GET /api/prompts/experiments/{id}`: one experiment, usually with its results.
     pub fn get_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Experiment> {
-        self.client.call(
-            op::GET_EXPERIMENT
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_EXPERIMENT.request(id.into()).build())
     }
 
     /// `PATCH /api/prompts/experiments/{id}`: marks an experiment completed, failed or
@@ -110,13 +89,8 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
         body: &CompleteExperiment,
     ) -> C::Response<Experiment> {
         let request = op::COMPLETE_EXPERIMENT
-            .request()
-            .path_param("id", id.into())
-            .check(validate::non_empty(
-                op::COMPLETE_EXPERIMENT.name,
-                "completedAt",
-                &body.completed_at,
-            ))
+            .request(id.into())
+            .validate(|operation| validate::non_empty(operation, "completedAt", &body.completed_at))
             .json(body)
             .build();
         self.client.call(request)
@@ -126,12 +100,8 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
     /// answer is not typed by the API (usually `{success, message}`), so it is returned as
     /// JSON.
     pub fn delete_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Value> {
-        self.client.call(
-            op::DELETE_EXPERIMENT
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::DELETE_EXPERIMENT.request(id.into()).build())
     }
 
     /// `POST /api/prompts/experiments/{id}/results`: records one model's output on one
@@ -141,19 +111,15 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
         id: impl Into<ExperimentId>,
         body: &AddExperimentResult,
     ) -> C::Response<ExperimentResult> {
-        let operation = op::ADD_EXPERIMENT_RESULT.name;
         let mut request = op::ADD_EXPERIMENT_RESULT
-            .request()
-            .path_param("id", id.into())
-            .check(validate::non_empty(
-                operation,
-                "modelColumnId",
-                &body.model_column_id,
-            ))
-            .check(validate::non_empty(operation, "output", &body.output))
+            .request(id.into())
+            .validate(|operation| {
+                validate::non_empty(operation, "modelColumnId", &body.model_column_id)
+            })
+            .validate(|operation| validate::non_empty(operation, "output", &body.output))
             // `evalScore` is a nullable number with no stated range (unlike a criterion's
             // score); only a value JSON cannot carry (NaN, infinity) is refused.
-            .check(match body.eval_score {
+            .validate(|operation| match body.eval_score {
                 Some(score) if !score.is_finite() => Err(Error::invalid_input(
                     operation,
                     "evalScore",
@@ -162,15 +128,15 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
                 _ => Ok(()),
             });
         for (index, criterion) in body.eval_criteria.iter().flatten().enumerate() {
-            request = request.check(
+            request = request.validate(|operation| {
                 validate::score(operation, "evalCriteria.score", criterion.score).map_err(|_| {
                     Error::invalid_input(
                         operation,
                         format!("evalCriteria[{index}].score"),
                         format!("must be between 0 and 1 (got {})", criterion.score),
                     )
-                }),
-            );
+                })
+            });
         }
         self.client.call(request.json(body).build())
     }
@@ -186,13 +152,8 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
             name: &'n str,
         }
         let request = op::UPDATE_EXPERIMENT_NAME
-            .request()
-            .path_param("id", id.into())
-            .check(validate::name(
-                op::UPDATE_EXPERIMENT_NAME.name,
-                "name",
-                name,
-            ))
+            .request(id.into())
+            .validate(|operation| validate::name(operation, "name", name))
             .json(&Rename { name })
             .build();
         self.client.call(request)
@@ -201,12 +162,8 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
     /// `POST /api/prompts/experiments/{id}/execute`: runs every model on the dataset items
     /// and records the results.
     pub fn execute_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Experiment> {
-        self.client.call(
-            op::EXECUTE_EXPERIMENT
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::EXECUTE_EXPERIMENT.request(id.into()).build())
     }
 }
 

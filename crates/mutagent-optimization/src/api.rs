@@ -44,31 +44,35 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
         prompt_id: impl Into<PromptId>,
         body: &OptimizePrompt,
     ) -> C::Response<OptimizationJob> {
-        let operation = op::OPTIMIZE_PROMPT.name;
         let config = &body.config;
         let request = op::OPTIMIZE_PROMPT
-            .request()
-            .path_param("id", prompt_id.into())
-            .check(validate::positive_id(
-                operation,
-                "datasetId",
-                body.dataset_id.get(),
-            ))
-            .check(body.evaluation_id.map_or(Ok(()), |id| {
-                validate::positive_id(operation, "evaluationId", id.get())
-            }))
-            .check(validate::range(
-                operation,
-                "config.maxIterations",
-                i64::from(config.max_iterations),
-                1..=100,
-            ))
-            .check(config.target_score.map_or(Ok(()), |score| {
-                validate::score(operation, "config.targetScore", score)
-            }))
-            .check(config.patience.map_or(Ok(()), |patience| {
-                validate::range(operation, "config.patience", i64::from(patience), 1..=50)
-            }))
+            .request(prompt_id.into())
+            .validate(|operation| {
+                validate::positive_id(operation, "datasetId", body.dataset_id.get())
+            })
+            .validate(|operation| {
+                body.evaluation_id.map_or(Ok(()), |id| {
+                    validate::positive_id(operation, "evaluationId", id.get())
+                })
+            })
+            .validate(|operation| {
+                validate::range(
+                    operation,
+                    "config.maxIterations",
+                    i64::from(config.max_iterations),
+                    1..=100,
+                )
+            })
+            .validate(|operation| {
+                config.target_score.map_or(Ok(()), |score| {
+                    validate::score(operation, "config.targetScore", score)
+                })
+            })
+            .validate(|operation| {
+                config.patience.map_or(Ok(()), |patience| {
+                    validate::range(operation, "config.patience", i64::from(patience), 1..=50)
+                })
+            })
             .json(body)
             .build();
         self.client.call(request)
@@ -76,12 +80,8 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
 
     /// `GET /api/optimization/{id}`: a job with its latest state and recent events.
     pub fn get_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJobStatus> {
-        self.client.call(
-            op::GET_OPTIMIZATION
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_OPTIMIZATION.request(id.into()).build())
     }
 
     /// `GET /api/optimization`: one page of jobs.
@@ -103,22 +103,14 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
         &self,
         id: impl Into<JobId>,
     ) -> C::Response<OptimizationScoreProgression> {
-        self.client.call(
-            op::GET_OPTIMIZATION_PROGRESS
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_OPTIMIZATION_PROGRESS.request(id.into()).build())
     }
 
     /// `GET /api/optimization/{id}/states`: the recorded iteration states.
     pub fn get_optimization_states(&self, id: impl Into<JobId>) -> C::Response<OptimizationStates> {
-        self.client.call(
-            op::GET_OPTIMIZATION_STATES
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_OPTIMIZATION_STATES.request(id.into()).build())
     }
 
     /// `GET /api/optimization/{id}/results`: the scorecards.
@@ -126,42 +118,26 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
         &self,
         id: impl Into<JobId>,
     ) -> C::Response<OptimizationResults> {
-        self.client.call(
-            op::GET_OPTIMIZATION_RESULTS
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_OPTIMIZATION_RESULTS.request(id.into()).build())
     }
 
     /// `POST /api/optimization/{id}/pause`: pauses a queued or running job.
     pub fn pause_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
-        self.client.call(
-            op::PAUSE_OPTIMIZATION
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::PAUSE_OPTIMIZATION.request(id.into()).build())
     }
 
     /// `POST /api/optimization/{id}/resume`: resumes a paused job.
     pub fn resume_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
-        self.client.call(
-            op::RESUME_OPTIMIZATION
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::RESUME_OPTIMIZATION.request(id.into()).build())
     }
 
     /// `POST /api/optimization/{id}/cancel`: cancels a job for good.
     pub fn cancel_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
-        self.client.call(
-            op::CANCEL_OPTIMIZATION
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::CANCEL_OPTIMIZATION.request(id.into()).build())
     }
 
     /// Follows job `id` by polling `get_optimization` every `options.poll_interval`: a

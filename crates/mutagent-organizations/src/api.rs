@@ -52,11 +52,10 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
 
     /// `POST /api/organizations/`: creates an organization.
     pub fn create_organization(&self, body: &CreateOrganization) -> C::Response<Organization> {
-        let operation = op::CREATE_ORGANIZATION.name;
         let request = op::CREATE_ORGANIZATION
             .request()
-            .check(validate::name(operation, "name", &body.name))
-            .check(validate::non_empty(operation, "slug", &body.slug))
+            .validate(|operation| validate::name(operation, "name", &body.name))
+            .validate(|operation| validate::non_empty(operation, "slug", &body.slug))
             .json(body)
             .build();
         self.client.call(request)
@@ -64,12 +63,8 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
 
     /// `GET /api/organizations/{orgId}`: one organization.
     pub fn get_organization(&self, org_id: impl Into<OrganizationId>) -> C::Response<Organization> {
-        self.client.call(
-            op::GET_ORGANIZATION
-                .request()
-                .path_param("orgId", org_id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_ORGANIZATION.request(org_id.into()).build())
     }
 
     /// `PATCH /api/organizations/{orgId}`: changes an organization. Fields left unset keep
@@ -79,20 +74,14 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
         org_id: impl Into<OrganizationId>,
         body: &UpdateOrganization,
     ) -> C::Response<Organization> {
-        let operation = op::UPDATE_ORGANIZATION.name;
         let request = op::UPDATE_ORGANIZATION
-            .request()
-            .path_param("orgId", org_id.into())
-            .check(validate::optional_name(
-                operation,
-                "name",
-                body.name.as_deref(),
-            ))
-            .check(
+            .request(org_id.into())
+            .validate(|operation| validate::optional_name(operation, "name", body.name.as_deref()))
+            .validate(|operation| {
                 body.slug
                     .as_deref()
-                    .map_or(Ok(()), |slug| validate::non_empty(operation, "slug", slug)),
-            )
+                    .map_or(Ok(()), |slug| validate::non_empty(operation, "slug", slug))
+            })
             .json(body)
             .build();
         self.client.call(request)
@@ -104,33 +93,21 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
         &self,
         org_id: impl Into<OrganizationId>,
     ) -> C::Response<OrganizationDeleted> {
-        self.client.call(
-            op::DELETE_ORGANIZATION
-                .request()
-                .path_param("orgId", org_id.into())
-                .build(),
-        )
+        self.client
+            .call(op::DELETE_ORGANIZATION.request(org_id.into()).build())
     }
 
     /// `GET /api/organizations/slug/{slug}`: the organization with this slug.
     pub fn get_organization_by_slug(&self, slug: &str) -> C::Response<Organization> {
-        self.client.call(
-            op::GET_ORGANIZATION_BY_SLUG
-                .request()
-                .path_param("slug", slug)
-                .build(),
-        )
+        self.client
+            .call(op::GET_ORGANIZATION_BY_SLUG.request(slug).build())
     }
 
     /// `GET /api/organizations/check-slug/{slug}`: whether a slug is free. The answer is not
     /// typed by the API, so it is returned as JSON (e.g. `{"available": true}`).
     pub fn check_organization_slug(&self, slug: &str) -> C::Response<Value> {
-        self.client.call(
-            op::CHECK_ORGANIZATION_SLUG
-                .request()
-                .path_param("slug", slug)
-                .build(),
-        )
+        self.client
+            .call(op::CHECK_ORGANIZATION_SLUG.request(slug).build())
     }
 
     /// `GET /api/organizations/{orgId}/member-count`: how many members the organization has.
@@ -140,8 +117,7 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
     ) -> C::Response<MemberCount> {
         self.client.call(
             op::GET_ORGANIZATION_MEMBER_COUNT
-                .request()
-                .path_param("orgId", org_id.into())
+                .request(org_id.into())
                 .build(),
         )
     }

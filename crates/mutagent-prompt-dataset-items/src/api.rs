@@ -41,8 +41,7 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     ) -> C::Response<Vec<PromptDatasetItem>> {
         self.client.call(
             op::LIST_PROMPT_DATASET_ITEMS
-                .request()
-                .path_param("id", dataset_id.into())
+                .request(dataset_id.into())
                 .build(),
         )
     }
@@ -53,11 +52,9 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
         dataset_id: impl Into<DatasetId>,
         item: &NewDatasetItem,
     ) -> C::Response<PromptDatasetItem> {
-        let operation = op::CREATE_PROMPT_DATASET_ITEM.name;
         let request = op::CREATE_PROMPT_DATASET_ITEM
-            .request()
-            .path_param("id", dataset_id.into())
-            .check(item.check_as(operation, ""))
+            .request(dataset_id.into())
+            .validate(|operation| item.check_as(operation, ""))
             .json(item)
             .build();
         self.client.call(request)
@@ -82,12 +79,8 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
         &self,
         item_id: impl Into<DatasetItemId>,
     ) -> C::Response<PromptDatasetItem> {
-        self.client.call(
-            op::GET_PROMPT_DATASET_ITEM
-                .request()
-                .path_param("id", item_id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_PROMPT_DATASET_ITEM.request(item_id.into()).build())
     }
 
     /// `PATCH /api/prompts/dataset-items/{id}`: changes an item, by ITEM id.
@@ -97,9 +90,8 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
         changes: &UpdateDatasetItem,
     ) -> C::Response<PromptDatasetItem> {
         let request = op::UPDATE_PROMPT_DATASET_ITEM
-            .request()
-            .path_param("id", item_id.into())
-            .check(changes.check(op::UPDATE_PROMPT_DATASET_ITEM.name))
+            .request(item_id.into())
+            .validate(|operation| changes.check(operation))
             .json(changes)
             .build();
         self.client.call(request)
@@ -112,8 +104,7 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     ) -> C::Response<SuccessResponse> {
         self.client.call(
             op::DELETE_PROMPT_DATASET_ITEM
-                .request()
-                .path_param("id", item_id.into())
+                .request(item_id.into())
                 .build(),
         )
     }
@@ -122,23 +113,22 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
 /// The request of `bulk_create_prompt_dataset_items`, checked: not empty, every item valid
 /// (errors name the item, e.g. `items[3].input`).
 fn bulk_request(dataset_id: DatasetId, items: &[NewDatasetItem]) -> Result<ApiRequest, Error> {
-    let operation = op::BULK_CREATE_PROMPT_DATASET_ITEMS.name;
-    let mut request = op::BULK_CREATE_PROMPT_DATASET_ITEMS
-        .request()
-        .path_param("id", dataset_id);
+    let mut request = op::BULK_CREATE_PROMPT_DATASET_ITEMS.request(dataset_id);
     if items.is_empty() {
-        request = request.check(Err(Error::invalid_input(
-            operation,
-            "items",
-            "must hold at least one item",
-        )));
+        request = request.validate(|operation| {
+            Err(Error::invalid_input(
+                operation,
+                "items",
+                "must hold at least one item",
+            ))
+        });
     }
-    for (index, item) in items.iter().enumerate() {
-        let checked = item.check_as(operation, &format!("items[{index}]."));
-        if checked.is_err() {
-            request = request.check(checked);
-            break;
-        }
-    }
+    // The first invalid item is enough: its error names it.
+    request = request.validate(|operation| {
+        items
+            .iter()
+            .enumerate()
+            .try_for_each(|(index, item)| item.check_as(operation, &format!("items[{index}].")))
+    });
     request.json(&BulkItems { items }).build()
 }

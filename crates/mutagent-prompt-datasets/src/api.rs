@@ -55,12 +55,8 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
 
     /// `GET /api/prompts/datasets/{id}`: one dataset.
     pub fn get_prompt_dataset(&self, id: impl Into<DatasetId>) -> C::Response<PromptDataset> {
-        self.client.call(
-            op::GET_PROMPT_DATASET
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_PROMPT_DATASET.request(id.into()).build())
     }
 
     /// `PATCH /api/prompts/datasets/{id}`: changes a dataset.
@@ -69,16 +65,12 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
         id: impl Into<DatasetId>,
         changes: &UpdatePromptDataset,
     ) -> C::Response<PromptDataset> {
-        let operation = op::UPDATE_PROMPT_DATASET.name;
         let request = op::UPDATE_PROMPT_DATASET
-            .request()
-            .path_param("id", id.into())
-            .check(validate::optional_name(
-                operation,
-                "name",
-                changes.name.as_deref(),
-            ))
-            .check(object(operation, "metadata", changes.metadata.as_ref()))
+            .request(id.into())
+            .validate(|operation| {
+                validate::optional_name(operation, "name", changes.name.as_deref())
+            })
+            .validate(|operation| object(operation, "metadata", changes.metadata.as_ref()))
             .json(changes)
             .build();
         self.client.call(request)
@@ -93,8 +85,7 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
         force: impl Into<Option<bool>>,
     ) -> C::Response<SuccessResponse> {
         let request = op::DELETE_PROMPT_DATASET
-            .request()
-            .path_param("id", id.into())
+            .request(id.into())
             .query_params(&DeleteQuery {
                 force: force.into(),
             })
@@ -109,24 +100,19 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
         id: impl Into<DatasetId>,
         body: &ClonePromptDataset,
     ) -> C::Response<PromptDataset> {
-        let operation = op::CLONE_PROMPT_DATASET.name;
-        let target = match &body.target {
-            CloneTarget::Prompt(prompt) => {
-                validate::range(operation, "targetPromptId", prompt.get(), 1..=i64::MAX)
-            }
-            CloneTarget::PromptGroup(group) => {
-                validate::non_empty(operation, "targetPromptGroupId", group.as_str())
-            }
-        };
         let request = op::CLONE_PROMPT_DATASET
-            .request()
-            .path_param("id", id.into())
-            .check(target)
-            .check(validate::optional_name(
-                operation,
-                "newName",
-                body.new_name.as_deref(),
-            ))
+            .request(id.into())
+            .validate(|operation| match &body.target {
+                CloneTarget::Prompt(prompt) => {
+                    validate::positive_id(operation, "targetPromptId", prompt.get())
+                }
+                CloneTarget::PromptGroup(group) => {
+                    validate::non_empty(operation, "targetPromptGroupId", group.as_str())
+                }
+            })
+            .validate(|operation| {
+                validate::optional_name(operation, "newName", body.new_name.as_deref())
+            })
             .json(body)
             .build();
         self.client.call(request)
@@ -149,8 +135,7 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
     ) -> C::Response<Vec<PromptDataset>> {
         self.client.call(
             op::LIST_DATASETS_FOR_PROMPT
-                .request()
-                .path_param("id", prompt_id.into())
+                .request(prompt_id.into())
                 .build(),
         )
     }
@@ -171,25 +156,23 @@ pub(crate) fn create_request(
     body: &CreatePromptDataset,
 ) -> Result<ApiRequest, Error> {
     op::CREATE_PROMPT_DATASET
-        .request()
-        .path_param("id", prompt_id)
-        .check(check_create(body))
+        .request(prompt_id)
+        .validate(|operation| check_create(operation, body))
         .json(body)
         .build()
 }
 
 /// What `create_prompt_dataset` checks before sending.
-pub(crate) fn check_create(body: &CreatePromptDataset) -> Result<(), Error> {
-    let operation = op::CREATE_PROMPT_DATASET.name;
+pub(crate) fn check_create(
+    operation: &'static str,
+    body: &CreatePromptDataset,
+) -> Result<(), Error> {
     validate::name(operation, "name", &body.name)?;
     object(operation, "metadata", body.metadata.as_ref())
 }
 
 pub(crate) fn export_request(id: DatasetId) -> Result<ApiRequest, Error> {
-    op::EXPORT_PROMPT_DATASET
-        .request()
-        .path_param("id", id)
-        .build()
+    op::EXPORT_PROMPT_DATASET.request(id).build()
 }
 
 /// The query of a delete: `force` as given (`true` or `false`), or nothing for `None`.

@@ -474,7 +474,9 @@ async fn run_upload(
         .check()
         .map_err(|err| UploadError::api(err, nothing))?;
     if let Target::New(_, dataset) = &target {
-        check_create(dataset).map_err(|err| UploadError::api(err, nothing))?;
+        // Checked before the file is read, long before the request is built.
+        check_create(crate::operations::CREATE_PROMPT_DATASET.name, dataset)
+            .map_err(|err| UploadError::api(err, nothing))?;
     }
     let format = options
         .format

@@ -49,18 +49,17 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
 
     /// `POST /api/prompts/evaluations/`: creates an evaluation of a prompt.
     pub fn create_evaluation(&self, body: &CreateEvaluation) -> C::Response<Evaluation> {
-        let operation = op::CREATE_EVALUATION.name;
         let request = op::CREATE_EVALUATION
             .request()
-            .check(validate::name(operation, "name", &body.name))
-            .check(validate::positive_id(
-                operation,
-                "promptId",
-                body.prompt_id.get(),
-            ))
-            .check(body.dataset_id.map_or(Ok(()), |id| {
-                validate::positive_id(operation, "datasetId", id.get())
-            }))
+            .validate(|operation| validate::name(operation, "name", &body.name))
+            .validate(|operation| {
+                validate::positive_id(operation, "promptId", body.prompt_id.get())
+            })
+            .validate(|operation| {
+                body.dataset_id.map_or(Ok(()), |id| {
+                    validate::positive_id(operation, "datasetId", id.get())
+                })
+            })
             .json(body)
             .build();
         self.client.call(request)
@@ -89,12 +88,8 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
 
     /// `GET /api/prompts/evaluations/{id}`: one evaluation.
     pub fn get_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<Evaluation> {
-        self.client.call(
-            op::GET_EVALUATION
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_EVALUATION.request(id.into()).build())
     }
 
     /// `PATCH /api/prompts/evaluations/{id}`: changes an evaluation in place.
@@ -104,13 +99,8 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
         body: &UpdateEvaluation,
     ) -> C::Response<Evaluation> {
         let request = op::UPDATE_EVALUATION
-            .request()
-            .path_param("id", id.into())
-            .check(validate::optional_name(
-                op::UPDATE_EVALUATION.name,
-                "name",
-                body.name.as_deref(),
-            ))
+            .request(id.into())
+            .validate(|operation| validate::optional_name(operation, "name", body.name.as_deref()))
             .json(body)
             .build();
         self.client.call(request)
@@ -119,24 +109,16 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// `DELETE /api/prompts/evaluations/{id}`: deletes an evaluation. The answer is not typed
     /// by the API (usually `{success, message}`), so it is returned as JSON.
     pub fn delete_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<Value> {
-        self.client.call(
-            op::DELETE_EVALUATION
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::DELETE_EVALUATION.request(id.into()).build())
     }
 
     /// `POST /api/prompts/evaluations/{id}/run`: starts a run. Read the outcome with
     /// [`get_evaluation_result`](Self::get_evaluation_result), or use
     /// `run_evaluation_and_wait` to do both.
     pub fn run_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<EvaluationRun> {
-        self.client.call(
-            op::RUN_EVALUATION
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::RUN_EVALUATION.request(id.into()).build())
     }
 
     /// `GET /api/prompts/evaluations/{id}/result`: the latest result. A 404 answer means the
@@ -145,23 +127,15 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
         &self,
         id: impl Into<EvaluationId>,
     ) -> C::Response<EvaluationResult> {
-        self.client.call(
-            op::GET_EVALUATION_RESULT
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_EVALUATION_RESULT.request(id.into()).build())
     }
 
     /// `GET /api/prompts/evaluations/{id}/history`: past runs (shape not documented, so
     /// returned as JSON).
     pub fn get_evaluation_history(&self, id: impl Into<EvaluationId>) -> C::Response<Value> {
-        self.client.call(
-            op::GET_EVALUATION_HISTORY
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_EVALUATION_HISTORY.request(id.into()).build())
     }
 
     /// `POST /api/prompts/evaluations/{id}/version`: a new version of the evaluation, which
@@ -170,12 +144,8 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
         &self,
         id: impl Into<EvaluationId>,
     ) -> C::Response<Evaluation> {
-        self.client.call(
-            op::CREATE_EVALUATION_VERSION
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::CREATE_EVALUATION_VERSION.request(id.into()).build())
     }
 
     /// Polls `get_evaluation_result` until a result exists (a 404 means "not yet"), at most

@@ -42,8 +42,8 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     pub fn create_prompt(&self, body: &CreatePrompt) -> C::Response<Prompt> {
         let request = op::CREATE_PROMPT
             .request()
-            .check(validate::name(op::CREATE_PROMPT.name, "name", &body.name))
-            .check(check_content(op::CREATE_PROMPT.name, &body.content))
+            .validate(|operation| validate::name(operation, "name", &body.name))
+            .validate(|operation| check_content(operation, &body.content))
             .json(body)
             .build();
         self.client.call(request)
@@ -56,8 +56,7 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
 
     /// `GET /api/prompt/{id}`: one prompt version.
     pub fn get_prompt(&self, id: impl Into<PromptId>) -> C::Response<Prompt> {
-        self.client
-            .call(op::GET_PROMPT.request().path_param("id", id.into()).build())
+        self.client.call(op::GET_PROMPT.request(id.into()).build())
     }
 
     /// `PATCH /api/prompt/{id}`: changes a prompt version in place.
@@ -67,13 +66,8 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
         body: &UpdatePrompt,
     ) -> C::Response<Prompt> {
         let request = op::UPDATE_PROMPT
-            .request()
-            .path_param("id", id.into())
-            .check(validate::optional_name(
-                op::UPDATE_PROMPT.name,
-                "name",
-                body.name.as_deref(),
-            ))
+            .request(id.into())
+            .validate(|operation| validate::optional_name(operation, "name", body.name.as_deref()))
             .json(body)
             .build();
         self.client.call(request)
@@ -88,8 +82,7 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
         force: impl Into<Option<bool>>,
     ) -> C::Response<SuccessResponse> {
         let request = op::DELETE_PROMPT
-            .request()
-            .path_param("id", id.into())
+            .request(id.into())
             .query_params(&DeleteQuery {
                 force: force.into(),
             })
@@ -100,12 +93,8 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     /// `GET /api/prompt/{id}/versions`: the versions of the prompt's group (shape not
     /// documented, so returned as JSON).
     pub fn list_prompt_versions(&self, id: impl Into<PromptId>) -> C::Response<Value> {
-        self.client.call(
-            op::LIST_PROMPT_VERSIONS
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::LIST_PROMPT_VERSIONS.request(id.into()).build())
     }
 
     /// `POST /api/prompt/{id}/versions`: a new version based on prompt `id`.
@@ -114,17 +103,17 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
         id: impl Into<PromptId>,
         body: &NewPromptVersion,
     ) -> C::Response<Prompt> {
-        let operation = op::CREATE_PROMPT_VERSION.name;
         let changes = body.changes.as_ref();
         let request = op::CREATE_PROMPT_VERSION
-            .request()
-            .path_param("id", id.into())
-            .check(check_version(operation, &body.new_version))
-            .check(validate::optional_name(
-                operation,
-                "changes.name",
-                changes.and_then(|c| c.name.as_deref()),
-            ))
+            .request(id.into())
+            .validate(|operation| check_version(operation, &body.new_version))
+            .validate(|operation| {
+                validate::optional_name(
+                    operation,
+                    "changes.name",
+                    changes.and_then(|c| c.name.as_deref()),
+                )
+            })
             .json(body)
             .build();
         self.client.call(request)
@@ -132,22 +121,14 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
 
     /// `GET /api/prompt/{id}/analytics` (shape not documented, so returned as JSON).
     pub fn get_prompt_analytics(&self, id: impl Into<PromptId>) -> C::Response<Value> {
-        self.client.call(
-            op::GET_PROMPT_ANALYTICS
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_PROMPT_ANALYTICS.request(id.into()).build())
     }
 
     /// `GET /api/prompt/{id}/model-comparisons` (shape not documented, so returned as JSON).
     pub fn get_prompt_model_comparisons(&self, id: impl Into<PromptId>) -> C::Response<Value> {
-        self.client.call(
-            op::GET_PROMPT_MODEL_COMPARISONS
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_PROMPT_MODEL_COMPARISONS.request(id.into()).build())
     }
 }
 

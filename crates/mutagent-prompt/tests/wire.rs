@@ -330,6 +330,35 @@ fn invalid_input_is_refused_before_sending() {
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
 
+/// Integer ids start at 1: 0 and negative ids are refused in core, for every operation with
+/// an id in its path, before anything is sent, through both clients.
+#[test]
+fn ids_below_one_are_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let blocking = blocking_client(&server);
+    let client = async_client(&server);
+    for id in [0, -1] {
+        let err = blocking.prompt().get_prompt(id).expect_err("blocking");
+        assert!(
+            matches!(&err, Error::InvalidInput { operation: "get_prompt", field, .. } if field == "id"),
+            "{err}"
+        );
+        assert!(
+            err.to_string()
+                .contains(&format!("must be at least 1 (got {id})")),
+            "{err}"
+        );
+        let err = runtime()
+            .block_on(client.prompt().delete_prompt(id, None))
+            .expect_err("async");
+        assert!(
+            matches!(&err, Error::InvalidInput { operation: "delete_prompt", field, .. } if field == "id"),
+            "{err}"
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
 #[test]
 fn unknown_roles_and_fields_decode() {
     let mut prompt = prompt_json(1, "1.0.0");

@@ -46,8 +46,7 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// Which trace contract the server speaks: one `GET /api/traces/?limit=1`, read by its
     /// envelope (`nextCursor`: 0.4.1, use `client.traces_v0_4()`; `total`/`offset`: 0.1.2).
     pub fn contract_generation(&self) -> C::Response<TraceContract> {
-        self.client
-            .call(op::LIST_TRACES.request().query("limit", Some(1u32)).build())
+        self.client.call(list_request(&ListTraces::new().limit(1)))
     }
 
     /// Every trace matching `params`, page after page (`limit` sets the page size).
@@ -61,8 +60,8 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     pub fn ingest_trace(&self, trace: &NewTrace) -> C::Response<TraceIngestion> {
         let request = op::INGEST_TRACE
             .request()
-            .check(trace.check(op::INGEST_TRACE.name, ""))
-            .check(check_single(op::INGEST_TRACE.name, trace))
+            .validate(|operation| trace.check(operation, ""))
+            .validate(|operation| check_single(operation, trace))
             .json(trace)
             .build();
         self.client.call(request)
@@ -73,7 +72,7 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     pub fn ingest_trace_batch(&self, traces: &[NewTrace]) -> C::Response<BatchIngestion> {
         let request = op::INGEST_TRACE_BATCH
             .request()
-            .check(check_batch(op::INGEST_TRACE_BATCH.name, traces))
+            .validate(|operation| check_batch(operation, traces))
             .json(&TraceBatch { traces })
             .build();
         self.client.call(request)
@@ -84,7 +83,7 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     pub fn ingest_otlp(&self, request: &ExportTraceRequest) -> C::Response<BatchIngestion> {
         let request = op::INGEST_OTLP
             .request()
-            .check(request.check(op::INGEST_OTLP.name))
+            .validate(|operation| request.check(operation))
             .json(request)
             .build();
         self.client.call(request)
@@ -131,8 +130,7 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     pub fn get_trace(&self, id: impl Into<TraceId>, include: Option<&str>) -> C::Response<Trace> {
         self.client.call(
             op::GET_TRACE
-                .request()
-                .path_param("id", id.into())
+                .request(id.into())
                 .query_params(&IncludeQuery { include })
                 .build(),
         )
@@ -141,12 +139,8 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// `DELETE /api/traces/{id}`: deletes a trace. The answer is not typed by the API, so
     /// it is JSON (typically `{"success": true, ...}`).
     pub fn delete_trace(&self, id: impl Into<TraceId>) -> C::Response<Value> {
-        self.client.call(
-            op::DELETE_TRACE
-                .request()
-                .path_param("id", id.into())
-                .build(),
-        )
+        self.client
+            .call(op::DELETE_TRACE.request(id.into()).build())
     }
 }
 

@@ -38,11 +38,10 @@ impl<'a, C: ApiClient> WorkspacesApi<'a, C> {
 
     /// `POST /api/workspaces/`: creates a workspace.
     pub fn create_workspace(&self, body: &CreateWorkspace) -> C::Response<Workspace> {
-        let operation = op::CREATE_WORKSPACE.name;
         let request = op::CREATE_WORKSPACE
             .request()
-            .check(validate::name(operation, "name", &body.name))
-            .check(validate::non_empty(operation, "slug", &body.slug))
+            .validate(|operation| validate::name(operation, "name", &body.name))
+            .validate(|operation| validate::non_empty(operation, "slug", &body.slug))
             .json(body)
             .build();
         self.client.call(request)
@@ -50,12 +49,8 @@ impl<'a, C: ApiClient> WorkspacesApi<'a, C> {
 
     /// `GET /api/workspaces/{wsId}`: one workspace.
     pub fn get_workspace(&self, ws_id: impl Into<WorkspaceId>) -> C::Response<Workspace> {
-        self.client.call(
-            op::GET_WORKSPACE
-                .request()
-                .path_param("wsId", ws_id.into())
-                .build(),
-        )
+        self.client
+            .call(op::GET_WORKSPACE.request(ws_id.into()).build())
     }
 
     /// `PATCH /api/workspaces/{wsId}`: changes a workspace. Fields left unset keep their
@@ -65,20 +60,14 @@ impl<'a, C: ApiClient> WorkspacesApi<'a, C> {
         ws_id: impl Into<WorkspaceId>,
         body: &UpdateWorkspace,
     ) -> C::Response<Workspace> {
-        let operation = op::UPDATE_WORKSPACE.name;
         let request = op::UPDATE_WORKSPACE
-            .request()
-            .path_param("wsId", ws_id.into())
-            .check(validate::optional_name(
-                operation,
-                "name",
-                body.name.as_deref(),
-            ))
-            .check(
+            .request(ws_id.into())
+            .validate(|operation| validate::optional_name(operation, "name", body.name.as_deref()))
+            .validate(|operation| {
                 body.slug
                     .as_deref()
-                    .map_or(Ok(()), |slug| validate::non_empty(operation, "slug", slug)),
-            )
+                    .map_or(Ok(()), |slug| validate::non_empty(operation, "slug", slug))
+            })
             .json(body)
             .build();
         self.client.call(request)
@@ -86,21 +75,13 @@ impl<'a, C: ApiClient> WorkspacesApi<'a, C> {
 
     /// `DELETE /api/workspaces/{wsId}`: deletes a workspace.
     pub fn delete_workspace(&self, ws_id: impl Into<WorkspaceId>) -> C::Response<SuccessResponse> {
-        self.client.call(
-            op::DELETE_WORKSPACE
-                .request()
-                .path_param("wsId", ws_id.into())
-                .build(),
-        )
+        self.client
+            .call(op::DELETE_WORKSPACE.request(ws_id.into()).build())
     }
 
     /// `POST /api/workspaces/{wsId}/set-default`: makes this the default workspace (no body).
     pub fn set_default_workspace(&self, ws_id: impl Into<WorkspaceId>) -> C::Response<Workspace> {
-        self.client.call(
-            op::SET_DEFAULT_WORKSPACE
-                .request()
-                .path_param("wsId", ws_id.into())
-                .build(),
-        )
+        self.client
+            .call(op::SET_DEFAULT_WORKSPACE.request(ws_id.into()).build())
     }
 }

@@ -47,42 +47,23 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
 
     /// `GET /api/traces/logs`: one cursor page of OTel log records.
     pub fn list_logs(&self, params: &ListLogs) -> C::Response<LogRecordList> {
-        self.client.call(
-            op::V0_4_LIST_LOGS
-                .request()
-                .query("limit", params.limit)
-                .query("cursor", params.cursor.as_deref())
-                .query("traceId", params.trace_id.as_deref())
-                .build(),
-        )
+        self.client
+            .call(op::V0_4_LIST_LOGS.request().query_params(params).build())
     }
 
     /// `GET /api/traces/{traceId}`: one trace envelope (without spans).
     pub fn get_trace(&self, trace_id: &str) -> C::Response<Trace> {
-        self.client.call(
-            op::V0_4_GET_TRACE
-                .request()
-                .path_param("traceId", trace_id)
-                .build(),
-        )
+        self.client
+            .call(op::V0_4_GET_TRACE.request(trace_id).build())
     }
 
     /// `GET /api/traces/{traceId}/spans`: the spans of a trace.
     pub fn list_trace_spans(&self, trace_id: &str) -> C::Response<SpanList> {
-        self.client.call(
-            op::V0_4_LIST_TRACE_SPANS
-                .request()
-                .path_param("traceId", trace_id)
-                .build(),
-        )
+        self.client
+            .call(op::V0_4_LIST_TRACE_SPANS.request(trace_id).build())
     }
 }
 
 fn list_traces_request(params: &ListTraces) -> Result<ApiRequest, Error> {
-    op::V0_4_LIST_TRACES
-        .request()
-        .query("limit", params.limit)
-        .query("cursor", params.cursor.as_deref())
-        .query("sessionId", params.session_id.as_deref())
-        .build()
+    op::V0_4_LIST_TRACES.request().query_params(params).build()
 }

@@ -4,6 +4,7 @@
 //! `Option` that also tolerates a missing key, unknown fields are ignored, and open shapes
 //! (`resource`, `attributes`, `events`, log `body`) stay [`serde_json::Value`].
 
+use mutagent_core::QueryParams;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -357,7 +358,8 @@ pub struct LogRecord {
 }
 
 /// Paging and filter of the 0.4.1 `list_traces`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListTraces {
     /// Page size (the contract states no range).
@@ -367,6 +369,9 @@ pub struct ListTraces {
     /// Only traces of this session.
     pub session_id: Option<String>,
 }
+
+/// Nothing to check: the contract states no range.
+impl QueryParams for ListTraces {}
 
 impl ListTraces {
     /// The first page, no filter.
@@ -391,7 +396,8 @@ impl ListTraces {
 }
 
 /// Paging and filter of `list_logs`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListLogs {
     /// Page size (the contract states no range).
@@ -401,6 +407,9 @@ pub struct ListLogs {
     /// Only records of this trace.
     pub trace_id: Option<String>,
 }
+
+/// Nothing to check: the contract states no range.
+impl QueryParams for ListLogs {}
 
 impl ListLogs {
     /// The first page, no filter.
