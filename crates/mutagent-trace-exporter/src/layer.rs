@@ -66,9 +66,22 @@
 //!
 //! Spans are created and closed by `tracing`; the layer never blocks: a closed span goes to
 //! [`Exporter::record`] (a bounded queue; see the exporter's delivery guarantees).
+//!
+//! # Bounded in bytes, not only in spans
+//!
+//! A span that stays open for long (a whole agent run, a server's lifetime) would otherwise
+//! collect every event inside it. Each open span keeps at most [`SpanLimits::max_events`]
+//! events (default 128), at most [`SpanLimits::max_attributes`] attributes on the span and on
+//! each event (default 128), and text values of at most [`SpanLimits::max_value_bytes`]
+//! (default 4 KiB: attributes, event names, model, provider, error; `input` and `output` are
+//! kept whole). What does not fit is counted: on the span as the attributes
+//! `mutagent.dropped_events`, `mutagent.dropped_attributes` and `mutagent.truncated_values`
+//! (only when not zero), and for the whole layer in [`MutagentLayer::dropped`]. Events past
+//! the limit still update the span's known fields (tokens, status).
 
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -113,23 +126,134 @@ pub const KIND_FIELD: &str = "mutagent.kind";
 #[derive(Debug, Clone)]
 pub struct MutagentLayer {
     exporter: Exporter,
+    limits: SpanLimits,
+    dropped: Arc<DropCounters>,
+}
+
+/// How much one open span may hold (see [Bounded in bytes](self#bounded-in-bytes-not-only-in-spans)).
+///
+/// ```
+/// # #[cfg(feature = "layer")] {
+/// use mutagent_trace_exporter::layer::SpanLimits;
+/// let limits = SpanLimits::new().max_events(32).max_value_bytes(1024);
+/// assert_eq!(limits.events(), 32);
+/// assert_eq!(SpanLimits::default().attributes(), 128);
+/// # }
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SpanLimits {
+    max_events: usize,
+    max_attributes: usize,
+    max_value_bytes: usize,
+}
+
+impl Default for SpanLimits {
+    fn default() -> Self {
+        Self {
+            max_events: 128,
+            max_attributes: 128,
+            max_value_bytes: 4096,
+        }
+    }
+}
+
+impl SpanLimits {
+    /// The defaults: 128 events, 128 attributes, 4 KiB values.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// The most events one span keeps (default 128); later ones are counted, not kept.
+    pub fn max_events(mut self, events: usize) -> Self {
+        self.max_events = events;
+        self
+    }
+    /// The most attributes one span, or one event, keeps (default 128).
+    pub fn max_attributes(mut self, attributes: usize) -> Self {
+        self.max_attributes = attributes;
+        self
+    }
+    /// The longest text value kept, in bytes (default 4096; longer ones are cut on a
+    /// character boundary and end with `…`). `input` and `output` are never cut.
+    pub fn max_value_bytes(mut self, bytes: usize) -> Self {
+        self.max_value_bytes = bytes;
+        self
+    }
+    /// The configured event limit.
+    pub fn events(&self) -> usize {
+        self.max_events
+    }
+    /// The configured attribute limit.
+    pub fn attributes(&self) -> usize {
+        self.max_attributes
+    }
+    /// The configured value limit in bytes.
+    pub fn value_bytes(&self) -> usize {
+        self.max_value_bytes
+    }
+}
+
+/// What the layer left out because a span reached its [`SpanLimits`], since it was created.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Dropped {
+    /// Events not kept.
+    pub events: u64,
+    /// Attributes not kept.
+    pub attributes: u64,
+    /// Text values cut to the limit.
+    pub truncated_values: u64,
+}
+
+#[derive(Debug, Default)]
+struct DropCounters {
+    events: AtomicU64,
+    attributes: AtomicU64,
+    truncated_values: AtomicU64,
 }
 
 impl MutagentLayer {
-    /// A layer handing finished spans to `exporter`.
+    /// A layer handing finished spans to `exporter`, with the default [`SpanLimits`].
     pub fn new(exporter: Exporter) -> Self {
-        Self { exporter }
+        Self {
+            exporter,
+            limits: SpanLimits::default(),
+            dropped: Arc::default(),
+        }
+    }
+
+    /// Sets how much one open span may hold.
+    pub fn with_limits(mut self, limits: SpanLimits) -> Self {
+        self.limits = limits;
+        self
     }
 
     /// The exporter the layer feeds.
     pub fn exporter(&self) -> &Exporter {
         &self.exporter
     }
+
+    /// What the span limits left out so far, over every span of this layer (and its clones).
+    pub fn dropped(&self) -> Dropped {
+        Dropped {
+            events: self.dropped.events.load(Ordering::Relaxed),
+            attributes: self.dropped.attributes.load(Ordering::Relaxed),
+            truncated_values: self.dropped.truncated_values.load(Ordering::Relaxed),
+        }
+    }
 }
 
 /// What the layer keeps in a marked span's extensions while it is open.
 struct Open {
     data: SpanData,
+    counts: Counts,
+}
+
+/// What one span left out.
+#[derive(Default)]
+struct Counts {
+    events: u64,
+    attributes: u64,
+    truncated_values: u64,
 }
 
 impl<S> Layer<S> for MutagentLayer
@@ -157,15 +281,20 @@ where
             data.trace_name = parent.trace_name;
             data.trace_start = parent.trace_start;
         }
-        attrs.record(&mut Fields::span(&mut data));
-        span.extensions_mut().insert(Open { data });
+        let mut counts = Counts::default();
+        attrs.record(&mut Fields::span(&mut data, self.limits, &mut counts));
+        span.extensions_mut().insert(Open { data, counts });
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: Context<'_, S>) {
         let Some(span) = ctx.span(id) else { return };
         let mut extensions = span.extensions_mut();
         if let Some(open) = extensions.get_mut::<Open>() {
-            values.record(&mut Fields::span(&mut open.data));
+            values.record(&mut Fields::span(
+                &mut open.data,
+                self.limits,
+                &mut open.counts,
+            ));
         }
     }
 
@@ -180,9 +309,12 @@ where
             };
             let metadata = event.metadata();
             let mut recorded = SpanEventData::new(metadata.name(), SystemTime::now());
-            let mut fields = Fields::event(&mut open.data, &mut recorded);
-            event.record(&mut fields);
-            let message = fields.message.take();
+            let message = {
+                let mut fields =
+                    Fields::event(&mut open.data, &mut recorded, self.limits, &mut open.counts);
+                event.record(&mut fields);
+                fields.message.take()
+            };
             let is_error = *metadata.level() == Level::ERROR;
             if let Some(message) = message {
                 if is_error && open.data.error.is_none() {
@@ -196,7 +328,12 @@ where
                     open.data.error = Some(recorded.name.to_string());
                 }
             }
-            open.data.events.push(recorded);
+            // The event's fields have updated the span either way; only keeping it is capped.
+            if open.data.events.len() < self.limits.max_events {
+                open.data.events.push(recorded);
+            } else {
+                open.counts.events += 1;
+            }
             return;
         }
     }
@@ -204,8 +341,30 @@ where
     fn on_close(&self, id: Id, ctx: Context<'_, S>) {
         let Some(span) = ctx.span(&id) else { return };
         let open = span.extensions_mut().remove::<Open>();
-        if let Some(Open { mut data }) = open {
+        if let Some(Open { mut data, counts }) = open {
             data.end_time = SystemTime::now();
+            for (name, count, total) in [
+                (
+                    "mutagent.dropped_events",
+                    counts.events,
+                    &self.dropped.events,
+                ),
+                (
+                    "mutagent.dropped_attributes",
+                    counts.attributes,
+                    &self.dropped.attributes,
+                ),
+                (
+                    "mutagent.truncated_values",
+                    counts.truncated_values,
+                    &self.dropped.truncated_values,
+                ),
+            ] {
+                if count > 0 {
+                    data.attributes.insert(name.to_owned(), Value::from(count));
+                    total.fetch_add(count, Ordering::Relaxed);
+                }
+            }
             self.exporter.record(data);
         }
     }
@@ -349,36 +508,53 @@ fn apply_known(data: &mut SpanData, name: &str, value: &FieldValue<'_>) -> bool 
     true
 }
 
-/// Records fields into a span (span fields) or into an event of a span (event fields).
+/// Records fields into a span (span fields) or into an event of a span (event fields),
+/// within the span's limits.
 struct Fields<'a> {
     data: &'a mut SpanData,
     event: Option<&'a mut SpanEventData>,
     message: Option<String>,
+    limits: SpanLimits,
+    counts: &'a mut Counts,
 }
 
 impl<'a> Fields<'a> {
-    fn span(data: &'a mut SpanData) -> Self {
+    fn span(data: &'a mut SpanData, limits: SpanLimits, counts: &'a mut Counts) -> Self {
         Self {
             data,
             event: None,
             message: None,
+            limits,
+            counts,
         }
     }
 
-    fn event(data: &'a mut SpanData, event: &'a mut SpanEventData) -> Self {
+    fn event(
+        data: &'a mut SpanData,
+        event: &'a mut SpanEventData,
+        limits: SpanLimits,
+        counts: &'a mut Counts,
+    ) -> Self {
         Self {
             data,
             event: Some(event),
             message: None,
+            limits,
+            counts,
         }
     }
 
     fn value(&mut self, field: &Field, value: FieldValue<'_>) {
         let name = field.name();
         if self.event.is_some() && name == "message" {
-            self.message = Some(value.to_text());
+            let message = self.clip(FieldValue::Text(value.to_text()));
+            self.message = Some(message.to_text());
             return;
         }
+        let value = match name {
+            "mutagent.input" | "mutagent.output" => value,
+            _ => self.clip(value),
+        };
         if apply_known(self.data, name, &value) {
             return;
         }
@@ -386,7 +562,27 @@ impl<'a> Fields<'a> {
             Some(event) => &mut event.attributes,
             None => &mut self.data.attributes,
         };
+        if target.len() >= self.limits.max_attributes && !target.contains_key(name) {
+            self.counts.attributes += 1;
+            return;
+        }
         target.insert(name.to_owned(), value.to_json());
+    }
+
+    /// A text value cut to the limit (on a character boundary, ending in `…`).
+    fn clip<'v>(&mut self, value: FieldValue<'v>) -> FieldValue<'v> {
+        let max = self.limits.max_value_bytes;
+        let text = match &value {
+            FieldValue::Str(text) if text.len() > max => *text,
+            FieldValue::Text(text) if text.len() > max => text.as_str(),
+            _ => return value,
+        };
+        let mut end = max;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.counts.truncated_values += 1;
+        FieldValue::Text(format!("{}…", &text[..end]))
     }
 }
 

@@ -1,0 +1,127 @@
+//! The `tracing` layer is bounded in bytes, not only in spans (#18 point 5): a long-lived span
+//! keeps a bounded number of events and attributes, values are cut to a bounded size, and what
+//! was left out is counted on the span and on the layer.
+#![cfg(feature = "layer")]
+
+use std::time::Duration;
+
+use mutagent_core::Client;
+use mutagent_emulator::Emulator;
+use mutagent_trace_exporter::layer::SpanLimits;
+use mutagent_trace_exporter::{Exporter, MutagentLayer};
+use mutagent_traces::{ListTraces, TracesExt};
+use serde_json::Value;
+use tracing::field::Empty;
+use tracing_subscriber::layer::SubscriberExt;
+
+const KEY: &str = "mt_test_key";
+
+/// Runs `work` under a layer with `limits`, exports, and returns the one exported span and
+/// the layer's drop counts.
+fn export_one(
+    limits: Option<SpanLimits>,
+    work: impl FnOnce(),
+) -> (Value, mutagent_trace_exporter::layer::Dropped) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let emu = Emulator::builder()
+            .api_key(KEY)
+            .start()
+            .await
+            .expect("emulator");
+        let client = Client::builder()
+            .api_key(KEY)
+            .server_url(emu.url())
+            .build()
+            .expect("client");
+        let exporter = Exporter::builder(&client)
+            .flush_interval(Duration::from_secs(3600))
+            .build()
+            .expect("exporter");
+        let mut layer = MutagentLayer::new(exporter.clone());
+        if let Some(limits) = limits {
+            layer = layer.with_limits(limits);
+        }
+        let subscriber = tracing_subscriber::registry().with(layer.clone());
+        tracing::subscriber::with_default(subscriber, work);
+        let report = exporter.shutdown_async(Duration::from_secs(30)).await;
+        assert!(report.is_complete(), "{report:?}");
+        let page = client
+            .traces()
+            .list_traces(&ListTraces::new())
+            .await
+            .expect("list");
+        assert_eq!(page.data.len(), 1);
+        let trace = client
+            .traces()
+            .get_trace(page.data[0].id.clone(), None)
+            .await
+            .expect("trace");
+        let spans = trace.spans.expect("spans");
+        assert_eq!(spans.len(), 1);
+        (spans[0].clone(), layer.dropped())
+    })
+}
+
+#[test]
+fn a_long_lived_span_keeps_a_bounded_number_of_events() {
+    let (span, dropped) = export_one(None, || {
+        let span = tracing::info_span!(
+            "server",
+            mutagent.kind = "agent",
+            gen_ai.usage.output_tokens = Empty
+        );
+        let _entered = span.enter();
+        for index in 0..1000 {
+            tracing::info!(index, "request handled");
+        }
+        // Past the limit, events still update the span's known fields.
+        tracing::info!(gen_ai.usage.output_tokens = 30, "done");
+        tracing::error!("failed at the end");
+    });
+    let events = span["events"].as_array().expect("events");
+    assert_eq!(events.len(), 128);
+    assert_eq!(events[127]["attributes"]["index"], 127);
+    assert_eq!(span["attributes"]["mutagent.dropped_events"], 874);
+    assert_eq!(span["tokens"]["output"], 30.0);
+    assert_eq!(span["status"], "error");
+    assert_eq!(dropped.events, 874);
+}
+
+#[test]
+fn long_values_are_cut_and_extra_attributes_dropped_and_counted() {
+    let limits = SpanLimits::new().max_attributes(2).max_value_bytes(64);
+    let huge = "é".repeat(100_000);
+    let (span, dropped) = export_one(Some(limits), || {
+        let span = tracing::info_span!(
+            "chat",
+            mutagent.kind = "llm.chat",
+            a = huge.as_str(),
+            b = 1,
+            c = 2,
+            mutagent.output = Empty,
+        );
+        span.record("mutagent.output", huge.as_str());
+        let _entered = span.enter();
+        tracing::info!(x = huge.as_str(), y = 1, z = 2, "{}", huge);
+    });
+    let a = span["attributes"]["a"].as_str().expect("a");
+    assert!(a.len() <= 64 + "…".len(), "{}", a.len());
+    assert!(a.ends_with('…') && a.starts_with("éé"));
+    assert_eq!(span["attributes"]["b"], 1);
+    assert!(span["attributes"].get("c").is_none());
+    let event = &span["events"][0];
+    assert!(event["name"].as_str().expect("name").len() <= 64 + "…".len());
+    assert!(event["attributes"]["x"].as_str().expect("x").len() <= 64 + "…".len());
+    assert!(event["attributes"].get("z").is_none());
+    // Output is kept whole.
+    assert_eq!(span["output"].as_str().map(str::len), Some(huge.len()));
+    assert_eq!(span["attributes"]["mutagent.dropped_attributes"], 2);
+    assert_eq!(span["attributes"]["mutagent.truncated_values"], 3);
+    assert_eq!(dropped.attributes, 2);
+    assert_eq!(dropped.truncated_values, 3);
+    assert_eq!(dropped.events, 0);
+}
