@@ -45,7 +45,7 @@ fn run() -> Result<(), BenchError> {
     let blocking = BlockingClient::builder()
         .api_key(API_KEY)
         .server_url(url.as_str())
-        .build_blocking()
+        .build()
         .map_err(context("cannot build the blocking client"))?;
     let bare = BareClient::new(API_KEY);
     let params = ListPrompts::new().limit(20);

@@ -20,7 +20,7 @@ use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::secret::Secrets;
 
-type Job = BoxFuture<'static, ()>;
+type RuntimeJob = BoxFuture<'static, ()>;
 
 /// The blocking MutagenT client. Cloning is cheap; clones share the background thread.
 ///
@@ -28,18 +28,18 @@ type Job = BoxFuture<'static, ()>;
 /// # fn main() -> Result<(), mutagent_core::Error> {
 /// let client = mutagent_core::BlockingClient::builder()
 ///     .api_key("mt_example")
-///     .build_blocking()?;
+///     .build()?;
 /// assert!(client.config().has_api_key());
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct BlockingClient {
     client: Client,
-    worker: Arc<Worker>,
+    runtime: Arc<RuntimeThread>,
 }
 
-struct Worker {
-    jobs: tokio::sync::mpsc::UnboundedSender<Job>,
+struct RuntimeThread {
+    jobs: tokio::sync::mpsc::UnboundedSender<RuntimeJob>,
 }
 
 impl fmt::Debug for BlockingClient {
@@ -53,7 +53,7 @@ impl fmt::Debug for BlockingClient {
 impl BlockingClient {
     /// Wraps an async client; its calls run on a new background thread.
     pub fn from_client(client: Client) -> Result<Self, Error> {
-        let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<RuntimeJob>();
         crate::runtime_thread::spawn("mutagent-blocking", move || async move {
             while let Some(job) = queue.recv().await {
                 tokio::spawn(job);
@@ -62,7 +62,7 @@ impl BlockingClient {
         .map_err(|err| BlockingError::RuntimeStart(err.to_string()))?;
         Ok(Self {
             client,
-            worker: Arc::new(Worker { jobs }),
+            runtime: Arc::new(RuntimeThread { jobs }),
         })
     }
 
@@ -80,7 +80,7 @@ impl BlockingClient {
     pub fn with_options(&self, options: CallOptions) -> BlockingClient {
         BlockingClient {
             client: self.client.with_options(options),
-            worker: Arc::clone(&self.worker),
+            runtime: Arc::clone(&self.runtime),
         }
     }
 
@@ -115,10 +115,10 @@ impl BlockingClient {
         future: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {
         let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
-        let job: Job = Box::pin(async move {
+        let job: RuntimeJob = Box::pin(async move {
             let _ = done_tx.send(future.await);
         });
-        self.worker
+        self.runtime
             .jobs
             .send(job)
             .map_err(|_| BlockingError::RuntimeGone)?;

@@ -5,6 +5,7 @@
 //! `BlockingClient::builder` and their `from_env` are defined, so the clients never depend on it.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,7 +24,9 @@ use crate::retry::RetryPolicy;
 use crate::secret::{ApiKey, REDACTED};
 use crate::url::BaseUrl;
 
-/// Builds a [`Client`] or a [`BlockingClient`].
+/// Builds a [`Client`] or a [`BlockingClient`]: `C` is the client [`build`](Self::build)
+/// returns. [`Client::builder`] gives a `ClientBuilder<Client>`, [`BlockingClient::builder`] a
+/// `ClientBuilder<BlockingClient>`; the settings are the same for both.
 ///
 /// ```
 /// use std::time::Duration;
@@ -36,8 +39,18 @@ use crate::url::BaseUrl;
 /// assert_eq!(client.config().server_url().to_string(), "https://api.mutagent.io");
 /// # Ok(()) }
 /// ```
+///
+/// The blocking client's builder builds a blocking client:
+///
+/// ```
+/// # fn main() -> Result<(), mutagent_core::Error> {
+/// let client: mutagent_core::BlockingClient = mutagent_core::BlockingClient::builder()
+///     .api_key("mt_example")
+///     .build()?;
+/// # let _ = client; Ok(()) }
+/// ```
 #[must_use = "a builder does nothing until `build` is called"]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     api_key: Option<String>,
     server_url: Option<String>,
     workspace_id: Option<String>,
@@ -50,6 +63,8 @@ pub struct ClientBuilder {
     max_concurrent_requests: Option<usize>,
     http_client: Option<Arc<dyn HttpClient>>,
     env: Arc<dyn EnvSource>,
+    /// The client `build` returns.
+    builds: PhantomData<fn() -> C>,
 }
 
 impl Default for ClientBuilder {
@@ -58,7 +73,7 @@ impl Default for ClientBuilder {
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
@@ -81,8 +96,27 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder that falls back to the process environment.
+    /// A builder of the async client that falls back to the process environment.
     pub fn new() -> Self {
+        Self::empty()
+    }
+
+    /// Builds the async client.
+    pub fn build(self) -> Result<Client, Error> {
+        self.build_async()
+    }
+}
+
+impl ClientBuilder<BlockingClient> {
+    /// Builds the blocking client. Safe inside and outside a Tokio runtime.
+    pub fn build(self) -> Result<BlockingClient, Error> {
+        self.build_blocking()
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// A builder with nothing set, falling back to the process environment.
+    fn empty() -> Self {
         Self {
             api_key: None,
             server_url: None,
@@ -96,6 +130,7 @@ impl ClientBuilder {
             max_concurrent_requests: None,
             http_client: None,
             env: Arc::new(ProcessEnv),
+            builds: PhantomData,
         }
     }
 
@@ -240,8 +275,8 @@ impl ClientBuilder {
         })
     }
 
-    /// Builds the async client.
-    pub fn build(self) -> Result<Client, Error> {
+    /// Builds the async client, whichever client this builder is for.
+    pub fn build_async(self) -> Result<Client, Error> {
         let config = self.resolve()?;
         let http = match self.http_client {
             Some(http) => http,
@@ -254,9 +289,10 @@ impl ClientBuilder {
         Ok(Client::from_parts(config, http))
     }
 
-    /// Builds the blocking client. Safe inside and outside a Tokio runtime.
+    /// Builds the blocking client, whichever client this builder is for. Safe inside and
+    /// outside a Tokio runtime.
     pub fn build_blocking(self) -> Result<BlockingClient, Error> {
-        BlockingClient::from_client(self.build()?)
+        BlockingClient::from_client(self.build_async()?)
     }
 }
 
@@ -274,14 +310,14 @@ impl Client {
 }
 
 impl BlockingClient {
-    /// A builder (the same as for the async client; finish with `build_blocking`).
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::new()
+    /// A builder of a blocking client (the same settings as for the async client).
+    pub fn builder() -> ClientBuilder<BlockingClient> {
+        ClientBuilder::empty()
     }
 
     /// A client configured from the environment alone.
     pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::new().build_blocking()
+        Self::builder().build()
     }
 }
 

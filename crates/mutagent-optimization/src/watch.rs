@@ -261,7 +261,7 @@ impl Fingerprint {
 }
 
 /// One item of a watch: a snapshot, or why the watch ended without a final state.
-type Item = Result<OptimizationProgress, WaitError>;
+type WatchItem = Result<OptimizationProgress, WaitError>;
 
 /// Asks a running [`Watcher`] to cancel its job before its next poll (the callback form's
 /// [`WatchControl::Cancel`]); shared between the callback's side and the watcher.
@@ -315,7 +315,7 @@ impl Watcher {
         self
     }
 
-    async fn next_item(&mut self) -> Option<Item> {
+    async fn next_item(&mut self) -> Option<WatchItem> {
         if self.done {
             return None;
         }
@@ -404,13 +404,13 @@ impl Watcher {
 }
 
 impl Steps for Watcher {
-    type Item = Item;
+    type Item = WatchItem;
 
-    fn next_step(&mut self) -> impl Future<Output = Option<Item>> + Send + '_ {
+    fn next_step(&mut self) -> impl Future<Output = Option<WatchItem>> + Send + '_ {
         self.next_item()
     }
 
-    fn runtime_lost(error: Error) -> Item {
+    fn runtime_lost(error: Error) -> WatchItem {
         Err(error.into())
     }
 }
@@ -427,7 +427,7 @@ impl Steps for Watcher {
 pub struct OptimizationWatch<C: ApiClient = Client> {
     client: C,
     job_id: JobId,
-    steps: C::Steps<Item>,
+    steps: C::Steps<WatchItem>,
 }
 
 /// The blocking form of [`OptimizationWatch`]: an [`Iterator`] of the same snapshots.
@@ -465,10 +465,10 @@ impl<C: ApiClient> OptimizationWatch<C> {
 
 impl<C: ApiClient> OptimizationWatch<C>
 where
-    C::Steps<Item>: Stream<Item = Item> + Unpin,
+    C::Steps<WatchItem>: Stream<Item = WatchItem> + Unpin,
 {
     /// The next snapshot, or `None` after the last one.
-    pub async fn next(&mut self) -> Option<Item> {
+    pub async fn next(&mut self) -> Option<WatchItem> {
         std::future::poll_fn(|cx| Pin::new(&mut self.steps).poll_next(cx)).await
     }
 }
@@ -477,22 +477,22 @@ impl<C: ApiClient> Unpin for OptimizationWatch<C> {}
 
 impl<C: ApiClient> Stream for OptimizationWatch<C>
 where
-    C::Steps<Item>: Stream<Item = Item> + Unpin,
+    C::Steps<WatchItem>: Stream<Item = WatchItem> + Unpin,
 {
-    type Item = Item;
+    type Item = WatchItem;
 
-    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Item>> {
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<WatchItem>> {
         Pin::new(&mut self.steps).poll_next(cx)
     }
 }
 
 impl<C: ApiClient> Iterator for OptimizationWatch<C>
 where
-    C::Steps<Item>: Iterator<Item = Item>,
+    C::Steps<WatchItem>: Iterator<Item = WatchItem>,
 {
-    type Item = Item;
+    type Item = WatchItem;
 
-    fn next(&mut self) -> Option<Item> {
+    fn next(&mut self) -> Option<WatchItem> {
         self.steps.next()
     }
 }

@@ -45,7 +45,7 @@
 //! use mutagent_prompt_datasets::{PromptDatasetsExt, UploadDataset};
 //!
 //! # fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = BlockingClient::builder().api_key("mt_example").build_blocking()?;
+//! let client = BlockingClient::builder().api_key("mt_example").build()?;
 //! let report = client
 //!     .prompt_datasets()
 //!     .upload_dataset_file(7, UploadDataset::new("from csv").chunk_size(250), "cases.csv")?;

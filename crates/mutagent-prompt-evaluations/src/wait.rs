@@ -121,12 +121,12 @@ impl From<WaitError> for Error {
 
 /// What identifies a result, to tell a new one from the one that existed before a run.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Seen {
+pub(crate) struct ResultIdentity {
     id: i64,
     created_at: Option<String>,
 }
 
-impl Seen {
+impl ResultIdentity {
     fn of(result: &EvaluationResult) -> Self {
         Self {
             id: result.id,
@@ -148,7 +148,7 @@ fn deadline_error(id: EvaluationId, options: &WaitOptions, polls: u32) -> WaitEr
 pub(crate) async fn wait_for_result(
     client: Client,
     id: EvaluationId,
-    before: Option<Seen>,
+    before: Option<ResultIdentity>,
     options: WaitOptions,
 ) -> Result<EvaluationResult, WaitError> {
     let clock = Deadline::start(options.deadline);
@@ -159,7 +159,7 @@ async fn wait_with(
     client: &Client,
     clock: &Deadline,
     id: EvaluationId,
-    before: Option<Seen>,
+    before: Option<ResultIdentity>,
     options: &WaitOptions,
 ) -> Result<EvaluationResult, WaitError> {
     let api = PromptEvaluationsApi::new(client);
@@ -177,7 +177,9 @@ async fn wait_with(
         };
         polls = polls.saturating_add(1);
         match answer {
-            Ok(result) if before.as_ref() != Some(&Seen::of(&result)) => return Ok(result),
+            Ok(result) if before.as_ref() != Some(&ResultIdentity::of(&result)) => {
+                return Ok(result)
+            }
             Ok(_) => {}
             Err(err) if err.is_not_found() => {
                 if !checked_exists {
@@ -203,7 +205,7 @@ pub(crate) async fn run_and_wait(
     let clock = Deadline::start(options.deadline);
     let api = PromptEvaluationsApi::new(&client);
     let before = match clock.within(api.get_evaluation_result(id)).await {
-        Some(Ok(result)) => Some(Seen::of(&result)),
+        Some(Ok(result)) => Some(ResultIdentity::of(&result)),
         Some(Err(err)) if err.is_not_found() => None,
         Some(Err(err)) => return Err(err.into()),
         None => return Err(deadline_error(id, &options, 0)),

@@ -162,7 +162,7 @@ fn works_from_the_blocking_client() {
     let client = BlockingClient::builder()
         .api_key(KEY)
         .server_url(emu.url())
-        .build_blocking()
+        .build()
         .expect("client");
     let exporter = Exporter::builder(&client)
         .batch_size(1000)
@@ -682,7 +682,7 @@ fn blocking_flush_and_shutdown_against_a_stalled_emulator() {
     let client = BlockingClient::builder()
         .api_key(KEY)
         .server_url(emu.url())
-        .build_blocking()
+        .build()
         .expect("client");
     let exporter = Exporter::builder(&client)
         .max_queue_size(20)

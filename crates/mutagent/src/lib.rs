@@ -31,7 +31,7 @@
 //! ```no_run
 //! use mutagent::prelude::*;
 //! # fn main() -> Result<(), mutagent::Error> {
-//! let client = mutagent::BlockingClient::builder().build_blocking()?;
+//! let client = mutagent::BlockingClient::builder().build()?;
 //! let tags = client.prompt().list_prompt_tags()?;
 //! # let _ = tags; Ok(()) }
 //! ```

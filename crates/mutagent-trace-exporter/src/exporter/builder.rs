@@ -7,9 +7,9 @@ use mutagent_core::{BlockingClient, CallOptions, Client, RetryPolicy};
 use mutagent_traces::{Environment, TraceSource};
 use tokio::sync::{mpsc, Notify};
 
-use super::handle::{Exporter, Inner};
-use super::stats::Shared;
-use super::worker::{Settings, Worker};
+use super::handle::{Exporter, HandleState};
+use super::sender::{BatchSender, SendSettings};
+use super::stats::Counters;
 use crate::span::TraceDefaults;
 
 /// The most spans one request may carry (the emulator accepts up to 1000 traces per batch).
@@ -69,7 +69,7 @@ impl IntoExportClient for &BlockingClient {
     }
 }
 
-/// Settings of an [`Exporter`]. Defaults: 10 spans or 5 s, a queue of 2048 spans, at most 512
+/// SendSettings of an [`Exporter`]. Defaults: 10 spans or 5 s, a queue of 2048 spans, at most 512
 /// spans per request, 30 s per request (retries included), 5 s to deliver what is left when the
 /// last handle is dropped, source `sdk`.
 ///
@@ -211,18 +211,18 @@ impl ExporterBuilder {
         }
         let (span_tx, span_rx) = mpsc::channel(max_queue);
         let (control_tx, control_rx) = mpsc::unbounded_channel();
-        let shared = Arc::new(Shared::default());
+        let shared = Arc::new(Counters::default());
         let notify = Arc::new(Notify::new());
         let flush_interval = self
             .flush_interval
             .clamp(Duration::from_millis(1), MAX_WAIT);
-        let worker = Worker::new(
+        let sender = BatchSender::new(
             span_rx,
             control_rx,
             Arc::clone(&shared),
             Arc::clone(&notify),
             self.client.with_options(options),
-            Settings {
+            SendSettings {
                 batch_size,
                 max_batch,
                 flush_interval,
@@ -231,8 +231,8 @@ impl ExporterBuilder {
                 protocol: self.protocol,
             },
         );
-        mutagent_core::runtime_thread::spawn("mutagent-trace-exporter", move || worker.run())?;
-        Ok(Exporter::from_inner(Inner {
+        mutagent_core::runtime_thread::spawn("mutagent-trace-exporter", move || sender.run())?;
+        Ok(Exporter::from_inner(HandleState {
             spans: span_tx,
             control: control_tx,
             shared,

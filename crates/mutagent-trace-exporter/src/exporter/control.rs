@@ -15,26 +15,26 @@ pub(super) fn deadline_after(timeout: Duration) -> std::time::Instant {
 
 /// A request from a handle to the sender thread.
 pub(super) enum Control {
-    Flush(Request),
-    Shutdown(Request),
+    Flush(FlushRequest),
+    Shutdown(FlushRequest),
 }
 
 /// When a flush or shutdown must be answered by, and where the answer goes.
-pub(super) struct Request {
+pub(super) struct FlushRequest {
     pub(super) deadline: Instant,
     pub(super) reply: Reply,
 }
 
 /// Where the answer to a flush or shutdown goes: a blocking caller, an async one, or nobody.
 pub(super) enum Reply {
-    Blocking(std::sync::mpsc::SyncSender<Outcome>),
-    Async(oneshot::Sender<Outcome>),
+    Blocking(std::sync::mpsc::SyncSender<FlushOutcome>),
+    Async(oneshot::Sender<FlushOutcome>),
     /// The last handle was dropped: nobody waits.
     Nobody,
 }
 
 impl Reply {
-    pub(super) fn send(self, outcome: Outcome) {
+    pub(super) fn send(self, outcome: FlushOutcome) {
         match self {
             Reply::Blocking(tx) => {
                 let _ = tx.try_send(outcome);
@@ -49,7 +49,7 @@ impl Reply {
 
 /// What the sender achieved for one flush or shutdown (the handle adds the dropped count).
 #[derive(Debug, Default)]
-pub(super) struct Outcome {
+pub(super) struct FlushOutcome {
     pub(super) delivered: u64,
     pub(super) failed: u64,
     pub(super) unsent: u64,

@@ -9,8 +9,8 @@ use tokio::sync::{mpsc, oneshot, Notify};
 use tokio::time::Instant;
 
 use super::builder::{ExporterBuilder, IntoExportClient};
-use super::control::{deadline_after, Control, Outcome, Reply, Request};
-use super::stats::{ExporterStats, FlushReport, Shared};
+use super::control::{deadline_after, Control, FlushOutcome, FlushRequest, Reply};
+use super::stats::{Counters, ExporterStats, FlushReport};
 use crate::span::SpanData;
 
 /// How long a flush caller waits past its deadline for the sender's answer.
@@ -18,10 +18,10 @@ const REPLY_GRACE: Duration = Duration::from_secs(1);
 
 /// What every clone of an [`Exporter`] shares: the two channels to the sender, the counters,
 /// and the settings `record` needs.
-pub(super) struct Inner {
+pub(super) struct HandleState {
     pub(super) spans: mpsc::Sender<SpanData>,
     pub(super) control: mpsc::UnboundedSender<Control>,
-    pub(super) shared: Arc<Shared>,
+    pub(super) shared: Arc<Counters>,
     pub(super) notify: Arc<Notify>,
     pub(super) batch_size: usize,
     pub(super) max_queue: usize,
@@ -47,7 +47,7 @@ pub(super) struct Inner {
 /// ```
 #[derive(Clone)]
 pub struct Exporter {
-    inner: Arc<Inner>,
+    inner: Arc<HandleState>,
 }
 
 impl fmt::Debug for Exporter {
@@ -60,7 +60,7 @@ impl fmt::Debug for Exporter {
 
 impl Exporter {
     /// The handle over a started sender.
-    pub(super) fn from_inner(inner: Inner) -> Self {
+    pub(super) fn from_inner(inner: HandleState) -> Self {
         Self {
             inner: Arc::new(inner),
         }
@@ -84,7 +84,7 @@ impl Exporter {
         shared.recorded.fetch_add(1, Ordering::Relaxed);
         match self.inner.spans.try_send(span) {
             Ok(()) => {
-                // Wake the sender when a batch is ready; the interval tick covers the rest.
+                // WakeReason the sender when a batch is ready; the interval tick covers the rest.
                 let waiting = self
                     .inner
                     .max_queue
@@ -176,7 +176,7 @@ impl Exporter {
         let deadline = deadline_after(timeout);
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         if !self.send_control(deadline, Reply::Blocking(tx), shutdown) {
-            return self.report(Outcome::default());
+            return self.report(FlushOutcome::default());
         }
         let outcome = rx
             .recv_timeout(timeout.saturating_add(REPLY_GRACE))
@@ -188,7 +188,7 @@ impl Exporter {
         let deadline = deadline_after(timeout);
         let (tx, rx) = oneshot::channel();
         if !self.send_control(deadline, Reply::Async(tx), shutdown) {
-            return self.report(Outcome::default());
+            return self.report(FlushOutcome::default());
         }
         // No timer here (this may run outside Tokio): the sender always answers by the
         // deadline, and dropping the answer channel when it stops wakes us too.
@@ -197,7 +197,7 @@ impl Exporter {
     }
 
     fn send_control(&self, deadline: std::time::Instant, reply: Reply, shutdown: bool) -> bool {
-        let request = Request {
+        let request = FlushRequest {
             deadline: Instant::from_std(deadline),
             reply,
         };
@@ -211,19 +211,19 @@ impl Exporter {
 
     /// The sender did not answer in time (it cannot, short of a stuck thread): report what is
     /// still waiting.
-    fn no_answer(&self) -> Outcome {
+    fn no_answer(&self) -> FlushOutcome {
         if self.is_shut_down() {
-            return Outcome::default();
+            return FlushOutcome::default();
         }
         let waiting = self.queued() + self.inner.shared.held.load(Ordering::Relaxed);
-        Outcome {
+        FlushOutcome {
             unsent: waiting as u64,
             timed_out: true,
-            ..Outcome::default()
+            ..FlushOutcome::default()
         }
     }
 
-    fn report(&self, outcome: Outcome) -> FlushReport {
+    fn report(&self, outcome: FlushOutcome) -> FlushReport {
         let shared = &self.inner.shared;
         let dropped = shared.dropped.load(Ordering::Relaxed);
         let before = shared.dropped_reported.swap(dropped, Ordering::Relaxed);

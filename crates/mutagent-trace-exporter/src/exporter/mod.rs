@@ -3,7 +3,7 @@
 //!
 //! One module a job: `builder` (settings and start-up), `handle` (the [`Exporter`] the
 //! application holds), `stats` (counters and reports), `control` (what the handles ask of the
-//! sender thread and how it answers), `worker` (the sender thread's loop).
+//! sender thread and how it answers), `sender` (the sender thread's loop).
 //!
 //! # How it works
 //!
@@ -37,8 +37,8 @@
 mod builder;
 mod control;
 mod handle;
+mod sender;
 mod stats;
-mod worker;
 
 pub use builder::{ExporterBuilder, IntoExportClient, Protocol};
 pub use handle::Exporter;

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 /// Counters shared by the handles and the sender thread.
 #[derive(Debug, Default)]
-pub(super) struct Shared {
+pub(super) struct Counters {
     pub(super) recorded: AtomicU64,
     pub(super) sent: AtomicU64,
     pub(super) failed: AtomicU64,

@@ -15,8 +15,8 @@ use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
 
 use super::builder::Protocol;
-use super::control::{deadline_after, Control, Outcome, Reply};
-use super::stats::Shared;
+use super::control::{deadline_after, Control, FlushOutcome, Reply};
+use super::stats::Counters;
 use crate::otlp::to_export_request;
 use crate::span::{to_hook_batch, to_new_traces, SpanData, TraceDefaults};
 
@@ -35,7 +35,7 @@ type Sending = std::pin::Pin<Box<dyn Future<Output = Result<Answer, Error>>>>;
 
 /// A flush or shutdown in progress: it owns the next `remaining` spans to be settled (the
 /// queue is first in, first out).
-struct Pending {
+struct PendingFlush {
     deadline: Instant,
     reply: Reply,
     shutdown: bool,
@@ -44,7 +44,7 @@ struct Pending {
     failed: u64,
 }
 
-pub(super) struct Settings {
+pub(super) struct SendSettings {
     pub(super) batch_size: usize,
     pub(super) max_batch: usize,
     pub(super) flush_interval: Duration,
@@ -53,14 +53,14 @@ pub(super) struct Settings {
     pub(super) protocol: Protocol,
 }
 
-pub(super) struct Worker {
+pub(super) struct BatchSender {
     spans: mpsc::Receiver<SpanData>,
     control: mpsc::UnboundedReceiver<Control>,
     spans_open: bool,
     control_open: bool,
-    shared: Arc<Shared>,
+    shared: Arc<Counters>,
     client: Client,
-    settings: Settings,
+    settings: SendSettings,
     buffer: VecDeque<SpanData>,
     /// Wakes the sender when `batch_size` spans are waiting.
     notify: Arc<Notify>,
@@ -70,12 +70,12 @@ pub(super) struct Worker {
     draining: bool,
     /// Spans of the batch being sent.
     in_flight: usize,
-    pending: Vec<Pending>,
+    pending: Vec<PendingFlush>,
 }
 
 // A short-lived value on the sender's stack; boxing the span would only add an allocation.
 #[allow(clippy::large_enum_variant)]
-enum Wake {
+enum WakeReason {
     Control(Control),
     ControlClosed,
     Span(SpanData),
@@ -85,15 +85,15 @@ enum Wake {
     Sent(Result<Answer, Error>),
 }
 
-impl Worker {
+impl BatchSender {
     /// A sender that takes spans from `spans` and requests from `control`, ready to `run`.
     pub(super) fn new(
         spans: mpsc::Receiver<SpanData>,
         control: mpsc::UnboundedReceiver<Control>,
-        shared: Arc<Shared>,
+        shared: Arc<Counters>,
         notify: Arc<Notify>,
         client: Client,
-        settings: Settings,
+        settings: SendSettings,
     ) -> Self {
         Self {
             notify,
@@ -176,7 +176,7 @@ impl Worker {
             // The last handle was dropped without `shutdown`: deliver what is left, briefly.
             self.spans.close();
             let deadline = Instant::from_std(deadline_after(self.settings.drop_timeout));
-            self.pending.push(Pending {
+            self.pending.push(PendingFlush {
                 deadline,
                 reply: Reply::Nobody,
                 shutdown: true,
@@ -201,7 +201,7 @@ impl Worker {
             self.spans.close();
         }
         let remaining = self.in_flight + self.buffer.len() + self.spans.len();
-        self.pending.push(Pending {
+        self.pending.push(PendingFlush {
             deadline: request.deadline,
             reply: request.reply,
             shutdown,
@@ -227,7 +227,7 @@ impl Worker {
                 self.pending.push(pending);
                 break;
             }
-            pending.reply.send(Outcome {
+            pending.reply.send(FlushOutcome {
                 delivered: pending.delivered,
                 failed: pending.failed,
                 unsent: pending.remaining as u64,
@@ -254,7 +254,7 @@ impl Worker {
         // Before answering, so a caller that got its report sees the exporter stopped.
         self.shared.stopped.store(true, Ordering::Release);
         for pending in self.pending.drain(..) {
-            pending.reply.send(Outcome {
+            pending.reply.send(FlushOutcome {
                 delivered: pending.delivered,
                 failed: pending.failed,
                 unsent: pending.remaining.min(left) as u64,
@@ -267,7 +267,7 @@ impl Worker {
     fn finish(&mut self) {
         self.shared.stopped.store(true, Ordering::Release);
         for pending in self.pending.drain(..) {
-            pending.reply.send(Outcome {
+            pending.reply.send(FlushOutcome {
                 delivered: pending.delivered,
                 failed: pending.failed,
                 unsent: 0,
@@ -284,7 +284,7 @@ impl Worker {
                 continue;
             }
             let pending = self.pending.swap_remove(index);
-            pending.reply.send(Outcome {
+            pending.reply.send(FlushOutcome {
                 delivered: pending.delivered,
                 failed: pending.failed,
                 unsent: 0,
@@ -397,28 +397,28 @@ impl Worker {
             let control = &mut self.control;
             let wake = poll_fn(|cx| {
                 if let Poll::Ready(result) = future.as_mut().poll(cx) {
-                    return Poll::Ready(Wake::Sent(result));
+                    return Poll::Ready(WakeReason::Sent(result));
                 }
                 if control_open {
                     match control.poll_recv(cx) {
-                        Poll::Ready(Some(c)) => return Poll::Ready(Wake::Control(c)),
-                        Poll::Ready(None) => return Poll::Ready(Wake::ControlClosed),
+                        Poll::Ready(Some(c)) => return Poll::Ready(WakeReason::Control(c)),
+                        Poll::Ready(None) => return Poll::Ready(WakeReason::ControlClosed),
                         Poll::Pending => {}
                     }
                 }
                 if let Some(sleep) = sleep.as_mut() {
                     if sleep.as_mut().poll(cx).is_ready() {
-                        return Poll::Ready(Wake::Timer);
+                        return Poll::Ready(WakeReason::Timer);
                     }
                 }
                 Poll::Pending
             })
             .await;
             match wake {
-                Wake::Sent(result) => break Some(result),
-                Wake::Control(control) => self.accept(control),
-                Wake::ControlClosed => self.control_open = false,
-                Wake::Timer => {
+                WakeReason::Sent(result) => break Some(result),
+                WakeReason::Control(control) => self.accept(control),
+                WakeReason::ControlClosed => self.control_open = false,
+                WakeReason::Timer => {
                     let now = Instant::now();
                     // A flush deadline: answer it, keep sending. A shutdown deadline: stop.
                     if self.pending.iter().any(|p| p.shutdown && p.deadline <= now) {
@@ -426,7 +426,7 @@ impl Worker {
                     }
                     self.expire(now);
                 }
-                Wake::Span(_) | Wake::SpansClosed | Wake::Notified => {}
+                WakeReason::Span(_) | WakeReason::SpansClosed | WakeReason::Notified => {}
             }
         };
         let spans = self.in_flight;
@@ -491,36 +491,36 @@ impl Worker {
         let wake = poll_fn(|cx| {
             if control_open {
                 match control.poll_recv(cx) {
-                    Poll::Ready(Some(c)) => return Poll::Ready(Wake::Control(c)),
-                    Poll::Ready(None) => return Poll::Ready(Wake::ControlClosed),
+                    Poll::Ready(Some(c)) => return Poll::Ready(WakeReason::Control(c)),
+                    Poll::Ready(None) => return Poll::Ready(WakeReason::ControlClosed),
                     Poll::Pending => {}
                 }
             }
             if watch_spans {
                 match spans.poll_recv(cx) {
-                    Poll::Ready(Some(span)) => return Poll::Ready(Wake::Span(span)),
-                    Poll::Ready(None) => return Poll::Ready(Wake::SpansClosed),
+                    Poll::Ready(Some(span)) => return Poll::Ready(WakeReason::Span(span)),
+                    Poll::Ready(None) => return Poll::Ready(WakeReason::SpansClosed),
                     Poll::Pending => {}
                 }
             }
             if notified.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Wake::Notified);
+                return Poll::Ready(WakeReason::Notified);
             }
             if sleep.as_mut().poll(cx).is_ready() {
-                return Poll::Ready(Wake::Timer);
+                return Poll::Ready(WakeReason::Timer);
             }
             Poll::Pending
         })
         .await;
         match wake {
-            Wake::Control(control) => self.accept(control),
-            Wake::ControlClosed => self.control_open = false,
-            Wake::Span(span) => {
+            WakeReason::Control(control) => self.accept(control),
+            WakeReason::ControlClosed => self.control_open = false,
+            WakeReason::Span(span) => {
                 self.buffer.push_back(span);
                 self.set_held();
             }
-            Wake::SpansClosed => self.spans_closed(),
-            Wake::Notified | Wake::Timer | Wake::Sent(_) => {}
+            WakeReason::SpansClosed => self.spans_closed(),
+            WakeReason::Notified | WakeReason::Timer | WakeReason::Sent(_) => {}
         }
     }
 }
