@@ -84,7 +84,7 @@ impl Exporter {
         shared.recorded.fetch_add(1, Ordering::Relaxed);
         match self.inner.spans.try_send(span) {
             Ok(()) => {
-                // WakeReason the sender when a batch is ready; the interval tick covers the rest.
+                // Wake the sender when a batch is ready; the interval tick covers the rest.
                 let waiting = self
                     .inner
                     .max_queue
