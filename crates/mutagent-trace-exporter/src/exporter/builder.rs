@@ -69,7 +69,7 @@ impl IntoExportClient for &BlockingClient {
     }
 }
 
-/// SendSettings of an [`Exporter`]. Defaults: 10 spans or 5 s, a queue of 2048 spans, at most 512
+/// Settings of an [`Exporter`]. Defaults: 10 spans or 5 s, a queue of 2048 spans, at most 512
 /// spans per request, 30 s per request (retries included), 5 s to deliver what is left when the
 /// last handle is dropped, source `sdk`.
 ///
