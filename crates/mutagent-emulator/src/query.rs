@@ -199,11 +199,13 @@ fn check(p: &QParam, v: &str) -> Result<QVal, ApiError> {
                 "query parameter `{name}` must be a non-negative number (got `{v}`)"
             ))),
         },
+        // The values of the API's QueryFlag (mutagent-sdk 0.4.x): `true`, `false`, `1`, `0`.
+        // Python's `True`/`False` are not among them.
         QTy::Bool => match v {
-            "true" => Ok(QVal::Bool(true)),
-            "false" => Ok(QVal::Bool(false)),
+            "true" | "1" => Ok(QVal::Bool(true)),
+            "false" | "0" => Ok(QVal::Bool(false)),
             _ => Err(ApiError::bad_request(format!(
-                "query parameter `{name}` must be exactly `true` or `false` (got `{v}`)"
+                "query parameter `{name}` must be `true`, `false`, `1` or `0` (got `{v}`)"
             ))),
         },
         QTy::Str => {

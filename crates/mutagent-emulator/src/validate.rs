@@ -20,8 +20,6 @@ pub(crate) enum Ty {
     DateTime,
     /// Semantic version `x.y.z`.
     Semver,
-    /// Lower-case slug: letters, digits and single dashes.
-    Slug,
     /// Integer within bounds.
     Int(i64, i64),
     /// Number within bounds.
@@ -32,6 +30,8 @@ pub(crate) enum Ty {
     Enum(&'static [&'static str]),
     /// Integer >= 1, or a string of digits.
     IdLike,
+    /// Integer >= 0, or a string of digits (a count).
+    CountLike,
     /// Number, or a string.
     NumOrStr,
     /// Any JSON object.
@@ -101,16 +101,16 @@ pub(crate) const fn opt_any(name: &'static str) -> Field {
 
 /// A `name` (1..255 characters).
 pub(crate) const NAME: Ty = Ty::Str(1, 255);
-/// Free text (no documented limit; 10 000 characters here).
-pub(crate) const TEXT: Ty = Ty::Str(0, 10_000);
-/// Long free text such as prompt bodies.
-pub(crate) const LONG: Ty = Ty::Str(0, 1_000_000);
-/// A non-empty short string.
-pub(crate) const STR: Ty = Ty::Str(1, 1_000);
+/// Free text: the contract states no length.
+pub(crate) const TEXT: Ty = Ty::Str(0, usize::MAX);
+/// Long free text such as prompt bodies (no stated length either).
+pub(crate) const LONG: Ty = TEXT;
+/// A string of at least one character (the contract's "minLength 1"), no stated maximum.
+pub(crate) const STR: Ty = Ty::Str(1, usize::MAX);
 /// Any JSON number (the contract states no range).
 pub(crate) const NUMBER: Ty = Ty::Num(f64::NEG_INFINITY, f64::INFINITY);
 /// Array of strings.
-pub(crate) const STRINGS: Ty = Ty::Array(&Ty::Str(0, 1_000));
+pub(crate) const STRINGS: Ty = Ty::Array(&TEXT);
 
 /// Validates a request body against an object schema.
 pub(crate) fn validate_body(v: &Value, fields: &[Field]) -> Result<(), ApiError> {
@@ -227,17 +227,6 @@ fn is_semver(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
 }
 
-/// Whether `s` is a valid slug (`acme-corp`): 1..64 lower-case letters/digits and single dashes.
-pub(crate) fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
-        && s.bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-}
-
 fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
     match *ty {
         Ty::Any => Ok(()),
@@ -294,16 +283,6 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
                 )))
             }
         }
-        Ty::Slug => {
-            let s = v.as_str().ok_or_else(|| bad(p, "a slug string", v))?;
-            if is_slug(s) {
-                Ok(())
-            } else {
-                Err(ApiError::bad_request(format!(
-                    "field `{p}` must be a slug of lower-case letters, digits and single dashes, at most 64 characters (got `{s}`)"
-                )))
-            }
-        }
         Ty::Int(min, max) => {
             let n = v.as_i64().ok_or_else(|| bad(p, "an integer", v))?;
             if n < min || n > max {
@@ -355,6 +334,14 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
             }
             _ => Err(ApiError::bad_request(format!(
                 "field `{p}` must be a positive integer or a string of digits (got {})",
+                kind(v)
+            ))),
+        },
+        Ty::CountLike => match v {
+            Value::Number(n) if n.as_u64().is_some() => Ok(()),
+            Value::String(s) if !s.is_empty() && s.parse::<u64>().is_ok() => Ok(()),
+            _ => Err(ApiError::bad_request(format!(
+                "field `{p}` must be an integer or a string of digits (got {})",
                 kind(v)
             ))),
         },
@@ -434,6 +421,5 @@ mod tests {
     fn helpers() {
         assert_eq!(camel("input_schema"), "inputSchema");
         assert!(is_semver("1.2.3") && !is_semver("1.2") && !is_semver("v1.2.3"));
-        assert!(is_slug("acme-2") && !is_slug("Acme") && !is_slug("a--b") && !is_slug("-a"));
     }
 }

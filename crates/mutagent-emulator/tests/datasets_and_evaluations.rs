@@ -365,11 +365,25 @@ async fn evaluation_lifecycle() {
         .await;
     assert_eq!(by_version["data"][0]["key"], "1.0.0");
     assert_eq!(by_version["data"][0]["runs"], 3);
-    c.get(&format!(
-        "/api/prompts/evaluations/results?promptGroupId={g}&groupBy=colour"
-    ))
-    .await
-    .error(400);
+    // groupBy and timeRange are free strings in the contract: a value the emulator cannot
+    // compute is answered as grouped by evaluation, an unknown range as `all`.
+    let by_colour = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=colour&timeRange=fortnight"),
+            None,
+            200,
+        )
+        .await;
+    let by_evaluation = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=evaluation"),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(by_colour, by_evaluation);
 
     c.ok("DELETE", "/api/prompts/evaluations/2", None, 200)
         .await;

@@ -228,14 +228,16 @@ async fn organizations() {
         )
         .await;
     assert_eq!(suffixed["slug"], "acme-2");
-    assert!(c
-        .post(
+    // The contract states no slug pattern or length: any string is a slug.
+    let odd = c
+        .ok(
+            "POST",
             "/api/organizations/",
-            json!({"name": "X", "slug": "Not A Slug"})
+            Some(json!({"name": "X", "slug": "Not A Slug"})),
+            201,
         )
-        .await
-        .error(400)
-        .contains("slug"));
+        .await;
+    assert_eq!(odd["slug"], "Not A Slug");
 
     assert_eq!(
         c.ok("GET", &format!("/api/organizations/{id}"), None, 200)
@@ -298,7 +300,11 @@ async fn organizations() {
     assert_eq!(d["success"], true);
     assert!(d["message"].is_string());
     c.get(&format!("/api/organizations/{id}")).await.error(404);
-    assert_eq!(emu.count(Collection::Organizations), 2);
+    assert_eq!(
+        emu.count(Collection::Organizations),
+        3,
+        "default + acme-2 + the odd slug"
+    );
 }
 
 #[tokio::test]
@@ -365,4 +371,47 @@ async fn workspaces() {
     assert_eq!(del["success"], true);
     c.get(&format!("/api/workspaces/{old}")).await.error(404);
     assert_eq!(emu.count(Collection::Workspaces), 1);
+}
+
+/// Values the contract allows that the emulator once refused: an `evalScore` outside 0..1, any
+/// `temperature`, a `datasetItemCount` of 0, message roles other than system/user/assistant.
+#[tokio::test]
+async fn values_the_contract_allows_are_accepted() {
+    let (_emu, c, p) = experiment_setup().await;
+    let mut body = create_body(&p);
+    body["models"][0]["temperature"] = json!(5.5);
+    body["datasetItemCount"] = json!("0");
+    let e = c
+        .ok("POST", "/api/prompts/experiments/", Some(body), 201)
+        .await;
+    assert_eq!(e["datasetItemCount"], 0);
+    let id = e["id"].as_str().expect("id");
+    for score in [7.5, -2.0] {
+        let r = c
+            .ok(
+                "POST",
+                &format!("/api/prompts/experiments/{id}/results"),
+                Some(json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "a", "output": "hi", "evalScore": score})),
+                201,
+            )
+            .await;
+        assert_eq!(r["evalScore"], score);
+    }
+    // A criterion's score keeps its documented 0..1.
+    c.post(
+        &format!("/api/prompts/experiments/{id}/results"),
+        json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "a", "output": "hi",
+               "evalCriteria": [{"name": "acc", "score": 1.5, "passed": true}]}),
+    )
+    .await
+    .error(400);
+    c.ok(
+        "POST",
+        "/api/prompt/",
+        Some(
+            json!({"name": "m", "inputSchema": {}, "messages": [{"role": "tool", "content": "x"}]}),
+        ),
+        201,
+    )
+    .await;
 }

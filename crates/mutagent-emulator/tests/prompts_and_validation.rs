@@ -255,7 +255,7 @@ async fn query_validation() {
         ("/api/prompt/?limit=ten", "limit"),
         ("/api/prompt/?offset=-1", "offset"),
         ("/api/prompt/?isLatest=True", "isLatest"),
-        ("/api/prompt/?isLatest=1", "isLatest"),
+        ("/api/prompt/?isLatest=yes", "isLatest"),
         ("/api/prompt/?is_latest=true", "is_latest"),
         ("/api/prompt/?limit=1&limit=2", "limit"),
         (

@@ -207,7 +207,12 @@ async fn list_get_delete() {
     assert!(
         c.ok("GET", "/api/traces/?include=spans", None, 200).await["data"][0]["spans"].is_array()
     );
-    c.get("/api/traces/?include=everything").await.error(400);
+    // `include` values are not documented: others are accepted and ignored.
+    assert!(c
+        .ok("GET", "/api/traces/?include=everything", None, 200)
+        .await["data"][0]
+        .get("spans")
+        .is_none());
     assert_eq!(
         c.ok("GET", "/api/traces/?sessionId=s1", None, 200).await["total"],
         2
@@ -240,7 +245,15 @@ async fn list_get_delete() {
         .ok("GET", "/api/traces/?limit=2&offset=2", None, 200)
         .await;
     assert_eq!(page["data"].as_array().map(Vec::len), Some(1));
-    c.get("/api/traces/?source=cli").await.error(400);
+    // Filters are free strings; the limit has no 1..100 range for traces.
+    assert_eq!(
+        c.ok("GET", "/api/traces/?source=cli", None, 200).await["total"],
+        0
+    );
+    assert_eq!(
+        c.ok("GET", "/api/traces/?limit=500", None, 200).await["limit"],
+        500
+    );
 
     let d = c.ok("DELETE", "/api/traces/b", None, 200).await;
     assert_eq!(d["success"], true);

@@ -25,7 +25,7 @@ const UPDATE: &[Field] = &[
 
 const CLONE: &[Field] = &[
     opt("targetPromptId", Ty::Int(1, i64::MAX)),
-    opt("targetPromptGroupId", Ty::Str(1, 255)),
+    opt("targetPromptGroupId", TEXT),
     opt("newName", NAME),
 ];
 

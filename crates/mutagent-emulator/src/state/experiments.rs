@@ -8,21 +8,23 @@ use super::{body, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
-use crate::validate::{opt, opt_null, req, Field, Ty, NAME, NUMBER, TEXT};
+use crate::validate::{opt, opt_null, req, Field, Ty, NAME, NUMBER, STR, TEXT};
 
-const NON_EMPTY: Ty = Ty::Str(1, 100_000);
+const NON_EMPTY: Ty = STR;
 const MODEL: &[Field] = &[
-    req("id", Ty::Str(1, 255)),
-    req("model", Ty::Str(1, 255)),
-    req("temperature", Ty::Num(0.0, 2.0)),
+    req("id", STR),
+    req("model", STR),
+    // "number", no range (models.md IdModelTemperature).
+    req("temperature", NUMBER),
 ];
 const CREATE: &[Field] = &[
     req("promptId", Ty::IdLike),
-    req("promptGroupId", Ty::Str(1, 255)),
+    req("promptGroupId", STR),
     req("evaluationId", Ty::IdLike),
     req("datasetId", Ty::IdLike),
     req("models", Ty::Array(&Ty::Shape(MODEL))),
-    opt("datasetItemCount", Ty::IdLike),
+    // "string or integer": any count, zero included.
+    opt("datasetItemCount", Ty::CountLike),
     opt("name", NAME),
 ];
 const SUMMARY: &[Field] = &[
@@ -36,7 +38,8 @@ const COMPLETE: &[Field] = &[
     req("completedAt", Ty::DateTime),
 ];
 const CRITERION: &[Field] = &[
-    req("name", Ty::Str(1, 255)),
+    req("name", TEXT),
+    // "number 0..1" (models.md NameScorePassed).
     req("score", Ty::Num(0.0, 1.0)),
     req("passed", Ty::Bool),
     opt("description", TEXT),
@@ -45,14 +48,14 @@ const CRITERION: &[Field] = &[
 const RESULT: &[Field] = &[
     req("datasetItemId", Ty::NumOrStr),
     req("datasetItemIndex", Ty::NumOrStr),
-    req("modelColumnId", Ty::Str(1, 255)),
+    req("modelColumnId", STR),
     req("output", NON_EMPTY),
     // models.md: "number, optional, nullable", no range (unlike a criterion's score).
     opt_null("evalScore", NUMBER),
     opt_null("evalPassed", Ty::Bool),
     opt("latencyMs", Ty::NumOrStr),
     opt("error", TEXT),
-    opt("traceId", Ty::Str(1, 255)),
+    opt("traceId", TEXT),
     opt_null("evalCriteria", Ty::Array(&Ty::Shape(CRITERION))),
 ];
 const RENAME: &[Field] = &[req("name", NAME)];

@@ -6,25 +6,27 @@ use super::{body, contains_ci, copy_present, gb, gs, nav_page, or_null, success,
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
-use crate::validate::{is_slug, opt, opt_null, req, Field, Ty, NAME, TEXT};
+use crate::validate::{opt, opt_null, req, Field, Ty, TEXT};
 
 const CREATE: &[Field] = &[
-    req("name", NAME),
-    req("slug", Ty::Slug),
+    // Names here: "maxLength (value unknown)" (the 255 of models.md is for prompt-side names).
+    req("name", TEXT),
+    // Slugs: models.md states no pattern and no length ("maxLength (value unknown)").
+    req("slug", TEXT),
     opt("description", TEXT),
-    opt("logoUrl", Ty::Str(1, 2048)),
+    opt("logoUrl", TEXT),
     opt("billingEmail", Ty::Email),
     opt("metadata", Ty::Object),
     opt("autoSuffixSlug", Ty::Bool),
 ];
 
 const UPDATE: &[Field] = &[
-    opt("name", NAME),
-    opt("slug", Ty::Slug),
+    opt("name", TEXT),
+    opt("slug", TEXT),
     opt_null("description", TEXT),
-    opt_null("logoUrl", Ty::Str(1, 2048)),
+    opt_null("logoUrl", TEXT),
     opt_null("billingEmail", Ty::Email),
-    opt("billingPlan", Ty::Str(1, 64)),
+    opt("billingPlan", TEXT),
     opt("isActive", Ty::Bool),
     opt_null("metadata", Ty::Object),
 ];
@@ -254,11 +256,6 @@ fn by_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn check_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let slug = ctx.sid(0);
-    if !is_slug(slug) {
-        return ok(
-            json!({"slug": slug, "available": false, "reason": "invalid slug: use lower-case letters, digits and single dashes"}),
-        );
-    }
     ok(json!({"slug": slug, "available": !slug_taken(st, slug, None)}))
 }
 

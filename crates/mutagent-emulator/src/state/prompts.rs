@@ -9,7 +9,8 @@ use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
 use crate::validate::{opt, opt_any, req, req_any, Field, Ty, LONG, NAME, STRINGS, TEXT};
 
 const MESSAGE: &[Field] = &[
-    req("role", Ty::Enum(&["system", "user", "assistant"])),
+    // RoleContent.role is a plain string in models.md.
+    req("role", TEXT),
     req("content", LONG),
 ];
 const MESSAGES: Ty = Ty::Array(&Ty::Shape(MESSAGE));
@@ -17,7 +18,7 @@ const MESSAGES: Ty = Ty::Array(&Ty::Shape(MESSAGE));
 const CREATE: &[Field] = &[
     req("name", NAME),
     opt("description", TEXT),
-    opt("version", Ty::Str(1, 64)),
+    opt("version", TEXT),
     opt("isLatest", Ty::Bool),
     opt("systemPrompt", LONG),
     opt("humanPrompt", LONG),

@@ -7,11 +7,13 @@ use super::{body, copy_present, gb, gs, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
-use crate::validate::{opt, opt_null, req, Field, Ty, NAME, TEXT};
+use crate::validate::{opt, opt_null, req, Field, Ty, TEXT};
 
 const CREATE: &[Field] = &[
-    req("name", NAME),
-    req("slug", Ty::Slug),
+    // Names here: "maxLength (value unknown)" (the 255 of models.md is for prompt-side names).
+    req("name", TEXT),
+    // Slugs: models.md states no pattern and no length ("maxLength (value unknown)").
+    req("slug", TEXT),
     opt("description", TEXT),
     opt("isDefault", Ty::Bool),
     opt("settings", Ty::Object),
@@ -19,8 +21,8 @@ const CREATE: &[Field] = &[
 ];
 
 const UPDATE: &[Field] = &[
-    opt("name", NAME),
-    opt("slug", Ty::Slug),
+    opt("name", TEXT),
+    opt("slug", TEXT),
     opt_null("description", TEXT),
     opt("isDefault", Ty::Bool),
     opt("isActive", Ty::Bool),
