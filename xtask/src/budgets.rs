@@ -7,15 +7,16 @@
 //! * crates present in more than one version anywhere in the workspace (what
 //!   `cargo tree --workspace -d` reports, host target, all dependency kinds): none.
 //!
-//! Printed only: the clean debug build time of core plus one namespace and of the whole
-//! umbrella, each in a fresh temporary `CARGO_TARGET_DIR`, and the size of the stripped
-//! release `load` example. `--no-build-times` skips every build (what CI runs);
-//! `--no-binary-size` skips only the release build.
+//! Printed only: the compile-time ratios (CPU time of a fresh crate on the umbrella, and on
+//! core plus one namespace, against one on the base stack alone; see `compile.rs`) and the
+//! size of the stripped release `load` example. `--no-build-times` skips every build (what
+//! CI runs); `--no-binary-size` skips only the release build.
+
+mod compile;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
 
 /// The most third-party crates the umbrella may pull in (the workspace's own crates are what
 /// users asked for, so they are not counted).
@@ -82,10 +83,20 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 
     if build_times {
-        let core = timed_clean_build(&root, "core", &["build", "-p", "mutagent-prompt"])?;
-        println!("clean debug build, mutagent-core + mutagent-prompt: {core:.1} s");
-        let all = timed_clean_build(&root, "umbrella", &["build", "-p", "mutagent"])?;
-        println!("clean debug build, umbrella `mutagent` (default features): {all:.1} s");
+        let scratch = TempTarget::new("compile")?;
+        println!(
+            "compile time: three fresh crates, cargo's default dev profile, built one after the other (load average before: {})",
+            compile::load_average()
+        );
+        let costs = compile::measure(&root, &scratch.0)?;
+        println!("  (load average after: {})", compile::load_average());
+        if let [base, umbrella, core] = costs[..] {
+            let line = |label, cost: compile::BuildCost, goal| {
+                compile::ratio_line(label, cost.cpu, base.cpu, goal)
+            };
+            println!("{}", line("umbrella", umbrella, compile::UMBRELLA_GOAL));
+            println!("{}", line("core + one namespace", core, compile::CORE_GOAL));
+        }
     }
     if binary_size {
         let bytes = stripped_load_size(&root)?;
@@ -205,13 +216,6 @@ impl Drop for TempTarget {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
     }
-}
-
-fn timed_clean_build(root: &Path, label: &str, args: &[&str]) -> Result<f64, String> {
-    let target = TempTarget::new(label)?;
-    let started = Instant::now();
-    run_cargo(root, &target.0, args, &[])?;
-    Ok(started.elapsed().as_secs_f64())
 }
 
 fn stripped_load_size(root: &Path) -> Result<u64, String> {

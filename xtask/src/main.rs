@@ -1,12 +1,12 @@
 //! `cargo xtask`: project automation for mutagent-rs.
 //!
-//! Each subcommand lives in a module of its own; this file only dispatches.
+//! Each subcommand lives in a module of its own; this file only dispatches. The commands
+//! that run the SDK (`demo`, `operations`) live in the `xtask-sdk` package (`xtask/sdk`), so
+//! `cargo xtask release …` and `cargo xtask budgets` build xtask alone, not the SDK.
 
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 mod budgets;
-mod demo;
-mod operations;
 mod release;
 
 fn main() -> ExitCode {
@@ -17,8 +17,7 @@ fn main() -> ExitCode {
     };
     let result = match command {
         "budgets" => budgets::run(rest),
-        "demo" => demo::run(rest),
-        "operations" => operations::run(rest),
+        "demo" | "operations" => run_sdk_command(command, rest),
         "release" => release::run(rest),
         "help" | "--help" | "-h" => {
             print_help();
@@ -37,15 +36,31 @@ fn main() -> ExitCode {
     }
 }
 
+/// Runs `command` of the `xtask-sdk` package, which builds the SDK and the emulator.
+fn run_sdk_command(command: &str, args: &[String]) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .args(["run", "--quiet", "--package", "xtask-sdk", "--", command])
+        .args(args)
+        .status()
+        .map_err(|err| format!("cannot run cargo: {err}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        // xtask-sdk printed its own error.
+        Err(format!("`{command}` failed ({status})"))
+    }
+}
+
 fn print_help() {
     println!(
         "cargo xtask <command>\n\n\
          commands:\n  \
-         budgets      check the dependency budgets; print build times and binary size\n  \
+         budgets      check the dependency budgets; print build-time ratios and binary size\n  \
          demo         the main journey through the SDK, against an in-process emulator
                       (or `--server-url URL`, key from MUTAGENT_API_KEY)
   \
-         operations   print every API operation: namespace, operation, METHOD, path, contract\n  \
+         operations   print every API operation: namespace, operation, METHOD, path template\n  \
          release      plan, check, bump and publish a release (`cargo xtask release help`)\n"
     );
 }

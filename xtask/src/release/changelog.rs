@@ -62,7 +62,7 @@ pub(crate) fn headings(text: &str) -> (Vec<Heading>, Vec<String>) {
 
 fn parse_heading(rest: &str) -> Option<(String, ReleaseDate)> {
     let (version, after) = rest.split_once(']')?;
-    super::version::Version::parse(version).ok()?;
+    semver::Version::parse(version).ok()?;
     let date = after.trim_end().strip_prefix(" - ")?.trim();
     let date = if date.eq_ignore_ascii_case("unreleased") {
         ReleaseDate::Unreleased
@@ -75,19 +75,7 @@ fn parse_heading(rest: &str) -> Option<(String, ReleaseDate)> {
 }
 
 fn is_date(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let [year, month, day] = parts.as_slice() else {
-        return false;
-    };
-    let number = |s: &str, len: usize| {
-        (s.len() == len && s.chars().all(|c| c.is_ascii_digit()))
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
-    };
-    matches!(
-        (number(year, 4), number(month, 2), number(day, 2)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
+    text.len() == 10 && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
 }
 
 /// The heading for `version`, if any.
@@ -130,46 +118,20 @@ pub(crate) fn check(text: &str, version: &str) -> (Vec<String>, Vec<String>) {
 /// Adds a `## [version] - unreleased` heading above the newest entry (or at the end if
 /// there is none). Returns `None` if the changelog already has an entry for `version`.
 pub(crate) fn add_heading(text: &str, version: &str) -> Option<String> {
-    let (found, _) = headings(text);
-    if find(&found, version).is_some() {
+    if find(&headings(text).0, version).is_some() {
         return None;
     }
-    let heading = format!("## [{version}] - unreleased\n\n");
-    let first = text.lines().position(|line| line.starts_with("## ["));
-    let mut out = String::with_capacity(text.len() + heading.len() + 1);
-    match first {
-        Some(line) => {
-            for (index, raw) in text.split_inclusive('\n').enumerate() {
-                if index == line {
-                    out.push_str(&heading);
-                }
-                out.push_str(raw);
-            }
-        }
-        None => {
-            out.push_str(text);
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
-            }
-            if !out.is_empty() && !out.ends_with("\n\n") {
-                out.push('\n');
-            }
-            out.push_str(heading.trim_end());
-            out.push('\n');
-        }
-    }
-    Some(out)
-}
-
-/// The text of a new changelog.
-pub(crate) fn new_changelog(version: &str) -> String {
-    format!(
-        "# Changelog\n\n\
-         All notable changes to the crates of mutagent-rs are listed here, newest first.\n\
-         All crates of the workspace share one version and are released together.\n\n\
-         Each release has a heading `## [X.Y.Z] - YYYY-MM-DD`; a version still in preparation\n\
-         is headed `## [X.Y.Z] - unreleased`. See docs/releasing.md.\n\n\
-         ## [{version}] - unreleased\n"
+    let heading = format!("## [{version}] - unreleased\n");
+    Some(
+        match text
+            .find("\n## [")
+            .map(|at| at + 1)
+            .or(text.starts_with("## [").then_some(0))
+        {
+            Some(at) => format!("{}{heading}\n{}", &text[..at], &text[at..]),
+            None if text.trim().is_empty() => heading,
+            None => format!("{}\n\n{heading}", text.trim_end()),
+        },
     )
 }
 
@@ -222,29 +184,23 @@ mod tests {
         let (problems, _) = check(TEXT, "0.3.0");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].contains("no entry for the current version 0.3.0"));
-        let (_, notes) = check(&new_changelog("0.1.0"), "0.1.0");
+        let (_, notes) = check("## [0.1.0] - unreleased\n", "0.1.0");
         assert_eq!(notes.len(), 2, "{notes:?}");
     }
 
     #[test]
     fn adds_headings_above_the_newest_entry() {
         let added = add_heading(TEXT, "0.3.0").expect("added");
-        assert!(
-            added.starts_with(
-                "# Changelog\n\nIntro.\n\n## [0.3.0] - unreleased\n\n## [0.2.0] - unreleased\n"
-            ),
-            "{added}"
-        );
+        let expected =
+            "# Changelog\n\nIntro.\n\n## [0.3.0] - unreleased\n\n## [0.2.0] - unreleased\n";
+        assert!(added.starts_with(expected), "{added}");
         assert_eq!(add_heading(&added, "0.3.0"), None);
+        let first = "## [0.1.0] - unreleased\n";
         assert_eq!(
             add_heading("# Changelog\n", "0.1.0").as_deref(),
-            Some("# Changelog\n\n## [0.1.0] - unreleased\n")
+            Some(&*format!("# Changelog\n\n{first}"))
         );
-        assert_eq!(
-            add_heading("", "0.1.0").as_deref(),
-            Some("## [0.1.0] - unreleased\n")
-        );
-        let fresh = new_changelog("0.1.0");
-        assert_eq!(headings(&fresh).0.len(), 1);
+        assert_eq!(add_heading("", "0.1.0").as_deref(), Some(first));
+        assert!(add_heading(first, "0.2.0").is_some_and(|t| t.starts_with("## [0.2.0]")));
     }
 }

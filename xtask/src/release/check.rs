@@ -8,94 +8,35 @@
 //! - `cargo publish --workspace --dry-run` (skippable with `--no-dry-run`);
 //! - `cargo semver-checks` against the latest release on crates.io, where installed.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::changelog;
 use super::manifest;
-use super::metadata::{self, Workspace};
+use super::metadata::{self, Package, Workspace};
 use super::plan;
-use super::publish::Registry;
-use super::registry::CratesIo;
+use super::publish::{CratesIo, Registry};
 
-/// The category slugs crates.io accepts (from crates.io's `src/boot/categories.toml`).
-/// If crates.io adds one we use, add it here.
-pub(crate) const CATEGORIES: &[&str] = &[
-    "algorithms",
-    "api-bindings",
-    "asynchronous",
-    "authentication",
-    "caching",
-    "command-line-interface",
-    "command-line-utilities",
-    "compression",
-    "computer-vision",
-    "concurrency",
-    "config",
-    "cryptography",
-    "cryptography::cryptocurrencies",
-    "data-structures",
-    "database",
-    "database-implementations",
-    "date-and-time",
-    "development-tools",
-    "development-tools::build-utils",
-    "development-tools::cargo-plugins",
-    "development-tools::debugging",
-    "development-tools::ffi",
-    "development-tools::procedural-macro-helpers",
-    "development-tools::profiling",
-    "development-tools::testing",
-    "email",
-    "embedded",
-    "emulators",
-    "encoding",
-    "external-ffi-bindings",
-    "filesystem",
-    "game-development",
-    "game-engines",
-    "games",
-    "graphics",
-    "gui",
-    "hardware-support",
-    "internationalization",
-    "localization",
-    "mathematics",
-    "memory-management",
-    "multimedia",
-    "multimedia::audio",
-    "multimedia::encoding",
-    "multimedia::images",
-    "multimedia::video",
-    "network-programming",
-    "no-std",
-    "os",
-    "os::linux-apis",
-    "os::macos-apis",
-    "os::unix-apis",
-    "os::windows-apis",
-    "parser-implementations",
-    "parsing",
-    "rendering",
-    "rendering::data-formats",
-    "rendering::engine",
-    "rendering::graphics-api",
-    "rust-patterns",
-    "science",
-    "science::robotics",
-    "simulation",
-    "template-engine",
-    "text-editors",
-    "text-processing",
-    "value-formatting",
-    "visualization",
-    "wasm",
-    "web-programming",
-    "web-programming::http-client",
-    "web-programming::http-server",
-    "web-programming::websocket",
-];
+/// The category slugs crates.io accepts (from crates.io's `src/boot/categories.toml`),
+/// separated by spaces. If crates.io adds one we use, add it here.
+pub(crate) const CATEGORIES: &str = "
+    algorithms api-bindings asynchronous authentication caching command-line-interface
+    command-line-utilities compression computer-vision concurrency config cryptography
+    cryptography::cryptocurrencies data-structures database database-implementations
+    date-and-time development-tools development-tools::build-utils
+    development-tools::cargo-plugins development-tools::debugging development-tools::ffi
+    development-tools::procedural-macro-helpers development-tools::profiling
+    development-tools::testing email embedded emulators encoding external-ffi-bindings
+    filesystem game-development game-engines games graphics gui hardware-support
+    internationalization localization mathematics memory-management multimedia
+    multimedia::audio multimedia::encoding multimedia::images multimedia::video
+    network-programming no-std os os::linux-apis os::macos-apis os::unix-apis
+    os::windows-apis parser-implementations parsing rendering rendering::data-formats
+    rendering::engine rendering::graphics-api rust-patterns science science::robotics
+    simulation template-engine text-editors text-processing value-formatting visualization
+    wasm web-programming web-programming::http-client web-programming::http-server
+    web-programming::websocket
+";
 
 /// The crate every user depends on; it must be published and pin its parts exactly.
 pub(crate) const UMBRELLA: &str = "mutagent";
@@ -118,6 +59,89 @@ pub(crate) fn valid_keyword(keyword: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '+'))
 }
 
+/// What crates.io and docs.rs need of one crate, and its version and internal pins.
+fn package_problems(
+    ws: &Workspace,
+    package: &Package,
+    exists: &dyn Fn(&Path) -> bool,
+) -> Vec<String> {
+    let blank = |value: &Option<String>| value.as_deref().is_none_or(|v| v.trim().is_empty());
+    let repository = package.repository.as_deref().unwrap_or_default();
+    let readme = package.readme.as_deref().filter(|r| !r.is_empty());
+    let readme_path = readme.map(|readme| normalize(&package.dir().join(readme)));
+    let (keywords, categories) = (&package.keywords, &package.categories);
+    let known = |c: &&String| {
+        CATEGORIES
+            .split_whitespace()
+            .any(|known| known == c.as_str())
+    };
+    let docs_rs = matches!(&package.docs_rs, Some(serde_json::Value::Object(s)) if !s.is_empty());
+    let version = ws.version.as_deref().unwrap_or(&package.version);
+    let mut found: Vec<String> = [
+        (blank(&package.description), "`description` is missing (crates.io requires it)".into()),
+        (
+            blank(&package.license) && blank(&package.license_file),
+            "`license` (or `license-file`) is missing (crates.io requires it)".into(),
+        ),
+        (repository.is_empty(), "`repository` is missing".into()),
+        (
+            !repository.is_empty() && !repository.starts_with("https://"),
+            format!("`repository` should be an https:// URL (got `{repository}`)"),
+        ),
+        (readme.is_none(), "`readme` is missing (crates.io shows it as the crate's page)".into()),
+        (
+            readme_path.as_ref().is_some_and(|path| !exists(path)),
+            format!(
+                "readme `{}` does not exist ({})",
+                readme.unwrap_or_default(),
+                readme_path.as_ref().map_or(Path::new(""), |p| p.strip_prefix(&ws.root).unwrap_or(p)).display()
+            ),
+        ),
+        (keywords.is_empty(), "`keywords` is missing".into()),
+        (keywords.len() > 5, format!("{} keywords; crates.io allows at most 5", keywords.len())),
+        (categories.is_empty(), "`categories` is missing".into()),
+        (categories.len() > 5, format!("{} categories; crates.io allows at most 5", categories.len())),
+        (
+            !docs_rs,
+            "no [package.metadata.docs.rs] settings (e.g. `all-features = true`, `rustdoc-args = [\"--cfg\", \"docsrs\"]`)".into(),
+        ),
+        (
+            package.version != version,
+            format!("version {} differs from the workspace version {version} (use `version.workspace = true`)", package.version),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(bad, problem)| bad.then_some(problem))
+    .collect();
+    found.extend(keywords.iter().filter(|k| !valid_keyword(k)).map(|k| {
+        format!("keyword `{k}` is invalid (at most 20 ASCII characters: letters, digits, `_`, `-`, `+`, starting with a letter or digit)")
+    }));
+    found.extend(categories.iter().filter(|c| !known(c)).map(|c| {
+        format!("category `{c}` is not a known crates.io category slug (see https://crates.io/category_slugs; the list is in xtask/src/release/check.rs)")
+    }));
+    let wanted = format!("={version}");
+    // A path-only dev-dependency is dropped by cargo when packaging, so it is free.
+    for dep in ws.internal_deps(package).filter(|d| d.needed_by_registry()) {
+        let name = &dep.name;
+        if !ws.package(name).is_some_and(|p| p.publishable) {
+            found.push(format!(
+                "depends on `{name}`, which is not published (publish = false)"
+            ));
+        }
+        if dep.req == "*" {
+            found.push(format!(
+                "internal dependency `{name}` has no version; it needs `version = \"{wanted}\"`"
+            ));
+        } else if dep.req != wanted {
+            found.push(format!("internal dependency `{name}` is required as `{}`; it must be pinned exactly as `{wanted}`", dep.req));
+        }
+    }
+    found
+        .into_iter()
+        .map(|problem| format!("{}: {problem}", package.name))
+        .collect()
+}
+
 /// The checks that need neither a build nor the network.
 ///
 /// `changelog` is the text of `CHANGELOG.md` (`None` if missing); `exists` tells
@@ -130,14 +154,10 @@ pub(crate) fn static_checks(
 ) -> Findings {
     let mut findings = Findings::default();
     let problems = &mut findings.problems;
-    let version = ws.version.clone();
-    match &version {
+    match ws.version.as_deref().map(semver::Version::parse) {
         None => problems.push("the root Cargo.toml has no `version` in [workspace.package]; every crate shares that version".into()),
-        Some(v) => {
-            if let Err(e) = super::version::Version::parse(v) {
-                problems.push(format!("the workspace version is not a semantic version: {e}"));
-            }
-        }
+        Some(Err(e)) => problems.push(format!("the workspace version is not a semantic version: {e}")),
+        Some(Ok(_)) => {}
     }
     if !ws.publishable().any(|p| p.name == UMBRELLA) {
         problems.push(format!(
@@ -145,119 +165,24 @@ pub(crate) fn static_checks(
         ));
     }
     for package in ws.publishable() {
-        let name = &package.name;
-        let blank = |value: &Option<String>| value.as_deref().is_none_or(|v| v.trim().is_empty());
-        if blank(&package.description) {
-            problems.push(format!(
-                "{name}: `description` is missing (crates.io requires it)"
-            ));
-        }
-        if blank(&package.license) && blank(&package.license_file) {
-            problems.push(format!(
-                "{name}: `license` (or `license-file`) is missing (crates.io requires it)"
-            ));
-        }
-        match package.repository.as_deref() {
-            None | Some("") => problems.push(format!("{name}: `repository` is missing")),
-            Some(url) if !url.starts_with("https://") => problems.push(format!(
-                "{name}: `repository` should be an https:// URL (got `{url}`)"
-            )),
-            Some(_) => {}
-        }
-        match package.readme.as_deref() {
-            None | Some("") => problems.push(format!(
-                "{name}: `readme` is missing (crates.io shows it as the crate's page)"
-            )),
-            Some(readme) => {
-                let path = normalize(&package.dir().join(readme));
-                if !exists(&path) {
-                    problems.push(format!(
-                        "{name}: readme `{readme}` does not exist ({})",
-                        path.strip_prefix(&ws.root).unwrap_or(&path).display()
-                    ));
-                }
-            }
-        }
-        if package.keywords.is_empty() {
-            problems.push(format!("{name}: `keywords` is missing"));
-        }
-        if package.keywords.len() > 5 {
-            problems.push(format!(
-                "{name}: {} keywords; crates.io allows at most 5",
-                package.keywords.len()
-            ));
-        }
-        for keyword in package.keywords.iter().filter(|k| !valid_keyword(k)) {
-            problems.push(format!(
-                "{name}: keyword `{keyword}` is invalid (at most 20 ASCII characters: letters, digits, `_`, `-`, `+`, starting with a letter or digit)"
-            ));
-        }
-        if package.categories.is_empty() {
-            problems.push(format!("{name}: `categories` is missing"));
-        }
-        if package.categories.len() > 5 {
-            problems.push(format!(
-                "{name}: {} categories; crates.io allows at most 5",
-                package.categories.len()
-            ));
-        }
-        for category in package
-            .categories
-            .iter()
-            .filter(|c| !CATEGORIES.contains(&c.as_str()))
-        {
-            problems.push(format!("{name}: category `{category}` is not a known crates.io category slug (see https://crates.io/category_slugs; the list is in xtask/src/release/check.rs)"));
-        }
-        match &package.docs_rs {
-            Some(serde_json::Value::Object(settings)) if !settings.is_empty() => {}
-            _ => problems.push(format!(
-                "{name}: no [package.metadata.docs.rs] settings (e.g. `all-features = true`, `rustdoc-args = [\"--cfg\", \"docsrs\"]`)"
-            )),
-        }
-        if let Some(v) = &version {
-            if &package.version != v {
-                problems.push(format!("{name}: version {} differs from the workspace version {v} (use `version.workspace = true`)", package.version));
-            }
-        }
-        for dep in ws.internal_deps(package) {
-            let target_publishable = ws.package(&dep.name).is_some_and(|p| p.publishable);
-            if !dep.needed_by_registry() {
-                continue; // a path-only dev-dependency: cargo drops it when packaging
-            }
-            if !target_publishable {
-                problems.push(format!(
-                    "{name}: depends on `{}`, which is not published (publish = false)",
-                    dep.name
-                ));
-            }
-            if let Some(v) = &version {
-                let wanted = format!("={v}");
-                if dep.req == "*" {
-                    problems.push(format!("{name}: internal dependency `{}` has no version; it needs `version = \"{wanted}\"`", dep.name));
-                } else if dep.req != wanted {
-                    problems.push(format!("{name}: internal dependency `{}` is required as `{}`; it must be pinned exactly as `{wanted}`", dep.name, dep.req));
-                }
-            }
-        }
+        problems.extend(package_problems(ws, package, exists));
     }
-    if let Some(v) = &version {
+    if let Some(v) = &ws.version {
         let wanted = format!("={v}");
-        let is_internal = |name: &str| ws.is_member(name);
-        for pin in manifest::internal_pins(root_manifest, &is_internal) {
-            if pin.req != wanted {
-                problems.push(format!(
-                    "Cargo.toml:{}: [workspace.dependencies] pins internal crate `{}` as `{}`; expected `{wanted}`",
-                    pin.line + 1,
-                    pin.dep,
-                    pin.req
-                ));
+        match manifest::internal_pins(root_manifest, &|name| ws.is_member(name)) {
+            Ok(pins) => {
+                problems.extend(pins.into_iter().filter(|pin| pin.req != wanted).map(|pin| {
+                    format!(
+                        "Cargo.toml: [{}] pins internal crate `{}` as `{}`; expected `{wanted}`",
+                        pin.table, pin.dep, pin.req
+                    )
+                }))
             }
+            Err(e) => problems.push(format!("Cargo.toml: {e}")),
         }
     }
-    if let Err(e) = plan::build(ws) {
-        problems.push(e);
-    }
-    match (changelog, &version) {
+    problems.extend(plan::build(ws).err());
+    match (changelog, &ws.version) {
         (None, _) => problems.push(format!(
             "{} is missing at the workspace root",
             changelog::FILE
@@ -350,60 +275,36 @@ fn dry_run(root: &Path, allow_dirty: bool) -> Option<String> {
         "running `cargo {}` (packages and builds every crate to publish)...",
         args.join(" ")
     );
-    let child = Command::new(metadata::cargo_bin())
+    // Cargo's own output goes to the terminal: its errors name the crate and the cause.
+    match Command::new(metadata::cargo_bin())
         .args(&args)
         .current_dir(root)
-        .stderr(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(e) => return Some(format!("could not run `cargo {}`: {e}", args.join(" "))),
-    };
-    let mut errors = Vec::new();
-    if let Some(stderr) = child.stderr.take() {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            eprintln!("{line}");
-            if line.starts_with("error") {
-                errors.push(line);
-            }
-        }
-    }
-    match child.wait() {
+        .status()
+    {
         Ok(status) if status.success() => None,
-        Ok(status) => {
-            let mut message = format!("`cargo {}` failed ({status})", args.join(" "));
-            if !errors.is_empty() {
-                message.push_str(": ");
-                message.push_str(&errors.join(" | "));
+        Ok(status) => Some(format!(
+            "`cargo {}` failed ({status}); see its output above{}",
+            args.join(" "),
+            if allow_dirty {
+                ""
+            } else {
+                " (on uncommitted changes: commit, or pass --allow-dirty for a local run)"
             }
-            if !allow_dirty
-                && errors.iter().any(|e| {
-                    e.contains("uncommitted")
-                        || e.contains("not yet committed")
-                        || e.contains("dirty")
-                })
-            {
-                message.push_str(" (commit your changes, or pass --allow-dirty for a local run)");
-            }
-            Some(message)
-        }
-        Err(e) => Some(format!("`cargo {}` did not finish: {e}", args.join(" "))),
+        )),
+        Err(e) => Some(format!("could not run `cargo {}`: {e}", args.join(" "))),
     }
 }
 
-/// Whether `cargo semver-checks` is installed.
-fn semver_checks_installed() -> bool {
-    Command::new(metadata::cargo_bin())
+/// Runs `cargo semver-checks` (where installed) for every crate with a release on
+/// crates.io; the latest release is the baseline.
+fn semver_checks(ws: &Workspace, registry: &dyn Registry, findings: &mut Findings) {
+    let cargo = || Command::new(metadata::cargo_bin());
+    let installed = cargo()
         .args(["semver-checks", "--version"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
-}
-
-/// Runs `cargo semver-checks` for every crate with a release on crates.io.
-fn semver_checks(ws: &Workspace, registry: &dyn Registry, findings: &mut Findings) {
-    if !semver_checks_installed() {
+        .status();
+    if !installed.is_ok_and(|s| s.success()) {
         findings.notes.push(
             "cargo-semver-checks is not installed, so API compatibility was not checked; \
              install it with `cargo install cargo-semver-checks --locked`"
@@ -411,38 +312,27 @@ fn semver_checks(ws: &Workspace, registry: &dyn Registry, findings: &mut Finding
         );
         return;
     }
-    for package in ws.publishable() {
-        let name = &package.name;
-        let baseline = match registry.published_versions(name) {
-            Ok(versions) => versions
-                .into_iter()
-                .filter_map(|v| super::version::Version::parse(&v).ok())
-                .max_by(|a, b| a.cmp_precedence(b)),
-            Err(e) => {
-                findings.problems.push(format!(
-                    "{name}: could not look up its releases for the semver check: {e}"
-                ));
-                continue;
-            }
-        };
-        let Some(baseline) = baseline else {
-            findings.notes.push(format!(
-                "{name}: not on crates.io yet, so there is no baseline for cargo-semver-checks"
-            ));
-            continue;
-        };
-        println!("running `cargo semver-checks check-release -p {name}` (baseline: crates.io, latest {baseline})...");
-        let status = Command::new(metadata::cargo_bin())
-            .args(["semver-checks", "check-release", "-p", name])
-            .current_dir(&ws.root)
-            .status();
-        match status {
-            Ok(status) if status.success() => {}
-            Ok(status) => findings.problems.push(format!(
-                "{name}: cargo semver-checks failed ({status}) against crates.io {baseline}: breaking API changes need a \
-                 major bump (minor while 0.x), see its output above"
+    for name in ws.publishable().map(|p| &p.name) {
+        match registry.published_versions(name) {
+            Err(e) => findings.problems.push(format!(
+                "{name}: could not look up its releases for the semver check: {e}"
             )),
-            Err(e) => findings.problems.push(format!("{name}: could not run cargo semver-checks: {e}")),
+            Ok(versions) if versions.is_empty() => findings.notes.push(format!(
+                "{name}: not on crates.io yet, so there is no baseline for cargo-semver-checks"
+            )),
+            Ok(_) => {
+                println!("running `cargo semver-checks check-release -p {name}` (baseline: crates.io)...");
+                let status = cargo()
+                    .args(["semver-checks", "check-release", "-p", name])
+                    .current_dir(&ws.root)
+                    .status();
+                if !status.is_ok_and(|s| s.success()) {
+                    findings.problems.push(format!(
+                        "{name}: cargo semver-checks failed against crates.io: breaking API changes need a \
+                         major bump (minor while 0.x), see its output above"
+                    ));
+                }
+            }
         }
     }
 }
@@ -488,7 +378,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         );
     }
     if do_semver {
-        semver_checks(&ws, &CratesIo::default(), &mut findings);
+        semver_checks(&ws, &CratesIo, &mut findings);
     } else {
         findings
             .notes
@@ -542,7 +432,7 @@ pub(crate) fn report(ws: &Workspace, findings: Findings) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::metadata::tests::{workspace, ROOT_MANIFEST};
+    use super::super::metadata::tests::{member, workspace, ROOT_MANIFEST};
     use super::super::metadata::{DepKind, Dependency};
     use super::*;
 
@@ -593,53 +483,36 @@ mod tests {
     #[test]
     fn collects_every_problem() {
         let mut ws = workspace();
-        let core = ws
-            .packages
-            .iter_mut()
-            .find(|p| p.name == "mutagent-core")
-            .expect("core");
+        let core = member(&mut ws, "mutagent-core");
         core.description = None;
         core.license = Some(" ".into());
         core.repository = Some("http://example.com".into());
-        core.keywords = vec![
-            "a".into(),
-            "b".into(),
-            "c".into(),
-            "d".into(),
-            "e".into(),
-            "bad keyword".into(),
-        ];
+        core.keywords = "a b c d e bad+keyword!"
+            .split(' ')
+            .map(String::from)
+            .collect();
         core.categories = vec!["not-a-category".into()];
         core.docs_rs = None;
         core.version = "0.0.9".into();
-        let umbrella = ws
-            .packages
-            .iter_mut()
-            .find(|p| p.name == "mutagent")
-            .expect("umbrella");
+        let umbrella = member(&mut ws, "mutagent");
         umbrella.dependencies[0].req = "^0.1.0".into();
+        let (name, req) = ("mutagent-e2e".into(), "=0.1.0".into());
+        let (kind, is_path) = (DepKind::Normal, true);
         umbrella.dependencies.push(Dependency {
-            name: "mutagent-e2e".into(),
-            req: "=0.1.0".into(),
-            kind: DepKind::Normal,
-            is_path: true,
+            name,
+            req,
+            kind,
+            is_path,
         });
-        let prompt = ws
-            .packages
-            .iter_mut()
-            .find(|p| p.name == "mutagent-prompt")
-            .expect("prompt");
-        prompt.dependencies[0].req = "*".into();
-        let root = "[workspace.package]\nversion = \"0.1.0\"\n[workspace.dependencies]\nmutagent-core = { path = \"x\", version = \"=0.0.9\" }\nfuture-crate = { path = \"crates/future\", version = \"0.1\" }\n";
+        member(&mut ws, "mutagent-prompt").dependencies[0].req = "*".into();
+        let root = "[workspace.package]\nversion = \"0.1.0\"\n[workspace.dependencies]\n\
+                    mutagent-core = { path = \"x\", version = \"=0.0.9\" }\n\
+                    future-crate = { path = \"crates/future\", version = \"0.1\" }\n";
         let no_readme = |path: &Path| {
             !path.ends_with("README.md") || path.starts_with("/ws/crates/mutagent-core")
         };
-        let findings = static_checks(
-            &ws,
-            root,
-            Some("# Changelog\n## [0.0.1] - 2024-01-01\n"),
-            &no_readme,
-        );
+        let changelog = Some("# Changelog\n## [0.0.1] - 2024-01-01\n");
+        let problems = static_checks(&ws, root, changelog, &no_readme).problems;
         let expected = [
             "mutagent: readme `../../README.md` does not exist (README.md)",
             "mutagent: internal dependency `mutagent-core` is required as `^0.1.0`",
@@ -648,30 +521,24 @@ mod tests {
             "mutagent-core: `license` (or `license-file`) is missing",
             "mutagent-core: `repository` should be an https:// URL",
             "mutagent-core: 6 keywords",
-            "mutagent-core: keyword `bad keyword` is invalid",
-            "mutagent-core: category `not-a-category`",
             "mutagent-core: no [package.metadata.docs.rs]",
             "mutagent-core: version 0.0.9 differs",
+            "mutagent-core: keyword `bad+keyword!` is invalid",
+            "mutagent-core: category `not-a-category`",
             "mutagent-prompt: readme `README.md` does not exist (crates/mutagent-prompt/README.md)",
             "mutagent-prompt: internal dependency `mutagent-core` has no version",
             "mutagent-emulator: readme",
-            "Cargo.toml:4: [workspace.dependencies] pins internal crate `mutagent-core` as `=0.0.9`",
-            "Cargo.toml:5: [workspace.dependencies] pins internal crate `future-crate` as `0.1`",
+            "Cargo.toml: [workspace.dependencies] pins internal crate `mutagent-core` as `=0.0.9`",
+            "Cargo.toml: [workspace.dependencies] pins internal crate `future-crate` as `0.1`",
             "CHANGELOG.md has no entry for the current version 0.1.0",
         ];
-        for (found, wanted) in findings.problems.iter().zip(expected) {
+        assert_eq!(problems.len(), expected.len(), "{problems:#?}");
+        for (found, wanted) in problems.iter().zip(expected) {
             assert!(
                 found.starts_with(wanted),
-                "{found:?} should start with {wanted:?}\nall: {:#?}",
-                findings.problems
+                "{found:?} should start with {wanted:?}"
             );
         }
-        assert_eq!(
-            findings.problems.len(),
-            expected.len(),
-            "{:#?}",
-            findings.problems
-        );
     }
 
     #[test]
@@ -679,34 +546,22 @@ mod tests {
         let mut ws = workspace();
         ws.version = None;
         ws.packages.retain(|p| p.name != "mutagent");
-        let findings = static_checks(&ws, "", None, &all_exist);
+        let problems = static_checks(&ws, "", None, &all_exist).problems;
         assert!(
-            findings.problems[0].contains("no `version` in [workspace.package]"),
-            "{:?}",
-            findings.problems
+            problems[0].contains("no `version` in [workspace.package]"),
+            "{problems:?}"
         );
-        assert!(findings.problems[1].contains("umbrella crate `mutagent`"));
-        assert!(findings
-            .problems
+        assert!(problems[1].contains("umbrella crate `mutagent`"));
+        assert!(problems
             .last()
             .is_some_and(|p| p.contains("CHANGELOG.md is missing")));
     }
 
     #[test]
     fn keywords() {
-        for good in [
-            "mutagent",
-            "llm",
-            "a",
-            "c++",
-            "web_sys",
-            "http-client",
-            "2d",
-            "abcdefghijklmnopqrst",
-        ] {
-            assert!(valid_keyword(good), "{good}");
-        }
-        for bad in [
+        let good = "mutagent llm a c++ web_sys http-client 2d abcdefghijklmnopqrst";
+        assert!(good.split(' ').all(valid_keyword));
+        let bad = [
             "",
             "-x",
             "_x",
@@ -714,9 +569,8 @@ mod tests {
             "émoji",
             "abcdefghijklmnopqrstu",
             "a.b",
-        ] {
-            assert!(!valid_keyword(bad), "{bad}");
-        }
+        ];
+        assert!(!bad.into_iter().any(valid_keyword));
     }
 
     #[test]

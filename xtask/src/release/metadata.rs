@@ -2,19 +2,23 @@
 //!
 //! Nothing here is a hand-kept list: packages, their publishability and their
 //! dependencies all come from cargo; only the workspace version is read from the
-//! `[workspace.package]` table of the root manifest (cargo does not report it).
+//! `[workspace.package]` table of the root manifest (cargo does not report it), with
+//! `toml_edit`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::manifest;
 
 /// The kind of a dependency, as cargo reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub(crate) enum DepKind {
-    /// `[dependencies]`.
+    /// `[dependencies]` (cargo writes `null`).
+    #[default]
     Normal,
     /// `[dev-dependencies]`.
     Dev,
@@ -23,16 +27,26 @@ pub(crate) enum DepKind {
 }
 
 /// One dependency of a package.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub(crate) struct Dependency {
     /// The package name depended on (not the rename).
     pub(crate) name: String,
     /// The version requirement; cargo reports `*` when none is given.
     pub(crate) req: String,
     /// Normal, dev or build.
+    #[serde(default, deserialize_with = "kind")]
     pub(crate) kind: DepKind,
     /// Whether it is a path dependency.
+    #[serde(default, rename = "path", deserialize_with = "is_some")]
     pub(crate) is_path: bool,
+}
+
+fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<DepKind, D::Error> {
+    Ok(Option::<DepKind>::deserialize(d)?.unwrap_or_default())
+}
+
+fn is_some<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<Value>::deserialize(d)?.is_some_and(|v| !v.is_null()))
 }
 
 impl Dependency {
@@ -44,14 +58,18 @@ impl Dependency {
     }
 }
 
-/// One workspace member.
-#[derive(Debug, Clone, PartialEq)]
+/// One workspace member, as `cargo metadata` describes it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub(crate) struct Package {
+    /// `id`, to tell members from other packages.
+    #[serde(default)]
+    id: String,
     /// Package name.
     pub(crate) name: String,
     /// Package version.
     pub(crate) version: String,
-    /// Whether it may be published to crates.io (`publish` unset, `true`, or listing `crates-io`).
+    /// Whether it may be published to crates.io (`publish` unset, or listing `crates-io`).
+    #[serde(default = "yes", rename = "publish", deserialize_with = "to_crates_io")]
     pub(crate) publishable: bool,
     /// Absolute path of its `Cargo.toml`.
     pub(crate) manifest_path: PathBuf,
@@ -66,13 +84,31 @@ pub(crate) struct Package {
     /// `package.readme`, relative to the package directory.
     pub(crate) readme: Option<String>,
     /// `package.keywords`.
+    #[serde(default)]
     pub(crate) keywords: Vec<String>,
     /// `package.categories`.
+    #[serde(default)]
     pub(crate) categories: Vec<String>,
     /// `[package.metadata.docs.rs]`, if present.
+    #[serde(default, rename = "metadata", deserialize_with = "docs_rs")]
     pub(crate) docs_rs: Option<Value>,
     /// All dependencies.
+    #[serde(default)]
     pub(crate) dependencies: Vec<Dependency>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// `publish`: null = anywhere, [] = nowhere, [..] = only those registries.
+fn to_crates_io<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<Vec<String>>::deserialize(d)?.is_none_or(|r| r.iter().any(|r| r == "crates-io")))
+}
+
+fn docs_rs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    let metadata = Option::<Value>::deserialize(d)?;
+    Ok(metadata.and_then(|m| m.get("docs")?.get("rs").cloned()))
 }
 
 impl Package {
@@ -158,112 +194,26 @@ pub(crate) fn load(root: &Path) -> Result<Workspace, String> {
     parse(&json, &manifest_text)
 }
 
+/// The part of `cargo metadata`'s output we read.
+#[derive(Deserialize)]
+struct Metadata {
+    workspace_root: PathBuf,
+    workspace_members: Vec<String>,
+    packages: Vec<Package>,
+}
+
 /// Builds a [`Workspace`] from `cargo metadata` JSON and the root manifest's text.
 pub(crate) fn parse(metadata_json: &str, root_manifest: &str) -> Result<Workspace, String> {
-    let value: Value = serde_json::from_str(metadata_json)
-        .map_err(|e| format!("`cargo metadata` printed invalid JSON: {e}"))?;
-    let root = value
-        .get("workspace_root")
-        .and_then(Value::as_str)
-        .ok_or("`cargo metadata` output has no `workspace_root`")?;
-    let members: Vec<&str> = value
-        .get("workspace_members")
-        .and_then(Value::as_array)
-        .ok_or("`cargo metadata` output has no `workspace_members`")?
-        .iter()
-        .filter_map(Value::as_str)
-        .collect();
-    let packages = value
-        .get("packages")
-        .and_then(Value::as_array)
-        .ok_or("`cargo metadata` output has no `packages`")?
-        .iter()
-        .filter(|p| {
-            p.get("id")
-                .and_then(Value::as_str)
-                .is_some_and(|id| members.contains(&id))
-        })
-        .map(parse_package)
-        .collect::<Result<Vec<_>, _>>()?;
-    let version = manifest::string_value(root_manifest, &["workspace", "package"], "version")
-        .map(|(_, _, v)| v);
+    let mut metadata: Metadata = serde_json::from_str(metadata_json)
+        .map_err(|e| format!("unexpected `cargo metadata` output: {e}"))?;
+    let members = &metadata.workspace_members;
+    metadata.packages.retain(|p| members.contains(&p.id));
+    let version = manifest::workspace_version(root_manifest)
+        .map_err(|e| format!("the root Cargo.toml is {e}"))?;
     Ok(Workspace {
-        root: PathBuf::from(root),
+        root: metadata.workspace_root,
         version,
-        packages,
-    })
-}
-
-fn string(value: &Value, key: &str) -> Option<String> {
-    value.get(key).and_then(Value::as_str).map(str::to_string)
-}
-
-fn strings(value: &Value, key: &str) -> Vec<String> {
-    value
-        .get(key)
-        .and_then(Value::as_array)
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-fn parse_package(value: &Value) -> Result<Package, String> {
-    let name = string(value, "name").ok_or("a package in `cargo metadata` output has no name")?;
-    let version =
-        string(value, "version").ok_or_else(|| format!("package `{name}` has no version"))?;
-    let manifest_path = string(value, "manifest_path")
-        .ok_or_else(|| format!("package `{name}` has no manifest_path"))?;
-    // `publish`: null = anywhere, [] = nowhere, [..] = only those registries.
-    let publishable = match value.get("publish") {
-        None | Some(Value::Null) => true,
-        Some(Value::Array(registries)) => {
-            registries.iter().any(|r| r.as_str() == Some("crates-io"))
-        }
-        Some(_) => false,
-    };
-    let docs_rs = value
-        .get("metadata")
-        .and_then(|m| m.get("docs"))
-        .and_then(|d| d.get("rs"))
-        .cloned();
-    let dependencies = value
-        .get("dependencies")
-        .and_then(Value::as_array)
-        .map(|deps| deps.iter().filter_map(parse_dependency).collect())
-        .unwrap_or_default();
-    Ok(Package {
-        publishable,
-        manifest_path: PathBuf::from(manifest_path),
-        description: string(value, "description"),
-        license: string(value, "license"),
-        license_file: string(value, "license_file"),
-        repository: string(value, "repository"),
-        readme: string(value, "readme"),
-        keywords: strings(value, "keywords"),
-        categories: strings(value, "categories"),
-        docs_rs,
-        dependencies,
-        name,
-        version,
-    })
-}
-
-fn parse_dependency(value: &Value) -> Option<Dependency> {
-    let kind = match value.get("kind").and_then(Value::as_str) {
-        Some("dev") => DepKind::Dev,
-        Some("build") => DepKind::Build,
-        _ => DepKind::Normal,
-    };
-    Some(Dependency {
-        name: string(value, "name")?,
-        req: string(value, "req").unwrap_or_else(|| "*".to_string()),
-        kind,
-        is_path: value.get("path").and_then(Value::as_str).is_some(),
+        packages: metadata.packages,
     })
 }
 
@@ -323,49 +273,45 @@ pub(crate) mod tests {
         parse(METADATA, ROOT_MANIFEST).expect("test metadata parses")
     }
 
+    /// The member called `name`, to change.
+    pub(crate) fn member<'a>(ws: &'a mut Workspace, name: &str) -> &'a mut Package {
+        ws.packages
+            .iter_mut()
+            .find(|p| p.name == name)
+            .expect("a member")
+    }
+
     #[test]
     fn reads_members_and_their_details() {
         let ws = workspace();
         assert_eq!(ws.version.as_deref(), Some("0.1.0"));
-        let names: Vec<&str> = ws.packages.iter().map(|p| p.name.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "mutagent",
-                "mutagent-core",
-                "mutagent-prompt",
-                "mutagent-emulator",
-                "xtask",
-                "mutagent-e2e"
-            ]
-        );
-        let publishable: Vec<&str> = ws.publishable().map(|p| p.name.as_str()).collect();
-        assert_eq!(
-            publishable,
-            [
-                "mutagent",
-                "mutagent-core",
-                "mutagent-prompt",
-                "mutagent-emulator"
-            ]
-        );
+        let names = |packages: Vec<&Package>| {
+            packages
+                .iter()
+                .map(|p| p.name.clone())
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let all = "mutagent mutagent-core mutagent-prompt mutagent-emulator xtask mutagent-e2e";
+        assert_eq!(names(ws.packages.iter().collect()), all);
+        let publishable = "mutagent mutagent-core mutagent-prompt mutagent-emulator";
+        assert_eq!(names(ws.publishable().collect()), publishable);
         let umbrella = ws.package("mutagent").expect("umbrella");
         let internal: Vec<&str> = ws
             .internal_deps(umbrella)
             .map(|d| d.name.as_str())
             .collect();
         assert_eq!(internal, ["mutagent-core", "mutagent-prompt"]);
-        assert_eq!(
-            umbrella
-                .docs_rs
-                .as_ref()
-                .and_then(|d| d.get("all-features")),
-            Some(&Value::Bool(true))
-        );
+        let docs_rs = umbrella
+            .docs_rs
+            .as_ref()
+            .and_then(|d| d.get("all-features"));
+        assert_eq!(docs_rs, Some(&Value::Bool(true)));
         let core = ws.package("mutagent-core").expect("core");
+        let dev = &core.dependencies[1];
         assert!(
-            !core.dependencies[1].needed_by_registry(),
-            "path-only dev-dependencies are stripped"
+            dev.is_path && dev.kind == DepKind::Dev && !dev.needed_by_registry(),
+            "{dev:?}"
         );
         assert_eq!(core.dir(), Path::new("/ws/crates/mutagent-core"));
     }

@@ -1,9 +1,10 @@
 //! `cargo xtask release`: publish every crate of the workspace, in order, safely.
 //!
-//! Since Rust 1.90 `cargo publish --workspace` orders the crates itself; this adds
-//! what cargo lacks (after aws-sdk-rust's release tool): a readable plan, a pre-flight
-//! check of everything crates.io and docs.rs need, a one-command version bump, and a
-//! resumable publish that waits for the registry and tags the release.
+//! Built on cargo: `cargo metadata` describes the workspace, `toml_edit` edits the
+//! manifests, and since Rust 1.90 `cargo publish --workspace` orders the crates and waits
+//! for each in the index. This adds what cargo lacks: a readable plan, a pre-flight check
+//! of everything crates.io and docs.rs need, a one-command version bump, and a publish
+//! that refuses an undated changelog, resumes after a partial failure and tags the release.
 //! See `docs/releasing.md`.
 
 mod bump;
@@ -13,8 +14,6 @@ mod manifest;
 mod metadata;
 mod plan;
 mod publish;
-mod registry;
-mod version;
 
 /// Dispatches `cargo xtask release <subcommand>`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
@@ -49,9 +48,7 @@ commands:
   bump <major|minor|patch|X.Y.Z> [--dry-run]
                             move every crate and internal pin to the new version and add
                             its changelog heading
-  publish [--yes] [--timeout SECS] [--interval SECS]
-                            publish the plan in order (asks first unless --yes), waiting up
-                            to --timeout (default 600) for dependencies to appear on the
-                            registry, polling every --interval (default 10); skips crates
-                            already published, so it can be re-run; tags vX.Y.Z
+  publish [--yes]           `cargo publish --workspace` (asks first unless --yes): cargo
+                            publishes in order and waits for the index; crates already
+                            on crates.io are excluded, so it can be re-run; tags vX.Y.Z
 ";

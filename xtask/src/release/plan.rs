@@ -169,7 +169,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::metadata::{self, tests::workspace, DepKind, Dependency};
+    use super::super::metadata::tests::{member, workspace};
+    use super::super::metadata::{self, DepKind, Dependency};
     use super::*;
 
     fn names(plan: &Plan) -> Vec<Vec<&str>> {
@@ -205,46 +206,33 @@ mod tests {
         );
     }
 
+    /// `from` gains a dev-dependency on `to` with a version (kept when publishing).
+    fn with_dev_dependency(from: &str, to: &str) -> Workspace {
+        let mut ws = workspace();
+        let (name, req, kind, is_path) = (to.into(), "=0.1.0".into(), DepKind::Dev, true);
+        member(&mut ws, from).dependencies.push(Dependency {
+            name,
+            req,
+            kind,
+            is_path,
+        });
+        ws
+    }
+
     #[test]
     fn versioned_dev_dependencies_order_too() {
-        let mut ws = workspace();
-        let emulator = ws
-            .packages
-            .iter_mut()
-            .find(|p| p.name == "mutagent-emulator")
-            .expect("emulator");
-        emulator.dependencies.push(Dependency {
-            name: "mutagent-prompt".into(),
-            req: "=0.1.0".into(),
-            kind: DepKind::Dev,
-            is_path: true,
-        });
-        let plan = build(&ws).expect("no cycle");
-        assert_eq!(
-            names(&plan),
-            vec![
-                vec!["mutagent-core"],
-                vec!["mutagent-prompt"],
-                vec!["mutagent", "mutagent-emulator"]
-            ]
-        );
+        let plan = build(&with_dev_dependency("mutagent-emulator", "mutagent-prompt")).expect("ok");
+        let expected = [
+            &["mutagent-core"][..],
+            &["mutagent-prompt"],
+            &["mutagent", "mutagent-emulator"],
+        ];
+        assert_eq!(names(&plan), expected);
     }
 
     #[test]
     fn reports_cycles() {
-        let mut ws = workspace();
-        let core = ws
-            .packages
-            .iter_mut()
-            .find(|p| p.name == "mutagent-core")
-            .expect("core");
-        core.dependencies.push(Dependency {
-            name: "mutagent".into(),
-            req: "=0.1.0".into(),
-            kind: DepKind::Dev,
-            is_path: true,
-        });
-        let error = build(&ws).expect_err("cycle");
+        let error = build(&with_dev_dependency("mutagent-core", "mutagent")).expect_err("cycle");
         assert!(error.contains("mutagent-core -> mutagent"), "{error}");
     }
 

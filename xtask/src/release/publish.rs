@@ -1,359 +1,164 @@
-//! `cargo xtask release publish`: publish every crate of the plan, in order, safely.
+//! `cargo xtask release publish`: publish the plan with `cargo publish --workspace`, safely.
 //!
-//! - shows the plan (marking crates already on the registry) and asks for confirmation;
-//! - publishes one crate at a time (`cargo publish -p <crate>`), in dependency order;
-//! - before each crate, waits (bounded) until every internal crate it depends on is
-//!   visible on the registry at the needed version;
-//! - skips crates whose version is already published, so it can simply be run again
-//!   after a failure;
-//! - tags the release `vX.Y.Z` (skipped if the tag exists).
+//! - refuses unless the offline checks pass and the changelog entry of the version is dated;
+//! - looks every crate of the plan up on crates.io: those already there are passed to cargo
+//!   as `--exclude`, so after a partial failure the same command simply finishes the job;
+//! - shows the plan and asks for confirmation (`--yes` skips the question);
+//! - runs `cargo publish --workspace`: since cargo 1.90 it publishes in dependency order and
+//!   waits for each crate to appear in the index before publishing the crates that need it;
+//! - tags the release `vX.Y.Z` once every crate is out (an existing tag is never moved).
 //!
-//! The outside world (cargo, the registry, git, time) sits behind small traits so the
-//! logic is tested without network; the real implementations are in `registry.rs`.
+//! The outside world (registry, cargo, git) sits behind two small traits, so every step is
+//! tested without network.
 
-use std::collections::BTreeSet;
 use std::io::{BufRead, Write};
-use std::time::Duration;
+use std::path::PathBuf;
+use std::process::Command;
 
+use super::changelog;
+use super::metadata::{self, cargo_bin};
 use super::plan::Plan;
-
-/// Runs cargo.
-pub(crate) trait Cargo {
-    /// `cargo publish -p <krate>`.
-    fn publish(&self, krate: &str) -> Result<(), String>;
-}
 
 /// Looks crates up on the registry.
 pub(crate) trait Registry {
-    /// Every version of `krate` on the registry (yanked ones too), empty if the crate
-    /// does not exist there.
+    /// Every version of `krate` on the registry (yanked too); empty if it is not there.
     fn published_versions(&self, krate: &str) -> Result<Vec<String>, String>;
-
-    /// Whether `krate` `version` is on the registry.
-    fn is_published(&self, krate: &str, version: &str) -> Result<bool, String> {
-        Ok(self.published_versions(krate)?.iter().any(|v| v == version))
-    }
 }
 
-/// Runs git.
-pub(crate) trait Git {
+/// Runs cargo and git.
+pub(crate) trait Tools {
+    /// `cargo publish --workspace --exclude <each of exclude>`.
+    fn publish_workspace(&self, exclude: &[String]) -> Result<(), String>;
     /// Whether the tag exists.
     fn tag_exists(&self, tag: &str) -> Result<bool, String>;
     /// Creates the tag on `HEAD`.
     fn create_tag(&self, tag: &str) -> Result<(), String>;
 }
 
-/// Time, so waiting can be tested without sleeping.
-pub(crate) trait Clock {
-    /// Time elapsed since some fixed point.
-    fn now(&self) -> Duration;
-    /// Waits for `duration`.
-    fn sleep(&self, duration: Duration);
-}
-
-/// How long to wait for the registry, and how often to look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Wait {
-    /// Give up after this long.
-    pub(crate) timeout: Duration,
-    /// Look this often.
-    pub(crate) interval: Duration,
-}
-
-impl Default for Wait {
-    fn default() -> Self {
-        Wait {
-            timeout: Duration::from_secs(600),
-            interval: Duration::from_secs(10),
+/// The crates of `plan` whose version is already on the registry, in plan order.
+fn already_published(plan: &Plan, registry: &dyn Registry) -> Result<Vec<String>, String> {
+    let mut found = Vec::new();
+    for krate in plan.order() {
+        let versions = registry
+            .published_versions(&krate.name)
+            .map_err(|e| format!("could not look up {} on the registry: {e}", krate.name))?;
+        if versions.contains(&krate.version) {
+            found.push(krate.name.clone());
         }
     }
+    Ok(found)
 }
 
-/// The world `publish` acts on.
-pub(crate) struct Env<'a> {
-    /// Cargo.
-    pub(crate) cargo: &'a dyn Cargo,
-    /// The registry.
-    pub(crate) registry: &'a dyn Registry,
-    /// Git.
-    pub(crate) git: &'a dyn Git,
-    /// Time.
-    pub(crate) clock: &'a dyn Clock,
-}
-
-/// Options of `release publish`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct Options {
-    /// Skip the confirmation.
-    pub(crate) yes: bool,
-    /// Waiting for the registry.
-    pub(crate) wait: Wait,
-}
-
-/// What happened to the tag.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum TagOutcome {
-    /// The tag was created.
-    Created(String),
-    /// The tag already existed.
-    Existed(String),
-}
-
-/// What `publish` did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Report {
-    /// Crates published by this run, in order.
-    pub(crate) published: Vec<String>,
-    /// Crates skipped because their version was already on the registry.
-    pub(crate) skipped: Vec<String>,
-    /// The release tag.
-    pub(crate) tag: TagOutcome,
-}
-
-/// Publishes `plan`: see the module documentation.
-///
-/// `input` answers the confirmation question; `out` receives the progress report.
+/// Publishes `plan`: see the module documentation. `input` answers the confirmation
+/// question; `out` receives the progress report.
 pub(crate) fn publish(
     plan: &Plan,
-    env: &Env<'_>,
-    options: Options,
+    registry: &dyn Registry,
+    tools: &dyn Tools,
+    yes: bool,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
-) -> Result<Report, String> {
+) -> Result<(), String> {
     let version = plan
         .release_version()
-        .ok_or("nothing to publish: the plan is empty")?
-        .to_string();
+        .ok_or("nothing to publish: the plan is empty")?;
     let tag = format!("v{version}");
-    let io = |e: std::io::Error| format!("could not write output: {e}");
+    let mut say = |text: String| {
+        write!(out, "{text}")
+            .and_then(|()| out.flush())
+            .map_err(|e| format!("cannot write: {e}"))
+    };
 
-    // What is already out there? Any lookup failure stops us before doing anything.
-    let mut already = BTreeSet::new();
-    for krate in plan.order() {
-        let published = env
-            .registry
-            .is_published(&krate.name, &krate.version)
-            .map_err(|e| {
-                format!(
-                    "could not look up {} {} on the registry: {e}",
-                    krate.name, krate.version
-                )
-            })?;
-        if published {
-            already.insert(krate.name.as_str());
-        }
-    }
-    let tag_exists = env.git.tag_exists(&tag)?;
-
-    let to_publish = plan
-        .order()
-        .filter(|k| !already.contains(k.name.as_str()))
-        .count();
-    writeln!(out, "{}", plan.render().trim_end()).map_err(io)?;
-    for krate in plan.order().filter(|k| already.contains(k.name.as_str())) {
-        writeln!(
-            out,
-            "already published, will be skipped: {} {}",
-            krate.name, krate.version
-        )
-        .map_err(io)?;
+    // Any lookup failure stops us before anything is published.
+    let skipped = already_published(plan, registry)?;
+    let tag_exists = tools.tag_exists(&tag)?;
+    let to_publish = plan.order().count() - skipped.len();
+    let mut report = plan.render();
+    for name in &skipped {
+        report += &format!("already on the registry, will be skipped: {name} {version}\n");
     }
     if tag_exists {
-        writeln!(out, "tag {tag} already exists, will not be created again").map_err(io)?;
+        report += &format!("tag {tag} already exists, will not be created again\n");
     }
     if to_publish == 0 && tag_exists {
-        writeln!(
-            out,
-            "nothing to do: every crate of {version} is published and {tag} exists"
-        )
-        .map_err(io)?;
-        return Ok(Report {
-            published: Vec::new(),
-            skipped: already.iter().map(|s| s.to_string()).collect(),
-            tag: TagOutcome::Existed(tag),
-        });
+        return say(format!(
+            "{report}nothing to do: every crate of {version} is published and {tag} exists\n"
+        ));
     }
-
-    if !options.yes {
+    if !yes {
         let tag_part = if tag_exists {
             String::new()
         } else {
             format!(" and create tag {tag}")
         };
-        write!(
-            out,
-            "publish {to_publish} crate(s) to crates.io{tag_part}? [y/N] "
-        )
-        .map_err(io)?;
-        out.flush().map_err(io)?;
+        say(format!(
+            "{report}publish {to_publish} crate(s) to crates.io{tag_part}? [y/N] "
+        ))?;
         let mut answer = String::new();
         input
             .read_line(&mut answer)
-            .map_err(|e| format!("could not read the answer: {e}"))?;
-        if !answer.ends_with('\n') {
-            // Not typed at a terminal (piped or end of input): end the prompt's line.
-            writeln!(out).map_err(io)?;
-        }
+            .map_err(|e| format!("cannot read the answer: {e}"))?;
         if !matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes") {
             return Err(
                 "release cancelled: nothing was published (answer `y` to go ahead, or pass --yes)"
                     .into(),
             );
         }
+    } else {
+        say(report)?;
     }
-
-    let mut published = Vec::new();
-    let mut skipped = Vec::new();
-    let mut visible: BTreeSet<String> = already.iter().map(|s| s.to_string()).collect();
-    for krate in plan.order() {
-        if already.contains(krate.name.as_str()) {
-            writeln!(
-                out,
-                "skipping {} {}: already published",
-                krate.name, krate.version
-            )
-            .map_err(io)?;
-            skipped.push(krate.name.clone());
-            continue;
+    if to_publish > 0 {
+        say(format!(
+            "\nrunning `cargo publish --workspace` for {to_publish} crate(s) ...\n"
+        ))?;
+        if let Err(e) = tools.publish_workspace(&skipped) {
+            // Name what is out now, so the person releasing knows where things stand.
+            let out_now = match already_published(plan, registry) {
+                Ok(names) if names.is_empty() => "none".to_owned(),
+                Ok(names) => names.join(", "),
+                Err(e) => format!("unknown ({e})"),
+            };
+            return Err(format!(
+                "publishing failed: {e}. On the registry now: {out_now}. Nothing was tagged. \
+                 Fix the cause and run `cargo xtask release publish` again on the same commit: \
+                 crates already on the registry are skipped"
+            ));
         }
-        for dep in &krate.deps {
-            if visible.contains(dep) {
-                continue;
-            }
-            let dep_version = plan
-                .order()
-                .find(|k| &k.name == dep)
-                .map(|k| k.version.as_str())
-                .unwrap_or(&version);
-            wait_until_visible(env, options.wait, dep, dep_version, out).map_err(|e| {
-                format!(
-                    "{e}; {} was not published. {}",
-                    krate.name,
-                    rerun_hint(&published)
-                )
-            })?;
-            visible.insert(dep.clone());
-        }
-        writeln!(out, "publishing {} {} ...", krate.name, krate.version).map_err(io)?;
-        out.flush().map_err(io)?;
-        env.cargo.publish(&krate.name).map_err(|e| {
-            format!(
-                "publishing {} {} failed: {e}. {}",
-                krate.name,
-                krate.version,
-                rerun_hint(&published)
-            )
+    }
+    if !tag_exists {
+        tools.create_tag(&tag).map_err(|e| {
+            format!("every crate is published, but tagging {tag} failed: {e}; create it with `git tag {tag}`")
         })?;
-        writeln!(out, "published {} {}", krate.name, krate.version).map_err(io)?;
-        published.push(krate.name.clone());
+        say(format!(
+            "tagged {tag}; push it with `git push origin {tag}`\n"
+        ))?;
     }
-
-    let tag_outcome = if tag_exists {
-        writeln!(out, "tag {tag} exists; not tagging").map_err(io)?;
-        TagOutcome::Existed(tag)
-    } else {
-        env.git.create_tag(&tag).map_err(|e| format!("every crate is published, but tagging {tag} failed: {e}; create it with `git tag {tag}`"))?;
-        writeln!(out, "tagged {tag}; push it with `git push origin {tag}`").map_err(io)?;
-        TagOutcome::Created(tag)
-    };
-    writeln!(
-        out,
-        "release {version} done: {} published, {} already published",
-        published.len(),
-        skipped.len()
-    )
-    .map_err(io)?;
-    Ok(Report {
-        published,
-        skipped,
-        tag: tag_outcome,
-    })
+    let already = skipped.len();
+    say(format!(
+        "release {version} done: {to_publish} published, {already} already published\n"
+    ))
 }
 
-fn rerun_hint(published: &[String]) -> String {
-    let so_far = if published.is_empty() {
-        "none".to_string()
-    } else {
-        published.join(", ")
-    };
-    format!(
-        "Published by this run: {so_far}. Fix the cause and run `cargo xtask release publish` again: \
-         crates already on the registry are skipped"
-    )
-}
-
-/// Polls the registry until `krate` `version` is visible, or the wait times out.
-/// Lookup errors count as "not yet" (the last one is reported on timeout).
-pub(crate) fn wait_until_visible(
-    env: &Env<'_>,
-    wait: Wait,
-    krate: &str,
-    version: &str,
-    out: &mut dyn Write,
-) -> Result<(), String> {
-    let start = env.clock.now();
-    let mut announced = false;
-    let mut last_error = None;
-    loop {
-        match env.registry.is_published(krate, version) {
-            Ok(true) => {
-                if announced {
-                    let _ = writeln!(out, "{krate} {version} is visible on the registry");
-                }
-                return Ok(());
-            }
-            Ok(false) => {}
-            Err(e) => last_error = Some(e),
-        }
-        let waited = env.clock.now().saturating_sub(start);
-        if waited >= wait.timeout {
-            let mut message = format!(
-                "timed out after {}s waiting for {krate} {version} to appear on the registry",
-                waited.as_secs()
-            );
-            if let Some(e) = last_error {
-                message.push_str(&format!(" (last lookup error: {e})"));
-            }
-            return Err(message);
-        }
-        if !announced {
-            let _ = writeln!(
-                out,
-                "waiting for {krate} {version} to appear on the registry (every {}s, up to {}s)...",
-                wait.interval.as_secs(),
-                wait.timeout.as_secs()
-            );
-            let _ = out.flush();
-            announced = true;
-        }
-        env.clock.sleep(
-            wait.interval
-                .min(wait.timeout.saturating_sub(waited))
-                .max(Duration::from_millis(1)),
-        );
+/// Why publishing must wait, if the changelog entry of `version` is not dated.
+pub(crate) fn undated_entry(changelog_text: &str, version: &str) -> Option<String> {
+    let (headings, _) = changelog::headings(changelog_text);
+    let heading = changelog::find(&headings, version);
+    match heading.map(|h| &h.date) {
+        Some(changelog::ReleaseDate::Date(_)) => None,
+        Some(changelog::ReleaseDate::Unreleased) => Some(format!(
+            "{} still says `## [{version}] - unreleased`; replace `unreleased` with today's date (YYYY-MM-DD) and commit",
+            changelog::FILE
+        )),
+        None => Some(format!("{} has no entry for {version}", changelog::FILE)),
     }
 }
 
-/// Parses a number of seconds given to `--timeout`/`--interval`.
-fn seconds(flag: &str, value: Option<&String>) -> Result<Duration, String> {
-    let value = value.ok_or_else(|| format!("`{flag}` needs a number of seconds"))?;
-    value
-        .parse::<u64>()
-        .ok()
-        .filter(|&s| s > 0)
-        .map(Duration::from_secs)
-        .ok_or_else(|| format!("`{flag}` needs a positive number of seconds (got `{value}`)"))
-}
-
-/// `cargo xtask release publish [--yes] [--timeout SECS] [--interval SECS]`.
+/// `cargo xtask release publish [--yes]`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    let mut options = Options::default();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
+    let mut yes = false;
+    for arg in args {
         match arg.as_str() {
-            "--yes" | "-y" => options.yes = true,
-            "--timeout" => options.wait.timeout = seconds("--timeout", iter.next())?,
-            "--interval" => options.wait.interval = seconds("--interval", iter.next())?,
+            "--yes" | "-y" => yes = true,
             other => {
                 return Err(format!(
                     "unknown `release publish` argument `{other}`; see `cargo xtask release help`"
@@ -361,422 +166,304 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             }
         }
     }
-    let root = super::metadata::workspace_root();
-    let ws = super::metadata::load(&root)?;
-
-    // Cheap safety net: the offline checks must pass, and the changelog must be dated.
+    let ws = metadata::load(&metadata::workspace_root())?;
     let mut findings = super::check::static_findings(&ws)?;
     if let Some(version) = &ws.version {
-        let text =
-            std::fs::read_to_string(ws.root.join(super::changelog::FILE)).unwrap_or_default();
-        let (headings, _) = super::changelog::headings(&text);
-        if super::changelog::find(&headings, version)
-            .is_some_and(|h| h.date == super::changelog::ReleaseDate::Unreleased)
-        {
-            findings.problems.push(format!(
-                "{} still says `## [{version}] - unreleased`; replace `unreleased` with today's date (YYYY-MM-DD) and commit",
-                super::changelog::FILE
-            ));
-        }
+        let text = std::fs::read_to_string(ws.root.join(changelog::FILE)).unwrap_or_default();
+        findings.problems.extend(undated_entry(&text, version));
     }
     if !findings.problems.is_empty() {
-        let mut message =
-            String::from("not publishing: fix these first (and run `cargo xtask release check`):");
-        for problem in &findings.problems {
-            message.push_str("\n  - ");
-            message.push_str(problem);
-        }
-        return Err(message);
+        return Err(format!(
+            "not publishing: fix these first (and run `cargo xtask release check`):\n  - {}",
+            findings.problems.join("\n  - ")
+        ));
     }
-
     let plan = super::plan::build(&ws)?;
-    let real = super::registry::Real::new(ws.root.clone());
-    let registry = super::registry::CratesIo::default();
-    let clock = super::registry::SystemClock::new();
-    let env = Env {
-        cargo: &real,
-        registry: &registry,
-        git: &real,
-        clock: &clock,
+    let tools = Real {
+        root: ws.root.clone(),
     };
     let stdin = std::io::stdin();
-    let mut input = stdin.lock();
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    publish(&plan, &env, options, &mut input, &mut out).map(|_| ())
+    publish(
+        &plan,
+        &CratesIo,
+        &tools,
+        yes,
+        &mut stdin.lock(),
+        &mut stdout.lock(),
+    )
+    .map(|_| ())
+}
+
+/// cargo and git, run in the workspace root.
+#[derive(Debug)]
+struct Real {
+    root: PathBuf,
+}
+
+/// Runs `program args` in `root`; `Err` carries its error output.
+fn run_tool(root: &PathBuf, program: &str, args: &[&str]) -> Result<String, String> {
+    let output = Command::new(program)
+        .args(args)
+        .current_dir(root)
+        .output()
+        .map_err(|e| format!("could not run `{program} {}`: {e}", args.join(" ")))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(format!(
+            "`{program} {}` failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
+impl Tools for Real {
+    fn publish_workspace(&self, exclude: &[String]) -> Result<(), String> {
+        let mut command = Command::new(cargo_bin());
+        command
+            .args(["publish", "--workspace"])
+            .current_dir(&self.root);
+        for name in exclude {
+            command.args(["--exclude", name]);
+        }
+        // Inherit the terminal: cargo's progress and errors are the user's to read.
+        let status = command
+            .status()
+            .map_err(|e| format!("could not run `cargo publish --workspace`: {e}"))?;
+        if status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "`cargo publish --workspace` failed ({status}); see its output above"
+            ))
+        }
+    }
+
+    fn tag_exists(&self, tag: &str) -> Result<bool, String> {
+        let listed = run_tool(&self.root, "git", &["tag", "--list", tag])?;
+        Ok(listed.lines().any(|line| line.trim() == tag))
+    }
+
+    fn create_tag(&self, tag: &str) -> Result<(), String> {
+        run_tool(&self.root, "git", &["tag", tag]).map(|_| ())
+    }
+}
+
+/// The crates.io sparse index, read with `curl`.
+#[derive(Debug)]
+pub(crate) struct CratesIo;
+
+/// The path of a crate's file in a sparse index (`se/rd/serde`, `3/s/syn`, `1/a`).
+pub(crate) fn index_path(krate: &str) -> String {
+    let name = krate.to_ascii_lowercase();
+    match name.len() {
+        0 => String::new(),
+        1 => format!("1/{name}"),
+        2 => format!("2/{name}"),
+        3 => format!("3/{}/{name}", &name[..1]),
+        _ => format!("{}/{}/{name}", &name[..2], &name[2..4]),
+    }
+}
+
+/// The versions listed in a sparse-index file (one JSON object per line).
+pub(crate) fn parse_index_file(text: &str) -> Result<Vec<String>, String> {
+    text.lines()
+        .filter(|line| !line.trim().is_empty())
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|entry| entry.get("vers")?.as_str().map(str::to_owned))
+                .ok_or_else(|| format!("unexpected index entry `{line}`"))
+        })
+        .collect()
+}
+
+impl Registry for CratesIo {
+    fn published_versions(&self, krate: &str) -> Result<Vec<String>, String> {
+        if krate.is_empty() || !krate.is_ascii() {
+            return Err(format!("`{krate}` is not a valid crate name"));
+        }
+        let url = format!("https://index.crates.io/{}", index_path(krate));
+        // `-w` appends the HTTP status on a line of its own: 404 means "no such crate".
+        let args = [
+            "-sS",
+            "--max-time",
+            "30",
+            "-H",
+            "Cache-Control: no-cache",
+            "-w",
+            "\n%{http_code}",
+            &url,
+        ];
+        let text = run_tool(&std::env::temp_dir(), "curl", &args)?;
+        let (body, code) = text
+            .trim_end()
+            .rsplit_once('\n')
+            .unwrap_or(("", text.trim()));
+        match code.trim() {
+            "200" => parse_index_file(body),
+            "404" | "410" => Ok(Vec::new()),
+            other => Err(format!("{url} answered HTTP {other}")),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::cell::{Cell, RefCell};
-    use std::collections::BTreeMap;
+    use std::cell::RefCell;
+    use std::collections::BTreeSet;
 
     use super::super::metadata::tests::workspace;
     use super::super::plan;
     use super::*;
 
-    /// Records publishes into a shared registry; can fail on one crate.
-    struct FakeCargo<'a> {
-        registry: &'a FakeRegistry,
-        fail_on: Option<&'static str>,
-        calls: RefCell<Vec<String>>,
-    }
-
-    impl Cargo for FakeCargo<'_> {
-        fn publish(&self, krate: &str) -> Result<(), String> {
-            self.calls.borrow_mut().push(krate.to_string());
-            if self.fail_on == Some(krate) {
-                return Err("error: failed to publish (simulated)".into());
-            }
-            self.registry.upload(krate, "0.1.0");
-            Ok(())
-        }
-    }
-
-    /// A registry whose uploads become visible only after `delay` lookups, and which can
-    /// be told to fail lookups.
+    /// A registry in memory, which `FakeTools` publishes into.
     #[derive(Default)]
     struct FakeRegistry {
-        /// crate -> (version, lookups left before it is visible)
-        crates: RefCell<BTreeMap<String, (String, u32)>>,
-        delay: u32,
-        lookups: Cell<u32>,
+        crates: RefCell<BTreeSet<String>>,
         broken: bool,
-    }
-
-    impl FakeRegistry {
-        fn upload(&self, krate: &str, version: &str) {
-            self.crates
-                .borrow_mut()
-                .insert(krate.to_string(), (version.to_string(), self.delay));
-        }
-        fn with_visible(self, krates: &[&str]) -> Self {
-            for krate in krates {
-                self.crates
-                    .borrow_mut()
-                    .insert(krate.to_string(), ("0.1.0".to_string(), 0));
-            }
-            self
-        }
     }
 
     impl Registry for FakeRegistry {
         fn published_versions(&self, krate: &str) -> Result<Vec<String>, String> {
-            self.lookups.set(self.lookups.get() + 1);
             if self.broken {
-                return Err("connection refused (simulated)".into());
+                return Err("connection refused".into());
             }
-            let mut crates = self.crates.borrow_mut();
-            match crates.get_mut(krate) {
-                Some((version, 0)) => Ok(vec![version.clone()]),
-                Some((_, left)) => {
-                    *left -= 1;
-                    Ok(Vec::new())
-                }
-                None => Ok(Vec::new()),
-            }
+            let mut versions = vec!["0.0.9".to_owned()];
+            versions.extend(
+                self.crates
+                    .borrow()
+                    .contains(krate)
+                    .then(|| "0.1.0".to_owned()),
+            );
+            Ok(versions)
         }
     }
 
-    #[derive(Default)]
-    struct FakeGit {
+    /// Publishes the plan's crates in order, except `exclude`; fails before `fail_at`.
+    struct FakeTools<'a> {
+        registry: &'a FakeRegistry,
+        order: Vec<String>,
+        fail_at: Option<&'static str>,
+        calls: RefCell<Vec<Vec<String>>>,
         tags: RefCell<Vec<String>>,
     }
 
-    impl Git for FakeGit {
+    impl Tools for FakeTools<'_> {
+        fn publish_workspace(&self, exclude: &[String]) -> Result<(), String> {
+            self.calls.borrow_mut().push(exclude.to_vec());
+            for name in self.order.iter().filter(|n| !exclude.contains(n)) {
+                if self.fail_at == Some(name.as_str()) {
+                    return Err(format!("{name}: 429 Too Many Requests"));
+                }
+                self.registry.crates.borrow_mut().insert(name.clone());
+            }
+            Ok(())
+        }
         fn tag_exists(&self, tag: &str) -> Result<bool, String> {
             Ok(self.tags.borrow().iter().any(|t| t == tag))
         }
         fn create_tag(&self, tag: &str) -> Result<(), String> {
-            self.tags.borrow_mut().push(tag.to_string());
+            self.tags.borrow_mut().push(tag.into());
             Ok(())
         }
     }
 
-    /// A clock that only moves when slept on.
-    #[derive(Default)]
-    struct FakeClock {
-        now: Cell<Duration>,
-        sleeps: Cell<u32>,
-    }
-
-    impl Clock for FakeClock {
-        fn now(&self) -> Duration {
-            self.now.get()
-        }
-        fn sleep(&self, duration: Duration) {
-            self.sleeps.set(self.sleeps.get() + 1);
-            self.now.set(self.now.get() + duration);
-        }
-    }
-
-    const ORDER: [&str; 4] = [
-        "mutagent-core",
-        "mutagent-emulator",
-        "mutagent-prompt",
-        "mutagent",
-    ];
-
-    fn plan() -> Plan {
-        plan::build(&workspace()).expect("plan")
-    }
-
-    fn yes() -> Options {
-        Options {
-            yes: true,
-            wait: Wait {
-                timeout: Duration::from_secs(60),
-                interval: Duration::from_secs(5),
-            },
-        }
-    }
-
-    fn run_publish(
-        registry: &FakeRegistry,
-        cargo: &FakeCargo<'_>,
-        git: &FakeGit,
-        clock: &FakeClock,
-        options: Options,
-        answer: &str,
-    ) -> (Result<Report, String>, String) {
-        let env = Env {
-            cargo,
+    fn setup(registry: &FakeRegistry) -> (Plan, FakeTools<'_>) {
+        let plan = plan::build(&workspace()).expect("plan");
+        let order = plan.order().map(|k| k.name.clone()).collect();
+        let tools = FakeTools {
             registry,
-            git,
-            clock,
+            order,
+            fail_at: None,
+            calls: RefCell::default(),
+            tags: RefCell::default(),
         };
+        (plan, tools)
+    }
+
+    fn run(
+        plan: &Plan,
+        reg: &FakeRegistry,
+        tools: &FakeTools<'_>,
+        answer: &str,
+    ) -> Result<String, String> {
         let mut out = Vec::new();
-        let result = publish(&plan(), &env, options, &mut answer.as_bytes(), &mut out);
-        (result, String::from_utf8_lossy(&out).into_owned())
+        let yes = answer.is_empty();
+        publish(plan, reg, tools, yes, &mut answer.as_bytes(), &mut out)?;
+        Ok(String::from_utf8(out).expect("utf-8"))
     }
 
     #[test]
-    fn fresh_release_publishes_everything_in_order_and_tags() {
+    fn a_fresh_release_publishes_the_workspace_after_asking_then_tags() {
         let registry = FakeRegistry::default();
-        let cargo = FakeCargo {
-            registry: &registry,
-            fail_on: None,
-            calls: RefCell::default(),
-        };
-        let (git, clock) = (FakeGit::default(), FakeClock::default());
-        let (result, out) = run_publish(
-            &registry,
-            &cargo,
-            &git,
-            &clock,
-            Options {
-                yes: false,
-                ..yes()
-            },
-            "y\n",
+        let (plan, tools) = setup(&registry);
+        for answer in ["n\n", "\n", "maybe\n"] {
+            let error = run(&plan, &registry, &tools, answer).expect_err("declined");
+            assert!(error.contains("nothing was published"), "{error}");
+        }
+        assert!(tools.calls.borrow().is_empty() && tools.tags.borrow().is_empty());
+        let out = run(&plan, &registry, &tools, "y\n").expect("published");
+        assert_eq!(
+            *tools.calls.borrow(),
+            [Vec::<String>::new()],
+            "no exclusions"
         );
-        let report = result.expect("published");
-        assert_eq!(*cargo.calls.borrow(), ORDER);
-        assert_eq!(report.published, ORDER);
-        assert!(report.skipped.is_empty());
-        assert_eq!(report.tag, TagOutcome::Created("v0.1.0".into()));
-        assert_eq!(*git.tags.borrow(), ["v0.1.0"]);
-        assert_eq!(clock.sleeps.get(), 0, "uploads were visible at once");
+        assert_eq!(*tools.tags.borrow(), ["v0.1.0"]);
+        assert_eq!(registry.crates.borrow().len(), 4);
         assert!(
-            out.contains("publish 4 crate(s) to crates.io and create tag v0.1.0? [y/N]"),
+            out.contains("publish 4 crate(s) to crates.io and create tag v0.1.0?"),
             "{out}"
         );
-        assert!(out.contains(" 1. mutagent-core 0.1.0"), "{out}");
-    }
-
-    #[test]
-    fn declining_publishes_nothing() {
-        for answer in ["\n", "n\n", "", "nope\n"] {
-            let registry = FakeRegistry::default();
-            let cargo = FakeCargo {
-                registry: &registry,
-                fail_on: None,
-                calls: RefCell::default(),
-            };
-            let (git, clock) = (FakeGit::default(), FakeClock::default());
-            let (result, _) = run_publish(
-                &registry,
-                &cargo,
-                &git,
-                &clock,
-                Options {
-                    yes: false,
-                    ..yes()
-                },
-                answer,
-            );
-            assert!(result.expect_err("cancelled").contains("release cancelled"));
-            assert!(cargo.calls.borrow().is_empty());
-            assert!(git.tags.borrow().is_empty());
-        }
+        // The plan is printed in dependency order before anything happens.
+        let (core, umbrella) = (out.find("mutagent-core 0.1.0"), out.find(" mutagent 0.1.0"));
+        assert!(core.is_some() && core < umbrella, "{out}");
     }
 
     #[test]
     fn a_failure_halfway_then_a_rerun_skips_what_is_published() {
         let registry = FakeRegistry::default();
-        let (git, clock) = (FakeGit::default(), FakeClock::default());
-        let failing = FakeCargo {
-            registry: &registry,
-            fail_on: Some("mutagent-prompt"),
-            calls: RefCell::default(),
-        };
-        let (result, _) = run_publish(&registry, &failing, &git, &clock, yes(), "");
-        let error = result.expect_err("failed");
+        let (plan, mut tools) = setup(&registry);
+        tools.fail_at = Some("mutagent-prompt");
+        let error = run(&plan, &registry, &tools, "").expect_err("fails");
+        assert!(error.contains("429 Too Many Requests"), "{error}");
         assert!(
-            error.contains(
-                "publishing mutagent-prompt 0.1.0 failed: error: failed to publish (simulated)"
-            ),
-            "{error}"
-        );
-        assert!(
-            error.contains("Published by this run: mutagent-core, mutagent-emulator"),
+            error.contains("On the registry now: mutagent-core, mutagent-emulator"),
             "{error}"
         );
         assert!(
             error.contains("run `cargo xtask release publish` again"),
             "{error}"
         );
+        assert!(tools.tags.borrow().is_empty(), "no tag after a failure");
+
+        tools.fail_at = None;
+        let out = run(&plan, &registry, &tools, "").expect("finishes");
         assert_eq!(
-            *failing.calls.borrow(),
-            ["mutagent-core", "mutagent-emulator", "mutagent-prompt"]
-        );
-        assert!(git.tags.borrow().is_empty(), "no tag for a partial release");
-
-        let cargo = FakeCargo {
-            registry: &registry,
-            fail_on: None,
-            calls: RefCell::default(),
-        };
-        let (result, out) = run_publish(&registry, &cargo, &git, &clock, yes(), "");
-        let report = result.expect("second run succeeds");
-        assert_eq!(*cargo.calls.borrow(), ["mutagent-prompt", "mutagent"]);
-        assert_eq!(report.skipped, ["mutagent-core", "mutagent-emulator"]);
-        assert_eq!(report.tag, TagOutcome::Created("v0.1.0".into()));
-        assert!(
-            out.contains("already published, will be skipped: mutagent-core 0.1.0"),
-            "{out}"
-        );
-
-        // A third run has nothing left to do.
-        let idle = FakeCargo {
-            registry: &registry,
-            fail_on: None,
-            calls: RefCell::default(),
-        };
-        let (result, out) = run_publish(
-            &registry,
-            &idle,
-            &git,
-            &clock,
-            Options {
-                yes: false,
-                ..yes()
-            },
-            "",
-        );
-        assert_eq!(
-            result.expect("nothing to do").tag,
-            TagOutcome::Existed("v0.1.0".into())
-        );
-        assert!(idle.calls.borrow().is_empty());
-        assert!(out.contains("nothing to do"), "{out}");
-    }
-
-    #[test]
-    fn existing_tag_is_not_recreated() {
-        let registry = FakeRegistry::default().with_visible(&["mutagent-core"]);
-        let cargo = FakeCargo {
-            registry: &registry,
-            fail_on: None,
-            calls: RefCell::default(),
-        };
-        let (git, clock) = (FakeGit::default(), FakeClock::default());
-        git.tags.borrow_mut().push("v0.1.0".into());
-        let (result, _) = run_publish(&registry, &cargo, &git, &clock, yes(), "");
-        let report = result.expect("published");
-        assert_eq!(report.tag, TagOutcome::Existed("v0.1.0".into()));
-        assert_eq!(*git.tags.borrow(), ["v0.1.0"]);
-        assert_eq!(
-            *cargo.calls.borrow(),
-            ["mutagent-emulator", "mutagent-prompt", "mutagent"]
-        );
-    }
-
-    #[test]
-    fn waits_until_dependencies_become_visible() {
-        let registry = FakeRegistry {
-            delay: 3,
-            ..FakeRegistry::default()
-        };
-        let cargo = FakeCargo {
-            registry: &registry,
-            fail_on: None,
-            calls: RefCell::default(),
-        };
-        let (git, clock) = (FakeGit::default(), FakeClock::default());
-        let (result, out) = run_publish(&registry, &cargo, &git, &clock, yes(), "");
-        let report = result.expect("published");
-        assert_eq!(report.published, ORDER);
-        // mutagent-core needed 3 polls before mutagent-prompt; then mutagent-prompt before
-        // mutagent (mutagent-core is remembered as visible).
-        assert_eq!(clock.sleeps.get(), 6, "{out}");
-        assert_eq!(clock.now.get(), Duration::from_secs(30));
-        assert!(
-            out.contains(
-                "waiting for mutagent-core 0.1.0 to appear on the registry (every 5s, up to 60s)"
-            ),
-            "{out}"
-        );
-        assert!(
-            out.contains("mutagent-core 0.1.0 is visible on the registry"),
-            "{out}"
-        );
-        let position = |needle: &str| out.find(needle).unwrap_or(usize::MAX);
-        assert!(
-            position("mutagent-core 0.1.0 is visible") < position("publishing mutagent-prompt"),
-            "{out}"
-        );
-    }
-
-    #[test]
-    fn gives_up_after_the_timeout() {
-        let registry = FakeRegistry {
-            delay: 1000,
-            ..FakeRegistry::default()
-        };
-        let cargo = FakeCargo {
-            registry: &registry,
-            fail_on: None,
-            calls: RefCell::default(),
-        };
-        let (git, clock) = (FakeGit::default(), FakeClock::default());
-        let (result, _) = run_publish(&registry, &cargo, &git, &clock, yes(), "");
-        let error = result.expect_err("timeout");
-        assert!(
-            error.contains(
-                "timed out after 60s waiting for mutagent-core 0.1.0 to appear on the registry"
-            ),
-            "{error}"
-        );
-        assert!(
-            error.contains("mutagent-prompt was not published"),
-            "{error}"
-        );
-        assert!(
-            error.contains("Published by this run: mutagent-core, mutagent-emulator"),
-            "{error}"
-        );
-        assert_eq!(
-            *cargo.calls.borrow(),
+            tools.calls.borrow()[1],
             ["mutagent-core", "mutagent-emulator"]
         );
-        assert_eq!(
-            clock.now.get(),
-            Duration::from_secs(60),
-            "bounded by the timeout"
+        assert!(
+            out.contains("will be skipped: mutagent-core 0.1.0"),
+            "{out}"
         );
-        assert_eq!(clock.sleeps.get(), 12);
-        assert!(git.tags.borrow().is_empty());
+        assert_eq!(*tools.tags.borrow(), ["v0.1.0"]);
+
+        let out = run(&plan, &registry, &tools, "").expect("nothing left");
+        assert!(out.contains("nothing to do"), "{out}");
+        assert_eq!(tools.calls.borrow().len(), 2);
+    }
+
+    #[test]
+    fn an_existing_tag_is_never_recreated() {
+        let registry = FakeRegistry::default();
+        let (plan, tools) = setup(&registry);
+        tools.tags.borrow_mut().push("v0.1.0".into());
+        let out = run(&plan, &registry, &tools, "").expect("published");
+        assert_eq!(*tools.tags.borrow(), ["v0.1.0"]);
+        assert!(out.contains("tag v0.1.0 already exists"), "{out}");
     }
 
     #[test]
@@ -785,70 +472,30 @@ mod tests {
             broken: true,
             ..FakeRegistry::default()
         };
-        let cargo = FakeCargo {
-            registry: &registry,
-            fail_on: None,
-            calls: RefCell::default(),
-        };
-        let (git, clock) = (FakeGit::default(), FakeClock::default());
-        let (result, _) = run_publish(&registry, &cargo, &git, &clock, yes(), "");
-        let error = result.expect_err("lookup failed");
-        assert!(
-            error.contains(
-                "could not look up mutagent-core 0.1.0 on the registry: connection refused"
-            ),
-            "{error}"
-        );
-        assert!(cargo.calls.borrow().is_empty());
+        let (plan, tools) = setup(&registry);
+        let error = run(&plan, &registry, &tools, "").expect_err("stops");
+        assert!(error.contains("connection refused"), "{error}");
+        assert!(tools.calls.borrow().is_empty());
     }
 
     #[test]
-    fn lookup_errors_while_waiting_are_retried_then_reported() {
-        let registry = FakeRegistry {
-            broken: true,
-            ..FakeRegistry::default()
-        };
-        let clock = FakeClock::default();
-        let (cargo, git) = (
-            FakeCargo {
-                registry: &registry,
-                fail_on: None,
-                calls: RefCell::default(),
-            },
-            FakeGit::default(),
-        );
-        let env = Env {
-            cargo: &cargo,
-            registry: &registry,
-            git: &git,
-            clock: &clock,
-        };
-        let wait = Wait {
-            timeout: Duration::from_secs(10),
-            interval: Duration::from_secs(3),
-        };
-        let error =
-            wait_until_visible(&env, wait, "x", "1.0.0", &mut Vec::new()).expect_err("timeout");
-        assert!(
-            error.contains("timed out after 10s")
-                && error.contains("last lookup error: connection refused"),
-            "{error}"
-        );
-        assert_eq!(
-            registry.lookups.get(),
-            5,
-            "looked at 0s, 3s, 6s, 9s and 10s"
-        );
+    fn an_undated_changelog_entry_blocks_publishing() {
+        let text = "# Changelog\n\n## [0.2.0] - unreleased\n\n- x\n\n## [0.1.0] - 2026-05-01\n";
+        assert!(undated_entry(text, "0.2.0").is_some_and(|p| p.contains("unreleased")));
+        assert_eq!(undated_entry(text, "0.1.0"), None);
+        assert!(undated_entry(text, "0.3.0").is_some_and(|p| p.contains("no entry")));
     }
 
     #[test]
-    fn parses_durations() {
+    fn sparse_index_paths_and_files() {
+        let paths = ["a", "ab", "syn", "Mutagent-Core"].map(index_path);
+        assert_eq!(paths, ["1/a", "2/ab", "3/s/syn", "mu/ta/mutagent-core"]);
+        let text = "{\"vers\":\"0.1.0\"}\n{\"name\":\"x\",\"vers\":\"0.2.0\",\"yanked\":true}\n";
         assert_eq!(
-            seconds("--timeout", Some(&"30".to_string())),
-            Ok(Duration::from_secs(30))
+            parse_index_file(text),
+            Ok(vec!["0.1.0".into(), "0.2.0".into()])
         );
-        assert!(seconds("--timeout", Some(&"0".to_string())).is_err());
-        assert!(seconds("--timeout", Some(&"soon".to_string())).is_err());
-        assert!(seconds("--timeout", None).is_err());
+        assert_eq!(parse_index_file(""), Ok(Vec::new()));
+        assert!(parse_index_file("<html>").is_err());
     }
 }

@@ -38,7 +38,7 @@ mod tests {
     fn contract() -> Vec<Row> {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../tests/contract/operations.tsv"
+            "/../../tests/contract/operations.tsv"
         );
         let text = std::fs::read_to_string(path).expect("tests/contract/operations.tsv");
         text.lines()

@@ -1,0 +1,211 @@
+//! The compile-time budget: what a user pays to build the SDK, against what the same user
+//! pays for the base stack alone (docs/performance.md, "Compile time").
+//!
+//! One run builds, one after the other and each in a fresh target directory, three fresh
+//! crates outside the workspace (so cargo's default dev profile applies, as for a user):
+//! one depending on the base stack only, one on the umbrella with default features, one on
+//! core plus one namespace. Each gets a copy of our `Cargo.lock`, so the versions are ours.
+//! It reports the CPU time (user + system) of each build and the ratios to the base.
+//! CPU time, not wall time: on a shared machine the wall clock measures the neighbours.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The base stack of the design, with the features mutagent-core turns on.
+const BASE_DEPENDENCIES: &str = r#"hyper = { version = "1", default-features = false, features = ["client", "http1", "http2"] }
+hyper-util = { version = "0.1", default-features = false, features = ["client-legacy", "http1", "http2", "tokio"] }
+hyper-rustls = { version = "0.27", default-features = false, features = ["ring", "webpki-roots", "http1", "http2", "tls12"] }
+http-body-util = "0.1"
+tokio = { version = "1", default-features = false, features = ["rt", "time", "sync"] }
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+thiserror = "2"
+"#;
+
+/// The goal for the umbrella with default features, as a ratio to the base stack.
+pub(crate) const UMBRELLA_GOAL: f64 = 1.20;
+/// The goal for core plus one namespace.
+pub(crate) const CORE_GOAL: f64 = 1.08;
+
+/// One measured build.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct BuildCost {
+    /// User + system CPU seconds of cargo and everything it ran.
+    pub(crate) cpu: f64,
+    /// Wall-clock seconds.
+    pub(crate) wall: f64,
+}
+
+/// The manifest of a fresh crate named `name` with these dependency lines.
+pub(crate) fn manifest(name: &str, dependencies: &str) -> String {
+    format!(
+        "[package]\nname = \"{name}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [dependencies]\n{dependencies}\n[workspace]\n"
+    )
+}
+
+/// The three crates: label, package name, dependency lines.
+pub(crate) fn crates(root: &Path) -> [(&'static str, &'static str, String); 3] {
+    let path = |name: &str| root.join("crates").join(name).display().to_string();
+    [
+        ("base stack", "budget-base", BASE_DEPENDENCIES.to_owned()),
+        (
+            "umbrella `mutagent` (default features)",
+            "budget-umbrella",
+            format!("mutagent = {{ path = {:?} }}\n", path("mutagent")),
+        ),
+        (
+            "mutagent-core + mutagent-prompt",
+            "budget-core-prompt",
+            format!(
+                "mutagent-core = {{ path = {:?} }}\nmutagent-prompt = {{ path = {:?} }}\n",
+                path("mutagent-core"),
+                path("mutagent-prompt")
+            ),
+        ),
+    ]
+}
+
+/// Builds each crate in a fresh directory under `scratch`; returns their costs in order.
+pub(crate) fn measure(root: &Path, scratch: &Path) -> Result<Vec<BuildCost>, String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let mut costs = Vec::new();
+    for (label, name, dependencies) in crates(root) {
+        let dir = scratch.join(name);
+        let write = |path: PathBuf, text: &str| {
+            std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
+        };
+        std::fs::create_dir_all(dir.join("src"))
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        write(dir.join("Cargo.toml"), &manifest(name, &dependencies))?;
+        write(dir.join("src").join("lib.rs"), "")?;
+        write(dir.join("Cargo.lock"), &lock)?;
+        let cost = timed(
+            Command::new(super::cargo_bin())
+                .current_dir(&dir)
+                .env("CARGO_TARGET_DIR", dir.join("target"))
+                .env_remove("RUSTFLAGS")
+                .args(["build", "--quiet", "--offline"]),
+        )
+        .map_err(|e| format!("building the {label} crate: {e}"))?;
+        println!(
+            "  {label:<42} {:>7.1} s CPU {:>7.1} s wall",
+            cost.cpu, cost.wall
+        );
+        costs.push(cost);
+    }
+    Ok(costs)
+}
+
+/// Runs `command` to completion; its CPU time is the growth of this process's
+/// children's rusage (cargo waits for rustc, we wait for cargo).
+fn timed(command: &mut Command) -> Result<BuildCost, String> {
+    let before = children_cpu();
+    let started = Instant::now();
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "cargo failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(BuildCost {
+        cpu: children_cpu() - before,
+        wall: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// User + system seconds of all waited-for children: `cutime` and `cstime` of
+/// `/proc/self/stat`, in Linux's fixed `USER_HZ` of 100 ticks a second. Elsewhere 0, and
+/// the ratios say `NaN`.
+fn children_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at field 3 (`state`).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let ticks = |field: usize| fields.get(field - 3).and_then(|t| t.parse::<f64>().ok());
+    ticks(16).unwrap_or(0.0) / 100.0 + ticks(17).unwrap_or(0.0) / 100.0
+}
+
+/// The report line of a ratio against its goal.
+pub(crate) fn ratio_line(label: &str, cost: f64, base: f64, goal: f64) -> String {
+    let ratio = cost / base;
+    let verdict = if ratio <= goal { "met" } else { "NOT met" };
+    format!("compile CPU time, {label} / base stack: {ratio:.2}x (goal <= {goal:.2}x): {verdict}")
+}
+
+/// The 1-, 5- and 15-minute load averages, to say how busy the machine was.
+pub(crate) fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_else(|_| "unknown".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_crates_are_their_own_workspace_with_our_paths() {
+        let crates = crates(Path::new("/repo"));
+        assert_eq!(
+            crates.clone().map(|c| c.1),
+            ["budget-base", "budget-umbrella", "budget-core-prompt"]
+        );
+        assert!(crates[1]
+            .2
+            .contains("mutagent = { path = \"/repo/crates/mutagent\" }"));
+        let text = manifest("budget-base", &crates[0].2);
+        assert!(
+            text.ends_with("[workspace]\n"),
+            "outside any workspace: {text}"
+        );
+        // Every crate of the base stack, and nothing of ours.
+        for name in [
+            "hyper",
+            "hyper-util",
+            "hyper-rustls",
+            "http-body-util",
+            "tokio",
+            "serde",
+            "serde_json",
+            "thiserror",
+        ] {
+            assert!(text.contains(&format!("\n{name} = ")), "{name}");
+        }
+        assert!(!text.contains("mutagent"));
+    }
+
+    #[test]
+    fn ratios_are_judged_against_their_goal() {
+        assert_eq!(
+            ratio_line("umbrella", 120.0, 100.0, UMBRELLA_GOAL),
+            "compile CPU time, umbrella / base stack: 1.20x (goal <= 1.20x): met"
+        );
+        assert!(
+            ratio_line("core", 110.0, 100.0, CORE_GOAL).ends_with("1.10x (goal <= 1.08x): NOT met")
+        );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn child_cpu_time_is_counted() {
+        let before = children_cpu();
+        let cost = timed(
+            Command::new("sh").args(["-c", "i=0; while [ $i -lt 200000 ]; do i=$((i+1)); done"]),
+        )
+        .expect("sh runs");
+        assert!(cost.cpu > 0.0 && children_cpu() > before, "{cost:?}");
+        assert!(timed(&mut Command::new("false")).is_err());
+    }
+}
