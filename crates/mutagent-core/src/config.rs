@@ -168,8 +168,8 @@ impl CallOptions {
     /// a credential (`authorization`, `proxy-authorization`, `cookie`, or a name containing
     /// `key`, `token`, `secret`, `auth`, `password`, `session` or `credential`), is treated
     /// like the API key: marked sensitive (HTTP/2 never indexes it) and scrubbed, whole and
-    /// for `Scheme credential` values the credential alone, from every error these calls
-    /// return.
+    /// for `Scheme credential` values the credential alone (each when 6 bytes or longer),
+    /// from every error these calls return.
     pub fn header(mut self, name: HeaderName, mut value: HeaderValue) -> Self {
         if carries_credential(&name) {
             value.set_sensitive(true);

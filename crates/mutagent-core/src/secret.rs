@@ -45,6 +45,9 @@ impl ApiKey {
     }
 }
 
+/// The shortest per-call header text treated as a secret, in bytes.
+const MIN_HEADER_SECRET: usize = 6;
+
 /// Every secret one call carries: the client's key, and the values of per-call headers that
 /// are marked sensitive (see `CallOptions::header`). Scrubbing with it removes each of them,
 /// plain or JSON-escaped, from text a server sent back.
@@ -73,7 +76,8 @@ impl<'a> Secrets<'a> {
     }
 
     /// Each secret: the key, and for each sensitive header its whole value and, for a value
-    /// with a scheme (`Bearer abc`), the credential after it.
+    /// with a scheme (`Bearer abc`), the credential after it; header texts shorter than
+    /// [`MIN_HEADER_SECRET`] are left out (scrubbing `1` would garble every error text).
     fn each(&self) -> impl Iterator<Item = &'a str> {
         let key = self.key.map(ApiKey::expose);
         let headers = self
@@ -89,7 +93,8 @@ impl<'a> Secrets<'a> {
                     .map(|(_, credential)| credential.trim());
                 [Some(value), credential]
             })
-            .flatten();
+            .flatten()
+            .filter(|secret| secret.len() >= MIN_HEADER_SECRET);
         key.into_iter()
             .chain(headers)
             .filter(|secret| !secret.is_empty())
@@ -294,5 +299,14 @@ mod tests {
         );
         assert_eq!(secrets.longest(), "Bearer tok_123".len());
         assert_eq!(Secrets::new(None, &HeaderMap::new()).longest(), 0);
+        // Too short to scrub without garbling every text: `1` is left alone.
+        let mut short = HeaderMap::new();
+        let mut one = HeaderValue::from_static("1");
+        one.set_sensitive(true);
+        short.insert("x-session", one);
+        assert_eq!(
+            Secrets::new(None, &short).scrub("HTTP 401, 1 error"),
+            "HTTP 401, 1 error"
+        );
     }
 }

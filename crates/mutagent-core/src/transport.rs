@@ -355,3 +355,21 @@ fn unauthorized_hint(config: &Config, call_headers: &HeaderMap) -> &'static str 
         error::HINT_NO_API_KEY
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A timeout too long to represent means a year from now: never sooner (a shorter fallback
+    /// would time calls out that the caller asked to wait for "forever").
+    #[test]
+    fn an_unrepresentable_timeout_means_a_year() {
+        let year = Duration::from_secs(365 * 24 * 60 * 60);
+        let before = Instant::now();
+        let deadline = deadline_after(Duration::MAX);
+        assert!(deadline >= before + year, "{:?}", deadline - before);
+        assert!(deadline <= Instant::now() + year);
+        let soon = deadline_after(Duration::from_millis(5));
+        assert!(soon >= before + Duration::from_millis(5) && soon < before + year);
+    }
+}
