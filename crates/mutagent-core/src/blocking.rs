@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::client::Client;
 use crate::config::{CallOptions, Config};
 use crate::decode;
-use crate::error::{BlockingError, Error};
+use crate::error::{BlockingError, Cause, Error};
 use crate::http_client::BoxFuture;
 use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
@@ -59,7 +59,7 @@ impl BlockingClient {
                 tokio::spawn(job);
             }
         })
-        .map_err(|err| BlockingError::RuntimeStart(err.to_string()))?;
+        .map_err(|err| BlockingError::RuntimeStart(Cause::new(err)))?;
         Ok(Self {
             client,
             runtime: Arc::new(RuntimeThread { jobs }),

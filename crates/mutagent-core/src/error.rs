@@ -38,7 +38,7 @@ pub enum Error {
     },
 
     /// The server could not be reached: the request never left this machine.
-    #[error("[{operation}] could not connect to the server ({attempts} attempt(s)): {source}")]
+    #[error("[{operation}] could not connect to the server ({attempts} attempt(s))")]
     Connect {
         /// The operation.
         operation: &'static str,
@@ -50,7 +50,7 @@ pub enum Error {
     },
 
     /// The connection failed while the request or response was in flight.
-    #[error("[{operation}] the connection failed ({attempts} attempt(s)): {source}")]
+    #[error("[{operation}] the connection failed ({attempts} attempt(s))")]
     Transport {
         /// The operation.
         operation: &'static str,
@@ -87,7 +87,7 @@ pub enum Error {
     /// settings: the server has done what was asked, and a second POST could do it twice.
     #[error(
         "[{operation}] the server accepted the request (HTTP {}) but its answer broke off \
-         ({attempts} attempt(s)): {source}; it was not sent again",
+         ({attempts} attempt(s)); it was not sent again",
         status.as_u16()
     )]
     AnswerLost {
@@ -109,6 +109,32 @@ pub enum Error {
         operation: &'static str,
         /// The limit in bytes (see `ClientBuilder::max_response_bytes`).
         limit: usize,
+    },
+
+    /// A local file could not be read or written (a dataset upload or export).
+    #[error("[{operation}] cannot use the file `{}`", path.display())]
+    File {
+        /// The operation.
+        operation: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// Something that is neither the caller's input nor a refused answer went wrong: a request
+    /// URI that could not be formed, a watch that ended without a final state. It should not
+    /// happen; please report it.
+    #[error("[{operation}] unexpected failure: {reason}")]
+    Unexpected {
+        /// The operation.
+        operation: &'static str,
+        /// What went wrong.
+        reason: Cow<'static, str>,
+        /// The underlying error, if there is one.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// The blocking client could not run the call.
@@ -203,6 +229,26 @@ impl Error {
                 .field("operation", operation)
                 .field("limit", limit)
                 .finish(),
+            Error::File {
+                operation,
+                path,
+                source,
+            } => f
+                .debug_struct("File")
+                .field("operation", operation)
+                .field("path", path)
+                .field("source", source)
+                .finish(),
+            Error::Unexpected {
+                operation,
+                reason,
+                source,
+            } => f
+                .debug_struct("Unexpected")
+                .field("operation", operation)
+                .field("reason", reason)
+                .field("source", source)
+                .finish(),
             Error::Blocking(error) => f.debug_tuple("Blocking").field(error).finish(),
         }
     }
@@ -248,7 +294,9 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::AnswerLost { operation, .. }
-            | Error::ResponseTooLarge { operation, .. } => Some(operation),
+            | Error::ResponseTooLarge { operation, .. }
+            | Error::File { operation, .. }
+            | Error::Unexpected { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
             Error::Decode(decode) => Some(decode.operation),
             Error::Config(_) | Error::Blocking(_) => None,
@@ -387,8 +435,8 @@ pub enum ConfigError {
         reason: &'static str,
     },
     /// TLS could not be set up.
-    #[error("TLS setup failed: {0}")]
-    Tls(String),
+    #[error("TLS setup failed")]
+    Tls(#[source] Cause),
 }
 
 impl ConfigError {
@@ -410,12 +458,56 @@ impl ConfigError {
 #[non_exhaustive]
 pub enum BlockingError {
     /// Its background runtime could not be started.
-    #[error("could not start the background runtime: {0}")]
-    RuntimeStart(String),
+    #[error("could not start the background runtime")]
+    RuntimeStart(#[source] Cause),
     /// Its background runtime has stopped (it should not; please report it).
     #[error("the background runtime has stopped")]
     RuntimeGone,
 }
+
+/// A lower-level error kept as the cause of an SDK error (TLS setup, starting a thread). Cheap
+/// to clone; equal only to its own clones. It prints the lower error's message and passes its
+/// causes on, so a chain printer shows each once.
+#[derive(Clone)]
+pub struct Cause(std::sync::Arc<dyn std::error::Error + Send + Sync + 'static>);
+
+impl Cause {
+    /// Keeps `error` as a cause.
+    pub fn new(error: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self(std::sync::Arc::new(error))
+    }
+
+    /// The lower-level error.
+    pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.0
+    }
+}
+
+impl fmt::Debug for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl fmt::Display for Cause {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for Cause {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, other: &Self) -> bool {
+        std::sync::Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl Eq for Cause {}
 
 /// The server refused a call: a non-success HTTP status.
 #[derive(Debug, Clone)]

@@ -16,7 +16,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
-use crate::error::{BoxError, ConfigError};
+use crate::error::{BoxError, Cause, ConfigError};
 
 /// A boxed, sendable future.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -100,9 +100,15 @@ impl HttpError {
     }
 }
 
+/// The message says what kind of failure it was; the cause is the `source()`, so a chain
+/// printer shows it once.
 impl fmt::Display for HttpError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.source, f)
+        f.write_str(if self.connect {
+            "could not connect"
+        } else {
+            "the request failed"
+        })
     }
 }
 
@@ -293,7 +299,7 @@ fn default_tls_config() -> Result<rustls::ClientConfig, ConfigError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Ok(rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-        .map_err(|err| ConfigError::Tls(err.to_string()))?
+        .map_err(|err| ConfigError::Tls(Cause::new(err)))?
         .with_webpki_roots()
         .with_no_client_auth())
 }

@@ -101,7 +101,11 @@ async fn attempt_loop(
         .server_url
         .join(&request.path, &request.query_string())
         .parse()
-        .map_err(|err| Error::invalid_input(name, "path", format!("cannot form a URI: {err}")))?;
+        .map_err(|err| Error::Unexpected {
+            operation: name,
+            reason: "the request URI could not be formed".into(),
+            source: Some(Box::new(err)),
+        })?;
 
     let mut attempts: u32 = 0;
     loop {

@@ -208,7 +208,9 @@ fn every_error_variant_is_clean() {
     errors.push(("config: header", err));
     errors.push((
         "config: tls",
-        Error::Config(ConfigError::Tls("handshake".into())),
+        Error::Config(ConfigError::Tls(mutagent_core::error::Cause::new(
+            std::io::Error::other("handshake"),
+        ))),
     ));
     errors.push(("blocking", Error::Blocking(BlockingError::RuntimeGone)));
 

@@ -500,10 +500,11 @@ where
 /// The end of a callback wait whose watch stopped without a final state or an error (not
 /// expected: a watch ends on a final state, an error or the deadline).
 pub(crate) fn watch_ended_early() -> Result<OptimizationJobStatus, WaitError> {
-    Err(Error::invalid_input(
-        WAIT_OPERATION,
-        "job",
-        "the watch ended before the job reached a final state",
-    )
+    // Not the caller's fault: an Unexpected error, not InvalidInput.
+    Err(Error::Unexpected {
+        operation: WAIT_OPERATION,
+        reason: "the watch ended before the job reached a final state".into(),
+        source: None,
+    }
     .into())
 }

@@ -148,7 +148,7 @@ pub enum ExportError {
         path: PathBuf,
     },
     /// The file could not be written.
-    #[error("cannot write `{}`: {source}", path.display())]
+    #[error("cannot write `{}`", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -159,6 +159,29 @@ pub enum ExportError {
     /// The export call failed.
     #[error(transparent)]
     Api(#[from] Error),
+}
+
+/// So `?` works in a function returning the SDK's [`Error`].
+impl From<ExportError> for Error {
+    fn from(err: ExportError) -> Self {
+        const OPERATION: &str = "export_dataset_file";
+        match err {
+            ExportError::UnknownFormat { path } => Error::invalid_input(
+                OPERATION,
+                "format",
+                format!(
+                    "cannot be told from the extension of `{}` (use .json, .jsonl or .csv, or pass the format)",
+                    path.display()
+                ),
+            ),
+            ExportError::Io { path, source } => Error::File {
+                operation: OPERATION,
+                path,
+                source,
+            },
+            ExportError::Api(err) => err,
+        }
+    }
 }
 
 impl<C: ApiClient> PromptDatasetsApi<'_, C> {

@@ -313,7 +313,7 @@ pub enum UploadError {
         path: PathBuf,
     },
     /// The file could not be opened or read.
-    #[error("cannot read `{}`: {source} ({progress})", path.display())]
+    #[error("cannot read `{}` ({progress})", path.display())]
     Io {
         /// The file.
         path: PathBuf,
@@ -338,7 +338,7 @@ pub enum UploadError {
         progress: UploadProgress,
     },
     /// A call failed, or the settings were refused before anything was read.
-    #[error("{source} ({progress})")]
+    #[error("the upload stopped ({progress})")]
     Api {
         /// The SDK error.
         #[source]
@@ -455,6 +455,40 @@ impl<C: ApiClient> PromptDatasetsApi<'_, C> {
 }
 
 /// A call that failed before the upload began (nothing was created).
+/// So `?` works in a function returning the SDK's [`Error`]. How far the upload got is not
+/// kept; match on [`UploadError`] to read it.
+impl From<UploadError> for Error {
+    fn from(err: UploadError) -> Self {
+        match err {
+            UploadError::UnknownFormat { path } => Error::invalid_input(
+                OPERATION,
+                "format",
+                format!(
+                    "cannot be told from the extension of `{}` (use .json, .jsonl or .csv, or set the format)",
+                    path.display()
+                ),
+            ),
+            UploadError::Io { path, source, .. } => Error::File {
+                operation: OPERATION,
+                path,
+                source,
+            },
+            UploadError::Record {
+                path,
+                record,
+                line,
+                reason,
+                ..
+            } => Error::invalid_input(
+                OPERATION,
+                format!("{}: {}line {line}", path.display(), RecordLabel(record)),
+                reason,
+            ),
+            UploadError::Api { source, .. } => source,
+        }
+    }
+}
+
 impl From<Error> for UploadError {
     fn from(source: Error) -> Self {
         UploadError::api(source, UploadProgress::default())

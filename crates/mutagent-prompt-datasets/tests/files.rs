@@ -316,7 +316,12 @@ fn settings_and_files_are_checked_before_sending() {
     let err = datasets
         .upload_dataset_file(7, UploadDataset::new("x").chunk_size(0), &good)
         .expect_err("chunk 0");
-    assert!(err.to_string().contains("chunk_size"), "{err}");
+    // The message says how far the upload got; the refused setting is its cause.
+    assert!(
+        err.as_api_error()
+            .is_some_and(|cause| cause.to_string().contains("chunk_size")),
+        "{err:?}"
+    );
     let err = datasets
         .upload_dataset_file(7, UploadDataset::new(""), &good)
         .expect_err("empty name");
@@ -536,4 +541,63 @@ fn export_writes_files_that_upload_again() {
     assert!(err.to_string().contains("out.xml"), "{err}");
     assert!(server.requests().is_empty());
     assert!(Path::new(&dir.0).exists());
+}
+
+/// What a chain printer (anyhow, eyre) prints: the message, then each cause.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut lines = vec![error.to_string()];
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        lines.push(next.to_string());
+        cause = next.source();
+    }
+    lines.join("\n")
+}
+
+/// `?` turns an upload error into the SDK's `Error`, keeping what the caller can act on, and a
+/// chain printer shows each cause once.
+#[test]
+fn upload_errors_convert_with_question_mark_and_print_each_cause_once() {
+    let dir = TempDir::new();
+    let server = ScriptedServer::start(upload_replies(1, 1));
+    let client = blocking_client(&server);
+    let missing = dir.0.join("missing.jsonl");
+    let upload = |path: &Path| -> Result<u64, mutagent_core::Error> {
+        let report =
+            client
+                .prompt_datasets()
+                .upload_dataset_file(7, UploadDataset::new("x"), path)?;
+        Ok(report.items_created)
+    };
+
+    let raw = client
+        .prompt_datasets()
+        .upload_dataset_file(7, UploadDataset::new("x"), &missing)
+        .expect_err("missing");
+    let os_text = match &raw {
+        UploadError::Io { source, .. } => source.to_string(),
+        other => panic!("expected Io, got {other:?}"),
+    };
+    let printed = chain(&raw);
+    assert_eq!(printed.matches(&os_text).count(), 1, "{printed}");
+
+    let err = upload(&missing).expect_err("missing");
+    assert!(
+        matches!(&err, mutagent_core::Error::File { operation: "upload_dataset_file", path, .. } if path == &missing),
+        "{err:?}"
+    );
+    let printed = chain(&err);
+    assert_eq!(printed.matches(&os_text).count(), 1, "{printed}");
+
+    let err = upload(&dir.file("bad.jsonl", "{\"input\": 5}\n")).expect_err("record");
+    assert!(
+        matches!(&err, mutagent_core::Error::InvalidInput { field, .. } if field.contains("record 1")),
+        "{err:?}"
+    );
+    let err = upload(&dir.file("cases.txt", "")).expect_err("format");
+    assert!(
+        matches!(&err, mutagent_core::Error::InvalidInput { field, .. } if field == "format"),
+        "{err:?}"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
 }

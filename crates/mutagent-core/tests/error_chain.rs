@@ -1,0 +1,189 @@
+//! Errors read well in a chain: a chain printer (as `anyhow`/`eyre` print `{:#}` or `{:?}`)
+//! shows every cause exactly once, because no error prints its source in its own message.
+
+mod support;
+
+use std::error::Error as StdError;
+use std::time::Duration;
+
+use bytes::Bytes;
+use mutagent_core::error::{BlockingError, Cause, ConfigError};
+use mutagent_core::http_client::{BoxFuture, HttpClient, HttpError, ResponseBody};
+use mutagent_core::{Error, StatusCode};
+use serde_json::Value;
+use support::*;
+
+const INNER: &str = "inner-cause-7f2c";
+
+/// What a chain printer prints: each error's message, then its causes, one per line.
+fn chain(error: &dyn StdError) -> Vec<String> {
+    let mut lines = vec![error.to_string()];
+    let mut cause = error.source();
+    while let Some(next) = cause {
+        lines.push(next.to_string());
+        cause = next.source();
+    }
+    lines
+}
+
+fn assert_once(error: &dyn StdError, needle: &str) {
+    let lines = chain(error);
+    let printed = lines.join("\n");
+    assert_eq!(
+        printed.matches(needle).count(),
+        1,
+        "`{needle}` must appear exactly once in the chain:\n{printed}"
+    );
+    assert!(lines.len() >= 2, "the cause must be a source: {lines:?}");
+}
+
+fn inner() -> std::io::Error {
+    std::io::Error::other(INNER)
+}
+
+/// An HTTP client that fails every request the same way.
+#[derive(Debug)]
+struct Failing {
+    connect: bool,
+}
+
+impl HttpClient for Failing {
+    fn send(
+        &self,
+        _request: http::Request<Bytes>,
+    ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+        let error = if self.connect {
+            HttpError::connect(inner())
+        } else {
+            HttpError::other(inner())
+        };
+        Box::pin(async move { Err(error) })
+    }
+}
+
+async fn call_through(connect: bool) -> Error {
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .retry_policy(mutagent_core::RetryPolicy::disabled())
+        .http_client(Failing { connect })
+        .build()
+        .expect("client");
+    let request = GET_THING
+        .request()
+        .path_param("id", 1)
+        .build()
+        .expect("request");
+    client.send::<Value>(request).await.expect_err("fails")
+}
+
+#[tokio::test]
+async fn connect_and_transport_errors_print_their_cause_once() {
+    let err = call_through(true).await;
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert_once(&err, INNER);
+    assert!(!err.to_string().contains(INNER), "{err}");
+    let err = call_through(false).await;
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert_once(&err, INNER);
+    // The SDK's own Debug (what `fn main() -> Result<_, Error>` prints) shows it once too.
+    assert_eq!(format!("{err:?}").matches(INNER).count(), 1, "{err:?}");
+}
+
+#[tokio::test]
+async fn a_real_refused_connection_prints_each_cause_once() {
+    // A port nothing listens on: bind, note the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(format!("http://127.0.0.1:{port}"))
+        .retry_policy(mutagent_core::RetryPolicy::disabled())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client");
+    let request = GET_THING
+        .request()
+        .path_param("id", 1)
+        .build()
+        .expect("request");
+    let err = client.send::<Value>(request).await.expect_err("refused");
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    let lines = chain(&err);
+    assert!(lines.len() >= 2, "{lines:?}");
+    for (index, line) in lines.iter().enumerate() {
+        for later in &lines[index + 1..] {
+            assert!(
+                !line.contains(later.as_str()),
+                "`{later}` is printed twice:\n{}",
+                lines.join("\n")
+            );
+        }
+    }
+}
+
+#[test]
+fn every_error_with_a_source_leaves_it_out_of_its_message() {
+    let cases: Vec<(&str, Box<dyn StdError>)> = vec![
+        ("http connect", Box::new(HttpError::connect(inner()))),
+        ("http other", Box::new(HttpError::other(inner()))),
+        (
+            "answer lost",
+            Box::new(Error::AnswerLost {
+                operation: "create_thing",
+                status: StatusCode::CREATED,
+                attempts: 1,
+                source: Box::new(inner()),
+            }),
+        ),
+        (
+            "tls",
+            Box::new(Error::Config(ConfigError::Tls(Cause::new(inner())))),
+        ),
+        (
+            "runtime start",
+            Box::new(Error::Blocking(BlockingError::RuntimeStart(Cause::new(
+                inner(),
+            )))),
+        ),
+        (
+            "file",
+            Box::new(Error::File {
+                operation: "export_dataset_file",
+                path: "out.csv".into(),
+                source: inner(),
+            }),
+        ),
+        (
+            "unexpected",
+            Box::new(Error::Unexpected {
+                operation: "get_thing",
+                reason: "the request URI could not be formed".into(),
+                source: Some(Box::new(inner())),
+            }),
+        ),
+    ];
+    for (name, error) in cases {
+        assert!(!error.to_string().contains(INNER), "{name}: {error}");
+        assert_once(&*error, INNER);
+    }
+}
+
+#[test]
+fn the_real_source_is_kept_and_can_be_downcast() {
+    let err = BlockingError::RuntimeStart(Cause::new(inner()));
+    let source = err.source().expect("source");
+    let io = source
+        .downcast_ref::<Cause>()
+        .expect("a Cause")
+        .get()
+        .downcast_ref::<std::io::Error>()
+        .expect("the io::Error itself");
+    assert_eq!(io.to_string(), INNER);
+    // Clones are equal; two separate causes are not, whatever their text.
+    let same = err.clone();
+    assert_eq!(err, same);
+    assert_ne!(err, BlockingError::RuntimeStart(Cause::new(inner())));
+}
