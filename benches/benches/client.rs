@@ -2,6 +2,7 @@
 //! clients beside a bare hyper-util client decoding the same body into the same types.
 //!
 //! `cargo bench -p mutagent-benches --bench client`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
 use std::process::ExitCode;
 

@@ -6,6 +6,7 @@
 //! decoding: request building, the answer's size check and its decode path.
 //!
 //! `cargo bench -p mutagent-benches --bench decode`
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
 use std::process::ExitCode;
 

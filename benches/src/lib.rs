@@ -11,6 +11,7 @@
 //!
 //! Run them with `cargo bench -p mutagent-benches` (add a word after `--` to run only the
 //! comparisons whose title contains it, and set `MUTAGENT_BENCH_SCALE=0.2` for a quick pass).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
 pub mod bare;
 pub mod fixtures;

@@ -1,4 +1,5 @@
 //! Shared helpers for the end-to-end tests: an emulator and clients aimed at it.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
 use std::time::Duration;
 

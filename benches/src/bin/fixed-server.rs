@@ -4,6 +4,7 @@
 //! ```text
 //! cargo run --release -p mutagent-benches --bin fixed-server -- --listen 127.0.0.1:3004
 //! ```
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
 use std::net::SocketAddr;
 use std::process::ExitCode;

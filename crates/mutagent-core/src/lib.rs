@@ -23,10 +23,6 @@
 //! # let _ = tags; Ok(()) }
 //! ```
 #![cfg_attr(docsrs, feature(doc_cfg))]
-#![cfg_attr(
-    not(test),
-    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
-)]
 
 extern crate self as mutagent_core;
 

@@ -1,5 +1,6 @@
 //! The blocking client never panics: built, used and dropped outside any runtime, inside a
 //! current-thread runtime, inside a multi-thread runtime, and from many threads at once.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod support;
 

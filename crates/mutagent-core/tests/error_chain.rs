@@ -1,5 +1,6 @@
 //! Errors read well in a chain: a chain printer (as `anyhow`/`eyre` print `{:#}` or `{:?}`)
 //! shows every cause exactly once, because no error prints its source in its own message.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod support;
 

@@ -5,6 +5,7 @@
 //! (The basics — retries, Retry-After, a simple size limit, a dripped body, a 302 — are in
 //! `transport.rs`; these cases go further. The same hostile answers through real namespace
 //! calls are in `tests/e2e/reliability.rs`.)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod support;
 

@@ -1,5 +1,6 @@
 //! Bringing your own HTTP client: an interceptor that adds a header, and the default client
 //! built with a custom rustls configuration.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod support;
 

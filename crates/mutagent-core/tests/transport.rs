@@ -1,5 +1,6 @@
 //! The transport against a scripted loopback server: retries, waits, Retry-After, timeouts,
 //! size limits, headers, redirects and error bodies.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod support;
 

@@ -1,4 +1,5 @@
 //! Experiments, organizations and workspaces.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Prompts (versions, isLatest, filters, pagination, delete) and the request validation rules.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod common;
 

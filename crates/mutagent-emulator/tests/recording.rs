@@ -1,5 +1,6 @@
 //! The emulator is safe to leave running in a test suite (#18 point 4): its request log is
 //! bounded in count and bytes, and no `Debug` output shows a key.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! Trace ingestion (single, batch with merge, OTLP/JSON), list/get/delete, stats and analytics.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Wire tests: every `experiments` operation sends exactly the method, path, query, headers
 //! and body of the contract, and decodes a realistic answer — through the async and the
 //! blocking client. Plus validation, lenient decoding and pagination.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_experiments::{
     AddExperimentResult, CompleteExperiment, CompletionStatus, CreateExperiment, CriterionScore,

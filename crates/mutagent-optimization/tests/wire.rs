@@ -2,6 +2,7 @@
 //! and body of the contract, and decodes a realistic answer — through the async and the
 //! blocking client. Plus validation, pagination, and following a job (stream, iterator,
 //! callback, deadline, cancellation).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::time::{Duration, Instant};
 

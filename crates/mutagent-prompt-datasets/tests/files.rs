@@ -1,5 +1,6 @@
 //! The file helpers against a scripted server: upload (JSON, JSON Lines, CSV) in chunks,
 //! errors that name the record and line, and export to a file — async and blocking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

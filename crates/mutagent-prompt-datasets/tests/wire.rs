@@ -1,6 +1,7 @@
 //! Wire tests: every `prompt_datasets` operation sends exactly the method, path, query,
 //! headers and body of the contract, and decodes a realistic answer — through the async and
 //! the blocking client. The file helpers are in `files.rs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_prompt_datasets::{
     ClonePromptDataset, CreatePromptDataset, ListPromptDatasets, PromptDatasetsExt,

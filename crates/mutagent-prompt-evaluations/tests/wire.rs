@@ -1,6 +1,7 @@
 //! Wire tests: every `prompt_evaluations` operation sends exactly the method, path, query,
 //! headers and body of the contract, and decodes a realistic answer — through the async and
 //! the blocking client. Plus validation, pagination and the run-and-wait helpers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::time::{Duration, Instant};
 

@@ -11,6 +11,7 @@
 //! raw bytes instead of a well-formed answer ([`Reply::raw`]); it counts the connections it
 //! accepted and the body bytes it managed to write, so a test can prove the client stopped
 //! reading early.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
 use std::fmt;
 use std::net::SocketAddr;

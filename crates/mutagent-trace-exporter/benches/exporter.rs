@@ -6,6 +6,7 @@
 //!
 //! Run: `cargo bench -p mutagent-trace-exporter --all-features --bench exporter`. Hand-rolled: warm-up
 //! rounds, then the median (and min/max) of timed rounds.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark may panic
 
 use std::time::{Duration, Instant, SystemTime};
 

@@ -2,6 +2,7 @@
 //! grouping, sessions and parents, retries and de-duplication, full queues, flush and shutdown
 //! reports, async and blocking. No assertion depends on timing: deadlines are generous and
 //! checks count.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};

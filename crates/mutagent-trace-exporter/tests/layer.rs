@@ -1,6 +1,7 @@
 //! The `tracing` layer end to end: marked spans become MutagenT spans with kind, timing, parent,
 //! status, fields and events; unmarked spans (the SDK's own included) are skipped; parents hold
 //! across `.await` and threads.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 #![cfg(feature = "layer")]
 
 use std::time::Duration;

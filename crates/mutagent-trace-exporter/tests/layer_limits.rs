@@ -1,6 +1,7 @@
 //! The `tracing` layer is bounded in bytes, not only in spans (#18 point 5): a long-lived span
 //! keeps a bounded number of events and attributes, values are cut to a bounded size, and what
 //! was left out is counted on the span and on the layer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 #![cfg(feature = "layer")]
 
 use std::time::Duration;

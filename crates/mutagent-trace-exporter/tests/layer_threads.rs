@@ -2,6 +2,7 @@
 //! points and moves between worker threads (spawned tasks), concurrent traces stay apart, and
 //! the SDK's own spans (`mutagent.call`, emitted while the exporter sends) are never exported.
 //! One test per file: the global subscriber is per process.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 #![cfg(feature = "layer")]
 
 use std::collections::HashMap;

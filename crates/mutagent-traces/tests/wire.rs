@@ -1,5 +1,6 @@
 //! Wire tests: every `traces` operation sends exactly the method, path, query, headers and body
 //! of the contract, and decodes a realistic answer — through the async and the blocking client.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_traces::otlp::{
     self, AnyValue, ExportTraceRequest, KeyValue, Resource, ResourceSpans, ScopeSpans,

@@ -1,6 +1,7 @@
 //! Wire tests of the 0.4.1 trace contract (`client.traces_v0_4()`): each operation sends the
 //! method, path, query and body of the contract and decodes its answer, through the async and
 //! the blocking client; plus telling the two generations apart.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_traces::v0_4::{HookSpan, HookTrace, ListLogs, ListTraces, TraceBatchRequest};
 use mutagent_traces::{TraceContract, TracesExt};

@@ -3,6 +3,7 @@
 //! async and the blocking client and checks they send and decode alike.
 //!
 //! (`mutagent-core` cannot use this crate for its own tests: it depends on the core.)
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,6 +1,7 @@
 //! Wire tests: every `workspaces` operation sends exactly the method, path, query, headers and
 //! body of the contract, and decodes a realistic answer — through the async and the blocking
 //! client.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_wire_test::*;
 use mutagent_workspaces::{
