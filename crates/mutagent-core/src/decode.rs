@@ -278,6 +278,19 @@ mod tests {
         assert_eq!(safe_snippet(b"short", Secrets::default()), "short");
     }
 
+    /// The key is scrubbed before the cut, from a window longer than the snippet: one that
+    /// straddles the 512-byte cut shows as `[redacted]`, not as nothing (and never in part).
+    #[test]
+    fn a_key_straddling_the_cut_is_redacted_not_dropped() {
+        let key = ApiKey::parse("mt_straddling_key_0123456789").expect("key");
+        for offset in [490, 495, 500] {
+            let body = format!("{}{} and more", "p".repeat(offset), key.expose());
+            let text = safe_snippet(body.as_bytes(), Secrets::key(&key));
+            assert!(text.contains("[redacted]"), "{offset}: {text}");
+            assert!(!text.contains("mt_s"), "{offset}: {text}");
+        }
+    }
+
     #[test]
     fn flat_error_bodies() {
         let err =

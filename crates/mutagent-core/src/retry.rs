@@ -175,6 +175,27 @@ impl RetryBudget {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_setter_changes_only_its_own_setting() {
+        let base = RetryPolicy::new()
+            .initial_backoff(Duration::from_millis(7))
+            .jitter(false);
+        let more = base.clone().max_retries(5);
+        assert_eq!(more.retries(), 5);
+        assert_eq!(more.backoff(0), Duration::from_millis(7));
+        assert_eq!(RetryPolicy::disabled().retries(), 0);
+        assert_eq!(RetryPolicy::new().retries(), 3);
+        let capped = base.clone().max_backoff(Duration::from_millis(10));
+        assert_eq!(capped.backoff(3), Duration::from_millis(10));
+        assert_eq!(capped.retries(), 3);
+        let short = base.max_retry_after(Duration::from_secs(2));
+        assert_eq!(
+            short.wait(0, Some(Duration::from_secs(9))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(short.backoff(0), Duration::from_millis(7));
+    }
     use http::HeaderValue;
 
     /// Mutation: the default `Retry-After` cap changed from 30 s.

@@ -329,6 +329,9 @@ async fn read_limited(
         match (&mut first, &mut joined) {
             (None, None) => first = Some(chunk),
             (Some(head), None) => {
+                // Only a first guess at the size (the buffer grows as needed): mutating
+                // `total * 2` changes speed, not behaviour (an equivalent mutant for
+                // cargo-mutants; docs/reliability.md §12). Benchmarks watch the speed.
                 let capacity = declared
                     .map_or(total * 2, |length| length as usize)
                     .clamp(total, limit);
