@@ -139,3 +139,38 @@ async fn a_0_1_2_emulator_is_told_apart() {
         .expect_err("404");
     assert!(err.is_not_found(), "{err}");
 }
+
+#[tokio::test]
+async fn a_bearer_token_authenticates_against_the_emulator() {
+    let emu = emulator_builder()
+        .traces_contract(TracesContract::V0_4_1)
+        .start()
+        .await
+        .expect("emulator");
+    let client = mutagent::Client::builder()
+        .env(mutagent::env::EmptyEnv)
+        .server_url(emu.url())
+        .bearer_token(mutagent_e2e::KEY)
+        .build()
+        .expect("client");
+    let page = client
+        .traces_v0_4()
+        .list_traces(&ListTraces::new())
+        .await
+        .expect("authenticated by the bearer token");
+    assert!(page.data.is_empty());
+    let recorded = emu.requests();
+    assert_eq!(recorded[0].header("x-api-key"), None);
+    let wrong = mutagent::Client::builder()
+        .env(mutagent::env::EmptyEnv)
+        .server_url(emu.url())
+        .bearer_token("mt_not_the_key")
+        .build()
+        .expect("client");
+    let err = wrong
+        .traces_v0_4()
+        .list_traces(&ListTraces::new())
+        .await
+        .expect_err("401");
+    assert_eq!(err.status_code(), Some(401));
+}

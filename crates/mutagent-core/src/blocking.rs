@@ -19,6 +19,7 @@ use crate::http_client::BoxFuture;
 use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::secret::Secrets;
+use crate::token::Bearer;
 
 type RuntimeJob = BoxFuture<'static, ()>;
 
@@ -96,15 +97,15 @@ impl BlockingClient {
         let operation = request.operation.name;
         let exchange = async move { client.transport.execute(&client.options, &request).await };
         let raw = self.run(exchange)?;
+        let config = self.client.config();
+        let token = config.bearer.as_ref().and_then(Bearer::current);
         decode::success(
             operation,
             raw.status,
             &raw.headers,
             &raw.body,
-            Secrets::new(
-                self.client.config().api_key.as_ref(),
-                &self.client.options().headers,
-            ),
+            Secrets::new(config.api_key.as_ref(), &self.client.options().headers)
+                .with_token(token.as_ref()),
         )
     }
 

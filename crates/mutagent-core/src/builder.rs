@@ -22,6 +22,7 @@ use crate::error::{ConfigError, Error, Origin};
 use crate::http_client::{DefaultHttpClient, HttpClient};
 use crate::retry::RetryPolicy;
 use crate::secret::{ApiKey, REDACTED};
+use crate::token::{Bearer, TokenProvider};
 use crate::url::BaseUrl;
 
 /// Builds a [`Client`] or a [`BlockingClient`]: `C` is the client [`build`](Self::build)
@@ -52,6 +53,8 @@ use crate::url::BaseUrl;
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<C = Client> {
     api_key: Option<String>,
+    bearer_token: Option<String>,
+    token_provider: Option<Arc<dyn TokenProvider>>,
     server_url: Option<String>,
     workspace_id: Option<String>,
     organization_id: Option<String>,
@@ -77,6 +80,11 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| REDACTED),
+            )
+            .field("token_provider", &self.token_provider.is_some())
             .field(
                 "server_url",
                 &self.server_url.as_deref().map(crate::url::redact_userinfo),
@@ -119,6 +127,8 @@ impl<C> ClientBuilder<C> {
     fn empty() -> Self {
         Self {
             api_key: None,
+            bearer_token: None,
+            token_provider: None,
             server_url: None,
             workspace_id: None,
             organization_id: None,
@@ -137,6 +147,23 @@ impl<C> ClientBuilder<C> {
     /// The API key, sent as `x-api-key` (else `MUTAGENT_API_KEY`).
     pub fn api_key(mut self, key: impl Into<String>) -> Self {
         self.api_key = Some(key.into());
+        self
+    }
+
+    /// A bearer token, sent as `Authorization: Bearer …` instead of an API key. Giving it with
+    /// [`api_key`](Self::api_key) or [`token_provider`](Self::token_provider) is a
+    /// configuration error; given, it wins over `MUTAGENT_API_KEY`. Without it, and without an
+    /// API key, `MUTAGENT_BEARER_AUTH` is read.
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.bearer_token = Some(token.into());
+        self
+    }
+
+    /// Bearer tokens from `provider`, for short-lived credentials: asked before the first
+    /// request, kept, and asked again (the request sent once more) when the server answers
+    /// 401. The same rules as [`bearer_token`](Self::bearer_token) apply.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.token_provider = Some(Arc::new(provider));
         self
     }
 
@@ -218,9 +245,7 @@ impl<C> ClientBuilder<C> {
     /// Resolves every setting (explicit, then environment, then default) and validates it.
     pub fn resolve(&self) -> Result<Config, Error> {
         let env = &*self.env;
-        let api_key = setting(&self.api_key, env, "api_key", env::ENV_API_KEY)
-            .map(|(key, origin)| ApiKey::parse(&key).map_err(|e| e.with_origin(origin)))
-            .transpose()?;
+        let (api_key, bearer) = self.credentials(env)?;
         let allow_insecure_http = self.allow_insecure_http;
         let server_url = match setting(&self.server_url, env, "server_url", env::ENV_SERVER_URL) {
             Some((url, origin)) => {
@@ -263,6 +288,7 @@ impl<C> ClientBuilder<C> {
         )?;
         Ok(Config {
             api_key,
+            bearer,
             server_url,
             workspace_id,
             organization_id,
@@ -273,6 +299,40 @@ impl<C> ClientBuilder<C> {
             max_response_bytes,
             max_concurrent_requests,
         })
+    }
+
+    /// The one credential: explicit ones first (two of them is an error; an explicit bearer
+    /// token wins over `MUTAGENT_API_KEY`), then `MUTAGENT_API_KEY`, then
+    /// `MUTAGENT_BEARER_AUTH` (with both variables set the API key wins, as in the TypeScript
+    /// SDK).
+    fn credentials(&self, env: &dyn EnvSource) -> Result<(Option<ApiKey>, Option<Bearer>), Error> {
+        let given = [
+            self.api_key.as_ref().map(|_| ".api_key(…)"),
+            self.bearer_token.as_ref().map(|_| ".bearer_token(…)"),
+            self.token_provider.as_ref().map(|_| ".token_provider(…)"),
+        ];
+        let mut given = given.into_iter().flatten();
+        if let (Some(first), Some(second)) = (given.next(), given.next()) {
+            return Err(ConfigError::ConflictingCredentials { first, second }.into());
+        }
+        if let Some(provider) = &self.token_provider {
+            return Ok((None, Some(Bearer::provided(Arc::clone(provider)))));
+        }
+        if let Some(token) = &self.bearer_token {
+            let bearer = Bearer::fixed(token, Origin::Builder("bearer_token"))?;
+            return Ok((None, Some(bearer)));
+        }
+        if let Some((key, origin)) = setting(&self.api_key, env, "api_key", env::ENV_API_KEY) {
+            let key = ApiKey::parse(&key).map_err(|e| e.with_origin(origin))?;
+            return Ok((Some(key), None));
+        }
+        match env::non_empty(env, env::ENV_BEARER_AUTH) {
+            Some(token) => {
+                let bearer = Bearer::fixed(&token, Origin::Environment(env::ENV_BEARER_AUTH))?;
+                Ok((None, Some(bearer)))
+            }
+            None => Ok((None, None)),
+        }
     }
 
     /// Builds the async client, whichever client this builder is for.
@@ -557,7 +617,7 @@ mod tests {
         assert_eq!(
             key.to_string(),
             "invalid client configuration: the API key (read from the environment variable \
-             `MUTAGENT_API_KEY`) is not valid: the key contains spaces or non-ASCII characters"
+             `MUTAGENT_API_KEY`) is not valid: it contains spaces or non-ASCII characters"
         );
 
         let workspace = ClientBuilder::new()

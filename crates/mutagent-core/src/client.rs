@@ -15,6 +15,7 @@ use crate::error::Error;
 use crate::http_client::HttpClient;
 use crate::request::ApiRequest;
 use crate::secret::Secrets;
+use crate::token::Bearer;
 use crate::transport::Transport;
 
 /// The async MutagenT client. Cloning is cheap: clones share the connection pool and the
@@ -76,15 +77,14 @@ impl Client {
     /// crates are built on this; use it directly only for what they do not cover.
     pub async fn send<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
         let raw = self.transport.execute(&self.options, &request).await?;
+        let config = self.transport.config();
+        let token = config.bearer.as_ref().and_then(Bearer::current);
         decode::success(
             request.operation.name,
             raw.status,
             &raw.headers,
             &raw.body,
-            Secrets::new(
-                self.transport.config().api_key.as_ref(),
-                &self.options.headers,
-            ),
+            Secrets::new(config.api_key.as_ref(), &self.options.headers).with_token(token.as_ref()),
         )
     }
 }

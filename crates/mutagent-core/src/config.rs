@@ -5,6 +5,7 @@
 //! | setting | explicit | environment | default |
 //! |---|---|---|---|
 //! | API key (`x-api-key`) | [`ClientBuilder::api_key`](crate::ClientBuilder::api_key) | `MUTAGENT_API_KEY` | none: requests go out unauthenticated |
+//! | bearer token (`Authorization: Bearer`), instead of a key | [`ClientBuilder::bearer_token`](crate::ClientBuilder::bearer_token), [`ClientBuilder::token_provider`](crate::ClientBuilder::token_provider) | `MUTAGENT_BEARER_AUTH` (only when `MUTAGENT_API_KEY` is unset) | none |
 //! | server URL | [`ClientBuilder::server_url`](crate::ClientBuilder::server_url) | `MUTAGENT_SERVER_URL` | `http://localhost:3003` |
 //! | workspace (`x-workspace-id`) | [`ClientBuilder::workspace_id`](crate::ClientBuilder::workspace_id) | `MUTAGENT_WORKSPACE_ID` | none |
 //! | organization (`x-organization-id`) | [`ClientBuilder::organization_id`](crate::ClientBuilder::organization_id) | `MUTAGENT_ORGANIZATION_ID` | none |
@@ -25,6 +26,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::retry::RetryPolicy;
 use crate::secret::{ApiKey, REDACTED};
+use crate::token::Bearer;
 use crate::url::BaseUrl;
 
 /// The server URL used when none is given.
@@ -38,10 +40,12 @@ pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 32 * 1024 * 1024;
 /// How many requests one client has in flight at once when no other limit is given.
 pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 128;
 
-/// The resolved configuration of a client. Its `Debug` never shows the API key.
+/// The resolved configuration of a client. Its `Debug` never shows the API key or the bearer
+/// token.
 #[derive(Clone)]
 pub struct Config {
     pub(crate) api_key: Option<ApiKey>,
+    pub(crate) bearer: Option<Bearer>,
     pub(crate) server_url: BaseUrl,
     pub(crate) workspace_id: Option<HeaderValue>,
     pub(crate) organization_id: Option<HeaderValue>,
@@ -57,6 +61,7 @@ impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
             .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
+            .field("bearer_token", &self.bearer)
             .field("server_url", &self.server_url)
             .field("workspace_id", &self.workspace_id())
             .field("organization_id", &self.organization_id())
@@ -78,6 +83,10 @@ impl Config {
     /// Whether an API key is set (the key itself is never exposed).
     pub fn has_api_key(&self) -> bool {
         self.api_key.is_some()
+    }
+    /// Whether a bearer token (fixed or from a provider) is set (never exposed either).
+    pub fn has_bearer_token(&self) -> bool {
+        self.bearer.is_some()
     }
     /// The workspace id sent as `x-workspace-id`.
     pub fn workspace_id(&self) -> Option<&str> {

@@ -8,6 +8,8 @@ use std::fmt;
 
 /// Environment variable holding the API key.
 pub const ENV_API_KEY: &str = "MUTAGENT_API_KEY";
+/// The bearer token, used when no API key is configured (the name the TypeScript SDK reads).
+pub const ENV_BEARER_AUTH: &str = "MUTAGENT_BEARER_AUTH";
 /// Environment variable holding the server URL.
 pub const ENV_SERVER_URL: &str = "MUTAGENT_SERVER_URL";
 /// Environment variable holding the workspace id sent as `x-workspace-id`.

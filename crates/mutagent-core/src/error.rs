@@ -140,6 +140,17 @@ pub enum Error {
     /// The blocking client could not run the call.
     #[error("blocking client: {0}")]
     Blocking(#[from] BlockingError),
+
+    /// The [`TokenProvider`](crate::TokenProvider) could not give a bearer token; nothing was
+    /// sent.
+    #[error("[{operation}] the token provider gave no bearer token; nothing was sent")]
+    TokenProvider {
+        /// The operation.
+        operation: &'static str,
+        /// What the provider said.
+        #[source]
+        source: BoxError,
+    },
 }
 
 impl fmt::Debug for Error {
@@ -250,6 +261,11 @@ impl Error {
                 .field("source", source)
                 .finish(),
             Error::Blocking(error) => f.debug_tuple("Blocking").field(error).finish(),
+            Error::TokenProvider { operation, source } => f
+                .debug_struct("TokenProvider")
+                .field("operation", operation)
+                .field("source", source)
+                .finish(),
         }
     }
 
@@ -294,6 +310,7 @@ impl Error {
             | Error::Transport { operation, .. }
             | Error::Timeout { operation, .. }
             | Error::AnswerLost { operation, .. }
+            | Error::TokenProvider { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
             | Error::File { operation, .. }
             | Error::Unexpected { operation, .. } => Some(operation),
@@ -416,6 +433,25 @@ pub enum ConfigError {
         /// Where the key came from.
         origin: Origin,
     },
+    /// The bearer token cannot be sent.
+    #[error("the bearer token ({origin}) is not valid: {reason}")]
+    InvalidBearerToken {
+        /// Why it was refused (the token itself is never shown).
+        reason: &'static str,
+        /// Where the token came from.
+        origin: Origin,
+    },
+    /// Two credentials were given where one is allowed.
+    #[error(
+        "both {first} and {second} were given to the client builder; give one credential \
+         (an API key or a bearer token)"
+    )]
+    ConflictingCredentials {
+        /// The first one, e.g. `.api_key(…)`.
+        first: &'static str,
+        /// The second one, e.g. `.bearer_token(…)`.
+        second: &'static str,
+    },
     /// A header value (workspace or organization id) cannot be sent.
     #[error("`{name}` ({origin}) is not a valid header value: {reason}")]
     InvalidHeaderValue {
@@ -446,8 +482,11 @@ impl ConfigError {
             ConfigError::InvalidServerUrl { origin, .. }
             | ConfigError::InsecureServerUrl { origin, .. }
             | ConfigError::InvalidApiKey { origin, .. }
+            | ConfigError::InvalidBearerToken { origin, .. }
             | ConfigError::InvalidHeaderValue { origin, .. } => *origin = from,
-            ConfigError::OutOfRange { .. } | ConfigError::Tls(_) => {}
+            ConfigError::OutOfRange { .. }
+            | ConfigError::ConflictingCredentials { .. }
+            | ConfigError::Tls(_) => {}
         }
         self
     }

@@ -35,6 +35,7 @@ pub mod error;
 pub mod retry;
 pub mod runtime_thread;
 mod secret;
+mod token;
 mod url;
 // Settings (plain data).
 pub mod config;
@@ -73,6 +74,7 @@ pub use query::{Page, QueryParams};
 pub use request::{ApiRequest, QueryValue, RequestBuilder};
 pub use retry::RetryPolicy;
 pub use steps::{StepIter, StepStream, Steps};
+pub use token::TokenProvider;
 pub use url::BaseUrl;
 
 /// A `Result` with the SDK's [`Error`].

@@ -18,26 +18,30 @@ impl ApiKey {
     /// Validates a key: non-empty, visible ASCII only (so it can travel in a header and can
     /// never smuggle a CR/LF into the request).
     pub(crate) fn parse(raw: &str) -> Result<Self, ConfigError> {
-        let key = raw;
-        if key.is_empty() {
-            return Err(ConfigError::InvalidApiKey {
-                reason: "the key is empty",
+        Self::check(raw)
+            .map(|()| Self::from_checked(raw))
+            .map_err(|reason| ConfigError::InvalidApiKey {
+                reason,
                 origin: Origin::Builder("api_key"),
-            });
+            })
+    }
+
+    /// Why a secret (a key or a bearer token) cannot travel in a header, if it cannot.
+    pub(crate) fn check(raw: &str) -> Result<(), &'static str> {
+        if raw.is_empty() {
+            Err("it is empty")
+        } else if raw.bytes().any(|b| b.is_ascii_control()) {
+            Err("it contains control characters (CR, LF, tab, ...)")
+        } else if raw.bytes().any(|b| !b.is_ascii_graphic()) {
+            Err("it contains spaces or non-ASCII characters")
+        } else {
+            Ok(())
         }
-        if key.bytes().any(|b| b.is_ascii_control()) {
-            return Err(ConfigError::InvalidApiKey {
-                reason: "the key contains control characters (CR, LF, tab, ...)",
-                origin: Origin::Builder("api_key"),
-            });
-        }
-        if key.bytes().any(|b| !b.is_ascii_graphic()) {
-            return Err(ConfigError::InvalidApiKey {
-                reason: "the key contains spaces or non-ASCII characters",
-                origin: Origin::Builder("api_key"),
-            });
-        }
-        Ok(Self(Arc::from(key)))
+    }
+
+    /// A secret that passed [`ApiKey::check`].
+    pub(crate) fn from_checked(raw: &str) -> Self {
+        Self(Arc::from(raw))
     }
 
     pub(crate) fn expose(&self) -> &str {
@@ -54,6 +58,7 @@ const MIN_HEADER_SECRET: usize = 6;
 #[derive(Clone, Copy, Default)]
 pub(crate) struct Secrets<'a> {
     key: Option<&'a ApiKey>,
+    token: Option<&'a ApiKey>,
     headers: Option<&'a HeaderMap>,
 }
 
@@ -62,8 +67,14 @@ impl<'a> Secrets<'a> {
     pub(crate) fn new(key: Option<&'a ApiKey>, headers: &'a HeaderMap) -> Self {
         Self {
             key,
+            token: None,
             headers: Some(headers),
         }
+    }
+
+    /// The same, and the bearer token the request carried.
+    pub(crate) fn with_token(self, token: Option<&'a ApiKey>) -> Self {
+        Self { token, ..self }
     }
 
     /// Only the key.
@@ -71,15 +82,16 @@ impl<'a> Secrets<'a> {
     pub(crate) fn key(key: &'a ApiKey) -> Self {
         Self {
             key: Some(key),
+            token: None,
             headers: None,
         }
     }
 
-    /// Each secret: the key, and for each sensitive header its whole value and, for a value
+    /// Each secret: the key, the bearer token, and for each sensitive header its whole value and, for a value
     /// with a scheme (`Bearer abc`), the credential after it; header texts shorter than
     /// [`MIN_HEADER_SECRET`] are left out (scrubbing `1` would garble every error text).
     fn each(&self) -> impl Iterator<Item = &'a str> {
-        let key = self.key.map(ApiKey::expose);
+        let key = self.key.into_iter().chain(self.token).map(ApiKey::expose);
         let headers = self
             .headers
             .into_iter()
@@ -95,9 +107,7 @@ impl<'a> Secrets<'a> {
             })
             .flatten()
             .filter(|secret| secret.len() >= MIN_HEADER_SECRET);
-        key.into_iter()
-            .chain(headers)
-            .filter(|secret| !secret.is_empty())
+        key.chain(headers).filter(|secret| !secret.is_empty())
     }
 
     /// The longest secret's length in bytes.

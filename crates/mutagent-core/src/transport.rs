@@ -19,7 +19,8 @@ use crate::error::{self, is_retryable_status, BoxError, Error};
 use crate::http_client::{HttpClient, ResponseBody};
 use crate::request::ApiRequest;
 use crate::retry::{self, RetryBudget};
-use crate::secret::Secrets;
+use crate::secret::{ApiKey, Secrets};
+use crate::token::Bearer;
 
 /// What every clone and view of one client shares.
 pub(crate) struct Transport {
@@ -108,9 +109,29 @@ async fn attempt_loop(
         })?;
 
     let mut attempts: u32 = 0;
+    // A token provider is asked again, and the request sent once more, after one 401.
+    let mut refreshed = false;
+    let mut refresh = false;
     loop {
         attempts += 1;
-        let http_request = build_request(transport, options, request, &uri);
+        let token = match bearer_token(config, name, deadline, refresh).await {
+            Ok(token) => token,
+            Err(BearerError::Provider(source)) => {
+                return Err(Error::TokenProvider {
+                    operation: name,
+                    source,
+                })
+            }
+            Err(BearerError::Timeout) => {
+                return Err(Error::Timeout {
+                    operation: name,
+                    timeout,
+                    attempts,
+                })
+            }
+        };
+        refresh = false;
+        let http_request = build_request(transport, options, request, &uri, token.as_ref());
         let attempt = async {
             // Waiting for a slot counts toward the timeout; the slot is held until the body
             // is read, and released before any retry wait. The semaphore is never closed.
@@ -144,9 +165,18 @@ async fn attempt_loop(
                     &body,
                     attempts,
                     retry_after,
-                    Secrets::new(config.api_key.as_ref(), &options.headers),
+                    Secrets::new(config.api_key.as_ref(), &options.headers)
+                        .with_token(token.as_ref()),
                 );
                 if status == StatusCode::UNAUTHORIZED {
+                    if matches!(config.bearer, Some(Bearer::Provided(_))) && !refreshed {
+                        // The token may have expired: a fresh one, and the same request again
+                        // (a 401 means the server did nothing, so even a POST is safe).
+                        tracing::debug!(attempts, "401: asking the token provider again");
+                        refreshed = true;
+                        refresh = true;
+                        continue;
+                    }
                     error.hint = Some(unauthorized_hint(config, &options.headers));
                 }
                 let retryable = is_retryable_status(status) && may_retry_unsafe;
@@ -197,7 +227,7 @@ async fn attempt_loop(
                 })
             }
         };
-        let retries_done = attempts - 1;
+        let retries_done = attempts - 1 - u32::from(refreshed);
         if !retryable || retries_done >= policy.retries() {
             return Err(error);
         }
@@ -227,11 +257,43 @@ fn deadline_after(timeout: Duration) -> Instant {
         .unwrap_or(now)
 }
 
+/// Why no bearer token could be had for an attempt.
+enum BearerError {
+    Provider(BoxError),
+    Timeout,
+}
+
+/// The bearer token of the next attempt: the fixed one, or the provider's (a new one when
+/// `refresh` is set); `None` without a bearer credential. Asking the provider counts toward
+/// the call's timeout.
+async fn bearer_token(
+    config: &Config,
+    operation: &'static str,
+    deadline: Instant,
+    refresh: bool,
+) -> Result<Option<ApiKey>, BearerError> {
+    match &config.bearer {
+        None => Ok(None),
+        Some(Bearer::Fixed(token)) => Ok(Some(token.clone())),
+        Some(Bearer::Provided(provided)) => {
+            match tokio::time::timeout_at(deadline, provided.token(refresh)).await {
+                Err(_elapsed) => Err(BearerError::Timeout),
+                Ok(Ok(token)) => Ok(Some(token)),
+                Ok(Err(source)) => {
+                    tracing::debug!(operation, "the token provider failed");
+                    Err(BearerError::Provider(source))
+                }
+            }
+        }
+    }
+}
+
 fn build_request(
     transport: &Transport,
     options: &CallOptions,
     request: &ApiRequest,
     uri: &http::Uri,
+    token: Option<&ApiKey>,
 ) -> http::Request<Bytes> {
     let body = request.body.clone().unwrap_or_default();
     let mut http_request = http::Request::new(body);
@@ -241,6 +303,13 @@ fn build_request(
     headers.clone_from(&transport.base_headers);
     if request.body.is_some() {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    }
+    if let Some(token) = token {
+        // Checked when configured or received: visible ASCII, so always a valid value.
+        if let Ok(mut value) = HeaderValue::from_str(&format!("Bearer {}", token.expose())) {
+            value.set_sensitive(true);
+            headers.insert(http::header::AUTHORIZATION, value);
+        }
     }
     for (name, value) in options.headers.iter() {
         headers.insert(name.clone(), value.clone());
@@ -354,6 +423,7 @@ async fn read_limited(
 /// What a person should do about a 401: configure a key when none was sent, else check it.
 fn unauthorized_hint(config: &Config, call_headers: &HeaderMap) -> &'static str {
     let sent_credentials = config.api_key.is_some()
+        || config.bearer.is_some()
         || call_headers.contains_key("x-api-key")
         || call_headers.contains_key(http::header::AUTHORIZATION);
     if sent_credentials {

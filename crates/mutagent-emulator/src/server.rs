@@ -354,10 +354,22 @@ fn process(
         return Ok((200, json!({"status": "ok"})));
     }
     if !shared.config.open {
-        match headers.get("x-api-key").map(|v| v.to_str().unwrap_or("")) {
+        // The 0.4.1 alternative credential: `Authorization: Bearer <token>`, held to the same
+        // rules as a key.
+        let bearer = headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let presented = headers
+            .get("x-api-key")
+            .map(|v| v.to_str().unwrap_or(""))
+            .or(bearer);
+        match presented {
             None => {
                 return Err(ApiError::unauthorized(
-                    "missing API key: send it in the x-api-key header",
+                    "missing API key: send it in the x-api-key header (or a bearer token in \
+                     Authorization)",
                 ))
             }
             Some("") => return Err(ApiError::unauthorized("empty x-api-key header")),
