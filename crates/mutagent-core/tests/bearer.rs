@@ -1,5 +1,6 @@
 //! Bearer tokens (the 0.4.1 alternative credential): which credential wins, the header sent,
 //! the token provider asked again once after a 401, and the token redacted everywhere.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod support;
 
