@@ -6,8 +6,9 @@
 use std::time::Duration;
 
 use mutagent::optimization::{
-    CancelOutcome, JobStatus, ListOptimizations, OptimizationConfig, OptimizationProgress,
-    OptimizePrompt, WaitError, WatchControl, WatchOptions,
+    CancelOutcome, JobStatus, ListOptimizations, OptimizationConfig, OptimizationDeadlineExceeded,
+    OptimizationProgress, OptimizationWaitError, OptimizationWatchOptions, OptimizePrompt,
+    WatchControl,
 };
 use mutagent::prelude::*;
 use mutagent::prompt::Prompt;
@@ -17,8 +18,8 @@ use mutagent_e2e::{start, start_blocking, Collection};
 
 use crate::prompt_evaluations::{fixture, fixture_blocking, new_evaluation};
 
-fn quick() -> WatchOptions {
-    WatchOptions::new()
+fn quick() -> OptimizationWatchOptions {
+    OptimizationWatchOptions::new()
         .poll_interval(Duration::from_millis(10))
         .deadline(Duration::from_secs(20))
 }
@@ -173,7 +174,7 @@ async fn optimization_journey_async() {
         .optimize_prompt(prompt.id, &job_body(&dataset, &evaluation, 100))
         .await
         .expect("slow job");
-    let options = WatchOptions::new()
+    let options = OptimizationWatchOptions::new()
         .poll_interval(Duration::from_millis(10))
         .deadline(Duration::from_millis(150))
         .cancel_on_deadline(true);
@@ -182,12 +183,12 @@ async fn optimization_journey_async() {
         .await
         .expect_err("deadline");
     match &err {
-        WaitError::DeadlineExceeded {
+        OptimizationWaitError::DeadlineExceeded(OptimizationDeadlineExceeded {
             job_id,
             last,
             cancel,
             ..
-        } => {
+        }) => {
             assert_eq!(job_id, &slow.id);
             assert!(last.as_ref().is_some_and(|p| !p.is_terminal()));
             assert!(
@@ -336,7 +337,7 @@ fn optimization_journey_blocking() {
     let err = opt
         .wait_for_optimization(
             &long.id,
-            WatchOptions::new()
+            OptimizationWatchOptions::new()
                 .poll_interval(Duration::from_millis(10))
                 .deadline(Duration::from_millis(100)),
             |_| (),
@@ -345,10 +346,10 @@ fn optimization_journey_blocking() {
     assert!(
         matches!(
             &err,
-            WaitError::DeadlineExceeded {
+            OptimizationWaitError::DeadlineExceeded(OptimizationDeadlineExceeded {
                 cancel: CancelOutcome::NotRequested,
                 ..
-            }
+            })
         ),
         "{err}"
     );
@@ -380,4 +381,22 @@ fn optimization_journey_blocking() {
         .expect("page");
     assert_eq!(page.total, 2);
     assert_eq!(emu.count(Collection::OptimizationJobs), 3);
+}
+
+/// The two waits' names can be imported side by side (they once were both `WaitError`), and
+/// each keeps its own defaults.
+#[test]
+fn evaluation_and_optimization_waits_have_names_and_defaults_of_their_own() {
+    use mutagent::prompt_evaluations::{EvaluationWaitError, EvaluationWaitOptions};
+    let evaluation = EvaluationWaitOptions::new();
+    let optimization = OptimizationWatchOptions::new();
+    assert_eq!(evaluation.deadline, Some(Duration::from_secs(600)));
+    assert_eq!(
+        optimization.poll.deadline,
+        Some(Duration::from_secs(30 * 60))
+    );
+    assert!(!optimization.cancel_on_deadline);
+    let from_call: EvaluationWaitError = mutagent::Error::invalid_input("t", "f", "r").into();
+    let other: OptimizationWaitError = mutagent::Error::invalid_input("t", "f", "r").into();
+    assert!(from_call.as_api_error().is_some() && other.as_api_error().is_some());
 }

@@ -12,8 +12,9 @@ use mutagent::prompt::{CreatePrompt, Prompt, PromptContent};
 use mutagent::prompt_dataset_items::NewDatasetItem;
 use mutagent::prompt_datasets::{CreatePromptDataset, PromptDataset};
 use mutagent::prompt_evaluations::{
-    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, Evaluation, ListEvaluations,
-    UpdateEvaluation, WaitError, WaitOptions,
+    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, Evaluation,
+    EvaluationDeadlineExceeded, EvaluationWaitError, EvaluationWaitOptions, ListEvaluations,
+    UpdateEvaluation,
 };
 use mutagent_e2e::{start, start_blocking, Collection};
 use serde_json::json;
@@ -100,8 +101,8 @@ pub(crate) fn new_evaluation(prompt: &Prompt, dataset: &PromptDataset) -> Create
         .tags(["e2e"])
 }
 
-fn quick() -> WaitOptions {
-    WaitOptions::new()
+fn quick() -> EvaluationWaitOptions {
+    EvaluationWaitOptions::new()
         .poll_interval(Duration::from_millis(20))
         .deadline(Duration::from_secs(10))
 }
@@ -162,18 +163,18 @@ async fn evaluations_journey_async() {
     let err = evals
         .wait_for_evaluation_result(
             evaluation.id,
-            WaitOptions::new()
+            EvaluationWaitOptions::new()
                 .poll_interval(Duration::from_millis(20))
                 .deadline(Duration::from_millis(120)),
         )
         .await
         .expect_err("deadline");
     match err {
-        WaitError::DeadlineExceeded {
+        EvaluationWaitError::DeadlineExceeded(EvaluationDeadlineExceeded {
             evaluation_id,
             polls,
             ..
-        } => {
+        }) => {
             assert_eq!(evaluation_id, evaluation.id);
             assert!(polls >= 2, "{polls}");
         }
@@ -345,7 +346,7 @@ fn evaluations_journey_blocking() {
     let err = evals
         .wait_for_evaluation_result(
             evaluation.id,
-            WaitOptions::new()
+            EvaluationWaitOptions::new()
                 .poll_interval(Duration::from_millis(20))
                 .deadline(Duration::from_millis(100)),
         )

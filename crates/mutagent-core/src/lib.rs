@@ -29,9 +29,9 @@ extern crate self as mutagent_core;
 // The modules in layers; each depends only on those above it, so core reads top to bottom.
 //
 // Foundations: errors and the plain values settings are made of.
-pub mod deadline;
 pub mod env;
 pub mod error;
+pub mod polling;
 pub mod retry;
 pub mod runtime_thread;
 mod secret;

@@ -13,8 +13,8 @@ use crate::models::{
 };
 use crate::operations as op;
 use crate::watch::{
-    watch_ended_early, CancelRequest, OptimizationProgress, OptimizationWatch, WaitError,
-    WatchControl, WatchOptions, Watcher,
+    watch_ended_early, CancelRequest, OptimizationProgress, OptimizationWaitError,
+    OptimizationWatch, OptimizationWatchOptions, WatchControl, Watcher,
 };
 
 /// The `optimization` namespace: prompt optimization jobs.
@@ -140,11 +140,11 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
             .call(op::CANCEL_OPTIMIZATION.request(id.into()).build())
     }
 
-    /// Follows job `id` by polling `get_optimization` every `options.poll_interval`: a
+    /// Follows job `id` by polling `get_optimization` every `options.poll.poll_interval`: a
     /// [`Stream`](futures_core::Stream) of snapshots with the async client, an [`Iterator`]
     /// with the blocking client (each poll runs on its background runtime), one snapshot each
     /// time something changes, ending after the final state (completed, failed, cancelled) or
-    /// with [`WaitError::DeadlineExceeded`] when `options.deadline` expires first (then the job
+    /// with [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded) when `options.poll.deadline` expires first (then the job
     /// is cancelled if `options.cancel_on_deadline`). A paused job is followed on; the deadline
     /// still applies.
     ///
@@ -153,9 +153,9 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use mutagent_optimization::{OptimizationExt, WatchOptions};
+    /// use mutagent_optimization::{OptimizationExt, OptimizationWatchOptions};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
-    /// let options = WatchOptions::new().deadline(Duration::from_secs(600));
+    /// let options = OptimizationWatchOptions::new().deadline(Duration::from_secs(600));
     /// let mut watch = client.optimization().watch_optimization("job_123", options);
     /// while let Some(progress) = watch.next().await {
     ///     let progress = progress?;
@@ -168,9 +168,9 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// With the blocking client:
     ///
     /// ```no_run
-    /// use mutagent_optimization::{OptimizationExt, WatchOptions};
+    /// use mutagent_optimization::{OptimizationExt, OptimizationWatchOptions};
     /// # fn run(client: mutagent_core::BlockingClient) -> Result<(), mutagent_core::Error> {
-    /// for progress in client.optimization().watch_optimization("job_123", WatchOptions::new()) {
+    /// for progress in client.optimization().watch_optimization("job_123", OptimizationWatchOptions::new()) {
     ///     let progress = progress?;
     ///     println!("{} {}/{}", progress.status(), progress.iteration(), progress.max_iterations());
     /// }
@@ -179,7 +179,7 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     pub fn watch_optimization(
         &self,
         id: impl Into<JobId>,
-        options: WatchOptions,
+        options: OptimizationWatchOptions,
     ) -> OptimizationWatch<C> {
         OptimizationWatch::new(self.client, id.into(), options)
     }
@@ -189,15 +189,15 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// client, the job itself with the blocking client (the callback then runs on the calling
     /// thread). The final state may be completed, failed or cancelled: check `status`. When
     /// `on_progress` returns [`WatchControl::Cancel`] the job is cancelled and followed until
-    /// it says so. When `options.deadline` expires first the answer is
-    /// [`WaitError::DeadlineExceeded`].
+    /// it says so. When `options.poll.deadline` expires first the answer is
+    /// [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded).
     ///
     /// ```no_run
-    /// use mutagent_optimization::{OptimizationExt, WatchOptions};
+    /// use mutagent_optimization::{OptimizationExt, OptimizationWatchOptions};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
     /// let job = client
     ///     .optimization()
-    ///     .wait_for_optimization("job_123", WatchOptions::new(), |p| {
+    ///     .wait_for_optimization("job_123", OptimizationWatchOptions::new(), |p| {
     ///         println!("{:.0}% best {:?}", p.percent(), p.best_score())
     ///     })
     ///     .await?;
@@ -207,16 +207,16 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     pub fn wait_for_optimization<'f, R: Into<WatchControl>>(
         &self,
         id: impl Into<JobId>,
-        options: WatchOptions,
+        options: OptimizationWatchOptions,
         mut on_progress: impl FnMut(&OptimizationProgress) -> R + Send + 'f,
-    ) -> C::Visit<'f, Result<OptimizationJobStatus, WaitError>> {
+    ) -> C::Visit<'f, Result<OptimizationJobStatus, OptimizationWaitError>> {
         let id = id.into();
         let cancel = CancelRequest::default();
         let watcher_cancel = cancel.clone();
         let mut cancel_sent = false;
         self.client.visit(
             move |client| Watcher::new(client, id, options).cancel_on(watcher_cancel),
-            move |item: Result<OptimizationProgress, WaitError>| {
+            move |item: Result<OptimizationProgress, OptimizationWaitError>| {
                 let progress = match item {
                     Ok(progress) => progress,
                     Err(err) => return ControlFlow::Break(Err(err)),

@@ -10,7 +10,7 @@
 //! ```no_run
 //! use std::time::Duration;
 //! use mutagent_core::Client;
-//! use mutagent_optimization::{OptimizationConfig, OptimizationExt, OptimizePrompt, WatchOptions};
+//! use mutagent_optimization::{OptimizationConfig, OptimizationExt, OptimizePrompt, OptimizationWatchOptions};
 //!
 //! # async fn run() -> Result<(), mutagent_core::Error> {
 //! let client = Client::builder().api_key("mt_example").build()?;
@@ -18,7 +18,7 @@
 //!     .optimization()
 //!     .optimize_prompt(7, &OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(0.9)))
 //!     .await?;
-//! let options = WatchOptions::new()
+//! let options = OptimizationWatchOptions::new()
 //!     .deadline(Duration::from_secs(15 * 60))
 //!     .cancel_on_deadline(true);
 //! let mut watch = client.optimization().watch_optimization(&job.id, options);
@@ -40,9 +40,9 @@
 //!
 //! ## Deadlines
 //!
-//! When the deadline expires the watch ends with [`WaitError::DeadlineExceeded`], which
-//! carries the last snapshot and, with [`WatchOptions::cancel_on_deadline`], the outcome of
-//! cancelling the job. [`WaitError`] converts into [`mutagent_core::Error`]
+//! When the deadline expires the watch ends with [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded), which
+//! carries the last snapshot and, with [`OptimizationWatchOptions::cancel_on_deadline`], the outcome of
+//! cancelling the job. [`OptimizationWaitError`] converts into [`mutagent_core::Error`]
 //! (as [`Error::Timeout`](mutagent_core::Error::Timeout)), so `?` works in code returning the
 //! SDK's error.
 
@@ -59,8 +59,8 @@ pub use models::{
 };
 pub use mutagent_core::ids::{DatasetId, EvaluationId, JobId, PromptGroupId, PromptId};
 pub use watch::{
-    CancelOutcome, OptimizationProgress, OptimizationWatch, OptimizationWatchIter, WaitError,
-    WatchControl, WatchOptions,
+    CancelOutcome, OptimizationDeadlineExceeded, OptimizationProgress, OptimizationWaitError,
+    OptimizationWatch, OptimizationWatchIter, OptimizationWatchOptions, WatchControl,
 };
 
 /// Adds `.optimization()` to both clients.

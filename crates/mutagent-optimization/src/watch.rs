@@ -14,8 +14,8 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use futures_core::Stream;
-use mutagent_core::deadline::Deadline;
 use mutagent_core::ids::{JobId, PromptId};
+use mutagent_core::polling::{Deadline, DeadlinePassed, PollOptions, WaitError};
 use mutagent_core::{ApiClient, BlockingClient, Client, Error, Steps};
 
 use crate::api::OptimizationApi;
@@ -23,58 +23,56 @@ use crate::models::{JobStatus, OptimizationJob, OptimizationJobStatus};
 
 const WAIT_OPERATION: &str = "wait_for_optimization";
 
-/// How often to poll a job and how long to follow it at most.
+/// How often to poll a job, how long to follow it at most, and whether to cancel it then.
 ///
 /// ```
 /// use std::time::Duration;
-/// use mutagent_optimization::WatchOptions;
-/// let options = WatchOptions::new()
+/// use mutagent_optimization::OptimizationWatchOptions;
+/// let options = OptimizationWatchOptions::new()
 ///     .poll_interval(Duration::from_secs(5))
 ///     .deadline(Duration::from_secs(15 * 60))
 ///     .cancel_on_deadline(true);
 /// assert!(options.cancel_on_deadline);
+/// assert_eq!(options.poll.deadline, Some(Duration::from_secs(15 * 60)));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct WatchOptions {
-    /// The pause between two polls of `get_optimization` (default 2 s).
-    pub poll_interval: Duration,
-    /// How long to follow the job at most, from the first poll (default 30 minutes); `None`
-    /// follows it without limit (see [`no_deadline`](Self::no_deadline)).
-    pub deadline: Option<Duration>,
+pub struct OptimizationWatchOptions {
+    /// The pause between two polls of `get_optimization` (default 2 s) and how long to follow
+    /// the job at most, from the first poll (default 30 minutes; `None`: without limit).
+    pub poll: PollOptions,
     /// Whether to cancel the job when the deadline expires (default `false`: the job keeps
     /// running on the server).
     pub cancel_on_deadline: bool,
 }
 
-impl Default for WatchOptions {
+impl Default for OptimizationWatchOptions {
     fn default() -> Self {
         Self {
-            poll_interval: Duration::from_secs(2),
-            deadline: Some(Duration::from_secs(30 * 60)),
+            poll: PollOptions::every(Duration::from_secs(2), Some(Duration::from_secs(30 * 60))),
             cancel_on_deadline: false,
         }
     }
 }
 
-impl WatchOptions {
+impl OptimizationWatchOptions {
     /// The defaults: poll every 2 s, give up after 30 minutes, do not cancel.
     pub fn new() -> Self {
         Self::default()
     }
     /// Sets the pause between two polls.
     pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll_interval = interval;
+        self.poll = self.poll.poll_interval(interval);
         self
     }
     /// Sets how long to follow the job at most.
     pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = Some(deadline);
+        self.poll = self.poll.deadline(deadline);
         self
     }
     /// Follows the job without a time limit.
     pub fn no_deadline(mut self) -> Self {
-        self.deadline = None;
+        self.poll = self.poll.no_deadline();
         self
     }
     /// Cancels the job when the deadline expires.
@@ -158,7 +156,7 @@ impl From<()> for WatchControl {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CancelOutcome {
-    /// No cancellation was asked for ([`WatchOptions::cancel_on_deadline`] is off).
+    /// No cancellation was asked for ([`OptimizationWatchOptions::cancel_on_deadline`] is off).
     NotRequested,
     /// The job was cancelled; this is the server's answer.
     Cancelled(Box<OptimizationJob>),
@@ -166,71 +164,56 @@ pub enum CancelOutcome {
     Failed(Box<Error>),
 }
 
-/// Why following a job ended without a final state.
+/// Why following a job ended without a final state: the deadline passed
+/// ([`OptimizationDeadlineExceeded`]) or a call failed.
 ///
-/// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`]), so `?`
-/// works in functions returning the SDK's error.
-#[derive(Debug, thiserror::Error)]
+/// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`] with
+/// operation `wait_for_optimization`), so `?` works in functions returning the SDK's error.
+pub type OptimizationWaitError = WaitError<OptimizationDeadlineExceeded>;
+
+/// The job did not reach a final state before the deadline.
+#[derive(Debug)]
 #[non_exhaustive]
-pub enum WaitError {
-    /// The job did not reach a final state before the deadline.
-    #[error("optimization job {job_id} did not finish within {deadline:?} ({polls} poll(s)){}", describe_last(.last.as_deref()))]
-    DeadlineExceeded {
-        /// The job.
-        job_id: JobId,
-        /// The deadline that expired.
-        deadline: Duration,
-        /// How many polls were made.
-        polls: u32,
-        /// The last snapshot seen, if any poll succeeded.
-        last: Option<Box<OptimizationProgress>>,
-        /// Whether the job was cancelled ([`WatchOptions::cancel_on_deadline`]).
-        cancel: CancelOutcome,
-    },
-    /// A call failed.
-    #[error(transparent)]
-    Api(#[from] Error),
+pub struct OptimizationDeadlineExceeded {
+    /// The job.
+    pub job_id: JobId,
+    /// The deadline that expired.
+    pub deadline: Duration,
+    /// How many polls were made.
+    pub polls: u32,
+    /// The last snapshot seen, if any poll succeeded.
+    pub last: Option<Box<OptimizationProgress>>,
+    /// Whether the job was cancelled ([`OptimizationWatchOptions::cancel_on_deadline`]).
+    pub cancel: CancelOutcome,
 }
 
-fn describe_last(last: Option<&OptimizationProgress>) -> String {
-    match last {
-        Some(p) => format!(
-            "; last seen {} at iteration {}/{}",
-            p.status(),
-            p.iteration(),
-            p.max_iterations()
-        ),
-        None => String::new(),
-    }
-}
-
-impl WaitError {
-    /// Whether the deadline expired.
-    pub fn is_deadline_exceeded(&self) -> bool {
-        matches!(self, WaitError::DeadlineExceeded { .. })
-    }
-
-    /// The failed call's error, if that is what ended the wait.
-    pub fn as_api_error(&self) -> Option<&Error> {
-        match self {
-            WaitError::Api(err) => Some(err),
-            WaitError::DeadlineExceeded { .. } => None,
+impl fmt::Display for OptimizationDeadlineExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "optimization job {} did not finish within {:?} ({} poll(s))",
+            self.job_id, self.deadline, self.polls
+        )?;
+        if let Some(p) = &self.last {
+            write!(
+                f,
+                "; last seen {} at iteration {}/{}",
+                p.status(),
+                p.iteration(),
+                p.max_iterations()
+            )?;
         }
+        Ok(())
     }
 }
 
-impl From<WaitError> for Error {
-    fn from(err: WaitError) -> Self {
-        match err {
-            WaitError::DeadlineExceeded {
-                deadline, polls, ..
-            } => Error::Timeout {
-                operation: WAIT_OPERATION,
-                timeout: deadline,
-                attempts: polls,
-            },
-            WaitError::Api(err) => err,
-        }
+impl DeadlinePassed for OptimizationDeadlineExceeded {
+    const OPERATION: &'static str = WAIT_OPERATION;
+    fn deadline(&self) -> Duration {
+        self.deadline
+    }
+    fn polls(&self) -> u32 {
+        self.polls
     }
 }
 
@@ -261,7 +244,7 @@ impl Fingerprint {
 }
 
 /// One item of a watch: a snapshot, or why the watch ended without a final state.
-type WatchItem = Result<OptimizationProgress, WaitError>;
+type WatchItem = Result<OptimizationProgress, OptimizationWaitError>;
 
 /// Asks a running [`Watcher`] to cancel its job before its next poll (the callback form's
 /// [`WatchControl::Cancel`]); shared between the callback's side and the watcher.
@@ -285,7 +268,7 @@ impl CancelRequest {
 pub(crate) struct Watcher {
     client: Client,
     job_id: JobId,
-    options: WatchOptions,
+    options: OptimizationWatchOptions,
     clock: Option<Deadline>,
     polls: u32,
     last: Option<OptimizationProgress>,
@@ -295,7 +278,7 @@ pub(crate) struct Watcher {
 }
 
 impl Watcher {
-    pub(crate) fn new(client: Client, job_id: JobId, options: WatchOptions) -> Self {
+    pub(crate) fn new(client: Client, job_id: JobId, options: OptimizationWatchOptions) -> Self {
         Self {
             client,
             job_id,
@@ -319,9 +302,7 @@ impl Watcher {
         if self.done {
             return None;
         }
-        let clock = *self
-            .clock
-            .get_or_insert_with(|| Deadline::start(self.options.deadline));
+        let clock = *self.clock.get_or_insert_with(|| self.options.poll.start());
         loop {
             if self.cancel.take() {
                 if let Err(err) = self.send_cancel().await {
@@ -330,7 +311,7 @@ impl Watcher {
                 }
             }
             if self.polls > 0 {
-                clock.pause(self.options.poll_interval).await;
+                clock.pause(self.options.poll.poll_interval).await;
             }
             if clock.expired() {
                 return Some(Err(self.expire().await));
@@ -368,7 +349,7 @@ impl Watcher {
 
     /// Cancels the job on request. A 409 means the job already ended, which the next poll
     /// shows; any other failure ends the watch.
-    async fn send_cancel(&self) -> Result<(), WaitError> {
+    async fn send_cancel(&self) -> Result<(), OptimizationWaitError> {
         match OptimizationApi::new(&self.client)
             .cancel_optimization(&self.job_id)
             .await
@@ -380,7 +361,7 @@ impl Watcher {
     }
 
     /// Ends the watch at the deadline, cancelling the job if asked to.
-    async fn expire(&mut self) -> WaitError {
+    async fn expire(&mut self) -> OptimizationWaitError {
         self.done = true;
         let cancel = if self.options.cancel_on_deadline {
             match OptimizationApi::new(&self.client)
@@ -393,13 +374,13 @@ impl Watcher {
         } else {
             CancelOutcome::NotRequested
         };
-        WaitError::DeadlineExceeded {
+        WaitError::DeadlineExceeded(OptimizationDeadlineExceeded {
             job_id: self.job_id.clone(),
-            deadline: self.options.deadline.unwrap_or(Duration::MAX),
+            deadline: self.options.poll.deadline_or_max(),
             polls: self.polls,
             last: self.last.take().map(Box::new),
             cancel,
-        }
+        })
     }
 }
 
@@ -417,7 +398,7 @@ impl Steps for Watcher {
 
 /// The progress of an optimization job: a snapshot each time something changes, ending after
 /// the final state (completed, failed, cancelled), after a failed call, or with
-/// [`WaitError::DeadlineExceeded`]. With the async [`Client`] (the default `C`) it is a
+/// [`WaitError::DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded). With the async [`Client`] (the default `C`) it is a
 /// [`Stream`] (also [`next`](Self::next)`.await`); with the [`BlockingClient`] an [`Iterator`]
 /// ([`OptimizationWatchIter`]).
 ///
@@ -442,7 +423,7 @@ impl<C: ApiClient> fmt::Debug for OptimizationWatch<C> {
 }
 
 impl<C: ApiClient> OptimizationWatch<C> {
-    pub(crate) fn new(client: &C, job_id: JobId, options: WatchOptions) -> Self {
+    pub(crate) fn new(client: &C, job_id: JobId, options: OptimizationWatchOptions) -> Self {
         let id = job_id.clone();
         Self {
             steps: client.steps(move |client| Watcher::new(client, id, options)),
@@ -499,7 +480,7 @@ where
 
 /// The end of a callback wait whose watch stopped without a final state or an error (not
 /// expected: a watch ends on a final state, an error or the deadline).
-pub(crate) fn watch_ended_early() -> Result<OptimizationJobStatus, WaitError> {
+pub(crate) fn watch_ended_early() -> Result<OptimizationJobStatus, OptimizationWaitError> {
     // Not the caller's fault: an Unexpected error, not InvalidInput.
     Err(Error::Unexpected {
         operation: WAIT_OPERATION,

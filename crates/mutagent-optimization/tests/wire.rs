@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use mutagent_optimization::{
     CancelOutcome, ExecutionMode, JobStatus, ListOptimizations, OptimizationConfig,
-    OptimizationExt, OptimizePrompt, WaitError, WatchControl, WatchOptions,
+    OptimizationDeadlineExceeded, OptimizationExt, OptimizationWaitError, OptimizationWatchOptions,
+    OptimizePrompt, WatchControl,
 };
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
@@ -397,8 +398,8 @@ fn list_optimizations_all_walks_every_page() {
     assert_eq!(jobs.len(), 3);
 }
 
-fn fast() -> WatchOptions {
-    WatchOptions::new()
+fn fast() -> OptimizationWatchOptions {
+    OptimizationWatchOptions::new()
         .poll_interval(Duration::from_millis(20))
         .deadline(Duration::from_secs(10))
 }
@@ -469,21 +470,22 @@ fn watch_reports_changes_and_ends_at_the_final_state() {
     assert_eq!(server.requests().len(), 6);
 }
 
-fn short_deadline() -> WatchOptions {
-    WatchOptions::new()
+fn short_deadline() -> OptimizationWatchOptions {
+    OptimizationWatchOptions::new()
         .poll_interval(Duration::from_millis(20))
         .deadline(Duration::from_millis(150))
 }
 
-fn check_deadline_error(err: &WaitError, cancelled: bool) {
+fn check_deadline_error(err: &OptimizationWaitError, cancelled: bool) {
     match err {
-        WaitError::DeadlineExceeded {
+        OptimizationWaitError::DeadlineExceeded(OptimizationDeadlineExceeded {
             job_id,
             deadline,
             polls,
             last,
             cancel,
-        } => {
+            ..
+        }) => {
             assert_eq!(job_id.as_str(), JOB);
             assert_eq!(*deadline, Duration::from_millis(150));
             assert!(*polls >= 2, "{polls}");
@@ -594,7 +596,7 @@ fn the_deadline_cuts_a_stalled_poll_short() {
         .optimization()
         .wait_for_optimization(
             JOB,
-            WatchOptions::new().deadline(Duration::from_millis(100)),
+            OptimizationWatchOptions::new().deadline(Duration::from_millis(100)),
             |_| (),
         )
         .expect_err("deadline");

@@ -12,7 +12,7 @@ use crate::models::{
     EvaluationResult, EvaluationRun, ListEvaluations, UpdateEvaluation,
 };
 use crate::operations as op;
-use crate::wait::{self, WaitError, WaitOptions};
+use crate::wait::{self, EvaluationWaitError, EvaluationWaitOptions};
 
 /// The `prompt_evaluations` namespace: evaluations of prompts, their runs, results and
 /// history.
@@ -158,8 +158,8 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     pub fn wait_for_evaluation_result(
         &self,
         id: impl Into<EvaluationId>,
-        options: WaitOptions,
-    ) -> C::Outcome<EvaluationResult, WaitError> {
+        options: EvaluationWaitOptions,
+    ) -> C::Outcome<EvaluationResult, EvaluationWaitError> {
         let id = id.into();
         self.client
             .drive(move |client| wait::wait_for_result(client, id, None, options))
@@ -172,11 +172,11 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     ///
     /// ```no_run
     /// use std::time::Duration;
-    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt, WaitOptions};
+    /// use mutagent_prompt_evaluations::{EvaluationWaitOptions, PromptEvaluationsExt};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
     /// let result = client
     ///     .prompt_evaluations()
-    ///     .run_evaluation_and_wait(5, WaitOptions::new().deadline(Duration::from_secs(300)))
+    ///     .run_evaluation_and_wait(5, EvaluationWaitOptions::new().deadline(Duration::from_secs(300)))
     ///     .await?;
     /// println!("score {:?}", result.score);
     /// # Ok(()) }
@@ -185,19 +185,19 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// With the blocking client:
     ///
     /// ```no_run
-    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt, WaitOptions};
+    /// use mutagent_prompt_evaluations::{EvaluationWaitOptions, PromptEvaluationsExt};
     /// # fn run(client: mutagent_core::BlockingClient) -> Result<(), mutagent_core::Error> {
     /// let result = client
     ///     .prompt_evaluations()
-    ///     .run_evaluation_and_wait(5, WaitOptions::new())?;
+    ///     .run_evaluation_and_wait(5, EvaluationWaitOptions::new())?;
     /// println!("score {:?}", result.score);
     /// # Ok(()) }
     /// ```
     pub fn run_evaluation_and_wait(
         &self,
         id: impl Into<EvaluationId>,
-        options: WaitOptions,
-    ) -> C::Outcome<EvaluationResult, WaitError> {
+        options: EvaluationWaitOptions,
+    ) -> C::Outcome<EvaluationResult, EvaluationWaitError> {
         let id = id.into();
         self.client
             .drive(move |client| wait::run_and_wait(client, id, options))

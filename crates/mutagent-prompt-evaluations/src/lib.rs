@@ -10,7 +10,7 @@
 //! use std::time::Duration;
 //! use mutagent_core::Client;
 //! use mutagent_prompt_evaluations::{
-//!     CreateEvaluation, EvalConfig, EvalCriterion, PromptEvaluationsExt, WaitOptions,
+//!     CreateEvaluation, EvalConfig, EvalCriterion, EvaluationWaitOptions, PromptEvaluationsExt,
 //! };
 //!
 //! # async fn run() -> Result<(), mutagent_core::Error> {
@@ -27,7 +27,7 @@
 //!     .await?;
 //! let result = client
 //!     .prompt_evaluations()
-//!     .run_evaluation_and_wait(evaluation.id, WaitOptions::new().deadline(Duration::from_secs(120)))
+//!     .run_evaluation_and_wait(evaluation.id, EvaluationWaitOptions::new().deadline(Duration::from_secs(120)))
 //!     .await?;
 //! println!("score: {:?}", result.score);
 //! # Ok(()) }
@@ -45,7 +45,7 @@ pub use models::{
     UpdateEvaluation,
 };
 pub use mutagent_core::ids::{DatasetId, EvaluationId, PromptGroupId, PromptId};
-pub use wait::{WaitError, WaitOptions};
+pub use wait::{EvaluationDeadlineExceeded, EvaluationWaitError, EvaluationWaitOptions};
 
 /// Adds `.prompt_evaluations()` to both clients.
 pub trait PromptEvaluationsExt: mutagent_core::ApiClient {

@@ -6,116 +6,67 @@
 
 use std::time::Duration;
 
-use mutagent_core::deadline::Deadline;
+use std::fmt;
+
 use mutagent_core::ids::EvaluationId;
-use mutagent_core::{Client, Error};
+use mutagent_core::polling::{Deadline, DeadlinePassed, PollOptions, WaitError};
+use mutagent_core::Client;
 
 use crate::api::PromptEvaluationsApi;
 use crate::models::EvaluationResult;
 
-const WAIT_OPERATION: &str = "wait_for_evaluation_result";
-
-/// How often to poll and how long to wait at most.
+/// How often to poll and how long to wait for an evaluation result: the SDK's
+/// [`PollOptions`] (every 2 s, at most 10 minutes by default).
 ///
 /// ```
 /// use std::time::Duration;
-/// use mutagent_prompt_evaluations::WaitOptions;
-/// let options = WaitOptions::new()
+/// use mutagent_prompt_evaluations::EvaluationWaitOptions;
+/// let options = EvaluationWaitOptions::new()
 ///     .poll_interval(Duration::from_millis(500))
 ///     .deadline(Duration::from_secs(120));
 /// assert_eq!(options.deadline, Some(Duration::from_secs(120)));
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct WaitOptions {
-    /// The pause between two polls (default 2 s).
-    pub poll_interval: Duration,
-    /// How long to wait at most, from the first poll (default 10 minutes); `None` waits
-    /// without limit (see [`no_deadline`](Self::no_deadline)).
-    pub deadline: Option<Duration>,
-}
+pub type EvaluationWaitOptions = PollOptions;
 
-impl Default for WaitOptions {
-    fn default() -> Self {
-        Self {
-            poll_interval: Duration::from_secs(2),
-            deadline: Some(Duration::from_secs(600)),
-        }
-    }
-}
-
-impl WaitOptions {
-    /// The defaults: poll every 2 s, give up after 10 minutes.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    /// Sets the pause between two polls.
-    pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll_interval = interval;
-        self
-    }
-    /// Sets how long to wait at most.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.deadline = Some(deadline);
-        self
-    }
-    /// Waits without a time limit (only until the result exists or a call fails).
-    pub fn no_deadline(mut self) -> Self {
-        self.deadline = None;
-        self
-    }
-}
-
-/// Why waiting for an evaluation result ended without one.
+/// Why waiting for an evaluation result ended without one: the deadline passed
+/// ([`EvaluationDeadlineExceeded`]) or a call failed (including a 404 for an evaluation that
+/// does not exist).
 ///
-/// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`]), so `?`
-/// works in functions returning the SDK's error.
-#[derive(Debug, thiserror::Error)]
+/// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`](mutagent_core::Error::Timeout) with
+/// operation `wait_for_evaluation_result`), so `?` works in functions returning the SDK's
+/// error.
+pub type EvaluationWaitError = WaitError<EvaluationDeadlineExceeded>;
+
+/// No new result appeared before the deadline. Nothing was cancelled: the run may still
+/// finish later.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum WaitError {
-    /// No new result appeared before the deadline. Nothing was cancelled: the run may still
-    /// finish later.
-    #[error("evaluation {evaluation_id} has no new result after {deadline:?} ({polls} poll(s))")]
-    DeadlineExceeded {
-        /// The evaluation.
-        evaluation_id: EvaluationId,
-        /// The deadline that expired.
-        deadline: Duration,
-        /// How many times the result was polled.
-        polls: u32,
-    },
-    /// A call failed (including a 404 for an evaluation that does not exist).
-    #[error(transparent)]
-    Api(#[from] Error),
+pub struct EvaluationDeadlineExceeded {
+    /// The evaluation.
+    pub evaluation_id: EvaluationId,
+    /// The deadline that expired.
+    pub deadline: Duration,
+    /// How many times the result was polled.
+    pub polls: u32,
 }
 
-impl WaitError {
-    /// Whether the deadline expired.
-    pub fn is_deadline_exceeded(&self) -> bool {
-        matches!(self, WaitError::DeadlineExceeded { .. })
-    }
-
-    /// The failed call's error, if that is what ended the wait.
-    pub fn as_api_error(&self) -> Option<&Error> {
-        match self {
-            WaitError::Api(err) => Some(err),
-            WaitError::DeadlineExceeded { .. } => None,
-        }
+impl fmt::Display for EvaluationDeadlineExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "evaluation {} has no new result after {:?} ({} poll(s))",
+            self.evaluation_id, self.deadline, self.polls
+        )
     }
 }
 
-impl From<WaitError> for Error {
-    fn from(err: WaitError) -> Self {
-        match err {
-            WaitError::DeadlineExceeded {
-                deadline, polls, ..
-            } => Error::Timeout {
-                operation: WAIT_OPERATION,
-                timeout: deadline,
-                attempts: polls,
-            },
-            WaitError::Api(err) => err,
-        }
+impl DeadlinePassed for EvaluationDeadlineExceeded {
+    const OPERATION: &'static str = "wait_for_evaluation_result";
+    fn deadline(&self) -> Duration {
+        self.deadline
+    }
+    fn polls(&self) -> u32 {
+        self.polls
     }
 }
 
@@ -135,12 +86,16 @@ impl ResultIdentity {
     }
 }
 
-fn deadline_error(id: EvaluationId, options: &WaitOptions, polls: u32) -> WaitError {
-    WaitError::DeadlineExceeded {
+fn deadline_error(
+    id: EvaluationId,
+    options: &EvaluationWaitOptions,
+    polls: u32,
+) -> EvaluationWaitError {
+    WaitError::DeadlineExceeded(EvaluationDeadlineExceeded {
         evaluation_id: id,
-        deadline: options.deadline.unwrap_or(Duration::MAX),
+        deadline: options.deadline_or_max(),
         polls,
-    }
+    })
 }
 
 /// Polls `get_evaluation_result` until a result other than `before` exists. A 404 means "not
@@ -149,9 +104,9 @@ pub(crate) async fn wait_for_result(
     client: Client,
     id: EvaluationId,
     before: Option<ResultIdentity>,
-    options: WaitOptions,
-) -> Result<EvaluationResult, WaitError> {
-    let clock = Deadline::start(options.deadline);
+    options: EvaluationWaitOptions,
+) -> Result<EvaluationResult, EvaluationWaitError> {
+    let clock = options.start();
     wait_with(&client, &clock, id, before, &options).await
 }
 
@@ -160,8 +115,8 @@ async fn wait_with(
     clock: &Deadline,
     id: EvaluationId,
     before: Option<ResultIdentity>,
-    options: &WaitOptions,
-) -> Result<EvaluationResult, WaitError> {
+    options: &EvaluationWaitOptions,
+) -> Result<EvaluationResult, EvaluationWaitError> {
     let api = PromptEvaluationsApi::new(client);
     let mut polls: u32 = 0;
     let mut checked_exists = false;
@@ -200,9 +155,9 @@ async fn wait_with(
 pub(crate) async fn run_and_wait(
     client: Client,
     id: EvaluationId,
-    options: WaitOptions,
-) -> Result<EvaluationResult, WaitError> {
-    let clock = Deadline::start(options.deadline);
+    options: EvaluationWaitOptions,
+) -> Result<EvaluationResult, EvaluationWaitError> {
+    let clock = options.start();
     let api = PromptEvaluationsApi::new(&client);
     let before = match clock.within(api.get_evaluation_result(id)).await {
         Some(Ok(result)) => Some(ResultIdentity::of(&result)),

@@ -6,8 +6,9 @@
 use std::time::{Duration, Instant};
 
 use mutagent_prompt_evaluations::{
-    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, ListEvaluations,
-    PromptEvaluationsExt, UpdateEvaluation, WaitError, WaitOptions,
+    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, EvaluationDeadlineExceeded,
+    EvaluationWaitError, EvaluationWaitOptions, ListEvaluations, PromptEvaluationsExt,
+    UpdateEvaluation,
 };
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
@@ -451,8 +452,8 @@ fn not_found() -> Reply {
     )
 }
 
-fn fast() -> WaitOptions {
-    WaitOptions::new()
+fn fast() -> EvaluationWaitOptions {
+    EvaluationWaitOptions::new()
         .poll_interval(Duration::from_millis(20))
         .deadline(Duration::from_secs(10))
 }
@@ -513,7 +514,7 @@ fn wait_for_result_of_a_missing_evaluation_fails_at_once() {
         .wait_for_evaluation_result(5, fast())
         .expect_err("missing");
     assert!(
-        matches!(&err, WaitError::Api(e) if e.is_not_found()),
+        matches!(&err, EvaluationWaitError::Api(e) if e.is_not_found()),
         "{err}"
     );
     assert_eq!(
@@ -530,7 +531,7 @@ fn wait_for_result_gives_up_at_the_deadline() {
         Reply::json(200, evaluation_json(5, "1.0.0")),
         not_found(),
     ];
-    let options = WaitOptions::new()
+    let options = EvaluationWaitOptions::new()
         .poll_interval(Duration::from_millis(20))
         .deadline(Duration::from_millis(150));
 
@@ -545,11 +546,12 @@ fn wait_for_result_gives_up_at_the_deadline() {
         .expect_err("deadline");
     assert!(started.elapsed() < Duration::from_secs(3), "no hang");
     match &err {
-        WaitError::DeadlineExceeded {
+        EvaluationWaitError::DeadlineExceeded(EvaluationDeadlineExceeded {
             evaluation_id,
             deadline,
             polls,
-        } => {
+            ..
+        }) => {
             assert_eq!(evaluation_id.get(), 5);
             assert_eq!(*deadline, Duration::from_millis(150));
             assert!(*polls >= 2, "{polls}");
@@ -576,7 +578,10 @@ fn the_deadline_cuts_a_stalled_poll_short() {
     let started = Instant::now();
     let err = blocking_client(&server)
         .prompt_evaluations()
-        .wait_for_evaluation_result(5, WaitOptions::new().deadline(Duration::from_millis(100)))
+        .wait_for_evaluation_result(
+            5,
+            EvaluationWaitOptions::new().deadline(Duration::from_millis(100)),
+        )
         .expect_err("deadline");
     assert!(err.is_deadline_exceeded(), "{err}");
     assert!(

@@ -59,10 +59,10 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use mutagent_core::{
-    blocking, config, env, error, http_client, ids, models, pagination, request, retry, ApiClient,
-    ApiError, ApiRequest, BaseUrl, BlockingClient, CallOptions, Client, ClientBuilder, Config,
-    ConfigError, DecodeError, Error, ItemStream, Method, Operation, Origin, Paginated,
-    ResponseFuture, Result, RetryPolicy, StatusCode,
+    blocking, config, env, error, http_client, ids, models, pagination, polling, request, retry,
+    steps, ApiClient, ApiError, ApiRequest, BaseUrl, BlockingClient, CallOptions, Client,
+    ClientBuilder, Config, ConfigError, DecodeError, Error, ItemStream, Method, Operation, Origin,
+    Paginated, ResponseFuture, Result, RetryPolicy, StatusCode,
 };
 
 /// Prompts and their versions (feature `prompt`).

@@ -5,12 +5,14 @@
 
 use std::time::{Duration, SystemTime};
 
-use mutagent::optimization::{OptimizationConfig, OptimizePrompt, WatchOptions};
+use mutagent::optimization::{OptimizationConfig, OptimizationWatchOptions, OptimizePrompt};
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, PromptContent};
 use mutagent::prompt_dataset_items::NewDatasetItem;
 use mutagent::prompt_datasets::CreatePromptDataset;
-use mutagent::prompt_evaluations::{CreateEvaluation, EvalConfig, EvalCriterion, WaitOptions};
+use mutagent::prompt_evaluations::{
+    CreateEvaluation, EvalConfig, EvalCriterion, EvaluationWaitOptions,
+};
 use mutagent::traces::{GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy};
 use serde_json::json;
 
@@ -173,7 +175,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
         .prompt_evaluations()
         .run_evaluation_and_wait(
             evaluation.id,
-            WaitOptions::new()
+            EvaluationWaitOptions::new()
                 .poll_interval(poll)
                 .deadline(Duration::from_secs(300)),
         )
@@ -200,7 +202,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
         .optimization()
         .wait_for_optimization(
             job.id.clone(),
-            WatchOptions::new()
+            OptimizationWatchOptions::new()
                 .poll_interval(poll)
                 .deadline(Duration::from_secs(600)),
             |progress| {
