@@ -433,8 +433,11 @@ pub mod validate {
     }
 
     /// An integer id (in a body or a path) must be at least 1.
+    /// The message is the one of ids in paths: "must be at least 1 (got 0)".
     pub fn positive_id(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
-        range(operation, field, id, 1..=i64::MAX)
+        super::positive_id_text(id)
+            .map(drop)
+            .map_err(|reason| Error::invalid_input(operation, field, reason))
     }
 
     /// A string must not be empty.

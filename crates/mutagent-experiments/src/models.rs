@@ -6,6 +6,7 @@ use mutagent_core::ids::{
     DatasetId, DatasetItemId, EvaluationId, ExperimentId, PromptGroupId, PromptId,
 };
 use mutagent_core::pagination::Paginated;
+use mutagent_core::request::validate;
 use mutagent_core::{Error, Page, QueryParams};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
@@ -643,7 +644,11 @@ pub struct ListExperiments {
 
 impl QueryParams for ListExperiments {
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)
+        self.page.check(operation)?;
+        match self.prompt_id {
+            Some(id) => validate::positive_id(operation, "promptId", id.get()),
+            None => Ok(()),
+        }
     }
 }
 

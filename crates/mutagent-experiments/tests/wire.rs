@@ -513,3 +513,18 @@ fn list_experiments_all_walks_every_page() {
     assert_eq!(all.len(), 2);
     assert_eq!(server.requests().len(), 2);
 }
+
+/// An id filter of 0 is refused before sending, like ids in paths and bodies.
+#[test]
+fn list_filter_ids_below_one_are_refused() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let err = blocking_client(&server)
+        .experiments()
+        .list_experiments(&ListExperiments::new().prompt_id(0))
+        .expect_err("id 0");
+    assert_eq!(
+        err.to_string(),
+        "[list_experiments] invalid input: `promptId` must be at least 1 (got 0)"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}

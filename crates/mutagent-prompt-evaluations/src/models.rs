@@ -2,6 +2,7 @@
 
 use mutagent_core::ids::{DatasetId, EvaluationId, PromptGroupId, PromptId};
 use mutagent_core::pagination::OffsetPage;
+use mutagent_core::request::validate;
 use mutagent_core::{Error, Page, QueryParams};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -412,7 +413,14 @@ pub struct ListEvaluations {
 
 impl QueryParams for ListEvaluations {
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)
+        self.page.check(operation)?;
+        if let Some(id) = self.prompt_id {
+            validate::positive_id(operation, "promptId", id.get())?;
+        }
+        match self.dataset_id {
+            Some(id) => validate::positive_id(operation, "datasetId", id.get()),
+            None => Ok(()),
+        }
     }
 }
 

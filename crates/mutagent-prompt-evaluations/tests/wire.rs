@@ -667,3 +667,27 @@ fn run_and_wait_reports_a_failed_run() {
         Some(409)
     );
 }
+
+/// Id filters of 0 are refused before sending, like ids in paths and bodies.
+#[test]
+fn list_filter_ids_below_one_are_refused() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let err = client
+        .prompt_evaluations()
+        .list_evaluations(&ListEvaluations::new().prompt_id(0))
+        .expect_err("prompt id 0");
+    assert_eq!(
+        err.to_string(),
+        "[list_evaluations] invalid input: `promptId` must be at least 1 (got 0)"
+    );
+    let err = client
+        .prompt_evaluations()
+        .list_evaluations(&ListEvaluations::new().dataset_id(-2))
+        .expect_err("dataset id -2");
+    assert_eq!(
+        err.to_string(),
+        "[list_evaluations] invalid input: `datasetId` must be at least 1 (got -2)"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}

@@ -44,6 +44,7 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
             .request()
             .validate(|operation| validate::name(operation, "name", &body.name))
             .validate(|operation| check_content(operation, &body.content))
+            .validate(|operation| check_input_schema(operation, &body.input_schema))
             .json(body)
             .build();
         self.client.call(request)
@@ -157,6 +158,25 @@ fn check_content(operation: &'static str, content: &PromptContent) -> Result<(),
         }
         _ => Ok(()),
     }
+}
+
+/// The contract requires `inputSchema` on create and describes it as a JSON Schema object; it
+/// may be null. Anything else (a string, a number, an array) is a mistake worth catching here.
+fn check_input_schema(operation: &'static str, schema: &serde_json::Value) -> Result<(), Error> {
+    let kind = match schema {
+        serde_json::Value::Object(_) | serde_json::Value::Null => return Ok(()),
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+    };
+    Err(Error::invalid_input(
+        operation,
+        "inputSchema",
+        format!(
+            "must be a JSON Schema object such as {{\"type\": \"object\"}} (or null), not {kind}"
+        ),
+    ))
 }
 
 /// `newVersion` must look like `MAJOR.MINOR.PATCH`, optionally with a `-pre` or `+build` tail.

@@ -331,6 +331,31 @@ fn invalid_input_is_refused_before_sending() {
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
 
+/// `inputSchema` on create must be a JSON object (or null), as the contract says; the error
+/// names the field and shows an example.
+#[test]
+fn an_input_schema_that_is_not_an_object_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    for (schema, kind) in [
+        (json!("name"), "a string"),
+        (json!(["name"]), "an array"),
+        (json!(3), "a number"),
+        (json!(true), "a boolean"),
+    ] {
+        let body = CreatePrompt::new("greeter", PromptContent::raw("Hi {name}"), schema);
+        let err = client.prompt().create_prompt(&body).expect_err("schema");
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "[create_prompt] invalid input: `inputSchema` must be a JSON Schema object \
+                 such as {{\"type\": \"object\"}} (or null), not {kind}"
+            )
+        );
+    }
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
 /// Integer ids start at 1: 0 and negative ids are refused in core, for every operation with
 /// an id in its path, before anything is sent, through both clients.
 #[test]
