@@ -245,6 +245,16 @@ mod tests {
         }
     }
 
+    /// Jitter must spread clients out, not just stay in range: over 200 waits some fall in the
+    /// lowest and some in the highest fifth (a fixed or broken random number would not).
+    #[test]
+    fn jitter_spreads_waits_across_the_range() {
+        let policy = RetryPolicy::new();
+        let waits: Vec<u128> = (0..200).map(|_| policy.backoff(1).as_millis()).collect();
+        assert!(waits.iter().any(|&w| w < 450), "{waits:?}");
+        assert!(waits.iter().any(|&w| w > 550), "{waits:?}");
+    }
+
     #[test]
     fn retry_after_seconds_and_dates() {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
