@@ -86,6 +86,9 @@ pub(crate) fn measure(root: &Path, scratch: &Path) -> Result<Vec<BuildCost>, Str
             Command::new(super::cargo_bin())
                 .current_dir(&dir)
                 .env("CARGO_TARGET_DIR", dir.join("target"))
+                // A user gets our crates from crates.io, which cargo never builds
+                // incrementally; as path dependencies here they would be, at extra cost.
+                .env("CARGO_INCREMENTAL", "0")
                 .env_remove("RUSTFLAGS")
                 .args(["build", "--quiet", "--offline"]),
         )
