@@ -167,3 +167,8 @@ pub fn operations() -> Vec<&'static Operation> {
 #[cfg(doctest)]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
+
+/// docs/errors.md's examples, compiled (and run, against the emulator) as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/errors.md")]
+pub struct ErrorsDoctests;
