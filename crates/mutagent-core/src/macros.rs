@@ -152,12 +152,7 @@ macro_rules! int_id {
 
         /// Ids start at 1: 0 and negative ids are refused before anything is sent.
         impl $crate::request::PathValue for $name {
-            fn to_path_value(
-                &self,
-            ) -> ::std::result::Result<
-                ::std::borrow::Cow<'_, str>,
-                ::std::borrow::Cow<'static, str>,
-            > {
+            fn to_path_value(&self) -> $crate::request::PathText<'_> {
                 $crate::request::positive_id_text(self.0)
             }
         }
@@ -224,12 +219,7 @@ macro_rules! string_id {
         }
 
         impl $crate::request::PathValue for $name {
-            fn to_path_value(
-                &self,
-            ) -> ::std::result::Result<
-                ::std::borrow::Cow<'_, str>,
-                ::std::borrow::Cow<'static, str>,
-            > {
+            fn to_path_value(&self) -> $crate::request::PathText<'_> {
                 ::std::result::Result::Ok(::std::borrow::Cow::Borrowed(&self.0))
             }
         }

@@ -63,28 +63,31 @@ impl Operation {
     }
 }
 
+/// The text of a path value before percent-encoding, or why it cannot be sent.
+pub type PathText<'a> = Result<Cow<'a, str>, Cow<'static, str>>;
+
 /// A value that can fill a path placeholder: ids, strings, integers. It is percent-encoded
 /// when the request is built; empty values and `.`/`..` are refused for every type.
 pub trait PathValue {
     /// The value as text before percent-encoding, or why it cannot be sent (for example an
     /// integer id below 1).
-    fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>>;
+    fn to_path_value(&self) -> PathText<'_>;
 }
 
 impl PathValue for str {
-    fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>> {
+    fn to_path_value(&self) -> PathText<'_> {
         Ok(Cow::Borrowed(self))
     }
 }
 
 impl PathValue for String {
-    fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>> {
+    fn to_path_value(&self) -> PathText<'_> {
         Ok(Cow::Borrowed(self))
     }
 }
 
 impl<T: PathValue + ?Sized> PathValue for &T {
-    fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>> {
+    fn to_path_value(&self) -> PathText<'_> {
         (**self).to_path_value()
     }
 }
@@ -92,7 +95,7 @@ impl<T: PathValue + ?Sized> PathValue for &T {
 macro_rules! path_value_via_display {
     ($($ty:ty),*) => {$(
         impl PathValue for $ty {
-            fn to_path_value(&self) -> Result<Cow<'_, str>, Cow<'static, str>> {
+            fn to_path_value(&self) -> PathText<'_> {
                 Ok(Cow::Owned(self.to_string()))
             }
         }
@@ -102,7 +105,7 @@ path_value_via_display!(u8, u16, u32, u64, usize, i8, i16, i32, i64);
 
 /// Why an integer id cannot be sent: ids start at 1 (used by the `int_id!` ids).
 #[doc(hidden)]
-pub fn positive_id_text(id: i64) -> Result<Cow<'static, str>, Cow<'static, str>> {
+pub fn positive_id_text(id: i64) -> PathText<'static> {
     if id >= 1 {
         Ok(Cow::Owned(id.to_string()))
     } else {

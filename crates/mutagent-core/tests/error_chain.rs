@@ -62,6 +62,14 @@ impl HttpClient for Failing {
     }
 }
 
+fn get_thing() -> mutagent_core::ApiRequest {
+    GET_THING
+        .request()
+        .path_param("id", 1)
+        .build()
+        .expect("request")
+}
+
 async fn call_through(connect: bool) -> Error {
     let client = mutagent_core::ClientBuilder::new()
         .env(mutagent_core::env::EmptyEnv)
@@ -69,11 +77,7 @@ async fn call_through(connect: bool) -> Error {
         .http_client(Failing { connect })
         .build()
         .expect("client");
-    let request = GET_THING
-        .request()
-        .path_param("id", 1)
-        .build()
-        .expect("request");
+    let request = get_thing();
     client.send::<Value>(request).await.expect_err("fails")
 }
 
@@ -105,11 +109,7 @@ async fn a_real_refused_connection_prints_each_cause_once() {
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
-    let request = GET_THING
-        .request()
-        .path_param("id", 1)
-        .build()
-        .expect("request");
+    let request = get_thing();
     let err = client.send::<Value>(request).await.expect_err("refused");
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     let lines = chain(&err);
