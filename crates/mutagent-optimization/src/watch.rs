@@ -489,3 +489,24 @@ pub(crate) fn watch_ended_early() -> Result<OptimizationJobStatus, OptimizationW
     }
     .into())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A watch that stops without a final state is not the caller's fault: it is reported as
+    /// Unexpected, never as InvalidInput.
+    #[test]
+    fn a_watch_ending_early_is_unexpected_not_invalid_input() {
+        let err = Error::from(watch_ended_early().expect_err("ended early"));
+        assert!(
+            matches!(&err, Error::Unexpected { operation, source: None, .. } if *operation == WAIT_OPERATION),
+            "{err:?}"
+        );
+        assert!(
+            err.to_string()
+                .contains("before the job reached a final state"),
+            "{err}"
+        );
+    }
+}

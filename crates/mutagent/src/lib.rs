@@ -59,10 +59,11 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use mutagent_core::{
-    blocking, config, env, error, http_client, ids, models, pagination, polling, request, retry,
-    steps, ApiClient, ApiError, ApiRequest, BaseUrl, BlockingClient, CallOptions, Client,
-    ClientBuilder, Config, ConfigError, DecodeError, Error, ItemStream, Method, Operation, Origin,
-    Paginated, ResponseFuture, Result, RetryPolicy, StatusCode,
+    blocking, config, env, error, http_client, ids, models, pagination, polling, query, request,
+    retry, steps, ApiClient, ApiError, ApiRequest, BaseUrl, BlockingClient, CallOptions, Client,
+    ClientBuilder, Config, ConfigError, DecodeError, Endpoint, Error, ItemStream, Method,
+    Operation, Origin, Page, Paginated, QueryParams, ResponseFuture, Result, RetryPolicy,
+    StatusCode,
 };
 
 /// Prompts and their versions (feature `prompt`).
