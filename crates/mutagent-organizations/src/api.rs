@@ -50,11 +50,13 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
             .paginate::<OrganizationList>(list_request(params))
     }
 
-    /// `POST /api/organizations/`: creates an organization.
+    /// `POST /api/organizations/`: creates an organization. The name and slug must not be
+    /// empty; the contract states no maximum length for either (the 255 characters of
+    /// prompt-side names do not apply here).
     pub fn create_organization(&self, body: &CreateOrganization) -> C::Response<Organization> {
         let request = op::CREATE_ORGANIZATION
             .request()
-            .validate(|operation| validate::name(operation, "name", &body.name))
+            .validate(|operation| validate::non_empty(operation, "name", body.name.trim()))
             .validate(|operation| validate::non_empty(operation, "slug", &body.slug))
             .json(body)
             .build();
@@ -76,7 +78,11 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
     ) -> C::Response<Organization> {
         let request = op::UPDATE_ORGANIZATION
             .request(org_id.into())
-            .validate(|operation| validate::optional_name(operation, "name", body.name.as_deref()))
+            .validate(|operation| {
+                body.name.as_deref().map_or(Ok(()), |name| {
+                    validate::non_empty(operation, "name", name.trim())
+                })
+            })
             .validate(|operation| {
                 body.slug
                     .as_deref()
