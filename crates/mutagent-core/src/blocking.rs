@@ -15,7 +15,7 @@ use crate::client::Client;
 use crate::config::{CallOptions, Config};
 use crate::decode;
 use crate::error::{BlockingError, Cause, Error};
-use crate::http_client::BoxFuture;
+use crate::future::BoxFuture;
 use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::secret::Secrets;

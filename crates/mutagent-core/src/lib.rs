@@ -27,36 +27,63 @@
 extern crate self as mutagent_core;
 
 // The modules in layers; each depends only on those above it, so core reads top to bottom.
+// (One module per group: rustfmt sorts a group alphabetically, which would break the order.)
 //
 // Foundations: errors and the plain values settings are made of.
-pub mod env;
 pub mod error;
-pub mod polling;
-pub mod retry;
-pub mod runtime_thread;
+
+mod future;
+
+pub mod env;
+
 mod secret;
+
 mod token;
+
 mod url;
+
+pub mod retry;
+
+pub mod polling;
+
+pub mod runtime_thread;
+
 // Settings (plain data).
 pub mod config;
-// Request building: operations as data, then requests and input checks; typed ids and models.
-pub mod ids;
-mod macros;
-pub mod models;
+
+// Request building: operations as data, query parameters, requests and input checks; typed
+// ids and models.
 mod operation;
+
 pub mod query;
+
 pub mod request;
+
+mod macros;
+
+pub mod ids;
+
+pub mod models;
+
 // Transport: the pluggable HTTP layer, decoding, one call with its retries.
-mod decode;
 pub mod http_client;
+
+mod decode;
+
 mod transport;
-// Clients: the async one, walks over pages, the blocking one, and the builder beside them
-// (it builds both).
-pub mod blocking;
-mod builder;
+
+// Clients: the async one, walks over pages, the blocking one, the builder beside them (it
+// builds both), multi-step procedures for both.
 mod client;
+
 pub mod pagination;
+
+pub mod blocking;
+
+mod builder;
+
 pub mod steps;
+
 // The trait both clients implement, which namespace crates write operations against.
 mod api_client;
 

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::http_client::BoxFuture;
+use crate::future::BoxFuture;
 use crate::request::ApiRequest;
 
 /// A list envelope that knows whether more items follow.

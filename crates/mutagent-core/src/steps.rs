@@ -15,7 +15,7 @@ use futures_core::Stream;
 
 use crate::blocking::BlockingClient;
 use crate::error::Error;
-use crate::http_client::BoxFuture;
+use crate::future::BoxFuture;
 
 /// A procedure that yields items one at a time (its state lives in `self`).
 pub trait Steps: Send + 'static {

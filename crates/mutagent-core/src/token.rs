@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use crate::error::{BoxError, ConfigError, Origin};
-use crate::http_client::BoxFuture;
+use crate::future::BoxFuture;
 use crate::secret::{ApiKey, REDACTED};
 
 /// Hands out bearer tokens, for credentials that expire.
