@@ -216,3 +216,69 @@ fn the_0_1_2_batch_against_a_0_4_1_server_says_the_data_was_accepted() {
     assert!(err.to_string().contains("accepted the request"), "{err}");
     assert_eq!(server.requests().len(), 1);
 }
+
+#[test]
+fn list_traces_all_follows_the_cursor_through_both_clients() {
+    let pages = || {
+        vec![
+            Reply::json(
+                200,
+                json!({"data": [trace_json("t-1"), trace_json("t-2")], "nextCursor": "c2"}),
+            ),
+            Reply::json(
+                200,
+                json!({"data": [trace_json("t-3")], "nextCursor": null}),
+            ),
+        ]
+    };
+    let params = ListTraces::new().limit(2).session_id("s");
+
+    let server = ScriptedServer::start(pages());
+    let client = async_client(&server);
+    let p2 = params.clone();
+    let from_async: Vec<String> = runtime().block_on(async move {
+        let mut walk = client.traces_v0_4().list_traces_all(&p2);
+        let mut ids = Vec::new();
+        while let Some(trace) = walk.next().await {
+            ids.push(trace.expect("trace").trace_id);
+        }
+        ids
+    });
+    let cursors: Vec<Option<String>> = server
+        .requests()
+        .iter()
+        .map(|r| r.query_param("cursor"))
+        .collect();
+    assert_eq!(cursors, [None, Some("c2".to_owned())]);
+    assert!(server
+        .requests()
+        .iter()
+        .all(|r| r.query_param("sessionId").as_deref() == Some("s")));
+
+    let server = ScriptedServer::start(pages());
+    let from_blocking: Vec<String> = blocking_client(&server)
+        .traces_v0_4()
+        .list_traces_all(&params)
+        .map(|trace| trace.expect("trace").trace_id)
+        .collect();
+    assert_eq!(from_async, ["t-1", "t-2", "t-3"]);
+    assert_eq!(from_blocking, from_async);
+}
+
+#[test]
+fn list_logs_all_stops_after_an_error() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            200,
+            json!({"data": [{"id": 1, "time": T0, "severityNumber": 9, "attributes": {}}], "nextCursor": "c2"}),
+        ),
+        Reply::json(404, json!({"error": "not_found", "message": "gone"})),
+    ]);
+    let items: Vec<_> = blocking_client(&server)
+        .traces_v0_4()
+        .list_logs_all(&ListLogs::new())
+        .collect();
+    assert_eq!(items.len(), 2);
+    assert_eq!(items[0].as_ref().expect("record").id, 1);
+    assert!(items[1].as_ref().is_err_and(|e| e.is_not_found()));
+}

@@ -1,12 +1,14 @@
 //! The operations of the 0.4.1 trace contract, for the async and the blocking client alike.
 
-use mutagent_core::{ApiClient, ApiRequest, Error};
+use mutagent_core::{ApiClient, ApiRequest, Client, Error};
 
 use super::models::{
-    ListLogs, ListTraces, LogRecordList, SpanList, Trace, TraceBatchRequest, TraceIngestResult,
-    TraceList,
+    ListLogs, ListTraces, LogRecord, LogRecordList, SpanList, Trace, TraceBatchRequest,
+    TraceIngestResult, TraceList,
 };
+use super::walk::CursorWalk;
 use crate::operations as op;
+use crate::TracesExt;
 
 /// The `traces` namespace as the live platform speaks it (the 0.4.1 contract): batch
 /// ingestion in the hook format, cursor-paged traces and logs, trace envelopes by `traceId`
@@ -43,6 +45,43 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// [`ListTraces::cursor`] set to this page's `next_cursor`; `None` marks the last page.
     pub fn list_traces(&self, params: &ListTraces) -> C::Response<TraceList> {
         self.client.call(list_traces_request(params))
+    }
+
+    /// Every trace envelope from the page at `params.cursor` (the first when unset) to the
+    /// last, fetching each page when the previous one is used up: a stream with the async
+    /// client, an iterator with the blocking one. The walk ends after an error.
+    pub fn list_traces_all(&self, params: &ListTraces) -> C::Steps<Result<Trace, Error>> {
+        let params = params.clone();
+        self.client.steps(move |client| {
+            let cursor = params.cursor.clone();
+            CursorWalk::new(
+                client,
+                cursor,
+                Box::new(move |client: Client, cursor| {
+                    let mut page = params.clone();
+                    page.cursor = cursor;
+                    Box::pin(async move { client.traces_v0_4().list_traces(&page).await })
+                }),
+            )
+        })
+    }
+
+    /// Every log record from the page at `params.cursor` to the last (see
+    /// [`list_traces_all`](Self::list_traces_all)).
+    pub fn list_logs_all(&self, params: &ListLogs) -> C::Steps<Result<LogRecord, Error>> {
+        let params = params.clone();
+        self.client.steps(move |client| {
+            let cursor = params.cursor.clone();
+            CursorWalk::new(
+                client,
+                cursor,
+                Box::new(move |client: Client, cursor| {
+                    let mut page = params.clone();
+                    page.cursor = cursor;
+                    Box::pin(async move { client.traces_v0_4().list_logs(&page).await })
+                }),
+            )
+        })
     }
 
     /// `GET /api/traces/logs`: one cursor page of OTel log records.

@@ -52,6 +52,7 @@
 
 mod api;
 mod models;
+mod walk;
 
 pub use api::TracesApi;
 pub use models::{

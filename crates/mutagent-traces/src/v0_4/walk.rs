@@ -1,0 +1,65 @@
+//! Walking every item of a cursor-paged list (0.4.1 `list_traces`, `list_logs`), written once
+//! as a [`Steps`] machine: a stream with the async client, an iterator with the blocking one.
+
+use std::collections::VecDeque;
+use std::future::Future;
+
+use mutagent_core::http_client::BoxFuture;
+use mutagent_core::{Client, Error, Steps};
+
+use super::models::CursorPage;
+
+/// Fetches the page at a cursor (`None`: the first), the list's other parameters fixed.
+pub(super) type Fetch<T> =
+    Box<dyn Fn(Client, Option<String>) -> BoxFuture<'static, Result<CursorPage<T>, Error>> + Send>;
+
+/// The state of a cursor walk: items of the current page not handed out yet, and the cursor
+/// of the next page (`None` once the last page was fetched).
+pub(super) struct CursorWalk<T> {
+    client: Client,
+    fetch: Fetch<T>,
+    buffer: VecDeque<T>,
+    next: Option<Option<String>>,
+}
+
+impl<T> CursorWalk<T> {
+    /// A walk from the page at `cursor` (the first page when `None`).
+    pub(super) fn new(client: Client, cursor: Option<String>, fetch: Fetch<T>) -> Self {
+        Self {
+            client,
+            fetch,
+            buffer: VecDeque::new(),
+            next: Some(cursor),
+        }
+    }
+}
+
+impl<T: Send + 'static> Steps for CursorWalk<T> {
+    type Item = Result<T, Error>;
+
+    fn next_step(&mut self) -> impl Future<Output = Option<Self::Item>> + Send + '_ {
+        async move {
+            loop {
+                if let Some(item) = self.buffer.pop_front() {
+                    return Some(Ok(item));
+                }
+                let cursor = self.next.take()?;
+                match (self.fetch)(self.client.clone(), cursor).await {
+                    Ok(page) => {
+                        // An empty page ends the walk even with a cursor: no endless loops.
+                        if !page.data.is_empty() {
+                            self.next = page.next_cursor.map(Some);
+                        }
+                        self.buffer.extend(page.data);
+                    }
+                    // The walk ends after an error.
+                    Err(err) => return Some(Err(err)),
+                }
+            }
+        }
+    }
+
+    fn runtime_lost(error: Error) -> Self::Item {
+        Err(error)
+    }
+}
