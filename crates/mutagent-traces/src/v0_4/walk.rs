@@ -2,7 +2,6 @@
 //! as a [`Steps`] machine: a stream with the async client, an iterator with the blocking one.
 
 use std::collections::VecDeque;
-use std::future::Future;
 
 use mutagent_core::http_client::BoxFuture;
 use mutagent_core::{Client, Error, Steps};
@@ -37,24 +36,22 @@ impl<T> CursorWalk<T> {
 impl<T: Send + 'static> Steps for CursorWalk<T> {
     type Item = Result<T, Error>;
 
-    fn next_step(&mut self) -> impl Future<Output = Option<Self::Item>> + Send + '_ {
-        async move {
-            loop {
-                if let Some(item) = self.buffer.pop_front() {
-                    return Some(Ok(item));
-                }
-                let cursor = self.next.take()?;
-                match (self.fetch)(self.client.clone(), cursor).await {
-                    Ok(page) => {
-                        // An empty page ends the walk even with a cursor: no endless loops.
-                        if !page.data.is_empty() {
-                            self.next = page.next_cursor.map(Some);
-                        }
-                        self.buffer.extend(page.data);
+    async fn next_step(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.buffer.pop_front() {
+                return Some(Ok(item));
+            }
+            let cursor = self.next.take()?;
+            match (self.fetch)(self.client.clone(), cursor).await {
+                Ok(page) => {
+                    // An empty page ends the walk even with a cursor: no endless loops.
+                    if !page.data.is_empty() {
+                        self.next = page.next_cursor.map(Some);
                     }
-                    // The walk ends after an error.
-                    Err(err) => return Some(Err(err)),
+                    self.buffer.extend(page.data);
                 }
+                // The walk ends after an error.
+                Err(err) => return Some(Err(err)),
             }
         }
     }
