@@ -272,3 +272,56 @@ fn command_line_fault_flag() {
     assert_eq!(first.header("retry-after"), Some("1"));
     assert_eq!(second.status, 200);
 }
+
+#[test]
+fn command_line_traces_contract_flag() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+
+    let bin = env!("CARGO_BIN_EXE_mutagent-emulator");
+    let bad = Command::new(bin)
+        .args(["--traces-contract", "0.3"])
+        .output()
+        .expect("run");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("0.1.2, 0.4.1"));
+
+    let mut child = Command::new(bin)
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--quiet",
+            "--traces-contract",
+            "0.4.1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    let stdout = child.stdout.take().expect("stdout");
+    BufReader::new(stdout).read_line(&mut line).expect("read");
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("url")
+        .to_string();
+    let get = |target: &str| {
+        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+        let request = format!(
+            "GET {target} HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n"
+        );
+        s.write_all(request.as_bytes()).expect("write");
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).expect("read");
+        parse(&out).expect("resp")
+    };
+    let logs = get("/api/traces/logs");
+    let stats = get("/api/traces/stats?groupBy=model");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(logs.status, 200);
+    assert_eq!(logs.json(), json!({"data": [], "nextCursor": null}));
+    assert_ne!(stats.status, 200, "the 0.1.2 stats route is not served");
+}
