@@ -628,9 +628,14 @@ fn wait_reports_progress_and_returns_the_final_job() {
 
     let server = ScriptedServer::start(a_job_that_completes());
     let mut calls = 0;
+    let caller = std::thread::current().id();
     let job = blocking_client(&server)
         .optimization()
-        .wait_for_optimization(JOB, fast(), |_| calls += 1)
+        .wait_for_optimization(JOB, fast(), |_| {
+            // The blocking form calls back on the calling thread, not on its runtime's.
+            assert_eq!(std::thread::current().id(), caller);
+            calls += 1;
+        })
         .expect("completed");
     assert!(job.status.is_success());
     assert_eq!(calls, 4);
