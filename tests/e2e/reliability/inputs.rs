@@ -197,6 +197,9 @@ fn documented_constraints_are_checked_before_sending() {
             .create_prompt(&CreatePrompt::new(name, content(), json!({})))
             .expect_err("name");
         assert_refused(err, "name");
+    }
+    // Organization names have no documented length cap (models.md), only non-blank.
+    for name in ["", "   "] {
         let err = client
             .organizations()
             .create_organization(&CreateOrganization::new(name, "slug"))
