@@ -411,23 +411,14 @@ pub(crate) fn report(ws: &Workspace, findings: Findings) -> Result<(), String> {
     for note in &findings.notes {
         println!("note: {note}");
     }
-    let count = ws.publishable().count();
+    let version = ws.version.as_deref().unwrap_or("?");
     if findings.problems.is_empty() {
-        println!(
-            "release check: ok ({count} crate(s) ready to publish at version {})",
-            ws.version.as_deref().unwrap_or("?")
-        );
+        let count = ws.publishable().count();
+        println!("release check: ok ({count} crate(s) ready to publish at version {version})");
         return Ok(());
     }
-    let mut message = format!(
-        "release check found {} problem(s):",
-        findings.problems.len()
-    );
-    for problem in &findings.problems {
-        message.push_str("\n  - ");
-        message.push_str(problem);
-    }
-    Err(message)
+    let (n, list) = (findings.problems.len(), findings.problems.join("\n  - "));
+    Err(format!("release check found {n} problem(s):\n  - {list}"))
 }
 
 #[cfg(test)]

@@ -179,11 +179,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         ));
     }
     let plan = super::plan::build(&ws)?;
-    let tools = Real {
-        root: ws.root.clone(),
-    };
-    let stdin = std::io::stdin();
-    let stdout = std::io::stdout();
+    let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
+    let tools = Real { root: ws.root };
     publish(
         &plan,
         &CratesIo,
@@ -192,7 +189,6 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         &mut stdin.lock(),
         &mut stdout.lock(),
     )
-    .map(|_| ())
 }
 
 /// cargo and git, run in the workspace root.
