@@ -291,6 +291,48 @@ mod tests {
         }
     }
 
+    /// The same when the key is echoed JSON-escaped (6 bytes a character): the window before
+    /// the cut is long enough for the escaped form too.
+    #[test]
+    fn an_escaped_key_straddling_the_cut_is_redacted_not_dropped() {
+        let key = ApiKey::parse("mt_straddling_key_0123456789").expect("key");
+        let escaped: String = key
+            .expose()
+            .bytes()
+            .map(|b| format!("\\u{b:04x}"))
+            .collect();
+        let body = format!("{}{escaped} and more", "p".repeat(490));
+        let text = safe_snippet(body.as_bytes(), Secrets::key(&key));
+        assert!(text.contains("[redacted]"), "{text}");
+        assert!(!text.contains("\\u006d"), "{text}");
+    }
+
+    /// A key in the secrets does not shorten the snippet of a body that does not hold it.
+    #[test]
+    fn secrets_never_shorten_the_snippet() {
+        let key = ApiKey::parse("mt_straddling_key_0123456789").expect("key");
+        let body = "q".repeat(2000);
+        let text = safe_snippet(body.as_bytes(), Secrets::key(&key));
+        assert!(text.starts_with(&"q".repeat(SNIPPET_LIMIT)), "{text}");
+        assert!(text.ends_with("(2000 bytes in all)"), "{text}");
+    }
+
+    /// Cuts fall on character boundaries, as close to the limit as they can.
+    #[test]
+    fn cuts_keep_whole_characters_up_to_the_limit() {
+        let id = format!("x{}", "é".repeat(300));
+        let cut_id = request_id_text(&id, Secrets::default());
+        assert_eq!(cut_id, format!("x{}", "é".repeat(99)));
+        let message = format!("x{}", "é".repeat(1000));
+        let text = server_text(&message, Secrets::default(), SERVER_TEXT_LIMIT);
+        assert!(
+            text.starts_with(&format!("x{}…", "é".repeat(511))),
+            "{}",
+            &text[..40]
+        );
+        assert!(text.ends_with("(2001 bytes in all)"), "{text}");
+    }
+
     #[test]
     fn flat_error_bodies() {
         let err =

@@ -300,4 +300,13 @@ mod tests {
         assert!(budget.try_spend());
         assert_eq!(budget.remaining(), 0);
     }
+
+    #[test]
+    fn refunds_never_fill_the_budget_past_its_capacity() {
+        let budget = RetryBudget::new();
+        for _ in 0..10 {
+            budget.refund();
+        }
+        assert_eq!(budget.remaining(), BUDGET_CAPACITY);
+    }
 }
