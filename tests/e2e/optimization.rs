@@ -42,9 +42,10 @@ fn check_progress(seen: &[OptimizationProgress], max_iterations: u32) {
             pair[0].iteration() <= pair[1].iteration(),
             "iterations never go back"
         );
-        assert!(pair[0].polls < pair[1].polls);
+        assert!(pair[0].polls() < pair[1].polls());
         assert_ne!(
-            pair[0].job.job, pair[1].job.job,
+            pair[0].job().job,
+            pair[1].job().job,
             "only changes are reported"
         );
     }

@@ -159,8 +159,8 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// let mut watch = client.optimization().watch_optimization("job_123", options);
     /// while let Some(progress) = watch.next().await {
     ///     let progress = progress?;
-    ///     println!("{} {}/{} best {:?}", progress.status(), progress.iteration(),
-    ///         progress.max_iterations(), progress.best_score());
+    ///     // e.g. "running iteration 2/5 (40%), stage evaluating, best score 0.712"
+    ///     println!("{progress}");
     /// }
     /// # Ok(()) }
     /// ```
@@ -172,7 +172,8 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// # fn run(client: mutagent_core::BlockingClient) -> Result<(), mutagent_core::Error> {
     /// for progress in client.optimization().watch_optimization("job_123", OptimizationWatchOptions::new()) {
     ///     let progress = progress?;
-    ///     println!("{} {}/{}", progress.status(), progress.iteration(), progress.max_iterations());
+    ///     println!("{} {}/{} {}", progress.status(), progress.iteration(), progress.max_iterations(),
+    ///         progress.stage().unwrap_or("-"));
     /// }
     /// # Ok(()) }
     /// ```
@@ -198,7 +199,7 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// let job = client
     ///     .optimization()
     ///     .wait_for_optimization("job_123", OptimizationWatchOptions::new(), |p| {
-    ///         println!("{:.0}% best {:?}", p.percent(), p.best_score())
+    ///         println!("{:.0}% {} best {:?}", p.percent(), p.stage().unwrap_or("-"), p.best_score())
     ///     })
     ///     .await?;
     /// println!("{} -> new prompt {:?}", job.status, job.result_prompt_id);
@@ -223,7 +224,7 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
                 };
                 let control = on_progress(&progress).into();
                 if progress.is_terminal() {
-                    return ControlFlow::Break(Ok(progress.job));
+                    return ControlFlow::Break(Ok(progress.into_job()));
                 }
                 if control == WatchControl::Cancel && !cancel_sent {
                     cancel_sent = true;

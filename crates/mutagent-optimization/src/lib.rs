@@ -24,13 +24,8 @@
 //! let mut watch = client.optimization().watch_optimization(&job.id, options);
 //! while let Some(progress) = watch.next().await {
 //!     let progress = progress?;
-//!     println!(
-//!         "{} iteration {}/{} best {:?}",
-//!         progress.status(),
-//!         progress.iteration(),
-//!         progress.max_iterations(),
-//!         progress.best_score()
-//!     );
+//!     // e.g. "running iteration 2/5 (40%), stage evaluating, best score 0.712"
+//!     println!("{progress}");
 //!     if let Some(prompt) = progress.result_prompt_id() {
 //!         println!("optimized prompt: {prompt}");
 //!     }

@@ -83,19 +83,53 @@ impl OptimizationWatchOptions {
 }
 
 /// One snapshot of a job, reported when something changed (state, iteration, stage, scores
-/// or progress) and always for the final, terminal state.
+/// or progress) and always for the final, terminal state. Everything is read through methods;
+/// `Display` writes one line with the state, iteration, percent, stage and best score:
+/// `running iteration 2/5 (40%), stage evaluating, best score 0.712`.
 #[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
 pub struct OptimizationProgress {
-    /// The job as `get_optimization` returned it.
-    pub job: OptimizationJobStatus,
-    /// How many polls were made so far.
-    pub polls: u32,
-    /// Time since watching started.
-    pub elapsed: Duration,
+    job: OptimizationJobStatus,
+    polls: u32,
+    elapsed: Duration,
+}
+
+impl fmt::Display for OptimizationProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} iteration {}/{} ({:.0}%)",
+            self.status(),
+            self.iteration(),
+            self.max_iterations(),
+            self.percent()
+        )?;
+        if let Some(stage) = self.stage() {
+            write!(f, ", stage {stage}")?;
+        }
+        if let Some(best) = self.best_score() {
+            write!(f, ", best score {best:.3}")?;
+        }
+        Ok(())
+    }
 }
 
 impl OptimizationProgress {
+    /// The job as `get_optimization` returned it.
+    pub fn job(&self) -> &OptimizationJobStatus {
+        &self.job
+    }
+    /// The job, by value.
+    pub fn into_job(self) -> OptimizationJobStatus {
+        self.job
+    }
+    /// How many polls were made so far.
+    pub fn polls(&self) -> u32 {
+        self.polls
+    }
+    /// Time since watching started.
+    pub fn elapsed(&self) -> Duration {
+        self.elapsed
+    }
     /// The state.
     pub fn status(&self) -> &JobStatus {
         &self.job.job.status

@@ -434,16 +434,28 @@ fn watch_reports_changes_and_ends_at_the_final_state() {
         assert_eq!(watch.job_id().as_str(), JOB);
         let mut seen = Seen::new();
         let mut last = None;
+        let mut lines = Vec::new();
         while let Some(progress) = watch.next().await {
             let progress = progress.expect("progress");
             seen.push((progress.status().clone(), progress.iteration()));
+            lines.push(progress.to_string());
             last = Some(progress);
         }
         assert!(watch.next().await.is_none(), "stays ended");
+        // One line per snapshot, with the stage, so lines never look like repeats.
+        assert_eq!(
+            lines,
+            [
+                "queued iteration 0/4 (0%)",
+                "running iteration 1/4 (25%), stage evaluating, best score 0.700",
+                "running iteration 2/4 (50%), stage evaluating, best score 0.850",
+                "completed iteration 4/4 (100%), best score 0.930",
+            ]
+        );
         (seen, last.expect("some progress"))
     });
     assert_eq!(seen, expected);
-    assert_eq!(last.polls, 6);
+    assert_eq!(last.polls(), 6);
     assert_eq!(last.result_prompt_id().map(|p| p.get()), Some(8));
     assert_eq!(last.best_score(), Some(0.93));
     assert!(last.is_terminal());
