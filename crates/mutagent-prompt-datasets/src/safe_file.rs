@@ -51,6 +51,15 @@ pub(crate) fn write_file<T>(
 
 /// A new, empty temporary file beside `path`: `.<name>.<random>.partial`.
 fn create_partial(path: &Path, access: Access) -> io::Result<(PathBuf, File)> {
+    create_partial_named(path, access, std::iter::repeat_with(|| fastrand::u64(..)))
+}
+
+/// [`create_partial`] with the suffixes to try, in order (tests choose them to force a clash).
+fn create_partial_named(
+    path: &Path,
+    access: Access,
+    suffixes: impl IntoIterator<Item = u64>,
+) -> io::Result<(PathBuf, File)> {
     let name = path.file_name().ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -58,13 +67,14 @@ fn create_partial(path: &Path, access: Access) -> io::Result<(PathBuf, File)> {
         )
     })?;
     let mut last_clash = None;
-    for _ in 0..ATTEMPTS {
+    for suffix in suffixes.into_iter().take(ATTEMPTS) {
         let mut partial_name = std::ffi::OsString::from(".");
         partial_name.push(name);
-        partial_name.push(format!(".{:016x}.partial", fastrand::u64(..)));
+        partial_name.push(format!(".{suffix:016x}.partial"));
         let partial = path.with_file_name(partial_name);
         match options(access).open(&partial) {
             Ok(file) => return Ok((partial, file)),
+            // Only a clash is worth another name; any other failure would fail again.
             Err(err) if err.kind() == io::ErrorKind::AlreadyExists => last_clash = Some(err),
             Err(err) => return Err(err),
         }
@@ -156,6 +166,39 @@ mod tests {
                 "{name}"
             );
         }
+    }
+
+    #[test]
+    fn a_clash_is_retried_with_the_next_name_and_other_errors_are_not() {
+        let dir = TempDir::new("clash");
+        let path = dir.0.join("out.csv");
+        // Something already holds the first name.
+        let taken = dir.0.join(".out.csv.0000000000000001.partial");
+        std::fs::write(&taken, "someone else's").expect("plant");
+        let (partial, _file) =
+            create_partial_named(&path, Access::OwnerOnly, [1, 2]).expect("second name");
+        assert_eq!(partial, dir.0.join(".out.csv.0000000000000002.partial"));
+        assert_eq!(
+            std::fs::read_to_string(&taken).expect("kept"),
+            "someone else's"
+        );
+        // Every name taken: the clash is reported.
+        let err = create_partial_named(&path, Access::OwnerOnly, [1, 2]).expect_err("all taken");
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        // A missing directory fails at once: one name tried, not 32.
+        let tried = std::cell::Cell::new(0);
+        let missing = dir.0.join("no-such-dir").join("out.csv");
+        let err = create_partial_named(
+            &missing,
+            Access::OwnerOnly,
+            std::iter::repeat_with(|| {
+                tried.set(tried.get() + 1);
+                7
+            }),
+        )
+        .expect_err("no directory");
+        assert_eq!(err.kind(), io::ErrorKind::NotFound);
+        assert_eq!(tried.get(), 1);
     }
 
     #[test]
