@@ -2,6 +2,9 @@
 //! prompt, an evaluation and a dataset — create, record or execute results, complete,
 //! rename, delete.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/experiments.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/experiments.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
 //! [`ExperimentsExt::experiments`].

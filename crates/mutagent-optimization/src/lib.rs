@@ -1,6 +1,9 @@
 //! The `optimization` namespace of the MutagenT Rust SDK: prompt optimization jobs — start,
 //! follow, pause, resume, cancel, read results.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/optimization.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/optimization.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
 //! [`OptimizationExt::optimization`]. Following a job to its end, with progress and a

@@ -1,6 +1,9 @@
 //! The `organizations` namespace of the MutagenT Rust SDK: organizations, their slugs and
 //! member counts.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/organizations.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/organizations.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
 //! [`OrganizationsExt::organizations`].

@@ -1,6 +1,9 @@
 //! The `prompt_dataset_items` namespace of the MutagenT Rust SDK: the items (test cases) of
 //! prompt datasets — list, create, bulk insert, read, update, delete.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/prompt_dataset_items.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/prompt_dataset_items.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
 //! [`PromptDatasetItemsExt::prompt_dataset_items`].

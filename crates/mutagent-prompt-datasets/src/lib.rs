@@ -2,6 +2,9 @@
 //! group — create, list, update, clone, export, delete — plus one-call helpers to upload a
 //! dataset from a JSON, JSON Lines or CSV file and to export one to a file.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/prompt_datasets.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/prompt_datasets.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
 //! [`PromptDatasetsExt::prompt_datasets`].

@@ -1,6 +1,9 @@
 //! The `prompt_evaluations` namespace of the MutagenT Rust SDK: evaluations of prompts —
 //! create, version, run, and read results, history and aggregates.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/prompt_evaluations.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/prompt_evaluations.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
 //! [`PromptEvaluationsExt::prompt_evaluations`]. Running an evaluation and waiting for its

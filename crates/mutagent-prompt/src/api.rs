@@ -29,16 +29,57 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     }
 
     /// `GET /api/prompt/`: one page of prompts.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{ListPrompts, PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let page = client
+    ///     .prompt()
+    ///     .list_prompts(&ListPrompts::new().name("greeter").is_latest(true).limit(20))
+    ///     .await?;
+    /// println!("{} of {} prompts", page.data.len(), page.total);
+    /// # Ok(()) }
+    /// ```
     pub fn list_prompts(&self, params: &ListPrompts) -> C::Response<PromptList> {
         self.client.call(list_request(params))
     }
 
     /// Every prompt matching `params`, page after page (`limit` sets the page size).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{ListPrompts, PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let every = client
+    ///     .prompt()
+    ///     .list_prompts_all(&ListPrompts::new().limit(100))
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} prompts", every.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_prompts_all(&self, params: &ListPrompts) -> C::Items<Prompt> {
         self.client.paginate::<PromptList>(list_request(params))
     }
 
     /// `POST /api/prompt/`: creates a prompt.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{CreatePrompt, PromptContent, PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let prompt = client
+    ///     .prompt()
+    ///     .create_prompt(
+    ///         &CreatePrompt::new(
+    ///             "greeter",
+    ///             PromptContent::chat("You are friendly.", "Greet {name}."),
+    ///             serde_json::json!({"type": "object", "properties": {"name": {"type": "string"}}}),
+    ///         )
+    ///         .description("Says hello"),
+    ///     )
+    ///     .await?;
+    /// println!("prompt {} version {}", prompt.id, prompt.version);
+    /// # Ok(()) }
+    /// ```
     pub fn create_prompt(&self, body: &CreatePrompt) -> C::Response<Prompt> {
         let request = op::CREATE_PROMPT
             .request()
@@ -51,16 +92,43 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     }
 
     /// `GET /api/prompt/tags`: every tag in use.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let tags = client.prompt().list_prompt_tags().await?;
+    /// println!("{}", tags.join(", "));
+    /// # Ok(()) }
+    /// ```
     pub fn list_prompt_tags(&self) -> C::Response<Vec<String>> {
         self.client.call(op::LIST_PROMPT_TAGS.request().build())
     }
 
     /// `GET /api/prompt/{id}`: one prompt version.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let prompt = client.prompt().get_prompt(7).await?;
+    /// println!("{} {} (latest: {})", prompt.name, prompt.version, prompt.is_latest);
+    /// # Ok(()) }
+    /// ```
     pub fn get_prompt(&self, id: impl Into<PromptId>) -> C::Response<Prompt> {
         self.client.call(op::GET_PROMPT.request(id.into()).build())
     }
 
     /// `PATCH /api/prompt/{id}`: changes a prompt version in place.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{PromptExt, UpdatePrompt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let prompt = client
+    ///     .prompt()
+    ///     .update_prompt(7, &UpdatePrompt::new().description("Greets by name").is_latest(true))
+    ///     .await?;
+    /// println!("{}", prompt.version);
+    /// # Ok(()) }
+    /// ```
     pub fn update_prompt(
         &self,
         id: impl Into<PromptId>,
@@ -77,6 +145,14 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     /// `DELETE /api/prompt/{id}`: deletes a prompt version. `force` is `bool?` in the
     /// contract (its effect is not documented): `true` and `false` are sent as `force=true` and
     /// `force=false`, `None` leaves it out.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// // `None` leaves `force` out; `Some(true)` / `true` sends `force=true`.
+    /// client.prompt().delete_prompt(7, None).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn delete_prompt(
         &self,
         id: impl Into<PromptId>,
@@ -93,12 +169,35 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
 
     /// `GET /api/prompt/{id}/versions`: the versions of the prompt's group (shape not
     /// documented, so returned as JSON).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let versions = client.prompt().list_prompt_versions(7).await?;
+    /// println!("{versions}"); // JSON: the shape is not documented
+    /// # Ok(()) }
+    /// ```
     pub fn list_prompt_versions(&self, id: impl Into<PromptId>) -> C::Response<Value> {
         self.client
             .call(op::LIST_PROMPT_VERSIONS.request(id.into()).build())
     }
 
     /// `POST /api/prompt/{id}/versions`: a new version based on prompt `id`.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{NewPromptVersion, PromptContent, PromptExt, UpdatePrompt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let next = client
+    ///     .prompt()
+    ///     .create_prompt_version(
+    ///         7,
+    ///         &NewPromptVersion::new("1.1.0")
+    ///             .changes(UpdatePrompt::new().content(PromptContent::raw("Hi {name}!"))),
+    ///     )
+    ///     .await?;
+    /// println!("version {} is latest: {}", next.version, next.is_latest);
+    /// # Ok(()) }
+    /// ```
     pub fn create_prompt_version(
         &self,
         id: impl Into<PromptId>,
@@ -121,12 +220,28 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     }
 
     /// `GET /api/prompt/{id}/analytics` (shape not documented, so returned as JSON).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let analytics = client.prompt().get_prompt_analytics(7).await?;
+    /// println!("{analytics}"); // JSON: the shape is not documented
+    /// # Ok(()) }
+    /// ```
     pub fn get_prompt_analytics(&self, id: impl Into<PromptId>) -> C::Response<Value> {
         self.client
             .call(op::GET_PROMPT_ANALYTICS.request(id.into()).build())
     }
 
     /// `GET /api/prompt/{id}/model-comparisons` (shape not documented, so returned as JSON).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt::{PromptExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let comparisons = client.prompt().get_prompt_model_comparisons(7).await?;
+    /// println!("{comparisons}"); // JSON: the shape is not documented
+    /// # Ok(()) }
+    /// ```
     pub fn get_prompt_model_comparisons(&self, id: impl Into<PromptId>) -> C::Response<Value> {
         self.client
             .call(op::GET_PROMPT_MODEL_COMPARISONS.request(id.into()).build())

@@ -1,5 +1,8 @@
 //! The `prompt` namespace of the MutagenT Rust SDK: prompts and their versions.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/prompt.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/prompt.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`PromptExt::prompt`].
 //!

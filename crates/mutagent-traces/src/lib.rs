@@ -1,6 +1,9 @@
 //! The `traces` namespace of the MutagenT Rust SDK: traces of LLM apps — ingest one trace, a
 //! batch, or an OTLP/JSON export; list, read and delete them; stats and analytics.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/traces.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/traces.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`TracesExt::traces`].
 //!

@@ -1,5 +1,8 @@
 //! The `workspaces` namespace of the MutagenT Rust SDK: workspaces within an organization.
 //!
+//! The guide to this namespace, with examples and what the API leaves undocumented:
+//! [docs/namespaces/workspaces.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/workspaces.md).
+//!
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`WorkspacesExt::workspaces`].
 //!
