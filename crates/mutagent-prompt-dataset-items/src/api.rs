@@ -35,6 +35,14 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
 
     /// `GET /api/prompts/datasets/{id}/items`: every item of dataset `dataset_id` (the API
     /// returns them all in one array; it has no paging for items).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_dataset_items::{PromptDatasetItemsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let items = client.prompt_dataset_items().list_prompt_dataset_items(3).await?;
+    /// println!("{} items", items.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_prompt_dataset_items(
         &self,
         dataset_id: impl Into<DatasetId>,
@@ -47,6 +55,22 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     }
 
     /// `POST /api/prompts/datasets/{id}/items`: adds one item to dataset `dataset_id`.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let item = client
+    ///     .prompt_dataset_items()
+    ///     .create_prompt_dataset_item(
+    ///         3,
+    ///         &NewDatasetItem::new(serde_json::json!({"question": "Where is my invoice?"}))
+    ///             .expected_output(serde_json::json!({"answer": "Under Billing > Invoices."}))
+    ///             .labels(["billing"]),
+    ///     )
+    ///     .await?;
+    /// println!("item {}", item.id);
+    /// # Ok(()) }
+    /// ```
     pub fn create_prompt_dataset_item(
         &self,
         dataset_id: impl Into<DatasetId>,
@@ -66,6 +90,21 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     /// `items` must not be empty. Servers cap the size of one request (the emulator takes at
     /// most 1,000 items); to add a whole file in chunks use the upload helper of the
     /// `prompt_datasets` namespace.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let items: Vec<NewDatasetItem> = ["Paris", "Rome"]
+    ///     .iter()
+    ///     .map(|city| NewDatasetItem::new(serde_json::json!({"city": city})))
+    ///     .collect();
+    /// let created = client
+    ///     .prompt_dataset_items()
+    ///     .bulk_create_prompt_dataset_items(3, &items)
+    ///     .await?;
+    /// println!("{} items created", created.len());
+    /// # Ok(()) }
+    /// ```
     pub fn bulk_create_prompt_dataset_items(
         &self,
         dataset_id: impl Into<DatasetId>,
@@ -75,6 +114,14 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     }
 
     /// `GET /api/prompts/dataset-items/{id}`: one item, by ITEM id.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_dataset_items::{PromptDatasetItemsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let item = client.prompt_dataset_items().get_prompt_dataset_item(11).await?;
+    /// println!("{}", item.input);
+    /// # Ok(()) }
+    /// ```
     pub fn get_prompt_dataset_item(
         &self,
         item_id: impl Into<DatasetItemId>,
@@ -84,6 +131,17 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     }
 
     /// `PATCH /api/prompts/dataset-items/{id}`: changes an item, by ITEM id.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_dataset_items::{PromptDatasetItemsExt, UpdateDatasetItem};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let item = client
+    ///     .prompt_dataset_items()
+    ///     .update_prompt_dataset_item(11, &UpdateDatasetItem::new().user_feedback("too long"))
+    ///     .await?;
+    /// println!("{:?}", item.user_feedback);
+    /// # Ok(()) }
+    /// ```
     pub fn update_prompt_dataset_item(
         &self,
         item_id: impl Into<DatasetItemId>,
@@ -98,6 +156,13 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     }
 
     /// `DELETE /api/prompts/dataset-items/{id}`: deletes an item, by ITEM id.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_dataset_items::{PromptDatasetItemsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// client.prompt_dataset_items().delete_prompt_dataset_item(11).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn delete_prompt_dataset_item(
         &self,
         item_id: impl Into<DatasetItemId>,

@@ -40,6 +40,17 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
     }
 
     /// `GET /api/prompts/datasets/`: one page of datasets.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{ListPromptDatasets, PromptDatasetsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let page = client
+    ///     .prompt_datasets()
+    ///     .list_prompt_datasets(&ListPromptDatasets::new().prompt_id(7).limit(20))
+    ///     .await?;
+    /// println!("{} datasets", page.total);
+    /// # Ok(()) }
+    /// ```
     pub fn list_prompt_datasets(
         &self,
         params: &ListPromptDatasets,
@@ -48,18 +59,49 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
     }
 
     /// Every dataset matching `params`, page after page (`limit` sets the page size).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{ListPromptDatasets, PromptDatasetsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let every = client
+    ///     .prompt_datasets()
+    ///     .list_prompt_datasets_all(&ListPromptDatasets::new().name("regression"))
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} datasets", every.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_prompt_datasets_all(&self, params: &ListPromptDatasets) -> C::Items<PromptDataset> {
         self.client
             .paginate::<PromptDatasetList>(list_request(params))
     }
 
     /// `GET /api/prompts/datasets/{id}`: one dataset.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{PromptDatasetsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let dataset = client.prompt_datasets().get_prompt_dataset(3).await?;
+    /// println!("{}", dataset.name);
+    /// # Ok(()) }
+    /// ```
     pub fn get_prompt_dataset(&self, id: impl Into<DatasetId>) -> C::Response<PromptDataset> {
         self.client
             .call(op::GET_PROMPT_DATASET.request(id.into()).build())
     }
 
     /// `PATCH /api/prompts/datasets/{id}`: changes a dataset.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{PromptDatasetsExt, UpdatePromptDataset};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let dataset = client
+    ///     .prompt_datasets()
+    ///     .update_prompt_dataset(3, &UpdatePromptDataset::new().description("Questions from March"))
+    ///     .await?;
+    /// println!("{}", dataset.name);
+    /// # Ok(()) }
+    /// ```
     pub fn update_prompt_dataset(
         &self,
         id: impl Into<DatasetId>,
@@ -79,6 +121,14 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
     /// `DELETE /api/prompts/datasets/{id}`: deletes a dataset. The API refuses to delete a
     /// dataset that still has items unless `force` is true. `force` is `bool?` in the contract:
     /// `true` and `false` are sent as `force=true` and `force=false`, `None` leaves it out.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{PromptDatasetsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// // `Some(true)` deletes a dataset that still has items.
+    /// client.prompt_datasets().delete_prompt_dataset(3, Some(true)).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn delete_prompt_dataset(
         &self,
         id: impl Into<DatasetId>,
@@ -95,6 +145,17 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
 
     /// `POST /api/prompts/datasets/{id}/clone`: copies a dataset with its items into another
     /// prompt group (by prompt version or by group id).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{ClonePromptDataset, PromptDatasetsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let copy = client
+    ///     .prompt_datasets()
+    ///     .clone_prompt_dataset(3, &ClonePromptDataset::to_prompt(8).new_name("regression (copy)"))
+    ///     .await?;
+    /// println!("copy {}", copy.id);
+    /// # Ok(()) }
+    /// ```
     pub fn clone_prompt_dataset(
         &self,
         id: impl Into<DatasetId>,
@@ -120,6 +181,14 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
 
     /// `GET /api/prompts/datasets/{id}/export`: the dataset, its prompt group and all its
     /// items in one answer. To write them to a file, see `export_dataset_file`.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{PromptDatasetsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let export = client.prompt_datasets().export_prompt_dataset(3).await?;
+    /// println!("{} with {} items", export.dataset.name, export.items.len());
+    /// # Ok(()) }
+    /// ```
     pub fn export_prompt_dataset(
         &self,
         id: impl Into<DatasetId>,
@@ -129,6 +198,14 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
 
     /// `GET /api/prompt/{id}/datasets`: every dataset of the group of prompt version
     /// `prompt_id` (the API returns them all in one array).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{PromptDatasetsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let datasets = client.prompt_datasets().list_datasets_for_prompt(7).await?;
+    /// println!("{} datasets", datasets.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_datasets_for_prompt(
         &self,
         prompt_id: impl Into<PromptId>,
@@ -142,6 +219,17 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
 
     /// `POST /api/prompt/{id}/datasets`: creates a dataset in the group of prompt version
     /// `prompt_id`. To create one and fill it from a file, see `upload_dataset_file`.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_datasets::{CreatePromptDataset, PromptDatasetsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let dataset = client
+    ///     .prompt_datasets()
+    ///     .create_prompt_dataset(7, &CreatePromptDataset::new("regression").labels(["nightly"]))
+    ///     .await?;
+    /// println!("dataset {}", dataset.id);
+    /// # Ok(()) }
+    /// ```
     pub fn create_prompt_dataset(
         &self,
         prompt_id: impl Into<PromptId>,
