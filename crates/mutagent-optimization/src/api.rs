@@ -39,6 +39,20 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     }
 
     /// `POST /api/prompt/{id}/optimize`: starts a job optimizing prompt `prompt_id`.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationConfig, OptimizationExt, OptimizePrompt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let job = client
+    ///     .optimization()
+    ///     .optimize_prompt(
+    ///         7,
+    ///         &OptimizePrompt::new(3, OptimizationConfig::new(5).target_score(0.9)).evaluation_id(5),
+    ///     )
+    ///     .await?;
+    /// println!("job {} is {}", job.id, job.status);
+    /// # Ok(()) }
+    /// ```
     pub fn optimize_prompt(
         &self,
         prompt_id: impl Into<PromptId>,
@@ -79,12 +93,31 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     }
 
     /// `GET /api/optimization/{id}`: a job with its latest state and recent events.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let job = client.optimization().get_optimization("job_123").await?;
+    /// println!("{} {}%", job.job.status, job.job.progress);
+    /// # Ok(()) }
+    /// ```
     pub fn get_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJobStatus> {
         self.client
             .call(op::GET_OPTIMIZATION.request(id.into()).build())
     }
 
     /// `GET /api/optimization`: one page of jobs.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{JobStatus, ListOptimizations, OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let page = client
+    ///     .optimization()
+    ///     .list_optimizations(&ListOptimizations::new().status(JobStatus::Running).limit(20))
+    ///     .await?;
+    /// println!("{} running jobs", page.total);
+    /// # Ok(()) }
+    /// ```
     pub fn list_optimizations(
         &self,
         params: &ListOptimizations,
@@ -93,12 +126,32 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     }
 
     /// Every job matching `params`, page after page (`limit` sets the page size).
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{ListOptimizations, OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let every = client
+    ///     .optimization()
+    ///     .list_optimizations_all(&ListOptimizations::new().prompt_group_id("group-uuid"))
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} jobs", every.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_optimizations_all(&self, params: &ListOptimizations) -> C::Items<OptimizationJob> {
         self.client
             .paginate::<OptimizationJobList>(list_request(params))
     }
 
     /// `GET /api/optimization/{id}/progress`: the score after each iteration.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let progress = client.optimization().get_optimization_progress("job_123").await?;
+    /// println!("{} iterations scored", progress.progression.len());
+    /// # Ok(()) }
+    /// ```
     pub fn get_optimization_progress(
         &self,
         id: impl Into<JobId>,
@@ -108,12 +161,28 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     }
 
     /// `GET /api/optimization/{id}/states`: the recorded iteration states.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let states = client.optimization().get_optimization_states("job_123").await?;
+    /// println!("{} states", states.states.len());
+    /// # Ok(()) }
+    /// ```
     pub fn get_optimization_states(&self, id: impl Into<JobId>) -> C::Response<OptimizationStates> {
         self.client
             .call(op::GET_OPTIMIZATION_STATES.request(id.into()).build())
     }
 
     /// `GET /api/optimization/{id}/results`: the scorecards.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let results = client.optimization().get_optimization_results("job_123").await?;
+    /// println!("{}", results.scorecard); // JSON: the shape is not documented
+    /// # Ok(()) }
+    /// ```
     pub fn get_optimization_results(
         &self,
         id: impl Into<JobId>,
@@ -123,18 +192,42 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     }
 
     /// `POST /api/optimization/{id}/pause`: pauses a queued or running job.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let job = client.optimization().pause_optimization("job_123").await?;
+    /// println!("{}", job.status);
+    /// # Ok(()) }
+    /// ```
     pub fn pause_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
         self.client
             .call(op::PAUSE_OPTIMIZATION.request(id.into()).build())
     }
 
     /// `POST /api/optimization/{id}/resume`: resumes a paused job.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let job = client.optimization().resume_optimization("job_123").await?;
+    /// println!("{}", job.status);
+    /// # Ok(()) }
+    /// ```
     pub fn resume_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
         self.client
             .call(op::RESUME_OPTIMIZATION.request(id.into()).build())
     }
 
     /// `POST /api/optimization/{id}/cancel`: cancels a job for good.
+    ///
+    /// ```no_run
+    /// use mutagent_optimization::{OptimizationExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let job = client.optimization().cancel_optimization("job_123").await?;
+    /// println!("{}", job.status);
+    /// # Ok(()) }
+    /// ```
     pub fn cancel_optimization(&self, id: impl Into<JobId>) -> C::Response<OptimizationJob> {
         self.client
             .call(op::CANCEL_OPTIMIZATION.request(id.into()).build())

@@ -38,16 +38,58 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     }
 
     /// `GET /api/prompts/evaluations/`: one page of evaluations.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{ListEvaluations, PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let page = client
+    ///     .prompt_evaluations()
+    ///     .list_evaluations(&ListEvaluations::new().prompt_id(7).dataset_id(3).limit(20))
+    ///     .await?;
+    /// println!("{} evaluations", page.total);
+    /// # Ok(()) }
+    /// ```
     pub fn list_evaluations(&self, params: &ListEvaluations) -> C::Response<EvaluationList> {
         self.client.call(list_request(params))
     }
 
     /// Every evaluation matching `params`, page after page (`limit` sets the page size).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{ListEvaluations, PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let every = client
+    ///     .prompt_evaluations()
+    ///     .list_evaluations_all(&ListEvaluations::new().prompt_id(7))
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} evaluations", every.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_evaluations_all(&self, params: &ListEvaluations) -> C::Items<Evaluation> {
         self.client.paginate::<EvaluationList>(list_request(params))
     }
 
     /// `POST /api/prompts/evaluations/`: creates an evaluation of a prompt.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{CreateEvaluation, EvalConfig, EvalCriterion, PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let evaluation = client
+    ///     .prompt_evaluations()
+    ///     .create_evaluation(
+    ///         &CreateEvaluation::new(7, "helpfulness")
+    ///             .dataset_id(3)
+    ///             .eval_config(
+    ///                 EvalConfig::new()
+    ///                     .with_criterion(EvalCriterion::new("The answer resolves the question", "answer"))
+    ///                     .with_threshold(0.7),
+    ///             ),
+    ///     )
+    ///     .await?;
+    /// println!("evaluation {}", evaluation.id);
+    /// # Ok(()) }
+    /// ```
     pub fn create_evaluation(&self, body: &CreateEvaluation) -> C::Response<Evaluation> {
         let request = op::CREATE_EVALUATION
             .request()
@@ -69,6 +111,17 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// group's evaluations, grouped by `group_by` (for example `evaluation`, `version`,
     /// `dataset` or `day`; the API does not document the accepted values). The rows' shape is
     /// not documented either.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{AggregateResults, PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let rows = client
+    ///     .prompt_evaluations()
+    ///     .get_evaluation_results_aggregated("group-uuid", "version", &AggregateResults::new().time_range("30d"))
+    ///     .await?;
+    /// println!("{} rows", rows.total);
+    /// # Ok(()) }
+    /// ```
     pub fn get_evaluation_results_aggregated(
         &self,
         prompt_group_id: impl Into<PromptGroupId>,
@@ -87,12 +140,31 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     }
 
     /// `GET /api/prompts/evaluations/{id}`: one evaluation.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let evaluation = client.prompt_evaluations().get_evaluation(5).await?;
+    /// println!("{} (latest: {})", evaluation.name, evaluation.is_latest);
+    /// # Ok(()) }
+    /// ```
     pub fn get_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<Evaluation> {
         self.client
             .call(op::GET_EVALUATION.request(id.into()).build())
     }
 
     /// `PATCH /api/prompts/evaluations/{id}`: changes an evaluation in place.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt, UpdateEvaluation};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let evaluation = client
+    ///     .prompt_evaluations()
+    ///     .update_evaluation(5, &UpdateEvaluation::new().description("Scores helpfulness").tags(["nightly"]))
+    ///     .await?;
+    /// println!("{}", evaluation.name);
+    /// # Ok(()) }
+    /// ```
     pub fn update_evaluation(
         &self,
         id: impl Into<EvaluationId>,
@@ -108,6 +180,13 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
 
     /// `DELETE /api/prompts/evaluations/{id}`: deletes an evaluation. The answer is not typed
     /// by the API (usually `{success, message}`), so it is returned as JSON.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// client.prompt_evaluations().delete_evaluation(5).await?;
+    /// # Ok(()) }
+    /// ```
     pub fn delete_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<Value> {
         self.client
             .call(op::DELETE_EVALUATION.request(id.into()).build())
@@ -116,6 +195,15 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// `POST /api/prompts/evaluations/{id}/run`: starts a run. Read the outcome with
     /// [`get_evaluation_result`](Self::get_evaluation_result), or use
     /// `run_evaluation_and_wait` to do both.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// // Starts a run; `run_evaluation_and_wait` also waits for its result.
+    /// let run = client.prompt_evaluations().run_evaluation(5).await?;
+    /// println!("started: {}", run.success);
+    /// # Ok(()) }
+    /// ```
     pub fn run_evaluation(&self, id: impl Into<EvaluationId>) -> C::Response<EvaluationRun> {
         self.client
             .call(op::RUN_EVALUATION.request(id.into()).build())
@@ -123,6 +211,14 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
 
     /// `GET /api/prompts/evaluations/{id}/result`: the latest result. A 404 answer means the
     /// evaluation has no result yet (or does not exist).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let result = client.prompt_evaluations().get_evaluation_result(5).await?;
+    /// println!("success {} score {:?}", result.success, result.score);
+    /// # Ok(()) }
+    /// ```
     pub fn get_evaluation_result(
         &self,
         id: impl Into<EvaluationId>,
@@ -133,6 +229,14 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
 
     /// `GET /api/prompts/evaluations/{id}/history`: past runs (shape not documented, so
     /// returned as JSON).
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let history = client.prompt_evaluations().get_evaluation_history(5).await?;
+    /// println!("{history}"); // JSON: the shape is not documented
+    /// # Ok(()) }
+    /// ```
     pub fn get_evaluation_history(&self, id: impl Into<EvaluationId>) -> C::Response<Value> {
         self.client
             .call(op::GET_EVALUATION_HISTORY.request(id.into()).build())
@@ -140,6 +244,14 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
 
     /// `POST /api/prompts/evaluations/{id}/version`: a new version of the evaluation, which
     /// becomes the latest.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let next = client.prompt_evaluations().create_evaluation_version(5).await?;
+    /// println!("version {} (ancestor {:?})", next.id, next.ancestor_id);
+    /// # Ok(()) }
+    /// ```
     pub fn create_evaluation_version(
         &self,
         id: impl Into<EvaluationId>,
@@ -155,6 +267,17 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// If the evaluation already has a result from an earlier run, that one is returned at
     /// once; use [`run_evaluation_and_wait`](Self::run_evaluation_and_wait) to wait for the
     /// result of a new run. A 404 for the evaluation itself ends the wait with that error.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_evaluations::{EvaluationWaitOptions, PromptEvaluationsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let result = client
+    ///     .prompt_evaluations()
+    ///     .wait_for_evaluation_result(5, EvaluationWaitOptions::new().deadline(std::time::Duration::from_secs(120)))
+    ///     .await?;
+    /// println!("score {:?}", result.score);
+    /// # Ok(()) }
+    /// ```
     pub fn wait_for_evaluation_result(
         &self,
         id: impl Into<EvaluationId>,
