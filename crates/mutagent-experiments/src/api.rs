@@ -39,16 +39,54 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
     }
 
     /// `GET /api/prompts/experiments/`: one page of experiments.
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{ExperimentStatus, ExperimentsExt, ListExperiments};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let page = client
+    ///     .experiments()
+    ///     .list_experiments(&ListExperiments::new().prompt_id(7).status(ExperimentStatus::Running).limit(20))
+    ///     .await?;
+    /// println!("{} experiments", page.data.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_experiments(&self, params: &ListExperiments) -> C::Response<ExperimentList> {
         self.client.call(list_request(params))
     }
 
     /// Every experiment matching `params`, page after page (`limit` sets the page size).
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{ExperimentsExt, ListExperiments};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let every = client
+    ///     .experiments()
+    ///     .list_experiments_all(&ListExperiments::new().prompt_group_id("group-uuid"))
+    ///     .try_collect()
+    ///     .await?;
+    /// println!("{} experiments", every.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_experiments_all(&self, params: &ListExperiments) -> C::Items<Experiment> {
         self.client.paginate::<ExperimentList>(list_request(params))
     }
 
     /// `POST /api/prompts/experiments/`: creates an experiment (state `running`).
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{CreateExperiment, ExperimentModel, ExperimentsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let models = [
+    ///     ExperimentModel::new("a", "gpt-4o", 0.2),
+    ///     ExperimentModel::new("b", "gpt-4o-mini", 0.2),
+    /// ];
+    /// let experiment = client
+    ///     .experiments()
+    ///     .create_experiment(&CreateExperiment::new(7, "group-uuid", 5, 3, models).name("4o vs 4o-mini"))
+    ///     .await?;
+    /// println!("{:?}", experiment.id);
+    /// # Ok(()) }
+    /// ```
     pub fn create_experiment(&self, body: &CreateExperiment) -> C::Response<Experiment> {
         let mut request = op::CREATE_EXPERIMENT
             .request()
@@ -76,6 +114,14 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
     }
 
     /// `GET /api/prompts/experiments/{id}`: one experiment, usually with its results.
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{ExperimentsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let experiment = client.experiments().get_experiment("exp_123").await?;
+    /// println!("{:?} {:?}", experiment.name, experiment.status);
+    /// # Ok(()) }
+    /// ```
     pub fn get_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Experiment> {
         self.client
             .call(op::GET_EXPERIMENT.request(id.into()).build())
@@ -83,6 +129,20 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
 
     /// `PATCH /api/prompts/experiments/{id}`: marks an experiment completed, failed or
     /// partial, with its summary.
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{CompleteExperiment, CompletionStatus, ExperimentSummary, ExperimentsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let done = client
+    ///     .experiments()
+    ///     .complete_experiment(
+    ///         "exp_123",
+    ///         &CompleteExperiment::new(CompletionStatus::Completed, ExperimentSummary::new(8, 8)),
+    ///     )
+    ///     .await?;
+    /// println!("{:?}", done.status);
+    /// # Ok(()) }
+    /// ```
     pub fn complete_experiment(
         &self,
         id: impl Into<ExperimentId>,
@@ -99,6 +159,13 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
     /// `DELETE /api/prompts/experiments/{id}`: deletes an experiment and its results. The
     /// answer is not typed by the API (usually `{success, message}`), so it is returned as
     /// JSON.
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{ExperimentsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// client.experiments().delete_experiment("exp_123").await?;
+    /// # Ok(()) }
+    /// ```
     pub fn delete_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Value> {
         self.client
             .call(op::DELETE_EXPERIMENT.request(id.into()).build())
@@ -106,6 +173,20 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
 
     /// `POST /api/prompts/experiments/{id}/results`: records one model's output on one
     /// dataset item.
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{AddExperimentResult, ExperimentsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let result = client
+    ///     .experiments()
+    ///     .add_experiment_result(
+    ///         "exp_123",
+    ///         &AddExperimentResult::new(11, 0, "a", "Bonjour, Paris").eval_score(0.9).latency_ms(420.0),
+    ///     )
+    ///     .await?;
+    /// println!("{result:?}");
+    /// # Ok(()) }
+    /// ```
     pub fn add_experiment_result(
         &self,
         id: impl Into<ExperimentId>,
@@ -142,6 +223,14 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
     }
 
     /// `PATCH /api/prompts/experiments/{id}/name`: renames an experiment (body `{name}`).
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{ExperimentsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let renamed = client.experiments().update_experiment_name("exp_123", "4o vs mini, March").await?;
+    /// println!("{:?}", renamed.name);
+    /// # Ok(()) }
+    /// ```
     pub fn update_experiment_name(
         &self,
         id: impl Into<ExperimentId>,
@@ -161,6 +250,14 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
 
     /// `POST /api/prompts/experiments/{id}/execute`: runs every model on the dataset items
     /// and records the results.
+    ///
+    /// ```no_run
+    /// use mutagent_experiments::{ExperimentsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let experiment = client.experiments().execute_experiment("exp_123").await?;
+    /// println!("{:?}", experiment.status);
+    /// # Ok(()) }
+    /// ```
     pub fn execute_experiment(&self, id: impl Into<ExperimentId>) -> C::Response<Experiment> {
         self.client
             .call(op::EXECUTE_EXPERIMENT.request(id.into()).build())
