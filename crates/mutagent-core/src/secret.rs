@@ -49,6 +49,12 @@ impl ApiKey {
     }
 }
 
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(REDACTED)
+    }
+}
+
 /// The shortest per-call header text treated as a secret, in bytes.
 const MIN_HEADER_SECRET: usize = 6;
 
@@ -141,12 +147,6 @@ impl<'a> Secrets<'a> {
     }
 }
 
-impl fmt::Debug for Secrets<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(REDACTED)
-    }
-}
-
 /// Replaces `secret` in `text`, plain or JSON-escaped (`\/`, `\\`, `\"`, `\u0041`): a server
 /// that echoes a request inside a JSON string may escape any of its characters.
 fn scrub_one(text: &str, secret: &str) -> String {
@@ -163,6 +163,8 @@ fn scrub_one(text: &str, secret: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len());
     let (mut at, mut copied) = (0, 0);
+    // (`<=` instead of `<` would try the empty rest once more and find nothing: an
+    // equivalent mutant, docs/reliability.md §12.)
     while at < bytes.len() {
         match match_at(&bytes[at..], secret) {
             Some(Found::Whole(len)) => {
@@ -194,7 +196,9 @@ enum Found {
 /// followed at once: `ends` holds each text offset reached after the characters matched so
 /// far (at most a handful, so this stays linear in the secret's length).
 fn match_at(text: &[u8], secret: &str) -> Option<Found> {
-    // Most positions fail on their first byte: decide those without allocating.
+    // Most positions fail on their first byte: decide those without allocating. (Only a
+    // shortcut: without these two arms the loop below gives the same answers, slower, so their
+    // mutants are equivalent; docs/reliability.md §12.)
     match (text.first(), secret.as_bytes().first()) {
         (None, _) | (_, None) => return None,
         (Some(&first), Some(&wanted)) if first != wanted && first != b'\\' => return None,
@@ -272,9 +276,22 @@ mod tests {
             assert_eq!(secrets.scrub(&text), "a [redacted] b", "{text}");
         }
         // Near misses are left alone.
-        for text in ["mt_a/b\\c", "mt_a\\/x", "\\u006Dt_", "\\u00zz"] {
+        // `\q` escapes nothing, so it is not a `/`.
+        for text in [
+            "mt_a/b\\c",
+            "mt_a\\/x",
+            "\\u006Dt_",
+            "\\u00zz",
+            "mt_a\\qb\\c\"d_9",
+        ] {
             assert_eq!(secrets.scrub(text), text);
         }
+    }
+
+    #[test]
+    fn the_key_debugs_as_redacted() {
+        let key = ApiKey::parse("mt_debug_me").expect("key");
+        assert_eq!(format!("{key:?}"), "[redacted]");
     }
 
     #[test]
@@ -288,6 +305,8 @@ mod tests {
             ("body mt_abc\\u00", "body "),
             ("body mt_x", "body mt_x"),
             ("body m", "body "),
+            // Fully escaped, the cut-off start is 6 bytes a character long.
+            ("body \\u006d\\u0074\\u005f\\u0061\\u0062", "body "),
         ] {
             let mut text = text.to_owned();
             secrets.drop_cut_off_tail(&mut text);
