@@ -22,16 +22,26 @@ use std::process::Command;
 /// users asked for, so they are not counted).
 pub(crate) const MAX_THIRD_PARTY_CRATES: usize = 65;
 
-const USAGE: &str = "cargo xtask budgets [--no-build-times] [--no-binary-size]\n\n  \
+const USAGE: &str = "cargo xtask budgets [--no-build-times] [--no-binary-size] [--compile-runs N]\n\n  \
     --no-build-times   only the dependency checks (no build at all; what CI runs)\n  \
-    --no-binary-size   skip the release build that measures the stripped `load` binary";
+    --no-binary-size   skip the release build that measures the stripped `load` binary\n  \
+    --compile-runs N   build the three compile-time crates N times in turn; report medians (default 1)";
 
 /// Runs the checks; `Err` names every budget that was exceeded.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut build_times = true;
     let mut binary_size = true;
-    for arg in args {
+    let mut rounds = 1;
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--compile-runs" => {
+                rounds = args
+                    .next()
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .filter(|n| *n > 0)
+                    .ok_or("`--compile-runs` needs a positive number")?;
+            }
             "--no-build-times" => {
                 build_times = false;
                 binary_size = false;
@@ -85,10 +95,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if build_times {
         let scratch = TempTarget::new("compile")?;
         println!(
-            "compile time: three fresh crates, cargo's default dev profile, built one after the other (load average before: {})",
+            "compile time: three fresh crates, cargo's default dev profile, built in turn, {rounds} round(s), medians (load average before: {})",
             compile::load_average()
         );
-        let costs = compile::measure(&root, &scratch.0)?;
+        let costs = compile::measure(&root, &scratch.0, rounds)?;
         println!("  (load average after: {})", compile::load_average());
         if let [base, umbrella, core] = costs[..] {
             let line = |label, cost: compile::BuildCost, goal| {
