@@ -225,3 +225,71 @@ macro_rules! string_id {
         }
     };
 }
+
+/// Declares builder setters on a request model, one line each, for `Option` fields.
+///
+/// Each entry is its doc comment, a kind, the field name (which names the setter and its
+/// parameter too) and a type:
+/// - `into field: T;` takes `impl Into<T>` and stores `Some(value.into())`;
+/// - `value field: T;` takes a `T` and stores `Some(value)`;
+/// - `list field: T;` takes any iterable of `Into<T>` items and stores them as `Some(Vec<T>)`.
+///
+/// Each setter takes and returns `self`, so calls chain. Use it inside an `impl` block.
+///
+/// ```
+/// #[derive(Debug, Default)]
+/// pub struct NewThing {
+///     name: Option<String>,
+///     size: Option<u32>,
+///     tags: Option<Vec<String>>,
+/// }
+///
+/// impl NewThing {
+///     mutagent_core::setters! {
+///         /// Sets the name.
+///         into name: String;
+///         /// Sets the size.
+///         value size: u32;
+///         /// Sets the tags.
+///         list tags: String;
+///     }
+/// }
+///
+/// let thing = NewThing::default().name("a").size(3).tags(["x", "y"]);
+/// assert_eq!(thing.name.as_deref(), Some("a"));
+/// assert_eq!(thing.size, Some(3));
+/// assert_eq!(thing.tags, Some(vec!["x".to_owned(), "y".to_owned()]));
+/// ```
+#[macro_export]
+macro_rules! setters {
+    (@one into $(#[$doc:meta])* $field:ident $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $field: impl ::std::convert::Into<$ty>) -> Self {
+            self.$field = ::std::option::Option::Some($field.into());
+            self
+        }
+    };
+    (@one value $(#[$doc:meta])* $field:ident $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $field: $ty) -> Self {
+            self.$field = ::std::option::Option::Some($field);
+            self
+        }
+    };
+    (@one list $(#[$doc:meta])* $field:ident $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field<I, S>(mut self, $field: I) -> Self
+        where
+            I: ::std::iter::IntoIterator<Item = S>,
+            S: ::std::convert::Into<$ty>,
+        {
+            self.$field = ::std::option::Option::Some(
+                $field.into_iter().map(::std::convert::Into::into).collect(),
+            );
+            self
+        }
+    };
+    ($( $(#[$doc:meta])* $kind:ident $field:ident : $ty:ty; )*) => {
+        $( $crate::setters!(@one $kind $(#[$doc])* $field $ty); )*
+    };
+}

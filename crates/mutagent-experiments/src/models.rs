@@ -377,15 +377,11 @@ impl CriterionScore {
             reason: None,
         }
     }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets the reason.
-    pub fn reason(mut self, reason: impl Into<String>) -> Self {
-        self.reason = Some(reason.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the description.
+        into description: String;
+        /// Sets the reason.
+        into reason: String;
     }
 }
 
@@ -446,15 +442,11 @@ impl CreateExperiment {
             name: None,
         }
     }
-    /// Sets how many dataset items to use.
-    pub fn dataset_item_count(mut self, count: u64) -> Self {
-        self.dataset_item_count = Some(count);
-        self
-    }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
+    mutagent_core::setters! {
+        /// Sets how many dataset items to use.
+        value dataset_item_count: u64;
+        /// Sets the name.
+        into name: String;
     }
 }
 
@@ -592,30 +584,17 @@ impl AddExperimentResult {
             eval_criteria: None,
         }
     }
-    /// Sets the score (any finite number: the contract states no range).
-    pub fn eval_score(mut self, score: f64) -> Self {
-        self.eval_score = Some(score);
-        self
-    }
-    /// Sets whether it passed.
-    pub fn eval_passed(mut self, passed: bool) -> Self {
-        self.eval_passed = Some(passed);
-        self
-    }
-    /// Sets the latency in milliseconds.
-    pub fn latency_ms(mut self, latency: f64) -> Self {
-        self.latency_ms = Some(latency);
-        self
-    }
-    /// Sets the error message.
-    pub fn error(mut self, error: impl Into<String>) -> Self {
-        self.error = Some(error.into());
-        self
-    }
-    /// Sets the trace id.
-    pub fn trace_id(mut self, trace_id: impl Into<String>) -> Self {
-        self.trace_id = Some(trace_id.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the score (any finite number: the contract states no range).
+        value eval_score: f64;
+        /// Sets whether it passed.
+        value eval_passed: bool;
+        /// Sets the latency in milliseconds.
+        value latency_ms: f64;
+        /// Sets the error message.
+        into error: String;
+        /// Sets the trace id.
+        into trace_id: String;
     }
     /// Sets the per-criterion scores.
     pub fn eval_criteria(mut self, criteria: impl IntoIterator<Item = CriterionScore>) -> Self {
@@ -657,25 +636,15 @@ impl ListExperiments {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Filters by prompt.
-    pub fn prompt_id(mut self, prompt_id: impl Into<PromptId>) -> Self {
-        self.prompt_id = Some(prompt_id.into());
-        self
-    }
-    /// Filters by prompt group.
-    pub fn prompt_group_id(mut self, group: impl Into<PromptGroupId>) -> Self {
-        self.prompt_group_id = Some(group.into());
-        self
-    }
-    /// Filters by state.
-    pub fn status(mut self, status: impl Into<ExperimentStatus>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Filters by creator.
-    pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
-        self.created_by = Some(created_by.into());
-        self
+    mutagent_core::setters! {
+        /// Filters by prompt.
+        into prompt_id: PromptId;
+        /// Filters by prompt group.
+        into prompt_group_id: PromptGroupId;
+        /// Filters by state.
+        into status: ExperimentStatus;
+        /// Filters by creator.
+        into created_by: String;
     }
     /// Sets the page size (1 to 100).
     pub fn limit(mut self, limit: u32) -> Self {

@@ -225,15 +225,11 @@ impl OptimizePrompt {
             execution_mode: None,
         }
     }
-    /// Sets the evaluation.
-    pub fn evaluation_id(mut self, evaluation_id: impl Into<EvaluationId>) -> Self {
-        self.evaluation_id = Some(evaluation_id.into());
-        self
-    }
-    /// Sets the execution mode.
-    pub fn execution_mode(mut self, mode: impl Into<ExecutionMode>) -> Self {
-        self.execution_mode = Some(mode.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the evaluation.
+        into evaluation_id: EvaluationId;
+        /// Sets the execution mode.
+        into execution_mode: ExecutionMode;
     }
 }
 
@@ -297,60 +293,29 @@ impl OptimizationConfig {
             tuning_params: None,
         }
     }
-    /// Sets the target score (0 to 1).
-    pub fn target_score(mut self, score: f64) -> Self {
-        self.target_score = Some(score);
-        self
-    }
-    /// Sets the patience (1 to 50).
-    pub fn patience(mut self, patience: u32) -> Self {
-        self.patience = Some(patience);
-        self
-    }
-    /// Sets dry-run mode.
-    pub fn dry_run(mut self, dry_run: bool) -> Self {
-        self.dry_run = Some(dry_run);
-        self
-    }
-    /// Sets the model for every stage.
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets the execution model.
-    pub fn execution_model(mut self, model: impl Into<String>) -> Self {
-        self.execution_model = Some(model.into());
-        self
-    }
-    /// Sets the optimization model.
-    pub fn optimization_model(mut self, model: impl Into<String>) -> Self {
-        self.optimization_model = Some(model.into());
-        self
-    }
-    /// Sets the evaluation model.
-    pub fn evaluation_model(mut self, model: impl Into<String>) -> Self {
-        self.evaluation_model = Some(model.into());
-        self
-    }
-    /// Sets the execution provider configuration.
-    pub fn execution_provider_id(mut self, id: impl Into<String>) -> Self {
-        self.execution_provider_id = Some(id.into());
-        self
-    }
-    /// Sets the evaluation provider configuration.
-    pub fn evaluation_provider_id(mut self, id: impl Into<String>) -> Self {
-        self.evaluation_provider_id = Some(id.into());
-        self
-    }
-    /// Sets the optimization provider configuration.
-    pub fn optimization_provider_id(mut self, id: impl Into<String>) -> Self {
-        self.optimization_provider_id = Some(id.into());
-        self
-    }
-    /// Sets the tuning parameters.
-    pub fn tuning_params(mut self, params: Value) -> Self {
-        self.tuning_params = Some(params);
-        self
+    mutagent_core::setters! {
+        /// Sets the target score (0 to 1).
+        value target_score: f64;
+        /// Sets the patience (1 to 50).
+        value patience: u32;
+        /// Sets dry-run mode.
+        value dry_run: bool;
+        /// Sets the model for every stage.
+        into model: String;
+        /// Sets the execution model.
+        into execution_model: String;
+        /// Sets the optimization model.
+        into optimization_model: String;
+        /// Sets the evaluation model.
+        into evaluation_model: String;
+        /// Sets the execution provider configuration.
+        into execution_provider_id: String;
+        /// Sets the evaluation provider configuration.
+        into evaluation_provider_id: String;
+        /// Sets the optimization provider configuration.
+        into optimization_provider_id: String;
+        /// Sets the tuning parameters.
+        value tuning_params: Value;
     }
 }
 
@@ -379,15 +344,11 @@ impl ListOptimizations {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Filters by prompt group.
-    pub fn prompt_group_id(mut self, group: impl Into<PromptGroupId>) -> Self {
-        self.prompt_group_id = Some(group.into());
-        self
-    }
-    /// Filters by state.
-    pub fn status(mut self, status: impl Into<JobStatus>) -> Self {
-        self.status = Some(status.into());
-        self
+    mutagent_core::setters! {
+        /// Filters by prompt group.
+        into prompt_group_id: PromptGroupId;
+        /// Filters by state.
+        into status: JobStatus;
     }
     /// Sets the page size (1 to 100).
     pub fn limit(mut self, limit: u32) -> Self {

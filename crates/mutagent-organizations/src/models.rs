@@ -173,30 +173,17 @@ impl CreateOrganization {
             auto_suffix_slug: None,
         }
     }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets the logo URL.
-    pub fn logo_url(mut self, url: impl Into<String>) -> Self {
-        self.logo_url = Some(url.into());
-        self
-    }
-    /// Sets the billing email.
-    pub fn billing_email(mut self, email: impl Into<String>) -> Self {
-        self.billing_email = Some(email.into());
-        self
-    }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Lets the server add a suffix when the slug is taken.
-    pub fn auto_suffix_slug(mut self, auto_suffix: bool) -> Self {
-        self.auto_suffix_slug = Some(auto_suffix);
-        self
+    mutagent_core::setters! {
+        /// Sets the description.
+        into description: String;
+        /// Sets the logo URL.
+        into logo_url: String;
+        /// Sets the billing email.
+        into billing_email: String;
+        /// Sets the metadata.
+        value metadata: Value;
+        /// Lets the server add a suffix when the slug is taken.
+        value auto_suffix_slug: bool;
     }
 }
 
@@ -246,15 +233,11 @@ impl UpdateOrganization {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the slug.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the name.
+        into name: String;
+        /// Sets the slug.
+        into slug: String;
     }
     /// Sets the description.
     pub fn description(mut self, description: impl Into<String>) -> Self {
@@ -286,15 +269,11 @@ impl UpdateOrganization {
         self.billing_email = Patch::Null;
         self
     }
-    /// Sets the billing plan.
-    pub fn billing_plan(mut self, plan: impl Into<String>) -> Self {
-        self.billing_plan = Some(plan.into());
-        self
-    }
-    /// Activates (`true`) or deactivates (`false`) the organization.
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.is_active = Some(is_active);
-        self
+    mutagent_core::setters! {
+        /// Sets the billing plan.
+        into billing_plan: String;
+        /// Activates (`true`) or deactivates (`false`) the organization.
+        value is_active: bool;
     }
     /// Sets the metadata.
     pub fn metadata(mut self, metadata: Value) -> Self {
@@ -345,19 +324,12 @@ impl ListOrganizations {
         self.page = self.page.offset(offset);
         self
     }
-    /// Filters by name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Filters by billing plan.
-    pub fn billing_plan(mut self, plan: impl Into<String>) -> Self {
-        self.billing_plan = Some(plan.into());
-        self
-    }
-    /// Filters by the active flag.
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.is_active = Some(is_active);
-        self
+    mutagent_core::setters! {
+        /// Filters by name.
+        into name: String;
+        /// Filters by billing plan.
+        into billing_plan: String;
+        /// Filters by the active flag.
+        value is_active: bool;
     }
 }

@@ -97,39 +97,19 @@ impl NewDatasetItem {
             metadata: None,
         }
     }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the expected output (a JSON object).
-    pub fn expected_output(mut self, expected_output: Value) -> Self {
-        self.expected_output = Some(expected_output);
-        self
-    }
-    /// Sets the user feedback.
-    pub fn user_feedback(mut self, feedback: impl Into<String>) -> Self {
-        self.user_feedback = Some(feedback.into());
-        self
-    }
-    /// Sets the system feedback.
-    pub fn system_feedback(mut self, feedback: impl Into<String>) -> Self {
-        self.system_feedback = Some(feedback.into());
-        self
-    }
-    /// Sets the labels.
-    pub fn labels<I, S>(mut self, labels: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.labels = Some(labels.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the metadata (a JSON object).
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
+    mutagent_core::setters! {
+        /// Sets the name.
+        into name: String;
+        /// Sets the expected output (a JSON object).
+        value expected_output: Value;
+        /// Sets the user feedback.
+        into user_feedback: String;
+        /// Sets the system feedback.
+        into system_feedback: String;
+        /// Sets the labels.
+        list labels: String;
+        /// Sets the metadata (a JSON object).
+        value metadata: Value;
     }
 
     /// Checks the documented constraints (what is checked before sending): `name` 1 to 255
@@ -190,44 +170,21 @@ impl UpdateDatasetItem {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the input (a JSON object).
-    pub fn input(mut self, input: Value) -> Self {
-        self.input = Some(input);
-        self
-    }
-    /// Sets the expected output (a JSON object).
-    pub fn expected_output(mut self, expected_output: Value) -> Self {
-        self.expected_output = Some(expected_output);
-        self
-    }
-    /// Sets the user feedback.
-    pub fn user_feedback(mut self, feedback: impl Into<String>) -> Self {
-        self.user_feedback = Some(feedback.into());
-        self
-    }
-    /// Sets the system feedback.
-    pub fn system_feedback(mut self, feedback: impl Into<String>) -> Self {
-        self.system_feedback = Some(feedback.into());
-        self
-    }
-    /// Sets the labels.
-    pub fn labels<I, S>(mut self, labels: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.labels = Some(labels.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the metadata (a JSON object).
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
+    mutagent_core::setters! {
+        /// Sets the name.
+        into name: String;
+        /// Sets the input (a JSON object).
+        value input: Value;
+        /// Sets the expected output (a JSON object).
+        value expected_output: Value;
+        /// Sets the user feedback.
+        into user_feedback: String;
+        /// Sets the system feedback.
+        into system_feedback: String;
+        /// Sets the labels.
+        list labels: String;
+        /// Sets the metadata (a JSON object).
+        value metadata: Value;
     }
 
     pub(crate) fn check(&self, operation: &'static str) -> Result<(), Error> {

@@ -103,29 +103,15 @@ impl CreatePromptDataset {
             labels: None,
         }
     }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets the metadata (a JSON object).
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Sets the creator's email.
-    pub fn created_by(mut self, email: impl Into<String>) -> Self {
-        self.created_by = Some(email.into());
-        self
-    }
-    /// Sets the labels.
-    pub fn labels<I, S>(mut self, labels: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.labels = Some(labels.into_iter().map(Into::into).collect());
-        self
+    mutagent_core::setters! {
+        /// Sets the description.
+        into description: String;
+        /// Sets the metadata (a JSON object).
+        value metadata: Value;
+        /// Sets the creator's email.
+        into created_by: String;
+        /// Sets the labels.
+        list labels: String;
     }
 }
 
@@ -154,29 +140,15 @@ impl UpdatePromptDataset {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets the metadata (a JSON object).
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Sets the labels.
-    pub fn labels<I, S>(mut self, labels: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.labels = Some(labels.into_iter().map(Into::into).collect());
-        self
+    mutagent_core::setters! {
+        /// Sets the name.
+        into name: String;
+        /// Sets the description.
+        into description: String;
+        /// Sets the metadata (a JSON object).
+        value metadata: Value;
+        /// Sets the labels.
+        list labels: String;
     }
 }
 
@@ -229,10 +201,9 @@ impl ClonePromptDataset {
     pub fn to_prompt_group(group_id: impl Into<PromptGroupId>) -> Self {
         Self::new(CloneTarget::PromptGroup(group_id.into()))
     }
-    /// Sets the name of the copy.
-    pub fn new_name(mut self, name: impl Into<String>) -> Self {
-        self.new_name = Some(name.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the name of the copy.
+        into new_name: String;
     }
 }
 
@@ -279,24 +250,14 @@ impl ListPromptDatasets {
         self.page = self.page.offset(offset);
         self
     }
-    /// Filters by prompt version (its group).
-    pub fn prompt_id(mut self, prompt_id: impl Into<PromptId>) -> Self {
-        self.prompt_id = Some(prompt_id.into());
-        self
-    }
-    /// Filters by prompt group.
-    pub fn prompt_group_id(mut self, group_id: impl Into<PromptGroupId>) -> Self {
-        self.prompt_group_id = Some(group_id.into());
-        self
-    }
-    /// Filters by name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Filters by creator.
-    pub fn created_by(mut self, email: impl Into<String>) -> Self {
-        self.created_by = Some(email.into());
-        self
+    mutagent_core::setters! {
+        /// Filters by prompt version (its group).
+        into prompt_id: PromptId;
+        /// Filters by prompt group.
+        into prompt_group_id: PromptGroupId;
+        /// Filters by name.
+        into name: String;
+        /// Filters by creator.
+        into created_by: String;
     }
 }

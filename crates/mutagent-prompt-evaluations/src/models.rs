@@ -203,24 +203,13 @@ impl EvalCriterion {
             evaluation_steps: None,
         }
     }
-    /// Sets the id.
-    pub fn id(mut self, id: impl Into<String>) -> Self {
-        self.id = Some(id.into());
-        self
-    }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the steps.
-    pub fn evaluation_steps<I, S>(mut self, steps: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.evaluation_steps = Some(steps.into_iter().map(Into::into).collect());
-        self
+    mutagent_core::setters! {
+        /// Sets the id.
+        into id: String;
+        /// Sets the name.
+        into name: String;
+        /// Sets the steps.
+        list evaluation_steps: String;
     }
 }
 
@@ -282,44 +271,21 @@ impl CreateEvaluation {
             created_by: None,
         }
     }
-    /// Sets the dataset.
-    pub fn dataset_id(mut self, dataset_id: impl Into<DatasetId>) -> Self {
-        self.dataset_id = Some(dataset_id.into());
-        self
-    }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets the judging configuration.
-    pub fn eval_config(mut self, config: impl Into<EvalConfig>) -> Self {
-        self.eval_config = Some(config.into());
-        self
-    }
-    /// Sets the judge model settings.
-    pub fn llm_config(mut self, config: Value) -> Self {
-        self.llm_config = Some(config);
-        self
-    }
-    /// Sets the tags.
-    pub fn tags<I, S>(mut self, tags: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Sets the creator.
-    pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
-        self.created_by = Some(created_by.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the dataset.
+        into dataset_id: DatasetId;
+        /// Sets the description.
+        into description: String;
+        /// Sets the judging configuration.
+        into eval_config: EvalConfig;
+        /// Sets the judge model settings.
+        value llm_config: Value;
+        /// Sets the tags.
+        list tags: String;
+        /// Sets the metadata.
+        value metadata: Value;
+        /// Sets the creator.
+        into created_by: String;
     }
 }
 
@@ -353,39 +319,19 @@ impl UpdateEvaluation {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets the judging configuration.
-    pub fn eval_config(mut self, config: impl Into<EvalConfig>) -> Self {
-        self.eval_config = Some(config.into());
-        self
-    }
-    /// Sets the judge model settings.
-    pub fn llm_config(mut self, config: Value) -> Self {
-        self.llm_config = Some(config);
-        self
-    }
-    /// Sets the tags.
-    pub fn tags<I, S>(mut self, tags: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
-    }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
+    mutagent_core::setters! {
+        /// Sets the name.
+        into name: String;
+        /// Sets the description.
+        into description: String;
+        /// Sets the judging configuration.
+        into eval_config: EvalConfig;
+        /// Sets the judge model settings.
+        value llm_config: Value;
+        /// Sets the tags.
+        list tags: String;
+        /// Sets the metadata.
+        value metadata: Value;
     }
 }
 
@@ -439,35 +385,19 @@ impl ListEvaluations {
         self.page = self.page.offset(offset);
         self
     }
-    /// Filters by prompt.
-    pub fn prompt_id(mut self, prompt_id: impl Into<PromptId>) -> Self {
-        self.prompt_id = Some(prompt_id.into());
-        self
-    }
-    /// Filters by prompt group.
-    pub fn prompt_group_id(mut self, group: impl Into<PromptGroupId>) -> Self {
-        self.prompt_group_id = Some(group.into());
-        self
-    }
-    /// Filters by dataset.
-    pub fn dataset_id(mut self, dataset_id: impl Into<DatasetId>) -> Self {
-        self.dataset_id = Some(dataset_id.into());
-        self
-    }
-    /// Filters by name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Filters by creator.
-    pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
-        self.created_by = Some(created_by.into());
-        self
-    }
-    /// Filters by latest flag.
-    pub fn is_latest(mut self, is_latest: bool) -> Self {
-        self.is_latest = Some(is_latest);
-        self
+    mutagent_core::setters! {
+        /// Filters by prompt.
+        into prompt_id: PromptId;
+        /// Filters by prompt group.
+        into prompt_group_id: PromptGroupId;
+        /// Filters by dataset.
+        into dataset_id: DatasetId;
+        /// Filters by name.
+        into name: String;
+        /// Filters by creator.
+        into created_by: String;
+        /// Filters by latest flag.
+        value is_latest: bool;
     }
 }
 
@@ -486,10 +416,9 @@ impl AggregateResults {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the time window.
-    pub fn time_range(mut self, time_range: impl Into<String>) -> Self {
-        self.time_range = Some(time_range.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the time window.
+        into time_range: String;
     }
 }
 

@@ -261,44 +261,21 @@ impl CreatePrompt {
             tags: None,
         }
     }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets the version.
-    pub fn version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Sets whether this is the latest version.
-    pub fn is_latest(mut self, is_latest: bool) -> Self {
-        self.is_latest = Some(is_latest);
-        self
-    }
-    /// Sets the output schema.
-    pub fn output_schema(mut self, schema: Value) -> Self {
-        self.output_schema = Some(schema);
-        self
-    }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Sets the creator's email.
-    pub fn created_by(mut self, email: impl Into<String>) -> Self {
-        self.created_by = Some(email.into());
-        self
-    }
-    /// Sets the tags.
-    pub fn tags<I, S>(mut self, tags: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
+    mutagent_core::setters! {
+        /// Sets the description.
+        into description: String;
+        /// Sets the version.
+        into version: String;
+        /// Sets whether this is the latest version.
+        value is_latest: bool;
+        /// Sets the output schema.
+        value output_schema: Value;
+        /// Sets the metadata.
+        value metadata: Value;
+        /// Sets the creator's email.
+        into created_by: String;
+        /// Sets the tags.
+        list tags: String;
     }
 }
 
@@ -349,20 +326,13 @@ impl UpdatePrompt {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets whether this is the latest version.
-    pub fn is_latest(mut self, is_latest: bool) -> Self {
-        self.is_latest = Some(is_latest);
-        self
+    mutagent_core::setters! {
+        /// Sets the name.
+        into name: String;
+        /// Sets the description.
+        into description: String;
+        /// Sets whether this is the latest version.
+        value is_latest: bool;
     }
     /// Sets the text in one of the three whole forms: the fields of that form are set, the
     /// others are left as they were.
@@ -377,49 +347,28 @@ impl UpdatePrompt {
         }
         self
     }
-    /// Sets only the system prompt.
-    pub fn system_prompt(mut self, text: impl Into<String>) -> Self {
-        self.system_prompt = Some(text.into());
-        self
-    }
-    /// Sets only the human prompt.
-    pub fn human_prompt(mut self, text: impl Into<String>) -> Self {
-        self.human_prompt = Some(text.into());
-        self
-    }
-    /// Sets only the single-text prompt.
-    pub fn raw_prompt(mut self, text: impl Into<String>) -> Self {
-        self.raw_prompt = Some(text.into());
-        self
+    mutagent_core::setters! {
+        /// Sets only the system prompt.
+        into system_prompt: String;
+        /// Sets only the human prompt.
+        into human_prompt: String;
+        /// Sets only the single-text prompt.
+        into raw_prompt: String;
     }
     /// Sets only the messages.
     pub fn messages(mut self, messages: impl IntoIterator<Item = Message>) -> Self {
         self.messages = Some(messages.into_iter().collect());
         self
     }
-    /// Sets the input schema.
-    pub fn input_schema(mut self, schema: Value) -> Self {
-        self.input_schema = Some(schema);
-        self
-    }
-    /// Sets the output schema.
-    pub fn output_schema(mut self, schema: Value) -> Self {
-        self.output_schema = Some(schema);
-        self
-    }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Sets the tags.
-    pub fn tags<I, S>(mut self, tags: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
+    mutagent_core::setters! {
+        /// Sets the input schema.
+        value input_schema: Value;
+        /// Sets the output schema.
+        value output_schema: Value;
+        /// Sets the metadata.
+        value metadata: Value;
+        /// Sets the tags.
+        list tags: String;
     }
 }
 
@@ -443,10 +392,9 @@ impl NewPromptVersion {
             changes: None,
         }
     }
-    /// Sets the changes.
-    pub fn changes(mut self, changes: UpdatePrompt) -> Self {
-        self.changes = Some(changes);
-        self
+    mutagent_core::setters! {
+        /// Sets the changes.
+        value changes: UpdatePrompt;
     }
 }
 
@@ -489,24 +437,14 @@ impl ListPrompts {
         self.page = self.page.offset(offset);
         self
     }
-    /// Filters by name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Filters by latest flag.
-    pub fn is_latest(mut self, is_latest: bool) -> Self {
-        self.is_latest = Some(is_latest);
-        self
-    }
-    /// Filters by version.
-    pub fn version(mut self, version: impl Into<String>) -> Self {
-        self.version = Some(version.into());
-        self
-    }
-    /// Filters by creator.
-    pub fn created_by(mut self, email: impl Into<String>) -> Self {
-        self.created_by = Some(email.into());
-        self
+    mutagent_core::setters! {
+        /// Filters by name.
+        into name: String;
+        /// Filters by latest flag.
+        value is_latest: bool;
+        /// Filters by version.
+        into version: String;
+        /// Filters by creator.
+        into created_by: String;
     }
 }

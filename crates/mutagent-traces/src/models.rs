@@ -201,35 +201,19 @@ impl ListTraces {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Filters by session.
-    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Filters by status.
-    pub fn status(mut self, status: impl Into<Status>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Filters by source.
-    pub fn source(mut self, source: impl Into<TraceSource>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-    /// Filters by environment.
-    pub fn environment(mut self, environment: impl Into<Environment>) -> Self {
-        self.environment = Some(environment.into());
-        self
-    }
-    /// Only traces that started at or after `time` (RFC 3339, e.g. `2026-11-01T10:00:00Z`).
-    pub fn start_after(mut self, time: impl Into<String>) -> Self {
-        self.start_after = Some(time.into());
-        self
-    }
-    /// Only traces that started before `time` (ISO 8601).
-    pub fn start_before(mut self, time: impl Into<String>) -> Self {
-        self.start_before = Some(time.into());
-        self
+    mutagent_core::setters! {
+        /// Filters by session.
+        into session_id: String;
+        /// Filters by status.
+        into status: Status;
+        /// Filters by source.
+        into source: TraceSource;
+        /// Filters by environment.
+        into environment: Environment;
+        /// Only traces that started at or after `time` (RFC 3339, e.g. `2026-11-01T10:00:00Z`).
+        into start_after: String;
+        /// Only traces that started before `time` (ISO 8601).
+        into start_before: String;
     }
     /// Sets the page size (no range is checked: the server decides).
     pub fn limit(mut self, limit: u32) -> Self {
@@ -241,10 +225,9 @@ impl ListTraces {
         self.page = self.page.offset(offset);
         self
     }
-    /// Sets `include` as given (e.g. `spans`).
-    pub fn include(mut self, include: impl Into<String>) -> Self {
-        self.include = Some(include.into());
-        self
+    mutagent_core::setters! {
+        /// Sets `include` as given (e.g. `spans`).
+        into include: String;
     }
     /// Embeds the spans of each trace (`include=spans`).
     pub fn with_spans(self) -> Self {
@@ -332,20 +315,13 @@ impl GetTraceStats {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the start of the window (ISO 8601).
-    pub fn from(mut self, time: impl Into<String>) -> Self {
-        self.from = Some(time.into());
-        self
-    }
-    /// Sets the end of the window (ISO 8601).
-    pub fn to(mut self, time: impl Into<String>) -> Self {
-        self.to = Some(time.into());
-        self
-    }
-    /// Filters by session.
-    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the start of the window (ISO 8601).
+        into from: String;
+        /// Sets the end of the window (ISO 8601).
+        into to: String;
+        /// Filters by session.
+        into session_id: String;
     }
 }
 
@@ -369,25 +345,15 @@ impl GetAnalyticsSummary {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the start of the window (ISO 8601).
-    pub fn start_after(mut self, time: impl Into<String>) -> Self {
-        self.start_after = Some(time.into());
-        self
-    }
-    /// Sets the end of the window (ISO 8601).
-    pub fn start_before(mut self, time: impl Into<String>) -> Self {
-        self.start_before = Some(time.into());
-        self
-    }
-    /// Sets the budget in US dollars.
-    pub fn budget(mut self, budget: f64) -> Self {
-        self.budget = Some(budget);
-        self
-    }
-    /// Filters by model.
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the start of the window (ISO 8601).
+        into start_after: String;
+        /// Sets the end of the window (ISO 8601).
+        into start_before: String;
+        /// Sets the budget in US dollars.
+        value budget: f64;
+        /// Filters by model.
+        into model: String;
     }
 }
 

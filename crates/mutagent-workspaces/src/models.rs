@@ -99,10 +99,9 @@ impl ListWorkspaces {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Lists inactive workspaces too (`true`) or not (`false`).
-    pub fn include_inactive(mut self, include: bool) -> Self {
-        self.include_inactive = Some(include);
-        self
+    mutagent_core::setters! {
+        /// Lists inactive workspaces too (`true`) or not (`false`).
+        value include_inactive: bool;
     }
 }
 
@@ -151,25 +150,15 @@ impl CreateWorkspace {
             metadata: None,
         }
     }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Some(description.into());
-        self
-    }
-    /// Sets whether it becomes the default workspace.
-    pub fn is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Sets the settings.
-    pub fn settings(mut self, settings: Value) -> Self {
-        self.settings = Some(settings);
-        self
-    }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
+    mutagent_core::setters! {
+        /// Sets the description.
+        into description: String;
+        /// Sets whether it becomes the default workspace.
+        value is_default: bool;
+        /// Sets the settings.
+        value settings: Value;
+        /// Sets the metadata.
+        value metadata: Value;
     }
 }
 
@@ -207,15 +196,11 @@ impl UpdateWorkspace {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the slug.
-    pub fn slug(mut self, slug: impl Into<String>) -> Self {
-        self.slug = Some(slug.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the name.
+        into name: String;
+        /// Sets the slug.
+        into slug: String;
     }
     /// Sets the description.
     pub fn description(mut self, description: impl Into<String>) -> Self {
@@ -227,24 +212,14 @@ impl UpdateWorkspace {
         self.description = Patch::Null;
         self
     }
-    /// Sets whether it is the default workspace.
-    pub fn is_default(mut self, is_default: bool) -> Self {
-        self.is_default = Some(is_default);
-        self
-    }
-    /// Activates (`true`) or deactivates (`false`) the workspace.
-    pub fn is_active(mut self, is_active: bool) -> Self {
-        self.is_active = Some(is_active);
-        self
-    }
-    /// Sets the settings.
-    pub fn settings(mut self, settings: Value) -> Self {
-        self.settings = Some(settings);
-        self
-    }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
+    mutagent_core::setters! {
+        /// Sets whether it is the default workspace.
+        value is_default: bool;
+        /// Activates (`true`) or deactivates (`false`) the workspace.
+        value is_active: bool;
+        /// Sets the settings.
+        value settings: Value;
+        /// Sets the metadata.
+        value metadata: Value;
     }
 }

@@ -82,40 +82,26 @@ impl HookTrace {
             metadata: None,
         }
     }
-    /// Sets the session.
-    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the source.
-    pub fn source(mut self, source: impl Into<String>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-    /// Sets the end time.
-    pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets the status.
-    pub fn status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the session.
+        into session_id: String;
+        /// Sets the name.
+        into name: String;
+        /// Sets the source.
+        into source: String;
+        /// Sets the end time.
+        into end_time: String;
+        /// Sets the status.
+        into status: String;
     }
     /// Adds a span.
     pub fn span(mut self, span: HookSpan) -> Self {
         self.spans.get_or_insert_with(Vec::new).push(span);
         self
     }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
+    mutagent_core::setters! {
+        /// Sets the metadata.
+        value metadata: Value;
     }
 }
 
@@ -174,40 +160,26 @@ impl HookSpan {
             metadata: None,
         }
     }
-    /// Sets the kind.
-    pub fn kind(mut self, kind: impl Into<String>) -> Self {
-        self.kind = Some(kind.into());
-        self
-    }
-    /// Sets the end time.
-    pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets the status.
-    pub fn status(mut self, status: impl Into<String>) -> Self {
-        self.status = Some(status.into());
-        self
-    }
-    /// Sets the input text.
-    pub fn input(mut self, input: impl Into<String>) -> Self {
-        self.input = Some(input.into());
-        self
-    }
-    /// Sets the output text.
-    pub fn output(mut self, output: impl Into<String>) -> Self {
-        self.output = Some(output.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the kind.
+        into kind: String;
+        /// Sets the end time.
+        into end_time: String;
+        /// Sets the status.
+        into status: String;
+        /// Sets the input text.
+        into input: String;
+        /// Sets the output text.
+        into output: String;
     }
     /// Sets the parent span.
     pub fn parent(mut self, parent_span_id: impl Into<String>) -> Self {
         self.parent_span_id = Some(parent_span_id.into());
         self
     }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
+    mutagent_core::setters! {
+        /// Sets the metadata.
+        value metadata: Value;
     }
 }
 
@@ -378,20 +350,13 @@ impl ListTraces {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the page size.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Fetches the page after the one that answered `cursor` as its `nextCursor`.
-    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-        self.cursor = Some(cursor.into());
-        self
-    }
-    /// Filters by session.
-    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the page size.
+        value limit: u32;
+        /// Fetches the page after the one that answered `cursor` as its `nextCursor`.
+        into cursor: String;
+        /// Filters by session.
+        into session_id: String;
     }
 }
 
@@ -416,19 +381,12 @@ impl ListLogs {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the page size.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.limit = Some(limit);
-        self
-    }
-    /// Fetches the page after the one that answered `cursor` as its `nextCursor`.
-    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-        self.cursor = Some(cursor.into());
-        self
-    }
-    /// Filters by trace.
-    pub fn trace_id(mut self, trace_id: impl Into<String>) -> Self {
-        self.trace_id = Some(trace_id.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the page size.
+        value limit: u32;
+        /// Fetches the page after the one that answered `cursor` as its `nextCursor`.
+        into cursor: String;
+        /// Filters by trace.
+        into trace_id: String;
     }
 }
