@@ -36,6 +36,71 @@
 //! # let _ = tags; Ok(()) }
 //! ```
 //!
+//! # The main journey
+//!
+//! A prompt, a dataset uploaded from a CSV file, an evaluation, an optimization job followed as
+//! it runs, and the new prompt version it produced. `examples/journey.rs` is the same journey as
+//! a program you can run as it is (`cargo run -p mutagent --example journey`, against an
+//! emulator started in-process); `examples/journey_blocking.rs` is its blocking twin.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use mutagent::prelude::*;
+//! use mutagent::optimization::{OptimizationConfig, OptimizationWatchOptions, OptimizePrompt};
+//! use mutagent::prompt::{CreatePrompt, PromptContent};
+//! use mutagent::prompt_datasets::UploadDataset;
+//! use mutagent::prompt_evaluations::{CreateEvaluation, EvaluationWaitOptions};
+//!
+//! # async fn journey() -> Result<(), mutagent::Error> {
+//! let client = mutagent::Client::builder().build()?;
+//!
+//! let prompt = client
+//!     .prompt()
+//!     .create_prompt(&CreatePrompt::new(
+//!         "support-reply",
+//!         PromptContent::chat("You are a concise support agent.", "Answer: {question}"),
+//!         serde_json::json!({"type": "object", "properties": {"question": {"type": "string"}}}),
+//!     ))
+//!     .await?;
+//!
+//! // CSV columns: name,input.question,expectedOutput.answer
+//! let upload = client
+//!     .prompt_datasets()
+//!     .upload_dataset_file(prompt.id, UploadDataset::new("support-questions"), "questions.csv")
+//!     .await?;
+//!
+//! let evaluation = client
+//!     .prompt_evaluations()
+//!     .create_evaluation(&CreateEvaluation::new(prompt.id, "helpfulness").dataset_id(upload.dataset.id))
+//!     .await?;
+//! let result = client
+//!     .prompt_evaluations()
+//!     .run_evaluation_and_wait(evaluation.id, EvaluationWaitOptions::new())
+//!     .await?;
+//! println!("baseline score {:?}", result.score);
+//!
+//! let job = client
+//!     .optimization()
+//!     .optimize_prompt(
+//!         prompt.id,
+//!         &OptimizePrompt::new(upload.dataset.id, OptimizationConfig::new(5)).evaluation_id(evaluation.id),
+//!     )
+//!     .await?;
+//! let options = OptimizationWatchOptions::new().deadline(Duration::from_secs(15 * 60));
+//! let finished = client
+//!     .optimization()
+//!     .wait_for_optimization(job.id.clone(), options, |progress| println!("{progress}"))
+//!     .await?;
+//! if let Some(new_version) = finished.result_prompt_id {
+//!     let improved = client.prompt().get_prompt(new_version).await?;
+//!     println!("new version {}", improved.version);
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! When a call fails, the error says what went wrong and, when the SDK knows, what to do:
+//! see [`Error`] and `docs/errors.md`.
+//!
 //! # Configuration
 //!
 //! See [`config`] for every setting with its environment variable and default.

@@ -36,6 +36,19 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// `POST /api/traces/batch`: ingests traces in the hook format; the answer counts what was
     /// accepted and rejected. A POST, so not retried unless POST retries were enabled, and
     /// never sent again once the server answered 2xx.
+    ///
+    /// ```no_run
+    /// use mutagent_traces::{TracesExt, v0_4::{HookSpan, HookTrace, TraceBatchRequest}};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let start = "2026-11-01T10:00:00.000Z";
+    /// let trace = HookTrace::new("trace-1", start)
+    ///     .name("answer question")
+    ///     .session_id("session-42")
+    ///     .span(HookSpan::new("span-1", "chat", start).kind("llm"));
+    /// let result = client.traces_v0_4().ingest_trace_batch(&TraceBatchRequest::new([trace])).await?;
+    /// println!("{} accepted, {} rejected", result.accepted, result.rejected);
+    /// # Ok(()) }
+    /// ```
     pub fn ingest_trace_batch(&self, batch: &TraceBatchRequest) -> C::Response<TraceIngestResult> {
         self.client
             .call(op::V0_4_INGEST_TRACE_BATCH.request().json(batch).build())
@@ -43,6 +56,17 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
 
     /// `GET /api/traces/`: one cursor page of trace envelopes. Fetch the next page with
     /// [`ListTraces::cursor`] set to this page's `next_cursor`; `None` marks the last page.
+    ///
+    /// ```no_run
+    /// use mutagent_traces::{TracesExt, v0_4::{ListTraces}};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let page = client
+    ///     .traces_v0_4()
+    ///     .list_traces(&ListTraces::new().session_id("session-42").limit(50))
+    ///     .await?;
+    /// println!("{} traces; next page: {:?}", page.data.len(), page.next_cursor);
+    /// # Ok(()) }
+    /// ```
     pub fn list_traces(&self, params: &ListTraces) -> C::Response<TraceList> {
         self.client.call(list_traces_request(params))
     }
@@ -50,6 +74,16 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// Every trace envelope from the page at `params.cursor` (the first when unset) to the
     /// last, fetching each page when the previous one is used up: a stream with the async
     /// client, an iterator with the blocking one. The walk ends after an error.
+    ///
+    /// ```no_run
+    /// use mutagent_traces::{TracesExt, v0_4::{ListTraces}};
+    /// # fn run(client: mutagent_core::BlockingClient) -> Result<(), mutagent_core::Error> {
+    /// // With the blocking client the walk is an iterator (with the async one, a stream).
+    /// for trace in client.traces_v0_4().list_traces_all(&ListTraces::new().session_id("session-42")) {
+    ///     println!("{:?}", trace?);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_traces_all(&self, params: &ListTraces) -> C::Steps<Result<Trace, Error>> {
         let params = params.clone();
         self.client.steps(move |client| {
@@ -68,6 +102,15 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
 
     /// Every log record from the page at `params.cursor` to the last (see
     /// [`list_traces_all`](Self::list_traces_all)).
+    ///
+    /// ```no_run
+    /// use mutagent_traces::{TracesExt, v0_4::{ListLogs}};
+    /// # fn run(client: mutagent_core::BlockingClient) -> Result<(), mutagent_core::Error> {
+    /// for record in client.traces_v0_4().list_logs_all(&ListLogs::new().trace_id("trace-1")) {
+    ///     println!("{:?}", record?);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub fn list_logs_all(&self, params: &ListLogs) -> C::Steps<Result<LogRecord, Error>> {
         let params = params.clone();
         self.client.steps(move |client| {
@@ -85,18 +128,45 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     }
 
     /// `GET /api/traces/logs`: one cursor page of OTel log records.
+    ///
+    /// ```no_run
+    /// use mutagent_traces::{TracesExt, v0_4::{ListLogs}};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let page = client
+    ///     .traces_v0_4()
+    ///     .list_logs(&ListLogs::new().trace_id("trace-1").limit(100))
+    ///     .await?;
+    /// println!("{} log records", page.data.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_logs(&self, params: &ListLogs) -> C::Response<LogRecordList> {
         self.client
             .call(op::V0_4_LIST_LOGS.request().query_params(params).build())
     }
 
     /// `GET /api/traces/{traceId}`: one trace envelope (without spans).
+    ///
+    /// ```no_run
+    /// use mutagent_traces::{TracesExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let trace = client.traces_v0_4().get_trace("trace-1").await?;
+    /// println!("{trace:?}");
+    /// # Ok(()) }
+    /// ```
     pub fn get_trace(&self, trace_id: &str) -> C::Response<Trace> {
         self.client
             .call(op::V0_4_GET_TRACE.request(trace_id).build())
     }
 
     /// `GET /api/traces/{traceId}/spans`: the spans of a trace.
+    ///
+    /// ```no_run
+    /// use mutagent_traces::{TracesExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let spans = client.traces_v0_4().list_trace_spans("trace-1").await?;
+    /// println!("{} spans", spans.data.len());
+    /// # Ok(()) }
+    /// ```
     pub fn list_trace_spans(&self, trace_id: &str) -> C::Response<SpanList> {
         self.client
             .call(op::V0_4_LIST_TRACE_SPANS.request(trace_id).build())
