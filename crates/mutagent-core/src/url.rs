@@ -273,6 +273,23 @@ mod tests {
                 "{input}"
             );
         }
+        // Each check on its own: a host the URI grammar refuses (no whitespace in it), a
+        // path with a character a path may not hold (no whitespace in it either).
+        for (input, reason) in [
+            ("https://exa^mple.com", "its host or port is not valid"),
+            ("https://example.com/a\u{7f}b", "its path is not valid"),
+            ("https://example.com/a b", "its path is not valid"),
+        ] {
+            let err = refused(input);
+            assert!(err.to_string().contains(reason), "{input}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_scheme_is_remembered() {
+        let parse = |url: &str| BaseUrl::parse(url, false).expect("valid");
+        assert!(parse("https://api.mutagent.io").is_https());
+        assert!(!parse("http://127.0.0.1:3003").is_https());
     }
 
     #[test]

@@ -376,3 +376,43 @@ fn new_export_files_are_owner_only_unless_asked_otherwise() {
     std::fs::File::create(&ordinary).expect("create");
     assert_eq!(mode(&shared), mode(&ordinary));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Options and the plain writer
+
+#[test]
+fn the_format_given_wins_over_the_extension() {
+    let dir = TempDir::new();
+    let path = dir.0.join("items.txt");
+    // No format: `.txt` says nothing.
+    assert!(export_blocking(simple_export(), &path, None).is_err());
+    for options in [
+        ExportOptions::from(DatasetFileFormat::Csv),
+        ExportOptions::from(Some(DatasetFileFormat::Csv)),
+        ExportOptions::new().format(DatasetFileFormat::Csv),
+    ] {
+        export_blocking(simple_export(), &path, options).expect("export");
+        let text = std::fs::read_to_string(&path).expect("csv");
+        assert!(text.starts_with("name,input,"), "{text}");
+    }
+}
+
+#[test]
+fn write_items_counts_what_it_wrote_and_quotes_edge_spaces() {
+    use mutagent_prompt_datasets::export::write_items;
+    let export: mutagent_prompt_datasets::PromptDatasetExport =
+        serde_json::from_value(export_json(
+            12,
+            vec![
+                json!({"name": "trailing ", "input": {"q": "x"}}),
+                json!({"name": " leading", "input": {"q": "y"}}),
+            ],
+        ))
+        .expect("export");
+    let mut out = Vec::new();
+    let written = write_items(&mut out, DatasetFileFormat::Csv, &export.items).expect("write");
+    assert_eq!(written, 2);
+    let text = String::from_utf8(out).expect("utf-8");
+    assert!(text.contains("\r\n\"trailing \","), "{text:?}");
+    assert!(text.contains("\r\n\" leading\","), "{text:?}");
+}
