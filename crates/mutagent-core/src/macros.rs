@@ -232,7 +232,9 @@ macro_rules! string_id {
 /// parameter too) and a type:
 /// - `into field: T;` takes `impl Into<T>` and stores `Some(value.into())`;
 /// - `value field: T;` takes a `T` and stores `Some(value)`;
-/// - `list field: T;` takes any iterable of `Into<T>` items and stores them as `Some(Vec<T>)`.
+/// - `list field: T;` takes any iterable of `Into<T>` items and stores them as `Some(Vec<T>)`;
+/// - `page limit: u32;` / `page offset: u32;` pass the value to the same setter of the
+///   model's `page` field (a [`Page`](crate::query::Page)), for list parameters.
 ///
 /// Each setter takes and returns `self`, so calls chain. Use it inside an `impl` block.
 ///
@@ -286,6 +288,13 @@ macro_rules! setters {
             self.$field = ::std::option::Option::Some(
                 $field.into_iter().map(::std::convert::Into::into).collect(),
             );
+            self
+        }
+    };
+    (@one page $(#[$doc:meta])* $field:ident $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $field: $ty) -> Self {
+            self.page = self.page.$field($field);
             self
         }
     };

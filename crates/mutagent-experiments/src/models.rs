@@ -645,16 +645,10 @@ impl ListExperiments {
         into status: ExperimentStatus;
         /// Filters by creator.
         into created_by: String;
-    }
-    /// Sets the page size (1 to 100).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.page = self.page.limit(limit);
-        self
-    }
-    /// Sets the offset.
-    pub fn offset(mut self, offset: u32) -> Self {
-        self.page = self.page.offset(offset);
-        self
+        /// Sets the page size (1 to 100).
+        page limit: u32;
+        /// Sets the offset.
+        page offset: u32;
     }
 }
 

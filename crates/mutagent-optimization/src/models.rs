@@ -349,15 +349,9 @@ impl ListOptimizations {
         into prompt_group_id: PromptGroupId;
         /// Filters by state.
         into status: JobStatus;
-    }
-    /// Sets the page size (1 to 100).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.page = self.page.limit(limit);
-        self
-    }
-    /// Sets the offset.
-    pub fn offset(mut self, offset: u32) -> Self {
-        self.page = self.page.offset(offset);
-        self
+        /// Sets the page size (1 to 100).
+        page limit: u32;
+        /// Sets the offset.
+        page offset: u32;
     }
 }

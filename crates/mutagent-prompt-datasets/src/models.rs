@@ -240,17 +240,11 @@ impl ListPromptDatasets {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the page size (1 to 100).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.page = self.page.limit(limit);
-        self
-    }
-    /// Sets the offset.
-    pub fn offset(mut self, offset: u32) -> Self {
-        self.page = self.page.offset(offset);
-        self
-    }
     mutagent_core::setters! {
+        /// Sets the page size (1 to 100).
+        page limit: u32;
+        /// Sets the offset.
+        page offset: u32;
         /// Filters by prompt version (its group).
         into prompt_id: PromptId;
         /// Filters by prompt group.

@@ -214,18 +214,10 @@ impl ListTraces {
         into start_after: String;
         /// Only traces that started before `time` (ISO 8601).
         into start_before: String;
-    }
-    /// Sets the page size (no range is checked: the server decides).
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.page = self.page.limit(limit);
-        self
-    }
-    /// Sets the offset.
-    pub fn offset(mut self, offset: u32) -> Self {
-        self.page = self.page.offset(offset);
-        self
-    }
-    mutagent_core::setters! {
+        /// Sets the page size (no range is checked: the server decides).
+        page limit: u32;
+        /// Sets the offset.
+        page offset: u32;
         /// Sets `include` as given (e.g. `spans`).
         into include: String;
     }
