@@ -62,14 +62,6 @@ impl HttpClient for Failing {
     }
 }
 
-fn get_thing() -> mutagent_core::ApiRequest {
-    GET_THING
-        .request()
-        .path_param("id", 1)
-        .build()
-        .expect("request")
-}
-
 async fn call_through(connect: bool) -> Error {
     let client = mutagent_core::ClientBuilder::new()
         .env(mutagent_core::env::EmptyEnv)
@@ -97,11 +89,7 @@ async fn connect_and_transport_errors_print_their_cause_once() {
 #[tokio::test]
 async fn a_real_refused_connection_prints_each_cause_once() {
     // A port nothing listens on: bind, note the port, close.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = closed_port();
     let client = mutagent_core::ClientBuilder::new()
         .env(mutagent_core::env::EmptyEnv)
         .server_url(format!("http://127.0.0.1:{port}"))

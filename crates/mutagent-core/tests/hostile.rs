@@ -78,16 +78,7 @@ async fn an_html_200_from_a_captive_proxy_is_a_decode_error_not_a_panic() {
     )
     .header("content-type", "text/html")]);
     let client = builder(&server).build().expect("client");
-    let err = client
-        .send::<Thing>(
-            GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("req"),
-        )
-        .await
-        .expect_err("html");
+    let err = client.send::<Thing>(get_thing()).await.expect_err("html");
     let Error::Decode(decode) = &err else {
         panic!("expected Error::Decode, got {err:?}")
     };
@@ -114,13 +105,7 @@ async fn json_of_the_wrong_types_names_the_path() {
         let server = ScriptedServer::start(vec![Reply::json(200, body.clone())]);
         let client = builder(&server).build().expect("client");
         let err = client
-            .send::<Thing>(
-                GET_THING
-                    .request()
-                    .path_param("id", 1)
-                    .build()
-                    .expect("req"),
-            )
+            .send::<Thing>(get_thing())
             .await
             .expect_err("wrong type");
         let Error::Decode(decode) = &err else {
@@ -137,16 +122,7 @@ async fn extra_fields_are_ignored() {
         json!({"id": 1, "name": "x", "brandNew": {"deep": [1, 2, 3]}, "another": null}),
     )]);
     let client = builder(&server).build().expect("client");
-    let thing: Thing = client
-        .send(
-            GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("req"),
-        )
-        .await
-        .expect("extra fields decode");
+    let thing: Thing = client.send(get_thing()).await.expect("extra fields decode");
     assert_eq!(thing.id, 1);
 }
 
@@ -183,13 +159,7 @@ async fn invalid_utf8_anywhere_is_a_typed_error() {
     let client = builder(&server).build().expect("client");
     for _ in 0..2 {
         let err = client
-            .send::<Thing>(
-                GET_THING
-                    .request()
-                    .path_param("id", 1)
-                    .build()
-                    .expect("req"),
-            )
+            .send::<Thing>(get_thing())
             .await
             .expect_err("invalid utf-8");
         assert!(matches!(err, Error::Decode(_)), "{err:?}");

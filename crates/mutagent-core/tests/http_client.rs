@@ -46,16 +46,7 @@ async fn an_interceptor_adds_a_header() {
         })
         .build()
         .expect("client");
-    let value: Value = client
-        .send(
-            GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("request"),
-        )
-        .await
-        .expect("call");
+    let value: Value = client.send(get_thing()).await.expect("call");
     assert_eq!(value, json!({"ok": true}));
     assert_eq!(seen.load(Ordering::SeqCst), 1);
     let request = server.single_request();
@@ -121,16 +112,7 @@ async fn a_custom_rustls_config_is_used() {
         .http_client(http.clone())
         .build()
         .expect("client");
-    let value: Value = client
-        .send(
-            GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("request"),
-        )
-        .await
-        .expect("http call");
+    let value: Value = client.send(get_thing()).await.expect("http call");
     assert_eq!(value, json!({"ok": true}));
 
     // https to a server that does not speak TLS fails in the handshake: a connect error,
@@ -149,13 +131,7 @@ async fn a_custom_rustls_config_is_used() {
         .build()
         .expect("client");
     let err = client
-        .send::<Value>(
-            GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("request"),
-        )
+        .send::<Value>(get_thing())
         .await
         .expect_err("no TLS there");
     assert!(matches!(err, Error::Connect { attempts: 4, .. }), "{err:?}");
@@ -177,15 +153,6 @@ async fn a_rustls_config_with_alpn_protocols_builds_without_panicking() {
         .expect("ALPN protocols are replaced, not refused");
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
     let client = builder(&server).http_client(http).build().expect("client");
-    let value: Value = client
-        .send(
-            GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("request"),
-        )
-        .await
-        .expect("call");
+    let value: Value = client.send(get_thing()).await.expect("call");
     assert_eq!(value, json!({"ok": true}));
 }

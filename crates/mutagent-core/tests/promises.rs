@@ -22,15 +22,7 @@ use serde_json::{json, Value};
 use support::*;
 
 async fn get(client: &Client) -> Result<Value, Error> {
-    client
-        .send(
-            GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("request"),
-        )
-        .await
+    client.send(get_thing()).await
 }
 
 /// Mutation: the whole-call deadline replaced by a timeout per attempt. A 503 after 700 ms,

@@ -50,11 +50,7 @@ fn errors_and_logs_never_show_the_key_even_when_echoed() {
     let err: Error = tracing::subscriber::with_default(capture.clone(), || {
         runtime.block_on(async {
             let client = builder(&server).build().expect("client");
-            let request = GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("request");
+            let request = get_thing();
             client.send::<Value>(request).await.expect_err("401")
         })
     });
@@ -77,14 +73,6 @@ fn errors_and_logs_never_show_the_key_even_when_echoed() {
 fn decode_errors_scrub_the_key() {
     let server = ScriptedServer::start(vec![Reply::text(200, format!("<html>{KEY}</html>"))]);
     let client = builder(&server).build_blocking().expect("client");
-    let err = client
-        .send::<Value>(
-            GET_THING
-                .request()
-                .path_param("id", 1)
-                .build()
-                .expect("request"),
-        )
-        .expect_err("html");
+    let err = client.send::<Value>(get_thing()).expect_err("html");
     assert_clean("decode error", &format!("{err} {err:?}"));
 }

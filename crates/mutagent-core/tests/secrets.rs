@@ -59,11 +59,7 @@ fn traced<T: serde::de::DeserializeOwned>(
 }
 
 fn get_request() -> mutagent_core::ApiRequest {
-    GET_THING
-        .request()
-        .path_param("id", 1)
-        .build()
-        .expect("request")
+    get_thing()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -220,11 +216,7 @@ fn every_error_variant_is_clean() {
     errors.push(("invalid input", err));
 
     // Connect: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = closed_port();
     let refused = mutagent_core::ClientBuilder::new()
         .env(mutagent_core::env::EmptyEnv)
         .api_key(KEY)

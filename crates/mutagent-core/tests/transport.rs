@@ -229,11 +229,7 @@ async fn a_post_whose_success_answer_breaks_off_is_never_sent_again() {
 #[tokio::test]
 async fn connection_refused_is_retried_even_for_post() {
     // Bind, learn the port, close: nothing listens there any more.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port();
+    let port = closed_port();
     let client = mutagent_core::ClientBuilder::new()
         .env(mutagent_core::env::EmptyEnv)
         .server_url(format!("http://127.0.0.1:{port}"))

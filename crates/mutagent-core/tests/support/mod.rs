@@ -21,6 +21,24 @@ pub(crate) static CREATE_THING: Operation =
 pub(crate) static DELETE_THING: Operation =
     Operation::new("test", "delete_thing", Method::Delete, "/api/things/{id}");
 
+/// `GET /api/things/1`, the request most tests send.
+pub(crate) fn get_thing() -> mutagent_core::ApiRequest {
+    GET_THING
+        .request()
+        .path_param("id", 1)
+        .build()
+        .expect("request")
+}
+
+/// A loopback port nothing listens on any more: bound, noted, closed.
+pub(crate) fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
 /// A builder aimed at `server`, with an empty environment and fast, exact retry waits.
 pub(crate) fn builder(server: &ScriptedServer) -> ClientBuilder {
     ClientBuilder::new()
