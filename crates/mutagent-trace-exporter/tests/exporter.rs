@@ -7,22 +7,15 @@
 use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
-use mutagent_core::{BlockingClient, Client, RetryPolicy};
+use mutagent_core::{BlockingClient, RetryPolicy};
 use mutagent_emulator::{Collection, Emulator, Fault};
 use mutagent_trace_exporter::{Exporter, Protocol, SpanData, SpanKind};
 use mutagent_traces::TracesExt;
 use serde_json::Value;
 
-const KEY: &str = "mt_test_key";
+mod common;
+use common::{client, emulator, KEY};
 const LONG: Duration = Duration::from_secs(30);
-
-fn client(url: &str) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .server_url(url)
-        .build()
-        .expect("client")
-}
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::new()
@@ -97,11 +90,7 @@ fn check_stored(trace: &Value, parents: &HashMap<String, String>, session: &str)
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_recorded_span_is_stored_with_its_parent_and_session() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     let client = client(&emu.url());
     let exporter = Exporter::builder(&client).build().expect("exporter");
     let (spans, parents) = journey(4, 9);
@@ -203,11 +192,7 @@ fn works_from_the_blocking_client() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_delivers_what_was_buffered() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     let exporter = Exporter::builder(client(&emu.url()))
         .batch_size(1000)
         .flush_interval(Duration::from_secs(3600))
@@ -228,11 +213,7 @@ async fn shutdown_delivers_what_was_buffered() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_the_last_handle_still_delivers() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     let exporter = Exporter::builder(client(&emu.url()))
         .batch_size(1000)
         .flush_interval(Duration::from_secs(3600))
@@ -262,11 +243,7 @@ async fn wait_until(what: impl Fn() -> bool) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_batch_size_triggers_a_send() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     let exporter = Exporter::builder(client(&emu.url()))
         .batch_size(5)
         .flush_interval(Duration::from_secs(3600))
@@ -299,11 +276,7 @@ async fn the_batch_size_triggers_a_send() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_interval_triggers_a_send() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     let exporter = Exporter::builder(client(&emu.url()))
         .batch_size(1000)
         .flush_interval(Duration::from_millis(50))
@@ -331,11 +304,7 @@ async fn the_interval_triggers_a_send() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_retried_batch_is_stored_once() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     // The first attempt loses its connection before any answer; the second gets a 503; the
     // third succeeds. Same bytes every time. (A 2xx whose answer is cut off is never re-sent:
     // see `a_batch_whose_success_answer_breaks_off_is_not_sent_again`.)
@@ -374,11 +343,7 @@ async fn a_retried_batch_is_stored_once() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_that_keeps_failing_is_counted_and_reported() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"));
     let exporter = Exporter::builder(client(&emu.url()))
         .flush_interval(Duration::from_secs(3600))
@@ -419,11 +384,7 @@ async fn a_batch_that_keeps_failing_is_counted_and_reported() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_whose_success_answer_breaks_off_is_not_sent_again() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     // The emulator stores the batch, then cuts its answer short: the server accepted it.
     emu.inject(
         Fault::truncate()
@@ -507,11 +468,7 @@ async fn the_0_4_1_hook_protocol_delivers_to_a_0_4_1_server() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn otlp_protocol_delivers_through_the_otlp_route() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = emulator().await;
     let client = client(&emu.url());
     let exporter = Exporter::builder(&client)
         .protocol(Protocol::Otlp)

@@ -6,8 +6,7 @@
 
 use std::time::Duration;
 
-use mutagent_core::Client;
-use mutagent_emulator::{Collection, Emulator};
+use mutagent_emulator::Collection;
 use mutagent_trace_exporter::{Exporter, MutagentLayer};
 use mutagent_traces::{ListTraces, TracesExt};
 use serde_json::Value;
@@ -15,7 +14,8 @@ use tracing::field::Empty;
 use tracing::Instrument;
 use tracing_subscriber::layer::SubscriberExt;
 
-const KEY: &str = "mt_test_key";
+mod common;
+use common::{client, emulator};
 const LONG: Duration = Duration::from_secs(30);
 
 fn span_named<'a>(spans: &'a [Value], name: &str) -> &'a Value {
@@ -91,16 +91,8 @@ fn marked_spans_become_mutagent_spans() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let emu = Emulator::builder()
-            .api_key(KEY)
-            .start()
-            .await
-            .expect("emulator");
-        let client = Client::builder()
-            .api_key(KEY)
-            .server_url(emu.url())
-            .build()
-            .expect("client");
+        let emu = emulator().await;
+        let client = client(&emu.url());
         let exporter = Exporter::builder(&client)
             .flush_interval(Duration::from_secs(3600))
             .build()

@@ -6,8 +6,6 @@
 
 use std::time::Duration;
 
-use mutagent_core::Client;
-use mutagent_emulator::Emulator;
 use mutagent_trace_exporter::layer::SpanLimits;
 use mutagent_trace_exporter::{Exporter, MutagentLayer};
 use mutagent_traces::{ListTraces, TracesExt};
@@ -15,7 +13,8 @@ use serde_json::Value;
 use tracing::field::Empty;
 use tracing_subscriber::layer::SubscriberExt;
 
-const KEY: &str = "mt_test_key";
+mod common;
+use common::{client, emulator};
 
 /// Runs `work` under a layer with `limits`, exports, and returns the one exported span and
 /// the layer's drop counts.
@@ -28,16 +27,8 @@ fn export_one(
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        let emu = Emulator::builder()
-            .api_key(KEY)
-            .start()
-            .await
-            .expect("emulator");
-        let client = Client::builder()
-            .api_key(KEY)
-            .server_url(emu.url())
-            .build()
-            .expect("client");
+        let emu = emulator().await;
+        let client = client(&emu.url());
         let exporter = Exporter::builder(&client)
             .flush_interval(Duration::from_secs(3600))
             .build()

@@ -8,15 +8,15 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use mutagent_core::Client;
-use mutagent_emulator::{Collection, Emulator};
+use mutagent_emulator::Collection;
 use mutagent_trace_exporter::{Exporter, MutagentLayer};
 use mutagent_traces::{ListTraces, TracesExt};
 use serde_json::Value;
 use tracing::Instrument;
 use tracing_subscriber::layer::SubscriberExt;
 
-const KEY: &str = "mt_test_key";
+mod common;
+use common::{client, emulator};
 const TRACES: usize = 8;
 const STEPS: usize = 5;
 
@@ -30,16 +30,8 @@ async fn step(n: usize) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn parents_hold_across_awaits_and_threads() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
-    let client = Client::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let emu = emulator().await;
+    let client = client(&emu.url());
     let exporter = Exporter::builder(&client)
         .flush_interval(Duration::from_millis(20))
         .build()
