@@ -571,6 +571,10 @@ pub(crate) const HINT_NO_API_KEY: &str = "no API key was configured: set the env
 pub(crate) const HINT_KEY_REFUSED: &str = "the server refused the configured API key: check the \
      value of `MUTAGENT_API_KEY` or of `.api_key(…)`, and that it belongs to this server";
 
+/// The hint of a 401 answer to a client that sent a bearer token (and no key).
+pub(crate) const HINT_TOKEN_REFUSED: &str = "the server refused the bearer token: check the value \
+     of `MUTAGENT_BEARER_AUTH`, of `.bearer_token(…)` or what your token provider returns";
+
 impl ApiError {
     /// The operation, e.g. `get_prompt`.
     pub fn operation(&self) -> &'static str {

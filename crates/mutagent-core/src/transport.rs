@@ -422,12 +422,10 @@ async fn read_limited(
 
 /// What a person should do about a 401: configure a key when none was sent, else check it.
 fn unauthorized_hint(config: &Config, call_headers: &HeaderMap) -> &'static str {
-    let sent_credentials = config.api_key.is_some()
-        || config.bearer.is_some()
-        || call_headers.contains_key("x-api-key")
-        || call_headers.contains_key(http::header::AUTHORIZATION);
-    if sent_credentials {
+    if config.api_key.is_some() || call_headers.contains_key("x-api-key") {
         error::HINT_KEY_REFUSED
+    } else if config.bearer.is_some() || call_headers.contains_key(http::header::AUTHORIZATION) {
+        error::HINT_TOKEN_REFUSED
     } else {
         error::HINT_NO_API_KEY
     }
@@ -436,6 +434,31 @@ fn unauthorized_hint(config: &Config, call_headers: &HeaderMap) -> &'static str 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A 401 hint names the credential that was sent, or says that none was.
+    #[test]
+    fn unauthorized_hints_name_the_credential_sent() {
+        let config = |builder: crate::ClientBuilder| {
+            builder.env(crate::env::EmptyEnv).resolve().expect("config")
+        };
+        let none = HeaderMap::new();
+        let hint = |builder| unauthorized_hint(&config(builder), &none);
+        assert_eq!(hint(crate::ClientBuilder::new()), error::HINT_NO_API_KEY);
+        assert_eq!(
+            hint(crate::ClientBuilder::new().api_key("mt_k")),
+            error::HINT_KEY_REFUSED
+        );
+        assert_eq!(
+            hint(crate::ClientBuilder::new().bearer_token("tok")),
+            error::HINT_TOKEN_REFUSED
+        );
+        let mut per_call = HeaderMap::new();
+        per_call.insert("x-api-key", HeaderValue::from_static("mt_k"));
+        assert_eq!(
+            unauthorized_hint(&config(crate::ClientBuilder::new()), &per_call),
+            error::HINT_KEY_REFUSED
+        );
+    }
 
     /// A timeout too long to represent means a year from now: never sooner (a shorter fallback
     /// would time calls out that the caller asked to wait for "forever").
