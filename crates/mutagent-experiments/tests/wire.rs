@@ -477,14 +477,7 @@ fn list_experiments_all_walks_every_page() {
         )
         .expect("stream");
     assert_eq!(all.len(), 3);
-    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
-    assert_eq!(
-        queries,
-        [
-            Some("limit=2&offset=0".to_owned()),
-            Some("limit=2&offset=2".to_owned())
-        ]
-    );
+    assert_queries(&server, &["limit=2&offset=0", "limit=2&offset=2"]);
 
     let server = ScriptedServer::start(replies);
     let all: Vec<_> = blocking_client(&server)

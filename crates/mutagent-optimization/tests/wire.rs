@@ -376,14 +376,7 @@ fn list_optimizations_all_walks_every_page() {
         )
         .expect("stream");
     assert_eq!(jobs.len(), 3);
-    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
-    assert_eq!(
-        queries,
-        [
-            Some("limit=2&offset=0".to_owned()),
-            Some("limit=2&offset=2".to_owned())
-        ]
-    );
+    assert_queries(&server, &["limit=2&offset=0", "limit=2&offset=2"]);
     assert!(server
         .requests()
         .iter()

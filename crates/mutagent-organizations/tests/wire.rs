@@ -481,14 +481,7 @@ fn list_organizations_all_walks_every_page() {
         .map(|o| o.organization.id.as_str().to_owned())
         .collect();
     assert_eq!(ids, ["a", "b", "c"]);
-    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
-    assert_eq!(
-        queries,
-        [
-            Some("limit=2&offset=0".to_owned()),
-            Some("limit=2&offset=2".to_owned())
-        ]
-    );
+    assert_queries(&server, &["limit=2&offset=0", "limit=2&offset=2"]);
 
     let server = ScriptedServer::start(replies);
     let ids: Vec<String> = blocking_client(&server)

@@ -345,14 +345,13 @@ fn list_prompt_datasets_all_walks_every_page() {
         .map(|d| d.id.get())
         .collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
-    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
-    assert_eq!(
-        queries,
-        [
-            Some("limit=2&promptId=7&offset=0".to_owned()),
-            Some("limit=2&promptId=7&offset=2".to_owned()),
-            Some("limit=2&promptId=7&offset=4".to_owned())
-        ]
+    assert_queries(
+        &server,
+        &[
+            "limit=2&promptId=7&offset=0",
+            "limit=2&promptId=7&offset=2",
+            "limit=2&promptId=7&offset=4",
+        ],
     );
 
     let server = ScriptedServer::start(replies);

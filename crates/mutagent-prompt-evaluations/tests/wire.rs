@@ -427,13 +427,12 @@ fn list_evaluations_all_walks_every_page() {
         .map(|e| e.id.get())
         .collect();
     assert_eq!(ids, [1, 2, 3]);
-    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
-    assert_eq!(
-        queries,
-        [
-            Some(format!("limit=2&promptGroupId={GROUP}&offset=0")),
-            Some(format!("limit=2&promptGroupId={GROUP}&offset=2")),
-        ]
+    assert_queries(
+        &server,
+        &[
+            format!("limit=2&promptGroupId={GROUP}&offset=0"),
+            format!("limit=2&promptGroupId={GROUP}&offset=2"),
+        ],
     );
 
     let server = ScriptedServer::start(replies);

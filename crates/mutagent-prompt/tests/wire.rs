@@ -429,14 +429,9 @@ fn list_prompts_all_walks_every_page() {
         .map(|p| p.id.get())
         .collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
-    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
-    assert_eq!(
-        queries,
-        [
-            Some("limit=2&offset=0".to_owned()),
-            Some("limit=2&offset=2".to_owned()),
-            Some("limit=2&offset=4".to_owned())
-        ]
+    assert_queries(
+        &server,
+        &["limit=2&offset=0", "limit=2&offset=2", "limit=2&offset=4"],
     );
 
     let server = ScriptedServer::start(replies);

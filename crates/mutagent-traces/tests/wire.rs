@@ -669,14 +669,13 @@ fn list_traces_all_walks_every_page() {
         .map(|t| t.id.as_str().to_owned())
         .collect();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
-    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
-    assert_eq!(
-        queries,
-        [
-            Some("source=sdk&limit=2&offset=0".to_owned()),
-            Some("source=sdk&limit=2&offset=2".to_owned()),
-            Some("source=sdk&limit=2&offset=4".to_owned())
-        ]
+    assert_queries(
+        &server,
+        &[
+            "source=sdk&limit=2&offset=0",
+            "source=sdk&limit=2&offset=2",
+            "source=sdk&limit=2&offset=4",
+        ],
     );
 
     let server = ScriptedServer::start(replies);

@@ -123,3 +123,17 @@ pub fn both<T: PartialEq + std::fmt::Debug>(
     );
     (sent_async, from_async)
 }
+
+/// Checks that `server` received exactly one request per entry of `expected`, in order, each
+/// with that query string (the pages a list-all call walked).
+///
+/// # Panics
+/// When the queries differ (that is the test failing).
+pub fn assert_queries<S: AsRef<str>>(server: &ScriptedServer, expected: &[S]) {
+    let queries: Vec<Option<String>> = server.requests().into_iter().map(|r| r.query).collect();
+    let expected: Vec<Option<String>> = expected
+        .iter()
+        .map(|query| Some(query.as_ref().to_owned()))
+        .collect();
+    assert_eq!(queries, expected, "the queries of the pages, in order");
+}
