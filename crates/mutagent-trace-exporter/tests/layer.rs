@@ -15,7 +15,7 @@ use tracing::Instrument;
 use tracing_subscriber::layer::SubscriberExt;
 
 mod common;
-use common::{client, emulator};
+use common::{client, emulator, runtime, the_one_trace};
 const LONG: Duration = Duration::from_secs(30);
 
 fn span_named<'a>(spans: &'a [Value], name: &str) -> &'a Value {
@@ -86,11 +86,7 @@ async fn agent(question: &str) {
 
 #[test]
 fn marked_spans_become_mutagent_spans() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    runtime().block_on(async {
         let emu = emulator().await;
         let client = client(&emu.url());
         let exporter = Exporter::builder(&client)
@@ -119,17 +115,7 @@ fn marked_spans_become_mutagent_spans() {
         assert_eq!(emu.count(Collection::Spans), 5);
         assert_eq!(emu.count(Collection::Traces), 2);
 
-        let page = client
-            .traces()
-            .list_traces(&ListTraces::new().session_id("session-7"))
-            .await
-            .expect("list");
-        assert_eq!(page.data.len(), 1);
-        let trace = client
-            .traces()
-            .get_trace(page.data[0].id.clone(), None)
-            .await
-            .expect("trace");
+        let trace = the_one_trace(&client, &ListTraces::new().session_id("session-7")).await;
         assert_eq!(trace.name.as_deref(), Some("support"));
         assert_eq!(trace.id.as_str().len(), 32);
         let spans = trace.spans.expect("spans");

@@ -8,13 +8,13 @@ use std::time::Duration;
 
 use mutagent_trace_exporter::layer::SpanLimits;
 use mutagent_trace_exporter::{Exporter, MutagentLayer};
-use mutagent_traces::{ListTraces, TracesExt};
+use mutagent_traces::ListTraces;
 use serde_json::Value;
 use tracing::field::Empty;
 use tracing_subscriber::layer::SubscriberExt;
 
 mod common;
-use common::{client, emulator};
+use common::{client, emulator, runtime, the_one_trace};
 
 /// Runs `work` under a layer with `limits`, exports, and returns the one exported span and
 /// the layer's drop counts.
@@ -22,11 +22,7 @@ fn export_one(
     limits: Option<SpanLimits>,
     work: impl FnOnce(),
 ) -> (Value, mutagent_trace_exporter::layer::Dropped) {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    runtime.block_on(async {
+    runtime().block_on(async {
         let emu = emulator().await;
         let client = client(&emu.url());
         let exporter = Exporter::builder(&client)
@@ -41,17 +37,7 @@ fn export_one(
         tracing::subscriber::with_default(subscriber, work);
         let report = exporter.shutdown_async(Duration::from_secs(30)).await;
         assert!(report.is_complete(), "{report:?}");
-        let page = client
-            .traces()
-            .list_traces(&ListTraces::new())
-            .await
-            .expect("list");
-        assert_eq!(page.data.len(), 1);
-        let trace = client
-            .traces()
-            .get_trace(page.data[0].id.clone(), None)
-            .await
-            .expect("trace");
+        let trace = the_one_trace(&client, &ListTraces::new()).await;
         let spans = trace.spans.expect("spans");
         assert_eq!(spans.len(), 1);
         (spans[0].clone(), layer.dropped())

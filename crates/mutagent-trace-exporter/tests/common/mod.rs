@@ -24,3 +24,29 @@ pub(crate) fn client(url: &str) -> Client {
         .build()
         .expect("client")
 }
+
+/// A current-thread runtime, for a plain `#[test]` that installs a thread-local subscriber.
+pub(crate) fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// The one trace that listing with `params` finds, fetched in full (with its spans).
+///
+/// # Panics
+/// When the listing does not hold exactly one trace, or a call fails (the test failing).
+pub(crate) async fn the_one_trace(
+    client: &Client,
+    params: &mutagent_traces::ListTraces,
+) -> mutagent_traces::Trace {
+    use mutagent_traces::TracesExt;
+    let page = client.traces().list_traces(params).await.expect("list");
+    assert_eq!(page.data.len(), 1, "one trace listed");
+    client
+        .traces()
+        .get_trace(page.data[0].id.clone(), None)
+        .await
+        .expect("trace")
+}
