@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{dataset, prompt, Client};
+use common::{dataset, evaluation, prompt, Client};
 use mutagent_emulator::{Collection, Emulator};
 use serde_json::{json, Value};
 
@@ -263,14 +263,7 @@ async fn evaluation_lifecycle() {
     let c = Client::new(emu.addr());
     let p = prompt(&c, "p", "Answer {question}").await;
     dataset(&c, 1, 2).await;
-    let e = c
-        .ok(
-            "POST",
-            "/api/prompts/evaluations/",
-            Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})),
-            201,
-        )
-        .await;
+    let e = evaluation(&c).await;
     assert_eq!(e["id"], 1);
     assert_eq!(e["version"], "1.0.0");
     assert_eq!(e["isLatest"], true);

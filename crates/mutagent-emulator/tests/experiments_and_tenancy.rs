@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{dataset, prompt, Client};
+use common::{dataset, evaluation, prompt, Client};
 use mutagent_emulator::{Collection, Emulator};
 use serde_json::{json, Value};
 
@@ -12,13 +12,7 @@ async fn experiment_setup() -> (Emulator, Client, Value) {
     let c = Client::new(emu.addr());
     let p = prompt(&c, "p", "Answer {question}").await;
     dataset(&c, 1, 3).await;
-    c.ok(
-        "POST",
-        "/api/prompts/evaluations/",
-        Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})),
-        201,
-    )
-    .await;
+    evaluation(&c).await;
     (emu, c, p)
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{build, parse, prompt, raw, Client};
+use common::{build, evaluation, parse, prompt, raw, Client};
 use mutagent_emulator::{Collection, Emulator};
 use serde_json::json;
 
@@ -198,13 +198,7 @@ async fn body_validation_names_the_field() {
     // A body on an operation that takes none.
     prompt(&c, "p", "t").await;
     common::dataset(&c, 1, 1).await;
-    c.ok(
-        "POST",
-        "/api/prompts/evaluations/",
-        Some(json!({"promptId": 1, "datasetId": 1, "name": "e"})),
-        201,
-    )
-    .await;
+    evaluation(&c).await;
     let m = c
         .post("/api/prompts/evaluations/1/run", json!({"now": true}))
         .await

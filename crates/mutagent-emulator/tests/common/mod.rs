@@ -189,3 +189,14 @@ pub async fn dataset(c: &Client, prompt_id: i64, n: usize) -> Value {
     }
     d
 }
+
+/// Creates evaluation "e" of prompt 1 on dataset 1; returns the evaluation JSON.
+pub async fn evaluation(c: &Client) -> Value {
+    c.ok(
+        "POST",
+        "/api/prompts/evaluations/",
+        Some(serde_json::json!({"promptId": 1, "datasetId": 1, "name": "e"})),
+        201,
+    )
+    .await
+}
