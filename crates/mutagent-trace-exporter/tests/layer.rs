@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use mutagent_emulator::Collection;
-use mutagent_trace_exporter::{Exporter, MutagentLayer};
+use mutagent_trace_exporter::MutagentLayer;
 use mutagent_traces::{ListTraces, TracesExt};
 use serde_json::Value;
 use tracing::field::Empty;
@@ -15,7 +15,7 @@ use tracing::Instrument;
 use tracing_subscriber::layer::SubscriberExt;
 
 mod common;
-use common::{client, emulator, runtime, the_one_trace};
+use common::{client, emulator, exporter_on_demand, runtime, the_one_trace};
 const LONG: Duration = Duration::from_secs(30);
 
 fn span_named<'a>(spans: &'a [Value], name: &str) -> &'a Value {
@@ -89,10 +89,7 @@ fn marked_spans_become_mutagent_spans() {
     runtime().block_on(async {
         let emu = emulator().await;
         let client = client(&emu.url());
-        let exporter = Exporter::builder(&client)
-            .flush_interval(Duration::from_secs(3600))
-            .build()
-            .expect("exporter");
+        let exporter = exporter_on_demand(&client);
         let subscriber = tracing_subscriber::registry().with(MutagentLayer::new(exporter.clone()));
         let guard = tracing::subscriber::set_default(subscriber);
 

@@ -7,14 +7,14 @@
 use std::time::Duration;
 
 use mutagent_trace_exporter::layer::SpanLimits;
-use mutagent_trace_exporter::{Exporter, MutagentLayer};
+use mutagent_trace_exporter::MutagentLayer;
 use mutagent_traces::ListTraces;
 use serde_json::Value;
 use tracing::field::Empty;
 use tracing_subscriber::layer::SubscriberExt;
 
 mod common;
-use common::{client, emulator, runtime, the_one_trace};
+use common::{client, emulator, exporter_on_demand, runtime, the_one_trace};
 
 /// Runs `work` under a layer with `limits`, exports, and returns the one exported span and
 /// the layer's drop counts.
@@ -25,10 +25,7 @@ fn export_one(
     runtime().block_on(async {
         let emu = emulator().await;
         let client = client(&emu.url());
-        let exporter = Exporter::builder(&client)
-            .flush_interval(Duration::from_secs(3600))
-            .build()
-            .expect("exporter");
+        let exporter = exporter_on_demand(&client);
         let mut layer = MutagentLayer::new(exporter.clone());
         if let Some(limits) = limits {
             layer = layer.with_limits(limits);

@@ -50,3 +50,11 @@ pub(crate) async fn the_one_trace(
         .await
         .expect("trace")
 }
+
+/// An exporter on `client` that sends only when flushed or shut down (its interval is an hour).
+pub(crate) fn exporter_on_demand(client: &Client) -> mutagent_trace_exporter::Exporter {
+    mutagent_trace_exporter::Exporter::builder(client)
+        .flush_interval(std::time::Duration::from_secs(3600))
+        .build()
+        .expect("exporter")
+}
