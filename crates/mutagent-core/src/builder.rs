@@ -438,6 +438,34 @@ fn scoping_header(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each setting reads back as set (cargo-mutants found the getters untested).
+    #[test]
+    fn the_config_reads_back_what_was_set() {
+        let policy = RetryPolicy::new().max_retries(7);
+        let config = ClientBuilder::new()
+            .env(crate::env::EmptyEnv)
+            .server_url("http://10.0.0.1:8080")
+            .allow_insecure_http(true)
+            .retry_policy(policy.clone())
+            .max_concurrent_requests(9)
+            .resolve()
+            .expect("config");
+        assert!(config.allow_insecure_http());
+        assert_eq!(config.retry_policy(), &policy);
+        assert_eq!(config.max_concurrent_requests(), 9);
+        let defaults = ClientBuilder::new()
+            .env(crate::env::EmptyEnv)
+            .resolve()
+            .expect("config");
+        assert!(!defaults.allow_insecure_http());
+        assert_eq!(defaults.max_concurrent_requests(), 128);
+        let options = crate::CallOptions::new().header(
+            http::HeaderName::from_static("x-trace"),
+            http::HeaderValue::from_static("v"),
+        );
+        assert!(format!("{options:?}").contains("x-trace"));
+    }
     use crate::config::DEFAULT_SERVER_URL;
     use crate::env::EmptyEnv;
 

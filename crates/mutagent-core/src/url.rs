@@ -290,6 +290,10 @@ mod tests {
         let parse = |url: &str| BaseUrl::parse(url, false).expect("valid");
         assert!(parse("https://api.mutagent.io").is_https());
         assert!(!parse("http://127.0.0.1:3003").is_https());
+        assert_eq!(
+            format!("{:?}", parse("https://API.example.com/v1/")),
+            "BaseUrl(https://api.example.com/v1)"
+        );
     }
 
     #[test]
