@@ -4,7 +4,6 @@
 //! file), through the async and the blocking client.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, Prompt, PromptContent};
@@ -14,43 +13,8 @@ use mutagent::prompt_datasets::{
     UpdatePromptDataset, UploadDataset, UploadError, UploadOptions,
 };
 use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent_test_support::TempDir;
 use serde_json::json;
-
-/// A directory under the system temp dir with a unique name, removed on drop.
-pub(crate) struct TempDir(PathBuf);
-
-impl TempDir {
-    pub(crate) fn new() -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!(
-            "mutagent-e2e-datasets-{}-{nanos}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    pub(crate) fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-
-    pub(crate) fn file(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.path(name);
-        std::fs::write(&path, content).expect("write");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn greeter(name: &str) -> CreatePrompt {
     CreatePrompt::new(
@@ -328,7 +292,7 @@ async fn upload_and_export_files_async() {
         .create_prompt(&greeter("files"))
         .await
         .expect("prompt");
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-e2e-datasets");
     let files = write_files(&dir, 7);
     let mut stored = 0;
     for path in &files {
@@ -421,7 +385,7 @@ fn upload_and_export_files_blocking() {
         .prompt()
         .create_prompt(&greeter("files"))
         .expect("prompt");
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-e2e-datasets");
     let files = write_files(&dir, 1203);
     for (index, path) in files.iter().enumerate() {
         let report = client
@@ -453,7 +417,7 @@ fn bad_files_create_nothing_and_chunks_over_the_server_cap_fail() {
         .prompt()
         .create_prompt(&greeter("bad"))
         .expect("prompt");
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-e2e-datasets");
     let bad = dir.file(
         "bad.csv",
         "input.name,expectedOutput.text\r\nAda,Hi\r\nAlan,\"Hi\r\nthere\"\r\nGrace,Hi,extra\r\n",

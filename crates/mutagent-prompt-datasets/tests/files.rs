@@ -3,67 +3,15 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 
-use mutagent_core::{BlockingClient, Client};
 use mutagent_prompt_datasets::{
     DatasetFileFormat, DatasetFileReader, PromptDatasetsExt, UploadDataset, UploadError,
     UploadOptions,
 };
-use mutagent_test_support::{Reply, ScriptedServer};
+use mutagent_test_support::{Reply, ScriptedServer, TempDir};
+use mutagent_wire_test::{async_client, blocking_client};
 use serde_json::{json, Value};
-
-const KEY: &str = "mt_wire_test_key";
-
-/// A directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_nanos())
-            .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!(
-            "mutagent-datasets-test-{}-{nanos}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-    fn file(&self, name: &str, content: &str) -> PathBuf {
-        let path = self.0.join(name);
-        std::fs::write(&path, content).expect("write");
-        path
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-fn async_client(server: &ScriptedServer) -> Client {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build()
-        .expect("client")
-}
-
-fn blocking_client(server: &ScriptedServer) -> BlockingClient {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key(KEY)
-        .server_url(server.url())
-        .build_blocking()
-        .expect("blocking client")
-}
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -153,7 +101,7 @@ fn expected_items() -> Value {
 
 #[test]
 fn uploads_json_jsonl_and_csv_in_chunks_with_both_clients() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-datasets-test");
     for (name, content) in [
         ("cases.json", JSON),
         ("cases.jsonl", JSONL),
@@ -204,7 +152,7 @@ fn uploads_json_jsonl_and_csv_in_chunks_with_both_clients() {
 
 #[test]
 fn a_bad_record_is_named_and_nothing_is_created() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-datasets-test");
     let cases = [
         (
             "bad.jsonl",
@@ -270,7 +218,7 @@ fn a_bad_record_is_named_and_nothing_is_created() {
 
 #[test]
 fn without_validating_first_the_error_reports_progress() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-datasets-test");
     let mut content = String::new();
     for i in 0..4 {
         content.push_str(&format!("{{\"input\": {{\"i\": {i}}}}}\n"));
@@ -308,7 +256,7 @@ fn without_validating_first_the_error_reports_progress() {
 
 #[test]
 fn settings_and_files_are_checked_before_sending() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-datasets-test");
     let server = ScriptedServer::start(upload_replies(1, 1));
     let client = blocking_client(&server);
     let datasets = client.prompt_datasets();
@@ -332,7 +280,7 @@ fn settings_and_files_are_checked_before_sending() {
         .expect_err("format");
     assert!(matches!(err, UploadError::UnknownFormat { .. }), "{err}");
     let err = datasets
-        .upload_dataset_file(7, UploadDataset::new("x"), dir.0.join("missing.csv"))
+        .upload_dataset_file(7, UploadDataset::new("x"), dir.path("missing.csv"))
         .expect_err("missing");
     assert!(matches!(err, UploadError::Io { .. }), "{err}");
     let err = datasets
@@ -362,7 +310,7 @@ fn settings_and_files_are_checked_before_sending() {
 
 #[test]
 fn upload_items_file_adds_to_an_existing_dataset() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-datasets-test");
     let path = dir.file(
         "more.csv",
         "input\n\"{\"\"a\"\": 1}\"\n\"{\"\"a\"\": 2}\"\n\"{\"\"a\"\": 3}\"\n",
@@ -389,7 +337,7 @@ fn upload_items_file_adds_to_an_existing_dataset() {
 
 #[test]
 fn a_failed_chunk_stops_the_upload_with_its_progress() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-datasets-test");
     let path = dir.file(
         "three.jsonl",
         "{\"input\": {}}\n{\"input\": {}}\n{\"input\": {}}\n",
@@ -479,7 +427,7 @@ fn readers_stream_and_never_read_the_whole_input() {
 
 #[test]
 fn export_writes_files_that_upload_again() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-datasets-test");
     let export = json!({
         "dataset": dataset_json(12),
         "promptGroup": {"id": "g-1"},
@@ -499,7 +447,7 @@ fn export_writes_files_that_upload_again() {
         {"input": {"city": "Rome"}}
     ]);
     for name in ["out.json", "out.jsonl", "out.csv"] {
-        let path = dir.0.join(name);
+        let path = dir.path(name);
         let server = ScriptedServer::start(vec![Reply::json(200, export.clone())]);
         let client = async_client(&server);
         let report = runtime()
@@ -514,7 +462,7 @@ fn export_writes_files_that_upload_again() {
             server.single_request().path,
             "/api/prompts/datasets/12/export"
         );
-        assert!(!dir.0.join(format!("{name}.partial")).exists());
+        assert!(!dir.path(&format!("{name}.partial")).exists());
 
         let reread: Vec<Value> = DatasetFileReader::open(&path, None)
             .expect("open")
@@ -522,7 +470,7 @@ fn export_writes_files_that_upload_again() {
             .collect();
         assert_eq!(Value::Array(reread), expected, "{name}");
 
-        let again = dir.0.join(format!("again-{name}"));
+        let again = dir.path(&format!("again-{name}"));
         let server = ScriptedServer::start(vec![Reply::json(200, export.clone())]);
         blocking_client(&server)
             .prompt_datasets()
@@ -537,11 +485,11 @@ fn export_writes_files_that_upload_again() {
     let server = ScriptedServer::start(vec![Reply::json(200, export)]);
     let err = blocking_client(&server)
         .prompt_datasets()
-        .export_dataset_file(12, dir.0.join("out.xml"), None)
+        .export_dataset_file(12, dir.path("out.xml"), None)
         .expect_err("format");
     assert!(err.to_string().contains("out.xml"), "{err}");
     assert!(server.requests().is_empty());
-    assert!(Path::new(&dir.0).exists());
+    assert!(dir.dir().exists());
 }
 
 /// What a chain printer (anyhow, eyre) prints: the message, then each cause.
@@ -559,10 +507,10 @@ fn chain(error: &dyn std::error::Error) -> String {
 /// chain printer shows each cause once.
 #[test]
 fn upload_errors_convert_with_question_mark_and_print_each_cause_once() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-datasets-test");
     let server = ScriptedServer::start(upload_replies(1, 1));
     let client = blocking_client(&server);
-    let missing = dir.0.join("missing.jsonl");
+    let missing = dir.path("missing.jsonl");
     let upload = |path: &Path| -> Result<u64, mutagent_core::Error> {
         let report =
             client

@@ -13,6 +13,9 @@
 //! reading early.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
+mod temp_dir;
+pub use temp_dir::TempDir;
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
