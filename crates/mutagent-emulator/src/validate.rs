@@ -218,6 +218,28 @@ fn bad(p: &str, what: &str, v: &Value) -> ApiError {
     ApiError::bad_request(format!("field `{p}` must be {what} (got {})", kind(v)))
 }
 
+/// `n` within `min..=max`; a `max` equal to `unbounded` (the type's largest value) means no
+/// upper bound, and the message then says only `>= min`.
+fn check_range<T: PartialOrd + std::fmt::Display>(
+    p: &str,
+    n: T,
+    min: T,
+    max: T,
+    unbounded: T,
+) -> Result<(), ApiError> {
+    if n >= min && n <= max {
+        return Ok(());
+    }
+    let range = if max == unbounded {
+        format!(">= {min}")
+    } else {
+        format!("between {min} and {max}")
+    };
+    Err(ApiError::bad_request(format!(
+        "field `{p}` must be {range} (got {n})"
+    )))
+}
+
 fn is_semver(s: &str) -> bool {
     let core = s.split(['-', '+']).next().unwrap_or("");
     let parts: Vec<&str> = core.split('.').collect();
@@ -285,31 +307,11 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
         }
         Ty::Int(min, max) => {
             let n = v.as_i64().ok_or_else(|| bad(p, "an integer", v))?;
-            if n < min || n > max {
-                let range = if max == i64::MAX {
-                    format!(">= {min}")
-                } else {
-                    format!("between {min} and {max}")
-                };
-                return Err(ApiError::bad_request(format!(
-                    "field `{p}` must be {range} (got {n})"
-                )));
-            }
-            Ok(())
+            check_range(p, n, min, max, i64::MAX)
         }
         Ty::Num(min, max) => {
             let n = v.as_f64().ok_or_else(|| bad(p, "a number", v))?;
-            if n < min || n > max {
-                let range = if max == f64::MAX {
-                    format!(">= {min}")
-                } else {
-                    format!("between {min} and {max}")
-                };
-                return Err(ApiError::bad_request(format!(
-                    "field `{p}` must be {range} (got {n})"
-                )));
-            }
-            Ok(())
+            check_range(p, n, min, max, f64::MAX)
         }
         Ty::Bool => v
             .as_bool()

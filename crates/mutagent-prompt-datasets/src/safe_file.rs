@@ -102,60 +102,26 @@ fn options(access: Access) -> OpenOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mutagent_test_support::TempDir;
     use std::io::Write;
-
-    struct TempDir(PathBuf);
-
-    impl TempDir {
-        fn new(tag: &str) -> Self {
-            let dir = std::env::temp_dir().join(format!(
-                "mutagent-safe-file-{tag}-{}-{:x}",
-                std::process::id(),
-                fastrand::u64(..)
-            ));
-            std::fs::create_dir_all(&dir).expect("temp dir");
-            Self(dir)
-        }
-    }
-
-    impl Drop for TempDir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-
-    fn entries(dir: &Path) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(dir)
-            .expect("read dir")
-            .map(|entry| {
-                entry
-                    .expect("entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        names.sort();
-        names
-    }
 
     #[test]
     fn a_failed_write_leaves_nothing_behind() {
-        let dir = TempDir::new("fail");
-        let path = dir.0.join("out.csv");
+        let dir = TempDir::new("mutagent-safe-file-fail");
+        let path = dir.path("out.csv");
         let err = write_file(&path, Access::OwnerOnly, |out| {
             out.write_all(b"half")?;
             Err::<(), _>(io::Error::other("disk full"))
         })
         .expect_err("fails");
         assert_eq!(err.to_string(), "disk full");
-        assert!(entries(&dir.0).is_empty(), "{:?}", entries(&dir.0));
+        assert!(dir.entries().is_empty(), "{:?}", dir.entries());
     }
 
     #[test]
     fn every_temporary_name_is_new() {
-        let dir = TempDir::new("names");
-        let path = dir.0.join("out.csv");
+        let dir = TempDir::new("mutagent-safe-file-names");
+        let path = dir.path("out.csv");
         let (first, _a) = create_partial(&path, Access::OwnerOnly).expect("first");
         let (second, _b) = create_partial(&path, Access::OwnerOnly).expect("second");
         assert_ne!(first, second);
@@ -170,14 +136,14 @@ mod tests {
 
     #[test]
     fn a_clash_is_retried_with_the_next_name_and_other_errors_are_not() {
-        let dir = TempDir::new("clash");
-        let path = dir.0.join("out.csv");
+        let dir = TempDir::new("mutagent-safe-file-clash");
+        let path = dir.path("out.csv");
         // Something already holds the first name.
-        let taken = dir.0.join(".out.csv.0000000000000001.partial");
+        let taken = dir.path(".out.csv.0000000000000001.partial");
         std::fs::write(&taken, "someone else's").expect("plant");
         let (partial, _file) =
             create_partial_named(&path, Access::OwnerOnly, [1, 2]).expect("second name");
-        assert_eq!(partial, dir.0.join(".out.csv.0000000000000002.partial"));
+        assert_eq!(partial, dir.path(".out.csv.0000000000000002.partial"));
         assert_eq!(
             std::fs::read_to_string(&taken).expect("kept"),
             "someone else's"
@@ -187,7 +153,7 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
         // A missing directory fails at once: one name tried, not 32.
         let tried = std::cell::Cell::new(0);
-        let missing = dir.0.join("no-such-dir").join("out.csv");
+        let missing = dir.path("no-such-dir").join("out.csv");
         let err = create_partial_named(
             &missing,
             Access::OwnerOnly,

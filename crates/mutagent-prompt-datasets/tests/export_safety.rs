@@ -3,54 +3,14 @@
 //! come back intact on upload), and new files are owner-only on Unix.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::path::Path;
 
 use mutagent_core::{BlockingClient, Client};
 use mutagent_prompt_datasets::{
     DatasetFileFormat, DatasetFileReader, ExportOptions, PromptDatasetsExt, UploadOptions,
 };
-use mutagent_test_support::{Reply, ScriptedServer};
+use mutagent_test_support::{Reply, ScriptedServer, TempDir};
 use serde_json::{json, Value};
-
-/// A directory under the system temp dir, removed on drop.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new() -> Self {
-        static NEXT: AtomicU32 = AtomicU32::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "mutagent-export-safety-{}-{}",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        Self(dir)
-    }
-
-    /// Every entry of the directory, sorted.
-    fn entries(&self) -> Vec<String> {
-        let mut names: Vec<String> = std::fs::read_dir(&self.0)
-            .expect("read dir")
-            .map(|entry| {
-                entry
-                    .expect("entry")
-                    .file_name()
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        names.sort();
-        names
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn blocking_client(server: &ScriptedServer) -> BlockingClient {
     Client::builder()
@@ -106,14 +66,14 @@ fn simple_export() -> Value {
 #[test]
 fn a_planted_link_at_the_temporary_or_final_name_is_never_written_through() {
     use std::os::unix::fs::symlink;
-    let dir = TempDir::new();
-    let victim = dir.0.join("victim.txt");
-    let other_victim = dir.0.join("other-victim.txt");
+    let dir = TempDir::new("mutagent-export-safety");
+    let victim = dir.path("victim.txt");
+    let other_victim = dir.path("other-victim.txt");
     std::fs::write(&victim, "precious").expect("victim");
     std::fs::write(&other_victim, "also precious").expect("victim");
-    let path = dir.0.join("out.jsonl");
+    let path = dir.path("out.jsonl");
     // The names an attacker can predict: the old `<name>.partial`, and the target itself.
-    symlink(&victim, dir.0.join("out.jsonl.partial")).expect("link");
+    symlink(&victim, dir.path("out.jsonl.partial")).expect("link");
     symlink(&other_victim, &path).expect("link");
 
     export_blocking(simple_export(), &path, None).expect("export");
@@ -145,8 +105,8 @@ fn a_planted_link_at_the_temporary_or_final_name_is_never_written_through() {
 
 #[test]
 fn concurrent_exports_to_one_path_never_mix_or_fail() {
-    let dir = TempDir::new();
-    let path = dir.0.join("shared.jsonl");
+    let dir = TempDir::new("mutagent-export-safety");
+    let path = dir.path("shared.jsonl");
     let writers = 8;
     // Each export is big enough (~1 MB) that the writes overlap in time.
     let exports: Vec<Value> = (0..writers)
@@ -229,8 +189,8 @@ fn csv_text(path: &Path) -> String {
 
 #[test]
 fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
-    let dir = TempDir::new();
-    let path = dir.0.join("items.csv");
+    let dir = TempDir::new("mutagent-export-safety");
+    let path = dir.path("items.csv");
     export_blocking(formula_export(), &path, None).expect("export");
     let text = csv_text(&path);
     assert!(
@@ -262,8 +222,8 @@ fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
 
 #[test]
 fn exported_formula_cells_read_back_as_the_original_text() {
-    let dir = TempDir::new();
-    let path = dir.0.join("items.csv");
+    let dir = TempDir::new("mutagent-export-safety");
+    let path = dir.path("items.csv");
     export_blocking(formula_export(), &path, None).expect("export");
     let items: Vec<_> = DatasetFileReader::open(&path, None)
         .expect("open")
@@ -289,8 +249,8 @@ fn exported_formula_cells_read_back_as_the_original_text() {
 
 #[test]
 fn the_upload_sends_the_original_text_unless_told_to_keep_cells_as_written() {
-    let dir = TempDir::new();
-    let path = dir.0.join("items.csv");
+    let dir = TempDir::new("mutagent-export-safety");
+    let path = dir.path("items.csv");
     export_blocking(formula_export(), &path, None).expect("export");
     for (restore, name) in [(true, HOSTILE.to_owned()), (false, format!("'{HOSTILE}"))] {
         let server = ScriptedServer::start(vec![
@@ -312,8 +272,8 @@ fn the_upload_sends_the_original_text_unless_told_to_keep_cells_as_written() {
 
 #[test]
 fn an_exact_export_writes_cells_as_they_are() {
-    let dir = TempDir::new();
-    let path = dir.0.join("exact.csv");
+    let dir = TempDir::new("mutagent-export-safety");
+    let path = dir.path("exact.csv");
     export_blocking(
         formula_export(),
         &path,
@@ -331,7 +291,7 @@ fn an_exact_export_writes_cells_as_they_are() {
     assert_eq!(items[0].name.as_deref(), Some(HOSTILE));
     assert_eq!(items[1].name.as_deref(), Some("'=already quoted"));
     // JSON and JSON Lines are never touched.
-    let path = dir.0.join("exact.jsonl");
+    let path = dir.path("exact.jsonl");
     export_blocking(formula_export(), &path, DatasetFileFormat::JsonLines).expect("export");
     assert!(std::fs::read_to_string(&path)
         .expect("jsonl")
@@ -345,7 +305,7 @@ fn an_exact_export_writes_cells_as_they_are() {
 #[test]
 fn new_export_files_are_owner_only_unless_asked_otherwise() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = TempDir::new();
+    let dir = TempDir::new("mutagent-export-safety");
     let mode = |path: &Path| {
         std::fs::metadata(path)
             .expect("metadata")
@@ -353,26 +313,26 @@ fn new_export_files_are_owner_only_unless_asked_otherwise() {
             .mode()
             & 0o777
     };
-    let path = dir.0.join("private.jsonl");
+    let path = dir.path("private.jsonl");
     export_blocking(simple_export(), &path, None).expect("export");
     assert_eq!(mode(&path), 0o600);
 
     // Replacing a readable file gives an owner-only one too.
-    let replaced = dir.0.join("replaced.jsonl");
+    let replaced = dir.path("replaced.jsonl");
     std::fs::write(&replaced, "old").expect("old");
     std::fs::set_permissions(&replaced, std::fs::Permissions::from_mode(0o644)).expect("chmod");
     export_blocking(simple_export(), &replaced, None).expect("export");
     assert_eq!(mode(&replaced), 0o600);
 
     // Asked otherwise: what the umask gives an ordinary new file.
-    let shared = dir.0.join("shared.jsonl");
+    let shared = dir.path("shared.jsonl");
     export_blocking(
         simple_export(),
         &shared,
         ExportOptions::new().owner_only(false),
     )
     .expect("export");
-    let ordinary = dir.0.join("ordinary.txt");
+    let ordinary = dir.path("ordinary.txt");
     std::fs::File::create(&ordinary).expect("create");
     assert_eq!(mode(&shared), mode(&ordinary));
 }
@@ -382,8 +342,8 @@ fn new_export_files_are_owner_only_unless_asked_otherwise() {
 
 #[test]
 fn the_format_given_wins_over_the_extension() {
-    let dir = TempDir::new();
-    let path = dir.0.join("items.txt");
+    let dir = TempDir::new("mutagent-export-safety");
+    let path = dir.path("items.txt");
     // No format: `.txt` says nothing.
     assert!(export_blocking(simple_export(), &path, None).is_err());
     for options in [

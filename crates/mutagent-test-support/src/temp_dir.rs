@@ -47,6 +47,25 @@ impl TempDir {
         std::fs::write(&path, content).expect("write");
         path
     }
+
+    /// The names of every entry in the directory, sorted.
+    ///
+    /// # Panics
+    /// When the directory cannot be read.
+    pub fn entries(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&self.0)
+            .expect("read dir")
+            .map(|entry| {
+                entry
+                    .expect("entry")
+                    .file_name()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        names.sort();
+        names
+    }
 }
 
 impl Drop for TempDir {

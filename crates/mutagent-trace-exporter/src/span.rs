@@ -150,6 +150,24 @@ impl SpanData {
         }
     }
 
+    /// A span with a fresh random span id in trace `trace_id`: what `root` and `child_of` share.
+    fn in_trace(
+        trace_id: TraceId128,
+        name: impl Into<Cow<'static, str>>,
+        kind: impl Into<SpanKind>,
+        start_time: SystemTime,
+        end_time: SystemTime,
+    ) -> Self {
+        Self::new(
+            trace_id,
+            SpanId64::random(),
+            name,
+            kind,
+            start_time,
+            end_time,
+        )
+    }
+
     /// The root span of a new trace (random trace and span ids).
     pub fn root(
         name: impl Into<Cow<'static, str>>,
@@ -157,14 +175,7 @@ impl SpanData {
         start_time: SystemTime,
         end_time: SystemTime,
     ) -> Self {
-        let mut span = Self::new(
-            TraceId128::random(),
-            SpanId64::random(),
-            name,
-            kind,
-            start_time,
-            end_time,
-        );
+        let mut span = Self::in_trace(TraceId128::random(), name, kind, start_time, end_time);
         span.trace_start = Some(start_time);
         span
     }
@@ -177,14 +188,7 @@ impl SpanData {
         start_time: SystemTime,
         end_time: SystemTime,
     ) -> Self {
-        let mut span = Self::new(
-            parent.trace_id,
-            SpanId64::random(),
-            name,
-            kind,
-            start_time,
-            end_time,
-        );
+        let mut span = Self::in_trace(parent.trace_id, name, kind, start_time, end_time);
         span.parent_span_id = Some(parent.span_id);
         span.session_id.clone_from(&parent.session_id);
         span.trace_name.clone_from(&parent.trace_name);
