@@ -16,13 +16,7 @@ use mutagent_prompt::{ListPrompts, PromptExt, PromptList};
 const API_KEY: &str = "mt_bench_key";
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    mutagent_benches::exit_with(run())
 }
 
 fn run() -> Result<(), BenchError> {

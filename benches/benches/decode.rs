@@ -39,13 +39,7 @@ impl HttpClient for FromMemory {
 }
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    mutagent_benches::exit_with(run())
 }
 
 fn run() -> Result<(), BenchError> {

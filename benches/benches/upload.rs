@@ -40,13 +40,7 @@ fn main() -> ExitCode {
         Some(at) => child(&args[at + 1..]),
         None => parent(),
     };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    mutagent_benches::exit_with(result)
 }
 
 // ---------------------------------------------------------------------------------------

@@ -25,3 +25,14 @@ pub type BenchError = String;
 pub fn context<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> BenchError {
     move |err| format!("{what}: {err}")
 }
+
+/// The exit of a bench binary: success, or the message on stderr and a non-zero code.
+pub fn exit_with(result: Result<(), BenchError>) -> std::process::ExitCode {
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

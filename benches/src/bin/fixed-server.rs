@@ -22,13 +22,7 @@ OPTIONS:
     -h, --help        print this help";
 
 fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
-    }
+    mutagent_benches::exit_with(run())
 }
 
 fn run() -> Result<(), String> {

@@ -67,6 +67,25 @@ fn check(page: &PromptList) -> Result<(), String> {
     Ok(())
 }
 
+/// Counts one finished call, the same for both clients: a failed call or a wrong page stops
+/// every worker (the window is aborted) with a message.
+fn settle(
+    window: &Window,
+    tally: &mut Tally,
+    done: &mut u64,
+    started: Instant,
+    outcome: Result<PromptList, mutagent::Error>,
+) -> Result<(), String> {
+    let page = outcome.map_err(|err| {
+        window.abort();
+        format!("list_prompts failed after {done} successful calls: {err}")
+    })?;
+    check(&page).inspect_err(|_| window.abort())?;
+    *done += 1;
+    tally.record(window, started);
+    Ok(())
+}
+
 async fn run_async(options: &Options, client: Client) -> Result<Vec<Tally>, String> {
     let window = Window::new(options);
     let params = ListPrompts::new().limit(20);
@@ -81,13 +100,7 @@ async fn run_async(options: &Options, client: Client) -> Result<Vec<Tally>, Stri
             while window.running() {
                 let started = Instant::now();
                 let outcome = client.prompt().list_prompts(&params).await;
-                let page = outcome.map_err(|err| {
-                    window.abort();
-                    format!("list_prompts failed after {done} successful calls: {err}")
-                })?;
-                check(&page).inspect_err(|_| window.abort())?;
-                done += 1;
-                tally.record(&window, started);
+                settle(&window, &mut tally, &mut done, started, outcome)?;
             }
             Ok::<Tally, String>(tally)
         });
@@ -125,13 +138,8 @@ fn run_blocking(options: &Options, client: BlockingClient) -> Result<Vec<Tally>,
                     let mut done = 0u64;
                     while window.running() {
                         let started = Instant::now();
-                        let page = client.prompt().list_prompts(&params).map_err(|err| {
-                            window.abort();
-                            format!("list_prompts failed after {done} successful calls: {err}")
-                        })?;
-                        check(&page).inspect_err(|_| window.abort())?;
-                        done += 1;
-                        tally.record(&window, started);
+                        let outcome = client.prompt().list_prompts(&params);
+                        settle(&window, &mut tally, &mut done, started, outcome)?;
                     }
                     Ok::<Tally, String>(tally)
                 })

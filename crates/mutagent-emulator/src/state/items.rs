@@ -7,25 +7,22 @@ use crate::error::{missing, ApiError};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
 
-const ITEM: &[Field] = &[
-    opt("name", NAME),
-    req("input", Ty::Object),
-    opt("expectedOutput", Ty::Object),
-    opt("userFeedback", TEXT),
-    opt("systemFeedback", TEXT),
-    opt("labels", STRINGS),
-    opt("metadata", Ty::Object),
-];
+/// An item's fields; a new item and an update differ only in whether `input` is required.
+const fn item_fields(input: Field) -> [Field; 7] {
+    [
+        opt("name", NAME),
+        input,
+        opt("expectedOutput", Ty::Object),
+        opt("userFeedback", TEXT),
+        opt("systemFeedback", TEXT),
+        opt("labels", STRINGS),
+        opt("metadata", Ty::Object),
+    ]
+}
 
-const UPDATE: &[Field] = &[
-    opt("name", NAME),
-    opt("input", Ty::Object),
-    opt("expectedOutput", Ty::Object),
-    opt("userFeedback", TEXT),
-    opt("systemFeedback", TEXT),
-    opt("labels", STRINGS),
-    opt("metadata", Ty::Object),
-];
+const ITEM: &[Field] = &item_fields(req("input", Ty::Object));
+
+const UPDATE: &[Field] = &item_fields(opt("input", Ty::Object));
 
 const BULK: &[Field] = &[req("items", Ty::Array(&Ty::Shape(ITEM)))];
 
