@@ -1,6 +1,6 @@
 //! The operations of the 0.4.1 trace contract, for the async and the blocking client alike.
 
-use mutagent_core::{ApiClient, ApiRequest, Client, Error};
+use mutagent_core::{ApiClient, ApiRequest, Error};
 
 use super::models::{
     ListLogs, ListTraces, LogRecord, LogRecordList, SpanList, Trace, TraceBatchRequest,
@@ -85,19 +85,11 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// # Ok(()) }
     /// ```
     pub fn list_traces_all(&self, params: &ListTraces) -> C::Steps<Result<Trace, Error>> {
-        let params = params.clone();
-        self.client.steps(move |client| {
-            let cursor = params.cursor.clone();
-            CursorWalk::new(
-                client,
-                cursor,
-                Box::new(move |client: Client, cursor| {
-                    let mut page = params.clone();
-                    page.cursor = cursor;
-                    Box::pin(async move { client.traces_v0_4().list_traces(&page).await })
-                }),
-            )
-        })
+        self.client.steps(CursorWalk::over(
+            params,
+            |page| &mut page.cursor,
+            |client, page| Box::pin(async move { client.traces_v0_4().list_traces(&page).await }),
+        ))
     }
 
     /// Every log record from the page at `params.cursor` to the last (see
@@ -112,19 +104,11 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// # Ok(()) }
     /// ```
     pub fn list_logs_all(&self, params: &ListLogs) -> C::Steps<Result<LogRecord, Error>> {
-        let params = params.clone();
-        self.client.steps(move |client| {
-            let cursor = params.cursor.clone();
-            CursorWalk::new(
-                client,
-                cursor,
-                Box::new(move |client: Client, cursor| {
-                    let mut page = params.clone();
-                    page.cursor = cursor;
-                    Box::pin(async move { client.traces_v0_4().list_logs(&page).await })
-                }),
-            )
-        })
+        self.client.steps(CursorWalk::over(
+            params,
+            |page| &mut page.cursor,
+            |client, page| Box::pin(async move { client.traces_v0_4().list_logs(&page).await }),
+        ))
     }
 
     /// `GET /api/traces/logs`: one cursor page of OTel log records.

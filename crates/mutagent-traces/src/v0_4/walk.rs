@@ -8,9 +8,11 @@ use mutagent_core::{Client, Error, Steps};
 
 use super::models::CursorPage;
 
+/// One page of a cursor-paged list, on its way.
+pub(super) type PageFuture<T> = BoxFuture<'static, Result<CursorPage<T>, Error>>;
+
 /// Fetches the page at a cursor (`None`: the first), the list's other parameters fixed.
-pub(super) type Fetch<T> =
-    Box<dyn Fn(Client, Option<String>) -> BoxFuture<'static, Result<CursorPage<T>, Error>> + Send>;
+pub(super) type Fetch<T> = Box<dyn Fn(Client, Option<String>) -> PageFuture<T> + Send>;
 
 /// The state of a cursor walk: items of the current page not handed out yet, and the cursor
 /// of the next page (`None` once the last page was fetched).
@@ -29,6 +31,28 @@ impl<T> CursorWalk<T> {
             fetch,
             buffer: VecDeque::new(),
             next: Some(cursor),
+        }
+    }
+}
+
+impl<T: 'static> CursorWalk<T> {
+    /// The walk over a list with parameters `params`, from the page at its cursor (reached
+    /// through `cursor`); `fetch` gets one page with the parameters at another cursor. What
+    /// every cursor-paged `*_all` method shares: pass the result to `ApiClient::steps`.
+    pub(super) fn over<P: Clone + Send + 'static>(
+        params: &P,
+        cursor: fn(&mut P) -> &mut Option<String>,
+        fetch: fn(Client, P) -> PageFuture<T>,
+    ) -> impl FnOnce(Client) -> Self {
+        let mut params = params.clone();
+        move |client| {
+            let first = cursor(&mut params).clone();
+            let fetch_at: Fetch<T> = Box::new(move |client, at| {
+                let mut page = params.clone();
+                *cursor(&mut page) = at;
+                fetch(client, page)
+            });
+            Self::new(client, first, fetch_at)
         }
     }
 }
