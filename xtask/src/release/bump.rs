@@ -9,7 +9,6 @@
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
-use std::process::Command;
 
 use semver::Version;
 
@@ -109,8 +108,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     manifests.extend(ws.packages.iter().map(|p| p.manifest_path.clone()));
     let is_internal = |name: &str| ws.is_member(name);
     for path in &manifests {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("could not read {}: {e}", path.display()))?;
+        let text = metadata::read(path)?;
         let rewrite = manifest::rewrite(&text, &is_internal, &old_text, &new)
             .map_err(|e| format!("{} is {e}", path.display()))?;
         if rewrite.changes.is_empty() {
@@ -121,21 +119,18 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             println!("  {change}");
         }
         if !dry_run {
-            std::fs::write(path, rewrite.text)
-                .map_err(|e| format!("could not write {}: {e}", path.display()))?;
+            metadata::write(path, &rewrite.text)?;
         }
     }
 
     let changelog_path = ws.root.join(changelog::FILE);
-    let text = std::fs::read_to_string(&changelog_path)
-        .map_err(|e| format!("could not read {}: {e}", changelog_path.display()))?;
+    let text = metadata::read(&changelog_path)?;
     match changelog::add_heading(&text, &new) {
         None => println!("{}: already has an entry for {new}", changelog::FILE),
         Some(text) => {
             println!("{}: added `## [{new}] - unreleased`", changelog::FILE);
             if !dry_run {
-                std::fs::write(&changelog_path, text)
-                    .map_err(|e| format!("could not write {}: {e}", changelog_path.display()))?;
+                metadata::write(&changelog_path, &text)?;
             }
         }
     }
@@ -144,11 +139,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 
     // Bring Cargo.lock's entries for the workspace crates to the new version.
-    let updated = Command::new(metadata::cargo_bin())
-        .args(["update", "--workspace"])
-        .current_dir(&ws.root)
-        .status();
-    if !updated.is_ok_and(|s| s.success()) {
+    if metadata::run_cargo(&ws.root, &["update", "--workspace"]).is_err() {
         println!("note: `cargo update --workspace` failed; run it yourself to refresh Cargo.lock");
     }
 

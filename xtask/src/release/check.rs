@@ -260,7 +260,7 @@ fn dry_run(root: &Path, allow_dirty: bool) -> Option<String> {
     // reused target directory would verify against what an earlier dry run compiled.
     let target_dir = root.join("target").join("release-check");
     let _ = std::fs::remove_dir_all(&target_dir);
-    let target_dir = target_dir.to_string_lossy().into_owned();
+    let target_dir = target_dir.to_string_lossy();
     let mut args = vec![
         "publish",
         "--workspace",
@@ -275,31 +275,17 @@ fn dry_run(root: &Path, allow_dirty: bool) -> Option<String> {
         "running `cargo {}` (packages and builds every crate to publish)...",
         args.join(" ")
     );
-    // Cargo's own output goes to the terminal: its errors name the crate and the cause.
-    match Command::new(metadata::cargo_bin())
-        .args(&args)
-        .current_dir(root)
-        .status()
-    {
-        Ok(status) if status.success() => None,
-        Ok(status) => Some(format!(
-            "`cargo {}` failed ({status}); see its output above{}",
-            args.join(" "),
-            if allow_dirty {
-                ""
-            } else {
-                " (on uncommitted changes: commit, or pass --allow-dirty for a local run)"
-            }
-        )),
-        Err(e) => Some(format!("could not run `cargo {}`: {e}", args.join(" "))),
-    }
+    let hint = " (on uncommitted changes: commit, or pass --allow-dirty for a local run)";
+    let hint = if allow_dirty { "" } else { hint };
+    metadata::run_cargo(root, &args)
+        .err()
+        .map(|e| format!("{e}{hint}"))
 }
 
 /// Runs `cargo semver-checks` (where installed) for every crate with a release on
 /// crates.io; the latest release is the baseline.
 fn semver_checks(ws: &Workspace, registry: &dyn Registry, findings: &mut Findings) {
-    let cargo = || Command::new(metadata::cargo_bin());
-    let installed = cargo()
+    let installed = Command::new(metadata::cargo_bin())
         .args(["semver-checks", "--version"])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
@@ -322,11 +308,8 @@ fn semver_checks(ws: &Workspace, registry: &dyn Registry, findings: &mut Finding
             )),
             Ok(_) => {
                 println!("running `cargo semver-checks check-release -p {name}` (baseline: crates.io)...");
-                let status = cargo()
-                    .args(["semver-checks", "check-release", "-p", name])
-                    .current_dir(&ws.root)
-                    .status();
-                if !status.is_ok_and(|s| s.success()) {
+                let args = ["semver-checks", "check-release", "-p", name];
+                if metadata::run_cargo(&ws.root, &args).is_err() {
                     findings.problems.push(format!(
                         "{name}: cargo semver-checks failed against crates.io: breaking API changes need a \
                          major bump (minor while 0.x), see its output above"
@@ -339,25 +322,13 @@ fn semver_checks(ws: &Workspace, registry: &dyn Registry, findings: &mut Finding
 
 /// `cargo xtask release check [--no-dry-run] [--allow-dirty] [--no-semver-checks]`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    let mut do_dry_run = true;
-    let mut allow_dirty = false;
-    let mut do_semver = true;
-    for arg in args {
-        match arg.as_str() {
-            "--no-dry-run" => do_dry_run = false,
-            "--allow-dirty" => allow_dirty = true,
-            "--no-semver-checks" => do_semver = false,
-            other => {
-                return Err(format!(
-                    "unknown `release check` argument `{other}`; see `cargo xtask release help`"
-                ))
-            }
-        }
-    }
+    let known = ["--no-dry-run", "--allow-dirty", "--no-semver-checks"];
+    let flags = super::flags("check", args, &known)?;
+    let [no_dry_run, allow_dirty, no_semver] = known.map(|flag| flags.contains(&flag));
     let root = metadata::workspace_root();
     let ws = metadata::load(&root)?;
     let mut findings = static_findings(&ws)?;
-    if do_dry_run {
+    if !no_dry_run {
         if allow_dirty {
             findings
                 .notes
@@ -377,7 +348,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
             "skipped `cargo publish --workspace --dry-run` (--no-dry-run); CI runs it".into(),
         );
     }
-    if do_semver {
+    if !no_semver {
         semver_checks(&ws, &CratesIo, &mut findings);
     } else {
         findings
@@ -389,14 +360,11 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 /// The static checks on the real files of `ws`.
 pub(crate) fn static_findings(ws: &Workspace) -> Result<Findings, String> {
-    let root_manifest = ws.root_manifest();
-    let root_text = std::fs::read_to_string(&root_manifest)
-        .map_err(|e| format!("could not read {}: {e}", root_manifest.display()))?;
+    let root_text = metadata::read(&ws.root_manifest())?;
     let changelog_path = ws.root.join(changelog::FILE);
-    let changelog_text = match std::fs::read_to_string(&changelog_path) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(format!("could not read {}: {e}", changelog_path.display())),
+    let changelog_text = match changelog_path.exists() {
+        true => Some(metadata::read(&changelog_path)?),
+        false => None,
     };
     Ok(static_checks(
         ws,
@@ -423,8 +391,8 @@ pub(crate) fn report(ws: &Workspace, findings: Findings) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::metadata::tests::{member, workspace, ROOT_MANIFEST};
-    use super::super::metadata::{DepKind, Dependency};
+    use super::super::metadata::tests::{add_dependency, member, workspace, ROOT_MANIFEST};
+    use super::super::metadata::DepKind;
     use super::*;
 
     const CHANGELOG: &str = "# Changelog\n\n## [0.1.0] - unreleased\n\n- First release.\n";
@@ -487,14 +455,7 @@ mod tests {
         core.version = "0.0.9".into();
         let umbrella = member(&mut ws, "mutagent");
         umbrella.dependencies[0].req = "^0.1.0".into();
-        let (name, req) = ("mutagent-e2e".into(), "=0.1.0".into());
-        let (kind, is_path) = (DepKind::Normal, true);
-        umbrella.dependencies.push(Dependency {
-            name,
-            req,
-            kind,
-            is_path,
-        });
+        add_dependency(&mut ws, "mutagent", "mutagent-e2e", DepKind::Normal);
         member(&mut ws, "mutagent-prompt").dependencies[0].req = "*".into();
         let root = "[workspace.package]\nversion = \"0.1.0\"\n[workspace.dependencies]\n\
                     mutagent-core = { path = \"x\", version = \"=0.0.9\" }\n\

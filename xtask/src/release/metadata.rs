@@ -36,17 +36,10 @@ pub(crate) struct Dependency {
     /// Normal, dev or build.
     #[serde(default, deserialize_with = "kind")]
     pub(crate) kind: DepKind,
-    /// Whether it is a path dependency.
-    #[serde(default, rename = "path", deserialize_with = "is_some")]
-    pub(crate) is_path: bool,
 }
 
 fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<DepKind, D::Error> {
     Ok(Option::<DepKind>::deserialize(d)?.unwrap_or_default())
-}
-
-fn is_some<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?.is_some_and(|v| !v.is_null()))
 }
 
 impl Dependency {
@@ -173,25 +166,55 @@ pub(crate) fn cargo_bin() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
 }
 
-/// Runs `cargo metadata` in `root` and reads the root manifest.
-pub(crate) fn load(root: &Path) -> Result<Workspace, String> {
-    let output = Command::new(cargo_bin())
-        .args(["metadata", "--format-version", "1", "--no-deps"])
+/// Runs `cargo args` in `root`, its output going to the terminal (cargo's errors name
+/// the crate and the cause); `Err` says which command failed.
+pub(crate) fn run_cargo(root: &Path, args: &[&str]) -> Result<(), String> {
+    let shown = format!("cargo {}", args.join(" "));
+    match Command::new(cargo_bin())
+        .args(args)
+        .current_dir(root)
+        .status()
+    {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("`{shown}` failed ({status}); see its output above")),
+        Err(e) => Err(format!("could not run `{shown}`: {e}")),
+    }
+}
+
+/// Runs `program args` in `root` and returns its output; `Err` carries its error output.
+pub(crate) fn run_tool(root: &Path, program: &str, args: &[&str]) -> Result<String, String> {
+    let output = Command::new(program)
+        .args(args)
         .current_dir(root)
         .output()
-        .map_err(|e| format!("could not run `cargo metadata`: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "`cargo metadata` failed ({}):\n{}",
+        .map_err(|e| format!("could not run `{program} {}`: {e}", args.join(" ")))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(format!(
+            "`{program} {}` failed ({}): {}",
+            args.join(" "),
             output.status,
             String::from_utf8_lossy(&output.stderr).trim()
-        ));
+        ))
     }
-    let json = String::from_utf8_lossy(&output.stdout);
-    let root_manifest = root.join("Cargo.toml");
-    let manifest_text = std::fs::read_to_string(&root_manifest)
-        .map_err(|e| format!("could not read {}: {e}", root_manifest.display()))?;
-    parse(&json, &manifest_text)
+}
+
+/// Reads a file; the error names it.
+pub(crate) fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("could not read {}: {e}", path.display()))
+}
+
+/// Writes a file; the error names it.
+pub(crate) fn write(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("could not write {}: {e}", path.display()))
+}
+
+/// Runs `cargo metadata` in `root` and reads the root manifest.
+pub(crate) fn load(root: &Path) -> Result<Workspace, String> {
+    let args = ["metadata", "--format-version", "1", "--no-deps"];
+    let json = run_tool(root, &cargo_bin(), &args)?;
+    parse(&json, &read(&root.join("Cargo.toml"))?)
 }
 
 /// The part of `cargo metadata`'s output we read.
@@ -281,6 +304,14 @@ pub(crate) mod tests {
             .expect("a member")
     }
 
+    /// `from` gains a dependency on `to`, required as `=0.1.0`.
+    pub(crate) fn add_dependency(ws: &mut Workspace, from: &str, to: &str, kind: DepKind) {
+        let (name, req) = (to.into(), "=0.1.0".into());
+        member(ws, from)
+            .dependencies
+            .push(Dependency { name, req, kind });
+    }
+
     #[test]
     fn reads_members_and_their_details() {
         let ws = workspace();
@@ -310,7 +341,7 @@ pub(crate) mod tests {
         let core = ws.package("mutagent-core").expect("core");
         let dev = &core.dependencies[1];
         assert!(
-            dev.is_path && dev.kind == DepKind::Dev && !dev.needed_by_registry(),
+            dev.kind == DepKind::Dev && !dev.needed_by_registry(),
             "{dev:?}"
         );
         assert_eq!(core.dir(), Path::new("/ws/crates/mutagent-core"));

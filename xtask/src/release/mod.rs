@@ -36,6 +36,17 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// The flags of `release <command>`, each one of `known`.
+fn flags<'a>(command: &str, args: &'a [String], known: &[&str]) -> Result<Vec<&'a str>, String> {
+    let unknown = args.iter().find(|arg| !known.contains(&arg.as_str()));
+    match unknown {
+        Some(arg) => Err(format!(
+            "unknown `release {command}` argument `{arg}`; see `cargo xtask release help`"
+        )),
+        None => Ok(args.iter().map(String::as_str).collect()),
+    }
+}
+
 const HELP: &str = "\
 cargo xtask release <command>   (see docs/releasing.md)
 

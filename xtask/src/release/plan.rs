@@ -158,9 +158,7 @@ pub(crate) fn build(ws: &Workspace) -> Result<Plan, String> {
 
 /// `cargo xtask release plan`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    if let Some(extra) = args.first() {
-        return Err(format!("`release plan` takes no arguments (got `{extra}`)"));
-    }
+    super::flags("plan", args, &[])?;
     let ws = super::metadata::load(&super::metadata::workspace_root())?;
     let plan = build(&ws)?;
     print!("{}", plan.render());
@@ -169,8 +167,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::metadata::tests::{member, workspace};
-    use super::super::metadata::{self, DepKind, Dependency};
+    use super::super::metadata::tests::{add_dependency, workspace};
+    use super::super::metadata::{self, DepKind};
     use super::*;
 
     fn names(plan: &Plan) -> Vec<Vec<&str>> {
@@ -209,13 +207,7 @@ mod tests {
     /// `from` gains a dev-dependency on `to` with a version (kept when publishing).
     fn with_dev_dependency(from: &str, to: &str) -> Workspace {
         let mut ws = workspace();
-        let (name, req, kind, is_path) = (to.into(), "=0.1.0".into(), DepKind::Dev, true);
-        member(&mut ws, from).dependencies.push(Dependency {
-            name,
-            req,
-            kind,
-            is_path,
-        });
+        add_dependency(&mut ws, from, to, DepKind::Dev);
         ws
     }
 

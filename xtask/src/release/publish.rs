@@ -13,10 +13,9 @@
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
-use std::process::Command;
 
 use super::changelog;
-use super::metadata::{self, cargo_bin};
+use super::metadata::{self, run_cargo, run_tool};
 use super::plan::Plan;
 
 /// Looks crates up on the registry.
@@ -155,17 +154,7 @@ pub(crate) fn undated_entry(changelog_text: &str, version: &str) -> Option<Strin
 
 /// `cargo xtask release publish [--yes]`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    let mut yes = false;
-    for arg in args {
-        match arg.as_str() {
-            "--yes" | "-y" => yes = true,
-            other => {
-                return Err(format!(
-                    "unknown `release publish` argument `{other}`; see `cargo xtask release help`"
-                ))
-            }
-        }
-    }
+    let yes = !super::flags("publish", args, &["--yes", "-y"])?.is_empty();
     let ws = metadata::load(&metadata::workspace_root())?;
     let mut findings = super::check::static_findings(&ws)?;
     if let Some(version) = &ws.version {
@@ -197,44 +186,11 @@ struct Real {
     root: PathBuf,
 }
 
-/// Runs `program args` in `root`; `Err` carries its error output.
-fn run_tool(root: &PathBuf, program: &str, args: &[&str]) -> Result<String, String> {
-    let output = Command::new(program)
-        .args(args)
-        .current_dir(root)
-        .output()
-        .map_err(|e| format!("could not run `{program} {}`: {e}", args.join(" ")))?;
-    if output.status.success() {
-        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-    } else {
-        Err(format!(
-            "`{program} {}` failed: {}",
-            args.join(" "),
-            String::from_utf8_lossy(&output.stderr).trim()
-        ))
-    }
-}
-
 impl Tools for Real {
     fn publish_workspace(&self, exclude: &[String]) -> Result<(), String> {
-        let mut command = Command::new(cargo_bin());
-        command
-            .args(["publish", "--workspace"])
-            .current_dir(&self.root);
-        for name in exclude {
-            command.args(["--exclude", name]);
-        }
-        // Inherit the terminal: cargo's progress and errors are the user's to read.
-        let status = command
-            .status()
-            .map_err(|e| format!("could not run `cargo publish --workspace`: {e}"))?;
-        if status.success() {
-            Ok(())
-        } else {
-            Err(format!(
-                "`cargo publish --workspace` failed ({status}); see its output above"
-            ))
-        }
+        let mut args = vec!["publish", "--workspace"];
+        args.extend(exclude.iter().flat_map(|name| ["--exclude", name]));
+        run_cargo(&self.root, &args)
     }
 
     fn tag_exists(&self, tag: &str) -> Result<bool, String> {
