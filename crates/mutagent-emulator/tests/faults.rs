@@ -77,17 +77,22 @@ async fn status_with_retry_after_and_times() {
     assert_eq!(c.get("/api/prompt/").await.status, 200);
 }
 
-#[tokio::test]
-async fn reset_closes_without_answering_and_does_not_handle() {
-    let emu = Emulator::start().await.expect("start");
-    emu.inject(Fault::reset().on_route("POST", "/api/prompt/").times(1));
+/// The raw bytes of a valid `create_prompt` request.
+fn create_prompt_request() -> Vec<u8> {
     let body = br#"{"name":"x","inputSchema":{}}"#;
-    let req = build(
+    build(
         "POST",
         "/api/prompt/",
         &[("x-api-key", "k"), ("content-type", "application/json")],
         Some(body),
-    );
+    )
+}
+
+#[tokio::test]
+async fn reset_closes_without_answering_and_does_not_handle() {
+    let emu = Emulator::start().await.expect("start");
+    emu.inject(Fault::reset().on_route("POST", "/api/prompt/").times(1));
+    let req = create_prompt_request();
     let got = raw(emu.addr(), &req).await;
     assert!(
         got.as_ref().map_or(true, Vec::is_empty),
@@ -107,13 +112,7 @@ async fn reset_closes_without_answering_and_does_not_handle() {
 async fn truncated_body_announces_more_than_it_sends() {
     let emu = Emulator::start().await.expect("start");
     emu.inject(Fault::truncate().on_route("POST", "/api/prompt/"));
-    let body = br#"{"name":"x","inputSchema":{}}"#;
-    let req = build(
-        "POST",
-        "/api/prompt/",
-        &[("x-api-key", "k"), ("content-type", "application/json")],
-        Some(body),
-    );
+    let req = create_prompt_request();
     let bytes = raw(emu.addr(), &req).await.unwrap_or_default();
     let r = parse(&bytes).expect("the head is sent");
     assert_eq!(r.status, 201);
@@ -220,27 +219,24 @@ async fn text_syntax_via_builder() {
     assert!(Fault::parse("status=700").is_err());
 }
 
-#[test]
-fn command_line_fault_flag() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::process::{Command, Stdio};
-
-    let bin = env!("CARGO_BIN_EXE_mutagent-emulator");
-    let bad = Command::new(bin)
-        .args(["--fault", "status=abc"])
+/// The emulator binary run with `args` exits with the usage code 2 and names `hint`.
+fn rejects_command_line(args: &[&str], hint: &str) {
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_mutagent-emulator"))
+        .args(args)
         .output()
         .expect("run");
     assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("status"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains(hint));
+}
 
-    let mut child = Command::new(bin)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--quiet",
-            "--fault",
-            "route=GET /api/prompt/;status=503;retry-after=1;times=1",
-        ])
+/// The emulator binary serving on a free port with `flags` added, and the address it printed.
+fn spawn_binary(flags: &[&str]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mutagent-emulator"))
+        .args(["--listen", "127.0.0.1:0", "--quiet"])
+        .args(flags)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -254,18 +250,32 @@ fn command_line_fault_flag() {
         .next()
         .expect("url")
         .to_string();
-    let get = |addr: &str| {
-        let mut s = std::net::TcpStream::connect(addr).expect("connect");
-        s.write_all(
-            b"GET /api/prompt/ HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n",
-        )
-        .expect("write");
-        let mut out = Vec::new();
-        s.read_to_end(&mut out).expect("read");
-        parse(&out).expect("resp")
-    };
-    let first = get(&addr);
-    let second = get(&addr);
+    (child, addr)
+}
+
+/// A plain HTTP/1.1 GET of `target` on a fresh connection (no client library in the way).
+fn get(addr: &str, target: &str) -> common::Resp {
+    use std::io::{Read, Write};
+
+    let mut s = std::net::TcpStream::connect(addr).expect("connect");
+    let request =
+        format!("GET {target} HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n");
+    s.write_all(request.as_bytes()).expect("write");
+    let mut out = Vec::new();
+    s.read_to_end(&mut out).expect("read");
+    parse(&out).expect("resp")
+}
+
+#[test]
+fn command_line_fault_flag() {
+    rejects_command_line(&["--fault", "status=abc"], "status");
+
+    let (mut child, addr) = spawn_binary(&[
+        "--fault",
+        "route=GET /api/prompt/;status=503;retry-after=1;times=1",
+    ]);
+    let first = get(&addr, "/api/prompt/");
+    let second = get(&addr, "/api/prompt/");
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(first.status, 503);
@@ -275,50 +285,11 @@ fn command_line_fault_flag() {
 
 #[test]
 fn command_line_traces_contract_flag() {
-    use std::io::{BufRead, BufReader, Read, Write};
-    use std::process::{Command, Stdio};
+    rejects_command_line(&["--traces-contract", "0.3"], "0.1.2, 0.4.1");
 
-    let bin = env!("CARGO_BIN_EXE_mutagent-emulator");
-    let bad = Command::new(bin)
-        .args(["--traces-contract", "0.3"])
-        .output()
-        .expect("run");
-    assert_eq!(bad.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("0.1.2, 0.4.1"));
-
-    let mut child = Command::new(bin)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--quiet",
-            "--traces-contract",
-            "0.4.1",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("stdout");
-    BufReader::new(stdout).read_line(&mut line).expect("read");
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .expect("url")
-        .to_string();
-    let get = |target: &str| {
-        let mut s = std::net::TcpStream::connect(&addr).expect("connect");
-        let request = format!(
-            "GET {target} HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n"
-        );
-        s.write_all(request.as_bytes()).expect("write");
-        let mut out = Vec::new();
-        s.read_to_end(&mut out).expect("read");
-        parse(&out).expect("resp")
-    };
-    let logs = get("/api/traces/logs");
-    let stats = get("/api/traces/stats?groupBy=model");
+    let (mut child, addr) = spawn_binary(&["--traces-contract", "0.4.1"]);
+    let logs = get(&addr, "/api/traces/logs");
+    let stats = get(&addr, "/api/traces/stats?groupBy=model");
     let _ = child.kill();
     let _ = child.wait();
     assert_eq!(logs.status, 200);
