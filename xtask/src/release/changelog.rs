@@ -16,15 +16,6 @@
 /// The changelog's file name, at the workspace root.
 pub(crate) const FILE: &str = "CHANGELOG.md";
 
-/// The date part of a release heading.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ReleaseDate {
-    /// `unreleased`: still being prepared.
-    Unreleased,
-    /// `YYYY-MM-DD`: released on that day.
-    Date(String),
-}
-
 /// A release heading of the changelog.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Heading {
@@ -32,8 +23,8 @@ pub(crate) struct Heading {
     pub(crate) line: usize,
     /// The version in brackets.
     pub(crate) version: String,
-    /// `unreleased` or the release date.
-    pub(crate) date: ReleaseDate,
+    /// `unreleased` (still being prepared) rather than a `YYYY-MM-DD` release date.
+    pub(crate) unreleased: bool,
 }
 
 /// The changelog's release headings, and a problem for each malformed one.
@@ -45,11 +36,11 @@ pub(crate) fn headings(text: &str) -> (Vec<Heading>, Vec<String>) {
             continue;
         };
         match parse_heading(rest) {
-            Some((version, date)) => {
+            Some((version, unreleased)) => {
                 if found.iter().any(|h: &Heading| h.version == version) {
                     problems.push(format!("{FILE}:{}: a second entry for version {version}", index + 1));
                 }
-                found.push(Heading { line: index, version, date });
+                found.push(Heading { line: index, version, unreleased });
             }
             None => problems.push(format!(
                 "{FILE}:{}: malformed release heading `{line}`; expected `## [X.Y.Z] - unreleased` or `## [X.Y.Z] - YYYY-MM-DD`",
@@ -60,22 +51,14 @@ pub(crate) fn headings(text: &str) -> (Vec<Heading>, Vec<String>) {
     (found, problems)
 }
 
-fn parse_heading(rest: &str) -> Option<(String, ReleaseDate)> {
+/// The version and whether it is unreleased, from what follows `## [`.
+fn parse_heading(rest: &str) -> Option<(String, bool)> {
     let (version, after) = rest.split_once(']')?;
     semver::Version::parse(version).ok()?;
     let date = after.trim_end().strip_prefix(" - ")?.trim();
-    let date = if date.eq_ignore_ascii_case("unreleased") {
-        ReleaseDate::Unreleased
-    } else if is_date(date) {
-        ReleaseDate::Date(date.to_string())
-    } else {
-        return None;
-    };
-    Some((version.to_string(), date))
-}
-
-fn is_date(text: &str) -> bool {
-    text.len() == 10 && chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d").is_ok()
+    let unreleased = date.eq_ignore_ascii_case("unreleased");
+    let is_date = date.len() == 10 && chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").is_ok();
+    (unreleased || is_date).then(|| (version.to_string(), unreleased))
 }
 
 /// The heading for `version`, if any.
@@ -102,7 +85,7 @@ pub(crate) fn check(text: &str, version: &str) -> (Vec<String>, Vec<String>) {
              (or run `cargo xtask release bump`)"
         )),
         Some(heading) => {
-            if heading.date == ReleaseDate::Unreleased {
+            if heading.unreleased {
                 notes.push(format!(
                     "{FILE}: {version} is still marked `unreleased`; replace it with the release date before `release publish`"
                 ));
@@ -113,6 +96,17 @@ pub(crate) fn check(text: &str, version: &str) -> (Vec<String>, Vec<String>) {
         }
     }
     (problems, notes)
+}
+
+/// Why publishing must wait, if the entry of `version` is not dated.
+pub(crate) fn undated_entry(text: &str, version: &str) -> Option<String> {
+    match find(&headings(text).0, version) {
+        Some(heading) if !heading.unreleased => None,
+        Some(_) => Some(format!(
+            "{FILE} still says `## [{version}] - unreleased`; replace `unreleased` with today's date (YYYY-MM-DD) and commit"
+        )),
+        None => Some(format!("{FILE} has no entry for {version}")),
+    }
 }
 
 /// Adds a `## [version] - unreleased` heading above the newest entry (or at the end if
@@ -151,10 +145,10 @@ mod tests {
             Heading {
                 line: 4,
                 version: "0.2.0".into(),
-                date: ReleaseDate::Unreleased
+                unreleased: true
             }
         );
-        assert_eq!(found[1].date, ReleaseDate::Date("2025-01-31".into()));
+        assert!(!found[1].unreleased);
         assert!(has_notes(TEXT, &found[0]));
     }
 
@@ -202,5 +196,13 @@ mod tests {
         );
         assert_eq!(add_heading("", "0.1.0").as_deref(), Some(first));
         assert!(add_heading(first, "0.2.0").is_some_and(|t| t.starts_with("## [0.2.0]")));
+    }
+
+    #[test]
+    fn an_undated_changelog_entry_blocks_publishing() {
+        let text = "# Changelog\n\n## [0.2.0] - unreleased\n\n- x\n\n## [0.1.0] - 2026-05-01\n";
+        assert!(undated_entry(text, "0.2.0").is_some_and(|p| p.contains("unreleased")));
+        assert_eq!(undated_entry(text, "0.1.0"), None);
+        assert!(undated_entry(text, "0.3.0").is_some_and(|p| p.contains("no entry")));
     }
 }

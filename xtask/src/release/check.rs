@@ -169,15 +169,19 @@ pub(crate) fn static_checks(
     }
     if let Some(v) = &ws.version {
         let wanted = format!("={v}");
-        match manifest::internal_pins(root_manifest, &|name| ws.is_member(name)) {
-            Ok(pins) => {
-                problems.extend(pins.into_iter().filter(|pin| pin.req != wanted).map(|pin| {
-                    format!(
-                        "Cargo.toml: [{}] pins internal crate `{}` as `{}`; expected `{wanted}`",
-                        pin.table, pin.dep, pin.req
-                    )
-                }))
-            }
+        match manifest::parse(root_manifest) {
+            Ok(mut doc) => manifest::each_internal_pin(
+                &mut doc,
+                &|name| ws.is_member(name),
+                &mut |table, dep, version| {
+                    let req = version.as_str().unwrap_or("(not a string)");
+                    if req != wanted {
+                        problems.push(format!(
+                            "Cargo.toml: [{table}] pins internal crate `{dep}` as `{req}`; expected `{wanted}`"
+                        ));
+                    }
+                },
+            ),
             Err(e) => problems.push(format!("Cargo.toml: {e}")),
         }
     }

@@ -3,17 +3,6 @@
 
 use toml_edit::{DocumentMut, Item, Value};
 
-/// The version requirement of one internal dependency.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Pin {
-    /// The table it is in, e.g. `dependencies` or `workspace.dependencies`.
-    pub(crate) table: String,
-    /// The dependency's key.
-    pub(crate) dep: String,
-    /// Its `version`.
-    pub(crate) req: String,
-}
-
 /// The result of rewriting one manifest.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Rewrite {
@@ -23,7 +12,8 @@ pub(crate) struct Rewrite {
     pub(crate) changes: Vec<String>,
 }
 
-fn parse(text: &str) -> Result<DocumentMut, String> {
+/// Parses a manifest, keeping its layout.
+pub(crate) fn parse(text: &str) -> Result<DocumentMut, String> {
     text.parse::<DocumentMut>()
         .map_err(|e| format!("not valid TOML: {e}"))
 }
@@ -41,7 +31,7 @@ pub(crate) fn workspace_version(text: &str) -> Result<Option<String>, String> {
 
 /// Calls `visit` with every dependency that has a `version` and is internal: its package
 /// (the key, or `package = ".."`) is a workspace member, or it has a `path`.
-fn each_internal_pin(
+pub(crate) fn each_internal_pin(
     doc: &mut DocumentMut,
     is_internal: &dyn Fn(&str) -> bool,
     visit: &mut dyn FnMut(&str, &str, &mut Value),
@@ -98,23 +88,6 @@ fn each_internal_pin(
             }
         }
     }
-}
-
-/// Every internal pin of a manifest.
-pub(crate) fn internal_pins(
-    text: &str,
-    is_internal: &dyn Fn(&str) -> bool,
-) -> Result<Vec<Pin>, String> {
-    let mut doc = parse(text)?;
-    let mut pins = Vec::new();
-    each_internal_pin(&mut doc, is_internal, &mut |table, dep, version| {
-        pins.push(Pin {
-            table: table.to_owned(),
-            dep: dep.to_owned(),
-            req: version.as_str().unwrap_or("(not a string)").to_owned(),
-        });
-    });
-    Ok(pins)
 }
 
 /// Replaces a string value, keeping the spaces and comments around it.
@@ -192,11 +165,11 @@ mutagent-traces = { version = "=0.1.0", path = "../mutagent-traces" }
 
     #[test]
     fn finds_every_internal_pin() {
-        let pins = internal_pins(MEMBER, &internal).expect("valid");
-        let found: Vec<String> = pins
-            .iter()
-            .map(|p| format!("{}.{} {}", p.table, p.dep, p.req))
-            .collect();
+        let mut found = Vec::new();
+        let mut doc = parse(MEMBER).expect("valid");
+        each_internal_pin(&mut doc, &internal, &mut |table, dep, version| {
+            found.push(format!("{table}.{dep} {}", version.as_str().unwrap_or("?")));
+        });
         assert_eq!(
             found,
             [
@@ -206,7 +179,7 @@ mutagent-traces = { version = "=0.1.0", path = "../mutagent-traces" }
                 "target.cfg(unix).dependencies.mutagent-traces =0.1.0",
             ]
         );
-        assert!(internal_pins("[dependencies\n", &internal).is_err());
+        assert!(parse("[dependencies\n").is_err());
     }
 
     #[test]

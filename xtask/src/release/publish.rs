@@ -138,20 +138,6 @@ pub(crate) fn publish(
     ))
 }
 
-/// Why publishing must wait, if the changelog entry of `version` is not dated.
-pub(crate) fn undated_entry(changelog_text: &str, version: &str) -> Option<String> {
-    let (headings, _) = changelog::headings(changelog_text);
-    let heading = changelog::find(&headings, version);
-    match heading.map(|h| &h.date) {
-        Some(changelog::ReleaseDate::Date(_)) => None,
-        Some(changelog::ReleaseDate::Unreleased) => Some(format!(
-            "{} still says `## [{version}] - unreleased`; replace `unreleased` with today's date (YYYY-MM-DD) and commit",
-            changelog::FILE
-        )),
-        None => Some(format!("{} has no entry for {version}", changelog::FILE)),
-    }
-}
-
 /// `cargo xtask release publish [--yes]`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let yes = !super::flags("publish", args, &["--yes", "-y"])?.is_empty();
@@ -159,7 +145,9 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let mut findings = super::check::static_findings(&ws)?;
     if let Some(version) = &ws.version {
         let text = std::fs::read_to_string(ws.root.join(changelog::FILE)).unwrap_or_default();
-        findings.problems.extend(undated_entry(&text, version));
+        findings
+            .problems
+            .extend(changelog::undated_entry(&text, version));
     }
     if !findings.problems.is_empty() {
         return Err(format!(
@@ -428,14 +416,6 @@ mod tests {
         let error = run(&plan, &registry, &tools, "").expect_err("stops");
         assert!(error.contains("connection refused"), "{error}");
         assert!(tools.calls.borrow().is_empty());
-    }
-
-    #[test]
-    fn an_undated_changelog_entry_blocks_publishing() {
-        let text = "# Changelog\n\n## [0.2.0] - unreleased\n\n- x\n\n## [0.1.0] - 2026-05-01\n";
-        assert!(undated_entry(text, "0.2.0").is_some_and(|p| p.contains("unreleased")));
-        assert_eq!(undated_entry(text, "0.1.0"), None);
-        assert!(undated_entry(text, "0.3.0").is_some_and(|p| p.contains("no entry")));
     }
 
     #[test]
