@@ -13,7 +13,9 @@ use mutagent::prompt_evaluations::Evaluation;
 use mutagent_e2e::{start, start_blocking, Collection};
 use serde_json::json;
 
-use crate::prompt_evaluations::{fixture, fixture_blocking, new_evaluation, QUESTIONS};
+use crate::prompt_evaluations::{
+    fixture_with_evaluation, fixture_with_evaluation_blocking, QUESTIONS,
+};
 
 fn new_experiment(
     prompt: &Prompt,
@@ -59,12 +61,7 @@ fn check_created(
 #[tokio::test]
 async fn experiments_journey_async() {
     let (emu, client) = start().await;
-    let (prompt, dataset) = fixture(&client).await;
-    let evaluation = client
-        .prompt_evaluations()
-        .create_evaluation(&new_evaluation(&prompt, &dataset))
-        .await
-        .expect("evaluation");
+    let (prompt, dataset, evaluation) = fixture_with_evaluation(&client).await;
     let items = client
         .prompt_dataset_items()
         .list_prompt_dataset_items(dataset.id)
@@ -217,11 +214,7 @@ async fn experiments_journey_async() {
 #[test]
 fn experiments_journey_blocking() {
     let (emu, client) = start_blocking();
-    let (prompt, dataset) = fixture_blocking(&client);
-    let evaluation = client
-        .prompt_evaluations()
-        .create_evaluation(&new_evaluation(&prompt, &dataset))
-        .expect("evaluation");
+    let (prompt, dataset, evaluation) = fixture_with_evaluation_blocking(&client);
     let exps = client.experiments();
 
     let experiment = exps

@@ -16,7 +16,7 @@ use mutagent::prompt_datasets::PromptDataset;
 use mutagent::prompt_evaluations::Evaluation;
 use mutagent_e2e::{start, start_blocking, Collection};
 
-use crate::prompt_evaluations::{fixture, fixture_blocking, new_evaluation};
+use crate::prompt_evaluations::{fixture_with_evaluation, fixture_with_evaluation_blocking};
 
 fn quick() -> OptimizationWatchOptions {
     OptimizationWatchOptions::new()
@@ -72,12 +72,7 @@ fn check_new_version(original: &Prompt, optimized: &Prompt) {
 #[tokio::test]
 async fn optimization_journey_async() {
     let (emu, client) = start().await;
-    let (prompt, dataset) = fixture(&client).await;
-    let evaluation = client
-        .prompt_evaluations()
-        .create_evaluation(&new_evaluation(&prompt, &dataset))
-        .await
-        .expect("evaluation");
+    let (prompt, dataset, evaluation) = fixture_with_evaluation(&client).await;
     let opt = client.optimization();
 
     let job = opt
@@ -268,11 +263,7 @@ async fn optimization_journey_async() {
 #[test]
 fn optimization_journey_blocking() {
     let (emu, client) = start_blocking();
-    let (prompt, dataset) = fixture_blocking(&client);
-    let evaluation = client
-        .prompt_evaluations()
-        .create_evaluation(&new_evaluation(&prompt, &dataset))
-        .expect("evaluation");
+    let (prompt, dataset, evaluation) = fixture_with_evaluation_blocking(&client);
     let opt = client.optimization();
 
     let job = opt

@@ -83,6 +83,32 @@ pub(crate) fn fixture_blocking(client: &mutagent::BlockingClient) -> (Prompt, Pr
     (prompt, dataset)
 }
 
+/// The fixture and an evaluation of it ([`new_evaluation`]): where the experiments and
+/// optimization journeys start, through the async client.
+pub(crate) async fn fixture_with_evaluation(
+    client: &mutagent::Client,
+) -> (Prompt, PromptDataset, Evaluation) {
+    let (prompt, dataset) = fixture(client).await;
+    let evaluation = client
+        .prompt_evaluations()
+        .create_evaluation(&new_evaluation(&prompt, &dataset))
+        .await
+        .expect("evaluation");
+    (prompt, dataset, evaluation)
+}
+
+/// The same through the blocking client.
+pub(crate) fn fixture_with_evaluation_blocking(
+    client: &mutagent::BlockingClient,
+) -> (Prompt, PromptDataset, Evaluation) {
+    let (prompt, dataset) = fixture_blocking(client);
+    let evaluation = client
+        .prompt_evaluations()
+        .create_evaluation(&new_evaluation(&prompt, &dataset))
+        .expect("evaluation");
+    (prompt, dataset, evaluation)
+}
+
 /// The evaluation body the journeys use.
 pub(crate) fn new_evaluation(prompt: &Prompt, dataset: &PromptDataset) -> CreateEvaluation {
     CreateEvaluation::new(prompt.id, "helpfulness")
