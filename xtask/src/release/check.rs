@@ -396,7 +396,6 @@ pub(crate) fn report(ws: &Workspace, findings: Findings) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::super::metadata::tests::{add_dependency, member, workspace, ROOT_MANIFEST};
-    use super::super::metadata::DepKind;
     use super::*;
 
     const CHANGELOG: &str = "# Changelog\n\n## [0.1.0] - unreleased\n\n- First release.\n";
@@ -459,7 +458,7 @@ mod tests {
         core.version = "0.0.9".into();
         let umbrella = member(&mut ws, "mutagent");
         umbrella.dependencies[0].req = "^0.1.0".into();
-        add_dependency(&mut ws, "mutagent", "mutagent-e2e", DepKind::Normal);
+        add_dependency(&mut ws, "mutagent", "mutagent-e2e", None);
         member(&mut ws, "mutagent-prompt").dependencies[0].req = "*".into();
         let root = "[workspace.package]\nversion = \"0.1.0\"\n[workspace.dependencies]\n\
                     mutagent-core = { path = \"x\", version = \"=0.0.9\" }\n\

@@ -13,13 +13,10 @@ use serde_json::Value;
 
 use super::manifest;
 
-/// The kind of a dependency, as cargo reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+/// The kind of a dependency other than a normal one, as cargo reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub(crate) enum DepKind {
-    /// `[dependencies]` (cargo writes `null`).
-    #[default]
-    Normal,
     /// `[dev-dependencies]`.
     Dev,
     /// `[build-dependencies]`.
@@ -33,13 +30,9 @@ pub(crate) struct Dependency {
     pub(crate) name: String,
     /// The version requirement; cargo reports `*` when none is given.
     pub(crate) req: String,
-    /// Normal, dev or build.
-    #[serde(default, deserialize_with = "kind")]
-    pub(crate) kind: DepKind,
-}
-
-fn kind<'de, D: Deserializer<'de>>(d: D) -> Result<DepKind, D::Error> {
-    Ok(Option::<DepKind>::deserialize(d)?.unwrap_or_default())
+    /// Dev or build; cargo writes `null` for a normal dependency.
+    #[serde(default)]
+    pub(crate) kind: Option<DepKind>,
 }
 
 impl Dependency {
@@ -47,7 +40,7 @@ impl Dependency {
     /// without a version requirement when packaging), so the depended-on crate must be
     /// on the registry first.
     pub(crate) fn needed_by_registry(&self) -> bool {
-        self.kind != DepKind::Dev || self.req != "*"
+        self.kind != Some(DepKind::Dev) || self.req != "*"
     }
 }
 
@@ -57,35 +50,26 @@ pub(crate) struct Package {
     /// `id`, to tell members from other packages.
     #[serde(default)]
     id: String,
-    /// Package name.
     pub(crate) name: String,
-    /// Package version.
     pub(crate) version: String,
     /// Whether it may be published to crates.io (`publish` unset, or listing `crates-io`).
     #[serde(default = "yes", rename = "publish", deserialize_with = "to_crates_io")]
     pub(crate) publishable: bool,
     /// Absolute path of its `Cargo.toml`.
     pub(crate) manifest_path: PathBuf,
-    /// `package.description`.
+    // The `[package]` keys of the same names (`readme` is relative to the package directory).
     pub(crate) description: Option<String>,
-    /// `package.license`.
     pub(crate) license: Option<String>,
-    /// `package.license-file`.
     pub(crate) license_file: Option<String>,
-    /// `package.repository`.
     pub(crate) repository: Option<String>,
-    /// `package.readme`, relative to the package directory.
     pub(crate) readme: Option<String>,
-    /// `package.keywords`.
     #[serde(default)]
     pub(crate) keywords: Vec<String>,
-    /// `package.categories`.
     #[serde(default)]
     pub(crate) categories: Vec<String>,
     /// `[package.metadata.docs.rs]`, if present.
     #[serde(default, rename = "metadata", deserialize_with = "docs_rs")]
     pub(crate) docs_rs: Option<Value>,
-    /// All dependencies.
     #[serde(default)]
     pub(crate) dependencies: Vec<Dependency>,
 }
@@ -305,7 +289,7 @@ pub(crate) mod tests {
     }
 
     /// `from` gains a dependency on `to`, required as `=0.1.0`.
-    pub(crate) fn add_dependency(ws: &mut Workspace, from: &str, to: &str, kind: DepKind) {
+    pub(crate) fn add_dependency(ws: &mut Workspace, from: &str, to: &str, kind: Option<DepKind>) {
         let (name, req) = (to.into(), "=0.1.0".into());
         member(ws, from)
             .dependencies
@@ -341,7 +325,7 @@ pub(crate) mod tests {
         let core = ws.package("mutagent-core").expect("core");
         let dev = &core.dependencies[1];
         assert!(
-            dev.kind == DepKind::Dev && !dev.needed_by_registry(),
+            dev.kind == Some(DepKind::Dev) && !dev.needed_by_registry(),
             "{dev:?}"
         );
         assert_eq!(core.dir(), Path::new("/ws/crates/mutagent-core"));

@@ -12,9 +12,7 @@ use super::metadata::Workspace;
 /// A crate to publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PlannedCrate {
-    /// Package name.
     pub(crate) name: String,
-    /// Package version.
     pub(crate) version: String,
     /// The other crates of the plan it needs on the registry before it can be published.
     pub(crate) deps: Vec<String>,
@@ -207,7 +205,7 @@ mod tests {
     /// `from` gains a dev-dependency on `to` with a version (kept when publishing).
     fn with_dev_dependency(from: &str, to: &str) -> Workspace {
         let mut ws = workspace();
-        add_dependency(&mut ws, from, to, DepKind::Dev);
+        add_dependency(&mut ws, from, to, Some(DepKind::Dev));
         ws
     }
 

@@ -259,46 +259,40 @@ mod tests {
     use super::super::plan;
     use super::*;
 
-    /// A registry in memory, which `FakeTools` publishes into.
+    /// A registry in memory, and cargo and git publishing the plan's crates into it in
+    /// order (except those excluded), failing before `fail_at`.
     #[derive(Default)]
-    struct FakeRegistry {
-        crates: RefCell<BTreeSet<String>>,
-        broken: bool,
-    }
-
-    impl Registry for FakeRegistry {
-        fn published_versions(&self, krate: &str) -> Result<Vec<String>, String> {
-            if self.broken {
-                return Err("connection refused".into());
-            }
-            let mut versions = vec!["0.0.9".to_owned()];
-            versions.extend(
-                self.crates
-                    .borrow()
-                    .contains(krate)
-                    .then(|| "0.1.0".to_owned()),
-            );
-            Ok(versions)
-        }
-    }
-
-    /// Publishes the plan's crates in order, except `exclude`; fails before `fail_at`.
-    struct FakeTools<'a> {
-        registry: &'a FakeRegistry,
+    struct Fake {
+        published: RefCell<BTreeSet<String>>,
+        registry_down: bool,
         order: Vec<String>,
         fail_at: Option<&'static str>,
         calls: RefCell<Vec<Vec<String>>>,
         tags: RefCell<Vec<String>>,
     }
 
-    impl Tools for FakeTools<'_> {
+    impl Registry for Fake {
+        fn published_versions(&self, krate: &str) -> Result<Vec<String>, String> {
+            if self.registry_down {
+                return Err("connection refused".into());
+            }
+            // An older release is always there: only the plan's version counts as published.
+            let mut versions = vec!["0.0.9".to_owned()];
+            if self.published.borrow().contains(krate) {
+                versions.push("0.1.0".to_owned());
+            }
+            Ok(versions)
+        }
+    }
+
+    impl Tools for Fake {
         fn publish_workspace(&self, exclude: &[String]) -> Result<(), String> {
             self.calls.borrow_mut().push(exclude.to_vec());
             for name in self.order.iter().filter(|n| !exclude.contains(n)) {
                 if self.fail_at == Some(name.as_str()) {
                     return Err(format!("{name}: 429 Too Many Requests"));
                 }
-                self.registry.crates.borrow_mut().insert(name.clone());
+                self.published.borrow_mut().insert(name.clone());
             }
             Ok(())
         }
@@ -311,48 +305,42 @@ mod tests {
         }
     }
 
-    fn setup(registry: &FakeRegistry) -> (Plan, FakeTools<'_>) {
+    fn setup() -> (Plan, Fake) {
         let plan = plan::build(&workspace()).expect("plan");
         let order = plan.order().map(|k| k.name.clone()).collect();
-        let tools = FakeTools {
-            registry,
-            order,
-            fail_at: None,
-            calls: RefCell::default(),
-            tags: RefCell::default(),
-        };
-        (plan, tools)
+        (
+            plan,
+            Fake {
+                order,
+                ..Fake::default()
+            },
+        )
     }
 
-    fn run(
-        plan: &Plan,
-        reg: &FakeRegistry,
-        tools: &FakeTools<'_>,
-        answer: &str,
-    ) -> Result<String, String> {
+    /// Publishes `plan`, answering `answer` (or passing `--yes` if it is empty).
+    fn run(plan: &Plan, fake: &Fake, answer: &str) -> Result<String, String> {
         let mut out = Vec::new();
         let yes = answer.is_empty();
-        publish(plan, reg, tools, yes, &mut answer.as_bytes(), &mut out)?;
+        publish(plan, fake, fake, yes, &mut answer.as_bytes(), &mut out)?;
         Ok(String::from_utf8(out).expect("utf-8"))
     }
 
     #[test]
     fn a_fresh_release_publishes_the_workspace_after_asking_then_tags() {
-        let registry = FakeRegistry::default();
-        let (plan, tools) = setup(&registry);
+        let (plan, tools) = setup();
         for answer in ["n\n", "\n", "maybe\n"] {
-            let error = run(&plan, &registry, &tools, answer).expect_err("declined");
+            let error = run(&plan, &tools, answer).expect_err("declined");
             assert!(error.contains("nothing was published"), "{error}");
         }
         assert!(tools.calls.borrow().is_empty() && tools.tags.borrow().is_empty());
-        let out = run(&plan, &registry, &tools, "y\n").expect("published");
+        let out = run(&plan, &tools, "y\n").expect("published");
         assert_eq!(
             *tools.calls.borrow(),
             [Vec::<String>::new()],
             "no exclusions"
         );
         assert_eq!(*tools.tags.borrow(), ["v0.1.0"]);
-        assert_eq!(registry.crates.borrow().len(), 4);
+        assert_eq!(tools.published.borrow().len(), 4);
         assert!(
             out.contains("publish 4 crate(s) to crates.io and create tag v0.1.0?"),
             "{out}"
@@ -364,10 +352,9 @@ mod tests {
 
     #[test]
     fn a_failure_halfway_then_a_rerun_skips_what_is_published() {
-        let registry = FakeRegistry::default();
-        let (plan, mut tools) = setup(&registry);
+        let (plan, mut tools) = setup();
         tools.fail_at = Some("mutagent-prompt");
-        let error = run(&plan, &registry, &tools, "").expect_err("fails");
+        let error = run(&plan, &tools, "").expect_err("fails");
         assert!(error.contains("429 Too Many Requests"), "{error}");
         assert!(
             error.contains("On the registry now: mutagent-core, mutagent-emulator"),
@@ -380,7 +367,7 @@ mod tests {
         assert!(tools.tags.borrow().is_empty(), "no tag after a failure");
 
         tools.fail_at = None;
-        let out = run(&plan, &registry, &tools, "").expect("finishes");
+        let out = run(&plan, &tools, "").expect("finishes");
         assert_eq!(
             tools.calls.borrow()[1],
             ["mutagent-core", "mutagent-emulator"]
@@ -391,29 +378,25 @@ mod tests {
         );
         assert_eq!(*tools.tags.borrow(), ["v0.1.0"]);
 
-        let out = run(&plan, &registry, &tools, "").expect("nothing left");
+        let out = run(&plan, &tools, "").expect("nothing left");
         assert!(out.contains("nothing to do"), "{out}");
         assert_eq!(tools.calls.borrow().len(), 2);
     }
 
     #[test]
     fn an_existing_tag_is_never_recreated() {
-        let registry = FakeRegistry::default();
-        let (plan, tools) = setup(&registry);
+        let (plan, tools) = setup();
         tools.tags.borrow_mut().push("v0.1.0".into());
-        let out = run(&plan, &registry, &tools, "").expect("published");
+        let out = run(&plan, &tools, "").expect("published");
         assert_eq!(*tools.tags.borrow(), ["v0.1.0"]);
         assert!(out.contains("tag v0.1.0 already exists"), "{out}");
     }
 
     #[test]
     fn registry_errors_stop_before_publishing() {
-        let registry = FakeRegistry {
-            broken: true,
-            ..FakeRegistry::default()
-        };
-        let (plan, tools) = setup(&registry);
-        let error = run(&plan, &registry, &tools, "").expect_err("stops");
+        let (plan, mut tools) = setup();
+        tools.registry_down = true;
+        let error = run(&plan, &tools, "").expect_err("stops");
         assert!(error.contains("connection refused"), "{error}");
         assert!(tools.calls.borrow().is_empty());
     }
