@@ -94,14 +94,12 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .ok_or("the root Cargo.toml has no `version` in [workspace.package]")?;
     let old = Version::parse(&old_text).map_err(|e| format!("the workspace version: {e}"))?;
     let new = bump.apply(&old)?.to_string();
-    println!(
-        "bumping the workspace from {old} to {new}{}",
-        if dry_run {
-            " (dry run: nothing is written)"
-        } else {
-            ""
-        }
-    );
+    let dry = if dry_run {
+        " (dry run: nothing is written)"
+    } else {
+        ""
+    };
+    println!("bumping the workspace from {old} to {new}{dry}");
 
     let mut manifests: BTreeSet<PathBuf> = BTreeSet::new();
     manifests.insert(ws.root_manifest());

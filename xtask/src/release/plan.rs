@@ -87,36 +87,31 @@ impl Plan {
 /// Normal and build dependencies count, and so do dev-dependencies that carry a version
 /// (cargo keeps those in the published manifest). Fails on a dependency cycle.
 pub(crate) fn build(ws: &Workspace) -> Result<Plan, String> {
-    let mut deps: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut versions: BTreeMap<&str, &str> = BTreeMap::new();
+    // Each crate to publish, with its version and the crates it needs published first.
+    let mut deps: BTreeMap<&str, (&str, BTreeSet<&str>)> = BTreeMap::new();
     for package in ws.publishable() {
-        versions.insert(&package.name, &package.version);
         let needed = ws
             .internal_deps(package)
             .filter(|d| d.needed_by_registry() && d.name != package.name)
             .filter(|d| ws.package(&d.name).is_some_and(|p| p.publishable))
             .map(|d| d.name.as_str())
             .collect();
-        deps.insert(&package.name, needed);
+        deps.insert(&package.name, (&package.version, needed));
     }
     let mut batches = Vec::new();
-    let mut done: BTreeSet<&str> = BTreeSet::new();
-    while done.len() < deps.len() {
+    while !deps.is_empty() {
+        let published = |name: &&str| !deps.contains_key(name);
         let ready: Vec<&str> = deps
             .iter()
-            .filter(|(name, needs)| !done.contains(*name) && needs.iter().all(|d| done.contains(d)))
+            .filter(|(_, (_, needs))| needs.iter().all(published))
             .map(|(name, _)| *name)
             .collect();
         if ready.is_empty() {
             let stuck: Vec<String> = deps
                 .iter()
-                .filter(|(name, _)| !done.contains(*name))
-                .map(|(name, needs)| {
-                    let waiting: Vec<&str> = needs
-                        .iter()
-                        .filter(|d| !done.contains(*d))
-                        .copied()
-                        .collect();
+                .map(|(name, (_, needs))| {
+                    let waiting: Vec<&str> =
+                        needs.iter().filter(|d| !published(d)).copied().collect();
                     format!("{name} -> {}", waiting.join(", "))
                 })
                 .collect();
@@ -126,20 +121,13 @@ pub(crate) fn build(ws: &Workspace) -> Result<Plan, String> {
                 stuck.join("; ")
             ));
         }
-        done.extend(ready.iter().copied());
-        batches.push(
-            ready
-                .into_iter()
-                .map(|name| PlannedCrate {
-                    name: name.to_string(),
-                    version: versions.get(name).copied().unwrap_or_default().to_string(),
-                    deps: deps
-                        .get(name)
-                        .map(|d| d.iter().map(|s| s.to_string()).collect())
-                        .unwrap_or_default(),
-                })
-                .collect(),
-        );
+        let batch = ready.iter().filter_map(|name| deps.remove_entry(name));
+        let batch = batch.map(|(name, (version, needs))| PlannedCrate {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            deps: needs.iter().map(|d| d.to_string()).collect(),
+        });
+        batches.push(batch.collect());
     }
     let excluded = ws
         .packages
