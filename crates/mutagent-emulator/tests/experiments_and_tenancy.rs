@@ -21,17 +21,21 @@ fn create_body(p: &Value) -> Value {
            "models": [{"id": "a", "model": "gpt-4o", "temperature": 0.2}, {"id": "b", "model": "claude", "temperature": 0.7}]})
 }
 
+/// Creates the experiment of [`create_body`] and returns the answer (checked to be a 201).
+async fn create_experiment(c: &Client, p: &Value) -> Value {
+    c.ok(
+        "POST",
+        "/api/prompts/experiments/",
+        Some(create_body(p)),
+        201,
+    )
+    .await
+}
+
 #[tokio::test]
 async fn experiment_lifecycle() {
     let (emu, c, p) = experiment_setup().await;
-    let e = c
-        .ok(
-            "POST",
-            "/api/prompts/experiments/",
-            Some(create_body(&p)),
-            201,
-        )
-        .await;
+    let e = create_experiment(&c, &p).await;
     let id = e["id"].as_str().expect("string id").to_string();
     assert_eq!(e["status"], "running");
     assert_eq!(e["promptId"], 1);
@@ -102,22 +106,8 @@ async fn experiment_lifecycle() {
 #[tokio::test]
 async fn execute_is_deterministic_and_validation_is_strict() {
     let (emu, c, p) = experiment_setup().await;
-    let a = c
-        .ok(
-            "POST",
-            "/api/prompts/experiments/",
-            Some(create_body(&p)),
-            201,
-        )
-        .await;
-    let b = c
-        .ok(
-            "POST",
-            "/api/prompts/experiments/",
-            Some(create_body(&p)),
-            201,
-        )
-        .await;
+    let a = create_experiment(&c, &p).await;
+    let b = create_experiment(&c, &p).await;
     assert_ne!(a["id"], b["id"]);
     let ra = c
         .ok(
