@@ -337,18 +337,14 @@ impl BatchSender {
             }
         };
         match self.settings.protocol {
-            Protocol::Batch => {
-                let sent = self
-                    .client
-                    .traces()
-                    .ingest_trace_batch(&to_new_traces(batch, defaults));
-                Box::pin(async move { sent.await.map(v0_1_2) })
-            }
-            Protocol::Otlp => {
-                let sent = self
-                    .client
-                    .traces()
-                    .ingest_otlp(&to_export_request(batch, defaults));
+            // Both 0.1.2 ways in answer a `BatchIngestion`: one future type, one mapping.
+            Protocol::Batch | Protocol::Otlp => {
+                let traces = self.client.traces();
+                let sent = if self.settings.protocol == Protocol::Batch {
+                    traces.ingest_trace_batch(&to_new_traces(batch, defaults))
+                } else {
+                    traces.ingest_otlp(&to_export_request(batch, defaults))
+                };
                 Box::pin(async move { sent.await.map(v0_1_2) })
             }
             Protocol::HookV0_4 => {
