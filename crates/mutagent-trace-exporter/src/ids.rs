@@ -28,104 +28,83 @@ impl fmt::Display for ParseIdError {
 
 impl std::error::Error for ParseIdError {}
 
-/// A 128-bit trace id, never zero. Displayed as 32 lowercase hex characters — the form both the
-/// MutagenT ingest API (any text of up to 255 characters) and OTLP (exactly 32 hex) accept.
-///
-/// ```
-/// use mutagent_trace_exporter::TraceId128;
-/// let id = TraceId128::random();
-/// let text = id.to_string();
-/// assert_eq!(text.len(), 32);
-/// assert_eq!(text.parse::<TraceId128>(), Ok(id));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct TraceId128(u128);
+/// One id type: `$bits` bits, never zero, written as `$width` lowercase hex characters. The
+/// trace and span ids differ only in their width, so both are written here once.
+macro_rules! hex_id {
+    (
+        $(#[$meta:meta])*
+        $name:ident($bits:ty, $width:literal), $random:path, $from:ident, $to:ident
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name($bits);
 
-impl TraceId128 {
-    /// A new random id.
-    pub fn random() -> Self {
-        Self::from_u128(fastrand::u128(..))
-    }
+        impl $name {
+            /// A new random id.
+            pub fn random() -> Self {
+                Self::$from($random(..))
+            }
 
-    /// The id with these bits; zero (invalid in OTLP) becomes 1.
-    pub fn from_u128(bits: u128) -> Self {
-        Self(bits.max(1))
-    }
+            /// The id with these bits; zero (invalid in OTLP) becomes 1.
+            pub fn $from(bits: $bits) -> Self {
+                Self(bits.max(1))
+            }
 
-    /// The bits.
-    pub fn to_u128(self) -> u128 {
-        self.0
-    }
-}
-
-impl fmt::Display for TraceId128 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:032x}", self.0)
-    }
-}
-
-impl FromStr for TraceId128 {
-    type Err = ParseIdError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let error = ParseIdError { expected_len: 32 };
-        if text.len() != 32 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(error);
+            /// The bits.
+            pub fn $to(self) -> $bits {
+                self.0
+            }
         }
-        match u128::from_str_radix(text, 16) {
-            Ok(0) | Err(_) => Err(error),
-            Ok(bits) => Ok(Self(bits)),
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{:0width$x}", self.0, width = $width)
+            }
         }
-    }
+
+        impl FromStr for $name {
+            type Err = ParseIdError;
+
+            fn from_str(text: &str) -> Result<Self, Self::Err> {
+                let error = ParseIdError {
+                    expected_len: $width,
+                };
+                if text.len() != $width || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return Err(error);
+                }
+                match <$bits>::from_str_radix(text, 16) {
+                    Ok(0) | Err(_) => Err(error),
+                    Ok(bits) => Ok(Self(bits)),
+                }
+            }
+        }
+    };
 }
 
-/// A 64-bit span id, never zero. Displayed as 16 lowercase hex characters.
-///
-/// ```
-/// use mutagent_trace_exporter::SpanId64;
-/// let id = SpanId64::random();
-/// assert_eq!(id.to_string().len(), 16);
-/// assert_eq!(id.to_string().parse::<SpanId64>(), Ok(id));
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct SpanId64(u64);
-
-impl SpanId64 {
-    /// A new random id.
-    pub fn random() -> Self {
-        Self::from_u64(fastrand::u64(..))
-    }
-
-    /// The id with these bits; zero (invalid in OTLP) becomes 1.
-    pub fn from_u64(bits: u64) -> Self {
-        Self(bits.max(1))
-    }
-
-    /// The bits.
-    pub fn to_u64(self) -> u64 {
-        self.0
-    }
+hex_id! {
+    /// A 128-bit trace id, never zero. Displayed as 32 lowercase hex characters — the form both the
+    /// MutagenT ingest API (any text of up to 255 characters) and OTLP (exactly 32 hex) accept.
+    ///
+    /// ```
+    /// use mutagent_trace_exporter::TraceId128;
+    /// let id = TraceId128::random();
+    /// let text = id.to_string();
+    /// assert_eq!(text.len(), 32);
+    /// assert_eq!(text.parse::<TraceId128>(), Ok(id));
+    /// ```
+    TraceId128(u128, 32), fastrand::u128, from_u128, to_u128
 }
 
-impl fmt::Display for SpanId64 {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
-}
-
-impl FromStr for SpanId64 {
-    type Err = ParseIdError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let error = ParseIdError { expected_len: 16 };
-        if text.len() != 16 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(error);
-        }
-        match u64::from_str_radix(text, 16) {
-            Ok(0) | Err(_) => Err(error),
-            Ok(bits) => Ok(Self(bits)),
-        }
-    }
+hex_id! {
+    /// A 64-bit span id, never zero. Displayed as 16 lowercase hex characters.
+    ///
+    /// ```
+    /// use mutagent_trace_exporter::SpanId64;
+    /// let id = SpanId64::random();
+    /// assert_eq!(id.to_string().len(), 16);
+    /// assert_eq!(id.to_string().parse::<SpanId64>(), Ok(id));
+    /// ```
+    SpanId64(u64, 16), fastrand::u64, from_u64, to_u64
 }
 
 #[cfg(test)]
