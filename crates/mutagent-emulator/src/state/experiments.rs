@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
-use super::{body, gs, nav_page, or_null, success, Obj, State};
+use super::{body, bounded_array, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
@@ -219,16 +219,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         st.dataset(dataset_id)?;
         st.dataset_items(dataset_id).len() as i64
     };
-    let models = b
-        .get("models")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if models.is_empty() {
-        return Err(ApiError::bad_request(
-            "field `models` must contain at least one model",
-        ));
-    }
+    let models = bounded_array(b, "models", "model", usize::MAX)?;
     let mut cols: Vec<&str> = models
         .iter()
         .filter_map(|m| m.get("id").and_then(Value::as_str))

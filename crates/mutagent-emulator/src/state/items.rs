@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{body, copy_present, or_null, success, Obj, State};
+use super::{body, bounded_array, copy_present, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
@@ -134,22 +134,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn bulk(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     st.dataset(id)?;
-    let items = body(ctx)
-        .get("items")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if items.is_empty() {
-        return Err(ApiError::bad_request(
-            "field `items` must contain at least one item",
-        ));
-    }
-    if items.len() > MAX_BULK {
-        return Err(ApiError::bad_request(format!(
-            "field `items` must contain at most {MAX_BULK} items (got {})",
-            items.len()
-        )));
-    }
+    let items = bounded_array(body(ctx), "items", "item", MAX_BULK)?;
     let out: Vec<Value> = items
         .iter()
         .filter_map(Value::as_object)

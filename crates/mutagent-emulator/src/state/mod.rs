@@ -380,6 +380,33 @@ pub(crate) fn body(ctx: &Ctx) -> &Obj {
     ctx.body.as_object().unwrap_or(&EMPTY)
 }
 
+/// The array `field` of `o` (missing counts as empty), which must hold at least one element
+/// (`one` names an element in the message) and at most `max`.
+pub(crate) fn bounded_array(
+    o: &Obj,
+    field: &str,
+    one: &str,
+    max: usize,
+) -> Result<Vec<Value>, ApiError> {
+    let list = o
+        .get(field)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if list.is_empty() {
+        return Err(ApiError::bad_request(format!(
+            "field `{field}` must contain at least one {one}"
+        )));
+    }
+    if list.len() > max {
+        return Err(ApiError::bad_request(format!(
+            "field `{field}` must contain at most {max} {field} (got {})",
+            list.len()
+        )));
+    }
+    Ok(list)
+}
+
 /// String field.
 pub(crate) fn gs<'a>(o: &'a Obj, k: &str) -> Option<&'a str> {
     o.get(k).and_then(Value::as_str)

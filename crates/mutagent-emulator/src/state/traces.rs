@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{body, gs, or_null, success, Obj, State};
+use super::{body, bounded_array, gs, or_null, success, Obj, State};
 use crate::clock::{format_day, format_iso, parse_iso};
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, OFFSET};
@@ -338,22 +338,7 @@ fn ingest_one(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 }
 
 fn ingest_batch(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let traces = body(ctx)
-        .get("traces")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if traces.is_empty() {
-        return Err(ApiError::bad_request(
-            "field `traces` must contain at least one trace",
-        ));
-    }
-    if traces.len() > MAX_BATCH {
-        return Err(ApiError::bad_request(format!(
-            "field `traces` must contain at most {MAX_BATCH} traces (got {})",
-            traces.len()
-        )));
-    }
+    let traces = bounded_array(body(ctx), "traces", "trace", MAX_BATCH)?;
     let mut ids = Vec::new();
     for t in traces.iter().filter_map(Value::as_object) {
         ids.push(ingest(st, t, "sdk").0);
