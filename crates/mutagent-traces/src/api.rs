@@ -13,30 +13,19 @@ use crate::models::{
 use crate::operations as op;
 use crate::otlp::ExportTraceRequest;
 
-/// The `traces` namespace: ingest traces of LLM apps (one, a batch, or OTLP/JSON) and read
-/// them back, with stats and analytics.
-///
-/// Get it with `client.traces()` (from [`TracesExt`](crate::TracesExt)). With the async
-/// [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-///
-/// Ingestion is a POST, so the client does not retry it unless POST retries were enabled.
-#[derive(Debug, Clone, Copy)]
-pub struct TracesApi<'a, C> {
-    client: &'a C,
+crate::namespace_api! {
+    /// The `traces` namespace: ingest traces of LLM apps (one, a batch, or OTLP/JSON) and read
+    /// them back, with stats and analytics.
+    ///
+    /// Get it with `client.traces()` (from [`TracesExt`](crate::TracesExt)). With the async
+    /// [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    ///
+    /// Ingestion is a POST, so the client does not retry it unless POST retries were enabled.
+    TracesApi
 }
 
 impl<'a, C: ApiClient> TracesApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/traces/`: one page of traces (without spans unless
     /// [`ListTraces::with_spans`]).
     ///

@@ -10,29 +10,18 @@ use super::walk::CursorWalk;
 use crate::operations as op;
 use crate::TracesExt;
 
-/// The `traces` namespace as the live platform speaks it (the 0.4.1 contract): batch
-/// ingestion in the hook format, cursor-paged traces and logs, trace envelopes by `traceId`
-/// and their spans.
-///
-/// Get it with `client.traces_v0_4()` (from [`TracesExt`](crate::TracesExt)). The 0.1.2
-/// generation is `client.traces()`; [`crate::v0_4`] says how to tell which one a server
-/// speaks.
-#[derive(Debug, Clone, Copy)]
-pub struct TracesApi<'a, C> {
-    client: &'a C,
+crate::namespace_api! {
+    /// The `traces` namespace as the live platform speaks it (the 0.4.1 contract): batch
+    /// ingestion in the hook format, cursor-paged traces and logs, trace envelopes by `traceId`
+    /// and their spans.
+    ///
+    /// Get it with `client.traces_v0_4()` (from [`TracesExt`](crate::TracesExt)). The 0.1.2
+    /// generation is `client.traces()`; [`crate::v0_4`] says how to tell which one a server
+    /// speaks.
+    TracesApi
 }
 
 impl<'a, C: ApiClient> TracesApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `POST /api/traces/batch`: ingests traces in the hook format; the answer counts what was
     /// accepted and rejected. A POST, so not retried unless POST retries were enabled, and
     /// never sent again once the server answered 2xx.
