@@ -256,69 +256,37 @@ impl NewSpan {
         self.parent_span_id = Some(parent_span_id.into());
         self
     }
-    /// Sets the input.
-    pub fn input(mut self, input: impl Into<Value>) -> Self {
-        self.input = Some(input.into());
-        self
-    }
-    /// Sets the output.
-    pub fn output(mut self, output: impl Into<Value>) -> Self {
-        self.output = Some(output.into());
-        self
-    }
-    /// Sets the end time (RFC 3339).
-    pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
-    }
-    /// Sets the duration in milliseconds.
-    pub fn duration_ms(mut self, duration_ms: f64) -> Self {
-        self.duration_ms = Some(duration_ms);
-        self
-    }
-    /// Sets how the span ended.
-    pub fn status(mut self, status: impl Into<Status>) -> Self {
-        self.status = Some(status.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the input.
+        into input: Value;
+        /// Sets the output.
+        into output: Value;
+        /// Sets the end time (RFC 3339).
+        into end_time: String;
+        /// Sets the duration in milliseconds.
+        value duration_ms: f64;
+        /// Sets how the span ended.
+        into status: Status;
+        /// Sets the model.
+        into model: String;
+        /// Sets the provider.
+        into provider: String;
+        /// Sets the cost in US dollars.
+        value cost_usd: f64;
+        /// Sets the latency in milliseconds.
+        value latency_ms: f64;
+        /// Sets the time to first token in milliseconds.
+        value ttft_ms: f64;
+        /// Sets the status message.
+        into status_message: String;
+        /// Records an error (and leaves `status` as set).
+        into error: String;
+        /// Sets the metadata.
+        value metadata: Value;
     }
     /// Sets the token counts.
     pub fn tokens(mut self, input: u64, output: u64) -> Self {
         self.tokens = Some(TokenUsage::new(input, output));
-        self
-    }
-    /// Sets the model.
-    pub fn model(mut self, model: impl Into<String>) -> Self {
-        self.model = Some(model.into());
-        self
-    }
-    /// Sets the provider.
-    pub fn provider(mut self, provider: impl Into<String>) -> Self {
-        self.provider = Some(provider.into());
-        self
-    }
-    /// Sets the cost in US dollars.
-    pub fn cost_usd(mut self, cost: f64) -> Self {
-        self.cost_usd = Some(cost);
-        self
-    }
-    /// Sets the latency in milliseconds.
-    pub fn latency_ms(mut self, latency: f64) -> Self {
-        self.latency_ms = Some(latency);
-        self
-    }
-    /// Sets the time to first token in milliseconds.
-    pub fn ttft_ms(mut self, ttft: f64) -> Self {
-        self.ttft_ms = Some(ttft);
-        self
-    }
-    /// Sets the status message.
-    pub fn status_message(mut self, message: impl Into<String>) -> Self {
-        self.status_message = Some(message.into());
-        self
-    }
-    /// Records an error (and leaves `status` as set).
-    pub fn error(mut self, error: impl Into<String>) -> Self {
-        self.error = Some(error.into());
         self
     }
     /// Adds an attribute.
@@ -329,11 +297,6 @@ impl NewSpan {
     /// Adds an event.
     pub fn event(mut self, event: SpanEvent) -> Self {
         self.events.push(event);
-        self
-    }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
         self
     }
 
