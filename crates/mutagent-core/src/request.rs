@@ -375,10 +375,25 @@ pub mod validate {
         }
     }
 
-    /// A name must be 1 to 255 characters long.
-    pub fn name(operation: &'static str, field: &'static str, name: &str) -> Result<(), Error> {
-        let chars = name.chars().count();
-        if name.trim().is_empty() {
+    /// A name must be 1 to 255 characters long and not only white space.
+    pub fn name(
+        operation: &'static str,
+        field: impl Into<Cow<'static, str>>,
+        name: &str,
+    ) -> Result<(), Error> {
+        let field = field.into();
+        not_blank(operation, field.clone(), name)?;
+        id(operation, field, name)
+    }
+
+    /// An id must be 1 to 255 characters long (white space counts: an id is taken as it is).
+    pub fn id(
+        operation: &'static str,
+        field: impl Into<Cow<'static, str>>,
+        id: &str,
+    ) -> Result<(), Error> {
+        let chars = id.chars().count();
+        if chars == 0 {
             Err(Error::invalid_input(operation, field, "must not be empty"))
         } else if chars > 255 {
             Err(Error::invalid_input(
@@ -441,6 +456,19 @@ pub mod validate {
         super::positive_id_text(id)
             .map(drop)
             .map_err(|reason| Error::invalid_input(operation, field, reason))
+    }
+
+    /// A text must not be empty or only white space.
+    pub fn not_blank(
+        operation: &'static str,
+        field: impl Into<Cow<'static, str>>,
+        value: &str,
+    ) -> Result<(), Error> {
+        if value.trim().is_empty() {
+            Err(Error::invalid_input(operation, field, "must not be empty"))
+        } else {
+            Ok(())
+        }
     }
 
     /// A string must not be empty.
@@ -551,6 +579,22 @@ mod tests {
             "{err}"
         );
         assert!(validate::name("create_prompt", "name", " ").is_err());
+        // An id is taken as it is: white space counts, only length matters.
+        assert!(validate::id("ingest_trace", "spans[0].spanId", " ").is_ok());
+        assert!(validate::id("ingest_trace", "spans[0].spanId", "").is_err());
+        let err = validate::id(
+            "ingest_trace",
+            format!("spans[{}].spanId", 3),
+            &"x".repeat(256),
+        )
+        .expect_err("long");
+        assert!(
+            err.to_string()
+                .contains("`spans[3].spanId` must be at most 255"),
+            "{err}"
+        );
+        assert!(validate::not_blank("ingest_trace", "startTime", " \t").is_err());
+        assert!(validate::not_blank("ingest_trace", "startTime", &"x".repeat(300)).is_ok());
         assert!(validate::score("optimize_prompt", "config.targetScore", 1.5).is_err());
         assert!(validate::score("optimize_prompt", "config.targetScore", 0.5).is_ok());
         assert!(validate::range("optimize_prompt", "config.maxIterations", 0, 1..=100).is_err());

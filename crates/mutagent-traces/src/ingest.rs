@@ -302,13 +302,13 @@ impl NewSpan {
 
     /// Checks the documented constraints; `at` prefixes the field names (e.g. `spans[0].`).
     pub(crate) fn check(&self, operation: &'static str, at: &str) -> Result<(), Error> {
-        check_id(operation, format!("{at}spanId"), &self.span_id)?;
+        validate::id(operation, format!("{at}spanId"), &self.span_id)?;
         if let Some(parent) = &self.parent_span_id {
-            check_id(operation, format!("{at}parentSpanId"), parent)?;
+            validate::id(operation, format!("{at}parentSpanId"), parent)?;
         }
-        check_text(operation, format!("{at}startTime"), &self.start_time)?;
+        validate::not_blank(operation, format!("{at}startTime"), &self.start_time)?;
         if let Some(end) = &self.end_time {
-            check_text(operation, format!("{at}endTime"), end)?;
+            validate::not_blank(operation, format!("{at}endTime"), end)?;
         }
         let numbers = [
             ("costUsd", self.cost_usd),
@@ -328,7 +328,7 @@ impl NewSpan {
             }
         }
         for (i, event) in self.events.iter().enumerate() {
-            check_text(
+            validate::not_blank(
                 operation,
                 format!("{at}events[{i}].timestamp"),
                 &event.timestamp,
@@ -456,10 +456,10 @@ impl NewTrace {
     /// Checks the documented constraints before anything is sent: ids of 1 to 255 characters,
     /// non-empty times, non-negative finite costs and durations. `at` prefixes field names.
     pub(crate) fn check(&self, operation: &'static str, at: &str) -> Result<(), Error> {
-        check_id(operation, format!("{at}traceId"), self.trace_id.as_str())?;
-        check_text(operation, format!("{at}startTime"), &self.start_time)?;
+        validate::id(operation, format!("{at}traceId"), self.trace_id.as_str())?;
+        validate::not_blank(operation, format!("{at}startTime"), &self.start_time)?;
         if let Some(end) = &self.end_time {
-            check_text(operation, format!("{at}endTime"), end)?;
+            validate::not_blank(operation, format!("{at}endTime"), end)?;
         }
         for (i, span) in self.spans.iter().enumerate() {
             span.check(operation, &format!("{at}spans[{i}]."))?;
@@ -489,30 +489,6 @@ pub(crate) fn check_single(operation: &'static str, trace: &NewTrace) -> Result<
         ));
     }
     Ok(())
-}
-
-/// An id must be 1 to 255 characters.
-fn check_id(operation: &'static str, field: String, id: &str) -> Result<(), Error> {
-    let chars = id.chars().count();
-    if chars == 0 {
-        Err(Error::invalid_input(operation, field, "must not be empty"))
-    } else if chars > 255 {
-        Err(Error::invalid_input(
-            operation,
-            field,
-            format!("must be at most 255 characters (got {chars})"),
-        ))
-    } else {
-        Ok(())
-    }
-}
-
-fn check_text(operation: &'static str, field: String, value: &str) -> Result<(), Error> {
-    if value.trim().is_empty() {
-        Err(Error::invalid_input(operation, field, "must not be empty"))
-    } else {
-        Ok(())
-    }
 }
 
 /// The body of `ingest_trace_batch`: `{"traces": [...]}`.
