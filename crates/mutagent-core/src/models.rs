@@ -99,6 +99,20 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     }
 }
 
+/// How a JSON value's type reads in an error message (`null`, `a boolean`, `a number`,
+/// `a string`, `an array`, `an object`), so every "must be … (got …)" names it the same way.
+pub fn json_kind(value: &serde_json::Value) -> &'static str {
+    use serde_json::Value;
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 #[cfg(test)]
 mod patch_tests {
     use super::*;
@@ -123,6 +137,33 @@ mod patch_tests {
         assert_eq!(parse("{}"), Patch::Unset);
         assert_eq!(parse(r#"{"field":null}"#), Patch::Null);
         assert_eq!(parse(r#"{"field":"x"}"#), Patch::Value("x".to_owned()));
+    }
+
+    #[test]
+    fn json_kinds_read_as_words() {
+        use serde_json::json;
+        let kinds: Vec<_> = [
+            json!(null),
+            json!(true),
+            json!(1.5),
+            json!("x"),
+            json!([]),
+            json!({}),
+        ]
+        .iter()
+        .map(json_kind)
+        .collect();
+        assert_eq!(
+            kinds,
+            [
+                "null",
+                "a boolean",
+                "a number",
+                "a string",
+                "an array",
+                "an object"
+            ]
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Dataset item models: what the API returns and what it takes.
 
 use mutagent_core::ids::{DatasetId, DatasetItemId};
+use mutagent_core::models::json_kind;
 use mutagent_core::request::validate;
 use mutagent_core::Error;
 use serde::{Deserialize, Serialize};
@@ -212,19 +213,8 @@ fn object(operation: &'static str, field: String, value: Option<&Value>) -> Resu
         Some(other) => Err(Error::invalid_input(
             operation,
             field,
-            format!("must be a JSON object (got {})", kind(other)),
+            format!("must be a JSON object (got {})", json_kind(other)),
         )),
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 

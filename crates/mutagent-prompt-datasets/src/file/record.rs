@@ -1,6 +1,7 @@
 //! Turning one record (a JSON object or a CSV row) into a [`NewDatasetItem`], with every
 //! problem reported, never skipped.
 
+use mutagent_core::models::json_kind;
 use mutagent_core::Error;
 use mutagent_prompt_dataset_items::NewDatasetItem;
 use serde_json::{Map, Value};
@@ -25,7 +26,7 @@ pub(crate) fn item_from_json(value: Value) -> Result<NewDatasetItem, String> {
     let Value::Object(mut object) = value else {
         return Err(format!(
             "an item must be a JSON object with an `input` object (got {})",
-            kind(&value)
+            json_kind(&value)
         ));
     };
     if let Some(unknown) = object
@@ -53,14 +54,17 @@ pub(crate) fn item_from_json(value: Value) -> Result<NewDatasetItem, String> {
                 .into_iter()
                 .map(|value| match value {
                     Value::String(label) => Ok(label),
-                    other => Err(format!("`labels` must hold strings (got {})", kind(&other))),
+                    other => Err(format!(
+                        "`labels` must hold strings (got {})",
+                        json_kind(&other)
+                    )),
                 })
                 .collect::<Result<_, _>>()?,
         ),
         Some(other) => {
             return Err(format!(
                 "`labels` must be an array of strings (got {})",
-                kind(&other)
+                json_kind(&other)
             ))
         }
     };
@@ -86,18 +90,10 @@ fn string(object: &mut Map<String, Value>, key: &str) -> Result<Option<String>, 
     match present(object, key) {
         None => Ok(None),
         Some(Value::String(text)) => Ok(Some(text)),
-        Some(other) => Err(format!("`{key}` must be a string (got {})", kind(&other))),
-    }
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Some(other) => Err(format!(
+            "`{key}` must be a string (got {})",
+            json_kind(&other)
+        )),
     }
 }
 
@@ -238,7 +234,7 @@ fn json_object(column: &str, cell: &str) -> Result<Map<String, Value>, String> {
         Ok(Value::Object(object)) => Ok(object),
         Ok(other) => Err(format!(
             "the `{column}` column must hold a JSON object (got {})",
-            kind(&other)
+            json_kind(&other)
         )),
         Err(err) => Err(format!("the `{column}` column is not valid JSON: {err}")),
     }
