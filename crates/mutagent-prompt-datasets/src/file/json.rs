@@ -6,6 +6,21 @@ use std::io::BufRead;
 
 use super::{ScanError, BOM};
 
+/// `$reader.fill_buf()`, tried again when a signal interrupted it; other errors return from
+/// the calling function. A macro, not a function: a function returning the buffer from a loop
+/// that may borrow the reader again does not pass today's borrow checker.
+macro_rules! fill_buf {
+    ($reader:expr) => {
+        loop {
+            match $reader.fill_buf() {
+                Ok(buf) => break buf,
+                Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err.into()),
+            }
+        }
+    };
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Before the opening `[`.
@@ -49,13 +64,7 @@ impl<R: BufRead> JsonArray<R> {
     /// cannot hide it). A file starting with part of one is not JSON anyway.
     fn skip_bom(&mut self) -> Result<(), ScanError> {
         for (index, &expected) in BOM.iter().enumerate() {
-            let buf = loop {
-                match self.reader.fill_buf() {
-                    Ok(buf) => break buf,
-                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(err) => return Err(err.into()),
-                }
-            };
+            let buf = fill_buf!(self.reader);
             match buf.first() {
                 Some(&byte) if byte == expected => self.reader.consume(1),
                 _ if index == 0 => return Ok(()),
@@ -68,13 +77,7 @@ impl<R: BufRead> JsonArray<R> {
     /// Skips whitespace; returns the next byte (not consumed), `None` at the end.
     fn skip_whitespace(&mut self) -> Result<Option<u8>, ScanError> {
         loop {
-            let buf = loop {
-                match self.reader.fill_buf() {
-                    Ok(buf) => break buf,
-                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(err) => return Err(err.into()),
-                }
-            };
+            let buf = fill_buf!(self.reader);
             if buf.is_empty() {
                 return Ok(None);
             }
@@ -174,13 +177,7 @@ impl<R: BufRead> JsonArray<R> {
         let mut in_string = false;
         let mut escaped = false;
         loop {
-            let buf = loop {
-                match self.reader.fill_buf() {
-                    Ok(buf) => break buf,
-                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => continue,
-                    Err(err) => return Err(err.into()),
-                }
-            };
+            let buf = fill_buf!(self.reader);
             if buf.is_empty() {
                 return Err(ScanError::Syntax {
                     line: self.line,
@@ -269,6 +266,39 @@ mod tests {
                 Err(ScanError::Io(err)) => return Err((0, err.to_string())),
             }
         }
+    }
+
+    /// A reader interrupted by a signal before every read, as a pipe can be.
+    struct Interrupting<'a> {
+        data: &'a [u8],
+        interrupt_next: bool,
+    }
+
+    impl std::io::Read for Interrupting<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            self.interrupt_next = !self.interrupt_next;
+            if !self.interrupt_next {
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            self.data.read(out)
+        }
+    }
+
+    #[test]
+    fn interrupted_reads_are_tried_again() {
+        let reader = Interrupting {
+            data: b"\xEF\xBB\xBF [ {\"a\": 1},\n {\"b\": [2]} ] ",
+            interrupt_next: true,
+        };
+        let mut scanner = JsonArray::new(std::io::BufReader::with_capacity(2, reader), 1 << 20);
+        let mut out = Vec::new();
+        while let Some((bytes, line)) = scanner.next_element().expect("no error") {
+            out.push((String::from_utf8_lossy(bytes).trim().to_owned(), line));
+        }
+        assert_eq!(
+            out,
+            [("{\"a\": 1}".to_owned(), 1), ("{\"b\": [2]}".to_owned(), 2)]
+        );
     }
 
     #[test]
