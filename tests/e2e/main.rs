@@ -10,6 +10,7 @@ mod prompt_dataset_items;
 mod prompt_datasets;
 mod prompt_evaluations;
 mod reliability;
+mod response_meta;
 mod traces;
 mod traces_v0_4;
 mod workspaces;

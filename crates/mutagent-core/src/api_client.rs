@@ -12,12 +12,29 @@ use crate::error::Error;
 use crate::http_client::BoxFuture;
 use crate::pagination::{ItemStream, Paginated};
 use crate::request::ApiRequest;
+use crate::response::ResponseMeta;
 use crate::steps::{StepIter, StepStream, Steps};
 
-mod sealed {
+pub(crate) mod sealed {
+    use serde::de::DeserializeOwned;
+
+    use crate::error::Error;
+    use crate::request::ApiRequest;
+    use crate::response::ResponseMeta;
+
     pub trait Sealed {}
     impl Sealed for crate::Client {}
     impl Sealed for crate::BlockingClient {}
+
+    /// The two clients, which can answer a call with its metadata (what
+    /// [`WithResponse`](crate::WithResponse) is made of). Sealed with [`ApiClient`](crate::ApiClient).
+    pub trait AnswersWithMeta: crate::ApiClient {
+        /// Like [`call`](crate::ApiClient::call), with the answer's [`ResponseMeta`].
+        fn call_with_response<T: DeserializeOwned + Send + 'static>(
+            &self,
+            request: Result<ApiRequest, Error>,
+        ) -> Self::Response<(T, ResponseMeta)>;
+    }
 }
 
 /// What namespace operations are written against: [`Client`] (answers are futures, lists
@@ -31,7 +48,8 @@ mod sealed {
 /// the result back on the caller's thread; it never blocks inside that runtime, so it never
 /// panics there.
 ///
-/// Sealed: the two clients are its only implementations.
+/// Sealed: the two clients and their [`WithResponse`](crate::WithResponse) views are its
+/// only implementations.
 pub trait ApiClient: sealed::Sealed + Clone + Send + Sync + 'static {
     /// What a call returns: [`ResponseFuture<T>`] or `Result<T, Error>`.
     type Response<T: Send + 'static>;
@@ -187,5 +205,24 @@ impl ApiClient for BlockingClient {
             }
         }
         ended()
+    }
+}
+
+impl sealed::AnswersWithMeta for Client {
+    fn call_with_response<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: Result<ApiRequest, Error>,
+    ) -> ResponseFuture<(T, ResponseMeta)> {
+        let client = self.clone();
+        ResponseFuture::new(async move { client.send_with_response(request?).await })
+    }
+}
+
+impl sealed::AnswersWithMeta for BlockingClient {
+    fn call_with_response<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: Result<ApiRequest, Error>,
+    ) -> Result<(T, ResponseMeta), Error> {
+        self.send_with_response(request?)
     }
 }

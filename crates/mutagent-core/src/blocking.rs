@@ -11,15 +11,14 @@ use std::sync::Arc;
 
 use serde::de::DeserializeOwned;
 
-use crate::client::Client;
+use crate::client::{decode_answer, Client};
 use crate::config::{CallOptions, Config};
-use crate::decode;
 use crate::error::{BlockingError, Cause, Error};
 use crate::future::BoxFuture;
 use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
-use crate::secret::Secrets;
-use crate::token::Bearer;
+use crate::response::ResponseMeta;
+use crate::with_response::WithResponse;
 
 type RuntimeJob = BoxFuture<'static, ()>;
 
@@ -85,11 +84,25 @@ impl BlockingClient {
         }
     }
 
+    /// A view of this client whose calls answer `(value, ResponseMeta)`: the status, request
+    /// id and headers of each answer with its value. See [`WithResponse`].
+    pub fn with_response(&self) -> WithResponse<BlockingClient> {
+        WithResponse::new(self.clone())
+    }
+
     /// Sends a prepared request and decodes the answer.
     pub fn send<T: DeserializeOwned + Send + 'static>(
         &self,
         request: ApiRequest,
     ) -> Result<T, Error> {
+        self.send_with_response(request).map(|(value, _meta)| value)
+    }
+
+    /// [`send`](Self::send), answering the value with its [`ResponseMeta`].
+    pub(crate) fn send_with_response<T: DeserializeOwned + Send + 'static>(
+        &self,
+        request: ApiRequest,
+    ) -> Result<(T, ResponseMeta), Error> {
         // Only the exchange runs on the background runtime; the answer is decoded here, on the
         // caller's thread, so calls from several threads decode in parallel instead of queueing
         // on the one runtime thread (docs/performance.md).
@@ -97,16 +110,8 @@ impl BlockingClient {
         let operation = request.operation.name;
         let exchange = async move { client.transport.execute(&client.options, &request).await };
         let raw = self.run(exchange)?;
-        let config = self.client.config();
-        let token = config.bearer.as_ref().and_then(Bearer::current);
-        decode::success(
-            operation,
-            raw.status,
-            &raw.headers,
-            &raw.body,
-            Secrets::new(config.api_key.as_ref(), &self.client.options().headers)
-                .with_token(token.as_ref()),
-        )
+        let value = decode_answer(self.client.options(), self.config(), operation, &raw)?;
+        Ok((value, ResponseMeta::new(raw.status, raw.headers)))
     }
 
     /// Runs `future` on the background runtime and waits for its result. Private: helpers

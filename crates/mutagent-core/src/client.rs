@@ -14,9 +14,11 @@ use crate::decode;
 use crate::error::Error;
 use crate::http_client::HttpClient;
 use crate::request::ApiRequest;
+use crate::response::ResponseMeta;
 use crate::secret::Secrets;
 use crate::token::Bearer;
-use crate::transport::Transport;
+use crate::transport::{RawResponse, Transport};
+use crate::with_response::WithResponse;
 
 /// The async MutagenT client. Cloning is cheap: clones share the connection pool and the
 /// retry budget.
@@ -73,20 +75,46 @@ impl Client {
         &self.options
     }
 
+    /// A view of this client whose calls answer `(value, ResponseMeta)`: the status, request
+    /// id and headers of each answer with its value. See [`WithResponse`].
+    pub fn with_response(&self) -> WithResponse<Client> {
+        WithResponse::new(self.clone())
+    }
+
     /// Sends a prepared request and decodes the answer. The operations of the namespace
     /// crates are built on this; use it directly only for what they do not cover.
     pub async fn send<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
-        let raw = self.transport.execute(&self.options, &request).await?;
-        let config = self.transport.config();
-        let token = config.bearer.as_ref().and_then(Bearer::current);
-        decode::success(
-            request.operation.name,
-            raw.status,
-            &raw.headers,
-            &raw.body,
-            Secrets::new(config.api_key.as_ref(), &self.options.headers).with_token(token.as_ref()),
-        )
+        self.send_with_response(request)
+            .await
+            .map(|(value, _meta)| value)
     }
+
+    /// [`send`](Self::send), answering the value with its [`ResponseMeta`].
+    pub(crate) async fn send_with_response<T: DeserializeOwned>(
+        &self,
+        request: ApiRequest,
+    ) -> Result<(T, ResponseMeta), Error> {
+        let raw = self.transport.execute(&self.options, &request).await?;
+        let value = decode_answer(&self.options, self.config(), request.operation.name, &raw)?;
+        Ok((value, ResponseMeta::new(raw.status, raw.headers)))
+    }
+}
+
+/// Decodes a success answer, scrubbing this view's secrets from any error (both clients).
+pub(crate) fn decode_answer<T: DeserializeOwned>(
+    options: &CallOptions,
+    config: &Config,
+    operation: &'static str,
+    raw: &RawResponse,
+) -> Result<T, Error> {
+    let token = config.bearer.as_ref().and_then(Bearer::current);
+    decode::success(
+        operation,
+        raw.status,
+        &raw.headers,
+        &raw.body,
+        Secrets::new(config.api_key.as_ref(), &options.headers).with_token(token.as_ref()),
+    )
 }
 
 /// The future of one async call (error [`Error`]), or of a multi-call helper such as an upload

@@ -20,7 +20,7 @@ pub(crate) const SERVER_TEXT_LIMIT: usize = 1024;
 pub(crate) const REQUEST_ID_LIMIT: usize = 200;
 
 /// The request id from the headers, as sent (unreadable values are skipped).
-fn header_request_id(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<&str> {
     REQUEST_ID_HEADERS
         .iter()
         .find_map(|name| headers.get(*name).and_then(|value| value.to_str().ok()))

@@ -9,6 +9,8 @@
 //!   operation is written once and works with either;
 //! * the transport: pooled hyper 1 over rustls (ring), replaceable through [`HttpClient`](http_client::HttpClient);
 //! * one [`Error`] type; retries ([`RetryPolicy`]); timeouts; response size limits;
+//! * the status, request id and headers of successful answers ([`ResponseMeta`]) through the
+//!   `with_response()` view of either client ([`WithResponse`]);
 //! * operations as data ([`Operation`]) and offset pagination ([`pagination`]).
 //!
 //! ```no_run
@@ -70,6 +72,8 @@ pub mod http_client;
 
 mod decode;
 
+mod response;
+
 mod transport;
 
 // Clients: the async one, walks over pages, the blocking one, the builder beside them (it
@@ -84,8 +88,11 @@ mod builder;
 
 pub mod steps;
 
-// The trait both clients implement, which namespace crates write operations against.
+// The trait both clients implement, which namespace crates write operations against, and
+// the view whose calls also answer their metadata.
 mod api_client;
+
+mod with_response;
 
 pub use api_client::ApiClient;
 pub use blocking::BlockingClient;
@@ -99,10 +106,12 @@ pub use operation::{Endpoint, Method, Operation};
 pub use pagination::{ItemStream, Paginated};
 pub use query::{Page, QueryParams};
 pub use request::{ApiRequest, QueryValue, RequestBuilder};
+pub use response::ResponseMeta;
 pub use retry::RetryPolicy;
 pub use steps::{StepIter, StepStream, Steps};
 pub use token::TokenProvider;
 pub use url::BaseUrl;
+pub use with_response::WithResponse;
 
 /// A `Result` with the SDK's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -127,8 +127,8 @@ pub use mutagent_core::{
     blocking, config, env, error, http_client, ids, models, pagination, polling, query, request,
     retry, steps, ApiClient, ApiError, ApiRequest, BaseUrl, BlockingClient, CallOptions, Client,
     ClientBuilder, Config, ConfigError, DecodeError, Endpoint, Error, ItemStream, Method,
-    Operation, Origin, Page, Paginated, QueryParams, ResponseFuture, Result, RetryPolicy,
-    StatusCode,
+    Operation, Origin, Page, Paginated, QueryParams, ResponseFuture, ResponseMeta, Result,
+    RetryPolicy, StatusCode, WithResponse,
 };
 
 /// Prompts and their versions (feature `prompt`).
