@@ -20,6 +20,7 @@ use crate::config::{
 use crate::env::{self, EnvSource, ProcessEnv};
 use crate::error::{ConfigError, Error, Origin};
 use crate::http_client::{DefaultHttpClient, HttpClient};
+use crate::proxy::ProxySettings;
 use crate::retry::RetryPolicy;
 use crate::secret::{ApiKey, REDACTED};
 use crate::token::{Bearer, TokenProvider};
@@ -65,6 +66,7 @@ pub struct ClientBuilder<C = Client> {
     max_response_bytes: Option<usize>,
     max_concurrent_requests: Option<usize>,
     http_client: Option<Arc<dyn HttpClient>>,
+    proxy: ProxySettings,
     env: Arc<dyn EnvSource>,
     /// The client `build` returns.
     builds: PhantomData<fn() -> C>,
@@ -98,6 +100,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("custom_http_client", &self.http_client.is_some())
+            .field("proxy", &self.proxy)
             .field("env", &env::DebugEnv(&*self.env))
             .finish()
     }
@@ -139,6 +142,7 @@ impl<C> ClientBuilder<C> {
             max_response_bytes: None,
             max_concurrent_requests: None,
             http_client: None,
+            proxy: ProxySettings::default(),
             env: Arc::new(ProcessEnv),
             builds: PhantomData,
         }
@@ -233,6 +237,30 @@ impl<C> ClientBuilder<C> {
     /// Sends requests through your own [`HttpClient`] (proxy, custom TLS, interceptors).
     pub fn http_client(mut self, client: impl HttpClient) -> Self {
         self.http_client = Some(Arc::new(client));
+        self
+    }
+
+    /// Sends every request through the HTTP proxy at `url` (`http://host:port`, or
+    /// `http://user:password@host:port` for a proxy that wants credentials) instead of the one
+    /// `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` names. An https server is reached through a
+    /// `CONNECT` tunnel, so the proxy never sees the API key. See
+    /// [`DefaultHttpClientBuilder::proxy`](crate::http_client::DefaultHttpClientBuilder::proxy);
+    /// applies to the default HTTP client only.
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy.explicit = Some(url.into());
+        self
+    }
+
+    /// Hosts reached directly instead of through the proxy, instead of `NO_PROXY`
+    /// (comma-separated host names, IP addresses, networks, or `*`).
+    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.proxy.no_proxy = Some(hosts.into());
+        self
+    }
+
+    /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default: yes).
+    pub fn proxy_from_env(mut self, read: bool) -> Self {
+        self.proxy.from_env = read;
         self
     }
 
@@ -343,6 +371,8 @@ impl<C> ClientBuilder<C> {
             None => Arc::new(
                 DefaultHttpClient::builder()
                     .connect_timeout(config.connect_timeout)
+                    .proxy_settings(self.proxy.clone())
+                    .shared_env(Arc::clone(&self.env))
                     .build()?,
             ),
         };

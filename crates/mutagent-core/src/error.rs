@@ -400,6 +400,34 @@ impl fmt::Display for Origin {
     }
 }
 
+/// Why a connection could not be made, as far as the SDK can tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ConnectErrorKind {
+    /// Nothing accepts connections at the server's address and port.
+    Refused,
+    /// The server's host name could not be resolved.
+    Dns,
+    /// No connection was made within the connect timeout.
+    Timeout,
+    /// The server's certificate is signed by an authority this client does not trust.
+    UnknownIssuer,
+    /// The server's certificate is not valid for the host name of the URL.
+    NameMismatch,
+    /// The server's certificate has expired or is not valid yet.
+    Expired,
+    /// Another TLS failure (the server does not speak TLS, no common protocol, ...).
+    Tls,
+    /// The proxy could not be reached.
+    ProxyUnreachable,
+    /// The proxy asked for credentials (HTTP 407) or refused the ones it was given.
+    ProxyAuthRequired,
+    /// The proxy refused to open a tunnel to the server.
+    ProxyRefused,
+    /// Anything else.
+    Other,
+}
+
 /// A configuration value that was refused when the client was built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -473,6 +501,16 @@ pub enum ConfigError {
     /// TLS could not be set up.
     #[error("TLS setup failed")]
     Tls(#[source] Cause),
+    /// A proxy URL (`.proxy(…)`, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`) cannot be used.
+    #[error("proxy URL `{url}` ({origin}) cannot be used: {reason}")]
+    InvalidProxyUrl {
+        /// The URL without its credentials.
+        url: String,
+        /// Why it was refused.
+        reason: &'static str,
+        /// Where the URL came from.
+        origin: Origin,
+    },
 }
 
 impl ConfigError {
@@ -483,7 +521,8 @@ impl ConfigError {
             | ConfigError::InsecureServerUrl { origin, .. }
             | ConfigError::InvalidApiKey { origin, .. }
             | ConfigError::InvalidBearerToken { origin, .. }
-            | ConfigError::InvalidHeaderValue { origin, .. } => *origin = from,
+            | ConfigError::InvalidHeaderValue { origin, .. }
+            | ConfigError::InvalidProxyUrl { origin, .. } => *origin = from,
             ConfigError::OutOfRange { .. }
             | ConfigError::ConflictingCredentials { .. }
             | ConfigError::Tls(_) => {}

@@ -12,11 +12,13 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+use crate::connector::Connector;
+use crate::env::{DebugEnv, EnvSource, ProcessEnv};
 use crate::error::{BoxError, Cause, ConfigError};
 pub use crate::future::BoxFuture;
+use crate::proxy::{ProxyRules, ProxySettings};
 
 /// Sends one HTTP request and returns the response head with a streaming body.
 ///
@@ -170,23 +172,28 @@ impl Body for ResponseBody {
 }
 
 type HyperClient =
-    hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<Bytes>>;
+    hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<Connector>, Full<Bytes>>;
 
 /// The default HTTP client: pooled hyper 1 over rustls (ring provider, webpki roots),
-/// HTTP/1.1 and HTTP/2 chosen by ALPN. Cloning is cheap and shares the pool.
+/// HTTP/1.1 and HTTP/2 chosen by ALPN, through the proxy the environment names (see
+/// [`DefaultHttpClientBuilder::proxy`]). Cloning is cheap and shares the pool.
 #[derive(Clone)]
 pub struct DefaultHttpClient {
     inner: HyperClient,
+    connector: Connector,
 }
 
 impl fmt::Debug for DefaultHttpClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DefaultHttpClient").finish_non_exhaustive()
+        f.debug_struct("DefaultHttpClient")
+            .field("connector", &self.connector)
+            .finish_non_exhaustive()
     }
 }
 
 impl DefaultHttpClient {
-    /// The default client: webpki roots, 10 s connect timeout, 90 s idle pool timeout.
+    /// The default client: webpki roots, 10 s connect timeout, 90 s idle pool timeout, proxies
+    /// from the process environment.
     pub fn new() -> Result<Self, ConfigError> {
         Self::builder().build()
     }
@@ -200,8 +207,21 @@ impl DefaultHttpClient {
 impl HttpClient for DefaultHttpClient {
     fn send(
         &self,
-        request: http::Request<Bytes>,
+        mut request: http::Request<Bytes>,
     ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+        if request.uri().scheme_str() == Some("http") {
+            // A plain-http request goes to the proxy whole (absolute form), so its credentials
+            // go with it; an https one only meets the proxy in the tunnel's CONNECT.
+            if let Some(auth) = self
+                .connector
+                .route(request.uri())
+                .and_then(|route| route.auth)
+            {
+                request
+                    .headers_mut()
+                    .insert(http::header::PROXY_AUTHORIZATION, auth);
+            }
+        }
         let future = self.inner.request(request.map(Full::new));
         Box::pin(async move {
             match future.await {
@@ -214,12 +234,27 @@ impl HttpClient for DefaultHttpClient {
 }
 
 /// Options for [`DefaultHttpClient`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DefaultHttpClientBuilder {
     connect_timeout: Duration,
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
     tls: Option<rustls::ClientConfig>,
+    proxy: ProxySettings,
+    env: Arc<dyn EnvSource>,
+}
+
+impl fmt::Debug for DefaultHttpClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DefaultHttpClientBuilder")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("pool_idle_timeout", &self.pool_idle_timeout)
+            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("custom_tls", &self.tls.is_some())
+            .field("proxy", &self.proxy)
+            .field("env", &DebugEnv(&*self.env))
+            .finish()
+    }
 }
 
 impl Default for DefaultHttpClientBuilder {
@@ -229,13 +264,15 @@ impl Default for DefaultHttpClientBuilder {
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 32,
             tls: None,
+            proxy: ProxySettings::default(),
+            env: Arc::new(ProcessEnv),
         }
     }
 }
 
 impl DefaultHttpClientBuilder {
-    /// How long to wait for a TCP connection (default 10 s). The call's own timeout still
-    /// applies on top.
+    /// How long to wait for a connection: TCP, and the proxy's tunnel when there is one
+    /// (default 10 s). The call's own timeout still applies on top.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -250,6 +287,53 @@ impl DefaultHttpClientBuilder {
     /// The most idle connections kept per host (default 32).
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// Sends every request through the HTTP proxy at `url` (`http://host:port`, credentials
+    /// as `http://user:password@host:port`, sent as `Proxy-Authorization: Basic`). Without it
+    /// the proxy comes from `HTTPS_PROXY` (https servers), `HTTP_PROXY` (plain http) or
+    /// `ALL_PROXY` (both), upper-case names before lower-case ones, as curl reads them.
+    ///
+    /// An https server is reached through a `CONNECT` tunnel: the proxy sees its host and port
+    /// and nothing else (never the API key). A plain-http request is sent to the proxy whole.
+    /// An invalid URL (or an `https://` or SOCKS proxy, which are not supported) is refused by
+    /// [`build`](Self::build).
+    pub fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.proxy.explicit = Some(url.into());
+        self
+    }
+
+    /// Hosts reached directly, never through the proxy, instead of `NO_PROXY`: a comma-separated
+    /// list of host names (each matches itself and its subdomains; a leading `.` is allowed),
+    /// IP addresses, networks (`10.0.0.0/8`), or `*` for every host.
+    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.proxy.no_proxy = Some(hosts.into());
+        self
+    }
+
+    /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default: yes).
+    /// With `false`, only [`proxy`](Self::proxy) and [`no_proxy`](Self::no_proxy) apply.
+    pub fn proxy_from_env(mut self, read: bool) -> Self {
+        self.proxy.from_env = read;
+        self
+    }
+
+    /// Reads the environment variables above from `env` instead of the process environment.
+    pub fn env(mut self, env: impl EnvSource + 'static) -> Self {
+        self.env = Arc::new(env);
+        self
+    }
+
+    /// The same, sharing an environment already behind an `Arc` (the client builder's).
+    pub(crate) fn shared_env(mut self, env: Arc<dyn EnvSource>) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// The proxy settings, as the client builder forwards them.
+    pub(crate) fn proxy_settings(mut self, settings: ProxySettings) -> Self {
+        self.proxy = settings;
         self
     }
 
@@ -269,23 +353,21 @@ impl DefaultHttpClientBuilder {
         };
         // hyper-rustls adds h2 and http/1.1 itself and panics if the list is not empty.
         tls.alpn_protocols.clear();
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        http.set_connect_timeout(Some(self.connect_timeout));
+        let proxies = ProxyRules::resolve(&self.proxy, &*self.env)?.map(Arc::new);
+        let connector = Connector::new(self.connect_timeout, proxies);
         let https = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
             .enable_http1()
             .enable_http2()
-            .wrap_connector(http);
+            .wrap_connector(connector.clone());
         let inner = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
             .pool_timer(TokioTimer::new())
             .timer(TokioTimer::new())
             .build(https);
-        Ok(DefaultHttpClient { inner })
+        Ok(DefaultHttpClient { inner, connector })
     }
 }
 

@@ -68,6 +68,10 @@ pub mod ids;
 pub mod models;
 
 // Transport: the pluggable HTTP layer, decoding, one call with its retries.
+mod proxy;
+
+mod connector;
+
 pub mod http_client;
 
 mod decode;
@@ -99,7 +103,7 @@ pub use blocking::BlockingClient;
 pub use builder::ClientBuilder;
 pub use client::{Client, ResponseFuture};
 pub use config::{CallOptions, Config};
-pub use error::{ApiError, ConfigError, DecodeError, Error, Origin};
+pub use error::{ApiError, ConfigError, ConnectErrorKind, DecodeError, Error, Origin};
 /// The HTTP status type of [`Error::status`], re-exported so tests need no `http` dependency.
 pub use http::StatusCode;
 pub use operation::{Endpoint, Method, Operation};

@@ -16,6 +16,9 @@
 mod temp_dir;
 pub use temp_dir::TempDir;
 
+mod proxy;
+pub use proxy::{CapturingProxy, ProxySaw};
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

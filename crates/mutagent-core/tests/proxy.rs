@@ -1,0 +1,203 @@
+//! Proxies, with a real (in-process) proxy that records what it saw: plain http in absolute
+//! form, https through `CONNECT` (the API key never reaches the proxy), `NO_PROXY`, refusals.
+//! The environment is always injected (`.env(…)`), never set on the process.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
+
+mod support;
+
+use std::time::Duration;
+
+use mutagent_core::{ClientBuilder, Error, RetryPolicy};
+use mutagent_test_support::{CapturingProxy, Reply, ScriptedServer};
+use serde_json::{json, Value};
+use support::*;
+
+/// `alice:s3cret` in base64.
+const ALICE_BASIC: &str = "Basic YWxpY2U6czNjcmV0";
+
+fn env(pairs: Vec<(&str, String)>) -> std::collections::HashMap<String, String> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
+}
+
+fn with_credentials(proxy: &CapturingProxy) -> String {
+    format!("http://alice:s3cret@{}", proxy.addr())
+}
+
+#[tokio::test]
+async fn plain_http_goes_to_the_proxy_in_absolute_form_with_its_credentials() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let proxy = CapturingProxy::start();
+    let client = builder(&server)
+        .env(env(vec![("http_proxy", with_credentials(&proxy))]))
+        .build()
+        .expect("client");
+    let value: Value = client
+        .send(get_thing())
+        .await
+        .expect("call through the proxy");
+    assert_eq!(value, json!({"ok": true}));
+
+    let seen = proxy.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].method, "GET");
+    assert_eq!(
+        seen[0].target,
+        format!("http://{}/api/things/1", server.addr())
+    );
+    assert_eq!(seen[0].header("proxy-authorization"), Some(ALICE_BASIC));
+    // The server got the request from the proxy, without the proxy's credentials.
+    let request = server.single_request();
+    assert_eq!(request.path, "/api/things/1");
+    assert_eq!(request.header("x-api-key"), Some(KEY));
+    assert_eq!(request.header("proxy-authorization"), None);
+}
+
+#[tokio::test]
+async fn https_goes_through_a_connect_tunnel_that_never_carries_the_api_key() {
+    // The tunnel leads to a server that answers plain http at once, so TLS fails after the
+    // CONNECT: what matters here is what the proxy saw (the HTTPS round trip is in tls.rs).
+    let upstream = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let upstream_addr = upstream.local_addr().expect("addr");
+    let (heard_tx, heard) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut stream, _)) = upstream.accept() {
+            let mut first = [0u8; 16];
+            let read = stream.read(&mut first).unwrap_or(0);
+            let _ = heard_tx.send(first[..read].to_vec());
+            let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n");
+        }
+    });
+    let proxy = CapturingProxy::start_to(upstream_addr);
+    let client = ClientBuilder::new()
+        .env(env(vec![("HTTPS_PROXY", with_credentials(&proxy))]))
+        .api_key(KEY)
+        .server_url("https://api.mutagent.test:8443")
+        .retry_policy(RetryPolicy::disabled())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let err = client
+        .send::<Value>(get_thing())
+        .await
+        .expect_err("no TLS behind the tunnel");
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+
+    let seen = proxy.seen();
+    assert_eq!(seen.len(), 1, "{seen:?}");
+    assert_eq!(seen[0].method, "CONNECT");
+    assert_eq!(seen[0].target, "api.mutagent.test:8443");
+    assert_eq!(seen[0].header("proxy-authorization"), Some(ALICE_BASIC));
+    assert!(!seen[0].raw.contains(KEY), "{}", seen[0].raw);
+    assert!(
+        !seen[0].raw.to_ascii_lowercase().contains("x-api-key"),
+        "{}",
+        seen[0].raw
+    );
+    // What came out of the tunnel was a TLS handshake record (0x16), not an HTTP request.
+    let first = heard
+        .recv_timeout(Duration::from_secs(5))
+        .expect("upstream heard");
+    assert_eq!(first.first(), Some(&0x16), "{first:?}");
+}
+
+#[tokio::test]
+async fn no_proxy_hosts_are_reached_directly() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let proxy = CapturingProxy::start();
+    for no_proxy in ["127.0.0.1", "127.0.0.0/8", "*"] {
+        let client = builder(&server)
+            .env(env(vec![
+                ("HTTP_PROXY", proxy.url()),
+                ("NO_PROXY", no_proxy.to_owned()),
+            ]))
+            .build()
+            .expect("client");
+        let _: Value = client.send(get_thing()).await.expect("direct call");
+    }
+    assert!(proxy.seen().is_empty(), "{:?}", proxy.seen());
+    assert_eq!(server.requests().len(), 3);
+}
+
+#[tokio::test]
+async fn the_environment_can_be_ignored_and_an_explicit_proxy_wins() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let env_proxy = CapturingProxy::start();
+    let explicit = CapturingProxy::start();
+    let ignoring = builder(&server)
+        .env(env(vec![("ALL_PROXY", env_proxy.url())]))
+        .proxy_from_env(false)
+        .build()
+        .expect("client");
+    let _: Value = ignoring.send(get_thing()).await.expect("direct call");
+    assert!(env_proxy.seen().is_empty());
+
+    let explicit_client = builder(&server)
+        .env(env(vec![("ALL_PROXY", env_proxy.url())]))
+        .proxy(explicit.url())
+        .build()
+        .expect("client");
+    let _: Value = explicit_client.send(get_thing()).await.expect("call");
+    assert!(env_proxy.seen().is_empty());
+    assert_eq!(explicit.seen().len(), 1);
+    assert_eq!(server.requests().len(), 2);
+}
+
+async fn refused_by(status: &'static str) -> Error {
+    let proxy = CapturingProxy::refusing(status);
+    let client = ClientBuilder::new()
+        .env(env(vec![("HTTPS_PROXY", proxy.url())]))
+        .server_url("https://api.mutagent.test")
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    client
+        .send::<Value>(get_thing())
+        .await
+        .expect_err("refused")
+}
+
+#[tokio::test]
+async fn a_refused_tunnel_keeps_the_proxys_status() {
+    let err = refused_by("403 Forbidden").await;
+    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
+    assert!(format!("{err:?}").contains("403 Forbidden"), "{err:?}");
+    let err = refused_by("407 Proxy Authentication Required").await;
+    assert!(format!("{err:?}").contains("407"), "{err:?}");
+}
+
+#[test]
+fn a_bad_proxy_url_is_a_configuration_error_naming_the_variable() {
+    let err = ClientBuilder::new()
+        .env([("HTTPS_PROXY", "socks5://user:pw@proxy:1080")])
+        .build()
+        .expect_err("refused");
+    let text = err.to_string();
+    assert!(
+        text.contains("`HTTPS_PROXY`") && text.contains("SOCKS"),
+        "{text}"
+    );
+    assert!(!text.contains("pw"), "{text}");
+}
+
+#[test]
+fn debug_output_never_shows_proxy_credentials() {
+    let builder = ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .proxy("http://alice:s3cret@proxy:3128");
+    let text = format!("{builder:?}");
+    assert!(
+        !text.contains("s3cret") && text.contains("proxy:3128"),
+        "{text}"
+    );
+    let http = mutagent_core::http_client::DefaultHttpClient::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .proxy("http://alice:s3cret@proxy:3128")
+        .build()
+        .expect("client");
+    let text = format!("{http:?}");
+    assert!(!text.contains("s3cret") && !text.contains("YWxp"), "{text}");
+}
