@@ -11,6 +11,7 @@ mod prompt_datasets;
 mod prompt_evaluations;
 mod reliability;
 mod response_meta;
+mod secondary_0_1_2;
 mod traces;
 mod traces_v0_4;
 mod workspaces;

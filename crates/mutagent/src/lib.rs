@@ -121,6 +121,13 @@
 //! | `experiments` | [`experiments`] | `mutagent-experiments` |
 //! | `organizations` | [`organizations`] | `mutagent-organizations` |
 //! | `workspaces` | [`workspaces`] | `mutagent-workspaces` |
+//!
+//! Opt-in namespaces (not on by default; `full` turns on every namespace and the trace
+//! exporter):
+//!
+//! | feature | module | crate |
+//! |---|---|---|
+//! | `prompt-readiness` | `prompt_readiness` | `mutagent-prompt-readiness` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use mutagent_core::{
@@ -182,6 +189,12 @@ pub use mutagent_workspaces as workspaces;
 #[cfg_attr(docsrs, doc(cfg(feature = "tracing-exporter")))]
 pub use mutagent_trace_exporter as tracing_exporter;
 
+/// Pipeline readiness of a prompt group (API 0.1.2). (feature `prompt-readiness`, not on by
+/// default).
+#[cfg(feature = "prompt-readiness")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prompt-readiness")))]
+pub use mutagent_prompt_readiness as prompt_readiness;
+
 /// The extension traits that add the namespaces to both clients: `use mutagent::prelude::*;`.
 pub mod prelude {
     pub use mutagent_core::ApiClient;
@@ -199,6 +212,8 @@ pub mod prelude {
     pub use mutagent_prompt_datasets::PromptDatasetsExt as _;
     #[cfg(feature = "prompt-evaluations")]
     pub use mutagent_prompt_evaluations::PromptEvaluationsExt as _;
+    #[cfg(feature = "prompt-readiness")]
+    pub use mutagent_prompt_readiness::PromptReadinessExt as _;
     #[cfg(feature = "traces")]
     pub use mutagent_traces::TracesExt as _;
     #[cfg(feature = "workspaces")]
@@ -226,6 +241,8 @@ pub fn operations() -> Vec<&'static Operation> {
     all.extend_from_slice(mutagent_organizations::operations::OPERATIONS);
     #[cfg(feature = "workspaces")]
     all.extend_from_slice(mutagent_workspaces::operations::OPERATIONS);
+    #[cfg(feature = "prompt-readiness")]
+    all.extend_from_slice(mutagent_prompt_readiness::operations::OPERATIONS);
     all
 }
 

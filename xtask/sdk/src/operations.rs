@@ -28,72 +28,180 @@ pub(crate) fn lines() -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
 
-    /// One operation: (namespace, name, since) and (method, path).
-    type Row = ((String, String, String), (String, String));
+    /// A row's key: method, path and contract generation (unique in the API's table, even
+    /// where the two trace generations share a path).
+    type Key = (String, String, String);
 
-    /// The contract table kept in the repository: `tests/contract/operations.tsv` (every
-    /// primary row of the API's table, both generations).
-    fn contract() -> Vec<Row> {
+    /// What a row names: namespace and operation.
+    type Names = (String, String);
+
+    /// Namespaces whose crates are still being written (issue #14): while one is listed, its
+    /// operations may be missing from the SDK altogether, and when present are checked by method,
+    /// path and generation only (their crates may use the live 0.4.1 names). Empty once every
+    /// namespace has landed.
+    const PENDING: &[&str] = &[
+        "agents",
+        "organization_members",
+        "workspace_members",
+        "invitations",
+        "provider_configs",
+        "user_profile",
+        "prompt_executions",
+        "playground",
+    ];
+
+    /// The contract table kept in the repository: `tests/contract/operations.tsv`, a copy of
+    /// the API's whole operation table (both generations, every namespace, primary or not).
+    fn contract() -> BTreeMap<Key, Names> {
         let path = concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/../../tests/contract/operations.tsv"
         );
         let text = std::fs::read_to_string(path).expect("tests/contract/operations.tsv");
-        text.lines()
-            .skip(1)
-            .filter(|line| !line.trim().is_empty())
-            .map(|line| {
-                let cols: Vec<&str> = line.split('\t').collect();
-                assert!(cols.len() >= 11, "malformed contract row: {line}");
-                (
-                    (cols[0].into(), cols[1].into(), cols[10].into()),
-                    (cols[2].into(), cols[3].into()),
-                )
-            })
-            .collect()
+        let mut rows = BTreeMap::new();
+        for line in text.lines().skip(1).filter(|line| !line.trim().is_empty()) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert!(cols.len() >= 11, "malformed contract row: {line}");
+            let key = (cols[2].into(), cols[3].into(), cols[10].into());
+            let names = (cols[0].into(), cols[1].into());
+            assert!(
+                rows.insert(key, names).is_none(),
+                "contract row listed twice: {line}"
+            );
+        }
+        rows
     }
 
-    #[test]
-    fn every_contract_operation_is_implemented_with_its_method_and_path() {
-        let expected = contract();
-        assert_eq!(
-            expected.len(),
-            78,
-            "the contract has 78 primary operations: 73 of 0.1.2 and 5 of the 0.4.1 traces"
-        );
-        let printed: BTreeMap<(String, String, String), (String, String)> = super::lines()
-            .iter()
-            .map(|line| {
-                let cols: Vec<&str> = line.split('\t').collect();
-                assert_eq!(cols.len(), 5, "malformed line: {line}");
-                (
-                    (cols[0].into(), cols[1].into(), cols[4].into()),
-                    (cols[2].into(), cols[3].into()),
-                )
-            })
-            .collect();
+    /// What `cargo xtask operations` prints, by key.
+    fn printed() -> BTreeMap<Key, Names> {
+        let lines = super::lines();
+        let mut printed = BTreeMap::new();
+        for line in &lines {
+            let cols: Vec<&str> = line.split('\t').collect();
+            assert_eq!(cols.len(), 5, "malformed line: {line}");
+            let key = (cols[2].into(), cols[3].into(), cols[4].into());
+            let names = (cols[0].into(), cols[1].into());
+            assert!(
+                printed.insert(key, names).is_none(),
+                "operation listed twice: {line}"
+            );
+        }
+        printed
+    }
+
+    /// Every difference between the contract and the SDK's operations, as messages.
+    fn problems(contract: &BTreeMap<Key, Names>, printed: &BTreeMap<Key, Names>) -> Vec<String> {
         let mut problems = Vec::new();
-        for ((namespace, name, since), (method, path)) in &expected {
-            match printed.get(&(namespace.clone(), name.clone(), since.clone())) {
-                None => problems.push(format!("missing: {namespace} {name} ({since})")),
-                Some((m, p)) if (m, p) != (method, path) => problems.push(format!(
-                    "{namespace} {name} ({since}): SDK sends {m} {p}, contract says {method} {path}"
+        let pending = |namespace: &str| PENDING.contains(&namespace);
+        for (key @ (method, path, since), (namespace, name)) in contract {
+            match printed.get(key) {
+                None if pending(namespace) => {}
+                None => problems.push(format!(
+                    "missing: {namespace} {name} ({method} {path}, {since})"
+                )),
+                Some(_) if pending(namespace) => {}
+                Some((ns, n)) if (ns, n) != (namespace, name) => problems.push(format!(
+                    "{method} {path} ({since}) is {ns}.{n} in the SDK, {namespace}.{name} in the contract"
                 )),
                 Some(_) => {}
             }
         }
-        let known: std::collections::BTreeSet<_> = expected.iter().map(|(key, _)| key).collect();
-        for key in printed.keys() {
-            if !known.contains(key) {
+        for ((method, path, since), (namespace, name)) in printed {
+            if !contract.contains_key(&(method.clone(), path.clone(), since.clone())) {
                 problems.push(format!(
-                    "not in the contract: {} {} ({})",
-                    key.0, key.1, key.2
+                    "not in the contract: {namespace}.{name} {method} {path} ({since})"
                 ));
             }
         }
+        // A pending namespace lands whole: none or all of its rows.
+        for namespace in PENDING {
+            let rows: Vec<&Key> = contract
+                .iter()
+                .filter(|(_, (ns, _))| ns == namespace)
+                .map(|(key, _)| key)
+                .collect();
+            let present = rows
+                .iter()
+                .filter(|key| printed.contains_key(**key))
+                .count();
+            if present != 0 && present != rows.len() {
+                problems.push(format!(
+                    "{namespace}: {present} of its {} operations are implemented",
+                    rows.len()
+                ));
+            }
+        }
+        problems
+    }
+
+    #[test]
+    fn the_contract_copy_is_the_whole_table() {
+        let contract = contract();
+        let count = |since: &str| contract.keys().filter(|(_, _, s)| s == since).count();
+        assert_eq!(
+            (contract.len(), count("0.1.2"), count("0.4.1")),
+            (124, 118, 6),
+            "the API's table: 118 operations of 0.1.2 (73 primary, 45 secondary), five of the \
+             0.4.1 traces and the 0.4.1-only list_provider_config_models"
+        );
+        let namespaces: BTreeSet<&str> = contract.values().map(|(ns, _)| ns.as_str()).collect();
+        assert_eq!(namespaces.len(), 18, "{namespaces:?}");
+    }
+
+    #[test]
+    fn every_contract_operation_is_implemented_with_its_method_and_path() {
+        let contract = contract();
+        let printed = printed();
+        let problems = problems(&contract, &printed);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
-        assert_eq!(super::lines().len(), 78, "no operation is listed twice");
+        let required = contract
+            .values()
+            .filter(|(ns, _)| !PENDING.contains(&ns.as_str()))
+            .count();
+        assert!(
+            printed.len() >= required,
+            "{} printed, {required} required",
+            printed.len()
+        );
+    }
+
+    #[test]
+    fn the_check_catches_missing_wrong_and_extra_operations() {
+        let key = |m: &str, p: &str| (m.to_owned(), p.to_owned(), "0.1.2".to_owned());
+        let names = |ns: &str, n: &str| (ns.to_owned(), n.to_owned());
+        let contract = BTreeMap::from([
+            (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
+            (key("GET", "/api/agents/"), names("agents", "list_agents")),
+            (key("POST", "/api/agents/"), names("agents", "create_agent")),
+        ]);
+        // A pending namespace may be absent.
+        let printed =
+            BTreeMap::from([(key("GET", "/api/prompt/"), names("prompt", "list_prompts"))]);
+        assert!(problems(&contract, &printed).is_empty());
+        // A primary one may not; a wrong name or an unknown route is reported.
+        let printed = BTreeMap::from([
+            (key("GET", "/api/prompt/"), names("prompt", "get_prompts")),
+            (key("GET", "/api/prompts/"), names("prompt", "list_prompts")),
+        ]);
+        let found = problems(&contract, &printed).join("\n");
+        assert!(found.contains("prompt.get_prompts in the SDK"), "{found}");
+        assert!(
+            found.contains("not in the contract: prompt.list_prompts GET /api/prompts/"),
+            "{found}"
+        );
+        let printed = BTreeMap::new();
+        assert!(problems(&contract, &printed)
+            .join("\n")
+            .contains("missing: prompt list_prompts"));
+        // A pending namespace present in part is reported.
+        let printed = BTreeMap::from([
+            (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
+            (key("GET", "/api/agents/"), names("agents", "list_agents")),
+        ]);
+        assert!(problems(&contract, &printed)
+            .join("\n")
+            .contains("agents: 1 of its 2"));
     }
 }

@@ -26,6 +26,7 @@ mod optimization;
 mod organizations;
 mod otlp;
 mod prompts;
+mod readiness;
 mod scoring;
 mod traces;
 mod traces_v0_4;
@@ -47,6 +48,7 @@ const ROUTE_TABLES: &[&[Route]] = &[
     experiments::ROUTES,
     organizations::ROUTES,
     workspaces::ROUTES,
+    readiness::ROUTES,
 ];
 
 /// The same with the traces of the live 0.4.1 contract (same paths, other shapes).
@@ -60,6 +62,7 @@ const ROUTE_TABLES_V0_4: &[&[Route]] = &[
     experiments::ROUTES,
     organizations::ROUTES,
     workspaces::ROUTES,
+    readiness::ROUTES,
 ];
 
 /// The route tables an emulator speaking `contract` serves.
