@@ -31,7 +31,6 @@
 //!   retried with another random name), then renamed over the path when complete. Two exports
 //!   to the same path at once each write their own temporary file; the last rename wins.
 
-use std::fmt;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -315,9 +314,8 @@ fn write_items_as<W: Write>(
             }
         }
         DatasetFileFormat::Csv => {
-            out.write_all(
-                b"name,input,expectedOutput,userFeedback,systemFeedback,labels,metadata\r\n",
-            )?;
+            let mut csv = CsvWriter::new(out);
+            csv.record(CSV_COLUMNS)?;
             for item in items {
                 let labels = match &item.labels {
                     Some(labels) => serde_json::to_string(labels)?,
@@ -332,17 +330,11 @@ fn write_items_as<W: Write>(
                     labels,
                     json_cell(&item.metadata)?,
                 ];
-                for (index, cell) in cells.iter().enumerate() {
-                    if index > 0 {
-                        out.write_all(b",")?;
-                    }
-                    if neutralise_formulas {
-                        write!(out, "{}", CsvCell(&formula::neutralised(cell)))?;
-                    } else {
-                        write!(out, "{}", CsvCell(cell))?;
-                    }
+                if neutralise_formulas {
+                    csv.record(cells.iter().map(|cell| formula::neutralised(cell)))?;
+                } else {
+                    csv.record(&cells)?;
                 }
-                out.write_all(b"\r\n")?;
             }
         }
     }
@@ -356,18 +348,121 @@ fn json_cell(value: &Value) -> io::Result<String> {
     }
 }
 
-/// A CSV field, quoted when it holds a comma, quote, line break or edge space.
-struct CsvCell<'a>(&'a str);
+/// The header row of an exported CSV file.
+const CSV_COLUMNS: [&str; 7] = [
+    "name",
+    "input",
+    "expectedOutput",
+    "userFeedback",
+    "systemFeedback",
+    "labels",
+    "metadata",
+];
 
-impl fmt::Display for CsvCell<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let text = self.0;
-        let quote =
-            text.contains([',', '"', '\r', '\n']) || text.starts_with(' ') || text.ends_with(' ');
-        if quote {
-            write!(f, "\"{}\"", text.replace('"', "\"\""))
-        } else {
-            f.write_str(text)
+/// RFC 4180 records (CRLF-terminated) written by `csv-core`'s writer: a cell is quoted when it
+/// holds a comma, quote or line break, and also when it starts or ends with a space, which
+/// some readers would trim from an unquoted cell (`csv-core` has no such rule, so those cells
+/// go through a second writer that always quotes).
+struct CsvWriter<'a, W> {
+    out: &'a mut W,
+    necessary: csv_core::Writer,
+    always: csv_core::Writer,
+    buf: [u8; 4096],
+}
+
+impl<'a, W: Write> CsvWriter<'a, W> {
+    fn new(out: &'a mut W) -> Self {
+        let mut builder = csv_core::WriterBuilder::new();
+        builder.terminator(csv_core::Terminator::CRLF);
+        let necessary = builder.build();
+        let always = builder.quote_style(csv_core::QuoteStyle::Always).build();
+        Self {
+            out,
+            necessary,
+            always,
+            buf: [0; 4096],
         }
+    }
+
+    /// One record. The delimiters and the terminator always come from the `necessary` writer,
+    /// so its record is never empty (which would make it write `""`) and it closes any quote
+    /// it opened; an edge-space cell is closed by its own writer's `finish`.
+    fn record<I, S>(&mut self, cells: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        for (index, cell) in cells.into_iter().enumerate() {
+            if index > 0 {
+                let (_, written) = self.necessary.delimiter(&mut self.buf);
+                self.out.write_all(&self.buf[..written])?;
+            }
+            let cell = cell.as_ref();
+            let edge_space = cell.starts_with(' ') || cell.ends_with(' ');
+            let writer = if edge_space {
+                &mut self.always
+            } else {
+                &mut self.necessary
+            };
+            let mut input = cell.as_bytes();
+            loop {
+                let (result, read, written) = writer.field(input, &mut self.buf);
+                self.out.write_all(&self.buf[..written])?;
+                input = &input[read..];
+                if let csv_core::WriteResult::InputEmpty = result {
+                    break;
+                }
+            }
+            if edge_space {
+                let (_, written) = self.always.finish(&mut self.buf);
+                self.out.write_all(&self.buf[..written])?;
+            }
+        }
+        let (_, written) = self.necessary.terminator(&mut self.buf);
+        self.out.write_all(&self.buf[..written])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn csv(items: serde_json::Value, neutralise: bool) -> String {
+        let items: Vec<PromptDatasetItem> = serde_json::from_value(items).expect("items");
+        let mut out = Vec::new();
+        let written =
+            write_items_as(&mut out, DatasetFileFormat::Csv, &items, neutralise).expect("write");
+        assert_eq!(written, items.len() as u64);
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn csv_cells_are_quoted_only_when_needed() {
+        let items = serde_json::json!([
+            {"id": 1, "datasetId": 2, "name": "plain", "input": {"q": "a,b"},
+             "expectedOutput": "say \"hi\"", "userFeedback": "two\nlines",
+             "systemFeedback": " edge ", "labels": ["x"], "metadata": {}},
+            {"id": 3, "datasetId": 2, "name": "=1+1", "input": {}, "userFeedback": "cr\rhere",
+             "systemFeedback": "", "labels": []},
+        ]);
+        assert_eq!(
+            csv(items.clone(), true),
+            "name,input,expectedOutput,userFeedback,systemFeedback,labels,metadata\r\n\
+             plain,\"{\"\"q\"\":\"\"a,b\"\"}\",\"\"\"say \\\"\"hi\\\"\"\"\"\",\"two\nlines\",\" edge \",\"[\"\"x\"\"]\",{}\r\n\
+             '=1+1,{},,\"cr\rhere\",,[],\r\n"
+        );
+        assert!(csv(items, false).contains("\r\n=1+1,{},"));
+    }
+
+    #[test]
+    fn cells_longer_than_the_buffer_are_written_whole() {
+        let name = format!("{}\"{}", "a".repeat(5000), " ".repeat(5000));
+        let text = csv(
+            serde_json::json!([{"id": 1, "datasetId": 2, "name": name}]),
+            true,
+        );
+        let expected = format!("\"{}\"\"{}\",", "a".repeat(5000), " ".repeat(5000));
+        assert!(text.contains(&format!("\r\n{expected}")), "{}", text.len());
+        assert!(text.ends_with(",,,,,,\r\n"));
     }
 }
