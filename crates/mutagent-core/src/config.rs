@@ -203,3 +203,74 @@ fn carries_credential(name: &HeaderName) -> bool {
     // Header names are lowercase already.
     MARKERS.iter().any(|marker| name.as_str().contains(marker))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each `CallOptions` setter sets its own setting and keeps the others (cargo-mutants:
+    /// `retry_policy` returning `Default::default()` passed every test).
+    #[test]
+    fn each_call_option_setter_keeps_the_others() {
+        let policy = RetryPolicy::new().max_retries(4);
+        let options = CallOptions::new()
+            .retry_non_idempotent(true)
+            .timeout(Duration::from_secs(5))
+            .retry_policy(policy.clone())
+            .header(
+                HeaderName::from_static("x-trace"),
+                HeaderValue::from_static("t"),
+            );
+        assert!(options.retry_non_idempotent);
+        assert_eq!(options.timeout, Some(Duration::from_secs(5)));
+        assert_eq!(options.retry, Some(policy));
+        assert_eq!(options.headers.len(), 1);
+    }
+
+    /// Only headers whose name says they carry a credential are marked sensitive (and so
+    /// scrubbed from errors); others keep their value visible.
+    #[test]
+    fn only_credential_headers_are_marked_sensitive() {
+        let sensitive = |name: &'static str| {
+            let options = CallOptions::new().header(
+                HeaderName::from_static(name),
+                HeaderValue::from_static("value-123456"),
+            );
+            options.headers[name].is_sensitive()
+        };
+        for name in [
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+            "x-api-key",
+            "x-auth-token",
+            "x-client-secret",
+            "x-password",
+            "x-session-id",
+            "x-credential",
+        ] {
+            assert!(sensitive(name), "{name}");
+        }
+        for name in ["x-trace", "accept-language", "x-request-tag", "user-agent"] {
+            assert!(!sensitive(name), "{name}");
+        }
+    }
+
+    /// The builder's `Debug` shows its settings and redacts the credentials.
+    #[test]
+    fn the_builder_debug_shows_settings_but_no_credentials() {
+        let builder = crate::ClientBuilder::new()
+            .env(crate::env::EmptyEnv)
+            .api_key("mt_debug_key_123")
+            .bearer_token("bearer_debug_456")
+            .timeout(Duration::from_secs(3))
+            .workspace_id("ws-9");
+        let text = format!("{builder:?}");
+        assert!(text.starts_with("ClientBuilder {"), "{text}");
+        assert!(text.contains("timeout: Some(3s)"), "{text}");
+        assert!(text.contains("\"ws-9\""), "{text}");
+        assert!(text.contains(REDACTED), "{text}");
+        assert!(!text.contains("mt_debug_key_123"), "{text}");
+        assert!(!text.contains("bearer_debug_456"), "{text}");
+    }
+}
