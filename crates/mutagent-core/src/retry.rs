@@ -94,7 +94,14 @@ impl RetryPolicy {
             .min(self.max_backoff);
         if self.jitter {
             // ±25 %: spreads clients that failed together so they do not retry together.
-            let unit = fastrand::f64();
+            // From the OS (getrandom, already in the tree through ring); if it ever fails,
+            // the middle of the range, i.e. no jitter for this wait.
+            let mut bytes = [0u8; 8];
+            let unit = match getrandom::getrandom(&mut bytes) {
+                // The top 53 bits make a uniform f64 in [0, 1).
+                Ok(()) => (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64,
+                Err(_) => 0.5,
+            };
             // `try_from_secs_f64` rather than `mul_f64`, which panics near `Duration::MAX`.
             Duration::try_from_secs_f64(base.as_secs_f64() * (0.75 + 0.5 * unit)).unwrap_or(base)
         } else {

@@ -51,7 +51,23 @@ pub(crate) fn write_file<T>(
 
 /// A new, empty temporary file beside `path`: `.<name>.<random>.partial`.
 fn create_partial(path: &Path, access: Access) -> io::Result<(PathBuf, File)> {
-    create_partial_named(path, access, std::iter::repeat_with(|| fastrand::u64(..)))
+    create_partial_named(path, access, std::iter::repeat_with(random_suffix))
+}
+
+/// A random name suffix from the OS (getrandom, already in the tree through ring). Should the
+/// OS refuse, the time and process id still make a clash unlikely, and a clash only means
+/// another name is tried.
+fn random_suffix() -> u64 {
+    let mut bytes = [0u8; 8];
+    match getrandom::getrandom(&mut bytes) {
+        Ok(()) => u64::from_le_bytes(bytes),
+        Err(_) => {
+            let nanos = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |since| since.as_nanos() as u64);
+            nanos ^ (u64::from(std::process::id()) << 32)
+        }
+    }
 }
 
 /// [`create_partial`] with the suffixes to try, in order (tests choose them to force a clash).
