@@ -635,3 +635,23 @@ fn off_thread<T: Send + 'static>(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The progress is what an upload error ends with: it must say what exists on the server.
+    #[test]
+    fn progress_says_what_the_server_holds() {
+        assert_eq!(UploadProgress::default().to_string(), "nothing was created");
+        let progress = UploadProgress {
+            dataset_id: Some(DatasetId::from(7)),
+            items_created: 150,
+            chunks_sent: 2,
+        };
+        assert_eq!(
+            progress.to_string(),
+            "dataset 7 holds 150 item(s) from this upload (2 chunk(s) sent)"
+        );
+    }
+}
