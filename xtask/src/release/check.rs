@@ -17,27 +17,6 @@ use super::metadata::{self, Package, Workspace};
 use super::plan;
 use super::publish::{CratesIo, Registry};
 
-/// The category slugs crates.io accepts (from crates.io's `src/boot/categories.toml`),
-/// separated by spaces. If crates.io adds one we use, add it here.
-pub(crate) const CATEGORIES: &str = "
-    algorithms api-bindings asynchronous authentication caching command-line-interface
-    command-line-utilities compression computer-vision concurrency config cryptography
-    cryptography::cryptocurrencies data-structures database database-implementations
-    date-and-time development-tools development-tools::build-utils
-    development-tools::cargo-plugins development-tools::debugging development-tools::ffi
-    development-tools::procedural-macro-helpers development-tools::profiling
-    development-tools::testing email embedded emulators encoding external-ffi-bindings
-    filesystem game-development game-engines games graphics gui hardware-support
-    internationalization localization mathematics memory-management multimedia
-    multimedia::audio multimedia::encoding multimedia::images multimedia::video
-    network-programming no-std os os::linux-apis os::macos-apis os::unix-apis
-    os::windows-apis parser-implementations parsing rendering rendering::data-formats
-    rendering::engine rendering::graphics-api rust-patterns science science::robotics
-    simulation template-engine text-editors text-processing value-formatting visualization
-    wasm web-programming web-programming::http-client web-programming::http-server
-    web-programming::websocket
-";
-
 /// The crate every user depends on; it must be published and pin its parts exactly.
 pub(crate) const UMBRELLA: &str = "mutagent";
 
@@ -68,13 +47,8 @@ fn package_problems(
     let blank = |value: &Option<String>| value.as_deref().is_none_or(|v| v.trim().is_empty());
     let repository = package.repository.as_deref().unwrap_or_default();
     let readme = package.readme.as_deref().filter(|r| !r.is_empty());
-    let readme_path = readme.map(|readme| normalize(&package.dir().join(readme)));
+    let readme_path = readme.map(|readme| package.dir().join(readme));
     let (keywords, categories) = (&package.keywords, &package.categories);
-    let known = |c: &&String| {
-        CATEGORIES
-            .split_whitespace()
-            .any(|known| known == c.as_str())
-    };
     let docs_rs = matches!(&package.docs_rs, Some(serde_json::Value::Object(s)) if !s.is_empty());
     let version = ws.version.as_deref().unwrap_or(&package.version);
     let mut found: Vec<String> = [
@@ -115,9 +89,6 @@ fn package_problems(
     .collect();
     found.extend(keywords.iter().filter(|k| !valid_keyword(k)).map(|k| {
         format!("keyword `{k}` is invalid (at most 20 ASCII characters: letters, digits, `_`, `-`, `+`, starting with a letter or digit)")
-    }));
-    found.extend(categories.iter().filter(|c| !known(c)).map(|c| {
-        format!("category `{c}` is not a known crates.io category slug (see https://crates.io/category_slugs; the list is in xtask/src/release/check.rs)")
     }));
     let wanted = format!("={version}");
     // A path-only dev-dependency is dropped by cargo when packaging, so it is free.
@@ -199,21 +170,6 @@ pub(crate) fn static_checks(
         (Some(_), None) => {}
     }
     findings
-}
-
-/// `a/b/../c` -> `a/c`, lexically (the file may not exist).
-fn normalize(path: &Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for component in path.components() {
-        match component {
-            std::path::Component::ParentDir if out.file_name().is_some() => {
-                out.pop();
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// `$CARGO_HOME`, else `~/.cargo`.
@@ -453,7 +409,6 @@ mod tests {
             .split(' ')
             .map(String::from)
             .collect();
-        core.categories = vec!["not-a-category".into()];
         core.docs_rs = None;
         core.version = "0.0.9".into();
         let umbrella = member(&mut ws, "mutagent");
@@ -469,7 +424,7 @@ mod tests {
         let changelog = Some("# Changelog\n## [0.0.1] - 2024-01-01\n");
         let problems = static_checks(&ws, root, changelog, &no_readme).problems;
         let expected = [
-            "mutagent: readme `../../README.md` does not exist (README.md)",
+            "mutagent: readme `../../README.md` does not exist (crates/mutagent/../../README.md)",
             "mutagent: internal dependency `mutagent-core` is required as `^0.1.0`",
             "mutagent: depends on `mutagent-e2e`, which is not published",
             "mutagent-core: `description` is missing",
@@ -479,7 +434,6 @@ mod tests {
             "mutagent-core: no [package.metadata.docs.rs]",
             "mutagent-core: version 0.0.9 differs",
             "mutagent-core: keyword `bad+keyword!` is invalid",
-            "mutagent-core: category `not-a-category`",
             "mutagent-prompt: readme `README.md` does not exist (crates/mutagent-prompt/README.md)",
             "mutagent-prompt: internal dependency `mutagent-core` has no version",
             "mutagent-emulator: readme",
