@@ -40,7 +40,7 @@ use mutagent_prompt_dataset_items::PromptDatasetItem;
 use serde_json::Value;
 
 use crate::api::PromptDatasetsApi;
-use crate::file::formula;
+use crate::file::{formula, record};
 use crate::format::DatasetFileFormat;
 use crate::models::{PromptDataset, PromptDatasetExport};
 use crate::safe_file::{self, Access};
@@ -315,7 +315,7 @@ fn write_items_as<W: Write>(
         }
         DatasetFileFormat::Csv => {
             let mut csv = CsvWriter::new(out);
-            csv.record(CSV_COLUMNS)?;
+            csv.record(record::ITEM_KEYS)?;
             for item in items {
                 let labels = match &item.labels {
                     Some(labels) => serde_json::to_string(labels)?,
@@ -347,17 +347,6 @@ fn json_cell(value: &Value) -> io::Result<String> {
         other => Ok(serde_json::to_string(other)?),
     }
 }
-
-/// The header row of an exported CSV file.
-const CSV_COLUMNS: [&str; 7] = [
-    "name",
-    "input",
-    "expectedOutput",
-    "userFeedback",
-    "systemFeedback",
-    "labels",
-    "metadata",
-];
 
 /// RFC 4180 records (CRLF-terminated) written by `csv-core`'s writer: a cell is quoted when it
 /// holds a comma, quote or line break, and also when it starts or ends with a space, which

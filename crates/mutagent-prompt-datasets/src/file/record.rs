@@ -6,8 +6,8 @@ use mutagent_core::Error;
 use mutagent_prompt_dataset_items::NewDatasetItem;
 use serde_json::{Map, Value};
 
-/// The keys an item object may hold.
-const ITEM_KEYS: &[&str] = &[
+/// The keys an item object may hold, in the order of the export's CSV columns.
+pub(crate) const ITEM_KEYS: [&str; 7] = [
     "name",
     "input",
     "expectedOutput",
