@@ -281,7 +281,8 @@ pub struct TraceDefaults {
     pub environment: Option<Environment>,
     /// Tags (default none).
     pub tags: Option<Vec<String>>,
-    /// The service name, sent as the OTLP resource's `service.name` (default none).
+    /// The service name (default none): the OTLP resource's `service.name`, and
+    /// `metadata.serviceName` of each trace in the batch and hook formats.
     pub service_name: Option<String>,
 }
 
@@ -369,7 +370,9 @@ impl From<&SpanData> for NewSpan {
 /// Per trace: the id in hex; `sessionId` and `name` from the first span that carries them
 /// (the name defaults to the root span's name when the root is among `spans`); `startTime` the
 /// earliest of the spans' starts and their `trace_start`; `endTime` the root's end when the root
-/// is among `spans`; `source`, `environment` and `tags` from `defaults`.
+/// is among `spans`; `source`, `environment` and `tags` from `defaults`. The service name, and
+/// an environment other than the contract's three values, go into the trace's `metadata`
+/// (`serviceName`, `environment`).
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -427,8 +430,20 @@ fn trace_from_group(
         .map(name_text);
     trace.end_time = root.map(|span| rfc3339(span.end_time));
     trace.source.clone_from(&defaults.source);
-    trace.environment.clone_from(&defaults.environment);
     trace.tags.clone_from(&defaults.tags);
+    // The contract's `environment` takes three values: any other would have the whole batch
+    // refused, so it travels in `metadata`, beside the service name (which has no field).
+    let mut metadata = Map::new();
+    match &defaults.environment {
+        Some(environment) if environment.is_unknown() => {
+            metadata.insert("environment".into(), Value::from(environment.as_str()));
+        }
+        environment => trace.environment.clone_from(environment),
+    }
+    if let Some(service) = &defaults.service_name {
+        metadata.insert("serviceName".into(), Value::from(service.as_str()));
+    }
+    trace.metadata = (!metadata.is_empty()).then_some(Value::Object(metadata));
     trace.spans = group.iter().map(|span| NewSpan::from(*span)).collect();
     trace
 }
@@ -501,7 +516,10 @@ fn hook_trace(trace: NewTrace) -> HookTrace {
     hook.name = trace.name;
     hook.end_time = trace.end_time;
     hook.source = trace.source.map(|source| source.as_str().to_owned());
-    let mut metadata = Map::new();
+    let mut metadata = match trace.metadata {
+        Some(Value::Object(map)) => map,
+        _ => Map::new(),
+    };
     if let Some(environment) = trace.environment {
         metadata.insert("environment".into(), Value::from(environment.as_str()));
     }
@@ -672,6 +690,24 @@ mod tests {
         assert_eq!(first["spans"].as_array().map(Vec::len), Some(2));
         let second = serde_json::to_value(&traces[1]).expect("json");
         assert_eq!(second["name"], "named");
+
+        // The service name, and an environment outside the contract's three, in metadata.
+        let named = TraceDefaults {
+            environment: Some(Environment::from("qa-eu")),
+            service_name: Some("checkout".into()),
+            ..TraceDefaults::default()
+        };
+        let traces = to_new_traces(std::slice::from_ref(&root), &named);
+        let json = serde_json::to_value(&traces[0]).expect("json");
+        assert!(json.get("environment").is_none(), "{json}");
+        assert_eq!(
+            json["metadata"],
+            json!({"environment": "qa-eu", "serviceName": "checkout"})
+        );
+        let hook = to_hook_batch(std::slice::from_ref(&root), &named);
+        let hook = serde_json::to_value(&hook.traces[0]).expect("json");
+        assert_eq!(hook["metadata"]["serviceName"], "checkout");
+        assert_eq!(hook["metadata"]["environment"], "qa-eu");
 
         // Only a child in this batch: no end time, no name, start from the inherited trace start.
         let alone = to_new_traces(&[late_child], &defaults);

@@ -195,6 +195,12 @@ pub use mutagent_trace_exporter as tracing_exporter;
 #[cfg_attr(docsrs, doc(cfg(feature = "prompt-readiness")))]
 pub use mutagent_prompt_readiness as prompt_readiness;
 
+/// An OpenTelemetry span exporter to MutagenT, for apps that already trace with
+/// `opentelemetry_sdk` or `tracing-opentelemetry` (feature `opentelemetry`, not on by default).
+#[cfg(feature = "opentelemetry")]
+#[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
+pub use mutagent_opentelemetry as opentelemetry;
+
 /// The extension traits that add the namespaces to both clients: `use mutagent::prelude::*;`.
 pub mod prelude {
     pub use mutagent_core::ApiClient;

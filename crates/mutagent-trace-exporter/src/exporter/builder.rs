@@ -184,7 +184,8 @@ impl ExporterBuilder {
         self
     }
 
-    /// The service name (OTLP resource `service.name`; default none).
+    /// The service name (default none): the OTLP resource's `service.name`, and `serviceName`
+    /// in the trace's `metadata` for the batch and hook formats.
     pub fn service_name(mut self, name: impl Into<String>) -> Self {
         self.defaults.service_name = Some(name.into());
         self

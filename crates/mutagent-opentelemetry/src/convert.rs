@@ -1,0 +1,660 @@
+//! One finished OpenTelemetry span into the exporter's [`SpanData`]: the GenAI semantic
+//! conventions become MutagenT's LLM fields, everything else is kept as it came.
+//!
+//! The rule of this module: an attribute or event that becomes a field of its own is not
+//! repeated in `attributes`/`events`; every other attribute and event is kept unchanged. The
+//! table of every mapping is in `docs/tracing.md` ("OpenTelemetry: what maps to what").
+
+use std::borrow::Cow;
+
+use mutagent_trace_exporter::{SpanData, SpanEventData, SpanId64, SpanKind, Status, TraceId128};
+use opentelemetry::trace::{Event, SpanKind as OtelKind, Status as OtelStatus};
+use opentelemetry::{Array, KeyValue, Value as OtelValue};
+use serde_json::{Map, Number, Value};
+
+/// Attribute keys read by the conversion (the OpenTelemetry GenAI semantic conventions, their
+/// older names, and the `mutagent.*` names of our own OTLP conversion).
+pub(crate) mod keys {
+    /// GenAI: what the call does (`chat`, `text_completion`, `embeddings`, ...).
+    pub(crate) const OPERATION: &str = "gen_ai.operation.name";
+    /// GenAI: the model asked for.
+    pub(crate) const REQUEST_MODEL: &str = "gen_ai.request.model";
+    /// GenAI: the model that answered.
+    pub(crate) const RESPONSE_MODEL: &str = "gen_ai.response.model";
+    /// GenAI: the provider (current name).
+    pub(crate) const PROVIDER: &str = "gen_ai.provider.name";
+    /// GenAI: the provider (name before semantic conventions 1.37).
+    pub(crate) const SYSTEM: &str = "gen_ai.system";
+    /// GenAI token counts, and their names before semantic conventions 1.27.
+    pub(crate) const INPUT_TOKENS: [&str; 2] =
+        ["gen_ai.usage.input_tokens", "gen_ai.usage.prompt_tokens"];
+    pub(crate) const OUTPUT_TOKENS: [&str; 2] = [
+        "gen_ai.usage.output_tokens",
+        "gen_ai.usage.completion_tokens",
+    ];
+    /// The cost in US dollars: ours, and the name some instrumentations use.
+    pub(crate) const COST: [&str; 2] = ["mutagent.cost_usd", "gen_ai.usage.cost"];
+    /// The time to the first token, in milliseconds (ours).
+    pub(crate) const TTFT_MS: &str = "mutagent.ttft_ms";
+    /// The input: GenAI messages (1.36+), the older prompt attribute, ours.
+    pub(crate) const INPUT: [&str; 3] =
+        ["gen_ai.input.messages", "gen_ai.prompt", "mutagent.input"];
+    /// The output: GenAI messages (1.36+), the older completion attribute, ours.
+    pub(crate) const OUTPUT: [&str; 3] = [
+        "gen_ai.output.messages",
+        "gen_ai.completion",
+        "mutagent.output",
+    ];
+    /// The MutagenT span kind, when the producer set it (our OTLP conversion, the layer's name).
+    pub(crate) const KIND: [&str; 2] = ["mutagent.span.kind", "mutagent.kind"];
+    /// The session: common OpenTelemetry name, GenAI's conversation id, ours.
+    pub(crate) const SESSION: [&str; 3] = [
+        "session.id",
+        "gen_ai.conversation.id",
+        "mutagent.session_id",
+    ];
+    /// The trace name (ours).
+    pub(crate) const TRACE_NAME: &str = "mutagent.trace.name";
+    /// Where the OpenTelemetry span kind is kept.
+    pub(crate) const OTEL_KIND: &str = "otel.kind";
+    /// Where the instrumentation scope is kept.
+    pub(crate) const OTEL_SCOPE: &str = "otel.scope.name";
+}
+
+/// Event names of the GenAI conventions that carry the prompt and the completion.
+mod events {
+    /// Semantic conventions up to 1.27: one event with the whole prompt / completion.
+    pub(super) const PROMPT: &str = "gen_ai.content.prompt";
+    pub(super) const PROMPT_ATTRIBUTE: &str = "gen_ai.prompt";
+    pub(super) const COMPLETION: &str = "gen_ai.content.completion";
+    pub(super) const COMPLETION_ATTRIBUTE: &str = "gen_ai.completion";
+    /// 1.28 to 1.35: one event per message, and one per choice.
+    pub(super) const MESSAGES: [(&str, &str); 4] = [
+        ("gen_ai.system.message", "system"),
+        ("gen_ai.user.message", "user"),
+        ("gen_ai.assistant.message", "assistant"),
+        ("gen_ai.tool.message", "tool"),
+    ];
+    pub(super) const CHOICE: &str = "gen_ai.choice";
+}
+
+/// An OpenTelemetry attribute value as JSON. Non-finite doubles, which JSON has no number for,
+/// are kept as their text (`"NaN"`, `"inf"`) rather than lost.
+pub(crate) fn json_value(value: &OtelValue) -> Value {
+    fn double(v: f64) -> Value {
+        Number::from_f64(v).map_or_else(|| Value::String(v.to_string()), Value::Number)
+    }
+    match value {
+        OtelValue::Bool(b) => Value::Bool(*b),
+        OtelValue::I64(i) => Value::from(*i),
+        OtelValue::F64(f) => double(*f),
+        OtelValue::String(s) => Value::String(s.as_str().to_owned()),
+        OtelValue::Array(Array::Bool(items)) => items.iter().copied().map(Value::Bool).collect(),
+        OtelValue::Array(Array::I64(items)) => items.iter().copied().map(Value::from).collect(),
+        OtelValue::Array(Array::F64(items)) => items.iter().copied().map(double).collect(),
+        OtelValue::Array(Array::String(items)) => items
+            .iter()
+            .map(|s| Value::String(s.as_str().to_owned()))
+            .collect(),
+        // `Value` and `Array` are non-exhaustive: a future variant is kept as its text.
+        #[allow(unreachable_patterns)]
+        other => Value::String(other.to_string()),
+    }
+}
+
+/// Text that holds a JSON object or array (GenAI messages are JSON text) as that JSON; any
+/// other value as it is.
+fn content(value: Value) -> Value {
+    match value {
+        Value::String(text)
+            if matches!(text.trim_start().as_bytes().first(), Some(b'{' | b'[')) =>
+        {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        }
+        other => other,
+    }
+}
+
+fn attribute_map(attributes: &[KeyValue]) -> Map<String, Value> {
+    attributes
+        .iter()
+        .map(|kv| (kv.key.as_str().to_owned(), json_value(&kv.value)))
+        .collect()
+}
+
+/// The first of `keys` present in `attributes`, taken out of it.
+fn take_first(attributes: &mut Map<String, Value>, keys: &[&str]) -> Option<Value> {
+    keys.iter().find_map(|key| attributes.remove(*key))
+}
+
+fn take_text(attributes: &mut Map<String, Value>, keys: &[&str]) -> Option<String> {
+    match take_first(attributes, keys)? {
+        Value::String(text) => Some(text),
+        other => Some(other.to_string()),
+    }
+}
+
+/// A count from an integer, a whole double or numeric text; `None` (the value kept as an
+/// attribute) for anything else.
+fn count(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.is_finite() && *f >= 0.0 && f.fract() == 0.0)
+                .map(|f| f as u64)
+        }),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A finite number from a number or numeric text.
+fn number(value: &Value) -> Option<f64> {
+    match value {
+        Value::Number(n) => n.as_f64(),
+        Value::String(text) => text.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|n: &f64| n.is_finite())
+}
+
+/// Takes the first of `keys` whose value `parse` accepts; a value it refuses stays an attribute.
+fn take_parsed<T>(
+    attributes: &mut Map<String, Value>,
+    keys: &[&str],
+    parse: fn(&Value) -> Option<T>,
+) -> Option<T> {
+    let key = keys
+        .iter()
+        .find(|key| attributes.get(**key).and_then(parse).is_some())?;
+    attributes.remove(*key).as_ref().and_then(parse)
+}
+
+/// The MutagenT kind named by `gen_ai.operation.name`.
+fn kind_of_operation(operation: &str) -> SpanKind {
+    match operation {
+        "chat" | "generate_content" => SpanKind::LlmChat,
+        "text_completion" => SpanKind::LlmCompletion,
+        "embeddings" => SpanKind::LlmEmbedding,
+        "execute_tool" => SpanKind::Tool,
+        "invoke_agent" | "create_agent" => SpanKind::Agent,
+        _ => SpanKind::Custom,
+    }
+}
+
+fn otel_kind_name(kind: &OtelKind) -> &'static str {
+    match kind {
+        OtelKind::Client => "client",
+        OtelKind::Server => "server",
+        OtelKind::Producer => "producer",
+        OtelKind::Consumer => "consumer",
+        OtelKind::Internal => "internal",
+    }
+}
+
+/// The prompt and completion carried by GenAI events, and the events that remain.
+#[derive(Default)]
+struct Content {
+    input: Option<Value>,
+    output: Option<Value>,
+    messages: Vec<Value>,
+    choices: Vec<Value>,
+    rest: Vec<SpanEventData>,
+}
+
+fn event_content(events: &[Event]) -> Content {
+    let mut found = Content::default();
+    for event in events {
+        let mut attributes = attribute_map(&event.attributes);
+        let name = event.name.as_ref();
+        if name == events::PROMPT && attributes.contains_key(events::PROMPT_ATTRIBUTE) {
+            found.input = attributes.remove(events::PROMPT_ATTRIBUTE).map(content);
+        } else if name == events::COMPLETION
+            && attributes.contains_key(events::COMPLETION_ATTRIBUTE)
+        {
+            found.output = attributes.remove(events::COMPLETION_ATTRIBUTE).map(content);
+        } else if let Some((_, role)) = events::MESSAGES.iter().find(|(n, _)| *n == name) {
+            attributes
+                .entry("role")
+                .or_insert_with(|| Value::from(*role));
+            attributes.remove("gen_ai.system");
+            found.messages.push(content_values(attributes));
+        } else if name == events::CHOICE {
+            attributes.remove("gen_ai.system");
+            found.choices.push(content_values(attributes));
+        } else {
+            let mut kept = SpanEventData::new(Cow::Owned(name.to_owned()), event.timestamp);
+            kept.attributes = attributes;
+            found.rest.push(kept);
+        }
+    }
+    found
+}
+
+/// A message event's attributes as one message object (JSON text inside parsed).
+fn content_values(attributes: Map<String, Value>) -> Value {
+    Value::Object(
+        attributes
+            .into_iter()
+            .map(|(key, value)| (key, content(value)))
+            .collect(),
+    )
+}
+
+/// Whether a span is one of the exporter's own deliveries: the `mutagent.call` span of a traces
+/// ingest call, which `tracing-opentelemetry` would otherwise turn into a span that is
+/// exported, whose delivery makes another, and so on.
+pub(crate) fn is_own_delivery(span: &opentelemetry_sdk::trace::SpanData) -> bool {
+    span.name == "mutagent.call"
+        && span.attributes.iter().any(|kv| {
+            kv.key.as_str() == "operation"
+                && matches!(&kv.value, OtelValue::String(s) if s.as_str().starts_with("ingest_"))
+        })
+        && span
+            .attributes
+            .iter()
+            .any(|kv| kv.key.as_str() == "namespace" && kv.value.as_str() == "traces")
+}
+
+/// One OpenTelemetry span as a MutagenT span (see the [module](self) rule and the docs table).
+pub(crate) fn span_data(span: &opentelemetry_sdk::trace::SpanData) -> SpanData {
+    let context = &span.span_context;
+    let trace_id = TraceId128::from_u128(u128::from_be_bytes(context.trace_id().to_bytes()));
+    let span_id = SpanId64::from_u64(u64::from_be_bytes(context.span_id().to_bytes()));
+    let mut attributes = attribute_map(&span.attributes);
+    let operation = attributes
+        .get(keys::OPERATION)
+        .and_then(Value::as_str)
+        .map(kind_of_operation);
+    let named_kind = take_text(&mut attributes, &keys::KIND).map(SpanKind::from);
+    let model = take_text(&mut attributes, &[keys::REQUEST_MODEL])
+        .or_else(|| take_text(&mut attributes, &[keys::RESPONSE_MODEL]));
+    let provider = take_text(&mut attributes, &[keys::PROVIDER, keys::SYSTEM]);
+    let input_tokens = take_parsed(&mut attributes, &keys::INPUT_TOKENS, count);
+    let output_tokens = take_parsed(&mut attributes, &keys::OUTPUT_TOKENS, count);
+    let is_genai =
+        model.is_some() || provider.is_some() || input_tokens.is_some() || output_tokens.is_some();
+    // The explicit MutagenT kind first, then the GenAI operation; a span with GenAI fields
+    // but no operation is a chat call (the most common), anything else `custom`.
+    let kind = named_kind
+        .or(operation.filter(|kind| *kind != SpanKind::Custom))
+        .unwrap_or(if is_genai {
+            SpanKind::LlmChat
+        } else {
+            SpanKind::Custom
+        });
+
+    let mut out = SpanData::new(
+        trace_id,
+        span_id,
+        span.name.clone(),
+        kind,
+        span.start_time,
+        span.end_time,
+    );
+    if span.parent_span_id != opentelemetry::trace::SpanId::INVALID {
+        out.parent_span_id = Some(SpanId64::from_u64(u64::from_be_bytes(
+            span.parent_span_id.to_bytes(),
+        )));
+    }
+    out.model = model;
+    out.provider = provider;
+    if input_tokens.is_some() || output_tokens.is_some() {
+        out = out.tokens(input_tokens.unwrap_or(0), output_tokens.unwrap_or(0));
+    }
+    out.cost_usd = take_parsed(&mut attributes, &keys::COST, number);
+    out.ttft_ms = take_parsed(&mut attributes, &[keys::TTFT_MS], number);
+    let found = event_content(&span.events);
+    out.input = take_first(&mut attributes, &keys::INPUT)
+        .map(content)
+        .or(found.input)
+        .or_else(|| (!found.messages.is_empty()).then_some(Value::Array(found.messages)));
+    out.output = take_first(&mut attributes, &keys::OUTPUT)
+        .map(content)
+        .or(found.output)
+        .or_else(|| match found.choices.len() {
+            0 => None,
+            1 => found.choices.into_iter().next(),
+            _ => Some(Value::Array(found.choices)),
+        });
+    out.events = found.rest;
+    out.session_id = take_text(&mut attributes, &keys::SESSION).map(Into::into);
+    out.trace_name = take_text(&mut attributes, &[keys::TRACE_NAME]).map(Into::into);
+    match &span.status {
+        OtelStatus::Ok => out.status = Status::Ok,
+        OtelStatus::Unset => out.status = Status::Unset,
+        OtelStatus::Error { description } => {
+            out.status = Status::Error;
+            out.error = Some(if description.is_empty() {
+                "error".to_owned()
+            } else {
+                description.to_string()
+            });
+        }
+    }
+    attributes.insert(
+        keys::OTEL_KIND.to_owned(),
+        Value::from(otel_kind_name(&span.span_kind)),
+    );
+    let scope = span.instrumentation_scope.name();
+    if !scope.is_empty() {
+        attributes.insert(keys::OTEL_SCOPE.to_owned(), Value::from(scope));
+    }
+    if span.dropped_attributes_count > 0 {
+        attributes.insert(
+            "otel.dropped_attributes_count".to_owned(),
+            Value::from(span.dropped_attributes_count),
+        );
+    }
+    if span.events.dropped_count > 0 {
+        attributes.insert(
+            "otel.dropped_events_count".to_owned(),
+            Value::from(span.events.dropped_count),
+        );
+    }
+    out.attributes = attributes;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState};
+    use opentelemetry::InstrumentationScope;
+    use opentelemetry_sdk::trace::{SpanData as OtelSpan, SpanEvents, SpanLinks};
+    use serde_json::json;
+    use std::time::{Duration, SystemTime};
+
+    fn otel_span(name: &'static str, attributes: Vec<KeyValue>, events: Vec<Event>) -> OtelSpan {
+        let mut span_events = SpanEvents::default();
+        span_events.events = events;
+        let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        OtelSpan {
+            span_context: SpanContext::new(
+                TraceId::from(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef_u128),
+                SpanId::from(0x0000_0000_0000_0002_u64),
+                TraceFlags::SAMPLED,
+                false,
+                TraceState::NONE,
+            ),
+            parent_span_id: SpanId::from(1_u64),
+            span_kind: OtelKind::Client,
+            name: name.into(),
+            start_time: start,
+            end_time: start + Duration::from_millis(250),
+            attributes,
+            dropped_attributes_count: 0,
+            events: span_events,
+            links: SpanLinks::default(),
+            status: OtelStatus::Unset,
+            instrumentation_scope: InstrumentationScope::builder("scope").build(),
+        }
+    }
+
+    fn event(name: &'static str, attributes: Vec<KeyValue>) -> Event {
+        Event::new(name, SystemTime::UNIX_EPOCH, attributes, 0)
+    }
+
+    #[test]
+    fn ids_times_parent_and_status_are_kept() {
+        let mut span = otel_span("chat", vec![], vec![]);
+        span.status = OtelStatus::error("");
+        let out = span_data(&span);
+        assert_eq!(out.trace_id.to_string(), "0123456789abcdef0123456789abcdef");
+        assert_eq!(out.span_id.to_string(), "0000000000000002");
+        assert_eq!(out.parent_span_id.map(|id| id.to_u64()), Some(1));
+        assert_eq!(out.duration(), Duration::from_millis(250));
+        assert_eq!(
+            (out.status, out.error.as_deref()),
+            (Status::Error, Some("error"))
+        );
+        span.parent_span_id = opentelemetry::trace::SpanId::INVALID;
+        span.status = OtelStatus::Unset;
+        let out = span_data(&span);
+        assert_eq!((out.parent_span_id, out.status), (None, Status::Unset));
+        span.status = OtelStatus::Ok;
+        assert_eq!(span_data(&span).status, Status::Ok);
+    }
+
+    #[test]
+    fn operation_names_map_to_kinds() {
+        for (operation, kind) in [
+            ("chat", SpanKind::LlmChat),
+            ("generate_content", SpanKind::LlmChat),
+            ("text_completion", SpanKind::LlmCompletion),
+            ("embeddings", SpanKind::LlmEmbedding),
+            ("execute_tool", SpanKind::Tool),
+            ("invoke_agent", SpanKind::Agent),
+            ("create_agent", SpanKind::Agent),
+            ("something_else", SpanKind::Custom),
+        ] {
+            let span = otel_span(
+                "op",
+                vec![KeyValue::new(keys::OPERATION, operation)],
+                vec![],
+            );
+            let out = span_data(&span);
+            assert_eq!(out.kind, kind, "{operation}");
+            assert_eq!(
+                out.attributes[keys::OPERATION],
+                operation,
+                "the operation is kept"
+            );
+        }
+        // An explicit MutagenT kind wins; GenAI fields without an operation make a chat span;
+        // nothing at all makes a custom span with the OpenTelemetry kind kept.
+        let named = otel_span(
+            "r",
+            vec![
+                KeyValue::new("mutagent.span.kind", "retrieval"),
+                KeyValue::new(keys::OPERATION, "chat"),
+            ],
+            vec![],
+        );
+        assert_eq!(span_data(&named).kind, SpanKind::Retrieval);
+        let bare_llm = otel_span("m", vec![KeyValue::new(keys::REQUEST_MODEL, "m1")], vec![]);
+        assert_eq!(span_data(&bare_llm).kind, SpanKind::LlmChat);
+        let plain = span_data(&otel_span(
+            "db",
+            vec![KeyValue::new("db.system", "pg")],
+            vec![],
+        ));
+        assert_eq!(plain.kind, SpanKind::Custom);
+        assert_eq!(plain.attributes["otel.kind"], "client");
+        assert_eq!(plain.attributes["otel.scope.name"], "scope");
+        assert_eq!(plain.attributes["db.system"], "pg");
+        assert_eq!(plain.model, None);
+    }
+
+    #[test]
+    fn genai_fields_become_llm_fields_and_leave_the_attributes() {
+        let span = otel_span(
+            "chat",
+            vec![
+                KeyValue::new(keys::OPERATION, "chat"),
+                KeyValue::new(keys::REQUEST_MODEL, "gpt-4o"),
+                KeyValue::new(keys::RESPONSE_MODEL, "gpt-4o-2024-08-06"),
+                KeyValue::new(keys::PROVIDER, "openai"),
+                KeyValue::new(keys::SYSTEM, "az.ai.openai"),
+                KeyValue::new("gen_ai.usage.prompt_tokens", 7),
+                KeyValue::new("gen_ai.usage.completion_tokens", "9"),
+                KeyValue::new("mutagent.cost_usd", 0.25),
+                KeyValue::new("mutagent.ttft_ms", 80.5),
+                KeyValue::new("gen_ai.prompt", "hi"),
+                KeyValue::new("gen_ai.output.messages", r#"[{"role":"assistant"}]"#),
+                KeyValue::new("gen_ai.conversation.id", "conv-1"),
+                KeyValue::new("mutagent.trace.name", "support"),
+            ],
+            vec![],
+        );
+        let out = span_data(&span);
+        assert_eq!(
+            out.model.as_deref(),
+            Some("gpt-4o"),
+            "the requested model first"
+        );
+        assert_eq!(
+            out.provider.as_deref(),
+            Some("openai"),
+            "the current name first"
+        );
+        assert_eq!(out.tokens.map(|t| (t.input, t.output)), Some((7, 9)));
+        assert_eq!((out.cost_usd, out.ttft_ms), (Some(0.25), Some(80.5)));
+        assert_eq!(out.input, Some(json!("hi")));
+        assert_eq!(out.output, Some(json!([{"role": "assistant"}])));
+        assert_eq!(out.session_id.as_deref(), Some("conv-1"));
+        assert_eq!(out.trace_name.as_deref(), Some("support"));
+        assert_eq!(
+            Value::Object(out.attributes),
+            json!({
+                "gen_ai.operation.name": "chat",
+                "gen_ai.response.model": "gpt-4o-2024-08-06",
+                "gen_ai.system": "az.ai.openai",
+                "otel.kind": "client",
+                "otel.scope.name": "scope",
+            }),
+            "what became a field is not repeated; the rest is kept"
+        );
+        // The answering model when no model was asked for; the older provider name; a count
+        // that is no count stays an attribute.
+        let span = otel_span(
+            "chat",
+            vec![
+                KeyValue::new(keys::RESPONSE_MODEL, "m2"),
+                KeyValue::new(keys::SYSTEM, "anthropic"),
+                KeyValue::new("gen_ai.usage.input_tokens", "many"),
+                KeyValue::new("gen_ai.usage.output_tokens", 4),
+                KeyValue::new("gen_ai.usage.cost", f64::NAN),
+            ],
+            vec![],
+        );
+        let out = span_data(&span);
+        assert_eq!(out.model.as_deref(), Some("m2"));
+        assert_eq!(out.provider.as_deref(), Some("anthropic"));
+        assert_eq!(out.tokens.map(|t| (t.input, t.output)), Some((0, 4)));
+        assert_eq!(out.attributes["gen_ai.usage.input_tokens"], "many");
+        assert_eq!(out.cost_usd, None);
+        assert_eq!(
+            out.attributes["gen_ai.usage.cost"], "NaN",
+            "kept as text, not lost"
+        );
+    }
+
+    #[test]
+    fn prompt_and_completion_events_become_input_and_output() {
+        // Semantic conventions up to 1.27: one event each.
+        let span = otel_span(
+            "chat",
+            vec![],
+            vec![
+                event(
+                    "gen_ai.content.prompt",
+                    vec![KeyValue::new(
+                        "gen_ai.prompt",
+                        r#"[{"role":"user","content":"hi"}]"#,
+                    )],
+                ),
+                event(
+                    "gen_ai.content.completion",
+                    vec![KeyValue::new("gen_ai.completion", "hello")],
+                ),
+                event("retry", vec![KeyValue::new("attempt", 2)]),
+            ],
+        );
+        let out = span_data(&span);
+        assert_eq!(out.input, Some(json!([{"role": "user", "content": "hi"}])));
+        assert_eq!(out.output, Some(json!("hello")));
+        assert_eq!(out.events.len(), 1, "only the other events are kept");
+        assert_eq!(out.events[0].name, "retry");
+        assert_eq!(out.events[0].attributes["attempt"], 2);
+
+        // 1.28 to 1.35: an event per message and per choice.
+        let span = otel_span(
+            "chat",
+            vec![],
+            vec![
+                event(
+                    "gen_ai.system.message",
+                    vec![KeyValue::new("content", "be brief")],
+                ),
+                event(
+                    "gen_ai.user.message",
+                    vec![
+                        KeyValue::new("content", "hi"),
+                        KeyValue::new("gen_ai.system", "openai"),
+                    ],
+                ),
+                event(
+                    "gen_ai.choice",
+                    vec![
+                        KeyValue::new("index", 0),
+                        KeyValue::new("message", r#"{"content":"hello"}"#),
+                    ],
+                ),
+            ],
+        );
+        let out = span_data(&span);
+        assert_eq!(
+            out.input,
+            Some(json!([
+                {"role": "system", "content": "be brief"},
+                {"role": "user", "content": "hi"},
+            ]))
+        );
+        assert_eq!(
+            out.output,
+            Some(json!({"index": 0, "message": {"content": "hello"}}))
+        );
+        assert!(out.events.is_empty());
+    }
+
+    #[test]
+    fn attribute_values_become_json() {
+        use opentelemetry::StringValue;
+        let cases = [
+            (OtelValue::Bool(true), json!(true)),
+            (OtelValue::I64(-3), json!(-3)),
+            (OtelValue::F64(0.5), json!(0.5)),
+            (OtelValue::F64(f64::INFINITY), json!("inf")),
+            (OtelValue::from("x"), json!("x")),
+            (OtelValue::Array(vec![1_i64, 2].into()), json!([1, 2])),
+            (OtelValue::Array(vec![true].into()), json!([true])),
+            (OtelValue::Array(vec![1.5_f64].into()), json!([1.5])),
+            (
+                OtelValue::Array(vec![StringValue::from("a")].into()),
+                json!(["a"]),
+            ),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(json_value(&value), expected);
+        }
+    }
+
+    #[test]
+    fn the_exporters_own_deliveries_are_recognised() {
+        let own = otel_span(
+            "mutagent.call",
+            vec![
+                KeyValue::new("namespace", "traces"),
+                KeyValue::new("operation", "ingest_trace_batch"),
+            ],
+            vec![],
+        );
+        assert!(is_own_delivery(&own));
+        let users_call = otel_span(
+            "mutagent.call",
+            vec![
+                KeyValue::new("namespace", "traces"),
+                KeyValue::new("operation", "list_traces"),
+            ],
+            vec![],
+        );
+        assert!(!is_own_delivery(&users_call));
+        let other = otel_span(
+            "ingest",
+            vec![KeyValue::new("operation", "ingest_x")],
+            vec![],
+        );
+        assert!(!is_own_delivery(&other));
+    }
+}

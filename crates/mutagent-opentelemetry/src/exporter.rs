@@ -1,0 +1,263 @@
+//! [`MutagentSpanExporter`]: an `opentelemetry_sdk` span exporter that delivers through the
+//! batching [`Exporter`] of `mutagent-trace-exporter`, and its builder.
+
+use std::fmt;
+use std::future::{ready, Future};
+use std::pin::Pin;
+use std::time::Duration;
+
+use mutagent_trace_exporter::{
+    Environment, Exporter, ExporterBuilder, FlushReport, IntoExportClient, Protocol, TraceSource,
+};
+use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
+use opentelemetry_sdk::trace::{SpanData as OtelSpanData, SpanExporter};
+use opentelemetry_sdk::Resource;
+
+use crate::convert::{is_own_delivery, span_data};
+use crate::resource::ResourceFacts;
+
+/// The future `SpanExporter::export` returns (the SDK's `BoxFuture`).
+type ExportFuture = Pin<Box<dyn Future<Output = OTelSdkResult> + Send + 'static>>;
+
+/// The most spans the inner exporter sends in one request (its own limit is 1000; the SDK's
+/// batch processor hands over 512 at a time by default).
+const SPANS_PER_REQUEST: usize = 512;
+
+/// Settings of a [`MutagentSpanExporter`]. Defaults: [`Protocol::Batch`], source `otel`, 10 s
+/// per export (retries included), and the inner exporter's defaults otherwise.
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use std::time::Duration;
+/// use mutagent_opentelemetry::{MutagentSpanExporter, Protocol};
+/// let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
+/// let exporter = MutagentSpanExporter::builder(&client)
+///     .protocol(Protocol::Otlp)
+///     .export_timeout(Duration::from_secs(5))
+///     .exporter_settings(|settings| settings.tags(["checkout"]).max_queue_size(8192))
+///     .build()?;
+/// # drop(exporter); Ok(()) }
+/// ```
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct MutagentSpanExporterBuilder {
+    settings: ExporterBuilder,
+    protocol: Protocol,
+    source: Option<TraceSource>,
+    environment: Option<Environment>,
+    export_timeout: Duration,
+}
+
+impl MutagentSpanExporterBuilder {
+    /// How spans are sent (default [`Protocol::Batch`]): the 0.1.2 batch, OTLP/JSON to the
+    /// OTLP route, or the 0.4.1 hook format ([`Protocol::HookV0_4`]).
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = protocol;
+        self
+    }
+
+    /// The `source` of every trace. Default: `otel`; with [`Protocol::HookV0_4`], whose
+    /// `source` is the service, the resource's `service.name` when it has one.
+    pub fn source(mut self, source: impl Into<TraceSource>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// The environment of traces whose resource names none (`deployment.environment.name` or
+    /// `deployment.environment` win).
+    pub fn environment(mut self, environment: impl Into<Environment>) -> Self {
+        self.environment = Some(environment.into());
+        self
+    }
+
+    /// How long one export may take, retries included (default 10 s). Spans not delivered by
+    /// then stay queued and go with the next export; the export reports an error.
+    pub fn export_timeout(mut self, timeout: Duration) -> Self {
+        self.export_timeout = timeout;
+        self
+    }
+
+    /// Any other setting of the inner [`ExporterBuilder`] (retry policy, tags, queue size...).
+    /// The protocol, source and environment are set by this builder's own methods.
+    pub fn exporter_settings(
+        mut self,
+        settings: impl FnOnce(ExporterBuilder) -> ExporterBuilder,
+    ) -> Self {
+        self.settings = settings(self.settings);
+        self
+    }
+
+    /// Starts the inner exporter's sender thread and returns the span exporter.
+    ///
+    /// Fails only if the operating system refuses a thread or a runtime.
+    pub fn build(self) -> std::io::Result<MutagentSpanExporter> {
+        let mut exporter = MutagentSpanExporter {
+            builder: self,
+            resource: ResourceFacts::default(),
+            inner: None,
+        };
+        exporter.inner = Some(exporter.start()?);
+        Ok(exporter)
+    }
+}
+
+/// An [`opentelemetry_sdk::trace::SpanExporter`] that sends finished spans to MutagenT.
+///
+/// Give it to the SDK's batch processor
+/// (`SdkTracerProvider::builder().with_batch_exporter(exporter)`). Each export converts the
+/// spans (see the crate documentation for the mapping), queues them in the batching
+/// [`Exporter`] of `mutagent-trace-exporter` and waits until that exporter has delivered them
+/// (its retries, timeouts and limits apply), so the SDK's `force_flush` and `shutdown` return
+/// once the spans are delivered or the export timeout passed. [`shutdown`](SpanExporter::shutdown)
+/// delivers what is left and stops the sender thread.
+pub struct MutagentSpanExporter {
+    builder: MutagentSpanExporterBuilder,
+    resource: ResourceFacts,
+    /// `None` once shut down.
+    inner: Option<Exporter>,
+}
+
+impl fmt::Debug for MutagentSpanExporter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MutagentSpanExporter")
+            .field("protocol", &self.builder.protocol)
+            .field("inner", &self.inner)
+            .finish_non_exhaustive()
+    }
+}
+
+impl MutagentSpanExporter {
+    /// A builder sending through `client` (a [`Client`](mutagent_core::Client) or a
+    /// [`BlockingClient`](mutagent_core::BlockingClient)).
+    pub fn builder(client: impl IntoExportClient) -> MutagentSpanExporterBuilder {
+        MutagentSpanExporterBuilder {
+            settings: Exporter::builder(client)
+                // Every export flushes; until then spans wait for one full request.
+                .batch_size(SPANS_PER_REQUEST)
+                .max_batch_size(SPANS_PER_REQUEST),
+            protocol: Protocol::Batch,
+            source: None,
+            environment: None,
+            export_timeout: Duration::from_secs(10),
+        }
+    }
+
+    /// A span exporter with the default settings ([`Protocol::Batch`]).
+    pub fn new(client: impl IntoExportClient) -> std::io::Result<Self> {
+        Self::builder(client).build()
+    }
+
+    /// The batching exporter that delivers the spans, for its counters
+    /// ([`Exporter::stats`]); `None` once shut down.
+    pub fn inner(&self) -> Option<&Exporter> {
+        self.inner.as_ref()
+    }
+
+    /// The inner exporter with the resource's service and environment applied.
+    fn start(&self) -> std::io::Result<Exporter> {
+        let builder = &self.builder;
+        let facts = &self.resource;
+        let mut settings = builder
+            .settings
+            .clone()
+            .protocol(builder.protocol)
+            .request_timeout(builder.export_timeout);
+        let source = builder.source.clone().unwrap_or_else(|| {
+            match (&facts.service_name, builder.protocol) {
+                (Some(service), Protocol::HookV0_4) => TraceSource::from(service.as_str()),
+                _ => TraceSource::Otel,
+            }
+        });
+        settings = settings.source(source);
+        if let Some(service) = &facts.service_name {
+            settings = settings.service_name(service.as_str());
+        }
+        let environment = facts
+            .environment
+            .as_deref()
+            .map(Environment::from)
+            .or_else(|| builder.environment.clone());
+        if let Some(environment) = environment {
+            settings = settings.environment(environment);
+        }
+        settings.build()
+    }
+}
+
+/// The export's answer from what the inner exporter reports.
+fn outcome(report: &FlushReport, exporter: &Exporter, timeout: Duration) -> OTelSdkResult {
+    if report.is_complete() {
+        return Ok(());
+    }
+    if report.timed_out && report.failed == 0 && report.dropped == 0 {
+        return Err(OTelSdkError::Timeout(timeout));
+    }
+    let last_error = exporter
+        .stats()
+        .last_error
+        .map(|error| format!(": {error}"))
+        .unwrap_or_default();
+    Err(OTelSdkError::InternalFailure(format!(
+        "MutagenT: {} span(s) not delivered (failed {}, still queued {}, dropped {}){last_error}",
+        report.undelivered(),
+        report.failed,
+        report.unsent,
+        report.dropped,
+    )))
+}
+
+impl SpanExporter for MutagentSpanExporter {
+    fn export(&mut self, batch: Vec<OtelSpanData>) -> ExportFuture {
+        let Some(exporter) = self.inner.clone() else {
+            return Box::pin(ready(Err(OTelSdkError::AlreadyShutdown)));
+        };
+        for span in batch.iter().filter(|span| !is_own_delivery(span)) {
+            // A full queue drops the span and counts it; the flush report below tells.
+            exporter.record(span_data(span));
+        }
+        let timeout = self.builder.export_timeout;
+        // Runs on the SDK's export thread (`futures_executor::block_on`): no Tokio needed,
+        // the inner exporter's own thread does the sending.
+        Box::pin(async move {
+            let report = exporter.flush_async(timeout).await;
+            outcome(&report, &exporter, timeout)
+        })
+    }
+
+    fn shutdown(&mut self) -> OTelSdkResult {
+        let exporter = self.inner.take().ok_or(OTelSdkError::AlreadyShutdown)?;
+        let timeout = self.builder.export_timeout;
+        let report = exporter.shutdown(timeout);
+        outcome(&report, &exporter, timeout)
+    }
+
+    fn force_flush(&mut self) -> OTelSdkResult {
+        let exporter = self.inner.as_ref().ok_or(OTelSdkError::AlreadyShutdown)?;
+        let timeout = self.builder.export_timeout;
+        outcome(&exporter.flush(timeout), exporter, timeout)
+    }
+
+    /// Applies the resource's `service.name` and deployment environment. The provider calls
+    /// this once when it is built, before any span; if the resource changes what is sent, the
+    /// inner exporter is restarted with the new values (the old one delivers what it holds).
+    fn set_resource(&mut self, resource: &Resource) {
+        let facts = ResourceFacts::of(resource);
+        if facts == self.resource || self.inner.is_none() {
+            self.resource = facts;
+            return;
+        }
+        self.resource = facts;
+        match self.start() {
+            Ok(fresh) => {
+                if let Some(old) = self.inner.replace(fresh) {
+                    old.shutdown(self.builder.export_timeout);
+                }
+            }
+            Err(error) => tracing::warn!(
+                target: "mutagent_opentelemetry",
+                %error,
+                "could not restart the exporter with the new resource; keeping the old settings"
+            ),
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! OpenTelemetry in, MutagenT out: [`MutagentSpanExporter`], an
+//! [`opentelemetry_sdk::trace::SpanExporter`] that sends the spans of an existing OpenTelemetry
+//! pipeline (the SDK directly, or `tracing` through `tracing-opentelemetry`) to MutagenT,
+//! through the MutagenT client, in the protocol the server speaks:
+//!
+//! * [`Protocol::Batch`]: the 0.1.2 batch, `POST /api/traces/batch` (the default);
+//! * [`Protocol::Otlp`]: OTLP/HTTP JSON to `POST /api/traces/otlp`;
+//! * [`Protocol::HookV0_4`]: the 0.4.1 hook format, `POST /api/traces/batch`.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use mutagent_opentelemetry::{MutagentSpanExporter, Protocol};
+//! use opentelemetry::trace::{Span, Tracer, TracerProvider};
+//! use opentelemetry::KeyValue;
+//! use opentelemetry_sdk::trace::SdkTracerProvider;
+//! use opentelemetry_sdk::Resource;
+//!
+//! let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
+//! let exporter = MutagentSpanExporter::builder(&client).protocol(Protocol::Batch).build()?;
+//! let provider = SdkTracerProvider::builder()
+//!     .with_batch_exporter(exporter)
+//!     .with_resource(Resource::builder().with_service_name("checkout").build())
+//!     .build();
+//!
+//! let tracer = provider.tracer("my-app");
+//! let mut span = tracer.start("chat gpt-4o");
+//! span.set_attribute(KeyValue::new("gen_ai.operation.name", "chat"));
+//! span.set_attribute(KeyValue::new("gen_ai.request.model", "gpt-4o"));
+//! span.set_attribute(KeyValue::new("gen_ai.usage.input_tokens", 12));
+//! span.end();
+//!
+//! provider.shutdown()?; // delivers what is buffered
+//! # Ok(()) }
+//! ```
+//!
+//! # What is sent
+//!
+//! Spans with GenAI attributes (`gen_ai.operation.name`, `gen_ai.request.model`,
+//! `gen_ai.response.model`, `gen_ai.provider.name` or `gen_ai.system`, `gen_ai.usage.*`,
+//! `gen_ai.input.messages` / `gen_ai.output.messages` or the prompt and completion events)
+//! become MutagenT LLM spans with model, provider, tokens, input, output and cost. Other spans
+//! keep their name, status, events and attributes, with the OpenTelemetry kind in `otel.kind`.
+//! The resource's `service.name` and `deployment.environment(.name)` become the traces'
+//! service (source, for the 0.4.1 format) and environment. An attribute that becomes a field is
+//! not repeated among the attributes. `docs/tracing.md` has the full table and the test of each
+//! row.
+//!
+//! # Delivery
+//!
+//! The exporter reuses the batching [`Exporter`](mutagent_trace_exporter::Exporter) of
+//! `mutagent-trace-exporter`: its sender thread, retries, timeouts, limits and repairs. Each
+//! export waits until its spans are delivered (or the export timeout passes), so the SDK's
+//! `force_flush` and `shutdown` mean "delivered". Works in async and blocking programs alike.
+//!
+//! The `mutagent.call` spans of the exporter's own deliveries (which `tracing-opentelemetry`
+//! would turn into spans) are not exported, so exporting never feeds itself.
+//!
+//! # Versions
+//!
+//! Built against `opentelemetry` and `opentelemetry_sdk` **0.28** (and `tracing-opentelemetry`
+//! 0.29); see the README for why and for the policy on following their releases.
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod convert;
+mod exporter;
+mod resource;
+
+pub use exporter::{MutagentSpanExporter, MutagentSpanExporterBuilder};
+pub use mutagent_trace_exporter::{Environment, Protocol, TraceSource};
