@@ -67,3 +67,8 @@ mod resource;
 
 pub use exporter::{MutagentSpanExporter, MutagentSpanExporterBuilder};
 pub use mutagent_trace_exporter::{Environment, Protocol, TraceSource};
+/// The `opentelemetry` API this crate is built against (0.28), so an application can use the
+/// matching version without naming it.
+pub use opentelemetry;
+/// The `opentelemetry_sdk` this crate is built against (0.28, feature `trace`).
+pub use opentelemetry_sdk;
