@@ -1,0 +1,190 @@
+//! The exporter's answers to the SDK: an export that could not be delivered is an error with
+//! the reason, a retried one succeeds, shutdown delivers and is final, and the exporter's own
+//! `mutagent.call` spans are never exported (with `tracing-opentelemetry` as the global
+//! subscriber, as an application has it).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
+
+use std::time::{Duration, SystemTime};
+
+use mutagent_core::{Client, RetryPolicy};
+use mutagent_emulator::{Collection, Emulator, Fault};
+use mutagent_opentelemetry::{MutagentSpanExporter, Protocol};
+use opentelemetry::trace::{
+    SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState, TracerProvider as _,
+};
+use opentelemetry::{InstrumentationScope, KeyValue};
+use opentelemetry_sdk::error::OTelSdkError;
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanEvents, SpanExporter, SpanLinks};
+use tracing_subscriber::layer::SubscriberExt;
+
+const KEY: &str = "mt_test_key";
+
+fn client(emu: &Emulator) -> Client {
+    Client::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .retry_policy(
+            RetryPolicy::new()
+                .max_retries(2)
+                .initial_backoff(Duration::from_millis(5))
+                .max_backoff(Duration::from_millis(20))
+                .jitter(false),
+        )
+        .build()
+        .expect("client")
+}
+
+fn finished_span(n: u64) -> SpanData {
+    let start = SystemTime::now();
+    SpanData {
+        span_context: SpanContext::new(
+            TraceId::from(0xabc0_u128 + u128::from(n)),
+            SpanId::from(n + 1),
+            TraceFlags::SAMPLED,
+            false,
+            TraceState::NONE,
+        ),
+        parent_span_id: SpanId::INVALID,
+        span_kind: SpanKind::Client,
+        name: "chat".into(),
+        start_time: start,
+        end_time: start + Duration::from_millis(5),
+        attributes: vec![KeyValue::new("gen_ai.request.model", "gpt-4o")],
+        dropped_attributes_count: 0,
+        events: SpanEvents::default(),
+        links: SpanLinks::default(),
+        status: Status::Unset,
+        instrumentation_scope: InstrumentationScope::builder("test").build(),
+    }
+}
+
+#[tokio::test]
+async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let client = client(&emu);
+    let mut exporter = MutagentSpanExporter::builder(&client)
+        .export_timeout(Duration::from_secs(10))
+        .build()
+        .expect("exporter");
+
+    // Two failures, then success: within the retry policy, so the export succeeds.
+    emu.inject(
+        Fault::status(503)
+            .on_route("POST", "/api/traces/batch")
+            .times(2),
+    );
+    exporter
+        .export(vec![finished_span(1)])
+        .await
+        .expect("delivered after retries");
+    assert_eq!(emu.count(Collection::Spans), 1);
+
+    // Refused every time: the export is an error naming the server's answer.
+    emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"));
+    let error = exporter
+        .export(vec![finished_span(2), finished_span(3)])
+        .await
+        .expect_err("not delivered");
+    let text = error.to_string();
+    assert!(text.contains("2 span(s) not delivered"), "{text}");
+    assert!(text.contains("500"), "{text}");
+    emu.clear_faults();
+
+    let stats = exporter.inner().expect("running").stats();
+    assert_eq!((stats.sent, stats.failed), (1, 2), "{stats:?}");
+
+    // Shutdown delivers and is final.
+    exporter.shutdown().expect("shutdown");
+    assert!(matches!(
+        exporter.shutdown(),
+        Err(OTelSdkError::AlreadyShutdown)
+    ));
+    assert!(matches!(
+        exporter.export(vec![finished_span(4)]).await,
+        Err(OTelSdkError::AlreadyShutdown)
+    ));
+    assert!(matches!(
+        exporter.force_flush(),
+        Err(OTelSdkError::AlreadyShutdown)
+    ));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exporters_own_calls_are_never_exported_but_the_apps_are() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let client = client(&emu);
+    let provider = SdkTracerProvider::builder()
+        .with_batch_exporter(
+            MutagentSpanExporter::builder(&client)
+                .protocol(Protocol::Otlp)
+                .build()
+                .expect("exporter"),
+        )
+        .build();
+    // Global, as in an application: the sender thread's `mutagent.call` spans reach the layer.
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("app"))),
+    )
+    .expect("the only global subscriber of this test binary");
+
+    tracing::info_span!("work", gen_ai.request.model = "gpt-4o").in_scope(|| {});
+    let flush = provider.clone();
+    tokio::task::spawn_blocking(move || flush.force_flush())
+        .await
+        .expect("join")
+        .expect("first export");
+    // The app's own call to the API: its `mutagent.call` span is the app's, and is exported.
+    use mutagent_traces::TracesExt;
+    client
+        .traces()
+        .list_traces(&mutagent_traces::ListTraces::new())
+        .await
+        .expect("list");
+    tokio::task::spawn_blocking(move || provider.shutdown())
+        .await
+        .expect("join")
+        .expect("second export");
+
+    let names: Vec<String> = emu
+        .requests()
+        .iter()
+        .filter(|r| r.is("POST", "/api/traces/otlp"))
+        .flat_map(|r| {
+            let body = r.body_json().expect("json");
+            body["resourceSpans"][0]["scopeSpans"][0]["spans"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .map(|span| {
+            let attributes = span["attributes"].as_array().cloned().unwrap_or_default();
+            let operation = attributes
+                .iter()
+                .find(|kv| kv["key"] == "operation")
+                .map(|kv| kv["value"]["stringValue"].as_str().unwrap_or("").to_owned());
+            format!(
+                "{}{}",
+                span["name"].as_str().unwrap_or(""),
+                operation.map(|o| format!(":{o}")).unwrap_or_default()
+            )
+        })
+        .collect();
+    assert!(names.contains(&"work".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"mutagent.call:list_traces".to_owned()),
+        "the app's own API call is exported: {names:?}"
+    );
+    assert!(
+        !names.iter().any(|n| n.starts_with("mutagent.call:ingest")),
+        "no delivery of the exporter is exported: {names:?}"
+    );
+}
