@@ -103,12 +103,38 @@ pub enum Error {
     },
 
     /// The response body was larger than the configured limit; reading stopped at the limit.
+    /// A compressed answer (feature `gzip`) is measured after decompression, so a small body
+    /// that inflates without end stops here too.
     #[error("[{operation}] the response body exceeds the limit of {limit} bytes")]
     ResponseTooLarge {
         /// The operation.
         operation: &'static str,
         /// The limit in bytes (see `ClientBuilder::max_response_bytes`).
         limit: usize,
+    },
+
+    /// The answer came in a `Content-Encoding` the SDK did not ask for, or its compressed data
+    /// is corrupt or cut short: it is refused rather than decoded as garbage. A 2xx answer is
+    /// never sent again (the server did what was asked); a retryable status is retried.
+    #[error(
+        "[{operation}] the answer (HTTP {}) in `Content-Encoding: {encoding}` cannot be read: \
+         {failure} ({attempts} attempt(s))",
+        status.as_u16()
+    )]
+    Encoding {
+        /// The operation.
+        operation: &'static str,
+        /// The status the server answered with.
+        status: StatusCode,
+        /// The `Content-Encoding` as sent (cut to 64 bytes; unreadable bytes escaped).
+        encoding: String,
+        /// What was wrong with it.
+        failure: EncodingFailure,
+        /// How many attempts were made.
+        attempts: u32,
+        /// The decompressor's error, for corrupt data.
+        #[source]
+        source: Option<BoxError>,
     },
 
     /// A local file could not be read or written (a dataset upload or export).
@@ -240,6 +266,22 @@ impl Error {
                 .field("operation", operation)
                 .field("limit", limit)
                 .finish(),
+            Error::Encoding {
+                operation,
+                status,
+                encoding,
+                failure,
+                attempts,
+                source,
+            } => f
+                .debug_struct("Encoding")
+                .field("operation", operation)
+                .field("status", status)
+                .field("encoding", encoding)
+                .field("failure", failure)
+                .field("attempts", attempts)
+                .field("source", source)
+                .finish(),
             Error::File {
                 operation,
                 path,
@@ -275,7 +317,7 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
-            Error::AnswerLost { status, .. } => Some(*status),
+            Error::AnswerLost { status, .. } | Error::Encoding { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -290,7 +332,11 @@ impl Error {
     /// answer could not be decoded or broke off. Such a request is never sent again by the SDK;
     /// check the server's state before sending it again yourself.
     pub fn request_accepted(&self) -> bool {
-        matches!(self, Error::Decode(_) | Error::AnswerLost { .. })
+        match self {
+            Error::Decode(_) | Error::AnswerLost { .. } => true,
+            Error::Encoding { status, .. } => status.is_success(),
+            _ => false,
+        }
     }
 
     /// The request id the server gave its answer, when it sent one.
@@ -312,6 +358,7 @@ impl Error {
             | Error::AnswerLost { operation, .. }
             | Error::TokenProvider { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
+            | Error::Encoding { operation, .. }
             | Error::File { operation, .. }
             | Error::Unexpected { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
@@ -326,7 +373,8 @@ impl Error {
             Error::Connect { attempts, .. }
             | Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
-            | Error::AnswerLost { attempts, .. } => Some(*attempts),
+            | Error::AnswerLost { attempts, .. }
+            | Error::Encoding { attempts, .. } => Some(*attempts),
             Error::Api(api) => Some(api.attempts),
             _ => None,
         }
@@ -346,6 +394,7 @@ impl Error {
         match self {
             Error::Connect { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
             Error::Api(api) => is_retryable_status(api.status),
+            Error::Encoding { status, .. } => is_retryable_status(*status),
             _ => false,
         }
     }
@@ -371,6 +420,28 @@ impl Error {
             field: field.into(),
             reason: reason.into(),
         }
+    }
+}
+
+/// Why a compressed answer could not be read (see [`Error::Encoding`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EncodingFailure {
+    /// The SDK did not ask for this encoding: `br`, `deflate`, or `gzip` when the `gzip`
+    /// feature is off (then no `Accept-Encoding` is sent at all).
+    NotRequested,
+    /// The compressed data is not valid: corrupt, cut short, or followed by garbage.
+    Invalid,
+}
+
+impl fmt::Display for EncodingFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EncodingFailure::NotRequested => {
+                "the SDK did not ask for it (gzip needs the `gzip` feature of mutagent)"
+            }
+            EncodingFailure::Invalid => "the compressed data is corrupt or cut short",
+        })
     }
 }
 

@@ -74,6 +74,8 @@ mod connector;
 
 pub mod http_client;
 
+mod body;
+
 mod decode;
 
 mod response;
@@ -103,7 +105,9 @@ pub use blocking::BlockingClient;
 pub use builder::ClientBuilder;
 pub use client::{Client, ResponseFuture};
 pub use config::{CallOptions, Config};
-pub use error::{ApiError, ConfigError, ConnectErrorKind, DecodeError, Error, Origin};
+pub use error::{
+    ApiError, ConfigError, ConnectErrorKind, DecodeError, EncodingFailure, Error, Origin,
+};
 /// The HTTP status type of [`Error::status`], re-exported so tests need no `http` dependency.
 pub use http::StatusCode;
 pub use operation::{Endpoint, Method, Operation};

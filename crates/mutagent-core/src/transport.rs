@@ -6,17 +6,17 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use bytes::{Bytes, BytesMut};
-use http::header::{HeaderValue, ACCEPT, CONTENT_LENGTH, CONTENT_TYPE};
+use bytes::Bytes;
+use http::header::{HeaderValue, ACCEPT, ACCEPT_ENCODING, CONTENT_TYPE};
 use http::{HeaderMap, StatusCode};
-use http_body_util::BodyExt;
 use tokio::time::Instant;
 use tracing::Instrument;
 
+use crate::body::{self, ReadError};
 use crate::config::{CallOptions, Config};
 use crate::decode;
-use crate::error::{self, is_retryable_status, BoxError, Error};
-use crate::http_client::{HttpClient, ResponseBody};
+use crate::error::{self, is_retryable_status, BoxError, EncodingFailure, Error};
+use crate::http_client::HttpClient;
 use crate::request::ApiRequest;
 use crate::retry::{self, RetryBudget};
 use crate::secret::{ApiKey, Secrets};
@@ -84,6 +84,13 @@ enum AttemptError {
     Body(StatusCode, BoxError),
     /// The body is larger than the limit.
     TooLarge,
+    /// The body's coding was not asked for, or its compressed data is invalid.
+    Encoding {
+        status: StatusCode,
+        encoding: String,
+        failure: EncodingFailure,
+        source: Option<BoxError>,
+    },
 }
 
 async fn attempt_loop(
@@ -220,6 +227,29 @@ async fn attempt_loop(
                 may_retry_unsafe,
                 None,
             ),
+            Ok(Err(AttemptError::Encoding {
+                status,
+                encoding,
+                failure,
+                source,
+            })) => {
+                // The server chose the name: it may echo a credential.
+                let secrets = Secrets::new(config.api_key.as_ref(), &options.headers)
+                    .with_token(token.as_ref());
+                let error = Error::Encoding {
+                    operation: name,
+                    status,
+                    encoding: body::shorten(secrets.scrub(&encoding)),
+                    failure,
+                    attempts,
+                    source,
+                };
+                // A 2xx means the server did what was asked: never again. Otherwise the
+                // status decides, as for any refused answer.
+                let retryable =
+                    !status.is_success() && is_retryable_status(status) && may_retry_unsafe;
+                (error, retryable, None)
+            }
             Ok(Err(AttemptError::TooLarge)) => {
                 return Err(Error::ResponseTooLarge {
                     operation: name,
@@ -322,6 +352,9 @@ fn build_request(
 fn base_headers(config: &Config) -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+    if let Some(encodings) = body::ACCEPT_ENCODING {
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static(encodings));
+    }
     headers.insert(
         http::header::USER_AGENT,
         HeaderValue::from_static(concat!("mutagent-rs/", env!("CARGO_PKG_VERSION"))),
@@ -351,73 +384,23 @@ async fn send_and_read(
         source: err.into_source(),
     })?;
     let (parts, body) = response.into_parts();
-    let declared = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<u64>().ok());
-    let body = read_limited(body, limit, declared)
+    let body = body::read(body, &parts.headers, limit)
         .await
         .map_err(|err| match err {
             ReadError::Broken(source) => AttemptError::Body(parts.status, source),
             ReadError::TooLarge => AttemptError::TooLarge,
+            ReadError::Encoding {
+                encoding,
+                failure,
+                source,
+            } => AttemptError::Encoding {
+                status: parts.status,
+                encoding,
+                failure,
+                source,
+            },
         })?;
     Ok((parts.status, parts.headers, body))
-}
-
-/// Why reading a body stopped.
-enum ReadError {
-    /// It broke off.
-    Broken(BoxError),
-    /// It passed the limit.
-    TooLarge,
-}
-
-/// Reads the whole body, stopping as soon as it passes `limit` bytes.
-async fn read_limited(
-    mut body: ResponseBody,
-    limit: usize,
-    declared: Option<u64>,
-) -> Result<Bytes, ReadError> {
-    if declared.is_some_and(|length| length > limit as u64) {
-        return Err(ReadError::TooLarge);
-    }
-    // Most answers arrive in one frame: keep it without copying.
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<BytesMut> = None;
-    let mut total = 0usize;
-    while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(ReadError::Broken)?;
-        let Ok(chunk) = frame.into_data() else {
-            continue;
-        };
-        total = total.saturating_add(chunk.len());
-        if total > limit {
-            return Err(ReadError::TooLarge);
-        }
-        match (&mut first, &mut joined) {
-            (None, None) => first = Some(chunk),
-            (Some(head), None) => {
-                // Only a first guess at the size (the buffer grows as needed): mutating
-                // `total * 2` changes speed, not behaviour (an equivalent mutant for
-                // cargo-mutants; docs/reliability.md §12). Benchmarks watch the speed.
-                let capacity = declared
-                    .map_or(total * 2, |length| length as usize)
-                    .clamp(total, limit);
-                let mut buffer = BytesMut::with_capacity(capacity);
-                buffer.extend_from_slice(head);
-                buffer.extend_from_slice(&chunk);
-                first = None;
-                joined = Some(buffer);
-            }
-            (_, Some(buffer)) => buffer.extend_from_slice(&chunk),
-        }
-    }
-    Ok(match (first, joined) {
-        (_, Some(buffer)) => buffer.freeze(),
-        (Some(head), None) => head,
-        (None, None) => Bytes::new(),
-    })
 }
 
 /// What a person should do about a 401: configure a key when none was sent, else check it.

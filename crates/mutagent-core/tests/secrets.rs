@@ -230,8 +230,12 @@ fn every_error_variant_is_clean() {
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     errors.push(("connect", err));
 
-    // Transport, Timeout, ResponseTooLarge, Api, Decode from a server.
+    // Encoding, Transport, Timeout, ResponseTooLarge, Api, Decode from a server.
     let cases: Vec<(&str, Reply)> = vec![
+        (
+            "encoding",
+            Reply::text(200, "x").header("content-encoding", &format!("x-{KEY}")),
+        ),
         ("transport", Reply::reset()),
         (
             "timeout",
@@ -257,6 +261,7 @@ fn every_error_variant_is_clean() {
 
     let kinds: Vec<&str> = errors.iter().map(|(what, _)| *what).collect();
     for expected in [
+        "encoding",
         "transport",
         "timeout",
         "too large",
@@ -269,6 +274,7 @@ fn every_error_variant_is_clean() {
     for (what, err) in &errors {
         assert_clean(what, &show(err));
     }
+    assert!(matches!(errors[errors.len() - 6].1, Error::Encoding { .. }));
     assert!(matches!(
         errors[errors.len() - 5].1,
         Error::Transport { .. }
