@@ -435,7 +435,7 @@ impl Emulator {
 
     /// The whole stored state in wire shape: `{"prompts": [...], "datasets": [...], ...}`
     /// (keys: prompts, datasets, datasetItems, evaluations, evaluationResults, optimizationJobs,
-    /// experiments, experimentResults, traces, organizations, workspaces).
+    /// experiments, experimentResults, traces, organizations, workspaces, promptExecutions).
     pub fn snapshot(&self) -> serde_json::Value {
         let mut st = lock(&self.shared.state);
         st.tick(self.shared.clock.now());

@@ -237,8 +237,8 @@ mod tests {
     #[test]
     fn tables_have_their_operations_once() {
         // 0.1.2: 73 operations; 0.4.1: the 65 outside traces and the five 0.4.1 trace rows; both:
-        // the secondary namespaces (prompt_readiness: 1).
-        for (contract, count) in [(TracesContract::V0_1_2, 74), (TracesContract::V0_4_1, 71)] {
+        // the secondary namespaces (prompt_readiness 1, playground 2, prompt_executions 9).
+        for (contract, count) in [(TracesContract::V0_1_2, 85), (TracesContract::V0_4_1, 82)] {
             let all: Vec<&Route> = routes(contract).collect();
             assert_eq!(all.len(), count, "{contract}");
             for (i, a) in all.iter().enumerate() {

@@ -5,7 +5,8 @@
 mod common;
 
 use common::{dataset, evaluation, prompt, Client};
-use mutagent_emulator::Emulator;
+use mutagent_emulator::{Collection, Emulator};
+use serde_json::{json, Value};
 
 #[tokio::test]
 async fn readiness_follows_the_prompt_group() {
@@ -55,4 +56,293 @@ async fn readiness_follows_the_prompt_group() {
     let missing = c.get("/api/prompts/readiness/no-such-group").await;
     assert_eq!(missing.status, 404);
     assert!(missing.error(404).contains("no-such-group"));
+}
+
+#[tokio::test]
+async fn playground_runs_are_recorded_as_executions() {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    let p = prompt(&c, "p", "Answer {question}").await;
+    let group = p["promptGroupId"].as_str().expect("group").to_string();
+
+    let call = json!({"input": {"question": "why?"}, "llmConfig": {"model": "gpt-4o", "temperature": 0.3, "maxTokens": 50}});
+    let first = c
+        .ok(
+            "POST",
+            "/api/prompt/1/playground/call",
+            Some(call.clone()),
+            200,
+        )
+        .await;
+    assert_eq!(first["actualOutput"], "Answer why?");
+    assert_eq!(first["model"], "gpt-4o");
+    assert_eq!(first["temperature"], 0.3);
+    assert_eq!(first["maxTokens"], 50);
+    assert_eq!(first["executionStatus"], "success");
+    assert_eq!(first["promptId"], 1);
+    assert_eq!(first["score"], Value::Null);
+    let usage = &first["tokenUsage"];
+    assert_eq!(
+        usage["total"].as_u64(),
+        Some(usage["input"].as_u64().expect("in") + usage["output"].as_u64().expect("out"))
+    );
+    assert_eq!(emu.count(Collection::PromptExecutions), 1);
+
+    // The same call gives the same output, time, tokens and cost: only ids differ.
+    let second = c
+        .ok("POST", "/api/prompt/1/playground/call", Some(call), 200)
+        .await;
+    for key in ["actualOutput", "executionTime", "tokenUsage", "cost"] {
+        assert_eq!(first[key], second[key], "{key}");
+    }
+    assert_ne!(first["id"], second["id"]);
+    assert_ne!(first["runGroupId"], second["runGroupId"]);
+
+    // Each call is a run, and its execution can be found by id, by run and by prompt.
+    let run = first["runGroupId"].as_str().expect("run");
+    let got = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/executions/{}", first["id"]),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(got, first);
+    let runs = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/executions/runs?promptGroupId={group}"),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(runs["total"], 2);
+    assert_eq!(runs["data"][0]["runGroupId"], run);
+    assert_eq!(runs["data"][0]["executionCount"], 1);
+    let one = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/executions/runs/{run}"),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(one["executions"][0], first);
+    let by_run = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/executions/?runGroupId={run}"),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(by_run["total"], 1);
+    let by_prompt = c
+        .ok(
+            "GET",
+            "/api/prompts/executions/?promptId=1&model=gpt-4o&limit=1.0",
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(
+        (by_prompt["total"].clone(), by_prompt["limit"].clone()),
+        (json!(2), json!(1))
+    );
+    let none = c
+        .ok("GET", "/api/prompts/executions/?model=claude", None, 200)
+        .await;
+    assert_eq!(none["total"], 0);
+
+    // Deleting the run deletes its execution; unknown ones are 404.
+    c.ok(
+        "DELETE",
+        &format!("/api/prompts/executions/runs/{run}"),
+        None,
+        200,
+    )
+    .await;
+    assert_eq!(emu.count(Collection::PromptExecutions), 1);
+    c.get(&format!("/api/prompts/executions/runs/{run}"))
+        .await
+        .error(404);
+    c.get(&format!("/api/prompts/executions/{}", first["id"]))
+        .await
+        .error(404);
+    c.post("/api/prompt/9/playground/call", json!({"input": {}}))
+        .await
+        .error(404);
+}
+
+#[tokio::test]
+async fn playground_eval_scores_deterministically() {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    prompt(&c, "p", "Answer {question}").await;
+    dataset(&c, 1, 1).await;
+    evaluation(&c).await;
+    let body = json!({"input": {"question": "why?"}, "evaluationId": 1});
+    let a = c
+        .ok(
+            "POST",
+            "/api/prompt/1/playground/eval",
+            Some(body.clone()),
+            200,
+        )
+        .await;
+    let b = c
+        .ok("POST", "/api/prompt/1/playground/eval", Some(body), 200)
+        .await;
+    let score = a["score"].as_f64().expect("score");
+    assert!((0.0..=1.0).contains(&score));
+    assert_eq!(a["score"], b["score"]);
+    assert_eq!(a["success"], json!(score >= 0.5));
+    assert_eq!(a["evaluationId"], 1);
+    // The stored record is the execution shape (no evaluationId).
+    let stored = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/executions/{}", a["id"]),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(stored["score"], a["score"]);
+    assert!(stored.get("evaluationId").is_none());
+    c.post(
+        "/api/prompt/1/playground/eval",
+        json!({"input": {}, "evaluationId": 7}),
+    )
+    .await
+    .error(404);
+}
+
+#[tokio::test]
+async fn executions_recorded_by_clients_and_batches() {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    prompt(&c, "p", "Hi {name}").await;
+    let one = json!({"inputs": {"name": "Ann"}, "model": "gpt-4o", "actualOutput": "Hi Ann",
+                     "executionStatus": "success", "executionTime": 12.5, "cost": 0.01,
+                     "tokenUsage": {"input": 3, "output": 2, "total": 5}, "maxTokens": 10});
+    let mut create = one.clone();
+    create["promptId"] = json!(1);
+    let made = c
+        .ok(
+            "POST",
+            "/api/prompts/executions/",
+            Some(create.clone()),
+            201,
+        )
+        .await;
+    assert_eq!(made["id"], 1);
+    assert_eq!(made["runGroupId"], Value::Null);
+    assert_eq!(made["cost"], 0.01);
+    assert!(made["workspaceId"].is_string());
+
+    let mut failed = one.clone();
+    failed["model"] = json!("claude");
+    failed["executionStatus"] = json!("timeout");
+    let batch = c
+        .ok(
+            "POST",
+            "/api/prompts/executions/batch",
+            Some(json!({"promptId": 1, "executions": [one, failed]})),
+            201,
+        )
+        .await;
+    assert_eq!(batch["count"], 2);
+    let run = batch["runGroupId"].as_str().expect("run");
+    let runs = c
+        .ok("GET", "/api/prompts/executions/runs?promptId=1", None, 200)
+        .await;
+    assert_eq!(runs["total"], 1, "a lone execution is no run");
+    assert_eq!(runs["data"][0]["models"], json!(["gpt-4o", "claude"]));
+    assert_eq!(runs["data"][0]["runGroupId"], run);
+
+    let export = c
+        .ok(
+            "GET",
+            "/api/prompts/executions/export?format=json&model=claude",
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(export["count"], 1);
+    assert_eq!(export["data"][0]["executionStatus"], "timeout");
+    let today = made["createdAt"].as_str().expect("createdAt")[..10].to_string();
+    let dated = c
+        .ok(
+            "GET",
+            &format!("/api/prompts/executions/?fromDate={today}&toDate={today}"),
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(dated["total"], 3);
+    let later = c
+        .ok(
+            "GET",
+            "/api/prompts/executions/?fromDate=2999-01-01",
+            None,
+            200,
+        )
+        .await;
+    assert_eq!(later["total"], 0);
+    c.get("/api/prompts/executions/export?format=csv")
+        .await
+        .error(501);
+
+    c.ok("DELETE", "/api/prompts/executions/1", None, 200).await;
+    assert_eq!(emu.count(Collection::PromptExecutions), 2);
+    c.delete("/api/prompts/executions/1").await.error(404);
+}
+
+#[tokio::test]
+async fn execution_bodies_are_checked_where_the_contract_is() {
+    let emu = Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    prompt(&c, "p", "Hi").await;
+    let base = json!({"promptId": 1, "inputs": {}, "model": "m", "actualOutput": "",
+                      "executionStatus": "success"});
+    let with = |key: &str, value: Value| {
+        let mut b = base.clone();
+        b[key] = value;
+        b
+    };
+    for (body, field) in [
+        (with("model", json!("")), "model"),
+        (with("executionStatus", json!("done")), "executionStatus"),
+        (with("executionTime", json!(-1)), "executionTime"),
+        (with("cost", json!(-0.5)), "cost"),
+        (with("maxTokens", json!(0)), "maxTokens"),
+        (with("promptId", json!(0)), "promptId"),
+        (with("inputs", json!([])), "inputs"),
+        (with("input_s", json!({})), "input_s"),
+    ] {
+        let message = c.post("/api/prompts/executions/", body).await.error(400);
+        assert!(message.contains(field), "{field}: {message}");
+    }
+    let message = c
+        .post(
+            "/api/prompts/executions/batch",
+            json!({"promptId": 1, "executions": [{"inputs": {}, "model": "", "actualOutput": "", "executionStatus": "success"}]}),
+        )
+        .await
+        .error(400);
+    assert!(message.contains("executions[0].model"), "{message}");
+    c.post("/api/prompts/executions/", with("promptId", json!(5)))
+        .await
+        .error(404);
+    let message = c
+        .post("/api/prompt/1/playground/call", json!({"llmConfig": {}}))
+        .await
+        .error(400);
+    assert!(message.contains("input"), "{message}");
+    c.get("/api/prompts/executions/?limit=101").await.error(400);
+    c.get("/api/prompts/executions/export?format=xml")
+        .await
+        .error(400);
+    c.get("/api/prompts/executions/abc").await.error(400);
 }

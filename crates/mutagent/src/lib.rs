@@ -132,6 +132,8 @@
 //! | feature | module | crate |
 //! |---|---|---|
 //! | `prompt-readiness` | `prompt_readiness` | `mutagent-prompt-readiness` |
+//! | `prompt-executions` | `prompt_executions` | `mutagent-prompt-executions` |
+//! | `playground` | `playground` | `mutagent-playground` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use mutagent_core::{
@@ -205,6 +207,18 @@ pub use mutagent_prompt_readiness as prompt_readiness;
 #[cfg_attr(docsrs, doc(cfg(feature = "opentelemetry")))]
 pub use mutagent_opentelemetry as opentelemetry;
 
+/// Recorded prompt executions and playground runs (API 0.1.2). (feature `prompt-executions`,
+/// not on by default).
+#[cfg(feature = "prompt-executions")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prompt-executions")))]
+pub use mutagent_prompt_executions as prompt_executions;
+
+/// Run a stored prompt once, or run and score it (API 0.1.2). (feature `playground`, not on
+/// by default).
+#[cfg(feature = "playground")]
+#[cfg_attr(docsrs, doc(cfg(feature = "playground")))]
+pub use mutagent_playground as playground;
+
 /// The extension traits that add the namespaces to both clients: `use mutagent::prelude::*;`.
 pub mod prelude {
     pub use mutagent_core::ApiClient;
@@ -214,6 +228,8 @@ pub mod prelude {
     pub use mutagent_optimization::OptimizationExt as _;
     #[cfg(feature = "organizations")]
     pub use mutagent_organizations::OrganizationsExt as _;
+    #[cfg(feature = "playground")]
+    pub use mutagent_playground::PlaygroundExt as _;
     #[cfg(feature = "prompt")]
     pub use mutagent_prompt::PromptExt as _;
     #[cfg(feature = "prompt-dataset-items")]
@@ -222,6 +238,8 @@ pub mod prelude {
     pub use mutagent_prompt_datasets::PromptDatasetsExt as _;
     #[cfg(feature = "prompt-evaluations")]
     pub use mutagent_prompt_evaluations::PromptEvaluationsExt as _;
+    #[cfg(feature = "prompt-executions")]
+    pub use mutagent_prompt_executions::PromptExecutionsExt as _;
     #[cfg(feature = "prompt-readiness")]
     pub use mutagent_prompt_readiness::PromptReadinessExt as _;
     #[cfg(feature = "traces")]
@@ -253,6 +271,10 @@ pub fn operations() -> Vec<&'static Operation> {
     all.extend_from_slice(mutagent_workspaces::operations::OPERATIONS);
     #[cfg(feature = "prompt-readiness")]
     all.extend_from_slice(mutagent_prompt_readiness::operations::OPERATIONS);
+    #[cfg(feature = "prompt-executions")]
+    all.extend_from_slice(mutagent_prompt_executions::operations::OPERATIONS);
+    #[cfg(feature = "playground")]
+    all.extend_from_slice(mutagent_playground::operations::OPERATIONS);
     all
 }
 

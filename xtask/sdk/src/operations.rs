@@ -48,8 +48,6 @@ mod tests {
         "invitations",
         "provider_configs",
         "user_profile",
-        "prompt_executions",
-        "playground",
     ];
 
     /// The contract table kept in the repository: `tests/contract/operations.tsv`, a copy of

@@ -267,7 +267,7 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 }
 
 /// Names of the configured criteria (`evalConfig.criteria[].name|id|criteria`).
-fn criteria_names(e: &Obj) -> Vec<String> {
+pub(super) fn criteria_names(e: &Obj) -> Vec<String> {
     e.get("evalConfig")
         .and_then(|c| c.get("criteria"))
         .and_then(Value::as_array)

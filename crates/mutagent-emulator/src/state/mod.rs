@@ -20,11 +20,13 @@ use crate::router::{Ctx, Route};
 
 mod datasets;
 mod evaluations;
+mod executions;
 mod experiments;
 mod items;
 mod optimization;
 mod organizations;
 mod otlp;
+mod playground;
 mod prompts;
 mod readiness;
 mod scoring;
@@ -49,6 +51,8 @@ const ROUTE_TABLES: &[&[Route]] = &[
     organizations::ROUTES,
     workspaces::ROUTES,
     readiness::ROUTES,
+    playground::ROUTES,
+    executions::ROUTES,
 ];
 
 /// The same with the traces of the live 0.4.1 contract (same paths, other shapes).
@@ -63,6 +67,8 @@ const ROUTE_TABLES_V0_4: &[&[Route]] = &[
     organizations::ROUTES,
     workspaces::ROUTES,
     readiness::ROUTES,
+    playground::ROUTES,
+    executions::ROUTES,
 ];
 
 /// The route tables an emulator speaking `contract` serves.
@@ -107,6 +113,8 @@ pub(crate) struct State {
     pub(crate) orgs: Vec<Obj>,
     pub(crate) workspaces: Vec<Obj>,
     pub(crate) default_org: String,
+    /// Prompt executions (API 0.1.2), recorded by playground runs and by clients.
+    pub(crate) executions: executions::Executions,
 }
 
 impl State {
@@ -131,6 +139,7 @@ impl State {
             orgs: Vec::new(),
             workspaces: Vec::new(),
             default_org: String::new(),
+            executions: executions::Executions::default(),
         };
         let org = organizations::seed(&mut st);
         st.default_org = org.clone();
@@ -269,6 +278,7 @@ impl State {
                 .sum(),
             Collection::Organizations => self.orgs.len(),
             Collection::Workspaces => self.workspaces.len(),
+            Collection::PromptExecutions => self.executions.len(),
         }
     }
 
@@ -289,6 +299,7 @@ impl State {
             "traces": list(&self.traces),
             "organizations": list(&self.orgs),
             "workspaces": list(&self.workspaces),
+            "promptExecutions": self.executions.snapshot(),
         })
     }
 }
@@ -321,11 +332,13 @@ pub enum Collection {
     Organizations,
     /// Workspaces (including the seeded one).
     Workspaces,
+    /// Prompt executions (API 0.1.2), playground runs included.
+    PromptExecutions,
 }
 
 impl Collection {
     /// Every collection.
-    pub const ALL: [Collection; 12] = [
+    pub const ALL: [Collection; 13] = [
         Collection::Prompts,
         Collection::Datasets,
         Collection::DatasetItems,
@@ -338,6 +351,7 @@ impl Collection {
         Collection::Spans,
         Collection::Organizations,
         Collection::Workspaces,
+        Collection::PromptExecutions,
     ];
 
     /// The snake_case name accepted by [`FromStr`] (e.g. `"dataset_items"`).
@@ -355,13 +369,14 @@ impl Collection {
             Collection::Spans => "spans",
             Collection::Organizations => "organizations",
             Collection::Workspaces => "workspaces",
+            Collection::PromptExecutions => "prompt_executions",
         }
     }
 }
 
 /// Error of parsing a [`Collection`] name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown collection `{0}` (known: prompts, datasets, dataset_items, evaluations, evaluation_results, optimization_jobs, experiments, experiment_results, traces, spans, organizations, workspaces)")]
+#[error("unknown collection `{0}` (known: prompts, datasets, dataset_items, evaluations, evaluation_results, optimization_jobs, experiments, experiment_results, traces, spans, organizations, workspaces, prompt_executions)")]
 pub struct UnknownCollection(pub String);
 
 impl FromStr for Collection {

@@ -1,0 +1,23 @@
+//! The operations of the `playground` namespace, described once.
+
+use mutagent_core::{Endpoint, Method, Operation};
+
+const NS: &str = "playground";
+
+/// `POST /api/prompt/{id}/playground/call`
+pub static PLAYGROUND_CALL: Endpoint<1> = Endpoint::new(
+    NS,
+    "playground_call",
+    Method::Post,
+    "/api/prompt/{id}/playground/call",
+);
+/// `POST /api/prompt/{id}/playground/eval`
+pub static PLAYGROUND_EVAL: Endpoint<1> = Endpoint::new(
+    NS,
+    "playground_eval",
+    Method::Post,
+    "/api/prompt/{id}/playground/eval",
+);
+
+/// Every operation of the namespace, in the order of the API's operation table.
+pub static OPERATIONS: &[&Operation] = &[PLAYGROUND_CALL.operation(), PLAYGROUND_EVAL.operation()];

@@ -1,0 +1,387 @@
+//! Wire tests: every `prompt_executions` operation sends exactly the method, path, query,
+//! headers and body of the contract, and decodes a realistic answer — through the async and
+//! the blocking client.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
+
+use mutagent_prompt_executions::{
+    CreateBatchPromptExecution, CreatePromptExecution, ExecutionStatus, ExportPromptExecutions,
+    ListPlaygroundRuns, ListPromptExecutions, NewExecution, PromptExecutionsExt, TokenUsage,
+};
+use mutagent_wire_test::*;
+use serde_json::{json, Value};
+
+fn execution_json(id: i64, status: &str) -> Value {
+    json!({
+        "id": id,
+        "promptId": 7,
+        "workspaceId": "ws_1",
+        "inputs": {"question": "Hi?"},
+        "model": "gpt-4o",
+        "actualOutput": "Hello!",
+        "executionStatus": status,
+        "executionTime": 412.5,
+        "executionError": null,
+        "temperature": 0.2,
+        "maxTokens": 256,
+        "tokenUsage": {"input": 12, "output": 3, "total": 15},
+        "cost": 0.0004,
+        "runGroupId": "run-1",
+        "score": null,
+        "success": null,
+        "createdAt": "2026-12-01T10:00:00.000Z",
+        "someFutureField": {"x": 1}
+    })
+}
+
+fn new_execution() -> NewExecution {
+    NewExecution::new(
+        json!({"question": "Hi?"}),
+        "gpt-4o",
+        "Hello!",
+        ExecutionStatus::Success,
+    )
+}
+
+#[test]
+fn list_playground_runs() {
+    let answer = json!({"data": [{"runGroupId": "run-1", "executions": [execution_json(1, "success")]}], "total": 1});
+    let params = ListPlaygroundRuns::new()
+        .prompt_id(7)
+        .prompt_group_id("grp 1")
+        .from_date("2026-12-01")
+        .to_date("2026-12-02T00:00:00Z")
+        .limit(10)
+        .offset(20);
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, answer.clone()),
+        move |c| Box::pin(async move { c.prompt_executions().list_playground_runs(&p2).await }),
+        move |c| c.prompt_executions().list_playground_runs(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/executions/runs",
+        Some("promptId=7&promptGroupId=grp%201&fromDate=2026-12-01&toDate=2026-12-02T00%3A00%3A00Z&limit=10&offset=20"),
+        None,
+    );
+    assert_eq!(page.0, answer, "kept whole");
+    assert_eq!(page.total(), Some(1));
+    let runs = page.runs();
+    assert_eq!(runs[0].run_group_id().unwrap().as_str(), "run-1");
+    assert_eq!(runs[0].executions().unwrap()[0].model, "gpt-4o");
+}
+
+#[test]
+fn list_playground_runs_as_a_bare_array_and_without_filters() {
+    let (request, page) = both(
+        Reply::json(200, json!([{"id": "run-9"}])),
+        |c| {
+            Box::pin(async move {
+                c.prompt_executions()
+                    .list_playground_runs(&ListPlaygroundRuns::new())
+                    .await
+            })
+        },
+        |c| {
+            c.prompt_executions()
+                .list_playground_runs(&ListPlaygroundRuns::new())
+        },
+    );
+    assert_common(&request, "GET", "/api/prompts/executions/runs", None, None);
+    assert_eq!(page.total(), None);
+    let runs = page.runs();
+    assert_eq!(runs[0].run_group_id().unwrap().as_str(), "run-9");
+    assert!(runs[0].executions().unwrap().is_empty());
+}
+
+#[test]
+fn get_playground_run() {
+    let answer = json!({"runGroupId": "run/1", "executions": [execution_json(1, "success"), execution_json(2, "rate_limited")]});
+    let (request, run) = both(
+        Reply::json(200, answer.clone()),
+        |c| Box::pin(async move { c.prompt_executions().get_playground_run("run/1").await }),
+        |c| c.prompt_executions().get_playground_run("run/1"),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/executions/runs/run%2F1",
+        None,
+        None,
+    );
+    assert_eq!(run.0, answer);
+    let executions = run.executions().unwrap();
+    assert_eq!(executions.len(), 2);
+    assert_eq!(
+        executions[1].execution_status,
+        ExecutionStatus::Unknown("rate_limited".into())
+    );
+}
+
+#[test]
+fn delete_playground_run() {
+    let answer = json!({"success": true, "message": "deleted 2 executions"});
+    let (request, body) = both(
+        Reply::json(200, answer.clone()),
+        |c| Box::pin(async move { c.prompt_executions().delete_playground_run("run-1").await }),
+        |c| c.prompt_executions().delete_playground_run("run-1"),
+    );
+    assert_common(
+        &request,
+        "DELETE",
+        "/api/prompts/executions/runs/run-1",
+        None,
+        None,
+    );
+    assert_eq!(body, answer);
+}
+
+#[test]
+fn list_prompt_executions() {
+    let answer =
+        json!({"data": [execution_json(3, "success")], "total": 4, "limit": 1, "offset": 0});
+    let params = ListPromptExecutions::new()
+        .prompt_id(7)
+        .model("gpt-4o")
+        .from_date("2026-12-01")
+        .to_date("2026-12-31")
+        .run_group_id("run-1")
+        .limit(1);
+    let p2 = params.clone();
+    let (request, page) = both(
+        Reply::json(200, answer),
+        move |c| Box::pin(async move { c.prompt_executions().list_prompt_executions(&p2).await }),
+        move |c| c.prompt_executions().list_prompt_executions(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/executions/",
+        Some("promptId=7&model=gpt-4o&fromDate=2026-12-01&toDate=2026-12-31&runGroupId=run-1&limit=1"),
+        None,
+    );
+    assert_eq!(page.total(), Some(4));
+    let executions = page.executions().unwrap();
+    assert_eq!(executions[0].id.get(), 3);
+    assert_eq!(executions[0].token_counts(), Some(TokenUsage::new(12, 3)));
+}
+
+#[test]
+fn create_prompt_execution() {
+    let body = CreatePromptExecution::new(
+        7,
+        new_execution()
+            .execution_time(412.5)
+            .execution_error("none")
+            .temperature(0.2)
+            .max_tokens(256)
+            .token_usage(TokenUsage::new(12, 3))
+            .cost(0.0004),
+    );
+    let b2 = body.clone();
+    let (request, execution) = both(
+        Reply::json(201, execution_json(5, "success")),
+        move |c| Box::pin(async move { c.prompt_executions().create_prompt_execution(&b2).await }),
+        move |c| c.prompt_executions().create_prompt_execution(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/executions/",
+        None,
+        Some(json!({
+            "promptId": 7, "inputs": {"question": "Hi?"}, "model": "gpt-4o",
+            "actualOutput": "Hello!", "executionStatus": "success", "executionTime": 412.5,
+            "executionError": "none", "temperature": 0.2, "maxTokens": 256,
+            "tokenUsage": {"input": 12, "output": 3, "total": 15}, "cost": 0.0004
+        })),
+    );
+    assert_eq!(execution.id.get(), 5);
+    assert_eq!(execution.execution_status, ExecutionStatus::Success);
+    assert_eq!(execution.run_group_id.unwrap().as_str(), "run-1");
+    assert_eq!(execution.score, None);
+}
+
+#[test]
+fn export_prompt_executions() {
+    let answer = json!({"format": "json", "data": [execution_json(1, "success")]});
+    let params = ExportPromptExecutions::new()
+        .prompt_id(7)
+        .model("gpt-4o")
+        .from_date("2026-12-01")
+        .to_date("2026-12-31");
+    let p2 = params.clone();
+    let (request, export) = both(
+        Reply::json(200, answer.clone()),
+        move |c| Box::pin(async move { c.prompt_executions().export_prompt_executions(&p2).await }),
+        move |c| c.prompt_executions().export_prompt_executions(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/executions/export",
+        Some("format=json&promptId=7&model=gpt-4o&fromDate=2026-12-01&toDate=2026-12-31"),
+        None,
+    );
+    assert_eq!(export, answer);
+}
+
+#[test]
+fn get_prompt_execution() {
+    // Only the id and the status are required: a minimal record decodes.
+    let minimal =
+        json!({"id": 12, "executionStatus": "timeout", "promptId": null, "tokenUsage": null});
+    let (request, execution) = both(
+        Reply::json(200, minimal),
+        |c| Box::pin(async move { c.prompt_executions().get_prompt_execution(12).await }),
+        |c| c.prompt_executions().get_prompt_execution(12),
+    );
+    assert_common(&request, "GET", "/api/prompts/executions/12", None, None);
+    assert_eq!(execution.id.get(), 12);
+    assert_eq!(execution.execution_status, ExecutionStatus::Timeout);
+    assert_eq!(execution.prompt_id, None);
+    assert_eq!(execution.token_counts(), None);
+}
+
+#[test]
+fn delete_prompt_execution() {
+    let (request, body) = both(
+        Reply::json(200, json!({"success": true})),
+        |c| Box::pin(async move { c.prompt_executions().delete_prompt_execution(12).await }),
+        |c| c.prompt_executions().delete_prompt_execution(12),
+    );
+    assert_common(&request, "DELETE", "/api/prompts/executions/12", None, None);
+    assert_eq!(body, json!({"success": true}));
+}
+
+#[test]
+fn create_batch_prompt_execution() {
+    let body = CreateBatchPromptExecution::new(
+        7,
+        [
+            new_execution(),
+            NewExecution::new(
+                json!({"question": "Hi?"}),
+                "claude",
+                "",
+                ExecutionStatus::Failed,
+            )
+            .execution_error("overloaded"),
+        ],
+    );
+    let b2 = body.clone();
+    let answer = json!({"success": true, "runGroupId": "run-2", "count": 2});
+    let (request, reply) = both(
+        Reply::json(201, answer.clone()),
+        move |c| {
+            Box::pin(async move {
+                c.prompt_executions()
+                    .create_batch_prompt_execution(&b2)
+                    .await
+            })
+        },
+        move |c| c.prompt_executions().create_batch_prompt_execution(&body),
+    );
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/executions/batch",
+        None,
+        Some(json!({"promptId": 7, "executions": [
+            {"inputs": {"question": "Hi?"}, "model": "gpt-4o", "actualOutput": "Hello!", "executionStatus": "success"},
+            {"inputs": {"question": "Hi?"}, "model": "claude", "actualOutput": "", "executionStatus": "failed", "executionError": "overloaded"}
+        ]})),
+    );
+    assert_eq!(reply, answer);
+}
+
+#[test]
+fn invalid_input_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = blocking_client(&server);
+    let api = client.prompt_executions();
+    let field_of = |err: Error| match err {
+        Error::InvalidInput { field, .. } => field.to_string(),
+        other => panic!("expected invalid input, got {other:?}"),
+    };
+    let refused = |execution: NewExecution| {
+        field_of(
+            api.create_prompt_execution(&CreatePromptExecution::new(7, execution))
+                .expect_err("refused"),
+        )
+    };
+    assert_eq!(
+        refused(NewExecution::new(
+            json!([1]),
+            "m",
+            "o",
+            ExecutionStatus::Success
+        )),
+        "inputs"
+    );
+    assert_eq!(
+        refused(NewExecution::new(
+            json!({}),
+            "",
+            "o",
+            ExecutionStatus::Success
+        )),
+        "model"
+    );
+    assert_eq!(
+        refused(new_execution().execution_time(-1.0)),
+        "executionTime"
+    );
+    assert_eq!(refused(new_execution().cost(f64::NAN)), "cost");
+    assert_eq!(refused(new_execution().max_tokens(0)), "maxTokens");
+    assert_eq!(
+        field_of(
+            api.create_prompt_execution(&CreatePromptExecution::new(0, new_execution()))
+                .expect_err("id")
+        ),
+        "promptId"
+    );
+    let batch = CreateBatchPromptExecution::new(7, [new_execution(), new_execution().cost(-2.0)]);
+    assert_eq!(
+        field_of(
+            api.create_batch_prompt_execution(&batch)
+                .expect_err("batch")
+        ),
+        "executions[1].cost"
+    );
+    assert_eq!(
+        field_of(
+            api.list_prompt_executions(&ListPromptExecutions::new().limit(101))
+                .expect_err("limit")
+        ),
+        "limit"
+    );
+    assert_eq!(
+        field_of(
+            api.list_playground_runs(&ListPlaygroundRuns::new().prompt_id(0))
+                .expect_err("prompt id")
+        ),
+        "promptId"
+    );
+    assert_eq!(field_of(api.get_prompt_execution(0).expect_err("id")), "id");
+    assert_eq!(
+        field_of(api.get_playground_run("..").expect_err("run id")),
+        "runId"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+#[test]
+fn a_record_without_an_id_is_a_decode_error_naming_the_field() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        200,
+        json!({"executionStatus": "success"}),
+    )]);
+    let err = blocking_client(&server)
+        .prompt_executions()
+        .get_prompt_execution(1)
+        .expect_err("no id");
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(err.to_string().contains("id"), "{err}");
+}
