@@ -165,6 +165,44 @@ mod tests {
         );
     }
 
+    /// The Python namespaces a contract namespace goes by (0.4.x renamed `provider_configs`).
+    fn python_namespaces(namespace: &str) -> Vec<String> {
+        match namespace {
+            "provider_configs" => vec!["provider_configs".into(), "llm_providers".into()],
+            other => vec![other.to_owned()],
+        }
+    }
+
+    #[test]
+    fn every_operation_is_in_the_migration_guide_with_its_rust_call() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../docs/migration-from-python.md"
+        );
+        let guide = std::fs::read_to_string(path).expect("docs/migration-from-python.md");
+        let mut missing = Vec::new();
+        for (namespace, name) in contract().values() {
+            if PENDING.contains(&namespace.as_str()) {
+                continue;
+            }
+            // A table row: the Python call, then the Rust one (`client.<ns>()` or a helper).
+            let documented = python_namespaces(namespace).iter().any(|ns| {
+                let call = format!("`client.{ns}.{name}(");
+                guide.lines().any(|line| {
+                    line.starts_with("| ") && line.contains(&call) && line.contains("().")
+                })
+            });
+            if !documented {
+                missing.push(format!("{namespace}.{name}"));
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "operations without a Python -> Rust row in docs/migration-from-python.md: {}",
+            missing.join(", ")
+        );
+    }
+
     #[test]
     fn the_check_catches_missing_wrong_and_extra_operations() {
         let key = |m: &str, p: &str| (m.to_owned(), p.to_owned(), "0.1.2".to_owned());
