@@ -226,12 +226,13 @@ macro_rules! string_id {
     };
 }
 
-/// Declares builder setters on a request model, one line each, for `Option` fields.
+/// Declares builder setters on a request model or an options struct, one line each.
 ///
 /// Each entry is its doc comment, a kind, the field name (which names the setter and its
 /// parameter too) and a type:
 /// - `into field: T;` takes `impl Into<T>` and stores `Some(value.into())`;
 /// - `value field: T;` takes a `T` and stores `Some(value)`;
+/// - `set field: T;` takes a `T` and stores it as it is (a field that is not an `Option`);
 /// - `list field: T;` takes any iterable of `Into<T>` items and stores them as `Some(Vec<T>)`;
 /// - `page limit: u32;` / `page offset: u32;` pass the value to the same setter of the
 ///   model's `page` field (a [`Page`](crate::query::Page)), for list parameters.
@@ -244,6 +245,7 @@ macro_rules! string_id {
 ///     name: Option<String>,
 ///     size: Option<u32>,
 ///     tags: Option<Vec<String>>,
+///     strict: bool,
 /// }
 ///
 /// impl NewThing {
@@ -254,13 +256,16 @@ macro_rules! string_id {
 ///         value size: u32;
 ///         /// Sets the tags.
 ///         list tags: String;
+///         /// Sets whether unknown fields are refused.
+///         set strict: bool;
 ///     }
 /// }
 ///
-/// let thing = NewThing::default().name("a").size(3).tags(["x", "y"]);
+/// let thing = NewThing::default().name("a").size(3).tags(["x", "y"]).strict(true);
 /// assert_eq!(thing.name.as_deref(), Some("a"));
 /// assert_eq!(thing.size, Some(3));
 /// assert_eq!(thing.tags, Some(vec!["x".to_owned(), "y".to_owned()]));
+/// assert!(thing.strict);
 /// ```
 #[macro_export]
 macro_rules! setters {
@@ -275,6 +280,13 @@ macro_rules! setters {
         $(#[$doc])*
         pub fn $field(mut self, $field: $ty) -> Self {
             self.$field = ::std::option::Option::Some($field);
+            self
+        }
+    };
+    (@one set $(#[$doc:meta])* $field:ident $ty:ty) => {
+        $(#[$doc])*
+        pub fn $field(mut self, $field: $ty) -> Self {
+            self.$field = $field;
             self
         }
     };

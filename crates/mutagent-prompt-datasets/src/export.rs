@@ -85,23 +85,16 @@ impl ExportOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the format (instead of the one the extension implies).
-    pub fn format(mut self, format: DatasetFileFormat) -> Self {
-        self.format = Some(format);
-        self
-    }
-    /// Sets whether CSV cells that would run as spreadsheet formulas get a `'` in front.
-    /// Turn it off for an exact copy of the text (the file is then unsafe to open in a
-    /// spreadsheet if the dataset holds text from untrusted sources).
-    pub fn neutralise_csv_formulas(mut self, neutralise: bool) -> Self {
-        self.neutralise_csv_formulas = neutralise;
-        self
-    }
-    /// Sets whether the new file is owner-only (`0600`) on Unix; `false` leaves it to the
-    /// umask. Other systems ignore it.
-    pub fn owner_only(mut self, owner_only: bool) -> Self {
-        self.owner_only = owner_only;
-        self
+    mutagent_core::setters! {
+        /// Sets the format (instead of the one the extension implies).
+        value format: DatasetFileFormat;
+        /// Sets whether CSV cells that would run as spreadsheet formulas get a `'` in front.
+        /// Turn it off for an exact copy of the text (the file is then unsafe to open in a
+        /// spreadsheet if the dataset holds text from untrusted sources).
+        set neutralise_csv_formulas: bool;
+        /// Sets whether the new file is owner-only (`0600`) on Unix; `false` leaves it to the
+        /// umask. Other systems ignore it.
+        set owner_only: bool;
     }
 }
 

@@ -124,32 +124,19 @@ impl UploadOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the format (instead of the one the extension implies).
-    pub fn format(mut self, format: DatasetFileFormat) -> Self {
-        self.format = Some(format);
-        self
-    }
-    /// Sets the number of items per bulk request.
-    pub fn chunk_size(mut self, chunk_size: usize) -> Self {
-        self.chunk_size = chunk_size;
-        self
-    }
-    /// Sets whether the file is read once before anything is created.
-    pub fn validate_first(mut self, validate_first: bool) -> Self {
-        self.validate_first = validate_first;
-        self
-    }
-    /// Sets the largest record accepted, in bytes.
-    pub fn max_record_bytes(mut self, max_record_bytes: usize) -> Self {
-        self.max_record_bytes = max_record_bytes;
-        self
-    }
-    /// Sets whether a CSV cell of the form `'=...` (a `'` before `=`, `+`, `-`, `@`, tab or
-    /// CR, as the export writes formula-like text) loses that `'`. Turn it off to upload
-    /// every cell exactly as written.
-    pub fn restore_csv_formulas(mut self, restore: bool) -> Self {
-        self.restore_csv_formulas = restore;
-        self
+    mutagent_core::setters! {
+        /// Sets the format (instead of the one the extension implies).
+        value format: DatasetFileFormat;
+        /// Sets the number of items per bulk request.
+        set chunk_size: usize;
+        /// Sets whether the file is read once before anything is created.
+        set validate_first: bool;
+        /// Sets the largest record accepted, in bytes.
+        set max_record_bytes: usize;
+        /// Sets whether a CSV cell of the form `'=...` (a `'` before `=`, `+`, `-`, `@`, tab or
+        /// CR, as the export writes formula-like text) loses that `'`. Turn it off to upload
+        /// every cell exactly as written.
+        set restore_csv_formulas: bool;
     }
 
     fn check(&self) -> Result<(), Error> {
