@@ -4,13 +4,15 @@
 use std::fmt;
 use std::future::{ready, Future};
 use std::pin::Pin;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use mutagent_trace_exporter::{
     Environment, Exporter, ExporterBuilder, FlushReport, IntoExportClient, Protocol, TraceSource,
 };
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
-use opentelemetry_sdk::trace::{SpanData as OtelSpanData, SpanExporter};
+use opentelemetry_sdk::trace::{
+    BatchConfigBuilder, BatchSpanProcessor, SpanData as OtelSpanData, SpanExporter,
+};
 use opentelemetry_sdk::Resource;
 
 use crate::convert::{is_own_delivery, span_data};
@@ -28,7 +30,7 @@ const SPANS_PER_REQUEST: usize = 512;
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// use std::time::Duration;
+/// use std::time::{Duration, Instant};
 /// use mutagent_opentelemetry::{MutagentSpanExporter, Protocol};
 /// let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
 /// let exporter = MutagentSpanExporter::builder(&client)
@@ -104,7 +106,8 @@ impl MutagentSpanExporterBuilder {
 /// An [`opentelemetry_sdk::trace::SpanExporter`] that sends finished spans to MutagenT.
 ///
 /// Give it to the SDK's batch processor
-/// (`SdkTracerProvider::builder().with_batch_exporter(exporter)`). Each export converts the
+/// ([`into_batch_processor`](Self::into_batch_processor), then
+/// `SdkTracerProvider::builder().with_span_processor(processor)`). Each export converts the
 /// spans (see the crate documentation for the mapping), queues them in the batching
 /// [`Exporter`] of `mutagent-trace-exporter` and waits until that exporter has delivered them
 /// (its retries, timeouts and limits apply), so the SDK's `force_flush` and `shutdown` return
@@ -145,6 +148,38 @@ impl MutagentSpanExporter {
     /// A span exporter with the default settings ([`Protocol::Batch`]).
     pub fn new(client: impl IntoExportClient) -> std::io::Result<Self> {
         Self::builder(client).build()
+    }
+
+    /// The SDK's batch processor over this exporter, set up so that `force_flush` and
+    /// `shutdown` deliver every span it holds: each export takes up to `queue_size` spans (the
+    /// whole queue) instead of the SDK's default 512.
+    ///
+    /// Why: in `opentelemetry_sdk` 0.28 the batch processor's flush, shutdown and timer each
+    /// export *one* batch of at most `max_export_batch_size` spans; with
+    /// `with_batch_exporter`'s defaults (queue 2048, batch 512) a burst of more than 512 spans
+    /// followed by `shutdown` loses the rest, silently (`tests/delivery.rs` shows both). This
+    /// exporter splits a large export into requests of at most 512 spans itself.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// use mutagent_opentelemetry::MutagentSpanExporter;
+    /// use mutagent_opentelemetry::opentelemetry_sdk::trace::SdkTracerProvider;
+    /// let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
+    /// let provider = SdkTracerProvider::builder()
+    ///     .with_span_processor(MutagentSpanExporter::new(&client)?.into_batch_processor(4096))
+    ///     .build();
+    /// # drop(provider); Ok(()) }
+    /// ```
+    pub fn into_batch_processor(self, queue_size: usize) -> BatchSpanProcessor {
+        let queue_size = queue_size.max(1);
+        BatchSpanProcessor::builder(self)
+            .with_batch_config(
+                BatchConfigBuilder::default()
+                    .with_max_queue_size(queue_size)
+                    .with_max_export_batch_size(queue_size)
+                    .build(),
+            )
+            .build()
     }
 
     /// The batching exporter that delivers the spans, for its counters
@@ -211,16 +246,34 @@ impl SpanExporter for MutagentSpanExporter {
         let Some(exporter) = self.inner.clone() else {
             return Box::pin(ready(Err(OTelSdkError::AlreadyShutdown)));
         };
-        for span in batch.iter().filter(|span| !is_own_delivery(span)) {
-            // A full queue drops the span and counts it; the flush report below tells.
-            exporter.record(span_data(span));
-        }
         let timeout = self.builder.export_timeout;
         // Runs on the SDK's export thread (`futures_executor::block_on`): no Tokio needed,
         // the inner exporter's own thread does the sending.
         Box::pin(async move {
-            let report = exporter.flush_async(timeout).await;
-            outcome(&report, &exporter, timeout)
+            let deadline = Instant::now() + timeout;
+            let mut total = FlushReport::default();
+            // At most a queue's worth at a time, so a batch larger than the inner queue (see
+            // `into_batch_processor`) is not dropped at the queue.
+            let mut chunks = batch.chunks(exporter.max_queue_size().max(1));
+            for chunk in chunks.by_ref() {
+                for span in chunk.iter().filter(|span| !is_own_delivery(span)) {
+                    // A full queue drops the span and counts it; the report tells.
+                    exporter.record(span_data(span));
+                }
+                let left = deadline.saturating_duration_since(Instant::now());
+                let report = exporter.flush_async(left).await;
+                total.delivered += report.delivered;
+                total.failed += report.failed;
+                total.unsent += report.unsent;
+                total.dropped += report.dropped;
+                if report.timed_out {
+                    total.timed_out = true;
+                    break;
+                }
+            }
+            // Chunks never queued because the deadline passed: not delivered, not queued.
+            total.dropped += chunks.map(|chunk| chunk.len() as u64).sum::<u64>();
+            outcome(&total, &exporter, timeout)
         })
     }
 

@@ -18,7 +18,7 @@
 //! let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
 //! let exporter = MutagentSpanExporter::builder(&client).protocol(Protocol::Batch).build()?;
 //! let provider = SdkTracerProvider::builder()
-//!     .with_batch_exporter(exporter)
+//!     .with_span_processor(exporter.into_batch_processor(4096))
 //!     .with_resource(Resource::builder().with_service_name("checkout").build())
 //!     .build();
 //!
@@ -51,6 +51,11 @@
 //! `mutagent-trace-exporter`: its sender thread, retries, timeouts, limits and repairs. Each
 //! export waits until its spans are delivered (or the export timeout passes), so the SDK's
 //! `force_flush` and `shutdown` mean "delivered". Works in async and blocking programs alike.
+//!
+//! Build the SDK's batch processor with
+//! [`into_batch_processor`](MutagentSpanExporter::into_batch_processor): in `opentelemetry_sdk`
+//! 0.28 the default one (`with_batch_exporter`) exports one batch of 512 at flush and shutdown
+//! and loses the rest of a larger burst.
 //!
 //! The `mutagent.call` spans of the exporter's own deliveries (which `tracing-opentelemetry`
 //! would turn into spans) are not exported, so exporting never feeds itself.

@@ -188,3 +188,57 @@ async fn the_exporters_own_calls_are_never_exported_but_the_apps_are() {
         "no delivery of the exporter is exported: {names:?}"
     );
 }
+
+/// `count` spans made as fast as the app can (traces of 20), then the provider shut down.
+fn burst_then_shutdown(provider: SdkTracerProvider, count: usize) {
+    use opentelemetry::trace::Tracer as _;
+    let tracer = provider.tracer("burst");
+    for _ in 0..count / 20 {
+        tracer.in_span("root", |_| {
+            for _ in 1..20 {
+                drop(tracer.start("step"));
+            }
+        });
+    }
+    provider.shutdown().expect("shutdown");
+}
+
+#[test]
+fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
+    // Each delivery takes 300 ms, so the processor cannot keep up with the burst.
+    let slow = Fault::latency(Duration::from_millis(300)).on_route("POST", "/api/traces/batch");
+
+    // The SDK 0.28 default (`with_batch_exporter`): flush and shutdown export one batch of at
+    // most 512, so most of a burst of 2000 is lost: the reason for `into_batch_processor`.
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .fault(slow.clone())
+        .start_blocking()
+        .expect("emulator");
+    let exporter = MutagentSpanExporter::new(client(&emu)).expect("exporter");
+    burst_then_shutdown(
+        SdkTracerProvider::builder()
+            .with_batch_exporter(exporter)
+            .build(),
+        2000,
+    );
+    let with_defaults = emu.count(Collection::Spans);
+    assert!(
+        with_defaults <= 3 * 512,
+        "the SDK's default processor kept {with_defaults}"
+    );
+
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .fault(slow)
+        .start_blocking()
+        .expect("emulator");
+    let exporter = MutagentSpanExporter::new(client(&emu)).expect("exporter");
+    burst_then_shutdown(
+        SdkTracerProvider::builder()
+            .with_span_processor(exporter.into_batch_processor(4096))
+            .build(),
+        2000,
+    );
+    assert_eq!(emu.count(Collection::Spans), 2000, "every span delivered");
+}

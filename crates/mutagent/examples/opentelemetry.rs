@@ -91,10 +91,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // The app's OpenTelemetry setup, with MutagenT's exporter added to it.
     let provider = SdkTracerProvider::builder()
-        .with_batch_exporter(
+        .with_span_processor(
+            // The SDK's batch processor, set up so that flush and shutdown deliver everything.
             MutagentSpanExporter::builder(&client)
                 .protocol(protocol)
-                .build()?,
+                .build()?
+                .into_batch_processor(4096),
         )
         .with_resource(
             Resource::builder()
