@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 use mutagent_core::Client;
 use mutagent_emulator::{Collection, Emulator, TracesContract};
 use mutagent_opentelemetry::{MutagentSpanExporter, Protocol};
+use mutagent_test_support::bench::report;
 use mutagent_trace_exporter::{Exporter, MutagentLayer};
 use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 use opentelemetry::KeyValue;
@@ -29,19 +30,6 @@ const PER_ROUND: usize = 10_000;
 /// Spans per trace (a root and its children), as in the trace exporter's benchmark.
 const TRACE_LEN: usize = 20;
 const KEY: &str = "mt_bench";
-
-fn summary(mut values: Vec<f64>) -> (f64, f64, f64) {
-    values.sort_by(f64::total_cmp);
-    let mid = values.get(values.len() / 2).copied().unwrap_or(f64::NAN);
-    let min = values.first().copied().unwrap_or(f64::NAN);
-    let max = values.last().copied().unwrap_or(f64::NAN);
-    (mid, min, max)
-}
-
-fn report(what: &str, unit: &str, samples: Vec<f64>) {
-    let (mid, min, max) = summary(samples);
-    println!("{what:<76} median {mid:>10.1} {unit}  (min {min:.1}, max {max:.1})");
-}
 
 fn emulator(contract: TracesContract) -> Emulator {
     Emulator::builder()

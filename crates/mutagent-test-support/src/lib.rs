@@ -13,6 +13,8 @@
 //! reading early.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
+pub mod bench;
+
 mod temp_dir;
 pub use temp_dir::TempDir;
 

@@ -12,6 +12,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use mutagent_core::Client;
 use mutagent_emulator::{Collection, Emulator};
+use mutagent_test_support::bench::report;
 use mutagent_trace_exporter::{Exporter, SpanData, SpanKind};
 
 const WARMUP: usize = 3;
@@ -20,19 +21,6 @@ const PER_ROUND: usize = 10_000;
 /// Spans per trace (a root and its children): the emulator merges spans into a trace by a linear
 /// search, so one huge trace would measure the emulator instead of the exporter.
 const TRACE_LEN: usize = 20;
-
-fn median(mut values: Vec<f64>) -> (f64, f64, f64) {
-    values.sort_by(f64::total_cmp);
-    let mid = values.get(values.len() / 2).copied().unwrap_or(f64::NAN);
-    let min = values.first().copied().unwrap_or(f64::NAN);
-    let max = values.last().copied().unwrap_or(f64::NAN);
-    (mid, min, max)
-}
-
-fn report(what: &str, unit: &str, samples: Vec<f64>) {
-    let (mid, min, max) = median(samples);
-    println!("{what:<58} median {mid:>10.1} {unit}  (min {min:.1}, max {max:.1})");
-}
 
 fn exporter(emu: &Emulator, batch_size: usize) -> Exporter {
     let client = Client::builder()
