@@ -214,6 +214,18 @@ fn executions_journey_blocking() {
         .export_prompt_executions(&ExportPromptExecutions::new().prompt_id(prompt.id))
         .expect("export");
     assert_eq!(export["count"], 3, "{export}");
+    let csv = executions
+        .export_prompt_executions_csv(&ExportPromptExecutions::new().model("claude"))
+        .expect("csv export");
+    assert_eq!(csv.content_type.as_deref(), Some("text/csv; charset=utf-8"));
+    let text = csv.text().expect("utf-8");
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(
+        text.lines()
+            .nth(1)
+            .is_some_and(|line| line.contains(",claude,,timeout,")),
+        "{text}"
+    );
 
     executions
         .delete_prompt_execution(recorded.id)

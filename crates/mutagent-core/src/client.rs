@@ -89,6 +89,18 @@ impl Client {
             .map(|(value, _meta)| value)
     }
 
+    /// Sends a prepared request and answers its body as sent, not decoded, with its
+    /// [`ResponseMeta`] (the `Content-Type` says what it is): for the few answers that are not
+    /// JSON, such as a CSV export. Everything else is as for [`send`](Self::send): retries,
+    /// timeouts, the size limit, and error statuses as [`Error::Api`].
+    pub async fn send_raw(&self, request: ApiRequest) -> Result<(Vec<u8>, ResponseMeta), Error> {
+        let raw = self.transport.execute(&self.options, &request).await?;
+        Ok((
+            raw.body.to_vec(),
+            ResponseMeta::new(raw.status, raw.headers),
+        ))
+    }
+
     /// [`send`](Self::send), answering the value with its [`ResponseMeta`].
     pub(crate) async fn send_with_response<T: DeserializeOwned>(
         &self,

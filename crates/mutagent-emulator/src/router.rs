@@ -99,16 +99,36 @@ impl Ctx {
 pub(crate) struct Reply {
     pub(crate) status: u16,
     pub(crate) body: Value,
+    /// A body that is not JSON (a CSV export): its content type and text, sent instead of
+    /// `body`.
+    pub(crate) text: Option<(&'static str, String)>,
 }
 
 /// 200 with a body.
 pub(crate) fn ok(body: Value) -> Result<Reply, ApiError> {
-    Ok(Reply { status: 200, body })
+    Ok(Reply {
+        status: 200,
+        body,
+        text: None,
+    })
 }
 
 /// 201 with a body.
 pub(crate) fn created(body: Value) -> Result<Reply, ApiError> {
-    Ok(Reply { status: 201, body })
+    Ok(Reply {
+        status: 201,
+        body,
+        text: None,
+    })
+}
+
+/// 200 with a body that is not JSON.
+pub(crate) fn ok_text(content_type: &'static str, text: String) -> Result<Reply, ApiError> {
+    Ok(Reply {
+        status: 200,
+        body: Value::Null,
+        text: Some((content_type, text)),
+    })
 }
 
 /// Every route of an emulator speaking `contract` for traces.

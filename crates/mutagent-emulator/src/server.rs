@@ -23,7 +23,7 @@ use crate::error::ApiError;
 use crate::faults::{retry_after_secs, Action, FaultSet};
 use crate::query::parse_query;
 use crate::record::{RecordedRequest, RequestLog};
-use crate::router::{resolve, BodySpec, Ctx};
+use crate::router::{resolve, BodySpec, Ctx, Reply};
 use crate::state::State;
 use crate::validate::validate_body;
 
@@ -230,7 +230,7 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         _ => {}
     }
 
-    let (status, extra, value) = match process(
+    let (status, extra, bytes) = match process(
         &shared,
         &method,
         &path,
@@ -238,11 +238,20 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         &headers_map,
         &body,
     ) {
-        Ok((status, v)) => (status, Vec::new(), v),
-        Err(e) => (e.status, e.headers.clone(), e.body()),
+        // A text answer replaces the JSON content type (extra headers come last).
+        Ok(Reply {
+            status,
+            text: Some((content_type, text)),
+            ..
+        }) => (
+            status,
+            vec![("content-type", content_type.to_string())],
+            Bytes::from(text),
+        ),
+        Ok(reply) => (reply.status, Vec::new(), json_bytes(&reply.body)),
+        Err(e) => (e.status, e.headers.clone(), json_bytes(&e.body())),
     };
     log(&shared, &method, &path, status);
-    let bytes = Bytes::from(serde_json::to_vec(&value).unwrap_or_default());
     match action {
         Action::Truncate => {
             let (tx, rx) = mpsc::channel(4);
@@ -278,7 +287,12 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
             });
             Ok(stream_response(status, &extra, &request_id, full, rx))
         }
-        _ => Ok(json_response(status, &value, &extra, &request_id)),
+        _ => Ok(base_response(
+            status,
+            &extra,
+            &request_id,
+            RespBody::full(bytes),
+        )),
     }
 }
 
@@ -316,14 +330,17 @@ fn base_response(
     resp
 }
 
+fn json_bytes(value: &Value) -> Bytes {
+    Bytes::from(serde_json::to_vec(value).unwrap_or_default())
+}
+
 fn json_response(
     status: u16,
     value: &Value,
     extra: &[(&'static str, String)],
     request_id: &str,
 ) -> Response<RespBody> {
-    let bytes = serde_json::to_vec(value).unwrap_or_default();
-    base_response(status, extra, request_id, RespBody::full(bytes))
+    base_response(status, extra, request_id, RespBody::full(json_bytes(value)))
 }
 
 fn stream_response(
@@ -349,9 +366,9 @@ fn process(
     query: Option<&str>,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(u16, Value), ApiError> {
+) -> Result<Reply, ApiError> {
     if method == "GET" && path == "/health" {
-        return Ok((200, json!({"status": "ok"})));
+        return crate::router::ok(json!({"status": "ok"}));
     }
     if !shared.config.open {
         // The 0.4.1 alternative credential: `Authorization: Bearer <token>`, held to the same
@@ -396,8 +413,7 @@ fn process(
     };
     let mut st = lock(&shared.state);
     st.tick(shared.clock.now());
-    let reply = (route.handler)(&mut st, &ctx)?;
-    Ok((reply.status, reply.body))
+    (route.handler)(&mut st, &ctx)
 }
 
 fn parse_body(

@@ -290,9 +290,27 @@ async fn executions_recorded_by_clients_and_batches() {
         )
         .await;
     assert_eq!(later["total"], 0);
-    c.get("/api/prompts/executions/export?format=csv")
-        .await
-        .error(501);
+    let csv = c
+        .get("/api/prompts/executions/export?format=csv&promptId=1")
+        .await;
+    assert_eq!(csv.status, 200);
+    assert_eq!(csv.header("content-type"), Some("text/csv; charset=utf-8"));
+    let text = String::from_utf8(csv.body).expect("utf-8");
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(
+        lines.len(),
+        5,
+        "header, three records, and the last line end: {text:?}"
+    );
+    assert!(lines[0].starts_with("id,promptId,workspaceId,inputs,model,actualOutput,"));
+    // Objects are JSON in one quoted field, quotes doubled.
+    assert!(
+        lines[1].starts_with("1,1,")
+            && lines[1].contains(r#""{""name"":""Ann""}",gpt-4o,Hi Ann,success,12.5,"#),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[4], "");
 
     c.ok("DELETE", "/api/prompts/executions/1", None, 200).await;
     assert_eq!(emu.count(Collection::PromptExecutions), 2);

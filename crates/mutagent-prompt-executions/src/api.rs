@@ -2,13 +2,13 @@
 //! alike.
 
 use mutagent_core::request::validate;
-use mutagent_core::ApiClient;
+use mutagent_core::{ApiClient, Error};
 use serde_json::Value;
 
 use crate::models::{
-    CreateBatchPromptExecution, CreatePromptExecution, ExecutionId, ExportPromptExecutions,
-    ListPlaygroundRuns, ListPromptExecutions, PlaygroundRun, PlaygroundRunList, PromptExecution,
-    PromptExecutionList, RunId,
+    CreateBatchPromptExecution, CreatePromptExecution, ExecutionId, ExecutionsCsv,
+    ExportPromptExecutions, ListPlaygroundRuns, ListPromptExecutions, PlaygroundRun,
+    PlaygroundRunList, PromptExecution, PromptExecutionList, RunId,
 };
 use crate::operations as op;
 
@@ -161,7 +161,7 @@ impl<'a, C: ApiClient> PromptExecutionsApi<'a, C> {
 
     /// `GET /api/prompts/executions/export`: every execution matching `params`, as the JSON
     /// export (`format=json`; the answer is untyped in the contract, so it is returned whole).
-    /// The CSV export is not offered: its body is not JSON.
+    /// For the CSV export see [`export_prompt_executions_csv`](Self::export_prompt_executions_csv).
     ///
     /// ```no_run
     /// use mutagent_prompt_executions::{ExportPromptExecutions, PromptExecutionsExt};
@@ -181,6 +181,36 @@ impl<'a, C: ApiClient> PromptExecutionsApi<'a, C> {
                 .query_params(params)
                 .build(),
         )
+    }
+
+    /// `GET /api/prompts/executions/export` with `format=csv`: every execution matching
+    /// `params`, as CSV. The body is not JSON, so it is handed back as sent, with its
+    /// `Content-Type` ([`ExecutionsCsv`]); error statuses are errors as for every call.
+    ///
+    /// ```no_run
+    /// use mutagent_prompt_executions::{ExportPromptExecutions, PromptExecutionsExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let csv = client
+    ///     .prompt_executions()
+    ///     .export_prompt_executions_csv(&ExportPromptExecutions::new().model("gpt-4o"))
+    ///     .await?;
+    /// std::fs::write("executions.csv", &csv.body).expect("write");
+    /// # Ok(()) }
+    /// ```
+    pub fn export_prompt_executions_csv(
+        &self,
+        params: &ExportPromptExecutions,
+    ) -> C::Outcome<ExecutionsCsv, Error> {
+        let request = op::EXPORT_PROMPT_EXECUTIONS
+            .request()
+            .query("format", Some("csv"))
+            .query_params(params)
+            .build();
+        self.client.drive(move |client| async move {
+            let (body, meta) = client.send_raw(request?).await?;
+            let content_type = meta.header("content-type").map(str::to_owned);
+            Ok(ExecutionsCsv::new(body, content_type))
+        })
     }
 
     /// `GET /api/prompts/executions/{id}`: one recorded execution.

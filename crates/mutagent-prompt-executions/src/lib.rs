@@ -38,7 +38,7 @@ pub mod operations;
 
 pub use api::PromptExecutionsApi;
 pub use models::{
-    CreateBatchPromptExecution, CreatePromptExecution, ExecutionId, ExecutionStatus,
+    CreateBatchPromptExecution, CreatePromptExecution, ExecutionId, ExecutionStatus, ExecutionsCsv,
     ExportPromptExecutions, ListPlaygroundRuns, ListPromptExecutions, NewExecution, PlaygroundRun,
     PlaygroundRunList, PromptExecution, PromptExecutionList, RunId, TokenUsage,
 };

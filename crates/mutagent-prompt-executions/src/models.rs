@@ -519,8 +519,8 @@ impl ListPromptExecutions {
     }
 }
 
-/// Filters of `export_prompt_executions`. The SDK always asks for the JSON export
-/// (`format=json`): the CSV one is not JSON, and the SDK decodes answers as JSON.
+/// Filters of `export_prompt_executions` (the JSON export, `format=json`) and
+/// `export_prompt_executions_csv` (`format=csv`): the format is the method's, not a field.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -555,6 +555,35 @@ impl ExportPromptExecutions {
         into from_date: String;
         /// Sets the latest time.
         into to_date: String;
+    }
+}
+
+/// The CSV export of `export_prompt_executions_csv`: the body as the server sent it, and its
+/// `Content-Type`. Nothing is parsed: the contract does not say which columns it has.
+///
+/// ```
+/// use mutagent_prompt_executions::ExecutionsCsv;
+/// let csv = ExecutionsCsv::new(b"id,model\n1,gpt-4o\n".to_vec(), Some("text/csv".into()));
+/// assert_eq!(csv.text().unwrap().lines().count(), 2);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ExecutionsCsv {
+    /// The body, byte for byte.
+    pub body: Vec<u8>,
+    /// The answer's `Content-Type` (e.g. `text/csv; charset=utf-8`), when it sent one.
+    pub content_type: Option<String>,
+}
+
+impl ExecutionsCsv {
+    /// A body and its content type.
+    pub fn new(body: Vec<u8>, content_type: Option<String>) -> Self {
+        Self { body, content_type }
+    }
+
+    /// The body as text, when it is UTF-8.
+    pub fn text(&self) -> Result<&str, std::str::Utf8Error> {
+        std::str::from_utf8(&self.body)
     }
 }
 

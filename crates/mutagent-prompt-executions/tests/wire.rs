@@ -385,3 +385,55 @@ fn a_record_without_an_id_is_a_decode_error_naming_the_field() {
     assert!(matches!(err, Error::Decode(_)), "{err:?}");
     assert!(err.to_string().contains("id"), "{err}");
 }
+
+#[test]
+fn export_prompt_executions_csv() {
+    let csv = "id,model,actualOutput\n1,gpt-4o,\"Hello, Ann\"\n";
+    let reply = Reply::text(200, csv).header("content-type", "text/csv; charset=utf-8");
+    let params = ExportPromptExecutions::new().prompt_id(7);
+    let p2 = params.clone();
+    let (request, export) = both(
+        reply,
+        move |c| {
+            Box::pin(async move {
+                c.prompt_executions()
+                    .export_prompt_executions_csv(&p2)
+                    .await
+            })
+        },
+        move |c| c.prompt_executions().export_prompt_executions_csv(&params),
+    );
+    assert_common(
+        &request,
+        "GET",
+        "/api/prompts/executions/export",
+        Some("format=csv&promptId=7"),
+        None,
+    );
+    assert_eq!(export.body, csv.as_bytes(), "byte for byte");
+    assert_eq!(export.text().unwrap(), csv);
+    assert_eq!(
+        export.content_type.as_deref(),
+        Some("text/csv; charset=utf-8")
+    );
+}
+
+#[test]
+fn a_csv_export_error_is_an_api_error() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        400,
+        json!({"error": "BAD_REQUEST", "message": "bad format"}),
+    )]);
+    let err = blocking_client(&server)
+        .prompt_executions()
+        .export_prompt_executions_csv(&ExportPromptExecutions::new())
+        .expect_err("400");
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err}");
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let err = blocking_client(&server)
+        .prompt_executions()
+        .export_prompt_executions_csv(&ExportPromptExecutions::new().prompt_id(0))
+        .expect_err("refused");
+    assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
+    assert!(server.requests().is_empty());
+}

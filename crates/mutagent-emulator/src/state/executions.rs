@@ -6,7 +6,8 @@
 //! Only the record and the request bodies have a shape in the contract. The list, run, export
 //! and delete answers are the emulator's own: `{data, total, limit, offset}` pages, a run
 //! `{runGroupId, promptId, promptGroupId, models, executionCount, averageScore, createdAt,
-//! executions}`, an export `{format, exportedAt, count, data}`, deletes `{success, message}`.
+//! executions}`, an export `{format, exportedAt, count, data}` (or CSV, one column per record
+//! key), deletes `{success, message}`.
 
 use std::collections::BTreeMap;
 
@@ -16,7 +17,7 @@ use super::{body, gb, gi, gs, or_null, page, success, Obj, State};
 use crate::clock::parse_iso;
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, Query, LIMIT, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, ok_text, route, BodySpec, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, STR, TEXT};
 
 /// The executions recorded so far, by id (ids start at 1).
@@ -302,13 +303,8 @@ fn batch(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn export(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let q = &ctx.query;
     if q.str("format") == Some("csv") {
-        // A CSV body is not JSON, and the emulator answers JSON only; say so rather than
-        // answer a JSON body the real server would not send.
-        return Err(ApiError::new(
-            501,
-            "NOT_IMPLEMENTED",
-            "the emulator serves the JSON export only (format=json); the CSV export is not emulated",
-        ));
+        let rows: Vec<&Obj> = matching(st, q).collect();
+        return ok_text("text/csv; charset=utf-8", csv(&rows));
     }
     let rows: Vec<Value> = matching(st, q).cloned().map(Value::Object).collect();
     ok(json!({
@@ -317,6 +313,53 @@ fn export(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         "count": rows.len(),
         "data": rows,
     }))
+}
+
+/// The columns of the CSV export: the record's keys, in its order.
+const CSV_COLUMNS: [&str; 17] = [
+    "id",
+    "promptId",
+    "workspaceId",
+    "inputs",
+    "model",
+    "actualOutput",
+    "executionStatus",
+    "executionTime",
+    "executionError",
+    "temperature",
+    "maxTokens",
+    "tokenUsage",
+    "cost",
+    "runGroupId",
+    "score",
+    "success",
+    "createdAt",
+];
+
+/// RFC 4180 CSV of `rows`: a header line, one line per record, CRLF line ends; strings as
+/// they are, objects as JSON, `null` as an empty field; a field with a comma, quote or line
+/// break is quoted, its quotes doubled.
+fn csv(rows: &[&Obj]) -> String {
+    let field = |value: Option<&Value>| -> String {
+        let text = match value {
+            None | Some(Value::Null) => String::new(),
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => other.to_string(),
+        };
+        if text.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text
+        }
+    };
+    let mut out = CSV_COLUMNS.join(",");
+    out.push_str("\r\n");
+    for row in rows {
+        let line: Vec<String> = CSV_COLUMNS.iter().map(|c| field(row.get(*c))).collect();
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
 
 fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
