@@ -57,6 +57,8 @@ pub(crate) mod keys {
     pub(crate) const TRACE_NAME: &str = "mutagent.trace.name";
     /// Where the OpenTelemetry span kind is kept.
     pub(crate) const OTEL_KIND: &str = "otel.kind";
+    /// Where the span's links are kept (`[{traceId, spanId, attributes?}]`).
+    pub(crate) const OTEL_LINKS: &str = "otel.links";
     /// Where the instrumentation scope is kept.
     pub(crate) const OTEL_SCOPE: &str = "otel.scope.name";
 }
@@ -346,6 +348,32 @@ pub(crate) fn span_data(span: &opentelemetry_sdk::trace::SpanData) -> SpanData {
             Value::from(span.dropped_attributes_count),
         );
     }
+    // MutagenT spans have no links: kept as an attribute, so a consumer can still follow them.
+    if !span.links.is_empty() {
+        let links = span
+            .links
+            .iter()
+            .map(|link| {
+                let mut linked = Map::new();
+                linked.insert(
+                    "traceId".into(),
+                    Value::from(format!("{:032x}", link.span_context.trace_id())),
+                );
+                linked.insert(
+                    "spanId".into(),
+                    Value::from(format!("{:016x}", link.span_context.span_id())),
+                );
+                if !link.attributes.is_empty() {
+                    linked.insert(
+                        "attributes".into(),
+                        Value::Object(attribute_map(&link.attributes)),
+                    );
+                }
+                Value::Object(linked)
+            })
+            .collect();
+        attributes.insert(keys::OTEL_LINKS.to_owned(), Value::Array(links));
+    }
     if span.events.dropped_count > 0 {
         attributes.insert(
             "otel.dropped_events_count".to_owned(),
@@ -606,6 +634,36 @@ mod tests {
             Some(json!({"index": 0, "message": {"content": "hello"}}))
         );
         assert!(out.events.is_empty());
+    }
+
+    #[test]
+    fn links_and_dropped_counts_are_kept_as_attributes() {
+        let mut span = otel_span("batch job", vec![], vec![]);
+        let linked = SpanContext::new(
+            TraceId::from(0xff_u128),
+            SpanId::from(0xee_u64),
+            TraceFlags::SAMPLED,
+            true,
+            TraceState::NONE,
+        );
+        span.links.links = vec![opentelemetry::trace::Link::new(
+            linked,
+            vec![KeyValue::new("reason", "follows")],
+            0,
+        )];
+        span.dropped_attributes_count = 3;
+        span.events.dropped_count = 2;
+        let out = span_data(&span);
+        assert_eq!(
+            out.attributes["otel.links"],
+            json!([{
+                "traceId": "000000000000000000000000000000ff",
+                "spanId": "00000000000000ee",
+                "attributes": {"reason": "follows"},
+            }])
+        );
+        assert_eq!(out.attributes["otel.dropped_attributes_count"], 3);
+        assert_eq!(out.attributes["otel.dropped_events_count"], 2);
     }
 
     #[test]
