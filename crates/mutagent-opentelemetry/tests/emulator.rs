@@ -407,3 +407,34 @@ async fn tracing_spans_arrive_through_otlp() {
 async fn tracing_spans_arrive_through_the_0_4_1_hook_format() {
     through_tracing(Protocol::HookV0_4).await;
 }
+
+#[tokio::test]
+async fn an_environment_outside_the_contract_travels_in_metadata_through_the_batch() {
+    let emu = emulator(Protocol::Batch).await;
+    let client = client(&emu);
+    let exporter = MutagentSpanExporter::builder(&client)
+        .build()
+        .expect("exporter");
+    let provider = SdkTracerProvider::builder()
+        .with_batch_exporter(exporter)
+        .with_resource(
+            Resource::builder_empty()
+                .with_attributes([
+                    KeyValue::new("service.name", "checkout"),
+                    KeyValue::new("deployment.environment", "qa-eu"),
+                ])
+                .build(),
+        )
+        .build();
+    provider.tracer("t").in_span("job", |_| {});
+    provider
+        .shutdown()
+        .expect("delivered: the batch is not refused");
+    let (trace, spans) = stored(&client, Protocol::Batch).await;
+    assert_eq!(spans.len(), 1);
+    assert_eq!(trace["environment"], Value::Null, "{trace}");
+    assert_eq!(
+        trace["metadata"],
+        json!({"environment": "qa-eu", "serviceName": "checkout"})
+    );
+}

@@ -109,7 +109,8 @@
 //!
 //! Off by default: `gzip` asks for compressed answers and decompresses them as they arrive,
 //! with `max_response_bytes` bounding the decompressed size (flate2 over pure-Rust
-//! miniz_oxide; see `docs/reliability.md`); `tracing-exporter` (below).
+//! miniz_oxide; see `docs/reliability.md`); `tracing-exporter` and `opentelemetry` (below;
+//! `docs/tracing.md`).
 //!
 //! Each API namespace is a Cargo feature, all on by default. Turn off default features and
 //! pick the ones you use to compile less; or depend on a namespace crate alone.
