@@ -23,6 +23,7 @@ use crate::http_client::{DefaultHttpClient, HttpClient};
 use crate::proxy::ProxySettings;
 use crate::retry::RetryPolicy;
 use crate::secret::{ApiKey, REDACTED};
+use crate::tls::TrustSettings;
 use crate::token::{Bearer, TokenProvider};
 use crate::url::BaseUrl;
 
@@ -67,6 +68,7 @@ pub struct ClientBuilder<C = Client> {
     max_concurrent_requests: Option<usize>,
     http_client: Option<Arc<dyn HttpClient>>,
     proxy: ProxySettings,
+    trust: TrustSettings,
     env: Arc<dyn EnvSource>,
     /// The client `build` returns.
     builds: PhantomData<fn() -> C>,
@@ -101,6 +103,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("custom_http_client", &self.http_client.is_some())
             .field("proxy", &self.proxy)
+            .field("trust", &self.trust)
             .field("env", &env::DebugEnv(&*self.env))
             .finish()
     }
@@ -143,6 +146,7 @@ impl<C> ClientBuilder<C> {
             max_concurrent_requests: None,
             http_client: None,
             proxy: ProxySettings::default(),
+            trust: TrustSettings::default(),
             env: Arc::new(ProcessEnv),
             builds: PhantomData,
         }
@@ -264,6 +268,25 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Trusts the certificate authority (or authorities) in `pem` too: for a private CA or a
+    /// TLS-inspecting gateway. The bundled webpki roots and the CAs named by `SSL_CERT_FILE`
+    /// and `SSL_CERT_DIR` stay trusted. PEM without a usable certificate is a configuration
+    /// error. Applies to the default HTTP client only.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = std::fs::read("/etc/company/root-ca.pem")?;
+    /// let client = mutagent_core::Client::builder()
+    ///     .server_url("https://mutagent.internal.example")
+    ///     .add_root_certificate(pem)
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.trust.roots.push(pem.as_ref().to_vec());
+        self
+    }
+
     /// Reads fallbacks from `env` instead of the process environment.
     pub fn env(mut self, env: impl EnvSource + 'static) -> Self {
         self.env = Arc::new(env);
@@ -275,12 +298,17 @@ impl<C> ClientBuilder<C> {
         let env = &*self.env;
         let (api_key, bearer) = self.credentials(env)?;
         let allow_insecure_http = self.allow_insecure_http;
-        let server_url = match setting(&self.server_url, env, "server_url", env::ENV_SERVER_URL) {
-            Some((url, origin)) => {
-                BaseUrl::parse(&url, allow_insecure_http).map_err(|e| e.with_origin(origin))?
-            }
-            None => BaseUrl::parse(DEFAULT_SERVER_URL, allow_insecure_http)?,
-        };
+        let (server_url, server_url_origin) =
+            match setting(&self.server_url, env, "server_url", env::ENV_SERVER_URL) {
+                Some((url, origin)) => (
+                    BaseUrl::parse(&url, allow_insecure_http).map_err(|e| e.with_origin(origin))?,
+                    Some(origin),
+                ),
+                None => (
+                    BaseUrl::parse(DEFAULT_SERVER_URL, allow_insecure_http)?,
+                    None,
+                ),
+            };
         let workspace_id = setting(
             &self.workspace_id,
             env,
@@ -318,6 +346,7 @@ impl<C> ClientBuilder<C> {
             api_key,
             bearer,
             server_url,
+            server_url_origin,
             workspace_id,
             organization_id,
             timeout,
@@ -372,6 +401,7 @@ impl<C> ClientBuilder<C> {
                 DefaultHttpClient::builder()
                     .connect_timeout(config.connect_timeout)
                     .proxy_settings(self.proxy.clone())
+                    .trust_settings(self.trust.clone())
                     .shared_env(Arc::clone(&self.env))
                     .build()?,
             ),

@@ -47,6 +47,8 @@ pub struct Config {
     pub(crate) api_key: Option<ApiKey>,
     pub(crate) bearer: Option<Bearer>,
     pub(crate) server_url: BaseUrl,
+    /// Where the server URL came from (`None`: the default), for connect errors.
+    pub(crate) server_url_origin: Option<crate::error::Origin>,
     pub(crate) workspace_id: Option<HeaderValue>,
     pub(crate) organization_id: Option<HeaderValue>,
     pub(crate) timeout: Duration,

@@ -22,7 +22,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::TcpStream;
 use tower_service::Service;
 
-use crate::error::{BoxError, ConnectErrorKind};
+use crate::error::{BoxError, ConnectError, ConnectErrorKind};
 use crate::future::BoxFuture;
 use crate::proxy::{ProxyRoute, ProxyRules};
 
@@ -263,7 +263,6 @@ impl Connection for TcpConn {
 /// Why [`Connector`] could not connect: what failed, and through which proxy.
 #[derive(Debug)]
 pub(crate) struct ConnectFailure {
-    #[allow(dead_code)] // read by the connect-error classification, the next step
     pub(crate) kind: ConnectErrorKind,
     pub(crate) proxy: Option<ProxyRoute>,
     /// The status line the proxy answered a refused `CONNECT` with.
@@ -354,8 +353,8 @@ impl fmt::Display for ConnectFailure {
             (Some(proxy), Some(answer)) => {
                 write!(f, "the proxy {} answered `{answer}`", proxy.shown())
             }
-            (Some(proxy), None) => write!(f, "via the proxy {}", proxy.shown()),
-            (None, _) => f.write_str("tcp connect"),
+            (Some(proxy), None) => write!(f, "connect via the proxy {} failed", proxy.shown()),
+            (None, _) => f.write_str("connect failed"),
         }
     }
 }
@@ -365,5 +364,136 @@ impl std::error::Error for ConnectFailure {
         self.source
             .as_deref()
             .map(|source| source as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// What a connect failure was, read from its source chain: the connector's own
+/// [`ConnectFailure`] (TCP, DNS, proxy), a rustls certificate error (found also inside the
+/// `io::Error`s TLS streams wrap it in), or a bare `io::Error` from a custom client.
+pub(crate) fn classify(
+    source: &(dyn std::error::Error + 'static),
+    url: String,
+    url_origin: Option<crate::error::Origin>,
+    connect_timeout: Duration,
+) -> ConnectError {
+    let mut found = ConnectError {
+        kind: ConnectErrorKind::Other,
+        url,
+        url_origin,
+        proxy: None,
+        proxy_answer: None,
+        not_yet_valid: false,
+        connect_timeout: Some(connect_timeout),
+    };
+    let mut io_kind = None;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(source);
+    while let Some(current) = cause {
+        if let Some(failure) = current.downcast_ref::<ConnectFailure>() {
+            found.kind = failure.kind;
+            found.proxy = failure
+                .proxy
+                .as_ref()
+                .map(|route| (route.shown(), route.origin));
+            found.proxy_answer.clone_from(&failure.proxy_answer);
+            return found;
+        }
+        if let Some(tls) = current.downcast_ref::<rustls::Error>() {
+            tls_kind(tls, &mut found);
+            return found;
+        }
+        if let Some(io) = current.downcast_ref::<io::Error>() {
+            if let Some(tls) = rustls_inside(io) {
+                tls_kind(tls, &mut found);
+                return found;
+            }
+            io_kind.get_or_insert(io.kind());
+        }
+        cause = current.source();
+    }
+    found.kind = match io_kind {
+        Some(io::ErrorKind::ConnectionRefused) => ConnectErrorKind::Refused,
+        Some(io::ErrorKind::TimedOut) => ConnectErrorKind::Timeout,
+        // A TLS stream reports a handshake it could not parse as invalid data.
+        Some(io::ErrorKind::InvalidData) => ConnectErrorKind::Tls,
+        _ => ConnectErrorKind::Other,
+    };
+    found
+}
+
+/// The rustls error an `io::Error` wraps, maybe inside another `io::Error` (hyper-rustls wraps
+/// tokio-rustls's): `io::Error::source` skips the wrapped error itself, so the chain alone never
+/// shows it.
+fn rustls_inside(io: &io::Error) -> Option<&rustls::Error> {
+    let mut inner = io.get_ref()?;
+    for _ in 0..4 {
+        if let Some(tls) = inner.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        inner = inner.downcast_ref::<io::Error>()?.get_ref()?;
+    }
+    None
+}
+
+fn tls_kind(error: &rustls::Error, found: &mut ConnectError) {
+    use rustls::CertificateError as Cert;
+    found.kind = match error {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            Cert::UnknownIssuer => ConnectErrorKind::UnknownIssuer,
+            Cert::NotValidForName | Cert::NotValidForNameContext { .. } => {
+                ConnectErrorKind::NameMismatch
+            }
+            Cert::Expired | Cert::ExpiredContext { .. } => ConnectErrorKind::Expired,
+            Cert::NotValidYet | Cert::NotValidYetContext { .. } => {
+                found.not_yet_valid = true;
+                ConnectErrorKind::Expired
+            }
+            _ => ConnectErrorKind::Tls,
+        },
+        _ => ConnectErrorKind::Tls,
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(error: io::Error) -> ConnectError {
+        classify(
+            &error,
+            "https://api.example".into(),
+            None,
+            Duration::from_secs(3),
+        )
+    }
+
+    /// A custom client's bare `io::Error`s are classified too.
+    #[test]
+    fn io_errors_of_custom_clients_are_classified() {
+        let refused = kind_of(io::Error::from(io::ErrorKind::ConnectionRefused));
+        assert_eq!(refused.kind, ConnectErrorKind::Refused);
+        let timeout = kind_of(io::Error::from(io::ErrorKind::TimedOut));
+        assert_eq!(timeout.kind, ConnectErrorKind::Timeout);
+        assert_eq!(
+            timeout.message(2),
+            "could not connect to https://api.example (2 attempt(s)): no connection within the \
+             connect timeout of 3s; the server (or a firewall) drops the connection, or the \
+             network is slow (`.connect_timeout(…)`) (the default URL; set `MUTAGENT_SERVER_URL` \
+             or `.server_url(…)`)"
+        );
+        let other = kind_of(io::Error::other("odd"));
+        assert_eq!(other.kind, ConnectErrorKind::Other);
+        assert!(other.message(1).ends_with("the connection failed"));
+        // A rustls error wrapped twice in io::Error (as hyper-rustls does) is still found.
+        let wrapped = io::Error::other(io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidYet),
+        ));
+        let not_yet = kind_of(wrapped);
+        assert_eq!(not_yet.kind, ConnectErrorKind::Expired);
+        assert!(
+            not_yet.message(1).contains("not valid yet"),
+            "{}",
+            not_yet.message(1)
+        );
     }
 }

@@ -37,13 +37,17 @@ pub enum Error {
         reason: Cow<'static, str>,
     },
 
-    /// The server could not be reached: the request never left this machine.
-    #[error("[{operation}] could not connect to the server ({attempts} attempt(s))")]
+    /// The server could not be reached: the request never left this machine. The message
+    /// names the URL, the cause (see [`ConnectError::kind`]) and what to do about it; the
+    /// lower-level errors are the `source()` chain.
+    #[error("[{operation}] {}", error.message(*attempts))]
     Connect {
         /// The operation.
         operation: &'static str,
         /// How many attempts were made.
         attempts: u32,
+        /// What failed, and where.
+        error: Box<ConnectError>,
         /// The underlying error.
         #[source]
         source: BoxError,
@@ -220,11 +224,13 @@ impl Error {
             Error::Connect {
                 operation,
                 attempts,
+                error,
                 source,
             } => f
                 .debug_struct("Connect")
                 .field("operation", operation)
                 .field("attempts", attempts)
+                .field("error", error)
                 .field("source", source)
                 .finish(),
             Error::Transport {
@@ -380,6 +386,14 @@ impl Error {
         }
     }
 
+    /// What failed and where, when the server could not be reached ([`Error::Connect`]).
+    pub fn connect_error(&self) -> Option<&ConnectError> {
+        match self {
+            Error::Connect { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
     /// The API error, when the server refused the call.
     pub fn as_api_error(&self) -> Option<&ApiError> {
         match self {
@@ -499,6 +513,138 @@ pub enum ConnectErrorKind {
     Other,
 }
 
+/// Why the server could not be reached: the URL, the proxy in between if any, and the cause.
+///
+/// Its message (part of [`Error::Connect`]'s) says the cause in one line and what to do about
+/// it; the lower-level errors stay in the `source()` chain, each printed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectError {
+    pub(crate) kind: ConnectErrorKind,
+    pub(crate) url: String,
+    pub(crate) url_origin: Option<Origin>,
+    pub(crate) proxy: Option<(String, Origin)>,
+    pub(crate) proxy_answer: Option<String>,
+    pub(crate) not_yet_valid: bool,
+    pub(crate) connect_timeout: Option<Duration>,
+}
+
+impl ConnectError {
+    /// What failed.
+    pub fn kind(&self) -> ConnectErrorKind {
+        self.kind
+    }
+    /// The server URL the client was configured with.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+    /// The proxy the connection went through (without its credentials), if any.
+    pub fn proxy(&self) -> Option<&str> {
+        self.proxy.as_ref().map(|(url, _)| url.as_str())
+    }
+    /// The status line a proxy refused the tunnel with, e.g. `HTTP/1.1 403 Forbidden`.
+    pub fn proxy_status(&self) -> Option<&str> {
+        self.proxy_answer.as_deref()
+    }
+
+    /// The message of an [`Error::Connect`] after `attempts` attempts.
+    pub(crate) fn message(&self, attempts: u32) -> String {
+        use std::fmt::Write as _;
+        let mut out = format!("could not connect to {}", self.url);
+        if let Some((proxy, origin)) = &self.proxy {
+            let _ = write!(out, " through the proxy {proxy} ({origin})");
+        }
+        let _ = write!(out, " ({attempts} attempt(s)): ");
+        let from = match self.url_origin {
+            Some(origin) => format!(" (the URL was {origin})"),
+            None => " (the default URL; set `MUTAGENT_SERVER_URL` or `.server_url(…)`)".to_owned(),
+        };
+        let host = host_of(&self.url);
+        let proxy = self
+            .proxy
+            .as_ref()
+            .map_or("the proxy", |(url, _)| url.as_str());
+        let _ = match self.kind {
+            ConnectErrorKind::Refused => write!(
+                out,
+                "connection refused; is the server running at {}?{from}",
+                self.url
+            ),
+            ConnectErrorKind::Dns => write!(
+                out,
+                "DNS lookup of `{host}` failed; check the host name{from}"
+            ),
+            ConnectErrorKind::Timeout => {
+                out.push_str("no connection within the connect timeout");
+                if let Some(timeout) = self.connect_timeout {
+                    let _ = write!(out, " of {timeout:?}");
+                }
+                write!(
+                    out,
+                    "; the server (or a firewall) drops the connection, or the network is \
+                     slow (`.connect_timeout(…)`){from}"
+                )
+            }
+            ConnectErrorKind::UnknownIssuer => write!(
+                out,
+                "TLS: the server's certificate is not trusted: it is signed by an unknown \
+                 certificate authority; for a private CA or a TLS-inspecting proxy, name its \
+                 PEM file in `SSL_CERT_FILE`, pass it to `.add_root_certificate(…)`, or enable \
+                 the `native-roots` feature to trust the system's store"
+            ),
+            ConnectErrorKind::NameMismatch => write!(
+                out,
+                "TLS: the server's certificate is not valid for the name `{host}`; check the \
+                 host name{from}"
+            ),
+            ConnectErrorKind::Expired if self.not_yet_valid => write!(
+                out,
+                "TLS: the server's certificate is not valid yet; check this machine's clock"
+            ),
+            ConnectErrorKind::Expired => write!(
+                out,
+                "TLS: the server's certificate has expired (or this machine's clock is wrong)"
+            ),
+            ConnectErrorKind::Tls => write!(
+                out,
+                "the TLS handshake failed; does the server speak HTTPS on this port?{from}"
+            ),
+            ConnectErrorKind::ProxyUnreachable => write!(
+                out,
+                "the proxy {proxy} could not be reached; check the proxy URL, or set \
+                 `NO_PROXY` for hosts reached directly"
+            ),
+            ConnectErrorKind::ProxyAuthRequired => write!(
+                out,
+                "the proxy {proxy} asked for credentials ({}); give them in the proxy URL: \
+                 `http://user:password@host:port`",
+                self.proxy_answer.as_deref().unwrap_or("HTTP 407")
+            ),
+            ConnectErrorKind::ProxyRefused => write!(
+                out,
+                "the proxy {proxy} refused to open a tunnel to the server ({}); ask its \
+                 administrator to allow it, or set `NO_PROXY` if the server is reachable directly",
+                self.proxy_answer.as_deref().unwrap_or("no status line")
+            ),
+            ConnectErrorKind::Other => write!(out, "the connection failed"),
+        };
+        out
+    }
+}
+
+/// The host of `scheme://host[:port]/…` (IPv6 brackets kept).
+fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let authority = rest.split('/').next().unwrap_or(rest);
+    if let Some(bracketed) = authority.strip_prefix('[') {
+        return bracketed
+            .split_once(']')
+            .map_or(bracketed, |(host, _)| host);
+    }
+    authority
+        .rsplit_once(':')
+        .map_or(authority, |(host, _)| host)
+}
+
 /// A configuration value that was refused when the client was built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -572,6 +718,17 @@ pub enum ConfigError {
     /// TLS could not be set up.
     #[error("TLS setup failed")]
     Tls(#[source] Cause),
+    /// A root certificate (`.add_root_certificate(…)`, `SSL_CERT_FILE`, `SSL_CERT_DIR`) cannot
+    /// be used.
+    #[error("root certificate {what} ({origin}) cannot be used: {reason}")]
+    InvalidRootCertificate {
+        /// The file or directory (for the builder, which one: `#1 given`).
+        what: String,
+        /// Why it was refused.
+        reason: String,
+        /// Where it came from.
+        origin: Origin,
+    },
     /// A proxy URL (`.proxy(…)`, `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`) cannot be used.
     #[error("proxy URL `{url}` ({origin}) cannot be used: {reason}")]
     InvalidProxyUrl {
@@ -593,7 +750,8 @@ impl ConfigError {
             | ConfigError::InvalidApiKey { origin, .. }
             | ConfigError::InvalidBearerToken { origin, .. }
             | ConfigError::InvalidHeaderValue { origin, .. }
-            | ConfigError::InvalidProxyUrl { origin, .. } => *origin = from,
+            | ConfigError::InvalidProxyUrl { origin, .. }
+            | ConfigError::InvalidRootCertificate { origin, .. } => *origin = from,
             ConfigError::OutOfRange { .. }
             | ConfigError::ConflictingCredentials { .. }
             | ConfigError::Tls(_) => {}
@@ -853,6 +1011,15 @@ mod tests {
         let err = Error::Connect {
             operation: "list_prompts",
             attempts: 4,
+            error: Box::new(ConnectError {
+                kind: ConnectErrorKind::Refused,
+                url: "http://localhost:3003".into(),
+                url_origin: None,
+                proxy: None,
+                proxy_answer: None,
+                not_yet_valid: false,
+                connect_timeout: None,
+            }),
             source: Box::new(io),
         };
         let debug = format!("{err:?}");

@@ -16,9 +16,10 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 
 use crate::connector::Connector;
 use crate::env::{DebugEnv, EnvSource, ProcessEnv};
-use crate::error::{BoxError, Cause, ConfigError};
+use crate::error::{BoxError, ConfigError};
 pub use crate::future::BoxFuture;
 use crate::proxy::{ProxyRules, ProxySettings};
+use crate::tls::{self, TrustSettings};
 
 /// Sends one HTTP request and returns the response head with a streaming body.
 ///
@@ -174,7 +175,8 @@ impl Body for ResponseBody {
 type HyperClient =
     hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<Connector>, Full<Bytes>>;
 
-/// The default HTTP client: pooled hyper 1 over rustls (ring provider, webpki roots),
+/// The default HTTP client: pooled hyper 1 over rustls (ring provider; the webpki roots plus
+/// `SSL_CERT_FILE`/`SSL_CERT_DIR` and [`add_root_certificate`](DefaultHttpClientBuilder::add_root_certificate)),
 /// HTTP/1.1 and HTTP/2 chosen by ALPN, through the proxy the environment names (see
 /// [`DefaultHttpClientBuilder::proxy`]). Cloning is cheap and shares the pool.
 #[derive(Clone)]
@@ -240,6 +242,7 @@ pub struct DefaultHttpClientBuilder {
     pool_idle_timeout: Duration,
     pool_max_idle_per_host: usize,
     tls: Option<rustls::ClientConfig>,
+    trust: TrustSettings,
     proxy: ProxySettings,
     env: Arc<dyn EnvSource>,
 }
@@ -251,6 +254,7 @@ impl fmt::Debug for DefaultHttpClientBuilder {
             .field("pool_idle_timeout", &self.pool_idle_timeout)
             .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
             .field("custom_tls", &self.tls.is_some())
+            .field("trust", &self.trust)
             .field("proxy", &self.proxy)
             .field("env", &DebugEnv(&*self.env))
             .finish()
@@ -264,6 +268,7 @@ impl Default for DefaultHttpClientBuilder {
             pool_idle_timeout: Duration::from_secs(90),
             pool_max_idle_per_host: 32,
             tls: None,
+            trust: TrustSettings::default(),
             proxy: ProxySettings::default(),
             env: Arc::new(ProcessEnv),
         }
@@ -337,9 +342,29 @@ impl DefaultHttpClientBuilder {
         self
     }
 
-    /// Uses your own rustls configuration (custom roots, client certificates, ...).
+    /// Trusts the certificate authority (or authorities) in `pem` too, on top of the bundled
+    /// webpki roots and `SSL_CERT_FILE`/`SSL_CERT_DIR`: for a private CA or a TLS-inspecting
+    /// gateway. [`build`](Self::build) refuses PEM without a usable certificate.
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.trust.roots.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// The trust settings, as the client builder forwards them.
+    pub(crate) fn trust_settings(mut self, settings: TrustSettings) -> Self {
+        self.trust = settings;
+        self
+    }
+
+    /// Uses your own rustls 0.23 configuration (client certificates, your own verifier, ...)
+    /// instead of the one built from the trusted roots above, which are then not read.
     /// ALPN protocols are set by the client (h2, http/1.1): any the configuration already
     /// lists are replaced, since the connection must speak one the client understands.
+    ///
+    /// Behind the `rustls-0_23` feature: it puts a rustls type in your code, so a rustls
+    /// major version is a breaking change of this feature.
+    #[cfg(feature = "rustls-0_23")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "rustls-0_23")))]
     pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
         self.tls = Some(config);
         self
@@ -349,7 +374,7 @@ impl DefaultHttpClientBuilder {
     pub fn build(self) -> Result<DefaultHttpClient, ConfigError> {
         let mut tls = match self.tls {
             Some(config) => config,
-            None => default_tls_config()?,
+            None => tls::client_config(&self.trust, &*self.env)?,
         };
         // hyper-rustls adds h2 and http/1.1 itself and panics if the list is not empty.
         tls.alpn_protocols.clear();
@@ -369,16 +394,4 @@ impl DefaultHttpClientBuilder {
             .build(https);
         Ok(DefaultHttpClient { inner, connector })
     }
-}
-
-/// rustls with the `ring` provider chosen explicitly (so a process-wide provider from another
-/// crate can never make this panic) and the webpki roots.
-fn default_tls_config() -> Result<rustls::ClientConfig, ConfigError> {
-    use hyper_rustls::ConfigBuilderExt;
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    Ok(rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|err| ConfigError::Tls(Cause::new(err)))?
-        .with_webpki_roots()
-        .with_no_client_auth())
 }

@@ -70,6 +70,8 @@ pub mod models;
 // Transport: the pluggable HTTP layer, decoding, one call with its retries.
 mod proxy;
 
+mod tls;
+
 mod connector;
 
 pub mod http_client;
@@ -106,7 +108,8 @@ pub use builder::ClientBuilder;
 pub use client::{Client, ResponseFuture};
 pub use config::{CallOptions, Config};
 pub use error::{
-    ApiError, ConfigError, ConnectErrorKind, DecodeError, EncodingFailure, Error, Origin,
+    ApiError, ConfigError, ConnectError, ConnectErrorKind, DecodeError, EncodingFailure, Error,
+    Origin,
 };
 /// The HTTP status type of [`Error::status`], re-exported so tests need no `http` dependency.
 pub use http::StatusCode;

@@ -191,9 +191,16 @@ async fn attempt_loop(
             }
             Ok(Err(AttemptError::Send { connect, source })) => {
                 let error = if connect {
+                    let error = crate::connector::classify(
+                        &*source,
+                        config.server_url.to_string(),
+                        config.server_url_origin,
+                        config.connect_timeout,
+                    );
                     Error::Connect {
                         operation: name,
                         attempts,
+                        error: Box::new(error),
                         source,
                     }
                 } else {

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use mutagent_core::http_client::{
     BoxFuture, DefaultHttpClient, HttpClient, HttpError, ResponseBody,
 };
+#[cfg(feature = "rustls-0_23")]
 use mutagent_core::Error;
 use mutagent_test_support::{Reply, ScriptedServer};
 use serde_json::{json, Value};
@@ -90,6 +91,7 @@ fn a_canned_transport_needs_no_server() {
     assert_eq!(value, json!({"path": "/api/things/5"}));
 }
 
+#[cfg(feature = "rustls-0_23")]
 fn custom_tls() -> rustls::ClientConfig {
     // An empty root store: no public CA is trusted, as with a private PKI.
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -100,6 +102,7 @@ fn custom_tls() -> rustls::ClientConfig {
         .with_no_client_auth()
 }
 
+#[cfg(feature = "rustls-0_23")]
 #[tokio::test]
 async fn a_custom_rustls_config_is_used() {
     let http = DefaultHttpClient::builder()
@@ -139,6 +142,7 @@ async fn a_custom_rustls_config_is_used() {
 
 /// hyper-rustls panics when the config already lists ALPN protocols; `build()` returns a
 /// `Result`, so it must never panic: the list is replaced by the client's own.
+#[cfg(feature = "rustls-0_23")]
 #[tokio::test]
 async fn a_rustls_config_with_alpn_protocols_builds_without_panicking() {
     let mut tls = custom_tls();

@@ -7,7 +7,7 @@ mod support;
 
 use std::time::Duration;
 
-use mutagent_core::{ClientBuilder, Error, RetryPolicy};
+use mutagent_core::{ClientBuilder, ConnectErrorKind, Error, RetryPolicy};
 use mutagent_test_support::{CapturingProxy, Reply, ScriptedServer};
 use serde_json::{json, Value};
 use support::*;
@@ -161,12 +161,54 @@ async fn refused_by(status: &'static str) -> Error {
 }
 
 #[tokio::test]
-async fn a_refused_tunnel_keeps_the_proxys_status() {
+async fn a_refused_tunnel_says_so_with_the_proxys_status() {
     let err = refused_by("403 Forbidden").await;
-    assert!(matches!(err, Error::Connect { .. }), "{err:?}");
-    assert!(format!("{err:?}").contains("403 Forbidden"), "{err:?}");
+    let connect = err.connect_error().expect("a connect error");
+    assert_eq!(connect.kind(), ConnectErrorKind::ProxyRefused);
+    assert_eq!(connect.proxy_status(), Some("HTTP/1.1 403 Forbidden"));
+    let text = err.to_string();
+    assert!(
+        text.contains("through the proxy http://127.0.0.1:")
+            && text.contains("(read from the environment variable `HTTPS_PROXY`)")
+            && text.contains("refused to open a tunnel to the server (HTTP/1.1 403 Forbidden)"),
+        "{text}"
+    );
+
     let err = refused_by("407 Proxy Authentication Required").await;
-    assert!(format!("{err:?}").contains("407"), "{err:?}");
+    assert_eq!(
+        err.connect_error().map(|e| e.kind()),
+        Some(ConnectErrorKind::ProxyAuthRequired)
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("asked for credentials (HTTP/1.1 407 Proxy Authentication Required)")
+            && text.contains("http://user:password@host:port"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_proxy_is_named() {
+    let port = closed_port();
+    let err = ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .proxy(format!("http://alice:s3cret@127.0.0.1:{port}"))
+        .server_url("https://api.mutagent.test")
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client")
+        .send::<Value>(get_thing())
+        .await
+        .expect_err("no proxy there");
+    let connect = err.connect_error().expect("a connect error");
+    assert_eq!(connect.kind(), ConnectErrorKind::ProxyUnreachable);
+    assert_eq!(
+        connect.proxy(),
+        Some(format!("http://127.0.0.1:{port}").as_str())
+    );
+    let text = format!("{err} {err:?}");
+    assert!(text.contains("could not be reached"), "{text}");
+    assert!(!text.contains("s3cret") && !text.contains("YWxp"), "{text}");
 }
 
 #[test]

@@ -21,6 +21,9 @@ pub use temp_dir::TempDir;
 mod proxy;
 pub use proxy::{CapturingProxy, ProxySaw};
 
+mod tls;
+pub use tls::{ServerCert, TestCa, TlsServer, Validity};
+
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};

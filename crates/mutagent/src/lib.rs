@@ -105,6 +105,15 @@
 //!
 //! See [`config`] for every setting with its environment variable and default.
 //!
+//! Proxies (`HTTPS_PROXY`, `NO_PROXY`, …) and private CAs (`SSL_CERT_FILE`, `SSL_CERT_DIR`) are
+//! read from the environment by default: see `docs/configuration.md`, "Proxies and
+//! certificates". Two opt-in features go further:
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `native-roots` | the operating system's certificate store, on top of the bundled roots |
+//! | `rustls-0_23` | `DefaultHttpClientBuilder::tls_config(rustls::ClientConfig)`, your own rustls configuration |
+//!
 //! # Features
 //!
 //! Off by default: `gzip` asks for compressed answers and decompresses them as they arrive,
@@ -140,9 +149,9 @@
 pub use mutagent_core::{
     blocking, config, env, error, http_client, ids, models, pagination, polling, query, request,
     retry, steps, ApiClient, ApiError, ApiRequest, BaseUrl, BlockingClient, CallOptions, Client,
-    ClientBuilder, Config, ConfigError, DecodeError, Endpoint, Error, ItemStream, Method,
-    Operation, Origin, Page, Paginated, QueryParams, ResponseFuture, ResponseMeta, Result,
-    RetryPolicy, StatusCode, WithResponse,
+    ClientBuilder, Config, ConfigError, ConnectError, ConnectErrorKind, DecodeError, Endpoint,
+    Error, ItemStream, Method, Operation, Origin, Page, Paginated, QueryParams, ResponseFuture,
+    ResponseMeta, Result, RetryPolicy, StatusCode, WithResponse,
 };
 
 /// Prompts and their versions (feature `prompt`).
