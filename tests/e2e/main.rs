@@ -15,3 +15,6 @@ mod secondary_0_1_2;
 mod traces;
 mod traces_v0_4;
 mod workspaces;
+
+// The administration namespaces (issue #14 part A).
+mod administration;

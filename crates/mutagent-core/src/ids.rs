@@ -42,6 +42,10 @@ crate::string_id! {
     /// The id of a workspace.
     pub struct WorkspaceId;
 }
+crate::string_id! {
+    /// The id of a user (a member of organizations and workspaces).
+    pub struct UserId;
+}
 
 #[cfg(test)]
 mod tests {

@@ -314,3 +314,66 @@ macro_rules! setters {
         $( $crate::setters!(@one $kind $(#[$doc])* $field $ty); )*
     };
 }
+
+/// Declares a namespace's handle and the extension trait that adds it to both clients: the
+/// part every namespace crate shares, so it is written once.
+///
+/// The handle is `Api<'a, C> { client: &'a C }` with `new` and `client`; the trait has one
+/// method returning the handle and is implemented for every [`ApiClient`](crate::ApiClient).
+/// Operations are then methods in an `impl<'a, C: ApiClient> Api<'a, C>` block, calling
+/// `self.client`.
+///
+/// ```
+/// mutagent_core::namespace! {
+///     /// The `things` namespace.
+///     pub struct ThingsApi;
+///     /// Adds `.things()` to both clients.
+///     pub trait ThingsExt {
+///         /// The `things` namespace.
+///         fn things;
+///     }
+/// }
+/// let client = mutagent_core::Client::builder().api_key("mt_x").build().unwrap();
+/// let things: ThingsApi<'_, _> = client.things();
+/// assert!(std::ptr::eq(things.client(), &client));
+/// ```
+#[macro_export]
+macro_rules! namespace {
+    (
+        $(#[$api_meta:meta])*
+        pub struct $api:ident;
+        $(#[$ext_meta:meta])*
+        pub trait $ext:ident {
+            $(#[$fn_meta:meta])*
+            fn $method:ident;
+        }
+    ) => {
+        $(#[$api_meta])*
+        #[derive(Debug, Clone, Copy)]
+        pub struct $api<'a, C> {
+            client: &'a C,
+        }
+
+        impl<'a, C: $crate::ApiClient> $api<'a, C> {
+            /// The namespace on `client`.
+            pub fn new(client: &'a C) -> Self {
+                Self { client }
+            }
+
+            /// The client the namespace calls through.
+            pub fn client(&self) -> &'a C {
+                self.client
+            }
+        }
+
+        $(#[$ext_meta])*
+        pub trait $ext: $crate::ApiClient {
+            $(#[$fn_meta])*
+            fn $method(&self) -> $api<'_, Self> {
+                $api::new(self)
+            }
+        }
+
+        impl<C: $crate::ApiClient> $ext for C {}
+    };
+}

@@ -13,6 +13,107 @@ pub struct SuccessResponse {
     pub message: Option<String>,
 }
 
+crate::open_enum! {
+    /// A role in an organization (the API's `OrganizationRole`): what members, invitations
+    /// and organization listings carry.
+    pub enum OrganizationRole {
+        /// Owns the organization.
+        Owner = "owner",
+        /// Administers it.
+        Admin = "admin",
+        /// Edits its resources.
+        Editor = "editor",
+        /// Reads its resources.
+        Viewer = "viewer",
+    }
+}
+
+crate::open_enum! {
+    /// A role in a workspace (the API's `WorkspaceRole`; workspaces have no owner).
+    pub enum WorkspaceRole {
+        /// Administers the workspace.
+        Admin = "admin",
+        /// Edits its resources.
+        Editor = "editor",
+        /// Reads its resources.
+        Viewer = "viewer",
+    }
+}
+
+/// `{id, name, email, image}`: the user a membership is about (the API's `MemberUser`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct MemberUser {
+    /// The user id.
+    pub id: crate::ids::UserId,
+    /// The display name, if the user set one.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The e-mail address.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The avatar URL, if any.
+    #[serde(default)]
+    pub image: Option<String>,
+}
+
+/// `{data, total}`: a list answered whole, without paging (members, invitations).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(bound(deserialize = "T: Deserialize<'de>"))]
+#[non_exhaustive]
+pub struct Listing<T> {
+    /// The items.
+    pub data: Vec<T>,
+    /// How many there are (the number of items when the server leaves it out).
+    #[serde(default)]
+    pub total: Option<u64>,
+}
+
+/// A secret a request body carries (an LLM provider's API key, a password): sent as a plain
+/// JSON string, shown as `[redacted]` by `Debug`, and with no `Display` at all, so it cannot
+/// end up in a log line by accident.
+///
+/// ```
+/// use mutagent_core::models::Secret;
+/// let key = Secret::new("sk-live-123");
+/// assert_eq!(format!("{key:?}"), "[redacted]");
+/// assert_eq!(serde_json::to_string(&key).unwrap(), "\"sk-live-123\"");
+/// assert_eq!(key.expose(), "sk-live-123");
+/// ```
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self(secret.into())
+    }
+
+    /// The secret itself, for the one place that must send or compare it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(crate::secret::REDACTED)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(secret: String) -> Self {
+        Self(secret)
+    }
+}
+
+impl From<&str> for Secret {
+    fn from(secret: &str) -> Self {
+        Self(secret.to_owned())
+    }
+}
+
 /// One field of a PATCH body, in one of three states:
 ///
 /// * [`Patch::Unset`]: left out of the body, so the server keeps the current value;

@@ -448,6 +448,16 @@ impl Emulator {
         self.shared.clock.advance(by);
     }
 
+    /// Accepts the pending invitation with this `token` (the `token` of `create_invitation`'s
+    /// answer) as the user `user_id`, as the invitee following `inviteUrl` would (that step
+    /// happens outside the API): the invitation becomes `accepted` and the user a member of
+    /// its organization with its role. `false` when no pending invitation has that token.
+    pub fn accept_invitation(&self, token: &str, user_id: &str) -> bool {
+        let mut st = lock(&self.shared.state);
+        st.tick(self.shared.clock.now());
+        crate::state::accept_invitation(&mut st, token, user_id)
+    }
+
     /// Stops the server (same as dropping the handle).
     pub fn shutdown(self) {}
 }

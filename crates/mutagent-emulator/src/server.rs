@@ -410,6 +410,7 @@ fn process(
         query,
         body,
         org_header: header_string(headers, "x-organization-id").filter(|v| !v.is_empty()),
+        ws_header: header_string(headers, "x-workspace-id").filter(|v| !v.is_empty()),
     };
     let mut st = lock(&shared.state);
     st.tick(shared.clock.now());

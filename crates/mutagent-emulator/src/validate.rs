@@ -99,6 +99,22 @@ pub(crate) const fn opt_any(name: &'static str) -> Field {
     }
 }
 
+/// `a` then `b`: one schema that extends another (create bodies that add required fields to
+/// the fields they share with the update body). `N` must be `A + B` (checked at compile time).
+pub(crate) const fn concat<const A: usize, const B: usize, const N: usize>(
+    a: [Field; A],
+    b: [Field; B],
+) -> [Field; N] {
+    assert!(A + B == N, "concat: N must be A + B");
+    let mut out = [opt_any(""); N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < A { a[i] } else { b[i - A] };
+        i += 1;
+    }
+    out
+}
+
 /// A `name` (1..255 characters).
 pub(crate) const NAME: Ty = Ty::Str(1, 255);
 /// Free text: the contract states no length.

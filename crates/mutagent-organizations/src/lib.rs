@@ -34,11 +34,11 @@ pub mod operations;
 pub use api::OrganizationsApi;
 pub use models::{
     CreateOrganization, ListOrganizations, MemberCount, Organization, OrganizationDeleted,
-    OrganizationList, OrganizationRole, OrganizationWithRole, UpdateOrganization,
+    OrganizationList, OrganizationWithRole, UpdateOrganization,
 };
 pub use mutagent_core::ids::OrganizationId;
-pub use mutagent_core::models::Patch;
 pub use mutagent_core::models::SuccessResponse;
+pub use mutagent_core::models::{OrganizationRole, Patch};
 
 /// Adds `.organizations()` to both clients.
 pub trait OrganizationsExt: mutagent_core::ApiClient {

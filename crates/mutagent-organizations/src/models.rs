@@ -6,7 +6,7 @@ use mutagent_core::{Error, Page, QueryParams};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use mutagent_core::models::Patch;
+use mutagent_core::models::{OrganizationRole, Patch};
 
 /// A page of organizations with the caller's role in each:
 /// `{data, total, limit, offset, hasNext, hasPrevious}`.
@@ -51,20 +51,6 @@ pub struct Organization {
     /// When it was last updated (ISO 8601 text).
     #[serde(default)]
     pub updated_at: Option<String>,
-}
-
-mutagent_core::open_enum! {
-    /// The caller's role in an organization.
-    pub enum OrganizationRole {
-        /// Owns the organization.
-        Owner = "owner",
-        /// Administers it.
-        Admin = "admin",
-        /// Edits its resources.
-        Editor = "editor",
-        /// Reads its resources.
-        Viewer = "viewer",
-    }
 }
 
 /// An organization together with the caller's role in it (element of [`OrganizationList`]).

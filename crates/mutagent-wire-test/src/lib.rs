@@ -137,3 +137,21 @@ pub fn assert_queries<S: AsRef<str>>(server: &ScriptedServer, expected: &[S]) {
         .collect();
     assert_eq!(queries, expected, "the queries of the pages, in order");
 }
+
+/// [`both`] for one call written once: `$call` (an expression using the client `$c`) runs
+/// through the async client (awaited) and through the blocking one. The expression is
+/// evaluated once per client, so build request bodies inside it.
+///
+/// ```ignore
+/// let (request, agent) = both_call!(Reply::json(200, agent), |c| c.agents().get_agent(7));
+/// ```
+#[macro_export]
+macro_rules! both_call {
+    ($reply:expr, |$c:ident| $call:expr $(,)?) => {
+        $crate::both(
+            $reply,
+            |$c| ::std::boxed::Box::pin(async move { $call.await }),
+            |$c| $call,
+        )
+    };
+}

@@ -30,12 +30,11 @@ pub mod operations;
 
 pub use api::WorkspacesApi;
 pub use models::{
-    CreateWorkspace, ListWorkspaces, UpdateWorkspace, Workspace, WorkspaceList, WorkspaceRole,
-    WorkspaceWithRole,
+    CreateWorkspace, ListWorkspaces, UpdateWorkspace, Workspace, WorkspaceList, WorkspaceWithRole,
 };
 pub use mutagent_core::ids::{OrganizationId, WorkspaceId};
-pub use mutagent_core::models::Patch;
 pub use mutagent_core::models::SuccessResponse;
+pub use mutagent_core::models::{Patch, WorkspaceRole};
 
 /// Adds `.workspaces()` to both clients.
 pub trait WorkspacesExt: mutagent_core::ApiClient {

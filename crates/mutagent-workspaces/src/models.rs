@@ -5,7 +5,7 @@ use mutagent_core::QueryParams;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use mutagent_core::models::Patch;
+use mutagent_core::models::{Patch, WorkspaceRole};
 
 /// A workspace: the answer of create, get, update and set-default.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,18 +45,6 @@ pub struct Workspace {
     /// When it was last updated (ISO 8601 text).
     #[serde(default)]
     pub updated_at: Option<String>,
-}
-
-mutagent_core::open_enum! {
-    /// The caller's role in a workspace.
-    pub enum WorkspaceRole {
-        /// Administers the workspace.
-        Admin = "admin",
-        /// Edits its resources.
-        Editor = "editor",
-        /// Reads its resources.
-        Viewer = "viewer",
-    }
 }
 
 /// A workspace together with the caller's role in it (element of [`WorkspaceList`]).

@@ -223,19 +223,33 @@ pub use mutagent_opentelemetry as opentelemetry;
 #[cfg_attr(docsrs, doc(cfg(feature = "prompt-executions")))]
 pub use mutagent_prompt_executions as prompt_executions;
 
+/// Agent definitions stored in a workspace. (feature `agents`, not on by default).
+#[cfg(feature = "agents")]
+#[cfg_attr(docsrs, doc(cfg(feature = "agents")))]
+pub use mutagent_agents as agents;
 /// Run a stored prompt once, or run and score it (API 0.1.2). (feature `playground`, not on
 /// by default).
 #[cfg(feature = "playground")]
 #[cfg_attr(docsrs, doc(cfg(feature = "playground")))]
 pub use mutagent_playground as playground;
 
+/// The members of an organization and their roles. (feature `organization-members`, not on
+/// by default).
+#[cfg(feature = "organization-members")]
+#[cfg_attr(docsrs, doc(cfg(feature = "organization-members")))]
+pub use mutagent_organization_members as organization_members;
+
 /// The extension traits that add the namespaces to both clients: `use mutagent::prelude::*;`.
 pub mod prelude {
+    #[cfg(feature = "agents")]
+    pub use mutagent_agents::AgentsExt as _;
     pub use mutagent_core::ApiClient;
     #[cfg(feature = "experiments")]
     pub use mutagent_experiments::ExperimentsExt as _;
     #[cfg(feature = "optimization")]
     pub use mutagent_optimization::OptimizationExt as _;
+    #[cfg(feature = "organization-members")]
+    pub use mutagent_organization_members::OrganizationMembersExt as _;
     #[cfg(feature = "organizations")]
     pub use mutagent_organizations::OrganizationsExt as _;
     #[cfg(feature = "playground")]
@@ -285,6 +299,10 @@ pub fn operations() -> Vec<&'static Operation> {
     all.extend_from_slice(mutagent_prompt_executions::operations::OPERATIONS);
     #[cfg(feature = "playground")]
     all.extend_from_slice(mutagent_playground::operations::OPERATIONS);
+    #[cfg(feature = "agents")]
+    all.extend_from_slice(mutagent_agents::operations::OPERATIONS);
+    #[cfg(feature = "organization-members")]
+    all.extend_from_slice(mutagent_organization_members::operations::OPERATIONS);
     all
 }
 

@@ -42,8 +42,6 @@ mod tests {
     /// path and generation only (their crates may use the live 0.4.1 names). Empty once every
     /// namespace has landed.
     const PENDING: &[&str] = &[
-        "agents",
-        "organization_members",
         "workspace_members",
         "invitations",
         "provider_configs",

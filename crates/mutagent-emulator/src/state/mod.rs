@@ -34,6 +34,15 @@ mod traces;
 mod traces_v0_4;
 mod workspaces;
 
+// The administration namespaces (issue #14 part A).
+mod admin;
+mod agents;
+mod invitations;
+mod members;
+mod providers;
+mod user_profile;
+
+pub(crate) use invitations::accept as accept_invitation;
 pub(crate) use optimization::Job;
 
 /// A stored record.
@@ -53,6 +62,12 @@ const ROUTE_TABLES: &[&[Route]] = &[
     readiness::ROUTES,
     playground::ROUTES,
     executions::ROUTES,
+    agents::ROUTES,
+    invitations::ROUTES,
+    members::ORG_ROUTES,
+    members::WS_ROUTES,
+    providers::ROUTES,
+    user_profile::ROUTES,
 ];
 
 /// The same with the traces of the live 0.4.1 contract (same paths, other shapes).
@@ -69,6 +84,12 @@ const ROUTE_TABLES_V0_4: &[&[Route]] = &[
     readiness::ROUTES,
     playground::ROUTES,
     executions::ROUTES,
+    agents::ROUTES,
+    invitations::ROUTES,
+    members::ORG_ROUTES,
+    members::WS_ROUTES,
+    providers::ROUTES,
+    user_profile::ROUTES,
 ];
 
 /// The route tables an emulator speaking `contract` serves.
@@ -115,6 +136,8 @@ pub(crate) struct State {
     pub(crate) default_org: String,
     /// Prompt executions (API 0.1.2), recorded by playground runs and by clients.
     pub(crate) executions: executions::Executions,
+    /// Agents, members, invitations, provider configs, the user's profile.
+    pub(crate) admin: admin::Store,
 }
 
 impl State {
@@ -140,6 +163,7 @@ impl State {
             workspaces: Vec::new(),
             default_org: String::new(),
             executions: executions::Executions::default(),
+            admin: admin::Store::default(),
         };
         let org = organizations::seed(&mut st);
         st.default_org = org.clone();
@@ -279,6 +303,11 @@ impl State {
             Collection::Organizations => self.orgs.len(),
             Collection::Workspaces => self.workspaces.len(),
             Collection::PromptExecutions => self.executions.len(),
+            Collection::Agents => self.admin.agents.len(),
+            Collection::OrganizationMembers => self.admin.org_members.len(),
+            Collection::WorkspaceMembers => self.admin.ws_members.len(),
+            Collection::Invitations => self.admin.invitations.len(),
+            Collection::ProviderConfigs => self.admin.provider_configs.len(),
         }
     }
 
@@ -334,11 +363,21 @@ pub enum Collection {
     Workspaces,
     /// Prompt executions (API 0.1.2), playground runs included.
     PromptExecutions,
+    /// Agents (in every workspace).
+    Agents,
+    /// Organization memberships (each organization starts with its owner).
+    OrganizationMembers,
+    /// Workspace memberships (each workspace starts with its creator).
+    WorkspaceMembers,
+    /// Organization invitations, pending or accepted.
+    Invitations,
+    /// LLM provider configs (in every workspace).
+    ProviderConfigs,
 }
 
 impl Collection {
     /// Every collection.
-    pub const ALL: [Collection; 13] = [
+    pub const ALL: [Collection; 18] = [
         Collection::Prompts,
         Collection::Datasets,
         Collection::DatasetItems,
@@ -352,6 +391,11 @@ impl Collection {
         Collection::Organizations,
         Collection::Workspaces,
         Collection::PromptExecutions,
+        Collection::Agents,
+        Collection::OrganizationMembers,
+        Collection::WorkspaceMembers,
+        Collection::Invitations,
+        Collection::ProviderConfigs,
     ];
 
     /// The snake_case name accepted by [`FromStr`] (e.g. `"dataset_items"`).
@@ -370,13 +414,18 @@ impl Collection {
             Collection::Organizations => "organizations",
             Collection::Workspaces => "workspaces",
             Collection::PromptExecutions => "prompt_executions",
+            Collection::Agents => "agents",
+            Collection::OrganizationMembers => "organization_members",
+            Collection::WorkspaceMembers => "workspace_members",
+            Collection::Invitations => "invitations",
+            Collection::ProviderConfigs => "provider_configs",
         }
     }
 }
 
 /// Error of parsing a [`Collection`] name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown collection `{0}` (known: prompts, datasets, dataset_items, evaluations, evaluation_results, optimization_jobs, experiments, experiment_results, traces, spans, organizations, workspaces, prompt_executions)")]
+#[error("unknown collection `{0}` (known: prompts, datasets, dataset_items, evaluations, evaluation_results, optimization_jobs, experiments, experiment_results, traces, spans, organizations, workspaces, prompt_executions, agents, organization_members, workspace_members, invitations, provider_configs)")]
 pub struct UnknownCollection(pub String);
 
 impl FromStr for Collection {

@@ -129,6 +129,7 @@ pub(super) fn seed(st: &mut State) -> String {
     let o = new_org(st, "Default Organization", "default", &Obj::new());
     let id = gs(&o, "id").unwrap_or_default().to_string();
     st.orgs.push(o);
+    super::members::add_org_owner(st, &id);
     id
 }
 
@@ -192,6 +193,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let name = gs(b, "name").unwrap_or_default().to_string();
     let o = new_org(st, &name, &slug, b);
     st.orgs.push(o.clone());
+    super::members::add_org_owner(st, gs(&o, "id").unwrap_or_default());
     created(Value::Object(o))
 }
 
@@ -260,6 +262,7 @@ fn check_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 }
 
 fn member_count(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
-    find(st, ctx.sid(0))?;
-    ok(json!({"count": 1}))
+    let i = find(st, ctx.sid(0))?;
+    let org = gs(&st.orgs[i], "id").unwrap_or_default();
+    ok(json!({"count": super::members::org_count(st, org)}))
 }

@@ -105,7 +105,9 @@ pub(super) fn seed(st: &mut State, org: &str) {
     let b = json!({"name": "Default Workspace", "slug": "default", "isDefault": true});
     if let Value::Object(b) = b {
         let w = new_ws(st, org, &b);
+        let id = gs(&w, "id").unwrap_or_default().to_string();
         st.workspaces.push(w);
+        super::members::add_ws_admin(st, &id);
     }
 }
 
@@ -174,7 +176,9 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         )));
     }
     let w = new_ws(st, &org, b);
+    let id = gs(&w, "id").unwrap_or_default().to_string();
     st.workspaces.push(w);
+    super::members::add_ws_admin(st, &id);
     let i = st.workspaces.len() - 1;
     if gb(b, "isDefault") {
         make_default(st, i);

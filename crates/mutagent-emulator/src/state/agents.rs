@@ -1,0 +1,234 @@
+//! `agents` namespace: agent definitions of the workspace a request acts in (the
+//! `x-workspace-id` header, else the default workspace); integer ids, slugs unique per
+//! workspace.
+
+use serde_json::{json, Value};
+
+use super::admin::{workspace_of, ME};
+use super::{body, contains_ci, copy_present, gb, gi, gs, or_null, page, success, Obj, State};
+use crate::error::{missing, ApiError};
+use crate::query::{q, QTy, OFFSET};
+use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::validate::{concat, opt, req, Field, Ty, STRINGS, TEXT};
+
+/// Any integer: the contract states no range for `maxTurns` (0.4.1 plain int).
+const INT: Ty = Ty::Int(i64::MIN, i64::MAX);
+
+/// Fields create and update share (CreateAgentRequest / UpdateAgentRequest).
+const SHARED: [Field; 10] = [
+    opt("description", TEXT),
+    opt("model", TEXT),
+    opt("maxTurns", INT),
+    opt("permissionMode", TEXT),
+    opt("allowedTools", STRINGS),
+    opt("disallowedTools", STRINGS),
+    opt("status", TEXT),
+    opt("isPublic", Ty::Bool),
+    opt("metadata", Ty::Object),
+    opt("tags", STRINGS),
+];
+
+const CREATE: &[Field] = &concat::<4, 10, 14>(
+    [
+        req("name", TEXT),
+        req("slug", TEXT),
+        req("systemPrompt", TEXT),
+        opt("createdBy", TEXT),
+    ],
+    SHARED,
+);
+
+const UPDATE: &[Field] =
+    &concat::<2, 10, 12>([opt("name", TEXT), opt("systemPrompt", TEXT)], SHARED);
+
+const UPDATABLE: &[&str] = &[
+    "name",
+    "systemPrompt",
+    "description",
+    "model",
+    "maxTurns",
+    "permissionMode",
+    "allowedTools",
+    "disallowedTools",
+    "status",
+    "isPublic",
+    "metadata",
+    "tags",
+];
+
+pub(super) const ROUTES: &[Route] = &[
+    route(
+        "list_agents",
+        "GET",
+        "/api/agents/",
+        &[
+            // No range stated for agents (as for traces).
+            q("limit", QTy::Int(0, i64::MAX)),
+            OFFSET,
+            q("name", QTy::Str),
+            q("status", QTy::Str),
+            q("createdBy", QTy::Str),
+            q("isPublic", QTy::Bool),
+        ],
+        BodySpec::None,
+        list,
+    ),
+    route(
+        "create_agent",
+        "POST",
+        "/api/agents/",
+        &[],
+        BodySpec::Schema(CREATE),
+        create,
+    ),
+    route(
+        "get_agent",
+        "GET",
+        "/api/agents/{id:int}",
+        &[],
+        BodySpec::None,
+        get,
+    ),
+    route(
+        "update_agent",
+        "PATCH",
+        "/api/agents/{id:int}",
+        &[],
+        BodySpec::Schema(UPDATE),
+        update,
+    ),
+    route(
+        "delete_agent",
+        "DELETE",
+        "/api/agents/{id:int}",
+        &[],
+        BodySpec::None,
+        delete,
+    ),
+    route(
+        "get_agent_by_slug",
+        "GET",
+        "/api/agents/slug/{slug}",
+        &[],
+        BodySpec::None,
+        by_slug,
+    ),
+];
+
+fn in_workspace<'a>(st: &'a State, ws: &'a str) -> impl Iterator<Item = &'a Obj> + 'a {
+    st.admin
+        .agents
+        .iter()
+        .filter(move |a| gs(a, "workspaceId") == Some(ws))
+}
+
+fn find(st: &State, ctx: &Ctx) -> Result<usize, ApiError> {
+    let ws = workspace_of(st, ctx)?;
+    let id = ctx.id(0);
+    st.admin
+        .agents
+        .iter()
+        .position(|a| gi(a, "id") == Some(id) && gs(a, "workspaceId") == Some(&ws))
+        .ok_or_else(|| missing("agent", id))
+}
+
+fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let ws = workspace_of(st, ctx)?;
+    let qv = &ctx.query;
+    let rows: Vec<Value> = in_workspace(st, &ws)
+        .filter(|a| {
+            qv.str("name")
+                .is_none_or(|n| contains_ci(gs(a, "name").unwrap_or(""), n))
+        })
+        .filter(|a| qv.str("status").is_none_or(|s| gs(a, "status") == Some(s)))
+        .filter(|a| {
+            qv.str("createdBy")
+                .is_none_or(|c| gs(a, "createdBy") == Some(c))
+        })
+        .filter(|a| qv.bool("isPublic").is_none_or(|p| gb(a, "isPublic") == p))
+        .cloned()
+        .map(Value::Object)
+        .collect();
+    let (data, total, limit, offset) = page(rows, qv);
+    ok(json!({"data": data, "total": total, "limit": limit, "offset": offset}))
+}
+
+fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let ws = workspace_of(st, ctx)?;
+    let b = body(ctx);
+    let slug = gs(b, "slug").unwrap_or_default();
+    if in_workspace(st, &ws).any(|a| gs(a, "slug") == Some(slug)) {
+        return Err(ApiError::conflict(format!(
+            "agent slug `{slug}` is already taken in this workspace"
+        )));
+    }
+    st.admin.agent_seq += 1;
+    let now = st.ts();
+    let mut a = Obj::new();
+    a.insert("id".into(), json!(st.admin.agent_seq));
+    a.insert("workspaceId".into(), json!(ws));
+    for k in ["name", "slug", "description"] {
+        a.insert(k.into(), or_null(b, k));
+    }
+    a.insert("sourceKind".into(), json!("inline"));
+    a.insert("systemPrompt".into(), or_null(b, "systemPrompt"));
+    // Required in the answer, optional in the body: the emulator's defaults.
+    a.insert(
+        "model".into(),
+        b.get("model").cloned().unwrap_or(json!("default")),
+    );
+    a.insert(
+        "maxTurns".into(),
+        b.get("maxTurns").cloned().unwrap_or(json!(10)),
+    );
+    let mode = b.get("permissionMode").cloned();
+    a.insert("permissionMode".into(), mode.unwrap_or(json!("default")));
+    for k in ["allowedTools", "disallowedTools"] {
+        a.insert(k.into(), or_null(b, k));
+    }
+    a.insert(
+        "status".into(),
+        b.get("status").cloned().unwrap_or(json!("active")),
+    );
+    a.insert("isPublic".into(), json!(gb(b, "isPublic")));
+    a.insert("metadata".into(), or_null(b, "metadata"));
+    a.insert("tags".into(), or_null(b, "tags"));
+    a.insert(
+        "createdBy".into(),
+        b.get("createdBy").cloned().unwrap_or(json!(ME)),
+    );
+    a.insert("createdAt".into(), json!(now));
+    a.insert("updatedAt".into(), json!(now));
+    a.insert("archivedAt".into(), Value::Null);
+    st.admin.agents.push(a.clone());
+    created(Value::Object(a))
+}
+
+fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let i = find(st, ctx)?;
+    ok(Value::Object(st.admin.agents[i].clone()))
+}
+
+fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let i = find(st, ctx)?;
+    let now = st.ts();
+    let a = &mut st.admin.agents[i];
+    copy_present(a, body(ctx), UPDATABLE);
+    a.insert("updatedAt".into(), json!(now));
+    ok(Value::Object(a.clone()))
+}
+
+fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let i = find(st, ctx)?;
+    st.admin.agents.remove(i);
+    ok(success(format!("agent {} deleted", ctx.id(0))))
+}
+
+fn by_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let ws = workspace_of(st, ctx)?;
+    let slug = ctx.sid(0);
+    let a = in_workspace(st, &ws)
+        .find(|a| gs(a, "slug") == Some(slug))
+        .ok_or_else(|| ApiError::not_found(format!("agent with slug `{slug}` not found")))?;
+    ok(Value::Object(a.clone()))
+}
