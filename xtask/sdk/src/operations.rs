@@ -267,8 +267,14 @@ mod tests {
         let names = |ns: &str, n: &str| (ns.to_owned(), n.to_owned());
         let contract = BTreeMap::from([
             (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (key("GET", "/api/agents/"), names("agents", "list_agents")),
-            (key("POST", "/api/agents/"), names("agents", "create_agent")),
+            (
+                key("POST", "/api/prompt/{id}/playground/call"),
+                names("playground", "playground_call"),
+            ),
+            (
+                key("POST", "/api/prompt/{id}/playground/eval"),
+                names("playground", "playground_eval"),
+            ),
         ]);
         // A pending namespace may be absent.
         let printed =
@@ -335,10 +341,13 @@ mod tests {
         // A pending namespace present in part is reported.
         let printed = BTreeMap::from([
             (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (key("GET", "/api/agents/"), names("agents", "list_agents")),
+            (
+                key("POST", "/api/prompt/{id}/playground/call"),
+                names("playground", "playground_call"),
+            ),
         ]);
         assert!(problems(&contract, &printed, &["agents"])
             .join("\n")
-            .contains("agents: 1 of its 2"));
+            .contains("playground: 1 of its 2"));
     }
 }
