@@ -268,12 +268,12 @@ mod tests {
         let contract = BTreeMap::from([
             (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
             (
-                key("POST", "/api/prompt/{id}/playground/call"),
-                names("playground", "playground_call"),
+                key("GET", "/api/users/me"),
+                names("user_profile", "get_profile"),
             ),
             (
-                key("POST", "/api/prompt/{id}/playground/eval"),
-                names("playground", "playground_eval"),
+                key("PATCH", "/api/users/me"),
+                names("user_profile", "update_profile"),
             ),
         ]);
         // A pending namespace may be absent.
@@ -342,12 +342,12 @@ mod tests {
         let printed = BTreeMap::from([
             (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
             (
-                key("POST", "/api/prompt/{id}/playground/call"),
-                names("playground", "playground_call"),
+                key("GET", "/api/users/me"),
+                names("user_profile", "get_profile"),
             ),
         ]);
         assert!(problems(&contract, &printed, &["agents"])
             .join("\n")
-            .contains("playground: 1 of its 2"));
+            .contains("user_profile: 1 of its 2"));
     }
 }
