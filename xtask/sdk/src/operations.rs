@@ -267,14 +267,8 @@ mod tests {
         let names = |ns: &str, n: &str| (ns.to_owned(), n.to_owned());
         let contract = BTreeMap::from([
             (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (
-                key("GET", "/api/users/me"),
-                names("user_profile", "get_profile"),
-            ),
-            (
-                key("PATCH", "/api/users/me"),
-                names("user_profile", "update_profile"),
-            ),
+            (key("GET", "/api/agents/"), names("agents", "list_agents")),
+            (key("POST", "/api/agents/"), names("agents", "create_agent")),
         ]);
         // A pending namespace may be absent.
         let printed =
@@ -341,13 +335,10 @@ mod tests {
         // A pending namespace present in part is reported.
         let printed = BTreeMap::from([
             (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (
-                key("GET", "/api/users/me"),
-                names("user_profile", "get_profile"),
-            ),
+            (key("GET", "/api/agents/"), names("agents", "list_agents")),
         ]);
         assert!(problems(&contract, &printed, &["agents"])
             .join("\n")
-            .contains("user_profile: 1 of its 2"));
+            .contains("agents: 1 of its 2"));
     }
 }
