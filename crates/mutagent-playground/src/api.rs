@@ -4,7 +4,7 @@ use mutagent_core::ids::PromptId;
 use mutagent_core::request::validate;
 use mutagent_core::ApiClient;
 
-use crate::models::{check_input, PlaygroundCall, PlaygroundEval, PlaygroundResult};
+use crate::models::{check_body, PlaygroundCall, PlaygroundEval, PlaygroundResult};
 use crate::operations as op;
 
 /// The `playground` namespace (API 0.1.2): run a stored prompt once, or run it and score the
@@ -55,7 +55,7 @@ impl<'a, C: ApiClient> PlaygroundApi<'a, C> {
     ) -> C::Response<PlaygroundResult> {
         let request = op::PLAYGROUND_CALL
             .request(id.into())
-            .validate(|operation| check_input(operation, &body.input))
+            .validate(|operation| check_body(operation, &body.input, body.llm_config.as_ref()))
             .json(body)
             .build();
         self.client.call(request)
@@ -81,7 +81,7 @@ impl<'a, C: ApiClient> PlaygroundApi<'a, C> {
     ) -> C::Response<PlaygroundResult> {
         let request = op::PLAYGROUND_EVAL
             .request(id.into())
-            .validate(|operation| check_input(operation, &body.input))
+            .validate(|operation| check_body(operation, &body.input, body.llm_config.as_ref()))
             .validate(|operation| {
                 validate::positive_id(operation, "evaluationId", body.evaluation_id.get())
             })

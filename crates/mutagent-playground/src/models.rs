@@ -114,16 +114,27 @@ impl PlaygroundEval {
     }
 }
 
-/// `input` must be an object (the template variable values).
-pub(crate) fn check_input(operation: &'static str, input: &Value) -> Result<(), Error> {
-    if input.is_object() {
-        Ok(())
-    } else {
-        Err(Error::invalid_input(
+/// `input` must be an object (the template variable values), and a temperature a finite
+/// number (JSON has no NaN: it would go out as `null`).
+pub(crate) fn check_body(
+    operation: &'static str,
+    input: &Value,
+    llm_config: Option<&LlmConfig>,
+) -> Result<(), Error> {
+    if !input.is_object() {
+        return Err(Error::invalid_input(
             operation,
             "input",
             "must be a JSON object (the template variable values)",
-        ))
+        ));
+    }
+    match llm_config.and_then(|config| config.temperature) {
+        Some(t) if !t.is_finite() => Err(Error::invalid_input(
+            operation,
+            "llmConfig.temperature",
+            format!("must be a finite number (got {t})"),
+        )),
+        _ => Ok(()),
     }
 }
 

@@ -116,5 +116,15 @@ fn invalid_input_is_refused_before_sending() {
         ),
         "evaluationId"
     );
+    assert_eq!(
+        field_of(
+            pg.playground_call(
+                7,
+                &PlaygroundCall::new(json!({})).llm_config(LlmConfig::new().temperature(f64::NAN))
+            )
+            .expect_err("NaN")
+        ),
+        "llmConfig.temperature"
+    );
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
