@@ -201,6 +201,28 @@ async fn the_provider_is_asked_once_and_again_after_a_401() {
     );
 }
 
+/// The re-send after a token refresh is not a retry: every retry allowed still follows it
+/// (cargo-mutants: counting the refresh as a retry passed every other test).
+#[tokio::test]
+async fn a_refresh_does_not_use_up_a_retry() {
+    let unavailable = || Reply::json(503, json!({"error": "unavailable", "message": "busy"}));
+    let server = ScriptedServer::start(vec![
+        Reply::json(401, json!({"error": "unauthorized", "message": "expired"})),
+        unavailable(),
+        unavailable(),
+        Reply::json(200, json!({"n": 1})),
+    ]);
+    let (calls, provider) = counting_provider();
+    let client = plain(&server)
+        .retry_policy(fast_retries().max_retries(2))
+        .token_provider(provider)
+        .build()
+        .expect("client");
+    assert_eq!(get(&client).await.expect("two retries"), json!({"n": 1}));
+    assert_eq!(server.requests().len(), 4, "401, refresh, 503, 503, 200");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
 #[tokio::test]
 async fn a_second_401_is_an_error_not_a_loop() {
     let server = ScriptedServer::start(vec![Reply::json(
