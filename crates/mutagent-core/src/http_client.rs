@@ -17,6 +17,7 @@ use hyper_util::rt::{TokioExecutor, TokioTimer};
 use crate::connector::Connector;
 use crate::env::{DebugEnv, EnvSource, ProcessEnv};
 use crate::error::{BoxError, ConfigError};
+pub use crate::extensions::{CallInfo, ClientSettings};
 pub use crate::future::BoxFuture;
 use crate::proxy::{ProxyRules, ProxySettings};
 use crate::tls::{self, TrustSettings};

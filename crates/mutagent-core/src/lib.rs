@@ -74,7 +74,13 @@ mod tls;
 
 mod connector;
 
+mod extensions;
+
 pub mod http_client;
+
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub mod tower;
 
 mod body;
 

@@ -16,6 +16,7 @@ use crate::body::{self, ReadError};
 use crate::config::{CallOptions, Config};
 use crate::decode;
 use crate::error::{self, is_retryable_status, BoxError, EncodingFailure, Error};
+use crate::extensions::{CallInfo, ClientSettings};
 use crate::http_client::HttpClient;
 use crate::request::ApiRequest;
 use crate::retry::{self, RetryBudget};
@@ -115,6 +116,12 @@ async fn attempt_loop(
             source: Some(Box::new(err)),
         })?;
 
+    // What a custom HTTP client or a tower layer is told, in every request's extensions.
+    let settings = ClientSettings {
+        connect_timeout: config.connect_timeout,
+        timeout,
+        max_response_bytes: config.max_response_bytes,
+    };
     let mut attempts: u32 = 0;
     // A token provider is asked again, and the request sent once more, after one 401.
     let mut refreshed = false;
@@ -138,7 +145,10 @@ async fn attempt_loop(
             }
         };
         refresh = false;
-        let http_request = build_request(transport, options, request, &uri, token.as_ref());
+        let mut http_request = build_request(transport, options, request, &uri, token.as_ref());
+        let extensions = http_request.extensions_mut();
+        extensions.insert(CallInfo::new(operation, attempts));
+        extensions.insert(settings);
         let attempt = async {
             // Waiting for a slot counts toward the timeout; the slot is held until the body
             // is read, and released before any retry wait. The semaphore is never closed.

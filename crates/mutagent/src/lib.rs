@@ -118,8 +118,9 @@
 //!
 //! Off by default: `gzip` asks for compressed answers and decompresses them as they arrive,
 //! with `max_response_bytes` bounding the decompressed size (flate2 over pure-Rust
-//! miniz_oxide; see `docs/reliability.md`); `tracing-exporter` and `opentelemetry` (below;
-//! `docs/tracing.md`).
+//! miniz_oxide; see `docs/reliability.md`); `tower` makes any `tower::Service` the HTTP client
+//! (the `tower` module, `examples/tower_layer.rs`); `tracing-exporter` and `opentelemetry`
+//! (below; `docs/tracing.md`).
 //!
 //! Each API namespace is a Cargo feature, all on by default. Turn off default features and
 //! pick the ones you use to compile less; or depend on a namespace crate alone.
@@ -153,6 +154,11 @@ pub use mutagent_core::{
     Error, ItemStream, Method, Operation, Origin, Page, Paginated, QueryParams, ResponseFuture,
     ResponseMeta, Result, RetryPolicy, StatusCode, WithResponse,
 };
+
+/// Any `tower::Service` as the HTTP client (feature `tower`); see `examples/tower_layer.rs`.
+#[cfg(feature = "tower")]
+#[cfg_attr(docsrs, doc(cfg(feature = "tower")))]
+pub use mutagent_core::tower;
 
 /// Prompts and their versions (feature `prompt`).
 #[cfg(feature = "prompt")]
