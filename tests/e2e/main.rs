@@ -3,6 +3,7 @@
 
 mod experiments;
 mod first_hour;
+mod https_proxy;
 mod optimization;
 mod organizations;
 mod prompt;

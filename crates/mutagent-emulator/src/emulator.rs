@@ -12,6 +12,7 @@ use crate::faults::{Fault, FaultSet};
 use crate::record::{RecordedRequest, DEFAULT_MAX_RECORDED, DEFAULT_MAX_RECORDED_BODY};
 use crate::server::{self, lock, Config, Shared};
 use crate::state::Collection;
+use crate::tls::TlsIdentity;
 
 /// Why an emulator could not start.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +33,9 @@ pub enum Error {
     /// The background thread stopped before reporting its address.
     #[error("the emulator thread stopped before it was ready")]
     ThreadDied,
+    /// The TLS certificate or key given to [`EmulatorBuilder::tls`] cannot be served.
+    #[error("cannot serve HTTPS: {0}")]
+    Tls(String),
 }
 
 /// Configures an [`Emulator`] before starting it.
@@ -63,6 +67,7 @@ pub struct EmulatorBuilder {
     traces: TracesContract,
     max_recorded: usize,
     max_recorded_body: usize,
+    tls: Option<TlsIdentity>,
 }
 
 impl std::fmt::Debug for EmulatorBuilder {
@@ -80,6 +85,7 @@ impl std::fmt::Debug for EmulatorBuilder {
             .field("traces", &self.traces)
             .field("max_recorded", &self.max_recorded)
             .field("max_recorded_body", &self.max_recorded_body)
+            .field("tls", &self.tls.is_some())
             .finish()
     }
 }
@@ -99,6 +105,7 @@ impl Default for EmulatorBuilder {
             traces: TracesContract::V0_1_2,
             max_recorded: DEFAULT_MAX_RECORDED,
             max_recorded_body: DEFAULT_MAX_RECORDED_BODY,
+            tls: None,
         }
     }
 }
@@ -188,6 +195,19 @@ impl EmulatorBuilder {
         self
     }
 
+    /// Serves HTTPS (HTTP/1.1 over TLS, rustls with ring) with this certificate chain and
+    /// private key, both PEM (e.g. issued by a private CA), instead of plain HTTP:
+    /// [`Emulator::url`] then starts with `https://`. For testing a client's trust
+    /// (`SSL_CERT_FILE`, a custom root) and proxy (`CONNECT`) settings against the emulator.
+    /// [`start`](Self::start) refuses PEM it cannot serve with [`Error::Tls`].
+    pub fn tls(mut self, cert_pem: impl Into<Vec<u8>>, key_pem: impl Into<Vec<u8>>) -> Self {
+        self.tls = Some(TlsIdentity {
+            cert_pem: cert_pem.into(),
+            key_pem: key_pem.into(),
+        });
+        self
+    }
+
     /// The warning [`start`](Self::start) prints when this emulator would listen beyond
     /// loopback while accepting any key (or none): anyone on the network could then use it.
     pub(crate) fn exposure_warning(&self) -> Option<String> {
@@ -258,6 +278,11 @@ impl EmulatorBuilder {
         if let Some(warning) = self.exposure_warning() {
             eprintln!("{warning}");
         }
+        let acceptor = match &self.tls {
+            Some(identity) => Some(identity.acceptor().map_err(Error::Tls)?),
+            None => None,
+        };
+        let https = acceptor.is_some();
         let shared = self.shared();
         let (shutdown, rx) = watch::channel(false);
         let listen = self.listen;
@@ -286,7 +311,7 @@ impl EmulatorBuilder {
                     match bound {
                         Ok((listener, addr)) => {
                             report(Ok(addr));
-                            server::serve(listener, sh, rx).await;
+                            server::serve(listener, sh, rx, acceptor).await;
                         }
                         Err(source) => report(Err(Error::Bind {
                             addr: listen,
@@ -300,6 +325,7 @@ impl EmulatorBuilder {
             shared,
             shutdown,
             thread,
+            https,
         })
     }
 }
@@ -309,6 +335,7 @@ struct Starting {
     shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
     thread: std::thread::JoinHandle<()>,
+    https: bool,
 }
 
 impl Starting {
@@ -318,6 +345,7 @@ impl Starting {
             Some(Ok(addr)) => Ok(Emulator {
                 shared: self.shared,
                 addr,
+                https: self.https,
                 shutdown: self.shutdown,
                 thread: Some(self.thread),
             }),
@@ -345,6 +373,8 @@ impl Starting {
 pub struct Emulator {
     shared: Arc<Shared>,
     addr: SocketAddr,
+    /// Served over TLS ([`EmulatorBuilder::tls`]).
+    https: bool,
     shutdown: watch::Sender<bool>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
@@ -377,9 +407,11 @@ impl Emulator {
         Self::builder().start_blocking()
     }
 
-    /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash); `https://…` when serving
+    /// TLS ([`EmulatorBuilder::tls`]).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The bound socket address.

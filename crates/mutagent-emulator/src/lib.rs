@@ -41,6 +41,7 @@ mod record;
 mod router;
 mod server;
 mod state;
+mod tls;
 mod validate;
 
 pub use contract::{TracesContract, UnknownTracesContract};

@@ -26,6 +26,8 @@ OPTIONS:
                                drip, chunk, times, probability, seed (see docs/emulator.md)
     --max-recorded N           keep at most N recorded requests, the most recent (default 10000)
     --no-record                record no requests (for a long-running emulator)
+    --tls-cert FILE            serve HTTPS with this PEM certificate chain (needs --tls-key)
+    --tls-key FILE             the PEM private key of --tls-cert
     --quiet                    do not log requests to stderr
     -h, --help                 print this help
 ";
@@ -42,10 +44,15 @@ fn parse_duration(v: &str) -> Option<Duration> {
     (x.is_finite() && (0.0..1e9).contains(&x)).then(|| Duration::from_secs_f64(x * scale))
 }
 
+fn read_file(flag: &str, path: &str) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|err| format!("{flag}: cannot read `{path}`: {err}"))
+}
+
 fn run(args: Vec<String>) -> Result<(), String> {
     let mut builder = Emulator::builder()
         .listen(SocketAddr::from(([127, 0, 0, 1], 3003)))
         .log_requests(true);
+    let (mut tls_cert, mut tls_key) = (None, None);
     let mut it = args.into_iter();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().ok_or_else(|| format!("{name} needs a value"));
@@ -95,10 +102,23 @@ fn run(args: Vec<String>) -> Result<(), String> {
                 )
             }
             "--no-record" => builder.no_record(),
+            "--tls-cert" => {
+                tls_cert = Some(read_file("--tls-cert", &value("--tls-cert")?)?);
+                builder
+            }
+            "--tls-key" => {
+                tls_key = Some(read_file("--tls-key", &value("--tls-key")?)?);
+                builder
+            }
             "--quiet" => builder.log_requests(false),
             other => return Err(format!("unknown argument `{other}` (see --help)")),
         };
     }
+    builder = match (tls_cert, tls_key) {
+        (Some(cert), Some(key)) => builder.tls(cert, key),
+        (None, None) => builder,
+        _ => return Err("--tls-cert and --tls-key go together".to_owned()),
+    };
     // The server runs on threads of its own; this one only has to outlive them.
     let emu = builder
         .worker_threads(2)

@@ -98,11 +98,12 @@ impl Shared {
 #[error("connection reset by an injected fault")]
 pub(crate) struct Reset;
 
-/// Accepts connections until `shutdown` turns true.
+/// Accepts connections until `shutdown` turns true; over TLS when `tls` is given.
 pub(crate) async fn serve(
     listener: TcpListener,
     shared: Arc<Shared>,
     mut shutdown: watch::Receiver<bool>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) {
     loop {
         tokio::select! {
@@ -116,16 +117,17 @@ pub(crate) async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let shared = shared.clone();
-                let mut stop = shutdown.clone();
+                let stop = shutdown.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
-                    let svc = service_fn(move |req| handle(shared.clone(), req));
-                    let conn = http1::Builder::new()
-                        .timer(TokioTimer::new())
-                        .keep_alive(true)
-                        .serve_connection(TokioIo::new(stream), svc);
-                    tokio::select! {
-                        _ = conn => {}
-                        _ = stop.changed() => {}
+                    match tls {
+                        None => serve_connection(TokioIo::new(stream), shared, stop).await,
+                        Some(acceptor) => {
+                            // A client that refuses our certificate ends the connection here.
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                serve_connection(TokioIo::new(stream), shared, stop).await;
+                            }
+                        }
                     }
                 });
             }
@@ -135,6 +137,22 @@ pub(crate) async fn serve(
                 }
             }
         }
+    }
+}
+
+/// Serves one connection (plain or TLS) until it closes or the emulator shuts down.
+async fn serve_connection<I>(io: I, shared: Arc<Shared>, mut stop: watch::Receiver<bool>)
+where
+    I: hyper::rt::Read + hyper::rt::Write + Unpin + Send + 'static,
+{
+    let svc = service_fn(move |req| handle(shared.clone(), req));
+    let conn = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .serve_connection(io, svc);
+    tokio::select! {
+        _ = conn => {}
+        _ = stop.changed() => {}
     }
 }
 

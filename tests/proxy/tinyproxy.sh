@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Behind a real proxy (tinyproxy, from Debian's packages) with a private CA, given only the
+# variables a user already has (HTTPS_PROXY, SSL_CERT_FILE), the `load` example works against
+# the emulator served over HTTPS; tinyproxy's log shows the CONNECT tunnel; with NO_PROXY the
+# same run bypasses the proxy (no new line in its log).
+#
+#   tests/proxy/tinyproxy.sh            # debug build (what .ci/run runs)
+#   tests/proxy/tinyproxy.sh --release  # the issue's "done when" command
+#
+# Installs tinyproxy with apt-get when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+profile=()
+if [[ "${1:-}" == "--release" ]]; then profile=(--release); fi
+
+if ! command -v tinyproxy >/dev/null 2>&1; then
+    echo "tinyproxy is missing: installing it with apt-get"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tinyproxy >/dev/null
+fi
+
+work=$(mktemp -d)
+emulator_pid=""
+proxy_pid=""
+cleanup() {
+    [[ -n "$proxy_pid" ]] && kill "$proxy_pid" 2>/dev/null || true
+    [[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+# A free loopback port: one nothing answers on.
+free_port() {
+    local port
+    for _ in $(seq 1 50); do
+        port=$((20000 + RANDOM % 20000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+    echo "no free port found" >&2
+    return 1
+}
+
+key="mt_tinyproxy_test_key"
+
+# A private CA and a certificate for localhost, made by rcgen (no openssl needed).
+cargo run -q -p mutagent-test-support --example make_pki -- "$work/pki" localhost 127.0.0.1 >/dev/null
+
+# The emulator over HTTPS with that certificate.
+cargo build -q "${profile[@]}" -p mutagent-emulator
+target_dir=$(cargo metadata --format-version 1 --no-deps | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+build=debug
+if [[ ${#profile[@]} -gt 0 ]]; then build=release; fi
+emulator_port=$(free_port)
+"$target_dir/$build/mutagent-emulator" --listen "127.0.0.1:$emulator_port" --api-key "$key" --quiet \
+    --tls-cert "$work/pki/server.pem" --tls-key "$work/pki/server.key" >"$work/emulator.out" 2>&1 &
+emulator_pid=$!
+
+# tinyproxy in the foreground of a background job, logging every request.
+proxy_port=$(free_port)
+chmod 755 "$work"
+cat >"$work/tinyproxy.conf" <<CONF
+Port $proxy_port
+Listen 127.0.0.1
+Timeout 60
+LogFile "$work/tinyproxy.log"
+LogLevel Info
+MaxClients 100
+Allow 127.0.0.1
+CONF
+if [[ $(id -u) -eq 0 ]]; then
+    # As root tinyproxy drops to this user, which must be able to write the log.
+    printf 'User nobody\nGroup nogroup\n' >>"$work/tinyproxy.conf"
+    touch "$work/tinyproxy.log"
+    chown nobody "$work/tinyproxy.log"
+fi
+tinyproxy -d -c "$work/tinyproxy.conf" >"$work/tinyproxy.out" 2>&1 &
+proxy_pid=$!
+
+# Wait for both to listen.
+for _ in $(seq 1 100); do
+    if grep -q "listening on https://" "$work/emulator.out" 2>/dev/null \
+        && (exec 3<>"/dev/tcp/127.0.0.1/$proxy_port") 2>/dev/null; then
+        break
+    fi
+    sleep 0.1
+done
+grep -q "listening on https://" "$work/emulator.out" || { cat "$work/emulator.out"; echo "the emulator did not start"; exit 1; }
+
+url="https://localhost:$emulator_port"
+tunnels() { grep -c "CONNECT localhost:$emulator_port" "$work/tinyproxy.log" || true; }
+
+echo "=== through tinyproxy: HTTPS_PROXY=http://127.0.0.1:$proxy_port SSL_CERT_FILE=<private CA>"
+env -u NO_PROXY -u no_proxy -u ALL_PROXY -u all_proxy -u HTTP_PROXY -u http_proxy \
+    HTTPS_PROXY="http://127.0.0.1:$proxy_port" SSL_CERT_FILE="$work/pki/ca.pem" MUTAGENT_API_KEY="$key" \
+    cargo run -q "${profile[@]}" -p mutagent --example load -- \
+    --server-url "$url" --concurrency 4 --seconds 2
+through=$(tunnels)
+echo "tinyproxy log: $through CONNECT line(s) to localhost:$emulator_port"
+grep "CONNECT localhost:$emulator_port" "$work/tinyproxy.log" | head -3
+if [[ "$through" -lt 1 ]]; then
+    echo "FAILED: the requests did not go through tinyproxy"; cat "$work/tinyproxy.log"; exit 1
+fi
+if grep -q "$key" "$work/tinyproxy.log"; then
+    echo "FAILED: the API key reached tinyproxy"; exit 1
+fi
+
+echo "=== NO_PROXY=localhost: the same run bypasses tinyproxy"
+env -u ALL_PROXY -u all_proxy -u HTTP_PROXY -u http_proxy \
+    HTTPS_PROXY="http://127.0.0.1:$proxy_port" NO_PROXY=localhost SSL_CERT_FILE="$work/pki/ca.pem" \
+    MUTAGENT_API_KEY="$key" \
+    cargo run -q "${profile[@]}" -p mutagent --example load -- \
+    --server-url "$url" --concurrency 4 --seconds 1
+bypassed=$(tunnels)
+if [[ "$bypassed" -ne "$through" ]]; then
+    echo "FAILED: NO_PROXY did not bypass tinyproxy ($through → $bypassed CONNECT lines)"; exit 1
+fi
+echo "tinyproxy log unchanged: $bypassed CONNECT line(s)"
+echo "tinyproxy: ok"
