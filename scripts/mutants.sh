@@ -7,11 +7,11 @@
 #
 # Needs cargo-mutants (`cargo install cargo-mutants --locked`). It is slow (a build and the
 # mutated package's tests per mutant: 5 to 30 s each on 2 cores, about 400 mutants), so CI
-# does not run it. It works on a copy of the tree (cargo-mutants' default) with one job, a
-# 60 s timeout per test run, and without the doc tests (`--lib --tests`), which catch nothing
-# here and cost the most; each mutant is tested with its own package's tests only. Set
-# CARGO_TARGET_DIR to a warm target directory to skip building the dependencies again.
-# Results: $MUTANTS_OUT/mutants.out/{caught,missed,timeout,unviable}.txt (default
+# does not run it. It works on a copy of the tree (cargo-mutants' default) with one job, all
+# features, a 60 s timeout per test run, and without the doc tests (`--lib --tests`), which
+# catch nothing here and cost the most; each mutant is tested with its own package's tests
+# only. Set CARGO_TARGET_DIR to a warm target directory to skip building the dependencies
+# again. Results: $MUTANTS_OUT/mutants.out/{caught,missed,timeout,unviable}.txt (default
 # ./mutants.out, ignored by git) and a table by file; every survivor must be killed by a test
 # or explained in docs/reliability.md.
 set -euo pipefail
@@ -47,7 +47,9 @@ for file in "${FILES[@]}"; do
     args+=(--file "$file")
 done
 # cargo-mutants exits non-zero when a mutant survives; the table below says what happened.
-cargo mutants --jobs 1 --timeout 60 --output "$OUT" "${args[@]}" -- --lib --tests || true
+# --all-features: code behind an opt-in feature (gzip in body.rs) is compiled, and its tests
+# run, only with the feature on; without it its mutants would survive without being tested.
+cargo mutants --jobs 1 --timeout 60 --all-features --output "$OUT" "${args[@]}" -- --lib --tests || true
 
 printf '%-52s %7s %7s %8s %9s\n' file caught missed timeout unviable
 for file in "${FILES[@]}"; do
