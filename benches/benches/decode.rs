@@ -5,7 +5,11 @@
 //! memory (a custom [`HttpClient`]), so it measures exactly what the SDK adds on top of
 //! decoding: request building, the answer's size check and its decode path.
 //!
+//! With the `gzip` feature, the same page sent gzip-compressed: the SDK's streaming gzip path
+//! beside inflating with flate2 then `serde_json::from_slice`, and beside the uncompressed page.
+//!
 //! `cargo bench -p mutagent-benches --bench decode`
+//! `cargo bench -p mutagent-benches --features gzip --bench decode`
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // not published: tooling and tests may panic
 
 use std::process::ExitCode;
@@ -17,9 +21,9 @@ use mutagent_core::http_client::{BoxFuture, HttpClient, HttpError, ResponseBody}
 use mutagent_core::Client;
 use mutagent_prompt::{ListPrompts, PromptExt, PromptList};
 
-/// Answers every request with the same body, from memory.
+/// Answers every request with the same body, from memory (with this `Content-Encoding`).
 #[derive(Debug)]
-struct FromMemory(Bytes);
+struct FromMemory(Bytes, Option<&'static str>);
 
 impl HttpClient for FromMemory {
     fn send(
@@ -27,12 +31,19 @@ impl HttpClient for FromMemory {
         _request: http::Request<Bytes>,
     ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
         let body = self.0.clone();
+        let encoding = self.1;
         Box::pin(async move {
             let mut response = http::Response::new(ResponseBody::from_bytes(body.clone()));
             response.headers_mut().insert(
                 http::header::CONTENT_LENGTH,
                 http::HeaderValue::from(body.len()),
             );
+            if let Some(encoding) = encoding {
+                response.headers_mut().insert(
+                    http::header::CONTENT_ENCODING,
+                    http::HeaderValue::from_static(encoding),
+                );
+            }
             Ok(response)
         })
     }
@@ -53,7 +64,7 @@ fn run() -> Result<(), BenchError> {
         .api_key("mt_bench_key")
         .server_url("http://127.0.0.1:9")
         .max_response_bytes(64 << 20)
-        .http_client(FromMemory(body.clone()))
+        .http_client(FromMemory(body.clone(), None))
         .build()
         .map_err(context("cannot build the SDK client"))?;
     let params = ListPrompts::new().limit(100);
@@ -98,5 +109,83 @@ fn run() -> Result<(), BenchError> {
             ratio <= 1.2,
         );
     }
+    #[cfg(feature = "gzip")]
+    gzip::run(&runtime, &body, &params, &check)?;
     Ok(())
+}
+
+#[cfg(feature = "gzip")]
+mod gzip {
+    use std::io::{Read as _, Write as _};
+
+    use super::*;
+
+    pub(super) fn run(
+        runtime: &tokio::runtime::Runtime,
+        body: &Bytes,
+        params: &ListPrompts,
+        check: &dyn Fn(PromptList) -> Result<(), BenchError>,
+    ) -> Result<(), BenchError> {
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        encoder
+            .write_all(body)
+            .map_err(context("cannot compress"))?;
+        let compressed = Bytes::from(encoder.finish().map_err(context("cannot compress"))?);
+        let client = |answer: FromMemory| {
+            Client::builder()
+                .api_key("mt_bench_key")
+                .server_url("http://127.0.0.1:9")
+                .max_response_bytes(64 << 20)
+                .http_client(answer)
+                .build()
+                .map_err(context("cannot build the SDK client"))
+        };
+        let plain = client(FromMemory(body.clone(), None))?;
+        let gzipped = client(FromMemory(compressed.clone(), Some("gzip")))?;
+        let comparison = Comparison::new(format!(
+            "decode the same page gzip-compressed ({} KiB -> {} KiB): SDK gzip path vs flate2 + serde_json",
+            body.len() / 1024,
+            compressed.len() / 1024
+        ))
+        .rounds(30)
+        .per_round(20);
+        if !comparison.selected() {
+            return Ok(());
+        }
+        let report = comparison.run(&mut [
+            Variant::new("flate2 inflate + serde_json", || {
+                let mut inflated = Vec::with_capacity(body.len());
+                flate2::read::GzDecoder::new(&compressed[..])
+                    .read_to_end(&mut inflated)
+                    .map_err(|err| err.to_string())?;
+                check(
+                    serde_json::from_slice::<PromptList>(&inflated)
+                        .map_err(|err| err.to_string())?,
+                )
+            }),
+            Variant::new("sdk list_prompts, gzip", || {
+                check(
+                    runtime
+                        .block_on(gzipped.prompt().list_prompts(params))
+                        .map_err(|err| err.to_string())?,
+                )
+            }),
+            Variant::new("sdk list_prompts, uncompressed", || {
+                check(
+                    runtime
+                        .block_on(plain.prompt().list_prompts(params))
+                        .map_err(|err| err.to_string())?,
+                )
+            }),
+        ])?;
+        let ratio = report.ratio("sdk list_prompts, gzip", "flate2 inflate + serde_json")?;
+        goal(
+            "SDK gzip decode no slower than 1.2x flate2 + serde_json (medians)",
+            format!("{ratio:.3}x"),
+            ratio <= 1.2,
+        );
+        let cost = report.ratio("sdk list_prompts, gzip", "sdk list_prompts, uncompressed")?;
+        println!("  gzip costs {cost:.3}x the uncompressed call (the price of inflating; less on the wire)");
+        Ok(())
+    }
 }
