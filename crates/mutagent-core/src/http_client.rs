@@ -25,7 +25,10 @@ use crate::tls::{self, TrustSettings};
 /// Sends one HTTP request and returns the response head with a streaming body.
 ///
 /// The SDK adds its own timeouts, retries and size limits around this call, so an
-/// implementation only has to send. Report failures that happened before anything reached
+/// implementation only has to send. Each request carries a [`CallInfo`] (which operation,
+/// which attempt) and the [`ClientSettings`] to honour (the connect timeout) in its
+/// extensions; with the `tower` feature any tower service can be the client
+/// (`mutagent_core::tower`). Report failures that happened before anything reached
 /// the server with [`HttpError::connect`]: those are safe to retry even for `POST`.
 ///
 /// ```
