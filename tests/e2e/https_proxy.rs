@@ -44,6 +44,14 @@ async fn https_emulator_through_a_proxy_from_the_environment_alone() {
         .await
         .expect("list through the proxy over TLS");
     assert!(page.data.is_empty(), "{page:?}");
+    // Later calls reuse the tunnel: one CONNECT for them all.
+    for _ in 0..4 {
+        client
+            .prompt()
+            .list_prompts(&ListPrompts::new())
+            .await
+            .expect("list again");
+    }
     let seen = proxy.seen();
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0].method, "CONNECT");
@@ -53,7 +61,7 @@ async fn https_emulator_through_a_proxy_from_the_environment_alone() {
     );
     assert!(!seen[0].raw.contains(KEY), "{}", seen[0].raw);
     // The emulator saw the call, with the key, over the tunnel.
-    assert_eq!(emu.requests().len(), 1);
+    assert_eq!(emu.requests().len(), 5);
 }
 
 #[tokio::test]
