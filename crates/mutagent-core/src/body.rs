@@ -44,16 +44,23 @@ enum Coding {
 }
 
 /// Reads the whole body of an answer with these `headers`, decoded, stopping as soon as it
-/// passes `limit` bytes.
+/// passes `limit` bytes. A decompressed body loses its `Content-Encoding` and
+/// `Content-Length` headers (they described the compressed bytes), as in reqwest, so the
+/// headers a caller sees ([`ResponseMeta`](crate::ResponseMeta)) match the body it gets.
 pub(crate) async fn read(
     body: ResponseBody,
-    headers: &HeaderMap,
+    headers: &mut HeaderMap,
     limit: usize,
 ) -> Result<Bytes, ReadError> {
     match coding(headers)? {
         Coding::Identity => read_limited(body, limit, declared_length(headers)).await,
         #[cfg(feature = "gzip")]
-        Coding::Gzip => gzip::read(body, limit).await,
+        Coding::Gzip => {
+            let body = gzip::read(body, limit).await?;
+            headers.remove(CONTENT_ENCODING);
+            headers.remove(CONTENT_LENGTH);
+            Ok(body)
+        }
     }
 }
 

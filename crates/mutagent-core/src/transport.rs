@@ -400,8 +400,8 @@ async fn send_and_read(
         connect: err.is_connect(),
         source: err.into_source(),
     })?;
-    let (parts, body) = response.into_parts();
-    let body = body::read(body, &parts.headers, limit)
+    let (mut parts, body) = response.into_parts();
+    let body = body::read(body, &mut parts.headers, limit)
         .await
         .map_err(|err| match err {
             ReadError::Broken(source) => AttemptError::Body(parts.status, source),

@@ -106,8 +106,16 @@ mod with_the_feature {
             ),
         ]);
         let client = builder(&server).build().expect("client");
-        let value: Value = client.send(get_thing()).await.expect("decoded");
+        let (value, meta): (Value, _) = client
+            .with_response()
+            .send(get_thing())
+            .await
+            .expect("decoded");
         assert_eq!(value, big);
+        // The headers describe the body handed over: no longer compressed.
+        assert_eq!(meta.header("content-encoding"), None);
+        assert_eq!(meta.header("content-length"), None);
+        assert_eq!(meta.header("content-type"), Some("application/json"));
         assert_eq!(server.requests()[0].header("accept-encoding"), Some("gzip"));
         let err = client.send::<Value>(get_thing()).await.expect_err("404");
         let api = err.as_api_error().expect("api error");
