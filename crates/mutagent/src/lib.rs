@@ -245,6 +245,30 @@ pub use mutagent_playground as playground;
 #[cfg_attr(docsrs, doc(cfg(feature = "organization-members")))]
 pub use mutagent_organization_members as organization_members;
 
+/// The members of a workspace and their roles. (feature `workspace-members`, not on by
+/// default).
+#[cfg(feature = "workspace-members")]
+#[cfg_attr(docsrs, doc(cfg(feature = "workspace-members")))]
+pub use mutagent_workspace_members as workspace_members;
+
+/// Invitations to join an organization. (feature `invitations`, not on by default).
+#[cfg(feature = "invitations")]
+#[cfg_attr(docsrs, doc(cfg(feature = "invitations")))]
+pub use mutagent_invitations as invitations;
+
+/// Stored LLM provider credentials and model listings (`provider_configs` in API 0.1.2).
+/// (feature `llm-providers`, not on by default).
+#[cfg(feature = "llm-providers")]
+#[cfg_attr(docsrs, doc(cfg(feature = "llm-providers")))]
+#[doc(alias = "provider_configs")]
+pub use mutagent_provider_configs as llm_providers;
+
+/// The calling user's account and login sessions. (feature `user-profile`, not on by
+/// default).
+#[cfg(feature = "user-profile")]
+#[cfg_attr(docsrs, doc(cfg(feature = "user-profile")))]
+pub use mutagent_user_profile as user_profile;
+
 /// The extension traits that add the namespaces to both clients: `use mutagent::prelude::*;`.
 pub mod prelude {
     #[cfg(feature = "agents")]
@@ -252,6 +276,8 @@ pub mod prelude {
     pub use mutagent_core::ApiClient;
     #[cfg(feature = "experiments")]
     pub use mutagent_experiments::ExperimentsExt as _;
+    #[cfg(feature = "invitations")]
+    pub use mutagent_invitations::InvitationsExt as _;
     #[cfg(feature = "optimization")]
     pub use mutagent_optimization::OptimizationExt as _;
     #[cfg(feature = "organization-members")]
@@ -272,8 +298,14 @@ pub mod prelude {
     pub use mutagent_prompt_executions::PromptExecutionsExt as _;
     #[cfg(feature = "prompt-readiness")]
     pub use mutagent_prompt_readiness::PromptReadinessExt as _;
+    #[cfg(feature = "llm-providers")]
+    pub use mutagent_provider_configs::LlmProvidersExt as _;
     #[cfg(feature = "traces")]
     pub use mutagent_traces::TracesExt as _;
+    #[cfg(feature = "user-profile")]
+    pub use mutagent_user_profile::UserProfileExt as _;
+    #[cfg(feature = "workspace-members")]
+    pub use mutagent_workspace_members::WorkspaceMembersExt as _;
     #[cfg(feature = "workspaces")]
     pub use mutagent_workspaces::WorkspacesExt as _;
 }
@@ -309,6 +341,14 @@ pub fn operations() -> Vec<&'static Operation> {
     all.extend_from_slice(mutagent_agents::operations::OPERATIONS);
     #[cfg(feature = "organization-members")]
     all.extend_from_slice(mutagent_organization_members::operations::OPERATIONS);
+    #[cfg(feature = "workspace-members")]
+    all.extend_from_slice(mutagent_workspace_members::operations::OPERATIONS);
+    #[cfg(feature = "invitations")]
+    all.extend_from_slice(mutagent_invitations::operations::OPERATIONS);
+    #[cfg(feature = "llm-providers")]
+    all.extend_from_slice(mutagent_provider_configs::operations::OPERATIONS);
+    #[cfg(feature = "user-profile")]
+    all.extend_from_slice(mutagent_user_profile::operations::OPERATIONS);
     all
 }
 

@@ -41,12 +41,7 @@ mod tests {
     /// operations may be missing from the SDK altogether, and when present are checked by method,
     /// path and generation only (their crates may use the live 0.4.1 names). Empty once every
     /// namespace has landed.
-    const PENDING: &[&str] = &[
-        "workspace_members",
-        "invitations",
-        "provider_configs",
-        "user_profile",
-    ];
+    const PENDING: &[&str] = &[];
 
     /// The contract table kept in the repository: `tests/contract/operations.tsv`, a copy of
     /// the API's whole operation table (both generations, every namespace, primary or not).
