@@ -37,12 +37,6 @@ mod tests {
     /// What a row names: namespace and operation.
     type Names = (String, String);
 
-    /// Namespaces whose crates are still being written (issue #14): while one is listed, its
-    /// operations may be missing from the SDK altogether, and when present are checked by method,
-    /// path and generation only (their crates may use the live 0.4.1 names). Empty once every
-    /// namespace has landed.
-    const PENDING: &[&str] = &[];
-
     /// The contract table kept in the repository: `tests/contract/operations.tsv`, a copy of
     /// the API's whole operation table (both generations, every namespace, primary or not).
     fn contract() -> BTreeMap<Key, Names> {
@@ -130,21 +124,16 @@ mod tests {
         namespace_ok && name_ok
     }
 
-    /// Every difference between the contract and the SDK's operations, as messages.
-    fn problems(
-        contract: &BTreeMap<Key, Names>,
-        printed: &BTreeMap<Key, Names>,
-        pending_namespaces: &[&str],
-    ) -> Vec<String> {
+    /// Every difference between the contract and the SDK's operations, as messages: a row the
+    /// SDK lacks, a row it names otherwise (other than the live spelling), an operation the
+    /// contract does not have.
+    fn problems(contract: &BTreeMap<Key, Names>, printed: &BTreeMap<Key, Names>) -> Vec<String> {
         let mut problems = Vec::new();
-        let pending = |namespace: &str| pending_namespaces.contains(&namespace);
         for (key @ (method, path, since), (namespace, name)) in contract {
             match printed.get(key) {
-                None if pending(namespace) => {}
                 None => problems.push(format!(
                     "missing: {namespace} {name} ({method} {path}, {since})"
                 )),
-                Some(_) if pending(namespace) => {}
                 Some((ns, n)) if !same_operation((namespace, name), (ns, n)) => problems.push(format!(
                     "{method} {path} ({since}) is {ns}.{n} in the SDK, {namespace}.{name} in the contract"
                 )),
@@ -155,24 +144,6 @@ mod tests {
             if !contract.contains_key(&(method.clone(), path.clone(), since.clone())) {
                 problems.push(format!(
                     "not in the contract: {namespace}.{name} {method} {path} ({since})"
-                ));
-            }
-        }
-        // A pending namespace lands whole: none or all of its rows.
-        for namespace in pending_namespaces {
-            let rows: Vec<&Key> = contract
-                .iter()
-                .filter(|(_, (ns, _))| ns == namespace)
-                .map(|(key, _)| key)
-                .collect();
-            let present = rows
-                .iter()
-                .filter(|key| printed.contains_key(**key))
-                .count();
-            if present != 0 && present != rows.len() {
-                problems.push(format!(
-                    "{namespace}: {present} of its {} operations are implemented",
-                    rows.len()
                 ));
             }
         }
@@ -197,16 +168,12 @@ mod tests {
     fn every_contract_operation_is_implemented_with_its_method_and_path() {
         let contract = contract();
         let printed = printed();
-        let problems = problems(&contract, &printed, PENDING);
+        let problems = problems(&contract, &printed);
         assert!(problems.is_empty(), "{}", problems.join("\n"));
-        let required = contract
-            .values()
-            .filter(|(ns, _)| !PENDING.contains(&ns.as_str()))
-            .count();
-        assert!(
-            printed.len() >= required,
-            "{} printed, {required} required",
-            printed.len()
+        assert_eq!(
+            printed.len(),
+            contract.len(),
+            "every row of the contract, each once, and nothing else"
         );
     }
 
@@ -227,9 +194,6 @@ mod tests {
         let guide = std::fs::read_to_string(path).expect("docs/migration-from-python.md");
         let mut missing = Vec::new();
         for (namespace, name) in contract().values() {
-            if PENDING.contains(&namespace.as_str()) {
-                continue;
-            }
             // A table row: the Python call, then the Rust one (`client.<ns>()` or a helper).
             // The 0.1.2 name, or the live one where 0.4.1 renamed the method.
             let live = LIVE_NAMES
@@ -262,78 +226,59 @@ mod tests {
         let names = |ns: &str, n: &str| (ns.to_owned(), n.to_owned());
         let contract = BTreeMap::from([
             (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (key("GET", "/api/agents/"), names("agents", "list_agents")),
-            (key("POST", "/api/agents/"), names("agents", "create_agent")),
+            (
+                key("GET", "/api/users/me/sessions"),
+                names("user_profile", "list_sessions"),
+            ),
+            (
+                key("GET", "/api/providers/"),
+                names("provider_configs", "list_providers"),
+            ),
         ]);
-        // A pending namespace may be absent.
-        let printed =
-            BTreeMap::from([(key("GET", "/api/prompt/"), names("prompt", "list_prompts"))]);
-        assert!(problems(&contract, &printed, &["agents"]).is_empty());
-        // A primary one may not; a wrong name or an unknown route is reported.
-        let printed = BTreeMap::from([
+        // The contract's names, or the live 0.4.1 ones of renamed operations, pass.
+        let exact = contract.clone();
+        assert!(problems(&contract, &exact).is_empty());
+        let live = BTreeMap::from([
+            (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
+            (
+                key("GET", "/api/users/me/sessions"),
+                names("user_profile", "list_user_sessions"),
+            ),
+            (
+                key("GET", "/api/providers/"),
+                names("llm_providers", "list_provider_configs"),
+            ),
+        ]);
+        assert!(
+            problems(&contract, &live).is_empty(),
+            "{:?}",
+            problems(&contract, &live)
+        );
+        // A wrong name, a wrong namespace, an unknown route and a missing row are reported.
+        let wrong = BTreeMap::from([
             (key("GET", "/api/prompt/"), names("prompt", "get_prompts")),
             (key("GET", "/api/prompts/"), names("prompt", "list_prompts")),
+            (
+                key("GET", "/api/providers/"),
+                names("providers", "list_provider_configs"),
+            ),
         ]);
-        let found = problems(&contract, &printed, &["agents"]).join("\n");
-        assert!(found.contains("prompt.get_prompts in the SDK"), "{found}");
+        let found = problems(&contract, &wrong).join("\n");
+        assert!(
+            found.contains("is prompt.get_prompts in the SDK"),
+            "{found}"
+        );
+        assert!(
+            found.contains("is providers.list_provider_configs in the SDK"),
+            "{found}"
+        );
         assert!(
             found.contains("not in the contract: prompt.list_prompts GET /api/prompts/"),
             "{found}"
         );
-        let printed = BTreeMap::new();
-        assert!(problems(&contract, &printed, &["agents"])
-            .join("\n")
-            .contains("missing: prompt list_prompts"));
-        // The live 0.4.1 names of renamed operations are accepted, other names are not.
-        let pkey = |m: &str, p: &str| (m.to_owned(), p.to_owned(), "0.1.2".to_owned());
-        let renamed = BTreeMap::from([
-            (pkey("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (
-                pkey("GET", "/api/users/me/sessions"),
-                names("user_profile", "list_sessions"),
-            ),
-            (
-                pkey("GET", "/api/providers/"),
-                names("provider_configs", "list_providers"),
-            ),
-        ]);
-        let printed = BTreeMap::from([
-            (pkey("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (
-                pkey("GET", "/api/users/me/sessions"),
-                names("user_profile", "list_user_sessions"),
-            ),
-            (
-                pkey("GET", "/api/providers/"),
-                names("llm_providers", "list_provider_configs"),
-            ),
-        ]);
-        let found = problems(&renamed, &printed, &[]);
-        assert!(found.is_empty(), "{found:?}");
-        let printed = BTreeMap::from([
-            (pkey("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (
-                pkey("GET", "/api/users/me/sessions"),
-                names("user_profile", "list_user_sessions"),
-            ),
-            (
-                pkey("GET", "/api/providers/"),
-                names("providers", "list_provider_configs"),
-            ),
-        ]);
         assert!(
-            problems(&renamed, &printed, &[])
-                .join("\n")
-                .contains("providers.list_provider_configs in the SDK")
-                || PENDING.contains(&"provider_configs")
+            found.contains("missing: user_profile list_sessions"),
+            "{found}"
         );
-        // A pending namespace present in part is reported.
-        let printed = BTreeMap::from([
-            (key("GET", "/api/prompt/"), names("prompt", "list_prompts")),
-            (key("GET", "/api/agents/"), names("agents", "list_agents")),
-        ]);
-        assert!(problems(&contract, &printed, &["agents"])
-            .join("\n")
-            .contains("agents: 1 of its 2"));
     }
 }
