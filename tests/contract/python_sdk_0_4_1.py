@@ -1,14 +1,17 @@
 """Drive the official Python SDK 0.4.1 against `mutagent-emulator --traces-contract 0.4.1` as a
-user of that SDK would: organizations, workspaces and the 0.4.1 traces. That SDK validates every
-answer against its own models (lib/http.py parse_response), so a shape the emulator gets wrong
-fails here. Not run by CI (it needs PyPI); run it by hand:
+user of that SDK would: organizations, workspaces, the 0.4.1 traces, and every operation of
+agents, organization and workspace members, invitations, llm_providers and user_profile. That
+SDK validates every answer against its own models (lib/http.py parse_response), so a shape the
+emulator gets wrong fails here. Not run by CI (it needs PyPI); run it by hand:
 
     python3 -m venv /tmp/venv && /tmp/venv/bin/pip install mutagent-sdk==0.4.1
     cargo run -p mutagent-emulator -- --listen 127.0.0.1:3013 --traces-contract 0.4.1 --quiet &
     /tmp/venv/bin/python tests/contract/python_sdk_0_4_1.py http://127.0.0.1:3013
 
-Last run (2026-12-02): 22/22 calls passed. Organization answers validate into that SDK's empty
-"...OrError" models (README §5), so they pass without their fields being checked.
+Last run (2026-12-02): 56/56 calls passed (34 of them the administration namespaces:
+agents 6, organization_members 4, invitations 5, workspace_members 4, llm_providers 9,
+user_profile 6). Start a fresh emulator for each run: the script creates fixed slugs.
+Organization answers validate into that SDK's empty "...OrError" models (README §5), so they pass without their fields being checked.
 """
 import sys, traceback
 from mutagent import Mutagent
@@ -72,6 +75,69 @@ with Mutagent(api_key="mt_py_key", server_url=url) as c:
     step("traces.get_trace", lambda: c.traces.get_trace("py-1"))
     step("traces.list_trace_spans", lambda: c.traces.list_trace_spans("py-1"))
     step("traces.list_logs", lambda: c.traces.list_logs(limit=5, trace_id="py-1"))
+
+    # agents
+    a = step("agents.create_agent", lambda: c.agents.create_agent(M.CreateAgentRequest(
+        name="Support", slug="support-py", system_prompt="You answer tickets.", max_turns=8,
+        allowed_tools=["search"], metadata={"team": "cx"})))
+    step("agents.list_agents", lambda: c.agents.list_agents(limit=10, offset=0, is_public=False))
+    if a is not None:
+        # The methods take `id_: int`, but the Agent model types `id` as float (1.0), which
+        # would go out as `/api/agents/1.0`: pass it as the int the signature asks for.
+        aid = int(a.id_)
+        step("agents.get_agent", lambda: c.agents.get_agent(aid))
+        step("agents.get_agent_by_slug", lambda: c.agents.get_agent_by_slug("support-py"))
+        step("agents.update_agent", lambda: c.agents.update_agent(aid, M.UpdateAgentRequest(status="paused", tags=["cx"])))
+        step("agents.delete_agent", lambda: c.agents.delete_agent(aid))
+    # organization members and invitations, in a fresh organization (its id from a raw call,
+    # as organization answers validate into empty models)
+    c.organizations.create_organization(M.CreateOrganizationRequest(name="Team", slug="team-py"))
+    team = c._http.request("GET", "/api/organizations/slug/team-py").json().get("id")
+    step("organization_members.add_organization_member", lambda: c.organization_members.add_organization_member(
+        team, M.AddOrganizationMemberRequest(user_id="user_py", role="viewer", status="active")))
+    step("organization_members.list_organization_members", lambda: c.organization_members.list_organization_members(team))
+    step("organization_members.update_organization_member", lambda: c.organization_members.update_organization_member(
+        team, "user_py", M.UpdateOrganizationMemberRequest(role="editor")))
+    step("organization_members.remove_organization_member", lambda: c.organization_members.remove_organization_member(team, "user_py"))
+    inv = step("invitations.create_invitation", lambda: c.invitations.create_invitation(
+        team, M.CreateInvitationRequest(email="dev@example.com", role="editor", expires_in_days=3)))
+    step("invitations.list_invitations", lambda: c.invitations.list_invitations(team))
+    if inv is not None:
+        step("invitations.get_invitation", lambda: c.invitations.get_invitation(team, inv.id_))
+        step("invitations.resend_invitation", lambda: c.invitations.resend_invitation(team, inv.id_, {}))
+        step("invitations.delete_invitation", lambda: c.invitations.delete_invitation(team, inv.id_))
+    # workspace members, in the default workspace
+    wid = [x.id_ for x in c.workspaces.list_workspaces().workspaces if x.is_default][0]
+    step("workspace_members.add_workspace_member", lambda: c.workspace_members.add_workspace_member(
+        wid, M.AddWorkspaceMemberRequest(user_id="user_py", role="viewer")))
+    step("workspace_members.list_workspace_members", lambda: c.workspace_members.list_workspace_members(wid))
+    step("workspace_members.update_workspace_member", lambda: c.workspace_members.update_workspace_member(
+        wid, "user_py", M.UpdateWorkspaceMemberRequest(role="admin")))
+    step("workspace_members.remove_workspace_member", lambda: c.workspace_members.remove_workspace_member(wid, "user_py"))
+    # provider configs (llm_providers)
+    cfg = step("llm_providers.create_provider_config", lambda: c.llm_providers.create_provider_config(
+        M.CreateProviderConfigRequest(name="OpenAI", provider="openai", api_key="sk-py-0123456789abcdef",
+                                      supported_models=[M.ProviderModel(id_="gpt-4o")], is_default=True)))
+    step("llm_providers.list_provider_configs", lambda: c.llm_providers.list_provider_configs(provider="openai", include_inactive=True))
+    step("llm_providers.list_available_models", lambda: c.llm_providers.list_available_models())
+    step("llm_providers.get_model_catalog", lambda: c.llm_providers.get_model_catalog())
+    if cfg is not None:
+        assert "0123456789abcdef" not in repr(cfg), "the key came back"
+        step("llm_providers.get_provider_config", lambda: c.llm_providers.get_provider_config(cfg.id_))
+        step("llm_providers.update_provider_config", lambda: c.llm_providers.update_provider_config(
+            cfg.id_, M.UpdateProviderConfigRequest(base_url=None, api_version="2024-10-01")))
+        step("llm_providers.test_provider_config", lambda: c.llm_providers.test_provider_config(cfg.id_))
+        step("llm_providers.list_provider_config_models", lambda: c.llm_providers.list_provider_config_models(cfg.id_))
+        step("llm_providers.delete_provider_config", lambda: c.llm_providers.delete_provider_config(cfg.id_))
+    # user profile (delete_account last: the profile routes answer 404 after it)
+    step("user_profile.get_profile", lambda: c.user_profile.get_profile())
+    step("user_profile.update_profile", lambda: c.user_profile.update_profile(M.UpdateProfileRequest(name="Py User", avatar_url=None)))
+    step("user_profile.change_password", lambda: c.user_profile.change_password(
+        M.ChangePasswordRequest(current_password="old-pass", new_password="new-pass")))
+    sessions = step("user_profile.list_user_sessions", lambda: c.user_profile.list_user_sessions())
+    if sessions is not None:
+        step("user_profile.revoke_user_session", lambda: c.user_profile.revoke_user_session(sessions["data"][-1]["id"]))
+    step("user_profile.delete_account", lambda: c.user_profile.delete_account({}))
 
 width = max(len(n) for n, _, _ in results)
 for name, status, detail in results:

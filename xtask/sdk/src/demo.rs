@@ -5,7 +5,9 @@
 
 use std::time::{Duration, SystemTime};
 
+use mutagent::invitations::CreateInvitation;
 use mutagent::optimization::{OptimizationConfig, OptimizationWatchOptions, OptimizePrompt};
+use mutagent::organizations::{OrganizationList, OrganizationRole};
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, PromptContent};
 use mutagent::prompt_dataset_items::NewDatasetItem;
@@ -14,6 +16,8 @@ use mutagent::prompt_evaluations::{
     CreateEvaluation, EvalConfig, EvalCriterion, EvaluationWaitOptions,
 };
 use mutagent::traces::{GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy};
+use mutagent::workspace_members::AddWorkspaceMember;
+use mutagent::workspaces::{WorkspaceList, WorkspaceRole};
 use serde_json::json;
 
 const DEMO_KEY: &str = "mt_demo_key";
@@ -349,9 +353,66 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
         );
     }
 
+    administration(client, &workspaces, &organizations).await?;
+
     println!(
-        "\nDone: prompt, dataset, evaluation, optimization, traces, workspaces and organizations."
+        "\nDone: prompt, dataset, evaluation, optimization, traces, workspaces and organizations, \
+         and administration (a workspace member added, an invitation sent)."
     );
+    Ok(())
+}
+
+/// Step 7: a colleague joins the first workspace as a viewer, and another is invited to the
+/// first organization as an editor.
+async fn administration(
+    client: &mutagent::Client,
+    workspaces: &WorkspaceList,
+    organizations: &OrganizationList,
+) -> Result<(), String> {
+    println!("\n7. Administration");
+    if let Some(entry) = workspaces.workspaces.first() {
+        let ws = &entry.workspace;
+        let member = client
+            .workspace_members()
+            .add_workspace_member(
+                &ws.id,
+                &AddWorkspaceMember::new("user_demo_colleague", WorkspaceRole::Viewer),
+            )
+            .await
+            .map_err(fail("add_workspace_member"))?;
+        let members = client
+            .workspace_members()
+            .list_workspace_members(&ws.id)
+            .await
+            .map_err(fail("list_workspace_members"))?;
+        println!(
+            "   added {} to workspace \"{}\" as {}; it has {} member(s)",
+            member.user_id,
+            ws.name,
+            member.role,
+            members.data.len()
+        );
+    }
+    if let Some(entry) = organizations.data.first() {
+        let org = &entry.organization;
+        let invite = client
+            .invitations()
+            .create_invitation(
+                &org.id,
+                &CreateInvitation::new(OrganizationRole::Editor).email("new.colleague@example.com"),
+            )
+            .await
+            .map_err(fail("create_invitation"))?;
+        println!(
+            "   invited {} to \"{}\" as {} ({}, expires {}); the link stays secret: {:?}",
+            invite.email.as_deref().unwrap_or("(no e-mail)"),
+            org.name,
+            invite.role,
+            invite.status.as_deref().unwrap_or("?"),
+            invite.expires_at.as_deref().unwrap_or("?"),
+            invite.invite_url
+        );
+    }
     Ok(())
 }
 

@@ -4,15 +4,16 @@
 
 use serde_json::{json, Value};
 
-use super::admin::{workspace_of, ME};
+use super::admin::{integral, workspace_of, ME};
 use super::{body, contains_ci, copy_present, gb, gi, gs, or_null, page, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, OFFSET};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
-use crate::validate::{concat, opt, req, Field, Ty, STRINGS, TEXT};
+use crate::validate::{concat, opt, req, Field, Ty, NUMBER, STRINGS, TEXT};
 
-/// Any integer: the contract states no range for `maxTurns` (0.4.1 plain int).
-const INT: Ty = Ty::Int(i64::MIN, i64::MAX);
+/// `maxTurns`: a whole number with no stated range, which 0.4.1 types as `float` (checked and
+/// made an integer by [`integral`]).
+const INT: Ty = NUMBER;
 
 /// Fields create and update share (CreateAgentRequest / UpdateAgentRequest).
 const SHARED: [Field; 10] = [
@@ -211,9 +212,13 @@ fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let i = find(st, ctx)?;
+    let turns = integral(body(ctx), "maxTurns")?;
     let now = st.ts();
     let a = &mut st.admin.agents[i];
     copy_present(a, body(ctx), UPDATABLE);
+    if let Some(turns) = turns {
+        a.insert("maxTurns".into(), json!(turns));
+    }
     a.insert("updatedAt".into(), json!(now));
     ok(Value::Object(a.clone()))
 }

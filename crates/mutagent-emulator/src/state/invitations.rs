@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::admin::{ME, ORG_ROLES};
-use super::{gi, gs, success, Obj, State};
+use super::admin::{integral, ME, ORG_ROLES};
+use super::{gs, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
-use crate::validate::{opt, req, Field, Ty, TEXT};
+use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
 
 /// Days an invitation stays valid when `expiresInDays` is not given (the contract states no
 /// default).
@@ -20,8 +20,8 @@ const CREATE: &[Field] = &[
     // 0.4.1 types it a plain string (only 0.1.2 declared an e-mail format).
     opt("email", TEXT),
     req("role", Ty::Enum(ORG_ROLES)),
-    // No range stated.
-    opt("expiresInDays", Ty::Int(i64::MIN, i64::MAX)),
+    // A whole number with no stated range, typed `float` by 0.4.1 (see `integral`).
+    opt("expiresInDays", NUMBER),
 ];
 
 pub(super) const ROUTES: &[Route] = &[
@@ -111,6 +111,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let org = org(st, ctx)?;
     let b = super::body(ctx);
+    let days = integral(b, "expiresInDays")?.unwrap_or(DEFAULT_DAYS);
     let id = st.rng.uuid();
     let token = format!("inv_{:016x}{:016x}", st.rng.next_u64(), st.rng.next_u64());
     let now = st.ts();
@@ -125,7 +126,6 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     i.insert("token".into(), json!(token));
     i.insert("role".into(), json!(gs(b, "role")));
     i.insert("status".into(), json!("pending"));
-    let days = gi(b, "expiresInDays").unwrap_or(DEFAULT_DAYS);
     i.insert("expiresAt".into(), json!(expires(st, days)));
     for k in ["acceptedAt", "acceptedBy"] {
         i.insert(k.into(), Value::Null);
@@ -155,7 +155,8 @@ fn resend(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             "request body must be a JSON object (send {} when there is nothing to set)",
         ));
     };
-    let days = b.get("expiresInDays").and_then(Value::as_i64);
+    // Untyped body: a key that is not a whole number is ignored, not refused.
+    let days = integral(b, "expiresInDays").ok().flatten();
     let i = find(st, ctx)?;
     let expires_at = expires(st, days.unwrap_or(DEFAULT_DAYS));
     let now = st.ts();
