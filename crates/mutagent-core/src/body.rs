@@ -223,6 +223,10 @@ mod tests {
         let long = shorten(refused(&[&"z".repeat(200)]));
         assert_eq!(long, format!("{}…", "z".repeat(64)));
         assert_eq!(shorten("gzip".to_owned()), "gzip");
+        // Exactly the limit is kept whole; a cut never splits a character.
+        assert_eq!(shorten("y".repeat(64)), "y".repeat(64));
+        let wide = format!("a{}", "é".repeat(40));
+        assert_eq!(shorten(wide), format!("a{}…", "é".repeat(31)));
         #[cfg(not(feature = "gzip"))]
         assert_eq!(refused(&["gzip"]), "gzip");
         #[cfg(feature = "gzip")]
