@@ -377,3 +377,62 @@ macro_rules! namespace {
         impl<C: $crate::ApiClient> $ext for C {}
     };
 }
+
+/// Writes the `with` module of a field servers send under either of two names (see
+/// [`models::renamed`](crate::models::renamed)): put it on an `Option` field declared
+/// `#[serde(flatten, with = "module")]`.
+///
+/// ```
+/// use serde::Deserialize;
+///
+/// mutagent_core::renamed_field! {
+///     /// `hostedFamily`, or `family` from 0.1.2 servers.
+///     mod hosted_family: Option<String> = "hostedFamily" or "family";
+/// }
+///
+/// #[derive(Deserialize)]
+/// struct Config {
+///     #[serde(flatten, with = "hosted_family")]
+///     hosted_family: Option<String>,
+/// }
+///
+/// let both = r#"{"family": "old", "hostedFamily": "new"}"#;
+/// let config: Config = serde_json::from_str(both).unwrap();
+/// assert_eq!(config.hosted_family.as_deref(), Some("new"));
+/// let old: Config = serde_json::from_str(r#"{"family": "old"}"#).unwrap();
+/// assert_eq!(old.hosted_family.as_deref(), Some("old"));
+/// ```
+#[macro_export]
+macro_rules! renamed_field {
+    (
+        $(#[$meta:meta])*
+        $vis:vis mod $module:ident: Option<$ty:ty> = $current:literal or $former:literal;
+    ) => {
+        $(#[$meta])*
+        $vis mod $module {
+            #[allow(unused_imports)]
+            use super::*;
+
+            /// Writes the value under its current name.
+            pub(super) fn serialize<S>(
+                value: &::std::option::Option<$ty>,
+                serializer: S,
+            ) -> ::std::result::Result<S::Ok, S::Error>
+            where
+                S: $crate::__private::serde::Serializer,
+            {
+                $crate::models::renamed::serialize(value, $current, serializer)
+            }
+
+            /// Reads the current name, or the former one.
+            pub(super) fn deserialize<'de, D>(
+                deserializer: D,
+            ) -> ::std::result::Result<::std::option::Option<$ty>, D::Error>
+            where
+                D: $crate::__private::serde::Deserializer<'de>,
+            {
+                $crate::models::renamed::deserialize(deserializer, $current, $former)
+            }
+        }
+    };
+}

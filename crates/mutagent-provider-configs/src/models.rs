@@ -126,8 +126,9 @@ pub struct ProviderConfig {
     /// Whether it is the default.
     #[serde(default)]
     pub is_default: bool,
-    /// The hosted model family (0.4.1; `family` on 0.1.2 servers).
-    #[serde(default, alias = "family")]
+    /// The hosted model family (0.4.1's `hostedFamily`; `family` on 0.1.2 servers, read when
+    /// `hostedFamily` is absent or `null`, and a server sending both still decodes).
+    #[serde(flatten, with = "hosted_family")]
     pub hosted_family: Option<String>,
     /// The models it allows.
     #[serde(default)]
@@ -159,6 +160,11 @@ pub struct ProviderConfig {
     /// When it was last updated (ISO 8601 text).
     #[serde(default)]
     pub updated_at: Option<String>,
+}
+
+mutagent_core::renamed_field! {
+    /// `hostedFamily`, or `family` from 0.1.2 servers.
+    mod hosted_family: Option<String> = "hostedFamily" or "family";
 }
 
 /// `{configs, total}`: the answer of `list_provider_configs`.

@@ -212,6 +212,34 @@ fn configs_of_the_0_1_2_generation_decode() {
     assert_eq!(config.workspace_id, None);
 }
 
+/// `hostedFamily` alone decodes, and a server sending both `hostedFamily` and 0.1.2's
+/// `family` decodes too (no "duplicate field"), keeping `hostedFamily`'s value.
+#[test]
+fn hosted_family_decodes_alone_and_beside_the_0_1_2_family() {
+    let config = |extra: serde_json::Value| {
+        let mut body = json!({"id": "c1", "name": "N", "provider": "openai"});
+        body.as_object_mut()
+            .expect("object")
+            .extend(extra.as_object().expect("object").clone());
+        both_call!(Reply::json(200, body), |c| c
+            .llm_providers()
+            .get_provider_config("c1"))
+        .1
+        .hosted_family
+    };
+    assert_eq!(
+        config(json!({"hostedFamily": "claude"})).as_deref(),
+        Some("claude")
+    );
+    let both = json!({"family": "gpt", "hostedFamily": "claude"});
+    assert_eq!(config(both).as_deref(), Some("claude"));
+    assert_eq!(
+        config(json!({"hostedFamily": null, "family": "gpt"})).as_deref(),
+        Some("gpt")
+    );
+    assert_eq!(config(json!({})), None);
+}
+
 /// A server that echoes the key in an error: the SDK's own messages never add it, and the
 /// request body is not part of the error.
 #[test]
