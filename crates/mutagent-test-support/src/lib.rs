@@ -15,6 +15,9 @@
 
 pub mod bench;
 
+mod loopback;
+use loopback::Loopback;
+
 mod temp_dir;
 pub use temp_dir::TempDir;
 
@@ -31,7 +34,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpStream;
 
 /// What the server does with one request.
 #[derive(Debug, Clone)]
@@ -242,17 +245,15 @@ impl Recorded {
 
 /// The running server.
 pub struct ScriptedServer {
-    addr: SocketAddr,
+    server: Loopback,
     requests: Arc<Mutex<Vec<Recorded>>>,
     counters: Arc<Counters>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl fmt::Debug for ScriptedServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ScriptedServer")
-            .field("addr", &self.addr)
+            .field("addr", &self.server.addr())
             .finish()
     }
 }
@@ -266,63 +267,35 @@ impl ScriptedServer {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let counters = Arc::new(Counters::default());
         let server_counters = Arc::clone(&counters);
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
         let recorded = Arc::clone(&requests);
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("test runtime");
-            runtime.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind loopback");
-                addr_tx
-                    .send(listener.local_addr().expect("local addr"))
-                    .expect("report address");
-                let script = Arc::new(Script {
-                    replies,
-                    next: Mutex::new(0),
-                });
-                let serve = async {
-                    loop {
-                        let Ok((stream, _)) = listener.accept().await else {
-                            continue;
-                        };
-                        let script = Arc::clone(&script);
-                        let recorded = Arc::clone(&recorded);
-                        let counters = Arc::clone(&server_counters);
-                        counters.connections.fetch_add(1, Ordering::SeqCst);
-                        tokio::spawn(serve_connection(stream, script, recorded, counters));
-                    }
-                };
-                tokio::select! {
-                    () = serve => {}
-                    _ = shutdown_rx => {}
-                }
-            });
-            runtime.shutdown_timeout(Duration::from_millis(100));
+        let script = Arc::new(Script {
+            replies,
+            next: Mutex::new(0),
         });
-        let addr = addr_rx.recv().expect("server address");
+        let server = Loopback::serve(move |stream| {
+            server_counters.connections.fetch_add(1, Ordering::SeqCst);
+            serve_connection(
+                stream,
+                Arc::clone(&script),
+                Arc::clone(&recorded),
+                Arc::clone(&server_counters),
+            )
+        });
         Self {
-            addr,
+            server,
             requests,
             counters,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
         }
     }
 
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("http://{}", self.server.addr())
     }
 
     /// The socket address.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// Every request read so far.
@@ -357,17 +330,6 @@ impl ScriptedServer {
             "expected exactly one request, got {requests:?}"
         );
         requests.into_iter().next().expect("one request")
-    }
-}
-
-impl Drop for ScriptedServer {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

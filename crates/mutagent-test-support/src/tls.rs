@@ -4,15 +4,14 @@
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
+use crate::loopback::Loopback;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DnType, IsCa, KeyPair, KeyUsagePurpose,
 };
-use tokio::net::TcpListener;
 
 /// A certificate authority made for one test.
 pub struct TestCa {
@@ -85,16 +84,14 @@ impl TestCa {
 /// An HTTPS server on `127.0.0.1` answering every request with `{"ok":true}`; it stops when
 /// dropped.
 pub struct TlsServer {
-    addr: SocketAddr,
+    server: Loopback,
     versions: Arc<Mutex<Vec<http::Version>>>,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl fmt::Debug for TlsServer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TlsServer")
-            .field("addr", &self.addr)
+            .field("addr", &self.server.addr())
             .finish()
     }
 }
@@ -106,65 +103,34 @@ impl TlsServer {
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
         let versions = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&versions);
-        let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-        let (shutdown, shutdown_rx) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("server runtime");
-            runtime.block_on(async move {
-                let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-                addr_tx
-                    .send(listener.local_addr().expect("addr"))
-                    .expect("report address");
-                let serve = async {
-                    loop {
-                        let Ok((stream, _)) = listener.accept().await else {
-                            continue;
-                        };
-                        let acceptor = acceptor.clone();
-                        let seen = Arc::clone(&seen);
-                        tokio::spawn(async move {
-                            // A refused handshake (the client did not trust us) just ends here.
-                            let Ok(tls) = acceptor.accept(stream).await else {
-                                return;
-                            };
-                            let service = hyper::service::service_fn(move |request| {
-                                let seen = Arc::clone(&seen);
-                                async move { Ok::<_, std::convert::Infallible>(answer(&request, &seen)) }
-                            });
-                            let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
-                                .serve_connection(TokioIo::new(tls), service)
-                                .await;
-                        });
-                    }
+        let server = Loopback::serve(move |stream| {
+            let acceptor = acceptor.clone();
+            let seen = Arc::clone(&seen);
+            async move {
+                // A refused handshake (the client did not trust us) just ends here.
+                let Ok(tls) = acceptor.accept(stream).await else {
+                    return;
                 };
-                tokio::select! {
-                    () = serve => {}
-                    _ = shutdown_rx => {}
-                }
-            });
-            runtime.shutdown_timeout(Duration::from_millis(100));
+                let service = hyper::service::service_fn(move |request| {
+                    let seen = Arc::clone(&seen);
+                    async move { Ok::<_, std::convert::Infallible>(answer(&request, &seen)) }
+                });
+                let _ = hyper_util::server::conn::auto::Builder::new(TokioExecutor::new())
+                    .serve_connection(TokioIo::new(tls), service)
+                    .await;
+            }
         });
-        let addr = addr_rx.recv().expect("server address");
-        Self {
-            addr,
-            versions,
-            shutdown: Some(shutdown),
-            thread: Some(thread),
-        }
+        Self { server, versions }
     }
 
     /// The socket address.
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// The port.
     pub fn port(&self) -> u16 {
-        self.addr.port()
+        self.server.addr().port()
     }
 
     /// The HTTP version of every request served so far.
@@ -173,17 +139,6 @@ impl TlsServer {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
-    }
-}
-
-impl Drop for TlsServer {
-    fn drop(&mut self) {
-        if let Some(shutdown) = self.shutdown.take() {
-            let _ = shutdown.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 
