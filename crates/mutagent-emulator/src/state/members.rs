@@ -54,75 +54,57 @@ const WS: Scope = Scope {
     members_mut: |st| &mut st.admin.ws_members,
 };
 
-pub(super) const ORG_ROUTES: &[Route] = &[
-    route(
-        "list_organization_members",
-        "GET",
-        "/api/organizations/{orgId}/members/",
-        &[],
-        BodySpec::None,
-        |st, ctx| list(&ORG, st, ctx),
-    ),
-    route(
-        "add_organization_member",
-        "POST",
-        "/api/organizations/{orgId}/members/",
-        &[],
-        BodySpec::Schema(ORG_ADD),
-        |st, ctx| add(&ORG, st, ctx),
-    ),
-    route(
-        "update_organization_member",
-        "PATCH",
-        "/api/organizations/{orgId}/members/{userId}",
-        &[],
-        BodySpec::Schema(ORG_UPDATE),
-        |st, ctx| update(&ORG, st, ctx),
-    ),
-    route(
-        "remove_organization_member",
-        "DELETE",
-        "/api/organizations/{orgId}/members/{userId}",
-        &[],
-        BodySpec::None,
-        |st, ctx| remove(&ORG, st, ctx),
-    ),
-];
+/// The four routes of one scope: `$kind` names the operations (`list_<kind>_members`, …),
+/// `$parent` is the parent's path (`/api/organizations/{orgId}`).
+macro_rules! member_routes {
+    ($scope:ident, $kind:literal, $parent:literal, $add:expr, $update:expr) => {
+        &[
+            route(
+                concat!("list_", $kind, "_members"),
+                "GET",
+                concat!($parent, "/members/"),
+                &[],
+                BodySpec::None,
+                |st, ctx| list(&$scope, st, ctx),
+            ),
+            route(
+                concat!("add_", $kind, "_member"),
+                "POST",
+                concat!($parent, "/members/"),
+                &[],
+                BodySpec::Schema($add),
+                |st, ctx| add(&$scope, st, ctx),
+            ),
+            route(
+                concat!("update_", $kind, "_member"),
+                "PATCH",
+                concat!($parent, "/members/{userId}"),
+                &[],
+                BodySpec::Schema($update),
+                |st, ctx| update(&$scope, st, ctx),
+            ),
+            route(
+                concat!("remove_", $kind, "_member"),
+                "DELETE",
+                concat!($parent, "/members/{userId}"),
+                &[],
+                BodySpec::None,
+                |st, ctx| remove(&$scope, st, ctx),
+            ),
+        ]
+    };
+}
 
-pub(super) const WS_ROUTES: &[Route] = &[
-    route(
-        "list_workspace_members",
-        "GET",
-        "/api/workspaces/{wsId}/members/",
-        &[],
-        BodySpec::None,
-        |st, ctx| list(&WS, st, ctx),
-    ),
-    route(
-        "add_workspace_member",
-        "POST",
-        "/api/workspaces/{wsId}/members/",
-        &[],
-        BodySpec::Schema(WS_ADD),
-        |st, ctx| add(&WS, st, ctx),
-    ),
-    route(
-        "update_workspace_member",
-        "PATCH",
-        "/api/workspaces/{wsId}/members/{userId}",
-        &[],
-        BodySpec::Schema(WS_UPDATE),
-        |st, ctx| update(&WS, st, ctx),
-    ),
-    route(
-        "remove_workspace_member",
-        "DELETE",
-        "/api/workspaces/{wsId}/members/{userId}",
-        &[],
-        BodySpec::None,
-        |st, ctx| remove(&WS, st, ctx),
-    ),
-];
+pub(super) const ORG_ROUTES: &[Route] = member_routes!(
+    ORG,
+    "organization",
+    "/api/organizations/{orgId}",
+    ORG_ADD,
+    ORG_UPDATE
+);
+
+pub(super) const WS_ROUTES: &[Route] =
+    member_routes!(WS, "workspace", "/api/workspaces/{wsId}", WS_ADD, WS_UPDATE);
 
 /// Adds `user_id` to the parent (no checks: callers check the parent and duplicates).
 fn insert(

@@ -49,48 +49,34 @@ pub(crate) use optimization::Job;
 pub(crate) type Obj = Map<String, Value>;
 
 /// Route tables of all namespaces, with the traces of the 0.1.2 contract.
-const ROUTE_TABLES: &[&[Route]] = &[
-    prompts::ROUTES,
-    datasets::ROUTES,
-    items::ROUTES,
-    evaluations::ROUTES,
-    optimization::ROUTES,
-    traces::ROUTES,
-    experiments::ROUTES,
-    organizations::ROUTES,
-    workspaces::ROUTES,
-    readiness::ROUTES,
-    playground::ROUTES,
-    executions::ROUTES,
-    agents::ROUTES,
-    invitations::ROUTES,
-    members::ORG_ROUTES,
-    members::WS_ROUTES,
-    providers::ROUTES,
-    user_profile::ROUTES,
-];
+const ROUTE_TABLES: &[&[Route]] = &route_tables_with(traces::ROUTES);
 
 /// The same with the traces of the live 0.4.1 contract (same paths, other shapes).
-const ROUTE_TABLES_V0_4: &[&[Route]] = &[
-    prompts::ROUTES,
-    datasets::ROUTES,
-    items::ROUTES,
-    evaluations::ROUTES,
-    optimization::ROUTES,
-    traces_v0_4::ROUTES,
-    experiments::ROUTES,
-    organizations::ROUTES,
-    workspaces::ROUTES,
-    readiness::ROUTES,
-    playground::ROUTES,
-    executions::ROUTES,
-    agents::ROUTES,
-    invitations::ROUTES,
-    members::ORG_ROUTES,
-    members::WS_ROUTES,
-    providers::ROUTES,
-    user_profile::ROUTES,
-];
+const ROUTE_TABLES_V0_4: &[&[Route]] = &route_tables_with(traces_v0_4::ROUTES);
+
+/// Every namespace's routes, the traces being those of one contract.
+const fn route_tables_with(traces: &'static [Route]) -> [&'static [Route]; 18] {
+    [
+        prompts::ROUTES,
+        datasets::ROUTES,
+        items::ROUTES,
+        evaluations::ROUTES,
+        optimization::ROUTES,
+        traces,
+        experiments::ROUTES,
+        organizations::ROUTES,
+        workspaces::ROUTES,
+        readiness::ROUTES,
+        playground::ROUTES,
+        executions::ROUTES,
+        agents::ROUTES,
+        invitations::ROUTES,
+        members::ORG_ROUTES,
+        members::WS_ROUTES,
+        providers::ROUTES,
+        user_profile::ROUTES,
+    ]
+}
 
 /// The route tables an emulator speaking `contract` serves.
 pub(crate) fn route_tables(contract: TracesContract) -> &'static [&'static [Route]] {
