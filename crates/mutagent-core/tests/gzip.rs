@@ -276,49 +276,6 @@ mod with_the_feature {
         )
     }
 
-    /// Wraps the default client, counting the body bytes the SDK pulls.
-    #[derive(Debug)]
-    struct Counting {
-        inner: mutagent_core::http_client::DefaultHttpClient,
-        pulled: Arc<AtomicUsize>,
-    }
-
-    impl HttpClient for Counting {
-        fn send(
-            &self,
-            request: http::Request<Bytes>,
-        ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
-            let answer = self.inner.send(request);
-            let pulled = Arc::clone(&self.pulled);
-            Box::pin(async move {
-                let response = answer.await?;
-                Ok(response.map(|body| ResponseBody::new(CountingBody { body, pulled })))
-            })
-        }
-    }
-
-    struct CountingBody {
-        body: ResponseBody,
-        pulled: Arc<AtomicUsize>,
-    }
-
-    impl Body for CountingBody {
-        type Data = Bytes;
-        type Error = mutagent_core::error::BoxError;
-        fn poll_frame(
-            mut self: Pin<&mut Self>,
-            cx: &mut Context<'_>,
-        ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
-            let polled = Pin::new(&mut self.body).poll_frame(cx);
-            if let Poll::Ready(Some(Ok(frame))) = &polled {
-                if let Some(data) = frame.data_ref() {
-                    self.pulled.fetch_add(data.len(), Ordering::SeqCst);
-                }
-            }
-            polled
-        }
-    }
-
     /// Answers every request with the endless bomb: its head, then its block forever.
     #[derive(Debug)]
     struct Endless {

@@ -100,3 +100,57 @@ impl Capture {
         self.0.lock().expect("lock").clone()
     }
 }
+
+/// Wraps the default client, counting the body bytes the SDK pulls through the HTTP layer
+/// (what the server wrote may be far more: the kernel buffers megabytes on loopback).
+#[derive(Debug, Clone)]
+pub(crate) struct Counting {
+    pub(crate) inner: mutagent_core::http_client::DefaultHttpClient,
+    pub(crate) pulled: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl mutagent_core::http_client::HttpClient for Counting {
+    fn send(
+        &self,
+        request: http::Request<bytes::Bytes>,
+    ) -> mutagent_core::http_client::BoxFuture<
+        'static,
+        Result<
+            http::Response<mutagent_core::http_client::ResponseBody>,
+            mutagent_core::http_client::HttpError,
+        >,
+    > {
+        let answer = self.inner.send(request);
+        let pulled = Arc::clone(&self.pulled);
+        Box::pin(async move {
+            let response = answer.await?;
+            Ok(response.map(|body| {
+                mutagent_core::http_client::ResponseBody::new(CountingBody { body, pulled })
+            }))
+        })
+    }
+}
+
+struct CountingBody {
+    body: mutagent_core::http_client::ResponseBody,
+    pulled: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl http_body::Body for CountingBody {
+    type Data = bytes::Bytes;
+    type Error = mutagent_core::error::BoxError;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<bytes::Bytes>, Self::Error>>> {
+        let polled = std::pin::Pin::new(&mut self.body).poll_frame(cx);
+        if let std::task::Poll::Ready(Some(Ok(frame))) = &polled {
+            if let Some(data) = frame.data_ref() {
+                self.pulled
+                    .fetch_add(data.len(), std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        polled
+    }
+}
