@@ -14,7 +14,7 @@ use std::time::Instant;
 
 /// The base stack of the design, with the features mutagent-core turns on.
 const BASE_DEPENDENCIES: &str = r#"hyper = { version = "1", default-features = false, features = ["client", "http1", "http2"] }
-hyper-util = { version = "0.1", default-features = false, features = ["client-legacy", "http1", "http2", "tokio"] }
+hyper-util = { version = "0.1", default-features = false, features = ["client-legacy", "client-proxy", "http1", "http2", "tokio"] }
 hyper-rustls = { version = "0.27", default-features = false, features = ["ring", "webpki-roots", "http1", "http2", "tls12"] }
 http-body-util = "0.1"
 tokio = { version = "1", default-features = false, features = ["rt", "time", "sync"] }
