@@ -107,10 +107,11 @@ impl BlockingClient {
         // caller's thread, so calls from several threads decode in parallel instead of queueing
         // on the one runtime thread (docs/performance.md).
         let client = self.client.clone();
-        let operation = request.operation.name;
-        let exchange = async move { client.transport.execute(&client.options, &request).await };
-        let raw = self.run(exchange)?;
-        let value = decode_answer(self.client.options(), self.config(), operation, &raw)?;
+        let (raw, request) = self.run(async move {
+            let raw = client.transport.execute(&client.options, &request).await;
+            raw.map(|raw| (raw, request))
+        })?;
+        let value = decode_answer(self.client.options(), self.config(), &request, &raw)?;
         Ok((value, ResponseMeta::new(raw.status, raw.headers)))
     }
 

@@ -107,7 +107,7 @@ impl Client {
         request: ApiRequest,
     ) -> Result<(T, ResponseMeta), Error> {
         let raw = self.transport.execute(&self.options, &request).await?;
-        let value = decode_answer(&self.options, self.config(), request.operation.name, &raw)?;
+        let value = decode_answer(&self.options, self.config(), &request, &raw)?;
         Ok((value, ResponseMeta::new(raw.status, raw.headers)))
     }
 }
@@ -116,16 +116,18 @@ impl Client {
 pub(crate) fn decode_answer<T: DeserializeOwned>(
     options: &CallOptions,
     config: &Config,
-    operation: &'static str,
+    request: &ApiRequest,
     raw: &RawResponse,
 ) -> Result<T, Error> {
     let token = config.bearer.as_ref().and_then(Bearer::current);
     decode::success(
-        operation,
+        request.operation.name,
         raw.status,
         &raw.headers,
         &raw.body,
-        Secrets::new(config.api_key.as_ref(), &options.headers).with_token(token.as_ref()),
+        Secrets::new(config.api_key.as_ref(), &options.headers)
+            .with_token(token.as_ref())
+            .with_sent(&request.body_secrets),
     )
 }
 

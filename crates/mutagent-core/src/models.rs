@@ -71,7 +71,11 @@ pub struct Listing<T> {
 
 /// A secret a request body carries (an LLM provider's API key, a password): sent as a plain
 /// JSON string, shown as `[redacted]` by `Debug`, and with no `Display` at all, so it cannot
-/// end up in a log line by accident.
+/// end up in a log line by accident. A call whose body carries one scrubs it (whole or
+/// JSON-escaped) from everything the server answers, as it does the API key: a server that
+/// echoes a provider key in an error message does not get it printed. Values under 6 bytes
+/// are not scrubbed (that would garble every message); a `Secret` turned into a
+/// `serde_json::Value` before the request is built is plain text by then and not tracked.
 ///
 /// ```
 /// use mutagent_core::models::Secret;
@@ -80,9 +84,18 @@ pub struct Listing<T> {
 /// assert_eq!(serde_json::to_string(&key).unwrap(), "\"sk-live-123\"");
 /// assert_eq!(key.expose(), "sk-live-123");
 /// ```
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(String);
+
+/// Sent as its plain text; a request body that carries it also hands it to the call's
+/// scrubbing, so a server that echoes it in an error never gets it printed.
+impl Serialize for Secret {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::secret::note_sent(&self.0);
+        serializer.serialize_str(&self.0)
+    }
+}
 
 impl Secret {
     /// Wraps a secret.

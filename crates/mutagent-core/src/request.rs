@@ -142,6 +142,8 @@ pub struct RequestBuilder {
     path_params: Vec<(&'static str, String)>,
     query: Vec<QueryPair>,
     body: Option<Bytes>,
+    /// The texts of the `Secret`s the body carries, scrubbed from what the server answers.
+    body_secrets: Vec<String>,
     error: Option<Error>,
 }
 
@@ -163,6 +165,7 @@ impl RequestBuilder {
             path_params: Vec::new(),
             query: Vec::new(),
             body: None,
+            body_secrets: Vec::new(),
             error: None,
         }
     }
@@ -229,7 +232,9 @@ impl RequestBuilder {
 
     /// Serialises `body` as the JSON request body.
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
-        match serde_json::to_vec(body) {
+        let (encoded, secrets) = crate::secret::collect_sent(|| serde_json::to_vec(body));
+        self.body_secrets = secrets;
+        match encoded {
             Ok(bytes) => self.body = Some(Bytes::from(bytes)),
             Err(err) => {
                 self.error.get_or_insert(Error::invalid_input(
@@ -287,6 +292,7 @@ impl RequestBuilder {
             path,
             query: self.query,
             body: self.body,
+            body_secrets: self.body_secrets,
         })
     }
 }
@@ -298,6 +304,8 @@ pub struct ApiRequest {
     pub(crate) path: String,
     pub(crate) query: Vec<QueryPair>,
     pub(crate) body: Option<Bytes>,
+    /// The texts of the `Secret`s the body carries (never printed; scrubbed from answers).
+    pub(crate) body_secrets: Vec<String>,
 }
 
 impl fmt::Debug for ApiRequest {

@@ -1,5 +1,6 @@
 //! The API key, kept out of every `Debug`, `Display`, error and log line.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::sync::Arc;
 
@@ -55,6 +56,31 @@ impl fmt::Debug for ApiKey {
     }
 }
 
+thread_local! {
+    /// The texts of the [`Secret`](crate::models::Secret)s serialized on this thread while a
+    /// request body is being encoded (see [`collect_sent`]); `None` outside an encoding.
+    static SENT: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
+}
+
+/// Runs `encode` (a request body's serialization) and answers, beside its result, the text of
+/// every `Secret` it serialized, so that the call can scrub them from whatever the server
+/// sends back (a server that echoes a provider key or a password in an error message).
+pub(crate) fn collect_sent<R>(encode: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let outer = SENT.with(|sent| sent.replace(Some(Vec::new())));
+    let result = encode();
+    let sent = SENT.with(|sent| sent.replace(outer)).unwrap_or_default();
+    (result, sent)
+}
+
+/// Notes that `secret` is being serialized (a no-op outside [`collect_sent`]).
+pub(crate) fn note_sent(secret: &str) {
+    SENT.with(|sent| {
+        if let Some(sent) = sent.borrow_mut().as_mut() {
+            sent.push(secret.to_owned());
+        }
+    });
+}
+
 /// The shortest per-call header text treated as a secret, in bytes.
 const MIN_HEADER_SECRET: usize = 6;
 
@@ -66,6 +92,7 @@ pub(crate) struct Secrets<'a> {
     key: Option<&'a ApiKey>,
     token: Option<&'a ApiKey>,
     headers: Option<&'a HeaderMap>,
+    sent: &'a [String],
 }
 
 impl<'a> Secrets<'a> {
@@ -75,7 +102,13 @@ impl<'a> Secrets<'a> {
             key,
             token: None,
             headers: Some(headers),
+            sent: &[],
         }
+    }
+
+    /// The same, and the secrets the request body carried (see [`collect_sent`]).
+    pub(crate) fn with_sent(self, sent: &'a [String]) -> Self {
+        Self { sent, ..self }
     }
 
     /// The same, and the bearer token the request carried.
@@ -90,12 +123,14 @@ impl<'a> Secrets<'a> {
             key: Some(key),
             token: None,
             headers: None,
+            sent: &[],
         }
     }
 
     /// Each secret: the key, the bearer token, and for each sensitive header its whole value and, for a value
-    /// with a scheme (`Bearer abc`), the credential after it; header texts shorter than
-    /// [`MIN_HEADER_SECRET`] are left out (scrubbing `1` would garble every error text).
+    /// with a scheme (`Bearer abc`), the credential after it, and each secret the body carried;
+    /// header and body texts shorter than [`MIN_HEADER_SECRET`] are left out (scrubbing `1`
+    /// would garble every error text).
     fn each(&self) -> impl Iterator<Item = &'a str> {
         let key = self.key.into_iter().chain(self.token).map(ApiKey::expose);
         let headers = self
@@ -112,6 +147,7 @@ impl<'a> Secrets<'a> {
                 [Some(value), credential]
             })
             .flatten()
+            .chain(self.sent.iter().map(String::as_str))
             .filter(|secret| secret.len() >= MIN_HEADER_SECRET);
         key.chain(headers).filter(|secret| !secret.is_empty())
     }

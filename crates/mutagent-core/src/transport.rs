@@ -183,7 +183,8 @@ async fn attempt_loop(
                     attempts,
                     retry_after,
                     Secrets::new(config.api_key.as_ref(), &options.headers)
-                        .with_token(token.as_ref()),
+                        .with_token(token.as_ref())
+                        .with_sent(&request.body_secrets),
                 );
                 if status == StatusCode::UNAUTHORIZED {
                     if matches!(config.bearer, Some(Bearer::Provided(_))) && !refreshed {
@@ -252,7 +253,8 @@ async fn attempt_loop(
             })) => {
                 // The server chose the name: it may echo a credential.
                 let secrets = Secrets::new(config.api_key.as_ref(), &options.headers)
-                    .with_token(token.as_ref());
+                    .with_token(token.as_ref())
+                    .with_sent(&request.body_secrets);
                 let error = Error::Encoding {
                     operation: name,
                     status,

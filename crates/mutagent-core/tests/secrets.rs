@@ -505,3 +505,70 @@ fn server_texts_are_bounded_and_cannot_forge_lines_or_escapes() {
         }
     }
 }
+
+/// A `Secret` the request body carried (a provider's API key, a password) and the server
+/// echoes back, in an error body or in an answer that does not decode, is scrubbed like the
+/// key, through both clients; secrets of another call's body are not remembered.
+#[test]
+fn a_secret_sent_in_the_body_and_echoed_back_is_scrubbed() {
+    use mutagent_core::models::Secret;
+    const PROVIDER_KEY: &str = "sk-provider-9d2b7e41";
+    // A typed body, as the namespaces send (`json!` would turn the Secret into plain text
+    // before the request is encoded).
+    #[derive(serde::Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct NewProvider {
+        name: &'static str,
+        api_key: Secret,
+    }
+    let body = NewProvider {
+        name: "openai",
+        api_key: Secret::new(PROVIDER_KEY),
+    };
+    let create = || CREATE_THING.request().json(&body).build().expect("request");
+    let echo = json!({"error": {"code": "invalid_key",
+                      "message": format!("key {PROVIDER_KEY} was refused by openai")}});
+    let undecodable = json!({"id": format!("not a number {PROVIDER_KEY}")});
+    let server = ScriptedServer::start(vec![
+        Reply::json(400, echo.clone()),
+        Reply::json(201, undecodable.clone()),
+        Reply::json(400, echo.clone()),
+        Reply::json(201, undecodable),
+    ]);
+    let client = builder(&server).build().expect("client");
+    #[derive(Debug, serde::Deserialize)]
+    struct Created {
+        #[allow(dead_code)]
+        id: u64,
+    }
+    let check = |what: &str, err: &Error| {
+        let text = show(err);
+        assert!(
+            !text.contains(PROVIDER_KEY),
+            "{what} leaks the key:\n{text}"
+        );
+        assert!(text.contains("[redacted]"), "{what}: {text}");
+    };
+    let (refused, logs) = traced::<Value>(&client, create());
+    check("async API error", &refused.expect_err("400"));
+    assert!(!logs.contains(PROVIDER_KEY), "{logs}");
+    let (garbled, _) = traced::<Created>(&client, create());
+    check("async decode error", &garbled.expect_err("undecodable"));
+
+    let blocking = mutagent_core::BlockingClient::from_client(client.clone()).expect("blocking");
+    check(
+        "blocking API error",
+        &blocking.send::<Value>(create()).expect_err("400"),
+    );
+    check(
+        "blocking decode error",
+        &blocking.send::<Created>(create()).expect_err("undecodable"),
+    );
+
+    // The secret belongs to the call that sent it: another call's error text is left whole.
+    let server = ScriptedServer::start(vec![Reply::json(400, echo)]);
+    let client = builder(&server).build().expect("client");
+    let (other, _) = traced::<Value>(&client, get_request());
+    let text = other.expect_err("400").to_string();
+    assert!(text.contains(PROVIDER_KEY), "{text}");
+}
