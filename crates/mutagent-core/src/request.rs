@@ -436,6 +436,39 @@ pub mod validate {
         }
     }
 
+    /// A number must be one JSON can carry: not NaN, not infinite (`serde_json` would send
+    /// either as `null`, silently dropping what the caller set). `None` passes.
+    pub fn finite(
+        operation: &'static str,
+        field: impl Into<Cow<'static, str>>,
+        value: Option<f64>,
+    ) -> Result<(), Error> {
+        match value {
+            Some(value) if !value.is_finite() => Err(Error::invalid_input(
+                operation,
+                field,
+                format!("must be a finite number (got {value})"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// A number must be finite and at least 0 (a cost, a duration, a budget). `None` passes.
+    pub fn non_negative(
+        operation: &'static str,
+        field: impl Into<Cow<'static, str>>,
+        value: Option<f64>,
+    ) -> Result<(), Error> {
+        match value {
+            Some(value) if !(value.is_finite() && value >= 0.0) => Err(Error::invalid_input(
+                operation,
+                field,
+                format!("must be a finite number of at least 0 (got {value})"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
     /// An integer must lie within `range`.
     pub fn range(
         operation: &'static str,

@@ -200,14 +200,7 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
             .validate(|operation| validate::non_empty(operation, "output", &body.output))
             // `evalScore` is a nullable number with no stated range (unlike a criterion's
             // score); only a value JSON cannot carry (NaN, infinity) is refused.
-            .validate(|operation| match body.eval_score {
-                Some(score) if !score.is_finite() => Err(Error::invalid_input(
-                    operation,
-                    "evalScore",
-                    format!("must be a finite number (got {score})"),
-                )),
-                _ => Ok(()),
-            });
+            .validate(|operation| validate::finite(operation, "evalScore", body.eval_score));
         for (index, criterion) in body.eval_criteria.iter().flatten().enumerate() {
             request = request.validate(|operation| {
                 validate::score(operation, "evalCriteria.score", criterion.score).map_err(|_| {

@@ -2,6 +2,7 @@
 //! there, so kept as JSON with accessors).
 
 use mutagent_core::ids::EvaluationId;
+use mutagent_core::request::validate;
 use mutagent_core::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -128,14 +129,11 @@ pub(crate) fn check_body(
             "must be a JSON object (the template variable values)",
         ));
     }
-    match llm_config.and_then(|config| config.temperature) {
-        Some(t) if !t.is_finite() => Err(Error::invalid_input(
-            operation,
-            "llmConfig.temperature",
-            format!("must be a finite number (got {t})"),
-        )),
-        _ => Ok(()),
-    }
+    validate::finite(
+        operation,
+        "llmConfig.temperature",
+        llm_config.and_then(|config| config.temperature),
+    )
 }
 
 /// The answer of a playground run, kept whole: the contract leaves it untyped.

@@ -238,21 +238,9 @@ impl NewExecution {
             ));
         }
         for (name, value) in [("executionTime", self.execution_time), ("cost", self.cost)] {
-            if let Some(value) = value.filter(|v| !(*v >= 0.0 && v.is_finite())) {
-                return Err(Error::invalid_input(
-                    operation,
-                    field(name),
-                    format!("must be a number of at least 0 (got {value})"),
-                ));
-            }
+            validate::non_negative(operation, field(name), value)?;
         }
-        if self.temperature.is_some_and(|t| !t.is_finite()) {
-            return Err(Error::invalid_input(
-                operation,
-                field("temperature"),
-                "must be a finite number",
-            ));
-        }
+        validate::finite(operation, field("temperature"), self.temperature)?;
         if self.max_tokens == Some(0) {
             return Err(Error::invalid_input(
                 operation,

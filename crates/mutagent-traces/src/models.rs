@@ -2,6 +2,7 @@
 
 use mutagent_core::ids::{TraceId, WorkspaceId};
 use mutagent_core::pagination::TotalPage;
+use mutagent_core::request::validate;
 use mutagent_core::QueryValue;
 use mutagent_core::{Error, Page, QueryParams};
 use serde::de::DeserializeOwned;
@@ -272,14 +273,7 @@ impl QueryParams for GetTraceStats {}
 
 impl QueryParams for GetAnalyticsSummary {
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        match self.budget {
-            Some(budget) if !(budget.is_finite() && budget >= 0.0) => Err(Error::invalid_input(
-                operation,
-                "budget",
-                format!("must be a finite number of at least 0 (got {budget})"),
-            )),
-            _ => Ok(()),
-        }
+        validate::non_negative(operation, "budget", self.budget)
     }
 }
 
