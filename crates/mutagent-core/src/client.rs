@@ -15,7 +15,6 @@ use crate::error::Error;
 use crate::http_client::HttpClient;
 use crate::request::ApiRequest;
 use crate::response::ResponseMeta;
-use crate::secret::Secrets;
 use crate::token::Bearer;
 use crate::transport::{RawResponse, Transport};
 use crate::with_response::WithResponse;
@@ -125,9 +124,7 @@ pub(crate) fn decode_answer<T: DeserializeOwned>(
         raw.status,
         &raw.headers,
         &raw.body,
-        Secrets::new(config.api_key.as_ref(), &options.headers)
-            .with_token(token.as_ref())
-            .with_sent(&request.body_secrets),
+        crate::transport::call_secrets(config, options, token.as_ref(), request),
     )
 }
 

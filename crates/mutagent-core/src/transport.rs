@@ -182,9 +182,7 @@ async fn attempt_loop(
                     &body,
                     attempts,
                     retry_after,
-                    Secrets::new(config.api_key.as_ref(), &options.headers)
-                        .with_token(token.as_ref())
-                        .with_sent(&request.body_secrets),
+                    call_secrets(config, options, token.as_ref(), request),
                 );
                 if status == StatusCode::UNAUTHORIZED {
                     if matches!(config.bearer, Some(Bearer::Provided(_))) && !refreshed {
@@ -252,9 +250,7 @@ async fn attempt_loop(
                 source,
             })) => {
                 // The server chose the name: it may echo a credential.
-                let secrets = Secrets::new(config.api_key.as_ref(), &options.headers)
-                    .with_token(token.as_ref())
-                    .with_sent(&request.body_secrets);
+                let secrets = call_secrets(config, options, token.as_ref(), request);
                 let error = Error::Encoding {
                     operation: name,
                     status,
@@ -368,6 +364,19 @@ fn build_request(
 
 /// The headers every request carries; the key is marked sensitive so HTTP/2 never indexes it
 /// and `Debug` of the header map hides it.
+/// Every secret one call carries, to scrub from whatever the server answers: the key, the
+/// bearer token sent, the per-call sensitive headers and the `Secret`s of the body.
+pub(crate) fn call_secrets<'a>(
+    config: &'a Config,
+    options: &'a CallOptions,
+    token: Option<&'a ApiKey>,
+    request: &'a ApiRequest,
+) -> Secrets<'a> {
+    Secrets::new(config.api_key.as_ref(), &options.headers)
+        .with_token(token)
+        .with_sent(&request.body_secrets)
+}
+
 fn base_headers(config: &Config) -> HeaderMap {
     let mut headers = HeaderMap::new();
     headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
