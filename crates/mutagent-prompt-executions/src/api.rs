@@ -6,7 +6,7 @@ use mutagent_core::{ApiClient, Error};
 use serde_json::Value;
 
 use crate::models::{
-    CreateBatchPromptExecution, CreatePromptExecution, ExecutionId, ExecutionsCsv,
+    CreateBatchPromptExecution, CreatePromptExecution, ExecutionId, ExecutionsCsv, ExportFormat,
     ExportPromptExecutions, ListPlaygroundRuns, ListPromptExecutions, PlaygroundRun,
     PlaygroundRunList, PromptExecution, PromptExecutionList, RunId,
 };
@@ -177,7 +177,7 @@ impl<'a, C: ApiClient> PromptExecutionsApi<'a, C> {
         self.client.call(
             op::EXPORT_PROMPT_EXECUTIONS
                 .request()
-                .query("format", Some("json"))
+                .query_params(&ExportFormat::JSON)
                 .query_params(params)
                 .build(),
         )
@@ -203,7 +203,7 @@ impl<'a, C: ApiClient> PromptExecutionsApi<'a, C> {
     ) -> C::Outcome<ExecutionsCsv, Error> {
         let request = op::EXPORT_PROMPT_EXECUTIONS
             .request()
-            .query("format", Some("csv"))
+            .query_params(&ExportFormat::CSV)
             .query_params(params)
             .build();
         self.client.drive(move |client| async move {

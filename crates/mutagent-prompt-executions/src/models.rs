@@ -529,6 +529,34 @@ impl QueryParams for ExportPromptExecutions {
     }
 }
 
+/// The export's `format` query parameter: chosen by the method called
+/// ([`export_prompt_executions`](crate::PromptExecutionsApi::export_prompt_executions) or its
+/// `_csv` twin), never by the caller, so it is not a field of [`ExportPromptExecutions`].
+#[derive(Debug, Clone, Copy, Serialize)]
+pub(crate) struct ExportFormat {
+    format: ExportFormatName,
+}
+
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum ExportFormatName {
+    Json,
+    Csv,
+}
+
+impl ExportFormat {
+    /// `format=json`.
+    pub(crate) const JSON: Self = Self {
+        format: ExportFormatName::Json,
+    };
+    /// `format=csv`.
+    pub(crate) const CSV: Self = Self {
+        format: ExportFormatName::Csv,
+    };
+}
+
+impl QueryParams for ExportFormat {}
+
 impl ExportPromptExecutions {
     /// No filters: every execution.
     pub fn new() -> Self {
