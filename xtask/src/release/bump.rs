@@ -16,76 +16,40 @@ use super::changelog;
 use super::manifest;
 use super::metadata;
 
-/// What `release bump` was asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Bump {
-    /// `X.Y.Z` -> `(X+1).0.0`.
-    Major,
-    /// `X.Y.Z` -> `X.(Y+1).0`.
-    Minor,
-    /// `X.Y.Z` -> `X.Y.(Z+1)`.
-    Patch,
-    /// An explicit version (the only way to reach or leave a pre-release).
-    Exact(Version),
-}
-
-impl Bump {
-    /// `major`, `minor`, `patch` or a semantic version.
-    pub(crate) fn parse(text: &str) -> Result<Bump, String> {
-        Ok(match text {
-            "major" => Bump::Major,
-            "minor" => Bump::Minor,
-            "patch" => Bump::Patch,
-            _ => Bump::Exact(Version::parse(text).map_err(|e| {
-                format!("`{text}` is not major, minor, patch or a semantic version: {e}")
-            })?),
-        })
-    }
-
-    /// The version after `current`; it must be greater.
-    pub(crate) fn apply(&self, current: &Version) -> Result<Version, String> {
-        let (major, minor, patch) = (current.major, current.minor, current.patch);
-        let next = match self {
-            Bump::Exact(version) => version.clone(),
-            _ if !current.pre.is_empty() => {
-                return Err(format!(
-                    "the current version {current} is a pre-release; give the next version \
-                     explicitly (e.g. `cargo xtask release bump {major}.{minor}.{patch}`)"
-                ))
-            }
-            Bump::Major => Version::new(major + 1, 0, 0),
-            Bump::Minor => Version::new(major, minor + 1, 0),
-            Bump::Patch => Version::new(major, minor, patch + 1),
-        };
-        if next.cmp_precedence(current).is_le() {
+/// The version `release bump <level>` moves `current` to: `major`, `minor`, `patch`, or
+/// an explicit version (the only way to reach or leave a pre-release); it must be greater.
+pub(crate) fn next_version(level: &str, current: &Version) -> Result<Version, String> {
+    let (major, minor, patch) = (current.major, current.minor, current.patch);
+    let next = match level {
+        "major" | "minor" | "patch" if !current.pre.is_empty() => {
             return Err(format!(
-                "the new version {next} must be greater than the current version {current}"
-            ));
+                "the current version {current} is a pre-release; give the next version \
+                 explicitly (e.g. `cargo xtask release bump {major}.{minor}.{patch}`)"
+            ))
         }
-        Ok(next)
+        "major" => Version::new(major + 1, 0, 0),
+        "minor" => Version::new(major, minor + 1, 0),
+        "patch" => Version::new(major, minor, patch + 1),
+        _ => Version::parse(level).map_err(|e| {
+            format!("`{level}` is not major, minor, patch or a semantic version: {e}")
+        })?,
+    };
+    if next.cmp_precedence(current).is_le() {
+        return Err(format!(
+            "the new version {next} must be greater than the current version {current}"
+        ));
     }
+    Ok(next)
 }
 
 /// `cargo xtask release bump <major|minor|patch|X.Y.Z> [--dry-run]`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
-    let mut bump = None;
-    let mut dry_run = false;
-    for arg in args {
-        match arg.as_str() {
-            "--dry-run" => dry_run = true,
-            flag if flag.starts_with('-') => {
-                return Err(format!("unknown `release bump` argument `{flag}`"))
-            }
-            level if bump.is_none() => bump = Some(Bump::parse(level)?),
-            extra => {
-                return Err(format!(
-                    "`release bump` takes one version argument (got an extra `{extra}`)"
-                ))
-            }
-        }
-    }
-    let bump =
-        bump.ok_or("usage: cargo xtask release bump <major|minor|patch|X.Y.Z> [--dry-run]")?;
+    let (flags, levels): (Vec<String>, Vec<String>) =
+        args.iter().cloned().partition(|arg| arg.starts_with('-'));
+    let dry_run = !super::flags("bump", &flags, &["--dry-run"])?.is_empty();
+    let [level] = &levels[..] else {
+        return Err("usage: cargo xtask release bump <major|minor|patch|X.Y.Z> [--dry-run]".into());
+    };
     let root = metadata::workspace_root();
     let ws = metadata::load(&root)?;
     let old_text = ws
@@ -93,7 +57,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         .clone()
         .ok_or("the root Cargo.toml has no `version` in [workspace.package]")?;
     let old = Version::parse(&old_text).map_err(|e| format!("the workspace version: {e}"))?;
-    let new = bump.apply(&old)?.to_string();
+    let new = next_version(level, &old)?.to_string();
     let dry = if dry_run {
         " (dry run: nothing is written)"
     } else {
@@ -143,7 +107,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
     // The same offline checks as `release check`: versions and exact pins everywhere.
     let after = metadata::load(&root)?;
-    let mut problems = super::check::static_findings(&after)?.problems;
+    let mut problems = super::check::static_findings(&after, false)?.problems;
     if after.version.as_deref() != Some(new.as_str()) {
         problems.push(format!(
             "the workspace version is {:?}, not {new}",
@@ -169,9 +133,7 @@ mod tests {
     use super::*;
 
     fn bump(level: &str, from: &str) -> Result<String, String> {
-        Bump::parse(level)?
-            .apply(&Version::parse(from).expect("valid"))
-            .map(|v| v.to_string())
+        next_version(level, &Version::parse(from).expect("valid")).map(|v| v.to_string())
     }
 
     #[test]

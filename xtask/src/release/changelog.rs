@@ -17,7 +17,7 @@
 pub(crate) const FILE: &str = "CHANGELOG.md";
 
 /// A release heading of the changelog.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub(crate) struct Heading {
     /// 0-based line index.
     pub(crate) line: usize,
@@ -61,58 +61,41 @@ fn parse_heading(rest: &str) -> Option<(String, bool)> {
     (unreleased || is_date).then(|| (version.to_string(), unreleased))
 }
 
-/// The heading for `version`, if any.
-pub(crate) fn find<'a>(headings: &'a [Heading], version: &str) -> Option<&'a Heading> {
-    headings.iter().find(|h| h.version == version)
-}
-
-/// Whether the entry under `heading` has any text before the next heading.
-pub(crate) fn has_notes(text: &str, heading: &Heading) -> bool {
-    text.lines()
-        .skip(heading.line + 1)
-        .take_while(|line| !line.starts_with("## "))
-        .any(|line| !line.trim().is_empty())
-}
-
 /// Problems with the changelog as far as releasing `version` goes, and notes (not
-/// problems) worth printing.
-pub(crate) fn check(text: &str, version: &str) -> (Vec<String>, Vec<String>) {
+/// problems) worth printing. When `publishing`, an entry still `unreleased` is a problem.
+pub(crate) fn check(text: &str, version: &str, publishing: bool) -> (Vec<String>, Vec<String>) {
     let (found, mut problems) = headings(text);
     let mut notes = Vec::new();
-    match find(&found, version) {
-        None => problems.push(format!(
+    let Some(heading) = found.iter().find(|h| h.version == version) else {
+        problems.push(format!(
             "{FILE} has no entry for the current version {version}; add a `## [{version}] - unreleased` heading \
              (or run `cargo xtask release bump`)"
-        )),
-        Some(heading) => {
-            if heading.unreleased {
-                notes.push(format!(
-                    "{FILE}: {version} is still marked `unreleased`; replace it with the release date before `release publish`"
-                ));
-            }
-            if !has_notes(text, heading) {
-                notes.push(format!("{FILE}: the entry for {version} has no notes yet"));
-            }
-        }
+        ));
+        return (problems, notes);
+    };
+    if heading.unreleased && publishing {
+        problems.push(format!(
+            "{FILE} still says `## [{version}] - unreleased`; replace `unreleased` with today's date (YYYY-MM-DD) and commit"
+        ));
+    } else if heading.unreleased {
+        notes.push(format!(
+            "{FILE}: {version} is still marked `unreleased`; replace it with the release date before `release publish`"
+        ));
+    }
+    let entry = text.lines().skip(heading.line + 1);
+    if entry
+        .take_while(|line| !line.starts_with("## "))
+        .all(|line| line.trim().is_empty())
+    {
+        notes.push(format!("{FILE}: the entry for {version} has no notes yet"));
     }
     (problems, notes)
-}
-
-/// Why publishing must wait, if the entry of `version` is not dated.
-pub(crate) fn undated_entry(text: &str, version: &str) -> Option<String> {
-    match find(&headings(text).0, version) {
-        Some(heading) if !heading.unreleased => None,
-        Some(_) => Some(format!(
-            "{FILE} still says `## [{version}] - unreleased`; replace `unreleased` with today's date (YYYY-MM-DD) and commit"
-        )),
-        None => Some(format!("{FILE} has no entry for {version}")),
-    }
 }
 
 /// Adds a `## [version] - unreleased` heading above the newest entry (or at the end if
 /// there is none). Returns `None` if the changelog already has an entry for `version`.
 pub(crate) fn add_heading(text: &str, version: &str) -> Option<String> {
-    if find(&headings(text).0, version).is_some() {
+    if headings(text).0.iter().any(|h| h.version == version) {
         return None;
     }
     let heading = format!("## [{version}] - unreleased\n");
@@ -136,24 +119,14 @@ mod tests {
     const TEXT: &str = "# Changelog\n\nIntro.\n\n## [0.2.0] - unreleased\n\n- New things.\n\n## [0.1.0] - 2025-01-31\n\n- First.\n";
 
     #[test]
-    fn reads_headings() {
+    fn reads_headings_and_reports_malformed_and_repeated_ones() {
         let (found, problems) = headings(TEXT);
+        let found: Vec<_> = found
+            .iter()
+            .map(|h| (h.line, h.version.as_str(), h.unreleased))
+            .collect();
+        assert_eq!(found, [(4, "0.2.0", true), (8, "0.1.0", false)]);
         assert!(problems.is_empty(), "{problems:?}");
-        assert_eq!(found.len(), 2);
-        assert_eq!(
-            found[0],
-            Heading {
-                line: 4,
-                version: "0.2.0".into(),
-                unreleased: true
-            }
-        );
-        assert!(!found[1].unreleased);
-        assert!(has_notes(TEXT, &found[0]));
-    }
-
-    #[test]
-    fn reports_malformed_and_duplicate_headings() {
         let text = "## [Unreleased]\n## [0.1.0] 2025-01-01\n## [0.1.0] - 2025-13-01\n## [0.1.0] - soon\n## [0.1.0] - unreleased\n## [0.1.0] - 2025-01-02\n";
         let (found, problems) = headings(text);
         assert_eq!(found.len(), 2);
@@ -168,18 +141,45 @@ mod tests {
         );
     }
 
+    /// An undated entry is a note for `release check` and blocks `release publish`.
     #[test]
-    fn checks_the_current_version() {
-        let (problems, notes) = check(TEXT, "0.2.0");
-        assert!(problems.is_empty());
-        assert_eq!(notes.len(), 1, "{notes:?}");
-        let (problems, notes) = check(TEXT, "0.1.0");
-        assert!(problems.is_empty() && notes.is_empty());
-        let (problems, _) = check(TEXT, "0.3.0");
-        assert_eq!(problems.len(), 1);
-        assert!(problems[0].contains("no entry for the current version 0.3.0"));
-        let (_, notes) = check("## [0.1.0] - unreleased\n", "0.1.0");
-        assert_eq!(notes.len(), 2, "{notes:?}");
+    fn checks_the_entry_of_the_version_to_release() {
+        let bare = "## [0.1.0] - unreleased\n";
+        // (changelog, version, publishing, problems, notes): parts of the messages, `|`-separated.
+        let cases = [
+            (
+                TEXT,
+                "0.2.0",
+                false,
+                "",
+                "0.2.0 is still marked `unreleased`",
+            ),
+            (
+                TEXT,
+                "0.2.0",
+                true,
+                "still says `## [0.2.0] - unreleased`",
+                "",
+            ),
+            (TEXT, "0.1.0", true, "", ""),
+            (
+                TEXT,
+                "0.3.0",
+                true,
+                "no entry for the current version 0.3.0",
+                "",
+            ),
+            (bare, "0.1.0", false, "", "still marked | has no notes yet"),
+        ];
+        for (text, version, publishing, problems, notes) in cases {
+            let (found_problems, found_notes) = check(text, version, publishing);
+            for (found, wanted) in [(found_problems, problems), (found_notes, notes)] {
+                let wanted: Vec<&str> = wanted.split(" | ").filter(|w| !w.is_empty()).collect();
+                assert_eq!(found.len(), wanted.len(), "{version}: {found:?}");
+                let matches = found.iter().zip(wanted).all(|(f, w)| f.contains(w));
+                assert!(matches, "{version}: {found:?}");
+            }
+        }
     }
 
     #[test]
@@ -196,13 +196,5 @@ mod tests {
         );
         assert_eq!(add_heading("", "0.1.0").as_deref(), Some(first));
         assert!(add_heading(first, "0.2.0").is_some_and(|t| t.starts_with("## [0.2.0]")));
-    }
-
-    #[test]
-    fn an_undated_changelog_entry_blocks_publishing() {
-        let text = "# Changelog\n\n## [0.2.0] - unreleased\n\n- x\n\n## [0.1.0] - 2026-05-01\n";
-        assert!(undated_entry(text, "0.2.0").is_some_and(|p| p.contains("unreleased")));
-        assert_eq!(undated_entry(text, "0.1.0"), None);
-        assert!(undated_entry(text, "0.3.0").is_some_and(|p| p.contains("no entry")));
     }
 }

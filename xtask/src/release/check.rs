@@ -116,12 +116,14 @@ fn package_problems(
 /// The checks that need neither a build nor the network.
 ///
 /// `changelog` is the text of `CHANGELOG.md` (`None` if missing); `exists` tells
-/// whether a file exists (a parameter so tests need no files).
+/// whether a file exists (a parameter so tests need no files); when `publishing`, the
+/// changelog entry must be dated.
 pub(crate) fn static_checks(
     ws: &Workspace,
     root_manifest: &str,
     changelog: Option<&str>,
     exists: &dyn Fn(&Path) -> bool,
+    publishing: bool,
 ) -> Findings {
     let mut findings = Findings::default();
     let problems = &mut findings.problems;
@@ -163,7 +165,7 @@ pub(crate) fn static_checks(
             changelog::FILE
         )),
         (Some(text), Some(v)) => {
-            let (changelog_problems, notes) = changelog::check(text, v);
+            let (changelog_problems, notes) = changelog::check(text, v, publishing);
             findings.problems.extend(changelog_problems);
             findings.notes.extend(notes);
         }
@@ -287,7 +289,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let [no_dry_run, allow_dirty, no_semver] = known.map(|flag| flags.contains(&flag));
     let root = metadata::workspace_root();
     let ws = metadata::load(&root)?;
-    let mut findings = static_findings(&ws)?;
+    let mut findings = static_findings(&ws, false)?;
     if !no_dry_run {
         if allow_dirty {
             findings
@@ -319,7 +321,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 }
 
 /// The static checks on the real files of `ws`.
-pub(crate) fn static_findings(ws: &Workspace) -> Result<Findings, String> {
+pub(crate) fn static_findings(ws: &Workspace, publishing: bool) -> Result<Findings, String> {
     let root_text = metadata::read(&ws.root_manifest())?;
     let changelog_path = ws.root.join(changelog::FILE);
     let changelog_text = match changelog_path.exists() {
@@ -331,6 +333,7 @@ pub(crate) fn static_findings(ws: &Workspace) -> Result<Findings, String> {
         &root_text,
         changelog_text.as_deref(),
         &|path: &Path| path.is_file(),
+        publishing,
     ))
 }
 
@@ -393,9 +396,24 @@ mod tests {
 
     #[test]
     fn a_good_workspace_passes() {
-        let findings = static_checks(&workspace(), ROOT_MANIFEST, Some(CHANGELOG), &all_exist);
+        let findings = static_checks(
+            &workspace(),
+            ROOT_MANIFEST,
+            Some(CHANGELOG),
+            &all_exist,
+            false,
+        );
         assert_eq!(findings.problems, Vec::<String>::new());
         assert_eq!(findings.notes.len(), 1, "{:?}", findings.notes);
+        // `release publish` refuses the same workspace: its changelog entry is not dated.
+        let publishing = static_checks(
+            &workspace(),
+            ROOT_MANIFEST,
+            Some(CHANGELOG),
+            &all_exist,
+            true,
+        );
+        assert!(publishing.problems[0].contains("still says `## [0.1.0] - unreleased`"));
     }
 
     #[test]
@@ -422,7 +440,7 @@ mod tests {
             !path.ends_with("README.md") || path.starts_with("/ws/crates/mutagent-core")
         };
         let changelog = Some("# Changelog\n## [0.0.1] - 2024-01-01\n");
-        let problems = static_checks(&ws, root, changelog, &no_readme).problems;
+        let problems = static_checks(&ws, root, changelog, &no_readme, false).problems;
         let expected = [
             "mutagent: readme `../../README.md` does not exist (crates/mutagent/../../README.md)",
             "mutagent: internal dependency `mutagent-core` is required as `^0.1.0`",
@@ -455,7 +473,7 @@ mod tests {
         let mut ws = workspace();
         ws.version = None;
         ws.packages.retain(|p| p.name != "mutagent");
-        let problems = static_checks(&ws, "", None, &all_exist).problems;
+        let problems = static_checks(&ws, "", None, &all_exist, true).problems;
         assert!(
             problems[0].contains("no `version` in [workspace.package]"),
             "{problems:?}"

@@ -14,7 +14,6 @@
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
-use super::changelog;
 use super::metadata::{self, run_cargo, run_tool};
 use super::plan::Plan;
 
@@ -142,13 +141,7 @@ pub(crate) fn publish(
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let yes = !super::flags("publish", args, &["--yes", "-y"])?.is_empty();
     let ws = metadata::load(&metadata::workspace_root())?;
-    let mut findings = super::check::static_findings(&ws)?;
-    if let Some(version) = &ws.version {
-        let text = std::fs::read_to_string(ws.root.join(changelog::FILE)).unwrap_or_default();
-        findings
-            .problems
-            .extend(changelog::undated_entry(&text, version));
-    }
+    let findings = super::check::static_findings(&ws, true)?;
     if !findings.problems.is_empty() {
         return Err(format!(
             "not publishing: fix these first (and run `cargo xtask release check`):\n  - {}",
