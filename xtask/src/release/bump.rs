@@ -66,22 +66,22 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     println!("bumping the workspace from {old} to {new}{dry}");
 
     let mut manifests: BTreeSet<PathBuf> = BTreeSet::new();
-    manifests.insert(ws.root_manifest());
+    manifests.insert(ws.root.join("Cargo.toml"));
     manifests.extend(ws.packages.iter().map(|p| p.manifest_path.clone()));
-    let is_internal = |name: &str| ws.is_member(name);
+    let is_internal = |name: &str| ws.package(name).is_some();
     for path in &manifests {
         let text = metadata::read(path)?;
-        let rewrite = manifest::rewrite(&text, &is_internal, &old_text, &new)
+        let (text, changes) = manifest::rewrite(&text, &is_internal, &old_text, &new)
             .map_err(|e| format!("{} is {e}", path.display()))?;
-        if rewrite.changes.is_empty() {
+        if changes.is_empty() {
             continue;
         }
         println!("{}:", path.strip_prefix(&ws.root).unwrap_or(path).display());
-        for change in &rewrite.changes {
+        for change in &changes {
             println!("  {change}");
         }
         if !dry_run {
-            metadata::write(path, &rewrite.text)?;
+            metadata::write(path, &text)?;
         }
     }
 

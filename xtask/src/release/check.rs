@@ -9,13 +9,12 @@
 //! - `cargo semver-checks` against the latest release on crates.io, where installed.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use super::changelog;
 use super::manifest;
 use super::metadata::{self, Package, Workspace};
 use super::plan;
-use super::publish::{CratesIo, Registry};
+use super::publish::{Outside, Real};
 
 /// The crate every user depends on; it must be published and pin its parts exactly.
 pub(crate) const UMBRELLA: &str = "mutagent";
@@ -141,19 +140,13 @@ pub(crate) fn static_checks(
         problems.extend(package_problems(ws, package, exists));
     }
     if let Some(v) = &ws.version {
-        let wanted = format!("={v}");
+        // The pins `bump` would have to move are the ones not exact yet.
+        let is_member = |name: &str| ws.package(name).is_some();
         match manifest::parse(root_manifest) {
-            Ok(mut doc) => manifest::each_internal_pin(
-                &mut doc,
-                &|name| ws.is_member(name),
-                &mut |table, dep, version| {
-                    let req = version.as_str().unwrap_or("(not a string)");
-                    if req != wanted {
-                        problems.push(format!(
-                            "Cargo.toml: [{table}] pins internal crate `{dep}` as `{req}`; expected `{wanted}`"
-                        ));
-                    }
-                },
+            Ok(mut doc) => problems.extend(
+                manifest::pin_internal(&mut doc, &is_member, v)
+                    .into_iter()
+                    .map(|pin| format!("Cargo.toml: internal pins must be exact: {pin}")),
             ),
             Err(e) => problems.push(format!("Cargo.toml: {e}")),
         }
@@ -246,13 +239,9 @@ fn dry_run(root: &Path, allow_dirty: bool) -> Option<String> {
 
 /// Runs `cargo semver-checks` (where installed) for every crate with a release on
 /// crates.io; the latest release is the baseline.
-fn semver_checks(ws: &Workspace, registry: &dyn Registry, findings: &mut Findings) {
-    let installed = Command::new(metadata::cargo_bin())
-        .args(["semver-checks", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
-    if !installed.is_ok_and(|s| s.success()) {
+fn semver_checks(ws: &Workspace, registry: &dyn Outside, findings: &mut Findings) {
+    let version = ["semver-checks", "--version"];
+    if metadata::run_tool(&ws.root, &metadata::cargo_bin(), &version).is_err() {
         findings.notes.push(
             "cargo-semver-checks is not installed, so API compatibility was not checked; \
              install it with `cargo install cargo-semver-checks --locked`"
@@ -311,7 +300,10 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         );
     }
     if !no_semver {
-        semver_checks(&ws, &CratesIo, &mut findings);
+        let crates_io = Real {
+            root: ws.root.clone(),
+        };
+        semver_checks(&ws, &crates_io, &mut findings);
     } else {
         findings
             .notes
@@ -322,7 +314,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 /// The static checks on the real files of `ws`.
 pub(crate) fn static_findings(ws: &Workspace, publishing: bool) -> Result<Findings, String> {
-    let root_text = metadata::read(&ws.root_manifest())?;
+    let root_text = metadata::read(&ws.root.join("Cargo.toml"))?;
     let changelog_path = ws.root.join(changelog::FILE);
     let changelog_text = match changelog_path.exists() {
         true => Some(metadata::read(&changelog_path)?),
@@ -455,8 +447,8 @@ mod tests {
             "mutagent-prompt: readme `README.md` does not exist (crates/mutagent-prompt/README.md)",
             "mutagent-prompt: internal dependency `mutagent-core` has no version",
             "mutagent-emulator: readme",
-            "Cargo.toml: [workspace.dependencies] pins internal crate `mutagent-core` as `=0.0.9`",
-            "Cargo.toml: [workspace.dependencies] pins internal crate `future-crate` as `0.1`",
+            "Cargo.toml: internal pins must be exact: workspace.dependencies.mutagent-core =0.0.9 -> =0.1.0",
+            "Cargo.toml: internal pins must be exact: workspace.dependencies.future-crate 0.1 -> =0.1.0",
             "CHANGELOG.md has no entry for the current version 0.1.0",
         ];
         assert_eq!(problems.len(), expected.len(), "{problems:#?}");

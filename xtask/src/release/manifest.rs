@@ -3,15 +3,6 @@
 
 use toml_edit::{DocumentMut, Item, Value};
 
-/// The result of rewriting one manifest.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Rewrite {
-    /// The new text.
-    pub(crate) text: String,
-    /// One line per change, e.g. `dependencies.mutagent-core =0.1.0 -> =0.2.0`.
-    pub(crate) changes: Vec<String>,
-}
-
 /// Parses a manifest, keeping its layout.
 pub(crate) fn parse(text: &str) -> Result<DocumentMut, String> {
     text.parse::<DocumentMut>()
@@ -29,13 +20,16 @@ pub(crate) fn workspace_version(text: &str) -> Result<Option<String>, String> {
         .map(str::to_owned))
 }
 
-/// Calls `visit` with every dependency that has a `version` and is internal: its package
-/// (the key, or `package = ".."`) is a workspace member, or it has a `path`.
-pub(crate) fn each_internal_pin(
+/// Pins every internal dependency that has a `version` to `=version`, in every dependency
+/// table (`[target.*]` and the root `[workspace.dependencies]` too), and returns one line
+/// per pin moved, e.g. `dependencies.mutagent-core =0.1.0 -> =0.2.0`. A dependency is
+/// internal if its package (the key, or `package = ".."`) is a workspace member, or it has
+/// a `path`.
+pub(crate) fn pin_internal(
     doc: &mut DocumentMut,
     is_internal: &dyn Fn(&str) -> bool,
-    visit: &mut dyn FnMut(&str, &str, &mut Value),
-) {
+    version: &str,
+) -> Vec<String> {
     const KINDS: [&str; 3] = ["dependencies", "dev-dependencies", "build-dependencies"];
     let root = doc.as_table_mut();
     let mut tables: Vec<(String, &mut Item)> = Vec::new();
@@ -67,6 +61,8 @@ pub(crate) fn each_internal_pin(
             }
         }
     }
+    let wanted = format!("={version}");
+    let mut changes = Vec::new();
     for (label, deps) in tables {
         let Some(deps) = deps.as_table_like_mut() else {
             continue;
@@ -82,12 +78,15 @@ pub(crate) fn each_internal_pin(
             if !(is_internal(package) || dep.contains_key("path")) {
                 continue;
             }
-            let name = name.get().to_owned();
-            if let Some(version) = dep.get_mut("version").and_then(Item::as_value_mut) {
-                visit(&label, &name, version);
+            let pin = dep.get_mut("version").and_then(Item::as_value_mut);
+            if let Some(pin) = pin.filter(|pin| pin.as_str() != Some(&wanted)) {
+                let was = pin.as_str().unwrap_or("?");
+                changes.push(format!("{label}.{} {was} -> {wanted}", name.get()));
+                set(pin, &wanted);
             }
         }
     }
+    changes
 }
 
 /// Replaces a string value, keeping the spaces and comments around it.
@@ -98,13 +97,14 @@ fn set(value: &mut Value, text: &str) {
 }
 
 /// Moves a manifest from `old` to `new`: `[workspace.package] version`, a literal
-/// `[package] version` equal to `old`, and every internal pin (to `=new`).
+/// `[package] version` equal to `old`, and every internal pin (to `=new`). Returns the new
+/// text and one line per change.
 pub(crate) fn rewrite(
     text: &str,
     is_internal: &dyn Fn(&str) -> bool,
     old: &str,
     new: &str,
-) -> Result<Rewrite, String> {
+) -> Result<(String, Vec<String>), String> {
     let mut doc = parse(text)?;
     let mut changes = Vec::new();
     for path in [&["workspace", "package"][..], &["package"][..]] {
@@ -121,18 +121,8 @@ pub(crate) fn rewrite(
             changes.push(format!("[{}] version {old} -> {new}", path.join(".")));
         }
     }
-    let wanted = format!("={new}");
-    each_internal_pin(&mut doc, is_internal, &mut |table, dep, version| {
-        if version.as_str() != Some(wanted.as_str()) {
-            let was = version.as_str().unwrap_or("?").to_owned();
-            set(version, &wanted);
-            changes.push(format!("{table}.{dep} {was} -> {wanted}"));
-        }
-    });
-    Ok(Rewrite {
-        text: doc.to_string(),
-        changes,
-    })
+    changes.extend(pin_internal(&mut doc, is_internal, new));
+    Ok((doc.to_string(), changes))
 }
 
 #[cfg(test)]
@@ -164,19 +154,15 @@ mutagent-traces = { version = "=0.1.0", path = "../mutagent-traces" }
     }
 
     #[test]
-    fn finds_every_internal_pin() {
-        let mut found = Vec::new();
+    fn pins_every_internal_dependency() {
         let mut doc = parse(MEMBER).expect("valid");
-        each_internal_pin(&mut doc, &internal, &mut |table, dep, version| {
-            found.push(format!("{table}.{dep} {}", version.as_str().unwrap_or("?")));
-        });
         assert_eq!(
-            found,
+            pin_internal(&mut doc, &internal, "0.2.0"),
             [
-                "dependencies.mutagent-core =0.1.0",
-                "dependencies.renamed =0.1.0",
-                "dev-dependencies.mutagent-prompt =0.1.0",
-                "target.cfg(unix).dependencies.mutagent-traces =0.1.0",
+                "dependencies.mutagent-core =0.1.0 -> =0.2.0",
+                "dependencies.renamed =0.1.0 -> =0.2.0",
+                "dev-dependencies.mutagent-prompt =0.1.0 -> =0.2.0",
+                "target.cfg(unix).dependencies.mutagent-traces =0.1.0 -> =0.2.0",
             ]
         );
         assert!(parse("[dependencies\n").is_err());
@@ -184,16 +170,15 @@ mutagent-traces = { version = "=0.1.0", path = "../mutagent-traces" }
 
     #[test]
     fn rewrites_only_versions_and_keeps_the_layout() {
-        let rewrite = rewrite(MEMBER, &internal, "0.1.0", "0.2.0").expect("valid");
-        assert_eq!(rewrite.changes.len(), 5, "{:?}", rewrite.changes);
+        let (text, changes) = rewrite(MEMBER, &internal, "0.1.0", "0.2.0").expect("valid");
+        assert_eq!(changes.len(), 5, "{changes:?}");
         let expected = MEMBER
             .replace("version = \"0.1.0\"   #", "version = \"0.2.0\"   #")
             .replace("\"=0.1.0\"", "\"=0.2.0\"");
-        assert_eq!(rewrite.text, expected);
+        assert_eq!(text, expected);
         // Idempotent: a second run changes nothing.
-        let again = super::rewrite(&rewrite.text, &internal, "0.1.0", "0.2.0").expect("valid");
-        assert!(again.changes.is_empty());
-        assert_eq!(again.text, rewrite.text);
+        let again = rewrite(&text, &internal, "0.1.0", "0.2.0").expect("valid");
+        assert_eq!(again, (text, vec![]));
     }
 
     #[test]
@@ -202,15 +187,10 @@ mutagent-traces = { version = "=0.1.0", path = "../mutagent-traces" }
                     mutagent = { path = \"crates/mutagent\", version = \"=0.1.0\", default-features = false }\n\
                     hyper = { version = \"0.1.0\" }\n";
         assert_eq!(workspace_version(root), Ok(Some("0.1.0".to_owned())));
-        let rewrite = rewrite(root, &internal, "0.1.0", "1.0.0").expect("valid");
-        assert_eq!(
-            workspace_version(&rewrite.text),
-            Ok(Some("1.0.0".to_owned()))
-        );
-        assert!(rewrite
-            .text
-            .contains("version = \"=1.0.0\", default-features = false"));
-        assert!(rewrite.text.contains("hyper = { version = \"0.1.0\" }"));
+        let (text, _) = rewrite(root, &internal, "0.1.0", "1.0.0").expect("valid");
+        assert_eq!(workspace_version(&text), Ok(Some("1.0.0".to_owned())));
+        assert!(text.contains("version = \"=1.0.0\", default-features = false"));
+        assert!(text.contains("hyper = { version = \"0.1.0\" }"));
         assert_eq!(
             workspace_version("[package]\nversion = \"1.0.0\"\n"),
             Ok(None)

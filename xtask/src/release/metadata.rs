@@ -13,16 +13,6 @@ use serde_json::Value;
 
 use super::manifest;
 
-/// The kind of a dependency other than a normal one, as cargo reports it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum DepKind {
-    /// `[dev-dependencies]`.
-    Dev,
-    /// `[build-dependencies]`.
-    Build,
-}
-
 /// One dependency of a package.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 pub(crate) struct Dependency {
@@ -30,9 +20,9 @@ pub(crate) struct Dependency {
     pub(crate) name: String,
     /// The version requirement; cargo reports `*` when none is given.
     pub(crate) req: String,
-    /// Dev or build; cargo writes `null` for a normal dependency.
+    /// `dev` or `build`; cargo writes `null` for a normal dependency.
     #[serde(default)]
-    pub(crate) kind: Option<DepKind>,
+    pub(crate) kind: Option<String>,
 }
 
 impl Dependency {
@@ -40,7 +30,7 @@ impl Dependency {
     /// without a version requirement when packaging), so the depended-on crate must be
     /// on the registry first.
     pub(crate) fn needed_by_registry(&self) -> bool {
-        self.kind != Some(DepKind::Dev) || self.req != "*"
+        self.kind.as_deref() != Some("dev") || self.req != "*"
     }
 }
 
@@ -112,11 +102,6 @@ impl Workspace {
         self.packages.iter().find(|p| p.name == name)
     }
 
-    /// Whether `name` is a workspace member.
-    pub(crate) fn is_member(&self, name: &str) -> bool {
-        self.package(name).is_some()
-    }
-
     /// The members that will be published.
     pub(crate) fn publishable(&self) -> impl Iterator<Item = &Package> {
         self.packages.iter().filter(|p| p.publishable)
@@ -130,12 +115,7 @@ impl Workspace {
         package
             .dependencies
             .iter()
-            .filter(|d| self.is_member(&d.name))
-    }
-
-    /// The workspace root manifest.
-    pub(crate) fn root_manifest(&self) -> PathBuf {
-        self.root.join("Cargo.toml")
+            .filter(|d| self.package(&d.name).is_some())
     }
 }
 
@@ -289,8 +269,8 @@ pub(crate) mod tests {
     }
 
     /// `from` gains a dependency on `to`, required as `=0.1.0`.
-    pub(crate) fn add_dependency(ws: &mut Workspace, from: &str, to: &str, kind: Option<DepKind>) {
-        let (name, req) = (to.into(), "=0.1.0".into());
+    pub(crate) fn add_dependency(ws: &mut Workspace, from: &str, to: &str, kind: Option<&str>) {
+        let (name, req, kind) = (to.into(), "=0.1.0".into(), kind.map(String::from));
         member(ws, from)
             .dependencies
             .push(Dependency { name, req, kind });
@@ -325,7 +305,7 @@ pub(crate) mod tests {
         let core = ws.package("mutagent-core").expect("core");
         let dev = &core.dependencies[1];
         assert!(
-            dev.kind == Some(DepKind::Dev) && !dev.needed_by_registry(),
+            dev.kind.as_deref() == Some("dev") && !dev.needed_by_registry(),
             "{dev:?}"
         );
         assert_eq!(core.dir(), Path::new("/ws/crates/mutagent-core"));

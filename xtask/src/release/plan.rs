@@ -35,19 +35,11 @@ impl Plan {
         self.batches.iter().flatten()
     }
 
-    /// The version the release is for: the workspace version, or failing that the
-    /// version of the first crate.
-    pub(crate) fn release_version(&self) -> Option<&str> {
-        self.version
-            .as_deref()
-            .or_else(|| self.order().next().map(|c| c.version.as_str()))
-    }
-
     /// Human-readable plan.
     pub(crate) fn render(&self) -> String {
         let mut out = String::new();
         let count = self.order().count();
-        let version = self.release_version().unwrap_or("(unknown)");
+        let version = self.version.as_deref().unwrap_or("(unknown)");
         let _ = writeln!(
             out,
             "release plan: version {version}, {count} crate(s) to publish, in this order:"
@@ -153,8 +145,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::metadata;
     use super::super::metadata::tests::{add_dependency, workspace};
-    use super::super::metadata::{self, DepKind};
     use super::*;
 
     fn names(plan: &Plan) -> Vec<Vec<&str>> {
@@ -193,7 +185,7 @@ mod tests {
     /// `from` gains a dev-dependency on `to` with a version (kept when publishing).
     fn with_dev_dependency(from: &str, to: &str) -> Workspace {
         let mut ws = workspace();
-        add_dependency(&mut ws, from, to, Some(DepKind::Dev));
+        add_dependency(&mut ws, from, to, Some("dev"));
         ws
     }
 

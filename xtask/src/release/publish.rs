@@ -17,14 +17,10 @@ use std::path::PathBuf;
 use super::metadata::{self, run_cargo, run_tool};
 use super::plan::Plan;
 
-/// Looks crates up on the registry.
-pub(crate) trait Registry {
+/// The registry, cargo and git.
+pub(crate) trait Outside {
     /// Every version of `krate` on the registry (yanked too); empty if it is not there.
     fn published_versions(&self, krate: &str) -> Result<Vec<String>, String>;
-}
-
-/// Runs cargo and git.
-pub(crate) trait Tools {
     /// `cargo publish --workspace --exclude <each of exclude>`.
     fn publish_workspace(&self, exclude: &[String]) -> Result<(), String>;
     /// Whether the tag exists.
@@ -34,7 +30,7 @@ pub(crate) trait Tools {
 }
 
 /// The crates of `plan` whose version is already on the registry, in plan order.
-fn already_published(plan: &Plan, registry: &dyn Registry) -> Result<Vec<String>, String> {
+fn already_published(plan: &Plan, registry: &dyn Outside) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
     for krate in plan.order() {
         let versions = registry
@@ -51,15 +47,15 @@ fn already_published(plan: &Plan, registry: &dyn Registry) -> Result<Vec<String>
 /// question; `out` receives the progress report.
 pub(crate) fn publish(
     plan: &Plan,
-    registry: &dyn Registry,
-    tools: &dyn Tools,
+    outside: &dyn Outside,
     yes: bool,
     input: &mut dyn BufRead,
     out: &mut dyn Write,
 ) -> Result<(), String> {
     let version = plan
-        .release_version()
-        .ok_or("nothing to publish: the plan is empty")?;
+        .version
+        .as_deref()
+        .ok_or("the root Cargo.toml has no workspace version")?;
     let tag = format!("v{version}");
     let mut say = |text: String| {
         write!(out, "{text}")
@@ -68,8 +64,8 @@ pub(crate) fn publish(
     };
 
     // Any lookup failure stops us before anything is published.
-    let skipped = already_published(plan, registry)?;
-    let tag_exists = tools.tag_exists(&tag)?;
+    let skipped = already_published(plan, outside)?;
+    let tag_exists = outside.tag_exists(&tag)?;
     let to_publish = plan.order().count() - skipped.len();
     let mut report = plan.render();
     for name in &skipped {
@@ -109,9 +105,9 @@ pub(crate) fn publish(
         say(format!(
             "\nrunning `cargo publish --workspace` for {to_publish} crate(s) ...\n"
         ))?;
-        if let Err(e) = tools.publish_workspace(&skipped) {
+        if let Err(e) = outside.publish_workspace(&skipped) {
             // Name what is out now, so the person releasing knows where things stand.
-            let out_now = match already_published(plan, registry) {
+            let out_now = match already_published(plan, outside) {
                 Ok(names) if names.is_empty() => "none".to_owned(),
                 Ok(names) => names.join(", "),
                 Err(e) => format!("unknown ({e})"),
@@ -124,7 +120,7 @@ pub(crate) fn publish(
         }
     }
     if !tag_exists {
-        tools.create_tag(&tag).map_err(|e| {
+        outside.create_tag(&tag).map_err(|e| {
             format!("every crate is published, but tagging {tag} failed: {e}; create it with `git tag {tag}`")
         })?;
         say(format!(
@@ -150,24 +146,50 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
     let plan = super::plan::build(&ws)?;
     let (stdin, stdout) = (std::io::stdin(), std::io::stdout());
-    let tools = Real { root: ws.root };
     publish(
         &plan,
-        &CratesIo,
-        &tools,
+        &Real { root: ws.root },
         yes,
         &mut stdin.lock(),
         &mut stdout.lock(),
     )
 }
 
-/// cargo and git, run in the workspace root.
+/// crates.io (its sparse index, read with `curl`), and cargo and git run in `root`.
 #[derive(Debug)]
-struct Real {
-    root: PathBuf,
+pub(crate) struct Real {
+    pub(crate) root: PathBuf,
 }
 
-impl Tools for Real {
+impl Outside for Real {
+    fn published_versions(&self, krate: &str) -> Result<Vec<String>, String> {
+        if krate.is_empty() || !krate.is_ascii() {
+            return Err(format!("`{krate}` is not a valid crate name"));
+        }
+        let url = format!("https://index.crates.io/{}", index_path(krate));
+        // `-w` appends the HTTP status on a line of its own: 404 means "no such crate".
+        let args = [
+            "-sS",
+            "--max-time",
+            "30",
+            "-H",
+            "Cache-Control: no-cache",
+            "-w",
+            "\n%{http_code}",
+            &url,
+        ];
+        let text = run_tool(&self.root, "curl", &args)?;
+        let (body, code) = text
+            .trim_end()
+            .rsplit_once('\n')
+            .unwrap_or(("", text.trim()));
+        match code.trim() {
+            "200" => parse_index_file(body),
+            "404" | "410" => Ok(Vec::new()),
+            other => Err(format!("{url} answered HTTP {other}")),
+        }
+    }
+
     fn publish_workspace(&self, exclude: &[String]) -> Result<(), String> {
         let mut args = vec!["publish", "--workspace"];
         args.extend(exclude.iter().flat_map(|name| ["--exclude", name]));
@@ -183,10 +205,6 @@ impl Tools for Real {
         run_tool(&self.root, "git", &["tag", tag]).map(|_| ())
     }
 }
-
-/// The crates.io sparse index, read with `curl`.
-#[derive(Debug)]
-pub(crate) struct CratesIo;
 
 /// The path of a crate's file in a sparse index (`se/rd/serde`, `3/s/syn`, `1/a`).
 pub(crate) fn index_path(krate: &str) -> String {
@@ -213,36 +231,6 @@ pub(crate) fn parse_index_file(text: &str) -> Result<Vec<String>, String> {
         .collect()
 }
 
-impl Registry for CratesIo {
-    fn published_versions(&self, krate: &str) -> Result<Vec<String>, String> {
-        if krate.is_empty() || !krate.is_ascii() {
-            return Err(format!("`{krate}` is not a valid crate name"));
-        }
-        let url = format!("https://index.crates.io/{}", index_path(krate));
-        // `-w` appends the HTTP status on a line of its own: 404 means "no such crate".
-        let args = [
-            "-sS",
-            "--max-time",
-            "30",
-            "-H",
-            "Cache-Control: no-cache",
-            "-w",
-            "\n%{http_code}",
-            &url,
-        ];
-        let text = run_tool(&std::env::temp_dir(), "curl", &args)?;
-        let (body, code) = text
-            .trim_end()
-            .rsplit_once('\n')
-            .unwrap_or(("", text.trim()));
-        match code.trim() {
-            "200" => parse_index_file(body),
-            "404" | "410" => Ok(Vec::new()),
-            other => Err(format!("{url} answered HTTP {other}")),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::cell::RefCell;
@@ -264,7 +252,7 @@ mod tests {
         tags: RefCell<Vec<String>>,
     }
 
-    impl Registry for Fake {
+    impl Outside for Fake {
         fn published_versions(&self, krate: &str) -> Result<Vec<String>, String> {
             if self.registry_down {
                 return Err("connection refused".into());
@@ -276,9 +264,6 @@ mod tests {
             }
             Ok(versions)
         }
-    }
-
-    impl Tools for Fake {
         fn publish_workspace(&self, exclude: &[String]) -> Result<(), String> {
             self.calls.borrow_mut().push(exclude.to_vec());
             for name in self.order.iter().filter(|n| !exclude.contains(n)) {
@@ -314,7 +299,7 @@ mod tests {
     fn run(plan: &Plan, fake: &Fake, answer: &str) -> Result<String, String> {
         let mut out = Vec::new();
         let yes = answer.is_empty();
-        publish(plan, fake, fake, yes, &mut answer.as_bytes(), &mut out)?;
+        publish(plan, fake, yes, &mut answer.as_bytes(), &mut out)?;
         Ok(String::from_utf8(out).expect("utf-8"))
     }
 
