@@ -50,8 +50,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let [level] = &levels[..] else {
         return Err("usage: cargo xtask release bump <major|minor|patch|X.Y.Z> [--dry-run]".into());
     };
-    let root = metadata::workspace_root();
-    let ws = metadata::load(&root)?;
+    let ws = metadata::load()?;
     let old_text = ws
         .version
         .clone()
@@ -106,7 +105,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     }
 
     // The same offline checks as `release check`: versions and exact pins everywhere.
-    let after = metadata::load(&root)?;
+    let after = metadata::load()?;
     let mut problems = super::check::static_findings(&after, false)?.problems;
     if after.version.as_deref() != Some(new.as_str()) {
         problems.push(format!(

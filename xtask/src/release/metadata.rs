@@ -119,12 +119,6 @@ impl Workspace {
     }
 }
 
-/// The workspace root: the parent of this xtask package.
-pub(crate) fn workspace_root() -> PathBuf {
-    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    xtask_dir.parent().unwrap_or(xtask_dir).to_path_buf()
-}
-
 /// The cargo binary to run: the one that runs us, if any.
 pub(crate) fn cargo_bin() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string())
@@ -174,8 +168,11 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("could not write {}: {e}", path.display()))
 }
 
-/// Runs `cargo metadata` in `root` and reads the root manifest.
-pub(crate) fn load(root: &Path) -> Result<Workspace, String> {
+/// Runs `cargo metadata` in the workspace root (the parent of this xtask package) and
+/// reads the root manifest.
+pub(crate) fn load() -> Result<Workspace, String> {
+    let xtask_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = xtask_dir.parent().unwrap_or(xtask_dir);
     let args = ["metadata", "--format-version", "1", "--no-deps"];
     let json = run_tool(root, &cargo_bin(), &args)?;
     parse(&json, &read(&root.join("Cargo.toml"))?)

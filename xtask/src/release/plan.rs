@@ -61,15 +61,11 @@ impl Plan {
                 );
             }
         }
-        if self.excluded.is_empty() {
-            let _ = writeln!(out, "not published: none");
-        } else {
-            let _ = writeln!(
-                out,
-                "not published (publish = false): {}",
-                self.excluded.join(", ")
-            );
-        }
+        let excluded = match self.excluded.is_empty() {
+            true => "none".to_owned(),
+            false => self.excluded.join(", "),
+        };
+        let _ = writeln!(out, "not published (publish = false): {excluded}");
         out
     }
 }
@@ -137,7 +133,7 @@ pub(crate) fn build(ws: &Workspace) -> Result<Plan, String> {
 /// `cargo xtask release plan`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     super::flags("plan", args, &[])?;
-    let ws = super::metadata::load(&super::metadata::workspace_root())?;
+    let ws = super::metadata::load()?;
     let plan = build(&ws)?;
     print!("{}", plan.render());
     Ok(())
@@ -145,7 +141,6 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::metadata;
     use super::super::metadata::tests::{add_dependency, workspace};
     use super::*;
 
@@ -208,13 +203,11 @@ mod tests {
 
     #[test]
     fn empty_workspace_has_empty_plan() {
-        let ws = metadata::parse(
-            r#"{"workspace_root": "/", "workspace_members": [], "packages": []}"#,
-            "",
-        )
-        .expect("ok");
+        let mut ws = workspace();
+        ws.packages.clear();
         let plan = build(&ws).expect("ok");
         assert_eq!(plan.order().count(), 0);
-        assert!(plan.render().contains("0 crate(s)"));
+        let text = plan.render();
+        assert!(text.contains("0 crate(s)") && text.contains("(publish = false): none"));
     }
 }

@@ -136,7 +136,7 @@ pub(crate) fn publish(
 /// `cargo xtask release publish [--yes]`.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
     let yes = !super::flags("publish", args, &["--yes", "-y"])?.is_empty();
-    let ws = metadata::load(&metadata::workspace_root())?;
+    let ws = metadata::load()?;
     let findings = super::check::static_findings(&ws, true)?;
     if !findings.problems.is_empty() {
         return Err(format!(
