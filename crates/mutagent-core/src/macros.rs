@@ -315,6 +315,135 @@ macro_rules! setters {
     };
 }
 
+/// Declares a setter and a clearer for each [`Patch`](crate::models::Patch) field of a
+/// PATCH body, one line each: the part every update model with clearable fields shares.
+///
+/// Each entry is a `#[doc = "…"]` naming the field (it completes "Sets …." and "Clears … (sends
+/// `null`)."), a kind, the field (which names the setter), the clearer's name and a type:
+/// - `into field, clear_field: T;` takes `impl Into<T>` and stores `Patch::Value(value.into())`;
+/// - `value field, clear_field: T;` takes a `T` and stores `Patch::Value(value)`.
+///
+/// The clearer stores `Patch::Null`, sent as `null`. Use it inside an `impl` block.
+///
+/// ```
+/// use mutagent_core::models::Patch;
+///
+/// #[derive(Debug, Default)]
+/// pub struct UpdateThing {
+///     description: Patch<String>,
+///     metadata: Patch<serde_json::Value>,
+/// }
+///
+/// impl UpdateThing {
+///     mutagent_core::patch_setters! {
+///         #[doc = "the description"]
+///         into description, clear_description: String;
+///         #[doc = "the metadata"]
+///         value metadata, clear_metadata: serde_json::Value;
+///     }
+/// }
+///
+/// let set = UpdateThing::default().description("d").metadata(serde_json::json!({"a": 1}));
+/// assert_eq!(set.description, Patch::Value("d".to_owned()));
+/// assert_eq!(set.metadata, Patch::Value(serde_json::json!({"a": 1})));
+/// let cleared = set.clear_description();
+/// assert_eq!(cleared.description, Patch::Null);
+/// ```
+#[macro_export]
+macro_rules! patch_setters {
+    ($( #[doc = $what:literal] $kind:ident $field:ident, $clear:ident : $ty:ty; )*) => {
+        $(
+            $crate::patch_setters!(@set $kind $field $what $ty);
+            #[doc = concat!("Clears ", $what, " (sends `null`).")]
+            pub fn $clear(mut self) -> Self {
+                self.$field = $crate::models::Patch::Null;
+                self
+            }
+        )*
+    };
+    (@set into $field:ident $what:literal $ty:ty) => {
+        #[doc = concat!("Sets ", $what, ".")]
+        pub fn $field(mut self, $field: impl ::std::convert::Into<$ty>) -> Self {
+            self.$field = $crate::models::Patch::Value($field.into());
+            self
+        }
+    };
+    (@set value $field:ident $what:literal $ty:ty) => {
+        #[doc = concat!("Sets ", $what, ".")]
+        pub fn $field(mut self, $field: $ty) -> Self {
+            self.$field = $crate::models::Patch::Value($field);
+            self
+        }
+    };
+}
+
+/// Declares what every list's query parameters share besides their fields: `new()` (no
+/// filters, the server's defaults), the [`QueryParams`](crate::query::QueryParams) check
+/// and the setters (as in [`setters!`](crate::setters)).
+///
+/// The check is the page's (`self.page.check(operation)`, the limit against the page's cap);
+/// a list with more constraints names its own check function instead (`impl ListThings
+/// checked by path::to::check { … }`, a `fn(&Self, &'static str) -> Result<(), Error>` that
+/// checks the page too). The doc comment before `impl` documents `new`.
+///
+/// ```
+/// use mutagent_core::query::{Page, QueryParams};
+///
+/// #[derive(Debug, Default, serde::Serialize)]
+/// #[serde(rename_all = "camelCase")]
+/// pub struct ListThings {
+///     #[serde(flatten)]
+///     page: Page,
+///     name: Option<String>,
+/// }
+///
+/// mutagent_core::list_params! {
+///     /// No filters.
+///     impl ListThings {
+///         /// Sets the page size (1 to 100).
+///         page limit: u32;
+///         /// Sets the offset.
+///         page offset: u32;
+///         /// Filters by name.
+///         into name: String;
+///     }
+/// }
+///
+/// let params = ListThings::new().limit(10).name("a");
+/// assert_eq!(params.name.as_deref(), Some("a"));
+/// assert!(params.check("list_things").is_ok());
+/// assert!(ListThings::new().limit(0).check("list_things").is_err());
+/// ```
+#[macro_export]
+macro_rules! list_params {
+    (
+        $(#[$new_doc:meta])*
+        impl $name:ident $(checked by $check:path)? {
+            $($setters:tt)*
+        }
+    ) => {
+        impl $crate::query::QueryParams for $name {
+            fn check(&self, operation: &'static str) -> ::std::result::Result<(), $crate::Error> {
+                $crate::list_params!(@check self operation $($check)?)
+            }
+        }
+
+        impl $name {
+            $(#[$new_doc])*
+            pub fn new() -> Self {
+                Self::default()
+            }
+            $crate::setters! { $($setters)* }
+        }
+    };
+    (@check $params:ident $operation:ident) => {
+        $params.page.check($operation)
+    };
+    (@check $params:ident $operation:ident $check:path) => {
+        $check($params, $operation)
+    };
+}
+
 /// Declares a namespace's handle and the extension trait that adds it to both clients: the
 /// part every namespace crate shares, so it is written once.
 ///
@@ -348,6 +477,25 @@ macro_rules! namespace {
             fn $method:ident;
         }
     ) => {
+        $crate::namespace! {
+            $(#[$api_meta])*
+            pub struct $api;
+        }
+
+        $(#[$ext_meta])*
+        pub trait $ext: $crate::ApiClient {
+            $(#[$fn_meta])*
+            fn $method(&self) -> $api<'_, Self> {
+                $api::new(self)
+            }
+        }
+
+        impl<C: $crate::ApiClient> $ext for C {}
+    };
+    (
+        $(#[$api_meta:meta])*
+        pub struct $api:ident;
+    ) => {
         $(#[$api_meta])*
         #[derive(Debug, Clone, Copy)]
         pub struct $api<'a, C> {
@@ -365,16 +513,6 @@ macro_rules! namespace {
                 self.client
             }
         }
-
-        $(#[$ext_meta])*
-        pub trait $ext: $crate::ApiClient {
-            $(#[$fn_meta])*
-            fn $method(&self) -> $api<'_, Self> {
-                $api::new(self)
-            }
-        }
-
-        impl<C: $crate::ApiClient> $ext for C {}
     };
 }
 
