@@ -46,7 +46,7 @@ fn package_problems(
     let blank = |value: &Option<String>| value.as_deref().is_none_or(|v| v.trim().is_empty());
     let repository = package.repository.as_deref().unwrap_or_default();
     let readme = package.readme.as_deref().filter(|r| !r.is_empty());
-    let readme_path = readme.map(|readme| package.dir().join(readme));
+    let readme_path = readme.map(|readme| package.manifest_path.with_file_name(readme));
     let (keywords, categories) = (&package.keywords, &package.categories);
     let docs_rs = matches!(&package.docs_rs, Some(serde_json::Value::Object(s)) if !s.is_empty());
     let version = ws.version.as_deref().unwrap_or(&package.version);

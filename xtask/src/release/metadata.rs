@@ -37,9 +37,6 @@ impl Dependency {
 /// One workspace member, as `cargo metadata` describes it.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub(crate) struct Package {
-    /// `id`, to tell members from other packages.
-    #[serde(default)]
-    id: String,
     pub(crate) name: String,
     pub(crate) version: String,
     /// Whether it may be published to crates.io (`publish` unset, or listing `crates-io`).
@@ -76,13 +73,6 @@ fn to_crates_io<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 fn docs_rs<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
     let metadata = Option::<Value>::deserialize(d)?;
     Ok(metadata.and_then(|m| m.get("docs")?.get("rs").cloned()))
-}
-
-impl Package {
-    /// The directory holding the package's manifest.
-    pub(crate) fn dir(&self) -> &Path {
-        self.manifest_path.parent().unwrap_or(Path::new("."))
-    }
 }
 
 /// The workspace: root, version, members.
@@ -178,20 +168,18 @@ pub(crate) fn load() -> Result<Workspace, String> {
     parse(&json, &read(&root.join("Cargo.toml"))?)
 }
 
-/// The part of `cargo metadata`'s output we read.
+/// The part of `cargo metadata`'s output we read; with `--no-deps` its packages are the
+/// workspace members.
 #[derive(Deserialize)]
 struct Metadata {
     workspace_root: PathBuf,
-    workspace_members: Vec<String>,
     packages: Vec<Package>,
 }
 
 /// Builds a [`Workspace`] from `cargo metadata` JSON and the root manifest's text.
 pub(crate) fn parse(metadata_json: &str, root_manifest: &str) -> Result<Workspace, String> {
-    let mut metadata: Metadata = serde_json::from_str(metadata_json)
+    let metadata: Metadata = serde_json::from_str(metadata_json)
         .map_err(|e| format!("unexpected `cargo metadata` output: {e}"))?;
-    let members = &metadata.workspace_members;
-    metadata.packages.retain(|p| members.contains(&p.id));
     let version = manifest::workspace_version(root_manifest)
         .map_err(|e| format!("the root Cargo.toml is {e}"))?;
     Ok(Workspace {
@@ -205,14 +193,11 @@ pub(crate) fn parse(metadata_json: &str, root_manifest: &str) -> Result<Workspac
 pub(crate) mod tests {
     use super::*;
 
-    /// A trimmed-down `cargo metadata` of this workspace's shape, for tests.
+    /// A trimmed-down `cargo metadata --no-deps` of this workspace's shape, for tests.
     pub(crate) const METADATA: &str = r#"{
       "workspace_root": "/ws",
-      "workspace_members": ["path+file:///ws/crates/mutagent#0.1.0", "path+file:///ws/crates/mutagent-core#0.1.0",
-        "path+file:///ws/crates/mutagent-prompt#0.1.0", "path+file:///ws/crates/mutagent-emulator#0.1.0",
-        "path+file:///ws/xtask#0.1.0", "path+file:///ws/tests#mutagent-e2e@0.1.0"],
       "packages": [
-        {"id": "path+file:///ws/crates/mutagent#0.1.0", "name": "mutagent", "version": "0.1.0", "publish": null,
+        {"name": "mutagent", "version": "0.1.0", "publish": null,
          "manifest_path": "/ws/crates/mutagent/Cargo.toml", "description": "umbrella", "license": "MIT OR Apache-2.0",
          "repository": "https://github.com/mutagent-io/mutagent-rs", "readme": "../../README.md",
          "keywords": ["mutagent", "llm"], "categories": ["api-bindings"], "metadata": {"docs": {"rs": {"all-features": true}}},
@@ -220,31 +205,28 @@ pub(crate) mod tests {
            {"name": "mutagent-core", "req": "=0.1.0", "kind": null, "path": "/ws/crates/mutagent-core"},
            {"name": "mutagent-prompt", "req": "=0.1.0", "kind": null, "optional": true, "path": "/ws/crates/mutagent-prompt"},
            {"name": "serde_json", "req": "^1", "kind": "dev"}]},
-        {"id": "path+file:///ws/crates/mutagent-core#0.1.0", "name": "mutagent-core", "version": "0.1.0", "publish": null,
+        {"name": "mutagent-core", "version": "0.1.0", "publish": null,
          "manifest_path": "/ws/crates/mutagent-core/Cargo.toml", "description": "core", "license": "MIT OR Apache-2.0",
          "repository": "https://github.com/mutagent-io/mutagent-rs", "readme": "README.md",
          "keywords": ["mutagent"], "categories": ["api-bindings"], "metadata": {"docs": {"rs": {"all-features": true}}},
          "dependencies": [{"name": "serde", "req": "^1", "kind": null},
            {"name": "mutagent-emulator", "req": "*", "kind": "dev", "path": "/ws/crates/mutagent-emulator"}]},
-        {"id": "path+file:///ws/crates/mutagent-prompt#0.1.0", "name": "mutagent-prompt", "version": "0.1.0", "publish": null,
+        {"name": "mutagent-prompt", "version": "0.1.0", "publish": null,
          "manifest_path": "/ws/crates/mutagent-prompt/Cargo.toml", "description": "prompt", "license": "MIT OR Apache-2.0",
          "repository": "https://github.com/mutagent-io/mutagent-rs", "readme": "README.md",
          "keywords": ["mutagent"], "categories": ["api-bindings"], "metadata": {"docs": {"rs": {"all-features": true}}},
          "dependencies": [{"name": "mutagent-core", "req": "=0.1.0", "kind": null, "path": "/ws/crates/mutagent-core"}]},
-        {"id": "path+file:///ws/crates/mutagent-emulator#0.1.0", "name": "mutagent-emulator", "version": "0.1.0", "publish": null,
+        {"name": "mutagent-emulator", "version": "0.1.0", "publish": null,
          "manifest_path": "/ws/crates/mutagent-emulator/Cargo.toml", "description": "emulator", "license": "MIT OR Apache-2.0",
          "repository": "https://github.com/mutagent-io/mutagent-rs", "readme": "README.md",
          "keywords": ["mutagent"], "categories": ["development-tools::testing"], "metadata": {"docs": {"rs": {"all-features": true}}},
          "dependencies": []},
-        {"id": "path+file:///ws/xtask#0.1.0", "name": "xtask", "version": "0.1.0", "publish": [],
-         "manifest_path": "/ws/xtask/Cargo.toml", "metadata": null,
-         "dependencies": [{"name": "mutagent", "req": "=0.1.0", "kind": null, "path": "/ws/crates/mutagent"}]},
-        {"id": "path+file:///ws/tests#mutagent-e2e@0.1.0", "name": "mutagent-e2e", "version": "0.1.0", "publish": [],
+        {"name": "xtask", "version": "0.1.0", "publish": [],
+         "manifest_path": "/ws/xtask/Cargo.toml", "metadata": null, "dependencies": []},
+        {"name": "mutagent-e2e", "version": "0.1.0", "publish": [],
          "manifest_path": "/ws/tests/Cargo.toml", "metadata": null,
          "dependencies": [{"name": "mutagent", "req": "=0.1.0", "kind": null, "path": "/ws/crates/mutagent"},
-           {"name": "mutagent-emulator", "req": "=0.1.0", "kind": null, "path": "/ws/crates/mutagent-emulator"}]},
-        {"id": "registry+https://github.com/rust-lang/crates.io-index#serde@1.0.0", "name": "serde", "version": "1.0.0",
-         "manifest_path": "/registry/serde/Cargo.toml", "dependencies": []}
+           {"name": "mutagent-emulator", "req": "=0.1.0", "kind": null, "path": "/ws/crates/mutagent-emulator"}]}
       ]
     }"#;
 
@@ -305,17 +287,21 @@ pub(crate) mod tests {
             dev.kind.as_deref() == Some("dev") && !dev.needed_by_registry(),
             "{dev:?}"
         );
-        assert_eq!(core.dir(), Path::new("/ws/crates/mutagent-core"));
+    }
+
+    /// `cargo xtask release …` builds xtask alone: it depends on no crate of the workspace.
+    #[test]
+    fn xtask_depends_on_no_workspace_crate() {
+        let ws = load().expect("cargo metadata of this workspace");
+        let xtask = ws.package("xtask").expect("xtask is a member");
+        let internal: Vec<&str> = ws.internal_deps(xtask).map(|d| d.name.as_str()).collect();
+        assert!(internal.is_empty(), "xtask depends on {internal:?}");
     }
 
     #[test]
     fn reports_bad_metadata_instead_of_panicking() {
         assert!(parse("not json", ROOT_MANIFEST).is_err());
         assert!(parse("{}", ROOT_MANIFEST).is_err());
-        assert!(parse(
-            r#"{"workspace_root": "/", "workspace_members": [], "packages": []}"#,
-            ""
-        )
-        .is_ok());
+        assert!(parse(r#"{"workspace_root": "/", "packages": []}"#, "").is_ok());
     }
 }
