@@ -40,22 +40,63 @@ pub(crate) struct Route {
     pub(crate) handler: Handler,
 }
 
-/// Shorthand constructor used by the namespace tables.
-pub(crate) const fn route(
-    op: &'static str,
-    method: &'static str,
-    pattern: &'static str,
-    query: &'static [QParam],
-    body: BodySpec,
-    handler: Handler,
-) -> Route {
-    Route {
-        op,
-        method,
-        pattern,
-        query,
-        body,
-        handler,
+impl Route {
+    /// `GET pattern`: no query parameters (add them with [`query`](Self::query)), no body.
+    pub(crate) const fn get(op: &'static str, pattern: &'static str, handler: Handler) -> Route {
+        Route::new(op, "GET", pattern, handler)
+    }
+
+    /// `DELETE pattern`: no query parameters, no body.
+    pub(crate) const fn delete(op: &'static str, pattern: &'static str, handler: Handler) -> Route {
+        Route::new(op, "DELETE", pattern, handler)
+    }
+
+    /// `POST pattern`: no body until [`body`](Self::body) or [`custom_body`](Self::custom_body)
+    /// declares one.
+    pub(crate) const fn post(op: &'static str, pattern: &'static str, handler: Handler) -> Route {
+        Route::new(op, "POST", pattern, handler)
+    }
+
+    /// `PATCH pattern`, its body declared with [`body`](Self::body).
+    pub(crate) const fn patch(op: &'static str, pattern: &'static str, handler: Handler) -> Route {
+        Route::new(op, "PATCH", pattern, handler)
+    }
+
+    const fn new(
+        op: &'static str,
+        method: &'static str,
+        pattern: &'static str,
+        handler: Handler,
+    ) -> Route {
+        Route {
+            op,
+            method,
+            pattern,
+            query: &[],
+            body: BodySpec::None,
+            handler,
+        }
+    }
+
+    /// The query parameters the operation declares.
+    pub(crate) const fn query(self, query: &'static [QParam]) -> Route {
+        Route { query, ..self }
+    }
+
+    /// A JSON object body, checked against `schema` before the handler runs.
+    pub(crate) const fn body(self, schema: &'static [Field]) -> Route {
+        Route {
+            body: BodySpec::Schema(schema),
+            ..self
+        }
+    }
+
+    /// A JSON object body that the handler validates itself.
+    pub(crate) const fn custom_body(self) -> Route {
+        Route {
+            body: BodySpec::Custom,
+            ..self
+        }
     }
 }
 

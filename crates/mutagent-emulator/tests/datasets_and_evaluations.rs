@@ -13,50 +13,35 @@ async fn datasets_belong_to_the_prompt_group() {
     let emu = Emulator::start().await.expect("start");
     let c = Client::new(emu.addr());
     let p1 = prompt(&c, "p", "t").await;
-    c.ok(
-        "POST",
-        "/api/prompt/1/versions",
-        Some(json!({"newVersion": "1.0.1"})),
-        201,
-    )
-    .await;
+    c.created("/api/prompt/1/versions", json!({"newVersion": "1.0.1"}))
+        .await;
     prompt(&c, "other", "t").await; // id 3, another group
     let d = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompt/1/datasets",
-            Some(json!({"name": "golden", "labels": ["a"]})),
-            201,
+            json!({"name": "golden", "labels": ["a"]}),
         )
         .await;
     assert_eq!(d["id"], 1);
     assert_eq!(d["promptGroupId"], p1["promptGroupId"]);
     assert_eq!(d["itemCount"], 0);
     // Visible from the other version of the same group, not from another group.
-    let for_v2 = c.ok("GET", "/api/prompt/2/datasets", None, 200).await;
+    let for_v2 = c.get_ok("/api/prompt/2/datasets").await;
     assert_eq!(for_v2.as_array().map(Vec::len), Some(1));
+    assert_eq!(c.get_ok("/api/prompt/3/datasets").await, json!([]));
     assert_eq!(
-        c.ok("GET", "/api/prompt/3/datasets", None, 200).await,
-        json!([])
-    );
-    assert_eq!(
-        c.ok("GET", "/api/prompts/datasets/?promptId=2", None, 200)
-            .await["total"],
+        c.get_ok("/api/prompts/datasets/?promptId=2").await["total"],
         1
     );
     assert_eq!(
-        c.ok("GET", "/api/prompts/datasets/?promptId=3", None, 200)
-            .await["total"],
+        c.get_ok("/api/prompts/datasets/?promptId=3").await["total"],
         0
     );
     let g = p1["promptGroupId"].as_str().expect("g");
     let l = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/datasets/?promptGroupId={g}&name=gold"),
-            None,
-            200,
-        )
+        .get_ok(&format!(
+            "/api/prompts/datasets/?promptGroupId={g}&name=gold"
+        ))
         .await;
     assert_eq!(l["total"], 1);
     assert_eq!(l["hasNext"], false);
@@ -64,12 +49,7 @@ async fn datasets_belong_to_the_prompt_group() {
         .await
         .error(404);
     let upd = c
-        .ok(
-            "PATCH",
-            "/api/prompts/datasets/1",
-            Some(json!({"description": "d"})),
-            200,
-        )
+        .patch_ok("/api/prompts/datasets/1", json!({"description": "d"}))
         .await;
     assert_eq!(upd["description"], "d");
 }
@@ -81,12 +61,7 @@ async fn items_bulk_and_crud() {
     prompt(&c, "p", "t").await;
     dataset(&c, 1, 0).await;
     let created = c
-        .ok(
-            "POST",
-            "/api/prompts/datasets/1/items/bulk",
-            Some(json!({"items": [{"input": {"q": 1}, "expectedOutput": {"a": 1}}, {"input": {"q": 2}, "labels": ["x"]}]})),
-            201,
-        )
+        .created("/api/prompts/datasets/1/items/bulk", json!({"items": [{"input": {"q": 1}, "expectedOutput": {"a": 1}}, {"input": {"q": 2}, "labels": ["x"]}]}))
         .await;
     let arr = created.as_array().expect("bare array");
     assert_eq!(arr.len(), 2);
@@ -110,11 +85,9 @@ async fn items_bulk_and_crud() {
     assert_eq!(emu.count(Collection::DatasetItems), 2);
 
     let one = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompts/datasets/1/items",
-            Some(json!({"input": {"q": 3}, "name": "third"})),
-            201,
+            json!({"input": {"q": 3}, "name": "third"}),
         )
         .await;
     assert_eq!(one["id"], 3);
@@ -123,27 +96,19 @@ async fn items_bulk_and_crud() {
         .await
         .error(400)
         .contains("input"));
-    let list = c
-        .ok("GET", "/api/prompts/datasets/1/items", None, 200)
-        .await;
+    let list = c.get_ok("/api/prompts/datasets/1/items").await;
     assert_eq!(list.as_array().map(Vec::len), Some(3));
     let upd = c
-        .ok(
-            "PATCH",
+        .patch_ok(
             "/api/prompts/dataset-items/3",
-            Some(json!({"userFeedback": "good"})),
-            200,
+            json!({"userFeedback": "good"}),
         )
         .await;
     assert_eq!(upd["userFeedback"], "good");
     assert_eq!(upd["input"], json!({"q": 3}));
-    c.ok("DELETE", "/api/prompts/dataset-items/3", None, 200)
-        .await;
+    c.delete_ok("/api/prompts/dataset-items/3").await;
     c.get("/api/prompts/dataset-items/3").await.error(404);
-    assert_eq!(
-        c.ok("GET", "/api/prompts/datasets/1", None, 200).await["itemCount"],
-        2
-    );
+    assert_eq!(c.get_ok("/api/prompts/datasets/1").await["itemCount"], 2);
 }
 
 #[tokio::test]
@@ -158,14 +123,12 @@ async fn delete_dataset_with_items_needs_force() {
     c.delete("/api/prompts/datasets/1?force=yes")
         .await
         .error(400);
-    let ok = c
-        .ok("DELETE", "/api/prompts/datasets/1?force=true", None, 200)
-        .await;
+    let ok = c.delete_ok("/api/prompts/datasets/1?force=true").await;
     assert_eq!(ok["success"], true);
     assert_eq!(emu.count(Collection::DatasetItems), 0);
     // An empty dataset deletes without force.
     dataset(&c, 1, 0).await;
-    c.ok("DELETE", "/api/prompts/datasets/2", None, 200).await;
+    c.delete_ok("/api/prompts/datasets/2").await;
 }
 
 #[tokio::test]
@@ -176,11 +139,9 @@ async fn clone_and_export() {
     let target = prompt(&c, "target", "t").await;
     dataset(&c, 1, 2).await;
     let cl = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompts/datasets/1/clone",
-            Some(json!({"targetPromptId": 2, "newName": "copy"})),
-            201,
+            json!({"targetPromptId": 2, "newName": "copy"}),
         )
         .await;
     assert_eq!(cl["id"], 2);
@@ -189,11 +150,9 @@ async fn clone_and_export() {
     assert_eq!(cl["itemCount"], 2);
     let g = target["promptGroupId"].clone();
     let cl2 = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompts/datasets/1/clone",
-            Some(json!({"targetPromptGroupId": g})),
-            201,
+            json!({"targetPromptGroupId": g}),
         )
         .await;
     assert_eq!(cl2["name"], "ds (copy)");
@@ -217,9 +176,7 @@ async fn clone_and_export() {
     .error(404);
     assert_eq!(emu.count(Collection::DatasetItems), 6);
 
-    let ex = c
-        .ok("GET", "/api/prompts/datasets/2/export", None, 200)
-        .await;
+    let ex = c.get_ok("/api/prompts/datasets/2/export").await;
     assert_eq!(ex["dataset"]["id"], 2);
     assert_eq!(ex["promptGroup"]["id"], g);
     assert_eq!(ex["items"].as_array().map(Vec::len), Some(2));
@@ -231,16 +188,14 @@ async fn run_scores(text: &str) -> (Value, Value) {
     let c = Client::new(emu.addr());
     prompt(&c, "p", text).await;
     dataset(&c, 1, 4).await;
-    c.ok("POST", "/api/prompts/evaluations/", Some(json!({"promptId": 1, "datasetId": 1, "name": "e", "evalConfig": {"criteria": [{"name": "accuracy", "criteria": "c", "evaluationParameter": "output"}], "threshold": 0.4}})), 201).await;
+    c.created("/api/prompts/evaluations/", json!({"promptId": 1, "datasetId": 1, "name": "e", "evalConfig": {"criteria": [{"name": "accuracy", "criteria": "c", "evaluationParameter": "output"}], "threshold": 0.4}})).await;
     let run = c
         .ok("POST", "/api/prompts/evaluations/1/run", None, 200)
         .await;
     assert_eq!(run["success"], true);
     assert_eq!(run["evaluationId"], 1);
     assert!(run["message"].is_string());
-    let r = c
-        .ok("GET", "/api/prompts/evaluations/1/result", None, 200)
-        .await;
+    let r = c.get_ok("/api/prompts/evaluations/1/result").await;
     (r["score"].clone(), r["metricResults"]["items"].clone())
 }
 
@@ -281,11 +236,9 @@ async fn evaluation_lifecycle() {
         .error(400);
 
     let upd = c
-        .ok(
-            "PATCH",
+        .patch_ok(
             "/api/prompts/evaluations/1",
-            Some(json!({"name": "renamed", "evalConfig": {"threshold": 0.9}})),
-            200,
+            json!({"name": "renamed", "evalConfig": {"threshold": 0.9}}),
         )
         .await;
     assert_eq!(upd["name"], "renamed");
@@ -302,18 +255,12 @@ async fn evaluation_lifecycle() {
         false
     );
     assert_eq!(
-        c.ok("GET", "/api/prompts/evaluations/?isLatest=true", None, 200)
-            .await["total"],
+        c.get_ok("/api/prompts/evaluations/?isLatest=true").await["total"],
         1
     );
     assert_eq!(
-        c.ok(
-            "GET",
-            "/api/prompts/evaluations/?promptId=1&datasetId=1",
-            None,
-            200
-        )
-        .await["total"],
+        c.get_ok("/api/prompts/evaluations/?promptId=1&datasetId=1")
+            .await["total"],
         2
     );
 
@@ -323,64 +270,45 @@ async fn evaluation_lifecycle() {
         .await;
     c.ok("POST", "/api/prompts/evaluations/2/run", None, 200)
         .await;
-    let first = c
-        .ok("GET", "/api/prompts/evaluations/1/result", None, 200)
-        .await;
+    let first = c.get_ok("/api/prompts/evaluations/1/result").await;
     assert_eq!(first["evaluationId"], 1);
     assert_eq!(first["success"], true);
     assert_eq!(first["actualOutput"][0]["output"], "Answer q0");
-    let hist = c
-        .ok("GET", "/api/prompts/evaluations/1/history", None, 200)
-        .await;
+    let hist = c.get_ok("/api/prompts/evaluations/1/history").await;
     assert_eq!(hist["total"], 2);
     assert_eq!(hist["data"][0]["score"], hist["data"][1]["score"]);
 
     let g = p["promptGroupId"].as_str().expect("g");
     let agg = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=evaluation"),
-            None,
-            200,
-        )
+        .get_ok(&format!(
+            "/api/prompts/evaluations/results?promptGroupId={g}&groupBy=evaluation"
+        ))
         .await;
     assert_eq!(agg["total"], 2);
     assert_eq!(agg["data"][0]["runs"], 2);
     assert_eq!(agg["data"][0]["averageScore"], first["score"]);
     let by_version = c
-        .ok(
-            "GET",
-            &format!(
-                "/api/prompts/evaluations/results?promptGroupId={g}&groupBy=version&timeRange=7d"
-            ),
-            None,
-            200,
-        )
+        .get_ok(&format!(
+            "/api/prompts/evaluations/results?promptGroupId={g}&groupBy=version&timeRange=7d"
+        ))
         .await;
     assert_eq!(by_version["data"][0]["key"], "1.0.0");
     assert_eq!(by_version["data"][0]["runs"], 3);
     // groupBy and timeRange are free strings in the contract: a value the emulator cannot
     // compute is answered as grouped by evaluation, an unknown range as `all`.
     let by_colour = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=colour&timeRange=fortnight"),
-            None,
-            200,
-        )
+        .get_ok(&format!(
+            "/api/prompts/evaluations/results?promptGroupId={g}&groupBy=colour&timeRange=fortnight"
+        ))
         .await;
     let by_evaluation = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/evaluations/results?promptGroupId={g}&groupBy=evaluation"),
-            None,
-            200,
-        )
+        .get_ok(&format!(
+            "/api/prompts/evaluations/results?promptGroupId={g}&groupBy=evaluation"
+        ))
         .await;
     assert_eq!(by_colour, by_evaluation);
 
-    c.ok("DELETE", "/api/prompts/evaluations/2", None, 200)
-        .await;
+    c.delete_ok("/api/prompts/evaluations/2").await;
     assert_eq!(
         c.get("/api/prompts/evaluations/1").await.json()["isLatest"],
         true

@@ -23,13 +23,7 @@ fn create_body(p: &Value) -> Value {
 
 /// Creates the experiment of [`create_body`] and returns the answer (checked to be a 201).
 async fn create_experiment(c: &Client, p: &Value) -> Value {
-    c.ok(
-        "POST",
-        "/api/prompts/experiments/",
-        Some(create_body(p)),
-        201,
-    )
-    .await
+    c.created("/api/prompts/experiments/", create_body(p)).await
 }
 
 #[tokio::test]
@@ -41,18 +35,13 @@ async fn experiment_lifecycle() {
     assert_eq!(e["promptId"], 1);
     assert_eq!(e["datasetItemCount"], 3);
     let list = c
-        .ok(
-            "GET",
-            "/api/prompts/experiments/?status=running&promptId=1",
-            None,
-            200,
-        )
+        .get_ok("/api/prompts/experiments/?status=running&promptId=1")
         .await;
     assert_eq!(list["total"], 1);
     assert_eq!(list["hasNext"], false);
 
     let r = c
-        .ok("POST", &format!("/api/prompts/experiments/{id}/results"), Some(json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "a", "output": "hi", "evalScore": 0.8, "evalPassed": true, "latencyMs": "120", "evalCriteria": [{"name": "acc", "score": 0.8, "passed": true}]})), 201)
+        .created(&format!("/api/prompts/experiments/{id}/results"), json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "a", "output": "hi", "evalScore": 0.8, "evalPassed": true, "latencyMs": "120", "evalCriteria": [{"name": "acc", "score": 0.8, "passed": true}]}))
         .await;
     assert_eq!(r["experimentId"], id.as_str());
     let m = c.post(&format!("/api/prompts/experiments/{id}/results"), json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "zzz", "output": "hi"})).await.error(400);
@@ -65,11 +54,9 @@ async fn experiment_lifecycle() {
     .error(400);
 
     let renamed = c
-        .ok(
-            "PATCH",
+        .patch_ok(
             &format!("/api/prompts/experiments/{id}/name"),
-            Some(json!({"name": "bake-off"})),
-            200,
+            json!({"name": "bake-off"}),
         )
         .await;
     assert_eq!(renamed["name"], "bake-off");
@@ -81,7 +68,7 @@ async fn experiment_lifecycle() {
     .error(400);
 
     let done = c
-        .ok("PATCH", &format!("/api/prompts/experiments/{id}"), Some(json!({"status": "partial", "summary": {"totalEvaluations": 6, "completedEvaluations": "1", "perModelStats": {}}, "completedAt": "2024-05-01T10:00:00Z"})), 200)
+        .patch_ok(&format!("/api/prompts/experiments/{id}"), json!({"status": "partial", "summary": {"totalEvaluations": 6, "completedEvaluations": "1", "perModelStats": {}}, "completedAt": "2024-05-01T10:00:00Z"}))
         .await;
     assert_eq!(done["status"], "partial");
     assert_eq!(done["resultCount"], 1);
@@ -90,13 +77,7 @@ async fn experiment_lifecycle() {
         .await
         .error(409);
 
-    c.ok(
-        "DELETE",
-        &format!("/api/prompts/experiments/{id}"),
-        None,
-        200,
-    )
-    .await;
+    c.delete_ok(&format!("/api/prompts/experiments/{id}")).await;
     c.get(&format!("/api/prompts/experiments/{id}"))
         .await
         .error(404);
@@ -143,9 +124,7 @@ async fn execute_is_deterministic_and_validation_is_strict() {
             .collect::<Vec<_>>()
     };
     assert_eq!(scores(&ra), scores(&rb));
-    let cmp = c
-        .ok("GET", "/api/prompt/1/model-comparisons", None, 200)
-        .await;
+    let cmp = c.get_ok("/api/prompt/1/model-comparisons").await;
     assert_eq!(cmp["comparisons"].as_array().map(Vec::len), Some(2));
 
     let mut wrong_group = create_body(&p);
@@ -182,16 +161,14 @@ async fn execute_is_deterministic_and_validation_is_strict() {
 async fn organizations() {
     let emu = Emulator::builder().seed(1).start().await.expect("start");
     let c = Client::new(emu.addr());
-    let list = c.ok("GET", "/api/organizations/", None, 200).await;
+    let list = c.get_ok("/api/organizations/").await;
     assert_eq!(list["total"], 1, "a default organization is seeded");
     assert_eq!(list["data"][0]["role"], "owner");
     assert_eq!(list["hasPrevious"], false);
     let o = c
-        .ok(
-            "POST",
+        .created(
             "/api/organizations/",
-            Some(json!({"name": "Acme", "slug": "acme", "billingEmail": "b@acme.io"})),
-            201,
+            json!({"name": "Acme", "slug": "acme", "billingEmail": "b@acme.io"}),
         )
         .await;
     let id = o["id"].as_str().expect("id").to_string();
@@ -205,72 +182,56 @@ async fn organizations() {
     .await
     .error(409);
     let suffixed = c
-        .ok(
-            "POST",
+        .created(
             "/api/organizations/",
-            Some(json!({"name": "Acme 2", "slug": "acme", "autoSuffixSlug": true})),
-            201,
+            json!({"name": "Acme 2", "slug": "acme", "autoSuffixSlug": true}),
         )
         .await;
     assert_eq!(suffixed["slug"], "acme-2");
     // The contract states no slug pattern or length: any string is a slug.
     let odd = c
-        .ok(
-            "POST",
+        .created(
             "/api/organizations/",
-            Some(json!({"name": "X", "slug": "Not A Slug"})),
-            201,
+            json!({"name": "X", "slug": "Not A Slug"}),
         )
         .await;
     assert_eq!(odd["slug"], "Not A Slug");
 
     assert_eq!(
-        c.ok("GET", &format!("/api/organizations/{id}"), None, 200)
-            .await["name"],
+        c.get_ok(&format!("/api/organizations/{id}")).await["name"],
         "Acme"
     );
     assert_eq!(
-        c.ok("GET", "/api/organizations/slug/acme", None, 200).await["id"],
+        c.get_ok("/api/organizations/slug/acme").await["id"],
         id.as_str()
     );
     c.get("/api/organizations/slug/nope").await.error(404);
     assert_eq!(
-        c.ok("GET", "/api/organizations/check-slug/acme", None, 200)
-            .await["available"],
+        c.get_ok("/api/organizations/check-slug/acme").await["available"],
         false
     );
     assert_eq!(
-        c.ok("GET", "/api/organizations/check-slug/fresh", None, 200)
-            .await["available"],
+        c.get_ok("/api/organizations/check-slug/fresh").await["available"],
         true
     );
     assert_eq!(
-        c.ok(
-            "GET",
-            &format!("/api/organizations/{id}/member-count"),
-            None,
-            200
-        )
-        .await,
+        c.get_ok(&format!("/api/organizations/{id}/member-count"))
+            .await,
         json!({"count": 1})
     );
     let u = c
-        .ok(
-            "PATCH",
+        .patch_ok(
             &format!("/api/organizations/{id}"),
-            Some(json!({"description": null, "isActive": false, "billingPlan": "pro"})),
-            200,
+            json!({"description": null, "isActive": false, "billingPlan": "pro"}),
         )
         .await;
     assert_eq!(u["isActive"], false);
     assert_eq!(
-        c.ok("GET", "/api/organizations/?isActive=false", None, 200)
-            .await["total"],
+        c.get_ok("/api/organizations/?isActive=false").await["total"],
         1
     );
     assert_eq!(
-        c.ok("GET", "/api/organizations/?limit=1&offset=1", None, 200)
-            .await["hasPrevious"],
+        c.get_ok("/api/organizations/?limit=1&offset=1").await["hasPrevious"],
         true
     );
     c.patch(
@@ -279,9 +240,7 @@ async fn organizations() {
     )
     .await
     .error(409);
-    let d = c
-        .ok("DELETE", &format!("/api/organizations/{id}"), None, 200)
-        .await;
+    let d = c.delete_ok(&format!("/api/organizations/{id}")).await;
     assert_eq!(d["success"], true);
     assert!(d["message"].is_string());
     c.get(&format!("/api/organizations/{id}")).await.error(404);
@@ -296,17 +255,15 @@ async fn organizations() {
 async fn workspaces() {
     let emu = Emulator::start().await.expect("start");
     let c = Client::new(emu.addr());
-    let list = c.ok("GET", "/api/workspaces/", None, 200).await;
+    let list = c.get_ok("/api/workspaces/").await;
     assert_eq!(list["total"], 1, "a default workspace is seeded");
     let default = list["workspaces"][0].clone();
     assert_eq!(default["isDefault"], true);
     assert_eq!(default["role"], "admin");
     let w = c
-        .ok(
-            "POST",
+        .created(
             "/api/workspaces/",
-            Some(json!({"name": "Team", "slug": "team", "settings": {"a": 1}})),
-            201,
+            json!({"name": "Team", "slug": "team", "settings": {"a": 1}}),
         )
         .await;
     let wid = w["id"].as_str().expect("id").to_string();
@@ -330,29 +287,23 @@ async fn workspaces() {
     assert_eq!(d["isDefault"], true);
     let old = default["id"].as_str().expect("id");
     assert_eq!(
-        c.ok("GET", &format!("/api/workspaces/{old}"), None, 200)
-            .await["isDefault"],
+        c.get_ok(&format!("/api/workspaces/{old}")).await["isDefault"],
         false
     );
     c.delete(&format!("/api/workspaces/{wid}")).await.error(409);
     let u = c
-        .ok(
-            "PATCH",
+        .patch_ok(
             &format!("/api/workspaces/{old}"),
-            Some(json!({"isActive": false, "name": "Old"})),
-            200,
+            json!({"isActive": false, "name": "Old"}),
         )
         .await;
     assert_eq!(u["isActive"], false);
-    assert_eq!(c.ok("GET", "/api/workspaces/", None, 200).await["total"], 1);
+    assert_eq!(c.get_ok("/api/workspaces/").await["total"], 1);
     assert_eq!(
-        c.ok("GET", "/api/workspaces/?includeInactive=true", None, 200)
-            .await["total"],
+        c.get_ok("/api/workspaces/?includeInactive=true").await["total"],
         2
     );
-    let del = c
-        .ok("DELETE", &format!("/api/workspaces/{old}"), None, 200)
-        .await;
+    let del = c.delete_ok(&format!("/api/workspaces/{old}")).await;
     assert_eq!(del["success"], true);
     c.get(&format!("/api/workspaces/{old}")).await.error(404);
     assert_eq!(emu.count(Collection::Workspaces), 1);
@@ -366,19 +317,12 @@ async fn values_the_contract_allows_are_accepted() {
     let mut body = create_body(&p);
     body["models"][0]["temperature"] = json!(5.5);
     body["datasetItemCount"] = json!("0");
-    let e = c
-        .ok("POST", "/api/prompts/experiments/", Some(body), 201)
-        .await;
+    let e = c.created("/api/prompts/experiments/", body).await;
     assert_eq!(e["datasetItemCount"], 0);
     let id = e["id"].as_str().expect("id");
     for score in [7.5, -2.0] {
         let r = c
-            .ok(
-                "POST",
-                &format!("/api/prompts/experiments/{id}/results"),
-                Some(json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "a", "output": "hi", "evalScore": score})),
-                201,
-            )
+            .created(&format!("/api/prompts/experiments/{id}/results"), json!({"datasetItemId": 1, "datasetItemIndex": 0, "modelColumnId": "a", "output": "hi", "evalScore": score}))
             .await;
         assert_eq!(r["evalScore"], score);
     }
@@ -390,13 +334,9 @@ async fn values_the_contract_allows_are_accepted() {
     )
     .await
     .error(400);
-    c.ok(
-        "POST",
+    c.created(
         "/api/prompt/",
-        Some(
-            json!({"name": "m", "inputSchema": {}, "messages": [{"role": "tool", "content": "x"}]}),
-        ),
-        201,
+        json!({"name": "m", "inputSchema": {}, "messages": [{"role": "tool", "content": "x"}]}),
     )
     .await;
 }

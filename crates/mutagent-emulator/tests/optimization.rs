@@ -27,19 +27,16 @@ async fn setup(items: usize) -> (Emulator, Client) {
 }
 
 async fn job(c: &Client, id: &str) -> Value {
-    c.ok("GET", &format!("/api/optimization/{id}"), None, 200)
-        .await
+    c.get_ok(&format!("/api/optimization/{id}")).await
 }
 
 #[tokio::test]
 async fn job_runs_to_completion_and_creates_a_prompt_version() {
     let (emu, c) = setup(3).await;
     let j = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompt/1/optimize",
-            Some(json!({"datasetId": 1, "config": {"maxIterations": 3}})),
-            201,
+            json!({"datasetId": 1, "config": {"maxIterations": 3}}),
         )
         .await;
     let id = j["id"].as_str().expect("string id").to_string();
@@ -73,13 +70,7 @@ async fn job_runs_to_completion_and_creates_a_prompt_version() {
     );
     assert_eq!(r["latestState"]["iteration"], 2);
     assert_eq!(
-        c.ok(
-            "GET",
-            &format!("/api/optimization/{id}/progress"),
-            None,
-            200
-        )
-        .await["progression"]
+        c.get_ok(&format!("/api/optimization/{id}/progress")).await["progression"]
             .as_array()
             .map(Vec::len),
         Some(2)
@@ -94,7 +85,7 @@ async fn job_runs_to_completion_and_creates_a_prompt_version() {
     let best = done["bestScore"].as_f64().expect("best");
     assert!((0.0..=1.0).contains(&best));
     let rid = done["resultPromptId"].as_i64().expect("resultPromptId");
-    let newp = c.ok("GET", &format!("/api/prompt/{rid}"), None, 200).await;
+    let newp = c.get_ok(&format!("/api/prompt/{rid}")).await;
     assert_eq!(
         newp["promptGroupId"],
         c.get("/api/prompt/1").await.json()["promptGroupId"]
@@ -104,13 +95,9 @@ async fn job_runs_to_completion_and_creates_a_prompt_version() {
     assert_eq!(c.get("/api/prompt/1").await.json()["isLatest"], false);
     assert_eq!(emu.count(Collection::Prompts), 2);
 
-    let states = c
-        .ok("GET", &format!("/api/optimization/{id}/states"), None, 200)
-        .await;
+    let states = c.get_ok(&format!("/api/optimization/{id}/states")).await;
     assert_eq!(states["states"].as_array().map(Vec::len), Some(3));
-    let results = c
-        .ok("GET", &format!("/api/optimization/{id}/results"), None, 200)
-        .await;
+    let results = c.get_ok(&format!("/api/optimization/{id}/results")).await;
     assert_eq!(results["jobId"], id.as_str());
     assert_eq!(
         results["scorecard"]["data"].as_array().map(Vec::len),
@@ -139,7 +126,12 @@ async fn job_runs_to_completion_and_creates_a_prompt_version() {
 #[tokio::test]
 async fn pause_stops_progress_and_resume_continues() {
     let (emu, c) = setup(2).await;
-    let j = c.ok("POST", "/api/prompt/1/optimize", Some(json!({"datasetId": 1, "config": {"maxIterations": 5}, "executionMode": "bun_worker"})), 201).await;
+    let j = c
+        .created(
+            "/api/prompt/1/optimize",
+            json!({"datasetId": 1, "config": {"maxIterations": 5}, "executionMode": "bun_worker"}),
+        )
+        .await;
     let id = j["id"].as_str().expect("id").to_string();
     assert_eq!(j["executionMode"], "bun_worker");
     emu.advance_clock(HOUR * 3);
@@ -197,20 +189,16 @@ async fn pause_stops_progress_and_resume_continues() {
 async fn list_filters_target_score_and_failures() {
     let (emu, c) = setup(2).await;
     let a = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompt/1/optimize",
-            Some(json!({"datasetId": 1, "config": {"maxIterations": 100, "targetScore": 0.0}})),
-            201,
+            json!({"datasetId": 1, "config": {"maxIterations": 100, "targetScore": 0.0}}),
         )
         .await;
     dataset(&c, 1, 0).await; // dataset 2, empty
     let b = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompt/1/optimize",
-            Some(json!({"datasetId": 2, "config": {"maxIterations": 2, "dryRun": true}})),
-            201,
+            json!({"datasetId": 2, "config": {"maxIterations": 2, "dryRun": true}}),
         )
         .await;
     emu.advance_clock(HOUR * 2);
@@ -224,31 +212,24 @@ async fn list_filters_target_score_and_failures() {
     assert_eq!(b["status"], "failed");
     assert!(b["error"].as_str().is_some_and(|e| e.contains("no items")));
 
-    let all = c.ok("GET", "/api/optimization?limit=1", None, 200).await;
+    let all = c.get_ok("/api/optimization?limit=1").await;
     assert_eq!(all["total"], 2);
     assert_eq!(all["hasMore"], true);
     assert_eq!(
-        c.ok("GET", "/api/optimization?status=failed", None, 200)
-            .await["total"],
+        c.get_ok("/api/optimization?status=failed").await["total"],
         1
     );
     let g = a["promptGroupId"].as_str().expect("g");
     assert_eq!(
-        c.ok(
-            "GET",
-            &format!("/api/optimization?promptGroupId={g}&offset=1"),
-            None,
-            200
-        )
-        .await["data"]
+        c.get_ok(&format!("/api/optimization?promptGroupId={g}&offset=1"))
+            .await["data"]
             .as_array()
             .map(Vec::len),
         Some(1)
     );
     // `status` is a free string in the contract (an older docs page says `pending`).
     assert_eq!(
-        c.ok("GET", "/api/optimization?status=pending", None, 200)
-            .await["total"],
+        c.get_ok("/api/optimization?status=pending").await["total"],
         0
     );
     c.get("/api/optimization/nope").await.error(404);
@@ -310,11 +291,9 @@ async fn real_time_progress_with_a_short_step() {
     prompt(&c, "p", "t").await;
     dataset(&c, 1, 1).await;
     let j = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompt/1/optimize",
-            Some(json!({"datasetId": 1, "config": {"maxIterations": 2}})),
-            201,
+            json!({"datasetId": 1, "config": {"maxIterations": 2}}),
         )
         .await;
     let id = j["id"].as_str().expect("id").to_string();

@@ -18,11 +18,9 @@ async fn versions_share_a_group_and_is_latest_moves() {
     let group = p1["promptGroupId"].as_str().expect("group").to_string();
 
     let p2 = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompt/1/versions",
-            Some(json!({"newVersion": "1.1.0", "changes": {"systemPrompt": "Greet {name}"}})),
-            201,
+            json!({"newVersion": "1.1.0", "changes": {"systemPrompt": "Greet {name}"}}),
         )
         .await;
     assert_eq!(p2["id"], 2);
@@ -42,23 +40,17 @@ async fn versions_share_a_group_and_is_latest_moves() {
     assert!(m.contains("newVersion"), "{m}");
 
     // Making the old one latest again through update.
-    c.ok(
-        "PATCH",
-        "/api/prompt/1",
-        Some(json!({"isLatest": true})),
-        200,
-    )
-    .await;
-    let latest = c.ok("GET", "/api/prompt/?isLatest=true", None, 200).await;
+    c.patch_ok("/api/prompt/1", json!({"isLatest": true})).await;
+    let latest = c.get_ok("/api/prompt/?isLatest=true").await;
     assert_eq!(latest["total"], 1);
     assert_eq!(latest["data"][0]["id"], 1);
 
-    let versions = c.ok("GET", "/api/prompt/2/versions", None, 200).await;
+    let versions = c.get_ok("/api/prompt/2/versions").await;
     assert_eq!(versions["total"], 2);
     assert_eq!(versions["promptGroupId"], group.as_str());
 
     // Deleting the latest moves isLatest to the newest remaining version.
-    c.ok("DELETE", "/api/prompt/1", None, 200).await;
+    c.delete_ok("/api/prompt/1").await;
     assert_eq!(c.get("/api/prompt/2").await.json()["isLatest"], true);
     assert_eq!(emu.count(Collection::Prompts), 1);
 }
@@ -68,17 +60,10 @@ async fn list_filters_and_pagination_envelope() {
     let emu = Emulator::start().await.expect("start");
     let c = Client::new(emu.addr());
     for i in 0..5 {
-        c.ok(
-            "POST",
-            "/api/prompt/",
-            Some(json!({"name": format!("p{i}"), "inputSchema": null, "rawPrompt": "x", "tags": [format!("t{}", i % 2)], "createdBy": "ann@example.com", "version": "2.0.0"})),
-            201,
-        )
+        c.created("/api/prompt/", json!({"name": format!("p{i}"), "inputSchema": null, "rawPrompt": "x", "tags": [format!("t{}", i % 2)], "createdBy": "ann@example.com", "version": "2.0.0"}))
         .await;
     }
-    let page = c
-        .ok("GET", "/api/prompt/?limit=2&offset=2", None, 200)
-        .await;
+    let page = c.get_ok("/api/prompt/?limit=2&offset=2").await;
     assert_eq!(page["total"], 5);
     assert_eq!(page["limit"], 2);
     assert_eq!(page["offset"], 2);
@@ -86,40 +71,23 @@ async fn list_filters_and_pagination_envelope() {
     assert_eq!(page["hasPrevious"], true);
     assert_eq!(page["data"].as_array().map(Vec::len), Some(2));
     assert_eq!(page["data"][0]["id"], 3);
-    let last = c
-        .ok("GET", "/api/prompt/?limit=2&offset=4", None, 200)
-        .await;
+    let last = c.get_ok("/api/prompt/?limit=2&offset=4").await;
     assert_eq!(last["hasNext"], false);
+    assert_eq!(c.get_ok("/api/prompt/?name=p3").await["total"], 1);
     assert_eq!(
-        c.ok("GET", "/api/prompt/?name=p3", None, 200).await["total"],
-        1
-    );
-    assert_eq!(
-        c.ok(
-            "GET",
-            "/api/prompt/?createdBy=ann%40example.com&version=2.0.0",
-            None,
-            200
-        )
-        .await["total"],
+        c.get_ok("/api/prompt/?createdBy=ann%40example.com&version=2.0.0")
+            .await["total"],
         5
     );
     assert_eq!(
-        c.ok("GET", "/api/prompt/?createdBy=bob%40example.com", None, 200)
-            .await["total"],
+        c.get_ok("/api/prompt/?createdBy=bob%40example.com").await["total"],
         0
     );
-    assert_eq!(
-        c.ok("GET", "/api/prompt/tags", None, 200).await,
-        json!(["t0", "t1"])
-    );
-    let one = c.ok("GET", "/api/prompt/1", None, 200).await;
+    assert_eq!(c.get_ok("/api/prompt/tags").await, json!(["t0", "t1"]));
+    let one = c.get_ok("/api/prompt/1").await;
     assert!(one["_count"].is_object());
-    assert!(c.ok("GET", "/api/prompt/1/analytics", None, 200).await["counts"].is_object());
-    assert!(c
-        .ok("GET", "/api/prompt/1/model-comparisons", None, 200)
-        .await["comparisons"]
-        .is_array());
+    assert!(c.get_ok("/api/prompt/1/analytics").await["counts"].is_object());
+    assert!(c.get_ok("/api/prompt/1/model-comparisons").await["comparisons"].is_array());
 }
 
 #[tokio::test]
@@ -130,7 +98,7 @@ async fn delete_prompt_with_datasets_needs_force() {
     common::dataset(&c, 1, 2).await;
     let m = c.delete("/api/prompt/1").await.error(409);
     assert!(m.contains("force=true"), "{m}");
-    let ok = c.ok("DELETE", "/api/prompt/1?force=true", None, 200).await;
+    let ok = c.delete_ok("/api/prompt/1?force=true").await;
     assert_eq!(ok["success"], true);
     assert_eq!(emu.count(Collection::Datasets), 0);
     assert_eq!(emu.count(Collection::DatasetItems), 0);
@@ -204,13 +172,7 @@ async fn body_validation_names_the_field() {
         .await
         .error(400);
     assert!(m.contains("no request body"), "{m}");
-    c.ok(
-        "POST",
-        "/api/prompts/evaluations/1/run",
-        Some(json!({})),
-        200,
-    )
-    .await;
+    c.post_ok("/api/prompts/evaluations/1/run", json!({})).await;
     // Nothing invalid was stored.
     assert_eq!(emu.count(Collection::Prompts), 1);
 }
@@ -268,13 +230,8 @@ async fn query_validation() {
         let m = c.get(q).await.error(400);
         assert!(m.contains(needle), "{q}: {m}");
     }
-    c.ok(
-        "GET",
-        "/api/prompt/?limit=100&offset=0&isLatest=false",
-        None,
-        200,
-    )
-    .await;
+    c.get_ok("/api/prompt/?limit=100&offset=0&isLatest=false")
+        .await;
 }
 
 #[tokio::test]
@@ -290,7 +247,7 @@ async fn auth_routes_and_methods() {
     // Any non-empty key by default.
     let mut other = Client::new(emu.addr());
     other.key = Some("whatever".into());
-    other.ok("GET", "/api/prompt/", None, 200).await;
+    other.get_ok("/api/prompt/").await;
 
     let c = Client::new(emu.addr());
     c.get("/api/prompt/999").await.error(404);
@@ -298,7 +255,7 @@ async fn auth_routes_and_methods() {
     let slash = c.get("/api/prompt").await.error(404);
     assert!(slash.contains("/api/prompt/"), "{slash}");
     c.get("/api/optimization/").await.error(404);
-    c.ok("GET", "/api/optimization", None, 200).await;
+    c.get_ok("/api/optimization").await;
     let r = c.send("PUT", "/api/prompt/1", None).await;
     r.error(405);
     assert!(r.header("allow").is_some_and(|a| a.contains("PATCH")));
@@ -317,9 +274,7 @@ async fn configured_key_and_open_mode() {
         .await
         .expect("start");
     assert_eq!(emu.api_key(), Some("mt_test_key"));
-    Client::new(emu.addr())
-        .ok("GET", "/api/prompt/", None, 200)
-        .await;
+    Client::new(emu.addr()).get_ok("/api/prompt/").await;
     let mut wrong = Client::new(emu.addr());
     wrong.key = Some("mt_other".into());
     assert!(wrong
@@ -330,6 +285,6 @@ async fn configured_key_and_open_mode() {
 
     let open = Emulator::builder().open(true).start().await.expect("start");
     Client::without_key(open.addr())
-        .ok("GET", "/api/prompt/", None, 200)
+        .get_ok("/api/prompt/")
         .await;
 }

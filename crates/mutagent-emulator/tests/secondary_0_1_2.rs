@@ -16,7 +16,7 @@ async fn readiness_follows_the_prompt_group() {
     let group = p["promptGroupId"].as_str().expect("group").to_string();
     let path = format!("/api/prompts/readiness/{group}");
 
-    let r = c.ok("GET", &path, None, 200).await;
+    let r = c.get_ok(&path).await;
     assert_eq!(r["promptGroupId"], group.as_str());
     assert_eq!(r["ready"], false);
     assert_eq!(r["latestPromptId"], p["id"]);
@@ -34,22 +34,22 @@ async fn readiness_follows_the_prompt_group() {
 
     // An empty dataset is not enough; items and an evaluation make the group ready.
     dataset(&c, 1, 0).await;
-    let r = c.ok("GET", &path, None, 200).await;
+    let r = c.get_ok(&path).await;
     assert_eq!(passed(&r, "dataset"), true);
     assert_eq!(passed(&r, "datasetItems"), false);
     assert_eq!(r["ready"], false);
     dataset(&c, 1, 2).await;
-    let r = c.ok("GET", &path, None, 200).await;
+    let r = c.get_ok(&path).await;
     assert_eq!(r["itemCount"], 2);
     assert_eq!(r["ready"], false, "no evaluation yet");
     evaluation(&c).await;
-    let r = c.ok("GET", &path, None, 200).await;
+    let r = c.get_ok(&path).await;
     assert_eq!(r["ready"], true);
     assert_eq!(r["evaluationCount"], 1);
     assert_eq!(r["evaluationRunCount"], 0);
     c.ok("POST", "/api/prompts/evaluations/1/run", None, 200)
         .await;
-    let r = c.ok("GET", &path, None, 200).await;
+    let r = c.get_ok(&path).await;
     assert_eq!(r["evaluationRunCount"], 1);
 
     // An unknown group is a 404 naming it.
@@ -67,12 +67,7 @@ async fn playground_runs_are_recorded_as_executions() {
 
     let call = json!({"input": {"question": "why?"}, "llmConfig": {"model": "gpt-4o", "temperature": 0.3, "maxTokens": 50}});
     let first = c
-        .ok(
-            "POST",
-            "/api/prompt/1/playground/call",
-            Some(call.clone()),
-            200,
-        )
+        .post_ok("/api/prompt/1/playground/call", call.clone())
         .await;
     assert_eq!(first["actualOutput"], "Answer why?");
     assert_eq!(first["model"], "gpt-4o");
@@ -89,9 +84,7 @@ async fn playground_runs_are_recorded_as_executions() {
     assert_eq!(emu.count(Collection::PromptExecutions), 1);
 
     // The same call gives the same output, time, tokens and cost: only ids differ.
-    let second = c
-        .ok("POST", "/api/prompt/1/playground/call", Some(call), 200)
-        .await;
+    let second = c.post_ok("/api/prompt/1/playground/call", call).await;
     for key in ["actualOutput", "executionTime", "tokenUsage", "cost"] {
         assert_eq!(first[key], second[key], "{key}");
     }
@@ -101,68 +94,38 @@ async fn playground_runs_are_recorded_as_executions() {
     // Each call is a run, and its execution can be found by id, by run and by prompt.
     let run = first["runGroupId"].as_str().expect("run");
     let got = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/executions/{}", first["id"]),
-            None,
-            200,
-        )
+        .get_ok(&format!("/api/prompts/executions/{}", first["id"]))
         .await;
     assert_eq!(got, first);
     let runs = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/executions/runs?promptGroupId={group}"),
-            None,
-            200,
-        )
+        .get_ok(&format!(
+            "/api/prompts/executions/runs?promptGroupId={group}"
+        ))
         .await;
     assert_eq!(runs["total"], 2);
     assert_eq!(runs["data"][0]["runGroupId"], run);
     assert_eq!(runs["data"][0]["executionCount"], 1);
     let one = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/executions/runs/{run}"),
-            None,
-            200,
-        )
+        .get_ok(&format!("/api/prompts/executions/runs/{run}"))
         .await;
     assert_eq!(one["executions"][0], first);
     let by_run = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/executions/?runGroupId={run}"),
-            None,
-            200,
-        )
+        .get_ok(&format!("/api/prompts/executions/?runGroupId={run}"))
         .await;
     assert_eq!(by_run["total"], 1);
     let by_prompt = c
-        .ok(
-            "GET",
-            "/api/prompts/executions/?promptId=1&model=gpt-4o&limit=1.0",
-            None,
-            200,
-        )
+        .get_ok("/api/prompts/executions/?promptId=1&model=gpt-4o&limit=1.0")
         .await;
     assert_eq!(
         (by_prompt["total"].clone(), by_prompt["limit"].clone()),
         (json!(2), json!(1))
     );
-    let none = c
-        .ok("GET", "/api/prompts/executions/?model=claude", None, 200)
-        .await;
+    let none = c.get_ok("/api/prompts/executions/?model=claude").await;
     assert_eq!(none["total"], 0);
 
     // Deleting the run deletes its execution; unknown ones are 404.
-    c.ok(
-        "DELETE",
-        &format!("/api/prompts/executions/runs/{run}"),
-        None,
-        200,
-    )
-    .await;
+    c.delete_ok(&format!("/api/prompts/executions/runs/{run}"))
+        .await;
     assert_eq!(emu.count(Collection::PromptExecutions), 1);
     c.get(&format!("/api/prompts/executions/runs/{run}"))
         .await
@@ -184,16 +147,9 @@ async fn playground_eval_scores_deterministically() {
     evaluation(&c).await;
     let body = json!({"input": {"question": "why?"}, "evaluationId": 1});
     let a = c
-        .ok(
-            "POST",
-            "/api/prompt/1/playground/eval",
-            Some(body.clone()),
-            200,
-        )
+        .post_ok("/api/prompt/1/playground/eval", body.clone())
         .await;
-    let b = c
-        .ok("POST", "/api/prompt/1/playground/eval", Some(body), 200)
-        .await;
+    let b = c.post_ok("/api/prompt/1/playground/eval", body).await;
     let score = a["score"].as_f64().expect("score");
     assert!((0.0..=1.0).contains(&score));
     assert_eq!(a["score"], b["score"]);
@@ -201,12 +157,7 @@ async fn playground_eval_scores_deterministically() {
     assert_eq!(a["evaluationId"], 1);
     // The stored record is the execution shape (no evaluationId).
     let stored = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/executions/{}", a["id"]),
-            None,
-            200,
-        )
+        .get_ok(&format!("/api/prompts/executions/{}", a["id"]))
         .await;
     assert_eq!(stored["score"], a["score"]);
     assert!(stored.get("evaluationId").is_none());
@@ -228,14 +179,7 @@ async fn executions_recorded_by_clients_and_batches() {
                      "tokenUsage": {"input": 3, "output": 2, "total": 5}, "maxTokens": 10});
     let mut create = one.clone();
     create["promptId"] = json!(1);
-    let made = c
-        .ok(
-            "POST",
-            "/api/prompts/executions/",
-            Some(create.clone()),
-            201,
-        )
-        .await;
+    let made = c.created("/api/prompts/executions/", create.clone()).await;
     assert_eq!(made["id"], 1);
     assert_eq!(made["runGroupId"], Value::Null);
     assert_eq!(made["cost"], 0.01);
@@ -245,49 +189,32 @@ async fn executions_recorded_by_clients_and_batches() {
     failed["model"] = json!("claude");
     failed["executionStatus"] = json!("timeout");
     let batch = c
-        .ok(
-            "POST",
+        .created(
             "/api/prompts/executions/batch",
-            Some(json!({"promptId": 1, "executions": [one, failed]})),
-            201,
+            json!({"promptId": 1, "executions": [one, failed]}),
         )
         .await;
     assert_eq!(batch["count"], 2);
     let run = batch["runGroupId"].as_str().expect("run");
-    let runs = c
-        .ok("GET", "/api/prompts/executions/runs?promptId=1", None, 200)
-        .await;
+    let runs = c.get_ok("/api/prompts/executions/runs?promptId=1").await;
     assert_eq!(runs["total"], 1, "a lone execution is no run");
     assert_eq!(runs["data"][0]["models"], json!(["gpt-4o", "claude"]));
     assert_eq!(runs["data"][0]["runGroupId"], run);
 
     let export = c
-        .ok(
-            "GET",
-            "/api/prompts/executions/export?format=json&model=claude",
-            None,
-            200,
-        )
+        .get_ok("/api/prompts/executions/export?format=json&model=claude")
         .await;
     assert_eq!(export["count"], 1);
     assert_eq!(export["data"][0]["executionStatus"], "timeout");
     let today = made["createdAt"].as_str().expect("createdAt")[..10].to_string();
     let dated = c
-        .ok(
-            "GET",
-            &format!("/api/prompts/executions/?fromDate={today}&toDate={today}"),
-            None,
-            200,
-        )
+        .get_ok(&format!(
+            "/api/prompts/executions/?fromDate={today}&toDate={today}"
+        ))
         .await;
     assert_eq!(dated["total"], 3);
     let later = c
-        .ok(
-            "GET",
-            "/api/prompts/executions/?fromDate=2999-01-01",
-            None,
-            200,
-        )
+        .get_ok("/api/prompts/executions/?fromDate=2999-01-01")
         .await;
     assert_eq!(later["total"], 0);
     let csv = c
@@ -312,7 +239,7 @@ async fn executions_recorded_by_clients_and_batches() {
     );
     assert_eq!(lines[4], "");
 
-    c.ok("DELETE", "/api/prompts/executions/1", None, 200).await;
+    c.delete_ok("/api/prompts/executions/1").await;
     assert_eq!(emu.count(Collection::PromptExecutions), 2);
     c.delete("/api/prompts/executions/1").await.error(404);
 }

@@ -32,27 +32,17 @@ async fn ingest_single_batch_and_merge() {
     let emu = Emulator::start().await.expect("start");
     let c = Client::new(emu.addr());
     let r = c
-        .ok(
-            "POST",
-            "/api/traces/",
-            Some(json!({"traceId": "t1", "sessionId": "s1", "name": "chat", "source": "manual", "environment": "staging",
-                "startTime": "2024-05-01T10:00:00Z", "spans": [span("a", "gpt-4o", (10, 5), 0.01, false)]})),
-            201,
-        )
+        .created("/api/traces/", json!({"traceId": "t1", "sessionId": "s1", "name": "chat", "source": "manual", "environment": "staging",
+                "startTime": "2024-05-01T10:00:00Z", "spans": [span("a", "gpt-4o", (10, 5), 0.01, false)]}))
         .await;
     assert_eq!(r, json!({"success": true, "traceId": "t1", "spanCount": 1}));
 
     let b = c
-        .ok(
-            "POST",
-            "/api/traces/batch",
-            Some(json!({"traces": [
+        .created("/api/traces/batch", json!({"traces": [
                 {"traceId": "t2", "source": "sdk", "startTime": "2024-05-02T10:00:00Z",
                  "spans": [span("b", "claude", (100, 50), 0.2, true), {"spanId": "c", "name": "tool", "kind": "tool", "startTime": "2024-05-02T10:00:00Z", "endTime": "2024-05-02T10:00:00.250Z", "durationMs": 250, "status": "ok", "parentSpanId": "b"}]},
                 {"traceId": "t1", "startTime": "2024-05-01T10:00:00Z", "spans": [span("d", "gpt-4o", (1, 1), 0.001, false)]}
-            ]})),
-            201,
-        )
+            ]}))
         .await;
     assert_eq!(b["success"], true);
     assert_eq!(b["count"], 2);
@@ -60,7 +50,7 @@ async fn ingest_single_batch_and_merge() {
     assert_eq!(emu.count(Collection::Traces), 2);
     assert_eq!(emu.count(Collection::Spans), 4);
 
-    let t1 = c.ok("GET", "/api/traces/t1", None, 200).await;
+    let t1 = c.get_ok("/api/traces/t1").await;
     assert_eq!(t1["id"], "t1");
     assert_eq!(t1["sessionId"], "s1");
     assert_eq!(t1["totalSpans"], 2);
@@ -71,17 +61,15 @@ async fn ingest_single_batch_and_merge() {
     assert!(t1["workspaceId"].is_string());
     assert_eq!(t1["spans"].as_array().map(Vec::len), Some(2));
     // A later chunk of the same trace keeps the earliest start and the spans seen so far.
-    c.ok(
-        "POST",
+    c.created(
         "/api/traces/",
-        Some(json!({"traceId": "t1", "startTime": "2024-05-01T11:00:00Z", "spans": []})),
-        201,
+        json!({"traceId": "t1", "startTime": "2024-05-01T11:00:00Z", "spans": []}),
     )
     .await;
-    let again = c.ok("GET", "/api/traces/t1", None, 200).await;
+    let again = c.get_ok("/api/traces/t1").await;
     assert_eq!(again["startTime"], "2024-05-01T10:00:00Z");
     assert_eq!(again["totalSpans"], 2);
-    let t2 = c.ok("GET", "/api/traces/t2?include=spans", None, 200).await;
+    let t2 = c.get_ok("/api/traces/t2?include=spans").await;
     assert_eq!(t2["status"], "error");
     assert_eq!(t2["error"], "rate limited");
 
@@ -137,12 +125,10 @@ async fn otlp_json_is_converted() {
              "startTimeUnixNano": "1714557600100000000", "attributes": [{"key": "flag", "value": {"boolValue": true}}]}
         ]}]
     }]});
-    let r = c.ok("POST", "/api/traces/otlp", Some(body), 201).await;
+    let r = c.created("/api/traces/otlp", body).await;
     let lower = tid.to_ascii_lowercase();
     assert_eq!(r, json!({"success": true, "count": 1, "traceIds": [lower]}));
-    let t = c
-        .ok("GET", &format!("/api/traces/{lower}"), None, 200)
-        .await;
+    let t = c.get_ok(&format!("/api/traces/{lower}")).await;
     assert_eq!(t["source"], "otel");
     assert_eq!(t["name"], "root");
     assert_eq!(t["sessionId"], "sess");
@@ -189,14 +175,14 @@ async fn seeded() -> (Emulator, Client) {
         {"traceId": "b", "sessionId": "s1", "source": "langchain", "startTime": "2024-05-02T10:00:00Z", "spans": [span("2", "claude", (20, 5), 0.02, true), span("3", "gpt-4o", (30, 5), 0.03, false)]},
         {"traceId": "c", "sessionId": "s2", "source": "sdk", "startTime": "2024-05-03T10:00:00Z", "spans": [span("4", "gpt-4o", (40, 5), 0.04, false)]}
     ]});
-    c.ok("POST", "/api/traces/batch", Some(traces), 201).await;
+    c.created("/api/traces/batch", traces).await;
     (emu, c)
 }
 
 #[tokio::test]
 async fn list_get_delete() {
     let (emu, c) = seeded().await;
-    let all = c.ok("GET", "/api/traces/", None, 200).await;
+    let all = c.get_ok("/api/traces/").await;
     assert_eq!(all["total"], 3);
     assert_eq!(all["limit"], 20);
     assert_eq!(all["offset"], 0);
@@ -205,58 +191,30 @@ async fn list_get_delete() {
         "0.1.2 trace envelope has no flags"
     );
     assert!(all["data"][0].get("spans").is_none());
-    assert!(
-        c.ok("GET", "/api/traces/?include=spans", None, 200).await["data"][0]["spans"].is_array()
-    );
+    assert!(c.get_ok("/api/traces/?include=spans").await["data"][0]["spans"].is_array());
     // `include` values are not documented: others are accepted and ignored.
-    assert!(c
-        .ok("GET", "/api/traces/?include=everything", None, 200)
-        .await["data"][0]
+    assert!(c.get_ok("/api/traces/?include=everything").await["data"][0]
         .get("spans")
         .is_none());
+    assert_eq!(c.get_ok("/api/traces/?sessionId=s1").await["total"], 2);
+    assert_eq!(c.get_ok("/api/traces/?source=langchain").await["total"], 1);
+    assert_eq!(c.get_ok("/api/traces/?status=error").await["total"], 1);
     assert_eq!(
-        c.ok("GET", "/api/traces/?sessionId=s1", None, 200).await["total"],
-        2
-    );
-    assert_eq!(
-        c.ok("GET", "/api/traces/?source=langchain", None, 200)
-            .await["total"],
-        1
-    );
-    assert_eq!(
-        c.ok("GET", "/api/traces/?status=error", None, 200).await["total"],
-        1
-    );
-    assert_eq!(
-        c.ok("GET", "/api/traces/?environment=production", None, 200)
-            .await["total"],
+        c.get_ok("/api/traces/?environment=production").await["total"],
         1
     );
     let win = c
-        .ok(
-            "GET",
-            "/api/traces/?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-03T00:00:00Z",
-            None,
-            200,
-        )
+        .get_ok("/api/traces/?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-03T00:00:00Z")
         .await;
     assert_eq!(win["total"], 1);
     assert_eq!(win["data"][0]["id"], "b");
-    let page = c
-        .ok("GET", "/api/traces/?limit=2&offset=2", None, 200)
-        .await;
+    let page = c.get_ok("/api/traces/?limit=2&offset=2").await;
     assert_eq!(page["data"].as_array().map(Vec::len), Some(1));
     // Filters are free strings; the limit has no 1..100 range for traces.
-    assert_eq!(
-        c.ok("GET", "/api/traces/?source=cli", None, 200).await["total"],
-        0
-    );
-    assert_eq!(
-        c.ok("GET", "/api/traces/?limit=500", None, 200).await["limit"],
-        500
-    );
+    assert_eq!(c.get_ok("/api/traces/?source=cli").await["total"], 0);
+    assert_eq!(c.get_ok("/api/traces/?limit=500").await["limit"], 500);
 
-    let d = c.ok("DELETE", "/api/traces/b", None, 200).await;
+    let d = c.delete_ok("/api/traces/b").await;
     assert_eq!(d["success"], true);
     c.get("/api/traces/b").await.error(404);
     c.delete("/api/traces/b").await.error(404);
@@ -266,9 +224,7 @@ async fn list_get_delete() {
 #[tokio::test]
 async fn stats_and_analytics() {
     let (_emu, c) = seeded().await;
-    let by_model = c
-        .ok("GET", "/api/traces/stats?groupBy=model", None, 200)
-        .await;
+    let by_model = c.get_ok("/api/traces/stats?groupBy=model").await;
     assert_eq!(by_model["groupBy"], "model");
     let rows = by_model["data"].as_array().expect("rows");
     let gpt = rows.iter().find(|r| r["key"] == "gpt-4o").expect("gpt row");
@@ -281,32 +237,19 @@ async fn stats_and_analytics() {
         .expect("claude row");
     assert_eq!(claude["errorCount"], 1);
     let by_source = c
-        .ok(
-            "GET",
-            "/api/traces/stats?groupBy=source&sessionId=s1",
-            None,
-            200,
-        )
+        .get_ok("/api/traces/stats?groupBy=source&sessionId=s1")
         .await;
     assert_eq!(by_source["total"], 2);
     let kinds = c
-        .ok(
-            "GET",
-            "/api/traces/stats?groupBy=kind&from=2024-05-03T00:00:00Z",
-            None,
-            200,
-        )
+        .get_ok("/api/traces/stats?groupBy=kind&from=2024-05-03T00:00:00Z")
         .await;
     assert_eq!(kinds["data"][0]["spanCount"], 1);
     assert_eq!(
-        c.ok("GET", "/api/traces/stats?groupBy=provider", None, 200)
-            .await["data"][0]["key"],
+        c.get_ok("/api/traces/stats?groupBy=provider").await["data"][0]["key"],
         "openai"
     );
 
-    let a = c
-        .ok("GET", "/api/traces/analytics?budget=1", None, 200)
-        .await;
+    let a = c.get_ok("/api/traces/analytics?budget=1").await;
     for k in [
         "kpis",
         "costByModel",
@@ -337,7 +280,7 @@ async fn stats_and_analytics() {
         a["errorBreakdown"],
         json!([{"error": "rate limited", "count": 1}])
     );
-    let w = c.ok("GET", "/api/traces/analytics?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-04T00:00:00Z&model=gpt-4o", None, 200).await;
+    let w = c.get_ok("/api/traces/analytics?startAfter=2024-05-02T00:00:00Z&startBefore=2024-05-04T00:00:00Z&model=gpt-4o").await;
     assert_eq!(w["kpis"]["totalSpans"], 2);
     assert_eq!(w["previousPeriodKpis"]["totalTraces"], 1);
     c.get("/api/traces/analytics?budget=-1").await.error(400);
@@ -357,21 +300,21 @@ async fn the_0_4_1_contract_on_the_wire() {
         {"traceId": "", "startTime": "2024-05-01T10:00:00Z"},
         {"traceId": "b", "startTime": "soon"}
     ]});
-    let r = c.ok("POST", "/api/traces/batch", Some(body), 200).await;
+    let r = c.post_ok("/api/traces/batch", body).await;
     assert_eq!(
         (r["accepted"].clone(), r["rejected"].clone()),
         (json!(1), json!(2))
     );
     assert!(r["note"].as_str().expect("note").contains("startTime"));
     // Python sends integer parameters it types as float as `2.0`.
-    let page = c.ok("GET", "/api/traces/?limit=2.0", None, 200).await;
+    let page = c.get_ok("/api/traces/?limit=2.0").await;
     assert_eq!(
         page,
         json!({"data": [{"traceId": "a", "serviceName": "cli", "sessionId": null,
         "startTime": "2024-05-01T10:00:00Z", "endTime": "2024-05-01T10:00:00.5Z", "spanCount": 1,
         "resource": {"service.name": "cli"}}], "nextCursor": null})
     );
-    let spans = c.ok("GET", "/api/traces/a/spans", None, 200).await;
+    let spans = c.get_ok("/api/traces/a/spans").await;
     assert_eq!(spans["data"][0]["kind"], 3);
     assert_eq!(spans["data"][0]["statusCode"], 2);
     assert_eq!(spans["data"][0]["durationNanos"], 500_000_000);
@@ -381,7 +324,7 @@ async fn the_0_4_1_contract_on_the_wire() {
     // `stats` is just a trace id here.
     c.get("/api/traces/stats").await.error(404);
     assert_eq!(
-        c.ok("GET", "/api/traces/logs?traceId=a", None, 200).await,
+        c.get_ok("/api/traces/logs?traceId=a").await,
         json!({"data": [], "nextCursor": null})
     );
 }

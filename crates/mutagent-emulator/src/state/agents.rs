@@ -8,7 +8,7 @@ use super::admin::{integral, workspace_of, ME};
 use super::{body, contains_ci, copy_present, gb, gi, gs, or_null, page, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{concat, opt, req, Field, Ty, NUMBER, STRINGS, TEXT};
 
 /// `maxTurns`: a whole number with no stated range, which 0.4.1 types as `float` (checked and
@@ -58,62 +58,20 @@ const UPDATABLE: &[&str] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_agents",
-        "GET",
-        "/api/agents/",
-        &[
-            // No range stated for agents (as for traces).
-            q("limit", QTy::Int(0, i64::MAX)),
-            OFFSET,
-            q("name", QTy::Str),
-            q("status", QTy::Str),
-            q("createdBy", QTy::Str),
-            q("isPublic", QTy::Bool),
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "create_agent",
-        "POST",
-        "/api/agents/",
-        &[],
-        BodySpec::Schema(CREATE),
-        create,
-    ),
-    route(
-        "get_agent",
-        "GET",
-        "/api/agents/{id:int}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
-        "update_agent",
-        "PATCH",
-        "/api/agents/{id:int}",
-        &[],
-        BodySpec::Schema(UPDATE),
-        update,
-    ),
-    route(
-        "delete_agent",
-        "DELETE",
-        "/api/agents/{id:int}",
-        &[],
-        BodySpec::None,
-        delete,
-    ),
-    route(
-        "get_agent_by_slug",
-        "GET",
-        "/api/agents/slug/{slug}",
-        &[],
-        BodySpec::None,
-        by_slug,
-    ),
+    Route::get("list_agents", "/api/agents/", list).query(&[
+        // No range stated for agents (as for traces).
+        q("limit", QTy::Int(0, i64::MAX)),
+        OFFSET,
+        q("name", QTy::Str),
+        q("status", QTy::Str),
+        q("createdBy", QTy::Str),
+        q("isPublic", QTy::Bool),
+    ]),
+    Route::post("create_agent", "/api/agents/", create).body(CREATE),
+    Route::get("get_agent", "/api/agents/{id:int}", get),
+    Route::patch("update_agent", "/api/agents/{id:int}", update).body(UPDATE),
+    Route::delete("delete_agent", "/api/agents/{id:int}", delete),
+    Route::get("get_agent_by_slug", "/api/agents/slug/{slug}", by_slug),
 ];
 
 fn in_workspace<'a>(st: &'a State, ws: &'a str) -> impl Iterator<Item = &'a Obj> + 'a {

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::{body, contains_ci, copy_present, gi, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
 
 const CREATE: &[Field] = &[
@@ -30,77 +30,49 @@ const CLONE: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_prompt_datasets",
-        "GET",
-        "/api/prompts/datasets/",
-        &[
-            LIMIT,
-            OFFSET,
-            q("promptId", QTy::Int(1, i64::MAX)),
-            q("promptGroupId", QTy::Str),
-            q("name", QTy::Str),
-            q("createdBy", QTy::Str),
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "get_prompt_dataset",
-        "GET",
-        "/api/prompts/datasets/{id:int}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
+    Route::get("list_prompt_datasets", "/api/prompts/datasets/", list).query(&[
+        LIMIT,
+        OFFSET,
+        q("promptId", QTy::Int(1, i64::MAX)),
+        q("promptGroupId", QTy::Str),
+        q("name", QTy::Str),
+        q("createdBy", QTy::Str),
+    ]),
+    Route::get("get_prompt_dataset", "/api/prompts/datasets/{id:int}", get),
+    Route::patch(
         "update_prompt_dataset",
-        "PATCH",
         "/api/prompts/datasets/{id:int}",
-        &[],
-        BodySpec::Schema(UPDATE),
         update,
-    ),
-    route(
+    )
+    .body(UPDATE),
+    Route::delete(
         "delete_prompt_dataset",
-        "DELETE",
         "/api/prompts/datasets/{id:int}",
-        &[q("force", QTy::Bool)],
-        BodySpec::None,
         delete,
-    ),
-    route(
+    )
+    .query(&[q("force", QTy::Bool)]),
+    Route::post(
         "clone_prompt_dataset",
-        "POST",
         "/api/prompts/datasets/{id:int}/clone",
-        &[],
-        BodySpec::Schema(CLONE),
         clone,
-    ),
-    route(
+    )
+    .body(CLONE),
+    Route::get(
         "export_prompt_dataset",
-        "GET",
         "/api/prompts/datasets/{id:int}/export",
-        &[],
-        BodySpec::None,
         export,
     ),
-    route(
+    Route::get(
         "list_datasets_for_prompt",
-        "GET",
         "/api/prompt/{id:int}/datasets",
-        &[],
-        BodySpec::None,
         for_prompt,
     ),
-    route(
+    Route::post(
         "create_prompt_dataset",
-        "POST",
         "/api/prompt/{id:int}/datasets",
-        &[],
-        BodySpec::Schema(CREATE),
         create,
-    ),
+    )
+    .body(CREATE),
 ];
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {

@@ -7,7 +7,7 @@ use super::scoring::{mean, prompt_text, render, round4, score};
 use super::{body, contains_ci, copy_present, gb, gi, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, LIMIT, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
 
 const CREATE: &[Field] = &[
@@ -32,99 +32,59 @@ const UPDATE: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_evaluations",
-        "GET",
-        "/api/prompts/evaluations/",
-        &[
-            LIMIT,
-            OFFSET,
-            q("promptId", QTy::Int(1, i64::MAX)),
-            q("promptGroupId", QTy::Str),
-            q("datasetId", QTy::Int(1, i64::MAX)),
-            q("name", QTy::Str),
-            q("createdBy", QTy::Str),
-            q("isLatest", QTy::Bool),
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "create_evaluation",
-        "POST",
-        "/api/prompts/evaluations/",
-        &[],
-        BodySpec::Schema(CREATE),
-        create,
-    ),
-    route(
+    Route::get("list_evaluations", "/api/prompts/evaluations/", list).query(&[
+        LIMIT,
+        OFFSET,
+        q("promptId", QTy::Int(1, i64::MAX)),
+        q("promptGroupId", QTy::Str),
+        q("datasetId", QTy::Int(1, i64::MAX)),
+        q("name", QTy::Str),
+        q("createdBy", QTy::Str),
+        q("isLatest", QTy::Bool),
+    ]),
+    Route::post("create_evaluation", "/api/prompts/evaluations/", create).body(CREATE),
+    Route::get(
         "get_evaluation_results_aggregated",
-        "GET",
         "/api/prompts/evaluations/results",
-        &[
-            q_req("promptGroupId", QTy::Str),
-            // Both free strings in the contract: any value is accepted; `groupBy` values the
-            // emulator cannot compute group by evaluation, unknown `timeRange`s mean `all`.
-            q_req("groupBy", QTy::Str),
-            q("timeRange", QTy::Str),
-        ],
-        BodySpec::None,
         aggregated,
-    ),
-    route(
-        "get_evaluation",
-        "GET",
-        "/api/prompts/evaluations/{id:int}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
+    )
+    .query(&[
+        q_req("promptGroupId", QTy::Str),
+        // Both free strings in the contract: any value is accepted; `groupBy` values the
+        // emulator cannot compute group by evaluation, unknown `timeRange`s mean `all`.
+        q_req("groupBy", QTy::Str),
+        q("timeRange", QTy::Str),
+    ]),
+    Route::get("get_evaluation", "/api/prompts/evaluations/{id:int}", get),
+    Route::patch(
         "update_evaluation",
-        "PATCH",
         "/api/prompts/evaluations/{id:int}",
-        &[],
-        BodySpec::Schema(UPDATE),
         update,
-    ),
-    route(
+    )
+    .body(UPDATE),
+    Route::delete(
         "delete_evaluation",
-        "DELETE",
         "/api/prompts/evaluations/{id:int}",
-        &[],
-        BodySpec::None,
         delete,
     ),
-    route(
+    Route::post(
         "run_evaluation",
-        "POST",
         "/api/prompts/evaluations/{id:int}/run",
-        &[],
-        BodySpec::None,
         run,
     ),
-    route(
+    Route::get(
         "get_evaluation_result",
-        "GET",
         "/api/prompts/evaluations/{id:int}/result",
-        &[],
-        BodySpec::None,
         result,
     ),
-    route(
+    Route::get(
         "get_evaluation_history",
-        "GET",
         "/api/prompts/evaluations/{id:int}/history",
-        &[],
-        BodySpec::None,
         history,
     ),
-    route(
+    Route::post(
         "create_evaluation_version",
-        "POST",
         "/api/prompts/evaluations/{id:int}/version",
-        &[],
-        BodySpec::None,
         version,
     ),
 ];

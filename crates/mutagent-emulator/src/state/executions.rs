@@ -11,13 +11,13 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::{body, gb, gi, gs, or_null, page, success, Obj, State};
 use crate::clock::parse_iso;
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, Query, LIMIT, OFFSET};
-use crate::router::{created, ok, ok_text, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, ok_text, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, STR, TEXT};
 
 /// The executions recorded so far, by id (ids start at 1).
@@ -75,99 +75,72 @@ const BATCH: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
+    Route::get(
         "list_playground_runs",
-        "GET",
         "/api/prompts/executions/runs",
-        &[
-            q("promptId", QTy::Int(1, i64::MAX)),
-            q("promptGroupId", QTy::Str),
-            q("fromDate", QTy::Str),
-            q("toDate", QTy::Str),
-            LIMIT,
-            OFFSET,
-        ],
-        BodySpec::None,
         list_runs,
-    ),
-    route(
+    )
+    .query(&[
+        q("promptId", QTy::Int(1, i64::MAX)),
+        q("promptGroupId", QTy::Str),
+        q("fromDate", QTy::Str),
+        q("toDate", QTy::Str),
+        LIMIT,
+        OFFSET,
+    ]),
+    Route::get(
         "get_playground_run",
-        "GET",
         "/api/prompts/executions/runs/{runId}",
-        &[],
-        BodySpec::None,
         get_run,
     ),
-    route(
+    Route::delete(
         "delete_playground_run",
-        "DELETE",
         "/api/prompts/executions/runs/{runId}",
-        &[],
-        BodySpec::None,
         delete_run,
     ),
-    route(
-        "list_prompt_executions",
-        "GET",
-        "/api/prompts/executions/",
-        &[
-            q("promptId", QTy::Int(1, i64::MAX)),
-            q("model", QTy::Str),
-            q("fromDate", QTy::Str),
-            q("toDate", QTy::Str),
-            q("runGroupId", QTy::Str),
-            LIMIT,
-            OFFSET,
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
+    Route::get("list_prompt_executions", "/api/prompts/executions/", list).query(&[
+        q("promptId", QTy::Int(1, i64::MAX)),
+        q("model", QTy::Str),
+        q("fromDate", QTy::Str),
+        q("toDate", QTy::Str),
+        q("runGroupId", QTy::Str),
+        LIMIT,
+        OFFSET,
+    ]),
+    Route::post(
         "create_prompt_execution",
-        "POST",
         "/api/prompts/executions/",
-        &[],
-        BodySpec::Schema(CREATE),
         create,
-    ),
-    route(
+    )
+    .body(CREATE),
+    Route::get(
         "export_prompt_executions",
-        "GET",
         "/api/prompts/executions/export",
-        &[
-            q("format", QTy::Enum(&["csv", "json"])),
-            q("promptId", QTy::Int(1, i64::MAX)),
-            q("model", QTy::Str),
-            q("fromDate", QTy::Str),
-            q("toDate", QTy::Str),
-        ],
-        BodySpec::None,
         export,
-    ),
-    route(
+    )
+    .query(&[
+        q("format", QTy::Enum(&["csv", "json"])),
+        q("promptId", QTy::Int(1, i64::MAX)),
+        q("model", QTy::Str),
+        q("fromDate", QTy::Str),
+        q("toDate", QTy::Str),
+    ]),
+    Route::get(
         "get_prompt_execution",
-        "GET",
         "/api/prompts/executions/{id:int}",
-        &[],
-        BodySpec::None,
         get,
     ),
-    route(
+    Route::delete(
         "delete_prompt_execution",
-        "DELETE",
         "/api/prompts/executions/{id:int}",
-        &[],
-        BodySpec::None,
         delete,
     ),
-    route(
+    Route::post(
         "create_batch_prompt_execution",
-        "POST",
         "/api/prompts/executions/batch",
-        &[],
-        BodySpec::Schema(BATCH),
         batch,
-    ),
+    )
+    .body(BATCH),
 ];
 
 /// The id of the workspace executions are recorded in: the default one.
@@ -185,27 +158,15 @@ fn workspace_id(st: &State) -> Value {
 pub(super) fn record(st: &mut State, prompt_id: i64, fields: &Obj, run: Option<&str>) -> Obj {
     st.executions.last_id += 1;
     let id = st.executions.last_id;
-    let mut row = Map::new();
+    // Every key from the fields given (null when absent), then the ones the server sets.
+    let mut row: Obj = COLUMNS
+        .iter()
+        .map(|key| (key.to_string(), or_null(fields, key)))
+        .collect();
     row.insert("id".into(), json!(id));
     row.insert("promptId".into(), json!(prompt_id));
     row.insert("workspaceId".into(), workspace_id(st));
-    for key in [
-        "inputs",
-        "model",
-        "actualOutput",
-        "executionStatus",
-        "executionTime",
-        "executionError",
-        "temperature",
-        "maxTokens",
-        "tokenUsage",
-        "cost",
-    ] {
-        row.insert(key.into(), or_null(fields, key));
-    }
     row.insert("runGroupId".into(), run.map_or(Value::Null, |r| json!(r)));
-    row.insert("score".into(), or_null(fields, "score"));
-    row.insert("success".into(), or_null(fields, "success"));
     row.insert("createdAt".into(), json!(st.ts()));
     st.executions.rows.insert(id, row.clone());
     row
@@ -315,8 +276,9 @@ fn export(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }))
 }
 
-/// The columns of the CSV export: the record's keys, in its order.
-const CSV_COLUMNS: [&str; 17] = [
+/// The keys of a stored execution (`IdPromptIdWorkspaceId`), in the order the CSV export
+/// writes them as columns.
+const COLUMNS: [&str; 17] = [
     "id",
     "promptId",
     "workspaceId",
@@ -352,10 +314,10 @@ fn csv(rows: &[&Obj]) -> String {
             text
         }
     };
-    let mut out = CSV_COLUMNS.join(",");
+    let mut out = COLUMNS.join(",");
     out.push_str("\r\n");
     for row in rows {
-        let line: Vec<String> = CSV_COLUMNS.iter().map(|c| field(row.get(*c))).collect();
+        let line: Vec<String> = COLUMNS.iter().map(|c| field(row.get(*c))).collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }

@@ -7,7 +7,7 @@ use super::scoring::{mean, prompt_text, render, round4, score};
 use super::{body, bounded_array, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, Ty, NAME, NUMBER, STR, TEXT};
 
 const NON_EMPTY: Ty = STR;
@@ -63,75 +63,38 @@ const RENAME: &[Field] = &[req("name", NAME)];
 const STATUSES: &[&str] = &["running", "completed", "failed", "partial"];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_experiments",
-        "GET",
-        "/api/prompts/experiments/",
-        &[
-            q("promptId", QTy::Int(1, i64::MAX)),
-            q("promptGroupId", QTy::Str),
-            q("status", QTy::Enum(STATUSES)),
-            q("createdBy", QTy::Str),
-            LIMIT,
-            OFFSET,
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "create_experiment",
-        "POST",
-        "/api/prompts/experiments/",
-        &[],
-        BodySpec::Schema(CREATE),
-        create,
-    ),
-    route(
-        "get_experiment",
-        "GET",
-        "/api/prompts/experiments/{id}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
+    Route::get("list_experiments", "/api/prompts/experiments/", list).query(&[
+        q("promptId", QTy::Int(1, i64::MAX)),
+        q("promptGroupId", QTy::Str),
+        q("status", QTy::Enum(STATUSES)),
+        q("createdBy", QTy::Str),
+        LIMIT,
+        OFFSET,
+    ]),
+    Route::post("create_experiment", "/api/prompts/experiments/", create).body(CREATE),
+    Route::get("get_experiment", "/api/prompts/experiments/{id}", get),
+    Route::patch(
         "complete_experiment",
-        "PATCH",
         "/api/prompts/experiments/{id}",
-        &[],
-        BodySpec::Schema(COMPLETE),
         complete,
-    ),
-    route(
-        "delete_experiment",
-        "DELETE",
-        "/api/prompts/experiments/{id}",
-        &[],
-        BodySpec::None,
-        delete,
-    ),
-    route(
+    )
+    .body(COMPLETE),
+    Route::delete("delete_experiment", "/api/prompts/experiments/{id}", delete),
+    Route::post(
         "add_experiment_result",
-        "POST",
         "/api/prompts/experiments/{id}/results",
-        &[],
-        BodySpec::Schema(RESULT),
         add_result,
-    ),
-    route(
+    )
+    .body(RESULT),
+    Route::patch(
         "update_experiment_name",
-        "PATCH",
         "/api/prompts/experiments/{id}/name",
-        &[],
-        BodySpec::Schema(RENAME),
         rename,
-    ),
-    route(
+    )
+    .body(RENAME),
+    Route::post(
         "execute_experiment",
-        "POST",
         "/api/prompts/experiments/{id}/execute",
-        &[],
-        BodySpec::None,
         execute,
     ),
 ];

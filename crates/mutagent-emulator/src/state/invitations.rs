@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use super::admin::{integral, ME, ORG_ROLES};
 use super::{gs, success, Obj, State};
 use crate::error::{missing, ApiError};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
 
 /// Days an invitation stays valid when `expiresInDays` is not given (the contract states no
@@ -25,48 +25,35 @@ const CREATE: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
+    Route::get(
         "list_invitations",
-        "GET",
         "/api/organizations/{orgId}/invitations/",
-        &[],
-        BodySpec::None,
         list,
     ),
-    route(
+    Route::post(
         "create_invitation",
-        "POST",
         "/api/organizations/{orgId}/invitations/",
-        &[],
-        BodySpec::Schema(CREATE),
         create,
-    ),
-    route(
+    )
+    .body(CREATE),
+    Route::get(
         "get_invitation",
-        "GET",
         "/api/organizations/{orgId}/invitations/{id}",
-        &[],
-        BodySpec::None,
         get,
     ),
-    route(
+    Route::delete(
         "delete_invitation",
-        "DELETE",
         "/api/organizations/{orgId}/invitations/{id}",
-        &[],
-        BodySpec::None,
         delete,
     ),
     // The resend body is untyped in the contract: any JSON object; `expiresInDays`, when it
     // is an integer, renews the expiry for that many days.
-    route(
+    Route::post(
         "resend_invitation",
-        "POST",
         "/api/organizations/{orgId}/invitations/{id}/resend",
-        &[],
-        BodySpec::Custom,
         resend,
-    ),
+    )
+    .custom_body(),
 ];
 
 fn org(st: &State, ctx: &Ctx) -> Result<String, ApiError> {

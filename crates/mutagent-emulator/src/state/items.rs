@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::{body, bounded_array, copy_present, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
 
 /// An item's fields; a new item and an update differ only in whether `input` is required.
@@ -40,52 +40,37 @@ const KEYS: &[&str] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
+    Route::get(
         "list_prompt_dataset_items",
-        "GET",
         "/api/prompts/datasets/{id:int}/items",
-        &[],
-        BodySpec::None,
         list,
     ),
-    route(
+    Route::post(
         "create_prompt_dataset_item",
-        "POST",
         "/api/prompts/datasets/{id:int}/items",
-        &[],
-        BodySpec::Schema(ITEM),
         create,
-    ),
-    route(
+    )
+    .body(ITEM),
+    Route::post(
         "bulk_create_prompt_dataset_items",
-        "POST",
         "/api/prompts/datasets/{id:int}/items/bulk",
-        &[],
-        BodySpec::Schema(BULK),
         bulk,
-    ),
-    route(
+    )
+    .body(BULK),
+    Route::get(
         "get_prompt_dataset_item",
-        "GET",
         "/api/prompts/dataset-items/{id:int}",
-        &[],
-        BodySpec::None,
         get,
     ),
-    route(
+    Route::patch(
         "update_prompt_dataset_item",
-        "PATCH",
         "/api/prompts/dataset-items/{id:int}",
-        &[],
-        BodySpec::Schema(UPDATE),
         update,
-    ),
-    route(
+    )
+    .body(UPDATE),
+    Route::delete(
         "delete_prompt_dataset_item",
-        "DELETE",
         "/api/prompts/dataset-items/{id:int}",
-        &[],
-        BodySpec::None,
         delete,
     ),
 ];

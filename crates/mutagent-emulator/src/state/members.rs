@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 use super::admin::{member_user, ME, ORG_ROLES, WS_ROLES};
 use super::{body, gs, success, Obj, State};
 use crate::error::{missing, ApiError};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, TEXT};
 
 /// MembershipStatus (models-secondary.md, AddOrganizationMemberRequest).
@@ -59,36 +59,26 @@ const WS: Scope = Scope {
 macro_rules! member_routes {
     ($scope:ident, $kind:literal, $parent:literal, $add:expr, $update:expr) => {
         &[
-            route(
+            Route::get(
                 concat!("list_", $kind, "_members"),
-                "GET",
                 concat!($parent, "/members/"),
-                &[],
-                BodySpec::None,
                 |st, ctx| list(&$scope, st, ctx),
             ),
-            route(
+            Route::post(
                 concat!("add_", $kind, "_member"),
-                "POST",
                 concat!($parent, "/members/"),
-                &[],
-                BodySpec::Schema($add),
                 |st, ctx| add(&$scope, st, ctx),
-            ),
-            route(
+            )
+            .body($add),
+            Route::patch(
                 concat!("update_", $kind, "_member"),
-                "PATCH",
                 concat!($parent, "/members/{userId}"),
-                &[],
-                BodySpec::Schema($update),
                 |st, ctx| update(&$scope, st, ctx),
-            ),
-            route(
+            )
+            .body($update),
+            Route::delete(
                 concat!("remove_", $kind, "_member"),
-                "DELETE",
                 concat!($parent, "/members/{userId}"),
-                &[],
-                BodySpec::None,
                 |st, ctx| remove(&$scope, st, ctx),
             ),
         ]

@@ -213,10 +213,7 @@ impl State {
 
     /// The latest prompt of a group (highest id with `isLatest`, else highest id).
     pub(crate) fn latest_in_group(&self, group: &str) -> Option<&Obj> {
-        let members = self
-            .prompts
-            .values()
-            .filter(|p| gs(p, "promptGroupId") == Some(group));
+        let members = self.prompts.values().filter(|p| in_group(p, group));
         let mut last = None;
         let mut latest = None;
         for p in members {
@@ -230,15 +227,13 @@ impl State {
 
     /// Whether any prompt belongs to the group.
     pub(crate) fn group_exists(&self, group: &str) -> bool {
-        self.prompts
-            .values()
-            .any(|p| gs(p, "promptGroupId") == Some(group))
+        self.prompts.values().any(|p| in_group(p, group))
     }
 
     /// Marks `id` as the only latest prompt of its group.
     pub(crate) fn make_latest(&mut self, group: &str, id: i64) {
         for (pid, p) in self.prompts.iter_mut() {
-            if gs(p, "promptGroupId") == Some(group) {
+            if in_group(p, group) {
                 p.insert("isLatest".into(), Value::Bool(*pid == id));
             }
         }
@@ -487,6 +482,20 @@ pub(crate) fn copy_present(dst: &mut Obj, src: &Obj, keys: &[&str]) {
             dst.insert((*k).to_string(), v.clone());
         }
     }
+}
+
+/// Whether a record belongs to the prompt group `group` (by its `promptGroupId`).
+pub(crate) fn in_group(o: &Obj, group: &str) -> bool {
+    gs(o, "promptGroupId") == Some(group)
+}
+
+/// The ids of the records of prompt group `group`, in id order.
+pub(crate) fn ids_in_group(records: &BTreeMap<i64, Obj>, group: &str) -> Vec<i64> {
+    records
+        .iter()
+        .filter(|(_, o)| in_group(o, group))
+        .map(|(id, _)| *id)
+        .collect()
 }
 
 /// Case-insensitive substring match.

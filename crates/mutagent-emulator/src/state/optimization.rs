@@ -16,7 +16,7 @@ use super::{body, gi, gs, or_null, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::ids::unit_score;
 use crate::query::{q, QTy, LIMIT, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, TEXT};
 
 const CONFIG: &[Field] = &[
@@ -42,82 +42,39 @@ const OPTIMIZE: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "optimize_prompt",
-        "POST",
-        "/api/prompt/{id:int}/optimize",
-        &[],
-        BodySpec::Schema(OPTIMIZE),
-        optimize,
-    ),
-    route(
-        "get_optimization",
-        "GET",
-        "/api/optimization/{id}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
-        "list_optimizations",
-        "GET",
-        "/api/optimization",
-        &[
-            q("promptGroupId", QTy::Str),
-            // A free string in the contract (docs list queued/running/…, an older page `pending`).
-            q("status", QTy::Str),
-            LIMIT,
-            OFFSET,
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
+    Route::post("optimize_prompt", "/api/prompt/{id:int}/optimize", optimize).body(OPTIMIZE),
+    Route::get("get_optimization", "/api/optimization/{id}", get),
+    Route::get("list_optimizations", "/api/optimization", list).query(&[
+        q("promptGroupId", QTy::Str),
+        // A free string in the contract (docs list queued/running/…, an older page `pending`).
+        q("status", QTy::Str),
+        LIMIT,
+        OFFSET,
+    ]),
+    Route::get(
         "get_optimization_progress",
-        "GET",
         "/api/optimization/{id}/progress",
-        &[],
-        BodySpec::None,
         progress,
     ),
-    route(
+    Route::get(
         "get_optimization_states",
-        "GET",
         "/api/optimization/{id}/states",
-        &[],
-        BodySpec::None,
         states,
     ),
-    route(
+    Route::get(
         "get_optimization_results",
-        "GET",
         "/api/optimization/{id}/results",
-        &[],
-        BodySpec::None,
         results,
     ),
-    route(
-        "pause_optimization",
-        "POST",
-        "/api/optimization/{id}/pause",
-        &[],
-        BodySpec::None,
-        pause,
-    ),
-    route(
+    Route::post("pause_optimization", "/api/optimization/{id}/pause", pause),
+    Route::post(
         "resume_optimization",
-        "POST",
         "/api/optimization/{id}/resume",
-        &[],
-        BodySpec::None,
         resume,
     ),
-    route(
+    Route::post(
         "cancel_optimization",
-        "POST",
         "/api/optimization/{id}/cancel",
-        &[],
-        BodySpec::None,
         cancel,
     ),
 ];

@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use super::{body, contains_ci, copy_present, gb, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, Ty, TEXT};
 
 const CREATE: &[Field] = &[
@@ -32,74 +32,30 @@ const UPDATE: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_organizations",
-        "GET",
-        "/api/organizations/",
-        &[
-            LIMIT,
-            OFFSET,
-            q("name", QTy::Str),
-            q("billingPlan", QTy::Str),
-            q("isActive", QTy::Bool),
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "create_organization",
-        "POST",
-        "/api/organizations/",
-        &[],
-        BodySpec::Schema(CREATE),
-        create,
-    ),
-    route(
-        "get_organization",
-        "GET",
-        "/api/organizations/{orgId}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
-        "update_organization",
-        "PATCH",
-        "/api/organizations/{orgId}",
-        &[],
-        BodySpec::Schema(UPDATE),
-        update,
-    ),
-    route(
-        "delete_organization",
-        "DELETE",
-        "/api/organizations/{orgId}",
-        &[],
-        BodySpec::None,
-        delete,
-    ),
-    route(
+    Route::get("list_organizations", "/api/organizations/", list).query(&[
+        LIMIT,
+        OFFSET,
+        q("name", QTy::Str),
+        q("billingPlan", QTy::Str),
+        q("isActive", QTy::Bool),
+    ]),
+    Route::post("create_organization", "/api/organizations/", create).body(CREATE),
+    Route::get("get_organization", "/api/organizations/{orgId}", get),
+    Route::patch("update_organization", "/api/organizations/{orgId}", update).body(UPDATE),
+    Route::delete("delete_organization", "/api/organizations/{orgId}", delete),
+    Route::get(
         "get_organization_by_slug",
-        "GET",
         "/api/organizations/slug/{slug}",
-        &[],
-        BodySpec::None,
         by_slug,
     ),
-    route(
+    Route::get(
         "check_organization_slug",
-        "GET",
         "/api/organizations/check-slug/{slug}",
-        &[],
-        BodySpec::None,
         check_slug,
     ),
-    route(
+    Route::get(
         "get_organization_member_count",
-        "GET",
         "/api/organizations/{orgId}/member-count",
-        &[],
-        BodySpec::None,
         member_count,
     ),
 ];

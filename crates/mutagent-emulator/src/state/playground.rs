@@ -16,7 +16,7 @@ use super::scoring::{canonical, mean, prompt_text, render, round4, score};
 use super::{body, gi, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::ids::unit_score;
-use crate::router::{ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
 
 /// `ModelTemperatureMaxTokens`.
@@ -40,22 +40,18 @@ const EVAL: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
+    Route::post(
         "playground_call",
-        "POST",
         "/api/prompt/{id:int}/playground/call",
-        &[],
-        BodySpec::Schema(CALL),
         call,
-    ),
-    route(
+    )
+    .body(CALL),
+    Route::post(
         "playground_eval",
-        "POST",
         "/api/prompt/{id:int}/playground/eval",
-        &[],
-        BodySpec::Schema(EVAL),
         eval,
-    ),
+    )
+    .body(EVAL),
 ];
 
 /// The model a run uses when `llmConfig` names none.

@@ -2,10 +2,13 @@
 
 use serde_json::{json, Value};
 
-use super::{body, contains_ci, copy_present, gb, gi, gs, nav_page, or_null, success, Obj, State};
+use super::{
+    body, contains_ci, copy_present, gb, gi, gs, ids_in_group, nav_page, or_null, success, Obj,
+    State,
+};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_any, req, req_any, Field, Ty, LONG, NAME, STRINGS, TEXT};
 
 const MESSAGE: &[Field] = &[
@@ -64,91 +67,38 @@ const EDITABLE: &[&str] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_prompts",
-        "GET",
-        "/api/prompt/",
-        &[
-            LIMIT,
-            OFFSET,
-            q("name", QTy::Str),
-            q("isLatest", QTy::Bool),
-            q("version", QTy::Str),
-            q("createdBy", QTy::Str),
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "create_prompt",
-        "POST",
-        "/api/prompt/",
-        &[],
-        BodySpec::Schema(CREATE),
-        create,
-    ),
-    route(
-        "list_prompt_tags",
-        "GET",
-        "/api/prompt/tags",
-        &[],
-        BodySpec::None,
-        tags,
-    ),
-    route(
-        "get_prompt",
-        "GET",
-        "/api/prompt/{id:int}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
-        "update_prompt",
-        "PATCH",
-        "/api/prompt/{id:int}",
-        &[],
-        BodySpec::Schema(UPDATE),
-        update,
-    ),
-    route(
-        "delete_prompt",
-        "DELETE",
-        "/api/prompt/{id:int}",
-        &[q("force", QTy::Bool)],
-        BodySpec::None,
-        delete,
-    ),
-    route(
+    Route::get("list_prompts", "/api/prompt/", list).query(&[
+        LIMIT,
+        OFFSET,
+        q("name", QTy::Str),
+        q("isLatest", QTy::Bool),
+        q("version", QTy::Str),
+        q("createdBy", QTy::Str),
+    ]),
+    Route::post("create_prompt", "/api/prompt/", create).body(CREATE),
+    Route::get("list_prompt_tags", "/api/prompt/tags", tags),
+    Route::get("get_prompt", "/api/prompt/{id:int}", get),
+    Route::patch("update_prompt", "/api/prompt/{id:int}", update).body(UPDATE),
+    Route::delete("delete_prompt", "/api/prompt/{id:int}", delete).query(&[q("force", QTy::Bool)]),
+    Route::get(
         "list_prompt_versions",
-        "GET",
         "/api/prompt/{id:int}/versions",
-        &[],
-        BodySpec::None,
         versions,
     ),
-    route(
+    Route::post(
         "create_prompt_version",
-        "POST",
         "/api/prompt/{id:int}/versions",
-        &[],
-        BodySpec::Schema(NEW_VERSION),
         create_version,
-    ),
-    route(
+    )
+    .body(NEW_VERSION),
+    Route::get(
         "get_prompt_analytics",
-        "GET",
         "/api/prompt/{id:int}/analytics",
-        &[],
-        BodySpec::None,
         analytics,
     ),
-    route(
+    Route::get(
         "get_prompt_model_comparisons",
-        "GET",
         "/api/prompt/{id:int}/model-comparisons",
-        &[],
-        BodySpec::None,
         model_comparisons,
     ),
 ];
@@ -257,9 +207,9 @@ fn tags(st: &mut State, _ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn counts(st: &State, group: &str) -> Value {
     json!({
-        "versions": st.prompts.values().filter(|p| gs(p, "promptGroupId") == Some(group)).count(),
-        "datasets": st.datasets.values().filter(|d| gs(d, "promptGroupId") == Some(group)).count(),
-        "evaluations": st.evaluations.values().filter(|e| gs(e, "promptGroupId") == Some(group)).count(),
+        "versions": ids_in_group(&st.prompts, group).len(),
+        "datasets": ids_in_group(&st.datasets, group).len(),
+        "evaluations": ids_in_group(&st.evaluations, group).len(),
     })
 }
 
@@ -296,26 +246,12 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let force = ctx.query.bool("force").unwrap_or(false);
     let group = st.prompt_group(id)?;
-    let siblings = st
-        .prompts
-        .values()
-        .filter(|p| gs(p, "promptGroupId") == Some(&group))
-        .count();
+    let siblings = ids_in_group(&st.prompts, &group).len();
     let was_latest = gb(st.prompt(id)?, "isLatest");
     let mut cascaded = String::new();
     if siblings == 1 {
-        let datasets: Vec<i64> = st
-            .datasets
-            .iter()
-            .filter(|(_, d)| gs(d, "promptGroupId") == Some(&group))
-            .map(|(k, _)| *k)
-            .collect();
-        let evals: Vec<i64> = st
-            .evaluations
-            .iter()
-            .filter(|(_, e)| gs(e, "promptGroupId") == Some(&group))
-            .map(|(k, _)| *k)
-            .collect();
+        let datasets = ids_in_group(&st.datasets, &group);
+        let evals = ids_in_group(&st.evaluations, &group);
         if !(datasets.is_empty() && evals.is_empty()) {
             if !force {
                 return Err(ApiError::conflict(format!(
@@ -343,12 +279,7 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     st.prompts.remove(&id);
     if was_latest {
-        let next = st
-            .prompts
-            .iter()
-            .filter(|(_, p)| gs(p, "promptGroupId") == Some(&group))
-            .map(|(k, _)| *k)
-            .next_back();
+        let next = ids_in_group(&st.prompts, &group).last().copied();
         if let Some(next) = next {
             st.make_latest(&group, next);
         }
@@ -471,12 +402,7 @@ fn next_version(st: &State, group: &str) -> String {
 fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let group = st.prompt_group(id)?;
-    let evals: Vec<i64> = st
-        .evaluations
-        .iter()
-        .filter(|(_, e)| gs(e, "promptGroupId") == Some(&group))
-        .map(|(k, _)| *k)
-        .collect();
+    let evals = ids_in_group(&st.evaluations, &group);
     let scores: Vec<f64> = st
         .eval_results
         .iter()

@@ -12,7 +12,7 @@ use super::{body, copy_present, gb, gs, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::ids::fnv1a;
 use crate::query::{q, QTy};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, Ty, STRINGS, TEXT};
 
 /// LlmProviderType (models-secondary.md, 0.4.1).
@@ -69,83 +69,28 @@ const UPDATE: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_providers",
-        "GET",
-        "/api/providers/",
-        &[
-            q("provider", QTy::Str),
-            q("includeInactive", QTy::Bool),
-            // 0.1.2 sends these three too (0.4.1 dropped them).
-            q("organizationId", QTy::Str),
-            q("workspaceId", QTy::Str),
-            q("userId", QTy::Str),
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "create_provider",
-        "POST",
-        "/api/providers/",
-        &[],
-        BodySpec::Schema(CREATE),
-        create,
-    ),
-    route(
+    Route::get("list_providers", "/api/providers/", list).query(&[
+        q("provider", QTy::Str),
+        q("includeInactive", QTy::Bool),
+        // 0.1.2 sends these three too (0.4.1 dropped them).
+        q("organizationId", QTy::Str),
+        q("workspaceId", QTy::Str),
+        q("userId", QTy::Str),
+    ]),
+    Route::post("create_provider", "/api/providers/", create).body(CREATE),
+    Route::get(
         "list_available_models",
-        "GET",
         "/api/providers/models",
-        &[],
-        BodySpec::None,
         available_models,
     ),
-    route(
-        "get_provider",
-        "GET",
-        "/api/providers/{id}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
-        "update_provider",
-        "PATCH",
-        "/api/providers/{id}",
-        &[],
-        BodySpec::Schema(UPDATE),
-        update,
-    ),
-    route(
-        "delete_provider",
-        "DELETE",
-        "/api/providers/{id}",
-        &[],
-        BodySpec::None,
-        delete,
-    ),
-    route(
-        "get_models_catalog",
-        "GET",
-        "/api/providers/catalog",
-        &[],
-        BodySpec::None,
-        catalog,
-    ),
-    route(
-        "test_provider",
-        "POST",
-        "/api/providers/{id}/test",
-        &[],
-        BodySpec::None,
-        test,
-    ),
-    route(
+    Route::get("get_provider", "/api/providers/{id}", get),
+    Route::patch("update_provider", "/api/providers/{id}", update).body(UPDATE),
+    Route::delete("delete_provider", "/api/providers/{id}", delete),
+    Route::get("get_models_catalog", "/api/providers/catalog", catalog),
+    Route::post("test_provider", "/api/providers/{id}/test", test),
+    Route::get(
         "list_provider_config_models",
-        "GET",
         "/api/providers/{id}/models",
-        &[],
-        BodySpec::None,
         config_models,
     ),
 ];

@@ -13,14 +13,11 @@ use serde_json::{json, Value};
 use super::scoring::prompt_text;
 use super::{gi, gs, State};
 use crate::error::{missing, ApiError};
-use crate::router::{ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{ok, Ctx, Reply, Route};
 
-pub(super) const ROUTES: &[Route] = &[route(
+pub(super) const ROUTES: &[Route] = &[Route::get(
     "get_prompt_readiness",
-    "GET",
     "/api/prompts/readiness/{promptGroupId}",
-    &[],
-    BodySpec::None,
     get,
 )];
 

@@ -12,7 +12,7 @@ use super::{body, bounded_array, gs, or_null, success, Obj, State};
 use crate::clock::{format_day, format_iso, parse_iso};
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, OFFSET};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_any, req, Field, Ty, STRINGS, TEXT};
 
 pub(super) const SOURCES: &[&str] = &[
@@ -93,95 +93,39 @@ const BATCH: &[Field] = &[req("traces", Ty::Array(&Ty::Shape(TRACE)))];
 const MAX_BATCH: usize = 1000;
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_traces",
-        "GET",
-        "/api/traces/",
-        &[
-            q("sessionId", QTy::Str),
-            q("status", QTy::Str),
-            // Filters are free strings in the contract (the enums bind ingested bodies only).
-            q("source", QTy::Str),
-            q("environment", QTy::Str),
-            q("startAfter", QTy::DateTime),
-            q("startBefore", QTy::DateTime),
-            // No 1..100 range for traces in the contract.
-            q("limit", QTy::Int(0, i64::MAX)),
-            OFFSET,
-            q("include", QTy::Str),
-        ],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "ingest_trace",
-        "POST",
-        "/api/traces/",
-        &[],
-        BodySpec::Schema(TRACE),
-        ingest_one,
-    ),
-    route(
-        "ingest_trace_batch",
-        "POST",
-        "/api/traces/batch",
-        &[],
-        BodySpec::Schema(BATCH),
-        ingest_batch,
-    ),
-    route(
-        "ingest_otlp",
-        "POST",
-        "/api/traces/otlp",
-        &[],
-        BodySpec::Custom,
-        ingest_otlp,
-    ),
-    route(
-        "get_trace_stats",
-        "GET",
-        "/api/traces/stats",
-        &[
-            q_req(
-                "groupBy",
-                QTy::Enum(&["model", "provider", "kind", "source"]),
-            ),
-            q("from", QTy::DateTime),
-            q("to", QTy::DateTime),
-            q("sessionId", QTy::Str),
-        ],
-        BodySpec::None,
-        stats,
-    ),
-    route(
-        "get_analytics_summary",
-        "GET",
-        "/api/traces/analytics",
-        &[
-            q("startAfter", QTy::DateTime),
-            q("startBefore", QTy::DateTime),
-            q("budget", QTy::Num),
-            q("model", QTy::Str),
-        ],
-        BodySpec::None,
-        analytics,
-    ),
-    route(
-        "get_trace",
-        "GET",
-        "/api/traces/{id}",
-        &[q("include", QTy::Str)],
-        BodySpec::None,
-        get,
-    ),
-    route(
-        "delete_trace",
-        "DELETE",
-        "/api/traces/{id}",
-        &[],
-        BodySpec::None,
-        delete,
-    ),
+    Route::get("list_traces", "/api/traces/", list).query(&[
+        q("sessionId", QTy::Str),
+        q("status", QTy::Str),
+        // Filters are free strings in the contract (the enums bind ingested bodies only).
+        q("source", QTy::Str),
+        q("environment", QTy::Str),
+        q("startAfter", QTy::DateTime),
+        q("startBefore", QTy::DateTime),
+        // No 1..100 range for traces in the contract.
+        q("limit", QTy::Int(0, i64::MAX)),
+        OFFSET,
+        q("include", QTy::Str),
+    ]),
+    Route::post("ingest_trace", "/api/traces/", ingest_one).body(TRACE),
+    Route::post("ingest_trace_batch", "/api/traces/batch", ingest_batch).body(BATCH),
+    Route::post("ingest_otlp", "/api/traces/otlp", ingest_otlp).custom_body(),
+    Route::get("get_trace_stats", "/api/traces/stats", stats).query(&[
+        q_req(
+            "groupBy",
+            QTy::Enum(&["model", "provider", "kind", "source"]),
+        ),
+        q("from", QTy::DateTime),
+        q("to", QTy::DateTime),
+        q("sessionId", QTy::Str),
+    ]),
+    Route::get("get_analytics_summary", "/api/traces/analytics", analytics).query(&[
+        q("startAfter", QTy::DateTime),
+        q("startBefore", QTy::DateTime),
+        q("budget", QTy::Num),
+        q("model", QTy::Str),
+    ]),
+    Route::get("get_trace", "/api/traces/{id}", get).query(&[q("include", QTy::Str)]),
+    Route::delete("delete_trace", "/api/traces/{id}", delete),
 ];
 
 /// Ingests (or merges) one validated trace object; returns (trace id, span count in request).

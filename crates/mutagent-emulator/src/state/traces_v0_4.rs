@@ -17,7 +17,7 @@ use super::{body, gs, Obj, State};
 use crate::clock::parse_iso;
 use crate::error::ApiError;
 use crate::query::{q, QTy};
-use crate::router::{ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, Ty};
 
 /// Any string: the 0.4.1 models give no lengths or patterns.
@@ -53,44 +53,21 @@ const LIMIT: crate::query::QParam = q("limit", QTy::Int(0, i64::MAX));
 const DEFAULT_LIMIT: usize = 20;
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "ingest_trace_batch",
-        "POST",
-        "/api/traces/batch",
-        &[],
-        BodySpec::Schema(BATCH),
-        ingest_batch,
-    ),
-    route(
-        "list_traces",
-        "GET",
-        "/api/traces/",
-        &[LIMIT, q("cursor", QTy::Str), q("sessionId", QTy::Str)],
-        BodySpec::None,
-        list_traces,
-    ),
-    route(
-        "list_logs",
-        "GET",
-        "/api/traces/logs",
-        &[LIMIT, q("cursor", QTy::Str), q("traceId", QTy::Str)],
-        BodySpec::None,
-        list_logs,
-    ),
-    route(
-        "get_trace",
-        "GET",
-        "/api/traces/{traceId}",
-        &[],
-        BodySpec::None,
-        get_trace,
-    ),
-    route(
+    Route::post("ingest_trace_batch", "/api/traces/batch", ingest_batch).body(BATCH),
+    Route::get("list_traces", "/api/traces/", list_traces).query(&[
+        LIMIT,
+        q("cursor", QTy::Str),
+        q("sessionId", QTy::Str),
+    ]),
+    Route::get("list_logs", "/api/traces/logs", list_logs).query(&[
+        LIMIT,
+        q("cursor", QTy::Str),
+        q("traceId", QTy::Str),
+    ]),
+    Route::get("get_trace", "/api/traces/{traceId}", get_trace),
+    Route::get(
         "list_trace_spans",
-        "GET",
         "/api/traces/{traceId}/spans",
-        &[],
-        BodySpec::None,
         list_spans,
     ),
 ];

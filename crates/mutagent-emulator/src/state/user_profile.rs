@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::admin::ME;
 use super::{body, copy_present, gs, success, Obj, State};
 use crate::error::ApiError;
-use crate::router::{ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, TEXT};
 
 const UPDATE: &[Field] = &[
@@ -20,53 +20,15 @@ const UPDATE: &[Field] = &[
 const PASSWORD: &[Field] = &[req("currentPassword", TEXT), req("newPassword", TEXT)];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "get_profile",
-        "GET",
-        "/api/users/me",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
-        "update_profile",
-        "PATCH",
-        "/api/users/me",
-        &[],
-        BodySpec::Schema(UPDATE),
-        update,
-    ),
+    Route::get("get_profile", "/api/users/me", get),
+    Route::patch("update_profile", "/api/users/me", update).body(UPDATE),
     // The body is untyped (any JSON object) and required by the SDK.
-    route(
-        "delete_account",
-        "DELETE",
-        "/api/users/me",
-        &[],
-        BodySpec::Custom,
-        delete_account,
-    ),
-    route(
-        "change_password",
-        "POST",
-        "/api/users/me/password",
-        &[],
-        BodySpec::Schema(PASSWORD),
-        change_password,
-    ),
-    route(
-        "list_sessions",
-        "GET",
-        "/api/users/me/sessions",
-        &[],
-        BodySpec::None,
-        list_sessions,
-    ),
-    route(
+    Route::delete("delete_account", "/api/users/me", delete_account).custom_body(),
+    Route::post("change_password", "/api/users/me/password", change_password).body(PASSWORD),
+    Route::get("list_sessions", "/api/users/me/sessions", list_sessions),
+    Route::delete(
         "delete_session",
-        "DELETE",
         "/api/users/me/sessions/{id}",
-        &[],
-        BodySpec::None,
         delete_session,
     ),
 ];

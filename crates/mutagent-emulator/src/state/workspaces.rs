@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::{body, copy_present, gb, gs, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy};
-use crate::router::{created, ok, route, BodySpec, Ctx, Reply, Route};
+use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, Ty, TEXT};
 
 const CREATE: &[Field] = &[
@@ -31,52 +31,15 @@ const UPDATE: &[Field] = &[
 ];
 
 pub(super) const ROUTES: &[Route] = &[
-    route(
-        "list_workspaces",
-        "GET",
-        "/api/workspaces/",
-        &[q("includeInactive", QTy::Bool)],
-        BodySpec::None,
-        list,
-    ),
-    route(
-        "create_workspace",
-        "POST",
-        "/api/workspaces/",
-        &[],
-        BodySpec::Schema(CREATE),
-        create,
-    ),
-    route(
-        "get_workspace",
-        "GET",
-        "/api/workspaces/{wsId}",
-        &[],
-        BodySpec::None,
-        get,
-    ),
-    route(
-        "update_workspace",
-        "PATCH",
-        "/api/workspaces/{wsId}",
-        &[],
-        BodySpec::Schema(UPDATE),
-        update,
-    ),
-    route(
-        "delete_workspace",
-        "DELETE",
-        "/api/workspaces/{wsId}",
-        &[],
-        BodySpec::None,
-        delete,
-    ),
-    route(
+    Route::get("list_workspaces", "/api/workspaces/", list)
+        .query(&[q("includeInactive", QTy::Bool)]),
+    Route::post("create_workspace", "/api/workspaces/", create).body(CREATE),
+    Route::get("get_workspace", "/api/workspaces/{wsId}", get),
+    Route::patch("update_workspace", "/api/workspaces/{wsId}", update).body(UPDATE),
+    Route::delete("delete_workspace", "/api/workspaces/{wsId}", delete),
+    Route::post(
         "set_default_workspace",
-        "POST",
         "/api/workspaces/{wsId}/set-default",
-        &[],
-        BodySpec::None,
         set_default,
     ),
 ];

@@ -158,32 +158,53 @@ impl Client {
         );
         r.json()
     }
+
+    /// `GET target`, asserting 200; the JSON body.
+    pub async fn get_ok(&self, target: &str) -> Value {
+        self.ok("GET", target, None, 200).await
+    }
+    /// `POST target` with `body`, asserting 201; the JSON body.
+    pub async fn created(&self, target: &str, body: Value) -> Value {
+        self.ok("POST", target, Some(body), 201).await
+    }
+    /// `POST target` with `body`, asserting 200; the JSON body.
+    pub async fn post_ok(&self, target: &str, body: Value) -> Value {
+        self.ok("POST", target, Some(body), 200).await
+    }
+    /// `PATCH target` with `body`, asserting 200; the JSON body.
+    pub async fn patch_ok(&self, target: &str, body: Value) -> Value {
+        self.ok("PATCH", target, Some(body), 200).await
+    }
+    /// `DELETE target`, asserting 200; the JSON body.
+    pub async fn delete_ok(&self, target: &str) -> Value {
+        self.ok("DELETE", target, None, 200).await
+    }
 }
 
 /// Creates a prompt and returns its JSON.
 pub async fn prompt(c: &Client, name: &str, text: &str) -> Value {
-    c.ok("POST", "/api/prompt/", Some(serde_json::json!({"name": name, "inputSchema": {"type": "object"}, "systemPrompt": text})), 201).await
+    c.created(
+        "/api/prompt/",
+        serde_json::json!({"name": name, "inputSchema": {"type": "object"}, "systemPrompt": text}),
+    )
+    .await
 }
 
 /// Creates a dataset for a prompt with `n` items; returns the dataset JSON.
 pub async fn dataset(c: &Client, prompt_id: i64, n: usize) -> Value {
     let d = c
-        .ok(
-            "POST",
+        .created(
             &format!("/api/prompt/{prompt_id}/datasets"),
-            Some(serde_json::json!({"name": "ds"})),
-            201,
+            serde_json::json!({"name": "ds"}),
         )
         .await;
     if n > 0 {
         let items: Vec<Value> = (0..n)
             .map(|i| serde_json::json!({"input": {"question": format!("q{i}")}}))
             .collect();
-        c.ok(
-            "POST",
+        c.created(
             &format!("/api/prompts/datasets/{}/items/bulk", d["id"]),
-            Some(serde_json::json!({"items": items})),
-            201,
+            serde_json::json!({"items": items}),
         )
         .await;
     }
@@ -192,11 +213,9 @@ pub async fn dataset(c: &Client, prompt_id: i64, n: usize) -> Value {
 
 /// Creates evaluation "e" of prompt 1 on dataset 1; returns the evaluation JSON.
 pub async fn evaluation(c: &Client) -> Value {
-    c.ok(
-        "POST",
+    c.created(
         "/api/prompts/evaluations/",
-        Some(serde_json::json!({"promptId": 1, "datasetId": 1, "name": "e"})),
-        201,
+        serde_json::json!({"promptId": 1, "datasetId": 1, "name": "e"}),
     )
     .await
 }
