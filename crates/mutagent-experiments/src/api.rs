@@ -12,32 +12,26 @@ use crate::models::{
 };
 use crate::operations as op;
 
-/// The `experiments` namespace: experiments comparing models on a prompt, evaluation and
-/// dataset.
-///
-/// Get it with `client.experiments()` (from [`ExperimentsExt`](crate::ExperimentsExt)). With
-/// the async [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-///
-/// The API leaves every experiment answer untyped; the answer types here are lenient
-/// ([`Experiment`], [`ExperimentResult`], [`ExperimentList`]): every field optional, anything
-/// else kept in `extra`.
-#[derive(Debug, Clone, Copy)]
-pub struct ExperimentsApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `experiments` namespace: experiments comparing models on a prompt, evaluation and
+    /// dataset.
+    ///
+    /// Get it with `client.experiments()` (from [`ExperimentsExt`](crate::ExperimentsExt)). With
+    /// the async [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    ///
+    /// The API leaves every experiment answer untyped; the answer types here are lenient
+    /// ([`Experiment`], [`ExperimentResult`], [`ExperimentList`]): every field optional, anything
+    /// else kept in `extra`.
+    pub struct ExperimentsApi;
+    /// Adds `.experiments()` to both clients.
+    pub trait ExperimentsExt {
+        /// The `experiments` namespace.
+        fn experiments;
+    }
 }
 
 impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/prompts/experiments/`: one page of experiments.
     ///
     /// ```no_run

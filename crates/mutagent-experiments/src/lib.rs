@@ -41,7 +41,7 @@ mod lenient;
 mod models;
 pub mod operations;
 
-pub use api::ExperimentsApi;
+pub use api::{ExperimentsApi, ExperimentsExt};
 pub use models::{
     AddExperimentResult, CompleteExperiment, CompletionStatus, CreateExperiment, CriterionScore,
     DatasetItemRef, Experiment, ExperimentList, ExperimentModel, ExperimentResult,
@@ -50,13 +50,3 @@ pub use models::{
 pub use mutagent_core::ids::{
     DatasetId, DatasetItemId, EvaluationId, ExperimentId, PromptGroupId, PromptId,
 };
-
-/// Adds `.experiments()` to both clients.
-pub trait ExperimentsExt: mutagent_core::ApiClient {
-    /// The `experiments` namespace.
-    fn experiments(&self) -> ExperimentsApi<'_, Self> {
-        ExperimentsApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> ExperimentsExt for C {}

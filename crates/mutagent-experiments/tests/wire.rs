@@ -68,12 +68,9 @@ fn list_experiments() {
         .created_by("ada@example.com")
         .limit(2)
         .offset(0);
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.experiments().list_experiments(&p2).await }),
-        move |c| c.experiments().list_experiments(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .experiments()
+        .list_experiments(&params));
     assert_common(
         &request,
         "GET",
@@ -104,12 +101,9 @@ fn create_experiment() {
     )
     .dataset_item_count(2)
     .name("4o vs mini");
-    let b2 = body.clone();
-    let (request, experiment) = both(
-        Reply::json(201, experiment_json("running")),
-        move |c| Box::pin(async move { c.experiments().create_experiment(&b2).await }),
-        move |c| c.experiments().create_experiment(&body),
-    );
+    let (request, experiment) = both_call!(Reply::json(201, experiment_json("running")), |c| c
+        .experiments()
+        .create_experiment(&body));
     assert_common(
         &request,
         "POST",
@@ -138,11 +132,9 @@ fn create_experiment() {
 
 #[test]
 fn get_experiment() {
-    let (request, experiment) = both(
-        Reply::json(200, experiment_json("running")),
-        |c| Box::pin(async move { c.experiments().get_experiment(EXP).await }),
-        |c| c.experiments().get_experiment(EXP),
-    );
+    let (request, experiment) = both_call!(Reply::json(200, experiment_json("running")), |c| c
+        .experiments()
+        .get_experiment(EXP));
     assert_common(
         &request,
         "GET",
@@ -172,15 +164,12 @@ fn complete_experiment() {
         ExperimentSummary::new(4, 3).per_model_stats(json!({"a": {"averageScore": 0.8}})),
     )
     .completed_at("2026-11-01T11:00:00.000Z");
-    let b2 = body.clone();
     let mut answer = experiment_json("partial");
     answer["summary"] =
         json!({"totalEvaluations": 4, "completedEvaluations": 3, "perModelStats": {}});
-    let (request, experiment) = both(
-        Reply::json(200, answer),
-        move |c| Box::pin(async move { c.experiments().complete_experiment(EXP, &b2).await }),
-        move |c| c.experiments().complete_experiment(EXP, &body),
-    );
+    let (request, experiment) = both_call!(Reply::json(200, answer), |c| c
+        .experiments()
+        .complete_experiment(EXP, &body));
     assert_common(
         &request,
         "PATCH",
@@ -213,10 +202,9 @@ fn complete_experiment_defaults_to_now() {
 
 #[test]
 fn delete_experiment() {
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(200, json!({"success": true, "message": "deleted"})),
-        |c| Box::pin(async move { c.experiments().delete_experiment(EXP).await }),
-        |c| c.experiments().delete_experiment(EXP),
+        |c| c.experiments().delete_experiment(EXP)
     );
     assert_common(
         &request,
@@ -233,12 +221,9 @@ fn eval_score_is_any_number() {
     // models.md: `evalScore` is "number, optional, nullable" with no range.
     for score in [7.5, -2.0, 100.0] {
         let body = AddExperimentResult::new(11, 0, "a", "out").eval_score(score);
-        let b2 = body.clone();
-        let (request, result) = both(
-            Reply::json(201, result_json("a", score)),
-            move |c| Box::pin(async move { c.experiments().add_experiment_result(EXP, &b2).await }),
-            move |c| c.experiments().add_experiment_result(EXP, &body),
-        );
+        let (request, result) = both_call!(Reply::json(201, result_json("a", score)), |c| c
+            .experiments()
+            .add_experiment_result(EXP, &body));
         assert_eq!(request.json()["evalScore"], json!(score));
         assert_eq!(result.eval_score, Some(score));
     }
@@ -252,12 +237,9 @@ fn add_experiment_result() {
         .latency_ms(123.5)
         .trace_id("t-1")
         .eval_criteria([CriterionScore::new("politeness", 0.8, true).reason("greets by name")]);
-    let b2 = body.clone();
-    let (request, result) = both(
-        Reply::json(201, result_json("a", 0.8)),
-        move |c| Box::pin(async move { c.experiments().add_experiment_result(EXP, &b2).await }),
-        move |c| c.experiments().add_experiment_result(EXP, &body),
-    );
+    let (request, result) = both_call!(Reply::json(201, result_json("a", 0.8)), |c| c
+        .experiments()
+        .add_experiment_result(EXP, &body));
     assert_common(
         &request,
         "POST",
@@ -291,11 +273,9 @@ fn add_experiment_result() {
 
 #[test]
 fn update_experiment_name() {
-    let (request, experiment) = both(
-        Reply::json(200, experiment_json("running")),
-        |c| Box::pin(async move { c.experiments().update_experiment_name(EXP, "renamed").await }),
-        |c| c.experiments().update_experiment_name(EXP, "renamed"),
-    );
+    let (request, experiment) = both_call!(Reply::json(200, experiment_json("running")), |c| c
+        .experiments()
+        .update_experiment_name(EXP, "renamed"));
     assert_common(
         &request,
         "PATCH",
@@ -308,11 +288,9 @@ fn update_experiment_name() {
 
 #[test]
 fn execute_experiment() {
-    let (request, experiment) = both(
-        Reply::json(200, experiment_json("completed")),
-        |c| Box::pin(async move { c.experiments().execute_experiment(EXP).await }),
-        |c| c.experiments().execute_experiment(EXP),
-    );
+    let (request, experiment) = both_call!(Reply::json(200, experiment_json("completed")), |c| c
+        .experiments()
+        .execute_experiment(EXP));
     assert_common(
         &request,
         "POST",

@@ -17,27 +17,21 @@ use crate::watch::{
     OptimizationWatch, OptimizationWatchOptions, WatchControl, Watcher,
 };
 
-/// The `optimization` namespace: prompt optimization jobs.
-///
-/// Get it with `client.optimization()` (from [`OptimizationExt`](crate::OptimizationExt)).
-/// With the async [`Client`](mutagent_core::Client) each method returns a future; with the [`BlockingClient`](mutagent_core::BlockingClient) it
-/// returns the result directly.
-#[derive(Debug, Clone, Copy)]
-pub struct OptimizationApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `optimization` namespace: prompt optimization jobs.
+    ///
+    /// Get it with `client.optimization()` (from [`OptimizationExt`](crate::OptimizationExt)).
+    /// With the async [`Client`](mutagent_core::Client) each method returns a future; with the [`BlockingClient`](mutagent_core::BlockingClient) it
+    /// returns the result directly.
+    pub struct OptimizationApi;
+    /// Adds `.optimization()` to both clients.
+    pub trait OptimizationExt {
+        /// The `optimization` namespace.
+        fn optimization;
+    }
 }
 
 impl<'a, C: ApiClient> OptimizationApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `POST /api/prompt/{id}/optimize`: starts a job optimizing prompt `prompt_id`.
     ///
     /// ```no_run

@@ -49,7 +49,7 @@ mod models;
 pub mod operations;
 mod watch;
 
-pub use api::OptimizationApi;
+pub use api::{OptimizationApi, OptimizationExt};
 pub use models::{
     ExecutionMode, JobStatus, ListOptimizations, OptimizationConfig, OptimizationJob,
     OptimizationJobList, OptimizationJobStatus, OptimizationResults, OptimizationScoreProgression,
@@ -60,13 +60,3 @@ pub use watch::{
     CancelOutcome, OptimizationDeadlineExceeded, OptimizationProgress, OptimizationWaitError,
     OptimizationWatch, OptimizationWatchIter, OptimizationWatchOptions, WatchControl,
 };
-
-/// Adds `.optimization()` to both clients.
-pub trait OptimizationExt: mutagent_core::ApiClient {
-    /// The `optimization` namespace.
-    fn optimization(&self) -> OptimizationApi<'_, Self> {
-        OptimizationApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> OptimizationExt for C {}

@@ -65,12 +65,9 @@ fn optimize_prompt() {
     )
     .evaluation_id(5)
     .execution_mode(ExecutionMode::BunWorker);
-    let b2 = body.clone();
-    let (request, job) = both(
-        Reply::json(201, job_json("queued", 0, None)),
-        move |c| Box::pin(async move { c.optimization().optimize_prompt(7, &b2).await }),
-        move |c| c.optimization().optimize_prompt(7, &body),
-    );
+    let (request, job) = both_call!(Reply::json(201, job_json("queued", 0, None)), |c| c
+        .optimization()
+        .optimize_prompt(7, &body));
     assert_common(
         &request,
         "POST",
@@ -110,10 +107,9 @@ fn optimize_prompt() {
 
 #[test]
 fn get_optimization() {
-    let (request, status) = both(
+    let (request, status) = both_call!(
         Reply::json(200, status_json("running", 2, Some(0.8))),
-        |c| Box::pin(async move { c.optimization().get_optimization(JOB).await }),
-        |c| c.optimization().get_optimization(JOB),
+        |c| c.optimization().get_optimization(JOB)
     );
     assert_common(
         &request,
@@ -141,12 +137,9 @@ fn list_optimizations() {
         .status(JobStatus::Completed)
         .limit(2)
         .offset(0);
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.optimization().list_optimizations(&p2).await }),
-        move |c| c.optimization().list_optimizations(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .optimization()
+        .list_optimizations(&params));
     assert_common(
         &request,
         "GET",
@@ -166,20 +159,9 @@ fn list_optimizations() {
 fn list_optimizations_without_has_more() {
     // `hasMore` is a convenience: a page without it is derived from total and offset.
     let page = json!({"data": [job_json("running", 1, None)], "total": 2, "limit": 1, "offset": 0});
-    let (_, page) = both(
-        Reply::json(200, page),
-        |c| {
-            Box::pin(async move {
-                c.optimization()
-                    .list_optimizations(&ListOptimizations::new())
-                    .await
-            })
-        },
-        |c| {
-            c.optimization()
-                .list_optimizations(&ListOptimizations::new())
-        },
-    );
+    let (_, page) = both_call!(Reply::json(200, page), |c| c
+        .optimization()
+        .list_optimizations(&ListOptimizations::new()));
     assert_eq!(page.data.len(), 1);
     assert!(page.has_more, "0 + 1 < 2");
 }
@@ -187,11 +169,9 @@ fn list_optimizations_without_has_more() {
 #[test]
 fn get_optimization_progress() {
     let answer = json!({"jobId": JOB, "progression": [{"iteration": 1, "score": 0.7}, {"iteration": 2, "score": 0.8}]});
-    let (request, progression) = both(
-        Reply::json(200, answer),
-        |c| Box::pin(async move { c.optimization().get_optimization_progress(JOB).await }),
-        |c| c.optimization().get_optimization_progress(JOB),
-    );
+    let (request, progression) = both_call!(Reply::json(200, answer), |c| c
+        .optimization()
+        .get_optimization_progress(JOB));
     assert_common(
         &request,
         "GET",
@@ -206,11 +186,9 @@ fn get_optimization_progress() {
 #[test]
 fn get_optimization_states() {
     let answer = json!({"states": [{"iteration": 1, "score": 0.7, "stage": "evaluated"}]});
-    let (request, states) = both(
-        Reply::json(200, answer),
-        |c| Box::pin(async move { c.optimization().get_optimization_states(JOB).await }),
-        |c| c.optimization().get_optimization_states(JOB),
-    );
+    let (request, states) = both_call!(Reply::json(200, answer), |c| c
+        .optimization()
+        .get_optimization_states(JOB));
     assert_common(
         &request,
         "GET",
@@ -224,11 +202,9 @@ fn get_optimization_states() {
 #[test]
 fn get_optimization_results() {
     let answer = json!({"jobId": JOB, "scorecard": {"rendered": "iteration 1/4", "data": [{"iteration": 1}]}});
-    let (request, results) = both(
-        Reply::json(200, answer),
-        |c| Box::pin(async move { c.optimization().get_optimization_results(JOB).await }),
-        |c| c.optimization().get_optimization_results(JOB),
-    );
+    let (request, results) = both_call!(Reply::json(200, answer), |c| c
+        .optimization()
+        .get_optimization_results(JOB));
     assert_common(
         &request,
         "GET",
@@ -241,11 +217,9 @@ fn get_optimization_results() {
 
 #[test]
 fn pause_resume_cancel_optimization() {
-    let (request, job) = both(
-        Reply::json(200, job_json("paused", 1, Some(0.7))),
-        |c| Box::pin(async move { c.optimization().pause_optimization(JOB).await }),
-        |c| c.optimization().pause_optimization(JOB),
-    );
+    let (request, job) = both_call!(Reply::json(200, job_json("paused", 1, Some(0.7))), |c| c
+        .optimization()
+        .pause_optimization(JOB));
     assert_common(
         &request,
         "POST",
@@ -255,11 +229,9 @@ fn pause_resume_cancel_optimization() {
     );
     assert_eq!(job.status, JobStatus::Paused);
 
-    let (request, job) = both(
-        Reply::json(200, job_json("running", 1, Some(0.7))),
-        |c| Box::pin(async move { c.optimization().resume_optimization(JOB).await }),
-        |c| c.optimization().resume_optimization(JOB),
-    );
+    let (request, job) = both_call!(Reply::json(200, job_json("running", 1, Some(0.7))), |c| c
+        .optimization()
+        .resume_optimization(JOB));
     assert_common(
         &request,
         "POST",
@@ -269,11 +241,9 @@ fn pause_resume_cancel_optimization() {
     );
     assert!(job.status.is_active());
 
-    let (request, job) = both(
-        Reply::json(200, job_json("cancelled", 1, Some(0.7))),
-        |c| Box::pin(async move { c.optimization().cancel_optimization(JOB).await }),
-        |c| c.optimization().cancel_optimization(JOB),
-    );
+    let (request, job) = both_call!(Reply::json(200, job_json("cancelled", 1, Some(0.7))), |c| c
+        .optimization()
+        .cancel_optimization(JOB));
     assert_common(
         &request,
         "POST",

@@ -11,30 +11,24 @@ use crate::models::{
 };
 use crate::operations as op;
 
-/// The `organizations` namespace: organizations, their slugs and member counts.
-///
-/// Get it with `client.organizations()` (from [`OrganizationsExt`](crate::OrganizationsExt)).
-/// With the async [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-///
-/// The API types these answers as "organization or error" unions; the SDK decides by the HTTP
-/// status (an error status becomes [`Error::Api`]) and decodes the success branch.
-#[derive(Debug, Clone, Copy)]
-pub struct OrganizationsApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `organizations` namespace: organizations, their slugs and member counts.
+    ///
+    /// Get it with `client.organizations()` (from [`OrganizationsExt`](crate::OrganizationsExt)).
+    /// With the async [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    ///
+    /// The API types these answers as "organization or error" unions; the SDK decides by the HTTP
+    /// status (an error status becomes [`Error::Api`]) and decodes the success branch.
+    pub struct OrganizationsApi;
+    /// Adds `.organizations()` to both clients.
+    pub trait OrganizationsExt {
+        /// The `organizations` namespace.
+        fn organizations;
+    }
 }
 
 impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/organizations/`: one page of the caller's organizations, with the caller's
     /// role in each.
     ///

@@ -31,7 +31,7 @@ mod api;
 mod models;
 pub mod operations;
 
-pub use api::OrganizationsApi;
+pub use api::{OrganizationsApi, OrganizationsExt};
 pub use models::{
     CreateOrganization, ListOrganizations, MemberCount, Organization, OrganizationDeleted,
     OrganizationList, OrganizationWithRole, UpdateOrganization,
@@ -39,13 +39,3 @@ pub use models::{
 pub use mutagent_core::ids::OrganizationId;
 pub use mutagent_core::models::SuccessResponse;
 pub use mutagent_core::models::{OrganizationRole, Patch};
-
-/// Adds `.organizations()` to both clients.
-pub trait OrganizationsExt: mutagent_core::ApiClient {
-    /// The `organizations` namespace.
-    fn organizations(&self) -> OrganizationsApi<'_, Self> {
-        OrganizationsApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> OrganizationsExt for C {}

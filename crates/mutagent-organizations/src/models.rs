@@ -225,35 +225,13 @@ impl UpdateOrganization {
         /// Sets the slug.
         into slug: String;
     }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Patch::Value(description.into());
-        self
-    }
-    /// Clears the description (sends `null`).
-    pub fn clear_description(mut self) -> Self {
-        self.description = Patch::Null;
-        self
-    }
-    /// Sets the logo URL.
-    pub fn logo_url(mut self, url: impl Into<String>) -> Self {
-        self.logo_url = Patch::Value(url.into());
-        self
-    }
-    /// Clears the logo URL (sends `null`).
-    pub fn clear_logo_url(mut self) -> Self {
-        self.logo_url = Patch::Null;
-        self
-    }
-    /// Sets the billing email.
-    pub fn billing_email(mut self, email: impl Into<String>) -> Self {
-        self.billing_email = Patch::Value(email.into());
-        self
-    }
-    /// Clears the billing email (sends `null`).
-    pub fn clear_billing_email(mut self) -> Self {
-        self.billing_email = Patch::Null;
-        self
+    mutagent_core::patch_setters! {
+        /// the description
+        into description, clear_description: String;
+        /// the logo URL
+        into logo_url, clear_logo_url: String;
+        /// the billing email
+        into billing_email, clear_billing_email: String;
     }
     mutagent_core::setters! {
         /// Sets the billing plan.
@@ -261,15 +239,9 @@ impl UpdateOrganization {
         /// Activates (`true`) or deactivates (`false`) the organization.
         value is_active: bool;
     }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Patch::Value(metadata);
-        self
-    }
-    /// Clears the metadata (sends `null`).
-    pub fn clear_metadata(mut self) -> Self {
-        self.metadata = Patch::Null;
-        self
+    mutagent_core::patch_setters! {
+        /// the metadata
+        value metadata, clear_metadata: Value;
     }
 }
 

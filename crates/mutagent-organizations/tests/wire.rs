@@ -58,12 +58,9 @@ fn list_organizations() {
         .name("Acme & Co")
         .billing_plan("pro")
         .is_active(false);
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.organizations().list_organizations(&p2).await }),
-        move |c| c.organizations().list_organizations(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .organizations()
+        .list_organizations(&params));
     assert_common(
         &request,
         "GET",
@@ -86,20 +83,9 @@ fn list_organizations() {
 #[test]
 fn list_organizations_without_filters_sends_no_query() {
     let page = json!({"data": [], "total": 0, "limit": 20, "offset": 0, "hasNext": false, "hasPrevious": false});
-    let (request, page) = both(
-        Reply::json(200, page),
-        |c| {
-            Box::pin(async move {
-                c.organizations()
-                    .list_organizations(&ListOrganizations::new())
-                    .await
-            })
-        },
-        |c| {
-            c.organizations()
-                .list_organizations(&ListOrganizations::new())
-        },
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .organizations()
+        .list_organizations(&ListOrganizations::new()));
     assert_common(&request, "GET", "/api/organizations/", None, None);
     assert!(page.data.is_empty());
 }
@@ -112,12 +98,9 @@ fn create_organization() {
         .billing_email("billing@acme.example")
         .metadata(json!({"region": "eu"}))
         .auto_suffix_slug(true);
-    let b2 = body.clone();
-    let (request, org) = both(
-        Reply::json(201, org_json("org_1", "acme")),
-        move |c| Box::pin(async move { c.organizations().create_organization(&b2).await }),
-        move |c| c.organizations().create_organization(&body),
-    );
+    let (request, org) = both_call!(Reply::json(201, org_json("org_1", "acme")), |c| c
+        .organizations()
+        .create_organization(&body));
     assert_common(
         &request,
         "POST",
@@ -142,30 +125,17 @@ fn create_organization() {
 
 #[test]
 fn create_organization_sends_only_what_is_set() {
-    let (request, _) = both(
-        Reply::json(201, org_json("org_1", "acme")),
-        |c| {
-            Box::pin(async move {
-                c.organizations()
-                    .create_organization(&CreateOrganization::new("Acme", "acme"))
-                    .await
-            })
-        },
-        |c| {
-            c.organizations()
-                .create_organization(&CreateOrganization::new("Acme", "acme"))
-        },
-    );
+    let (request, _) = both_call!(Reply::json(201, org_json("org_1", "acme")), |c| c
+        .organizations()
+        .create_organization(&CreateOrganization::new("Acme", "acme")));
     assert_eq!(request.json(), json!({"name": "Acme", "slug": "acme"}));
 }
 
 #[test]
 fn get_organization() {
-    let (request, org) = both(
-        Reply::json(200, org_json("org/1 x", "acme")),
-        |c| Box::pin(async move { c.organizations().get_organization("org/1 x").await }),
-        |c| c.organizations().get_organization("org/1 x"),
-    );
+    let (request, org) = both_call!(Reply::json(200, org_json("org/1 x", "acme")), |c| c
+        .organizations()
+        .get_organization("org/1 x"));
     assert_common(
         &request,
         "GET",
@@ -189,12 +159,9 @@ fn update_organization_sets_and_clears() {
         .is_active(true)
         .clear_metadata();
     assert_eq!(body.description, Patch::Null);
-    let b2 = body.clone();
-    let (request, org) = both(
-        Reply::json(200, org_json("org_1", "acme-inc")),
-        move |c| Box::pin(async move { c.organizations().update_organization("org_1", &b2).await }),
-        move |c| c.organizations().update_organization("org_1", &body),
-    );
+    let (request, org) = both_call!(Reply::json(200, org_json("org_1", "acme-inc")), |c| c
+        .organizations()
+        .update_organization("org_1", &body));
     assert_common(
         &request,
         "PATCH",
@@ -216,32 +183,20 @@ fn update_organization_sets_and_clears() {
 
 #[test]
 fn update_organization_leaves_unset_fields_out() {
-    let (request, _) = both(
-        Reply::json(200, org_json("org_1", "acme")),
-        |c| {
-            Box::pin(async move {
-                c.organizations()
-                    .update_organization("org_1", &UpdateOrganization::new().description("New"))
-                    .await
-            })
-        },
-        |c| {
-            c.organizations()
-                .update_organization("org_1", &UpdateOrganization::new().description("New"))
-        },
-    );
+    let (request, _) = both_call!(Reply::json(200, org_json("org_1", "acme")), |c| c
+        .organizations()
+        .update_organization("org_1", &UpdateOrganization::new().description("New")));
     assert_eq!(request.json(), json!({"description": "New"}));
 }
 
 #[test]
 fn delete_organization() {
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(
             200,
             json!({"success": true, "message": "Organization deleted"}),
         ),
-        |c| Box::pin(async move { c.organizations().delete_organization("org_1").await }),
-        |c| c.organizations().delete_organization("org_1"),
+        |c| c.organizations().delete_organization("org_1")
     );
     assert_common(&request, "DELETE", "/api/organizations/org_1", None, None);
     assert!(answer.success);
@@ -254,12 +209,9 @@ fn long_organization_names_are_sent() {
     // prompt-side names are not theirs, so the server decides.
     let name = "x".repeat(300);
     let body = CreateOrganization::new(name.as_str(), "long");
-    let b2 = body.clone();
-    let (request, _) = both(
-        Reply::json(201, org_json("org_9", "long")),
-        move |c| Box::pin(async move { c.organizations().create_organization(&b2).await }),
-        move |c| c.organizations().create_organization(&body),
-    );
+    let (request, _) = both_call!(Reply::json(201, org_json("org_9", "long")), |c| c
+        .organizations()
+        .create_organization(&body));
     assert_eq!(request.json()["name"], name);
 }
 
@@ -288,11 +240,8 @@ fn delete_organization_accepts_any_success_answer() {
         (Reply::json(200, json!(["org_1"])), true, json!(["org_1"])),
     ];
     for (reply, success, body) in cases {
-        let (request, answer) = both(
-            reply,
-            |c| Box::pin(async move { c.organizations().delete_organization("org_1").await }),
-            |c| c.organizations().delete_organization("org_1"),
-        );
+        let (request, answer) =
+            both_call!(reply, |c| c.organizations().delete_organization("org_1"));
         assert_common(&request, "DELETE", "/api/organizations/org_1", None, None);
         assert_eq!(answer.success, success);
         assert_eq!(answer.message, None);
@@ -303,20 +252,9 @@ fn delete_organization_accepts_any_success_answer() {
 #[test]
 fn list_organizations_without_navigation_flags() {
     let page = json!({"data": [org_with_role_json("org_1", "owner")], "total": 3, "limit": 1, "offset": 1});
-    let (_, page) = both(
-        Reply::json(200, page),
-        |c| {
-            Box::pin(async move {
-                c.organizations()
-                    .list_organizations(&ListOrganizations::new())
-                    .await
-            })
-        },
-        |c| {
-            c.organizations()
-                .list_organizations(&ListOrganizations::new())
-        },
-    );
+    let (_, page) = both_call!(Reply::json(200, page), |c| c
+        .organizations()
+        .list_organizations(&ListOrganizations::new()));
     assert_eq!(page.data.len(), 1);
     assert!(page.has_next, "1 + 1 < 3");
     assert!(page.has_previous, "offset 1");
@@ -324,17 +262,9 @@ fn list_organizations_without_navigation_flags() {
 
 #[test]
 fn get_organization_by_slug() {
-    let (request, org) = both(
-        Reply::json(200, org_json("org_9", "acme rockets")),
-        |c| {
-            Box::pin(async move {
-                c.organizations()
-                    .get_organization_by_slug("acme rockets")
-                    .await
-            })
-        },
-        |c| c.organizations().get_organization_by_slug("acme rockets"),
-    );
+    let (request, org) = both_call!(Reply::json(200, org_json("org_9", "acme rockets")), |c| c
+        .organizations()
+        .get_organization_by_slug("acme rockets"));
     assert_common(
         &request,
         "GET",
@@ -348,11 +278,9 @@ fn get_organization_by_slug() {
 #[test]
 fn check_organization_slug() {
     let answer = json!({"available": false, "suggestion": "acme-2"});
-    let (request, got) = both(
-        Reply::json(200, answer.clone()),
-        |c| Box::pin(async move { c.organizations().check_organization_slug("acme").await }),
-        |c| c.organizations().check_organization_slug("acme"),
-    );
+    let (request, got) = both_call!(Reply::json(200, answer.clone()), |c| c
+        .organizations()
+        .check_organization_slug("acme"));
     assert_common(
         &request,
         "GET",
@@ -365,16 +293,9 @@ fn check_organization_slug() {
 
 #[test]
 fn get_organization_member_count() {
-    let (request, count) = both(
+    let (request, count) = both_call!(
         Reply::json(200, json!({"count": 12, "extra": "ignored"})),
-        |c| {
-            Box::pin(async move {
-                c.organizations()
-                    .get_organization_member_count("org_1")
-                    .await
-            })
-        },
-        |c| c.organizations().get_organization_member_count("org_1"),
+        |c| c.organizations().get_organization_member_count("org_1")
     );
     assert_common(
         &request,

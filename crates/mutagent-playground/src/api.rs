@@ -7,30 +7,24 @@ use mutagent_core::ApiClient;
 use crate::models::{check_body, PlaygroundCall, PlaygroundEval, PlaygroundResult};
 use crate::operations as op;
 
-/// The `playground` namespace (API 0.1.2): run a stored prompt once, or run it and score the
-/// output with an evaluation.
-///
-/// Get it with `client.playground()` (from [`PlaygroundExt`](crate::PlaygroundExt)). With the
-/// async [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-///
-/// A run is recorded as a prompt execution; find it with the `prompt_executions` namespace.
-#[derive(Debug, Clone, Copy)]
-pub struct PlaygroundApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `playground` namespace (API 0.1.2): run a stored prompt once, or run it and score the
+    /// output with an evaluation.
+    ///
+    /// Get it with `client.playground()` (from [`PlaygroundExt`](crate::PlaygroundExt)). With the
+    /// async [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    ///
+    /// A run is recorded as a prompt execution; find it with the `prompt_executions` namespace.
+    pub struct PlaygroundApi;
+    /// Adds `.playground()` to both clients.
+    pub trait PlaygroundExt {
+        /// The `playground` namespace.
+        fn playground;
+    }
 }
 
 impl<'a, C: ApiClient> PlaygroundApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `POST /api/prompt/{id}/playground/call`: runs prompt `id` once with these variable
     /// values. Not retried (a POST): a second attempt would run, and record, it twice.
     ///

@@ -27,16 +27,6 @@ mod api;
 mod models;
 pub mod operations;
 
-pub use api::PlaygroundApi;
+pub use api::{PlaygroundApi, PlaygroundExt};
 pub use models::{LlmConfig, PlaygroundCall, PlaygroundEval, PlaygroundResult};
 pub use mutagent_core::ids::{EvaluationId, PromptId};
-
-/// Adds `.playground()` to both clients.
-pub trait PlaygroundExt: mutagent_core::ApiClient {
-    /// The `playground` namespace.
-    fn playground(&self) -> PlaygroundApi<'_, Self> {
-        PlaygroundApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> PlaygroundExt for C {}

@@ -20,12 +20,9 @@ fn playground_call() {
             .temperature(0.2)
             .max_tokens(64),
     );
-    let b2 = body.clone();
-    let (request, result) = both(
-        Reply::json(200, answer.clone()),
-        move |c| Box::pin(async move { c.playground().playground_call(7, &b2).await }),
-        move |c| c.playground().playground_call(7, &body),
-    );
+    let (request, result) = both_call!(Reply::json(200, answer.clone()), |c| c
+        .playground()
+        .playground_call(7, &body));
     assert_common(
         &request,
         "POST",
@@ -52,12 +49,9 @@ fn playground_call() {
 fn playground_eval() {
     let answer = json!({"output": "Hi!", "score": 0.75, "success": false, "executionId": 9});
     let body = PlaygroundEval::new(json!({"name": "Ann"}), 3);
-    let b2 = body.clone();
-    let (request, result) = both(
-        Reply::json(200, answer),
-        move |c| Box::pin(async move { c.playground().playground_eval(7, &b2).await }),
-        move |c| c.playground().playground_eval(7, &body),
-    );
+    let (request, result) = both_call!(Reply::json(200, answer), |c| c
+        .playground()
+        .playground_eval(7, &body));
     assert_common(
         &request,
         "POST",

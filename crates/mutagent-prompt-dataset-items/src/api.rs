@@ -8,31 +8,25 @@ use mutagent_core::{ApiClient, ApiRequest, Error};
 use crate::models::{BulkItems, NewDatasetItem, PromptDatasetItem, UpdateDatasetItem};
 use crate::operations as op;
 
-/// The `prompt_dataset_items` namespace: the items of prompt datasets.
-///
-/// Get it with `client.prompt_dataset_items()` (from
-/// [`PromptDatasetItemsExt`](crate::PromptDatasetItemsExt)). With the async
-/// [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-///
-/// Mind the ids: the list, create and bulk operations take the DATASET id; get, update and
-/// delete take the ITEM id. The two are different types, so they cannot be mixed up.
-#[derive(Debug, Clone, Copy)]
-pub struct PromptDatasetItemsApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `prompt_dataset_items` namespace: the items of prompt datasets.
+    ///
+    /// Get it with `client.prompt_dataset_items()` (from
+    /// [`PromptDatasetItemsExt`](crate::PromptDatasetItemsExt)). With the async
+    /// [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    ///
+    /// Mind the ids: the list, create and bulk operations take the DATASET id; get, update and
+    /// delete take the ITEM id. The two are different types, so they cannot be mixed up.
+    pub struct PromptDatasetItemsApi;
+    /// Adds `.prompt_dataset_items()` to both clients.
+    pub trait PromptDatasetItemsExt {
+        /// The `prompt_dataset_items` namespace.
+        fn prompt_dataset_items;
+    }
 }
 
 impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/prompts/datasets/{id}/items`: every item of dataset `dataset_id` (the API
     /// returns them all in one array; it has no paging for items).
     ///

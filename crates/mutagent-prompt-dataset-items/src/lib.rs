@@ -41,16 +41,6 @@ mod api;
 mod models;
 pub mod operations;
 
-pub use api::PromptDatasetItemsApi;
+pub use api::{PromptDatasetItemsApi, PromptDatasetItemsExt};
 pub use models::{NewDatasetItem, PromptDatasetItem, UpdateDatasetItem};
 pub use mutagent_core::ids::{DatasetId, DatasetItemId};
-
-/// Adds `.prompt_dataset_items()` to both clients.
-pub trait PromptDatasetItemsExt: mutagent_core::ApiClient {
-    /// The `prompt_dataset_items` namespace.
-    fn prompt_dataset_items(&self) -> PromptDatasetItemsApi<'_, Self> {
-        PromptDatasetItemsApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> PromptDatasetItemsExt for C {}

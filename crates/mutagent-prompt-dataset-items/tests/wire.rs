@@ -26,10 +26,9 @@ fn item_json(id: i64, dataset: i64) -> Value {
 
 #[test]
 fn list_prompt_dataset_items() {
-    let (request, items) = both(
+    let (request, items) = both_call!(
         Reply::json(200, json!([item_json(1, 12), item_json(2, 12)])),
-        |c| Box::pin(async move { c.prompt_dataset_items().list_prompt_dataset_items(12).await }),
-        |c| c.prompt_dataset_items().list_prompt_dataset_items(12),
+        |c| c.prompt_dataset_items().list_prompt_dataset_items(12)
     );
     assert_common(
         &request,
@@ -56,21 +55,9 @@ fn create_prompt_dataset_item() {
         .system_feedback("ok")
         .labels(["smoke", "en"])
         .metadata(json!({"source": "manual"}));
-    let i2 = item.clone();
-    let (request, created) = both(
-        Reply::json(201, item_json(7, 12)),
-        move |c| {
-            Box::pin(async move {
-                c.prompt_dataset_items()
-                    .create_prompt_dataset_item(12, &i2)
-                    .await
-            })
-        },
-        move |c| {
-            c.prompt_dataset_items()
-                .create_prompt_dataset_item(12, &item)
-        },
-    );
+    let (request, created) = both_call!(Reply::json(201, item_json(7, 12)), |c| c
+        .prompt_dataset_items()
+        .create_prompt_dataset_item(12, &item));
     assert_common(
         &request,
         "POST",
@@ -96,20 +83,11 @@ fn bulk_create_prompt_dataset_items() {
         NewDatasetItem::new(json!({"name": "Ada"})),
         NewDatasetItem::new(json!({"name": "Alan"})).expected_output(json!({"text": "Hi"})),
     ];
-    let i2 = items.clone();
-    let (request, created) = both(
+    let (request, created) = both_call!(
         Reply::json(201, json!([item_json(8, 12), item_json(9, 12)])),
-        move |c| {
-            Box::pin(async move {
-                c.prompt_dataset_items()
-                    .bulk_create_prompt_dataset_items(12, &i2)
-                    .await
-            })
-        },
-        move |c| {
-            c.prompt_dataset_items()
-                .bulk_create_prompt_dataset_items(12, &items)
-        },
+        |c| c
+            .prompt_dataset_items()
+            .bulk_create_prompt_dataset_items(12, &items)
     );
     assert_common(
         &request,
@@ -127,11 +105,9 @@ fn bulk_create_prompt_dataset_items() {
 
 #[test]
 fn get_prompt_dataset_item() {
-    let (request, item) = both(
-        Reply::json(200, item_json(31, 4)),
-        |c| Box::pin(async move { c.prompt_dataset_items().get_prompt_dataset_item(31).await }),
-        |c| c.prompt_dataset_items().get_prompt_dataset_item(31),
-    );
+    let (request, item) = both_call!(Reply::json(200, item_json(31, 4)), |c| c
+        .prompt_dataset_items()
+        .get_prompt_dataset_item(31));
     assert_common(&request, "GET", "/api/prompts/dataset-items/31", None, None);
     assert_eq!(item.name.as_deref(), Some("case 31"));
     assert_eq!(item.expected_output, json!({"text": "Hello, Ada!"}));
@@ -143,21 +119,9 @@ fn update_prompt_dataset_item() {
         .name("renamed")
         .input(json!({"name": "Grace"}))
         .labels(["edge"]);
-    let c2 = changes.clone();
-    let (request, _) = both(
-        Reply::json(200, item_json(31, 4)),
-        move |c| {
-            Box::pin(async move {
-                c.prompt_dataset_items()
-                    .update_prompt_dataset_item(31, &c2)
-                    .await
-            })
-        },
-        move |c| {
-            c.prompt_dataset_items()
-                .update_prompt_dataset_item(31, &changes)
-        },
-    );
+    let (request, _) = both_call!(Reply::json(200, item_json(31, 4)), |c| c
+        .prompt_dataset_items()
+        .update_prompt_dataset_item(31, &changes));
     assert_common(
         &request,
         "PATCH",
@@ -169,19 +133,12 @@ fn update_prompt_dataset_item() {
 
 #[test]
 fn delete_prompt_dataset_item() {
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(
             200,
             json!({"success": true, "message": "deleted", "extra": 1}),
         ),
-        |c| {
-            Box::pin(async move {
-                c.prompt_dataset_items()
-                    .delete_prompt_dataset_item(31)
-                    .await
-            })
-        },
-        |c| c.prompt_dataset_items().delete_prompt_dataset_item(31),
+        |c| c.prompt_dataset_items().delete_prompt_dataset_item(31)
     );
     assert_common(
         &request,

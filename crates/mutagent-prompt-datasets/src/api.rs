@@ -14,31 +14,25 @@ use crate::models::{
 };
 use crate::operations as op;
 
-/// The `prompt_datasets` namespace: datasets scoped to a prompt group.
-///
-/// Get it with `client.prompt_datasets()` (from [`PromptDatasetsExt`](crate::PromptDatasetsExt)).
-/// With the async [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-///
-/// Besides the API's operations it has two file helpers, `upload_dataset_file` and
-/// `export_dataset_file` (see the [`upload`](crate::upload) and [`export`](crate::export)
-/// modules).
-#[derive(Debug, Clone, Copy)]
-pub struct PromptDatasetsApi<'a, C> {
-    pub(crate) client: &'a C,
+mutagent_core::namespace! {
+    /// The `prompt_datasets` namespace: datasets scoped to a prompt group.
+    ///
+    /// Get it with `client.prompt_datasets()` (from [`PromptDatasetsExt`](crate::PromptDatasetsExt)).
+    /// With the async [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    ///
+    /// Besides the API's operations it has two file helpers, `upload_dataset_file` and
+    /// `export_dataset_file` (see the [`upload`](crate::upload) and [`export`](crate::export)
+    /// modules).
+    pub struct PromptDatasetsApi;
+    /// Adds `.prompt_datasets()` to both clients.
+    pub trait PromptDatasetsExt {
+        /// The `prompt_datasets` namespace.
+        fn prompt_datasets;
+    }
 }
 
 impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/prompts/datasets/`: one page of datasets.
     ///
     /// ```no_run

@@ -200,7 +200,7 @@ impl<C: ApiClient> PromptDatasetsApi<'_, C> {
         let id = id.into();
         let path = path.as_ref().to_path_buf();
         let options = options.into();
-        self.client
+        self.client()
             .drive(move |client| run_export(client, id, path, options))
     }
 }

@@ -66,7 +66,7 @@ mod reader;
 mod safe_file;
 pub mod upload;
 
-pub use api::PromptDatasetsApi;
+pub use api::{PromptDatasetsApi, PromptDatasetsExt};
 pub use export::{ExportError, ExportOptions, ExportReport};
 pub use format::DatasetFileFormat;
 pub use models::{
@@ -76,13 +76,3 @@ pub use models::{
 pub use mutagent_core::ids::{DatasetId, PromptGroupId, PromptId};
 pub use reader::{DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
 pub use upload::{UploadDataset, UploadError, UploadOptions, UploadProgress, UploadReport};
-
-/// Adds `.prompt_datasets()` to both clients.
-pub trait PromptDatasetsExt: mutagent_core::ApiClient {
-    /// The `prompt_datasets` namespace.
-    fn prompt_datasets(&self) -> PromptDatasetsApi<'_, Self> {
-        PromptDatasetsApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> PromptDatasetsExt for C {}

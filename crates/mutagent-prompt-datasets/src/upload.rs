@@ -422,7 +422,7 @@ impl<C: ApiClient> PromptDatasetsApi<'_, C> {
     ) -> C::Outcome<UploadReport, UploadError> {
         let target = Target::New(prompt_id.into(), upload.dataset);
         let path = path.as_ref().to_path_buf();
-        self.client
+        self.client()
             .drive(move |client| run_upload(client, target, upload.options, path))
     }
 
@@ -436,7 +436,7 @@ impl<C: ApiClient> PromptDatasetsApi<'_, C> {
     ) -> C::Outcome<UploadReport, UploadError> {
         let target = Target::Existing(dataset_id.into());
         let path = path.as_ref().to_path_buf();
-        self.client
+        self.client()
             .drive(move |client| run_upload(client, target, options, path))
     }
 }

@@ -41,12 +41,9 @@ fn list_prompt_datasets() {
         .prompt_group_id(GROUP)
         .name("smoke & co")
         .created_by("ada@example.com");
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.prompt_datasets().list_prompt_datasets(&p2).await }),
-        move |c| c.prompt_datasets().list_prompt_datasets(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .prompt_datasets()
+        .list_prompt_datasets(&params));
     assert_common(
         &request,
         "GET",
@@ -66,11 +63,9 @@ fn list_prompt_datasets() {
 
 #[test]
 fn get_prompt_dataset() {
-    let (request, dataset) = both(
-        Reply::json(200, dataset_json(12)),
-        |c| Box::pin(async move { c.prompt_datasets().get_prompt_dataset(12).await }),
-        |c| c.prompt_datasets().get_prompt_dataset(12),
-    );
+    let (request, dataset) = both_call!(Reply::json(200, dataset_json(12)), |c| c
+        .prompt_datasets()
+        .get_prompt_dataset(12));
     assert_common(&request, "GET", "/api/prompts/datasets/12", None, None);
     assert_eq!(dataset.name, "dataset 12");
     assert_eq!(dataset.metadata, json!({"source": "csv"}));
@@ -84,12 +79,9 @@ fn update_prompt_dataset() {
         .description("now with more cases")
         .metadata(json!({"v": 2}))
         .labels(["a", "b"]);
-    let c2 = changes.clone();
-    let (request, _) = both(
-        Reply::json(200, dataset_json(12)),
-        move |c| Box::pin(async move { c.prompt_datasets().update_prompt_dataset(12, &c2).await }),
-        move |c| c.prompt_datasets().update_prompt_dataset(12, &changes),
-    );
+    let (request, _) = both_call!(Reply::json(200, dataset_json(12)), |c| c
+        .prompt_datasets()
+        .update_prompt_dataset(12, &changes));
     assert_common(
         &request,
         "PATCH",
@@ -106,10 +98,9 @@ fn update_prompt_dataset() {
 
 #[test]
 fn delete_prompt_dataset() {
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(200, json!({"success": true, "message": "deleted"})),
-        |c| Box::pin(async move { c.prompt_datasets().delete_prompt_dataset(12, true).await }),
-        |c| c.prompt_datasets().delete_prompt_dataset(12, true),
+        |c| c.prompt_datasets().delete_prompt_dataset(12, true)
     );
     assert_common(
         &request,
@@ -121,11 +112,9 @@ fn delete_prompt_dataset() {
     assert!(answer.success);
 
     // `force` is `bool?`: false is sent as such, None leaves it out.
-    let (request, _) = both(
-        Reply::json(200, json!({"success": true})),
-        |c| Box::pin(async move { c.prompt_datasets().delete_prompt_dataset(5, false).await }),
-        |c| c.prompt_datasets().delete_prompt_dataset(5, false),
-    );
+    let (request, _) = both_call!(Reply::json(200, json!({"success": true})), |c| c
+        .prompt_datasets()
+        .delete_prompt_dataset(5, false));
     assert_common(
         &request,
         "DELETE",
@@ -133,23 +122,18 @@ fn delete_prompt_dataset() {
         Some("force=false"),
         None,
     );
-    let (request, _) = both(
-        Reply::json(200, json!({"success": true})),
-        |c| Box::pin(async move { c.prompt_datasets().delete_prompt_dataset(5, None).await }),
-        |c| c.prompt_datasets().delete_prompt_dataset(5, None),
-    );
+    let (request, _) = both_call!(Reply::json(200, json!({"success": true})), |c| c
+        .prompt_datasets()
+        .delete_prompt_dataset(5, None));
     assert_common(&request, "DELETE", "/api/prompts/datasets/5", None, None);
 }
 
 #[test]
 fn clone_prompt_dataset() {
     let body = ClonePromptDataset::to_prompt(9).new_name("copy");
-    let b2 = body.clone();
-    let (request, copy) = both(
-        Reply::json(201, dataset_json(13)),
-        move |c| Box::pin(async move { c.prompt_datasets().clone_prompt_dataset(12, &b2).await }),
-        move |c| c.prompt_datasets().clone_prompt_dataset(12, &body),
-    );
+    let (request, copy) = both_call!(Reply::json(201, dataset_json(13)), |c| c
+        .prompt_datasets()
+        .clone_prompt_dataset(12, &body));
     assert_common(
         &request,
         "POST",
@@ -186,11 +170,9 @@ fn export_prompt_dataset() {
         "exportedAt": "2026-11-02T00:00:00.000Z",
         "format": "v1"
     });
-    let (request, answer) = both(
-        Reply::json(200, export),
-        |c| Box::pin(async move { c.prompt_datasets().export_prompt_dataset(12).await }),
-        |c| c.prompt_datasets().export_prompt_dataset(12),
-    );
+    let (request, answer) = both_call!(Reply::json(200, export), |c| c
+        .prompt_datasets()
+        .export_prompt_dataset(12));
     assert_common(
         &request,
         "GET",
@@ -210,10 +192,9 @@ fn export_prompt_dataset() {
 
 #[test]
 fn list_datasets_for_prompt() {
-    let (request, datasets) = both(
+    let (request, datasets) = both_call!(
         Reply::json(200, json!([dataset_json(1), dataset_json(2)])),
-        |c| Box::pin(async move { c.prompt_datasets().list_datasets_for_prompt(7).await }),
-        |c| c.prompt_datasets().list_datasets_for_prompt(7),
+        |c| c.prompt_datasets().list_datasets_for_prompt(7)
     );
     assert_common(&request, "GET", "/api/prompt/7/datasets", None, None);
     let ids: Vec<i64> = datasets.iter().map(|d| d.id.get()).collect();
@@ -227,12 +208,9 @@ fn create_prompt_dataset() {
         .metadata(json!({"source": "prod"}))
         .created_by("ada@example.com")
         .labels(["prod"]);
-    let b2 = body.clone();
-    let (request, dataset) = both(
-        Reply::json(201, dataset_json(12)),
-        move |c| Box::pin(async move { c.prompt_datasets().create_prompt_dataset(7, &b2).await }),
-        move |c| c.prompt_datasets().create_prompt_dataset(7, &body),
-    );
+    let (request, dataset) = both_call!(Reply::json(201, dataset_json(12)), |c| c
+        .prompt_datasets()
+        .create_prompt_dataset(7, &body));
     assert_common(
         &request,
         "POST",

@@ -14,29 +14,23 @@ use crate::models::{
 use crate::operations as op;
 use crate::wait::{self, EvaluationWaitError, EvaluationWaitOptions};
 
-/// The `prompt_evaluations` namespace: evaluations of prompts, their runs, results and
-/// history.
-///
-/// Get it with `client.prompt_evaluations()` (from
-/// [`PromptEvaluationsExt`](crate::PromptEvaluationsExt)). With the async
-/// [`Client`](mutagent_core::Client) each method returns a future; with the [`BlockingClient`](mutagent_core::BlockingClient) it returns the result
-/// directly.
-#[derive(Debug, Clone, Copy)]
-pub struct PromptEvaluationsApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `prompt_evaluations` namespace: evaluations of prompts, their runs, results and
+    /// history.
+    ///
+    /// Get it with `client.prompt_evaluations()` (from
+    /// [`PromptEvaluationsExt`](crate::PromptEvaluationsExt)). With the async
+    /// [`Client`](mutagent_core::Client) each method returns a future; with the [`BlockingClient`](mutagent_core::BlockingClient) it returns the result
+    /// directly.
+    pub struct PromptEvaluationsApi;
+    /// Adds `.prompt_evaluations()` to both clients.
+    pub trait PromptEvaluationsExt {
+        /// The `prompt_evaluations` namespace.
+        fn prompt_evaluations;
+    }
 }
 
 impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/prompts/evaluations/`: one page of evaluations.
     ///
     /// ```no_run

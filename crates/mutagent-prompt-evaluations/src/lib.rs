@@ -41,7 +41,7 @@ mod models;
 pub mod operations;
 mod wait;
 
-pub use api::PromptEvaluationsApi;
+pub use api::{PromptEvaluationsApi, PromptEvaluationsExt};
 pub use models::{
     AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, Evaluation,
     EvaluationAggregationResults, EvaluationList, EvaluationResult, EvaluationRun, ListEvaluations,
@@ -49,13 +49,3 @@ pub use models::{
 };
 pub use mutagent_core::ids::{DatasetId, EvaluationId, PromptGroupId, PromptId};
 pub use wait::{EvaluationDeadlineExceeded, EvaluationWaitError, EvaluationWaitOptions};
-
-/// Adds `.prompt_evaluations()` to both clients.
-pub trait PromptEvaluationsExt: mutagent_core::ApiClient {
-    /// The `prompt_evaluations` namespace.
-    fn prompt_evaluations(&self) -> PromptEvaluationsApi<'_, Self> {
-        PromptEvaluationsApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> PromptEvaluationsExt for C {}

@@ -70,12 +70,9 @@ fn list_evaluations() {
         .name("acc uracy")
         .created_by("ada@example.com")
         .is_latest(true);
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.prompt_evaluations().list_evaluations(&p2).await }),
-        move |c| c.prompt_evaluations().list_evaluations(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .prompt_evaluations()
+        .list_evaluations(&params));
     assert_common(
         &request,
         "GET",
@@ -113,12 +110,9 @@ fn create_evaluation() {
         .tags(["nightly"])
         .metadata(json!({"team": "qa"}))
         .created_by("ada@example.com");
-    let b2 = body.clone();
-    let (request, evaluation) = both(
-        Reply::json(201, evaluation_json(5, "1.0.0")),
-        move |c| Box::pin(async move { c.prompt_evaluations().create_evaluation(&b2).await }),
-        move |c| c.prompt_evaluations().create_evaluation(&body),
-    );
+    let (request, evaluation) = both_call!(Reply::json(201, evaluation_json(5, "1.0.0")), |c| c
+        .prompt_evaluations()
+        .create_evaluation(&body));
     assert_common(
         &request,
         "POST",
@@ -162,27 +156,13 @@ fn get_evaluation_results_aggregated() {
         "total": 1,
         "extra": true
     });
-    let (request, aggregated) = both(
-        Reply::json(200, answer),
-        |c| {
-            Box::pin(async move {
-                c.prompt_evaluations()
-                    .get_evaluation_results_aggregated(
-                        GROUP,
-                        "evaluation",
-                        &AggregateResults::new().time_range("7d"),
-                    )
-                    .await
-            })
-        },
-        |c| {
-            c.prompt_evaluations().get_evaluation_results_aggregated(
-                GROUP,
-                "evaluation",
-                &AggregateResults::new().time_range("7d"),
-            )
-        },
-    );
+    let (request, aggregated) = both_call!(Reply::json(200, answer), |c| c
+        .prompt_evaluations()
+        .get_evaluation_results_aggregated(
+            GROUP,
+            "evaluation",
+            &AggregateResults::new().time_range("7d"),
+        ));
     assert_common(
         &request,
         "GET",
@@ -198,11 +178,9 @@ fn get_evaluation_results_aggregated() {
 
 #[test]
 fn get_evaluation() {
-    let (request, evaluation) = both(
-        Reply::json(200, evaluation_json(5, "2.0.0")),
-        |c| Box::pin(async move { c.prompt_evaluations().get_evaluation(5).await }),
-        |c| c.prompt_evaluations().get_evaluation(5),
-    );
+    let (request, evaluation) = both_call!(Reply::json(200, evaluation_json(5, "2.0.0")), |c| c
+        .prompt_evaluations()
+        .get_evaluation(5));
     assert_common(&request, "GET", "/api/prompts/evaluations/5", None, None);
     assert_eq!(evaluation.version, "2.0.0");
     assert_eq!(evaluation.llm_config["model"], "gpt-4o");
@@ -215,12 +193,9 @@ fn update_evaluation() {
         .name("accuracy-2")
         .eval_config(json!({"metrics": ["bleu"], "threshold": 0.5}))
         .tags(["a", "b"]);
-    let b2 = body.clone();
-    let (request, _) = both(
-        Reply::json(200, evaluation_json(5, "1.0.0")),
-        move |c| Box::pin(async move { c.prompt_evaluations().update_evaluation(5, &b2).await }),
-        move |c| c.prompt_evaluations().update_evaluation(5, &body),
-    );
+    let (request, _) = both_call!(Reply::json(200, evaluation_json(5, "1.0.0")), |c| c
+        .prompt_evaluations()
+        .update_evaluation(5, &body));
     assert_common(
         &request,
         "PATCH",
@@ -234,13 +209,12 @@ fn update_evaluation() {
 
 #[test]
 fn delete_evaluation() {
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(
             200,
             json!({"success": true, "message": "evaluation 5 deleted"}),
         ),
-        |c| Box::pin(async move { c.prompt_evaluations().delete_evaluation(5).await }),
-        |c| c.prompt_evaluations().delete_evaluation(5),
+        |c| c.prompt_evaluations().delete_evaluation(5)
     );
     assert_common(&request, "DELETE", "/api/prompts/evaluations/5", None, None);
     assert_eq!(answer["success"], true);
@@ -248,13 +222,12 @@ fn delete_evaluation() {
 
 #[test]
 fn run_evaluation() {
-    let (request, run) = both(
+    let (request, run) = both_call!(
         Reply::json(
             200,
             json!({"success": true, "message": "started", "evaluationId": 5, "jobRef": "x"}),
         ),
-        |c| Box::pin(async move { c.prompt_evaluations().run_evaluation(5).await }),
-        |c| c.prompt_evaluations().run_evaluation(5),
+        |c| c.prompt_evaluations().run_evaluation(5)
     );
     assert_common(
         &request,
@@ -270,11 +243,9 @@ fn run_evaluation() {
 
 #[test]
 fn get_evaluation_result() {
-    let (request, result) = both(
-        Reply::json(200, result_json(3, 0.875)),
-        |c| Box::pin(async move { c.prompt_evaluations().get_evaluation_result(5).await }),
-        |c| c.prompt_evaluations().get_evaluation_result(5),
-    );
+    let (request, result) = both_call!(Reply::json(200, result_json(3, 0.875)), |c| c
+        .prompt_evaluations()
+        .get_evaluation_result(5));
     assert_common(
         &request,
         "GET",
@@ -291,11 +262,9 @@ fn get_evaluation_result() {
 #[test]
 fn get_evaluation_history() {
     let history = json!({"evaluationId": 5, "total": 1, "data": [result_json(1, 0.5)]});
-    let (request, answer) = both(
-        Reply::json(200, history.clone()),
-        |c| Box::pin(async move { c.prompt_evaluations().get_evaluation_history(5).await }),
-        |c| c.prompt_evaluations().get_evaluation_history(5),
-    );
+    let (request, answer) = both_call!(Reply::json(200, history.clone()), |c| c
+        .prompt_evaluations()
+        .get_evaluation_history(5));
     assert_common(
         &request,
         "GET",
@@ -308,11 +277,9 @@ fn get_evaluation_history() {
 
 #[test]
 fn create_evaluation_version() {
-    let (request, evaluation) = both(
-        Reply::json(201, evaluation_json(6, "1.1.0")),
-        |c| Box::pin(async move { c.prompt_evaluations().create_evaluation_version(5).await }),
-        |c| c.prompt_evaluations().create_evaluation_version(5),
-    );
+    let (request, evaluation) = both_call!(Reply::json(201, evaluation_json(6, "1.1.0")), |c| c
+        .prompt_evaluations()
+        .create_evaluation_version(5));
     assert_common(
         &request,
         "POST",

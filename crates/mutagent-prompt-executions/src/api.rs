@@ -12,33 +12,27 @@ use crate::models::{
 };
 use crate::operations as op;
 
-/// The `prompt_executions` namespace (API 0.1.2): recorded prompt executions and the
-/// playground runs that group them.
-///
-/// Get it with `client.prompt_executions()` (from
-/// [`PromptExecutionsExt`](crate::PromptExecutionsExt)). With the async
-/// [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-///
-/// The contract types only the execution record; lists, runs, exports and deletes are untyped
-/// there, so they come back as JSON (wrapped, with accessors, where the record suggests what
-/// they hold).
-#[derive(Debug, Clone, Copy)]
-pub struct PromptExecutionsApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `prompt_executions` namespace (API 0.1.2): recorded prompt executions and the
+    /// playground runs that group them.
+    ///
+    /// Get it with `client.prompt_executions()` (from
+    /// [`PromptExecutionsExt`](crate::PromptExecutionsExt)). With the async
+    /// [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    ///
+    /// The contract types only the execution record; lists, runs, exports and deletes are untyped
+    /// there, so they come back as JSON (wrapped, with accessors, where the record suggests what
+    /// they hold).
+    pub struct PromptExecutionsApi;
+    /// Adds `.prompt_executions()` to both clients.
+    pub trait PromptExecutionsExt {
+        /// The `prompt_executions` namespace.
+        fn prompt_executions;
+    }
 }
 
 impl<'a, C: ApiClient> PromptExecutionsApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/prompts/executions/runs`: one page of playground runs.
     ///
     /// ```no_run

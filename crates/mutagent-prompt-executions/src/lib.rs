@@ -36,20 +36,10 @@ mod api;
 mod models;
 pub mod operations;
 
-pub use api::PromptExecutionsApi;
+pub use api::{PromptExecutionsApi, PromptExecutionsExt};
 pub use models::{
     CreateBatchPromptExecution, CreatePromptExecution, ExecutionId, ExecutionStatus, ExecutionsCsv,
     ExportPromptExecutions, ListPlaygroundRuns, ListPromptExecutions, NewExecution, PlaygroundRun,
     PlaygroundRunList, PromptExecution, PromptExecutionList, RunId, TokenUsage,
 };
 pub use mutagent_core::ids::{PromptGroupId, PromptId};
-
-/// Adds `.prompt_executions()` to both clients.
-pub trait PromptExecutionsExt: mutagent_core::ApiClient {
-    /// The `prompt_executions` namespace.
-    fn prompt_executions(&self) -> PromptExecutionsApi<'_, Self> {
-        PromptExecutionsApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> PromptExecutionsExt for C {}

@@ -52,12 +52,9 @@ fn list_playground_runs() {
         .to_date("2026-12-02T00:00:00Z")
         .limit(10)
         .offset(20);
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, answer.clone()),
-        move |c| Box::pin(async move { c.prompt_executions().list_playground_runs(&p2).await }),
-        move |c| c.prompt_executions().list_playground_runs(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, answer.clone()), |c| c
+        .prompt_executions()
+        .list_playground_runs(&params));
     assert_common(
         &request,
         "GET",
@@ -74,20 +71,9 @@ fn list_playground_runs() {
 
 #[test]
 fn list_playground_runs_as_a_bare_array_and_without_filters() {
-    let (request, page) = both(
-        Reply::json(200, json!([{"id": "run-9"}])),
-        |c| {
-            Box::pin(async move {
-                c.prompt_executions()
-                    .list_playground_runs(&ListPlaygroundRuns::new())
-                    .await
-            })
-        },
-        |c| {
-            c.prompt_executions()
-                .list_playground_runs(&ListPlaygroundRuns::new())
-        },
-    );
+    let (request, page) = both_call!(Reply::json(200, json!([{"id": "run-9"}])), |c| c
+        .prompt_executions()
+        .list_playground_runs(&ListPlaygroundRuns::new()));
     assert_common(&request, "GET", "/api/prompts/executions/runs", None, None);
     assert_eq!(page.total(), None);
     let runs = page.runs();
@@ -98,11 +84,9 @@ fn list_playground_runs_as_a_bare_array_and_without_filters() {
 #[test]
 fn get_playground_run() {
     let answer = json!({"runGroupId": "run/1", "executions": [execution_json(1, "success"), execution_json(2, "rate_limited")]});
-    let (request, run) = both(
-        Reply::json(200, answer.clone()),
-        |c| Box::pin(async move { c.prompt_executions().get_playground_run("run/1").await }),
-        |c| c.prompt_executions().get_playground_run("run/1"),
-    );
+    let (request, run) = both_call!(Reply::json(200, answer.clone()), |c| c
+        .prompt_executions()
+        .get_playground_run("run/1"));
     assert_common(
         &request,
         "GET",
@@ -122,11 +106,9 @@ fn get_playground_run() {
 #[test]
 fn delete_playground_run() {
     let answer = json!({"success": true, "message": "deleted 2 executions"});
-    let (request, body) = both(
-        Reply::json(200, answer.clone()),
-        |c| Box::pin(async move { c.prompt_executions().delete_playground_run("run-1").await }),
-        |c| c.prompt_executions().delete_playground_run("run-1"),
-    );
+    let (request, body) = both_call!(Reply::json(200, answer.clone()), |c| c
+        .prompt_executions()
+        .delete_playground_run("run-1"));
     assert_common(
         &request,
         "DELETE",
@@ -148,12 +130,9 @@ fn list_prompt_executions() {
         .to_date("2026-12-31")
         .run_group_id("run-1")
         .limit(1);
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, answer),
-        move |c| Box::pin(async move { c.prompt_executions().list_prompt_executions(&p2).await }),
-        move |c| c.prompt_executions().list_prompt_executions(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, answer), |c| c
+        .prompt_executions()
+        .list_prompt_executions(&params));
     assert_common(
         &request,
         "GET",
@@ -179,12 +158,9 @@ fn create_prompt_execution() {
             .token_usage(TokenUsage::new(12, 3))
             .cost(0.0004),
     );
-    let b2 = body.clone();
-    let (request, execution) = both(
-        Reply::json(201, execution_json(5, "success")),
-        move |c| Box::pin(async move { c.prompt_executions().create_prompt_execution(&b2).await }),
-        move |c| c.prompt_executions().create_prompt_execution(&body),
-    );
+    let (request, execution) = both_call!(Reply::json(201, execution_json(5, "success")), |c| c
+        .prompt_executions()
+        .create_prompt_execution(&body));
     assert_common(
         &request,
         "POST",
@@ -211,12 +187,9 @@ fn export_prompt_executions() {
         .model("gpt-4o")
         .from_date("2026-12-01")
         .to_date("2026-12-31");
-    let p2 = params.clone();
-    let (request, export) = both(
-        Reply::json(200, answer.clone()),
-        move |c| Box::pin(async move { c.prompt_executions().export_prompt_executions(&p2).await }),
-        move |c| c.prompt_executions().export_prompt_executions(&params),
-    );
+    let (request, export) = both_call!(Reply::json(200, answer.clone()), |c| c
+        .prompt_executions()
+        .export_prompt_executions(&params));
     assert_common(
         &request,
         "GET",
@@ -232,11 +205,9 @@ fn get_prompt_execution() {
     // Only the id and the status are required: a minimal record decodes.
     let minimal =
         json!({"id": 12, "executionStatus": "timeout", "promptId": null, "tokenUsage": null});
-    let (request, execution) = both(
-        Reply::json(200, minimal),
-        |c| Box::pin(async move { c.prompt_executions().get_prompt_execution(12).await }),
-        |c| c.prompt_executions().get_prompt_execution(12),
-    );
+    let (request, execution) = both_call!(Reply::json(200, minimal), |c| c
+        .prompt_executions()
+        .get_prompt_execution(12));
     assert_common(&request, "GET", "/api/prompts/executions/12", None, None);
     assert_eq!(execution.id.get(), 12);
     assert_eq!(execution.execution_status, ExecutionStatus::Timeout);
@@ -246,11 +217,9 @@ fn get_prompt_execution() {
 
 #[test]
 fn delete_prompt_execution() {
-    let (request, body) = both(
-        Reply::json(200, json!({"success": true})),
-        |c| Box::pin(async move { c.prompt_executions().delete_prompt_execution(12).await }),
-        |c| c.prompt_executions().delete_prompt_execution(12),
-    );
+    let (request, body) = both_call!(Reply::json(200, json!({"success": true})), |c| c
+        .prompt_executions()
+        .delete_prompt_execution(12));
     assert_common(&request, "DELETE", "/api/prompts/executions/12", None, None);
     assert_eq!(body, json!({"success": true}));
 }
@@ -270,19 +239,10 @@ fn create_batch_prompt_execution() {
             .execution_error("overloaded"),
         ],
     );
-    let b2 = body.clone();
     let answer = json!({"success": true, "runGroupId": "run-2", "count": 2});
-    let (request, reply) = both(
-        Reply::json(201, answer.clone()),
-        move |c| {
-            Box::pin(async move {
-                c.prompt_executions()
-                    .create_batch_prompt_execution(&b2)
-                    .await
-            })
-        },
-        move |c| c.prompt_executions().create_batch_prompt_execution(&body),
-    );
+    let (request, reply) = both_call!(Reply::json(201, answer.clone()), |c| c
+        .prompt_executions()
+        .create_batch_prompt_execution(&body));
     assert_common(
         &request,
         "POST",
@@ -391,18 +351,9 @@ fn export_prompt_executions_csv() {
     let csv = "id,model,actualOutput\n1,gpt-4o,\"Hello, Ann\"\n";
     let reply = Reply::text(200, csv).header("content-type", "text/csv; charset=utf-8");
     let params = ExportPromptExecutions::new().prompt_id(7);
-    let p2 = params.clone();
-    let (request, export) = both(
-        reply,
-        move |c| {
-            Box::pin(async move {
-                c.prompt_executions()
-                    .export_prompt_executions_csv(&p2)
-                    .await
-            })
-        },
-        move |c| c.prompt_executions().export_prompt_executions_csv(&params),
-    );
+    let (request, export) = both_call!(reply, |c| c
+        .prompt_executions()
+        .export_prompt_executions_csv(&params));
     assert_common(
         &request,
         "GET",

@@ -7,29 +7,23 @@ use serde_json::Value;
 
 use crate::operations as op;
 
-/// The `prompt_readiness` namespace (API 0.1.2): whether a prompt group is ready for the
-/// evaluation and optimization pipeline.
-///
-/// Get it with `client.prompt_readiness()` (from
-/// [`PromptReadinessExt`](crate::PromptReadinessExt)). With the async
-/// [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-#[derive(Debug, Clone, Copy)]
-pub struct PromptReadinessApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `prompt_readiness` namespace (API 0.1.2): whether a prompt group is ready for the
+    /// evaluation and optimization pipeline.
+    ///
+    /// Get it with `client.prompt_readiness()` (from
+    /// [`PromptReadinessExt`](crate::PromptReadinessExt)). With the async
+    /// [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    pub struct PromptReadinessApi;
+    /// Adds `.prompt_readiness()` to both clients.
+    pub trait PromptReadinessExt {
+        /// The `prompt_readiness` namespace.
+        fn prompt_readiness;
+    }
 }
 
 impl<'a, C: ApiClient> PromptReadinessApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/prompts/readiness/{promptGroupId}`: the "pipeline readiness" of a prompt
     /// group (the group id, not a prompt id).
     ///

@@ -25,15 +25,5 @@
 mod api;
 pub mod operations;
 
-pub use api::PromptReadinessApi;
+pub use api::{PromptReadinessApi, PromptReadinessExt};
 pub use mutagent_core::ids::PromptGroupId;
-
-/// Adds `.prompt_readiness()` to both clients.
-pub trait PromptReadinessExt: mutagent_core::ApiClient {
-    /// The `prompt_readiness` namespace.
-    fn prompt_readiness(&self) -> PromptReadinessApi<'_, Self> {
-        PromptReadinessApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> PromptReadinessExt for C {}

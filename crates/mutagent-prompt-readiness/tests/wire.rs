@@ -14,11 +14,9 @@ fn get_prompt_readiness() {
         "checks": [{"name": "dataset", "passed": false}],
         "someFutureField": {"nested": [1, 2]}
     });
-    let (request, readiness) = both(
-        Reply::json(200, answer.clone()),
-        |c| Box::pin(async move { c.prompt_readiness().get_prompt_readiness("grp 1/ä").await }),
-        |c| c.prompt_readiness().get_prompt_readiness("grp 1/ä"),
-    );
+    let (request, readiness) = both_call!(Reply::json(200, answer.clone()), |c| c
+        .prompt_readiness()
+        .get_prompt_readiness("grp 1/ä"));
     // The group id is one path segment, percent-encoded.
     assert_common(
         &request,
@@ -33,11 +31,9 @@ fn get_prompt_readiness() {
 #[test]
 fn any_json_answer_decodes() {
     for answer in [json!([]), json!("ready"), json!(null), json!({"ready": 1})] {
-        let (_, readiness) = both(
-            Reply::json(200, answer.clone()),
-            |c| Box::pin(async move { c.prompt_readiness().get_prompt_readiness("g").await }),
-            |c| c.prompt_readiness().get_prompt_readiness("g"),
-        );
+        let (_, readiness) = both_call!(Reply::json(200, answer.clone()), |c| c
+            .prompt_readiness()
+            .get_prompt_readiness("g"));
         assert_eq!(readiness, answer);
     }
 }

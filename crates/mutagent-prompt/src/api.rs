@@ -12,22 +12,21 @@ use crate::models::{
 };
 use crate::operations as op;
 
-/// The `prompt` namespace: prompts and their versions.
-///
-/// Get it with `client.prompt()` (from [`PromptExt`](crate::PromptExt)). With the async
-/// [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-#[derive(Debug, Clone, Copy)]
-pub struct PromptApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `prompt` namespace: prompts and their versions.
+    ///
+    /// Get it with `client.prompt()` (from [`PromptExt`](crate::PromptExt)). With the async
+    /// [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    pub struct PromptApi;
+    /// Adds `.prompt()` to both clients.
+    pub trait PromptExt {
+        /// The `prompt` namespace.
+        fn prompt;
+    }
 }
 
 impl<'a, C: ApiClient> PromptApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
     /// `GET /api/prompt/`: one page of prompts.
     ///
     /// ```no_run

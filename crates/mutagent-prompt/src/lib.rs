@@ -29,19 +29,9 @@ mod api;
 mod models;
 pub mod operations;
 
-pub use api::PromptApi;
+pub use api::{PromptApi, PromptExt};
 pub use models::{
     CreatePrompt, ListPrompts, Message, NewPromptVersion, Prompt, PromptContent, PromptList, Role,
     UpdatePrompt,
 };
 pub use mutagent_core::ids::{PromptGroupId, PromptId};
-
-/// Adds `.prompt()` to both clients.
-pub trait PromptExt: mutagent_core::ApiClient {
-    /// The `prompt` namespace.
-    fn prompt(&self) -> PromptApi<'_, Self> {
-        PromptApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> PromptExt for C {}

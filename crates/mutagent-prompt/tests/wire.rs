@@ -45,12 +45,7 @@ fn list_prompts() {
         .is_latest(true)
         .version("1.1.0")
         .created_by("ada@example.com");
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.prompt().list_prompts(&p2).await }),
-        move |c| c.prompt().list_prompts(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c.prompt().list_prompts(&params));
     assert_common(
         &request,
         "GET",
@@ -81,12 +76,9 @@ fn create_prompt() {
     .description("Says hello")
     .tags(["demo", "v1"])
     .created_by("ada@example.com");
-    let b2 = body.clone();
-    let (request, prompt) = both(
-        Reply::json(201, prompt_json(7, "1.0.0")),
-        move |c| Box::pin(async move { c.prompt().create_prompt(&b2).await }),
-        move |c| c.prompt().create_prompt(&body),
-    );
+    let (request, prompt) = both_call!(Reply::json(201, prompt_json(7, "1.0.0")), |c| c
+        .prompt()
+        .create_prompt(&body));
     assert_common(
         &request,
         "POST",
@@ -106,22 +98,18 @@ fn create_prompt() {
 
 #[test]
 fn list_prompt_tags() {
-    let (request, tags) = both(
-        Reply::json(200, json!(["demo", "prod"])),
-        |c| Box::pin(async move { c.prompt().list_prompt_tags().await }),
-        |c| c.prompt().list_prompt_tags(),
-    );
+    let (request, tags) = both_call!(Reply::json(200, json!(["demo", "prod"])), |c| c
+        .prompt()
+        .list_prompt_tags());
     assert_common(&request, "GET", "/api/prompt/tags", None, None);
     assert_eq!(tags, ["demo", "prod"]);
 }
 
 #[test]
 fn get_prompt() {
-    let (request, prompt) = both(
-        Reply::json(200, prompt_json(42, "2.0.0")),
-        |c| Box::pin(async move { c.prompt().get_prompt(42).await }),
-        |c| c.prompt().get_prompt(42),
-    );
+    let (request, prompt) = both_call!(Reply::json(200, prompt_json(42, "2.0.0")), |c| c
+        .prompt()
+        .get_prompt(42));
     assert_common(&request, "GET", "/api/prompt/42", None, None);
     assert_eq!(prompt.version, "2.0.0");
     assert_eq!(prompt.metadata, json!({"team": "growth"}));
@@ -133,12 +121,9 @@ fn update_prompt() {
         .name("greeter-2")
         .content(PromptContent::raw("Hello {name}!"))
         .is_latest(false);
-    let b2 = body.clone();
-    let (request, _) = both(
-        Reply::json(200, prompt_json(42, "1.0.0")),
-        move |c| Box::pin(async move { c.prompt().update_prompt(42, &b2).await }),
-        move |c| c.prompt().update_prompt(42, &body),
-    );
+    let (request, _) = both_call!(Reply::json(200, prompt_json(42, "1.0.0")), |c| c
+        .prompt()
+        .update_prompt(42, &body));
     assert_common(
         &request,
         "PATCH",
@@ -171,12 +156,9 @@ fn update_prompt_text_fields_each_on_their_own() {
         ),
     ];
     for (body, expected) in cases {
-        let b2 = body.clone();
-        let (request, _) = both(
-            Reply::json(200, prompt_json(42, "1.0.0")),
-            move |c| Box::pin(async move { c.prompt().update_prompt(42, &b2).await }),
-            move |c| c.prompt().update_prompt(42, &body),
-        );
+        let (request, _) = both_call!(Reply::json(200, prompt_json(42, "1.0.0")), |c| c
+            .prompt()
+            .update_prompt(42, &body));
         assert_common(&request, "PATCH", "/api/prompt/42", None, Some(expected));
     }
 }
@@ -185,12 +167,9 @@ fn update_prompt_text_fields_each_on_their_own() {
 fn create_prompt_version_changes_one_text_field() {
     let body =
         NewPromptVersion::new("1.2.0").changes(UpdatePrompt::new().system_prompt("Be warm."));
-    let b2 = body.clone();
-    let (request, _) = both(
-        Reply::json(201, prompt_json(9, "1.2.0")),
-        move |c| Box::pin(async move { c.prompt().create_prompt_version(7, &b2).await }),
-        move |c| c.prompt().create_prompt_version(7, &body),
-    );
+    let (request, _) = both_call!(Reply::json(201, prompt_json(9, "1.2.0")), |c| c
+        .prompt()
+        .create_prompt_version(7, &body));
     assert_common(
         &request,
         "POST",
@@ -202,10 +181,9 @@ fn create_prompt_version_changes_one_text_field() {
 
 #[test]
 fn delete_prompt() {
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(200, json!({"success": true, "message": "deleted"})),
-        |c| Box::pin(async move { c.prompt().delete_prompt(42, true).await }),
-        |c| c.prompt().delete_prompt(42, true),
+        |c| c.prompt().delete_prompt(42, true)
     );
     assert_common(
         &request,
@@ -217,11 +195,9 @@ fn delete_prompt() {
     assert!(answer.success);
 
     // `force` is `bool?`: false is sent as such, None leaves it out.
-    let (request, _) = both(
-        Reply::json(200, json!({"success": true})),
-        |c| Box::pin(async move { c.prompt().delete_prompt(5, false).await }),
-        |c| c.prompt().delete_prompt(5, false),
-    );
+    let (request, _) = both_call!(Reply::json(200, json!({"success": true})), |c| c
+        .prompt()
+        .delete_prompt(5, false));
     assert_common(
         &request,
         "DELETE",
@@ -229,22 +205,18 @@ fn delete_prompt() {
         Some("force=false"),
         None,
     );
-    let (request, _) = both(
-        Reply::json(200, json!({"success": true})),
-        |c| Box::pin(async move { c.prompt().delete_prompt(5, None).await }),
-        |c| c.prompt().delete_prompt(5, None),
-    );
+    let (request, _) = both_call!(Reply::json(200, json!({"success": true})), |c| c
+        .prompt()
+        .delete_prompt(5, None));
     assert_common(&request, "DELETE", "/api/prompt/5", None, None);
 }
 
 #[test]
 fn list_prompt_versions() {
     let versions = json!({"versions": [prompt_json(1, "1.0.0")], "total": 1});
-    let (request, answer) = both(
-        Reply::json(200, versions.clone()),
-        |c| Box::pin(async move { c.prompt().list_prompt_versions(1).await }),
-        |c| c.prompt().list_prompt_versions(1),
-    );
+    let (request, answer) = both_call!(Reply::json(200, versions.clone()), |c| c
+        .prompt()
+        .list_prompt_versions(1));
     assert_common(&request, "GET", "/api/prompt/1/versions", None, None);
     assert_eq!(answer, versions);
 }
@@ -253,12 +225,9 @@ fn list_prompt_versions() {
 fn create_prompt_version() {
     let body = NewPromptVersion::new("1.1.0")
         .changes(UpdatePrompt::new().content(PromptContent::chat("Be warm.", "Greet {name}.")));
-    let b2 = body.clone();
-    let (request, prompt) = both(
-        Reply::json(201, prompt_json(8, "1.1.0")),
-        move |c| Box::pin(async move { c.prompt().create_prompt_version(7, &b2).await }),
-        move |c| c.prompt().create_prompt_version(7, &body),
-    );
+    let (request, prompt) = both_call!(Reply::json(201, prompt_json(8, "1.1.0")), |c| c
+        .prompt()
+        .create_prompt_version(7, &body));
     assert_common(
         &request,
         "POST",
@@ -274,11 +243,9 @@ fn create_prompt_version() {
 #[test]
 fn get_prompt_analytics() {
     let analytics = json!({"executions": 10, "avgLatencyMs": 120.5});
-    let (request, answer) = both(
-        Reply::json(200, analytics.clone()),
-        |c| Box::pin(async move { c.prompt().get_prompt_analytics(3).await }),
-        |c| c.prompt().get_prompt_analytics(3),
-    );
+    let (request, answer) = both_call!(Reply::json(200, analytics.clone()), |c| c
+        .prompt()
+        .get_prompt_analytics(3));
     assert_common(&request, "GET", "/api/prompt/3/analytics", None, None);
     assert_eq!(answer, analytics);
 }
@@ -286,11 +253,9 @@ fn get_prompt_analytics() {
 #[test]
 fn get_prompt_model_comparisons() {
     let comparisons = json!({"models": [{"model": "gpt-4o", "score": 0.9}]});
-    let (request, answer) = both(
-        Reply::json(200, comparisons.clone()),
-        |c| Box::pin(async move { c.prompt().get_prompt_model_comparisons(3).await }),
-        |c| c.prompt().get_prompt_model_comparisons(3),
-    );
+    let (request, answer) = both_call!(Reply::json(200, comparisons.clone()), |c| c
+        .prompt()
+        .get_prompt_model_comparisons(3));
     assert_common(
         &request,
         "GET",

@@ -297,34 +297,6 @@ impl CreateProviderConfig {
     }
 }
 
-/// A setter and a clearer for each [`Patch`] field of a PATCH body.
-macro_rules! patch_setters {
-    ($( #[doc = $what:literal] $kind:ident $field:ident, $clear:ident : $ty:ty; )*) => {
-        $(
-            patch_setters!(@set $kind $field $what $ty);
-            #[doc = concat!("Clears ", $what, " (sends `null`).")]
-            pub fn $clear(mut self) -> Self {
-                self.$field = Patch::Null;
-                self
-            }
-        )*
-    };
-    (@set into $field:ident $what:literal $ty:ty) => {
-        #[doc = concat!("Sets ", $what, ".")]
-        pub fn $field(mut self, $field: impl Into<$ty>) -> Self {
-            self.$field = Patch::Value($field.into());
-            self
-        }
-    };
-    (@set value $field:ident $what:literal $ty:ty) => {
-        #[doc = concat!("Sets ", $what, ".")]
-        pub fn $field(mut self, $field: $ty) -> Self {
-            self.$field = Patch::Value($field);
-            self
-        }
-    };
-}
-
 /// The body of `update_provider_config`: unset fields keep their value; those the contract
 /// lets you clear are [`Patch`]es (`clear_*` sends `null`). The key is a [`Secret`].
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -388,7 +360,7 @@ impl UpdateProviderConfig {
             .insert(name.into(), value);
         self
     }
-    patch_setters! {
+    mutagent_core::patch_setters! {
         /// the base URL
         into base_url, clear_base_url: String;
         /// the hosted model family

@@ -13,7 +13,7 @@ use crate::models::{
 use crate::operations as op;
 use crate::otlp::ExportTraceRequest;
 
-crate::namespace_api! {
+mutagent_core::namespace! {
     /// The `traces` namespace: ingest traces of LLM apps (one, a batch, or OTLP/JSON) and read
     /// them back, with stats and analytics.
     ///
@@ -22,7 +22,7 @@ crate::namespace_api! {
     /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
     ///
     /// Ingestion is a POST, so the client does not retry it unless POST retries were enabled.
-    TracesApi
+    pub struct TracesApi;
 }
 
 impl<'a, C: ApiClient> TracesApi<'a, C> {

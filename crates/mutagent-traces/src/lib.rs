@@ -37,31 +37,6 @@
 //! crate you use (`chrono::Utc::now().to_rfc3339()`, `jiff::Timestamp::now().to_string()`,
 //! …). [`unix_nanos`] gives OTLP's nanoseconds.
 
-/// A namespace handle over any [`ApiClient`](mutagent_core::ApiClient): the struct, `new` and
-/// `client`, the same for both trace generations (their operations follow in their own `impl`).
-macro_rules! namespace_api {
-    ($(#[$meta:meta])* $name:ident) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy)]
-        pub struct $name<'a, C> {
-            client: &'a C,
-        }
-
-        impl<'a, C: mutagent_core::ApiClient> $name<'a, C> {
-            /// The namespace on `client`.
-            pub fn new(client: &'a C) -> Self {
-                Self { client }
-            }
-
-            /// The client the namespace calls through.
-            pub fn client(&self) -> &'a C {
-                self.client
-            }
-        }
-    };
-}
-pub(crate) use namespace_api;
-
 mod api;
 mod ingest;
 mod models;

@@ -143,12 +143,7 @@ fn list_traces() {
         .limit(2)
         .offset(4)
         .with_spans();
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.traces().list_traces(&p2).await }),
-        move |c| c.traces().list_traces(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c.traces().list_traces(&params));
     assert_common(
         &request,
         "GET",
@@ -180,11 +175,9 @@ fn list_traces_decodes_unknown_enum_values_and_numeric_cost() {
     trace["status"] = json!("running");
     trace["totalCostUsd"] = json!(0.5);
     let page = json!({"data": [trace], "total": 1, "limit": 20, "offset": 0});
-    let (request, page) = both(
-        Reply::json(200, page),
-        |c| Box::pin(async move { c.traces().list_traces(&ListTraces::new()).await }),
-        |c| c.traces().list_traces(&ListTraces::new()),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .traces()
+        .list_traces(&ListTraces::new()));
     assert_common(&request, "GET", "/api/traces/", None, None);
     let trace = &page.data[0];
     assert_eq!(trace.source, TraceSource::Unknown("crewai".into()));
@@ -239,14 +232,12 @@ fn ingest_trace_refuses_batch_only_span_fields() {
 #[test]
 fn ingest_trace() {
     let (trace, wire) = single_trace();
-    let t2 = trace.clone();
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(
             201,
             json!({"success": true, "traceId": "trace-1", "spanCount": 2, "x": 0}),
         ),
-        move |c| Box::pin(async move { c.traces().ingest_trace(&t2).await }),
-        move |c| c.traces().ingest_trace(&trace),
+        |c| c.traces().ingest_trace(&trace)
     );
     assert_common(&request, "POST", "/api/traces/", None, Some(wire));
     assert!(answer.success);
@@ -257,14 +248,12 @@ fn ingest_trace() {
 #[test]
 fn ingest_minimal_trace_sends_only_required_fields() {
     let trace = NewTrace::new("t", T0);
-    let t2 = trace.clone();
-    let (request, _) = both(
+    let (request, _) = both_call!(
         Reply::json(
             201,
             json!({"success": true, "traceId": "t", "spanCount": 0}),
         ),
-        move |c| Box::pin(async move { c.traces().ingest_trace(&t2).await }),
-        move |c| c.traces().ingest_trace(&trace),
+        |c| c.traces().ingest_trace(&trace)
     );
     assert_eq!(
         request.json(),
@@ -278,14 +267,12 @@ fn ingest_trace_batch() {
         sample_trace(),
         NewTrace::new("trace-2", T1).span(NewSpan::new("s", "embed", SpanKind::LlmEmbedding, T1)),
     ];
-    let t2 = traces.clone();
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(
             201,
             json!({"success": true, "count": 2, "traceIds": ["trace-1", "trace-2"]}),
         ),
-        move |c| Box::pin(async move { c.traces().ingest_trace_batch(&t2).await }),
-        move |c| c.traces().ingest_trace_batch(&traces),
+        |c| c.traces().ingest_trace_batch(&traces)
     );
     assert_common(
         &request,
@@ -331,14 +318,12 @@ fn otlp_request() -> ExportTraceRequest {
 #[test]
 fn ingest_otlp() {
     let body = otlp_request();
-    let b2 = body.clone();
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(
             201,
             json!({"success": true, "count": 1, "traceIds": ["5b8efff798038103d269b633813fc60c"]}),
         ),
-        move |c| Box::pin(async move { c.traces().ingest_otlp(&b2).await }),
-        move |c| c.traces().ingest_otlp(&body),
+        |c| c.traces().ingest_otlp(&body)
     );
     assert_common(
         &request,
@@ -383,11 +368,9 @@ fn ingest_otlp() {
 #[test]
 fn ingest_otlp_json_sends_the_body_verbatim() {
     let body = json!({"resourceSpans": [], "futureField": {"kept": true}});
-    let b2 = body.clone();
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(201, json!({"success": true, "count": 0, "traceIds": []})),
-        move |c| Box::pin(async move { c.traces().ingest_otlp_json(&b2).await }),
-        move |c| c.traces().ingest_otlp_json(&body),
+        |c| c.traces().ingest_otlp_json(&body)
     );
     assert_common(
         &request,
@@ -407,12 +390,9 @@ fn get_trace_stats_for_every_group() {
             .from("2026-11-01T00:00:00Z")
             .to("2026-11-02T00:00:00Z")
             .session_id("sess-1");
-        let p2 = params.clone();
-        let (request, answer) = both(
-            Reply::json(200, stats.clone()),
-            move |c| Box::pin(async move { c.traces().get_trace_stats(group, &p2).await }),
-            move |c| c.traces().get_trace_stats(group, &params),
-        );
+        let (request, answer) = both_call!(Reply::json(200, stats.clone()), |c| c
+            .traces()
+            .get_trace_stats(group, &params));
         let query = format!(
             "groupBy={group}&from=2026-11-01T00%3A00%3A00Z&to=2026-11-02T00%3A00%3A00Z&sessionId=sess-1"
         );
@@ -451,12 +431,9 @@ fn get_analytics_summary() {
         .start_before("2026-11-08T00:00:00Z")
         .budget(10.5)
         .model("gpt-4o");
-    let p2 = params.clone();
-    let (request, answer) = both(
-        Reply::json(200, summary),
-        move |c| Box::pin(async move { c.traces().get_analytics_summary(&p2).await }),
-        move |c| c.traces().get_analytics_summary(&params),
-    );
+    let (request, answer) = both_call!(Reply::json(200, summary), |c| c
+        .traces()
+        .get_analytics_summary(&params));
     assert_common(
         &request,
         "GET",
@@ -472,11 +449,9 @@ fn get_analytics_summary() {
 
 #[test]
 fn get_trace() {
-    let (request, trace) = both(
-        Reply::json(200, trace_json("trace/1", true)),
-        |c| Box::pin(async move { c.traces().get_trace("trace/1", Some("spans")).await }),
-        |c| c.traces().get_trace("trace/1", Some("spans")),
-    );
+    let (request, trace) = both_call!(Reply::json(200, trace_json("trace/1", true)), |c| c
+        .traces()
+        .get_trace("trace/1", Some("spans")));
     assert_common(
         &request,
         "GET",
@@ -506,11 +481,9 @@ fn get_trace() {
 #[test]
 fn delete_trace() {
     let answer = json!({"success": true, "message": "trace t-1 deleted"});
-    let (request, got) = both(
-        Reply::json(200, answer.clone()),
-        |c| Box::pin(async move { c.traces().delete_trace("t-1").await }),
-        |c| c.traces().delete_trace("t-1"),
-    );
+    let (request, got) = both_call!(Reply::json(200, answer.clone()), |c| c
+        .traces()
+        .delete_trace("t-1"));
     assert_common(&request, "DELETE", "/api/traces/t-1", None, None);
     assert_eq!(got, answer);
 }
@@ -620,11 +593,9 @@ fn invalid_input_is_refused_before_sending() {
 fn list_traces_sends_any_limit() {
     // The contract states no 1..100 range for traces: the server decides.
     let page = json!({"data": [], "total": 0, "limit": 500, "offset": 0});
-    let (request, page) = both(
-        Reply::json(200, page),
-        |c| Box::pin(async move { c.traces().list_traces(&ListTraces::new().limit(500)).await }),
-        |c| c.traces().list_traces(&ListTraces::new().limit(500)),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .traces()
+        .list_traces(&ListTraces::new().limit(500)));
     assert_common(&request, "GET", "/api/traces/", Some("limit=500"), None);
     assert_eq!(page.limit, 500);
 }

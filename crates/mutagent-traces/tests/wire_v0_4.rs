@@ -38,14 +38,12 @@ fn ingest_trace_batch() {
                 .parent("root")
                 .metadata(json!({"model": "gpt-4o"})),
         )]);
-    let b2 = batch.clone();
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(
             200,
             json!({"accepted": 1, "rejected": 0, "note": "stored", "x": true}),
         ),
-        move |c| Box::pin(async move { c.traces_v0_4().ingest_trace_batch(&b2).await }),
-        move |c| c.traces_v0_4().ingest_trace_batch(&batch),
+        |c| c.traces_v0_4().ingest_trace_batch(&batch)
     );
     assert_common(
         &request,
@@ -69,11 +67,9 @@ fn ingest_trace_batch() {
 #[test]
 fn a_minimal_batch_sends_only_required_fields() {
     let batch = TraceBatchRequest::new([HookTrace::new("t", T0)]);
-    let b2 = batch.clone();
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(202, json!({"accepted": 1, "rejected": 0})),
-        move |c| Box::pin(async move { c.traces_v0_4().ingest_trace_batch(&b2).await }),
-        move |c| c.traces_v0_4().ingest_trace_batch(&batch),
+        |c| c.traces_v0_4().ingest_trace_batch(&batch)
     );
     assert_eq!(
         request.json(),
@@ -86,12 +82,9 @@ fn a_minimal_batch_sends_only_required_fields() {
 fn list_traces_cursor_pages() {
     let page = json!({"data": [trace_json("t-1"), trace_json("t-2")], "nextCursor": "c2"});
     let params = ListTraces::new().limit(2).cursor("c1").session_id("sess 1");
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.traces_v0_4().list_traces(&p2).await }),
-        move |c| c.traces_v0_4().list_traces(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .traces_v0_4()
+        .list_traces(&params));
     assert_common(
         &request,
         "GET",
@@ -107,11 +100,9 @@ fn list_traces_cursor_pages() {
     // The last page: nextCursor null; nullable fields null or left out.
     let last = json!({"data": [{"traceId": "t-3", "startTime": T0, "spanCount": 0,
         "serviceName": null, "sessionId": null, "endTime": null, "resource": null}], "nextCursor": null});
-    let (_, page) = both(
-        Reply::json(200, last),
-        |c| Box::pin(async move { c.traces_v0_4().list_traces(&ListTraces::new()).await }),
-        |c| c.traces_v0_4().list_traces(&ListTraces::new()),
-    );
+    let (_, page) = both_call!(Reply::json(200, last), |c| c
+        .traces_v0_4()
+        .list_traces(&ListTraces::new()));
     assert_eq!(page.next_cursor, None);
     assert_eq!(page.data[0].end_time, None);
 }
@@ -124,12 +115,9 @@ fn list_logs() {
         "scopeName": "app", "extra": [1]
     }], "nextCursor": null});
     let params = ListLogs::new().limit(10).cursor("c").trace_id("t-1");
-    let p2 = params.clone();
-    let (request, page) = both(
-        Reply::json(200, page),
-        move |c| Box::pin(async move { c.traces_v0_4().list_logs(&p2).await }),
-        move |c| c.traces_v0_4().list_logs(&params),
-    );
+    let (request, page) = both_call!(Reply::json(200, page), |c| c
+        .traces_v0_4()
+        .list_logs(&params));
     assert_common(
         &request,
         "GET",
@@ -145,11 +133,9 @@ fn list_logs() {
 
 #[test]
 fn get_trace_by_trace_id() {
-    let (request, trace) = both(
-        Reply::json(200, trace_json("a/b c")),
-        |c| Box::pin(async move { c.traces_v0_4().get_trace("a/b c").await }),
-        |c| c.traces_v0_4().get_trace("a/b c"),
-    );
+    let (request, trace) = both_call!(Reply::json(200, trace_json("a/b c")), |c| c
+        .traces_v0_4()
+        .get_trace("a/b c"));
     assert_common(&request, "GET", "/api/traces/a%2Fb%20c", None, None);
     assert_eq!(trace.trace_id, "a/b c");
 }
@@ -162,11 +148,9 @@ fn list_trace_spans() {
         "statusMessage": "boom", "attributes": {"gen_ai.system": "openai"}, "events": [],
         "links": [], "scopeName": "app", "scopeVersion": null
     }]});
-    let (request, spans) = both(
-        Reply::json(200, spans),
-        |c| Box::pin(async move { c.traces_v0_4().list_trace_spans("t-1").await }),
-        |c| c.traces_v0_4().list_trace_spans("t-1"),
-    );
+    let (request, spans) = both_call!(Reply::json(200, spans), |c| c
+        .traces_v0_4()
+        .list_trace_spans("t-1"));
     assert_common(&request, "GET", "/api/traces/t-1/spans", None, None);
     let span = &spans.data[0];
     assert_eq!((span.kind, span.status_code), (3, 2));
@@ -188,11 +172,9 @@ fn contract_generation_tells_the_envelopes_apart() {
         (json!({"items": []}), TraceContract::Unknown),
     ];
     for (answer, expected) in cases {
-        let (request, generation) = both(
-            Reply::json(200, answer),
-            |c| Box::pin(async move { c.traces().contract_generation().await }),
-            |c| c.traces().contract_generation(),
-        );
+        let (request, generation) = both_call!(Reply::json(200, answer), |c| c
+            .traces()
+            .contract_generation());
         assert_common(&request, "GET", "/api/traces/", Some("limit=1"), None);
         assert_eq!(generation, expected);
     }

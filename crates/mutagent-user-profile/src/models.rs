@@ -102,15 +102,9 @@ impl UpdateProfile {
         /// Sets the e-mail address.
         into email: String;
     }
-    /// Sets the avatar URL.
-    pub fn avatar_url(mut self, url: impl Into<String>) -> Self {
-        self.avatar_url = Patch::Value(url.into());
-        self
-    }
-    /// Clears the avatar (sends `null`).
-    pub fn clear_avatar_url(mut self) -> Self {
-        self.avatar_url = Patch::Null;
-        self
+    mutagent_core::patch_setters! {
+        /// the avatar URL
+        into avatar_url, clear_avatar_url: String;
     }
 }
 

@@ -140,7 +140,8 @@ pub fn assert_queries<S: AsRef<str>>(server: &ScriptedServer, expected: &[S]) {
 
 /// [`both`] for one call written once: `$call` (an expression using the client `$c`) runs
 /// through the async client (awaited) and through the blocking one. The expression is
-/// evaluated once per client, so build request bodies inside it.
+/// evaluated once per client; it may borrow the test's locals (parameters, bodies), since an
+/// async call's future owns its request once made.
 ///
 /// ```ignore
 /// let (request, agent) = both_call!(Reply::json(200, agent), |c| c.agents().get_agent(7));
@@ -148,10 +149,6 @@ pub fn assert_queries<S: AsRef<str>>(server: &ScriptedServer, expected: &[S]) {
 #[macro_export]
 macro_rules! both_call {
     ($reply:expr, |$c:ident| $call:expr $(,)?) => {
-        $crate::both(
-            $reply,
-            |$c| ::std::boxed::Box::pin(async move { $call.await }),
-            |$c| $call,
-        )
+        $crate::both($reply, |$c| ::std::boxed::Box::pin($call), |$c| $call)
     };
 }

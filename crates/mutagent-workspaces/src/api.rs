@@ -8,27 +8,21 @@ use mutagent_core::ApiClient;
 use crate::models::{CreateWorkspace, ListWorkspaces, UpdateWorkspace, Workspace, WorkspaceList};
 use crate::operations as op;
 
-/// The `workspaces` namespace: workspaces within an organization.
-///
-/// Get it with `client.workspaces()` (from [`WorkspacesExt`](crate::WorkspacesExt)). With the
-/// async [`Client`](mutagent_core::Client) each method returns a future; with the
-/// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
-#[derive(Debug, Clone, Copy)]
-pub struct WorkspacesApi<'a, C> {
-    client: &'a C,
+mutagent_core::namespace! {
+    /// The `workspaces` namespace: workspaces within an organization.
+    ///
+    /// Get it with `client.workspaces()` (from [`WorkspacesExt`](crate::WorkspacesExt)). With the
+    /// async [`Client`](mutagent_core::Client) each method returns a future; with the
+    /// [`BlockingClient`](mutagent_core::BlockingClient) it returns the result directly.
+    pub struct WorkspacesApi;
+    /// Adds `.workspaces()` to both clients.
+    pub trait WorkspacesExt {
+        /// The `workspaces` namespace.
+        fn workspaces;
+    }
 }
 
 impl<'a, C: ApiClient> WorkspacesApi<'a, C> {
-    /// The namespace on `client`.
-    pub fn new(client: &'a C) -> Self {
-        Self { client }
-    }
-
-    /// The client the namespace calls through.
-    pub fn client(&self) -> &'a C {
-        self.client
-    }
-
     /// `GET /api/workspaces/`: every workspace the caller can see, with the caller's role in
     /// each (`{workspaces, total}`, not paged).
     ///

@@ -28,20 +28,10 @@ mod api;
 mod models;
 pub mod operations;
 
-pub use api::WorkspacesApi;
+pub use api::{WorkspacesApi, WorkspacesExt};
 pub use models::{
     CreateWorkspace, ListWorkspaces, UpdateWorkspace, Workspace, WorkspaceList, WorkspaceWithRole,
 };
 pub use mutagent_core::ids::{OrganizationId, WorkspaceId};
 pub use mutagent_core::models::SuccessResponse;
 pub use mutagent_core::models::{Patch, WorkspaceRole};
-
-/// Adds `.workspaces()` to both clients.
-pub trait WorkspacesExt: mutagent_core::ApiClient {
-    /// The `workspaces` namespace.
-    fn workspaces(&self) -> WorkspacesApi<'_, Self> {
-        WorkspacesApi::new(self)
-    }
-}
-
-impl<C: mutagent_core::ApiClient> WorkspacesExt for C {}

@@ -190,15 +190,9 @@ impl UpdateWorkspace {
         /// Sets the slug.
         into slug: String;
     }
-    /// Sets the description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.description = Patch::Value(description.into());
-        self
-    }
-    /// Clears the description (sends `null`).
-    pub fn clear_description(mut self) -> Self {
-        self.description = Patch::Null;
-        self
+    mutagent_core::patch_setters! {
+        /// the description
+        into description, clear_description: String;
     }
     mutagent_core::setters! {
         /// Sets whether it is the default workspace.

@@ -39,20 +39,9 @@ fn list_workspaces() {
         "workspaces": [ws_with_role_json("ws_1", "admin"), ws_with_role_json("ws_2", "owner")],
         "total": 2
     });
-    let (request, list) = both(
-        Reply::json(200, list),
-        |c| {
-            Box::pin(async move {
-                c.workspaces()
-                    .list_workspaces(&ListWorkspaces::new().include_inactive(true))
-                    .await
-            })
-        },
-        |c| {
-            c.workspaces()
-                .list_workspaces(&ListWorkspaces::new().include_inactive(true))
-        },
-    );
+    let (request, list) = both_call!(Reply::json(200, list), |c| c
+        .workspaces()
+        .list_workspaces(&ListWorkspaces::new().include_inactive(true)));
     assert_common(
         &request,
         "GET",
@@ -77,20 +66,9 @@ fn list_workspaces() {
 #[test]
 fn list_workspaces_sends_false_and_leaves_out_unset_filters() {
     let empty = || Reply::json(200, json!({"workspaces": [], "total": 0}));
-    let (request, _) = both(
-        empty(),
-        |c| {
-            Box::pin(async move {
-                c.workspaces()
-                    .list_workspaces(&ListWorkspaces::new().include_inactive(false))
-                    .await
-            })
-        },
-        |c| {
-            c.workspaces()
-                .list_workspaces(&ListWorkspaces::new().include_inactive(false))
-        },
-    );
+    let (request, _) = both_call!(empty(), |c| c
+        .workspaces()
+        .list_workspaces(&ListWorkspaces::new().include_inactive(false)));
     assert_common(
         &request,
         "GET",
@@ -98,20 +76,17 @@ fn list_workspaces_sends_false_and_leaves_out_unset_filters() {
         Some("includeInactive=false"),
         None,
     );
-    let (request, _) = both(
-        empty(),
-        |c| Box::pin(async move { c.workspaces().list_workspaces(&ListWorkspaces::new()).await }),
-        |c| c.workspaces().list_workspaces(&ListWorkspaces::new()),
-    );
+    let (request, _) = both_call!(empty(), |c| c
+        .workspaces()
+        .list_workspaces(&ListWorkspaces::new()));
     assert_common(&request, "GET", "/api/workspaces/", None, None);
 }
 
 #[test]
 fn list_workspaces_without_filter_sends_no_query() {
-    let (request, list) = both(
+    let (request, list) = both_call!(
         Reply::json(200, json!({"workspaces": [], "total": 0})),
-        |c| Box::pin(async move { c.workspaces().list_workspaces(&ListWorkspaces::new()).await }),
-        |c| c.workspaces().list_workspaces(&ListWorkspaces::new()),
+        |c| c.workspaces().list_workspaces(&ListWorkspaces::new())
     );
     assert_common(&request, "GET", "/api/workspaces/", None, None);
     assert!(list.workspaces.is_empty());
@@ -124,12 +99,9 @@ fn create_workspace() {
         .is_default(true)
         .settings(json!({"retentionDays": 30}))
         .metadata(json!({"team": "platform"}));
-    let b2 = body.clone();
-    let (request, ws) = both(
-        Reply::json(201, ws_json("ws_1", true)),
-        move |c| Box::pin(async move { c.workspaces().create_workspace(&b2).await }),
-        move |c| c.workspaces().create_workspace(&body),
-    );
+    let (request, ws) = both_call!(Reply::json(201, ws_json("ws_1", true)), |c| c
+        .workspaces()
+        .create_workspace(&body));
     assert_common(
         &request,
         "POST",
@@ -153,11 +125,9 @@ fn create_workspace() {
 
 #[test]
 fn get_workspace() {
-    let (request, ws) = both(
-        Reply::json(200, ws_json("ws 1/a", false)),
-        |c| Box::pin(async move { c.workspaces().get_workspace("ws 1/a").await }),
-        |c| c.workspaces().get_workspace("ws 1/a"),
-    );
+    let (request, ws) = both_call!(Reply::json(200, ws_json("ws 1/a", false)), |c| c
+        .workspaces()
+        .get_workspace("ws 1/a"));
     assert_common(&request, "GET", "/api/workspaces/ws%201%2Fa", None, None);
     assert_eq!(ws.slug, "staging");
     assert_eq!(ws.created_at.as_deref(), Some("2026-11-01T10:00:00.000Z"));
@@ -174,12 +144,9 @@ fn update_workspace_sets_and_clears() {
         .settings(json!({"retentionDays": 7}))
         .metadata(json!({"k": "v"}));
     assert_eq!(body.description, Patch::Null);
-    let b2 = body.clone();
-    let (request, _) = both(
-        Reply::json(200, ws_json("ws_1", false)),
-        move |c| Box::pin(async move { c.workspaces().update_workspace("ws_1", &b2).await }),
-        move |c| c.workspaces().update_workspace("ws_1", &body),
-    );
+    let (request, _) = both_call!(Reply::json(200, ws_json("ws_1", false)), |c| c
+        .workspaces()
+        .update_workspace("ws_1", &body));
     assert_common(
         &request,
         "PATCH",
@@ -199,32 +166,20 @@ fn update_workspace_sets_and_clears() {
 
 #[test]
 fn update_workspace_leaves_unset_fields_out() {
-    let (request, _) = both(
-        Reply::json(200, ws_json("ws_1", false)),
-        |c| {
-            Box::pin(async move {
-                c.workspaces()
-                    .update_workspace("ws_1", &UpdateWorkspace::new().description("d"))
-                    .await
-            })
-        },
-        |c| {
-            c.workspaces()
-                .update_workspace("ws_1", &UpdateWorkspace::new().description("d"))
-        },
-    );
+    let (request, _) = both_call!(Reply::json(200, ws_json("ws_1", false)), |c| c
+        .workspaces()
+        .update_workspace("ws_1", &UpdateWorkspace::new().description("d")));
     assert_eq!(request.json(), json!({"description": "d"}));
 }
 
 #[test]
 fn delete_workspace() {
-    let (request, answer) = both(
+    let (request, answer) = both_call!(
         Reply::json(
             200,
             json!({"success": true, "message": "Workspace deleted"}),
         ),
-        |c| Box::pin(async move { c.workspaces().delete_workspace("ws_1").await }),
-        |c| c.workspaces().delete_workspace("ws_1"),
+        |c| c.workspaces().delete_workspace("ws_1")
     );
     assert_common(&request, "DELETE", "/api/workspaces/ws_1", None, None);
     assert!(answer.success);
@@ -233,11 +188,9 @@ fn delete_workspace() {
 
 #[test]
 fn set_default_workspace_sends_no_body() {
-    let (request, ws) = both(
-        Reply::json(200, ws_json("ws_2", true)),
-        |c| Box::pin(async move { c.workspaces().set_default_workspace("ws_2").await }),
-        |c| c.workspaces().set_default_workspace("ws_2"),
-    );
+    let (request, ws) = both_call!(Reply::json(200, ws_json("ws_2", true)), |c| c
+        .workspaces()
+        .set_default_workspace("ws_2"));
     assert_common(
         &request,
         "POST",

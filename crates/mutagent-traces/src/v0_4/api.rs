@@ -10,7 +10,7 @@ use super::walk::CursorWalk;
 use crate::operations as op;
 use crate::TracesExt;
 
-crate::namespace_api! {
+mutagent_core::namespace! {
     /// The `traces` namespace as the live platform speaks it (the 0.4.1 contract): batch
     /// ingestion in the hook format, cursor-paged traces and logs, trace envelopes by `traceId`
     /// and their spans.
@@ -18,7 +18,7 @@ crate::namespace_api! {
     /// Get it with `client.traces_v0_4()` (from [`TracesExt`](crate::TracesExt)). The 0.1.2
     /// generation is `client.traces()`; [`crate::v0_4`] says how to tell which one a server
     /// speaks.
-    TracesApi
+    pub struct TracesApi;
 }
 
 impl<'a, C: ApiClient> TracesApi<'a, C> {
