@@ -35,12 +35,21 @@ fn exporter(emu: &Emulator, batch_size: usize) -> Exporter {
         .unwrap_or_else(|err| panic!("exporter: {err}"))
 }
 
+/// Runs `round` for the warm-up and the timed rounds; for each timed one, the nanoseconds per
+/// span of the time it returns (each round handles `PER_ROUND` spans).
+fn ns_per_span(mut round: impl FnMut() -> Duration) -> Vec<f64> {
+    (0..WARMUP + ROUNDS)
+        .map(|_| round())
+        .skip(WARMUP)
+        .map(|elapsed| elapsed.as_nanos() as f64 / PER_ROUND as f64)
+        .collect()
+}
+
 /// Nanoseconds per `record` of a span built beforehand (the queue push alone).
 fn record_prebuilt(emu: &Emulator) {
     let exporter = exporter(emu, 10);
     let t = SystemTime::now();
-    let mut samples = Vec::new();
-    for round in 0..WARMUP + ROUNDS {
+    let samples = ns_per_span(|| {
         let spans: Vec<SpanData> = (0..PER_ROUND / TRACE_LEN)
             .flat_map(|_| {
                 let root = SpanData::root("root", SpanKind::Chain, t, t);
@@ -56,11 +65,9 @@ fn record_prebuilt(emu: &Emulator) {
             std::hint::black_box(exporter.record(span));
         }
         let elapsed = start.elapsed();
-        if round >= WARMUP {
-            samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
-        }
         exporter.flush(Duration::from_secs(60));
-    }
+        elapsed
+    });
     report("record(): one prebuilt span into the queue", "ns", samples);
     let stats = exporter.stats();
     assert_eq!(stats.dropped, 0, "the benchmark must not drop: {stats:?}");
@@ -76,8 +83,7 @@ fn build_and_record(emu: &Emulator) {
         SystemTime::now(),
         SystemTime::now(),
     );
-    let mut samples = Vec::new();
-    for round in 0..WARMUP + ROUNDS {
+    let samples = ns_per_span(|| {
         let start = Instant::now();
         for i in 0..PER_ROUND {
             if i % TRACE_LEN == 0 {
@@ -95,11 +101,9 @@ fn build_and_record(emu: &Emulator) {
             std::hint::black_box(exporter.record(span));
         }
         let elapsed = start.elapsed();
-        if round >= WARMUP {
-            samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
-        }
         exporter.flush(Duration::from_secs(60));
-    }
+        elapsed
+    });
     report(
         "SpanData built (ids, 2 clock reads, model, tokens) + record()",
         "ns",
@@ -108,38 +112,43 @@ fn build_and_record(emu: &Emulator) {
     exporter.shutdown(Duration::from_secs(60));
 }
 
+/// `PER_ROUND` marked `tracing` spans (traces of a root and `TRACE_LEN - 1` chat children, each
+/// chat recording its output tokens); the time they took.
+#[cfg(feature = "layer")]
+fn marked_spans() -> Duration {
+    let start = Instant::now();
+    for _ in 0..PER_ROUND / TRACE_LEN {
+        let root = tracing::info_span!("root", mutagent.kind = "chain");
+        let _entered = root.enter();
+        for _ in 1..TRACE_LEN {
+            let span = tracing::info_span!(
+                "chat",
+                mutagent.kind = "llm.chat",
+                gen_ai.request.model = "gpt-4o",
+                gen_ai.usage.output_tokens = tracing::field::Empty,
+            );
+            span.record("gen_ai.usage.output_tokens", 30);
+            drop(span);
+        }
+    }
+    start.elapsed()
+}
+
 /// Nanoseconds per marked `tracing` span (created, two fields recorded, closed) through the layer.
 #[cfg(feature = "layer")]
 fn through_the_layer(emu: &Emulator) {
+    use mutagent_trace_exporter::MutagentLayer;
     use tracing_subscriber::layer::SubscriberExt;
+    let layered = |exporter: &Exporter| {
+        tracing_subscriber::registry().with(MutagentLayer::new(exporter.clone()))
+    };
     let exporter = exporter(emu, 10);
-    let subscriber = tracing_subscriber::registry().with(
-        mutagent_trace_exporter::MutagentLayer::new(exporter.clone()),
-    );
-    let mut samples = Vec::new();
-    tracing::subscriber::with_default(subscriber, || {
-        for round in 0..WARMUP + ROUNDS {
-            let start = Instant::now();
-            for _ in 0..PER_ROUND / TRACE_LEN {
-                let root = tracing::info_span!("root", mutagent.kind = "chain");
-                let _entered = root.enter();
-                for _ in 1..TRACE_LEN {
-                    let span = tracing::info_span!(
-                        "chat",
-                        mutagent.kind = "llm.chat",
-                        gen_ai.request.model = "gpt-4o",
-                        gen_ai.usage.output_tokens = tracing::field::Empty,
-                    );
-                    span.record("gen_ai.usage.output_tokens", 30);
-                    drop(span);
-                }
-            }
-            let elapsed = start.elapsed();
-            if round >= WARMUP {
-                samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
-            }
+    let samples = tracing::subscriber::with_default(layered(&exporter), || {
+        ns_per_span(|| {
+            let elapsed = marked_spans();
             exporter.flush(Duration::from_secs(60));
-        }
+            elapsed
+        })
     });
     report(
         "marked tracing span via MutagentLayer (create, record, close)",
@@ -151,52 +160,21 @@ fn through_the_layer(emu: &Emulator) {
     // alone, without the sender thread competing for the cores.
     let stopped = self::exporter(emu, 10);
     stopped.shutdown(Duration::from_secs(5));
-    let subscriber = tracing_subscriber::registry()
-        .with(mutagent_trace_exporter::MutagentLayer::new(stopped.clone()));
-    let mut samples = Vec::new();
-    tracing::subscriber::with_default(subscriber, || {
-        for round in 0..WARMUP + ROUNDS {
-            let start = Instant::now();
-            for _ in 0..PER_ROUND / TRACE_LEN {
-                let root = tracing::info_span!("root", mutagent.kind = "chain");
-                let _entered = root.enter();
-                for _ in 1..TRACE_LEN {
-                    let span = tracing::info_span!(
-                        "chat",
-                        mutagent.kind = "llm.chat",
-                        gen_ai.request.model = "gpt-4o",
-                        gen_ai.usage.output_tokens = tracing::field::Empty,
-                    );
-                    span.record("gen_ai.usage.output_tokens", 30);
-                    drop(span);
-                }
-            }
-            let elapsed = start.elapsed();
-            if round >= WARMUP {
-                samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
-            }
-        }
-    });
+    let samples =
+        tracing::subscriber::with_default(layered(&stopped), || ns_per_span(marked_spans));
     report(
         "  same, sender stopped (caller-side cost alone)",
         "ns",
         samples,
     );
-    let unmarked = tracing_subscriber::registry().with(
-        mutagent_trace_exporter::MutagentLayer::new(exporter.clone()),
-    );
-    let mut samples = Vec::new();
-    tracing::subscriber::with_default(unmarked, || {
-        for round in 0..WARMUP + ROUNDS {
+    let samples = tracing::subscriber::with_default(layered(&exporter), || {
+        ns_per_span(|| {
             let start = Instant::now();
             for _ in 0..PER_ROUND {
                 drop(tracing::info_span!("plain", user = 7));
             }
-            let elapsed = start.elapsed();
-            if round >= WARMUP {
-                samples.push(elapsed.as_nanos() as f64 / PER_ROUND as f64);
-            }
-        }
+            start.elapsed()
+        })
     });
     report(
         "unmarked tracing span (registry + layer skip)",

@@ -105,23 +105,11 @@ async fn run_async(options: &Options, client: Client) -> Result<Vec<Tally>, Stri
             Ok::<Tally, String>(tally)
         });
     }
-    let mut tallies = Vec::with_capacity(options.concurrency);
-    let mut first_error = None;
+    let mut outcomes = Vec::with_capacity(options.concurrency);
     while let Some(joined) = tasks.join_next().await {
-        match joined {
-            Ok(Ok(tally)) => tallies.push(tally),
-            Ok(Err(message)) => {
-                first_error.get_or_insert(message);
-            }
-            Err(err) => {
-                first_error.get_or_insert(format!("a worker task failed: {err}"));
-            }
-        }
+        outcomes.push(joined.map_err(|err| format!("a worker task failed: {err}")));
     }
-    match first_error {
-        Some(message) => Err(message),
-        None => Ok(tallies),
-    }
+    common::gather(outcomes)
 }
 
 fn run_blocking(options: &Options, client: BlockingClient) -> Result<Vec<Tally>, String> {
@@ -145,22 +133,10 @@ fn run_blocking(options: &Options, client: BlockingClient) -> Result<Vec<Tally>,
                 })
             })
             .collect();
-        let mut tallies = Vec::with_capacity(workers.len());
-        let mut first_error = None;
-        for worker in workers {
-            match worker.join() {
-                Ok(Ok(tally)) => tallies.push(tally),
-                Ok(Err(message)) => {
-                    first_error.get_or_insert(message);
-                }
-                Err(_) => {
-                    first_error.get_or_insert("a worker thread panicked".to_owned());
-                }
-            }
-        }
-        match first_error {
-            Some(message) => Err(message),
-            None => Ok(tallies),
-        }
+        common::gather(workers.into_iter().map(|worker| {
+            worker
+                .join()
+                .map_err(|_| "a worker thread panicked".to_owned())
+        }))
     })
 }

@@ -138,6 +138,24 @@ impl Tally {
     }
 }
 
+/// What every worker ended with: each one's tally, or else the first failure (a worker's own
+/// error, or the text of a worker that could not finish: a panicked thread, a failed task).
+pub(crate) fn gather(
+    outcomes: impl IntoIterator<Item = Result<Result<Tally, String>, String>>,
+) -> Result<Vec<Tally>, String> {
+    let mut tallies = Vec::new();
+    let mut first_error = None;
+    for outcome in outcomes {
+        match outcome.and_then(|worker| worker) {
+            Ok(tally) => tallies.push(tally),
+            Err(message) => {
+                first_error.get_or_insert(message);
+            }
+        }
+    }
+    first_error.map_or(Ok(tallies), Err)
+}
+
 /// Prints the summary; its last line is `requests_per_second: N`.
 pub(crate) fn report(options: &Options, mode: &str, tallies: Vec<Tally>) -> Result<(), String> {
     let mut latencies: Vec<Duration> = tallies.into_iter().flat_map(|t| t.latencies).collect();
