@@ -8,14 +8,82 @@ use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use mutagent_core::{BlockingClient, RetryPolicy};
-use mutagent_emulator::{Collection, Emulator, Fault};
-use mutagent_trace_exporter::{Exporter, Protocol, SpanData, SpanKind};
-use mutagent_traces::TracesExt;
+use mutagent_emulator::{Collection, Emulator, EmulatorBuilder, Fault};
+use mutagent_trace_exporter::{
+    Exporter, ExporterBuilder, ExporterStats, Protocol, SpanData, SpanKind,
+};
+use mutagent_traces::{Trace, TracesExt};
 use serde_json::Value;
 
 mod common;
 use common::{client, emulator, KEY};
 const LONG: Duration = Duration::from_secs(30);
+/// A flush interval no test reaches: only the batch size, a flush or a shutdown sends.
+const HOUR: Duration = Duration::from_secs(3600);
+
+/// An exporter on a client of `emu`, set up by `configure`.
+fn exporter_on(
+    emu: &Emulator,
+    configure: impl FnOnce(ExporterBuilder) -> ExporterBuilder,
+) -> Exporter {
+    configure(Exporter::builder(client(&emu.url())))
+        .build()
+        .expect("exporter")
+}
+
+/// An emulator from `builder`, on its own thread, and a blocking client aimed at it.
+fn blocking_setup(builder: EmulatorBuilder) -> (Emulator, BlockingClient) {
+    let emu = builder.api_key(KEY).start_blocking().expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("client");
+    (emu, client)
+}
+
+/// Records every span; how many the exporter accepted.
+fn record_all(exporter: &Exporter, spans: Vec<SpanData>) -> usize {
+    spans
+        .into_iter()
+        .map(|span| exporter.record(span))
+        .filter(|&accepted| accepted)
+        .count()
+}
+
+/// `n` instant tool spans under `root`, named `{prefix}0`, `{prefix}1`, …
+fn tools_under(root: &SpanData, prefix: &str, n: usize) -> Vec<SpanData> {
+    let t = root.start_time;
+    (0..n)
+        .map(|i| SpanData::child_of(root, format!("{prefix}{i}"), SpanKind::Tool, t, t))
+        .collect()
+}
+
+/// Whether the exporter's last error mentions `text`.
+fn last_error_mentions(stats: &ExporterStats, text: &str) -> bool {
+    stats
+        .last_error
+        .as_deref()
+        .is_some_and(|e| e.contains(text))
+}
+
+/// The trace ids of the roots among `spans`, in order.
+fn root_trace_ids(spans: &[SpanData]) -> Vec<String> {
+    spans
+        .iter()
+        .filter(|s| s.parent_span_id.is_none())
+        .map(|s| s.trace_id.to_string())
+        .collect()
+}
+
+/// The stored trace `id`, read back through the async client.
+async fn stored_trace(client: &mutagent_core::Client, id: impl ToString) -> Trace {
+    client
+        .traces()
+        .get_trace(id.to_string(), None)
+        .await
+        .expect("trace")
+}
 
 fn fast_retries() -> RetryPolicy {
     RetryPolicy::new()
@@ -94,14 +162,8 @@ async fn every_recorded_span_is_stored_with_its_parent_and_session() {
     let client = client(&emu.url());
     let exporter = Exporter::builder(&client).build().expect("exporter");
     let (spans, parents) = journey(4, 9);
-    let trace_ids: Vec<String> = spans
-        .iter()
-        .filter(|s| s.parent_span_id.is_none())
-        .map(|s| s.trace_id.to_string())
-        .collect();
-    for span in spans {
-        assert!(exporter.record(span));
-    }
+    let trace_ids = root_trace_ids(&spans);
+    assert_eq!(record_all(&exporter, spans), 36);
     let report = exporter.shutdown_async(LONG).await;
     assert!(report.is_complete(), "{report:?}");
     // Batches of 10 may have left before the shutdown; together everything was delivered.
@@ -117,11 +179,7 @@ async fn every_recorded_span_is_stored_with_its_parent_and_session() {
     assert_eq!(emu.count(Collection::Spans), 36);
     assert_eq!(emu.count(Collection::Traces), 4);
     for (n, id) in trace_ids.iter().enumerate() {
-        let trace = client
-            .traces()
-            .get_trace(id.as_str(), None)
-            .await
-            .expect("trace");
+        let trace = stored_trace(&client, id).await;
         let json = serde_json::to_value(&trace).expect("json");
         assert_eq!(trace.total_spans, Some(9));
         check_stored(&json, &parents, &format!("session-{n}"));
@@ -145,29 +203,15 @@ async fn every_recorded_span_is_stored_with_its_parent_and_session() {
 
 #[test]
 fn works_from_the_blocking_client() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start_blocking()
-        .expect("emulator");
-    let client = BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let (emu, client) = blocking_setup(Emulator::builder());
     let exporter = Exporter::builder(&client)
         .batch_size(1000)
-        .flush_interval(Duration::from_secs(3600))
+        .flush_interval(HOUR)
         .build()
         .expect("exporter");
     let (spans, parents) = journey(2, 5);
-    let root_ids: Vec<String> = spans
-        .iter()
-        .filter(|s| s.parent_span_id.is_none())
-        .map(|s| s.trace_id.to_string())
-        .collect();
-    for span in spans {
-        assert!(exporter.record(span));
-    }
+    let root_ids = root_trace_ids(&spans);
+    assert_eq!(record_all(&exporter, spans), 10);
     // Neither the size nor the interval triggers: only the flush sends.
     let report = exporter.flush(LONG);
     assert_eq!(report.delivered, 10, "{report:?}");
@@ -193,15 +237,8 @@ fn works_from_the_blocking_client() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_delivers_what_was_buffered() {
     let emu = emulator().await;
-    let exporter = Exporter::builder(client(&emu.url()))
-        .batch_size(1000)
-        .flush_interval(Duration::from_secs(3600))
-        .build()
-        .expect("exporter");
-    let (spans, _) = journey(5, 10);
-    for span in spans {
-        exporter.record(span);
-    }
+    let exporter = exporter_on(&emu, |b| b.batch_size(1000).flush_interval(HOUR));
+    record_all(&exporter, journey(5, 10).0);
     // Nothing can have been sent: no size, interval or flush trigger was reached.
     assert_eq!(exporter.stats().sent, 0);
     let report = exporter.shutdown_async(LONG).await;
@@ -214,22 +251,12 @@ async fn shutdown_delivers_what_was_buffered() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dropping_the_last_handle_still_delivers() {
     let emu = emulator().await;
-    let exporter = Exporter::builder(client(&emu.url()))
-        .batch_size(1000)
-        .flush_interval(Duration::from_secs(3600))
-        .drop_timeout(LONG)
-        .build()
-        .expect("exporter");
-    let (spans, _) = journey(1, 7);
-    for span in spans {
-        exporter.record(span);
-    }
+    let exporter = exporter_on(&emu, |b| {
+        b.batch_size(1000).flush_interval(HOUR).drop_timeout(LONG)
+    });
+    record_all(&exporter, journey(1, 7).0);
     drop(exporter);
-    let mut waited = Duration::ZERO;
-    while emu.count(Collection::Spans) < 7 && waited < LONG {
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        waited += Duration::from_millis(20);
-    }
+    wait_until(|| emu.count(Collection::Spans) >= 7).await;
     assert_eq!(emu.count(Collection::Spans), 7);
 }
 
@@ -244,32 +271,16 @@ async fn wait_until(what: impl Fn() -> bool) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_batch_size_triggers_a_send() {
     let emu = emulator().await;
-    let exporter = Exporter::builder(client(&emu.url()))
-        .batch_size(5)
-        .flush_interval(Duration::from_secs(3600))
-        .build()
-        .expect("exporter");
+    let exporter = exporter_on(&emu, |b| b.batch_size(5).flush_interval(HOUR));
     let t = SystemTime::now();
     let root = SpanData::root("root", SpanKind::Agent, t, t);
-    for i in 0..4 {
-        exporter.record(SpanData::child_of(
-            &root,
-            format!("c{i}"),
-            SpanKind::Tool,
-            t,
-            t,
-        ));
-    }
+    record_all(&exporter, tools_under(&root, "c", 4));
     exporter.record(root.clone());
     // Only the size can trigger this send (the interval is an hour, nobody flushes).
     wait_until(|| exporter.stats().sent == 5).await;
     assert_eq!(exporter.stats().sent, 5);
     assert_eq!(emu.count(Collection::Spans), 5);
-    let trace = client(&emu.url())
-        .traces()
-        .get_trace(root.trace_id.to_string(), None)
-        .await
-        .expect("trace");
+    let trace = stored_trace(&client(&emu.url()), &root.trace_id).await;
     assert_eq!(trace.total_spans, Some(5));
     exporter.shutdown_async(LONG).await;
 }
@@ -277,11 +288,9 @@ async fn the_batch_size_triggers_a_send() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_interval_triggers_a_send() {
     let emu = emulator().await;
-    let exporter = Exporter::builder(client(&emu.url()))
-        .batch_size(1000)
-        .flush_interval(Duration::from_millis(50))
-        .build()
-        .expect("exporter");
+    let exporter = exporter_on(&emu, |b| {
+        b.batch_size(1000).flush_interval(Duration::from_millis(50))
+    });
     let t = SystemTime::now();
     let root = SpanData::root("root", SpanKind::Agent, t, t);
     // A child alone: its trace is created from it, the root comes later and is merged in.
@@ -292,11 +301,7 @@ async fn the_interval_triggers_a_send() {
     wait_until(|| exporter.stats().sent == 2).await;
     assert_eq!(emu.count(Collection::Spans), 2);
     assert_eq!(emu.count(Collection::Traces), 1);
-    let trace = client(&emu.url())
-        .traces()
-        .get_trace(root.trace_id.to_string(), None)
-        .await
-        .expect("trace");
+    let trace = stored_trace(&client(&emu.url()), &root.trace_id).await;
     assert_eq!(trace.name.as_deref(), Some("root"));
     assert!(trace.end_time.is_some());
     exporter.shutdown_async(LONG).await;
@@ -318,14 +323,8 @@ async fn a_retried_batch_is_stored_once() {
             .on_route("POST", "/api/traces/batch")
             .times(1),
     );
-    let exporter = Exporter::builder(client(&emu.url()))
-        .retry_policy(fast_retries())
-        .build()
-        .expect("exporter");
-    let (spans, _) = journey(1, 6);
-    for span in spans {
-        exporter.record(span);
-    }
+    let exporter = exporter_on(&emu, |b| b.retry_policy(fast_retries()));
+    record_all(&exporter, journey(1, 6).0);
     let report = exporter.flush_async(LONG).await;
     assert!(report.is_complete(), "{report:?}");
     let requests = emu.requests();
@@ -345,15 +344,11 @@ async fn a_retried_batch_is_stored_once() {
 async fn a_batch_that_keeps_failing_is_counted_and_reported() {
     let emu = emulator().await;
     emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"));
-    let exporter = Exporter::builder(client(&emu.url()))
-        .flush_interval(Duration::from_secs(3600))
-        .retry_policy(fast_retries().max_retries(2))
-        .build()
-        .expect("exporter");
-    let (spans, _) = journey(2, 4);
-    for span in spans {
-        exporter.record(span);
-    }
+    let exporter = exporter_on(&emu, |b| {
+        b.flush_interval(HOUR)
+            .retry_policy(fast_retries().max_retries(2))
+    });
+    record_all(&exporter, journey(2, 4).0);
     let report = exporter.flush_async(LONG).await;
     assert_eq!(
         (report.delivered, report.failed, report.unsent),
@@ -364,13 +359,7 @@ async fn a_batch_that_keeps_failing_is_counted_and_reported() {
     let stats = exporter.stats();
     assert_eq!((stats.sent, stats.failed), (0, 8));
     assert!(stats.batches_failed >= 1);
-    assert!(
-        stats
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("500")),
-        "{stats:?}"
-    );
+    assert!(last_error_mentions(&stats, "500"), "{stats:?}");
     assert_eq!(emu.requests().len(), 3, "one attempt and two retries");
     assert_eq!(emu.count(Collection::Spans), 0);
     // Once the server recovers, new spans go through.
@@ -391,25 +380,17 @@ async fn a_batch_whose_success_answer_breaks_off_is_not_sent_again() {
             .on_route("POST", "/api/traces/batch")
             .times(1),
     );
-    let exporter = Exporter::builder(client(&emu.url()))
-        .flush_interval(Duration::from_secs(3600))
-        .retry_policy(fast_retries())
-        .build()
-        .expect("exporter");
-    let (spans, _) = journey(1, 3);
-    for span in spans {
-        exporter.record(span);
-    }
+    let exporter = exporter_on(&emu, |b| {
+        b.flush_interval(HOUR).retry_policy(fast_retries())
+    });
+    record_all(&exporter, journey(1, 3).0);
     let report = exporter.flush_async(LONG).await;
     assert_eq!((report.delivered, report.failed), (3, 0), "{report:?}");
     assert_eq!(emu.requests().len(), 1, "never re-sent after a 2xx");
     assert_eq!(emu.count(Collection::Spans), 3);
     let stats = exporter.stats();
     assert!(
-        stats
-            .last_error
-            .as_deref()
-            .is_some_and(|e| e.contains("accepted the request")),
+        last_error_mentions(&stats, "accepted the request"),
         "{stats:?}"
     );
     exporter.shutdown_async(LONG).await;
@@ -426,13 +407,11 @@ async fn the_0_4_1_hook_protocol_delivers_to_a_0_4_1_server() {
     let client = client(&emu.url());
     let exporter = Exporter::builder(&client)
         .protocol(Protocol::HookV0_4)
-        .flush_interval(Duration::from_secs(3600))
+        .flush_interval(HOUR)
         .build()
         .expect("exporter");
     let (spans, parents) = journey(2, 4);
-    for span in spans {
-        exporter.record(span);
-    }
+    record_all(&exporter, spans);
     let report = exporter.flush_async(LONG).await;
     assert_eq!((report.delivered, report.failed), (8, 0), "{report:?}");
     assert_eq!(emu.count(Collection::Traces), 2);
@@ -498,11 +477,7 @@ async fn otlp_protocol_delivers_through_the_otlp_route() {
         .requests()
         .iter()
         .all(|r| r.is("POST", "/api/traces/otlp")));
-    let trace = client
-        .traces()
-        .get_trace(root.trace_id.to_string(), None)
-        .await
-        .expect("trace");
+    let trace = stored_trace(&client, &root.trace_id).await;
     assert_eq!(trace.session_id.as_deref(), Some("otlp-session"));
     assert_eq!(trace.name.as_deref(), Some("agent"));
     let spans = trace.spans.expect("spans");
@@ -563,20 +538,8 @@ async fn a_stalled_server_never_slows_recording_and_the_queue_stays_bounded() {
     let t = SystemTime::now();
     let root = SpanData::root("root", SpanKind::Chain, t, t);
     // Wait until the sender is stuck on its first batch.
-    for i in 0..10 {
-        exporter.record(SpanData::child_of(
-            &root,
-            format!("first-{i}"),
-            SpanKind::Tool,
-            t,
-            t,
-        ));
-    }
-    let mut waited = Duration::ZERO;
-    while accepted.load(std::sync::atomic::Ordering::SeqCst) == 0 && waited < LONG {
-        tokio::time::sleep(Duration::from_millis(10)).await;
-        waited += Duration::from_millis(10);
-    }
+    record_all(&exporter, tools_under(&root, "first-", 10));
+    wait_until(|| accepted.load(std::sync::atomic::Ordering::SeqCst) != 0).await;
     assert_eq!(
         accepted.load(std::sync::atomic::Ordering::SeqCst),
         1,
@@ -632,16 +595,9 @@ async fn a_stalled_server_never_slows_recording_and_the_queue_stays_bounded() {
 
 #[test]
 fn blocking_flush_and_shutdown_against_a_stalled_emulator() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .fault(Fault::latency(Duration::from_secs(3600)).on_route("POST", "/api/traces/batch"))
-        .start_blocking()
-        .expect("emulator");
-    let client = BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let (emu, client) = blocking_setup(
+        Emulator::builder().fault(Fault::latency(HOUR).on_route("POST", "/api/traces/batch")),
+    );
     let exporter = Exporter::builder(&client)
         .max_queue_size(20)
         .build()
