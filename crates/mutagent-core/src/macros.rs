@@ -150,6 +150,12 @@ macro_rules! int_id {
             }
         }
 
+        impl $crate::request::validate::IdNumber for $name {
+            fn id_number(self) -> ::std::option::Option<i64> {
+                ::std::option::Option::Some(self.0)
+            }
+        }
+
         /// Ids start at 1: 0 and negative ids are refused before anything is sent.
         impl $crate::request::PathValue for $name {
             fn to_path_value(&self) -> $crate::request::PathText<'_> {

@@ -491,12 +491,39 @@ pub mod validate {
         }
     }
 
-    /// An integer id (in a body or a path) must be at least 1.
+    /// An integer id (in a body, a path or a filter) must be at least 1; an optional one
+    /// (a filter left unset) passes when `None`.
     /// The message is the one of ids in paths: "must be at least 1 (got 0)".
-    pub fn positive_id(operation: &'static str, field: &'static str, id: i64) -> Result<(), Error> {
-        super::positive_id_text(id)
-            .map(drop)
-            .map_err(|reason| Error::invalid_input(operation, field, reason))
+    pub fn positive_id(
+        operation: &'static str,
+        field: &'static str,
+        id: impl IdNumber,
+    ) -> Result<(), Error> {
+        match id.id_number() {
+            Some(id) => super::positive_id_text(id)
+                .map(drop)
+                .map_err(|reason| Error::invalid_input(operation, field, reason)),
+            None => Ok(()),
+        }
+    }
+
+    /// What [`positive_id`] checks: an integer, an integer id (`int_id!` types implement it),
+    /// or an optional one, `None` when unset.
+    pub trait IdNumber {
+        /// The number, if there is one.
+        fn id_number(self) -> Option<i64>;
+    }
+
+    impl IdNumber for i64 {
+        fn id_number(self) -> Option<i64> {
+            Some(self)
+        }
+    }
+
+    impl<T: IdNumber> IdNumber for Option<T> {
+        fn id_number(self) -> Option<i64> {
+            self.and_then(IdNumber::id_number)
+        }
     }
 
     /// A text must not be empty or only white space.
@@ -533,6 +560,25 @@ mod tests {
 
     static LIST: Operation = Operation::new("prompt", "list_prompts", Method::Get, "/api/prompt/");
     static GET: Operation = Operation::new("prompt", "get_prompt", Method::Get, "/api/prompt/{id}");
+
+    #[test]
+    fn positive_id_checks_numbers_ids_and_filters() {
+        use crate::ids::PromptId;
+        assert!(validate::positive_id("op", "id", 1).is_ok());
+        assert!(validate::positive_id("op", "id", None::<PromptId>).is_ok());
+        assert!(validate::positive_id("op", "id", Some(PromptId(3))).is_ok());
+        for err in [
+            validate::positive_id("op", "promptId", 0),
+            validate::positive_id("op", "promptId", PromptId(0)),
+            validate::positive_id("op", "promptId", Some(PromptId(0))),
+        ] {
+            let err = err.expect_err("0 is not an id");
+            assert_eq!(
+                err.to_string(),
+                "[op] invalid input: `promptId` must be at least 1 (got 0)"
+            );
+        }
+    }
 
     #[test]
     fn query_values_arrive_intact_and_booleans_are_lowercase() {
