@@ -2,7 +2,7 @@
 
 use mutagent_core::ids::WorkspaceId;
 use mutagent_core::pagination::TotalPage;
-use mutagent_core::{Error, Page, QueryParams};
+use mutagent_core::Page;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -105,18 +105,9 @@ pub struct ListAgents {
     pub is_public: Option<bool>,
 }
 
-impl QueryParams for ListAgents {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)
-    }
-}
-
-impl ListAgents {
+mutagent_core::list_params! {
     /// No filters, the server's page size.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListAgents {
         /// Sets the page size (at least 1).
         page limit: u32;
         /// Sets how many agents to skip.

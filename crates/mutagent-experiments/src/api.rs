@@ -84,18 +84,14 @@ impl<'a, C: ApiClient> ExperimentsApi<'a, C> {
     pub fn create_experiment(&self, body: &CreateExperiment) -> C::Response<Experiment> {
         let mut request = op::CREATE_EXPERIMENT
             .request()
-            .validate(|operation| {
-                validate::positive_id(operation, "promptId", body.prompt_id.get())
-            })
+            .validate(|operation| validate::positive_id(operation, "promptId", body.prompt_id))
             .validate(|operation| {
                 validate::non_empty(operation, "promptGroupId", body.prompt_group_id.as_str())
             })
             .validate(|operation| {
-                validate::positive_id(operation, "evaluationId", body.evaluation_id.get())
+                validate::positive_id(operation, "evaluationId", body.evaluation_id)
             })
-            .validate(|operation| {
-                validate::positive_id(operation, "datasetId", body.dataset_id.get())
-            })
+            .validate(|operation| validate::positive_id(operation, "datasetId", body.dataset_id))
             .validate(|operation| validate::optional_name(operation, "name", body.name.as_deref()));
         for (index, model) in body.models.iter().enumerate() {
             request = request

@@ -7,7 +7,7 @@ use mutagent_core::ids::{
 };
 use mutagent_core::pagination::Paginated;
 use mutagent_core::request::validate;
-use mutagent_core::{Error, Page, QueryParams};
+use mutagent_core::{Error, Page};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -621,22 +621,9 @@ pub struct ListExperiments {
     pub page: Page,
 }
 
-impl QueryParams for ListExperiments {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)?;
-        match self.prompt_id {
-            Some(id) => validate::positive_id(operation, "promptId", id.get()),
-            None => Ok(()),
-        }
-    }
-}
-
-impl ListExperiments {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListExperiments checked by check_list_experiments {
         /// Filters by prompt.
         into prompt_id: PromptId;
         /// Filters by prompt group.
@@ -650,6 +637,12 @@ impl ListExperiments {
         /// Sets the offset.
         page offset: u32;
     }
+}
+
+/// The page, then the prompt filter (ids start at 1).
+fn check_list_experiments(params: &ListExperiments, operation: &'static str) -> Result<(), Error> {
+    params.page.check(operation)?;
+    validate::positive_id(operation, "promptId", params.prompt_id)
 }
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.

@@ -55,13 +55,9 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
         let config = &body.config;
         let request = op::OPTIMIZE_PROMPT
             .request(prompt_id.into())
+            .validate(|operation| validate::positive_id(operation, "datasetId", body.dataset_id))
             .validate(|operation| {
-                validate::positive_id(operation, "datasetId", body.dataset_id.get())
-            })
-            .validate(|operation| {
-                body.evaluation_id.map_or(Ok(()), |id| {
-                    validate::positive_id(operation, "evaluationId", id.get())
-                })
+                validate::positive_id(operation, "evaluationId", body.evaluation_id)
             })
             .validate(|operation| {
                 validate::range(

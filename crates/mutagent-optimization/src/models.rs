@@ -4,7 +4,7 @@ use std::ops::Deref;
 
 use mutagent_core::ids::{DatasetId, EvaluationId, JobId, PromptGroupId, PromptId};
 use mutagent_core::pagination::HasMorePage;
-use mutagent_core::{Error, Page, QueryParams};
+use mutagent_core::Page;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -333,18 +333,9 @@ pub struct ListOptimizations {
     pub page: Page,
 }
 
-impl QueryParams for ListOptimizations {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)
-    }
-}
-
-impl ListOptimizations {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListOptimizations {
         /// Filters by prompt group.
         into prompt_group_id: PromptGroupId;
         /// Filters by state.

@@ -2,7 +2,7 @@
 
 use mutagent_core::ids::OrganizationId;
 use mutagent_core::pagination::OffsetPage;
-use mutagent_core::{Error, Page, QueryParams};
+use mutagent_core::Page;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -261,18 +261,9 @@ pub struct ListOrganizations {
     pub is_active: Option<bool>,
 }
 
-impl QueryParams for ListOrganizations {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)
-    }
-}
-
-impl ListOrganizations {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListOrganizations {
         /// Sets the page size (1 to 100).
         page limit: u32;
         /// Sets the offset.

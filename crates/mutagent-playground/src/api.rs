@@ -77,7 +77,7 @@ impl<'a, C: ApiClient> PlaygroundApi<'a, C> {
             .request(id.into())
             .validate(|operation| check_body(operation, &body.input, body.llm_config.as_ref()))
             .validate(|operation| {
-                validate::positive_id(operation, "evaluationId", body.evaluation_id.get())
+                validate::positive_id(operation, "evaluationId", body.evaluation_id)
             })
             .json(body)
             .build();

@@ -159,7 +159,7 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
             .request(id.into())
             .validate(|operation| match &body.target {
                 CloneTarget::Prompt(prompt) => {
-                    validate::positive_id(operation, "targetPromptId", prompt.get())
+                    validate::positive_id(operation, "targetPromptId", *prompt)
                 }
                 CloneTarget::PromptGroup(group) => {
                     validate::non_empty(operation, "targetPromptGroupId", group.as_str())

@@ -3,7 +3,7 @@
 use mutagent_core::ids::{DatasetId, PromptGroupId, PromptId};
 use mutagent_core::pagination::OffsetPage;
 use mutagent_core::request::validate;
-use mutagent_core::{Error, Page, QueryParams};
+use mutagent_core::{Error, Page};
 use mutagent_prompt_dataset_items::PromptDatasetItem;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -225,22 +225,9 @@ pub struct ListPromptDatasets {
     pub created_by: Option<String>,
 }
 
-impl QueryParams for ListPromptDatasets {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)?;
-        match self.prompt_id {
-            Some(id) => validate::positive_id(operation, "promptId", id.get()),
-            None => Ok(()),
-        }
-    }
-}
-
-impl ListPromptDatasets {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListPromptDatasets checked by check_list_prompt_datasets {
         /// Sets the page size (1 to 100).
         page limit: u32;
         /// Sets the offset.
@@ -254,4 +241,13 @@ impl ListPromptDatasets {
         /// Filters by creator.
         into created_by: String;
     }
+}
+
+/// The page, then the prompt filter (ids start at 1).
+fn check_list_prompt_datasets(
+    params: &ListPromptDatasets,
+    operation: &'static str,
+) -> Result<(), Error> {
+    params.page.check(operation)?;
+    validate::positive_id(operation, "promptId", params.prompt_id)
 }

@@ -88,14 +88,8 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
         let request = op::CREATE_EVALUATION
             .request()
             .validate(|operation| validate::name(operation, "name", &body.name))
-            .validate(|operation| {
-                validate::positive_id(operation, "promptId", body.prompt_id.get())
-            })
-            .validate(|operation| {
-                body.dataset_id.map_or(Ok(()), |id| {
-                    validate::positive_id(operation, "datasetId", id.get())
-                })
-            })
+            .validate(|operation| validate::positive_id(operation, "promptId", body.prompt_id))
+            .validate(|operation| validate::positive_id(operation, "datasetId", body.dataset_id))
             .json(body)
             .build();
         self.client.call(request)

@@ -3,7 +3,7 @@
 use mutagent_core::ids::{DatasetId, EvaluationId, PromptGroupId, PromptId};
 use mutagent_core::pagination::OffsetPage;
 use mutagent_core::request::validate;
-use mutagent_core::{Error, Page, QueryParams};
+use mutagent_core::{Error, Page};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -357,25 +357,9 @@ pub struct ListEvaluations {
     pub is_latest: Option<bool>,
 }
 
-impl QueryParams for ListEvaluations {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)?;
-        if let Some(id) = self.prompt_id {
-            validate::positive_id(operation, "promptId", id.get())?;
-        }
-        match self.dataset_id {
-            Some(id) => validate::positive_id(operation, "datasetId", id.get()),
-            None => Ok(()),
-        }
-    }
-}
-
-impl ListEvaluations {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListEvaluations checked by check_list_evaluations {
         /// Sets the page size (1 to 100).
         page limit: u32;
         /// Sets the offset.
@@ -393,6 +377,13 @@ impl ListEvaluations {
         /// Filters by latest flag.
         value is_latest: bool;
     }
+}
+
+/// The page, then the prompt and dataset filters (ids start at 1).
+fn check_list_evaluations(params: &ListEvaluations, operation: &'static str) -> Result<(), Error> {
+    params.page.check(operation)?;
+    validate::positive_id(operation, "promptId", params.prompt_id)?;
+    validate::positive_id(operation, "datasetId", params.dataset_id)
 }
 
 /// Optional parameters of `get_evaluation_results_aggregated` (the prompt group and the

@@ -144,9 +144,7 @@ impl<'a, C: ApiClient> PromptExecutionsApi<'a, C> {
     ) -> C::Response<PromptExecution> {
         let request = op::CREATE_PROMPT_EXECUTION
             .request()
-            .validate(|operation| {
-                validate::positive_id(operation, "promptId", body.prompt_id.get())
-            })
+            .validate(|operation| validate::positive_id(operation, "promptId", body.prompt_id))
             .validate(|operation| body.execution.check(operation, ""))
             .json(body)
             .build();
@@ -260,9 +258,7 @@ impl<'a, C: ApiClient> PromptExecutionsApi<'a, C> {
     ) -> C::Response<Value> {
         let request = op::CREATE_BATCH_PROMPT_EXECUTION
             .request()
-            .validate(|operation| {
-                validate::positive_id(operation, "promptId", body.prompt_id.get())
-            })
+            .validate(|operation| validate::positive_id(operation, "promptId", body.prompt_id))
             .validate(|operation| {
                 body.executions
                     .iter()

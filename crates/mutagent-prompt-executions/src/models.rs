@@ -431,7 +431,7 @@ pub struct ListPlaygroundRuns {
 
 impl QueryParams for ListPlaygroundRuns {
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        check_prompt_id(operation, self.prompt_id)?;
+        validate::positive_id(operation, "promptId", self.prompt_id)?;
         self.page.check(operation)
     }
 }
@@ -479,7 +479,7 @@ pub struct ListPromptExecutions {
 
 impl QueryParams for ListPromptExecutions {
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        check_prompt_id(operation, self.prompt_id)?;
+        validate::positive_id(operation, "promptId", self.prompt_id)?;
         self.page.check(operation)
     }
 }
@@ -525,7 +525,7 @@ pub struct ExportPromptExecutions {
 
 impl QueryParams for ExportPromptExecutions {
     fn check(&self, operation: &'static str) -> Result<(), Error> {
-        check_prompt_id(operation, self.prompt_id)
+        validate::positive_id(operation, "promptId", self.prompt_id)
     }
 }
 
@@ -601,10 +601,4 @@ impl ExecutionsCsv {
     pub fn text(&self) -> Result<&str, std::str::Utf8Error> {
         std::str::from_utf8(&self.body)
     }
-}
-
-fn check_prompt_id(operation: &'static str, id: Option<PromptId>) -> Result<(), Error> {
-    id.map_or(Ok(()), |id| {
-        validate::positive_id(operation, "promptId", id.get())
-    })
 }

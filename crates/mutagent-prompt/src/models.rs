@@ -2,7 +2,7 @@
 
 use mutagent_core::ids::{PromptGroupId, PromptId};
 use mutagent_core::pagination::OffsetPage;
-use mutagent_core::{Error, Page, QueryParams};
+use mutagent_core::Page;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::Value;
@@ -416,18 +416,9 @@ pub struct ListPrompts {
     pub created_by: Option<String>,
 }
 
-impl QueryParams for ListPrompts {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        self.page.check(operation)
-    }
-}
-
-impl ListPrompts {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListPrompts {
         /// Sets the page size (1 to 100).
         page limit: u32;
         /// Sets the offset.
