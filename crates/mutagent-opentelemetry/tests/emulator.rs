@@ -6,9 +6,7 @@
 use std::time::Duration;
 
 use mutagent_core::Client;
-use mutagent_emulator::{Emulator, TracesContract};
 use mutagent_opentelemetry::{MutagentSpanExporter, Protocol};
-use mutagent_traces::TracesExt;
 use opentelemetry::trace::{Span as _, SpanKind, Status, TraceContextExt, Tracer, TracerProvider};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::SdkTracerProvider;
@@ -18,29 +16,23 @@ use tracing::field::Empty;
 use tracing::Instrument;
 use tracing_subscriber::layer::SubscriberExt;
 
-const KEY: &str = "mt_test_key";
+#[path = "support/stored.rs"]
+mod stored;
+use stored::{by_name, check_common, client, emulator, stored};
 
-async fn emulator(protocol: Protocol) -> Emulator {
-    let contract = if protocol == Protocol::HookV0_4 {
-        TracesContract::V0_4_1
-    } else {
-        TracesContract::V0_1_2
-    };
-    Emulator::builder()
-        .api_key(KEY)
-        .traces_contract(contract)
-        .start()
-        .await
-        .expect("emulator")
+/// The names `support/stored.rs` reads the emulator with.
+mod sdk {
+    pub(crate) use mutagent_core::Client;
+    pub(crate) use mutagent_emulator::{Emulator, TracesContract};
+    pub(crate) use mutagent_opentelemetry::Protocol;
+    pub(crate) use mutagent_traces::{self as traces, TracesExt};
 }
 
-fn client(emu: &Emulator) -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client")
-}
+/// The resource every test's provider carries.
+const RESOURCE: stored::Resource = stored::Resource {
+    service: "checkout",
+    environment: "staging",
+};
 
 /// A provider exporting to MutagenT in `protocol` through the SDK's batch processor, with the
 /// resource every test uses.
@@ -55,8 +47,8 @@ fn provider(client: &Client, protocol: Protocol) -> SdkTracerProvider {
         .with_resource(
             Resource::builder_empty()
                 .with_attributes([
-                    KeyValue::new("service.name", "checkout"),
-                    KeyValue::new("deployment.environment.name", "staging"),
+                    KeyValue::new("service.name", RESOURCE.service),
+                    KeyValue::new("deployment.environment.name", RESOURCE.environment),
                 ])
                 .build(),
         )
@@ -157,172 +149,6 @@ async fn spans_through_tracing(provider: &SdkTracerProvider) {
     agent().await;
 }
 
-/// One stored span in the words of the protocol's read side, as a JSON object with the same
-/// keys whatever the protocol.
-#[derive(Debug)]
-struct Stored {
-    name: String,
-    parent: Option<String>,
-    fields: Value,
-}
-
-/// The one trace stored, its spans normalised: 0.1.2 spans carry the fields themselves; the
-/// OTLP route stores `gen_ai.*` as fields and ours as attributes; 0.4.1 spans carry them in
-/// `attributes` (from the hook format's `metadata`).
-async fn stored(client: &Client, protocol: Protocol) -> (Value, Vec<Stored>) {
-    if protocol == Protocol::HookV0_4 {
-        let api = client.traces_v0_4();
-        let page = api
-            .list_traces(&mutagent_traces::v0_4::ListTraces::new())
-            .await
-            .expect("list");
-        assert_eq!(page.data.len(), 1, "one trace");
-        let trace = &page.data[0];
-        let spans = api.list_trace_spans(&trace.trace_id).await.expect("spans");
-        let summary = json!({
-            "source": trace.service_name,
-            "sessionId": trace.session_id,
-            "environment": Value::Null,
-        });
-        let spans = spans
-            .data
-            .into_iter()
-            .map(|span| {
-                let a = &span.attributes;
-                Stored {
-                    name: span.name,
-                    parent: span.parent_span_id,
-                    fields: json!({
-                        "kind": a["mutagent.kind"],
-                        "model": a["model"],
-                        "provider": a["provider"],
-                        "inputTokens": a["tokens"]["input"],
-                        "outputTokens": a["tokens"]["output"],
-                        "input": parse_text(&a["mutagent.input"]),
-                        "output": parse_text(&a["mutagent.output"]),
-                        "cost": a["costUsd"],
-                        "status": if span.status_code == 2 { "error" } else { "ok" },
-                        "error": a["error"],
-                        "attributes": a["attributes"],
-                        "events": a["events"],
-                    }),
-                }
-            })
-            .collect();
-        return (summary, spans);
-    }
-    let page = client
-        .traces()
-        .list_traces(&mutagent_traces::ListTraces::new())
-        .await
-        .expect("list");
-    assert_eq!(page.data.len(), 1, "one trace");
-    let trace = client
-        .traces()
-        .get_trace(page.data[0].id.clone(), None)
-        .await
-        .expect("trace");
-    let trace_json = serde_json::to_value(&trace).expect("json");
-    let otlp = protocol == Protocol::Otlp;
-    let spans = trace
-        .spans
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| {
-            let a = &s["attributes"];
-            let (input, output, cost) = if otlp {
-                (
-                    parse_text(&a["mutagent.input"]),
-                    parse_text(&a["mutagent.output"]),
-                    a["mutagent.cost_usd"].clone(),
-                )
-            } else {
-                (
-                    s["input"].clone(),
-                    s["output"].clone(),
-                    s["costUsd"].clone(),
-                )
-            };
-            Stored {
-                name: s["name"].as_str().unwrap_or_default().to_owned(),
-                parent: s["parentSpanId"].as_str().map(str::to_owned),
-                fields: json!({
-                    "kind": s["kind"],
-                    "model": s["model"],
-                    "provider": s["provider"],
-                    "inputTokens": s["tokens"]["input"],
-                    "outputTokens": s["tokens"]["output"],
-                    "input": input,
-                    "output": output,
-                    "cost": cost,
-                    "status": if s["status"] == "error" { "error" } else { "ok" },
-                    "error": s["error"],
-                    "attributes": a,
-                    "events": s["events"],
-                }),
-            }
-        })
-        .collect();
-    (trace_json, spans)
-}
-
-/// Hook-format and OTLP text holding JSON, as that JSON.
-fn parse_text(value: &Value) -> Value {
-    match value.as_str() {
-        Some(text) => serde_json::from_str(text).unwrap_or_else(|_| value.clone()),
-        None => value.clone(),
-    }
-}
-
-fn by_name<'a>(spans: &'a [Stored], name: &str) -> &'a Stored {
-    spans
-        .iter()
-        .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no span {name} in {spans:?}"))
-}
-
-fn as_u64(value: &Value) -> Option<u64> {
-    value.as_u64().or_else(|| value.as_f64().map(|f| f as u64))
-}
-
-/// What every protocol and producer must deliver.
-fn check_common(protocol: Protocol, trace: &Value, spans: &[Stored]) {
-    assert_eq!(spans.len(), 3, "{spans:?}");
-    let root = by_name(spans, "answer");
-    let chat = by_name(spans, "chat gpt-4o");
-    let tool = by_name(spans, "lookup");
-    assert_eq!(root.parent, None);
-    assert!(
-        chat.parent.is_some() && chat.parent == tool.parent,
-        "{spans:?}"
-    );
-    let c = &chat.fields;
-    assert_eq!(c["kind"], "llm.chat", "{c}");
-    assert_eq!(c["model"], "gpt-4o", "{c}");
-    assert_eq!(c["provider"], "openai", "{c}");
-    assert_eq!(as_u64(&c["inputTokens"]), Some(12), "{c}");
-    assert_eq!(as_u64(&c["outputTokens"]), Some(3), "{c}");
-    assert_eq!(tool.fields["status"], "error", "{:?}", tool.fields);
-    assert_eq!(root.fields["status"], "ok");
-    match protocol {
-        Protocol::HookV0_4 => {
-            // 0.4.1: the trace's source is the service.
-            assert_eq!(trace["source"], "checkout", "{trace}");
-            assert_eq!(trace["sessionId"], "user-42", "{trace}");
-        }
-        _ => {
-            assert_eq!(trace["sessionId"], "user-42", "{trace}");
-            assert_eq!(trace["environment"], "staging", "{trace}");
-            if protocol == Protocol::Batch {
-                assert_eq!(trace["source"], "otel", "{trace}");
-                assert_eq!(trace["metadata"]["serviceName"], "checkout", "{trace}");
-            } else {
-                assert_eq!(trace["metadata"]["serviceName"], "checkout", "{trace}");
-            }
-        }
-    }
-}
-
 async fn through_the_sdk(protocol: Protocol) {
     let emu = emulator(protocol).await;
     let client = client(&emu);
@@ -330,7 +156,7 @@ async fn through_the_sdk(protocol: Protocol) {
     spans_through_the_sdk(&provider);
     provider.shutdown().expect("shutdown delivers");
     let (trace, spans) = stored(&client, protocol).await;
-    check_common(protocol, &trace, &spans);
+    check_common(protocol, &RESOURCE, &trace, &spans);
     let chat = &by_name(&spans, "chat gpt-4o").fields;
     assert_eq!(
         chat["input"][0]["parts"][0]["content"], "Capital of France?",
@@ -365,7 +191,7 @@ async fn through_tracing(protocol: Protocol) {
     spans_through_tracing(&provider).await;
     provider.shutdown().expect("shutdown delivers");
     let (trace, spans) = stored(&client, protocol).await;
-    check_common(protocol, &trace, &spans);
+    check_common(protocol, &RESOURCE, &trace, &spans);
     let chat = &by_name(&spans, "chat gpt-4o").fields;
     // The prompt and completion events became input and output.
     assert_eq!(chat["input"], "Capital of France?", "{chat}");
