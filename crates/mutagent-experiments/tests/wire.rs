@@ -445,25 +445,9 @@ fn list_experiments_all_walks_every_page() {
     let replies = vec![page(2, 0, true), page(1, 2, false)];
     let params = ListExperiments::new().limit(2);
 
-    let server = ScriptedServer::start(replies.clone());
-    let all = runtime()
-        .block_on(
-            async_client(&server)
-                .experiments()
-                .list_experiments_all(&params)
-                .try_collect(),
-        )
-        .expect("stream");
+    let (all, server) = both_walk!(replies, |c| c.experiments().list_experiments_all(&params));
     assert_eq!(all.len(), 3);
     assert_queries(&server, &["limit=2&offset=0", "limit=2&offset=2"]);
-
-    let server = ScriptedServer::start(replies);
-    let all: Vec<_> = blocking_client(&server)
-        .experiments()
-        .list_experiments_all(&params)
-        .collect::<Result<_, _>>()
-        .expect("pages");
-    assert_eq!(all.len(), 3);
 
     // Without flags, `total` decides.
     let server = ScriptedServer::start(vec![

@@ -305,18 +305,11 @@ fn invalid_input_is_refused_before_sending() {
         ),
     ];
     for (body, expected) in cases {
-        let err = api.optimize_prompt(7, &body).expect_err(expected);
-        assert!(
-            matches!(&err, Error::InvalidInput { field, .. } if field == expected),
-            "{expected}: {err}"
-        );
+        assert_invalid(api.optimize_prompt(7, &body), expected);
     }
-    let err = api
-        .list_optimizations(&ListOptimizations::new().limit(101))
-        .expect_err("limit");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "limit"),
-        "{err}"
+    assert_invalid(
+        api.list_optimizations(&ListOptimizations::new().limit(101)),
+        "limit",
     );
     assert!(api.get_optimization("").is_err(), "empty job id");
     assert!(server.requests().is_empty(), "nothing may be sent");
@@ -336,29 +329,15 @@ fn list_optimizations_all_walks_every_page() {
     let replies = vec![page(2, 0, true), page(1, 2, false)];
     let params = ListOptimizations::new().limit(2);
 
-    let server = ScriptedServer::start(replies.clone());
-    let jobs = runtime()
-        .block_on(
-            async_client(&server)
-                .optimization()
-                .list_optimizations_all(&params)
-                .try_collect(),
-        )
-        .expect("stream");
+    let (jobs, server) = both_walk!(replies, |c| c
+        .optimization()
+        .list_optimizations_all(&params));
     assert_eq!(jobs.len(), 3);
     assert_queries(&server, &["limit=2&offset=0", "limit=2&offset=2"]);
     assert!(server
         .requests()
         .iter()
         .all(|r| r.path == "/api/optimization"));
-
-    let server = ScriptedServer::start(replies);
-    let jobs: Vec<_> = blocking_client(&server)
-        .optimization()
-        .list_optimizations_all(&params)
-        .collect::<Result<_, _>>()
-        .expect("pages");
-    assert_eq!(jobs.len(), 3);
 }
 
 fn fast() -> OptimizationWatchOptions {

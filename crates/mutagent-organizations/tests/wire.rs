@@ -332,46 +332,27 @@ fn invalid_input_is_refused_before_sending() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
     let client = blocking_client(&server);
     let orgs = client.organizations();
-    let err = orgs
-        .list_organizations(&ListOrganizations::new().limit(0))
-        .expect_err("limit");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "limit"),
-        "{err}"
+    assert_invalid(
+        orgs.list_organizations(&ListOrganizations::new().limit(0)),
+        "limit",
     );
-    let err = orgs
-        .create_organization(&CreateOrganization::new("", "acme"))
-        .expect_err("name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
-        "{err}"
+    assert_invalid(
+        orgs.create_organization(&CreateOrganization::new("", "acme")),
+        "name",
     );
-    let err = orgs
-        .create_organization(&CreateOrganization::new("  ", "acme"))
-        .expect_err("blank name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
-        "{err}"
+    assert_invalid(
+        orgs.create_organization(&CreateOrganization::new("  ", "acme")),
+        "name",
     );
-    let err = orgs
-        .create_organization(&CreateOrganization::new("Acme", ""))
-        .expect_err("slug");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "slug"),
-        "{err}"
+    assert_invalid(
+        orgs.create_organization(&CreateOrganization::new("Acme", "")),
+        "slug",
     );
-    let err = orgs
-        .update_organization("org_1", &UpdateOrganization::new().slug(""))
-        .expect_err("slug");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "slug"),
-        "{err}"
+    assert_invalid(
+        orgs.update_organization("org_1", &UpdateOrganization::new().slug("")),
+        "slug",
     );
-    let err = orgs.get_organization("").expect_err("empty id");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "orgId"),
-        "{err}"
-    );
+    assert_invalid(orgs.get_organization(""), "orgId");
     assert!(orgs.get_organization_by_slug("..").is_err());
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
@@ -389,26 +370,10 @@ fn list_organizations_all_walks_every_page() {
     };
     let replies = vec![page(&["a", "b"], 0, true), page(&["c"], 2, false)];
 
-    let server = ScriptedServer::start(replies.clone());
-    let ids: Vec<String> = runtime()
-        .block_on(
-            async_client(&server)
-                .organizations()
-                .list_organizations_all(&ListOrganizations::new().limit(2))
-                .try_collect(),
-        )
-        .expect("stream")
-        .into_iter()
-        .map(|o| o.organization.id.as_str().to_owned())
-        .collect();
+    let (orgs, server) = both_walk!(replies, |c| c
+        .organizations()
+        .list_organizations_all(&ListOrganizations::new().limit(2)));
+    let ids: Vec<&str> = orgs.iter().map(|o| o.organization.id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c"]);
     assert_queries(&server, &["limit=2&offset=0", "limit=2&offset=2"]);
-
-    let server = ScriptedServer::start(replies);
-    let ids: Vec<String> = blocking_client(&server)
-        .organizations()
-        .list_organizations_all(&ListOrganizations::new().limit(2))
-        .map(|o| o.expect("page").organization.id.as_str().to_owned())
-        .collect();
-    assert_eq!(ids, ["a", "b", "c"]);
 }

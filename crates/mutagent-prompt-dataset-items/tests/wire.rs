@@ -157,53 +157,32 @@ fn invalid_input_is_refused_before_sending() {
     let client = blocking_client(&server);
     let items = client.prompt_dataset_items();
 
-    let err = items
-        .create_prompt_dataset_item(1, &NewDatasetItem::new(json!("not an object")))
-        .expect_err("input must be an object");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "input"),
-        "{err}"
+    assert_invalid(
+        items.create_prompt_dataset_item(1, &NewDatasetItem::new(json!("not an object"))),
+        "input",
     );
-    let err = items
-        .create_prompt_dataset_item(1, &NewDatasetItem::new(json!({})).name("x".repeat(256)))
-        .expect_err("long name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
-        "{err}"
+    assert_invalid(
+        items.create_prompt_dataset_item(1, &NewDatasetItem::new(json!({})).name("x".repeat(256))),
+        "name",
     );
 
-    let err = items
-        .bulk_create_prompt_dataset_items(1, &[])
-        .expect_err("empty bulk");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "items"),
-        "{err}"
-    );
+    assert_invalid(items.bulk_create_prompt_dataset_items(1, &[]), "items");
     let bad = [
         NewDatasetItem::new(json!({})),
         NewDatasetItem::new(json!({})).expected_output(json!("text")),
     ];
-    let err = items
-        .bulk_create_prompt_dataset_items(1, &bad)
-        .expect_err("bad second item");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "items[1].expectedOutput"),
-        "{err}"
+    assert_invalid(
+        items.bulk_create_prompt_dataset_items(1, &bad),
+        "items[1].expectedOutput",
     );
-    let err = items
-        .bulk_create_prompt_dataset_items(1, &[NewDatasetItem::new(json!({})).name(" ")])
-        .expect_err("blank name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "items[0].name"),
-        "{err}"
+    assert_invalid(
+        items.bulk_create_prompt_dataset_items(1, &[NewDatasetItem::new(json!({})).name(" ")]),
+        "items[0].name",
     );
 
-    let err = items
-        .update_prompt_dataset_item(1, &UpdateDatasetItem::new().metadata(json!([1])))
-        .expect_err("metadata must be an object");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "metadata"),
-        "{err}"
+    assert_invalid(
+        items.update_prompt_dataset_item(1, &UpdateDatasetItem::new().metadata(json!([1]))),
+        "metadata",
     );
     assert!(server.requests().is_empty(), "nothing may be sent");
 }

@@ -233,61 +233,37 @@ fn invalid_input_is_refused_before_sending() {
     let client = blocking_client(&server);
     let datasets = client.prompt_datasets();
 
-    let err = datasets
-        .list_prompt_datasets(&ListPromptDatasets::new().limit(0))
-        .expect_err("limit");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "limit"),
-        "{err}"
+    assert_invalid(
+        datasets.list_prompt_datasets(&ListPromptDatasets::new().limit(0)),
+        "limit",
     );
-    let err = datasets
-        .list_prompt_datasets(&ListPromptDatasets::new().prompt_id(0))
-        .expect_err("prompt id");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "promptId"),
-        "{err}"
+    assert_invalid(
+        datasets.list_prompt_datasets(&ListPromptDatasets::new().prompt_id(0)),
+        "promptId",
     );
-    let err = datasets
-        .create_prompt_dataset(1, &CreatePromptDataset::new(""))
-        .expect_err("empty name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
-        "{err}"
+    assert_invalid(
+        datasets.create_prompt_dataset(1, &CreatePromptDataset::new("")),
+        "name",
     );
-    let err = datasets
-        .create_prompt_dataset(1, &CreatePromptDataset::new("ok").metadata(json!("text")))
-        .expect_err("metadata");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "metadata"),
-        "{err}"
+    assert_invalid(
+        datasets.create_prompt_dataset(1, &CreatePromptDataset::new("ok").metadata(json!("text"))),
+        "metadata",
     );
-    let err = datasets
-        .update_prompt_dataset(1, &UpdatePromptDataset::new().name("x".repeat(256)))
-        .expect_err("long name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
-        "{err}"
+    assert_invalid(
+        datasets.update_prompt_dataset(1, &UpdatePromptDataset::new().name("x".repeat(256))),
+        "name",
     );
-    let err = datasets
-        .clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(0))
-        .expect_err("prompt 0");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "targetPromptId"),
-        "{err}"
+    assert_invalid(
+        datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(0)),
+        "targetPromptId",
     );
-    let err = datasets
-        .clone_prompt_dataset(1, &ClonePromptDataset::to_prompt_group(""))
-        .expect_err("empty group");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "targetPromptGroupId"),
-        "{err}"
+    assert_invalid(
+        datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt_group("")),
+        "targetPromptGroupId",
     );
-    let err = datasets
-        .clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(2).new_name(" "))
-        .expect_err("blank new name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "newName"),
-        "{err}"
+    assert_invalid(
+        datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(2).new_name(" ")),
+        "newName",
     );
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
@@ -309,19 +285,10 @@ fn list_prompt_datasets_all_walks_every_page() {
         page(&[5], 4, false),
     ];
 
-    let server = ScriptedServer::start(replies.clone());
-    let client = async_client(&server);
-    let ids: Vec<i64> = runtime()
-        .block_on(
-            client
-                .prompt_datasets()
-                .list_prompt_datasets_all(&ListPromptDatasets::new().limit(2).prompt_id(7))
-                .try_collect(),
-        )
-        .expect("stream")
-        .iter()
-        .map(|d| d.id.get())
-        .collect();
+    let (datasets, server) = both_walk!(replies, |c| c
+        .prompt_datasets()
+        .list_prompt_datasets_all(&ListPromptDatasets::new().limit(2).prompt_id(7)));
+    let ids: Vec<i64> = datasets.iter().map(|d| d.id.get()).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
     assert_queries(
         &server,
@@ -331,12 +298,4 @@ fn list_prompt_datasets_all_walks_every_page() {
             "limit=2&promptId=7&offset=4",
         ],
     );
-
-    let server = ScriptedServer::start(replies);
-    let ids: Vec<i64> = blocking_client(&server)
-        .prompt_datasets()
-        .list_prompt_datasets_all(&ListPromptDatasets::new().limit(2))
-        .map(|d| d.expect("page").id.get())
-        .collect();
-    assert_eq!(ids, [1, 2, 3, 4, 5]);
 }

@@ -296,54 +296,33 @@ fn invalid_input_is_refused_before_sending() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
     let client = blocking_client(&server);
     let api = client.prompt_evaluations();
-    let err = api
-        .list_evaluations(&ListEvaluations::new().limit(0))
-        .expect_err("limit");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "limit"),
-        "{err}"
+    assert_invalid(
+        api.list_evaluations(&ListEvaluations::new().limit(0)),
+        "limit",
     );
-    let err = api
-        .create_evaluation(&CreateEvaluation::new(7, "x".repeat(256)))
-        .expect_err("name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
-        "{err}"
+    assert_invalid(
+        api.create_evaluation(&CreateEvaluation::new(7, "x".repeat(256))),
+        "name",
     );
-    let err = api
-        .create_evaluation(&CreateEvaluation::new(0, "ok"))
-        .expect_err("prompt id");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "promptId"),
-        "{err}"
+    assert_invalid(
+        api.create_evaluation(&CreateEvaluation::new(0, "ok")),
+        "promptId",
     );
-    let err = api
-        .create_evaluation(&CreateEvaluation::new(1, "ok").dataset_id(-3))
-        .expect_err("dataset id");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "datasetId"),
-        "{err}"
+    assert_invalid(
+        api.create_evaluation(&CreateEvaluation::new(1, "ok").dataset_id(-3)),
+        "datasetId",
     );
-    let err = api
-        .update_evaluation(5, &UpdateEvaluation::new().name(""))
-        .expect_err("empty name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
-        "{err}"
+    assert_invalid(
+        api.update_evaluation(5, &UpdateEvaluation::new().name("")),
+        "name",
     );
-    let err = api
-        .get_evaluation_results_aggregated(GROUP, "", &AggregateResults::new())
-        .expect_err("groupBy");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "groupBy"),
-        "{err}"
+    assert_invalid(
+        api.get_evaluation_results_aggregated(GROUP, "", &AggregateResults::new()),
+        "groupBy",
     );
-    let err = api
-        .get_evaluation_results_aggregated("", "day", &AggregateResults::new())
-        .expect_err("promptGroupId");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "promptGroupId"),
-        "{err}"
+    assert_invalid(
+        api.get_evaluation_results_aggregated("", "day", &AggregateResults::new()),
+        "promptGroupId",
     );
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
@@ -381,18 +360,10 @@ fn list_evaluations_all_walks_every_page() {
     let replies = vec![page(&[1, 2], 0, true), page(&[3], 2, false)];
     let params = ListEvaluations::new().limit(2).prompt_group_id(GROUP);
 
-    let server = ScriptedServer::start(replies.clone());
-    let ids: Vec<i64> = runtime()
-        .block_on(
-            async_client(&server)
-                .prompt_evaluations()
-                .list_evaluations_all(&params)
-                .try_collect(),
-        )
-        .expect("stream")
-        .iter()
-        .map(|e| e.id.get())
-        .collect();
+    let (evaluations, server) = both_walk!(replies, |c| c
+        .prompt_evaluations()
+        .list_evaluations_all(&params));
+    let ids: Vec<i64> = evaluations.iter().map(|e| e.id.get()).collect();
     assert_eq!(ids, [1, 2, 3]);
     assert_queries(
         &server,
@@ -401,14 +372,6 @@ fn list_evaluations_all_walks_every_page() {
             format!("limit=2&promptGroupId={GROUP}&offset=2"),
         ],
     );
-
-    let server = ScriptedServer::start(replies);
-    let ids: Vec<i64> = blocking_client(&server)
-        .prompt_evaluations()
-        .list_evaluations_all(&params)
-        .map(|e| e.expect("page").id.get())
-        .collect();
-    assert_eq!(ids, [1, 2, 3]);
 }
 
 fn not_found() -> Reply {
@@ -447,29 +410,17 @@ fn wait_for_result_treats_404_as_not_yet() {
         "GET /api/prompts/evaluations/5/result",
     ];
 
-    let server = ScriptedServer::start(replies.clone());
-    let result = runtime()
-        .block_on(
-            async_client(&server)
-                .prompt_evaluations()
-                .wait_for_evaluation_result(5, fast()),
-        )
-        .expect("result");
+    let (result, server) = both_scripted!(replies, |c| c
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, fast()));
     assert_eq!(result.id, 4);
+    assert_eq!(result.score, Some(0.9));
     assert_eq!(paths(&server), expected);
     let at: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
     assert!(
         at[3] - at[2] >= Duration::from_millis(15),
         "polls are spaced"
     );
-
-    let server = ScriptedServer::start(replies);
-    let result = blocking_client(&server)
-        .prompt_evaluations()
-        .wait_for_evaluation_result(5, fast())
-        .expect("result");
-    assert_eq!(result.score, Some(0.9));
-    assert_eq!(paths(&server), expected);
 }
 
 #[test]
@@ -575,22 +526,10 @@ fn run_and_wait_waits_for_a_new_result() {
         "GET /api/prompts/evaluations/5/result",
     ];
 
-    let server = ScriptedServer::start(replies.clone());
-    let result = runtime()
-        .block_on(
-            async_client(&server)
-                .prompt_evaluations()
-                .run_evaluation_and_wait(5, fast()),
-        )
-        .expect("new result");
-    assert_eq!(result.id, 2);
-    assert_eq!(paths(&server), expected);
-
-    let server = ScriptedServer::start(replies);
-    let result = blocking_client(&server)
+    let (result, server) = both_scripted!(replies, |c| c
         .prompt_evaluations()
-        .run_evaluation_and_wait(5, fast())
-        .expect("new result");
+        .run_evaluation_and_wait(5, fast()));
+    assert_eq!(result.id, 2);
     assert_eq!(result.score, Some(0.75));
     assert_eq!(paths(&server), expected);
 }

@@ -54,13 +54,9 @@ fn errors_and_bad_ids() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
     let client = blocking_client(&server);
     for bad in ["", ".", ".."] {
-        let err = client
-            .prompt_readiness()
-            .get_prompt_readiness(bad)
-            .expect_err("refused");
-        assert!(
-            matches!(&err, Error::InvalidInput { field, .. } if field == "promptGroupId"),
-            "{err}"
+        assert_invalid(
+            client.prompt_readiness().get_prompt_readiness(bad),
+            "promptGroupId",
         );
     }
     assert!(server.requests().is_empty(), "nothing may be sent");

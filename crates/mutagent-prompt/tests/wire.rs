@@ -280,11 +280,7 @@ fn invalid_input_is_refused_before_sending() {
         "{err}"
     );
     let long = CreatePrompt::new("x".repeat(256), PromptContent::raw("hi"), json!({}));
-    let err = client.prompt().create_prompt(&long).expect_err("name");
-    assert!(
-        matches!(&err, Error::InvalidInput { field, .. } if field == "name"),
-        "{err}"
-    );
+    assert_invalid(client.prompt().create_prompt(&long), "name");
     let empty = CreatePrompt::new("ok", PromptContent::messages([]), json!({}));
     assert!(client.prompt().create_prompt(&empty).is_err());
     let bad_version = NewPromptVersion::new("v2");
@@ -380,30 +376,13 @@ fn list_prompts_all_walks_every_page() {
         page(&[5], 4, false),
     ];
 
-    let server = ScriptedServer::start(replies.clone());
-    let client = async_client(&server);
-    let ids: Vec<i64> = runtime()
-        .block_on(
-            client
-                .prompt()
-                .list_prompts_all(&ListPrompts::new().limit(2))
-                .try_collect(),
-        )
-        .expect("stream")
-        .iter()
-        .map(|p| p.id.get())
-        .collect();
+    let (prompts, server) = both_walk!(replies, |c| c
+        .prompt()
+        .list_prompts_all(&ListPrompts::new().limit(2)));
+    let ids: Vec<i64> = prompts.iter().map(|p| p.id.get()).collect();
     assert_eq!(ids, [1, 2, 3, 4, 5]);
     assert_queries(
         &server,
         &["limit=2&offset=0", "limit=2&offset=2", "limit=2&offset=4"],
     );
-
-    let server = ScriptedServer::start(replies);
-    let ids: Vec<i64> = blocking_client(&server)
-        .prompt()
-        .list_prompts_all(&ListPrompts::new().limit(2))
-        .map(|p| p.expect("page").id.get())
-        .collect();
-    assert_eq!(ids, [1, 2, 3, 4, 5]);
 }

@@ -627,18 +627,10 @@ fn list_traces_all_walks_every_page() {
     };
     let replies = vec![page(&["a", "b"], 0), page(&["c", "d"], 2), page(&["e"], 4)];
 
-    let server = ScriptedServer::start(replies.clone());
-    let ids: Vec<String> = runtime()
-        .block_on(
-            async_client(&server)
-                .traces()
-                .list_traces_all(&ListTraces::new().limit(2).source("sdk"))
-                .try_collect(),
-        )
-        .expect("stream")
-        .into_iter()
-        .map(|t| t.id.as_str().to_owned())
-        .collect();
+    let (traces, server) = both_walk!(replies, |c| c
+        .traces()
+        .list_traces_all(&ListTraces::new().limit(2).source("sdk")));
+    let ids: Vec<&str> = traces.iter().map(|t| t.id.as_str()).collect();
     assert_eq!(ids, ["a", "b", "c", "d", "e"]);
     assert_queries(
         &server,
@@ -648,14 +640,6 @@ fn list_traces_all_walks_every_page() {
             "source=sdk&limit=2&offset=4",
         ],
     );
-
-    let server = ScriptedServer::start(replies);
-    let ids: Vec<String> = blocking_client(&server)
-        .traces()
-        .list_traces_all(&ListTraces::new().limit(2).source("sdk"))
-        .map(|t| t.expect("page").id.as_str().to_owned())
-        .collect();
-    assert_eq!(ids, ["a", "b", "c", "d", "e"]);
 }
 
 #[test]

@@ -81,8 +81,24 @@ pub fn assert_common(
     }
 }
 
-/// An async call of a test, boxed so that closures of different tests share one type.
-pub type AsyncCall<T> = Pin<Box<dyn Future<Output = Result<T, Error>>>>;
+/// Checks that a call was refused before anything was sent, as invalid input in `field`,
+/// and returns the error for further checks.
+///
+/// # Panics
+/// When the call succeeded or failed otherwise (that is the test failing).
+#[track_caller]
+pub fn assert_invalid<T: std::fmt::Debug>(result: Result<T, Error>, field: &str) -> Error {
+    let err = result.expect_err("refused before sending");
+    assert!(
+        matches!(&err, Error::InvalidInput { field: got, .. } if got == field),
+        "expected invalid input in `{field}`, got {err}"
+    );
+    err
+}
+
+/// An async call of a test, boxed so that closures of different tests share one type (its
+/// error is the SDK's [`Error`] unless the helper called has its own).
+pub type AsyncCall<T, E = Error> = Pin<Box<dyn Future<Output = Result<T, E>>>>;
 
 /// Runs a call through the async client, then through the blocking one, each against a
 /// fresh server answering `reply`; checks that both sent the same request and decoded the
@@ -95,33 +111,45 @@ pub fn both<T: PartialEq + std::fmt::Debug>(
     call_async: impl FnOnce(Client) -> AsyncCall<T>,
     call_blocking: impl FnOnce(BlockingClient) -> Result<T, Error>,
 ) -> (Recorded, T) {
-    let server = ScriptedServer::start(vec![reply.clone()]);
-    let from_async = runtime()
-        .block_on(call_async(async_client(&server)))
-        .expect("async call");
-    let sent_async = server.single_request();
+    let (value, server) = both_scripted(vec![reply], call_async, call_blocking);
+    (server.single_request(), value)
+}
 
-    let server = ScriptedServer::start(vec![reply]);
-    let from_blocking = call_blocking(blocking_client(&server)).expect("blocking call");
-    let sent_blocking = server.single_request();
+/// [`both`] for a call that may send several requests (a walk over every page, a wait, a
+/// helper made of several calls): each client runs it against a fresh server answering
+/// `replies` in order. Checks that both succeeded with the same value and sent the same
+/// requests (method, path, query, body), and returns the value and the async run's server,
+/// whose requests the test may check further.
+///
+/// # Panics
+/// When either call fails or the two differ (that is the test failing).
+pub fn both_scripted<T: PartialEq + std::fmt::Debug, E: std::fmt::Debug>(
+    replies: Vec<Reply>,
+    call_async: impl FnOnce(Client) -> AsyncCall<T, E>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, E>,
+) -> (T, ScriptedServer) {
+    let async_server = ScriptedServer::start(replies.clone());
+    let from_async = runtime()
+        .block_on(call_async(async_client(&async_server)))
+        .expect("async call");
+
+    let blocking_server = ScriptedServer::start(replies);
+    let from_blocking = call_blocking(blocking_client(&blocking_server)).expect("blocking call");
 
     assert_eq!(from_async, from_blocking, "async and blocking decode alike");
+    let sent = |server: &ScriptedServer| {
+        server
+            .requests()
+            .into_iter()
+            .map(|r| (r.method.clone(), r.path.clone(), r.query.clone(), r.json()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(
-        (
-            &sent_async.method,
-            &sent_async.path,
-            &sent_async.query,
-            sent_async.json()
-        ),
-        (
-            &sent_blocking.method,
-            &sent_blocking.path,
-            &sent_blocking.query,
-            sent_blocking.json()
-        ),
+        sent(&async_server),
+        sent(&blocking_server),
         "async and blocking send alike"
     );
-    (sent_async, from_async)
+    (from_async, async_server)
 }
 
 /// Checks that `server` received exactly one request per entry of `expected`, in order, each
@@ -150,5 +178,33 @@ pub fn assert_queries<S: AsRef<str>>(server: &ScriptedServer, expected: &[S]) {
 macro_rules! both_call {
     ($reply:expr, |$c:ident| $call:expr $(,)?) => {
         $crate::both($reply, |$c| ::std::boxed::Box::pin($call), |$c| $call)
+    };
+}
+
+/// [`both_scripted`] for a call written once: `$call` runs through the async client (its
+/// future awaited) and through the blocking one, against servers answering `$replies`.
+#[macro_export]
+macro_rules! both_scripted {
+    ($replies:expr, |$c:ident| $call:expr $(,)?) => {
+        $crate::both_scripted($replies, |$c| ::std::boxed::Box::pin($call), |$c| $call)
+    };
+}
+
+/// [`both_scripted`] for a walk over every page written once: `$walk` (a `*_all` call) is
+/// collected from the async client's stream and from the blocking client's iterator, against
+/// servers answering `$replies` (one page each); returns every item and the async run's server.
+///
+/// ```ignore
+/// let (agents, server) = both_walk!(pages, |c| c.agents().list_agents_all(&params));
+/// assert_queries(&server, &["limit=2&offset=0", "limit=2&offset=2"]);
+/// ```
+#[macro_export]
+macro_rules! both_walk {
+    ($replies:expr, |$c:ident| $walk:expr $(,)?) => {
+        $crate::both_scripted(
+            $replies,
+            |$c| ::std::boxed::Box::pin($walk.try_collect()),
+            |$c| $walk.collect::<::std::result::Result<::std::vec::Vec<_>, _>>(),
+        )
     };
 }
