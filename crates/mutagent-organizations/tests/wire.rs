@@ -277,18 +277,12 @@ fn get_organization_by_slug() {
 
 #[test]
 fn check_organization_slug() {
-    let answer = json!({"available": false, "suggestion": "acme-2"});
-    let (request, got) = both_call!(Reply::json(200, answer.clone()), |c| c
-        .organizations()
-        .check_organization_slug("acme"));
-    assert_common(
-        &request,
+    assert_json_answer!(
         "GET",
         "/api/organizations/check-slug/acme",
-        None,
-        None,
+        json!({"available": false, "suggestion": "acme-2"}),
+        |c| c.organizations().check_organization_slug("acme")
     );
-    assert_eq!(got, answer);
 }
 
 #[test]

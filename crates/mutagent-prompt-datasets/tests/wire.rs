@@ -98,34 +98,10 @@ fn update_prompt_dataset() {
 
 #[test]
 fn delete_prompt_dataset() {
-    let (request, answer) = both_call!(
-        Reply::json(200, json!({"success": true, "message": "deleted"})),
-        |c| c.prompt_datasets().delete_prompt_dataset(12, true)
-    );
-    assert_common(
-        &request,
-        "DELETE",
-        "/api/prompts/datasets/12",
-        Some("force=true"),
-        None,
-    );
-    assert!(answer.success);
-
     // `force` is `bool?`: false is sent as such, None leaves it out.
-    let (request, _) = both_call!(Reply::json(200, json!({"success": true})), |c| c
+    assert_force_flag!("/api/prompts/datasets/12", |c, force| c
         .prompt_datasets()
-        .delete_prompt_dataset(5, false));
-    assert_common(
-        &request,
-        "DELETE",
-        "/api/prompts/datasets/5",
-        Some("force=false"),
-        None,
-    );
-    let (request, _) = both_call!(Reply::json(200, json!({"success": true})), |c| c
-        .prompt_datasets()
-        .delete_prompt_dataset(5, None));
-    assert_common(&request, "DELETE", "/api/prompts/datasets/5", None, None);
+        .delete_prompt_dataset(12, force));
 }
 
 #[test]

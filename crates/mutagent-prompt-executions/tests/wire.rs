@@ -105,18 +105,12 @@ fn get_playground_run() {
 
 #[test]
 fn delete_playground_run() {
-    let answer = json!({"success": true, "message": "deleted 2 executions"});
-    let (request, body) = both_call!(Reply::json(200, answer.clone()), |c| c
-        .prompt_executions()
-        .delete_playground_run("run-1"));
-    assert_common(
-        &request,
+    assert_json_answer!(
         "DELETE",
         "/api/prompts/executions/runs/run-1",
-        None,
-        None,
+        json!({"success": true, "message": "deleted 2 executions"}),
+        |c| c.prompt_executions().delete_playground_run("run-1")
     );
-    assert_eq!(body, answer);
 }
 
 #[test]

@@ -181,44 +181,20 @@ fn create_prompt_version_changes_one_text_field() {
 
 #[test]
 fn delete_prompt() {
-    let (request, answer) = both_call!(
-        Reply::json(200, json!({"success": true, "message": "deleted"})),
-        |c| c.prompt().delete_prompt(42, true)
-    );
-    assert_common(
-        &request,
-        "DELETE",
-        "/api/prompt/42",
-        Some("force=true"),
-        None,
-    );
-    assert!(answer.success);
-
     // `force` is `bool?`: false is sent as such, None leaves it out.
-    let (request, _) = both_call!(Reply::json(200, json!({"success": true})), |c| c
+    assert_force_flag!("/api/prompt/42", |c, force| c
         .prompt()
-        .delete_prompt(5, false));
-    assert_common(
-        &request,
-        "DELETE",
-        "/api/prompt/5",
-        Some("force=false"),
-        None,
-    );
-    let (request, _) = both_call!(Reply::json(200, json!({"success": true})), |c| c
-        .prompt()
-        .delete_prompt(5, None));
-    assert_common(&request, "DELETE", "/api/prompt/5", None, None);
+        .delete_prompt(42, force));
 }
 
 #[test]
 fn list_prompt_versions() {
-    let versions = json!({"versions": [prompt_json(1, "1.0.0")], "total": 1});
-    let (request, answer) = both_call!(Reply::json(200, versions.clone()), |c| c
-        .prompt()
-        .list_prompt_versions(1));
-    assert_common(&request, "GET", "/api/prompt/1/versions", None, None);
-    assert_eq!(answer, versions);
+    assert_json_answer!(
+        "GET",
+        "/api/prompt/1/versions",
+        json!({"versions": [prompt_json(1, "1.0.0")], "total": 1}),
+        |c| c.prompt().list_prompt_versions(1)
+    );
 }
 
 #[test]
@@ -242,28 +218,22 @@ fn create_prompt_version() {
 
 #[test]
 fn get_prompt_analytics() {
-    let analytics = json!({"executions": 10, "avgLatencyMs": 120.5});
-    let (request, answer) = both_call!(Reply::json(200, analytics.clone()), |c| c
-        .prompt()
-        .get_prompt_analytics(3));
-    assert_common(&request, "GET", "/api/prompt/3/analytics", None, None);
-    assert_eq!(answer, analytics);
+    assert_json_answer!(
+        "GET",
+        "/api/prompt/3/analytics",
+        json!({"executions": 10, "avgLatencyMs": 120.5}),
+        |c| c.prompt().get_prompt_analytics(3)
+    );
 }
 
 #[test]
 fn get_prompt_model_comparisons() {
-    let comparisons = json!({"models": [{"model": "gpt-4o", "score": 0.9}]});
-    let (request, answer) = both_call!(Reply::json(200, comparisons.clone()), |c| c
-        .prompt()
-        .get_prompt_model_comparisons(3));
-    assert_common(
-        &request,
+    assert_json_answer!(
         "GET",
         "/api/prompt/3/model-comparisons",
-        None,
-        None,
+        json!({"models": [{"model": "gpt-4o", "score": 0.9}]}),
+        |c| c.prompt().get_prompt_model_comparisons(3)
     );
-    assert_eq!(answer, comparisons);
 }
 
 #[test]

@@ -480,12 +480,12 @@ fn get_trace() {
 
 #[test]
 fn delete_trace() {
-    let answer = json!({"success": true, "message": "trace t-1 deleted"});
-    let (request, got) = both_call!(Reply::json(200, answer.clone()), |c| c
-        .traces()
-        .delete_trace("t-1"));
-    assert_common(&request, "DELETE", "/api/traces/t-1", None, None);
-    assert_eq!(got, answer);
+    assert_json_answer!(
+        "DELETE",
+        "/api/traces/t-1",
+        json!({"success": true, "message": "trace t-1 deleted"}),
+        |c| c.traces().delete_trace("t-1")
+    );
 }
 
 #[test]

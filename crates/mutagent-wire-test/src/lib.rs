@@ -12,6 +12,9 @@ pub use mutagent_core::{BlockingClient, Client, Error};
 pub use mutagent_test_support::{Recorded, Reply, ScriptedServer};
 use serde_json::Value;
 
+#[doc(hidden)]
+pub use serde_json as __serde_json;
+
 /// The API key every wire test sends.
 pub const KEY: &str = "mt_wire_test_key";
 
@@ -92,6 +95,27 @@ pub fn assert_invalid<T: std::fmt::Debug>(result: Result<T, Error>, field: &str)
     assert!(
         matches!(&err, Error::InvalidInput { field: got, .. } if got == field),
         "expected invalid input in `{field}`, got {err}"
+    );
+    err
+}
+
+/// Runs `call` on the blocking client against a server whose one answer (`reply`) stalls for
+/// 5 s, and returns the error `call` gave up with; checks that it gave up within 2 s, so its
+/// own deadline ended it, not the stalled answer.
+///
+/// # Panics
+/// When `call` succeeded or took too long (that is the test failing).
+pub fn against_a_stalled_answer<T: std::fmt::Debug, E>(
+    reply: Reply,
+    call: impl FnOnce(BlockingClient) -> Result<T, E>,
+) -> E {
+    let server = ScriptedServer::start(vec![reply.delay(std::time::Duration::from_secs(5))]);
+    let started = std::time::Instant::now();
+    let err = call(blocking_client(&server)).expect_err("given up");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
     );
     err
 }
@@ -206,5 +230,48 @@ macro_rules! both_walk {
             |$c| ::std::boxed::Box::pin($walk.try_collect()),
             |$c| $walk.collect::<::std::result::Result<::std::vec::Vec<_>, _>>(),
         )
+    };
+}
+
+/// [`both_call!`] for a call the SDK answers with the server's JSON, whole (an answer the
+/// contract leaves untyped): checks the request (`$method` on `$path`, no query, no body)
+/// and that the answer is `$json`, nothing dropped, through both clients.
+///
+/// ```ignore
+/// assert_json_answer!("GET", "/api/prompt/3/analytics", json!({"executions": 10}), |c| c
+///     .prompt()
+///     .get_prompt_analytics(3));
+/// ```
+#[macro_export]
+macro_rules! assert_json_answer {
+    ($method:expr, $path:expr, $json:expr, |$c:ident| $call:expr $(,)?) => {{
+        let json: $crate::__serde_json::Value = $json;
+        let (request, answer) =
+            $crate::both_call!($crate::Reply::json(200, json.clone()), |$c| $call);
+        $crate::assert_common(&request, $method, $path, None, None);
+        assert_eq!(answer, json, "the server's JSON, nothing dropped");
+    }};
+}
+
+/// Checks a delete whose `force` flag is `bool?`, through both clients: `Some(true)` and
+/// `Some(false)` are sent as `force=true` and `force=false`, `None` leaves the parameter out;
+/// each answer decodes as a success. `$force` names the flag in `$call`.
+///
+/// ```ignore
+/// assert_force_flag!("/api/prompt/42", |c, force| c.prompt().delete_prompt(42, force));
+/// ```
+#[macro_export]
+macro_rules! assert_force_flag {
+    ($path:expr, |$c:ident, $force:ident| $call:expr $(,)?) => {
+        for ($force, query) in [
+            (Some(true), Some("force=true")),
+            (Some(false), Some("force=false")),
+            (None, None),
+        ] {
+            let reply = $crate::__serde_json::json!({"success": true, "message": "deleted"});
+            let (request, answer) = $crate::both_call!($crate::Reply::json(200, reply), |$c| $call);
+            $crate::assert_common(&request, "DELETE", $path, query, None);
+            assert!(answer.success, "{answer:?}");
+        }
     };
 }
