@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::admin::{integral, workspace_of, ME};
-use super::{body, contains_ci, copy_present, gb, gi, gs, or_null, page, success, Obj, State};
+use super::{body, copy_present, gb, gi, gs, or_null, page, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -96,15 +96,11 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
     let rows: Vec<Value> = in_workspace(st, &ws)
         .filter(|a| {
-            qv.str("name")
-                .is_none_or(|n| contains_ci(gs(a, "name").unwrap_or(""), n))
+            qv.keeps_containing(a, "name")
+                && qv.keeps_str(a, "status")
+                && qv.keeps_str(a, "createdBy")
+                && qv.keeps_bool(a, "isPublic")
         })
-        .filter(|a| qv.str("status").is_none_or(|s| gs(a, "status") == Some(s)))
-        .filter(|a| {
-            qv.str("createdBy")
-                .is_none_or(|c| gs(a, "createdBy") == Some(c))
-        })
-        .filter(|a| qv.bool("isPublic").is_none_or(|p| gb(a, "isPublic") == p))
         .cloned()
         .map(Value::Object)
         .collect();

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{body, contains_ci, copy_present, gi, gs, nav_page, or_null, success, Obj, State};
+use super::{body, copy_present, gi, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -95,18 +95,9 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
                 .as_deref()
                 .is_none_or(|g| gs(d, "promptGroupId") == Some(g))
         })
-        .filter(|(_, d)| {
-            qv.str("promptGroupId")
-                .is_none_or(|g| gs(d, "promptGroupId") == Some(g))
-        })
-        .filter(|(_, d)| {
-            qv.str("name")
-                .is_none_or(|n| contains_ci(gs(d, "name").unwrap_or(""), n))
-        })
-        .filter(|(_, d)| {
-            qv.str("createdBy")
-                .is_none_or(|c| gs(d, "createdBy") == Some(c))
-        })
+        .filter(|(_, d)| qv.keeps_str(d, "promptGroupId"))
+        .filter(|(_, d)| qv.keeps_containing(d, "name"))
+        .filter(|(_, d)| qv.keeps_str(d, "createdBy"))
         .map(|(id, _)| st.dataset_json(*id))
         .collect();
     ok(nav_page(rows, qv))

@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
-use super::{body, contains_ci, copy_present, gb, gi, gs, nav_page, or_null, success, Obj, State};
+use super::{body, copy_present, gb, gi, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -113,22 +113,12 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
                 .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
         })
         .filter(|e| {
-            qv.str("promptGroupId")
-                .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
+            qv.keeps_str(e, "promptGroupId")
+                && qv.keeps_int(e, "datasetId")
+                && qv.keeps_containing(e, "name")
+                && qv.keeps_str(e, "createdBy")
+                && qv.keeps_bool(e, "isLatest")
         })
-        .filter(|e| {
-            qv.int("datasetId")
-                .is_none_or(|d| gi(e, "datasetId") == Some(d))
-        })
-        .filter(|e| {
-            qv.str("name")
-                .is_none_or(|n| contains_ci(gs(e, "name").unwrap_or(""), n))
-        })
-        .filter(|e| {
-            qv.str("createdBy")
-                .is_none_or(|c| gs(e, "createdBy") == Some(c))
-        })
-        .filter(|e| qv.bool("isLatest").is_none_or(|b| gb(e, "isLatest") == b))
         .cloned()
         .map(Value::Object)
         .collect();

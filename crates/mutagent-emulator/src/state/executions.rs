@@ -206,11 +206,7 @@ fn matching<'a>(st: &'a State, q: &'a Query) -> impl Iterator<Item = &'a Obj> + 
     st.executions
         .rows
         .values()
-        .filter(move |r| {
-            q.int("promptId")
-                .is_none_or(|p| gi(r, "promptId") == Some(p))
-        })
-        .filter(move |r| q.str("model").is_none_or(|m| gs(r, "model") == Some(m)))
+        .filter(move |r| q.keeps_int(r, "promptId") && q.keeps_str(r, "model"))
         .filter(move |r| in_dates(r, q))
 }
 
@@ -223,10 +219,7 @@ fn plain_page(items: Vec<Value>, q: &Query) -> Value {
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let q = &ctx.query;
     let rows: Vec<Value> = matching(st, q)
-        .filter(|r| {
-            q.str("runGroupId")
-                .is_none_or(|g| gs(r, "runGroupId") == Some(g))
-        })
+        .filter(|r| q.keeps_str(r, "runGroupId"))
         .cloned()
         .map(Value::Object)
         .collect();

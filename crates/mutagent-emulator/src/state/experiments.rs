@@ -136,17 +136,10 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .experiments
         .iter()
         .filter(|e| {
-            qv.int("promptId")
-                .is_none_or(|p| super::gi(e, "promptId") == Some(p))
-        })
-        .filter(|e| {
-            qv.str("promptGroupId")
-                .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
-        })
-        .filter(|e| qv.str("status").is_none_or(|s| gs(e, "status") == Some(s)))
-        .filter(|e| {
-            qv.str("createdBy")
-                .is_none_or(|c| gs(e, "createdBy") == Some(c))
+            qv.keeps_int(e, "promptId")
+                && qv.keeps_str(e, "promptGroupId")
+                && qv.keeps_str(e, "status")
+                && qv.keeps_str(e, "createdBy")
         })
         .map(|e| {
             let mut e = e.clone();

@@ -498,6 +498,32 @@ pub(crate) fn ids_in_group(records: &BTreeMap<i64, Obj>, group: &str) -> Vec<i64
         .collect()
 }
 
+/// The list filters: a record is kept unless the query holds `key` with another value than the
+/// record's field `key` (a query without `key` keeps every record).
+impl Query {
+    /// Filter on a string field: equal.
+    pub(crate) fn keeps_str(&self, o: &Obj, key: &str) -> bool {
+        self.str(key).is_none_or(|v| gs(o, key) == Some(v))
+    }
+
+    /// Filter on an integer field: equal.
+    pub(crate) fn keeps_int(&self, o: &Obj, key: &str) -> bool {
+        self.int(key).is_none_or(|v| gi(o, key) == Some(v))
+    }
+
+    /// Filter on a boolean field (absent counts as false): equal.
+    pub(crate) fn keeps_bool(&self, o: &Obj, key: &str) -> bool {
+        self.bool(key).is_none_or(|v| gb(o, key) == v)
+    }
+
+    /// Filter on a string field (absent counts as empty): contains the query's text, ignoring
+    /// case.
+    pub(crate) fn keeps_containing(&self, o: &Obj, key: &str) -> bool {
+        self.str(key)
+            .is_none_or(|v| contains_ci(gs(o, key).unwrap_or(""), v))
+    }
+}
+
 /// Case-insensitive substring match.
 pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
     hay.to_lowercase().contains(&needle.to_lowercase())

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{body, contains_ci, copy_present, gb, gs, nav_page, or_null, success, Obj, State};
+use super::{body, copy_present, gb, gs, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -117,14 +117,10 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .orgs
         .iter()
         .filter(|o| {
-            qv.str("name")
-                .is_none_or(|n| contains_ci(gs(o, "name").unwrap_or(""), n))
+            qv.keeps_containing(o, "name")
+                && qv.keeps_str(o, "billingPlan")
+                && qv.keeps_bool(o, "isActive")
         })
-        .filter(|o| {
-            qv.str("billingPlan")
-                .is_none_or(|p| gs(o, "billingPlan") == Some(p))
-        })
-        .filter(|o| qv.bool("isActive").is_none_or(|a| gb(o, "isActive") == a))
         .map(with_role)
         .collect();
     ok(nav_page(rows, qv))

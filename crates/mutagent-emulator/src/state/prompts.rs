@@ -2,10 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{
-    body, contains_ci, copy_present, gb, gi, gs, ids_in_group, nav_page, or_null, success, Obj,
-    State,
-};
+use super::{body, copy_present, gb, gi, gs, ids_in_group, nav_page, or_null, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -135,17 +132,10 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .prompts
         .values()
         .filter(|p| {
-            qv.str("name")
-                .is_none_or(|n| contains_ci(gs(p, "name").unwrap_or(""), n))
-        })
-        .filter(|p| qv.bool("isLatest").is_none_or(|b| gb(p, "isLatest") == b))
-        .filter(|p| {
-            qv.str("version")
-                .is_none_or(|v| gs(p, "version") == Some(v))
-        })
-        .filter(|p| {
-            qv.str("createdBy")
-                .is_none_or(|c| gs(p, "createdBy") == Some(c))
+            qv.keeps_containing(p, "name")
+                && qv.keeps_bool(p, "isLatest")
+                && qv.keeps_str(p, "version")
+                && qv.keeps_str(p, "createdBy")
         })
         .cloned()
         .map(Value::Object)

@@ -209,10 +209,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .iter()
         .filter(|c| gs(c, "workspaceId") == Some(&ws))
         .filter(|c| all || gb(c, "isActive"))
-        .filter(|c| {
-            qv.str("provider")
-                .is_none_or(|p| gs(c, "provider") == Some(p))
-        })
+        .filter(|c| qv.keeps_str(c, "provider"))
         .cloned()
         .map(Value::Object)
         .collect();

@@ -320,14 +320,10 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .traces
         .iter()
         .filter(|t| {
-            qv.str("sessionId")
-                .is_none_or(|s| gs(t, "sessionId") == Some(s))
-        })
-        .filter(|t| qv.str("status").is_none_or(|s| gs(t, "status") == Some(s)))
-        .filter(|t| qv.str("source").is_none_or(|s| gs(t, "source") == Some(s)))
-        .filter(|t| {
-            qv.str("environment")
-                .is_none_or(|s| gs(t, "environment") == Some(s))
+            qv.keeps_str(t, "sessionId")
+                && qv.keeps_str(t, "status")
+                && qv.keeps_str(t, "source")
+                && qv.keeps_str(t, "environment")
         })
         .filter(|t| in_window(t, qv.time("startAfter"), qv.time("startBefore")))
         .map(|t| {
@@ -428,10 +424,7 @@ fn stats(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let traces = st
         .traces
         .iter()
-        .filter(|t| {
-            qv.str("sessionId")
-                .is_none_or(|s| gs(t, "sessionId") == Some(s))
-        })
+        .filter(|t| qv.keeps_str(t, "sessionId"))
         .filter(|t| in_window(t, qv.time("from"), qv.time("to")));
     let views = spans(traces);
     let mut groups: BTreeMap<String, Vec<&SpanView<'_>>> = BTreeMap::new();
