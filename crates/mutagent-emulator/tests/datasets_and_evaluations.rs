@@ -4,14 +4,13 @@
 
 mod common;
 
-use common::{dataset, evaluation, prompt, Client};
-use mutagent_emulator::{Collection, Emulator};
+use common::{dataset, evaluation, prompt, started};
+use mutagent_emulator::Collection;
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn datasets_belong_to_the_prompt_group() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (_emu, c) = started().await;
     let p1 = prompt(&c, "p", "t").await;
     c.created("/api/prompt/1/versions", json!({"newVersion": "1.0.1"}))
         .await;
@@ -56,8 +55,7 @@ async fn datasets_belong_to_the_prompt_group() {
 
 #[tokio::test]
 async fn items_bulk_and_crud() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     prompt(&c, "p", "t").await;
     dataset(&c, 1, 0).await;
     let created = c
@@ -113,8 +111,7 @@ async fn items_bulk_and_crud() {
 
 #[tokio::test]
 async fn delete_dataset_with_items_needs_force() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     prompt(&c, "p", "t").await;
     dataset(&c, 1, 3).await;
     let m = c.delete("/api/prompts/datasets/1").await.error(409);
@@ -133,8 +130,7 @@ async fn delete_dataset_with_items_needs_force() {
 
 #[tokio::test]
 async fn clone_and_export() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     prompt(&c, "source", "t").await;
     let target = prompt(&c, "target", "t").await;
     dataset(&c, 1, 2).await;
@@ -184,14 +180,11 @@ async fn clone_and_export() {
 }
 
 async fn run_scores(text: &str) -> (Value, Value) {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (_emu, c) = started().await;
     prompt(&c, "p", text).await;
     dataset(&c, 1, 4).await;
     c.created("/api/prompts/evaluations/", json!({"promptId": 1, "datasetId": 1, "name": "e", "evalConfig": {"criteria": [{"name": "accuracy", "criteria": "c", "evaluationParameter": "output"}], "threshold": 0.4}})).await;
-    let run = c
-        .ok("POST", "/api/prompts/evaluations/1/run", None, 200)
-        .await;
+    let run = c.post_empty_ok("/api/prompts/evaluations/1/run").await;
     assert_eq!(run["success"], true);
     assert_eq!(run["evaluationId"], 1);
     assert!(run["message"].is_string());
@@ -214,8 +207,7 @@ async fn evaluation_scores_are_deterministic() {
 
 #[tokio::test]
 async fn evaluation_lifecycle() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let p = prompt(&c, "p", "Answer {question}").await;
     dataset(&c, 1, 2).await;
     let e = evaluation(&c).await;
@@ -264,12 +256,9 @@ async fn evaluation_lifecycle() {
         2
     );
 
-    c.ok("POST", "/api/prompts/evaluations/1/run", None, 200)
-        .await;
-    c.ok("POST", "/api/prompts/evaluations/1/run", None, 200)
-        .await;
-    c.ok("POST", "/api/prompts/evaluations/2/run", None, 200)
-        .await;
+    c.post_empty_ok("/api/prompts/evaluations/1/run").await;
+    c.post_empty_ok("/api/prompts/evaluations/1/run").await;
+    c.post_empty_ok("/api/prompts/evaluations/2/run").await;
     let first = c.get_ok("/api/prompts/evaluations/1/result").await;
     assert_eq!(first["evaluationId"], 1);
     assert_eq!(first["success"], true);

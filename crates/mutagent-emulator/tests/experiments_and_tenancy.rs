@@ -3,13 +3,12 @@
 
 mod common;
 
-use common::{dataset, evaluation, prompt, Client};
+use common::{dataset, evaluation, prompt, started, Client};
 use mutagent_emulator::{Collection, Emulator};
 use serde_json::{json, Value};
 
 async fn experiment_setup() -> (Emulator, Client, Value) {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let p = prompt(&c, "p", "Answer {question}").await;
     dataset(&c, 1, 3).await;
     evaluation(&c).await;
@@ -91,26 +90,16 @@ async fn execute_is_deterministic_and_validation_is_strict() {
     let b = create_experiment(&c, &p).await;
     assert_ne!(a["id"], b["id"]);
     let ra = c
-        .ok(
-            "POST",
-            &format!(
-                "/api/prompts/experiments/{}/execute",
-                a["id"].as_str().expect("id")
-            ),
-            None,
-            200,
-        )
+        .post_empty_ok(&format!(
+            "/api/prompts/experiments/{}/execute",
+            a["id"].as_str().expect("id")
+        ))
         .await;
     let rb = c
-        .ok(
-            "POST",
-            &format!(
-                "/api/prompts/experiments/{}/execute",
-                b["id"].as_str().expect("id")
-            ),
-            None,
-            200,
-        )
+        .post_empty_ok(&format!(
+            "/api/prompts/experiments/{}/execute",
+            b["id"].as_str().expect("id")
+        ))
         .await;
     assert_eq!(ra["status"], "completed");
     assert_eq!(ra["resultCount"], 6);
@@ -253,8 +242,7 @@ async fn organizations() {
 
 #[tokio::test]
 async fn workspaces() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let list = c.get_ok("/api/workspaces/").await;
     assert_eq!(list["total"], 1, "a default workspace is seeded");
     let default = list["workspaces"][0].clone();
@@ -277,12 +265,7 @@ async fn workspaces() {
         .error(400);
 
     let d = c
-        .ok(
-            "POST",
-            &format!("/api/workspaces/{wid}/set-default"),
-            None,
-            200,
-        )
+        .post_empty_ok(&format!("/api/workspaces/{wid}/set-default"))
         .await;
     assert_eq!(d["isDefault"], true);
     let old = default["id"].as_str().expect("id");

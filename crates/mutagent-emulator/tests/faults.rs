@@ -8,7 +8,7 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{build, parse, raw, Client};
+use common::{build, parse, raw, started, Client};
 use mutagent_emulator::{Collection, Emulator, Fault};
 use serde_json::json;
 
@@ -188,8 +188,7 @@ async fn seeded_probability_is_repeatable() {
 
 #[tokio::test]
 async fn route_matching_prefix_template_and_all() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     emu.inject(Fault::status(502).on_route("*", "/api/traces/*"));
     emu.inject(Fault::status(504).on_route("GET", "/api/prompt/{id}"));
     assert_eq!(c.get("/api/traces/").await.status, 502);

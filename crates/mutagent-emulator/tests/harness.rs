@@ -7,7 +7,7 @@ mod common;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-use common::{parse, prompt, Client};
+use common::{parse, prompt, started, Client};
 use mutagent_emulator::{Collection, Emulator};
 use serde_json::json;
 
@@ -143,8 +143,7 @@ async fn async_handle_stops_when_dropped() {
 
 #[tokio::test]
 async fn requests_are_recorded() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let r = c
         .post("/api/prompt/", json!({"name": "p", "inputSchema": {}}))
         .await;

@@ -30,16 +30,17 @@ async fn job(c: &Client, id: &str) -> Value {
     c.get_ok(&format!("/api/optimization/{id}")).await
 }
 
+/// Starts an optimization of prompt 1 with `body`; the job created and its id.
+async fn start_job(c: &Client, body: Value) -> (Value, String) {
+    let job = c.created("/api/prompt/1/optimize", body).await;
+    let id = job["id"].as_str().expect("string id").to_string();
+    (job, id)
+}
+
 #[tokio::test]
 async fn job_runs_to_completion_and_creates_a_prompt_version() {
     let (emu, c) = setup(3).await;
-    let j = c
-        .created(
-            "/api/prompt/1/optimize",
-            json!({"datasetId": 1, "config": {"maxIterations": 3}}),
-        )
-        .await;
-    let id = j["id"].as_str().expect("string id").to_string();
+    let (j, id) = start_job(&c, json!({"datasetId": 1, "config": {"maxIterations": 3}})).await;
     assert_eq!(id.len(), 36);
     assert_eq!(j["status"], "queued");
     assert_eq!(j["currentIteration"], 0);
@@ -126,18 +127,16 @@ async fn job_runs_to_completion_and_creates_a_prompt_version() {
 #[tokio::test]
 async fn pause_stops_progress_and_resume_continues() {
     let (emu, c) = setup(2).await;
-    let j = c
-        .created(
-            "/api/prompt/1/optimize",
-            json!({"datasetId": 1, "config": {"maxIterations": 5}, "executionMode": "bun_worker"}),
-        )
-        .await;
-    let id = j["id"].as_str().expect("id").to_string();
+    let (j, id) = start_job(
+        &c,
+        json!({"datasetId": 1, "config": {"maxIterations": 5}, "executionMode": "bun_worker"}),
+    )
+    .await;
     assert_eq!(j["executionMode"], "bun_worker");
     emu.advance_clock(HOUR * 3);
     assert_eq!(job(&c, &id).await["currentIteration"], 2);
     let p = c
-        .ok("POST", &format!("/api/optimization/{id}/pause"), None, 200)
+        .post_empty_ok(&format!("/api/optimization/{id}/pause"))
         .await;
     assert_eq!(p["status"], "paused");
     c.post_empty(&format!("/api/optimization/{id}/pause"))
@@ -148,7 +147,7 @@ async fn pause_stops_progress_and_resume_continues() {
     assert_eq!(still["status"], "paused");
     assert_eq!(still["currentIteration"], 2);
     let r = c
-        .ok("POST", &format!("/api/optimization/{id}/resume"), None, 200)
+        .post_empty_ok(&format!("/api/optimization/{id}/resume"))
         .await;
     assert_eq!(r["status"], "running");
     c.post_empty(&format!("/api/optimization/{id}/resume"))
@@ -168,7 +167,7 @@ async fn pause_stops_progress_and_resume_continues() {
     );
     // Cancel is final.
     let x = c
-        .ok("POST", &format!("/api/optimization/{id}/cancel"), None, 200)
+        .post_empty_ok(&format!("/api/optimization/{id}/cancel"))
         .await;
     assert_eq!(x["status"], "cancelled");
     emu.advance_clock(HOUR * 10);
@@ -290,13 +289,7 @@ async fn real_time_progress_with_a_short_step() {
     let c = Client::new(emu.addr());
     prompt(&c, "p", "t").await;
     dataset(&c, 1, 1).await;
-    let j = c
-        .created(
-            "/api/prompt/1/optimize",
-            json!({"datasetId": 1, "config": {"maxIterations": 2}}),
-        )
-        .await;
-    let id = j["id"].as_str().expect("id").to_string();
+    let (_, id) = start_job(&c, json!({"datasetId": 1, "config": {"maxIterations": 2}})).await;
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         if job(&c, &id).await["status"] == "completed" {

@@ -3,14 +3,13 @@
 
 mod common;
 
-use common::{build, evaluation, parse, prompt, raw, Client};
+use common::{build, evaluation, parse, prompt, raw, started, Client};
 use mutagent_emulator::{Collection, Emulator};
 use serde_json::json;
 
 #[tokio::test]
 async fn versions_share_a_group_and_is_latest_moves() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let p1 = prompt(&c, "greeter", "Say hi to {name}").await;
     assert_eq!(p1["id"], 1);
     assert_eq!(p1["version"], "1.0.0");
@@ -57,8 +56,7 @@ async fn versions_share_a_group_and_is_latest_moves() {
 
 #[tokio::test]
 async fn list_filters_and_pagination_envelope() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (_emu, c) = started().await;
     for i in 0..5 {
         c.created("/api/prompt/", json!({"name": format!("p{i}"), "inputSchema": null, "rawPrompt": "x", "tags": [format!("t{}", i % 2)], "createdBy": "ann@example.com", "version": "2.0.0"}))
         .await;
@@ -92,8 +90,7 @@ async fn list_filters_and_pagination_envelope() {
 
 #[tokio::test]
 async fn delete_prompt_with_datasets_needs_force() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     prompt(&c, "p", "t").await;
     common::dataset(&c, 1, 2).await;
     let m = c.delete("/api/prompt/1").await.error(409);
@@ -107,8 +104,7 @@ async fn delete_prompt_with_datasets_needs_force() {
 
 #[tokio::test]
 async fn body_validation_names_the_field() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let snake = c
         .post("/api/prompt/", json!({"name": "x", "input_schema": {}}))
         .await
@@ -204,8 +200,7 @@ async fn malformed_json_and_content_type() {
 
 #[tokio::test]
 async fn query_validation() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (_emu, c) = started().await;
     for (q, needle) in [
         ("/api/prompt/?limit=0", "limit"),
         ("/api/prompt/?limit=101", "limit"),

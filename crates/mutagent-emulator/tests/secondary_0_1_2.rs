@@ -4,14 +4,13 @@
 
 mod common;
 
-use common::{dataset, evaluation, prompt, Client};
-use mutagent_emulator::{Collection, Emulator};
+use common::{dataset, evaluation, prompt, started};
+use mutagent_emulator::Collection;
 use serde_json::{json, Value};
 
 #[tokio::test]
 async fn readiness_follows_the_prompt_group() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (_emu, c) = started().await;
     let p = prompt(&c, "p", "Answer {question}").await;
     let group = p["promptGroupId"].as_str().expect("group").to_string();
     let path = format!("/api/prompts/readiness/{group}");
@@ -47,8 +46,7 @@ async fn readiness_follows_the_prompt_group() {
     assert_eq!(r["ready"], true);
     assert_eq!(r["evaluationCount"], 1);
     assert_eq!(r["evaluationRunCount"], 0);
-    c.ok("POST", "/api/prompts/evaluations/1/run", None, 200)
-        .await;
+    c.post_empty_ok("/api/prompts/evaluations/1/run").await;
     let r = c.get_ok(&path).await;
     assert_eq!(r["evaluationRunCount"], 1);
 
@@ -60,8 +58,7 @@ async fn readiness_follows_the_prompt_group() {
 
 #[tokio::test]
 async fn playground_runs_are_recorded_as_executions() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let p = prompt(&c, "p", "Answer {question}").await;
     let group = p["promptGroupId"].as_str().expect("group").to_string();
 
@@ -140,8 +137,7 @@ async fn playground_runs_are_recorded_as_executions() {
 
 #[tokio::test]
 async fn playground_eval_scores_deterministically() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (_emu, c) = started().await;
     prompt(&c, "p", "Answer {question}").await;
     dataset(&c, 1, 1).await;
     evaluation(&c).await;
@@ -171,8 +167,7 @@ async fn playground_eval_scores_deterministically() {
 
 #[tokio::test]
 async fn executions_recorded_by_clients_and_batches() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     prompt(&c, "p", "Hi {name}").await;
     let one = json!({"inputs": {"name": "Ann"}, "model": "gpt-4o", "actualOutput": "Hi Ann",
                      "executionStatus": "success", "executionTime": 12.5, "cost": 0.01,
@@ -246,8 +241,7 @@ async fn executions_recorded_by_clients_and_batches() {
 
 #[tokio::test]
 async fn execution_bodies_are_checked_where_the_contract_is() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (_emu, c) = started().await;
     prompt(&c, "p", "Hi").await;
     let base = json!({"promptId": 1, "inputs": {}, "model": "m", "actualOutput": "",
                       "executionStatus": "success"});

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::Client;
+use common::{started, Client};
 use mutagent_emulator::{Collection, Emulator};
 use serde_json::{json, Value};
 
@@ -29,8 +29,7 @@ fn span(id: &str, model: &str, tokens: (u64, u64), cost: f64, error: bool) -> Va
 
 #[tokio::test]
 async fn ingest_single_batch_and_merge() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let r = c
         .created("/api/traces/", json!({"traceId": "t1", "sessionId": "s1", "name": "chat", "source": "manual", "environment": "staging",
                 "startTime": "2024-05-01T10:00:00Z", "spans": [span("a", "gpt-4o", (10, 5), 0.01, false)]}))
@@ -107,8 +106,7 @@ async fn ingest_single_batch_and_merge() {
 
 #[tokio::test]
 async fn otlp_json_is_converted() {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (_emu, c) = started().await;
     let tid = "5B8EFFF798038103D269B633813FC60C";
     let body = json!({"resourceSpans": [{
         "resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "svc"}}, {"key": "deployment.environment", "value": {"stringValue": "production"}}]},
@@ -168,8 +166,7 @@ async fn otlp_json_is_converted() {
 }
 
 async fn seeded() -> (Emulator, Client) {
-    let emu = Emulator::start().await.expect("start");
-    let c = Client::new(emu.addr());
+    let (emu, c) = started().await;
     let traces = json!({"traces": [
         {"traceId": "a", "sessionId": "s1", "source": "sdk", "environment": "production", "startTime": "2024-05-01T10:00:00Z", "spans": [span("1", "gpt-4o", (10, 5), 0.01, false)]},
         {"traceId": "b", "sessionId": "s1", "source": "langchain", "startTime": "2024-05-02T10:00:00Z", "spans": [span("2", "claude", (20, 5), 0.02, true), span("3", "gpt-4o", (30, 5), 0.03, false)]},

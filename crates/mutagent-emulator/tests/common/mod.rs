@@ -159,6 +159,10 @@ impl Client {
         r.json()
     }
 
+    /// `POST target` without a body, asserting 200; the JSON body.
+    pub async fn post_empty_ok(&self, target: &str) -> Value {
+        self.ok("POST", target, None, 200).await
+    }
     /// `GET target`, asserting 200; the JSON body.
     pub async fn get_ok(&self, target: &str) -> Value {
         self.ok("GET", target, None, 200).await
@@ -179,6 +183,13 @@ impl Client {
     pub async fn delete_ok(&self, target: &str) -> Value {
         self.ok("DELETE", target, None, 200).await
     }
+}
+
+/// An emulator with the default settings, and a client for it.
+pub async fn started() -> (mutagent_emulator::Emulator, Client) {
+    let emu = mutagent_emulator::Emulator::start().await.expect("start");
+    let c = Client::new(emu.addr());
+    (emu, c)
 }
 
 /// Creates a prompt and returns its JSON.
