@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::admin::{integral, workspace_of, ME};
-use super::{body, copy_present, gb, gi, gs, or_null, page, success, Obj, State};
+use super::{body, copy_present, gb, gi, gs, or_null, page, success, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -94,16 +94,12 @@ fn find(st: &State, ctx: &Ctx) -> Result<usize, ApiError> {
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let ws = workspace_of(st, ctx)?;
     let qv = &ctx.query;
-    let rows: Vec<Value> = in_workspace(st, &ws)
-        .filter(|a| {
-            qv.keeps_containing(a, "name")
-                && qv.keeps_str(a, "status")
-                && qv.keeps_str(a, "createdBy")
-                && qv.keeps_bool(a, "isPublic")
-        })
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let rows = values(in_workspace(st, &ws).filter(|a| {
+        qv.keeps_containing(a, "name")
+            && qv.keeps_str(a, "status")
+            && qv.keeps_str(a, "createdBy")
+            && qv.keeps_bool(a, "isPublic")
+    }));
     let (data, total, limit, offset) = page(rows, qv);
     ok(json!({"data": data, "total": total, "limit": limit, "offset": offset}))
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{body, copy_present, gi, gs, nav_page, or_null, success, Obj, State};
+use super::{body, copy_present, gi, gs, nav_page, or_null, success, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -210,12 +210,7 @@ fn export(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         "latestVersion": latest.map_or(Value::Null, |p| or_null(p, "version")),
         "versions": versions,
     });
-    let items: Vec<Value> = st
-        .dataset_items(id)
-        .into_iter()
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let items = values(st.dataset_items(id));
     ok(json!({
         "dataset": st.dataset_json(id),
         "promptGroup": prompt_group,

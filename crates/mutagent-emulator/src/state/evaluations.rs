@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
-use super::{body, copy_present, gb, gi, gs, nav_page, or_null, success, Obj, State};
+use super::{body, copy_present, gb, gi, gs, nav_page, or_null, success, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -104,24 +104,22 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             .unwrap_or("\u{0}")
             .to_string()
     });
-    let rows: Vec<Value> = st
-        .evaluations
-        .values()
-        .filter(|e| {
-            group_of_prompt
-                .as_deref()
-                .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
-        })
-        .filter(|e| {
-            qv.keeps_str(e, "promptGroupId")
-                && qv.keeps_int(e, "datasetId")
-                && qv.keeps_containing(e, "name")
-                && qv.keeps_str(e, "createdBy")
-                && qv.keeps_bool(e, "isLatest")
-        })
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let rows = values(
+        st.evaluations
+            .values()
+            .filter(|e| {
+                group_of_prompt
+                    .as_deref()
+                    .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
+            })
+            .filter(|e| {
+                qv.keeps_str(e, "promptGroupId")
+                    && qv.keeps_int(e, "datasetId")
+                    && qv.keeps_containing(e, "name")
+                    && qv.keeps_str(e, "createdBy")
+                    && qv.keeps_bool(e, "isLatest")
+            }),
+    );
     ok(nav_page(rows, qv))
 }
 
@@ -351,11 +349,7 @@ fn result(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn history(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let e = eval(st, id)?;
-    let runs: Vec<Value> = results_of(st, id)
-        .into_iter()
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let runs = values(results_of(st, id));
     ok(json!({
         "evaluationId": id,
         "evaluationGroupId": or_null(e, "evaluationGroupId"),

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{body, gb, gi, gs, or_null, page, success, Obj, State};
+use super::{body, gb, gi, gs, or_null, page, success, values, Obj, State};
 use crate::clock::parse_iso;
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, Query, LIMIT, OFFSET};
@@ -218,11 +218,7 @@ fn plain_page(items: Vec<Value>, q: &Query) -> Value {
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let q = &ctx.query;
-    let rows: Vec<Value> = matching(st, q)
-        .filter(|r| q.keeps_str(r, "runGroupId"))
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let rows = values(matching(st, q).filter(|r| q.keeps_str(r, "runGroupId")));
     ok(plain_page(rows, q))
 }
 
@@ -260,7 +256,7 @@ fn export(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         let rows: Vec<&Obj> = matching(st, q).collect();
         return ok_text("text/csv; charset=utf-8", csv(&rows));
     }
-    let rows: Vec<Value> = matching(st, q).cloned().map(Value::Object).collect();
+    let rows = values(matching(st, q));
     ok(json!({
         "format": "json",
         "exportedAt": st.ts(),

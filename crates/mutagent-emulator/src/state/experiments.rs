@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
-use super::{body, bounded_array, gs, nav_page, or_null, success, Obj, State};
+use super::{body, bounded_array, gs, nav_page, or_null, success, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -117,13 +117,11 @@ fn find(st: &State, id: &str) -> Result<usize, ApiError> {
 
 fn with_results(st: &State, e: &Obj) -> Value {
     let id = gs(e, "id").unwrap_or_default();
-    let results: Vec<Value> = st
-        .exp_results
-        .iter()
-        .filter(|r| gs(r, "experimentId") == Some(id))
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let results = values(
+        st.exp_results
+            .iter()
+            .filter(|r| gs(r, "experimentId") == Some(id)),
+    );
     let mut e = e.clone();
     e.insert("resultCount".into(), json!(results.len()));
     e.insert("results".into(), Value::Array(results));

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::admin::{integral, ME, ORG_ROLES};
-use super::{gs, success, Obj, State};
+use super::{gs, success, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
@@ -84,14 +84,12 @@ fn expires(st: &State, days: i64) -> String {
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let org = org(st, ctx)?;
-    let rows: Vec<Value> = st
-        .admin
-        .invitations
-        .iter()
-        .filter(|i| gs(i, "organizationId") == Some(&org))
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let rows = values(
+        st.admin
+            .invitations
+            .iter()
+            .filter(|i| gs(i, "organizationId") == Some(&org)),
+    );
     ok(json!({"data": rows, "total": rows.len()}))
 }
 

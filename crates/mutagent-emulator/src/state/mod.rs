@@ -294,9 +294,8 @@ impl State {
 
     /// All collections in wire shape.
     pub(crate) fn snapshot(&self) -> Value {
-        let vals =
-            |m: &BTreeMap<i64, Obj>| Value::Array(m.values().cloned().map(Value::Object).collect());
-        let list = |v: &Vec<Obj>| Value::Array(v.iter().cloned().map(Value::Object).collect());
+        let vals = |m: &BTreeMap<i64, Obj>| Value::Array(values(m.values()));
+        let list = |v: &Vec<Obj>| Value::Array(values(v));
         json!({
             "prompts": vals(&self.prompts),
             "datasets": Value::Array(self.datasets.keys().map(|id| self.dataset_json(*id)).collect()),
@@ -482,6 +481,11 @@ pub(crate) fn copy_present(dst: &mut Obj, src: &Obj, keys: &[&str]) {
             dst.insert((*k).to_string(), v.clone());
         }
     }
+}
+
+/// The records, as the JSON values a response lists.
+pub(crate) fn values<'a>(records: impl IntoIterator<Item = &'a Obj>) -> Vec<Value> {
+    records.into_iter().cloned().map(Value::Object).collect()
 }
 
 /// Whether a record belongs to the prompt group `group` (by its `promptGroupId`).

@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 
-use super::{body, copy_present, gb, gi, gs, ids_in_group, nav_page, or_null, success, Obj, State};
+use super::{
+    body, copy_present, gb, gi, gs, ids_in_group, nav_page, or_null, success, values, Obj, State,
+};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -128,18 +130,12 @@ fn apply_messages(p: &mut Obj, b: &Obj) {
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
-    let rows: Vec<Value> = st
-        .prompts
-        .values()
-        .filter(|p| {
-            qv.keeps_containing(p, "name")
-                && qv.keeps_bool(p, "isLatest")
-                && qv.keeps_str(p, "version")
-                && qv.keeps_str(p, "createdBy")
-        })
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let rows = values(st.prompts.values().filter(|p| {
+        qv.keeps_containing(p, "name")
+            && qv.keeps_bool(p, "isLatest")
+            && qv.keeps_str(p, "version")
+            && qv.keeps_str(p, "createdBy")
+    }));
     ok(nav_page(rows, qv))
 }
 

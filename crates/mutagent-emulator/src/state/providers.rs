@@ -8,7 +8,7 @@
 use serde_json::{json, Map, Value};
 
 use super::admin::{workspace_of, ME};
-use super::{body, copy_present, gb, gs, or_null, success, Obj, State};
+use super::{body, copy_present, gb, gs, or_null, success, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::ids::fnv1a;
 use crate::query::{q, QTy};
@@ -203,16 +203,14 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     };
     let qv = &ctx.query;
     let all = qv.bool("includeInactive").unwrap_or(false);
-    let rows: Vec<Value> = st
-        .admin
-        .provider_configs
-        .iter()
-        .filter(|c| gs(c, "workspaceId") == Some(&ws))
-        .filter(|c| all || gb(c, "isActive"))
-        .filter(|c| qv.keeps_str(c, "provider"))
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let rows = values(
+        st.admin
+            .provider_configs
+            .iter()
+            .filter(|c| gs(c, "workspaceId") == Some(&ws))
+            .filter(|c| all || gb(c, "isActive"))
+            .filter(|c| qv.keeps_str(c, "provider")),
+    );
     ok(json!({"configs": rows, "total": rows.len()}))
 }
 

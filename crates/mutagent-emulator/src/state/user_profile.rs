@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::admin::ME;
-use super::{body, copy_present, gs, success, Obj, State};
+use super::{body, copy_present, gs, success, values, Obj, State};
 use crate::error::ApiError;
 use crate::router::{ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, TEXT};
@@ -119,11 +119,7 @@ fn change_password(st: &mut State, _ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn list_sessions(st: &mut State, _ctx: &Ctx) -> Result<Reply, ApiError> {
     alive(st)?;
-    let rows: Vec<Value> = seed_sessions(st)
-        .iter()
-        .cloned()
-        .map(Value::Object)
-        .collect();
+    let rows = values(seed_sessions(st).iter());
     ok(json!({"data": rows, "total": rows.len()}))
 }
 
