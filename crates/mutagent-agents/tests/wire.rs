@@ -141,11 +141,7 @@ fn update_agent_sends_only_what_is_set() {
 
 #[test]
 fn delete_agent() {
-    let (request, done) = both_call!(Reply::json(200, json!({"success": true})), |c| c
-        .agents()
-        .delete_agent(7));
-    assert_common(&request, "DELETE", "/api/agents/7", None, None);
-    assert!(done.success);
+    assert_deleted!("/api/agents/7", |c| c.agents().delete_agent(7));
 }
 
 #[test]

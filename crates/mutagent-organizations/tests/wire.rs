@@ -191,16 +191,9 @@ fn update_organization_leaves_unset_fields_out() {
 
 #[test]
 fn delete_organization() {
-    let (request, answer) = both_call!(
-        Reply::json(
-            200,
-            json!({"success": true, "message": "Organization deleted"}),
-        ),
-        |c| c.organizations().delete_organization("org_1")
-    );
-    assert_common(&request, "DELETE", "/api/organizations/org_1", None, None);
-    assert!(answer.success);
-    assert_eq!(answer.message.as_deref(), Some("Organization deleted"));
+    assert_deleted!("/api/organizations/org_1", |c| c
+        .organizations()
+        .delete_organization("org_1"));
 }
 
 #[test]

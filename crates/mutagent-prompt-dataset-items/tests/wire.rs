@@ -133,22 +133,9 @@ fn update_prompt_dataset_item() {
 
 #[test]
 fn delete_prompt_dataset_item() {
-    let (request, answer) = both_call!(
-        Reply::json(
-            200,
-            json!({"success": true, "message": "deleted", "extra": 1}),
-        ),
-        |c| c.prompt_dataset_items().delete_prompt_dataset_item(31)
-    );
-    assert_common(
-        &request,
-        "DELETE",
-        "/api/prompts/dataset-items/31",
-        None,
-        None,
-    );
-    assert!(answer.success);
-    assert_eq!(answer.message.as_deref(), Some("deleted"));
+    assert_deleted!("/api/prompts/dataset-items/31", |c| c
+        .prompt_dataset_items()
+        .delete_prompt_dataset_item(31));
 }
 
 #[test]

@@ -209,15 +209,12 @@ fn update_evaluation() {
 
 #[test]
 fn delete_evaluation() {
-    let (request, answer) = both_call!(
-        Reply::json(
-            200,
-            json!({"success": true, "message": "evaluation 5 deleted"}),
-        ),
+    assert_json_answer!(
+        "DELETE",
+        "/api/prompts/evaluations/5",
+        json!({"success": true, "message": "evaluation 5 deleted"}),
         |c| c.prompt_evaluations().delete_evaluation(5)
     );
-    assert_common(&request, "DELETE", "/api/prompts/evaluations/5", None, None);
-    assert_eq!(answer["success"], true);
 }
 
 #[test]

@@ -211,11 +211,12 @@ fn get_prompt_execution() {
 
 #[test]
 fn delete_prompt_execution() {
-    let (request, body) = both_call!(Reply::json(200, json!({"success": true})), |c| c
-        .prompt_executions()
-        .delete_prompt_execution(12));
-    assert_common(&request, "DELETE", "/api/prompts/executions/12", None, None);
-    assert_eq!(body, json!({"success": true}));
+    assert_json_answer!(
+        "DELETE",
+        "/api/prompts/executions/12",
+        json!({"success": true}),
+        |c| c.prompt_executions().delete_prompt_execution(12)
+    );
 }
 
 #[test]

@@ -115,15 +115,10 @@ fn list_user_sessions_reads_either_shape() {
 
 #[test]
 fn revoke_user_session() {
-    let (request, answer) = both_call!(Reply::json(200, json!({"success": true})), |c| c
-        .user_profile()
-        .revoke_user_session("s 1"));
-    assert_common(
-        &request,
+    assert_json_answer!(
         "DELETE",
         "/api/users/me/sessions/s%201",
-        None,
-        None,
+        json!({"success": true}),
+        |c| c.user_profile().revoke_user_session("s 1")
     );
-    assert_eq!(answer["success"], true);
 }

@@ -253,9 +253,32 @@ macro_rules! assert_json_answer {
     }};
 }
 
+/// [`both_call!`] for a delete: checks the request (`DELETE` on `$path`, the query `$query`
+/// or none, no body) and that the answer `{"success": true, "message": "deleted", …}`
+/// decodes, an unknown field included.
+///
+/// ```ignore
+/// assert_deleted!("/api/agents/7", |c| c.agents().delete_agent(7));
+/// ```
+#[macro_export]
+macro_rules! assert_deleted {
+    ($path:expr, |$c:ident| $call:expr $(,)?) => {
+        $crate::assert_deleted!($path, None, |$c| $call)
+    };
+    ($path:expr, $query:expr, |$c:ident| $call:expr $(,)?) => {{
+        let reply = $crate::__serde_json::json!(
+            {"success": true, "message": "deleted", "someFutureField": 1}
+        );
+        let (request, answer) = $crate::both_call!($crate::Reply::json(200, reply), |$c| $call);
+        $crate::assert_common(&request, "DELETE", $path, $query, None);
+        assert!(answer.success, "{answer:?}");
+        assert_eq!(answer.message.as_deref(), Some("deleted"));
+    }};
+}
+
 /// Checks a delete whose `force` flag is `bool?`, through both clients: `Some(true)` and
 /// `Some(false)` are sent as `force=true` and `force=false`, `None` leaves the parameter out;
-/// each answer decodes as a success. `$force` names the flag in `$call`.
+/// each answer decodes (see [`assert_deleted!`]). `$force` names the flag in `$call`.
 ///
 /// ```ignore
 /// assert_force_flag!("/api/prompt/42", |c, force| c.prompt().delete_prompt(42, force));
@@ -268,10 +291,7 @@ macro_rules! assert_force_flag {
             (Some(false), Some("force=false")),
             (None, None),
         ] {
-            let reply = $crate::__serde_json::json!({"success": true, "message": "deleted"});
-            let (request, answer) = $crate::both_call!($crate::Reply::json(200, reply), |$c| $call);
-            $crate::assert_common(&request, "DELETE", $path, query, None);
-            assert!(answer.success, "{answer:?}");
+            $crate::assert_deleted!($path, query, |$c| $call);
         }
     };
 }

@@ -174,16 +174,9 @@ fn update_workspace_leaves_unset_fields_out() {
 
 #[test]
 fn delete_workspace() {
-    let (request, answer) = both_call!(
-        Reply::json(
-            200,
-            json!({"success": true, "message": "Workspace deleted"}),
-        ),
-        |c| c.workspaces().delete_workspace("ws_1")
-    );
-    assert_common(&request, "DELETE", "/api/workspaces/ws_1", None, None);
-    assert!(answer.success);
-    assert_eq!(answer.message.as_deref(), Some("Workspace deleted"));
+    assert_deleted!("/api/workspaces/ws_1", |c| c
+        .workspaces()
+        .delete_workspace("ws_1"));
 }
 
 #[test]
