@@ -10,68 +10,107 @@ use serde_json::Value;
 /// A page of prompts: `{data, total, limit, offset, hasNext, hasPrevious}`.
 pub type PromptList = OffsetPage<Prompt>;
 
-/// One version of a prompt.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct Prompt {
-    /// The id of this version.
-    pub id: PromptId,
-    /// The id shared by every version of this prompt.
-    pub prompt_group_id: PromptGroupId,
-    /// The name.
-    pub name: String,
-    /// The description.
-    #[serde(default)]
-    pub description: Option<String>,
-    /// The version, e.g. `1.0.0`.
-    pub version: String,
-    /// Whether this is the latest version of its group.
-    pub is_latest: bool,
-    /// The system prompt (system + human form).
-    #[serde(default)]
-    pub system_prompt: Option<String>,
-    /// The human prompt (system + human form).
-    #[serde(default)]
-    pub human_prompt: Option<String>,
-    /// The raw prompt (single-text form).
-    #[serde(default)]
-    pub raw_prompt: Option<String>,
-    /// The messages (messages form), when the server returns them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub messages: Option<Vec<Message>>,
-    /// The JSON Schema of the template variables.
-    #[serde(default)]
-    pub input_schema: Value,
-    /// The JSON Schema of the expected output.
-    #[serde(default)]
-    pub output_schema: Value,
-    /// Free-form metadata.
-    #[serde(default)]
-    pub metadata: Value,
-    /// When it was created (ISO 8601 text).
-    #[serde(default)]
-    pub created_at: Option<String>,
-    /// When it was last updated (ISO 8601 text).
-    #[serde(default)]
-    pub updated_at: Option<String>,
-    /// Who created it (an email).
-    #[serde(default)]
-    pub created_by: Option<String>,
-    /// Tags.
-    #[serde(default)]
-    pub tags: Option<Vec<String>>,
-    /// Relation counts (`_count` on the wire; `count` is accepted too). Shape not documented.
-    #[serde(
-        rename = "_count",
-        alias = "count",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
-    pub counts: Option<Value>,
-    /// Analytics attached by some endpoints. Shape not documented.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub analytics: Option<Value>,
+/// Declares `Prompt` and `as_sent::Prompt`, the struct it is decoded through: the same fields
+/// (so the same decode path and error paths) plus `count` as a field of its own. A serde
+/// `alias = "count"` on `counts` would make a body carrying both keys fail with "duplicate
+/// field"; `#[serde(flatten)]` would buffer every unknown key of every prompt.
+macro_rules! prompt_and_its_decoding_twin {
+    (
+        $(#[$meta:meta])*
+        pub struct Prompt {
+            $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
+        }
+    ) => {
+        $(#[$meta])*
+        pub struct Prompt {
+            $($(#[$field_meta])* pub $field: $ty,)*
+        }
+
+        /// `Prompt` as a server sends it (the same name, so decode errors read alike).
+        mod as_sent {
+            use super::*;
+
+            #[derive(Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            pub(super) struct Prompt {
+                $($(#[$field_meta])* pub(super) $field: $ty,)*
+                #[serde(rename = "count", default)]
+                pub(super) counts_as_count: Option<Value>,
+            }
+        }
+
+        impl From<as_sent::Prompt> for Prompt {
+            fn from(sent: as_sent::Prompt) -> Self {
+                let mut prompt = Self { $($field: sent.$field,)* };
+                if prompt.counts.is_none() {
+                    prompt.counts = sent.counts_as_count;
+                }
+                prompt
+            }
+        }
+    };
+}
+
+prompt_and_its_decoding_twin! {
+    /// One version of a prompt.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", from = "as_sent::Prompt")]
+    #[non_exhaustive]
+    pub struct Prompt {
+        /// The id of this version.
+        pub id: PromptId,
+        /// The id shared by every version of this prompt.
+        pub prompt_group_id: PromptGroupId,
+        /// The name.
+        pub name: String,
+        /// The description.
+        #[serde(default)]
+        pub description: Option<String>,
+        /// The version, e.g. `1.0.0`.
+        pub version: String,
+        /// Whether this is the latest version of its group.
+        pub is_latest: bool,
+        /// The system prompt (system + human form).
+        #[serde(default)]
+        pub system_prompt: Option<String>,
+        /// The human prompt (system + human form).
+        #[serde(default)]
+        pub human_prompt: Option<String>,
+        /// The raw prompt (single-text form).
+        #[serde(default)]
+        pub raw_prompt: Option<String>,
+        /// The messages (messages form), when the server returns them.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub messages: Option<Vec<Message>>,
+        /// The JSON Schema of the template variables.
+        #[serde(default)]
+        pub input_schema: Value,
+        /// The JSON Schema of the expected output.
+        #[serde(default)]
+        pub output_schema: Value,
+        /// Free-form metadata.
+        #[serde(default)]
+        pub metadata: Value,
+        /// When it was created (ISO 8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+        /// When it was last updated (ISO 8601 text).
+        #[serde(default)]
+        pub updated_at: Option<String>,
+        /// Who created it (an email).
+        #[serde(default)]
+        pub created_by: Option<String>,
+        /// Tags.
+        #[serde(default)]
+        pub tags: Option<Vec<String>>,
+        /// Relation counts (`_count` on the wire; `count` is read when `_count` is absent or
+        /// `null`, and a server sending both still decodes). Shape not documented.
+        #[serde(rename = "_count", default, skip_serializing_if = "Option::is_none")]
+        pub counts: Option<Value>,
+        /// Analytics attached by some endpoints. Shape not documented.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub analytics: Option<Value>,
+    }
 }
 
 impl Prompt {

@@ -329,6 +329,74 @@ fn unknown_roles_and_fields_decode() {
     assert_eq!(messages[0].role, Role::Unknown("tool".into()));
 }
 
+/// The contract is unsure whether relation counts come as `_count` or `count`: either alone
+/// decodes, and a server sending both (`_count` wins, in either order) must not fail the call.
+#[test]
+fn relation_counts_decode_from_count_or_underscore_count_or_both() {
+    let cases = [
+        (r#""_count": {"a": 1}"#, Some(json!({"a": 1}))),
+        (r#""count": {"b": 2}"#, Some(json!({"b": 2}))),
+        (
+            r#""_count": {"a": 1}, "count": {"b": 2}"#,
+            Some(json!({"a": 1})),
+        ),
+        (
+            r#""count": {"b": 2}, "_count": {"a": 1}"#,
+            Some(json!({"a": 1})),
+        ),
+        (
+            r#""count": {"b": 2}, "_count": null"#,
+            Some(json!({"b": 2})),
+        ),
+        (r#""zzz": 0"#, None),
+    ];
+    for (keys, expected) in cases {
+        let mut prompt = prompt_json(1, "1.0.0");
+        prompt.as_object_mut().expect("an object").remove("_count");
+        // Written by hand: the keys in this order (a serde_json map would sort them).
+        let body = format!(r#"{{{keys}, {}"#, &prompt.to_string()[1..]);
+        let reply = Reply::json(200, Value::Null).body(body);
+        let (_, prompt) = both_call!(reply, |c| c.prompt().get_prompt(1));
+        assert_eq!(prompt.counts, expected, "{keys}");
+        let written = serde_json::to_value(&prompt).expect("serializes");
+        assert_eq!(written.get("_count"), expected.as_ref(), "{keys}");
+        assert_eq!(
+            written.get("count"),
+            None,
+            "{keys}: written under _count only"
+        );
+    }
+}
+
+/// Decoding through a twin struct (for `count`) keeps decode errors exact: the path names the
+/// prompt and the field, the message the `Prompt` type.
+#[test]
+fn a_wrong_type_in_a_prompt_names_its_path() {
+    let mut second = prompt_json(2, "1.1.0");
+    second["count"] = json!({"b": 2});
+    second["isLatest"] = json!("yes");
+    let page = json!({
+        "data": [prompt_json(1, "1.0.0"), second],
+        "total": 2, "limit": 2, "offset": 0, "hasNext": false, "hasPrevious": false
+    });
+    let server = ScriptedServer::start(vec![Reply::json(200, page)]);
+    let err = blocking_client(&server)
+        .prompt()
+        .list_prompts(&ListPrompts::new())
+        .expect_err("a string is no boolean");
+    let Error::Decode(decode) = &err else {
+        panic!("expected Error::Decode, got {err:?}")
+    };
+    assert_eq!(decode.path(), "data[1].isLatest", "{err}");
+    let server = ScriptedServer::start(vec![Reply::json(200, json!([1]))]);
+    let err = blocking_client(&server)
+        .prompt()
+        .get_prompt(1)
+        .expect_err("no prompt");
+    let message = err.to_string();
+    assert!(message.contains("expected struct Prompt with"), "{message}");
+}
+
 #[test]
 fn list_prompts_all_walks_every_page() {
     let page = |ids: &[i64], offset: u64, has_next: bool| {
