@@ -485,10 +485,9 @@ impl ExperimentSummary {
             per_model_stats: Value::Object(Map::new()),
         }
     }
-    /// Sets the per-model statistics.
-    pub fn per_model_stats(mut self, stats: Value) -> Self {
-        self.per_model_stats = stats;
-        self
+    mutagent_core::setters! {
+        /// Sets the per-model statistics.
+        set per_model_stats: Value;
     }
 }
 

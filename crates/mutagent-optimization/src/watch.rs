@@ -75,10 +75,9 @@ impl OptimizationWatchOptions {
         self.poll = self.poll.no_deadline();
         self
     }
-    /// Cancels the job when the deadline expires.
-    pub fn cancel_on_deadline(mut self, cancel: bool) -> Self {
-        self.cancel_on_deadline = cancel;
-        self
+    mutagent_core::setters! {
+        /// Cancels the job when the deadline expires.
+        set cancel_on_deadline: bool;
     }
 }
 

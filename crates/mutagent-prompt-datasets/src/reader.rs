@@ -124,12 +124,11 @@ impl<R: BufRead> DatasetFileReader<R> {
         }
     }
 
-    /// Whether a CSV cell the export neutralised (`'` before `=`, `+`, `-`, `@`, tab or CR;
-    /// see [`export`](crate::export)) gets its text back without that `'` (on by default).
-    /// Turn it off to read every cell exactly as written.
-    pub fn restore_csv_formulas(mut self, restore: bool) -> Self {
-        self.restore_csv_formulas = restore;
-        self
+    mutagent_core::setters! {
+        /// Whether a CSV cell the export neutralised (`'` before `=`, `+`, `-`, `@`, tab or CR;
+        /// see [`export`](crate::export)) gets its text back without that `'` (on by default).
+        /// Turn it off to read every cell exactly as written.
+        set restore_csv_formulas: bool;
     }
 
     /// The format being read.

@@ -215,10 +215,9 @@ impl UploadDataset {
         self.dataset = self.dataset.labels(labels);
         self
     }
-    /// Sets all the options.
-    pub fn options(mut self, options: UploadOptions) -> Self {
-        self.options = options;
-        self
+    mutagent_core::setters! {
+        /// Sets all the options.
+        set options: UploadOptions;
     }
     /// Sets the file format.
     pub fn format(mut self, format: DatasetFileFormat) -> Self {

@@ -403,34 +403,17 @@ impl NewTrace {
             end_time: None,
         }
     }
-    /// Sets the session.
-    pub fn session_id(mut self, session_id: impl Into<String>) -> Self {
-        self.session_id = Some(session_id.into());
-        self
-    }
-    /// Sets the name.
-    pub fn name(mut self, name: impl Into<String>) -> Self {
-        self.name = Some(name.into());
-        self
-    }
-    /// Sets the source.
-    pub fn source(mut self, source: impl Into<TraceSource>) -> Self {
-        self.source = Some(source.into());
-        self
-    }
-    /// Sets the environment.
-    pub fn environment(mut self, environment: impl Into<Environment>) -> Self {
-        self.environment = Some(environment.into());
-        self
-    }
-    /// Sets the tags.
-    pub fn tags<I, S>(mut self, tags: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        self.tags = Some(tags.into_iter().map(Into::into).collect());
-        self
+    mutagent_core::setters! {
+        /// Sets the session.
+        into session_id: String;
+        /// Sets the name.
+        into name: String;
+        /// Sets the source.
+        into source: TraceSource;
+        /// Sets the environment.
+        into environment: Environment;
+        /// Sets the tags.
+        list tags: String;
     }
     /// Adds a span.
     pub fn span(mut self, span: NewSpan) -> Self {
@@ -442,15 +425,11 @@ impl NewTrace {
         self.spans.extend(spans);
         self
     }
-    /// Sets the metadata.
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.metadata = Some(metadata);
-        self
-    }
-    /// Sets the end time (RFC 3339).
-    pub fn end_time(mut self, end_time: impl Into<String>) -> Self {
-        self.end_time = Some(end_time.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the metadata.
+        value metadata: Value;
+        /// Sets the end time (RFC 3339).
+        into end_time: String;
     }
 
     /// Checks the documented constraints before anything is sent: ids of 1 to 255 characters,

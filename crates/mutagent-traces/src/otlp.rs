@@ -128,10 +128,9 @@ impl ResourceSpans {
         self.scope_spans.push(scope_spans);
         self
     }
-    /// Sets the schema URL.
-    pub fn schema_url(mut self, url: impl Into<String>) -> Self {
-        self.schema_url = Some(url.into());
-        self
+    mutagent_core::setters! {
+        /// Sets the schema URL.
+        into schema_url: String;
     }
 }
 
@@ -286,10 +285,9 @@ impl Span {
         self.parent_span_id = Some(parent_span_id.into());
         self
     }
-    /// Sets the kind.
-    pub fn kind(mut self, kind: SpanKind) -> Self {
-        self.kind = kind;
-        self
+    mutagent_core::setters! {
+        /// Sets the kind.
+        set kind: SpanKind;
     }
     /// Sets the end time in nanoseconds since the Unix epoch.
     pub fn end(mut self, end_time_unix_nano: u64) -> Self {
@@ -306,10 +304,9 @@ impl Span {
         self.events.push(event);
         self
     }
-    /// Sets the status.
-    pub fn status(mut self, status: Status) -> Self {
-        self.status = Some(status);
-        self
+    mutagent_core::setters! {
+        /// Sets the status.
+        value status: Status;
     }
 }
 
