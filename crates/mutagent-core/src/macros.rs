@@ -240,8 +240,11 @@ macro_rules! string_id {
 /// - `value field: T;` takes a `T` and stores `Some(value)`;
 /// - `set field: T;` takes a `T` and stores it as it is (a field that is not an `Option`);
 /// - `list field: T;` takes any iterable of `Into<T>` items and stores them as `Some(Vec<T>)`;
-/// - `page limit: u32;` / `page offset: u32;` pass the value to the same setter of the
-///   model's `page` field (a [`Page`](crate::query::Page)), for list parameters.
+/// - any other word names a field of the model with setters of its own, and passes the value
+///   on to that field's setter of the same name: `page limit: u32;` / `page offset: u32;`
+///   for the [`Page`](crate::query::Page) of list parameters, `poll deadline: Duration;` for
+///   options that embed [`PollOptions`](crate::polling::PollOptions). The type may be an
+///   `impl Trait` (`dataset description: impl Into<String>;`).
 ///
 /// Each setter takes and returns `self`, so calls chain. Use it inside an `impl` block.
 ///
@@ -252,6 +255,7 @@ macro_rules! string_id {
 ///     size: Option<u32>,
 ///     tags: Option<Vec<String>>,
 ///     strict: bool,
+///     page: mutagent_core::Page,
 /// }
 ///
 /// impl NewThing {
@@ -264,10 +268,13 @@ macro_rules! string_id {
 ///         list tags: String;
 ///         /// Sets whether unknown fields are refused.
 ///         set strict: bool;
+///         /// Sets the page size.
+///         page limit: u32;
 ///     }
 /// }
 ///
-/// let thing = NewThing::default().name("a").size(3).tags(["x", "y"]).strict(true);
+/// let thing = NewThing::default().name("a").size(3).tags(["x", "y"]).strict(true).limit(5);
+/// assert_eq!(thing.page.limit, Some(5));
 /// assert_eq!(thing.name.as_deref(), Some("a"));
 /// assert_eq!(thing.size, Some(3));
 /// assert_eq!(thing.tags, Some(vec!["x".to_owned(), "y".to_owned()]));
@@ -309,10 +316,10 @@ macro_rules! setters {
             self
         }
     };
-    (@one page $(#[$doc:meta])* $field:ident $ty:ty) => {
+    (@one $via:ident $(#[$doc:meta])* $field:ident $ty:ty) => {
         $(#[$doc])*
         pub fn $field(mut self, $field: $ty) -> Self {
-            self.page = self.page.$field($field);
+            self.$via = self.$via.$field($field);
             self
         }
     };
