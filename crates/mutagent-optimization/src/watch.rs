@@ -60,22 +60,16 @@ impl OptimizationWatchOptions {
     pub fn new() -> Self {
         Self::default()
     }
-    /// Sets the pause between two polls.
-    pub fn poll_interval(mut self, interval: Duration) -> Self {
-        self.poll = self.poll.poll_interval(interval);
-        self
-    }
-    /// Sets how long to follow the job at most.
-    pub fn deadline(mut self, deadline: Duration) -> Self {
-        self.poll = self.poll.deadline(deadline);
-        self
-    }
     /// Follows the job without a time limit.
     pub fn no_deadline(mut self) -> Self {
         self.poll = self.poll.no_deadline();
         self
     }
     mutagent_core::setters! {
+        /// Sets the pause between two polls.
+        poll poll_interval: Duration;
+        /// Sets how long to follow the job at most.
+        poll deadline: Duration;
         /// Cancels the job when the deadline expires.
         set cancel_on_deadline: bool;
     }

@@ -191,20 +191,13 @@ impl UploadDataset {
             options: UploadOptions::default(),
         }
     }
-    /// Sets the dataset's description.
-    pub fn description(mut self, description: impl Into<String>) -> Self {
-        self.dataset = self.dataset.description(description);
-        self
-    }
-    /// Sets the dataset's metadata (a JSON object).
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.dataset = self.dataset.metadata(metadata);
-        self
-    }
-    /// Sets the creator's email.
-    pub fn created_by(mut self, email: impl Into<String>) -> Self {
-        self.dataset = self.dataset.created_by(email);
-        self
+    mutagent_core::setters! {
+        /// Sets the dataset's description.
+        dataset description: impl Into<String>;
+        /// Sets the dataset's metadata (a JSON object).
+        dataset metadata: Value;
+        /// Sets the creator's email.
+        dataset created_by: impl Into<String>;
     }
     /// Sets the dataset's labels.
     pub fn labels<I, S>(mut self, labels: I) -> Self
@@ -218,31 +211,16 @@ impl UploadDataset {
     mutagent_core::setters! {
         /// Sets all the options.
         set options: UploadOptions;
-    }
-    /// Sets the file format.
-    pub fn format(mut self, format: DatasetFileFormat) -> Self {
-        self.options = self.options.format(format);
-        self
-    }
-    /// Sets the number of items per bulk request.
-    pub fn chunk_size(mut self, chunk_size: usize) -> Self {
-        self.options = self.options.chunk_size(chunk_size);
-        self
-    }
-    /// Sets whether the file is read once before anything is created.
-    pub fn validate_first(mut self, validate_first: bool) -> Self {
-        self.options = self.options.validate_first(validate_first);
-        self
-    }
-    /// Sets the largest record accepted, in bytes.
-    pub fn max_record_bytes(mut self, max_record_bytes: usize) -> Self {
-        self.options = self.options.max_record_bytes(max_record_bytes);
-        self
-    }
-    /// Sets whether CSV cells the export neutralised get their original text back.
-    pub fn restore_csv_formulas(mut self, restore: bool) -> Self {
-        self.options = self.options.restore_csv_formulas(restore);
-        self
+        /// Sets the file format.
+        options format: DatasetFileFormat;
+        /// Sets the number of items per bulk request.
+        options chunk_size: usize;
+        /// Sets whether the file is read once before anything is created.
+        options validate_first: bool;
+        /// Sets the largest record accepted, in bytes.
+        options max_record_bytes: usize;
+        /// Sets whether CSV cells the export neutralised get their original text back.
+        options restore_csv_formulas: bool;
     }
 }
 
