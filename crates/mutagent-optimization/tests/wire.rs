@@ -424,10 +424,29 @@ fn watch_reports_changes_and_ends_at_the_final_state() {
     assert_eq!(server.requests().len(), 6);
 }
 
-fn short_deadline() -> OptimizationWatchOptions {
+/// The deadline of the deadline tests: generous, since the job below never finishes, so it is
+/// the deadline, not the machine's speed, that ends each watch (the answers before it only
+/// have to come within it, which even a loaded machine does many times over).
+const DEADLINE: Duration = Duration::from_secs(2);
+
+fn deadline_options() -> OptimizationWatchOptions {
     OptimizationWatchOptions::new()
         .poll_interval(Duration::from_millis(20))
-        .deadline(Duration::from_millis(150))
+        .deadline(DEADLINE)
+}
+
+/// A job that is still running at the deadline, whatever the machine's speed: two polls are
+/// answered (the first one slowly, as on a loaded machine), the third is never answered in
+/// time, so the deadline passes after exactly two polls. Then `after` (e.g. the cancel's answer).
+fn running_past_the_deadline(after: Option<Reply>) -> Vec<Reply> {
+    let running = Reply::json(200, status_json("running", 1, Some(0.7)));
+    let mut replies = vec![
+        running.clone().delay(Duration::from_millis(300)),
+        running.clone(),
+        running.delay(Duration::from_secs(60)),
+    ];
+    replies.extend(after);
+    replies
 }
 
 fn check_deadline_error(err: &OptimizationWaitError, cancelled: bool) {
@@ -441,8 +460,8 @@ fn check_deadline_error(err: &OptimizationWaitError, cancelled: bool) {
             ..
         }) => {
             assert_eq!(job_id.as_str(), JOB);
-            assert_eq!(*deadline, Duration::from_millis(150));
-            assert!(*polls >= 2, "{polls}");
+            assert_eq!(*deadline, DEADLINE);
+            assert_eq!(*polls, 2, "two answered polls, the third cut short");
             assert_eq!(last.as_ref().map(|p| p.iteration()), Some(1));
             match (cancel, cancelled) {
                 (CancelOutcome::NotRequested, false) => {}
@@ -459,7 +478,7 @@ fn check_deadline_error(err: &OptimizationWaitError, cancelled: bool) {
 
 #[test]
 fn watch_ends_with_a_typed_error_at_the_deadline() {
-    let running = vec![Reply::json(200, status_json("running", 1, Some(0.7)))];
+    let running = running_past_the_deadline(None);
 
     let server = ScriptedServer::start(running.clone());
     let client = async_client(&server);
@@ -467,14 +486,19 @@ fn watch_ends_with_a_typed_error_at_the_deadline() {
     let items = runtime().block_on(async {
         let mut watch = client
             .optimization()
-            .watch_optimization(JOB, short_deadline());
+            .watch_optimization(JOB, deadline_options());
         let mut items = Vec::new();
         while let Some(item) = watch.next().await {
             items.push(item);
         }
         items
     });
-    assert!(started.elapsed() < Duration::from_secs(3), "no hang");
+    let elapsed = started.elapsed();
+    assert!(elapsed >= DEADLINE, "ended by the deadline: {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(30),
+        "not by the stalled poll: {elapsed:?}"
+    );
     assert_eq!(items.len(), 2, "one snapshot, then the deadline");
     assert!(items[0].is_ok());
     let err = items
@@ -493,22 +517,16 @@ fn watch_ends_with_a_typed_error_at_the_deadline() {
     let server = ScriptedServer::start(running);
     let err = blocking_client(&server)
         .optimization()
-        .wait_for_optimization(JOB, short_deadline(), |_| ())
+        .wait_for_optimization(JOB, deadline_options(), |_| ())
         .expect_err("deadline");
     check_deadline_error(&err, false);
 }
 
 #[test]
 fn the_deadline_can_cancel_the_job() {
-    let replies = vec![
-        Reply::json(200, status_json("running", 1, Some(0.7))),
-        Reply::json(200, status_json("running", 1, Some(0.7))),
-        Reply::json(200, status_json("running", 1, Some(0.7))),
-        Reply::json(200, job_json("cancelled", 1, Some(0.7))),
-    ];
-    let options = short_deadline()
-        .poll_interval(Duration::from_millis(60))
-        .cancel_on_deadline(true);
+    let cancelled = Reply::json(200, job_json("cancelled", 1, Some(0.7)));
+    let replies = running_past_the_deadline(Some(cancelled));
+    let options = deadline_options().cancel_on_deadline(true);
 
     let server = ScriptedServer::start(replies.clone());
     let client = async_client(&server);
