@@ -3,7 +3,7 @@
 //!
 //! It never panics, wherever it is built, used or dropped — inside or outside a Tokio runtime:
 //! calls are handed to a dedicated thread that owns a current-thread runtime, and the caller
-//! waits on a plain channel. Dropping the last clone only closes that channel.
+//! waits for the answer on a mutex and condition variable. Dropping the last clone only closes that channel.
 
 use std::fmt;
 use std::future::Future;
@@ -15,6 +15,7 @@ use crate::client::{decode_answer, Client};
 use crate::config::{CallOptions, Config};
 use crate::error::{BlockingError, Cause, Error};
 use crate::future::BoxFuture;
+use crate::handoff;
 use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::response::ResponseMeta;
@@ -121,15 +122,20 @@ impl BlockingClient {
         &self,
         future: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {
-        let (done_tx, done_rx) = std::sync::mpsc::sync_channel(1);
-        let job: RuntimeJob = Box::pin(async move {
-            let _ = done_tx.send(future.await);
-        });
+        let (done_tx, done_rx) = handoff::channel();
+        self.submit(Box::pin(async move {
+            done_tx.send(future.await);
+        }))?;
+        // No answer: the runtime dropped the job unfinished (it is shutting down).
+        done_rx.recv().ok_or(BlockingError::RuntimeGone)?
+    }
+
+    /// Hands a job to the background runtime (not generic: compiled once, not per answer type).
+    fn submit(&self, job: RuntimeJob) -> Result<(), Error> {
         self.runtime
             .jobs
             .send(job)
-            .map_err(|_| BlockingError::RuntimeGone)?;
-        done_rx.recv().map_err(|_| BlockingError::RuntimeGone)?
+            .map_err(|_| BlockingError::RuntimeGone.into())
     }
 }
 

@@ -85,7 +85,18 @@ fn coding(headers: &HeaderMap) -> Result<Coding, ReadError> {
         {
             Ok(Coding::Gzip)
         }
-        _ => Err(not_requested(&codings.join(", "))),
+        // A loop, not `join`: `join` is generic and would compile a copy here for one
+        // error message.
+        _ => {
+            let mut named = String::new();
+            for coding in codings {
+                if !named.is_empty() {
+                    named.push_str(", ");
+                }
+                named.push_str(coding);
+            }
+            Err(not_requested(&named))
+        }
     }
 }
 
@@ -100,17 +111,15 @@ fn not_requested(encoding: &str) -> ReadError {
 /// A header value the server chose, with controls and non-ASCII escaped so it cannot drive a
 /// terminal or forge a log line (not yet cut: secrets are scrubbed first, see [`shorten`]).
 fn printable(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let escape = c.is_control() || !c.is_ascii();
-            let shown: Vec<char> = if escape {
-                c.escape_default().collect()
-            } else {
-                vec![c]
-            };
-            shown
-        })
-        .collect()
+    let mut shown = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || !c.is_ascii() {
+            shown.extend(c.escape_default());
+        } else {
+            shown.push(c);
+        }
+    }
+    shown
 }
 
 /// `text` cut to 64 bytes (it is ASCII after [`printable`]), with `…` when cut.

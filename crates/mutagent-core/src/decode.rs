@@ -100,18 +100,25 @@ fn safe_snippet(body: &[u8], secrets: Secrets<'_>) -> String {
 }
 
 /// Scrubs every secret from every string and object key of `value` (a server may echo them).
-fn scrub_value(value: Value, secrets: Secrets<'_>) -> Value {
+///
+/// In place, key by key, rather than collecting new arrays and maps: a map collected from an
+/// iterator is sorted first, and that sort was the largest piece of code this module
+/// generated (docs/performance.md, "Compile time").
+fn scrub_value(value: &mut Value, secrets: Secrets<'_>) {
     match value {
-        Value::String(text) => Value::String(secrets.scrub(&text)),
+        Value::String(text) => *text = secrets.scrub(text),
         Value::Array(items) => {
-            Value::Array(items.into_iter().map(|v| scrub_value(v, secrets)).collect())
+            for item in items {
+                scrub_value(item, secrets);
+            }
         }
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(name, v)| (secrets.scrub(&name), scrub_value(v, secrets)))
-                .collect(),
-        ),
-        other => other,
+        Value::Object(map) => {
+            for (name, mut item) in std::mem::take(map) {
+                scrub_value(&mut item, secrets);
+                map.insert(secrets.scrub(&name), item);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -181,7 +188,10 @@ pub(crate) fn api_error(
         message: fields
             .message
             .map(|message| server_text(&message, secrets, SERVER_TEXT_LIMIT)),
-        details: fields.details.map(|details| scrub_value(details, secrets)),
+        details: fields.details.map(|mut details| {
+            scrub_value(&mut details, secrets);
+            details
+        }),
         request_id: request_id.map(|id| request_id_text(&id, secrets)),
         retry_after,
         attempts,
@@ -203,49 +213,54 @@ impl ErrorFields {
     /// Reads the flat and nested shapes; anything else (HTML, text, other JSON) says nothing.
     fn read(body: &[u8]) -> Self {
         let mut fields = Self::default();
-        let Ok(Value::Object(object)) = serde_json::from_slice::<Value>(body) else {
+        // Through `str::parse`: serde_json's own compiled parser for `Value`, rather than a
+        // second one generated here for byte slices. A body that is not UTF-8 is not JSON.
+        let Some(Value::Object(mut object)) = std::str::from_utf8(body)
+            .ok()
+            .and_then(|text| text.parse::<Value>().ok())
+        else {
             return fields;
         };
-        let text = |value: Option<&Value>| -> Option<String> {
+        let text = |value: Option<Value>| -> Option<String> {
             match value? {
-                Value::String(text) => Some(text.clone()),
+                Value::String(text) => Some(text),
                 Value::Null => None,
                 other => Some(other.to_string()),
             }
         };
-        match object.get("error") {
-            // Nested: {"error": {"code", "message", "details"}, "meta": {"requestId"}}
-            Some(Value::Object(inner)) => {
-                fields.code = text(inner.get("code"));
-                fields.message = text(inner.get("message"));
-                fields.details = inner.get("details").cloned();
-            }
-            // Flat: {"error": "...", "message": "...", "code"?, "details"?}
-            Some(flat) => {
-                let flat = text(Some(flat));
-                match text(object.get("code")) {
-                    Some(code) => {
-                        fields.code = Some(code);
-                        fields.message = text(object.get("message")).or(flat);
-                    }
-                    None => {
-                        fields.code = flat;
-                        fields.message = text(object.get("message"));
-                    }
-                }
-                fields.details = object.get("details").cloned();
-            }
-            None => {
-                fields.code = text(object.get("code"));
-                fields.message = text(object.get("message"));
-                fields.details = object.get("details").cloned();
-            }
-        }
         fields.request_id = object
             .get("meta")
             .and_then(|meta| meta.get("requestId"))
             .and_then(Value::as_str)
             .map(str::to_owned);
+        match object.remove("error") {
+            // Nested: {"error": {"code", "message", "details"}, "meta": {"requestId"}}
+            Some(Value::Object(mut inner)) => {
+                fields.code = text(inner.remove("code"));
+                fields.message = text(inner.remove("message"));
+                fields.details = inner.remove("details");
+            }
+            // Flat: {"error": "...", "message": "...", "code"?, "details"?}
+            Some(flat) => {
+                let flat = text(Some(flat));
+                match text(object.remove("code")) {
+                    Some(code) => {
+                        fields.code = Some(code);
+                        fields.message = text(object.remove("message")).or(flat);
+                    }
+                    None => {
+                        fields.code = flat;
+                        fields.message = text(object.remove("message"));
+                    }
+                }
+                fields.details = object.remove("details");
+            }
+            None => {
+                fields.code = text(object.remove("code"));
+                fields.message = text(object.remove("message"));
+                fields.details = object.remove("details");
+            }
+        }
         fields
     }
 }

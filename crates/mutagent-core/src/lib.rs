@@ -36,6 +36,8 @@ pub mod error;
 
 mod future;
 
+mod handoff;
+
 pub mod env;
 
 mod secret;

@@ -7,7 +7,10 @@
 
 use std::future::Future;
 use std::io;
+use std::pin::Pin;
 use std::thread::JoinHandle;
+
+use crate::handoff;
 
 /// Spawns a thread named `name`, builds a current-thread runtime (I/O and timers enabled) on it
 /// and runs `main()` there to completion; the thread ends when `main`'s future does.
@@ -32,7 +35,16 @@ where
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future<Output = ()> + 'static,
 {
-    let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel::<io::Result<()>>(1);
+    // Boxed, so the thread, the runtime and its `block_on` are compiled once in core for
+    // every caller, not once per caller's future.
+    spawn_boxed(name, Box::new(move || Box::pin(main())))
+}
+
+/// The work of a runtime thread: called on that thread, it makes the future to run there.
+type ThreadMain = Box<dyn FnOnce() -> Pin<Box<dyn Future<Output = ()>>> + Send>;
+
+fn spawn_boxed(name: &str, main: ThreadMain) -> io::Result<JoinHandle<()>> {
+    let (ready_tx, ready_rx) = handoff::channel::<io::Result<()>>();
     let thread = std::thread::Builder::new()
         .name(name.to_owned())
         .spawn(move || {
@@ -42,18 +54,18 @@ where
             {
                 Ok(runtime) => runtime,
                 Err(err) => {
-                    let _ = ready_tx.send(Err(err));
+                    ready_tx.send(Err(err));
                     return;
                 }
             };
-            let _ = ready_tx.send(Ok(()));
+            ready_tx.send(Ok(()));
             runtime.block_on(main());
         })?;
     match ready_rx.recv() {
-        Ok(Ok(())) => Ok(thread),
-        Ok(Err(err)) => Err(err),
+        Some(Ok(())) => Ok(thread),
+        Some(Err(err)) => Err(err),
         // The thread ended without a word: it panicked before the runtime existed.
-        Err(_) => Err(io::Error::other(format!(
+        None => Err(io::Error::other(format!(
             "the thread {name:?} stopped before its runtime was ready"
         ))),
     }

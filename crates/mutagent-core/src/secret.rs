@@ -131,30 +131,50 @@ impl<'a> Secrets<'a> {
     /// with a scheme (`Bearer abc`), the credential after it, and each secret the body carried;
     /// header and body texts shorter than [`MIN_HEADER_SECRET`] are left out (scrubbing `1`
     /// would garble every error text).
-    fn each(&self) -> impl Iterator<Item = &'a str> {
-        let key = self.key.into_iter().chain(self.token).map(ApiKey::expose);
-        let headers = self
-            .headers
-            .into_iter()
-            .flat_map(HeaderMap::values)
-            .filter(|value| value.is_sensitive())
-            .filter_map(|value| value.to_str().ok())
-            .flat_map(|value| {
+    ///
+    /// A list built by plain loops, not a chain of iterator adapters: every consumer of such
+    /// a chain compiles its own copy of each adapter, and this runs only when a call failed.
+    fn each(&self) -> Vec<&'a str> {
+        let mut secrets = Vec::new();
+        if let Some(key) = self.key {
+            secrets.push(key.expose());
+        }
+        if let Some(token) = self.token {
+            secrets.push(token.expose());
+        }
+        let mut chosen = Vec::new();
+        if let Some(headers) = self.headers {
+            for value in headers.values() {
+                if !value.is_sensitive() {
+                    continue;
+                }
+                let Ok(value) = value.to_str() else { continue };
                 let value = value.trim();
-                let credential = value
-                    .rsplit_once(' ')
-                    .map(|(_, credential)| credential.trim());
-                [Some(value), credential]
-            })
-            .flatten()
-            .chain(self.sent.iter().map(String::as_str))
-            .filter(|secret| secret.len() >= MIN_HEADER_SECRET);
-        key.chain(headers).filter(|secret| !secret.is_empty())
+                chosen.push(value);
+                if let Some((_, credential)) = value.rsplit_once(' ') {
+                    chosen.push(credential.trim());
+                }
+            }
+        }
+        for sent in self.sent {
+            chosen.push(sent.as_str());
+        }
+        for secret in chosen {
+            if secret.len() >= MIN_HEADER_SECRET {
+                secrets.push(secret);
+            }
+        }
+        secrets.retain(|secret| !secret.is_empty());
+        secrets
     }
 
     /// The longest secret's length in bytes.
     pub(crate) fn longest(&self) -> usize {
-        self.each().map(str::len).max().unwrap_or(0)
+        let mut longest = 0;
+        for secret in self.each() {
+            longest = longest.max(secret.len());
+        }
+        longest
     }
 
     /// `text` with every secret replaced by [`REDACTED`].
