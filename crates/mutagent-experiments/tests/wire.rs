@@ -342,93 +342,74 @@ fn a_bare_array_list_decodes() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let api = client.experiments();
-    let field_of = |err: Error| match err {
-        Error::InvalidInput { field, .. } => field.into_owned(),
-        other => panic!("expected invalid input, got {other}"),
-    };
-    let model = || ExperimentModel::new("a", "gpt-4o", 0.0);
-    let cases = [
-        (
-            CreateExperiment::new(7, "", 5, 3, [model()]),
-            "promptGroupId",
-        ),
-        (CreateExperiment::new(0, GROUP, 5, 3, [model()]), "promptId"),
-        (
-            CreateExperiment::new(7, GROUP, 0, 3, [model()]),
-            "evaluationId",
-        ),
-        (
-            CreateExperiment::new(7, GROUP, 5, -1, [model()]),
-            "datasetId",
-        ),
-        (
-            CreateExperiment::new(7, GROUP, 5, 3, [model()]).name("x".repeat(256)),
-            "name",
-        ),
-        (
-            CreateExperiment::new(
-                7,
-                GROUP,
-                5,
-                3,
-                [model(), ExperimentModel::new("", "m", 0.0)],
+    nothing_sent(|client| {
+        let api = client.experiments();
+        let model = || ExperimentModel::new("a", "gpt-4o", 0.0);
+        let cases = [
+            (
+                CreateExperiment::new(7, "", 5, 3, [model()]),
+                "promptGroupId",
             ),
-            "models[1].id",
-        ),
-        (
-            CreateExperiment::new(7, GROUP, 5, 3, [ExperimentModel::new("a", "", 0.0)]),
-            "models[0].model",
-        ),
-    ];
-    for (body, expected) in cases {
-        assert_eq!(
-            field_of(api.create_experiment(&body).expect_err(expected)),
-            expected
+            (CreateExperiment::new(0, GROUP, 5, 3, [model()]), "promptId"),
+            (
+                CreateExperiment::new(7, GROUP, 0, 3, [model()]),
+                "evaluationId",
+            ),
+            (
+                CreateExperiment::new(7, GROUP, 5, -1, [model()]),
+                "datasetId",
+            ),
+            (
+                CreateExperiment::new(7, GROUP, 5, 3, [model()]).name("x".repeat(256)),
+                "name",
+            ),
+            (
+                CreateExperiment::new(
+                    7,
+                    GROUP,
+                    5,
+                    3,
+                    [model(), ExperimentModel::new("", "m", 0.0)],
+                ),
+                "models[1].id",
+            ),
+            (
+                CreateExperiment::new(7, GROUP, 5, 3, [ExperimentModel::new("a", "", 0.0)]),
+                "models[0].model",
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_invalid(api.create_experiment(&body), expected);
+        }
+        let results = [
+            (AddExperimentResult::new(1, 0, "", "out"), "modelColumnId"),
+            (AddExperimentResult::new(1, 0, "a", ""), "output"),
+            (
+                AddExperimentResult::new(1, 0, "a", "out").eval_score(f64::NAN),
+                "evalScore",
+            ),
+            (
+                AddExperimentResult::new(1, 0, "a", "out").eval_criteria([
+                    CriterionScore::new("ok", 0.5, true),
+                    CriterionScore::new("bad", -0.1, false),
+                ]),
+                "evalCriteria[1].score",
+            ),
+        ];
+        for (body, expected) in results {
+            assert_invalid(api.add_experiment_result(EXP, &body), expected);
+        }
+        assert_invalid(api.update_experiment_name(EXP, ""), "name");
+        assert_invalid(
+            api.list_experiments(&ListExperiments::new().limit(0)),
+            "limit",
         );
-    }
-    let results = [
-        (AddExperimentResult::new(1, 0, "", "out"), "modelColumnId"),
-        (AddExperimentResult::new(1, 0, "a", ""), "output"),
-        (
-            AddExperimentResult::new(1, 0, "a", "out").eval_score(f64::NAN),
-            "evalScore",
-        ),
-        (
-            AddExperimentResult::new(1, 0, "a", "out").eval_criteria([
-                CriterionScore::new("ok", 0.5, true),
-                CriterionScore::new("bad", -0.1, false),
-            ]),
-            "evalCriteria[1].score",
-        ),
-    ];
-    for (body, expected) in results {
-        assert_eq!(
-            field_of(api.add_experiment_result(EXP, &body).expect_err(expected)),
-            expected
-        );
-    }
-    assert_eq!(
-        field_of(api.update_experiment_name(EXP, "").expect_err("name")),
-        "name"
-    );
-    assert_eq!(
-        field_of(
-            api.list_experiments(&ListExperiments::new().limit(0))
-                .expect_err("limit")
-        ),
-        "limit"
-    );
-    let bad_time = CompleteExperiment::new(CompletionStatus::Failed, ExperimentSummary::new(1, 0))
-        .completed_at("");
-    assert_eq!(
-        field_of(api.complete_experiment(EXP, &bad_time).expect_err("time")),
-        "completedAt"
-    );
-    assert!(api.get_experiment("").is_err(), "empty id");
-    assert!(server.requests().is_empty(), "nothing may be sent");
+        let bad_time =
+            CompleteExperiment::new(CompletionStatus::Failed, ExperimentSummary::new(1, 0))
+                .completed_at("");
+        assert_invalid(api.complete_experiment(EXP, &bad_time), "completedAt");
+        assert!(api.get_experiment("").is_err(), "empty id");
+    });
 }
 
 #[test]

@@ -267,52 +267,51 @@ fn job_ids_are_percent_encoded() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let api = client.optimization();
-    let cases: Vec<(OptimizePrompt, &str)> = vec![
-        (
-            OptimizePrompt::new(3, OptimizationConfig::new(0)),
-            "config.maxIterations",
-        ),
-        (
-            OptimizePrompt::new(3, OptimizationConfig::new(101)),
-            "config.maxIterations",
-        ),
-        (
-            OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(1.5)),
-            "config.targetScore",
-        ),
-        (
-            OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(f64::NAN)),
-            "config.targetScore",
-        ),
-        (
-            OptimizePrompt::new(3, OptimizationConfig::new(10).patience(0)),
-            "config.patience",
-        ),
-        (
-            OptimizePrompt::new(3, OptimizationConfig::new(10).patience(51)),
-            "config.patience",
-        ),
-        (
-            OptimizePrompt::new(0, OptimizationConfig::new(10)),
-            "datasetId",
-        ),
-        (
-            OptimizePrompt::new(3, OptimizationConfig::new(10)).evaluation_id(-1),
-            "evaluationId",
-        ),
-    ];
-    for (body, expected) in cases {
-        assert_invalid(api.optimize_prompt(7, &body), expected);
-    }
-    assert_invalid(
-        api.list_optimizations(&ListOptimizations::new().limit(101)),
-        "limit",
-    );
-    assert!(api.get_optimization("").is_err(), "empty job id");
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    nothing_sent(|client| {
+        let api = client.optimization();
+        let cases: Vec<(OptimizePrompt, &str)> = vec![
+            (
+                OptimizePrompt::new(3, OptimizationConfig::new(0)),
+                "config.maxIterations",
+            ),
+            (
+                OptimizePrompt::new(3, OptimizationConfig::new(101)),
+                "config.maxIterations",
+            ),
+            (
+                OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(1.5)),
+                "config.targetScore",
+            ),
+            (
+                OptimizePrompt::new(3, OptimizationConfig::new(10).target_score(f64::NAN)),
+                "config.targetScore",
+            ),
+            (
+                OptimizePrompt::new(3, OptimizationConfig::new(10).patience(0)),
+                "config.patience",
+            ),
+            (
+                OptimizePrompt::new(3, OptimizationConfig::new(10).patience(51)),
+                "config.patience",
+            ),
+            (
+                OptimizePrompt::new(0, OptimizationConfig::new(10)),
+                "datasetId",
+            ),
+            (
+                OptimizePrompt::new(3, OptimizationConfig::new(10)).evaluation_id(-1),
+                "evaluationId",
+            ),
+        ];
+        for (body, expected) in cases {
+            assert_invalid(api.optimize_prompt(7, &body), expected);
+        }
+        assert_invalid(
+            api.list_optimizations(&ListOptimizations::new().limit(101)),
+            "limit",
+        );
+        assert!(api.get_optimization("").is_err(), "empty job id");
+    });
 }
 
 #[test]

@@ -316,32 +316,31 @@ fn error_statuses_are_errors_not_empty_organizations() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let orgs = client.organizations();
-    assert_invalid(
-        orgs.list_organizations(&ListOrganizations::new().limit(0)),
-        "limit",
-    );
-    assert_invalid(
-        orgs.create_organization(&CreateOrganization::new("", "acme")),
-        "name",
-    );
-    assert_invalid(
-        orgs.create_organization(&CreateOrganization::new("  ", "acme")),
-        "name",
-    );
-    assert_invalid(
-        orgs.create_organization(&CreateOrganization::new("Acme", "")),
-        "slug",
-    );
-    assert_invalid(
-        orgs.update_organization("org_1", &UpdateOrganization::new().slug("")),
-        "slug",
-    );
-    assert_invalid(orgs.get_organization(""), "orgId");
-    assert!(orgs.get_organization_by_slug("..").is_err());
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    nothing_sent(|client| {
+        let orgs = client.organizations();
+        assert_invalid(
+            orgs.list_organizations(&ListOrganizations::new().limit(0)),
+            "limit",
+        );
+        assert_invalid(
+            orgs.create_organization(&CreateOrganization::new("", "acme")),
+            "name",
+        );
+        assert_invalid(
+            orgs.create_organization(&CreateOrganization::new("  ", "acme")),
+            "name",
+        );
+        assert_invalid(
+            orgs.create_organization(&CreateOrganization::new("Acme", "")),
+            "slug",
+        );
+        assert_invalid(
+            orgs.update_organization("org_1", &UpdateOrganization::new().slug("")),
+            "slug",
+        );
+        assert_invalid(orgs.get_organization(""), "orgId");
+        assert!(orgs.get_organization_by_slug("..").is_err());
+    });
 }
 
 #[test]

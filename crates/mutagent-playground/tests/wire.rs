@@ -82,43 +82,23 @@ fn a_call_is_not_retried_and_errors_keep_their_status() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let field_of = |err: Error| match err {
-        Error::InvalidInput { field, .. } => field.to_string(),
-        other => panic!("expected invalid input, got {other:?}"),
-    };
-    let pg = client.playground();
-    assert_eq!(
-        field_of(
-            pg.playground_call(7, &PlaygroundCall::new(json!("Ann")))
-                .expect_err("input")
-        ),
-        "input"
-    );
-    assert_eq!(
-        field_of(
-            pg.playground_call(0, &PlaygroundCall::new(json!({})))
-                .expect_err("id")
-        ),
-        "id"
-    );
-    assert_eq!(
-        field_of(
-            pg.playground_eval(7, &PlaygroundEval::new(json!({}), 0))
-                .expect_err("evaluation")
-        ),
-        "evaluationId"
-    );
-    assert_eq!(
-        field_of(
+    nothing_sent(|client| {
+        let pg = client.playground();
+        assert_invalid(
+            pg.playground_call(7, &PlaygroundCall::new(json!("Ann"))),
+            "input",
+        );
+        assert_invalid(pg.playground_call(0, &PlaygroundCall::new(json!({}))), "id");
+        assert_invalid(
+            pg.playground_eval(7, &PlaygroundEval::new(json!({}), 0)),
+            "evaluationId",
+        );
+        assert_invalid(
             pg.playground_call(
                 7,
-                &PlaygroundCall::new(json!({})).llm_config(LlmConfig::new().temperature(f64::NAN))
-            )
-            .expect_err("NaN")
-        ),
-        "llmConfig.temperature"
-    );
-    assert!(server.requests().is_empty(), "nothing may be sent");
+                &PlaygroundCall::new(json!({})).llm_config(LlmConfig::new().temperature(f64::NAN)),
+            ),
+            "llmConfig.temperature",
+        );
+    });
 }

@@ -140,38 +140,40 @@ fn delete_prompt_dataset_item() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let items = client.prompt_dataset_items();
+    nothing_sent(|client| {
+        let items = client.prompt_dataset_items();
 
-    assert_invalid(
-        items.create_prompt_dataset_item(1, &NewDatasetItem::new(json!("not an object"))),
-        "input",
-    );
-    assert_invalid(
-        items.create_prompt_dataset_item(1, &NewDatasetItem::new(json!({})).name("x".repeat(256))),
-        "name",
-    );
+        assert_invalid(
+            items.create_prompt_dataset_item(1, &NewDatasetItem::new(json!("not an object"))),
+            "input",
+        );
+        assert_invalid(
+            items.create_prompt_dataset_item(
+                1,
+                &NewDatasetItem::new(json!({})).name("x".repeat(256)),
+            ),
+            "name",
+        );
 
-    assert_invalid(items.bulk_create_prompt_dataset_items(1, &[]), "items");
-    let bad = [
-        NewDatasetItem::new(json!({})),
-        NewDatasetItem::new(json!({})).expected_output(json!("text")),
-    ];
-    assert_invalid(
-        items.bulk_create_prompt_dataset_items(1, &bad),
-        "items[1].expectedOutput",
-    );
-    assert_invalid(
-        items.bulk_create_prompt_dataset_items(1, &[NewDatasetItem::new(json!({})).name(" ")]),
-        "items[0].name",
-    );
+        assert_invalid(items.bulk_create_prompt_dataset_items(1, &[]), "items");
+        let bad = [
+            NewDatasetItem::new(json!({})),
+            NewDatasetItem::new(json!({})).expected_output(json!("text")),
+        ];
+        assert_invalid(
+            items.bulk_create_prompt_dataset_items(1, &bad),
+            "items[1].expectedOutput",
+        );
+        assert_invalid(
+            items.bulk_create_prompt_dataset_items(1, &[NewDatasetItem::new(json!({})).name(" ")]),
+            "items[0].name",
+        );
 
-    assert_invalid(
-        items.update_prompt_dataset_item(1, &UpdateDatasetItem::new().metadata(json!([1]))),
-        "metadata",
-    );
-    assert!(server.requests().is_empty(), "nothing may be sent");
+        assert_invalid(
+            items.update_prompt_dataset_item(1, &UpdateDatasetItem::new().metadata(json!([1]))),
+            "metadata",
+        );
+    });
 }
 
 #[test]

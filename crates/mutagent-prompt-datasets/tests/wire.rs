@@ -205,43 +205,43 @@ fn create_prompt_dataset() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let datasets = client.prompt_datasets();
+    nothing_sent(|client| {
+        let datasets = client.prompt_datasets();
 
-    assert_invalid(
-        datasets.list_prompt_datasets(&ListPromptDatasets::new().limit(0)),
-        "limit",
-    );
-    assert_invalid(
-        datasets.list_prompt_datasets(&ListPromptDatasets::new().prompt_id(0)),
-        "promptId",
-    );
-    assert_invalid(
-        datasets.create_prompt_dataset(1, &CreatePromptDataset::new("")),
-        "name",
-    );
-    assert_invalid(
-        datasets.create_prompt_dataset(1, &CreatePromptDataset::new("ok").metadata(json!("text"))),
-        "metadata",
-    );
-    assert_invalid(
-        datasets.update_prompt_dataset(1, &UpdatePromptDataset::new().name("x".repeat(256))),
-        "name",
-    );
-    assert_invalid(
-        datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(0)),
-        "targetPromptId",
-    );
-    assert_invalid(
-        datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt_group("")),
-        "targetPromptGroupId",
-    );
-    assert_invalid(
-        datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(2).new_name(" ")),
-        "newName",
-    );
-    assert!(server.requests().is_empty(), "nothing may be sent");
+        assert_invalid(
+            datasets.list_prompt_datasets(&ListPromptDatasets::new().limit(0)),
+            "limit",
+        );
+        assert_invalid(
+            datasets.list_prompt_datasets(&ListPromptDatasets::new().prompt_id(0)),
+            "promptId",
+        );
+        assert_invalid(
+            datasets.create_prompt_dataset(1, &CreatePromptDataset::new("")),
+            "name",
+        );
+        assert_invalid(
+            datasets
+                .create_prompt_dataset(1, &CreatePromptDataset::new("ok").metadata(json!("text"))),
+            "metadata",
+        );
+        assert_invalid(
+            datasets.update_prompt_dataset(1, &UpdatePromptDataset::new().name("x".repeat(256))),
+            "name",
+        );
+        assert_invalid(
+            datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(0)),
+            "targetPromptId",
+        );
+        assert_invalid(
+            datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt_group("")),
+            "targetPromptGroupId",
+        );
+        assert_invalid(
+            datasets.clone_prompt_dataset(1, &ClonePromptDataset::to_prompt(2).new_name(" ")),
+            "newName",
+        );
+    });
 }
 
 #[test]

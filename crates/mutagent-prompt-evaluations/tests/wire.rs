@@ -284,38 +284,37 @@ fn create_evaluation_version() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let api = client.prompt_evaluations();
-    assert_invalid(
-        api.list_evaluations(&ListEvaluations::new().limit(0)),
-        "limit",
-    );
-    assert_invalid(
-        api.create_evaluation(&CreateEvaluation::new(7, "x".repeat(256))),
-        "name",
-    );
-    assert_invalid(
-        api.create_evaluation(&CreateEvaluation::new(0, "ok")),
-        "promptId",
-    );
-    assert_invalid(
-        api.create_evaluation(&CreateEvaluation::new(1, "ok").dataset_id(-3)),
-        "datasetId",
-    );
-    assert_invalid(
-        api.update_evaluation(5, &UpdateEvaluation::new().name("")),
-        "name",
-    );
-    assert_invalid(
-        api.get_evaluation_results_aggregated(GROUP, "", &AggregateResults::new()),
-        "groupBy",
-    );
-    assert_invalid(
-        api.get_evaluation_results_aggregated("", "day", &AggregateResults::new()),
-        "promptGroupId",
-    );
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    nothing_sent(|client| {
+        let api = client.prompt_evaluations();
+        assert_invalid(
+            api.list_evaluations(&ListEvaluations::new().limit(0)),
+            "limit",
+        );
+        assert_invalid(
+            api.create_evaluation(&CreateEvaluation::new(7, "x".repeat(256))),
+            "name",
+        );
+        assert_invalid(
+            api.create_evaluation(&CreateEvaluation::new(0, "ok")),
+            "promptId",
+        );
+        assert_invalid(
+            api.create_evaluation(&CreateEvaluation::new(1, "ok").dataset_id(-3)),
+            "datasetId",
+        );
+        assert_invalid(
+            api.update_evaluation(5, &UpdateEvaluation::new().name("")),
+            "name",
+        );
+        assert_invalid(
+            api.get_evaluation_results_aggregated(GROUP, "", &AggregateResults::new()),
+            "groupBy",
+        );
+        assert_invalid(
+            api.get_evaluation_results_aggregated("", "day", &AggregateResults::new()),
+            "promptGroupId",
+        );
+    });
 }
 
 #[test]
@@ -566,23 +565,22 @@ fn run_and_wait_reports_a_failed_run() {
 /// Id filters of 0 are refused before sending, like ids in paths and bodies.
 #[test]
 fn list_filter_ids_below_one_are_refused() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let err = client
-        .prompt_evaluations()
-        .list_evaluations(&ListEvaluations::new().prompt_id(0))
-        .expect_err("prompt id 0");
-    assert_eq!(
-        err.to_string(),
-        "[list_evaluations] invalid input: `promptId` must be at least 1 (got 0)"
-    );
-    let err = client
-        .prompt_evaluations()
-        .list_evaluations(&ListEvaluations::new().dataset_id(-2))
-        .expect_err("dataset id -2");
-    assert_eq!(
-        err.to_string(),
-        "[list_evaluations] invalid input: `datasetId` must be at least 1 (got -2)"
-    );
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    nothing_sent(|client| {
+        let err = client
+            .prompt_evaluations()
+            .list_evaluations(&ListEvaluations::new().prompt_id(0))
+            .expect_err("prompt id 0");
+        assert_eq!(
+            err.to_string(),
+            "[list_evaluations] invalid input: `promptId` must be at least 1 (got 0)"
+        );
+        let err = client
+            .prompt_evaluations()
+            .list_evaluations(&ListEvaluations::new().dataset_id(-2))
+            .expect_err("dataset id -2");
+        assert_eq!(
+            err.to_string(),
+            "[list_evaluations] invalid input: `datasetId` must be at least 1 (got -2)"
+        );
+    });
 }

@@ -253,78 +253,56 @@ fn create_batch_prompt_execution() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let api = client.prompt_executions();
-    let field_of = |err: Error| match err {
-        Error::InvalidInput { field, .. } => field.to_string(),
-        other => panic!("expected invalid input, got {other:?}"),
-    };
-    let refused = |execution: NewExecution| {
-        field_of(
+    nothing_sent(|client| {
+        let api = client.prompt_executions();
+        let refused = |execution: NewExecution| {
             api.create_prompt_execution(&CreatePromptExecution::new(7, execution))
-                .expect_err("refused"),
-        )
-    };
-    assert_eq!(
-        refused(NewExecution::new(
-            json!([1]),
-            "m",
-            "o",
-            ExecutionStatus::Success
-        )),
-        "inputs"
-    );
-    assert_eq!(
-        refused(NewExecution::new(
-            json!({}),
-            "",
-            "o",
-            ExecutionStatus::Success
-        )),
-        "model"
-    );
-    assert_eq!(
-        refused(new_execution().execution_time(-1.0)),
-        "executionTime"
-    );
-    assert_eq!(refused(new_execution().cost(f64::NAN)), "cost");
-    assert_eq!(refused(new_execution().max_tokens(0)), "maxTokens");
-    assert_eq!(
-        field_of(
-            api.create_prompt_execution(&CreatePromptExecution::new(0, new_execution()))
-                .expect_err("id")
-        ),
-        "promptId"
-    );
-    let batch = CreateBatchPromptExecution::new(7, [new_execution(), new_execution().cost(-2.0)]);
-    assert_eq!(
-        field_of(
-            api.create_batch_prompt_execution(&batch)
-                .expect_err("batch")
-        ),
-        "executions[1].cost"
-    );
-    assert_eq!(
-        field_of(
-            api.list_prompt_executions(&ListPromptExecutions::new().limit(101))
-                .expect_err("limit")
-        ),
-        "limit"
-    );
-    assert_eq!(
-        field_of(
-            api.list_playground_runs(&ListPlaygroundRuns::new().prompt_id(0))
-                .expect_err("prompt id")
-        ),
-        "promptId"
-    );
-    assert_eq!(field_of(api.get_prompt_execution(0).expect_err("id")), "id");
-    assert_eq!(
-        field_of(api.get_playground_run("..").expect_err("run id")),
-        "runId"
-    );
-    assert!(server.requests().is_empty(), "nothing may be sent");
+        };
+        assert_invalid(
+            refused(NewExecution::new(
+                json!([1]),
+                "m",
+                "o",
+                ExecutionStatus::Success,
+            )),
+            "inputs",
+        );
+        assert_invalid(
+            refused(NewExecution::new(
+                json!({}),
+                "",
+                "o",
+                ExecutionStatus::Success,
+            )),
+            "model",
+        );
+        assert_invalid(
+            refused(new_execution().execution_time(-1.0)),
+            "executionTime",
+        );
+        assert_invalid(refused(new_execution().cost(f64::NAN)), "cost");
+        assert_invalid(refused(new_execution().max_tokens(0)), "maxTokens");
+        assert_invalid(
+            api.create_prompt_execution(&CreatePromptExecution::new(0, new_execution())),
+            "promptId",
+        );
+        let batch =
+            CreateBatchPromptExecution::new(7, [new_execution(), new_execution().cost(-2.0)]);
+        assert_invalid(
+            api.create_batch_prompt_execution(&batch),
+            "executions[1].cost",
+        );
+        assert_invalid(
+            api.list_prompt_executions(&ListPromptExecutions::new().limit(101)),
+            "limit",
+        );
+        assert_invalid(
+            api.list_playground_runs(&ListPlaygroundRuns::new().prompt_id(0)),
+            "promptId",
+        );
+        assert_invalid(api.get_prompt_execution(0), "id");
+        assert_invalid(api.get_playground_run(".."), "runId");
+    });
 }
 
 #[test]

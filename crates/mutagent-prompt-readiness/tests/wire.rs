@@ -45,13 +45,12 @@ fn errors_and_bad_ids() {
         .expect_err("404");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
 
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    for bad in ["", ".", ".."] {
-        assert_invalid(
-            client.prompt_readiness().get_prompt_readiness(bad),
-            "promptGroupId",
-        );
-    }
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    nothing_sent(|client| {
+        for bad in ["", ".", ".."] {
+            assert_invalid(
+                client.prompt_readiness().get_prompt_readiness(bad),
+                "promptGroupId",
+            );
+        }
+    });
 }

@@ -238,53 +238,51 @@ fn get_prompt_model_comparisons() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let err = client
-        .prompt()
-        .list_prompts(&ListPrompts::new().limit(101))
-        .expect_err("limit");
-    assert!(
-        err.to_string()
-            .contains("`limit` must be between 1 and 100"),
-        "{err}"
-    );
-    let long = CreatePrompt::new("x".repeat(256), PromptContent::raw("hi"), json!({}));
-    assert_invalid(client.prompt().create_prompt(&long), "name");
-    let empty = CreatePrompt::new("ok", PromptContent::messages([]), json!({}));
-    assert!(client.prompt().create_prompt(&empty).is_err());
-    let bad_version = NewPromptVersion::new("v2");
-    let err = client
-        .prompt()
-        .create_prompt_version(1, &bad_version)
-        .expect_err("version");
-    assert!(err.to_string().contains("newVersion"), "{err}");
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    nothing_sent(|client| {
+        let err = client
+            .prompt()
+            .list_prompts(&ListPrompts::new().limit(101))
+            .expect_err("limit");
+        assert!(
+            err.to_string()
+                .contains("`limit` must be between 1 and 100"),
+            "{err}"
+        );
+        let long = CreatePrompt::new("x".repeat(256), PromptContent::raw("hi"), json!({}));
+        assert_invalid(client.prompt().create_prompt(&long), "name");
+        let empty = CreatePrompt::new("ok", PromptContent::messages([]), json!({}));
+        assert!(client.prompt().create_prompt(&empty).is_err());
+        let bad_version = NewPromptVersion::new("v2");
+        let err = client
+            .prompt()
+            .create_prompt_version(1, &bad_version)
+            .expect_err("version");
+        assert!(err.to_string().contains("newVersion"), "{err}");
+    });
 }
 
 /// `inputSchema` on create must be a JSON object (or null), as the contract says; the error
 /// names the field and shows an example.
 #[test]
 fn an_input_schema_that_is_not_an_object_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    for (schema, kind) in [
-        (json!("name"), "a string"),
-        (json!(["name"]), "an array"),
-        (json!(3), "a number"),
-        (json!(true), "a boolean"),
-    ] {
-        let body = CreatePrompt::new("greeter", PromptContent::raw("Hi {name}"), schema);
-        let err = client.prompt().create_prompt(&body).expect_err("schema");
-        assert_eq!(
-            err.to_string(),
-            format!(
-                "[create_prompt] invalid input: `inputSchema` must be a JSON Schema object \
-                 such as {{\"type\": \"object\"}} (or null), not {kind}"
-            )
-        );
-    }
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    nothing_sent(|client| {
+        for (schema, kind) in [
+            (json!("name"), "a string"),
+            (json!(["name"]), "an array"),
+            (json!(3), "a number"),
+            (json!(true), "a boolean"),
+        ] {
+            let body = CreatePrompt::new("greeter", PromptContent::raw("Hi {name}"), schema);
+            let err = client.prompt().create_prompt(&body).expect_err("schema");
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "[create_prompt] invalid input: `inputSchema` must be a JSON Schema object \
+                     such as {{\"type\": \"object\"}} (or null), not {kind}"
+                )
+            );
+        }
+    });
 }
 
 /// Integer ids start at 1: 0 and negative ids are refused in core, for every operation with

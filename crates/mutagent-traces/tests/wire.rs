@@ -500,93 +500,80 @@ fn unknown_span_kinds_round_trip() {
     );
 }
 
-fn field_of(err: &Error) -> String {
-    match err {
-        Error::InvalidInput { field, .. } => field.to_string(),
-        other => panic!("expected invalid input, got {other:?}"),
-    }
-}
-
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let traces = client.traces();
+    nothing_sent(|client| {
+        let traces = client.traces();
 
-    let err = traces
-        .ingest_trace(&NewTrace::new("", T0))
-        .expect_err("empty id");
-    assert_eq!(field_of(&err), "traceId");
-    let err = traces
-        .ingest_trace(&NewTrace::new("x".repeat(256), T0))
-        .expect_err("long id");
-    assert_eq!(field_of(&err), "traceId");
-    assert!(err.to_string().contains("at most 255"), "{err}");
-    let err = traces
-        .ingest_trace(&NewTrace::new("t", ""))
-        .expect_err("start");
-    assert_eq!(field_of(&err), "startTime");
-    let err = traces
-        .ingest_trace(&NewTrace::new("t", T0).span(NewSpan::new("", "n", SpanKind::Tool, T0)))
-        .expect_err("span id");
-    assert_eq!(field_of(&err), "spans[0].spanId");
-    let err = traces
-        .ingest_trace(
-            &NewTrace::new("t", T0)
-                .span(NewSpan::new("a", "n", SpanKind::Tool, T0))
-                .span(NewSpan::new("b", "n", SpanKind::Tool, T0).parent("p".repeat(256))),
-        )
-        .expect_err("parent");
-    assert_eq!(field_of(&err), "spans[1].parentSpanId");
-    for (span, field) in [
-        (
-            NewSpan::new("a", "n", SpanKind::Tool, T0).cost_usd(-1.0),
-            "costUsd",
-        ),
-        (
-            NewSpan::new("a", "n", SpanKind::Tool, T0).latency_ms(f64::NAN),
-            "latencyMs",
-        ),
-        (
-            NewSpan::new("a", "n", SpanKind::Tool, T0).ttft_ms(f64::INFINITY),
-            "ttftMs",
-        ),
-        (
-            NewSpan::new("a", "n", SpanKind::Tool, T0).duration_ms(-0.5),
-            "durationMs",
-        ),
-        (
-            NewSpan::new("a", "n", SpanKind::Tool, T0).event(SpanEvent::new("e", " ")),
-            "events[0].timestamp",
-        ),
-    ] {
-        let err = traces
-            .ingest_trace(&NewTrace::new("t", T0).span(span))
-            .expect_err(field);
-        assert_eq!(field_of(&err), format!("spans[0].{field}"));
-    }
-    let err = traces.ingest_trace_batch(&[]).expect_err("empty batch");
-    assert_eq!(field_of(&err), "traces");
-    let err = traces
-        .ingest_trace_batch(&[NewTrace::new("ok", T0), NewTrace::new("", T0)])
-        .expect_err("second trace");
-    assert_eq!(field_of(&err), "traces[1].traceId");
-    let mut bad = otlp_request();
-    bad.resource_spans[0].scope_spans[0].spans[0].trace_id = "xyz".into();
-    let err = traces.ingest_otlp(&bad).expect_err("otlp id");
-    assert_eq!(
-        field_of(&err),
-        "resourceSpans[0].scopeSpans[0].spans[0].traceId"
-    );
-    let err = traces
-        .get_analytics_summary(&GetAnalyticsSummary::new().budget(-5.0))
-        .expect_err("budget");
-    assert_eq!(field_of(&err), "budget");
-    let err = traces.get_trace("", None).expect_err("id");
-    assert_eq!(field_of(&err), "id");
-    let err = traces.delete_trace("..").expect_err("dot id");
-    assert_eq!(field_of(&err), "id");
-    assert!(server.requests().is_empty(), "nothing may be sent");
+        assert_invalid(traces.ingest_trace(&NewTrace::new("", T0)), "traceId");
+        let err = assert_invalid(
+            traces.ingest_trace(&NewTrace::new("x".repeat(256), T0)),
+            "traceId",
+        );
+        assert!(err.to_string().contains("at most 255"), "{err}");
+        assert_invalid(traces.ingest_trace(&NewTrace::new("t", "")), "startTime");
+        assert_invalid(
+            traces.ingest_trace(&NewTrace::new("t", T0).span(NewSpan::new(
+                "",
+                "n",
+                SpanKind::Tool,
+                T0,
+            ))),
+            "spans[0].spanId",
+        );
+        assert_invalid(
+            traces.ingest_trace(
+                &NewTrace::new("t", T0)
+                    .span(NewSpan::new("a", "n", SpanKind::Tool, T0))
+                    .span(NewSpan::new("b", "n", SpanKind::Tool, T0).parent("p".repeat(256))),
+            ),
+            "spans[1].parentSpanId",
+        );
+        for (span, field) in [
+            (
+                NewSpan::new("a", "n", SpanKind::Tool, T0).cost_usd(-1.0),
+                "costUsd",
+            ),
+            (
+                NewSpan::new("a", "n", SpanKind::Tool, T0).latency_ms(f64::NAN),
+                "latencyMs",
+            ),
+            (
+                NewSpan::new("a", "n", SpanKind::Tool, T0).ttft_ms(f64::INFINITY),
+                "ttftMs",
+            ),
+            (
+                NewSpan::new("a", "n", SpanKind::Tool, T0).duration_ms(-0.5),
+                "durationMs",
+            ),
+            (
+                NewSpan::new("a", "n", SpanKind::Tool, T0).event(SpanEvent::new("e", " ")),
+                "events[0].timestamp",
+            ),
+        ] {
+            assert_invalid(
+                traces.ingest_trace(&NewTrace::new("t", T0).span(span)),
+                &format!("spans[0].{field}"),
+            );
+        }
+        assert_invalid(traces.ingest_trace_batch(&[]), "traces");
+        assert_invalid(
+            traces.ingest_trace_batch(&[NewTrace::new("ok", T0), NewTrace::new("", T0)]),
+            "traces[1].traceId",
+        );
+        let mut bad = otlp_request();
+        bad.resource_spans[0].scope_spans[0].spans[0].trace_id = "xyz".into();
+        assert_invalid(
+            traces.ingest_otlp(&bad),
+            "resourceSpans[0].scopeSpans[0].spans[0].traceId",
+        );
+        assert_invalid(
+            traces.get_analytics_summary(&GetAnalyticsSummary::new().budget(-5.0)),
+            "budget",
+        );
+        assert_invalid(traces.get_trace("", None), "id");
+        assert_invalid(traces.delete_trace(".."), "id");
+    });
 }
 
 #[test]

@@ -120,6 +120,18 @@ pub fn against_a_stalled_answer<T: std::fmt::Debug, E>(
     err
 }
 
+/// Runs `checks` with a blocking client aimed at a server that would answer `{}` to
+/// anything, then checks that nothing reached it: for the calls the SDK must refuse before
+/// sending.
+///
+/// # Panics
+/// When a request was sent, or a check fails (that is the test failing).
+pub fn nothing_sent(checks: impl FnOnce(&BlockingClient)) {
+    let server = ScriptedServer::start(vec![Reply::json(200, serde_json::json!({}))]);
+    checks(&blocking_client(&server));
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
 /// An async call of a test, boxed so that closures of different tests share one type (its
 /// error is the SDK's [`Error`] unless the helper called has its own).
 pub type AsyncCall<T, E = Error> = Pin<Box<dyn Future<Output = Result<T, E>>>>;

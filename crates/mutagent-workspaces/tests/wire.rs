@@ -196,20 +196,19 @@ fn set_default_workspace_sends_no_body() {
 
 #[test]
 fn invalid_input_is_refused_before_sending() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
-    let client = blocking_client(&server);
-    let ws = client.workspaces();
-    assert_invalid(ws.create_workspace(&CreateWorkspace::new(" ", "s")), "name");
-    assert_invalid(
-        ws.create_workspace(&CreateWorkspace::new("Staging", "")),
-        "slug",
-    );
-    assert_invalid(
-        ws.update_workspace("ws_1", &UpdateWorkspace::new().name("x".repeat(256))),
-        "name",
-    );
-    assert_invalid(ws.set_default_workspace(""), "wsId");
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    nothing_sent(|client| {
+        let ws = client.workspaces();
+        assert_invalid(ws.create_workspace(&CreateWorkspace::new(" ", "s")), "name");
+        assert_invalid(
+            ws.create_workspace(&CreateWorkspace::new("Staging", "")),
+            "slug",
+        );
+        assert_invalid(
+            ws.update_workspace("ws_1", &UpdateWorkspace::new().name("x".repeat(256))),
+            "name",
+        );
+        assert_invalid(ws.set_default_workspace(""), "wsId");
+    });
 }
 
 #[test]
