@@ -5,8 +5,11 @@
 use serde_json::{json, Value};
 
 use super::admin::{integral, workspace_of, ME};
-use super::{body, copy_present, gb, gi, gs, or_null, page, success, values, Obj, State};
-use crate::error::{missing, ApiError};
+use super::{
+    body, copy_or_null, copy_present, gb, gs, or_null, page, position_of, stamp_new, success,
+    values, Obj, State,
+};
+use crate::error::ApiError;
 use crate::query::{q, QTy, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{concat, opt, req, Field, Ty, NUMBER, STRINGS, TEXT};
@@ -83,12 +86,8 @@ fn in_workspace<'a>(st: &'a State, ws: &'a str) -> impl Iterator<Item = &'a Obj>
 
 fn find(st: &State, ctx: &Ctx) -> Result<usize, ApiError> {
     let ws = workspace_of(st, ctx)?;
-    let id = ctx.id(0);
-    st.admin
-        .agents
-        .iter()
-        .position(|a| gi(a, "id") == Some(id) && gs(a, "workspaceId") == Some(&ws))
-        .ok_or_else(|| missing("agent", id))
+    let scope = Some(("workspaceId", ws.as_str()));
+    position_of(&st.admin.agents, "agent", ctx.id(0), scope)
 }
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
@@ -118,9 +117,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let mut a = Obj::new();
     a.insert("id".into(), json!(st.admin.agent_seq));
     a.insert("workspaceId".into(), json!(ws));
-    for k in ["name", "slug", "description"] {
-        a.insert(k.into(), or_null(b, k));
-    }
+    copy_or_null(&mut a, b, &["name", "slug", "description"]);
     a.insert("sourceKind".into(), json!("inline"));
     a.insert("systemPrompt".into(), or_null(b, "systemPrompt"));
     // Required in the answer, optional in the body: the emulator's defaults.
@@ -134,9 +131,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     );
     let mode = b.get("permissionMode").cloned();
     a.insert("permissionMode".into(), mode.unwrap_or(json!("default")));
-    for k in ["allowedTools", "disallowedTools"] {
-        a.insert(k.into(), or_null(b, k));
-    }
+    copy_or_null(&mut a, b, &["allowedTools", "disallowedTools"]);
     a.insert(
         "status".into(),
         b.get("status").cloned().unwrap_or(json!("active")),
@@ -148,8 +143,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         "createdBy".into(),
         b.get("createdBy").cloned().unwrap_or(json!(ME)),
     );
-    a.insert("createdAt".into(), json!(now));
-    a.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut a, &now);
     a.insert("archivedAt".into(), Value::Null);
     st.admin.agents.push(a.clone());
     created(Value::Object(a))

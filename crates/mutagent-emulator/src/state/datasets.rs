@@ -2,7 +2,9 @@
 
 use serde_json::{json, Value};
 
-use super::{body, copy_present, gi, gs, nav_page, or_null, success, values, Obj, State};
+use super::{
+    body, copy_present, gi, gs, nav_page, or_null, stamp_new, success, values, Obj, State,
+};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -145,8 +147,7 @@ fn insert(st: &mut State, group: &str, b: &Obj) -> i64 {
     d.insert("description".into(), or_null(b, "description"));
     d.insert("promptGroupId".into(), json!(group));
     d.insert("metadata".into(), or_null(b, "metadata"));
-    d.insert("createdAt".into(), json!(now));
-    d.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut d, &now);
     d.insert("createdBy".into(), or_null(b, "createdBy"));
     d.insert("labels".into(), or_null(b, "labels"));
     st.datasets.insert(id, d);
@@ -185,8 +186,7 @@ fn clone(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         let item_id = st.next_item_id();
         item.insert("id".into(), json!(item_id));
         item.insert("datasetId".into(), json!(new_id));
-        item.insert("createdAt".into(), json!(now));
-        item.insert("updatedAt".into(), json!(now));
+        stamp_new(&mut item, &now);
         st.items.insert(item_id, item);
     }
     created(st.dataset_json(new_id))

@@ -4,7 +4,10 @@
 use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
-use super::{body, copy_present, gb, gi, gs, nav_page, or_null, success, values, Obj, State};
+use super::{
+    body, copy_or_null, copy_present, gb, gi, gs, nav_page, or_null, stamp_new, success, values,
+    Obj, State,
+};
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -148,11 +151,8 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         "evalConfig".into(),
         b.get("evalConfig").cloned().unwrap_or_else(|| json!({})),
     );
-    for k in ["llmConfig", "tags", "metadata"] {
-        e.insert(k.into(), or_null(b, k));
-    }
-    e.insert("createdAt".into(), json!(now));
-    e.insert("updatedAt".into(), json!(now));
+    copy_or_null(&mut e, b, &["llmConfig", "tags", "metadata"]);
+    stamp_new(&mut e, &now);
     e.insert("createdBy".into(), or_null(b, "createdBy"));
     e.insert("evaluationGroupId".into(), json!(eval_group));
     e.insert("version".into(), json!("1.0.0"));
@@ -388,8 +388,7 @@ fn version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         json!(format!("{}.{}.0", max_minor.0, max_minor.1 + 1)),
     );
     e.insert("ancestorId".into(), json!(src_id));
-    e.insert("createdAt".into(), json!(now));
-    e.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut e, &now);
     for o in st
         .evaluations
         .values_mut()

@@ -4,7 +4,10 @@
 use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
-use super::{body, bounded_array, gs, nav_page, or_null, success, values, Obj, State};
+use super::{
+    body, bounded_array, copy_or_null, gs, nav_page, or_null, position_of, stamp_new, success,
+    values, Obj, State,
+};
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -109,10 +112,7 @@ fn id_like(v: Option<&Value>) -> i64 {
 }
 
 fn find(st: &State, id: &str) -> Result<usize, ApiError> {
-    st.experiments
-        .iter()
-        .position(|e| gs(e, "id") == Some(id))
-        .ok_or_else(|| missing("experiment", id))
+    position_of(&st.experiments, "experiment", id, None)
 }
 
 fn with_results(st: &State, e: &Obj) -> Value {
@@ -208,8 +208,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     e.insert("status".into(), json!("running"));
     e.insert("summary".into(), Value::Null);
     e.insert("createdBy".into(), Value::Null);
-    e.insert("createdAt".into(), json!(now));
-    e.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut e, &now);
     e.insert("completedAt".into(), Value::Null);
     st.experiments.push(e);
     let v = st
@@ -264,20 +263,22 @@ fn push_result(st: &mut State, exp_id: &str, b: &Obj) -> Value {
     let mut r = Obj::new();
     r.insert("id".into(), json!(rid));
     r.insert("experimentId".into(), json!(exp_id));
-    for k in [
-        "datasetItemId",
-        "datasetItemIndex",
-        "modelColumnId",
-        "output",
-        "evalScore",
-        "evalPassed",
-        "latencyMs",
-        "error",
-        "traceId",
-        "evalCriteria",
-    ] {
-        r.insert(k.into(), or_null(b, k));
-    }
+    copy_or_null(
+        &mut r,
+        b,
+        &[
+            "datasetItemId",
+            "datasetItemIndex",
+            "modelColumnId",
+            "output",
+            "evalScore",
+            "evalPassed",
+            "latencyMs",
+            "error",
+            "traceId",
+            "evalCriteria",
+        ],
+    );
     r.insert("createdAt".into(), json!(now));
     st.exp_results.push(r.clone());
     Value::Object(r)

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::admin::{integral, ME, ORG_ROLES};
-use super::{gs, success, values, Obj, State};
+use super::{gs, position_of, stamp_new, success, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
@@ -67,12 +67,8 @@ fn org(st: &State, ctx: &Ctx) -> Result<String, ApiError> {
 
 fn find(st: &State, ctx: &Ctx) -> Result<usize, ApiError> {
     let org = org(st, ctx)?;
-    let id = ctx.sid(1);
-    st.admin
-        .invitations
-        .iter()
-        .position(|i| gs(i, "id") == Some(id) && gs(i, "organizationId") == Some(&org))
-        .ok_or_else(|| missing("invitation", id))
+    let scope = Some(("organizationId", org.as_str()));
+    position_of(&st.admin.invitations, "invitation", ctx.sid(1), scope)
 }
 
 fn expires(st: &State, days: i64) -> String {
@@ -117,8 +113,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     i.insert("createdBy".into(), json!(ME));
     i.insert("invitedByUserId".into(), json!(ME));
-    i.insert("createdAt".into(), json!(now));
-    i.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut i, &now);
     st.admin.invitations.push(i.clone());
     created(Value::Object(i))
 }

@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use super::{body, bounded_array, copy_present, or_null, success, Obj, State};
+use super::{body, bounded_array, copy_or_null, copy_present, stamp_new, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
@@ -93,11 +93,8 @@ fn insert(st: &mut State, dataset_id: i64, b: &Obj) -> Value {
     let mut it = Obj::new();
     it.insert("id".into(), json!(id));
     it.insert("datasetId".into(), json!(dataset_id));
-    for k in KEYS {
-        it.insert((*k).into(), or_null(b, k));
-    }
-    it.insert("createdAt".into(), json!(now));
-    it.insert("updatedAt".into(), json!(now));
+    copy_or_null(&mut it, b, KEYS);
+    stamp_new(&mut it, &now);
     st.items.insert(id, it.clone());
     touch(st, dataset_id);
     Value::Object(it)

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use super::admin::{member_user, ME, ORG_ROLES, WS_ROLES};
-use super::{body, gs, success, Obj, State};
+use super::{body, gs, stamp_new, success, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, TEXT};
@@ -113,8 +113,7 @@ fn insert(
     if scope.has_status {
         m.insert("status".into(), json!(status));
     }
-    m.insert("createdAt".into(), json!(now));
-    m.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut m, &now);
     m.insert(scope.parent_key.into(), json!(parent));
     (scope.members_mut)(st).push(m.clone());
     m

@@ -528,6 +528,41 @@ impl Query {
     }
 }
 
+/// Copies the listed keys of `src` into `dst`, `null` for each one `src` leaves out.
+pub(crate) fn copy_or_null(dst: &mut Obj, src: &Obj, keys: &[&str]) {
+    for k in keys {
+        dst.insert((*k).to_string(), or_null(src, k));
+    }
+}
+
+/// Stamps a new record: created and last updated `now`.
+pub(crate) fn stamp_new(record: &mut Obj, now: &str) {
+    record.insert("createdAt".into(), json!(now));
+    record.insert("updatedAt".into(), json!(now));
+}
+
+/// The index in `records` of the record whose `id` is `id` (a string or an integer), or 404
+/// naming `what`. With a `scope` `(key, value)`, a record whose `key` holds another value is
+/// as absent as a missing one (an agent of another workspace).
+pub(crate) fn position_of<Id>(
+    records: &[Obj],
+    what: &str,
+    id: Id,
+    scope: Option<(&str, &str)>,
+) -> Result<usize, ApiError>
+where
+    Id: Into<Value> + std::fmt::Display + Copy,
+{
+    let wanted = Some(id.into());
+    records
+        .iter()
+        .position(|o| {
+            o.get("id") == wanted.as_ref()
+                && scope.is_none_or(|(key, value)| gs(o, key) == Some(value))
+        })
+        .ok_or_else(|| missing(what, id))
+}
+
 /// Case-insensitive substring match.
 pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
     hay.to_lowercase().contains(&needle.to_lowercase())

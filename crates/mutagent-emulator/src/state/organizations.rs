@@ -2,8 +2,10 @@
 
 use serde_json::{json, Value};
 
-use super::{body, copy_present, gb, gs, nav_page, or_null, success, Obj, State};
-use crate::error::{missing, ApiError};
+use super::{
+    body, copy_present, gb, gs, nav_page, or_null, position_of, stamp_new, success, Obj, State,
+};
+use crate::error::ApiError;
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, Ty, TEXT};
@@ -75,8 +77,7 @@ fn new_org(st: &mut State, name: &str, slug: &str, b: &Obj) -> Obj {
     o.insert("isActive".into(), json!(true));
     o.insert("metadata".into(), or_null(b, "metadata"));
     o.insert("createdBy".into(), json!("emulator-user"));
-    o.insert("createdAt".into(), json!(now));
-    o.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut o, &now);
     o
 }
 
@@ -96,10 +97,7 @@ fn slug_taken(st: &State, slug: &str, except: Option<&str>) -> bool {
 }
 
 fn find(st: &State, id: &str) -> Result<usize, ApiError> {
-    st.orgs
-        .iter()
-        .position(|o| gs(o, "id") == Some(id))
-        .ok_or_else(|| missing("organization", id))
+    position_of(&st.orgs, "organization", id, None)
 }
 
 fn with_role(o: &Obj) -> Value {

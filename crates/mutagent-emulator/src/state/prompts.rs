@@ -3,7 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_present, gb, gi, gs, ids_in_group, nav_page, or_null, success, values, Obj, State,
+    body, copy_or_null, copy_present, gb, gi, gs, ids_in_group, nav_page, or_null, stamp_new,
+    success, values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -147,17 +148,19 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let mut p = Obj::new();
     p.insert("id".into(), json!(id));
     p.insert("promptGroupId".into(), json!(group));
-    for k in [
-        "name",
-        "description",
-        "version",
-        "isLatest",
-        "systemPrompt",
-        "humanPrompt",
-        "rawPrompt",
-    ] {
-        p.insert(k.into(), or_null(b, k));
-    }
+    copy_or_null(
+        &mut p,
+        b,
+        &[
+            "name",
+            "description",
+            "version",
+            "isLatest",
+            "systemPrompt",
+            "humanPrompt",
+            "rawPrompt",
+        ],
+    );
     p.insert(
         "version".into(),
         b.get("version").cloned().unwrap_or(json!("1.0.0")),
@@ -166,11 +169,8 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         "isLatest".into(),
         json!(b.get("isLatest").and_then(Value::as_bool).unwrap_or(true)),
     );
-    for k in ["inputSchema", "outputSchema", "metadata"] {
-        p.insert(k.into(), or_null(b, k));
-    }
-    p.insert("createdAt".into(), json!(now));
-    p.insert("updatedAt".into(), json!(now));
+    copy_or_null(&mut p, b, &["inputSchema", "outputSchema", "metadata"]);
+    stamp_new(&mut p, &now);
     p.insert("createdBy".into(), or_null(b, "createdBy"));
     p.insert("tags".into(), or_null(b, "tags"));
     apply_messages(&mut p, b);
@@ -315,8 +315,7 @@ fn create_version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     apply_messages(&mut p, changes);
     p.insert("id".into(), json!(id));
     p.insert("version".into(), json!(new_version));
-    p.insert("createdAt".into(), json!(now));
-    p.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut p, &now);
     let latest = changes
         .get("isLatest")
         .and_then(Value::as_bool)
@@ -353,8 +352,7 @@ pub(super) fn derive_version(
     p.insert("id".into(), json!(id));
     p.insert("version".into(), json!(version));
     p.insert("metadata".into(), metadata);
-    p.insert("createdAt".into(), json!(now));
-    p.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut p, &now);
     st.prompts.insert(id, p);
     st.make_latest(&group, id);
     Some(id)

@@ -8,8 +8,11 @@
 use serde_json::{json, Map, Value};
 
 use super::admin::{workspace_of, ME};
-use super::{body, copy_present, gb, gs, or_null, success, values, Obj, State};
-use crate::error::{missing, ApiError};
+use super::{
+    body, copy_or_null, copy_present, gb, gs, or_null, position_of, stamp_new, success, values,
+    Obj, State,
+};
+use crate::error::ApiError;
 use crate::ids::fnv1a;
 use crate::query::{q, QTy};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -147,12 +150,13 @@ fn masked_fields(fields: Option<&Value>) -> Value {
 
 fn find(st: &State, ctx: &Ctx) -> Result<usize, ApiError> {
     let ws = workspace_of(st, ctx)?;
-    let id = ctx.sid(0);
-    st.admin
-        .provider_configs
-        .iter()
-        .position(|c| gs(c, "id") == Some(id) && gs(c, "workspaceId") == Some(&ws))
-        .ok_or_else(|| missing("provider config", id))
+    let scope = Some(("workspaceId", ws.as_str()));
+    position_of(
+        &st.admin.provider_configs,
+        "provider config",
+        ctx.sid(0),
+        scope,
+    )
 }
 
 fn has_credentials(st: &State, c: &Obj) -> bool {
@@ -224,22 +228,23 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     c.insert("provider".into(), or_null(b, "provider"));
     c.insert("apiKeyMasked".into(), json!(""));
     c.insert("workspaceId".into(), json!(ws));
-    for k in [
-        "baseUrl",
-        "modelOverrides",
-        "hostedFamily",
-        "supportedModels",
-        "apiVersion",
-        "metadata",
-    ] {
-        c.insert(k.into(), or_null(b, k));
-    }
+    copy_or_null(
+        &mut c,
+        b,
+        &[
+            "baseUrl",
+            "modelOverrides",
+            "hostedFamily",
+            "supportedModels",
+            "apiVersion",
+            "metadata",
+        ],
+    );
     c.insert("isActive".into(), json!(true));
     c.insert("isDefault".into(), json!(gb(b, "isDefault")));
     c.insert("credentialFields".into(), Value::Null);
     c.insert("createdBy".into(), json!(ME));
-    c.insert("createdAt".into(), json!(now));
-    c.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut c, &now);
     st.admin.provider_configs.push(c);
     let i = st.admin.provider_configs.len() - 1;
     store_credentials(st, i, b);

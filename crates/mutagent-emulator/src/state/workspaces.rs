@@ -3,8 +3,8 @@
 
 use serde_json::{json, Value};
 
-use super::{body, copy_present, gb, gs, or_null, success, Obj, State};
-use crate::error::{missing, ApiError};
+use super::{body, copy_present, gb, gs, or_null, position_of, stamp_new, success, Obj, State};
+use crate::error::ApiError;
 use crate::query::{q, QTy};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, Ty, TEXT};
@@ -58,8 +58,7 @@ fn new_ws(st: &mut State, org: &str, b: &Obj) -> Obj {
     w.insert("settings".into(), or_null(b, "settings"));
     w.insert("metadata".into(), or_null(b, "metadata"));
     w.insert("createdBy".into(), json!("emulator-user"));
-    w.insert("createdAt".into(), json!(now));
-    w.insert("updatedAt".into(), json!(now));
+    stamp_new(&mut w, &now);
     w
 }
 
@@ -91,10 +90,7 @@ fn org_of(st: &State, ctx: &Ctx) -> Result<String, ApiError> {
 }
 
 fn find(st: &State, id: &str) -> Result<usize, ApiError> {
-    st.workspaces
-        .iter()
-        .position(|w| gs(w, "id") == Some(id))
-        .ok_or_else(|| missing("workspace", id))
+    position_of(&st.workspaces, "workspace", id, None)
 }
 
 fn make_default(st: &mut State, i: usize) {
