@@ -165,11 +165,7 @@ mod with_the_feature {
             .header("content-encoding", "gzip")
             .body(half)]);
         let client = builder(&server).build().expect("client");
-        let request = CREATE_THING
-            .request()
-            .json(&json!({}))
-            .build()
-            .expect("request");
+        let request = create_thing(json!({}));
         let err = client
             .with_options(mutagent_core::CallOptions::new().retry_non_idempotent(true))
             .send::<Value>(request)

@@ -27,11 +27,7 @@ fn debug_and_display_never_show_the_key() {
     assert_clean("Config", &format!("{:?}", client.config()));
     let blocking: BlockingClient = support::builder(&server).build_blocking().expect("client");
     assert_clean("BlockingClient", &format!("{blocking:?}"));
-    let request = CREATE_THING
-        .request()
-        .json(&json!({"a": 1}))
-        .build()
-        .expect("request");
+    let request = create_thing(json!({"a": 1}));
     assert_clean("ApiRequest", &format!("{request:?}"));
 }
 

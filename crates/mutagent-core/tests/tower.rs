@@ -61,11 +61,7 @@ async fn any_http_client_is_told_the_operation_and_the_settings() {
         })
         .build()
         .expect("client");
-    let request = CREATE_THING
-        .request()
-        .json(&json!({}))
-        .build()
-        .expect("request");
+    let request = create_thing(json!({}));
     let _: Value = client
         .with_options(
             CallOptions::new()
@@ -153,13 +149,7 @@ mod through_tower {
             .expect("client");
         let (value, meta): (Value, _) = client
             .with_response()
-            .send(
-                CREATE_THING
-                    .request()
-                    .json(&json!({"n": 1}))
-                    .build()
-                    .expect("req"),
-            )
+            .send(create_thing(json!({"n": 1})))
             .await
             .expect("call");
         assert_eq!(value, json!({"ok": true}));
@@ -196,11 +186,7 @@ mod through_tower {
             .http_client(layered(&seen, &bodies))
             .build()
             .expect("client");
-        let request = CREATE_THING
-            .request()
-            .json(&json!({}))
-            .build()
-            .expect("req");
+        let request = create_thing(json!({}));
         let err = client.send::<Value>(request).await.expect_err("refused");
         assert!(matches!(err, Error::Connect { attempts: 2, .. }), "{err:?}");
         assert_eq!(seen.lock().unwrap().len(), 2, "a POST retried");

@@ -192,11 +192,7 @@ fn a_post_whose_success_answer_cannot_be_decoded_is_never_sent_again_blocking() 
         .build_blocking()
         .expect("blocking client")
         .with_options(CallOptions::new().retry_non_idempotent(true));
-    let request = CREATE_THING
-        .request()
-        .json(&json!({"name": "x"}))
-        .build()
-        .expect("request");
+    let request = create_thing(json!({"name": "x"}));
     let err = blocking.send::<Value>(request).expect_err("undecodable");
     assert!(err.request_accepted(), "{err:?}");
     assert_eq!(server.requests().len(), 1, "sent once");

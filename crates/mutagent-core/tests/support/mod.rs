@@ -30,6 +30,21 @@ pub(crate) fn get_thing() -> mutagent_core::ApiRequest {
         .expect("request")
 }
 
+/// `GET /api/things/1` on `client`, which must fail: its error, and how long the call took.
+pub(crate) async fn failed_get(client: &mutagent_core::Client) -> (mutagent_core::Error, Duration) {
+    let started = std::time::Instant::now();
+    let err = client
+        .send::<serde_json::Value>(get_thing())
+        .await
+        .expect_err("the call must fail");
+    (err, started.elapsed())
+}
+
+/// `POST /api/things/` with `body`.
+pub(crate) fn create_thing(body: serde_json::Value) -> mutagent_core::ApiRequest {
+    CREATE_THING.request().json(&body).build().expect("request")
+}
+
 /// A loopback port nothing listens on any more: bound, noted, closed.
 pub(crate) fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
