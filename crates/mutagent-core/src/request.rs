@@ -551,6 +551,15 @@ pub mod validate {
             Ok(())
         }
     }
+
+    /// Like [`non_empty`], for an optional value (`None` passes: a field left unchanged).
+    pub fn optional_non_empty(
+        operation: &'static str,
+        field: &'static str,
+        value: Option<&str>,
+    ) -> Result<(), Error> {
+        value.map_or(Ok(()), |value| non_empty(operation, field, value))
+    }
 }
 
 #[cfg(test)]
