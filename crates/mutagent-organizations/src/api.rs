@@ -128,14 +128,10 @@ impl<'a, C: ApiClient> OrganizationsApi<'a, C> {
         let request = op::UPDATE_ORGANIZATION
             .request(org_id.into())
             .validate(|operation| {
-                body.name.as_deref().map_or(Ok(()), |name| {
-                    validate::non_empty(operation, "name", name.trim())
-                })
+                validate::optional_non_empty(operation, "name", body.name.as_deref().map(str::trim))
             })
             .validate(|operation| {
-                body.slug
-                    .as_deref()
-                    .map_or(Ok(()), |slug| validate::non_empty(operation, "slug", slug))
+                validate::optional_non_empty(operation, "slug", body.slug.as_deref())
             })
             .json(body)
             .build();

@@ -99,9 +99,7 @@ impl<'a, C: ApiClient> WorkspacesApi<'a, C> {
             .request(ws_id.into())
             .validate(|operation| validate::optional_name(operation, "name", body.name.as_deref()))
             .validate(|operation| {
-                body.slug
-                    .as_deref()
-                    .map_or(Ok(()), |slug| validate::non_empty(operation, "slug", slug))
+                validate::optional_non_empty(operation, "slug", body.slug.as_deref())
             })
             .json(body)
             .build();
