@@ -5,29 +5,15 @@
 
 use std::path::Path;
 
-use mutagent_core::{BlockingClient, Client};
 use mutagent_prompt_datasets::{
     DatasetFileFormat, DatasetFileReader, ExportOptions, PromptDatasetsExt, UploadOptions,
 };
 use mutagent_test_support::{Reply, ScriptedServer, TempDir};
+use mutagent_wire_test::blocking_client;
 use serde_json::{json, Value};
 
-fn blocking_client(server: &ScriptedServer) -> BlockingClient {
-    Client::builder()
-        .env(mutagent_core::env::EmptyEnv)
-        .api_key("mt_export_safety")
-        .server_url(server.url())
-        .build_blocking()
-        .expect("blocking client")
-}
-
-fn dataset_json(id: i64) -> Value {
-    json!({
-        "id": id, "name": "exported", "description": null,
-        "promptGroupId": "g-1", "metadata": null, "createdAt": null, "updatedAt": null,
-        "createdBy": null, "labels": null
-    })
-}
+mod support;
+use support::dataset_json;
 
 /// An export answer with `items` (each an item object without the server's keys).
 fn export_json(id: i64, items: Vec<Value>) -> Value {

@@ -13,20 +13,15 @@ use mutagent_test_support::{Reply, ScriptedServer, TempDir};
 use mutagent_wire_test::{async_client, blocking_client};
 use serde_json::{json, Value};
 
+mod support;
+use support::dataset_json;
+
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()
         .expect("runtime")
-}
-
-fn dataset_json(id: i64) -> Value {
-    json!({
-        "id": id, "name": "uploaded", "description": null,
-        "promptGroupId": "g-1", "metadata": null, "createdAt": null, "updatedAt": null,
-        "createdBy": null, "labels": null
-    })
 }
 
 fn items_json(dataset: i64, ids: std::ops::Range<i64>) -> Value {
