@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_prompt::{
-    CreatePrompt, ListPrompts, Message, NewPromptVersion, PromptContent, PromptExt, Role,
+    CreatePrompt, ListPrompts, Message, NewPromptVersion, Prompt, PromptContent, PromptExt, Role,
     UpdatePrompt,
 };
 use mutagent_wire_test::*;
@@ -163,11 +163,11 @@ fn update_prompt_text_fields_each_on_their_own() {
     }
 }
 
-#[test]
-fn create_prompt_version_changes_one_text_field() {
-    let body =
-        NewPromptVersion::new("1.2.0").changes(UpdatePrompt::new().system_prompt("Be warm."));
-    let (request, _) = both_call!(Reply::json(201, prompt_json(9, "1.2.0")), |c| c
+/// Sends `create_prompt_version` of prompt 7 with `changes` through both clients, checks the
+/// body (`{newVersion, changes}`) and returns the new version.
+fn create_version(version: &str, changes: UpdatePrompt, sent_changes: Value) -> Prompt {
+    let body = NewPromptVersion::new(version).changes(changes);
+    let (request, prompt) = both_call!(Reply::json(201, prompt_json(8, version)), |c| c
         .prompt()
         .create_prompt_version(7, &body));
     assert_common(
@@ -175,7 +175,17 @@ fn create_prompt_version_changes_one_text_field() {
         "POST",
         "/api/prompt/7/versions",
         None,
-        Some(json!({"newVersion": "1.2.0", "changes": {"systemPrompt": "Be warm."}})),
+        Some(json!({"newVersion": version, "changes": sent_changes})),
+    );
+    prompt
+}
+
+#[test]
+fn create_prompt_version_changes_one_text_field() {
+    create_version(
+        "1.2.0",
+        UpdatePrompt::new().system_prompt("Be warm."),
+        json!({"systemPrompt": "Be warm."}),
     );
 }
 
@@ -199,19 +209,10 @@ fn list_prompt_versions() {
 
 #[test]
 fn create_prompt_version() {
-    let body = NewPromptVersion::new("1.1.0")
-        .changes(UpdatePrompt::new().content(PromptContent::chat("Be warm.", "Greet {name}.")));
-    let (request, prompt) = both_call!(Reply::json(201, prompt_json(8, "1.1.0")), |c| c
-        .prompt()
-        .create_prompt_version(7, &body));
-    assert_common(
-        &request,
-        "POST",
-        "/api/prompt/7/versions",
-        None,
-        Some(
-            json!({"newVersion": "1.1.0", "changes": {"systemPrompt": "Be warm.", "humanPrompt": "Greet {name}."}}),
-        ),
+    let prompt = create_version(
+        "1.1.0",
+        UpdatePrompt::new().content(PromptContent::chat("Be warm.", "Greet {name}.")),
+        json!({"systemPrompt": "Be warm.", "humanPrompt": "Greet {name}."}),
     );
     assert_eq!(prompt.version, "1.1.0");
 }
