@@ -611,33 +611,13 @@ fn the_callback_can_cancel_the_job() {
         format!("POST /api/optimization/{JOB}/cancel"),
         format!("GET /api/optimization/{JOB}"),
     ];
-    let requests = |server: &ScriptedServer| -> Vec<String> {
-        server
-            .requests()
-            .into_iter()
-            .map(|r| format!("{} {}", r.method, r.path))
-            .collect()
-    };
-
-    let server = ScriptedServer::start(replies.clone());
-    let client = async_client(&server);
-    let job = runtime()
-        .block_on(
-            client
-                .optimization()
-                .wait_for_optimization(JOB, fast(), |_| WatchControl::Cancel),
-        )
-        .expect("cancelled");
+    let (job, server) = both_scripted!(replies, |c| c.optimization().wait_for_optimization(
+        JOB,
+        fast(),
+        |_| WatchControl::Cancel
+    ));
     assert_eq!(job.status, JobStatus::Cancelled);
-    assert_eq!(requests(&server), expected);
-
-    let server = ScriptedServer::start(replies);
-    let job = blocking_client(&server)
-        .optimization()
-        .wait_for_optimization(JOB, fast(), |_| WatchControl::Cancel)
-        .expect("cancelled");
-    assert_eq!(job.status, JobStatus::Cancelled);
-    assert_eq!(requests(&server), expected);
+    assert_paths(&server, &expected);
 }
 
 #[test]

@@ -377,14 +377,6 @@ fn fast() -> EvaluationWaitOptions {
         .deadline(Duration::from_secs(10))
 }
 
-fn paths(server: &ScriptedServer) -> Vec<String> {
-    server
-        .requests()
-        .into_iter()
-        .map(|r| format!("{} {}", r.method, r.path))
-        .collect()
-}
-
 #[test]
 fn wait_for_result_treats_404_as_not_yet() {
     let replies = vec![
@@ -405,7 +397,7 @@ fn wait_for_result_treats_404_as_not_yet() {
         .wait_for_evaluation_result(5, fast()));
     assert_eq!(result.id, 4);
     assert_eq!(result.score, Some(0.9));
-    assert_eq!(paths(&server), expected);
+    assert_paths(&server, &expected);
     let at: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
     assert!(
         at[3] - at[2] >= Duration::from_millis(15),
@@ -520,7 +512,7 @@ fn run_and_wait_waits_for_a_new_result() {
         .run_evaluation_and_wait(5, fast()));
     assert_eq!(result.id, 2);
     assert_eq!(result.score, Some(0.75));
-    assert_eq!(paths(&server), expected);
+    assert_paths(&server, &expected);
 }
 
 #[test]

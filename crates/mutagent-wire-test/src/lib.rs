@@ -217,6 +217,21 @@ macro_rules! both_call {
     };
 }
 
+/// Checks that `server` received exactly the requests of `expected`, in order, each written
+/// as `"METHOD /path"` (the steps of a helper made of several calls).
+///
+/// # Panics
+/// When the requests differ (that is the test failing).
+pub fn assert_paths<S: AsRef<str>>(server: &ScriptedServer, expected: &[S]) {
+    let sent: Vec<String> = server
+        .requests()
+        .into_iter()
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    let expected: Vec<&str> = expected.iter().map(AsRef::as_ref).collect();
+    assert_eq!(sent, expected, "the requests, in order");
+}
+
 /// [`both_scripted`] for a call written once: `$call` runs through the async client (its
 /// future awaited) and through the blocking one, against servers answering `$replies`.
 #[macro_export]
