@@ -34,6 +34,17 @@ fn client(emu: &Emulator) -> Client {
         .expect("client")
 }
 
+/// An emulator and a client of it.
+async fn started() -> (Emulator, Client) {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let client = client(&emu);
+    (emu, client)
+}
+
 fn finished_span(n: u64) -> SpanData {
     let start = SystemTime::now();
     SpanData {
@@ -60,12 +71,7 @@ fn finished_span(n: u64) -> SpanData {
 
 #[tokio::test]
 async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
-    let client = client(&emu);
+    let (emu, client) = started().await;
     let mut exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::from_secs(10))
         .build()
@@ -115,12 +121,7 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_exporters_own_calls_are_never_exported_but_the_apps_are() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start()
-        .await
-        .expect("emulator");
-    let client = client(&emu);
+    let (emu, client) = started().await;
     let provider = SdkTracerProvider::builder()
         .with_batch_exporter(
             MutagentSpanExporter::builder(&client)
@@ -207,15 +208,19 @@ fn burst_then_shutdown(provider: SdkTracerProvider, count: usize) {
 fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
     // Each delivery takes 300 ms, so the processor cannot keep up with the burst.
     let slow = Fault::latency(Duration::from_millis(300)).on_route("POST", "/api/traces/batch");
+    let slow_emulator = || {
+        let emu = Emulator::builder()
+            .api_key(KEY)
+            .fault(slow.clone())
+            .start_blocking()
+            .expect("emulator");
+        let exporter = MutagentSpanExporter::new(client(&emu)).expect("exporter");
+        (emu, exporter)
+    };
 
     // The SDK 0.28 default (`with_batch_exporter`): flush and shutdown export one batch of at
     // most 512, so most of a burst of 2000 is lost: the reason for `into_batch_processor`.
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .fault(slow.clone())
-        .start_blocking()
-        .expect("emulator");
-    let exporter = MutagentSpanExporter::new(client(&emu)).expect("exporter");
+    let (emu, exporter) = slow_emulator();
     burst_then_shutdown(
         SdkTracerProvider::builder()
             .with_batch_exporter(exporter)
@@ -228,12 +233,7 @@ fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
         "the SDK's default processor kept {with_defaults}"
     );
 
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .fault(slow)
-        .start_blocking()
-        .expect("emulator");
-    let exporter = MutagentSpanExporter::new(client(&emu)).expect("exporter");
+    let (emu, exporter) = slow_emulator();
     burst_then_shutdown(
         SdkTracerProvider::builder()
             .with_span_processor(exporter.into_batch_processor(4096))

@@ -18,7 +18,7 @@ use tracing_subscriber::layer::SubscriberExt;
 
 #[path = "support/stored.rs"]
 mod stored;
-use stored::{by_name, check_common, client, emulator, stored};
+use stored::{by_name, check_common, client, emulator, per_protocol, stored};
 
 /// The names `support/stored.rs` reads the emulator with.
 mod sdk {
@@ -204,35 +204,17 @@ async fn through_tracing(protocol: Protocol) {
     }
 }
 
-#[tokio::test]
-async fn sdk_spans_arrive_through_the_0_1_2_batch() {
-    through_the_sdk(Protocol::Batch).await;
-}
+per_protocol!(through_the_sdk:
+    sdk_spans_arrive_through_the_0_1_2_batch,
+    sdk_spans_arrive_through_otlp,
+    sdk_spans_arrive_through_the_0_4_1_hook_format,
+);
 
-#[tokio::test]
-async fn sdk_spans_arrive_through_otlp() {
-    through_the_sdk(Protocol::Otlp).await;
-}
-
-#[tokio::test]
-async fn sdk_spans_arrive_through_the_0_4_1_hook_format() {
-    through_the_sdk(Protocol::HookV0_4).await;
-}
-
-#[tokio::test]
-async fn tracing_spans_arrive_through_the_0_1_2_batch() {
-    through_tracing(Protocol::Batch).await;
-}
-
-#[tokio::test]
-async fn tracing_spans_arrive_through_otlp() {
-    through_tracing(Protocol::Otlp).await;
-}
-
-#[tokio::test]
-async fn tracing_spans_arrive_through_the_0_4_1_hook_format() {
-    through_tracing(Protocol::HookV0_4).await;
-}
+per_protocol!(through_tracing:
+    tracing_spans_arrive_through_the_0_1_2_batch,
+    tracing_spans_arrive_through_otlp,
+    tracing_spans_arrive_through_the_0_4_1_hook_format,
+);
 
 #[tokio::test]
 async fn an_environment_outside_the_contract_travels_in_metadata_through_the_batch() {

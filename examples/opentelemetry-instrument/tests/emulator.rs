@@ -6,7 +6,7 @@ use support_bot::{answer, subscriber, tracer_provider};
 
 #[path = "../../../crates/mutagent-opentelemetry/tests/support/stored.rs"]
 mod stored;
-use stored::{by_name, check_common, client, emulator, stored, Resource};
+use stored::{by_name, check_common, client, emulator, per_protocol, stored, Resource};
 
 /// The names `stored.rs` reads the emulator with, from the umbrella crate.
 mod sdk {
@@ -47,17 +47,8 @@ async fn arrives_with_genai_fields(protocol: Protocol) {
     );
 }
 
-#[tokio::test]
-async fn instrumented_spans_arrive_through_the_0_1_2_batch() {
-    arrives_with_genai_fields(Protocol::Batch).await;
-}
-
-#[tokio::test]
-async fn instrumented_spans_arrive_through_otlp() {
-    arrives_with_genai_fields(Protocol::Otlp).await;
-}
-
-#[tokio::test]
-async fn instrumented_spans_arrive_through_the_0_4_1_hook_format() {
-    arrives_with_genai_fields(Protocol::HookV0_4).await;
-}
+per_protocol!(arrives_with_genai_fields:
+    instrumented_spans_arrive_through_the_0_1_2_batch,
+    instrumented_spans_arrive_through_otlp,
+    instrumented_spans_arrive_through_the_0_4_1_hook_format,
+);

@@ -212,3 +212,24 @@ pub(crate) fn check_common(
         }
     }
 }
+
+/// One `#[tokio::test]` per protocol, named by the caller, each awaiting `$run(protocol)`.
+macro_rules! per_protocol {
+    ($run:ident: $batch:ident, $otlp:ident, $hook:ident $(,)?) => {
+        #[tokio::test]
+        async fn $batch() {
+            $run($crate::sdk::Protocol::Batch).await;
+        }
+
+        #[tokio::test]
+        async fn $otlp() {
+            $run($crate::sdk::Protocol::Otlp).await;
+        }
+
+        #[tokio::test]
+        async fn $hook() {
+            $run($crate::sdk::Protocol::HookV0_4).await;
+        }
+    };
+}
+pub(crate) use per_protocol;
