@@ -30,10 +30,7 @@ pub struct ProxySaw {
 impl ProxySaw {
     /// The value of header `name` (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value.as_str())
+        crate::header_value(&self.headers, name)
     }
 }
 

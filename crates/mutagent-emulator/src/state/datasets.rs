@@ -139,7 +139,7 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 /// Inserts a dataset record for a group; returns its id.
 fn insert(st: &mut State, group: &str, b: &Obj) -> i64 {
-    let id = st.next_dataset_id();
+    let id = st.seq.dataset.next();
     let now = st.ts();
     let mut d = Obj::new();
     d.insert("id".into(), json!(id));
@@ -183,7 +183,7 @@ fn clone(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let items: Vec<Obj> = st.dataset_items(id).into_iter().cloned().collect();
     let now = st.ts();
     for mut item in items {
-        let item_id = st.next_item_id();
+        let item_id = st.seq.item.next();
         item.insert("id".into(), json!(item_id));
         item.insert("datasetId".into(), json!(new_id));
         stamp_new(&mut item, &now);

@@ -138,7 +138,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             )));
         }
     }
-    let id = st.next_evaluation_id();
+    let id = st.seq.evaluation.next();
     let eval_group = st.rng.uuid();
     let now = st.ts();
     let mut e = Obj::new();
@@ -297,7 +297,7 @@ fn run(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .zip(&per_criterion)
         .map(|(n, s)| json!({"name": n, "score": mean(s)}))
         .collect();
-    let result_id = st.next_result_id();
+    let result_id = st.seq.result.next();
     let now = st.ts();
     let result = json!({
         "id": result_id,
@@ -379,7 +379,7 @@ fn version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             max_minor = (nums[0], nums[1]);
         }
     }
-    let id = st.next_evaluation_id();
+    let id = st.seq.evaluation.next();
     let now = st.ts();
     let mut e = src;
     e.insert("id".into(), json!(id));

@@ -88,7 +88,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 }
 
 fn insert(st: &mut State, dataset_id: i64, b: &Obj) -> Value {
-    let id = st.next_item_id();
+    let id = st.seq.item.next();
     let now = st.ts();
     let mut it = Obj::new();
     it.insert("id".into(), json!(id));

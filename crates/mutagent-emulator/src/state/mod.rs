@@ -86,14 +86,26 @@ pub(crate) fn route_tables(contract: TracesContract) -> &'static [&'static [Rout
     }
 }
 
-/// Next integer ids.
+/// The last integer id given to each kind of record.
 #[derive(Debug, Default)]
 pub(crate) struct Seq {
-    prompt: i64,
-    dataset: i64,
-    item: i64,
-    evaluation: i64,
-    result: i64,
+    pub(crate) prompt: Counter,
+    pub(crate) dataset: Counter,
+    pub(crate) item: Counter,
+    pub(crate) evaluation: Counter,
+    pub(crate) result: Counter,
+}
+
+/// The last integer id given (0 before the first).
+#[derive(Debug, Default)]
+pub(crate) struct Counter(i64);
+
+impl Counter {
+    /// The next id: 1, 2, 3, …
+    pub(crate) fn next(&mut self) -> i64 {
+        self.0 += 1;
+        self.0
+    }
 }
 
 /// Everything the emulator stores.
@@ -105,7 +117,7 @@ pub(crate) struct State {
     pub(crate) wall_base_ms: i64,
     /// Duration of one optimization iteration.
     pub(crate) step: Duration,
-    seq: Seq,
+    pub(crate) seq: Seq,
     pub(crate) prompts: BTreeMap<i64, Obj>,
     pub(crate) datasets: BTreeMap<i64, Obj>,
     pub(crate) items: BTreeMap<i64, Obj>,
@@ -176,27 +188,6 @@ impl State {
     /// Emulator time `at` as Unix milliseconds.
     pub(crate) fn wall_ms(&self, at: Duration) -> i64 {
         self.wall_base_ms + at.as_millis() as i64
-    }
-
-    pub(crate) fn next_prompt_id(&mut self) -> i64 {
-        self.seq.prompt += 1;
-        self.seq.prompt
-    }
-    pub(crate) fn next_dataset_id(&mut self) -> i64 {
-        self.seq.dataset += 1;
-        self.seq.dataset
-    }
-    pub(crate) fn next_item_id(&mut self) -> i64 {
-        self.seq.item += 1;
-        self.seq.item
-    }
-    pub(crate) fn next_evaluation_id(&mut self) -> i64 {
-        self.seq.evaluation += 1;
-        self.seq.evaluation
-    }
-    pub(crate) fn next_result_id(&mut self) -> i64 {
-        self.seq.result += 1;
-        self.seq.result
     }
 
     /// The prompt with this id, or 404.

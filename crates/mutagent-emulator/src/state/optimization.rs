@@ -559,61 +559,76 @@ fn results(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     ok(json!({ "jobId": j.id, "scorecard": { "rendered": rendered, "data": data } }))
 }
 
-fn pause(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+/// Moves the job of the path on: when `allowed` accepts its status, `change` gets the job, the
+/// time and the iterations it has completed; otherwise 409 saying why (`refusal` of the status
+/// completes "optimization job {id} is …"). The job's index.
+fn control(
+    st: &mut State,
+    ctx: &Ctx,
+    allowed: fn(&str) -> bool,
+    refusal: fn(&str) -> String,
+    change: impl FnOnce(&mut Job, Duration, usize),
+) -> Result<usize, ApiError> {
     let i = find(st, ctx.sid(0))?;
     let (now, step) = (st.now, st.step);
     let j = &mut st.jobs[i];
     let e = j.eff(now);
     let status = j.status(e, step);
-    if !matches!(status, "queued" | "running") {
+    if !allowed(status) {
         return Err(ApiError::conflict(format!(
-            "optimization job {} is {status}; only queued or running jobs can be paused",
-            j.id
+            "optimization job {} is {}",
+            j.id,
+            refusal(status)
         )));
     }
-    let c = j.completed_iters(e, step);
-    j.close(now);
-    j.paused = true;
-    j.events.push((now, "job.paused", c));
+    let completed = j.completed_iters(e, step);
+    change(j, now, completed);
+    Ok(i)
+}
+
+fn pause(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
+    let i = control(
+        st,
+        ctx,
+        |status| matches!(status, "queued" | "running"),
+        |status| format!("{status}; only queued or running jobs can be paused"),
+        |j, now, completed| {
+            j.close(now);
+            j.paused = true;
+            j.events.push((now, "job.paused", completed));
+        },
+    )?;
     ok(job_json(st, &st.jobs[i]))
 }
 
 fn resume(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let i = find(st, ctx.sid(0))?;
-    let (now, step) = (st.now, st.step);
-    let j = &mut st.jobs[i];
-    let e = j.eff(now);
-    let status = j.status(e, step);
-    if status != "paused" {
-        return Err(ApiError::conflict(format!(
-            "optimization job {} is {status}; only paused jobs can be resumed",
-            j.id
-        )));
-    }
-    j.paused = false;
-    j.segments.push((now, None));
-    j.events
-        .push((now, "job.resumed", j.completed_iters(e, step)));
+    let i = control(
+        st,
+        ctx,
+        |status| status == "paused",
+        |status| format!("{status}; only paused jobs can be resumed"),
+        |j, now, completed| {
+            j.paused = false;
+            j.segments.push((now, None));
+            j.events.push((now, "job.resumed", completed));
+        },
+    )?;
     advance_all(st);
     ok(job_json(st, &st.jobs[i]))
 }
 
 fn cancel(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
-    let i = find(st, ctx.sid(0))?;
-    let (now, step) = (st.now, st.step);
-    let j = &mut st.jobs[i];
-    let e = j.eff(now);
-    let status = j.status(e, step);
-    if matches!(status, "completed" | "cancelled" | "failed") {
-        return Err(ApiError::conflict(format!(
-            "optimization job {} is already {status}",
-            j.id
-        )));
-    }
-    j.close(now);
-    j.paused = false;
-    j.terminal = Some((Terminal::Cancelled, now));
-    j.events
-        .push((now, "job.cancelled", j.completed_iters(e, step)));
+    let i = control(
+        st,
+        ctx,
+        |status| !matches!(status, "completed" | "cancelled" | "failed"),
+        |status| format!("already {status}"),
+        |j, now, completed| {
+            j.close(now);
+            j.paused = false;
+            j.terminal = Some((Terminal::Cancelled, now));
+            j.events.push((now, "job.cancelled", completed));
+        },
+    )?;
     ok(job_json(st, &st.jobs[i]))
 }

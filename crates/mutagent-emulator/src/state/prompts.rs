@@ -142,7 +142,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let b = body(ctx);
-    let id = st.next_prompt_id();
+    let id = st.seq.prompt.next();
     let group = st.rng.uuid();
     let now = st.ts();
     let mut p = Obj::new();
@@ -308,7 +308,7 @@ fn create_version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .get("changes")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let id = st.next_prompt_id();
+    let id = st.seq.prompt.next();
     let now = st.ts();
     let mut p = base;
     copy_present(&mut p, changes, EDITABLE);
@@ -338,7 +338,7 @@ pub(super) fn derive_version(
     let base = st.prompts.get(&base_id)?.clone();
     let group = gs(&base, "promptGroupId")?.to_string();
     let version = next_version(st, &group);
-    let id = st.next_prompt_id();
+    let id = st.seq.prompt.next();
     let now = st.ts();
     let mut p = base;
     for k in ["rawPrompt", "systemPrompt"] {
