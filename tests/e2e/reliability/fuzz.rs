@@ -421,27 +421,37 @@ fn repair<T: DeserializeOwned + Send + 'static>(h: &Harness, mut value: Value) -
     None
 }
 
-/// Every path to a `null` or an empty array in `value`.
-fn holes(value: &Value, path: &mut Vec<Step>, out: &mut Vec<(Vec<Step>, bool)>) {
+/// Calls `visit` with every node of `value` and its path, each parent before its children.
+fn walk(value: &Value, path: &mut Vec<Step>, visit: &mut impl FnMut(&[Step], &Value)) {
+    visit(path, value);
     match value {
-        Value::Null => out.push((path.clone(), false)),
-        Value::Array(items) if items.is_empty() => out.push((path.clone(), true)),
         Value::Array(items) => {
             for (index, item) in items.iter().enumerate() {
                 path.push(Step::Index(index));
-                holes(item, path, out);
+                walk(item, path, visit);
                 path.pop();
             }
         }
         Value::Object(map) => {
             for (key, item) in map {
                 path.push(Step::Key(key.clone()));
-                holes(item, path, out);
+                walk(item, path, visit);
                 path.pop();
             }
         }
         _ => {}
     }
+}
+
+/// Every path to a `null` or an empty array in `value` (`true` for an array).
+fn holes(value: &Value) -> Vec<(Vec<Step>, bool)> {
+    let mut out = Vec::new();
+    walk(value, &mut Vec::new(), &mut |path, node| match node {
+        Value::Null => out.push((path.to_vec(), false)),
+        Value::Array(items) if items.is_empty() => out.push((path.to_vec(), true)),
+        _ => {}
+    });
+    out
 }
 
 /// A valid, well-filled body for `T`: optional fields and arrays populated where the decoder
@@ -460,9 +470,7 @@ where
         let mut shown = serde_json::to_value(&decoded).ok()?;
         merge_missing(&mut shown, &value);
         value = shown;
-        let mut found = Vec::new();
-        holes(&value, &mut Vec::new(), &mut found);
-        for (path, is_array) in found {
+        for (path, is_array) in holes(&value) {
             let candidates = [json!("x"), json!(1), json!(true), json!({}), json!(0.5)];
             for candidate in candidates {
                 let mut attempt = value.clone();
@@ -501,32 +509,19 @@ fn merge_missing(into: &mut Value, from: &Value) {
 // ---------------------------------------------------------------------------------------------
 // Mutations of valid bodies
 
-fn all_paths(value: &Value, path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
-    out.push(path.clone());
-    match value {
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                path.push(Step::Index(index));
-                all_paths(item, path, out);
-                path.pop();
-            }
-        }
-        Value::Object(map) => {
-            for (key, item) in map {
-                path.push(Step::Key(key.clone()));
-                all_paths(item, path, out);
-                path.pop();
-            }
-        }
-        _ => {}
-    }
+/// Every path in `value`, its own (empty) first.
+fn all_paths(value: &Value) -> Vec<Vec<Step>> {
+    let mut out = Vec::new();
+    walk(value, &mut Vec::new(), &mut |path, _| {
+        out.push(path.to_vec())
+    });
+    out
 }
 
 fn mutate(rng: &mut Rng, seed: &Value) -> Vec<u8> {
     let mut value = seed.clone();
     for _ in 0..=rng.below(3) {
-        let mut paths = Vec::new();
-        all_paths(&value, &mut Vec::new(), &mut paths);
+        let paths = all_paths(&value);
         let path = rng.pick(&paths).clone();
         match rng.below(7) {
             // Drop a key.
