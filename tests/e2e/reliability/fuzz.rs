@@ -112,6 +112,42 @@ const NUMBERS: [&str; 14] = [
     "3",
 ];
 
+/// The keys of random objects: names the models use, one twice (duplicate keys).
+const KEYS: [&str; 15] = [
+    "id",
+    "name",
+    "data",
+    "total",
+    "type",
+    "status",
+    "role",
+    "content",
+    "id",
+    "metadata",
+    "createdAt",
+    "hasNext",
+    "spans",
+    "items",
+    "x",
+];
+
+/// Writes `count` items, each by `item`, between `open` and `close`, commas between them.
+fn enclosed(
+    out: &mut String,
+    (open, close): (char, char),
+    count: usize,
+    mut item: impl FnMut(&mut String),
+) {
+    out.push(open);
+    for n in 0..count {
+        if n > 0 {
+            out.push(',');
+        }
+        item(out);
+    }
+    out.push(close);
+}
+
 /// Random JSON text, valid or nearly valid, including what `serde_json::Value` cannot hold
 /// (out-of-range numbers, lone surrogates, duplicate keys, deep nesting).
 fn random_json(rng: &mut Rng, depth: usize, out: &mut String) {
@@ -137,42 +173,18 @@ fn random_json(rng: &mut Rng, depth: usize, out: &mut String) {
             out.push('"');
         }
         5 => {
-            out.push('[');
-            for n in 0..rng.below(6) {
-                if n > 0 {
-                    out.push(',');
-                }
-                random_json(rng, depth + 1, out);
-            }
-            out.push(']');
+            let count = rng.below(6);
+            enclosed(out, ('[', ']'), count, |out| {
+                random_json(rng, depth + 1, out)
+            });
         }
         6 => {
-            out.push('{');
-            for n in 0..rng.below(7) {
-                if n > 0 {
-                    out.push(',');
-                }
-                let key = *rng.pick(&[
-                    "id",
-                    "name",
-                    "data",
-                    "total",
-                    "type",
-                    "status",
-                    "role",
-                    "content",
-                    "id",
-                    "metadata",
-                    "createdAt",
-                    "hasNext",
-                    "spans",
-                    "items",
-                    "x",
-                ]);
+            let count = rng.below(7);
+            enclosed(out, ('{', '}'), count, |out| {
+                let key = *rng.pick(&KEYS);
                 let _ = write!(out, "\"{key}\":");
                 random_json(rng, depth + 1, out);
-            }
-            out.push('}');
+            });
         }
         _ => {
             let levels = *rng.pick(&[64usize, 127, 129, 500]);
