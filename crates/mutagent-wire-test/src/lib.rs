@@ -232,7 +232,7 @@ pub fn assert_paths<S: AsRef<str>>(server: &ScriptedServer, expected: &[S]) {
     assert_eq!(sent, expected, "the requests, in order");
 }
 
-/// [`both_scripted`] for a call written once: `$call` runs through the async client (its
+/// [`both_scripted()`] for a call written once: `$call` runs through the async client (its
 /// future awaited) and through the blocking one, against servers answering `$replies`.
 #[macro_export]
 macro_rules! both_scripted {
@@ -241,7 +241,7 @@ macro_rules! both_scripted {
     };
 }
 
-/// [`both_scripted`] for a walk over every page written once: `$walk` (a `*_all` call) is
+/// [`both_scripted()`] for a walk over every page written once: `$walk` (a `*_all` call) is
 /// collected from the async client's stream and from the blocking client's iterator, against
 /// servers answering `$replies` (one page each); returns every item and the async run's server.
 ///
