@@ -221,6 +221,11 @@ impl ErrorFields {
         else {
             return fields;
         };
+        // Taken out by `get_mut` rather than `Map::remove`, whose rebalancing is a large
+        // generic instantiation; the map is not read again.
+        let take = |map: &mut serde_json::Map<String, Value>, name: &str| {
+            map.get_mut(name).map(Value::take)
+        };
         let text = |value: Option<Value>| -> Option<String> {
             match value? {
                 Value::String(text) => Some(text),
@@ -233,32 +238,32 @@ impl ErrorFields {
             .and_then(|meta| meta.get("requestId"))
             .and_then(Value::as_str)
             .map(str::to_owned);
-        match object.remove("error") {
+        match take(&mut object, "error") {
             // Nested: {"error": {"code", "message", "details"}, "meta": {"requestId"}}
             Some(Value::Object(mut inner)) => {
-                fields.code = text(inner.remove("code"));
-                fields.message = text(inner.remove("message"));
-                fields.details = inner.remove("details");
+                fields.code = text(take(&mut inner, "code"));
+                fields.message = text(take(&mut inner, "message"));
+                fields.details = take(&mut inner, "details");
             }
             // Flat: {"error": "...", "message": "...", "code"?, "details"?}
             Some(flat) => {
                 let flat = text(Some(flat));
-                match text(object.remove("code")) {
+                match text(take(&mut object, "code")) {
                     Some(code) => {
                         fields.code = Some(code);
-                        fields.message = text(object.remove("message")).or(flat);
+                        fields.message = text(take(&mut object, "message")).or(flat);
                     }
                     None => {
                         fields.code = flat;
-                        fields.message = text(object.remove("message"));
+                        fields.message = text(take(&mut object, "message"));
                     }
                 }
-                fields.details = object.remove("details");
+                fields.details = take(&mut object, "details");
             }
             None => {
-                fields.code = text(object.remove("code"));
-                fields.message = text(object.remove("message"));
-                fields.details = object.remove("details");
+                fields.code = text(take(&mut object, "code"));
+                fields.message = text(take(&mut object, "message"));
+                fields.details = take(&mut object, "details");
             }
         }
         fields

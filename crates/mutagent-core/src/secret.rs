@@ -272,7 +272,7 @@ fn match_at(text: &[u8], secret: &str) -> Option<Found> {
                 continue;
             }
             if rest[0] == wanted {
-                next.push(at + 1);
+                keep(&mut next, at + 1);
             }
             match rest {
                 [b'\\'] => cut_off = true,
@@ -289,25 +289,31 @@ fn match_at(text: &[u8], secret: &str) -> Option<Found> {
                         .ok()
                         .and_then(|digits| u32::from_str_radix(digits, 16).ok());
                     if code == Some(u32::from(wanted)) {
-                        next.push(at + 6);
+                        keep(&mut next, at + 6);
                     }
                 }
                 [b'\\', escaped, ..]
                     if *escaped == wanted && matches!(wanted, b'/' | b'\\' | b'"') =>
                 {
-                    next.push(at + 2)
+                    keep(&mut next, at + 2)
                 }
                 _ => {}
             }
         }
-        next.sort_unstable();
-        next.dedup();
         if next.is_empty() {
             return cut_off.then_some(Found::CutOff);
         }
         ends = next;
     }
     ends.first().map(|&len| Found::Whole(len))
+}
+
+/// Adds `end` to the sorted, distinct offsets of [`match_at`] (a handful at most: a sorted
+/// insert, so no sort is compiled for them).
+fn keep(ends: &mut Vec<usize>, end: usize) {
+    if let Err(at) = ends.binary_search(&end) {
+        ends.insert(at, end);
+    }
 }
 
 #[cfg(test)]
