@@ -168,6 +168,38 @@ async fn https_through_a_connect_proxy_end_to_end() {
     assert!(!seen[0].raw.contains(KEY), "{}", seen[0].raw);
 }
 
+/// Calls on one client reuse the tunnel: 50 calls in a row through a CONNECT proxy open one
+/// tunnel, or two (hyper-util's pool opens a spare when a call finds no idle connection because
+/// the previous one is not back yet, and keeps it: hyperium/hyper#4134), never one per call.
+#[tokio::test]
+async fn calls_in_a_row_reuse_one_tunnel() {
+    let ca = TestCa::new("mutagent proxy CA");
+    let server = TlsServer::start(
+        &ca.issue(&["api.mutagent.test"], Validity::Current),
+        HTTP1_ONLY,
+    );
+    let proxy = CapturingProxy::start_to(server.addr());
+    let client = client_for("https://api.mutagent.test".to_owned())
+        .env(env(&[("HTTPS_PROXY", format!("http://{}", proxy.addr()))]))
+        .add_root_certificate(ca.pem())
+        .build()
+        .expect("client");
+    for call in 0..50 {
+        let value: Value = client.send(get_thing()).await.expect("through the tunnel");
+        assert_eq!(value["version"], "HTTP/1.1", "call {call}: {value}");
+    }
+    let tunnels = proxy.seen();
+    assert!(
+        (1..=2).contains(&tunnels.len()),
+        "{} tunnels for 50 calls",
+        tunnels.len()
+    );
+    assert!(
+        tunnels.iter().all(|saw| saw.method == "CONNECT"),
+        "{tunnels:?}"
+    );
+}
+
 #[tokio::test]
 async fn a_refused_connection_names_the_url_and_where_it_came_from() {
     let port = closed_port();
