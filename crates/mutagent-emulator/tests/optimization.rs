@@ -37,6 +37,19 @@ async fn start_job(c: &Client, body: Value) -> (Value, String) {
     (job, id)
 }
 
+/// `POST /api/optimization/{id}/{action}` (pause, resume, cancel), asserting 200; the job.
+async fn control_ok(c: &Client, id: &str, action: &str) -> Value {
+    c.post_empty_ok(&format!("/api/optimization/{id}/{action}"))
+        .await
+}
+
+/// The same, asserting the job's state refuses it (409).
+async fn control_refused(c: &Client, id: &str, action: &str) {
+    c.post_empty(&format!("/api/optimization/{id}/{action}"))
+        .await
+        .error(409);
+}
+
 #[tokio::test]
 async fn job_runs_to_completion_and_creates_a_prompt_version() {
     let (emu, c) = setup(3).await;
@@ -113,15 +126,9 @@ async fn job_runs_to_completion_and_creates_a_prompt_version() {
     emu.advance_clock(HOUR * 10);
     assert_eq!(job(&c, &id).await["resultPromptId"], rid);
     assert_eq!(emu.count(Collection::Prompts), 2);
-    c.post_empty(&format!("/api/optimization/{id}/resume"))
-        .await
-        .error(409);
-    c.post_empty(&format!("/api/optimization/{id}/pause"))
-        .await
-        .error(409);
-    c.post_empty(&format!("/api/optimization/{id}/cancel"))
-        .await
-        .error(409);
+    control_refused(&c, &id, "resume").await;
+    control_refused(&c, &id, "pause").await;
+    control_refused(&c, &id, "cancel").await;
 }
 
 #[tokio::test]
@@ -135,24 +142,16 @@ async fn pause_stops_progress_and_resume_continues() {
     assert_eq!(j["executionMode"], "bun_worker");
     emu.advance_clock(HOUR * 3);
     assert_eq!(job(&c, &id).await["currentIteration"], 2);
-    let p = c
-        .post_empty_ok(&format!("/api/optimization/{id}/pause"))
-        .await;
+    let p = control_ok(&c, &id, "pause").await;
     assert_eq!(p["status"], "paused");
-    c.post_empty(&format!("/api/optimization/{id}/pause"))
-        .await
-        .error(409);
+    control_refused(&c, &id, "pause").await;
     emu.advance_clock(HOUR * 50);
     let still = job(&c, &id).await;
     assert_eq!(still["status"], "paused");
     assert_eq!(still["currentIteration"], 2);
-    let r = c
-        .post_empty_ok(&format!("/api/optimization/{id}/resume"))
-        .await;
+    let r = control_ok(&c, &id, "resume").await;
     assert_eq!(r["status"], "running");
-    c.post_empty(&format!("/api/optimization/{id}/resume"))
-        .await
-        .error(409);
+    control_refused(&c, &id, "resume").await;
     emu.advance_clock(HOUR);
     assert_eq!(job(&c, &id).await["currentIteration"], 3);
     let events: Vec<String> = job(&c, &id).await["recentEvents"]
@@ -166,48 +165,40 @@ async fn pause_stops_progress_and_resume_continues() {
         "{events:?}"
     );
     // Cancel is final.
-    let x = c
-        .post_empty_ok(&format!("/api/optimization/{id}/cancel"))
-        .await;
+    let x = control_ok(&c, &id, "cancel").await;
     assert_eq!(x["status"], "cancelled");
     emu.advance_clock(HOUR * 10);
     let final_ = job(&c, &id).await;
     assert_eq!(final_["status"], "cancelled");
     assert_eq!(final_["currentIteration"], 3);
     assert_eq!(final_["resultPromptId"], Value::Null);
-    c.post_empty(&format!("/api/optimization/{id}/resume"))
-        .await
-        .error(409);
-    c.post_empty(&format!("/api/optimization/{id}/cancel"))
-        .await
-        .error(409);
+    control_refused(&c, &id, "resume").await;
+    control_refused(&c, &id, "cancel").await;
     assert_eq!(emu.count(Collection::Prompts), 1);
 }
 
 #[tokio::test]
 async fn list_filters_target_score_and_failures() {
     let (emu, c) = setup(2).await;
-    let a = c
-        .created(
-            "/api/prompt/1/optimize",
-            json!({"datasetId": 1, "config": {"maxIterations": 100, "targetScore": 0.0}}),
-        )
-        .await;
+    let (_, a) = start_job(
+        &c,
+        json!({"datasetId": 1, "config": {"maxIterations": 100, "targetScore": 0.0}}),
+    )
+    .await;
     dataset(&c, 1, 0).await; // dataset 2, empty
-    let b = c
-        .created(
-            "/api/prompt/1/optimize",
-            json!({"datasetId": 2, "config": {"maxIterations": 2, "dryRun": true}}),
-        )
-        .await;
+    let (_, b) = start_job(
+        &c,
+        json!({"datasetId": 2, "config": {"maxIterations": 2, "dryRun": true}}),
+    )
+    .await;
     emu.advance_clock(HOUR * 2);
-    let a = job(&c, a["id"].as_str().expect("id")).await;
+    let a = job(&c, &a).await;
     assert_eq!(
         a["status"], "completed",
         "targetScore 0 stops after the first iteration"
     );
     assert_eq!(a["currentIteration"], 1);
-    let b = job(&c, b["id"].as_str().expect("id")).await;
+    let b = job(&c, &b).await;
     assert_eq!(b["status"], "failed");
     assert!(b["error"].as_str().is_some_and(|e| e.contains("no items")));
 
