@@ -9,8 +9,8 @@ use std::process::ExitCode;
 use mutagent_benches::bare::BareClient;
 use mutagent_benches::harness::{goal, Comparison, Variant};
 use mutagent_benches::server::{self, Server};
-use mutagent_benches::{context, fixtures, BenchError};
-use mutagent_core::{BlockingClient, Client};
+use mutagent_benches::{context, fixtures, list_prompts, sdk_client, BenchError};
+use mutagent_core::BlockingClient;
 use mutagent_prompt::{ListPrompts, PromptExt, PromptList};
 
 const API_KEY: &str = "mt_bench_key";
@@ -32,11 +32,7 @@ fn run() -> Result<(), BenchError> {
         .build()
         .map_err(context("cannot start the client runtime"))?;
 
-    let sdk = Client::builder()
-        .api_key(API_KEY)
-        .server_url(url.as_str())
-        .build()
-        .map_err(context("cannot build the SDK client"))?;
+    let sdk = sdk_client(API_KEY, &url)?;
     let blocking = BlockingClient::builder()
         .api_key(API_KEY)
         .server_url(url.as_str())
@@ -62,11 +58,7 @@ fn run() -> Result<(), BenchError> {
                 check(runtime.block_on(bare.get_json::<PromptList>(&uri))?)
             }),
             Variant::new("sdk async client", || {
-                check(
-                    runtime
-                        .block_on(sdk.prompt().list_prompts(&params))
-                        .map_err(|err| err.to_string())?,
-                )
+                check(list_prompts(&runtime, &sdk, &params)?)
             }),
         ])?;
         let ratio = report.ratio("sdk async client", "bare hyper-util + serde_json")?;
@@ -83,11 +75,7 @@ fn run() -> Result<(), BenchError> {
     if blocking_vs_async.selected() {
         let report = blocking_vs_async.run(&mut [
             Variant::new("sdk async client", || {
-                check(
-                    runtime
-                        .block_on(sdk.prompt().list_prompts(&params))
-                        .map_err(|err| err.to_string())?,
-                )
+                check(list_prompts(&runtime, &sdk, &params)?)
             }),
             Variant::new("sdk blocking client", || {
                 check(

@@ -16,10 +16,10 @@ use std::process::ExitCode;
 
 use bytes::Bytes;
 use mutagent_benches::harness::{goal, Comparison, Variant};
-use mutagent_benches::{context, fixtures, BenchError};
+use mutagent_benches::{context, fixtures, list_prompts, BenchError};
 use mutagent_core::http_client::{BoxFuture, HttpClient, HttpError, ResponseBody};
 use mutagent_core::Client;
-use mutagent_prompt::{ListPrompts, PromptExt, PromptList};
+use mutagent_prompt::{ListPrompts, PromptList};
 
 /// Answers every request with the same body, from memory (with this `Content-Encoding`).
 #[derive(Debug)]
@@ -95,11 +95,7 @@ fn run() -> Result<(), BenchError> {
                 )
             }),
             Variant::new("sdk list_prompts from memory", || {
-                check(
-                    runtime
-                        .block_on(sdk.prompt().list_prompts(&params))
-                        .map_err(|err| err.to_string())?,
-                )
+                check(list_prompts(&runtime, &sdk, &params)?)
             }),
         ])?;
         let ratio = report.ratio("sdk list_prompts from memory", "serde_json::from_slice")?;
@@ -164,18 +160,10 @@ mod gzip {
                 )
             }),
             Variant::new("sdk list_prompts, gzip", || {
-                check(
-                    runtime
-                        .block_on(gzipped.prompt().list_prompts(params))
-                        .map_err(|err| err.to_string())?,
-                )
+                check(list_prompts(runtime, &gzipped, params)?)
             }),
             Variant::new("sdk list_prompts, uncompressed", || {
-                check(
-                    runtime
-                        .block_on(plain.prompt().list_prompts(params))
-                        .map_err(|err| err.to_string())?,
-                )
+                check(list_prompts(runtime, &plain, params)?)
             }),
         ])?;
         let ratio = report.ratio("sdk list_prompts, gzip", "flate2 inflate + serde_json")?;

@@ -22,8 +22,7 @@ use http::StatusCode;
 use mutagent_benches::bare::BareClient;
 use mutagent_benches::harness::goal;
 use mutagent_benches::server::{self, Handler, Server};
-use mutagent_benches::{context, BenchError};
-use mutagent_core::Client;
+use mutagent_benches::{context, sdk_client, BenchError};
 use mutagent_prompt_dataset_items::PromptDatasetItem;
 use mutagent_prompt_datasets::{PromptDatasetsExt, UploadDataset};
 use serde_json::{json, Value};
@@ -219,11 +218,7 @@ fn child(args: &[String]) -> Result<(), BenchError> {
         .enable_all()
         .build()
         .map_err(context("cannot start the runtime"))?;
-    let client = Client::builder()
-        .api_key(API_KEY)
-        .server_url(url.as_str())
-        .build()
-        .map_err(context("cannot build the client"))?;
+    let client = sdk_client(API_KEY, &url)?;
     let bare = BareClient::new(API_KEY);
     let before_kib = peak_rss_kib()?;
     let started = Instant::now();

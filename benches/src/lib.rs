@@ -26,6 +26,27 @@ pub fn context<E: std::fmt::Display>(what: &'static str) -> impl FnOnce(E) -> Be
     move |err| format!("{what}: {err}")
 }
 
+/// An SDK client aimed at `url` that sends `api_key`.
+pub fn sdk_client(api_key: &str, url: &str) -> Result<mutagent_core::Client, BenchError> {
+    mutagent_core::Client::builder()
+        .api_key(api_key)
+        .server_url(url)
+        .build()
+        .map_err(context("cannot build the SDK client"))
+}
+
+/// `list_prompts` with `params` through `client` on `runtime`: the page, or the error as text.
+pub fn list_prompts(
+    runtime: &tokio::runtime::Runtime,
+    client: &mutagent_core::Client,
+    params: &mutagent_prompt::ListPrompts,
+) -> Result<mutagent_prompt::PromptList, BenchError> {
+    use mutagent_prompt::PromptExt;
+    runtime
+        .block_on(client.prompt().list_prompts(params))
+        .map_err(|err| err.to_string())
+}
+
 /// The exit of a bench binary: success, or the message on stderr and a non-zero code.
 pub fn exit_with(result: Result<(), BenchError>) -> std::process::ExitCode {
     match result {
