@@ -397,7 +397,9 @@ macro_rules! patch_setters {
 /// The check is the page's (`self.page.check(operation)`, the limit against the page's cap);
 /// a list with more constraints names its own check function instead (`impl ListThings
 /// checked by path::to::check { … }`, a `fn(&Self, &'static str) -> Result<(), Error>` that
-/// checks the page too). The doc comment before `impl` documents `new`.
+/// checks the page too), and one whose contract states no constraint at all (no page cap, a
+/// cursor) says so: `impl ListThings unchecked { … }`. The doc comment before `impl`
+/// documents `new`.
 ///
 /// ```
 /// use mutagent_core::query::{Page, QueryParams};
@@ -431,6 +433,16 @@ macro_rules! patch_setters {
 macro_rules! list_params {
     (
         $(#[$new_doc:meta])*
+        impl $name:ident unchecked {
+            $($setters:tt)*
+        }
+    ) => {
+        impl $crate::query::QueryParams for $name {}
+
+        $crate::list_params!(@new [$(#[$new_doc])*] $name [$($setters)*]);
+    };
+    (
+        $(#[$new_doc:meta])*
         impl $name:ident $(checked by $check:path)? {
             $($setters:tt)*
         }
@@ -441,6 +453,9 @@ macro_rules! list_params {
             }
         }
 
+        $crate::list_params!(@new [$(#[$new_doc])*] $name [$($setters)*]);
+    };
+    (@new [$(#[$new_doc:meta])*] $name:ident [$($setters:tt)*]) => {
         impl $name {
             $(#[$new_doc])*
             pub fn new() -> Self {
