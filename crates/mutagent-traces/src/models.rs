@@ -193,16 +193,11 @@ pub struct ListTraces {
     pub include: Option<String>,
 }
 
-/// Nothing to check: the contract states no range for the traces' limit (not even 1 at
-/// least), so the server decides.
-impl QueryParams for ListTraces {}
-
-impl ListTraces {
+// Nothing to check: the contract states no range for the traces' limit (not even 1 at
+// least), so the server decides.
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListTraces unchecked {
         /// Filters by session.
         into session_id: String;
         /// Filters by status.
@@ -222,6 +217,9 @@ impl ListTraces {
         /// Sets `include` as given (e.g. `spans`).
         into include: String;
     }
+}
+
+impl ListTraces {
     /// Embeds the spans of each trace (`include=spans`).
     pub fn with_spans(self) -> Self {
         self.include("spans")

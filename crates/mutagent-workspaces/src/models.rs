@@ -1,7 +1,6 @@
 //! Workspace models: what the API returns and what it takes.
 
 use mutagent_core::ids::{OrganizationId, WorkspaceId};
-use mutagent_core::QueryParams;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -80,14 +79,9 @@ pub struct ListWorkspaces {
     pub include_inactive: Option<bool>,
 }
 
-impl QueryParams for ListWorkspaces {}
-
-impl ListWorkspaces {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListWorkspaces unchecked {
         /// Lists inactive workspaces too (`true`) or not (`false`).
         value include_inactive: bool;
     }

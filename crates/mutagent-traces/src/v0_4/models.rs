@@ -4,7 +4,6 @@
 //! `Option` that also tolerates a missing key, unknown fields are ignored, and open shapes
 //! (`resource`, `attributes`, `events`, log `body`) stay [`serde_json::Value`].
 
-use mutagent_core::QueryParams;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -342,15 +341,10 @@ pub struct ListTraces {
     pub session_id: Option<String>,
 }
 
-/// Nothing to check: the contract states no range.
-impl QueryParams for ListTraces {}
-
-impl ListTraces {
+// Nothing to check: the contract states no range.
+mutagent_core::list_params! {
     /// The first page, no filter.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListTraces unchecked {
         /// Sets the page size.
         value limit: u32;
         /// Fetches the page after the one that answered `cursor` as its `nextCursor`.
@@ -373,15 +367,10 @@ pub struct ListLogs {
     pub trace_id: Option<String>,
 }
 
-/// Nothing to check: the contract states no range.
-impl QueryParams for ListLogs {}
-
-impl ListLogs {
+// Nothing to check: the contract states no range.
+mutagent_core::list_params! {
     /// The first page, no filter.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListLogs unchecked {
         /// Sets the page size.
         value limit: u32;
         /// Fetches the page after the one that answered `cursor` as its `nextCursor`.
