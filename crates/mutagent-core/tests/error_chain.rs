@@ -88,11 +88,7 @@ async fn connect_and_transport_errors_print_their_cause_once() {
 
 #[tokio::test]
 async fn a_real_refused_connection_prints_each_cause_once() {
-    // A port nothing listens on: bind, note the port, close.
-    let port = closed_port();
-    let client = mutagent_core::ClientBuilder::new()
-        .env(mutagent_core::env::EmptyEnv)
-        .server_url(format!("http://127.0.0.1:{port}"))
+    let client = nobody_listening()
         .retry_policy(mutagent_core::RetryPolicy::disabled())
         .timeout(Duration::from_secs(5))
         .build()

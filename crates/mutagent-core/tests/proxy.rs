@@ -175,10 +175,7 @@ async fn a_refused_tunnel_says_so_with_the_proxys_status() {
     );
 
     let err = refused_by("407 Proxy Authentication Required").await;
-    assert_eq!(
-        err.connect_error().map(|e| e.kind()),
-        Some(ConnectErrorKind::ProxyAuthRequired)
-    );
+    assert_connect_kind(&err, ConnectErrorKind::ProxyAuthRequired);
     let text = err.to_string();
     assert!(
         text.contains("asked for credentials (HTTP/1.1 407 Proxy Authentication Required)")

@@ -216,11 +216,8 @@ fn every_error_variant_is_clean() {
     errors.push(("invalid input", err));
 
     // Connect: nothing listens there.
-    let port = closed_port();
-    let refused = mutagent_core::ClientBuilder::new()
-        .env(mutagent_core::env::EmptyEnv)
+    let refused = nobody_listening()
         .api_key(KEY)
-        .server_url(format!("http://127.0.0.1:{port}"))
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("client");

@@ -120,11 +120,7 @@ async fn an_unknown_ca_is_refused_and_the_message_says_how_to_trust_one() {
 #[tokio::test]
 async fn a_certificate_for_another_name_is_a_name_mismatch() {
     let err = refused(&["api.other.example"], Validity::Current, "localhost").await;
-    assert_eq!(
-        err.connect_error().map(|e| e.kind()),
-        Some(ConnectErrorKind::NameMismatch),
-        "{err:?}"
-    );
+    assert_connect_kind(&err, ConnectErrorKind::NameMismatch);
     let text = err.to_string();
     assert!(
         text.contains("not valid for the name `localhost`"),
@@ -135,11 +131,7 @@ async fn a_certificate_for_another_name_is_a_name_mismatch() {
 #[tokio::test]
 async fn an_expired_certificate_is_named() {
     let err = refused(&["localhost"], Validity::Expired, "localhost").await;
-    assert_eq!(
-        err.connect_error().map(|e| e.kind()),
-        Some(ConnectErrorKind::Expired),
-        "{err:?}"
-    );
+    assert_connect_kind(&err, ConnectErrorKind::Expired);
     assert!(err.to_string().contains("certificate has expired"), "{err}");
 }
 
@@ -209,10 +201,7 @@ async fn a_refused_connection_names_the_url_and_where_it_came_from() {
         .retry_policy(RetryPolicy::disabled()))
     .await
     .expect_err("refused");
-    assert_eq!(
-        err.connect_error().map(|e| e.kind()),
-        Some(ConnectErrorKind::Refused)
-    );
+    assert_connect_kind(&err, ConnectErrorKind::Refused);
     assert_eq!(
         err.to_string(),
         format!(
@@ -232,11 +221,7 @@ async fn an_unknown_host_is_a_dns_failure() {
     )
     .await
     .expect_err("no such host");
-    assert_eq!(
-        err.connect_error().map(|e| e.kind()),
-        Some(ConnectErrorKind::Dns),
-        "{err:?}"
-    );
+    assert_connect_kind(&err, ConnectErrorKind::Dns);
     let text = err.to_string();
     assert!(
         text.contains("DNS lookup of `mutagent-no-such-host.invalid` failed")
@@ -258,11 +243,7 @@ async fn a_server_that_does_not_speak_tls_is_a_tls_failure() {
     let err = get(client_for(format!("https://localhost:{port}")))
         .await
         .expect_err("no TLS");
-    assert_eq!(
-        err.connect_error().map(|e| e.kind()),
-        Some(ConnectErrorKind::Tls),
-        "{err:?}"
-    );
+    assert_connect_kind(&err, ConnectErrorKind::Tls);
     assert!(
         err.to_string()
             .contains("the TLS handshake failed; does the server speak HTTPS on this port?"),

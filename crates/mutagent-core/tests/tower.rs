@@ -179,9 +179,7 @@ mod through_tower {
     #[tokio::test]
     async fn connect_failures_stay_connect_failures() {
         let (seen, bodies) = (Seen::default(), Arc::default());
-        let client = mutagent_core::Client::builder()
-            .env(mutagent_core::env::EmptyEnv)
-            .server_url(format!("http://127.0.0.1:{}", closed_port()))
+        let client = nobody_listening()
             .retry_policy(fast_retries().max_retries(1))
             .http_client(layered(&seen, &bodies))
             .build()

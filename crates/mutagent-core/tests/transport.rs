@@ -224,11 +224,7 @@ async fn a_post_whose_success_answer_breaks_off_is_never_sent_again() {
 
 #[tokio::test]
 async fn connection_refused_is_retried_even_for_post() {
-    // Bind, learn the port, close: nothing listens there any more.
-    let port = closed_port();
-    let client = mutagent_core::ClientBuilder::new()
-        .env(mutagent_core::env::EmptyEnv)
-        .server_url(format!("http://127.0.0.1:{port}"))
+    let client = nobody_listening()
         .retry_policy(fast_retries())
         .build()
         .expect("client");

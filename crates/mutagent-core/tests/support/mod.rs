@@ -54,6 +54,22 @@ pub(crate) fn closed_port() -> u16 {
         .port()
 }
 
+/// Asserts that `err` is a connect failure of this kind.
+pub(crate) fn assert_connect_kind(
+    err: &mutagent_core::Error,
+    kind: mutagent_core::ConnectErrorKind,
+) {
+    assert_eq!(err.connect_error().map(|e| e.kind()), Some(kind), "{err:?}");
+}
+
+/// A builder aimed at a loopback port nothing listens on (every connection is refused), with
+/// no environment.
+pub(crate) fn nobody_listening() -> ClientBuilder {
+    ClientBuilder::new()
+        .env(EmptyEnv)
+        .server_url(format!("http://127.0.0.1:{}", closed_port()))
+}
+
 /// A builder aimed at `server`, with an empty environment and fast, exact retry waits.
 pub(crate) fn builder(server: &ScriptedServer) -> ClientBuilder {
     ClientBuilder::new()
