@@ -7,6 +7,11 @@ use common::{build, evaluation, parse, prompt, raw, started, Client};
 use mutagent_emulator::{Collection, Emulator};
 use serde_json::json;
 
+/// `POST /api/prompt/` with `body`, asserting 400; the message.
+async fn refused_prompt(c: &Client, body: serde_json::Value) -> String {
+    c.post("/api/prompt/", body).await.error(400)
+}
+
 #[tokio::test]
 async fn versions_share_a_group_and_is_latest_moves() {
     let (emu, c) = started().await;
@@ -105,57 +110,28 @@ async fn delete_prompt_with_datasets_needs_force() {
 #[tokio::test]
 async fn body_validation_names_the_field() {
     let (emu, c) = started().await;
-    let snake = c
-        .post("/api/prompt/", json!({"name": "x", "input_schema": {}}))
-        .await
-        .error(400);
+    let snake = refused_prompt(&c, json!({"name": "x", "input_schema": {}})).await;
     assert!(
         snake.contains("input_schema") && snake.contains("inputSchema"),
         "{snake}"
     );
-    let unknown = c
-        .post(
-            "/api/prompt/",
-            json!({"name": "x", "inputSchema": {}, "colour": 1}),
-        )
-        .await
-        .error(400);
+    let unknown = refused_prompt(&c, json!({"name": "x", "inputSchema": {}, "colour": 1})).await;
     assert!(unknown.contains("colour"), "{unknown}");
-    let missing = c
-        .post("/api/prompt/", json!({"name": "x"}))
-        .await
-        .error(400);
+    let missing = refused_prompt(&c, json!({"name": "x"})).await;
     assert!(missing.contains("inputSchema"), "{missing}");
-    let typed = c
-        .post("/api/prompt/", json!({"name": 5, "inputSchema": {}}))
-        .await
-        .error(400);
+    let typed = refused_prompt(&c, json!({"name": 5, "inputSchema": {}})).await;
     assert!(typed.contains("`name`"), "{typed}");
-    let long = c
-        .post(
-            "/api/prompt/",
-            json!({"name": "x".repeat(256), "inputSchema": {}}),
-        )
-        .await
-        .error(400);
+    let long = refused_prompt(&c, json!({"name": "x".repeat(256), "inputSchema": {}})).await;
     assert!(long.contains("255"), "{long}");
-    let nested = c
-        .post(
-            "/api/prompt/",
-            json!({"name": "x", "inputSchema": {}, "messages": [{"role": "user", "text": "hi"}]}),
-        )
-        .await
-        .error(400);
+    let nested = refused_prompt(
+        &c,
+        json!({"name": "x", "inputSchema": {}, "messages": [{"role": "user", "text": "hi"}]}),
+    )
+    .await;
     assert!(nested.contains("messages[0].text"), "{nested}");
-    let null = c
-        .post(
-            "/api/prompt/",
-            json!({"name": "x", "inputSchema": {}, "tags": null}),
-        )
-        .await
-        .error(400);
+    let null = refused_prompt(&c, json!({"name": "x", "inputSchema": {}, "tags": null})).await;
     assert!(null.contains("tags") && null.contains("null"), "{null}");
-    let arr = c.post("/api/prompt/", json!([1])).await.error(400);
+    let arr = refused_prompt(&c, json!([1])).await;
     assert!(arr.contains("object"), "{arr}");
     let nobody = c.post_empty("/api/prompt/").await.error(400);
     assert!(nobody.contains("body"), "{nobody}");
