@@ -25,6 +25,11 @@ async fn create_experiment(c: &Client, p: &Value) -> Value {
     c.created("/api/prompts/experiments/", create_body(p)).await
 }
 
+/// `POST /api/prompts/experiments/` with `body`, asserting 400; the message.
+async fn refused_experiment(c: &Client, body: Value) -> String {
+    c.post("/api/prompts/experiments/", body).await.error(400)
+}
+
 #[tokio::test]
 async fn experiment_lifecycle() {
     let (emu, c, p) = experiment_setup().await;
@@ -118,27 +123,19 @@ async fn execute_is_deterministic_and_validation_is_strict() {
 
     let mut wrong_group = create_body(&p);
     wrong_group["promptGroupId"] = json!("other");
-    assert!(c
-        .post("/api/prompts/experiments/", wrong_group)
+    assert!(refused_experiment(&c, wrong_group)
         .await
-        .error(400)
         .contains("promptGroupId"));
     let mut bad_id = create_body(&p);
     bad_id["promptId"] = json!("one");
-    assert!(c
-        .post("/api/prompts/experiments/", bad_id)
-        .await
-        .error(400)
-        .contains("promptId"));
+    assert!(refused_experiment(&c, bad_id).await.contains("promptId"));
     let mut missing_models = create_body(&p);
     missing_models
         .as_object_mut()
         .expect("obj")
         .remove("models");
-    assert!(c
-        .post("/api/prompts/experiments/", missing_models)
+    assert!(refused_experiment(&c, missing_models)
         .await
-        .error(400)
         .contains("models"));
     c.get("/api/prompts/experiments/?status=done")
         .await
