@@ -6,10 +6,15 @@ use mutagent::prelude::*;
 use mutagent::traces::v0_4::{HookSpan, HookTrace, ListLogs, ListTraces, TraceBatchRequest};
 use mutagent::traces::TraceContract;
 use mutagent_e2e::{client_builder, emulator_builder, Collection};
-use mutagent_emulator::TracesContract;
+use mutagent_emulator::{EmulatorBuilder, TracesContract};
 
 const T0: &str = "2026-11-01T10:00:00.000Z";
 const T1: &str = "2026-11-01T10:00:01.500Z";
+
+/// The tests' emulator, speaking the live trace contract.
+fn live() -> EmulatorBuilder {
+    emulator_builder().traces_contract(TracesContract::V0_4_1)
+}
 
 fn batch(ids: &[&str]) -> TraceBatchRequest {
     TraceBatchRequest::new(ids.iter().map(|id| {
@@ -35,11 +40,7 @@ fn batch(ids: &[&str]) -> TraceBatchRequest {
 
 #[tokio::test]
 async fn the_live_contract_end_to_end_async() {
-    let emu = emulator_builder()
-        .traces_contract(TracesContract::V0_4_1)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = live().start().await.expect("emulator");
     let client = client_builder(&emu).build().expect("client");
     assert_eq!(
         client.traces().contract_generation().await.expect("probe"),
@@ -103,10 +104,7 @@ async fn the_live_contract_end_to_end_async() {
 
 #[test]
 fn the_live_contract_end_to_end_blocking() {
-    let emu = emulator_builder()
-        .traces_contract(TracesContract::V0_4_1)
-        .start_blocking()
-        .expect("emulator");
+    let emu = live().start_blocking().expect("emulator");
     let client = client_builder(&emu).build_blocking().expect("client");
     assert_eq!(
         client.traces().contract_generation().expect("probe"),
@@ -142,11 +140,7 @@ async fn a_0_1_2_emulator_is_told_apart() {
 
 #[tokio::test]
 async fn a_bearer_token_authenticates_against_the_emulator() {
-    let emu = emulator_builder()
-        .traces_contract(TracesContract::V0_4_1)
-        .start()
-        .await
-        .expect("emulator");
+    let emu = live().start().await.expect("emulator");
     let client = mutagent::Client::builder()
         .env(mutagent::env::EmptyEnv)
         .server_url(emu.url())
