@@ -472,6 +472,51 @@ macro_rules! list_params {
     };
 }
 
+/// Declares a namespace's operations once: each [`Endpoint`](crate::Endpoint) static as
+/// written, and the list of them all in declaration order (the order of the API's operation
+/// table), so an operation cannot be declared and left out of the list that the umbrella's
+/// table and the contract test read.
+///
+/// The list's declaration comes first (its doc comment and name); the statics follow.
+///
+/// ```
+/// use mutagent_core::{Endpoint, Method};
+///
+/// const NS: &str = "things";
+///
+/// mutagent_core::operations! {
+///     /// Every operation of the namespace.
+///     pub static OPERATIONS: &[&Operation];
+///
+///     /// `GET /api/things/`
+///     pub static LIST_THINGS: Endpoint<0> = Endpoint::new(NS, "list_things", Method::Get, "/api/things/");
+///     /// `GET /api/things/{id}`
+///     pub static GET_THING: Endpoint<1> = Endpoint::new(NS, "get_thing", Method::Get, "/api/things/{id}");
+/// }
+///
+/// let names: Vec<&str> = OPERATIONS.iter().map(|op| op.name).collect();
+/// assert_eq!(names, ["list_things", "get_thing"]);
+/// ```
+#[macro_export]
+macro_rules! operations {
+    (
+        $(#[$list_meta:meta])*
+        pub static $list:ident: &[&Operation];
+        $(
+            $(#[$meta:meta])*
+            pub static $name:ident: Endpoint<$n:literal> = $value:expr;
+        )*
+    ) => {
+        $(
+            $(#[$meta])*
+            pub static $name: $crate::Endpoint<$n> = $value;
+        )*
+
+        $(#[$list_meta])*
+        pub static $list: &[&$crate::Operation] = &[$($name.operation()),*];
+    };
+}
+
 /// Declares a namespace's handle and the extension trait that adds it to both clients: the
 /// part every namespace crate shares, so it is written once.
 ///
