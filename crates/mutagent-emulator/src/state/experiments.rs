@@ -342,16 +342,8 @@ fn execute(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let mut stats = serde_json::Map::new();
     let mut total = 0;
     for m in &models {
-        let col = m
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let model = m
-            .get("model")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let col = m["id"].as_str().unwrap_or_default().to_string();
+        let model = m["model"].as_str().unwrap_or_default().to_string();
         let mut scores = Vec::new();
         for (idx, it) in items.iter().enumerate() {
             let input = or_null(it, "input");

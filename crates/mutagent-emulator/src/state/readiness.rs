@@ -11,7 +11,7 @@
 use serde_json::{json, Value};
 
 use super::scoring::prompt_text;
-use super::{gi, gs, State};
+use super::{gi, ids_in_group, State};
 use crate::error::{missing, ApiError};
 use crate::router::{ok, Ctx, Reply, Route};
 
@@ -32,19 +32,9 @@ fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .ok_or_else(|| missing("prompt group", group))?;
     let has_text = !prompt_text(prompt).trim().is_empty();
     let latest_id = gi(prompt, "id");
-    let datasets: Vec<i64> = st
-        .datasets
-        .iter()
-        .filter(|(_, d)| gs(d, "promptGroupId") == Some(group))
-        .map(|(id, _)| *id)
-        .collect();
+    let datasets = ids_in_group(&st.datasets, group);
     let items: usize = datasets.iter().map(|d| st.dataset_items(*d).len()).sum();
-    let evaluations: Vec<i64> = st
-        .evaluations
-        .iter()
-        .filter(|(_, e)| gs(e, "promptGroupId") == Some(group))
-        .map(|(id, _)| *id)
-        .collect();
+    let evaluations = ids_in_group(&st.evaluations, group);
     let runs = st
         .eval_results
         .iter()

@@ -4,6 +4,7 @@
 //! Ingesting a trace id that already exists merges into it (spans are upserted by `spanId`),
 //! because the SDK's tracing helper may flush spans of one trace in several batches.
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -360,6 +361,11 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     ok(success(format!("trace {id} deleted")))
 }
 
+/// The `kind` tokens (`input` or `output`) of the spans, summed.
+fn total_tokens<'a, V: Borrow<SpanView<'a>>>(spans: &[V], kind: &str) -> i64 {
+    spans.iter().map(|v| v.borrow().tokens(kind)).sum::<f64>() as i64
+}
+
 /// A span with its trace.
 struct SpanView<'a> {
     trace: &'a Obj,
@@ -448,8 +454,8 @@ fn stats(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
                 "key": key,
                 "spanCount": vs.len(),
                 "traceCount": traces.len(),
-                "inputTokens": vs.iter().map(|v| v.tokens("input")).sum::<f64>() as i64,
-                "outputTokens": vs.iter().map(|v| v.tokens("output")).sum::<f64>() as i64,
+                "inputTokens": total_tokens(&vs, "input"),
+                "outputTokens": total_tokens(&vs, "output"),
                 "costUsd": r2(vs.iter().map(|v| v.cost()).sum()),
                 "avgLatencyMs": super::scoring::mean(&lats),
                 "errorCount": vs.iter().filter(|v| v.failed()).count(),
@@ -484,8 +490,8 @@ fn kpis(traces: &[&Obj], views: &[SpanView<'_>]) -> Value {
         "totalTraces": traces.len(),
         "totalSpans": views.len(),
         "totalCostUsd": r2(cost),
-        "totalInputTokens": views.iter().map(|v| v.tokens("input")).sum::<f64>() as i64,
-        "totalOutputTokens": views.iter().map(|v| v.tokens("output")).sum::<f64>() as i64,
+        "totalInputTokens": total_tokens(views, "input"),
+        "totalOutputTokens": total_tokens(views, "output"),
         "avgLatencyMs": super::scoring::mean(&lats),
         "errorRate": if traces.is_empty() { 0.0 } else { r2(errors as f64 / traces.len() as f64) },
         "avgCostPerTrace": if traces.is_empty() { 0.0 } else { r2(cost / traces.len() as f64) },
@@ -549,8 +555,8 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
                 "model": m,
                 "costUsd": r2(vs.iter().map(|v| v.cost()).sum()),
                 "spanCount": vs.len(),
-                "inputTokens": vs.iter().map(|v| v.tokens("input")).sum::<f64>() as i64,
-                "outputTokens": vs.iter().map(|v| v.tokens("output")).sum::<f64>() as i64,
+                "inputTokens": total_tokens(vs, "input"),
+                "outputTokens": total_tokens(vs, "output"),
             })
         })
         .collect();
@@ -559,8 +565,8 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .map(|(d, vs)| {
             json!({
                 "date": d,
-                "inputTokens": vs.iter().map(|v| v.tokens("input")).sum::<f64>() as i64,
-                "outputTokens": vs.iter().map(|v| v.tokens("output")).sum::<f64>() as i64,
+                "inputTokens": total_tokens(vs, "input"),
+                "outputTokens": total_tokens(vs, "output"),
             })
         })
         .collect();
