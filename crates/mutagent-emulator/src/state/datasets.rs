@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_present, gi, gs, nav_page, or_null, stamp_new, success, values, Obj, State,
+    body, copy_present, gi, gs, in_group, nav_page, or_null, stamp_new, success, values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -92,11 +92,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let rows: Vec<Value> = st
         .datasets
         .iter()
-        .filter(|(_, d)| {
-            group_of_prompt
-                .as_deref()
-                .is_none_or(|g| gs(d, "promptGroupId") == Some(g))
-        })
+        .filter(|(_, d)| group_of_prompt.as_deref().is_none_or(|g| in_group(d, g)))
         .filter(|(_, d)| qv.keeps_str(d, "promptGroupId"))
         .filter(|(_, d)| qv.keeps_containing(d, "name"))
         .filter(|(_, d)| qv.keeps_str(d, "createdBy"))
@@ -200,7 +196,7 @@ fn export(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let versions: Vec<Value> = st
         .prompts
         .values()
-        .filter(|p| gs(p, "promptGroupId") == Some(&group))
+        .filter(|p| in_group(p, &group))
         .map(|p| json!({"id": or_null(p, "id"), "version": or_null(p, "version"), "isLatest": or_null(p, "isLatest")}))
         .collect();
     let prompt_group = json!({
@@ -224,7 +220,7 @@ fn for_prompt(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let rows: Vec<Value> = st
         .datasets
         .iter()
-        .filter(|(_, d)| gs(d, "promptGroupId") == Some(&group))
+        .filter(|(_, d)| in_group(d, &group))
         .map(|(id, _)| st.dataset_json(*id))
         .collect();
     ok(Value::Array(rows))

@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
 use super::{
-    body, copy_or_null, copy_present, gb, gi, gs, nav_page, or_null, stamp_new, success, values,
-    Obj, State,
+    body, copy_or_null, copy_present, gb, gi, gs, in_group, nav_page, or_null, stamp_new, success,
+    values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, LIMIT, OFFSET};
@@ -110,11 +110,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let rows = values(
         st.evaluations
             .values()
-            .filter(|e| {
-                group_of_prompt
-                    .as_deref()
-                    .is_none_or(|g| gs(e, "promptGroupId") == Some(g))
-            })
+            .filter(|e| group_of_prompt.as_deref().is_none_or(|g| in_group(e, g)))
             .filter(|e| {
                 qv.keeps_str(e, "promptGroupId")
                     && qv.keeps_int(e, "datasetId")
@@ -242,7 +238,7 @@ fn run(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         None => st
             .datasets
             .iter()
-            .find(|(_, d)| gs(d, "promptGroupId") == Some(&group))
+            .find(|(_, d)| in_group(d, &group))
             .map(|(k, _)| *k)
             .ok_or_else(|| {
                 ApiError::bad_request(format!(

@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, copy_present, gb, gi, gs, ids_in_group, nav_page, or_null, stamp_new,
-    success, values, Obj, State,
+    body, copy_or_null, copy_present, gb, gi, gs, ids_in_group, in_group, nav_page, or_null,
+    stamp_new, success, values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -276,7 +276,7 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn group_rows(st: &State, group: &str) -> Vec<Value> {
     st.prompts
         .values()
-        .filter(|p| gs(p, "promptGroupId") == Some(group))
+        .filter(|p| in_group(p, group))
         .cloned()
         .map(Value::Object)
         .collect()
@@ -297,7 +297,7 @@ fn create_version(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     if st
         .prompts
         .values()
-        .any(|p| gs(p, "promptGroupId") == Some(&group) && gs(p, "version") == Some(&new_version))
+        .any(|p| in_group(p, &group) && gs(p, "version") == Some(&new_version))
     {
         return Err(ApiError::conflict(format!(
             "version {new_version} already exists in prompt group {group}"
@@ -363,7 +363,7 @@ fn next_version(st: &State, group: &str) -> String {
     let taken: Vec<String> = st
         .prompts
         .values()
-        .filter(|p| gs(p, "promptGroupId") == Some(group))
+        .filter(|p| in_group(p, group))
         .filter_map(|p| gs(p, "version").map(str::to_string))
         .collect();
     let mut best = (1u64, 0u64);
@@ -405,7 +405,7 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         "averageScore": super::scoring::mean(&scores),
         "bestScore": best,
         "optimizationJobs": st.jobs.iter().filter(|j| j.group() == group).count(),
-        "experiments": st.experiments.iter().filter(|e| gs(e, "promptGroupId") == Some(&group)).count(),
+        "experiments": st.experiments.iter().filter(|e| in_group(e, &group)).count(),
     }))
 }
 
@@ -414,11 +414,7 @@ fn model_comparisons(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let group = st.prompt_group(id)?;
     // model name -> (scores, latencies, runs)
     let mut rows: Vec<(String, Vec<f64>, Vec<f64>, usize)> = Vec::new();
-    for e in st
-        .experiments
-        .iter()
-        .filter(|e| gs(e, "promptGroupId") == Some(&group))
-    {
+    for e in st.experiments.iter().filter(|e| in_group(e, &group)) {
         let exp_id = gs(e, "id").unwrap_or_default();
         let models = e
             .get("models")
