@@ -589,60 +589,92 @@ macro_rules! namespace {
     };
 }
 
-/// Writes the `with` module of a field servers send under either of two names (see
-/// [`models::renamed`](crate::models::renamed)): put it on an `Option` field declared
-/// `#[serde(flatten, with = "module")]`.
+/// Declares a model some of whose fields servers also send under a former name (an older
+/// generation's spelling: 0.1.2's `family` is 0.4.1's `hostedFamily`), and the private twin
+/// it is decoded through.
+///
+/// serde's `alias` is not enough: a body carrying both names fails with "duplicate field",
+/// and a response must never fail to decode because of a field the server may add. A
+/// `#[serde(flatten)]` field would read both, but it buffers every key the struct does not
+/// declare and reports a wrong-typed value at the struct instead of at its key. The twin has
+/// the same fields (so the same decode path, errors at the same paths, the same name in
+/// messages) plus one `Option` field per former name; the current name's value wins, the
+/// former one is read when the current one is absent or `null`. Only the current name is
+/// written.
+///
+/// The struct says `#[serde(rename_all = "camelCase", from = "<module>::<Name>")]` (the twin
+/// reads camelCase too); the renamed fields are `Option`s.
 ///
 /// ```
-/// use serde::Deserialize;
+/// use serde::{Deserialize, Serialize};
 ///
-/// mutagent_core::renamed_field! {
-///     /// `hostedFamily`, or `family` from 0.1.2 servers.
-///     mod hosted_family: Option<String> = "hostedFamily" or "family";
+/// mutagent_core::model_with_former_names! {
+///     /// A provider config.
+///     #[derive(Debug, Serialize, Deserialize)]
+///     #[serde(rename_all = "camelCase", from = "config_as_sent::Config")]
+///     pub struct Config {
+///         /// The id.
+///         pub id: u32,
+///         /// `hostedFamily`, or `family` from 0.1.2 servers.
+///         #[serde(default, skip_serializing_if = "Option::is_none")]
+///         pub hosted_family: Option<String>,
+///     }
+///     former names in mod config_as_sent {
+///         hosted_family <- family: Option<String> = "family",
+///     }
 /// }
 ///
-/// #[derive(Deserialize)]
-/// struct Config {
-///     #[serde(flatten, with = "hosted_family")]
-///     hosted_family: Option<String>,
-/// }
-///
-/// let both = r#"{"family": "old", "hostedFamily": "new"}"#;
+/// let both = r#"{"id": 1, "family": "old", "hostedFamily": "new"}"#;
 /// let config: Config = serde_json::from_str(both).unwrap();
 /// assert_eq!(config.hosted_family.as_deref(), Some("new"));
-/// let old: Config = serde_json::from_str(r#"{"family": "old"}"#).unwrap();
+/// let old: Config = serde_json::from_str(r#"{"id": 1, "family": "old"}"#).unwrap();
 /// assert_eq!(old.hosted_family.as_deref(), Some("old"));
+/// assert_eq!(serde_json::to_string(&old).unwrap(), r#"{"id":1,"hostedFamily":"old"}"#);
+/// let wrong = serde_json::from_str::<Config>(r#"{"id": 1, "family": 5}"#).unwrap_err();
+/// assert!(wrong.to_string().contains("expected a string"), "{wrong}");
 /// ```
 #[macro_export]
-macro_rules! renamed_field {
+macro_rules! model_with_former_names {
     (
         $(#[$meta:meta])*
-        $vis:vis mod $module:ident: Option<$ty:ty> = $current:literal or $former:literal;
+        $vis:vis struct $name:ident {
+            $($(#[$field_meta:meta])* $field_vis:vis $field:ident: $ty:ty,)*
+        }
+        former names in mod $module:ident {
+            $($current:ident <- $former_field:ident: $former_ty:ty = $former:literal,)+
+        }
     ) => {
         $(#[$meta])*
-        $vis mod $module {
+        $vis struct $name {
+            $($(#[$field_meta])* $field_vis $field: $ty,)*
+        }
+
+        #[doc = concat!("`", stringify!($name), "` as a server sends it (also under former names).")]
+        mod $module {
             #[allow(unused_imports)]
             use super::*;
 
-            /// Writes the value under its current name.
-            pub(super) fn serialize<S>(
-                value: &::std::option::Option<$ty>,
-                serializer: S,
-            ) -> ::std::result::Result<S::Ok, S::Error>
-            where
-                S: $crate::__private::serde::Serializer,
-            {
-                $crate::models::renamed::serialize(value, $current, serializer)
+            // The model's own name, so decode errors read alike ("expected struct ...").
+            #[derive(::serde::Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            pub(super) struct $name {
+                $($(#[$field_meta])* pub(super) $field: $ty,)*
+                $(
+                    #[serde(rename = $former, default)]
+                    pub(super) $former_field: $former_ty,
+                )+
             }
+        }
 
-            /// Reads the current name, or the former one.
-            pub(super) fn deserialize<'de, D>(
-                deserializer: D,
-            ) -> ::std::result::Result<::std::option::Option<$ty>, D::Error>
-            where
-                D: $crate::__private::serde::Deserializer<'de>,
-            {
-                $crate::models::renamed::deserialize(deserializer, $current, $former)
+        impl ::std::convert::From<$module::$name> for $name {
+            fn from(sent: $module::$name) -> Self {
+                let mut model = Self { $($field: sent.$field,)* };
+                $(
+                    if model.$current.is_none() {
+                        model.$current = sent.$former_field;
+                    }
+                )+
+                model
             }
         }
     };

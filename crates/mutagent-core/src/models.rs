@@ -227,88 +227,6 @@ pub fn json_kind(value: &serde_json::Value) -> &'static str {
     }
 }
 
-/// A field servers send under either of two names: its current one, or the one an older
-/// generation used (0.4.1's `hostedFamily` was 0.1.2's `family`).
-///
-/// serde's `alias` is not enough: a server sending both names makes it fail with "duplicate
-/// field", and a response must never fail to decode because of a field the server may add.
-/// These functions read both names and keep the current one's value when it has one. They
-/// work on a `#[serde(flatten)]` field (they see every key the struct does not declare);
-/// [`renamed_field!`](crate::renamed_field) writes the `with` module that calls them.
-pub mod renamed {
-    use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, Visitor};
-    use serde::ser::SerializeMap;
-    use serde::{Deserializer, Serialize, Serializer};
-    use std::fmt;
-    use std::marker::PhantomData;
-
-    /// Reads `current`, or `former` when `current` is absent or `null`.
-    pub fn deserialize<'de, D, T>(
-        deserializer: D,
-        current: &'static str,
-        former: &'static str,
-    ) -> Result<Option<T>, D::Error>
-    where
-        D: Deserializer<'de>,
-        T: DeserializeOwned,
-    {
-        deserializer.deserialize_map(EitherKey {
-            current,
-            former,
-            value: PhantomData,
-        })
-    }
-
-    /// Writes the value under `current`, or nothing when it is `None`.
-    pub fn serialize<S, T>(
-        value: &Option<T>,
-        current: &str,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error>
-    where
-        S: Serializer,
-        T: Serialize,
-    {
-        let mut map = serializer.serialize_map(Some(usize::from(value.is_some())))?;
-        if let Some(value) = value {
-            map.serialize_entry(current, value)?;
-        }
-        map.end()
-    }
-
-    struct EitherKey<T> {
-        current: &'static str,
-        former: &'static str,
-        value: PhantomData<T>,
-    }
-
-    impl<'de, T: DeserializeOwned> Visitor<'de> for EitherKey<T> {
-        type Value = Option<T>;
-
-        fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
-            write!(
-                formatter,
-                "an object with `{}` or `{}`",
-                self.current, self.former
-            )
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let (mut current, mut former) = (None, None);
-            while let Some(key) = map.next_key::<String>()? {
-                if key == self.current {
-                    current = map.next_value::<Option<T>>()?;
-                } else if key == self.former {
-                    former = map.next_value::<Option<T>>()?;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
-                }
-            }
-            Ok(current.or(former))
-        }
-    }
-}
-
 #[cfg(test)]
 mod patch_tests {
     use super::*;
@@ -372,21 +290,25 @@ mod patch_tests {
         assert!(Patch::<u8>::default().is_unset());
     }
 
-    crate::renamed_field! {
+    crate::model_with_former_names! {
         /// `current`, or `former` from older servers.
-        mod renamed_value: Option<String> = "current" or "former";
-    }
-
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
-    struct Renamed {
-        id: u8,
-        #[serde(flatten, with = "renamed_value")]
-        value: Option<String>,
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        #[serde(rename_all = "camelCase", from = "renamed_as_sent::Renamed")]
+        struct Renamed {
+            /// The id.
+            id: u8,
+            /// The renamed field.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            current: Option<String>,
+        }
+        former names in mod renamed_as_sent {
+            current <- former: Option<String> = "former",
+        }
     }
 
     #[test]
     fn a_renamed_field_decodes_from_either_name_or_both() {
-        let parse = |text: &str| serde_json::from_str::<Renamed>(text).expect("json").value;
+        let parse = |text: &str| serde_json::from_str::<Renamed>(text).expect("json").current;
         assert_eq!(parse(r#"{"id":1,"current":"a"}"#).as_deref(), Some("a"));
         assert_eq!(parse(r#"{"id":1,"former":"b"}"#).as_deref(), Some("b"));
         assert_eq!(
@@ -398,14 +320,27 @@ mod patch_tests {
             Some("b")
         );
         assert_eq!(parse(r#"{"id":1,"other":[1]}"#), None);
-        assert!(serde_json::from_str::<Renamed>(r#"{"id":1,"current":3}"#).is_err());
+    }
+
+    #[test]
+    fn a_wrong_type_under_either_name_is_named_at_its_key() {
+        for (text, path) in [
+            (r#"{"id":1,"current":3}"#, "current"),
+            (r#"{"id":1,"former":3}"#, "former"),
+        ] {
+            let mut json = serde_json::Deserializer::from_str(text);
+            let err = serde_path_to_error::deserialize::<_, Renamed>(&mut json).expect_err(text);
+            assert_eq!(err.path().to_string(), path, "{text}");
+        }
+        let err = serde_json::from_str::<Renamed>("7").expect_err("no struct");
+        assert!(err.to_string().contains("struct Renamed"), "{err}");
     }
 
     #[test]
     fn a_renamed_field_is_written_under_its_current_name() {
-        let text = |value: Option<&str>| {
-            let value = value.map(str::to_owned);
-            serde_json::to_string(&Renamed { id: 1, value }).expect("json")
+        let text = |current: Option<&str>| {
+            let current = current.map(str::to_owned);
+            serde_json::to_string(&Renamed { id: 1, current }).expect("json")
         };
         assert_eq!(text(Some("a")), r#"{"id":1,"current":"a"}"#);
         assert_eq!(text(None), r#"{"id":1}"#);

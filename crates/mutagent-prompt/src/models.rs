@@ -10,51 +10,10 @@ use serde_json::Value;
 /// A page of prompts: `{data, total, limit, offset, hasNext, hasPrevious}`.
 pub type PromptList = OffsetPage<Prompt>;
 
-/// Declares `Prompt` and `as_sent::Prompt`, the struct it is decoded through: the same fields
-/// (so the same decode path and error paths) plus `count` as a field of its own. A serde
-/// `alias = "count"` on `counts` would make a body carrying both keys fail with "duplicate
-/// field"; `#[serde(flatten)]` would buffer every unknown key of every prompt.
-macro_rules! prompt_and_its_decoding_twin {
-    (
-        $(#[$meta:meta])*
-        pub struct Prompt {
-            $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
-        }
-    ) => {
-        $(#[$meta])*
-        pub struct Prompt {
-            $($(#[$field_meta])* pub $field: $ty,)*
-        }
-
-        /// `Prompt` as a server sends it (the same name, so decode errors read alike).
-        mod as_sent {
-            use super::*;
-
-            #[derive(Deserialize)]
-            #[serde(rename_all = "camelCase")]
-            pub(super) struct Prompt {
-                $($(#[$field_meta])* pub(super) $field: $ty,)*
-                #[serde(rename = "count", default)]
-                pub(super) counts_as_count: Option<Value>,
-            }
-        }
-
-        impl From<as_sent::Prompt> for Prompt {
-            fn from(sent: as_sent::Prompt) -> Self {
-                let mut prompt = Self { $($field: sent.$field,)* };
-                if prompt.counts.is_none() {
-                    prompt.counts = sent.counts_as_count;
-                }
-                prompt
-            }
-        }
-    };
-}
-
-prompt_and_its_decoding_twin! {
+mutagent_core::model_with_former_names! {
     /// One version of a prompt.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-    #[serde(rename_all = "camelCase", from = "as_sent::Prompt")]
+    #[serde(rename_all = "camelCase", from = "prompt_as_sent::Prompt")]
     #[non_exhaustive]
     pub struct Prompt {
         /// The id of this version.
@@ -110,6 +69,9 @@ prompt_and_its_decoding_twin! {
         /// Analytics attached by some endpoints. Shape not documented.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         pub analytics: Option<Value>,
+    }
+    former names in mod prompt_as_sent {
+        counts <- count: Option<Value> = "count",
     }
 }
 

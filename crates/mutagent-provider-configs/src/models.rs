@@ -94,77 +94,77 @@ impl ProviderModel {
     }
 }
 
-/// Stored credentials of one LLM provider: the answer of create, get and update, and an
-/// element of the list. The server never returns the key itself, only `api_key_masked`;
-/// `credential_fields` values are [`Secret`]s, as the contract does not say whether the server
-/// masks them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ProviderConfig {
-    /// The id.
-    pub id: ProviderConfigId,
-    /// The display name.
-    pub name: String,
-    /// The provider type.
-    pub provider: LlmProviderType,
-    /// The key, masked by the server.
-    #[serde(default)]
-    pub api_key_masked: Option<String>,
-    /// The workspace it belongs to (`null` on some 0.1.2 configs).
-    #[serde(default)]
-    pub workspace_id: Option<WorkspaceId>,
-    /// The base URL, if not the provider's default.
-    #[serde(default)]
-    pub base_url: Option<String>,
-    /// Model id overrides.
-    #[serde(default)]
-    pub model_overrides: Option<BTreeMap<String, String>>,
-    /// Whether it is active.
-    #[serde(default)]
-    pub is_active: bool,
-    /// Whether it is the default.
-    #[serde(default)]
-    pub is_default: bool,
-    /// The hosted model family (0.4.1's `hostedFamily`; `family` on 0.1.2 servers, read when
-    /// `hostedFamily` is absent or `null`, and a server sending both still decodes).
-    #[serde(flatten, with = "hosted_family")]
-    pub hosted_family: Option<String>,
-    /// The models it allows.
-    #[serde(default)]
-    pub supported_models: Option<Vec<ProviderModel>>,
-    /// The API version (Azure and the like).
-    #[serde(default)]
-    pub api_version: Option<String>,
-    /// Free-form metadata (an object, or `null`).
-    #[serde(default)]
-    pub metadata: Value,
-    /// Further credentials, by name (0.4.1).
-    #[serde(default)]
-    pub credential_fields: Option<BTreeMap<String, Secret>>,
-    /// The organization it belonged to (0.1.2 servers only).
-    #[serde(default)]
-    pub organization_id: Option<String>,
-    /// The user it belonged to (0.1.2 servers only).
-    #[serde(default)]
-    pub user_id: Option<String>,
-    /// Who created it.
-    #[serde(default)]
-    pub created_by: Option<String>,
-    /// The default model set of the hosted agent runtime (0.4.1).
-    #[serde(default)]
-    pub helix_default_model_set: Option<String>,
-    /// When it was created (ISO 8601 text).
-    #[serde(default)]
-    pub created_at: Option<String>,
-    /// When it was last updated (ISO 8601 text).
-    #[serde(default)]
-    pub updated_at: Option<String>,
-}
-
-mutagent_core::renamed_field! {
-    /// `hostedFamily`, or `family` from 0.1.2 servers.
-    mod hosted_family: Option<String> = "hostedFamily" or "family";
+mutagent_core::model_with_former_names! {
+    /// Stored credentials of one LLM provider: the answer of create, get and update, and an
+    /// element of the list. The server never returns the key itself, only `api_key_masked`;
+    /// `credential_fields` values are [`Secret`]s, as the contract does not say whether the server
+    /// masks them.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase", from = "provider_config_as_sent::ProviderConfig")]
+    #[non_exhaustive]
+    pub struct ProviderConfig {
+        /// The id.
+        pub id: ProviderConfigId,
+        /// The display name.
+        pub name: String,
+        /// The provider type.
+        pub provider: LlmProviderType,
+        /// The key, masked by the server.
+        #[serde(default)]
+        pub api_key_masked: Option<String>,
+        /// The workspace it belongs to (`null` on some 0.1.2 configs).
+        #[serde(default)]
+        pub workspace_id: Option<WorkspaceId>,
+        /// The base URL, if not the provider's default.
+        #[serde(default)]
+        pub base_url: Option<String>,
+        /// Model id overrides.
+        #[serde(default)]
+        pub model_overrides: Option<BTreeMap<String, String>>,
+        /// Whether it is active.
+        #[serde(default)]
+        pub is_active: bool,
+        /// Whether it is the default.
+        #[serde(default)]
+        pub is_default: bool,
+        /// The hosted model family (0.4.1's `hostedFamily`; `family` on 0.1.2 servers, read when
+        /// `hostedFamily` is absent or `null`, and a server sending both still decodes).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub hosted_family: Option<String>,
+        /// The models it allows.
+        #[serde(default)]
+        pub supported_models: Option<Vec<ProviderModel>>,
+        /// The API version (Azure and the like).
+        #[serde(default)]
+        pub api_version: Option<String>,
+        /// Free-form metadata (an object, or `null`).
+        #[serde(default)]
+        pub metadata: Value,
+        /// Further credentials, by name (0.4.1).
+        #[serde(default)]
+        pub credential_fields: Option<BTreeMap<String, Secret>>,
+        /// The organization it belonged to (0.1.2 servers only).
+        #[serde(default)]
+        pub organization_id: Option<String>,
+        /// The user it belonged to (0.1.2 servers only).
+        #[serde(default)]
+        pub user_id: Option<String>,
+        /// Who created it.
+        #[serde(default)]
+        pub created_by: Option<String>,
+        /// The default model set of the hosted agent runtime (0.4.1).
+        #[serde(default)]
+        pub helix_default_model_set: Option<String>,
+        /// When it was created (ISO 8601 text).
+        #[serde(default)]
+        pub created_at: Option<String>,
+        /// When it was last updated (ISO 8601 text).
+        #[serde(default)]
+        pub updated_at: Option<String>,
+    }
+    former names in mod provider_config_as_sent {
+        hosted_family <- family: Option<String> = "family",
+    }
 }
 
 /// `{configs, total}`: the answer of `list_provider_configs`.

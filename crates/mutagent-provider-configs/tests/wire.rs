@@ -238,6 +238,29 @@ fn hosted_family_decodes_alone_and_beside_the_0_1_2_family() {
     assert_eq!(config(json!({})), None);
 }
 
+/// A wrong-typed value under either name is reported at its key, not at the config (as a
+/// `#[serde(flatten)]` field would).
+#[test]
+fn a_wrong_type_under_either_family_name_names_its_path() {
+    for (field, path) in [
+        ("hostedFamily", "configs[1].hostedFamily"),
+        ("family", "configs[1].family"),
+    ] {
+        let mut second = config_json("c2", "openai");
+        second[field] = json!(5);
+        let list = json!({"configs": [config_json("c1", "openai"), second], "total": 2});
+        let server = ScriptedServer::start(vec![Reply::json(200, list)]);
+        let err = blocking_client(&server)
+            .llm_providers()
+            .list_provider_configs(&ListProviderConfigs::new())
+            .expect_err("a number is no family");
+        let Error::Decode(decode) = &err else {
+            panic!("expected Error::Decode, got {err:?}")
+        };
+        assert_eq!(decode.path(), path, "{err}");
+    }
+}
+
 /// A server that echoes the key in an error: the SDK's own messages never add it, and the
 /// request body is not part of the error.
 #[test]
