@@ -19,6 +19,7 @@ use crate::handoff;
 use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::response::ResponseMeta;
+use crate::transport::RawResponse;
 use crate::with_response::WithResponse;
 
 type RuntimeJob = BoxFuture<'static, ()>;
@@ -107,13 +108,19 @@ impl BlockingClient {
         // Only the exchange runs on the background runtime; the answer is decoded here, on the
         // caller's thread, so calls from several threads decode in parallel instead of queueing
         // on the one runtime thread (docs/performance.md).
-        let client = self.client.clone();
-        let (raw, request) = self.run(async move {
-            let raw = client.transport.execute(&client.options, &request).await;
-            raw.map(|raw| (raw, request))
-        })?;
+        let (raw, request) = self.exchange(request)?;
         let value = decode_answer(self.client.options(), self.config(), &request, &raw)?;
         Ok((value, ResponseMeta::new(raw.status, raw.headers)))
+    }
+
+    /// The exchange of [`send_with_response`](Self::send_with_response) on the background
+    /// runtime. Not generic, so it is compiled once here, not once per answer type.
+    fn exchange(&self, request: ApiRequest) -> Result<(RawResponse, ApiRequest), Error> {
+        let client = self.client.clone();
+        self.run(async move {
+            let raw = client.transport.execute(&client.options, &request).await;
+            raw.map(|raw| (raw, request))
+        })
     }
 
     /// Runs `future` on the background runtime and waits for its result. Private: helpers

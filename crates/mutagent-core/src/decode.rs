@@ -143,24 +143,46 @@ pub(crate) fn success<T: DeserializeOwned>(
         return Ok(value);
     }
     let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let failure = |path: String, message: String| {
-        Error::Decode(Box::new(DecodeError {
-            operation,
-            status,
-            path: server_text(&path, secrets, SERVER_TEXT_LIMIT),
-            message: server_text(&message, secrets, SERVER_TEXT_LIMIT),
-            request_id: header_request_id(headers).map(|id| request_id_text(id, secrets)),
-            body_snippet: safe_snippet(body, secrets),
-        }))
+    let failure = Failure {
+        operation,
+        status,
+        headers,
+        body,
+        secrets,
     };
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string();
-        failure(path, err.into_inner().to_string())
+        failure.error(&path, &err.into_inner().to_string())
     })?;
     deserializer
         .end()
-        .map_err(|err| failure(".".to_owned(), err.to_string()))?;
+        .map_err(|err| failure.error(".", &err.to_string()))?;
     Ok(value)
+}
+
+/// The answer a success body failed to decode from. Its [`DecodeError`] is built outside the
+/// generic [`success`], so that code is compiled once, not once per answer type.
+#[derive(Clone, Copy)]
+struct Failure<'a> {
+    operation: &'static str,
+    status: StatusCode,
+    headers: &'a HeaderMap,
+    body: &'a [u8],
+    secrets: Secrets<'a>,
+}
+
+impl Failure<'_> {
+    fn error(self, path: &str, message: &str) -> Error {
+        let secrets = self.secrets;
+        Error::Decode(Box::new(DecodeError {
+            operation: self.operation,
+            status: self.status,
+            path: server_text(path, secrets, SERVER_TEXT_LIMIT),
+            message: server_text(message, secrets, SERVER_TEXT_LIMIT),
+            request_id: header_request_id(self.headers).map(|id| request_id_text(id, secrets)),
+            body_snippet: safe_snippet(self.body, secrets),
+        }))
+    }
 }
 
 /// Builds the [`ApiError`] for a non-success answer, reading the body leniently. Every text

@@ -17,6 +17,7 @@ use crate::config::{CallOptions, Config};
 use crate::decode;
 use crate::error::{self, is_retryable_status, BoxError, EncodingFailure, Error};
 use crate::extensions::{CallInfo, ClientSettings};
+use crate::future::BoxFuture;
 use crate::http_client::HttpClient;
 use crate::request::ApiRequest;
 use crate::retry::{self, RetryBudget};
@@ -52,11 +53,16 @@ impl Transport {
     }
 
     /// Sends `request`, retrying as the policy allows, and returns the success answer.
-    pub(crate) async fn execute(
-        &self,
-        options: &CallOptions,
-        request: &ApiRequest,
-    ) -> Result<RawResponse, Error> {
+    ///
+    /// Boxed here, in a function that is not generic, so the whole exchange (retries, token,
+    /// body reading) is compiled once in this crate. As a plain `async fn` it was awaited only
+    /// from the generic `send::<T>` paths, so its body was compiled in every crate that calls
+    /// an operation instead (docs/performance.md, "Compile time").
+    pub(crate) fn execute<'a>(
+        &'a self,
+        options: &'a CallOptions,
+        request: &'a ApiRequest,
+    ) -> BoxFuture<'a, Result<RawResponse, Error>> {
         let operation = request.operation;
         let span = tracing::debug_span!(
             "mutagent.call",
@@ -65,7 +71,7 @@ impl Transport {
             method = operation.method.as_str(),
             path = operation.path,
         );
-        attempt_loop(self, options, request).instrument(span).await
+        Box::pin(attempt_loop(self, options, request).instrument(span))
     }
 }
 
