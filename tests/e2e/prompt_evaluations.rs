@@ -180,7 +180,9 @@ async fn evaluations_journey_async() {
     );
     assert_eq!(updated.eval_config, evaluation.eval_config, "untouched");
 
-    // No run yet: the result endpoint answers 404, which the waiter treats as "not yet".
+    // No run yet: the result endpoint answers 404, which the waiter treats as "not yet". It
+    // stays so, so the deadline ends the wait: a generous one, so that two polls fit in it
+    // however loaded the machine (120 ms raced them).
     let err = evals
         .get_evaluation_result(evaluation.id)
         .await
@@ -191,7 +193,7 @@ async fn evaluations_journey_async() {
             evaluation.id,
             EvaluationWaitOptions::new()
                 .poll_interval(Duration::from_millis(20))
-                .deadline(Duration::from_millis(120)),
+                .deadline(Duration::from_secs(2)),
         )
         .await
         .expect_err("deadline");
