@@ -165,14 +165,16 @@ async fn optimization_journey_async() {
         .status()
         .is_some_and(|s| s.as_u16() == 409));
 
-    // A deadline that cancels the job.
+    // A deadline that cancels the job. The job runs about 2 s (100 steps of 20 ms): a 1 s
+    // deadline leaves about 1 s for the first poll to answer and 1 s before the job would end
+    // by itself (150 ms raced the first poll on a loaded machine).
     let slow = opt
         .optimize_prompt(prompt.id, &job_body(&dataset, &evaluation, 100))
         .await
         .expect("slow job");
     let options = OptimizationWatchOptions::new()
         .poll_interval(Duration::from_millis(10))
-        .deadline(Duration::from_millis(150))
+        .deadline(Duration::from_secs(1))
         .cancel_on_deadline(true);
     let err = opt
         .wait_for_optimization(&slow.id, options, |_| ())
