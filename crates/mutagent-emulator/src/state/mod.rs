@@ -554,6 +554,21 @@ where
         .ok_or_else(|| missing(what, id))
 }
 
+/// The index of the record of `records` whose `key` is `id`; when there is none, `new()` is
+/// pushed and its index returned.
+pub(crate) fn index_or_push(
+    records: &mut Vec<Obj>,
+    key: &str,
+    id: &str,
+    new: impl FnOnce() -> Obj,
+) -> usize {
+    if let Some(i) = records.iter().position(|o| gs(o, key) == Some(id)) {
+        return i;
+    }
+    records.push(new());
+    records.len() - 1
+}
+
 /// Case-insensitive substring match.
 pub(crate) fn contains_ci(hay: &str, needle: &str) -> bool {
     hay.to_lowercase().contains(&needle.to_lowercase())

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{body, bounded_array, gs, or_null, success, Obj, State};
+use super::{body, bounded_array, gs, index_or_push, or_null, success, Obj, State};
 use crate::clock::{format_day, format_iso, parse_iso};
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, OFFSET};
@@ -140,34 +140,26 @@ pub(super) fn ingest(st: &mut State, t: &Obj, default_source: &str) -> (String, 
         .and_then(|w| gs(w, "id"))
         .unwrap_or_default()
         .to_string();
-    let idx = match st
-        .traces
-        .iter()
-        .position(|x| gs(x, "id") == Some(&trace_id))
-    {
-        Some(i) => i,
-        None => {
-            let mut rec = Obj::new();
-            rec.insert("id".into(), json!(trace_id));
-            rec.insert("workspaceId".into(), json!(ws));
-            for k in [
-                "sessionId",
-                "name",
-                "environment",
-                "tags",
-                "metadata",
-                "endTime",
-            ] {
-                rec.insert(k.into(), Value::Null);
-            }
-            rec.insert("source".into(), json!(default_source));
-            rec.insert("startTime".into(), or_null(t, "startTime"));
-            rec.insert("createdAt".into(), json!(now));
-            rec.insert("spans".into(), json!([]));
-            st.traces.push(rec);
-            st.traces.len() - 1
+    let idx = index_or_push(&mut st.traces, "id", &trace_id, || {
+        let mut rec = Obj::new();
+        rec.insert("id".into(), json!(trace_id));
+        rec.insert("workspaceId".into(), json!(ws));
+        for k in [
+            "sessionId",
+            "name",
+            "environment",
+            "tags",
+            "metadata",
+            "endTime",
+        ] {
+            rec.insert(k.into(), Value::Null);
         }
-    };
+        rec.insert("source".into(), json!(default_source));
+        rec.insert("startTime".into(), or_null(t, "startTime"));
+        rec.insert("createdAt".into(), json!(now));
+        rec.insert("spans".into(), json!([]));
+        rec
+    });
     let rec = &mut st.traces[idx];
     for k in [
         "sessionId",

@@ -13,7 +13,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{body, gs, Obj, State};
+use super::{body, gs, index_or_push, Obj, State};
 use crate::clock::parse_iso;
 use crate::error::ApiError;
 use crate::query::{q, QTy};
@@ -149,26 +149,18 @@ fn stored_span(trace_id: &str, s: &Obj) -> Value {
 /// start is kept.
 fn ingest(st: &mut State, t: &Obj) {
     let trace_id = gs(t, "traceId").unwrap_or_default().to_string();
-    let idx = match st
-        .traces
-        .iter()
-        .position(|x| gs(x, "traceId") == Some(&trace_id))
-    {
-        Some(i) => i,
-        None => {
-            st.traces.push(Obj::from_iter([
-                ("traceId".into(), json!(trace_id)),
-                ("serviceName".into(), Value::Null),
-                ("sessionId".into(), Value::Null),
-                ("startTime".into(), json!(gs(t, "startTime"))),
-                ("endTime".into(), Value::Null),
-                ("spanCount".into(), json!(0)),
-                ("resource".into(), Value::Null),
-                ("spans".into(), json!([])),
-            ]));
-            st.traces.len() - 1
-        }
-    };
+    let idx = index_or_push(&mut st.traces, "traceId", &trace_id, || {
+        Obj::from_iter([
+            ("traceId".into(), json!(trace_id)),
+            ("serviceName".into(), Value::Null),
+            ("sessionId".into(), Value::Null),
+            ("startTime".into(), json!(gs(t, "startTime"))),
+            ("endTime".into(), Value::Null),
+            ("spanCount".into(), json!(0)),
+            ("resource".into(), Value::Null),
+            ("spans".into(), json!([])),
+        ])
+    });
     let rec = &mut st.traces[idx];
     if let Some(session) = gs(t, "sessionId") {
         rec.insert("sessionId".into(), json!(session));
