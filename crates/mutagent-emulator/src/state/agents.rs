@@ -137,8 +137,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         b.get("status").cloned().unwrap_or(json!("active")),
     );
     a.insert("isPublic".into(), json!(gb(b, "isPublic")));
-    a.insert("metadata".into(), or_null(b, "metadata"));
-    a.insert("tags".into(), or_null(b, "tags"));
+    copy_or_null(&mut a, b, &["metadata", "tags"]);
     a.insert(
         "createdBy".into(),
         b.get("createdBy").cloned().unwrap_or(json!(ME)),

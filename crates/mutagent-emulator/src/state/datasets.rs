@@ -3,7 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_present, gi, gs, in_group, nav_page, or_null, stamp_new, success, values, Obj, State,
+    body, copy_or_null, copy_present, gi, gs, in_group, nav_page, or_null, stamp_new, success,
+    values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -139,13 +140,11 @@ fn insert(st: &mut State, group: &str, b: &Obj) -> i64 {
     let now = st.ts();
     let mut d = Obj::new();
     d.insert("id".into(), json!(id));
-    d.insert("name".into(), or_null(b, "name"));
-    d.insert("description".into(), or_null(b, "description"));
+    copy_or_null(&mut d, b, &["name", "description"]);
     d.insert("promptGroupId".into(), json!(group));
     d.insert("metadata".into(), or_null(b, "metadata"));
     stamp_new(&mut d, &now);
-    d.insert("createdBy".into(), or_null(b, "createdBy"));
-    d.insert("labels".into(), or_null(b, "labels"));
+    copy_or_null(&mut d, b, &["createdBy", "labels"]);
     st.datasets.insert(id, d);
     id
 }

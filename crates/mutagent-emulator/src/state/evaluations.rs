@@ -140,9 +140,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let mut e = Obj::new();
     e.insert("id".into(), json!(id));
     e.insert("promptGroupId".into(), json!(group));
-    e.insert("datasetId".into(), or_null(b, "datasetId"));
-    e.insert("name".into(), or_null(b, "name"));
-    e.insert("description".into(), or_null(b, "description"));
+    copy_or_null(&mut e, b, &["datasetId", "name", "description"]);
     e.insert(
         "evalConfig".into(),
         b.get("evalConfig").cloned().unwrap_or_else(|| json!({})),

@@ -3,7 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_present, gb, gs, nav_page, or_null, position_of, stamp_new, success, Obj, State,
+    body, copy_or_null, copy_present, gb, gs, nav_page, or_null, position_of, stamp_new, success,
+    Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -69,8 +70,7 @@ fn new_org(st: &mut State, name: &str, slug: &str, b: &Obj) -> Obj {
     o.insert("id".into(), json!(id));
     o.insert("name".into(), json!(name));
     o.insert("slug".into(), json!(slug));
-    o.insert("description".into(), or_null(b, "description"));
-    o.insert("logoUrl".into(), or_null(b, "logoUrl"));
+    copy_or_null(&mut o, b, &["description", "logoUrl"]);
     o.insert("billingPlan".into(), json!("free"));
     o.insert("stripeCustomerId".into(), Value::Null);
     o.insert("billingEmail".into(), or_null(b, "billingEmail"));

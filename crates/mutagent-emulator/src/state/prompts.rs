@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, copy_present, gb, gi, gs, ids_in_group, in_group, nav_page, or_null,
-    stamp_new, success, values, Obj, State,
+    body, copy_or_null, copy_present, gb, gi, gs, ids_in_group, in_group, nav_page, stamp_new,
+    success, values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -171,8 +171,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     );
     copy_or_null(&mut p, b, &["inputSchema", "outputSchema", "metadata"]);
     stamp_new(&mut p, &now);
-    p.insert("createdBy".into(), or_null(b, "createdBy"));
-    p.insert("tags".into(), or_null(b, "tags"));
+    copy_or_null(&mut p, b, &["createdBy", "tags"]);
     apply_messages(&mut p, b);
     st.prompts.insert(id, p.clone());
     created(Value::Object(p))

@@ -9,8 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::admin::{workspace_of, ME};
 use super::{
-    body, copy_or_null, copy_present, gb, gs, or_null, position_of, stamp_new, success, values,
-    Obj, State,
+    body, copy_or_null, copy_present, gb, gs, position_of, stamp_new, success, values, Obj, State,
 };
 use crate::error::ApiError;
 use crate::ids::fnv1a;
@@ -224,8 +223,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let now = st.ts();
     let mut c = Obj::new();
     c.insert("id".into(), json!(st.rng.uuid()));
-    c.insert("name".into(), or_null(b, "name"));
-    c.insert("provider".into(), or_null(b, "provider"));
+    copy_or_null(&mut c, b, &["name", "provider"]);
     c.insert("apiKeyMasked".into(), json!(""));
     c.insert("workspaceId".into(), json!(ws));
     copy_or_null(

@@ -3,7 +3,9 @@
 
 use serde_json::{json, Value};
 
-use super::{body, copy_present, gb, gs, or_null, position_of, stamp_new, success, Obj, State};
+use super::{
+    body, copy_or_null, copy_present, gb, gs, position_of, stamp_new, success, Obj, State,
+};
 use crate::error::ApiError;
 use crate::query::{q, QTy};
 use crate::router::{created, ok, Ctx, Reply, Route};
@@ -50,13 +52,10 @@ fn new_ws(st: &mut State, org: &str, b: &Obj) -> Obj {
     let mut w = Obj::new();
     w.insert("id".into(), json!(id));
     w.insert("organizationId".into(), json!(org));
-    w.insert("name".into(), or_null(b, "name"));
-    w.insert("slug".into(), or_null(b, "slug"));
-    w.insert("description".into(), or_null(b, "description"));
+    copy_or_null(&mut w, b, &["name", "slug", "description"]);
     w.insert("isDefault".into(), json!(gb(b, "isDefault")));
     w.insert("isActive".into(), json!(true));
-    w.insert("settings".into(), or_null(b, "settings"));
-    w.insert("metadata".into(), or_null(b, "metadata"));
+    copy_or_null(&mut w, b, &["settings", "metadata"]);
     w.insert("createdBy".into(), json!("emulator-user"));
     stamp_new(&mut w, &now);
     w
