@@ -3,7 +3,7 @@
 
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, PromptContent};
-use mutagent_e2e::{client_builder, emulator_builder, Collection};
+use mutagent_e2e::{client_builder, emulator_builder, keyless_builder, Collection};
 use serde_json::json;
 
 /// `Emulator::start().await` in a single-threaded test runtime, then blocking calls on that
@@ -34,11 +34,7 @@ async fn async_started_emulator_answers_the_blocking_client() {
 #[tokio::test]
 async fn unauthorized_without_a_key_says_how_to_configure_one() {
     let emu = emulator_builder().start().await.expect("emulator");
-    let client = mutagent::Client::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let client = keyless_builder(&emu).build().expect("client");
     let err = client
         .prompt()
         .list_prompts(&Default::default())

@@ -2,7 +2,7 @@
 
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, ListPrompts, NewPromptVersion, PromptContent, UpdatePrompt};
-use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent_e2e::{keyless_builder, start, start_blocking, Collection};
 use serde_json::json;
 
 fn greeter(name: &str) -> CreatePrompt {
@@ -188,10 +188,8 @@ fn walking_every_prompt_blocking() {
 #[tokio::test]
 async fn a_wrong_key_is_refused_with_401() {
     let (emu, _client) = start().await;
-    let client = mutagent::Client::builder()
-        .env(mutagent::env::EmptyEnv)
+    let client = keyless_builder(&emu)
         .api_key("mt_wrong")
-        .server_url(emu.url())
         .build()
         .expect("client");
     let err = client.prompt().list_prompt_tags().await.expect_err("401");

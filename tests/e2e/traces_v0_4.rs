@@ -5,7 +5,7 @@
 use mutagent::prelude::*;
 use mutagent::traces::v0_4::{HookSpan, HookTrace, ListLogs, ListTraces, TraceBatchRequest};
 use mutagent::traces::TraceContract;
-use mutagent_e2e::{client_builder, emulator_builder, Collection};
+use mutagent_e2e::{client_builder, emulator_builder, keyless_builder, Collection};
 use mutagent_emulator::{EmulatorBuilder, TracesContract};
 
 const T0: &str = "2026-11-01T10:00:00.000Z";
@@ -141,9 +141,7 @@ async fn a_0_1_2_emulator_is_told_apart() {
 #[tokio::test]
 async fn a_bearer_token_authenticates_against_the_emulator() {
     let emu = live().start().await.expect("emulator");
-    let client = mutagent::Client::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
+    let client = keyless_builder(&emu)
         .bearer_token(mutagent_e2e::KEY)
         .build()
         .expect("client");
@@ -155,9 +153,7 @@ async fn a_bearer_token_authenticates_against_the_emulator() {
     assert!(page.data.is_empty());
     let recorded = emu.requests();
     assert_eq!(recorded[0].header("x-api-key"), None);
-    let wrong = mutagent::Client::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
+    let wrong = keyless_builder(&emu)
         .bearer_token("mt_not_the_key")
         .build()
         .expect("client");

@@ -16,6 +16,14 @@ pub fn emulator_builder() -> mutagent_emulator::EmulatorBuilder {
         .optimization_step(Duration::from_millis(20))
 }
 
+/// A builder for a client aimed at `emu` that sends no credentials (add your own), ignoring the
+/// process environment.
+pub fn keyless_builder(emu: &Emulator) -> mutagent::ClientBuilder {
+    mutagent::Client::builder()
+        .env(mutagent::env::EmptyEnv)
+        .server_url(emu.url())
+}
+
 /// A builder for a client aimed at `emu`, ignoring the process environment, with quick
 /// retries so fault tests stay fast.
 pub fn client_builder(emu: &Emulator) -> mutagent::ClientBuilder {
