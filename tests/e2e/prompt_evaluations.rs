@@ -189,12 +189,7 @@ async fn evaluations_journey_async() {
         .expect_err("no result");
     assert!(err.is_not_found(), "{err}");
     let err = evals
-        .wait_for_evaluation_result(
-            evaluation.id,
-            EvaluationWaitOptions::new()
-                .poll_interval(Duration::from_millis(20))
-                .deadline(Duration::from_secs(2)),
-        )
+        .wait_for_evaluation_result(evaluation.id, quick().deadline(Duration::from_secs(2)))
         .await
         .expect_err("deadline");
     match err {
@@ -372,12 +367,7 @@ fn evaluations_journey_blocking() {
         .expect_err("none yet")
         .is_not_found());
     let err = evals
-        .wait_for_evaluation_result(
-            evaluation.id,
-            EvaluationWaitOptions::new()
-                .poll_interval(Duration::from_millis(20))
-                .deadline(Duration::from_millis(100)),
-        )
+        .wait_for_evaluation_result(evaluation.id, quick().deadline(Duration::from_millis(100)))
         .expect_err("deadline");
     assert!(err.is_deadline_exceeded(), "{err}");
 

@@ -16,6 +16,11 @@ fn live() -> EmulatorBuilder {
     emulator_builder().traces_contract(TracesContract::V0_4_1)
 }
 
+/// The trace contract the emulator behind `client` speaks, probed through the async client.
+async fn generation(client: &mutagent::Client) -> TraceContract {
+    client.traces().contract_generation().await.expect("probe")
+}
+
 fn batch(ids: &[&str]) -> TraceBatchRequest {
     TraceBatchRequest::new(ids.iter().map(|id| {
         HookTrace::new(*id, T0)
@@ -42,10 +47,7 @@ fn batch(ids: &[&str]) -> TraceBatchRequest {
 async fn the_live_contract_end_to_end_async() {
     let emu = live().start().await.expect("emulator");
     let client = client_builder(&emu).build().expect("client");
-    assert_eq!(
-        client.traces().contract_generation().await.expect("probe"),
-        TraceContract::V0_4_1
-    );
+    assert_eq!(generation(&client).await, TraceContract::V0_4_1);
     let traces = client.traces_v0_4();
     let result = traces
         .ingest_trace_batch(&batch(&["a", "b", "c"]))
@@ -125,10 +127,7 @@ fn the_live_contract_end_to_end_blocking() {
 async fn a_0_1_2_emulator_is_told_apart() {
     let emu = emulator_builder().start().await.expect("emulator");
     let client = client_builder(&emu).build().expect("client");
-    assert_eq!(
-        client.traces().contract_generation().await.expect("probe"),
-        TraceContract::V0_1_2
-    );
+    assert_eq!(generation(&client).await, TraceContract::V0_1_2);
     // The 0.4.1-only routes do not exist there.
     let err = client
         .traces_v0_4()
