@@ -37,7 +37,7 @@ async fn agents_by_id_and_by_slug_async() {
         .create_agent(&CreateAgent::new("Again", "support", "x"))
         .await
         .expect_err("duplicate slug");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert_eq!(err.status_code(), Some(409), "{err}");
 
     let by_slug = agents.get_agent_by_slug("support").await.expect("by slug");
     assert_eq!(by_slug, agents.get_agent(support.id).await.expect("by id"));
@@ -107,7 +107,7 @@ fn add_a_member_and_change_its_role_blocking() {
             &AddOrganizationMember::new("user_dev", OrganizationRole::Admin),
         )
         .expect_err("duplicate member");
-    assert_eq!(again.status().map(|s| s.as_u16()), Some(409), "{again}");
+    assert_eq!(again.status_code(), Some(409), "{again}");
 
     let promoted = members
         .update_organization_member(&org.id, "user_dev", OrganizationRole::Editor)
@@ -142,11 +142,7 @@ fn add_a_member_and_change_its_role_blocking() {
             &AddOrganizationMember::new("u2", OrganizationRole::from("superuser")),
         )
         .expect_err("400");
-    assert_eq!(
-        bad_role.status().map(|s| s.as_u16()),
-        Some(400),
-        "{bad_role}"
-    );
+    assert_eq!(bad_role.status_code(), Some(400), "{bad_role}");
     let orgs = client
         .organizations()
         .list_organizations(&ListOrganizations::new())
@@ -284,7 +280,7 @@ fn add_a_workspace_member_and_change_its_role_blocking() {
             &AddWorkspaceMember::new("user_qa", WorkspaceRole::Editor),
         )
         .expect_err("duplicate");
-    assert_eq!(dup.status().map(|s| s.as_u16()), Some(409), "{dup}");
+    assert_eq!(dup.status_code(), Some(409), "{dup}");
     let changed = members
         .update_workspace_member(&ws, "user_qa", WorkspaceRole::Editor)
         .expect("role");
@@ -292,7 +288,7 @@ fn add_a_workspace_member_and_change_its_role_blocking() {
     let owner = members
         .update_workspace_member(&ws, "user_qa", WorkspaceRole::from("owner"))
         .expect_err("workspaces have no owner");
-    assert_eq!(owner.status().map(|s| s.as_u16()), Some(400), "{owner}");
+    assert_eq!(owner.status_code(), Some(400), "{owner}");
     assert!(
         members
             .remove_workspace_member(&ws, "user_qa")

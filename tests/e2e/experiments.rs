@@ -104,7 +104,7 @@ async fn experiments_journey_async() {
         .add_experiment_result(&id, &AddExperimentResult::new(items[0].id, 0, "zz", "x"))
         .await
         .expect_err("unknown column");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(400), "{err}");
+    assert_eq!(err.status_code(), Some(400), "{err}");
 
     let renamed = exps
         .update_experiment_name(&id, "4o vs mini, round 1")
@@ -136,7 +136,7 @@ async fn experiments_journey_async() {
         .add_experiment_result(&id, &AddExperimentResult::new(items[1].id, 1, "b", "late"))
         .await
         .expect_err("no longer running");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert_eq!(err.status_code(), Some(409), "{err}");
 
     // A second experiment, executed by the server: every model on every item.
     let second = exps
@@ -250,7 +250,7 @@ fn experiments_journey_blocking() {
         .expect("complete");
     assert_eq!(completed.status, Some(ExperimentStatus::Completed));
     let err = exps.execute_experiment(&id).expect_err("completed already");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert_eq!(err.status_code(), Some(409), "{err}");
 
     let second = exps
         .create_experiment(&new_experiment(&prompt, &dataset, &evaluation).dataset_item_count(2))

@@ -153,7 +153,7 @@ async fn optimization_journey_async() {
         .pause_optimization(&long.id)
         .await
         .expect_err("already paused");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert_eq!(err.status_code(), Some(409), "{err}");
     let resumed = opt.resume_optimization(&long.id).await.expect("resume");
     assert!(resumed.status.is_active(), "{}", resumed.status);
     let cancelled = opt.cancel_optimization(&long.id).await.expect("cancel");

@@ -44,7 +44,7 @@ async fn organizations_journey_async() {
         .create_organization(&CreateOrganization::new("Acme 2", "acme"))
         .await
         .expect_err("duplicate slug");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert_eq!(err.status_code(), Some(409), "{err}");
     let suffixed = orgs
         .create_organization(&CreateOrganization::new("Acme 2", "acme").auto_suffix_slug(true))
         .await

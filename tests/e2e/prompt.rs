@@ -193,7 +193,7 @@ async fn a_wrong_key_is_refused_with_401() {
         .build()
         .expect("client");
     let err = client.prompt().list_prompt_tags().await.expect_err("401");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(401));
+    assert_eq!(err.status_code(), Some(401));
     assert!(
         err.request_id().is_some(),
         "the emulator sends x-request-id"

@@ -184,7 +184,7 @@ async fn dataset_journey_async() {
         .delete_prompt_dataset(dataset.id, false)
         .await
         .expect_err("has items");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert_eq!(err.status_code(), Some(409), "{err}");
     assert_eq!(emu.count(Collection::Datasets), 3);
     assert!(
         datasets
@@ -276,7 +276,7 @@ fn dataset_journey_blocking() {
     let err = datasets
         .delete_prompt_dataset(copy.id, false)
         .expect_err("refused");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert_eq!(err.status_code(), Some(409), "{err}");
     datasets
         .delete_prompt_dataset(copy.id, true)
         .expect("forced");

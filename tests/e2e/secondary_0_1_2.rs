@@ -44,7 +44,7 @@ async fn readiness_journey_async() {
         .get_prompt_readiness("no such group")
         .await
         .expect_err("unknown group");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
+    assert_eq!(err.status_code(), Some(404), "{err}");
 }
 
 #[test]
@@ -151,7 +151,7 @@ async fn playground_journey_async() {
         .get_prompt_execution(execution_id)
         .await
         .expect_err("gone");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
+    assert_eq!(err.status_code(), Some(404), "{err}");
 }
 
 #[test]
@@ -237,5 +237,5 @@ fn executions_journey_blocking() {
             NewExecution::new(json!({}), "m", "", ExecutionStatus::Error),
         ))
         .expect_err("unknown prompt");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
+    assert_eq!(err.status_code(), Some(404), "{err}");
 }

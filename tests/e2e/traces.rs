@@ -244,12 +244,7 @@ async fn traces_journey_async() {
             .await
             .unwrap_or_else(|err| panic!("stats by {group}: {err}"));
         assert_eq!(stats["groupBy"], group.as_str());
-        let keys: Vec<&str> = stats["data"]
-            .as_array()
-            .expect("data")
-            .iter()
-            .filter_map(|row| row["key"].as_str())
-            .collect();
+        let keys = row_keys(&stats);
         let expected = match group {
             StatsGroupBy::Model => "gpt-4o",
             StatsGroupBy::Provider => "openai",
@@ -269,12 +264,7 @@ async fn traces_journey_async() {
         )
         .await
         .expect("filtered stats");
-    let models: Vec<&str> = session_stats["data"]
-        .as_array()
-        .expect("data")
-        .iter()
-        .filter_map(|row| row["key"].as_str())
-        .collect();
+    let models = row_keys(&session_stats);
     assert!(models.contains(&"gpt-4o"), "{models:?}");
     assert!(
         !models.contains(&"text-embedding-3-small"),
@@ -381,4 +371,14 @@ fn traces_journey_blocking() {
         .expect_err("gone")
         .is_not_found());
     assert_eq!(emu.count(Collection::Traces), 3);
+}
+
+/// The `key` of every row of a stats answer, in order.
+fn row_keys(stats: &serde_json::Value) -> Vec<&str> {
+    stats["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .filter_map(|row| row["key"].as_str())
+        .collect()
 }

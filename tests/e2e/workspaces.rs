@@ -61,7 +61,7 @@ async fn workspaces_journey_async() {
         .delete_workspace(&staging.id)
         .await
         .expect_err("default workspace");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(409), "{err}");
+    assert_eq!(err.status_code(), Some(409), "{err}");
 
     let paused = ws
         .update_workspace(&seeded.id, &UpdateWorkspace::new().is_active(false))

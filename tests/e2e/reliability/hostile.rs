@@ -83,7 +83,7 @@ async fn an_html_502_from_a_proxy_is_an_api_error_after_retries() {
         .prompt()
         .create_prompt(&new_prompt())
         .expect_err("502");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(err.status_code(), Some(502));
     assert_eq!(server.requests().len(), 1, "a POST is sent once");
 }
 

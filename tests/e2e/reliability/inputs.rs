@@ -212,7 +212,7 @@ fn documented_constraints_are_checked_before_sending() {
         .prompt()
         .create_prompt(&CreatePrompt::new(name, content(), json!({})))
         .expect_err("the server answers 500");
-    assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
+    assert_eq!(err.status_code(), Some(500));
     assert_eq!(server.requests().len(), 1, "only the valid call was sent");
 }
 

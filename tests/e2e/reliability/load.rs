@@ -115,7 +115,7 @@ fn settle<T>(started: Instant, result: Result<T, Error>, journey: &mut Journey) 
     match result {
         Ok(value) => Some(value),
         Err(err) => {
-            let status = err.status().map(|s| s.as_u16());
+            let status = err.status_code();
             assert!(
                 matches!(status, Some(429 | 503)),
                 "not a clear fault error: {err:?}"
