@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, copy_present, gi, gs, in_group, nav_page, or_null, stamp_new, success,
-    values, Obj, State,
+    body, by_id_mut, copy_or_null, copy_present, gi, gs, in_group, nav_page, or_null, stamp_new,
+    success, values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -111,10 +111,7 @@ fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
-    let d = st
-        .datasets
-        .get_mut(&id)
-        .ok_or_else(|| missing("dataset", id))?;
+    let d = by_id_mut(&mut st.datasets, "dataset", id)?;
     copy_present(d, body(ctx), &["name", "description", "metadata", "labels"]);
     d.insert("updatedAt".into(), json!(now));
     ok(st.dataset_json(id))

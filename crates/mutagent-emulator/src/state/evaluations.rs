@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
 use super::{
-    body, copy_or_null, copy_present, gb, gi, gs, in_group, nav_page, or_null, stamp_new, success,
-    values, Obj, State,
+    body, by_id, by_id_mut, copy_or_null, copy_present, gb, gi, gs, in_group, nav_page, or_null,
+    stamp_new, success, values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, LIMIT, OFFSET};
@@ -93,9 +93,7 @@ pub(super) const ROUTES: &[Route] = &[
 ];
 
 fn eval(st: &State, id: i64) -> Result<&Obj, ApiError> {
-    st.evaluations
-        .get(&id)
-        .ok_or_else(|| missing("evaluation", id))
+    by_id(&st.evaluations, "evaluation", id)
 }
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
@@ -164,10 +162,7 @@ fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
-    let e = st
-        .evaluations
-        .get_mut(&id)
-        .ok_or_else(|| missing("evaluation", id))?;
+    let e = by_id_mut(&mut st.evaluations, "evaluation", id)?;
     copy_present(
         e,
         body(ctx),

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{body, gb, gi, gs, or_null, page, success, values, Obj, State};
+use super::{body, by_id, gb, gi, gs, or_null, page, success, values, Obj, State};
 use crate::clock::parse_iso;
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, Query, LIMIT, OFFSET};
@@ -315,11 +315,7 @@ fn csv(rows: &[&Obj]) -> String {
 
 fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
-    let row = st
-        .executions
-        .rows
-        .get(&id)
-        .ok_or_else(|| missing("prompt execution", id))?;
+    let row = by_id(&st.executions.rows, "prompt execution", id)?;
     ok(Value::Object(row.clone()))
 }
 

@@ -2,7 +2,10 @@
 
 use serde_json::{json, Value};
 
-use super::{body, bounded_array, copy_or_null, copy_present, stamp_new, success, Obj, State};
+use super::{
+    body, bounded_array, by_id, by_id_mut, copy_or_null, copy_present, stamp_new, success, Obj,
+    State,
+};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NAME, STRINGS, TEXT};
@@ -127,20 +130,14 @@ fn bulk(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
-    let it = st
-        .items
-        .get(&id)
-        .ok_or_else(|| missing("dataset item", id))?;
+    let it = by_id(&st.items, "dataset item", id)?;
     ok(Value::Object(it.clone()))
 }
 
 fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
-    let it = st
-        .items
-        .get_mut(&id)
-        .ok_or_else(|| missing("dataset item", id))?;
+    let it = by_id_mut(&mut st.items, "dataset item", id)?;
     copy_present(it, body(ctx), KEYS);
     it.insert("updatedAt".into(), json!(now));
     let out = it.clone();

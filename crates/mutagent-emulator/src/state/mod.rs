@@ -192,7 +192,7 @@ impl State {
 
     /// The prompt with this id, or 404.
     pub(crate) fn prompt(&self, id: i64) -> Result<&Obj, ApiError> {
-        self.prompts.get(&id).ok_or_else(|| missing("prompt", id))
+        by_id(&self.prompts, "prompt", id)
     }
 
     /// The group id of a prompt, or 404.
@@ -232,7 +232,7 @@ impl State {
 
     /// The dataset with this id, or 404.
     pub(crate) fn dataset(&self, id: i64) -> Result<&Obj, ApiError> {
-        self.datasets.get(&id).ok_or_else(|| missing("dataset", id))
+        by_id(&self.datasets, "dataset", id)
     }
 
     /// Items of a dataset in id order.
@@ -530,6 +530,24 @@ pub(crate) fn copy_or_null(dst: &mut Obj, src: &Obj, keys: &[&str]) {
 pub(crate) fn stamp_new(record: &mut Obj, now: &str) {
     record.insert("createdAt".into(), json!(now));
     record.insert("updatedAt".into(), json!(now));
+}
+
+/// The record `id` of `records`, or 404 naming `what`.
+pub(crate) fn by_id<'a>(
+    records: &'a BTreeMap<i64, Obj>,
+    what: &str,
+    id: i64,
+) -> Result<&'a Obj, ApiError> {
+    records.get(&id).ok_or_else(|| missing(what, id))
+}
+
+/// The record `id` of `records`, to change, or 404 naming `what`.
+pub(crate) fn by_id_mut<'a>(
+    records: &'a mut BTreeMap<i64, Obj>,
+    what: &str,
+    id: i64,
+) -> Result<&'a mut Obj, ApiError> {
+    records.get_mut(&id).ok_or_else(|| missing(what, id))
 }
 
 /// The index in `records` of the record whose `id` is `id` (a string or an integer), or 404

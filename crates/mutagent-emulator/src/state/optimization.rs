@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, round4, score};
-use super::{body, gi, gs, or_null, Obj, State};
+use super::{body, by_id, gi, gs, or_null, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::ids::unit_score;
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -391,10 +391,7 @@ fn optimize(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     let evaluation_id = gi(b, "evaluationId");
     if let Some(eid) = evaluation_id {
-        let ev = st
-            .evaluations
-            .get(&eid)
-            .ok_or_else(|| missing("evaluation", eid))?;
+        let ev = by_id(&st.evaluations, "evaluation", eid)?;
         if gs(ev, "promptGroupId") != Some(&group) {
             return Err(ApiError::bad_request(format!(
                 "evaluation {eid} belongs to another prompt group than prompt {prompt_id}"

@@ -13,8 +13,8 @@ use serde_json::{json, Map, Value};
 use super::evaluations::criteria_names;
 use super::executions::record;
 use super::scoring::{canonical, mean, prompt_text, render, round4, score};
-use super::{body, gi, Obj, State};
-use crate::error::{missing, ApiError};
+use super::{body, by_id, gi, Obj, State};
+use crate::error::ApiError;
 use crate::ids::unit_score;
 use crate::router::{ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
@@ -113,11 +113,7 @@ fn eval(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let b = body(ctx);
     let evaluation_id = gi(b, "evaluationId").unwrap_or(0);
-    let evaluation = st
-        .evaluations
-        .get(&evaluation_id)
-        .ok_or_else(|| missing("evaluation", evaluation_id))?
-        .clone();
+    let evaluation = by_id(&st.evaluations, "evaluation", evaluation_id)?.clone();
     let (mut fields, text, input) = run(st, id, b)?;
     // Scored as an evaluation run scores an item: per criterion when it has any.
     let criteria = criteria_names(&evaluation);

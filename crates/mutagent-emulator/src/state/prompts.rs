@@ -3,10 +3,10 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, copy_present, gb, gi, gs, ids_in_group, in_group, nav_page, stamp_new,
-    success, values, Obj, State,
+    body, by_id_mut, copy_or_null, copy_present, gb, gi, gs, ids_in_group, in_group, nav_page,
+    stamp_new, success, values, Obj, State,
 };
-use crate::error::{missing, ApiError};
+use crate::error::ApiError;
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_any, req, req_any, Field, Ty, LONG, NAME, STRINGS, TEXT};
@@ -214,10 +214,7 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     if latest == Some(true) {
         st.make_latest(&group, id);
     }
-    let p = st
-        .prompts
-        .get_mut(&id)
-        .ok_or_else(|| missing("prompt", id))?;
+    let p = by_id_mut(&mut st.prompts, "prompt", id)?;
     copy_present(p, b, EDITABLE);
     apply_messages(p, b);
     if latest == Some(false) {
