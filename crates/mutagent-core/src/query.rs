@@ -131,7 +131,13 @@ pub(crate) type QueryPair = (Cow<'static, str>, String);
 pub(crate) fn pairs<Q: Serialize + ?Sized>(params: &Q) -> Result<Vec<QueryPair>, String> {
     // Through JSON text, read back in order: `serde_json::Value` would sort the names.
     let json = serde_json::to_vec(params).map_err(|err| err.to_string())?;
-    let Ordered(entries) = serde_json::from_slice(&json)
+    pairs_from_json(&json)
+}
+
+/// The reading back of [`pairs`]: not generic, so its JSON parser is compiled once here, not
+/// in every namespace crate for every parameters type (docs/performance.md, "Compile time").
+fn pairs_from_json(json: &[u8]) -> Result<Vec<QueryPair>, String> {
+    let Ordered(entries) = serde_json::from_slice(json)
         .map_err(|_| "query parameters must be a struct of named fields".to_owned())?;
     let mut out = Vec::with_capacity(entries.len());
     for (name, value) in entries {
