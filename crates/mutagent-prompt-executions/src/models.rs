@@ -429,19 +429,9 @@ pub struct ListPlaygroundRuns {
     pub page: Page,
 }
 
-impl QueryParams for ListPlaygroundRuns {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        validate::positive_id(operation, "promptId", self.prompt_id)?;
-        self.page.check(operation)
-    }
-}
-
-impl ListPlaygroundRuns {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListPlaygroundRuns checked by check_list_playground_runs {
         /// Filters by prompt.
         into prompt_id: PromptId;
         /// Filters by prompt group.
@@ -477,19 +467,9 @@ pub struct ListPromptExecutions {
     pub page: Page,
 }
 
-impl QueryParams for ListPromptExecutions {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        validate::positive_id(operation, "promptId", self.prompt_id)?;
-        self.page.check(operation)
-    }
-}
-
-impl ListPromptExecutions {
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListPromptExecutions checked by check_list_prompt_executions {
         /// Filters by prompt.
         into prompt_id: PromptId;
         /// Filters by model.
@@ -523,10 +503,44 @@ pub struct ExportPromptExecutions {
     pub to_date: Option<String>,
 }
 
-impl QueryParams for ExportPromptExecutions {
-    fn check(&self, operation: &'static str) -> Result<(), Error> {
-        validate::positive_id(operation, "promptId", self.prompt_id)
+mutagent_core::list_params! {
+    /// No filters: every execution.
+    impl ExportPromptExecutions checked by check_export_prompt_executions {
+        /// Filters by prompt.
+        into prompt_id: PromptId;
+        /// Filters by model.
+        into model: String;
+        /// Sets the earliest time.
+        into from_date: String;
+        /// Sets the latest time.
+        into to_date: String;
     }
+}
+
+/// The prompt filter (ids start at 1), then the page.
+fn check_list_playground_runs(
+    params: &ListPlaygroundRuns,
+    operation: &'static str,
+) -> Result<(), Error> {
+    validate::positive_id(operation, "promptId", params.prompt_id)?;
+    params.page.check(operation)
+}
+
+/// The prompt filter (ids start at 1), then the page.
+fn check_list_prompt_executions(
+    params: &ListPromptExecutions,
+    operation: &'static str,
+) -> Result<(), Error> {
+    validate::positive_id(operation, "promptId", params.prompt_id)?;
+    params.page.check(operation)
+}
+
+/// The prompt filter (ids start at 1); an export has no page.
+fn check_export_prompt_executions(
+    params: &ExportPromptExecutions,
+    operation: &'static str,
+) -> Result<(), Error> {
+    validate::positive_id(operation, "promptId", params.prompt_id)
 }
 
 /// The export's `format` query parameter: chosen by the method called
@@ -556,23 +570,6 @@ impl ExportFormat {
 }
 
 impl QueryParams for ExportFormat {}
-
-impl ExportPromptExecutions {
-    /// No filters: every execution.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
-        /// Filters by prompt.
-        into prompt_id: PromptId;
-        /// Filters by model.
-        into model: String;
-        /// Sets the earliest time.
-        into from_date: String;
-        /// Sets the latest time.
-        into to_date: String;
-    }
-}
 
 /// The CSV export of `export_prompt_executions_csv`: the body as the server sent it, and its
 /// `Content-Type`. Nothing is parsed: the contract does not say which columns it has.
