@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use mutagent_core::ids::WorkspaceId;
 use mutagent_core::models::{Patch, Secret};
-use mutagent_core::QueryParams;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -189,14 +188,10 @@ pub struct ListProviderConfigs {
     pub include_inactive: Option<bool>,
 }
 
-impl QueryParams for ListProviderConfigs {}
-
-impl ListProviderConfigs {
+// Nothing to check: no page, and the contract states no constraint on the two filters.
+mutagent_core::list_params! {
     /// No filters.
-    pub fn new() -> Self {
-        Self::default()
-    }
-    mutagent_core::setters! {
+    impl ListProviderConfigs unchecked {
         /// Filters by provider type.
         value provider: LlmProviderType;
         /// Lists inactive configs too (`true`) or not (`false`).
