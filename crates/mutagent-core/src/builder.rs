@@ -63,7 +63,7 @@ pub struct ClientBuilder<C = Client> {
     timeout: Option<Duration>,
     connect_timeout: Option<Duration>,
     allow_insecure_http: bool,
-    retry: Option<RetryPolicy>,
+    retry_policy: Option<RetryPolicy>,
     max_response_bytes: Option<usize>,
     max_concurrent_requests: Option<usize>,
     http_client: Option<Arc<dyn HttpClient>>,
@@ -98,7 +98,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("allow_insecure_http", &self.allow_insecure_http)
-            .field("retry", &self.retry)
+            .field("retry", &self.retry_policy)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("max_concurrent_requests", &self.max_concurrent_requests)
             .field("custom_http_client", &self.http_client.is_some())
@@ -141,7 +141,7 @@ impl<C> ClientBuilder<C> {
             timeout: None,
             connect_timeout: None,
             allow_insecure_http: false,
-            retry: None,
+            retry_policy: None,
             max_response_bytes: None,
             max_concurrent_requests: None,
             http_client: None,
@@ -152,19 +152,14 @@ impl<C> ClientBuilder<C> {
         }
     }
 
-    /// The API key, sent as `x-api-key` (else `MUTAGENT_API_KEY`).
-    pub fn api_key(mut self, key: impl Into<String>) -> Self {
-        self.api_key = Some(key.into());
-        self
-    }
-
-    /// A bearer token, sent as `Authorization: Bearer …` instead of an API key. Giving it with
-    /// [`api_key`](Self::api_key) or [`token_provider`](Self::token_provider) is a
-    /// configuration error; given, it wins over `MUTAGENT_API_KEY`. Without it, and without an
-    /// API key, `MUTAGENT_BEARER_AUTH` is read.
-    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
-        self.bearer_token = Some(token.into());
-        self
+    crate::setters! {
+        /// The API key, sent as `x-api-key` (else `MUTAGENT_API_KEY`).
+        into api_key: String;
+        /// A bearer token, sent as `Authorization: Bearer …` instead of an API key. Giving it
+        /// with [`api_key`](Self::api_key) or [`token_provider`](Self::token_provider) is a
+        /// configuration error; given, it wins over `MUTAGENT_API_KEY`. Without it, and
+        /// without an API key, `MUTAGENT_BEARER_AUTH` is read.
+        into bearer_token: String;
     }
 
     /// Bearer tokens from `provider`, for short-lived credentials: asked before the first
@@ -175,29 +170,17 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// The server URL, e.g. `https://api.mutagent.io` (else `MUTAGENT_SERVER_URL`, else
-    /// `http://localhost:3003`). A path prefix such as `https://host/prefix` is kept.
-    pub fn server_url(mut self, url: impl Into<String>) -> Self {
-        self.server_url = Some(url.into());
-        self
-    }
-
-    /// The workspace, sent as `x-workspace-id` (needed with organization- and user-scoped keys).
-    pub fn workspace_id(mut self, id: impl Into<String>) -> Self {
-        self.workspace_id = Some(id.into());
-        self
-    }
-
-    /// The organization, sent as `x-organization-id` (needed with user-scoped keys).
-    pub fn organization_id(mut self, id: impl Into<String>) -> Self {
-        self.organization_id = Some(id.into());
-        self
-    }
-
-    /// The longest a call may take, retries and waits included (default 60 s).
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
+    crate::setters! {
+        /// The server URL, e.g. `https://api.mutagent.io` (else `MUTAGENT_SERVER_URL`, else
+        /// `http://localhost:3003`). A path prefix such as `https://host/prefix` is kept.
+        into server_url: String;
+        /// The workspace, sent as `x-workspace-id` (needed with organization- and
+        /// user-scoped keys).
+        into workspace_id: String;
+        /// The organization, sent as `x-organization-id` (needed with user-scoped keys).
+        into organization_id: String;
+        /// The longest a call may take, retries and waits included (default 60 s).
+        value timeout: Duration;
     }
 
     /// Like [`timeout`](Self::timeout), in seconds, as the official SDKs take it.
@@ -205,37 +188,20 @@ impl<C> ClientBuilder<C> {
         self.timeout(Duration::from_secs(seconds))
     }
 
-    /// The longest wait for a TCP connection (default 10 s; never longer than the timeout).
-    /// Applies to the default HTTP client only.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = Some(timeout);
-        self
-    }
-
-    /// Allows plain `http://` to hosts that are not loopback (default: refused).
-    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
-        self.allow_insecure_http = allow;
-        self
-    }
-
-    /// How failed calls are retried.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
-    }
-
-    /// The largest response body the client reads before giving up (default 32 MiB).
-    pub fn max_response_bytes(mut self, limit: usize) -> Self {
-        self.max_response_bytes = Some(limit);
-        self
-    }
-
-    /// The most requests this client (all its clones and views together) has in flight at
-    /// once (default 128). Further calls wait for a slot, within their timeout. This bounds
-    /// the open connections, since the pool opens one per request in flight.
-    pub fn max_concurrent_requests(mut self, limit: usize) -> Self {
-        self.max_concurrent_requests = Some(limit);
-        self
+    crate::setters! {
+        /// The longest wait for a TCP connection (default 10 s; never longer than the timeout).
+        /// Applies to the default HTTP client only.
+        value connect_timeout: Duration;
+        /// Allows plain `http://` to hosts that are not loopback (default: refused).
+        set allow_insecure_http: bool;
+        /// How failed calls are retried.
+        value retry_policy: RetryPolicy;
+        /// The largest response body the client reads before giving up (default 32 MiB).
+        value max_response_bytes: usize;
+        /// The most requests this client (all its clones and views together) has in flight at
+        /// once (default 128). Further calls wait for a slot, within their timeout. This bounds
+        /// the open connections, since the pool opens one per request in flight.
+        value max_concurrent_requests: usize;
     }
 
     /// Sends requests through your own [`HttpClient`] (proxy, custom TLS, interceptors).
@@ -244,28 +210,21 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Sends every request through the HTTP proxy at `url` (`http://host:port`, or
-    /// `http://user:password@host:port` for a proxy that wants credentials) instead of the one
-    /// `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` names. An https server is reached through a
-    /// `CONNECT` tunnel, so the proxy never sees the API key. See
-    /// [`DefaultHttpClientBuilder::proxy`](crate::http_client::DefaultHttpClientBuilder::proxy);
-    /// applies to the default HTTP client only.
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy.explicit = Some(url.into());
-        self
-    }
-
-    /// Hosts reached directly instead of through the proxy, instead of `NO_PROXY`
-    /// (comma-separated host names, IP addresses, networks, or `*`).
-    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
-        self.proxy.no_proxy = Some(hosts.into());
-        self
-    }
-
-    /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default: yes).
-    pub fn proxy_from_env(mut self, read: bool) -> Self {
-        self.proxy.from_env = read;
-        self
+    crate::setters! {
+        /// Sends every request through the HTTP proxy at this URL (`http://host:port`, or
+        /// `http://user:password@host:port` for a proxy that wants credentials) instead of
+        /// the one `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` names. An https server is
+        /// reached through a `CONNECT` tunnel, so the proxy never sees the API key. See
+        /// [`DefaultHttpClientBuilder::proxy`](
+        /// crate::http_client::DefaultHttpClientBuilder::proxy); applies to the default HTTP
+        /// client only.
+        proxy proxy: impl Into<String>;
+        /// Hosts reached directly instead of through the proxy, instead of `NO_PROXY`
+        /// (comma-separated host names, IP addresses, networks, or `*`).
+        proxy no_proxy: impl Into<String>;
+        /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default:
+        /// yes).
+        proxy proxy_from_env: bool;
     }
 
     /// Trusts the certificate authority (or authorities) in `pem` too: for a private CA or a
@@ -352,7 +311,7 @@ impl<C> ClientBuilder<C> {
             timeout,
             connect_timeout,
             allow_insecure_http,
-            retry: self.retry.clone().unwrap_or_default(),
+            retry: self.retry_policy.clone().unwrap_or_default(),
             max_response_bytes,
             max_concurrent_requests,
         })

@@ -132,7 +132,7 @@ impl Config {
 pub struct CallOptions {
     pub(crate) retry_non_idempotent: bool,
     pub(crate) timeout: Option<Duration>,
-    pub(crate) retry: Option<RetryPolicy>,
+    pub(crate) retry_policy: Option<RetryPolicy>,
     pub(crate) headers: HeaderMap,
 }
 
@@ -142,7 +142,7 @@ impl fmt::Debug for CallOptions {
         f.debug_struct("CallOptions")
             .field("retry_non_idempotent", &self.retry_non_idempotent)
             .field("timeout", &self.timeout)
-            .field("retry", &self.retry)
+            .field("retry", &self.retry_policy)
             .field("headers", &names)
             .finish()
     }
@@ -154,23 +154,14 @@ impl CallOptions {
         Self::default()
     }
 
-    /// Retries POST and PATCH too, on the same conditions as GET. Only do this when sending
-    /// the request twice is harmless (for example when it carries an idempotency key).
-    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
-        self.retry_non_idempotent = retry;
-        self
-    }
-
-    /// Overrides the client's timeout for these calls.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
-        self
-    }
-
-    /// Overrides the client's retry policy for these calls.
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.retry = Some(policy);
-        self
+    crate::setters! {
+        /// Retries POST and PATCH too, on the same conditions as GET. Only do this when sending
+        /// the request twice is harmless (for example when it carries an idempotency key).
+        set retry_non_idempotent: bool;
+        /// Overrides the client's timeout for these calls.
+        value timeout: Duration;
+        /// Overrides the client's retry policy for these calls.
+        value retry_policy: RetryPolicy;
     }
 
     /// Adds a header to these calls (it replaces a default header of the same name).
@@ -225,7 +216,7 @@ mod tests {
             );
         assert!(options.retry_non_idempotent);
         assert_eq!(options.timeout, Some(Duration::from_secs(5)));
-        assert_eq!(options.retry, Some(policy));
+        assert_eq!(options.retry_policy, Some(policy));
         assert_eq!(options.headers.len(), 1);
     }
 

@@ -280,52 +280,34 @@ impl Default for DefaultHttpClientBuilder {
 }
 
 impl DefaultHttpClientBuilder {
-    /// How long to wait for a connection: TCP, and the proxy's tunnel when there is one
-    /// (default 10 s). The call's own timeout still applies on top.
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// How long an idle pooled connection is kept (default 90 s).
-    pub fn pool_idle_timeout(mut self, timeout: Duration) -> Self {
-        self.pool_idle_timeout = timeout;
-        self
-    }
-
-    /// The most idle connections kept per host (default 32).
-    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-        self.pool_max_idle_per_host = max;
-        self
-    }
-
-    /// Sends every request through the HTTP proxy at `url` (`http://host:port`, credentials
-    /// as `http://user:password@host:port`, sent as `Proxy-Authorization: Basic`). Without it
-    /// the proxy comes from `HTTPS_PROXY` (https servers), `HTTP_PROXY` (plain http) or
-    /// `ALL_PROXY` (both), upper-case names before lower-case ones, as curl reads them.
-    ///
-    /// An https server is reached through a `CONNECT` tunnel: the proxy sees its host and port
-    /// and nothing else (never the API key). A plain-http request is sent to the proxy whole.
-    /// An invalid URL (or an `https://` or SOCKS proxy, which are not supported) is refused by
-    /// [`build`](Self::build).
-    pub fn proxy(mut self, url: impl Into<String>) -> Self {
-        self.proxy.explicit = Some(url.into());
-        self
-    }
-
-    /// Hosts reached directly, never through the proxy, instead of `NO_PROXY`: a comma-separated
-    /// list of host names (each matches itself and its subdomains; a leading `.` is allowed),
-    /// IP addresses, networks (`10.0.0.0/8`), or `*` for every host.
-    pub fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
-        self.proxy.no_proxy = Some(hosts.into());
-        self
-    }
-
-    /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default: yes).
-    /// With `false`, only [`proxy`](Self::proxy) and [`no_proxy`](Self::no_proxy) apply.
-    pub fn proxy_from_env(mut self, read: bool) -> Self {
-        self.proxy.from_env = read;
-        self
+    crate::setters! {
+        /// How long to wait for a connection: TCP, and the proxy's tunnel when there is one
+        /// (default 10 s). The call's own timeout still applies on top.
+        set connect_timeout: Duration;
+        /// How long an idle pooled connection is kept (default 90 s).
+        set pool_idle_timeout: Duration;
+        /// The most idle connections kept per host (default 32).
+        set pool_max_idle_per_host: usize;
+        /// Sends every request through the HTTP proxy at this URL (`http://host:port`,
+        /// credentials as `http://user:password@host:port`, sent as `Proxy-Authorization:
+        /// Basic`). Without it the proxy comes from `HTTPS_PROXY` (https servers), `HTTP_PROXY`
+        /// (plain http) or `ALL_PROXY` (both), upper-case names before lower-case ones, as curl
+        /// reads them.
+        ///
+        /// An https server is reached through a `CONNECT` tunnel: the proxy sees its host and
+        /// port and nothing else (never the API key). A plain-http request is sent to the
+        /// proxy whole. An invalid URL (or an `https://` or SOCKS proxy, which are not
+        /// supported) is refused by [`build`](Self::build).
+        proxy proxy: impl Into<String>;
+        /// Hosts reached directly, never through the proxy, instead of `NO_PROXY`: a
+        /// comma-separated list of host names (each matches itself and its subdomains; a
+        /// leading `.` is allowed), IP addresses, networks (`10.0.0.0/8`), or `*` for every
+        /// host.
+        proxy no_proxy: impl Into<String>;
+        /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default:
+        /// yes). With `false`, only [`proxy`](Self::proxy) and [`no_proxy`](Self::no_proxy)
+        /// apply.
+        proxy proxy_from_env: bool;
     }
 
     /// Reads the environment variables above from `env` instead of the process environment.

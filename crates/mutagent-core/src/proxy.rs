@@ -38,6 +38,28 @@ impl Default for ProxySettings {
     }
 }
 
+/// The builders' proxy setters (the client builder's and the default HTTP client's) pass their
+/// value on to these, through [`setters!`](crate::setters).
+impl ProxySettings {
+    /// `.proxy(url)`.
+    pub(crate) fn proxy(mut self, url: impl Into<String>) -> Self {
+        self.explicit = Some(url.into());
+        self
+    }
+
+    /// `.no_proxy(hosts)`.
+    pub(crate) fn no_proxy(mut self, hosts: impl Into<String>) -> Self {
+        self.no_proxy = Some(hosts.into());
+        self
+    }
+
+    /// `.proxy_from_env(read)`.
+    pub(crate) fn proxy_from_env(mut self, read: bool) -> Self {
+        self.from_env = read;
+        self
+    }
+}
+
 impl fmt::Debug for ProxySettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The URL may hold a password: never shown.

@@ -110,7 +110,7 @@ async fn attempt_loop(
     let name = operation.name;
     let timeout = options.timeout.unwrap_or(config.timeout);
     let deadline = deadline_after(timeout);
-    let policy = options.retry.as_ref().unwrap_or(&config.retry);
+    let policy = options.retry_policy.as_ref().unwrap_or(&config.retry);
     let may_retry_unsafe = operation.method.is_idempotent() || options.retry_non_idempotent;
     let uri: http::Uri = config
         .server_url
