@@ -9,13 +9,13 @@ use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
 
+use mutagent_runtime_thread::handoff;
 use serde::de::DeserializeOwned;
 
 use crate::client::{decode_answer, Client};
 use crate::config::{CallOptions, Config};
 use crate::error::{BlockingError, Cause, Error};
 use crate::future::BoxFuture;
-use crate::handoff;
 use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::response::ResponseMeta;

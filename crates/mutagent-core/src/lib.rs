@@ -36,8 +36,6 @@ pub mod error;
 
 mod future;
 
-mod handoff;
-
 pub mod env;
 
 mod secret;

@@ -1,20 +1,40 @@
-//! One value handed from one thread to another that waits for it: the blocking client's
-//! answers, a runtime thread's "ready".
+//! One value handed from one thread to another that waits for it: a runtime thread's
+//! "ready" here, the blocking client's answers in `mutagent-core`.
 //!
 //! A mutex and a condition variable rather than `std::sync::mpsc`: a std channel brings its
 //! three implementations (array, list, zero-capacity) into every crate that uses it, once
 //! per message type, which made it the largest piece of generated code in core after the
 //! hyper client (docs/performance.md, "Compile time"). Waiting is safe anywhere, inside a
 //! Tokio runtime or not; it never panics.
+//!
+//! ```
+//! let (tx, rx) = mutagent_runtime_thread::handoff::channel();
+//! let sender = std::thread::spawn(move || tx.send(7));
+//! assert_eq!(rx.recv(), Some(7));
+//! sender.join().ok();
+//! ```
 
+use std::fmt;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 
 /// The sending half: [`send`](Sender::send) once; dropped unsent, it tells the receiver
 /// that no value will come.
-pub(crate) struct Sender<T>(Arc<Shared<T>>);
+pub struct Sender<T>(Arc<Shared<T>>);
 
 /// The receiving half: [`recv`](Receiver::recv) waits for the value.
-pub(crate) struct Receiver<T>(Arc<Shared<T>>);
+pub struct Receiver<T>(Arc<Shared<T>>);
+
+impl<T> fmt::Debug for Sender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sender").finish_non_exhaustive()
+    }
+}
+
+impl<T> fmt::Debug for Receiver<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receiver").finish_non_exhaustive()
+    }
+}
 
 struct Shared<T> {
     state: Mutex<State<T>>,
@@ -28,7 +48,7 @@ struct State<T> {
 }
 
 /// A new hand-off.
-pub(crate) fn channel<T>() -> (Sender<T>, Receiver<T>) {
+pub fn channel<T>() -> (Sender<T>, Receiver<T>) {
     let shared = Arc::new(Shared {
         state: Mutex::new(State {
             value: None,
@@ -41,7 +61,7 @@ pub(crate) fn channel<T>() -> (Sender<T>, Receiver<T>) {
 
 impl<T> Sender<T> {
     /// Hands `value` over (kept until the receiver takes it, even if it is not waiting yet).
-    pub(crate) fn send(self, value: T) {
+    pub fn send(self, value: T) {
         // The state is two plain fields, consistent after any panic: poisoning is ignored.
         let mut state = self.0.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.value = Some(value);
@@ -60,7 +80,7 @@ impl<T> Drop for Sender<T> {
 
 impl<T> Receiver<T> {
     /// Waits until the sender is gone; the value, if it sent one.
-    pub(crate) fn recv(self) -> Option<T> {
+    pub fn recv(self) -> Option<T> {
         let mut state = self.0.state.lock().unwrap_or_else(PoisonError::into_inner);
         while !state.closed {
             state = self
