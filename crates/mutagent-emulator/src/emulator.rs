@@ -249,7 +249,8 @@ impl EmulatorBuilder {
     /// The server never runs on the caller's runtime, so a single-threaded `#[tokio::test]` may
     /// go on to make blocking calls against it (the server keeps answering), and a runtime that
     /// is shut down or blocked does not take the server with it. It also works outside any Tokio
-    /// runtime.
+    /// runtime. (Only the new runtime's construction, on the new thread, is waited for on the
+    /// calling thread, as the blocking client's start does; the wait until it listens yields.)
     pub async fn start(self) -> Result<Emulator, Error> {
         let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
         let starting = self.spawn(move |ready| {
@@ -268,9 +269,10 @@ impl EmulatorBuilder {
         starting.finish(ready_rx.recv().ok())
     }
 
-    /// Spawns the server thread: it builds a runtime (current-thread unless
-    /// [`worker_threads`](Self::worker_threads) asks for more), binds, reports the bound
-    /// address (or why it could not) through `report`, then serves until shut down.
+    /// Spawns the server thread through `mutagent_runtime_thread` (which returns once its
+    /// runtime exists: current-thread unless [`worker_threads`](Self::worker_threads) asks for
+    /// more); there it binds, reports the bound address (or why it could not) through
+    /// `report`, then serves until shut down.
     fn spawn(
         self,
         report: impl FnOnce(Result<SocketAddr, Error>) + Send + 'static,
@@ -288,37 +290,33 @@ impl EmulatorBuilder {
         let listen = self.listen;
         let workers = self.workers;
         let sh = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name("mutagent-emulator".into())
-            .spawn(move || {
-                let mut runtime = if workers > 1 {
-                    let mut b = tokio::runtime::Builder::new_multi_thread();
-                    b.worker_threads(workers)
-                        .thread_name("mutagent-emulator-worker");
-                    b
-                } else {
-                    tokio::runtime::Builder::new_current_thread()
+        let mut runtime = if workers > 1 {
+            let mut b = tokio::runtime::Builder::new_multi_thread();
+            b.worker_threads(workers)
+                .thread_name("mutagent-emulator-worker");
+            b
+        } else {
+            tokio::runtime::Builder::new_current_thread()
+        };
+        runtime.enable_all();
+        // Built on the new thread, never on the caller's runtime; returns once it exists. A
+        // thread or runtime the system refuses is `Error::Runtime`.
+        let thread =
+            mutagent_runtime_thread::spawn_with("mutagent-emulator", runtime, move || async move {
+                let bound = match TcpListener::bind(listen).await {
+                    Ok(l) => l.local_addr().map(|a| (l, a)),
+                    Err(e) => Err(e),
                 };
-                let rt = match runtime.enable_all().build() {
-                    Ok(rt) => rt,
-                    Err(e) => return report(Err(Error::Runtime(e))),
-                };
-                rt.block_on(async move {
-                    let bound = match TcpListener::bind(listen).await {
-                        Ok(l) => l.local_addr().map(|a| (l, a)),
-                        Err(e) => Err(e),
-                    };
-                    match bound {
-                        Ok((listener, addr)) => {
-                            report(Ok(addr));
-                            server::serve(listener, sh, rx, acceptor).await;
-                        }
-                        Err(source) => report(Err(Error::Bind {
-                            addr: listen,
-                            source,
-                        })),
+                match bound {
+                    Ok((listener, addr)) => {
+                        report(Ok(addr));
+                        server::serve(listener, sh, rx, acceptor).await;
                     }
-                });
+                    Err(source) => report(Err(Error::Bind {
+                        addr: listen,
+                        source,
+                    })),
+                }
             })
             .map_err(Error::Runtime)?;
         Ok(Starting {
