@@ -20,7 +20,6 @@ use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::response::ResponseMeta;
 use crate::transport::RawResponse;
-use crate::with_response::WithResponse;
 
 type RuntimeJob = BoxFuture<'static, ()>;
 
@@ -84,12 +83,6 @@ impl BlockingClient {
             client: self.client.with_options(options),
             runtime: Arc::clone(&self.runtime),
         }
-    }
-
-    /// A view of this client whose calls answer `(value, ResponseMeta)`: the status, request
-    /// id and headers of each answer with its value. See [`WithResponse`].
-    pub fn with_response(&self) -> WithResponse<BlockingClient> {
-        WithResponse::new(self.clone())
     }
 
     /// Sends a prepared request and decodes the answer.

@@ -17,7 +17,6 @@ use crate::request::ApiRequest;
 use crate::response::ResponseMeta;
 use crate::token::Bearer;
 use crate::transport::{RawResponse, Transport};
-use crate::with_response::WithResponse;
 
 /// The async MutagenT client. Cloning is cheap: clones share the connection pool and the
 /// retry budget.
@@ -72,12 +71,6 @@ impl Client {
     /// The per-call options of this view.
     pub fn options(&self) -> &CallOptions {
         &self.options
-    }
-
-    /// A view of this client whose calls answer `(value, ResponseMeta)`: the status, request
-    /// id and headers of each answer with its value. See [`WithResponse`].
-    pub fn with_response(&self) -> WithResponse<Client> {
-        WithResponse::new(self.clone())
     }
 
     /// Sends a prepared request and decodes the answer. The operations of the namespace

@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api_client::sealed::{self, AnswersWithMeta};
 use crate::api_client::ApiClient;
+use crate::blocking::BlockingClient;
 use crate::client::Client;
 use crate::error::Error;
 use crate::pagination::Paginated;
@@ -54,6 +55,24 @@ use crate::steps::Steps;
 #[derive(Debug, Clone)]
 pub struct WithResponse<C> {
     client: C,
+}
+
+// The two clients' `with_response()` live here, beside the view they make (as `builder()`
+// lives beside the builder), so `client` and `blocking` do not reach down to this module.
+impl Client {
+    /// A view of this client whose calls answer `(value, ResponseMeta)`: the status, request
+    /// id and headers of each answer with its value. See [`WithResponse`].
+    pub fn with_response(&self) -> WithResponse<Client> {
+        WithResponse::new(self.clone())
+    }
+}
+
+impl BlockingClient {
+    /// A view of this client whose calls answer `(value, ResponseMeta)`: the status, request
+    /// id and headers of each answer with its value. See [`WithResponse`].
+    pub fn with_response(&self) -> WithResponse<BlockingClient> {
+        WithResponse::new(self.clone())
+    }
 }
 
 impl<C: AnswersWithMeta> WithResponse<C> {
