@@ -54,6 +54,172 @@ use crate::url::BaseUrl;
 /// ```
 #[must_use = "a builder does nothing until `build` is called"]
 pub struct ClientBuilder<C = Client> {
+    /// Every setting, in a struct that is not generic: resolving, building and `Debug` are
+    /// compiled once in core, not once per client kind `C`.
+    settings: Settings,
+    /// The client `build` returns.
+    builds: PhantomData<fn() -> C>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.settings, f)
+    }
+}
+
+impl ClientBuilder {
+    /// A builder of the async client that falls back to the process environment.
+    pub fn new() -> Self {
+        Self::empty()
+    }
+
+    /// Builds the async client.
+    pub fn build(self) -> Result<Client, Error> {
+        self.build_async()
+    }
+}
+
+impl ClientBuilder<BlockingClient> {
+    /// Builds the blocking client. Safe inside and outside a Tokio runtime.
+    pub fn build(self) -> Result<BlockingClient, Error> {
+        self.build_blocking()
+    }
+}
+
+impl<C> ClientBuilder<C> {
+    /// A builder with nothing set, falling back to the process environment.
+    fn empty() -> Self {
+        Self {
+            settings: Settings::empty(),
+            builds: PhantomData,
+        }
+    }
+
+    crate::setters! {
+        /// The API key, sent as `x-api-key` (else `MUTAGENT_API_KEY`).
+        settings api_key: impl Into<String>;
+        /// A bearer token, sent as `Authorization: Bearer …` instead of an API key. Giving it
+        /// with [`api_key`](Self::api_key) or [`token_provider`](Self::token_provider) is a
+        /// configuration error; given, it wins over `MUTAGENT_API_KEY`. Without it, and
+        /// without an API key, `MUTAGENT_BEARER_AUTH` is read.
+        settings bearer_token: impl Into<String>;
+    }
+
+    /// Bearer tokens from `provider`, for short-lived credentials: asked before the first
+    /// request, kept, and asked again (the request sent once more) when the server answers
+    /// 401. The same rules as [`bearer_token`](Self::bearer_token) apply.
+    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
+        self.settings.token_provider = Some(Arc::new(provider));
+        self
+    }
+
+    crate::setters! {
+        /// The server URL, e.g. `https://api.mutagent.io` (else `MUTAGENT_SERVER_URL`, else
+        /// `http://localhost:3003`). A path prefix such as `https://host/prefix` is kept.
+        settings server_url: impl Into<String>;
+        /// The workspace, sent as `x-workspace-id` (needed with organization- and
+        /// user-scoped keys).
+        settings workspace_id: impl Into<String>;
+        /// The organization, sent as `x-organization-id` (needed with user-scoped keys).
+        settings organization_id: impl Into<String>;
+        /// The longest a call may take, retries and waits included (default 60 s).
+        settings timeout: Duration;
+    }
+
+    /// Like [`timeout`](Self::timeout), in seconds, as the official SDKs take it.
+    pub fn timeout_secs(self, seconds: u64) -> Self {
+        self.timeout(Duration::from_secs(seconds))
+    }
+
+    crate::setters! {
+        /// The longest wait for a TCP connection (default 10 s; never longer than the timeout).
+        /// Applies to the default HTTP client only.
+        settings connect_timeout: Duration;
+        /// Allows plain `http://` to hosts that are not loopback (default: refused).
+        settings allow_insecure_http: bool;
+        /// How failed calls are retried.
+        settings retry_policy: RetryPolicy;
+        /// The largest response body the client reads before giving up (default 32 MiB).
+        settings max_response_bytes: usize;
+        /// The most requests this client (all its clones and views together) has in flight at
+        /// once (default 128). Further calls wait for a slot, within their timeout. This bounds
+        /// the open connections, since the pool opens one per request in flight.
+        settings max_concurrent_requests: usize;
+    }
+
+    /// Sends requests through your own [`HttpClient`] (proxy, custom TLS, interceptors).
+    pub fn http_client(mut self, client: impl HttpClient) -> Self {
+        self.settings.http_client = Some(Arc::new(client));
+        self
+    }
+
+    crate::setters! {
+        /// Sends every request through the HTTP proxy at this URL (`http://host:port`, or
+        /// `http://user:password@host:port` for a proxy that wants credentials) instead of
+        /// the one `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` names. An https server is
+        /// reached through a `CONNECT` tunnel, so the proxy never sees the API key. See
+        /// [`DefaultHttpClientBuilder::proxy`](
+        /// crate::http_client::DefaultHttpClientBuilder::proxy); applies to the default HTTP
+        /// client only.
+        settings proxy: impl Into<String>;
+        /// Hosts reached directly instead of through the proxy, instead of `NO_PROXY`
+        /// (comma-separated host names, IP addresses, networks, or `*`).
+        settings no_proxy: impl Into<String>;
+        /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default:
+        /// yes).
+        settings proxy_from_env: bool;
+    }
+
+    /// Trusts the certificate authority (or authorities) in `pem` too: for a private CA or a
+    /// TLS-inspecting gateway. The bundled webpki roots and the CAs named by `SSL_CERT_FILE`
+    /// and `SSL_CERT_DIR` stay trusted. PEM without a usable certificate is a configuration
+    /// error. Applies to the default HTTP client only.
+    ///
+    /// ```no_run
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let pem = std::fs::read("/etc/company/root-ca.pem")?;
+    /// let client = mutagent_core::Client::builder()
+    ///     .server_url("https://mutagent.internal.example")
+    ///     .add_root_certificate(pem)
+    ///     .build()?;
+    /// # let _ = client; Ok(()) }
+    /// ```
+    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.settings.trust.roots.push(pem.as_ref().to_vec());
+        self
+    }
+
+    /// Reads fallbacks from `env` instead of the process environment.
+    pub fn env(mut self, env: impl EnvSource + 'static) -> Self {
+        self.settings.env = Arc::new(env);
+        self
+    }
+
+    /// Resolves every setting (explicit, then environment, then default) and validates it.
+    pub fn resolve(&self) -> Result<Config, Error> {
+        self.settings.resolve()
+    }
+
+    /// Builds the async client, whichever client this builder is for.
+    pub fn build_async(self) -> Result<Client, Error> {
+        self.settings.build_async()
+    }
+
+    /// Builds the blocking client, whichever client this builder is for. Safe inside and
+    /// outside a Tokio runtime.
+    pub fn build_blocking(self) -> Result<BlockingClient, Error> {
+        BlockingClient::from_client(self.settings.build_async()?)
+    }
+}
+
+/// What a [`ClientBuilder`] holds, whichever client it builds.
+struct Settings {
     api_key: Option<String>,
     bearer_token: Option<String>,
     token_provider: Option<Arc<dyn TokenProvider>>,
@@ -70,17 +236,10 @@ pub struct ClientBuilder<C = Client> {
     proxy: ProxySettings,
     trust: TrustSettings,
     env: Arc<dyn EnvSource>,
-    /// The client `build` returns.
-    builds: PhantomData<fn() -> C>,
 }
 
-impl Default for ClientBuilder {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<C> fmt::Debug for ClientBuilder<C> {
+/// Printed as the builder's own `Debug` (named `ClientBuilder`, keys and tokens redacted).
+impl fmt::Debug for Settings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("api_key", &self.api_key.as_ref().map(|_| REDACTED))
@@ -109,27 +268,30 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-impl ClientBuilder {
-    /// A builder of the async client that falls back to the process environment.
-    pub fn new() -> Self {
-        Self::empty()
-    }
-
-    /// Builds the async client.
-    pub fn build(self) -> Result<Client, Error> {
-        self.build_async()
+// The setters are the macro's `pub fn`s on this private struct, reached only through
+// `ClientBuilder`'s own (documented) setters.
+#[allow(unreachable_pub)]
+impl Settings {
+    crate::setters! {
+        into api_key: String;
+        into bearer_token: String;
+        into server_url: String;
+        into workspace_id: String;
+        into organization_id: String;
+        value timeout: Duration;
+        value connect_timeout: Duration;
+        set allow_insecure_http: bool;
+        value retry_policy: RetryPolicy;
+        value max_response_bytes: usize;
+        value max_concurrent_requests: usize;
+        proxy proxy: impl Into<String>;
+        proxy no_proxy: impl Into<String>;
+        proxy proxy_from_env: bool;
     }
 }
 
-impl ClientBuilder<BlockingClient> {
-    /// Builds the blocking client. Safe inside and outside a Tokio runtime.
-    pub fn build(self) -> Result<BlockingClient, Error> {
-        self.build_blocking()
-    }
-}
-
-impl<C> ClientBuilder<C> {
-    /// A builder with nothing set, falling back to the process environment.
+impl Settings {
+    /// Nothing set, falling back to the process environment (not generic: see `resolve`).
     fn empty() -> Self {
         Self {
             api_key: None,
@@ -148,112 +310,12 @@ impl<C> ClientBuilder<C> {
             proxy: ProxySettings::default(),
             trust: TrustSettings::default(),
             env: Arc::new(ProcessEnv),
-            builds: PhantomData,
         }
     }
 
-    crate::setters! {
-        /// The API key, sent as `x-api-key` (else `MUTAGENT_API_KEY`).
-        into api_key: String;
-        /// A bearer token, sent as `Authorization: Bearer …` instead of an API key. Giving it
-        /// with [`api_key`](Self::api_key) or [`token_provider`](Self::token_provider) is a
-        /// configuration error; given, it wins over `MUTAGENT_API_KEY`. Without it, and
-        /// without an API key, `MUTAGENT_BEARER_AUTH` is read.
-        into bearer_token: String;
-    }
-
-    /// Bearer tokens from `provider`, for short-lived credentials: asked before the first
-    /// request, kept, and asked again (the request sent once more) when the server answers
-    /// 401. The same rules as [`bearer_token`](Self::bearer_token) apply.
-    pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
-        self.token_provider = Some(Arc::new(provider));
-        self
-    }
-
-    crate::setters! {
-        /// The server URL, e.g. `https://api.mutagent.io` (else `MUTAGENT_SERVER_URL`, else
-        /// `http://localhost:3003`). A path prefix such as `https://host/prefix` is kept.
-        into server_url: String;
-        /// The workspace, sent as `x-workspace-id` (needed with organization- and
-        /// user-scoped keys).
-        into workspace_id: String;
-        /// The organization, sent as `x-organization-id` (needed with user-scoped keys).
-        into organization_id: String;
-        /// The longest a call may take, retries and waits included (default 60 s).
-        value timeout: Duration;
-    }
-
-    /// Like [`timeout`](Self::timeout), in seconds, as the official SDKs take it.
-    pub fn timeout_secs(self, seconds: u64) -> Self {
-        self.timeout(Duration::from_secs(seconds))
-    }
-
-    crate::setters! {
-        /// The longest wait for a TCP connection (default 10 s; never longer than the timeout).
-        /// Applies to the default HTTP client only.
-        value connect_timeout: Duration;
-        /// Allows plain `http://` to hosts that are not loopback (default: refused).
-        set allow_insecure_http: bool;
-        /// How failed calls are retried.
-        value retry_policy: RetryPolicy;
-        /// The largest response body the client reads before giving up (default 32 MiB).
-        value max_response_bytes: usize;
-        /// The most requests this client (all its clones and views together) has in flight at
-        /// once (default 128). Further calls wait for a slot, within their timeout. This bounds
-        /// the open connections, since the pool opens one per request in flight.
-        value max_concurrent_requests: usize;
-    }
-
-    /// Sends requests through your own [`HttpClient`] (proxy, custom TLS, interceptors).
-    pub fn http_client(mut self, client: impl HttpClient) -> Self {
-        self.http_client = Some(Arc::new(client));
-        self
-    }
-
-    crate::setters! {
-        /// Sends every request through the HTTP proxy at this URL (`http://host:port`, or
-        /// `http://user:password@host:port` for a proxy that wants credentials) instead of
-        /// the one `HTTPS_PROXY`, `HTTP_PROXY` or `ALL_PROXY` names. An https server is
-        /// reached through a `CONNECT` tunnel, so the proxy never sees the API key. See
-        /// [`DefaultHttpClientBuilder::proxy`](
-        /// crate::http_client::DefaultHttpClientBuilder::proxy); applies to the default HTTP
-        /// client only.
-        proxy proxy: impl Into<String>;
-        /// Hosts reached directly instead of through the proxy, instead of `NO_PROXY`
-        /// (comma-separated host names, IP addresses, networks, or `*`).
-        proxy no_proxy: impl Into<String>;
-        /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default:
-        /// yes).
-        proxy proxy_from_env: bool;
-    }
-
-    /// Trusts the certificate authority (or authorities) in `pem` too: for a private CA or a
-    /// TLS-inspecting gateway. The bundled webpki roots and the CAs named by `SSL_CERT_FILE`
-    /// and `SSL_CERT_DIR` stay trusted. PEM without a usable certificate is a configuration
-    /// error. Applies to the default HTTP client only.
-    ///
-    /// ```no_run
-    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-    /// let pem = std::fs::read("/etc/company/root-ca.pem")?;
-    /// let client = mutagent_core::Client::builder()
-    ///     .server_url("https://mutagent.internal.example")
-    ///     .add_root_certificate(pem)
-    ///     .build()?;
-    /// # let _ = client; Ok(()) }
-    /// ```
-    pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
-        self.trust.roots.push(pem.as_ref().to_vec());
-        self
-    }
-
-    /// Reads fallbacks from `env` instead of the process environment.
-    pub fn env(mut self, env: impl EnvSource + 'static) -> Self {
-        self.env = Arc::new(env);
-        self
-    }
-
-    /// Resolves every setting (explicit, then environment, then default) and validates it.
-    pub fn resolve(&self) -> Result<Config, Error> {
+    /// [`ClientBuilder::resolve`]: here, not generic, so it is compiled once in core rather
+    /// than once per client kind.
+    fn resolve(&self) -> Result<Config, Error> {
         let env = &*self.env;
         let (api_key, bearer) = self.credentials(env)?;
         let allow_insecure_http = self.allow_insecure_http;
@@ -351,8 +413,8 @@ impl<C> ClientBuilder<C> {
         }
     }
 
-    /// Builds the async client, whichever client this builder is for.
-    pub fn build_async(self) -> Result<Client, Error> {
+    /// [`ClientBuilder::build_async`], compiled once in core (see `resolve`).
+    fn build_async(self) -> Result<Client, Error> {
         let config = self.resolve()?;
         let http = match self.http_client {
             Some(http) => http,
@@ -366,12 +428,6 @@ impl<C> ClientBuilder<C> {
             ),
         };
         Ok(Client::from_parts(config, http))
-    }
-
-    /// Builds the blocking client, whichever client this builder is for. Safe inside and
-    /// outside a Tokio runtime.
-    pub fn build_blocking(self) -> Result<BlockingClient, Error> {
-        BlockingClient::from_client(self.build_async()?)
     }
 }
 
