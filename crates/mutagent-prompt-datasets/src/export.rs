@@ -282,8 +282,10 @@ pub fn write_items<W: Write>(
     write_items_as(out, format, items, true)
 }
 
-fn write_items_as<W: Write>(
-    out: &mut W,
+/// Not generic over the writer (nor is [`CsvWriter`]): compiled once here, not once per
+/// writer type in each crate that exports.
+fn write_items_as(
+    out: &mut dyn Write,
     format: DatasetFileFormat,
     items: &[PromptDatasetItem],
     neutralise_formulas: bool,
@@ -308,7 +310,7 @@ fn write_items_as<W: Write>(
         }
         DatasetFileFormat::Csv => {
             let mut csv = CsvWriter::new(out);
-            csv.record(record::ITEM_KEYS)?;
+            csv.record(&record::ITEM_KEYS)?;
             for item in items {
                 let labels = match &item.labels {
                     Some(labels) => serde_json::to_string(labels)?,
@@ -323,11 +325,14 @@ fn write_items_as<W: Write>(
                     labels,
                     json_cell(&item.metadata)?,
                 ];
-                if neutralise_formulas {
-                    csv.record(cells.iter().map(|cell| formula::neutralised(cell)))?;
-                } else {
-                    csv.record(&cells)?;
+                for (index, cell) in cells.iter().enumerate() {
+                    if neutralise_formulas {
+                        csv.cell(index, &formula::neutralised(cell))?;
+                    } else {
+                        csv.cell(index, cell)?;
+                    }
                 }
+                csv.end_record()?;
             }
         }
     }
@@ -345,15 +350,15 @@ fn json_cell(value: &Value) -> io::Result<String> {
 /// holds a comma, quote or line break, and also when it starts or ends with a space, which
 /// some readers would trim from an unquoted cell (`csv-core` has no such rule, so those cells
 /// go through a second writer that always quotes).
-struct CsvWriter<'a, W> {
-    out: &'a mut W,
+struct CsvWriter<'a> {
+    out: &'a mut dyn Write,
     necessary: csv_core::Writer,
     always: csv_core::Writer,
     buf: [u8; 4096],
 }
 
-impl<'a, W: Write> CsvWriter<'a, W> {
-    fn new(out: &'a mut W) -> Self {
+impl<'a> CsvWriter<'a> {
+    fn new(out: &'a mut dyn Write) -> Self {
         let mut builder = csv_core::WriterBuilder::new();
         builder.terminator(csv_core::Terminator::CRLF);
         let necessary = builder.build();
@@ -369,37 +374,44 @@ impl<'a, W: Write> CsvWriter<'a, W> {
     /// One record. The delimiters and the terminator always come from the `necessary` writer,
     /// so its record is never empty (which would make it write `""`) and it closes any quote
     /// it opened; an edge-space cell is closed by its own writer's `finish`.
-    fn record<I, S>(&mut self, cells: I) -> io::Result<()>
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        for (index, cell) in cells.into_iter().enumerate() {
-            if index > 0 {
-                let (_, written) = self.necessary.delimiter(&mut self.buf);
-                self.out.write_all(&self.buf[..written])?;
-            }
-            let cell = cell.as_ref();
-            let edge_space = cell.starts_with(' ') || cell.ends_with(' ');
-            let writer = if edge_space {
-                &mut self.always
-            } else {
-                &mut self.necessary
-            };
-            let mut input = cell.as_bytes();
-            loop {
-                let (result, read, written) = writer.field(input, &mut self.buf);
-                self.out.write_all(&self.buf[..written])?;
-                input = &input[read..];
-                if let csv_core::WriteResult::InputEmpty = result {
-                    break;
-                }
-            }
-            if edge_space {
-                let (_, written) = self.always.finish(&mut self.buf);
-                self.out.write_all(&self.buf[..written])?;
+    fn record(&mut self, cells: &[&str]) -> io::Result<()> {
+        for (index, cell) in cells.iter().enumerate() {
+            self.cell(index, cell)?;
+        }
+        self.end_record()
+    }
+
+    /// The record's cell number `index` (from 0), preceded by a delimiter after the first.
+    /// One `&str` at a time, so that this is compiled once, not per kind of cells.
+    fn cell(&mut self, index: usize, cell: &str) -> io::Result<()> {
+        if index > 0 {
+            let (_, written) = self.necessary.delimiter(&mut self.buf);
+            self.out.write_all(&self.buf[..written])?;
+        }
+        let edge_space = cell.starts_with(' ') || cell.ends_with(' ');
+        let writer = if edge_space {
+            &mut self.always
+        } else {
+            &mut self.necessary
+        };
+        let mut input = cell.as_bytes();
+        loop {
+            let (result, read, written) = writer.field(input, &mut self.buf);
+            self.out.write_all(&self.buf[..written])?;
+            input = &input[read..];
+            if let csv_core::WriteResult::InputEmpty = result {
+                break;
             }
         }
+        if edge_space {
+            let (_, written) = self.always.finish(&mut self.buf);
+            self.out.write_all(&self.buf[..written])?;
+        }
+        Ok(())
+    }
+
+    /// Ends the record.
+    fn end_record(&mut self) -> io::Result<()> {
         let (_, written) = self.necessary.terminator(&mut self.buf);
         self.out.write_all(&self.buf[..written])
     }
