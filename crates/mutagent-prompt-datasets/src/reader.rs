@@ -220,7 +220,11 @@ impl<R: BufRead> DatasetFileReader<R> {
                     Err(err) => return Err(scan_error(&self.path, record, err)),
                 };
                 if self.restore_csv_formulas {
-                    fields = fields.into_iter().map(formula::restored).collect();
+                    // In place, not `into_iter().map(…).collect()` (an in-place collect
+                    // compiled for this one call).
+                    for field in &mut fields {
+                        *field = formula::restored(std::mem::take(field));
+                    }
                 }
                 match columns {
                     Some(columns) => columns
