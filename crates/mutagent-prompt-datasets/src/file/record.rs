@@ -44,9 +44,8 @@ pub(crate) fn item_from_json(value: Value) -> Result<NewDatasetItem, String> {
         }
         return Err(format!("unknown key `{unknown}`; an item has {keys}"));
     }
-    let input = match take(&mut object, "input") {
-        None | Some(Value::Null) => return Err("the `input` object is missing".into()),
-        Some(input) => input,
+    let Some(input) = present(&mut object, "input") else {
+        return Err("the `input` object is missing".into());
     };
     let mut item = NewDatasetItem::new(input);
     item.name = string(&mut object, "name")?;
@@ -306,6 +305,11 @@ mod tests {
         let reason = |v: Value| item_from_json(v).expect_err("bad");
         assert!(reason(json!([1])).contains("JSON object"));
         assert!(reason(json!({"name": "x"})).contains("`input`"));
+        // A null `input` is as missing as an absent one.
+        assert_eq!(
+            reason(json!({"input": null})),
+            "the `input` object is missing"
+        );
         assert!(reason(json!({"input": {}, "expected_output": {}}))
             .contains("unknown key `expected_output`"));
         assert!(reason(json!({"input": "text"})).contains("`input` must be a JSON object"));
