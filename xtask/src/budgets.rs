@@ -25,7 +25,7 @@ pub(crate) const MAX_THIRD_PARTY_CRATES: usize = 65;
 const USAGE: &str = "cargo xtask budgets [--no-build-times] [--no-binary-size] [--compile-runs N]\n\n  \
     --no-build-times   only the dependency checks (no build at all; what CI runs)\n  \
     --no-binary-size   skip the release build that measures the stripped `load` binary\n  \
-    --compile-runs N   build the three compile-time crates N times in turn; report medians (default 1)";
+    --compile-runs N   build the four compile-time crates N times in turn; report medians (default 1)";
 
 /// Runs the checks; `Err` names every budget that was exceeded.
 pub(crate) fn run(args: &[String]) -> Result<(), String> {
@@ -95,17 +95,29 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
     if build_times {
         let scratch = TempTarget::new("compile")?;
         println!(
-            "compile time: three fresh crates, cargo's default dev profile, built in turn, {rounds} round(s), medians (load average before: {})",
+            "compile time: four fresh crates, cargo's default dev profile, built in turn, {rounds} round(s), medians (load average before: {})",
             compile::load_average()
         );
         let costs = compile::measure(&root, &scratch.0, rounds)?;
         println!("  (load average after: {})", compile::load_average());
-        if let [base, umbrella, core] = costs[..] {
+        if let [base, umbrella, core, one_call] = costs[..] {
             let line = |label, cost: compile::BuildCost, goal| {
                 compile::ratio_line(label, cost.cpu, base.cpu, goal)
             };
             println!("{}", line("umbrella", umbrella, compile::UMBRELLA_GOAL));
             println!("{}", line("core + one namespace", core, compile::CORE_GOAL));
+            // Not goals: how much of the gap any user of the stack pays to make one call.
+            let call = "the base stack making one call";
+            for (label, cost, against, reference) in [
+                (call, one_call, "base stack", base),
+                ("umbrella", umbrella, call, one_call),
+                ("core + one namespace", core, call, one_call),
+            ] {
+                println!(
+                    "{}",
+                    compile::reference_line(label, cost.cpu, against, reference.cpu)
+                );
+            }
         }
     }
     if binary_size {

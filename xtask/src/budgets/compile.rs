@@ -1,11 +1,13 @@
 //! The compile-time budget: what a user pays to build the SDK, against what the same user
 //! pays for the base stack alone (docs/performance.md, "Compile time").
 //!
-//! One run builds, one after the other and each in a fresh target directory, three fresh
+//! One run builds, one after the other and each in a fresh target directory, four fresh
 //! crates outside the workspace (so cargo's default dev profile applies, as for a user):
-//! one depending on the base stack only, one on the umbrella with default features, one on
-//! core plus one namespace. Each gets a copy of our `Cargo.lock`, so the versions are ours.
-//! It reports the CPU time (user + system) of each build and the ratios to the base.
+//! one depending on the base stack only (an empty library: the goals' reference), one on the
+//! umbrella with default features, one on core plus one namespace, and, for reference only,
+//! one on the base stack that makes one HTTPS call and decodes its JSON — the least a user
+//! without the SDK compiles to talk to the API. Each gets a copy of our `Cargo.lock`, so the
+//! versions are ours. It reports the CPU time (user + system) of each build and the ratios.
 //! CPU time, not wall time: on a shared machine the wall clock measures the neighbours.
 
 use std::path::{Path, PathBuf};
@@ -21,6 +23,52 @@ tokio = { version = "1", default-features = false, features = ["rt", "time", "sy
 serde = { version = "1", features = ["derive"] }
 serde_json = "1"
 thiserror = "2"
+"#;
+
+/// The reference crate's code: one HTTPS call through the base stack, the way its docs show
+/// it (hyper-util's pooled client over hyper-rustls with webpki roots, HTTP/1.1 and 2), the
+/// body collected and decoded into a derived type, errors through thiserror. Generic code is
+/// compiled where it is instantiated, so this is what the base stack costs once used; an
+/// empty library on the same dependencies compiles none of it.
+const ONE_CALL_SOURCE: &str = r#"//! One HTTPS call through the base stack alone.
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    #[error("transport")]
+    Transport(#[from] hyper_util::client::legacy::Error),
+    #[error("body")]
+    Body(#[from] hyper::Error),
+    #[error("decode")]
+    Decode(#[from] serde_json::Error),
+    #[error("request")]
+    Request(#[from] hyper::http::Error),
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct Prompt {
+    pub id: u64,
+    pub name: String,
+}
+
+pub async fn get_prompt(key: &str, id: u64) -> Result<Prompt, CallError> {
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_webpki_roots()
+        .https_or_http()
+        .enable_http1()
+        .enable_http2()
+        .build();
+    let client: Client<_, Full<Bytes>> = Client::builder(TokioExecutor::new()).build(https);
+    let request = hyper::Request::get(format!("https://api.example.com/api/prompts/{id}"))
+        .header("authorization", format!("Bearer {key}"))
+        .body(Full::new(Bytes::new()))?;
+    let response = client.request(request).await?;
+    let body = response.into_body().collect().await?.to_bytes();
+    Ok(serde_json::from_slice(&body)?)
+}
 "#;
 
 /// The goal for the umbrella with default features, as a ratio to the base stack.
@@ -45,17 +93,43 @@ pub(crate) fn manifest(name: &str, dependencies: &str) -> String {
     )
 }
 
-/// The three crates: label, package name, dependency lines.
-pub(crate) fn crates(root: &Path) -> [(&'static str, &'static str, String); 3] {
+/// One fresh crate of the measurement.
+#[derive(Debug, Clone)]
+pub(crate) struct FreshCrate {
+    /// How the report names it.
+    pub(crate) label: &'static str,
+    /// Its package name.
+    pub(crate) name: &'static str,
+    /// Its `[dependencies]` lines.
+    pub(crate) dependencies: String,
+    /// Its `src/lib.rs`.
+    pub(crate) source: &'static str,
+}
+
+/// The four crates, in the order they are built and reported: base, umbrella, core plus one
+/// namespace, and the base stack making one call.
+pub(crate) fn crates(root: &Path) -> [FreshCrate; 4] {
     let path = |name: &str| root.join("crates").join(name).display().to_string();
+    let fresh = |label, name, dependencies, source| FreshCrate {
+        label,
+        name,
+        dependencies,
+        source,
+    };
     [
-        ("base stack", "budget-base", BASE_DEPENDENCIES.to_owned()),
-        (
+        fresh(
+            "base stack",
+            "budget-base",
+            BASE_DEPENDENCIES.to_owned(),
+            "",
+        ),
+        fresh(
             "umbrella `mutagent` (default features)",
             "budget-umbrella",
             format!("mutagent = {{ path = {:?} }}\n", path("mutagent")),
+            "",
         ),
-        (
+        fresh(
             "mutagent-core + mutagent-prompt",
             "budget-core-prompt",
             format!(
@@ -63,11 +137,18 @@ pub(crate) fn crates(root: &Path) -> [(&'static str, &'static str, String); 3] {
                 path("mutagent-core"),
                 path("mutagent-prompt")
             ),
+            "",
+        ),
+        fresh(
+            "base stack making one HTTPS call",
+            "budget-base-one-call",
+            BASE_DEPENDENCIES.to_owned(),
+            ONE_CALL_SOURCE,
         ),
     ]
 }
 
-/// Builds each crate `rounds` times, the crates taking turns (base, umbrella, core, base, …)
+/// Builds each crate `rounds` times, the crates taking turns (base, umbrella, core, one call, base, …)
 /// so a burst of load falls on all of them, each build in a fresh target directory under
 /// `scratch`. Returns, per crate in order, the build with the median CPU time.
 pub(crate) fn measure(
@@ -80,7 +161,13 @@ pub(crate) fn measure(
     let crates = crates(root);
     let mut costs: Vec<Vec<BuildCost>> = vec![Vec::new(); crates.len()];
     for round in 1..=rounds.max(1) {
-        for ((label, name, dependencies), runs) in crates.iter().zip(&mut costs) {
+        for (fresh, runs) in crates.iter().zip(&mut costs) {
+            let FreshCrate {
+                label,
+                name,
+                dependencies,
+                source,
+            } = fresh;
             let dir = scratch.join(name);
             let _ = std::fs::remove_dir_all(&dir);
             let write = |path: PathBuf, text: &str| {
@@ -90,7 +177,7 @@ pub(crate) fn measure(
             std::fs::create_dir_all(dir.join("src"))
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
             write(dir.join("Cargo.toml"), &manifest(name, dependencies))?;
-            write(dir.join("src").join("lib.rs"), "")?;
+            write(dir.join("src").join("lib.rs"), source)?;
             write(dir.join("Cargo.lock"), &lock)?;
             let cost = timed(
                 Command::new(super::cargo_bin())
@@ -157,6 +244,11 @@ fn children_cpu() -> f64 {
     ticks(16).unwrap_or(0.0) / 100.0 + ticks(17).unwrap_or(0.0) / 100.0
 }
 
+/// The report line of a ratio printed for reference, with no goal.
+pub(crate) fn reference_line(label: &str, cost: f64, against: &str, base: f64) -> String {
+    format!("  for reference, {label} / {against}: {:.2}x", cost / base)
+}
+
 /// The report line of a ratio against its goal.
 pub(crate) fn ratio_line(label: &str, cost: f64, base: f64, goal: f64) -> String {
     let ratio = cost / base;
@@ -184,13 +276,23 @@ mod tests {
     fn fresh_crates_are_their_own_workspace_with_our_paths() {
         let crates = crates(Path::new("/repo"));
         assert_eq!(
-            crates.clone().map(|c| c.1),
-            ["budget-base", "budget-umbrella", "budget-core-prompt"]
+            crates.clone().map(|c| c.name),
+            [
+                "budget-base",
+                "budget-umbrella",
+                "budget-core-prompt",
+                "budget-base-one-call"
+            ]
         );
         assert!(crates[1]
-            .2
+            .dependencies
             .contains("mutagent = { path = \"/repo/crates/mutagent\" }"));
-        let text = manifest("budget-base", &crates[0].2);
+        // The goals' reference compiles none of its dependencies' generic code; the
+        // one-call crate is the same stack, used.
+        assert_eq!(crates[0].source, "");
+        assert_eq!(crates[3].dependencies, crates[0].dependencies);
+        assert!(crates[3].source.contains("client.request(request)"));
+        let text = manifest("budget-base", &crates[0].dependencies);
         assert!(
             text.ends_with("[workspace]\n"),
             "outside any workspace: {text}"
