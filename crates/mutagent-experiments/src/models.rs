@@ -10,6 +10,7 @@ use mutagent_core::request::validate;
 use mutagent_core::{Error, Page};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::lenient::Fields;
 
@@ -646,12 +647,33 @@ fn check_list_experiments(params: &ListExperiments, operation: &'static str) -> 
 
 /// The current UTC time as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
 fn now_rfc3339() -> String {
-    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+    rfc3339_millis(SystemTime::now())
+}
+
+/// `time` as `YYYY-MM-DDTHH:MM:SS.mmmZ`, clamped to what RFC 3339 and humantime can write:
+/// humantime panics on a time before 1970 and fails on one from the year 10000 on, and a
+/// machine's clock can be set to either.
+fn rfc3339_millis(time: SystemTime) -> String {
+    // 10000-01-01T00:00:00Z, less one millisecond: the last instant with four year digits.
+    const LAST: Duration = Duration::from_millis(253_402_300_800_000 - 1);
+    let since_epoch = time.duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
+    humantime::format_rfc3339_millis(UNIX_EPOCH + since_epoch.min(LAST)).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn completion_times_out_of_range_are_clamped_not_a_panic() {
+        assert_eq!(rfc3339_millis(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
+        let before = UNIX_EPOCH - Duration::from_secs(86_400);
+        assert_eq!(rfc3339_millis(before), "1970-01-01T00:00:00.000Z");
+        let far = UNIX_EPOCH + Duration::from_secs(400_000_000_000);
+        assert_eq!(rfc3339_millis(far), "9999-12-31T23:59:59.999Z");
+        let in_range = UNIX_EPOCH + Duration::from_millis(1_700_000_000_123);
+        assert_eq!(rfc3339_millis(in_range), "2023-11-14T22:13:20.123Z");
+    }
 
     #[test]
     fn completion_time_is_rfc3339_utc_with_milliseconds() {
