@@ -72,7 +72,8 @@ impl MutagentSpanExporterBuilder {
         self
     }
 
-    /// How long one export may take, retries included (default 10 s). Spans not delivered by
+    /// How long one export may take, retries included (default 10 s; `Duration::MAX` sets no
+    /// limit). Spans not delivered by
     /// then stay queued and go with the next export; the export reports an error.
     pub fn export_timeout(mut self, timeout: Duration) -> Self {
         self.export_timeout = timeout;
@@ -250,7 +251,9 @@ impl SpanExporter for MutagentSpanExporter {
         // Runs on the SDK's export thread (`futures_executor::block_on`): no Tokio needed,
         // the inner exporter's own thread does the sending.
         Box::pin(async move {
-            let deadline = Instant::now() + timeout;
+            // `Instant + Duration` panics when the sum cannot be represented (a timeout of
+            // `Duration::MAX`, "no limit"): such a deadline is none, and each flush gets it all.
+            let deadline = Instant::now().checked_add(timeout);
             let mut total = FlushReport::default();
             // At most a queue's worth at a time, so a batch larger than the inner queue (see
             // `into_batch_processor`) is not dropped at the queue.
@@ -260,7 +263,8 @@ impl SpanExporter for MutagentSpanExporter {
                     // A full queue drops the span and counts it; the report tells.
                     exporter.record(span_data(span));
                 }
-                let left = deadline.saturating_duration_since(Instant::now());
+                let left =
+                    deadline.map_or(timeout, |at| at.saturating_duration_since(Instant::now()));
                 let report = exporter.flush_async(left).await;
                 total.delivered += report.delivered;
                 total.failed += report.failed;

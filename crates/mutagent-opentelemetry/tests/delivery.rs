@@ -119,6 +119,24 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
     ));
 }
 
+/// "No limit" as a timeout (`Duration::MAX`) is taken at its word: exports, flushes and the
+/// shutdown deliver, and nothing overflows (an `Instant + Duration` here once panicked).
+#[tokio::test]
+async fn an_unlimited_export_timeout_delivers_and_never_overflows() {
+    let (emu, client) = started().await;
+    let mut exporter = MutagentSpanExporter::builder(&client)
+        .export_timeout(Duration::MAX)
+        .build()
+        .expect("exporter");
+    exporter
+        .export(vec![finished_span(1), finished_span(2)])
+        .await
+        .expect("delivered");
+    assert_eq!(emu.count(Collection::Spans), 2);
+    exporter.force_flush().expect("flushed");
+    exporter.shutdown().expect("shut down");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_exporters_own_calls_are_never_exported_but_the_apps_are() {
     let (emu, client) = started().await;
