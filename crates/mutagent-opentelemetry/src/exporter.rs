@@ -73,8 +73,8 @@ impl MutagentSpanExporterBuilder {
     }
 
     /// How long one export may take, retries included (default 10 s; `Duration::MAX` sets no
-    /// limit). Spans not delivered by
-    /// then stay queued and go with the next export; the export reports an error.
+    /// limit). Spans not delivered by then stay queued and go with the next export; the export
+    /// reports an error.
     pub fn export_timeout(mut self, timeout: Duration) -> Self {
         self.export_timeout = timeout;
         self
