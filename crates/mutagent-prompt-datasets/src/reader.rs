@@ -102,7 +102,8 @@ impl<R: BufRead> DatasetFileReader<R> {
     }
 
     /// Like [`new`](Self::new), refusing records larger than `max_record_bytes` (a JSON
-    /// element, a JSON line or a CSV record), so a malformed file cannot fill the memory.
+    /// element, a JSON line or a CSV record, as written in the file: a CSV record's quotes and
+    /// commas count, its line end does not), so a malformed file cannot fill the memory.
     pub fn with_limit(reader: R, format: DatasetFileFormat, max_record_bytes: usize) -> Self {
         let source = match format {
             DatasetFileFormat::Json => Source::Json(JsonArray::new(reader, max_record_bytes)),

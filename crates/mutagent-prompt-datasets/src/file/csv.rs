@@ -1,137 +1,179 @@
-//! CSV records through `csv-core`, the parser of the `csv` crate (RFC 4180: fields in double
-//! quotes may hold commas, line breaks and doubled quotes; lines end in CRLF or LF), one record
-//! at a time.
+//! CSV records through `csv::Reader` (RFC 4180: fields in double quotes may hold commas, line
+//! breaks and doubled quotes; lines end in CRLF, LF or CR), one record at a time.
 //!
-//! The parser is driven here rather than through `csv::Reader` for two things that reader
-//! does not give: the line each record starts on (its positions point at the end of the
-//! previous record, so blank lines and CRLF endings shift them), and a hard cap on a record's
-//! size, so a file with an unclosed quote cannot fill the memory.
+//! `csv::Reader` parses. Four things it does not give come from the byte source it reads,
+//! [`Source`]:
+//!
+//! * the line a record starts on: `csv` 1.4 stamps a record (`ByteRecord::position()`, the
+//!   same as `Reader::position()` before the read) with where the previous record ended, before
+//!   the blank lines it skips, and after a CRLF record the `\n` is only consumed by the next
+//!   read, so both point at the previous record's line (test
+//!   `csv_positions_are_where_the_previous_record_ended`);
+//! * a cap on a record's size: `csv` grows a record until it ends, so an unclosed quote would
+//!   read the rest of the file into memory;
+//! * unbalanced quotes: `csv` is lenient (like Excel): an unclosed quote runs to the end of the
+//!   file and a stray one is kept as text, without an error.
+//!
+//! The source also drops a byte order mark at the start (`csv`'s parser does too, but only
+//! after the source would have counted it, e.g. before blank lines).
+//!
+//! [`Source`] hands `csv` the file in pieces that end at the first `\r` or `\n`. A record
+//! ends on such a byte (or at the end of the file), so when `csv` returns a record its buffer
+//! is empty and every byte [`Source`] handed since the previous record belongs to this one or to
+//! the blank lines before it: the source counts the lines, the quotes and the record's bytes
+//! exactly, and stops handing bytes at the cap.
 
-use std::io::BufRead;
-
-use csv_core::ReadRecordResult;
+use std::io::{self, BufRead, Read};
 
 use super::{ScanError, BOM};
 
 /// Reads CSV records from `R`.
 #[derive(Debug)]
 pub(crate) struct CsvReader<R> {
-    reader: R,
-    // Boxed: the parser holds its DFA tables (about 500 bytes).
-    parser: Box<csv_core::Reader>,
-    /// The bytes of the fields of the current record, one after the other.
-    fields: Vec<u8>,
-    /// Where each field ends in `fields`.
-    ends: Vec<usize>,
-    /// The line the next byte is on.
-    line: u64,
-    /// The largest record, in bytes of field content.
-    max: usize,
-    started: bool,
+    csv: csv::Reader<Source<R>>,
+    record: csv::ByteRecord,
 }
 
 impl<R: BufRead> CsvReader<R> {
     pub(crate) fn new(reader: R, max: usize) -> Self {
-        Self {
-            reader,
-            parser: Box::new(csv_core::Reader::new()),
-            fields: vec![0; 1024.min(max.max(1))],
-            ends: vec![0; 16],
-            line: 1,
-            max,
+        let source = Source {
+            inner: reader,
             started: false,
+            line: 1,
+            start: None,
+            taken: 0,
+            quotes: 0,
+            max,
+            over: false,
+        };
+        Self {
+            csv: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(source),
+            record: csv::ByteRecord::new(),
         }
     }
 
     /// The next record (its fields) and the line it starts on; `None` at the end. Empty
     /// lines between records are not records.
     pub(crate) fn next_record(&mut self) -> Result<Option<(Vec<String>, u64)>, ScanError> {
-        if !self.started {
-            self.started = true;
-            if self.reader.fill_buf()?.starts_with(BOM) {
-                self.reader.consume(BOM.len());
+        self.csv.get_mut().begin();
+        let read = self.csv.read_byte_record(&mut self.record);
+        let source = self.csv.get_ref();
+        let line = source.start.unwrap_or(source.line);
+        if source.over {
+            return Err(ScanError::Syntax {
+                line,
+                reason: format!(
+                    "the record that starts here is larger than the limit of {} bytes",
+                    source.max
+                ),
+            });
+        }
+        match read {
+            Ok(true) => {}
+            Ok(false) => return Ok(None),
+            Err(err) => {
+                let reason = err.to_string();
+                return Err(match err.into_kind() {
+                    csv::ErrorKind::Io(err) => ScanError::Io(err),
+                    _ => ScanError::Syntax { line, reason },
+                });
             }
         }
-        let (mut out, mut nends) = (0, 0);
-        let mut start_line = None;
-        let mut quotes = 0u64;
-        loop {
-            let input = self.reader.fill_buf()?;
-            let (result, read, written, ended) =
-                self.parser
-                    .read_record(input, &mut self.fields[out..], &mut self.ends[nends..]);
-            let consumed = &input[..read];
-            if start_line.is_none() {
-                // Blank lines before a record are skipped by the parser; the record starts
-                // at its first byte that does not end a line.
-                if let Some(first) = consumed.iter().position(|b| *b != b'\n' && *b != b'\r') {
-                    start_line = Some(self.line + newlines(&consumed[..first]));
-                }
-            }
-            self.line += newlines(consumed);
-            quotes += consumed.iter().filter(|b| **b == b'"').count() as u64;
-            self.reader.consume(read);
-            out += written;
-            nends += ended;
-            match result {
-                ReadRecordResult::InputEmpty => {}
-                ReadRecordResult::OutputFull => {
-                    if self.fields.len() >= self.max {
-                        return Err(ScanError::Syntax {
-                            line: start_line.unwrap_or(self.line),
-                            reason: format!(
-                                "the record that starts here is larger than the limit of {} bytes",
-                                self.max
-                            ),
-                        });
-                    }
-                    let grown = (self.fields.len() * 2).min(self.max);
-                    self.fields.resize(grown, 0);
-                }
-                ReadRecordResult::OutputEndsFull => {
-                    let grown = self.ends.len() * 2;
-                    self.ends.resize(grown, 0);
-                }
-                ReadRecordResult::Record => {
-                    let line = start_line.unwrap_or(self.line);
-                    if quotes % 2 == 1 {
-                        // The parser is lenient (like Excel's): an unclosed quote runs to the
-                        // end of the file and a stray one is kept as text. Both leave an odd
-                        // count of quotes in the record, which well-formed CSV never has.
-                        return Err(ScanError::Syntax {
-                            line,
-                            reason: "a `\"` without its pair: a quoted field is not closed, or a \
-                                     field without quotes holds one (quote the whole field and \
-                                     double the inner quotes: `\"a \"\"b\"\"\"`)"
-                                .into(),
-                        });
-                    }
-                    return self.record(nends, line).map(|fields| Some((fields, line)));
-                }
-                ReadRecordResult::End => return Ok(None),
-            }
+        if source.quotes % 2 == 1 {
+            // An unclosed quote and a stray one both leave an odd count of quotes in the
+            // record, which well-formed CSV never has.
+            return Err(ScanError::Syntax {
+                line,
+                reason: "a `\"` without its pair: a quoted field is not closed, or a \
+                         field without quotes holds one (quote the whole field and \
+                         double the inner quotes: `\"a \"\"b\"\"\"`)"
+                    .into(),
+            });
         }
-    }
-
-    /// The fields of the record just read, as text.
-    fn record(&self, count: usize, line: u64) -> Result<Vec<String>, ScanError> {
-        let mut start = 0;
-        self.ends[..count]
+        self.record
             .iter()
-            .map(|&end| {
-                let bytes = &self.fields[start..end];
-                start = end;
-                String::from_utf8(bytes.to_vec()).map_err(|_| ScanError::Syntax {
-                    line,
-                    reason: "a field is not valid UTF-8".into(),
-                })
+            .map(|field| {
+                std::str::from_utf8(field)
+                    .map(str::to_owned)
+                    .map_err(|_| ScanError::Syntax {
+                        line,
+                        reason: "a field is not valid UTF-8".into(),
+                    })
             })
-            .collect()
+            .collect::<Result<_, _>>()
+            .map(|fields| Some((fields, line)))
     }
 }
 
-fn newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|b| **b == b'\n').count() as u64
+/// The file as `csv` reads it: pieces up to the first line end, counted (see the module
+/// documentation).
+#[derive(Debug)]
+struct Source<R> {
+    inner: R,
+    /// Whether the byte order mark was looked for.
+    started: bool,
+    /// The line the next byte is on.
+    line: u64,
+    /// The line of the current record's first byte (`None` while only line ends were read).
+    start: Option<u64>,
+    /// Bytes of the current record handed so far, from its first byte.
+    taken: usize,
+    /// Quotes in the current record.
+    quotes: u64,
+    /// The largest record, in bytes of its text (its line end not counted).
+    max: usize,
+    /// Whether the current record reached the cap (`csv` was then told the file ends).
+    over: bool,
+}
+
+impl<R> Source<R> {
+    /// Starts counting a new record.
+    fn begin(&mut self) {
+        self.start = None;
+        self.taken = 0;
+        self.quotes = 0;
+        self.over = false;
+    }
+}
+
+impl<R: BufRead> Read for Source<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.started {
+            self.started = true;
+            if self.inner.fill_buf()?.starts_with(BOM) {
+                self.inner.consume(BOM.len());
+            }
+        }
+        let input = self.inner.fill_buf()?;
+        let end = input
+            .iter()
+            .position(|b| matches!(b, b'\r' | b'\n'))
+            .map_or(input.len(), |at| at + 1);
+        let mut len = end.min(buf.len());
+        let line_end_only = len == 1 && matches!(input[..len], [b'\r' | b'\n']);
+        if self.start.is_some() || (len > 0 && !line_end_only) {
+            // The record's bytes: its text, then its line end (one byte: the `\n` of a CRLF
+            // comes with the next read, before the next record starts). At the cap, also at
+            // the end of the file, the text is longer than `max`.
+            self.start.get_or_insert(self.line);
+            let room = self.max.saturating_add(1).saturating_sub(self.taken);
+            if room == 0 {
+                self.over = true;
+                return Ok(0);
+            }
+            len = len.min(room);
+            self.taken += len;
+        }
+        let piece = &input[..len];
+        buf[..len].copy_from_slice(piece);
+        self.line += u64::from(piece.last() == Some(&b'\n'));
+        self.quotes += piece.iter().filter(|b| **b == b'"').count() as u64;
+        self.inner.consume(len);
+        Ok(len)
+    }
 }
 
 #[cfg(test)]
@@ -176,10 +218,44 @@ mod tests {
         assert_eq!(records("").expect("empty"), []);
         assert_eq!(records("a\n\n").expect("one"), [row(&["a"], 1)]);
         assert_eq!(
+            records("\u{feff}\r\n\na\n").expect("blank after BOM"),
+            [row(&["a"], 3)]
+        );
+        assert_eq!(
             records("a,\n").expect("trailing empty"),
             [row(&["a", ""], 1)]
         );
         assert_eq!(records("é,ü\n").expect("utf8"), [row(&["é", "ü"], 1)]);
+    }
+
+    #[test]
+    fn csv_positions_are_where_the_previous_record_ended() {
+        // What `csv::Reader` reports by itself, and why the lines come from `Source`: a record's
+        // position (the same as `Reader::position()` before the read) is where the previous
+        // record ended, before the blank lines; after a CRLF record that is still the previous
+        // record's line, since the `\n` is consumed by the next read.
+        let text = "\u{feff}a\r\n\r\nb\nc\r\n\n\nd\n";
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(text.as_bytes());
+        let mut before = Vec::new();
+        let mut stamped = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        loop {
+            before.push(reader.position().line());
+            if !reader.read_byte_record(&mut record).expect("csv") {
+                break;
+            }
+            stamped.push(record.position().expect("position").line());
+        }
+        assert_eq!(stamped, [1, 1, 4, 4]);
+        assert_eq!(before[..4], stamped[..]);
+        let lines: Vec<u64> = records(text)
+            .expect("records")
+            .iter()
+            .map(|(_, line)| *line)
+            .collect();
+        assert_eq!(lines, [1, 3, 4, 7]);
     }
 
     #[test]
@@ -230,5 +306,34 @@ mod tests {
             matches!(&err, ScanError::Syntax { line: 2, reason } if reason.contains("1024 bytes")),
             "{err:?}"
         );
+        // What the reader took from the file: the header, the cap and one more byte.
+        let left = reader.csv.get_ref().inner.len();
+        assert_eq!(text.len() - left, 2 + 1025, "{left}");
+    }
+
+    #[test]
+    fn the_cap_counts_a_record_as_written_without_its_line_end() {
+        // 9 bytes as written (quotes and commas included): accepted with a limit of 9, with
+        // either line end or none, and refused with a limit of 8 on the line it starts on.
+        for text in [
+            "h\n\n\"a,\"\"\",bc\n",
+            "h\r\n\r\n\"a,\"\"\",bc\r\n",
+            "h\n\n\"a,\"\"\",bc",
+        ] {
+            let mut reader = CsvReader::new(text.as_bytes(), 9);
+            assert!(reader.next_record().expect("header").is_some());
+            let (fields, line) = reader.next_record().expect(text).expect(text);
+            assert_eq!(
+                (fields, line),
+                (vec!["a,\"".to_owned(), "bc".to_owned()], 3)
+            );
+            assert!(reader.next_record().expect("end").is_none(), "{text:?}");
+            let mut reader = CsvReader::new(text.as_bytes(), 8);
+            assert!(reader.next_record().expect("header").is_some());
+            assert!(
+                matches!(reader.next_record(), Err(ScanError::Syntax { line: 3, .. })),
+                "{text:?}"
+            );
+        }
     }
 }
