@@ -349,7 +349,8 @@ fn json_cell(value: &Value) -> io::Result<String> {
 /// RFC 4180 records (CRLF-terminated) written by `csv-core`'s writer: a cell is quoted when it
 /// holds a comma, quote or line break, and also when it starts or ends with a space, which
 /// some readers would trim from an unquoted cell (`csv-core` has no such rule, so those cells
-/// go through a second writer that always quotes).
+/// go through a second writer that always quotes). Not `csv::Writer`: it has one quote style
+/// per writer and cannot be handed a field already quoted, so the rule cannot be said with it.
 struct CsvWriter<'a> {
     out: &'a mut dyn Write,
     necessary: csv_core::Writer,
