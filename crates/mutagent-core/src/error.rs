@@ -153,6 +153,23 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// The call needs a Cargo feature this build does not enable (CSV dataset files need
+    /// `mutagent/csv`); it was refused before anything was sent, and no file was touched.
+    #[error(
+        "[{operation}] {what} needs the Cargo feature `{feature}` (`{crate_feature}` without the \
+         umbrella crate), which this build does not enable; nothing was sent"
+    )]
+    FeatureNotEnabled {
+        /// The operation.
+        operation: &'static str,
+        /// What needs the feature, e.g. `CSV`.
+        what: &'static str,
+        /// The feature of the `mutagent` crate, e.g. `mutagent/csv`.
+        feature: &'static str,
+        /// The same feature of the namespace crate, e.g. `mutagent-prompt-datasets/csv`.
+        crate_feature: &'static str,
+    },
+
     /// Something that is neither the caller's input nor a refused answer went wrong: a request
     /// URI that could not be formed, a watch that ended without a final state. It should not
     /// happen; please report it.
@@ -298,6 +315,18 @@ impl Error {
                 .field("path", path)
                 .field("source", source)
                 .finish(),
+            Error::FeatureNotEnabled {
+                operation,
+                what,
+                feature,
+                crate_feature,
+            } => f
+                .debug_struct("FeatureNotEnabled")
+                .field("operation", operation)
+                .field("what", what)
+                .field("feature", feature)
+                .field("crate_feature", crate_feature)
+                .finish(),
             Error::Unexpected {
                 operation,
                 reason,
@@ -366,6 +395,7 @@ impl Error {
             | Error::ResponseTooLarge { operation, .. }
             | Error::Encoding { operation, .. }
             | Error::File { operation, .. }
+            | Error::FeatureNotEnabled { operation, .. }
             | Error::Unexpected { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
             Error::Decode(decode) => Some(decode.operation),
@@ -1044,6 +1074,27 @@ mod tests {
         assert_eq!(format!("{api:?}"), api.to_string());
         assert_eq!(api.status_code(), Some(401));
         assert_eq!(api.status(), Some(StatusCode::UNAUTHORIZED));
+    }
+
+    #[test]
+    fn a_missing_feature_names_it_for_both_crates_and_is_not_retried() {
+        let err = Error::FeatureNotEnabled {
+            operation: "upload_dataset_file",
+            what: "CSV",
+            feature: "mutagent/csv",
+            crate_feature: "mutagent-prompt-datasets/csv",
+        };
+        assert_eq!(
+            err.to_string(),
+            "[upload_dataset_file] CSV needs the Cargo feature `mutagent/csv` \
+             (`mutagent-prompt-datasets/csv` without the umbrella crate), which this build does \
+             not enable; nothing was sent"
+        );
+        assert_eq!(format!("{err:?}"), err.to_string());
+        assert!(format!("{err:#?}").starts_with("FeatureNotEnabled {"));
+        assert_eq!(err.operation(), Some("upload_dataset_file"));
+        assert!(!err.is_retryable());
+        assert_eq!((err.attempts(), err.status()), (None, None));
     }
 
     #[test]
