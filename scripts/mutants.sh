@@ -32,6 +32,7 @@ FILES=(
     crates/mutagent-core/src/config.rs
     crates/mutagent-core/src/builder.rs
     crates/mutagent-prompt-datasets/src/export.rs
+    crates/mutagent-prompt-datasets/src/csv_files.rs
     crates/mutagent-prompt-datasets/src/safe_file.rs
     crates/mutagent-prompt-datasets/src/file/formula.rs
     crates/mutagent-prompt-datasets/src/upload.rs
@@ -47,7 +48,7 @@ for file in "${FILES[@]}"; do
     args+=(--file "$file")
 done
 # cargo-mutants exits non-zero when a mutant survives; the table below says what happened.
-# --all-features: code behind an opt-in feature (gzip in body.rs) is compiled, and its tests
+# --all-features: code behind an opt-in feature (gzip in body.rs, the CSV files of datasets) is compiled, and its tests
 # run, only with the feature on; without it its mutants would survive without being tested.
 cargo mutants --jobs 1 --timeout 60 --all-features --output "$OUT" "${args[@]}" -- --lib --tests || true
 

@@ -6,7 +6,9 @@
 //! * **JSON**: one array of item objects, one item per line;
 //! * **JSON Lines**: one item object per line;
 //! * **CSV**: columns `name,input,expectedOutput,userFeedback,systemFeedback,labels,metadata`,
-//!   with `input`, `expectedOutput`, `labels` and `metadata` as JSON in the cell.
+//!   with `input`, `expectedOutput`, `labels` and `metadata` as JSON in the cell. With the
+//!   crate's `csv` feature (`mutagent/csv`; off by default): without it an export to CSV fails
+//!   with [`ExportError::CsvNotEnabled`] before the dataset is fetched or the file touched.
 //!
 //! All three upload again unchanged with the [`upload`](crate::upload) helpers (the item
 //! objects keep the server's `id`, `datasetId`, `createdAt`, `updatedAt`, which uploads
@@ -37,11 +39,10 @@ use std::path::{Path, PathBuf};
 use mutagent_core::ids::DatasetId;
 use mutagent_core::{ApiClient, Client, Error};
 use mutagent_prompt_dataset_items::PromptDatasetItem;
-use serde_json::Value;
 
 use crate::api::PromptDatasetsApi;
-use crate::file::{formula, record};
-use crate::format::DatasetFileFormat;
+use crate::csv_files;
+use crate::format::{CsvNotEnabled, DatasetFileFormat};
 use crate::models::{PromptDataset, PromptDatasetExport};
 use crate::safe_file::{self, Access};
 use crate::PromptDatasetsExt;
@@ -133,6 +134,14 @@ pub struct ExportReport {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExportError {
+    /// The format is CSV and this build has no CSV writer: turn on the `csv` feature
+    /// (`mutagent/csv`, or `mutagent-prompt-datasets/csv`). Reported before the dataset is
+    /// fetched and before the file is created or replaced.
+    #[error("cannot write `{}`: {}; nothing was fetched or written", path.display(), CsvNotEnabled)]
+    CsvNotEnabled {
+        /// The file.
+        path: PathBuf,
+    },
     /// The format could not be told from the file name; pass it explicitly.
     #[error("cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or pass the format)", path.display())]
     UnknownFormat {
@@ -166,6 +175,7 @@ impl From<ExportError> for Error {
                     path.display()
                 ),
             ),
+            ExportError::CsvNotEnabled { .. } => CsvNotEnabled.into_error(OPERATION),
             ExportError::Io { path, source } => Error::File {
                 operation: OPERATION,
                 path,
@@ -213,6 +223,10 @@ fn resolve(
         .or_else(|| DatasetFileFormat::from_path(path))
         .ok_or_else(|| ExportError::UnknownFormat {
             path: path.to_path_buf(),
+        })?
+        .enabled()
+        .map_err(|_| ExportError::CsvNotEnabled {
+            path: path.to_path_buf(),
         })
 }
 
@@ -222,6 +236,7 @@ async fn run_export(
     path: PathBuf,
     options: ExportOptions,
 ) -> Result<ExportReport, ExportError> {
+    // Before the export is fetched: a build without CSV sends nothing and writes nothing.
     let format = resolve(&path, options.format)?;
     let export = client.prompt_datasets().export_prompt_dataset(id).await?;
     match tokio::runtime::Handle::try_current() {
@@ -268,6 +283,10 @@ fn write_export(
 /// Writes `items` to `out` in `format` (the layout described in [`export`](crate::export),
 /// CSV formulas neutralised); returns how many were written.
 ///
+/// CSV needs the `csv` feature: without it, `format` CSV writes nothing and returns an
+/// [`io::Error`] of kind [`Unsupported`](io::ErrorKind::Unsupported) whose inner error is
+/// [`CsvNotEnabled`] (`err.get_ref()` and `downcast_ref`).
+///
 /// ```
 /// use mutagent_prompt_datasets::{export::write_items, DatasetFileFormat};
 /// let mut out = Vec::new();
@@ -282,7 +301,7 @@ pub fn write_items<W: Write>(
     write_items_as(out, format, items, true)
 }
 
-/// Not generic over the writer (nor is [`CsvWriter`]): compiled once here, not once per
+/// Not generic over the writer (nor is the CSV writer): compiled once here, not once per
 /// writer type in each crate that exports.
 fn write_items_as(
     out: &mut dyn Write,
@@ -308,156 +327,7 @@ fn write_items_as(
                 out.write_all(b"\n")?;
             }
         }
-        DatasetFileFormat::Csv => {
-            let mut csv = CsvWriter::new(out);
-            csv.record(&record::ITEM_KEYS)?;
-            for item in items {
-                let labels = match &item.labels {
-                    Some(labels) => serde_json::to_string(labels)?,
-                    None => String::new(),
-                };
-                let cells = [
-                    item.name.clone().unwrap_or_default(),
-                    json_cell(&item.input)?,
-                    json_cell(&item.expected_output)?,
-                    item.user_feedback.clone().unwrap_or_default(),
-                    item.system_feedback.clone().unwrap_or_default(),
-                    labels,
-                    json_cell(&item.metadata)?,
-                ];
-                for (index, cell) in cells.iter().enumerate() {
-                    if neutralise_formulas {
-                        csv.cell(index, &formula::neutralised(cell))?;
-                    } else {
-                        csv.cell(index, cell)?;
-                    }
-                }
-                csv.end_record()?;
-            }
-        }
+        DatasetFileFormat::Csv => csv_files::write_items(out, items, neutralise_formulas)?,
     }
     Ok(items.len() as u64)
-}
-
-fn json_cell(value: &Value) -> io::Result<String> {
-    match value {
-        Value::Null => Ok(String::new()),
-        other => Ok(serde_json::to_string(other)?),
-    }
-}
-
-/// RFC 4180 records (CRLF-terminated) written by `csv-core`'s writer: a cell is quoted when it
-/// holds a comma, quote or line break, and also when it starts or ends with a space, which
-/// some readers would trim from an unquoted cell (`csv-core` has no such rule, so those cells
-/// go through a second writer that always quotes). Not `csv::Writer`: it has one quote style
-/// per writer and cannot be handed a field already quoted, so the rule cannot be said with it.
-struct CsvWriter<'a> {
-    out: &'a mut dyn Write,
-    necessary: csv_core::Writer,
-    always: csv_core::Writer,
-    buf: [u8; 4096],
-}
-
-impl<'a> CsvWriter<'a> {
-    fn new(out: &'a mut dyn Write) -> Self {
-        let mut builder = csv_core::WriterBuilder::new();
-        builder.terminator(csv_core::Terminator::CRLF);
-        let necessary = builder.build();
-        let always = builder.quote_style(csv_core::QuoteStyle::Always).build();
-        Self {
-            out,
-            necessary,
-            always,
-            buf: [0; 4096],
-        }
-    }
-
-    /// One record. The delimiters and the terminator always come from the `necessary` writer,
-    /// so its record is never empty (which would make it write `""`) and it closes any quote
-    /// it opened; an edge-space cell is closed by its own writer's `finish`.
-    fn record(&mut self, cells: &[&str]) -> io::Result<()> {
-        for (index, cell) in cells.iter().enumerate() {
-            self.cell(index, cell)?;
-        }
-        self.end_record()
-    }
-
-    /// The record's cell number `index` (from 0), preceded by a delimiter after the first.
-    /// One `&str` at a time, so that this is compiled once, not per kind of cells.
-    fn cell(&mut self, index: usize, cell: &str) -> io::Result<()> {
-        if index > 0 {
-            let (_, written) = self.necessary.delimiter(&mut self.buf);
-            self.out.write_all(&self.buf[..written])?;
-        }
-        let edge_space = cell.starts_with(' ') || cell.ends_with(' ');
-        let writer = if edge_space {
-            &mut self.always
-        } else {
-            &mut self.necessary
-        };
-        let mut input = cell.as_bytes();
-        loop {
-            let (result, read, written) = writer.field(input, &mut self.buf);
-            self.out.write_all(&self.buf[..written])?;
-            input = &input[read..];
-            if let csv_core::WriteResult::InputEmpty = result {
-                break;
-            }
-        }
-        if edge_space {
-            let (_, written) = self.always.finish(&mut self.buf);
-            self.out.write_all(&self.buf[..written])?;
-        }
-        Ok(())
-    }
-
-    /// Ends the record.
-    fn end_record(&mut self) -> io::Result<()> {
-        let (_, written) = self.necessary.terminator(&mut self.buf);
-        self.out.write_all(&self.buf[..written])
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn csv(items: serde_json::Value, neutralise: bool) -> String {
-        let items: Vec<PromptDatasetItem> = serde_json::from_value(items).expect("items");
-        let mut out = Vec::new();
-        let written =
-            write_items_as(&mut out, DatasetFileFormat::Csv, &items, neutralise).expect("write");
-        assert_eq!(written, items.len() as u64);
-        String::from_utf8(out).expect("utf-8")
-    }
-
-    #[test]
-    fn csv_cells_are_quoted_only_when_needed() {
-        let items = serde_json::json!([
-            {"id": 1, "datasetId": 2, "name": "plain", "input": {"q": "a,b"},
-             "expectedOutput": "say \"hi\"", "userFeedback": "two\nlines",
-             "systemFeedback": " edge ", "labels": ["x"], "metadata": {}},
-            {"id": 3, "datasetId": 2, "name": "=1+1", "input": {}, "userFeedback": "cr\rhere",
-             "systemFeedback": "", "labels": []},
-        ]);
-        assert_eq!(
-            csv(items.clone(), true),
-            "name,input,expectedOutput,userFeedback,systemFeedback,labels,metadata\r\n\
-             plain,\"{\"\"q\"\":\"\"a,b\"\"}\",\"\"\"say \\\"\"hi\\\"\"\"\"\",\"two\nlines\",\" edge \",\"[\"\"x\"\"]\",{}\r\n\
-             '=1+1,{},,\"cr\rhere\",,[],\r\n"
-        );
-        assert!(csv(items, false).contains("\r\n=1+1,{},"));
-    }
-
-    #[test]
-    fn cells_longer_than_the_buffer_are_written_whole() {
-        let name = format!("{}\"{}", "a".repeat(5000), " ".repeat(5000));
-        let text = csv(
-            serde_json::json!([{"id": 1, "datasetId": 2, "name": name}]),
-            true,
-        );
-        let expected = format!("\"{}\"\"{}\",", "a".repeat(5000), " ".repeat(5000));
-        assert!(text.contains(&format!("\r\n{expected}")), "{}", text.len());
-        assert!(text.ends_with(",,,,,,\r\n"));
-    }
 }

@@ -9,7 +9,13 @@ use std::path::Path;
 /// |---|---|---|
 /// | [`Json`](Self::Json) | `.json` | one JSON array of item objects |
 /// | [`JsonLines`](Self::JsonLines) | `.jsonl`, `.ndjson` | one item object per line |
-/// | [`Csv`](Self::Csv) | `.csv` | RFC 4180 CSV with a header row (columns in the [`upload`](crate::upload) docs) |
+/// | [`Csv`](Self::Csv) | `.csv` | RFC 4180 CSV with a header row (columns in the [`upload`](crate::upload) docs); read and written with the `csv` feature only |
+///
+/// [`Csv`](Self::Csv) exists with or without the `csv` feature (features only add), so a file
+/// name still says CSV; without the feature, reading or writing it fails with
+/// [`CsvNotEnabled`] (inside [`UploadError::CsvNotEnabled`](crate::UploadError::CsvNotEnabled)
+/// or [`ExportError::CsvNotEnabled`](crate::ExportError::CsvNotEnabled)) before anything is
+/// sent or written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DatasetFileFormat {
@@ -17,7 +23,7 @@ pub enum DatasetFileFormat {
     Json,
     /// JSON Lines: one item object per line.
     JsonLines,
-    /// CSV with a header row.
+    /// CSV with a header row (read and written with the `csv` feature).
     Csv,
 }
 
@@ -39,6 +45,15 @@ impl DatasetFileFormat {
         }
     }
 
+    /// `self`, when this build reads and writes it: CSV needs the `csv` feature.
+    pub(crate) fn enabled(self) -> Result<Self, CsvNotEnabled> {
+        if self == Self::Csv && !cfg!(feature = "csv") {
+            Err(CsvNotEnabled)
+        } else {
+            Ok(self)
+        }
+    }
+
     /// A short name: `json`, `jsonl` or `csv`.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -52,5 +67,38 @@ impl DatasetFileFormat {
 impl fmt::Display for DatasetFileFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// CSV was asked for in a build without the `csv` feature, which brings the CSV reader and
+/// writer (`csv` and `csv-core`; it is off by default to keep the default dependency tree
+/// small). Turn it on with `features = ["csv"]` on `mutagent`, or on `mutagent-prompt-datasets`
+/// when you depend on it alone.
+///
+/// The upload and export helpers report it as [`UploadError::CsvNotEnabled`] and
+/// [`ExportError::CsvNotEnabled`], before anything is sent or written;
+/// [`export::write_items`](crate::export::write_items) as an [`io::Error`](std::io::Error) of
+/// kind [`Unsupported`](std::io::ErrorKind::Unsupported) that holds it.
+///
+/// [`UploadError::CsvNotEnabled`]: crate::UploadError::CsvNotEnabled
+/// [`ExportError::CsvNotEnabled`]: crate::ExportError::CsvNotEnabled
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "CSV files need the Cargo feature `mutagent/csv` (`mutagent-prompt-datasets/csv` without \
+     the umbrella crate), which this build does not enable"
+)]
+#[non_exhaustive]
+pub struct CsvNotEnabled;
+
+impl CsvNotEnabled {
+    /// The SDK's [`Error`](mutagent_core::Error) for `operation` (what `?` turns the upload's
+    /// and the export's variants into), naming the same features.
+    pub(crate) fn into_error(self, operation: &'static str) -> mutagent_core::Error {
+        mutagent_core::Error::FeatureNotEnabled {
+            operation,
+            what: "CSV",
+            feature: "mutagent/csv",
+            crate_feature: "mutagent-prompt-datasets/csv",
+        }
     }
 }

@@ -2,6 +2,12 @@
 //! group — create, list, update, clone, export, delete — plus one-call helpers to upload a
 //! dataset from a JSON, JSON Lines or CSV file and to export one to a file.
 //!
+//! CSV files need the `csv` feature (`mutagent/csv` through the umbrella crate), off by
+//! default to keep the default dependency tree small. Without it
+//! [`DatasetFileFormat::Csv`] still exists, and every CSV upload, read or export fails with
+//! [`CsvNotEnabled`] (as [`UploadError::CsvNotEnabled`] or [`ExportError::CsvNotEnabled`])
+//! before anything is sent or written.
+//!
 //! The guide to this namespace, with examples and what the API leaves undocumented:
 //! [docs/namespaces/prompt_datasets.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/namespaces/prompt_datasets.md).
 //!
@@ -41,7 +47,8 @@
 //! # Ok(()) }
 //! ```
 //!
-//! With the blocking client the same calls return their results directly:
+//! With the blocking client the same calls return their results directly (here from a CSV
+//! file: the `csv` feature):
 //!
 //! ```no_run
 //! use mutagent_core::BlockingClient;
@@ -57,6 +64,13 @@
 //! ```
 
 mod api;
+// CSV files: read and written with the `csv` feature, refused without it
+// (`csv_files_disabled.rs`, the same names), so the reader and the export need no `cfg`.
+#[cfg(feature = "csv")]
+mod csv_files;
+#[cfg(not(feature = "csv"))]
+#[path = "csv_files_disabled.rs"]
+mod csv_files;
 pub mod export;
 mod file;
 mod format;
@@ -68,7 +82,7 @@ pub mod upload;
 
 pub use api::{PromptDatasetsApi, PromptDatasetsExt};
 pub use export::{ExportError, ExportOptions, ExportReport};
-pub use format::DatasetFileFormat;
+pub use format::{CsvNotEnabled, DatasetFileFormat};
 pub use models::{
     ClonePromptDataset, CloneTarget, CreatePromptDataset, ListPromptDatasets, PromptDataset,
     PromptDatasetExport, PromptDatasetList, UpdatePromptDataset,

@@ -6,11 +6,10 @@ use std::path::{Path, PathBuf};
 
 use mutagent_prompt_dataset_items::NewDatasetItem;
 
-use crate::file::csv::CsvReader;
-use crate::file::formula;
+use crate::csv_files::CsvItems;
 use crate::file::json::JsonArray;
 use crate::file::lines::JsonLines;
-use crate::file::record::{item_from_json, CsvColumns};
+use crate::file::record::item_from_json;
 use crate::file::ScanError;
 use crate::format::DatasetFileFormat;
 use crate::upload::{UploadError, UploadProgress};
@@ -22,10 +21,7 @@ pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
 enum Source<R> {
     Json(JsonArray<R>),
     JsonLines(JsonLines<R>),
-    Csv {
-        reader: CsvReader<R>,
-        columns: Option<CsvColumns>,
-    },
+    Csv(CsvItems<R>),
 }
 
 /// A dataset file read as a stream of [`NewDatasetItem`]s: only the current record (and the
@@ -38,13 +34,31 @@ enum Source<R> {
 ///
 /// ```
 /// use mutagent_prompt_datasets::{DatasetFileFormat, DatasetFileReader};
-/// let text = "input.name,expectedOutput.text\nAda,\"Hello, Ada\"\nAlan,Hi Alan\n";
-/// let mut reader = DatasetFileReader::new(text.as_bytes(), DatasetFileFormat::Csv);
+/// let text = "{\"input\": {\"name\": \"Ada\"}, \"expectedOutput\": {\"text\": \"Hello, Ada\"}}\n\
+///             {\"input\": {\"name\": \"Alan\"}}\n";
+/// let mut reader = DatasetFileReader::new(text.as_bytes(), DatasetFileFormat::JsonLines);
 /// let chunk = reader.next_chunk(10).unwrap();
 /// assert_eq!(chunk.len(), 2);
 /// assert_eq!(chunk[0].input["name"], "Ada");
 /// assert_eq!(chunk[0].expected_output.as_ref().unwrap()["text"], "Hello, Ada");
 /// assert!(reader.next_chunk(10).unwrap().is_empty());
+/// ```
+///
+/// CSV the same way, with the `csv` feature; without it the first read is an
+/// [`UploadError::CsvNotEnabled`]:
+///
+/// ```
+/// use mutagent_prompt_datasets::{DatasetFileFormat, DatasetFileReader, UploadError};
+/// let text = "input.name,expectedOutput.text\nAda,\"Hello, Ada\"\nAlan,Hi Alan\n";
+/// let mut reader = DatasetFileReader::new(text.as_bytes(), DatasetFileFormat::Csv);
+/// match reader.next_chunk(10) {
+///     // With the `csv` feature:
+///     Ok(chunk) => assert_eq!(chunk[0].expected_output.as_ref().unwrap()["text"], "Hello, Ada"),
+///     // Without it:
+///     Err(UploadError::CsvNotEnabled { .. }) => {}
+///     Err(other) => panic!("{other}"),
+/// }
+/// # assert_eq!(reader.records_read(), if cfg!(feature = "csv") { 2 } else { 0 });
 /// ```
 #[derive(Debug)]
 pub struct DatasetFileReader<R> {
@@ -80,6 +94,10 @@ impl DatasetFileReader<BufReader<File>> {
                 })
             }
         };
+        // Before the file is opened: a build without CSV does not touch it.
+        let format = format.enabled().map_err(|_| UploadError::CsvNotEnabled {
+            path: path.to_path_buf(),
+        })?;
         let file = File::open(path).map_err(|source| UploadError::Io {
             path: path.to_path_buf(),
             source,
@@ -110,10 +128,7 @@ impl<R: BufRead> DatasetFileReader<R> {
             DatasetFileFormat::JsonLines => {
                 Source::JsonLines(JsonLines::new(reader, max_record_bytes))
             }
-            DatasetFileFormat::Csv => Source::Csv {
-                reader: CsvReader::new(reader, max_record_bytes),
-                columns: None,
-            },
+            DatasetFileFormat::Csv => Source::Csv(CsvItems::new(reader, max_record_bytes)),
         };
         Self {
             source,
@@ -203,38 +218,7 @@ impl<R: BufRead> DatasetFileReader<R> {
                     .map(Some)
                     .map_err(|reason| record_error(&self.path, record, line, reason))
             }
-            Source::Csv { reader, columns } => {
-                if columns.is_none() {
-                    match reader.next_record() {
-                        Ok(Some((header, line))) => {
-                            let parsed = CsvColumns::from_header(&header)
-                                .map_err(|reason| record_error(&self.path, 0, line, reason))?;
-                            *columns = Some(parsed);
-                        }
-                        Ok(None) => return Ok(None),
-                        Err(err) => return Err(scan_error(&self.path, 0, err)),
-                    }
-                }
-                let (mut fields, line) = match reader.next_record() {
-                    Ok(Some(record)) => record,
-                    Ok(None) => return Ok(None),
-                    Err(err) => return Err(scan_error(&self.path, record, err)),
-                };
-                if self.restore_csv_formulas {
-                    // In place, not `into_iter().map(…).collect()` (an in-place collect
-                    // compiled for this one call).
-                    for field in &mut fields {
-                        *field = formula::restored(std::mem::take(field));
-                    }
-                }
-                match columns {
-                    Some(columns) => columns
-                        .item(fields)
-                        .map(Some)
-                        .map_err(|reason| record_error(&self.path, record, line, reason)),
-                    None => Ok(None),
-                }
-            }
+            Source::Csv(items) => items.next_item(&self.path, record, self.restore_csv_formulas),
         }
     }
 }
@@ -247,7 +231,7 @@ impl<R: BufRead> Iterator for DatasetFileReader<R> {
     }
 }
 
-fn record_error(path: &Path, record: u64, line: u64, reason: String) -> UploadError {
+pub(crate) fn record_error(path: &Path, record: u64, line: u64, reason: String) -> UploadError {
     UploadError::Record {
         path: path.to_path_buf(),
         record,
@@ -257,7 +241,7 @@ fn record_error(path: &Path, record: u64, line: u64, reason: String) -> UploadEr
     }
 }
 
-fn scan_error(path: &Path, record: u64, err: ScanError) -> UploadError {
+pub(crate) fn scan_error(path: &Path, record: u64, err: ScanError) -> UploadError {
     match err {
         ScanError::Io(source) => UploadError::Io {
             path: path.to_path_buf(),

@@ -31,8 +31,9 @@
 //! (a misspelt `expected_output` is reported, not dropped).
 //!
 //! **CSV** (`.csv`, RFC 4180: quoted fields may hold commas, doubled quotes and line breaks;
-//! CRLF or LF line ends; a UTF-8 byte order mark is ignored). The first row names the
-//! columns:
+//! CRLF or LF line ends; a UTF-8 byte order mark is ignored), with the crate's `csv` feature
+//! (`mutagent/csv`; off by default). Without it a CSV upload fails with
+//! [`UploadError::CsvNotEnabled`] before anything is sent. The first row names the columns:
 //!
 //! | column | becomes | empty cell |
 //! |---|---|---|
@@ -76,7 +77,7 @@ use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt};
 use serde_json::Value;
 
 use crate::api::{check_create, PromptDatasetsApi};
-use crate::format::DatasetFileFormat;
+use crate::format::{CsvNotEnabled, DatasetFileFormat};
 use crate::models::{CreatePromptDataset, PromptDataset};
 use crate::reader::{DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
 use crate::PromptDatasetsExt;
@@ -269,6 +270,14 @@ impl fmt::Display for UploadProgress {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum UploadError {
+    /// The file is CSV and this build has no CSV reader: turn on the `csv` feature
+    /// (`mutagent/csv`, or `mutagent-prompt-datasets/csv`). Reported before the file is
+    /// opened and before anything is sent: nothing was created.
+    #[error("cannot read `{}`: {}; nothing was created", path.display(), CsvNotEnabled)]
+    CsvNotEnabled {
+        /// The file.
+        path: PathBuf,
+    },
     /// The format could not be told from the file name; set it with
     /// [`UploadOptions::format`].
     #[error("cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or set the format)", path.display())]
@@ -324,10 +333,13 @@ impl fmt::Display for RecordLabel {
 }
 
 impl UploadError {
-    /// How far the upload got (nothing for [`UnknownFormat`](Self::UnknownFormat)).
+    /// How far the upload got (nothing for [`UnknownFormat`](Self::UnknownFormat) and
+    /// [`CsvNotEnabled`](Self::CsvNotEnabled)).
     pub fn progress(&self) -> UploadProgress {
         match self {
-            UploadError::UnknownFormat { .. } => UploadProgress::default(),
+            UploadError::UnknownFormat { .. } | UploadError::CsvNotEnabled { .. } => {
+                UploadProgress::default()
+            }
             UploadError::Io { progress, .. }
             | UploadError::Record { progress, .. }
             | UploadError::Api { progress, .. } => *progress,
@@ -344,7 +356,7 @@ impl UploadError {
 
     fn with_progress(mut self, now: UploadProgress) -> Self {
         match &mut self {
-            UploadError::UnknownFormat { .. } => {}
+            UploadError::UnknownFormat { .. } | UploadError::CsvNotEnabled { .. } => {}
             UploadError::Io { progress, .. }
             | UploadError::Record { progress, .. }
             | UploadError::Api { progress, .. } => *progress = now,
@@ -432,6 +444,7 @@ impl From<UploadError> for Error {
                     path.display()
                 ),
             ),
+            UploadError::CsvNotEnabled { .. } => CsvNotEnabled.into_error(OPERATION),
             UploadError::Io { path, source, .. } => Error::File {
                 operation: OPERATION,
                 path,
@@ -479,7 +492,10 @@ async fn run_upload(
     let format = options
         .format
         .or_else(|| DatasetFileFormat::from_path(&path))
-        .ok_or_else(|| UploadError::UnknownFormat { path: path.clone() })?;
+        .ok_or_else(|| UploadError::UnknownFormat { path: path.clone() })?
+        // Before the dataset is read or created: a build without CSV sends nothing.
+        .enabled()
+        .map_err(|_| UploadError::CsvNotEnabled { path: path.clone() })?;
     let open = {
         let path = path.clone();
         let max = options.max_record_bytes;

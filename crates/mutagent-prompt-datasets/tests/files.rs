@@ -1,5 +1,7 @@
 //! The file helpers against a scripted server: upload (JSON, JSON Lines, CSV) in chunks,
-//! errors that name the record and line, and export to a file — async and blocking.
+//! errors that name the record and line, and export to a file — async and blocking. The CSV
+//! cases need the `csv` feature (on in `cargo test --workspace`); without it, `without_csv.rs`
+//! checks that CSV is refused before anything is sent.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::io::Read;
@@ -7,7 +9,6 @@ use std::path::Path;
 
 use mutagent_prompt_datasets::{
     DatasetFileFormat, DatasetFileReader, PromptDatasetsExt, UploadDataset, UploadError,
-    UploadOptions,
 };
 use mutagent_test_support::{Reply, ScriptedServer, TempDir};
 use mutagent_wire_test::{async_client, blocking_client};
@@ -60,6 +61,7 @@ const JSONL: &str = "{\"input\": {\"city\": \"Paris\"}, \"name\": \"one\", \"exp
 {\"input\": {\"city\": \"Lima\"}, \"userFeedback\": \"good\"}\n\
 {\"input\": {\"city\": \"Kyiv\"}}\n";
 
+#[cfg(feature = "csv")]
 const CSV: &str = "name,input.city,expectedOutput.text,labels,metadata,userFeedback\r\n\
 one,Paris,Bonjour,,,\r\n\
 ,Rome,,it,,\r\n\
@@ -100,6 +102,7 @@ fn uploads_json_jsonl_and_csv_in_chunks_with_both_clients() {
     for (name, content) in [
         ("cases.json", JSON),
         ("cases.jsonl", JSONL),
+        #[cfg(feature = "csv")]
         ("cases.csv", CSV),
     ] {
         let path = dir.file(name, content);
@@ -170,6 +173,7 @@ fn a_bad_record_is_named_and_nothing_is_created() {
             3,
             "invalid JSON",
         ),
+        #[cfg(feature = "csv")]
         (
             "bad.csv",
             "input.a,name\nx,one\n\"multi\nline\",two\ny\n",
@@ -177,6 +181,7 @@ fn a_bad_record_is_named_and_nothing_is_created() {
             5,
             "1 field(s)",
         ),
+        #[cfg(feature = "csv")]
         (
             "header.csv",
             "inputs\n{}\n",
@@ -275,7 +280,7 @@ fn settings_and_files_are_checked_before_sending() {
         .expect_err("format");
     assert!(matches!(err, UploadError::UnknownFormat { .. }), "{err}");
     let err = datasets
-        .upload_dataset_file(7, UploadDataset::new("x"), dir.path("missing.csv"))
+        .upload_dataset_file(7, UploadDataset::new("x"), dir.path("missing.json"))
         .expect_err("missing");
     assert!(matches!(err, UploadError::Io { .. }), "{err}");
     let err = datasets
@@ -303,6 +308,7 @@ fn settings_and_files_are_checked_before_sending() {
     assert_eq!(report.items_created, 1);
 }
 
+#[cfg(feature = "csv")]
 #[test]
 fn upload_items_file_adds_to_an_existing_dataset() {
     let dir = TempDir::new("mutagent-datasets-test");
@@ -316,7 +322,7 @@ fn upload_items_file_adds_to_an_existing_dataset() {
     ]);
     let report = blocking_client(&server)
         .prompt_datasets()
-        .upload_items_file(12, UploadOptions::new(), &path)
+        .upload_items_file(12, mutagent_prompt_datasets::UploadOptions::new(), &path)
         .expect("append");
     assert_eq!((report.items_created, report.chunks_sent), (3, 1));
     let requests = server.requests();
@@ -398,6 +404,7 @@ fn readers_stream_and_never_read_the_whole_input() {
             &b""[..],
             &b"{\"input\": {\"q\": \"x\"}}\n"[..],
         ),
+        #[cfg(feature = "csv")]
         (
             DatasetFileFormat::Csv,
             &b"input.q\r\n"[..],
@@ -441,7 +448,12 @@ fn export_writes_files_that_upload_again() {
          "systemFeedback": "ok", "labels": ["a", "b"], "metadata": {"k": 1}},
         {"input": {"city": "Rome"}}
     ]);
-    for name in ["out.json", "out.jsonl", "out.csv"] {
+    for name in [
+        "out.json",
+        "out.jsonl",
+        #[cfg(feature = "csv")]
+        "out.csv",
+    ] {
         let path = dir.path(name);
         let server = ScriptedServer::start(vec![Reply::json(200, export.clone())]);
         let client = async_client(&server);

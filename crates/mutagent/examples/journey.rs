@@ -1,10 +1,10 @@
 //! The platform's main journey with the async client: a prompt, a dataset uploaded from a CSV
 //! file, an evaluation, an optimization job followed as it runs, the new prompt version it
-//! produced, and everything listed at the end.
+//! produced, and everything listed at the end. The CSV upload needs the `csv` feature.
 //!
 //! ```text
-//! cargo run -p mutagent --example journey                          # in-process emulator
-//! cargo run -p mutagent --example journey -- --server-url URL      # key from MUTAGENT_API_KEY
+//! cargo run -p mutagent --features csv --example journey                       # in-process emulator
+//! cargo run -p mutagent --features csv --example journey -- --server-url URL   # key from MUTAGENT_API_KEY
 //! ```
 
 use std::time::Duration;

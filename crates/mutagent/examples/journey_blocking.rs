@@ -1,9 +1,10 @@
 //! The main journey of `journey.rs` with the blocking client: the very same calls, without
-//! `.await`, from plain synchronous code (no Tokio in sight).
+//! `.await`, from plain synchronous code (no Tokio in sight). The CSV upload needs the `csv`
+//! feature.
 //!
 //! ```text
-//! cargo run -p mutagent --example journey_blocking                      # in-process emulator
-//! cargo run -p mutagent --example journey_blocking -- --server-url URL  # key from MUTAGENT_API_KEY
+//! cargo run -p mutagent --features csv --example journey_blocking                      # in-process emulator
+//! cargo run -p mutagent --features csv --example journey_blocking -- --server-url URL  # key from MUTAGENT_API_KEY
 //! ```
 
 use std::time::Duration;

@@ -38,10 +38,11 @@
 //!
 //! # The main journey
 //!
-//! A prompt, a dataset uploaded from a CSV file, an evaluation, an optimization job followed as
-//! it runs, and the new prompt version it produced. `examples/journey.rs` is the same journey as
-//! a program you can run as it is (`cargo run -p mutagent --example journey`, against an
-//! emulator started in-process); `examples/journey_blocking.rs` is its blocking twin.
+//! A prompt, a dataset uploaded from a CSV file (the `csv` feature), an evaluation, an
+//! optimization job followed as it runs, and the new prompt version it produced.
+//! `examples/journey.rs` is the same journey as a program you can run as it is
+//! (`cargo run -p mutagent --features csv --example journey`, against an emulator started
+//! in-process); `examples/journey_blocking.rs` is its blocking twin.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -63,7 +64,8 @@
 //!     ))
 //!     .await?;
 //!
-//! // CSV columns: name,input.question,expectedOutput.answer
+//! // CSV columns: name,input.question,expectedOutput.answer (CSV needs the `csv` feature;
+//! // without it this fails with `UploadError::CsvNotEnabled` and sends nothing).
 //! let upload = client
 //!     .prompt_datasets()
 //!     .upload_dataset_file(prompt.id, UploadDataset::new("support-questions"), "questions.csv")
@@ -119,8 +121,11 @@
 //! Off by default: `gzip` asks for compressed answers and decompresses them as they arrive,
 //! with `max_response_bytes` bounding the decompressed size (flate2 over pure-Rust
 //! miniz_oxide; see `docs/reliability.md`); `tower` makes any `tower::Service` the HTTP client
-//! (the `tower` module, `examples/tower_layer.rs`); `tracing-exporter` and `opentelemetry`
-//! (below; `docs/tracing.md`).
+//! (the `tower` module, `examples/tower_layer.rs`); `csv` reads and writes CSV dataset files
+//! in [`prompt_datasets`] (upload and export; without it `DatasetFileFormat::Csv` is refused
+//! with `CsvNotEnabled` before anything is sent, and the default tree stays within its
+//! budget of third-party crates); `tracing-exporter` and `opentelemetry` (below;
+//! `docs/tracing.md`).
 //!
 //! Each API namespace is a Cargo feature, all on by default. Turn off default features and
 //! pick the ones you use to compile less; or depend on a namespace crate alone.

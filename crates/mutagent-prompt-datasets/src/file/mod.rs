@@ -1,7 +1,12 @@
 //! Streaming readers of dataset files: one record at a time, never the whole file; and the
-//! CSV formula rule the export and the upload share.
+//! CSV formula rule the export and the upload share. The CSV parts are compiled with the
+//! `csv` feature only.
 
+#[cfg(feature = "csv")]
 pub(crate) mod csv;
+#[cfg(feature = "csv")]
+pub(crate) mod csv_columns;
+#[cfg(feature = "csv")]
 pub(crate) mod formula;
 pub(crate) mod json;
 pub(crate) mod lines;
