@@ -12,7 +12,7 @@ use mutagent_core::Error;
 use mutagent_prompt_datasets::{
     export::write_items, CsvNotEnabled, DatasetFileFormat, DatasetFileReader, ExportError,
     ExportOptions, PromptDatasetExport, PromptDatasetsExt, UploadDataset, UploadError,
-    UploadOptions,
+    UploadOptions, UploadReport,
 };
 use mutagent_test_support::{Reply, ScriptedServer, TempDir};
 use mutagent_wire_test::{async_client, blocking_client, runtime};
@@ -68,6 +68,19 @@ fn csv_is_still_a_format_a_file_name_names() {
     assert_eq!(DatasetFileFormat::Csv.to_string(), "csv");
 }
 
+/// Runs `upload` against a server that would answer a whole upload, and checks it was refused
+/// for `path` with nothing sent.
+#[track_caller]
+fn assert_sent_nothing(
+    path: &Path,
+    upload: impl FnOnce(&ScriptedServer) -> Result<UploadReport, UploadError>,
+) {
+    let server = ScriptedServer::start(upload_replies());
+    let err = upload(&server).expect_err("an upload of CSV");
+    assert_refused_upload(&err, path);
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
 #[test]
 fn a_csv_upload_is_refused_before_anything_is_sent() {
     let dir = TempDir::new("mutagent-without-csv");
@@ -81,41 +94,28 @@ fn a_csv_upload_is_refused_before_anything_is_sent() {
         (UploadDataset::new("x").format(DatasetFileFormat::Csv), &txt),
     ];
     for (upload, path) in uploads {
-        let server = ScriptedServer::start(upload_replies());
-        let err = blocking_client(&server)
-            .prompt_datasets()
-            .upload_dataset_file(7, upload.clone(), path)
-            .expect_err("blocking upload of CSV");
-        assert_refused_upload(&err, path);
-        assert!(
-            server.requests().is_empty(),
-            "nothing may be sent: {upload:?}"
-        );
-
-        let server = ScriptedServer::start(upload_replies());
-        let client = async_client(&server);
-        let err = runtime()
-            .block_on(
-                client
-                    .prompt_datasets()
-                    .upload_dataset_file(7, upload.clone(), path),
-            )
-            .expect_err("async upload of CSV");
-        assert_refused_upload(&err, path);
-        assert!(
-            server.requests().is_empty(),
-            "nothing may be sent: {upload:?}"
-        );
+        assert_sent_nothing(path, |server| {
+            blocking_client(server)
+                .prompt_datasets()
+                .upload_dataset_file(7, upload.clone(), path)
+        });
+        assert_sent_nothing(path, |server| {
+            let client = async_client(server);
+            runtime().block_on(client.prompt_datasets().upload_dataset_file(
+                7,
+                upload.clone(),
+                path,
+            ))
+        });
     }
-
     // Adding to an existing dataset: not even the dataset is read.
-    let server = ScriptedServer::start(upload_replies());
-    let err = blocking_client(&server)
-        .prompt_datasets()
-        .upload_items_file(12, UploadOptions::new().validate_first(false), &csv)
-        .expect_err("items from CSV");
-    assert_refused_upload(&err, &csv);
-    assert!(server.requests().is_empty(), "nothing may be sent");
+    assert_sent_nothing(&csv, |server| {
+        blocking_client(server).prompt_datasets().upload_items_file(
+            12,
+            UploadOptions::new().validate_first(false),
+            &csv,
+        )
+    });
 }
 
 #[test]
