@@ -1,10 +1,10 @@
-//! The platform's main journey with the async client: a prompt, a dataset uploaded from a CSV
-//! file, an evaluation, an optimization job followed as it runs, the new prompt version it
-//! produced, and everything listed at the end. The CSV upload needs the `csv` feature.
+//! The platform's main journey with the async client: a prompt, a dataset uploaded from a
+//! JSON Lines file, an evaluation, an optimization job followed as it runs, the new prompt
+//! version it produced, and everything listed at the end.
 //!
 //! ```text
-//! cargo run -p mutagent --features csv --example journey                       # in-process emulator
-//! cargo run -p mutagent --features csv --example journey -- --server-url URL   # key from MUTAGENT_API_KEY
+//! cargo run -p mutagent --example journey                       # in-process emulator
+//! cargo run -p mutagent --example journey -- --server-url URL   # key from MUTAGENT_API_KEY
 //! ```
 
 use std::time::Duration;
@@ -44,18 +44,18 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         prompt.id, prompt.name, prompt.version
     );
 
-    // 2. A dataset of the prompt, created and filled from a CSV file in one call.
+    // 2. A dataset of the prompt, created and filled from a JSON Lines file in one call.
     let upload = client
         .prompt_datasets()
         .upload_dataset_file(
             prompt.id,
             UploadDataset::new(support::unique("support-questions")),
-            support::questions_csv(),
+            support::questions_file(),
         )
         .await?;
     let dataset = upload.dataset;
     println!(
-        "dataset {} with {} items from the CSV",
+        "dataset {} with {} items from the file",
         dataset.id, upload.items_created
     );
 

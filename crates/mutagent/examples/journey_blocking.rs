@@ -1,10 +1,9 @@
 //! The main journey of `journey.rs` with the blocking client: the very same calls, without
-//! `.await`, from plain synchronous code (no Tokio in sight). The CSV upload needs the `csv`
-//! feature.
+//! `.await`, from plain synchronous code (no Tokio in sight).
 //!
 //! ```text
-//! cargo run -p mutagent --features csv --example journey_blocking                      # in-process emulator
-//! cargo run -p mutagent --features csv --example journey_blocking -- --server-url URL  # key from MUTAGENT_API_KEY
+//! cargo run -p mutagent --example journey_blocking                      # in-process emulator
+//! cargo run -p mutagent --example journey_blocking -- --server-url URL  # key from MUTAGENT_API_KEY
 //! ```
 
 use std::time::Duration;
@@ -40,11 +39,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let upload = client.prompt_datasets().upload_dataset_file(
         prompt.id,
         UploadDataset::new(support::unique("support-questions")),
-        support::questions_csv(),
+        support::questions_file(),
     )?;
     let dataset = upload.dataset;
     println!(
-        "dataset {} with {} items from the CSV",
+        "dataset {} with {} items from the file",
         dataset.id, upload.items_created
     );
 

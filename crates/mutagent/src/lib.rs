@@ -38,11 +38,11 @@
 //!
 //! # The main journey
 //!
-//! A prompt, a dataset uploaded from a CSV file (the `csv` feature), an evaluation, an
-//! optimization job followed as it runs, and the new prompt version it produced.
-//! `examples/journey.rs` is the same journey as a program you can run as it is
-//! (`cargo run -p mutagent --features csv --example journey`, against an emulator started
-//! in-process); `examples/journey_blocking.rs` is its blocking twin.
+//! A prompt, a dataset uploaded from a JSON Lines file, an evaluation, an optimization job
+//! followed as it runs, and the new prompt version it produced. `examples/journey.rs` is the
+//! same journey as a program you can run as it is (`cargo run -p mutagent --example journey`,
+//! against an emulator started in-process); `examples/journey_blocking.rs` is its blocking
+//! twin.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -64,11 +64,11 @@
 //!     ))
 //!     .await?;
 //!
-//! // CSV columns: name,input.question,expectedOutput.answer (CSV needs the `csv` feature;
-//! // without it this fails with `UploadError::CsvNotEnabled` and sends nothing).
+//! // One item a line: {"name": .., "input": {"question": ..}, "expectedOutput": {"answer": ..}}
+//! // (CSV files too, with the `csv` feature).
 //! let upload = client
 //!     .prompt_datasets()
-//!     .upload_dataset_file(prompt.id, UploadDataset::new("support-questions"), "questions.csv")
+//!     .upload_dataset_file(prompt.id, UploadDataset::new("support-questions"), "questions.jsonl")
 //!     .await?;
 //!
 //! let evaluation = client
