@@ -143,6 +143,11 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
         .and_then(|value| value.parse::<u64>().ok())
 }
 
+/// The most a body's buffer is sized for before its bytes arrive. A declared length is a
+/// guess from the server: trusted as is, a `content-length` of a terabyte under a raised
+/// `max_response_bytes` would make the allocator abort the process before a byte of it came.
+const PREALLOCATE_AT_MOST: usize = 8 * 1024 * 1024;
+
 /// Reads the whole body, stopping as soon as it passes `limit` bytes.
 async fn read_limited(
     mut body: ResponseBody,
@@ -172,8 +177,11 @@ async fn read_limited(
                 // `total * 2` changes speed, not behaviour (an equivalent mutant for
                 // cargo-mutants; docs/reliability.md §12). Benchmarks watch the speed.
                 let capacity = declared
-                    .map_or(total * 2, |length| length as usize)
-                    .clamp(total, limit);
+                    .map_or(total.saturating_mul(2), |length| {
+                        usize::try_from(length).unwrap_or(usize::MAX)
+                    })
+                    .clamp(total, limit)
+                    .min(PREALLOCATE_AT_MOST.max(total));
                 let mut buffer = BytesMut::with_capacity(capacity);
                 buffer.extend_from_slice(head);
                 buffer.extend_from_slice(&chunk);

@@ -149,7 +149,8 @@ impl<C> ClientBuilder<C> {
         settings max_response_bytes: usize;
         /// The most requests this client (all its clones and views together) has in flight at
         /// once (default 128). Further calls wait for a slot, within their timeout. This bounds
-        /// the open connections, since the pool opens one per request in flight.
+        /// the open connections, since the pool opens one per request in flight. `usize::MAX`
+        /// sets no practical limit.
         settings max_concurrent_requests: usize;
     }
 

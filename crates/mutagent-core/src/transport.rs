@@ -37,7 +37,12 @@ pub(crate) struct Transport {
 impl Transport {
     pub(crate) fn new(config: Config, http: Arc<dyn HttpClient>) -> Self {
         let base_headers = base_headers(&config);
-        let in_flight = tokio::sync::Semaphore::new(config.max_concurrent_requests);
+        // Tokio panics above `MAX_PERMITS` (usize::MAX >> 3); a cap that high is no cap.
+        let in_flight = tokio::sync::Semaphore::new(
+            config
+                .max_concurrent_requests
+                .min(tokio::sync::Semaphore::MAX_PERMITS),
+        );
         Self {
             config,
             http,

@@ -322,6 +322,28 @@ async fn a_declared_length_over_the_limit_is_refused_before_reading_the_body() {
     assert!(sent < 64 * MIB as u64, "the server wrote {sent} bytes");
 }
 
+/// With the limit raised out of the way ("no limit"), a server that declares a terabyte and
+/// drips a few bytes gets a timeout: the client sizes its buffer by what arrives, not by the
+/// declared length (trusting it asked the allocator for a terabyte, and the process aborted).
+#[tokio::test]
+async fn a_declared_terabyte_under_no_limit_is_not_allocated_up_front() {
+    let server = ScriptedServer::start(vec![
+        Reply::generated(200, 1 << 40).drip(16, Duration::from_millis(10))
+    ]);
+    let client = builder(&server)
+        .max_response_bytes(usize::MAX)
+        .timeout(Duration::from_millis(300))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    let err = get(&client).await.expect_err("never completes");
+    assert!(err.is_timeout(), "{err:?}");
+    assert!(
+        server.body_bytes_sent() >= 32,
+        "at least two pieces arrived"
+    );
+}
+
 #[tokio::test]
 async fn a_chunked_body_over_the_limit_is_cut_at_the_limit() {
     // No content-length: the client learns the size only by reading. 1 GiB offered.

@@ -428,6 +428,18 @@ async fn requests_in_flight_are_capped_per_client() {
     );
 }
 
+/// `usize::MAX` in-flight requests means no practical cap (tokio's semaphore refuses, with a
+/// panic, more than `usize::MAX >> 3` permits).
+#[tokio::test]
+async fn an_unlimited_request_cap_never_panics() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let client = builder(&server)
+        .max_concurrent_requests(usize::MAX)
+        .build()
+        .expect("client");
+    assert_eq!(get(&client, "1").await.expect("call"), json!({"ok": true}));
+}
+
 #[tokio::test]
 async fn huge_timeouts_and_waits_never_panic() {
     let server = ScriptedServer::start(vec![
