@@ -154,6 +154,8 @@ impl<R: BufRead> Read for Source<R> {
             .map_or(input.len(), |at| at + 1);
         let mut len = end.min(buf.len());
         let line_end_only = len == 1 && matches!(input[..len], [b'\r' | b'\n']);
+        // `len > 0` made `len >= 0` is an equivalent mutant for cargo-mutants: `len` is 0 only
+        // at the end of the file, where a record not started yet ends the reading anyway.
         if self.start.is_some() || (len > 0 && !line_end_only) {
             // The record's bytes: its text, then its line end (one byte: the `\n` of a CRLF
             // comes with the next read, before the next record starts). At the cap, also at
@@ -334,6 +336,35 @@ mod tests {
                 matches!(reader.next_record(), Err(ScanError::Syntax { line: 3, .. })),
                 "{text:?}"
             );
+        }
+    }
+
+    /// A read that fails halfway is the I/O error it was, with its kind, not a syntax error
+    /// at some line (a disk or network file system failing is not the file's fault).
+    #[test]
+    fn a_failing_read_is_an_io_error_not_a_syntax_error() {
+        struct FailsAfter<'a>(&'a [u8]);
+        impl Read for FailsAfter<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if self.0.is_empty() {
+                    return Err(io::Error::new(io::ErrorKind::TimedOut, "disk gone"));
+                }
+                let len = self.0.len().min(buf.len());
+                buf[..len].copy_from_slice(&self.0[..len]);
+                self.0 = &self.0[len..];
+                Ok(len)
+            }
+        }
+        let source = std::io::BufReader::new(FailsAfter(b"a,b\n1,2\n3,"));
+        let mut reader = CsvReader::new(source, 1 << 20);
+        assert!(reader.next_record().expect("header").is_some());
+        assert!(reader.next_record().expect("first row").is_some());
+        match reader.next_record() {
+            Err(ScanError::Io(err)) => {
+                assert_eq!(err.kind(), io::ErrorKind::TimedOut);
+                assert_eq!(err.to_string(), "disk gone");
+            }
+            other => panic!("expected the I/O error, got {other:?}"),
         }
     }
 }
