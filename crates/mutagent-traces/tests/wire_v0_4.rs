@@ -264,3 +264,61 @@ fn list_logs_all_stops_after_an_error() {
     assert_eq!(items[0].as_ref().expect("record").id, 1);
     assert!(items[1].as_ref().is_err_and(|e| e.is_not_found()));
 }
+
+/// A server that answers a page with its own cursor as the next one would be asked for that
+/// page forever: the walk hands out what it fetched, then ends with an error naming the cursor,
+/// through both clients.
+#[test]
+fn a_cursor_that_names_its_own_page_ends_the_walk_with_an_error() {
+    let pages = || {
+        vec![
+            Reply::json(
+                200,
+                json!({"data": [trace_json("t-1")], "nextCursor": "c2"}),
+            ),
+            // The last reply repeats: every page at c2 claims c2 comes next.
+            Reply::json(
+                200,
+                json!({"data": [trace_json("t-2")], "nextCursor": "c2"}),
+            ),
+        ]
+    };
+    let check = |walked: Vec<Result<String, mutagent_core::Error>>, server: &ScriptedServer| {
+        assert_eq!(walked.len(), 3, "{walked:?}");
+        assert_eq!(walked[0].as_deref().ok(), Some("t-1"));
+        assert_eq!(walked[1].as_deref().ok(), Some("t-2"));
+        let err = walked[2].as_ref().expect_err("the server's mistake");
+        assert!(
+            matches!(
+                err,
+                mutagent_core::Error::Unexpected {
+                    operation: "list_traces",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("cursor \"c2\""), "{err}");
+        assert_eq!(server.requests().len(), 2, "c2 fetched once");
+    };
+
+    let server = ScriptedServer::start(pages());
+    let client = async_client(&server);
+    let walked = runtime().block_on(async move {
+        let mut walk = client.traces_v0_4().list_traces_all(&ListTraces::new());
+        let mut walked = Vec::new();
+        while let Some(trace) = walk.next().await {
+            walked.push(trace.map(|trace| trace.trace_id));
+        }
+        walked
+    });
+    check(walked, &server);
+
+    let server = ScriptedServer::start(pages());
+    let walked = blocking_client(&server)
+        .traces_v0_4()
+        .list_traces_all(&ListTraces::new())
+        .map(|trace| trace.map(|trace| trace.trace_id))
+        .collect();
+    check(walked, &server);
+}

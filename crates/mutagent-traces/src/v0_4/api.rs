@@ -62,7 +62,9 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
 
     /// Every trace envelope from the page at `params.cursor` (the first when unset) to the
     /// last, fetching each page when the previous one is used up: a stream with the async
-    /// client, an iterator with the blocking one. The walk ends after an error.
+    /// client, an iterator with the blocking one. The walk ends after an error, and at an empty
+    /// page; a page whose next cursor is its own (a server bug that would loop forever) ends it
+    /// with [`Error::Unexpected`] after that page's items.
     ///
     /// ```no_run
     /// use mutagent_traces::{TracesExt, v0_4::{ListTraces}};
@@ -75,6 +77,7 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// ```
     pub fn list_traces_all(&self, params: &ListTraces) -> C::Steps<Result<Trace, Error>> {
         self.client.steps(CursorWalk::over(
+            op::V0_4_LIST_TRACES.name,
             params,
             |page| &mut page.cursor,
             |client, page| Box::pin(async move { client.traces_v0_4().list_traces(&page).await }),
@@ -94,6 +97,7 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// ```
     pub fn list_logs_all(&self, params: &ListLogs) -> C::Steps<Result<LogRecord, Error>> {
         self.client.steps(CursorWalk::over(
+            op::V0_4_LIST_LOGS.name,
             params,
             |page| &mut page.cursor,
             |client, page| Box::pin(async move { client.traces_v0_4().list_logs(&page).await }),

@@ -18,19 +18,30 @@ pub(super) type Fetch<T> = Box<dyn Fn(Client, Option<String>) -> PageFuture<T> +
 /// of the next page (`None` once the last page was fetched).
 pub(super) struct CursorWalk<T> {
     client: Client,
+    /// The list operation, named in the error of a walk that cannot go on.
+    operation: &'static str,
     fetch: Fetch<T>,
     buffer: VecDeque<T>,
     next: Option<Option<String>>,
+    /// Why the walk ends early, told after the items already fetched.
+    stalled: Option<Error>,
 }
 
 impl<T> CursorWalk<T> {
-    /// A walk from the page at `cursor` (the first page when `None`).
-    pub(super) fn new(client: Client, cursor: Option<String>, fetch: Fetch<T>) -> Self {
+    /// A walk of `operation` from the page at `cursor` (the first page when `None`).
+    pub(super) fn new(
+        client: Client,
+        operation: &'static str,
+        cursor: Option<String>,
+        fetch: Fetch<T>,
+    ) -> Self {
         Self {
             client,
+            operation,
             fetch,
             buffer: VecDeque::new(),
             next: Some(cursor),
+            stalled: None,
         }
     }
 }
@@ -40,6 +51,7 @@ impl<T: 'static> CursorWalk<T> {
     /// through `cursor`); `fetch` gets one page with the parameters at another cursor. What
     /// every cursor-paged `*_all` method shares: pass the result to `ApiClient::steps`.
     pub(super) fn over<P: Clone + Send + 'static>(
+        operation: &'static str,
         params: &P,
         cursor: fn(&mut P) -> &mut Option<String>,
         fetch: fn(Client, P) -> PageFuture<T>,
@@ -52,7 +64,22 @@ impl<T: 'static> CursorWalk<T> {
                 *cursor(&mut page) = at;
                 fetch(client, page)
             });
-            Self::new(client, first, fetch_at)
+            Self::new(client, operation, first, fetch_at)
+        }
+    }
+}
+
+impl<T> CursorWalk<T> {
+    /// The error of a page whose next cursor is its own.
+    fn repeated_cursor(&self, cursor: String) -> Error {
+        Error::Unexpected {
+            operation: self.operation,
+            reason: format!(
+                "the server answered the page at cursor {cursor:?} with that same cursor as the \
+                 next page's; the walk stopped instead of fetching it forever"
+            )
+            .into(),
+            source: None,
         }
     }
 }
@@ -65,12 +92,22 @@ impl<T: Send + 'static> Steps for CursorWalk<T> {
             if let Some(item) = self.buffer.pop_front() {
                 return Some(Ok(item));
             }
+            if let Some(err) = self.stalled.take() {
+                return Some(Err(err));
+            }
             let cursor = self.next.take()?;
-            match (self.fetch)(self.client.clone(), cursor).await {
+            match (self.fetch)(self.client.clone(), cursor.clone()).await {
                 Ok(page) => {
                     // An empty page ends the walk even with a cursor: no endless loops.
                     if !page.data.is_empty() {
-                        self.next = page.next_cursor.map(Some);
+                        match page.next_cursor {
+                            // A page that names itself as the next one would be fetched
+                            // forever: its items are handed out, then the server's mistake.
+                            Some(next) if cursor.as_deref() == Some(next.as_str()) => {
+                                self.stalled = Some(self.repeated_cursor(next));
+                            }
+                            next => self.next = next.map(Some),
+                        }
                     }
                     self.buffer.extend(page.data);
                 }
