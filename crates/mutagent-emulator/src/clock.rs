@@ -9,6 +9,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 
+/// The furthest the manual offset goes: a century, past any job's end, and small enough that
+/// the time arithmetic of jobs and timestamps cannot overflow (an `advance_clock(Duration::MAX)`
+/// in a test means "far ahead", not a panic).
+const MAX_OFFSET: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
 /// Monotonic clock with a manual offset.
 #[derive(Debug)]
 pub(crate) struct Clock {
@@ -34,13 +39,13 @@ impl Clock {
     /// Emulator time: elapsed since start plus the manual offset.
     pub(crate) fn now(&self) -> Duration {
         let off = *self.offset.lock().unwrap_or_else(|e| e.into_inner());
-        self.start.elapsed() + off
+        self.start.elapsed().saturating_add(off)
     }
 
     /// Moves emulator time forward.
     pub(crate) fn advance(&self, by: Duration) {
         let mut off = self.offset.lock().unwrap_or_else(|e| e.into_inner());
-        *off += by;
+        *off = off.saturating_add(by).min(MAX_OFFSET);
     }
 
     /// Unix milliseconds of the emulator's start.

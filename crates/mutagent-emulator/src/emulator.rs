@@ -473,7 +473,8 @@ impl Emulator {
     }
 
     /// Moves the emulator's clock forward (optimization jobs progress with it), so time-driven
-    /// tests need not sleep.
+    /// tests need not sleep. The clock goes at most a century ahead in all: a longer advance,
+    /// such as `Duration::MAX`, stops there.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.clock.advance(by);
     }

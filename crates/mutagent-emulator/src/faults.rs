@@ -246,7 +246,7 @@ impl fmt::Display for Fault {
 
 /// `Retry-After` seconds for a duration (rounded up).
 pub(crate) fn retry_after_secs(d: Duration) -> u64 {
-    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+    d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }
 
 /// Error of parsing the fault text syntax.

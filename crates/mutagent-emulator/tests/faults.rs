@@ -295,3 +295,18 @@ fn command_line_traces_contract_flag() {
     assert_eq!(logs.json(), json!({"data": [], "nextCursor": null}));
     assert_ne!(stats.status, 200, "the 0.1.2 stats route is not served");
 }
+
+/// A `Retry-After` of `Duration::MAX` is sent as the most seconds a header can say, not a panic.
+#[tokio::test]
+async fn an_unbounded_retry_after_is_sent_as_the_largest_number() {
+    let emu = Emulator::start().await.expect("start");
+    emu.inject(
+        Fault::status(503)
+            .retry_after(Duration::MAX)
+            .on_route("GET", "/api/prompt/"),
+    );
+    let c = Client::new(emu.addr());
+    let r = c.get("/api/prompt/").await;
+    assert_eq!(r.header("retry-after"), Some(u64::MAX.to_string().as_str()));
+    assert!(r.error(503).contains("injected"));
+}

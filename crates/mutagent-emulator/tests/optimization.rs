@@ -290,3 +290,25 @@ async fn real_time_progress_with_a_short_step() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+/// "Far ahead" in a test is `Duration::MAX`: the clock stops a century ahead and the job
+/// completes when its iterations were done, three steps after it was created (the emulator
+/// panicked on an overflow before).
+#[tokio::test]
+async fn advancing_the_clock_by_duration_max_completes_jobs_without_overflow() {
+    let (emu, c) = setup(2).await;
+    let (_, id) = start_job(&c, json!({"datasetId": 1, "config": {"maxIterations": 2}})).await;
+    emu.advance_clock(Duration::MAX);
+    emu.advance_clock(Duration::MAX);
+    let r = job(&c, &id).await;
+    assert_eq!(r["status"], "completed", "{r}");
+    let at = |key: &str| {
+        let text = r[key].as_str().unwrap_or_else(|| panic!("{key}: {r}"));
+        chrono::DateTime::parse_from_rfc3339(text).unwrap_or_else(|e| panic!("{key} {text}: {e}"))
+    };
+    assert_eq!(
+        at("completedAt") - at("createdAt"),
+        chrono::Duration::hours(3),
+        "{r}"
+    );
+}
