@@ -6,7 +6,7 @@ use super::models::{
     ListLogs, ListTraces, LogRecord, LogRecordList, SpanList, Trace, TraceBatchRequest,
     TraceIngestResult, TraceList,
 };
-use super::walk::CursorWalk;
+use super::walk::{CursorParams, CursorWalk};
 use crate::operations as op;
 use crate::TracesExt;
 
@@ -76,12 +76,9 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// # Ok(()) }
     /// ```
     pub fn list_traces_all(&self, params: &ListTraces) -> C::Steps<Result<Trace, Error>> {
-        self.client.steps(CursorWalk::over(
-            op::V0_4_LIST_TRACES.name,
-            params,
-            |page| &mut page.cursor,
-            |client, page| Box::pin(async move { client.traces_v0_4().list_traces(&page).await }),
-        ))
+        self.client.steps(CursorWalk::over(params, |client, page| {
+            Box::pin(async move { client.traces_v0_4().list_traces(&page).await })
+        }))
     }
 
     /// Every log record from the page at `params.cursor` to the last (see
@@ -96,12 +93,9 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// # Ok(()) }
     /// ```
     pub fn list_logs_all(&self, params: &ListLogs) -> C::Steps<Result<LogRecord, Error>> {
-        self.client.steps(CursorWalk::over(
-            op::V0_4_LIST_LOGS.name,
-            params,
-            |page| &mut page.cursor,
-            |client, page| Box::pin(async move { client.traces_v0_4().list_logs(&page).await }),
-        ))
+        self.client.steps(CursorWalk::over(params, |client, page| {
+            Box::pin(async move { client.traces_v0_4().list_logs(&page).await })
+        }))
     }
 
     /// `GET /api/traces/logs`: one cursor page of OTel log records.
@@ -147,6 +141,20 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     pub fn list_trace_spans(&self, trace_id: &str) -> C::Response<SpanList> {
         self.client
             .call(op::V0_4_LIST_TRACE_SPANS.request(trace_id).build())
+    }
+}
+
+impl CursorParams for ListTraces {
+    const OPERATION: &'static str = op::V0_4_LIST_TRACES.operation().name;
+    fn cursor(&mut self) -> &mut Option<String> {
+        &mut self.cursor
+    }
+}
+
+impl CursorParams for ListLogs {
+    const OPERATION: &'static str = op::V0_4_LIST_LOGS.operation().name;
+    fn cursor(&mut self) -> &mut Option<String> {
+        &mut self.cursor
     }
 }
 

@@ -8,6 +8,15 @@ use mutagent_core::{Client, Error, Steps};
 
 use super::models::CursorPage;
 
+/// The parameters of a cursor-paged list: the operation (named in a walk's errors) and where
+/// its cursor goes.
+pub(super) trait CursorParams: Clone + Send + 'static {
+    /// The list operation.
+    const OPERATION: &'static str;
+    /// The cursor of the page to fetch.
+    fn cursor(&mut self) -> &mut Option<String>;
+}
+
 /// One page of a cursor-paged list, on its way.
 pub(super) type PageFuture<T> = BoxFuture<'static, Result<CursorPage<T>, Error>>;
 
@@ -47,24 +56,22 @@ impl<T> CursorWalk<T> {
 }
 
 impl<T: 'static> CursorWalk<T> {
-    /// The walk over a list with parameters `params`, from the page at its cursor (reached
-    /// through `cursor`); `fetch` gets one page with the parameters at another cursor. What
-    /// every cursor-paged `*_all` method shares: pass the result to `ApiClient::steps`.
-    pub(super) fn over<P: Clone + Send + 'static>(
-        operation: &'static str,
+    /// The walk over a list with parameters `params`, from the page at their cursor; `fetch`
+    /// gets one page with the parameters at another cursor. What every cursor-paged `*_all`
+    /// method shares: pass the result to `ApiClient::steps`.
+    pub(super) fn over<P: CursorParams>(
         params: &P,
-        cursor: fn(&mut P) -> &mut Option<String>,
         fetch: fn(Client, P) -> PageFuture<T>,
     ) -> impl FnOnce(Client) -> Self {
         let mut params = params.clone();
         move |client| {
-            let first = cursor(&mut params).clone();
+            let first = params.cursor().clone();
             let fetch_at: Fetch<T> = Box::new(move |client, at| {
                 let mut page = params.clone();
-                *cursor(&mut page) = at;
+                *page.cursor() = at;
                 fetch(client, page)
             });
-            Self::new(client, operation, first, fetch_at)
+            Self::new(client, P::OPERATION, first, fetch_at)
         }
     }
 }
