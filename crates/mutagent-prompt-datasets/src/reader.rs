@@ -86,18 +86,7 @@ impl DatasetFileReader<BufReader<File>> {
         max_record_bytes: usize,
     ) -> Result<Self, UploadError> {
         let path = path.as_ref();
-        let format = match format.or_else(|| DatasetFileFormat::from_path(path)) {
-            Some(format) => format,
-            None => {
-                return Err(UploadError::UnknownFormat {
-                    path: path.to_path_buf(),
-                })
-            }
-        };
-        // Before the file is opened: a build without CSV does not touch it.
-        let format = format.enabled().map_err(|_| UploadError::CsvNotEnabled {
-            path: path.to_path_buf(),
-        })?;
+        let format = readable_format(path, format)?;
         let file = File::open(path).map_err(|source| UploadError::Io {
             path: path.to_path_buf(),
             source,
@@ -229,6 +218,24 @@ impl<R: BufRead> Iterator for DatasetFileReader<R> {
     fn next(&mut self) -> Option<Self::Item> {
         self.next_item().transpose()
     }
+}
+
+/// The format `path` is read in: `format` when given, else the one its extension implies.
+/// Refused before the file is opened when it cannot be told, or when it is CSV in a build
+/// without the `csv` feature (which then does not touch the file, nor the upload the server).
+pub(crate) fn readable_format(
+    path: &Path,
+    format: Option<DatasetFileFormat>,
+) -> Result<DatasetFileFormat, UploadError> {
+    format
+        .or_else(|| DatasetFileFormat::from_path(path))
+        .ok_or_else(|| UploadError::UnknownFormat {
+            path: path.to_path_buf(),
+        })?
+        .enabled()
+        .map_err(|_| UploadError::CsvNotEnabled {
+            path: path.to_path_buf(),
+        })
 }
 
 pub(crate) fn record_error(path: &Path, record: u64, line: u64, reason: String) -> UploadError {

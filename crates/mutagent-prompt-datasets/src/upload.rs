@@ -79,7 +79,7 @@ use serde_json::Value;
 use crate::api::{check_create, PromptDatasetsApi};
 use crate::format::{CsvNotEnabled, DatasetFileFormat};
 use crate::models::{CreatePromptDataset, PromptDataset};
-use crate::reader::{DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
+use crate::reader::{readable_format, DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
 use crate::PromptDatasetsExt;
 
 /// The name errors give the helper when its settings are refused.
@@ -489,13 +489,8 @@ async fn run_upload(
         check_create(crate::operations::CREATE_PROMPT_DATASET.name, dataset)
             .map_err(|err| UploadError::api(err, nothing))?;
     }
-    let format = options
-        .format
-        .or_else(|| DatasetFileFormat::from_path(&path))
-        .ok_or_else(|| UploadError::UnknownFormat { path: path.clone() })?
-        // Before the dataset is read or created: a build without CSV sends nothing.
-        .enabled()
-        .map_err(|_| UploadError::CsvNotEnabled { path: path.clone() })?;
+    // Before the dataset is read or created: a build without CSV sends nothing.
+    let format = readable_format(&path, options.format)?;
     let open = {
         let path = path.clone();
         let max = options.max_record_bytes;
