@@ -321,4 +321,31 @@ fn a_cursor_that_names_its_own_page_ends_the_walk_with_an_error() {
         .map(|trace| trace.map(|trace| trace.trace_id))
         .collect();
     check(walked, &server);
+
+    // A long cursor is named by its length only: the error stays small.
+    let huge = "c".repeat(1_000);
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            200,
+            json!({"data": [trace_json("t-1")], "nextCursor": huge}),
+        ),
+        Reply::json(
+            200,
+            json!({"data": [trace_json("t-2")], "nextCursor": huge}),
+        ),
+    ]);
+    let walked: Vec<_> = blocking_client(&server)
+        .traces_v0_4()
+        .list_traces_all(&ListTraces::new())
+        .collect();
+    let text = walked[2]
+        .as_ref()
+        .expect_err("the server's mistake")
+        .to_string();
+    assert!(
+        text.contains("cursor of 1000 bytes"),
+        "{}",
+        &text[..200.min(text.len())]
+    );
+    assert!(text.len() < 400, "{} bytes", text.len());
 }

@@ -77,12 +77,19 @@ impl<T: 'static> CursorWalk<T> {
 }
 
 impl<T> CursorWalk<T> {
-    /// The error of a page whose next cursor is its own.
+    /// The error of a page whose next cursor is its own. The cursor is the server's text:
+    /// quoted (control characters escaped) when short, else only its length, so the error
+    /// stays small whatever the server sent.
     fn repeated_cursor(&self, cursor: String) -> Error {
+        let named = if cursor.len() <= 100 {
+            format!("{cursor:?}")
+        } else {
+            format!("of {} bytes", cursor.len())
+        };
         Error::Unexpected {
             operation: self.operation,
             reason: format!(
-                "the server answered the page at cursor {cursor:?} with that same cursor as the \
+                "the server answered the page at cursor {named} with that same cursor as the \
                  next page's; the walk stopped instead of fetching it forever"
             )
             .into(),
