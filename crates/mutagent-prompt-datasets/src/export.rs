@@ -42,7 +42,7 @@ use mutagent_prompt_dataset_items::PromptDatasetItem;
 
 use crate::api::PromptDatasetsApi;
 use crate::csv_files;
-use crate::format::{CsvNotEnabled, DatasetFileFormat};
+use crate::format::{CsvNotEnabled, DatasetFileFormat, Refused};
 use crate::models::{PromptDataset, PromptDatasetExport};
 use crate::safe_file::{self, Access};
 use crate::PromptDatasetsExt;
@@ -219,15 +219,10 @@ fn resolve(
     path: &Path,
     format: Option<DatasetFileFormat>,
 ) -> Result<DatasetFileFormat, ExportError> {
-    format
-        .or_else(|| DatasetFileFormat::from_path(path))
-        .ok_or_else(|| ExportError::UnknownFormat {
-            path: path.to_path_buf(),
-        })?
-        .enabled()
-        .map_err(|_| ExportError::CsvNotEnabled {
-            path: path.to_path_buf(),
-        })
+    DatasetFileFormat::for_file(path, format, |refused, path| match refused {
+        Refused::Unknown => ExportError::UnknownFormat { path },
+        Refused::CsvNotEnabled => ExportError::CsvNotEnabled { path },
+    })
 }
 
 async fn run_export(

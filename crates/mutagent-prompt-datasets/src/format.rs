@@ -1,7 +1,7 @@
 //! The file formats of the upload and export helpers.
 
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A dataset file format.
 ///
@@ -45,12 +45,21 @@ impl DatasetFileFormat {
         }
     }
 
-    /// `self`, when this build reads and writes it: CSV needs the `csv` feature.
-    pub(crate) fn enabled(self) -> Result<Self, CsvNotEnabled> {
-        if self == Self::Csv && !cfg!(feature = "csv") {
-            Err(CsvNotEnabled)
-        } else {
-            Ok(self)
+    /// The format of the file at `path`, for the upload and the export alike: `format` when
+    /// given, else the one the extension implies; refused when it cannot be told, or when it is
+    /// CSV in a build without the `csv` feature. `refused` makes the caller's error of a
+    /// refusal for this path.
+    pub(crate) fn for_file<E>(
+        path: &Path,
+        format: Option<Self>,
+        refused: fn(Refused, PathBuf) -> E,
+    ) -> Result<Self, E> {
+        match format.or_else(|| Self::from_path(path)) {
+            None => Err(refused(Refused::Unknown, path.to_path_buf())),
+            Some(Self::Csv) if !cfg!(feature = "csv") => {
+                Err(refused(Refused::CsvNotEnabled, path.to_path_buf()))
+            }
+            Some(format) => Ok(format),
         }
     }
 
@@ -68,6 +77,14 @@ impl fmt::Display for DatasetFileFormat {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
+}
+
+/// Why [`DatasetFileFormat::for_file`] refused a file.
+pub(crate) enum Refused {
+    /// The format cannot be told from the file name.
+    Unknown,
+    /// CSV, in a build without the `csv` feature.
+    CsvNotEnabled,
 }
 
 /// CSV was asked for in a build without the `csv` feature, which brings the CSV reader and

@@ -11,7 +11,7 @@ use crate::file::json::JsonArray;
 use crate::file::lines::JsonLines;
 use crate::file::record::item_from_json;
 use crate::file::ScanError;
-use crate::format::DatasetFileFormat;
+use crate::format::{DatasetFileFormat, Refused};
 use crate::upload::{UploadError, UploadProgress};
 
 /// The default largest record: 16 MiB.
@@ -220,22 +220,16 @@ impl<R: BufRead> Iterator for DatasetFileReader<R> {
     }
 }
 
-/// The format `path` is read in: `format` when given, else the one its extension implies.
-/// Refused before the file is opened when it cannot be told, or when it is CSV in a build
-/// without the `csv` feature (which then does not touch the file, nor the upload the server).
+/// The format `path` is read in ([`DatasetFileFormat::for_file`]), refused before the file is
+/// opened: a build without CSV then touches neither the file nor, in the upload, the server.
 pub(crate) fn readable_format(
     path: &Path,
     format: Option<DatasetFileFormat>,
 ) -> Result<DatasetFileFormat, UploadError> {
-    format
-        .or_else(|| DatasetFileFormat::from_path(path))
-        .ok_or_else(|| UploadError::UnknownFormat {
-            path: path.to_path_buf(),
-        })?
-        .enabled()
-        .map_err(|_| UploadError::CsvNotEnabled {
-            path: path.to_path_buf(),
-        })
+    DatasetFileFormat::for_file(path, format, |refused, path| match refused {
+        Refused::Unknown => UploadError::UnknownFormat { path },
+        Refused::CsvNotEnabled => UploadError::CsvNotEnabled { path },
+    })
 }
 
 pub(crate) fn record_error(path: &Path, record: u64, line: u64, reason: String) -> UploadError {
