@@ -5,7 +5,10 @@
 //!   dependencies only (`cargo tree -p mutagent -e normal`, host target; the workspace's own
 //!   crates are not counted): at most [`MAX_THIRD_PARTY_CRATES`];
 //! * crates present in more than one version anywhere in the workspace (what
-//!   `cargo tree --workspace -d` reports, host target, all dependency kinds): none.
+//!   `cargo tree --workspace -d` reports, host target, all dependency kinds): none;
+//! * the `rust-version` the published crates promise: every published crate declares the
+//!   same one, and no package they build with (every feature, normal and build
+//!   dependencies) declares a newer one (`msrv.rs`).
 //!
 //! Printed only: the compile-time ratios (CPU time of a fresh crate on the umbrella, and on
 //! core plus one namespace, against one on the base stack alone; see `compile.rs`) and the
@@ -13,6 +16,7 @@
 //! CI runs); `--no-binary-size` skips only the release build.
 
 mod compile;
+mod msrv;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -92,6 +96,8 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         ));
     }
 
+    violations.extend(rust_version_violation(&root)?);
+
     if build_times {
         let scratch = TempTarget::new("compile")?;
         println!(
@@ -152,6 +158,50 @@ fn third_party_violation(theirs: &[&Crate]) -> Option<String> {
     ))
 }
 
+/// Checks the `rust-version` promise (see `msrv.rs`); prints what it found.
+fn rust_version_violation(root: &Path) -> Result<Option<String>, String> {
+    let metadata = cargo_output(root, &["metadata", "--format-version", "1", "--quiet"])?;
+    let metadata: serde_json::Value = serde_json::from_str(&metadata)
+        .map_err(|err| format!("`cargo metadata` printed no JSON: {err}"))?;
+    let packages = msrv::packages(&metadata)?;
+    let Some(promise) = packages.promise else {
+        return Ok(Some(
+            "the published crates declare no `rust-version` (set it once in the root manifest)"
+                .to_owned(),
+        ));
+    };
+    let mut args = vec!["--all-features", "-e", "normal,build"];
+    for name in &packages.published {
+        args.extend(["-p", name.as_str()]);
+    }
+    let tree = cargo_tree(root, &args)?;
+    let crates: Vec<Crate> = tree.lines().filter_map(parse_line).collect();
+    let verdict = msrv::judge(&crates, &packages, promise);
+    let highest = verdict.highest.as_ref().map_or_else(
+        || "nothing".to_owned(),
+        |(version, by)| format!("{version} ({by})"),
+    );
+    println!(
+        "rust-version: the {} published crates promise {promise}; what they build with (all features, normal and build edges) declares at most {highest}; {} declare none",
+        packages.published.len(),
+        verdict.undeclared
+    );
+    let mut problems = Vec::new();
+    if !packages.disagreeing.is_empty() {
+        problems.push(format!(
+            "published crates that do not inherit the workspace's rust-version {promise}: {}",
+            packages.disagreeing.join(", ")
+        ));
+    }
+    if !verdict.newer.is_empty() {
+        problems.push(format!(
+            "dependencies that need a newer Rust than the promised {promise}: {} (pin an older release, or raise `rust-version` and say so in the README)",
+            verdict.newer.join(", ")
+        ));
+    }
+    Ok((!problems.is_empty()).then(|| problems.join("; ")))
+}
+
 /// One crate as `cargo tree --prefix none` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct Crate {
@@ -204,20 +254,28 @@ pub(crate) fn duplicated_crates(tree: &str) -> BTreeMap<String, BTreeSet<String>
 }
 
 fn cargo_tree(root: &Path, args: &[&str]) -> Result<String, String> {
+    let mut all = vec!["tree", "--prefix", "none", "--quiet"];
+    all.extend_from_slice(args);
+    cargo_output(root, &all)
+}
+
+/// What `cargo ARGS` prints on stdout, or why it failed.
+fn cargo_output(root: &Path, args: &[&str]) -> Result<String, String> {
+    let command = args.first().copied().unwrap_or("cargo");
     let output = Command::new(cargo_bin())
         .current_dir(root)
-        .args(["tree", "--prefix", "none", "--quiet"])
         .args(args)
         .output()
-        .map_err(|err| format!("cannot run `cargo tree`: {err}"))?;
+        .map_err(|err| format!("cannot run `cargo {command}`: {err}"))?;
     if !output.status.success() {
         return Err(format!(
-            "`cargo tree {}` failed: {}",
+            "`cargo {}` failed: {}",
             args.join(" "),
             String::from_utf8_lossy(&output.stderr).trim()
         ));
     }
-    String::from_utf8(output.stdout).map_err(|err| format!("`cargo tree` printed non-UTF-8: {err}"))
+    String::from_utf8(output.stdout)
+        .map_err(|err| format!("`cargo {command}` printed non-UTF-8: {err}"))
 }
 
 /// A fresh target directory under the system's temporary directory, removed on drop.
