@@ -8,6 +8,8 @@ use serde_json::Value;
 use crate::error::{ApiError, DecodeError, Error, SNIPPET_LIMIT};
 use crate::secret::Secrets;
 
+pub(crate) mod json_path;
+
 /// Headers that carry a request id, most specific first.
 const REQUEST_ID_HEADERS: [&str; 3] = ["x-request-id", "request-id", "x-correlation-id"];
 
@@ -136,28 +138,20 @@ pub(crate) fn success<T: DeserializeOwned>(
     } else {
         body
     };
-    // Fast path: plain serde_json. Tracking the JSON path costs about 40% of every decode
-    // (docs/performance.md), so it is done only for a body that failed: decoding is
-    // deterministic, and the second pass below finds the same error and names its path.
-    if let Ok(value) = serde_json::from_slice::<T>(json) {
-        return Ok(value);
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(json);
-    let failure = Failure {
-        operation,
-        status,
-        headers,
-        body,
-        secrets,
-    };
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        let path = err.path().to_string();
-        failure.error(&path, &err.into_inner().to_string())
-    })?;
-    deserializer
-        .end()
-        .map_err(|err| failure.error(".", &err.to_string()))?;
-    Ok(value)
+    // One decode, plain serde_json. On a failure its error says where; `json_path` names the
+    // value there by reading the body again with a visitor that is not generic, rather than
+    // decoding it a second time as `T` through a path-tracking deserializer (which compiled
+    // every answer type's decoder twice, in every crate that calls an operation).
+    serde_json::from_slice::<T>(json).map_err(|err| {
+        Failure {
+            operation,
+            status,
+            headers,
+            body,
+            secrets,
+        }
+        .error_in(json, &err)
+    })
 }
 
 /// The answer a success body failed to decode from. Its [`DecodeError`] is built outside the
@@ -172,13 +166,16 @@ struct Failure<'a> {
 }
 
 impl Failure<'_> {
-    fn error(self, path: &str, message: &str) -> Error {
+    /// The error for serde_json's `err` in decoding `json` (the body, or `null` for an empty one).
+    fn error_in(self, json: &[u8], err: &serde_json::Error) -> Error {
+        let path = json_path::of_error(json, err);
+        let message = err.to_string();
         let secrets = self.secrets;
         Error::Decode(Box::new(DecodeError {
             operation: self.operation,
             status: self.status,
-            path: server_text(path, secrets, SERVER_TEXT_LIMIT),
-            message: server_text(message, secrets, SERVER_TEXT_LIMIT),
+            path: server_text(&path, secrets, SERVER_TEXT_LIMIT),
+            message: server_text(&message, secrets, SERVER_TEXT_LIMIT),
             request_id: header_request_id(self.headers).map(|id| request_id_text(id, secrets)),
             body_snippet: safe_snippet(self.body, secrets),
         }))

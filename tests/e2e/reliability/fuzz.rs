@@ -688,6 +688,71 @@ struct Tally {
     ok: usize,
     decode_errors: usize,
     seeded: bool,
+    /// Decode errors whose path differs from `serde_path_to_error`'s.
+    paths_differ: Vec<String>,
+}
+
+/// Whether the SDK's `ours` names the place `theirs` (from `serde_path_to_error`) names. For a
+/// body that is not JSON (a syntax error, or cut short), the SDK may name a place deeper than
+/// `theirs`: where the JSON broke, inside a value the answer type ignores (an unknown field),
+/// which `serde_path_to_error` does not walk into.
+fn same_place(ours: &str, theirs: &str, json_error: bool) -> bool {
+    if ours == theirs {
+        return true;
+    }
+    let deeper = theirs == "."
+        || ours
+            .strip_prefix(theirs)
+            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['));
+    json_error && deeper
+}
+
+/// Whether decoding `body` as `T` fails for a reason of the JSON itself (syntax, or cut short)
+/// rather than of the type.
+fn json_error<T: DeserializeOwned>(body: &[u8]) -> bool {
+    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    serde_json::from_slice::<T>(json).is_err_and(|err| {
+        matches!(
+            err.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        )
+    })
+}
+
+/// The path `serde_path_to_error` gives for the failure to decode `body` as `T` (what the SDK
+/// did before it found paths from serde_json's error position), written as the SDK writes
+/// paths; `None` where the SDK's path is not comparable: text it escapes or cuts.
+fn tracked_path<T: DeserializeOwned>(body: &[u8]) -> Option<String> {
+    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
+    let mut deserializer = serde_json::Deserializer::from_slice(json);
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(err) => err.path().to_string(),
+        // Decoded, so the failure was after the value (trailing characters): the whole body.
+        Ok(_) => ".".to_owned(),
+    };
+    // A failure inside an object key: `?` for the key it could not read; the SDK names the
+    // object.
+    let path = match path.strip_suffix('?') {
+        Some(object) => match object.strip_suffix('.').unwrap_or(object) {
+            "" => ".".to_owned(),
+            object => object.to_owned(),
+        },
+        None => path,
+    };
+    let plain = path.len() <= 1024
+        && !path.chars().any(|c| {
+            c.is_control()
+                || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{fffd}')
+        });
+    plain.then_some(path)
 }
 
 fn fuzz_one<T>(h: &Harness, name: &str, cases: u64, seed: u64) -> Tally
@@ -732,6 +797,16 @@ where
         match outcome {
             Ok(Ok(_)) => tally.ok += 1,
             Ok(Err(Error::Decode(err))) => {
+                if let Some(theirs) = tracked_path::<T>(&body) {
+                    if !same_place(err.path(), &theirs, json_error::<T>(&body)) {
+                        tally.paths_differ.push(format!(
+                            "{name} case {case}: path `{}`, a path-tracking deserializer says `{theirs}` ({})\nbody: {}",
+                            err.path(),
+                            err.message(),
+                            shown()
+                        ));
+                    }
+                }
                 let text = format!("{err} {err:?}");
                 assert!(
                     text.len() <= 4 * len + 8192,
@@ -858,6 +933,23 @@ fn every_response_model_survives_arbitrary_bodies() {
     assert!(
         unseeded.is_empty(),
         "no valid body could be discovered for {unseeded:?}:\n{summary}"
+    );
+    // Every decode error names the same path as decoding the body a second time through a
+    // path-tracking deserializer (what the SDK did before `decode/json_path.rs`).
+    let differ: Vec<&String> = report
+        .iter()
+        .flat_map(|(_, tally)| &tally.paths_differ)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "{} decode errors name another path than serde_path_to_error:\n{}",
+        differ.len(),
+        differ
+            .iter()
+            .take(10)
+            .map(|line| line.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     for (name, tally) in &report {
         assert!(

@@ -1,0 +1,700 @@
+//! The JSON path of the value an answer failed to decode at (`data[3].isLatest`, `.` for the
+//! whole body), found from where serde_json says the failure is.
+//!
+//! Answers are decoded by plain `serde_json::from_slice::<T>`. When that fails, its error
+//! carries a line, a column and a category. This module reads the body again, up to that
+//! position, with serde_json's own parser and a visitor that only keeps track of where it is:
+//! one pass, not generic, compiled once in core. It replaces decoding the body a second time
+//! as `T` through a path-tracking deserializer (`serde_path_to_error`), which compiled the
+//! decoder of every answer type twice, in every crate that calls an operation
+//! (docs/performance.md, "Compile time").
+//!
+//! Where the position points (read off serde_json 1.0's parser), and so which value is meant:
+//! * a failure of the JSON itself (a **syntax** error, or the **end of input**) is placed at
+//!   the offending byte, and the body read up to there fails the same way: the path is where
+//!   that reading stops (between two fields: their object);
+//! * a failure of the answer type (a **data** error: a wrong type, a missing field, a value a
+//!   `Deserialize` impl refused) is placed just after the value at fault (a scalar, or an
+//!   object whose field is missing) or just before it (an array or object where a scalar was
+//!   expected); the body read up to there is valid JSON so far. So the path is the value
+//!   finished last, or the one about to begin. serde_json also reports some failures of the
+//!   type as syntax errors (a number where an enum was expected: "expected value"); they are
+//!   told apart by the same sign, the body up to there being valid JSON so far.
+
+use std::fmt::Write as _;
+
+use serde::de::{self, Deserialize as _, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde_json::error::Category;
+
+/// One step of a path: an array index or an object key, as sent.
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Index(usize),
+    Key(String),
+}
+
+/// Where the walk is, and what it did last.
+#[derive(Debug)]
+struct Walk {
+    /// The steps to the value the walk is in.
+    steps: Vec<Step>,
+    /// The value finished last, if no value has begun since (`Some(None)`: the whole body).
+    finished: Option<Option<Step>>,
+    /// The value about to begin (its key read, or its array position reached), if any.
+    expecting: Option<Step>,
+    /// What to skip rather than read.
+    skipping: Skipping,
+}
+
+/// The values a walk skips whole rather than reads (see [`walk_to`]).
+#[derive(Debug, Default)]
+struct Skipping {
+    /// These values.
+    values: Vec<Vec<Step>>,
+    /// Values deeper than [`SKIP_BELOW`], except along this path (and below it).
+    deep_except: Option<Vec<Step>>,
+}
+
+impl Skipping {
+    fn skips(&self, steps: &[Step]) -> bool {
+        let along = |path: &Vec<Step>| steps.starts_with(path) || path.starts_with(steps);
+        (steps.len() >= SKIP_BELOW && !self.deep_except.as_ref().is_some_and(along))
+            || self.values.iter().any(|value| value == steps)
+    }
+}
+
+/// The depth below which the walk skips values whole rather than walking into them. serde_json
+/// stops reading into a body at 128 levels ("recursion limit exceeded"), but skips a value the
+/// answer type ignores (an unknown field) without that limit; so without this a walk would
+/// stop inside a deep unknown field that the decode went past. A failure below this depth is
+/// named at this depth, but for a failure *of* the limit, which is walked to (see
+/// [`of_error`]).
+const SKIP_BELOW: usize = 120;
+
+/// The path of the value `error` (from decoding `json` with `serde_json::from_slice`) is at.
+pub(crate) fn of_error(json: &[u8], error: &serde_json::Error) -> String {
+    let cut = byte_offset(json, error.line(), error.column());
+    let mut skipping = Skipping::default();
+    let data_error = error.classify() == Category::Data;
+    let (mut walk, mut valid_so_far) = walk_to(&json[..cut], data_error, &mut skipping);
+    // serde_json's errors have no public code; its message is stable and tested below.
+    if error.to_string().starts_with("recursion limit exceeded") {
+        // The limit was reached inside a value the decode read (it skips without a limit):
+        // the walk, skipping deep values, stopped on the way there; now it reads on along
+        // that way, and reaches the limit where the decode did.
+        skipping.deep_except = Some(walk.steps.clone());
+        (walk, valid_so_far) = walk_to(&json[..cut], data_error, &mut skipping);
+    }
+    let (walk, at_fault_from) = match error.classify() {
+        Category::Data => (walk, Some(cut)),
+        // Valid JSON up to the offending byte: the answer type refused the value that byte
+        // begins (serde_json says "expected value" for a number where an enum belongs).
+        Category::Syntax if valid_so_far => {
+            let before = cut.saturating_sub(1);
+            (
+                walk_to(&json[..before], true, &mut skipping).0,
+                Some(before),
+            )
+        }
+        Category::Syntax | Category::Eof | Category::Io => (walk, None),
+    };
+    let mut steps = walk.steps;
+    if let Some(from) = at_fault_from {
+        // Read up to just after `[`, `,` or `:`: the value at fault is the one about to begin;
+        // else it is the one just finished (or, if neither, the one the walk is in).
+        let before_a_value = json[..from]
+            .iter()
+            .rev()
+            .find(|byte| !byte.is_ascii_whitespace())
+            .is_some_and(|byte| matches!(byte, b'[' | b',' | b':'));
+        let at_fault = if before_a_value {
+            walk.expecting
+        } else {
+            walk.finished.flatten()
+        };
+        steps.extend(at_fault);
+    }
+    display(&steps)
+}
+
+/// How many times a walk starts again, skipping one more value the decode went past.
+const MAX_RESTARTS: usize = 4;
+
+/// Walks `prefix` as far as it goes; says whether it is valid JSON so far (one whole value, or
+/// the start of one that ran out of input).
+///
+/// The walk reads every value, but the decode skipped the values its type ignores, and
+/// skipping is more lenient than reading (a number beyond `f64`, a lone surrogate or bytes that
+/// are not UTF-8 in a string). So a walk that stops where the decode went on stopped at a
+/// value the decode skipped: it starts again, skipping that value too (`skip`, at most
+/// [`MAX_RESTARTS`] times; then the place it stopped is the answer). Where the decode went on
+/// is all of `prefix` when the decode failed on a value of its type (`past_all`), else all but
+/// the last byte (the one the JSON broke at).
+fn walk_to(prefix: &[u8], past_all: bool, skipping: &mut Skipping) -> (Walk, bool) {
+    let mut restarts = 0;
+    loop {
+        let mut walk = Walk {
+            steps: Vec::new(),
+            finished: None,
+            expecting: None,
+            skipping: std::mem::take(skipping),
+        };
+        let mut reader = serde_json::Deserializer::from_slice(prefix);
+        let read = At {
+            walk: &mut walk,
+            step: None,
+        }
+        .deserialize(&mut reader)
+        .and_then(|()| reader.end());
+        *skipping = std::mem::take(&mut walk.skipping);
+        let stop = match read {
+            Ok(()) => return (walk, true),
+            Err(stop) if stop.classify() == Category::Eof => return (walk, true),
+            Err(stop) => stop,
+        };
+        let short = past_all || byte_offset(prefix, stop.line(), stop.column()) + 1 < prefix.len();
+        if !short || restarts == MAX_RESTARTS || skipping.values.contains(&walk.steps) {
+            return (walk, false);
+        }
+        skipping.values.push(walk.steps);
+        restarts += 1;
+    }
+}
+
+/// The byte offset of serde_json's (1-based line, 0-based byte column) position, within `json`.
+fn byte_offset(json: &[u8], line: usize, column: usize) -> usize {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        json.iter()
+            .enumerate()
+            .filter(|(_, byte)| **byte == b'\n')
+            .nth(line - 2)
+            .map_or(json.len(), |(newline, _)| newline + 1)
+    };
+    line_start.saturating_add(column).min(json.len())
+}
+
+/// Writes steps the way `serde_path_to_error` did, which users and tests may match on: keys
+/// joined by `.`, indexes as `[i]` without a dot, `.` for the whole body.
+fn display(steps: &[Step]) -> String {
+    if steps.is_empty() {
+        return ".".to_owned();
+    }
+    let mut out = String::new();
+    for (n, step) in steps.iter().enumerate() {
+        match step {
+            Step::Index(index) => {
+                let _ = write!(out, "[{index}]");
+            }
+            Step::Key(key) => {
+                if n > 0 {
+                    out.push('.');
+                }
+                out.push_str(key);
+            }
+        }
+    }
+    out
+}
+
+/// A value at `step` of the walk: records beginning it, and finishing it unless it fails.
+struct At<'w> {
+    walk: &'w mut Walk,
+    step: Option<Step>,
+}
+
+impl<'de> DeserializeSeed<'de> for At<'_> {
+    type Value = ();
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        let At { walk, step } = self;
+        if let Some(step) = &step {
+            walk.steps.push(step.clone());
+        }
+        walk.expecting = None;
+        walk.finished = None;
+        // On an error the steps stay as they are: that is where the walk stopped.
+        if !walk.skipping.skips(&walk.steps) {
+            deserializer.deserialize_any(Inside { walk: &mut *walk })?;
+        } else {
+            de::IgnoredAny::deserialize(deserializer)?;
+        }
+        if step.is_some() {
+            walk.steps.pop();
+        }
+        walk.finished = Some(step);
+        Ok(())
+    }
+}
+
+/// The visitor of one value: scalars are accepted as they are, arrays and objects walked.
+struct Inside<'w> {
+    walk: &'w mut Walk,
+}
+
+impl<'de> Visitor<'de> for Inside<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        let mut index = 0;
+        loop {
+            self.walk.expecting = Some(Step::Index(index));
+            let item = items.next_element_seed(At {
+                walk: &mut *self.walk,
+                step: Some(Step::Index(index)),
+            })?;
+            if item.is_none() {
+                self.walk.expecting = None;
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<(), A::Error> {
+        while let Some(key) = fields.next_key::<String>()? {
+            // A key read: what follows is this key's value (or, cut here, the object's own
+            // failure: a duplicate field), not the value finished before the key.
+            self.walk.finished = None;
+            self.walk.expecting = Some(Step::Key(key.clone()));
+            fields.next_value_seed(At {
+                walk: &mut *self.walk,
+                step: Some(Step::Key(key)),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path_of(json: &str, error: &serde_json::Error) -> String {
+        of_error(json.as_bytes(), error)
+    }
+
+    #[test]
+    fn offsets_follow_lines_and_stay_in_the_body() {
+        let json = b"ab\ncd\nef";
+        assert_eq!(byte_offset(json, 1, 0), 0);
+        assert_eq!(byte_offset(json, 1, 2), 2);
+        assert_eq!(byte_offset(json, 2, 1), 4);
+        assert_eq!(byte_offset(json, 3, 2), 8);
+        // Past the end (a position serde_json would not give): the whole body.
+        assert_eq!(byte_offset(json, 9, 0), json.len());
+        assert_eq!(byte_offset(json, 3, 99), json.len());
+        assert_eq!(byte_offset(json, 0, 1), 1);
+    }
+
+    #[test]
+    fn steps_are_written_as_before() {
+        assert_eq!(display(&[]), ".");
+        assert_eq!(display(&[Step::Index(0)]), "[0]");
+        let steps = [
+            Step::Key("data".into()),
+            Step::Index(3),
+            Step::Key("isLatest".into()),
+        ];
+        assert_eq!(display(&steps), "data[3].isLatest");
+        assert_eq!(
+            display(&[Step::Index(1), Step::Key("a".into()), Step::Index(2)]),
+            "[1].a[2]"
+        );
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Item>,
+        total: u64,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: u64,
+        name: String,
+        tags: Option<Vec<String>>,
+    }
+
+    #[test]
+    fn each_kind_of_failure_is_placed_at_its_value() {
+        for (json, path) in [
+            (
+                r#"{"data":[{"id":1,"name":"a"},{"id":"2","name":"b"}],"total":2}"#,
+                "data[1].id",
+            ),
+            (
+                r#"{"data":[{"id":1,"name":"a"},{"id":2}],"total":2}"#,
+                "data[1]",
+            ),
+            (
+                r#"{"data":[{"id":1,"name":"a","tags":["x",7]}],"total":1}"#,
+                "data[0].tags[1]",
+            ),
+            (
+                r#"{"data":[{"id":1,"name":{"no":1}}],"total":1}"#,
+                "data[0].name",
+            ),
+            (r#"{"data":{},"total":1}"#, "data"),
+            (r#"{"data":[],"total":-1}"#, "total"),
+            (r#"{"data":[]}"#, "."),
+            (r#"[1]"#, "[0]"),
+            (r#""text""#, "."),
+            // Syntax: inside a string, between fields, after the body.
+            (
+                r#"{"data":[{"id":1,"name":"a\q"}],"total":1}"#,
+                "data[0].name",
+            ),
+            (r#"{"data":[{"id":1 "name":"a"}],"total":1}"#, "data[0]"),
+            (r#"{"data":[],"total":1} x"#, "."),
+            // End of input: truncated in the middle.
+            (r#"{"data":[{"id":1,"na"#, "data[0]"),
+            (r#"{"data":[{"id":1,"name":"#, "data[0].name"),
+            (
+                "{\"data\":[\n{\"id\":1,\n\"name\":\n5}],\"total\":1}",
+                "data[0].name",
+            ),
+        ] {
+            let error = serde_json::from_str::<Page>(json).expect_err(json);
+            assert_eq!(path_of(json, &error), path, "{json}: {error}");
+        }
+    }
+}
+
+/// The cases the simple rules do not cover: deep nesting, values the decode skipped, failures
+/// serde_json reports as syntax errors.
+#[cfg(test)]
+mod hard_cases {
+    use serde::Deserialize;
+    use serde_json::Value;
+
+    use super::of_error;
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Holder {
+        kind: Kind,
+        meta: Value,
+        total: u64,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Kind {
+        Chat,
+    }
+
+    fn path(json: &str) -> String {
+        let error = serde_json::from_str::<Holder>(json).expect_err(json);
+        of_error(json.as_bytes(), &error)
+    }
+
+    fn nested(depth: usize) -> String {
+        format!("{}1{}", "[".repeat(depth), "]".repeat(depth))
+    }
+
+    #[test]
+    fn serde_json_says_recursion_limit_as_this_module_expects() {
+        let error = serde_json::from_str::<Value>(&nested(200)).expect_err("too deep");
+        assert!(
+            error.to_string().starts_with("recursion limit exceeded"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn the_recursion_limit_is_named_where_the_decode_reached_it() {
+        // Inside `meta`, which the decode reads whole.
+        let json = format!(r#"{{"kind":"chat","meta":{},"total":1}}"#, nested(200));
+        let found = path(&json);
+        assert!(found.starts_with("meta[0][0]"), "{found}");
+        let mut deserializer = serde_json::Deserializer::from_str(&json);
+        let theirs = serde_path_to_error::deserialize::<_, Holder>(&mut deserializer)
+            .expect_err("too deep")
+            .path()
+            .to_string();
+        assert_eq!(found, theirs);
+    }
+
+    #[test]
+    fn deep_values_the_decode_skipped_do_not_stop_the_walk() {
+        // An unknown field nested past serde_json's limit: skipped by the decode, which then
+        // fails on `total`.
+        let json = format!(
+            r#"{{"unknown":{},"kind":"chat","meta":null,"total":"x"}}"#,
+            nested(300)
+        );
+        assert_eq!(path(&json), "total");
+        // Many of them: more than the walk could start again for, one by one.
+        let deep = vec![nested(300); 8].join(",");
+        let json = format!(r#"{{"unknown":[{deep}],"kind":"chat","meta":null,"total":"x"}}"#);
+        assert_eq!(path(&json), "total");
+    }
+
+    #[test]
+    fn values_only_a_strict_reading_refuses_do_not_stop_the_walk() {
+        // A number beyond f64, a lone surrogate: fine to skip, refused when read.
+        let json = r#"{"a":1e999,"b":"\ud800","c":[1e999],"kind":"chat","meta":{},"total":-1}"#;
+        assert_eq!(path(json), "total");
+        // More of them than the walk starts again for: it names where it stopped, inside the
+        // body still.
+        let json = r#"{"a":1e999,"b":1e999,"c":1e999,"d":1e999,"e":1e999,"f":1e999,"kind":"chat","meta":{},"total":-1}"#;
+        assert_eq!(path(json), "e");
+    }
+
+    #[test]
+    fn failures_serde_json_calls_syntax_errors_are_named_at_their_value() {
+        // A number where an enum belongs: "expected value".
+        assert_eq!(path(r#"{"kind":7,"meta":{},"total":1}"#), "kind");
+        assert_eq!(path(r#"{"kind":[1],"meta":{},"total":1}"#), "kind");
+        // A real syntax error between fields: the object.
+        assert_eq!(path(r#"{"kind":"chat" "meta":{},"total":1}"#), ".");
+    }
+
+    #[test]
+    fn a_field_given_twice_is_the_objects_failure() {
+        assert_eq!(
+            path(r#"{"kind":"chat","meta":{},"kind":"chat","total":1}"#),
+            "."
+        );
+    }
+}
+
+/// The paths found here against `serde_path_to_error`'s, which decodes the body a second time
+/// through a path-tracking deserializer (what the decode path did before), over thousands of
+/// broken bodies: every value replaced by one of another type, every field removed, the body
+/// cut at every byte, a stray byte put at every position; compact and pretty-printed.
+#[cfg(test)]
+mod differential {
+    use std::collections::BTreeMap;
+
+    use serde::Deserialize;
+    use serde_json::{json, Value};
+
+    use super::of_error;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Item>,
+        total: u64,
+        #[serde(default)]
+        next_cursor: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    #[allow(dead_code)]
+    struct Item {
+        id: u64,
+        name: String,
+        #[serde(default)]
+        tags: Vec<String>,
+        kind: Kind,
+        score: Option<Score>,
+        metadata: Option<BTreeMap<String, Value>>,
+        content: Content,
+        #[serde(default)]
+        created_at: Option<String>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Chat,
+        Completion,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Score {
+        value: f64,
+        passed: bool,
+        by: Vec<(String, i32)>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    enum Content {
+        Text(String),
+        Messages(Vec<Message>),
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Message {
+        role: String,
+        text: String,
+    }
+
+    fn valid() -> Value {
+        json!({
+            "data": [
+                {"id": 1, "name": "a", "tags": ["x", "y"], "kind": "chat",
+                 "score": {"value": 0.5, "passed": true, "by": [["len", 3], ["tone", -1]]},
+                 "metadata": {"k": [1, {"deep": null}]}, "content": "hello",
+                 "createdAt": "2026-12-03T10:00:00Z"},
+                {"id": 2, "name": "b\n\"q\"", "kind": "completion", "score": null,
+                 "metadata": null,
+                 "content": [{"role": "user", "text": "hi"}, {"role": "ai", "text": "yo"}]}
+            ],
+            "total": 2,
+            "nextCursor": "c1"
+        })
+    }
+
+    /// Every value of `value` (the whole, then each member and item, depth first), as a JSON
+    /// pointer.
+    fn pointers(value: &Value, at: String, out: &mut Vec<String>) {
+        out.push(at.clone());
+        match value {
+            Value::Array(items) => {
+                for (index, item) in items.iter().enumerate() {
+                    pointers(item, format!("{at}/{index}"), out);
+                }
+            }
+            Value::Object(fields) => {
+                for (key, item) in fields {
+                    pointers(item, format!("{at}/{key}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn broken_bodies() -> Vec<String> {
+        let valid = valid();
+        let mut at = Vec::new();
+        pointers(&valid, String::new(), &mut at);
+        let others = [
+            json!("s"),
+            json!(7),
+            json!(-1),
+            json!(1.5),
+            json!(1e300),
+            json!(true),
+            json!(null),
+            json!([]),
+            json!({}),
+            json!([1]),
+            json!({"k": 1}),
+        ];
+        let mut docs = vec![valid.clone()];
+        for pointer in &at {
+            for other in &others {
+                let mut doc = valid.clone();
+                if let Some(slot) = doc.pointer_mut(pointer) {
+                    *slot = other.clone();
+                    docs.push(doc);
+                }
+            }
+            // The member removed.
+            if let Some((parent, key)) = pointer.rsplit_once('/') {
+                let mut doc = valid.clone();
+                if let Some(Value::Object(fields)) = doc.pointer_mut(parent) {
+                    fields.remove(key);
+                    docs.push(doc);
+                }
+            }
+        }
+        let mut bodies = Vec::new();
+        for doc in &docs {
+            bodies.push(doc.to_string());
+            bodies.push(serde_json::to_string_pretty(doc).unwrap_or_default());
+        }
+        // Cut at every byte, and a stray byte at every position, of the valid body.
+        for text in [
+            valid.to_string(),
+            serde_json::to_string_pretty(&valid).unwrap_or_default(),
+        ] {
+            for cut in 0..text.len() {
+                if text.is_char_boundary(cut) {
+                    bodies.push(text[..cut].to_owned());
+                    for stray in ["x", ",", "}", "]", "\"", ":", "\\"] {
+                        bodies.push(format!("{}{stray}{}", &text[..cut], &text[cut..]));
+                    }
+                }
+            }
+        }
+        bodies
+    }
+
+    #[test]
+    fn the_same_paths_as_a_path_tracking_deserializer() {
+        let mut compared = 0;
+        let mut differ = Vec::new();
+        for body in broken_bodies() {
+            let Err(error) = serde_json::from_str::<Page>(&body) else {
+                continue;
+            };
+            let mut deserializer = serde_json::Deserializer::from_str(&body);
+            let theirs = match serde_path_to_error::deserialize::<_, Page>(&mut deserializer) {
+                Err(err) => err.path().to_string(),
+                // Trailing characters: found only by `end()`, at the whole body.
+                Ok(_) => ".".to_owned(),
+            };
+            // A failure inside an object key: `serde_path_to_error` says `?` for the key it could
+            // not read; the path here is the object's.
+            let theirs = match theirs.strip_suffix('?') {
+                Some(object) => object
+                    .strip_suffix('.')
+                    .filter(|o| !o.is_empty())
+                    .unwrap_or(".")
+                    .to_owned(),
+                None => theirs,
+            };
+            let ours = of_error(body.as_bytes(), &error);
+            compared += 1;
+            if ours != theirs {
+                differ.push(format!(
+                    "{body}\n  serde_json: {error}\n  ours: {ours}\n  theirs: {theirs}"
+                ));
+            }
+        }
+        assert!(compared > 2_000, "only {compared} broken bodies");
+        assert!(
+            differ.is_empty(),
+            "{} of {compared} paths differ:\n{}",
+            differ.len(),
+            differ
+                .iter()
+                .take(20)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("\n")
+        );
+    }
+}
