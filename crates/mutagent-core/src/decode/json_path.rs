@@ -53,6 +53,8 @@ struct Skipping {
     values: Vec<Vec<Step>>,
     /// Values deeper than [`SKIP_BELOW`], except along this path (and below it).
     deep_except: Option<Vec<Step>>,
+    /// How many more bytes the walk may read to start again.
+    reread: usize,
 }
 
 impl Skipping {
@@ -73,8 +75,16 @@ const SKIP_BELOW: usize = 120;
 
 /// The path of the value `error` (from decoding `json` with `serde_json::from_slice`) is at.
 pub(crate) fn of_error(json: &[u8], error: &serde_json::Error) -> String {
+    of_error_rereading(json, error, REREAD_BYTES)
+}
+
+/// [`of_error`], re-reading at most `reread` bytes or four times the body read to start again.
+fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> String {
     let cut = byte_offset(json, error.line(), error.column());
-    let mut skipping = Skipping::default();
+    let mut skipping = Skipping {
+        reread: reread.max(cut.saturating_mul(4)),
+        ..Skipping::default()
+    };
     let data_error = error.classify() == Category::Data;
     let (mut walk, mut valid_so_far) = walk_to(&json[..cut], data_error, &mut skipping);
     // serde_json's errors have no public code; its message is stable and tested below.
@@ -117,8 +127,10 @@ pub(crate) fn of_error(json: &[u8], error: &serde_json::Error) -> String {
     display(&steps)
 }
 
-/// How many times a walk starts again, skipping one more value the decode went past.
-const MAX_RESTARTS: usize = 4;
+/// How much a walk may re-read to start again (see [`walk_to`]), in bytes: this much, or four
+/// times the body read, whichever is more. A body built to make the walk start again and
+/// again (a 32 MiB answer full of such values) costs at most a few readings of itself.
+const REREAD_BYTES: usize = 8 * 1024 * 1024;
 
 /// Walks `prefix` as far as it goes; says whether it is valid JSON so far (one whole value, or
 /// the start of one that ran out of input).
@@ -126,13 +138,13 @@ const MAX_RESTARTS: usize = 4;
 /// The walk reads every value, but the decode skipped the values its type ignores, and
 /// skipping is more lenient than reading (a number beyond `f64`, a lone surrogate or bytes that
 /// are not UTF-8 in a string). So a walk that stops where the decode went on stopped at a
-/// value the decode skipped: it starts again, skipping that value too (`skip`, at most
-/// [`MAX_RESTARTS`] times; then the place it stopped is the answer). Where the decode went on
-/// is all of `prefix` when the decode failed on a value of its type (`past_all`), else all but
-/// the last byte (the one the JSON broke at).
+/// value the decode skipped: it starts again, skipping that value too, while
+/// `skipping.reread` allows (then the place it stopped is the answer). Where the decode went
+/// on is all of `prefix` when the decode failed on a value of its type (`past_all`), else all
+/// but the last byte (the one the JSON broke at).
 fn walk_to(prefix: &[u8], past_all: bool, skipping: &mut Skipping) -> (Walk, bool) {
-    let mut restarts = 0;
     loop {
+        skipping.reread = skipping.reread.saturating_sub(prefix.len());
         let mut walk = Walk {
             steps: Vec::new(),
             finished: None,
@@ -153,11 +165,10 @@ fn walk_to(prefix: &[u8], past_all: bool, skipping: &mut Skipping) -> (Walk, boo
             Err(stop) => stop,
         };
         let short = past_all || byte_offset(prefix, stop.line(), stop.column()) + 1 < prefix.len();
-        if !short || restarts == MAX_RESTARTS || skipping.values.contains(&walk.steps) {
+        if !short || skipping.reread < prefix.len() || skipping.values.contains(&walk.steps) {
             return (walk, false);
         }
         skipping.values.push(walk.steps);
-        restarts += 1;
     }
 }
 
@@ -399,7 +410,7 @@ mod hard_cases {
     use serde::Deserialize;
     use serde_json::Value;
 
-    use super::of_error;
+    use super::{of_error, of_error_rereading};
 
     #[derive(Debug, Deserialize)]
     #[allow(dead_code)]
@@ -467,10 +478,12 @@ mod hard_cases {
         // A number beyond f64, a lone surrogate: fine to skip, refused when read.
         let json = r#"{"a":1e999,"b":"\ud800","c":[1e999],"kind":"chat","meta":{},"total":-1}"#;
         assert_eq!(path(json), "total");
-        // More of them than the walk starts again for: it names where it stopped, inside the
-        // body still.
         let json = r#"{"a":1e999,"b":1e999,"c":1e999,"d":1e999,"e":1e999,"f":1e999,"kind":"chat","meta":{},"total":-1}"#;
-        assert_eq!(path(json), "e");
+        assert_eq!(path(json), "total");
+        // More of them than the walk may re-read the body for (four times, at the least): it
+        // names where it stopped, inside the body still.
+        let error = serde_json::from_str::<Holder>(json).expect_err(json);
+        assert_eq!(of_error_rereading(json.as_bytes(), &error, 0), "d");
     }
 
     #[test]
