@@ -168,41 +168,45 @@ mod tests {
         }
     }
 
-    #[test]
-    fn the_promise_is_the_published_crates_and_unpublished_ones_do_not_count() {
-        let metadata = json!({
-            "workspace_members": ["sdk", "core", "tests"],
-            "packages": [
-                {"id": "sdk", "name": "mutagent", "version": "0.1.0", "rust_version": "1.85", "publish": null},
-                {"id": "core", "name": "mutagent-core", "version": "0.1.0", "rust_version": "1.85", "publish": null},
-                {"id": "tests", "name": "mutagent-e2e", "version": "0.1.0", "rust_version": "1.88", "publish": []},
-                {"id": "dep", "name": "hyper", "version": "1.0.0", "rust_version": "1.63", "publish": null},
-                {"id": "old", "name": "itoa", "version": "1.0.0", "publish": null},
-            ]
-        });
-        let packages = packages(&metadata).expect("reads");
-        assert_eq!(packages.published, ["mutagent", "mutagent-core"]);
-        assert_eq!(packages.promise, RustVersion::parse("1.85"));
-        assert!(packages.disagreeing.is_empty());
-        assert_eq!(
-            packages.declared[&("itoa".to_owned(), "1.0.0".to_owned())],
-            None
-        );
+    /// `cargo metadata` output: `(name, rust-version, published)` per package; the first
+    /// `members` of them are the workspace's.
+    fn metadata(members: usize, packages: &[(&str, Option<&str>, bool)]) -> serde_json::Value {
+        let package = |(name, rust_version, published): &(&str, Option<&str>, bool)| {
+            json!({"id": name, "name": name, "version": "0.1.0", "rust_version": rust_version,
+                   "publish": if *published { json!(null) } else { json!([]) }})
+        };
+        let ids: Vec<&str> = packages.iter().take(members).map(|p| p.0).collect();
+        json!({
+            "workspace_members": ids,
+            "packages": packages.iter().map(package).collect::<Vec<_>>(),
+        })
     }
 
     #[test]
-    fn a_published_crate_with_another_promise_is_named() {
-        let metadata = json!({
-            "workspace_members": ["a", "b", "c"],
-            "packages": [
-                {"id": "a", "name": "a", "version": "0.1.0", "rust_version": "1.85", "publish": null},
-                {"id": "b", "name": "b", "version": "0.1.0", "rust_version": "1.85", "publish": null},
-                {"id": "c", "name": "c", "version": "0.1.0", "rust_version": "1.90", "publish": null},
-            ]
-        });
+    fn the_promise_is_what_most_published_crates_declare_and_the_others_are_named() {
+        let metadata = metadata(
+            4,
+            &[
+                ("mutagent", Some("1.85"), true),
+                ("mutagent-core", Some("1.85"), true),
+                ("mutagent-odd", Some("1.90"), true),
+                // Unpublished: its own promise does not count.
+                ("mutagent-e2e", Some("1.88"), false),
+                ("hyper", Some("1.63"), true),
+                ("itoa", None, true),
+            ],
+        );
         let packages = packages(&metadata).expect("reads");
+        assert_eq!(
+            packages.published,
+            ["mutagent", "mutagent-core", "mutagent-odd"]
+        );
         assert_eq!(packages.promise, RustVersion::parse("1.85"));
-        assert_eq!(packages.disagreeing, ["c"]);
+        assert_eq!(packages.disagreeing, ["mutagent-odd"]);
+        assert_eq!(
+            packages.declared[&("itoa".to_owned(), "0.1.0".to_owned())],
+            None
+        );
     }
 
     #[test]
