@@ -205,6 +205,8 @@ mod tests {
             .await;
         assert!(late.is_none(), "cut short at the deadline");
         assert!(deadline.expired());
+        // The paused clock moved exactly 4 s (the pause) and 6 s (the call cut short).
+        assert_eq!(deadline.elapsed(), Duration::from_secs(10));
         deadline.pause(Duration::from_secs(60)).await; // returns at once
         assert!(deadline.elapsed() < Duration::from_secs(11));
     }
@@ -248,6 +250,10 @@ mod wait_error_tests {
         let err: WaitError<Passed> = WaitError::DeadlineExceeded(Passed);
         assert!(err.is_deadline_exceeded());
         assert!(err.as_api_error().is_none());
+        assert_eq!(
+            err.deadline_exceeded().map(ToString::to_string).as_deref(),
+            Some("still running after 5s")
+        );
         assert_eq!(err.to_string(), "still running after 5s");
         match Error::from(err) {
             Error::Timeout {
@@ -268,6 +274,10 @@ mod wait_error_tests {
         let err: WaitError<Passed> = Error::invalid_input("wait_for_test", "id", "empty").into();
         assert!(!err.is_deadline_exceeded());
         assert!(err.deadline_exceeded().is_none());
+        assert!(
+            matches!(err.as_api_error(), Some(Error::InvalidInput { field, .. }) if field == "id"),
+            "{err:?}"
+        );
         let message = err.to_string();
         assert!(
             matches!(Error::from(err), Error::InvalidInput { .. }),
@@ -281,5 +291,17 @@ mod wait_error_tests {
         assert_eq!(options.poll_interval, Duration::from_secs(2));
         assert_eq!(options.deadline, Some(Duration::from_secs(600)));
         assert_eq!(options.no_deadline().deadline_or_max(), Duration::MAX);
+    }
+
+    #[test]
+    fn each_setter_sets_its_own_field() {
+        let options = PollOptions::new()
+            .poll_interval(Duration::from_millis(500))
+            .deadline(Duration::from_secs(120));
+        assert_eq!(
+            options,
+            PollOptions::every(Duration::from_millis(500), Some(Duration::from_secs(120)))
+        );
+        assert_eq!(options.deadline_or_max(), Duration::from_secs(120));
     }
 }
