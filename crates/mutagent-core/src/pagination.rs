@@ -409,6 +409,26 @@ mod tests {
         assert!(!page.has_more());
     }
 
+    #[test]
+    fn each_envelope_hands_over_its_items() {
+        let page: TotalPage<u32> =
+            serde_json::from_str(r#"{"data":[1,2],"total":5,"limit":2,"offset":0}"#)
+                .expect("first total page");
+        assert!(page.has_more(), "3 of 5 items are still to come");
+        assert_eq!(page.into_items(), [1, 2]);
+        let page: HasMorePage<u32> =
+            serde_json::from_str(r#"{"data":[3,4],"total":5,"limit":2,"offset":2,"hasMore":true}"#)
+                .expect("has-more page");
+        assert!(page.has_more());
+        assert_eq!(page.into_items(), [3, 4]);
+        let page: OffsetPage<u32> = serde_json::from_str(
+            r#"{"data":[5],"total":5,"limit":2,"offset":4,"hasNext":false,"hasPrevious":true}"#,
+        )
+        .expect("offset page");
+        assert!(!page.has_more());
+        assert_eq!(page.into_items(), [5]);
+    }
+
     fn fetched(step: WalkStep<u32>) -> ApiRequest {
         match step {
             WalkStep::Fetch(request) => request,
@@ -426,9 +446,15 @@ mod tests {
             "/items",
         );
         let mut walk = PageWalk::start(LIST.request().query("offset", Some(5)).build());
+        assert_eq!(
+            format!("{walk:?}"),
+            "PageWalk { next_offset: 5, buffered: 0, done: false }"
+        );
         assert_eq!(fetched(walk.step()).query_value("offset"), Some("5"));
         walk.receive(Ok((vec![1, 2], true)));
+        assert_eq!(walk.buffered(), 2);
         assert!(matches!(walk.step(), WalkStep::Yield(Ok(1))));
+        assert_eq!(walk.buffered(), 1);
         assert!(matches!(walk.step(), WalkStep::Yield(Ok(2))));
         assert_eq!(fetched(walk.step()).query_value("offset"), Some("7"));
         walk.receive(Ok((Vec::new(), true)));
@@ -453,5 +479,76 @@ mod tests {
         walk.receive(Err(Error::invalid_input("list", "page", "broken")));
         assert!(matches!(walk.step(), WalkStep::Yield(Err(_))));
         assert!(matches!(walk.step(), WalkStep::End));
+    }
+
+    static LIST_THINGS: crate::operation::Operation = crate::operation::Operation::new(
+        "test",
+        "list_things",
+        crate::operation::Method::Get,
+        "/api/things",
+    );
+
+    fn page(offset: u64, items: &[u32]) -> mutagent_test_support::Reply {
+        mutagent_test_support::Reply::json(
+            200,
+            serde_json::json!({"data": items, "total": 5, "limit": 2, "offset": offset}),
+        )
+    }
+
+    fn client(server: &mutagent_test_support::ScriptedServer) -> Client {
+        Client::builder()
+            .env(crate::env::EmptyEnv)
+            .api_key("mt_test")
+            .server_url(server.url())
+            .build()
+            .expect("client")
+    }
+
+    /// The async stream walks every page, asking each at the offset after the last item.
+    #[tokio::test]
+    async fn the_stream_yields_every_item_of_every_page() {
+        use crate::ApiClient as _;
+        let server = mutagent_test_support::ScriptedServer::start(vec![
+            page(0, &[1, 2]),
+            page(2, &[3, 4]),
+            page(4, &[5]),
+        ]);
+        let client = client(&server);
+        let request = || LIST_THINGS.request().query("limit", Some(2u32)).build();
+        let mut stream = client.paginate::<OffsetPage<u32>>(request());
+        assert_eq!(
+            format!("{stream:?}"),
+            "ItemStream { walk: PageWalk { next_offset: 0, buffered: 0, done: false }, \
+             fetching: false }"
+        );
+        assert_eq!(stream.next().await.transpose().expect("item"), Some(1));
+        let rest = stream.try_collect().await.expect("the other items");
+        assert_eq!(rest, [2, 3, 4, 5]);
+        let offsets: Vec<Option<String>> = server
+            .requests()
+            .iter()
+            .map(|request| request.query_param("offset"))
+            .collect();
+        assert_eq!(
+            offsets,
+            [Some("0".into()), Some("2".into()), Some("4".into())]
+        );
+    }
+
+    /// A failed page is yielded once, after the items already fetched; then the stream ends.
+    #[tokio::test]
+    async fn the_stream_ends_after_a_failed_page() {
+        let server = mutagent_test_support::ScriptedServer::start(vec![
+            page(0, &[1, 2]),
+            mutagent_test_support::Reply::json(404, serde_json::json!({"message": "gone"})),
+        ]);
+        let client = client(&server);
+        let mut stream = ItemStream::new::<OffsetPage<u32>>(client, LIST_THINGS.request().build());
+        assert_eq!(stream.next().await.transpose().expect("item"), Some(1));
+        assert_eq!(stream.next().await.transpose().expect("item"), Some(2));
+        let err = stream.next().await.expect("the error").expect_err("404");
+        assert_eq!(err.status(), Some(http::StatusCode::NOT_FOUND), "{err}");
+        assert!(stream.next().await.is_none());
+        assert_eq!(server.requests().len(), 2);
     }
 }

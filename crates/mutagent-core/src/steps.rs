@@ -190,10 +190,12 @@ mod tests {
     #[test]
     fn the_same_machine_walks_as_a_stream_and_as_an_iterator() {
         let blocking = BlockingClient::from_client(client()).unwrap();
-        let items: Vec<u32> = StepIter::new(blocking, Countdown { left: 3 })
-            .map(Result::unwrap)
-            .collect();
+        let mut iter = StepIter::new(blocking, Countdown { left: 3 });
+        assert_eq!(format!("{iter:?}"), "StepIter { done: false, .. }");
+        let items: Vec<u32> = iter.by_ref().map(Result::unwrap).collect();
         assert_eq!(items, [2, 1, 0]);
+        assert_eq!(format!("{iter:?}"), "StepIter { done: true, .. }");
+        assert!(iter.next().is_none(), "ended for good");
 
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -201,10 +203,12 @@ mod tests {
             .unwrap();
         let streamed = runtime.block_on(async {
             let mut stream = StepStream::new(Countdown { left: 3 });
+            assert_eq!(format!("{stream:?}"), "StepStream { done: false, .. }");
             let mut items = Vec::new();
             while let Some(item) = stream.next().await {
                 items.push(item.unwrap());
             }
+            assert_eq!(format!("{stream:?}"), "StepStream { done: true, .. }");
             // Ended for good: polling again yields nothing.
             assert!(stream.next().await.is_none());
             items
