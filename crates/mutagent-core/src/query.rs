@@ -50,6 +50,8 @@ pub trait QueryParams: Serialize {
     /// Checks the documented constraints of these parameters before anything is sent;
     /// `operation` names the call in the error. Nothing to check by default.
     fn check(&self, operation: &'static str) -> Result<(), Error> {
+        // Replacing this body with `Ok(())` is an equivalent mutant for cargo-mutants: it is
+        // `Ok(())` already (docs/reliability.md §12).
         let _ = operation;
         Ok(())
     }
@@ -187,6 +189,9 @@ impl<'de> Deserialize<'de> for Ordered {
         impl<'de> Visitor<'de> for Entries {
             type Value = Ordered;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                // Only serde_json's error would show this text, and `pairs_from_json` replaces
+                // that error with its own: writing nothing here is an equivalent mutant for
+                // cargo-mutants (docs/reliability.md §12).
                 f.write_str("an object")
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered, A::Error> {
@@ -278,5 +283,8 @@ mod tests {
         let uncapped = Page::<{ u32::MAX }>::new().limit(5_000);
         assert!(uncapped.check("op").is_ok());
         assert!(Page::<{ u32::MAX }>::new().limit(0).check("op").is_err());
+        // Params passed by reference are checked as themselves.
+        let by_ref: &Page = &Page::new().limit(0);
+        assert!(QueryParams::check(&by_ref, "op").is_err());
     }
 }
