@@ -597,11 +597,13 @@ mod tests {
             .query("isLatest", Some(true))
             .query::<&str>("version", None)
             .query("name", Some("a&b=c#d e"))
+            .query("owner", Some(String::from("ann")))
+            .query_required("deleted", false)
             .build()
             .expect("build");
         assert_eq!(
             request.query_string(),
-            "limit=10&isLatest=true&name=a%26b%3Dc%23d%20e"
+            "limit=10&isLatest=true&name=a%26b%3Dc%23d%20e&owner=ann&deleted=false"
         );
     }
 
@@ -694,5 +696,86 @@ mod tests {
         assert!(validate::score("optimize_prompt", "config.targetScore", 1.5).is_err());
         assert!(validate::score("optimize_prompt", "config.targetScore", 0.5).is_ok());
         assert!(validate::range("optimize_prompt", "config.maxIterations", 0, 1..=100).is_err());
+    }
+
+    #[test]
+    fn number_and_optional_validators_refuse_only_what_they_say() {
+        assert!(validate::limit("op", Some(1)).is_ok());
+        assert!(validate::limit("op", Some(100)).is_ok());
+        assert!(validate::limit("op", None).is_ok());
+        assert!(validate::limit("op", Some(101)).is_err());
+
+        for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let err = validate::finite("op", "cost", Some(bad)).expect_err("not finite");
+            assert!(
+                err.to_string()
+                    .contains(&format!("`cost` must be a finite number (got {bad})")),
+                "{err}"
+            );
+            assert!(validate::non_negative("op", "cost", Some(bad)).is_err());
+        }
+        for good in [Some(-1.5), Some(0.0), None] {
+            assert!(validate::finite("op", "cost", good).is_ok());
+        }
+        let err = validate::non_negative("op", "cost", Some(-0.5)).expect_err("negative");
+        assert!(
+            err.to_string()
+                .contains("`cost` must be a finite number of at least 0 (got -0.5)"),
+            "{err}"
+        );
+        for good in [Some(0.0), Some(2.5), None] {
+            assert!(validate::non_negative("op", "cost", good).is_ok());
+        }
+
+        assert!(validate::optional_name("op", "name", None).is_ok());
+        assert!(validate::optional_name("op", "name", Some("ok")).is_ok());
+        assert!(validate::optional_name("op", "name", Some(" ")).is_err());
+        assert!(validate::non_empty("op", "tag", " ").is_ok());
+        let err = validate::non_empty("op", "tag", "").expect_err("empty");
+        assert!(err.to_string().contains("`tag` must not be empty"), "{err}");
+        assert!(validate::optional_non_empty("op", "tag", None).is_ok());
+        assert!(validate::optional_non_empty("op", "tag", Some("x")).is_ok());
+        assert!(validate::optional_non_empty("op", "tag", Some("")).is_err());
+        let err = validate::range("op", "maxIterations", 101, 1..=100).expect_err("too many");
+        assert!(
+            err.to_string()
+                .contains("`maxIterations` must be between 1 and 100 (got 101)"),
+            "{err}"
+        );
+        assert!(validate::range("op", "maxIterations", 100, 1..=100).is_ok());
+    }
+
+    #[test]
+    fn a_built_request_shows_its_operation_path_and_body() {
+        let request = GET
+            .request()
+            .path_param("id", "a b")
+            .json(&serde_json::json!({"a": 1}))
+            .build()
+            .expect("build");
+        assert_eq!(request.operation().name, "get_prompt");
+        assert_eq!(request.path(), "/api/prompt/a%20b");
+        assert_eq!(request.body(), Some(&br#"{"a":1}"#[..]));
+        let request = LIST.request().build().expect("build");
+        assert_eq!(request.path(), "/api/prompt/");
+        assert_eq!(request.body(), None);
+    }
+
+    #[test]
+    fn a_builder_prints_what_it_holds_but_not_the_body() {
+        let builder = GET
+            .request()
+            .path_param("id", 7)
+            .query("limit", Some(2u32))
+            .json(&serde_json::json!({"a": 1}));
+        assert_eq!(
+            format!("{builder:?}"),
+            r#"RequestBuilder { operation: "get_prompt", path_params: [("id", "7")], query: [("limit", "2")], body_bytes: Some(7) }"#
+        );
+        let request = builder.build().expect("build");
+        assert_eq!(
+            format!("{request:?}"),
+            r#"ApiRequest { operation: "get_prompt", method: Get, path: "/api/prompt/7", query: [("limit", "2")], body_bytes: Some(7) }"#
+        );
     }
 }
