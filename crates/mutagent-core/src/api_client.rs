@@ -110,8 +110,7 @@ impl ApiClient for Client {
         &self,
         request: Result<ApiRequest, Error>,
     ) -> ResponseFuture<T> {
-        let client = self.clone();
-        ResponseFuture::new(async move { client.send(request?).await })
+        ResponseFuture::new(self.clone().answer(request))
     }
 
     fn paginate<P: Paginated>(&self, request: Result<ApiRequest, Error>) -> ItemStream<P::Item> {

@@ -90,7 +90,9 @@ impl BlockingClient {
         &self,
         request: ApiRequest,
     ) -> Result<T, Error> {
-        self.send_with_response(request).map(|(value, _meta)| value)
+        // Decoded here, on the caller's thread (see `send_with_response`).
+        let (raw, request) = self.exchange(request)?;
+        decode_answer(self.client.options(), self.config(), &request, &raw)
     }
 
     /// [`send`](Self::send), answering the value with its [`ResponseMeta`].

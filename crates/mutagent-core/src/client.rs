@@ -76,9 +76,20 @@ impl Client {
     /// Sends a prepared request and decodes the answer. The operations of the namespace
     /// crates are built on this; use it directly only for what they do not cover.
     pub async fn send<T: DeserializeOwned>(&self, request: ApiRequest) -> Result<T, Error> {
-        self.send_with_response(request)
-            .await
-            .map(|(value, _meta)| value)
+        self.clone().answer(Ok(request)).await
+    }
+
+    /// The answer to `request`, decoded: what every call is. The exchange is a future built
+    /// in core; what is compiled per answer type, in the crate that makes the call, is this
+    /// one state machine with its one await, and the decode (docs/performance.md, "Compile
+    /// time"). It owns the client so that a call's future is this one, not one wrapping it.
+    pub(crate) async fn answer<T: DeserializeOwned>(
+        self,
+        request: Result<ApiRequest, Error>,
+    ) -> Result<T, Error> {
+        let request = request?;
+        let raw = self.transport.execute(&self.options, &request).await?;
+        decode_answer(&self.options, self.config(), &request, &raw)
     }
 
     /// Sends a prepared request and answers its body as sent, not decoded, with its

@@ -281,7 +281,7 @@ pub(crate) fn fetch_page<P: Paginated>(
     request: ApiRequest,
 ) -> BoxFuture<'static, PageResult<P::Item>> {
     Box::pin(async move {
-        let page: P = client.send(request).await?;
+        let page: P = client.answer(Ok(request)).await?;
         let more = page.has_more();
         Ok((page.into_items(), more))
     })
