@@ -105,9 +105,79 @@ fn run() -> Result<(), BenchError> {
             ratio <= 1.2,
         );
     }
+    failing::run(&runtime, &body, &params)?;
     #[cfg(feature = "gzip")]
     gzip::run(&runtime, &body, &params, &check)?;
     Ok(())
+}
+
+/// A page that fails to decode at its last prompt: what naming the failure's path costs.
+mod failing {
+    use super::*;
+
+    pub(super) fn run(
+        runtime: &tokio::runtime::Runtime,
+        body: &Bytes,
+        params: &ListPrompts,
+    ) -> Result<(), BenchError> {
+        let mut page: serde_json::Value =
+            serde_json::from_slice(body).map_err(context("cannot read the page"))?;
+        let last = page["data"]
+            .as_array()
+            .map_or(0, Vec::len)
+            .saturating_sub(1);
+        page["data"][last]["id"] = serde_json::json!("not a number");
+        let broken = Bytes::from(serde_json::to_vec(&page).map_err(context("cannot write"))?);
+        let path = format!("data[{last}].id");
+        let sdk = Client::builder()
+            .api_key("mt_bench_key")
+            .server_url("http://127.0.0.1:9")
+            .max_response_bytes(64 << 20)
+            .http_client(FromMemory(broken.clone(), None))
+            .build()
+            .map_err(context("cannot build the SDK client"))?;
+        let comparison = Comparison::new(format!(
+            "a page of {} prompts failing at the last one: naming the path, SDK vs decoding again through serde_path_to_error",
+            last + 1
+        ))
+        .rounds(20)
+        .per_round(10);
+        if !comparison.selected() {
+            return Ok(());
+        }
+        let report = comparison.run(&mut [
+            Variant::new(
+                "serde_json::from_slice, then serde_path_to_error (the SDK until 2026-12-03)",
+                || {
+                    let Err(_) = serde_json::from_slice::<PromptList>(&broken) else {
+                        return Err("the broken page decoded".to_owned());
+                    };
+                    let mut deserializer = serde_json::Deserializer::from_slice(&broken);
+                    match serde_path_to_error::deserialize::<_, PromptList>(&mut deserializer) {
+                        Err(err) if err.path().to_string() == path => Ok(()),
+                        other => Err(format!("unexpected: {:?}", other.map(|_| ()))),
+                    }
+                },
+            ),
+            Variant::new(
+                "sdk list_prompts from memory (decode error)",
+                || match list_prompts(runtime, &sdk, params) {
+                    Err(err) if err.contains(&path) => Ok(()),
+                    other => Err(format!("expected a decode error at {path}, got {other:?}")),
+                },
+            ),
+        ])?;
+        let ratio = report.ratio(
+            "sdk list_prompts from memory (decode error)",
+            "serde_json::from_slice, then serde_path_to_error (the SDK until 2026-12-03)",
+        )?;
+        goal(
+            "SDK failed decode no slower than the two-decode way (medians)",
+            format!("{ratio:.3}x"),
+            ratio <= 1.0,
+        );
+        Ok(())
+    }
 }
 
 #[cfg(feature = "gzip")]
