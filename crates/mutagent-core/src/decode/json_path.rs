@@ -711,3 +711,200 @@ mod differential {
         );
     }
 }
+
+/// Edge cases, each checked against `serde_path_to_error` (what the decode path did before):
+/// whitespace, encodings and keys, and the failures serde_json places away from their value.
+#[cfg(test)]
+mod edges {
+    use std::collections::BTreeMap;
+
+    use serde::de::DeserializeOwned;
+    use serde::Deserialize;
+
+    use super::of_error;
+
+    /// The path found here and `serde_path_to_error`'s, for a body `T` fails to decode from.
+    fn ours_and_theirs<T: DeserializeOwned>(body: &[u8]) -> (String, String) {
+        let Err(error) = serde_json::from_slice::<T>(body) else {
+            panic!("{}: decodes", String::from_utf8_lossy(body))
+        };
+        let ours = of_error(body, &error);
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let theirs = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+            Err(err) => err.path().to_string(),
+            Ok(_) => ".".to_owned(),
+        };
+        // `?` for a key it could not read: the object's path here (as in `differential`).
+        let theirs = match theirs.strip_suffix('?') {
+            Some(object) => object
+                .strip_suffix('.')
+                .filter(|o| !o.is_empty())
+                .unwrap_or(".")
+                .to_owned(),
+            None => theirs,
+        };
+        (ours, theirs)
+    }
+
+    /// Asserts the path found here is `path`, and `serde_path_to_error`'s too.
+    fn same<T: DeserializeOwned>(body: &[u8], path: &str) {
+        let (ours, theirs) = ours_and_theirs::<T>(body);
+        let body = String::from_utf8_lossy(&body[..body.len().min(200)]);
+        assert_eq!(ours, path, "ours, {body}");
+        assert_eq!(theirs, path, "theirs, {body}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Item>,
+        total: u64,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Item {
+        id: u64,
+        name: String,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    enum Choice {
+        Unit,
+        One(u8),
+        Two(u8, u8),
+        Many(Vec<u8>),
+        Named { f: u8 },
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(untagged)]
+    #[allow(dead_code)]
+    enum Either {
+        Number(u8),
+        Text(String),
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(tag = "type")]
+    #[allow(dead_code)]
+    enum Tagged {
+        X { v: u8 },
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Strict {
+        a: u8,
+    }
+
+    #[test]
+    fn whitespace_of_every_kind_before_the_failure() {
+        let crlf = "{\r\n  \"data\": [\r\n    {\r\n      \"id\": 1,\r\n      \"name\": 5\r\n    }\r\n  ],\r\n  \"total\": 1\r\n}";
+        same::<Page>(crlf.as_bytes(), "data[0].name");
+        same::<Page>(b"{\r\n\"data\":\r\n\t[\r\n\r\n  7],\"total\":1}", "data[0]");
+        same::<Page>(b"{\r\n\"data\":\r\n\t{\r\n},\"total\":1}", "data");
+        same::<Page>(b"{\r\n\"data\":\r\n\t[\r\n", "data");
+        same::<Page>(b"{\r\n\"data\":[{\"id\":1\r\n\"name\":\"a\"}]}", "data[0]");
+        same::<Page>(b"{\t\"data\":\t[\t{\"id\":1}\t]\t,\"total\":1}", "data[0]");
+        same::<Page>(b"{\"data\" :  [ ] , \"total\" :  \"1\" }", "total");
+        same::<Page>(b"{\"data\": [  ", "data");
+        same::<Page>(b"{\"data\" ", ".");
+        same::<Page>(b"{\"data\" :  ", "data");
+        same::<Item>(b"{\"id\":1,\"name\":\"a\"}  \r\n x", ".");
+        same::<Vec<Choice>>(b"[ \r\n7]", "[0]");
+    }
+
+    #[test]
+    fn failures_at_the_first_byte() {
+        for body in [
+            &b"x"[..],
+            b"]",
+            b"7",
+            b" \r\n 7",
+            b"[",
+            b"{",
+            b"\"",
+            b"\xff",
+            b"null",
+        ] {
+            same::<Page>(body, ".");
+        }
+        // A byte order mark: serde_json does not skip it.
+        same::<Page>("\u{feff}{\"data\":[],\"total\":1}".as_bytes(), ".");
+    }
+
+    #[test]
+    fn columns_are_bytes_and_keys_are_as_sent() {
+        // Multi-byte characters before the failure, on the first line and on another.
+        let body = "{\"data\":[{\"name\":\"ééééé\",\"id\":\"x\"}],\"total\":1}";
+        same::<Page>(body.as_bytes(), "data[0].id");
+        let body = "{\"data\":[\n{\"name\":\"ééééé\",\"id\":\"x\"}],\"total\":1}";
+        same::<Page>(body.as_bytes(), "data[0].id");
+        same::<Page>(
+            b"{\"data\":[{\"id\":1,\"name\":\"\xff\"}],\"total\":1}",
+            "data[0].name",
+        );
+        // Keys: not ASCII, escaped, with `.` in them, empty; and a key that is not valid.
+        let body = "{\"clé\":1,\"données\":\"x\"}";
+        same::<BTreeMap<String, u64>>(body.as_bytes(), "données");
+        same::<BTreeMap<String, u64>>("{\"clé\":1,\"données\":1 x}".as_bytes(), ".");
+        same::<BTreeMap<String, u64>>(br#"{"a\"b":"x"}"#, "a\"b");
+        same::<BTreeMap<String, u64>>(br#"{"\u00e9t\u00e9":"x"}"#, "été");
+        same::<BTreeMap<String, Vec<u64>>>(br#"{"a.b":[1,"x"]}"#, "a.b[1]");
+        same::<BTreeMap<String, u64>>(br#"{"":"x"}"#, "");
+        same::<BTreeMap<String, u64>>(br#"{"a":1,"b\q":2}"#, ".");
+        same::<BTreeMap<u64, u64>>(br#"{"1":1,"x":2}"#, ".");
+        same::<BTreeMap<String, BTreeMap<u64, u64>>>(br#"{"m":{"007":1}}"#, "m");
+    }
+
+    #[test]
+    fn long_bodies() {
+        let mut body = String::from("{\"data\":[");
+        for id in 0..100_000 {
+            body.push_str(&format!("{{\"id\":{id},\"name\":\"n\"}},"));
+        }
+        body.push_str("{\"id\":-1,\"name\":\"n\"}],\"total\":1}");
+        same::<Page>(body.as_bytes(), "data[100000].id");
+        same::<Page>(body.replace(',', ",\n").as_bytes(), "data[100000].id");
+        // Cut in the middle of an element.
+        let cut = &body.as_bytes()[..body.len() / 2 + 3];
+        let (ours, theirs) = ours_and_theirs::<Page>(cut);
+        assert!(ours.starts_with("data[5"), "{ours}");
+        assert_eq!(ours, theirs);
+    }
+
+    /// The known limit. Untagged and internally tagged enums (any type read through buffered
+    /// content) fail once their value is read whole, and serde_json places that failure where
+    /// the array or object holding the value has read on to. For the last element of an array
+    /// (or field of an object) that is after the `]` (`}`) closing it, where a failure of the
+    /// array itself (a tuple too short, a missing field) is placed too: the path names the
+    /// array or object. `serde_path_to_error` names the element.
+    #[test]
+    fn failures_known_after_a_last_element_name_its_container() {
+        for (body, ours, theirs) in [
+            (&br#"[{"type":"X","v":"s"}]"#[..], ".", "[0]"),
+            (br#"[{"type":"X","v":1},{"type":"X","v":"s"}]"#, ".", "[1]"),
+        ] {
+            assert_eq!(
+                ours_and_theirs::<Vec<Tagged>>(body),
+                (ours.into(), theirs.into())
+            );
+        }
+        assert_eq!(
+            ours_and_theirs::<Vec<Vec<Either>>>(b"[[1,true],[1]]"),
+            ("[0]".into(), "[0][1]".into())
+        );
+        assert_eq!(
+            ours_and_theirs::<BTreeMap<String, Tagged>>(br#"{"a":{"type":"X","v":"s"}}"#),
+            (".".into(), "a".into())
+        );
+        // Not the last: named.
+        same::<BTreeMap<String, Tagged>>(
+            br#"{"a":{"type":"X","v":"s"},"b":{"type":"X","v":1}}"#,
+            "a",
+        );
+    }
+}
