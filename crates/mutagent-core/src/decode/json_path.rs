@@ -19,7 +19,18 @@
 //!   expected); the body read up to there is valid JSON so far. So the path is the value
 //!   finished last, or the one about to begin. serde_json also reports some failures of the
 //!   type as syntax errors (a number where an enum was expected: "expected value"); they are
-//!   told apart by the same sign, the body up to there being valid JSON so far.
+//!   told apart by the same sign, the body up to there being valid JSON so far. Two of them
+//!   are placed elsewhere and named so: an element too many for a tuple ("trailing
+//!   characters", at that element: the sequence), and a second field in an enum's object
+//!   ("expected value", after the first: the enum);
+//! * a failure found after serde_json has read the value whole (an untagged or internally
+//!   tagged enum, any type read through buffered content) is placed where the array or object
+//!   holding the value has read on to: past the `,` after an element (the element before is
+//!   named), just after a field (named). After the last element or field that is past the
+//!   closing `]` or `}`, where the array's or object's own failures are placed too: the path
+//!   names the array or object, not the element. This, and a second field after a value of
+//!   one byte in an enum's object (named as a number where an enum belongs), are the known
+//!   differences from `serde_path_to_error`, tested in `edges`.
 
 use std::fmt::Write as _;
 
@@ -86,9 +97,10 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
         ..Skipping::default()
     };
     let data_error = error.classify() == Category::Data;
+    // serde_json's errors have no public code; its messages are stable and tested below.
+    let message = error.to_string();
     let (mut walk, mut valid_so_far) = walk_to(&json[..cut], data_error, &mut skipping);
-    // serde_json's errors have no public code; its message is stable and tested below.
-    if error.to_string().starts_with("recursion limit exceeded") {
+    if message.starts_with("recursion limit exceeded") {
         // The limit was reached inside a value the decode read (it skips without a limit):
         // the walk, skipping deep values, stopped on the way there; now it reads on along
         // that way, and reaches the limit where the decode did.
@@ -98,13 +110,29 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
     let (walk, at_fault_from) = match error.classify() {
         Category::Data => (walk, Some(cut)),
         // Valid JSON up to the offending byte: the answer type refused the value that byte
-        // begins (serde_json says "expected value" for a number where an enum belongs).
+        // begins (serde_json says "expected value" for a number where an enum belongs)...
         Category::Syntax if valid_so_far => {
             let before = cut.saturating_sub(1);
-            (
-                walk_to(&json[..before], true, &mut skipping).0,
-                Some(before),
-            )
+            if message.starts_with("trailing characters") {
+                // ...or that byte begins an element too many for a tuple, an array or a
+                // struct read from a sequence (serde_json looks for the sequence's `]` once
+                // its type has read all it takes): the sequence, which the walk is in.
+                (walk_to(&json[..before], true, &mut skipping).0, None)
+            } else if before_a_value(&json[..before]) && json.get(before) != Some(&b']') {
+                (
+                    walk_to(&json[..before], true, &mut skipping).0,
+                    Some(before),
+                )
+            } else if last_byte(&json[..before]) == Some(b'{') {
+                // ...or an enum given `{}`, where its variant's name belongs: the enum.
+                (walk_to(&json[..before], true, &mut skipping).0, None)
+            } else {
+                // ...or serde_json read an enum's one field (`{"variant": value}`) and found
+                // no `}` after it ("expected value" there too, placed before that byte): the
+                // enum, the object the walk is in. (A value of one byte, as in
+                // `{"a":1,"b":2}`, cannot be told from a number where an enum belongs.)
+                (walk, None)
+            }
         }
         Category::Syntax | Category::Eof | Category::Io => (walk, None),
     };
@@ -112,12 +140,23 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
     if let Some(from) = at_fault_from {
         // Read up to just after `[`, `,` or `:`: the value at fault is the one about to begin;
         // else it is the one just finished (or, if neither, the one the walk is in).
-        let before_a_value = json[..from]
-            .iter()
-            .rev()
-            .find(|byte| !byte.is_ascii_whitespace())
-            .is_some_and(|byte| matches!(byte, b'[' | b',' | b':'));
-        let at_fault = if before_a_value {
+        // But a data error just after a `,` is either a map or an array refused at its start
+        // (placed before its `{` or `[`), or the failure of the element before the `,`, known
+        // only once that element was read whole: an untagged or internally tagged enum (any
+        // type read through buffered content) fails after serde_json has read its value, and
+        // serde_json places that failure where the array holding it has read on to, past
+        // the `,`.
+        let element_before = data_error
+            && last_byte(&json[..from]) == Some(b',')
+            && !refused_at_start(json.get(from), &message);
+        let at_fault = if before_a_value(&json[..from]) && !element_before {
+            walk.expecting
+        } else if matches!(walk.expecting, Some(Step::Key(_)))
+            && message.starts_with("unknown field")
+        {
+            // Just after a key the answer type refused (a field `deny_unknown_fields` does
+            // not know): that key. (A field given twice fails there too, but it is the
+            // object's failure.)
             walk.expecting
         } else {
             walk.finished.flatten()
@@ -125,6 +164,29 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
         steps.extend(at_fault);
     }
     display(&steps)
+}
+
+/// The last byte of `json` that is not whitespace.
+fn last_byte(json: &[u8]) -> Option<u8> {
+    json.iter()
+        .rev()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .copied()
+}
+
+/// Whether `json` stops just after `[`, `,` or `:`, where a value begins.
+fn before_a_value(json: &[u8]) -> bool {
+    matches!(last_byte(json), Some(b'[' | b',' | b':'))
+}
+
+/// Whether a data error placed just before `byte` refuses the map or array it begins (the
+/// only values serde_json names a wrong type of before reading them).
+fn refused_at_start(byte: Option<&u8>, message: &str) -> bool {
+    match byte {
+        Some(b'{') => message.starts_with("invalid type: map,"),
+        Some(b'[') => message.starts_with("invalid type: sequence,"),
+        _ => false,
+    }
 }
 
 /// How much a walk may re-read to start again (see [`walk_to`]), in bytes: this much, or four
@@ -876,6 +938,26 @@ mod edges {
         assert_eq!(ours, theirs);
     }
 
+    /// Untagged and internally tagged enums fail once their value is read whole, and serde_json
+    /// places that failure where the array holding the value has read on to: past the `,`
+    /// after it. The element named is the one before, not the next.
+    #[test]
+    fn failures_known_after_an_element_name_that_element() {
+        same::<Vec<Either>>(b"[true,1]", "[0]");
+        same::<Vec<Either>>(b"[1,true,2]", "[1]");
+        same::<Vec<Either>>(b"[1,true ,\n {}]", "[1]");
+        same::<Vec<(Either, u8)>>(b"[[true,1]]", "[0][0]");
+        same::<Vec<Tagged>>(br#"[{"type":"X","v":"s"},{"type":"X","v":1}]"#, "[0]");
+        same::<Vec<Tagged>>(
+            b"[{\"type\":\"X\",\"v\":\"s\"} ,\n {\"type\":\"X\",\"v\":1}]",
+            "[0]",
+        );
+        // A map or an array refused at its start is placed before it, after the `,`: that one.
+        same::<Vec<u8>>(b"[1,{}]", "[1]");
+        same::<Vec<u8>>(b"[1, [2]]", "[1]");
+        same::<Vec<Item>>(br#"[{"id":1,"name":"a"},[]]"#, "[1]");
+    }
+
     /// The known limit. Untagged and internally tagged enums (any type read through buffered
     /// content) fail once their value is read whole, and serde_json places that failure where
     /// the array or object holding the value has read on to. For the last element of an array
@@ -906,5 +988,54 @@ mod edges {
             br#"{"a":{"type":"X","v":"s"},"b":{"type":"X","v":1}}"#,
             "a",
         );
+    }
+
+    /// serde_json checks for a sequence's `]` once its type has read all it takes, and calls
+    /// an element too many "trailing characters": the sequence.
+    #[test]
+    fn an_element_too_many_is_the_sequences_failure() {
+        same::<Vec<(u8, u8)>>(b"[[1,2],[3,4,5]]", "[1]");
+        same::<Vec<(u8, u8)>>(b"[[1,2],[3,4,{\"a\":1}]]", "[1]");
+        same::<Vec<(u8, u8)>>(b"[[1,2],[3,4 ,\r\n \"x\"]]", "[1]");
+        same::<Vec<[u8; 2]>>(b"[[1,2],[3,4,5]]", "[1]");
+        same::<Vec<Item>>(b"[[1,\"a\"],[2,\"b\",3]]", "[1]");
+        same::<Vec<Choice>>(br#"[{"Two":[1,2,3]}]"#, "[0].Two");
+        // Too short, or a wrong element: as before.
+        same::<Vec<Item>>(b"[[1,\"a\"],[2]]", "[1]");
+        same::<Vec<Item>>(b"[[1,\"a\"],[2,3]]", "[1][1]");
+    }
+
+    /// An externally tagged enum is an object of one field; more is the enum's failure.
+    #[test]
+    fn an_enum_object_with_more_than_its_variant_is_the_enums_failure() {
+        same::<Vec<Choice>>(br#"[{"One":12,"Two":[1,2]}]"#, "[0]");
+        same::<Vec<Choice>>(b"[{\"One\":1 , \"Two\":[1,2]}]", "[0]");
+        same::<Vec<Choice>>(br#"[{"One":12 x}]"#, "[0]");
+        same::<Vec<Choice>>(br#"[{"Many":[],"Unit":null}]"#, "[0]");
+        same::<Vec<Choice>>(br#"[{"Many":[1],"Unit":null}]"#, "[0]");
+        same::<Vec<Choice>>(br#"[{"Named":{"f":1},"Unit":null}]"#, "[0]");
+        same::<Vec<Vec<Choice>>>(br#"[[{"Many":[],"One":2}]]"#, "[0][0]");
+        same::<Vec<Choice>>(br#"[{}]"#, "[0]");
+        same::<Vec<Choice>>(b"[{ \n }]", "[0]");
+        // A value of one byte cannot be told from a number where an enum belongs (the same
+        // bytes, message and place): named as that, the variant's value.
+        assert_eq!(
+            ours_and_theirs::<Vec<Choice>>(br#"[{"One":1,"Two":[1,2]}]"#),
+            ("[0].One".into(), "[0]".into())
+        );
+        // The failures of the variant's value: named there.
+        same::<Vec<Choice>>(br#"[{"Unit":1}]"#, "[0].Unit");
+        same::<Vec<Choice>>(br#"[{"Two":[1,"x"]}]"#, "[0].Two[1]");
+        same::<Vec<Choice>>(br#"[{"Named":{}}]"#, "[0].Named");
+        same::<Vec<Choice>>(br#"[{"Zero":1}]"#, "[0]");
+        same::<Vec<Choice>>(br#"["Zero"]"#, "[0]");
+    }
+
+    #[test]
+    fn an_unknown_field_is_named_a_field_given_twice_is_the_objects() {
+        same::<Vec<Strict>>(br#"[{"a":1},{"a":1,"b":2}]"#, "[1].b");
+        same::<Vec<Strict>>(br#"[{"b":2}]"#, "[0].b");
+        same::<Vec<Strict>>(b"[{\"a\":1,\"b\" : 2}]", "[0].b");
+        same::<Item>(b"{\"id\":1,\"name\":\"a\",\"id\"  :2}", ".");
     }
 }
