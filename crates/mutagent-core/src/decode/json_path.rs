@@ -549,6 +549,14 @@ mod hard_cases {
     }
 
     #[test]
+    fn a_value_skipped_just_before_the_failure_does_not_stop_the_walk() {
+        // The decode went past all of the body up to its failure (of the type, here a missing
+        // field) but the walk stops in its last value: it starts again, skipping that value.
+        assert_eq!(path(r#"{"kind":"chat","meta":{},"x":1e999}"#), ".");
+        assert_eq!(path(r#"{"kind":"chat","meta":{},"x":"\ud800"}"#), ".");
+    }
+
+    #[test]
     fn failures_serde_json_calls_syntax_errors_are_named_at_their_value() {
         // A number where an enum belongs: "expected value".
         assert_eq!(path(r#"{"kind":7,"meta":{},"total":1}"#), "kind");
