@@ -557,6 +557,18 @@ mod hard_cases {
     }
 
     #[test]
+    fn the_walk_may_reread_eight_mib_to_start_again() {
+        // 200 values to skip one by one after 10 KiB: about 2.5 MB read again, more than four
+        // times the body, within the 8 MiB the walk may re-read.
+        let fields: String = (0..200).map(|n| format!(r#""f{n}":1e999,"#)).collect();
+        let json = format!(
+            r#"{{"pad":"{}",{fields}"kind":"chat","meta":{{}},"total":-1}}"#,
+            "p".repeat(10 * 1024)
+        );
+        assert_eq!(path(&json), "total");
+    }
+
+    #[test]
     fn failures_serde_json_calls_syntax_errors_are_named_at_their_value() {
         // A number where an enum belongs: "expected value".
         assert_eq!(path(r#"{"kind":7,"meta":{},"total":1}"#), "kind");
