@@ -569,6 +569,17 @@ mod hard_cases {
     }
 
     #[test]
+    fn a_syntax_error_after_values_the_decode_skipped_is_found() {
+        // The walk stops at a number beyond f64 the decode skipped, before the byte the JSON
+        // broke at: it starts again, and reads on to that byte.
+        assert_eq!(path(r#"{"a":1e999,"kind":"chat" x}"#), ".");
+        assert_eq!(
+            path(r#"{"a":[1e999],"kind":"chat","meta":{"b" 1}}"#),
+            "meta"
+        );
+    }
+
+    #[test]
     fn failures_serde_json_calls_syntax_errors_are_named_at_their_value() {
         // A number where an enum belongs: "expected value".
         assert_eq!(path(r#"{"kind":7,"meta":{},"total":1}"#), "kind");
