@@ -99,13 +99,15 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
     let data_error = error.classify() == Category::Data;
     // serde_json's errors have no public code; its messages are stable and tested below.
     let message = error.to_string();
-    let (mut walk, mut valid_so_far) = walk_to(&json[..cut], data_error, &mut skipping);
+    // A data error: the decode went past all of the body up to `cut`; else it broke there.
+    let broke_with = (!data_error).then_some(message.as_str());
+    let (mut walk, mut valid_so_far) = walk_to(&json[..cut], broke_with, &mut skipping);
     if message.starts_with("recursion limit exceeded") {
         // The limit was reached inside a value the decode read (it skips without a limit):
         // the walk, skipping deep values, stopped on the way there; now it reads on along
         // that way, and reaches the limit where the decode did.
         skipping.deep_except = Some(walk.steps.clone());
-        (walk, valid_so_far) = walk_to(&json[..cut], data_error, &mut skipping);
+        (walk, valid_so_far) = walk_to(&json[..cut], broke_with, &mut skipping);
     }
     let (walk, at_fault_from) = match error.classify() {
         Category::Data => (walk, Some(cut)),
@@ -117,15 +119,15 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
                 // ...or that byte begins an element too many for a tuple, an array or a
                 // struct read from a sequence (serde_json looks for the sequence's `]` once
                 // its type has read all it takes): the sequence, which the walk is in.
-                (walk_to(&json[..before], true, &mut skipping).0, None)
+                (walk_to(&json[..before], None, &mut skipping).0, None)
             } else if before_a_value(&json[..before]) && json.get(before) != Some(&b']') {
                 (
-                    walk_to(&json[..before], true, &mut skipping).0,
+                    walk_to(&json[..before], None, &mut skipping).0,
                     Some(before),
                 )
             } else if last_byte(&json[..before]) == Some(b'{') {
                 // ...or an enum given `{}`, where its variant's name belongs: the enum.
-                (walk_to(&json[..before], true, &mut skipping).0, None)
+                (walk_to(&json[..before], None, &mut skipping).0, None)
             } else {
                 // ...or serde_json read an enum's one field (`{"variant": value}`) and found
                 // no `}` after it ("expected value" there too, placed before that byte): the
@@ -202,9 +204,11 @@ const REREAD_BYTES: usize = 8 * 1024 * 1024;
 /// are not UTF-8 in a string). So a walk that stops where the decode went on stopped at a
 /// value the decode skipped: it starts again, skipping that value too, while
 /// `skipping.reread` allows (then the place it stopped is the answer). Where the decode went
-/// on is all of `prefix` when the decode failed on a value of its type (`past_all`), else all
-/// but the last byte (the one the JSON broke at).
-fn walk_to(prefix: &[u8], past_all: bool, skipping: &mut Skipping) -> (Walk, bool) {
+/// on is all of `prefix` when the decode failed on a value of its type (`broke_with` is
+/// `None`), else all but the last byte, where the JSON broke with the error `broke_with` says:
+/// a walk that stops there with another error (a number beyond `f64` just before that byte)
+/// stopped in a value the decode skipped too.
+fn walk_to(prefix: &[u8], broke_with: Option<&str>, skipping: &mut Skipping) -> (Walk, bool) {
     loop {
         skipping.reread = skipping.reread.saturating_sub(prefix.len());
         let mut walk = Walk {
@@ -226,7 +230,8 @@ fn walk_to(prefix: &[u8], past_all: bool, skipping: &mut Skipping) -> (Walk, boo
             Err(stop) if stop.classify() == Category::Eof => return (walk, true),
             Err(stop) => stop,
         };
-        let short = past_all || byte_offset(prefix, stop.line(), stop.column()) + 1 < prefix.len();
+        // The same message is the same failure at the same line and column.
+        let short = broke_with.is_none_or(|broke| stop.to_string() != broke);
         if !short || skipping.reread < prefix.len() || skipping.values.contains(&walk.steps) {
             return (walk, false);
         }
@@ -577,6 +582,33 @@ mod hard_cases {
             path(r#"{"a":[1e999],"kind":"chat","meta":{"b" 1}}"#),
             "meta"
         );
+    }
+
+    #[test]
+    fn a_syntax_error_just_after_a_value_the_decode_skipped_is_found() {
+        // No byte between a number beyond f64 the decode skipped and the byte the JSON broke
+        // at: the walk stops at that byte too, but with another error; it starts again.
+        for (json, found) in [
+            (r#"{"x":1e999x}"#, "."),
+            (r#"{"x":1e999]"#, "."),
+            (r#"{"x":[1e999}"#, "x"),
+            (r#"{"x":{"y":1e999x}}"#, "x"),
+            // A number beyond f64 where the type reads one: its own failure, named there.
+            (r#"{"kind":"chat","meta":{},"total":1e999}"#, "total"),
+            (r#"{"kind":"chat","meta":[1e999],"total":1}"#, "meta[0]"),
+        ] {
+            assert_eq!(path(json), found, "{json}");
+            let mut deserializer = serde_json::Deserializer::from_str(json);
+            let theirs = serde_path_to_error::deserialize::<_, Holder>(&mut deserializer)
+                .expect_err(json)
+                .path()
+                .to_string();
+            let theirs = theirs
+                .strip_suffix(".?")
+                .unwrap_or(&theirs)
+                .replace('?', ".");
+            assert_eq!(theirs, found, "{json}");
+        }
     }
 
     #[test]
