@@ -481,6 +481,34 @@ mod tests {
         assert_eq!(page.data.len(), 2);
     }
 
+    /// A body of whitespace only (CRLF, tabs) is an empty answer: JSON `null`, and a type
+    /// that is not nullable fails at the whole body, `.`.
+    #[test]
+    fn whitespace_only_bodies_decode_as_null() {
+        let value: serde_json::Value = success(
+            "delete",
+            StatusCode::OK,
+            &HeaderMap::new(),
+            b" \r\n\t ",
+            Secrets::default(),
+        )
+        .expect("null");
+        assert!(value.is_null());
+        let err = success::<Page>(
+            "list",
+            StatusCode::OK,
+            &HeaderMap::new(),
+            b"\r\n",
+            Secrets::default(),
+        )
+        .expect_err("not nullable");
+        let Error::Decode(decode) = err else {
+            panic!("not a decode error")
+        };
+        assert_eq!(decode.path(), ".");
+        assert!(decode.to_string().contains("null"), "{decode}");
+    }
+
     #[test]
     fn trailing_garbage_and_empty_bodies() {
         let err = success::<Item>(
