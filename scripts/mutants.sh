@@ -30,6 +30,7 @@ FILES=(
     crates/mutagent-core/src/body.rs
     crates/mutagent-core/src/retry.rs
     crates/mutagent-core/src/decode.rs
+    crates/mutagent-core/src/decode/json_path.rs
     crates/mutagent-core/src/secret.rs
     crates/mutagent-core/src/url.rs
     crates/mutagent-core/src/config.rs
