@@ -28,9 +28,11 @@
 //!   holding the value has read on to: past the `,` after an element (the element before is
 //!   named), just after a field (named). After the last element or field that is past the
 //!   closing `]` or `}`, where the array's or object's own failures are placed too: the path
-//!   names the array or object, not the element. This, and a second field after a value of
-//!   one byte in an enum's object (named as a number where an enum belongs), are the known
-//!   differences from `serde_path_to_error`, tested in `edges`.
+//!   names the array or object, not the element. This, a second field after a value of one
+//!   byte in an enum's object (named as a number where an enum belongs), and such a failure
+//!   saying "invalid type: map" ("sequence") past a `,` before a map (an array), named as
+//!   that next value refused at its start, are the known differences from
+//!   `serde_path_to_error`, tested in `edges`.
 
 use std::fmt::Write as _;
 
@@ -1051,6 +1053,13 @@ mod edges {
         assert_eq!(
             ours_and_theirs::<BTreeMap<String, Tagged>>(br#"{"a":{"type":"X","v":"s"}}"#),
             (".".into(), "a".into())
+        );
+        // Not the last, but failing as serde_json fails a map refused at its start ("invalid
+        // type: map") with a map next: the same bytes and message as the next element
+        // refused, named so.
+        assert_eq!(
+            ours_and_theirs::<Vec<Tagged>>(br#"[{"type":"X","v":{}},{"type":"X","v":1}]"#),
+            ("[1]".into(), "[0]".into())
         );
         // Not the last: named.
         same::<BTreeMap<String, Tagged>>(
