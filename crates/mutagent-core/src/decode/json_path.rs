@@ -34,13 +34,14 @@
 //!   that next value refused at its start, are the known differences from
 //!   `serde_path_to_error`, tested in `edges`.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use serde::de::{self, Deserialize as _, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::error::Category;
 
 /// One step of a path: an array index or an object key, as sent.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Step {
     Index(usize),
     Key(String),
@@ -62,8 +63,10 @@ struct Walk {
 /// The values a walk skips whole rather than reads (see [`walk_to`]).
 #[derive(Debug, Default)]
 struct Skipping {
-    /// These values.
-    values: Vec<Vec<Step>>,
+    /// These values. A set: every value read is looked up, and a small body full of values
+    /// to skip (the byte budget allows a 10 KB body some 800 restarts) would otherwise cost
+    /// restarts × values read × values skipped.
+    values: HashSet<Vec<Step>>,
     /// Values deeper than [`SKIP_BELOW`], except along this path (and below it).
     deep_except: Option<Vec<Step>>,
     /// How many more bytes the walk may read to start again.
@@ -74,7 +77,7 @@ impl Skipping {
     fn skips(&self, steps: &[Step]) -> bool {
         let along = |path: &Vec<Step>| steps.starts_with(path) || path.starts_with(steps);
         (steps.len() >= SKIP_BELOW && !self.deep_except.as_ref().is_some_and(along))
-            || self.values.iter().any(|value| value == steps)
+            || (!self.values.is_empty() && self.values.contains(steps))
     }
 }
 
@@ -240,7 +243,7 @@ fn walk_to(prefix: &[u8], broke_with: Option<&str>, skipping: &mut Skipping) -> 
         if !short || skipping.reread < prefix.len() || skipping.values.contains(&walk.steps) {
             return (walk, false);
         }
-        skipping.values.push(walk.steps);
+        skipping.values.insert(walk.steps);
     }
 }
 
