@@ -235,6 +235,26 @@ fn works_from_the_blocking_client() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sizes_are_kept_within_their_bounds() {
+    // Nothing is sent: no server is needed.
+    let client = client("http://127.0.0.1:9");
+    let sizes = |configure: fn(ExporterBuilder) -> ExporterBuilder| {
+        let exporter = configure(Exporter::builder(&client))
+            .build()
+            .expect("exporter");
+        assert!(!exporter.is_shut_down());
+        (exporter.max_queue_size(), exporter.max_batch_size())
+    };
+    assert_eq!(sizes(|b| b), (2048, 512), "the defaults");
+    assert_eq!(sizes(|b| b.max_queue_size(0).max_batch_size(0)), (1, 1));
+    assert_eq!(
+        sizes(|b| b.max_queue_size(usize::MAX).max_batch_size(usize::MAX)),
+        (1 << 20, 1000)
+    );
+    assert_eq!(sizes(|b| b.max_queue_size(30).max_batch_size(7)), (30, 7));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn shutdown_delivers_what_was_buffered() {
     let emu = emulator().await;
     let exporter = exporter_on(&emu, |b| b.batch_size(1000).flush_interval(HOUR));

@@ -55,3 +55,25 @@ pub(super) struct FlushOutcome {
     pub(super) unsent: u64,
     pub(super) timed_out: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_too_long_for_the_clock_means_a_year_away() {
+        let before = std::time::Instant::now();
+        let deadline = deadline_after(Duration::MAX);
+        let year = Duration::from_secs(86_400 * 365);
+        // Not "now" (every flush would time out at once), not a day: a year from the call.
+        assert!(deadline >= before + year, "{:?}", deadline - before);
+        assert!(
+            deadline <= std::time::Instant::now() + year,
+            "{:?}",
+            deadline - before
+        );
+        let second = Duration::from_secs(1);
+        let near = deadline_after(second);
+        assert!(near >= before + second && near <= std::time::Instant::now() + second);
+    }
+}

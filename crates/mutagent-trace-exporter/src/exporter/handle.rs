@@ -236,3 +236,96 @@ impl Exporter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use super::*;
+    use crate::SpanKind;
+
+    /// A handle whose sender thread is played by the test: it holds the other ends.
+    fn handle(
+        max_queue: usize,
+        batch_size: usize,
+    ) -> (
+        Exporter,
+        mpsc::Receiver<SpanData>,
+        mpsc::UnboundedReceiver<Control>,
+    ) {
+        let (spans, span_rx) = mpsc::channel(max_queue);
+        let (control, control_rx) = mpsc::unbounded_channel();
+        let exporter = Exporter::from_inner(HandleState {
+            spans,
+            control,
+            shared: Arc::default(),
+            notify: Arc::new(Notify::new()),
+            batch_size,
+            max_queue,
+            max_batch: batch_size,
+        });
+        (exporter, span_rx, control_rx)
+    }
+
+    fn span() -> SpanData {
+        let t = SystemTime::now();
+        SpanData::root("s", SpanKind::Custom, t, t)
+    }
+
+    /// Whether the sender would be woken now (takes the wake-up).
+    async fn woken(exporter: &Exporter) -> bool {
+        tokio::select! {
+            biased;
+            () = exporter.inner.notify.notified() => true,
+            () = std::future::ready(()) => false,
+        }
+    }
+
+    #[tokio::test]
+    async fn the_sender_is_woken_once_per_full_batch_not_per_span() {
+        let (exporter, _spans, _control) = handle(100, 4);
+        for round in 0..2 {
+            for n in 1..=3 {
+                assert!(exporter.record(span()));
+                assert!(!woken(&exporter).await, "round {round}, span {n}");
+            }
+            assert!(exporter.record(span()));
+            assert!(woken(&exporter).await, "round {round}: a batch is waiting");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_sender_that_stops_answering_leaves_what_waits_reported_unsent() {
+        let (exporter, _spans, mut control) = handle(100, 10);
+        for _ in 0..2 {
+            assert!(exporter.record(span()));
+        }
+        exporter.inner.shared.held.store(3, Ordering::Relaxed);
+        // The "sender" takes the flush and drops it unanswered, as a sender thread that died
+        // would: the caller is not left waiting and is told what is still waiting.
+        let (report, ()) = tokio::join!(exporter.flush_async(Duration::from_secs(3600)), async {
+            drop(control.recv().await);
+        });
+        assert_eq!(
+            (
+                report.delivered,
+                report.failed,
+                report.unsent,
+                report.timed_out
+            ),
+            (0, 0, 5, true),
+            "2 queued and 3 held: {report:?}"
+        );
+    }
+
+    #[test]
+    fn the_debug_form_shows_the_counters() {
+        let (exporter, _spans, _control) = handle(100, 10);
+        assert!(exporter.record(span()));
+        let text = format!("{exporter:?}");
+        assert!(
+            text.starts_with("Exporter") && text.contains("recorded: 1"),
+            "{text}"
+        );
+    }
+}

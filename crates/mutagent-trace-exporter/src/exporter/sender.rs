@@ -520,3 +520,226 @@ impl BatchSender {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The sender's loop under paused time, against a server in memory: what it does when is
+    //! exact, not a matter of timing.
+
+    use std::sync::Mutex;
+    use std::time::SystemTime;
+
+    use bytes::Bytes;
+    use mutagent_core::http_client::{BoxFuture, HttpClient, HttpError, ResponseBody};
+    use tokio::sync::oneshot;
+
+    use super::super::control::FlushRequest;
+    use super::*;
+    use serde_json::Value;
+
+    use crate::SpanKind;
+
+    /// Stores every batch as it arrives (the paused time and its spans) and answers `delay`
+    /// later.
+    #[derive(Debug, Clone, Default)]
+    struct Server {
+        batches: Arc<Mutex<Vec<(Instant, usize)>>>,
+        arrived: Arc<Notify>,
+        delay: Duration,
+    }
+
+    impl Server {
+        fn batches(&self) -> Vec<(Instant, usize)> {
+            self.batches.lock().expect("batches").clone()
+        }
+
+        async fn wait_for(&self, batches: usize) {
+            while self.batches().len() < batches {
+                self.arrived.notified().await;
+            }
+        }
+    }
+
+    impl HttpClient for Server {
+        fn send(
+            &self,
+            request: http::Request<Bytes>,
+        ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
+            let body: Value = serde_json::from_slice(request.body()).expect("json");
+            let spans = body["traces"]
+                .as_array()
+                .expect("traces")
+                .iter()
+                .map(|trace| trace["spans"].as_array().map_or(0, Vec::len))
+                .sum();
+            self.batches
+                .lock()
+                .expect("batches")
+                .push((Instant::now(), spans));
+            self.arrived.notify_waiters();
+            let delay = self.delay;
+            Box::pin(async move {
+                tokio::time::sleep(delay).await;
+                let answer = r#"{"success":true,"count":1,"traceIds":[]}"#;
+                Ok(http::Response::new(ResponseBody::from_bytes(answer)))
+            })
+        }
+    }
+
+    /// The handles' side of a sender running on the test's (paused) runtime.
+    struct Handles {
+        spans: mpsc::Sender<SpanData>,
+        control: mpsc::UnboundedSender<Control>,
+        shared: Arc<Counters>,
+        server: Server,
+    }
+
+    impl Handles {
+        fn flush(&self, shutdown: bool) -> oneshot::Receiver<FlushOutcome> {
+            let (tx, rx) = oneshot::channel();
+            let request = FlushRequest {
+                deadline: Instant::now() + Duration::from_secs(3600),
+                reply: Reply::Async(tx),
+            };
+            let control = if shutdown {
+                Control::Shutdown(request)
+            } else {
+                Control::Flush(request)
+            };
+            assert!(self.control.send(control).is_ok());
+            rx
+        }
+    }
+
+    /// A sender (batches of `batch_size`, a tick every `interval`, a server answering after
+    /// `delay`) and its handles' ends; the sender runs once `run` is polled.
+    fn sender(batch_size: usize, interval: Duration, delay: Duration) -> (Handles, BatchSender) {
+        let server = Server {
+            delay,
+            ..Server::default()
+        };
+        let client = mutagent_core::ClientBuilder::new()
+            .env(mutagent_core::env::EmptyEnv)
+            .api_key("mt_test")
+            .http_client(server.clone())
+            .build_async()
+            .expect("client");
+        let (spans, span_rx) = mpsc::channel(100);
+        let (control, control_rx) = mpsc::unbounded_channel();
+        let shared = Arc::new(Counters::default());
+        let sender = BatchSender::new(
+            span_rx,
+            control_rx,
+            Arc::clone(&shared),
+            Arc::new(Notify::new()),
+            client,
+            SendSettings {
+                batch_size,
+                max_batch: batch_size,
+                flush_interval: interval,
+                drop_timeout: Duration::from_secs(5),
+                defaults: TraceDefaults::default(),
+                protocol: Protocol::Batch,
+            },
+        );
+        let handles = Handles {
+            spans,
+            control,
+            shared,
+            server,
+        };
+        (handles, sender)
+    }
+
+    fn span() -> SpanData {
+        let t = SystemTime::now();
+        SpanData::root("s", SpanKind::Custom, t, t)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn after_a_tick_the_next_comes_one_interval_later() {
+        let (handles, sender) = sender(100, Duration::from_secs(10), Duration::ZERO);
+        let start = Instant::now();
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(sender.run());
+        local
+            .run_until(async {
+                handles.spans.try_send(span()).expect("queued");
+                handles.server.wait_for(1).await;
+                // Moved on by hand: a sender that never waits again would keep the clock still.
+                tokio::time::advance(Duration::from_secs(1)).await;
+                handles.spans.try_send(span()).expect("queued");
+                handles.server.wait_for(2).await;
+            })
+            .await;
+        let at: Vec<Duration> = handles
+            .server
+            .batches()
+            .iter()
+            .map(|(time, _)| *time - start)
+            .collect();
+        assert_eq!(
+            at,
+            [Duration::from_secs(10), Duration::from_secs(20)],
+            "one send per tick"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn held_counts_the_spans_of_the_batch_being_sent() {
+        let (handles, sender) = sender(3, Duration::from_secs(3600), Duration::from_secs(60));
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(sender.run());
+        local
+            .run_until(async {
+                for _ in 0..5 {
+                    handles.spans.try_send(span()).expect("queued");
+                }
+                let done = handles.flush(false);
+                handles.server.wait_for(1).await;
+                // A batch of 3 is out (the server answers in a minute), 2 spans wait queued.
+                assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
+                assert_eq!(handles.spans.max_capacity() - handles.spans.capacity(), 2);
+                let outcome = done.await.expect("answered");
+                assert_eq!((outcome.delivered, outcome.unsent), (5, 0));
+            })
+            .await;
+        assert_eq!(handles.shared.held.load(Ordering::Relaxed), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_span_being_recorded_when_shutdown_begins_is_still_delivered() {
+        let (handles, sender) = sender(10, Duration::from_secs(3600), Duration::ZERO);
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(sender.run());
+        local
+            .run_until(async {
+                // A `record` on another thread holds its slot in the queue, not yet its span.
+                let slot = handles.spans.reserve().await.expect("slot");
+                let shutdown = handles.flush(true);
+                // Paused time moves on only once the sender waits: it has taken the shutdown
+                // and found the queue closed and empty.
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                slot.send(span());
+                let outcome = shutdown.await.expect("answered");
+                // Not among the spans waiting when the shutdown was asked for, but sent.
+                assert_eq!((outcome.unsent, outcome.timed_out), (0, false));
+            })
+            .await;
+        assert_eq!(handles.server.batches().len(), 1);
+        assert_eq!(handles.shared.sent.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flush_sent_just_after_a_shutdown_is_answered() {
+        let (handles, sender) = sender(10, Duration::from_secs(3600), Duration::ZERO);
+        // Both wait before the sender runs: another handle flushes as this one shuts down.
+        let shutdown = handles.flush(true);
+        let flush = handles.flush(false);
+        drop(handles.spans);
+        sender.run().await;
+        let flush = flush.await.expect("the flush is answered");
+        assert!(!flush.timed_out);
+        assert!(shutdown.await.is_ok());
+    }
+}
