@@ -591,14 +591,24 @@ mod tests {
         spans: mpsc::Sender<SpanData>,
         control: mpsc::UnboundedSender<Control>,
         shared: Arc<Counters>,
+        notify: Arc<Notify>,
         server: Server,
     }
 
     impl Handles {
+        /// A flush (or shutdown) with an hour to go.
         fn flush(&self, shutdown: bool) -> oneshot::Receiver<FlushOutcome> {
+            self.flush_within(shutdown, Duration::from_secs(3600))
+        }
+
+        fn flush_within(
+            &self,
+            shutdown: bool,
+            timeout: Duration,
+        ) -> oneshot::Receiver<FlushOutcome> {
             let (tx, rx) = oneshot::channel();
             let request = FlushRequest {
-                deadline: Instant::now() + Duration::from_secs(3600),
+                deadline: Instant::now() + timeout,
                 reply: Reply::Async(tx),
             };
             let control = if shutdown {
@@ -627,11 +637,12 @@ mod tests {
         let (spans, span_rx) = mpsc::channel(100);
         let (control, control_rx) = mpsc::unbounded_channel();
         let shared = Arc::new(Counters::default());
+        let notify = Arc::new(Notify::new());
         let sender = BatchSender::new(
             span_rx,
             control_rx,
             Arc::clone(&shared),
-            Arc::new(Notify::new()),
+            Arc::clone(&notify),
             client,
             SendSettings {
                 batch_size,
@@ -646,6 +657,7 @@ mod tests {
             spans,
             control,
             shared,
+            notify,
             server,
         };
         (handles, sender)
@@ -741,5 +753,56 @@ mod tests {
         let flush = flush.await.expect("the flush is answered");
         assert!(!flush.timed_out);
         assert!(shutdown.await.is_ok());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flush_owns_the_spans_the_sender_already_holds() {
+        let (handles, sender) = sender(10, Duration::from_secs(3600), Duration::ZERO);
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(sender.run());
+        local
+            .run_until(async {
+                for _ in 0..3 {
+                    handles.spans.try_send(span()).expect("queued");
+                }
+                // Woken, the sender takes the 3 spans off the queue and holds them (less than a
+                // batch: nothing is sent). Paused time moves on once it waits again.
+                handles.notify.notify_one();
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
+                assert!(handles.server.batches().is_empty());
+                for _ in 0..2 {
+                    handles.spans.try_send(span()).expect("queued");
+                }
+                let outcome = handles.flush(false).await.expect("answered");
+                assert_eq!(
+                    (outcome.delivered, outcome.unsent),
+                    (5, 0),
+                    "3 held, 2 queued"
+                );
+            })
+            .await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flush_that_cannot_finish_is_answered_at_its_deadline() {
+        let (handles, sender) = sender(3, Duration::from_secs(3600), Duration::from_secs(3600));
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(sender.run());
+        local
+            .run_until(async {
+                for _ in 0..5 {
+                    handles.spans.try_send(span()).expect("queued");
+                }
+                let start = Instant::now();
+                let flush = handles.flush_within(false, Duration::from_secs(10));
+                let outcome = flush.await.expect("answered");
+                assert_eq!(Instant::now() - start, Duration::from_secs(10));
+                assert_eq!(
+                    (outcome.delivered, outcome.unsent, outcome.timed_out),
+                    (0, 5, true)
+                );
+            })
+            .await;
     }
 }
