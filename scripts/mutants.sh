@@ -6,7 +6,7 @@
 #   MUTANTS_OUT=/tmp/mutants scripts/mutants.sh                 # results elsewhere
 #
 # Needs cargo-mutants (`cargo install cargo-mutants --locked`). It is slow (a build and the
-# mutated package's tests per mutant: 5 to 30 s each on 2 cores, about 620 mutants), so CI
+# mutated package's tests per mutant: 5 to 30 s each on 2 cores, about 900 mutants), so CI
 # does not run it. It works on a copy of the tree (cargo-mutants' default) with one job, all
 # features, a 60 s timeout per test run, and without the doc tests (`--lib --tests`), which
 # catch nothing here and cost the most; each mutant is tested with its own package's tests
@@ -46,6 +46,15 @@ FILES=(
     crates/mutagent-prompt-datasets/src/file/formula.rs
     crates/mutagent-prompt-datasets/src/upload.rs
     crates/mutagent-traces/src/v0_4/walk.rs
+    crates/mutagent-trace-exporter/src/exporter/sender.rs
+    crates/mutagent-trace-exporter/src/exporter/handle.rs
+    crates/mutagent-trace-exporter/src/exporter/stats.rs
+    crates/mutagent-trace-exporter/src/exporter/control.rs
+    crates/mutagent-trace-exporter/src/exporter/builder.rs
+    crates/mutagent-trace-exporter/src/span.rs
+    crates/mutagent-trace-exporter/src/layer.rs
+    crates/mutagent-trace-exporter/src/ids.rs
+    crates/mutagent-trace-exporter/src/otlp.rs
 )
 if [ "$#" -gt 0 ]; then
     FILES=("$@")
@@ -62,11 +71,11 @@ done
 # run, only with the feature on; without it its mutants would survive without being tested.
 cargo mutants --jobs 1 --timeout 60 --all-features --output "$OUT" "${args[@]}" -- --lib --tests || true
 
-printf '%-52s %7s %7s %8s %9s\n' file caught missed timeout unviable
+printf '%-56s %7s %7s %8s %9s\n' file caught missed timeout unviable
 for file in "${FILES[@]}"; do
     counts=()
     for kind in caught missed timeout unviable; do
         counts+=("$(grep -c "^$file:" "$OUT/mutants.out/$kind.txt" || true)")
     done
-    printf '%-52s %7s %7s %8s %9s\n' "$file" "${counts[@]}"
+    printf '%-56s %7s %7s %8s %9s\n' "$file" "${counts[@]}"
 done
