@@ -886,4 +886,32 @@ mod tests {
             "the server took the rest: delivered, with the note"
         );
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flush_deadline_during_a_send_does_not_cut_a_shutdown_short() {
+        let (handles, sender) = sender(3, Duration::from_secs(3600), Duration::from_secs(10));
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(sender.run());
+        local
+            .run_until(async {
+                for _ in 0..3 {
+                    handles.spans.try_send(span()).expect("queued");
+                }
+                // The batch takes 10 s; a flush gives up after 5, the shutdown has a minute.
+                let flush = handles.flush_within(false, Duration::from_secs(5));
+                let shutdown = handles.flush_within(true, Duration::from_secs(60));
+                let flush = flush.await.expect("answered");
+                assert_eq!(
+                    (flush.delivered, flush.unsent, flush.timed_out),
+                    (0, 3, true)
+                );
+                let shutdown = shutdown.await.expect("answered");
+                assert_eq!(
+                    (shutdown.delivered, shutdown.failed, shutdown.timed_out),
+                    (3, 0, false)
+                );
+            })
+            .await;
+        assert_eq!(counts(&handles.shared), (3, 0, 1, 0, None));
+    }
 }
