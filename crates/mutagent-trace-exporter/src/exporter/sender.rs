@@ -914,4 +914,27 @@ mod tests {
             .await;
         assert_eq!(counts(&handles.shared), (3, 0, 1, 0, None));
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn spans_wait_in_the_queue_until_the_sender_is_woken() {
+        let (handles, sender) = sender(10, Duration::from_secs(3600), Duration::ZERO);
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(sender.run());
+        local
+            .run_until(async {
+                // The sender waits for a batch, a tick or a request; spans alone do not wake
+                // it (`Exporter::record` wakes it once per batch).
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                for _ in 0..3 {
+                    handles.spans.try_send(span()).expect("queued");
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                assert_eq!(handles.shared.held.load(Ordering::Relaxed), 0);
+                assert_eq!(handles.spans.max_capacity() - handles.spans.capacity(), 3);
+                handles.notify.notify_one();
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
+            })
+            .await;
+    }
 }

@@ -75,3 +75,27 @@ impl FlushReport {
         self.undelivered() == 0 && !self.timed_out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undelivered_adds_up_every_span_not_delivered() {
+        let report = FlushReport {
+            delivered: 8,
+            failed: 1,
+            unsent: 2,
+            dropped: 4,
+            timed_out: true,
+        };
+        assert_eq!(report.undelivered(), 7);
+        assert!(!report.is_complete());
+        let delivered = FlushReport {
+            delivered: 8,
+            ..FlushReport::default()
+        };
+        assert_eq!(delivered.undelivered(), 0);
+        assert!(delivered.is_complete());
+    }
+}
