@@ -160,5 +160,10 @@ mod tests {
             "00000000000000FF".parse::<SpanId64>(),
             Ok(SpanId64::from_u64(255))
         );
+        let error = "xyz".parse::<SpanId64>().expect_err("not an id");
+        assert_eq!(
+            error.to_string(),
+            "expected 16 hex characters, not all zero"
+        );
     }
 }

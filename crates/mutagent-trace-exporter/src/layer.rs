@@ -615,3 +615,67 @@ impl Visit for Fields<'_> {
         self.value(field, FieldValue::Text(format!("{value:?}")));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_keep_what_was_set() {
+        let limits = SpanLimits::new()
+            .max_events(32)
+            .max_attributes(7)
+            .max_value_bytes(1024);
+        assert_eq!(
+            (limits.events(), limits.attributes(), limits.value_bytes()),
+            (32, 7, 1024)
+        );
+        let defaults = SpanLimits::default();
+        assert_eq!(
+            (
+                defaults.events(),
+                defaults.attributes(),
+                defaults.value_bytes()
+            ),
+            (128, 128, 4096)
+        );
+    }
+
+    #[test]
+    fn token_counts_are_read_from_any_number_or_numeric_text() {
+        let counts = [
+            FieldValue::U64(7),
+            FieldValue::I64(8),
+            FieldValue::F64(8.6),
+            FieldValue::Str(" 10 "),
+            FieldValue::Text("11".to_owned()),
+            FieldValue::F64(0.0),
+        ]
+        .map(|value| value.to_count());
+        assert_eq!(
+            counts,
+            [Some(7), Some(8), Some(9), Some(10), Some(11), Some(0)]
+        );
+        let refused = [
+            FieldValue::I64(-1),
+            FieldValue::F64(-1.0),
+            FieldValue::F64(f64::NAN),
+            FieldValue::Bool(true),
+            FieldValue::Str("many"),
+        ]
+        .map(|value| value.to_count());
+        assert_eq!(refused, [None; 5]);
+    }
+
+    #[test]
+    fn input_text_holding_a_json_object_or_array_is_sent_as_that_json() {
+        use serde_json::json;
+        let io = |text: &str| FieldValue::Str(text).to_io();
+        assert_eq!(io(r#" {"q": "hi"}"#), json!({"q": "hi"}));
+        assert_eq!(io("[1, 2]"), json!([1, 2]));
+        assert_eq!(io("{not json"), json!("{not json"));
+        assert_eq!(io("plain"), json!("plain"));
+        assert_eq!(FieldValue::Text("[true]".to_owned()).to_io(), json!([true]));
+        assert_eq!(FieldValue::U64(3).to_io(), json!(3));
+    }
+}

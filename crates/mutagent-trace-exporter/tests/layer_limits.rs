@@ -99,4 +99,6 @@ fn long_values_are_cut_and_extra_attributes_dropped_and_counted() {
     assert_eq!(dropped.attributes, 2);
     assert_eq!(dropped.truncated_values, 3);
     assert_eq!(dropped.events, 0);
+    // What was not left out is not reported.
+    assert!(span["attributes"].get("mutagent.dropped_events").is_none());
 }
