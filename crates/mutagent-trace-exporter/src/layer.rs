@@ -678,4 +678,48 @@ mod tests {
         assert_eq!(FieldValue::Text("[true]".to_owned()).to_io(), json!([true]));
         assert_eq!(FieldValue::U64(3).to_io(), json!(3));
     }
+
+    fn text(value: &FieldValue<'_>) -> String {
+        value.to_text()
+    }
+
+    #[test]
+    fn values_are_cut_on_a_character_boundary_only_past_the_limit() {
+        let t = SystemTime::UNIX_EPOCH;
+        let mut data = SpanData::root("s", SpanKind::Custom, t, t);
+        let mut counts = Counts::default();
+        let limits = SpanLimits::new().max_value_bytes(4);
+        let mut fields = Fields::span(&mut data, limits, &mut counts);
+        // Exactly the limit: kept whole, not counted.
+        assert_eq!(text(&fields.clip(FieldValue::Str("abcd"))), "abcd");
+        assert_eq!(text(&fields.clip(FieldValue::Text("wxyz".into()))), "wxyz");
+        assert_eq!(text(&fields.clip(FieldValue::Str("abcde"))), "abcd…");
+        // "abé" + "é": the limit falls inside the second é, the cut goes back before it.
+        assert_eq!(text(&fields.clip(FieldValue::Text("abéé".into()))), "abé…");
+        assert_eq!(text(&fields.clip(FieldValue::Str("aéé"))), "aé…");
+        assert_eq!(counts.truncated_values, 3);
+    }
+
+    #[test]
+    fn known_fields_set_the_span_not_its_attributes() {
+        let t = SystemTime::UNIX_EPOCH;
+        let mut data = SpanData::root("s", SpanKind::Custom, t, t);
+        let known = [
+            ("mutagent.name", FieldValue::Str("renamed")),
+            ("mutagent.ttft_ms", FieldValue::F64(12.5)),
+            ("mutagent.cost_usd", FieldValue::Str("0.25")),
+            ("gen_ai.provider.name", FieldValue::Str("openai")),
+            ("mutagent.trace_name", FieldValue::Str("support")),
+        ];
+        for (name, value) in &known {
+            assert!(apply_known(&mut data, name, value), "{name}");
+        }
+        assert_eq!(data.name, "renamed");
+        assert_eq!(data.ttft_ms, Some(12.5));
+        assert_eq!(data.cost_usd, Some(0.25));
+        assert_eq!(data.provider.as_deref(), Some("openai"));
+        assert_eq!(data.trace_name.as_deref(), Some("support"));
+        assert!(data.attributes.is_empty());
+        assert!(!apply_known(&mut data, "query", &FieldValue::Str("q")));
+    }
 }

@@ -73,7 +73,13 @@ async fn agent(question: &str) {
     async {
         let tool = tracing::info_span!("lookup", mutagent.kind = "tool", query = question);
         async {
-            tracing::info!(hits = 3, "searched the index");
+            let warning = std::io::Error::other("index stale");
+            tracing::info!(
+                hits = 3,
+                cached = true,
+                warning = &warning as &(dyn std::error::Error + 'static),
+                "searched the index"
+            );
         }
         .instrument(tool)
         .await;
@@ -133,6 +139,9 @@ fn marked_spans_become_mutagent_spans() {
         assert_eq!(lookup["attributes"]["query"], "capital of France?");
         assert_eq!(lookup["events"][0]["name"], "searched the index");
         assert_eq!(lookup["events"][0]["attributes"]["hits"], 3);
+        // Booleans stay booleans; an error value is kept as its message.
+        assert_eq!(lookup["events"][0]["attributes"]["cached"], true);
+        assert_eq!(lookup["events"][0]["attributes"]["warning"], "index stale");
         assert_eq!(lookup["status"], "ok");
 
         let chats: Vec<&Value> = spans.iter().filter(|s| s["name"] == "chat").collect();
