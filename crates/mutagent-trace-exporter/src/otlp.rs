@@ -293,4 +293,30 @@ mod tests {
         );
         assert!(rs["scopeSpans"][0]["spans"][0]["startTimeUnixNano"].is_string());
     }
+
+    #[test]
+    fn operation_names_follow_the_gen_ai_conventions() {
+        let t = SystemTime::UNIX_EPOCH;
+        for (kind, operation, otlp_kind) in [
+            (SpanKind::LlmChat, Some("chat"), OtlpKind::Client),
+            (
+                SpanKind::LlmCompletion,
+                Some("text_completion"),
+                OtlpKind::Client,
+            ),
+            (SpanKind::LlmEmbedding, Some("embeddings"), OtlpKind::Client),
+            (SpanKind::Tool, Some("execute_tool"), OtlpKind::Internal),
+            (SpanKind::Agent, Some("invoke_agent"), OtlpKind::Internal),
+            (SpanKind::Chain, None, OtlpKind::Internal),
+        ] {
+            let span = Span::from(&SpanData::root("s", kind.clone(), t, t));
+            let attrs = attribute_map(&span);
+            assert_eq!(
+                attrs.get("gen_ai.operation.name").copied(),
+                operation.map(AnyValue::from).as_ref(),
+                "{kind:?}"
+            );
+            assert_eq!(span.kind, otlp_kind, "{kind:?}");
+        }
+    }
 }

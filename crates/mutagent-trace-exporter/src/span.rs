@@ -465,6 +465,8 @@ fn rfc3339(time: SystemTime) -> String {
             }
         }
     };
+    // Out of chrono's range only far from the epoch, so `secs < 0` made `secs <= 0` is an
+    // equivalent mutant for cargo-mutants (docs/reliability.md §12).
     let time = DateTime::<Utc>::from_timestamp(secs, nanos).unwrap_or(if secs < 0 {
         DateTime::<Utc>::MIN_UTC
     } else {
@@ -598,9 +600,22 @@ mod tests {
             rfc3339(UNIX_EPOCH + Duration::from_millis(951_782_400_000)),
             "2000-02-29T00:00:00.000Z"
         );
-        // Far past chrono's range: clamped, not a panic.
+        // Whole and part seconds before the epoch count back from it.
+        assert_eq!(
+            rfc3339(UNIX_EPOCH - Duration::from_secs(1)),
+            "1969-12-31T23:59:59.000Z"
+        );
+        assert_eq!(
+            rfc3339(UNIX_EPOCH - Duration::from_millis(1_500)),
+            "1969-12-31T23:59:58.500Z"
+        );
+        // Far past chrono's range, either way: clamped to its first or last instant, not a
+        // panic.
         if let Some(far) = UNIX_EPOCH.checked_add(Duration::from_secs(1 << 50)) {
             assert!(rfc3339(far).starts_with('+'), "{}", rfc3339(far));
+        }
+        if let Some(far) = UNIX_EPOCH.checked_sub(Duration::from_secs(1 << 50)) {
+            assert!(rfc3339(far).starts_with('-'), "{}", rfc3339(far));
         }
     }
 
@@ -716,5 +731,37 @@ mod tests {
         assert!(alone.get("name").is_none());
         assert_eq!(alone["startTime"], "2023-11-14T22:13:20.010Z");
         assert_eq!(alone["sessionId"], "s");
+    }
+
+    #[test]
+    fn the_hook_format_keeps_what_it_has_no_field_for() {
+        let root = SpanData::root("agent", SpanKind::Agent, at(0), at(2_000));
+        let chat = SpanData::child_of(&root, "chat", SpanKind::LlmChat, at(100), at(900))
+            .input("hi")
+            .output(json!({"answer": 42}))
+            .attribute("temperature", 0.2)
+            .event(SpanEventData::new("retry", at(200)));
+        let batch = to_hook_batch(&[chat, root.clone()], &TraceDefaults::default());
+        let trace = serde_json::to_value(&batch.traces[0]).expect("json");
+        assert_eq!(trace["status"], "ok", "{trace}");
+        let spans = trace["spans"].as_array().expect("spans");
+        let chat = &spans[0];
+        assert_eq!(chat["input"], "hi");
+        assert_eq!(chat["output"], r#"{"answer":42}"#);
+        assert_eq!(chat["metadata"]["attributes"], json!({"temperature": 0.2}));
+        assert_eq!(chat["metadata"]["events"][0]["name"], "retry");
+        // Nothing to keep: no empty attributes or events.
+        let root_meta = &spans[1]["metadata"];
+        assert!(root_meta.get("attributes").is_none(), "{root_meta}");
+        assert!(root_meta.get("events").is_none(), "{root_meta}");
+
+        // A span that failed, even with no message, fails its trace.
+        let mut failed = SpanData::root("step", SpanKind::Tool, at(0), at(1));
+        failed.status = Status::Error;
+        let batch = to_hook_batch(&[failed], &TraceDefaults::default());
+        assert_eq!(batch.traces[0].status.as_deref(), Some("error"));
+        let with_message = SpanData::root("step", SpanKind::Tool, at(0), at(1)).error("boom");
+        let batch = to_hook_batch(&[with_message], &TraceDefaults::default());
+        assert_eq!(batch.traces[0].status.as_deref(), Some("error"));
     }
 }
