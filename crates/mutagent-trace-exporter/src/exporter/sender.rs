@@ -558,10 +558,17 @@ mod tests {
             self.batches.lock().expect("batches").clone()
         }
 
+        /// Waits (in paused time: at once) until `batches` have arrived; fails after a week
+        /// rather than hang when they never come.
         async fn wait_for(&self, batches: usize) {
-            while self.batches().len() < batches {
-                self.arrived.notified().await;
-            }
+            let arrived = async {
+                while self.batches().len() < batches {
+                    self.arrived.notified().await;
+                }
+            };
+            tokio::time::timeout(Duration::from_secs(7 * 86_400), arrived)
+                .await
+                .expect("the batches arrive");
         }
     }
 
