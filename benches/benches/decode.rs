@@ -49,6 +49,17 @@ impl HttpClient for FromMemory {
     }
 }
 
+/// An SDK client whose every answer is `answer`, from memory.
+fn sdk_answering(answer: FromMemory) -> Result<Client, BenchError> {
+    Client::builder()
+        .api_key("mt_bench_key")
+        .server_url("http://127.0.0.1:9")
+        .max_response_bytes(64 << 20)
+        .http_client(answer)
+        .build()
+        .map_err(context("cannot build the SDK client"))
+}
+
 fn main() -> ExitCode {
     mutagent_benches::exit_with(run())
 }
@@ -60,13 +71,7 @@ fn run() -> Result<(), BenchError> {
         .enable_all()
         .build()
         .map_err(context("cannot start the runtime"))?;
-    let sdk = Client::builder()
-        .api_key("mt_bench_key")
-        .server_url("http://127.0.0.1:9")
-        .max_response_bytes(64 << 20)
-        .http_client(FromMemory(body.clone(), None))
-        .build()
-        .map_err(context("cannot build the SDK client"))?;
+    let sdk = sdk_answering(FromMemory(body.clone(), None))?;
     let params = ListPrompts::new().limit(100);
     let check = |page: PromptList| -> Result<(), BenchError> {
         if page.data.len() == COUNT {
@@ -129,13 +134,7 @@ mod failing {
         page["data"][last]["id"] = serde_json::json!("not a number");
         let broken = Bytes::from(serde_json::to_vec(&page).map_err(context("cannot write"))?);
         let path = format!("data[{last}].id");
-        let sdk = Client::builder()
-            .api_key("mt_bench_key")
-            .server_url("http://127.0.0.1:9")
-            .max_response_bytes(64 << 20)
-            .http_client(FromMemory(broken.clone(), None))
-            .build()
-            .map_err(context("cannot build the SDK client"))?;
+        let sdk = sdk_answering(FromMemory(broken.clone(), None))?;
         let comparison = Comparison::new(format!(
             "a page of {} prompts failing at the last one: naming the path, SDK vs decoding again through serde_path_to_error",
             last + 1
@@ -197,17 +196,8 @@ mod gzip {
             .write_all(body)
             .map_err(context("cannot compress"))?;
         let compressed = Bytes::from(encoder.finish().map_err(context("cannot compress"))?);
-        let client = |answer: FromMemory| {
-            Client::builder()
-                .api_key("mt_bench_key")
-                .server_url("http://127.0.0.1:9")
-                .max_response_bytes(64 << 20)
-                .http_client(answer)
-                .build()
-                .map_err(context("cannot build the SDK client"))
-        };
-        let plain = client(FromMemory(body.clone(), None))?;
-        let gzipped = client(FromMemory(compressed.clone(), Some("gzip")))?;
+        let plain = sdk_answering(FromMemory(body.clone(), None))?;
+        let gzipped = sdk_answering(FromMemory(compressed.clone(), Some("gzip")))?;
         let comparison = Comparison::new(format!(
             "decode the same page gzip-compressed ({} KiB -> {} KiB): SDK gzip path vs flate2 + serde_json",
             body.len() / 1024,

@@ -481,27 +481,18 @@ mod tests {
         assert_eq!(page.data.len(), 2);
     }
 
+    /// `success` of a body with no headers and no secrets.
+    fn answer<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
+        success("get", status, &HeaderMap::new(), body, Secrets::default())
+    }
+
     /// A body of whitespace only (CRLF, tabs) is an empty answer: JSON `null`, and a type
     /// that is not nullable fails at the whole body, `.`.
     #[test]
     fn whitespace_only_bodies_decode_as_null() {
-        let value: serde_json::Value = success(
-            "delete",
-            StatusCode::OK,
-            &HeaderMap::new(),
-            b" \r\n\t ",
-            Secrets::default(),
-        )
-        .expect("null");
+        let value: serde_json::Value = answer(StatusCode::OK, b" \r\n\t ").expect("null");
         assert!(value.is_null());
-        let err = success::<Page>(
-            "list",
-            StatusCode::OK,
-            &HeaderMap::new(),
-            b"\r\n",
-            Secrets::default(),
-        )
-        .expect_err("not nullable");
+        let err = answer::<Page>(StatusCode::OK, b"\r\n").expect_err("not nullable");
         let Error::Decode(decode) = err else {
             panic!("not a decode error")
         };
@@ -511,22 +502,9 @@ mod tests {
 
     #[test]
     fn trailing_garbage_and_empty_bodies() {
-        let err = success::<Item>(
-            "get",
-            StatusCode::OK,
-            &HeaderMap::new(),
-            br#"{"id":1} x"#,
-            Secrets::default(),
-        );
+        let err = answer::<Item>(StatusCode::OK, br#"{"id":1} x"#);
         assert!(err.is_err());
-        let empty: serde_json::Value = success(
-            "delete",
-            StatusCode::NO_CONTENT,
-            &HeaderMap::new(),
-            b"",
-            Secrets::default(),
-        )
-        .expect("null");
+        let empty: serde_json::Value = answer(StatusCode::NO_CONTENT, b"").expect("null");
         assert!(empty.is_null());
     }
 }

@@ -481,6 +481,25 @@ mod tests {
     }
 }
 
+/// The path `serde_path_to_error` names for the failure to decode `body` as `T` (what the
+/// decode path did before this module), for the tests to compare with: `.` when only the end
+/// (trailing characters) fails, and a key it could not read (`?`) as its object.
+#[cfg(test)]
+fn tracked_path<T: serde::de::DeserializeOwned>(body: &[u8]) -> String {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let path = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(err) => err.path().to_string(),
+        Ok(_) => return ".".to_owned(),
+    };
+    match path.strip_suffix('?') {
+        Some(object) => match object.strip_suffix('.').unwrap_or(object) {
+            "" => ".".to_owned(),
+            object => object.to_owned(),
+        },
+        None => path,
+    }
+}
+
 /// The cases the simple rules do not cover: deep nesting, values the decode skipped, failures
 /// serde_json reports as syntax errors.
 #[cfg(test)]
@@ -809,22 +828,7 @@ mod differential {
             let Err(error) = serde_json::from_str::<Page>(&body) else {
                 continue;
             };
-            let mut deserializer = serde_json::Deserializer::from_str(&body);
-            let theirs = match serde_path_to_error::deserialize::<_, Page>(&mut deserializer) {
-                Err(err) => err.path().to_string(),
-                // Trailing characters: found only by `end()`, at the whole body.
-                Ok(_) => ".".to_owned(),
-            };
-            // A failure inside an object key: `serde_path_to_error` says `?` for the key it could
-            // not read; the path here is the object's.
-            let theirs = match theirs.strip_suffix('?') {
-                Some(object) => object
-                    .strip_suffix('.')
-                    .filter(|o| !o.is_empty())
-                    .unwrap_or(".")
-                    .to_owned(),
-                None => theirs,
-            };
+            let theirs = super::tracked_path::<Page>(body.as_bytes());
             let ours = of_error(body.as_bytes(), &error);
             compared += 1;
             if ours != theirs {
@@ -864,22 +868,7 @@ mod edges {
         let Err(error) = serde_json::from_slice::<T>(body) else {
             panic!("{}: decodes", String::from_utf8_lossy(body))
         };
-        let ours = of_error(body, &error);
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let theirs = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-            Err(err) => err.path().to_string(),
-            Ok(_) => ".".to_owned(),
-        };
-        // `?` for a key it could not read: the object's path here (as in `differential`).
-        let theirs = match theirs.strip_suffix('?') {
-            Some(object) => object
-                .strip_suffix('.')
-                .filter(|o| !o.is_empty())
-                .unwrap_or(".")
-                .to_owned(),
-            None => theirs,
-        };
-        (ours, theirs)
+        (of_error(body, &error), super::tracked_path::<T>(body))
     }
 
     /// Asserts the path found here is `path`, and `serde_path_to_error`'s too.

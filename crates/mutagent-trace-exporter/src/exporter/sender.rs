@@ -611,6 +611,13 @@ mod tests {
     }
 
     impl Handles {
+        /// Queues `count` spans.
+        fn queue(&self, count: usize) {
+            for _ in 0..count {
+                self.spans.try_send(span()).expect("queued");
+            }
+        }
+
         /// A flush (or shutdown) with an hour to go.
         fn flush(&self, shutdown: bool) -> oneshot::Receiver<FlushOutcome> {
             self.flush_within(shutdown, Duration::from_secs(3600))
@@ -634,6 +641,14 @@ mod tests {
             assert!(self.control.send(control).is_ok());
             rx
         }
+    }
+
+    /// Runs `sender` beside `body` (on one thread, as the exporter's runtime does) until
+    /// `body` is done.
+    async fn running<F: std::future::Future>(sender: BatchSender, body: F) -> F::Output {
+        let local = tokio::task::LocalSet::new();
+        local.spawn_local(sender.run());
+        local.run_until(body).await
     }
 
     /// A sender (batches of `batch_size`, a tick every `interval`, a server answering after
@@ -697,18 +712,15 @@ mod tests {
     async fn after_a_tick_the_next_comes_one_interval_later() {
         let (handles, sender) = sender(100, Duration::from_secs(10), Duration::ZERO);
         let start = Instant::now();
-        let local = tokio::task::LocalSet::new();
-        local.spawn_local(sender.run());
-        local
-            .run_until(async {
-                handles.spans.try_send(span()).expect("queued");
-                handles.server.wait_for(1).await;
-                // Moved on by hand: a sender that never waits again would keep the clock still.
-                tokio::time::advance(Duration::from_secs(1)).await;
-                handles.spans.try_send(span()).expect("queued");
-                handles.server.wait_for(2).await;
-            })
-            .await;
+        running(sender, async {
+            handles.spans.try_send(span()).expect("queued");
+            handles.server.wait_for(1).await;
+            // Moved on by hand: a sender that never waits again would keep the clock still.
+            tokio::time::advance(Duration::from_secs(1)).await;
+            handles.spans.try_send(span()).expect("queued");
+            handles.server.wait_for(2).await;
+        })
+        .await;
         let at: Vec<Duration> = handles
             .server
             .batches()
@@ -725,44 +737,36 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn held_counts_the_spans_of_the_batch_being_sent() {
         let (handles, sender) = sender(3, Duration::from_secs(3600), Duration::from_secs(60));
-        let local = tokio::task::LocalSet::new();
-        local.spawn_local(sender.run());
-        local
-            .run_until(async {
-                for _ in 0..5 {
-                    handles.spans.try_send(span()).expect("queued");
-                }
-                let done = handles.flush(false);
-                handles.server.wait_for(1).await;
-                // A batch of 3 is out (the server answers in a minute), 2 spans wait queued.
-                assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
-                assert_eq!(handles.spans.max_capacity() - handles.spans.capacity(), 2);
-                let outcome = done.await.expect("answered");
-                assert_eq!((outcome.delivered, outcome.unsent), (5, 0));
-            })
-            .await;
+        running(sender, async {
+            handles.queue(5);
+            let done = handles.flush(false);
+            handles.server.wait_for(1).await;
+            // A batch of 3 is out (the server answers in a minute), 2 spans wait queued.
+            assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
+            assert_eq!(handles.spans.max_capacity() - handles.spans.capacity(), 2);
+            let outcome = done.await.expect("answered");
+            assert_eq!((outcome.delivered, outcome.unsent), (5, 0));
+        })
+        .await;
         assert_eq!(handles.shared.held.load(Ordering::Relaxed), 0);
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_span_being_recorded_when_shutdown_begins_is_still_delivered() {
         let (handles, sender) = sender(10, Duration::from_secs(3600), Duration::ZERO);
-        let local = tokio::task::LocalSet::new();
-        local.spawn_local(sender.run());
-        local
-            .run_until(async {
-                // A `record` on another thread holds its slot in the queue, not yet its span.
-                let slot = handles.spans.reserve().await.expect("slot");
-                let shutdown = handles.flush(true);
-                // Paused time moves on only once the sender waits: it has taken the shutdown
-                // and found the queue closed and empty.
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                slot.send(span());
-                let outcome = shutdown.await.expect("answered");
-                // Not among the spans waiting when the shutdown was asked for, but sent.
-                assert_eq!((outcome.unsent, outcome.timed_out), (0, false));
-            })
-            .await;
+        running(sender, async {
+            // A `record` on another thread holds its slot in the queue, not yet its span.
+            let slot = handles.spans.reserve().await.expect("slot");
+            let shutdown = handles.flush(true);
+            // Paused time moves on only once the sender waits: it has taken the shutdown
+            // and found the queue closed and empty.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            slot.send(span());
+            let outcome = shutdown.await.expect("answered");
+            // Not among the spans waiting when the shutdown was asked for, but sent.
+            assert_eq!((outcome.unsent, outcome.timed_out), (0, false));
+        })
+        .await;
         assert_eq!(handles.server.batches().len(), 1);
         assert_eq!(handles.shared.sent.load(Ordering::Relaxed), 1);
     }
@@ -783,52 +787,40 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_flush_owns_the_spans_the_sender_already_holds() {
         let (handles, sender) = sender(10, Duration::from_secs(3600), Duration::ZERO);
-        let local = tokio::task::LocalSet::new();
-        local.spawn_local(sender.run());
-        local
-            .run_until(async {
-                for _ in 0..3 {
-                    handles.spans.try_send(span()).expect("queued");
-                }
-                // Woken, the sender takes the 3 spans off the queue and holds them (less than a
-                // batch: nothing is sent). Paused time moves on once it waits again.
-                handles.notify.notify_one();
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
-                assert!(handles.server.batches().is_empty());
-                for _ in 0..2 {
-                    handles.spans.try_send(span()).expect("queued");
-                }
-                let outcome = handles.flush(false).await.expect("answered");
-                assert_eq!(
-                    (outcome.delivered, outcome.unsent),
-                    (5, 0),
-                    "3 held, 2 queued"
-                );
-            })
-            .await;
+        running(sender, async {
+            handles.queue(3);
+            // Woken, the sender takes the 3 spans off the queue and holds them (less than a
+            // batch: nothing is sent). Paused time moves on once it waits again.
+            handles.notify.notify_one();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
+            assert!(handles.server.batches().is_empty());
+            handles.queue(2);
+            let outcome = handles.flush(false).await.expect("answered");
+            assert_eq!(
+                (outcome.delivered, outcome.unsent),
+                (5, 0),
+                "3 held, 2 queued"
+            );
+        })
+        .await;
     }
 
     #[tokio::test(start_paused = true)]
     async fn a_flush_that_cannot_finish_is_answered_at_its_deadline() {
         let (handles, sender) = sender(3, Duration::from_secs(3600), Duration::from_secs(3600));
-        let local = tokio::task::LocalSet::new();
-        local.spawn_local(sender.run());
-        local
-            .run_until(async {
-                for _ in 0..5 {
-                    handles.spans.try_send(span()).expect("queued");
-                }
-                let start = Instant::now();
-                let flush = handles.flush_within(false, Duration::from_secs(10));
-                let outcome = flush.await.expect("answered");
-                assert_eq!(Instant::now() - start, Duration::from_secs(10));
-                assert_eq!(
-                    (outcome.delivered, outcome.unsent, outcome.timed_out),
-                    (0, 5, true)
-                );
-            })
-            .await;
+        running(sender, async {
+            handles.queue(5);
+            let start = Instant::now();
+            let flush = handles.flush_within(false, Duration::from_secs(10));
+            let outcome = flush.await.expect("answered");
+            assert_eq!(Instant::now() - start, Duration::from_secs(10));
+            assert_eq!(
+                (outcome.delivered, outcome.unsent, outcome.timed_out),
+                (0, 5, true)
+            );
+        })
+        .await;
     }
 
     /// Two spans sent in the 0.4.1 hook format to a server answering `answer`: the counters.
@@ -839,16 +831,11 @@ mod tests {
         };
         let (handles, sender) =
             sender_on(server, Protocol::HookV0_4, 10, Duration::from_secs(3600));
-        let local = tokio::task::LocalSet::new();
-        local.spawn_local(sender.run());
-        local
-            .run_until(async {
-                for _ in 0..2 {
-                    handles.spans.try_send(span()).expect("queued");
-                }
-                handles.flush(false).await.expect("answered");
-            })
-            .await;
+        running(sender, async {
+            handles.queue(2);
+            handles.flush(false).await.expect("answered");
+        })
+        .await;
         assert_eq!(handles.server.batches().len(), 1);
         handles.shared
     }
@@ -897,51 +884,41 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_flush_deadline_during_a_send_does_not_cut_a_shutdown_short() {
         let (handles, sender) = sender(3, Duration::from_secs(3600), Duration::from_secs(10));
-        let local = tokio::task::LocalSet::new();
-        local.spawn_local(sender.run());
-        local
-            .run_until(async {
-                for _ in 0..3 {
-                    handles.spans.try_send(span()).expect("queued");
-                }
-                // The batch takes 10 s; a flush gives up after 5, the shutdown has a minute.
-                let flush = handles.flush_within(false, Duration::from_secs(5));
-                let shutdown = handles.flush_within(true, Duration::from_secs(60));
-                let flush = flush.await.expect("answered");
-                assert_eq!(
-                    (flush.delivered, flush.unsent, flush.timed_out),
-                    (0, 3, true)
-                );
-                let shutdown = shutdown.await.expect("answered");
-                assert_eq!(
-                    (shutdown.delivered, shutdown.failed, shutdown.timed_out),
-                    (3, 0, false)
-                );
-            })
-            .await;
+        running(sender, async {
+            handles.queue(3);
+            // The batch takes 10 s; a flush gives up after 5, the shutdown has a minute.
+            let flush = handles.flush_within(false, Duration::from_secs(5));
+            let shutdown = handles.flush_within(true, Duration::from_secs(60));
+            let flush = flush.await.expect("answered");
+            assert_eq!(
+                (flush.delivered, flush.unsent, flush.timed_out),
+                (0, 3, true)
+            );
+            let shutdown = shutdown.await.expect("answered");
+            assert_eq!(
+                (shutdown.delivered, shutdown.failed, shutdown.timed_out),
+                (3, 0, false)
+            );
+        })
+        .await;
         assert_eq!(counts(&handles.shared), (3, 0, 1, 0, None));
     }
 
     #[tokio::test(start_paused = true)]
     async fn spans_wait_in_the_queue_until_the_sender_is_woken() {
         let (handles, sender) = sender(10, Duration::from_secs(3600), Duration::ZERO);
-        let local = tokio::task::LocalSet::new();
-        local.spawn_local(sender.run());
-        local
-            .run_until(async {
-                // The sender waits for a batch, a tick or a request; spans alone do not wake
-                // it (`Exporter::record` wakes it once per batch).
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                for _ in 0..3 {
-                    handles.spans.try_send(span()).expect("queued");
-                }
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                assert_eq!(handles.shared.held.load(Ordering::Relaxed), 0);
-                assert_eq!(handles.spans.max_capacity() - handles.spans.capacity(), 3);
-                handles.notify.notify_one();
-                tokio::time::sleep(Duration::from_secs(1)).await;
-                assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
-            })
-            .await;
+        running(sender, async {
+            // The sender waits for a batch, a tick or a request; spans alone do not wake
+            // it (`Exporter::record` wakes it once per batch).
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            handles.queue(3);
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            assert_eq!(handles.shared.held.load(Ordering::Relaxed), 0);
+            assert_eq!(handles.spans.max_capacity() - handles.spans.capacity(), 3);
+            handles.notify.notify_one();
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
+        })
+        .await;
     }
 }
