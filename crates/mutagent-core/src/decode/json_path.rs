@@ -101,7 +101,8 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
         reread: reread.max(cut.saturating_mul(4)),
         ..Skipping::default()
     };
-    let data_error = error.classify() == Category::Data;
+    let category = error.classify();
+    let data_error = category == Category::Data;
     // serde_json's errors have no public code; its messages are stable and tested below.
     let message = error.to_string();
     // A data error: the decode went past all of the body up to `cut`; else it broke there.
@@ -114,33 +115,34 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
         skipping.deep_except = Some(walk.steps.clone());
         (walk, valid_so_far) = walk_to(&json[..cut], broke_with, &mut skipping);
     }
-    let (walk, at_fault_from) = match error.classify() {
+    let (walk, at_fault_from) = match category {
         Category::Data => (walk, Some(cut)),
-        // Valid JSON up to the offending byte: the answer type refused the value that byte
-        // begins (serde_json says "expected value" for a number where an enum belongs)...
-        // (Making this guard `true` is an equivalent mutant for cargo-mutants: JSON broken at
-        // its last byte reads as valid so far up to that byte, and the rules below then land
-        // on the steps the walk stopped at, as the last arm does; the guard saves a walk.)
+        // Valid JSON up to the offending byte (`before`), which serde_json placed the error
+        // just after: the answer type refused the value that byte begins, and the walk is
+        // read again up to it. (Making this guard `true` is an equivalent mutant for
+        // cargo-mutants: JSON broken at its last byte reads as valid so far up to that byte,
+        // and the rules below then land on the steps the walk stopped at, as the last arm
+        // does; the guard saves a walk.)
         Category::Syntax if valid_so_far => {
             let before = cut.saturating_sub(1);
-            if message.starts_with("trailing characters") {
-                // ...or that byte begins an element too many for a tuple, an array or a
-                // struct read from a sequence (serde_json looks for the sequence's `]` once
-                // its type has read all it takes): the sequence, which the walk is in.
-                (walk_to(&json[..before], None, &mut skipping).0, None)
-            } else if before_a_value(&json[..before]) && json.get(before) != Some(&b']') {
-                (
-                    walk_to(&json[..before], None, &mut skipping).0,
-                    Some(before),
-                )
-            } else if last_byte(&json[..before]) == Some(b'{') {
-                // ...or an enum given `{}`, where its variant's name belongs: the enum.
-                (walk_to(&json[..before], None, &mut skipping).0, None)
+            // An element too many for a tuple, an array or a struct read from a sequence
+            // (serde_json looks for the sequence's `]` once its type has read all it takes):
+            // the sequence, which the walk is in.
+            let element_too_many = message.starts_with("trailing characters");
+            // A number where an enum belongs ("expected value"): the value about to begin.
+            let refused_value = !element_too_many
+                && before_a_value(&json[..before])
+                && json.get(before) != Some(&b']');
+            // An enum given `{}`, where its variant's name belongs: the enum.
+            let empty_enum = last_byte(&json[..before]) == Some(b'{');
+            if element_too_many || refused_value || empty_enum {
+                let walk = walk_to(&json[..before], None, &mut skipping).0;
+                (walk, refused_value.then_some(before))
             } else {
-                // ...or serde_json read an enum's one field (`{"variant": value}`) and found
-                // no `}` after it ("expected value" there too, placed before that byte): the
-                // enum, the object the walk is in. (A value of one byte, as in
-                // `{"a":1,"b":2}`, cannot be told from a number where an enum belongs.)
+                // serde_json read an enum's one field (`{"variant": value}`) and found no `}`
+                // after it ("expected value" there too, placed before that byte): the enum,
+                // the object the walk is in. (A value of one byte, as in `{"a":1,"b":2}`,
+                // cannot be told from a number where an enum belongs.)
                 (walk, None)
             }
         }
