@@ -22,7 +22,8 @@ mutagent_core::open_enum! {
 }
 
 /// An agent: the answer of create, get, get-by-slug and update.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Agent {
@@ -124,7 +125,8 @@ mutagent_core::list_params! {
 }
 
 /// The fields `create_agent` and `update_agent` share (all optional).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AgentSettings {
@@ -234,7 +236,8 @@ macro_rules! settings_setters {
 ///     serde_json::json!({"name": "Support", "slug": "support", "systemPrompt": "You answer tickets.", "maxTurns": 8})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateAgent {
@@ -275,7 +278,8 @@ impl CreateAgent {
 settings_setters!(CreateAgent);
 
 /// The body of `update_agent`: unset fields keep their value. The slug cannot be changed.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateAgent {

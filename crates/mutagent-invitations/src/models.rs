@@ -13,7 +13,8 @@ mutagent_core::string_id! {
 /// An invitation to join an organization: the answer of create, get and resend, and an element
 /// of the list. Its `token` and `invite_url` let anyone join: both are [`Secret`]s, so `Debug`
 /// never shows them; hand `invite_url.expose()` to the invitee.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Invitation {
@@ -72,7 +73,8 @@ pub type InvitationList = Listing<Invitation>;
 ///     serde_json::json!({"role": "editor", "email": "dev@example.com", "expiresInDays": 14})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateInvitation {
@@ -115,7 +117,8 @@ impl CreateInvitation {
 ///     serde_json::json!({"expiresInDays": 3, "note": "second try"})
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResendInvitation {

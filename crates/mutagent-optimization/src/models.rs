@@ -65,7 +65,8 @@ mutagent_core::open_enum! {
 }
 
 /// An optimization job.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OptimizationJob {
@@ -128,7 +129,8 @@ pub struct OptimizationJob {
 
 /// The answer of `get_optimization`: the job plus its latest state and recent events. It
 /// dereferences to [`OptimizationJob`], so `status.best_score` reads the job's field.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OptimizationJobStatus {
@@ -151,7 +153,8 @@ impl Deref for OptimizationJobStatus {
 }
 
 /// The answer of `get_optimization_progress`: the score after each iteration.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OptimizationScoreProgression {
@@ -163,7 +166,8 @@ pub struct OptimizationScoreProgression {
 }
 
 /// The answer of `get_optimization_states`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OptimizationStates {
@@ -173,7 +177,8 @@ pub struct OptimizationStates {
 }
 
 /// The answer of `get_optimization_results`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OptimizationResults {

@@ -17,7 +17,8 @@ mutagent_core::open_enum! {
 }
 
 /// A member of an organization: the answer of add and update, and an element of the list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrganizationMember {
@@ -54,7 +55,8 @@ pub type OrganizationMemberList = Listing<OrganizationMember>;
 ///     serde_json::json!({"userId": "user_42", "role": "editor"})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddOrganizationMember {

@@ -13,7 +13,8 @@ use mutagent_core::models::{OrganizationRole, Patch};
 pub type OrganizationList = OffsetPage<OrganizationWithRole>;
 
 /// An organization: the answer of create, get, update and get-by-slug.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Organization {
@@ -54,7 +55,8 @@ pub struct Organization {
 }
 
 /// An organization together with the caller's role in it (element of [`OrganizationList`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct OrganizationWithRole {
@@ -66,7 +68,8 @@ pub struct OrganizationWithRole {
 }
 
 /// `{count}`: the answer of `get_organization_member_count`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct MemberCount {
     /// How many members the organization has.
@@ -121,7 +124,8 @@ impl<'de> Deserialize<'de> for OrganizationDeleted {
 /// let json = serde_json::to_value(&body).unwrap();
 /// assert_eq!(json, serde_json::json!({"name": "Acme", "slug": "acme", "description": "Rockets"}));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateOrganization {
@@ -184,7 +188,8 @@ impl CreateOrganization {
 ///     serde_json::json!({"description": "New", "logoUrl": null, "isActive": false})
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateOrganization {

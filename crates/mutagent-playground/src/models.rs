@@ -9,7 +9,8 @@ use serde_json::Value;
 
 /// Model settings of a playground run (`llmConfig`, `ModelTemperatureMaxTokens`); unset fields
 /// are left to the server (the prompt's own settings, presumably).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LlmConfig {
@@ -151,7 +152,8 @@ pub(crate) fn check_body(
 /// assert_eq!(result.execution_id(), Some(4));
 /// assert_eq!(result.score(), Some(0.82));
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 pub struct PlaygroundResult(pub Value);
 

@@ -59,7 +59,8 @@ pub struct PromptDatasetItem {
 /// assert_eq!(wire["expectedOutput"]["text"], "Hello, Ada!");
 /// assert!(wire.get("metadata").is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NewDatasetItem {

@@ -12,7 +12,8 @@ use serde_json::Value;
 pub type PromptDatasetList = OffsetPage<PromptDataset>;
 
 /// A dataset: test cases for the prompts of one prompt group.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PromptDataset {
@@ -47,7 +48,8 @@ pub struct PromptDataset {
 }
 
 /// The answer of `export_prompt_dataset`: the dataset, its prompt group and every item.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PromptDatasetExport {

@@ -11,7 +11,8 @@ use serde_json::{Map, Value};
 pub type EvaluationList = OffsetPage<Evaluation>;
 
 /// One version of an evaluation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Evaluation {
@@ -410,7 +411,8 @@ impl AggregateResults {
 }
 
 /// The answer of `run_evaluation`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EvaluationRun {
@@ -424,7 +426,8 @@ pub struct EvaluationRun {
 }
 
 /// The latest result of an evaluation.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EvaluationResult {
@@ -453,7 +456,8 @@ pub struct EvaluationResult {
 
 /// The answer of `get_evaluation_results_aggregated`: `{data, total}`; the rows' shape is
 /// not documented.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct EvaluationAggregationResults {

@@ -58,7 +58,8 @@ impl TokenUsage {
 }
 
 /// A recorded prompt execution: the answer of create and get (`IdPromptIdWorkspaceId`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct PromptExecution {
@@ -342,7 +343,8 @@ fn executions_of(list: Option<&Vec<Value>>) -> Result<Vec<PromptExecution>, serd
 /// assert_eq!(page.total(), Some(9));
 /// assert_eq!(page.executions().unwrap()[0].id.get(), 3);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 pub struct PromptExecutionList(pub Value);
 
@@ -362,7 +364,8 @@ impl PromptExecutionList {
 ///
 /// [`runs`](Self::runs) reads a bare array or the array under `data` (or `runs`); each run is
 /// a [`PlaygroundRun`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 pub struct PlaygroundRunList(pub Value);
 
@@ -392,7 +395,8 @@ impl PlaygroundRunList {
 /// assert_eq!(run.run_group_id().map(|id| id.as_str().to_owned()).as_deref(), Some("run-1"));
 /// assert_eq!(run.executions().unwrap().len(), 1);
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 pub struct PlaygroundRun(pub Value);
 

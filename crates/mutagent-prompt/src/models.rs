@@ -12,7 +12,8 @@ pub type PromptList = OffsetPage<Prompt>;
 
 mutagent_core::model_with_former_names! {
     /// One version of a prompt.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
     #[serde(rename_all = "camelCase", from = "prompt_as_sent::Prompt")]
     #[non_exhaustive]
     pub struct Prompt {

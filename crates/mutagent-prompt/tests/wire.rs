@@ -357,13 +357,16 @@ fn relation_counts_decode_from_count_or_underscore_count_or_both() {
         let reply = Reply::json(200, Value::Null).body(body);
         let (_, prompt) = both_call!(reply, |c| c.prompt().get_prompt(1));
         assert_eq!(prompt.counts, expected, "{keys}");
-        let written = serde_json::to_value(&prompt).expect("serializes");
-        assert_eq!(written.get("_count"), expected.as_ref(), "{keys}");
-        assert_eq!(
-            written.get("count"),
-            None,
-            "{keys}: written under _count only"
-        );
+        #[cfg(feature = "serde-roundtrip")]
+        {
+            let written = serde_json::to_value(&prompt).expect("serializes");
+            assert_eq!(written.get("_count"), expected.as_ref(), "{keys}");
+            assert_eq!(
+                written.get("count"),
+                None,
+                "{keys}: written under _count only"
+            );
+        }
     }
 }
 

@@ -98,7 +98,8 @@ mutagent_core::model_with_former_names! {
     /// element of the list. The server never returns the key itself, only `api_key_masked`;
     /// `credential_fields` values are [`Secret`]s, as the contract does not say whether the server
     /// masks them.
-    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, PartialEq, Deserialize)]
+    #[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
     #[serde(rename_all = "camelCase", from = "provider_config_as_sent::ProviderConfig")]
     #[non_exhaustive]
     pub struct ProviderConfig {
@@ -167,7 +168,8 @@ mutagent_core::model_with_former_names! {
 }
 
 /// `{configs, total}`: the answer of `list_provider_configs`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ProviderConfigList {
     /// The configs.
@@ -211,7 +213,8 @@ mutagent_core::list_params! {
 ///     serde_json::json!({"name": "Anthropic", "provider": "anthropic", "apiKey": "sk-ant-123"})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateProviderConfig {
@@ -294,7 +297,8 @@ impl CreateProviderConfig {
 
 /// The body of `update_provider_config`: unset fields keep their value; those the contract
 /// lets you clear are [`Patch`]es (`clear_*` sends `null`). The key is a [`Secret`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateProviderConfig {
@@ -373,7 +377,8 @@ impl UpdateProviderConfig {
 
 /// The answer of `test_provider_config` (`TestConnectionResult`). A failed test is an answer
 /// with `success: false`, not an error.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TestConnectionResult {
@@ -394,7 +399,8 @@ pub struct TestConnectionResult {
 }
 
 /// A model of `list_provider_config_models`, with this workspace's enablement.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListedModel {
@@ -415,7 +421,8 @@ pub struct ListedModel {
 }
 
 /// The answer of `list_provider_config_models` (`WorkspaceModelListing`, 0.4.1 only).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkspaceModelListing {
@@ -432,7 +439,8 @@ pub struct WorkspaceModelListing {
 }
 
 /// A model of [`AvailableModels`] (the contract's `ModelsList` element).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AvailableModel {
@@ -455,7 +463,8 @@ pub struct AvailableModel {
 /// The answer of `list_available_models`: untyped in the contract, so the JSON is kept whole;
 /// [`models`](Self::models) and [`providers`](Self::providers) read the `ModelsList` shape
 /// (`{models: [...], providers: [...]}`) the contract suggests.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 pub struct AvailableModels(pub Value);
 

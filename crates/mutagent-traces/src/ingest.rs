@@ -353,7 +353,8 @@ impl NewSpan {
 /// assert_eq!(json["spans"][0]["model"], "gpt-4o");
 /// assert!(json.get("sessionId").is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct NewTrace {

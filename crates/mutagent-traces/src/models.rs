@@ -16,7 +16,8 @@ pub type TraceList = TotalPage<Trace>;
 
 /// A stored trace: an element of [`TraceList`], and the answer of `get_trace` (with its
 /// spans).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Trace {
@@ -102,7 +103,8 @@ fn decimal_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Str
 }
 
 /// `{success, traceId, spanCount}`: the answer of `ingest_trace`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TraceIngestion {
@@ -115,7 +117,8 @@ pub struct TraceIngestion {
 }
 
 /// `{success, count, traceIds}`: the answer of `ingest_trace_batch` and `ingest_otlp`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchIngestion {
@@ -129,7 +132,8 @@ pub struct BatchIngestion {
 
 /// The answer of `get_analytics_summary`. The API does not define the nested shapes, so each
 /// part is JSON.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AnalyticsSummary {

@@ -24,15 +24,20 @@
 //! assert_eq!(span["attributes"][1]["value"], serde_json::json!({"intValue": "12"}));
 //! ```
 
+#[cfg(feature = "serde-roundtrip")]
 use std::fmt;
 
 use mutagent_core::Error;
+#[cfg(feature = "serde-roundtrip")]
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
+#[cfg(feature = "serde-roundtrip")]
+use serde::Deserialize;
+use serde::Serialize;
 
 /// The body of `ingest_otlp` (OTLP's `ExportTraceServiceRequest`): `{resourceSpans}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ExportTraceRequest {
@@ -99,7 +104,8 @@ fn check_hex(operation: &'static str, field: String, id: &str, len: usize) -> Re
 }
 
 /// The spans of one resource (a service): `{resource, scopeSpans, schemaUrl?}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ResourceSpans {
@@ -135,7 +141,8 @@ impl ResourceSpans {
 }
 
 /// What produced the spans: `{attributes, droppedAttributesCount?}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Resource {
@@ -160,7 +167,8 @@ impl Resource {
 }
 
 /// The spans of one instrumentation scope: `{scope?, spans, schemaUrl?}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ScopeSpans {
@@ -202,7 +210,8 @@ impl ScopeSpans {
 }
 
 /// An instrumentation scope: `{name, version?, attributes?}`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct InstrumentationScope {
@@ -218,7 +227,8 @@ pub struct InstrumentationScope {
 }
 
 /// One OTLP span.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Span {
@@ -311,7 +321,8 @@ impl Span {
 }
 
 /// Something that happened at one instant of a span: `{timeUnixNano, name, attributes?}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Event {
@@ -342,7 +353,8 @@ impl Event {
 }
 
 /// How a span ended: `{code, message?}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Status {
@@ -410,6 +422,7 @@ macro_rules! int_enum {
             }
         }
 
+        #[cfg(feature = "serde-roundtrip")]
         impl<'de> Deserialize<'de> for $name {
             fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 Ok(Self::from(i64::deserialize(deserializer)?))
@@ -451,7 +464,8 @@ int_enum! {
 }
 
 /// An attribute: `{key, value}`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct KeyValue {
     /// The key, e.g. `gen_ai.request.model`.
@@ -546,6 +560,7 @@ struct ValuesRef<'a, T> {
     values: &'a [T],
 }
 
+#[cfg(feature = "serde-roundtrip")]
 #[derive(Deserialize)]
 struct Values<T> {
     #[serde(default = "Vec::new")]
@@ -583,6 +598,7 @@ impl Serialize for AnyValue {
 }
 
 /// An integer given as text or as a JSON number.
+#[cfg(feature = "serde-roundtrip")]
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum IntRepr {
@@ -591,6 +607,7 @@ enum IntRepr {
 }
 
 /// A double given as a JSON number or as `"NaN"`, `"Infinity"`, `"-Infinity"`.
+#[cfg(feature = "serde-roundtrip")]
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum DoubleRepr {
@@ -598,6 +615,7 @@ enum DoubleRepr {
     Text(String),
 }
 
+#[cfg(feature = "serde-roundtrip")]
 impl<'de> Deserialize<'de> for AnyValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct AnyValueVisitor;
@@ -657,8 +675,11 @@ impl<'de> Deserialize<'de> for AnyValue {
 
 /// `u64` as a decimal string on the wire; decoding also takes a JSON number.
 mod u64_text {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
+    #[cfg(feature = "serde-roundtrip")]
+    use serde::{Deserialize, Deserializer};
 
+    #[cfg(feature = "serde-roundtrip")]
     #[derive(Deserialize)]
     #[serde(untagged)]
     pub(super) enum Repr {
@@ -666,6 +687,7 @@ mod u64_text {
         Text(String),
     }
 
+    #[cfg(feature = "serde-roundtrip")]
     impl Repr {
         pub(super) fn value<E: serde::de::Error>(self) -> Result<u64, E> {
             match self {
@@ -681,6 +703,7 @@ mod u64_text {
         serializer.collect_str(value)
     }
 
+    #[cfg(feature = "serde-roundtrip")]
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
         Repr::deserialize(deserializer)?.value()
     }
@@ -688,8 +711,11 @@ mod u64_text {
 
 /// `Option<u64>` as a decimal string on the wire.
 mod opt_u64_text {
-    use serde::{Deserialize, Deserializer, Serializer};
+    use serde::Serializer;
+    #[cfg(feature = "serde-roundtrip")]
+    use serde::{Deserialize, Deserializer};
 
+    #[cfg(feature = "serde-roundtrip")]
     use super::u64_text::Repr;
 
     pub(super) fn serialize<S: Serializer>(
@@ -702,6 +728,7 @@ mod opt_u64_text {
         }
     }
 
+    #[cfg(feature = "serde-roundtrip")]
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<u64>, D::Error> {
@@ -742,12 +769,16 @@ mod tests {
         ];
         for (value, wire) in cases {
             assert_eq!(serde_json::to_value(&value).expect("encode"), wire);
-            let back: AnyValue = serde_json::from_value(wire.clone()).expect("decode");
-            assert_eq!(back, value, "{wire}");
+            #[cfg(feature = "serde-roundtrip")]
+            {
+                let back: AnyValue = serde_json::from_value(wire.clone()).expect("decode");
+                assert_eq!(back, value, "{wire}");
+            }
         }
     }
 
     #[test]
+    #[cfg(feature = "serde-roundtrip")]
     fn lenient_decoding_of_numbers() {
         let int: AnyValue = serde_json::from_value(json!({"intValue": 7})).expect("number");
         assert_eq!(int, AnyValue::Int(7));

@@ -630,6 +630,7 @@ fn list_traces_all_walks_every_page() {
 }
 
 #[test]
+#[cfg(feature = "serde-roundtrip")]
 fn ingest_models_round_trip_through_json() {
     let trace = sample_trace();
     let text = serde_json::to_string(&trace).expect("encode");

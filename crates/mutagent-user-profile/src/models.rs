@@ -12,7 +12,8 @@ mutagent_core::string_id! {
 }
 
 /// The calling user's profile (the answer of `get_profile` and `update_profile`), kept whole.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 pub struct UserProfile(pub Value);
 
@@ -41,7 +42,8 @@ impl UserProfile {
 /// The calling user's login sessions (the answer of `list_user_sessions`), kept whole: the
 /// contract does not say whether it is a bare array or an object around one, so
 /// [`sessions`](Self::sessions) reads either (`[...]`, `{data: [...]}` or `{sessions: [...]}`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(transparent)]
 pub struct UserSessions(pub Value);
 
@@ -76,7 +78,8 @@ impl UserSessions {
 ///     serde_json::json!({"name": "Ada", "avatarUrl": null})
 /// );
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateProfile {
@@ -120,7 +123,8 @@ impl UpdateProfile {
 ///     serde_json::json!({"currentPassword": "old-pass", "newPassword": "new-pass-123"})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ChangePassword {

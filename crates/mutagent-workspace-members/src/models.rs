@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 /// A member of a workspace: the answer of add and update, and an element of the list.
 /// Workspace members carry no `status` (organization members do).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkspaceMember {
@@ -40,7 +41,8 @@ pub type WorkspaceMemberList = Listing<WorkspaceMember>;
 ///     serde_json::json!({"userId": "user_42", "role": "editor"})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct AddWorkspaceMember {

@@ -7,7 +7,8 @@ use serde_json::Value;
 use mutagent_core::models::{Patch, WorkspaceRole};
 
 /// A workspace: the answer of create, get, update and set-default.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Workspace {
@@ -47,7 +48,8 @@ pub struct Workspace {
 }
 
 /// A workspace together with the caller's role in it (element of [`WorkspaceList`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkspaceWithRole {
@@ -60,7 +62,8 @@ pub struct WorkspaceWithRole {
 
 /// `{workspaces, total}`: the answer of `list_workspaces`. The API returns every workspace
 /// at once (no paging).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WorkspaceList {
@@ -98,7 +101,8 @@ mutagent_core::list_params! {
 ///     serde_json::json!({"name": "Staging", "slug": "staging", "isDefault": false})
 /// );
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CreateWorkspace {
@@ -146,7 +150,8 @@ impl CreateWorkspace {
 
 /// The body of `update_workspace`. Unset fields are left out and keep their value; the
 /// description can also be cleared (sent as `null`) with [`clear_description`](Self::clear_description).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct UpdateWorkspace {

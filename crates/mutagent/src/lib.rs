@@ -124,8 +124,10 @@
 //! (the `tower` module, `examples/tower_layer.rs`); `csv` reads and writes CSV dataset files
 //! in [`prompt_datasets`] (upload and export; without it `DatasetFileFormat::Csv` is refused
 //! with `CsvNotEnabled` before anything is sent, and the default tree stays within its
-//! budget of third-party crates); `tracing-exporter` and `opentelemetry` (below;
-//! `docs/tracing.md`).
+//! budget of third-party crates); `serde-roundtrip` gives the answer models `Serialize` too
+//! (to store or forward what the API returned as JSON) and the request bodies `Deserialize`
+//! (without it each model implements the direction the wire needs, which compiles less);
+//! `tracing-exporter` and `opentelemetry` (below; `docs/tracing.md`).
 //!
 //! Each API namespace is a Cargo feature, all on by default. Turn off default features and
 //! pick the ones you use to compile less; or depend on a namespace crate alone.

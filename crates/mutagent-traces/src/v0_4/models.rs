@@ -18,7 +18,8 @@ use serde_json::Value;
 /// assert_eq!(json["traces"][0]["spans"][0]["input"], "hi");
 /// assert!(json["traces"][0].get("sessionId").is_none());
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct TraceBatchRequest {
     /// The traces.
@@ -35,7 +36,8 @@ impl TraceBatchRequest {
 }
 
 /// One trace of a 0.4.1 batch (`TraceBatchTrace`). Free strings where 0.1.2 had enums.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HookTrace {
@@ -106,7 +108,8 @@ impl HookTrace {
 
 /// One span of a 0.4.1 batch trace (`TraceBatchSpan`): `input`/`output` are strings, `kind`
 /// and `status` free strings, and there are no token or cost fields.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Deserialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct HookSpan {
@@ -183,7 +186,8 @@ impl HookSpan {
 }
 
 /// `{accepted, rejected, note?}`: the answer of the 0.4.1 `ingest_trace_batch`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct TraceIngestResult {
     /// How many traces (or spans; the contract does not say which) were stored.
@@ -196,7 +200,8 @@ pub struct TraceIngestResult {
 }
 
 /// A cursor page: `{data, nextCursor}`, `nextCursor` null on the last page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct CursorPage<T> {
@@ -214,7 +219,8 @@ pub type LogRecordList = CursorPage<LogRecord>;
 
 /// A trace envelope (0.4.1 `Trace`): an element of [`TraceList`] and the answer of
 /// `get_trace`. It carries no spans: see `list_trace_spans`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Trace {
@@ -239,7 +245,8 @@ pub struct Trace {
 }
 
 /// `{data}`: the answer of `list_trace_spans`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct SpanList {
     /// The spans.
@@ -248,7 +255,8 @@ pub struct SpanList {
 
 /// A stored span (0.4.1 `Span`), OTel style: `kind` and `statusCode` are the numeric OTel
 /// enums (not the string kinds of 0.1.2).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct Span {
@@ -295,7 +303,8 @@ pub struct Span {
 }
 
 /// An OTel log record (0.4.1 `LogRecord`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "serde-roundtrip", derive(serde::Serialize))]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct LogRecord {
