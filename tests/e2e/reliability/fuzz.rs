@@ -910,6 +910,38 @@ fn every_response_model_survives_arbitrary_bodies() {
         use mutagent::workspaces::*;
         fuzz_models!(&h, cases, seed, report; Workspace, WorkspaceList);
     }
+    {
+        use mutagent::traces::v0_4::*;
+        fuzz_models!(&h, cases, seed, report;
+            Trace, TraceList, SpanList, LogRecordList, TraceIngestResult,
+        );
+    }
+    // The opt-in namespaces (mutagent-e2e turns on `full`).
+    {
+        use mutagent::agents::*;
+        fuzz_models!(&h, cases, seed, report; Agent, AgentList);
+    }
+    {
+        use mutagent::invitations::*;
+        use mutagent::organization_members::*;
+        use mutagent::workspace_members::*;
+        fuzz_models!(&h, cases, seed, report; Invitation, OrganizationMember, WorkspaceMember);
+    }
+    {
+        use mutagent::playground::*;
+        use mutagent::prompt_executions::*;
+        fuzz_models!(&h, cases, seed, report;
+            PlaygroundResult, PromptExecution, PromptExecutionList, PlaygroundRun, PlaygroundRunList,
+        );
+    }
+    {
+        use mutagent::llm_providers::*;
+        use mutagent::user_profile::*;
+        fuzz_models!(&h, cases, seed, report;
+            ProviderConfig, ProviderConfigList, TestConnectionResult, WorkspaceModelListing,
+            AvailableModels, UserProfile, UserSessions,
+        );
+    }
     let mut summary = String::new();
     for (name, tally) in &report {
         let _ = writeln!(
