@@ -10,6 +10,10 @@
 //! deadline, is `watch_optimization` (a `Stream` or an `Iterator` of snapshots) or
 //! `wait_for_optimization` (a callback).
 //!
+//! Answer models implement `serde::Deserialize` and request bodies `serde::Serialize`: the
+//! directions the SDK uses. The crate feature `serde-roundtrip` (`mutagent/serde-roundtrip`
+//! through the umbrella) adds the other one, to store answers as JSON or read bodies from files.
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use mutagent_core::Client;

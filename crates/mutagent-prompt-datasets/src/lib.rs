@@ -15,6 +15,10 @@
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
 //! [`PromptDatasetsExt::prompt_datasets`].
 //!
+//! Answer models implement `serde::Deserialize` and request bodies `serde::Serialize`: the
+//! directions the SDK uses. The crate feature `serde-roundtrip` (`mutagent/serde-roundtrip`
+//! through the umbrella) adds the other one, to store answers as JSON or read bodies from files.
+//!
 //! ```no_run
 //! use mutagent_core::Client;
 //! use mutagent_prompt_datasets::{

@@ -9,6 +9,10 @@
 //! [`PromptEvaluationsExt::prompt_evaluations`]. Running an evaluation and waiting for its
 //! result, with a deadline, is one call: `run_evaluation_and_wait`.
 //!
+//! Answer models implement `serde::Deserialize` and request bodies `serde::Serialize`: the
+//! directions the SDK uses. The crate feature `serde-roundtrip` (`mutagent/serde-roundtrip`
+//! through the umbrella) adds the other one, to store answers as JSON or read bodies from files.
+//!
 //! ```no_run
 //! use std::time::Duration;
 //! use mutagent_core::Client;

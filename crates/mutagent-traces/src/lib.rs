@@ -7,6 +7,10 @@
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`TracesExt::traces`].
 //!
+//! Answer models implement `serde::Deserialize` and request bodies `serde::Serialize`: the
+//! directions the SDK uses. The crate feature `serde-roundtrip` (`mutagent/serde-roundtrip`
+//! through the umbrella) adds the other one, to store answers as JSON or read bodies from files.
+//!
 //! ```no_run
 //! use mutagent_core::Client;
 //! use mutagent_traces::{ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy, GetTraceStats, TracesExt};

@@ -11,6 +11,10 @@
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through
 //! [`UserProfileExt::user_profile`].
 //!
+//! Answer models implement `serde::Deserialize` and request bodies `serde::Serialize`: the
+//! directions the SDK uses. The crate feature `serde-roundtrip` (`mutagent/serde-roundtrip`
+//! through the umbrella) adds the other one, to store answers as JSON or read bodies from files.
+//!
 //! ```no_run
 //! use mutagent_core::Client;
 //! use mutagent_user_profile::{UpdateProfile, UserProfileExt};
