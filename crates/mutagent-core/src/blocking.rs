@@ -16,7 +16,7 @@ use crate::client::{decode_answer, Client};
 use crate::config::{CallOptions, Config};
 use crate::error::{BlockingError, Cause, Error};
 use crate::future::BoxFuture;
-use crate::pagination::{PageResult, PageWalk, Paginated, WalkStep};
+use crate::pagination::{FetchedPage, PageResult, PageWalk, Paginated, WalkStep};
 use crate::request::ApiRequest;
 use crate::response::ResponseMeta;
 use crate::transport::RawResponse;
@@ -179,8 +179,7 @@ fn fetch_page_blocking<P: Paginated>(
     request: ApiRequest,
 ) -> PageResult<P::Item> {
     let page: P = client.send(request)?;
-    let more = page.has_more();
-    Ok((page.into_items(), more))
+    Ok(FetchedPage::of(page))
 }
 
 impl<T: Send + 'static> Iterator for ItemIter<T> {

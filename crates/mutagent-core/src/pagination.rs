@@ -4,6 +4,12 @@
 //! [`TotalPage`]); its `*_all` companion walks every item: an async [`ItemStream`] on
 //! [`Client`], a blocking [`ItemIter`](crate::blocking::ItemIter) on
 //! [`BlockingClient`](crate::BlockingClient).
+//!
+//! A walk ends after the last page, or at an empty page even if it claims more. A page that
+//! starts at another offset than the one the walk asked for (a server that ignores `offset`
+//! answers the first page again and again) ends it with [`Error::Unexpected`], after the
+//! items of the pages before: those items are not handed out twice, and the walk does not
+//! go on forever.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -27,6 +33,13 @@ pub trait Paginated: DeserializeOwned + Send + 'static {
     fn has_more(&self) -> bool;
     /// The items of this page.
     fn into_items(self) -> Vec<Self::Item>;
+    /// The offset the server says this page starts at, if its envelope tells.
+    ///
+    /// A walk compares it with the offset it asked for and ends with an error when they
+    /// differ. The default, `None`, is for envelopes that do not tell: nothing is compared.
+    fn echoed_offset(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// `{data, total, limit, offset, hasNext, hasPrevious}`: prompts, datasets, evaluations,
@@ -64,6 +77,9 @@ impl<T: DeserializeOwned + Send + 'static> Paginated for OffsetPage<T> {
     fn into_items(self) -> Vec<T> {
         self.data
     }
+    fn echoed_offset(&self) -> Option<u64> {
+        Some(self.offset)
+    }
 }
 
 /// `{data, total, limit, offset, hasMore}`: optimization jobs.
@@ -98,6 +114,9 @@ impl<T: DeserializeOwned + Send + 'static> Paginated for HasMorePage<T> {
     fn into_items(self) -> Vec<T> {
         self.data
     }
+    fn echoed_offset(&self) -> Option<u64> {
+        Some(self.offset)
+    }
 }
 
 /// `{data, total, limit, offset}` without flags: traces. More items follow while
@@ -123,6 +142,9 @@ impl<T: DeserializeOwned + Send + 'static> Paginated for TotalPage<T> {
     }
     fn into_items(self) -> Vec<T> {
         self.data
+    }
+    fn echoed_offset(&self) -> Option<u64> {
+        Some(self.offset)
     }
 }
 
@@ -243,13 +265,25 @@ impl<T> PageWalk<T> {
     /// The answer for the page [`step`](Self::step) asked for.
     pub(crate) fn receive(&mut self, page: PageResult<T>) {
         match page {
-            Ok((items, has_more)) => {
-                self.next_offset = self.next_offset.saturating_add(items.len() as u64);
-                // An empty page ends the walk even if the server claims more: no endless loops.
-                if items.is_empty() || !has_more {
-                    self.request = None;
+            Ok(page) => {
+                let asked = self.next_offset;
+                match (self.request.take(), page.offset) {
+                    // Not the page asked for: a server that ignores `offset` answers the first
+                    // page again, claiming more, forever. Its items would be handed out again
+                    // (or some skipped), so the server's mistake is told instead.
+                    (Some(request), Some(echoed)) if echoed != asked => {
+                        self.error = Some(other_offset(request.operation().name, asked, echoed));
+                    }
+                    (request, _) => {
+                        self.next_offset = asked.saturating_add(page.items.len() as u64);
+                        // An empty page ends the walk even if the server claims more: no
+                        // endless loops.
+                        if !page.items.is_empty() && page.has_more {
+                            self.request = request;
+                        }
+                        self.buffer.extend(page.items);
+                    }
                 }
-                self.buffer.extend(items);
             }
             Err(err) => {
                 self.request = None;
@@ -273,7 +307,39 @@ impl<T> fmt::Debug for PageWalk<T> {
     }
 }
 
-pub(crate) type PageResult<T> = Result<(Vec<T>, bool), Error>;
+/// The error of a page that starts at `echoed` when the walk asked for `asked`.
+fn other_offset(operation: &'static str, asked: u64, echoed: u64) -> Error {
+    Error::Unexpected {
+        operation,
+        reason: format!(
+            "the server answered the page at offset {asked} with the page at offset {echoed}; \
+             the walk stopped instead of handing out items twice or skipping some"
+        )
+        .into(),
+        source: None,
+    }
+}
+
+/// What a walk needs of a fetched page, the same for both clients' fetches.
+pub(crate) struct FetchedPage<T> {
+    items: Vec<T>,
+    has_more: bool,
+    /// Where the server says the page starts (`None`: its envelope does not tell).
+    offset: Option<u64>,
+}
+
+impl<T> FetchedPage<T> {
+    /// What the walk needs of `page`.
+    pub(crate) fn of<P: Paginated<Item = T>>(page: P) -> Self {
+        Self {
+            has_more: page.has_more(),
+            offset: page.echoed_offset(),
+            items: page.into_items(),
+        }
+    }
+}
+
+pub(crate) type PageResult<T> = Result<FetchedPage<T>, Error>;
 pub(crate) type FetchPage<T> = fn(Client, ApiRequest) -> BoxFuture<'static, PageResult<T>>;
 
 pub(crate) fn fetch_page<P: Paginated>(
@@ -282,8 +348,7 @@ pub(crate) fn fetch_page<P: Paginated>(
 ) -> BoxFuture<'static, PageResult<P::Item>> {
     Box::pin(async move {
         let page: P = client.answer(Ok(request)).await?;
-        let more = page.has_more();
-        Ok((page.into_items(), more))
+        Ok(FetchedPage::of(page))
     })
 }
 
@@ -378,6 +443,7 @@ mod tests {
             serde_json::from_str(r#"{"data":[5],"total":5,"limit":2,"offset":4}"#)
                 .expect("total page");
         assert!(!page.has_more());
+        assert_eq!(page.echoed_offset(), Some(4));
         let page: HasMorePage<u32> =
             serde_json::from_str(r#"{"data":[],"total":0,"limit":2,"offset":0,"hasMore":false}"#)
                 .expect("has-more page");
@@ -420,12 +486,14 @@ mod tests {
             serde_json::from_str(r#"{"data":[3,4],"total":5,"limit":2,"offset":2,"hasMore":true}"#)
                 .expect("has-more page");
         assert!(page.has_more());
+        assert_eq!(page.echoed_offset(), Some(2));
         assert_eq!(page.into_items(), [3, 4]);
         let page: OffsetPage<u32> = serde_json::from_str(
             r#"{"data":[5],"total":5,"limit":2,"offset":4,"hasNext":false,"hasPrevious":true}"#,
         )
         .expect("offset page");
         assert!(!page.has_more());
+        assert_eq!(page.echoed_offset(), Some(4));
         assert_eq!(page.into_items(), [5]);
     }
 
@@ -435,6 +503,15 @@ mod tests {
             WalkStep::Yield(_) => panic!("expected a fetch, got an item"),
             WalkStep::End => panic!("expected a fetch, got the end"),
         }
+    }
+
+    /// A page as a fetch hands it to the walk.
+    fn answered(offset: Option<u64>, items: &[u32], has_more: bool) -> PageResult<u32> {
+        Ok(FetchedPage {
+            items: items.to_vec(),
+            has_more,
+            offset,
+        })
     }
 
     #[test]
@@ -451,14 +528,56 @@ mod tests {
             "PageWalk { next_offset: 5, buffered: 0, done: false }"
         );
         assert_eq!(fetched(walk.step()).query_value("offset"), Some("5"));
-        walk.receive(Ok((vec![1, 2], true)));
+        walk.receive(answered(Some(5), &[1, 2], true));
         assert_eq!(walk.buffered(), 2);
         assert!(matches!(walk.step(), WalkStep::Yield(Ok(1))));
         assert_eq!(walk.buffered(), 1);
         assert!(matches!(walk.step(), WalkStep::Yield(Ok(2))));
         assert_eq!(fetched(walk.step()).query_value("offset"), Some("7"));
-        walk.receive(Ok((Vec::new(), true)));
+        walk.receive(answered(Some(7), &[], true));
         assert!(matches!(walk.step(), WalkStep::End));
+    }
+
+    /// A page that does not tell its offset is taken as the one asked for; a page at another
+    /// offset than asked (here ahead: items would be skipped) ends the walk with an error
+    /// naming both, after the items of the pages before, and is not handed out.
+    #[test]
+    fn a_page_at_another_offset_ends_the_walk_after_the_pages_before() {
+        let mut walk = PageWalk::start(LIST_THINGS.request().build());
+        assert_eq!(fetched(walk.step()).query_value("offset"), Some("0"));
+        walk.receive(answered(None, &[1, 2], true));
+        assert!(matches!(walk.step(), WalkStep::Yield(Ok(1))));
+        assert!(matches!(walk.step(), WalkStep::Yield(Ok(2))));
+        assert_eq!(fetched(walk.step()).query_value("offset"), Some("2"));
+        walk.receive(answered(Some(4), &[5], true));
+        assert_eq!(walk.buffered(), 0, "the page at offset 4 is not handed out");
+        let WalkStep::Yield(Err(err)) = walk.step() else {
+            panic!("expected the server's mistake")
+        };
+        assert_other_offset(&err, 2, 4);
+        assert!(matches!(walk.step(), WalkStep::End));
+    }
+
+    /// Checks that `err` is the error of a `list_things` page at `echoed` asked at `asked`.
+    fn assert_other_offset(err: &Error, asked: u64, echoed: u64) {
+        assert!(
+            matches!(
+                err,
+                Error::Unexpected {
+                    operation: "list_things",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "[list_things] unexpected failure: the server answered the page at offset \
+                 {asked} with the page at offset {echoed}; the walk stopped instead of \
+                 handing out items twice or skipping some"
+            )
+        );
     }
 
     #[test]
@@ -495,13 +614,15 @@ mod tests {
         )
     }
 
-    fn client(server: &mutagent_test_support::ScriptedServer) -> Client {
+    fn builder(server: &mutagent_test_support::ScriptedServer) -> crate::ClientBuilder {
         Client::builder()
             .env(crate::env::EmptyEnv)
             .api_key("mt_test")
             .server_url(server.url())
-            .build()
-            .expect("client")
+    }
+
+    fn client(server: &mutagent_test_support::ScriptedServer) -> Client {
+        builder(server).build().expect("client")
     }
 
     /// The async stream walks every page, asking each at the offset after the last item.
@@ -533,6 +654,51 @@ mod tests {
             offsets,
             [Some("0".into()), Some("2".into()), Some("4".into())]
         );
+    }
+
+    /// A server that ignores `offset` answers every page with the first one, claiming more
+    /// each time: the walk hands out that page's items once, then ends with an error naming
+    /// both offsets, through both clients (bounded here, so a walk that loops fails the test
+    /// instead of hanging it).
+    #[test]
+    fn a_server_that_ignores_the_offset_ends_the_walk_with_an_error() {
+        let check = |walked: Vec<Result<u32, Error>>,
+                     server: &mutagent_test_support::ScriptedServer| {
+            assert_eq!(walked.len(), 3, "{walked:?}");
+            assert_eq!(walked[0].as_ref().ok(), Some(&1));
+            assert_eq!(walked[1].as_ref().ok(), Some(&2));
+            let err = walked[2].as_ref().expect_err("the server's mistake");
+            assert_other_offset(err, 2, 0);
+            assert_eq!(server.requests().len(), 2, "the repeated page once");
+        };
+        let request = || LIST_THINGS.request().query("limit", Some(2u32)).build();
+
+        // The one scripted reply repeats: the page at offset 0, whatever was asked.
+        let server = mutagent_test_support::ScriptedServer::start(vec![page(0, &[1, 2])]);
+        let stream_client = client(&server);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let walked = runtime.block_on(async move {
+            let mut stream = ItemStream::new::<OffsetPage<u32>>(stream_client, request());
+            let mut walked = Vec::new();
+            while walked.len() < 8 {
+                match stream.next().await {
+                    Some(item) => walked.push(item),
+                    None => break,
+                }
+            }
+            walked
+        });
+        check(walked, &server);
+
+        let server = mutagent_test_support::ScriptedServer::start(vec![page(0, &[1, 2])]);
+        let blocking = builder(&server).build_blocking().expect("blocking client");
+        let walked = crate::blocking::ItemIter::new::<OffsetPage<u32>>(blocking, request())
+            .take(8)
+            .collect();
+        check(walked, &server);
     }
 
     /// A failed page is yielded once, after the items already fetched; then the stream ends.

@@ -264,6 +264,11 @@ impl Paginated for ExperimentList {
     fn into_items(self) -> Vec<Experiment> {
         self.data
     }
+
+    /// `offset` when the page has one (a bare array or an envelope without it: `None`).
+    fn echoed_offset(&self) -> Option<u64> {
+        self.offset
+    }
 }
 
 /// A dataset item as experiments name it: by number (the item id) or by string.

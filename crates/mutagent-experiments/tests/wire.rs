@@ -5,8 +5,8 @@
 
 use mutagent_experiments::{
     AddExperimentResult, CompleteExperiment, CompletionStatus, CreateExperiment, CriterionScore,
-    DatasetItemRef, ExperimentModel, ExperimentStatus, ExperimentSummary, ExperimentsExt,
-    ListExperiments,
+    DatasetItemRef, Experiment, ExperimentModel, ExperimentStatus, ExperimentSummary,
+    ExperimentsExt, ListExperiments,
 };
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
@@ -431,7 +431,7 @@ fn list_experiments_all_walks_every_page() {
     assert_queries(&server, &["limit=2&offset=0", "limit=2&offset=2"]);
 
     // Without flags, `total` decides.
-    let server = ScriptedServer::start(vec![
+    let (walked, server) = walk_by_one(vec![
         Reply::json(
             200,
             json!({"data": [experiment_json("running")], "total": 2, "offset": 0}),
@@ -441,13 +441,68 @@ fn list_experiments_all_walks_every_page() {
             json!({"data": [experiment_json("running")], "total": 2, "offset": 1}),
         ),
     ]);
-    let all: Vec<_> = blocking_client(&server)
+    assert_eq!(oks(&walked), [true, true]);
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// `list_experiments_all` by pages of one, through the blocking client, against a server
+/// answering `replies`: at most 6 items, so a walk that would loop fails its test instead of
+/// hanging it.
+fn walk_by_one(replies: Vec<Reply>) -> (Vec<Result<Experiment, Error>>, ScriptedServer) {
+    let server = ScriptedServer::start(replies);
+    let walked = blocking_client(&server)
         .experiments()
         .list_experiments_all(&ListExperiments::new().limit(1))
-        .collect::<Result<_, _>>()
-        .expect("pages");
-    assert_eq!(all.len(), 2);
+        .take(6)
+        .collect();
+    (walked, server)
+}
+
+/// Which items of a walk are experiments (`true`) and which errors.
+fn oks(walked: &[Result<Experiment, Error>]) -> Vec<bool> {
+    walked.iter().map(Result::is_ok).collect()
+}
+
+/// A page that tells its offset is checked against the one asked for: a server that ignores
+/// `offset` ends the walk with an error after the first page's experiment, instead of handing
+/// it out forever. A page that does not tell is not checked.
+#[test]
+fn list_experiments_all_ends_when_the_server_ignores_the_offset() {
+    // The one scripted reply repeats: the page at offset 0, whatever was asked.
+    let (walked, server) = walk_by_one(vec![Reply::json(
+        200,
+        json!({"data": [experiment_json("running")], "total": 3, "offset": 0, "hasNext": true}),
+    )]);
+    assert_eq!(
+        oks(&walked),
+        [true, false],
+        "one experiment, then the error"
+    );
+    let err = walked[1].as_ref().expect_err("the server's mistake");
+    assert!(
+        matches!(
+            err,
+            Error::Unexpected {
+                operation: "list_experiments",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("at offset 1 with the page at offset 0"),
+        "{text}"
+    );
     assert_eq!(server.requests().len(), 2);
+
+    // Without `offset` (the envelope is untyped), the flags alone lead the walk.
+    let page = |status, more| json!({"data": [experiment_json(status)], "hasNext": more});
+    let (walked, _) = walk_by_one(vec![
+        Reply::json(200, page("running", true)),
+        Reply::json(200, page("completed", false)),
+    ]);
+    assert_eq!(oks(&walked), [true, true]);
 }
 
 /// An id filter of 0 is refused before sending, like ids in paths and bodies.
