@@ -124,8 +124,9 @@ fn scrub_value(value: &mut Value, secrets: Secrets<'_>) {
     }
 }
 
-/// Decodes a success body into `T`. An empty body decodes as JSON `null`, so operations that
-/// answer `204 No Content` work with `serde_json::Value`, `()` or `Option<T>`.
+/// Decodes a success body into `T`. An empty body (or one of JSON whitespace only) decodes as
+/// JSON `null`, so operations that answer `204 No Content` work with `serde_json::Value`, `()`
+/// or `Option<T>`.
 pub(crate) fn success<T: DeserializeOwned>(
     operation: &'static str,
     status: StatusCode,
@@ -133,7 +134,7 @@ pub(crate) fn success<T: DeserializeOwned>(
     body: &[u8],
     secrets: Secrets<'_>,
 ) -> Result<T, Error> {
-    let json: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+    let json: &[u8] = if is_json_whitespace(body) {
         b"null"
     } else {
         body
@@ -152,6 +153,14 @@ pub(crate) fn success<T: DeserializeOwned>(
         }
         .error_in(json, &err)
     })
+}
+
+/// Whether `body` is nothing but JSON's whitespace: space, tab, LF, CR (RFC 8259). Not
+/// `u8::is_ascii_whitespace`, which counts the form feed too: JSON and serde_json do not, so a
+/// body of form feeds is invalid JSON, not an empty answer.
+fn is_json_whitespace(body: &[u8]) -> bool {
+    body.iter()
+        .all(|byte| matches!(byte, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// The answer a success body failed to decode from. Its [`DecodeError`] is built outside the
@@ -498,6 +507,36 @@ mod tests {
         };
         assert_eq!(decode.path(), ".");
         assert!(decode.to_string().contains("null"), "{decode}");
+    }
+
+    /// Only JSON's whitespace (space, tab, LF, CR) makes a body empty. A form feed, which
+    /// `u8::is_ascii_whitespace` counts too, is not JSON whitespace: a body of form feeds is
+    /// invalid JSON, with the decode error serde_json gives it, even for answers that take an
+    /// empty body.
+    #[test]
+    fn a_body_of_form_feeds_is_invalid_json_not_an_empty_answer() {
+        for body in [&b""[..], b" \n\t\r"] {
+            answer::<()>(StatusCode::OK, body).expect("empty: ()");
+            let none = answer::<Option<Item>>(StatusCode::OK, body).expect("empty: None");
+            assert!(none.is_none());
+        }
+        for body in [&b"\x0c"[..], b"\x0c\x0c", b" \x0c\r\n"] {
+            let invalid = serde_json::from_slice::<serde_json::Value>(body)
+                .expect_err("not JSON")
+                .to_string();
+            let errors = [
+                answer::<()>(StatusCode::OK, body).expect_err("()"),
+                answer::<Option<Item>>(StatusCode::OK, body).expect_err("Option"),
+                answer::<serde_json::Value>(StatusCode::OK, body).expect_err("Value"),
+            ];
+            for err in errors {
+                let Error::Decode(decode) = err else {
+                    panic!("not a decode error: {err:?}")
+                };
+                assert_eq!(decode.message(), invalid, "{body:?}");
+                assert_eq!(decode.path(), ".", "{body:?}");
+            }
+        }
     }
 
     #[test]

@@ -178,7 +178,9 @@ fn of_error_rereading(json: &[u8], error: &serde_json::Error, reread: usize) -> 
     display(&steps)
 }
 
-/// The last byte of `json` that is not whitespace.
+/// The last byte of `json` that is not whitespace. (`is_ascii_whitespace` also counts the form
+/// feed, which JSON does not; no matter here: `json` is body serde_json read without failing,
+/// and it never reads a form feed between two tokens, where this looks.)
 fn last_byte(json: &[u8]) -> Option<u8> {
     json.iter()
         .rev()
