@@ -492,6 +492,79 @@ mod tests {
         assert_eq!(plain.attributes["otel.scope.name"], "scope");
         assert_eq!(plain.attributes["db.system"], "pg");
         assert_eq!(plain.model, None);
+        assert_eq!(
+            (plain.input, plain.output),
+            (None, None),
+            "no content, no input or output (not an empty list)"
+        );
+        // Any one GenAI field is enough to make a chat span: a provider alone, tokens alone.
+        for only in [
+            KeyValue::new(keys::PROVIDER, "openai"),
+            KeyValue::new("gen_ai.usage.input_tokens", 5),
+            KeyValue::new("gen_ai.usage.output_tokens", 5),
+        ] {
+            let key = only.key.to_string();
+            let out = span_data(&otel_span("llm", vec![only], vec![]));
+            assert_eq!(out.kind, SpanKind::LlmChat, "{key}");
+        }
+    }
+
+    /// Counts are integers, whole doubles or numeric text; costs and times any finite number,
+    /// numeric text too. Anything else stays an attribute, as the docs table says.
+    #[test]
+    fn counts_and_numbers_take_only_what_they_can_read() {
+        let span = otel_span(
+            "chat",
+            vec![
+                KeyValue::new("gen_ai.usage.input_tokens", 12.0),
+                KeyValue::new("gen_ai.usage.output_tokens", 2.5),
+                KeyValue::new("gen_ai.usage.completion_tokens", -3.0),
+                KeyValue::new("mutagent.cost_usd", " 0.5 "),
+                KeyValue::new("mutagent.ttft_ms", "80"),
+            ],
+            vec![],
+        );
+        let out = span_data(&span);
+        assert_eq!(
+            out.tokens.map(|t| (t.input, t.output)),
+            Some((12, 0)),
+            "a whole double counts; a fraction or a negative number does not"
+        );
+        assert_eq!(out.attributes["gen_ai.usage.output_tokens"], 2.5);
+        assert_eq!(out.attributes["gen_ai.usage.completion_tokens"], -3.0);
+        assert_eq!((out.cost_usd, out.ttft_ms), (Some(0.5), Some(80.0)));
+    }
+
+    /// Only text that holds a JSON object or array is parsed: a number, `true` or broken JSON
+    /// in a prompt is the text the app wrote.
+    #[test]
+    fn only_json_objects_and_arrays_in_text_are_parsed() {
+        let span = otel_span(
+            "chat",
+            vec![
+                KeyValue::new("gen_ai.prompt", "42"),
+                KeyValue::new("gen_ai.completion", "true"),
+            ],
+            vec![],
+        );
+        let out = span_data(&span);
+        assert_eq!(
+            (out.input, out.output),
+            (Some(json!("42")), Some(json!("true")))
+        );
+        let span = otel_span(
+            "chat",
+            vec![
+                KeyValue::new("gen_ai.prompt", " \n{\"q\": 1}"),
+                KeyValue::new("gen_ai.completion", "[1, 2"),
+            ],
+            vec![],
+        );
+        let out = span_data(&span);
+        assert_eq!(
+            (out.input, out.output),
+            (Some(json!({"q": 1})), Some(json!("[1, 2")))
+        );
     }
 
     #[test]
@@ -636,6 +709,38 @@ mod tests {
         assert!(out.events.is_empty());
     }
 
+    /// A prompt or completion event needs both its name and its attribute; with only one of
+    /// them it is an ordinary event, kept as it came.
+    #[test]
+    fn a_content_event_needs_its_name_and_its_attribute() {
+        let span = otel_span(
+            "chat",
+            vec![],
+            vec![
+                event("gen_ai.content.prompt", vec![KeyValue::new("size", 3)]),
+                event("gen_ai.content.completion", vec![]),
+                event("note", vec![KeyValue::new("gen_ai.prompt", "hi")]),
+                event("note", vec![KeyValue::new("gen_ai.completion", "hello")]),
+            ],
+        );
+        let out = span_data(&span);
+        assert_eq!((out.input, out.output), (None, None));
+        let kept: Vec<(&str, Value)> = out
+            .events
+            .iter()
+            .map(|e| (e.name.as_ref(), Value::Object(e.attributes.clone())))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("gen_ai.content.prompt", json!({"size": 3})),
+                ("gen_ai.content.completion", json!({})),
+                ("note", json!({"gen_ai.prompt": "hi"})),
+                ("note", json!({"gen_ai.completion": "hello"})),
+            ]
+        );
+    }
+
     #[test]
     fn links_and_dropped_counts_are_kept_as_attributes() {
         let mut span = otel_span("batch job", vec![], vec![]);
@@ -714,5 +819,15 @@ mod tests {
             vec![],
         );
         assert!(!is_own_delivery(&other));
+        // An `ingest_` call of another namespace is the app's.
+        let other_namespace = otel_span(
+            "mutagent.call",
+            vec![
+                KeyValue::new("namespace", "datasets"),
+                KeyValue::new("operation", "ingest_rows"),
+            ],
+            vec![],
+        );
+        assert!(!is_own_delivery(&other_namespace));
     }
 }
