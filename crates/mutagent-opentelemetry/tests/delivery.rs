@@ -15,6 +15,7 @@ use opentelemetry::trace::{
 use opentelemetry::{InstrumentationScope, KeyValue};
 use opentelemetry_sdk::error::OTelSdkError;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanEvents, SpanExporter, SpanLinks};
+use opentelemetry_sdk::Resource;
 use tracing_subscriber::layer::SubscriberExt;
 
 const KEY: &str = "mt_test_key";
@@ -76,6 +77,13 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
         .export_timeout(Duration::from_secs(10))
         .build()
         .expect("exporter");
+    let debug = format!("{exporter:?}");
+    assert!(
+        debug.starts_with("MutagentSpanExporter")
+            && debug.contains("protocol: Batch")
+            && debug.contains("inner: Some"),
+        "{debug}"
+    );
 
     // Two failures, then success: within the retry policy, so the export succeeds.
     emu.inject(
@@ -117,6 +125,114 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
         exporter.force_flush(),
         Err(OTelSdkError::AlreadyShutdown)
     ));
+    // A resource that arrives after the shutdown does not start the exporter again.
+    exporter.set_resource(
+        &Resource::builder_empty()
+            .with_attributes([KeyValue::new("service.name", "late")])
+            .build(),
+    );
+    assert!(exporter.inner().is_none(), "{exporter:?}");
+    assert!(matches!(
+        exporter.export(vec![finished_span(5)]).await,
+        Err(OTelSdkError::AlreadyShutdown)
+    ));
+}
+
+/// Each request takes 600 ms at the server; the exports below may take 1 s, so of three
+/// requests the first is delivered, the second is on its way at the deadline (its own limit,
+/// also 1 s, is 400 ms further) and the third waits.
+const SLOW: Duration = Duration::from_millis(600);
+const TIMEOUT: Duration = Duration::from_secs(1);
+/// Spans for three requests of 512.
+const THREE_REQUESTS: u64 = 1025;
+
+fn slow_exporter(client: &Client, max_queue: usize) -> MutagentSpanExporter {
+    MutagentSpanExporter::builder(client)
+        .export_timeout(TIMEOUT)
+        .exporter_settings(|settings| settings.max_queue_size(max_queue))
+        .build()
+        .expect("exporter")
+}
+
+/// An export whose spans are still on their way or waiting when its time is up, none refused
+/// or dropped, is the SDK's `Timeout` with the export timeout (the spans stay queued).
+#[tokio::test]
+async fn an_export_still_sending_at_its_deadline_is_a_timeout() {
+    let (emu, client) = started().await;
+    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"));
+    let mut exporter = slow_exporter(&client, 2048);
+    let answer = exporter
+        .export((1..=THREE_REQUESTS).map(finished_span).collect())
+        .await;
+    assert!(
+        matches!(answer, Err(OTelSdkError::Timeout(timeout)) if timeout == TIMEOUT),
+        "{answer:?}"
+    );
+}
+
+/// A batch larger than the inner queue is queued a queue's worth at a time; the parts never
+/// queued because the deadline passed are counted as dropped, so the export is a failure
+/// naming every count, not a mere timeout.
+#[tokio::test]
+async fn parts_of_an_export_never_queued_by_its_deadline_are_reported_dropped() {
+    let (emu, client) = started().await;
+    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"));
+    let mut exporter = slow_exporter(&client, THREE_REQUESTS as usize);
+    let error = exporter
+        .export((1..=THREE_REQUESTS + 1024).map(finished_span).collect())
+        .await
+        .expect_err("not delivered");
+    let text = error.to_string();
+    assert!(matches!(error, OTelSdkError::InternalFailure(_)), "{text}");
+    // Queued: the request on its way and the last span of the first part; the second part
+    // (1024 spans) never queued.
+    assert!(
+        text.contains(
+            "MutagenT: 1537 span(s) not delivered (failed 0, still queued 513, dropped 1024)"
+        ),
+        "{text}"
+    );
+}
+
+/// Spans the inner queue had no room for during an export are counted in its answer.
+#[tokio::test]
+async fn spans_a_full_queue_drops_during_an_export_are_reported() {
+    let (emu, client) = started().await;
+    let mut exporter = MutagentSpanExporter::builder(&client)
+        .exporter_settings(|settings| {
+            // Nothing is sent until the export's flush: the queue stays full until then.
+            settings
+                .max_queue_size(2)
+                .flush_interval(Duration::from_secs(3600))
+        })
+        .build()
+        .expect("exporter");
+    let inner = exporter.inner().expect("running");
+    for n in [10, 11] {
+        let start = SystemTime::now();
+        assert!(inner.record(mutagent_trace_exporter::SpanData::new(
+            mutagent_trace_exporter::TraceId128::from_u128(n),
+            mutagent_trace_exporter::SpanId64::from_u64(1),
+            "queued before",
+            mutagent_trace_exporter::SpanKind::Custom,
+            start,
+            start,
+        )));
+    }
+    let error = exporter
+        .export(vec![finished_span(1)])
+        .await
+        .expect_err("one span dropped");
+    let text = error.to_string();
+    assert!(
+        text.contains("MutagenT: 1 span(s) not delivered (failed 0, still queued 0, dropped 1)"),
+        "{text}"
+    );
+    assert_eq!(
+        emu.count(Collection::Spans),
+        2,
+        "what was queued is delivered"
+    );
 }
 
 /// "No limit" as a timeout (`Duration::MAX`) is taken at its word: exports, flushes and the
