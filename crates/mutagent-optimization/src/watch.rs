@@ -174,6 +174,8 @@ pub enum WatchControl {
 }
 
 impl From<()> for WatchControl {
+    // `Continue` is also the `Default`, so `Default::default()` here is the same; mutants:
+    // equivalent.
     fn from((): ()) -> Self {
         WatchControl::Continue
     }
@@ -520,6 +522,18 @@ pub(crate) fn watch_ended_early() -> Result<OptimizationJobStatus, OptimizationW
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `no_deadline` lifts only the limit; the other settings stay.
+    #[test]
+    fn no_deadline_keeps_the_other_settings() {
+        let options = OptimizationWatchOptions::new()
+            .poll_interval(Duration::from_secs(7))
+            .cancel_on_deadline(true)
+            .no_deadline();
+        assert_eq!(options.poll.deadline, None);
+        assert_eq!(options.poll.poll_interval, Duration::from_secs(7));
+        assert!(options.cancel_on_deadline);
+    }
 
     /// A watch that stops without a final state is not the caller's fault: it is reported as
     /// Unexpected, never as InvalidInput.

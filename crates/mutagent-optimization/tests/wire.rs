@@ -4,7 +4,10 @@
 //! callback, deadline, cancellation).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
+use std::pin::Pin;
 use std::time::{Duration, Instant};
+
+use futures_core::Stream;
 
 use mutagent_optimization::{
     CancelOutcome, ExecutionMode, JobStatus, ListOptimizations, OptimizationConfig,
@@ -373,10 +376,19 @@ fn watch_reports_changes_and_ends_at_the_final_state() {
     let (seen, last) = runtime().block_on(async {
         let mut watch = client.optimization().watch_optimization(JOB, fast());
         assert_eq!(watch.job_id().as_str(), JOB);
+        let debug = format!("{watch:?}");
+        assert!(
+            debug.starts_with("OptimizationWatch") && debug.contains(JOB),
+            "{debug}"
+        );
         let mut seen = Seen::new();
         let mut last = None;
         let mut lines = Vec::new();
-        while let Some(progress) = watch.next().await {
+        // Through the `Stream` trait, as a stream combinator reads it (the other tests use
+        // the inherent `next`).
+        while let Some(progress) =
+            std::future::poll_fn(|cx| Stream::poll_next(Pin::new(&mut watch), cx)).await
+        {
             let progress = progress.expect("progress");
             seen.push((progress.status().clone(), progress.iteration()));
             lines.push(progress.to_string());
@@ -399,6 +411,12 @@ fn watch_reports_changes_and_ends_at_the_final_state() {
     assert_eq!(last.polls(), 6);
     assert_eq!(last.result_prompt_id().map(|p| p.get()), Some(8));
     assert_eq!(last.best_score(), Some(0.93));
+    assert_eq!(last.current_score(), Some(0.93));
+    assert!(
+        last.elapsed() >= Duration::from_millis(100),
+        "five pauses of 20 ms: {:?}",
+        last.elapsed()
+    );
     assert!(last.is_terminal());
     let requests = server.requests();
     assert_eq!(requests.len(), 6, "no poll after the final state");
@@ -512,6 +530,14 @@ fn watch_ends_with_a_typed_error_at_the_deadline() {
     );
     let core: Error = err.into();
     assert!(core.is_timeout(), "{core}");
+    assert!(
+        matches!(
+            core,
+            Error::Timeout { operation: "wait_for_optimization", timeout, attempts: 2 }
+                if timeout == DEADLINE
+        ),
+        "the deadline and the polls carried over: {core:?}"
+    );
 
     let server = ScriptedServer::start(running);
     let err = blocking_client(&server)
@@ -635,6 +661,47 @@ fn a_late_cancel_conflict_is_not_an_error() {
         .wait_for_optimization(JOB, fast(), |_| WatchControl::Cancel)
         .expect("completed");
     assert_eq!(job.status, JobStatus::Completed);
+}
+
+/// A cancellation the server refuses for another reason than the job having ended ends the
+/// wait with that error; only a 409 is taken as "already over".
+#[test]
+fn a_refused_cancel_ends_the_wait_with_its_error() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, status_json("running", 3, Some(0.8))),
+        Reply::json(403, json!({"error": "Forbidden", "message": "not yours"})),
+        Reply::json(200, status_json("completed", 4, Some(0.9))),
+    ]);
+    let err = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, fast(), |_| WatchControl::Cancel)
+        .expect_err("refused");
+    assert_eq!(Error::from(err).status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(server.requests().len(), 2, "no poll after the refusal");
+}
+
+/// The first poll is made at once; the pause is only between two polls.
+#[test]
+fn the_first_poll_is_not_delayed() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        200,
+        status_json("completed", 4, Some(0.9)),
+    )]);
+    let started = Instant::now();
+    let job = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(
+            JOB,
+            OptimizationWatchOptions::new().poll_interval(Duration::from_secs(30)),
+            |_| (),
+        )
+        .expect("completed");
+    assert_eq!(job.status, JobStatus::Completed);
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
