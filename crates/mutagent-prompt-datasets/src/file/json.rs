@@ -330,8 +330,37 @@ mod tests {
             .1
             .contains("not closed"));
         assert!(elements("[1] 2").is_err());
+        assert!(elements("[] 2")
+            .expect_err("after an empty array")
+            .1
+            .contains("after the closing"));
         assert!(elements("[,1]").is_err());
         assert!(elements("[1}]").is_err());
+    }
+
+    /// Part of a byte order mark is not skipped as if it were one: the file is refused.
+    #[test]
+    fn a_broken_byte_order_mark_is_refused() {
+        for text in [&b"\xEF\xBB[1]"[..], b"\xEF[1]"] {
+            let mut scanner = JsonArray::new(text, 1 << 20);
+            match scanner.next_element() {
+                Err(ScanError::Syntax { line: 1, reason }) => {
+                    assert!(reason.contains("broken byte order mark"), "{reason}")
+                }
+                other => panic!("{text:?}: {other:?}"),
+            }
+        }
+    }
+
+    /// The limit is on the element's bytes: an element of exactly the limit is read.
+    #[test]
+    fn an_element_of_exactly_the_limit_is_read() {
+        let mut scanner = JsonArray::new(&b"[\"xxxx\"]"[..], 6);
+        let (bytes, _) = scanner.next_element().expect("read").expect("one");
+        assert_eq!(bytes, b"\"xxxx\"");
+        assert!(scanner.next_element().expect("end").is_none());
+        let mut scanner = JsonArray::new(&b"[\"xxxx\"]"[..], 5);
+        assert!(scanner.next_element().is_err());
     }
 
     #[test]
