@@ -469,8 +469,20 @@ fn wait_for_result_gives_up_at_the_deadline() {
         other => panic!("expected a deadline error, got {other}"),
     }
     assert!(err.is_deadline_exceeded());
+    assert_eq!(
+        err.to_string(),
+        "evaluation 5 has no new result after 2s (2 poll(s))"
+    );
     let core: Error = err.into();
     assert!(core.is_timeout(), "{core}");
+    assert!(
+        matches!(
+            core,
+            Error::Timeout { operation: "wait_for_evaluation_result", timeout, attempts: 2 }
+                if timeout == deadline
+        ),
+        "the deadline and the polls carried over: {core:?}"
+    );
 
     let server = ScriptedServer::start(replies);
     let err = blocking_client(&server)
@@ -478,6 +490,55 @@ fn wait_for_result_gives_up_at_the_deadline() {
         .wait_for_evaluation_result(5, options)
         .expect_err("deadline");
     assert!(err.is_deadline_exceeded(), "{err}");
+}
+
+/// The first poll is made at once and the pause comes between two polls (the requests of a
+/// scripted server are some 40 ms apart anyway, so the pause here is much longer).
+#[test]
+fn polls_are_paused_between_not_before() {
+    let interval = Duration::from_secs(1);
+    let server = ScriptedServer::start(vec![
+        not_found(),
+        Reply::json(200, evaluation_json(5, "1.0.0")),
+        not_found(),
+        Reply::json(200, result_json(4, 0.9)),
+    ]);
+    let client = blocking_client(&server);
+    let options = EvaluationWaitOptions::new()
+        .poll_interval(interval)
+        .deadline(Duration::from_secs(30));
+    let started = Instant::now();
+    let result = client
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, options)
+        .expect("result");
+    assert_eq!(result.id, 4);
+    let at: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
+    assert!(at[0] - started < interval / 2, "{:?}", at[0] - started);
+    assert!(at[2] - at[1] >= interval, "{:?}", at[2] - at[1]);
+    assert!(at[3] - at[2] >= interval, "{:?}", at[3] - at[2]);
+}
+
+/// Only a 404 means "no result yet"; any other failure ends the wait (and a run-and-wait
+/// before running anything) with that error.
+#[test]
+fn other_failures_end_the_wait_at_once() {
+    let forbidden = || Reply::json(403, json!({"error": "Forbidden", "message": "not yours"}));
+    let server = ScriptedServer::start(vec![forbidden()]);
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, fast())
+        .expect_err("forbidden");
+    assert_eq!(Error::from(err).status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(server.requests().len(), 1);
+
+    let server = ScriptedServer::start(vec![forbidden()]);
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, fast())
+        .expect_err("forbidden");
+    assert_eq!(Error::from(err).status().map(|s| s.as_u16()), Some(403));
+    assert_eq!(server.requests().len(), 1, "nothing run");
 }
 
 #[test]
