@@ -539,32 +539,21 @@ mod tests {
     /// in a prompt is the text the app wrote.
     #[test]
     fn only_json_objects_and_arrays_in_text_are_parsed() {
-        let span = otel_span(
-            "chat",
-            vec![
-                KeyValue::new("gen_ai.prompt", "42"),
-                KeyValue::new("gen_ai.completion", "true"),
-            ],
-            vec![],
-        );
-        let out = span_data(&span);
-        assert_eq!(
-            (out.input, out.output),
-            (Some(json!("42")), Some(json!("true")))
-        );
-        let span = otel_span(
-            "chat",
-            vec![
-                KeyValue::new("gen_ai.prompt", " \n{\"q\": 1}"),
-                KeyValue::new("gen_ai.completion", "[1, 2"),
-            ],
-            vec![],
-        );
-        let out = span_data(&span);
-        assert_eq!(
-            (out.input, out.output),
-            (Some(json!({"q": 1})), Some(json!("[1, 2")))
-        );
+        for (prompt, completion, parsed) in [
+            ("42", "true", (json!("42"), json!("true"))),
+            (" \n{\"q\": 1}", "[1, 2", (json!({"q": 1}), json!("[1, 2"))),
+        ] {
+            let span = otel_span(
+                "chat",
+                vec![
+                    KeyValue::new("gen_ai.prompt", prompt),
+                    KeyValue::new("gen_ai.completion", completion),
+                ],
+                vec![],
+            );
+            let out = span_data(&span);
+            assert_eq!((out.input, out.output), (Some(parsed.0), Some(parsed.1)));
+        }
     }
 
     #[test]
@@ -804,30 +793,22 @@ mod tests {
             vec![],
         );
         assert!(is_own_delivery(&own));
-        let users_call = otel_span(
-            "mutagent.call",
-            vec![
-                KeyValue::new("namespace", "traces"),
-                KeyValue::new("operation", "list_traces"),
-            ],
-            vec![],
-        );
-        assert!(!is_own_delivery(&users_call));
-        let other = otel_span(
-            "ingest",
-            vec![KeyValue::new("operation", "ingest_x")],
-            vec![],
-        );
-        assert!(!is_own_delivery(&other));
-        // An `ingest_` call of another namespace is the app's.
-        let other_namespace = otel_span(
-            "mutagent.call",
-            vec![
-                KeyValue::new("namespace", "datasets"),
-                KeyValue::new("operation", "ingest_rows"),
-            ],
-            vec![],
-        );
-        assert!(!is_own_delivery(&other_namespace));
+        // The app's own calls: another traces operation, an `ingest_` call of another
+        // namespace, an `ingest_` operation on a span of another name.
+        for (name, namespace, operation) in [
+            ("mutagent.call", "traces", "list_traces"),
+            ("mutagent.call", "datasets", "ingest_rows"),
+            ("ingest", "traces", "ingest_x"),
+        ] {
+            let span = otel_span(
+                name,
+                vec![
+                    KeyValue::new("namespace", namespace),
+                    KeyValue::new("operation", operation),
+                ],
+                vec![],
+            );
+            assert!(!is_own_delivery(&span), "{name} {namespace} {operation}");
+        }
     }
 }

@@ -473,16 +473,7 @@ fn wait_for_result_gives_up_at_the_deadline() {
         err.to_string(),
         "evaluation 5 has no new result after 2s (2 poll(s))"
     );
-    let core: Error = err.into();
-    assert!(core.is_timeout(), "{core}");
-    assert!(
-        matches!(
-            core,
-            Error::Timeout { operation: "wait_for_evaluation_result", timeout, attempts: 2 }
-                if timeout == deadline
-        ),
-        "the deadline and the polls carried over: {core:?}"
-    );
+    assert_wait_timeout(err.into(), "wait_for_evaluation_result", deadline, 2);
 
     let server = ScriptedServer::start(replies);
     let err = blocking_client(&server)
@@ -523,22 +514,33 @@ fn polls_are_paused_between_not_before() {
 /// before running anything) with that error.
 #[test]
 fn other_failures_end_the_wait_at_once() {
-    let forbidden = || Reply::json(403, json!({"error": "Forbidden", "message": "not yours"}));
-    let server = ScriptedServer::start(vec![forbidden()]);
-    let err = blocking_client(&server)
-        .prompt_evaluations()
-        .wait_for_evaluation_result(5, fast())
-        .expect_err("forbidden");
-    assert_eq!(Error::from(err).status().map(|s| s.as_u16()), Some(403));
-    assert_eq!(server.requests().len(), 1);
-
-    let server = ScriptedServer::start(vec![forbidden()]);
-    let err = blocking_client(&server)
-        .prompt_evaluations()
-        .run_evaluation_and_wait(5, fast())
-        .expect_err("forbidden");
-    assert_eq!(Error::from(err).status().map(|s| s.as_u16()), Some(403));
-    assert_eq!(server.requests().len(), 1, "nothing run");
+    type Call = fn(
+        &BlockingClient,
+    )
+        -> Result<mutagent_prompt_evaluations::EvaluationResult, EvaluationWaitError>;
+    let calls: [(Call, &str); 2] = [
+        (
+            |c| c.prompt_evaluations().wait_for_evaluation_result(5, fast()),
+            "wait",
+        ),
+        (
+            |c| c.prompt_evaluations().run_evaluation_and_wait(5, fast()),
+            "run and wait: nothing run",
+        ),
+    ];
+    for (call, what) in calls {
+        let server = ScriptedServer::start(vec![Reply::json(
+            403,
+            json!({"error": "Forbidden", "message": "not yours"}),
+        )]);
+        let err = call(&blocking_client(&server)).expect_err(what);
+        assert_eq!(
+            Error::from(err).status().map(|s| s.as_u16()),
+            Some(403),
+            "{what}"
+        );
+        assert_eq!(server.requests().len(), 1, "{what}");
+    }
 }
 
 #[test]

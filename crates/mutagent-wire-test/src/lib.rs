@@ -217,6 +217,28 @@ macro_rules! both_call {
     };
 }
 
+/// Checks that `error` (a wait's deadline error, converted) is the [`Error::Timeout`] of
+/// `operation` carrying the wait's deadline and its number of polls.
+///
+/// # Panics
+/// When it is anything else (that is the test failing).
+pub fn assert_wait_timeout(
+    error: Error,
+    operation: &str,
+    deadline: std::time::Duration,
+    polls: u32,
+) {
+    assert!(error.is_timeout(), "{error}");
+    assert!(
+        matches!(
+            &error,
+            Error::Timeout { operation: op, timeout, attempts }
+                if *op == operation && *timeout == deadline && *attempts == polls
+        ),
+        "the deadline and the polls carried over: {error:?}"
+    );
+}
+
 /// Checks that `server` received exactly the requests of `expected`, in order, each written
 /// as `"METHOD /path"` (the steps of a helper made of several calls).
 ///
