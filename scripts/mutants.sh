@@ -13,7 +13,8 @@
 # only. Set CARGO_TARGET_DIR to a warm target directory to skip building the dependencies
 # again, but build nothing else in that directory while the run goes: cargo names the copy's
 # artifacts as the tree's, so a test run of yours can replace the test binary a mutant is
-# about to run (its figure is then false; it happened once, docs/reliability.md §12).
+# about to run (its figure is then false; it happened once, docs/reliability.md §12). Do not
+# edit this script while it runs either: bash reads it as it goes.
 # Results: $MUTANTS_OUT/mutants.out/{caught,missed,timeout,unviable}.txt (default
 # ./mutants.out, ignored by git) and a table by file; every survivor must be killed by a test
 # or explained in docs/reliability.md.
