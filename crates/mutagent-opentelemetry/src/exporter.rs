@@ -72,9 +72,11 @@ impl MutagentSpanExporterBuilder {
         self
     }
 
-    /// How long one export may take, retries included (default 10 s; `Duration::MAX` sets no
-    /// limit). Spans not delivered by then stay queued and go with the next export; the export
-    /// reports an error.
+    /// How long one export may wait for its spans to be delivered (default 10 s;
+    /// `Duration::MAX` sets no limit). Spans not delivered by then stay queued and go with the
+    /// next export; the export reports an error. A request already on its way goes on, bounded
+    /// by the inner exporter's own `request_timeout` (default 30 s, retries included; set it
+    /// through [`exporter_settings`](Self::exporter_settings)).
     pub fn export_timeout(mut self, timeout: Duration) -> Self {
         self.export_timeout = timeout;
         self
@@ -196,8 +198,10 @@ impl MutagentSpanExporter {
         let mut settings = builder
             .settings
             .clone()
-            .protocol(builder.protocol)
-            .request_timeout(builder.export_timeout);
+            // Not `request_timeout(export_timeout)`: a batch sent as the export starts would then
+            // fail at the export's deadline, its spans counted failed instead of staying queued,
+            // and a `request_timeout` set through `exporter_settings` would be overwritten.
+            .protocol(builder.protocol);
         let source = builder.source.clone().unwrap_or_else(|| {
             match (&facts.service_name, builder.protocol) {
                 (Some(service), Protocol::HookV0_4) => TraceSource::from(service.as_str()),

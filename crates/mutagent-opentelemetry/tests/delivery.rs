@@ -139,8 +139,8 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
 }
 
 /// Each request takes 600 ms at the server; the exports below may take 1 s, so of three
-/// requests the first is delivered, the second is on its way at the deadline (its own limit,
-/// also 1 s, is 400 ms further) and the third waits.
+/// requests the first is delivered, the second is on its way at the deadline (its own limit is
+/// the inner exporter's `request_timeout`, 30 s) and the third waits.
 const SLOW: Duration = Duration::from_millis(600);
 const TIMEOUT: Duration = Duration::from_secs(1);
 /// Spans for three requests of 512.
@@ -375,4 +375,27 @@ fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
         2000,
     );
     assert_eq!(emu.count(Collection::Spans), 2000, "every span delivered");
+}
+
+/// The export's timeout bounds the export, not the requests: a `request_timeout` set through
+/// `exporter_settings` is the one each batch gets. Here each request may take 300 ms, the server
+/// answers in 600 ms, and the export may wait 10 s: the batch fails (retries included) within the
+/// export, which reports it failed, instead of being delivered after 600 ms under a request
+/// limit overwritten by the export's 10 s.
+#[tokio::test]
+async fn the_request_timeout_of_the_exporter_settings_is_kept() {
+    let (emu, client) = started().await;
+    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"));
+    let mut exporter = MutagentSpanExporter::builder(&client)
+        .export_timeout(Duration::from_secs(10))
+        .exporter_settings(|settings| settings.request_timeout(Duration::from_millis(300)))
+        .build()
+        .expect("exporter");
+    let error = exporter
+        .export(vec![finished_span(1)])
+        .await
+        .expect_err("not delivered");
+    let text = error.to_string();
+    assert!(matches!(error, OTelSdkError::InternalFailure(_)), "{text}");
+    assert!(text.contains("1 span(s) not delivered (failed 1"), "{text}");
 }
