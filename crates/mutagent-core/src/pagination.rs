@@ -9,7 +9,9 @@
 //! starts at another offset than the one the walk asked for (a server that ignores `offset`
 //! answers the first page again and again) ends it with [`Error::Unexpected`], after the
 //! items of the pages before: those items are not handed out twice, and the walk does not
-//! go on forever.
+//! go on forever. So does a page that claims more items though the walk has reached the total
+//! the same page states (a server that echoes the asked offset but answers the same items
+//! again, or whose flag is stuck): the items are handed out, then the contradiction is told.
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -40,6 +42,36 @@ pub trait Paginated: DeserializeOwned + Send + 'static {
     fn echoed_offset(&self) -> Option<u64> {
         None
     }
+    /// How many items match in all, if its envelope tells.
+    ///
+    /// A walk that reaches this many items on a page that still claims more ends with an
+    /// error instead of asking for pages past the end. The default, `None`, checks nothing.
+    fn total(&self) -> Option<u64> {
+        None
+    }
+}
+
+/// The [`Paginated`] impl of an envelope with `data`, `total` and `offset`, given how it says
+/// that more items follow.
+macro_rules! paginated_envelope {
+    ($envelope:ident, |$page:ident| $has_more:expr) => {
+        impl<T: DeserializeOwned + Send + 'static> Paginated for $envelope<T> {
+            type Item = T;
+            fn has_more(&self) -> bool {
+                let $page = self;
+                $has_more
+            }
+            fn into_items(self) -> Vec<T> {
+                self.data
+            }
+            fn echoed_offset(&self) -> Option<u64> {
+                Some(self.offset)
+            }
+            fn total(&self) -> Option<u64> {
+                Some(self.total)
+            }
+        }
+    };
 }
 
 /// `{data, total, limit, offset, hasNext, hasPrevious}`: prompts, datasets, evaluations,
@@ -69,18 +101,7 @@ pub struct OffsetPage<T> {
     pub has_previous: bool,
 }
 
-impl<T: DeserializeOwned + Send + 'static> Paginated for OffsetPage<T> {
-    type Item = T;
-    fn has_more(&self) -> bool {
-        self.has_next
-    }
-    fn into_items(self) -> Vec<T> {
-        self.data
-    }
-    fn echoed_offset(&self) -> Option<u64> {
-        Some(self.offset)
-    }
-}
+paginated_envelope!(OffsetPage, |page| page.has_next);
 
 /// `{data, total, limit, offset, hasMore}`: optimization jobs.
 ///
@@ -106,18 +127,7 @@ pub struct HasMorePage<T> {
     pub has_more: bool,
 }
 
-impl<T: DeserializeOwned + Send + 'static> Paginated for HasMorePage<T> {
-    type Item = T;
-    fn has_more(&self) -> bool {
-        self.has_more
-    }
-    fn into_items(self) -> Vec<T> {
-        self.data
-    }
-    fn echoed_offset(&self) -> Option<u64> {
-        Some(self.offset)
-    }
-}
+paginated_envelope!(HasMorePage, |page| page.has_more);
 
 /// `{data, total, limit, offset}` without flags: traces. More items follow while
 /// `offset + data.len() < total`.
@@ -135,17 +145,15 @@ pub struct TotalPage<T> {
     pub offset: u64,
 }
 
-impl<T: DeserializeOwned + Send + 'static> Paginated for TotalPage<T> {
-    type Item = T;
-    fn has_more(&self) -> bool {
-        self.offset.saturating_add(self.data.len() as u64) < self.total
-    }
-    fn into_items(self) -> Vec<T> {
-        self.data
-    }
-    fn echoed_offset(&self) -> Option<u64> {
-        Some(self.offset)
-    }
+paginated_envelope!(TotalPage, |page| more_by_count(
+    page.offset,
+    page.data.len(),
+    page.total
+));
+
+/// Whether items follow a page of `len` items at `offset`, by the numbers.
+fn more_by_count(offset: u64, len: usize, total: u64) -> bool {
+    offset.saturating_add(len as u64) < total
 }
 
 /// An offset page as it arrives, every navigation flag optional: the flags are conveniences
@@ -165,7 +173,7 @@ struct RawOffsetPage<T> {
 impl<T> RawOffsetPage<T> {
     /// Whether items follow this page, by the numbers.
     fn more_by_count(&self) -> bool {
-        self.offset.saturating_add(self.data.len() as u64) < self.total
+        more_by_count(self.offset, self.data.len(), self.total)
     }
 }
 
@@ -275,11 +283,21 @@ impl<T> PageWalk<T> {
                         self.error = Some(other_offset(request.operation().name, asked, echoed));
                     }
                     (request, _) => {
-                        self.next_offset = asked.saturating_add(page.items.len() as u64);
+                        let reached = asked.saturating_add(page.items.len() as u64);
+                        self.next_offset = reached;
                         // An empty page ends the walk even if the server claims more: no
                         // endless loops.
                         if !page.items.is_empty() && page.has_more {
-                            self.request = request;
+                            match (request, page.total) {
+                                // More claimed past the stated total: a server that answers
+                                // the same items at every offset, or a stuck flag. Asking on
+                                // would not end.
+                                (Some(request), Some(total)) if reached >= total => {
+                                    let operation = request.operation().name;
+                                    self.error = Some(past_total(operation, reached, total));
+                                }
+                                (request, _) => self.request = request,
+                            }
                         }
                         self.buffer.extend(page.items);
                     }
@@ -320,12 +338,27 @@ fn other_offset(operation: &'static str, asked: u64, echoed: u64) -> Error {
     }
 }
 
+/// The error of a page that claims more items when the walk has `reached` the `total` it states.
+fn past_total(operation: &'static str, reached: u64, total: u64) -> Error {
+    Error::Unexpected {
+        operation,
+        reason: format!(
+            "the server claims more items after offset {reached}, though it says {total} match \
+             in all; the walk stopped instead of asking for pages past the end"
+        )
+        .into(),
+        source: None,
+    }
+}
+
 /// What a walk needs of a fetched page, the same for both clients' fetches.
 pub(crate) struct FetchedPage<T> {
     items: Vec<T>,
     has_more: bool,
     /// Where the server says the page starts (`None`: its envelope does not tell).
     offset: Option<u64>,
+    /// How many items the server says match in all (`None`: its envelope does not tell).
+    total: Option<u64>,
 }
 
 impl<T> FetchedPage<T> {
@@ -334,6 +367,7 @@ impl<T> FetchedPage<T> {
         Self {
             has_more: page.has_more(),
             offset: page.echoed_offset(),
+            total: page.total(),
             items: page.into_items(),
         }
     }
@@ -511,6 +545,7 @@ mod tests {
             items: items.to_vec(),
             has_more,
             offset,
+            total: None,
         })
     }
 
@@ -556,6 +591,59 @@ mod tests {
         };
         assert_other_offset(&err, 2, 4);
         assert!(matches!(walk.step(), WalkStep::End));
+    }
+
+    /// A page that claims more though the walk has reached the total the page states (here
+    /// the same items again at the next offset) is handed out, then the walk ends with an error
+    /// naming both numbers instead of asking on; below the total, the flag is followed.
+    #[test]
+    fn a_page_claiming_more_past_its_total_ends_the_walk_after_its_items() {
+        let page = |offset, total| {
+            Ok(FetchedPage {
+                items: vec![1, 2],
+                has_more: true,
+                offset: Some(offset),
+                total: Some(total),
+            })
+        };
+        let mut walk = PageWalk::start(LIST_THINGS.request().build());
+        assert_eq!(fetched(walk.step()).query_value("offset"), Some("0"));
+        walk.receive(page(0, 3));
+        assert!(matches!(walk.step(), WalkStep::Yield(Ok(1))));
+        assert!(matches!(walk.step(), WalkStep::Yield(Ok(2))));
+        assert_eq!(fetched(walk.step()).query_value("offset"), Some("2"));
+        walk.receive(page(2, 3));
+        assert_eq!(walk.buffered(), 2, "the page's items are handed out");
+        assert!(matches!(walk.step(), WalkStep::Yield(Ok(1))));
+        assert!(matches!(walk.step(), WalkStep::Yield(Ok(2))));
+        let WalkStep::Yield(Err(err)) = walk.step() else {
+            panic!("expected the server's contradiction")
+        };
+        assert_past_total(&err, 4, 3);
+        assert!(matches!(walk.step(), WalkStep::End));
+    }
+
+    /// Checks that `err` is the error of a `list_things` page claiming more at `reached` of
+    /// `total`.
+    fn assert_past_total(err: &Error, reached: u64, total: u64) {
+        assert!(
+            matches!(
+                err,
+                Error::Unexpected {
+                    operation: "list_things",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "[list_things] unexpected failure: the server claims more items after offset \
+                 {reached}, though it says {total} match in all; the walk stopped instead of \
+                 asking for pages past the end"
+            )
+        );
     }
 
     /// Checks that `err` is the error of a `list_things` page at `echoed` asked at `asked`.
@@ -662,19 +750,56 @@ mod tests {
     /// instead of hanging it).
     #[test]
     fn a_server_that_ignores_the_offset_ends_the_walk_with_an_error() {
-        let check = |walked: Vec<Result<u32, Error>>,
-                     server: &mutagent_test_support::ScriptedServer| {
+        // The one scripted reply repeats: the page at offset 0, whatever was asked.
+        for (walked, requests) in walk_with_both_clients(|| vec![page(0, &[1, 2])]) {
             assert_eq!(walked.len(), 3, "{walked:?}");
             assert_eq!(walked[0].as_ref().ok(), Some(&1));
             assert_eq!(walked[1].as_ref().ok(), Some(&2));
             let err = walked[2].as_ref().expect_err("the server's mistake");
             assert_other_offset(err, 2, 0);
-            assert_eq!(server.requests().len(), 2, "the repeated page once");
+            assert_eq!(requests, 2, "the repeated page once");
+        }
+    }
+
+    /// A server that echoes the asked offset but answers the same items with `hasNext: true`
+    /// at every offset: the walk stops at the total the pages state, with an error, through
+    /// both clients (bounded, so a walk that loops fails the test instead of hanging it).
+    #[test]
+    fn a_server_claiming_more_past_its_total_ends_the_walk_with_an_error() {
+        let stuck = |offset: u64| {
+            mutagent_test_support::Reply::json(
+                200,
+                serde_json::json!({"data": [1, 2], "total": 3, "limit": 2, "offset": offset,
+                                   "hasNext": true, "hasPrevious": offset > 0}),
+            )
         };
+        for (walked, requests) in walk_with_both_clients(|| vec![stuck(0), stuck(2)]) {
+            let items: Vec<u32> = walked
+                .iter()
+                .filter_map(|item| item.as_ref().ok())
+                .copied()
+                .collect();
+            assert_eq!(
+                items,
+                [1, 2, 1, 2],
+                "every item the server sent is handed out"
+            );
+            assert_eq!(walked.len(), 5, "{walked:?}");
+            let err = walked[4].as_ref().expect_err("the server's contradiction");
+            assert_past_total(err, 4, 3);
+            assert_eq!(requests, 2, "no page is asked for past the total");
+        }
+    }
+
+    /// What the async stream and the blocking iterator each walk (at most 8 items or errors)
+    /// over a server answering `replies` (its last reply repeats), and how many requests it
+    /// received.
+    fn walk_with_both_clients(
+        replies: impl Fn() -> Vec<mutagent_test_support::Reply>,
+    ) -> [(Vec<Result<u32, Error>>, usize); 2] {
         let request = || LIST_THINGS.request().query("limit", Some(2u32)).build();
 
-        // The one scripted reply repeats: the page at offset 0, whatever was asked.
-        let server = mutagent_test_support::ScriptedServer::start(vec![page(0, &[1, 2])]);
+        let server = mutagent_test_support::ScriptedServer::start(replies());
         let stream_client = client(&server);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -691,14 +816,14 @@ mod tests {
             }
             walked
         });
-        check(walked, &server);
+        let streamed = (walked, server.requests().len());
 
-        let server = mutagent_test_support::ScriptedServer::start(vec![page(0, &[1, 2])]);
+        let server = mutagent_test_support::ScriptedServer::start(replies());
         let blocking = builder(&server).build_blocking().expect("blocking client");
         let walked = crate::blocking::ItemIter::new::<OffsetPage<u32>>(blocking, request())
             .take(8)
             .collect();
-        check(walked, &server);
+        [streamed, (walked, server.requests().len())]
     }
 
     /// A failed page is yielded once, after the items already fetched; then the stream ends.

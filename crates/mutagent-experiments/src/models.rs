@@ -269,6 +269,11 @@ impl Paginated for ExperimentList {
     fn echoed_offset(&self) -> Option<u64> {
         self.offset
     }
+
+    /// `total` when the page has one.
+    fn total(&self) -> Option<u64> {
+        self.total
+    }
 }
 
 /// A dataset item as experiments name it: by number (the item id) or by string.
