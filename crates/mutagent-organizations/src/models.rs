@@ -116,6 +116,14 @@ impl<'de> Deserialize<'de> for OrganizationDeleted {
     }
 }
 
+/// Writes the body as the server sent it (`null` for an empty one), so it reads back the same.
+#[cfg(feature = "serde-roundtrip")]
+impl Serialize for OrganizationDeleted {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.body.serialize(serializer)
+    }
+}
+
 /// The body of `create_organization`.
 ///
 /// ```

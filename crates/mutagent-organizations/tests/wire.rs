@@ -239,6 +239,15 @@ fn delete_organization_accepts_any_success_answer() {
         assert_eq!(answer.success, success);
         assert_eq!(answer.message, None);
         assert_eq!(answer.body, body);
+        // Written back, it is the body as sent, and reads back the same.
+        #[cfg(feature = "serde-roundtrip")]
+        {
+            let written = serde_json::to_value(&answer).expect("serializes");
+            assert_eq!(written, body);
+            let read: mutagent_organizations::OrganizationDeleted =
+                serde_json::from_value(written).expect("reads back");
+            assert_eq!(read, answer);
+        }
     }
 }
 
