@@ -499,6 +499,15 @@ fn scoping_header(
     origin: Origin,
 ) -> Result<HeaderValue, ConfigError> {
     let value = value.trim();
+    // An explicit empty value would be sent as an empty header, and it would silently
+    // override the environment variable (`.workspace_id(var("WS").unwrap_or_default())`).
+    if value.is_empty() {
+        return Err(ConfigError::InvalidHeaderValue {
+            name,
+            reason: "it is empty; leave the setting out to send no header",
+            origin,
+        });
+    }
     if value.bytes().any(|b| !b.is_ascii_graphic()) {
         return Err(ConfigError::InvalidHeaderValue {
             name,
@@ -693,7 +702,7 @@ mod tests {
             .env([("MUTAGENT_SERVER_URL", "http://example.com")])
             .resolve()
             .expect_err("insecure");
-        let expected = "invalid client configuration: server URL `http://example.com` (read from \
+        let expected = "server URL `http://example.com` (read from \
                         the environment variable `MUTAGENT_SERVER_URL`) uses plain http to a host \
                         that is not loopback; use https, or call `.allow_insecure_http(true)` on \
                         the client builder if you really mean it";
@@ -711,7 +720,7 @@ mod tests {
             .expect_err("scheme");
         assert_eq!(
             from_builder.to_string(),
-            "invalid client configuration: server URL `ftp://files.example` (given to the \
+            "server URL `ftp://files.example` (given to the \
              client builder's `.server_url(…)`) is not valid: only `http://` and `https://` are \
              supported"
         );
@@ -722,7 +731,7 @@ mod tests {
             .expect_err("key");
         assert_eq!(
             key.to_string(),
-            "invalid client configuration: the API key (read from the environment variable \
+            "the API key (read from the environment variable \
              `MUTAGENT_API_KEY`) is not valid: it contains spaces or non-ASCII characters"
         );
 
@@ -732,7 +741,7 @@ mod tests {
             .expect_err("workspace");
         assert_eq!(
             workspace.to_string(),
-            "invalid client configuration: `workspace_id` (read from the environment variable \
+            "`workspace_id` (read from the environment variable \
              `MUTAGENT_WORKSPACE_ID`) is not a valid header value: it must be visible ASCII \
              without spaces or control characters"
         );
@@ -747,6 +756,36 @@ mod tests {
             ),
             "{organization}"
         );
+    }
+
+    /// An empty or blank explicit scoping value is refused (it would be sent as an empty
+    /// header and hide the environment variable); a blank environment variable counts as unset.
+    #[test]
+    fn empty_scoping_values_are_refused_and_blank_variables_are_unset() {
+        for blank in ["", "   "] {
+            let err = ClientBuilder::new()
+                .env([("MUTAGENT_WORKSPACE_ID", "ws_env")])
+                .workspace_id(blank)
+                .resolve()
+                .expect_err("an empty workspace id");
+            assert_eq!(
+                err.to_string(),
+                "`workspace_id` (given to the client builder's `.workspace_id(…)`) is not a \
+                 valid header value: it is empty; leave the setting out to send no header"
+            );
+            let err = ClientBuilder::new()
+                .env(EmptyEnv)
+                .organization_id(blank)
+                .resolve()
+                .expect_err("an empty organization id");
+            assert!(err.to_string().starts_with("`organization_id`"), "{err}");
+
+            let config = ClientBuilder::new()
+                .env([("MUTAGENT_WORKSPACE_ID", blank)])
+                .resolve()
+                .expect("a blank variable is unset");
+            assert!(config.workspace_id().is_none(), "{blank:?}");
+        }
     }
 
     #[test]

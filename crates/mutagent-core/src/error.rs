@@ -22,8 +22,10 @@ pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 #[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The client configuration is invalid; nothing was sent.
-    #[error("invalid client configuration: {0}")]
+    /// The client configuration is invalid; nothing was sent. It prints as the
+    /// [`ConfigError`] (which names the setting and where it came from) and passes that
+    /// error's causes on, so a chain printer (`anyhow`, `eyre`) shows each once.
+    #[error(transparent)]
     Config(#[from] ConfigError),
 
     /// An argument was refused before anything was sent.
@@ -184,8 +186,9 @@ pub enum Error {
         source: Option<BoxError>,
     },
 
-    /// The blocking client could not run the call.
-    #[error("blocking client: {0}")]
+    /// The blocking client could not run the call. It prints as the [`BlockingError`] and
+    /// passes that error's causes on, so a chain printer shows each once.
+    #[error(transparent)]
     Blocking(#[from] BlockingError),
 
     /// The [`TokenProvider`](crate::TokenProvider) could not give a bearer token; nothing was
@@ -795,10 +798,10 @@ impl ConfigError {
 #[non_exhaustive]
 pub enum BlockingError {
     /// Its background runtime could not be started.
-    #[error("could not start the background runtime")]
+    #[error("the blocking client could not start its background runtime")]
     RuntimeStart(#[source] Cause),
     /// Its background runtime has stopped (it should not; please report it).
-    #[error("the background runtime has stopped")]
+    #[error("the blocking client's background runtime has stopped")]
     RuntimeGone,
 }
 

@@ -27,7 +27,23 @@ fn chain(error: &dyn StdError) -> Vec<String> {
     lines
 }
 
+/// No error of the chain repeats a cause's message: a wrapper that prints its inner error
+/// must pass the inner error's causes on, not the inner error itself.
+fn assert_no_message_repeated(error: &dyn StdError) {
+    let lines = chain(error);
+    for (i, line) in lines.iter().enumerate() {
+        for earlier in &lines[..i] {
+            assert!(
+                !earlier.contains(line.as_str()),
+                "`{line}` is printed twice in the chain:\n{}",
+                lines.join("\n")
+            );
+        }
+    }
+}
+
 fn assert_once(error: &dyn StdError, needle: &str) {
+    assert_no_message_repeated(error);
     let lines = chain(error);
     let printed = lines.join("\n");
     assert_eq!(
@@ -153,6 +169,41 @@ fn every_error_with_a_source_leaves_it_out_of_its_message() {
     for (name, error) in cases {
         assert!(!error.to_string().contains(INNER), "{name}: {error}");
         assert_once(&*error, INNER);
+    }
+}
+
+/// A configuration or blocking-client error prints its message once: what `?` into
+/// `anyhow::Error` and `{:?}` show for a bad server URL is one line, not the line and the same
+/// line again as its cause.
+#[test]
+fn configuration_and_blocking_errors_print_their_message_once() {
+    let err = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url("localhost:3003")
+        .build()
+        .expect_err("no scheme");
+    assert!(
+        matches!(err, Error::Config(ConfigError::InvalidServerUrl { .. })),
+        "{err:?}"
+    );
+    assert_eq!(chain(&err).len(), 1, "{:?}", chain(&err));
+    assert!(err.to_string().contains("`localhost:3003`"), "{err}");
+
+    let tls = Error::Config(ConfigError::Tls(Cause::new(inner())));
+    assert_eq!(
+        chain(&tls),
+        [
+            ConfigError::Tls(Cause::new(inner())).to_string(),
+            INNER.to_owned()
+        ]
+    );
+
+    for err in [
+        Error::Blocking(BlockingError::RuntimeGone),
+        Error::Blocking(BlockingError::RuntimeStart(Cause::new(inner()))),
+    ] {
+        assert_no_message_repeated(&err);
+        assert!(err.to_string().contains("blocking client"), "{err}");
     }
 }
 
