@@ -236,7 +236,7 @@ impl<T> PageWalk<T> {
     /// A walk from the offset `request` asks for (0 without one); when the request could not be
     /// built, a walk that yields that error once and ends.
     pub(crate) fn start(request: Result<ApiRequest, Error>) -> Self {
-        let (request, error) = match request {
+        let (request, error) = match request.and_then(walkable) {
             Ok(request) => (Some(request), None),
             Err(err) => (None, Some(err)),
         };
@@ -323,6 +323,20 @@ impl<T> fmt::Debug for PageWalk<T> {
             .field("done", &self.request.is_none())
             .finish()
     }
+}
+
+/// `request`, unless its pages cannot get the walk anywhere: with `limit=0` every page is
+/// empty, and an empty page ends a walk, so it would end at once with no item and no error
+/// (an operation whose contract states no range for `limit` lets a single page ask for 0).
+fn walkable(request: ApiRequest) -> Result<ApiRequest, Error> {
+    if request.query_value("limit") == Some("0") {
+        return Err(Error::invalid_input(
+            request.operation().name,
+            "limit",
+            "must be at least 1 to walk every page (pages of 0 items would end the walk at once)",
+        ));
+    }
+    Ok(request)
 }
 
 /// The error of a page that starts at `echoed` when the walk asked for `asked`.
@@ -644,6 +658,27 @@ mod tests {
                  asking for pages past the end"
             )
         );
+    }
+
+    /// A walk asked with `limit=0` (allowed for one page where the contract states no range)
+    /// would see only empty pages and end at once with nothing: it is refused, nothing fetched.
+    #[test]
+    fn a_walk_with_a_limit_of_zero_is_refused_before_any_fetch() {
+        let mut walk: PageWalk<u32> =
+            PageWalk::start(LIST_THINGS.request().query("limit", Some(0u32)).build());
+        let WalkStep::Yield(Err(err)) = walk.step() else {
+            panic!("expected the refusal")
+        };
+        assert_eq!(
+            err.to_string(),
+            "[list_things] invalid input: `limit` must be at least 1 to walk every page (pages \
+             of 0 items would end the walk at once)"
+        );
+        assert!(matches!(walk.step(), WalkStep::End));
+
+        let mut walk: PageWalk<u32> =
+            PageWalk::start(LIST_THINGS.request().query("limit", Some(1u32)).build());
+        assert_eq!(fetched(walk.step()).query_value("limit"), Some("1"));
     }
 
     /// Checks that `err` is the error of a `list_things` page at `echoed` asked at `asked`.

@@ -629,6 +629,27 @@ fn list_traces_all_walks_every_page() {
     );
 }
 
+/// `limit(0)` is the server's to judge on one page (the contract states no range for the
+/// traces' limit), but a walk of such pages would end at once with no trace and no error: the
+/// walk is refused, nothing sent, through both clients.
+#[test]
+fn list_traces_all_refuses_a_limit_of_zero() {
+    let params = ListTraces::new().limit(0);
+    nothing_sent(|client| {
+        let first = client.traces().list_traces_all(&params).next();
+        assert_invalid(first.expect("the refusal"), "limit");
+    });
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let walked = runtime().block_on(
+        async_client(&server)
+            .traces()
+            .list_traces_all(&params)
+            .try_collect(),
+    );
+    assert_invalid(walked, "limit");
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
 #[test]
 #[cfg(feature = "serde-roundtrip")]
 fn ingest_models_round_trip_through_json() {
