@@ -37,8 +37,8 @@ pub type EvaluationWaitOptions = PollOptions;
 /// error.
 pub type EvaluationWaitError = WaitError<EvaluationDeadlineExceeded>;
 
-/// No new result appeared before the deadline. Nothing was cancelled: the run may still
-/// finish later.
+/// No result (or, after an earlier run's result, no new one) appeared before the deadline.
+/// Nothing was cancelled: the run may still finish later.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct EvaluationDeadlineExceeded {
@@ -48,13 +48,21 @@ pub struct EvaluationDeadlineExceeded {
     pub deadline: Duration,
     /// How many times the result was polled.
     pub polls: u32,
+    /// Whether the evaluation had a result of an earlier run, so the wait was for another
+    /// one ([`run_evaluation_and_wait`](crate::PromptEvaluationsApi::run_evaluation_and_wait)).
+    pub earlier_result: bool,
 }
 
 impl fmt::Display for EvaluationDeadlineExceeded {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let which = if self.earlier_result {
+            "no new result (only an earlier run's)"
+        } else {
+            "no result"
+        };
         write!(
             f,
-            "evaluation {} has no new result after {:?} ({} poll(s))",
+            "evaluation {} has {which} after {:?} ({} poll(s))",
             self.evaluation_id, self.deadline, self.polls
         )
     }
@@ -90,11 +98,13 @@ fn deadline_error(
     id: EvaluationId,
     options: &EvaluationWaitOptions,
     polls: u32,
+    before: Option<&ResultIdentity>,
 ) -> EvaluationWaitError {
     WaitError::DeadlineExceeded(EvaluationDeadlineExceeded {
         evaluation_id: id,
         deadline: options.deadline_or_max(),
         polls,
+        earlier_result: before.is_some(),
     })
 }
 
@@ -125,10 +135,10 @@ async fn wait_with(
             clock.pause(options.poll_interval).await;
         }
         if clock.expired() {
-            return Err(deadline_error(id, options, polls));
+            return Err(deadline_error(id, options, polls, before.as_ref()));
         }
         let Some(answer) = clock.within(api.get_evaluation_result(id)).await else {
-            return Err(deadline_error(id, options, polls));
+            return Err(deadline_error(id, options, polls, before.as_ref()));
         };
         polls = polls.saturating_add(1);
         match answer {
@@ -142,7 +152,7 @@ async fn wait_with(
                     match clock.within(api.get_evaluation(id)).await {
                         Some(Ok(_)) => {}
                         Some(Err(err)) => return Err(err.into()),
-                        None => return Err(deadline_error(id, options, polls)),
+                        None => return Err(deadline_error(id, options, polls, before.as_ref())),
                     }
                 }
             }
@@ -163,12 +173,12 @@ pub(crate) async fn run_and_wait(
         Some(Ok(result)) => Some(ResultIdentity::of(&result)),
         Some(Err(err)) if err.is_not_found() => None,
         Some(Err(err)) => return Err(err.into()),
-        None => return Err(deadline_error(id, &options, 0)),
+        None => return Err(deadline_error(id, &options, 0, None)),
     };
     match clock.within(api.run_evaluation(id)).await {
         Some(Ok(_)) => {}
         Some(Err(err)) => return Err(err.into()),
-        None => return Err(deadline_error(id, &options, 0)),
+        None => return Err(deadline_error(id, &options, 0, before.as_ref())),
     }
     wait_with(&client, &clock, id, before, &options).await
 }

@@ -471,7 +471,8 @@ fn wait_for_result_gives_up_at_the_deadline() {
     assert!(err.is_deadline_exceeded());
     assert_eq!(
         err.to_string(),
-        "evaluation 5 has no new result after 2s (2 poll(s))"
+        "evaluation 5 has no result after 2s (2 poll(s))",
+        "any result would have done: none is not a new one"
     );
     assert_wait_timeout(err.into(), "wait_for_evaluation_result", deadline, 2);
 
@@ -577,6 +578,36 @@ fn run_and_wait_waits_for_a_new_result() {
     assert_eq!(result.id, 2);
     assert_eq!(result.score, Some(0.75));
     assert_paths(&server, &expected);
+}
+
+/// A run whose result never replaces the earlier run's: the deadline error says that only
+/// the earlier result exists (the scripted server repeats its last reply, the old result).
+#[test]
+fn run_and_wait_tells_that_only_an_earlier_result_exists_at_the_deadline() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, result_json(1, 0.5)),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        ),
+        Reply::json(200, result_json(1, 0.5)),
+    ]);
+    let options = EvaluationWaitOptions::new()
+        .poll_interval(Duration::from_millis(10))
+        .deadline(Duration::from_millis(300));
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, options)
+        .expect_err("no new result");
+    let EvaluationWaitError::DeadlineExceeded(exceeded) = &err else {
+        panic!("expected the deadline, got {err}")
+    };
+    assert!(exceeded.earlier_result);
+    assert!(
+        err.to_string()
+            .starts_with("evaluation 5 has no new result (only an earlier run's) after 300ms ("),
+        "{err}"
+    );
 }
 
 #[test]
