@@ -112,7 +112,7 @@ mutagent_core::list_params! {
         /// Sets the page size (at least 1).
         page limit: u32;
         /// Sets how many agents to skip.
-        page offset: u32;
+        page offset: u64;
         /// Filters by name.
         into name: String;
         /// Filters by status.

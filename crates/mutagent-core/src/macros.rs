@@ -241,7 +241,7 @@ macro_rules! string_id {
 /// - `set field: T;` takes a `T` and stores it as it is (a field that is not an `Option`);
 /// - `list field: T;` takes any iterable of `Into<T>` items and stores them as `Some(Vec<T>)`;
 /// - any other word names a field of the model with setters of its own, and passes the value
-///   on to that field's setter of the same name: `page limit: u32;` / `page offset: u32;`
+///   on to that field's setter of the same name: `page limit: u32;` / `page offset: u64;`
 ///   for the [`Page`](crate::query::Page) of list parameters, `poll deadline: Duration;` for
 ///   options that embed [`PollOptions`](crate::polling::PollOptions). The type may be an
 ///   `impl Trait` (`dataset description: impl Into<String>;`).
@@ -418,7 +418,7 @@ macro_rules! patch_setters {
 ///         /// Sets the page size (1 to 100).
 ///         page limit: u32;
 ///         /// Sets the offset.
-///         page offset: u32;
+///         page offset: u64;
 ///         /// Filters by name.
 ///         into name: String;
 ///     }

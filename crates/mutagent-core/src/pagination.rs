@@ -55,6 +55,26 @@ pub trait Paginated: DeserializeOwned + Send + 'static {
 /// that more items follow.
 macro_rules! paginated_envelope {
     ($envelope:ident, |$page:ident| $has_more:expr) => {
+        impl<T> $envelope<T> {
+            /// The offset of the next page (`offset` + the items of this one) when more items
+            /// follow; `None` on the last page, and on an empty one (as a walk ends there). For
+            /// paging by hand: `params.offset(next)`.
+            ///
+            /// ```
+            #[doc = concat!("use mutagent_core::pagination::", stringify!($envelope), ";")]
+            #[doc = concat!("let page: ", stringify!($envelope), "<u32> = serde_json::from_str(")]
+            ///     r#"{"data": [1, 2], "total": 5, "limit": 2, "offset": 2}"#,
+            /// ).unwrap();
+            /// assert_eq!(page.next_offset(), Some(4));
+            /// ```
+            pub fn next_offset(&self) -> Option<u64> {
+                let $page = self;
+                let more = $has_more;
+                (more && !self.data.is_empty())
+                    .then(|| self.offset.saturating_add(self.data.len() as u64))
+            }
+        }
+
         impl<T: DeserializeOwned + Send + 'static> Paginated for $envelope<T> {
             type Item = T;
             fn has_more(&self) -> bool {
@@ -543,6 +563,33 @@ mod tests {
         assert!(!page.has_more());
         assert_eq!(page.echoed_offset(), Some(4));
         assert_eq!(page.into_items(), [5]);
+    }
+
+    /// The next page's offset for paging by hand: after the items of a page that claims more;
+    /// none after the last page, nor after an empty page that claims more (a walk ends there).
+    #[test]
+    fn next_offset_follows_the_items_until_the_last_page() {
+        let offset_page = |json: &str| serde_json::from_str::<OffsetPage<u32>>(json).expect("page");
+        let middle = offset_page(
+            r#"{"data":[3,4],"total":9,"limit":2,"offset":2,"hasNext":true,"hasPrevious":true}"#,
+        );
+        assert_eq!(middle.next_offset(), Some(4));
+        let last = offset_page(
+            r#"{"data":[9],"total":9,"limit":2,"offset":8,"hasNext":false,"hasPrevious":true}"#,
+        );
+        assert_eq!(last.next_offset(), None);
+        let empty = offset_page(
+            r#"{"data":[],"total":9,"limit":2,"offset":8,"hasNext":true,"hasPrevious":true}"#,
+        );
+        assert_eq!(empty.next_offset(), None);
+
+        let has_more: HasMorePage<u32> =
+            serde_json::from_str(r#"{"data":[1],"total":9,"limit":1,"offset":0,"hasMore":false}"#)
+                .expect("page");
+        assert_eq!(has_more.next_offset(), None, "the flag, not the count");
+        let total: TotalPage<u32> =
+            serde_json::from_str(r#"{"data":[1,2],"total":4,"limit":2,"offset":2}"#).expect("page");
+        assert_eq!(total.next_offset(), None, "2 + 2 items of 4");
     }
 
     fn fetched(step: WalkStep<u32>) -> ApiRequest {

@@ -77,9 +77,10 @@ pub struct Page<const MAX_LIMIT: u32 = DEFAULT_MAX_LIMIT> {
     /// Page size, 1 to `MAX_LIMIT`; `None` leaves it to the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
-    /// How many items to skip; `None` starts at the first.
+    /// How many items to skip; `None` starts at the first. A `u64`, as the envelopes' `offset`
+    /// and [`next_offset`](crate::pagination::OffsetPage::next_offset) are.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub offset: Option<u32>,
+    pub offset: Option<u64>,
 }
 
 impl<const MAX_LIMIT: u32> Page<MAX_LIMIT> {
@@ -98,7 +99,7 @@ impl<const MAX_LIMIT: u32> Page<MAX_LIMIT> {
     }
 
     /// Sets how many items to skip.
-    pub const fn offset(mut self, offset: u32) -> Self {
+    pub const fn offset(mut self, offset: u64) -> Self {
         self.offset = Some(offset);
         self
     }

@@ -280,7 +280,7 @@ mutagent_core::list_params! {
         /// Sets the page size (1 to 100).
         page limit: u32;
         /// Sets the offset.
-        page offset: u32;
+        page offset: u64;
         /// Filters by name.
         into name: String;
         /// Filters by billing plan.

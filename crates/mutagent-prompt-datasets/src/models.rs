@@ -233,7 +233,7 @@ mutagent_core::list_params! {
         /// Sets the page size (1 to 100).
         page limit: u32;
         /// Sets the offset.
-        page offset: u32;
+        page offset: u64;
         /// Filters by prompt version (its group).
         into prompt_id: PromptId;
         /// Filters by prompt group.

@@ -447,7 +447,7 @@ mutagent_core::list_params! {
         /// Sets the page size (1 to 100).
         page limit: u32;
         /// Sets the offset.
-        page offset: u32;
+        page offset: u64;
     }
 }
 
@@ -487,7 +487,7 @@ mutagent_core::list_params! {
         /// Sets the page size (1 to 100).
         page limit: u32;
         /// Sets the offset.
-        page offset: u32;
+        page offset: u64;
     }
 }
 

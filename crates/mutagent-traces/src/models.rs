@@ -217,7 +217,7 @@ mutagent_core::list_params! {
         /// Sets the page size (no range is checked: the server decides).
         page limit: u32;
         /// Sets the offset.
-        page offset: u32;
+        page offset: u64;
         /// Sets `include` as given (e.g. `spans`).
         into include: String;
     }
