@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 
 use super::admin::{integral, workspace_of, ME};
 use super::{
-    body, copy_or_null, copy_present, gb, gs, or_null, page, position_of, stamp_new, success,
-    values, Obj, State,
+    body, copy_or_null, gb, gs, or_null, page, patch, position_of, stamp_new, success, values, Obj,
+    State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy, OFFSET};
@@ -158,11 +158,10 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let turns = integral(body(ctx), "maxTurns")?;
     let now = st.ts();
     let a = &mut st.admin.agents[i];
-    copy_present(a, body(ctx), UPDATABLE);
+    patch(a, body(ctx), UPDATABLE, &now);
     if let Some(turns) = turns {
         a.insert("maxTurns".into(), json!(turns));
     }
-    a.insert("updatedAt".into(), json!(now));
     ok(Value::Object(a.clone()))
 }
 

@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, by_id_mut, copy_or_null, copy_present, gi, gs, in_group, nav_page, or_null, stamp_new,
-    success, values, Obj, State,
+    body, by_id_mut, copy_or_null, gi, gs, in_group, nav_page, or_null, patch, stamp_new, success,
+    values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -112,8 +112,12 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
     let d = by_id_mut(&mut st.datasets, "dataset", id)?;
-    copy_present(d, body(ctx), &["name", "description", "metadata", "labels"]);
-    d.insert("updatedAt".into(), json!(now));
+    patch(
+        d,
+        body(ctx),
+        &["name", "description", "metadata", "labels"],
+        &now,
+    );
     ok(st.dataset_json(id))
 }
 

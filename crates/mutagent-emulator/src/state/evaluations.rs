@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 
 use super::scoring::{mean, prompt_text, render, round4, score};
 use super::{
-    body, by_id, by_id_mut, copy_or_null, copy_present, gb, gi, gs, in_group, nav_page, or_null,
+    body, by_id, by_id_mut, copy_or_null, gb, gi, gs, in_group, nav_page, or_null, patch,
     stamp_new, success, values, Obj, State,
 };
 use crate::error::{missing, ApiError};
@@ -163,7 +163,7 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
     let e = by_id_mut(&mut st.evaluations, "evaluation", id)?;
-    copy_present(
+    patch(
         e,
         body(ctx),
         &[
@@ -174,8 +174,8 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             "tags",
             "metadata",
         ],
+        &now,
     );
-    e.insert("updatedAt".into(), json!(now));
     ok(Value::Object(e.clone()))
 }
 

@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use super::scoring::{mean, prompt_text, render, round4, score};
 use super::{
     body, bounded_array, copy_or_null, gs, nav_page, or_null, position_of, stamp_new, success,
-    values, Obj, State,
+    touch, values, Obj, State,
 };
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -244,7 +244,7 @@ fn complete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     e.insert("status".into(), or_null(&b, "status"));
     e.insert("summary".into(), or_null(&b, "summary"));
     e.insert("completedAt".into(), or_null(&b, "completedAt"));
-    e.insert("updatedAt".into(), json!(now));
+    touch(e, &now);
     ok(with_results(st, &st.experiments[i]))
 }
 
@@ -309,7 +309,7 @@ fn rename(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let now = st.ts();
     let e = &mut st.experiments[i];
     e.insert("name".into(), or_null(body(ctx), "name"));
-    e.insert("updatedAt".into(), json!(now));
+    touch(e, &now);
     ok(with_results(st, &st.experiments[i]))
 }
 
@@ -377,6 +377,6 @@ fn execute(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         json!({"totalEvaluations": total, "completedEvaluations": total, "perModelStats": stats}),
     );
     e.insert("completedAt".into(), json!(now));
-    e.insert("updatedAt".into(), json!(now));
+    touch(e, &now);
     ok(with_results(st, &st.experiments[i]))
 }

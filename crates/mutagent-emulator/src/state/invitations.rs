@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::admin::{integral, ME, ORG_ROLES};
-use super::{gs, position_of, stamp_new, success, values, Obj, State};
+use super::{gs, position_of, stamp_new, success, touch, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
@@ -142,7 +142,7 @@ fn resend(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let now = st.ts();
     let inv = &mut st.admin.invitations[i];
     inv.insert("expiresAt".into(), json!(expires_at));
-    inv.insert("updatedAt".into(), json!(now));
+    touch(inv, &now);
     ok(Value::Object(inv.clone()))
 }
 
@@ -162,7 +162,7 @@ pub(crate) fn accept(st: &mut State, token: &str, user_id: &str) -> bool {
     inv.insert("status".into(), json!("accepted"));
     inv.insert("acceptedAt".into(), json!(now));
     inv.insert("acceptedBy".into(), json!(user_id));
-    inv.insert("updatedAt".into(), json!(now));
+    touch(inv, &now);
     let org = gs(inv, "organizationId").unwrap_or_default().to_string();
     let role = gs(inv, "role").unwrap_or_default().to_string();
     // MemberUser.email is a required string: an invitation without one gets the emulator's.

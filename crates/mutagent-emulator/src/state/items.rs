@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, bounded_array, by_id, by_id_mut, copy_or_null, copy_present, stamp_new, success, Obj,
+    body, bounded_array, by_id, by_id_mut, copy_or_null, patch, stamp_new, success, touch, Obj,
     State,
 };
 use crate::error::{missing, ApiError};
@@ -99,14 +99,14 @@ fn insert(st: &mut State, dataset_id: i64, b: &Obj) -> Value {
     copy_or_null(&mut it, b, KEYS);
     stamp_new(&mut it, &now);
     st.items.insert(id, it.clone());
-    touch(st, dataset_id);
+    touch_dataset(st, dataset_id);
     Value::Object(it)
 }
 
-fn touch(st: &mut State, dataset_id: i64) {
+fn touch_dataset(st: &mut State, dataset_id: i64) {
     let now = st.ts();
     if let Some(d) = st.datasets.get_mut(&dataset_id) {
-        d.insert("updatedAt".into(), json!(now));
+        touch(d, &now);
     }
 }
 
@@ -138,11 +138,10 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
     let now = st.ts();
     let it = by_id_mut(&mut st.items, "dataset item", id)?;
-    copy_present(it, body(ctx), KEYS);
-    it.insert("updatedAt".into(), json!(now));
+    patch(it, body(ctx), KEYS, &now);
     let out = it.clone();
     if let Some(d) = super::gi(&out, "datasetId") {
-        touch(st, d);
+        touch_dataset(st, d);
     }
     ok(Value::Object(out))
 }

@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use super::admin::{member_user, ME, ORG_ROLES, WS_ROLES};
-use super::{body, gs, stamp_new, success, Obj, State};
+use super::{body, gs, stamp_new, success, touch, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, TEXT};
@@ -212,7 +212,7 @@ fn update(scope: &Scope, st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let now = st.ts();
     let m = &mut (scope.members_mut)(st)[i];
     m.insert("role".into(), json!(gs(body(ctx), "role")));
-    m.insert("updatedAt".into(), json!(now));
+    touch(m, &now);
     let m = m.clone();
     ok(wire(scope, st, &m))
 }

@@ -529,7 +529,19 @@ pub(crate) fn copy_or_null(dst: &mut Obj, src: &Obj, keys: &[&str]) {
 /// Stamps a new record: created and last updated `now`.
 pub(crate) fn stamp_new(record: &mut Obj, now: &str) {
     record.insert("createdAt".into(), json!(now));
+    touch(record, now);
+}
+
+/// Stamps a change to a record: last updated `now`.
+pub(crate) fn touch(record: &mut Obj, now: &str) {
     record.insert("updatedAt".into(), json!(now));
+}
+
+/// Applies an update body: the listed keys it holds replace the record's, and the record is
+/// stamped as changed `now` (even when the body changed nothing).
+pub(crate) fn patch(record: &mut Obj, body: &Obj, keys: &[&str], now: &str) {
+    copy_present(record, body, keys);
+    touch(record, now);
 }
 
 /// The record `id` of `records`, or 404 naming `what`.

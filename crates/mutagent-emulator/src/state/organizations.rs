@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, copy_present, gb, gs, nav_page, or_null, position_of, stamp_new, success,
-    Obj, State,
+    body, copy_or_null, gb, gs, nav_page, or_null, patch, position_of, stamp_new, success, Obj,
+    State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -165,7 +165,7 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     let now = st.ts();
     let o = &mut st.orgs[i];
-    copy_present(
+    patch(
         o,
         b,
         &[
@@ -178,8 +178,8 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             "isActive",
             "metadata",
         ],
+        &now,
     );
-    o.insert("updatedAt".into(), json!(now));
     ok(Value::Object(o.clone()))
 }
 

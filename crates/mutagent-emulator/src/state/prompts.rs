@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use super::{
     body, by_id_mut, copy_or_null, copy_present, gb, gi, gs, ids_in_group, in_group, nav_page,
-    stamp_new, success, values, Obj, State,
+    stamp_new, success, touch, values, Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -220,7 +220,7 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     if latest == Some(false) {
         p.insert("isLatest".into(), json!(false));
     }
-    p.insert("updatedAt".into(), json!(now));
+    touch(p, &now);
     ok(Value::Object(p.clone()))
 }
 

@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 
 use super::admin::{workspace_of, ME};
 use super::{
-    body, copy_or_null, copy_present, gb, gs, position_of, stamp_new, success, values, Obj, State,
+    body, copy_or_null, gb, gs, patch, position_of, stamp_new, success, values, Obj, State,
 };
 use crate::error::ApiError;
 use crate::ids::fnv1a;
@@ -262,7 +262,7 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let b = body(ctx);
     let now = st.ts();
     let c = &mut st.admin.provider_configs[i];
-    copy_present(
+    patch(
         c,
         b,
         &[
@@ -276,8 +276,8 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             "apiVersion",
             "metadata",
         ],
+        &now,
     );
-    c.insert("updatedAt".into(), json!(now));
     store_credentials(st, i, b);
     if b.get("isDefault").and_then(Value::as_bool) == Some(true) {
         make_default(st, i);

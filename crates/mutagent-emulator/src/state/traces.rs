@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{body, bounded_array, gs, index_or_push, or_null, success, Obj, State};
+use super::{body, bounded_array, gs, index_or_push, or_null, success, touch, Obj, State};
 use crate::clock::{format_day, format_iso, parse_iso};
 use crate::error::{missing, ApiError};
 use crate::query::{q, q_req, QTy, OFFSET};
@@ -222,7 +222,7 @@ pub(super) fn ingest(st: &mut State, t: &Obj, default_source: &str) -> (String, 
     }
     recompute(rec, &spans);
     rec.insert("spans".into(), Value::Array(spans));
-    rec.insert("updatedAt".into(), json!(now));
+    touch(rec, &now);
     (trace_id, count)
 }
 

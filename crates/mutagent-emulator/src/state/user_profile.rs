@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::admin::ME;
-use super::{body, copy_present, gs, success, values, Obj, State};
+use super::{body, gs, patch, success, values, Obj, State};
 use crate::error::ApiError;
 use crate::router::{ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, TEXT};
@@ -93,8 +93,7 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     alive(st)?;
     let now = st.ts();
     let mut p = profile(st).as_object().cloned().unwrap_or_default();
-    copy_present(&mut p, body(ctx), &["name", "email", "avatarUrl"]);
-    p.insert("updatedAt".into(), json!(now));
+    patch(&mut p, body(ctx), &["name", "email", "avatarUrl"], &now);
     st.admin.profile = Some(p.clone());
     ok(Value::Object(p))
 }

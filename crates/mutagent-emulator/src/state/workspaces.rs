@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, copy_present, gb, gs, position_of, stamp_new, success, Obj, State,
+    body, copy_or_null, gb, gs, patch, position_of, stamp_new, success, touch, Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy};
@@ -176,7 +176,7 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     let now = st.ts();
     let w = &mut st.workspaces[i];
-    copy_present(
+    patch(
         w,
         b,
         &[
@@ -187,8 +187,8 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             "settings",
             "metadata",
         ],
+        &now,
     );
-    w.insert("updatedAt".into(), json!(now));
     if b.get("isDefault").and_then(Value::as_bool) == Some(true) {
         make_default(st, i);
     }
@@ -216,6 +216,6 @@ fn set_default(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     }
     make_default(st, i);
     let now = st.ts();
-    st.workspaces[i].insert("updatedAt".into(), json!(now));
+    touch(&mut st.workspaces[i], &now);
     ok(Value::Object(st.workspaces[i].clone()))
 }
