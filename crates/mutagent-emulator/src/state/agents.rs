@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 
 use super::admin::{integral, workspace_of, ME};
 use super::{
-    body, copy_or_null, gb, gs, or_null, page, patch, position_of, stamp_new, success, values, Obj,
-    State,
+    body, copy_or_null, gb, gs, or_null, patch, plain_page, position_of, stamp_new, success,
+    values, Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy, OFFSET};
@@ -99,8 +99,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             && qv.keeps_str(a, "createdBy")
             && qv.keeps_bool(a, "isPublic")
     }));
-    let (data, total, limit, offset) = page(rows, qv);
-    ok(json!({"data": data, "total": total, "limit": limit, "offset": offset}))
+    ok(plain_page(rows, qv))
 }
 
 fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {

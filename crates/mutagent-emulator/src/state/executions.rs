@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{body, by_id, gb, gi, gs, or_null, page, success, values, Obj, State};
+use super::{body, by_id, gb, gi, gs, or_null, plain_page, success, values, Obj, State};
 use crate::clock::parse_iso;
 use crate::error::{missing, ApiError};
 use crate::query::{q, QTy, Query, LIMIT, OFFSET};
@@ -208,12 +208,6 @@ fn matching<'a>(st: &'a State, q: &'a Query) -> impl Iterator<Item = &'a Obj> + 
         .values()
         .filter(move |r| q.keeps_int(r, "promptId") && q.keeps_str(r, "model"))
         .filter(move |r| in_dates(r, q))
-}
-
-/// `{data, total, limit, offset}`.
-fn plain_page(items: Vec<Value>, q: &Query) -> Value {
-    let (data, total, limit, offset) = page(items, q);
-    json!({"data": data, "total": total, "limit": limit, "offset": offset})
 }
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::admin::{integral, ME, ORG_ROLES};
-use super::{gs, position_of, stamp_new, success, touch, values, Obj, State};
+use super::{gs, position_of, stamp_new, success, touch, unpaged, values, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
@@ -86,7 +86,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             .iter()
             .filter(|i| gs(i, "organizationId") == Some(&org)),
     );
-    ok(json!({"data": rows, "total": rows.len()}))
+    ok(unpaged(rows))
 }
 
 fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {

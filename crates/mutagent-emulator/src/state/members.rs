@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 
 use super::admin::{member_user, ME, ORG_ROLES, WS_ROLES};
-use super::{body, gs, stamp_new, success, touch, Obj, State};
+use super::{body, gs, stamp_new, success, touch, unpaged, Obj, State};
 use crate::error::{missing, ApiError};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, TEXT};
@@ -188,7 +188,7 @@ fn list(scope: &Scope, st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .filter(|m| gs(m, scope.parent_key) == Some(&parent))
         .map(|m| wire(scope, st, m))
         .collect();
-    ok(json!({"data": rows, "total": rows.len()}))
+    ok(unpaged(rows))
 }
 
 fn add(scope: &Scope, st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {

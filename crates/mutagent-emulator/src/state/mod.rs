@@ -619,6 +619,17 @@ pub(crate) fn page(items: Vec<Value>, q: &Query) -> (Vec<Value>, usize, i64, i64
     (data, total, limit, offset)
 }
 
+/// `{data, total, limit, offset}`.
+pub(crate) fn plain_page(items: Vec<Value>, q: &Query) -> Value {
+    let (data, total, limit, offset) = page(items, q);
+    json!({"data": data, "total": total, "limit": limit, "offset": offset})
+}
+
+/// `{data, total}`: a whole list, not paged.
+pub(crate) fn unpaged(rows: Vec<Value>) -> Value {
+    json!({"data": rows, "total": rows.len()})
+}
+
 /// `{data,total,limit,offset,hasNext,hasPrevious}`.
 pub(crate) fn nav_page(items: Vec<Value>, q: &Query) -> Value {
     let (data, total, limit, offset) = page(items, q);

@@ -327,8 +327,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
             Value::Object(t)
         })
         .collect();
-    let (data, total, limit, offset) = super::page(rows, qv);
-    ok(json!({ "data": data, "total": total, "limit": limit, "offset": offset }))
+    ok(super::plain_page(rows, qv))
 }
 
 fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 
 use super::admin::ME;
-use super::{body, gs, patch, success, values, Obj, State};
+use super::{body, gs, patch, success, unpaged, values, Obj, State};
 use crate::error::ApiError;
 use crate::router::{ok, Ctx, Reply, Route};
 use crate::validate::{opt, opt_null, req, Field, TEXT};
@@ -119,7 +119,7 @@ fn change_password(st: &mut State, _ctx: &Ctx) -> Result<Reply, ApiError> {
 fn list_sessions(st: &mut State, _ctx: &Ctx) -> Result<Reply, ApiError> {
     alive(st)?;
     let rows = values(seed_sessions(st).iter());
-    ok(json!({"data": rows, "total": rows.len()}))
+    ok(unpaged(rows))
 }
 
 fn delete_session(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
