@@ -80,16 +80,7 @@ pub(super) const ROUTES: &[Route] = &[
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
-    let group_of_prompt = match qv.int("promptId") {
-        Some(pid) => Some(
-            st.prompts
-                .get(&pid)
-                .and_then(|p| gs(p, "promptGroupId"))
-                .unwrap_or("\u{0}")
-                .to_string(),
-        ),
-        None => None,
-    };
+    let group_of_prompt = st.prompt_id_filter(qv);
     let rows: Vec<Value> = st
         .datasets
         .iter()

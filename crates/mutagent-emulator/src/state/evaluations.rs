@@ -98,13 +98,7 @@ fn eval(st: &State, id: i64) -> Result<&Obj, ApiError> {
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
-    let group_of_prompt = qv.int("promptId").map(|pid| {
-        st.prompts
-            .get(&pid)
-            .and_then(|p| gs(p, "promptGroupId"))
-            .unwrap_or("\u{0}")
-            .to_string()
-    });
+    let group_of_prompt = st.prompt_id_filter(qv);
     let rows = values(
         st.evaluations
             .values()

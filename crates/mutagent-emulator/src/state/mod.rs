@@ -216,6 +216,19 @@ impl State {
         latest.or(last)
     }
 
+    /// The list filter `promptId` of records kept by prompt group (datasets, evaluations):
+    /// `None` without it; else the group of that prompt, or a group no record is in when the
+    /// prompt is unknown (the list comes back empty, not unfiltered).
+    pub(crate) fn prompt_id_filter(&self, q: &Query) -> Option<String> {
+        q.int("promptId").map(|pid| {
+            self.prompts
+                .get(&pid)
+                .and_then(|p| gs(p, "promptGroupId"))
+                .unwrap_or("\u{0}")
+                .to_string()
+        })
+    }
+
     /// Whether any prompt belongs to the group.
     pub(crate) fn group_exists(&self, group: &str) -> bool {
         self.prompts.values().any(|p| in_group(p, group))
