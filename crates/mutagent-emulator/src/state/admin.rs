@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use super::{gs, Obj, State};
+use super::{gs, named_by_header, Obj, State};
 use crate::error::ApiError;
 use crate::router::Ctx;
 
@@ -63,13 +63,7 @@ pub(crate) fn member_user(st: &State, user_id: &str) -> Value {
 /// workspace (404 otherwise), else the default workspace of the default organization.
 pub(crate) fn workspace_of(st: &State, ctx: &Ctx) -> Result<String, ApiError> {
     if let Some(h) = &ctx.ws_header {
-        return if st.workspaces.iter().any(|w| gs(w, "id") == Some(h)) {
-            Ok(h.clone())
-        } else {
-            Err(ApiError::not_found(format!(
-                "workspace {h} (from the x-workspace-id header) not found"
-            )))
-        };
+        return named_by_header(&st.workspaces, "workspace", "x-workspace-id", h);
     }
     st.workspaces
         .iter()

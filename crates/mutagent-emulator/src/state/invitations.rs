@@ -7,8 +7,8 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::admin::{integral, ME, ORG_ROLES};
-use super::{gs, position_of, stamp_new, success, touch, unpaged, values, Obj, State};
-use crate::error::{missing, ApiError};
+use super::{existing_id, gs, position_of, stamp_new, success, touch, unpaged, values, Obj, State};
+use crate::error::ApiError;
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
 
@@ -57,12 +57,7 @@ pub(super) const ROUTES: &[Route] = &[
 ];
 
 fn org(st: &State, ctx: &Ctx) -> Result<String, ApiError> {
-    let id = ctx.sid(0);
-    if st.orgs.iter().any(|o| gs(o, "id") == Some(id)) {
-        Ok(id.to_string())
-    } else {
-        Err(missing("organization", id))
-    }
+    existing_id(&st.orgs, "organization", ctx.sid(0))
 }
 
 fn find(st: &State, ctx: &Ctx) -> Result<usize, ApiError> {

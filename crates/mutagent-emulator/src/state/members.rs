@@ -6,8 +6,8 @@
 use serde_json::{json, Value};
 
 use super::admin::{member_user, ME, ORG_ROLES, WS_ROLES};
-use super::{body, gs, stamp_new, success, touch, unpaged, Obj, State};
-use crate::error::{missing, ApiError};
+use super::{body, existing_id, gs, stamp_new, success, touch, unpaged, Obj, State};
+use crate::error::ApiError;
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{opt, req, Field, Ty, TEXT};
 
@@ -156,12 +156,7 @@ fn wire(scope: &Scope, st: &State, m: &Obj) -> Value {
 
 /// The parent of the path, or 404.
 fn parent(scope: &Scope, st: &State, ctx: &Ctx) -> Result<String, ApiError> {
-    let id = ctx.sid(0);
-    if (scope.parents)(st).iter().any(|o| gs(o, "id") == Some(id)) {
-        Ok(id.to_string())
-    } else {
-        Err(missing(scope.kind, id))
-    }
+    existing_id((scope.parents)(st), scope.kind, ctx.sid(0))
 }
 
 fn position(scope: &Scope, st: &State, parent: &str, user_id: &str) -> Option<usize> {

@@ -597,6 +597,26 @@ where
         .ok_or_else(|| missing(what, id))
 }
 
+/// `id` itself when a record of `records` has it (the parent a path names), or 404 naming
+/// `what`.
+pub(crate) fn existing_id(records: &[Obj], what: &str, id: &str) -> Result<String, ApiError> {
+    position_of(records, what, id, None)?;
+    Ok(id.to_string())
+}
+
+/// The id a scope header (`x-organization-id`, `x-workspace-id`) names, when a record of
+/// `records` has it: a header naming no record is a 404, never ignored.
+pub(crate) fn named_by_header(
+    records: &[Obj],
+    what: &str,
+    header: &str,
+    id: &str,
+) -> Result<String, ApiError> {
+    existing_id(records, what, id).map_err(|_| {
+        ApiError::not_found(format!("{what} {id} (from the {header} header) not found"))
+    })
+}
+
 /// The index of the record of `records` whose `key` is `id`; when there is none, `new()` is
 /// pushed and its index returned.
 pub(crate) fn index_or_push(

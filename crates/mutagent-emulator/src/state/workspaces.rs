@@ -4,7 +4,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, gb, gs, patch, position_of, stamp_new, success, touch, Obj, State,
+    body, copy_or_null, gb, gs, named_by_header, patch, position_of, stamp_new, success, touch,
+    Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy};
@@ -75,15 +76,7 @@ pub(super) fn seed(st: &mut State, org: &str) {
 /// The organization the request acts in.
 fn org_of(st: &State, ctx: &Ctx) -> Result<String, ApiError> {
     match &ctx.org_header {
-        Some(h) => {
-            if st.orgs.iter().any(|o| gs(o, "id") == Some(h)) {
-                Ok(h.clone())
-            } else {
-                Err(ApiError::not_found(format!(
-                    "organization {h} (from the x-organization-id header) not found"
-                )))
-            }
-        }
+        Some(h) => named_by_header(&st.orgs, "organization", "x-organization-id", h),
         None => Ok(st.default_org.clone()),
     }
 }
