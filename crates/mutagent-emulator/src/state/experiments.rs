@@ -115,13 +115,16 @@ fn find(st: &State, id: &str) -> Result<usize, ApiError> {
     position_of(&st.experiments, "experiment", id, None)
 }
 
+/// The results recorded for experiment `id`.
+fn results_of<'a>(st: &'a State, id: &'a str) -> impl Iterator<Item = &'a Obj> + 'a {
+    st.exp_results
+        .iter()
+        .filter(move |r| gs(r, "experimentId") == Some(id))
+}
+
 fn with_results(st: &State, e: &Obj) -> Value {
     let id = gs(e, "id").unwrap_or_default();
-    let results = values(
-        st.exp_results
-            .iter()
-            .filter(|r| gs(r, "experimentId") == Some(id)),
-    );
+    let results = values(results_of(st, id));
     let mut e = e.clone();
     e.insert("resultCount".into(), json!(results.len()));
     e.insert("results".into(), Value::Array(results));
@@ -142,11 +145,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .map(|e| {
             let mut e = e.clone();
             let id = gs(&e, "id").unwrap_or_default().to_string();
-            let n = st
-                .exp_results
-                .iter()
-                .filter(|r| gs(r, "experimentId") == Some(&id))
-                .count();
+            let n = results_of(st, &id).count();
             e.insert("resultCount".into(), json!(n));
             Value::Object(e)
         })
