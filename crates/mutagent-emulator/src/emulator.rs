@@ -9,7 +9,9 @@ use tokio::sync::watch;
 
 use crate::contract::TracesContract;
 use crate::faults::{Fault, FaultSet};
-use crate::record::{RecordedRequest, DEFAULT_MAX_RECORDED, DEFAULT_MAX_RECORDED_BODY};
+use crate::record::{
+    redacted_key, RecordedRequest, DEFAULT_MAX_RECORDED, DEFAULT_MAX_RECORDED_BODY,
+};
 use crate::server::{self, lock, Config, Shared};
 use crate::state::Collection;
 use crate::tls::TlsIdentity;
@@ -73,7 +75,7 @@ pub struct EmulatorBuilder {
 impl std::fmt::Debug for EmulatorBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EmulatorBuilder")
-            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("api_key", &redacted_key(&self.api_key))
             .field("open", &self.open)
             .field("seed", &self.seed)
             .field("step", &self.step)

@@ -70,6 +70,14 @@ impl RecordedRequest {
     }
 }
 
+/// What `Debug` output shows in place of a secret (an API key, an auth header's value).
+pub(crate) const REDACTED: &str = "[redacted]";
+
+/// What `Debug` output shows for a configured API key: whether one is set, never the key.
+pub(crate) fn redacted_key(key: &Option<String>) -> Option<&'static str> {
+    key.as_ref().map(|_| REDACTED)
+}
+
 /// Keys and auth headers redacted, the body as its size: a test printing a request (or an
 /// assertion failure doing it) must not put a real key into CI logs.
 impl fmt::Debug for RecordedRequest {
@@ -83,7 +91,7 @@ impl fmt::Debug for RecordedRequest {
                     .any(|secret| name.eq_ignore_ascii_case(secret));
                 (
                     name.as_str(),
-                    if secret { "[redacted]" } else { value.as_str() },
+                    if secret { REDACTED } else { value.as_str() },
                 )
             })
             .collect();

@@ -22,7 +22,7 @@ use crate::clock::Clock;
 use crate::error::ApiError;
 use crate::faults::{retry_after_secs, Action, FaultSet};
 use crate::query::parse_query;
-use crate::record::{RecordedRequest, RequestLog};
+use crate::record::{redacted_key, RecordedRequest, RequestLog};
 use crate::router::{resolve, BodySpec, Ctx, Reply};
 use crate::state::State;
 use crate::validate::validate_body;
@@ -49,7 +49,7 @@ pub(crate) struct Config {
 impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
-            .field("api_key", &self.api_key.as_ref().map(|_| "[redacted]"))
+            .field("api_key", &redacted_key(&self.api_key))
             .field("open", &self.open)
             .field("max_body", &self.max_body)
             .field("log", &self.log)
