@@ -6,8 +6,8 @@ use serde_json::{json, Value};
 
 use super::admin::{integral, workspace_of, ME};
 use super::{
-    body, copy_or_null, gb, gs, or_null, patch, plain_page, position_of, stamp_new, success,
-    values, Obj, State,
+    body, copy_or_null, gb, gs, or_null, patch, plain_page, position_of, slug_taken, stamp_new,
+    success, values, Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy, OFFSET};
@@ -106,7 +106,7 @@ fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let ws = workspace_of(st, ctx)?;
     let b = body(ctx);
     let slug = gs(b, "slug").unwrap_or_default();
-    if in_workspace(st, &ws).any(|a| gs(a, "slug") == Some(slug)) {
+    if slug_taken(&st.admin.agents, Some(("workspaceId", &ws)), slug, None) {
         return Err(ApiError::conflict(format!(
             "agent slug `{slug}` is already taken in this workspace"
         )));

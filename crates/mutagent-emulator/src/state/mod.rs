@@ -617,6 +617,40 @@ pub(crate) fn named_by_header(
     })
 }
 
+/// Makes `records[i]` the only `isDefault` record among those that hold the same values as it
+/// for each of `scope` (the workspaces of one organization, say); others are left alone.
+pub(crate) fn make_only_default(records: &mut [Obj], i: usize, scope: &[&str]) {
+    let values: Vec<Option<String>> = scope
+        .iter()
+        .map(|k| gs(&records[i], k).map(str::to_string))
+        .collect();
+    for (j, r) in records.iter_mut().enumerate() {
+        if scope
+            .iter()
+            .zip(&values)
+            .all(|(k, v)| gs(r, k) == v.as_deref())
+        {
+            r.insert("isDefault".into(), json!(i == j));
+        }
+    }
+}
+
+/// Whether a record of `records` already has `slug`: among those whose `key` holds `value`
+/// when a `scope` `(key, value)` is given, and other than the record `except` (by its string
+/// id, when one is renamed).
+pub(crate) fn slug_taken(
+    records: &[Obj],
+    scope: Option<(&str, &str)>,
+    slug: &str,
+    except: Option<&str>,
+) -> bool {
+    records.iter().any(|o| {
+        gs(o, "slug") == Some(slug)
+            && scope.is_none_or(|(key, value)| gs(o, key) == Some(value))
+            && except.is_none_or(|id| gs(o, "id") != Some(id))
+    })
+}
+
 /// The index of the record of `records` whose `key` is `id`; when there is none, `new()` is
 /// pushed and its index returned.
 pub(crate) fn index_or_push(

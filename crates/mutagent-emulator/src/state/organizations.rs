@@ -91,9 +91,7 @@ pub(super) fn seed(st: &mut State) -> String {
 }
 
 fn slug_taken(st: &State, slug: &str, except: Option<&str>) -> bool {
-    st.orgs
-        .iter()
-        .any(|o| gs(o, "slug") == Some(slug) && gs(o, "id") != except)
+    super::slug_taken(&st.orgs, None, slug, except)
 }
 
 fn find(st: &State, id: &str) -> Result<usize, ApiError> {

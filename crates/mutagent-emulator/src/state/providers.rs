@@ -9,7 +9,8 @@ use serde_json::{json, Map, Value};
 
 use super::admin::{workspace_of, ME};
 use super::{
-    body, copy_or_null, gb, gs, patch, position_of, stamp_new, success, values, Obj, State,
+    body, copy_or_null, gb, gs, make_only_default, patch, position_of, stamp_new, success, values,
+    Obj, State,
 };
 use crate::error::ApiError;
 use crate::ids::fnv1a;
@@ -183,20 +184,11 @@ fn store_credentials(st: &mut State, i: usize, b: &Obj) {
 
 /// Makes config `i` the only default of its provider type in its workspace.
 fn make_default(st: &mut State, i: usize) {
-    let (ws, provider) = {
-        let c = &st.admin.provider_configs[i];
-        (
-            gs(c, "workspaceId").map(str::to_string),
-            gs(c, "provider").map(str::to_string),
-        )
-    };
-    for (j, c) in st.admin.provider_configs.iter_mut().enumerate() {
-        if gs(c, "workspaceId").map(str::to_string) == ws
-            && gs(c, "provider").map(str::to_string) == provider
-        {
-            c.insert("isDefault".into(), json!(i == j));
-        }
-    }
+    make_only_default(
+        &mut st.admin.provider_configs,
+        i,
+        &["workspaceId", "provider"],
+    );
 }
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {

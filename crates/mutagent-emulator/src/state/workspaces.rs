@@ -4,8 +4,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, gb, gs, named_by_header, patch, position_of, stamp_new, success, touch,
-    Obj, State,
+    body, copy_or_null, gb, gs, make_only_default, named_by_header, patch, position_of, slug_taken,
+    stamp_new, success, touch, Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy};
@@ -85,15 +85,19 @@ fn find(st: &State, id: &str) -> Result<usize, ApiError> {
     position_of(&st.workspaces, "workspace", id, None)
 }
 
+/// Makes workspace `i` the only default of its organization.
 fn make_default(st: &mut State, i: usize) {
-    let org = gs(&st.workspaces[i], "organizationId")
-        .unwrap_or_default()
-        .to_string();
-    for (j, w) in st.workspaces.iter_mut().enumerate() {
-        if gs(w, "organizationId") == Some(&org) {
-            w.insert("isDefault".into(), json!(i == j));
-        }
+    make_only_default(&mut st.workspaces, i, &["organizationId"]);
+}
+
+/// 409 when another workspace of `org` (than `except`, one being renamed) has `slug`.
+fn check_slug(st: &State, org: &str, slug: &str, except: Option<&str>) -> Result<(), ApiError> {
+    if slug_taken(&st.workspaces, Some(("organizationId", org)), slug, except) {
+        return Err(ApiError::conflict(format!(
+            "workspace slug `{slug}` is already taken in this organization"
+        )));
     }
+    Ok(())
 }
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
@@ -116,16 +120,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let org = org_of(st, ctx)?;
     let b = body(ctx);
-    let slug = gs(b, "slug").unwrap_or_default();
-    if st
-        .workspaces
-        .iter()
-        .any(|w| gs(w, "organizationId") == Some(&org) && gs(w, "slug") == Some(slug))
-    {
-        return Err(ApiError::conflict(format!(
-            "workspace slug `{slug}` is already taken in this organization"
-        )));
-    }
+    check_slug(st, &org, gs(b, "slug").unwrap_or_default(), None)?;
     let w = new_ws(st, &org, b);
     let id = gs(&w, "id").unwrap_or_default().to_string();
     st.workspaces.push(w);
@@ -150,15 +145,7 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .unwrap_or_default()
         .to_string();
     if let Some(slug) = gs(b, "slug") {
-        if st.workspaces.iter().any(|w| {
-            gs(w, "organizationId") == Some(&org)
-                && gs(w, "slug") == Some(slug)
-                && gs(w, "id") != Some(&id)
-        }) {
-            return Err(ApiError::conflict(format!(
-                "workspace slug `{slug}` is already taken in this organization"
-            )));
-        }
+        check_slug(st, &org, slug, Some(&id))?;
     }
     if b.get("isDefault").and_then(Value::as_bool) == Some(false)
         && gb(&st.workspaces[i], "isDefault")
