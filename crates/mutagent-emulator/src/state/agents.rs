@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use super::admin::{integral, workspace_of, ME};
 use super::{
     body, copy_or_null, gb, gs, or_null, patch, plain_page, position_of, slug_taken, stamp_new,
-    success, values, Obj, State,
+    success, values, with_slug, Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy, OFFSET};
@@ -173,8 +173,6 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn by_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let ws = workspace_of(st, ctx)?;
     let slug = ctx.sid(0);
-    let a = in_workspace(st, &ws)
-        .find(|a| gs(a, "slug") == Some(slug))
-        .ok_or_else(|| ApiError::not_found(format!("agent with slug `{slug}` not found")))?;
+    let a = with_slug(&st.admin.agents, Some(("workspaceId", &ws)), "agent", slug)?;
     ok(Value::Object(a.clone()))
 }

@@ -651,6 +651,23 @@ pub(crate) fn slug_taken(
     })
 }
 
+/// The record of `records` with `slug` (among those whose `key` holds `value`, with a `scope`
+/// `(key, value)`), or 404 naming `what`.
+pub(crate) fn with_slug<'a>(
+    records: &'a [Obj],
+    scope: Option<(&str, &str)>,
+    what: &str,
+    slug: &str,
+) -> Result<&'a Obj, ApiError> {
+    records
+        .iter()
+        .find(|o| {
+            gs(o, "slug") == Some(slug)
+                && scope.is_none_or(|(key, value)| gs(o, key) == Some(value))
+        })
+        .ok_or_else(|| ApiError::not_found(format!("{what} with slug `{slug}` not found")))
+}
+
 /// The index of the record of `records` whose `key` is `id`; when there is none, `new()` is
 /// pushed and its index returned.
 pub(crate) fn index_or_push(

@@ -3,8 +3,8 @@
 use serde_json::{json, Value};
 
 use super::{
-    body, copy_or_null, gb, gs, nav_page, or_null, patch, position_of, stamp_new, success, Obj,
-    State,
+    body, copy_or_null, gb, gs, nav_page, or_null, patch, position_of, stamp_new, success,
+    with_slug, Obj, State,
 };
 use crate::error::ApiError;
 use crate::query::{q, QTy, LIMIT, OFFSET};
@@ -196,11 +196,7 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn by_slug(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let slug = ctx.sid(0);
-    let o = st
-        .orgs
-        .iter()
-        .find(|o| gs(o, "slug") == Some(slug))
-        .ok_or_else(|| ApiError::not_found(format!("organization with slug `{slug}` not found")))?;
+    let o = with_slug(&st.orgs, None, "organization", slug)?;
     ok(Value::Object(o.clone()))
 }
 
