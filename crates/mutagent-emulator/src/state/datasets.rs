@@ -80,11 +80,11 @@ pub(super) const ROUTES: &[Route] = &[
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
-    let group_of_prompt = st.prompt_id_filter(qv);
+    let of_prompt = st.prompt_id_filter(qv);
     let rows: Vec<Value> = st
         .datasets
         .iter()
-        .filter(|(_, d)| group_of_prompt.as_deref().is_none_or(|g| in_group(d, g)))
+        .filter(|(_, d)| of_prompt(d))
         .filter(|(_, d)| qv.keeps_str(d, "promptGroupId"))
         .filter(|(_, d)| qv.keeps_containing(d, "name"))
         .filter(|(_, d)| qv.keeps_str(d, "createdBy"))

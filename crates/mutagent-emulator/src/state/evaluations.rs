@@ -98,11 +98,11 @@ fn eval(st: &State, id: i64) -> Result<&Obj, ApiError> {
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let qv = &ctx.query;
-    let group_of_prompt = st.prompt_id_filter(qv);
+    let of_prompt = st.prompt_id_filter(qv);
     let rows = values(
         st.evaluations
             .values()
-            .filter(|e| group_of_prompt.as_deref().is_none_or(|g| in_group(e, g)))
+            .filter(|e| of_prompt(e))
             .filter(|e| {
                 qv.keeps_str(e, "promptGroupId")
                     && qv.keeps_int(e, "datasetId")

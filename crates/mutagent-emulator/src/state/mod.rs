@@ -217,16 +217,17 @@ impl State {
     }
 
     /// The list filter `promptId` of records kept by prompt group (datasets, evaluations):
-    /// `None` without it; else the group of that prompt, or a group no record is in when the
+    /// without it every record is kept; else those of that prompt's group, and none when the
     /// prompt is unknown (the list comes back empty, not unfiltered).
-    pub(crate) fn prompt_id_filter(&self, q: &Query) -> Option<String> {
-        q.int("promptId").map(|pid| {
+    pub(crate) fn prompt_id_filter(&self, q: &Query) -> impl Fn(&Obj) -> bool {
+        let group = q.int("promptId").map(|pid| {
             self.prompts
                 .get(&pid)
                 .and_then(|p| gs(p, "promptGroupId"))
                 .unwrap_or("\u{0}")
                 .to_string()
-        })
+        });
+        move |o| group.as_deref().is_none_or(|g| in_group(o, g))
     }
 
     /// Whether any prompt belongs to the group.
