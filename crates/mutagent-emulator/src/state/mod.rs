@@ -576,6 +576,12 @@ pub(crate) fn by_id_mut<'a>(
     records.get_mut(&id).ok_or_else(|| missing(what, id))
 }
 
+/// Whether `o` is in `scope` `(key, value)`, i.e. its `key` holds `value` (without a scope,
+/// every record is): the one test behind the scoped lookups below.
+fn in_scope(o: &Obj, scope: Option<(&str, &str)>) -> bool {
+    scope.is_none_or(|(key, value)| gs(o, key) == Some(value))
+}
+
 /// The index in `records` of the record whose `id` is `id` (a string or an integer), or 404
 /// naming `what`. With a `scope` `(key, value)`, a record whose `key` holds another value is
 /// as absent as a missing one (an agent of another workspace).
@@ -591,10 +597,7 @@ where
     let wanted = Some(id.into());
     records
         .iter()
-        .position(|o| {
-            o.get("id") == wanted.as_ref()
-                && scope.is_none_or(|(key, value)| gs(o, key) == Some(value))
-        })
+        .position(|o| o.get("id") == wanted.as_ref() && in_scope(o, scope))
         .ok_or_else(|| missing(what, id))
 }
 
@@ -647,7 +650,7 @@ pub(crate) fn slug_taken(
 ) -> bool {
     records.iter().any(|o| {
         gs(o, "slug") == Some(slug)
-            && scope.is_none_or(|(key, value)| gs(o, key) == Some(value))
+            && in_scope(o, scope)
             && except.is_none_or(|id| gs(o, "id") != Some(id))
     })
 }
@@ -662,10 +665,7 @@ pub(crate) fn with_slug<'a>(
 ) -> Result<&'a Obj, ApiError> {
     records
         .iter()
-        .find(|o| {
-            gs(o, "slug") == Some(slug)
-                && scope.is_none_or(|(key, value)| gs(o, key) == Some(value))
-        })
+        .find(|o| gs(o, "slug") == Some(slug) && in_scope(o, scope))
         .ok_or_else(|| ApiError::not_found(format!("{what} with slug `{slug}` not found")))
 }
 
