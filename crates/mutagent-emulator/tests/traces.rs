@@ -104,6 +104,25 @@ async fn ingest_single_batch_and_merge() {
     c.post("/api/traces/batch", json!([{}])).await.error(400);
 }
 
+/// A trace whose spans carry no cost (or that has no spans) costs `"0.000000"`, not the
+/// `"-0.000000"` of a float sum over nothing; its stats count 0 too.
+#[tokio::test]
+async fn a_trace_without_costs_costs_zero() {
+    let (_emu, c) = started().await;
+    c.created(
+        "/api/traces/",
+        json!({"traceId": "free", "startTime": "2024-05-01T10:00:00Z",
+               "spans": [{"spanId": "s", "name": "tool", "kind": "tool",
+                          "startTime": "2024-05-01T10:00:00Z", "endTime": "2024-05-01T10:00:01Z"}]}),
+    )
+    .await;
+    let trace = c.get_ok("/api/traces/free").await;
+    assert_eq!(trace["totalCostUsd"], "0.000000");
+    let stats = c.get_ok("/api/traces/stats?groupBy=model").await;
+    let text = stats.to_string();
+    assert!(!text.contains("-0"), "no negative zero in {text}");
+}
+
 #[tokio::test]
 async fn otlp_json_is_converted() {
     let (_emu, c) = started().await;

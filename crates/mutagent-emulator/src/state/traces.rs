@@ -233,12 +233,13 @@ fn recompute(rec: &mut Obj, spans: &[Value]) {
             .and_then(Value::as_f64)
             .unwrap_or(0.0)
     };
-    let input: f64 = spans.iter().map(|s| num(s, "tokens", "input")).sum();
-    let output: f64 = spans.iter().map(|s| num(s, "tokens", "output")).sum();
-    let cost: f64 = spans
-        .iter()
-        .filter_map(|s| s.get("costUsd").and_then(Value::as_f64))
-        .sum();
+    let input = total(spans.iter().map(|s| num(s, "tokens", "input")));
+    let output = total(spans.iter().map(|s| num(s, "tokens", "output")));
+    let cost = total(
+        spans
+            .iter()
+            .filter_map(|s| s.get("costUsd").and_then(Value::as_f64)),
+    );
     let start = gs(rec, "startTime").and_then(parse_iso);
     let span_end = spans
         .iter()
@@ -354,7 +355,7 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 /// The `kind` tokens (`input` or `output`) of the spans, summed.
 fn total_tokens<'a, V: Borrow<SpanView<'a>>>(spans: &[V], kind: &str) -> i64 {
-    spans.iter().map(|v| v.borrow().tokens(kind)).sum::<f64>() as i64
+    total(spans.iter().map(|v| v.borrow().tokens(kind))) as i64
 }
 
 /// A span with its trace.
@@ -411,6 +412,12 @@ fn spans<'a>(traces: impl Iterator<Item = &'a Obj>) -> Vec<SpanView<'a>> {
     out
 }
 
+/// The sum of `values`, `0` for none. Not `Iterator::sum`, whose empty float sum is `-0.0`: a
+/// trace without costs would answer `"totalCostUsd": "-0.000000"`.
+fn total(values: impl Iterator<Item = f64>) -> f64 {
+    values.fold(0.0, |sum, value| sum + value)
+}
+
 fn r2(x: f64) -> f64 {
     (x * 1_000_000.0).round() / 1_000_000.0
 }
@@ -447,7 +454,7 @@ fn stats(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
                 "traceCount": traces.len(),
                 "inputTokens": total_tokens(&vs, "input"),
                 "outputTokens": total_tokens(&vs, "output"),
-                "costUsd": r2(vs.iter().map(|v| v.cost()).sum()),
+                "costUsd": r2(total(vs.iter().map(|v| v.cost()))),
                 "avgLatencyMs": super::scoring::mean(&lats),
                 "errorCount": vs.iter().filter(|v| v.failed()).count(),
             })
@@ -471,7 +478,7 @@ fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
 }
 
 fn kpis(traces: &[&Obj], views: &[SpanView<'_>]) -> Value {
-    let cost: f64 = views.iter().map(|v| v.cost()).sum();
+    let cost = total(views.iter().map(|v| v.cost()));
     let lats: Vec<f64> = views.iter().filter_map(|v| v.latency()).collect();
     let errors = traces
         .iter()
@@ -544,7 +551,7 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         .map(|(m, vs)| {
             json!({
                 "model": m,
-                "costUsd": r2(vs.iter().map(|v| v.cost()).sum()),
+                "costUsd": r2(total(vs.iter().map(|v| v.cost()))),
                 "spanCount": vs.len(),
                 "inputTokens": total_tokens(vs, "input"),
                 "outputTokens": total_tokens(vs, "output"),
@@ -579,8 +586,8 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let efficiency: Vec<Value> = by_model
         .iter()
         .map(|(m, vs)| {
-            let tokens: f64 = vs.iter().map(|v| v.tokens("input") + v.tokens("output")).sum();
-            let cost: f64 = vs.iter().map(|v| v.cost()).sum();
+            let tokens = total(vs.iter().map(|v| v.tokens("input") + v.tokens("output")));
+            let cost = total(vs.iter().map(|v| v.cost()));
             json!({"model": m, "costPer1kTokens": if tokens > 0.0 { Some(r2(cost / tokens * 1000.0)) } else { None }})
         })
         .collect();
@@ -588,7 +595,7 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     if let Some(budget) = qv.num("budget") {
         let mut spent = 0.0;
         for (d, vs) in &by_day {
-            spent += vs.iter().map(|v| v.cost()).sum::<f64>();
+            spent += total(vs.iter().map(|v| v.cost()));
             burndown.push(json!({"date": d, "spent": r2(spent), "remaining": r2(budget - spent)}));
         }
     }
@@ -601,7 +608,7 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     };
     let sparklines = json!({
         "traces": traces_by_day.values().map(Vec::len).collect::<Vec<_>>(),
-        "costUsd": by_day.values().map(|vs| r2(vs.iter().map(|v| v.cost()).sum())).collect::<Vec<_>>(),
+        "costUsd": by_day.values().map(|vs| r2(total(vs.iter().map(|v| v.cost())))).collect::<Vec<_>>(),
         "errors": traces_by_day.values().map(|ts| ts.iter().filter(|t| gs(t, "status") == Some("error")).count()).collect::<Vec<_>>(),
     });
     let mut errors: BTreeMap<String, usize> = BTreeMap::new();
@@ -623,7 +630,7 @@ fn analytics(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
                 "model": m,
                 "spanCount": vs.len(),
                 "avgLatencyMs": super::scoring::mean(&lats),
-                "avgCostUsd": r2(vs.iter().map(|v| v.cost()).sum::<f64>() / vs.len() as f64),
+                "avgCostUsd": r2(total(vs.iter().map(|v| v.cost())) / vs.len() as f64),
                 "errorRate": r2(failed as f64 / vs.len() as f64),
             })
         })
