@@ -467,7 +467,9 @@ impl Emulator {
 
     /// The whole stored state in wire shape: `{"prompts": [...], "datasets": [...], ...}`
     /// (keys: prompts, datasets, datasetItems, evaluations, evaluationResults, optimizationJobs,
-    /// experiments, experimentResults, traces, organizations, workspaces, promptExecutions).
+    /// experiments, experimentResults, traces, organizations, workspaces, promptExecutions,
+    /// agents, organizationMembers, workspaceMembers, invitations, providerConfigs: every
+    /// [`Collection`](crate::Collection) but the spans, which are inside their traces).
     pub fn snapshot(&self) -> serde_json::Value {
         let mut st = lock(&self.shared.state);
         st.tick(self.shared.clock.now());

@@ -104,9 +104,14 @@ async fn items_bulk_and_crud() {
         .await;
     assert_eq!(upd["userFeedback"], "good");
     assert_eq!(upd["input"], json!({"q": 3}));
+    // Deleting an item changes its dataset, as creating or updating one does.
+    let before = c.get_ok("/api/prompts/datasets/1").await["updatedAt"].clone();
+    emu.advance_clock(std::time::Duration::from_secs(5));
     c.delete_ok("/api/prompts/dataset-items/3").await;
     c.get("/api/prompts/dataset-items/3").await.error(404);
-    assert_eq!(c.get_ok("/api/prompts/datasets/1").await["itemCount"], 2);
+    let after = c.get_ok("/api/prompts/datasets/1").await;
+    assert_eq!(after["itemCount"], 2);
+    assert_ne!(after["updatedAt"], before, "the delete stamps the dataset");
 }
 
 #[tokio::test]

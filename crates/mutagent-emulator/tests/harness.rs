@@ -208,6 +208,31 @@ async fn counts_snapshot_and_seeded_ids() {
     for c in Collection::ALL {
         assert_eq!(c.name().parse::<Collection>().ok(), Some(c));
     }
+    // Every collection but the spans (inside their traces) is in the snapshot, whole.
+    let camel = |name: &str| {
+        let mut parts = name.split('_');
+        let first = parts.next().unwrap_or_default().to_string();
+        parts.fold(first, |mut out, part| {
+            let mut chars = part.chars();
+            out.extend(chars.next().map(|c| c.to_ascii_uppercase()));
+            out.push_str(chars.as_str());
+            out
+        })
+    };
+    for c in Collection::ALL
+        .into_iter()
+        .filter(|c| *c != Collection::Spans)
+    {
+        let key = camel(c.name());
+        let stored = snap[&key].as_array().map(Vec::len);
+        assert_eq!(stored, Some(emu.count(c)), "snapshot[{key}]");
+    }
+    assert!(
+        snap["organizationMembers"]
+            .as_array()
+            .is_some_and(|m| !m.is_empty()),
+        "the implicit user owns the default organization"
+    );
 }
 
 #[tokio::test]

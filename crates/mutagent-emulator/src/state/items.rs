@@ -148,8 +148,13 @@ fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.id(0);
-    st.items
+    let removed = st
+        .items
         .remove(&id)
         .ok_or_else(|| missing("dataset item", id))?;
+    // The dataset changed, as on a create or an update of one of its items.
+    if let Some(dataset_id) = super::gi(&removed, "datasetId") {
+        touch_dataset(st, dataset_id);
+    }
     ok(success(format!("dataset item {id} deleted")))
 }

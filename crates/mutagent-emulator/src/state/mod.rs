@@ -314,6 +314,12 @@ impl State {
             "organizations": list(&self.orgs),
             "workspaces": list(&self.workspaces),
             "promptExecutions": self.executions.snapshot(),
+            "agents": list(&self.admin.agents),
+            "organizationMembers": list(&self.admin.org_members),
+            "workspaceMembers": list(&self.admin.ws_members),
+            "invitations": list(&self.admin.invitations),
+            // Provider configs as listed: their API keys are kept aside, never in here.
+            "providerConfigs": list(&self.admin.provider_configs),
         })
     }
 }

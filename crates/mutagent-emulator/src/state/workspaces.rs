@@ -1,5 +1,6 @@
-//! `workspaces` namespace: workspaces of the caller's organization (the `x-organization-id`
-//! header when it names a known organization, else the seeded default one).
+//! `workspaces` namespace: workspaces of the caller's organization: the one the
+//! `x-organization-id` header names (404 when it names none), or without the header the seeded
+//! default one.
 
 use serde_json::{json, Value};
 
