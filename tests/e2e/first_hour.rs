@@ -76,3 +76,39 @@ async fn unauthorized_without_a_key_says_how_to_configure_one() {
     );
     assert!(!text.contains("mt_not_the_right_key"), "{text}");
 }
+
+/// The most common wrong server URL, `…/api` (every operation path starts with `/api/`): its
+/// 404 says so, through both clients; the same 404 from a right URL has no such hint.
+#[tokio::test]
+async fn a_server_url_ending_in_api_gets_a_hint_on_its_404() {
+    let emu = emulator_builder().start().await.expect("emulator");
+    let hint = "; the server URL ends in `/api` and every operation path starts with `/api/`, \
+                so this asked for `…/api/api/…`: if every call is not found, give the server \
+                URL without `/api`";
+    let wrong = || client_builder(&emu).server_url(format!("{}/api", emu.url()));
+    let err = wrong()
+        .build()
+        .expect("client")
+        .prompt()
+        .list_prompts(&Default::default())
+        .await
+        .expect_err("no such route");
+    assert_eq!(err.status_code(), Some(404));
+    assert!(err.to_string().ends_with(hint), "{err}");
+    let blocking = wrong().build_blocking().expect("client");
+    let err = tokio::task::spawn_blocking(move || blocking.prompt().get_prompt(1))
+        .await
+        .expect("joined")
+        .expect_err("no such route");
+    assert!(err.to_string().ends_with(hint), "{err}");
+
+    let err = client_builder(&emu)
+        .build()
+        .expect("client")
+        .prompt()
+        .get_prompt(404)
+        .await
+        .expect_err("no such prompt");
+    assert_eq!(err.status_code(), Some(404));
+    assert!(!err.to_string().contains("`/api`"), "{err}");
+}

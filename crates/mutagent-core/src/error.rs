@@ -876,6 +876,11 @@ pub(crate) const HINT_KEY_REFUSED: &str = "the server refused the configured API
 pub(crate) const HINT_TOKEN_REFUSED: &str = "the server refused the bearer token: check the value \
      of `MUTAGENT_BEARER_AUTH`, of `.bearer_token(…)` or what your token provider returns";
 
+/// The hint of a 404 answer to a client whose server URL ends in `/api`.
+pub(crate) const HINT_URL_ENDS_IN_API: &str = "the server URL ends in `/api` and every operation \
+     path starts with `/api/`, so this asked for `…/api/api/…`: if every call is not found, give \
+     the server URL without `/api`";
+
 impl ApiError {
     /// The operation, e.g. `get_prompt`.
     pub fn operation(&self) -> &'static str {

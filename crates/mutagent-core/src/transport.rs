@@ -206,6 +206,9 @@ async fn attempt_loop(
                     }
                     error.hint = Some(unauthorized_hint(config, &options.headers));
                 }
+                if status == StatusCode::NOT_FOUND && prefix_ends_in_api(config) {
+                    error.hint = Some(error::HINT_URL_ENDS_IN_API);
+                }
                 let retryable = is_retryable_status(status) && may_retry_unsafe;
                 (Error::Api(Box::new(error)), retryable, retry_after)
             }
@@ -453,6 +456,16 @@ fn unauthorized_hint(config: &Config, call_headers: &HeaderMap) -> &'static str 
     }
 }
 
+/// Whether the server URL's path ends in `/api`, which every operation path starts with: the
+/// most common wrong server URL (`https://host/api`), whose every call is a 404.
+fn prefix_ends_in_api(config: &Config) -> bool {
+    config
+        .server_url()
+        .path_prefix()
+        .trim_end_matches('/')
+        .ends_with("/api")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -480,6 +493,24 @@ mod tests {
             unauthorized_hint(&config(crate::ClientBuilder::new()), &per_call),
             error::HINT_KEY_REFUSED
         );
+    }
+
+    /// Only a server URL whose path ends in `/api` gets the hint of a doubled `/api`.
+    #[test]
+    fn only_a_server_url_ending_in_api_is_suspected() {
+        let ends_in_api = |url: &str| {
+            let config = crate::ClientBuilder::new()
+                .env(crate::env::EmptyEnv)
+                .server_url(url)
+                .resolve()
+                .expect("config");
+            prefix_ends_in_api(&config)
+        };
+        assert!(ends_in_api("https://api.example.com/api"));
+        assert!(ends_in_api("https://example.com/mutagent/api/"));
+        assert!(!ends_in_api("https://api.example.com"));
+        assert!(!ends_in_api("https://example.com/mutagent"));
+        assert!(!ends_in_api("https://example.com/rapi"));
     }
 
     /// A timeout too long to represent means a year from now: never sooner (a shorter fallback
