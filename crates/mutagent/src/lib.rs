@@ -368,3 +368,73 @@ pub struct ReadmeDoctests;
 #[cfg(doctest)]
 #[doc = include_str!("../../../docs/errors.md")]
 pub struct ErrorsDoctests;
+
+/// The examples of each namespace page (docs/namespaces/*.md), compiled as doc tests, each page
+/// only when the features it uses are on (`--features full` turns them all on).
+#[cfg(all(doctest, feature = "prompt-datasets", feature = "prompt-dataset-items"))]
+#[doc = include_str!("../../../docs/namespaces/prompt_datasets.md")]
+pub struct PromptDatasetsDoctests;
+
+#[cfg(all(doctest, feature = "prompt-dataset-items"))]
+#[doc = include_str!("../../../docs/namespaces/prompt_dataset_items.md")]
+pub struct PromptDatasetItemsDoctests;
+
+#[cfg(all(doctest, feature = "prompt-evaluations"))]
+#[doc = include_str!("../../../docs/namespaces/prompt_evaluations.md")]
+pub struct PromptEvaluationsDoctests;
+
+#[cfg(all(doctest, feature = "optimization", feature = "prompt"))]
+#[doc = include_str!("../../../docs/namespaces/optimization.md")]
+pub struct OptimizationDoctests;
+
+#[cfg(all(doctest, feature = "traces"))]
+#[doc = include_str!("../../../docs/namespaces/traces.md")]
+pub struct TracesDoctests;
+
+#[cfg(all(doctest, feature = "experiments"))]
+#[doc = include_str!("../../../docs/namespaces/experiments.md")]
+pub struct ExperimentsDoctests;
+
+#[cfg(all(doctest, feature = "organizations"))]
+#[doc = include_str!("../../../docs/namespaces/organizations.md")]
+pub struct OrganizationsDoctests;
+
+#[cfg(all(doctest, feature = "workspaces"))]
+#[doc = include_str!("../../../docs/namespaces/workspaces.md")]
+pub struct WorkspacesDoctests;
+
+#[cfg(all(doctest, feature = "prompt-readiness", feature = "prompt"))]
+#[doc = include_str!("../../../docs/namespaces/prompt_readiness.md")]
+pub struct PromptReadinessDoctests;
+
+#[cfg(all(doctest, feature = "prompt-executions"))]
+#[doc = include_str!("../../../docs/namespaces/prompt_executions.md")]
+pub struct PromptExecutionsDoctests;
+
+#[cfg(all(doctest, feature = "playground", feature = "prompt-executions"))]
+#[doc = include_str!("../../../docs/namespaces/playground.md")]
+pub struct PlaygroundDoctests;
+
+#[cfg(all(doctest, feature = "agents"))]
+#[doc = include_str!("../../../docs/namespaces/agents.md")]
+pub struct AgentsDoctests;
+
+#[cfg(all(doctest, feature = "organization-members"))]
+#[doc = include_str!("../../../docs/namespaces/organization_members.md")]
+pub struct OrganizationMembersDoctests;
+
+#[cfg(all(doctest, feature = "workspace-members"))]
+#[doc = include_str!("../../../docs/namespaces/workspace_members.md")]
+pub struct WorkspaceMembersDoctests;
+
+#[cfg(all(doctest, feature = "invitations"))]
+#[doc = include_str!("../../../docs/namespaces/invitations.md")]
+pub struct InvitationsDoctests;
+
+#[cfg(all(doctest, feature = "llm-providers"))]
+#[doc = include_str!("../../../docs/namespaces/llm_providers.md")]
+pub struct LlmProvidersDoctests;
+
+#[cfg(all(doctest, feature = "user-profile"))]
+#[doc = include_str!("../../../docs/namespaces/user_profile.md")]
+pub struct UserProfileDoctests;
