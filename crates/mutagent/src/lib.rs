@@ -371,6 +371,10 @@ pub struct ErrorsDoctests;
 
 /// The examples of each namespace page (docs/namespaces/*.md), compiled as doc tests, each page
 /// only when the features it uses are on (`--features full` turns them all on).
+#[cfg(all(doctest, feature = "prompt"))]
+#[doc = include_str!("../../../docs/namespaces/prompt.md")]
+pub struct PromptDoctests;
+
 #[cfg(all(doctest, feature = "prompt-datasets", feature = "prompt-dataset-items"))]
 #[doc = include_str!("../../../docs/namespaces/prompt_datasets.md")]
 pub struct PromptDatasetsDoctests;
