@@ -369,6 +369,11 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../../../docs/errors.md")]
 pub struct ErrorsDoctests;
 
+/// docs/emulator.md's examples: its tests run (`test_harness`) against the emulator they start.
+#[cfg(all(doctest, feature = "prompt"))]
+#[doc = include_str!("../../../docs/emulator.md")]
+pub struct EmulatorDoctests;
+
 /// The examples of each namespace page (docs/namespaces/*.md), compiled as doc tests, each page
 /// only when the features it uses are on (`--features full` turns them all on).
 #[cfg(all(doctest, feature = "prompt"))]
