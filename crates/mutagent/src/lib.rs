@@ -369,6 +369,11 @@ pub struct ReadmeDoctests;
 #[doc = include_str!("../../../docs/errors.md")]
 pub struct ErrorsDoctests;
 
+/// docs/configuration.md's examples, compiled as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/configuration.md")]
+pub struct ConfigurationDoctests;
+
 /// docs/emulator.md's examples: its tests run (`test_harness`) against the emulator they start.
 #[cfg(all(doctest, feature = "prompt"))]
 #[doc = include_str!("../../../docs/emulator.md")]
