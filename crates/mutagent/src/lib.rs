@@ -374,6 +374,11 @@ pub struct ErrorsDoctests;
 #[doc = include_str!("../../../docs/configuration.md")]
 pub struct ConfigurationDoctests;
 
+/// docs/tracing.md's examples, compiled as doc tests (but the OpenTelemetry one: see there).
+#[cfg(all(doctest, feature = "tracing-exporter", feature = "traces"))]
+#[doc = include_str!("../../../docs/tracing.md")]
+pub struct TracingDoctests;
+
 /// docs/emulator.md's examples: its tests run (`test_harness`) against the emulator they start.
 #[cfg(all(doctest, feature = "prompt"))]
 #[doc = include_str!("../../../docs/emulator.md")]
