@@ -379,6 +379,11 @@ pub struct ConfigurationDoctests;
 #[doc = include_str!("../../../docs/tracing.md")]
 pub struct TracingDoctests;
 
+/// docs/architecture.md's two excerpts of the SDK's own code, compiled against its public API.
+#[cfg(all(doctest, feature = "prompt"))]
+#[doc = include_str!("../../../docs/architecture.md")]
+pub struct ArchitectureDoctests;
+
 /// docs/emulator.md's examples: its tests run (`test_harness`) against the emulator they start.
 #[cfg(all(doctest, feature = "prompt"))]
 #[doc = include_str!("../../../docs/emulator.md")]
