@@ -687,23 +687,12 @@ mod tests {
     /// Checks that `err` is the error of a `list_things` page claiming more at `reached` of
     /// `total`.
     fn assert_past_total(err: &Error, reached: u64, total: u64) {
-        assert!(
-            matches!(
-                err,
-                Error::Unexpected {
-                    operation: "list_things",
-                    ..
-                }
+        assert_unexpected(
+            err,
+            &format!(
+                "the server claims more items after offset {reached}, though it says {total} \
+                 match in all; the walk stopped instead of asking for pages past the end"
             ),
-            "{err:?}"
-        );
-        assert_eq!(
-            err.to_string(),
-            format!(
-                "[list_things] unexpected failure: the server claims more items after offset \
-                 {reached}, though it says {total} match in all; the walk stopped instead of \
-                 asking for pages past the end"
-            )
         );
     }
 
@@ -730,6 +719,17 @@ mod tests {
 
     /// Checks that `err` is the error of a `list_things` page at `echoed` asked at `asked`.
     fn assert_other_offset(err: &Error, asked: u64, echoed: u64) {
+        assert_unexpected(
+            err,
+            &format!(
+                "the server answered the page at offset {asked} with the page at offset \
+                 {echoed}; the walk stopped instead of handing out items twice or skipping some"
+            ),
+        );
+    }
+
+    /// Checks that `err` is `list_things`' [`Error::Unexpected`] for `reason`.
+    fn assert_unexpected(err: &Error, reason: &str) {
         assert!(
             matches!(
                 err,
@@ -742,11 +742,7 @@ mod tests {
         );
         assert_eq!(
             err.to_string(),
-            format!(
-                "[list_things] unexpected failure: the server answered the page at offset \
-                 {asked} with the page at offset {echoed}; the walk stopped instead of \
-                 handing out items twice or skipping some"
-            )
+            format!("[list_things] unexpected failure: {reason}")
         );
     }
 
