@@ -52,8 +52,17 @@ impl fmt::Debug for BlockingClient {
 }
 
 impl BlockingClient {
-    /// Wraps an async client; its calls run on a new background thread.
+    /// Wraps an async client; its calls run on a new background thread, over a connection
+    /// pool of their own ([`Client::with_own_connections`]): a blocking call never waits on a
+    /// connection that the runtime making `client`'s async calls drives (that runtime may be
+    /// the very one this call blocks).
     pub fn from_client(client: Client) -> Result<Self, Error> {
+        Self::on_own_thread(client.with_own_connections())
+    }
+
+    /// Runs `client`'s calls on a new background thread; only this blocking client's thread
+    /// may use `client`'s pool (the builder's fresh client, whose pool nothing else has).
+    pub(crate) fn on_own_thread(client: Client) -> Result<Self, Error> {
         let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<RuntimeJob>();
         crate::runtime_thread::spawn("mutagent-blocking", move || async move {
             while let Some(job) = queue.recv().await {

@@ -25,6 +25,7 @@ use crate::retry::RetryPolicy;
 use crate::secret::{ApiKey, REDACTED};
 use crate::tls::TrustSettings;
 use crate::token::{Bearer, TokenProvider};
+use crate::transport::Http;
 use crate::url::BaseUrl;
 
 /// Builds a [`Client`] or a [`BlockingClient`]: `C` is the client [`build`](Self::build)
@@ -156,7 +157,13 @@ impl<C> ClientBuilder<C> {
 
     /// Sends requests through your own [`HttpClient`] (proxy, custom TLS, interceptors).
     pub fn http_client(mut self, client: impl HttpClient) -> Self {
-        self.settings.http_client = Some(Arc::new(client));
+        // The default client, built with its own settings, is still one the SDK can re-pool
+        // (`Client::with_own_connections`).
+        let any: &dyn std::any::Any = &client;
+        self.settings.http_client = Some(match any.downcast_ref::<DefaultHttpClient>() {
+            Some(default) => Http::Default(Box::new(default.clone())),
+            None => Http::Custom(Arc::new(client)),
+        });
         self
     }
 
@@ -215,7 +222,7 @@ impl<C> ClientBuilder<C> {
     /// Builds the blocking client, whichever client this builder is for. Safe inside and
     /// outside a Tokio runtime.
     pub fn build_blocking(self) -> Result<BlockingClient, Error> {
-        BlockingClient::from_client(self.settings.build_async()?)
+        BlockingClient::on_own_thread(self.settings.build_async()?)
     }
 }
 
@@ -233,7 +240,7 @@ struct Settings {
     retry_policy: Option<RetryPolicy>,
     max_response_bytes: Option<usize>,
     max_concurrent_requests: Option<usize>,
-    http_client: Option<Arc<dyn HttpClient>>,
+    http_client: Option<Http>,
     proxy: ProxySettings,
     trust: TrustSettings,
     env: Arc<dyn EnvSource>,
@@ -419,14 +426,14 @@ impl Settings {
         let config = self.resolve()?;
         let http = match self.http_client {
             Some(http) => http,
-            None => Arc::new(
+            None => Http::Default(Box::new(
                 DefaultHttpClient::builder()
                     .connect_timeout(config.connect_timeout)
                     .proxy_settings(self.proxy.clone())
                     .trust_settings(self.trust.clone())
                     .shared_env(Arc::clone(&self.env))
                     .build()?,
-            ),
+            )),
         };
         Ok(Client::from_parts(config, http))
     }

@@ -12,11 +12,10 @@ use serde::de::DeserializeOwned;
 use crate::config::{CallOptions, Config};
 use crate::decode;
 use crate::error::Error;
-use crate::http_client::HttpClient;
 use crate::request::ApiRequest;
 use crate::response::ResponseMeta;
 use crate::token::Bearer;
-use crate::transport::{RawResponse, Transport};
+use crate::transport::{Http, RawResponse, Transport};
 
 /// The async MutagenT client. Cloning is cheap: clones share the connection pool and the
 /// retry budget.
@@ -39,7 +38,7 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    pub(crate) fn from_parts(config: Config, http: Arc<dyn HttpClient>) -> Self {
+    pub(crate) fn from_parts(config: Config, http: Http) -> Self {
         Self {
             transport: Arc::new(Transport::new(config, http)),
             options: CallOptions::default(),
@@ -71,6 +70,48 @@ impl Client {
     /// The per-call options of this view.
     pub fn options(&self) -> &CallOptions {
         &self.options
+    }
+
+    /// This client (its settings, per-call options and retry budget) with a connection pool
+    /// of its own, for calls made from another runtime, such as a background thread's.
+    ///
+    /// Clones share one pool, and a pooled connection is driven by a task on the runtime that
+    /// opened it. A call made from another runtime may reuse it, and then waits while that
+    /// runtime's threads are blocked (say a current-thread runtime whose only thread waits for
+    /// the call's result). The client this method returns never uses this client's
+    /// connections: its own are opened, and driven, by the runtimes that make its calls. Its
+    /// clones and views share its new pool, and its own limit of requests in flight
+    /// ([`max_concurrent_requests`](crate::ClientBuilder::max_concurrent_requests), which
+    /// bounds a pool's connections); retries spend from the retry budget of this client.
+    ///
+    /// The trace exporter's sender thread and the [`BlockingClient`](crate::BlockingClient)
+    /// use it. With an HTTP client of your own
+    /// ([`ClientBuilder::http_client`](crate::ClientBuilder::http_client), a tower service)
+    /// the SDK has no pool to duplicate: the result is then the same as
+    /// [`clone`](Clone::clone), and which runtime drives a connection is that HTTP client's
+    /// affair. A [`DefaultHttpClient`](crate::http_client::DefaultHttpClient) given to
+    /// `http_client` does get a pool of its own.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
+    /// let own = client.with_own_connections();
+    /// let worker = mutagent_core::runtime_thread::spawn("worker", move || async move {
+    ///     // Calls through `own` open and drive their connections on this thread's runtime,
+    ///     // whatever the runtime that made `client`'s calls is doing.
+    ///     let _ = own.config();
+    /// })?;
+    /// worker.join().ok();
+    /// # Ok(()) }
+    /// ```
+    pub fn with_own_connections(&self) -> Client {
+        match self.transport.with_own_pool() {
+            Some(transport) => Client {
+                transport: Arc::new(transport),
+                options: self.options.clone(),
+            },
+            None => self.clone(),
+        }
     }
 
     /// Sends a prepared request and decodes the answer. The operations of the namespace

@@ -176,8 +176,8 @@ impl Body for ResponseBody {
     }
 }
 
-type HyperClient =
-    hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<Connector>, Full<Bytes>>;
+type HttpsConnector = hyper_rustls::HttpsConnector<Connector>;
+type HyperClient = hyper_util::client::legacy::Client<HttpsConnector, Full<Bytes>>;
 
 /// The default HTTP client: pooled hyper 1 over rustls (ring provider; the webpki roots plus
 /// `SSL_CERT_FILE`/`SSL_CERT_DIR` and [`add_root_certificate`](DefaultHttpClientBuilder::add_root_certificate)),
@@ -187,6 +187,29 @@ type HyperClient =
 pub struct DefaultHttpClient {
     inner: HyperClient,
     connector: Connector,
+    /// What `inner` was built from, to build another pool with the same settings.
+    https: HttpsConnector,
+    pool: PoolSettings,
+}
+
+/// The connection pool's settings.
+#[derive(Debug, Clone, Copy)]
+struct PoolSettings {
+    idle_timeout: Duration,
+    max_idle_per_host: usize,
+}
+
+impl PoolSettings {
+    /// A new, empty pool of connections made by `https`. Its connection tasks are spawned on
+    /// the runtime that sends the request that opens them.
+    fn client(self, https: HttpsConnector) -> HyperClient {
+        hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(self.idle_timeout)
+            .pool_max_idle_per_host(self.max_idle_per_host)
+            .pool_timer(TokioTimer::new())
+            .timer(TokioTimer::new())
+            .build(https)
+    }
 }
 
 impl fmt::Debug for DefaultHttpClient {
@@ -207,6 +230,17 @@ impl DefaultHttpClient {
     /// Options for the default client.
     pub fn builder() -> DefaultHttpClientBuilder {
         DefaultHttpClientBuilder::default()
+    }
+
+    /// The same client (connector, TLS, proxies, pool settings) with a new, empty pool: no
+    /// connection of this one is shared with it.
+    pub(crate) fn with_own_pool(&self) -> Self {
+        Self {
+            inner: self.pool.client(self.https.clone()),
+            connector: self.connector.clone(),
+            https: self.https.clone(),
+            pool: self.pool,
+        }
     }
 }
 
@@ -372,12 +406,15 @@ impl DefaultHttpClientBuilder {
             .enable_http1()
             .enable_http2()
             .wrap_connector(connector.clone());
-        let inner = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-            .pool_idle_timeout(self.pool_idle_timeout)
-            .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .pool_timer(TokioTimer::new())
-            .timer(TokioTimer::new())
-            .build(https);
-        Ok(DefaultHttpClient { inner, connector })
+        let pool = PoolSettings {
+            idle_timeout: self.pool_idle_timeout,
+            max_idle_per_host: self.pool_max_idle_per_host,
+        };
+        Ok(DefaultHttpClient {
+            inner: pool.client(https.clone()),
+            connector,
+            https,
+            pool,
+        })
     }
 }

@@ -18,24 +18,40 @@ use crate::decode;
 use crate::error::{self, is_retryable_status, BoxError, EncodingFailure, Error};
 use crate::extensions::{CallInfo, ClientSettings};
 use crate::future::BoxFuture;
-use crate::http_client::HttpClient;
+use crate::http_client::{DefaultHttpClient, HttpClient};
 use crate::request::ApiRequest;
 use crate::retry::{self, RetryBudget};
 use crate::secret::{ApiKey, Secrets};
 use crate::token::Bearer;
 
+/// The HTTP client a transport sends through.
+pub(crate) enum Http {
+    /// The SDK's default client: a transport on it can be given a pool of its own.
+    Default(Box<DefaultHttpClient>),
+    /// One the application supplied (an [`HttpClient`], a tower service): shared as it is.
+    Custom(Arc<dyn HttpClient>),
+}
+
 /// What every clone and view of one client shares.
 pub(crate) struct Transport {
     config: Config,
     http: Arc<dyn HttpClient>,
-    budget: RetryBudget,
+    /// The default client `http` is, when it is one: what [`with_own_pool`](Self::with_own_pool)
+    /// builds a new pool like.
+    default_http: Option<DefaultHttpClient>,
+    /// Shared with the transports made by `with_own_pool`.
+    budget: Arc<RetryBudget>,
     /// One permit per request in flight, shared by every clone and view.
     in_flight: tokio::sync::Semaphore,
     base_headers: HeaderMap,
 }
 
 impl Transport {
-    pub(crate) fn new(config: Config, http: Arc<dyn HttpClient>) -> Self {
+    pub(crate) fn new(config: Config, http: Http) -> Self {
+        let (http, default_http): (Arc<dyn HttpClient>, _) = match http {
+            Http::Default(default) => (Arc::new((*default).clone()), Some(*default)),
+            Http::Custom(custom) => (custom, None),
+        };
         let base_headers = base_headers(&config);
         // Tokio panics above `MAX_PERMITS` (usize::MAX >> 3); a cap that high is no cap.
         let in_flight = tokio::sync::Semaphore::new(
@@ -46,10 +62,21 @@ impl Transport {
         Self {
             config,
             http,
-            budget: RetryBudget::new(),
+            default_http,
+            budget: Arc::new(RetryBudget::new()),
             in_flight,
             base_headers,
         }
+    }
+
+    /// The same settings and retry budget over a new, empty connection pool (and so its own
+    /// in-flight limit, which bounds a pool's connections); `None` when the HTTP client is the
+    /// application's own, which has no pool the SDK could duplicate.
+    pub(crate) fn with_own_pool(&self) -> Option<Self> {
+        let fresh = self.default_http.as_ref()?.with_own_pool();
+        let mut transport = Self::new(self.config.clone(), Http::Default(Box::new(fresh)));
+        transport.budget = Arc::clone(&self.budget);
+        Some(transport)
     }
 
     /// The resolved settings.

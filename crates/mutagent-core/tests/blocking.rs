@@ -123,3 +123,33 @@ async fn the_async_client_inside_works_too() {
         .expect("async call through the blocking client's async half");
     assert_eq!(value, json!({"ok": true}));
 }
+
+/// A blocking client made from an async client that already called, inside the current-thread
+/// runtime that made the call: the blocking call holds the runtime's only thread, so it must
+/// not reuse the pooled connection that runtime drives (it once did, and waited until its
+/// timeout). It has connections of its own.
+#[tokio::test(flavor = "current_thread")]
+async fn from_client_never_waits_on_the_async_clients_connections() {
+    let server = server();
+    let client = builder(&server)
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let answer: Value = client
+        .send(
+            GET_THING
+                .request()
+                .path_param("id", 1)
+                .build()
+                .expect("request"),
+        )
+        .await
+        .expect("async call");
+    assert_eq!(answer, json!({"ok": true}));
+    let blocking = BlockingClient::from_client(client.clone()).expect("blocking");
+    assert_eq!(
+        get(&blocking, 2).expect("blocking call"),
+        json!({"ok": true})
+    );
+    assert_eq!(server.connections(), 2, "a connection of its own");
+}

@@ -160,3 +160,65 @@ async fn a_rustls_config_with_alpn_protocols_builds_without_panicking() {
     let value: Value = client.send(get_thing()).await.expect("call");
     assert_eq!(value, json!({"ok": true}));
 }
+
+/// `with_own_connections`: the same settings and per-call options over a pool of its own. The
+/// server counts connections: the new client opens one of its own, its clones share it, and
+/// the first client's connection stays its own.
+#[tokio::test]
+async fn with_own_connections_opens_connections_of_its_own() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let client = builder(&server).build().expect("client");
+    let call = |client: mutagent_core::Client| async move {
+        client.send::<Value>(get_thing()).await.expect("call")
+    };
+    call(client.clone()).await;
+    assert_eq!(server.connections(), 1);
+    let view = client.with_options(mutagent_core::CallOptions::new().header(
+        http::HeaderName::from_static("x-view"),
+        http::HeaderValue::from_static("kept"),
+    ));
+    let own = view.with_own_connections();
+    call(own.clone()).await;
+    assert_eq!(server.connections(), 2, "a connection of its own");
+    call(own.clone()).await;
+    call(client.clone()).await;
+    assert_eq!(server.connections(), 2, "each pool reuses its connection");
+    let sent = server.requests();
+    assert_eq!(sent[1].header("x-view"), Some("kept"), "the view's options");
+    assert_eq!(sent[1].header("x-api-key"), Some(KEY), "the settings");
+    assert_eq!(own.config().server_url(), client.config().server_url());
+
+    // A `DefaultHttpClient` given to the builder is re-pooled too.
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let client = builder(&server)
+        .http_client(DefaultHttpClient::new().expect("default client"))
+        .build()
+        .expect("client");
+    call(client.clone()).await;
+    call(client.with_own_connections()).await;
+    assert_eq!(server.connections(), 2);
+}
+
+/// With an HTTP client of the application's own there is no pool to duplicate: the result
+/// sends through the same client (the same as a clone), over its connections.
+#[tokio::test]
+async fn with_own_connections_keeps_an_http_client_of_your_own() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let seen = Arc::new(AtomicUsize::new(0));
+    let client = builder(&server)
+        .http_client(Interceptor {
+            inner: DefaultHttpClient::new().expect("default client"),
+            seen: Arc::clone(&seen),
+        })
+        .build()
+        .expect("client");
+    let _: Value = client.send(get_thing()).await.expect("call");
+    let own = client.with_own_connections();
+    let _: Value = own.send(get_thing()).await.expect("call");
+    assert_eq!(
+        seen.load(Ordering::SeqCst),
+        2,
+        "both through the interceptor"
+    );
+    assert_eq!(server.connections(), 1, "over its one pool");
+}
