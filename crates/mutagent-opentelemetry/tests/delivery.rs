@@ -399,3 +399,33 @@ async fn the_request_timeout_of_the_exporter_settings_is_kept() {
     assert!(matches!(error, OTelSdkError::InternalFailure(_)), "{text}");
     assert!(text.contains("1 span(s) not delivered (failed 1"), "{text}");
 }
+
+/// The provider shut down (and flushed) on the current-thread runtime that made an earlier SDK
+/// call: that call's pooled connection is driven by this runtime, whose only thread waits in the
+/// blocking `force_flush` and `shutdown`. The spans are delivered all the same (the exporter
+/// once reused that connection and stalled until the export timeout).
+#[tokio::test]
+async fn flush_and_shutdown_on_a_current_thread_runtime_after_a_call_deliver() {
+    use mutagent_traces::TracesExt as _;
+    use opentelemetry::trace::Tracer as _;
+    let (emu, client) = started().await;
+    client
+        .traces()
+        .list_traces(&mutagent_traces::ListTraces::default())
+        .await
+        .expect("an earlier call");
+    let exporter = MutagentSpanExporter::builder(&client)
+        .export_timeout(Duration::from_secs(10))
+        .build()
+        .expect("exporter");
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(exporter.into_batch_processor(64))
+        .build();
+    let tracer = provider.tracer("current-thread");
+    drop(tracer.start("flushed"));
+    provider.force_flush().expect("flush delivers");
+    assert_eq!(emu.count(Collection::Spans), 1);
+    drop(tracer.start("shut down"));
+    provider.shutdown().expect("shutdown delivers");
+    assert_eq!(emu.count(Collection::Spans), 2);
+}

@@ -16,7 +16,7 @@ use mutagent_traces::{Trace, TracesExt};
 use serde_json::Value;
 
 mod common;
-use common::{client, emulator, KEY};
+use common::{client, emulator, exporter_on_demand, KEY};
 const LONG: Duration = Duration::from_secs(30);
 /// A flush interval no test reaches: only the batch size, a flush or a shutdown sends.
 const HOUR: Duration = Duration::from_secs(3600);
@@ -641,4 +641,49 @@ fn blocking_flush_and_shutdown_against_a_stalled_emulator() {
     // The emulator's handle is dropped here with a request still waiting in its latency fault;
     // its server thread must not keep the test alive.
     std::mem::forget(emu);
+}
+
+/// A current-thread runtime (`#[tokio::test]`'s default) whose client already made a call: the
+/// connection that call opened is pooled, and its task runs on this runtime. One root span
+/// recorded on an exporter of that client; the emulator runs on a thread of its own.
+async fn after_a_call_on_this_runtime() -> (Emulator, Exporter) {
+    let emu = emulator().await;
+    let client = client(&emu.url());
+    client
+        .traces()
+        .list_traces(&mutagent_traces::ListTraces::default())
+        .await
+        .expect("an earlier call");
+    let exporter = exporter_on_demand(&client);
+    let t = SystemTime::now();
+    assert!(exporter.record(SpanData::root("r", SpanKind::Agent, t, t)));
+    (emu, exporter)
+}
+
+/// The blocking `shutdown` holds the runtime's only thread: the sender must not need a
+/// connection that only this runtime drives (it once reused the earlier call's pooled
+/// connection and stalled until the deadline, the span counted failed).
+#[tokio::test]
+async fn blocking_shutdown_on_a_current_thread_runtime_after_a_call_delivers() {
+    let (emu, exporter) = after_a_call_on_this_runtime().await;
+    let report = exporter.shutdown(Duration::from_secs(10));
+    assert_eq!(report.delivered, 1, "{report:?}");
+    assert!(report.is_complete() && !report.timed_out, "{report:?}");
+    assert_eq!(emu.count(Collection::Spans), 1);
+}
+
+/// The same for the blocking `flush`; the application's own client works on afterwards.
+#[tokio::test]
+async fn blocking_flush_on_a_current_thread_runtime_after_a_call_delivers() {
+    let (emu, exporter) = after_a_call_on_this_runtime().await;
+    let report = exporter.flush(Duration::from_secs(10));
+    assert_eq!(report.delivered, 1, "{report:?}");
+    assert!(report.is_complete() && !report.timed_out, "{report:?}");
+    assert_eq!(emu.count(Collection::Spans), 1);
+    client(&emu.url())
+        .traces()
+        .list_traces(&mutagent_traces::ListTraces::default())
+        .await
+        .expect("a later call");
+    assert_eq!(exporter.shutdown(LONG).delivered, 0);
 }

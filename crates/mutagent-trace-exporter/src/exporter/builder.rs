@@ -38,8 +38,13 @@ pub enum Protocol {
 }
 
 /// The clients an exporter can send through: [`Client`] and [`BlockingClient`], owned or
-/// borrowed. The exporter keeps a clone of the async client (sharing its settings and
-/// connection pool).
+/// borrowed. The exporter sends through the async client's
+/// [`with_own_connections`](Client::with_own_connections): its settings and retry budget, and
+/// a connection pool of its own, driven by the sender thread's runtime, so a blocking
+/// [`flush`](Exporter::flush) or [`shutdown`](Exporter::shutdown) never waits on a connection
+/// that only the (blocked) calling runtime drives. With an HTTP client of your own
+/// ([`ClientBuilder::http_client`](mutagent_core::ClientBuilder::http_client)) the exporter
+/// shares it as it is.
 pub trait IntoExportClient {
     /// The async client to send with.
     fn into_export_client(self) -> Client;
@@ -222,7 +227,9 @@ impl ExporterBuilder {
             control_rx,
             Arc::clone(&shared),
             Arc::clone(&notify),
-            self.client.with_options(options),
+            // Its own pool: a pooled connection of the application's is driven by the
+            // application's runtime, which a blocking `flush` or `shutdown` may be holding.
+            self.client.with_own_connections().with_options(options),
             SendSettings {
                 batch_size,
                 max_batch,
