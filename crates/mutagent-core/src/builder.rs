@@ -151,7 +151,8 @@ impl<C> ClientBuilder<C> {
         /// The most requests this client (all its clones and views together) has in flight at
         /// once (default 128). Further calls wait for a slot, within their timeout. This bounds
         /// the open connections, since the pool opens one per request in flight. `usize::MAX`
-        /// sets no practical limit.
+        /// sets no practical limit. A client made by
+        /// [`Client::with_own_connections`] has a pool and a limit of its own.
         settings max_concurrent_requests: usize;
     }
 
