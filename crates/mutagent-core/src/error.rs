@@ -186,6 +186,22 @@ pub enum Error {
         source: Option<BoxError>,
     },
 
+    /// A helper of several calls (a dataset upload) stopped partway: what it did before
+    /// (`done`: a dataset created, items added) stays done, nothing is undone, and `source`
+    /// says why it stopped. Running the helper again would do that part again (add the items
+    /// twice), so this error is never retryable; the status, request id and attempts are those
+    /// of `source`.
+    #[error("[{operation}] stopped partway; already done: {done}")]
+    Partial {
+        /// The helper, e.g. `upload_dataset_file`.
+        operation: &'static str,
+        /// What was done before it stopped, e.g. `dataset 7 holds 150 item(s) from this upload`.
+        done: Cow<'static, str>,
+        /// Why it stopped.
+        #[source]
+        source: Box<Error>,
+    },
+
     /// The blocking client could not run the call. It prints as the [`BlockingError`] and
     /// passes that error's causes on, so a chain printer shows each once.
     #[error(transparent)]
@@ -340,6 +356,16 @@ impl Error {
                 .field("reason", reason)
                 .field("source", source)
                 .finish(),
+            Error::Partial {
+                operation,
+                done,
+                source,
+            } => f
+                .debug_struct("Partial")
+                .field("operation", operation)
+                .field("done", done)
+                .field("source", source)
+                .finish(),
             Error::Blocking(error) => f.debug_tuple("Blocking").field(error).finish(),
             Error::TokenProvider { operation, source } => f
                 .debug_struct("TokenProvider")
@@ -356,6 +382,7 @@ impl Error {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
             Error::AnswerLost { status, .. } | Error::Encoding { status, .. } => Some(*status),
+            Error::Partial { source, .. } => source.status(),
             _ => None,
         }
     }
@@ -373,6 +400,7 @@ impl Error {
         match self {
             Error::Decode(_) | Error::AnswerLost { .. } => true,
             Error::Encoding { status, .. } => status.is_success(),
+            Error::Partial { source, .. } => source.request_accepted(),
             _ => false,
         }
     }
@@ -382,6 +410,7 @@ impl Error {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode(decode) => decode.request_id.as_deref(),
+            Error::Partial { source, .. } => source.request_id(),
             _ => None,
         }
     }
@@ -399,7 +428,8 @@ impl Error {
             | Error::Encoding { operation, .. }
             | Error::File { operation, .. }
             | Error::FeatureNotEnabled { operation, .. }
-            | Error::Unexpected { operation, .. } => Some(operation),
+            | Error::Unexpected { operation, .. }
+            | Error::Partial { operation, .. } => Some(operation),
             Error::Api(api) => Some(api.operation),
             Error::Decode(decode) => Some(decode.operation),
             Error::Config(_) | Error::Blocking(_) => None,
@@ -415,6 +445,7 @@ impl Error {
             | Error::AnswerLost { attempts, .. }
             | Error::Encoding { attempts, .. } => Some(*attempts),
             Error::Api(api) => Some(api.attempts),
+            Error::Partial { source, .. } => source.attempts(),
             _ => None,
         }
     }
@@ -423,20 +454,33 @@ impl Error {
     pub fn connect_error(&self) -> Option<&ConnectError> {
         match self {
             Error::Connect { error, .. } => Some(error),
+            Error::Partial { source, .. } => source.connect_error(),
             _ => None,
         }
     }
 
-    /// The API error, when the server refused the call.
+    /// The API error, when the server refused the call (for [`Error::Partial`], the call
+    /// that stopped the helper).
     pub fn as_api_error(&self) -> Option<&ApiError> {
         match self {
             Error::Api(api) => Some(api),
+            Error::Partial { source, .. } => source.as_api_error(),
+            _ => None,
+        }
+    }
+
+    /// What a helper that stopped partway had already done ([`Error::Partial`]), e.g.
+    /// `dataset 7 holds 150 item(s) from this upload (2 chunk(s) sent)`.
+    pub fn done_before_stopping(&self) -> Option<&str> {
+        match self {
+            Error::Partial { done, .. } => Some(done),
             _ => None,
         }
     }
 
     /// Whether the same call may succeed if tried again later: connection failures, timeouts,
-    /// and 408, 429 and 5xx answers.
+    /// and 408, 429 and 5xx answers. Never for [`Error::Partial`]: the helper would do again
+    /// what it had done.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Connect { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
@@ -1103,6 +1147,61 @@ mod tests {
         assert_eq!(err.operation(), Some("upload_dataset_file"));
         assert!(!err.is_retryable());
         assert_eq!((err.attempts(), err.status()), (None, None));
+    }
+
+    /// A helper that stopped partway says what it had done, passes on its cause's status,
+    /// request id and attempts, prints that cause once in its chain, and is never retryable,
+    /// even when its cause is (a 503 here): running it again would repeat what it did.
+    #[test]
+    fn a_partial_helper_tells_what_it_did_and_is_never_retried() {
+        let cause = Error::Api(Box::new(ApiError {
+            operation: "bulk_create_prompt_dataset_items",
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: None,
+            message: Some("overloaded".into()),
+            details: None,
+            request_id: Some("req_9".into()),
+            retry_after: None,
+            attempts: 4,
+            body_snippet: String::new(),
+            hint: None,
+        }));
+        assert!(cause.is_retryable());
+        let cause_text = cause.to_string();
+        let err = Error::Partial {
+            operation: "upload_dataset_file",
+            done: "dataset 7 holds 150 item(s) from this upload (2 chunk(s) sent)".into(),
+            source: Box::new(cause),
+        };
+        assert_eq!(
+            err.to_string(),
+            "[upload_dataset_file] stopped partway; already done: dataset 7 holds 150 item(s) \
+             from this upload (2 chunk(s) sent)"
+        );
+        assert_eq!(
+            format!("{err:?}"),
+            format!("{err}\n\nCaused by:\n    {cause_text}")
+        );
+        assert!(format!("{err:#?}").starts_with("Partial {"));
+        assert!(!err.is_retryable());
+        assert_eq!(err.operation(), Some("upload_dataset_file"));
+        assert_eq!(err.status_code(), Some(503));
+        assert_eq!(err.request_id(), Some("req_9"));
+        assert_eq!(err.attempts(), Some(4));
+        assert_eq!(
+            err.as_api_error().map(ApiError::operation),
+            Some("bulk_create_prompt_dataset_items")
+        );
+        assert!(!err.request_accepted());
+        assert_eq!(err.connect_error(), None);
+        assert_eq!(
+            err.done_before_stopping(),
+            Some("dataset 7 holds 150 item(s) from this upload (2 chunk(s) sent)")
+        );
+        assert_eq!(
+            Error::invalid_input("x", "y", "z").done_before_stopping(),
+            None
+        );
     }
 
     #[test]

@@ -251,6 +251,16 @@ pub struct UploadProgress {
     pub items_created: u64,
     /// Bulk requests that succeeded before the failure.
     pub chunks_sent: u64,
+    /// Whether this upload created the dataset (`upload_dataset_file`), rather than adding to
+    /// an existing one (`upload_items_file`).
+    pub dataset_created: bool,
+}
+
+impl UploadProgress {
+    /// Whether the upload changed anything on the server: created the dataset or some items.
+    pub fn changed_anything(&self) -> bool {
+        self.dataset_created || self.items_created > 0
+    }
 }
 
 impl fmt::Display for UploadProgress {
@@ -431,38 +441,55 @@ impl<C: ApiClient> PromptDatasetsApi<'_, C> {
 }
 
 /// A call that failed before the upload began (nothing was created).
-/// So `?` works in a function returning the SDK's [`Error`]. How far the upload got is not
-/// kept; match on [`UploadError`] to read it.
+/// So `?` works in a function returning the SDK's [`Error`]. An upload that had changed
+/// something on the server (created the dataset, added items) becomes [`Error::Partial`],
+/// whose `done` is the [`UploadProgress`] in words and whose source is the error below; one
+/// that had changed nothing becomes that error itself.
 impl From<UploadError> for Error {
     fn from(err: UploadError) -> Self {
-        match err {
-            UploadError::UnknownFormat { path } => Error::invalid_input(
-                OPERATION,
-                "format",
-                format!(
-                    "cannot be told from the extension of `{}` (use .json, .jsonl or .csv, or set the format)",
-                    path.display()
-                ),
-            ),
-            UploadError::CsvNotEnabled { .. } => CsvNotEnabled.into_error(OPERATION),
-            UploadError::Io { path, source, .. } => Error::File {
+        let progress = err.progress();
+        let cause = cause_of(err);
+        if progress.changed_anything() {
+            Error::Partial {
                 operation: OPERATION,
-                path,
-                source,
-            },
-            UploadError::Record {
-                path,
-                record,
-                line,
-                reason,
-                ..
-            } => Error::invalid_input(
-                OPERATION,
-                format!("{}: {}line {line}", path.display(), RecordLabel(record)),
-                reason,
-            ),
-            UploadError::Api { source, .. } => source,
+                done: progress.to_string().into(),
+                source: Box::new(cause),
+            }
+        } else {
+            cause
         }
+    }
+}
+
+/// The SDK error for what stopped an upload, whatever it had done before.
+fn cause_of(err: UploadError) -> Error {
+    match err {
+        UploadError::UnknownFormat { path } => Error::invalid_input(
+            OPERATION,
+            "format",
+            format!(
+                "cannot be told from the extension of `{}` (use .json, .jsonl or .csv, or set the format)",
+                path.display()
+            ),
+        ),
+        UploadError::CsvNotEnabled { .. } => CsvNotEnabled.into_error(OPERATION),
+        UploadError::Io { path, source, .. } => Error::File {
+            operation: OPERATION,
+            path,
+            source,
+        },
+        UploadError::Record {
+            path,
+            record,
+            line,
+            reason,
+            ..
+        } => Error::invalid_input(
+            OPERATION,
+            format!("{}: {}line {line}", path.display(), RecordLabel(record)),
+            reason,
+        ),
+        UploadError::Api { source, .. } => source,
     }
 }
 
@@ -501,6 +528,7 @@ async fn run_upload(
         }
     };
 
+    let dataset_created = matches!(target, Target::New(..));
     let dataset = match target {
         Target::Existing(id) => {
             // The dataset must exist before the file is read.
@@ -523,6 +551,7 @@ async fn run_upload(
     };
     let mut progress = UploadProgress {
         dataset_id: Some(dataset.id),
+        dataset_created,
         ..UploadProgress::default()
     };
 
@@ -623,6 +652,7 @@ mod tests {
             dataset_id: Some(DatasetId::from(7)),
             items_created: 150,
             chunks_sent: 2,
+            dataset_created: true,
         };
         assert_eq!(
             progress.to_string(),

@@ -9,6 +9,7 @@ use std::path::Path;
 
 use mutagent_prompt_datasets::{
     DatasetFileFormat, DatasetFileReader, PromptDatasetsExt, UploadDataset, UploadError,
+    UploadOptions,
 };
 use mutagent_test_support::{Reply, ScriptedServer, TempDir};
 use mutagent_wire_test::{async_client, blocking_client};
@@ -241,6 +242,21 @@ fn without_validating_first_the_error_reports_progress() {
         (4, 2),
         "{err}"
     );
+    // Through `?`: the bad record is the cause, the four items sent before are told.
+    let converted = mutagent_core::Error::from(UploadError::Record {
+        path: path.clone(),
+        record: 5,
+        line: 5,
+        reason: "not JSON".into(),
+        progress,
+    });
+    assert_eq!(
+        converted.to_string(),
+        "[upload_dataset_file] stopped partway; already done: dataset 12 holds 4 item(s) from \
+         this upload (2 chunk(s) sent)"
+    );
+    let cause = std::error::Error::source(&converted).expect("the cause");
+    assert!(cause.to_string().contains("record 5, line 5"), "{cause}");
     assert!(
         matches!(
             err,
@@ -362,7 +378,52 @@ fn a_failed_chunk_stops_the_upload_with_its_progress() {
         (err.progress().items_created, err.progress().chunks_sent),
         (1, 1)
     );
+    assert!(err.progress().dataset_created);
     assert_eq!(server.requests().len(), 3, "no chunk after the failure");
+
+    // Through `?`, what was done is kept: the dataset and its one item stay on the server.
+    let err = mutagent_core::Error::from(err);
+    assert_eq!(
+        err.done_before_stopping(),
+        Some("dataset 12 holds 1 item(s) from this upload (1 chunk(s) sent)"),
+        "{err:?}"
+    );
+    assert!(
+        matches!(
+            &err,
+            mutagent_core::Error::Partial {
+                operation: "upload_dataset_file",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.status_code(), Some(400), "the cause's status");
+    assert!(!err.is_retryable(), "again would add the item twice");
+    let cause = std::error::Error::source(&err).expect("the cause");
+    assert!(cause.to_string().contains("HTTP 400"), "{cause}");
+}
+
+/// Adding to an existing dataset, a first chunk refused changed nothing: through `?` it is the
+/// API error itself, not a partial upload.
+#[test]
+fn a_refused_first_chunk_into_an_existing_dataset_changed_nothing() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let path = dir.file("one.jsonl", "{\"input\": {}}\n");
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, dataset_json(12)),
+        Reply::json(400, json!({"error": "bad_request", "message": "no"})),
+    ]);
+    let err = blocking_client(&server)
+        .prompt_datasets()
+        .upload_items_file(12, UploadOptions::default(), &path)
+        .expect_err("refused");
+    let progress = err.progress();
+    assert!(!progress.dataset_created && progress.items_created == 0);
+    assert!(!progress.changed_anything());
+    let err = mutagent_core::Error::from(err);
+    assert!(matches!(&err, mutagent_core::Error::Api(_)), "{err:?}");
+    assert_eq!(err.status_code(), Some(400));
 }
 
 /// An endless source: reading must stay lazy, so the first chunk comes back at once.
