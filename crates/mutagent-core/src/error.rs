@@ -143,8 +143,10 @@ pub enum Error {
         source: Option<BoxError>,
     },
 
-    /// A local file could not be read or written (a dataset upload or export).
-    #[error("[{operation}] cannot use the file `{}`", path.display())]
+    /// A local file could not be read or written (a dataset upload or export). The message
+    /// names the kind of failure (`entity not found`, `permission denied`); the operating
+    /// system's own error is the source.
+    #[error("[{operation}] cannot use the file `{}`: {}", path.display(), source.kind())]
     File {
         /// The operation.
         operation: &'static str,

@@ -148,8 +148,9 @@ pub enum ExportError {
         /// The file.
         path: PathBuf,
     },
-    /// The file could not be written.
-    #[error("cannot write `{}`", path.display())]
+    /// The file could not be written. The message names the kind of failure; the operating
+    /// system's own error is the source.
+    #[error("cannot write `{}`: {}", path.display(), source.kind())]
     Io {
         /// The file.
         path: PathBuf,

@@ -295,8 +295,9 @@ pub enum UploadError {
         /// The file.
         path: PathBuf,
     },
-    /// The file could not be opened or read.
-    #[error("cannot read `{}` ({progress})", path.display())]
+    /// The file could not be opened or read. The message names the kind of failure; the
+    /// operating system's own error is the source.
+    #[error("cannot read `{}`: {} ({progress})", path.display(), source.kind())]
     Io {
         /// The file.
         path: PathBuf,

@@ -597,6 +597,12 @@ fn upload_errors_convert_with_question_mark_and_print_each_cause_once() {
     };
     let printed = chain(&raw);
     assert_eq!(printed.matches(&os_text).count(), 1, "{printed}");
+    // The message alone (`{}`) says what kind of failure it was; the OS text is the source.
+    assert!(
+        raw.to_string()
+            .contains(": entity not found (nothing was created)"),
+        "{raw}"
+    );
 
     let err = upload(&missing).expect_err("missing");
     assert!(
@@ -605,6 +611,7 @@ fn upload_errors_convert_with_question_mark_and_print_each_cause_once() {
     );
     let printed = chain(&err);
     assert_eq!(printed.matches(&os_text).count(), 1, "{printed}");
+    assert!(err.to_string().ends_with("`: entity not found"), "{err}");
 
     let err = upload(&dir.file("bad.jsonl", "{\"input\": 5}\n")).expect_err("record");
     assert!(
