@@ -36,17 +36,24 @@ impl HttpClient for Interceptor {
     }
 }
 
-#[tokio::test]
-async fn an_interceptor_adds_a_header() {
-    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+/// A client whose requests go through an [`Interceptor`] around the default HTTP client, and
+/// the interceptor's count of requests.
+fn intercepted(server: &ScriptedServer) -> (mutagent_core::Client, Arc<AtomicUsize>) {
     let seen = Arc::new(AtomicUsize::new(0));
-    let client = builder(&server)
+    let client = builder(server)
         .http_client(Interceptor {
             inner: DefaultHttpClient::new().expect("default client"),
             seen: Arc::clone(&seen),
         })
         .build()
         .expect("client");
+    (client, seen)
+}
+
+#[tokio::test]
+async fn an_interceptor_adds_a_header() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let (client, seen) = intercepted(&server);
     let value: Value = client.send(get_thing()).await.expect("call");
     assert_eq!(value, json!({"ok": true}));
     assert_eq!(seen.load(Ordering::SeqCst), 1);
@@ -204,14 +211,7 @@ async fn with_own_connections_opens_connections_of_its_own() {
 #[tokio::test]
 async fn with_own_connections_keeps_an_http_client_of_your_own() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
-    let seen = Arc::new(AtomicUsize::new(0));
-    let client = builder(&server)
-        .http_client(Interceptor {
-            inner: DefaultHttpClient::new().expect("default client"),
-            seen: Arc::clone(&seen),
-        })
-        .build()
-        .expect("client");
+    let (client, seen) = intercepted(&server);
     let _: Value = client.send(get_thing()).await.expect("call");
     let own = client.with_own_connections();
     let _: Value = own.send(get_thing()).await.expect("call");
