@@ -79,3 +79,47 @@ impl fmt::Debug for DebugEnv<'_> {
         f.write_str("EnvSource")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every source answers a name it holds with its value and any other with `None`. The
+    /// process environment is only read: `PATH` is set for every test run, the other name never.
+    #[test]
+    fn each_source_reads_what_it_holds() {
+        let hash: HashMap<String, String> = [("A".to_owned(), "1".to_owned())].into();
+        let tree: BTreeMap<String, String> = [("A".to_owned(), "1".to_owned())].into();
+        let pairs = [("B", "2"), ("A", "1")];
+        let sources: [&dyn EnvSource; 3] = [&hash, &tree, &pairs];
+        for source in sources {
+            assert_eq!(source.get("A").as_deref(), Some("1"));
+            assert_eq!(source.get("C"), None);
+        }
+        assert_eq!(pairs.get("B").as_deref(), Some("2"));
+        assert_eq!(EmptyEnv.get("PATH"), None);
+
+        let path = ProcessEnv.get("PATH");
+        assert!(
+            path.as_deref().is_some_and(|path| !path.is_empty()),
+            "{path:?}"
+        );
+        assert_eq!(path, std::env::var("PATH").ok());
+        assert_eq!(ProcessEnv.get("MUTAGENT_TEST_NEVER_SET_ANYWHERE"), None);
+    }
+
+    #[test]
+    fn blank_values_count_as_unset() {
+        let env = [("EMPTY", ""), ("BLANK", " \t"), ("SET", " x ")];
+        assert_eq!(non_empty(&env, "EMPTY"), None);
+        assert_eq!(non_empty(&env, "BLANK"), None);
+        assert_eq!(non_empty(&env, "UNSET"), None);
+        assert_eq!(non_empty(&env, "SET").as_deref(), Some(" x "));
+    }
+
+    #[test]
+    fn debug_names_the_source_but_never_a_value() {
+        let env = [(ENV_API_KEY, "sk-secret")];
+        assert_eq!(format!("{:?}", DebugEnv(&env)), "EnvSource");
+    }
+}

@@ -122,6 +122,34 @@ async fn no_proxy_hosts_are_reached_directly() {
     assert_eq!(server.requests().len(), 3);
 }
 
+/// The builder's `.no_proxy(…)` list is used instead of `NO_PROXY`, with a proxy from the
+/// environment or from `.proxy(…)`, whichever setter comes first (cargo-mutants: the setter
+/// resetting every proxy setting passed every other test).
+#[tokio::test]
+async fn the_builders_no_proxy_list_replaces_no_proxy() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let proxy = CapturingProxy::start();
+    let from_env = builder(&server)
+        .env(env(vec![
+            ("HTTP_PROXY", proxy.url()),
+            ("NO_PROXY", "elsewhere.example".to_owned()),
+        ]))
+        .no_proxy("127.0.0.1")
+        .build()
+        .expect("client");
+    let explicit = builder(&server)
+        .env(mutagent_core::env::EmptyEnv)
+        .no_proxy("127.0.0.1")
+        .proxy(proxy.url())
+        .build()
+        .expect("client");
+    for client in [from_env, explicit] {
+        let _: Value = client.send(get_thing()).await.expect("direct call");
+    }
+    assert!(proxy.seen().is_empty(), "{:?}", proxy.seen());
+    assert_eq!(server.requests().len(), 2);
+}
+
 #[tokio::test]
 async fn the_environment_can_be_ignored_and_an_explicit_proxy_wins() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
