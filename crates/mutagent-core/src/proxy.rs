@@ -312,6 +312,18 @@ mod tests {
             Some("Basic YWxpY2U6czNjckB0")
         );
         assert!(route.auth.as_ref().is_some_and(HeaderValue::is_sensitive));
+        // What Debug shows: the proxy without its credentials, whether it has some, and where
+        // it came from.
+        assert_eq!(
+            format!("{route:?}"),
+            "ProxyRoute { uri: \"http://proxy:3128\", credentials: true, \
+             origin: Environment(\"HTTPS_PROXY\") }"
+        );
+        assert!(
+            format!("{rules:?}").starts_with("ProxyRules { matcher: ")
+                && format!("{rules:?}").contains("http://proxy:3128"),
+            "{rules:?}"
+        );
         let shown = format!("{} {route:?} {rules:?}", route.shown());
         assert!(
             !shown.contains("s3cr") && !shown.contains("alice"),
@@ -354,6 +366,16 @@ mod tests {
             ..ProxySettings::default()
         };
         assert!(super::tests::rules(&ignore, &env).is_none());
+        // Not reading the environment leaves out `NO_PROXY` too: only `.no_proxy(…)` applies.
+        let explicit_only = ProxySettings {
+            from_env: false,
+            ..explicit.clone()
+        };
+        let rules = super::tests::rules(&explicit_only, &env).expect("proxies");
+        assert_eq!(
+            via(&rules, "https://skip.example").as_deref(),
+            Some("http://mine:9")
+        );
         assert!(super::tests::rules(&ProxySettings::default(), &crate::env::EmptyEnv).is_none());
         // Blank values count as unset.
         assert!(super::tests::rules(&ProxySettings::default(), &[("HTTPS_PROXY", " ")]).is_none());

@@ -206,6 +206,15 @@ mod tests {
         }
     }
 
+    /// Debug counts the roots given, without their PEM.
+    #[test]
+    fn debug_counts_the_roots_given() {
+        let settings = TrustSettings {
+            roots: vec![b"first".to_vec(), b"second".to_vec()],
+        };
+        assert_eq!(format!("{settings:?}"), "TrustSettings { added_roots: 2 }");
+    }
+
     #[test]
     fn pem_without_certificates_or_broken_is_refused() {
         assert!(parse_pem(b"hello").unwrap_err().contains("no `-----BEGIN"));

@@ -267,4 +267,11 @@ fn debug_output_never_shows_proxy_credentials() {
         .expect("client");
     let text = format!("{http:?}");
     assert!(!text.contains("s3cret") && !text.contains("YWxp"), "{text}");
+    // The proxy itself is shown (the connector's rules), and the connect timeout.
+    assert!(
+        text.contains("Connector { proxies: Some(ProxyRules { matcher: ")
+            && text.contains("http://proxy:3128")
+            && text.contains("timeout: "),
+        "{text}"
+    );
 }
