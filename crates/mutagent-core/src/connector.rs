@@ -72,7 +72,9 @@ impl Service<Uri> for Connector {
     type Future = BoxFuture<'static, Result<Conn, ConnectFailure>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        // Each call clones the TCP connector and waits for it to be ready itself.
+        // Each call clones the TCP connector and waits for it to be ready itself. (cargo-mutants'
+        // `Poll::from(Ok(()))` here is this very value: an equivalent mutant, docs/reliability.md
+        // §12; the same for `Recording` below.)
         Poll::Ready(Ok(()))
     }
 
@@ -216,6 +218,9 @@ impl AsyncRead for TcpConn {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let result = Pin::new(&mut self.tcp).poll_read(cx, buf);
+        // (`&&` made `||` is an equivalent mutant, docs/reliability.md §12: without an answer to
+        // keep, `record` returns at once; a pending or failed read filled nothing, and recording
+        // nothing changes nothing.)
         if self.answer.is_some() && matches!(result, Poll::Ready(Ok(()))) {
             let read = buf.filled()[before..].to_vec();
             self.record(&read);
@@ -224,6 +229,11 @@ impl AsyncRead for TcpConn {
     }
 }
 
+// Every method passes through to tokio's `TcpStream`. (cargo-mutants: `is_write_vectored` made
+// `true`, and `poll_flush` made `Ready(Ok(()))`, are tokio's own answers; `is_write_vectored`
+// made `false` only makes hyper copy its buffers into one before writing the same bytes; and
+// `poll_shutdown` made `Ready(Ok(()))` skips a half-close that hyper follows at once by dropping
+// the connection, which closes it. Equivalent mutants, docs/reliability.md §12.)
 impl AsyncWrite for TcpConn {
     fn poll_write(
         mut self: Pin<&mut Self>,
@@ -480,6 +490,9 @@ mod tests {
              network is slow (`.connect_timeout(…)`) (the default URL; set `MUTAGENT_SERVER_URL` \
              or `.server_url(…)`)"
         );
+        // A TLS stream's handshake it could not parse, as a custom client's TLS stack reports it.
+        let garbled = kind_of(io::Error::from(io::ErrorKind::InvalidData));
+        assert_eq!(garbled.kind, ConnectErrorKind::Tls);
         let other = kind_of(io::Error::other("odd"));
         assert_eq!(other.kind, ConnectErrorKind::Other);
         assert!(other.message(1).ends_with("the connection failed"));
@@ -495,5 +508,96 @@ mod tests {
             "{}",
             not_yet.message(1)
         );
+    }
+
+    /// A loopback connection whose reads `record` keeps the proxy's first line of.
+    async fn recording() -> (TcpConn, Arc<Mutex<Vec<u8>>>, tokio::net::TcpListener) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let stream = TcpStream::connect(listener.local_addr().expect("address"))
+            .await
+            .expect("connect");
+        let answer = Arc::new(Mutex::new(Vec::new()));
+        let conn = TcpConn::new(stream, false, Some(Arc::clone(&answer)));
+        (conn, answer, listener)
+    }
+
+    /// The proxy's status line is kept whole however the reads cut it, with its line end and
+    /// nothing after it; a line that never ends is kept up to `ANSWER_LIMIT` bytes.
+    #[tokio::test]
+    async fn the_proxys_first_line_is_kept_across_reads() {
+        let (mut conn, answer, _listener) = recording().await;
+        conn.record(b"HTTP/1.1 407 Proxy ");
+        conn.record(b"Authentication Required\r\nProxy-Authenticate: Basic\r\n");
+        conn.record(b"\r\n");
+        assert_eq!(
+            String::from_utf8_lossy(&answer.lock().expect("answer")),
+            "HTTP/1.1 407 Proxy Authentication Required\r\n"
+        );
+
+        let (mut conn, answer, _listener) = recording().await;
+        conn.record(&[b'x'; 150]);
+        conn.record(&[b'y'; 150]);
+        conn.record(b"\n");
+        let kept = answer.lock().expect("answer").clone();
+        assert_eq!(kept.len(), ANSWER_LIMIT);
+        assert_eq!(&kept[..150], &[b'x'; 150][..]);
+        assert!(kept[150..].iter().all(|&byte| byte == b'y'));
+    }
+
+    /// An error with this `Display` and this source, as hyper-util's `ConnectError` is.
+    #[derive(Debug)]
+    struct Wrapped(&'static str, Option<io::Error>);
+
+    impl fmt::Display for Wrapped {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl std::error::Error for Wrapped {
+        fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+            self.1
+                .as_ref()
+                .map(|io| io as &(dyn std::error::Error + 'static))
+        }
+    }
+
+    /// hyper-util's TCP connector errors: a DNS failure by its message, the others by the
+    /// `io::Error` under them; through a proxy, a proxy that cannot be reached.
+    #[test]
+    fn tcp_connect_errors_are_classified() {
+        let io = |kind| Some(io::Error::from(kind));
+        let cases = [
+            (Wrapped("dns error", None), ConnectErrorKind::Dns),
+            (
+                Wrapped("tcp connect error", io(io::ErrorKind::ConnectionRefused)),
+                ConnectErrorKind::Refused,
+            ),
+            (
+                Wrapped("tcp connect error", io(io::ErrorKind::TimedOut)),
+                ConnectErrorKind::Timeout,
+            ),
+            (
+                Wrapped("tcp connect error", io(io::ErrorKind::PermissionDenied)),
+                ConnectErrorKind::Other,
+            ),
+            (Wrapped("tcp connect error", None), ConnectErrorKind::Other),
+        ];
+        for (error, kind) in cases {
+            assert_eq!(tcp_kind(&error), kind, "{error}");
+        }
+        for (kind, through_a_proxy) in [
+            (
+                ConnectErrorKind::Refused,
+                ConnectErrorKind::ProxyUnreachable,
+            ),
+            (ConnectErrorKind::Dns, ConnectErrorKind::ProxyUnreachable),
+            (ConnectErrorKind::Other, ConnectErrorKind::ProxyUnreachable),
+            (ConnectErrorKind::Timeout, ConnectErrorKind::Timeout),
+        ] {
+            assert_eq!(proxy_tcp_kind(kind), through_a_proxy, "{kind:?}");
+        }
     }
 }

@@ -114,6 +114,17 @@ async fn a_real_refused_connection_prints_each_cause_once() {
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
     let lines = chain(&err);
     assert!(lines.len() >= 2, "{lines:?}");
+    // The system's own reason is in the chain, under the connector's error: an `io::Error` of
+    // its kind.
+    let mut cause = err.source();
+    let mut refused = false;
+    while let Some(next) = cause {
+        refused |= next
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::ConnectionRefused);
+        cause = next.source();
+    }
+    assert!(refused, "{lines:?}");
     for (index, line) in lines.iter().enumerate() {
         for later in &lines[index + 1..] {
             assert!(
