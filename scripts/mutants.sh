@@ -6,7 +6,7 @@
 #   MUTANTS_OUT=/tmp/mutants scripts/mutants.sh                 # results elsewhere
 #
 # Needs cargo-mutants (`cargo install cargo-mutants --locked`). It is slow (a build and the
-# mutated package's tests per mutant: 5 to 30 s each on 2 cores, about 1,250 mutants), so CI
+# mutated package's tests per mutant: 5 to 30 s each on 2 cores, about 1,600 mutants), so CI
 # does not run it. It works on a copy of the tree (cargo-mutants' default) with one job, all
 # features, a 60 s timeout per test run, and without the doc tests (`--lib --tests`), which
 # catch nothing here and cost the most; each mutant is tested with its own package's tests
@@ -41,6 +41,11 @@ FILES=(
     crates/mutagent-core/src/request.rs
     crates/mutagent-core/src/polling.rs
     crates/mutagent-core/src/steps.rs
+    crates/mutagent-core/src/env.rs
+    crates/mutagent-core/src/token.rs
+    crates/mutagent-core/src/proxy.rs
+    crates/mutagent-core/src/tls.rs
+    crates/mutagent-core/src/connector.rs
     crates/mutagent-prompt-datasets/src/export.rs
     crates/mutagent-prompt-datasets/src/csv_files.rs
     crates/mutagent-prompt-datasets/src/safe_file.rs
