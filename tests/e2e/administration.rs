@@ -14,8 +14,8 @@ use mutagent::organizations::{CreateOrganization, ListOrganizations};
 use mutagent::prelude::*;
 use mutagent::user_profile::{ChangePassword, UpdateProfile};
 use mutagent::workspace_members::{AddWorkspaceMember, WorkspaceRole};
-use mutagent::workspaces::ListWorkspaces;
-use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent::workspaces::{CreateWorkspace, ListWorkspaces};
+use mutagent_e2e::{client_builder, start, start_blocking, Collection};
 use serde_json::json;
 
 #[tokio::test]
@@ -452,4 +452,111 @@ fn profile_and_sessions_blocking() {
         .is_not_found());
     me.delete_account(&json!({})).expect("delete");
     assert!(me.get_profile().expect_err("deleted").is_not_found());
+}
+
+/// Deleting an organization takes along what lives in it: its workspaces with their members,
+/// agents and provider configs, and its own members and invitations. None of them lingers in
+/// the emulator's counts (or its snapshot) afterwards; deleting a workspace alone takes its
+/// own along the same way.
+#[tokio::test]
+async fn deleting_an_organization_takes_what_lives_in_it_along() {
+    let (emu, client) = start().await;
+    let admin = [
+        Collection::Workspaces,
+        Collection::Agents,
+        Collection::ProviderConfigs,
+        Collection::OrganizationMembers,
+        Collection::WorkspaceMembers,
+        Collection::Invitations,
+    ];
+    let counts = || admin.map(|c| emu.count(c));
+    let before = counts();
+
+    let org = client
+        .organizations()
+        .create_organization(&CreateOrganization::new("Acme", "acme"))
+        .await
+        .expect("org");
+    let in_org = client_builder(&emu)
+        .organization_id(org.id.as_str())
+        .build()
+        .expect("client");
+    let workspaces = in_org.workspaces();
+    let lab = workspaces
+        .create_workspace(&CreateWorkspace::new("Lab", "lab"))
+        .await
+        .expect("workspace");
+    let spare = workspaces
+        .create_workspace(&CreateWorkspace::new("Spare", "spare"))
+        .await
+        .expect("workspace");
+    for ws in [&lab.id, &spare.id] {
+        let in_ws = client_builder(&emu)
+            .organization_id(org.id.as_str())
+            .workspace_id(ws.as_str())
+            .build()
+            .expect("client");
+        in_ws
+            .agents()
+            .create_agent(&CreateAgent::new(
+                "Support",
+                "support",
+                "You answer tickets.",
+            ))
+            .await
+            .expect("agent");
+        in_ws
+            .llm_providers()
+            .create_provider_config(
+                &CreateProviderConfig::new("OpenAI", LlmProviderType::OpenAi)
+                    .api_key("sk-e2e-0123456789"),
+            )
+            .await
+            .expect("provider");
+        in_ws
+            .workspace_members()
+            .add_workspace_member(
+                ws,
+                &AddWorkspaceMember::new("user_qa", WorkspaceRole::Viewer),
+            )
+            .await
+            .expect("member");
+    }
+    client
+        .organization_members()
+        .add_organization_member(
+            &org.id,
+            &AddOrganizationMember::new("user_qa", OrganizationRole::Editor),
+        )
+        .await
+        .expect("member");
+    client
+        .invitations()
+        .create_invitation(&org.id, &CreateInvitation::new(OrganizationRole::Viewer))
+        .await
+        .expect("invitation");
+    let grown = counts();
+    assert!(
+        grown.iter().zip(before).all(|(now, then)| *now > then),
+        "each collection grew: {before:?} -> {grown:?}"
+    );
+
+    workspaces
+        .delete_workspace(&spare.id)
+        .await
+        .expect("delete workspace");
+    let without_spare = counts();
+    assert_eq!(without_spare[0], grown[0] - 1, "the workspace");
+    assert_eq!(without_spare[1], grown[1] - 1, "its agent");
+    assert_eq!(without_spare[2], grown[2] - 1, "its provider config");
+    assert_eq!(without_spare[4], grown[4] - 2, "its creator and user_qa");
+
+    client
+        .organizations()
+        .delete_organization(&org.id)
+        .await
+        .expect("delete organization");
+    assert_eq!(counts(), before, "nothing of Acme is left");
+    let snapshot = emu.snapshot().to_string();
+    assert!(!snapshot.contains(org.id.as_str()), "{snapshot}");
 }

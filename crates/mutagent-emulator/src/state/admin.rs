@@ -41,6 +41,40 @@ pub(crate) struct Store {
     pub(crate) users: BTreeMap<String, Obj>,
 }
 
+impl Store {
+    /// Forgets what lives in workspace `ws` (its members, agents and provider configs, with
+    /// their keys), which is being deleted: nothing of it is reachable any more, and it must
+    /// not linger in counts and snapshots.
+    pub(crate) fn forget_workspace(&mut self, ws: &str) {
+        let of_ws = |o: &Obj| gs(o, "workspaceId") == Some(ws);
+        self.ws_members.retain(|m| !of_ws(m));
+        self.agents.retain(|a| !of_ws(a));
+        self.forget_provider_configs(of_ws);
+    }
+
+    /// Forgets what lives in organization `org` outside its workspaces (its members and
+    /// invitations, and provider configs scoped to it), which is being deleted.
+    pub(crate) fn forget_organization(&mut self, org: &str) {
+        let of_org = |o: &Obj| gs(o, "organizationId") == Some(org);
+        self.org_members.retain(|m| !of_org(m));
+        self.invitations.retain(|i| !of_org(i));
+        self.forget_provider_configs(of_org);
+    }
+
+    fn forget_provider_configs(&mut self, gone: impl Fn(&Obj) -> bool) {
+        let keys = &mut self.provider_keys;
+        self.provider_configs.retain(|c| {
+            let keep = !gone(c);
+            if !keep {
+                if let Some(id) = gs(c, "id") {
+                    keys.remove(id);
+                }
+            }
+            keep
+        });
+    }
+}
+
 /// The `user` of a membership (MemberUser `{id, name, email, image}`): a known user, or one
 /// the emulator only knows by id (the API has no route to create users).
 pub(crate) fn member_user(st: &State, user_id: &str) -> Value {

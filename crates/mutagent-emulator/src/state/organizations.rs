@@ -185,10 +185,16 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let id = ctx.sid(0).to_string();
     let i = find(st, &id)?;
     st.orgs.remove(i);
-    let before = st.workspaces.len();
-    st.workspaces
-        .retain(|w| gs(w, "organizationId") != Some(&id));
-    let n = before - st.workspaces.len();
+    // Its workspaces go with it, and what lives in them and in it.
+    let (gone, kept): (Vec<Obj>, Vec<Obj>) = std::mem::take(&mut st.workspaces)
+        .into_iter()
+        .partition(|w| gs(w, "organizationId") == Some(&id));
+    st.workspaces = kept;
+    for ws in gone.iter().filter_map(|w| gs(w, "id")) {
+        st.admin.forget_workspace(ws);
+    }
+    st.admin.forget_organization(&id);
+    let n = gone.len();
     ok(success(format!(
         "organization {id} deleted with {n} workspace(s)"
     )))

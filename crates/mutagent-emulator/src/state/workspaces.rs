@@ -185,6 +185,7 @@ fn delete(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         )));
     }
     st.workspaces.remove(i);
+    st.admin.forget_workspace(&id);
     ok(success(format!("workspace {id} deleted")))
 }
 
