@@ -85,6 +85,13 @@ pub trait DeadlinePassed: fmt::Display + fmt::Debug {
     fn deadline(&self) -> Duration;
     /// How many polls were made.
     fn polls(&self) -> u32;
+    /// What the helper had started or changed before the deadline, which goes on or stays
+    /// (`run_evaluation_and_wait`'s run); `None` (the default) when it only watched. With
+    /// something done, the deadline becomes [`Error::Partial`] around [`Error::Timeout`]: not
+    /// retryable, since running the helper again would start it again.
+    fn done(&self) -> Option<String> {
+        None
+    }
 }
 
 /// Why a wait ended without its answer: the deadline passed first (`D` says what is known
@@ -132,11 +139,21 @@ impl<D> WaitError<D> {
 impl<D: DeadlinePassed> From<WaitError<D>> for Error {
     fn from(err: WaitError<D>) -> Self {
         match err {
-            WaitError::DeadlineExceeded(passed) => Error::Timeout {
-                operation: D::OPERATION,
-                timeout: passed.deadline(),
-                attempts: passed.polls(),
-            },
+            WaitError::DeadlineExceeded(passed) => {
+                let timeout = Error::Timeout {
+                    operation: D::OPERATION,
+                    timeout: passed.deadline(),
+                    attempts: passed.polls(),
+                };
+                match passed.done() {
+                    Some(done) => Error::Partial {
+                        operation: D::OPERATION,
+                        done: done.into(),
+                        source: Box::new(timeout),
+                    },
+                    None => timeout,
+                }
+            }
             WaitError::Api(err) => err,
         }
     }
@@ -267,6 +284,39 @@ mod wait_error_tests {
             }
             other => panic!("expected a timeout, got {other:?}"),
         }
+    }
+
+    /// A wait that had started something (`done`) passes its deadline as a partial failure
+    /// around the timeout: not retryable, what goes on told.
+    #[test]
+    fn a_passed_deadline_after_starting_something_becomes_a_partial_failure() {
+        #[derive(Debug)]
+        struct Started;
+        impl fmt::Display for Started {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("no result after 5s")
+            }
+        }
+        impl DeadlinePassed for Started {
+            const OPERATION: &'static str = "wait_for_test";
+            fn deadline(&self) -> Duration {
+                Duration::from_secs(5)
+            }
+            fn polls(&self) -> u32 {
+                3
+            }
+            fn done(&self) -> Option<String> {
+                Some("test 1 was started".into())
+            }
+        }
+        let err = Error::from(WaitError::DeadlineExceeded(Started));
+        assert_eq!(err.done_before_stopping(), Some("test 1 was started"));
+        assert!(!err.is_retryable());
+        assert_eq!(err.attempts(), Some(3), "the timeout's");
+        let Error::Partial { source, .. } = &err else {
+            panic!("expected a partial failure, got {err:?}")
+        };
+        assert!(source.is_timeout() && source.is_retryable(), "{source:?}");
     }
 
     #[test]

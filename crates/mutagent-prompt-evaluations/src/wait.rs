@@ -10,7 +10,7 @@ use std::fmt;
 
 use mutagent_core::ids::EvaluationId;
 use mutagent_core::polling::{Deadline, DeadlinePassed, PollOptions, WaitError};
-use mutagent_core::Client;
+use mutagent_core::{Client, Error};
 
 use crate::api::PromptEvaluationsApi;
 use crate::models::EvaluationResult;
@@ -51,6 +51,12 @@ pub struct EvaluationDeadlineExceeded {
     /// Whether the evaluation had a result of an earlier run, so the wait was for another
     /// one ([`run_evaluation_and_wait`](crate::PromptEvaluationsApi::run_evaluation_and_wait)).
     pub earlier_result: bool,
+    /// Whether this helper had asked for a run
+    /// ([`run_evaluation_and_wait`](crate::PromptEvaluationsApi::run_evaluation_and_wait)),
+    /// which goes on; a run request cut short by the deadline counts, as the server may have
+    /// taken it. Through `?` such a deadline is [`Error::Partial`](mutagent_core::Error::Partial),
+    /// not retryable: running the helper again would start another run.
+    pub run_started: bool,
 }
 
 impl fmt::Display for EvaluationDeadlineExceeded {
@@ -64,7 +70,11 @@ impl fmt::Display for EvaluationDeadlineExceeded {
             f,
             "evaluation {} has {which} after {:?} ({} poll(s))",
             self.evaluation_id, self.deadline, self.polls
-        )
+        )?;
+        if self.run_started {
+            f.write_str("; the run this wait started goes on")?;
+        }
+        Ok(())
     }
 }
 
@@ -76,6 +86,14 @@ impl DeadlinePassed for EvaluationDeadlineExceeded {
     fn polls(&self) -> u32 {
         self.polls
     }
+    fn done(&self) -> Option<String> {
+        self.run_started.then(|| started(self.evaluation_id))
+    }
+}
+
+/// What `run_evaluation_and_wait` has done once it asked for the run.
+fn started(id: EvaluationId) -> String {
+    format!("evaluation {id} was asked to run (the run goes on)")
 }
 
 /// What identifies a result, to tell a new one from the one that existed before a run.
@@ -99,12 +117,14 @@ fn deadline_error(
     options: &EvaluationWaitOptions,
     polls: u32,
     before: Option<&ResultIdentity>,
+    run_started: bool,
 ) -> EvaluationWaitError {
     WaitError::DeadlineExceeded(EvaluationDeadlineExceeded {
         evaluation_id: id,
         deadline: options.deadline_or_max(),
         polls,
         earlier_result: before.is_some(),
+        run_started,
     })
 }
 
@@ -117,7 +137,7 @@ pub(crate) async fn wait_for_result(
     options: EvaluationWaitOptions,
 ) -> Result<EvaluationResult, EvaluationWaitError> {
     let clock = options.start();
-    wait_with(&client, &clock, id, before, &options).await
+    wait_with(&client, &clock, id, before, &options, false).await
 }
 
 async fn wait_with(
@@ -126,6 +146,7 @@ async fn wait_with(
     id: EvaluationId,
     before: Option<ResultIdentity>,
     options: &EvaluationWaitOptions,
+    run_started: bool,
 ) -> Result<EvaluationResult, EvaluationWaitError> {
     let api = PromptEvaluationsApi::new(client);
     let mut polls: u32 = 0;
@@ -135,10 +156,22 @@ async fn wait_with(
             clock.pause(options.poll_interval).await;
         }
         if clock.expired() {
-            return Err(deadline_error(id, options, polls, before.as_ref()));
+            return Err(deadline_error(
+                id,
+                options,
+                polls,
+                before.as_ref(),
+                run_started,
+            ));
         }
         let Some(answer) = clock.within(api.get_evaluation_result(id)).await else {
-            return Err(deadline_error(id, options, polls, before.as_ref()));
+            return Err(deadline_error(
+                id,
+                options,
+                polls,
+                before.as_ref(),
+                run_started,
+            ));
         };
         polls = polls.saturating_add(1);
         match answer {
@@ -152,7 +185,15 @@ async fn wait_with(
                     match clock.within(api.get_evaluation(id)).await {
                         Some(Ok(_)) => {}
                         Some(Err(err)) => return Err(err.into()),
-                        None => return Err(deadline_error(id, options, polls, before.as_ref())),
+                        None => {
+                            return Err(deadline_error(
+                                id,
+                                options,
+                                polls,
+                                before.as_ref(),
+                                run_started,
+                            ))
+                        }
                     }
                 }
             }
@@ -173,12 +214,27 @@ pub(crate) async fn run_and_wait(
         Some(Ok(result)) => Some(ResultIdentity::of(&result)),
         Some(Err(err)) if err.is_not_found() => None,
         Some(Err(err)) => return Err(err.into()),
-        None => return Err(deadline_error(id, &options, 0, None)),
+        None => return Err(deadline_error(id, &options, 0, None, false)),
     };
     match clock.within(api.run_evaluation(id)).await {
         Some(Ok(_)) => {}
         Some(Err(err)) => return Err(err.into()),
-        None => return Err(deadline_error(id, &options, 0, before.as_ref())),
+        // Cut short: the server may have taken the run.
+        None => return Err(deadline_error(id, &options, 0, before.as_ref(), true)),
     }
-    wait_with(&client, &clock, id, before, &options).await
+    // From here a run goes on: a failed poll must not read as safe to retry (the helper
+    // again would start a second run).
+    wait_with(&client, &clock, id, before, &options, true)
+        .await
+        .map_err(|err| match err {
+            WaitError::Api(source) => WaitError::Api(Error::Partial {
+                operation: RUN_AND_WAIT,
+                done: started(id).into(),
+                source: Box::new(source),
+            }),
+            deadline => deadline,
+        })
 }
+
+/// The helper that runs an evaluation and waits, as a partial failure names it.
+const RUN_AND_WAIT: &str = "run_evaluation_and_wait";

@@ -603,10 +603,83 @@ fn run_and_wait_tells_that_only_an_earlier_result_exists_at_the_deadline() {
         panic!("expected the deadline, got {err}")
     };
     assert!(exceeded.earlier_result);
+    assert!(exceeded.run_started);
+    let text = err.to_string();
     assert!(
-        err.to_string()
-            .starts_with("evaluation 5 has no new result (only an earlier run's) after 300ms ("),
-        "{err}"
+        text.starts_with("evaluation 5 has no new result (only an earlier run's) after 300ms ("),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("; the run this wait started goes on"),
+        "{text}"
+    );
+    // Through `?`: the run goes on, so the deadline is a partial failure, not a retryable
+    // timeout (the helper again would start a second run).
+    let err = mutagent_core::Error::from(err);
+    assert_eq!(
+        err.done_before_stopping(),
+        Some("evaluation 5 was asked to run (the run goes on)"),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable(), "{err:?}");
+    let cause = std::error::Error::source(&err).expect("the timeout");
+    assert!(
+        cause
+            .to_string()
+            .starts_with("[wait_for_evaluation_result] "),
+        "{cause}"
+    );
+}
+
+/// A poll that fails after the run was asked for: the wait's error is a partial failure around
+/// the poll's error (its status kept), never retryable, through both clients.
+#[test]
+fn run_and_wait_after_the_run_a_failed_poll_is_a_partial_failure() {
+    let replies = vec![
+        Reply::json(200, result_json(1, 0.5)),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        ),
+        Reply::json(400, json!({"error": "bad_request", "message": "no"})),
+    ];
+    let check = |err: EvaluationWaitError| {
+        let Some(err) = err.as_api_error() else {
+            panic!("expected the poll's error, got {err}")
+        };
+        assert!(
+            matches!(
+                err,
+                mutagent_core::Error::Partial {
+                    operation: "run_evaluation_and_wait",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(err.status_code(), Some(400));
+        assert!(!err.is_retryable());
+        assert_eq!(
+            err.done_before_stopping(),
+            Some("evaluation 5 was asked to run (the run goes on)")
+        );
+    };
+    let server = ScriptedServer::start(replies.clone());
+    check(
+        runtime()
+            .block_on(
+                async_client(&server)
+                    .prompt_evaluations()
+                    .run_evaluation_and_wait(5, fast()),
+            )
+            .expect_err("the poll failed"),
+    );
+    let server = ScriptedServer::start(replies);
+    check(
+        blocking_client(&server)
+            .prompt_evaluations()
+            .run_evaluation_and_wait(5, fast())
+            .expect_err("the poll failed"),
     );
 }
 
