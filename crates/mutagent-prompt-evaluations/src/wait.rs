@@ -151,27 +151,16 @@ async fn wait_with(
     let api = PromptEvaluationsApi::new(client);
     let mut polls: u32 = 0;
     let mut checked_exists = false;
+    let passed = |polls| deadline_error(id, options, polls, before.as_ref(), run_started);
     loop {
         if polls > 0 {
             clock.pause(options.poll_interval).await;
         }
         if clock.expired() {
-            return Err(deadline_error(
-                id,
-                options,
-                polls,
-                before.as_ref(),
-                run_started,
-            ));
+            return Err(passed(polls));
         }
         let Some(answer) = clock.within(api.get_evaluation_result(id)).await else {
-            return Err(deadline_error(
-                id,
-                options,
-                polls,
-                before.as_ref(),
-                run_started,
-            ));
+            return Err(passed(polls));
         };
         polls = polls.saturating_add(1);
         match answer {
@@ -185,15 +174,7 @@ async fn wait_with(
                     match clock.within(api.get_evaluation(id)).await {
                         Some(Ok(_)) => {}
                         Some(Err(err)) => return Err(err.into()),
-                        None => {
-                            return Err(deadline_error(
-                                id,
-                                options,
-                                polls,
-                                before.as_ref(),
-                                run_started,
-                            ))
-                        }
+                        None => return Err(passed(polls)),
                     }
                 }
             }
