@@ -32,14 +32,21 @@ pub(crate) enum Http {
     Custom(Arc<dyn HttpClient>),
 }
 
+impl Http {
+    /// The client to send through.
+    fn client(&self) -> &dyn HttpClient {
+        match self {
+            Http::Default(default) => &**default,
+            Http::Custom(custom) => &**custom,
+        }
+    }
+}
+
 /// What every clone and view of one client shares.
 pub(crate) struct Transport {
     config: Config,
-    http: Arc<dyn HttpClient>,
-    /// The default client `http` is, when it is one: what [`with_own_pool`](Self::with_own_pool)
-    /// builds a new pool like.
-    default_http: Option<DefaultHttpClient>,
-    /// Shared with the transports made by `with_own_pool`.
+    http: Http,
+    /// Shared with the transports made by [`with_own_pool`](Self::with_own_pool).
     budget: Arc<RetryBudget>,
     /// One permit per request in flight, shared by every clone and view.
     in_flight: tokio::sync::Semaphore,
@@ -48,10 +55,6 @@ pub(crate) struct Transport {
 
 impl Transport {
     pub(crate) fn new(config: Config, http: Http) -> Self {
-        let (http, default_http): (Arc<dyn HttpClient>, _) = match http {
-            Http::Default(default) => (Arc::new((*default).clone()), Some(*default)),
-            Http::Custom(custom) => (custom, None),
-        };
         let base_headers = base_headers(&config);
         // Tokio panics above `MAX_PERMITS` (usize::MAX >> 3); a cap that high is no cap.
         let in_flight = tokio::sync::Semaphore::new(
@@ -62,7 +65,6 @@ impl Transport {
         Self {
             config,
             http,
-            default_http,
             budget: Arc::new(RetryBudget::new()),
             in_flight,
             base_headers,
@@ -73,7 +75,10 @@ impl Transport {
     /// in-flight limit, which bounds a pool's connections); `None` when the HTTP client is the
     /// application's own, which has no pool the SDK could duplicate.
     pub(crate) fn with_own_pool(&self) -> Option<Self> {
-        let fresh = self.default_http.as_ref()?.with_own_pool();
+        let Http::Default(default) = &self.http else {
+            return None;
+        };
+        let fresh = default.with_own_pool();
         let mut transport = Self::new(self.config.clone(), Http::Default(Box::new(fresh)));
         transport.budget = Arc::clone(&self.budget);
         Some(transport)
@@ -191,7 +196,12 @@ async fn attempt_loop(
             // Waiting for a slot counts toward the timeout; the slot is held until the body
             // is read, and released before any retry wait. The semaphore is never closed.
             let _slot = transport.in_flight.acquire().await.ok();
-            send_and_read(&*transport.http, http_request, config.max_response_bytes).await
+            send_and_read(
+                transport.http.client(),
+                http_request,
+                config.max_response_bytes,
+            )
+            .await
         };
         let (error, retryable, retry_after) = match tokio::time::timeout_at(deadline, attempt).await
         {
