@@ -68,18 +68,21 @@ macro_rules! paginated_envelope {
             /// assert_eq!(page.next_offset(), Some(4));
             /// ```
             pub fn next_offset(&self) -> Option<u64> {
-                let $page = self;
-                let more = $has_more;
-                (more && !self.data.is_empty())
+                (self.more_follow() && !self.data.is_empty())
                     .then(|| self.offset.saturating_add(self.data.len() as u64))
+            }
+
+            /// Whether a later page holds more items, as this envelope says it.
+            fn more_follow(&self) -> bool {
+                let $page = self;
+                $has_more
             }
         }
 
         impl<T: DeserializeOwned + Send + 'static> Paginated for $envelope<T> {
             type Item = T;
             fn has_more(&self) -> bool {
-                let $page = self;
-                $has_more
+                self.more_follow()
             }
             fn into_items(self) -> Vec<T> {
                 self.data
