@@ -514,6 +514,19 @@ impl Error {
             reason: reason.into(),
         }
     }
+
+    /// An [`Error::Partial`]: the helper `operation` stopped on `source` after `done`.
+    pub fn partial(
+        operation: &'static str,
+        done: impl Into<Cow<'static, str>>,
+        source: Error,
+    ) -> Self {
+        Error::Partial {
+            operation,
+            done: done.into(),
+            source: Box::new(source),
+        }
+    }
 }
 
 /// Why a compressed answer could not be read (see [`Error::Encoding`]).

@@ -146,11 +146,7 @@ impl<D: DeadlinePassed> From<WaitError<D>> for Error {
                     attempts: passed.polls(),
                 };
                 match passed.done() {
-                    Some(done) => Error::Partial {
-                        operation: D::OPERATION,
-                        done: done.into(),
-                        source: Box::new(timeout),
-                    },
+                    Some(done) => Error::partial(D::OPERATION, done, timeout),
                     None => timeout,
                 }
             }

@@ -451,11 +451,7 @@ impl From<UploadError> for Error {
         let progress = err.progress();
         let cause = cause_of(err);
         if progress.changed_anything() {
-            Error::Partial {
-                operation: OPERATION,
-                done: progress.to_string().into(),
-                source: Box::new(cause),
-            }
+            Error::partial(OPERATION, progress.to_string(), cause)
         } else {
             cause
         }

@@ -208,11 +208,9 @@ pub(crate) async fn run_and_wait(
     wait_with(&client, &clock, id, before, &options, true)
         .await
         .map_err(|err| match err {
-            WaitError::Api(source) => WaitError::Api(Error::Partial {
-                operation: RUN_AND_WAIT,
-                done: started(id).into(),
-                source: Box::new(source),
-            }),
+            WaitError::Api(source) => {
+                WaitError::Api(Error::partial(RUN_AND_WAIT, started(id), source))
+            }
             deadline => deadline,
         })
 }
