@@ -57,8 +57,9 @@ macro_rules! paginated_envelope {
     ($envelope:ident, |$page:ident| $has_more:expr) => {
         impl<T> $envelope<T> {
             /// The offset of the next page (`offset` + the items of this one) when more items
-            /// follow; `None` on the last page, and on an empty one (as a walk ends there). For
-            /// paging by hand: `params.offset(next)`.
+            /// follow; `None` on the last page, on an empty one, and where the next offset
+            /// would reach `total` even if the page claims more (as a walk ends there, so that
+            /// a loop paging by hand ends too). For paging by hand: `params.offset(next)`.
             ///
             /// ```
             #[doc = concat!("use mutagent_core::pagination::", stringify!($envelope), ";")]
@@ -68,8 +69,8 @@ macro_rules! paginated_envelope {
             /// assert_eq!(page.next_offset(), Some(4));
             /// ```
             pub fn next_offset(&self) -> Option<u64> {
-                (self.more_follow() && !self.data.is_empty())
-                    .then(|| self.offset.saturating_add(self.data.len() as u64))
+                let next = self.offset.saturating_add(self.data.len() as u64);
+                (self.more_follow() && !self.data.is_empty() && next < self.total).then_some(next)
             }
 
             /// Whether a later page holds more items, as this envelope says it.
@@ -593,6 +594,16 @@ mod tests {
         let total: TotalPage<u32> =
             serde_json::from_str(r#"{"data":[1,2],"total":4,"limit":2,"offset":2}"#).expect("page");
         assert_eq!(total.next_offset(), None, "2 + 2 items of 4");
+
+        // A flag stuck on `true` past the total: a loop paging by hand must still end.
+        let stuck = offset_page(
+            r#"{"data":[7,8],"total":4,"limit":2,"offset":6,"hasNext":true,"hasPrevious":true}"#,
+        );
+        assert_eq!(stuck.next_offset(), None, "6 + 2 items of 4");
+        let stuck_more: HasMorePage<u32> =
+            serde_json::from_str(r#"{"data":[1,2],"total":2,"limit":2,"offset":0,"hasMore":true}"#)
+                .expect("page");
+        assert_eq!(stuck_more.next_offset(), None, "0 + 2 items of 2");
     }
 
     fn fetched(step: WalkStep<u32>) -> ApiRequest {
