@@ -79,8 +79,9 @@ impl PollOptions {
 /// What a wait knows when its deadline passes: the payload of
 /// [`WaitError::DeadlineExceeded`], and what turns it into [`Error::Timeout`].
 pub trait DeadlinePassed: fmt::Display + fmt::Debug {
-    /// The helper's name, as [`Error::Timeout`] reports it.
-    const OPERATION: &'static str;
+    /// The helper's name, as [`Error::Timeout`] (and [`Error::Partial`]) report it: the one
+    /// the user called, so a wait started by another helper names that helper.
+    fn operation(&self) -> &'static str;
     /// The deadline that expired.
     fn deadline(&self) -> Duration;
     /// How many polls were made.
@@ -140,13 +141,14 @@ impl<D: DeadlinePassed> From<WaitError<D>> for Error {
     fn from(err: WaitError<D>) -> Self {
         match err {
             WaitError::DeadlineExceeded(passed) => {
+                let operation = passed.operation();
                 let timeout = Error::Timeout {
-                    operation: D::OPERATION,
+                    operation,
                     timeout: passed.deadline(),
                     attempts: passed.polls(),
                 };
                 match passed.done() {
-                    Some(done) => Error::partial(D::OPERATION, done, timeout),
+                    Some(done) => Error::partial(operation, done, timeout),
                     None => timeout,
                 }
             }
@@ -249,7 +251,9 @@ mod wait_error_tests {
     }
 
     impl DeadlinePassed for Passed {
-        const OPERATION: &'static str = "wait_for_test";
+        fn operation(&self) -> &'static str {
+            "wait_for_test"
+        }
         fn deadline(&self) -> Duration {
             Duration::from_secs(5)
         }
@@ -294,7 +298,9 @@ mod wait_error_tests {
             }
         }
         impl DeadlinePassed for Started {
-            const OPERATION: &'static str = "wait_for_test";
+            fn operation(&self) -> &'static str {
+                "wait_for_test"
+            }
             fn deadline(&self) -> Duration {
                 Duration::from_secs(5)
             }

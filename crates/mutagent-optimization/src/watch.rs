@@ -237,7 +237,9 @@ impl fmt::Display for OptimizationDeadlineExceeded {
 }
 
 impl DeadlinePassed for OptimizationDeadlineExceeded {
-    const OPERATION: &'static str = WAIT_OPERATION;
+    fn operation(&self) -> &'static str {
+        WAIT_OPERATION
+    }
     fn deadline(&self) -> Duration {
         self.deadline
     }

@@ -33,8 +33,9 @@ pub type EvaluationWaitOptions = PollOptions;
 /// does not exist).
 ///
 /// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`](mutagent_core::Error::Timeout) with
-/// operation `wait_for_evaluation_result`), so `?` works in functions returning the SDK's
-/// error.
+/// operation `wait_for_evaluation_result`, or `run_evaluation_and_wait` inside
+/// [`Error::Partial`](mutagent_core::Error::Partial) once that helper has asked for a run), so
+/// `?` works in functions returning the SDK's error.
 pub type EvaluationWaitError = WaitError<EvaluationDeadlineExceeded>;
 
 /// No result (or, after an earlier run's result, no new one) appeared before the deadline.
@@ -79,7 +80,13 @@ impl fmt::Display for EvaluationDeadlineExceeded {
 }
 
 impl DeadlinePassed for EvaluationDeadlineExceeded {
-    const OPERATION: &'static str = "wait_for_evaluation_result";
+    fn operation(&self) -> &'static str {
+        if self.run_started {
+            RUN_AND_WAIT
+        } else {
+            WAIT
+        }
+    }
     fn deadline(&self) -> Duration {
         self.deadline
     }
@@ -215,5 +222,7 @@ pub(crate) async fn run_and_wait(
         })
 }
 
-/// The helper that runs an evaluation and waits, as a partial failure names it.
+/// The helper that only waits, as its deadline names it.
+const WAIT: &str = "wait_for_evaluation_result";
+/// The helper that runs an evaluation and waits, as its errors name it.
 const RUN_AND_WAIT: &str = "run_evaluation_and_wait";

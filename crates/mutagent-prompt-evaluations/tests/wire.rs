@@ -615,7 +615,18 @@ fn run_and_wait_tells_that_only_an_earlier_result_exists_at_the_deadline() {
     );
     // Through `?`: the run goes on, so the deadline is a partial failure, not a retryable
     // timeout (the helper again would start a second run).
+    // Both name the helper the user called, as a failed poll after the run does.
     let err = mutagent_core::Error::from(err);
+    assert!(
+        matches!(
+            err,
+            mutagent_core::Error::Partial {
+                operation: "run_evaluation_and_wait",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         err.done_before_stopping(),
         Some("evaluation 5 was asked to run (the run goes on)"),
@@ -624,9 +635,7 @@ fn run_and_wait_tells_that_only_an_earlier_result_exists_at_the_deadline() {
     assert!(!err.is_retryable(), "{err:?}");
     let cause = std::error::Error::source(&err).expect("the timeout");
     assert!(
-        cause
-            .to_string()
-            .starts_with("[wait_for_evaluation_result] "),
+        cause.to_string().starts_with("[run_evaluation_and_wait] "),
         "{cause}"
     );
 }
