@@ -302,14 +302,20 @@ async fn stats_and_analytics() {
     c.get("/api/traces/analytics?budget=-1").await.error(400);
 }
 
-#[tokio::test]
-async fn the_0_4_1_contract_on_the_wire() {
+/// An emulator speaking the 0.4.1 trace contract, and a client of it.
+async fn v0_4() -> (Emulator, Client) {
     let emu = Emulator::builder()
         .traces_contract(mutagent_emulator::TracesContract::V0_4_1)
         .start()
         .await
         .expect("start");
     let c = Client::new(emu.addr());
+    (emu, c)
+}
+
+#[tokio::test]
+async fn the_0_4_1_contract_on_the_wire() {
+    let (_emu, c) = v0_4().await;
     let body = json!({"traces": [
         {"traceId": "a", "startTime": "2024-05-01T10:00:00Z", "source": "cli",
          "spans": [{"spanId": "s1", "name": "n", "startTime": "2024-05-01T10:00:00Z", "endTime": "2024-05-01T10:00:00.5Z", "kind": "client", "status": "error", "input": "i"}]},
@@ -343,4 +349,36 @@ async fn the_0_4_1_contract_on_the_wire() {
         c.get_ok("/api/traces/logs?traceId=a").await,
         json!({"data": [], "nextCursor": null})
     );
+}
+
+/// models.md, 0.4.1 Trace: "`endTime` | string (date-time) | required, nullable"; Span:
+/// "`startTime` | string (date-time) | required", "`endTime` | string (date-time) | required,
+/// nullable". The hook-format request (TraceBatchTrace, TraceBatchSpan) types them plain
+/// strings, so the batch itself is valid: a trace whose times could not be answered as
+/// date-times is counted as rejected, with a note naming the time (the emulator's choice among
+/// conformant answers; never a 400 for the whole batch), and is not stored.
+#[tokio::test]
+async fn v0_4_rejects_a_trace_whose_times_are_not_date_times() {
+    let (_emu, c) = v0_4().await;
+    let at = "2024-05-01T10:00:00Z";
+    let trace = |end: &str, span_start: &str, span_end: &str| {
+        json!({"traces": [{"traceId": "t1", "startTime": at, "endTime": end,
+            "spans": [{"spanId": "s1", "name": "n", "startTime": span_start, "endTime": span_end}]}]})
+    };
+    for (body, named) in [
+        (trace("later", at, at), "trace `t1`: endTime"),
+        (trace(at, "soon", at), "span `s1`: startTime"),
+        (trace(at, at, "then"), "span `s1`: endTime"),
+    ] {
+        let r = c.post_ok("/api/traces/batch", body).await;
+        assert_eq!(
+            (r["accepted"].clone(), r["rejected"].clone()),
+            (json!(0), json!(1))
+        );
+        let note = r["note"].as_str().expect("note");
+        assert!(note.contains(named), "{named}: {note}");
+        c.get("/api/traces/t1").await.error(404);
+    }
+    let r = c.post_ok("/api/traces/batch", trace(at, at, at)).await;
+    assert_eq!(r["accepted"], 1);
 }

@@ -4,12 +4,13 @@
 //! routes when the emulator runs with `--traces-contract 0.4.1`.
 //!
 //! What the contract leaves to the server is the emulator's choice: a trace is accepted when
-//! its `traceId` is not empty and its `startTime` is a date-time, otherwise counted as
-//! rejected (never a 400 for the whole batch); span `kind` strings map to OTel kinds
-//! (`server`, `client`, `producer`, `consumer`, `internal`; anything else is 1, internal), span
-//! `status` `ok`/`error` to OTel codes 1/2 (else 0), `input`/`output`/`kind`/`metadata` become
-//! attributes, and the trace's `source` becomes its `serviceName`. Nothing produces log
-//! records, so `list_logs` answers empty pages. Cursors are opaque strings.
+//! its `traceId` is not empty and the `startTime` and `endTime` of it and of its spans are
+//! date-times, otherwise counted as rejected (never a 400 for the whole batch); span `kind`
+//! strings map to OTel kinds (`server`, `client`, `producer`, `consumer`, `internal`; anything
+//! else is 1, internal), span `status` `ok`/`error` to OTel codes 1/2 (else 0),
+//! `input`/`output`/`kind`/`metadata` become attributes, and the trace's `source` becomes its
+//! `serviceName`. Nothing produces log records, so `list_logs` answers empty pages. Cursors
+//! are opaque strings.
 
 use serde_json::{json, Map, Value};
 
@@ -90,19 +91,39 @@ fn otel_status(status: Option<&str>) -> i64 {
     }
 }
 
-/// Why a trace of a batch is rejected, if it is.
+/// Why a trace of a batch is rejected, if it is. The hook format types the times as plain
+/// strings, but the Trace and Span answers type them "string (date-time)" (models.md): a
+/// trace with a time that is not one could not be answered, so it is rejected.
 fn rejection(t: &Obj) -> Option<String> {
     let id = gs(t, "traceId").unwrap_or_default();
     if id.is_empty() {
         return Some("a trace has an empty traceId".into());
     }
-    let start = gs(t, "startTime").unwrap_or_default();
-    if parse_iso(start).is_none() {
-        return Some(format!(
-            "trace `{id}`: startTime must be an RFC 3339 date-time (got `{start}`)"
-        ));
-    }
-    None
+    let span_problem = || {
+        let mut spans = t
+            .get("spans")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_object);
+        spans.find_map(|s| {
+            let span = gs(s, "spanId").unwrap_or_default();
+            bad_times(s).map(|m| format!("span `{span}`: {m}"))
+        })
+    };
+    bad_times(t)
+        .or_else(span_problem)
+        .map(|m| format!("trace `{id}`: {m}"))
+}
+
+/// What is wrong with the `startTime` and `endTime` of a trace or span, if anything.
+fn bad_times(o: &Obj) -> Option<String> {
+    ["startTime", "endTime"].into_iter().find_map(|key| {
+        let v = gs(o, key)?;
+        parse_iso(v)
+            .is_none()
+            .then(|| format!("{key} must be an RFC 3339 date-time (got `{v}`)"))
+    })
 }
 
 /// A hook-format span as a stored 0.4.1 span.
