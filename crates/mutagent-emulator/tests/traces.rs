@@ -382,3 +382,23 @@ async fn v0_4_rejects_a_trace_whose_times_are_not_date_times() {
     let r = c.post_ok("/api/traces/batch", trace(at, at, at)).await;
     assert_eq!(r["accepted"], 1);
 }
+
+/// models.md, 0.4.1 TraceList: "`nextCursor` … null on the last page"; operations.tsv types
+/// the 0.4.1 `limit` `int?` and no range is stated for it (`Schemamaximu`'s 1..100 names the
+/// offset lists), so `limit=0` is taken: its empty page hands a cursor while traces remain.
+#[tokio::test]
+async fn v0_4_limit_0_does_not_claim_the_last_page() {
+    let (_emu, c) = v0_4().await;
+    let body = json!({"traces": [{"traceId": "t1", "startTime": "2024-05-01T10:00:00Z"}]});
+    c.post_ok("/api/traces/batch", body).await;
+    let page = c.get_ok("/api/traces/?limit=0").await;
+    assert_eq!(page["data"], json!([]));
+    let cursor = page["nextCursor"]
+        .as_str()
+        .expect("a cursor while t1 was never listed");
+    let next = c
+        .get_ok(&format!("/api/traces/?limit=1&cursor={cursor}"))
+        .await;
+    assert_eq!(next["data"][0]["traceId"], "t1");
+    assert_eq!(next["nextCursor"], Value::Null);
+}

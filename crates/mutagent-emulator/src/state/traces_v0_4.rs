@@ -49,7 +49,8 @@ const TRACE: &[Field] = &[
 ];
 const BATCH: &[Field] = &[req("traces", Ty::Array(&Ty::Shape(TRACE)))];
 
-/// `limit` of the cursor lists: an integer; the contract states no range.
+/// `limit` of the cursor lists: an integer; the contract states no range (the 1..100 of
+/// `Schemamaximu` names the offset lists only), so 0 is taken and answers an empty page.
 const LIMIT: crate::query::QParam = q("limit", QTy::Int(0, i64::MAX));
 const DEFAULT_LIMIT: usize = 20;
 
@@ -285,7 +286,9 @@ fn cursor_page(rows: Vec<Value>, ctx: &Ctx) -> Result<Reply, ApiError> {
     let total = rows.len();
     let data: Vec<Value> = rows.into_iter().skip(offset).take(limit).collect();
     let next = offset.saturating_add(data.len());
-    let next_cursor = (!data.is_empty() && next < total).then(|| format!("o{next}"));
+    // `nextCursor` is null only on the last page: an empty page (`limit=0`) before the end
+    // still hands a cursor, or a client would stop with items never listed.
+    let next_cursor = (next < total).then(|| format!("o{next}"));
     ok(json!({ "data": data, "nextCursor": next_cursor }))
 }
 
