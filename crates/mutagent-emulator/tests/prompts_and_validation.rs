@@ -259,3 +259,21 @@ async fn configured_key_and_open_mode() {
         .get_ok("/api/prompt/")
         .await;
 }
+
+/// models.md, "The `Schema*` aliases": `Schemamaximu` covers the "`limit` query of …
+/// list_agents" and resolves to "integer, 1..100 for `limit`", as for the other offset lists.
+#[tokio::test]
+async fn list_agents_refuses_a_limit_outside_1_to_100() {
+    let (_emu, c) = started().await;
+    for limit in [0, 101] {
+        let m = c
+            .get(&format!("/api/agents/?limit={limit}"))
+            .await
+            .error(400);
+        assert!(m.contains("limit"), "{limit}: {m}");
+    }
+    for limit in [1, 100] {
+        let page = c.get_ok(&format!("/api/agents/?limit={limit}")).await;
+        assert_eq!(page["limit"], limit);
+    }
+}

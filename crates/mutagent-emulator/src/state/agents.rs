@@ -10,7 +10,7 @@ use super::{
     success, values, with_slug, Obj, State,
 };
 use crate::error::ApiError;
-use crate::query::{q, QTy, OFFSET};
+use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
 use crate::validate::{concat, opt, req, Field, Ty, NUMBER, STRINGS, TEXT};
 
@@ -62,8 +62,8 @@ const UPDATABLE: &[&str] = &[
 
 pub(super) const ROUTES: &[Route] = &[
     Route::get("list_agents", "/api/agents/", list).query(&[
-        // No range stated for agents (as for traces).
-        q("limit", QTy::Int(0, i64::MAX)),
+        // models.md, `Schemamaximu`: 1..100 for the `limit` of list_agents among others.
+        LIMIT,
         OFFSET,
         q("name", QTy::Str),
         q("status", QTy::Str),
