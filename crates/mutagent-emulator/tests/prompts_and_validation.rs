@@ -277,3 +277,26 @@ async fn list_agents_refuses_a_limit_outside_1_to_100() {
         assert_eq!(page["limit"], limit);
     }
 }
+
+/// operations.tsv: `get_agent_by_slug GET /api/agents/slug/{slug} slug:string`, `delete_session
+/// DELETE /api/users/me/sessions/{id} id:string` — no length limit for these, nor for any other
+/// string path parameter. A long one that nothing has is a 404, as any unknown one is.
+#[tokio::test]
+async fn a_long_string_path_parameter_is_not_a_bad_request() {
+    let (_emu, c) = started().await;
+    let long = "a".repeat(256);
+    for (method, path) in [
+        ("GET", format!("/api/agents/slug/{long}")),
+        ("DELETE", format!("/api/users/me/sessions/{long}")),
+        ("GET", format!("/api/providers/{long}")),
+        ("GET", format!("/api/organizations/{long}")),
+    ] {
+        let r = c.send(method, &path, None).await;
+        assert_eq!(
+            r.status,
+            404,
+            "{method} {path}: {}",
+            String::from_utf8_lossy(&r.body)
+        );
+    }
+}
