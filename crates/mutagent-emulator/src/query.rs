@@ -15,7 +15,8 @@ pub(crate) enum QTy {
     Num,
     /// Exactly `true` or `false`.
     Bool,
-    /// Any non-empty string.
+    /// Any string, the empty one included (`name=`): operations.tsv types these `string?`
+    /// with no length, and a client sends an empty filter as `str("")` (README §4).
     Str,
     /// RFC 3339 date-time.
     DateTime,
@@ -208,13 +209,7 @@ fn check(p: &QParam, v: &str) -> Result<QVal, ApiError> {
                 "query parameter `{name}` must be `true`, `false`, `1` or `0` (got `{v}`)"
             ))),
         },
-        QTy::Str => {
-            if v.is_empty() {
-                Err(ApiError::bad_request(format!("query parameter `{name}` must not be empty")))
-            } else {
-                Ok(QVal::Str(v.to_string()))
-            }
-        }
+        QTy::Str => Ok(QVal::Str(v.to_string())),
         QTy::DateTime => parse_iso(v).map(QVal::Time).ok_or_else(|| {
             ApiError::bad_request(format!(
                 "query parameter `{name}` must be an RFC 3339 date-time such as 2024-05-01T12:00:00Z (got `{v}`)"

@@ -300,3 +300,26 @@ async fn a_long_string_path_parameter_is_not_a_bad_request() {
         );
     }
 }
+
+/// operations.tsv types these filters `string?` (`list_agents` `name:string?`,
+/// `list_prompt_executions` `model:string?`, …) and states no minimum length; README §4:
+/// "entries whose value is `None` are dropped; all others are `str(value)`", so an empty filter
+/// goes out as `name=`. It filters as any value does: `name` by "contains" (every name contains
+/// ""), `model` by equality (no execution has the model "").
+#[tokio::test]
+async fn an_empty_string_filter_is_not_a_bad_request() {
+    let (_emu, c) = started().await;
+    c.created(
+        "/api/agents/",
+        json!({"name": "A", "slug": "a", "systemPrompt": "p"}),
+    )
+    .await;
+    let agents = c.get_ok("/api/agents/?name=").await;
+    assert_eq!(agents["total"], 1);
+    prompt(&c, "p", "Hi").await;
+    let e = json!({"promptId": 1, "inputs": {}, "model": "m", "actualOutput": "o",
+                   "executionStatus": "success"});
+    c.created("/api/prompts/executions/", e).await;
+    let executions = c.get_ok("/api/prompts/executions/?model=").await;
+    assert_eq!(executions["total"], 0);
+}
