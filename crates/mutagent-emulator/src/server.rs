@@ -25,7 +25,7 @@ use crate::query::parse_query;
 use crate::record::{redacted_key, RecordedRequest, RequestLog};
 use crate::router::{resolve, BodySpec, Ctx, Reply};
 use crate::state::State;
-use crate::validate::validate_body;
+use crate::validate::{validate_body, whole_numbers_as_integers};
 
 /// Static configuration of a running emulator. Its `Debug` never shows the key.
 #[derive(Clone)]
@@ -475,7 +475,7 @@ fn parse_body(
         },
         BodySpec::Schema(fields) => {
             validate_body(&v, fields)?;
-            Ok(v)
+            Ok(whole_numbers_as_integers(v, fields))
         }
         BodySpec::Custom => Ok(v),
     }

@@ -20,8 +20,11 @@ pub(crate) enum Ty {
     DateTime,
     /// Semantic version `x.y.z`.
     Semver,
-    /// Integer within bounds.
+    /// Integer within bounds, written as a JSON integer.
     Int(i64, i64),
+    /// A "number (integral)" within bounds: `8` or `8.0` (see [`whole`]). Stored and answered
+    /// as the integer once [`whole_numbers_as_integers`] has rewritten the body.
+    Whole(i64, i64),
     /// Number within bounds.
     Num(f64, f64),
     /// Boolean.
@@ -127,6 +130,55 @@ pub(crate) const STR: Ty = Ty::Str(1, usize::MAX);
 pub(crate) const NUMBER: Ty = Ty::Num(f64::NEG_INFINITY, f64::INFINITY);
 /// Array of strings.
 pub(crate) const STRINGS: Ty = Ty::Array(&TEXT);
+
+/// The integer a JSON number stands for when it is whole, however it is written: `8` or
+/// `8.0`. The generator maps every OpenAPI `number` to Python `float` (models.md), so a Python
+/// client sends `8.0` for a "number (integral)" field. `None` for a fraction, a non-number,
+/// or a float beyond 2^53 (where floats no longer hold every integer).
+pub(crate) fn whole(v: &Value) -> Option<i64> {
+    if let Some(i) = v.as_i64() {
+        return Some(i);
+    }
+    let f = v.as_f64()?;
+    (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
+}
+
+/// Rewrites every [`Ty::Whole`] value of a body that passed [`validate_body`] as a JSON
+/// integer (`8.0` becomes `8`): what is stored is then answered as the integer a server
+/// written in JavaScript would answer, which clients with integer fields (the Rust SDK's
+/// `i64`) can decode.
+pub(crate) fn whole_numbers_as_integers(mut v: Value, fields: &[Field]) -> Value {
+    rewrite_object(&mut v, fields);
+    v
+}
+
+fn rewrite_object(v: &mut Value, fields: &[Field]) {
+    let Some(obj) = v.as_object_mut() else {
+        return;
+    };
+    for f in fields {
+        if let Some(val) = obj.get_mut(f.name) {
+            rewrite_value(val, &f.ty);
+        }
+    }
+}
+
+fn rewrite_value(v: &mut Value, ty: &Ty) {
+    match *ty {
+        Ty::Whole(..) => {
+            if let Some(i) = whole(v) {
+                *v = Value::from(i);
+            }
+        }
+        Ty::Shape(fields) => rewrite_object(v, fields),
+        Ty::Array(inner) => v
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .for_each(|el| rewrite_value(el, inner)),
+        _ => {}
+    }
+}
 
 /// Validates a request body against an object schema.
 pub(crate) fn validate_body(v: &Value, fields: &[Field]) -> Result<(), ApiError> {
@@ -325,6 +377,15 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
             let n = v.as_i64().ok_or_else(|| bad(p, "an integer", v))?;
             check_range(p, n, min, max, i64::MAX)
         }
+        Ty::Whole(min, max) => {
+            let n = whole(v).ok_or_else(|| match v {
+                Value::Number(n) => {
+                    ApiError::bad_request(format!("field `{p}` must be a whole number (got {n})"))
+                }
+                _ => bad(p, "a whole number", v),
+            })?;
+            check_range(p, n, min, max, i64::MAX)
+        }
         Ty::Num(min, max) => {
             let n = v.as_f64().ok_or_else(|| bad(p, "a number", v))?;
             check_range(p, n, min, max, f64::MAX)
@@ -433,6 +494,36 @@ mod tests {
         assert!(msg(json!({"name": "x", "inputSchema": {}, "tags": [1]})).contains("`tags[0]`"));
         assert!(msg(json!({"name": null, "inputSchema": {}})).contains("must not be null"));
         assert!(msg(json!([1])).contains("JSON object"));
+    }
+
+    #[test]
+    fn whole_numbers_are_checked_and_written_as_integers() {
+        const COUNTS: &[Field] = &[req("n", Ty::Whole(0, 10))];
+        const OUTER: &[Field] = &[
+            opt("one", Ty::Shape(COUNTS)),
+            opt("many", Ty::Array(&Ty::Shape(COUNTS))),
+        ];
+        let v = json!({"one": {"n": 8.0}, "many": [{"n": 2}, {"n": 3.0}]});
+        assert!(validate_body(&v, OUTER).is_ok());
+        assert_eq!(
+            whole_numbers_as_integers(v, OUTER),
+            json!({"one": {"n": 8}, "many": [{"n": 2}, {"n": 3}]})
+        );
+        for (bad, needle) in [
+            (
+                json!({"one": {"n": 2.5}}),
+                "`one.n` must be a whole number (got 2.5)",
+            ),
+            (
+                json!({"one": {"n": 11.0}}),
+                "`one.n` must be between 0 and 10",
+            ),
+            (json!({"one": {"n": "1"}}), "`one.n` must be a whole number"),
+        ] {
+            let m = validate_body(&bad, OUTER).expect_err("refused").message;
+            assert!(m.contains(needle), "{m}");
+        }
+        assert_eq!(whole(&json!(1e300)), None);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Experiments, organizations and workspaces.
+//! Experiments, organizations and workspaces, and what a workspace holds (agents, provider
+//! configs).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 mod common;
@@ -319,4 +320,69 @@ async fn values_the_contract_allows_are_accepted() {
         json!({"name": "m", "inputSchema": {}, "messages": [{"role": "tool", "content": "x"}]}),
     )
     .await;
+}
+
+/// models-secondary.md, CreateAgentRequest and UpdateAgentRequest: "`maxTurns` | number
+/// (integral) | optional"; Agent: "`maxTurns` | number (integral) | required". A fraction is
+/// refused on create as on update.
+#[tokio::test]
+async fn create_agent_refuses_a_non_integral_max_turns() {
+    let (_emu, c) = started().await;
+    let m = c
+        .post(
+            "/api/agents/",
+            json!({"name": "A", "slug": "a", "systemPrompt": "p", "maxTurns": 2.5}),
+        )
+        .await
+        .error(400);
+    assert!(m.contains("maxTurns"), "{m}");
+    c.created(
+        "/api/agents/",
+        json!({"name": "A", "slug": "a", "systemPrompt": "p"}),
+    )
+    .await;
+    let m = c
+        .patch("/api/agents/1", json!({"maxTurns": 2.5}))
+        .await
+        .error(400);
+    assert!(m.contains("maxTurns"), "{m}");
+}
+
+/// A Python 0.4.1 client sends `maxTurns` as a float (`8.0`), and `expiresInDays` too. The
+/// answer's `maxTurns` is "number (integral)": answered `8`, which the Rust SDK's
+/// `Agent.max_turns` (`Option<i64>`) decodes, on create, update and later reads; `8.0` days of
+/// an invitation are 8 days.
+#[tokio::test]
+async fn create_agent_answers_an_integral_max_turns() {
+    let (_emu, c) = started().await;
+    let a = c
+        .created(
+            "/api/agents/",
+            json!({"name": "A", "slug": "a", "systemPrompt": "p", "maxTurns": 8.0}),
+        )
+        .await;
+    assert!(
+        a["maxTurns"].is_i64(),
+        "maxTurns answered as {}",
+        a["maxTurns"]
+    );
+    assert_eq!(a["maxTurns"], 8);
+    let a = c.patch_ok("/api/agents/1", json!({"maxTurns": 9.0})).await;
+    assert!(
+        a["maxTurns"].is_i64(),
+        "maxTurns answered as {}",
+        a["maxTurns"]
+    );
+    let listed = c.get_ok("/api/agents/").await;
+    assert_eq!(listed["data"][0]["maxTurns"], 9);
+
+    let orgs = c.get_ok("/api/organizations/").await;
+    let org = orgs["data"][0]["id"].as_str().expect("org id");
+    let path = format!("/api/organizations/{org}/invitations/");
+    let days =
+        |days: f64| json!({"email": "x@example.com", "role": "viewer", "expiresInDays": days});
+    let one = c.created(&path, days(1.0)).await;
+    let eight = c.created(&path, days(8.0)).await;
+    assert_ne!(one["expiresAt"], eight["expiresAt"]);
+    c.post(&path, days(1.5)).await.error(400);
 }

@@ -285,3 +285,28 @@ async fn execution_bodies_are_checked_where_the_contract_is() {
         .error(400);
     c.get("/api/prompts/executions/abc").await.error(400);
 }
+
+/// models-secondary.md, ModelTemperatureMaxTokens (`llmConfig`): "`maxTokens` | number
+/// (integral) | optional"; models.md: "the generator maps every OpenAPI `number` to Python
+/// `float`". `50.0` is such a number: taken, and answered as the integer 50; `50.5` is not.
+#[tokio::test]
+async fn playground_accepts_an_integral_max_tokens_written_as_a_float() {
+    let (_emu, c) = started().await;
+    prompt(&c, "p", "Answer {q}").await;
+    let call =
+        |max_tokens: Value| json!({"input": {"q": "why?"}, "llmConfig": {"maxTokens": max_tokens}});
+    let r = c
+        .post_ok("/api/prompt/1/playground/call", call(json!(50.0)))
+        .await;
+    assert!(
+        r["maxTokens"].is_i64(),
+        "maxTokens answered as {}",
+        r["maxTokens"]
+    );
+    assert_eq!(r["maxTokens"], 50);
+    let m = c
+        .post("/api/prompt/1/playground/call", call(json!(50.5)))
+        .await
+        .error(400);
+    assert!(m.contains("llmConfig.maxTokens"), "{m}");
+}

@@ -107,16 +107,3 @@ pub(crate) fn workspace_of(st: &State, ctx: &Ctx) -> Result<String, ApiError> {
         .map(str::to_string)
         .ok_or_else(|| ApiError::not_found("no workspace left to act in"))
 }
-
-/// An integral count sent as a JSON number: 0.4.1 types `maxTurns` and `expiresInDays` as
-/// `float`, so Python sends `8.0`; the contract says "number (integral)". `Ok(None)` when
-/// absent, 400 when not integral.
-pub(crate) fn integral(b: &Obj, field: &str) -> Result<Option<i64>, ApiError> {
-    match b.get(field).and_then(Value::as_f64) {
-        None => Ok(None),
-        Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Ok(Some(v as i64)),
-        Some(v) => Err(ApiError::bad_request(format!(
-            "field `{field}` must be a whole number (got {v})"
-        ))),
-    }
-}

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value};
 
-use super::admin::{integral, workspace_of, ME};
+use super::admin::{workspace_of, ME};
 use super::{
     body, copy_or_null, gb, gs, or_null, patch, plain_page, position_of, slug_taken, stamp_new,
     success, values, with_slug, Obj, State,
@@ -12,11 +12,11 @@ use super::{
 use crate::error::ApiError;
 use crate::query::{q, QTy, LIMIT, OFFSET};
 use crate::router::{created, ok, Ctx, Reply, Route};
-use crate::validate::{concat, opt, req, Field, Ty, NUMBER, STRINGS, TEXT};
+use crate::validate::{concat, opt, req, Field, Ty, STRINGS, TEXT};
 
-/// `maxTurns`: a whole number with no stated range, which 0.4.1 types as `float` (checked and
-/// made an integer by [`integral`]).
-const INT: Ty = NUMBER;
+/// `maxTurns`: "number (integral)" with no stated range (the 1..100 of `Schemamaximu` is
+/// stated for `limit` only), which 0.4.1 types as `float`: `8.0` is taken and stored as `8`.
+const INT: Ty = Ty::Whole(i64::MIN, i64::MAX);
 
 /// Fields create and update share (CreateAgentRequest / UpdateAgentRequest).
 const SHARED: [Field; 10] = [
@@ -154,13 +154,9 @@ fn get(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 
 fn update(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let i = find(st, ctx)?;
-    let turns = integral(body(ctx), "maxTurns")?;
     let now = st.ts();
     let a = &mut st.admin.agents[i];
     patch(a, body(ctx), UPDATABLE, &now);
-    if let Some(turns) = turns {
-        a.insert("maxTurns".into(), json!(turns));
-    }
     ok(Value::Object(a.clone()))
 }
 

@@ -6,11 +6,11 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use super::admin::{integral, ME, ORG_ROLES};
+use super::admin::{ME, ORG_ROLES};
 use super::{existing_id, gs, position_of, stamp_new, success, touch, unpaged, values, Obj, State};
 use crate::error::ApiError;
 use crate::router::{created, ok, Ctx, Reply, Route};
-use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
+use crate::validate::{opt, req, whole, Field, Ty, TEXT};
 
 /// Days an invitation stays valid when `expiresInDays` is not given (the contract states no
 /// default).
@@ -20,8 +20,8 @@ const CREATE: &[Field] = &[
     // 0.4.1 types it a plain string (only 0.1.2 declared an e-mail format).
     opt("email", TEXT),
     req("role", Ty::Enum(ORG_ROLES)),
-    // A whole number with no stated range, typed `float` by 0.4.1 (see `integral`).
-    opt("expiresInDays", NUMBER),
+    // "number (integral)" with no stated range, typed `float` by 0.4.1: `8.0` is 8 days.
+    opt("expiresInDays", Ty::Whole(i64::MIN, i64::MAX)),
 ];
 
 pub(super) const ROUTES: &[Route] = &[
@@ -87,7 +87,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
 fn create(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let org = org(st, ctx)?;
     let b = super::body(ctx);
-    let days = integral(b, "expiresInDays")?.unwrap_or(DEFAULT_DAYS);
+    let days = super::gi(b, "expiresInDays").unwrap_or(DEFAULT_DAYS);
     let id = st.rng.uuid();
     let token = format!("inv_{:016x}{:016x}", st.rng.next_u64(), st.rng.next_u64());
     let now = st.ts();
@@ -131,7 +131,7 @@ fn resend(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         ));
     };
     // Untyped body: a key that is not a whole number is ignored, not refused.
-    let days = integral(b, "expiresInDays").ok().flatten();
+    let days = b.get("expiresInDays").and_then(whole);
     let i = find(st, ctx)?;
     let expires_at = expires(st, days.unwrap_or(DEFAULT_DAYS));
     let now = st.ts();

@@ -23,7 +23,8 @@ use crate::validate::{opt, req, Field, Ty, NUMBER, TEXT};
 const LLM_CONFIG: &[Field] = &[
     opt("model", TEXT),
     opt("temperature", NUMBER),
-    opt("maxTokens", Ty::Int(i64::MIN, i64::MAX)),
+    // "number (integral)", no stated range: `50.0` from a Python client is 50.
+    opt("maxTokens", Ty::Whole(i64::MIN, i64::MAX)),
 ];
 
 /// `InputLlmConfig`.
