@@ -286,6 +286,61 @@ async fn execution_bodies_are_checked_where_the_contract_is() {
     c.get("/api/prompts/executions/abc").await.error(400);
 }
 
+/// models-secondary.md, InputsModelActualOutput (element of `executions`): "`tokenUsage` |
+/// InputOutputTotal | optional"; PromptIdInputsModel: "`tokenUsage` | InputOutputTotal
+/// (inferred) | optional"; InputOutputTotal: "`input` | number (integral) >= 0 | required",
+/// same for `output` and `total`. Each broken rule is refused on create and in a batch; a
+/// whole number written as a float (Python's `3.0`) is taken and stored as the integer.
+#[tokio::test]
+async fn executions_refuse_a_token_usage_that_is_not_input_output_total() {
+    let (_emu, c) = started().await;
+    prompt(&c, "p", "Answer {q}").await;
+    let e = json!({"inputs": {}, "model": "m", "actualOutput": "o", "executionStatus": "success"});
+    let with_usage = |usage: Value| {
+        let mut e = e.clone();
+        e["tokenUsage"] = usage;
+        e
+    };
+    for (usage, field) in [
+        (
+            json!({"input": -1, "output": 2, "total": 1}),
+            "tokenUsage.input",
+        ),
+        (
+            json!({"input": 1, "output": "x", "total": 1}),
+            "tokenUsage.output",
+        ),
+        (
+            json!({"input": 1, "output": 2, "total": 2.5}),
+            "tokenUsage.total",
+        ),
+        (json!({"input": 1, "output": 2}), "tokenUsage.total"),
+    ] {
+        let batch = json!({"promptId": 1, "executions": [with_usage(usage.clone())]});
+        let m = c
+            .post("/api/prompts/executions/batch", batch)
+            .await
+            .error(400);
+        assert!(
+            m.contains(&format!("executions[0].{field}")),
+            "batch {usage}: {m}"
+        );
+        let mut one = with_usage(usage.clone());
+        one["promptId"] = json!(1);
+        let m = c.post("/api/prompts/executions/", one).await.error(400);
+        assert!(m.contains(field), "create {usage}: {m}");
+    }
+    let mut one = with_usage(json!({"input": 3.0, "output": 2, "total": 5}));
+    one["promptId"] = json!(1);
+    let made = c.created("/api/prompts/executions/", one).await;
+    assert!(
+        made["tokenUsage"]["input"].is_i64(),
+        "{}",
+        made["tokenUsage"]
+    );
+    assert_eq!(made["tokenUsage"]["input"], 3);
+}
+
 /// models-secondary.md, ModelTemperatureMaxTokens (`llmConfig`): "`maxTokens` | number
 /// (integral) | optional"; models.md: "the generator maps every OpenAPI `number` to Python
 /// `float`". `50.0` is such a number: taken, and answered as the integer 50; `50.5` is not.

@@ -43,9 +43,18 @@ impl Executions {
 const STATUSES: &[&str] = &["success", "failed", "timeout", "error"];
 const POSITIVE: Ty = Ty::Int(1, i64::MAX);
 const NON_NEGATIVE: Ty = Ty::Num(0.0, f64::MAX);
+/// A "number (integral) >= 0" (`8.0` is taken as 8).
+const COUNT: Ty = Ty::Whole(0, i64::MAX);
 
-/// One execution (`InputsModelActualOutput`); `tokenUsage` is an object whose type the contract
-/// leaves undefined on create (`TokenUsage`), so its keys are not checked.
+/// `InputOutputTotal`: the batch element's `tokenUsage`, and (inferred, models-secondary.md)
+/// the create body's, whose own type `TokenUsage` is undefined.
+const TOKEN_USAGE: &[Field] = &[
+    req("input", COUNT),
+    req("output", COUNT),
+    req("total", COUNT),
+];
+
+/// One execution (`InputsModelActualOutput`).
 macro_rules! execution_fields {
     ($($extra:expr),*) => {
         &[
@@ -58,7 +67,7 @@ macro_rules! execution_fields {
             opt("executionError", TEXT),
             opt("temperature", NUMBER),
             opt("maxTokens", POSITIVE),
-            opt("tokenUsage", Ty::Object),
+            opt("tokenUsage", Ty::Shape(TOKEN_USAGE)),
             opt("cost", NON_NEGATIVE),
         ]
     };
