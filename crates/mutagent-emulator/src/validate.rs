@@ -39,6 +39,9 @@ pub(crate) enum Ty {
     NumOrStr,
     /// Any JSON object.
     Object,
+    /// An object whose values all have the given type (a "string → string map"); with `true`,
+    /// a value may also be `null` (a "string → string-or-null map").
+    Map(&'static Ty, bool),
     /// An object with exactly the listed fields.
     Shape(&'static [Field]),
     /// Array of elements of the given type.
@@ -130,6 +133,10 @@ pub(crate) const STR: Ty = Ty::Str(1, usize::MAX);
 pub(crate) const NUMBER: Ty = Ty::Num(f64::NEG_INFINITY, f64::INFINITY);
 /// Array of strings.
 pub(crate) const STRINGS: Ty = Ty::Array(&TEXT);
+/// An "object (string → string map)".
+pub(crate) const STRING_MAP: Ty = Ty::Map(&TEXT, false);
+/// An "object (string → string-or-null map)".
+pub(crate) const STRING_OR_NULL_MAP: Ty = Ty::Map(&TEXT, true);
 
 /// The integer a JSON number stands for when it is whole, however it is written: `8` or
 /// `8.0`. The generator maps every OpenAPI `number` to Python `float` (models.md), so a Python
@@ -175,6 +182,11 @@ fn rewrite_value(v: &mut Value, ty: &Ty) {
             .as_array_mut()
             .into_iter()
             .flatten()
+            .for_each(|el| rewrite_value(el, inner)),
+        Ty::Map(inner, _) => v
+            .as_object_mut()
+            .into_iter()
+            .flat_map(|m| m.values_mut())
             .for_each(|el| rewrite_value(el, inner)),
         _ => {}
     }
@@ -435,6 +447,22 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
                 Err(bad(p, "an object", v))
             }
         }
+        Ty::Map(inner, nullable) => {
+            let obj = v.as_object().ok_or_else(|| bad(p, "an object", v))?;
+            for (k, el) in obj {
+                let ep = join(p, k);
+                match el {
+                    Value::Null if nullable => {}
+                    Value::Null => {
+                        return Err(ApiError::bad_request(format!(
+                            "field `{ep}` must not be null"
+                        )))
+                    }
+                    _ => check_value(el, inner, &ep)?,
+                }
+            }
+            Ok(())
+        }
         Ty::Shape(fields) => check_object(v, fields, p),
         Ty::Array(inner) => {
             let arr = v.as_array().ok_or_else(|| bad(p, "an array", v))?;
@@ -524,6 +552,20 @@ mod tests {
             assert!(m.contains(needle), "{m}");
         }
         assert_eq!(whole(&json!(1e300)), None);
+    }
+
+    #[test]
+    fn string_maps_name_the_key() {
+        const MAPS: &[Field] = &[opt("m", STRING_MAP), opt("n", STRING_OR_NULL_MAP)];
+        assert!(validate_body(&json!({"m": {"a": "b"}, "n": {"a": null}}), MAPS).is_ok());
+        let m = validate_body(&json!({"m": {"a": 1}}), MAPS)
+            .expect_err("refused")
+            .message;
+        assert!(m.contains("`m.a` must be a string"), "{m}");
+        let m = validate_body(&json!({"m": {"a": null}}), MAPS)
+            .expect_err("refused")
+            .message;
+        assert!(m.contains("`m.a` must not be null"), "{m}");
     }
 
     #[test]

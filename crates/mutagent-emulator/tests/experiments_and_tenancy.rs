@@ -386,3 +386,47 @@ async fn create_agent_answers_an_integral_max_turns() {
     assert_ne!(one["expiresAt"], eight["expiresAt"]);
     c.post(&path, days(1.5)).await.error(400);
 }
+
+/// models-secondary.md, CreateProviderConfigRequest: "`modelOverrides` | object (string →
+/// string map)", "`credentialFields` | object (string → string map)";
+/// UpdateProviderConfigRequest: "`modelOverrides` | object (string → string map) | optional,
+/// nullable", "`credentialFields` | object (string → string-or-null map)". A value of another
+/// type is refused, on create and on update; a null credential field on update is not.
+#[tokio::test]
+async fn create_provider_refuses_non_string_map_values() {
+    let (_emu, c) = started().await;
+    for (key, map) in [
+        ("modelOverrides", json!({"gpt-4o": 1})),
+        ("credentialFields", json!({"region": 5})),
+        ("credentialFields", json!({"region": null})),
+    ] {
+        let mut body = json!({"name": "P", "provider": "openai"});
+        body[key] = map.clone();
+        let m = c.post("/api/providers/", body).await.error(400);
+        assert!(m.contains(key), "create {key} {map}: {m}");
+    }
+    let made = c
+        .created(
+            "/api/providers/",
+            json!({"name": "P", "provider": "openai", "modelOverrides": {"gpt-4o": "gpt-4o-2024"},
+                   "credentialFields": {"region": "eu"}}),
+        )
+        .await;
+    assert_eq!(made["modelOverrides"], json!({"gpt-4o": "gpt-4o-2024"}));
+    let path = format!("/api/providers/{}", made["id"].as_str().expect("id"));
+    for (key, map) in [
+        ("modelOverrides", json!({"gpt-4o": true})),
+        ("modelOverrides", json!({"gpt-4o": null})),
+        ("credentialFields", json!({"region": 5})),
+    ] {
+        let mut body = json!({});
+        body[key] = map.clone();
+        let m = c.patch(&path, body).await.error(400);
+        assert!(m.contains(key), "update {key} {map}: {m}");
+    }
+    c.patch_ok(
+        &path,
+        json!({"credentialFields": {"region": null}, "modelOverrides": null}),
+    )
+    .await;
+}

@@ -16,7 +16,9 @@ use crate::error::ApiError;
 use crate::ids::fnv1a;
 use crate::query::{q, QTy};
 use crate::router::{created, ok, Ctx, Reply, Route};
-use crate::validate::{opt, opt_null, req, Field, Ty, STRINGS, TEXT};
+use crate::validate::{
+    opt, opt_null, req, Field, Ty, STRINGS, STRING_MAP, STRING_OR_NULL_MAP, TEXT,
+};
 
 /// LlmProviderType (models-secondary.md, 0.4.1).
 const PROVIDERS: &[&str] = &[
@@ -47,10 +49,10 @@ const CREATE: &[Field] = &[
     req("name", TEXT),
     req("provider", Ty::Enum(PROVIDERS)),
     opt("apiKey", TEXT),
-    opt("credentialFields", Ty::Object),
+    opt("credentialFields", STRING_MAP),
     opt("hostedFamily", TEXT),
     opt("baseUrl", TEXT),
-    opt("modelOverrides", Ty::Object),
+    opt("modelOverrides", STRING_MAP),
     opt("isDefault", Ty::Bool),
     opt("supportedModels", MODELS),
     opt("apiVersion", TEXT),
@@ -60,9 +62,10 @@ const CREATE: &[Field] = &[
 const UPDATE: &[Field] = &[
     opt("name", TEXT),
     opt("apiKey", TEXT),
-    opt("credentialFields", Ty::Object),
+    // "string → string-or-null map" on update only (a null presumably removes a field).
+    opt("credentialFields", STRING_OR_NULL_MAP),
     opt_null("baseUrl", TEXT),
-    opt_null("modelOverrides", Ty::Object),
+    opt_null("modelOverrides", STRING_MAP),
     opt("isActive", Ty::Bool),
     opt("isDefault", Ty::Bool),
     opt_null("hostedFamily", TEXT),
