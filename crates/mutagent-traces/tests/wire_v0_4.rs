@@ -265,6 +265,107 @@ fn list_logs_all_stops_after_an_error() {
     assert!(items[1].as_ref().is_err_and(|e| e.is_not_found()));
 }
 
+/// A page with no items but a next cursor is not the last page (the contract: `nextCursor` is
+/// null on the last page): the walk goes on to the page that holds the items.
+#[test]
+fn list_traces_all_goes_on_after_an_empty_page_that_has_a_cursor() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"data": [], "nextCursor": "c2"})),
+        Reply::json(
+            200,
+            json!({"data": [trace_json("t-1")], "nextCursor": null}),
+        ),
+    ]);
+    let ids: Vec<String> = blocking_client(&server)
+        .traces_v0_4()
+        .list_traces_all(&ListTraces::new())
+        .map(|t| t.expect("trace").trace_id)
+        .collect();
+    assert_eq!(ids, ["t-1"]);
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// A next cursor the walk has fetched already (c2 → c3 → c2) would go round forever: the walk
+/// hands out each page's items once, then ends with an error naming the cursor.
+#[test]
+fn a_cursor_loop_ends_the_walk_with_an_error() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            200,
+            json!({"data": [trace_json("t-1")], "nextCursor": "c2"}),
+        ),
+        Reply::json(
+            200,
+            json!({"data": [trace_json("t-2")], "nextCursor": "c3"}),
+        ),
+        Reply::json(
+            200,
+            json!({"data": [trace_json("t-3")], "nextCursor": "c2"}),
+        ),
+    ]);
+    let walked: Vec<_> = blocking_client(&server)
+        .traces_v0_4()
+        .list_traces_all(&ListTraces::new())
+        .collect();
+    let ids: Vec<&str> = walked
+        .iter()
+        .filter_map(|t| t.as_ref().ok().map(|t| t.trace_id.as_str()))
+        .collect();
+    assert_eq!(ids, ["t-1", "t-2", "t-3"]);
+    let err = walked[3].as_ref().expect_err("the loop");
+    assert!(
+        err.to_string().contains("cursor \"c2\" as the next one"),
+        "{err}"
+    );
+    assert_eq!(walked.len(), 4);
+    assert_eq!(server.requests().len(), 3, "c2 fetched once");
+}
+
+/// A server that gives every empty page a fresh cursor would keep a walk asking forever: after
+/// 64 empty pages in a row the walk ends with an error, through both clients.
+#[test]
+fn endless_empty_pages_end_the_walk_with_an_error() {
+    let pages = || {
+        (1..=80)
+            .map(|n| Reply::json(200, json!({"data": [], "nextCursor": format!("c{n}")})))
+            .collect::<Vec<_>>()
+    };
+    let check = |walked: Vec<Result<String, mutagent_core::Error>>, server: &ScriptedServer| {
+        assert_eq!(walked.len(), 1, "{walked:?}");
+        let err = walked[0].as_ref().expect_err("the server's mistake");
+        assert!(
+            matches!(
+                err,
+                mutagent_core::Error::Unexpected {
+                    operation: "list_traces",
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("64 empty pages in a row"), "{err}");
+        assert_eq!(server.requests().len(), 64);
+    };
+    let server = ScriptedServer::start(pages());
+    let client = async_client(&server);
+    let walked = runtime().block_on(async move {
+        let mut walk = client.traces_v0_4().list_traces_all(&ListTraces::new());
+        let mut walked = Vec::new();
+        while let Some(trace) = walk.next().await {
+            walked.push(trace.map(|trace| trace.trace_id));
+        }
+        walked
+    });
+    check(walked, &server);
+    let server = ScriptedServer::start(pages());
+    let walked = blocking_client(&server)
+        .traces_v0_4()
+        .list_traces_all(&ListTraces::new())
+        .map(|trace| trace.map(|trace| trace.trace_id))
+        .collect();
+    check(walked, &server);
+}
+
 /// A server that answers a page with its own cursor as the next one would be asked for that
 /// page forever: the walk hands out what it fetched, then ends with an error naming the cursor,
 /// through both clients.

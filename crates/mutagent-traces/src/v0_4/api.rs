@@ -62,9 +62,10 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
 
     /// Every trace envelope from the page at `params.cursor` (the first when unset) to the
     /// last, fetching each page when the previous one is used up: a stream with the async
-    /// client, an iterator with the blocking one. The walk ends after an error, and at an empty
-    /// page; a page whose next cursor is its own (a server bug that would loop forever) ends it
-    /// with [`Error::Unexpected`] after that page's items.
+    /// client, an iterator with the blocking one. The walk ends at the page without a next
+    /// cursor (an empty page with one is not the last) and after an error; a next cursor it has
+    /// fetched already (a server bug that would loop forever), or 64 empty pages in a row, end
+    /// it with [`Error::Unexpected`] after the items fetched.
     ///
     /// ```no_run
     /// use mutagent_traces::{TracesExt, v0_4::{ListTraces}};
