@@ -552,6 +552,26 @@ pub mod validate {
         }
     }
 
+    /// A set value must be a JSON object (`None` passes: nothing sent, or nothing changed), as
+    /// the contract's `object` fields (`metadata`, an item's `input`, …) are.
+    pub fn object(
+        operation: &'static str,
+        field: impl Into<Cow<'static, str>>,
+        value: Option<&serde_json::Value>,
+    ) -> Result<(), Error> {
+        match value {
+            Some(serde_json::Value::Object(_)) | None => Ok(()),
+            Some(other) => Err(Error::invalid_input(
+                operation,
+                field,
+                format!(
+                    "must be a JSON object (got {})",
+                    crate::models::json_kind(other)
+                ),
+            )),
+        }
+    }
+
     /// Like [`non_empty`], for an optional value (`None` passes: a field left unchanged).
     pub fn optional_non_empty(
         operation: &'static str,

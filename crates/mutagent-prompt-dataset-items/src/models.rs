@@ -1,7 +1,6 @@
 //! Dataset item models: what the API returns and what it takes.
 
 use mutagent_core::ids::{DatasetId, DatasetItemId};
-use mutagent_core::models::json_kind;
 use mutagent_core::request::validate;
 use mutagent_core::Error;
 use serde::{Deserialize, Serialize};
@@ -125,16 +124,15 @@ impl NewDatasetItem {
     pub(crate) fn check_as(&self, operation: &'static str, prefix: &str) -> Result<(), Error> {
         let field = |name: &str| -> String { format!("{prefix}{name}") };
         if let Some(name) = &self.name {
-            validate::name(operation, "name", name)
-                .map_err(|err| rename_field(err, field("name")))?;
+            validate::name(operation, field("name"), name)?;
         }
-        object(operation, field("input"), Some(&self.input))?;
-        object(
+        validate::object(operation, field("input"), Some(&self.input))?;
+        validate::object(
             operation,
             field("expectedOutput"),
             self.expected_output.as_ref(),
         )?;
-        object(operation, field("metadata"), self.metadata.as_ref())
+        validate::object(operation, field("metadata"), self.metadata.as_ref())
     }
 }
 
@@ -191,13 +189,9 @@ impl UpdateDatasetItem {
 
     pub(crate) fn check(&self, operation: &'static str) -> Result<(), Error> {
         validate::optional_name(operation, "name", self.name.as_deref())?;
-        object(operation, "input".into(), self.input.as_ref())?;
-        object(
-            operation,
-            "expectedOutput".into(),
-            self.expected_output.as_ref(),
-        )?;
-        object(operation, "metadata".into(), self.metadata.as_ref())
+        validate::object(operation, "input", self.input.as_ref())?;
+        validate::object(operation, "expectedOutput", self.expected_output.as_ref())?;
+        validate::object(operation, "metadata", self.metadata.as_ref())
     }
 }
 
@@ -205,29 +199,4 @@ impl UpdateDatasetItem {
 #[derive(Serialize)]
 pub(crate) struct BulkItems<'a> {
     pub(crate) items: &'a [NewDatasetItem],
-}
-
-/// A set value must be a JSON object.
-fn object(operation: &'static str, field: String, value: Option<&Value>) -> Result<(), Error> {
-    match value {
-        Some(Value::Object(_)) | None => Ok(()),
-        Some(other) => Err(Error::invalid_input(
-            operation,
-            field,
-            format!("must be a JSON object (got {})", json_kind(other)),
-        )),
-    }
-}
-
-fn rename_field(err: Error, field: String) -> Error {
-    match err {
-        Error::InvalidInput {
-            operation, reason, ..
-        } => Error::InvalidInput {
-            operation,
-            field: field.into(),
-            reason,
-        },
-        other => other,
-    }
 }

@@ -6,7 +6,6 @@ use mutagent_core::models::SuccessResponse;
 use mutagent_core::request::validate;
 use mutagent_core::{ApiClient, ApiRequest, Error, QueryParams};
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::models::{
     ClonePromptDataset, CloneTarget, CreatePromptDataset, ListPromptDatasets, PromptDataset,
@@ -106,7 +105,9 @@ impl<'a, C: ApiClient> PromptDatasetsApi<'a, C> {
             .validate(|operation| {
                 validate::optional_name(operation, "name", changes.name.as_deref())
             })
-            .validate(|operation| object(operation, "metadata", changes.metadata.as_ref()))
+            .validate(|operation| {
+                validate::object(operation, "metadata", changes.metadata.as_ref())
+            })
             .json(changes)
             .build();
         self.client.call(request)
@@ -250,7 +251,7 @@ pub(crate) fn check_create(
     body: &CreatePromptDataset,
 ) -> Result<(), Error> {
     validate::name(operation, "name", &body.name)?;
-    object(operation, "metadata", body.metadata.as_ref())
+    validate::object(operation, "metadata", body.metadata.as_ref())
 }
 
 pub(crate) fn export_request(id: DatasetId) -> Result<ApiRequest, Error> {
@@ -270,20 +271,4 @@ fn list_request(params: &ListPromptDatasets) -> Result<ApiRequest, Error> {
         .request()
         .query_params(params)
         .build()
-}
-
-/// A set value must be a JSON object.
-fn object(
-    operation: &'static str,
-    field: &'static str,
-    value: Option<&Value>,
-) -> Result<(), Error> {
-    match value {
-        Some(Value::Object(_)) | None => Ok(()),
-        Some(_) => Err(Error::invalid_input(
-            operation,
-            field,
-            "must be a JSON object",
-        )),
-    }
 }
