@@ -1,6 +1,7 @@
 //! The operations of the `agents` namespace, for the async and the blocking client alike.
 
 use mutagent_core::models::SuccessResponse;
+use mutagent_core::request::validate;
 use mutagent_core::{ApiClient, ApiRequest, Error};
 
 use crate::models::{Agent, AgentId, AgentList, CreateAgent, ListAgents, UpdateAgent};
@@ -66,8 +67,14 @@ impl<'a, C: ApiClient> AgentsApi<'a, C> {
     /// # Ok(()) }
     /// ```
     pub fn create_agent(&self, body: &CreateAgent) -> C::Response<Agent> {
-        self.client
-            .call(op::CREATE_AGENT.request().json(body).build())
+        let request = op::CREATE_AGENT
+            .request()
+            .validate(|operation| {
+                validate::object(operation, "metadata", body.settings.metadata.as_ref())
+            })
+            .json(body)
+            .build();
+        self.client.call(request)
     }
 
     /// `GET /api/agents/{id}`: one agent.
@@ -96,8 +103,14 @@ impl<'a, C: ApiClient> AgentsApi<'a, C> {
     /// # Ok(()) }
     /// ```
     pub fn update_agent(&self, id: impl Into<AgentId>, body: &UpdateAgent) -> C::Response<Agent> {
-        self.client
-            .call(op::UPDATE_AGENT.request(id.into()).json(body).build())
+        let request = op::UPDATE_AGENT
+            .request(id.into())
+            .validate(|operation| {
+                validate::object(operation, "metadata", body.settings.metadata.as_ref())
+            })
+            .json(body)
+            .build();
+        self.client.call(request)
     }
 
     /// `DELETE /api/agents/{id}`: deletes an agent.

@@ -88,14 +88,15 @@ pub struct Agent {
 /// `{data, total, limit, offset}`: the answer of `list_agents` (no navigation flags).
 pub type AgentList = TotalPage<Agent>;
 
-/// Filters and paging of `list_agents`. The contract states no page-size cap here.
+/// Filters and paging of `list_agents`: `limit` 1 to 100, as on the other lists (the
+/// contract's `Schemamaximu` bound names `list_agents`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct ListAgents {
     /// Page size and offset.
     #[serde(flatten)]
-    pub page: Page<{ u32::MAX }>,
+    pub page: Page,
     /// Agents whose name matches.
     pub name: Option<String>,
     /// Agents with this status.

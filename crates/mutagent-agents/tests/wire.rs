@@ -188,6 +188,30 @@ fn bad_ids_and_limits_are_refused_before_sending() {
         .list_agents(&ListAgents::new().limit(0))
         .expect_err("limit 0");
     assert!(err.to_string().contains("limit"), "{err}");
+    // The contract's 1..100 bound (`Schemamaximu`) names list_agents with the other lists.
+    let err = client
+        .agents()
+        .list_agents(&ListAgents::new().limit(101))
+        .expect_err("limit 101");
+    assert!(err.to_string().contains("limit"), "{err}");
+    assert!(client
+        .agents()
+        .list_agents_all(&ListAgents::new().limit(101))
+        .next()
+        .is_some_and(|r| r.is_err()));
     assert!(client.agents().get_agent_by_slug("").is_err());
     assert!(server.requests().is_empty(), "nothing may be sent");
+}
+
+/// The contract's `metadata` is an object (CreateAgentRequest, UpdateAgentRequest): a string or
+/// an array is refused before sending, as on datasets and items.
+#[test]
+fn a_non_object_metadata_is_refused_before_sending() {
+    nothing_sent(|client| {
+        let create = CreateAgent::new("A", "a", "p").metadata(json!("team cx"));
+        let err = assert_invalid(client.agents().create_agent(&create), "metadata");
+        assert!(err.to_string().contains("got a string"), "{err}");
+        let update = UpdateAgent::new().metadata(json!([1, 2]));
+        assert_invalid(client.agents().update_agent(1, &update), "metadata");
+    });
 }

@@ -3,6 +3,7 @@
 //! (`provider_configs`) are doc aliases, so a search for either finds them.
 
 use mutagent_core::models::SuccessResponse;
+use mutagent_core::request::validate;
 use mutagent_core::ApiClient;
 use serde_json::Value;
 
@@ -73,8 +74,12 @@ impl<'a, C: ApiClient> LlmProvidersApi<'a, C> {
         &self,
         body: &CreateProviderConfig,
     ) -> C::Response<ProviderConfig> {
-        self.client
-            .call(op::CREATE_PROVIDER.request().json(body).build())
+        let request = op::CREATE_PROVIDER
+            .request()
+            .validate(|operation| validate::object(operation, "metadata", body.metadata.as_ref()))
+            .json(body)
+            .build();
+        self.client.call(request)
     }
 
     /// `GET /api/providers/models`: the models available through the configured providers
@@ -130,8 +135,12 @@ impl<'a, C: ApiClient> LlmProvidersApi<'a, C> {
         id: impl Into<ProviderConfigId>,
         body: &UpdateProviderConfig,
     ) -> C::Response<ProviderConfig> {
-        self.client
-            .call(op::UPDATE_PROVIDER.request(id.into()).json(body).build())
+        let request = op::UPDATE_PROVIDER
+            .request(id.into())
+            .validate(|operation| validate::object(operation, "metadata", body.metadata.value()))
+            .json(body)
+            .build();
+        self.client.call(request)
     }
 
     /// `DELETE /api/providers/{id}`: deletes a provider config.

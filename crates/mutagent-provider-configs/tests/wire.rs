@@ -278,3 +278,30 @@ fn the_key_is_not_in_errors_of_the_sdk() {
     assert!(!err.to_string().contains(KEY_TEXT), "{err}");
     assert!(!format!("{err:?}").contains(KEY_TEXT), "{err:?}");
 }
+
+/// The contract's `metadata` is an object (CreateProviderConfigRequest; nullable on update, so
+/// clearing it stays possible): a string or an array is refused before sending.
+#[test]
+fn a_non_object_metadata_is_refused_before_sending() {
+    nothing_sent(|client| {
+        let create =
+            CreateProviderConfig::new("P", LlmProviderType::OpenAi).metadata(json!("tier-1"));
+        assert_invalid(
+            client.llm_providers().create_provider_config(&create),
+            "metadata",
+        );
+        let update = UpdateProviderConfig::new().metadata(json!([1]));
+        assert_invalid(
+            client
+                .llm_providers()
+                .update_provider_config("pc_1", &update),
+            "metadata",
+        );
+    });
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let cleared = UpdateProviderConfig::new().clear_metadata();
+    let _ = blocking_client(&server)
+        .llm_providers()
+        .update_provider_config("pc_1", &cleared);
+    assert_eq!(server.requests().len(), 1, "a cleared metadata is sent");
+}

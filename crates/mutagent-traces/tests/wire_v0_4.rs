@@ -450,3 +450,29 @@ fn a_cursor_that_names_its_own_page_ends_the_walk_with_an_error() {
     );
     assert!(text.len() < 400, "{} bytes", text.len());
 }
+
+/// The contract's hook `metadata` is an object on traces and spans (TraceBatchTrace,
+/// TraceBatchSpan): anything else is refused before sending, the field named by its place.
+#[test]
+fn a_non_object_hook_metadata_is_refused_before_sending() {
+    nothing_sent(|client| {
+        let t0 = "2026-11-01T10:00:00.000Z";
+        let trace = HookTrace::new("t-1", t0).metadata(json!("not an object"));
+        let batch = TraceBatchRequest::new([trace]);
+        assert_invalid(
+            client.traces_v0_4().ingest_trace_batch(&batch),
+            "traces[0].metadata",
+        );
+        let span = HookSpan::new("s-1", "n", t0).metadata(json!([1]));
+        let batch = TraceBatchRequest::new([
+            HookTrace::new("t-1", t0),
+            HookTrace::new("t-2", t0)
+                .span(HookSpan::new("s-0", "n", t0))
+                .span(span),
+        ]);
+        assert_invalid(
+            client.traces_v0_4().ingest_trace_batch(&batch),
+            "traces[1].spans[1].metadata",
+        );
+    });
+}

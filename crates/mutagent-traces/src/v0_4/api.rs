@@ -39,8 +39,12 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
     /// # Ok(()) }
     /// ```
     pub fn ingest_trace_batch(&self, batch: &TraceBatchRequest) -> C::Response<TraceIngestResult> {
-        self.client
-            .call(op::V0_4_INGEST_TRACE_BATCH.request().json(batch).build())
+        let request = op::V0_4_INGEST_TRACE_BATCH
+            .request()
+            .validate(|operation| batch.check(operation))
+            .json(batch)
+            .build();
+        self.client.call(request)
     }
 
     /// `GET /api/traces/`: one cursor page of trace envelopes. Fetch the next page with

@@ -27,6 +27,25 @@ pub struct TraceBatchRequest {
 }
 
 impl TraceBatchRequest {
+    /// What the contract states of a batch's fields and `ingest_trace_batch` checks before
+    /// sending: each trace's and span's `metadata`, when set, is a JSON object. The field is
+    /// named by its place (`traces[0].spans[2].metadata`).
+    pub(crate) fn check(&self, operation: &'static str) -> Result<(), mutagent_core::Error> {
+        use mutagent_core::request::validate::object;
+        for (t, trace) in self.traces.iter().enumerate() {
+            object(
+                operation,
+                format!("traces[{t}].metadata"),
+                trace.metadata.as_ref(),
+            )?;
+            for (s, span) in trace.spans.iter().flatten().enumerate() {
+                let field = format!("traces[{t}].spans[{s}].metadata");
+                object(operation, field, span.metadata.as_ref())?;
+            }
+        }
+        Ok(())
+    }
+
     /// A batch of these traces.
     pub fn new(traces: impl IntoIterator<Item = HookTrace>) -> Self {
         Self {
