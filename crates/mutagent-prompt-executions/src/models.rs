@@ -91,9 +91,10 @@ pub struct PromptExecution {
     /// The sampling temperature.
     #[serde(default)]
     pub temperature: Option<f64>,
-    /// The output token cap.
+    /// The output token cap, as recorded (the contract states no sign for the record; the ≥ 1
+    /// rule is the request bodies').
     #[serde(default)]
-    pub max_tokens: Option<u64>,
+    pub max_tokens: Option<i64>,
     /// Token usage as sent (any JSON; see [`PromptExecution::token_counts`]).
     #[serde(default)]
     pub token_usage: Value,

@@ -361,3 +361,17 @@ fn a_csv_export_error_is_an_api_error() {
     assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     assert!(server.requests().is_empty());
 }
+
+/// The record's `maxTokens` is "number (integral), required, nullable" with no sign (the ≥ 1
+/// rule is the request bodies'): a recorded -1 decodes instead of failing the whole record.
+#[test]
+fn an_execution_record_with_a_negative_max_tokens_decodes() {
+    let mut record = execution_json(1, "success");
+    record["maxTokens"] = json!(-1);
+    let server = ScriptedServer::start(vec![Reply::json(200, record)]);
+    let execution = blocking_client(&server)
+        .prompt_executions()
+        .get_prompt_execution(1)
+        .expect("decodes");
+    assert_eq!(execution.max_tokens, Some(-1));
+}
