@@ -114,7 +114,9 @@ impl BlockingClient {
         // on the one runtime thread (docs/performance.md).
         let (raw, request) = self.exchange(request)?;
         let value = decode_answer(self.client.options(), self.config(), &request, &raw)?;
-        Ok((value, ResponseMeta::new(raw.status, raw.headers)))
+        let meta =
+            crate::client::response_meta(self.client.options(), self.config(), &request, raw);
+        Ok((value, meta))
     }
 
     /// The exchange of [`send_with_response`](Self::send_with_response) on the background

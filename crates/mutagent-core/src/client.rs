@@ -139,9 +139,10 @@ impl Client {
     /// timeouts, the size limit, and error statuses as [`Error::Api`].
     pub async fn send_raw(&self, request: ApiRequest) -> Result<(Vec<u8>, ResponseMeta), Error> {
         let raw = self.transport.execute(&self.options, &request).await?;
+        let body = raw.body.to_vec();
         Ok((
-            raw.body.to_vec(),
-            ResponseMeta::new(raw.status, raw.headers),
+            body,
+            response_meta(&self.options, self.config(), &request, raw),
         ))
     }
 
@@ -152,8 +153,24 @@ impl Client {
     ) -> Result<(T, ResponseMeta), Error> {
         let raw = self.transport.execute(&self.options, &request).await?;
         let value = decode_answer(&self.options, self.config(), &request, &raw)?;
-        Ok((value, ResponseMeta::new(raw.status, raw.headers)))
+        Ok((
+            value,
+            response_meta(&self.options, self.config(), &request, raw),
+        ))
     }
+}
+
+/// The [`ResponseMeta`] of a success answer, its `Debug` scrubbed of this view's secrets
+/// (both clients).
+pub(crate) fn response_meta(
+    options: &CallOptions,
+    config: &Config,
+    request: &ApiRequest,
+    raw: RawResponse,
+) -> ResponseMeta {
+    let token = config.bearer.as_ref().and_then(Bearer::current);
+    let secrets = crate::transport::call_secrets(config, options, token.as_ref(), request);
+    ResponseMeta::new(raw.status, raw.headers, secrets)
 }
 
 /// Decodes a success answer, scrubbing this view's secrets from any error (both clients).

@@ -304,15 +304,19 @@ impl ConnectFailure {
         answer: &Mutex<Vec<u8>>,
         tcp_failure: &Mutex<Option<ConnectErrorKind>>,
     ) -> Self {
-        let proxy_answer = answer
+        let raw_answer = answer
             .lock()
             .ok()
-            .map(|line| String::from_utf8_lossy(&line).trim().to_owned())
-            .filter(|line| !line.is_empty());
-        let status = proxy_answer
-            .as_deref()
-            .and_then(|line| line.split_whitespace().nth(1))
+            .map(|line| {
+                let cut = line.len() >= ANSWER_LIMIT;
+                (String::from_utf8_lossy(&line).trim().to_owned(), cut)
+            })
+            .filter(|(line, _)| !line.is_empty());
+        let status = raw_answer
+            .as_ref()
+            .and_then(|(line, _)| line.split_whitespace().nth(1))
             .and_then(|code| code.parse::<u16>().ok());
+        let proxy_answer = raw_answer.map(|(line, cut)| shown_answer(&line, cut, route));
         let kind = match tcp_failure.lock().ok().and_then(|slot| *slot) {
             Some(kind) => kind,
             None if status == Some(407) => ConnectErrorKind::ProxyAuthRequired,
@@ -325,6 +329,20 @@ impl ConnectFailure {
             source: Some(Box::new(error)),
         }
     }
+}
+
+/// The proxy's first line made safe to print, as a server's texts are: control characters
+/// escaped (it cannot drive a terminal or forge a log line) and the proxy credentials scrubbed
+/// (a proxy may echo what it refused), also the start of one that a `cut` at
+/// [`ANSWER_LIMIT`] left.
+fn shown_answer(line: &str, cut: bool, route: &ProxyRoute) -> String {
+    let credentials = route.credential_texts();
+    let secrets = crate::secret::Secrets::only(&credentials);
+    let mut shown = secrets.scrub(&crate::text::escape_controls(line));
+    if cut {
+        secrets.drop_cut_off_tail(&mut shown);
+    }
+    shown
 }
 
 /// A failed connection to a proxy: refused or unresolvable means the proxy is unreachable.
@@ -466,6 +484,24 @@ fn tls_kind(error: &rustls::Error, found: &mut ConnectError) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A proxy's line cut at the limit in the middle of its credentials keeps no start of them.
+    #[test]
+    fn a_cut_proxy_answer_keeps_no_start_of_the_credentials() {
+        let route = ProxyRoute {
+            uri: "http://proxy:3128".parse().expect("uri"),
+            auth: Some(http::HeaderValue::from_static("Basic YWxpY2U6czNjcmV0cHc=")),
+            origin: crate::error::Origin::Builder("proxy"),
+        };
+        let line = format!("HTTP/1.1 403 {} alice:s3cre", "x".repeat(170));
+        let shown = shown_answer(&line, true, &route);
+        assert!(shown.ends_with("xxx ") && !shown.contains("s3c"), "{shown}");
+        let whole = "HTTP/1.1 403 no for alice:s3cretpw\u{7}";
+        assert_eq!(
+            shown_answer(whole, false, &route),
+            "HTTP/1.1 403 no for alice:[redacted]\\u{7}"
+        );
+    }
 
     fn kind_of(error: io::Error) -> ConnectError {
         classify(

@@ -32,38 +32,25 @@ pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<&str> {
 /// overrides) escaped so it cannot forge log lines or drive a terminal, every secret scrubbed,
 /// and cut to `limit` bytes with the full size said.
 fn server_text(text: &str, secrets: Secrets<'_>, limit: usize) -> String {
-    let escaped = escape_controls(text);
+    let escaped = crate::text::escape_controls(text);
     let scrubbed = secrets.scrub(&escaped);
     cut(scrubbed, limit, text.len(), false)
 }
 
+/// The answer's request id made safe to print (see [`request_id_text`]).
+pub(crate) fn shown_request_id(headers: &HeaderMap, secrets: Secrets<'_>) -> Option<String> {
+    header_request_id(headers).map(|id| request_id_text(id, secrets))
+}
+
 /// A request id made safe to print like [`server_text`], cut to [`REQUEST_ID_LIMIT`] bytes.
 fn request_id_text(id: &str, secrets: Secrets<'_>) -> String {
-    let mut id = secrets.scrub(&escape_controls(id));
+    let mut id = secrets.scrub(&crate::text::escape_controls(id));
     let mut end = REQUEST_ID_LIMIT.min(id.len());
     while !id.is_char_boundary(end) {
         end -= 1;
     }
     id.truncate(end);
     id
-}
-
-/// Control characters and bidirectional overrides as `\n`, `\u{1b}`, `\u{202e}`.
-fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char =
-        |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
-    if !text.chars().any(unsafe_char) {
-        return std::borrow::Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if unsafe_char(c) {
-            out.extend(c.escape_debug());
-        } else {
-            out.push(c);
-        }
-    }
-    std::borrow::Cow::Owned(out)
 }
 
 /// `text` cut to at most `limit` bytes on a character boundary; when anything was cut (here
@@ -97,7 +84,7 @@ fn safe_snippet(body: &[u8], secrets: Secrets<'_>) -> String {
     if window_cut {
         secrets.drop_cut_off_tail(&mut text);
     }
-    let text = escape_controls(&text).into_owned();
+    let text = crate::text::escape_controls(&text).into_owned();
     cut(text, SNIPPET_LIMIT, body.len(), window_cut)
 }
 

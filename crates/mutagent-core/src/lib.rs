@@ -40,6 +40,8 @@ pub mod env;
 
 mod secret;
 
+mod text;
+
 mod token;
 
 mod url;

@@ -213,19 +213,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     }
 }
 
-/// How a JSON value's type reads in an error message (`null`, `a boolean`, `a number`,
-/// `a string`, `an array`, `an object`), so every "must be … (got …)" names it the same way.
-pub fn json_kind(value: &serde_json::Value) -> &'static str {
-    use serde_json::Value;
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
+pub use crate::text::json_kind;
 
 #[cfg(test)]
 mod patch_tests {

@@ -112,6 +112,32 @@ impl ProxyRoute {
         let text = self.uri.to_string();
         text.trim_end_matches('/').to_owned()
     }
+
+    /// The texts of the proxy credentials a proxy's answer might echo, to scrub from it: the
+    /// `Basic` token as sent, the `user:password` it encodes, and the password alone.
+    pub(crate) fn credential_texts(&self) -> Vec<String> {
+        use base64::Engine as _;
+        let Some(token) = self
+            .auth
+            .as_ref()
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Basic "))
+        else {
+            return Vec::new();
+        };
+        let mut texts = vec![token.to_owned()];
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(token)
+            .ok()
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        if let Some(userinfo) = decoded {
+            if let Some((_, password)) = userinfo.split_once(':') {
+                texts.push(password.to_owned());
+            }
+            texts.push(userinfo);
+        }
+        texts
+    }
 }
 
 impl fmt::Debug for ProxyRoute {
@@ -297,6 +323,27 @@ mod tests {
         // `*` is every host, IP addresses included.
         let star = [("HTTPS_PROXY", "http://p:1"), ("no_proxy", "a.example, *")];
         assert!(super::tests::rules(&ProxySettings::default(), &star).is_none());
+    }
+
+    /// What a proxy's answer is scrubbed of: the token as sent, and what it decodes to (the
+    /// percent-decoded `user:password`, and the password alone).
+    #[test]
+    fn the_credential_texts_are_the_token_the_userinfo_and_the_password() {
+        let env = [("HTTPS_PROXY", "http://alice:s3cr%40t@proxy:3128")];
+        let route = rules(&ProxySettings::default(), &env)
+            .expect("proxies")
+            .route(&"https://api.mutagent.io".parse().expect("uri"))
+            .expect("route");
+        assert_eq!(
+            route.credential_texts(),
+            ["YWxpY2U6czNjckB0", "s3cr@t", "alice:s3cr@t"]
+        );
+        let env = [("HTTPS_PROXY", "http://proxy:3128")];
+        let bare = rules(&ProxySettings::default(), &env)
+            .expect("proxies")
+            .route(&"https://api.mutagent.io".parse().expect("uri"))
+            .expect("route");
+        assert!(bare.credential_texts().is_empty());
     }
 
     #[test]

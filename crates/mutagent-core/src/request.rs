@@ -566,7 +566,7 @@ pub mod validate {
                 field,
                 format!(
                     "must be a JSON object (got {})",
-                    crate::models::json_kind(other)
+                    crate::text::json_kind(other)
                 ),
             )),
         }

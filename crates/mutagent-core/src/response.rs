@@ -5,6 +5,8 @@ use std::fmt;
 
 use http::{HeaderMap, HeaderName, StatusCode};
 
+use crate::secret::Secrets;
+
 /// The status, request id and headers of a successful answer (rate-limit headers included),
 /// as the server sent them.
 ///
@@ -15,11 +17,19 @@ use http::{HeaderMap, HeaderName, StatusCode};
 pub struct ResponseMeta {
     status: StatusCode,
     headers: HeaderMap,
+    /// The request id as `Debug` shows it: escaped and scrubbed of the call's secrets, as in
+    /// errors (a hostile server may echo the key in it).
+    shown_request_id: Option<String>,
 }
 
 impl ResponseMeta {
-    pub(crate) fn new(status: StatusCode, headers: HeaderMap) -> Self {
-        Self { status, headers }
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, secrets: Secrets<'_>) -> Self {
+        let shown_request_id = crate::decode::shown_request_id(&headers, secrets);
+        Self {
+            status,
+            headers,
+            shown_request_id,
+        }
     }
 
     /// The HTTP status (a 2xx).
@@ -56,7 +66,7 @@ impl fmt::Debug for ResponseMeta {
         let names: Vec<&str> = self.headers.keys().map(HeaderName::as_str).collect();
         f.debug_struct("ResponseMeta")
             .field("status", &self.status)
-            .field("request_id", &self.request_id())
+            .field("request_id", &self.shown_request_id)
             .field("headers", &names)
             .finish()
     }

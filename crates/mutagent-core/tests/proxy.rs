@@ -212,6 +212,52 @@ async fn a_refused_tunnel_says_so_with_the_proxys_status() {
     );
 }
 
+/// A proxy's refusal line is the proxy's text: its control characters are escaped (it cannot
+/// drive a terminal or forge a log line) and the proxy credentials it echoes are scrubbed, in
+/// `Display`, `Debug` and `proxy_status()` alike.
+#[tokio::test]
+async fn a_proxys_refusal_line_is_escaped_and_scrubbed_of_proxy_credentials() {
+    let proxy = CapturingProxy::refusing(
+        "403 Forbidden for alice:s3cretpw (YWxpY2U6czNjcmV0cHc=) \u{1b}[2J\u{1b}[1A",
+    );
+    let client = ClientBuilder::new()
+        .env(env(vec![(
+            "HTTPS_PROXY",
+            format!("http://alice:s3cretpw@{}", proxy.addr()),
+        )]))
+        .server_url("https://api.mutagent.test")
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("client");
+    let err = client
+        .send::<Value>(get_thing())
+        .await
+        .expect_err("refused");
+    let status = err
+        .connect_error()
+        .and_then(|connect| connect.proxy_status())
+        .expect("the proxy's line")
+        .to_owned();
+    assert!(
+        status.starts_with("HTTP/1.1 403 Forbidden for "),
+        "{status}"
+    );
+    assert!(status.contains("\\u{1b}[2J"), "escaped: {status}");
+    let shown = format!("{err}\n{err:?}\n{err:#?}\n{status}");
+    assert!(
+        !shown.contains('\u{1b}'),
+        "a raw ESC reaches the error text: {shown:?}"
+    );
+    assert!(
+        !shown.contains("s3cretpw"),
+        "the proxy password shows: {shown:?}"
+    );
+    assert!(
+        !shown.contains("YWxpY2U6czNjcmV0cHc"),
+        "the Basic token shows: {shown:?}"
+    );
+}
+
 #[tokio::test]
 async fn an_unreachable_proxy_is_named() {
     let port = closed_port();

@@ -103,3 +103,34 @@ async fn errors_are_unchanged_through_the_view() {
     assert_eq!(err.status_code(), Some(404));
     assert_eq!(err.request_id(), Some("req_404"));
 }
+
+/// A success answer whose request id echoes the key: `ResponseMeta`'s `Debug` shows the id
+/// scrubbed (and escaped), as errors do, through both clients (`request_id()` answers it as
+/// sent: it is the server's text, asked for by name).
+#[test]
+fn the_debug_of_the_metadata_never_shows_an_echoed_key() {
+    let echoing = || {
+        ScriptedServer::start(vec![
+            Reply::json(200, json!({"id": 1})).header("x-request-id", &format!("req-{KEY}-1"))
+        ])
+    };
+    let check = |meta: &ResponseMeta| {
+        let shown = format!("{meta:?}");
+        assert!(!shown.contains(KEY), "{shown}");
+        assert!(shown.contains("req-[redacted]-1"), "{shown}");
+    };
+    let server = echoing();
+    let client = builder(&server).build_blocking().expect("client");
+    let (_, meta) = get_through(&client.with_response()).expect("call");
+    check(&meta);
+    let server = echoing();
+    let client = builder(&server).build().expect("client");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (_, meta) = runtime
+        .block_on(get_through(&client.with_response()))
+        .expect("call");
+    check(&meta);
+}
