@@ -245,34 +245,53 @@ pub struct UploadReport {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct UploadProgress {
-    /// The dataset, once created (or the existing one being added to).
+    /// The dataset, once created (or the existing one being added to). `None` with
+    /// `dataset_created` when the server accepted the creation but its answer was lost.
     pub dataset_id: Option<DatasetId>,
     /// Items created before the failure.
     pub items_created: u64,
     /// Bulk requests that succeeded before the failure.
     pub chunks_sent: u64,
     /// Whether this upload created the dataset (`upload_dataset_file`), rather than adding to
-    /// an existing one (`upload_items_file`).
+    /// an existing one (`upload_items_file`); also when the server accepted the creation (a
+    /// 2xx) and its answer was then lost, so the id is unknown.
     pub dataset_created: bool,
+    /// Items of the chunk the server accepted (a 2xx) whose answer was then lost (it broke
+    /// off, did not decode, was too large, or came too slowly): created, presumably, but not
+    /// confirmed, so not counted in `items_created`.
+    pub items_unconfirmed: u64,
 }
 
 impl UploadProgress {
-    /// Whether the upload changed anything on the server: created the dataset or some items.
+    /// Whether the upload changed anything on the server: created the dataset or some items
+    /// (counting those of a chunk the server accepted though its answer was lost).
     pub fn changed_anything(&self) -> bool {
-        self.dataset_created || self.items_created > 0
+        self.dataset_created || self.items_created > 0 || self.items_unconfirmed > 0
     }
 }
 
 impl fmt::Display for UploadProgress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.dataset_id {
-            None => f.write_str("nothing was created"),
+            None if self.dataset_created => f.write_str(
+                "the server accepted the dataset's creation but its answer was lost: a dataset \
+                 was created, presumably, whose id is unknown",
+            )?,
+            None => f.write_str("nothing was created")?,
             Some(id) => write!(
                 f,
                 "dataset {id} holds {} item(s) from this upload ({} chunk(s) sent)",
                 self.items_created, self.chunks_sent
-            ),
+            )?,
         }
+        if self.items_unconfirmed > 0 {
+            write!(
+                f,
+                ", and presumably {} more: the server accepted their chunk but its answer was lost",
+                self.items_unconfirmed
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -543,7 +562,14 @@ async fn run_upload(
                 .prompt_datasets()
                 .create_prompt_dataset(prompt_id, &body)
                 .await
-                .map_err(|err| UploadError::api(err, nothing))?
+                .map_err(|err| {
+                    // Accepted, then the answer was lost: the dataset exists, presumably.
+                    let created = UploadProgress {
+                        dataset_created: err.request_accepted(),
+                        ..nothing
+                    };
+                    UploadError::api(err, created)
+                })?
         }
     };
     let mut progress = UploadProgress {
@@ -570,7 +596,18 @@ async fn run_upload(
             .prompt_dataset_items()
             .bulk_create_prompt_dataset_items(dataset.id, &chunk)
             .await
-            .map_err(|err| UploadError::api(err, progress))?;
+            .map_err(|err| {
+                // Accepted, then the answer was lost: the chunk's items exist, presumably.
+                let now = UploadProgress {
+                    items_unconfirmed: if err.request_accepted() {
+                        chunk.len() as u64
+                    } else {
+                        0
+                    },
+                    ..progress
+                };
+                UploadError::api(err, now)
+            })?;
         drop(chunk);
         progress.items_created += created.len() as u64;
         progress.chunks_sent += 1;
@@ -650,10 +687,26 @@ mod tests {
             items_created: 150,
             chunks_sent: 2,
             dataset_created: true,
+            items_unconfirmed: 0,
         };
         assert_eq!(
             progress.to_string(),
             "dataset 7 holds 150 item(s) from this upload (2 chunk(s) sent)"
         );
+        let lost_chunk = UploadProgress {
+            items_unconfirmed: 50,
+            ..progress
+        };
+        assert_eq!(
+            lost_chunk.to_string(),
+            "dataset 7 holds 150 item(s) from this upload (2 chunk(s) sent), and presumably 50 \
+             more: the server accepted their chunk but its answer was lost"
+        );
+        let lost_dataset = UploadProgress {
+            dataset_created: true,
+            ..UploadProgress::default()
+        };
+        assert!(lost_dataset.changed_anything());
+        assert!(lost_dataset.to_string().contains("whose id is unknown"));
     }
 }

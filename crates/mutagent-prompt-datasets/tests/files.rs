@@ -426,6 +426,85 @@ fn a_refused_first_chunk_into_an_existing_dataset_changed_nothing() {
     assert_eq!(err.status_code(), Some(400));
 }
 
+/// The dataset's creation accepted (201) but its answer does not decode: the dataset exists,
+/// presumably, so the upload must not say "nothing was created" (running it again would make a
+/// second dataset); through `?` it is a partial failure.
+#[test]
+fn an_accepted_dataset_creation_whose_answer_was_lost_is_not_nothing_created() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let path = dir.file("one.jsonl", "{\"input\": {\"city\": \"Paris\"}}\n");
+    let server = ScriptedServer::start(vec![Reply::json(201, json!({"id": "twelve", "name": 5}))]);
+    let err = blocking_client(&server)
+        .prompt_datasets()
+        .upload_dataset_file(7, UploadDataset::new("x"), &path)
+        .expect_err("undecodable creation answer");
+    assert!(err.as_api_error().is_some_and(|e| e.request_accepted()));
+    assert_eq!(server.requests().len(), 1);
+    let progress = err.progress();
+    assert!(progress.dataset_created && progress.dataset_id.is_none());
+    assert!(progress.changed_anything());
+    let text = err.to_string();
+    assert!(
+        !text.contains("nothing was created") && text.contains("whose id is unknown"),
+        "{text}"
+    );
+    let err = mutagent_core::Error::from(err);
+    assert!(err.done_before_stopping().is_some(), "{err:?}");
+    assert!(!err.is_retryable());
+}
+
+/// A chunk accepted (201) whose answer broke off: its items exist, presumably, and the error
+/// says so instead of "0 item(s)", through both clients.
+#[test]
+fn an_accepted_chunk_whose_answer_broke_off_is_told() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let path = dir.file(
+        "two.jsonl",
+        "{\"input\": {\"i\": 1}}\n{\"input\": {\"i\": 2}}\n",
+    );
+    let replies = || {
+        let items = json!([{"id": 1, "datasetId": 12, "input": {}}, {"id": 2, "datasetId": 12, "input": {}}]);
+        vec![
+            Reply::json(201, dataset_json(12)),
+            Reply::json(201, items).truncate(10),
+        ]
+    };
+    let check = |err: UploadError| {
+        assert!(
+            err.as_api_error().is_some_and(|e| e.request_accepted()),
+            "{err:?}"
+        );
+        let progress = err.progress();
+        assert_eq!((progress.items_created, progress.items_unconfirmed), (0, 2));
+        assert!(
+            err.to_string()
+                .contains("and presumably 2 more: the server accepted their chunk"),
+            "{err}"
+        );
+    };
+    let server = ScriptedServer::start(replies());
+    check(
+        blocking_client(&server)
+            .prompt_datasets()
+            .upload_dataset_file(7, UploadDataset::new("x"), &path)
+            .expect_err("answer broke off"),
+    );
+    let server = ScriptedServer::start(replies());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    check(
+        runtime
+            .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
+                7,
+                UploadDataset::new("x"),
+                &path,
+            ))
+            .expect_err("answer broke off"),
+    );
+}
+
 /// An endless source: reading must stay lazy, so the first chunk comes back at once.
 struct Endless {
     prefix: &'static [u8],
