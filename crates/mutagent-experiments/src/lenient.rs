@@ -36,6 +36,11 @@ impl Fields {
         })
     }
 
+    /// Takes `key` as it is; `null` reads as `None`.
+    pub(crate) fn take_value(&mut self, key: &str) -> Option<Value> {
+        self.0.remove(key).filter(|value| !value.is_null())
+    }
+
     fn take_with<T>(&mut self, key: &str, read: impl FnOnce(&Value) -> Option<T>) -> Option<T> {
         let value = self.0.remove(key)?;
         if value.is_null() {

@@ -218,10 +218,8 @@ impl<'de> Deserialize<'de> for ExperimentList {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let map = match Value::deserialize(deserializer)? {
             Value::Array(items) => {
-                let data = serde_json::from_value(Value::Array(items))
-                    .map_err(serde::de::Error::custom)?;
                 return Ok(Self {
-                    data,
+                    data: experiments(items)?,
                     ..Self::default()
                 });
             }
@@ -233,8 +231,18 @@ impl<'de> Deserialize<'de> for ExperimentList {
             }
         };
         let mut f = Fields::new(map);
+        let data = match f.take_value("data") {
+            None => Vec::new(),
+            Some(Value::Array(items)) => experiments(items)?,
+            Some(other) => {
+                return Err(serde::de::Error::custom(format!(
+                    "`data` must be a list of experiments (got {})",
+                    mutagent_core::models::json_kind(&other)
+                )))
+            }
+        };
         Ok(Self {
-            data: f.take("data").unwrap_or_default(),
+            data,
             total: f.take("total"),
             limit: f.take("limit"),
             offset: f.take("offset"),
@@ -244,6 +252,20 @@ impl<'de> Deserialize<'de> for ExperimentList {
             extra: f.rest(),
         })
     }
+}
+
+/// The experiments of a page, each decoded on its own. Unlike a field of an unexpected type,
+/// which stays in `extra`, an element that is not an experiment fails the page with its place
+/// named: keeping the page without it would hand out a page, or end a walk, short of what the
+/// server sent, and say nothing.
+fn experiments<E: serde::de::Error>(items: Vec<Value>) -> Result<Vec<Experiment>, E> {
+    let mut data = Vec::with_capacity(items.len());
+    for (at, item) in items.into_iter().enumerate() {
+        let experiment = Experiment::deserialize(item)
+            .map_err(|err| E::custom(format!("`data[{at}]` is not an experiment: {err}")))?;
+        data.push(experiment);
+    }
+    Ok(data)
 }
 
 impl Paginated for ExperimentList {

@@ -519,3 +519,46 @@ fn list_filter_ids_below_one_are_refused() {
     );
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
+
+/// One element of a page's `data` that is not an experiment fails the page with its place
+/// named, through a page and through a walk: the page is never handed out, nor a walk ended,
+/// short of what the server sent without a word.
+#[test]
+fn an_element_that_is_not_an_experiment_fails_the_page_naming_it() {
+    let page = |odd: Value| {
+        json!({"data": [experiment_json("completed"), experiment_json("completed"), odd],
+               "total": 3, "limit": 10, "offset": 0, "hasNext": false})
+    };
+    let server = ScriptedServer::start(vec![Reply::json(200, page(json!("e3")))]);
+    let err = blocking_client(&server)
+        .experiments()
+        .list_experiments(&ListExperiments::new().limit(10))
+        .expect_err("an odd element");
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("`data[2]` is not an experiment"),
+        "{err}"
+    );
+
+    let server = ScriptedServer::start(vec![Reply::json(200, page(Value::Null))]);
+    let walked: Vec<Result<_, Error>> = blocking_client(&server)
+        .experiments()
+        .list_experiments_all(&ListExperiments::new().limit(10))
+        .collect();
+    assert_eq!(walked.len(), 1, "{walked:?}");
+    assert!(walked[0].is_err(), "{walked:?}");
+
+    // A bare array, the other shape the list may come in, is read the same way.
+    let server = ScriptedServer::start(vec![Reply::json(
+        200,
+        json!([experiment_json("completed"), 7]),
+    )]);
+    let err = blocking_client(&server)
+        .experiments()
+        .list_experiments(&ListExperiments::new())
+        .expect_err("an odd element");
+    assert!(
+        err.to_string().contains("`data[1]` is not an experiment"),
+        "{err}"
+    );
+}
