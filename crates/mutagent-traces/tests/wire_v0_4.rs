@@ -265,6 +265,33 @@ fn list_logs_all_stops_after_an_error() {
     assert!(items[1].as_ref().is_err_and(|e| e.is_not_found()));
 }
 
+/// Walks `list_traces_all` over a server answering `pages`, through the async client, then
+/// the blocking one (each against a fresh server), and hands `check` what each walk yielded
+/// (the trace ids, or the errors) with its server.
+fn walk_through_both_clients(
+    pages: impl Fn() -> Vec<Reply>,
+    check: impl Fn(Vec<Result<String, mutagent_core::Error>>, &ScriptedServer),
+) {
+    let server = ScriptedServer::start(pages());
+    let client = async_client(&server);
+    let walked = runtime().block_on(async move {
+        let mut walk = client.traces_v0_4().list_traces_all(&ListTraces::new());
+        let mut walked = Vec::new();
+        while let Some(trace) = walk.next().await {
+            walked.push(trace.map(|trace| trace.trace_id));
+        }
+        walked
+    });
+    check(walked, &server);
+    let server = ScriptedServer::start(pages());
+    let walked = blocking_client(&server)
+        .traces_v0_4()
+        .list_traces_all(&ListTraces::new())
+        .map(|trace| trace.map(|trace| trace.trace_id))
+        .collect();
+    check(walked, &server);
+}
+
 /// A page with no items but a next cursor is not the last page (the contract: `nextCursor` is
 /// null on the last page): the walk goes on to the page that holds the items.
 #[test]
@@ -346,24 +373,7 @@ fn endless_empty_pages_end_the_walk_with_an_error() {
         assert!(err.to_string().contains("64 empty pages in a row"), "{err}");
         assert_eq!(server.requests().len(), 64);
     };
-    let server = ScriptedServer::start(pages());
-    let client = async_client(&server);
-    let walked = runtime().block_on(async move {
-        let mut walk = client.traces_v0_4().list_traces_all(&ListTraces::new());
-        let mut walked = Vec::new();
-        while let Some(trace) = walk.next().await {
-            walked.push(trace.map(|trace| trace.trace_id));
-        }
-        walked
-    });
-    check(walked, &server);
-    let server = ScriptedServer::start(pages());
-    let walked = blocking_client(&server)
-        .traces_v0_4()
-        .list_traces_all(&ListTraces::new())
-        .map(|trace| trace.map(|trace| trace.trace_id))
-        .collect();
-    check(walked, &server);
+    walk_through_both_clients(pages, check);
 }
 
 /// A server that answers a page with its own cursor as the next one would be asked for that
@@ -403,25 +413,7 @@ fn a_cursor_that_names_its_own_page_ends_the_walk_with_an_error() {
         assert_eq!(server.requests().len(), 2, "c2 fetched once");
     };
 
-    let server = ScriptedServer::start(pages());
-    let client = async_client(&server);
-    let walked = runtime().block_on(async move {
-        let mut walk = client.traces_v0_4().list_traces_all(&ListTraces::new());
-        let mut walked = Vec::new();
-        while let Some(trace) = walk.next().await {
-            walked.push(trace.map(|trace| trace.trace_id));
-        }
-        walked
-    });
-    check(walked, &server);
-
-    let server = ScriptedServer::start(pages());
-    let walked = blocking_client(&server)
-        .traces_v0_4()
-        .list_traces_all(&ListTraces::new())
-        .map(|trace| trace.map(|trace| trace.trace_id))
-        .collect();
-    check(walked, &server);
+    walk_through_both_clients(pages, check);
 
     // A long cursor is named by its length only: the error stays small.
     let huge = "c".repeat(1_000);
