@@ -186,6 +186,7 @@ pub(crate) fn decode_answer<T: DeserializeOwned>(
         raw.status,
         &raw.headers,
         &raw.body,
+        raw.attempts,
         crate::transport::call_secrets(config, options, token.as_ref(), request),
     )
 }

@@ -37,8 +37,9 @@ fn server_text(text: &str, secrets: Secrets<'_>, limit: usize) -> String {
     cut(scrubbed, limit, text.len(), false)
 }
 
-/// The answer's request id made safe to print (see [`request_id_text`]).
-pub(crate) fn shown_request_id(headers: &HeaderMap, secrets: Secrets<'_>) -> Option<String> {
+/// The request id of an answer with these headers, made safe to print (see
+/// [`request_id_text`]): what every error after an answer's head carries.
+pub(crate) fn request_id(headers: &HeaderMap, secrets: Secrets<'_>) -> Option<String> {
     header_request_id(headers).map(|id| request_id_text(id, secrets))
 }
 
@@ -111,14 +112,15 @@ fn scrub_value(value: &mut Value, secrets: Secrets<'_>) {
     }
 }
 
-/// Decodes a success body into `T`. An empty body (or one of JSON whitespace only) decodes as
-/// JSON `null`, so operations that answer `204 No Content` work with `serde_json::Value`, `()`
-/// or `Option<T>`.
+/// Decodes a success body into `T`, the answer of the attempt `attempts`. An empty body (or
+/// one of JSON whitespace only) decodes as JSON `null`, so operations that answer `204 No
+/// Content` work with `serde_json::Value`, `()` or `Option<T>`.
 pub(crate) fn success<T: DeserializeOwned>(
     operation: &'static str,
     status: StatusCode,
     headers: &HeaderMap,
     body: &[u8],
+    attempts: u32,
     secrets: Secrets<'_>,
 ) -> Result<T, Error> {
     let json: &[u8] = if is_json_whitespace(body) {
@@ -136,6 +138,7 @@ pub(crate) fn success<T: DeserializeOwned>(
             status,
             headers,
             body,
+            attempts,
             secrets,
         }
         .error_in(json, &err)
@@ -158,6 +161,7 @@ struct Failure<'a> {
     status: StatusCode,
     headers: &'a HeaderMap,
     body: &'a [u8],
+    attempts: u32,
     secrets: Secrets<'a>,
 }
 
@@ -172,7 +176,8 @@ impl Failure<'_> {
             status: self.status,
             path: server_text(&path, secrets, SERVER_TEXT_LIMIT),
             message: server_text(&message, secrets, SERVER_TEXT_LIMIT),
-            request_id: header_request_id(self.headers).map(|id| request_id_text(id, secrets)),
+            request_id: request_id(self.headers, secrets),
+            attempts: self.attempts,
             body_snippet: safe_snippet(self.body, secrets),
         }))
     }
@@ -451,6 +456,7 @@ mod tests {
             StatusCode::OK,
             &HeaderMap::new(),
             body,
+            1,
             Secrets::default(),
         )
         .expect_err("wrong type");
@@ -469,6 +475,7 @@ mod tests {
             StatusCode::OK,
             &HeaderMap::new(),
             body,
+            1,
             Secrets::default(),
         )
         .expect("valid body");
@@ -479,7 +486,14 @@ mod tests {
 
     /// `success` of a body with no headers and no secrets.
     fn answer<T: DeserializeOwned>(status: StatusCode, body: &[u8]) -> Result<T, Error> {
-        success("get", status, &HeaderMap::new(), body, Secrets::default())
+        success(
+            "get",
+            status,
+            &HeaderMap::new(),
+            body,
+            1,
+            Secrets::default(),
+        )
     }
 
     /// A body of whitespace only (CRLF, tabs) is an empty answer: JSON `null`, and a type

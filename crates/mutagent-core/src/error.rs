@@ -89,18 +89,24 @@ pub enum Error {
     Decode(Box<DecodeError>),
 
     /// The server accepted a request that is not idempotent (its status was 2xx) but the answer
-    /// broke off while being read. The request is never sent again, whatever the retry
-    /// settings: the server has done what was asked, and a second POST could do it twice.
+    /// broke off while being read, or the call's timeout passed before all of it came (then
+    /// [`is_timeout`](Self::is_timeout) is true too). The request is never sent again,
+    /// whatever the retry settings: the server has done what was asked, and a second POST
+    /// could do it twice.
     #[error(
-        "[{operation}] the server accepted the request (HTTP {}) but its answer broke off \
-         ({attempts} attempt(s)); it was not sent again",
-        status.as_u16()
+        "[{operation}] the server accepted the request (HTTP {}) but its answer was lost \
+         ({attempts} attempt(s)); it was not sent again{}",
+        status.as_u16(),
+        RequestIdNote(request_id.as_deref())
     )]
     AnswerLost {
         /// The operation.
         operation: &'static str,
         /// The success status the server answered with.
         status: StatusCode,
+        /// The request id of the answer's head, scrubbed and bounded like any text the server
+        /// chose, when it sent one.
+        request_id: Option<String>,
         /// How many attempts were made.
         attempts: u32,
         /// The underlying error.
@@ -110,13 +116,24 @@ pub enum Error {
 
     /// The response body was larger than the configured limit; reading stopped at the limit.
     /// A compressed answer (feature `gzip`) is measured after decompression, so a small body
-    /// that inflates without end stops here too.
-    #[error("[{operation}] the response body exceeds the limit of {limit} bytes")]
+    /// that inflates without end stops here too. It is never retried; after a 2xx status the
+    /// server has done what was asked ([`request_accepted`](Self::request_accepted)).
+    #[error(
+        "[{operation}] {}{}",
+        TooLargeNote { status: *status, limit: *limit, attempts: *attempts },
+        RequestIdNote(request_id.as_deref())
+    )]
     ResponseTooLarge {
         /// The operation.
         operation: &'static str,
         /// The limit in bytes (see `ClientBuilder::max_response_bytes`).
         limit: usize,
+        /// The status the server answered with.
+        status: StatusCode,
+        /// The request id of the answer's head, scrubbed and bounded, when it sent one.
+        request_id: Option<String>,
+        /// How many attempts were made.
+        attempts: u32,
     },
 
     /// The answer came in a `Content-Encoding` the SDK did not ask for, or its compressed data
@@ -124,8 +141,9 @@ pub enum Error {
     /// never sent again (the server did what was asked); a retryable status is retried.
     #[error(
         "[{operation}] the answer (HTTP {}) in `Content-Encoding: {encoding}` cannot be read: \
-         {failure} ({attempts} attempt(s))",
-        status.as_u16()
+         {failure} ({attempts} attempt(s)){}",
+        status.as_u16(),
+        RequestIdNote(request_id.as_deref())
     )]
     Encoding {
         /// The operation.
@@ -136,6 +154,8 @@ pub enum Error {
         encoding: String,
         /// What was wrong with it.
         failure: EncodingFailure,
+        /// The request id of the answer's head, scrubbed and bounded, when it sent one.
+        request_id: Option<String>,
         /// How many attempts were made.
         attempts: u32,
         /// The decompressor's error, for corrupt data.
@@ -294,27 +314,39 @@ impl Error {
             Error::AnswerLost {
                 operation,
                 status,
+                request_id,
                 attempts,
                 source,
             } => f
                 .debug_struct("AnswerLost")
                 .field("operation", operation)
                 .field("status", status)
+                .field("request_id", request_id)
                 .field("attempts", attempts)
                 .field("source", source)
                 .finish(),
             Error::Api(error) => f.debug_tuple("Api").field(error).finish(),
             Error::Decode(error) => f.debug_tuple("Decode").field(error).finish(),
-            Error::ResponseTooLarge { operation, limit } => f
+            Error::ResponseTooLarge {
+                operation,
+                limit,
+                status,
+                request_id,
+                attempts,
+            } => f
                 .debug_struct("ResponseTooLarge")
                 .field("operation", operation)
                 .field("limit", limit)
+                .field("status", status)
+                .field("request_id", request_id)
+                .field("attempts", attempts)
                 .finish(),
             Error::Encoding {
                 operation,
                 status,
                 encoding,
                 failure,
+                request_id,
                 attempts,
                 source,
             } => f
@@ -323,6 +355,7 @@ impl Error {
                 .field("status", status)
                 .field("encoding", encoding)
                 .field("failure", failure)
+                .field("request_id", request_id)
                 .field("attempts", attempts)
                 .field("source", source)
                 .finish(),
@@ -383,7 +416,9 @@ impl Error {
         match self {
             Error::Api(api) => Some(api.status),
             Error::Decode(decode) => Some(decode.status),
-            Error::AnswerLost { status, .. } | Error::Encoding { status, .. } => Some(*status),
+            Error::AnswerLost { status, .. }
+            | Error::Encoding { status, .. }
+            | Error::ResponseTooLarge { status, .. } => Some(*status),
             Error::Partial { source, .. } => source.status(),
             _ => None,
         }
@@ -396,15 +431,13 @@ impl Error {
     }
 
     /// Whether the server accepted the request (answered 2xx) although the call failed: the
-    /// answer could not be decoded or broke off. Such a request is never sent again by the SDK;
-    /// check the server's state before sending it again yourself.
+    /// answer could not be decoded, broke off, was too large or did not arrive in time. Such a
+    /// request is never sent again by the SDK; check the server's state before sending it
+    /// again yourself.
     pub fn request_accepted(&self) -> bool {
-        match self {
-            Error::Decode(_) | Error::AnswerLost { .. } => true,
-            Error::Encoding { status, .. } => status.is_success(),
-            Error::Partial { source, .. } => source.request_accepted(),
-            _ => false,
-        }
+        // Every error that comes after a 2xx head keeps its status, so the status alone
+        // answers: no variant can forget to say that the server did what was asked.
+        self.status().is_some_and(|status| status.is_success())
     }
 
     /// The request id the server gave its answer, when it sent one.
@@ -412,6 +445,9 @@ impl Error {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode(decode) => decode.request_id.as_deref(),
+            Error::AnswerLost { request_id, .. }
+            | Error::ResponseTooLarge { request_id, .. }
+            | Error::Encoding { request_id, .. } => request_id.as_deref(),
             Error::Partial { source, .. } => source.request_id(),
             _ => None,
         }
@@ -445,8 +481,10 @@ impl Error {
             | Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
             | Error::AnswerLost { attempts, .. }
+            | Error::ResponseTooLarge { attempts, .. }
             | Error::Encoding { attempts, .. } => Some(*attempts),
             Error::Api(api) => Some(api.attempts),
+            Error::Decode(decode) => Some(decode.attempts),
             Error::Partial { source, .. } => source.attempts(),
             _ => None,
         }
@@ -492,9 +530,14 @@ impl Error {
         }
     }
 
-    /// Whether this is a timeout.
+    /// Whether this is a timeout: [`Error::Timeout`], or an [`Error::AnswerLost`] whose
+    /// accepted answer was still arriving when the call's timeout passed.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Timeout { .. })
+        match self {
+            Error::Timeout { .. } => true,
+            Error::AnswerLost { source, .. } => source.is::<AnswerTimedOut>(),
+            _ => false,
+        }
     }
 
     /// Whether the resource does not exist (HTTP 404).
@@ -548,6 +591,57 @@ impl fmt::Display for EncodingFailure {
             }
             EncodingFailure::Invalid => "the compressed data is corrupt or cut short",
         })
+    }
+}
+
+/// Why an accepted answer was lost ([`Error::AnswerLost`]) when the call's timeout passed
+/// while its body was still arriving; what makes that error a timeout too.
+#[derive(Debug, thiserror::Error)]
+#[error("the call's timeout of {timeout:?} passed before the whole answer arrived")]
+pub(crate) struct AnswerTimedOut {
+    /// The call's timeout.
+    pub(crate) timeout: Duration,
+}
+
+/// ` (request id …)` after a message, or nothing when the server sent none.
+struct RequestIdNote<'a>(Option<&'a str>);
+
+impl fmt::Display for RequestIdNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(id) => write!(f, " (request id {id})"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// What [`Error::ResponseTooLarge`] says: after a 2xx, that the server accepted the request
+/// and it was not sent again (as `Decode` and `AnswerLost` say), so nobody sends it twice.
+struct TooLargeNote {
+    status: StatusCode,
+    limit: usize,
+    attempts: u32,
+}
+
+impl fmt::Display for TooLargeNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            limit, attempts, ..
+        } = self;
+        let status = self.status.as_u16();
+        if self.status.is_success() {
+            write!(
+                f,
+                "the server accepted the request (HTTP {status}) but the response body exceeds \
+                 the limit of {limit} bytes ({attempts} attempt(s)); it was not sent again"
+            )
+        } else {
+            write!(
+                f,
+                "the response body (HTTP {status}) exceeds the limit of {limit} bytes \
+                 ({attempts} attempt(s))"
+            )
+        }
     }
 }
 
@@ -1020,6 +1114,7 @@ pub struct DecodeError {
     pub(crate) path: String,
     pub(crate) message: String,
     pub(crate) request_id: Option<String>,
+    pub(crate) attempts: u32,
     pub(crate) body_snippet: String,
 }
 
@@ -1043,6 +1138,10 @@ impl DecodeError {
     /// The request id, when the server sent one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
+    }
+    /// How many attempts were made (retried refusals before the answer that did not decode).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
     }
     /// The start of the raw body (at most [`SNIPPET_LIMIT`] bytes), with the API key scrubbed.
     pub fn body_snippet(&self) -> &str {

@@ -24,7 +24,7 @@ pub struct ResponseMeta {
 
 impl ResponseMeta {
     pub(crate) fn new(status: StatusCode, headers: HeaderMap, secrets: Secrets<'_>) -> Self {
-        let shown_request_id = crate::decode::shown_request_id(&headers, secrets);
+        let shown_request_id = crate::decode::request_id(&headers, secrets);
         Self {
             status,
             headers,

@@ -15,7 +15,7 @@ use tracing::Instrument;
 use crate::body::{self, ReadError};
 use crate::config::{CallOptions, Config};
 use crate::decode;
-use crate::error::{self, is_retryable_status, BoxError, EncodingFailure, Error};
+use crate::error::{self, is_retryable_status, BoxError, Error};
 use crate::extensions::{CallInfo, ClientSettings};
 use crate::future::BoxFuture;
 use crate::http_client::{DefaultHttpClient, HttpClient};
@@ -118,23 +118,39 @@ pub(crate) struct RawResponse {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
+    /// How many attempts the call made, this one included (a decode error reports it).
+    pub(crate) attempts: u32,
 }
 
 /// How one attempt failed below the HTTP status level.
 enum AttemptError {
-    /// The HTTP client failed; `connect` means nothing reached the server.
+    /// No answer came: the HTTP client failed; `connect` means nothing reached the server.
     Send { connect: bool, source: BoxError },
-    /// The body broke off while being read, after the status line `status` arrived.
-    Body(StatusCode, BoxError),
-    /// The body is larger than the limit.
-    TooLarge,
-    /// The body's coding was not asked for, or its compressed data is invalid.
-    Encoding {
-        status: StatusCode,
-        encoding: String,
-        failure: EncodingFailure,
-        source: Option<BoxError>,
+    /// The call's deadline passed before an answer's head arrived.
+    TimedOut,
+    /// The answer's `head` arrived, then its body could not be read.
+    Body {
+        head: http::response::Parts,
+        failure: BodyFailure,
     },
+}
+
+/// Why the body of an answer whose head arrived could not be read.
+enum BodyFailure {
+    /// It broke off, passed the limit, or came in a coding that cannot be read.
+    Read(ReadError),
+    /// The call's deadline passed while it was arriving.
+    TimedOut,
+}
+
+/// What the error of a failed body needs to know about its call.
+struct CallFacts<'a> {
+    operation: &'static str,
+    idempotent: bool,
+    may_retry_unsafe: bool,
+    timeout: Duration,
+    limit: usize,
+    secrets: Secrets<'a>,
 }
 
 async fn attempt_loop(
@@ -192,20 +208,9 @@ async fn attempt_loop(
         let extensions = http_request.extensions_mut();
         extensions.insert(CallInfo::new(operation, attempts));
         extensions.insert(settings);
-        let attempt = async {
-            // Waiting for a slot counts toward the timeout; the slot is held until the body
-            // is read, and released before any retry wait. The semaphore is never closed.
-            let _slot = transport.in_flight.acquire().await.ok();
-            send_and_read(
-                transport.http.client(),
-                http_request,
-                config.max_response_bytes,
-            )
-            .await
-        };
-        let (error, retryable, retry_after) = match tokio::time::timeout_at(deadline, attempt).await
-        {
-            Err(_elapsed) => {
+        let outcome = attempt(transport, http_request, deadline, config.max_response_bytes).await;
+        let (error, retryable, retry_after) = match outcome {
+            Err(AttemptError::TimedOut) => {
                 tracing::debug!(attempts, "call timed out");
                 return Err(Error::Timeout {
                     operation: name,
@@ -213,15 +218,16 @@ async fn attempt_loop(
                     attempts,
                 });
             }
-            Ok(Ok((status, headers, body))) if status.is_success() => {
+            Ok((status, headers, body)) if status.is_success() => {
                 transport.budget.refund();
                 return Ok(RawResponse {
                     status,
                     headers,
                     body,
+                    attempts,
                 });
             }
-            Ok(Ok((status, headers, body))) => {
+            Ok((status, headers, body)) => {
                 let retry_after = retry::retry_after(&headers, SystemTime::now());
                 let mut error = decode::api_error(
                     name,
@@ -249,7 +255,7 @@ async fn attempt_loop(
                 let retryable = is_retryable_status(status) && may_retry_unsafe;
                 (Error::Api(Box::new(error)), retryable, retry_after)
             }
-            Ok(Err(AttemptError::Send { connect, source })) => {
+            Err(AttemptError::Send { connect, source }) => {
                 let error = if connect {
                     let error = crate::connector::classify(
                         &*source,
@@ -273,54 +279,17 @@ async fn attempt_loop(
                 // A failed connection never reached the server: safe to retry any method.
                 (error, connect || may_retry_unsafe, None)
             }
-            // A 2xx status means the server did what was asked: a request that is not
-            // idempotent is never sent again, even with POST retries switched on.
-            Ok(Err(AttemptError::Body(status, source)))
-                if status.is_success() && !operation.method.is_idempotent() =>
-            {
-                return Err(Error::AnswerLost {
+            Err(AttemptError::Body { head, failure }) => {
+                let call = CallFacts {
                     operation: name,
-                    status,
-                    attempts,
-                    source,
-                });
-            }
-            Ok(Err(AttemptError::Body(_, source))) => (
-                Error::Transport {
-                    operation: name,
-                    attempts,
-                    source,
-                },
-                may_retry_unsafe,
-                None,
-            ),
-            Ok(Err(AttemptError::Encoding {
-                status,
-                encoding,
-                failure,
-                source,
-            })) => {
-                // The server chose the name: it may echo a credential.
-                let secrets = call_secrets(config, options, token.as_ref(), request);
-                let error = Error::Encoding {
-                    operation: name,
-                    status,
-                    encoding: body::shorten(secrets.scrub(&encoding)),
-                    failure,
-                    attempts,
-                    source,
-                };
-                // A 2xx means the server did what was asked: never again. Otherwise the
-                // status decides, as for any refused answer.
-                let retryable =
-                    !status.is_success() && is_retryable_status(status) && may_retry_unsafe;
-                (error, retryable, None)
-            }
-            Ok(Err(AttemptError::TooLarge)) => {
-                return Err(Error::ResponseTooLarge {
-                    operation: name,
+                    idempotent: operation.method.is_idempotent(),
+                    may_retry_unsafe,
+                    timeout,
                     limit: config.max_response_bytes,
-                })
+                    secrets: call_secrets(config, options, token.as_ref(), request),
+                };
+                let (error, retryable) = body_failed(&call, attempts, &head, failure);
+                (error, retryable, None)
             }
         };
         let retries_done = attempts - 1 - u32::from(refreshed);
@@ -453,33 +422,132 @@ fn base_headers(config: &Config) -> HeaderMap {
     headers
 }
 
-async fn send_and_read(
-    http: &dyn HttpClient,
+/// One attempt: a slot, the request and the whole answer, all before `deadline`.
+async fn attempt(
+    transport: &Transport,
     request: http::Request<Bytes>,
+    deadline: Instant,
     limit: usize,
 ) -> Result<(StatusCode, HeaderMap, Bytes), AttemptError> {
-    let response = http.send(request).await.map_err(|err| AttemptError::Send {
+    let head = tokio::time::timeout_at(deadline, async {
+        // Waiting for a slot counts toward the timeout; the slot is held until the body is
+        // read, and released before any retry wait. The semaphore is never closed.
+        let slot = transport.in_flight.acquire().await.ok();
+        let response = transport.http.client().send(request).await;
+        (slot, response)
+    })
+    .await;
+    let Ok((_slot, response)) = head else {
+        return Err(AttemptError::TimedOut);
+    };
+    let response = response.map_err(|err| AttemptError::Send {
         connect: err.is_connect(),
         source: err.into_source(),
     })?;
     let (mut parts, body) = response.into_parts();
-    let body = body::read(body, &mut parts.headers, limit)
-        .await
-        .map_err(|err| match err {
-            ReadError::Broken(source) => AttemptError::Body(parts.status, source),
-            ReadError::TooLarge => AttemptError::TooLarge,
-            ReadError::Encoding {
-                encoding,
+    // The body under the same deadline, apart from the head: a failure now comes after the
+    // head, whose status says whether the server accepted the request.
+    let read = tokio::time::timeout_at(deadline, body::read(body, &mut parts.headers, limit)).await;
+    let failure = match read {
+        Ok(Ok(body)) => return Ok((parts.status, parts.headers, body)),
+        Ok(Err(failure)) => BodyFailure::Read(failure),
+        Err(_elapsed) => BodyFailure::TimedOut,
+    };
+    Err(AttemptError::Body {
+        head: parts,
+        failure,
+    })
+}
+
+/// The error of an attempt whose answer's head arrived but whose body could not be read, and
+/// whether it may be retried. Each keeps the head's status, its request id and the attempts,
+/// here and nowhere else, so that none can forget that a 2xx means the server did what was
+/// asked (`Error::request_accepted` reads the status).
+fn body_failed(
+    call: &CallFacts<'_>,
+    attempts: u32,
+    head: &http::response::Parts,
+    failure: BodyFailure,
+) -> (Error, bool) {
+    let (operation, status) = (call.operation, head.status);
+    let request_id = decode::request_id(&head.headers, call.secrets);
+    // A 2xx to a request that is not idempotent: never sent again, even with POST retries
+    // on, however its answer was lost. (An idempotent one is retried like a broken
+    // connection, or ends as a plain timeout.)
+    let lost = status.is_success() && !call.idempotent;
+    match failure {
+        BodyFailure::Read(ReadError::TooLarge) => {
+            let error = Error::ResponseTooLarge {
+                operation,
+                limit: call.limit,
+                status,
+                request_id,
+                attempts,
+            };
+            (error, false)
+        }
+        BodyFailure::Read(ReadError::Encoding {
+            encoding,
+            failure,
+            source,
+        }) => {
+            let error = Error::Encoding {
+                operation,
+                status,
+                // The server chose the name: it may echo a credential.
+                encoding: body::shorten(call.secrets.scrub(&encoding)),
                 failure,
+                request_id,
+                attempts,
                 source,
-            } => AttemptError::Encoding {
-                status: parts.status,
-                encoding,
-                failure,
+            };
+            // A 2xx means the server did what was asked: never again. Otherwise the status
+            // decides, as for any refused answer.
+            let retryable =
+                !status.is_success() && is_retryable_status(status) && call.may_retry_unsafe;
+            (error, retryable)
+        }
+        BodyFailure::Read(ReadError::Broken(source)) if lost => {
+            let error = Error::AnswerLost {
+                operation,
+                status,
+                request_id,
+                attempts,
                 source,
-            },
-        })?;
-    Ok((parts.status, parts.headers, body))
+            };
+            (error, false)
+        }
+        BodyFailure::TimedOut if lost => {
+            let source = Box::new(error::AnswerTimedOut {
+                timeout: call.timeout,
+            });
+            let error = Error::AnswerLost {
+                operation,
+                status,
+                request_id,
+                attempts,
+                source,
+            };
+            (error, false)
+        }
+        BodyFailure::Read(ReadError::Broken(source)) => {
+            let error = Error::Transport {
+                operation,
+                attempts,
+                source,
+            };
+            (error, call.may_retry_unsafe)
+        }
+        BodyFailure::TimedOut => {
+            tracing::debug!(attempts, "call timed out reading the body");
+            let error = Error::Timeout {
+                operation,
+                timeout: call.timeout,
+                attempts,
+            };
+            (error, false)
+        }
+    }
 }
 
 /// What a person should do about a 401: configure a key when none was sent, else check it.

@@ -146,6 +146,7 @@ fn every_error_with_a_source_leaves_it_out_of_its_message() {
             Box::new(Error::AnswerLost {
                 operation: "create_thing",
                 status: StatusCode::CREATED,
+                request_id: None,
                 attempts: 1,
                 source: Box::new(inner()),
             }),

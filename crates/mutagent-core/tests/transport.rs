@@ -222,6 +222,149 @@ async fn a_post_whose_success_answer_breaks_off_is_never_sent_again() {
     assert_eq!(server.requests().len(), 1, "sent once");
 }
 
+/// A 201 to a POST whose body passes `max_response_bytes`: the server accepted the request,
+/// so the error says so (`request_accepted()`, the status), as `Decode` and `AnswerLost` do;
+/// a caller following errors.md ("check the server's state before sending it again
+/// yourself") would otherwise send the POST again and create the thing twice.
+#[tokio::test]
+async fn a_post_accepted_with_an_oversized_answer_says_it_was_accepted() {
+    let server = ScriptedServer::start(vec![
+        Reply::generated(201, 2 * 1024 * 1024).header("content-type", "application/json")
+    ]);
+    let client = builder(&server)
+        .max_response_bytes(1024 * 1024)
+        .build()
+        .expect("client");
+    let err = create(&client).await.expect_err("too large");
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+    assert!(
+        err.request_accepted(),
+        "a 201 was received, yet request_accepted() is false: {err}"
+    );
+    assert_eq!(err.status_code(), Some(201), "{err}");
+    assert!(!err.is_retryable());
+    assert!(
+        err.to_string()
+            .contains("the server accepted the request (HTTP 201)"),
+        "{err}"
+    );
+}
+
+/// The same through the blocking client, chunked (no declared length).
+#[test]
+fn a_post_accepted_with_an_oversized_chunked_answer_says_it_was_accepted_blocking() {
+    let server = ScriptedServer::start(vec![Reply::generated(201, 2 * 1024 * 1024).chunked()]);
+    let client = builder(&server)
+        .max_response_bytes(1024 * 1024)
+        .build_blocking()
+        .expect("client");
+    let err = client
+        .send::<Value>(create_thing(json!({"name": "x"})))
+        .expect_err("too large");
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert!(
+        err.request_accepted(),
+        "a 201 was received, yet request_accepted() is false: {err}"
+    );
+    assert_eq!(err.status_code(), Some(201), "{err}");
+}
+
+/// A POST answered 201 whose body is dripped past the timeout: the server accepted it (a 2xx
+/// answer that did not arrive whole, as when it breaks off), so it is `AnswerLost`, never
+/// sent again, and a timeout too.
+#[tokio::test]
+async fn a_post_accepted_whose_answer_stalls_past_the_timeout_says_it_was_accepted() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(201, json!({"id": 1, "name": "x"})).drip(1, Duration::from_millis(200))
+    ]);
+    let client = builder(&server)
+        .timeout(Duration::from_millis(800))
+        .build()
+        .expect("client");
+    let opted = client.with_options(CallOptions::new().retry_non_idempotent(true));
+    let err = create(&opted).await.expect_err("timeout");
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+    assert!(
+        err.request_accepted(),
+        "the 201 head arrived before the timeout, yet request_accepted() is false: {err}"
+    );
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.status_code(), Some(201), "{err}");
+    assert!(!err.is_retryable());
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct Thing {
+    id: u64,
+    name: String,
+}
+
+/// errors.md: `attempts()` is "how many attempts were made, retries included". Two 503s then
+/// a 200 that does not decode: three attempts.
+#[tokio::test]
+async fn a_decode_error_after_retries_reports_its_attempts() {
+    let server = ScriptedServer::start(vec![
+        Reply::status(503),
+        Reply::status(503),
+        Reply::json(200, json!({"id": "not a number", "name": "x"})),
+    ]);
+    let client = builder(&server).build().expect("client");
+    let err = client.send::<Thing>(get_thing()).await.expect_err("decode");
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(err.attempts(), Some(3), "{err}");
+}
+
+/// The same for a body too large after retries: the call was sent three times.
+#[tokio::test]
+async fn a_response_too_large_after_retries_reports_its_attempts() {
+    let server = ScriptedServer::start(vec![
+        Reply::status(503),
+        Reply::status(503),
+        Reply::generated(200, 2 * 1024 * 1024),
+    ]);
+    let client = builder(&server)
+        .max_response_bytes(1024 * 1024)
+        .build()
+        .expect("client");
+    let err = get(&client, "1").await.expect_err("too large");
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(err.attempts(), Some(3), "{err}");
+    assert!(err.to_string().contains("(3 attempt(s))"), "{err}");
+}
+
+/// errors.md: `request_id()` is "the server's `x-request-id` … for a support ticket". A POST
+/// answered 201 with `x-request-id` whose body breaks off (`AnswerLost`, where a support
+/// ticket matters most: "did you store it?") keeps the id its head carried, scrubbed of the
+/// key like any request id.
+#[tokio::test]
+async fn an_answer_lost_keeps_the_request_id_of_its_head() {
+    let lost = |request_id: &str| {
+        Reply::json(201, json!({"id": 1, "name": "xxxxxxxxxxxx"}))
+            .header("x-request-id", request_id)
+            .truncate(5)
+    };
+    let server = ScriptedServer::start(vec![lost("req_lost_1")]);
+    let client = builder(&server).build().expect("client");
+    let err = create(&client).await.expect_err("broke off");
+    assert!(matches!(err, Error::AnswerLost { .. }), "{err:?}");
+    assert_eq!(err.request_id(), Some("req_lost_1"), "{err:?}");
+    assert!(err.to_string().contains("(request id req_lost_1)"), "{err}");
+
+    let server = ScriptedServer::start(vec![lost(&format!("req-{KEY}"))]);
+    let client = builder(&server).build().expect("client");
+    let err = create(&client).await.expect_err("broke off");
+    assert_eq!(err.request_id(), Some("req-[redacted]"), "{err:?}");
+    assert!(!format!("{err}{err:?}{err:#?}").contains(KEY));
+}
+
 #[tokio::test]
 async fn connection_refused_is_retried_even_for_post() {
     let client = nobody_listening()

@@ -203,7 +203,8 @@ async fn a_body_over_the_limit_without_a_length_is_cut_at_the_limit() {
             err,
             Error::ResponseTooLarge {
                 limit: 262_144,
-                operation: "list_prompts"
+                operation: "list_prompts",
+                ..
             }
         ),
         "{err:?}"
