@@ -169,7 +169,11 @@ impl Failure<'_> {
     /// The error for serde_json's `err` in decoding `json` (the body, or `null` for an empty one).
     fn error_in(self, json: &[u8], err: &serde_json::Error) -> Error {
         let path = json_path::of_error(json, err);
-        let message = err.to_string();
+        let message = if is_json_whitespace(self.body) {
+            empty_body_message(err)
+        } else {
+            err.to_string()
+        };
         let secrets = self.secrets;
         Error::Decode(Box::new(DecodeError {
             operation: self.operation,
@@ -181,6 +185,18 @@ impl Failure<'_> {
             body_snippet: safe_snippet(self.body, secrets),
         }))
     }
+}
+
+/// What to say when an empty body does not decode. The `null` it was read as is the SDK's
+/// stand-in (so that `()`, `Value` and `Option` answers take an empty body), not what the
+/// server sent: serde_json's `invalid type: null` and its position in the four bytes of
+/// `null` would point at text that does not exist. What the type expected is kept.
+fn empty_body_message(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let position = format!(" at line {} column {}", err.line(), err.column());
+    let text = text.strip_suffix(position.as_str()).unwrap_or(&text);
+    let expected = text.strip_prefix("invalid type: null, ").unwrap_or(text);
+    format!("the body is empty; {expected}")
 }
 
 /// Builds the [`ApiError`] for a non-success answer, reading the body leniently. Every text
@@ -497,17 +513,24 @@ mod tests {
     }
 
     /// A body of whitespace only (CRLF, tabs) is an empty answer: JSON `null`, and a type
-    /// that is not nullable fails at the whole body, `.`.
+    /// that is not nullable fails at the whole body, `.`, saying the body is empty (not
+    /// showing the `null` stand-in, nor a position inside it) and what was expected.
     #[test]
     fn whitespace_only_bodies_decode_as_null() {
         let value: serde_json::Value = answer(StatusCode::OK, b" \r\n\t ").expect("null");
         assert!(value.is_null());
-        let err = answer::<Page>(StatusCode::OK, b"\r\n").expect_err("not nullable");
-        let Error::Decode(decode) = err else {
-            panic!("not a decode error")
-        };
-        assert_eq!(decode.path(), ".");
-        assert!(decode.to_string().contains("null"), "{decode}");
+        for body in [&b""[..], b"\r\n"] {
+            let err = answer::<Page>(StatusCode::OK, body).expect_err("not nullable");
+            let Error::Decode(decode) = err else {
+                panic!("not a decode error")
+            };
+            assert_eq!(decode.path(), ".");
+            assert_eq!(
+                decode.message(),
+                "the body is empty; expected struct Page",
+                "{decode}"
+            );
+        }
     }
 
     /// Only JSON's whitespace (space, tab, LF, CR) makes a body empty. A form feed, which

@@ -115,6 +115,26 @@ async fn json_of_the_wrong_types_names_the_path() {
     }
 }
 
+/// A 200 with an empty body where JSON is expected says the body was empty. The SDK reads
+/// an empty body as `null` (so that `()`, `Value` and `Option` answers take one), and before
+/// it reported its own stand-in: "invalid type: null … at line 1 column 4".
+#[test]
+fn an_empty_success_body_is_reported_as_empty_not_as_null_at_column_4() {
+    let server = ScriptedServer::start(vec![
+        Reply::status(200).header("content-type", "application/json")
+    ]);
+    let client = builder(&server).build_blocking().expect("client");
+    let err = client.send::<Thing>(get_thing()).expect_err("empty");
+    let text = err.to_string();
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    assert!(
+        text.contains("empty") && !text.contains("column 4"),
+        "the message does not say the body was empty: {text}"
+    );
+    assert!(text.contains("expected struct Thing"), "{text}");
+    assert!(err.request_accepted());
+}
+
 #[tokio::test]
 async fn extra_fields_are_ignored() {
     let server = ScriptedServer::start(vec![Reply::json(
