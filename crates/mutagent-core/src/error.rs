@@ -55,8 +55,10 @@ pub enum Error {
         source: BoxError,
     },
 
-    /// The connection failed while the request or response was in flight.
-    #[error("[{operation}] the connection failed ({attempts} attempt(s))")]
+    /// The connection failed while the request or response was in flight, or the answer's
+    /// head could not be read: too large for the HTTP parser (then the message says so, and
+    /// it is not retried: the same server sends the same head again).
+    #[error("[{operation}] {}", TransportNote { source, attempts: *attempts })]
     Transport {
         /// The operation.
         operation: &'static str,
@@ -523,7 +525,8 @@ impl Error {
     /// what it had done.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Connect { .. } | Error::Transport { .. } | Error::Timeout { .. } => true,
+            Error::Connect { .. } | Error::Timeout { .. } => true,
+            Error::Transport { source, .. } => !head_too_large(&**source),
             Error::Api(api) => is_retryable_status(api.status),
             Error::Encoding { status, .. } => is_retryable_status(*status),
             _ => false,
@@ -643,6 +646,52 @@ impl fmt::Display for TooLargeNote {
             )
         }
     }
+}
+
+/// What [`Error::Transport`] says happened, in the SDK's words: the cause's own text stays
+/// in the `source()` chain, printed once.
+struct TransportNote<'a> {
+    source: &'a BoxError,
+    attempts: u32,
+}
+
+impl fmt::Display for TransportNote<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let attempts = self.attempts;
+        if head_too_large(&**self.source) {
+            write!(
+                f,
+                "the answer's head (status line and headers) is too large for the HTTP parser \
+                 ({attempts} attempt(s)); not retried: the same head would come again"
+            )
+        } else {
+            write!(f, "the connection failed ({attempts} attempt(s))")
+        }
+    }
+}
+
+/// Whether `error` or one of its causes is hyper's "head too large" (a status line and
+/// headers over its buffer, or more than 100 headers). That is deterministic: the same server
+/// answers the same head again, so it is not worth a retry.
+pub(crate) fn head_too_large(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if current
+            .downcast_ref::<hyper::Error>()
+            .is_some_and(is_hyper_head_too_large)
+        {
+            return true;
+        }
+        cause = current.source();
+    }
+    false
+}
+
+/// hyper's own test, `is_parse_too_large`, exists only with its `server` feature, which would
+/// compile hyper's server for one method; its message for that error is the same test (it
+/// has not changed since hyper 0.12, and `hostile.rs` fails if it does).
+fn is_hyper_head_too_large(error: &hyper::Error) -> bool {
+    error.is_parse() && error.to_string() == "message head is too large"
 }
 
 /// Statuses worth retrying: 408, 429, 500, 502, 503, 504.

@@ -276,8 +276,10 @@ async fn attempt_loop(
                         source,
                     }
                 };
-                // A failed connection never reached the server: safe to retry any method.
-                (error, connect || may_retry_unsafe, None)
+                // A failed connection never reached the server: safe to retry any method;
+                // an answer's head too large for the parser would only come again.
+                let retryable = (connect || may_retry_unsafe) && error.is_retryable();
+                (error, retryable, None)
             }
             Err(AttemptError::Body { head, failure }) => {
                 let call = CallFacts {

@@ -463,6 +463,35 @@ async fn one_huge_header_is_a_clear_error() {
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
 
+/// The same 2 MiB header, retries on: the one-line message a log shows says the answer's head
+/// was too large (before, "the connection failed", with the cause only in the `source()`
+/// chain), and a GET is not sent again: the same server sends the same head each time.
+#[tokio::test]
+async fn a_huge_response_head_says_so_in_the_one_line_message() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"id": 1, "name": "x"})).header("x-huge", &"a".repeat(2 * MIB))
+    ]);
+    let client = builder(&server).build().expect("client");
+    let err = get(&client).await.expect_err("huge head");
+    let line = err.to_string();
+    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(
+        line.contains("head") || line.contains("header"),
+        "the one-line message does not say what happened: {line}"
+    );
+    assert_eq!(server.requests().len(), 1, "not retried: {err:?}");
+    assert_eq!(err.attempts(), Some(1));
+    assert!(!err.is_retryable());
+    // The cause (hyper's own words) is in the chain, once, and not repeated in the line.
+    let debug = format!("{err:?}");
+    assert_eq!(
+        debug.matches("message head is too large").count(),
+        1,
+        "{debug}"
+    );
+    assert!(!line.contains("message head is too large"), "{line}");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Redirects
 
