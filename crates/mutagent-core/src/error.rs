@@ -143,9 +143,8 @@ pub enum Error {
     /// never sent again (the server did what was asked); a retryable status is retried.
     #[error(
         "[{operation}] the answer (HTTP {}) in `Content-Encoding: {encoding}` cannot be read: \
-         {failure} ({attempts} attempt(s)){}",
-        status.as_u16(),
-        RequestIdNote(request_id.as_deref())
+         {failure} ({attempts} attempt(s))",
+        status.as_u16()
     )]
     Encoding {
         /// The operation.
@@ -156,8 +155,6 @@ pub enum Error {
         encoding: String,
         /// What was wrong with it.
         failure: EncodingFailure,
-        /// The request id of the answer's head, scrubbed and bounded, when it sent one.
-        request_id: Option<String>,
         /// How many attempts were made.
         attempts: u32,
         /// The decompressor's error, for corrupt data.
@@ -348,7 +345,6 @@ impl Error {
                 status,
                 encoding,
                 failure,
-                request_id,
                 attempts,
                 source,
             } => f
@@ -357,7 +353,6 @@ impl Error {
                 .field("status", status)
                 .field("encoding", encoding)
                 .field("failure", failure)
-                .field("request_id", request_id)
                 .field("attempts", attempts)
                 .field("source", source)
                 .finish(),
@@ -447,9 +442,9 @@ impl Error {
         match self {
             Error::Api(api) => api.request_id.as_deref(),
             Error::Decode(decode) => decode.request_id.as_deref(),
-            Error::AnswerLost { request_id, .. }
-            | Error::ResponseTooLarge { request_id, .. }
-            | Error::Encoding { request_id, .. } => request_id.as_deref(),
+            Error::AnswerLost { request_id, .. } | Error::ResponseTooLarge { request_id, .. } => {
+                request_id.as_deref()
+            }
             Error::Partial { source, .. } => source.request_id(),
             _ => None,
         }

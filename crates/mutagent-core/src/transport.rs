@@ -499,7 +499,6 @@ fn body_failed(
                 // The server chose the name: it may echo a credential.
                 encoding: body::shorten(call.secrets.scrub(&encoding)),
                 failure,
-                request_id,
                 attempts,
                 source,
             };
