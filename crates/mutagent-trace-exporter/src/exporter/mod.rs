@@ -28,8 +28,9 @@
 //!   batch twice (the first answer was lost, the retry arrived too) can de-duplicate by
 //!   trace id and span id; the emulator does (it upserts spans by id within a trace). Delivery is
 //!   therefore *at least once*, with stable ids. A batch the server answered with a 2xx is
-//!   never sent again, even when that answer broke off or could not be decoded (the server has
-//!   stored it): it counts as delivered, and the note is kept in `last_error`.
+//!   never sent again, even when that answer broke off, could not be decoded, was over the
+//!   size limit or was still arriving at the timeout (the server has stored it): it counts as
+//!   delivered, and the note is kept in `last_error`.
 //!
 //! Memory is bounded: at most `max_queue_size` spans wait in the queue and at most
 //! `max_batch_size` more are held by the sender.
