@@ -81,6 +81,12 @@ impl BlockingClient {
         self.client.config()
     }
 
+    /// `text` made safe to print with this client's secrets, as
+    /// [`Client::printable`](crate::Client::printable) does.
+    pub fn printable(&self, text: &str) -> String {
+        self.client.printable(text)
+    }
+
     /// The async client behind this one (same pool, same budget).
     pub fn async_client(&self) -> &Client {
         &self.client

@@ -72,6 +72,28 @@ impl Client {
         &self.options
     }
 
+    /// `text` (a server's words the SDK hands on, such as the `note` of a trace-ingestion
+    /// answer) made safe to print, as the SDK's own errors make theirs: control characters
+    /// escaped (it cannot forge a log line or drive a terminal), this client's secrets (its API
+    /// key, its bearer token, its sensitive headers) replaced by `[redacted]`, and cut to
+    /// 1,024 bytes with the full size said.
+    ///
+    /// ```
+    /// let client = mutagent_core::Client::builder()
+    ///     .api_key("mt_example_key_1234")
+    ///     .build()?;
+    /// let shown = client.printable("refused for mt_example_key_1234\u{1b}[2J");
+    /// assert_eq!(shown, "refused for [redacted]\\u{1b}[2J");
+    /// # Ok::<(), mutagent_core::Error>(())
+    /// ```
+    pub fn printable(&self, text: &str) -> String {
+        let token = self.config().bearer.as_ref().and_then(Bearer::current);
+        let secrets =
+            crate::secret::Secrets::new(self.config().api_key.as_ref(), &self.options.headers)
+                .with_token(token.as_ref());
+        decode::server_text(text, secrets, decode::SERVER_TEXT_LIMIT)
+    }
+
     /// This client (its settings, per-call options and retry budget) with a connection pool
     /// of its own, for calls made from another runtime, such as a background thread's.
     ///

@@ -31,7 +31,7 @@ pub(crate) fn header_request_id(headers: &HeaderMap) -> Option<&str> {
 /// Text the server chose, made safe to print: control characters (and bidirectional
 /// overrides) escaped so it cannot forge log lines or drive a terminal, every secret scrubbed,
 /// and cut to `limit` bytes with the full size said.
-fn server_text(text: &str, secrets: Secrets<'_>, limit: usize) -> String {
+pub(crate) fn server_text(text: &str, secrets: Secrets<'_>, limit: usize) -> String {
     let escaped = crate::text::escape_controls(text);
     let scrubbed = secrets.scrub(&escaped);
     cut(scrubbed, limit, text.len(), false)
