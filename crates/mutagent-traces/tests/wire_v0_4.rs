@@ -265,6 +265,20 @@ fn list_logs_all_stops_after_an_error() {
     assert!(items[1].as_ref().is_err_and(|e| e.is_not_found()));
 }
 
+/// `err` ends a `list_traces` walk for the server's mistake, not a failed call.
+fn assert_walk_stopped_by_the_server(err: &mutagent_core::Error) {
+    assert!(
+        matches!(
+            err,
+            mutagent_core::Error::Unexpected {
+                operation: "list_traces",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
+
 /// Walks `list_traces_all` over a server answering `pages`, through the async client, then
 /// the blocking one (each against a fresh server), and hands `check` what each walk yielded
 /// (the trace ids, or the errors) with its server.
@@ -360,16 +374,7 @@ fn endless_empty_pages_end_the_walk_with_an_error() {
     let check = |walked: Vec<Result<String, mutagent_core::Error>>, server: &ScriptedServer| {
         assert_eq!(walked.len(), 1, "{walked:?}");
         let err = walked[0].as_ref().expect_err("the server's mistake");
-        assert!(
-            matches!(
-                err,
-                mutagent_core::Error::Unexpected {
-                    operation: "list_traces",
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert_walk_stopped_by_the_server(err);
         assert!(err.to_string().contains("64 empty pages in a row"), "{err}");
         assert_eq!(server.requests().len(), 64);
     };
@@ -399,16 +404,7 @@ fn a_cursor_that_names_its_own_page_ends_the_walk_with_an_error() {
         assert_eq!(walked[0].as_deref().ok(), Some("t-1"));
         assert_eq!(walked[1].as_deref().ok(), Some("t-2"));
         let err = walked[2].as_ref().expect_err("the server's mistake");
-        assert!(
-            matches!(
-                err,
-                mutagent_core::Error::Unexpected {
-                    operation: "list_traces",
-                    ..
-                }
-            ),
-            "{err:?}"
-        );
+        assert_walk_stopped_by_the_server(err);
         assert!(err.to_string().contains("cursor \"c2\""), "{err}");
         assert_eq!(server.requests().len(), 2, "c2 fetched once");
     };
