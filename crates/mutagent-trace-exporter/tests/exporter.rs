@@ -9,11 +9,12 @@ use std::time::{Duration, SystemTime};
 
 use mutagent_core::{BlockingClient, RetryPolicy};
 use mutagent_emulator::{Collection, Emulator, EmulatorBuilder, Fault};
+use mutagent_test_support::{Reply, ScriptedServer};
 use mutagent_trace_exporter::{
     Exporter, ExporterBuilder, ExporterStats, Protocol, SpanData, SpanKind,
 };
 use mutagent_traces::{Trace, TracesExt};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 mod common;
 use common::{client, emulator, exporter_on_demand, KEY};
@@ -686,4 +687,40 @@ async fn blocking_flush_on_a_current_thread_runtime_after_a_call_delivers() {
         .await
         .expect("a later call");
     assert_eq!(exporter.shutdown(LONG).delivered, 0);
+}
+
+/// The answer every scripted server of these tests gives a 0.1.2 batch.
+fn ok_answer() -> Reply {
+    Reply::json(200, json!({"success": true, "count": 1, "traceIds": []}))
+}
+
+fn instant_span() -> SpanData {
+    let t = SystemTime::now();
+    SpanData::root("s", SpanKind::Custom, t, t)
+}
+
+/// docs/reliability.md §6 (hostile review): a 0.4.1 server echoing the key in its `note` gets
+/// it nowhere: the note reaches `last_error` (and `Debug`, the WARN event, an OpenTelemetry
+/// error) through `Client::printable`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hook_note_echoing_the_key_never_reaches_stats_or_debug() {
+    let server = ScriptedServer::start(vec![Reply::json(
+        200,
+        json!({"accepted": 0, "rejected": 1, "note": format!("bad key {KEY}\u{1b}[2J")}),
+    )]);
+    let exporter = Exporter::builder(client(&server.url()))
+        .protocol(Protocol::HookV0_4)
+        .flush_interval(HOUR)
+        .build()
+        .expect("exporter");
+    exporter.record(instant_span());
+    let report = exporter.flush_async(LONG).await;
+    assert_eq!(report.failed, 1, "{report:?}");
+    let stats = exporter.stats();
+    let shown = format!("{stats:?} {exporter:?} {:?}", stats.last_error);
+    assert!(!shown.contains(KEY), "the key leaked: {shown}");
+    let error = stats.last_error.unwrap_or_default();
+    assert!(error.contains("bad key [redacted]"), "{error}");
+    assert!(!error.contains('\u{1b}'), "{error:?}");
+    exporter.shutdown_async(LONG).await;
 }

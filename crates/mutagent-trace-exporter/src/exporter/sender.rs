@@ -30,6 +30,22 @@ enum Answer {
     Refused(String),
 }
 
+/// What a 0.4.1 answer with rejected traces says, for `last_error`. The server's note is its
+/// own text: it goes through [`Client::printable`] (control characters escaped, the client's
+/// key and token redacted, at most 1 KiB) before it reaches the stats, `Debug`, the WARN
+/// event or an OpenTelemetry error, as a hostile server may echo the key in it.
+fn hook_note(client: &Client, result: &mutagent_traces::v0_4::TraceIngestResult) -> String {
+    let note = result
+        .note
+        .as_deref()
+        .map(|note| format!(": {}", client.printable(note)))
+        .unwrap_or_default();
+    format!(
+        "the server accepted {} and rejected {} trace(s){note}",
+        result.accepted, result.rejected
+    )
+}
+
 /// One batch in flight.
 type Sending = std::pin::Pin<Box<dyn Future<Output = Result<Answer, Error>>>>;
 
@@ -355,20 +371,10 @@ impl BatchSender {
                     .client
                     .traces_v0_4()
                     .ingest_trace_batch(&to_hook_batch(batch, defaults));
+                let client = self.client.clone();
                 Box::pin(async move {
                     sent.await.map(|result| {
-                        let note = || {
-                            format!(
-                                "the server accepted {} and rejected {} trace(s){}",
-                                result.accepted,
-                                result.rejected,
-                                result
-                                    .note
-                                    .as_deref()
-                                    .map(|n| format!(": {n}"))
-                                    .unwrap_or_default()
-                            )
-                        };
+                        let note = || hook_note(&client, &result);
                         match (result.accepted, result.rejected) {
                             (_, 0) => Answer::Stored,
                             (0, _) => Answer::Refused(note()),
