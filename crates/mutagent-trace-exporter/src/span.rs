@@ -370,9 +370,10 @@ impl From<&SpanData> for NewSpan {
 /// Per trace: the id in hex; `sessionId` and `name` from the first span that carries them
 /// (the name defaults to the root span's name when the root is among `spans`); `startTime` the
 /// earliest of the spans' starts and their `trace_start`; `endTime` the root's end when the root
-/// is among `spans`; `source`, `environment` and `tags` from `defaults`. The service name, and
-/// an environment other than the contract's three values, go into the trace's `metadata`
-/// (`serviceName`, `environment`).
+/// is among `spans`; `source`, `environment` and `tags` from `defaults`. The service name, an
+/// environment other than the contract's three values, and a source outside the contract's
+/// list go into the trace's `metadata` (`serviceName`, `environment`, `source`; the trace's
+/// `source` is then `sdk`).
 ///
 /// ```
 /// use std::time::{Duration, SystemTime};
@@ -429,11 +430,12 @@ fn trace_from_group(
         .or_else(|| root.map(|span| span.name.as_ref()))
         .map(name_text);
     trace.end_time = root.map(|span| rfc3339(span.end_time));
-    trace.source.clone_from(&defaults.source);
     trace.tags.clone_from(&defaults.tags);
-    // The contract's `environment` takes three values: any other would have the whole batch
-    // refused, so it travels in `metadata`, beside the service name (which has no field).
+    // The contract's `source` and `environment` take a fixed list of values: any other would
+    // have the whole batch refused, so it travels in `metadata`, beside the service name
+    // (which has no field).
     let mut metadata = Map::new();
+    trace.source = contract_source(defaults.source.as_ref(), &mut metadata);
     match &defaults.environment {
         Some(environment) if environment.is_unknown() => {
             metadata.insert("environment".into(), Value::from(environment.as_str()));
@@ -446,6 +448,22 @@ fn trace_from_group(
     trace.metadata = (!metadata.is_empty()).then_some(Value::Object(metadata));
     trace.spans = group.iter().map(|span| NewSpan::from(*span)).collect();
     trace
+}
+
+/// The `source` field for `source`: a value of the contract's list as it is; any other is sent
+/// as `sdk` (the default, which the batch route accepts) and kept in `metadata.source`, since
+/// the batch route refuses a whole batch whose `source` is outside its list.
+fn contract_source(
+    source: Option<&TraceSource>,
+    metadata: &mut Map<String, Value>,
+) -> Option<TraceSource> {
+    match source {
+        Some(source) if source.is_unknown() => {
+            metadata.insert("source".into(), Value::from(source.as_str()));
+            Some(TraceSource::Sdk)
+        }
+        source => source.cloned(),
+    }
 }
 
 /// RFC 3339 in UTC with milliseconds (`2026-11-01T10:00:00.123Z`; finer digits truncated).
@@ -517,10 +535,15 @@ fn hook_trace(trace: NewTrace) -> HookTrace {
     hook.session_id = trace.session_id;
     hook.name = trace.name;
     hook.end_time = trace.end_time;
-    hook.source = trace.source.map(|source| source.as_str().to_owned());
     let mut metadata = match trace.metadata {
         Some(Value::Object(map)) => map,
         _ => Map::new(),
+    };
+    // The hook format's `source` is free text (the service): a source the batch route would
+    // refuse, moved into `metadata` by `to_new_traces`, goes back where it was set.
+    hook.source = match metadata.remove("source") {
+        Some(Value::String(source)) => Some(source),
+        _ => trace.source.map(|source| source.as_str().to_owned()),
     };
     if let Some(environment) = trace.environment {
         metadata.insert("environment".into(), Value::from(environment.as_str()));
@@ -677,6 +700,32 @@ mod tests {
         assert_eq!(json["sessionId"].as_str().map(str::len), Some(255));
         assert_eq!(json["name"], "span");
         assert_eq!(json["source"], "sdk");
+    }
+
+    #[test]
+    fn a_source_outside_the_contract_travels_in_metadata_but_the_hook_keeps_it() {
+        let root = SpanData::root("agent", SpanKind::Agent, at(10), at(900));
+        let defaults = TraceDefaults {
+            source: Some(TraceSource::from("my-service")),
+            ..TraceDefaults::default()
+        };
+        let traces = to_new_traces(std::slice::from_ref(&root), &defaults);
+        let json = serde_json::to_value(&traces[0]).expect("json");
+        assert_eq!(json["source"], "sdk", "{json}");
+        assert_eq!(json["metadata"], json!({"source": "my-service"}));
+        // The hook format's `source` is free text: it goes back there.
+        let hook = to_hook_batch(std::slice::from_ref(&root), &defaults);
+        let hook = serde_json::to_value(&hook.traces[0]).expect("json");
+        assert_eq!(hook["source"], "my-service", "{hook}");
+        assert!(hook.get("metadata").is_none(), "{hook}");
+        // A source of the contract's list is sent as it is.
+        let listed = TraceDefaults {
+            source: Some(TraceSource::Langchain),
+            ..TraceDefaults::default()
+        };
+        let json = serde_json::to_value(&to_new_traces(&[root], &listed)[0]).expect("json");
+        assert_eq!(json["source"], "langchain");
+        assert!(json.get("metadata").is_none(), "{json}");
     }
 
     #[test]

@@ -724,3 +724,26 @@ async fn a_hook_note_echoing_the_key_never_reaches_stats_or_debug() {
     assert!(!error.contains('\u{1b}'), "{error:?}");
     exporter.shutdown_async(LONG).await;
 }
+
+/// A source outside the contract's list would have the batch route refuse every batch
+/// (hostile review): it is sent as `sdk` and kept in `metadata.source`, as an unknown
+/// environment is kept in `metadata.environment`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_source_outside_the_contract_does_not_lose_every_batch() {
+    let emu = emulator().await;
+    let exporter = exporter_on(&emu, |b| b.source("my-service").flush_interval(HOUR));
+    exporter.record(instant_span());
+    let report = exporter.flush_async(LONG).await;
+    let stats = exporter.stats();
+    exporter.shutdown_async(LONG).await;
+    assert_eq!(report.delivered, 1, "{report:?} {stats:?}");
+    let body = emu
+        .requests()
+        .iter()
+        .find(|r| r.is("POST", "/api/traces/batch"))
+        .map(|r| r.body_json().expect("json"))
+        .expect("a batch");
+    let trace = &body["traces"][0];
+    assert_eq!(trace["source"], "sdk", "{trace}");
+    assert_eq!(trace["metadata"]["source"], "my-service", "{trace}");
+}

@@ -167,13 +167,17 @@ impl ExporterBuilder {
         self
     }
 
-    /// The `source` of every trace (default `sdk`).
+    /// The `source` of every trace (default `sdk`). A source outside the contract's list
+    /// (`sdk`, `langchain`, `langgraph`, `vercel-ai`, `openai`, `otel`, `manual`) is sent as
+    /// `sdk` and travels in `metadata.source`: the batch route would refuse the whole batch, as
+    /// it would an unknown [`environment`](Self::environment).
     pub fn source(mut self, source: impl Into<TraceSource>) -> Self {
         self.defaults.source = Some(source.into());
         self
     }
 
-    /// The `environment` of every trace (default none).
+    /// The `environment` of every trace (default none). One outside the contract's three
+    /// travels in `metadata.environment` (the batch route would refuse the whole batch).
     pub fn environment(mut self, environment: impl Into<Environment>) -> Self {
         self.defaults.environment = Some(environment.into());
         self
