@@ -747,3 +747,43 @@ async fn a_source_outside_the_contract_does_not_lose_every_batch() {
     assert_eq!(trace["source"], "sdk", "{trace}");
     assert_eq!(trace["metadata"]["source"], "my-service", "{trace}");
 }
+
+/// `ExporterStats::queued` (hostile review): `recorded = sent + failed + dropped + queued +
+/// held` holds while a shutdown waits on a slow server with spans still queued.
+#[test]
+fn queued_spans_are_still_counted_while_a_shutdown_is_in_progress() {
+    let server = ScriptedServer::start(vec![ok_answer().delay(Duration::from_secs(3))]);
+    let exporter = Exporter::builder(client(&server.url()))
+        .batch_size(5)
+        .max_batch_size(5)
+        .flush_interval(HOUR)
+        .build()
+        .expect("exporter");
+    for _ in 0..10 {
+        exporter.record(instant_span());
+    }
+    // The first batch of 5 is out (the server answers in 3 s), 5 wait in the queue.
+    let begun = std::time::Instant::now();
+    while exporter.stats().held != 5 && begun.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let before = exporter.stats();
+    assert_eq!((before.held, before.queued), (5, 5), "{before:?}");
+    let closer = exporter.clone();
+    let shutdown = std::thread::spawn(move || closer.shutdown(Duration::from_secs(20)));
+    std::thread::sleep(Duration::from_millis(300));
+    let during = exporter.stats();
+    let report = shutdown.join().expect("shutdown");
+    assert_eq!(report.delivered, 10, "{report:?}");
+    assert_eq!(during.queued, 5, "{during:?}");
+    assert_eq!(
+        during.recorded,
+        during.sent + during.failed + during.dropped + during.queued as u64 + during.held as u64,
+        "{during:?}"
+    );
+    assert_eq!(
+        exporter.stats().queued,
+        0,
+        "a finished sender leaves nothing queued"
+    );
+}

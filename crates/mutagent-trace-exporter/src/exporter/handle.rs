@@ -123,9 +123,10 @@ impl Exporter {
 
     /// Spans waiting in the queue now.
     pub fn queued(&self) -> usize {
-        if self.inner.spans.is_closed() {
-            return 0;
-        }
+        // Read from the permits in use even once a shutdown has closed the queue: the spans
+        // still in it are waiting to be sent, and `recorded = sent + failed + dropped + queued
+        // + held` (and `no_answer`) count them. A span taken off, or discarded with the queue,
+        // gives its permit back, so a finished sender leaves 0 here.
         self.inner
             .spans
             .max_capacity()
