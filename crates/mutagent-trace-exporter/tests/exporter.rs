@@ -787,3 +787,48 @@ fn queued_spans_are_still_counted_while_a_shutdown_is_in_progress() {
         "a finished sender leaves nothing queued"
     );
 }
+
+/// "`batch_size` | send as soon as this many spans are waiting" (hostile review): 5 spans the
+/// sender already holds and 5 in the queue are a batch, sent without waiting for the tick (an
+/// hour here).
+#[test]
+fn a_full_batch_split_between_buffer_and_queue_is_sent_without_waiting_for_the_tick() {
+    let server =
+        ScriptedServer::start(vec![ok_answer().delay(Duration::from_secs(1)), ok_answer()]);
+    let exporter = Exporter::builder(client(&server.url()))
+        .batch_size(10)
+        .max_batch_size(10)
+        .flush_interval(HOUR)
+        .build()
+        .expect("exporter");
+    let t = SystemTime::now();
+    let root = SpanData::root("root", SpanKind::Chain, t, t);
+    let child = || SpanData::child_of(&root, "c", SpanKind::Tool, t, t);
+    for _ in 0..10 {
+        exporter.record(child());
+    }
+    // The first batch is out for a second; 5 more are recorded meanwhile.
+    let begun = std::time::Instant::now();
+    while server.requests().is_empty() && begun.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    for _ in 0..5 {
+        exporter.record(child());
+    }
+    // Once the first answer is in (the sender then holds those 5), 5 more: 10 are waiting.
+    std::thread::sleep(Duration::from_millis(1500));
+    for _ in 0..5 {
+        exporter.record(child());
+    }
+    let begun = std::time::Instant::now();
+    while server.requests().len() < 2 && begun.elapsed() < Duration::from_secs(3) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let stats = exporter.stats();
+    let requests = server.requests().len();
+    exporter.shutdown(LONG);
+    assert_eq!(
+        requests, 2,
+        "10 spans waiting, no second batch sent: {stats:?}"
+    );
+}

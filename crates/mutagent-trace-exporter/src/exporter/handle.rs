@@ -84,12 +84,14 @@ impl Exporter {
         shared.recorded.fetch_add(1, Ordering::Relaxed);
         match self.inner.spans.try_send(span) {
             Ok(()) => {
-                // Wake the sender when a batch is ready; the interval tick covers the rest.
+                // Wake the sender when a batch is ready, counting the spans it already holds
+                // (`wake_at`); the interval tick covers the rest.
                 let waiting = self
                     .inner
                     .max_queue
                     .saturating_sub(self.inner.spans.capacity());
-                if waiting % self.inner.batch_size == 0 {
+                let completes = waiting == shared.wake_at.load(Ordering::SeqCst);
+                if waiting % self.inner.batch_size == 0 || completes {
                     self.inner.notify.notify_one();
                 }
                 true

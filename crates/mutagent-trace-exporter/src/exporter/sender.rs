@@ -153,8 +153,27 @@ impl BatchSender {
                 self.finish();
                 return;
             }
+            if self.batch_completed_while_arming() {
+                continue;
+            }
             self.wait().await;
         }
+    }
+
+    /// Before waiting with part of a batch held: tells `record` how many queued spans complete
+    /// it (its own wake-up counts only the queue), then checks the queue once more, since a
+    /// span queued before `record` could see that count would wake nobody. `true` when the
+    /// batch is complete already: send instead of waiting.
+    fn batch_completed_while_arming(&self) -> bool {
+        let held = self.buffer.len();
+        let wake_at = if held == 0 {
+            0
+        } else {
+            self.settings.batch_size.saturating_sub(held)
+        };
+        self.shared.wake_at.store(wake_at, Ordering::SeqCst);
+        std::sync::atomic::fence(Ordering::SeqCst);
+        held > 0 && held + self.spans.len() >= self.settings.batch_size
     }
 
     fn set_held(&self) {

@@ -14,6 +14,9 @@ pub(super) struct Counters {
     pub(super) batches_sent: AtomicU64,
     pub(super) batches_failed: AtomicU64,
     pub(super) held: AtomicUsize,
+    /// Besides every multiple of `batch_size`, the queue length at which `record` wakes the
+    /// sender: what completes a batch with the spans the sender already holds (0: none).
+    pub(super) wake_at: AtomicUsize,
     pub(super) stopped: AtomicBool,
     pub(super) last_error: Mutex<Option<String>>,
 }
