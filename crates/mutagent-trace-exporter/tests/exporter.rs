@@ -832,3 +832,43 @@ fn a_full_batch_split_between_buffer_and_queue_is_sent_without_waiting_for_the_t
         "10 spans waiting, no second batch sent: {stats:?}"
     );
 }
+
+/// The large batch of `a_flush_returns_by_its_deadline_while_a_large_batch_is_built`: spans,
+/// and the bytes of each one's input and of its output.
+const SPANS: usize = 100;
+const SPAN_TEXT: usize = 256 * 1024;
+
+/// `flush(timeout)` returns at its deadline (hostile review): the waiting side has its own
+/// clock, so a sender busy building and serialising a large batch (which answers only between
+/// batches) cannot hold it. Sized so the build alone outlasts the allowance many times in a
+/// debug build.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flush_returns_by_its_deadline_while_a_large_batch_is_built() {
+    let server = ScriptedServer::start(vec![ok_answer()]);
+    let exporter = Exporter::builder(client(&server.url()))
+        .batch_size(500)
+        .max_batch_size(500)
+        .flush_interval(HOUR)
+        .build()
+        .expect("exporter");
+    let big = "x".repeat(SPAN_TEXT);
+    for _ in 0..SPANS {
+        exporter.record(instant_span().input(big.clone()).output(big.clone()));
+    }
+    let start = std::time::Instant::now();
+    let report = exporter.flush_async(Duration::from_millis(50)).await;
+    let took = start.elapsed();
+    let settled = exporter.shutdown_async(LONG).await;
+    let whole = start.elapsed();
+    eprintln!("flush {took:?}, batch settled after {whole:?}");
+    assert!(
+        report.timed_out,
+        "the batch was still being built: {report:?}"
+    );
+    assert_eq!(report.unsent, SPANS as u64, "{report:?}");
+    assert!(
+        took < Duration::from_millis(500),
+        "a 50 ms flush took {took:?}: {report:?}"
+    );
+    assert_eq!(settled.delivered, SPANS as u64, "{settled:?}");
+}

@@ -1,8 +1,11 @@
 //! [`Exporter`]: the handle the application records spans with, flushes and shuts down.
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot, Notify};
@@ -13,8 +16,9 @@ use super::control::{deadline_after, Control, FlushOutcome, FlushRequest, Reply}
 use super::stats::{Counters, ExporterStats, FlushReport};
 use crate::span::SpanData;
 
-/// How long a flush caller waits past its deadline for the sender's answer.
-const REPLY_GRACE: Duration = Duration::from_secs(1);
+/// How long a flush caller waits past its deadline for the sender's answer (which has the
+/// exact counts) before it answers itself. Short: the deadline is the caller's promise.
+const REPLY_GRACE: Duration = Duration::from_millis(50);
 
 /// What every clone of an [`Exporter`] shares: the two channels to the sender, the counters,
 /// and the settings `record` needs.
@@ -181,9 +185,12 @@ impl Exporter {
         if !self.send_control(deadline, Reply::Blocking(tx), shutdown) {
             return self.report(FlushOutcome::default());
         }
-        let outcome = rx
-            .recv_timeout(timeout.saturating_add(REPLY_GRACE))
-            .unwrap_or_else(|_| self.no_answer());
+        // Our own clock, not the sender's: the sender answers between batches, and building
+        // and serialising a large one can outlast the deadline.
+        let wait = deadline
+            .saturating_duration_since(std::time::Instant::now())
+            .saturating_add(REPLY_GRACE);
+        let outcome = rx.recv_timeout(wait).unwrap_or_else(|_| self.no_answer());
         self.report(outcome)
     }
 
@@ -193,9 +200,16 @@ impl Exporter {
         if !self.send_control(deadline, Reply::Async(tx), shutdown) {
             return self.report(FlushOutcome::default());
         }
-        // No timer here (this may run outside Tokio): the sender always answers by the
-        // deadline, and dropping the answer channel when it stops wakes us too.
-        let outcome = rx.await.unwrap_or_else(|_| self.no_answer());
+        // Our own clock, not the sender's (it answers between batches, and building and
+        // serialising a large one can outlast the deadline). A thread, since this may run
+        // outside Tokio (the OpenTelemetry SDK's export thread).
+        let alarm = Alarm::set(deadline.checked_add(REPLY_GRACE).unwrap_or(deadline));
+        let outcome = match alarm {
+            Some(alarm) => first_of(rx, alarm.rung).await,
+            // No thread to spare: the sender's answer, which it sends between batches.
+            None => rx.await.ok(),
+        };
+        let outcome = outcome.unwrap_or_else(|| self.no_answer());
         self.report(outcome)
     }
 
@@ -212,8 +226,8 @@ impl Exporter {
         self.inner.control.send(control).is_ok()
     }
 
-    /// The sender did not answer in time (it cannot, short of a stuck thread): report what is
-    /// still waiting.
+    /// The sender did not answer by the deadline (it was still building or sending a batch, or
+    /// it stopped): report what is still waiting, as far as the counters tell.
     fn no_answer(&self) -> FlushOutcome {
         if self.is_shut_down() {
             return FlushOutcome::default();
@@ -238,6 +252,53 @@ impl Exporter {
             timed_out: outcome.timed_out,
         }
     }
+}
+
+/// A thread that rings at a deadline unless dropped first (dropping it ends the thread).
+struct Alarm {
+    rung: oneshot::Receiver<()>,
+    _cancel: std::sync::mpsc::Sender<()>,
+}
+
+impl Alarm {
+    /// `None` when the system refuses a thread.
+    fn set(deadline: std::time::Instant) -> Option<Self> {
+        let (ring, rung) = oneshot::channel();
+        let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
+        std::thread::Builder::new()
+            .name("mutagent-trace-exporter-flush-timer".into())
+            .spawn(move || {
+                let left = deadline.saturating_duration_since(std::time::Instant::now());
+                // Disconnected: the flush was answered and the alarm dropped.
+                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
+                    cancelled.recv_timeout(left)
+                {
+                    let _ = ring.send(());
+                }
+            })
+            .ok()?;
+        Some(Self {
+            rung,
+            _cancel: cancel,
+        })
+    }
+}
+
+/// The sender's answer, or `None` when the alarm rang first (or the sender is gone).
+async fn first_of(
+    mut answer: oneshot::Receiver<FlushOutcome>,
+    mut rung: oneshot::Receiver<()>,
+) -> Option<FlushOutcome> {
+    std::future::poll_fn(|cx| {
+        if let Poll::Ready(outcome) = Pin::new(&mut answer).poll(cx) {
+            return Poll::Ready(outcome.ok());
+        }
+        match Pin::new(&mut rung).poll(cx) {
+            Poll::Ready(_) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
 }
 
 #[cfg(test)]
