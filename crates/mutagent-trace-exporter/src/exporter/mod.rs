@@ -10,8 +10,9 @@
 //! * [`Exporter::record`] puts a finished span in a bounded queue (Tokio's `mpsc` channel,
 //!   `try_send`: a few atomic operations and a lock-free push). It never blocks and never
 //!   waits on the network. When the queue is full the span is dropped and counted. The sender is
-//!   woken only when a multiple of `batch_size` spans is waiting, not for every span, so
-//!   recording rarely pays for a thread wake-up.
+//!   woken only when a batch is complete (a multiple of `batch_size` spans queued, or as many as
+//!   complete the part of a batch the sender already holds), not for every span, so recording
+//!   rarely pays for a thread wake-up.
 //! * One background thread named `mutagent-trace-exporter`, with a current-thread Tokio runtime of its
 //!   own, takes spans off the queue and sends them: as soon as `batch_size` spans are waiting, and
 //!   every `flush_interval` whatever is waiting (as the official SDKs do), so no span waits longer
