@@ -243,21 +243,6 @@ fn content_values(attributes: Map<String, Value>) -> Value {
     )
 }
 
-/// Whether a span is one of the exporter's own deliveries: the `mutagent.call` span of a traces
-/// ingest call, which `tracing-opentelemetry` would otherwise turn into a span that is
-/// exported, whose delivery makes another, and so on.
-pub(crate) fn is_own_delivery(span: &opentelemetry_sdk::trace::SpanData) -> bool {
-    span.name == "mutagent.call"
-        && span.attributes.iter().any(|kv| {
-            kv.key.as_str() == "operation"
-                && matches!(&kv.value, OtelValue::String(s) if s.as_str().starts_with("ingest_"))
-        })
-        && span
-            .attributes
-            .iter()
-            .any(|kv| kv.key.as_str() == "namespace" && kv.value.as_str() == "traces")
-}
-
 /// One OpenTelemetry span as a MutagenT span (see the [module](self) rule and the docs table).
 pub(crate) fn span_data(span: &opentelemetry_sdk::trace::SpanData) -> SpanData {
     let context = &span.span_context;
@@ -779,36 +764,6 @@ mod tests {
         ];
         for (value, expected) in cases {
             assert_eq!(json_value(&value), expected);
-        }
-    }
-
-    #[test]
-    fn the_exporters_own_deliveries_are_recognised() {
-        let own = otel_span(
-            "mutagent.call",
-            vec![
-                KeyValue::new("namespace", "traces"),
-                KeyValue::new("operation", "ingest_trace_batch"),
-            ],
-            vec![],
-        );
-        assert!(is_own_delivery(&own));
-        // The app's own calls: another traces operation, an `ingest_` call of another
-        // namespace, an `ingest_` operation on a span of another name.
-        for (name, namespace, operation) in [
-            ("mutagent.call", "traces", "list_traces"),
-            ("mutagent.call", "datasets", "ingest_rows"),
-            ("ingest", "traces", "ingest_x"),
-        ] {
-            let span = otel_span(
-                name,
-                vec![
-                    KeyValue::new("namespace", namespace),
-                    KeyValue::new("operation", operation),
-                ],
-                vec![],
-            );
-            assert!(!is_own_delivery(&span), "{name} {namespace} {operation}");
         }
     }
 }

@@ -15,7 +15,7 @@ use opentelemetry_sdk::trace::{
 };
 use opentelemetry_sdk::Resource;
 
-use crate::convert::{is_own_delivery, span_data};
+use crate::convert::span_data;
 use crate::resource::ResourceFacts;
 
 /// The future `SpanExporter::export` returns (the SDK's `BoxFuture`).
@@ -263,7 +263,7 @@ impl SpanExporter for MutagentSpanExporter {
             // `into_batch_processor`) is not dropped at the queue.
             let mut chunks = batch.chunks(exporter.max_queue_size().max(1));
             for chunk in chunks.by_ref() {
-                for span in chunk.iter().filter(|span| !is_own_delivery(span)) {
+                for span in chunk {
                     // A full queue drops the span and counts it; the report tells.
                     exporter.record(span_data(span));
                 }

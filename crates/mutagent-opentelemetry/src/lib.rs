@@ -57,8 +57,9 @@
 //! 0.28 the default one (`with_batch_exporter`) exports one batch of 512 at flush and shutdown
 //! and loses the rest of a larger burst.
 //!
-//! The `mutagent.call` spans of the exporter's own deliveries (which `tracing-opentelemetry`
-//! would turn into spans) are not exported, so exporting never feeds itself.
+//! The exporter's own deliveries are invisible to your `tracing` subscriber (its sender thread
+//! makes its calls with no subscriber), so `tracing-opentelemetry` never turns them into spans
+//! and exporting never feeds itself; your app's own MutagenT calls are exported as usual.
 //!
 //! # Versions
 //!

@@ -429,3 +429,65 @@ async fn flush_and_shutdown_on_a_current_thread_runtime_after_a_call_deliver() {
     provider.shutdown().expect("shutdown delivers");
     assert_eq!(emu.count(Collection::Spans), 2);
 }
+
+/// docs/tracing.md: "Your app's own MutagenT calls are exported as usual" (hostile review):
+/// an app that ingests a trace itself (an import job) has its `ingest_trace` call exported;
+/// only the exporter's own deliveries are invisible, and that by the thread that makes them,
+/// not by the operation's name. This thread's subscriber only: the global one is
+/// `the_exporters_own_calls_are_never_exported_but_the_apps_are`'s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_apps_own_trace_ingestion_call_is_exported() {
+    use mutagent_traces::{NewSpan, NewTrace, TracesExt};
+    let (emu, client) = started().await;
+    let provider = SdkTracerProvider::builder()
+        .with_batch_exporter(
+            MutagentSpanExporter::builder(&client)
+                .protocol(Protocol::Otlp)
+                .build()
+                .expect("exporter"),
+        )
+        .build();
+    // The test's own thread runs this future (and makes the calls below).
+    let guard = tracing::subscriber::set_default(
+        tracing_subscriber::registry()
+            .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("app"))),
+    );
+    let now = "2026-12-03T19:00:00.000Z".to_owned();
+    let imported = NewTrace::new("imported-1", now.clone()).span(NewSpan::new(
+        "s-1",
+        "chat",
+        mutagent_traces::SpanKind::LlmChat,
+        now,
+    ));
+    client
+        .traces()
+        .ingest_trace(&imported)
+        .await
+        .expect("the app's own import");
+    // A control: another call of the app's is exported.
+    client
+        .traces()
+        .list_traces(&mutagent_traces::ListTraces::new())
+        .await
+        .expect("list");
+    drop(guard);
+    tokio::task::spawn_blocking(move || provider.shutdown())
+        .await
+        .expect("join")
+        .expect("shut down");
+    let bodies: Vec<String> = emu
+        .requests()
+        .iter()
+        .filter(|r| r.is("POST", "/api/traces/otlp"))
+        .map(|r| r.body_json().expect("json").to_string())
+        .collect();
+    assert!(
+        bodies.iter().any(|b| b.contains("list_traces")),
+        "control: {bodies:?}"
+    );
+    assert!(
+        bodies.iter().any(|b| b.contains("ingest_trace")),
+        "the app's own `ingest_trace` call was not exported: {} OTLP requests",
+        bodies.len()
+    );
+}

@@ -1,6 +1,8 @@
 //! Spans made through `opentelemetry_sdk` directly and through `tracing` + `tracing-opentelemetry`
 //! arrive in the emulator with their GenAI fields mapped, in each of the three protocols (the
 //! 0.1.2 batch, OTLP/JSON, the 0.4.1 hook format), read back through the API.
+//! And the SDK's simple processor under a global `tracing-opentelemetry` subscriber: ending a
+//! span never hangs on the exporter's own deliveries.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::time::Duration;
@@ -245,4 +247,63 @@ async fn an_environment_outside_the_contract_travels_in_metadata_through_the_bat
         trace["metadata"],
         json!({"environment": "qa-eu", "serviceName": "checkout"})
     );
+}
+
+/// The app thread of `the_simple_processor_never_hangs_the_thread_that_ends_a_span`.
+const SIMPLE_APP_THREAD: &str = "simple-processor-app";
+
+/// docs/tracing.md: each export "waits until they are delivered or `export_timeout`"
+/// (hostile review). With the SDK's simple processor and `tracing-opentelemetry` as the
+/// global subscriber, the thread that ends a span holds the processor's lock while the
+/// exporter delivers; a `mutagent.call` span of the delivery, ending on the sender thread,
+/// would wait on that lock: a hang. The sender's calls reach no subscriber, so it cannot.
+///
+/// The only global subscriber of this binary; it listens to this test's app thread and to
+/// exporters' sender threads only, so the other tests' calls never reach its provider.
+#[test]
+fn the_simple_processor_never_hangs_the_thread_that_ends_a_span() {
+    use tracing_subscriber::Layer as _;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let emu = rt.block_on(emulator(Protocol::Batch));
+    let client = client(&emu);
+    let exporter = MutagentSpanExporter::builder(&client)
+        .export_timeout(Duration::from_secs(2))
+        .build()
+        .expect("exporter");
+    let provider = SdkTracerProvider::builder()
+        .with_simple_exporter(exporter)
+        .build();
+    let watched = tracing_subscriber::filter::filter_fn(|_| {
+        matches!(
+            std::thread::current().name(),
+            Some(SIMPLE_APP_THREAD | "mutagent-trace-exporter")
+        )
+    });
+    tracing::subscriber::set_global_default(
+        tracing_subscriber::registry().with(
+            tracing_opentelemetry::layer()
+                .with_tracer(provider.tracer("app"))
+                .with_filter(watched),
+        ),
+    )
+    .expect("the only global subscriber of this test binary");
+    let (done_tx, done_rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name(SIMPLE_APP_THREAD.into())
+        .spawn(move || {
+            let start = std::time::Instant::now();
+            tracing::info_span!("work", gen_ai.request.model = "gpt-4o").in_scope(|| {});
+            let _ = done_tx.send(start.elapsed());
+        })
+        .expect("app thread");
+    let took = done_rx.recv_timeout(Duration::from_secs(15));
+    assert!(
+        matches!(took, Ok(t) if t < Duration::from_secs(5)),
+        "ending one span with the simple processor: {took:?} (export_timeout is 2 s)"
+    );
+    provider.shutdown().expect("shut down");
 }

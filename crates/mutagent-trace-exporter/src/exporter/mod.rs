@@ -22,6 +22,10 @@
 //!   programs and in async ones, it never competes with the application's tasks, it keeps working
 //!   while the application's runtime shuts down (so `shutdown` can still deliver), and it needs no
 //!   runtime to exist when spans are recorded.
+//! * The sender makes its requests with no `tracing` subscriber: the client's `mutagent.call`
+//!   spans and events of a delivery never reach the application's subscriber (an OpenTelemetry
+//!   layer there would export each delivery, and with OpenTelemetry's simple processor wait on
+//!   itself). The exporter's own WARN events (target `mutagent_trace_exporter`) still do.
 //! * A failed request is retried under the client's [`RetryPolicy`] (or the one set with
 //!   [`ExporterBuilder::retry_policy`]) with POST retries switched on for these calls; after the
 //!   last retry the batch is given up and its spans counted as failed. Retried batches are

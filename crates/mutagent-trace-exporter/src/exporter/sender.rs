@@ -13,6 +13,8 @@ use mutagent_core::{Client, Error};
 use mutagent_traces::TracesExt;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
+use tracing::instrument::WithSubscriber;
+use tracing::subscriber::NoSubscriber;
 
 use super::builder::Protocol;
 use super::control::{deadline_after, Control, FlushOutcome, Reply};
@@ -365,7 +367,20 @@ impl BatchSender {
         }
     }
 
+    /// One batch's request, made and driven out of the application's sight: the client's
+    /// `mutagent.call` span and events of a delivery would otherwise reach the application's
+    /// subscriber (its OpenTelemetry layer would export them, each export a delivery of its
+    /// own; with OpenTelemetry's simple processor, ending that span on this thread waits for the
+    /// processor's lock, held by an application thread waiting on this thread's flush). The
+    /// exporter's own WARN events are not part of the request and still reach it.
     fn request(&self, batch: &[SpanData]) -> Sending {
+        let silent = || tracing::Dispatch::new(NoSubscriber::default());
+        let sending =
+            tracing::dispatcher::with_default(&silent(), || self.unsilenced_request(batch));
+        Box::pin(sending.with_subscriber(silent()))
+    }
+
+    fn unsilenced_request(&self, batch: &[SpanData]) -> Sending {
         let defaults = &self.settings.defaults;
         let v0_1_2 = |answer: mutagent_traces::BatchIngestion| {
             if answer.success {
