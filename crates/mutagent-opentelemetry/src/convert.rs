@@ -172,6 +172,40 @@ fn take_parsed<T>(
     attributes.remove(*key).as_ref().and_then(parse)
 }
 
+/// A MutagenT kind, from text that names one of the contract's kinds; `None` for any other
+/// value (`SpanKind::from` keeps those as an unknown kind, which the API refuses).
+fn known_kind(value: &Value) -> Option<SpanKind> {
+    let kind = match value {
+        Value::String(text) => SpanKind::from(text.as_str()),
+        other => SpanKind::from(other.to_string().as_str()),
+    };
+    (!kind.is_unknown()).then_some(kind)
+}
+
+/// The MutagenT kind the producer named in `mutagent.span.kind` or `mutagent.kind`, taken out
+/// of the attributes; `None` when neither is set.
+///
+/// A value that is no MutagenT kind (`"llm"`, a typo, a number) is sent as
+/// [`SpanKind::Custom`]: the API answers 400 for an unknown `kind` and refuses every span of the
+/// request with it, so one odd span would lose the whole export (hostile review). The original
+/// value stays an attribute, in `mutagent.kind` as the trace exporter's tracing layer keeps it;
+/// not in `mutagent.span.kind`, which the OTLP conversion writes itself (the kind sent), so an
+/// OTLP span never carries that key twice with two values. A known kind in either attribute
+/// wins over an unknown one in the other.
+fn take_named_kind(attributes: &mut Map<String, Value>) -> Option<SpanKind> {
+    let [span_kind_key, kind_key] = keys::KIND;
+    let named = take_parsed(attributes, &keys::KIND, known_kind);
+    let unknown_left = keys::KIND.iter().any(|key| attributes.contains_key(*key));
+    // Only unknown values are left. When `mutagent.kind` holds one of its own, both stay where
+    // they are (nothing is overwritten).
+    if !attributes.contains_key(kind_key) {
+        if let Some(original) = attributes.remove(span_kind_key) {
+            attributes.insert(kind_key.to_owned(), original);
+        }
+    }
+    named.or(unknown_left.then_some(SpanKind::Custom))
+}
+
 /// The MutagenT kind named by `gen_ai.operation.name`.
 fn kind_of_operation(operation: &str) -> SpanKind {
     match operation {
@@ -253,7 +287,7 @@ pub(crate) fn span_data(span: &opentelemetry_sdk::trace::SpanData) -> SpanData {
         .get(keys::OPERATION)
         .and_then(Value::as_str)
         .map(kind_of_operation);
-    let named_kind = take_text(&mut attributes, &keys::KIND).map(SpanKind::from);
+    let named_kind = take_named_kind(&mut attributes);
     let model = take_text(&mut attributes, &[keys::REQUEST_MODEL])
         .or_else(|| take_text(&mut attributes, &[keys::RESPONSE_MODEL]));
     let provider = take_text(&mut attributes, &[keys::PROVIDER, keys::SYSTEM]);
@@ -465,6 +499,44 @@ mod tests {
             vec![],
         );
         assert_eq!(span_data(&named).kind, SpanKind::Retrieval);
+        // A kind the API does not know is sent as `custom`, wins over the operation like any
+        // named kind, and is kept in `mutagent.kind` (the API would refuse the whole request).
+        for key in keys::KIND {
+            let odd = span_data(&otel_span(
+                "r",
+                vec![
+                    KeyValue::new(key, "llm"),
+                    KeyValue::new(keys::OPERATION, "chat"),
+                ],
+                vec![],
+            ));
+            assert_eq!(odd.kind, SpanKind::Custom, "{key}");
+            assert_eq!(
+                odd.attributes.get("mutagent.kind"),
+                Some(&json!("llm")),
+                "{key}"
+            );
+            assert!(!odd.attributes.contains_key("mutagent.span.kind"), "{key}");
+        }
+        let number = span_data(&otel_span(
+            "r",
+            vec![KeyValue::new("mutagent.kind", 3)],
+            vec![],
+        ));
+        assert_eq!(number.kind, SpanKind::Custom);
+        assert_eq!(number.attributes["mutagent.kind"], 3, "kept as it came");
+        // A known kind in either attribute wins over an unknown one in the other.
+        let both = span_data(&otel_span(
+            "r",
+            vec![
+                KeyValue::new("mutagent.span.kind", "llm"),
+                KeyValue::new("mutagent.kind", "tool"),
+            ],
+            vec![],
+        ));
+        assert_eq!(both.kind, SpanKind::Tool);
+        assert_eq!(both.attributes["mutagent.kind"], "llm");
+        assert!(!both.attributes.contains_key("mutagent.span.kind"));
         let bare_llm = otel_span("m", vec![KeyValue::new(keys::REQUEST_MODEL, "m1")], vec![]);
         assert_eq!(span_data(&bare_llm).kind, SpanKind::LlmChat);
         let plain = span_data(&otel_span(

@@ -40,6 +40,9 @@
 //! `gen_ai.input.messages` / `gen_ai.output.messages` or the prompt and completion events)
 //! become MutagenT LLM spans with model, provider, tokens, input, output and cost. Other spans
 //! keep their name, status, events and attributes, with the OpenTelemetry kind in `otel.kind`.
+//! A `mutagent.span.kind` (or `mutagent.kind`) attribute naming a MutagenT kind sets the kind;
+//! any other value is sent as `custom`, the original kept in the attribute `mutagent.kind`,
+//! since the API refuses a whole request for one unknown kind.
 //! The resource's `service.name` and `deployment.environment(.name)` become the traces'
 //! service (source, for the 0.4.1 format) and environment. An attribute that becomes a field is
 //! not repeated among the attributes. `docs/tracing.md` has the full table and the test of each

@@ -490,4 +490,24 @@ async fn the_apps_own_trace_ingestion_call_is_exported() {
         "the app's own `ingest_trace` call was not exported: {} OTLP requests",
         bodies.len()
     );
+/// A span whose `mutagent.span.kind` is no MutagenT kind (`llm`) is sent as `custom`, the
+/// original kept in `mutagent.kind`: sent as it came, the server answers 400 for that span's
+/// `kind` and every span of the request is lost, the ordinary one beside it too (hostile
+/// review). Through the 0.1.2 batch and OTLP (the 0.4.1 hook format types `kind` any string).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_mutagent_kind_does_not_lose_the_whole_export() {
+    for protocol in [Protocol::Batch, Protocol::Otlp] {
+        let (emu, client) = started().await;
+        let mut exporter = MutagentSpanExporter::builder(&client)
+            .protocol(protocol)
+            .build()
+            .expect("exporter");
+        let mut odd = finished_span(2);
+        odd.attributes = vec![KeyValue::new("mutagent.span.kind", "llm")];
+        let result = exporter.export(vec![finished_span(1), odd]).await;
+        let stored = emu.count(Collection::Spans);
+        let _ = exporter.shutdown();
+        assert!(result.is_ok(), "{protocol:?}: {result:?}");
+        assert_eq!(stored, 2, "{protocol:?}: both spans stored");
+    }
 }
