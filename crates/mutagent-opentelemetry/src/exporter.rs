@@ -25,6 +25,13 @@ type ExportFuture = Pin<Box<dyn Future<Output = OTelSdkResult> + Send + 'static>
 /// batch processor hands over 512 at a time by default).
 const SPANS_PER_REQUEST: usize = 512;
 
+/// The largest queue [`MutagentSpanExporter::into_batch_processor`] gives the SDK's processor:
+/// the inner exporter's own limit (`MAX_QUEUE_LIMIT` in `mutagent-trace-exporter`, 2^20 =
+/// 1,048,576 spans), which clamps its queue to it too. The SDK hands the size unchecked to
+/// `std::sync::mpsc::sync_channel`, which allocates every slot up front: `usize::MAX` panicked
+/// (capacity overflow) and sizes a little lower asked for more memory than a machine has.
+const MAX_QUEUE_SIZE: usize = 1 << 20;
+
 /// Settings of a [`MutagentSpanExporter`]. Defaults: [`Protocol::Batch`], source `otel`, 10 s
 /// per export (retries included), and the inner exporter's defaults otherwise.
 ///
@@ -163,6 +170,11 @@ impl MutagentSpanExporter {
     /// followed by `shutdown` loses the rest, silently (`tests/delivery.rs` shows both). This
     /// exporter splits a large export into requests of at most 512 spans itself.
     ///
+    /// `queue_size` is taken between 1 and 1,048,576 (2^20, the inner exporter's own largest
+    /// queue): the SDK allocates the whole queue up front, a slot of a few hundred bytes per
+    /// span, so a larger one would panic or exhaust memory before any span exists. Even the
+    /// limit costs some 400 MB at once: pick the size your app needs (see above).
+    ///
     /// ```
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// use mutagent_opentelemetry::MutagentSpanExporter;
@@ -174,7 +186,9 @@ impl MutagentSpanExporter {
     /// # drop(provider); Ok(()) }
     /// ```
     pub fn into_batch_processor(self, queue_size: usize) -> BatchSpanProcessor {
-        let queue_size = queue_size.max(1);
+        // Clamped: the SDK gives this size to `sync_channel`, which allocates it all at once
+        // and panics past `isize::MAX` bytes (see `MAX_QUEUE_SIZE`).
+        let queue_size = queue_size.clamp(1, MAX_QUEUE_SIZE);
         BatchSpanProcessor::builder(self)
             .with_batch_config(
                 BatchConfigBuilder::default()
@@ -322,5 +336,27 @@ impl SpanExporter for MutagentSpanExporter {
                 "could not restart the exporter with the new resource; keeping the old settings"
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `MAX_QUEUE_SIZE` is the inner exporter's own limit: asked for an unbounded queue, it
+    /// clamps to the same size (the limit is private to `mutagent-trace-exporter`).
+    #[test]
+    fn the_processor_queue_limit_is_the_inner_exporters() {
+        let client = mutagent_core::Client::builder()
+            .api_key("mt_unit_test")
+            .server_url("http://127.0.0.1:9")
+            .build()
+            .expect("client");
+        let inner = Exporter::builder(client)
+            .max_queue_size(usize::MAX)
+            .build()
+            .expect("exporter");
+        assert_eq!(inner.max_queue_size(), MAX_QUEUE_SIZE);
+        inner.shutdown(Duration::from_secs(1));
     }
 }

@@ -511,3 +511,20 @@ async fn an_unknown_mutagent_kind_does_not_lose_the_whole_export() {
         assert_eq!(stored, 2, "{protocol:?}: both spans stored");
     }
 }
+
+/// docs/reliability.md §1, "never a panic": `into_batch_processor(n)` handed `n` unchecked to
+/// the SDK, whose `sync_channel(n)` allocates `n` slots up front, so `usize::MAX` panicked
+/// (capacity overflow; hostile review). It is clamped to the inner exporter's largest queue.
+#[test]
+fn into_batch_processor_with_a_huge_queue_does_not_panic() {
+    let client = Client::builder()
+        .api_key(KEY)
+        .server_url("http://127.0.0.1:9")
+        .build()
+        .expect("client");
+    let exporter = MutagentSpanExporter::new(client).expect("exporter");
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        drop(exporter.into_batch_processor(usize::MAX));
+    }));
+    assert!(built.is_ok(), "into_batch_processor(usize::MAX) panicked");
+}
