@@ -4,10 +4,12 @@
 use std::fmt;
 use std::future::{ready, Future};
 use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use mutagent_trace_exporter::{
-    Environment, Exporter, ExporterBuilder, FlushReport, IntoExportClient, Protocol, TraceSource,
+    Environment, Exporter, ExporterBuilder, ExporterStats, FlushReport, IntoExportClient, Protocol,
+    TraceSource,
 };
 use opentelemetry_sdk::error::{OTelSdkError, OTelSdkResult};
 use opentelemetry_sdk::trace::{
@@ -108,7 +110,7 @@ impl MutagentSpanExporterBuilder {
             resource: ResourceFacts::default(),
             inner: None,
         };
-        exporter.inner = Some(exporter.start()?);
+        exporter.inner = Some(InnerExporter::new(exporter.start()?));
         Ok(exporter)
     }
 }
@@ -127,7 +129,122 @@ pub struct MutagentSpanExporter {
     builder: MutagentSpanExporterBuilder,
     resource: ResourceFacts,
     /// `None` once shut down.
-    inner: Option<Exporter>,
+    inner: Option<InnerExporter>,
+}
+
+/// A handle on the batching [`Exporter`] that delivers a [`MutagentSpanExporter`]'s spans, for
+/// its counters; from [`MutagentSpanExporter::inner`], taken before the exporter moves into the
+/// SDK's processor. Clones share it.
+///
+/// It follows the span exporter's inner exporter when that one is replaced: the inner
+/// exporter's service, source and environment are fixed when it starts, and the SDK hands the
+/// resource that names them over only when the provider is built
+/// ([`SpanExporter::set_resource`]), so a resource that changes them starts a new inner exporter.
+/// A plain [`Exporter`] handle taken before would read that old one, shut down, its counters
+/// never moving again (hostile review).
+///
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// use mutagent_opentelemetry::MutagentSpanExporter;
+/// use mutagent_opentelemetry::opentelemetry_sdk::{trace::SdkTracerProvider, Resource};
+/// let client = mutagent_core::Client::builder().api_key("mt_example").build()?;
+/// let exporter = MutagentSpanExporter::new(&client)?;
+/// let inner = exporter.inner().cloned().ok_or("shut down")?;
+/// let provider = SdkTracerProvider::builder()
+///     .with_span_processor(exporter.into_batch_processor(4096))
+///     .with_resource(Resource::builder().with_service_name("checkout").build())
+///     .build();
+/// // ... spans ...
+/// println!("{} spans delivered", inner.stats().sent);
+/// # drop(provider); Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct InnerExporter {
+    shared: Arc<Mutex<Running>>,
+}
+
+/// The inner exporter delivering now, and the counters of those it replaced.
+struct Running {
+    current: Exporter,
+    /// What the replaced inner exporters counted (`recorded`, `sent`, `failed`, `dropped`,
+    /// batches, their last error), added to the current one's in [`InnerExporter::stats`].
+    retired: ExporterStats,
+}
+
+impl fmt::Debug for InnerExporter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("InnerExporter")
+            .field("stats", &self.stats())
+            .finish_non_exhaustive()
+    }
+}
+
+impl InnerExporter {
+    fn new(exporter: Exporter) -> Self {
+        Self {
+            shared: Arc::new(Mutex::new(Running {
+                current: exporter,
+                retired: ExporterStats::default(),
+            })),
+        }
+    }
+
+    /// The lock holds no invariant a panic elsewhere could break (it is only ever held to
+    /// read or swap), so a poisoned one is used as it is.
+    fn running(&self) -> MutexGuard<'_, Running> {
+        self.shared.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The inner exporter delivering now (a handle on it): to read its limits, or record spans
+    /// of your own beside the SDK's. Take it again after the provider is built; a handle kept
+    /// from before reads an exporter a resource may have replaced.
+    pub fn current(&self) -> Exporter {
+        self.running().current.clone()
+    }
+
+    /// The counters ([`Exporter::stats`]) of the inner exporter delivering now, with what the
+    /// ones it replaced recorded, sent, failed and dropped added in; `queued` and `held` are
+    /// the current one's, `last_error` the current one's, else the last replaced one's.
+    pub fn stats(&self) -> ExporterStats {
+        let running = self.running();
+        let mut stats = running.current.stats();
+        add_counts(&mut stats, &running.retired);
+        if stats.last_error.is_none() {
+            stats.last_error.clone_from(&running.retired.last_error);
+        }
+        stats
+    }
+
+    /// Whether the inner exporter delivering now is shut down (once the span exporter is).
+    pub fn is_shut_down(&self) -> bool {
+        self.running().current.is_shut_down()
+    }
+
+    /// Puts `fresh` in the place of the current exporter, whose counters are kept. The old one
+    /// is shut down first, still current, so its last deliveries are counted once and no
+    /// reader sees them missing.
+    fn replace(&self, fresh: Exporter, timeout: Duration) {
+        let old = self.current();
+        old.shutdown(timeout);
+        let mut running = self.running();
+        let final_stats = old.stats();
+        add_counts(&mut running.retired, &final_stats);
+        if final_stats.last_error.is_some() {
+            running.retired.last_error = final_stats.last_error;
+        }
+        running.current = fresh;
+    }
+}
+
+/// Adds the running totals of `from` to `into` (not `queued` and `held`, which are the
+/// current exporter's alone). Saturating: a counter never panics.
+fn add_counts(into: &mut ExporterStats, from: &ExporterStats) {
+    into.recorded = into.recorded.saturating_add(from.recorded);
+    into.sent = into.sent.saturating_add(from.sent);
+    into.failed = into.failed.saturating_add(from.failed);
+    into.dropped = into.dropped.saturating_add(from.dropped);
+    into.batches_sent = into.batches_sent.saturating_add(from.batches_sent);
+    into.batches_failed = into.batches_failed.saturating_add(from.batches_failed);
 }
 
 impl fmt::Debug for MutagentSpanExporter {
@@ -199,9 +316,11 @@ impl MutagentSpanExporter {
             .build()
     }
 
-    /// The batching exporter that delivers the spans, for its counters
-    /// ([`Exporter::stats`]); `None` once shut down.
-    pub fn inner(&self) -> Option<&Exporter> {
+    /// A handle on the batching exporter that delivers the spans, for its counters
+    /// ([`InnerExporter::stats`]); `None` once shut down. Clone it before the exporter moves
+    /// into the SDK's processor: it keeps counting after the provider is built, even when the
+    /// resource restarts the inner exporter (see [`InnerExporter`]).
+    pub fn inner(&self) -> Option<&InnerExporter> {
         self.inner.as_ref()
     }
 
@@ -262,7 +381,7 @@ fn outcome(report: &FlushReport, exporter: &Exporter, timeout: Duration) -> OTel
 
 impl SpanExporter for MutagentSpanExporter {
     fn export(&mut self, batch: Vec<OtelSpanData>) -> ExportFuture {
-        let Some(exporter) = self.inner.clone() else {
+        let Some(exporter) = self.inner.as_ref().map(InnerExporter::current) else {
             return Box::pin(ready(Err(OTelSdkError::AlreadyShutdown)));
         };
         let timeout = self.builder.export_timeout;
@@ -302,21 +421,32 @@ impl SpanExporter for MutagentSpanExporter {
     }
 
     fn shutdown(&mut self) -> OTelSdkResult {
-        let exporter = self.inner.take().ok_or(OTelSdkError::AlreadyShutdown)?;
+        // The handle stays readable (shut down, with its counters) through its clones.
+        let exporter = self
+            .inner
+            .take()
+            .ok_or(OTelSdkError::AlreadyShutdown)?
+            .current();
         let timeout = self.builder.export_timeout;
         let report = exporter.shutdown(timeout);
         outcome(&report, &exporter, timeout)
     }
 
     fn force_flush(&mut self) -> OTelSdkResult {
-        let exporter = self.inner.as_ref().ok_or(OTelSdkError::AlreadyShutdown)?;
+        let exporter = self
+            .inner
+            .as_ref()
+            .ok_or(OTelSdkError::AlreadyShutdown)?
+            .current();
         let timeout = self.builder.export_timeout;
-        outcome(&exporter.flush(timeout), exporter, timeout)
+        outcome(&exporter.flush(timeout), &exporter, timeout)
     }
 
     /// Applies the resource's `service.name` and deployment environment. The provider calls
     /// this once when it is built, before any span; if the resource changes what is sent, the
-    /// inner exporter is restarted with the new values (the old one delivers what it holds).
+    /// inner exporter is restarted with the new values (the old one delivers what it holds),
+    /// since its trace defaults are fixed when it starts. The [`InnerExporter`] handle follows
+    /// the restart, its counters kept.
     fn set_resource(&mut self, resource: &Resource) {
         let facts = ResourceFacts::of(resource);
         if facts == self.resource || self.inner.is_none() {
@@ -326,8 +456,8 @@ impl SpanExporter for MutagentSpanExporter {
         self.resource = facts;
         match self.start() {
             Ok(fresh) => {
-                if let Some(old) = self.inner.replace(fresh) {
-                    old.shutdown(self.builder.export_timeout);
+                if let Some(handle) = &self.inner {
+                    handle.replace(fresh, self.builder.export_timeout);
                 }
             }
             Err(error) => tracing::warn!(

@@ -54,6 +54,9 @@
 //! `mutagent-trace-exporter`: its sender thread, retries, timeouts, limits and repairs. Each
 //! export waits until its spans are delivered (or the export timeout passes), so the SDK's
 //! `force_flush` and `shutdown` mean "delivered". Works in async and blocking programs alike.
+//! Its counters are read through [`MutagentSpanExporter::inner`], a handle
+//! ([`InnerExporter`]) to clone before the exporter moves into the SDK's processor; it keeps
+//! counting when the provider's resource restarts the inner exporter.
 //!
 //! Build the SDK's batch processor with
 //! [`into_batch_processor`](MutagentSpanExporter::into_batch_processor): in `opentelemetry_sdk`
@@ -74,7 +77,7 @@ mod convert;
 mod exporter;
 mod resource;
 
-pub use exporter::{MutagentSpanExporter, MutagentSpanExporterBuilder};
+pub use exporter::{InnerExporter, MutagentSpanExporter, MutagentSpanExporterBuilder};
 pub use mutagent_trace_exporter::{Environment, Protocol, TraceSource};
 /// The `opentelemetry` API this crate is built against (0.28), so an application can use the
 /// matching version without naming it.

@@ -111,6 +111,19 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
     let stats = exporter.inner().expect("running").stats();
     assert_eq!((stats.sent, stats.failed), (1, 2), "{stats:?}");
 
+    // A resource that restarts the inner exporter keeps its counts in the handle.
+    let handle = exporter.inner().cloned().expect("running");
+    exporter.set_resource(&Resource::builder().with_service_name("restarted").build());
+    let stats = handle.stats();
+    assert_eq!((stats.sent, stats.failed), (1, 2), "{stats:?}");
+    assert!(stats.last_error.is_some(), "{stats:?}");
+    assert!(!handle.is_shut_down());
+    exporter
+        .export(vec![finished_span(6)])
+        .await
+        .expect("delivered by the new inner exporter");
+    assert_eq!(handle.stats().sent, 2);
+
     // Shutdown delivers and is final.
     exporter.shutdown().expect("shutdown");
     assert!(matches!(
@@ -210,14 +223,16 @@ async fn spans_a_full_queue_drops_during_an_export_are_reported() {
     let inner = exporter.inner().expect("running");
     for n in [10, 11] {
         let start = SystemTime::now();
-        assert!(inner.record(mutagent_trace_exporter::SpanData::new(
-            mutagent_trace_exporter::TraceId128::from_u128(n),
-            mutagent_trace_exporter::SpanId64::from_u64(1),
-            "queued before",
-            mutagent_trace_exporter::SpanKind::Custom,
-            start,
-            start,
-        )));
+        assert!(inner
+            .current()
+            .record(mutagent_trace_exporter::SpanData::new(
+                mutagent_trace_exporter::TraceId128::from_u128(n),
+                mutagent_trace_exporter::SpanId64::from_u64(1),
+                "queued before",
+                mutagent_trace_exporter::SpanKind::Custom,
+                start,
+                start,
+            )));
     }
     let error = exporter
         .export(vec![finished_span(1)])
@@ -527,4 +542,46 @@ fn into_batch_processor_with_a_huge_queue_does_not_panic() {
         drop(exporter.into_batch_processor(usize::MAX));
     }));
     assert!(built.is_ok(), "into_batch_processor(usize::MAX) panicked");
+}
+
+/// `MutagentSpanExporter::inner`: the handle is taken before the exporter moves into the
+/// processor; a resource naming the service (the crate's own example) makes `set_resource`
+/// restart the inner exporter, and the handle must follow it rather than read the old one, shut
+/// down, its counters never moving (hostile review).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_inner_exporter_handle_keeps_counting_after_the_provider_is_built() {
+    use opentelemetry::trace::{Span as _, Tracer as _};
+    let (emu, client) = started().await;
+    let exporter = MutagentSpanExporter::builder(&client)
+        .build()
+        .expect("exporter");
+    let counters = exporter.inner().cloned().expect("inner");
+    let provider = tokio::task::spawn_blocking(move || {
+        let provider = SdkTracerProvider::builder()
+            .with_span_processor(exporter.into_batch_processor(64))
+            .with_resource(Resource::builder().with_service_name("checkout").build())
+            .build();
+        let mut span = provider.tracer("t").start("chat");
+        span.set_attribute(KeyValue::new("gen_ai.request.model", "gpt-4o"));
+        span.end();
+        provider.force_flush().expect("flushed");
+        provider
+    })
+    .await
+    .unwrap();
+    let stored = emu.count(Collection::Spans);
+    let stats = counters.stats();
+    let shut = counters.is_shut_down();
+    tokio::task::spawn_blocking(move || provider.shutdown())
+        .await
+        .unwrap()
+        .expect("shutdown");
+    assert_eq!(stored, 1);
+    assert!(
+        !shut && (stats.recorded, stats.sent) == (1, 1),
+        "stale handle: shut down {shut}, {stats:?}"
+    );
+    // The SDK 0.28 batch processor drops the exporter at shutdown without calling its
+    // `shutdown`: the handle still reads the counts.
+    assert_eq!(counters.stats().sent, 1);
 }
