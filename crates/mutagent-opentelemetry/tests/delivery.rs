@@ -505,6 +505,8 @@ async fn the_apps_own_trace_ingestion_call_is_exported() {
         "the app's own `ingest_trace` call was not exported: {} OTLP requests",
         bodies.len()
     );
+}
+
 /// A span whose `mutagent.span.kind` is no MutagenT kind (`llm`) is sent as `custom`, the
 /// original kept in `mutagent.kind`: sent as it came, the server answers 400 for that span's
 /// `kind` and every span of the request is lost, the ordinary one beside it too (hostile
