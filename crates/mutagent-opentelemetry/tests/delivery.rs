@@ -268,17 +268,22 @@ async fn an_unlimited_export_timeout_delivers_and_never_overflows() {
     exporter.shutdown().expect("shut down");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_exporters_own_calls_are_never_exported_but_the_apps_are() {
-    let (emu, client) = started().await;
-    let provider = SdkTracerProvider::builder()
+/// A provider whose batch processor exports through OTLP to `client`'s server.
+fn otlp_provider(client: &Client) -> SdkTracerProvider {
+    SdkTracerProvider::builder()
         .with_batch_exporter(
-            MutagentSpanExporter::builder(&client)
+            MutagentSpanExporter::builder(client)
                 .protocol(Protocol::Otlp)
                 .build()
                 .expect("exporter"),
         )
-        .build();
+        .build()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_exporters_own_calls_are_never_exported_but_the_apps_are() {
+    let (emu, client) = started().await;
+    let provider = otlp_provider(&client);
     // Global, as in an application: the sender thread's `mutagent.call` spans reach the layer.
     tracing::subscriber::set_global_default(
         tracing_subscriber::registry()
@@ -454,14 +459,7 @@ async fn flush_and_shutdown_on_a_current_thread_runtime_after_a_call_deliver() {
 async fn the_apps_own_trace_ingestion_call_is_exported() {
     use mutagent_traces::{NewSpan, NewTrace, TracesExt};
     let (emu, client) = started().await;
-    let provider = SdkTracerProvider::builder()
-        .with_batch_exporter(
-            MutagentSpanExporter::builder(&client)
-                .protocol(Protocol::Otlp)
-                .build()
-                .expect("exporter"),
-        )
-        .build();
+    let provider = otlp_provider(&client);
     // The test's own thread runs this future (and makes the calls below).
     let guard = tracing::subscriber::set_default(
         tracing_subscriber::registry()
