@@ -143,10 +143,17 @@ impl BlockingClient {
     ) -> Result<T, Error> {
         let (done_tx, done_rx) = handoff::channel();
         self.submit(Box::pin(async move {
-            done_tx.send(future.await);
+            done_tx.send(caught(future).await);
         }))?;
-        // No answer: the runtime dropped the job unfinished (it is shutting down).
-        done_rx.recv().ok_or(BlockingError::RuntimeGone)?
+        match done_rx.recv() {
+            Some(Ok(result)) => result,
+            // A panic of the user's own code the call ran (a token provider, a custom HTTP
+            // client, a tower layer) goes on on the caller's thread, as with the async client,
+            // instead of reading as a stopped runtime.
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            // No answer: the runtime dropped the job unfinished (it is shutting down).
+            None => Err(BlockingError::RuntimeGone.into()),
+        }
     }
 
     /// Hands a job to the background runtime (not generic: compiled once, not per answer type).
@@ -156,6 +163,20 @@ impl BlockingClient {
             .send(job)
             .map_err(|_| BlockingError::RuntimeGone.into())
     }
+}
+
+/// `future`'s output, or the payload of a panic while it was polled: the runtime thread's task
+/// would swallow the panic and the caller would see only that no answer came.
+async fn caught<F: Future>(future: F) -> std::thread::Result<F::Output> {
+    let mut future = std::pin::pin!(future);
+    std::future::poll_fn(move |cx| {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| future.as_mut().poll(cx))) {
+            Ok(std::task::Poll::Ready(output)) => std::task::Poll::Ready(Ok(output)),
+            Ok(std::task::Poll::Pending) => std::task::Poll::Pending,
+            Err(panic) => std::task::Poll::Ready(Err(panic)),
+        }
+    })
+    .await
 }
 
 /// Every item of a list operation, page after page, as a blocking [`Iterator`].

@@ -158,7 +158,8 @@ impl CallOptions {
         /// Retries POST and PATCH too, on the same conditions as GET. Only do this when sending
         /// the request twice is harmless (for example when it carries an idempotency key).
         set retry_non_idempotent: bool;
-        /// Overrides the client's timeout for these calls.
+        /// Overrides the client's timeout for these calls (zero is refused when a call is made,
+        /// `Error::InvalidInput` before anything is sent).
         value timeout: Duration;
         /// Overrides the client's retry policy for these calls.
         value retry_policy: RetryPolicy;

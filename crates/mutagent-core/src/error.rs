@@ -997,7 +997,9 @@ pub enum BlockingError {
     /// Its background runtime could not be started.
     #[error("the blocking client could not start its background runtime")]
     RuntimeStart(#[source] Cause),
-    /// Its background runtime has stopped (it should not; please report it).
+    /// Its background runtime has stopped (it should not; please report it). A panic of your
+    /// own code a call runs (a token provider, a custom HTTP client) is not this: it goes on
+    /// on the calling thread, as with the async client.
     #[error("the blocking client's background runtime has stopped")]
     RuntimeGone,
 }

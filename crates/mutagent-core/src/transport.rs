@@ -162,6 +162,15 @@ async fn attempt_loop(
     let operation = request.operation;
     let name = operation.name;
     let timeout = options.timeout.unwrap_or(config.timeout);
+    // The builder refuses a zero timeout; a call's own is checked here, before anything is
+    // sent (sent, it would time out at once with the server perhaps acting on it).
+    if timeout.is_zero() {
+        return Err(Error::invalid_input(
+            name,
+            "timeout",
+            "must be longer than zero (`CallOptions::timeout`)",
+        ));
+    }
     let deadline = deadline_after(timeout);
     let policy = options.retry_policy.as_ref().unwrap_or(&config.retry);
     let may_retry_unsafe = operation.method.is_idempotent() || options.retry_non_idempotent;

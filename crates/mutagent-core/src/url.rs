@@ -130,21 +130,32 @@ impl fmt::Debug for BaseUrl {
     }
 }
 
-/// The host part of `host[:port]` (brackets removed for IPv6), or `None` when malformed.
+/// The host part of `host[:port]` (brackets removed for IPv6), or `None` when malformed,
+/// also when the port is empty or not one of 1 to 65535 (the `http` crate reads a port as a
+/// `u16` and the connector then falls back to the scheme's default: `:99999` would quietly
+/// dial port 443, and the error would name a port never dialled).
 fn host_of(authority: &str) -> Option<&str> {
     if let Some(rest) = authority.strip_prefix('[') {
         let (host, after) = rest.split_once(']')?;
-        if !(after.is_empty() || after.starts_with(':')) {
-            return None;
-        }
-        return Some(host);
+        return match after.strip_prefix(':') {
+            None if after.is_empty() => Some(host),
+            Some(port) if valid_port(port) => Some(host),
+            _ => None,
+        };
     }
     let host = match authority.rsplit_once(':') {
-        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some((host, port)) if valid_port(port) => host,
         Some(_) => return None,
         None => authority,
     };
     (!host.is_empty()).then_some(host)
+}
+
+/// A port as a URL may give it: digits only, 1 to 65535.
+fn valid_port(port: &str) -> bool {
+    !port.is_empty()
+        && port.bytes().all(|b| b.is_ascii_digit())
+        && port.parse::<u16>().is_ok_and(|port| port > 0)
 }
 
 /// `localhost`, any `127.0.0.0/8` address or `::1` — nothing else (not `localhost.evil.com`).
@@ -277,6 +288,19 @@ mod tests {
         // path with a character a path may not hold (no whitespace in it either).
         for (input, reason) in [
             ("https://exa^mple.com", "its host or port is not valid"),
+            // A port the `http` crate cannot hold would be replaced by the scheme's default.
+            (
+                "https://api.mutagent.io:99999",
+                "its host or port is not valid",
+            ),
+            ("http://localhost:65616", "its host or port is not valid"),
+            (
+                "http://127.0.0.1:4294967377",
+                "its host or port is not valid",
+            ),
+            ("http://localhost:", "its host or port is not valid"),
+            ("http://localhost:0", "its host or port is not valid"),
+            ("http://[::1]:70000", "its host or port is not valid"),
             ("https://example.com/a\u{7f}b", "its path is not valid"),
             ("https://example.com/a b", "its path is not valid"),
         ] {

@@ -153,3 +153,36 @@ async fn from_client_never_waits_on_the_async_clients_connections() {
     );
     assert_eq!(server.connections(), 2, "a connection of its own");
 }
+
+/// A panic of the user's own code a blocking call runs (here the token provider) goes on on
+/// the calling thread, as with the async client; it read as "the background runtime has
+/// stopped" though the runtime was fine (review). The next call works.
+#[test]
+fn a_panicking_token_provider_panics_on_the_callers_thread() {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let asked = Arc::new(AtomicU32::new(0));
+    let counter = Arc::clone(&asked);
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(server.url())
+        .token_provider(move || {
+            let first = counter.fetch_add(1, Ordering::SeqCst) == 0;
+            async move {
+                assert!(!first, "a bug in the provider");
+                Ok::<_, std::io::Error>("tok_blocking_abcdef".to_owned())
+            }
+        })
+        .build_blocking()
+        .expect("client");
+    let first = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        client.send::<Value>(get_thing())
+    }));
+    let payload = first.expect_err("the provider's panic reaches the caller");
+    assert_eq!(
+        payload.downcast_ref::<&str>().copied(),
+        Some("a bug in the provider")
+    );
+    let second = client.send::<Value>(get_thing());
+    assert!(second.is_ok(), "the runtime is alive: {second:?}");
+}

@@ -599,3 +599,22 @@ async fn huge_timeouts_and_waits_never_panic() {
         json!({"ok": true})
     );
 }
+
+/// A zero timeout given to one call is refused before anything is sent, as the builder refuses
+/// one for the client (review): sent, the POST reached the server and the caller got a timeout
+/// that did not say so.
+#[tokio::test]
+async fn a_zero_per_call_timeout_is_refused_before_sending() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"created": true}))]);
+    let client = builder(&server).build().expect("client");
+    let view = client.with_options(CallOptions::new().timeout(Duration::ZERO));
+    let err = view
+        .send::<Value>(create_thing(json!({"n": 1})))
+        .await
+        .expect_err("refused");
+    assert!(
+        matches!(&err, Error::InvalidInput { field, .. } if field == "timeout"),
+        "{err:?}"
+    );
+    assert!(server.requests().is_empty(), "nothing may be sent");
+}
