@@ -486,6 +486,27 @@ fn body_failed(
     // on, however its answer was lost. (An idempotent one is retried like a broken
     // connection, or ends as a plain timeout.)
     let lost = status.is_success() && !call.idempotent;
+    // Whether it broke off or stalled, a lost answer is one error, its cause told apart.
+    let failure = match failure {
+        BodyFailure::Read(ReadError::Broken(source)) if lost => Err(source),
+        BodyFailure::TimedOut if lost => Err(Box::new(error::AnswerTimedOut {
+            timeout: call.timeout,
+        }) as BoxError),
+        other => Ok(other),
+    };
+    let failure = match failure {
+        Ok(failure) => failure,
+        Err(source) => {
+            let error = Error::AnswerLost {
+                operation,
+                status,
+                request_id,
+                attempts,
+                source,
+            };
+            return (error, false);
+        }
+    };
     match failure {
         BodyFailure::Read(ReadError::TooLarge) => {
             let error = Error::ResponseTooLarge {
@@ -516,29 +537,6 @@ fn body_failed(
             let retryable =
                 !status.is_success() && is_retryable_status(status) && call.may_retry_unsafe;
             (error, retryable)
-        }
-        BodyFailure::Read(ReadError::Broken(source)) if lost => {
-            let error = Error::AnswerLost {
-                operation,
-                status,
-                request_id,
-                attempts,
-                source,
-            };
-            (error, false)
-        }
-        BodyFailure::TimedOut if lost => {
-            let source = Box::new(error::AnswerTimedOut {
-                timeout: call.timeout,
-            });
-            let error = Error::AnswerLost {
-                operation,
-                status,
-                request_id,
-                attempts,
-                source,
-            };
-            (error, false)
         }
         BodyFailure::Read(ReadError::Broken(source)) => {
             let error = Error::Transport {
