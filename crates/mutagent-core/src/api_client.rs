@@ -176,7 +176,7 @@ impl ApiClient for BlockingClient {
         E: From<Error> + Send + 'static,
         F: Future<Output = Result<T, E>> + Send + 'static,
     {
-        let procedure = procedure(self.async_client().clone());
+        let procedure = procedure(self.runtime_client().clone());
         // The one place a helper's own error and the runtime's meet.
         match self.run(async move { Ok(procedure.await) }) {
             Ok(answer) => answer,
@@ -185,7 +185,7 @@ impl ApiClient for BlockingClient {
     }
 
     fn steps<S: Steps>(&self, start: impl FnOnce(Client) -> S) -> StepIter<S::Item> {
-        StepIter::new(self.clone(), start(self.async_client().clone()))
+        StepIter::new(self.clone(), start(self.runtime_client().clone()))
     }
 
     fn visit<'a, S, R>(

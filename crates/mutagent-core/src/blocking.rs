@@ -4,6 +4,11 @@
 //! It never panics, wherever it is built, used or dropped — inside or outside a Tokio runtime:
 //! calls are handed to a dedicated thread that owns a current-thread runtime, and the caller
 //! waits for the answer on a mutex and condition variable. Dropping the last clone only closes that channel.
+//!
+//! Only that thread uses the connections its calls open. The async half
+//! ([`BlockingClient::async_client`]) has a pool of its own, driven by the runtimes that make
+//! its calls: a blocking call never waits on a connection whose runtime it may be blocking,
+//! and the async half keeps working after the blocking client (and its thread) is gone.
 
 use std::fmt;
 use std::future::Future;
@@ -23,7 +28,8 @@ use crate::transport::RawResponse;
 
 type RuntimeJob = BoxFuture<'static, ()>;
 
-/// The blocking MutagenT client. Cloning is cheap; clones share the background thread.
+/// The blocking MutagenT client. Cloning is cheap; clones share the background thread and its
+/// connection pool.
 ///
 /// ```
 /// # fn main() -> Result<(), mutagent_core::Error> {
@@ -35,7 +41,11 @@ type RuntimeJob = BoxFuture<'static, ()>;
 /// ```
 #[derive(Clone)]
 pub struct BlockingClient {
+    /// Makes this client's calls on the background thread; only that thread uses its pool.
     client: Client,
+    /// What [`async_client`](Self::async_client) hands out: the same settings, secrets and
+    /// retry budget over a pool only the caller's runtimes use.
+    async_half: Client,
     runtime: Arc<RuntimeThread>,
 }
 
@@ -55,14 +65,22 @@ impl BlockingClient {
     /// Wraps an async client; its calls run on a new background thread, over a connection
     /// pool of their own ([`Client::with_own_connections`]): a blocking call never waits on a
     /// connection that the runtime making `client`'s async calls drives (that runtime may be
-    /// the very one this call blocks).
+    /// the very one this call blocks). [`async_client`](Self::async_client) answers `client`
+    /// itself, its pool untouched by the background thread.
     pub fn from_client(client: Client) -> Result<Self, Error> {
-        Self::on_own_thread(client.with_own_connections())
+        Self::on_own_thread(client.with_own_connections(), client)
     }
 
-    /// Runs `client`'s calls on a new background thread; only this blocking client's thread
-    /// may use `client`'s pool (the builder's fresh client, whose pool nothing else has).
-    pub(crate) fn on_own_thread(client: Client) -> Result<Self, Error> {
+    /// The builder's blocking client over `fresh`, a client whose pool nothing else has yet:
+    /// the background thread takes that pool, the async half gets one of its own.
+    pub(crate) fn built(fresh: Client) -> Result<Self, Error> {
+        let async_half = fresh.with_own_connections();
+        Self::on_own_thread(fresh, async_half)
+    }
+
+    /// Runs `client`'s calls on a new background thread, which must be the only user of
+    /// `client`'s pool; `async_half` is what [`async_client`](Self::async_client) answers.
+    fn on_own_thread(client: Client, async_half: Client) -> Result<Self, Error> {
         let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<RuntimeJob>();
         crate::runtime_thread::spawn("mutagent-blocking", move || async move {
             while let Some(job) = queue.recv().await {
@@ -72,6 +90,7 @@ impl BlockingClient {
         .map_err(|err| BlockingError::RuntimeStart(Cause::new(err)))?;
         Ok(Self {
             client,
+            async_half,
             runtime: Arc::new(RuntimeThread { jobs }),
         })
     }
@@ -87,15 +106,33 @@ impl BlockingClient {
         self.client.printable(text)
     }
 
-    /// The async client behind this one (same pool, same budget).
+    /// An async client with this client's settings, secrets, token provider, per-call
+    /// options and retry budget, for `async` code beside blocking code.
+    ///
+    /// It does not share this client's connections or its limit of requests in flight: its
+    /// connections are opened and driven by the runtimes that make its calls, this client's
+    /// by its background thread. So a blocking call never waits on a connection driven by a
+    /// runtime it may be blocking, and a clone of the async client keeps working, calls in
+    /// flight included, after the last clone of this client is dropped. Every call of this
+    /// method answers the same client (for a view, its view); for a client made by
+    /// [`from_client`](Self::from_client), the client it was made from.
+    ///
+    /// With an HTTP client of your own ([`ClientBuilder::http_client`](crate::ClientBuilder::http_client))
+    /// both halves send through it: which runtime drives its connections is its affair.
     pub fn async_client(&self) -> &Client {
+        &self.async_half
+    }
+
+    /// The client whose calls run on the background thread (its pool is that thread's).
+    pub(crate) fn runtime_client(&self) -> &Client {
         &self.client
     }
 
     /// A view of this client whose calls use `options`.
     pub fn with_options(&self, options: CallOptions) -> BlockingClient {
         BlockingClient {
-            client: self.client.with_options(options),
+            client: self.client.with_options(options.clone()),
+            async_half: self.async_half.with_options(options),
             runtime: Arc::clone(&self.runtime),
         }
     }

@@ -223,7 +223,7 @@ impl<C> ClientBuilder<C> {
     /// Builds the blocking client, whichever client this builder is for. Safe inside and
     /// outside a Tokio runtime.
     pub fn build_blocking(self) -> Result<BlockingClient, Error> {
-        BlockingClient::on_own_thread(self.settings.build_async()?)
+        BlockingClient::built(self.settings.build_async()?)
     }
 }
 

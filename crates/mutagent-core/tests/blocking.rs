@@ -186,3 +186,89 @@ fn a_panicking_token_provider_panics_on_the_callers_thread() {
     let second = client.send::<Value>(get_thing());
     assert!(second.is_ok(), "the runtime is alive: {second:?}");
 }
+
+/// The builder's blocking client, whose async half made a call inside this current-thread
+/// runtime: a blocking call from the runtime's only thread must not reuse the pooled
+/// connection that runtime drives (the runtime cannot run while the call blocks it, so the
+/// call waited until its timeout; review). The two halves have pools of their own.
+#[tokio::test(flavor = "current_thread")]
+async fn a_blocking_call_never_waits_on_the_async_halfs_connections() {
+    let server = server();
+    let blocking = builder(&server)
+        .timeout(std::time::Duration::from_secs(3))
+        .build_blocking()
+        .expect("client");
+    let answer: Value = blocking
+        .async_client()
+        .send(get_thing())
+        .await
+        .expect("async call");
+    assert_eq!(answer, json!({"ok": true}));
+    let started = std::time::Instant::now();
+    assert_eq!(
+        get(&blocking, 2).expect("blocking call"),
+        json!({"ok": true})
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.connections(), 2, "a connection of its own");
+}
+
+/// A clone of a blocking client's async half, in the middle of a POST when the blocking client
+/// is dropped: the call must end with its answer. It was cut when it went over a connection
+/// a blocking call had opened, because that connection was driven by the blocking client's
+/// background runtime, which stops with the last blocking clone (review).
+#[test]
+fn the_async_half_outlives_the_blocking_client() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"ok": true})),
+        Reply::json(201, json!({"id": 7})).delay(std::time::Duration::from_millis(300)),
+    ]);
+    let blocking = builder(&server).build_blocking().expect("client");
+    assert_eq!(
+        get(&blocking, 1).expect("blocking call"),
+        json!({"ok": true})
+    );
+    let async_half = blocking.async_client().clone();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let answer = runtime.block_on(async move {
+        let call = tokio::spawn(async move {
+            async_half
+                .send::<Value>(create_thing(json!({"name": "x"})))
+                .await
+        });
+        // The POST has reached the server (its answer is 300 ms away): drop the blocking client.
+        while server.requests().len() < 2 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        drop(blocking);
+        call.await.expect("task")
+    });
+    assert_eq!(answer.expect("the POST's answer"), json!({"id": 7}));
+}
+
+/// The same for a call the async half starts after the blocking client is gone.
+#[test]
+fn the_async_half_calls_after_the_blocking_client_is_dropped() {
+    let server = server();
+    let blocking = builder(&server).build_blocking().expect("client");
+    get(&blocking, 1).expect("blocking call");
+    let async_half = blocking.async_client().clone();
+    drop(blocking);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let answer = runtime.block_on(async move {
+        async_half
+            .send::<Value>(create_thing(json!({"name": "x"})))
+            .await
+    });
+    assert_eq!(answer.expect("a call after the drop"), json!({"ok": true}));
+}
