@@ -114,7 +114,8 @@ impl<C> ClientBuilder<C> {
 
     /// Bearer tokens from `provider`, for short-lived credentials: asked before the first
     /// request, kept, and asked again (the request sent once more) when the server answers
-    /// 401. The same rules as [`bearer_token`](Self::bearer_token) apply.
+    /// 401, by one call at a time ([`TokenProvider`] tells how). The same rules as
+    /// [`bearer_token`](Self::bearer_token) apply.
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
         self.settings.token_provider = Some(Arc::new(provider));
         self

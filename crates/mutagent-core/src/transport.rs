@@ -193,10 +193,11 @@ async fn attempt_loop(
     let mut attempts: u32 = 0;
     // A token provider is asked again, and the request sent once more, after one 401.
     let mut refreshed = false;
-    let mut refresh = false;
+    // The token the server just refused, if it did: the next attempt needs another.
+    let mut refused: Option<ApiKey> = None;
     loop {
         attempts += 1;
-        let token = match bearer_token(config, name, deadline, refresh).await {
+        let token = match bearer_token(config, name, deadline, refused.take().as_ref()).await {
             Ok(token) => token,
             Err(BearerError::Provider(source)) => {
                 return Err(Error::TokenProvider {
@@ -212,7 +213,6 @@ async fn attempt_loop(
                 })
             }
         };
-        refresh = false;
         let mut http_request = build_request(transport, options, request, &uri, token.as_ref());
         let extensions = http_request.extensions_mut();
         extensions.insert(CallInfo::new(operation, attempts));
@@ -253,7 +253,7 @@ async fn attempt_loop(
                         // (a 401 means the server did nothing, so even a POST is safe).
                         tracing::debug!(attempts, "401: asking the token provider again");
                         refreshed = true;
-                        refresh = true;
+                        refused = token;
                         continue;
                     }
                     error.hint = Some(unauthorized_hint(config, &options.headers));
@@ -339,20 +339,21 @@ enum BearerError {
     Timeout,
 }
 
-/// The bearer token of the next attempt: the fixed one, or the provider's (a new one when
-/// `refresh` is set); `None` without a bearer credential. Asking the provider counts toward
+/// The bearer token of the next attempt: the fixed one, or the provider's (asked again if the
+/// kept token is still `refused`, the one the server just refused); `None` without a bearer
+/// credential. Asking the provider, or waiting for another call that asks it, counts toward
 /// the call's timeout.
 async fn bearer_token(
     config: &Config,
     operation: &'static str,
     deadline: Instant,
-    refresh: bool,
+    refused: Option<&ApiKey>,
 ) -> Result<Option<ApiKey>, BearerError> {
     match &config.bearer {
         None => Ok(None),
         Some(Bearer::Fixed(token)) => Ok(Some(token.clone())),
         Some(Bearer::Provided(provided)) => {
-            match tokio::time::timeout_at(deadline, provided.token(refresh)).await {
+            match tokio::time::timeout_at(deadline, provided.token(refused)).await {
                 Err(_elapsed) => Err(BearerError::Timeout),
                 Ok(Ok(token)) => Ok(Some(token)),
                 Ok(Err(source)) => {

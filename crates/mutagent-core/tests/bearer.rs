@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use mutagent_core::env::EmptyEnv;
-use mutagent_core::{BlockingClient, Client, ClientBuilder, ConfigError, Error};
+use mutagent_core::{BlockingClient, Client, ClientBuilder, ConfigError, Error, TokenProvider};
 use mutagent_test_support::{Reply, ScriptedServer};
 use serde_json::{json, Value};
 use support::*;
@@ -309,4 +309,256 @@ fn the_blocking_client_uses_the_provider_too() {
         server.requests()[1].header("authorization"),
         Some("Bearer token-2")
     );
+}
+
+/// A provider handing out `token-1`, `token-2`, … after `delay` each, counting its calls.
+fn slow_provider(delay: std::time::Duration) -> (Arc<AtomicUsize>, impl TokenProvider) {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let provider = move || {
+        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+        async move {
+            tokio::time::sleep(delay).await;
+            Ok::<_, std::io::Error>(format!("token-{n}"))
+        }
+    };
+    (calls, provider)
+}
+
+/// `n` concurrent GETs through `client`, each on a task of this runtime: their answers.
+async fn concurrent_gets(client: &Client, n: usize) -> Vec<Result<Value, Error>> {
+    let tasks: Vec<_> = (0..n)
+        .map(|_| {
+            let client = client.clone();
+            tokio::spawn(async move { get(&client).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.expect("task"));
+    }
+    answers
+}
+
+/// `n` concurrent GETs through `client`, each on a thread of its own: their answers.
+fn concurrent_blocking_gets(client: &BlockingClient, n: usize) -> Vec<Result<Value, Error>> {
+    let threads: Vec<_> = (0..n)
+        .map(|_| {
+            let client = client.clone();
+            std::thread::spawn(move || {
+                let request = GET_THING.request().path_param("id", "1").build()?;
+                client.send::<Value>(request)
+            })
+        })
+        .collect();
+    threads
+        .into_iter()
+        .map(|thread| thread.join().expect("thread"))
+        .collect()
+}
+
+/// Concurrent first calls ask the provider once, and all send its token (a rotating refresh
+/// token was exchanged once per call; review).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_calls_ask_the_provider_once() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let (calls, provider) = slow_provider(std::time::Duration::from_millis(150));
+    let client = plain(&server)
+        .token_provider(provider)
+        .build()
+        .expect("client");
+    for answer in concurrent_gets(&client, 8).await {
+        assert_eq!(answer.expect("call"), json!({"ok": true}));
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    for request in server.requests() {
+        assert_eq!(request.header("authorization"), Some("Bearer token-1"));
+    }
+}
+
+/// The same through the blocking client, with its async half calling at the same time: one
+/// provider call for both halves (they share the provider and its token).
+#[test]
+fn concurrent_first_blocking_and_async_calls_ask_the_provider_once() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let (calls, provider) = slow_provider(std::time::Duration::from_millis(150));
+    let client = plain(&server)
+        .token_provider(provider)
+        .build_blocking()
+        .expect("client");
+    let async_half = client.async_client().clone();
+    let async_calls = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async move { concurrent_gets(&async_half, 4).await })
+    });
+    let blocking_answers = concurrent_blocking_gets(&client, 4);
+    let async_answers = async_calls.join().expect("async thread");
+    for answer in blocking_answers.into_iter().chain(async_answers) {
+        assert_eq!(answer.expect("call"), json!({"ok": true}));
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+/// Eight calls refused with the same token: one refresh, not eight; each call is sent again
+/// with the new token (the first eight requests are answered 401 after 300 ms, so all eight
+/// were sent with `token-1` before any refresh).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_401s_with_the_same_token_refresh_once() {
+    let refused = Reply::json(401, json!({"error": "unauthorized", "message": "expired"}))
+        .delay(std::time::Duration::from_millis(300));
+    let mut script = vec![refused; 8];
+    script.push(Reply::json(200, json!({"ok": true})));
+    let server = ScriptedServer::start(script);
+    let (calls, provider) = slow_provider(std::time::Duration::from_millis(20));
+    let client = plain(&server)
+        .token_provider(provider)
+        .build()
+        .expect("client");
+    for answer in concurrent_gets(&client, 8).await {
+        assert_eq!(answer.expect("call after the refresh"), json!({"ok": true}));
+    }
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "asked once, refreshed once"
+    );
+    let sent: Vec<_> = server
+        .requests()
+        .iter()
+        .map(|r| r.header("authorization").map(str::to_owned))
+        .collect();
+    assert_eq!(sent.len(), 16);
+    assert!(sent[..8]
+        .iter()
+        .all(|s| s.as_deref() == Some("Bearer token-1")));
+    assert!(sent[8..]
+        .iter()
+        .all(|s| s.as_deref() == Some("Bearer token-2")));
+}
+
+/// The same through the blocking client.
+#[test]
+fn concurrent_blocking_401s_with_the_same_token_refresh_once() {
+    let refused = Reply::json(401, json!({"error": "unauthorized", "message": "expired"}))
+        .delay(std::time::Duration::from_millis(300));
+    let mut script = vec![refused; 6];
+    script.push(Reply::json(200, json!({"ok": true})));
+    let server = ScriptedServer::start(script);
+    let (calls, provider) = slow_provider(std::time::Duration::from_millis(20));
+    let client = plain(&server)
+        .token_provider(provider)
+        .build_blocking()
+        .expect("client");
+    for answer in concurrent_blocking_gets(&client, 6) {
+        assert_eq!(answer.expect("call after the refresh"), json!({"ok": true}));
+    }
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        2,
+        "asked once, refreshed once"
+    );
+}
+
+/// Calls waiting for a provider call that fails take its error (they do not ask again at
+/// once); the failure is not kept: the next call asks again and succeeds.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiters_share_a_providers_error_and_the_next_call_asks_again() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let client = plain(&server)
+        .token_provider(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+                if n == 1 {
+                    Err(std::io::Error::other("vault sealed"))
+                } else {
+                    Ok(format!("token-{n}"))
+                }
+            }
+        })
+        .build()
+        .expect("client");
+    for answer in concurrent_gets(&client, 6).await {
+        let err = answer.expect_err("the provider failed");
+        assert!(matches!(err, Error::TokenProvider { .. }), "{err:?}");
+        assert!(format!("{err:?}").contains("vault sealed"), "{err:?}");
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert!(server.requests().is_empty());
+    assert_eq!(get(&client).await.expect("next call"), json!({"ok": true}));
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        server.requests()[0].header("authorization"),
+        Some("Bearer token-2")
+    );
+}
+
+/// A call whose provider call is cut short (its timeout passed) does not leave a call that
+/// was waiting for that provider call waiting: the waiter asks the provider itself.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cancelled_provider_call_does_not_strand_its_waiters() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let client = plain(&server)
+        .timeout(std::time::Duration::from_secs(20))
+        .token_provider(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                // The first provider call hangs (a stalled token endpoint).
+                let stall = if n == 1 { 60_000 } else { 10 };
+                tokio::time::sleep(std::time::Duration::from_millis(stall)).await;
+                Ok::<_, std::io::Error>(format!("token-{n}"))
+            }
+        })
+        .build()
+        .expect("client");
+    let hasty = client.with_options(
+        mutagent_core::CallOptions::new().timeout(std::time::Duration::from_millis(200)),
+    );
+    let first = tokio::spawn(async move { get(&hasty).await });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let started = std::time::Instant::now();
+    let patient = get(&client).await;
+    assert_eq!(patient.expect("the waiter's own call"), json!({"ok": true}));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let err = first.await.expect("task").expect_err("timed out");
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
+}
+
+/// A provider that panics while other blocking calls wait for it: the panic reaches its own
+/// caller, the waiters go on (one of them asks again) and succeed.
+#[test]
+fn a_panicking_provider_does_not_strand_its_waiters() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let client = plain(&server)
+        .token_provider(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            async move {
+                tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+                assert!(n != 1, "a bug in the provider");
+                Ok::<_, std::io::Error>(format!("token-{n}"))
+            }
+        })
+        .build_blocking()
+        .expect("client");
+    let first = {
+        let client = client.clone();
+        std::thread::spawn(move || client.send::<Value>(get_thing()))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let others = concurrent_blocking_gets(&client, 3);
+    assert!(first.join().is_err(), "the panic reaches its caller");
+    for answer in others {
+        assert_eq!(answer.expect("a waiter"), json!({"ok": true}));
+    }
+    assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
