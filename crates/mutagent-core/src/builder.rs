@@ -140,8 +140,10 @@ impl<C> ClientBuilder<C> {
     }
 
     crate::setters! {
-        /// The longest wait for a TCP connection (default 10 s; never longer than the timeout).
-        /// Applies to the default HTTP client only.
+        /// The longest wait for a TCP connection (default 10 s), its own setting: each attempt's
+        /// connect is bounded by it or by what is left of the call's timeout, whichever ends
+        /// first, so a call given a longer timeout of its own (`CallOptions::timeout`) is not
+        /// held to the client's. Applies to the default HTTP client only.
         settings connect_timeout: Duration;
         /// Allows plain `http://` to hosts that are not loopback (default: refused).
         settings allow_insecure_http: bool;
@@ -357,11 +359,12 @@ impl Settings {
         .map(|(id, origin)| scoping_header("organization_id", &id, origin))
         .transpose()?;
         let timeout = nonzero_duration("timeout", self.timeout.unwrap_or(DEFAULT_TIMEOUT))?;
+        // Not bounded by `timeout` here: a call's own `CallOptions::timeout` may be longer than
+        // the client's, and each attempt's connect is bounded by what is left of the call's
+        // deadline anyway (the transport's `timeout_at` around the attempt).
         let connect_timeout = nonzero_duration(
             "connect_timeout",
-            self.connect_timeout
-                .unwrap_or(DEFAULT_CONNECT_TIMEOUT)
-                .min(timeout),
+            self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT),
         )?;
         let max_response_bytes = at_least_one(
             "max_response_bytes",
@@ -797,13 +800,22 @@ mod tests {
         }
     }
 
+    /// The connect timeout is not cut to the client's timeout: a call's own, longer timeout
+    /// must be able to wait for it (the call's deadline bounds each connect instead).
     #[test]
-    fn connect_timeout_never_exceeds_the_timeout() {
+    fn connect_timeout_is_its_own_setting() {
         let config = ClientBuilder::new()
             .env(EmptyEnv)
             .timeout(Duration::from_secs(2))
             .resolve()
             .expect("config");
-        assert_eq!(config.connect_timeout(), Duration::from_secs(2));
+        assert_eq!(config.connect_timeout(), Duration::from_secs(10));
+        let config = ClientBuilder::new()
+            .env(EmptyEnv)
+            .timeout(Duration::from_secs(2))
+            .connect_timeout(Duration::from_secs(5))
+            .resolve()
+            .expect("config");
+        assert_eq!(config.connect_timeout(), Duration::from_secs(5));
     }
 }

@@ -215,3 +215,62 @@ async fn the_connect_timeout_applies_to_a_black_holed_address() {
     // Well before the default 10 s, with room for a loaded machine.
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
+
+/// A client on a black-holed address with a short client timeout (500 ms), a longer connect
+/// timeout (1.5 s) and no retries.
+fn short_timeout_long_connect(addr: std::net::SocketAddr) -> mutagent_core::ClientBuilder {
+    mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(format!("http://{addr}"))
+        .timeout(Duration::from_millis(500))
+        .connect_timeout(Duration::from_millis(1500))
+        .retry_policy(RetryPolicy::disabled())
+}
+
+/// Mutation: the connect timeout clamped to the client's timeout when the client is built.
+/// A call given 10 s of its own on a client built with 500 ms waits the whole 1.5 s connect
+/// timeout (clamped, it failed after 500 ms); a call given 400 ms still ends at its own
+/// deadline, not the connect timeout's.
+#[tokio::test]
+async fn a_calls_own_timeout_lifts_the_clients_bound_on_connecting() {
+    let (addr, _filling, _listener) = black_hole();
+    let client = short_timeout_long_connect(addr).build().expect("client");
+    let long =
+        client.with_options(mutagent_core::CallOptions::new().timeout(Duration::from_secs(10)));
+    let (err, elapsed) = failed_get(&long).await;
+    assert_connect_kind(&err, mutagent_core::ConnectErrorKind::Timeout);
+    assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(6), "{elapsed:?}");
+
+    let short =
+        client.with_options(mutagent_core::CallOptions::new().timeout(Duration::from_millis(400)));
+    let (err, elapsed) = failed_get(&short).await;
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert!(elapsed >= Duration::from_millis(400), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(1400), "{elapsed:?}");
+}
+
+/// The same through the blocking client.
+#[test]
+fn a_calls_own_timeout_lifts_the_clients_bound_on_connecting_blocking() {
+    // The listener needs a runtime to be made; the blocking client runs on its own.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (addr, _filling, _listener) = runtime.block_on(async { black_hole() });
+    let client: mutagent_core::BlockingClient = short_timeout_long_connect(addr)
+        .build_blocking()
+        .expect("client");
+    let long =
+        client.with_options(mutagent_core::CallOptions::new().timeout(Duration::from_secs(10)));
+    let started = std::time::Instant::now();
+    let err = long
+        .send::<Value>(get_thing())
+        .expect_err("nothing accepts");
+    let elapsed = started.elapsed();
+    assert_connect_kind(&err, mutagent_core::ConnectErrorKind::Timeout);
+    assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(6), "{elapsed:?}");
+}
