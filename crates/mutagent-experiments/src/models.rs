@@ -268,6 +268,31 @@ fn experiments<E: serde::de::Error>(items: Vec<Value>) -> Result<Vec<Experiment>
     Ok(data)
 }
 
+impl ExperimentList {
+    /// The offset of the next page (`offset` + the experiments of this one) when more follow
+    /// (`hasNext`, else `hasMore`, else `offset + data.len() < total`). For paging by hand:
+    /// `params.offset(next)`.
+    ///
+    /// `None` on the last page, on an empty one, where the next offset would reach `total`
+    /// even if the page claims more (a walk ends there too, so a loop paging by hand ends as
+    /// well), and on a page that does not state its own `offset` (a bare array, or an
+    /// envelope without it; the API leaves the answer untyped): the next page then starts at
+    /// the offset you asked for plus `data.len()`, which only the caller knows.
+    ///
+    /// ```
+    /// use mutagent_experiments::ExperimentList;
+    /// let page: ExperimentList = serde_json::from_str(
+    ///     r#"{"data": [{"id": "a"}, {"id": "b"}], "total": 5, "limit": 2, "offset": 2}"#,
+    /// ).unwrap();
+    /// assert_eq!(page.next_offset(), Some(4));
+    /// ```
+    pub fn next_offset(&self) -> Option<u64> {
+        let next = self.offset?.saturating_add(self.data.len() as u64);
+        let before_the_total = self.total.is_none_or(|total| next < total);
+        (self.has_more() && !self.data.is_empty() && before_the_total).then_some(next)
+    }
+}
+
 impl Paginated for ExperimentList {
     type Item = Experiment;
 
@@ -695,6 +720,39 @@ fn rfc3339_millis(time: SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
+
+    fn page(json: Value) -> ExperimentList {
+        serde_json::from_value(json).expect("a page")
+    }
+
+    #[test]
+    fn next_offset_follows_the_experiments_until_the_last_page() {
+        let two = || vec![json!({"id": "a"}), json!({"id": "b"})];
+        // More follow (by either flag, or by the total): offset + this page's experiments.
+        let flagged = page(json!({"data": two(), "total": 5, "offset": 2, "hasNext": true}));
+        assert_eq!(flagged.next_offset(), Some(4));
+        let has_more = page(json!({"data": two(), "offset": 2, "hasMore": true}));
+        assert_eq!(has_more.next_offset(), Some(4));
+        let by_total = page(json!({"data": two(), "total": 5, "offset": 0}));
+        assert_eq!(by_total.next_offset(), Some(2));
+        // The last page, by flag or by total.
+        let last = page(json!({"data": two(), "total": 5, "offset": 2, "hasNext": false}));
+        assert_eq!(last.next_offset(), None);
+        let at_total = page(json!({"data": two(), "total": 4, "offset": 2}));
+        assert_eq!(at_total.next_offset(), None);
+        // A page claiming more though the next offset reaches the total, an empty page
+        // claiming more: no next page (a walk ends there too).
+        let stuck = page(json!({"data": two(), "total": 4, "offset": 2, "hasNext": true}));
+        assert_eq!(stuck.next_offset(), None);
+        let empty = page(json!({"data": [], "total": 9, "offset": 2, "hasNext": true}));
+        assert_eq!(empty.next_offset(), None);
+        // Without its own offset the page cannot say where the next starts.
+        let no_offset = page(json!({"data": two(), "total": 9, "hasNext": true}));
+        assert_eq!(no_offset.next_offset(), None);
+        let bare = page(json!(two()));
+        assert_eq!(bare.next_offset(), None);
+    }
 
     #[test]
     fn completion_times_out_of_range_are_clamped_not_a_panic() {

@@ -81,6 +81,7 @@ fn list_experiments() {
     assert_eq!(page.total, Some(5));
     assert_eq!(page.has_next, Some(true));
     assert_eq!(page.data.len(), 2);
+    assert_eq!(page.next_offset(), Some(2));
     assert_eq!(
         page.data[1].status,
         Some(ExperimentStatus::Unknown("archived".into()))
@@ -338,6 +339,8 @@ fn a_bare_array_list_decodes() {
         .expect("bare array");
     assert_eq!(page.data.len(), 1);
     assert_eq!(page.total, None);
+    // A bare array says neither its offset nor whether more follow.
+    assert_eq!(page.next_offset(), None);
 }
 
 #[test]
