@@ -20,10 +20,11 @@ pub(crate) enum Ty {
     DateTime,
     /// Semantic version `x.y.z`.
     Semver,
-    /// Integer within bounds, written as a JSON integer.
+    /// Integer within bounds: `8` or `8.0` (see [`whole`]; JSON has no integer type, and a
+    /// Python client sends `8.0` for a number). Stored and answered as the integer once
+    /// [`whole_numbers_as_integers`] has rewritten the body.
     Int(i64, i64),
-    /// A "number (integral)" within bounds: `8` or `8.0` (see [`whole`]). Stored and answered
-    /// as the integer once [`whole_numbers_as_integers`] has rewritten the body.
+    /// A "number (integral)" within bounds: taken as [`Ty::Int`] is, only named so in errors.
     Whole(i64, i64),
     /// Number within bounds.
     Num(f64, f64),
@@ -31,9 +32,9 @@ pub(crate) enum Ty {
     Bool,
     /// One of the listed strings.
     Enum(&'static [&'static str]),
-    /// Integer >= 1, or a string of digits.
+    /// Integer >= 1 (`8.0` too, as for [`Ty::Int`]), or a string of digits.
     IdLike,
-    /// Integer >= 0, or a string of digits (a count).
+    /// Integer >= 0 (`8.0` too), or a string of digits (a count).
     CountLike,
     /// Number, or a string.
     NumOrStr,
@@ -150,8 +151,9 @@ pub(crate) fn whole(v: &Value) -> Option<i64> {
     (f.fract() == 0.0 && f.abs() < 9.0e15).then_some(f as i64)
 }
 
-/// Rewrites every [`Ty::Whole`] value of a body that passed [`validate_body`] as a JSON
-/// integer (`8.0` becomes `8`): what is stored is then answered as the integer a server
+/// Rewrites every integer value of a body that passed [`validate_body`] ([`Ty::Int`],
+/// [`Ty::Whole`], and the numbers of [`Ty::IdLike`] and [`Ty::CountLike`]) as a JSON integer
+/// (`8.0` becomes `8`; a string of digits stays a string): what is stored is then answered as the integer a server
 /// written in JavaScript would answer, which clients with integer fields (the Rust SDK's
 /// `i64`) can decode.
 pub(crate) fn whole_numbers_as_integers(mut v: Value, fields: &[Field]) -> Value {
@@ -172,7 +174,7 @@ fn rewrite_object(v: &mut Value, fields: &[Field]) {
 
 fn rewrite_value(v: &mut Value, ty: &Ty) {
     match *ty {
-        Ty::Whole(..) => {
+        Ty::Int(..) | Ty::Whole(..) | Ty::IdLike | Ty::CountLike => {
             if let Some(i) = whole(v) {
                 *v = Value::from(i);
             }
@@ -329,6 +331,15 @@ fn is_semver(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
 }
 
+/// The integer `v` stands for ([`whole`]), or the 400 naming the field: a fraction is shown
+/// (`got 10.5`), anything else by its kind (`got a string`).
+fn integral(v: &Value, p: &str, what: &str) -> Result<i64, ApiError> {
+    whole(v).ok_or_else(|| match v {
+        Value::Number(n) => ApiError::bad_request(format!("field `{p}` must be {what} (got {n})")),
+        _ => bad(p, what, v),
+    })
+}
+
 fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
     match *ty {
         Ty::Any => Ok(()),
@@ -385,18 +396,9 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
                 )))
             }
         }
-        Ty::Int(min, max) => {
-            let n = v.as_i64().ok_or_else(|| bad(p, "an integer", v))?;
-            check_range(p, n, min, max, i64::MAX)
-        }
+        Ty::Int(min, max) => check_range(p, integral(v, p, "an integer")?, min, max, i64::MAX),
         Ty::Whole(min, max) => {
-            let n = whole(v).ok_or_else(|| match v {
-                Value::Number(n) => {
-                    ApiError::bad_request(format!("field `{p}` must be a whole number (got {n})"))
-                }
-                _ => bad(p, "a whole number", v),
-            })?;
-            check_range(p, n, min, max, i64::MAX)
+            check_range(p, integral(v, p, "a whole number")?, min, max, i64::MAX)
         }
         Ty::Num(min, max) => {
             let n = v.as_f64().ok_or_else(|| bad(p, "a number", v))?;
@@ -415,7 +417,7 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
             None => Err(bad(p, "a string", v)),
         },
         Ty::IdLike => match v {
-            Value::Number(n) if n.as_i64().is_some_and(|i| i >= 1) => Ok(()),
+            Value::Number(_) if whole(v).is_some_and(|i| i >= 1) => Ok(()),
             Value::String(s)
                 if !s.is_empty()
                     && s.bytes().all(|c| c.is_ascii_digit())
@@ -429,7 +431,7 @@ fn check_value(v: &Value, ty: &Ty, p: &str) -> Result<(), ApiError> {
             ))),
         },
         Ty::CountLike => match v {
-            Value::Number(n) if n.as_u64().is_some() => Ok(()),
+            Value::Number(n) if n.as_u64().is_some() || whole(v).is_some_and(|i| i >= 0) => Ok(()),
             Value::String(s) if !s.is_empty() && s.parse::<u64>().is_ok() => Ok(()),
             _ => Err(ApiError::bad_request(format!(
                 "field `{p}` must be an integer or a string of digits (got {})",
@@ -552,6 +554,58 @@ mod tests {
             assert!(m.contains(needle), "{m}");
         }
         assert_eq!(whole(&json!(1e300)), None);
+    }
+
+    /// Every integer check takes an integral float (`10.0`, as a Python client sends it) and
+    /// the rewrite stores it as the integer; fractions and non-numbers are still refused.
+    #[test]
+    fn integral_floats_are_integers_everywhere() {
+        const INTS: &[Field] = &[
+            opt("int", Ty::Int(1, 100)),
+            opt("id", Ty::IdLike),
+            opt("count", Ty::CountLike),
+        ];
+        let v = json!({"int": 10.0, "id": 3.0, "count": 0.0});
+        assert!(validate_body(&v, INTS).is_ok());
+        let stored = whole_numbers_as_integers(v, INTS);
+        assert_eq!(stored, json!({"int": 10, "id": 3, "count": 0}));
+        assert!(stored["int"].is_i64() && stored["id"].is_i64() && stored["count"].is_i64());
+        // A string of digits stays a string.
+        let v = json!({"id": "7", "count": "2"});
+        assert_eq!(whole_numbers_as_integers(v.clone(), INTS), v);
+        for (bad, message) in [
+            (
+                json!({"int": 10.5}),
+                "field `int` must be an integer (got 10.5)",
+            ),
+            (
+                json!({"int": "10"}),
+                "field `int` must be an integer (got a string)",
+            ),
+            (
+                json!({"int": 0.0}),
+                "field `int` must be between 1 and 100 (got 0)",
+            ),
+            (
+                json!({"id": 1.5}),
+                "field `id` must be a positive integer or a string of digits (got a number)",
+            ),
+            (
+                json!({"id": 0.0}),
+                "field `id` must be a positive integer or a string of digits (got a number)",
+            ),
+            (
+                json!({"count": -1.0}),
+                "field `count` must be an integer or a string of digits (got a number)",
+            ),
+            (
+                json!({"count": 0.5}),
+                "field `count` must be an integer or a string of digits (got a number)",
+            ),
+        ] {
+            let m = validate_body(&bad, INTS).expect_err("refused").message;
+            assert_eq!(m, message);
+        }
     }
 
     #[test]

@@ -309,3 +309,30 @@ async fn evaluation_lifecycle() {
     );
     assert_eq!(emu.count(Collection::EvaluationResults), 2);
 }
+
+/// An evaluation's `promptId` and `datasetId` are integers in the contract: a Python client's
+/// `1.0` is taken and answered as `1`; `1.5` is refused with the usual 400.
+#[tokio::test]
+async fn evaluation_ids_take_integral_floats() {
+    let (_emu, c) = started().await;
+    let p = prompt(&c, "p", "Answer {question}").await;
+    dataset(&c, 1, 1).await;
+    let e = c
+        .created(
+            "/api/prompts/evaluations/",
+            json!({"promptId": 1.0, "datasetId": 1.0, "name": "e"}),
+        )
+        .await;
+    // The answer names the prompt by its group; the dataset by the id, stored as an integer.
+    assert!(e["datasetId"].is_i64(), "{}", e["datasetId"]);
+    assert_eq!(e["datasetId"], 1);
+    assert_eq!(e["promptGroupId"], p["promptGroupId"]);
+    let m = c
+        .post(
+            "/api/prompts/evaluations/",
+            json!({"promptId": 1.5, "name": "e"}),
+        )
+        .await
+        .error(400);
+    assert_eq!(m, "field `promptId` must be an integer (got 1.5)");
+}

@@ -290,6 +290,51 @@ async fn workspaces() {
     assert_eq!(emu.count(Collection::Workspaces), 1);
 }
 
+/// Integral floats (a Python client's `1.0`) are taken for the ids and the count of an
+/// experiment, which the contract types "string or integer", and stored as integers; `1.5`
+/// and a value below the range are still refused with the usual 400.
+#[tokio::test]
+async fn experiment_ids_and_count_take_integral_floats() {
+    let (_emu, c, p) = experiment_setup().await;
+    let mut body = create_body(&p);
+    body["promptId"] = json!(1.0);
+    body["evaluationId"] = json!(1.0);
+    body["datasetId"] = json!(1.0);
+    body["datasetItemCount"] = json!(2.0);
+    let e = c.created("/api/prompts/experiments/", body).await;
+    for key in ["promptId", "evaluationId", "datasetId", "datasetItemCount"] {
+        assert!(e[key].is_i64(), "{key} answered as {}", e[key]);
+    }
+    assert_eq!(e["promptId"], 1);
+    assert_eq!(e["datasetItemCount"], 2);
+    for (key, value, message) in [
+        (
+            "promptId",
+            json!(1.5),
+            "field `promptId` must be a positive integer or a string of digits (got a number)",
+        ),
+        (
+            "datasetId",
+            json!(0.0),
+            "field `datasetId` must be a positive integer or a string of digits (got a number)",
+        ),
+        (
+            "datasetItemCount",
+            json!(2.5),
+            "field `datasetItemCount` must be an integer or a string of digits (got a number)",
+        ),
+        (
+            "datasetItemCount",
+            json!(-1.0),
+            "field `datasetItemCount` must be an integer or a string of digits (got a number)",
+        ),
+    ] {
+        let mut body = create_body(&p);
+        body[key] = value;
+        assert_eq!(refused_experiment(&c, body).await, message, "{key}");
+    }
+}
+
 /// Values the contract allows that the emulator once refused: an `evalScore` outside 0..1, any
 /// `temperature`, a `datasetItemCount` of 0, message roles other than system/user/assistant.
 #[tokio::test]

@@ -312,3 +312,50 @@ async fn advancing_the_clock_by_duration_max_completes_jobs_without_overflow() {
         "{r}"
     );
 }
+
+/// A Python client sends `10.0` for a number: integral floats are taken where the contract
+/// types an integer (`datasetId`, `evaluationId`, `config.maxIterations`, `config.patience`)
+/// and stored, then answered, as integers; a fraction or a string is still refused with the
+/// usual 400.
+#[tokio::test]
+async fn optimize_takes_integral_floats_as_integers() {
+    let (_emu, c) = setup(1).await;
+    common::evaluation(&c).await;
+    let (j, id) = start_job(
+        &c,
+        json!({"datasetId": 1.0, "evaluationId": 1.0,
+               "config": {"maxIterations": 10.0, "patience": 3.0}}),
+    )
+    .await;
+    assert!(j["maxIterations"].is_i64(), "{}", j["maxIterations"]);
+    assert_eq!(j["maxIterations"], 10);
+    assert_eq!(j["config"], json!({"maxIterations": 10, "patience": 3}));
+    assert!(j["config"]["patience"].is_i64(), "{}", j["config"]);
+    let read = job(&c, &id).await;
+    assert_eq!(read["config"], json!({"maxIterations": 10, "patience": 3}));
+    for (body, message) in [
+        (
+            json!({"datasetId": 1, "config": {"maxIterations": 10.5}}),
+            "field `config.maxIterations` must be an integer (got 10.5)",
+        ),
+        (
+            json!({"datasetId": 1, "config": {"maxIterations": 2, "patience": 2.5}}),
+            "field `config.patience` must be an integer (got 2.5)",
+        ),
+        (
+            json!({"datasetId": 1, "config": {"maxIterations": "10"}}),
+            "field `config.maxIterations` must be an integer (got a string)",
+        ),
+        (
+            json!({"datasetId": 1.5, "config": {"maxIterations": 2}}),
+            "field `datasetId` must be an integer (got 1.5)",
+        ),
+        (
+            json!({"datasetId": 1, "config": {"maxIterations": 101.0}}),
+            "field `config.maxIterations` must be between 1 and 100 (got 101)",
+        ),
+    ] {
+        let m = c.post("/api/prompt/1/optimize", body).await.error(400);
+        assert_eq!(m, message);
+    }
+}

@@ -184,6 +184,30 @@ async fn otlp_json_is_converted() {
     c.post("/api/traces/otlp", json!({})).await.error(400);
 }
 
+/// OTLP's integer fields (a span's `kind`, its status `code`) take an integral float as the
+/// API's own bodies do (`2.0` is 2); `2.5` is still refused, naming the field.
+#[tokio::test]
+async fn otlp_integers_take_integral_floats() {
+    let (_emu, c) = started().await;
+    let tid = "5B8EFFF798038103D269B633813FC60D";
+    let body = |kind: Value| {
+        json!({"resourceSpans": [{"resource": {}, "scopeSpans": [{"spans": [
+            {"traceId": tid, "spanId": "EEE19B7EC3C1B174", "name": "root", "kind": kind,
+             "startTimeUnixNano": "1714557600000000000", "status": {"code": 2.0, "message": "boom"}}
+        ]}]}]})
+    };
+    c.created("/api/traces/otlp", body(json!(2.0))).await;
+    let t = c
+        .get_ok(&format!("/api/traces/{}", tid.to_ascii_lowercase()))
+        .await;
+    assert_eq!(t["status"], "error");
+    let m = c
+        .post("/api/traces/otlp", body(json!(2.5)))
+        .await
+        .error(400);
+    assert!(m.contains("kind"), "{m}");
+}
+
 async fn seeded() -> (Emulator, Client) {
     let (emu, c) = started().await;
     let traces = json!({"traces": [

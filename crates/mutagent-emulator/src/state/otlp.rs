@@ -10,6 +10,7 @@ use super::traces::ENVIRONMENTS;
 use super::Obj;
 use crate::clock::format_iso;
 use crate::error::ApiError;
+use crate::validate::whole;
 
 fn bad(path: &str, what: &str) -> ApiError {
     ApiError::bad_request(format!("field `{path}` {what}"))
@@ -190,7 +191,8 @@ pub(super) fn convert(body: &Value) -> Result<Vec<Obj>, ApiError> {
                 )?;
                 let otel_kind = match span.get("kind") {
                     None | Some(Value::Null) => 0,
-                    Some(k) => k.as_i64().filter(|k| (0..=5).contains(k)).ok_or_else(|| {
+                    // `2.0` too: JSON has no integer type (as for the API's own bodies).
+                    Some(k) => whole(k).filter(|k| (0..=5).contains(k)).ok_or_else(|| {
                         bad(
                             &format!("{p}.kind"),
                             "must be an integer 0..5 (OTLP SpanKind)",
@@ -245,7 +247,7 @@ pub(super) fn convert(body: &Value) -> Result<Vec<Obj>, ApiError> {
                     );
                 }
                 if let Some(status) = span.get("status") {
-                    let code = status.get("code").and_then(Value::as_i64).unwrap_or(0);
+                    let code = status.get("code").and_then(whole).unwrap_or(0);
                     if code == 2 {
                         let msg = status
                             .get("message")
