@@ -160,6 +160,14 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Sends requests through your own [`HttpClient`] (proxy, custom TLS, interceptors).
+    ///
+    /// Your client does its own networking, so the default client's settings given to this
+    /// builder ([`proxy`](Self::proxy), [`no_proxy`](Self::no_proxy),
+    /// [`proxy_from_env(false)`](Self::proxy_from_env),
+    /// [`add_root_certificate`](Self::add_root_certificate)) would be ignored: `build()`
+    /// refuses them with [`ConfigError::IgnoredByHttpClient`]. Give them to your client (a
+    /// [`DefaultHttpClient`]'s builder has each). The proxy and certificate variables of the
+    /// environment are not read with a client of your own, and never fail the build.
     pub fn http_client(mut self, client: impl HttpClient) -> Self {
         // The default client, built with its own settings, is still one the SDK can re-pool
         // (`Client::with_own_connections`).
@@ -178,20 +186,26 @@ impl<C> ClientBuilder<C> {
         /// reached through a `CONNECT` tunnel, so the proxy never sees the API key. See
         /// [`DefaultHttpClientBuilder::proxy`](
         /// crate::http_client::DefaultHttpClientBuilder::proxy); applies to the default HTTP
-        /// client only.
+        /// client only: with [`http_client`](Self::http_client) the build is refused
+        /// ([`ConfigError::IgnoredByHttpClient`]).
         settings proxy: impl Into<String>;
         /// Hosts reached directly instead of through the proxy, instead of `NO_PROXY`
-        /// (comma-separated host names, IP addresses, networks, or `*`).
+        /// (comma-separated host names, IP addresses, networks, or `*`). Default HTTP client
+        /// only, as [`proxy`](Self::proxy).
         settings no_proxy: impl Into<String>;
         /// Whether `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` are read (default:
-        /// yes).
+        /// yes). Default HTTP client only: `false` with [`http_client`](Self::http_client) is
+        /// refused, as [`proxy`](Self::proxy).
         settings proxy_from_env: bool;
     }
 
     /// Trusts the certificate authority (or authorities) in `pem` too: for a private CA or a
     /// TLS-inspecting gateway. The bundled webpki roots and the CAs named by `SSL_CERT_FILE`
     /// and `SSL_CERT_DIR` stay trusted. PEM without a usable certificate is a configuration
-    /// error. Applies to the default HTTP client only.
+    /// error. Applies to the default HTTP client only: with [`http_client`](Self::http_client)
+    /// the build is refused ([`ConfigError::IgnoredByHttpClient`]); give it to
+    /// [`DefaultHttpClientBuilder::add_root_certificate`](
+    /// crate::http_client::DefaultHttpClientBuilder::add_root_certificate) instead.
     ///
     /// ```no_run
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -329,6 +343,7 @@ impl Settings {
     /// than once per client kind.
     fn resolve(&self) -> Result<Config, Error> {
         let env = &*self.env;
+        self.none_ignored_by_the_http_client()?;
         let (api_key, bearer) = self.credentials(env)?;
         let allow_insecure_http = self.allow_insecure_http;
         let (server_url, server_url_origin) =
@@ -390,6 +405,29 @@ impl Settings {
             max_response_bytes,
             max_concurrent_requests,
         })
+    }
+
+    /// Refuses a setting of the default HTTP client given with an HTTP client of your own,
+    /// which would ignore it: the user believes it applies. Only what was given to the builder
+    /// counts; the environment's `*_PROXY` and `SSL_CERT_*` variables are not read at all with
+    /// a client of your own (and may be meant for it, or for other programs), so they never
+    /// fail the build. A `DefaultHttpClient` given to `http_client` keeps the settings it was
+    /// built with; the builder's would be ignored by it too.
+    fn none_ignored_by_the_http_client(&self) -> Result<(), ConfigError> {
+        if self.http_client.is_none() {
+            return Ok(());
+        }
+        let ignored = [
+            self.proxy.explicit.as_ref().map(|_| ".proxy(…)"),
+            self.proxy.no_proxy.as_ref().map(|_| ".no_proxy(…)"),
+            // `true` is the default: nothing the client would have to do.
+            (!self.proxy.from_env).then_some(".proxy_from_env(false)"),
+            (!self.trust.roots.is_empty()).then_some(".add_root_certificate(…)"),
+        ];
+        match ignored.into_iter().flatten().next() {
+            Some(setting) => Err(ConfigError::IgnoredByHttpClient { setting }),
+            None => Ok(()),
+        }
     }
 
     /// The one credential: explicit ones first (two of them is an error; an explicit bearer

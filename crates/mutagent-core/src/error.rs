@@ -969,6 +969,20 @@ pub enum ConfigError {
         /// Where the URL came from.
         origin: Origin,
     },
+    /// A setting of the default HTTP client (a proxy, the hosts reached without it, an added
+    /// root certificate) was given to the client builder together with an HTTP client of your
+    /// own (`.http_client(…)`), which does its own networking and would ignore it. Settings
+    /// read from the environment (`HTTPS_PROXY`, `SSL_CERT_FILE`, …) are never refused so:
+    /// with a client of your own the SDK does not read them.
+    #[error(
+        "`{setting}` was given to the client builder together with `.http_client(…)`, which \
+         would ignore it (it applies to the default HTTP client only); set it on your HTTP \
+         client instead (a `DefaultHttpClient`'s builder has the same setting), or leave it out"
+    )]
+    IgnoredByHttpClient {
+        /// The setting, e.g. `.proxy(…)`.
+        setting: &'static str,
+    },
 }
 
 impl ConfigError {
@@ -984,6 +998,7 @@ impl ConfigError {
             | ConfigError::InvalidRootCertificate { origin, .. } => *origin = from,
             ConfigError::OutOfRange { .. }
             | ConfigError::ConflictingCredentials { .. }
+            | ConfigError::IgnoredByHttpClient { .. }
             | ConfigError::Tls(_) => {}
         }
         self

@@ -222,3 +222,76 @@ async fn with_own_connections_keeps_an_http_client_of_your_own() {
     );
     assert_eq!(server.connections(), 1, "over its one pool");
 }
+
+/// The settings of the default HTTP client that the client builder forwards to it, each as a
+/// builder step and the name the refusal must give.
+#[allow(clippy::type_complexity)]
+fn default_client_settings() -> Vec<(
+    &'static str,
+    fn(mutagent_core::ClientBuilder) -> mutagent_core::ClientBuilder,
+)> {
+    vec![
+        (".proxy(…)", |b| b.proxy("http://127.0.0.1:3128")),
+        (".no_proxy(…)", |b| b.no_proxy("internal.example")),
+        (".proxy_from_env(false)", |b| b.proxy_from_env(false)),
+        (".add_root_certificate(…)", |b| {
+            b.add_root_certificate(b"-----BEGIN CERTIFICATE-----\n")
+        }),
+    ]
+}
+
+/// An HTTP client of your own does its own networking: a proxy or trust setting given to the
+/// client builder with it would be ignored, so `build()` refuses the combination, naming the
+/// setting, through both clients, whichever comes first and whether the client is your own or
+/// a `DefaultHttpClient` (whose own builder has these settings). The environment's proxy and
+/// certificate variables are not settings of the builder: they never fail such a client.
+#[test]
+fn default_client_settings_are_refused_with_an_http_client_of_your_own() {
+    for (setting, apply) in default_client_settings() {
+        let refused = |err: mutagent_core::Error| {
+            let text = err.to_string();
+            match err {
+                mutagent_core::Error::Config(mutagent_core::ConfigError::IgnoredByHttpClient {
+                    setting: named,
+                }) => assert_eq!(named, setting),
+                other => panic!("{setting}: {other:?}"),
+            }
+            assert!(text.contains(setting), "{text}");
+            assert!(text.contains(".http_client(…)"), "{text}");
+        };
+        let custom = apply(nobody_listening().http_client(Canned));
+        refused(custom.build().expect_err("refused"));
+        let custom_first = nobody_listening().http_client(Canned);
+        refused(apply(custom_first).build_blocking().expect_err("refused"));
+        let default = DefaultHttpClient::new().expect("default client");
+        refused(
+            apply(nobody_listening())
+                .http_client(default)
+                .build()
+                .expect_err("refused"),
+        );
+    }
+
+    // A proxy URL and a certificate file the default client would refuse, from the environment.
+    let env = [
+        ("HTTPS_PROXY", "socks5://127.0.0.1:1080"),
+        ("HTTP_PROXY", "socks5://127.0.0.1:1080"),
+        ("NO_PROXY", "*"),
+        ("SSL_CERT_FILE", "/nonexistent/mutagent-test-ca.pem"),
+    ];
+    mutagent_core::ClientBuilder::new()
+        .env(env)
+        .http_client(Canned)
+        .build()
+        .expect("the environment is the default client's affair");
+    mutagent_core::BlockingClient::builder()
+        .env(env)
+        .http_client(Canned)
+        .build()
+        .expect("the environment is the default client's affair");
+    // Without a client of your own, the same environment is refused (it is read).
+    mutagent_core::ClientBuilder::new()
+        .env(env)
+        .build()
+        .expect_err("the default client reads the environment");
+}
