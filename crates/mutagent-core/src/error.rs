@@ -57,7 +57,8 @@ pub enum Error {
 
     /// The connection failed while the request or response was in flight, or the answer's
     /// head could not be read: too large for the HTTP parser (then the message says so, and
-    /// it is not retried: the same server sends the same head again).
+    /// it is not retried: the same server sends the same head again). An answer whose 2xx
+    /// head had come before it broke off is [`Error::AnswerLost`] instead.
     #[error("[{operation}] {}", TransportNote { source, attempts: *attempts })]
     Transport {
         /// The operation.
@@ -69,7 +70,9 @@ pub enum Error {
         source: BoxError,
     },
 
-    /// The call did not finish within its timeout (retries included).
+    /// The call did not finish within its timeout (retries included). When an answer's 2xx
+    /// head had come and its body was still arriving, it is [`Error::AnswerLost`] instead
+    /// (and [`is_timeout`](Self::is_timeout) is true for it too).
     #[error("[{operation}] timed out after {timeout:?} ({attempts} attempt(s))")]
     Timeout {
         /// The operation.
@@ -90,11 +93,16 @@ pub enum Error {
     #[error(transparent)]
     Decode(Box<DecodeError>),
 
-    /// The server accepted a request that is not idempotent (its status was 2xx) but the answer
-    /// broke off while being read, or the call's timeout passed before all of it came (then
-    /// [`is_timeout`](Self::is_timeout) is true too). The request is never sent again,
-    /// whatever the retry settings: the server has done what was asked, and a second POST
-    /// could do it twice.
+    /// The server accepted the request (its status was 2xx) but the answer broke off while
+    /// being read, or the call's timeout passed before all of it came (then
+    /// [`is_timeout`](Self::is_timeout) is true too), whatever the method:
+    /// [`request_accepted`](Self::request_accepted) is true. A POST or PATCH is never sent
+    /// again, whatever the retry settings: the server has done what was asked, and a second
+    /// POST could do it twice. An idempotent request (GET, PUT, DELETE) whose answer broke off
+    /// is retried like a broken connection first, and ends here when its last attempt lost
+    /// its answer too; `attempts` counts them all. Never
+    /// [`is_retryable`](Self::is_retryable): a request the server accepted is not one to send
+    /// again blindly.
     #[error(
         "[{operation}] the server accepted the request (HTTP {}) but its answer was lost \
          ({attempts} attempt(s)); it was not sent again{}",
@@ -428,9 +436,10 @@ impl Error {
     }
 
     /// Whether the server accepted the request (answered 2xx) although the call failed: the
-    /// answer could not be decoded, broke off, was too large or did not arrive in time. Such a
-    /// request is never sent again by the SDK; check the server's state before sending it
-    /// again yourself.
+    /// answer of the last attempt could not be decoded, broke off, was too large or did not
+    /// arrive in time, whatever the method. The SDK sends no request again after such an
+    /// answer, but an idempotent one whose answer broke off ([`Error::AnswerLost`]), which it
+    /// retries first; check the server's state before sending it again yourself.
     pub fn request_accepted(&self) -> bool {
         // Every error that comes after a 2xx head keeps its status, so the status alone
         // answers: no variant can forget to say that the server did what was asked.

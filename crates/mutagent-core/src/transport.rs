@@ -483,21 +483,26 @@ fn body_failed(
 ) -> (Error, bool) {
     let (operation, status) = (call.operation, head.status);
     let request_id = decode::request_id(&head.headers, call.secrets);
-    // A 2xx to a request that is not idempotent: never sent again, even with POST retries
-    // on, however its answer was lost. (An idempotent one is retried like a broken
-    // connection, or ends as a plain timeout.)
-    let lost = status.is_success() && !call.idempotent;
+    // A 2xx head says the server did what was asked, whatever becomes of the body: an answer
+    // that then broke off or stalled is `AnswerLost` for every method, so that the error
+    // says so (`request_accepted()`). Whether it is sent again is the method's call: a
+    // broken one of an idempotent method is retried, never a POST or PATCH, even with POST
+    // retries on; a stalled one has used up the call's time.
+    let accepted = status.is_success();
     // Whether it broke off or stalled, a lost answer is one error, its cause told apart.
     let failure = match failure {
-        BodyFailure::Read(ReadError::Broken(source)) if lost => Err(source),
-        BodyFailure::TimedOut if lost => Err(Box::new(error::AnswerTimedOut {
-            timeout: call.timeout,
-        }) as BoxError),
+        BodyFailure::Read(ReadError::Broken(source)) if accepted => Err((source, call.idempotent)),
+        BodyFailure::TimedOut if accepted => {
+            let source = Box::new(error::AnswerTimedOut {
+                timeout: call.timeout,
+            });
+            Err((source as BoxError, false))
+        }
         other => Ok(other),
     };
     let failure = match failure {
         Ok(failure) => failure,
-        Err(source) => {
+        Err((source, retryable)) => {
             let error = Error::AnswerLost {
                 operation,
                 status,
@@ -505,7 +510,7 @@ fn body_failed(
                 attempts,
                 source,
             };
-            return (error, false);
+            return (error, retryable);
         }
     };
     match failure {

@@ -218,17 +218,30 @@ async fn odd_header_values_never_panic_and_request_ids_are_bounded() {
 // ---------------------------------------------------------------------------------------------
 // Broken connections
 
+/// A 2xx answer cut short: the server accepted the request, and the error says so for every
+/// method; a GET is retried first, a POST never sent twice.
 #[tokio::test]
-async fn a_body_cut_short_is_a_transport_error_retried_for_get_only() {
+async fn a_body_cut_short_after_a_2xx_is_an_answer_lost_retried_for_get_only() {
     let body = json!({"id": 1, "name": "a long enough name"}).to_string();
     let server = ScriptedServer::start(vec![Reply::text(200, body.clone()).truncate(10)]);
+    let client = builder(&server).build().expect("client");
+    let err = get(&client).await.expect_err("cut short");
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 4, .. }),
+        "{err:?}"
+    );
+    assert!(err.request_accepted());
+    assert_eq!(server.requests().len(), 4);
+
+    // A non-2xx answer cut short says nothing of acceptance: a broken connection, retried.
+    let server = ScriptedServer::start(vec![Reply::text(503, body.clone()).truncate(10)]);
     let client = builder(&server).build().expect("client");
     let err = get(&client).await.expect_err("cut short");
     assert!(
         matches!(err, Error::Transport { attempts: 4, .. }),
         "{err:?}"
     );
-    assert!(err.is_retryable());
+    assert!(err.is_retryable() && !err.request_accepted());
     assert_eq!(server.requests().len(), 4);
 
     // The same with chunked encoding (no final chunk), and for a POST: not sent twice.
@@ -286,7 +299,12 @@ async fn a_chunked_body_dripped_slower_than_the_timeout_times_out_on_time() {
         .build()
         .expect("client");
     let (err, elapsed) = failed_get(&client).await;
-    assert!(matches!(err, Error::Timeout { attempts: 1, .. }), "{err:?}");
+    // The 200 head had come: the server accepted the request.
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 1, .. }),
+        "{err:?}"
+    );
+    assert!(err.is_timeout() && err.request_accepted(), "{err:?}");
     assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }

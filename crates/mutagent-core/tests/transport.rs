@@ -298,6 +298,105 @@ async fn a_post_accepted_whose_answer_stalls_past_the_timeout_says_it_was_accept
     assert!(!err.is_retryable());
 }
 
+/// `PUT /api/things/1` with a small body.
+fn put_thing() -> mutagent_core::ApiRequest {
+    PUT_THING
+        .request()
+        .path_param("id", 1)
+        .json(&json!({"name": "x"}))
+        .build()
+        .expect("request")
+}
+
+/// A 2xx answer whose body breaks off after a few bytes.
+fn accepted_then_cut() -> Reply {
+    Reply::json(200, json!({"id": 1, "name": "a long enough name"})).truncate(10)
+}
+
+/// A GET whose 200 breaks off every time: retried (sending it again is harmless), and once the
+/// retries are spent the error says what the last answer said, that the server accepted the
+/// request (before: `Transport`, `request_accepted()` false, as if no 2xx had come).
+#[tokio::test]
+async fn a_get_whose_2xx_answer_breaks_off_each_time_is_retried_then_said_accepted() {
+    let server = ScriptedServer::start(vec![accepted_then_cut()]);
+    let client = builder(&server).build().expect("client");
+    let err = get(&client, "1").await.expect_err("cut short");
+    assert_eq!(server.requests().len(), 4, "retried: {err:?}");
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 4, .. }),
+        "{err:?}"
+    );
+    assert!(err.request_accepted(), "{err:?}");
+    assert_eq!(err.status_code(), Some(200));
+    assert!(!err.is_timeout());
+    assert!(
+        err.to_string()
+            .contains("the server accepted the request (HTTP 200)"),
+        "{err}"
+    );
+
+    // One lost answer, then a whole one: the retry makes the call succeed.
+    let server = ScriptedServer::start(vec![
+        accepted_then_cut(),
+        Reply::json(200, json!({"ok": 1})),
+    ]);
+    let client = builder(&server).build().expect("client");
+    assert_eq!(get(&client, "1").await.expect("retried"), json!({"ok": 1}));
+    assert_eq!(server.requests().len(), 2);
+}
+
+/// The same for a PUT (idempotent: retried), through the blocking client.
+#[test]
+fn a_put_whose_2xx_answer_breaks_off_each_time_is_retried_then_said_accepted_blocking() {
+    let server = ScriptedServer::start(vec![accepted_then_cut()]);
+    let client = builder(&server).build_blocking().expect("client");
+    let err = client.send::<Value>(put_thing()).expect_err("cut short");
+    assert_eq!(server.requests().len(), 4, "retried: {err:?}");
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 4, .. }),
+        "{err:?}"
+    );
+    assert!(err.request_accepted(), "{err:?}");
+}
+
+/// A GET whose 200 head came but whose body was still arriving at the timeout: the server
+/// answered 2xx, so the error says so and is a timeout too (before: a plain `Timeout` with
+/// `request_accepted()` false). Async and blocking.
+#[test]
+fn a_get_whose_2xx_answer_stalls_past_the_timeout_is_said_accepted() {
+    let stalled =
+        || Reply::json(200, json!({"id": 1, "name": "x"})).drip(1, Duration::from_millis(200));
+    let check = |err: &Error, server: &ScriptedServer| {
+        assert!(err.is_timeout(), "{err:?}");
+        assert!(err.request_accepted(), "{err:?}");
+        assert!(
+            matches!(err, Error::AnswerLost { attempts: 1, .. }),
+            "{err:?}"
+        );
+        assert_eq!(err.status_code(), Some(200), "{err}");
+        assert_eq!(server.requests().len(), 1);
+    };
+    let server = ScriptedServer::start(vec![stalled()]);
+    let client = builder(&server)
+        .timeout(Duration::from_millis(600))
+        .build()
+        .expect("client");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let err = runtime.block_on(get(&client, "1")).expect_err("timeout");
+    check(&err, &server);
+
+    let server = ScriptedServer::start(vec![stalled()]);
+    let client = builder(&server)
+        .timeout(Duration::from_millis(600))
+        .build_blocking()
+        .expect("client");
+    let err = client.send::<Value>(get_thing()).expect_err("timeout");
+    check(&err, &server);
+}
+
 #[derive(Debug, serde::Deserialize)]
 #[allow(dead_code)]
 struct Thing {

@@ -170,8 +170,10 @@ async fn extra_fields_and_unknown_enum_values_decode() {
     assert_eq!(page.data.len(), 1);
 }
 
+/// A 200 whose body is cut short, each time: retried (a GET), then `AnswerLost`, which says the
+/// server accepted the request.
 #[tokio::test]
-async fn a_body_cut_short_is_a_transport_error() {
+async fn a_body_cut_short_after_a_2xx_is_an_answer_lost() {
     let body = page(vec![prompt_json(1), prompt_json(2)]).to_string();
     let server = ScriptedServer::start(vec![Reply::text(200, body).truncate(40)]);
     let err = client(&server)
@@ -180,9 +182,10 @@ async fn a_body_cut_short_is_a_transport_error() {
         .await
         .expect_err("cut");
     assert!(
-        matches!(err, Error::Transport { attempts: 4, .. }),
+        matches!(err, Error::AnswerLost { attempts: 4, .. }),
         "{err:?}"
     );
+    assert!(err.request_accepted());
 }
 
 #[tokio::test]

@@ -20,6 +20,8 @@ pub(crate) static CREATE_THING: Operation =
     Operation::new("test", "create_thing", Method::Post, "/api/things/");
 pub(crate) static DELETE_THING: Operation =
     Operation::new("test", "delete_thing", Method::Delete, "/api/things/{id}");
+pub(crate) static PUT_THING: Operation =
+    Operation::new("test", "put_thing", Method::Put, "/api/things/{id}");
 
 /// `GET /api/things/1`, the request most tests send.
 pub(crate) fn get_thing() -> mutagent_core::ApiRequest {
