@@ -45,6 +45,15 @@ impl Method {
         )
     }
 
+    /// Whether a request the server accepted (a 2xx head came) may be sent again when the rest
+    /// of its answer is lost: a GET or HEAD reads, a PUT sets the same state once more. Not a
+    /// DELETE, idempotent as it is: the second one finds the resource gone, and its 404 would
+    /// become the call's answer ("it did not exist"); nor a POST or PATCH, which could do the
+    /// thing twice.
+    pub(crate) const fn may_resend_after_accepted(self) -> bool {
+        matches!(self, Method::Get | Method::Head | Method::Put)
+    }
+
     /// The `http` crate's method.
     pub fn to_http(self) -> http::Method {
         match self {
@@ -360,5 +369,16 @@ mod tests {
         assert!(Method::Put.is_idempotent());
         assert!(!Method::Post.is_idempotent());
         assert!(!Method::Patch.is_idempotent());
+    }
+
+    /// A DELETE is idempotent, yet not sent again once accepted: its effect happened.
+    #[test]
+    fn only_reads_and_puts_are_sent_again_once_accepted() {
+        assert!(Method::Get.may_resend_after_accepted());
+        assert!(Method::Head.may_resend_after_accepted());
+        assert!(Method::Put.may_resend_after_accepted());
+        assert!(!Method::Delete.may_resend_after_accepted());
+        assert!(!Method::Post.may_resend_after_accepted());
+        assert!(!Method::Patch.may_resend_after_accepted());
     }
 }

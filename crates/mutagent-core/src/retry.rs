@@ -1,7 +1,9 @@
 //! When and how long to wait before trying a call again.
 //!
 //! * Idempotent methods (GET, HEAD, PUT, DELETE) are retried on 408, 429, 500, 502, 503, 504
-//!   and on connection failures.
+//!   and on connection failures. After a 2xx head the server has done what was asked: an
+//!   answer that then breaks off is retried for GET, HEAD and PUT only (a second DELETE would
+//!   answer 404), and never for a stalled one (the call's time is up).
 //! * POST and PATCH are retried only when the request certainly never reached the server
 //!   (the connection could not be made), or when the caller opts in for that call.
 //! * Waits double from 250 ms up to 4 s, with ±25 % jitter. A `Retry-After` header (seconds or

@@ -146,7 +146,8 @@ enum BodyFailure {
 /// What the error of a failed body needs to know about its call.
 struct CallFacts<'a> {
     operation: &'static str,
-    idempotent: bool,
+    /// Whether a request the server accepted may be sent again when its answer is lost.
+    resend_accepted: bool,
     may_retry_unsafe: bool,
     timeout: Duration,
     limit: usize,
@@ -293,7 +294,7 @@ async fn attempt_loop(
             Err(AttemptError::Body { head, failure }) => {
                 let call = CallFacts {
                     operation: name,
-                    idempotent: operation.method.is_idempotent(),
+                    resend_accepted: operation.method.may_resend_after_accepted(),
                     may_retry_unsafe,
                     timeout,
                     limit: config.max_response_bytes,
@@ -486,12 +487,15 @@ fn body_failed(
     // A 2xx head says the server did what was asked, whatever becomes of the body: an answer
     // that then broke off or stalled is `AnswerLost` for every method, so that the error
     // says so (`request_accepted()`). Whether it is sent again is the method's call: a
-    // broken one of an idempotent method is retried, never a POST or PATCH, even with POST
-    // retries on; a stalled one has used up the call's time.
+    // broken one of a GET, HEAD or PUT is retried; never a DELETE (a second one would end
+    // as a 404), a POST or a PATCH, even with POST retries on; a stalled one has used up the
+    // call's time.
     let accepted = status.is_success();
     // Whether it broke off or stalled, a lost answer is one error, its cause told apart.
     let failure = match failure {
-        BodyFailure::Read(ReadError::Broken(source)) if accepted => Err((source, call.idempotent)),
+        BodyFailure::Read(ReadError::Broken(source)) if accepted => {
+            Err((source, call.resend_accepted))
+        }
         BodyFailure::TimedOut if accepted => {
             let source = Box::new(error::AnswerTimedOut {
                 timeout: call.timeout,

@@ -397,6 +397,50 @@ fn a_get_whose_2xx_answer_stalls_past_the_timeout_is_said_accepted() {
     check(&err, &server);
 }
 
+/// A DELETE whose 200 breaks off has done its work: it is not sent again (before, it was, and
+/// the second DELETE's 404 was the error, which reads as "it did not exist"). It ends as
+/// `AnswerLost`, saying the server accepted it. Async and blocking.
+#[test]
+fn a_delete_whose_2xx_answer_breaks_off_is_not_retried_into_a_404() {
+    let replies = || {
+        vec![
+            accepted_then_cut(),
+            Reply::json(404, json!({"error": "not_found", "message": "no thing 3"})),
+        ]
+    };
+    let delete = || {
+        DELETE_THING
+            .request()
+            .path_param("id", 3)
+            .build()
+            .expect("request")
+    };
+    let check = |err: &Error, server: &ScriptedServer| {
+        assert!(
+            matches!(err, Error::AnswerLost { attempts: 1, .. }),
+            "{err:?}"
+        );
+        assert!(err.request_accepted() && !err.is_not_found(), "{err:?}");
+        assert_eq!(err.status_code(), Some(200));
+        assert_eq!(server.requests().len(), 1, "sent once: {err:?}");
+    };
+    let server = ScriptedServer::start(replies());
+    let client = builder(&server).build().expect("client");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let err = runtime
+        .block_on(client.send::<Value>(delete()))
+        .expect_err("cut short");
+    check(&err, &server);
+
+    let server = ScriptedServer::start(replies());
+    let client = builder(&server).build_blocking().expect("client");
+    let err = client.send::<Value>(delete()).expect_err("cut short");
+    check(&err, &server);
+}
+
 #[derive(Debug, serde::Deserialize)]
 #[allow(dead_code)]
 struct Thing {
