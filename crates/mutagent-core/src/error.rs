@@ -73,13 +73,18 @@ pub enum Error {
     /// The call did not finish within its timeout (retries included). When an answer's 2xx
     /// head had come and its body was still arriving, it is [`Error::AnswerLost`] instead
     /// (and [`is_timeout`](Self::is_timeout) is true for it too).
-    #[error("[{operation}] timed out after {timeout:?} ({attempts} attempt(s))")]
+    ///
+    /// `attempts` is 0 when the timeout passed before the first request was sent (waiting for
+    /// the [`TokenProvider`](crate::TokenProvider) or for a free slot of
+    /// `max_concurrent_requests`): the message says that nothing was sent,
+    /// [`attempts`](Self::attempts) is `None`, and even a POST may be sent again safely.
+    #[error("[{operation}] {}", TimeoutNote { timeout: *timeout, attempts: *attempts })]
     Timeout {
         /// The operation.
         operation: &'static str,
         /// The timeout that expired.
         timeout: Duration,
-        /// How many attempts were made.
+        /// How many requests were sent (0: none, the timeout passed before the first).
         attempts: u32,
     },
 
@@ -481,9 +486,11 @@ impl Error {
         }
     }
 
-    /// How many attempts were made before this error, when the call was sent at all.
+    /// How many attempts were made before this error (requests sent, retries included), when
+    /// the call was sent at all: `None` for a [`Timeout`](Error::Timeout) that passed before
+    /// the first request went out, as for errors that come before sending.
     pub fn attempts(&self) -> Option<u32> {
-        match self {
+        let attempts = match self {
             Error::Connect { attempts, .. }
             | Error::Transport { attempts, .. }
             | Error::Timeout { attempts, .. }
@@ -494,7 +501,9 @@ impl Error {
             Error::Decode(decode) => Some(decode.attempts),
             Error::Partial { source, .. } => source.attempts(),
             _ => None,
-        }
+        };
+        // A count of 0 (a timeout before the first request) is no attempt at all.
+        attempts.filter(|&count| count > 0)
     }
 
     /// What failed and where, when the server could not be reached ([`Error::Connect`]).
@@ -649,6 +658,23 @@ impl fmt::Display for TooLargeNote {
                 "the response body (HTTP {status}) exceeds the limit of {limit} bytes \
                  ({attempts} attempt(s))"
             )
+        }
+    }
+}
+
+/// What [`Error::Timeout`] says: how many attempts were made, or that nothing was sent.
+struct TimeoutNote {
+    timeout: Duration,
+    attempts: u32,
+}
+
+impl fmt::Display for TimeoutNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self { timeout, attempts } = self;
+        if *attempts == 0 {
+            write!(f, "timed out after {timeout:?} before anything was sent")
+        } else {
+            write!(f, "timed out after {timeout:?} ({attempts} attempt(s))")
         }
     }
 }

@@ -126,8 +126,9 @@ pub(crate) struct RawResponse {
 enum AttemptError {
     /// No answer came: the HTTP client failed; `connect` means nothing reached the server.
     Send { connect: bool, source: BoxError },
-    /// The call's deadline passed before an answer's head arrived.
-    TimedOut,
+    /// The call's deadline passed before an answer's head arrived; `sent` is false when it
+    /// passed while the attempt waited for an in-flight slot, before the request went out.
+    TimedOut { sent: bool },
     /// The answer's `head` arrived, then its body could not be read.
     Body {
         head: http::response::Parts,
@@ -191,13 +192,15 @@ async fn attempt_loop(
         timeout,
         max_response_bytes: config.max_response_bytes,
     };
+    // Requests handed to the HTTP client: a turn of the loop that timed out before sending
+    // (waiting for a token or an in-flight slot) is not an attempt.
     let mut attempts: u32 = 0;
     // A token provider is asked again, and the request sent once more, after one 401.
     let mut refreshed = false;
     // The token the server just refused, if it did: the next attempt needs another.
     let mut refused: Option<ApiKey> = None;
     loop {
-        attempts += 1;
+        let number = attempts + 1;
         let token = match bearer_token(config, name, deadline, refused.take().as_ref()).await {
             Ok(token) => token,
             Err(BearerError::Provider(source)) => {
@@ -216,11 +219,14 @@ async fn attempt_loop(
         };
         let mut http_request = build_request(transport, options, request, &uri, token.as_ref());
         let extensions = http_request.extensions_mut();
-        extensions.insert(CallInfo::new(operation, attempts));
+        extensions.insert(CallInfo::new(operation, number));
         extensions.insert(settings);
         let outcome = attempt(transport, http_request, deadline, config.max_response_bytes).await;
+        if !matches!(outcome, Err(AttemptError::TimedOut { sent: false })) {
+            attempts = number;
+        }
         let (error, retryable, retry_after) = match outcome {
-            Err(AttemptError::TimedOut) => {
+            Err(AttemptError::TimedOut { .. }) => {
                 tracing::debug!(attempts, "call timed out");
                 return Err(Error::Timeout {
                     operation: name,
@@ -442,16 +448,16 @@ async fn attempt(
     deadline: Instant,
     limit: usize,
 ) -> Result<(StatusCode, HeaderMap, Bytes), AttemptError> {
-    let head = tokio::time::timeout_at(deadline, async {
-        // Waiting for a slot counts toward the timeout; the slot is held until the body is
-        // read, and released before any retry wait. The semaphore is never closed.
-        let slot = transport.in_flight.acquire().await.ok();
-        let response = transport.http.client().send(request).await;
-        (slot, response)
-    })
-    .await;
-    let Ok((_slot, response)) = head else {
-        return Err(AttemptError::TimedOut);
+    // Waiting for a slot counts toward the timeout, apart from the sending: a timeout here
+    // sent nothing. The slot is held until the body is read, and released before any retry
+    // wait. The semaphore is never closed.
+    let Ok(slot) = tokio::time::timeout_at(deadline, transport.in_flight.acquire()).await else {
+        return Err(AttemptError::TimedOut { sent: false });
+    };
+    let _slot = slot.ok();
+    let head = tokio::time::timeout_at(deadline, transport.http.client().send(request)).await;
+    let Ok(response) = head else {
+        return Err(AttemptError::TimedOut { sent: true });
     };
     let response = response.map_err(|err| AttemptError::Send {
         connect: err.is_connect(),

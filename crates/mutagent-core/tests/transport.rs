@@ -761,3 +761,142 @@ async fn a_zero_per_call_timeout_is_refused_before_sending() {
     );
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
+
+// ---------------------------------------------------------------------------------------------
+// What `attempts()` counts: requests sent, not turns of the loop
+
+/// A token provider slower than the call's timeout: the timeout passed before anything was
+/// sent, and the error says so (`attempts()` is `None`, as for every error of a call that sent
+/// nothing; before, `Some(1)`). Async and blocking.
+#[test]
+fn a_timeout_waiting_for_the_token_provider_says_nothing_was_sent() {
+    let slow_provider = || async {
+        tokio::time::sleep(Duration::from_secs(5)).await;
+        Ok::<_, std::io::Error>("token-late".to_owned())
+    };
+    let check = |err: &Error, server: &ScriptedServer| {
+        assert!(matches!(err, Error::Timeout { attempts: 0, .. }), "{err:?}");
+        assert_eq!(err.attempts(), None, "{err:?}");
+        assert!(err.is_timeout() && !err.request_accepted(), "{err:?}");
+        assert!(
+            err.to_string().contains("before anything was sent"),
+            "{err}"
+        );
+        assert!(server.requests().is_empty());
+    };
+    let builder = |server: &ScriptedServer| {
+        mutagent_core::ClientBuilder::new()
+            .env(mutagent_core::env::EmptyEnv)
+            .server_url(server.url())
+            .token_provider(slow_provider)
+            .timeout(Duration::from_millis(300))
+    };
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = builder(&server).build().expect("client");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let err = runtime.block_on(get(&client, "1")).expect_err("timeout");
+    check(&err, &server);
+
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
+    let client = builder(&server).build_blocking().expect("client");
+    let err = client.send::<Value>(get_thing()).expect_err("timeout");
+    check(&err, &server);
+}
+
+/// A 401, then a token provider that stalls on the fresh token: one request was sent, and the
+/// timeout says one attempt (before, two: the turn of the loop that never sent counted).
+#[tokio::test]
+async fn a_timeout_asking_for_a_fresh_token_counts_only_the_attempt_sent() {
+    let asked = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&asked);
+    let provider = move || {
+        let call = counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        async move {
+            if call > 0 {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+            }
+            Ok::<_, std::io::Error>(format!("token-{call}"))
+        }
+    };
+    let server = ScriptedServer::start(vec![Reply::json(
+        401,
+        json!({"error": "unauthorized", "message": "expired"}),
+    )]);
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(server.url())
+        .token_provider(provider)
+        .timeout(Duration::from_millis(400))
+        .build()
+        .expect("client");
+    let err = get(&client, "1").await.expect_err("timeout");
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(server.requests().len(), 1);
+    assert_eq!(err.attempts(), Some(1), "{err:?}");
+    assert!(err.to_string().contains("(1 attempt(s))"), "{err}");
+}
+
+/// Waits until `server` has received `count` requests (the call holding the only slot has sent
+/// its own), at most 10 s.
+fn wait_for_requests(server: &ScriptedServer, count: usize) {
+    let started = Instant::now();
+    while server.requests().len() < count {
+        assert!(started.elapsed() < Duration::from_secs(10), "never sent");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Every in-flight slot taken (`max_concurrent_requests(1)`, a call holding it) and a second
+/// call whose timeout passes while it waits for one: nothing of it was sent, and the error
+/// says so (before, `attempts()` was `Some(1)`). Async and blocking.
+#[test]
+fn a_timeout_waiting_for_an_in_flight_slot_says_nothing_was_sent() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"slow": true})).delay(Duration::from_millis(1500))
+    ]);
+    let quick = CallOptions::new().timeout(Duration::from_millis(300));
+    let check = |err: &Error| {
+        assert!(matches!(err, Error::Timeout { attempts: 0, .. }), "{err:?}");
+        assert_eq!(err.attempts(), None, "{err:?}");
+        assert!(
+            err.to_string().contains("before anything was sent"),
+            "{err}"
+        );
+    };
+
+    let client = builder(&server)
+        .max_concurrent_requests(1)
+        .build()
+        .expect("client");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let holder = runtime.spawn(get(&client, "1"));
+    wait_for_requests(&server, 1);
+    let err = runtime
+        .block_on(get(&client.with_options(quick.clone()), "2"))
+        .expect_err("timeout");
+    check(&err);
+    runtime.block_on(holder).expect("task").expect("slow call");
+    assert_eq!(server.requests().len(), 1, "the second call sent nothing");
+
+    let client = builder(&server)
+        .max_concurrent_requests(1)
+        .build_blocking()
+        .expect("client");
+    let clone = client.clone();
+    let holder = std::thread::spawn(move || clone.send::<Value>(get_thing()));
+    wait_for_requests(&server, 2);
+    let err = client
+        .with_options(quick)
+        .send::<Value>(get_thing())
+        .expect_err("timeout");
+    check(&err);
+    holder.join().expect("thread").expect("slow call");
+    assert_eq!(server.requests().len(), 2, "the second call sent nothing");
+}
