@@ -1415,6 +1415,14 @@ mod tests {
         );
     }
 
+    /// Every `Result<_, Error>` of every call is at least an `Error` wide: it stays within 72
+    /// bytes (a variant that needs more boxes it, as `Api` and `Decode` do).
+    #[test]
+    fn an_error_stays_within_72_bytes() {
+        let size = std::mem::size_of::<Error>();
+        assert!(size <= 72, "`Error` grew to {size} bytes");
+    }
+
     #[test]
     fn retryable_statuses() {
         for code in [408u16, 429, 500, 502, 503, 504] {
