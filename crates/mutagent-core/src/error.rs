@@ -101,11 +101,12 @@ pub enum Error {
     /// The server accepted the request (its status was 2xx) but the answer broke off while
     /// being read, or the call's timeout passed before all of it came (then
     /// [`is_timeout`](Self::is_timeout) is true too), whatever the method:
-    /// [`request_accepted`](Self::request_accepted) is true. A POST, PATCH or DELETE is never
-    /// sent again, whatever the retry settings: the server has done what was asked, a second
-    /// POST could do it twice, and a second DELETE would end as a 404 that reads as "it did
-    /// not exist". A GET or PUT whose answer broke off is retried like a broken connection
-    /// first (sending it again is harmless), and ends here when its last attempt lost its
+    /// [`request_accepted`](Self::request_accepted) is true. A POST, PATCH, PUT or DELETE is
+    /// never sent again, whatever the retry settings: the server has done what was asked, a
+    /// second POST could do it twice, a second DELETE would end as a 404 that reads as "it did
+    /// not exist", and a second PUT failing another way would hide that the first took effect.
+    /// A GET whose answer broke off is retried like a broken connection first (sending it
+    /// again is harmless), and ends here when its last attempt lost its
     /// answer too; `attempts` counts them all. Never
     /// [`is_retryable`](Self::is_retryable): a request the server accepted is not one to send
     /// again blindly.
@@ -444,7 +445,7 @@ impl Error {
     /// Whether the server accepted the request (answered 2xx) although the call failed: the
     /// answer of the last attempt could not be decoded, broke off, was too large or did not
     /// arrive in time, whatever the method. The SDK sends no request again after such an
-    /// answer, but a GET or PUT whose answer broke off ([`Error::AnswerLost`]), which it
+    /// answer, but a GET whose answer broke off ([`Error::AnswerLost`]), which it
     /// retries first; check the server's state before sending it again yourself.
     pub fn request_accepted(&self) -> bool {
         // Every error that comes after a 2xx head keeps its status, so the status alone

@@ -46,12 +46,13 @@ impl Method {
     }
 
     /// Whether a request the server accepted (a 2xx head came) may be sent again when the rest
-    /// of its answer is lost: a GET or HEAD reads, a PUT sets the same state once more. Not a
-    /// DELETE, idempotent as it is: the second one finds the resource gone, and its 404 would
-    /// become the call's answer ("it did not exist"); nor a POST or PATCH, which could do the
-    /// thing twice.
+    /// of its answer is lost: only a GET or HEAD, which read. Not a PUT or DELETE, idempotent as
+    /// they are: the first one took effect, so a second one that fails another way (a 503, a
+    /// reset, a 412 for a conditional PUT, the 404 of a DELETE whose resource is gone) would
+    /// become the call's error and hide that; nor a POST or PATCH, which could do the thing
+    /// twice.
     pub(crate) const fn may_resend_after_accepted(self) -> bool {
-        matches!(self, Method::Get | Method::Head | Method::Put)
+        matches!(self, Method::Get | Method::Head)
     }
 
     /// The `http` crate's method.
@@ -376,7 +377,7 @@ mod tests {
     fn only_reads_and_puts_are_sent_again_once_accepted() {
         assert!(Method::Get.may_resend_after_accepted());
         assert!(Method::Head.may_resend_after_accepted());
-        assert!(Method::Put.may_resend_after_accepted());
+        assert!(!Method::Put.may_resend_after_accepted());
         assert!(!Method::Delete.may_resend_after_accepted());
         assert!(!Method::Post.may_resend_after_accepted());
         assert!(!Method::Patch.may_resend_after_accepted());

@@ -493,8 +493,8 @@ fn body_failed(
     // A 2xx head says the server did what was asked, whatever becomes of the body: an answer
     // that then broke off or stalled is `AnswerLost` for every method, so that the error
     // says so (`request_accepted()`). Whether it is sent again is the method's call: a
-    // broken one of a GET, HEAD or PUT is retried; never a DELETE (a second one would end
-    // as a 404), a POST or a PATCH, even with POST retries on; a stalled one has used up the
+    // broken one of a GET or HEAD is retried; never a PUT or DELETE (a second one failing
+    // another way, or a DELETE's 404, would hide the first one's effect), a POST or a PATCH, even with POST retries on; a stalled one has used up the
     // call's time.
     let accepted = status.is_success();
     // Whether it broke off or stalled, a lost answer is one error, its cause told apart.
