@@ -129,8 +129,9 @@
 //! (without it each model implements the direction the wire needs, which compiles less);
 //! `tracing-exporter` and `opentelemetry` (below; `docs/tracing.md`).
 //!
-//! Each API namespace is a Cargo feature, all on by default. Turn off default features and
-//! pick the ones you use to compile less; or depend on a namespace crate alone.
+//! Each API namespace is a Cargo feature; the nine of the main journey are on by default. Turn
+//! off default features and pick the ones you use to compile less; or depend on a namespace
+//! crate alone.
 //!
 //! | feature | module | crate |
 //! |---|---|---|
@@ -144,14 +145,21 @@
 //! | `organizations` | [`organizations`] | `mutagent-organizations` |
 //! | `workspaces` | [`workspaces`] | `mutagent-workspaces` |
 //!
-//! Opt-in namespaces (not on by default; `full` turns on every namespace and the trace
-//! exporter):
+//! Opt-in namespaces (not on by default; `full` turns on every namespace, `csv`,
+//! `serde-roundtrip` and the trace exporter, but not `opentelemetry`): the secondary ones of
+//! API 0.1.2, then the administration ones the live platform (0.4.1) still serves.
 //!
 //! | feature | module | crate |
 //! |---|---|---|
 //! | `prompt-readiness` | `prompt_readiness` | `mutagent-prompt-readiness` |
 //! | `prompt-executions` | `prompt_executions` | `mutagent-prompt-executions` |
 //! | `playground` | `playground` | `mutagent-playground` |
+//! | `agents` | `agents` | `mutagent-agents` |
+//! | `organization-members` | `organization_members` | `mutagent-organization-members` |
+//! | `workspace-members` | `workspace_members` | `mutagent-workspace-members` |
+//! | `invitations` | `invitations` | `mutagent-invitations` |
+//! | `llm-providers` | `llm_providers` | `mutagent-provider-configs` |
+//! | `user-profile` | `user_profile` | `mutagent-user-profile` |
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use mutagent_core::{
