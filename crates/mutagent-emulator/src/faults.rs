@@ -160,7 +160,10 @@ impl Fault {
         self
     }
 
-    /// Parses the text syntax (see the module documentation and docs/emulator.md).
+    /// Parses the text syntax of `--fault`: `key=value` or `flag` items separated by `;`, such
+    /// as `route=GET /api/prompt/;status=503;retry-after=1;times=2`, `latency=250ms` or
+    /// `route=* /api/traces/*;reset;probability=0.3;seed=7` (every item is in
+    /// [docs/emulator.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/emulator.md#fault-syntax)).
     pub fn parse(spec: &str) -> Result<Fault, FaultParseError> {
         spec.parse()
     }

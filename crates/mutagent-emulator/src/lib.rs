@@ -27,7 +27,8 @@
 //! [`Emulator::start_blocking`] blocks until it listens (for plain `#[test]`s). Either way the
 //! test may use an async or a blocking client against it.
 //!
-//! See `docs/emulator.md` for the command line, the fault syntax and what is modelled.
+//! See [docs/emulator.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/emulator.md) for the command
+//! line, the fault syntax and what is modelled.
 
 mod body;
 mod clock;

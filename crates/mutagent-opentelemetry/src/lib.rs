@@ -45,8 +45,8 @@
 //! since the API refuses a whole request for one unknown kind.
 //! The resource's `service.name` and `deployment.environment(.name)` become the traces'
 //! service (source, for the 0.4.1 format) and environment. An attribute that becomes a field is
-//! not repeated among the attributes. `docs/tracing.md` has the full table and the test of each
-//! row.
+//! not repeated among the attributes. [docs/tracing.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/tracing.md)
+//! has the full table and the test of each row.
 //!
 //! # Delivery
 //!

@@ -50,7 +50,7 @@
 //!   return a [`FlushReport`] (delivered, failed, unsent, dropped). Spans still waiting when the
 //!   shutdown deadline passes are discarded and reported.
 //!
-//! See `docs/tracing.md` in the repository for the whole guide.
+//! See [docs/tracing.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/tracing.md) for the whole guide.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod exporter;

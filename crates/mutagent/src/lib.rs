@@ -101,14 +101,15 @@
 //! ```
 //!
 //! When a call fails, the error says what went wrong and, when the SDK knows, what to do:
-//! see [`Error`] and `docs/errors.md`.
+//! see [`Error`] and [docs/errors.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/errors.md).
 //!
 //! # Configuration
 //!
 //! See [`config`] for every setting with its environment variable and default.
 //!
 //! Proxies (`HTTPS_PROXY`, `NO_PROXY`, …) and private CAs (`SSL_CERT_FILE`, `SSL_CERT_DIR`) are
-//! read from the environment by default: see `docs/configuration.md`, "Proxies and
+//! read from the environment by default: see
+//! [docs/configuration.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/configuration.md), "Proxies and
 //! certificates". Two opt-in features go further:
 //!
 //! | feature | what it adds |
@@ -120,14 +121,14 @@
 //!
 //! Off by default: `gzip` asks for compressed answers and decompresses them as they arrive,
 //! with `max_response_bytes` bounding the decompressed size (flate2 over pure-Rust
-//! miniz_oxide; see `docs/reliability.md`); `tower` makes any `tower::Service` the HTTP client
+//! miniz_oxide; see [docs/reliability.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/reliability.md)); `tower` makes any `tower::Service` the HTTP client
 //! (the `tower` module, `examples/tower_layer.rs`); `csv` reads and writes CSV dataset files
 //! in [`prompt_datasets`] (upload and export; without it `DatasetFileFormat::Csv` is refused
 //! with `CsvNotEnabled` before anything is sent, and the default tree stays within its
 //! budget of third-party crates); `serde-roundtrip` gives the answer models `Serialize` too
 //! (to store or forward what the API returned as JSON) and the request bodies `Deserialize`
 //! (without it each model implements the direction the wire needs, which compiles less);
-//! `tracing-exporter` and `opentelemetry` (below; `docs/tracing.md`).
+//! `tracing-exporter` and `opentelemetry` (below; [docs/tracing.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/tracing.md)).
 //!
 //! Each API namespace is a Cargo feature; the nine of the main journey are on by default. Turn
 //! off default features and pick the ones you use to compile less; or depend on a namespace
