@@ -11,7 +11,9 @@
 //! By default the whole file is read once before anything is created
 //! ([`UploadOptions::validate_first`]), so a bad record fails the upload before any dataset
 //! or item exists. Turn that off to read the file only once; a bad record then stops the
-//! upload midway and the error's [`UploadProgress`] says what was already created.
+//! upload midway and the error's [`UploadProgress`] says what was already created. A file that
+//! can be read only once (a pipe, socket or device) needs that: with `validate_first` on it is
+//! refused with [`UploadError::ReadableOnce`] before anything is sent.
 //!
 //! # Formats
 //!
@@ -98,7 +100,8 @@ pub struct UploadOptions {
     /// emulator at 1,000 items).
     pub chunk_size: usize,
     /// Read the whole file once before creating anything, so a bad record fails the upload
-    /// before anything exists (on by default).
+    /// before anything exists (on by default). The file is then read twice, so a pipe, socket
+    /// or device is refused ([`UploadError::ReadableOnce`]); turn this off to upload one.
     pub validate_first: bool,
     /// The largest record accepted, in bytes (16 MiB by default).
     pub max_record_bytes: usize,
@@ -314,6 +317,15 @@ pub enum UploadError {
         /// The file.
         path: PathBuf,
     },
+    /// The file is not a regular file (a pipe, such as `<(command)` in a shell, a socket or a
+    /// device): it can be read only once, but [`UploadOptions::validate_first`] reads the file
+    /// twice. Reported before anything is read or sent: nothing was created. Set
+    /// `validate_first(false)` to upload it in one pass.
+    #[error("cannot read `{}` twice: it is not a regular file (a pipe, socket or device) and can be read only once, but validate_first reads the file before uploading it; set validate_first(false) to upload it in one pass; nothing was created", path.display())]
+    ReadableOnce {
+        /// The file.
+        path: PathBuf,
+    },
     /// The file could not be opened or read. The message names the kind of failure; the
     /// operating system's own error is the source.
     #[error("cannot read `{}`: {} ({progress})", path.display(), source.kind())]
@@ -363,13 +375,13 @@ impl fmt::Display for RecordLabel {
 }
 
 impl UploadError {
-    /// How far the upload got (nothing for [`UnknownFormat`](Self::UnknownFormat) and
-    /// [`CsvNotEnabled`](Self::CsvNotEnabled)).
+    /// How far the upload got (nothing for [`UnknownFormat`](Self::UnknownFormat),
+    /// [`CsvNotEnabled`](Self::CsvNotEnabled) and [`ReadableOnce`](Self::ReadableOnce)).
     pub fn progress(&self) -> UploadProgress {
         match self {
-            UploadError::UnknownFormat { .. } | UploadError::CsvNotEnabled { .. } => {
-                UploadProgress::default()
-            }
+            UploadError::UnknownFormat { .. }
+            | UploadError::CsvNotEnabled { .. }
+            | UploadError::ReadableOnce { .. } => UploadProgress::default(),
             UploadError::Io { progress, .. }
             | UploadError::Record { progress, .. }
             | UploadError::Api { progress, .. } => *progress,
@@ -386,7 +398,9 @@ impl UploadError {
 
     fn with_progress(mut self, now: UploadProgress) -> Self {
         match &mut self {
-            UploadError::UnknownFormat { .. } | UploadError::CsvNotEnabled { .. } => {}
+            UploadError::UnknownFormat { .. }
+            | UploadError::CsvNotEnabled { .. }
+            | UploadError::ReadableOnce { .. } => {}
             UploadError::Io { progress, .. }
             | UploadError::Record { progress, .. }
             | UploadError::Api { progress, .. } => *progress = now,
@@ -489,6 +503,15 @@ fn cause_of(err: UploadError) -> Error {
             ),
         ),
         UploadError::CsvNotEnabled { .. } => CsvNotEnabled.into_error(OPERATION),
+        UploadError::ReadableOnce { path } => Error::invalid_input(
+            OPERATION,
+            "validate_first",
+            format!(
+                "cannot be on for `{}`: it is not a regular file (a pipe, socket or device) and \
+                 can be read only once; set validate_first(false) to upload it in one pass",
+                path.display()
+            ),
+        ),
         UploadError::Io { path, source, .. } => Error::File {
             operation: OPERATION,
             path,
@@ -553,11 +576,11 @@ async fn run_upload(
                 .get_prompt_dataset(id)
                 .await
                 .map_err(|err| UploadError::api(err, nothing))?;
-            check_whole_file(&options, open.clone()).await?;
+            check_whole_file(&options, &path, open.clone()).await?;
             dataset
         }
         Target::New(prompt_id, body) => {
-            check_whole_file(&options, open.clone()).await?;
+            check_whole_file(&options, &path, open.clone()).await?;
             client
                 .prompt_datasets()
                 .create_prompt_dataset(prompt_id, &body)
@@ -621,20 +644,40 @@ async fn run_upload(
     })
 }
 
-/// Reads the whole file once, when the options ask for it.
+/// Reads the whole file once, when the options ask for it: only a file that can be read
+/// again, since the upload then reads it a second time.
 async fn check_whole_file(
     options: &UploadOptions,
+    path: &Path,
     open: impl FnOnce() -> Result<Reader, UploadError> + Send + 'static,
 ) -> Result<(), UploadError> {
     if !options.validate_first {
         return Ok(());
     }
+    let path = path.to_path_buf();
     off_thread(move || {
+        refuse_readable_once(&path)?;
         let mut reader = open()?;
         while reader.next_item()?.is_some() {}
         Ok(())
     })
     .await
+}
+
+/// Refuses a path that names a pipe, socket or device: its content can be read only once, so
+/// the validation pass would consume it and the upload would send nothing (or, opening a
+/// named pipe again, wait forever for another writer). A directory or a missing path is left
+/// to `open`, whose error says so. `metadata` follows links, as `open` does, and does not
+/// block on a named pipe.
+fn refuse_readable_once(path: &Path) -> Result<(), UploadError> {
+    match std::fs::metadata(path) {
+        Ok(metadata) if !metadata.is_file() && !metadata.is_dir() => {
+            Err(UploadError::ReadableOnce {
+                path: path.to_path_buf(),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 type ChunkRead = Result<(Reader, Vec<NewDatasetItem>), UploadError>;

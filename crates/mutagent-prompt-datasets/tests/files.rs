@@ -704,3 +704,96 @@ fn upload_errors_convert_with_question_mark_and_print_each_cause_once() {
     );
     assert!(server.requests().is_empty(), "nothing may be sent");
 }
+
+/// A named pipe (what a shell's `<(command)` also is) can be read only once, and
+/// `validate_first` reads the file twice: the validation pass used to consume it, so the
+/// upload created an empty dataset, or opened the pipe again and waited forever for a writer.
+/// Now it is refused before anything is read or sent, through both clients, and uploads in one
+/// pass with `validate_first(false)`.
+#[cfg(unix)]
+#[test]
+fn a_pipe_is_refused_when_validating_first_and_read_once_otherwise() {
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let dir = TempDir::new("mutagent-datasets-test");
+    let pipe = dir.path("cases.jsonl");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+
+    // Each upload runs on its own thread: before the fix it blocked opening the pipe.
+    let within = |upload: Box<dyn FnOnce() -> Result<u64, UploadError> + Send>| {
+        let (done, outcome) = mpsc::channel();
+        std::thread::spawn(move || done.send(upload()));
+        outcome
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the upload must not wait on the pipe")
+    };
+
+    let server = ScriptedServer::start(upload_replies(2, 1));
+    let client = blocking_client(&server);
+    let path = pipe.clone();
+    let blocking = within(Box::new(move || {
+        client
+            .prompt_datasets()
+            .upload_dataset_file(7, UploadDataset::new("x"), &path)
+            .map(|report| report.items_created)
+    }));
+    let client = async_client(&server);
+    let path = pipe.clone();
+    let asynchronous = within(Box::new(move || {
+        runtime()
+            .block_on(
+                client
+                    .prompt_datasets()
+                    .upload_items_file(12, UploadOptions::new(), &path),
+            )
+            .map(|report| report.items_created)
+    }));
+    for err in [blocking, asynchronous] {
+        let err = err.expect_err("a pipe cannot be read twice");
+        assert!(
+            matches!(&err, UploadError::ReadableOnce { path } if path == &pipe),
+            "{err:?}"
+        );
+        assert!(!err.progress().changed_anything());
+        assert!(err.to_string().contains("validate_first(false)"), "{err}");
+        let err = mutagent_core::Error::from(err);
+        assert!(
+            matches!(&err, mutagent_core::Error::InvalidInput { field, .. } if field == "validate_first"),
+            "{err:?}"
+        );
+    }
+    // The upload of existing dataset 12 asked for it first; the refusal came before the file
+    // was opened, and nothing was created.
+    let requests = server.requests();
+    assert!(
+        requests.iter().all(|request| request.method == "GET"),
+        "{requests:?}"
+    );
+
+    // In one pass the pipe is read once, whole.
+    let writer = {
+        let pipe = pipe.clone();
+        std::thread::spawn(move || {
+            std::fs::write(&pipe, "{\"input\": {\"i\": 1}}\n{\"input\": {\"i\": 2}}\n")
+        })
+    };
+    let server = ScriptedServer::start(upload_replies(2, 1));
+    let report = blocking_client(&server)
+        .prompt_datasets()
+        .upload_dataset_file(
+            7,
+            UploadDataset::new("x").validate_first(false).chunk_size(1),
+            &pipe,
+        )
+        .expect("one pass");
+    writer.join().expect("writer").expect("written");
+    assert_eq!((report.records_read, report.items_created), (2, 2));
+    let (items, sizes) = sent_items(&server);
+    assert_eq!(sizes, [1, 1]);
+    assert_eq!(items, json!([{"input": {"i": 1}}, {"input": {"i": 2}}]));
+}
