@@ -46,7 +46,18 @@ impl<R: BufRead> CsvItems<R> {
                     CsvColumns::from_header(&header)
                         .map_err(|reason| record_error(path, 0, line, reason))?,
                 ),
-                Ok(None) => return Ok(None),
+                // No header: nothing names the columns, and an upload would otherwise create
+                // an empty dataset from an empty (or wrong) file and call it a success.
+                Ok(None) => {
+                    return Err(record_error(
+                        path,
+                        0,
+                        1,
+                        "the file has no header row (it is empty or holds only blank lines); \
+                         the first row must name the columns"
+                            .into(),
+                    ))
+                }
                 Err(err) => return Err(scan_error(path, 0, err)),
             },
         };

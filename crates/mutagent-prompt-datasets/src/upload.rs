@@ -52,7 +52,8 @@
 //! so an exported file uploads with its original text
 //! ([`UploadOptions::restore_csv_formulas`]`(false)` reads cells exactly as written).
 //!
-//! The header needs `input` or at least one `input.<variable>` column; unknown or repeated
+//! The header needs `input` or at least one `input.<variable>` column, and a file without a
+//! header row (empty, or only blank lines) is an error (record 0); unknown or repeated
 //! columns are errors, and so is a variable set by both `input` and `input.<variable>`.
 //! Every row must have as many fields as the header. Empty lines between rows are ignored.
 //!

@@ -797,3 +797,55 @@ fn a_pipe_is_refused_when_validating_first_and_read_once_otherwise() {
     assert_eq!(sizes, [1, 1]);
     assert_eq!(items, json!([{"input": {"i": 1}}, {"input": {"i": 2}}]));
 }
+
+/// A CSV file without a header row (empty, only a byte order mark, only blank lines) is
+/// refused as the header's error, record 0, before anything is sent, through both clients:
+/// the header is what names the columns. It used to read as zero items, so the upload created
+/// an empty dataset and reported success.
+#[cfg(feature = "csv")]
+#[test]
+fn a_csv_file_without_a_header_is_refused() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    for (name, content) in [
+        ("empty.csv", ""),
+        ("bom.csv", "\u{feff}"),
+        ("blank.csv", "\u{feff}\r\n\n"),
+    ] {
+        let path = dir.file(name, content);
+        let check = |err: UploadError| {
+            match &err {
+                UploadError::Record {
+                    record: 0,
+                    line: 1,
+                    reason,
+                    ..
+                } => assert!(reason.contains("no header row"), "{name}: {reason}"),
+                other => panic!("{name}: {other:?}"),
+            }
+            assert!(!err.progress().changed_anything(), "{name}");
+        };
+        let server = ScriptedServer::start(upload_replies(1, 1));
+        check(
+            blocking_client(&server)
+                .prompt_datasets()
+                .upload_dataset_file(7, UploadDataset::new("x"), &path)
+                .expect_err(name),
+        );
+        check(
+            runtime()
+                .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
+                    7,
+                    UploadDataset::new("x"),
+                    &path,
+                ))
+                .expect_err(name),
+        );
+        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+        // The reader says the same.
+        let mut reader = DatasetFileReader::new(content.as_bytes(), DatasetFileFormat::Csv);
+        check(reader.next_chunk(10).expect_err(name));
+    }
+    // A header alone is a file of no items.
+    let mut reader = DatasetFileReader::new(&b"input.a\r\n"[..], DatasetFileFormat::Csv);
+    assert!(reader.next_chunk(10).expect("header only").is_empty());
+}
