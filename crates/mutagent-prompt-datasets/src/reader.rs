@@ -10,6 +10,7 @@ use crate::csv_files::CsvItems;
 use crate::file::json::JsonArray;
 use crate::file::lines::JsonLines;
 use crate::file::record::item_from_json;
+use crate::file::strict_json;
 use crate::file::ScanError;
 use crate::format::{DatasetFileFormat, Refused};
 use crate::upload::{UploadError, UploadProgress};
@@ -185,7 +186,7 @@ impl<R: BufRead> DatasetFileReader<R> {
                     Ok(None) => return Ok(None),
                     Err(err) => return Err(scan_error(&self.path, record, err)),
                 };
-                let value = serde_json::from_slice(bytes).map_err(|err| {
+                let value = strict_json::parse(bytes).map_err(|err| {
                     // serde counts lines from the start of the element.
                     let at = line + (err.line() as u64).saturating_sub(1);
                     record_error(&self.path, record, at, format!("invalid JSON: {err}"))
@@ -200,7 +201,7 @@ impl<R: BufRead> DatasetFileReader<R> {
                     Ok(None) => return Ok(None),
                     Err(err) => return Err(scan_error(&self.path, record, err)),
                 };
-                let value = serde_json::from_slice(bytes).map_err(|err| {
+                let value = strict_json::parse(bytes).map_err(|err| {
                     record_error(&self.path, record, line, format!("invalid JSON: {err}"))
                 })?;
                 item_from_json(value)

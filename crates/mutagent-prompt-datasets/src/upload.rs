@@ -30,7 +30,8 @@
 //! `systemFeedback`, `labels` (an array of strings) and `metadata` (an object); `null` means
 //! unset. The keys the server sets (`id`, `datasetId`, `createdAt`, `updatedAt`) are
 //! ignored, so a file written by the export helper uploads again. Any other key is an error
-//! (a misspelt `expected_output` is reported, not dropped).
+//! (a misspelt `expected_output` is reported, not dropped), and so is a key written twice in
+//! one object, at any depth (also in the JSON of a CSV cell), rather than keeping the last.
 //!
 //! **CSV** (`.csv`, RFC 4180: quoted fields may hold commas, doubled quotes and line breaks;
 //! CRLF or LF line ends; a UTF-8 byte order mark is ignored), with the crate's `csv` feature

@@ -849,3 +849,79 @@ fn a_csv_file_without_a_header_is_refused() {
     let mut reader = DatasetFileReader::new(&b"input.a\r\n"[..], DatasetFileFormat::Csv);
     assert!(reader.next_chunk(10).expect("header only").is_empty());
 }
+
+/// A key written twice in one object kept only its last value, silently: a file with two
+/// `input` objects, or one variable set twice, lost data though "nothing is skipped
+/// silently". Now it is the record's error, naming the key and the line, before anything is
+/// sent, in JSON, JSON Lines and CSV's JSON cells, through both clients.
+#[test]
+fn a_key_written_twice_in_one_object_is_refused() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let mut cases = vec![
+        (
+            "top.json",
+            "[\n{\"input\": {}},\n{\"input\": {\"a\": 1}, \"input\": {\"b\": 2}}\n]\n",
+            2,
+            3,
+            "input",
+        ),
+        (
+            "nested.jsonl",
+            "{\"input\": {}}\n\n{\"input\": {\"x\": {\"a\": 1, \"a\": 2}}}\n",
+            2,
+            3,
+            "a",
+        ),
+    ];
+    if cfg!(feature = "csv") {
+        cases.push((
+            "cell.csv",
+            "name,input\nok,{}\ntwice,\"{\"\"a\"\": 1, \"\"a\"\": 2}\"\n",
+            2,
+            3,
+            "a",
+        ));
+    }
+    for (name, content, record, line, key) in cases {
+        let path = dir.file(name, content);
+        let check = |err: UploadError| match &err {
+            UploadError::Record {
+                record: got_record,
+                line: got_line,
+                reason,
+                ..
+            } => {
+                assert_eq!((*got_record, *got_line), (record, line), "{name}: {err}");
+                assert!(
+                    reason.contains(&format!("the key `{key}` appears twice")),
+                    "{name}: {reason}"
+                );
+            }
+            other => panic!("{name}: {other:?}"),
+        };
+        let server = ScriptedServer::start(upload_replies(2, 2));
+        check(
+            blocking_client(&server)
+                .prompt_datasets()
+                .upload_dataset_file(7, UploadDataset::new("x"), &path)
+                .expect_err(name),
+        );
+        check(
+            runtime()
+                .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
+                    7,
+                    UploadDataset::new("x"),
+                    &path,
+                ))
+                .expect_err(name),
+        );
+        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+    }
+    // The same key in different objects is no repeat.
+    let mut reader = DatasetFileReader::new(
+        &b"[{\"input\": {\"a\": {\"a\": 1}}, \"metadata\": {\"a\": 2}}]"[..],
+        DatasetFileFormat::Json,
+    );
+    let item = reader.next_item().expect("valid").expect("one item");
+    assert_eq!(item.input, json!({"a": {"a": 1}}));
+}

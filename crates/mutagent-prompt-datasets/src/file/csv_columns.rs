@@ -6,6 +6,7 @@ use mutagent_prompt_dataset_items::NewDatasetItem;
 use serde_json::{Map, Value};
 
 use super::record::checked;
+use super::strict_json;
 
 /// What one CSV column holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -140,7 +141,7 @@ fn non_empty_suffix(column: &str, suffix: &str) -> Result<String, String> {
 }
 
 fn json_object(column: &str, cell: &str) -> Result<Map<String, Value>, String> {
-    match serde_json::from_str::<Value>(cell) {
+    match strict_json::parse(cell.as_bytes()) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(other) => Err(format!(
             "the `{column}` column must hold a JSON object (got {})",

@@ -11,6 +11,7 @@ pub(crate) mod formula;
 pub(crate) mod json;
 pub(crate) mod lines;
 pub(crate) mod record;
+pub(crate) mod strict_json;
 
 use std::io::{self, BufRead};
 
