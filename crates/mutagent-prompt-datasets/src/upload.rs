@@ -44,7 +44,7 @@
 //! | `input` | the `input` object (a JSON object in the cell) | `{}` |
 //! | `expectedOutput.<field>` | `expectedOutput.<field>`, as a string | field left out |
 //! | `expectedOutput` | the `expectedOutput` object (JSON object) | unset |
-//! | `name`, `userFeedback`, `systemFeedback` | the string | unset |
+//! | `name`, `userFeedback`, `systemFeedback` | the string (spaces included) | unset |
 //! | `labels` | a JSON array (`["a","b"]`) or a list separated by `;` (`a;b`) | unset |
 //! | `metadata` | a JSON object | unset |
 //!

@@ -925,3 +925,44 @@ fn a_key_written_twice_in_one_object_is_refused() {
     let item = reader.next_item().expect("valid").expect("one item");
     assert_eq!(item.input, json!({"a": {"a": 1}}));
 }
+
+/// A CSV text cell of spaces is text, not an empty cell: the export writes a feedback of
+/// `"  "` quoted, and the upload used to drop it (and a name of spaces) as if the cell were
+/// empty, so export then upload lost it. Now feedback keeps its text and a name of spaces is
+/// refused by the name's own check, through both clients.
+#[cfg(feature = "csv")]
+#[test]
+fn csv_text_cells_of_spaces_are_kept_not_dropped() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let path = dir.file(
+        "spaces.csv",
+        "name,input.a,userFeedback,systemFeedback\r\n,x,\"  \", \r\n",
+    );
+    let server = ScriptedServer::start(upload_replies(1, 1));
+    blocking_client(&server)
+        .prompt_datasets()
+        .upload_dataset_file(7, UploadDataset::new("x"), &path)
+        .expect("blocking upload");
+    let (items, _) = sent_items(&server);
+    let expected = json!([{"input": {"a": "x"}, "userFeedback": "  ", "systemFeedback": " "}]);
+    assert_eq!(items, expected);
+    let server = ScriptedServer::start(upload_replies(1, 1));
+    runtime()
+        .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
+            7,
+            UploadDataset::new("x"),
+            &path,
+        ))
+        .expect("async upload");
+    assert_eq!(sent_items(&server).0, expected);
+
+    let blank_name = dir.file("name.csv", "name,input.a\n\"   \",x\n");
+    let err = blocking_client(&server)
+        .prompt_datasets()
+        .upload_dataset_file(7, UploadDataset::new("x"), &blank_name)
+        .expect_err("a name of spaces");
+    assert!(
+        matches!(&err, UploadError::Record { record: 1, line: 2, reason, .. } if reason.contains("`name`")),
+        "{err:?}"
+    );
+}

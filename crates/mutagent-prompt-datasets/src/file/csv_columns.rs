@@ -95,10 +95,16 @@ impl CsvColumns {
                         expected_fields.push((field, cell));
                     }
                 }
-                _ if cell.trim().is_empty() => {}
+                // Text columns: only an empty cell is unset. A cell of spaces is text (the
+                // export writes such feedback quoted), and a name of spaces meets the name's
+                // own check instead of vanishing.
+                Column::Name | Column::UserFeedback | Column::SystemFeedback if cell.is_empty() => {
+                }
                 Column::Name => item.name = Some(cell),
                 Column::UserFeedback => item.user_feedback = Some(cell),
                 Column::SystemFeedback => item.system_feedback = Some(cell),
+                // JSON and label columns: blank is empty (JSON ignores the spaces anyway).
+                _ if cell.trim().is_empty() => {}
                 Column::Input => input = json_object("input", &cell)?,
                 Column::ExpectedOutput => expected = Some(json_object("expectedOutput", &cell)?),
                 Column::Metadata => {
