@@ -187,9 +187,9 @@ impl<R: BufRead> DatasetFileReader<R> {
                     Err(err) => return Err(scan_error(&self.path, record, err)),
                 };
                 let value = strict_json::parse(bytes).map_err(|err| {
-                    // serde counts lines from the start of the element.
-                    let at = line + (err.line() as u64).saturating_sub(1);
-                    record_error(&self.path, record, at, format!("invalid JSON: {err}"))
+                    // Lines are counted from the start of the element.
+                    let at = line + err.line().saturating_sub(1);
+                    record_error(&self.path, record, at, err.to_string())
                 })?;
                 item_from_json(value)
                     .map(Some)
@@ -201,9 +201,8 @@ impl<R: BufRead> DatasetFileReader<R> {
                     Ok(None) => return Ok(None),
                     Err(err) => return Err(scan_error(&self.path, record, err)),
                 };
-                let value = strict_json::parse(bytes).map_err(|err| {
-                    record_error(&self.path, record, line, format!("invalid JSON: {err}"))
-                })?;
+                let value = strict_json::parse(bytes)
+                    .map_err(|err| record_error(&self.path, record, line, err.to_string()))?;
                 item_from_json(value)
                     .map(Some)
                     .map_err(|reason| record_error(&self.path, record, line, reason))

@@ -31,7 +31,8 @@
 //! unset. The keys the server sets (`id`, `datasetId`, `createdAt`, `updatedAt`) are
 //! ignored, so a file written by the export helper uploads again. Any other key is an error
 //! (a misspelt `expected_output` is reported, not dropped), and so is a key written twice in
-//! one object, at any depth (also in the JSON of a CSV cell), rather than keeping the last.
+//! one object, at any depth (also in the JSON of a CSV cell), rather than keeping the last,
+//! and so is an integer beyond 64 bits, which would be sent rounded to a float.
 //!
 //! **CSV** (`.csv`, RFC 4180: quoted fields may hold commas, doubled quotes and line breaks;
 //! CRLF or LF line ends; a UTF-8 byte order mark is ignored), with the crate's `csv` feature

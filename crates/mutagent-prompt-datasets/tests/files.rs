@@ -966,3 +966,78 @@ fn csv_text_cells_of_spaces_are_kept_not_dropped() {
         "{err:?}"
     );
 }
+
+/// An integer beyond 64 bits (Python's `json` writes any integer exactly) was read as the
+/// nearest float and sent rounded (`123456789012345678901234567890` became
+/// `1.2345678901234568e29`), silently. Now it is the record's error naming the line, through
+/// both clients; integers within `i64`/`u64` and float literals are sent as written.
+#[test]
+fn an_integer_beyond_64_bits_is_refused_not_rounded() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let mut cases = vec![
+        (
+            "big.json",
+            "[\n{\"input\": {\"ok\": 18446744073709551615}},\n{\"input\": {\"a\": \"1\",\n \"id\": 123456789012345678901234567890}}\n]\n",
+            4,
+        ),
+        (
+            "big.jsonl",
+            "{\"input\": {\"ok\": -9223372036854775808}}\n{\"input\": {}, \"metadata\": {\"n\": -99999999999999999999}}\n",
+            2,
+        ),
+    ];
+    if cfg!(feature = "csv") {
+        cases.push((
+            "big.csv",
+            "input\n{}\n\"{\"\"id\"\": 123456789012345678901234567890}\"\n",
+            3,
+        ));
+    }
+    for (name, content, line) in cases {
+        let path = dir.file(name, content);
+        let check = |err: UploadError| match &err {
+            UploadError::Record {
+                record: 2,
+                line: got,
+                reason,
+                ..
+            } => {
+                assert_eq!(*got, line, "{name}: {err}");
+                assert!(reason.contains("beyond 64 bits"), "{name}: {reason}");
+            }
+            other => panic!("{name}: {other:?}"),
+        };
+        let server = ScriptedServer::start(upload_replies(2, 2));
+        check(
+            blocking_client(&server)
+                .prompt_datasets()
+                .upload_dataset_file(7, UploadDataset::new("x"), &path)
+                .expect_err(name),
+        );
+        check(
+            runtime()
+                .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
+                    7,
+                    UploadDataset::new("x"),
+                    &path,
+                ))
+                .expect_err(name),
+        );
+        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+    }
+    // At the edges of 64 bits, and floats, the numbers go out as written.
+    let path = dir.file(
+        "edges.jsonl",
+        "{\"input\": {\"max\": 18446744073709551615, \"min\": -9223372036854775808, \"f\": 1e30, \"g\": 0.5}}\n",
+    );
+    let server = ScriptedServer::start(upload_replies(1, 1));
+    blocking_client(&server)
+        .prompt_datasets()
+        .upload_dataset_file(7, UploadDataset::new("x"), &path)
+        .expect("edges");
+    let body = String::from_utf8(server.requests()[1].body.clone()).expect("utf-8");
+    assert!(
+        body.contains("18446744073709551615") && body.contains("-9223372036854775808"),
+        "{body}"
+    );
+}

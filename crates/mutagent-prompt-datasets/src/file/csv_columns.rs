@@ -153,7 +153,10 @@ fn json_object(column: &str, cell: &str) -> Result<Map<String, Value>, String> {
             "the `{column}` column must hold a JSON object (got {})",
             json_kind(&other)
         )),
-        Err(err) => Err(format!("the `{column}` column is not valid JSON: {err}")),
+        Err(strict_json::JsonError::Invalid(err)) => {
+            Err(format!("the `{column}` column is not valid JSON: {err}"))
+        }
+        Err(err) => Err(format!("the `{column}` column: {err}")),
     }
 }
 
