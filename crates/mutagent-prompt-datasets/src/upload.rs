@@ -13,7 +13,8 @@
 //! or item exists. Turn that off to read the file only once; a bad record then stops the
 //! upload midway and the error's [`UploadProgress`] says what was already created. A file that
 //! can be read only once (a pipe, socket or device) needs that: with `validate_first` on it is
-//! refused with [`UploadError::ReadableOnce`] before anything is sent.
+//! refused with [`UploadError::ReadableOnce`] before anything is sent. A file changed between
+//! the two reads stops the upload with [`UploadError::FileChanged`].
 //!
 //! # Formats
 //!
@@ -329,6 +330,19 @@ pub enum UploadError {
         /// The file.
         path: PathBuf,
     },
+    /// The file changed after [`UploadOptions::validate_first`] read it (its size or time of
+    /// change differ when it is opened again, or it holds another number of records): what
+    /// was validated is not what would be sent, so the upload stopped before sending any
+    /// record beyond those validated. The progress says what was created.
+    #[error("`{}` changed after it was validated ({change}); the upload stopped ({progress})", path.display())]
+    FileChanged {
+        /// The file.
+        path: PathBuf,
+        /// What changed, in words.
+        change: String,
+        /// How far the upload got.
+        progress: UploadProgress,
+    },
     /// The file could not be opened or read. The message names the kind of failure; the
     /// operating system's own error is the source.
     #[error("cannot read `{}`: {} ({progress})", path.display(), source.kind())]
@@ -386,6 +400,7 @@ impl UploadError {
             | UploadError::CsvNotEnabled { .. }
             | UploadError::ReadableOnce { .. } => UploadProgress::default(),
             UploadError::Io { progress, .. }
+            | UploadError::FileChanged { progress, .. }
             | UploadError::Record { progress, .. }
             | UploadError::Api { progress, .. } => *progress,
         }
@@ -405,6 +420,7 @@ impl UploadError {
             | UploadError::CsvNotEnabled { .. }
             | UploadError::ReadableOnce { .. } => {}
             UploadError::Io { progress, .. }
+            | UploadError::FileChanged { progress, .. }
             | UploadError::Record { progress, .. }
             | UploadError::Api { progress, .. } => *progress = now,
         }
@@ -520,6 +536,11 @@ fn cause_of(err: UploadError) -> Error {
             path,
             source,
         },
+        UploadError::FileChanged { path, change, .. } => Error::File {
+            operation: OPERATION,
+            path,
+            source: io::Error::other(format!("the file changed after it was validated ({change})")),
+        },
         UploadError::Record {
             path,
             record,
@@ -571,7 +592,7 @@ async fn run_upload(
     };
 
     let dataset_created = matches!(target, Target::New(..));
-    let dataset = match target {
+    let (dataset, validated) = match target {
         Target::Existing(id) => {
             // The dataset must exist before the file is read.
             let dataset = client
@@ -579,12 +600,12 @@ async fn run_upload(
                 .get_prompt_dataset(id)
                 .await
                 .map_err(|err| UploadError::api(err, nothing))?;
-            check_whole_file(&options, &path, open.clone()).await?;
-            dataset
+            let validated = check_whole_file(&options, &path, open.clone()).await?;
+            (dataset, validated)
         }
         Target::New(prompt_id, body) => {
-            check_whole_file(&options, &path, open.clone()).await?;
-            client
+            let validated = check_whole_file(&options, &path, open.clone()).await?;
+            let dataset = client
                 .prompt_datasets()
                 .create_prompt_dataset(prompt_id, &body)
                 .await
@@ -595,7 +616,8 @@ async fn run_upload(
                         ..nothing
                     };
                     UploadError::api(err, created)
-                })?
+                })?;
+            (dataset, validated)
         }
     };
     let mut progress = UploadProgress {
@@ -605,15 +627,52 @@ async fn run_upload(
     };
 
     let chunk_size = options.chunk_size;
-    let reader = off_thread(open)
-        .await
-        .map_err(|err| err.with_progress(progress))?;
+    let changed = |change: String, progress: UploadProgress| UploadError::FileChanged {
+        path: path.clone(),
+        change,
+        progress,
+    };
+    let reader = {
+        let path = path.clone();
+        let before = validated
+            .as_ref()
+            .and_then(|validated| validated.fingerprint);
+        off_thread(move || {
+            let reader = open()?;
+            match before {
+                // Before any item is sent: the file is not the one validated.
+                Some(before) if Fingerprint::of(&path) != Some(before) => {
+                    Err(UploadError::FileChanged {
+                        path,
+                        change: "its size or time of change differ".into(),
+                        progress: UploadProgress::default(),
+                    })
+                }
+                _ => Ok(reader),
+            }
+        })
+    }
+    .await
+    .map_err(|err| err.with_progress(progress))?;
     // Read the next chunk while the current one is being sent.
     let mut pending = read_chunk(reader, chunk_size);
     let mut records_read;
     loop {
         let (reader, chunk) = pending.await.map_err(|err| err.with_progress(progress))?;
         records_read = reader.records_read();
+        // Checked before the chunk is sent: no record beyond those validated goes out.
+        if let Some(validated) = &validated {
+            let more = records_read > validated.records;
+            if more || (chunk.is_empty() && records_read < validated.records) {
+                let change = format!(
+                    "it was validated with {} record(s), and now holds {}{}",
+                    validated.records,
+                    if more { "at least " } else { "" },
+                    records_read
+                );
+                return Err(changed(change, progress));
+            }
+        }
         if chunk.is_empty() {
             break;
         }
@@ -647,22 +706,52 @@ async fn run_upload(
     })
 }
 
+/// What the validation pass read: the upload's own pass must find the same file.
+struct Validated {
+    /// Records read.
+    records: u64,
+    /// The file before it was read (`None` if it could not be looked at, though it opened).
+    fingerprint: Option<Fingerprint>,
+}
+
+/// What tells that a file was changed (written, cut, replaced) without reading it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+}
+
+impl Fingerprint {
+    /// `None` when the file cannot be looked at.
+    fn of(path: &Path) -> Option<Self> {
+        std::fs::metadata(path).ok().map(|metadata| Self {
+            len: metadata.len(),
+            modified: metadata.modified().ok(),
+        })
+    }
+}
+
 /// Reads the whole file once, when the options ask for it: only a file that can be read
-/// again, since the upload then reads it a second time.
+/// again, since the upload then reads it a second time. What it read, to check that the
+/// second pass reads the same file.
 async fn check_whole_file(
     options: &UploadOptions,
     path: &Path,
     open: impl FnOnce() -> Result<Reader, UploadError> + Send + 'static,
-) -> Result<(), UploadError> {
+) -> Result<Option<Validated>, UploadError> {
     if !options.validate_first {
-        return Ok(());
+        return Ok(None);
     }
     let path = path.to_path_buf();
     off_thread(move || {
         refuse_readable_once(&path)?;
+        let fingerprint = Fingerprint::of(&path);
         let mut reader = open()?;
         while reader.next_item()?.is_some() {}
-        Ok(())
+        Ok(Some(Validated {
+            records: reader.records_read(),
+            fingerprint,
+        }))
     })
     .await
 }

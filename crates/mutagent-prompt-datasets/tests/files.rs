@@ -9,7 +9,7 @@ use std::path::Path;
 
 use mutagent_prompt_datasets::{
     DatasetFileFormat, DatasetFileReader, PromptDatasetsExt, UploadDataset, UploadError,
-    UploadOptions,
+    UploadOptions, UploadReport,
 };
 use mutagent_test_support::{Reply, ScriptedServer, TempDir};
 use mutagent_wire_test::{async_client, blocking_client};
@@ -1040,4 +1040,119 @@ fn an_integer_beyond_64_bits_is_refused_not_rounded() {
         body.contains("18446744073709551615") && body.contains("-9223372036854775808"),
         "{body}"
     );
+}
+
+/// With `validate_first` the file is read twice; a file edited in between (here while the
+/// dataset is being created) was uploaded as it then was, unvalidated, and a truncated one
+/// uploaded fewer items with a report of success. Now the change is an error before any item
+/// is sent, whose progress names the dataset already created, through both clients: told by
+/// the file's size or time of change, or, when an edit keeps both, by its count of records.
+#[test]
+fn a_file_changed_after_validation_stops_the_upload() {
+    use std::time::{Duration, Instant};
+
+    const ONE: &str = "{\"input\": {\"i\": 1}}\n";
+    const TWO: &str = "{\"input\": {\"i\": 2}}\n";
+    // Three records, then the first alone (smaller); one then two in the same size, and two
+    // then one in the same size (a line of spaces is no record), with the time of change kept.
+    let three = format!("{ONE}{TWO}{TWO}");
+    let spaces = format!("{}\n", " ".repeat(TWO.len() - 1));
+    let cases = [
+        (
+            three.as_str(),
+            ONE.to_owned(),
+            false,
+            "changed after it was validated",
+            0,
+        ),
+        (
+            &format!("{ONE}{spaces}"),
+            format!("{ONE}{TWO}"),
+            true,
+            "now holds at least 2",
+            0,
+        ),
+        (
+            &format!("{ONE}{TWO}"),
+            format!("{ONE}{spaces}"),
+            true,
+            "now holds 1",
+            1,
+        ),
+    ];
+    let dir = TempDir::new("mutagent-datasets-test");
+    let run =
+        |upload: &dyn Fn(&ScriptedServer, &Path) -> Result<UploadReport, UploadError>,
+         (original, edited, keep_time, said, sent): &(&str, String, bool, &str, u64)| {
+            let path = dir.file("edited.jsonl", original);
+            // The creation answers late, leaving time to edit; a chunk's answer holds one item.
+            let mut replies = upload_replies(1, 1);
+            replies[0] = Reply::json(201, dataset_json(12)).delay(Duration::from_millis(500));
+            let server = ScriptedServer::start(replies);
+            let err = std::thread::scope(|scope| {
+                let edit = scope.spawn(|| {
+                    // Once the creation is asked for, the file was validated: edit it.
+                    let deadline = Instant::now() + Duration::from_secs(10);
+                    while server.requests().is_empty() {
+                        assert!(Instant::now() < deadline, "no creation request");
+                        std::thread::sleep(Duration::from_millis(5));
+                    }
+                    let time = std::fs::metadata(&path)
+                        .and_then(|m| m.modified())
+                        .expect("time");
+                    std::fs::write(&path, edited).expect("edit");
+                    if *keep_time {
+                        let file = std::fs::File::options()
+                            .write(true)
+                            .open(&path)
+                            .expect("open");
+                        file.set_modified(time).expect("keep the time");
+                    }
+                });
+                let outcome = upload(&server, &path);
+                edit.join().expect("edit thread");
+                outcome
+            })
+            .expect_err("the file changed after validation");
+            assert!(
+                matches!(&err, UploadError::FileChanged { path: named, .. } if named == &path),
+                "{err:?}"
+            );
+            let progress = err.progress();
+            assert_eq!(progress.dataset_id.map(|id| id.get()), Some(12));
+            // Fewer records show at the end, after those read went out; more, before they do.
+            assert!(progress.dataset_created && progress.items_created == *sent);
+            let text = err.to_string();
+            assert!(
+                text.contains("changed after it was validated") && text.contains(said),
+                "{text}"
+            );
+            assert_eq!(
+                server.requests().len() as u64,
+                1 + sent,
+                "nothing more may be sent"
+            );
+            let err = mutagent_core::Error::from(err);
+            assert!(err.done_before_stopping().is_some(), "{err:?}");
+        };
+    for case in &cases {
+        run(
+            &|server, path| {
+                blocking_client(server)
+                    .prompt_datasets()
+                    .upload_dataset_file(7, UploadDataset::new("x"), path)
+            },
+            case,
+        );
+        run(
+            &|server, path| {
+                runtime().block_on(async_client(server).prompt_datasets().upload_dataset_file(
+                    7,
+                    UploadDataset::new("x"),
+                    path,
+                ))
+            },
+            case,
+        );
+    }
 }
