@@ -56,7 +56,8 @@
 //! ([`UploadOptions::restore_csv_formulas`]`(false)` reads cells exactly as written).
 //!
 //! The header needs `input` or at least one `input.<variable>` column, and a file without a
-//! header row (empty, or only blank lines) is an error (record 0); unknown or repeated
+//! header row (empty, or only blank lines) is an error (record 0), as is a header that is one
+//! column holding a `;` or a tab (a file separated by semicolons or tabs); unknown or repeated
 //! columns are errors, and so is a variable set by both `input` and `input.<variable>`.
 //! Every row must have as many fields as the header. Empty lines between rows are ignored.
 //!

@@ -1156,3 +1156,54 @@ fn a_file_changed_after_validation_stops_the_upload() {
         );
     }
 }
+
+/// A spreadsheet set to a locale with decimal commas saves "CSV" separated by semicolons (or
+/// tabs). Its header `input.city;name` read as one column, variable `city;name`, and every
+/// row uploaded as `{"city;name": "Paris;one"}`, silently. A header that is one column
+/// holding a `;` or a tab is now refused as the header's error, naming the separator, before
+/// anything is sent, through both clients.
+#[cfg(feature = "csv")]
+#[test]
+fn a_csv_file_separated_by_semicolons_or_tabs_is_refused() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    for (name, content, separator) in [
+        ("semicolons.csv", "input.city;name\r\nParis;one\r\n", "`;`"),
+        ("tabs.csv", "\u{feff}input.city\tname\nParis\tone\n", "tab"),
+    ] {
+        let path = dir.file(name, content);
+        let check = |err: UploadError| match &err {
+            UploadError::Record {
+                record: 0,
+                line: 1,
+                reason,
+                ..
+            } => assert!(
+                reason.contains(separator) && reason.contains("commas"),
+                "{name}: {reason}"
+            ),
+            other => panic!("{name}: {other:?}"),
+        };
+        let server = ScriptedServer::start(upload_replies(1, 1));
+        check(
+            blocking_client(&server)
+                .prompt_datasets()
+                .upload_dataset_file(7, UploadDataset::new("x"), &path)
+                .expect_err(name),
+        );
+        check(
+            runtime()
+                .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
+                    7,
+                    UploadDataset::new("x"),
+                    &path,
+                ))
+                .expect_err(name),
+        );
+        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+    }
+    // A comma-separated header whose names hold a `;` is not a guess about the separator.
+    let mut reader =
+        DatasetFileReader::new(&b"input.a;b,name\nx;y,n\n"[..], DatasetFileFormat::Csv);
+    let item = reader.next_item().expect("read").expect("one item");
+    assert_eq!(item.input, json!({"a;b": "x;y"}));
+}

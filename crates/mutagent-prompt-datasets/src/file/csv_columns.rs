@@ -31,6 +31,21 @@ pub(crate) struct CsvColumns {
 impl CsvColumns {
     /// Reads the header row; unknown or repeated columns are errors.
     pub(crate) fn from_header(header: &[String]) -> Result<Self, String> {
+        // A spreadsheet in a locale with decimal commas saves "CSV" separated by `;` (or tabs):
+        // its whole header is one field, which `input.a;name` would pass as one variable,
+        // turning every row into `{"a;name": "x;y"}` without a word. One column is refused
+        // only then; a `;` inside one of several comma-separated names is the user's choice.
+        if let [only] = header {
+            for (separator, named, plural) in [(';', "`;`", "semicolons"), ('\t', "tab", "tabs")] {
+                if only.contains(separator) {
+                    return Err(format!(
+                        "the header is one column holding a {named}: the file looks separated by \
+                         {plural}, but dataset CSV files are separated by commas (save it as \
+                         \"CSV (comma delimited)\")"
+                    ));
+                }
+            }
+        }
         let mut columns = Vec::with_capacity(header.len());
         for raw in header {
             let name = raw.trim();
