@@ -16,6 +16,10 @@
 //! refused with [`UploadError::ReadableOnce`] before anything is sent. A file changed between
 //! the two reads stops the upload with [`UploadError::FileChanged`].
 //!
+//! Dropping the future of an async upload stops it: no further chunk is sent. What was done
+//! stays on the server, unreported: the dataset (once created), the chunks answered, and
+//! perhaps the chunk in flight.
+//!
 //! # Formats
 //!
 //! The format is the one given with [`UploadOptions::format`], or else the one the file's

@@ -1207,3 +1207,42 @@ fn a_csv_file_separated_by_semicolons_or_tabs_is_refused() {
     let item = reader.next_item().expect("read").expect("one item");
     assert_eq!(item.input, json!({"a;b": "x;y"}));
 }
+
+/// Dropping the upload's future (a timeout, a `select!`) stops it: no chunk after the one in
+/// flight is sent, even though the next chunk was already being read. (The blocking client's
+/// call cannot be dropped midway.)
+#[test]
+fn a_dropped_upload_sends_nothing_more() {
+    use std::time::Duration;
+
+    let dir = TempDir::new("mutagent-datasets-test");
+    let path = dir.file("three.jsonl", &"{\"input\": {}}\n".repeat(3));
+    let mut replies = upload_replies(3, 1);
+    replies[2] = Reply::json(201, items_json(12, 1..2)).delay(Duration::from_secs(2));
+    let server = ScriptedServer::start(replies);
+    let client = async_client(&server);
+    let runtime = runtime();
+    let outcome = runtime.block_on(async {
+        tokio::time::timeout(
+            Duration::from_millis(500),
+            client.prompt_datasets().upload_dataset_file(
+                7,
+                UploadDataset::new("x").chunk_size(1),
+                &path,
+            ),
+        )
+        .await
+    });
+    assert!(outcome.is_err(), "the second chunk's answer is late");
+    // Longer than the late answer: a task still running would have sent the third chunk.
+    std::thread::sleep(Duration::from_millis(2500));
+    let paths: Vec<String> = server.requests().into_iter().map(|r| r.path).collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/prompt/7/datasets",
+            "/api/prompts/datasets/12/items/bulk",
+            "/api/prompts/datasets/12/items/bulk"
+        ]
+    );
+}
