@@ -10,7 +10,7 @@ use std::path::Path;
 use mutagent_prompt_datasets::{DatasetFileFormat, UploadOptions};
 use mutagent_prompt_datasets::{DatasetFileReader, ExportOptions, PromptDatasetsExt};
 use mutagent_test_support::{Reply, ScriptedServer, TempDir};
-use mutagent_wire_test::blocking_client;
+use mutagent_wire_test::{async_client, blocking_client};
 use serde_json::{json, Value};
 
 mod support;
@@ -371,4 +371,74 @@ fn write_items_counts_what_it_wrote_and_quotes_edge_spaces() {
     let text = String::from_utf8(out).expect("utf-8");
     assert!(text.contains("\r\n\"trailing \","), "{text:?}");
     assert!(text.contains("\r\n\" leading\","), "{text:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures midway
+
+/// An export that fails (the server refuses, its answer breaks off, the file cannot be put in
+/// place) leaves the file already at the path as it was and no temporary file, through both
+/// clients: the items are written only once the whole answer is in, to a temporary file.
+#[test]
+fn a_failed_export_leaves_the_old_file_and_no_temporary_file() {
+    let dir = TempDir::new("mutagent-export-failures");
+    let path = dir.path("out.jsonl");
+    std::fs::write(&path, "old\n").expect("old file");
+    std::fs::create_dir(dir.path("taken.jsonl")).expect("a directory at the path");
+    let cases = [
+        (
+            Reply::json(404, json!({"error": "not_found", "message": "no dataset"})),
+            path.clone(),
+            "API",
+        ),
+        // The answer breaks off; an accepted GET is not sent again, so one reply is enough.
+        (
+            Reply::json(200, simple_export()).truncate(40),
+            path.clone(),
+            "API",
+        ),
+        (
+            Reply::json(200, simple_export()),
+            dir.path("taken.jsonl"),
+            "directory",
+        ),
+    ];
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for (reply, target, kind) in cases {
+        for blocking in [true, false] {
+            let server = ScriptedServer::start(vec![reply.clone(); 4]);
+            let outcome = if blocking {
+                blocking_client(&server)
+                    .prompt_datasets()
+                    .export_dataset_file(12, &target, None)
+            } else {
+                runtime.block_on(
+                    async_client(&server)
+                        .prompt_datasets()
+                        .export_dataset_file(12, &target, None),
+                )
+            };
+            let err = outcome.expect_err(kind);
+            match kind {
+                "API" => assert!(
+                    matches!(err, mutagent_prompt_datasets::ExportError::Api(_)),
+                    "{err:?}"
+                ),
+                _ => assert!(
+                    matches!(&err, mutagent_prompt_datasets::ExportError::Io { source, .. }
+                        if source.kind() == std::io::ErrorKind::IsADirectory),
+                    "{err:?}"
+                ),
+            }
+            assert_eq!(std::fs::read_to_string(&path).expect("old"), "old\n");
+            assert_eq!(dir.entries(), ["out.jsonl", "taken.jsonl"], "{kind}");
+            assert!(std::fs::read_dir(dir.path("taken.jsonl"))
+                .expect("dir")
+                .next()
+                .is_none());
+        }
+    }
 }
