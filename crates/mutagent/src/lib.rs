@@ -328,44 +328,47 @@ pub mod prelude {
 
 /// Every API operation of the enabled namespaces, in contract order.
 pub fn operations() -> Vec<&'static Operation> {
-    let mut all: Vec<&'static Operation> = Vec::new();
-    #[cfg(feature = "prompt")]
-    all.extend_from_slice(mutagent_prompt::operations::OPERATIONS);
-    #[cfg(feature = "prompt-datasets")]
-    all.extend_from_slice(mutagent_prompt_datasets::operations::OPERATIONS);
-    #[cfg(feature = "prompt-dataset-items")]
-    all.extend_from_slice(mutagent_prompt_dataset_items::operations::OPERATIONS);
-    #[cfg(feature = "prompt-evaluations")]
-    all.extend_from_slice(mutagent_prompt_evaluations::operations::OPERATIONS);
-    #[cfg(feature = "optimization")]
-    all.extend_from_slice(mutagent_optimization::operations::OPERATIONS);
-    #[cfg(feature = "traces")]
-    all.extend_from_slice(mutagent_traces::operations::OPERATIONS);
-    #[cfg(feature = "experiments")]
-    all.extend_from_slice(mutagent_experiments::operations::OPERATIONS);
-    #[cfg(feature = "organizations")]
-    all.extend_from_slice(mutagent_organizations::operations::OPERATIONS);
-    #[cfg(feature = "workspaces")]
-    all.extend_from_slice(mutagent_workspaces::operations::OPERATIONS);
-    #[cfg(feature = "prompt-readiness")]
-    all.extend_from_slice(mutagent_prompt_readiness::operations::OPERATIONS);
-    #[cfg(feature = "prompt-executions")]
-    all.extend_from_slice(mutagent_prompt_executions::operations::OPERATIONS);
-    #[cfg(feature = "playground")]
-    all.extend_from_slice(mutagent_playground::operations::OPERATIONS);
-    #[cfg(feature = "agents")]
-    all.extend_from_slice(mutagent_agents::operations::OPERATIONS);
-    #[cfg(feature = "organization-members")]
-    all.extend_from_slice(mutagent_organization_members::operations::OPERATIONS);
-    #[cfg(feature = "workspace-members")]
-    all.extend_from_slice(mutagent_workspace_members::operations::OPERATIONS);
-    #[cfg(feature = "invitations")]
-    all.extend_from_slice(mutagent_invitations::operations::OPERATIONS);
-    #[cfg(feature = "llm-providers")]
-    all.extend_from_slice(mutagent_provider_configs::operations::OPERATIONS);
-    #[cfg(feature = "user-profile")]
-    all.extend_from_slice(mutagent_user_profile::operations::OPERATIONS);
-    all
+    // An array of the enabled namespaces' lists rather than pushes onto a `mut` vector: with
+    // no namespace feature on, the vector would never be changed and `unused_mut` would warn.
+    let namespaces: &[&[&'static Operation]] = &[
+        #[cfg(feature = "prompt")]
+        mutagent_prompt::operations::OPERATIONS,
+        #[cfg(feature = "prompt-datasets")]
+        mutagent_prompt_datasets::operations::OPERATIONS,
+        #[cfg(feature = "prompt-dataset-items")]
+        mutagent_prompt_dataset_items::operations::OPERATIONS,
+        #[cfg(feature = "prompt-evaluations")]
+        mutagent_prompt_evaluations::operations::OPERATIONS,
+        #[cfg(feature = "optimization")]
+        mutagent_optimization::operations::OPERATIONS,
+        #[cfg(feature = "traces")]
+        mutagent_traces::operations::OPERATIONS,
+        #[cfg(feature = "experiments")]
+        mutagent_experiments::operations::OPERATIONS,
+        #[cfg(feature = "organizations")]
+        mutagent_organizations::operations::OPERATIONS,
+        #[cfg(feature = "workspaces")]
+        mutagent_workspaces::operations::OPERATIONS,
+        #[cfg(feature = "prompt-readiness")]
+        mutagent_prompt_readiness::operations::OPERATIONS,
+        #[cfg(feature = "prompt-executions")]
+        mutagent_prompt_executions::operations::OPERATIONS,
+        #[cfg(feature = "playground")]
+        mutagent_playground::operations::OPERATIONS,
+        #[cfg(feature = "agents")]
+        mutagent_agents::operations::OPERATIONS,
+        #[cfg(feature = "organization-members")]
+        mutagent_organization_members::operations::OPERATIONS,
+        #[cfg(feature = "workspace-members")]
+        mutagent_workspace_members::operations::OPERATIONS,
+        #[cfg(feature = "invitations")]
+        mutagent_invitations::operations::OPERATIONS,
+        #[cfg(feature = "llm-providers")]
+        mutagent_provider_configs::operations::OPERATIONS,
+        #[cfg(feature = "user-profile")]
+        mutagent_user_profile::operations::OPERATIONS,
+    ];
+    namespaces.concat()
 }
 
 /// The README's examples, compiled as doc tests so they cannot rot.
