@@ -161,6 +161,45 @@
 //! | `invitations` | `invitations` | `mutagent-invitations` |
 //! | `llm-providers` | `llm_providers` | `mutagent-provider-configs` |
 //! | `user-profile` | `user_profile` | `mutagent-user-profile` |
+//!
+// A namespace turned off has no module in this build: its links above go to the crate's own
+// documentation instead, so these docs build without a broken link under every feature set.
+#![cfg_attr(
+    not(feature = "prompt"),
+    doc = "[`prompt`]: https://docs.rs/mutagent-prompt"
+)]
+#![cfg_attr(
+    not(feature = "prompt-datasets"),
+    doc = "[`prompt_datasets`]: https://docs.rs/mutagent-prompt-datasets"
+)]
+#![cfg_attr(
+    not(feature = "prompt-dataset-items"),
+    doc = "[`prompt_dataset_items`]: https://docs.rs/mutagent-prompt-dataset-items"
+)]
+#![cfg_attr(
+    not(feature = "prompt-evaluations"),
+    doc = "[`prompt_evaluations`]: https://docs.rs/mutagent-prompt-evaluations"
+)]
+#![cfg_attr(
+    not(feature = "optimization"),
+    doc = "[`optimization`]: https://docs.rs/mutagent-optimization"
+)]
+#![cfg_attr(
+    not(feature = "traces"),
+    doc = "[`traces`]: https://docs.rs/mutagent-traces"
+)]
+#![cfg_attr(
+    not(feature = "experiments"),
+    doc = "[`experiments`]: https://docs.rs/mutagent-experiments"
+)]
+#![cfg_attr(
+    not(feature = "organizations"),
+    doc = "[`organizations`]: https://docs.rs/mutagent-organizations"
+)]
+#![cfg_attr(
+    not(feature = "workspaces"),
+    doc = "[`workspaces`]: https://docs.rs/mutagent-workspaces"
+)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use mutagent_core::{
