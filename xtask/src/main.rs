@@ -8,6 +8,7 @@
 use std::process::{Command, ExitCode};
 
 mod budgets;
+mod features;
 mod release;
 
 fn main() -> ExitCode {
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
     let result = match command {
         "budgets" => budgets::run(rest),
         "demo" | "operations" => run_sdk_command(command, rest),
+        "features" => features::run(rest),
         "release" => release::run(rest),
         "help" | "--help" | "-h" => {
             print_help();
@@ -61,6 +63,7 @@ fn print_help() {
          demo         the main journey through the SDK, against an in-process emulator
                       (or `--server-url URL`, key from MUTAGENT_API_KEY)
   \
+         features     every published crate alone, with each of its features alone (check, docs)\n  \
          operations   print every API operation: namespace, operation, METHOD, path template\n  \
          release      plan, check, bump and publish a release (`cargo xtask release help`)\n"
     );

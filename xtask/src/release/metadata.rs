@@ -5,6 +5,7 @@
 //! `[workspace.package]` table of the root manifest (cargo does not report it), with
 //! `toml_edit`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -59,6 +60,10 @@ pub(crate) struct Package {
     pub(crate) docs_rs: Option<Value>,
     #[serde(default)]
     pub(crate) dependencies: Vec<Dependency>,
+    /// The `[features]` table: each feature and what it turns on (`default` included when
+    /// declared; optional dependencies only as `dep:` entries of the features naming them).
+    #[serde(default)]
+    pub(crate) features: BTreeMap<String, Vec<String>>,
 }
 
 fn yes() -> bool {

@@ -11,7 +11,7 @@ mod bump;
 mod changelog;
 mod check;
 mod manifest;
-mod metadata;
+pub(crate) mod metadata;
 mod plan;
 mod publish;
 
