@@ -4,7 +4,10 @@
 //! optimization jobs, ingest and read traces, within organizations and workspaces — from async
 //! code or blocking code, with the same calls.
 //!
-//! ```no_run
+// The examples below are doc tests of the namespaces they call: without those features
+// (`cargo test -p mutagent --no-default-features`) they are shown but not compiled.
+#![cfg_attr(feature = "prompt", doc = "```no_run")]
+#![cfg_attr(not(feature = "prompt"), doc = "```ignore")]
 //! use mutagent::prelude::*;
 //! use mutagent::prompt::{CreatePrompt, ListPrompts, PromptContent};
 //!
@@ -28,7 +31,8 @@
 //!
 //! The blocking client takes the same calls without `.await`:
 //!
-//! ```no_run
+#![cfg_attr(feature = "prompt", doc = "```no_run")]
+#![cfg_attr(not(feature = "prompt"), doc = "```ignore")]
 //! use mutagent::prelude::*;
 //! # fn main() -> Result<(), mutagent::Error> {
 //! let client = mutagent::BlockingClient::builder().build()?;
@@ -44,7 +48,24 @@
 //! against an emulator started in-process); `examples/journey_blocking.rs` is its blocking
 //! twin.
 //!
-//! ```no_run
+#![cfg_attr(
+    all(
+        feature = "prompt",
+        feature = "prompt-datasets",
+        feature = "prompt-evaluations",
+        feature = "optimization"
+    ),
+    doc = "```no_run"
+)]
+#![cfg_attr(
+    not(all(
+        feature = "prompt",
+        feature = "prompt-datasets",
+        feature = "prompt-evaluations",
+        feature = "optimization"
+    )),
+    doc = "```ignore"
+)]
 //! use std::time::Duration;
 //! use mutagent::prelude::*;
 //! use mutagent::optimization::{OptimizationConfig, OptimizationWatchOptions, OptimizePrompt};
@@ -410,13 +431,14 @@ pub fn operations() -> Vec<&'static Operation> {
     namespaces.concat()
 }
 
-/// The README's examples, compiled as doc tests so they cannot rot.
-#[cfg(doctest)]
+/// The README's examples, compiled as doc tests so they cannot rot (they call `prompt`).
+#[cfg(all(doctest, feature = "prompt"))]
 #[doc = include_str!("../../../README.md")]
 pub struct ReadmeDoctests;
 
-/// docs/errors.md's examples, compiled (and run, against the emulator) as doc tests.
-#[cfg(doctest)]
+/// docs/errors.md's examples, compiled (and run, against the emulator) as doc tests (they
+/// call `prompt`).
+#[cfg(all(doctest, feature = "prompt"))]
 #[doc = include_str!("../../../docs/errors.md")]
 pub struct ErrorsDoctests;
 
