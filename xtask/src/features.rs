@@ -21,7 +21,7 @@ use crate::release::metadata;
 use combinations::{Combination, Scope};
 
 const USAGE: &str = "cargo xtask features [--quick] [--list]\n\n  \
-    --quick   only `cargo check --lib` of each feature set (no tests, examples or docs)\n  \
+    --quick   only `cargo check --lib` of each feature set (no tests, examples, docs or doc tests)\n  \
     --list    print the cargo commands, run none";
 
 /// Runs every combination; `Err` names those that failed or warned.
@@ -67,7 +67,7 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         );
         if !outcome.is_clean() {
             // Cargo's own diagnostics say which item and why; its progress lines do not.
-            for line in outcome.stderr.lines().filter(|line| !is_progress(line)) {
+            for line in outcome.output.lines().filter(|line| !is_progress(line)) {
                 println!("    {line}");
             }
             bad.push(format!("{combination} ({})", outcome.verdict()));
@@ -96,7 +96,8 @@ struct Outcome {
     success: bool,
     warnings: usize,
     took: Duration,
-    stderr: String,
+    /// Cargo's error output, then the standard output (where a failed test says why).
+    output: String,
 }
 
 impl Outcome {
@@ -121,12 +122,12 @@ fn run_one(root: &Path, combination: &Combination) -> Result<Outcome, String> {
         .current_dir(root)
         .output()
         .map_err(|e| format!("could not run `{combination}`: {e}"))?;
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
     Ok(Outcome {
         success: output.status.success(),
         warnings: warning_count(&stderr),
         took: started.elapsed(),
-        stderr,
+        output: format!("{stderr}{}", String::from_utf8_lossy(&output.stdout)),
     })
 }
 
@@ -206,7 +207,7 @@ warning: the following packages contain code that will be rejected by a future v
             success,
             warnings,
             took: Duration::ZERO,
-            stderr: String::new(),
+            output: String::new(),
         };
         assert!(outcome(true, 0).is_clean());
         assert!(!outcome(true, 1).is_clean());

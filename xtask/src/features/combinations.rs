@@ -16,6 +16,9 @@ pub(crate) enum Action {
     /// `cargo doc --no-deps --lib`: its documentation builds without a warning (a link to an
     /// item behind a feature that is off is one).
     Doc,
+    /// `cargo test --doc`: its doc tests (the README's, docs/*.md's) compile and pass; one
+    /// that calls a namespace whose feature is off must be left out by a `cfg`.
+    DocTest,
 }
 
 /// The features a combination turns on.
@@ -56,6 +59,7 @@ impl Combination {
         let mut args: Vec<String> = match self.action {
             Action::Check => vec!["check".into()],
             Action::Doc => vec!["doc".into(), "--no-deps".into()],
+            Action::DocTest => vec!["test".into(), "--doc".into()],
         };
         args.extend(["-p".into(), self.package.clone()]);
         match &self.features {
@@ -67,10 +71,13 @@ impl Combination {
             }
             FeatureSet::All => args.push("--all-features".into()),
         }
-        args.push(match self.targets {
-            Targets::Lib => "--lib".into(),
-            Targets::All => "--all-targets".into(),
-        });
+        // `--doc` is a target selection of its own: cargo refuses it beside `--lib`.
+        if self.action != Action::DocTest {
+            args.push(match self.targets {
+                Targets::Lib => "--lib".into(),
+                Targets::All => "--all-targets".into(),
+            });
+        }
         args
     }
 }
@@ -98,7 +105,9 @@ pub(crate) enum Scope {
 ///   without the features its dev-dependencies would lend it);
 /// * if it declares features: `--no-default-features` (when its `default` turns something
 ///   on), each feature alone (`default` excepted), and `--all-features --all-targets`;
-/// * its documentation with default features, and with none when that differs.
+/// * its documentation with default features, with none when that differs, and with all
+///   (what docs.rs builds) when it declares any;
+/// * its doc tests without default features, when it has some.
 ///
 /// [`Scope::Quick`] keeps only the `--lib` checks.
 pub(crate) fn list(ws: &Workspace, scope: Scope) -> Vec<Combination> {
@@ -144,6 +153,15 @@ fn of_package(package: &Package) -> Vec<Combination> {
     runs.push(run(Action::Doc, FeatureSet::Default, Targets::Lib));
     if has_defaults {
         runs.push(run(Action::Doc, FeatureSet::None, Targets::Lib));
+    }
+    if !own.is_empty() {
+        // What docs.rs builds (`all-features = true` in every published manifest).
+        runs.push(run(Action::Doc, FeatureSet::All, Targets::Lib));
+    }
+    if has_defaults {
+        // The doc tests under `cargo test --workspace` have every feature on; without the
+        // defaults is where one calling a namespace that is off shows.
+        runs.push(run(Action::DocTest, FeatureSet::None, Targets::Lib));
     }
     runs
 }
@@ -200,6 +218,8 @@ mod tests {
                 "cargo check -p mutagent --all-features --all-targets",
                 "cargo doc --no-deps -p mutagent --lib",
                 "cargo doc --no-deps -p mutagent --no-default-features --lib",
+                "cargo doc --no-deps -p mutagent --all-features --lib",
+                "cargo test --doc -p mutagent --no-default-features",
             ]
         );
     }
@@ -216,6 +236,7 @@ mod tests {
                 "cargo check -p mutagent-core --no-default-features --features tower --lib",
                 "cargo check -p mutagent-core --all-features --all-targets",
                 "cargo doc --no-deps -p mutagent-core --lib",
+                "cargo doc --no-deps -p mutagent-core --all-features --lib",
             ]
         );
         assert_eq!(
