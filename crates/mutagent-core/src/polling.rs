@@ -190,9 +190,13 @@ impl Deadline {
         self.remaining().is_some_and(|left| left.is_zero())
     }
 
-    /// Runs `call`, cut short at the deadline: `None` when the deadline came first.
+    /// Runs `call`, cut short at the deadline: `None` when the deadline came first. A call
+    /// is not started at all once the deadline has passed.
     pub async fn within<T>(&self, call: impl Future<Output = T>) -> Option<T> {
         match self.remaining() {
+            // `timeout` polls its future before looking at the clock, and one poll of a
+            // request may already send it (a run, a cancel): nothing may start past the end.
+            Some(left) if left.is_zero() => None,
             Some(left) => tokio::time::timeout(left, call).await.ok(),
             None => Some(call.await),
         }
@@ -224,6 +228,29 @@ mod tests {
         assert_eq!(deadline.elapsed(), Duration::from_secs(10));
         deadline.pause(Duration::from_secs(60)).await; // returns at once
         assert!(deadline.elapsed() < Duration::from_secs(11));
+    }
+
+    /// A call is not even started once the deadline has passed: one poll of a request future
+    /// may already send it (a run, a cancel), which a wait past its deadline must not do.
+    #[tokio::test(start_paused = true)]
+    async fn a_call_is_not_started_after_the_deadline() {
+        for limit in [Duration::ZERO, Duration::from_secs(1)] {
+            let deadline = Deadline::start(Some(limit));
+            tokio::time::sleep(limit).await;
+            assert!(deadline.expired());
+            let started = std::sync::atomic::AtomicBool::new(false);
+            let answer = deadline
+                .within(async {
+                    started.store(true, std::sync::atomic::Ordering::SeqCst);
+                    7
+                })
+                .await;
+            assert_eq!(answer, None, "deadline {limit:?}");
+            assert!(
+                !started.load(std::sync::atomic::Ordering::SeqCst),
+                "the call was started {limit:?} after a deadline of {limit:?}"
+            );
+        }
     }
 
     #[tokio::test(start_paused = true)]

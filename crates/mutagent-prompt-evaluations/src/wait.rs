@@ -204,6 +204,11 @@ pub(crate) async fn run_and_wait(
         Some(Err(err)) => return Err(err.into()),
         None => return Err(deadline_error(id, &options, 0, None, false)),
     };
+    // The deadline may pass just as the first answer comes: then no run is asked for (the
+    // call below would not be sent), and none may be reported as started.
+    if clock.expired() {
+        return Err(deadline_error(id, &options, 0, before.as_ref(), false));
+    }
     match clock.within(api.run_evaluation(id)).await {
         Some(Ok(_)) => {}
         Some(Err(err)) => return Err(err.into()),

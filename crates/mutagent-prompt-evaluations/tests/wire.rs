@@ -684,6 +684,57 @@ fn run_and_wait_after_the_run_a_failed_poll_is_a_partial_failure() {
     );
 }
 
+/// A deadline that has passed (zero here) ends the helper before it sends anything: no run is
+/// started after the deadline, through both clients. (A poll answered within the first
+/// millisecond used to be taken, and the run then sent while its own call was cut short.)
+#[test]
+fn run_and_wait_with_a_passed_deadline_starts_no_run() {
+    let options = EvaluationWaitOptions::new().deadline(Duration::ZERO);
+    let replies = vec![
+        not_found(),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        ),
+    ];
+    let check = |err: EvaluationWaitError, server: &ScriptedServer, client: &str| {
+        let EvaluationWaitError::DeadlineExceeded(exceeded) = &err else {
+            panic!("{client}: expected the deadline, got {err}")
+        };
+        assert!(!exceeded.run_started, "{client}: {exceeded:?}");
+        assert_eq!(exceeded.polls, 0, "{client}");
+        assert!(
+            server.requests().is_empty(),
+            "{client}: nothing may be sent past the deadline, got {:?}",
+            server.requests()
+        );
+        assert!(
+            Error::from(err).is_timeout(),
+            "{client}: not a partial failure"
+        );
+    };
+    // Several times: each one used to start the run whenever the first poll's 404 came back
+    // before the runtime's timer fired.
+    for _ in 0..5 {
+        let server = ScriptedServer::start(replies.clone());
+        let err = runtime()
+            .block_on(
+                async_client(&server)
+                    .prompt_evaluations()
+                    .run_evaluation_and_wait(5, options),
+            )
+            .expect_err("deadline");
+        check(err, &server, "async");
+
+        let server = ScriptedServer::start(replies.clone());
+        let err = blocking_client(&server)
+            .prompt_evaluations()
+            .run_evaluation_and_wait(5, options)
+            .expect_err("deadline");
+        check(err, &server, "blocking");
+    }
+}
+
 #[test]
 fn run_and_wait_without_an_earlier_result() {
     let server = ScriptedServer::start(vec![
