@@ -336,9 +336,15 @@ impl Watcher {
         let clock = *self.clock.get_or_insert_with(|| self.options.poll.start());
         loop {
             if self.cancel.take() {
-                if let Err(err) = self.send_cancel().await {
-                    self.done = true;
-                    return Some(Err(err));
+                // Cut short at the deadline like a poll: a stalled cancel must not hold the
+                // wait past it.
+                match clock.within(self.send_cancel()).await {
+                    Some(Ok(())) => {}
+                    Some(Err(err)) => {
+                        self.done = true;
+                        return Some(Err(err));
+                    }
+                    None => return Some(Err(self.expire().await)),
                 }
             }
             if self.polls > 0 {

@@ -654,6 +654,64 @@ fn a_late_cancel_conflict_is_not_an_error() {
     assert_eq!(job.status, JobStatus::Completed);
 }
 
+/// The cancellation a callback asks for is cut short at the deadline like a poll: a server
+/// that stalls on it cannot hold the wait past the deadline (it used to hold it until the
+/// cancel's own answer or the client's 60 s timeout), and the wait ends with the deadline,
+/// the last snapshot in it. Through both clients.
+#[test]
+fn a_stalled_cancel_from_the_callback_ends_at_the_deadline() {
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, job_json("cancelled", 1, Some(0.7))).delay(Duration::from_secs(60)),
+    ];
+    let check = |result: Result<_, OptimizationWaitError>, elapsed: Duration, client: &str| {
+        let err = result.expect_err("deadline");
+        assert!(elapsed >= DEADLINE, "{client}: ended early: {elapsed:?}");
+        assert!(
+            elapsed < Duration::from_secs(20),
+            "{client}: held by the stalled cancel: {elapsed:?}"
+        );
+        let Some(passed) = err.deadline_exceeded() else {
+            panic!("{client}: expected the deadline, got {err}")
+        };
+        assert_eq!(passed.polls, 1, "{client}");
+        assert_eq!(
+            passed.last.as_ref().map(|p| p.status().clone()),
+            Some(JobStatus::Running),
+            "{client}"
+        );
+        assert!(
+            matches!(passed.cancel, CancelOutcome::NotRequested),
+            "{client}: {:?}",
+            passed.cancel
+        );
+    };
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let started = Instant::now();
+    let result = runtime().block_on(client.optimization().wait_for_optimization(
+        JOB,
+        deadline_options(),
+        |_| WatchControl::Cancel,
+    ));
+    check(result, started.elapsed(), "async");
+
+    let server = ScriptedServer::start(replies);
+    let started = Instant::now();
+    let result = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, deadline_options(), |_| WatchControl::Cancel);
+    check(result, started.elapsed(), "blocking");
+    assert_paths(
+        &server,
+        &[
+            format!("GET /api/optimization/{JOB}"),
+            format!("POST /api/optimization/{JOB}/cancel"),
+        ],
+    );
+}
+
 /// A cancellation the server refuses for another reason than the job having ended ends the
 /// wait with that error; only a 409 is taken as "already over".
 #[test]
