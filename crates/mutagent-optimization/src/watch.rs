@@ -23,6 +23,10 @@ use crate::models::{JobStatus, OptimizationJob, OptimizationJobStatus};
 
 const WAIT_OPERATION: &str = "wait_for_optimization";
 
+/// How long the cancel sent at the deadline ([`OptimizationWatchOptions::cancel_on_deadline`])
+/// may take at most (less when the client's own timeout is shorter).
+const DEADLINE_CANCEL_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// How often to poll a job, how long to follow it at most, and whether to cancel it then.
 ///
 /// ```
@@ -42,7 +46,10 @@ pub struct OptimizationWatchOptions {
     /// the job at most, from the first poll (default 30 minutes; `None`: without limit).
     pub poll: PollOptions,
     /// Whether to cancel the job when the deadline expires (default `false`: the job keeps
-    /// running on the server).
+    /// running on the server). That cancel call is given at most 10 s (the client's timeout
+    /// if shorter), so a stalled server holds the watch no longer than that past the deadline;
+    /// a cancel cut short is [`CancelOutcome::Failed`] with a timeout (the server may still
+    /// have taken it).
     pub cancel_on_deadline: bool,
 }
 
@@ -401,7 +408,14 @@ impl Watcher {
     async fn expire(&mut self) -> OptimizationWaitError {
         self.done = true;
         let cancel = if self.options.cancel_on_deadline {
-            match OptimizationApi::new(&self.client)
+            // Sent once the deadline has passed, so it cannot be cut short at it: it gets a
+            // bounded time of its own instead of the client's whole timeout (60 s by default,
+            // minutes for some), which a stalled server would add to the deadline.
+            let grace = DEADLINE_CANCEL_TIMEOUT.min(self.client.config().timeout());
+            let client = self
+                .client
+                .with_options(self.client.options().clone().timeout(grace));
+            match OptimizationApi::new(&client)
                 .cancel_optimization(&self.job_id)
                 .await
             {

@@ -11,8 +11,8 @@ use futures_core::Stream;
 
 use mutagent_optimization::{
     CancelOutcome, ExecutionMode, JobStatus, ListOptimizations, OptimizationConfig,
-    OptimizationDeadlineExceeded, OptimizationExt, OptimizationWaitError, OptimizationWatchOptions,
-    OptimizePrompt, WatchControl,
+    OptimizationDeadlineExceeded, OptimizationExt, OptimizationJobStatus, OptimizationWaitError,
+    OptimizationWatchOptions, OptimizePrompt, WatchControl,
 };
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
@@ -572,6 +572,68 @@ fn the_deadline_can_cancel_the_job() {
         server.requests().pop().map(|r| r.method),
         Some("POST".to_owned())
     );
+}
+
+/// The cancel sent at the deadline (`cancel_on_deadline`) has a bounded time of its own
+/// (10 s): a server stalling on it cannot hold the watch for the client's whole timeout (60 s
+/// here, as by default); the outcome says the cancel timed out. Both clients, side by side.
+#[test]
+fn a_stalled_cancel_at_the_deadline_is_given_up_after_a_grace() {
+    let stalled =
+        Reply::json(200, job_json("cancelled", 1, Some(0.7))).delay(Duration::from_secs(90));
+    let replies = running_past_the_deadline(Some(stalled));
+    let options = deadline_options().cancel_on_deadline(true);
+    let check = |result: Result<OptimizationJobStatus, OptimizationWaitError>,
+                 elapsed: Duration,
+                 client: &str| {
+        assert!(elapsed >= DEADLINE, "{client}: ended early: {elapsed:?}");
+        assert!(
+            elapsed < DEADLINE + Duration::from_secs(25),
+            "{client}: held by the stalled cancel: {elapsed:?}"
+        );
+        let err = result.expect_err("deadline");
+        let Some(passed) = err.deadline_exceeded() else {
+            panic!("{client}: expected the deadline, got {err}")
+        };
+        match &passed.cancel {
+            CancelOutcome::Failed(cancel) => {
+                assert!(cancel.is_timeout(), "{client}: {cancel}");
+                assert!(
+                    matches!(**cancel, Error::Timeout { timeout, .. } if timeout == Duration::from_secs(10)),
+                    "{client}: {cancel:?}"
+                );
+            }
+            other => panic!("{client}: expected a timed-out cancel, got {other:?}"),
+        }
+    };
+
+    let async_side = {
+        let replies = replies.clone();
+        std::thread::spawn(move || {
+            let server = ScriptedServer::start(replies);
+            let client = async_client(&server);
+            let started = Instant::now();
+            let result = runtime().block_on(client.optimization().wait_for_optimization(
+                JOB,
+                options,
+                |_| (),
+            ));
+            (result, started.elapsed(), server.requests())
+        })
+    };
+    let server = ScriptedServer::start(replies);
+    let started = Instant::now();
+    let result = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, options, |_| ());
+    check(result, started.elapsed(), "blocking");
+    assert_eq!(
+        server.requests().pop().map(|r| r.method),
+        Some("POST".to_owned())
+    );
+    let (result, elapsed, requests) = async_side.join().expect("async side");
+    check(result, elapsed, "async");
+    assert_eq!(requests.len(), 4, "three polls, one cancel: {requests:?}");
 }
 
 #[test]
