@@ -279,7 +279,10 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// Runs the evaluation and waits for the result of this run: notes the current result
     /// (if any), calls `run_evaluation`, then polls until a different result exists. The
     /// deadline covers all of it; when it expires the run is not cancelled (the API has no
-    /// way to).
+    /// way to). A run the server accepted (2xx) is waited for even if its answer cannot be
+    /// read; a run request cut short by the call's own timeout fails as
+    /// [`Error::Partial`](mutagent_core::Error::Partial) (the server may have taken it), never
+    /// retryable.
     ///
     /// ```no_run
     /// use std::time::Duration;

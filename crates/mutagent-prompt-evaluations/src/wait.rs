@@ -211,6 +211,18 @@ pub(crate) async fn run_and_wait(
     }
     match clock.within(api.run_evaluation(id)).await {
         Some(Ok(_)) => {}
+        // A 2xx whose answer broke off or could not be read: the server took the run, whose
+        // result is what this helper waits for (the answer itself is not needed).
+        Some(Err(err)) if err.request_accepted() => {}
+        // Sent, then cut short by the call's own timeout: the server may have taken it, as
+        // when the deadline cuts it short, so the helper again could start a second run.
+        Some(Err(err)) if err.is_timeout() && err.attempts().is_some() => {
+            return Err(WaitError::Api(Error::partial(
+                RUN_AND_WAIT,
+                started(id),
+                err,
+            )))
+        }
         Some(Err(err)) => return Err(err.into()),
         // Cut short: the server may have taken the run.
         None => return Err(deadline_error(id, &options, 0, before.as_ref(), true)),

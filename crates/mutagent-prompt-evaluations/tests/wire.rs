@@ -735,6 +735,77 @@ fn run_and_wait_with_a_passed_deadline_starts_no_run() {
     }
 }
 
+/// A run the server accepted (2xx) whose answer cannot be read (here it lacks the fields
+/// `success` and `evaluationId`) was still taken: the helper waits for its result instead of
+/// failing while the run goes on (it used to end with the decode error, not even saying that
+/// a run goes on). Through both clients.
+#[test]
+fn run_and_wait_goes_on_after_an_accepted_run_with_an_odd_answer() {
+    let replies = vec![
+        Reply::json(200, result_json(1, 0.5)),
+        Reply::json(202, json!({"message": "queued"})),
+        Reply::json(200, result_json(1, 0.5)),
+        Reply::json(200, result_json(2, 0.75)),
+    ];
+    let expected = [
+        "GET /api/prompts/evaluations/5/result",
+        "POST /api/prompts/evaluations/5/run",
+        "GET /api/prompts/evaluations/5/result",
+        "GET /api/prompts/evaluations/5/result",
+    ];
+    let (result, server) = both_scripted!(replies, |c| c
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, fast()));
+    assert_eq!(result.id, 2);
+    assert_paths(&server, &expected);
+}
+
+/// A run request sent but cut short by the call's own timeout (shorter than the wait's
+/// deadline) may have been taken, as one cut short by the deadline: the error is a partial
+/// failure saying the run goes on, never retryable (it used to be the bare timeout, which is
+/// retryable: the helper again would start a second run). Through both clients.
+#[test]
+fn run_and_wait_whose_run_times_out_says_the_run_may_go_on() {
+    let replies = vec![
+        not_found(),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        )
+        .delay(Duration::from_secs(30)),
+    ];
+    let call_timeout = mutagent_core::CallOptions::new().timeout(Duration::from_millis(500));
+    let check = |err: EvaluationWaitError, client: &str| {
+        assert!(!err.is_deadline_exceeded(), "{client}: {err}");
+        let err = Error::from(err);
+        assert_run_goes_on(&err);
+        let cause = std::error::Error::source(&err).expect("the run's timeout");
+        assert!(
+            cause.to_string().starts_with("[run_evaluation] "),
+            "{client}: {cause}"
+        );
+    };
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server).with_options(call_timeout.clone());
+    let err = runtime()
+        .block_on(
+            client
+                .prompt_evaluations()
+                .run_evaluation_and_wait(5, fast()),
+        )
+        .expect_err("timed out");
+    check(err, "async");
+
+    let server = ScriptedServer::start(replies);
+    let err = blocking_client(&server)
+        .with_options(call_timeout)
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, fast())
+        .expect_err("timed out");
+    check(err, "blocking");
+}
+
 #[test]
 fn run_and_wait_without_an_earlier_result() {
     let server = ScriptedServer::start(vec![
