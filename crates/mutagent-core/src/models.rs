@@ -213,7 +213,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     }
 }
 
-pub use crate::text::json_kind;
+pub use crate::text::{json_kind, printable};
 
 #[cfg(test)]
 mod patch_tests {

@@ -19,6 +19,30 @@ pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A server's word (a job's state, its stage) as the SDK writes it into its own lines and
+/// messages: control characters and bidirectional overrides escaped (`\n`, `\u{1b}`), so it
+/// cannot forge a log line or drive a terminal, and cut to at most `limit` bytes on a
+/// character boundary, `…` marking the cut. A word that needs neither is borrowed as is.
+///
+/// ```
+/// use mutagent_core::models::printable;
+/// assert_eq!(printable("running", 16), "running");
+/// assert_eq!(printable("done\n\u{1b}[2J", 64), r"done\n\u{1b}[2J");
+/// assert_eq!(printable("evaluating", 4), "eval…");
+/// assert_eq!(printable("ééé", 3), "é…", "never inside a character");
+/// ```
+pub fn printable(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+    let escaped = escape_controls(text);
+    if escaped.len() <= limit {
+        return escaped;
+    }
+    let mut end = limit;
+    while !escaped.is_char_boundary(end) {
+        end -= 1;
+    }
+    std::borrow::Cow::Owned(format!("{}…", &escaped[..end]))
+}
+
 /// How a JSON value's type reads in an error message (`null`, `a boolean`, `a number`,
 /// `a string`, `an array`, `an object`), so every "must be … (got …)" names it the same way.
 pub fn json_kind(value: &serde_json::Value) -> &'static str {

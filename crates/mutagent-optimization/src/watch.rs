@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use mutagent_core::ids::{JobId, PromptId};
+use mutagent_core::models::printable;
 use mutagent_core::polling::{Deadline, DeadlinePassed, PollOptions, WaitError};
 use mutagent_core::{ApiClient, BlockingClient, Client, Error, Steps};
 
@@ -85,7 +86,8 @@ impl OptimizationWatchOptions {
 /// One snapshot of a job, reported when something changed (state, iteration, stage, scores
 /// or progress) and always for the final, terminal state. Everything is read through methods;
 /// `Display` writes one line with the state, iteration, percent, stage and best score:
-/// `running iteration 2/5 (40%), stage evaluating, best score 0.712`.
+/// `running iteration 2/5 (40%), stage evaluating, best score 0.712` (the server's words
+/// escaped and cut to 100 bytes, so they cannot break the line; the methods give them as sent).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptimizationProgress {
     job: OptimizationJobStatus,
@@ -93,18 +95,27 @@ pub struct OptimizationProgress {
     elapsed: Duration,
 }
 
+/// How many bytes of a server's word (a state, a stage) a line or message shows.
+const WORD_LIMIT: usize = 100;
+
+/// A server's word as this crate's lines and messages show it: escaped, so it cannot break
+/// the one line or drive a terminal, and short.
+fn word(text: &str) -> std::borrow::Cow<'_, str> {
+    printable(text, WORD_LIMIT)
+}
+
 impl fmt::Display for OptimizationProgress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{} iteration {}/{} ({:.0}%)",
-            self.status(),
+            word(self.status().as_str()),
             self.iteration(),
             self.max_iterations(),
             self.percent()
         )?;
         if let Some(stage) = self.stage() {
-            write!(f, ", stage {stage}")?;
+            write!(f, ", stage {}", word(stage))?;
         }
         if let Some(best) = self.best_score() {
             write!(f, ", best score {best:.3}")?;
@@ -234,7 +245,7 @@ impl fmt::Display for OptimizationDeadlineExceeded {
             write!(
                 f,
                 "; last seen {} at iteration {}/{}",
-                p.status(),
+                word(p.status().as_str()),
                 p.iteration(),
                 p.max_iterations()
             )?;

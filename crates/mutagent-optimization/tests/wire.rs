@@ -636,6 +636,62 @@ fn a_stalled_cancel_at_the_deadline_is_given_up_after_a_grace() {
     assert_eq!(requests.len(), 4, "three polls, one cancel: {requests:?}");
 }
 
+/// The server's words in a snapshot's one-line `Display` and in the deadline error (an unknown
+/// state, the stage) cannot forge a log line or drive a terminal, and stay short: control
+/// characters are escaped and each word is cut (they used to be written raw, whole). The
+/// values themselves stay as sent. Through both clients.
+#[test]
+fn server_words_in_progress_lines_and_deadline_errors_are_escaped_and_bounded() {
+    let status = "\u{1b}[2Jstalled\nINFO job done";
+    let stage = format!("evaluating\r\n{}", "x".repeat(100_000));
+    let mut job = status_json("running", 1, Some(0.7));
+    job["status"] = json!(status);
+    job["currentStage"] = json!(stage);
+    let replies = vec![
+        Reply::json(200, job.clone()),
+        Reply::json(200, job).delay(Duration::from_secs(60)),
+    ];
+    let check_line = |line: &str, what: &str| {
+        assert!(
+            !line.chars().any(char::is_control),
+            "{what}: a control character in {line:?}"
+        );
+        assert!(line.len() < 1024, "{what}: {} bytes", line.len());
+        assert!(
+            line.contains(r"\u{1b}[2Jstalled\nINFO job done"),
+            "{what}: {line}"
+        );
+    };
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let (first, err) = runtime().block_on(async {
+        let mut watch = client
+            .optimization()
+            .watch_optimization(JOB, deadline_options());
+        let first = watch.next().await.expect("first").expect("progress");
+        let err = watch.next().await.expect("second").expect_err("deadline");
+        (first, err)
+    });
+    assert_eq!(first.status().as_str(), status, "kept as sent");
+    assert_eq!(first.stage(), Some(stage.as_str()), "kept as sent");
+    check_line(&first.to_string(), "async progress");
+    assert!(
+        first.to_string().contains(r"stage evaluating\r\nxxx"),
+        "{first}"
+    );
+    check_line(&err.to_string(), "async deadline");
+
+    let server = ScriptedServer::start(replies);
+    let mut watch = blocking_client(&server)
+        .optimization()
+        .watch_optimization(JOB, deadline_options());
+    let first = watch.next().expect("first").expect("progress");
+    check_line(&first.to_string(), "blocking progress");
+    let err = watch.next().expect("second").expect_err("deadline");
+    check_line(&err.to_string(), "blocking deadline");
+}
+
 #[test]
 fn the_deadline_cuts_a_stalled_poll_short() {
     let options = OptimizationWatchOptions::new().deadline(Duration::from_millis(100));
