@@ -180,6 +180,9 @@ async fn wait_with(
                     checked_exists = true;
                     match clock.within(api.get_evaluation(id)).await {
                         Some(Ok(_)) => {}
+                        // Only existence is asked: a 2xx says it exists, even with an answer
+                        // that cannot be read as an `Evaluation`.
+                        Some(Err(err)) if err.request_accepted() => {}
                         Some(Err(err)) => return Err(err.into()),
                         None => return Err(passed(polls)),
                     }

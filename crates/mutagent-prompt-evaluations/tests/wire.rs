@@ -406,6 +406,33 @@ fn wait_for_result_treats_404_as_not_yet() {
     );
 }
 
+/// The existence check on the first 404 only asks whether the evaluation exists: a 2xx says
+/// it does, even with an answer this SDK cannot read as an `Evaluation` (here a bare `{"id":
+/// 5}`), so the wait goes on (it used to end with that decode error, about a call the caller
+/// never made). Through both clients.
+#[test]
+fn the_existence_check_takes_any_2xx_as_existing() {
+    let replies = vec![
+        not_found(),
+        Reply::json(200, json!({"id": 5})),
+        not_found(),
+        Reply::json(200, result_json(4, 0.9)),
+    ];
+    let (result, server) = both_scripted!(replies, |c| c
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, fast()));
+    assert_eq!(result.id, 4);
+    assert_paths(
+        &server,
+        &[
+            "GET /api/prompts/evaluations/5/result",
+            "GET /api/prompts/evaluations/5",
+            "GET /api/prompts/evaluations/5/result",
+            "GET /api/prompts/evaluations/5/result",
+        ],
+    );
+}
+
 #[test]
 fn wait_for_result_of_a_missing_evaluation_fails_at_once() {
     let server = ScriptedServer::start(vec![not_found()]);
