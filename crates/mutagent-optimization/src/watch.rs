@@ -403,13 +403,15 @@ impl Watcher {
     }
 
     /// Cancels the job on request. A 409 means the job already ended, which the next poll
-    /// shows; any other failure ends the watch.
+    /// shows; any other failure ends the watch. The answer is not used (the next poll shows
+    /// the job), so a 2xx whose answer cannot be read is a cancel taken like any other.
     async fn send_cancel(&self) -> Result<(), OptimizationWaitError> {
         match OptimizationApi::new(&self.client)
             .cancel_optimization(&self.job_id)
             .await
         {
             Ok(_) => Ok(()),
+            Err(err) if err.request_accepted() => Ok(()),
             Err(err) if err.status().is_some_and(|s| s.as_u16() == 409) => Ok(()),
             Err(err) => Err(err.into()),
         }

@@ -830,6 +830,33 @@ fn a_stalled_cancel_from_the_callback_ends_at_the_deadline() {
     );
 }
 
+/// A cancel the server accepted (2xx) is taken even when its answer cannot be read as a job
+/// (here `{"ok": true}`): the wait follows the job to the state the next poll shows, as after
+/// any accepted cancel (it used to end with the cancel's decode error while the job was being
+/// cancelled). Through both clients.
+#[test]
+fn an_accepted_cancel_with_an_odd_answer_is_followed_to_the_end() {
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, json!({"ok": true})),
+        Reply::json(200, status_json("cancelled", 1, Some(0.7))),
+    ];
+    let (job, server) = both_scripted!(replies, |c| c.optimization().wait_for_optimization(
+        JOB,
+        fast(),
+        |_| WatchControl::Cancel
+    ));
+    assert_eq!(job.status, JobStatus::Cancelled);
+    assert_paths(
+        &server,
+        &[
+            format!("GET /api/optimization/{JOB}"),
+            format!("POST /api/optimization/{JOB}/cancel"),
+            format!("GET /api/optimization/{JOB}"),
+        ],
+    );
+}
+
 /// A cancellation the server refuses for another reason than the job having ended ends the
 /// wait with that error; only a 409 is taken as "already over".
 #[test]
