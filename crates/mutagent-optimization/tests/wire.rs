@@ -963,3 +963,111 @@ fn a_failed_poll_ends_the_watch() {
     assert!(!err.is_deadline_exceeded());
     assert_eq!(Error::from(err).status().map(|s| s.as_u16()), Some(404));
 }
+
+/// Extreme options from the caller never panic (no `Instant` overflow) and mean what they
+/// say, through both clients: a zero deadline ends before anything is sent, `Duration::MAX`
+/// as the deadline is no limit, `Duration::MAX` as the interval leaves the deadline to end
+/// the watch, and a zero interval polls back to back until the deadline.
+#[test]
+fn extreme_intervals_and_deadlines_never_panic() {
+    let running = || vec![Reply::json(200, status_json("running", 1, Some(0.7)))];
+    let ms = Duration::from_millis;
+    type Run = fn(&ScriptedServer, OptimizationWatchOptions) -> Vec<Result<String, String>>;
+    let runs: [(Run, &str); 2] = [
+        (
+            |server, options| {
+                let client = async_client(server);
+                runtime().block_on(async {
+                    let mut watch = client.optimization().watch_optimization(JOB, options);
+                    let mut items = Vec::new();
+                    while let Some(item) = watch.next().await {
+                        items.push(item.map(|p| p.to_string()).map_err(|e| e.to_string()));
+                    }
+                    items
+                })
+            },
+            "async",
+        ),
+        (
+            |server, options| {
+                blocking_client(server)
+                    .optimization()
+                    .watch_optimization(JOB, options)
+                    .map(|item| item.map(|p| p.to_string()).map_err(|e| e.to_string()))
+                    .collect()
+            },
+            "blocking",
+        ),
+    ];
+    for (run, client) in runs {
+        let server = ScriptedServer::start(running());
+        let items = run(
+            &server,
+            OptimizationWatchOptions::new().deadline(Duration::ZERO),
+        );
+        assert_eq!(
+            items,
+            [Err(format!(
+                "optimization job {JOB} did not finish within 0ns (0 poll(s))"
+            ))],
+            "{client}"
+        );
+        assert!(server.requests().is_empty(), "{client}");
+
+        let server = ScriptedServer::start(a_job_that_completes());
+        let items = run(&server, fast().deadline(Duration::MAX).poll_interval(ms(5)));
+        assert_eq!(items.len(), 4, "{client}: {items:?}");
+        assert!(items.iter().all(Result::is_ok), "{client}: {items:?}");
+
+        let server = ScriptedServer::start(running());
+        let started = Instant::now();
+        let items = run(
+            &server,
+            fast().poll_interval(Duration::MAX).deadline(ms(300)),
+        );
+        assert!(started.elapsed() < Duration::from_secs(10), "{client}");
+        assert_eq!(items.len(), 2, "{client}: {items:?}");
+        assert!(
+            items[1]
+                .as_ref()
+                .is_err_and(|e| e.contains("did not finish within 300ms")),
+            "{client}: {items:?}"
+        );
+
+        let server = ScriptedServer::start(running());
+        let items = run(
+            &server,
+            fast().poll_interval(Duration::ZERO).deadline(ms(300)),
+        );
+        assert!(
+            items.last().is_some_and(Result::is_err),
+            "{client}: {items:?}"
+        );
+        assert!(server.requests().len() >= 2, "{client}: back to back");
+    }
+}
+
+/// Dropping a wait's future mid-wait stops it: no task is left polling behind.
+#[test]
+fn a_dropped_wait_polls_no_more() {
+    let server =
+        ScriptedServer::start(vec![Reply::json(200, status_json("running", 1, Some(0.7)))]);
+    let client = async_client(&server);
+    runtime().block_on(async {
+        let wait = client
+            .optimization()
+            .wait_for_optimization(JOB, fast(), |_| ());
+        let cut = tokio::time::timeout(Duration::from_millis(300), wait).await;
+        assert!(cut.is_err(), "still waiting when dropped");
+        // A request already on its way when the future was dropped may still be read.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let polls = server.requests().len();
+        assert!(polls >= 1);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            server.requests().len(),
+            polls,
+            "nothing polls after the drop"
+        );
+    });
+}

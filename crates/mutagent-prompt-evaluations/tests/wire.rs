@@ -894,3 +894,106 @@ fn list_filter_ids_below_one_are_refused() {
         );
     });
 }
+
+/// Extreme options from the caller never panic (no `Instant` overflow) and mean what they
+/// say, through both clients: `Duration::MAX` as the deadline is no limit, `Duration::MAX` as
+/// the interval leaves the deadline to end the wait, and a zero interval polls back to back
+/// until the deadline.
+#[test]
+fn extreme_intervals_and_deadlines_never_panic() {
+    let not_yet = || {
+        vec![
+            not_found(),
+            Reply::json(200, evaluation_json(5, "1.0.0")),
+            not_found(),
+        ]
+    };
+    let ms = Duration::from_millis;
+    type Run = fn(&ScriptedServer, EvaluationWaitOptions) -> Result<i64, EvaluationWaitError>;
+    let runs: [(Run, &str); 2] = [
+        (
+            |server, options| {
+                runtime()
+                    .block_on(
+                        async_client(server)
+                            .prompt_evaluations()
+                            .wait_for_evaluation_result(5, options),
+                    )
+                    .map(|r| r.id)
+            },
+            "async",
+        ),
+        (
+            |server, options| {
+                blocking_client(server)
+                    .prompt_evaluations()
+                    .wait_for_evaluation_result(5, options)
+                    .map(|r| r.id)
+            },
+            "blocking",
+        ),
+    ];
+    for (run, client) in runs {
+        let mut replies = not_yet();
+        replies.push(Reply::json(200, result_json(4, 0.9)));
+        let server = ScriptedServer::start(replies);
+        let found = run(&server, fast().deadline(Duration::MAX));
+        assert_eq!(found.ok(), Some(4), "{client}");
+
+        let server = ScriptedServer::start(not_yet());
+        let started = Instant::now();
+        let err = run(
+            &server,
+            fast().poll_interval(Duration::MAX).deadline(ms(300)),
+        )
+        .expect_err("deadline");
+        assert!(started.elapsed() < Duration::from_secs(10), "{client}");
+        assert_eq!(
+            err.to_string(),
+            "evaluation 5 has no result after 300ms (1 poll(s))",
+            "{client}"
+        );
+
+        let server = ScriptedServer::start(not_yet());
+        let err = run(
+            &server,
+            fast().poll_interval(Duration::ZERO).deadline(ms(300)),
+        )
+        .expect_err("deadline");
+        assert!(err.is_deadline_exceeded(), "{client}: {err}");
+        assert!(server.requests().len() >= 3, "{client}: back to back");
+    }
+}
+
+/// Dropping a wait's future mid-wait stops it: no task is left polling behind.
+#[test]
+fn a_dropped_wait_polls_no_more() {
+    let server = ScriptedServer::start(vec![
+        not_found(),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        ),
+        not_found(),
+        Reply::json(200, evaluation_json(5, "1.0.0")),
+        not_found(),
+    ]);
+    let client = async_client(&server);
+    runtime().block_on(async {
+        let wait = client
+            .prompt_evaluations()
+            .run_evaluation_and_wait(5, fast());
+        let cut = tokio::time::timeout(Duration::from_secs(1), wait).await;
+        assert!(cut.is_err(), "still waiting when dropped");
+        // A request already on its way when the future was dropped may still be read.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let polls = server.requests().len();
+        assert!(polls >= 3, "ran, then polled: {polls}");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(
+            server.requests().len(),
+            polls,
+            "nothing polls after the drop"
+        );
+    });
+}
