@@ -226,7 +226,8 @@ pub struct OptimizationDeadlineExceeded {
     pub job_id: JobId,
     /// The deadline that expired.
     pub deadline: Duration,
-    /// How many polls were made.
+    /// How many polls were made, the one the deadline cut short (it may have been sent)
+    /// included.
     pub polls: u32,
     /// The last snapshot seen, if any poll succeeded.
     pub last: Option<Box<OptimizationProgress>>,
@@ -371,11 +372,13 @@ impl Watcher {
             if clock.expired() {
                 return Some(Err(self.expire().await));
             }
+            // Counted once started: a poll the deadline cuts short may have been sent, and
+            // the deadline's `Error::Timeout` must not say that nothing was.
+            self.polls = self.polls.saturating_add(1);
             let call = OptimizationApi::new(&self.client).get_optimization(&self.job_id);
             let Some(answer) = clock.within(call).await else {
                 return Some(Err(self.expire().await));
             };
-            self.polls = self.polls.saturating_add(1);
             let job = match answer {
                 Ok(job) => job,
                 Err(err) => {

@@ -454,7 +454,8 @@ fn deadline_options() -> OptimizationWatchOptions {
 
 /// A job that is still running at the deadline, whatever the machine's speed: two polls are
 /// answered (the first one slowly, as on a loaded machine), the third is never answered in
-/// time, so the deadline passes after exactly two polls. Then `after` (e.g. the cancel's answer).
+/// time, so the deadline passes during exactly the third poll. Then `after` (e.g. the cancel's
+/// answer).
 fn running_past_the_deadline(after: Option<Reply>) -> Vec<Reply> {
     let running = Reply::json(200, status_json("running", 1, Some(0.7)));
     let mut replies = vec![
@@ -478,7 +479,10 @@ fn check_deadline_error(err: &OptimizationWaitError, cancelled: bool) {
         }) => {
             assert_eq!(job_id.as_str(), JOB);
             assert_eq!(*deadline, DEADLINE);
-            assert_eq!(*polls, 2, "two answered polls, the third cut short");
+            assert_eq!(
+                *polls, 3,
+                "two answered polls, the third cut short (and counted)"
+            );
             assert_eq!(last.as_ref().map(|p| p.iteration()), Some(1));
             match (cancel, cancelled) {
                 (CancelOutcome::NotRequested, false) => {}
@@ -528,7 +532,7 @@ fn watch_ends_with_a_typed_error_at_the_deadline() {
         server.requests().iter().all(|r| r.method == "GET"),
         "nothing cancelled"
     );
-    assert_wait_timeout(err.into(), "wait_for_optimization", DEADLINE, 2);
+    assert_wait_timeout(err.into(), "wait_for_optimization", DEADLINE, 3);
 
     let server = ScriptedServer::start(running);
     let err = blocking_client(&server)
@@ -699,6 +703,14 @@ fn the_deadline_cuts_a_stalled_poll_short() {
         c.optimization().wait_for_optimization(JOB, options, |_| ())
     });
     assert!(err.is_deadline_exceeded(), "{err}");
+    // The poll cut short counts: through `?` the timeout never says that nothing was sent.
+    assert_eq!(err.deadline_exceeded().map(|passed| passed.polls), Some(1));
+    let err = Error::from(err);
+    assert_eq!(err.attempts(), Some(1), "{err:?}");
+    assert!(
+        !err.to_string().contains("before anything was sent"),
+        "{err}"
+    );
 }
 
 #[test]

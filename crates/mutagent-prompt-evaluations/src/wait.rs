@@ -47,7 +47,8 @@ pub struct EvaluationDeadlineExceeded {
     pub evaluation_id: EvaluationId,
     /// The deadline that expired.
     pub deadline: Duration,
-    /// How many times the result was polled.
+    /// How many times the result was polled: every poll started, the one the deadline cut
+    /// short (it may have been sent) and `run_evaluation_and_wait`'s first included.
     pub polls: u32,
     /// Whether the evaluation had a result of an earlier run, so the wait was for another
     /// one ([`run_evaluation_and_wait`](crate::PromptEvaluationsApi::run_evaluation_and_wait)).
@@ -144,9 +145,11 @@ pub(crate) async fn wait_for_result(
     options: EvaluationWaitOptions,
 ) -> Result<EvaluationResult, EvaluationWaitError> {
     let clock = options.start();
-    wait_with(&client, &clock, id, before, &options, false).await
+    wait_with(&client, &clock, id, before, &options, false, 0).await
 }
 
+/// The polling loop; `earlier_polls` are the polls of the result made before it (counted in
+/// the deadline's report).
 async fn wait_with(
     client: &Client,
     clock: &Deadline,
@@ -154,22 +157,27 @@ async fn wait_with(
     before: Option<ResultIdentity>,
     options: &EvaluationWaitOptions,
     run_started: bool,
+    earlier_polls: u32,
 ) -> Result<EvaluationResult, EvaluationWaitError> {
     let api = PromptEvaluationsApi::new(client);
-    let mut polls: u32 = 0;
+    let mut polls = earlier_polls;
+    let mut first = true;
     let mut checked_exists = false;
     let passed = |polls| deadline_error(id, options, polls, before.as_ref(), run_started);
     loop {
-        if polls > 0 {
+        if !first {
             clock.pause(options.poll_interval).await;
         }
+        first = false;
         if clock.expired() {
             return Err(passed(polls));
         }
+        // Counted once started: a poll the deadline cuts short may have been sent, and the
+        // deadline's `Error::Timeout` must not say that nothing was.
+        polls = polls.saturating_add(1);
         let Some(answer) = clock.within(api.get_evaluation_result(id)).await else {
             return Err(passed(polls));
         };
-        polls = polls.saturating_add(1);
         match answer {
             Ok(result) if before.as_ref() != Some(&ResultIdentity::of(&result)) => {
                 return Ok(result)
@@ -201,16 +209,21 @@ pub(crate) async fn run_and_wait(
 ) -> Result<EvaluationResult, EvaluationWaitError> {
     let clock = options.start();
     let api = PromptEvaluationsApi::new(&client);
+    if clock.expired() {
+        return Err(deadline_error(id, &options, 0, None, false));
+    }
+    // The first poll of the result, counted once started (see `wait_with`).
+    let polls = 1;
     let before = match clock.within(api.get_evaluation_result(id)).await {
         Some(Ok(result)) => Some(ResultIdentity::of(&result)),
         Some(Err(err)) if err.is_not_found() => None,
         Some(Err(err)) => return Err(err.into()),
-        None => return Err(deadline_error(id, &options, 0, None, false)),
+        None => return Err(deadline_error(id, &options, polls, None, false)),
     };
     // The deadline may pass just as the first answer comes: then no run is asked for (the
     // call below would not be sent), and none may be reported as started.
     if clock.expired() {
-        return Err(deadline_error(id, &options, 0, before.as_ref(), false));
+        return Err(deadline_error(id, &options, polls, before.as_ref(), false));
     }
     match clock.within(api.run_evaluation(id)).await {
         Some(Ok(_)) => {}
@@ -228,11 +241,11 @@ pub(crate) async fn run_and_wait(
         }
         Some(Err(err)) => return Err(err.into()),
         // Cut short: the server may have taken the run.
-        None => return Err(deadline_error(id, &options, 0, before.as_ref(), true)),
+        None => return Err(deadline_error(id, &options, polls, before.as_ref(), true)),
     }
     // From here a run goes on: a failed poll must not read as safe to retry (the helper
     // again would start a second run).
-    wait_with(&client, &clock, id, before, &options, true)
+    wait_with(&client, &clock, id, before, &options, true, polls)
         .await
         .map_err(|err| match err {
             WaitError::Api(source) => {

@@ -455,7 +455,7 @@ fn wait_for_result_of_a_missing_evaluation_fails_at_once() {
 fn wait_for_result_gives_up_at_the_deadline() {
     // No result at the deadline, whatever the machine's speed: two polls are answered (the
     // first slowly, as on a loaded machine), the third never in time, so it is the generous
-    // deadline, not a race with it, that ends the wait after exactly two polls.
+    // deadline, not a race with it, that ends the wait during exactly the third poll.
     let deadline = Duration::from_secs(2);
     let replies = vec![
         not_found().delay(Duration::from_millis(300)),
@@ -491,17 +491,20 @@ fn wait_for_result_gives_up_at_the_deadline() {
         }) => {
             assert_eq!(evaluation_id.get(), 5);
             assert_eq!(*deadline, Duration::from_secs(2));
-            assert_eq!(*polls, 2, "two answered polls, the third cut short");
+            assert_eq!(
+                *polls, 3,
+                "two answered polls, the third cut short (and counted)"
+            );
         }
         other => panic!("expected a deadline error, got {other}"),
     }
     assert!(err.is_deadline_exceeded());
     assert_eq!(
         err.to_string(),
-        "evaluation 5 has no result after 2s (2 poll(s))",
+        "evaluation 5 has no result after 2s (3 poll(s))",
         "any result would have done: none is not a new one"
     );
-    assert_wait_timeout(err.into(), "wait_for_evaluation_result", deadline, 2);
+    assert_wait_timeout(err.into(), "wait_for_evaluation_result", deadline, 3);
 
     let server = ScriptedServer::start(replies);
     let err = blocking_client(&server)
@@ -509,6 +512,86 @@ fn wait_for_result_gives_up_at_the_deadline() {
         .wait_for_evaluation_result(5, options)
         .expect_err("deadline");
     assert!(err.is_deadline_exceeded(), "{err}");
+}
+
+/// A call the deadline cut short had been started, so it may have been sent: the deadline's
+/// count includes it, and through `?` the timeout never says that nothing was sent (it did,
+/// with `attempts()` `None`, for a wait whose first poll the deadline cut short, and for a
+/// run-and-wait whose run request it cut short, beside "the run goes on"). Both clients.
+#[test]
+fn a_call_cut_short_by_the_deadline_is_never_said_unsent() {
+    let deadline = Duration::from_secs(2);
+    let options = EvaluationWaitOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .deadline(deadline);
+    let stalled_poll = vec![not_found().delay(Duration::from_secs(60))];
+    let check_wait = |err: EvaluationWaitError, client: &str| {
+        assert_eq!(
+            err.deadline_exceeded().map(|passed| passed.polls),
+            Some(1),
+            "{client}: the poll cut short counts"
+        );
+        assert_eq!(
+            err.to_string(),
+            "evaluation 5 has no result after 2s (1 poll(s))",
+            "{client}"
+        );
+        assert_wait_timeout(err.into(), "wait_for_evaluation_result", deadline, 1);
+    };
+    let server = ScriptedServer::start(stalled_poll.clone());
+    let err = runtime()
+        .block_on(
+            async_client(&server)
+                .prompt_evaluations()
+                .wait_for_evaluation_result(5, options),
+        )
+        .expect_err("deadline");
+    check_wait(err, "async");
+    let server = ScriptedServer::start(stalled_poll);
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, options)
+        .expect_err("deadline");
+    check_wait(err, "blocking");
+
+    let stalled_run = vec![
+        not_found(),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        )
+        .delay(Duration::from_secs(60)),
+    ];
+    let check_run = |err: EvaluationWaitError, client: &str| {
+        assert!(
+            err.deadline_exceeded()
+                .is_some_and(|passed| passed.run_started),
+            "{client}: {err}"
+        );
+        let err = Error::from(err);
+        assert_run_goes_on(&err);
+        assert!(err.attempts().is_some(), "{client}: {err:?}");
+        let cause = std::error::Error::source(&err).expect("the timeout");
+        assert!(
+            !cause.to_string().contains("before anything was sent"),
+            "{client}: {cause}"
+        );
+    };
+    let server = ScriptedServer::start(stalled_run.clone());
+    let err = runtime()
+        .block_on(
+            async_client(&server)
+                .prompt_evaluations()
+                .run_evaluation_and_wait(5, options),
+        )
+        .expect_err("deadline");
+    check_run(err, "async");
+    let server = ScriptedServer::start(stalled_run);
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, options)
+        .expect_err("deadline");
+    check_run(err, "blocking");
 }
 
 /// The first poll is made at once and the pause comes between two polls (the requests of a
