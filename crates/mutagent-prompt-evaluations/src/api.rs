@@ -282,7 +282,9 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// way to). A run the server accepted (2xx) is waited for even if its answer cannot be
     /// read; a run request cut short by the call's own timeout fails as
     /// [`Error::Partial`](mutagent_core::Error::Partial) (the server may have taken it), never
-    /// retryable.
+    /// retryable. A run answered `success: false` was not accepted: the helper ends at once
+    /// with [`Error::Unexpected`](mutagent_core::Error::Unexpected) quoting the server's
+    /// message.
     ///
     /// ```no_run
     /// use std::time::Duration;

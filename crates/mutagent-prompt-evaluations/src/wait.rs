@@ -13,7 +13,7 @@ use mutagent_core::polling::{Deadline, DeadlinePassed, PollOptions, WaitError};
 use mutagent_core::{Client, Error};
 
 use crate::api::PromptEvaluationsApi;
-use crate::models::EvaluationResult;
+use crate::models::{EvaluationResult, EvaluationRun};
 
 /// How often to poll and how long to wait for an evaluation result: the SDK's
 /// [`PollOptions`] (every 2 s, at most 10 minutes by default).
@@ -96,6 +96,23 @@ impl DeadlinePassed for EvaluationDeadlineExceeded {
     }
     fn done(&self) -> Option<String> {
         self.run_started.then(|| started(self.evaluation_id))
+    }
+}
+
+/// The error of a run the server answered with `success: false`, quoting its message.
+fn refused(client: &Client, id: EvaluationId, run: &EvaluationRun) -> Error {
+    let said = run
+        .message
+        .as_deref()
+        .map(|message| format!(": {}", client.printable(message)))
+        .unwrap_or_default();
+    Error::Unexpected {
+        operation: RUN_AND_WAIT,
+        reason: format!(
+            "the server did not accept the run of evaluation {id} (success: false){said}"
+        )
+        .into(),
+        source: None,
     }
 }
 
@@ -226,6 +243,9 @@ pub(crate) async fn run_and_wait(
         return Err(deadline_error(id, &options, polls, before.as_ref(), false));
     }
     match clock.within(api.run_evaluation(id)).await {
+        // Not accepted: no result will come, so waiting until the deadline (and then saying
+        // that the run goes on) would be wrong.
+        Some(Ok(run)) if !run.success => return Err(refused(&client, id, &run).into()),
         Some(Ok(_)) => {}
         // A 2xx whose answer broke off or could not be read: the server took the run, whose
         // result is what this helper waits for (the answer itself is not needed).

@@ -916,6 +916,68 @@ fn run_and_wait_whose_run_times_out_says_the_run_may_go_on() {
     check(err, "blocking");
 }
 
+/// A run the server answers with `success: false` was not accepted: no result will come, so
+/// the helper ends at once with an error that says so and quotes the server's message (made
+/// safe to print), instead of polling until the deadline and then saying that the run goes
+/// on. Through both clients.
+#[test]
+fn run_and_wait_ends_at_once_when_the_server_refuses_the_run() {
+    let replies = vec![
+        not_found(),
+        Reply::json(
+            200,
+            json!({"success": false, "message": "dataset 3 is empty\nINFO ok", "evaluationId": 5}),
+        ),
+        not_found(),
+    ];
+    let options = EvaluationWaitOptions::new()
+        .poll_interval(Duration::from_millis(20))
+        .deadline(Duration::from_secs(2));
+    let check = |err: EvaluationWaitError, server: &ScriptedServer, client: &str| {
+        let Some(err) = err.as_api_error() else {
+            panic!("{client}: expected the refusal, got {err}")
+        };
+        assert!(
+            matches!(
+                err,
+                Error::Unexpected {
+                    operation: "run_evaluation_and_wait",
+                    ..
+                }
+            ),
+            "{client}: {err:?}"
+        );
+        assert!(!err.is_retryable(), "{client}");
+        assert_eq!(
+            err.to_string(),
+            r"[run_evaluation_and_wait] unexpected failure: the server did not accept the run of evaluation 5 (success: false): dataset 3 is empty\nINFO ok",
+            "{client}"
+        );
+        assert_paths(
+            server,
+            &[
+                "GET /api/prompts/evaluations/5/result",
+                "POST /api/prompts/evaluations/5/run",
+            ],
+        );
+    };
+    let server = ScriptedServer::start(replies.clone());
+    let err = runtime()
+        .block_on(
+            async_client(&server)
+                .prompt_evaluations()
+                .run_evaluation_and_wait(5, options),
+        )
+        .expect_err("refused");
+    check(err, &server, "async");
+    let server = ScriptedServer::start(replies);
+    let err = blocking_client(&server)
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, options)
+        .expect_err("refused");
+    check(err, &server, "blocking");
+}
+
 #[test]
 fn run_and_wait_without_an_earlier_result() {
     let server = ScriptedServer::start(vec![
