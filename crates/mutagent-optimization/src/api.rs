@@ -273,7 +273,8 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// client, the job itself with the blocking client (the callback then runs on the calling
     /// thread). The final state may be completed, failed or cancelled: check `status`. When
     /// `on_progress` returns [`WatchControl::Cancel`] the job is cancelled and followed until
-    /// it says so (that cancel call is cut short at the deadline, like a poll). When
+    /// it says so (that cancel call is cut short at the deadline, like a poll, then sent again
+    /// with the bounded time of the deadline's cancel, its outcome in the error's `cancel`). When
     /// `options.poll.deadline` expires first the answer is
     /// [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded).
     ///

@@ -199,11 +199,15 @@ impl From<()> for WatchControl {
     }
 }
 
-/// What happened to the cancellation requested when a deadline expired.
+/// What happened to the cancellation requested when a deadline expired: by
+/// [`OptimizationWatchOptions::cancel_on_deadline`], or by a callback's
+/// [`WatchControl::Cancel`] that the deadline caught before its answer (sent, or sent again,
+/// with the same bounded time).
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum CancelOutcome {
-    /// No cancellation was asked for ([`OptimizationWatchOptions::cancel_on_deadline`] is off).
+    /// No cancellation was asked for ([`OptimizationWatchOptions::cancel_on_deadline`] is off,
+    /// and no callback asked for one that the deadline cut short).
     NotRequested,
     /// The job was cancelled; this is the server's answer.
     Cancelled(Box<OptimizationJob>),
@@ -363,21 +367,24 @@ impl Watcher {
                         self.done = true;
                         return Some(Err(err));
                     }
-                    None => return Some(Err(self.expire().await)),
+                    // The deadline came first (before the cancel was sent, or while it was on
+                    // its way): the cancel asked for is (re)sent with the deadline's bounded
+                    // time, so it is never dropped and its outcome is known.
+                    None => return Some(Err(self.expire(true).await)),
                 }
             }
             if self.polls > 0 {
                 clock.pause(self.options.poll.poll_interval).await;
             }
             if clock.expired() {
-                return Some(Err(self.expire().await));
+                return Some(Err(self.expire(false).await));
             }
             // Counted once started: a poll the deadline cuts short may have been sent, and
             // the deadline's `Error::Timeout` must not say that nothing was.
             self.polls = self.polls.saturating_add(1);
             let call = OptimizationApi::new(&self.client).get_optimization(&self.job_id);
             let Some(answer) = clock.within(call).await else {
-                return Some(Err(self.expire().await));
+                return Some(Err(self.expire(false).await));
             };
             let job = match answer {
                 Ok(job) => job,
@@ -420,10 +427,11 @@ impl Watcher {
         }
     }
 
-    /// Ends the watch at the deadline, cancelling the job if asked to.
-    async fn expire(&mut self) -> OptimizationWaitError {
+    /// Ends the watch at the deadline, cancelling the job if the options or the callback
+    /// (`cancel_asked`, a cancel the deadline left unsent or unanswered) asked for it.
+    async fn expire(&mut self, cancel_asked: bool) -> OptimizationWaitError {
         self.done = true;
-        let cancel = if self.options.cancel_on_deadline {
+        let cancel = if self.options.cancel_on_deadline || cancel_asked {
             // Sent once the deadline has passed, so it cannot be cut short at it: it gets a
             // bounded time of its own instead of the client's whole timeout (60 s by default,
             // minutes for some), which a stalled server would add to the deadline.

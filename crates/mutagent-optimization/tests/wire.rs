@@ -787,12 +787,14 @@ fn a_late_cancel_conflict_is_not_an_error() {
 /// The cancellation a callback asks for is cut short at the deadline like a poll: a server
 /// that stalls on it cannot hold the wait past the deadline (it used to hold it until the
 /// cancel's own answer or the client's 60 s timeout), and the wait ends with the deadline,
-/// the last snapshot in it. Through both clients.
+/// the last snapshot in it; the cancel is sent again with the deadline cancel's bounded time,
+/// and its outcome told (here the server answers the second one at once). Both clients.
 #[test]
 fn a_stalled_cancel_from_the_callback_ends_at_the_deadline() {
     let replies = vec![
         Reply::json(200, status_json("running", 1, Some(0.7))),
         Reply::json(200, job_json("cancelled", 1, Some(0.7))).delay(Duration::from_secs(60)),
+        Reply::json(200, job_json("cancelled", 1, Some(0.7))),
     ];
     let check = |result: Result<_, OptimizationWaitError>, elapsed: Duration, client: &str| {
         let err = result.expect_err("deadline");
@@ -811,7 +813,7 @@ fn a_stalled_cancel_from_the_callback_ends_at_the_deadline() {
             "{client}"
         );
         assert!(
-            matches!(passed.cancel, CancelOutcome::NotRequested),
+            matches!(&passed.cancel, CancelOutcome::Cancelled(job) if job.status == JobStatus::Cancelled),
             "{client}: {:?}",
             passed.cancel
         );
@@ -838,8 +840,60 @@ fn a_stalled_cancel_from_the_callback_ends_at_the_deadline() {
         &[
             format!("GET /api/optimization/{JOB}"),
             format!("POST /api/optimization/{JOB}/cancel"),
+            format!("POST /api/optimization/{JOB}/cancel"),
         ],
     );
+}
+
+/// A cancel the callback asks for once the deadline has passed (the callback itself took that
+/// long) is still sent, with the bounded time of the deadline's cancel, and its outcome is
+/// the deadline error's `cancel`: the caller asked for the job to be cancelled, and a watch
+/// that sends nothing past its deadline must not drop that. Through both clients.
+#[test]
+fn a_cancel_asked_for_after_the_deadline_is_still_sent() {
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, job_json("cancelled", 1, Some(0.7))),
+    ];
+    let slow_cancel = |_: &mutagent_optimization::OptimizationProgress| {
+        std::thread::sleep(DEADLINE + Duration::from_millis(500));
+        WatchControl::Cancel
+    };
+    let check = |err: OptimizationWaitError, server: &ScriptedServer, client: &str| {
+        let Some(passed) = err.deadline_exceeded() else {
+            panic!("{client}: expected the deadline, got {err}")
+        };
+        assert!(
+            matches!(&passed.cancel, CancelOutcome::Cancelled(job) if job.status == JobStatus::Cancelled),
+            "{client}: {:?}",
+            passed.cancel
+        );
+        assert_paths(
+            server,
+            &[
+                format!("GET /api/optimization/{JOB}"),
+                format!("POST /api/optimization/{JOB}/cancel"),
+            ],
+        );
+    };
+
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let err = runtime()
+        .block_on(
+            client
+                .optimization()
+                .wait_for_optimization(JOB, deadline_options(), slow_cancel),
+        )
+        .expect_err("deadline");
+    check(err, &server, "async");
+
+    let server = ScriptedServer::start(replies);
+    let err = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, deadline_options(), slow_cancel)
+        .expect_err("deadline");
+    check(err, &server, "blocking");
 }
 
 /// A cancel the server accepted (2xx) is taken even when its answer cannot be read as a job
