@@ -213,7 +213,7 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Patch<T> {
     }
 }
 
-pub use crate::text::{json_kind, printable};
+pub use crate::text::{escaped_excerpt, json_kind};
 
 #[cfg(test)]
 mod patch_tests {

@@ -25,13 +25,13 @@ pub(crate) fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// character boundary, `…` marking the cut. A word that needs neither is borrowed as is.
 ///
 /// ```
-/// use mutagent_core::models::printable;
-/// assert_eq!(printable("running", 16), "running");
-/// assert_eq!(printable("done\n\u{1b}[2J", 64), r"done\n\u{1b}[2J");
-/// assert_eq!(printable("evaluating", 4), "eval…");
-/// assert_eq!(printable("ééé", 3), "é…", "never inside a character");
+/// use mutagent_core::models::escaped_excerpt;
+/// assert_eq!(escaped_excerpt("running", 16), "running");
+/// assert_eq!(escaped_excerpt("done\n\u{1b}[2J", 64), r"done\n\u{1b}[2J");
+/// assert_eq!(escaped_excerpt("evaluating", 4), "eval…");
+/// assert_eq!(escaped_excerpt("ééé", 3), "é…", "never inside a character");
 /// ```
-pub fn printable(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
+pub fn escaped_excerpt(text: &str, limit: usize) -> std::borrow::Cow<'_, str> {
     let escaped = escape_controls(text);
     if escaped.len() <= limit {
         return escaped;

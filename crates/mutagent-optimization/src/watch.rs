@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use futures_core::Stream;
 use mutagent_core::ids::{JobId, PromptId};
-use mutagent_core::models::printable;
+use mutagent_core::models::escaped_excerpt;
 use mutagent_core::polling::{Deadline, DeadlinePassed, PollOptions, WaitError};
 use mutagent_core::{ApiClient, BlockingClient, Client, Error, Steps};
 
@@ -101,7 +101,7 @@ const WORD_LIMIT: usize = 100;
 /// A server's word as this crate's lines and messages show it: escaped, so it cannot break
 /// the one line or drive a terminal, and short.
 fn word(text: &str) -> std::borrow::Cow<'_, str> {
-    printable(text, WORD_LIMIT)
+    escaped_excerpt(text, WORD_LIMIT)
 }
 
 impl fmt::Display for OptimizationProgress {
