@@ -253,6 +253,19 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
+
+    /// The async call was made where it cannot run: outside a Tokio runtime, or on one built
+    /// without a driver the call needs (timers, or I/O for the default HTTP client). Nothing
+    /// was sent. The message says how to build the runtime; every call on that runtime fails
+    /// the same way, so it is never retryable. The [`BlockingClient`](crate::BlockingClient)
+    /// runs its calls on a runtime of its own and never fails so.
+    #[error("[{operation}] {problem}; nothing was sent")]
+    Runtime {
+        /// The operation.
+        operation: &'static str,
+        /// What the runtime lacks.
+        problem: RuntimeProblem,
+    },
 }
 
 impl fmt::Debug for Error {
@@ -419,6 +432,11 @@ impl Error {
                 .field("operation", operation)
                 .field("source", source)
                 .finish(),
+            Error::Runtime { operation, problem } => f
+                .debug_struct("Runtime")
+                .field("operation", operation)
+                .field("problem", problem)
+                .finish(),
         }
     }
 
@@ -475,6 +493,7 @@ impl Error {
             | Error::Timeout { operation, .. }
             | Error::AnswerLost { operation, .. }
             | Error::TokenProvider { operation, .. }
+            | Error::Runtime { operation, .. }
             | Error::ResponseTooLarge { operation, .. }
             | Error::Encoding { operation, .. }
             | Error::File { operation, .. }
@@ -589,6 +608,48 @@ impl Error {
         }
     }
 }
+
+/// What the runtime an async call was made on lacks (see [`Error::Runtime`]). Each prints
+/// what is wrong and how to build the runtime instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuntimeProblem {
+    /// The call was polled outside any Tokio runtime (another executor, or none).
+    NoTokioRuntime,
+    /// The Tokio runtime was built without timers (no `enable_time()` or `enable_all()`);
+    /// every call needs them for its timeout.
+    TimersDisabled,
+    /// The Tokio runtime was built without I/O (no `enable_io()` or `enable_all()`); the
+    /// default HTTP client needs it to connect. A client of your own
+    /// (`ClientBuilder::http_client`) is not refused so: it may not need Tokio's I/O.
+    IoDisabled,
+}
+
+impl fmt::Display for RuntimeProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            RuntimeProblem::NoTokioRuntime => {
+                "the async client must be used on a Tokio 1.x runtime built with \
+                 `Builder::enable_all()` (`#[tokio::main]` is one), and this call ran outside \
+                 any; use the `BlockingClient` elsewhere"
+            }
+            RuntimeProblem::TimersDisabled => {
+                "the Tokio runtime this call runs on was built without timers, which every \
+                 call needs for its timeout; build it with `Builder::enable_all()` (or add \
+                 `enable_time()`)"
+            }
+            RuntimeProblem::IoDisabled => {
+                "the Tokio runtime this call runs on was built without I/O, which the default \
+                 HTTP client needs to connect; build it with `Builder::enable_all()` (or add \
+                 `enable_io()`)"
+            }
+        })
+    }
+}
+
+/// It is also the error an HTTP client's connect failure carries when the default HTTP client
+/// finds no I/O driver (the transport turns that into [`Error::Runtime`]).
+impl std::error::Error for RuntimeProblem {}
 
 /// Why a compressed answer could not be read (see [`Error::Encoding`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -36,6 +36,8 @@ pub mod error;
 
 mod future;
 
+mod runtime_check;
+
 pub mod env;
 
 mod secret;
@@ -117,7 +119,7 @@ pub use client::{Client, ResponseFuture};
 pub use config::{CallOptions, Config};
 pub use error::{
     ApiError, ConfigError, ConnectError, ConnectErrorKind, DecodeError, EncodingFailure, Error,
-    Origin,
+    Origin, RuntimeProblem,
 };
 /// The HTTP status type of [`Error::status`], re-exported so tests need no `http` dependency.
 pub use http::StatusCode;

@@ -192,7 +192,14 @@ impl Deadline {
 
     /// Runs `call`, cut short at the deadline: `None` when the deadline came first. A call
     /// is not started at all once the deadline has passed.
+    ///
+    /// Where no timer can be set (outside Tokio, or on a runtime built without timers) the
+    /// call runs uncut: an SDK call answers [`Error::Runtime`] there at
+    /// once, which says how to build the runtime, where setting the timer would panic.
     pub async fn within<T>(&self, call: impl Future<Output = T>) -> Option<T> {
+        if crate::runtime_check::timers().is_err() {
+            return Some(call.await);
+        }
         match self.remaining() {
             // `timeout` polls its future before looking at the clock, and one poll of a
             // request may already send it (a run, a cancel): nothing may start past the end.
@@ -202,8 +209,13 @@ impl Deadline {
         }
     }
 
-    /// Sleeps for `interval`, or until the deadline if that comes first.
+    /// Sleeps for `interval`, or until the deadline if that comes first. Where no timer can
+    /// be set it returns at once rather than panic (the SDK calls a wait pauses between fail
+    /// there with [`Error::Runtime`], so no wait gets that far).
     pub async fn pause(&self, interval: Duration) {
+        if crate::runtime_check::timers().is_err() {
+            return;
+        }
         let wait = self.remaining().map_or(interval, |left| left.min(interval));
         tokio::time::sleep(wait).await;
     }

@@ -173,6 +173,13 @@ async fn attempt_loop(
             "must be longer than zero (`CallOptions::timeout`)",
         ));
     }
+    // Every call needs timers for its deadline; tokio would panic creating the first one.
+    if let Err(problem) = crate::runtime_check::timers() {
+        return Err(Error::Runtime {
+            operation: name,
+            problem,
+        });
+    }
     let deadline = deadline_after(timeout);
     let policy = options.retry_policy.as_ref().unwrap_or(&config.retry);
     let may_retry_unsafe = operation.method.is_idempotent() || options.retry_non_idempotent;
@@ -272,6 +279,14 @@ async fn attempt_loop(
                 (Error::Api(Box::new(error)), retryable, retry_after)
             }
             Err(AttemptError::Send { connect, source }) => {
+                // The default HTTP client found no I/O driver: nothing was sent, and every
+                // attempt on this runtime would fail alike.
+                if let Some(problem) = runtime_problem(&*source) {
+                    return Err(Error::Runtime {
+                        operation: name,
+                        problem,
+                    });
+                }
                 let error = if connect {
                     let error = crate::connector::classify(
                         &*source,
@@ -329,6 +344,21 @@ async fn attempt_loop(
         tracing::debug!(attempts, ?wait, error = %error, "retrying");
         tokio::time::sleep(wait).await;
     }
+}
+
+/// The [`RuntimeProblem`](crate::RuntimeProblem) in `error`'s chain, if there is one (a client
+/// of the application's own that wraps the default one may wrap its error too).
+fn runtime_problem(
+    error: &(dyn std::error::Error + 'static),
+) -> Option<crate::error::RuntimeProblem> {
+    let mut cause = Some(error);
+    while let Some(error) = cause {
+        if let Some(problem) = error.downcast_ref::<crate::error::RuntimeProblem>() {
+            return Some(*problem);
+        }
+        cause = error.source();
+    }
+    None
 }
 
 /// `timeout` from now; a timeout too long to represent (say `Duration::MAX`) means a year,
