@@ -22,6 +22,16 @@ use crate::transport::{Http, RawResponse, Transport};
 ///
 /// Namespace crates add the operations (`client.prompt().list_prompts(..)`); see the
 /// `mutagent` crate.
+///
+/// Its calls run on a Tokio 1.x runtime with timers (every call has a deadline) and, for the
+/// default HTTP client, I/O: `#[tokio::main]`, or a runtime built with
+/// `tokio::runtime::Builder::enable_all()`. A call made anywhere else (a runtime built
+/// without `enable_time()` or `enable_io()`, another executor) is refused before anything is
+/// sent with [`Error::Runtime`](crate::Error::Runtime), whose message says how to build the
+/// runtime, rather than panicking in Tokio. The first call on a thread under such a runtime
+/// probes it, and that probe runs the panic hook once (the default hook prints Tokio's message
+/// to stderr). Without any runtime at all, use the [`BlockingClient`](crate::BlockingClient),
+/// which runs its calls on a runtime of its own.
 #[derive(Clone)]
 pub struct Client {
     pub(crate) transport: Arc<Transport>,
