@@ -265,9 +265,12 @@ impl HttpClient for DefaultHttpClient {
         let future = self.inner.request(request.map(Full::new));
         Box::pin(async move {
             // Checked here, where the connection is made, rather than by the transport: a
-            // client of the application's own that wraps this one needs the I/O just as much,
-            // and one that does not use it may run without.
-            crate::runtime_check::io().map_err(HttpError::connect)?;
+            // client of the application's own that wraps this one needs the I/O (and the
+            // connect timeout's timer) just as much, and one that does not use it may run
+            // without. Tokio would panic on either; nothing has been sent yet.
+            crate::runtime_check::timers()
+                .and_then(|()| crate::runtime_check::io())
+                .map_err(HttpError::connect)?;
             match future.await {
                 Ok(response) => Ok(response.map(ResponseBody::new)),
                 Err(err) if err.is_connect() => Err(HttpError::connect(err)),

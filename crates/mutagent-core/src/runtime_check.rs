@@ -5,7 +5,8 @@
 //! either. So the first call on a thread under a given runtime probes: it creates a timer (and,
 //! for the default HTTP client, registers a socket that is never bound or connected) inside
 //! `catch_unwind`. The answer is kept per thread for that runtime's [`Id`], so each later call
-//! costs one thread-local read.
+//! costs one thread-local read. (Tokio says an id may be reused once its runtime is gone; it
+//! numbers them from a 64-bit counter, so an id comes again only after 2^64 runtimes.)
 //!
 //! A probe that fails still runs the panic hook, once per thread and runtime: the default hook
 //! prints tokio's message (which names the fix) to stderr. Only replacing the process-wide

@@ -228,3 +228,26 @@ fn the_probe_runs_the_panic_hook_once_per_runtime() {
     COUNTING.set(false);
     assert_eq!(hooked.load(Ordering::SeqCst), 2, "once for each runtime");
 }
+
+/// The default HTTP client used on its own (inside a client of your own, a tower service)
+/// needs timers too (its connect timeout): on a runtime without them its `send` answers a
+/// connect error carrying the `RuntimeProblem`, not a panic, and connects to nothing.
+#[test]
+fn the_default_http_client_alone_answers_a_runtime_problem_without_timers() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"id": 1}))]);
+    let http = mutagent_core::http_client::DefaultHttpClient::new().expect("http client");
+    let no_timers = runtime(|builder| {
+        builder.enable_io();
+    });
+    let request = http::Request::get(format!("{}/api/things/1", server.url()))
+        .body(Bytes::new())
+        .expect("request");
+    let Err(err) = run(&no_timers, http.send(request)) else {
+        panic!("refused");
+    };
+    assert!(err.is_connect(), "{err:?}");
+    let problem =
+        std::error::Error::source(&err).and_then(|source| source.downcast_ref::<RuntimeProblem>());
+    assert_eq!(problem, Some(&RuntimeProblem::TimersDisabled), "{err:?}");
+    assert_eq!(server.connections(), 0);
+}
