@@ -228,7 +228,7 @@ pub use mutagent_core::{
     retry, steps, ApiClient, ApiError, ApiRequest, BaseUrl, BlockingClient, CallOptions, Client,
     ClientBuilder, Config, ConfigError, ConnectError, ConnectErrorKind, DecodeError, Endpoint,
     Error, ItemStream, Method, Operation, Origin, Page, Paginated, QueryParams, ResponseFuture,
-    ResponseMeta, Result, RetryPolicy, StatusCode, WithResponse,
+    ResponseMeta, Result, RetryPolicy, RuntimeProblem, StatusCode, WithResponse,
 };
 
 /// Any `tower::Service` as the HTTP client (feature `tower`); see `examples/tower_layer.rs`.
