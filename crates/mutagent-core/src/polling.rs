@@ -194,8 +194,8 @@ impl Deadline {
     /// is not started at all once the deadline has passed.
     ///
     /// Where no timer can be set (outside Tokio, or on a runtime built without timers) the
-    /// call runs uncut: an SDK call answers [`Error::Runtime`] there at
-    /// once, which says how to build the runtime, where setting the timer would panic.
+    /// call runs uncut rather than panic in the timer: an SDK call answers [`Error::Runtime`]
+    /// there at once, which says how to build the runtime.
     pub async fn within<T>(&self, call: impl Future<Output = T>) -> Option<T> {
         if crate::runtime_check::timers().is_err() {
             return Some(call.await);
@@ -210,8 +210,8 @@ impl Deadline {
     }
 
     /// Sleeps for `interval`, or until the deadline if that comes first. Where no timer can
-    /// be set it returns at once rather than panic (the SDK calls a wait pauses between fail
-    /// there with [`Error::Runtime`], so no wait gets that far).
+    /// be set it returns at once rather than panic; no wait of the SDK gets that far, as the
+    /// calls it pauses between fail there with [`Error::Runtime`].
     pub async fn pause(&self, interval: Duration) {
         if crate::runtime_check::timers().is_err() {
             return;

@@ -279,8 +279,9 @@ async fn attempt_loop(
                 (Error::Api(Box::new(error)), retryable, retry_after)
             }
             Err(AttemptError::Send { connect, source }) => {
-                // The default HTTP client found no I/O driver: nothing was sent, and every
-                // attempt on this runtime would fail alike.
+                // The default HTTP client found a driver it needs missing (I/O; the timers
+                // were checked above): nothing was sent, and every attempt on this runtime
+                // would fail alike.
                 if let Some(problem) = runtime_problem(&*source) {
                     return Err(Error::Runtime {
                         operation: name,
