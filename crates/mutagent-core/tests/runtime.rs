@@ -251,3 +251,34 @@ fn the_default_http_client_alone_answers_a_runtime_problem_without_timers() {
     assert_eq!(problem, Some(&RuntimeProblem::TimersDisabled), "{err:?}");
     assert_eq!(server.connections(), 0);
 }
+
+/// A multi-thread runtime without timers: calls spawned on its workers (each probes once) are
+/// refused alike.
+#[test]
+fn a_multi_thread_runtime_without_timers_is_refused_on_every_worker() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"id": 1}))]);
+    let client = builder(&server).build().expect("client");
+    let no_timers = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_io()
+        .build()
+        .expect("runtime");
+    let errors = run(&no_timers, async {
+        let calls: Vec<_> = (0..8)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move { client.send::<Value>(get_thing()).await })
+            })
+            .collect();
+        let mut errors = Vec::new();
+        for call in calls {
+            errors.push(call.await.expect("the task did not panic"));
+        }
+        errors
+    });
+    for answer in errors {
+        let err = answer.expect_err("refused");
+        assert_runtime_error(&err, RuntimeProblem::TimersDisabled, "enable_time()");
+    }
+    assert_eq!(server.connections(), 0, "nothing may be sent");
+}
