@@ -872,3 +872,87 @@ async fn a_flush_returns_by_its_deadline_while_a_large_batch_is_built() {
     );
     assert_eq!(settled.delivered, SPANS as u64, "{settled:?}");
 }
+
+/// "A full batch is sent at once", with threads recording at the same moment: `record` once
+/// woke the sender only when the queue length it read after its own push was exactly the one
+/// that completes a batch (or a multiple of `batch_size`), and two records pushing before
+/// either read it both saw one past it: the batch waited for the tick (an hour here). Many
+/// bursts of records released together (on the old code a burst that ends past such a count
+/// with both pushes seen by both records leaves a batch waiting); after each, less than a batch
+/// may wait within seconds, and only the batch size can have sent the rest.
+#[test]
+fn full_batches_recorded_from_many_threads_at_once_are_sent_without_waiting_for_the_tick() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Barrier;
+    // 2 records a burst into batches of 3: whatever the sender holds, some bursts cross the
+    // count that completes a batch with their first push and end one past it.
+    const BATCH: usize = 3;
+    const THREADS: usize = 2;
+    const BURSTS: usize = 1500;
+    /// Far more than a batch to the emulator takes, far less than the tick.
+    const SETTLE: Duration = Duration::from_secs(10);
+    let (emu, client) = blocking_setup(Emulator::builder());
+    let exporter = Exporter::builder(&client)
+        .batch_size(BATCH)
+        .flush_interval(HOUR)
+        .build()
+        .expect("exporter");
+    let (start, done) = (Barrier::new(THREADS + 1), Barrier::new(THREADS + 1));
+    // Past the barrier, each thread spins until every one is running: the records of a burst
+    // then push within a few hundred nanoseconds of each other.
+    let running = AtomicUsize::new(0);
+    // Set when a burst failed: the threads stop at the next start instead of waiting forever.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let t = SystemTime::now();
+    std::thread::scope(|scope| {
+        for _ in 0..THREADS {
+            scope.spawn(|| {
+                let spans: Vec<SpanData> = (0..BURSTS)
+                    .map(|_| SpanData::root("s", SpanKind::Custom, t, t))
+                    .collect();
+                for (burst, span) in spans.into_iter().enumerate() {
+                    start.wait();
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    running.fetch_add(1, Ordering::SeqCst);
+                    let mut spins = 0_u32;
+                    while running.load(Ordering::SeqCst) < THREADS * (burst + 1) {
+                        spins += 1;
+                        if spins % 1024 == 0 {
+                            // The other thread is not on a core: let it have this one.
+                            std::thread::yield_now();
+                        }
+                        std::hint::spin_loop();
+                    }
+                    assert!(exporter.record(span));
+                    done.wait();
+                }
+            });
+        }
+        for burst in 0..BURSTS {
+            start.wait();
+            done.wait();
+            let begun = std::time::Instant::now();
+            let mut stats = exporter.stats();
+            while stats.queued + stats.held >= BATCH && begun.elapsed() < SETTLE {
+                std::thread::sleep(Duration::from_micros(200));
+                stats = exporter.stats();
+            }
+            if stats.queued + stats.held >= BATCH {
+                stop.store(true, Ordering::SeqCst);
+                start.wait();
+                return Err(format!(
+                    "burst {burst}: a full batch still waits after {SETTLE:?}: {stats:?}"
+                ));
+            }
+        }
+        Ok(())
+    })
+    .unwrap_or_else(|failure: String| panic!("{failure}"));
+    let stats = exporter.stats();
+    assert_eq!((stats.dropped, stats.failed), (0, 0), "{stats:?}");
+    let report = exporter.shutdown(LONG);
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(emu.count(Collection::Spans), BURSTS * THREADS, "{report:?}");
+}

@@ -249,7 +249,6 @@ impl ExporterBuilder {
             control: control_tx,
             shared,
             notify,
-            batch_size,
             max_queue,
             max_batch,
         }))

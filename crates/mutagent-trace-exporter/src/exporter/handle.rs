@@ -27,7 +27,6 @@ pub(super) struct HandleState {
     pub(super) control: mpsc::UnboundedSender<Control>,
     pub(super) shared: Arc<Counters>,
     pub(super) notify: Arc<Notify>,
-    pub(super) batch_size: usize,
     pub(super) max_queue: usize,
     pub(super) max_batch: usize,
 }
@@ -88,14 +87,14 @@ impl Exporter {
         shared.recorded.fetch_add(1, Ordering::Relaxed);
         match self.inner.spans.try_send(span) {
             Ok(()) => {
-                // Wake the sender when a batch is ready, counting the spans it already holds
-                // (`wake_at`); the interval tick covers the rest.
-                let waiting = self
-                    .inner
-                    .max_queue
-                    .saturating_sub(self.inner.spans.capacity());
-                let completes = waiting == shared.wake_at.load(Ordering::SeqCst);
-                if waiting % self.inner.batch_size == 0 || completes {
+                // Wake the sender when a batch is ready, counting the spans it already holds;
+                // the interval tick covers the rest.
+                let waiting = || {
+                    self.inner
+                        .max_queue
+                        .saturating_sub(self.inner.spans.capacity())
+                };
+                if shared.batch_wake.span_queued(waiting) {
                     self.inner.notify.notify_one();
                 }
                 true
@@ -311,7 +310,7 @@ mod tests {
     /// A handle whose sender thread is played by the test: it holds the other ends.
     fn handle(
         max_queue: usize,
-        batch_size: usize,
+        max_batch: usize,
     ) -> (
         Exporter,
         mpsc::Receiver<SpanData>,
@@ -324,9 +323,8 @@ mod tests {
             control,
             shared: Arc::default(),
             notify: Arc::new(Notify::new()),
-            batch_size,
             max_queue,
-            max_batch: batch_size,
+            max_batch,
         });
         (exporter, span_rx, control_rx)
     }
@@ -348,13 +346,19 @@ mod tests {
     #[tokio::test]
     async fn the_sender_is_woken_once_per_full_batch_not_per_span() {
         let (exporter, _spans, _control) = handle(100, 4);
-        for round in 0..2 {
-            for n in 1..=3 {
+        let wake = &exporter.inner.shared.batch_wake;
+        // The "sender" holds nothing and waits for a batch of 4, then (the queue is not
+        // taken off here) for 2 more.
+        for (round, threshold) in [(0, 4), (1, 6)] {
+            assert!(!wake.arm(threshold, || exporter.queued()));
+            while exporter.queued() + 1 < threshold {
                 assert!(exporter.record(span()));
-                assert!(!woken(&exporter).await, "round {round}, span {n}");
+                assert!(!woken(&exporter).await, "round {round}");
             }
             assert!(exporter.record(span()));
             assert!(woken(&exporter).await, "round {round}: a batch is waiting");
+            assert!(exporter.record(span()));
+            assert!(!woken(&exporter).await, "round {round}: once per arming");
         }
     }
 

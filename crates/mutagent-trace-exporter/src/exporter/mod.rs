@@ -3,16 +3,18 @@
 //!
 //! One module a job: `builder` (settings and start-up), `handle` (the [`Exporter`] the
 //! application holds), `stats` (counters and reports), `control` (what the handles ask of the
-//! sender thread and how it answers), `sender` (the sender thread's loop).
+//! sender thread and how it answers), `sender` (the sender thread's loop), `wake` (when
+//! `record` wakes the sender).
 //!
 //! # How it works
 //!
 //! * [`Exporter::record`] puts a finished span in a bounded queue (Tokio's `mpsc` channel,
 //!   `try_send`: a few atomic operations and a lock-free push). It never blocks and never
 //!   waits on the network. When the queue is full the span is dropped and counted. The sender is
-//!   woken only when a batch is complete (a multiple of `batch_size` spans queued, or as many as
-//!   complete the part of a batch the sender already holds), not for every span, so recording
-//!   rarely pays for a thread wake-up.
+//!   woken only when a batch is complete (as many spans queued as complete a batch with the
+//!   part of one the sender already holds), once, by the first `record` that finds the queue at
+//!   or past that length (several threads recording at once may all read past the exact
+//!   length), not for every span, so recording rarely pays for a thread wake-up.
 //! * One background thread named `mutagent-trace-exporter`, with a current-thread Tokio runtime of its
 //!   own, takes spans off the queue and sends them: as soon as `batch_size` spans are waiting, and
 //!   every `flush_interval` whatever is waiting (as the official SDKs do), so no span waits longer
@@ -45,6 +47,7 @@ mod control;
 mod handle;
 mod sender;
 mod stats;
+mod wake;
 
 pub use builder::{ExporterBuilder, IntoExportClient, Protocol};
 pub use handle::Exporter;

@@ -162,20 +162,18 @@ impl BatchSender {
         }
     }
 
-    /// Before waiting with part of a batch held: tells `record` how many queued spans complete
-    /// it (its own wake-up counts only the queue), then checks the queue once more, since a
-    /// span queued before `record` could see that count would wake nobody. `true` when the
-    /// batch is complete already: send instead of waiting.
+    /// Before waiting: tells `record` how many queued spans complete a batch with the part of
+    /// one held (its own wake-up counts only the queue), then checks the queue once more, since
+    /// a span queued before that could be seen woke nobody. `true` when the batch is complete
+    /// already: send instead of waiting.
     fn batch_completed_while_arming(&self) -> bool {
-        let held = self.buffer.len();
-        let wake_at = if held == 0 {
-            0
-        } else {
-            self.settings.batch_size.saturating_sub(held)
-        };
-        self.shared.wake_at.store(wake_at, Ordering::SeqCst);
-        std::sync::atomic::fence(Ordering::SeqCst);
-        held > 0 && held + self.spans.len() >= self.settings.batch_size
+        // Less than a batch is held here (`should_send` said so); at least one span to wait for.
+        let missing = self
+            .settings
+            .batch_size
+            .saturating_sub(self.buffer.len())
+            .max(1);
+        self.shared.batch_wake.arm(missing, || self.spans.len())
     }
 
     fn set_held(&self) {
@@ -561,6 +559,8 @@ impl BatchSender {
             WakeReason::SpansClosed => self.spans_closed(),
             WakeReason::Notified | WakeReason::Timer | WakeReason::Sent(_) => {}
         }
+        // Awake: `run` looks at the queue itself and arms the wake-up again before it waits.
+        self.shared.batch_wake.disarm();
     }
 }
 

@@ -3,6 +3,8 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize};
 use std::sync::Mutex;
 
+use super::wake::BatchWake;
+
 /// Counters shared by the handles and the sender thread.
 #[derive(Debug, Default)]
 pub(super) struct Counters {
@@ -14,9 +16,8 @@ pub(super) struct Counters {
     pub(super) batches_sent: AtomicU64,
     pub(super) batches_failed: AtomicU64,
     pub(super) held: AtomicUsize,
-    /// Besides every multiple of `batch_size`, the queue length at which `record` wakes the
-    /// sender: what completes a batch with the spans the sender already holds (0: none).
-    pub(super) wake_at: AtomicUsize,
+    /// When `record` wakes the sender: a batch complete with the spans it already holds.
+    pub(super) batch_wake: BatchWake,
     pub(super) stopped: AtomicBool,
     pub(super) last_error: Mutex<Option<String>>,
 }
