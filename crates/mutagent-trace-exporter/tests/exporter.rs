@@ -956,3 +956,42 @@ fn full_batches_recorded_from_many_threads_at_once_are_sent_without_waiting_for_
     assert!(report.is_complete(), "{report:?}");
     assert_eq!(emu.count(Collection::Spans), BURSTS * THREADS, "{report:?}");
 }
+
+/// A batch larger than the queue (`batch_size(50)`, `max_queue_size(10)`): the queue can never
+/// hold what completes the batch, so the sender must be woken when it is full, take its spans
+/// and wait for more, not wait for the tick (an hour here) while every further record is
+/// dropped. Five fills of the queue, each taken before the next: one batch of 50, at once.
+#[test]
+fn a_batch_larger_than_the_queue_is_gathered_from_full_queues_without_waiting_for_the_tick() {
+    const SETTLE: Duration = Duration::from_secs(10);
+    let (emu, client) = blocking_setup(Emulator::builder());
+    let exporter = Exporter::builder(&client)
+        .batch_size(50)
+        .max_queue_size(10)
+        .flush_interval(HOUR)
+        .build()
+        .expect("exporter");
+    let t = SystemTime::now();
+    for fill in 0..5 {
+        for _ in 0..10 {
+            assert!(exporter.record(SpanData::root("s", SpanKind::Custom, t, t)));
+        }
+        let begun = std::time::Instant::now();
+        while exporter.stats().queued > 0 && begun.elapsed() < SETTLE {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let stats = exporter.stats();
+        assert_eq!(
+            stats.queued, 0,
+            "fill {fill}: the full queue was not taken: {stats:?}"
+        );
+    }
+    let begun = std::time::Instant::now();
+    while emu.count(Collection::Spans) < 50 && begun.elapsed() < SETTLE {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let stats = exporter.stats();
+    assert_eq!(emu.count(Collection::Spans), 50, "{stats:?}");
+    assert_eq!((stats.dropped, stats.failed), (0, 0), "{stats:?}");
+    assert!(exporter.shutdown(LONG).is_complete());
+}

@@ -167,11 +167,15 @@ impl BatchSender {
     /// a span queued before that could be seen woke nobody. `true` when the batch is complete
     /// already: send instead of waiting.
     fn batch_completed_while_arming(&self) -> bool {
-        // Less than a batch is held here (`should_send` said so); at least one span to wait for.
+        // Less than a batch is held here (`should_send` said so); at least one span to wait for,
+        // and no more than the queue holds: with a batch larger than the queue, a full queue
+        // wakes the sender to take its spans (else every record after it would be dropped until
+        // the tick).
         let missing = self
             .settings
             .batch_size
             .saturating_sub(self.buffer.len())
+            .min(self.spans.max_capacity())
             .max(1);
         self.shared.batch_wake.arm(missing, || self.spans.len())
     }
