@@ -276,6 +276,27 @@ fn parse_duration(v: &str, bare_is_secs: bool) -> Option<Duration> {
     (x.is_finite() && (0.0..1e9).contains(&x)).then(|| Duration::from_secs_f64(x * scale))
 }
 
+/// The items that take no value.
+const FLAGS: [&str; 2] = ["reset", "truncate"];
+
+/// The documented name of a key (aliases such as `p` or `delay` map to it); `None` when unknown.
+fn canonical_key(key: &str) -> Option<&'static str> {
+    Some(match key {
+        "route" => "route",
+        "latency" | "delay" => "latency",
+        "status" => "status",
+        "retry-after" | "retry_after" => "retry-after",
+        "reset" => "reset",
+        "truncate" | "truncated" => "truncate",
+        "drip" => "drip",
+        "chunk" => "chunk",
+        "times" => "times",
+        "probability" | "p" => "probability",
+        "seed" => "seed",
+        _ => return None,
+    })
+}
+
 fn need<'a>(v: Option<&'a str>, key: &str) -> Result<&'a str, String> {
     v.filter(|v| !v.is_empty())
         .ok_or_else(|| format!("`{key}` needs a value"))
@@ -306,11 +327,25 @@ impl FromStr for Fault {
             *action = Some(a);
             Ok(())
         };
+        let mut seen: Vec<&str> = Vec::new();
         for part in spec.split(';').map(str::trim).filter(|p| !p.is_empty()) {
             let (key, val) = match part.split_once('=') {
                 Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.trim())),
                 None => (part.to_ascii_lowercase(), None),
             };
+            // A repeated key would silently override the first (`latency=5;latency=6`), and a
+            // value on a flag would be ignored (`reset=false` would still reset): both refused.
+            if let Some(name) = canonical_key(&key) {
+                if seen.contains(&name) {
+                    return Err(err(format!("`{name}` is given more than once")));
+                }
+                seen.push(name);
+                if FLAGS.contains(&name) && val.is_some() {
+                    return Err(err(format!(
+                        "`{name}` is a flag and takes no value (write `{name}`, or leave it out)"
+                    )));
+                }
+            }
             match key.as_str() {
                 "route" => {
                     let v = need(val, &key).map_err(err)?;
@@ -330,7 +365,8 @@ impl FromStr for Fault {
                 }
                 "status" => {
                     let v = need(val, &key).map_err(err)?;
-                    let code: u16 = v.parse().ok().filter(|c| (100..=599).contains(c)).ok_or_else(|| err(format!("status `{v}` must be 100..599")))?;
+                    // A 1xx is not a final answer: HTTP/1.1 cannot carry the error body with it.
+                    let code: u16 = v.parse().ok().filter(|c| (200..=599).contains(c)).ok_or_else(|| err(format!("status `{v}` must be 200..599")))?;
                     set_action(Action::Status { code, retry_after: None }, &mut action)?;
                 }
                 "retry-after" | "retry_after" => {
@@ -362,6 +398,11 @@ impl FromStr for Fault {
                 }
                 other => return Err(err(format!("unknown key `{other}` (known: route, latency, status, retry-after, reset, truncate, drip, chunk, times, probability, seed)"))),
             }
+        }
+        if seen.contains(&"seed") && probability.is_none() {
+            return Err(err(
+                "seed only applies with probability= (it seeds the probability draws)".into(),
+            ));
         }
         let mut action = match action {
             Some(a) => a,
@@ -511,6 +552,40 @@ mod tests {
             "latency=fast",
         ] {
             assert!(Fault::parse(s).is_err(), "{s}");
+        }
+    }
+
+    #[test]
+    fn flags_with_values_repeated_keys_and_stray_seeds_are_refused() {
+        for (spec, names) in [
+            ("reset=false", "`reset` is a flag"),
+            ("truncate=1", "`truncate` is a flag"),
+            ("latency=5;latency=6", "`latency` is given more than once"),
+            ("delay=5;latency=6", "`latency` is given more than once"),
+            (
+                "status=503;times=1;times=2",
+                "`times` is given more than once",
+            ),
+            (
+                "p=0.5;probability=0.1;reset",
+                "`probability` is given more than once",
+            ),
+            ("seed=3;reset", "seed only applies with probability"),
+            ("status=100", "status `100` must be 200..599"),
+            ("status=101", "status `101` must be 200..599"),
+        ] {
+            let e = Fault::parse(spec).expect_err(spec).to_string();
+            assert!(e.contains(names) && e.contains(spec), "{spec}: {e}");
+        }
+        // The valid neighbours still parse.
+        for spec in [
+            "reset",
+            "truncate",
+            "status=200",
+            "status=599",
+            "reset;p=0.5;seed=3",
+        ] {
+            Fault::parse(spec).expect(spec);
         }
     }
 

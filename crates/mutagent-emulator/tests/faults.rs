@@ -268,6 +268,8 @@ fn get(addr: &str, target: &str) -> common::Resp {
 #[test]
 fn command_line_fault_flag() {
     rejects_command_line(&["--fault", "status=abc"], "status");
+    // `reset=false` would still have reset every request.
+    rejects_command_line(&["--fault", "reset=false"], "`reset` is a flag");
 
     let (mut child, addr) = spawn_binary(&[
         "--fault",
