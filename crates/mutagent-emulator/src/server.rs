@@ -156,6 +156,16 @@ where
     }
 }
 
+/// The announced `Content-Length`, if it is a number.
+fn content_length(h: &HeaderMap) -> Option<usize> {
+    h.get(http::header::CONTENT_LENGTH)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()
+}
+
 fn header_string(h: &HeaderMap, name: &str) -> Option<String> {
     h.get(name)
         .and_then(|v| v.to_str().ok())
@@ -181,6 +191,16 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
         })
         .collect();
 
+    let mut recorded = RecordedRequest {
+        method: method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        headers,
+        body: Vec::new(),
+        body_len: 0,
+        request_id: request_id.clone(),
+        fault: None,
+    };
     let body = match Limited::new(req.into_body(), shared.config.max_body)
         .collect()
         .await
@@ -190,11 +210,19 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
             if e.downcast_ref::<http_body_util::LengthLimitError>()
                 .is_some()
             {
+                // Refused, but received: the log keeps it like any answered request. The
+                // body was not kept; its length is the announced one, or at least one byte
+                // over the limit when it came in chunks.
+                recorded.body_len = content_length(&headers_map)
+                    .unwrap_or(0)
+                    .max(shared.config.max_body.saturating_add(1));
+                lock(&shared.requests).push(recorded);
                 let err = ApiError::new(
                     413,
                     "payload_too_large",
                     format!("request body exceeds {} bytes", shared.config.max_body),
                 );
+                log(&shared, &method, &path, err.status);
                 return Ok(json_response(
                     err.status,
                     &err.body(),
@@ -202,22 +230,17 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
                     &request_id,
                 ));
             }
+            // The client went away in the middle of its body: nothing to answer or record.
             return Err(Reset);
         }
     };
 
     let fault = lock(&shared.faults).pick(&method, &path);
-    lock(&shared.requests).push(RecordedRequest {
-        method: method.clone(),
-        path: path.clone(),
-        query: query.clone(),
-        headers,
-        // Only what the log keeps is copied.
-        body: body[..body.len().min(shared.config.max_recorded_body)].to_vec(),
-        body_len: body.len(),
-        request_id: request_id.clone(),
-        fault: fault.as_ref().map(ToString::to_string),
-    });
+    // Only what the log keeps is copied.
+    recorded.body = body[..body.len().min(shared.config.max_recorded_body)].to_vec();
+    recorded.body_len = body.len();
+    recorded.fault = fault.as_ref().map(ToString::to_string);
+    lock(&shared.requests).push(recorded);
 
     if let Some(delay) = fault.as_ref().and_then(|f| f.latency) {
         tokio::time::sleep(delay).await;

@@ -250,4 +250,11 @@ async fn oversized_bodies_get_413() {
         )
         .await;
     assert!(r.error(413).contains("64"));
+    // Refused, but received: the log has it, as it has every other answered request.
+    let recorded = emu.requests();
+    assert_eq!(recorded.len(), 1, "{recorded:?}");
+    let req = &recorded[0];
+    assert!(req.is("POST", "/api/prompt/"));
+    assert_eq!(Some(req.request_id.as_str()), r.header("x-request-id"));
+    assert!(req.body_len > 64 && req.body_clipped(), "{req:?}");
 }
