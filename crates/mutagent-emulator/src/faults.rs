@@ -8,6 +8,7 @@
 //! route=GET /api/prompt/;status=503;retry-after=1;times=2
 //! route=* /api/traces/*;reset;probability=0.3;seed=7
 //! latency=250ms
+//! route=POST /api/prompt/;reset;after=2;times=1
 //! route=POST /api/prompt/{id}/versions;truncate
 //! drip=20ms;chunk=4
 //! ```
@@ -46,7 +47,7 @@ enum PathMatch {
 
 /// An injectable fault. Build one with [`Fault::status`], [`Fault::latency`], [`Fault::reset`],
 /// [`Fault::truncate`] or [`Fault::drip`] (or parse the text syntax), then narrow it with
-/// [`Fault::on_route`], [`Fault::times`] and [`Fault::probability`].
+/// [`Fault::on_route`], [`Fault::after`], [`Fault::times`] and [`Fault::probability`].
 ///
 /// When several faults match a request, the first injected one that fires wins.
 #[derive(Debug, Clone, PartialEq)]
@@ -55,6 +56,7 @@ pub struct Fault {
     path: PathMatch,
     pub(crate) latency: Option<Duration>,
     pub(crate) action: Action,
+    after: u32,
     times: Option<u32>,
     probability: Option<f64>,
     seed: u64,
@@ -67,6 +69,7 @@ impl Fault {
             path: PathMatch::Any,
             latency: None,
             action,
+            after: 0,
             times: None,
             probability: None,
             seed: 0,
@@ -143,6 +146,15 @@ impl Fault {
         } else {
             PathMatch::Exact(p.to_string())
         };
+        self
+    }
+
+    /// Lets the first `n` matching requests through untouched, then fires: with
+    /// [`times(1)`](Fault::times), exactly the `n + 1`-th matching request gets the fault
+    /// (`after(2).times(1)`: the third). Every matching request counts, also one that an
+    /// earlier injected fault took.
+    pub fn after(mut self, n: u32) -> Self {
+        self.after = n;
         self
     }
 
@@ -236,6 +248,9 @@ impl fmt::Display for Fault {
                 parts.push(format!("chunk={chunk}"));
             }
         }
+        if self.after > 0 {
+            parts.push(format!("after={}", self.after));
+        }
         if let Some(t) = self.times {
             parts.push(format!("times={t}"));
         }
@@ -290,6 +305,7 @@ fn canonical_key(key: &str) -> Option<&'static str> {
         "truncate" | "truncated" => "truncate",
         "drip" => "drip",
         "chunk" => "chunk",
+        "after" => "after",
         "times" => "times",
         "probability" | "p" => "probability",
         "seed" => "seed",
@@ -316,6 +332,7 @@ impl FromStr for Fault {
         let mut retry_after = None;
         let mut chunk = None;
         let mut times = None;
+        let mut after = 0;
         let mut probability = None;
         let mut seed = 0u64;
         let set_action = |a: Action, action: &mut Option<Action>| -> Result<(), FaultParseError> {
@@ -384,6 +401,10 @@ impl FromStr for Fault {
                     let v = need(val, &key).map_err(err)?;
                     chunk = Some(v.parse::<usize>().ok().filter(|c| *c >= 1).ok_or_else(|| err(format!("chunk `{v}` must be a positive integer")))?);
                 }
+                "after" => {
+                    let v = need(val, &key).map_err(err)?;
+                    after = v.parse::<u32>().map_err(|_| err(format!("after `{v}` must be a non-negative integer")))?;
+                }
                 "times" => {
                     let v = need(val, &key).map_err(err)?;
                     times = Some(v.parse::<u32>().map_err(|_| err(format!("times `{v}` must be a non-negative integer")))?);
@@ -396,7 +417,7 @@ impl FromStr for Fault {
                     let v = need(val, &key).map_err(err)?;
                     seed = v.parse().map_err(|_| err(format!("seed `{v}` must be an unsigned integer")))?;
                 }
-                other => return Err(err(format!("unknown key `{other}` (known: route, latency, status, retry-after, reset, truncate, drip, chunk, times, probability, seed)"))),
+                other => return Err(err(format!("unknown key `{other}` (known: route, latency, status, retry-after, reset, truncate, drip, chunk, after, times, probability, seed)"))),
             }
         }
         if seen.contains(&"seed") && probability.is_none() {
@@ -428,6 +449,7 @@ impl FromStr for Fault {
         if let Some((m, p)) = route {
             f = f.on_route(&m, &p);
         }
+        f.after = after;
         f.times = times;
         if let Some(p) = probability {
             f = f.probability(p, seed);
@@ -439,6 +461,8 @@ impl FromStr for Fault {
 #[derive(Debug)]
 struct Entry {
     fault: Fault,
+    /// Matching requests still to let through before the fault may fire.
+    skip: u32,
     remaining: Option<u32>,
     rng: Rng,
 }
@@ -453,6 +477,7 @@ impl FaultSet {
     /// Adds a fault after the existing ones.
     pub(crate) fn push(&mut self, fault: Fault) {
         self.entries.push(Entry {
+            skip: fault.after,
             remaining: fault.times,
             rng: Rng::new(fault.seed),
             fault,
@@ -466,8 +491,18 @@ impl FaultSet {
 
     /// The fault that fires for this request, if any (consumes one of its `times`).
     pub(crate) fn pick(&mut self, method: &str, path: &str) -> Option<Fault> {
+        let mut fired = None;
         for e in &mut self.entries {
-            if !e.fault.matches(method, path) || e.remaining == Some(0) {
+            if !e.fault.matches(method, path) {
+                continue;
+            }
+            // `after` counts every matching request, so it is counted down even when an
+            // earlier fault already fired for this one ("the third call" means the third).
+            if e.skip > 0 {
+                e.skip -= 1;
+                continue;
+            }
+            if fired.is_some() || e.remaining == Some(0) {
                 continue;
             }
             if let Some(p) = e.fault.probability {
@@ -478,9 +513,9 @@ impl FaultSet {
             if let Some(r) = &mut e.remaining {
                 *r -= 1;
             }
-            return Some(e.fault.clone());
+            fired = Some(e.fault.clone());
         }
-        None
+        fired
     }
 }
 
@@ -587,6 +622,44 @@ mod tests {
         ] {
             Fault::parse(spec).expect(spec);
         }
+    }
+
+    #[test]
+    fn after_lets_exactly_n_matching_requests_through() {
+        let f = Fault::parse("route=GET /x;status=503;after=2;times=1").expect("parse");
+        assert_eq!(
+            f,
+            Fault::status(503).on_route("GET", "/x").after(2).times(1)
+        );
+        assert_eq!(Fault::parse(&f.to_string()).expect("reparse"), f);
+        let mut set = FaultSet::default();
+        // An earlier fault taking the first request does not hide it from `after`.
+        set.push(Fault::reset().times(1));
+        set.push(f);
+        let fired: Vec<_> = (0..5)
+            .map(|_| set.pick("GET", "/x").map(|f| f.to_string()))
+            .collect();
+        assert_eq!(
+            fired,
+            [
+                Some("reset;times=1".to_string()),
+                None,
+                Some("route=GET /x;status=503;after=2;times=1".to_string()),
+                None,
+                None
+            ]
+        );
+        // Requests the route does not match are not counted.
+        let mut set = FaultSet::default();
+        set.push(Fault::status(500).on_route("POST", "/x").after(1));
+        assert!(set.pick("GET", "/x").is_none());
+        assert!(set.pick("POST", "/x").is_none());
+        assert!(set.pick("POST", "/x").is_some());
+        assert!(
+            set.pick("POST", "/x").is_some(),
+            "without times: every later one"
+        );
+        assert!(Fault::parse("after=-1;reset").is_err());
     }
 
     #[test]

@@ -23,7 +23,8 @@ OPTIONS:
     --fault SPEC               inject a fault; repeatable. SPEC is `key=value;...`, e.g.
                                'route=GET /api/prompt/;status=503;retry-after=1;times=2'
                                keys: route, latency, status, retry-after, reset, truncate,
-                               drip, chunk, times, probability, seed (see docs/emulator.md)
+                               drip, chunk, after, times, probability, seed
+                               (see docs/emulator.md)
     --max-recorded N           keep at most N recorded requests, the most recent (default 10000)
     --no-record                record no requests (for a long-running emulator)
     --tls-cert FILE            serve HTTPS with this PEM certificate chain (needs --tls-key)

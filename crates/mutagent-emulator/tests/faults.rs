@@ -312,3 +312,43 @@ async fn an_unbounded_retry_after_is_sent_as_the_largest_number() {
     assert_eq!(r.header("retry-after"), Some(u64::MAX.to_string().as_str()));
     assert!(r.error(503).contains("injected"));
 }
+
+/// `after` scopes a fault to the Nth call (no off-by-one: `after(3)` spares exactly three),
+/// and `times` holds under concurrent requests: the fault fires exactly as often as asked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn after_and_times_are_exact_in_sequence_and_under_concurrency() {
+    let emu = Emulator::builder()
+        .fault(
+            "route=GET /api/workspaces/;status=503;after=3;times=2"
+                .parse()
+                .expect("parse"),
+        )
+        .start()
+        .await
+        .expect("start");
+    assert_eq!(statuses(&emu, 7).await, [200, 200, 200, 503, 503, 200, 200]);
+    let fired: Vec<_> = emu.requests().iter().map(|r| r.fault.is_some()).collect();
+    assert_eq!(fired, [false, false, false, true, true, false, false]);
+
+    emu.clear_faults();
+    emu.inject(
+        Fault::status(503)
+            .on_route("GET", "/api/workspaces/")
+            .after(5)
+            .times(7),
+    );
+    let c = Client::new(emu.addr());
+    let answers: Vec<_> = (0..40)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move { c.get("/api/workspaces/").await.status })
+        })
+        .collect();
+    let mut failed = 0;
+    for answer in answers {
+        let status = answer.await.expect("task");
+        assert!(status == 200 || status == 503, "{status}");
+        failed += usize::from(status == 503);
+    }
+    assert_eq!(failed, 7);
+}
