@@ -133,6 +133,8 @@ impl Fault {
     /// Limits the fault to requests with this method (`"*"` = any) and path. The path is exact
     /// (`/api/prompt/`), a template whose `{…}` segments match any segment
     /// (`/api/prompt/{id}/versions`), a prefix ending in `*` (`/api/traces/*`), or `*` for all.
+    /// It is matched against the path alone: a path with a query (`/api/prompt/?limit=1`)
+    /// matches nothing (the text syntax refuses one).
     pub fn on_route(mut self, method: &str, path: &str) -> Self {
         let m = method.trim();
         self.method = (!(m.is_empty() || m == "*")).then(|| m.to_ascii_uppercase());
@@ -374,6 +376,10 @@ impl FromStr for Fault {
                     if !(p == "*" || p.starts_with('/')) {
                         return Err(err(format!("route path `{p}` must start with `/` or be `*`")));
                     }
+                    // Faults match the path alone, so a route with a query could never fire.
+                    if p.contains('?') {
+                        return Err(err(format!("route path `{p}` has a query (`?…`): faults match the path only, write it without")));
+                    }
                     route = Some((m, p));
                 }
                 "latency" | "delay" => {
@@ -608,6 +614,7 @@ mod tests {
             ("seed=3;reset", "seed only applies with probability"),
             ("status=100", "status `100` must be 200..599"),
             ("status=101", "status `101` must be 200..599"),
+            ("route=GET /api/prompt/?limit=1;reset", "has a query"),
         ] {
             let e = Fault::parse(spec).expect_err(spec).to_string();
             assert!(e.contains(names) && e.contains(spec), "{spec}: {e}");
