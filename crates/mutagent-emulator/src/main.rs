@@ -125,11 +125,79 @@ fn run(args: Vec<String>) -> Result<(), String> {
         .worker_threads(2)
         .start_blocking()
         .map_err(|e| e.to_string())?;
+    // Installed before the address is printed, so a signal sent as soon as it is read counts.
+    let stop = StopSignals::install()?;
     // Tools read the URL off the end of this line: keep it last.
     eprintln!("traces contract {}", emu.traces_contract());
     println!("mutagent-emulator listening on {}", emu.url());
-    loop {
-        std::thread::park();
+    stop.wait();
+    // Stops the server and joins its threads: a clean exit, status 0.
+    drop(emu);
+    Ok(())
+}
+
+/// Ctrl-C / SIGINT and (on Unix) SIGTERM, handled explicitly: a shell starts a background job
+/// (`mutagent-emulator &`) with SIGINT ignored, and the default action would then never end it.
+struct StopSignals {
+    runtime: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl StopSignals {
+    /// Takes over the signals now (a Unix handler replaces an inherited "ignore").
+    fn install() -> Result<Self, String> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start the signal handler: {e}"))?;
+        #[cfg(unix)]
+        let (interrupt, terminate) = {
+            use tokio::signal::unix::{signal, SignalKind};
+            let _inside = runtime.enter();
+            let handle =
+                |kind, name: &str| signal(kind).map_err(|e| format!("cannot handle {name}: {e}"));
+            (
+                handle(SignalKind::interrupt(), "SIGINT")?,
+                handle(SignalKind::terminate(), "SIGTERM")?,
+            )
+        };
+        Ok(StopSignals {
+            runtime,
+            #[cfg(unix)]
+            interrupt,
+            #[cfg(unix)]
+            terminate,
+        })
+    }
+
+    /// Blocks until one of the signals arrives.
+    fn wait(self) {
+        #[cfg(unix)]
+        {
+            let StopSignals {
+                runtime,
+                mut interrupt,
+                mut terminate,
+            } = self;
+            runtime.block_on(async {
+                tokio::select! {
+                    _ = interrupt.recv() => {}
+                    _ = terminate.recv() => {}
+                }
+            });
+        }
+        #[cfg(not(unix))]
+        {
+            if self.runtime.block_on(tokio::signal::ctrl_c()).is_err() {
+                // No Ctrl-C handler on this system: serve until killed.
+                loop {
+                    std::thread::park();
+                }
+            }
+        }
     }
 }
 

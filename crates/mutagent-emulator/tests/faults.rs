@@ -352,3 +352,50 @@ async fn after_and_times_are_exact_in_sequence_and_under_concurrency() {
     }
     assert_eq!(failed, 7);
 }
+
+/// SIGINT and SIGTERM stop the binary promptly and cleanly, also when it was started in the
+/// background by a script: a shell starts background jobs with SIGINT ignored, so `kill -INT`
+/// (what `timeout -s INT` and many CI cleanups send) used to leave it running forever.
+#[cfg(unix)]
+#[test]
+fn command_line_stops_on_sigint_and_sigterm_even_started_in_the_background() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    for signal in ["INT", "TERM"] {
+        // `trap "" INT` ignores SIGINT, and `exec` hands that on, as `cmd &` in a script does.
+        let mut child = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "trap '' INT; exec '{}' --listen 127.0.0.1:0 --quiet",
+                env!("CARGO_BIN_EXE_mutagent-emulator")
+            ))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read");
+        assert!(line.contains("listening on"), "{line}");
+        let sent = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(sent.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("SIG{signal} did not stop the emulator within 10 s");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        assert_eq!(status.code(), Some(0), "SIG{signal}: {status:?}");
+    }
+}
