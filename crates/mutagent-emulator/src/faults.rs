@@ -77,6 +77,9 @@ impl Fault {
     }
 
     /// Answer with `code` (e.g. 429, 500, 503) and a JSON error body instead of handling the request.
+    ///
+    /// `code` is one of 200..=599, as `status=` in the text syntax requires; any other number
+    /// (a 1xx is not a final answer) is answered as a 500 whose message names it.
     pub fn status(code: u16) -> Self {
         Self::new(Action::Status {
             code,

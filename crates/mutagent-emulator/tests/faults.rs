@@ -399,3 +399,22 @@ fn command_line_stops_on_sigint_and_sigterm_even_started_in_the_background() {
         assert_eq!(status.code(), Some(0), "SIG{signal}: {status:?}");
     }
 }
+
+/// A status fault built in Rust with a code HTTP cannot send as an answer (the text syntax
+/// refuses them) is answered 500 with a body that agrees and a message naming the code, not
+/// a 500 whose body claims another status (or, for 1xx, an empty 500 without a request id).
+#[tokio::test]
+async fn a_status_fault_with_an_unsendable_code_answers_an_honest_500() {
+    let (emu, c) = started().await;
+    for code in [0u16, 99, 100, 101, 600, 1000] {
+        emu.clear_faults();
+        emu.inject(Fault::status(code));
+        let r = c.get("/api/prompt/").await;
+        let message = r.error(500);
+        assert!(
+            message.contains(&format!("HTTP {code}")),
+            "{code}: {message}"
+        );
+        assert!(r.header("x-request-id").is_some(), "{code}");
+    }
+}
