@@ -258,3 +258,45 @@ async fn oversized_bodies_get_413() {
     assert_eq!(Some(req.request_id.as_str()), r.header("x-request-id"));
     assert!(req.body_len > 64 && req.body_clipped(), "{req:?}");
 }
+
+/// What parallel tests do: 16 threads each start an emulator at once. Every one gets a port of
+/// its own and state of its own (the same first id, its own counts), and dropping them stops
+/// them all.
+#[test]
+fn many_emulators_started_at_once_are_independent() {
+    let started: Vec<_> = (0..16)
+        .map(|_| std::thread::spawn(|| Emulator::start_blocking().expect("start")))
+        .collect();
+    let emus: Vec<_> = started
+        .into_iter()
+        .map(|t| t.join().expect("thread"))
+        .collect();
+    let mut ports: Vec<_> = emus.iter().map(|e| e.addr().port()).collect();
+    ports.sort_unstable();
+    ports.dedup();
+    assert_eq!(ports.len(), 16);
+    let body = r#"{"name":"p","inputSchema":{},"systemPrompt":"x"}"#;
+    for emu in &emus {
+        let mut s = std::net::TcpStream::connect(emu.addr()).expect("connect");
+        let request = format!(
+            "POST /api/prompt/ HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\
+             content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        s.write_all(request.as_bytes()).expect("write");
+        let mut out = Vec::new();
+        s.read_to_end(&mut out).expect("read");
+        let created = parse(&out).expect("resp");
+        assert_eq!(created.status, 201);
+        assert_eq!(created.json()["id"], 1, "ids are per instance");
+        assert_eq!(emu.count(Collection::Prompts), 1);
+    }
+    let addrs: Vec<_> = emus.iter().map(Emulator::addr).collect();
+    drop(emus);
+    for addr in addrs {
+        assert!(
+            std::net::TcpStream::connect(addr).is_err(),
+            "{addr} still listens"
+        );
+    }
+}
