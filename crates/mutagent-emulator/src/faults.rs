@@ -211,11 +211,19 @@ impl Fault {
     }
 }
 
+/// A duration in the text syntax, exactly: `2s`, `250ms`, or fractional milliseconds
+/// (`1.5ms`) for a sub-millisecond part, which whole milliseconds would drop.
 fn fmt_duration(d: Duration) -> String {
-    if d.subsec_millis() == 0 && d.as_secs() > 0 && d.subsec_nanos() == 0 {
-        format!("{}s", d.as_secs())
+    if d.as_secs() > 0 && d.subsec_nanos() == 0 {
+        return format!("{}s", d.as_secs());
+    }
+    let nanos = d.as_nanos();
+    let (ms, rest) = (nanos / 1_000_000, nanos % 1_000_000);
+    if rest == 0 {
+        format!("{ms}ms")
     } else {
-        format!("{}ms", d.as_millis())
+        let fraction = format!("{rest:06}");
+        format!("{ms}.{}ms", fraction.trim_end_matches('0'))
     }
 }
 
@@ -293,7 +301,9 @@ fn parse_duration(v: &str, bare_is_secs: bool) -> Option<Duration> {
         (v, 0.001)
     };
     let x: f64 = num.trim().parse().ok()?;
-    (x.is_finite() && (0.0..1e9).contains(&x)).then(|| Duration::from_secs_f64(x * scale))
+    // Rounded to whole nanoseconds, so `1.5ms` is exactly 1,500,000 ns (as `Display` wrote it).
+    (x.is_finite() && (0.0..1e9).contains(&x))
+        .then(|| Duration::from_nanos((x * scale * 1e9).round() as u64))
 }
 
 /// The items that take no value.
@@ -580,6 +590,25 @@ mod tests {
                 "{s} -> {f}"
             );
         }
+    }
+
+    #[test]
+    fn display_keeps_sub_millisecond_durations() {
+        for f in [
+            Fault::latency(Duration::from_micros(1500)),
+            Fault::latency(Duration::from_nanos(1)),
+            Fault::latency(Duration::from_millis(1500)),
+            Fault::latency(Duration::new(3, 250)),
+            Fault::drip(Duration::from_micros(100)),
+            Fault::status(503).with_latency(Duration::from_micros(999_999)),
+        ] {
+            let text = f.to_string();
+            assert_eq!(Fault::parse(&text).expect("reparse"), f, "{text}");
+        }
+        assert_eq!(
+            Fault::latency(Duration::from_micros(1500)).to_string(),
+            "latency=1.5ms"
+        );
     }
 
     #[test]
