@@ -137,7 +137,8 @@ impl Fault {
     /// (`/api/prompt/`), a template whose `{…}` segments match any segment
     /// (`/api/prompt/{id}/versions`), a prefix ending in `*` (`/api/traces/*`), or `*` for all.
     /// It is matched against the path alone: a path with a query (`/api/prompt/?limit=1`)
-    /// matches nothing (the text syntax refuses one).
+    /// matches nothing, and neither does a prefix with a `{…}` segment, which is literal
+    /// (the text syntax refuses both).
     pub fn on_route(mut self, method: &str, path: &str) -> Self {
         let m = method.trim();
         self.method = (!(m.is_empty() || m == "*")).then(|| m.to_ascii_uppercase());
@@ -388,6 +389,10 @@ impl FromStr for Fault {
                     };
                     if !(p == "*" || p.starts_with('/')) {
                         return Err(err(format!("route path `{p}` must start with `/` or be `*`")));
+                    }
+                    // A prefix is literal, so `{id}` in one would only match the text `{id}`.
+                    if p.len() > 1 && p.ends_with('*') && p.contains('{') {
+                        return Err(err(format!("route path `{p}` is both a template (`{{…}}`) and a prefix (`*`): use one of them")));
                     }
                     // Faults match the path alone, so a route with a query could never fire.
                     if p.contains('?') {
@@ -647,6 +652,7 @@ mod tests {
             ("status=100", "status `100` must be 200..599"),
             ("status=101", "status `101` must be 200..599"),
             ("route=GET /api/prompt/?limit=1;reset", "has a query"),
+            ("route=GET /api/prompt/{id}/*;reset", "both a template"),
         ] {
             let e = Fault::parse(spec).expect_err(spec).to_string();
             assert!(e.contains(names) && e.contains(spec), "{spec}: {e}");
