@@ -354,13 +354,19 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
     }
 }
 
+/// One line per request on stderr, when asked. `eprintln!` keeps the lines in a test's
+/// captured output (the server thread inherits the capture), but panics when stderr cannot be
+/// written (nobody reads it any more): that panic would close the request's connection
+/// unanswered, so it is caught and the line dropped.
 fn log(shared: &Shared, method: &str, path: &str, status: u16) {
     if shared.config.log {
-        if status == 0 {
-            eprintln!("{method} {path} -> connection reset (fault)");
-        } else {
-            eprintln!("{method} {path} -> {status}");
-        }
+        let _ = std::panic::catch_unwind(|| {
+            if status == 0 {
+                eprintln!("{method} {path} -> connection reset (fault)");
+            } else {
+                eprintln!("{method} {path} -> {status}");
+            }
+        });
     }
 }
 

@@ -418,3 +418,44 @@ async fn a_status_fault_with_an_unsendable_code_answers_an_honest_500() {
         assert!(r.header("x-request-id").is_some(), "{code}");
     }
 }
+
+/// The binary logs each request to stderr; once nobody reads it (`2>&1 | grep -m1 …` in a
+/// script exits after its match), a request must still get its answer, not a closed
+/// connection from a log line that could not be written.
+#[test]
+fn command_line_serves_after_its_stderr_reader_is_gone() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mutagent-emulator"))
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read");
+    drop(child.stderr.take()); // the log's reader goes away
+    let addr = line
+        .trim()
+        .rsplit("http://")
+        .next()
+        .expect("url")
+        .to_string();
+    let answers: Vec<u16> = (0..3)
+        .map(|_| {
+            use std::io::{Read, Write};
+            let mut s = std::net::TcpStream::connect(&addr).expect("connect");
+            s.write_all(b"GET /api/prompt/ HTTP/1.1\r\nhost: x\r\nx-api-key: k\r\nconnection: close\r\n\r\n")
+                .expect("write");
+            let mut out = Vec::new();
+            let _ = s.read_to_end(&mut out);
+            parse(&out).map_or(0, |r| r.status)
+        })
+        .collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(answers, [200, 200, 200], "0: closed without an answer");
+}
