@@ -1,6 +1,6 @@
 //! Fault injection: latency, error statuses (with `Retry-After`), connection resets, truncated
-//! bodies and slowly dripping bodies, per route or for all routes, limited by a count or a seeded
-//! probability.
+//! bodies and slowly dripping bodies, per route or for all routes, from the Nth matching request
+//! on, limited by a count or a seeded probability.
 //!
 //! The same faults can be written as text (`--fault` on the command line, [`Fault::parse`]):
 //!
