@@ -168,26 +168,31 @@ macro_rules! settings_setters {
     ($body:ty) => {
         impl $body {
             /// Sets the description.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn description(mut self, description: impl Into<String>) -> Self {
                 self.settings.description = Some(description.into());
                 self
             }
             /// Sets the model.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn model(mut self, model: impl Into<String>) -> Self {
                 self.settings.model = Some(model.into());
                 self
             }
             /// Sets the turn limit.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn max_turns(mut self, max_turns: i64) -> Self {
                 self.settings.max_turns = Some(max_turns);
                 self
             }
             /// Sets the permission mode.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn permission_mode(mut self, mode: impl Into<String>) -> Self {
                 self.settings.permission_mode = Some(mode.into());
                 self
             }
             /// Sets the tools it may use.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn allowed_tools<I: IntoIterator<Item = S>, S: Into<String>>(
                 mut self,
                 tools: I,
@@ -196,6 +201,7 @@ macro_rules! settings_setters {
                 self
             }
             /// Sets the tools it may not use.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn disallowed_tools<I: IntoIterator<Item = S>, S: Into<String>>(
                 mut self,
                 tools: I,
@@ -204,21 +210,25 @@ macro_rules! settings_setters {
                 self
             }
             /// Sets the status.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn status(mut self, status: impl Into<String>) -> Self {
                 self.settings.status = Some(status.into());
                 self
             }
             /// Sets whether it is public.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn is_public(mut self, is_public: bool) -> Self {
                 self.settings.is_public = Some(is_public);
                 self
             }
             /// Sets the metadata (an object).
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn metadata(mut self, metadata: Value) -> Self {
                 self.settings.metadata = Some(metadata);
                 self
             }
             /// Sets the tags.
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn tags<I: IntoIterator<Item = S>, S: Into<String>>(mut self, tags: I) -> Self {
                 self.settings.tags = Some(tags.into_iter().map(Into::into).collect());
                 self

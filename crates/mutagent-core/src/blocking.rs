@@ -129,6 +129,7 @@ impl BlockingClient {
     }
 
     /// A view of this client whose calls use `options`.
+    #[must_use = "this returns a new value and leaves `self` unchanged"]
     pub fn with_options(&self, options: CallOptions) -> BlockingClient {
         BlockingClient {
             client: self.client.with_options(options.clone()),

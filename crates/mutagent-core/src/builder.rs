@@ -116,6 +116,7 @@ impl<C> ClientBuilder<C> {
     /// request, kept, and asked again (the request sent once more) when the server answers
     /// 401, by one call at a time ([`TokenProvider`] tells how). The same rules as
     /// [`bearer_token`](Self::bearer_token) apply.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn token_provider(mut self, provider: impl TokenProvider) -> Self {
         self.settings.token_provider = Some(Arc::new(provider));
         self
@@ -135,6 +136,7 @@ impl<C> ClientBuilder<C> {
     }
 
     /// Like [`timeout`](Self::timeout), in seconds, as the official SDKs take it.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn timeout_secs(self, seconds: u64) -> Self {
         self.timeout(Duration::from_secs(seconds))
     }
@@ -168,6 +170,7 @@ impl<C> ClientBuilder<C> {
     /// refuses them with [`ConfigError::IgnoredByHttpClient`]. Give them to your client (a
     /// [`DefaultHttpClient`]'s builder has each). The proxy and certificate variables of the
     /// environment are not read with a client of your own, and never fail the build.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn http_client(mut self, client: impl HttpClient) -> Self {
         // The default client, built with its own settings, is still one the SDK can re-pool
         // (`Client::with_own_connections`).
@@ -216,12 +219,14 @@ impl<C> ClientBuilder<C> {
     ///     .build()?;
     /// # let _ = client; Ok(()) }
     /// ```
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
         self.settings.trust.roots.push(pem.as_ref().to_vec());
         self
     }
 
     /// Reads fallbacks from `env` instead of the process environment.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn env(mut self, env: impl EnvSource + 'static) -> Self {
         self.settings.env = Arc::new(env);
         self

@@ -70,6 +70,7 @@ impl Client {
     /// let patient = client.with_options(CallOptions::new().retry_non_idempotent(true));
     /// # let _ = patient; Ok(()) }
     /// ```
+    #[must_use = "this returns a new value and leaves `self` unchanged"]
     pub fn with_options(&self, options: CallOptions) -> Client {
         Client {
             transport: Arc::clone(&self.transport),
@@ -136,6 +137,7 @@ impl Client {
     /// worker.join().ok();
     /// # Ok(()) }
     /// ```
+    #[must_use = "this returns a new value and leaves `self` unchanged"]
     pub fn with_own_connections(&self) -> Client {
         match self.transport.with_own_pool() {
             Some(transport) => Client {

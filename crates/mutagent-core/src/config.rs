@@ -173,6 +173,7 @@ impl CallOptions {
     /// like the API key: marked sensitive (HTTP/2 never indexes it) and scrubbed, whole and
     /// for `Scheme credential` values the credential alone (each when 6 bytes or longer),
     /// from every error these calls return.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn header(mut self, name: HeaderName, mut value: HeaderValue) -> Self {
         if carries_credential(&name) {
             value.set_sensitive(true);

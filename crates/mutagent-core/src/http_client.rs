@@ -352,6 +352,7 @@ impl DefaultHttpClientBuilder {
     }
 
     /// Reads the environment variables above from `env` instead of the process environment.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn env(mut self, env: impl EnvSource + 'static) -> Self {
         self.env = Arc::new(env);
         self
@@ -372,6 +373,7 @@ impl DefaultHttpClientBuilder {
     /// Trusts the certificate authority (or authorities) in `pem` too, on top of the bundled
     /// webpki roots and `SSL_CERT_FILE`/`SSL_CERT_DIR`: for a private CA or a TLS-inspecting
     /// gateway. [`build`](Self::build) refuses PEM without a usable certificate.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn add_root_certificate(mut self, pem: impl AsRef<[u8]>) -> Self {
         self.trust.roots.push(pem.as_ref().to_vec());
         self
@@ -392,6 +394,7 @@ impl DefaultHttpClientBuilder {
     /// major version is a breaking change of this feature.
     #[cfg(feature = "rustls-0_23")]
     #[cfg_attr(docsrs, doc(cfg(feature = "rustls-0_23")))]
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn tls_config(mut self, config: rustls::ClientConfig) -> Self {
         self.tls = Some(config);
         self

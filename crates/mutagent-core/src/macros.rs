@@ -284,6 +284,7 @@ macro_rules! string_id {
 macro_rules! setters {
     (@one into $(#[$doc:meta])* $field:ident $ty:ty) => {
         $(#[$doc])*
+        #[must_use = "a setter returns the updated value and consumes the original"]
         pub fn $field(mut self, $field: impl ::std::convert::Into<$ty>) -> Self {
             self.$field = ::std::option::Option::Some($field.into());
             self
@@ -291,6 +292,7 @@ macro_rules! setters {
     };
     (@one value $(#[$doc:meta])* $field:ident $ty:ty) => {
         $(#[$doc])*
+        #[must_use = "a setter returns the updated value and consumes the original"]
         pub fn $field(mut self, $field: $ty) -> Self {
             self.$field = ::std::option::Option::Some($field);
             self
@@ -298,6 +300,7 @@ macro_rules! setters {
     };
     (@one set $(#[$doc:meta])* $field:ident $ty:ty) => {
         $(#[$doc])*
+        #[must_use = "a setter returns the updated value and consumes the original"]
         pub fn $field(mut self, $field: $ty) -> Self {
             self.$field = $field;
             self
@@ -305,6 +308,7 @@ macro_rules! setters {
     };
     (@one list $(#[$doc:meta])* $field:ident $ty:ty) => {
         $(#[$doc])*
+        #[must_use = "a setter returns the updated value and consumes the original"]
         pub fn $field<I, S>(mut self, $field: I) -> Self
         where
             I: ::std::iter::IntoIterator<Item = S>,
@@ -318,6 +322,7 @@ macro_rules! setters {
     };
     (@one $via:ident $(#[$doc:meta])* $field:ident $ty:ty) => {
         $(#[$doc])*
+        #[must_use = "a setter returns the updated value and consumes the original"]
         pub fn $field(mut self, $field: $ty) -> Self {
             self.$via = self.$via.$field($field);
             self
@@ -368,6 +373,7 @@ macro_rules! patch_setters {
         $(
             $crate::patch_setters!(@set $kind $field $what $ty);
             #[doc = concat!("Clears ", $what, " (sends `null`).")]
+            #[must_use = "a setter returns the updated value and consumes the original"]
             pub fn $clear(mut self) -> Self {
                 self.$field = $crate::models::Patch::Null;
                 self
@@ -376,6 +382,7 @@ macro_rules! patch_setters {
     };
     (@set into $field:ident $what:literal $ty:ty) => {
         #[doc = concat!("Sets ", $what, ".")]
+        #[must_use = "a setter returns the updated value and consumes the original"]
         pub fn $field(mut self, $field: impl ::std::convert::Into<$ty>) -> Self {
             self.$field = $crate::models::Patch::Value($field.into());
             self
@@ -383,6 +390,7 @@ macro_rules! patch_setters {
     };
     (@set value $field:ident $what:literal $ty:ty) => {
         #[doc = concat!("Sets ", $what, ".")]
+        #[must_use = "a setter returns the updated value and consumes the original"]
         pub fn $field(mut self, $field: $ty) -> Self {
             self.$field = $crate::models::Patch::Value($field);
             self

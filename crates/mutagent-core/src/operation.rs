@@ -109,6 +109,7 @@ impl Operation {
     }
 
     /// The same operation, of the contract generation `since` (e.g. `0.4.1`).
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub const fn since(self, since: &'static str) -> Self {
         Self { since, ..self }
     }
@@ -211,6 +212,7 @@ impl<const N: usize> Endpoint<N> {
     }
 
     /// The same operation, of the contract generation `since` (e.g. `0.4.1`).
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub const fn since(self, since: &'static str) -> Self {
         Self {
             operation: self.operation.since(since),

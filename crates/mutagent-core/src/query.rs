@@ -93,12 +93,14 @@ impl<const MAX_LIMIT: u32> Page<MAX_LIMIT> {
     }
 
     /// Sets the page size.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub const fn limit(mut self, limit: u32) -> Self {
         self.limit = Some(limit);
         self
     }
 
     /// Sets how many items to skip.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub const fn offset(mut self, offset: u64) -> Self {
         self.offset = Some(offset);
         self

@@ -191,12 +191,14 @@ impl RequestBuilder {
     /// Sets a path parameter by name, for an [`Operation`] built by hand; the namespace
     /// crates use [`Endpoint::request`], which cannot get a name wrong. The value is
     /// percent-encoded when the request is built.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn path_param(mut self, name: &'static str, value: impl fmt::Display) -> Self {
         self.path_params.push((name, value.to_string()));
         self
     }
 
     /// Adds a query parameter when `value` is `Some`; `None` leaves it out.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn query<V: QueryValue>(mut self, name: &'static str, value: Option<V>) -> Self {
         if let Some(value) = value {
             self.query
@@ -206,12 +208,14 @@ impl RequestBuilder {
     }
 
     /// Adds a required query parameter.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn query_required<V: QueryValue>(self, name: &'static str, value: V) -> Self {
         self.query(name, Some(value))
     }
 
     /// Adds every parameter of `params`, a struct that declares them (see [`query`]),
     /// after checking its constraints: the one way namespace crates send query parameters.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn query_params<Q: QueryParams + ?Sized>(mut self, params: &Q) -> Self {
         if let Err(err) = params.check(self.operation.name) {
             self.error.get_or_insert(err);
@@ -231,6 +235,7 @@ impl RequestBuilder {
     }
 
     /// Serialises `body` as the JSON request body.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn json<B: Serialize + ?Sized>(mut self, body: &B) -> Self {
         let (encoded, secrets) = crate::secret::collect_sent(|| serde_json::to_vec(body));
         self.body_secrets = secrets;
@@ -258,12 +263,14 @@ impl RequestBuilder {
     /// let err = CREATE.request().validate(|op| validate::name(op, "name", "")).build();
     /// assert!(err.unwrap_err().to_string().contains("create_prompt"));
     /// ```
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn validate(self, check: impl FnOnce(&'static str) -> Result<(), Error>) -> Self {
         let result = check(self.operation.name);
         self.check(result)
     }
 
     /// Records a validation failure found by the caller; `build` returns it.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn check(mut self, result: Result<(), Error>) -> Self {
         if let Err(err) = result {
             self.error.get_or_insert(err);

@@ -53,30 +53,35 @@ impl RetryPolicy {
     }
 
     /// The most retries after the first attempt (default 3).
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn max_retries(mut self, retries: u32) -> Self {
         self.max_retries = retries;
         self
     }
 
     /// The first wait (default 250 ms); each later wait doubles.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn initial_backoff(mut self, wait: Duration) -> Self {
         self.initial_backoff = wait;
         self
     }
 
     /// The longest computed wait (default 4 s).
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn max_backoff(mut self, wait: Duration) -> Self {
         self.max_backoff = wait;
         self
     }
 
     /// The longest wait a server's `Retry-After` can impose (default 30 s).
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn max_retry_after(mut self, wait: Duration) -> Self {
         self.max_retry_after = wait;
         self
     }
 
     /// Turns jitter on or off (default on). Off makes waits exact, e.g. for tests.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn jitter(mut self, on: bool) -> Self {
         self.jitter = on;
         self

@@ -581,6 +581,7 @@ impl CompleteExperiment {
         }
     }
     /// Sets when it ended (ISO 8601 text).
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn completed_at(mut self, at: impl Into<String>) -> Self {
         self.completed_at = at.into();
         self
@@ -654,6 +655,7 @@ impl AddExperimentResult {
         into trace_id: String;
     }
     /// Sets the per-criterion scores.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn eval_criteria(mut self, criteria: impl IntoIterator<Item = CriterionScore>) -> Self {
         self.eval_criteria = Some(criteria.into_iter().collect());
         self

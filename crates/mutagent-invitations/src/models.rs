@@ -140,6 +140,7 @@ impl ResendInvitation {
         value expires_in_days: i64;
     }
     /// Adds another key to the body.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn other(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.others.insert(key.into(), value.into());
         self

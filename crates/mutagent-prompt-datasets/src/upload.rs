@@ -213,6 +213,7 @@ impl UploadDataset {
         dataset created_by: impl Into<String>;
     }
     /// Sets the dataset's labels.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn labels<I, S>(mut self, labels: I) -> Self
     where
         I: IntoIterator<Item = S>,

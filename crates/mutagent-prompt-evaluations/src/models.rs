@@ -117,22 +117,26 @@ impl EvalConfig {
     }
 
     /// Appends a criterion to `criteria`.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn with_criterion(self, criterion: EvalCriterion) -> Self {
         let value = serde_json::to_value(criterion).unwrap_or(Value::Null);
         self.push("criteria", value)
     }
 
     /// Sets `threshold`.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn with_threshold(self, threshold: f64) -> Self {
         self.with_field("threshold", Value::from(threshold))
     }
 
     /// Sets `model`.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn with_model(self, model: impl Into<String>) -> Self {
         self.with_field("model", Value::String(model.into()))
     }
 
     /// Sets any field, for shapes the typed helpers do not cover.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn with_field(self, key: impl Into<String>, value: Value) -> Self {
         self.edit(|map| {
             map.insert(key.into(), value);

@@ -338,6 +338,7 @@ impl UpdatePrompt {
     }
     /// Sets the text in one of the three whole forms: the fields of that form are set, the
     /// others are left as they were.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn content(mut self, content: PromptContent) -> Self {
         match content {
             PromptContent::Raw(text) => self.raw_prompt = Some(text),
@@ -358,6 +359,7 @@ impl UpdatePrompt {
         into raw_prompt: String;
     }
     /// Sets only the messages.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn messages(mut self, messages: impl IntoIterator<Item = Message>) -> Self {
         self.messages = Some(messages.into_iter().collect());
         self

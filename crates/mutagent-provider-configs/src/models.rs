@@ -287,6 +287,7 @@ impl CreateProviderConfig {
         value metadata: Value;
     }
     /// Adds one credential field (a [`Secret`]).
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn credential_field(mut self, name: impl Into<String>, value: impl Into<Secret>) -> Self {
         self.credential_fields
             .get_or_insert_with(BTreeMap::new)
@@ -353,6 +354,7 @@ impl UpdateProviderConfig {
         value is_default: bool;
     }
     /// Sets (`Some`) or removes (`None`) one credential field.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn credential_field(mut self, name: impl Into<String>, value: Option<Secret>) -> Self {
         self.credential_fields
             .get_or_insert_with(BTreeMap::new)

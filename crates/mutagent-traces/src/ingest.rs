@@ -130,6 +130,7 @@ impl SpanEvent {
         }
     }
     /// Adds an attribute.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.attributes.insert(key.into(), value.into());
         self
@@ -252,6 +253,7 @@ impl NewSpan {
         }
     }
     /// Sets the parent span.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn parent(mut self, parent_span_id: impl Into<String>) -> Self {
         self.parent_span_id = Some(parent_span_id.into());
         self
@@ -285,16 +287,19 @@ impl NewSpan {
         value metadata: Value;
     }
     /// Sets the token counts.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn tokens(mut self, input: u64, output: u64) -> Self {
         self.tokens = Some(TokenUsage::new(input, output));
         self
     }
     /// Adds an attribute.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.attributes.insert(key.into(), value.into());
         self
     }
     /// Adds an event.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn event(mut self, event: SpanEvent) -> Self {
         self.events.push(event);
         self
@@ -417,11 +422,13 @@ impl NewTrace {
         list tags: String;
     }
     /// Adds a span.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn span(mut self, span: NewSpan) -> Self {
         self.spans.push(span);
         self
     }
     /// Adds several spans.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn spans(mut self, spans: impl IntoIterator<Item = NewSpan>) -> Self {
         self.spans.extend(spans);
         self

@@ -225,6 +225,7 @@ mutagent_core::list_params! {
 
 impl ListTraces {
     /// Embeds the spans of each trace (`include=spans`).
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn with_spans(self) -> Self {
         self.include("spans")
     }

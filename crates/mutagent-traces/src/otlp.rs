@@ -52,6 +52,7 @@ impl ExportTraceRequest {
         Self::default()
     }
     /// Adds the spans of one resource.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn resource_spans(mut self, resource_spans: ResourceSpans) -> Self {
         self.resource_spans.push(resource_spans);
         self
@@ -130,6 +131,7 @@ impl ResourceSpans {
         }
     }
     /// Adds the spans of one scope.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn scope_spans(mut self, scope_spans: ScopeSpans) -> Self {
         self.scope_spans.push(scope_spans);
         self
@@ -160,6 +162,7 @@ impl Resource {
         Self::default()
     }
     /// Adds an attribute.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<AnyValue>) -> Self {
         self.attributes.push(KeyValue::new(key, value));
         self
@@ -189,6 +192,7 @@ impl ScopeSpans {
         Self::default()
     }
     /// Sets the scope by name and optional version.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn scope(mut self, name: impl Into<String>, version: Option<&str>) -> Self {
         self.scope = Some(InstrumentationScope {
             name: name.into(),
@@ -198,11 +202,13 @@ impl ScopeSpans {
         self
     }
     /// Adds a span.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn span(mut self, span: Span) -> Self {
         self.spans.push(span);
         self
     }
     /// Adds several spans.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn spans(mut self, spans: impl IntoIterator<Item = Span>) -> Self {
         self.spans.extend(spans);
         self
@@ -291,6 +297,7 @@ impl Span {
         }
     }
     /// Sets the parent span id.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn parent(mut self, parent_span_id: impl Into<String>) -> Self {
         self.parent_span_id = Some(parent_span_id.into());
         self
@@ -300,16 +307,19 @@ impl Span {
         set kind: SpanKind;
     }
     /// Sets the end time in nanoseconds since the Unix epoch.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn end(mut self, end_time_unix_nano: u64) -> Self {
         self.end_time_unix_nano = Some(end_time_unix_nano);
         self
     }
     /// Adds an attribute.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<AnyValue>) -> Self {
         self.attributes.push(KeyValue::new(key, value));
         self
     }
     /// Adds an event.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn event(mut self, event: Event) -> Self {
         self.events.push(event);
         self
@@ -346,6 +356,7 @@ impl Event {
         }
     }
     /// Adds an attribute.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<AnyValue>) -> Self {
         self.attributes.push(KeyValue::new(key, value));
         self

@@ -115,6 +115,7 @@ impl HookTrace {
         into status: String;
     }
     /// Adds a span.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn span(mut self, span: HookSpan) -> Self {
         self.spans.get_or_insert_with(Vec::new).push(span);
         self
@@ -194,6 +195,7 @@ impl HookSpan {
         into output: String;
     }
     /// Sets the parent span.
+    #[must_use = "a setter returns the updated value and consumes the original"]
     pub fn parent(mut self, parent_span_id: impl Into<String>) -> Self {
         self.parent_span_id = Some(parent_span_id.into());
         self
