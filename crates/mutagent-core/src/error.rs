@@ -652,7 +652,7 @@ impl fmt::Display for RuntimeProblem {
 impl std::error::Error for RuntimeProblem {}
 
 /// Why a compressed answer could not be read (see [`Error::Encoding`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EncodingFailure {
     /// The SDK did not ask for this encoding: `br`, `deflate`, or `gzip` when the `gzip`
@@ -793,7 +793,7 @@ pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
 }
 
 /// Where a configuration value came from, so that an error about it says where to fix it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Origin {
     /// Given in code, to the client builder method of this name (e.g. `server_url`).

@@ -62,4 +62,13 @@ mod tests {
         assert_eq!(id, DatasetId::from(12));
         assert_eq!(id.to_string(), "12");
     }
+
+    #[test]
+    fn ids_convert_back_to_their_number_or_text() {
+        let number: i64 = PromptId::from(7).into();
+        assert_eq!(number, 7);
+        let text: String = JobId::from("job_1").into();
+        assert_eq!(text, "job_1");
+        assert_eq!(WorkspaceId::new("ws").into_string(), "ws");
+    }
 }

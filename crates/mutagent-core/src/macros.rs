@@ -138,6 +138,12 @@ macro_rules! int_id {
             }
         }
 
+        impl ::std::convert::From<$name> for i64 {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.0, f)
@@ -186,6 +192,11 @@ macro_rules! string_id {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
+
+            /// The id as an owned `String`, without copying it.
+            pub fn into_string(self) -> ::std::string::String {
+                self.0
+            }
         }
 
         impl ::std::convert::From<::std::string::String> for $name {
@@ -203,6 +214,12 @@ macro_rules! string_id {
         impl ::std::convert::From<&$name> for $name {
             fn from(id: &$name) -> Self {
                 id.clone()
+            }
+        }
+
+        impl ::std::convert::From<$name> for ::std::string::String {
+            fn from(id: $name) -> Self {
+                id.0
             }
         }
 

@@ -156,7 +156,7 @@ impl UpdatePromptDataset {
 
 /// Where a clone goes: to the group of one prompt version, or to a prompt group. Exactly one
 /// of the two is sent, so an invalid mix cannot be built.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[non_exhaustive]
 pub enum CloneTarget {
     /// `targetPromptId`: the group of this prompt version.

@@ -108,7 +108,7 @@ mutagent_core::open_enum! {
 }
 
 /// One message of a messages-form prompt.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Message {
     /// Who speaks.
@@ -141,7 +141,7 @@ impl Message {
 
 /// The text of a prompt, in exactly one of the three forms the API knows. Being an enum, an
 /// invalid mix (say a raw prompt and messages) cannot be built.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PromptContent {
     /// One text (`rawPrompt`).
