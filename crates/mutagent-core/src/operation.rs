@@ -74,8 +74,30 @@ impl fmt::Display for Method {
     }
 }
 
-/// The description of one API operation.
+/// The description of one API operation. Build one with [`Operation::new`] (and
+/// [`since`](Self::since)): it is `#[non_exhaustive]`, so the API can describe more of an
+/// operation later without breaking code that reads these fields.
+///
+/// ```
+/// use mutagent_core::{Method, Operation};
+/// const LIST: Operation = Operation::new("prompt", "list_prompts", Method::Get, "/api/prompt/");
+/// assert_eq!(LIST.since, "0.1.2");
+/// ```
+///
+/// A struct literal is refused outside this crate:
+///
+/// ```compile_fail
+/// use mutagent_core::{Method, Operation};
+/// let op = Operation {
+///     namespace: "prompt",
+///     name: "list_prompts",
+///     method: Method::Get,
+///     path: "/api/prompt/",
+///     since: "0.1.2",
+/// };
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Operation {
     /// The namespace, as in the official SDKs (e.g. `prompt_datasets`).
     pub namespace: &'static str,
