@@ -29,6 +29,12 @@ fn clients_and_core_types_are_send_and_sync() {
     assert_send_sync::<mutagent::BaseUrl>();
     assert_send_sync::<mutagent::http_client::DefaultHttpClient>();
     assert_send_sync::<mutagent::blocking::ItemIter<serde_json::Value>>();
+    // The exporter is shared by every thread that records spans.
+    #[cfg(feature = "tracing-exporter")]
+    {
+        assert_send_sync::<mutagent::tracing_exporter::Exporter>();
+        assert_send_sync::<mutagent::tracing_exporter::MutagentLayer>();
+    }
 }
 
 #[test]
@@ -70,7 +76,10 @@ fn response_futures_and_streams_are_send() {
 /// One operation per namespace, through the async client: each returned future must be
 /// `Send + 'static`, which is what `tokio::spawn` asks for.
 fn namespace_futures_are_send(client: &Client) {
+    // Without namespace features only the line below uses the client and nothing the prelude.
+    #[allow(unused_imports)]
     use mutagent::prelude::*;
+    assert_static_send(&client.with_options(mutagent::CallOptions::default()));
 
     #[cfg(feature = "prompt")]
     {
@@ -167,7 +176,9 @@ fn namespace_futures_are_send(client: &Client) {
 
 /// The blocking client's handles are `Send` too: a worker thread can own one.
 fn blocking_handles_are_send(client: &BlockingClient) {
+    #[allow(unused_imports)]
     use mutagent::prelude::*;
+    assert_static_send(&client.with_options(mutagent::CallOptions::default()));
 
     #[cfg(feature = "prompt")]
     assert_static_send(
