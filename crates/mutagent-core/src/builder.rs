@@ -68,6 +68,18 @@ impl Default for ClientBuilder {
     }
 }
 
+/// A copy of every setting, to build several clients that differ in one or two (say one per
+/// workspace). A token provider, an HTTP client of your own and the environment source are
+/// shared between the copies, not duplicated.
+impl<C> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        Self {
+            settings: self.settings.clone(),
+            builds: PhantomData,
+        }
+    }
+}
+
 impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(&self.settings, f)
@@ -250,6 +262,7 @@ impl<C> ClientBuilder<C> {
 }
 
 /// What a [`ClientBuilder`] holds, whichever client it builds.
+#[derive(Clone)]
 struct Settings {
     api_key: Option<String>,
     bearer_token: Option<String>,
@@ -610,6 +623,39 @@ mod tests {
     }
     use crate::config::DEFAULT_SERVER_URL;
     use crate::env::EmptyEnv;
+
+    /// One base builder, cloned per workspace: each clone keeps every setting of the base and
+    /// its own changes stay its own, for the async and the blocking client alike.
+    #[test]
+    fn a_cloned_builder_keeps_the_settings_and_diverges_alone() {
+        let base = ClientBuilder::new()
+            .env(EmptyEnv)
+            .api_key(KEY)
+            .server_url("https://api.example.com")
+            .timeout(Duration::from_secs(9));
+        let one = base.clone().workspace_id("ws-1").build().expect("one");
+        let two = base.clone().workspace_id("ws-2").build().expect("two");
+        let plain = base.build().expect("plain");
+        assert_eq!(one.config().workspace_id(), Some("ws-1"));
+        assert_eq!(two.config().workspace_id(), Some("ws-2"));
+        assert_eq!(plain.config().workspace_id(), None);
+        for config in [one.config(), two.config(), plain.config()] {
+            assert!(config.has_api_key());
+            assert_eq!(config.timeout(), Duration::from_secs(9));
+            assert_eq!(config.server_url().to_string(), "https://api.example.com");
+        }
+
+        let blocking = BlockingClient::builder()
+            .env(EmptyEnv)
+            .api_key(KEY)
+            .organization_id("org-1");
+        let copy = blocking.clone().workspace_id("ws-3").build().expect("copy");
+        let original = blocking.build().expect("original");
+        assert_eq!(copy.config().workspace_id(), Some("ws-3"));
+        assert_eq!(copy.config().organization_id(), Some("org-1"));
+        assert_eq!(original.config().workspace_id(), None);
+        assert_eq!(original.config().organization_id(), Some("org-1"));
+    }
 
     const KEY: &str = "mt_secret_key_123";
 

@@ -25,6 +25,7 @@ use crate::secret::{ApiKey, Secrets};
 use crate::token::Bearer;
 
 /// The HTTP client a transport sends through.
+#[derive(Clone)]
 pub(crate) enum Http {
     /// The SDK's default client: a transport on it can be given a pool of its own.
     Default(Box<DefaultHttpClient>),
