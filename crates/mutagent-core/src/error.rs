@@ -876,12 +876,21 @@ impl ConnectError {
 
     /// The message of an [`Error::Connect`] after `attempts` attempts.
     pub(crate) fn message(&self, attempts: u32) -> String {
+        self.describe(Some(attempts))
+    }
+
+    /// The message, naming the number of attempts when known (the `Display` of a
+    /// `ConnectError` on its own does not know them: they belong to the call).
+    fn describe(&self, attempts: Option<u32>) -> String {
         use std::fmt::Write as _;
         let mut out = format!("could not connect to {}", self.url);
         if let Some((proxy, origin)) = &self.proxy {
             let _ = write!(out, " through the proxy {proxy} ({origin})");
         }
-        let _ = write!(out, " ({attempts} attempt(s)): ");
+        if let Some(attempts) = attempts {
+            let _ = write!(out, " ({attempts} attempt(s))");
+        }
+        out.push_str(": ");
         let from = match self.url_origin {
             Some(origin) => format!(" (the URL was {origin})"),
             None => " (the default URL; set `MUTAGENT_SERVER_URL` or `.server_url(…)`)".to_owned(),
@@ -958,6 +967,18 @@ impl ConnectError {
         out
     }
 }
+
+/// The cause in one line and what to do about it, as in [`Error::Connect`]'s message but
+/// without the number of attempts; the lower-level causes are in that `Error`'s `source()`
+/// chain, not here.
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(None))
+    }
+}
+
+/// So it can be boxed, logged or wrapped like any error (C-GOOD-ERR).
+impl std::error::Error for ConnectError {}
 
 /// The host of `scheme://host[:port]/…` (IPv6 brackets kept).
 fn host_of(url: &str) -> &str {

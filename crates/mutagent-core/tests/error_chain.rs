@@ -235,3 +235,53 @@ fn the_real_source_is_kept_and_can_be_downcast() {
     assert_eq!(err, same);
     assert_ne!(err, BlockingError::RuntimeStart(Cause::new(inner())));
 }
+
+/// What `Error::connect_error` hands out is an error in its own right (C-GOOD-ERR): it boxes
+/// into `Box<dyn Error + Send + Sync>` and prints the cause line of the call's message, without
+/// the number of attempts (which belongs to the call) and without the lower-level causes
+/// (which stay in the call error's chain). Through both clients.
+#[tokio::test]
+async fn a_connect_error_is_a_std_error_of_its_own() {
+    fn check(err: &Error) {
+        let connect = err.connect_error().expect("a connect error").clone();
+        let call_message = err.to_string();
+        let boxed: Box<dyn StdError + Send + Sync + 'static> = Box::new(connect);
+        let own = boxed.to_string();
+        assert!(
+            own.starts_with("could not connect to http://127.0.0.1:"),
+            "{own}"
+        );
+        assert!(own.contains("connection refused"), "{own}");
+        assert!(!own.contains("attempt"), "{own}");
+        assert!(boxed.source().is_none());
+        // The call's message says the same, with the attempts.
+        assert!(
+            call_message.contains("(1 attempt(s)): connection refused"),
+            "{call_message}"
+        );
+        assert!(
+            call_message.contains(own.split(": ").nth(1).expect("a cause")),
+            "{call_message}"
+        );
+    }
+    let builder = nobody_listening().retry_policy(mutagent_core::RetryPolicy::disabled());
+    let client = builder.clone().build().expect("client");
+    check(
+        &client
+            .send::<Value>(get_thing())
+            .await
+            .expect_err("refused"),
+    );
+
+    let blocking = mutagent_core::BlockingClient::builder()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(format!("http://127.0.0.1:{}", closed_port()))
+        .retry_policy(mutagent_core::RetryPolicy::disabled())
+        .build()
+        .expect("blocking client");
+    let err = tokio::task::spawn_blocking(move || blocking.send::<Value>(get_thing()))
+        .await
+        .expect("joined")
+        .expect_err("refused");
+    check(&err);
+}

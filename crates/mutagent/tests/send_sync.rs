@@ -42,6 +42,7 @@ fn error_types_are_std_errors_that_cross_threads() {
     assert_error::<Error>();
     assert_error::<mutagent::ApiError>();
     assert_error::<mutagent::DecodeError>();
+    assert_error::<mutagent::ConnectError>();
     assert_error::<mutagent::ConfigError>();
     assert_error::<mutagent::http_client::HttpError>();
     #[cfg(feature = "prompt-datasets")]
