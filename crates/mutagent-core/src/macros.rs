@@ -144,6 +144,14 @@ macro_rules! int_id {
             }
         }
 
+        /// Parses the decimal form, as `Display` writes it (e.g. an id given on a command line).
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::num::ParseIntError;
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                text.parse().map(Self)
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 ::std::fmt::Display::fmt(&self.0, f)
@@ -220,6 +228,14 @@ macro_rules! string_id {
         impl ::std::convert::From<$name> for ::std::string::String {
             fn from(id: $name) -> Self {
                 id.0
+            }
+        }
+
+        /// Any text is an id: parsing never fails (it exists for `str::parse` and generic code).
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(text: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self(text.to_owned()))
             }
         }
 

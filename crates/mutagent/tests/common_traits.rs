@@ -55,3 +55,16 @@ fn ids_convert_back_to_their_number_or_text() {
     let text: String = mutagent::ids::JobId::from("job_1").into();
     assert_eq!(text, "job_1");
 }
+
+/// Ids parse from text (a command-line argument, a config value) as `Display` writes them.
+#[test]
+fn ids_parse_from_their_display_form() {
+    use mutagent::ids::{JobId, PromptId};
+    let id: PromptId = "42".parse().expect("a number");
+    assert_eq!(id, PromptId::from(42));
+    assert_eq!(id.to_string().parse::<PromptId>(), Ok(id));
+    let err = "forty-two".parse::<PromptId>().expect_err("not a number");
+    assert_eq!(err.kind(), &std::num::IntErrorKind::InvalidDigit);
+    let job: JobId = "job_1".parse().expect("infallible");
+    assert_eq!(job.as_str(), "job_1");
+}
