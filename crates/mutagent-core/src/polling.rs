@@ -1,7 +1,16 @@
 //! The polling toolkit every wait and watch of the SDK is built from (waiting for an evaluation
 //! result, following an optimization job): how often to poll and how long ([`PollOptions`]),
-//! the clock that enforces it ([`Deadline`]), and why a wait ended without its answer
-//! ([`WaitError`], with what each wait knows when its deadline passes).
+//! the clock that enforces it ([`Deadline`]), how failed polls are counted and when they end
+//! the wait ([`FailedPolls`]), and why a wait ended without its answer ([`WaitError`], with
+//! what each wait knows when its deadline passes).
+//!
+//! A wait outlives a short outage: a poll failing with a transient error
+//! ([`Error::is_retryable`]: connection failures, a poll's timeout, 408, 429, 5xx) after the
+//! transport's own retries does not end it. The wait polls again at its interval (later if
+//! the server's `Retry-After` asks for longer), until the deadline, or until
+//! [`PollOptions::max_failed_polls`] polls in a row have failed
+//! ([`WaitError::PollsFailed`]). Any other error (401, 403, 404 where it does not mean "not
+//! yet", an answer that cannot be read) ends the wait at once.
 
 use std::fmt;
 use std::future::Future;
@@ -11,16 +20,19 @@ use tokio::time::Instant;
 
 use crate::error::Error;
 
-/// How often to poll and how long to wait at most. The defaults: poll every 2 s, give up after
-/// 10 minutes (a wait may choose other defaults, e.g. an optimization watch's 30 minutes).
+/// How often to poll, how long to wait at most, and how many failed polls in a row end the
+/// wait. The defaults: poll every 2 s, give up after 10 minutes (a wait may choose other
+/// defaults, e.g. an optimization watch's 30 minutes) or after 5 failed polls in a row.
 ///
 /// ```
 /// use std::time::Duration;
 /// use mutagent_core::polling::PollOptions;
 /// let options = PollOptions::new()
 ///     .poll_interval(Duration::from_millis(500))
-///     .deadline(Duration::from_secs(120));
+///     .deadline(Duration::from_secs(120))
+///     .max_failed_polls(10);
 /// assert_eq!(options.deadline, Some(Duration::from_secs(120)));
+/// assert_eq!(options.max_failed_polls, 10);
 /// assert_eq!(PollOptions::new().no_deadline().deadline, None);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +43,15 @@ pub struct PollOptions {
     /// How long to wait at most, from the first poll (default 10 minutes); `None` waits
     /// without limit (see [`no_deadline`](Self::no_deadline)).
     pub deadline: Option<Duration>,
+    /// How many polls in a row may fail with a transient error before the wait ends with
+    /// [`WaitError::PollsFailed`] (default 5; 0 counts as 1, i.e. the first failure ends it).
+    /// This is what ends a wait without deadline on a server that stays down.
+    pub max_failed_polls: u32,
 }
+
+/// The default of [`PollOptions::max_failed_polls`]: with the transport's retries (4 attempts
+/// over about 2 s) and the 2 s interval, an outage of about 20 s is outlived.
+pub const DEFAULT_MAX_FAILED_POLLS: u32 = 5;
 
 impl Default for PollOptions {
     fn default() -> Self {
@@ -49,6 +69,7 @@ impl PollOptions {
         Self {
             poll_interval,
             deadline,
+            max_failed_polls: DEFAULT_MAX_FAILED_POLLS,
         }
     }
     /// Sets the pause between two polls.
@@ -61,7 +82,14 @@ impl PollOptions {
         self.deadline = Some(deadline);
         self
     }
-    /// Waits without a time limit (only until the answer comes or a call fails).
+    /// Sets how many polls in a row may fail with a transient error before the wait ends
+    /// (0 counts as 1).
+    pub fn max_failed_polls(mut self, count: u32) -> Self {
+        self.max_failed_polls = count;
+        self
+    }
+    /// Waits without a time limit: until the answer comes, a call fails with an error that is
+    /// not transient, or [`max_failed_polls`](Self::max_failed_polls) polls in a row fail.
     pub fn no_deadline(mut self) -> Self {
         self.deadline = None;
         self
@@ -109,9 +137,44 @@ pub enum WaitError<D> {
     /// options asked for it.
     #[error("{0}")]
     DeadlineExceeded(D),
-    /// A call failed.
+    /// A call failed with an error that ends the wait at once (not transient: 401, 403, an
+    /// answer that cannot be read, …), or a call that is not a poll failed.
     #[error(transparent)]
     Api(#[from] Error),
+    /// [`PollOptions::max_failed_polls`] polls in a row failed with transient errors (the
+    /// server down or overloaded); it carries how many and the last poll's error.
+    #[error(transparent)]
+    PollsFailed(PollsFailed),
+}
+
+/// The payload of [`WaitError::PollsFailed`]: how many polls in a row failed, and the last
+/// one's error (its status, request id and `Retry-After` kept). Prints as
+/// `gave up after 5 failed poll(s) in a row`, with the last error as its source.
+#[derive(Debug, thiserror::Error)]
+#[error("gave up after {failed} failed poll(s) in a row")]
+#[non_exhaustive]
+pub struct PollsFailed {
+    /// How many polls in a row failed.
+    pub failed: u32,
+    /// The last poll's error.
+    #[source]
+    pub last: Error,
+}
+
+impl PollsFailed {
+    /// `failed` polls in a row failed, the last with `last`.
+    pub fn new(failed: u32, last: Error) -> Self {
+        Self { failed, last }
+    }
+
+    /// The same count around another error: a helper wraps the last error in what it had
+    /// done ([`Error::Partial`]).
+    pub fn map_last(self, wrap: impl FnOnce(Error) -> Error) -> Self {
+        Self {
+            failed: self.failed,
+            last: wrap(self.last),
+        }
+    }
 }
 
 impl<D> WaitError<D> {
@@ -124,15 +187,25 @@ impl<D> WaitError<D> {
     pub fn deadline_exceeded(&self) -> Option<&D> {
         match self {
             WaitError::DeadlineExceeded(passed) => Some(passed),
-            WaitError::Api(_) => None,
+            WaitError::Api(_) | WaitError::PollsFailed(_) => None,
         }
     }
 
-    /// The failed call's error, if that is what ended the wait.
+    /// The failed call's error, if that is what ended the wait (after failed polls, the
+    /// last poll's).
     pub fn as_api_error(&self) -> Option<&Error> {
         match self {
             WaitError::Api(err) => Some(err),
+            WaitError::PollsFailed(failed) => Some(&failed.last),
             WaitError::DeadlineExceeded(_) => None,
+        }
+    }
+
+    /// How many polls in a row failed, if that is what ended the wait.
+    pub fn failed_polls(&self) -> Option<u32> {
+        match self {
+            WaitError::PollsFailed(failed) => Some(failed.failed),
+            _ => None,
         }
     }
 }
@@ -153,7 +226,95 @@ impl<D: DeadlinePassed> From<WaitError<D>> for Error {
                 }
             }
             WaitError::Api(err) => err,
+            // The last poll's own error, so its status and retryability stay (the count is
+            // on the `WaitError`).
+            WaitError::PollsFailed(failed) => failed.last,
         }
+    }
+}
+
+/// The longest pause a server's `Retry-After` may impose between two polls: longer asks are
+/// cut to this, so a wait without deadline cannot be parked for a day by one answer.
+pub const MAX_RETRY_AFTER_PAUSE: Duration = Duration::from_secs(300);
+
+/// The failed polls of one wait, counted in a row: decides whether a failed poll ends the
+/// wait, how long to pause before the next, and remembers the last failure for the deadline's
+/// report. Every wait and watch of the SDK uses it, so all follow the same rules.
+///
+/// ```
+/// use mutagent_core::polling::{FailedPolls, PollOptions, WaitError};
+/// use mutagent_core::Error;
+/// let options = PollOptions::new().max_failed_polls(2);
+/// let mut failed = FailedPolls::new();
+/// let timeout = || Error::Timeout { operation: "get_thing", timeout: Default::default(), attempts: 1 };
+/// assert!(failed.record::<()>(timeout(), &options).is_ok(), "transient: poll again");
+/// assert_eq!(failed.in_a_row(), 1);
+/// let ended = failed.record::<()>(timeout(), &options).expect_err("the second in a row");
+/// assert_eq!(ended.failed_polls(), Some(2));
+/// ```
+#[derive(Debug, Default)]
+pub struct FailedPolls {
+    in_a_row: u32,
+    last: Option<Error>,
+}
+
+impl FailedPolls {
+    /// No poll failed yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A poll succeeded: the count starts again, the earlier failure is forgotten.
+    pub fn succeeded(&mut self) {
+        self.in_a_row = 0;
+        self.last = None;
+    }
+
+    /// A poll failed with `error`. `Ok` when the wait goes on (the error is transient and
+    /// fewer than `options.max_failed_polls` polls in a row failed); otherwise the error that
+    /// ends it: [`WaitError::Api`] at once for an error that is not transient,
+    /// [`WaitError::PollsFailed`] once too many failed in a row.
+    pub fn record<D>(&mut self, error: Error, options: &PollOptions) -> Result<(), WaitError<D>> {
+        if !error.is_retryable() {
+            return Err(WaitError::Api(error));
+        }
+        self.in_a_row = self.in_a_row.saturating_add(1);
+        if self.in_a_row >= options.max_failed_polls.max(1) {
+            self.last = None;
+            return Err(WaitError::PollsFailed(PollsFailed::new(
+                self.in_a_row,
+                error,
+            )));
+        }
+        self.last = Some(error);
+        Ok(())
+    }
+
+    /// How many polls in a row have failed (0 after a success).
+    pub fn in_a_row(&self) -> u32 {
+        self.in_a_row
+    }
+
+    /// The error of the last poll, if it failed (for the deadline's report).
+    pub fn last(&self) -> Option<&Error> {
+        self.last.as_ref()
+    }
+
+    /// Takes the error of the last poll, if it failed.
+    pub fn take_last(&mut self) -> Option<Error> {
+        self.last.take()
+    }
+
+    /// The pause before the next poll: the interval, or the server's `Retry-After` on the
+    /// last failed poll when that is longer (at most [`MAX_RETRY_AFTER_PAUSE`]).
+    pub fn pause(&self, interval: Duration) -> Duration {
+        let asked = self
+            .last
+            .as_ref()
+            .and_then(Error::as_api_error)
+            .and_then(crate::error::ApiError::retry_after)
+            .map_or(Duration::ZERO, |wait| wait.min(MAX_RETRY_AFTER_PAUSE));
+        interval.max(asked)
     }
 }
 
@@ -394,5 +555,135 @@ mod wait_error_tests {
             PollOptions::every(Duration::from_millis(500), Some(Duration::from_secs(120)))
         );
         assert_eq!(options.deadline_or_max(), Duration::from_secs(120));
+    }
+}
+
+#[cfg(test)]
+mod failed_polls_tests {
+    use super::*;
+    use crate::error::ApiError;
+    use http::StatusCode;
+
+    /// A wait's deadline payload, for the conversions into [`Error`].
+    #[derive(Debug)]
+    struct Passed;
+
+    impl fmt::Display for Passed {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("passed")
+        }
+    }
+
+    impl DeadlinePassed for Passed {
+        fn operation(&self) -> &'static str {
+            "wait_for_test"
+        }
+        fn deadline(&self) -> Duration {
+            Duration::from_secs(5)
+        }
+        fn polls(&self) -> u32 {
+            3
+        }
+    }
+
+    fn answered(status: u16, retry_after: Option<Duration>) -> Error {
+        Error::Api(Box::new(ApiError {
+            operation: "get_thing",
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::IM_A_TEAPOT),
+            code: None,
+            message: None,
+            details: None,
+            request_id: None,
+            retry_after,
+            attempts: 4,
+            body_snippet: String::new(),
+            hint: None,
+        }))
+    }
+
+    #[test]
+    fn transient_failures_go_on_until_too_many_in_a_row() {
+        let options = PollOptions::new().max_failed_polls(3);
+        let mut failed = FailedPolls::new();
+        for _ in 0..2 {
+            assert!(failed.record::<()>(answered(503, None), &options).is_ok());
+        }
+        assert_eq!(failed.in_a_row(), 2);
+        assert_eq!(failed.last().and_then(Error::status_code), Some(503));
+        // A success starts the count again and forgets the failure.
+        failed.succeeded();
+        assert_eq!(failed.in_a_row(), 0);
+        assert!(failed.last().is_none());
+        for _ in 0..2 {
+            assert!(failed.record::<()>(answered(502, None), &options).is_ok());
+        }
+        let ended = failed
+            .record::<Passed>(answered(429, None), &options)
+            .expect_err("the third in a row");
+        assert_eq!(ended.failed_polls(), Some(3));
+        assert_eq!(ended.as_api_error().and_then(Error::status_code), Some(429));
+        assert_eq!(ended.to_string(), "gave up after 3 failed poll(s) in a row");
+        let source = std::error::Error::source(&ended).map(ToString::to_string);
+        assert!(
+            source.as_deref().is_some_and(|s| s.contains("429")),
+            "{source:?}"
+        );
+        let err = Error::from(ended);
+        assert_eq!(err.status_code(), Some(429), "the last error itself");
+        assert!(err.is_retryable());
+    }
+
+    #[test]
+    fn an_error_that_is_not_transient_ends_the_wait_at_once() {
+        let options = PollOptions::new();
+        for status in [401, 403, 404, 400] {
+            let mut failed = FailedPolls::new();
+            let ended = failed
+                .record::<()>(answered(status, None), &options)
+                .expect_err("not transient");
+            assert!(
+                matches!(&ended, WaitError::Api(e) if e.status_code() == Some(status)),
+                "{ended:?}"
+            );
+            assert_eq!(ended.failed_polls(), None);
+        }
+    }
+
+    #[test]
+    fn zero_failed_polls_allowed_counts_as_one() {
+        let options = PollOptions::new().max_failed_polls(0);
+        let ended = FailedPolls::new()
+            .record::<()>(answered(503, None), &options)
+            .expect_err("the first failure ends it");
+        assert_eq!(ended.failed_polls(), Some(1));
+        assert_eq!(
+            PollOptions::new().max_failed_polls,
+            DEFAULT_MAX_FAILED_POLLS
+        );
+    }
+
+    #[test]
+    fn a_longer_retry_after_stretches_the_pause_within_a_bound() {
+        let options = PollOptions::new();
+        let interval = Duration::from_secs(2);
+        let mut failed = FailedPolls::new();
+        assert_eq!(failed.pause(interval), interval);
+        for (asked, pause) in [
+            (Duration::from_secs(1), interval),
+            (Duration::from_secs(7), Duration::from_secs(7)),
+            (Duration::from_secs(86_400), MAX_RETRY_AFTER_PAUSE),
+        ] {
+            failed.succeeded();
+            assert!(failed
+                .record::<()>(answered(503, Some(asked)), &options)
+                .is_ok());
+            assert_eq!(failed.pause(interval), pause, "Retry-After {asked:?}");
+        }
+        failed.succeeded();
+        assert_eq!(
+            failed.pause(interval),
+            interval,
+            "forgotten after a success"
+        );
     }
 }
