@@ -256,6 +256,13 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// once; use [`run_evaluation_and_wait`](Self::run_evaluation_and_wait) to wait for the
     /// result of a new run. A 404 for the evaluation itself ends the wait with that error.
     ///
+    /// A poll failing transiently (connection, timeout, 408, 429, 5xx, after the transport's
+    /// retries) does not end the wait: the next comes at the interval (or after the server's
+    /// longer `Retry-After`), until `options.max_failed_polls` polls in a row failed
+    /// ([`PollsFailed`](mutagent_core::polling::WaitError::PollsFailed), with the count and the
+    /// last error) or the deadline passes (its error then mentions the last failed poll). Any
+    /// other error (401, 403, an answer that cannot be read) ends the wait at once.
+    ///
     /// ```no_run
     /// use mutagent_prompt_evaluations::{EvaluationWaitOptions, PromptEvaluationsExt};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
@@ -284,7 +291,10 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// [`Error::Partial`](mutagent_core::Error::Partial) (the server may have taken it), never
     /// retryable. A run answered `success: false` was not accepted: the helper ends at once
     /// with [`Error::Unexpected`](mutagent_core::Error::Unexpected) quoting the server's
-    /// message.
+    /// message. Failed polls after the run follow the rules of
+    /// [`wait_for_evaluation_result`](Self::wait_for_evaluation_result) (their final error
+    /// wrapped in [`Error::Partial`](mutagent_core::Error::Partial)); the first poll, before
+    /// anything was run, ends the helper on any failure, as running it again is safe.
     ///
     /// ```no_run
     /// use std::time::Duration;

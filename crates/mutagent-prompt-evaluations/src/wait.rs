@@ -9,14 +9,15 @@ use std::time::Duration;
 use std::fmt;
 
 use mutagent_core::ids::EvaluationId;
-use mutagent_core::polling::{Deadline, DeadlinePassed, PollOptions, WaitError};
+use mutagent_core::polling::{Deadline, DeadlinePassed, FailedPolls, PollOptions, WaitError};
 use mutagent_core::{Client, Error};
 
 use crate::api::PromptEvaluationsApi;
 use crate::models::{EvaluationResult, EvaluationRun};
 
-/// How often to poll and how long to wait for an evaluation result: the SDK's
-/// [`PollOptions`] (every 2 s, at most 10 minutes by default).
+/// How often to poll, how long to wait for an evaluation result, and how many failed polls
+/// in a row end the wait: the SDK's [`PollOptions`] (every 2 s, at most 10 minutes, 5 failed
+/// polls by default).
 ///
 /// ```
 /// use std::time::Duration;
@@ -29,8 +30,11 @@ use crate::models::{EvaluationResult, EvaluationRun};
 pub type EvaluationWaitOptions = PollOptions;
 
 /// Why waiting for an evaluation result ended without one: the deadline passed
-/// ([`EvaluationDeadlineExceeded`]) or a call failed (including a 404 for an evaluation that
-/// does not exist).
+/// ([`EvaluationDeadlineExceeded`]), a call failed with an error that is not transient
+/// ([`Api`](WaitError::Api), including a 404 for an evaluation that does not exist), or
+/// [`max_failed_polls`](PollOptions::max_failed_polls) polls in a row failed with transient
+/// errors ([`PollsFailed`](WaitError::PollsFailed)); a poll failing transiently (connection,
+/// timeout, 408, 429, 5xx) alone does not end the wait.
 ///
 /// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`](mutagent_core::Error::Timeout) with
 /// operation `wait_for_evaluation_result`, or `run_evaluation_and_wait` inside
@@ -40,7 +44,7 @@ pub type EvaluationWaitError = WaitError<EvaluationDeadlineExceeded>;
 
 /// No result (or, after an earlier run's result, no new one) appeared before the deadline.
 /// Nothing was cancelled: the run may still finish later.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub struct EvaluationDeadlineExceeded {
     /// The evaluation.
@@ -59,6 +63,9 @@ pub struct EvaluationDeadlineExceeded {
     /// taken it. Through `?` such a deadline is [`Error::Partial`](mutagent_core::Error::Partial),
     /// not retryable: running the helper again would start another run.
     pub run_started: bool,
+    /// The error of the last poll, when it failed (transiently: the wait went on) and no poll
+    /// succeeded after it; the message mentions it.
+    pub last_poll_error: Option<Box<Error>>,
 }
 
 impl fmt::Display for EvaluationDeadlineExceeded {
@@ -73,6 +80,9 @@ impl fmt::Display for EvaluationDeadlineExceeded {
             "evaluation {} has {which} after {:?} ({} poll(s))",
             self.evaluation_id, self.deadline, self.polls
         )?;
+        if let Some(err) = &self.last_poll_error {
+            write!(f, "; the last poll failed: {err}")?;
+        }
         if self.run_started {
             f.write_str("; the run this wait started goes on")?;
         }
@@ -144,17 +154,32 @@ fn deadline_error(
     before: Option<&ResultIdentity>,
     run_started: bool,
 ) -> EvaluationWaitError {
+    deadline_after_failures(id, options, polls, before, run_started, None)
+}
+
+/// [`deadline_error`] with the error of the last poll, when it failed.
+fn deadline_after_failures(
+    id: EvaluationId,
+    options: &EvaluationWaitOptions,
+    polls: u32,
+    before: Option<&ResultIdentity>,
+    run_started: bool,
+    last_poll_error: Option<Error>,
+) -> EvaluationWaitError {
     WaitError::DeadlineExceeded(EvaluationDeadlineExceeded {
         evaluation_id: id,
         deadline: options.deadline_or_max(),
         polls,
         earlier_result: before.is_some(),
         run_started,
+        last_poll_error: last_poll_error.map(Box::new),
     })
 }
 
 /// Polls `get_evaluation_result` until a result other than `before` exists. A 404 means "not
-/// yet", unless the evaluation itself does not exist (checked once, on the first 404).
+/// yet", unless the evaluation itself does not exist (checked once, on the first 404). A poll
+/// (or the existence check) failing transiently is retried at the next interval
+/// ([`FailedPolls`]).
 pub(crate) async fn wait_for_result(
     client: Client,
     id: EvaluationId,
@@ -180,40 +205,58 @@ async fn wait_with(
     let mut polls = earlier_polls;
     let mut first = true;
     let mut checked_exists = false;
-    let passed = |polls| deadline_error(id, options, polls, before.as_ref(), run_started);
+    let mut failed = FailedPolls::new();
+    let passed = |polls, failed: &mut FailedPolls| {
+        deadline_after_failures(
+            id,
+            options,
+            polls,
+            before.as_ref(),
+            run_started,
+            failed.take_last(),
+        )
+    };
     loop {
         if !first {
-            clock.pause(options.poll_interval).await;
+            clock.pause(failed.pause(options.poll_interval)).await;
         }
         first = false;
         if clock.expired() {
-            return Err(passed(polls));
+            return Err(passed(polls, &mut failed));
         }
         // Counted once started: a poll the deadline cuts short may have been sent, and the
         // deadline's `Error::Timeout` must not say that nothing was.
         polls = polls.saturating_add(1);
         let Some(answer) = clock.within(api.get_evaluation_result(id)).await else {
-            return Err(passed(polls));
+            return Err(passed(polls, &mut failed));
         };
         match answer {
             Ok(result) if before.as_ref() != Some(&ResultIdentity::of(&result)) => {
                 return Ok(result)
             }
-            Ok(_) => {}
+            Ok(_) => failed.succeeded(),
             Err(err) if err.is_not_found() => {
-                if !checked_exists {
-                    checked_exists = true;
-                    match clock.within(api.get_evaluation(id)).await {
-                        Some(Ok(_)) => {}
-                        // Only existence is asked: a 2xx says it exists, even with an answer
-                        // that cannot be read as an `Evaluation`.
-                        Some(Err(err)) if err.request_accepted() => {}
-                        Some(Err(err)) => return Err(err.into()),
-                        None => return Err(passed(polls)),
-                    }
+                if checked_exists {
+                    failed.succeeded();
+                    continue;
                 }
+                match clock.within(api.get_evaluation(id)).await {
+                    Some(Ok(_)) => {}
+                    // Only existence is asked: a 2xx says it exists, even with an answer
+                    // that cannot be read as an `Evaluation`.
+                    Some(Err(err)) if err.request_accepted() => {}
+                    // A transient failure leaves the question open: asked again on the next
+                    // 404, counted as a failed poll.
+                    Some(Err(err)) => {
+                        failed.record(err, options)?;
+                        continue;
+                    }
+                    None => return Err(passed(polls, &mut failed)),
+                }
+                checked_exists = true;
+                failed.succeeded();
             }
-            Err(err) => return Err(err.into()),
+            Err(err) => failed.record(err, options)?,
         }
     }
 }
@@ -271,6 +314,9 @@ pub(crate) async fn run_and_wait(
             WaitError::Api(source) => {
                 WaitError::Api(Error::partial(RUN_AND_WAIT, started(id), source))
             }
+            WaitError::PollsFailed(failed) => WaitError::PollsFailed(
+                failed.map_last(|last| Error::partial(RUN_AND_WAIT, started(id), last)),
+            ),
             deadline => deadline,
         })
 }

@@ -1143,3 +1143,226 @@ fn a_dropped_wait_polls_no_more() {
         );
     });
 }
+
+/// A 503 answer asking to retry at once, so the transport's retries (3, 4 attempts a call)
+/// pass quickly: one failed poll is 4 of these.
+fn unavailable() -> Reply {
+    Reply::json(
+        503,
+        json!({"error": "Service Unavailable", "message": "restarting"}),
+    )
+    .header("retry-after", "0")
+}
+
+/// A wait's answer.
+type WaitResult = Result<mutagent_prompt_evaluations::EvaluationResult, EvaluationWaitError>;
+
+/// A wait started on the async client.
+type AsyncWait = std::pin::Pin<Box<dyn std::future::Future<Output = WaitResult>>>;
+
+/// Runs `call` through the async and then the blocking client, each against a fresh server
+/// answering `replies`, and hands each error with its server to `check`.
+fn both_fail(
+    replies: Vec<Reply>,
+    call: fn(&BlockingClient) -> WaitResult,
+    call_async: fn(Client) -> AsyncWait,
+    check: impl Fn(EvaluationWaitError, &ScriptedServer, &str),
+) {
+    let server = ScriptedServer::start(replies.clone());
+    let err = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect_err("async");
+    check(err, &server, "async");
+    let server = ScriptedServer::start(replies);
+    let err = call(&blocking_client(&server)).expect_err("blocking");
+    check(err, &server, "blocking");
+}
+
+/// An outage longer than the transport's retries (a whole poll of 4 attempts answered 503)
+/// no longer ends the wait: the next poll gets the result. Through both clients, for the
+/// wait and for the polls of run-and-wait after its run.
+#[test]
+fn a_short_outage_does_not_end_the_wait() {
+    let mut replies = vec![unavailable(); 6];
+    replies.push(Reply::json(200, result_json(4, 0.9)));
+    let (result, server) = both_scripted!(replies, |c| c
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, fast()));
+    assert_eq!(result.id, 4);
+    assert_eq!(
+        server.requests().len(),
+        7,
+        "two polls failed (4 + 2 attempts), the third answered"
+    );
+
+    let mut replies = vec![
+        Reply::json(200, result_json(1, 0.5)),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        ),
+    ];
+    replies.extend(vec![unavailable(); 5]);
+    replies.push(Reply::json(200, result_json(2, 0.75)));
+    let (result, server) = both_scripted!(replies, |c| c
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, fast()));
+    assert_eq!(result.id, 2);
+    assert_eq!(server.requests().len(), 8);
+}
+
+/// A server that stays down ends the wait after `max_failed_polls` polls in a row, with the
+/// count and the last poll's error (run-and-wait's wrapped as a partial failure: its run goes
+/// on). Through both clients.
+#[test]
+fn too_many_failed_polls_in_a_row_end_the_wait_with_the_last_error() {
+    let options = fast().no_deadline().max_failed_polls(3);
+    let check = |err: EvaluationWaitError, server: &ScriptedServer, what: &str| {
+        assert_eq!(err.failed_polls(), Some(3), "{what}: {err}");
+        assert_eq!(err.to_string(), "gave up after 3 failed poll(s) in a row");
+        let last = err.as_api_error().expect("the last poll's error");
+        assert_eq!(last.status_code(), Some(503), "{what}: {last:?}");
+        assert_eq!(server.requests().len(), 12, "{what}: 3 polls of 4 attempts");
+        let err = Error::from(err);
+        assert_eq!(err.status_code(), Some(503), "{what}");
+        assert!(err.is_retryable(), "{what}: the wait may be started again");
+    };
+    let server = ScriptedServer::start(vec![unavailable()]);
+    check(
+        runtime()
+            .block_on(
+                async_client(&server)
+                    .prompt_evaluations()
+                    .wait_for_evaluation_result(5, options),
+            )
+            .expect_err("down"),
+        &server,
+        "async",
+    );
+    let server = ScriptedServer::start(vec![unavailable()]);
+    check(
+        blocking_client(&server)
+            .prompt_evaluations()
+            .wait_for_evaluation_result(5, options)
+            .expect_err("down"),
+        &server,
+        "blocking",
+    );
+
+    // After its run, run-and-wait's last error says that the run goes on.
+    let replies = vec![
+        Reply::json(200, result_json(1, 0.5)),
+        Reply::json(
+            200,
+            json!({"success": true, "message": "started", "evaluationId": 5}),
+        ),
+        unavailable(),
+    ];
+    both_fail(
+        replies,
+        |c| {
+            c.prompt_evaluations()
+                .run_evaluation_and_wait(5, fast().max_failed_polls(2))
+        },
+        |c| {
+            Box::pin(async move {
+                c.prompt_evaluations()
+                    .run_evaluation_and_wait(5, fast().max_failed_polls(2))
+                    .await
+            })
+        },
+        |err, server, what| {
+            assert_eq!(err.failed_polls(), Some(2), "{what}: {err}");
+            assert_eq!(server.requests().len(), 2 + 8, "{what}");
+            let err = Error::from(err);
+            assert_run_goes_on(&err);
+            assert_eq!(err.status_code(), Some(503), "{what}");
+        },
+    );
+}
+
+/// An error that is not transient still ends the wait at once, through both clients: a 401
+/// of a poll, a 404 of the evaluation itself.
+#[test]
+fn an_error_that_is_not_transient_still_ends_the_wait_at_once() {
+    for (replies, status, sent) in [
+        (
+            vec![Reply::json(
+                401,
+                json!({"error": "Unauthorized", "message": "bad key"}),
+            )],
+            401,
+            1,
+        ),
+        (vec![not_found()], 404, 2),
+    ] {
+        both_fail(
+            replies,
+            |c| c.prompt_evaluations().wait_for_evaluation_result(5, fast()),
+            |c| {
+                Box::pin(async move {
+                    c.prompt_evaluations()
+                        .wait_for_evaluation_result(5, fast())
+                        .await
+                })
+            },
+            |err, server, what| {
+                assert!(
+                    matches!(&err, EvaluationWaitError::Api(e) if e.status_code() == Some(status)),
+                    "{what}: {err:?}"
+                );
+                assert_eq!(server.requests().len(), sent, "{what}");
+            },
+        );
+    }
+}
+
+/// A deadline that passes while the polls fail ends the wait with the deadline's error, which
+/// mentions the last failed poll. Through both clients.
+#[test]
+fn a_deadline_passing_during_an_outage_mentions_the_last_failure() {
+    let options = fast()
+        .deadline(Duration::from_millis(600))
+        .max_failed_polls(u32::MAX);
+    both_fail(
+        vec![unavailable()],
+        |c| {
+            c.prompt_evaluations().wait_for_evaluation_result(
+                5,
+                fast()
+                    .deadline(Duration::from_millis(600))
+                    .max_failed_polls(u32::MAX),
+            )
+        },
+        |c| {
+            Box::pin(async move {
+                c.prompt_evaluations()
+                    .wait_for_evaluation_result(
+                        5,
+                        fast()
+                            .deadline(Duration::from_millis(600))
+                            .max_failed_polls(u32::MAX),
+                    )
+                    .await
+            })
+        },
+        |err, _, what| {
+            let EvaluationWaitError::DeadlineExceeded(exceeded) = &err else {
+                panic!("{what}: expected the deadline, got {err:?}")
+            };
+            assert_eq!(exceeded.deadline, options.deadline.unwrap());
+            let last = exceeded
+                .last_poll_error
+                .as_deref()
+                .expect("the last failure");
+            assert_eq!(last.status_code(), Some(503), "{what}");
+            let text = err.to_string();
+            assert!(
+                text.starts_with("evaluation 5 has no result after 600ms ("),
+                "{text}"
+            );
+            assert!(text.contains("; the last poll failed: "), "{text}");
+            assert!(text.contains("503"), "{text}");
+        },
+    );
+}
