@@ -228,8 +228,12 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// with the blocking client (each poll runs on its background runtime), one snapshot each
     /// time something changes, ending after the final state (completed, failed, cancelled) or
     /// with [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded) when `options.poll.deadline` expires first (then the job
-    /// is cancelled if `options.cancel_on_deadline`). A paused job is followed on; the deadline
-    /// still applies.
+    /// is cancelled if `options.cancel_on_deadline`; the error then mentions a last failed
+    /// poll). A paused job is followed on; the deadline still applies. A poll failing
+    /// transiently (connection, timeout, 408, 429, 5xx) yields nothing and the watch goes on,
+    /// until `options.poll.max_failed_polls` polls in a row failed
+    /// ([`PollsFailed`](mutagent_core::polling::WaitError::PollsFailed)); any other error
+    /// ends it at once.
     ///
     /// Drop the watch to stop watching; call [`OptimizationWatch::cancel`] to also cancel
     /// the job.
@@ -276,7 +280,10 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// it says so (that cancel call is cut short at the deadline, like a poll, then sent again
     /// with the bounded time of the deadline's cancel, its outcome in the error's `cancel`). When
     /// `options.poll.deadline` expires first the answer is
-    /// [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded).
+    /// [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded). Polls that
+    /// fail transiently are not reported to `on_progress` and do not end the wait, unless
+    /// `options.poll.max_failed_polls` fail in a row
+    /// ([`PollsFailed`](mutagent_core::polling::WaitError::PollsFailed)).
     ///
     /// ```no_run
     /// use mutagent_optimization::{OptimizationExt, OptimizationWatchOptions};

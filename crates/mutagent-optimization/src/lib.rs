@@ -40,7 +40,15 @@
 //! # Ok(()) }
 //! ```
 //!
-//! ## Deadlines
+//! ## Outages and deadlines
+//!
+//! A poll that fails transiently (connection refused, a timeout, 408, 429, 5xx, after the
+//! transport's own retries) does not end the watch: it yields nothing and the next poll
+//! comes at the interval (or after the server's longer `Retry-After`). The watch ends with
+//! [`PollsFailed`](mutagent_core::polling::WaitError::PollsFailed) (the count and the last
+//! error) once [`max_failed_polls`](OptimizationWatchOptions::max_failed_polls) polls in a
+//! row failed (default 5); any other error (401, 403, 404, an answer that cannot be read)
+//! ends it at once.
 //!
 //! When the deadline expires the watch ends with [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded), which
 //! carries the last snapshot and, with [`OptimizationWatchOptions::cancel_on_deadline`], the outcome of

@@ -16,7 +16,7 @@ use std::time::Duration;
 use futures_core::Stream;
 use mutagent_core::ids::{JobId, PromptId};
 use mutagent_core::models::escaped_excerpt;
-use mutagent_core::polling::{Deadline, DeadlinePassed, PollOptions, WaitError};
+use mutagent_core::polling::{Deadline, DeadlinePassed, FailedPolls, PollOptions, WaitError};
 use mutagent_core::{ApiClient, BlockingClient, Client, Error, Steps};
 
 use crate::api::OptimizationApi;
@@ -43,8 +43,9 @@ const DEADLINE_CANCEL_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct OptimizationWatchOptions {
-    /// The pause between two polls of `get_optimization` (default 2 s) and how long to follow
-    /// the job at most, from the first poll (default 30 minutes; `None`: without limit).
+    /// The pause between two polls of `get_optimization` (default 2 s), how long to follow
+    /// the job at most, from the first poll (default 30 minutes; `None`: without limit), and
+    /// how many polls in a row may fail transiently before the watch ends (default 5).
     pub poll: PollOptions,
     /// Whether to cancel the job when the deadline expires (default `false`: the job keeps
     /// running on the server). That cancel call is given at most 10 s (the client's timeout
@@ -78,6 +79,10 @@ impl OptimizationWatchOptions {
         poll poll_interval: Duration;
         /// Sets how long to follow the job at most.
         poll deadline: Duration;
+        /// Sets how many polls in a row may fail with a transient error (connection, timeout,
+        /// 408, 429, 5xx) before the watch ends with
+        /// [`PollsFailed`](mutagent_core::polling::WaitError::PollsFailed) (0 counts as 1).
+        poll max_failed_polls: u32;
         /// Cancels the job when the deadline expires.
         set cancel_on_deadline: bool;
     }
@@ -216,7 +221,12 @@ pub enum CancelOutcome {
 }
 
 /// Why following a job ended without a final state: the deadline passed
-/// ([`OptimizationDeadlineExceeded`]) or a call failed.
+/// ([`OptimizationDeadlineExceeded`]), a call failed with an error that is not transient
+/// ([`Api`](WaitError::Api): 401, 403, 404, an answer that cannot be read, a failed cancel),
+/// or [`max_failed_polls`](PollOptions::max_failed_polls) polls in a row failed transiently
+/// ([`PollsFailed`](WaitError::PollsFailed)). A poll failing transiently alone does not end
+/// the watch and yields no item: the next poll comes at the interval (or after the server's
+/// longer `Retry-After`).
 ///
 /// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`] with
 /// operation `wait_for_optimization`), so `?` works in functions returning the SDK's error.
@@ -237,6 +247,9 @@ pub struct OptimizationDeadlineExceeded {
     pub last: Option<Box<OptimizationProgress>>,
     /// Whether the job was cancelled ([`OptimizationWatchOptions::cancel_on_deadline`]).
     pub cancel: CancelOutcome,
+    /// The error of the last poll, when it failed (transiently: the watch went on) and no
+    /// poll succeeded after it; the message mentions it.
+    pub last_poll_error: Option<Box<Error>>,
 }
 
 impl fmt::Display for OptimizationDeadlineExceeded {
@@ -254,6 +267,9 @@ impl fmt::Display for OptimizationDeadlineExceeded {
                 p.iteration(),
                 p.max_iterations()
             )?;
+        }
+        if let Some(err) = &self.last_poll_error {
+            write!(f, "; the last poll failed: {err}")?;
         }
         Ok(())
     }
@@ -327,6 +343,7 @@ pub(crate) struct Watcher {
     polls: u32,
     last: Option<OptimizationProgress>,
     seen: Option<Fingerprint>,
+    failed: FailedPolls,
     cancel: CancelRequest,
     done: bool,
 }
@@ -341,6 +358,7 @@ impl Watcher {
             polls: 0,
             last: None,
             seen: None,
+            failed: FailedPolls::new(),
             cancel: CancelRequest::default(),
             done: false,
         }
@@ -374,7 +392,8 @@ impl Watcher {
                 }
             }
             if self.polls > 0 {
-                clock.pause(self.options.poll.poll_interval).await;
+                let pause = self.failed.pause(self.options.poll.poll_interval);
+                clock.pause(pause).await;
             }
             if clock.expired() {
                 return Some(Err(self.expire(false).await));
@@ -388,11 +407,17 @@ impl Watcher {
             };
             let job = match answer {
                 Ok(job) => job,
-                Err(err) => {
-                    self.done = true;
-                    return Some(Err(err.into()));
-                }
+                // A transient failure yields nothing: the job is still followed, and a
+                // consumer sees the next snapshot, or the error once too many failed in a row.
+                Err(err) => match self.failed.record(err, &self.options.poll) {
+                    Ok(()) => continue,
+                    Err(ended) => {
+                        self.done = true;
+                        return Some(Err(ended));
+                    }
+                },
             };
+            self.failed.succeeded();
             let fingerprint = Fingerprint::of(&job);
             let changed = self.seen.as_ref() != Some(&fingerprint);
             let progress = OptimizationProgress {
@@ -455,6 +480,7 @@ impl Watcher {
             polls: self.polls,
             last: self.last.take().map(Box::new),
             cancel,
+            last_poll_error: self.failed.take_last().map(Box::new),
         })
     }
 }
@@ -472,7 +498,9 @@ impl Steps for Watcher {
 }
 
 /// The progress of an optimization job: a snapshot each time something changes, ending after
-/// the final state (completed, failed, cancelled), after a failed call, or with
+/// the final state (completed, failed, cancelled), after a call failed with an error that is not
+/// transient or [`max_failed_polls`](PollOptions::max_failed_polls) polls in a row failed (a
+/// single transiently failed poll yields nothing and the watch goes on), or with
 /// [`WaitError::DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded). With the async [`Client`] (the default `C`) it is a
 /// [`Stream`] (also [`next`](Self::next)`.await`); with the [`BlockingClient`] an [`Iterator`]
 /// ([`OptimizationWatchIter`]).

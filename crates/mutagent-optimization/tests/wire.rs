@@ -998,6 +998,8 @@ fn the_caller_can_stop_watching_and_cancel() {
     assert_eq!(server.requests().len(), 2);
 }
 
+/// A poll failing with an error that is not transient (a 404: no such job) ends the watch at
+/// once, through both clients (the outage tests below cover the transient ones).
 #[test]
 fn a_failed_poll_ends_the_watch() {
     let replies = vec![
@@ -1136,4 +1138,173 @@ fn a_dropped_wait_polls_no_more() {
             "nothing polls after the drop"
         );
     });
+}
+
+/// A 503 answer asking to retry at once, so the transport's retries (3, 4 attempts a call)
+/// pass quickly: one failed poll is 4 of these.
+fn unavailable() -> Reply {
+    Reply::json(
+        503,
+        json!({"error": "Service Unavailable", "message": "restarting"}),
+    )
+    .header("retry-after", "0")
+}
+
+/// What a watch yielded: each snapshot's state and iteration, or its error.
+type Watched = Vec<Result<(JobStatus, u32), OptimizationWaitError>>;
+
+/// Every item of a watch of `JOB` with `options` against a server answering `replies`: the
+/// async client's stream, then the blocking client's iterator (each with its server).
+fn watch_both(
+    replies: Vec<Reply>,
+    options: OptimizationWatchOptions,
+) -> [(Watched, ScriptedServer); 2] {
+    let seen = |item: Result<
+        mutagent_optimization::OptimizationProgress,
+        OptimizationWaitError,
+    >| { item.map(|p| (p.status().clone(), p.iteration())) };
+    let server = ScriptedServer::start(replies.clone());
+    let client = async_client(&server);
+    let from_async = runtime().block_on(async {
+        let mut watch = client.optimization().watch_optimization(JOB, options);
+        let mut items = Vec::new();
+        while let Some(item) = watch.next().await {
+            items.push(seen(item));
+        }
+        items
+    });
+    let blocking_server = ScriptedServer::start(replies);
+    let from_blocking = blocking_client(&blocking_server)
+        .optimization()
+        .watch_optimization(JOB, options)
+        .map(seen)
+        .collect();
+    [(from_async, server), (from_blocking, blocking_server)]
+}
+
+/// An outage longer than the transport's retries (a whole poll of 4 attempts answered 503,
+/// then a second poll failing too) no longer ends the watch: it yields nothing for the failed
+/// polls and goes on to the final state. Through both clients, as a stream/iterator and
+/// through the callback (called for the snapshots only).
+#[test]
+fn a_short_outage_does_not_end_the_watch() {
+    let mut replies = vec![Reply::json(200, status_json("running", 1, Some(0.7)))];
+    replies.extend(vec![unavailable(); 6]);
+    replies.push(Reply::json(200, status_json("running", 2, Some(0.85))));
+    replies.push(Reply::json(200, status_json("completed", 4, Some(0.93))));
+    for (items, server) in watch_both(replies.clone(), fast()) {
+        let items: Vec<(JobStatus, u32)> = items
+            .into_iter()
+            .map(|item| item.expect("no error item for a failed poll"))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                (JobStatus::Running, 1),
+                (JobStatus::Running, 2),
+                (JobStatus::Completed, 4)
+            ]
+        );
+        assert_eq!(server.requests().len(), 9);
+    }
+
+    let server = ScriptedServer::start(replies.clone());
+    let mut seen = Vec::new();
+    let job = runtime()
+        .block_on(
+            async_client(&server)
+                .optimization()
+                .wait_for_optimization(JOB, fast(), |p| seen.push(p.iteration())),
+        )
+        .expect("completed");
+    assert_eq!(job.status, JobStatus::Completed);
+    assert_eq!(seen, [1, 2, 4]);
+    let server = ScriptedServer::start(replies);
+    let mut seen = Vec::new();
+    let job = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, fast(), |p| seen.push(p.iteration()))
+        .expect("completed");
+    assert_eq!(job.status, JobStatus::Completed);
+    assert_eq!(seen, [1, 2, 4]);
+}
+
+/// A server that stays down ends a watch without deadline after `max_failed_polls` polls in
+/// a row, with the count and the last poll's error. Through both clients and the callback.
+#[test]
+fn too_many_failed_polls_in_a_row_end_the_watch_with_the_last_error() {
+    let options = fast().no_deadline().max_failed_polls(2);
+    assert_eq!(options.poll.max_failed_polls, 2);
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        unavailable(),
+    ];
+    for (items, server) in watch_both(replies.clone(), options) {
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(
+            items[0].as_ref().expect("the snapshot"),
+            &(JobStatus::Running, 1)
+        );
+        let err = items[1].as_ref().expect_err("the end");
+        assert_eq!(err.failed_polls(), Some(2), "{err}");
+        assert_eq!(err.to_string(), "gave up after 2 failed poll(s) in a row");
+        assert_eq!(
+            err.as_api_error().and_then(Error::status_code),
+            Some(503),
+            "{err:?}"
+        );
+        assert_eq!(server.requests().len(), 1 + 8, "2 polls of 4 attempts");
+    }
+
+    let server = ScriptedServer::start(replies.clone());
+    let err = runtime()
+        .block_on(
+            async_client(&server)
+                .optimization()
+                .wait_for_optimization(JOB, options, |_| ()),
+        )
+        .expect_err("down");
+    assert_eq!(err.failed_polls(), Some(2), "{err}");
+    let server = ScriptedServer::start(replies);
+    let err = blocking_client(&server)
+        .optimization()
+        .wait_for_optimization(JOB, options, |_| ())
+        .expect_err("down");
+    assert_eq!(err.failed_polls(), Some(2), "{err}");
+    let err = Error::from(err);
+    assert_eq!(err.status_code(), Some(503), "the last error itself");
+    assert!(err.is_retryable());
+}
+
+/// A deadline that passes while the polls fail ends the watch with the deadline's error,
+/// which keeps the last snapshot and mentions the last failed poll. Through both clients.
+#[test]
+fn a_deadline_passing_during_an_outage_mentions_the_last_failure() {
+    let options = fast()
+        .deadline(Duration::from_millis(600))
+        .max_failed_polls(u32::MAX);
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        unavailable(),
+    ];
+    for (items, _) in watch_both(replies, options) {
+        assert_eq!(items.len(), 2, "{items:?}");
+        let err = items[1].as_ref().expect_err("the deadline");
+        let OptimizationWaitError::DeadlineExceeded(exceeded) = err else {
+            panic!("expected the deadline, got {err:?}")
+        };
+        assert_eq!(exceeded.deadline, Duration::from_millis(600));
+        assert_eq!(exceeded.last.as_ref().map(|p| p.iteration()), Some(1));
+        let last = exceeded
+            .last_poll_error
+            .as_deref()
+            .expect("the last failure");
+        assert_eq!(last.status_code(), Some(503));
+        let text = err.to_string();
+        assert!(
+            text.contains("; last seen running at iteration 1/4; the last poll failed: "),
+            "{text}"
+        );
+        assert!(text.contains("503"), "{text}");
+    }
 }
