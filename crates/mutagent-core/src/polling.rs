@@ -5,7 +5,8 @@
 //! what each wait knows when its deadline passes).
 //!
 //! A wait outlives a short outage: a poll failing with a transient error
-//! ([`Error::is_retryable`]: connection failures, a poll's timeout, 408, 429, 5xx) after the
+//! ([`Error::is_retryable`]: connection failures, a poll's timeout, 408, 429, 5xx; or an
+//! answer lost on the way, [`Error::AnswerLost`], since a poll is a GET) after the
 //! transport's own retries does not end it. The wait polls again at its interval (later if
 //! the server's `Retry-After` asks for longer), until the deadline, or until
 //! [`PollOptions::max_failed_polls`] polls in a row have failed
@@ -233,6 +234,14 @@ impl<D: DeadlinePassed> From<WaitError<D>> for Error {
     }
 }
 
+/// Whether a poll's error may pass if the poll is made again later: what
+/// [`Error::is_retryable`] says, and also an answer lost on the way
+/// ([`Error::AnswerLost`]). A poll is a GET, so sending it again is harmless; `is_retryable`
+/// says no to a lost answer only because a write the server took must not be sent twice.
+fn is_transient(error: &Error) -> bool {
+    error.is_retryable() || matches!(error, Error::AnswerLost { .. })
+}
+
 /// The longest pause a server's `Retry-After` may impose between two polls: longer asks are
 /// cut to this, so a wait without deadline cannot be parked for a day by one answer.
 pub const MAX_RETRY_AFTER_PAUSE: Duration = Duration::from_secs(300);
@@ -270,12 +279,13 @@ impl FailedPolls {
         self.last = None;
     }
 
-    /// A poll failed with `error`. `Ok` when the wait goes on (the error is transient and
+    /// A poll (a GET) failed with `error`. `Ok` when the wait goes on (the error is transient:
+    /// [`Error::is_retryable`], or an answer lost on the way ([`Error::AnswerLost`]); and
     /// fewer than `options.max_failed_polls` polls in a row failed); otherwise the error that
     /// ends it: [`WaitError::Api`] at once for an error that is not transient,
     /// [`WaitError::PollsFailed`] once too many failed in a row.
     pub fn record<D>(&mut self, error: Error, options: &PollOptions) -> Result<(), WaitError<D>> {
-        if !error.is_retryable() {
+        if !is_transient(&error) {
             return Err(WaitError::Api(error));
         }
         self.in_a_row = self.in_a_row.saturating_add(1);
@@ -647,6 +657,30 @@ mod failed_polls_tests {
             );
             assert_eq!(ended.failed_polls(), None);
         }
+    }
+
+    /// A poll is a GET: its answer lost on the way is transient, though `is_retryable` says
+    /// no (for writes); an unexpected answer is not.
+    #[test]
+    fn a_lost_answer_is_transient_an_unexpected_one_is_not() {
+        let options = PollOptions::new();
+        let lost = Error::AnswerLost {
+            operation: "get_thing",
+            status: StatusCode::OK,
+            request_id: None,
+            attempts: 4,
+            source: "connection closed mid-body".into(),
+        };
+        assert!(!lost.is_retryable());
+        let mut failed = FailedPolls::new();
+        assert!(failed.record::<()>(lost, &options).is_ok());
+        assert_eq!(failed.in_a_row(), 1);
+        let unexpected = Error::Unexpected {
+            operation: "get_thing",
+            reason: "not the contract's shape".into(),
+            source: None,
+        };
+        assert!(failed.record::<()>(unexpected, &options).is_err());
     }
 
     #[test]

@@ -1209,6 +1209,20 @@ fn a_short_outage_does_not_end_the_wait() {
         .run_evaluation_and_wait(5, fast()));
     assert_eq!(result.id, 2);
     assert_eq!(server.requests().len(), 8);
+
+    // A poll whose answer broke off on every attempt (the transport retries a GET's lost
+    // answer, then gives up with `AnswerLost`) is as transient: a GET may be sent again.
+    let mut replies = vec![Reply::json(200, result_json(4, 0.9)).truncate(10); 4];
+    replies.push(Reply::json(200, result_json(4, 0.9)));
+    let (result, server) = both_scripted!(replies, |c| c
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, fast()));
+    assert_eq!(result.id, 4);
+    assert_eq!(
+        server.requests().len(),
+        5,
+        "one poll of 4 lost answers, then one"
+    );
 }
 
 /// A server that stays down ends the wait after `max_failed_polls` polls in a row, with the
