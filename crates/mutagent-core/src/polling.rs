@@ -74,23 +74,27 @@ impl PollOptions {
         }
     }
     /// Sets the pause between two polls.
+    #[must_use]
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval;
         self
     }
     /// Sets how long to wait at most.
+    #[must_use]
     pub fn deadline(mut self, deadline: Duration) -> Self {
         self.deadline = Some(deadline);
         self
     }
     /// Sets how many polls in a row may fail with a transient error before the wait ends
     /// (0 counts as 1).
+    #[must_use]
     pub fn max_failed_polls(mut self, count: u32) -> Self {
         self.max_failed_polls = count;
         self
     }
     /// Waits without a time limit: until the answer comes, a call fails with an error that is
     /// not transient, or [`max_failed_polls`](Self::max_failed_polls) polls in a row fail.
+    #[must_use]
     pub fn no_deadline(mut self) -> Self {
         self.deadline = None;
         self
@@ -170,6 +174,7 @@ impl PollsFailed {
 
     /// The same count around another error: a helper wraps the last error in what it had
     /// done ([`Error::Partial`]).
+    #[must_use]
     pub fn map_last(self, wrap: impl FnOnce(Error) -> Error) -> Self {
         Self {
             failed: self.failed,

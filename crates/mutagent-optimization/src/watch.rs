@@ -70,6 +70,7 @@ impl OptimizationWatchOptions {
         Self::default()
     }
     /// Follows the job without a time limit.
+    #[must_use]
     pub fn no_deadline(mut self) -> Self {
         self.poll = self.poll.no_deadline();
         self

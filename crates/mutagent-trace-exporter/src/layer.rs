@@ -163,17 +163,20 @@ impl SpanLimits {
         Self::default()
     }
     /// The most events one span keeps (default 128); later ones are counted, not kept.
+    #[must_use]
     pub fn max_events(mut self, events: usize) -> Self {
         self.max_events = events;
         self
     }
     /// The most attributes one span, or one event, keeps (default 128).
+    #[must_use]
     pub fn max_attributes(mut self, attributes: usize) -> Self {
         self.max_attributes = attributes;
         self
     }
     /// The longest text value kept, in bytes (default 4096; longer ones are cut on a
     /// character boundary and end with `…`). `input` and `output` are never cut.
+    #[must_use]
     pub fn max_value_bytes(mut self, bytes: usize) -> Self {
         self.max_value_bytes = bytes;
         self
@@ -222,6 +225,7 @@ impl MutagentLayer {
     }
 
     /// Sets how much one open span may hold.
+    #[must_use]
     pub fn with_limits(mut self, limits: SpanLimits) -> Self {
         self.limits = limits;
         self

@@ -42,6 +42,7 @@ impl SpanEventData {
     }
 
     /// Adds an attribute.
+    #[must_use]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.attributes.insert(key.into(), value.into());
         self
@@ -197,67 +198,80 @@ impl SpanData {
     }
 
     /// Sets the parent.
+    #[must_use]
     pub fn parent(mut self, parent: SpanId64) -> Self {
         self.parent_span_id = Some(parent);
         self
     }
     /// Marks the span failed with `message`.
+    #[must_use]
     pub fn error(mut self, message: impl Into<String>) -> Self {
         self.status = Status::Error;
         self.error = Some(message.into());
         self
     }
     /// Sets the model.
+    #[must_use]
     pub fn model(mut self, model: impl Into<String>) -> Self {
         self.model = Some(model.into());
         self
     }
     /// Sets the provider.
+    #[must_use]
     pub fn provider(mut self, provider: impl Into<String>) -> Self {
         self.provider = Some(provider.into());
         self
     }
     /// Sets the token counts.
+    #[must_use]
     pub fn tokens(mut self, input: u64, output: u64) -> Self {
         self.tokens = Some(TokenUsage::new(input, output));
         self
     }
     /// Sets the cost in US dollars.
+    #[must_use]
     pub fn cost_usd(mut self, cost: f64) -> Self {
         self.cost_usd = Some(cost);
         self
     }
     /// Sets the time to first token in milliseconds.
+    #[must_use]
     pub fn ttft_ms(mut self, ttft: f64) -> Self {
         self.ttft_ms = Some(ttft);
         self
     }
     /// Sets the input.
+    #[must_use]
     pub fn input(mut self, input: impl Into<Value>) -> Self {
         self.input = Some(input.into());
         self
     }
     /// Sets the output.
+    #[must_use]
     pub fn output(mut self, output: impl Into<Value>) -> Self {
         self.output = Some(output.into());
         self
     }
     /// Adds an attribute.
+    #[must_use]
     pub fn attribute(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
         self.attributes.insert(key.into(), value.into());
         self
     }
     /// Adds an event.
+    #[must_use]
     pub fn event(mut self, event: SpanEventData) -> Self {
         self.events.push(event);
         self
     }
     /// Sets the session of the trace.
+    #[must_use]
     pub fn session_id(mut self, session: impl Into<Arc<str>>) -> Self {
         self.session_id = Some(session.into());
         self
     }
     /// Sets the name of the trace.
+    #[must_use]
     pub fn trace_name(mut self, name: impl Into<Arc<str>>) -> Self {
         self.trace_name = Some(name.into());
         self
