@@ -456,8 +456,10 @@ mod tests {
 mod wait_error_tests {
     use super::*;
 
+    /// A wait's deadline payload, for the conversions into [`Error`] (shared with
+    /// `failed_polls_tests`).
     #[derive(Debug)]
-    struct Passed;
+    pub(super) struct Passed;
 
     impl fmt::Display for Passed {
         fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -579,27 +581,8 @@ mod failed_polls_tests {
     use crate::error::ApiError;
     use http::StatusCode;
 
-    /// A wait's deadline payload, for the conversions into [`Error`].
-    #[derive(Debug)]
-    struct Passed;
-
-    impl fmt::Display for Passed {
-        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("passed")
-        }
-    }
-
-    impl DeadlinePassed for Passed {
-        fn operation(&self) -> &'static str {
-            "wait_for_test"
-        }
-        fn deadline(&self) -> Duration {
-            Duration::from_secs(5)
-        }
-        fn polls(&self) -> u32 {
-            3
-        }
-    }
+    // A wait's deadline payload, for the conversions into `Error`.
+    use super::wait_error_tests::Passed;
 
     fn answered(status: u16, retry_after: Option<Duration>) -> Error {
         Error::Api(Box::new(ApiError {

@@ -2,6 +2,7 @@
 //! JSON file larger than memory can be read one element at a time. Each element is then
 //! parsed by `serde_json`.
 
+use super::json_strings::StringScan;
 use std::io::BufRead;
 
 use super::{ScanError, BOM};
@@ -174,8 +175,7 @@ impl<R: BufRead> JsonArray<R> {
     fn scan_element(&mut self, start: u64) -> Result<u8, ScanError> {
         self.buf.clear();
         let mut depth: usize = 0;
-        let mut in_string = false;
-        let mut escaped = false;
+        let mut strings = StringScan::default();
         loop {
             let buf = fill_buf!(self.reader);
             if buf.is_empty() {
@@ -183,7 +183,7 @@ impl<R: BufRead> JsonArray<R> {
                     line: self.line,
                     reason: format!(
                         "unexpected end of file inside the element that starts on line {start}{}",
-                        if in_string {
+                        if strings.in_string() {
                             " (a string is not closed)"
                         } else {
                             ""
@@ -197,18 +197,10 @@ impl<R: BufRead> JsonArray<R> {
                 if byte == b'\n' {
                     newlines += 1;
                 }
-                if in_string {
-                    if escaped {
-                        escaped = false;
-                    } else if byte == b'\\' {
-                        escaped = true;
-                    } else if byte == b'"' {
-                        in_string = false;
-                    }
+                if strings.takes(byte) {
                     continue;
                 }
                 match byte {
-                    b'"' => in_string = true,
                     b'{' | b'[' => depth += 1,
                     b'}' | b']' if depth > 0 => depth -= 1,
                     b',' | b']' if depth == 0 => {

@@ -9,6 +9,7 @@ pub(crate) mod csv_columns;
 #[cfg(feature = "csv")]
 pub(crate) mod formula;
 pub(crate) mod json;
+mod json_strings;
 pub(crate) mod lines;
 pub(crate) mod record;
 pub(crate) mod strict_json;

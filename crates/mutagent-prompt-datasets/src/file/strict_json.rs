@@ -11,6 +11,7 @@
 //! The depth is bounded as in `serde_json` (its recursion limit of 128 applies to every array
 //! and object this visitor enters), so deep nesting is an error, never a stack overflow.
 
+use super::json_strings::StringScan;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
@@ -76,25 +77,16 @@ pub(crate) fn parse(bytes: &[u8]) -> Result<Value, JsonError> {
 /// holds. Runs on JSON already parsed, so every token outside strings that starts with `-` or
 /// a digit is a number, and strings hold no raw line break.
 fn check_integers(bytes: &[u8]) -> Result<(), JsonError> {
-    let mut in_string = false;
-    let mut escaped = false;
+    let mut strings = StringScan::default();
     let mut line = 1;
     let mut line_start = 0;
     let mut index = 0;
     while let Some(&byte) = bytes.get(index) {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
+        if strings.takes(byte) {
             index += 1;
             continue;
         }
         match byte {
-            b'"' => in_string = true,
             b'\n' => {
                 line += 1;
                 line_start = index + 1;
