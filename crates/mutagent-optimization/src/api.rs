@@ -235,7 +235,8 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// ([`PollsFailed`](mutagent_core::polling::WaitError::PollsFailed)); any other error
     /// ends it at once.
     ///
-    /// Drop the watch to stop watching; call [`OptimizationWatch::cancel`] to also cancel
+    /// Drop the watch to stop watching (no further poll is sent; break out of the loop on a
+    /// state the SDK does not know); call [`OptimizationWatch::cancel`] to also cancel
     /// the job.
     ///
     /// ```no_run
@@ -278,7 +279,10 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
     /// thread). The final state may be completed, failed or cancelled: check `status`. When
     /// `on_progress` returns [`WatchControl::Cancel`] the job is cancelled and followed until
     /// it says so (that cancel call is cut short at the deadline, like a poll, then sent again
-    /// with the bounded time of the deadline's cancel, its outcome in the error's `cancel`). When
+    /// with the bounded time of the deadline's cancel, its outcome in the error's `cancel`).
+    /// When it returns [`WatchControl::Stop`] the wait ends at once with that snapshot's job,
+    /// whatever its state, and the job goes on (no cancel; the way to end a wait without a
+    /// deadline on a state the SDK does not know). When
     /// `options.poll.deadline` expires first the answer is
     /// [`DeadlineExceeded`](mutagent_core::polling::WaitError::DeadlineExceeded). Polls that
     /// fail transiently are not reported to `on_progress` and do not end the wait, unless
@@ -315,7 +319,7 @@ impl<'a, C: ApiClient> OptimizationApi<'a, C> {
                     Err(err) => return ControlFlow::Break(Err(err)),
                 };
                 let control = on_progress(&progress).into();
-                if progress.is_terminal() {
+                if progress.is_terminal() || control == WatchControl::Stop {
                     return ControlFlow::Break(Ok(progress.into_job()));
                 }
                 if control == WatchControl::Cancel && !cancel_sent {

@@ -195,6 +195,14 @@ pub enum WatchControl {
     Continue,
     /// Cancel the job, then keep following it until it reports its final state.
     Cancel,
+    /// Stop following the job without cancelling it: the wait ends at once, successfully, with
+    /// the job of the snapshot just given to the callback (its state need not be final: check
+    /// [`is_terminal`](JobStatus::is_terminal)). No further poll is sent. This is how to end a
+    /// wait without a deadline on a state the SDK does not know (a final state added to the
+    /// API later never counts as final here) or when the caller no longer cares. Returned
+    /// after [`Cancel`](WatchControl::Cancel), it stops the wait too (the cancel asked for,
+    /// if already sent, stands).
+    Stop,
 }
 
 impl From<()> for WatchControl {
@@ -506,8 +514,10 @@ impl Steps for Watcher {
 /// [`Stream`] (also [`next`](Self::next)`.await`); with the [`BlockingClient`] an [`Iterator`]
 /// ([`OptimizationWatchIter`]).
 ///
-/// Drop it to stop watching (the job goes on); call [`cancel`](Self::cancel) to stop watching
-/// and cancel the job.
+/// Drop it to stop watching (the job goes on): a dropped stream or iterator sends no further
+/// poll (a poll already on its way is not waited for), so breaking out of the loop on a state
+/// the SDK does not know is the way to stop a watch without a deadline. Call
+/// [`cancel`](Self::cancel) to stop watching and cancel the job.
 #[must_use = "a watch does nothing unless polled or iterated"]
 pub struct OptimizationWatch<C: ApiClient = Client> {
     client: C,

@@ -1308,3 +1308,34 @@ fn a_deadline_passing_during_an_outage_mentions_the_last_failure() {
         assert!(text.contains("503"), "{text}");
     }
 }
+
+/// A job in a state the SDK does not know (here a new final state, "archived") is never
+/// terminal to the watch; the callback can stop watching with `WatchControl::Stop`, which
+/// ends the wait at once with the snapshot it was given, sends no cancel and polls no more.
+/// Through both clients.
+#[test]
+fn the_callback_can_stop_watching_without_cancelling() {
+    let replies = vec![
+        Reply::json(200, status_json("running", 1, Some(0.7))),
+        Reply::json(200, status_json("archived", 4, Some(0.9))),
+    ];
+    let (job, server) = both_scripted!(replies, |c| c.optimization().wait_for_optimization(
+        JOB,
+        fast().no_deadline(),
+        |p| if p.status().as_str() == "archived" {
+            WatchControl::Stop
+        } else {
+            WatchControl::Continue
+        }
+    ));
+    assert_eq!(job.status.as_str(), "archived");
+    assert!(!job.status.is_terminal());
+    assert_eq!(job.current_iteration, 4);
+    assert_paths(
+        &server,
+        &[
+            format!("GET /api/optimization/{JOB}"),
+            format!("GET /api/optimization/{JOB}"),
+        ],
+    );
+}
