@@ -86,6 +86,12 @@ pub enum Error {
         timeout: Duration,
         /// How many requests were sent (0: none, the timeout passed before the first).
         attempts: u32,
+        /// For a wait's deadline (a [`WaitError`](crate::polling::WaitError) converted by
+        /// `?`): the error of its last poll, when that poll failed (transiently: the wait
+        /// went on) and none succeeded after it. It is the `source()`, so `{:?}` and chain
+        /// printers show it. `None` for a call's own timeout. Boxed, so `Error` stays small.
+        #[source]
+        last_poll_error: Option<Box<Error>>,
     },
 
     /// The server answered with a non-success status.
@@ -332,11 +338,13 @@ impl Error {
                 operation,
                 timeout,
                 attempts,
+                last_poll_error,
             } => f
                 .debug_struct("Timeout")
                 .field("operation", operation)
                 .field("timeout", timeout)
                 .field("attempts", attempts)
+                .field("last_poll_error", last_poll_error)
                 .finish(),
             Error::AnswerLost {
                 operation,

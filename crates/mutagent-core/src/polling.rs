@@ -126,6 +126,12 @@ pub trait DeadlinePassed: fmt::Display + fmt::Debug {
     fn done(&self) -> Option<String> {
         None
     }
+    /// Takes the error of the last poll, when it failed and no poll succeeded after it; the
+    /// conversion into [`Error::Timeout`] keeps it as `last_poll_error` (its `source()`).
+    /// `None` (the default) when the wait keeps no such error.
+    fn take_last_poll_error(&mut self) -> Option<Box<Error>> {
+        None
+    }
 }
 
 /// Why a wait ended without its answer: the deadline passed first (`D` says what is known
@@ -219,12 +225,13 @@ impl<D> WaitError<D> {
 impl<D: DeadlinePassed> From<WaitError<D>> for Error {
     fn from(err: WaitError<D>) -> Self {
         match err {
-            WaitError::DeadlineExceeded(passed) => {
+            WaitError::DeadlineExceeded(mut passed) => {
                 let operation = passed.operation();
                 let timeout = Error::Timeout {
                     operation,
                     timeout: passed.deadline(),
                     attempts: passed.polls(),
+                    last_poll_error: passed.take_last_poll_error(),
                 };
                 match passed.done() {
                     Some(done) => Error::partial(operation, done, timeout),
@@ -260,7 +267,9 @@ pub const MAX_RETRY_AFTER_PAUSE: Duration = Duration::from_secs(300);
 /// use mutagent_core::Error;
 /// let options = PollOptions::new().max_failed_polls(2);
 /// let mut failed = FailedPolls::new();
-/// let timeout = || Error::Timeout { operation: "get_thing", timeout: Default::default(), attempts: 1 };
+/// let timeout = || Error::Timeout {
+///     operation: "get_thing", timeout: Default::default(), attempts: 1, last_poll_error: None,
+/// };
 /// assert!(failed.record::<()>(timeout(), &options).is_ok(), "transient: poll again");
 /// assert_eq!(failed.in_a_row(), 1);
 /// let ended = failed.record::<()>(timeout(), &options).expect_err("the second in a row");
@@ -494,7 +503,9 @@ mod wait_error_tests {
                 operation,
                 timeout,
                 attempts,
+                last_poll_error,
             } => {
+                assert!(last_poll_error.is_none(), "{last_poll_error:?}");
                 assert_eq!(operation, "wait_for_test");
                 assert_eq!(timeout, Duration::from_secs(5));
                 assert_eq!(attempts, 3);
@@ -536,6 +547,61 @@ mod wait_error_tests {
             panic!("expected a partial failure, got {err:?}")
         };
         assert!(source.is_timeout() && source.is_retryable(), "{source:?}");
+    }
+
+    /// The error of the last poll, which a deadline payload carries when the polls were
+    /// failing as the deadline passed, survives `?`: it is the timeout's `source()` (so `{:?}`
+    /// and chain printers show it), with its status, and taken once.
+    #[test]
+    fn a_passed_deadline_keeps_the_last_poll_error_through_the_conversion() {
+        #[derive(Debug)]
+        struct Failing(Option<Box<Error>>);
+        impl fmt::Display for Failing {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("no answer after 5s")
+            }
+        }
+        impl DeadlinePassed for Failing {
+            fn operation(&self) -> &'static str {
+                "wait_for_test"
+            }
+            fn deadline(&self) -> Duration {
+                Duration::from_secs(5)
+            }
+            fn polls(&self) -> u32 {
+                3
+            }
+            fn take_last_poll_error(&mut self) -> Option<Box<Error>> {
+                self.0.take()
+            }
+        }
+        let last = Error::Timeout {
+            operation: "get_thing",
+            timeout: Duration::from_secs(1),
+            attempts: 4,
+            last_poll_error: None,
+        };
+        let err = Error::from(WaitError::DeadlineExceeded(Failing(Some(Box::new(last)))));
+        let Error::Timeout {
+            operation,
+            last_poll_error: Some(kept),
+            ..
+        } = &err
+        else {
+            panic!("expected a timeout keeping the last poll error, got {err:#?}")
+        };
+        assert_eq!(*operation, "wait_for_test");
+        assert_eq!(kept.operation(), Some("get_thing"));
+        let source = std::error::Error::source(&err).expect("the last poll error as source");
+        assert_eq!(source.to_string(), kept.to_string());
+        let printed = format!("{err:?}");
+        assert!(
+            printed.contains("Caused by:") && printed.contains("[get_thing] timed out after 1s"),
+            "{printed}"
+        );
+        // Without a failed poll there is no source.
+        let quiet = Error::from(WaitError::DeadlineExceeded(Failing(None)));
+        assert!(std::error::Error::source(&quiet).is_none(), "{quiet:#?}");
     }
 
     #[test]

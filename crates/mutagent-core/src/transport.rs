@@ -222,6 +222,7 @@ async fn attempt_loop(
                     operation: name,
                     timeout,
                     attempts,
+                    last_poll_error: None,
                 })
             }
         };
@@ -240,6 +241,7 @@ async fn attempt_loop(
                     operation: name,
                     timeout,
                     attempts,
+                    last_poll_error: None,
                 });
             }
             Ok((status, headers, body)) if status.is_success() => {
@@ -600,6 +602,7 @@ fn body_failed(
                 operation,
                 timeout: call.timeout,
                 attempts,
+                last_poll_error: None,
             };
             (error, false)
         }

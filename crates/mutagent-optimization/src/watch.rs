@@ -238,7 +238,8 @@ pub enum CancelOutcome {
 /// longer `Retry-After`).
 ///
 /// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`] with
-/// operation `wait_for_optimization`), so `?` works in functions returning the SDK's error.
+/// operation `wait_for_optimization`, the last failed poll's error, if any, kept as its
+/// `last_poll_error` and `source()`), so `?` works in functions returning the SDK's error.
 pub type OptimizationWaitError = WaitError<OptimizationDeadlineExceeded>;
 
 /// The job did not reach a final state before the deadline.
@@ -293,6 +294,9 @@ impl DeadlinePassed for OptimizationDeadlineExceeded {
     }
     fn polls(&self) -> u32 {
         self.polls
+    }
+    fn take_last_poll_error(&mut self) -> Option<Box<Error>> {
+        self.last_poll_error.take()
     }
 }
 

@@ -1287,7 +1287,7 @@ fn a_deadline_passing_during_an_outage_mentions_the_last_failure() {
         Reply::json(200, status_json("running", 1, Some(0.7))),
         unavailable(),
     ];
-    for (items, _) in watch_both(replies, options) {
+    for (mut items, _) in watch_both(replies, options) {
         assert_eq!(items.len(), 2, "{items:?}");
         let err = items[1].as_ref().expect_err("the deadline");
         let OptimizationWaitError::DeadlineExceeded(exceeded) = err else {
@@ -1306,6 +1306,19 @@ fn a_deadline_passing_during_an_outage_mentions_the_last_failure() {
             "{text}"
         );
         assert!(text.contains("503"), "{text}");
+        // Through `?` the timeout keeps the last failure as its source.
+        let err = Error::from(items.pop().expect("the end").expect_err("the deadline"));
+        let Error::Timeout {
+            last_poll_error: Some(last),
+            ..
+        } = &err
+        else {
+            panic!("expected a timeout keeping the last failure, got {err:#?}")
+        };
+        assert_eq!(last.status_code(), Some(503));
+        let source = std::error::Error::source(&err).expect("the last failure as source");
+        assert!(source.to_string().contains("503"), "{source}");
+        assert!(format!("{err:?}").contains("Caused by:"), "{err:?}");
     }
 }
 

@@ -38,8 +38,9 @@ pub type EvaluationWaitOptions = PollOptions;
 ///
 /// Converts into [`mutagent_core::Error`] (the deadline becoming [`Error::Timeout`](mutagent_core::Error::Timeout) with
 /// operation `wait_for_evaluation_result`, or `run_evaluation_and_wait` inside
-/// [`Error::Partial`](mutagent_core::Error::Partial) once that helper has asked for a run), so
-/// `?` works in functions returning the SDK's error.
+/// [`Error::Partial`](mutagent_core::Error::Partial) once that helper has asked for a run; the
+/// last failed poll's error, if any, kept as the timeout's `last_poll_error` and `source()`),
+/// so `?` works in functions returning the SDK's error.
 pub type EvaluationWaitError = WaitError<EvaluationDeadlineExceeded>;
 
 /// No result (or, after an earlier run's result, no new one) appeared before the deadline.
@@ -106,6 +107,9 @@ impl DeadlinePassed for EvaluationDeadlineExceeded {
     }
     fn done(&self) -> Option<String> {
         self.run_started.then(|| started(self.evaluation_id))
+    }
+    fn take_last_poll_error(&mut self) -> Option<Box<Error>> {
+        self.last_poll_error.take()
     }
 }
 

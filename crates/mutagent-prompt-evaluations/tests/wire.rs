@@ -1377,6 +1377,18 @@ fn a_deadline_passing_during_an_outage_mentions_the_last_failure() {
             );
             assert!(text.contains("; the last poll failed: "), "{text}");
             assert!(text.contains("503"), "{text}");
+            // Through `?` the timeout keeps the last failure as its source.
+            let err = Error::from(err);
+            let Error::Timeout {
+                last_poll_error: Some(last),
+                ..
+            } = &err
+            else {
+                panic!("{what}: expected a timeout keeping the last failure, got {err:#?}")
+            };
+            assert_eq!(last.status_code(), Some(503), "{what}");
+            let source = std::error::Error::source(&err).expect("the last failure as source");
+            assert!(source.to_string().contains("503"), "{what}: {source}");
         },
     );
 }

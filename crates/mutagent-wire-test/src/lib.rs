@@ -232,7 +232,7 @@ pub fn assert_wait_timeout(
     assert!(
         matches!(
             &error,
-            Error::Timeout { operation: op, timeout, attempts }
+            Error::Timeout { operation: op, timeout, attempts, .. }
                 if *op == operation && *timeout == deadline && *attempts == polls
         ),
         "the deadline and the polls carried over: {error:?}"
