@@ -81,6 +81,8 @@ use std::fmt;
 use std::future::Future;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use mutagent_core::ids::{DatasetId, PromptId};
 use mutagent_core::{ApiClient, Client, Error};
@@ -111,6 +113,7 @@ pub struct UploadOptions {
     /// Read the whole file once before creating anything, so a bad record fails the upload
     /// before anything exists (on by default). The file is then read twice, so a pipe, socket
     /// or device is refused ([`UploadError::ReadableOnce`]); turn this off to upload one.
+    /// Dropping the upload's future stops this read at its next record.
     pub validate_first: bool,
     /// The largest record accepted, in bytes (16 MiB by default).
     pub max_record_bytes: usize,
@@ -737,9 +740,30 @@ impl Fingerprint {
     }
 }
 
+/// Tells the validation pass, on its blocking thread, that nobody waits for it any more.
+#[derive(Debug, Clone, Default)]
+struct StopReading(Arc<AtomicBool>);
+
+impl StopReading {
+    fn requested(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
+/// Held by the upload's future while its validation pass runs: dropping the future (the
+/// caller gave up on the upload) stops the pass at its next record, instead of letting it
+/// read the rest of a file of any size for nothing.
+struct StopOnDrop(StopReading);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        (self.0).0.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Reads the whole file once, when the options ask for it: only a file that can be read
 /// again, since the upload then reads it a second time. What it read, to check that the
-/// second pass reads the same file.
+/// second pass reads the same file. Dropping the future stops the read at the next record.
 async fn check_whole_file(
     options: &UploadOptions,
     path: &Path,
@@ -749,11 +773,26 @@ async fn check_whole_file(
         return Ok(None);
     }
     let path = path.to_path_buf();
+    let stop = StopReading::default();
+    let _stop_on_drop = StopOnDrop(stop.clone());
     off_thread(move || {
         refuse_readable_once(&path)?;
         let fingerprint = Fingerprint::of(&path);
+        #[cfg(test)]
+        let _ended = validation_probe::Started::new();
         let mut reader = open()?;
-        while reader.next_item()?.is_some() {}
+        while reader.next_item()?.is_some() {
+            #[cfg(test)]
+            validation_probe::read(reader.records_read());
+            if stop.requested() {
+                // The upload was dropped: this answer reaches nobody.
+                return Err(UploadError::Io {
+                    path,
+                    source: io::Error::new(io::ErrorKind::Interrupted, "the upload was dropped"),
+                    progress: UploadProgress::default(),
+                });
+            }
+        }
         Ok(Some(Validated {
             records: reader.records_read(),
             fingerprint,
@@ -815,9 +854,103 @@ fn off_thread<T: Send + 'static>(
     }
 }
 
+/// What the latest validation pass did, so a test can tell when it stopped and how far it
+/// read (it runs on a blocking thread nobody waits for once the upload is dropped).
+#[cfg(test)]
+mod validation_probe {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+    /// Records the pass has read so far.
+    pub(super) static RECORDS: AtomicU64 = AtomicU64::new(0);
+    /// Whether the pass has ended (read to the end, failed or stopped).
+    pub(super) static ENDED: AtomicBool = AtomicBool::new(false);
+
+    /// A pass under way: marks it ended when dropped, whichever way it returns.
+    pub(super) struct Started(());
+
+    impl Started {
+        pub(super) fn new() -> Self {
+            RECORDS.store(0, Ordering::SeqCst);
+            ENDED.store(false, Ordering::SeqCst);
+            Self(())
+        }
+    }
+
+    impl Drop for Started {
+        fn drop(&mut self) {
+            ENDED.store(true, Ordering::SeqCst);
+        }
+    }
+
+    pub(super) fn read(records: u64) {
+        RECORDS.store(records, Ordering::SeqCst);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
+    use std::time::{Duration, Instant};
+
+    /// Dropping an upload's future while `validate_first` reads the file stops that read
+    /// within a record or so: it used to go on to the end of the file on its blocking thread
+    /// (a 2 GB file kept a core busy for nothing). Async client only: the blocking call
+    /// cannot be dropped midway.
+    #[test]
+    fn a_dropped_upload_stops_its_validation_read() {
+        const RECORDS: u64 = 200_000;
+        let dir = mutagent_test_support::TempDir::new("dropped-validation");
+        let path = dir.path("big.jsonl");
+        let mut text = String::new();
+        for n in 0..RECORDS {
+            text.push_str(&format!(
+                "{{\"input\": {{\"n\": {n}, \"text\": \"case {n}\"}}}}\n"
+            ));
+        }
+        std::fs::write(&path, text).expect("the test file");
+        // Never reached: the validation pass comes before the dataset is created.
+        let server = mutagent_test_support::ScriptedServer::start(Vec::new());
+        let client = mutagent_wire_test::async_client(&server);
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        runtime.block_on(async {
+            let upload = client.prompt_datasets().upload_dataset_file(
+                7,
+                crate::UploadDataset::new("big"),
+                &path,
+            );
+            let reading = async {
+                while validation_probe::RECORDS.load(Ordering::SeqCst) == 0 {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            };
+            tokio::select! {
+                answer = upload => panic!("the upload ended before it was dropped: {answer:?}"),
+                () = reading => {}
+            }
+            // `upload` is dropped here, its validation pass under way.
+        });
+        let dropped_at = validation_probe::RECORDS.load(Ordering::SeqCst);
+        let begin = Instant::now();
+        while !validation_probe::ENDED.load(Ordering::SeqCst) {
+            assert!(
+                begin.elapsed() < Duration::from_secs(120),
+                "the validation pass still reads 120 s after the drop"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        let read = validation_probe::RECORDS.load(Ordering::SeqCst);
+        assert!(
+            read < RECORDS,
+            "the validation pass read all {read} records after the upload was dropped at \
+             record {dropped_at}"
+        );
+        assert!(server.requests().is_empty(), "nothing was sent");
+    }
 
     /// The progress is what an upload error ends with: it must say what exists on the server.
     #[test]
