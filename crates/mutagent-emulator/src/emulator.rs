@@ -8,7 +8,7 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::contract::TracesContract;
-use crate::faults::{Fault, FaultSet};
+use crate::faults::{Fault, FaultSet, InvalidFault};
 use crate::record::{
     redacted_key, RecordedRequest, DEFAULT_MAX_RECORDED, DEFAULT_MAX_RECORDED_BODY,
 };
@@ -38,6 +38,16 @@ pub enum Error {
     /// The TLS certificate or key given to [`EmulatorBuilder::tls`] cannot be served.
     #[error("cannot serve HTTPS: {0}")]
     Tls(String),
+    /// A fault given to [`EmulatorBuilder::fault`] has a setting the text syntax refuses too
+    /// (see [`Fault::check`]); the emulator does not start rather than run another fault.
+    #[error("cannot inject fault `{fault}`: {source}")]
+    Fault {
+        /// The fault, in the text syntax.
+        fault: String,
+        /// The refused setting.
+        #[source]
+        source: InvalidFault,
+    },
 }
 
 /// Configures an [`Emulator`] before starting it.
@@ -146,6 +156,8 @@ impl EmulatorBuilder {
     }
 
     /// A fault active from the start (same as [`Emulator::inject`] right after starting).
+    /// A fault with a refused setting ([`Fault::check`]) makes [`start`](Self::start) and
+    /// [`start_blocking`](Self::start_blocking) fail with [`Error::Fault`].
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.push(fault);
         self
@@ -279,6 +291,12 @@ impl EmulatorBuilder {
         self,
         report: impl FnOnce(Result<SocketAddr, Error>) + Send + 'static,
     ) -> Result<Starting, Error> {
+        for f in &self.faults {
+            f.check().map_err(|source| Error::Fault {
+                fault: f.to_string(),
+                source,
+            })?;
+        }
         if let Some(warning) = self.exposure_warning() {
             eprintln!("{warning}");
         }
@@ -429,9 +447,22 @@ impl Emulator {
         self.shared.config.traces
     }
 
-    /// Adds a fault after the existing ones.
-    pub fn inject(&self, fault: Fault) {
+    /// Adds a fault after the existing ones, unless one of its settings is refused
+    /// ([`Fault::check`]: a status outside 200..599, a probability outside 0..1, …); then
+    /// nothing is added and the error names the setting and the value.
+    ///
+    /// ```no_run
+    /// # fn demo(emu: &mutagent_emulator::Emulator) {
+    /// use mutagent_emulator::Fault;
+    /// emu.inject(Fault::reset().times(1)).expect("a valid fault");
+    /// let refused = emu.inject(Fault::status(503).chunk_size(4)).unwrap_err();
+    /// assert_eq!(refused.setting(), "chunk");
+    /// # }
+    /// ```
+    pub fn inject(&self, fault: Fault) -> Result<(), InvalidFault> {
+        fault.check()?;
         lock(&self.shared.faults).push(fault);
+        Ok(())
     }
 
     /// Removes every fault.

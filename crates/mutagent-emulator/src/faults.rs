@@ -50,6 +50,17 @@ enum PathMatch {
 /// [`Fault::on_route`], [`Fault::after`], [`Fault::times`] and [`Fault::probability`].
 ///
 /// When several faults match a request, the first injected one that fires wins.
+///
+/// The builder methods refuse what the text syntax refuses (a status outside 200..599, a
+/// probability outside 0..1, `chunk_size(0)`, `retry_after` on a fault that is not a status
+/// fault, a route path that could never match, …) without making every call fallible: the
+/// first such problem is kept in the fault, and [`Fault::check`], [`Emulator::inject`] and
+/// [`EmulatorBuilder::start`] report it as an [`InvalidFault`] naming the setting and the value.
+/// A refused fault is never installed, so a test never runs against a fault other than the one
+/// it wrote.
+///
+/// [`Emulator::inject`]: crate::Emulator::inject
+/// [`EmulatorBuilder::start`]: crate::EmulatorBuilder::start
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fault {
     method: Option<String>,
@@ -60,6 +71,46 @@ pub struct Fault {
     times: Option<u32>,
     probability: Option<f64>,
     seed: u64,
+    /// The first setting a builder method refused; reported when the fault is installed.
+    problem: Option<InvalidFault>,
+}
+
+/// The longest duration a fault takes (exclusive): the text syntax cannot write a longer one,
+/// so a longer one would not survive `Display` and `parse`.
+const MAX_DURATION: Duration = Duration::from_secs(1_000_000_000);
+
+/// A fault setting that the text syntax refuses too: a status outside 200..599, a probability
+/// outside 0..1, a chunk of 0 bytes, `retry-after` or `chunk` on a fault they do not apply to,
+/// a route that could never match, a duration of 1,000,000,000 s or more.
+///
+/// The message is the same one [`Fault::parse`] gives for the same setting written as text.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct InvalidFault {
+    setting: &'static str,
+    value: String,
+    message: String,
+}
+
+impl InvalidFault {
+    fn new(setting: &'static str, value: impl Into<String>, message: String) -> Self {
+        InvalidFault {
+            setting,
+            value: value.into(),
+            message,
+        }
+    }
+
+    /// The refused setting, named as in the text syntax (`status`, `probability`, `chunk`,
+    /// `retry-after`, `route`, `latency`, `drip`).
+    pub fn setting(&self) -> &str {
+        self.setting
+    }
+
+    /// The refused value, written as in the text syntax (`2`, `0`, `1s`, `GET /x?y=1`).
+    pub fn value(&self) -> &str {
+        &self.value
+    }
 }
 
 impl Fault {
@@ -73,25 +124,64 @@ impl Fault {
             times: None,
             probability: None,
             seed: 0,
+            problem: None,
+        }
+    }
+
+    /// Keeps `problem` unless an earlier setting was already refused (the first one is the
+    /// one to fix first, as `parse` reports the first bad item).
+    fn refuse(&mut self, problem: InvalidFault) {
+        self.problem.get_or_insert(problem);
+    }
+
+    /// Refuses a duration the text syntax cannot write.
+    fn limit_duration(&mut self, setting: &'static str, d: Duration) {
+        if d >= MAX_DURATION {
+            let v = fmt_duration(d);
+            let message = format!("{setting} `{v}` must be under 1000000000s");
+            self.refuse(InvalidFault::new(setting, v, message));
+        }
+    }
+
+    /// `Ok` when every setting is one the text syntax accepts too; otherwise the first refused
+    /// one. [`Emulator::inject`](crate::Emulator::inject) and
+    /// [`EmulatorBuilder::start`](crate::EmulatorBuilder::start) call it, so calling it yourself
+    /// is only needed to find out early.
+    ///
+    /// ```
+    /// use mutagent_emulator::Fault;
+    /// let e = Fault::reset().probability(2.0, 7).check().unwrap_err();
+    /// assert_eq!((e.setting(), e.value()), ("probability", "2"));
+    /// assert_eq!(e.to_string(), "probability `2` must be within 0..1");
+    /// assert!(Fault::reset().probability(0.5, 7).check().is_ok());
+    /// ```
+    pub fn check(&self) -> Result<(), InvalidFault> {
+        match &self.problem {
+            Some(p) => Err(p.clone()),
+            None => Ok(()),
         }
     }
 
     /// Answer with `code` (e.g. 429, 500, 503) and a JSON error body instead of handling the request.
     ///
-    /// `code` is one of 200..=599, as `status=` in the text syntax requires; any other number
-    /// (a 1xx is not a final answer) is answered as a 500 whose message names it.
+    /// `code` must be one of 200..=599, as `status=` in the text syntax requires (a 1xx is not
+    /// a final answer); any other number is refused ([`Fault::check`]).
     pub fn status(code: u16) -> Self {
-        Self::new(Action::Status {
+        let mut f = Self::new(Action::Status {
             code,
             retry_after: None,
-        })
+        });
+        // A 1xx is not a final answer: HTTP/1.1 cannot carry the error body with it.
+        if !(200..=599).contains(&code) {
+            let message = format!("status `{code}` must be 200..599");
+            f.refuse(InvalidFault::new("status", code.to_string(), message));
+        }
+        f
     }
 
-    /// Delay the answer by `delay`, then handle the request normally.
+    /// Delay the answer by `delay` (under 1,000,000,000 s), then handle the request normally.
     pub fn latency(delay: Duration) -> Self {
-        let mut f = Self::new(Action::Pass);
-        f.latency = Some(delay);
-        f
+        Self::new(Action::Pass).with_latency(delay)
     }
 
     /// Close the connection without answering (the request is not handled).
@@ -106,29 +196,54 @@ impl Fault {
     }
 
     /// Handle the request and send the body slowly: 8 bytes (see [`Fault::chunk_size`]) at a time,
-    /// waiting `delay` between chunks.
+    /// waiting `delay` (under 1,000,000,000 s) between chunks.
     pub fn drip(delay: Duration) -> Self {
-        Self::new(Action::Drip { chunk: 8, delay })
+        let mut f = Self::new(Action::Drip { chunk: 8, delay });
+        f.limit_duration("drip", delay);
+        f
     }
 
-    /// Adds a `Retry-After` header (whole seconds, rounded up) to a status fault.
+    /// Adds a `Retry-After` header (whole seconds, rounded up) to a status fault. On any other
+    /// fault it is refused ([`Fault::check`]): no answer would carry it.
     pub fn retry_after(mut self, after: Duration) -> Self {
-        if let Action::Status { retry_after, .. } = &mut self.action {
-            *retry_after = Some(after);
+        self.limit_duration("retry-after", after);
+        match &mut self.action {
+            Action::Status { retry_after, .. } => *retry_after = Some(after),
+            other => {
+                let v = fmt_duration(after);
+                let message = format!(
+                    "retry-after `{v}` only applies to status faults, not to {}",
+                    other.name()
+                );
+                self.refuse(InvalidFault::new("retry-after", v, message));
+            }
         }
         self
     }
 
-    /// Adds latency before the fault's action.
+    /// Adds latency (under 1,000,000,000 s) before the fault's action.
     pub fn with_latency(mut self, delay: Duration) -> Self {
+        self.limit_duration("latency", delay);
         self.latency = Some(delay);
         self
     }
 
-    /// Bytes per chunk of a drip fault (at least 1).
+    /// Bytes per chunk of a drip fault (at least 1). `0`, or a chunk size on any other fault,
+    /// is refused ([`Fault::check`]).
     pub fn chunk_size(mut self, bytes: usize) -> Self {
-        if let Action::Drip { chunk, .. } = &mut self.action {
-            *chunk = bytes.max(1);
+        match &mut self.action {
+            Action::Drip { chunk, .. } if bytes >= 1 => *chunk = bytes,
+            Action::Drip { .. } => {
+                let message = format!("chunk `{bytes}` must be a positive integer");
+                self.refuse(InvalidFault::new("chunk", bytes.to_string(), message));
+            }
+            other => {
+                let message = format!(
+                    "chunk `{bytes}` only applies to drip faults, not to {}",
+                    other.name()
+                );
+                self.refuse(InvalidFault::new("chunk", bytes.to_string(), message));
+            }
         }
         self
     }
@@ -136,14 +251,19 @@ impl Fault {
     /// Limits the fault to requests with this method (`"*"` = any) and path. The path is exact
     /// (`/api/prompt/`), a template whose `{…}` segments match any segment
     /// (`/api/prompt/{id}/versions`), a prefix ending in `*` (`/api/traces/*`), or `*` for all.
-    /// It is matched against the path alone: a path with a query (`/api/prompt/?limit=1`)
-    /// matches nothing, and neither does a prefix with a `{…}` segment, which is literal
-    /// (the text syntax refuses both).
+    /// It is matched against the path alone, so a route that could never match is refused
+    /// ([`Fault::check`]), as the text syntax refuses it: a method that is empty or has spaces,
+    /// a path that neither starts with `/` nor is `*`, a path with a query
+    /// (`/api/prompt/?limit=1`), a prefix with a `{…}` segment (a prefix is literal).
     pub fn on_route(mut self, method: &str, path: &str) -> Self {
         let m = method.trim();
-        self.method = (!(m.is_empty() || m == "*")).then(|| m.to_ascii_uppercase());
         let p = path.trim();
-        self.path = if p.is_empty() || p == "*" {
+        if let Some(reason) = route_problem(m, p) {
+            let message = format!("route `{m} {p}`: {reason}");
+            self.refuse(InvalidFault::new("route", format!("{m} {p}"), message));
+        }
+        self.method = (m != "*").then(|| m.to_ascii_uppercase());
+        self.path = if p == "*" {
             PathMatch::Any
         } else if let Some(prefix) = p.strip_suffix('*') {
             PathMatch::Prefix(prefix.to_string())
@@ -172,8 +292,14 @@ impl Fault {
 
     /// Fires with probability `p` (0..=1) per matching request, drawn from a generator seeded
     /// with `seed`, so the same request sequence always sees the same faults.
+    ///
+    /// A `p` outside 0..=1 (or NaN) is refused ([`Fault::check`]), not clamped.
     pub fn probability(mut self, p: f64, seed: u64) -> Self {
-        self.probability = Some(if p.is_nan() { 0.0 } else { p.clamp(0.0, 1.0) });
+        if !(0.0..=1.0).contains(&p) {
+            let message = format!("probability `{p}` must be within 0..1");
+            self.refuse(InvalidFault::new("probability", p.to_string(), message));
+        }
+        self.probability = Some(p);
         self.seed = seed;
         self
     }
@@ -208,6 +334,36 @@ impl Fault {
                         }
                     })
             }
+        }
+    }
+}
+
+/// Why a route (`method`, `path`, both trimmed) could never match, if it could not.
+fn route_problem(method: &str, path: &str) -> Option<&'static str> {
+    if method.is_empty() || method.contains(char::is_whitespace) {
+        Some("the method must be one word such as `GET`, or `*`")
+    } else if !(path == "*" || path.starts_with('/')) {
+        Some("the path must start with `/` or be `*`")
+    } else if path.len() > 1 && path.ends_with('*') && path.contains('{') {
+        // A prefix is literal, so `{id}` in one would only match the text `{id}`.
+        Some("the path is both a template (`{…}`) and a prefix (`*`): use one of them")
+    } else if path.contains('?') {
+        // Faults match the path alone, so a route with a query could never fire.
+        Some("the path has a query (`?…`): faults match the path only, write it without")
+    } else {
+        None
+    }
+}
+
+impl Action {
+    /// The action as the text syntax names it, for messages.
+    fn name(&self) -> &'static str {
+        match self {
+            Action::Pass => "a latency-only fault",
+            Action::Status { .. } => "status",
+            Action::Reset => "reset",
+            Action::Truncate => "truncate",
+            Action::Drip { .. } => "drip",
         }
     }
 }
@@ -303,8 +459,9 @@ fn parse_duration(v: &str, bare_is_secs: bool) -> Option<Duration> {
     };
     let x: f64 = num.trim().parse().ok()?;
     // Rounded to whole nanoseconds, so `1.5ms` is exactly 1,500,000 ns (as `Display` wrote it).
-    (x.is_finite() && (0.0..1e9).contains(&x))
-        .then(|| Duration::from_nanos((x * scale * 1e9).round() as u64))
+    // Too long a duration saturates (`as` does) and is then refused by the builder method with
+    // the same message a `Duration` that long gets there.
+    (x.is_finite() && x >= 0.0).then(|| Duration::from_nanos((x * scale * 1e9).round() as u64))
 }
 
 /// The items that take no value.
@@ -387,17 +544,7 @@ impl FromStr for Fault {
                         None if v.starts_with('/') || v == "*" => ("*".to_string(), v.to_string()),
                         None => return Err(err(format!("route `{v}` must be `METHOD PATH`, `PATH` or `*`"))),
                     };
-                    if !(p == "*" || p.starts_with('/')) {
-                        return Err(err(format!("route path `{p}` must start with `/` or be `*`")));
-                    }
-                    // A prefix is literal, so `{id}` in one would only match the text `{id}`.
-                    if p.len() > 1 && p.ends_with('*') && p.contains('{') {
-                        return Err(err(format!("route path `{p}` is both a template (`{{…}}`) and a prefix (`*`): use one of them")));
-                    }
-                    // Faults match the path alone, so a route with a query could never fire.
-                    if p.contains('?') {
-                        return Err(err(format!("route path `{p}` has a query (`?…`): faults match the path only, write it without")));
-                    }
+                    // The path's shape is checked by `on_route`, the same as for the builder.
                     route = Some((m, p));
                 }
                 "latency" | "delay" => {
@@ -406,8 +553,8 @@ impl FromStr for Fault {
                 }
                 "status" => {
                     let v = need(val, &key).map_err(err)?;
-                    // A 1xx is not a final answer: HTTP/1.1 cannot carry the error body with it.
-                    let code: u16 = v.parse().ok().filter(|c| (200..=599).contains(c)).ok_or_else(|| err(format!("status `{v}` must be 200..599")))?;
+                    // The range is checked by `Fault::status`, the same as for the builder.
+                    let code: u16 = v.parse().map_err(|_| err(format!("status `{v}` must be 200..599")))?;
                     set_action(Action::Status { code, retry_after: None }, &mut action)?;
                 }
                 "retry-after" | "retry_after" => {
@@ -423,7 +570,7 @@ impl FromStr for Fault {
                 }
                 "chunk" => {
                     let v = need(val, &key).map_err(err)?;
-                    chunk = Some(v.parse::<usize>().ok().filter(|c| *c >= 1).ok_or_else(|| err(format!("chunk `{v}` must be a positive integer")))?);
+                    chunk = Some(v.parse::<usize>().map_err(|_| err(format!("chunk `{v}` must be a positive integer")))?);
                 }
                 "after" => {
                     let v = need(val, &key).map_err(err)?;
@@ -435,7 +582,7 @@ impl FromStr for Fault {
                 }
                 "probability" | "p" => {
                     let v = need(val, &key).map_err(err)?;
-                    probability = Some(v.parse::<f64>().ok().filter(|p| (0.0..=1.0).contains(p)).ok_or_else(|| err(format!("probability `{v}` must be within 0..1")))?);
+                    probability = Some(v.parse::<f64>().map_err(|_| err(format!("probability `{v}` must be within 0..1")))?);
                 }
                 "seed" => {
                     let v = need(val, &key).map_err(err)?;
@@ -449,7 +596,7 @@ impl FromStr for Fault {
                 "seed only applies with probability= (it seeds the probability draws)".into(),
             ));
         }
-        let mut action = match action {
+        let action = match action {
             Some(a) => a,
             None if latency.is_some() => Action::Pass,
             None => {
@@ -458,26 +605,33 @@ impl FromStr for Fault {
                 ))
             }
         };
-        match (&mut action, retry_after) {
-            (Action::Status { retry_after: r, .. }, Some(v)) => *r = Some(v),
-            (_, Some(_)) => return Err(err("retry-after only applies to status faults".into())),
-            _ => {}
+        // Built with the builder methods, so the text and the builder refuse the same values
+        // with the same message (a status of 1xx, a chunk of 0, a probability of 2, …).
+        let mut f = match action {
+            Action::Status { code, .. } => Fault::status(code),
+            Action::Drip { delay, .. } => Fault::drip(delay),
+            a => Fault::new(a),
+        };
+        if let Some(l) = latency {
+            f = f.with_latency(l);
         }
-        match (&mut action, chunk) {
-            (Action::Drip { chunk: c, .. }, Some(v)) => *c = v,
-            (_, Some(_)) => return Err(err("chunk only applies to drip faults".into())),
-            _ => {}
+        if let Some(r) = retry_after {
+            f = f.retry_after(r);
         }
-        let mut f = Fault::new(action);
-        f.latency = latency;
+        if let Some(c) = chunk {
+            f = f.chunk_size(c);
+        }
         if let Some((m, p)) = route {
             f = f.on_route(&m, &p);
         }
-        f.after = after;
-        f.times = times;
+        f = f.after(after);
+        if let Some(t) = times {
+            f = f.times(t);
+        }
         if let Some(p) = probability {
             f = f.probability(p, seed);
         }
+        f.check().map_err(|e| err(e.to_string()))?;
         Ok(f)
     }
 }
@@ -666,6 +820,116 @@ mod tests {
             "reset;p=0.5;seed=3",
         ] {
             Fault::parse(spec).expect(spec);
+        }
+    }
+
+    /// The text syntax and the builder methods give equal faults for equal specs, and refuse
+    /// the same bad values with the same message.
+    #[test]
+    fn parse_and_the_builders_agree_on_valid_and_refused_specs() {
+        let ms = Duration::from_millis;
+        for (spec, built) in [
+            (
+                "route=GET /api/prompt/;status=503;retry-after=1;times=2",
+                Fault::status(503)
+                    .retry_after(Duration::from_secs(1))
+                    .on_route("GET", "/api/prompt/")
+                    .times(2),
+            ),
+            (
+                "route=* /api/traces/*;reset;probability=0.3;seed=7",
+                Fault::reset()
+                    .on_route("*", "/api/traces/*")
+                    .probability(0.3, 7),
+            ),
+            ("latency=250ms", Fault::latency(ms(250))),
+            (
+                "status=500;latency=100ms",
+                Fault::status(500).with_latency(ms(100)),
+            ),
+            ("route=/x;truncate", Fault::truncate().on_route("*", "/x")),
+            (
+                "route=post /api/prompt/{id}/versions;truncate",
+                Fault::truncate().on_route("POST", "/api/prompt/{id}/versions"),
+            ),
+            ("drip=20ms;chunk=1", Fault::drip(ms(20)).chunk_size(1)),
+            ("reset;after=2;times=0", Fault::reset().after(2).times(0)),
+            (
+                "status=200;probability=0;seed=1",
+                Fault::status(200).probability(0.0, 1),
+            ),
+            (
+                "status=599;probability=1",
+                Fault::status(599).probability(1.0, 0),
+            ),
+        ] {
+            assert_eq!(Fault::parse(spec).expect(spec), built, "{spec}");
+            assert_eq!(built.check(), Ok(()), "{spec}");
+        }
+        for (spec, built) in [
+            ("status=101", Fault::status(101)),
+            ("status=600", Fault::status(600)),
+            ("status=0", Fault::status(0)),
+            ("reset;probability=2", Fault::reset().probability(2.0, 0)),
+            (
+                "reset;probability=-0.5",
+                Fault::reset().probability(-0.5, 0),
+            ),
+            (
+                "reset;probability=NaN",
+                Fault::reset().probability(f64::NAN, 0),
+            ),
+            ("drip=5ms;chunk=0", Fault::drip(ms(5)).chunk_size(0)),
+            ("status=500;chunk=4", Fault::status(500).chunk_size(4)),
+            ("latency=5ms;chunk=4", Fault::latency(ms(5)).chunk_size(4)),
+            (
+                "reset;retry-after=1",
+                Fault::reset().retry_after(Duration::from_secs(1)),
+            ),
+            (
+                "drip=1ms;retry-after=2",
+                Fault::drip(ms(1)).retry_after(Duration::from_secs(2)),
+            ),
+            (
+                "route=GET /api/prompt/?limit=1;reset",
+                Fault::reset().on_route("GET", "/api/prompt/?limit=1"),
+            ),
+            (
+                "route=GET /api/prompt/{id}/*;reset",
+                Fault::reset().on_route("GET", "/api/prompt/{id}/*"),
+            ),
+            (
+                "route=GET prompt;reset",
+                Fault::reset().on_route("GET", "prompt"),
+            ),
+            (
+                "latency=1000000000s",
+                Fault::latency(Duration::from_secs(1_000_000_000)),
+            ),
+            (
+                "drip=1000000000s",
+                Fault::drip(Duration::from_secs(1_000_000_000)),
+            ),
+            (
+                "status=503;retry-after=1000000000",
+                Fault::status(503).retry_after(Duration::from_secs(1_000_000_000)),
+            ),
+        ] {
+            let parsed = Fault::parse(spec).expect_err(spec);
+            let refused = built.check().expect_err(spec);
+            assert_eq!(parsed.reason, refused.to_string(), "{spec}");
+        }
+        // The first refused setting is the one reported, and a later valid one does not undo it.
+        let f = Fault::status(100).probability(2.0, 0).on_route("GET", "/x");
+        assert_eq!(f.check().expect_err("refused").setting(), "status");
+        // Builder-only values the text cannot write are refused too.
+        for f in [
+            Fault::reset().on_route("", "/x"),
+            Fault::reset().on_route("GET POST", "/x"),
+            Fault::reset().on_route("GET", ""),
+            Fault::latency(Duration::MAX),
+        ] {
+            assert!(f.check().is_err(), "{f:?}");
         }
     }
 

@@ -15,7 +15,7 @@
 //!         .retry_after(Duration::from_secs(1))
 //!         .on_route("GET", "/api/prompt/")
 //!         .times(2),
-//! );
+//! )?;
 //! // ... point a client at emu.url() ...
 //! assert_eq!(emu.count(Collection::Prompts), 0);
 //! assert!(emu.requests().iter().all(|r| r.header("x-api-key").is_some()));
@@ -47,7 +47,7 @@ mod validate;
 
 pub use contract::{TracesContract, UnknownTracesContract};
 pub use emulator::{Emulator, EmulatorBuilder, Error};
-pub use faults::{Fault, FaultParseError};
+pub use faults::{Fault, FaultParseError, InvalidFault};
 pub use record::{
     RecordedRequest, DEFAULT_MAX_RECORDED, DEFAULT_MAX_RECORDED_BODY, RECORDED_BODY_BUDGET,
 };

@@ -93,9 +93,6 @@ impl Shared {
     }
 }
 
-/// The statuses a status fault can answer with: a 1xx is not a final answer in HTTP/1.1.
-const SENDABLE_STATUS: std::ops::RangeInclusive<u16> = 200..=599;
-
 /// The error a service returns to make hyper drop the connection without answering.
 #[derive(Debug, thiserror::Error)]
 #[error("connection reset by an injected fault")]
@@ -259,20 +256,8 @@ async fn handle(shared: Arc<Shared>, req: Request<Incoming>) -> Result<Response<
                 504 => "gateway_timeout",
                 _ => "injected_fault",
             };
-            let err = if SENDABLE_STATUS.contains(code) {
-                ApiError::new(*code, code_name, format!("injected fault: HTTP {code}"))
-            } else {
-                // `Fault::status` takes any number; a 1xx or a non-status cannot be the answer
-                // (hyper would send an empty 500), so say so in a 500 whose body agrees.
-                ApiError::new(
-                    500,
-                    code_name,
-                    format!(
-                        "injected fault: HTTP {code} cannot be sent as an answer (only 200..599), \
-                         so this is a 500"
-                    ),
-                )
-            };
+            // Only 200..599 gets here: `inject` and `start` refuse any other status.
+            let err = ApiError::new(*code, code_name, format!("injected fault: HTTP {code}"));
             let code = &err.status;
             let mut extra = Vec::new();
             if let Some(r) = retry_after {

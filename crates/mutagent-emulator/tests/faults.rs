@@ -15,7 +15,8 @@ use serde_json::json;
 #[tokio::test]
 async fn latency_delays_then_handles() {
     let emu = Emulator::start().await.expect("start");
-    emu.inject(Fault::latency(Duration::from_millis(300)).on_route("GET", "/api/prompt/"));
+    emu.inject(Fault::latency(Duration::from_millis(300)).on_route("GET", "/api/prompt/"))
+        .expect("a valid fault");
     let c = Client::new(emu.addr());
     let t = Instant::now();
     let r = c.get("/api/prompt/").await;
@@ -40,7 +41,8 @@ async fn status_with_retry_after_and_times() {
             .retry_after(Duration::from_secs(1))
             .on_route("GET", "/api/prompt/")
             .times(2),
-    );
+    )
+    .expect("a valid fault");
     let c = Client::new(emu.addr());
     for _ in 0..2 {
         let r = c.get("/api/prompt/").await;
@@ -58,7 +60,8 @@ async fn status_with_retry_after_and_times() {
         Fault::status(429)
             .retry_after(Duration::from_millis(1500))
             .on_route("POST", "/api/prompt/"),
-    );
+    )
+    .expect("a valid fault");
     let r = c
         .post("/api/prompt/", json!({"name": "x", "inputSchema": {}}))
         .await;
@@ -73,7 +76,8 @@ async fn status_with_retry_after_and_times() {
         201
     );
     // times=0 never fires.
-    emu.inject(Fault::status(500).times(0));
+    emu.inject(Fault::status(500).times(0))
+        .expect("a valid fault");
     assert_eq!(c.get("/api/prompt/").await.status, 200);
 }
 
@@ -91,7 +95,8 @@ fn create_prompt_request() -> Vec<u8> {
 #[tokio::test]
 async fn reset_closes_without_answering_and_does_not_handle() {
     let emu = Emulator::start().await.expect("start");
-    emu.inject(Fault::reset().on_route("POST", "/api/prompt/").times(1));
+    emu.inject(Fault::reset().on_route("POST", "/api/prompt/").times(1))
+        .expect("a valid fault");
     let req = create_prompt_request();
     let got = raw(emu.addr(), &req).await;
     assert!(
@@ -111,7 +116,8 @@ async fn reset_closes_without_answering_and_does_not_handle() {
 #[tokio::test]
 async fn truncated_body_announces_more_than_it_sends() {
     let emu = Emulator::start().await.expect("start");
-    emu.inject(Fault::truncate().on_route("POST", "/api/prompt/"));
+    emu.inject(Fault::truncate().on_route("POST", "/api/prompt/"))
+        .expect("a valid fault");
     let req = create_prompt_request();
     let bytes = raw(emu.addr(), &req).await.unwrap_or_default();
     let r = parse(&bytes).expect("the head is sent");
@@ -137,7 +143,8 @@ async fn drip_sends_the_whole_body_slowly() {
         Fault::drip(Duration::from_millis(20))
             .chunk_size(16)
             .on_route("GET", "/api/organizations/"),
-    );
+    )
+    .expect("a valid fault");
     let c = Client::new(emu.addr());
     let t = Instant::now();
     let r = c.get("/api/organizations/").await;
@@ -189,8 +196,10 @@ async fn seeded_probability_is_repeatable() {
 #[tokio::test]
 async fn route_matching_prefix_template_and_all() {
     let (emu, c) = started().await;
-    emu.inject(Fault::status(502).on_route("*", "/api/traces/*"));
-    emu.inject(Fault::status(504).on_route("GET", "/api/prompt/{id}"));
+    emu.inject(Fault::status(502).on_route("*", "/api/traces/*"))
+        .expect("a valid fault");
+    emu.inject(Fault::status(504).on_route("GET", "/api/prompt/{id}"))
+        .expect("a valid fault");
     assert_eq!(c.get("/api/traces/").await.status, 502);
     assert_eq!(c.delete("/api/traces/abc").await.status, 502);
     assert_eq!(c.get("/api/prompt/5").await.status, 504);
@@ -200,7 +209,7 @@ async fn route_matching_prefix_template_and_all() {
         "template matches whole segments only"
     );
     emu.clear_faults();
-    emu.inject(Fault::status(500));
+    emu.inject(Fault::status(500)).expect("a valid fault");
     assert_eq!(c.get("/api/workspaces/").await.status, 500);
     assert_eq!(c.post("/api/organizations/", json!({})).await.status, 500);
 }
@@ -298,18 +307,24 @@ fn command_line_traces_contract_flag() {
     assert_ne!(stats.status, 200, "the 0.1.2 stats route is not served");
 }
 
-/// A `Retry-After` of `Duration::MAX` is sent as the most seconds a header can say, not a panic.
+/// A `Retry-After` of `Duration::MAX` is refused (the text syntax cannot write it), not a
+/// panic; the longest one the text can write is sent as it is.
 #[tokio::test]
-async fn an_unbounded_retry_after_is_sent_as_the_largest_number() {
+async fn an_unbounded_retry_after_is_refused_and_the_longest_writable_one_is_sent() {
     let emu = Emulator::start().await.expect("start");
+    let e = emu
+        .inject(Fault::status(503).retry_after(Duration::MAX))
+        .expect_err("refused");
+    assert_eq!(e.setting(), "retry-after", "{e}");
     emu.inject(
         Fault::status(503)
-            .retry_after(Duration::MAX)
+            .retry_after(Duration::from_secs(999_999_999))
             .on_route("GET", "/api/prompt/"),
-    );
+    )
+    .expect("a valid fault");
     let c = Client::new(emu.addr());
     let r = c.get("/api/prompt/").await;
-    assert_eq!(r.header("retry-after"), Some(u64::MAX.to_string().as_str()));
+    assert_eq!(r.header("retry-after"), Some("999999999"));
     assert!(r.error(503).contains("injected"));
 }
 
@@ -336,7 +351,8 @@ async fn after_and_times_are_exact_in_sequence_and_under_concurrency() {
             .on_route("GET", "/api/workspaces/")
             .after(5)
             .times(7),
-    );
+    )
+    .expect("a valid fault");
     let c = Client::new(emu.addr());
     let answers: Vec<_> = (0..40)
         .map(|_| {
@@ -400,22 +416,100 @@ fn command_line_stops_on_sigint_and_sigterm_even_started_in_the_background() {
     }
 }
 
-/// A status fault built in Rust with a code HTTP cannot send as an answer (the text syntax
-/// refuses them) is answered 500 with a body that agrees and a message naming the code, not
-/// a 500 whose body claims another status (or, for 1xx, an empty 500 without a request id).
+/// The faults the text syntax refuses, built in Rust: each used to be clamped, ignored or
+/// answered as something else (`probability(2.0)` always fired, `chunk_size(0)` dripped 1 byte,
+/// `retry_after` on a reset did nothing, a 1xx status became a 500).
+fn refused_faults() -> Vec<(Fault, &'static str, &'static str)> {
+    vec![
+        (Fault::status(101), "status", "101"),
+        (Fault::status(600), "status", "600"),
+        (Fault::reset().probability(2.0, 7), "probability", "2"),
+        (
+            Fault::reset().probability(f64::NAN, 7),
+            "probability",
+            "NaN",
+        ),
+        (
+            Fault::drip(Duration::from_millis(1)).chunk_size(0),
+            "chunk",
+            "0",
+        ),
+        (Fault::status(503).chunk_size(4), "chunk", "4"),
+        (
+            Fault::reset().retry_after(Duration::from_secs(1)),
+            "retry-after",
+            "1s",
+        ),
+        (
+            Fault::status(503).on_route("GET", "/api/prompt/?limit=1"),
+            "route",
+            "GET /api/prompt/?limit=1",
+        ),
+        (
+            Fault::status(503).on_route("GET", "api/prompt/"),
+            "route",
+            "GET api/prompt/",
+        ),
+        (
+            Fault::latency(Duration::from_secs(1_000_000_000)),
+            "latency",
+            "1000000000s",
+        ),
+    ]
+}
+
+/// `inject` refuses such a fault with an error naming the setting and the value, and installs
+/// nothing: the next request is handled normally.
 #[tokio::test]
-async fn a_status_fault_with_an_unsendable_code_answers_an_honest_500() {
+async fn inject_refuses_what_the_text_syntax_refuses_and_installs_nothing() {
     let (emu, c) = started().await;
-    for code in [0u16, 99, 100, 101, 600, 1000] {
-        emu.clear_faults();
-        emu.inject(Fault::status(code));
+    for (fault, setting, value) in refused_faults() {
+        let e = emu.inject(fault.clone()).expect_err(&fault.to_string());
+        assert_eq!((e.setting(), e.value()), (setting, value), "{e}");
+        assert!(e.to_string().contains(&format!("`{value}`")), "{e}");
         let r = c.get("/api/prompt/").await;
-        let message = r.error(500);
-        assert!(
-            message.contains(&format!("HTTP {code}")),
-            "{code}: {message}"
+        assert_eq!(
+            r.status,
+            200,
+            "{fault}: {:?}",
+            String::from_utf8_lossy(&r.body)
         );
-        assert!(r.header("x-request-id").is_some(), "{code}");
+        assert_eq!(
+            emu.requests().last().and_then(|r| r.fault.clone()),
+            None,
+            "{fault}"
+        );
+    }
+}
+
+/// A refused fault given to the builder makes both `start` and `start_blocking` fail with
+/// `Error::Fault`, naming the setting, instead of serving another fault.
+#[tokio::test]
+async fn start_refuses_a_builder_fault_the_text_syntax_refuses() {
+    for (fault, setting, value) in refused_faults() {
+        let e = Emulator::builder()
+            .fault(fault.clone())
+            .start()
+            .await
+            .expect_err("refused");
+        match &e {
+            mutagent_emulator::Error::Fault { source, .. } => {
+                assert_eq!((source.setting(), source.value()), (setting, value), "{e}")
+            }
+            other => panic!("{fault}: {other}"),
+        }
+        let builder = Emulator::builder()
+            .fault(Fault::reset().times(1))
+            .fault(fault.clone());
+        let e = tokio::task::spawn_blocking(move || builder.start_blocking())
+            .await
+            .expect("join")
+            .expect_err("refused");
+        assert!(
+            matches!(&e, mutagent_emulator::Error::Fault { source, .. } if source.setting() == setting),
+            "{fault}: {e}"
+        );
+        assert!(e.to_string().contains(value), "{e}");
     }
 }
 
