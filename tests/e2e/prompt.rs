@@ -208,7 +208,8 @@ async fn retries_ride_out_injected_faults() {
             .retry_after(std::time::Duration::from_millis(0))
             .on_route("GET", "/api/prompt/tags")
             .times(2),
-    );
+    )
+    .expect("a valid fault");
     let tags = client
         .prompt()
         .list_prompt_tags()

@@ -90,7 +90,8 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
         Fault::status(503)
             .on_route("POST", "/api/traces/batch")
             .times(2),
-    );
+    )
+    .expect("a valid fault");
     exporter
         .export(vec![finished_span(1)])
         .await
@@ -98,7 +99,8 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
     assert_eq!(emu.count(Collection::Spans), 1);
 
     // Refused every time: the export is an error naming the server's answer.
-    emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"));
+    emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"))
+        .expect("a valid fault");
     let error = exporter
         .export(vec![finished_span(2), finished_span(3)])
         .await
@@ -172,7 +174,8 @@ fn slow_exporter(client: &Client, max_queue: usize) -> MutagentSpanExporter {
 #[tokio::test]
 async fn an_export_still_sending_at_its_deadline_is_a_timeout() {
     let (emu, client) = started().await;
-    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"));
+    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
+        .expect("a valid fault");
     let mut exporter = slow_exporter(&client, 2048);
     let answer = exporter
         .export((1..=THREE_REQUESTS).map(finished_span).collect())
@@ -189,7 +192,8 @@ async fn an_export_still_sending_at_its_deadline_is_a_timeout() {
 #[tokio::test]
 async fn parts_of_an_export_never_queued_by_its_deadline_are_reported_dropped() {
     let (emu, client) = started().await;
-    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"));
+    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
+        .expect("a valid fault");
     let mut exporter = slow_exporter(&client, THREE_REQUESTS as usize);
     let error = exporter
         .export((1..=THREE_REQUESTS + 1024).map(finished_span).collect())
@@ -405,7 +409,8 @@ fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
 #[tokio::test]
 async fn the_request_timeout_of_the_exporter_settings_is_kept() {
     let (emu, client) = started().await;
-    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"));
+    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
+        .expect("a valid fault");
     let mut exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::from_secs(10))
         .exporter_settings(|settings| settings.request_timeout(Duration::from_millis(300)))

@@ -338,12 +338,14 @@ async fn a_retried_batch_is_stored_once() {
         Fault::reset()
             .on_route("POST", "/api/traces/batch")
             .times(1),
-    );
+    )
+    .expect("a valid fault");
     emu.inject(
         Fault::status(503)
             .on_route("POST", "/api/traces/batch")
             .times(1),
-    );
+    )
+    .expect("a valid fault");
     let exporter = exporter_on(&emu, |b| b.retry_policy(fast_retries()));
     record_all(&exporter, journey(1, 6).0);
     let report = exporter.flush_async(LONG).await;
@@ -364,7 +366,8 @@ async fn a_retried_batch_is_stored_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_that_keeps_failing_is_counted_and_reported() {
     let emu = emulator().await;
-    emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"));
+    emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"))
+        .expect("a valid fault");
     let exporter = exporter_on(&emu, |b| {
         b.flush_interval(HOUR)
             .retry_policy(fast_retries().max_retries(2))
@@ -400,7 +403,8 @@ async fn a_batch_whose_success_answer_breaks_off_is_not_sent_again() {
         Fault::truncate()
             .on_route("POST", "/api/traces/batch")
             .times(1),
-    );
+    )
+    .expect("a valid fault");
     let exporter = exporter_on(&emu, |b| {
         b.flush_interval(HOUR).retry_policy(fast_retries())
     });

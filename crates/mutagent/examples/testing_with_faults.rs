@@ -81,7 +81,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .retry_after(Duration::from_secs(1))
             .on_route("GET", "/api/prompt/")
             .times(2),
-    );
+    )?;
     let client = test_client(&emu)?;
     ensure_prompt(&client, "greeter").await?;
     let requests = emu.requests();
@@ -120,7 +120,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // 3. Dropped connections on the create: a POST is not sent again after the server may
     //    have seen it, so your code gets the error and decides.
     let emu = Emulator::builder().api_key(KEY).start().await?;
-    emu.inject(Fault::reset().on_route("POST", "/api/prompt/").times(1));
+    emu.inject(Fault::reset().on_route("POST", "/api/prompt/").times(1))?;
     let err = failure(ensure_prompt(&test_client(&emu)?, "greeter").await)?;
     println!("   the error a person sees: {err}");
     check(

@@ -75,12 +75,14 @@ impl CountingProxy {
 }
 
 fn inject_faults(emu: &Emulator) {
-    emu.inject(Fault::status(503).probability(0.08, 11));
+    emu.inject(Fault::status(503).probability(0.08, 11))
+        .expect("a valid fault");
     emu.inject(
         Fault::status(429)
             .retry_after(Duration::from_secs(1))
             .probability(0.04, 12),
-    );
+    )
+    .expect("a valid fault");
 }
 
 fn client_builder(url: &str) -> mutagent::ClientBuilder {
