@@ -48,7 +48,8 @@ async fn blocking_client_from_an_async_test() {
 #[tokio::test]
 async fn survives_a_flaky_server() {
     let emu = Emulator::builder().api_key(KEY).start().await.unwrap();
-    emu.inject(Fault::status(503).on_route("GET", "/api/prompt/").times(2)).expect("a valid fault");
+    emu.inject(Fault::status(503).on_route("GET", "/api/prompt/").times(2))
+        .expect("a valid fault");
     let client = client_builder(&emu)
         .retry_policy(
             mutagent::RetryPolicy::new()
