@@ -211,23 +211,28 @@ async fn parts_of_an_export_never_queued_by_its_deadline_are_reported_dropped() 
     );
 }
 
-/// Spans the inner queue had no room for during an export are counted in its answer.
+/// Spans the inner queue had no room for during an export are counted in its answer. The
+/// queue is made full while the sender cannot take from it: it is sending a batch of one that
+/// the server holds for `SLOW` (a full queue wakes an idle sender, which would take the spans).
 #[tokio::test]
 async fn spans_a_full_queue_drops_during_an_export_are_reported() {
     let (emu, client) = started().await;
+    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
+        .expect("a valid fault");
     let mut exporter = MutagentSpanExporter::builder(&client)
+        .export_timeout(Duration::from_secs(30))
         .exporter_settings(|settings| {
-            // Nothing is sent until the export's flush: the queue stays full until then.
             settings
+                .batch_size(1)
                 .max_queue_size(2)
                 .flush_interval(Duration::from_secs(3600))
         })
         .build()
         .expect("exporter");
     let inner = exporter.inner().expect("running");
-    for n in [10, 11] {
+    let record = |n: u128| {
         let start = SystemTime::now();
-        assert!(inner
+        inner
             .current()
             .record(mutagent_trace_exporter::SpanData::new(
                 mutagent_trace_exporter::TraceId128::from_u128(n),
@@ -236,8 +241,22 @@ async fn spans_a_full_queue_drops_during_an_export_are_reported() {
                 mutagent_trace_exporter::SpanKind::Custom,
                 start,
                 start,
-            )));
+            ))
+    };
+    // The first span is taken and sent: the sender waits on the slow server.
+    assert!(record(10));
+    let begun = std::time::Instant::now();
+    while inner.current().stats().queued > 0 && begun.elapsed() < Duration::from_secs(10) {
+        tokio::time::sleep(Duration::from_millis(1)).await;
     }
+    assert_eq!(
+        inner.current().stats().queued,
+        0,
+        "the first span was taken"
+    );
+    // Two more fill the queue while that batch is on its way.
+    assert!(record(11));
+    assert!(record(12));
     let error = exporter
         .export(vec![finished_span(1)])
         .await
@@ -249,7 +268,7 @@ async fn spans_a_full_queue_drops_during_an_export_are_reported() {
     );
     assert_eq!(
         emu.count(Collection::Spans),
-        2,
+        3,
         "what was queued is delivered"
     );
 }
