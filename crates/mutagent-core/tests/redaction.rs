@@ -44,6 +44,9 @@ fn errors_and_logs_never_show_the_key_even_when_echoed() {
         .build()
         .expect("runtime");
     let err: Error = tracing::subscriber::with_default(capture.clone(), || {
+        // Another test thread may have met the SDK's callsites first, with no subscriber, and
+        // left their interest cached as "never" (tracing's cache is global): ask again.
+        tracing::callsite::rebuild_interest_cache();
         runtime.block_on(async {
             let client = builder(&server).build().expect("client");
             let request = get_thing();
