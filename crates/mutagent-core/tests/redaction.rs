@@ -43,10 +43,7 @@ fn errors_and_logs_never_show_the_key_even_when_echoed() {
         .enable_all()
         .build()
         .expect("runtime");
-    let err: Error = tracing::subscriber::with_default(capture.clone(), || {
-        // Another test thread may have met the SDK's callsites first, with no subscriber, and
-        // left their interest cached as "never" (tracing's cache is global): ask again.
-        tracing::callsite::rebuild_interest_cache();
+    let err: Error = capture.during(|| {
         runtime.block_on(async {
             let client = builder(&server).build().expect("client");
             let request = get_thing();

@@ -52,12 +52,7 @@ fn traced<T: serde::de::DeserializeOwned>(
 ) -> (Result<T, Error>, String) {
     let capture = Capture::default();
     let runtime = runtime();
-    let result = tracing::subscriber::with_default(capture.clone(), || {
-        // Another test thread may have met the SDK's callsites first, with no subscriber, and
-        // left their interest cached as "never" (tracing's cache is global): ask again.
-        tracing::callsite::rebuild_interest_cache();
-        runtime.block_on(client.send::<T>(request))
-    });
+    let result = capture.during(|| runtime.block_on(client.send::<T>(request)));
     (result, capture.text())
 }
 

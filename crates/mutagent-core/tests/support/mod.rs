@@ -134,6 +134,66 @@ impl Capture {
     }
 }
 
+impl Capture {
+    /// Runs `work` on this thread with every span and event of this thread written here.
+    ///
+    /// Not `tracing::subscriber::with_default`: tracing caches each callsite's interest
+    /// globally, and a callsite first met by another test thread while no subscriber was set
+    /// could stay "never" for this one (it happened: "the call was traced" failed under load).
+    /// So one global subscriber is installed for the whole test binary, which says "sometimes"
+    /// for every callsite and hands this thread's spans and events to its capture, if any.
+    pub(crate) fn during<R>(&self, work: impl FnOnce() -> R) -> R {
+        static INSTALL: std::sync::Once = std::sync::Once::new();
+        INSTALL.call_once(|| {
+            // A binary whose other tests set a global subscriber would keep theirs; none do.
+            let _ = tracing::subscriber::set_global_default(ThreadCaptures);
+            tracing::callsite::rebuild_interest_cache();
+        });
+        CURRENT.with(|current| *current.borrow_mut() = Some(self.clone()));
+        let out = work();
+        CURRENT.with(|current| *current.borrow_mut() = None);
+        out
+    }
+}
+
+thread_local! {
+    static CURRENT: std::cell::RefCell<Option<Capture>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The binary's global subscriber: each thread's [`Capture`], when it has one.
+struct ThreadCaptures;
+
+impl ThreadCaptures {
+    fn with<R>(&self, act: impl FnOnce(&Capture) -> R) -> Option<R> {
+        CURRENT.with(|current| current.borrow().as_ref().map(act))
+    }
+}
+
+impl Subscriber for ThreadCaptures {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
+    }
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
+    }
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        self.with(|_| ()).is_some()
+    }
+    fn new_span(&self, span: &Attributes<'_>) -> Id {
+        self.with(|capture| capture.new_span(span))
+            .unwrap_or_else(|| Id::from_u64(1))
+    }
+    fn record(&self, id: &Id, values: &Record<'_>) {
+        self.with(|capture| capture.record(id, values));
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        self.with(|capture| capture.event(event));
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
 /// Wraps the default client, counting the body bytes the SDK pulls through the HTTP layer
 /// (what the server wrote may be far more: the kernel buffers megabytes on loopback).
 #[derive(Debug, Clone)]
