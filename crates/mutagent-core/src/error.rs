@@ -1158,6 +1158,11 @@ impl Cause {
         Self(std::sync::Arc::new(error))
     }
 
+    /// Keeps an error already boxed, to hand clones of it to several callers.
+    pub(crate) fn shared(error: BoxError) -> Self {
+        Self(std::sync::Arc::from(error))
+    }
+
     /// The lower-level error.
     pub fn get(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
         &*self.0

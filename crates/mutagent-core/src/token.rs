@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use tokio::sync::watch;
 
-use crate::error::{BoxError, ConfigError, Origin};
+use crate::error::{BoxError, Cause, ConfigError, Origin};
 use crate::future::BoxFuture;
 use crate::secret::{ApiKey, REDACTED};
 
@@ -118,7 +118,9 @@ struct State {
 }
 
 /// What a provider call tells the calls that waited for it; `None` until it ends.
-type Outcome = Option<Result<ApiKey, SharedError>>;
+/// A failed provider call's error is a [`Cause`]: every call that waited gets a clone that reads
+/// as that error (`Display`, `Debug`, its sources).
+type Outcome = Option<Result<ApiKey, Cause>>;
 
 impl Provided {
     fn state(&self) -> MutexGuard<'_, State> {
@@ -230,7 +232,7 @@ impl Flight<'_> {
             }
             Err(error) if tell.receiver_count() == 0 => Err(error),
             Err(error) => {
-                let shared = SharedError(Arc::from(error));
+                let shared = Cause::shared(error);
                 tell.send_replace(Some(Err(shared.clone())));
                 Err(Box::new(shared))
             }
@@ -252,28 +254,5 @@ impl Drop for Flight<'_> {
             state.flight = None;
         }
         // `tell` is dropped after this, with the state cleared: the waiters wake to ask again.
-    }
-}
-
-/// A provider's error, handed to every call that waited for the provider call that failed:
-/// it reads as that error (`Display`, `Debug`, its sources).
-#[derive(Clone)]
-struct SharedError(Arc<dyn std::error::Error + Send + Sync + 'static>);
-
-impl fmt::Debug for SharedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&*self.0, f)
-    }
-}
-
-impl fmt::Display for SharedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&*self.0, f)
-    }
-}
-
-impl std::error::Error for SharedError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.0.source()
     }
 }

@@ -528,8 +528,8 @@ fn body_failed(
     // that then broke off or stalled is `AnswerLost` for every method, so that the error
     // says so (`request_accepted()`). Whether it is sent again is the method's call: a
     // broken one of a GET or HEAD is retried; never a PUT or DELETE (a second one failing
-    // another way, or a DELETE's 404, would hide the first one's effect), a POST or a PATCH, even with POST retries on; a stalled one has used up the
-    // call's time.
+    // another way, or a DELETE's 404, would hide the first one's effect), a POST or a PATCH,
+    // even with POST retries on; a stalled one has used up the call's time.
     let accepted = status.is_success();
     // Whether it broke off or stalled, a lost answer is one error, its cause told apart.
     let failure = match failure {
