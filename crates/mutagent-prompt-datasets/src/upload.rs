@@ -733,10 +733,17 @@ struct Fingerprint {
 impl Fingerprint {
     /// `None` when the file cannot be looked at.
     fn of(path: &Path) -> Option<Self> {
-        std::fs::metadata(path).ok().map(|metadata| Self {
+        std::fs::metadata(path)
+            .ok()
+            .as_ref()
+            .map(Self::from_metadata)
+    }
+
+    fn from_metadata(metadata: &std::fs::Metadata) -> Self {
+        Self {
             len: metadata.len(),
             modified: metadata.modified().ok(),
-        })
+        }
     }
 }
 
@@ -776,8 +783,10 @@ async fn check_whole_file(
     let stop = StopReading::default();
     let _stop_on_drop = StopOnDrop(stop.clone());
     off_thread(move || {
-        refuse_readable_once(&path)?;
-        let fingerprint = Fingerprint::of(&path);
+        // One look at the file serves both: what it is, and what tells a later change.
+        let metadata = std::fs::metadata(&path).ok();
+        refuse_readable_once(&path, metadata.as_ref())?;
+        let fingerprint = metadata.as_ref().map(Fingerprint::from_metadata);
         #[cfg(test)]
         let _ended = validation_probe::Started::new();
         let mut reader = open()?;
@@ -804,11 +813,14 @@ async fn check_whole_file(
 /// Refuses a path that names a pipe, socket or device: its content can be read only once, so
 /// the validation pass would consume it and the upload would send nothing (or, opening a
 /// named pipe again, wait forever for another writer). A directory or a missing path is left
-/// to `open`, whose error says so. `metadata` follows links, as `open` does, and does not
-/// block on a named pipe.
-fn refuse_readable_once(path: &Path) -> Result<(), UploadError> {
-    match std::fs::metadata(path) {
-        Ok(metadata) if !metadata.is_file() && !metadata.is_dir() => {
+/// to `open`, whose error says so (`metadata` is `None` then). `metadata` follows links, as
+/// `open` does, and does not block on a named pipe.
+fn refuse_readable_once(
+    path: &Path,
+    metadata: Option<&std::fs::Metadata>,
+) -> Result<(), UploadError> {
+    match metadata {
+        Some(metadata) if !metadata.is_file() && !metadata.is_dir() => {
             Err(UploadError::ReadableOnce {
                 path: path.to_path_buf(),
             })
