@@ -117,9 +117,9 @@ pub enum Error {
     /// [`is_retryable`](Self::is_retryable): a request the server accepted is not one to send
     /// again blindly.
     #[error(
-        "[{operation}] the server accepted the request (HTTP {}) but its answer was lost \
-         ({attempts} attempt(s)); it was not sent again{}",
+        "[{operation}] the server accepted the request (HTTP {}) but its answer was lost {}{}",
         status.as_u16(),
+        NotSentAgainNote { attempts: *attempts },
         RequestIdNote(request_id.as_deref())
     )]
     AnswerLost {
@@ -702,6 +702,29 @@ impl fmt::Display for RequestIdNote<'_> {
     }
 }
 
+/// How an accepted answer's error ends: the attempts, and which of them were sent again. Only
+/// the last attempt's answer was accepted; the attempts before it (refused, or a GET whose
+/// answer broke off) were retried, so "it was not sent again" alone would be false after
+/// retries.
+struct NotSentAgainNote {
+    attempts: u32,
+}
+
+impl fmt::Display for NotSentAgainNote {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let attempts = self.attempts;
+        if attempts > 1 {
+            write!(
+                f,
+                "({attempts} attempt(s)); earlier attempts were retried, the last one was not \
+                 sent again"
+            )
+        } else {
+            write!(f, "({attempts} attempt(s)); it was not sent again")
+        }
+    }
+}
+
 /// What [`Error::ResponseTooLarge`] says: after a 2xx, that the server accepted the request
 /// and it was not sent again (as `Decode` and `AnswerLost` say), so nobody sends it twice.
 struct TooLargeNote {
@@ -720,7 +743,10 @@ impl fmt::Display for TooLargeNote {
             write!(
                 f,
                 "the server accepted the request (HTTP {status}) but the response body exceeds \
-                 the limit of {limit} bytes ({attempts} attempt(s)); it was not sent again"
+                 the limit of {limit} bytes {}",
+                NotSentAgainNote {
+                    attempts: *attempts
+                }
             )
         } else {
             write!(
@@ -1347,11 +1373,14 @@ impl fmt::Display for DecodeError {
         write!(
             f,
             "[{}] the server accepted the request (HTTP {}) but its answer could not be decoded \
-             at `{}`: {}; it was not sent again",
+             at `{}`: {} {}",
             self.operation,
             self.status.as_u16(),
             self.path,
-            self.message
+            self.message,
+            NotSentAgainNote {
+                attempts: self.attempts
+            }
         )?;
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;

@@ -901,3 +901,102 @@ fn a_timeout_waiting_for_an_in_flight_slot_says_nothing_was_sent() {
     holder.join().expect("thread").expect("slow call");
     assert_eq!(server.requests().len(), 2, "the second call sent nothing");
 }
+
+/// What an accepted-but-lost answer says about sending again is true however many attempts
+/// came before it: after one attempt nothing was sent again; after retries (a GET whose
+/// answers broke off, or refusals before an answer too large or undecodable) the earlier
+/// attempts were, and only the last was not. Before, every case said "it was not sent again",
+/// false when the GET had been sent four times. Async and blocking.
+#[test]
+fn an_accepted_answers_message_says_which_attempts_were_sent_again() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let retried = "(4 attempt(s)); earlier attempts were retried, the last one was not sent again";
+    let check_retried = |err: &Error| {
+        let text = err.to_string();
+        assert!(text.contains(retried), "{text}");
+        assert!(!text.contains("; it was not sent again"), "{text}");
+        assert_eq!(text.matches("not sent again").count(), 1, "{text}");
+    };
+    let check_single = |err: &Error| {
+        let text = err.to_string();
+        assert!(
+            text.contains("(1 attempt(s)); it was not sent again"),
+            "{text}"
+        );
+        assert!(!text.contains("retried"), "{text}");
+    };
+
+    // A GET whose 200 breaks off four times.
+    let server = ScriptedServer::start(vec![accepted_then_cut()]);
+    let err = runtime
+        .block_on(get(&builder(&server).build().expect("client"), "1"))
+        .expect_err("cut short");
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 4, .. }),
+        "{err:?}"
+    );
+    check_retried(&err);
+    let server = ScriptedServer::start(vec![accepted_then_cut()]);
+    let blocking = builder(&server).build_blocking().expect("client");
+    let err = blocking.send::<Value>(get_thing()).expect_err("cut short");
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 4, .. }),
+        "{err:?}"
+    );
+    check_retried(&err);
+
+    // A POST whose 201 breaks off: one attempt.
+    let server = ScriptedServer::start(vec![accepted_then_cut()]);
+    let err = runtime
+        .block_on(create(&builder(&server).build().expect("client")))
+        .expect_err("cut short");
+    assert!(
+        matches!(err, Error::AnswerLost { attempts: 1, .. }),
+        "{err:?}"
+    );
+    check_single(&err);
+    let server = ScriptedServer::start(vec![accepted_then_cut()]);
+    let blocking = builder(&server).build_blocking().expect("client");
+    let err = blocking
+        .send::<Value>(create_thing(json!({"name": "x"})))
+        .expect_err("cut short");
+    check_single(&err);
+
+    // Three refusals, then a 200 too large, or one that does not decode.
+    let refused = || Reply::json(503, json!({}));
+    let server = ScriptedServer::start(vec![
+        refused(),
+        refused(),
+        refused(),
+        Reply::generated(200, 4096).header("content-type", "application/json"),
+    ]);
+    let client = builder(&server)
+        .max_response_bytes(1024)
+        .build()
+        .expect("client");
+    let err = runtime.block_on(get(&client, "1")).expect_err("too large");
+    assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
+    check_retried(&err);
+    let server = ScriptedServer::start(vec![
+        refused(),
+        refused(),
+        refused(),
+        Reply::text(200, "<html>"),
+    ]);
+    let blocking = builder(&server).build_blocking().expect("client");
+    let err = blocking
+        .send::<Value>(get_thing())
+        .expect_err("undecodable");
+    assert!(matches!(err, Error::Decode(_)), "{err:?}");
+    check_retried(&err);
+
+    // An undecodable 200 at the first attempt.
+    let server = ScriptedServer::start(vec![Reply::text(200, "<html>")]);
+    let err = runtime
+        .block_on(get(&builder(&server).build().expect("client"), "1"))
+        .expect_err("undecodable");
+    check_single(&err);
+}
