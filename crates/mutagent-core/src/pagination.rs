@@ -5,7 +5,10 @@
 //! [`Client`], a blocking [`ItemIter`](crate::blocking::ItemIter) on
 //! [`BlockingClient`](crate::BlockingClient).
 //!
-//! A walk ends after the last page, or at an empty page even if it claims more. A page that
+//! A walk goes on while a page claims more items or its `total` says more remain (the count is
+//! trusted over a flag that says no more too early). It ends after the last page, or at an
+//! empty page even if it claims more; an empty page short of the `total` it states ends it
+//! with [`Error::Unexpected`] (the items it did not answer are not silently lost). A page that
 //! starts at another offset than the one the walk asked for (a server that ignores `offset`
 //! answers the first page again and again) ends it with [`Error::Unexpected`], after the
 //! items of the pages before: those items are not handed out twice, and the walk does not
@@ -56,10 +59,11 @@ pub trait Paginated: DeserializeOwned + Send + 'static {
 macro_rules! paginated_envelope {
     ($envelope:ident, |$page:ident| $has_more:expr) => {
         impl<T> $envelope<T> {
-            /// The offset of the next page (`offset` + the items of this one) when more items
-            /// follow; `None` on the last page, on an empty one, and where the next offset
-            /// would reach `total` even if the page claims more (as a walk ends there, so that
-            /// a loop paging by hand ends too). For paging by hand: `params.offset(next)`.
+            /// The offset of the next page (`offset` + the items of this one) while the page's
+            /// `total` says items remain, whatever its flag says (as a walk trusts the count
+            /// too); `None` on an empty page, and where the next offset would reach `total`
+            /// even if the page claims more (as a walk ends there, so that a loop paging by
+            /// hand ends too). For paging by hand: `params.offset(next)`.
             ///
             /// ```
             #[doc = concat!("use mutagent_core::pagination::", stringify!($envelope), ";")]
@@ -70,7 +74,7 @@ macro_rules! paginated_envelope {
             /// ```
             pub fn next_offset(&self) -> Option<u64> {
                 let next = self.offset.saturating_add(self.data.len() as u64);
-                (self.more_follow() && !self.data.is_empty() && next < self.total).then_some(next)
+                (!self.data.is_empty() && next < self.total).then_some(next)
             }
 
             /// Whether a later page holds more items, as this envelope says it.
@@ -309,9 +313,21 @@ impl<T> PageWalk<T> {
                     (request, _) => {
                         let reached = asked.saturating_add(page.items.len() as u64);
                         self.next_offset = reached;
-                        // An empty page ends the walk even if the server claims more: no
-                        // endless loops.
-                        if !page.items.is_empty() && page.has_more {
+                        // Items remain by the page's own count: when its flag says otherwise,
+                        // the count is trusted (a server that derives the flag from the asked
+                        // `limit` while answering fewer items would otherwise lose the rest
+                        // silently); a wrong count ends at an empty page, told below.
+                        let more_by_count = page.total.is_some_and(|total| reached < total);
+                        if page.items.is_empty() {
+                            // An empty page ends the walk even if the server claims more: no
+                            // endless loops. Short of the total it states, it says so.
+                            if let (Some(request), Some(total)) = (request, page.total) {
+                                if asked < total {
+                                    let operation = request.operation().name;
+                                    self.error = Some(short_of_total(operation, asked, total));
+                                }
+                            }
+                        } else if page.has_more || more_by_count {
                             match (request, page.total) {
                                 // More claimed past the stated total: a server that answers
                                 // the same items at every offset, or a stuck flag. Asking on
@@ -383,6 +399,20 @@ fn past_total(operation: &'static str, reached: u64, total: u64) -> Error {
         reason: format!(
             "the server claims more items after offset {reached}, though it says {total} match \
              in all; the walk stopped instead of asking for pages past the end"
+        )
+        .into(),
+        source: None,
+    }
+}
+
+/// The error of an empty page at `offset` though the page says `total` match in all.
+fn short_of_total(operation: &'static str, offset: u64, total: u64) -> Error {
+    Error::Unexpected {
+        operation,
+        reason: format!(
+            "the server answered no items at offset {offset}, though it says {total} match in \
+             all; the walk stopped short of the {} items it did not answer",
+            total - offset
         )
         .into(),
         source: None,
@@ -569,8 +599,9 @@ mod tests {
         assert_eq!(page.into_items(), [5]);
     }
 
-    /// The next page's offset for paging by hand: after the items of a page that claims more;
-    /// none after the last page, nor after an empty page that claims more (a walk ends there).
+    /// The next page's offset for paging by hand: after the items of a page while its total
+    /// says more remain (even when its flag says no more, as a walk does); none after the last
+    /// page, nor after an empty page that claims more (a walk ends there).
     #[test]
     fn next_offset_follows_the_items_until_the_last_page() {
         let offset_page = |json: &str| serde_json::from_str::<OffsetPage<u32>>(json).expect("page");
@@ -590,7 +621,7 @@ mod tests {
         let has_more: HasMorePage<u32> =
             serde_json::from_str(r#"{"data":[1],"total":9,"limit":1,"offset":0,"hasMore":false}"#)
                 .expect("page");
-        assert_eq!(has_more.next_offset(), None, "the flag, not the count");
+        assert_eq!(has_more.next_offset(), Some(1), "the count, over the flag");
         let total: TotalPage<u32> =
             serde_json::from_str(r#"{"data":[1,2],"total":4,"limit":2,"offset":2}"#).expect("page");
         assert_eq!(total.next_offset(), None, "2 + 2 items of 4");
@@ -880,6 +911,75 @@ mod tests {
             let err = walked[4].as_ref().expect_err("the server's contradiction");
             assert_past_total(err, 4, 3);
             assert_eq!(requests, 2, "no page is asked for past the total");
+        }
+    }
+
+    /// A page of `items` at `offset` of 5 in all, whose `hasNext` is `has_next`.
+    fn flagged(offset: u64, items: &[u32], has_next: bool) -> mutagent_test_support::Reply {
+        mutagent_test_support::Reply::json(
+            200,
+            serde_json::json!({"data": items, "total": 5, "limit": 2, "offset": offset,
+                               "hasNext": has_next, "hasPrevious": offset > 0}),
+        )
+    }
+
+    /// Pages that say `hasNext: false` while their `total` says items remain (a server that
+    /// computes the flag from the asked `limit` while answering fewer, say): the walk trusts
+    /// the count and fetches them, through both clients (before: it stopped after the first
+    /// page, silently short of 3 items).
+    #[test]
+    fn a_walk_trusts_the_total_over_a_flag_that_says_no_more_too_early() {
+        let replies = || {
+            vec![
+                flagged(0, &[1, 2], false),
+                flagged(2, &[3, 4], false),
+                flagged(4, &[5], false),
+            ]
+        };
+        for (walked, requests) in walk_with_both_clients(replies) {
+            let items: Vec<u32> = walked.into_iter().map(|item| item.expect("item")).collect();
+            assert_eq!(items, [1, 2, 3, 4, 5]);
+            assert_eq!(requests, 3);
+        }
+    }
+
+    /// An empty page short of the total its own envelope states (here at offset 2 of 5,
+    /// claiming more or not): the walk cannot go on (another request would answer the same),
+    /// so after the items before it ends with an error naming both numbers instead of ending
+    /// as if every item had come (before: it ended silently). Both clients.
+    #[test]
+    fn an_empty_page_short_of_its_total_ends_the_walk_with_an_error() {
+        for has_next in [true, false] {
+            let replies = || vec![flagged(0, &[1, 2], true), flagged(2, &[], has_next)];
+            for (walked, requests) in walk_with_both_clients(replies) {
+                assert_eq!(walked.len(), 3, "{walked:?}");
+                assert_eq!(walked[0].as_ref().ok(), Some(&1));
+                assert_eq!(walked[1].as_ref().ok(), Some(&2));
+                let err = walked[2].as_ref().expect_err("the walk stopped short");
+                assert_unexpected(
+                    err,
+                    "the server answered no items at offset 2, though it says 5 match in all; \
+                     the walk stopped short of the 3 items it did not answer",
+                );
+                assert_eq!(requests, 2);
+            }
+        }
+    }
+
+    /// An empty page at or past the total it states ends the walk without an error, whatever
+    /// its flag says: nothing is missing (the total shrank between pages, items were deleted).
+    #[test]
+    fn an_empty_page_at_its_total_ends_the_walk_cleanly() {
+        let shrunk = mutagent_test_support::Reply::json(
+            200,
+            serde_json::json!({"data": [], "total": 2, "limit": 2, "offset": 2,
+                               "hasNext": true, "hasPrevious": true}),
+        );
+        let replies = || vec![flagged(0, &[1, 2], true), shrunk.clone()];
+        for (walked, requests) in walk_with_both_clients(replies) {
+            let items: Vec<u32> = walked.into_iter().map(|item| item.expect("item")).collect();
+            assert_eq!(items, [1, 2]);
+            assert_eq!(requests, 2);
         }
     }
 
