@@ -39,7 +39,8 @@ use crate::error::Error;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct PollOptions {
-    /// The pause between two polls (default 2 s).
+    /// The pause between two polls (default 2 s; at least [`MIN_POLL_INTERVAL`], 100 ms: a
+    /// shorter one, zero included, pauses that long).
     pub poll_interval: Duration,
     /// How long to wait at most, from the first poll (default 10 minutes); `None` waits
     /// without limit (see [`no_deadline`](Self::no_deadline)).
@@ -73,7 +74,8 @@ impl PollOptions {
             max_failed_polls: DEFAULT_MAX_FAILED_POLLS,
         }
     }
-    /// Sets the pause between two polls.
+    /// Sets the pause between two polls. A wait pauses at least [`MIN_POLL_INTERVAL`]
+    /// (100 ms) whatever is set here, so a zero or mistyped interval cannot flood the server.
     #[must_use]
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval;
@@ -258,6 +260,12 @@ fn is_transient(error: &Error) -> bool {
 /// cut to this, so a wait without deadline cannot be parked for a day by one answer.
 pub const MAX_RETRY_AFTER_PAUSE: Duration = Duration::from_secs(300);
 
+/// The shortest pause between two polls of a wait, whatever [`PollOptions::poll_interval`]
+/// says: a zero interval, or a typo such as 2 ms for 2 s, would otherwise send hundreds of
+/// polls a second to the server (and use up its rate limit for the caller's other calls).
+/// 100 ms keeps a wait at 10 polls a second at most, still far below the default of 2 s.
+pub const MIN_POLL_INTERVAL: Duration = Duration::from_millis(100);
+
 /// The failed polls of one wait, counted in a row: decides whether a failed poll ends the
 /// wait, how long to pause before the next, and remembers the last failure for the deadline's
 /// report. Every wait and watch of the SDK uses it, so all follow the same rules.
@@ -329,8 +337,10 @@ impl FailedPolls {
         self.last.take()
     }
 
-    /// The pause before the next poll: the interval, or the server's `Retry-After` on the
-    /// last failed poll when that is longer (at most [`MAX_RETRY_AFTER_PAUSE`]).
+    /// The pause before the next poll: the interval (at least [`MIN_POLL_INTERVAL`]), or the
+    /// server's `Retry-After` on the last failed poll when that is longer (at most
+    /// [`MAX_RETRY_AFTER_PAUSE`]). Every wait of the SDK takes its pause from here, so the
+    /// minimum holds for all of them.
     pub fn pause(&self, interval: Duration) -> Duration {
         let asked = self
             .last
@@ -338,7 +348,7 @@ impl FailedPolls {
             .and_then(Error::as_api_error)
             .and_then(crate::error::ApiError::retry_after)
             .map_or(Duration::ZERO, |wait| wait.min(MAX_RETRY_AFTER_PAUSE));
-        interval.max(asked)
+        interval.max(MIN_POLL_INTERVAL).max(asked)
     }
 }
 
@@ -773,5 +783,32 @@ mod failed_polls_tests {
             interval,
             "forgotten after a success"
         );
+    }
+
+    /// An interval below [`MIN_POLL_INTERVAL`] (zero, or a typo such as 2 ms for 2 s) pauses
+    /// the minimum between polls, so a wait never polls back to back: both the evaluation
+    /// wait and the optimization watch take their pause from here. At or above the minimum
+    /// the interval is kept; a longer `Retry-After` still stretches it.
+    #[test]
+    fn an_interval_below_the_minimum_pauses_the_minimum() {
+        let failed = FailedPolls::new();
+        for typo in [
+            Duration::ZERO,
+            Duration::from_millis(2),
+            Duration::from_nanos(1),
+        ] {
+            assert_eq!(failed.pause(typo), MIN_POLL_INTERVAL, "{typo:?}");
+        }
+        assert_eq!(MIN_POLL_INTERVAL, Duration::from_millis(100));
+        assert_eq!(failed.pause(MIN_POLL_INTERVAL), MIN_POLL_INTERVAL);
+        let longer = MIN_POLL_INTERVAL + Duration::from_millis(1);
+        assert_eq!(failed.pause(longer), longer);
+
+        let mut failed = FailedPolls::new();
+        let asked = Duration::from_secs(3);
+        assert!(failed
+            .record::<()>(answered(429, Some(asked)), &PollOptions::new())
+            .is_ok());
+        assert_eq!(failed.pause(Duration::ZERO), asked);
     }
 }

@@ -76,7 +76,9 @@ impl OptimizationWatchOptions {
         self
     }
     mutagent_core::setters! {
-        /// Sets the pause between two polls.
+        /// Sets the pause between two polls (at least
+        /// [`MIN_POLL_INTERVAL`](mutagent_core::polling::MIN_POLL_INTERVAL), 100 ms: a shorter
+        /// one, zero included, pauses that long).
         poll poll_interval: Duration;
         /// Sets how long to follow the job at most.
         poll deadline: Duration;
