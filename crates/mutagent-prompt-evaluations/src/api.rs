@@ -296,6 +296,20 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// wrapped in [`Error::Partial`](mutagent_core::Error::Partial)); the first poll, before
     /// anything was run, ends the helper on any failure, as running it again is safe.
     ///
+    /// # Which result is "of this run"
+    ///
+    /// The API does not tie a result to a run: `run_evaluation` answers
+    /// `{success, message, evaluationId}` (no run id), and a result carries its own `id` and a
+    /// nullable `createdAt` whose order the contract does not state (no run counter either).
+    /// So the helper takes as the run's result the first one whose `id` or `createdAt`
+    /// differs from the result noted before the run (any result, when there was none). That
+    /// is exact against one consistent server. Behind servers that can answer from
+    /// different, lagging states (read replicas, caches) it is not: a poll served by a state
+    /// older than the first poll's can answer an earlier result (taken as new), and a first
+    /// poll that saw no result yet (a 404 from a lagging state) makes any existing result
+    /// count as new. If that matters, compare the result's `created_at` with the time you
+    /// called this helper.
+    ///
     /// ```no_run
     /// use std::time::Duration;
     /// use mutagent_prompt_evaluations::{EvaluationWaitOptions, PromptEvaluationsExt};

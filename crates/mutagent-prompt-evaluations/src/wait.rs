@@ -265,7 +265,10 @@ async fn wait_with(
     }
 }
 
-/// Notes the current result (if any), runs the evaluation, then waits for a newer result.
+/// Notes the current result (if any), runs the evaluation, then waits for a result other than
+/// the one noted. "Other", not "newer": the contract ties no result to a run and states no order
+/// of results (see the rustdoc of `run_evaluation_and_wait` for what that means behind lagging
+/// replicas).
 pub(crate) async fn run_and_wait(
     client: Client,
     id: EvaluationId,
