@@ -1,0 +1,324 @@
+//! Cancellation: a call, a walk or a client dropped at each point where it waits. A Rust
+//! caller cancels by dropping a future (`tokio::select!`, `tokio::time::timeout`) or a stream,
+//! or drops a client while calls run. Each test checks what must hold afterwards: nothing
+//! panics, nothing is left running, the client's next call succeeds on a sound connection, and
+//! the cancelled call leaves nothing behind that a later call would read as its own.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
+
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use mutagent_core::pagination::OffsetPage;
+use mutagent_core::{ApiClient, Client, Error, Method, Operation};
+use mutagent_test_support::{Reply, ScriptedServer};
+use serde_json::{json, Value};
+use support::*;
+
+/// `GET /api/things/1` on `client`, owning what it needs (so it can be spawned or dropped).
+fn get(client: &Client) -> impl std::future::Future<Output = Result<Value, Error>> + 'static {
+    let client = client.clone();
+    async move { client.send(get_thing()).await }
+}
+
+/// Runs `call` and drops it unfinished after `after`; panics if it finished first.
+async fn dropped_after<T: std::fmt::Debug>(
+    after: Duration,
+    call: impl std::future::Future<Output = T>,
+) {
+    if let Ok(done) = tokio::time::timeout(after, call).await {
+        panic!("the call finished before it could be dropped: {done:?}");
+    }
+}
+
+/// A current-thread runtime whose tasks a test can count.
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
+/// Waits (on `runtime`, up to 5 s) until no task of it is alive; the count left otherwise.
+fn tasks_left(runtime: &tokio::runtime::Runtime) -> usize {
+    let started = Instant::now();
+    loop {
+        let alive = runtime.metrics().num_alive_tasks();
+        if alive == 0 || started.elapsed() > Duration::from_secs(5) {
+            return alive;
+        }
+        runtime.block_on(async { tokio::time::sleep(Duration::from_millis(20)).await });
+    }
+}
+
+/// A call dropped while it waits for the answer's head: the connection it was using is not
+/// handed to the next call (which would read the late answer as its own); the next call gets
+/// its own answer, and nothing is left running once the client is gone.
+#[test]
+fn a_call_dropped_while_waiting_for_the_head_leaves_the_client_sound() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"n": 1})).delay(Duration::from_millis(600)),
+        Reply::json(200, json!({"n": 2})),
+    ]);
+    let runtime = runtime();
+    let client = builder(&server).build().expect("client");
+    runtime.block_on(async {
+        dropped_after(Duration::from_millis(200), get(&client)).await;
+        assert_eq!(get(&client).await.expect("next call"), json!({"n": 2}));
+        // The late answer of the dropped call is never read as anyone's.
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_eq!(get(&client).await.expect("third call"), json!({"n": 2}));
+    });
+    assert_eq!(server.requests().len(), 3);
+    // The count sees the pooled connection's task, so its end below means something.
+    assert!(runtime.metrics().num_alive_tasks() > 0);
+    drop(client);
+    assert_eq!(
+        tasks_left(&runtime),
+        0,
+        "a connection task outlived its client"
+    );
+}
+
+/// A call dropped while its answer's body is arriving: the rest of that body is never read as
+/// the next answer (the connection is not reused with bytes pending).
+#[test]
+fn a_call_dropped_mid_body_leaves_the_client_sound() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"n": 1, "padding": "x".repeat(64)}))
+            .drip(4, Duration::from_millis(50)),
+        Reply::json(200, json!({"n": 2})),
+    ]);
+    let runtime = runtime();
+    let client = builder(&server).build().expect("client");
+    runtime.block_on(async {
+        dropped_after(Duration::from_millis(300), get(&client)).await;
+        for _ in 0..3 {
+            assert_eq!(get(&client).await.expect("next call"), json!({"n": 2}));
+        }
+    });
+    drop(client);
+    assert_eq!(
+        tasks_left(&runtime),
+        0,
+        "a connection task outlived its client"
+    );
+}
+
+/// A call dropped while it connects (to an address that never completes the handshake):
+/// nothing panics and nothing keeps connecting once the client is gone.
+#[test]
+fn a_call_dropped_while_connecting_leaves_nothing_running() {
+    let runtime = runtime();
+    let (addr, _filling, _listener) = runtime.block_on(async { black_hole() });
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .api_key(KEY)
+        .server_url(format!("http://{addr}"))
+        .connect_timeout(Duration::from_millis(800))
+        .build()
+        .expect("client");
+    runtime.block_on(dropped_after(Duration::from_millis(200), get(&client)));
+    drop(client);
+    // A connection attempt the pool goes on with in the background ends at the latest at the
+    // connect timeout.
+    assert_eq!(
+        tasks_left(&runtime),
+        0,
+        "a connection attempt outlived its call"
+    );
+}
+
+/// A loopback address that never completes a TCP handshake (see `promises.rs`).
+fn black_hole() -> (
+    std::net::SocketAddr,
+    Vec<std::net::TcpStream>,
+    tokio::net::TcpListener,
+) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .expect("bind");
+    let listener = socket.listen(1).expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    let mut filling = Vec::new();
+    for _ in 0..64 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(stream) => filling.push(stream),
+            Err(_) => return (addr, filling, listener),
+        }
+    }
+    panic!("the backlog never filled: this system accepts every connection");
+}
+
+/// A call dropped while the token provider runs: the provider's future is dropped with it
+/// (not left running), and the next call asks the provider again and succeeds. Neither a
+/// missing token nor an error of the dropped call is handed to it.
+#[test]
+fn a_call_dropped_while_the_token_provider_runs_does_not_poison_the_next() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let asked = Arc::new(AtomicUsize::new(0));
+    let finished = Arc::new(AtomicUsize::new(0));
+    let (counter, done) = (Arc::clone(&asked), Arc::clone(&finished));
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(server.url())
+        .token_provider(move || {
+            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
+            let done = Arc::clone(&done);
+            async move {
+                // The first provider call is slow: its call is dropped meanwhile.
+                let stall = if n == 1 { 600 } else { 10 };
+                tokio::time::sleep(Duration::from_millis(stall)).await;
+                done.fetch_add(1, Ordering::SeqCst);
+                Ok::<_, std::io::Error>(format!("token-{n}"))
+            }
+        })
+        .build()
+        .expect("client");
+    let runtime = runtime();
+    runtime.block_on(async {
+        dropped_after(Duration::from_millis(100), get(&client)).await;
+        assert_eq!(get(&client).await.expect("next call"), json!({"ok": true}));
+        tokio::time::sleep(Duration::from_millis(700)).await;
+    });
+    assert_eq!(asked.load(Ordering::SeqCst), 2);
+    assert_eq!(
+        finished.load(Ordering::SeqCst),
+        1,
+        "the dropped provider call ran on"
+    );
+    let sent = server.single_request();
+    assert_eq!(sent.header("authorization"), Some("Bearer token-2"));
+    drop(client);
+    assert_eq!(tasks_left(&runtime), 0);
+}
+
+/// A page walk dropped while it fetches its second page: the next call on the client gets its
+/// own answer, and nothing is left running once the client is gone.
+#[test]
+fn a_walk_dropped_mid_page_leaves_the_client_sound() {
+    static LIST_THINGS: Operation =
+        Operation::new("test", "list_things", Method::Get, "/api/things");
+    let page = |offset: u64, items: &[u32]| {
+        Reply::json(
+            200,
+            json!({"data": items, "total": 4, "limit": 2, "offset": offset,
+                   "hasNext": offset == 0, "hasPrevious": offset > 0}),
+        )
+    };
+    let server = ScriptedServer::start(vec![
+        page(0, &[1, 2]),
+        page(2, &[3, 4]).delay(Duration::from_millis(600)),
+        Reply::json(200, json!({"n": 2})),
+    ]);
+    let runtime = runtime();
+    let client = builder(&server).build().expect("client");
+    runtime.block_on(async {
+        let request = LIST_THINGS.request().query("limit", Some(2u32)).build();
+        let mut items = client.paginate::<OffsetPage<u32>>(request);
+        assert_eq!(items.next().await.transpose().expect("item"), Some(1));
+        assert_eq!(items.next().await.transpose().expect("item"), Some(2));
+        dropped_after(Duration::from_millis(200), items.next()).await;
+        drop(items);
+        assert_eq!(get(&client).await.expect("next call"), json!({"n": 2}));
+    });
+    assert_eq!(server.requests().len(), 3);
+    drop(client);
+    assert_eq!(
+        tasks_left(&runtime),
+        0,
+        "a connection task outlived its client"
+    );
+}
+
+/// The last clone of a client dropped while calls it started run (one spawned, one a future
+/// not yet polled): each call holds what it needs and succeeds, and once they are done
+/// nothing of the client is left running.
+#[test]
+fn the_last_client_dropped_while_its_calls_run() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"ok": true})).delay(Duration::from_millis(200))
+    ]);
+    let runtime = runtime();
+    let client = builder(&server).build().expect("client");
+    let (spawned, pending) = runtime.block_on(async {
+        let spawned = tokio::spawn(get(&client));
+        let pending = get(&client);
+        tokio::task::yield_now().await;
+        drop(client);
+        (spawned.await.expect("task"), pending.await)
+    });
+    assert_eq!(spawned.expect("spawned call"), json!({"ok": true}));
+    assert_eq!(pending.expect("pending call"), json!({"ok": true}));
+    assert_eq!(
+        tasks_left(&runtime),
+        0,
+        "a connection task outlived its client"
+    );
+}
+
+/// Clones of a blocking client dropped while other threads are inside calls: those calls
+/// finish with their answers, nothing panics on the background runtime's thread, and that
+/// thread ends once the last clone is gone (it is found through the token provider, which
+/// the blocking client's calls run on it).
+#[test]
+fn blocking_clients_dropped_while_other_threads_call() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"ok": true})).delay(Duration::from_millis(300))
+    ]);
+    let runtime_thread: Arc<std::sync::Mutex<Option<String>>> = Arc::default();
+    let seen = Arc::clone(&runtime_thread);
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(server.url())
+        .token_provider(move || {
+            // `/proc/thread-self` names the task (thread) the provider runs on.
+            let me = std::fs::read_link("/proc/thread-self")
+                .ok()
+                .and_then(|path| {
+                    path.file_name()
+                        .map(|tid| tid.to_string_lossy().into_owned())
+                });
+            *seen.lock().expect("lock") = me;
+            async { Ok::<_, std::io::Error>(String::from("token")) }
+        })
+        .build_blocking()
+        .expect("client");
+    let callers: Vec<_> = (0..4)
+        .map(|_| {
+            let client = client.clone();
+            std::thread::spawn(move || client.send::<Value>(get_thing()))
+        })
+        .collect();
+    // The calls are under way (the server holds each answer 300 ms).
+    let started = Instant::now();
+    while server.requests().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "no call was sent"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    drop(client);
+    for caller in callers {
+        let answer = caller.join().expect("no panic on a caller's thread");
+        assert_eq!(answer.expect("the call"), json!({"ok": true}));
+    }
+    let tid = runtime_thread
+        .lock()
+        .expect("lock")
+        .clone()
+        .expect("the provider ran on the background thread");
+    let task = format!("/proc/self/task/{tid}");
+    let started = Instant::now();
+    while std::path::Path::new(&task).exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the background thread {tid} outlived the last clone"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
