@@ -162,13 +162,16 @@ impl RetryBudget {
         }
     }
 
-    /// Takes the cost of one retry; `false` when the budget is spent.
-    pub(crate) fn try_spend(&self) -> bool {
+    /// Takes the cost of one retry; `None` when the budget is spent. The cost comes back if
+    /// the [`Spent`] is dropped before it is [`kept`](Spent::keep): a call dropped while it
+    /// waits to retry sent no retry, and the budget counts retries sent to the server.
+    pub(crate) fn try_spend(&self) -> Option<Spent<'_>> {
         self.tokens
             .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
                 tokens.checked_sub(RETRY_COST)
             })
-            .is_ok()
+            .ok()
+            .map(|_| Spent { budget: self })
     }
 
     /// Earns one token back after a success.
@@ -180,9 +183,39 @@ impl RetryBudget {
             });
     }
 
+    /// Gives back the cost of a retry that was never sent, up to the capacity.
+    fn give_back(&self) {
+        let _ = self
+            .tokens
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |tokens| {
+                (tokens < BUDGET_CAPACITY)
+                    .then(|| tokens.saturating_add(RETRY_COST).min(BUDGET_CAPACITY))
+            });
+    }
+
     #[cfg(test)]
     pub(crate) fn remaining(&self) -> u32 {
         self.tokens.load(Ordering::Acquire)
+    }
+}
+
+/// The cost of one retry, taken from a [`RetryBudget`] before the wait that precedes it; given
+/// back when dropped unless [`kept`](Self::keep) once the retry is about to be sent.
+#[must_use = "dropped at once, the cost is given back"]
+pub(crate) struct Spent<'a> {
+    budget: &'a RetryBudget,
+}
+
+impl Spent<'_> {
+    /// The retry is being sent: the cost stays spent.
+    pub(crate) fn keep(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Spent<'_> {
+    fn drop(&mut self) {
+        self.budget.give_back();
     }
 }
 
@@ -304,15 +337,28 @@ mod tests {
     fn budget_runs_out_and_refills() {
         let budget = RetryBudget::new();
         let mut spent = 0;
-        while budget.try_spend() {
+        while let Some(cost) = budget.try_spend() {
+            cost.keep();
             spent += 1;
         }
         assert_eq!(spent, BUDGET_CAPACITY / RETRY_COST);
         for _ in 0..RETRY_COST {
             budget.refund();
         }
-        assert!(budget.try_spend());
+        budget.try_spend().expect("refilled").keep();
         assert_eq!(budget.remaining(), 0);
+    }
+
+    /// A retry whose call was dropped during its wait was never sent: its cost comes back.
+    #[test]
+    fn the_cost_of_a_retry_never_sent_comes_back() {
+        let budget = RetryBudget::new();
+        let cost = budget.try_spend().expect("full");
+        assert_eq!(budget.remaining(), BUDGET_CAPACITY - RETRY_COST);
+        drop(cost);
+        assert_eq!(budget.remaining(), BUDGET_CAPACITY);
+        budget.try_spend().expect("full").keep();
+        assert_eq!(budget.remaining(), BUDGET_CAPACITY - RETRY_COST);
     }
 
     #[test]

@@ -341,12 +341,15 @@ async fn attempt_loop(
             tracing::debug!(attempts, ?wait, "no time left to retry");
             return Err(error);
         }
-        if !transport.budget.try_spend() {
+        let Some(cost) = transport.budget.try_spend() else {
             tracing::warn!(attempts, "retry budget spent; not retrying");
             return Err(error);
-        }
+        };
         tracing::debug!(attempts, ?wait, error = %error, "retrying");
+        // Dropped during this wait (the caller cancelled the call), `cost` is given back: no
+        // retry was sent, and cancelled calls must not leave the next ones without retries.
         tokio::time::sleep(wait).await;
+        cost.keep();
     }
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mutagent_core::pagination::OffsetPage;
-use mutagent_core::{ApiClient, Client, Error, Method, Operation};
+use mutagent_core::{ApiClient, Client, Error, Method, Operation, RetryPolicy};
 use mutagent_test_support::{Reply, ScriptedServer};
 use serde_json::{json, Value};
 use support::*;
@@ -321,4 +321,56 @@ fn blocking_clients_dropped_while_other_threads_call() {
         );
         std::thread::sleep(Duration::from_millis(10));
     }
+}
+/// Calls dropped while they wait to retry (a 503, then a long back-off) have sent nothing
+/// more: they must not use up the client's retry budget, which is meant to count retries
+/// sent to a failing server. 100 such calls cost the whole budget (5 per retry, 500 in all)
+/// before, and the next call, answered 503 then 200, was not retried.
+#[test]
+fn calls_dropped_during_a_retry_wait_do_not_use_up_the_retry_budget() {
+    // 100 refusals for the calls that are dropped, then a refusal and a success for the next.
+    let mut replies = vec![Reply::json(503, json!({})); 101];
+    replies.push(Reply::json(200, json!({"ok": true})));
+    let server = ScriptedServer::start(replies);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let client = builder(&server)
+        .max_concurrent_requests(128)
+        .retry_policy(
+            RetryPolicy::new()
+                .max_retries(1)
+                .initial_backoff(Duration::from_secs(30))
+                .jitter(false),
+        )
+        .build()
+        .expect("client");
+    runtime.block_on(async {
+        let calls: Vec<_> = (0..100).map(|_| tokio::spawn(get(&client))).collect();
+        // Every call has had its 503 and waits to retry.
+        let started = Instant::now();
+        while server.requests().len() < 100 {
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "the calls were not sent"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        for call in &calls {
+            call.abort();
+        }
+        for call in calls {
+            assert!(call.await.expect_err("aborted").is_cancelled());
+        }
+        assert_eq!(server.requests().len(), 100, "no retry was sent");
+
+        // The next call's retry is still allowed: 503, then 200.
+        let next =
+            client.with_options(mutagent_core::CallOptions::new().retry_policy(fast_retries()));
+        assert_eq!(get(&next).await.expect("retried"), json!({"ok": true}));
+    });
+    assert_eq!(server.requests().len(), 102);
 }
