@@ -234,6 +234,105 @@ fn a_walk_dropped_mid_page_leaves_the_client_sound() {
     );
 }
 
+/// A walk's `next()` given up by a timeout, the walk kept: the next `next()` takes up the same
+/// page fetch (it lives in the stream, not in the dropped future), so no page is asked twice
+/// and no item is lost or repeated.
+#[test]
+fn a_walks_next_given_up_by_a_timeout_resumes_the_same_fetch() {
+    static LIST_THINGS: Operation =
+        Operation::new("test", "list_things", Method::Get, "/api/things");
+    let server = ScriptedServer::start(vec![
+        Reply::json(
+            200,
+            json!({"data": [1, 2], "total": 3, "limit": 2, "offset": 0,
+                   "hasNext": true, "hasPrevious": false}),
+        ),
+        Reply::json(
+            200,
+            json!({"data": [3], "total": 3, "limit": 2, "offset": 2,
+                   "hasNext": false, "hasPrevious": true}),
+        )
+        .delay(Duration::from_millis(400)),
+    ]);
+    let runtime = runtime();
+    let client = builder(&server).build().expect("client");
+    let items = runtime.block_on(async {
+        let request = LIST_THINGS.request().query("limit", Some(2u32)).build();
+        let mut items = client.paginate::<OffsetPage<u32>>(request);
+        let mut seen = Vec::new();
+        let mut gave_up = 0;
+        loop {
+            match tokio::time::timeout(Duration::from_millis(100), items.next()).await {
+                Err(_elapsed) => gave_up += 1,
+                Ok(Some(item)) => seen.push(item.expect("item")),
+                Ok(None) => break,
+            }
+        }
+        assert!(
+            gave_up >= 2,
+            "the second page was waited for across timeouts"
+        );
+        seen
+    });
+    assert_eq!(items, [1, 2, 3]);
+    assert_eq!(server.requests().len(), 2, "each page asked once");
+}
+
+/// A call dropped while it waits for a free slot (`max_concurrent_requests(1)`, the slot held
+/// by a slow call): the slot is not lost, the slow call and the next one both succeed.
+#[test]
+fn a_call_dropped_while_waiting_for_a_slot_loses_no_slot() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"n": 1})).delay(Duration::from_millis(400)),
+        Reply::json(200, json!({"n": 2})),
+    ]);
+    let runtime = runtime();
+    let client = builder(&server)
+        .max_concurrent_requests(1)
+        .build()
+        .expect("client");
+    runtime.block_on(async {
+        let slow = tokio::spawn(get(&client));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        dropped_after(Duration::from_millis(100), get(&client)).await;
+        assert_eq!(
+            slow.await.expect("task").expect("slow call"),
+            json!({"n": 1})
+        );
+        let next = tokio::time::timeout(Duration::from_secs(5), get(&client)).await;
+        assert_eq!(next.expect("a slot").expect("next call"), json!({"n": 2}));
+    });
+    assert_eq!(server.requests().len(), 2, "the dropped call sent nothing");
+}
+
+/// The runtime that made a client's calls dropped (with the task driving the pooled
+/// connection, and a call still in flight), the client kept: its next call, from another
+/// runtime, does not reuse the dead connection and gets its own answer.
+#[test]
+fn a_client_outlives_the_runtime_that_made_its_calls() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"n": 1})),
+        Reply::json(200, json!({"n": 2})).delay(Duration::from_millis(500)),
+        Reply::json(200, json!({"n": 3})),
+    ]);
+    let client = builder(&server).build().expect("client");
+    let first = runtime();
+    first.block_on(async {
+        assert_eq!(get(&client).await.expect("first call"), json!({"n": 1}));
+        // In flight when the runtime goes.
+        drop(tokio::spawn(get(&client)));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    });
+    drop(first);
+    let second = runtime();
+    let answer =
+        second.block_on(async { tokio::time::timeout(Duration::from_secs(5), get(&client)).await });
+    assert_eq!(
+        answer.expect("in time").expect("next call"),
+        json!({"n": 3})
+    );
+}
+
 /// The last clone of a client dropped while calls it started run (one spawned, one a future
 /// not yet polled): each call holds what it needs and succeeds, and once they are done
 /// nothing of the client is left running.
