@@ -202,8 +202,7 @@ pub(crate) fn response_meta(
     request: &ApiRequest,
     raw: RawResponse,
 ) -> ResponseMeta {
-    let token = config.bearer.as_ref().and_then(Bearer::current);
-    let secrets = crate::transport::call_secrets(config, options, token.as_ref(), request);
+    let secrets = crate::transport::call_secrets(config, options, raw.token.as_ref(), request);
     ResponseMeta::new(raw.status, raw.headers, secrets)
 }
 
@@ -214,14 +213,13 @@ pub(crate) fn decode_answer<T: DeserializeOwned>(
     request: &ApiRequest,
     raw: &RawResponse,
 ) -> Result<T, Error> {
-    let token = config.bearer.as_ref().and_then(Bearer::current);
     decode::success(
         request.operation.name,
         raw.status,
         &raw.headers,
         &raw.body,
         raw.attempts,
-        crate::transport::call_secrets(config, options, token.as_ref(), request),
+        crate::transport::call_secrets(config, options, raw.token.as_ref(), request),
     )
 }
 

@@ -121,6 +121,10 @@ pub(crate) struct RawResponse {
     pub(crate) body: Bytes,
     /// How many attempts the call made, this one included (a decode error reports it).
     pub(crate) attempts: u32,
+    /// The bearer token this answer's request was sent with: what decoding scrubs from an
+    /// error, as the server may echo it. Not the client's token kept now, which another call
+    /// may have replaced meanwhile (a 401, the provider asked again).
+    pub(crate) token: Option<ApiKey>,
 }
 
 /// How one attempt failed below the HTTP status level.
@@ -251,6 +255,7 @@ async fn attempt_loop(
                     headers,
                     body,
                     attempts,
+                    token,
                 });
             }
             Ok((status, headers, body)) => {

@@ -562,3 +562,88 @@ fn a_panicking_provider_does_not_strand_its_waiters() {
     }
     assert_eq!(calls.load(Ordering::SeqCst), 2);
 }
+
+/// A call whose 2xx answer does not decode and echoes the token it was sent with, while
+/// another call refreshed the token (a 401, the provider asked again) before that answer
+/// came: the error is scrubbed of the token the call sent, not only of the one kept now.
+/// Before, only the kept token was scrubbed, and the sent one (perhaps still valid) showed in
+/// the error's message and `Debug`. Async and blocking.
+#[test]
+fn a_token_echoed_after_another_call_refreshed_it_is_redacted() {
+    let replies = || {
+        vec![
+            // The first call's answer, held until the second call has refreshed the token.
+            Reply::json(200, json!({"token-1": "not a number"}))
+                .delay(std::time::Duration::from_millis(600)),
+            Reply::json(401, json!({"error": "unauthorized", "message": "expired"})),
+            Reply::json(200, json!({"ok": 1})),
+        ]
+    };
+    let check = |err: &Error, server: &ScriptedServer| {
+        assert!(matches!(err, Error::Decode(_)), "{err:?}");
+        for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
+            assert!(!text.contains("token-1"), "{text}");
+        }
+        let sent: Vec<_> = server
+            .requests()
+            .iter()
+            .map(|request| request.header("authorization").map(str::to_owned))
+            .collect();
+        assert_eq!(
+            sent,
+            [
+                Some("Bearer token-1".to_owned()),
+                Some("Bearer token-1".to_owned()),
+                Some("Bearer token-2".to_owned())
+            ]
+        );
+    };
+    let undecodable = || {
+        GET_THING
+            .request()
+            .path_param("id", "1")
+            .build()
+            .expect("request")
+    };
+    type Map = std::collections::HashMap<String, u64>;
+
+    let server = ScriptedServer::start(replies());
+    let (_calls, provider) = counting_provider();
+    let client = plain(&server)
+        .token_provider(provider)
+        .build()
+        .expect("client");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let err = runtime.block_on(async {
+        let first = {
+            let client = client.clone();
+            tokio::spawn(async move { client.send::<Map>(undecodable()).await })
+        };
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        assert_eq!(get(&client).await.expect("refreshed"), json!({"ok": 1}));
+        first.await.expect("task").expect_err("undecodable")
+    });
+    check(&err, &server);
+
+    let server = ScriptedServer::start(replies());
+    let (_calls, provider) = counting_provider();
+    let client = plain(&server)
+        .token_provider(provider)
+        .build_blocking()
+        .expect("client");
+    let first = {
+        let client = client.clone();
+        std::thread::spawn(move || client.send::<Map>(undecodable()))
+    };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert_eq!(
+        client.send::<Value>(get_thing()).expect("refreshed"),
+        json!({"ok": 1})
+    );
+    let err = first.join().expect("no panic").expect_err("undecodable");
+    check(&err, &server);
+}
