@@ -333,6 +333,45 @@ fn a_client_outlives_the_runtime_that_made_its_calls() {
     );
 }
 
+/// The blocking client cannot drop a call, but a call's own timeout drops its exchange the
+/// same way, on the background runtime: cut while waiting for the head, then mid-body, each
+/// time the next call gets its own answer (the cut connections are not reused).
+#[test]
+fn blocking_calls_cut_by_their_timeout_leave_the_client_sound() {
+    let server = ScriptedServer::start(vec![
+        Reply::json(200, json!({"n": 1})).delay(Duration::from_millis(800)),
+        Reply::json(200, json!({"n": 2})),
+        Reply::json(200, json!({"n": 3, "padding": "x".repeat(64)}))
+            .drip(4, Duration::from_millis(50)),
+        Reply::json(200, json!({"n": 4})),
+    ]);
+    let client = builder(&server)
+        .retry_policy(RetryPolicy::disabled())
+        .build_blocking()
+        .expect("client");
+    let hasty =
+        client.with_options(mutagent_core::CallOptions::new().timeout(Duration::from_millis(300)));
+    let err = hasty
+        .send::<Value>(get_thing())
+        .expect_err("cut waiting for the head");
+    assert!(matches!(err, Error::Timeout { .. }), "{err:?}");
+    assert_eq!(
+        client.send::<Value>(get_thing()).expect("next"),
+        json!({"n": 2})
+    );
+    let err = hasty.send::<Value>(get_thing()).expect_err("cut mid-body");
+    assert!(matches!(err, Error::AnswerLost { .. }), "{err:?}");
+    assert!(err.is_timeout(), "{err:?}");
+    assert_eq!(
+        client.send::<Value>(get_thing()).expect("next"),
+        json!({"n": 4})
+    );
+    assert_eq!(
+        client.send::<Value>(get_thing()).expect("again"),
+        json!({"n": 4})
+    );
+}
+
 /// The last clone of a client dropped while calls it started run (one spawned, one a future
 /// not yet polled): each call holds what it needs and succeeds, and once they are done
 /// nothing of the client is left running.
