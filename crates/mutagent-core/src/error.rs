@@ -631,6 +631,11 @@ pub enum RuntimeProblem {
     /// default HTTP client needs it to connect. A client of your own
     /// (`ClientBuilder::http_client`) is not refused so: it may not need Tokio's I/O.
     IoDisabled,
+    /// The Tokio runtime is being shut down (the call was made from a thread that goes on
+    /// while the runtime is dropped, such as a `spawn_blocking` task): no timer can be used
+    /// on it any more, and every call needs one. Checked when a call starts; a call already
+    /// under way when the shutdown begins is not covered (Tokio's own panic stays).
+    ShuttingDown,
 }
 
 impl fmt::Display for RuntimeProblem {
@@ -650,6 +655,11 @@ impl fmt::Display for RuntimeProblem {
                 "the Tokio runtime this call runs on was built without I/O, which the default \
                  HTTP client needs to connect; build it with `Builder::enable_all()` (or add \
                  `enable_io()`)"
+            }
+            RuntimeProblem::ShuttingDown => {
+                "the Tokio runtime this call runs on is shutting down, so no call can be made \
+                 on it any more; make the call before the runtime is dropped, or use the \
+                 `BlockingClient`, whose runtime is its own"
             }
         })
     }

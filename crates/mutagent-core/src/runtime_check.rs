@@ -14,6 +14,7 @@
 //! probe could not be caught: there is no probe then, and tokio's panic stays what it was.
 
 use std::cell::Cell;
+use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use tokio::runtime::{Handle, Id};
@@ -42,6 +43,26 @@ pub(crate) fn timers() -> Result<(), RuntimeProblem> {
     } else {
         Err(RuntimeProblem::TimersDisabled)
     }
+}
+
+/// Whether the current runtime is being shut down. Tokio then panics when a timer is polled
+/// ("A Tokio 1.x context was found, but it is being shutdown."), and every call needs one
+/// for its timeout. It happens to a call made from a thread that goes on while the runtime
+/// is dropped (a `spawn_blocking` task, a `Handle::block_on` at exit). Asked at the start of
+/// each call and never kept, as a runtime may begin shutting down at any time: a timer that
+/// is already due is polled once inside `catch_unwind` (a short lock of the time driver; on a
+/// runtime shutting down, the panic hook runs once for it). Call it only where [`timers`]
+/// said yes. Built with `panic = "abort"` nothing can be caught: it answers `false`.
+pub(crate) fn shutting_down() -> bool {
+    if cfg!(panic = "abort") {
+        return false;
+    }
+    let mut due = std::pin::pin!(tokio::time::sleep(std::time::Duration::ZERO));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    catch_unwind(AssertUnwindSafe(|| {
+        let _ = due.as_mut().poll(&mut cx);
+    }))
+    .is_err()
 }
 
 /// Whether the default HTTP client may connect here: under a Tokio runtime with I/O.

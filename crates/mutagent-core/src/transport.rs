@@ -185,6 +185,14 @@ async fn attempt_loop(
             problem,
         });
     }
+    // A runtime being shut down has timers that panic when used (a call made from a thread
+    // that outlives it): said before anything is sent, as for a runtime without timers.
+    if crate::runtime_check::shutting_down() {
+        return Err(Error::Runtime {
+            operation: name,
+            problem: crate::error::RuntimeProblem::ShuttingDown,
+        });
+    }
     let deadline = deadline_after(timeout);
     let policy = options.retry_policy.as_ref().unwrap_or(&config.retry);
     let may_retry_unsafe = operation.method.is_idempotent() || options.retry_non_idempotent;

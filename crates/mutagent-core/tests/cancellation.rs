@@ -372,6 +372,60 @@ fn blocking_calls_cut_by_their_timeout_leave_the_client_sound() {
     );
 }
 
+/// A call made while its runtime is being shut down (from a `spawn_blocking` task that goes
+/// on while the runtime is dropped, as a flush at exit does): Tokio panics when a timer is
+/// used then ("A Tokio 1.x context was found, but it is being shutdown."), and every call
+/// needs one for its timeout. The call answers `Error::Runtime` with
+/// `RuntimeProblem::ShuttingDown` instead; before, it panicked in the caller's thread.
+#[test]
+fn a_call_made_while_its_runtime_shuts_down_is_a_typed_error() {
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let client = builder(&server).build().expect("client");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    // A first call, so the runtime's drivers are known (probed) before the shutdown.
+    let first = runtime.block_on(get(&client));
+    assert_eq!(first.expect("first call"), json!({"ok": true}));
+    let handle = runtime.handle().clone();
+    let late = client.clone();
+    let (tell, told) = std::sync::mpsc::channel();
+    runtime.spawn_blocking(move || {
+        // Dropping the runtime waits for this task; by now its drivers are shut down.
+        std::thread::sleep(Duration::from_millis(300));
+        let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            handle.block_on(late.send::<Value>(get_thing()))
+        }));
+        let _ = tell.send(answer.map_err(|_| "the call panicked"));
+    });
+    std::thread::sleep(Duration::from_millis(50));
+    drop(runtime);
+    let err = told
+        .recv()
+        .expect("told")
+        .expect("no panic")
+        .expect_err("no call on a runtime shutting down");
+    assert!(
+        matches!(
+            err,
+            Error::Runtime {
+                operation: "get_thing",
+                problem: mutagent_core::RuntimeProblem::ShuttingDown,
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(
+        err.to_string(),
+        "[get_thing] the Tokio runtime this call runs on is shutting down, so no call can be \
+         made on it any more; make the call before the runtime is dropped, or use the \
+         `BlockingClient`, whose runtime is its own; nothing was sent"
+    );
+}
+
 /// The last clone of a client dropped while calls it started run (one spawned, one a future
 /// not yet polled): each call holds what it needs and succeeds, and once they are done
 /// nothing of the client is left running.
