@@ -388,11 +388,11 @@ impl Deadline {
     /// Runs `call`, cut short at the deadline: `None` when the deadline came first. A call
     /// is not started at all once the deadline has passed.
     ///
-    /// Where no timer can be set (outside Tokio, or on a runtime built without timers) the
-    /// call runs uncut rather than panic in the timer: an SDK call answers [`Error::Runtime`]
+    /// Where no timer can be set (outside Tokio, on a runtime built without timers or being
+    /// shut down) the call runs uncut rather than panic in the timer: an SDK call answers [`Error::Runtime`]
     /// there at once, which says how to build the runtime.
     pub async fn within<T>(&self, call: impl Future<Output = T>) -> Option<T> {
-        if crate::runtime_check::timers().is_err() {
+        if !timers_usable() {
             return Some(call.await);
         }
         match self.remaining() {
@@ -408,12 +408,18 @@ impl Deadline {
     /// be set it returns at once rather than panic; no wait of the SDK gets that far, as the
     /// calls it pauses between fail there with [`Error::Runtime`].
     pub async fn pause(&self, interval: Duration) {
-        if crate::runtime_check::timers().is_err() {
+        if !timers_usable() {
             return;
         }
         let wait = self.remaining().map_or(interval, |left| left.min(interval));
         tokio::time::sleep(wait).await;
     }
+}
+
+/// Whether a timer can be used here: a Tokio runtime with timers that is not being shut down
+/// (Tokio panics on either). Where not, an SDK call answers [`Error::Runtime`] at once.
+fn timers_usable() -> bool {
+    crate::runtime_check::timers().is_ok() && !crate::runtime_check::shutting_down()
 }
 
 #[cfg(test)]
@@ -460,6 +466,40 @@ mod tests {
         }
     }
 
+    /// On a runtime being shut down (a wait made from a `spawn_blocking` task that goes on
+    /// while the runtime is dropped) a pause and a cut call set no timer, which would panic in
+    /// Tokio: the pause returns at once, the call runs uncut (an SDK call then answers
+    /// `RuntimeProblem::ShuttingDown`).
+    #[test]
+    fn pauses_and_cut_calls_set_no_timer_on_a_runtime_shutting_down() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let handle = runtime.handle().clone();
+        let (tell, told) = std::sync::mpsc::channel();
+        runtime.spawn_blocking(move || {
+            // Dropping the runtime waits for this task; by now its drivers are shut down.
+            std::thread::sleep(Duration::from_millis(300));
+            let outcome = std::panic::catch_unwind(|| {
+                handle.block_on(async {
+                    let deadline = Deadline::start(Some(Duration::from_secs(60)));
+                    let started = std::time::Instant::now();
+                    deadline.pause(Duration::from_secs(30)).await;
+                    let paused = started.elapsed();
+                    let answer = deadline.within(std::future::ready(7)).await;
+                    (paused, answer)
+                })
+            });
+            let _ = tell.send(outcome.map_err(|_| "panicked"));
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        drop(runtime);
+        let (paused, answer) = told.recv().expect("told").expect("no panic");
+        assert!(paused < Duration::from_secs(5), "{paused:?}");
+        assert_eq!(answer, Some(7));
+    }
     #[tokio::test(start_paused = true)]
     async fn no_limit_means_no_deadline() {
         for limit in [None, Some(Duration::MAX)] {
