@@ -479,9 +479,12 @@ mod tests {
             .expect("runtime");
         let handle = runtime.handle().clone();
         let (tell, told) = std::sync::mpsc::channel();
+        let (drop_begins, dropping) = std::sync::mpsc::channel::<()>();
         runtime.spawn_blocking(move || {
-            // Dropping the runtime waits for this task; by now its drivers are shut down.
-            std::thread::sleep(Duration::from_millis(300));
+            // Dropping the runtime waits for this task; once the drop has begun, its drivers
+            // are shut down within moments.
+            let _ = dropping.recv();
+            std::thread::sleep(Duration::from_millis(200));
             let outcome = std::panic::catch_unwind(|| {
                 handle.block_on(async {
                     let deadline = Deadline::start(Some(Duration::from_secs(60)));
@@ -494,7 +497,7 @@ mod tests {
             });
             let _ = tell.send(outcome.map_err(|_| "panicked"));
         });
-        std::thread::sleep(Duration::from_millis(50));
+        let _ = drop_begins.send(());
         drop(runtime);
         let (paused, answer) = told.recv().expect("told").expect("no panic");
         assert!(paused < Duration::from_secs(5), "{paused:?}");

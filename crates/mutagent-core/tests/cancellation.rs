@@ -392,15 +392,18 @@ fn a_call_made_while_its_runtime_shuts_down_is_a_typed_error() {
     let handle = runtime.handle().clone();
     let late = client.clone();
     let (tell, told) = std::sync::mpsc::channel();
+    let (drop_begins, dropping) = std::sync::mpsc::channel::<()>();
     runtime.spawn_blocking(move || {
-        // Dropping the runtime waits for this task; by now its drivers are shut down.
-        std::thread::sleep(Duration::from_millis(300));
+        // Dropping the runtime waits for this task; once the drop has begun, its drivers
+        // are shut down within moments.
+        let _ = dropping.recv();
+        std::thread::sleep(Duration::from_millis(200));
         let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             handle.block_on(late.send::<Value>(get_thing()))
         }));
         let _ = tell.send(answer.map_err(|_| "the call panicked"));
     });
-    std::thread::sleep(Duration::from_millis(50));
+    let _ = drop_begins.send(());
     drop(runtime);
     let err = told
         .recv()
