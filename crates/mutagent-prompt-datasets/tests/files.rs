@@ -45,6 +45,40 @@ fn upload_replies(total: i64, chunk: i64) -> Vec<Reply> {
     replies
 }
 
+/// An upload of `path` as dataset "x" of prompt 7 through one of the clients.
+type Upload = fn(&ScriptedServer, &Path) -> Result<UploadReport, UploadError>;
+
+/// The same upload through each client, named for the message of a failing case.
+const BOTH_CLIENTS: [(&str, Upload); 2] = [("blocking", upload_blocking), ("async", upload_async)];
+
+fn upload_blocking(server: &ScriptedServer, path: &Path) -> Result<UploadReport, UploadError> {
+    blocking_client(server)
+        .prompt_datasets()
+        .upload_dataset_file(7, UploadDataset::new("x"), path)
+}
+
+fn upload_async(server: &ScriptedServer, path: &Path) -> Result<UploadReport, UploadError> {
+    runtime().block_on(async_client(server).prompt_datasets().upload_dataset_file(
+        7,
+        UploadDataset::new("x"),
+        path,
+    ))
+}
+
+/// The file case `name` at `path` is refused through both clients, each error passing
+/// `check`, and nothing is sent: the server would accept two items, so a file that slipped
+/// through would show as a success or a request.
+fn refused_before_sending(name: &str, path: &Path, check: impl Fn(UploadError)) {
+    for (client, upload) in BOTH_CLIENTS {
+        let server = ScriptedServer::start(upload_replies(2, 2));
+        check(upload(&server, path).expect_err(&format!("{name} ({client})")));
+        assert!(
+            server.requests().is_empty(),
+            "{name} ({client}): nothing may be sent"
+        );
+    }
+}
+
 const JSON: &str = r#"
 [
   {"name": "one", "input": {"city": "Paris"}, "expectedOutput": {"text": "Bonjour"}},
@@ -193,27 +227,23 @@ fn a_bad_record_is_named_and_nothing_is_created() {
     ];
     for (name, content, record, line, reason) in cases {
         let path = dir.file(name, content);
-        let server = ScriptedServer::start(upload_replies(5, 500));
-        let err = blocking_client(&server)
-            .prompt_datasets()
-            .upload_dataset_file(7, UploadDataset::new("x"), &path)
-            .expect_err(name);
-        match &err {
-            UploadError::Record {
-                record: r,
-                line: l,
-                reason: why,
-                progress,
-                ..
-            } => {
-                assert_eq!((*r, *l), (record, line), "{name}: {err}");
-                assert!(why.contains(reason), "{name}: {err}");
-                assert_eq!(progress.dataset_id, None);
+        refused_before_sending(name, &path, |err| {
+            match &err {
+                UploadError::Record {
+                    record: r,
+                    line: l,
+                    reason: why,
+                    progress,
+                    ..
+                } => {
+                    assert_eq!((*r, *l), (record, line), "{name}: {err}");
+                    assert!(why.contains(reason), "{name}: {err}");
+                    assert_eq!(progress.dataset_id, None);
+                }
+                other => panic!("{name}: unexpected {other:?}"),
             }
-            other => panic!("{name}: unexpected {other:?}"),
-        }
-        assert!(err.to_string().contains(&format!("line {line}")), "{err}");
-        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+            assert!(err.to_string().contains(&format!("line {line}")), "{err}");
+        });
     }
 }
 
@@ -482,27 +512,10 @@ fn an_accepted_chunk_whose_answer_broke_off_is_told() {
             "{err}"
         );
     };
-    let server = ScriptedServer::start(replies());
-    check(
-        blocking_client(&server)
-            .prompt_datasets()
-            .upload_dataset_file(7, UploadDataset::new("x"), &path)
-            .expect_err("answer broke off"),
-    );
-    let server = ScriptedServer::start(replies());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    check(
-        runtime
-            .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
-                7,
-                UploadDataset::new("x"),
-                &path,
-            ))
-            .expect_err("answer broke off"),
-    );
+    for (client, upload) in BOTH_CLIENTS {
+        let server = ScriptedServer::start(replies());
+        check(upload(&server, &path).expect_err(client));
+    }
 }
 
 /// An endless source: reading must stay lazy, so the first chunk comes back at once.
@@ -824,23 +837,7 @@ fn a_csv_file_without_a_header_is_refused() {
             }
             assert!(!err.progress().changed_anything(), "{name}");
         };
-        let server = ScriptedServer::start(upload_replies(1, 1));
-        check(
-            blocking_client(&server)
-                .prompt_datasets()
-                .upload_dataset_file(7, UploadDataset::new("x"), &path)
-                .expect_err(name),
-        );
-        check(
-            runtime()
-                .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
-                    7,
-                    UploadDataset::new("x"),
-                    &path,
-                ))
-                .expect_err(name),
-        );
-        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+        refused_before_sending(name, &path, check);
         // The reader says the same.
         let mut reader = DatasetFileReader::new(content.as_bytes(), DatasetFileFormat::Csv);
         check(reader.next_chunk(10).expect_err(name));
@@ -899,23 +896,7 @@ fn a_key_written_twice_in_one_object_is_refused() {
             }
             other => panic!("{name}: {other:?}"),
         };
-        let server = ScriptedServer::start(upload_replies(2, 2));
-        check(
-            blocking_client(&server)
-                .prompt_datasets()
-                .upload_dataset_file(7, UploadDataset::new("x"), &path)
-                .expect_err(name),
-        );
-        check(
-            runtime()
-                .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
-                    7,
-                    UploadDataset::new("x"),
-                    &path,
-                ))
-                .expect_err(name),
-        );
-        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+        refused_before_sending(name, &path, check);
     }
     // The same key in different objects is no repeat.
     let mut reader = DatasetFileReader::new(
@@ -938,33 +919,20 @@ fn csv_text_cells_of_spaces_are_kept_not_dropped() {
         "spaces.csv",
         "name,input.a,userFeedback,systemFeedback\r\n,x,\"  \", \r\n",
     );
-    let server = ScriptedServer::start(upload_replies(1, 1));
-    blocking_client(&server)
-        .prompt_datasets()
-        .upload_dataset_file(7, UploadDataset::new("x"), &path)
-        .expect("blocking upload");
-    let (items, _) = sent_items(&server);
     let expected = json!([{"input": {"a": "x"}, "userFeedback": "  ", "systemFeedback": " "}]);
-    assert_eq!(items, expected);
-    let server = ScriptedServer::start(upload_replies(1, 1));
-    runtime()
-        .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
-            7,
-            UploadDataset::new("x"),
-            &path,
-        ))
-        .expect("async upload");
-    assert_eq!(sent_items(&server).0, expected);
+    for (client, upload) in BOTH_CLIENTS {
+        let server = ScriptedServer::start(upload_replies(1, 1));
+        upload(&server, &path).expect(client);
+        assert_eq!(sent_items(&server).0, expected, "{client}");
+    }
 
     let blank_name = dir.file("name.csv", "name,input.a\n\"   \",x\n");
-    let err = blocking_client(&server)
-        .prompt_datasets()
-        .upload_dataset_file(7, UploadDataset::new("x"), &blank_name)
-        .expect_err("a name of spaces");
-    assert!(
-        matches!(&err, UploadError::Record { record: 1, line: 2, reason, .. } if reason.contains("`name`")),
-        "{err:?}"
-    );
+    refused_before_sending("a name of spaces", &blank_name, |err| {
+        assert!(
+            matches!(&err, UploadError::Record { record: 1, line: 2, reason, .. } if reason.contains("`name`")),
+            "{err:?}"
+        );
+    });
 }
 
 /// An integer beyond 64 bits (Python's `json` writes any integer exactly) was read as the
@@ -1007,23 +975,7 @@ fn an_integer_beyond_64_bits_is_refused_not_rounded() {
             }
             other => panic!("{name}: {other:?}"),
         };
-        let server = ScriptedServer::start(upload_replies(2, 2));
-        check(
-            blocking_client(&server)
-                .prompt_datasets()
-                .upload_dataset_file(7, UploadDataset::new("x"), &path)
-                .expect_err(name),
-        );
-        check(
-            runtime()
-                .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
-                    7,
-                    UploadDataset::new("x"),
-                    &path,
-                ))
-                .expect_err(name),
-        );
-        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+        refused_before_sending(name, &path, check);
     }
     // At the edges of 64 bits, and floats, the numbers go out as written.
     let path = dir.file(
@@ -1136,24 +1088,9 @@ fn a_file_changed_after_validation_stops_the_upload() {
             assert!(err.done_before_stopping().is_some(), "{err:?}");
         };
     for case in &cases {
-        run(
-            &|server, path| {
-                blocking_client(server)
-                    .prompt_datasets()
-                    .upload_dataset_file(7, UploadDataset::new("x"), path)
-            },
-            case,
-        );
-        run(
-            &|server, path| {
-                runtime().block_on(async_client(server).prompt_datasets().upload_dataset_file(
-                    7,
-                    UploadDataset::new("x"),
-                    path,
-                ))
-            },
-            case,
-        );
+        for (_, upload) in BOTH_CLIENTS {
+            run(&upload, case);
+        }
     }
 }
 
@@ -1183,23 +1120,7 @@ fn a_csv_file_separated_by_semicolons_or_tabs_is_refused() {
             ),
             other => panic!("{name}: {other:?}"),
         };
-        let server = ScriptedServer::start(upload_replies(1, 1));
-        check(
-            blocking_client(&server)
-                .prompt_datasets()
-                .upload_dataset_file(7, UploadDataset::new("x"), &path)
-                .expect_err(name),
-        );
-        check(
-            runtime()
-                .block_on(async_client(&server).prompt_datasets().upload_dataset_file(
-                    7,
-                    UploadDataset::new("x"),
-                    &path,
-                ))
-                .expect_err(name),
-        );
-        assert!(server.requests().is_empty(), "{name}: nothing may be sent");
+        refused_before_sending(name, &path, check);
     }
     // A comma-separated header whose names hold a `;` is not a guess about the separator.
     let mut reader =
