@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use mutagent_prompt_evaluations::{
     AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, EvaluationDeadlineExceeded,
-    EvaluationWaitError, EvaluationWaitOptions, ListEvaluations, PromptEvaluationsExt,
-    UpdateEvaluation,
+    EvaluationResult, EvaluationWaitError, EvaluationWaitOptions, ListEvaluations,
+    PromptEvaluationsExt, UpdateEvaluation,
 };
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
@@ -372,10 +372,38 @@ fn not_found() -> Reply {
     )
 }
 
+/// The answer to a run the server accepted.
+fn run_started() -> Reply {
+    Reply::json(
+        200,
+        json!({"success": true, "message": "started", "evaluationId": 5}),
+    )
+}
+
+/// The requests of the waiting helpers, as [`assert_paths`] writes them: a poll for the
+/// result, the existence check after a first 404, the run.
+const POLL: &str = "GET /api/prompts/evaluations/5/result";
+const EXISTS: &str = "GET /api/prompts/evaluations/5";
+const RUN: &str = "POST /api/prompts/evaluations/5/run";
+
 fn fast() -> EvaluationWaitOptions {
     EvaluationWaitOptions::new()
         .poll_interval(Duration::from_millis(20))
         .deadline(Duration::from_secs(10))
+}
+
+/// `wait_for_evaluation_result(5, fast())` through both clients (see [`both_scripted()`]).
+fn waited_for(replies: Vec<Reply>) -> (EvaluationResult, ScriptedServer) {
+    both_scripted!(replies, |c| c
+        .prompt_evaluations()
+        .wait_for_evaluation_result(5, fast()))
+}
+
+/// `run_evaluation_and_wait(5, fast())` through both clients (see [`both_scripted()`]).
+fn ran_and_waited(replies: Vec<Reply>) -> (EvaluationResult, ScriptedServer) {
+    both_scripted!(replies, |c| c
+        .prompt_evaluations()
+        .run_evaluation_and_wait(5, fast()))
 }
 
 #[test]
@@ -386,16 +414,9 @@ fn wait_for_result_treats_404_as_not_yet() {
         not_found(),
         Reply::json(200, result_json(4, 0.9)),
     ];
-    let expected = [
-        "GET /api/prompts/evaluations/5/result",
-        "GET /api/prompts/evaluations/5",
-        "GET /api/prompts/evaluations/5/result",
-        "GET /api/prompts/evaluations/5/result",
-    ];
+    let expected = [POLL, EXISTS, POLL, POLL];
 
-    let (result, server) = both_scripted!(replies, |c| c
-        .prompt_evaluations()
-        .wait_for_evaluation_result(5, fast()));
+    let (result, server) = waited_for(replies);
     assert_eq!(result.id, 4);
     assert_eq!(result.score, Some(0.9));
     assert_paths(&server, &expected);
@@ -418,19 +439,9 @@ fn the_existence_check_takes_any_2xx_as_existing() {
         not_found(),
         Reply::json(200, result_json(4, 0.9)),
     ];
-    let (result, server) = both_scripted!(replies, |c| c
-        .prompt_evaluations()
-        .wait_for_evaluation_result(5, fast()));
+    let (result, server) = waited_for(replies);
     assert_eq!(result.id, 4);
-    assert_paths(
-        &server,
-        &[
-            "GET /api/prompts/evaluations/5/result",
-            "GET /api/prompts/evaluations/5",
-            "GET /api/prompts/evaluations/5/result",
-            "GET /api/prompts/evaluations/5/result",
-        ],
-    );
+    assert_paths(&server, &[POLL, EXISTS, POLL, POLL]);
 }
 
 #[test]
@@ -525,7 +536,7 @@ fn a_call_cut_short_by_the_deadline_is_never_said_unsent() {
         .poll_interval(Duration::from_millis(20))
         .deadline(deadline);
     let stalled_poll = vec![not_found().delay(Duration::from_secs(60))];
-    let check_wait = |err: EvaluationWaitError, client: &str| {
+    let check_wait = |err: EvaluationWaitError, _: &ScriptedServer, client: &str| {
         assert_eq!(
             err.deadline_exceeded().map(|passed| passed.polls),
             Some(1),
@@ -538,31 +549,16 @@ fn a_call_cut_short_by_the_deadline_is_never_said_unsent() {
         );
         assert_wait_timeout(err.into(), "wait_for_evaluation_result", deadline, 1);
     };
-    let server = ScriptedServer::start(stalled_poll.clone());
-    let err = runtime()
-        .block_on(
-            async_client(&server)
-                .prompt_evaluations()
-                .wait_for_evaluation_result(5, options),
-        )
-        .expect_err("deadline");
-    check_wait(err, "async");
-    let server = ScriptedServer::start(stalled_poll);
-    let err = blocking_client(&server)
-        .prompt_evaluations()
-        .wait_for_evaluation_result(5, options)
-        .expect_err("deadline");
-    check_wait(err, "blocking");
+    both_fail!(
+        stalled_poll,
+        |c| c
+            .prompt_evaluations()
+            .wait_for_evaluation_result(5, options),
+        check_wait,
+    );
 
-    let stalled_run = vec![
-        not_found(),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        )
-        .delay(Duration::from_secs(60)),
-    ];
-    let check_run = |err: EvaluationWaitError, client: &str| {
+    let stalled_run = vec![not_found(), run_started().delay(Duration::from_secs(60))];
+    let check_run = |err: EvaluationWaitError, _: &ScriptedServer, client: &str| {
         assert!(
             err.deadline_exceeded()
                 .is_some_and(|passed| passed.run_started),
@@ -577,21 +573,11 @@ fn a_call_cut_short_by_the_deadline_is_never_said_unsent() {
             "{client}: {cause}"
         );
     };
-    let server = ScriptedServer::start(stalled_run.clone());
-    let err = runtime()
-        .block_on(
-            async_client(&server)
-                .prompt_evaluations()
-                .run_evaluation_and_wait(5, options),
-        )
-        .expect_err("deadline");
-    check_run(err, "async");
-    let server = ScriptedServer::start(stalled_run);
-    let err = blocking_client(&server)
-        .prompt_evaluations()
-        .run_evaluation_and_wait(5, options)
-        .expect_err("deadline");
-    check_run(err, "blocking");
+    both_fail!(
+        stalled_run,
+        |c| c.prompt_evaluations().run_evaluation_and_wait(5, options),
+        check_run,
+    );
 }
 
 /// The first poll is made at once and the pause comes between two polls (the requests of a
@@ -625,10 +611,7 @@ fn polls_are_paused_between_not_before() {
 /// before running anything) with that error.
 #[test]
 fn other_failures_end_the_wait_at_once() {
-    type Call = fn(
-        &BlockingClient,
-    )
-        -> Result<mutagent_prompt_evaluations::EvaluationResult, EvaluationWaitError>;
+    type Call = fn(&BlockingClient) -> Result<EvaluationResult, EvaluationWaitError>;
     let calls: [(Call, &str); 2] = [
         (
             |c| c.prompt_evaluations().wait_for_evaluation_result(5, fast()),
@@ -668,23 +651,13 @@ fn the_deadline_cuts_a_stalled_poll_short() {
 fn run_and_wait_waits_for_a_new_result() {
     let replies = vec![
         Reply::json(200, result_json(1, 0.5)),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        ),
+        run_started(),
         Reply::json(200, result_json(1, 0.5)),
         Reply::json(200, result_json(2, 0.75)),
     ];
-    let expected = [
-        "GET /api/prompts/evaluations/5/result",
-        "POST /api/prompts/evaluations/5/run",
-        "GET /api/prompts/evaluations/5/result",
-        "GET /api/prompts/evaluations/5/result",
-    ];
+    let expected = [POLL, RUN, POLL, POLL];
 
-    let (result, server) = both_scripted!(replies, |c| c
-        .prompt_evaluations()
-        .run_evaluation_and_wait(5, fast()));
+    let (result, server) = ran_and_waited(replies);
     assert_eq!(result.id, 2);
     assert_eq!(result.score, Some(0.75));
     assert_paths(&server, &expected);
@@ -696,10 +669,7 @@ fn run_and_wait_waits_for_a_new_result() {
 fn run_and_wait_tells_that_only_an_earlier_result_exists_at_the_deadline() {
     let server = ScriptedServer::start(vec![
         Reply::json(200, result_json(1, 0.5)),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        ),
+        run_started(),
         Reply::json(200, result_json(1, 0.5)),
     ]);
     let options = EvaluationWaitOptions::new()
@@ -762,35 +732,19 @@ fn assert_run_goes_on(err: &mutagent_core::Error) {
 fn run_and_wait_after_the_run_a_failed_poll_is_a_partial_failure() {
     let replies = vec![
         Reply::json(200, result_json(1, 0.5)),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        ),
+        run_started(),
         Reply::json(400, json!({"error": "bad_request", "message": "no"})),
     ];
-    let check = |err: EvaluationWaitError| {
-        let Some(err) = err.as_api_error() else {
-            panic!("expected the poll's error, got {err}")
-        };
-        assert_run_goes_on(err);
-        assert_eq!(err.status_code(), Some(400));
-    };
-    let server = ScriptedServer::start(replies.clone());
-    check(
-        runtime()
-            .block_on(
-                async_client(&server)
-                    .prompt_evaluations()
-                    .run_evaluation_and_wait(5, fast()),
-            )
-            .expect_err("the poll failed"),
-    );
-    let server = ScriptedServer::start(replies);
-    check(
-        blocking_client(&server)
-            .prompt_evaluations()
-            .run_evaluation_and_wait(5, fast())
-            .expect_err("the poll failed"),
+    both_fail!(
+        replies,
+        |c| c.prompt_evaluations().run_evaluation_and_wait(5, fast()),
+        |err, _, client| {
+            let Some(err) = err.as_api_error() else {
+                panic!("{client}: expected the poll's error, got {err}")
+            };
+            assert_run_goes_on(err);
+            assert_eq!(err.status_code(), Some(400), "{client}");
+        },
     );
 }
 
@@ -800,13 +754,7 @@ fn run_and_wait_after_the_run_a_failed_poll_is_a_partial_failure() {
 #[test]
 fn run_and_wait_with_a_passed_deadline_starts_no_run() {
     let options = EvaluationWaitOptions::new().deadline(Duration::ZERO);
-    let replies = vec![
-        not_found(),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        ),
-    ];
+    let replies = vec![not_found(), run_started()];
     let check = |err: EvaluationWaitError, server: &ScriptedServer, client: &str| {
         let EvaluationWaitError::DeadlineExceeded(exceeded) = &err else {
             panic!("{client}: expected the deadline, got {err}")
@@ -826,22 +774,11 @@ fn run_and_wait_with_a_passed_deadline_starts_no_run() {
     // Several times: each one used to start the run whenever the first poll's 404 came back
     // before the runtime's timer fired.
     for _ in 0..5 {
-        let server = ScriptedServer::start(replies.clone());
-        let err = runtime()
-            .block_on(
-                async_client(&server)
-                    .prompt_evaluations()
-                    .run_evaluation_and_wait(5, options),
-            )
-            .expect_err("deadline");
-        check(err, &server, "async");
-
-        let server = ScriptedServer::start(replies.clone());
-        let err = blocking_client(&server)
-            .prompt_evaluations()
-            .run_evaluation_and_wait(5, options)
-            .expect_err("deadline");
-        check(err, &server, "blocking");
+        both_fail!(
+            replies.clone(),
+            |c| c.prompt_evaluations().run_evaluation_and_wait(5, options),
+            check,
+        );
     }
 }
 
@@ -857,15 +794,8 @@ fn run_and_wait_goes_on_after_an_accepted_run_with_an_odd_answer() {
         Reply::json(200, result_json(1, 0.5)),
         Reply::json(200, result_json(2, 0.75)),
     ];
-    let expected = [
-        "GET /api/prompts/evaluations/5/result",
-        "POST /api/prompts/evaluations/5/run",
-        "GET /api/prompts/evaluations/5/result",
-        "GET /api/prompts/evaluations/5/result",
-    ];
-    let (result, server) = both_scripted!(replies, |c| c
-        .prompt_evaluations()
-        .run_evaluation_and_wait(5, fast()));
+    let expected = [POLL, RUN, POLL, POLL];
+    let (result, server) = ran_and_waited(replies);
     assert_eq!(result.id, 2);
     assert_paths(&server, &expected);
 }
@@ -876,16 +806,9 @@ fn run_and_wait_goes_on_after_an_accepted_run_with_an_odd_answer() {
 /// retryable: the helper again would start a second run). Through both clients.
 #[test]
 fn run_and_wait_whose_run_times_out_says_the_run_may_go_on() {
-    let replies = vec![
-        not_found(),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        )
-        .delay(Duration::from_secs(30)),
-    ];
+    let replies = vec![not_found(), run_started().delay(Duration::from_secs(30))];
     let call_timeout = mutagent_core::CallOptions::new().timeout(Duration::from_millis(500));
-    let check = |err: EvaluationWaitError, client: &str| {
+    let check = |err: EvaluationWaitError, _: &ScriptedServer, client: &str| {
         assert!(!err.is_deadline_exceeded(), "{client}: {err}");
         let err = Error::from(err);
         assert_run_goes_on(&err);
@@ -895,25 +818,14 @@ fn run_and_wait_whose_run_times_out_says_the_run_may_go_on() {
             "{client}: {cause}"
         );
     };
-
-    let server = ScriptedServer::start(replies.clone());
-    let client = async_client(&server).with_options(call_timeout.clone());
-    let err = runtime()
-        .block_on(
-            client
-                .prompt_evaluations()
-                .run_evaluation_and_wait(5, fast()),
-        )
-        .expect_err("timed out");
-    check(err, "async");
-
-    let server = ScriptedServer::start(replies);
-    let err = blocking_client(&server)
-        .with_options(call_timeout)
-        .prompt_evaluations()
-        .run_evaluation_and_wait(5, fast())
-        .expect_err("timed out");
-    check(err, "blocking");
+    both_fail!(
+        replies,
+        |c| c
+            .with_options(call_timeout.clone())
+            .prompt_evaluations()
+            .run_evaluation_and_wait(5, fast()),
+        check,
+    );
 }
 
 /// A run the server answers with `success: false` was not accepted: no result will come, so
@@ -953,39 +865,20 @@ fn run_and_wait_ends_at_once_when_the_server_refuses_the_run() {
             r"[run_evaluation_and_wait] unexpected failure: the server did not accept the run of evaluation 5 (success: false): dataset 3 is empty\nINFO ok",
             "{client}"
         );
-        assert_paths(
-            server,
-            &[
-                "GET /api/prompts/evaluations/5/result",
-                "POST /api/prompts/evaluations/5/run",
-            ],
-        );
+        assert_paths(server, &[POLL, RUN]);
     };
-    let server = ScriptedServer::start(replies.clone());
-    let err = runtime()
-        .block_on(
-            async_client(&server)
-                .prompt_evaluations()
-                .run_evaluation_and_wait(5, options),
-        )
-        .expect_err("refused");
-    check(err, &server, "async");
-    let server = ScriptedServer::start(replies);
-    let err = blocking_client(&server)
-        .prompt_evaluations()
-        .run_evaluation_and_wait(5, options)
-        .expect_err("refused");
-    check(err, &server, "blocking");
+    both_fail!(
+        replies,
+        |c| c.prompt_evaluations().run_evaluation_and_wait(5, options),
+        check,
+    );
 }
 
 #[test]
 fn run_and_wait_without_an_earlier_result() {
     let server = ScriptedServer::start(vec![
         not_found(),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        ),
+        run_started(),
         Reply::json(200, result_json(1, 0.5)),
     ]);
     let result = blocking_client(&server)
@@ -1116,10 +1009,7 @@ fn extreme_intervals_and_deadlines_never_panic() {
 fn a_dropped_wait_polls_no_more() {
     let server = ScriptedServer::start(vec![
         not_found(),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        ),
+        run_started(),
         not_found(),
         Reply::json(200, evaluation_json(5, "1.0.0")),
         not_found(),
@@ -1154,30 +1044,6 @@ fn unavailable() -> Reply {
     .header("retry-after", "0")
 }
 
-/// A wait's answer.
-type WaitResult = Result<mutagent_prompt_evaluations::EvaluationResult, EvaluationWaitError>;
-
-/// A wait started on the async client.
-type AsyncWait = std::pin::Pin<Box<dyn std::future::Future<Output = WaitResult>>>;
-
-/// Runs `call` through the async and then the blocking client, each against a fresh server
-/// answering `replies`, and hands each error with its server to `check`.
-fn both_fail(
-    replies: Vec<Reply>,
-    call: fn(&BlockingClient) -> WaitResult,
-    call_async: fn(Client) -> AsyncWait,
-    check: impl Fn(EvaluationWaitError, &ScriptedServer, &str),
-) {
-    let server = ScriptedServer::start(replies.clone());
-    let err = runtime()
-        .block_on(call_async(async_client(&server)))
-        .expect_err("async");
-    check(err, &server, "async");
-    let server = ScriptedServer::start(replies);
-    let err = call(&blocking_client(&server)).expect_err("blocking");
-    check(err, &server, "blocking");
-}
-
 /// An outage longer than the transport's retries (a whole poll of 4 attempts answered 503)
 /// no longer ends the wait: the next poll gets the result. Through both clients, for the
 /// wait and for the polls of run-and-wait after its run.
@@ -1185,9 +1051,7 @@ fn both_fail(
 fn a_short_outage_does_not_end_the_wait() {
     let mut replies = vec![unavailable(); 6];
     replies.push(Reply::json(200, result_json(4, 0.9)));
-    let (result, server) = both_scripted!(replies, |c| c
-        .prompt_evaluations()
-        .wait_for_evaluation_result(5, fast()));
+    let (result, server) = waited_for(replies);
     assert_eq!(result.id, 4);
     assert_eq!(
         server.requests().len(),
@@ -1195,18 +1059,10 @@ fn a_short_outage_does_not_end_the_wait() {
         "two polls failed (4 + 2 attempts), the third answered"
     );
 
-    let mut replies = vec![
-        Reply::json(200, result_json(1, 0.5)),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        ),
-    ];
+    let mut replies = vec![Reply::json(200, result_json(1, 0.5)), run_started()];
     replies.extend(vec![unavailable(); 5]);
     replies.push(Reply::json(200, result_json(2, 0.75)));
-    let (result, server) = both_scripted!(replies, |c| c
-        .prompt_evaluations()
-        .run_evaluation_and_wait(5, fast()));
+    let (result, server) = ran_and_waited(replies);
     assert_eq!(result.id, 2);
     assert_eq!(server.requests().len(), 8);
 
@@ -1214,9 +1070,7 @@ fn a_short_outage_does_not_end_the_wait() {
     // answer, then gives up with `AnswerLost`) is as transient: a GET may be sent again.
     let mut replies = vec![Reply::json(200, result_json(4, 0.9)).truncate(10); 4];
     replies.push(Reply::json(200, result_json(4, 0.9)));
-    let (result, server) = both_scripted!(replies, |c| c
-        .prompt_evaluations()
-        .wait_for_evaluation_result(5, fast()));
+    let (result, server) = waited_for(replies);
     assert_eq!(result.id, 4);
     assert_eq!(
         server.requests().len(),
@@ -1241,50 +1095,25 @@ fn too_many_failed_polls_in_a_row_end_the_wait_with_the_last_error() {
         assert_eq!(err.status_code(), Some(503), "{what}");
         assert!(err.is_retryable(), "{what}: the wait may be started again");
     };
-    let server = ScriptedServer::start(vec![unavailable()]);
-    check(
-        runtime()
-            .block_on(
-                async_client(&server)
-                    .prompt_evaluations()
-                    .wait_for_evaluation_result(5, options),
-            )
-            .expect_err("down"),
-        &server,
-        "async",
-    );
-    let server = ScriptedServer::start(vec![unavailable()]);
-    check(
-        blocking_client(&server)
+    both_fail!(
+        vec![unavailable()],
+        |c| c
             .prompt_evaluations()
-            .wait_for_evaluation_result(5, options)
-            .expect_err("down"),
-        &server,
-        "blocking",
+            .wait_for_evaluation_result(5, options),
+        check,
     );
 
     // After its run, run-and-wait's last error says that the run goes on.
     let replies = vec![
         Reply::json(200, result_json(1, 0.5)),
-        Reply::json(
-            200,
-            json!({"success": true, "message": "started", "evaluationId": 5}),
-        ),
+        run_started(),
         unavailable(),
     ];
-    both_fail(
+    both_fail!(
         replies,
-        |c| {
-            c.prompt_evaluations()
-                .run_evaluation_and_wait(5, fast().max_failed_polls(2))
-        },
-        |c| {
-            Box::pin(async move {
-                c.prompt_evaluations()
-                    .run_evaluation_and_wait(5, fast().max_failed_polls(2))
-                    .await
-            })
-        },
+        |c| c
+            .prompt_evaluations()
+            .run_evaluation_and_wait(5, fast().max_failed_polls(2)),
         |err, server, what| {
             assert_eq!(err.failed_polls(), Some(2), "{what}: {err}");
             assert_eq!(server.requests().len(), 2 + 8, "{what}");
@@ -1310,16 +1139,9 @@ fn an_error_that_is_not_transient_still_ends_the_wait_at_once() {
         ),
         (vec![not_found()], 404, 2),
     ] {
-        both_fail(
+        both_fail!(
             replies,
             |c| c.prompt_evaluations().wait_for_evaluation_result(5, fast()),
-            |c| {
-                Box::pin(async move {
-                    c.prompt_evaluations()
-                        .wait_for_evaluation_result(5, fast())
-                        .await
-                })
-            },
             |err, server, what| {
                 assert!(
                     matches!(&err, EvaluationWaitError::Api(e) if e.status_code() == Some(status)),
@@ -1338,28 +1160,11 @@ fn a_deadline_passing_during_an_outage_mentions_the_last_failure() {
     let options = fast()
         .deadline(Duration::from_millis(600))
         .max_failed_polls(u32::MAX);
-    both_fail(
+    both_fail!(
         vec![unavailable()],
-        |c| {
-            c.prompt_evaluations().wait_for_evaluation_result(
-                5,
-                fast()
-                    .deadline(Duration::from_millis(600))
-                    .max_failed_polls(u32::MAX),
-            )
-        },
-        |c| {
-            Box::pin(async move {
-                c.prompt_evaluations()
-                    .wait_for_evaluation_result(
-                        5,
-                        fast()
-                            .deadline(Duration::from_millis(600))
-                            .max_failed_polls(u32::MAX),
-                    )
-                    .await
-            })
-        },
+        |c| c
+            .prompt_evaluations()
+            .wait_for_evaluation_result(5, options),
         |err, _, what| {
             let EvaluationWaitError::DeadlineExceeded(exceeded) = &err else {
                 panic!("{what}: expected the deadline, got {err:?}")

@@ -188,6 +188,30 @@ pub fn both_scripted<T: PartialEq + std::fmt::Debug, E: std::fmt::Debug>(
     (from_async, async_server)
 }
 
+/// Runs a call that must fail through the async client, then through the blocking one, each
+/// against a fresh server answering `replies`, and hands each error to `check` with that
+/// server (its requests) and the client's name, `"async"` or `"blocking"`, for the message
+/// of a failing check.
+///
+/// # Panics
+/// When either call succeeds, or `check` fails (that is the test failing).
+pub fn both_failing<T: std::fmt::Debug, E>(
+    replies: Vec<Reply>,
+    call_async: impl FnOnce(Client) -> AsyncCall<T, E>,
+    call_blocking: impl FnOnce(BlockingClient) -> Result<T, E>,
+    check: impl Fn(E, &ScriptedServer, &str),
+) {
+    let server = ScriptedServer::start(replies.clone());
+    let err = runtime()
+        .block_on(call_async(async_client(&server)))
+        .expect_err("async call");
+    check(err, &server, "async");
+
+    let server = ScriptedServer::start(replies);
+    let err = call_blocking(blocking_client(&server)).expect_err("blocking call");
+    check(err, &server, "blocking");
+}
+
 /// Checks that `server` received exactly one request per entry of `expected`, in order, each
 /// with that query string (the pages a list-all call walked).
 ///
@@ -260,6 +284,26 @@ pub fn assert_paths<S: AsRef<str>>(server: &ScriptedServer, expected: &[S]) {
 macro_rules! both_scripted {
     ($replies:expr, |$c:ident| $call:expr $(,)?) => {
         $crate::both_scripted($replies, |$c| ::std::boxed::Box::pin($call), |$c| $call)
+    };
+}
+
+/// [`both_failing()`] for a call written once: `$call` runs through the async client (its
+/// future awaited) and through the blocking one, against servers answering `$replies`, and
+/// `$check` gets each error with its server and the client's name.
+///
+/// ```ignore
+/// both_fail!(vec![unavailable()], |c| c.prompt_evaluations().wait_for_evaluation_result(5, options),
+///     |err, server, client| assert_eq!(server.requests().len(), 12, "{client}: {err}"));
+/// ```
+#[macro_export]
+macro_rules! both_fail {
+    ($replies:expr, |$c:ident| $call:expr, $check:expr $(,)?) => {
+        $crate::both_failing(
+            $replies,
+            |$c| ::std::boxed::Box::pin($call),
+            |$c| $call,
+            $check,
+        )
     };
 }
 
