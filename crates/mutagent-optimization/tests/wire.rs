@@ -362,6 +362,29 @@ fn a_job_that_completes() -> Vec<Reply> {
 
 type Seen = Vec<(JobStatus, u32)>;
 
+/// A poll of `JOB`, as [`assert_paths`] writes it.
+fn poll() -> String {
+    format!("GET /api/optimization/{JOB}")
+}
+
+/// The cancel of `JOB`, as [`assert_paths`] writes it.
+fn cancel() -> String {
+    format!("POST /api/optimization/{JOB}/cancel")
+}
+
+/// A wait whose callback cancels the job at its first snapshot, through both clients (see
+/// [`both_scripted()`]): checks that it ends with the job cancelled, after a poll, the
+/// cancel and the poll that shows the job cancelled.
+fn cancelled_from_the_callback(replies: Vec<Reply>) {
+    let (job, server) = both_scripted!(replies, |c| c.optimization().wait_for_optimization(
+        JOB,
+        fast(),
+        |_| WatchControl::Cancel
+    ));
+    assert_eq!(job.status, JobStatus::Cancelled);
+    assert_paths(&server, &[poll(), cancel(), poll()]);
+}
+
 #[test]
 fn watch_reports_changes_and_ends_at_the_final_state() {
     let expected: Seen = vec![
@@ -753,18 +776,7 @@ fn the_callback_can_cancel_the_job() {
         Reply::json(200, job_json("cancelled", 1, Some(0.7))),
         Reply::json(200, status_json("cancelled", 1, Some(0.7))),
     ];
-    let expected = [
-        format!("GET /api/optimization/{JOB}"),
-        format!("POST /api/optimization/{JOB}/cancel"),
-        format!("GET /api/optimization/{JOB}"),
-    ];
-    let (job, server) = both_scripted!(replies, |c| c.optimization().wait_for_optimization(
-        JOB,
-        fast(),
-        |_| WatchControl::Cancel
-    ));
-    assert_eq!(job.status, JobStatus::Cancelled);
-    assert_paths(&server, &expected);
+    cancelled_from_the_callback(replies);
 }
 
 #[test]
@@ -835,14 +847,7 @@ fn a_stalled_cancel_from_the_callback_ends_at_the_deadline() {
         .optimization()
         .wait_for_optimization(JOB, deadline_options(), |_| WatchControl::Cancel);
     check(result, started.elapsed(), "blocking");
-    assert_paths(
-        &server,
-        &[
-            format!("GET /api/optimization/{JOB}"),
-            format!("POST /api/optimization/{JOB}/cancel"),
-            format!("POST /api/optimization/{JOB}/cancel"),
-        ],
-    );
+    assert_paths(&server, &[poll(), cancel(), cancel()]);
 }
 
 /// A cancel the callback asks for once the deadline has passed (the callback itself took that
@@ -868,32 +873,15 @@ fn a_cancel_asked_for_after_the_deadline_is_still_sent() {
             "{client}: {:?}",
             passed.cancel
         );
-        assert_paths(
-            server,
-            &[
-                format!("GET /api/optimization/{JOB}"),
-                format!("POST /api/optimization/{JOB}/cancel"),
-            ],
-        );
+        assert_paths(server, &[poll(), cancel()]);
     };
-
-    let server = ScriptedServer::start(replies.clone());
-    let client = async_client(&server);
-    let err = runtime()
-        .block_on(
-            client
-                .optimization()
-                .wait_for_optimization(JOB, deadline_options(), slow_cancel),
-        )
-        .expect_err("deadline");
-    check(err, &server, "async");
-
-    let server = ScriptedServer::start(replies);
-    let err = blocking_client(&server)
-        .optimization()
-        .wait_for_optimization(JOB, deadline_options(), slow_cancel)
-        .expect_err("deadline");
-    check(err, &server, "blocking");
+    both_fail!(
+        replies,
+        |c| c
+            .optimization()
+            .wait_for_optimization(JOB, deadline_options(), slow_cancel),
+        check,
+    );
 }
 
 /// A cancel the server accepted (2xx) is taken even when its answer cannot be read as a job
@@ -907,20 +895,7 @@ fn an_accepted_cancel_with_an_odd_answer_is_followed_to_the_end() {
         Reply::json(200, json!({"ok": true})),
         Reply::json(200, status_json("cancelled", 1, Some(0.7))),
     ];
-    let (job, server) = both_scripted!(replies, |c| c.optimization().wait_for_optimization(
-        JOB,
-        fast(),
-        |_| WatchControl::Cancel
-    ));
-    assert_eq!(job.status, JobStatus::Cancelled);
-    assert_paths(
-        &server,
-        &[
-            format!("GET /api/optimization/{JOB}"),
-            format!("POST /api/optimization/{JOB}/cancel"),
-            format!("GET /api/optimization/{JOB}"),
-        ],
-    );
+    cancelled_from_the_callback(replies);
 }
 
 /// A cancellation the server refuses for another reason than the job having ended ends the
@@ -1121,33 +1096,11 @@ fn a_dropped_wait_polls_no_more() {
     let server =
         ScriptedServer::start(vec![Reply::json(200, status_json("running", 1, Some(0.7)))]);
     let client = async_client(&server);
-    runtime().block_on(async {
-        let wait = client
-            .optimization()
-            .wait_for_optimization(JOB, fast(), |_| ());
-        let cut = tokio::time::timeout(Duration::from_millis(300), wait).await;
-        assert!(cut.is_err(), "still waiting when dropped");
-        // A request already on its way when the future was dropped may still be read.
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        let polls = server.requests().len();
-        assert!(polls >= 1);
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_eq!(
-            server.requests().len(),
-            polls,
-            "nothing polls after the drop"
-        );
-    });
-}
-
-/// A 503 answer asking to retry at once, so the transport's retries (3, 4 attempts a call)
-/// pass quickly: one failed poll is 4 of these.
-fn unavailable() -> Reply {
-    Reply::json(
-        503,
-        json!({"error": "Service Unavailable", "message": "restarting"}),
-    )
-    .header("retry-after", "0")
+    let wait = client
+        .optimization()
+        .wait_for_optimization(JOB, fast(), |_| ());
+    let polls = dropped_mid_wait(&server, wait, Duration::from_millis(300));
+    assert!(polls >= 1);
 }
 
 /// What a watch yielded: each snapshot's state and iteration, or its error.
@@ -1256,24 +1209,20 @@ fn too_many_failed_polls_in_a_row_end_the_watch_with_the_last_error() {
         assert_eq!(server.requests().len(), 1 + 8, "2 polls of 4 attempts");
     }
 
-    let server = ScriptedServer::start(replies.clone());
-    let err = runtime()
-        .block_on(
-            async_client(&server)
-                .optimization()
-                .wait_for_optimization(JOB, options, |_| ()),
-        )
-        .expect_err("down");
-    assert_eq!(err.failed_polls(), Some(2), "{err}");
-    let server = ScriptedServer::start(replies);
-    let err = blocking_client(&server)
-        .optimization()
-        .wait_for_optimization(JOB, options, |_| ())
-        .expect_err("down");
-    assert_eq!(err.failed_polls(), Some(2), "{err}");
-    let err = Error::from(err);
-    assert_eq!(err.status_code(), Some(503), "the last error itself");
-    assert!(err.is_retryable());
+    both_fail!(
+        replies,
+        |c| c.optimization().wait_for_optimization(JOB, options, |_| ()),
+        |err, _, client| {
+            assert_eq!(err.failed_polls(), Some(2), "{client}: {err}");
+            let err = Error::from(err);
+            assert_eq!(
+                err.status_code(),
+                Some(503),
+                "{client}: the last error itself"
+            );
+            assert!(err.is_retryable(), "{client}");
+        },
+    );
 }
 
 /// A deadline that passes while the polls fail ends the watch with the deadline's error,
@@ -1344,11 +1293,5 @@ fn the_callback_can_stop_watching_without_cancelling() {
     assert_eq!(job.status.as_str(), "archived");
     assert!(!job.status.is_terminal());
     assert_eq!(job.current_iteration, 4);
-    assert_paths(
-        &server,
-        &[
-            format!("GET /api/optimization/{JOB}"),
-            format!("GET /api/optimization/{JOB}"),
-        ],
-    );
+    assert_paths(&server, &[poll(), poll()]);
 }

@@ -120,6 +120,44 @@ pub fn against_a_stalled_answer<T: std::fmt::Debug, E>(
     err
 }
 
+/// A 503 answer asking to retry at once, so the transport's retries (3, 4 attempts a call)
+/// pass quickly: one failed poll of a wait is 4 of these.
+pub fn unavailable() -> Reply {
+    Reply::json(
+        503,
+        serde_json::json!({"error": "Service Unavailable", "message": "restarting"}),
+    )
+    .header("retry-after", "0")
+}
+
+/// Runs `wait` (an async wait polling `server`) for `cut_after`, then drops it while it still
+/// waits, and checks that nothing polls `server` after the drop (a request already on its way
+/// may still be read in the first 200 ms). Returns the number of requests `server` received,
+/// for the test to check what the wait did before.
+///
+/// # Panics
+/// When the wait ended within `cut_after`, or a request came after the drop (that is the
+/// test failing).
+pub fn dropped_mid_wait<T: std::fmt::Debug>(
+    server: &ScriptedServer,
+    wait: impl Future<Output = T>,
+    cut_after: std::time::Duration,
+) -> usize {
+    runtime().block_on(async {
+        let cut = tokio::time::timeout(cut_after, wait).await;
+        assert!(cut.is_err(), "still waiting when dropped: {cut:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let polls = server.requests().len();
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        assert_eq!(
+            server.requests().len(),
+            polls,
+            "nothing polls after the drop"
+        );
+        polls
+    })
+}
+
 /// Runs `checks` with a blocking client aimed at a server that would answer `{}` to
 /// anything, then checks that nothing reached it: for the calls the SDK must refuse before
 /// sending.
