@@ -9,22 +9,16 @@ use mutagent_organization_members::{
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
 
-fn member_json(user_id: &str, role: &str) -> Value {
-    json!({
-        "id": "mem_1",
-        "userId": user_id,
-        "role": role,
-        "status": "active",
-        "user": {"id": user_id, "name": null, "email": "dev@example.com", "image": null},
-        "createdAt": "2026-11-01T10:00:00.000Z",
-        "updatedAt": "2026-11-01T10:00:00.000Z"
-    })
+/// A member as the organizations' server answers: the shared shape with a `status`.
+fn org_member_json(user_id: &str, role: &str) -> Value {
+    let mut member = member_json(user_id, role);
+    member["status"] = json!("active");
+    member
 }
 
 #[test]
 fn list_organization_members() {
-    let list =
-        json!({"data": [member_json("u1", "owner"), member_json("u2", "billing")], "total": 2});
+    let list = json!({"data": [org_member_json("u1", "owner"), org_member_json("u2", "billing")], "total": 2});
     let (request, list) = both_call!(Reply::json(200, list), |c| c
         .organization_members()
         .list_organization_members("org 1"));
@@ -49,7 +43,7 @@ fn list_organization_members() {
 
 #[test]
 fn add_organization_member() {
-    let (request, member) = both_call!(Reply::json(201, member_json("u2", "editor")), |c| c
+    let (request, member) = both_call!(Reply::json(201, org_member_json("u2", "editor")), |c| c
         .organization_members()
         .add_organization_member(
             "org_1",
@@ -69,7 +63,7 @@ fn add_organization_member() {
 
 #[test]
 fn update_organization_member_sends_the_role() {
-    let (request, member) = both_call!(Reply::json(200, member_json("u/2", "admin")), |c| c
+    let (request, member) = both_call!(Reply::json(200, org_member_json("u/2", "admin")), |c| c
         .organization_members()
         .update_organization_member("org_1", "u/2", OrganizationRole::Admin));
     assert_common(
@@ -93,11 +87,11 @@ fn remove_organization_member() {
 /// statuses: all decode.
 #[test]
 fn members_decode_with_fields_left_out_or_added() {
-    let mut sparse = member_json("u1", "viewer");
+    let mut sparse = org_member_json("u1", "viewer");
     let o = sparse.as_object_mut().unwrap();
     o.remove("status");
     o.remove("user");
-    let mut later = member_json("u2", "viewer");
+    let mut later = org_member_json("u2", "viewer");
     later["status"] = json!("deactivated");
     later["lastSeenAt"] = json!("2026-11-02T00:00:00Z");
     let (_, list) = both_call!(Reply::json(200, json!({"data": [sparse, later]})), |c| c

@@ -120,6 +120,20 @@ pub fn against_a_stalled_answer<T: std::fmt::Debug, E>(
     err
 }
 
+/// A member of an organization or a workspace (`userId` with `role`) as the server answers
+/// the members' operations, its user included; the two namespaces share this shape (an
+/// organization's member adds a `status`).
+pub fn member_json(user_id: &str, role: &str) -> Value {
+    serde_json::json!({
+        "id": "mem_1",
+        "userId": user_id,
+        "role": role,
+        "user": {"id": user_id, "name": "Dev", "email": "dev@example.com", "image": null},
+        "createdAt": "2026-11-01T10:00:00.000Z",
+        "updatedAt": "2026-11-01T10:00:00.000Z"
+    })
+}
+
 /// A 503 answer asking to retry at once, so the transport's retries (3, 4 attempts a call)
 /// pass quickly: one failed poll of a wait is 4 of these.
 pub fn unavailable() -> Reply {

@@ -5,18 +5,7 @@
 
 use mutagent_wire_test::*;
 use mutagent_workspace_members::{AddWorkspaceMember, WorkspaceMembersExt, WorkspaceRole};
-use serde_json::{json, Value};
-
-fn member_json(user_id: &str, role: &str) -> Value {
-    json!({
-        "id": "mem_1",
-        "userId": user_id,
-        "role": role,
-        "user": {"id": user_id, "name": "Dev", "email": "dev@example.com", "image": null},
-        "createdAt": "2026-11-01T10:00:00.000Z",
-        "updatedAt": "2026-11-01T10:00:00.000Z"
-    })
-}
+use serde_json::json;
 
 #[test]
 fn list_workspace_members() {
