@@ -161,6 +161,14 @@ const TIMEOUT: Duration = Duration::from_secs(1);
 /// Spans for three requests of 512.
 const THREE_REQUESTS: u64 = 1025;
 
+/// An emulator that holds each batch request for `SLOW` before answering, and a client of it.
+async fn started_slow() -> (Emulator, Client) {
+    let (emu, client) = started().await;
+    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
+        .expect("a valid fault");
+    (emu, client)
+}
+
 fn slow_exporter(client: &Client, max_queue: usize) -> MutagentSpanExporter {
     MutagentSpanExporter::builder(client)
         .export_timeout(TIMEOUT)
@@ -173,9 +181,7 @@ fn slow_exporter(client: &Client, max_queue: usize) -> MutagentSpanExporter {
 /// or dropped, is the SDK's `Timeout` with the export timeout (the spans stay queued).
 #[tokio::test]
 async fn an_export_still_sending_at_its_deadline_is_a_timeout() {
-    let (emu, client) = started().await;
-    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
-        .expect("a valid fault");
+    let (_emu, client) = started_slow().await;
     let mut exporter = slow_exporter(&client, 2048);
     let answer = exporter
         .export((1..=THREE_REQUESTS).map(finished_span).collect())
@@ -191,9 +197,7 @@ async fn an_export_still_sending_at_its_deadline_is_a_timeout() {
 /// naming every count, not a mere timeout.
 #[tokio::test]
 async fn parts_of_an_export_never_queued_by_its_deadline_are_reported_dropped() {
-    let (emu, client) = started().await;
-    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
-        .expect("a valid fault");
+    let (_emu, client) = started_slow().await;
     let mut exporter = slow_exporter(&client, THREE_REQUESTS as usize);
     let error = exporter
         .export((1..=THREE_REQUESTS + 1024).map(finished_span).collect())
@@ -216,9 +220,7 @@ async fn parts_of_an_export_never_queued_by_its_deadline_are_reported_dropped() 
 /// the server holds for `SLOW` (a full queue wakes an idle sender, which would take the spans).
 #[tokio::test]
 async fn spans_a_full_queue_drops_during_an_export_are_reported() {
-    let (emu, client) = started().await;
-    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
-        .expect("a valid fault");
+    let (emu, client) = started_slow().await;
     let mut exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::from_secs(30))
         .exporter_settings(|settings| {
@@ -303,6 +305,34 @@ fn otlp_provider(client: &Client) -> SdkTracerProvider {
         .build()
 }
 
+/// Shuts `provider` down on a blocking thread: its shutdown waits for the export it makes,
+/// which needs the runtime's threads.
+async fn shut_down(provider: SdkTracerProvider) {
+    tokio::task::spawn_blocking(move || provider.shutdown())
+        .await
+        .expect("join")
+        .expect("shut down");
+}
+
+/// A call of the app's own to the API (its `mutagent.call` span is the app's).
+async fn list_traces(client: &Client) {
+    use mutagent_traces::TracesExt;
+    client
+        .traces()
+        .list_traces(&mutagent_traces::ListTraces::new())
+        .await
+        .expect("list");
+}
+
+/// The bodies of the OTLP exports `emu` received, in order.
+fn otlp_bodies(emu: &Emulator) -> Vec<serde_json::Value> {
+    emu.requests()
+        .iter()
+        .filter(|r| r.is("POST", "/api/traces/otlp"))
+        .map(|r| r.body_json().expect("json"))
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_exporters_own_calls_are_never_exported_but_the_apps_are() {
     let (emu, client) = started().await;
@@ -321,23 +351,12 @@ async fn the_exporters_own_calls_are_never_exported_but_the_apps_are() {
         .expect("join")
         .expect("first export");
     // The app's own call to the API: its `mutagent.call` span is the app's, and is exported.
-    use mutagent_traces::TracesExt;
-    client
-        .traces()
-        .list_traces(&mutagent_traces::ListTraces::new())
-        .await
-        .expect("list");
-    tokio::task::spawn_blocking(move || provider.shutdown())
-        .await
-        .expect("join")
-        .expect("second export");
+    list_traces(&client).await;
+    shut_down(provider).await;
 
-    let names: Vec<String> = emu
-        .requests()
-        .iter()
-        .filter(|r| r.is("POST", "/api/traces/otlp"))
-        .flat_map(|r| {
-            let body = r.body_json().expect("json");
+    let names: Vec<String> = otlp_bodies(&emu)
+        .into_iter()
+        .flat_map(|body| {
             body["resourceSpans"][0]["scopeSpans"][0]["spans"]
                 .as_array()
                 .cloned()
@@ -427,9 +446,7 @@ fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
 /// limit overwritten by the export's 10 s.
 #[tokio::test]
 async fn the_request_timeout_of_the_exporter_settings_is_kept() {
-    let (emu, client) = started().await;
-    emu.inject(Fault::latency(SLOW).on_route("POST", "/api/traces/batch"))
-        .expect("a valid fault");
+    let (_emu, client) = started_slow().await;
     let mut exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::from_secs(10))
         .exporter_settings(|settings| settings.request_timeout(Duration::from_millis(300)))
@@ -502,22 +519,10 @@ async fn the_apps_own_trace_ingestion_call_is_exported() {
         .await
         .expect("the app's own import");
     // A control: another call of the app's is exported.
-    client
-        .traces()
-        .list_traces(&mutagent_traces::ListTraces::new())
-        .await
-        .expect("list");
+    list_traces(&client).await;
     drop(guard);
-    tokio::task::spawn_blocking(move || provider.shutdown())
-        .await
-        .expect("join")
-        .expect("shut down");
-    let bodies: Vec<String> = emu
-        .requests()
-        .iter()
-        .filter(|r| r.is("POST", "/api/traces/otlp"))
-        .map(|r| r.body_json().expect("json").to_string())
-        .collect();
+    shut_down(provider).await;
+    let bodies: Vec<String> = otlp_bodies(&emu).iter().map(ToString::to_string).collect();
     assert!(
         bodies.iter().any(|b| b.contains("list_traces")),
         "control: {bodies:?}"
@@ -596,10 +601,7 @@ async fn the_inner_exporter_handle_keeps_counting_after_the_provider_is_built() 
     let stored = emu.count(Collection::Spans);
     let stats = counters.stats();
     let shut = counters.is_shut_down();
-    tokio::task::spawn_blocking(move || provider.shutdown())
-        .await
-        .unwrap()
-        .expect("shutdown");
+    shut_down(provider).await;
     assert_eq!(stored, 1);
     assert!(
         !shut && (stats.recorded, stats.sent) == (1, 1),
