@@ -19,6 +19,12 @@ fn trace_json(id: &str) -> Value {
     })
 }
 
+/// A page of `list_traces` holding the traces `ids`, with `next` as its next cursor.
+fn trace_page(ids: &[&str], next: Option<&str>) -> Reply {
+    let data: Vec<Value> = ids.iter().map(|id| trace_json(id)).collect();
+    Reply::json(200, json!({"data": data, "nextCursor": next}))
+}
+
 #[test]
 fn ingest_trace_batch() {
     let batch = TraceBatchRequest::new([HookTrace::new("t-1", T0)
@@ -203,48 +209,28 @@ fn the_0_1_2_batch_against_a_0_4_1_server_says_the_data_was_accepted() {
 fn list_traces_all_follows_the_cursor_through_both_clients() {
     let pages = || {
         vec![
-            Reply::json(
-                200,
-                json!({"data": [trace_json("t-1"), trace_json("t-2")], "nextCursor": "c2"}),
-            ),
-            Reply::json(
-                200,
-                json!({"data": [trace_json("t-3")], "nextCursor": null}),
-            ),
+            trace_page(&["t-1", "t-2"], Some("c2")),
+            trace_page(&["t-3"], None),
         ]
     };
     let params = ListTraces::new().limit(2).session_id("s");
-
-    let server = ScriptedServer::start(pages());
-    let client = async_client(&server);
-    let p2 = params.clone();
-    let from_async: Vec<String> = runtime().block_on(async move {
-        let mut walk = client.traces_v0_4().list_traces_all(&p2);
-        let mut ids = Vec::new();
-        while let Some(trace) = walk.next().await {
-            ids.push(trace.expect("trace").trace_id);
-        }
-        ids
+    walk_through_both_clients(pages, &params, |walked, server, client| {
+        let ids: Vec<String> = walked.into_iter().map(|id| id.expect("trace")).collect();
+        assert_eq!(ids, ["t-1", "t-2", "t-3"], "{client}");
+        let cursors: Vec<Option<String>> = server
+            .requests()
+            .iter()
+            .map(|r| r.query_param("cursor"))
+            .collect();
+        assert_eq!(cursors, [None, Some("c2".to_owned())], "{client}");
+        assert!(
+            server
+                .requests()
+                .iter()
+                .all(|r| r.query_param("sessionId").as_deref() == Some("s")),
+            "{client}"
+        );
     });
-    let cursors: Vec<Option<String>> = server
-        .requests()
-        .iter()
-        .map(|r| r.query_param("cursor"))
-        .collect();
-    assert_eq!(cursors, [None, Some("c2".to_owned())]);
-    assert!(server
-        .requests()
-        .iter()
-        .all(|r| r.query_param("sessionId").as_deref() == Some("s")));
-
-    let server = ScriptedServer::start(pages());
-    let from_blocking: Vec<String> = blocking_client(&server)
-        .traces_v0_4()
-        .list_traces_all(&params)
-        .map(|trace| trace.expect("trace").trace_id)
-        .collect();
-    assert_eq!(from_async, ["t-1", "t-2", "t-3"]);
-    assert_eq!(from_blocking, from_async);
 }
 
 #[test]
@@ -279,87 +265,72 @@ fn assert_walk_stopped_by_the_server(err: &mutagent_core::Error) {
     );
 }
 
-/// Walks `list_traces_all` over a server answering `pages`, through the async client, then
-/// the blocking one (each against a fresh server), and hands `check` what each walk yielded
-/// (the trace ids, or the errors) with its server.
+/// What a walk of `list_traces_all` yielded: the trace ids, or the errors.
+type Walked = Vec<Result<String, mutagent_core::Error>>;
+
+/// Walks `list_traces_all` with `params` over a server answering `pages`, through the async
+/// client, then the blocking one (each against a fresh server), and hands `check` what each
+/// walk yielded with its server and the client's name.
 fn walk_through_both_clients(
     pages: impl Fn() -> Vec<Reply>,
-    check: impl Fn(Vec<Result<String, mutagent_core::Error>>, &ScriptedServer),
+    params: &ListTraces,
+    check: impl Fn(Walked, &ScriptedServer, &str),
 ) {
     let server = ScriptedServer::start(pages());
     let client = async_client(&server);
+    let params_async = params.clone();
     let walked = runtime().block_on(async move {
-        let mut walk = client.traces_v0_4().list_traces_all(&ListTraces::new());
+        let mut walk = client.traces_v0_4().list_traces_all(&params_async);
         let mut walked = Vec::new();
         while let Some(trace) = walk.next().await {
             walked.push(trace.map(|trace| trace.trace_id));
         }
         walked
     });
-    check(walked, &server);
+    check(walked, &server, "async");
     let server = ScriptedServer::start(pages());
     let walked = blocking_client(&server)
         .traces_v0_4()
-        .list_traces_all(&ListTraces::new())
+        .list_traces_all(params)
         .map(|trace| trace.map(|trace| trace.trace_id))
         .collect();
-    check(walked, &server);
+    check(walked, &server, "blocking");
 }
 
 /// A page with no items but a next cursor is not the last page (the contract: `nextCursor` is
 /// null on the last page): the walk goes on to the page that holds the items.
 #[test]
 fn list_traces_all_goes_on_after_an_empty_page_that_has_a_cursor() {
-    let server = ScriptedServer::start(vec![
-        Reply::json(200, json!({"data": [], "nextCursor": "c2"})),
-        Reply::json(
-            200,
-            json!({"data": [trace_json("t-1")], "nextCursor": null}),
-        ),
-    ]);
-    let ids: Vec<String> = blocking_client(&server)
-        .traces_v0_4()
-        .list_traces_all(&ListTraces::new())
-        .map(|t| t.expect("trace").trace_id)
-        .collect();
-    assert_eq!(ids, ["t-1"]);
-    assert_eq!(server.requests().len(), 2);
+    let pages = || vec![trace_page(&[], Some("c2")), trace_page(&["t-1"], None)];
+    walk_through_both_clients(pages, &ListTraces::new(), |walked, server, client| {
+        let ids: Vec<String> = walked.into_iter().map(|id| id.expect("trace")).collect();
+        assert_eq!(ids, ["t-1"], "{client}");
+        assert_eq!(server.requests().len(), 2, "{client}");
+    });
 }
 
 /// A next cursor the walk has fetched already (c2 → c3 → c2) would go round forever: the walk
 /// hands out each page's items once, then ends with an error naming the cursor.
 #[test]
 fn a_cursor_loop_ends_the_walk_with_an_error() {
-    let server = ScriptedServer::start(vec![
-        Reply::json(
-            200,
-            json!({"data": [trace_json("t-1")], "nextCursor": "c2"}),
-        ),
-        Reply::json(
-            200,
-            json!({"data": [trace_json("t-2")], "nextCursor": "c3"}),
-        ),
-        Reply::json(
-            200,
-            json!({"data": [trace_json("t-3")], "nextCursor": "c2"}),
-        ),
-    ]);
-    let walked: Vec<_> = blocking_client(&server)
-        .traces_v0_4()
-        .list_traces_all(&ListTraces::new())
-        .collect();
-    let ids: Vec<&str> = walked
-        .iter()
-        .filter_map(|t| t.as_ref().ok().map(|t| t.trace_id.as_str()))
-        .collect();
-    assert_eq!(ids, ["t-1", "t-2", "t-3"]);
-    let err = walked[3].as_ref().expect_err("the loop");
-    assert!(
-        err.to_string().contains("cursor \"c2\" as the next one"),
-        "{err}"
-    );
-    assert_eq!(walked.len(), 4);
-    assert_eq!(server.requests().len(), 3, "c2 fetched once");
+    let pages = || {
+        vec![
+            trace_page(&["t-1"], Some("c2")),
+            trace_page(&["t-2"], Some("c3")),
+            trace_page(&["t-3"], Some("c2")),
+        ]
+    };
+    walk_through_both_clients(pages, &ListTraces::new(), |walked, server, client| {
+        let ids: Vec<&str> = walked.iter().filter_map(|t| t.as_deref().ok()).collect();
+        assert_eq!(ids, ["t-1", "t-2", "t-3"], "{client}");
+        let err = walked[3].as_ref().expect_err("the loop");
+        assert!(
+            err.to_string().contains("cursor \"c2\" as the next one"),
+            "{client}: {err}"
+        );
+        assert_eq!(walked.len(), 4, "{client}");
+        assert_eq!(server.requests().len(), 3, "{client}: c2 fetched once");
+    });
 }
 
 /// A server that gives every empty page a fresh cursor would keep a walk asking forever: after
@@ -371,14 +342,14 @@ fn endless_empty_pages_end_the_walk_with_an_error() {
             .map(|n| Reply::json(200, json!({"data": [], "nextCursor": format!("c{n}")})))
             .collect::<Vec<_>>()
     };
-    let check = |walked: Vec<Result<String, mutagent_core::Error>>, server: &ScriptedServer| {
-        assert_eq!(walked.len(), 1, "{walked:?}");
+    let check = |walked: Walked, server: &ScriptedServer, client: &str| {
+        assert_eq!(walked.len(), 1, "{client}: {walked:?}");
         let err = walked[0].as_ref().expect_err("the server's mistake");
         assert_walk_stopped_by_the_server(err);
         assert!(err.to_string().contains("64 empty pages in a row"), "{err}");
-        assert_eq!(server.requests().len(), 64);
+        assert_eq!(server.requests().len(), 64, "{client}");
     };
-    walk_through_both_clients(pages, check);
+    walk_through_both_clients(pages, &ListTraces::new(), check);
 }
 
 /// A server that answers a page with its own cursor as the next one would be asked for that
@@ -388,40 +359,27 @@ fn endless_empty_pages_end_the_walk_with_an_error() {
 fn a_cursor_that_names_its_own_page_ends_the_walk_with_an_error() {
     let pages = || {
         vec![
-            Reply::json(
-                200,
-                json!({"data": [trace_json("t-1")], "nextCursor": "c2"}),
-            ),
+            trace_page(&["t-1"], Some("c2")),
             // The last reply repeats: every page at c2 claims c2 comes next.
-            Reply::json(
-                200,
-                json!({"data": [trace_json("t-2")], "nextCursor": "c2"}),
-            ),
+            trace_page(&["t-2"], Some("c2")),
         ]
     };
-    let check = |walked: Vec<Result<String, mutagent_core::Error>>, server: &ScriptedServer| {
-        assert_eq!(walked.len(), 3, "{walked:?}");
-        assert_eq!(walked[0].as_deref().ok(), Some("t-1"));
-        assert_eq!(walked[1].as_deref().ok(), Some("t-2"));
+    let check = |walked: Walked, server: &ScriptedServer, client: &str| {
+        assert_eq!(walked.len(), 3, "{client}: {walked:?}");
+        assert_eq!(walked[0].as_deref().ok(), Some("t-1"), "{client}");
+        assert_eq!(walked[1].as_deref().ok(), Some("t-2"), "{client}");
         let err = walked[2].as_ref().expect_err("the server's mistake");
         assert_walk_stopped_by_the_server(err);
-        assert!(err.to_string().contains("cursor \"c2\""), "{err}");
-        assert_eq!(server.requests().len(), 2, "c2 fetched once");
+        assert!(err.to_string().contains("cursor \"c2\""), "{client}: {err}");
+        assert_eq!(server.requests().len(), 2, "{client}: c2 fetched once");
     };
-
-    walk_through_both_clients(pages, check);
+    walk_through_both_clients(pages, &ListTraces::new(), check);
 
     // A long cursor is named by its length only: the error stays small.
     let huge = "c".repeat(1_000);
     let server = ScriptedServer::start(vec![
-        Reply::json(
-            200,
-            json!({"data": [trace_json("t-1")], "nextCursor": huge}),
-        ),
-        Reply::json(
-            200,
-            json!({"data": [trace_json("t-2")], "nextCursor": huge}),
-        ),
+        trace_page(&["t-1"], Some(&huge)),
+        trace_page(&["t-2"], Some(&huge)),
     ]);
     let walked: Vec<_> = blocking_client(&server)
         .traces_v0_4()
