@@ -15,7 +15,7 @@ use mutagent::prelude::*;
 use mutagent::user_profile::{ChangePassword, UpdateProfile};
 use mutagent::workspace_members::{AddWorkspaceMember, WorkspaceRole};
 use mutagent::workspaces::{CreateWorkspace, ListWorkspaces};
-use mutagent_e2e::{client_builder, start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, client_builder, start, start_blocking, Collection};
 use serde_json::json;
 
 #[tokio::test]
@@ -74,8 +74,7 @@ async fn agents_by_id_and_by_slug_async() {
             .expect("delete")
             .success
     );
-    let gone = agents.get_agent_by_slug("support").await.expect_err("gone");
-    assert!(gone.is_not_found(), "{gone}");
+    assert_not_found(agents.get_agent_by_slug("support").await, "gone");
 }
 
 /// Add a member to an organization, change its role, remove it: the blocking client.
@@ -126,16 +125,13 @@ fn add_a_member_and_change_its_role_blocking() {
             .expect("remove")
             .success
     );
-    let missing = members
-        .update_organization_member(&org.id, "user_dev", OrganizationRole::Admin)
-        .expect_err("no longer a member");
-    assert!(missing.is_not_found(), "{missing}");
+    assert_not_found(
+        members.update_organization_member(&org.id, "user_dev", OrganizationRole::Admin),
+        "no longer a member",
+    );
 
     // An unknown organization is a 404, and a role outside the contract's enum a 400.
-    let unknown = members
-        .list_organization_members("no-such-org")
-        .expect_err("404");
-    assert!(unknown.is_not_found(), "{unknown}");
+    assert_not_found(members.list_organization_members("no-such-org"), "404");
     let bad_role = members
         .add_organization_member(
             &org.id,
@@ -238,17 +234,9 @@ async fn invite_a_user_and_accept_async() {
             .expect("delete")
             .success
     );
-    let gone = invitations
-        .get_invitation(&org.id, &other.id)
-        .await
-        .expect_err("gone");
-    assert!(gone.is_not_found(), "{gone}");
+    assert_not_found(invitations.get_invitation(&org.id, &other.id).await, "gone");
     assert_eq!(emu.count(Collection::Invitations), 1);
-    let unknown = invitations
-        .list_invitations("no-such-org")
-        .await
-        .expect_err("404");
-    assert!(unknown.is_not_found(), "{unknown}");
+    assert_not_found(invitations.list_invitations("no-such-org").await, "404");
 }
 
 /// Add a member to a workspace and change its role: the blocking client.
@@ -303,10 +291,7 @@ fn add_a_workspace_member_and_change_its_role_blocking() {
             .len(),
         1
     );
-    let unknown = members
-        .list_workspace_members("no-such-ws")
-        .expect_err("404");
-    assert!(unknown.is_not_found(), "{unknown}");
+    assert_not_found(members.list_workspace_members("no-such-ws"), "404");
 }
 
 /// Configure a provider and test it; the key never comes back.
@@ -408,11 +393,7 @@ async fn configure_a_provider_and_test_it_async() {
             .expect("delete")
             .success
     );
-    assert!(providers
-        .get_provider_config(&config.id)
-        .await
-        .expect_err("gone")
-        .is_not_found());
+    assert_not_found(providers.get_provider_config(&config.id).await, "gone");
     assert_eq!(emu.count(Collection::ProviderConfigs), 1);
 }
 
@@ -446,12 +427,9 @@ fn profile_and_sessions_blocking() {
         me.list_user_sessions().expect("after").ids(),
         &sessions[..1]
     );
-    assert!(me
-        .revoke_user_session(sessions[1].clone())
-        .expect_err("gone")
-        .is_not_found());
+    assert_not_found(me.revoke_user_session(sessions[1].clone()), "gone");
     me.delete_account(&json!({})).expect("delete");
-    assert!(me.get_profile().expect_err("deleted").is_not_found());
+    assert_not_found(me.get_profile(), "deleted");
 }
 
 /// Deleting an organization takes along what lives in it: its workspaces with their members,

@@ -10,7 +10,7 @@ use mutagent::prelude::*;
 use mutagent::prompt::Prompt;
 use mutagent::prompt_datasets::PromptDataset;
 use mutagent::prompt_evaluations::Evaluation;
-use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 use serde_json::json;
 
 use crate::prompt_evaluations::{
@@ -203,11 +203,7 @@ async fn experiments_journey_async() {
 
     let deleted = exps.delete_experiment(&id).await.expect("delete");
     assert_eq!(deleted["success"], true);
-    assert!(exps
-        .get_experiment(&id)
-        .await
-        .expect_err("gone")
-        .is_not_found());
+    assert_not_found(exps.get_experiment(&id).await, "gone");
     assert_eq!(emu.count(Collection::Experiments), 1);
 }
 
@@ -280,9 +276,6 @@ fn experiments_journey_blocking() {
         exps.delete_experiment(&second_id).expect("delete")["success"],
         true
     );
-    assert!(exps
-        .delete_experiment(&second_id)
-        .expect_err("twice")
-        .is_not_found());
+    assert_not_found(exps.delete_experiment(&second_id), "twice");
     assert_eq!(emu.count(Collection::Experiments), 1);
 }

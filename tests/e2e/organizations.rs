@@ -5,7 +5,7 @@ use mutagent::organizations::{
     CreateOrganization, ListOrganizations, OrganizationRole, UpdateOrganization,
 };
 use mutagent::prelude::*;
-use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 use serde_json::json;
 
 #[tokio::test]
@@ -118,13 +118,8 @@ async fn organizations_journey_async() {
             .expect("delete")
             .success
     );
-    let err = orgs.get_organization(&acme.id).await.expect_err("gone");
-    assert!(err.is_not_found(), "{err}");
-    let err = orgs
-        .get_organization_by_slug("acme")
-        .await
-        .expect_err("slug gone");
-    assert!(err.is_not_found(), "{err}");
+    assert_not_found(orgs.get_organization(&acme.id).await, "gone");
+    assert_not_found(orgs.get_organization_by_slug("acme").await, "slug gone");
     assert_eq!(emu.count(Collection::Organizations), seeded + 1);
 }
 
@@ -179,8 +174,5 @@ fn organizations_journey_blocking() {
             .expect("delete")
             .success
     );
-    assert!(orgs
-        .get_organization(&created.id)
-        .expect_err("gone")
-        .is_not_found());
+    assert_not_found(orgs.get_organization(&created.id), "gone");
 }

@@ -2,7 +2,7 @@
 
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, ListPrompts, NewPromptVersion, PromptContent, UpdatePrompt};
-use mutagent_e2e::{keyless_builder, start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, keyless_builder, start, start_blocking, Collection};
 use serde_json::json;
 
 fn greeter(name: &str) -> CreatePrompt {
@@ -93,8 +93,7 @@ async fn prompt_lifecycle_async() {
             .success
     );
     assert_eq!(emu.count(Collection::Prompts), before - 1);
-    let err = prompts.get_prompt(first.id).await.expect_err("gone");
-    assert!(err.is_not_found(), "{err}");
+    assert_not_found(prompts.get_prompt(first.id).await, "gone");
 }
 
 #[test]

@@ -6,7 +6,7 @@ use mutagent::prompt::{CreatePrompt, PromptContent};
 use mutagent::prompt_dataset_items::{NewDatasetItem, UpdateDatasetItem};
 use mutagent::prompt_datasets::CreatePromptDataset;
 use mutagent::Error;
-use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 use serde_json::json;
 
 fn prompt_body() -> CreatePrompt {
@@ -99,16 +99,13 @@ async fn item_lifecycle_async() {
             .success
     );
     assert_eq!(emu.count(Collection::DatasetItems), 2);
-    let err = items
-        .get_prompt_dataset_item(one.id)
-        .await
-        .expect_err("gone");
-    assert!(err.is_not_found(), "{err}");
-    let err = items
-        .list_prompt_dataset_items(dataset.id.get() + 100)
-        .await
-        .expect_err("no such dataset");
-    assert!(err.is_not_found(), "{err}");
+    assert_not_found(items.get_prompt_dataset_item(one.id).await, "gone");
+    assert_not_found(
+        items
+            .list_prompt_dataset_items(dataset.id.get() + 100)
+            .await,
+        "no such dataset",
+    );
 }
 
 #[test]

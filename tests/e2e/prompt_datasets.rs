@@ -12,7 +12,7 @@ use mutagent::prompt_datasets::{
     ClonePromptDataset, CreatePromptDataset, DatasetFileFormat, ListPromptDatasets,
     UpdatePromptDataset, UploadDataset, UploadError, UploadOptions,
 };
-use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 use mutagent_test_support::TempDir;
 use serde_json::json;
 
@@ -195,11 +195,7 @@ async fn dataset_journey_async() {
     );
     assert_eq!(emu.count(Collection::Datasets), 2);
     assert_eq!(emu.count(Collection::DatasetItems), 8);
-    let err = datasets
-        .get_prompt_dataset(dataset.id)
-        .await
-        .expect_err("gone");
-    assert!(err.is_not_found(), "{err}");
+    assert_not_found(datasets.get_prompt_dataset(dataset.id).await, "gone");
 
     // An empty dataset deletes without force.
     let empty = datasets

@@ -16,7 +16,7 @@ use mutagent::prompt_evaluations::{
     EvaluationDeadlineExceeded, EvaluationWaitError, EvaluationWaitOptions, ListEvaluations,
     UpdateEvaluation,
 };
-use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 use serde_json::json;
 
 /// The questions of the fixture dataset.
@@ -183,11 +183,10 @@ async fn evaluations_journey_async() {
     // No run yet: the result endpoint answers 404, which the waiter treats as "not yet". It
     // stays so, so the deadline ends the wait: a generous one, so that two polls fit in it
     // however loaded the machine (120 ms raced them).
-    let err = evals
-        .get_evaluation_result(evaluation.id)
-        .await
-        .expect_err("no result");
-    assert!(err.is_not_found(), "{err}");
+    assert_not_found(
+        evals.get_evaluation_result(evaluation.id).await,
+        "no result",
+    );
     let err = evals
         .wait_for_evaluation_result(evaluation.id, quick().deadline(Duration::from_secs(2)))
         .await
@@ -323,11 +322,7 @@ async fn evaluations_journey_async() {
     // Delete.
     let deleted = evals.delete_evaluation(v2.id).await.expect("delete");
     assert_eq!(deleted["success"], true);
-    assert!(evals
-        .get_evaluation(v2.id)
-        .await
-        .expect_err("gone")
-        .is_not_found());
+    assert_not_found(evals.get_evaluation(v2.id).await, "gone");
     let err = evals
         .run_evaluation_and_wait(v2.id, quick())
         .await
@@ -362,10 +357,7 @@ fn evaluations_journey_blocking() {
         .expect("update");
     assert_eq!(updated.description.as_deref(), Some("new words"));
 
-    assert!(evals
-        .get_evaluation_result(evaluation.id)
-        .expect_err("none yet")
-        .is_not_found());
+    assert_not_found(evals.get_evaluation_result(evaluation.id), "none yet");
     let err = evals
         .wait_for_evaluation_result(evaluation.id, quick().deadline(Duration::from_millis(100)))
         .expect_err("deadline");
@@ -427,10 +419,7 @@ fn evaluations_journey_blocking() {
         evals.delete_evaluation(evaluation.id).expect("delete")["success"],
         true
     );
-    assert!(evals
-        .get_evaluation(evaluation.id)
-        .expect_err("gone")
-        .is_not_found());
+    assert_not_found(evals.get_evaluation(evaluation.id), "gone");
     assert_eq!(emu.count(Collection::Evaluations), 1);
 }
 

@@ -10,7 +10,7 @@ use mutagent::traces::{
     unix_nanos, Environment, GetAnalyticsSummary, GetTraceStats, ListTraces, NewSpan, NewTrace,
     SpanEvent, SpanKind, StatsGroupBy, Status, TraceSource,
 };
-use mutagent_e2e::{start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 
 /// RFC 3339 UTC with milliseconds, the form the exporter sends.
 fn rfc3339(time: SystemTime) -> String {
@@ -301,8 +301,7 @@ async fn traces_journey_async() {
     let deleted = traces.delete_trace("tr-a").await.expect("delete");
     assert_eq!(deleted["success"], true);
     assert_eq!(emu.count(Collection::Traces), 4);
-    let err = traces.get_trace("tr-a", None).await.expect_err("gone");
-    assert!(err.is_not_found(), "{err}");
+    assert_not_found(traces.get_trace("tr-a", None).await, "gone");
 }
 
 #[test]
@@ -366,10 +365,7 @@ fn traces_journey_blocking() {
     assert_eq!(summary.kpis["totalTraces"], 4);
 
     traces.delete_trace("blk-2").expect("delete");
-    assert!(traces
-        .get_trace("blk-2", None)
-        .expect_err("gone")
-        .is_not_found());
+    assert_not_found(traces.get_trace("blk-2", None), "gone");
     assert_eq!(emu.count(Collection::Traces), 3);
 }
 

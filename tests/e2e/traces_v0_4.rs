@@ -5,7 +5,9 @@
 use mutagent::prelude::*;
 use mutagent::traces::v0_4::{HookSpan, HookTrace, ListLogs, ListTraces, TraceBatchRequest};
 use mutagent::traces::TraceContract;
-use mutagent_e2e::{client_builder, emulator_builder, keyless_builder, Collection};
+use mutagent_e2e::{
+    assert_not_found, client_builder, emulator_builder, keyless_builder, Collection,
+};
 use mutagent_emulator::{EmulatorBuilder, TracesContract};
 
 const T0: &str = "2026-11-01T10:00:00.000Z";
@@ -86,8 +88,7 @@ async fn the_live_contract_end_to_end_async() {
     assert_eq!(spans[1].status_code, 2);
     assert_eq!(spans[1].parent_span_id.as_deref(), Some("b-root"));
     assert_eq!(spans[0].duration_nanos, Some(1_500_000_000.0));
-    let missing = traces.get_trace("zzz").await.expect_err("404");
-    assert!(missing.is_not_found(), "{missing}");
+    assert_not_found(traces.get_trace("zzz").await, "404");
     let logs = traces
         .list_logs(&ListLogs::new().trace_id("b"))
         .await
@@ -129,12 +130,7 @@ async fn a_0_1_2_emulator_is_told_apart() {
     let client = client_builder(&emu).build().expect("client");
     assert_eq!(generation(&client).await, TraceContract::V0_1_2);
     // The 0.4.1-only routes do not exist there.
-    let err = client
-        .traces_v0_4()
-        .list_trace_spans("a")
-        .await
-        .expect_err("404");
-    assert!(err.is_not_found(), "{err}");
+    assert_not_found(client.traces_v0_4().list_trace_spans("a").await, "404");
 }
 
 #[tokio::test]

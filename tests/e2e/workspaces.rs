@@ -5,7 +5,7 @@
 use mutagent::organizations::CreateOrganization;
 use mutagent::prelude::*;
 use mutagent::workspaces::{CreateWorkspace, ListWorkspaces, UpdateWorkspace, WorkspaceRole};
-use mutagent_e2e::{client_builder, start, start_blocking, Collection};
+use mutagent_e2e::{assert_not_found, client_builder, start, start_blocking, Collection};
 use serde_json::json;
 
 #[tokio::test]
@@ -89,11 +89,7 @@ async fn workspaces_journey_async() {
             .expect("delete")
             .success
     );
-    assert!(ws
-        .get_workspace(&seeded.id)
-        .await
-        .expect_err("gone")
-        .is_not_found());
+    assert_not_found(ws.get_workspace(&seeded.id).await, "gone");
     assert_eq!(emu.count(Collection::Workspaces), 1);
 
     // Workspaces of a new organization, through a client scoped with `x-organization-id`.

@@ -58,3 +58,16 @@ pub fn start_blocking() -> (Emulator, mutagent::BlockingClient) {
     let client = client_builder(&emu).build_blocking().expect("client");
     (emu, client)
 }
+
+/// Checks that `result` is the API's 404: a thing deleted, or never there. `what` names the
+/// case in the message of a failing check.
+///
+/// # Panics
+/// When `result` is a success or another error (that is the test failing).
+#[track_caller]
+pub fn assert_not_found<T: std::fmt::Debug>(result: Result<T, mutagent::Error>, what: &str) {
+    match result {
+        Ok(value) => panic!("{what}: expected a 404, got {value:?}"),
+        Err(err) => assert!(err.is_not_found(), "{what}: {err}"),
+    }
+}
