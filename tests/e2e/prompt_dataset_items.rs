@@ -4,10 +4,11 @@
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, PromptContent};
 use mutagent::prompt_dataset_items::{NewDatasetItem, UpdateDatasetItem};
-use mutagent::prompt_datasets::CreatePromptDataset;
 use mutagent::Error;
 use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 use serde_json::json;
+
+use crate::prompt_evaluations::{prompt_and_dataset, prompt_and_dataset_blocking};
 
 fn prompt_body() -> CreatePrompt {
     CreatePrompt::new(
@@ -20,16 +21,7 @@ fn prompt_body() -> CreatePrompt {
 #[tokio::test]
 async fn item_lifecycle_async() {
     let (emu, client) = start().await;
-    let prompt = client
-        .prompt()
-        .create_prompt(&prompt_body())
-        .await
-        .expect("prompt");
-    let dataset = client
-        .prompt_datasets()
-        .create_prompt_dataset(prompt.id, &CreatePromptDataset::new("qa"))
-        .await
-        .expect("dataset");
+    let (_, dataset) = prompt_and_dataset(&client, &prompt_body(), "qa").await;
     let items = client.prompt_dataset_items();
 
     let one = items
@@ -111,14 +103,7 @@ async fn item_lifecycle_async() {
 #[test]
 fn item_lifecycle_blocking() {
     let (emu, client) = start_blocking();
-    let prompt = client
-        .prompt()
-        .create_prompt(&prompt_body())
-        .expect("prompt");
-    let dataset = client
-        .prompt_datasets()
-        .create_prompt_dataset(prompt.id, &CreatePromptDataset::new("qa"))
-        .expect("dataset");
+    let (_, dataset) = prompt_and_dataset_blocking(&client, &prompt_body(), "qa");
     let items = client.prompt_dataset_items();
     let one = items
         .create_prompt_dataset_item(dataset.id, &NewDatasetItem::new(json!({"question": "?"})))

@@ -44,18 +44,39 @@ fn new_items() -> Vec<NewDatasetItem> {
         .collect()
 }
 
-/// A prompt, a dataset in its group and four items, through the async client.
-pub(crate) async fn fixture(client: &mutagent::Client) -> (Prompt, PromptDataset) {
-    let prompt = client
-        .prompt()
-        .create_prompt(&new_prompt())
-        .await
-        .expect("prompt");
+/// A prompt made of `body` and an empty dataset named `name` in its group, through the async
+/// client.
+pub(crate) async fn prompt_and_dataset(
+    client: &mutagent::Client,
+    body: &CreatePrompt,
+    name: &str,
+) -> (Prompt, PromptDataset) {
+    let prompt = client.prompt().create_prompt(body).await.expect("prompt");
     let dataset = client
         .prompt_datasets()
-        .create_prompt_dataset(prompt.id, &CreatePromptDataset::new("questions"))
+        .create_prompt_dataset(prompt.id, &CreatePromptDataset::new(name))
         .await
         .expect("dataset");
+    (prompt, dataset)
+}
+
+/// The same through the blocking client.
+pub(crate) fn prompt_and_dataset_blocking(
+    client: &mutagent::BlockingClient,
+    body: &CreatePrompt,
+    name: &str,
+) -> (Prompt, PromptDataset) {
+    let prompt = client.prompt().create_prompt(body).expect("prompt");
+    let dataset = client
+        .prompt_datasets()
+        .create_prompt_dataset(prompt.id, &CreatePromptDataset::new(name))
+        .expect("dataset");
+    (prompt, dataset)
+}
+
+/// A prompt, a dataset in its group and four items, through the async client.
+pub(crate) async fn fixture(client: &mutagent::Client) -> (Prompt, PromptDataset) {
+    let (prompt, dataset) = prompt_and_dataset(client, &new_prompt(), "questions").await;
     let items = client
         .prompt_dataset_items()
         .bulk_create_prompt_dataset_items(dataset.id, &new_items())
@@ -67,14 +88,7 @@ pub(crate) async fn fixture(client: &mutagent::Client) -> (Prompt, PromptDataset
 
 /// The same fixture through the blocking client.
 pub(crate) fn fixture_blocking(client: &mutagent::BlockingClient) -> (Prompt, PromptDataset) {
-    let prompt = client
-        .prompt()
-        .create_prompt(&new_prompt())
-        .expect("prompt");
-    let dataset = client
-        .prompt_datasets()
-        .create_prompt_dataset(prompt.id, &CreatePromptDataset::new("questions"))
-        .expect("dataset");
+    let (prompt, dataset) = prompt_and_dataset_blocking(client, &new_prompt(), "questions");
     let items = client
         .prompt_dataset_items()
         .bulk_create_prompt_dataset_items(dataset.id, &new_items())
