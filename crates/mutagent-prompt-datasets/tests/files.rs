@@ -79,6 +79,26 @@ fn refused_before_sending(name: &str, path: &Path, check: impl Fn(UploadError)) 
     }
 }
 
+/// `err` is the error of the record at `(record, line)` of the file case `name`, its reason
+/// holding each of `reason`: where a file's problem is told.
+#[track_caller]
+fn assert_record_error(err: &UploadError, name: &str, at: (u64, u64), reason: &[&str]) {
+    match err {
+        UploadError::Record {
+            record,
+            line,
+            reason: why,
+            ..
+        } => {
+            assert_eq!((*record, *line), at, "{name}: {err}");
+            for part in reason {
+                assert!(why.contains(part), "{name}: {part:?} not in {why:?}");
+            }
+        }
+        other => panic!("{name}: expected the error of a record, got {other:?}"),
+    }
+}
+
 const JSON: &str = r#"
 [
   {"name": "one", "input": {"city": "Paris"}, "expectedOutput": {"text": "Bonjour"}},
@@ -228,20 +248,8 @@ fn a_bad_record_is_named_and_nothing_is_created() {
     for (name, content, record, line, reason) in cases {
         let path = dir.file(name, content);
         refused_before_sending(name, &path, |err| {
-            match &err {
-                UploadError::Record {
-                    record: r,
-                    line: l,
-                    reason: why,
-                    progress,
-                    ..
-                } => {
-                    assert_eq!((*r, *l), (record, line), "{name}: {err}");
-                    assert!(why.contains(reason), "{name}: {err}");
-                    assert_eq!(progress.dataset_id, None);
-                }
-                other => panic!("{name}: unexpected {other:?}"),
-            }
+            assert_record_error(&err, name, (record, line), &[reason]);
+            assert_eq!(err.progress().dataset_id, None, "{name}");
             assert!(err.to_string().contains(&format!("line {line}")), "{err}");
         });
     }
@@ -826,15 +834,7 @@ fn a_csv_file_without_a_header_is_refused() {
     ] {
         let path = dir.file(name, content);
         let check = |err: UploadError| {
-            match &err {
-                UploadError::Record {
-                    record: 0,
-                    line: 1,
-                    reason,
-                    ..
-                } => assert!(reason.contains("no header row"), "{name}: {reason}"),
-                other => panic!("{name}: {other:?}"),
-            }
+            assert_record_error(&err, name, (0, 1), &["no header row"]);
             assert!(!err.progress().changed_anything(), "{name}");
         };
         refused_before_sending(name, &path, check);
@@ -881,22 +881,10 @@ fn a_key_written_twice_in_one_object_is_refused() {
     }
     for (name, content, record, line, key) in cases {
         let path = dir.file(name, content);
-        let check = |err: UploadError| match &err {
-            UploadError::Record {
-                record: got_record,
-                line: got_line,
-                reason,
-                ..
-            } => {
-                assert_eq!((*got_record, *got_line), (record, line), "{name}: {err}");
-                assert!(
-                    reason.contains(&format!("the key `{key}` appears twice")),
-                    "{name}: {reason}"
-                );
-            }
-            other => panic!("{name}: {other:?}"),
-        };
-        refused_before_sending(name, &path, check);
+        let reason = format!("the key `{key}` appears twice");
+        refused_before_sending(name, &path, |err| {
+            assert_record_error(&err, name, (record, line), &[&reason]);
+        });
     }
     // The same key in different objects is no repeat.
     let mut reader = DatasetFileReader::new(
@@ -928,10 +916,7 @@ fn csv_text_cells_of_spaces_are_kept_not_dropped() {
 
     let blank_name = dir.file("name.csv", "name,input.a\n\"   \",x\n");
     refused_before_sending("a name of spaces", &blank_name, |err| {
-        assert!(
-            matches!(&err, UploadError::Record { record: 1, line: 2, reason, .. } if reason.contains("`name`")),
-            "{err:?}"
-        );
+        assert_record_error(&err, "a name of spaces", (1, 2), &["`name`"]);
     });
 }
 
@@ -963,19 +948,9 @@ fn an_integer_beyond_64_bits_is_refused_not_rounded() {
     }
     for (name, content, line) in cases {
         let path = dir.file(name, content);
-        let check = |err: UploadError| match &err {
-            UploadError::Record {
-                record: 2,
-                line: got,
-                reason,
-                ..
-            } => {
-                assert_eq!(*got, line, "{name}: {err}");
-                assert!(reason.contains("beyond 64 bits"), "{name}: {reason}");
-            }
-            other => panic!("{name}: {other:?}"),
-        };
-        refused_before_sending(name, &path, check);
+        refused_before_sending(name, &path, |err| {
+            assert_record_error(&err, name, (2, line), &["beyond 64 bits"]);
+        });
     }
     // At the edges of 64 bits, and floats, the numbers go out as written.
     let path = dir.file(
@@ -1108,19 +1083,9 @@ fn a_csv_file_separated_by_semicolons_or_tabs_is_refused() {
         ("tabs.csv", "\u{feff}input.city\tname\nParis\tone\n", "tab"),
     ] {
         let path = dir.file(name, content);
-        let check = |err: UploadError| match &err {
-            UploadError::Record {
-                record: 0,
-                line: 1,
-                reason,
-                ..
-            } => assert!(
-                reason.contains(separator) && reason.contains("commas"),
-                "{name}: {reason}"
-            ),
-            other => panic!("{name}: {other:?}"),
-        };
-        refused_before_sending(name, &path, check);
+        refused_before_sending(name, &path, |err| {
+            assert_record_error(&err, name, (0, 1), &[separator, "commas"]);
+        });
     }
     // A comma-separated header whose names hold a `;` is not a guess about the separator.
     let mut reader =
