@@ -53,7 +53,8 @@ enum PathMatch {
 ///
 /// The builder methods refuse what the text syntax refuses (a status outside 200..599, a
 /// probability outside 0..1, `chunk_size(0)`, `retry_after` on a fault that is not a status
-/// fault, a route path that could never match, …) without making every call fallible: the
+/// fault, a route path that could never match, a setting given twice such as
+/// `times(2).times(3)`, …) without making every call fallible: the
 /// first such problem is kept in the fault, and [`Fault::check`], [`Emulator::inject`] and
 /// [`EmulatorBuilder::start`] report it as an [`InvalidFault`] naming the setting and the value.
 /// A refused fault is never installed, so a test never runs against a fault other than the one
@@ -73,6 +74,21 @@ pub struct Fault {
     seed: u64,
     /// The first setting a builder method refused; reported when the fault is installed.
     problem: Option<InvalidFault>,
+    /// The settings given so far, to refuse one given twice.
+    given: Given,
+}
+
+/// The settings a [`Fault`]'s builder methods were given, so a second call of the same one is
+/// refused as `parse` refuses a repeated key (a silent override would let a test run against
+/// another fault than the one it reads as). Not part of the fault's identity: two faults with
+/// the same settings are equal however they were written (`after(0)` or nothing).
+#[derive(Debug, Clone, Default)]
+struct Given(Vec<&'static str>);
+
+impl PartialEq for Given {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The longest duration a fault takes (exclusive): the text syntax cannot write a longer one,
@@ -81,7 +97,8 @@ const MAX_DURATION: Duration = Duration::from_secs(1_000_000_000);
 
 /// A fault setting that the text syntax refuses too: a status outside 200..599, a probability
 /// outside 0..1, a chunk of 0 bytes, `retry-after` or `chunk` on a fault they do not apply to,
-/// a route that could never match, a duration of 1,000,000,000 s or more.
+/// a route that could never match, a duration of 1,000,000,000 s or more, a setting given
+/// twice (`latency` by [`Fault::latency`] and then [`Fault::with_latency`] too).
 ///
 /// The message is the same one [`Fault::parse`] gives for the same setting written as text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -102,12 +119,13 @@ impl InvalidFault {
     }
 
     /// The refused setting, named as in the text syntax (`status`, `probability`, `chunk`,
-    /// `retry-after`, `route`, `latency`, `drip`).
+    /// `retry-after`, `route`, `latency`, `drip`, `after`, `times`).
     pub fn setting(&self) -> &str {
         self.setting
     }
 
-    /// The refused value, written as in the text syntax (`2`, `0`, `1s`, `GET /x?y=1`).
+    /// The refused value, written as in the text syntax (`2`, `0`, `1s`, `GET /x?y=1`); for a
+    /// setting given twice, the second value.
     pub fn value(&self) -> &str {
         &self.value
     }
@@ -125,6 +143,7 @@ impl Fault {
             probability: None,
             seed: 0,
             problem: None,
+            given: Given::default(),
         }
     }
 
@@ -132,6 +151,17 @@ impl Fault {
     /// one to fix first, as `parse` reports the first bad item).
     fn refuse(&mut self, problem: InvalidFault) {
         self.problem.get_or_insert(problem);
+    }
+
+    /// Refuses `setting` when it was given before, with the message `parse` gives for a
+    /// repeated key; `value` is the new value, as the text syntax writes it.
+    fn once(&mut self, setting: &'static str, value: impl FnOnce() -> String) {
+        if self.given.0.contains(&setting) {
+            let message = format!("`{setting}` is given more than once");
+            self.refuse(InvalidFault::new(setting, value(), message));
+        } else {
+            self.given.0.push(setting);
+        }
     }
 
     /// Refuses a duration the text syntax cannot write.
@@ -206,6 +236,7 @@ impl Fault {
     /// Adds a `Retry-After` header (whole seconds, rounded up) to a status fault. On any other
     /// fault it is refused ([`Fault::check`]): no answer would carry it.
     pub fn retry_after(mut self, after: Duration) -> Self {
+        self.once("retry-after", || fmt_duration(after));
         self.limit_duration("retry-after", after);
         match &mut self.action {
             Action::Status { retry_after, .. } => *retry_after = Some(after),
@@ -223,6 +254,7 @@ impl Fault {
 
     /// Adds latency (under 1,000,000,000 s) before the fault's action.
     pub fn with_latency(mut self, delay: Duration) -> Self {
+        self.once("latency", || fmt_duration(delay));
         self.limit_duration("latency", delay);
         self.latency = Some(delay);
         self
@@ -231,6 +263,7 @@ impl Fault {
     /// Bytes per chunk of a drip fault (at least 1). `0`, or a chunk size on any other fault,
     /// is refused ([`Fault::check`]).
     pub fn chunk_size(mut self, bytes: usize) -> Self {
+        self.once("chunk", || bytes.to_string());
         match &mut self.action {
             Action::Drip { chunk, .. } if bytes >= 1 => *chunk = bytes,
             Action::Drip { .. } => {
@@ -258,6 +291,7 @@ impl Fault {
     pub fn on_route(mut self, method: &str, path: &str) -> Self {
         let m = method.trim();
         let p = path.trim();
+        self.once("route", || format!("{m} {p}"));
         if let Some(reason) = route_problem(m, p) {
             let message = format!("route `{m} {p}`: {reason}");
             self.refuse(InvalidFault::new("route", format!("{m} {p}"), message));
@@ -280,12 +314,14 @@ impl Fault {
     /// (`after(2).times(1)`: the third). Every matching request counts, also one that an
     /// earlier injected fault took.
     pub fn after(mut self, n: u32) -> Self {
+        self.once("after", || n.to_string());
         self.after = n;
         self
     }
 
     /// Fires at most `n` times, then is inert.
     pub fn times(mut self, n: u32) -> Self {
+        self.once("times", || n.to_string());
         self.times = Some(n);
         self
     }
@@ -295,6 +331,7 @@ impl Fault {
     ///
     /// A `p` outside 0..=1 (or NaN) is refused ([`Fault::check`]), not clamped.
     pub fn probability(mut self, p: f64, seed: u64) -> Self {
+        self.once("probability", || p.to_string());
         if !(0.0..=1.0).contains(&p) {
             let message = format!("probability `{p}` must be within 0..1");
             self.refuse(InvalidFault::new("probability", p.to_string(), message));
@@ -914,11 +951,49 @@ mod tests {
                 "status=503;retry-after=1000000000",
                 Fault::status(503).retry_after(Duration::from_secs(1_000_000_000)),
             ),
+            // A setting given twice is refused, not overridden by the second value.
+            (
+                "status=503;times=2;times=3",
+                Fault::status(503).times(2).times(3),
+            ),
+            (
+                "latency=5ms;delay=6ms",
+                Fault::latency(ms(5)).with_latency(ms(6)),
+            ),
+            (
+                "status=500;latency=1ms;latency=2ms",
+                Fault::status(500).with_latency(ms(1)).with_latency(ms(2)),
+            ),
+            (
+                "status=503;retry-after=1;retry-after=2",
+                Fault::status(503)
+                    .retry_after(Duration::from_secs(1))
+                    .retry_after(Duration::from_secs(2)),
+            ),
+            (
+                "drip=1ms;chunk=2;chunk=3",
+                Fault::drip(ms(1)).chunk_size(2).chunk_size(3),
+            ),
+            (
+                "route=GET /a;route=GET /b;reset",
+                Fault::reset().on_route("GET", "/a").on_route("GET", "/b"),
+            ),
+            ("reset;after=1;after=2", Fault::reset().after(1).after(2)),
+            (
+                "reset;p=0.5;probability=0.1",
+                Fault::reset().probability(0.5, 0).probability(0.1, 0),
+            ),
         ] {
             let parsed = Fault::parse(spec).expect_err(spec);
             let refused = built.check().expect_err(spec);
             assert_eq!(parsed.reason, refused.to_string(), "{spec}");
         }
+        let e = Fault::status(503)
+            .times(2)
+            .times(3)
+            .check()
+            .expect_err("twice");
+        assert_eq!((e.setting(), e.value()), ("times", "3"));
         // The first refused setting is the one reported, and a later valid one does not undo it.
         let f = Fault::status(100).probability(2.0, 0).on_route("GET", "/x");
         assert_eq!(f.check().expect_err("refused").setting(), "status");
