@@ -474,12 +474,44 @@ pub(crate) fn retry_after_secs(d: Duration) -> u64 {
     d.as_secs().saturating_add(u64::from(d.subsec_nanos() > 0))
 }
 
-/// Error of parsing the fault text syntax.
+/// Error of parsing the fault text syntax: the input, the item that was wrong, and why.
+///
+/// ```
+/// use mutagent_emulator::Fault;
+/// let e = Fault::parse("status=503;delay=fast").unwrap_err();
+/// assert_eq!(e.key(), Some("latency")); // `delay` is an alias of `latency`
+/// assert_eq!(e.input(), "status=503;delay=fast");
+/// assert_eq!(e.reason(), "bad duration `fast`");
+/// assert_eq!(e.to_string(), "invalid fault `status=503;delay=fast`: bad duration `fast`");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("invalid fault `{spec}`: {reason}")]
 pub struct FaultParseError {
     spec: String,
+    key: Option<String>,
     reason: String,
+}
+
+impl FaultParseError {
+    /// The whole text that was parsed.
+    pub fn input(&self) -> &str {
+        &self.spec
+    }
+
+    /// The key of the item that was refused, by its documented name (`latency` for `delay`,
+    /// `probability` for `p`, `retry-after` for `retry_after`, `truncate` for `truncated`),
+    /// or an unknown key as written, lower-cased. For an item given twice, or a second action
+    /// (`status=503;reset`), the later one. `None` when no single item is at fault: an empty
+    /// spec, or one without an action (`route=/x`).
+    pub fn key(&self) -> Option<&str> {
+        self.key.as_deref()
+    }
+
+    /// Why it was refused, without the input: the text after `invalid fault `…`: ` in the
+    /// `Display` form, and the same message [`InvalidFault`] gives for a builder setting.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
 }
 
 /// Parses `250ms`, `2s`, `1.5s`, or a bare number of `default_unit_ms` milliseconds per unit.
@@ -532,8 +564,10 @@ impl FromStr for Fault {
     type Err = FaultParseError;
 
     fn from_str(spec: &str) -> Result<Self, Self::Err> {
-        let err = |reason: String| FaultParseError {
+        // An error about the item with this key (`None`: the spec as a whole).
+        let err_at = |key: Option<&str>, reason: String| FaultParseError {
             spec: spec.to_string(),
+            key: key.map(str::to_string),
             reason,
         };
         let mut route: Option<(String, String)> = None;
@@ -545,11 +579,9 @@ impl FromStr for Fault {
         let mut after = 0;
         let mut probability = None;
         let mut seed = 0u64;
-        let set_action = |a: Action, action: &mut Option<Action>| -> Result<(), FaultParseError> {
+        let set_action = |a: Action, action: &mut Option<Action>| -> Result<(), String> {
             if action.is_some() {
-                return Err(err(
-                    "only one of status, reset, truncate, drip may be given".into(),
-                ));
+                return Err("only one of status, reset, truncate, drip may be given".into());
             }
             *action = Some(a);
             Ok(())
@@ -560,6 +592,7 @@ impl FromStr for Fault {
                 Some((k, v)) => (k.trim().to_ascii_lowercase(), Some(v.trim())),
                 None => (part.to_ascii_lowercase(), None),
             };
+            let err = |reason| err_at(Some(canonical_key(&key).unwrap_or(&key)), reason);
             // A repeated key would silently override the first (`latency=5;latency=6`), and a
             // value on a flag would be ignored (`reset=false` would still reset): both refused.
             if let Some(name) = canonical_key(&key) {
@@ -592,18 +625,18 @@ impl FromStr for Fault {
                     let v = need(val, &key).map_err(err)?;
                     // The range is checked by `Fault::status`, the same as for the builder.
                     let code: u16 = v.parse().map_err(|_| err(format!("status `{v}` must be 200..599")))?;
-                    set_action(Action::Status { code, retry_after: None }, &mut action)?;
+                    set_action(Action::Status { code, retry_after: None }, &mut action).map_err(err)?;
                 }
                 "retry-after" | "retry_after" => {
                     let v = need(val, &key).map_err(err)?;
                     retry_after = Some(parse_duration(v, true).ok_or_else(|| err(format!("bad retry-after `{v}`")))?);
                 }
-                "reset" => set_action(Action::Reset, &mut action)?,
-                "truncate" | "truncated" => set_action(Action::Truncate, &mut action)?,
+                "reset" => set_action(Action::Reset, &mut action).map_err(err)?,
+                "truncate" | "truncated" => set_action(Action::Truncate, &mut action).map_err(err)?,
                 "drip" => {
                     let v = need(val, &key).map_err(err)?;
                     let delay = parse_duration(v, false).ok_or_else(|| err(format!("bad duration `{v}`")))?;
-                    set_action(Action::Drip { chunk: 8, delay }, &mut action)?;
+                    set_action(Action::Drip { chunk: 8, delay }, &mut action).map_err(err)?;
                 }
                 "chunk" => {
                     let v = need(val, &key).map_err(err)?;
@@ -629,7 +662,8 @@ impl FromStr for Fault {
             }
         }
         if seen.contains(&"seed") && probability.is_none() {
-            return Err(err(
+            return Err(err_at(
+                Some("seed"),
                 "seed only applies with probability= (it seeds the probability draws)".into(),
             ));
         }
@@ -637,7 +671,8 @@ impl FromStr for Fault {
             Some(a) => a,
             None if latency.is_some() => Action::Pass,
             None => {
-                return Err(err(
+                return Err(err_at(
+                    None,
                     "give an action (status=, reset, truncate, drip=) or latency=".into(),
                 ))
             }
@@ -668,7 +703,8 @@ impl FromStr for Fault {
         if let Some(p) = probability {
             f = f.probability(p, seed);
         }
-        f.check().map_err(|e| err(e.to_string()))?;
+        f.check()
+            .map_err(|e| err_at(Some(e.setting()), e.to_string()))?;
         Ok(f)
     }
 }
@@ -986,7 +1022,7 @@ mod tests {
         ] {
             let parsed = Fault::parse(spec).expect_err(spec);
             let refused = built.check().expect_err(spec);
-            assert_eq!(parsed.reason, refused.to_string(), "{spec}");
+            assert_eq!(parsed.reason(), refused.to_string(), "{spec}");
         }
         let e = Fault::status(503)
             .times(2)
@@ -1005,6 +1041,35 @@ mod tests {
             Fault::latency(Duration::MAX),
         ] {
             assert!(f.check().is_err(), "{f:?}");
+        }
+    }
+
+    /// A tool reporting a bad spec can tell which item was wrong without reading the message.
+    #[test]
+    fn a_parse_error_names_the_item_and_the_input() {
+        for (spec, key) in [
+            ("status=abc", Some("status")),
+            ("delay=fast", Some("latency")),
+            ("reset;p=2", Some("probability")),
+            ("status=503;times=1;times=2", Some("times")),
+            ("reset=false", Some("reset")),
+            ("status=503;truncate", Some("truncate")),
+            ("route=prompt;reset", Some("route")),
+            ("route=GET /x?y=1;reset", Some("route")),
+            ("drip=1ms;chunk=0", Some("chunk")),
+            ("reset;retry-after=1", Some("retry-after")),
+            ("seed=3;reset", Some("seed")),
+            ("Bogus=1;reset", Some("bogus")),
+            ("route=/x", None),
+            ("", None),
+        ] {
+            let e = Fault::parse(spec).expect_err(spec);
+            assert_eq!(e.key(), key, "{spec}: {e}");
+            assert_eq!(e.input(), spec);
+            assert_eq!(
+                e.to_string(),
+                format!("invalid fault `{spec}`: {}", e.reason())
+            );
         }
     }
 
