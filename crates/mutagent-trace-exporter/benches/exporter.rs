@@ -184,6 +184,38 @@ fn through_the_layer(emu: &Emulator) {
     exporter.shutdown(Duration::from_secs(60));
 }
 
+/// Flushes per round of [`flush_async_idle`].
+const FLUSHES: usize = 1_000;
+
+/// Microseconds per `flush_async` with nothing waiting, awaited one after the other on a
+/// current-thread runtime: the round trip to the sender plus the cost of the caller's timer
+/// (a thread per call before the exporter kept one timer thread).
+fn flush_async_idle(emu: &Emulator) {
+    let exporter = exporter(emu, 10);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap_or_else(|err| panic!("runtime: {err}"));
+    let samples = (0..WARMUP + ROUNDS)
+        .map(|_| {
+            runtime.block_on(async {
+                let start = Instant::now();
+                for _ in 0..FLUSHES {
+                    let report = exporter.flush_async(Duration::from_secs(60)).await;
+                    assert!(report.is_complete(), "{report:?}");
+                }
+                start.elapsed()
+            })
+        })
+        .skip(WARMUP)
+        .map(|elapsed| elapsed.as_secs_f64() * 1e6 / FLUSHES as f64)
+        .collect();
+    report(
+        &format!("flush_async with nothing waiting ({FLUSHES} in a row)"),
+        "us/flush",
+        samples,
+    );
+}
+
 /// Spans per second from the first `record` until `shutdown` confirmed delivery.
 /// A fresh emulator per round: its store grows with every span and it merges spans into traces
 /// by linear search, so a long-lived one would measure itself.
@@ -237,6 +269,7 @@ fn main() {
     build_and_record(&emu);
     #[cfg(feature = "layer")]
     through_the_layer(&emu);
+    flush_async_idle(&emu);
     drop(emu);
     delivered_per_second(10, 5_000);
     delivered_per_second(100, 5_000);

@@ -1,6 +1,7 @@
 //! The exporter from a Tokio runtime built without timers or without I/O: its sender runs on a
-//! runtime of its own and its async flush waits on a thread of its own, so neither needs the
-//! caller's drivers. A panic (tokio's, for a missing driver) fails the test, not the process.
+//! runtime of its own and its async flush's deadline is kept by the exporter's timer thread,
+//! so neither needs the caller's drivers. A panic (tokio's, for a missing driver) fails the
+//! test, not the process.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::panic::{catch_unwind, AssertUnwindSafe};

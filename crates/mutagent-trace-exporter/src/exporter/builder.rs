@@ -10,6 +10,7 @@ use tokio::sync::{mpsc, Notify};
 use super::handle::{Exporter, HandleState};
 use super::sender::{BatchSender, SendSettings};
 use super::stats::Counters;
+use super::timer::FlushTimer;
 use crate::span::TraceDefaults;
 
 /// The most spans one request may carry (the emulator accepts up to 1000 traces per batch).
@@ -251,6 +252,7 @@ impl ExporterBuilder {
             notify,
             max_queue,
             max_batch,
+            timer: FlushTimer::default(),
         }))
     }
 }

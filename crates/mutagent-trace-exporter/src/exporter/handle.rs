@@ -14,6 +14,7 @@ use tokio::time::Instant;
 use super::builder::{ExporterBuilder, IntoExportClient};
 use super::control::{deadline_after, Control, FlushOutcome, FlushRequest, Reply};
 use super::stats::{Counters, ExporterStats, FlushReport};
+use super::timer::FlushTimer;
 use crate::span::SpanData;
 
 /// How long a flush caller waits past its deadline for the sender's answer (which has the
@@ -21,7 +22,8 @@ use crate::span::SpanData;
 const REPLY_GRACE: Duration = Duration::from_millis(50);
 
 /// What every clone of an [`Exporter`] shares: the two channels to the sender, the counters,
-/// and the settings `record` needs.
+/// the settings `record` needs, and the timer of async flushes (its thread ends when the last
+/// clone drops this).
 pub(super) struct HandleState {
     pub(super) spans: mpsc::Sender<SpanData>,
     pub(super) control: mpsc::UnboundedSender<Control>,
@@ -29,6 +31,7 @@ pub(super) struct HandleState {
     pub(super) notify: Arc<Notify>,
     pub(super) max_queue: usize,
     pub(super) max_batch: usize,
+    pub(super) timer: FlushTimer,
 }
 
 /// A batching span exporter. Cloning is cheap; clones share the queue and the sender thread.
@@ -160,13 +163,17 @@ impl Exporter {
         self.call_blocking(timeout, false)
     }
 
-    /// [`flush`](Self::flush) without blocking the thread.
+    /// [`flush`](Self::flush) without blocking the thread. Works on any executor, also outside
+    /// Tokio or on a runtime without the time driver: the deadline is kept by the exporter's
+    /// one timer thread (`mutagent-timer`), which the first async flush starts and
+    /// [`shutdown`](Self::shutdown) or dropping the last handle ends.
     pub async fn flush_async(&self, timeout: Duration) -> FlushReport {
         self.call_async(timeout, false).await
     }
 
     /// Stops accepting spans, sends everything waiting, and ends the sender thread, within
-    /// `timeout`. What could not be delivered is reported (and counted as failed). Later
+    /// `timeout`, and (once the sender has finished) the timer thread of async flushes. What
+    /// could not be delivered is reported (and counted as failed). Later
     /// [`record`](Self::record) calls drop their span. From async code prefer
     /// [`shutdown_async`](Self::shutdown_async).
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
@@ -182,6 +189,7 @@ impl Exporter {
         let deadline = deadline_after(timeout);
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
         if !self.send_control(deadline, Reply::Blocking(tx), shutdown) {
+            self.settled(shutdown);
             return self.report(FlushOutcome::default());
         }
         // Our own clock, not the sender's: the sender answers between batches, and building
@@ -190,6 +198,7 @@ impl Exporter {
             .saturating_duration_since(std::time::Instant::now())
             .saturating_add(REPLY_GRACE);
         let outcome = rx.recv_timeout(wait).unwrap_or_else(|_| self.no_answer());
+        self.settled(shutdown);
         self.report(outcome)
     }
 
@@ -197,19 +206,35 @@ impl Exporter {
         let deadline = deadline_after(timeout);
         let (tx, rx) = oneshot::channel();
         if !self.send_control(deadline, Reply::Async(tx), shutdown) {
+            self.settled(shutdown);
             return self.report(FlushOutcome::default());
         }
         // Our own clock, not the sender's (it answers between batches, and building and
-        // serialising a large one can outlast the deadline). A thread, since this may run
-        // outside Tokio (the OpenTelemetry SDK's export thread).
-        let alarm = Alarm::set(deadline.checked_add(REPLY_GRACE).unwrap_or(deadline));
+        // serialising a large one can outlast the deadline). The exporter's timer thread, since
+        // this may run outside Tokio (the OpenTelemetry SDK's export thread).
+        let alarm = self
+            .inner
+            .timer
+            .set(deadline.checked_add(REPLY_GRACE).unwrap_or(deadline));
         let outcome = match alarm {
-            Some(alarm) => first_of(rx, alarm.rung).await,
-            // No thread to spare: the sender's answer, which it sends between batches.
+            Some(mut alarm) => first_of(rx, &mut alarm.rung).await,
+            // No thread to spare, or shut down: the sender's answer, which it sends between
+            // batches (a finished sender has dropped the request, which answers at once).
             None => rx.await.ok(),
         };
         let outcome = outcome.unwrap_or_else(|| self.no_answer());
+        self.settled(shutdown);
         self.report(outcome)
+    }
+
+    /// After a shutdown call: once the sender has finished, the timer thread is not needed any
+    /// more (no later flush waits for an answer), so it ends now rather than with the last
+    /// handle. A shutdown that timed out with the sender still running keeps it, so later
+    /// flushes still return by their deadline.
+    fn settled(&self, shutdown: bool) {
+        if shutdown && self.is_shut_down() {
+            self.inner.timer.stop();
+        }
     }
 
     fn send_control(&self, deadline: std::time::Instant, reply: Reply, shutdown: bool) -> bool {
@@ -253,46 +278,16 @@ impl Exporter {
     }
 }
 
-/// A thread that rings at a deadline unless dropped first (dropping it ends the thread).
-struct Alarm {
-    rung: oneshot::Receiver<()>,
-    _cancel: std::sync::mpsc::Sender<()>,
-}
-
-impl Alarm {
-    /// `None` when the system refuses a thread.
-    fn set(deadline: std::time::Instant) -> Option<Self> {
-        let (ring, rung) = oneshot::channel();
-        let (cancel, cancelled) = std::sync::mpsc::channel::<()>();
-        std::thread::Builder::new()
-            .name("mutagent-trace-exporter-flush-timer".into())
-            .spawn(move || {
-                let left = deadline.saturating_duration_since(std::time::Instant::now());
-                // Disconnected: the flush was answered and the alarm dropped.
-                if let Err(std::sync::mpsc::RecvTimeoutError::Timeout) =
-                    cancelled.recv_timeout(left)
-                {
-                    let _ = ring.send(());
-                }
-            })
-            .ok()?;
-        Some(Self {
-            rung,
-            _cancel: cancel,
-        })
-    }
-}
-
 /// The sender's answer, or `None` when the alarm rang first (or the sender is gone).
 async fn first_of(
     mut answer: oneshot::Receiver<FlushOutcome>,
-    mut rung: oneshot::Receiver<()>,
+    rung: &mut oneshot::Receiver<()>,
 ) -> Option<FlushOutcome> {
     std::future::poll_fn(|cx| {
         if let Poll::Ready(outcome) = Pin::new(&mut answer).poll(cx) {
             return Poll::Ready(outcome.ok());
         }
-        match Pin::new(&mut rung).poll(cx) {
+        match Pin::new(&mut *rung).poll(cx) {
             Poll::Ready(_) => Poll::Ready(None),
             Poll::Pending => Poll::Pending,
         }
@@ -325,6 +320,7 @@ mod tests {
             notify: Arc::new(Notify::new()),
             max_queue,
             max_batch,
+            timer: FlushTimer::default(),
         });
         (exporter, span_rx, control_rx)
     }

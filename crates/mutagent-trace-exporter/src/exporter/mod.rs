@@ -4,7 +4,8 @@
 //! One module a job: `builder` (settings and start-up), `handle` (the [`Exporter`] the
 //! application holds), `stats` (counters and reports), `control` (what the handles ask of the
 //! sender thread and how it answers), `sender` (the sender thread's loop), `wake` (when
-//! `record` wakes the sender).
+//! `record` wakes the sender), `timer` (the thread that bounds async flushes by their
+//! deadline).
 //!
 //! # How it works
 //!
@@ -24,6 +25,11 @@
 //!   programs and in async ones, it never competes with the application's tasks, it keeps working
 //!   while the application's runtime shuts down (so `shutdown` can still deliver), and it needs no
 //!   runtime to exist when spans are recorded.
+//! * [`Exporter::flush_async`] and [`Exporter::shutdown_async`] return by their deadline on a
+//!   clock of the exporter's, not a Tokio timer (the caller may be outside Tokio or on a runtime
+//!   without the time driver): one thread named `mutagent-timer` per exporter, started by the
+//!   first async flush, holding every waiting flush's deadline and sleeping until the earliest.
+//!   It ends when the exporter is shut down or its last handle dropped.
 //! * The sender makes its requests with no `tracing` subscriber: the client's `mutagent.call`
 //!   spans and events of a delivery never reach the application's subscriber (an OpenTelemetry
 //!   layer there would export each delivery, and with OpenTelemetry's simple processor wait on
@@ -47,6 +53,7 @@ mod control;
 mod handle;
 mod sender;
 mod stats;
+mod timer;
 mod wake;
 
 pub use builder::{ExporterBuilder, IntoExportClient, Protocol};
