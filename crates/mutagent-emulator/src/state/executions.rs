@@ -379,12 +379,11 @@ fn list_runs(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let rows: Vec<Value> = runs(st)
         .into_iter()
         .map(|(id, rows)| run_json(st, &id, &rows, false))
-        .filter(|run| q.int("promptId").is_none_or(|p| run["promptId"] == p))
         .filter(|run| {
-            q.str("promptGroupId")
-                .is_none_or(|g| run["promptGroupId"] == g)
+            run.as_object().is_some_and(|r| {
+                q.keeps_int(r, "promptId") && q.keeps_str(r, "promptGroupId") && in_dates(r, q)
+            })
         })
-        .filter(|run| run.as_object().is_some_and(|r| in_dates(r, q)))
         .collect();
     ok(plain_page(rows, q))
 }

@@ -531,6 +531,12 @@ impl Query {
         self.bool(key).is_none_or(|v| gb(o, key) == v)
     }
 
+    /// Filter on `isActive` (absent counts as false): an inactive record is listed only with
+    /// `includeInactive=true`.
+    pub(crate) fn keeps_active(&self, o: &Obj) -> bool {
+        self.bool("includeInactive").unwrap_or(false) || gb(o, "isActive")
+    }
+
     /// Filter on a string field (absent counts as empty): contains the query's text, ignoring
     /// case.
     pub(crate) fn keeps_containing(&self, o: &Obj, key: &str) -> bool {
@@ -721,18 +727,30 @@ pub(crate) fn unpaged(rows: Vec<Value>) -> Value {
     json!({"data": rows, "total": rows.len()})
 }
 
+/// Whether rows follow the page `data` that starts at `offset` of `total`.
+fn more_after(data: &[Value], offset: i64, total: usize) -> bool {
+    offset + (data.len() as i64) < total as i64
+}
+
 /// `{data,total,limit,offset,hasNext,hasPrevious}`.
 pub(crate) fn nav_page(items: Vec<Value>, q: &Query) -> Value {
     let (data, total, limit, offset) = page(items, q);
-    let shown = data.len() as i64;
+    let has_next = more_after(&data, offset, total);
     json!({
         "data": data,
         "total": total,
         "limit": limit,
         "offset": offset,
-        "hasNext": offset + shown < total as i64,
+        "hasNext": has_next,
         "hasPrevious": offset > 0,
     })
+}
+
+/// `{data,total,limit,offset,hasMore}`.
+pub(crate) fn more_page(items: Vec<Value>, q: &Query) -> Value {
+    let (data, total, limit, offset) = page(items, q);
+    let has_more = more_after(&data, offset, total);
+    json!({"data": data, "total": total, "limit": limit, "offset": offset, "hasMore": has_more})
 }
 
 /// `{success: true, message}`.

@@ -496,9 +496,7 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
                 .is_none_or(|s| v.get("status").and_then(Value::as_str) == Some(s))
         })
         .collect();
-    let (data, total, limit, offset) = super::page(rows, qv);
-    let has_more = offset + (data.len() as i64) < total as i64;
-    ok(json!({"data": data, "total": total, "limit": limit, "offset": offset, "hasMore": has_more}))
+    ok(super::more_page(rows, qv))
 }
 
 fn progress(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {

@@ -200,13 +200,12 @@ fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
         None => workspace_of(st, ctx)?,
     };
     let qv = &ctx.query;
-    let all = qv.bool("includeInactive").unwrap_or(false);
     let rows = values(
         st.admin
             .provider_configs
             .iter()
             .filter(|c| gs(c, "workspaceId") == Some(&ws))
-            .filter(|c| all || gb(c, "isActive"))
+            .filter(|c| qv.keeps_active(c))
             .filter(|c| qv.keeps_str(c, "provider")),
     );
     ok(json!({"configs": rows, "total": rows.len()}))

@@ -103,12 +103,11 @@ fn check_slug(st: &State, org: &str, slug: &str, except: Option<&str>) -> Result
 
 fn list(st: &mut State, ctx: &Ctx) -> Result<Reply, ApiError> {
     let org = org_of(st, ctx)?;
-    let all = ctx.query.bool("includeInactive").unwrap_or(false);
     let rows: Vec<Value> = st
         .workspaces
         .iter()
         .filter(|w| gs(w, "organizationId") == Some(&org))
-        .filter(|w| all || gb(w, "isActive"))
+        .filter(|w| ctx.query.keeps_active(w))
         .map(|w| {
             let mut w = w.clone();
             w.insert("role".into(), json!("admin"));
