@@ -216,6 +216,52 @@ fn the_timer_thread_ends_with_the_last_handle_or_a_blocking_shutdown() {
     }
 }
 
+/// How many times the timer thread has been switched in after waiting (its voluntary context
+/// switches, from `/proc`); `None` when there is no timer thread.
+fn timer_wakeups() -> Option<u64> {
+    std::fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task")
+        .filter_map(Result::ok)
+        .find(|task| {
+            std::fs::read_to_string(task.path().join("comm"))
+                .is_ok_and(|comm| comm.trim_end() == TIMER)
+        })
+        .and_then(|task| std::fs::read_to_string(task.path().join("status")).ok())
+        .and_then(|status| {
+            status
+                .lines()
+                .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+}
+
+/// Flushes answered well before their deadline leave the timer thread asleep: it is woken only
+/// for a deadline earlier than the one it sleeps until, not for every flush.
+#[test]
+fn flushes_answered_in_time_do_not_wake_the_timer_thread() {
+    let _turn = serial();
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start_blocking()
+        .expect("emulator");
+    let runtime = runtime();
+    for via in [Via::Async, Via::Blocking] {
+        let exporter = exporter(&emu, via);
+        runtime.block_on(exporter.flush_async(Duration::from_secs(60)));
+        assert!(eventually(|| timer_wakeups().is_some()), "{via:?}");
+        let before = timer_wakeups().expect("timer thread");
+        for _ in 0..100 {
+            assert!(exporter.record(span()));
+            let report = runtime.block_on(exporter.flush_async(Duration::from_secs(60)));
+            assert_eq!(report.delivered, 1, "{via:?}: {report:?}");
+        }
+        let woken = timer_wakeups().expect("timer thread") - before;
+        assert!(woken < 10, "{via:?}: woken {woken} times for 100 flushes");
+        drop(exporter);
+        assert!(eventually(|| timer_threads() == 0), "{via:?}");
+    }
+}
+
 /// Polls `future` to completion on this thread, which runs no Tokio runtime (as the
 /// OpenTelemetry SDK's export thread does).
 fn block_on<F: Future>(future: F) -> F::Output {

@@ -32,7 +32,8 @@ pub(super) struct FlushTimer {
 #[derive(Default)]
 struct Shared {
     state: Mutex<State>,
-    /// Signalled when an alarm earlier than all others is set, and when the timer is stopped.
+    /// Signalled when an alarm is set that the thread would otherwise sleep past, and when the
+    /// timer is stopped.
     changed: Condvar,
 }
 
@@ -42,6 +43,11 @@ struct State {
     /// alarms with the same deadline apart.
     alarms: BTreeMap<(Instant, u64), oneshot::Sender<()>>,
     next_seq: u64,
+    /// By when the thread looks at the alarms again without being woken: the deadline it
+    /// sleeps until, `None` while it sleeps until woken. An alarm due before then wakes it; a
+    /// later one does not, so a flush answered in time costs the thread nothing (an app
+    /// flushing with the same timeout in a loop wakes it about once per timeout).
+    looks_by: Option<Instant>,
     /// A thread serves the alarms (or served them until the timer was stopped).
     started: bool,
     /// No new alarm is taken; the thread ends once the ones set are rung or cancelled.
@@ -93,12 +99,14 @@ impl FlushTimer {
                 .ok()?;
             *lock(&self.thread) = Some(thread);
             state.started = true;
+            // It looks as soon as it gets the lock.
+            state.looks_by = Some(Instant::now());
         }
         let key = (deadline, state.next_seq);
         state.next_seq += 1;
-        let earliest = state.alarms.first_key_value().is_none_or(|(k, _)| key < *k);
         state.alarms.insert(key, ring);
-        if earliest {
+        if state.looks_by.is_none_or(|at| deadline < at) {
+            state.looks_by = Some(deadline);
             self.shared.changed.notify_one();
         }
         Some(Alarm {
@@ -149,7 +157,9 @@ fn serve(shared: &Shared) {
             due.push(entry.remove());
         }
         if !due.is_empty() {
-            // Rung without the lock: a waker may run code that sets or cancels an alarm.
+            // Rung without the lock: a waker may run code that sets or cancels an alarm. An
+            // alarm set meanwhile is seen when the lock is taken back.
+            state.looks_by = Some(now);
             drop(state);
             for ring in due {
                 let _ = ring.send(());
@@ -159,6 +169,7 @@ fn serve(shared: &Shared) {
         }
         state = match state.alarms.first_key_value() {
             Some((&(deadline, _), _)) => {
+                state.looks_by = Some(deadline);
                 let wait = deadline.saturating_duration_since(now);
                 shared
                     .changed
@@ -167,10 +178,13 @@ fn serve(shared: &Shared) {
                     .0
             }
             None if state.stopped => return,
-            None => shared
-                .changed
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner),
+            None => {
+                state.looks_by = None;
+                shared
+                    .changed
+                    .wait(state)
+                    .unwrap_or_else(PoisonError::into_inner)
+            }
         };
     }
 }
