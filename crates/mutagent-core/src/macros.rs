@@ -144,6 +144,36 @@ macro_rules! int_id {
             }
         }
 
+        // The narrower integer types an id is often kept in (a database `integer` column, a
+        // `u32` field), and a borrowed id: `get_prompt(&prompt.id)` reads like the string ids'
+        // `get_optimization(&job.id)`. `u64` is left out: not every `u64` fits an `i64`.
+        impl ::std::convert::From<i32> for $name {
+            fn from(id: i32) -> Self {
+                Self(::std::primitive::i64::from(id))
+            }
+        }
+
+        impl ::std::convert::From<u32> for $name {
+            fn from(id: u32) -> Self {
+                Self(::std::primitive::i64::from(id))
+            }
+        }
+
+        impl ::std::convert::From<&$name> for $name {
+            fn from(id: &$name) -> Self {
+                *id
+            }
+        }
+
+        /// Compares with a plain number: `assert_eq!(prompt.id, 7)`. (Not the other way
+        /// round: `PartialEq<PromptId> for i64` would make `n == x.into()` ambiguous for every
+        /// `n: i64` in the caller's code.)
+        impl ::std::cmp::PartialEq<i64> for $name {
+            fn eq(&self, other: &i64) -> bool {
+                self.0 == *other
+            }
+        }
+
         /// Parses the decimal form, as `Display` writes it (e.g. an id given on a command line).
         impl ::std::str::FromStr for $name {
             type Err = ::std::num::ParseIntError;
@@ -219,9 +249,36 @@ macro_rules! string_id {
             }
         }
 
+        impl ::std::convert::From<&::std::string::String> for $name {
+            fn from(id: &::std::string::String) -> Self {
+                Self(id.clone())
+            }
+        }
+
         impl ::std::convert::From<&$name> for $name {
             fn from(id: &$name) -> Self {
                 id.clone()
+            }
+        }
+
+        /// Compares with text: `assert_eq!(job.id, "job_1")`.
+        impl ::std::cmp::PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        /// Compares with text: `assert_eq!(job.id, "job_1")`.
+        impl ::std::cmp::PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        /// Compares with text: `job.id == wanted` for a `String`.
+        impl ::std::cmp::PartialEq<::std::string::String> for $name {
+            fn eq(&self, other: &::std::string::String) -> bool {
+                &self.0 == other
             }
         }
 
