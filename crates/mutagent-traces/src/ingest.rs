@@ -121,7 +121,8 @@ pub struct SpanEvent {
 }
 
 impl SpanEvent {
-    /// An event with its name and time.
+    /// An event with its name and time (RFC 3339; [`rfc3339`](crate::rfc3339) writes a
+    /// `SystemTime` so).
     pub fn new(name: impl Into<String>, timestamp: impl Into<String>) -> Self {
         Self {
             name: name.into(),
@@ -221,7 +222,8 @@ pub struct NewSpan {
 }
 
 impl NewSpan {
-    /// A span with its id, name, kind and start time (RFC 3339, e.g. `2026-11-01T10:00:00.250Z`).
+    /// A span with its id, name, kind and start time (RFC 3339, e.g. `2026-11-01T10:00:00.250Z`;
+    /// [`rfc3339`](crate::rfc3339) writes a `SystemTime` so).
     pub fn new(
         span_id: impl Into<String>,
         name: impl Into<String>,
@@ -347,8 +349,8 @@ impl NewSpan {
 /// `ingest_trace_batch`).
 ///
 /// ```
-/// use mutagent_traces::{NewSpan, NewTrace, SpanKind, TraceSource};
-/// let now = chrono::Utc::now().to_rfc3339();
+/// use mutagent_traces::{rfc3339, NewSpan, NewTrace, SpanKind, TraceSource};
+/// let now = rfc3339(std::time::SystemTime::now());
 /// let trace = NewTrace::new("trace-1", now.clone())
 ///     .name("answer question")
 ///     .source(TraceSource::Manual)
@@ -394,7 +396,8 @@ pub struct NewTrace {
 }
 
 impl NewTrace {
-    /// A trace with its id and start time, and no spans yet.
+    /// A trace with its id and start time (RFC 3339; [`rfc3339`](crate::rfc3339) writes a
+    /// `SystemTime` so), and no spans yet.
     pub fn new(trace_id: impl Into<TraceId>, start_time: impl Into<String>) -> Self {
         Self {
             trace_id: trace_id.into(),

@@ -13,11 +13,11 @@
 //!
 //! ```no_run
 //! use mutagent_core::Client;
-//! use mutagent_traces::{ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy, GetTraceStats, TracesExt};
+//! use mutagent_traces::{rfc3339, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy, GetTraceStats, TracesExt};
 //!
 //! # async fn run() -> Result<(), mutagent_core::Error> {
 //! let client = Client::builder().api_key("mt_example").build()?;
-//! let now = chrono::Utc::now().to_rfc3339();
+//! let now = rfc3339(std::time::SystemTime::now());
 //! let trace = NewTrace::new("trace-1", now.clone()).span(
 //!     NewSpan::new("span-1", "chat", SpanKind::LlmChat, now)
 //!         .model("gpt-4o")
@@ -37,9 +37,10 @@
 //!
 //! The ingest models ([`NewTrace`], [`NewSpan`], [`SpanEvent`], [`TokenUsage`]) and the OTLP
 //! models ([`otlp`]) are plain public data, usable by exporters built on top of this crate.
-//! Timestamps are RFC 3339 text, as the API sends them back; format them with the date-time
-//! crate you use (`chrono::Utc::now().to_rfc3339()`, `jiff::Timestamp::now().to_string()`,
-//! …). [`unix_nanos`] gives OTLP's nanoseconds.
+//! Timestamps are RFC 3339 text, as the API sends them back: [`rfc3339`] writes a
+//! `SystemTime` so (no date-time crate needed), and the text of the date-time crate you use
+//! works too (`chrono::Utc::now().to_rfc3339()`, `jiff::Timestamp::now().to_string()`, …).
+//! [`unix_nanos`] gives OTLP's nanoseconds.
 
 mod api;
 mod ingest;
@@ -58,7 +59,7 @@ pub use models::{
     Trace, TraceContract, TraceIngestion, TraceList,
 };
 pub use mutagent_core::ids::{TraceId, WorkspaceId};
-pub use time::unix_nanos;
+pub use time::{rfc3339, unix_nanos};
 
 /// Adds `.traces()` (the 0.1.2 contract) and `.traces_v0_4()` (the live 0.4.1 contract) to
 /// both clients.

@@ -12,16 +12,12 @@
 
 use std::time::{Duration, SystemTime};
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use mutagent::prelude::*;
-use mutagent::traces::{GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy};
+use mutagent::traces::{
+    rfc3339, GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy,
+};
 
 mod support;
-
-/// RFC 3339 UTC with milliseconds, as the API expects.
-fn rfc3339(time: SystemTime) -> String {
-    DateTime::<Utc>::from(time).to_rfc3339_opts(SecondsFormat::Millis, true)
-}
 
 /// One answered question: an agent span with an LLM call inside it.
 fn answered_question(trace_id: &str, session: &str, tokens_in: u64) -> NewTrace {

@@ -30,7 +30,7 @@
 //! # async fn run() -> Result<(), mutagent_core::Error> {
 //! let client = Client::builder().api_key("mt_example").build()?;
 //! if client.traces().contract_generation().await? == TraceContract::V0_4_1 {
-//!     let now = chrono::Utc::now().to_rfc3339();
+//!     let now = mutagent_traces::rfc3339(std::time::SystemTime::now());
 //!     let batch = TraceBatchRequest::new([HookTrace::new("trace-1", now.clone())
 //!         .span(HookSpan::new("span-1", "chat", now).input("hi").output("hello"))]);
 //!     let result = client.traces_v0_4().ingest_trace_batch(&batch).await?;
