@@ -437,8 +437,8 @@ pub fn operations() -> Vec<&'static Operation> {
 pub struct ReadmeDoctests;
 
 /// docs/errors.md's examples, compiled (and run, against the emulator) as doc tests (they
-/// call `prompt`).
-#[cfg(all(doctest, feature = "prompt"))]
+/// call `prompt` and `prompt_evaluations`).
+#[cfg(all(doctest, feature = "prompt", feature = "prompt-evaluations"))]
 #[doc = include_str!("../../../docs/errors.md")]
 pub struct ErrorsDoctests;
 
