@@ -3,6 +3,7 @@
 use mutagent_core::ids::{DatasetId, DatasetItemId};
 use mutagent_core::request::validate;
 use mutagent_core::Error;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -42,6 +43,48 @@ pub struct PromptDatasetItem {
     /// When it was last updated (ISO 8601 text).
     #[serde(default)]
     pub updated_at: Option<String>,
+}
+
+impl PromptDatasetItem {
+    /// Decodes [`input`](Self::input) as your own type, typically the struct of the prompt's
+    /// template variables, without cloning the JSON (as [`serde_json::from_value`] on a clone
+    /// would).
+    ///
+    /// ```
+    /// use mutagent_prompt_dataset_items::PromptDatasetItem;
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Deserialize)]
+    /// struct Question {
+    ///     question: String,
+    /// }
+    /// #[derive(Deserialize)]
+    /// struct Answer {
+    ///     answer: String,
+    /// }
+    ///
+    /// let item: PromptDatasetItem = serde_json::from_value(serde_json::json!({
+    ///     "id": 1, "datasetId": 12,
+    ///     "input": {"question": "2+2?"}, "expectedOutput": {"answer": "4"},
+    /// }))?;
+    /// assert_eq!(item.input_as::<Question>()?.question, "2+2?");
+    /// assert_eq!(item.expected_output_as::<Answer>()?.answer, "4");
+    /// // An item without an expected output reads as `None` through `Option`.
+    /// let bare: PromptDatasetItem =
+    ///     serde_json::from_value(serde_json::json!({"id": 2, "datasetId": 12, "input": {}}))?;
+    /// assert!(bare.expected_output_as::<Option<Answer>>()?.is_none());
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn input_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(&self.input)
+    }
+
+    /// Decodes [`expected_output`](Self::expected_output) as your own type; an item without
+    /// one holds JSON `null`, which decodes as `None` when `T` is an `Option`. See
+    /// [`input_as`](Self::input_as).
+    pub fn expected_output_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
+        T::deserialize(&self.expected_output)
+    }
 }
 
 /// A new item: the body of `create_prompt_dataset_item` and one element of
