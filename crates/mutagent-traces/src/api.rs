@@ -223,15 +223,16 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
         self.client.call(request)
     }
 
-    /// `GET /api/traces/{id}`: one trace with its spans. `include` is passed through when
-    /// given (e.g. `Some("spans")`).
+    /// `GET /api/traces/{id}`: one trace with its spans. The spans always come with it (the
+    /// contract's `TraceWithSpans`), so `include` is usually `None`; when given it is passed
+    /// through as the `include` query parameter, for related data a server may add.
     ///
     /// ```no_run
-    /// use mutagent_traces::{TracesExt};
+    /// use mutagent_traces::{NewSpan, TracesExt};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
-    /// // `Some("spans")` includes the spans.
-    /// let trace = client.traces().get_trace("trace-1", Some("spans")).await?;
-    /// println!("{} spans", trace.spans.as_ref().map_or(0, Vec::len));
+    /// let trace = client.traces().get_trace("trace-1", None).await?;
+    /// let spans: Vec<NewSpan> = trace.spans_as().unwrap_or_default();
+    /// println!("{} spans", spans.len());
     /// # Ok(()) }
     /// ```
     pub fn get_trace(&self, id: impl Into<TraceId>, include: Option<&str>) -> C::Response<Trace> {
