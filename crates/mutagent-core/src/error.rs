@@ -590,6 +590,48 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
+    /// Whether the input was refused, wherever: by the SDK before sending
+    /// ([`Error::InvalidInput`], nothing was sent) or by the server (HTTP 400 Bad Request or
+    /// 422 Unprocessable Entity; [`as_api_error`](Self::as_api_error) gives its `message()`).
+    /// Not a 409 Conflict: that input is valid but clashes with what the server holds (see
+    /// [`is_conflict`](Self::is_conflict)). For [`Error::Partial`], the call that stopped it.
+    pub fn is_invalid_input(&self) -> bool {
+        match self {
+            Error::InvalidInput { .. } => true,
+            Error::Partial { source, .. } => source.is_invalid_input(),
+            _ => matches!(
+                self.status(),
+                Some(StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY)
+            ),
+        }
+    }
+
+    /// Whether the server refused the call because it clashes with what it holds (HTTP 409
+    /// Conflict: a name already taken, a run already started). Sending it again unchanged
+    /// fails the same way.
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(StatusCode::CONFLICT)
+    }
+
+    /// Whether the server refused the credentials (HTTP 401 Unauthorized: no API key or
+    /// token, or one it does not accept) or what they may do (HTTP 403 Forbidden: another
+    /// organization's or workspace's resource, a key without the right). Tell the two apart
+    /// with [`status_code`](Self::status_code). Not an [`Error::TokenProvider`]: your provider
+    /// failed before anything was sent, and its error says why.
+    pub fn is_unauthorized(&self) -> bool {
+        matches!(
+            self.status(),
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN)
+        )
+    }
+
+    /// Whether the server refused the call for too many requests (HTTP 429), once the SDK's
+    /// retries were spent. [`is_retryable`](Self::is_retryable) is true for it; the server's
+    /// `Retry-After`, when it sent one, is [`ApiError::retry_after`].
+    pub fn is_rate_limited(&self) -> bool {
+        self.status() == Some(StatusCode::TOO_MANY_REQUESTS)
+    }
+
     /// An [`Error::InvalidInput`]: `field` of `operation` was refused for `reason`.
     pub fn invalid_input(
         operation: &'static str,
