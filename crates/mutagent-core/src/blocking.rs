@@ -5,6 +5,11 @@
 //! calls are handed to a dedicated thread that owns a current-thread runtime, and the caller
 //! waits for the answer on a mutex and condition variable. Dropping the last clone only closes that channel.
 //!
+//! Code the client runs on that thread (a token provider, an HTTP client or layer of your
+//! own) must not make a blocking call on the same client: it would wait for the thread it is
+//! blocking. Such a call fails at once with [`BlockingError::CalledFromItsOwnThread`]; `.await`
+//! a call of [`BlockingClient::async_client`] there instead.
+//!
 //! Only that thread uses the connections its calls open. The async half
 //! ([`BlockingClient::async_client`]) has a pool of its own, driven by the runtimes that make
 //! its calls: a blocking call never waits on a connection whose runtime it may be blocking,
@@ -51,6 +56,9 @@ pub struct BlockingClient {
 
 struct RuntimeThread {
     jobs: tokio::sync::mpsc::UnboundedSender<RuntimeJob>,
+    /// The background thread: a blocking call made on it (by a token provider the client
+    /// runs there) would wait for itself, so [`BlockingClient::run`] refuses it.
+    thread: std::thread::ThreadId,
 }
 
 impl fmt::Debug for BlockingClient {
@@ -82,16 +90,17 @@ impl BlockingClient {
     /// `client`'s pool; `async_half` is what [`async_client`](Self::async_client) answers.
     fn on_own_thread(client: Client, async_half: Client) -> Result<Self, Error> {
         let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<RuntimeJob>();
-        crate::runtime_thread::spawn("mutagent-blocking", move || async move {
+        let thread = crate::runtime_thread::spawn("mutagent-blocking", move || async move {
             while let Some(job) = queue.recv().await {
                 tokio::spawn(job);
             }
         })
         .map_err(|err| BlockingError::RuntimeStart(Cause::new(err)))?;
+        let thread = thread.thread().id();
         Ok(Self {
             client,
             async_half,
-            runtime: Arc::new(RuntimeThread { jobs }),
+            runtime: Arc::new(RuntimeThread { jobs, thread }),
         })
     }
 
@@ -179,6 +188,13 @@ impl BlockingClient {
         &self,
         future: impl Future<Output = Result<T, Error>> + Send + 'static,
     ) -> Result<T, Error> {
+        // On the background thread, waiting for the answer would keep that thread from ever
+        // making it: refused at once instead of a hang. Comparing thread ids is cheap next to
+        // a call, and unlike a thread-local flag it refuses only this client's thread (a
+        // blocking call to another client from here waits, but not for itself).
+        if std::thread::current().id() == self.runtime.thread {
+            return Err(BlockingError::CalledFromItsOwnThread.into());
+        }
         let (done_tx, done_rx) = handoff::channel();
         self.submit(Box::pin(async move {
             done_tx.send(caught(future).await);

@@ -1222,6 +1222,19 @@ pub enum BlockingError {
     /// on the calling thread, as with the async client.
     #[error("the blocking client's background runtime has stopped")]
     RuntimeGone,
+    /// The blocking call was made on the client's own background thread, by code the client
+    /// runs there (a [`TokenProvider`](crate::TokenProvider), an HTTP client or tower layer of
+    /// your own): it would wait for that thread, which is busy waiting for it, forever.
+    /// Refused at once; nothing was sent. There, `.await` the call on
+    /// [`BlockingClient::async_client`](crate::BlockingClient::async_client) instead (in a
+    /// token provider, on a client without that provider: a call that needs the token being
+    /// fetched waits for it until its timeout).
+    #[error(
+        "a blocking call was made on the blocking client's own background thread (from a token \
+         provider, HTTP client or layer it runs), where it would wait for itself forever; \
+         nothing was sent: `.await` the call on `async_client()` there instead"
+    )]
+    CalledFromItsOwnThread,
 }
 
 /// A lower-level error kept as the cause of an SDK error (TLS setup, starting a thread). Cheap

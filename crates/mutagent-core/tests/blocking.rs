@@ -272,3 +272,140 @@ fn the_async_half_calls_after_the_blocking_client_is_dropped() {
     });
     assert_eq!(answer.expect("a call after the drop"), json!({"ok": true}));
 }
+
+/// Runs `probe` on a thread of its own and waits at most 20 s for its answer, so a probe that
+/// hangs fails the test instead of hanging CI (the stuck thread is left behind).
+fn within_deadline<T: Send + 'static>(probe: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(probe());
+    });
+    rx.recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the call hung: it waited for the thread it was blocking")
+}
+
+/// A blocking client whose token provider calls `inner` on the client itself (the cell is
+/// filled once the client is built), then answers a token.
+fn client_calling_itself(
+    server: &ScriptedServer,
+    inner: fn(&BlockingClient) -> Result<(), Error>,
+) -> BlockingClient {
+    let cell: Arc<std::sync::OnceLock<BlockingClient>> = Arc::default();
+    let provider_cell = Arc::clone(&cell);
+    let client = mutagent_core::ClientBuilder::new()
+        .env(mutagent_core::env::EmptyEnv)
+        .server_url(server.url())
+        .timeout(std::time::Duration::from_secs(5))
+        .token_provider(move || {
+            let cell = Arc::clone(&provider_cell);
+            async move {
+                if let Some(client) = cell.get() {
+                    inner(client)?;
+                }
+                Ok::<_, Error>("tok_blocking_abcdef".to_owned())
+            }
+        })
+        .build_blocking()
+        .expect("client");
+    cell.set(client.clone()).expect("set once");
+    client
+}
+
+/// A token provider runs on the blocking client's background thread; a blocking call it makes
+/// on the same client would wait for that thread, which is busy waiting for it: it hung
+/// forever (review). It fails at once with `BlockingError::CalledFromItsOwnThread`, and the
+/// outer call says the token provider failed, that error as its cause.
+#[test]
+fn a_blocking_call_from_its_own_background_thread_fails_at_once() {
+    let server = server();
+    let err = within_deadline(move || {
+        let client = client_calling_itself(&server, |client| get(client, 2).map(drop));
+        let started = std::time::Instant::now();
+        let err = client
+            .send::<Value>(get_thing())
+            .expect_err("the provider fails");
+        (err, started.elapsed(), server.requests().len())
+    });
+    let (err, took, sent) = err;
+    assert!(matches!(err, Error::TokenProvider { .. }), "{err:?}");
+    let cause = std::error::Error::source(&err)
+        .and_then(|cause| cause.downcast_ref::<Error>())
+        .expect("the provider's own error is the cause");
+    assert!(
+        matches!(
+            cause,
+            Error::Blocking(mutagent_core::error::BlockingError::CalledFromItsOwnThread)
+        ),
+        "{cause:?}"
+    );
+    let text = format!("{err:?}");
+    assert!(text.contains("own background thread"), "{text}");
+    assert!(text.contains("async_client"), "{text}");
+    assert!(took < std::time::Duration::from_secs(4), "{took:?}");
+    assert_eq!(sent, 0, "nothing was sent");
+}
+
+/// An HTTP client of the user's own that, on the first request only, first makes a call
+/// through the blocking client's async half (`cell`, filled once the client is built), then
+/// sends. It runs on the blocking client's background thread.
+#[derive(Clone)]
+struct NestingHttpClient {
+    inner: mutagent_core::http_client::DefaultHttpClient,
+    cell: Arc<std::sync::OnceLock<BlockingClient>>,
+    nested: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl mutagent_core::http_client::HttpClient for NestingHttpClient {
+    fn send(
+        &self,
+        request: http::Request<bytes::Bytes>,
+    ) -> mutagent_core::http_client::BoxFuture<
+        'static,
+        Result<
+            http::Response<mutagent_core::http_client::ResponseBody>,
+            mutagent_core::http_client::HttpError,
+        >,
+    > {
+        // Both halves send through this client: only the outermost request nests.
+        let first = !self.nested.swap(true, std::sync::atomic::Ordering::SeqCst);
+        let async_half = self
+            .cell
+            .get()
+            .filter(|_| first)
+            .map(|client| client.async_client().clone());
+        let inner = self.inner.clone();
+        Box::pin(async move {
+            if let Some(async_half) = async_half {
+                let value = async_half.send::<Value>(get_thing()).await;
+                assert_eq!(value.expect("the nested call"), json!({"ok": true}));
+            }
+            inner.send(request).await
+        })
+    }
+}
+
+/// The async half awaited on that thread (here by the user's HTTP client) does not wait for
+/// itself: its calls run on the runtime that polls them, the background thread's own. So it
+/// is not refused.
+#[test]
+fn the_async_half_awaited_on_the_background_thread_works() {
+    let server = server();
+    let sent = within_deadline(move || {
+        let cell: Arc<std::sync::OnceLock<BlockingClient>> = Arc::default();
+        let http = NestingHttpClient {
+            inner: mutagent_core::http_client::DefaultHttpClient::new().expect("http client"),
+            cell: Arc::clone(&cell),
+            nested: Arc::default(),
+        };
+        let client = builder(&server)
+            .timeout(std::time::Duration::from_secs(5))
+            .http_client(http)
+            .build_blocking()
+            .expect("client");
+        cell.set(client.clone()).expect("set once");
+        let value = client.send::<Value>(get_thing()).expect("both calls work");
+        assert_eq!(value, json!({"ok": true}));
+        server.requests().len()
+    });
+    assert_eq!(sent, 2, "the nested call, then the outer one");
+}

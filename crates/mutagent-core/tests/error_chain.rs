@@ -213,6 +213,7 @@ fn configuration_and_blocking_errors_print_their_message_once() {
     for err in [
         Error::Blocking(BlockingError::RuntimeGone),
         Error::Blocking(BlockingError::RuntimeStart(Cause::new(inner()))),
+        Error::Blocking(BlockingError::CalledFromItsOwnThread),
     ] {
         assert_no_message_repeated(&err);
         assert!(err.to_string().contains("blocking client"), "{err}");
