@@ -73,8 +73,7 @@ macro_rules! paginated_envelope {
             /// assert_eq!(page.next_offset(), Some(4));
             /// ```
             pub fn next_offset(&self) -> Option<u64> {
-                let next = self.offset.saturating_add(self.data.len() as u64);
-                (!self.data.is_empty() && next < self.total).then_some(next)
+                next_page_offset(self.offset, self.data.len(), Some(self.total), false)
             }
 
             /// Whether a later page holds more items, as this envelope says it.
@@ -178,6 +177,34 @@ paginated_envelope!(TotalPage, |page| more_by_count(
     page.data.len(),
     page.total
 ));
+
+/// The offset of the page after one of `len` items starting at `offset`, by the rule an offset
+/// walk follows, for an envelope's `next_offset()`: `offset + len` while the page's `total`
+/// says items remain, whatever its flag says (a flag derived from the asked `limit` can say no
+/// more too early); by `flag_says_more` only when the page states no `total`. `None` on an
+/// empty page, and where the next offset would reach `total` even if the flag claims more (a
+/// walk ends there, so a loop paging by hand ends too).
+///
+/// ```
+/// use mutagent_core::pagination::next_page_offset;
+/// assert_eq!(next_page_offset(0, 2, Some(5), false), Some(2), "the count, over the flag");
+/// assert_eq!(next_page_offset(2, 2, Some(4), true), None, "the flag, stuck past the total");
+/// assert_eq!(next_page_offset(0, 2, None, true), Some(2), "no total: the flag");
+/// assert_eq!(next_page_offset(4, 0, Some(9), true), None, "an empty page");
+/// ```
+pub fn next_page_offset(
+    offset: u64,
+    len: usize,
+    total: Option<u64>,
+    flag_says_more: bool,
+) -> Option<u64> {
+    let next = offset.saturating_add(len as u64);
+    let more = match total {
+        Some(total) => next < total,
+        None => flag_says_more,
+    };
+    (len > 0 && more).then_some(next)
+}
 
 /// Whether items follow a page of `len` items at `offset`, by the numbers.
 fn more_by_count(offset: u64, len: usize, total: u64) -> bool {

@@ -5,7 +5,7 @@
 use mutagent_core::ids::{
     DatasetId, DatasetItemId, EvaluationId, ExperimentId, PromptGroupId, PromptId,
 };
-use mutagent_core::pagination::Paginated;
+use mutagent_core::pagination::{next_page_offset, Paginated};
 use mutagent_core::request::validate;
 use mutagent_core::{Error, Page};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -269,9 +269,13 @@ fn experiments<E: serde::de::Error>(items: Vec<Value>) -> Result<Vec<Experiment>
 }
 
 impl ExperimentList {
-    /// The offset of the next page (`offset` + the experiments of this one) when more follow
-    /// (`hasNext`, else `hasMore`, else `offset + data.len() < total`). For paging by hand:
-    /// `params.offset(next)`.
+    /// The offset of the next page (`offset` + the experiments of this one) when more follow,
+    /// by the rule of core's pages and of
+    /// [`list_experiments_all`](crate::ExperimentsApi::list_experiments_all)
+    /// ([`next_page_offset`](mutagent_core::pagination::next_page_offset)): while `total` says
+    /// experiments remain, whatever `hasNext`/`hasMore` say (a flag derived from the asked
+    /// `limit` can say no more too early); by the flag when the page states no `total`. For
+    /// paging by hand: `params.offset(next)`.
     ///
     /// `None` on the last page, on an empty one, where the next offset would reach `total`
     /// even if the page claims more (a walk ends there too, so a loop paging by hand ends as
@@ -287,9 +291,8 @@ impl ExperimentList {
     /// assert_eq!(page.next_offset(), Some(4));
     /// ```
     pub fn next_offset(&self) -> Option<u64> {
-        let next = self.offset?.saturating_add(self.data.len() as u64);
-        let before_the_total = self.total.is_none_or(|total| next < total);
-        (self.has_more() && !self.data.is_empty() && before_the_total).then_some(next)
+        // Without a total, `has_more` is the flag alone.
+        next_page_offset(self.offset?, self.data.len(), self.total, self.has_more())
     }
 }
 
@@ -738,9 +741,12 @@ mod tests {
         assert_eq!(has_more.next_offset(), Some(4));
         let by_total = page(json!({"data": two(), "total": 5, "offset": 0}));
         assert_eq!(by_total.next_offset(), Some(2));
-        // The last page, by flag or by total.
-        let last = page(json!({"data": two(), "total": 5, "offset": 2, "hasNext": false}));
+        // The last page, by flag (when there is no total) or by total.
+        let last = page(json!({"data": two(), "offset": 2, "hasNext": false}));
         assert_eq!(last.next_offset(), None);
+        // A flag that says no more while the total says more: the count wins, as in a walk.
+        let early = page(json!({"data": two(), "total": 5, "offset": 2, "hasNext": false}));
+        assert_eq!(early.next_offset(), Some(4));
         let at_total = page(json!({"data": two(), "total": 4, "offset": 2}));
         assert_eq!(at_total.next_offset(), None);
         // A page claiming more though the next offset reaches the total, an empty page
