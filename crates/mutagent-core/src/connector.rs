@@ -375,8 +375,16 @@ fn tcp_kind(error: &(dyn std::error::Error + 'static)) -> ConnectErrorKind {
     ConnectErrorKind::Other
 }
 
+/// Transparent over its source: it exists to carry the kind, proxy and answer to
+/// [`classify`], and [`Error::Connect`](crate::Error::Connect)'s message already tells them. A
+/// line of its own in a chain (`anyhow`'s `{:#}`) said only "connect failed", or repeated the
+/// proxy and its status line; it prints its source's message and passes that error's causes
+/// on. Only a failure without a source (the connect timeout) says something itself.
 impl fmt::Display for ConnectFailure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(source) = &self.source {
+            return fmt::Display::fmt(source, f);
+        }
         match (&self.proxy, &self.proxy_answer) {
             (Some(proxy), Some(answer)) => {
                 write!(f, "the proxy {} answered `{answer}`", proxy.shown())
@@ -388,10 +396,9 @@ impl fmt::Display for ConnectFailure {
 }
 
 impl std::error::Error for ConnectFailure {
+    /// The source's own source: the source's message is this error's (see `Display`).
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source
-            .as_deref()
-            .map(|source| source as &(dyn std::error::Error + 'static))
+        self.source.as_deref().and_then(|source| source.source())
     }
 }
 

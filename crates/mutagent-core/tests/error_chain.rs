@@ -136,6 +136,41 @@ async fn a_real_refused_connection_prints_each_cause_once() {
     }
 }
 
+/// Each line of a refused connection's chain (as `anyhow` prints `{:#}`) says something of its
+/// own: the connector's wrapper said only "connect failed" between hyper's "client error
+/// (Connect)" and the TCP error under it (review).
+#[tokio::test]
+async fn a_refused_connections_chain_has_no_empty_line() {
+    let client = nobody_listening()
+        .retry_policy(mutagent_core::RetryPolicy::disabled())
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client");
+    let err = client
+        .send::<Value>(get_thing())
+        .await
+        .expect_err("refused");
+    let lines = chain(&err);
+    assert!(
+        !lines.iter().any(|line| line == "connect failed"),
+        "{}",
+        lines.join(": ")
+    );
+    assert_eq!(
+        lines.get(1..3),
+        Some(
+            &[
+                "client error (Connect)".to_owned(),
+                "tcp connect error".to_owned()
+            ][..]
+        ),
+        "{}",
+        lines.join(": ")
+    );
+    // The Debug of `fn main() -> Result<(), Error>` is as short.
+    assert!(!format!("{err:?}").contains("connect failed"), "{err:?}");
+}
+
 #[test]
 fn every_error_with_a_source_leaves_it_out_of_its_message() {
     let cases: Vec<(&str, Box<dyn StdError>)> = vec![

@@ -212,6 +212,35 @@ async fn a_refused_tunnel_says_so_with_the_proxys_status() {
     );
 }
 
+/// The proxy's refusal is told once in a chain (as `anyhow` prints `{:#}`): the message names
+/// the proxy and quotes its status line, so no cause repeats them (the connector's wrapper
+/// said "the proxy … answered `HTTP/1.1 407 …`" again; review).
+#[tokio::test]
+async fn a_refused_tunnels_chain_quotes_the_proxy_once() {
+    for status in ["407 Proxy Authentication Required", "403 Forbidden"] {
+        let err = refused_by(status).await;
+        let mut lines = vec![err.to_string()];
+        let mut cause = std::error::Error::source(&err);
+        while let Some(next) = cause {
+            lines.push(next.to_string());
+            cause = next.source();
+        }
+        let printed = lines.join(": ");
+        assert_eq!(printed.matches(status).count(), 1, "{printed}");
+        let proxy = err
+            .connect_error()
+            .and_then(|c| c.proxy())
+            .expect("a proxy");
+        assert_eq!(
+            printed.matches(proxy).count(),
+            2,
+            "through…, the proxy … : {printed}"
+        );
+        let debug = format!("{err:?}");
+        assert_eq!(debug.matches(status).count(), 1, "{debug}");
+    }
+}
+
 /// A proxy's refusal line is the proxy's text: its control characters are escaped (it cannot
 /// drive a terminal or forge a log line) and the proxy credentials it echoes are scrubbed, in
 /// `Display`, `Debug` and `proxy_status()` alike.
