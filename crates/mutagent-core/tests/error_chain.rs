@@ -4,6 +4,10 @@
 
 mod support;
 
+/// The checks callers branch on (`is_invalid_input` and its kin), in this binary to save a link.
+#[path = "error_chain/classify.rs"]
+mod classify;
+
 use std::error::Error as StdError;
 use std::time::Duration;
 

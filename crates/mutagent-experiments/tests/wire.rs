@@ -3,6 +3,10 @@
 //! blocking client. Plus validation, lenient decoding and pagination.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
+/// Paging by hand with `next_offset` against the walk (in this binary to save a link).
+#[path = "wire/paging_by_hand.rs"]
+mod paging_by_hand;
+
 use mutagent_experiments::{
     AddExperimentResult, CompleteExperiment, CompletionStatus, CreateExperiment, CriterionScore,
     DatasetItemRef, Experiment, ExperimentModel, ExperimentStatus, ExperimentSummary,

@@ -2,7 +2,6 @@
 //! with core's pages: while a page's `total` says experiments remain, both go on, even when
 //! its `hasNext` says no more too early (a server deriving the flag from the asked limit while
 //! answering fewer items); through the async and the blocking client.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_experiments::{ExperimentList, ExperimentsExt, ListExperiments};
 use mutagent_wire_test::*;

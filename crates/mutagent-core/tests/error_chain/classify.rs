@@ -1,14 +1,11 @@
 //! The checks a caller branches on (`is_invalid_input`, `is_conflict`, `is_unauthorized`,
 //! `is_rate_limited`, `is_not_found`, `is_retryable`), against real answers of a raw server,
 //! through both clients: each is true for exactly the statuses its docs name.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
-mod support;
-
+use crate::support::*;
 use mutagent_core::{Error, RetryPolicy};
 use mutagent_test_support::{Reply, ScriptedServer};
 use serde_json::{json, Value};
-use support::*;
 
 /// What each check says of an error, in a fixed order, so one assertion names them all.
 #[derive(Debug, PartialEq, Eq)]
