@@ -32,6 +32,7 @@
 mod api;
 mod models;
 pub mod operations;
+pub mod render;
 
 pub use api::{PromptApi, PromptExt};
 pub use models::{
@@ -39,3 +40,4 @@ pub use models::{
     UpdatePrompt,
 };
 pub use mutagent_core::ids::{PromptGroupId, PromptId};
+pub use render::RenderError;
