@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use mutagent::prelude::*;
 use mutagent::traces::otlp::{self, ExportTraceRequest, Resource, ResourceSpans, ScopeSpans};
 use mutagent::traces::{
-    unix_nanos, Environment, GetAnalyticsSummary, GetTraceStats, ListTraces, NewSpan, NewTrace,
-    SpanEvent, SpanKind, StatsGroupBy, Status, TraceSource,
+    unix_nanos, Environment, GetAnalyticsSummary, GetTrace, GetTraceStats, ListTraces, NewSpan,
+    NewTrace, SpanEvent, SpanKind, StatsGroupBy, Status, TraceSource,
 };
 use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 
@@ -212,7 +212,7 @@ async fn traces_journey_async() {
     assert_eq!(walked.len(), 5);
 
     // Get with spans, typed back into the ingest model.
-    let a = traces.get_trace("tr-a", None).await.expect("get");
+    let a = traces.get_trace("tr-a").await.expect("get");
     assert_eq!(a.session_id.as_deref(), Some("sess-a"));
     assert_eq!(a.source, TraceSource::Manual);
     assert_eq!(a.environment, Some(Environment::Production));
@@ -232,7 +232,7 @@ async fn traces_journey_async() {
         .expect("tool span");
     assert_eq!(tool.parent_span_id.as_deref(), Some("tr-a-chat"));
     let with_include = traces
-        .get_trace("tr-a", Some("spans"))
+        .get_trace_with("tr-a", &GetTrace::new().include("spans"))
         .await
         .expect("get include");
     assert_eq!(with_include.spans.map(|s| s.len()), Some(2));
@@ -301,7 +301,7 @@ async fn traces_journey_async() {
     let deleted = traces.delete_trace("tr-a").await.expect("delete");
     assert_eq!(deleted["success"], true);
     assert_eq!(emu.count(Collection::Traces), 4);
-    assert_not_found(traces.get_trace("tr-a", None).await, "gone");
+    assert_not_found(traces.get_trace("tr-a").await, "gone");
 }
 
 #[test]
@@ -349,7 +349,7 @@ fn traces_journey_blocking() {
         .expect("walk");
     assert_eq!(walked.len(), 4);
 
-    let got = traces.get_trace("blk-1", None).expect("get");
+    let got = traces.get_trace("blk-1").expect("get");
     assert_eq!(got.start_time, rfc3339(start));
     assert_eq!(got.total_output_tokens, Some(7));
 
@@ -365,7 +365,7 @@ fn traces_journey_blocking() {
     assert_eq!(summary.kpis["totalTraces"], 4);
 
     traces.delete_trace("blk-2").expect("delete");
-    assert_not_found(traces.get_trace("blk-2", None), "gone");
+    assert_not_found(traces.get_trace("blk-2"), "gone");
     assert_eq!(emu.count(Collection::Traces), 3);
 }
 

@@ -127,7 +127,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let page = client.traces().list_traces(&ListTraces::new()).await?;
     println!("{} traces stored:", page.total);
     for summary in page.data {
-        let trace = client.traces().get_trace(summary.id.clone(), None).await?;
+        let trace = client.traces().get_trace(summary.id.clone()).await?;
         println!(
             "  trace {} session={} status={} spans={} tokens in/out={}/{}",
             trace.id,

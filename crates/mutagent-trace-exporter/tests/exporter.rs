@@ -81,7 +81,7 @@ fn root_trace_ids(spans: &[SpanData]) -> Vec<String> {
 async fn stored_trace(client: &mutagent_core::Client, id: impl ToString) -> Trace {
     client
         .traces()
-        .get_trace(id.to_string(), None)
+        .get_trace(id.to_string())
         .await
         .expect("trace")
 }
@@ -220,7 +220,7 @@ fn works_from_the_blocking_client() {
     assert_eq!(emu.count(Collection::Spans), 10);
     assert_eq!(emu.requests().len(), 1, "one request for both traces");
     for (n, id) in root_ids.iter().enumerate() {
-        let trace = client.traces().get_trace(id.as_str(), None).expect("trace");
+        let trace = client.traces().get_trace(id.as_str()).expect("trace");
         check_stored(
             &serde_json::to_value(&trace).expect("json"),
             &parents,

@@ -177,7 +177,7 @@ fn marked_spans_become_mutagent_spans() {
             .expect("odd trace");
         let odd = client
             .traces()
-            .get_trace(odd_trace.id.clone(), None)
+            .get_trace(odd_trace.id.clone())
             .await
             .expect("trace");
         let odd_span = &odd.spans.expect("spans")[0];

@@ -80,7 +80,7 @@ async fn parents_hold_across_awaits_and_threads() {
     for summary in &page.data {
         let trace = client
             .traces()
-            .get_trace(summary.id.clone(), None)
+            .get_trace(summary.id.clone())
             .await
             .expect("trace");
         let spans = trace.spans.expect("spans");

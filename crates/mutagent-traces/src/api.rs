@@ -7,8 +7,8 @@ use serde_json::Value;
 
 use crate::ingest::{check_batch, check_single, NewTrace, TraceBatch};
 use crate::models::{
-    AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTraceStats, ListTraces, StatsGroupBy,
-    Trace, TraceContract, TraceIngestion, TraceList,
+    AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTrace, GetTraceStats, ListTraces,
+    StatsGroupBy, Trace, TraceContract, TraceIngestion, TraceList,
 };
 use crate::operations as op;
 use crate::otlp::ExportTraceRequest;
@@ -223,23 +223,40 @@ impl<'a, C: ApiClient> TracesApi<'a, C> {
         self.client.call(request)
     }
 
-    /// `GET /api/traces/{id}`: one trace with its spans. The spans always come with it (the
-    /// contract's `TraceWithSpans`), so `include` is usually `None`; when given it is passed
-    /// through as the `include` query parameter, for related data a server may add.
+    /// `GET /api/traces/{id}`: one trace with its spans (the contract's `TraceWithSpans`:
+    /// the spans always come with it, no query parameter is needed). To send the optional
+    /// `include` query parameter, use [`get_trace_with`](Self::get_trace_with).
     ///
     /// ```no_run
     /// use mutagent_traces::{NewSpan, TracesExt};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
-    /// let trace = client.traces().get_trace("trace-1", None).await?;
+    /// let trace = client.traces().get_trace("trace-1").await?;
     /// let spans: Vec<NewSpan> = trace.spans_as().unwrap_or_default();
     /// println!("{} spans", spans.len());
     /// # Ok(()) }
     /// ```
-    pub fn get_trace(&self, id: impl Into<TraceId>, include: Option<&str>) -> C::Response<Trace> {
+    pub fn get_trace(&self, id: impl Into<TraceId>) -> C::Response<Trace> {
+        self.get_trace_with(id, &GetTrace::new())
+    }
+
+    /// `GET /api/traces/{id}` with its optional query parameters ([`GetTrace`]): `include`
+    /// is passed through, for related data a server may add beyond the spans.
+    ///
+    /// ```no_run
+    /// use mutagent_traces::{GetTrace, TracesExt};
+    /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
+    /// let trace = client
+    ///     .traces()
+    ///     .get_trace_with("trace-1", &GetTrace::new().include("spans"))
+    ///     .await?;
+    /// println!("{}", trace.id);
+    /// # Ok(()) }
+    /// ```
+    pub fn get_trace_with(&self, id: impl Into<TraceId>, params: &GetTrace) -> C::Response<Trace> {
         self.client.call(
             op::GET_TRACE
                 .request(id.into())
-                .query_params(&IncludeQuery { include })
+                .query_params(params)
                 .build(),
         )
     }
@@ -269,14 +286,6 @@ struct StatsQuery<'a> {
 }
 
 impl QueryParams for StatsQuery<'_> {}
-
-/// The query of `get_trace`: related data to embed, when asked for.
-#[derive(Serialize)]
-struct IncludeQuery<'a> {
-    include: Option<&'a str>,
-}
-
-impl QueryParams for IncludeQuery<'_> {}
 
 fn list_request(params: &ListTraces) -> Result<ApiRequest, Error> {
     op::LIST_TRACES.request().query_params(params).build()

@@ -55,8 +55,8 @@ pub use ingest::{
     Environment, NewSpan, NewTrace, SpanEvent, SpanKind, Status, TokenUsage, TraceSource,
 };
 pub use models::{
-    AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTraceStats, ListTraces, StatsGroupBy,
-    Trace, TraceContract, TraceIngestion, TraceList,
+    AnalyticsSummary, BatchIngestion, GetAnalyticsSummary, GetTrace, GetTraceStats, ListTraces,
+    StatsGroupBy, Trace, TraceContract, TraceIngestion, TraceList,
 };
 pub use mutagent_core::ids::{TraceId, WorkspaceId};
 pub use time::{rfc3339, unix_nanos};

@@ -314,6 +314,36 @@ impl GetTraceStats {
     }
 }
 
+/// The optional query of `get_trace`, for
+/// [`get_trace_with`](crate::TracesApi::get_trace_with); [`get_trace`](crate::TracesApi::get_trace)
+/// sends none.
+///
+/// ```
+/// use mutagent_traces::GetTrace;
+/// let params = GetTrace::new().include("spans");
+/// assert_eq!(params.include.as_deref(), Some("spans"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct GetTrace {
+    /// Related data to embed (the `include` query parameter), passed through as it is. The
+    /// spans always come with a trace, so this is for related data a server may add.
+    pub include: Option<String>,
+}
+
+impl GetTrace {
+    /// No query parameters.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    mutagent_core::setters! {
+        /// Sets `include`.
+        into include: String;
+    }
+}
+
+impl QueryParams for GetTrace {}
+
 /// Filters of `get_analytics_summary`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -6,8 +6,8 @@ use mutagent_traces::otlp::{
     self, AnyValue, ExportTraceRequest, KeyValue, Resource, ResourceSpans, ScopeSpans,
 };
 use mutagent_traces::{
-    Environment, GetAnalyticsSummary, GetTraceStats, ListTraces, NewSpan, NewTrace, SpanEvent,
-    SpanKind, StatsGroupBy, Status, TraceSource, TracesExt,
+    Environment, GetAnalyticsSummary, GetTrace, GetTraceStats, ListTraces, NewSpan, NewTrace,
+    SpanEvent, SpanKind, StatsGroupBy, Status, TraceSource, TracesExt,
 };
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
@@ -451,7 +451,7 @@ fn get_analytics_summary() {
 fn get_trace() {
     let (request, trace) = both_call!(Reply::json(200, trace_json("trace/1", true)), |c| c
         .traces()
-        .get_trace("trace/1", Some("spans")));
+        .get_trace_with("trace/1", &GetTrace::new().include("spans")));
     assert_common(
         &request,
         "GET",
@@ -473,7 +473,7 @@ fn get_trace() {
     let server = ScriptedServer::start(vec![Reply::json(200, trace_json("t", true))]);
     blocking_client(&server)
         .traces()
-        .get_trace("t", None)
+        .get_trace("t")
         .expect("get");
     assert_common(&server.single_request(), "GET", "/api/traces/t", None, None);
 }
@@ -571,7 +571,7 @@ fn invalid_input_is_refused_before_sending() {
             traces.get_analytics_summary(&GetAnalyticsSummary::new().budget(-5.0)),
             "budget",
         );
-        assert_invalid(traces.get_trace("", None), "id");
+        assert_invalid(traces.get_trace(""), "id");
         assert_invalid(traces.delete_trace(".."), "id");
     });
 }

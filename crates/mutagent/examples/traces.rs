@@ -14,7 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use mutagent::prelude::*;
 use mutagent::traces::{
-    rfc3339, GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy,
+    rfc3339, GetTrace, GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy,
 };
 
 mod support;
@@ -81,7 +81,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("session {session} has {} traces", listed.data.len());
     let full = client
         .traces()
-        .get_trace(format!("{session}-0"), Some("spans"))
+        .get_trace_with(format!("{session}-0"), &GetTrace::new().include("spans"))
         .await?;
     println!(
         "trace {}: {} spans, {} input tokens",

@@ -70,7 +70,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     } else {
         for listed in client.traces().list_traces(&ListTraces::new()).await?.data {
-            let trace = client.traces().get_trace(listed.id, None).await?;
+            let trace = client.traces().get_trace(listed.id).await?;
             println!("{}", serde_json::to_string_pretty(&trace)?);
             traces += 1;
         }

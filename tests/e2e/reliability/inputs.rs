@@ -88,7 +88,7 @@ fn is_404(result: Result<impl std::fmt::Debug, Error>) -> bool {
 #[test]
 fn trace_ids_never_change_the_route() {
     check_route("/api/traces/", "", |client, id| {
-        is_404(client.traces().get_trace(id, None))
+        is_404(client.traces().get_trace(id))
     });
 }
 
@@ -226,7 +226,7 @@ async fn the_async_client_refuses_the_same_inputs_without_sending() {
         .expect("client");
     let err = client
         .traces()
-        .get_trace("..", None)
+        .get_trace("..")
         .await
         .expect_err("dot segment");
     assert_refused(err, "id");

@@ -15,7 +15,9 @@ use mutagent::prompt_datasets::CreatePromptDataset;
 use mutagent::prompt_evaluations::{
     CreateEvaluation, EvalConfig, EvalCriterion, EvaluationWaitOptions,
 };
-use mutagent::traces::{GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy};
+use mutagent::traces::{
+    GetTrace, GetTraceStats, ListTraces, NewSpan, NewTrace, SpanKind, StatsGroupBy,
+};
 use mutagent::workspace_members::AddWorkspaceMember;
 use mutagent::workspaces::{WorkspaceList, WorkspaceRole};
 use serde_json::json;
@@ -303,7 +305,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
     if let Some(first) = listed.data.first() {
         let full = client
             .traces()
-            .get_trace(first.id.clone(), Some("spans"))
+            .get_trace_with(first.id.clone(), &GetTrace::new().include("spans"))
             .await
             .map_err(fail("get_trace"))?;
         println!(

@@ -89,7 +89,7 @@ pub async fn calls(client: &mutagent::Client) -> Result<String, mutagent::Error>
     let datasets = client.prompt_datasets().list_prompt_datasets(&ListPromptDatasets::new()).await?;
     let dataset = client.prompt_datasets().get_prompt_dataset(1).await?;
     let traces = client.traces().list_traces(&ListTraces::new()).await?;
-    let trace = client.traces().get_trace("t", None).await?;
+    let trace = client.traces().get_trace("t").await?;
     Ok(format!("{} {} {} {} {} {} {}", prompts.total, prompt.id, tags.len(), datasets.total, dataset.id, traces.total, trace.id))
 }
 

@@ -98,7 +98,7 @@ pub(crate) async fn stored(client: &Client, protocol: Protocol) -> (Value, Vec<S
     assert_eq!(page.data.len(), 1, "one trace");
     let trace = client
         .traces()
-        .get_trace(page.data[0].id.clone(), None)
+        .get_trace(page.data[0].id.clone())
         .await
         .expect("trace");
     let trace_json = serde_json::to_value(&trace).expect("json");

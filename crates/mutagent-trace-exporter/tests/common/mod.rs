@@ -46,7 +46,7 @@ pub(crate) async fn the_one_trace(
     assert_eq!(page.data.len(), 1, "one trace listed");
     client
         .traces()
-        .get_trace(page.data[0].id.clone(), None)
+        .get_trace(page.data[0].id.clone())
         .await
         .expect("trace")
 }
