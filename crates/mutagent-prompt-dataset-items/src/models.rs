@@ -141,6 +141,61 @@ impl NewDatasetItem {
             metadata: None,
         }
     }
+    /// An item whose input is your own type, typically the struct of the prompt's template
+    /// variables (the write side of [`PromptDatasetItem::input_as`]), without writing
+    /// `serde_json::to_value` yourself.
+    ///
+    /// The error, an [`Error::InvalidInput`] of `create_prompt_dataset_item` naming `input`,
+    /// says why: the value did not serialise to a JSON object (a number, a list, …), or could
+    /// not be serialised at all (a map with non-string keys).
+    ///
+    /// ```
+    /// use mutagent_prompt_dataset_items::NewDatasetItem;
+    /// use serde::Serialize;
+    ///
+    /// #[derive(Serialize)]
+    /// struct Question<'a> {
+    ///     question: &'a str,
+    /// }
+    /// #[derive(Serialize)]
+    /// struct Answer<'a> {
+    ///     answer: &'a str,
+    /// }
+    ///
+    /// let item = NewDatasetItem::from_input(&Question { question: "2+2?" })?
+    ///     .expected_output_from(&Answer { answer: "4" })?
+    ///     .name("sums");
+    /// assert_eq!(item.input, serde_json::json!({"question": "2+2?"}));
+    /// assert_eq!(item.expected_output, Some(serde_json::json!({"answer": "4"})));
+    ///
+    /// // Not an object: refused with the field named, before anything is sent.
+    /// let err = NewDatasetItem::from_input(&[1, 2]).unwrap_err();
+    /// assert!(err.to_string().contains("`input` must be a JSON object (got an array)"), "{err}");
+    /// # Ok::<(), mutagent_core::Error>(())
+    /// ```
+    pub fn from_input<T: Serialize + ?Sized>(input: &T) -> Result<Self, Error> {
+        Ok(Self::new(json_object(
+            crate::operations::CREATE_PROMPT_DATASET_ITEM.name,
+            "input",
+            input,
+        )?))
+    }
+
+    /// Sets the expected output from your own type (the write side of
+    /// [`PromptDatasetItem::expected_output_as`]); the error is that of
+    /// [`from_input`](Self::from_input), naming `expectedOutput`.
+    pub fn expected_output_from<T: Serialize + ?Sized>(
+        mut self,
+        output: &T,
+    ) -> Result<Self, Error> {
+        self.expected_output = Some(json_object(
+            crate::operations::CREATE_PROMPT_DATASET_ITEM.name,
+            "expectedOutput",
+            output,
+        )?);
+        Ok(self)
+    }
+
     mutagent_core::setters! {
         /// Sets the name.
         into name: String;
@@ -230,12 +285,56 @@ impl UpdateDatasetItem {
         value metadata: Value;
     }
 
+    /// Sets the input from your own type; the error, an [`Error::InvalidInput`] of
+    /// `update_prompt_dataset_item` naming `input`, is that of
+    /// [`NewDatasetItem::from_input`].
+    pub fn input_from<T: Serialize + ?Sized>(mut self, input: &T) -> Result<Self, Error> {
+        self.input = Some(json_object(
+            crate::operations::UPDATE_PROMPT_DATASET_ITEM.name,
+            "input",
+            input,
+        )?);
+        Ok(self)
+    }
+
+    /// Sets the expected output from your own type; see [`input_from`](Self::input_from).
+    pub fn expected_output_from<T: Serialize + ?Sized>(
+        mut self,
+        output: &T,
+    ) -> Result<Self, Error> {
+        self.expected_output = Some(json_object(
+            crate::operations::UPDATE_PROMPT_DATASET_ITEM.name,
+            "expectedOutput",
+            output,
+        )?);
+        Ok(self)
+    }
+
     pub(crate) fn check(&self, operation: &'static str) -> Result<(), Error> {
         validate::optional_name(operation, "name", self.name.as_deref())?;
         validate::object(operation, "input", self.input.as_ref())?;
         validate::object(operation, "expectedOutput", self.expected_output.as_ref())?;
         validate::object(operation, "metadata", self.metadata.as_ref())
     }
+}
+
+/// `value` as a JSON object, for the `field` of `operation`, which the contract types
+/// `object`: a value that serialises to anything else is refused here, with the message
+/// `check` would give, rather than later when the body is sent.
+fn json_object<T: Serialize + ?Sized>(
+    operation: &'static str,
+    field: &'static str,
+    value: &T,
+) -> Result<Value, Error> {
+    let value = serde_json::to_value(value).map_err(|err| {
+        Error::invalid_input(
+            operation,
+            field,
+            format!("could not be serialised to JSON: {err}"),
+        )
+    })?;
+    validate::object(operation, field, Some(&value))?;
+    Ok(value)
 }
 
 /// The body of `bulk_create_prompt_dataset_items`: `{"items": [...]}`.

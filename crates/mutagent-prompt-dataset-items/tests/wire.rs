@@ -77,6 +77,110 @@ fn create_prompt_dataset_item() {
     assert_eq!(created.labels, Some(vec!["smoke".to_owned()]));
 }
 
+/// The app's own types of a prompt's variables and its expected answer.
+#[derive(serde::Serialize)]
+struct Question<'a> {
+    question: &'a str,
+    tags: Vec<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+struct Answer {
+    answer: u32,
+}
+
+#[test]
+fn items_are_written_from_the_apps_own_types() {
+    let item = NewDatasetItem::from_input(&Question {
+        question: "2+2?",
+        tags: vec!["math"],
+    })
+    .unwrap()
+    .expected_output_from(&Answer { answer: 4 })
+    .unwrap();
+    let (request, _) = both_call!(Reply::json(201, item_json(7, 12)), |c| c
+        .prompt_dataset_items()
+        .create_prompt_dataset_item(12, &item));
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/datasets/12/items",
+        None,
+        Some(json!({
+            "input": {"question": "2+2?", "tags": ["math"]},
+            "expectedOutput": {"answer": 4}
+        })),
+    );
+
+    let changes = UpdateDatasetItem::new()
+        .input_from(&Question {
+            question: "3+3?",
+            tags: vec![],
+        })
+        .unwrap()
+        .expected_output_from(&Answer { answer: 6 })
+        .unwrap();
+    let (request, _) = both_call!(Reply::json(200, item_json(31, 4)), |c| c
+        .prompt_dataset_items()
+        .update_prompt_dataset_item(31, &changes));
+    assert_common(
+        &request,
+        "PATCH",
+        "/api/prompts/dataset-items/31",
+        None,
+        Some(json!({"input": {"question": "3+3?", "tags": []}, "expectedOutput": {"answer": 6}})),
+    );
+}
+
+#[test]
+fn typed_values_that_are_not_objects_are_refused_with_the_field() {
+    let invalid =
+        |result: Result<_, mutagent_core::Error>, operation: &str, field: &str| match result {
+            Err(mutagent_core::Error::InvalidInput {
+                operation: op,
+                field: f,
+                reason,
+                ..
+            }) => {
+                assert_eq!((op, f.as_ref()), (operation, field), "{reason}");
+                reason.into_owned()
+            }
+            Ok(_) => panic!("accepted"),
+            Err(other) => panic!("{other:?}"),
+        };
+    let reason = invalid(
+        NewDatasetItem::from_input("just text").map(drop),
+        "create_prompt_dataset_item",
+        "input",
+    );
+    assert_eq!(reason, "must be a JSON object (got a string)");
+    invalid(
+        NewDatasetItem::new(json!({}))
+            .expected_output_from(&4)
+            .map(drop),
+        "create_prompt_dataset_item",
+        "expectedOutput",
+    );
+    let reason = invalid(
+        UpdateDatasetItem::new()
+            .input_from(&std::collections::HashMap::from([((1, 2), 3)]))
+            .map(drop),
+        "update_prompt_dataset_item",
+        "input",
+    );
+    assert!(
+        reason.starts_with("could not be serialised to JSON: "),
+        "{reason}"
+    );
+    invalid(
+        UpdateDatasetItem::new()
+            .expected_output_from(&[1])
+            .map(drop),
+        "update_prompt_dataset_item",
+        "expectedOutput",
+    );
+}
+
 #[test]
 fn bulk_create_prompt_dataset_items() {
     let items = vec![
