@@ -130,27 +130,28 @@ pub struct ExportReport {
     pub exported_at: Option<String>,
 }
 
-/// Why an export failed.
+/// Why an export failed. Its message starts with `[export_dataset_file]`, as every error of
+/// the SDK starts with its operation (a failed call prints as that call's error).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExportError {
     /// The format is CSV and this build has no CSV writer: turn on the `csv` feature
     /// (`mutagent/csv`, or `mutagent-prompt-datasets/csv`). Reported before the dataset is
     /// fetched and before the file is created or replaced.
-    #[error("cannot write `{}`: {}; nothing was fetched or written", path.display(), CsvNotEnabled)]
+    #[error("[export_dataset_file] cannot write `{}`: {}; nothing was fetched or written", path.display(), CsvNotEnabled)]
     CsvNotEnabled {
         /// The file.
         path: PathBuf,
     },
     /// The format could not be told from the file name; pass it explicitly.
-    #[error("cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or pass the format)", path.display())]
+    #[error("[export_dataset_file] cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or pass the format)", path.display())]
     UnknownFormat {
         /// The file.
         path: PathBuf,
     },
     /// The file could not be written. The message names the kind of failure; the operating
     /// system's own error is the source.
-    #[error("cannot write `{}`: {}", path.display(), source.kind())]
+    #[error("[export_dataset_file] cannot write `{}`: {}", path.display(), source.kind())]
     Io {
         /// The file.
         path: PathBuf,

@@ -311,21 +311,22 @@ impl fmt::Display for UploadProgress {
     }
 }
 
-/// Why an upload failed.
+/// Why an upload failed. Its message starts with `[upload_dataset_file]`, as every error of
+/// the SDK starts with its operation.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum UploadError {
     /// The file is CSV and this build has no CSV reader: turn on the `csv` feature
     /// (`mutagent/csv`, or `mutagent-prompt-datasets/csv`). Reported before the file is
     /// opened and before anything is sent: nothing was created.
-    #[error("cannot read `{}`: {}; nothing was created", path.display(), CsvNotEnabled)]
+    #[error("[upload_dataset_file] cannot read `{}`: {}; nothing was created", path.display(), CsvNotEnabled)]
     CsvNotEnabled {
         /// The file.
         path: PathBuf,
     },
     /// The format could not be told from the file name; set it with
     /// [`UploadOptions::format`].
-    #[error("cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or set the format)", path.display())]
+    #[error("[upload_dataset_file] cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or set the format)", path.display())]
     UnknownFormat {
         /// The file.
         path: PathBuf,
@@ -334,7 +335,7 @@ pub enum UploadError {
     /// device): it can be read only once, but [`UploadOptions::validate_first`] reads the file
     /// twice. Reported before anything is read or sent: nothing was created. Set
     /// `validate_first(false)` to upload it in one pass.
-    #[error("cannot read `{}` twice: it is not a regular file (a pipe, socket or device) and can be read only once, but validate_first reads the file before uploading it; set validate_first(false) to upload it in one pass; nothing was created", path.display())]
+    #[error("[upload_dataset_file] cannot read `{}` twice: it is not a regular file (a pipe, socket or device) and can be read only once, but validate_first reads the file before uploading it; set validate_first(false) to upload it in one pass; nothing was created", path.display())]
     ReadableOnce {
         /// The file.
         path: PathBuf,
@@ -343,7 +344,7 @@ pub enum UploadError {
     /// change differ when it is opened again, or it holds another number of records): what
     /// was validated is not what would be sent, so the upload stopped before sending any
     /// record beyond those validated. The progress says what was created.
-    #[error("`{}` changed after it was validated ({change}); the upload stopped ({progress})", path.display())]
+    #[error("[upload_dataset_file] `{}` changed after it was validated ({change}); the upload stopped ({progress})", path.display())]
     FileChanged {
         /// The file.
         path: PathBuf,
@@ -354,7 +355,7 @@ pub enum UploadError {
     },
     /// The file could not be opened or read. The message names the kind of failure; the
     /// operating system's own error is the source.
-    #[error("cannot read `{}`: {} ({progress})", path.display(), source.kind())]
+    #[error("[upload_dataset_file] cannot read `{}`: {} ({progress})", path.display(), source.kind())]
     Io {
         /// The file.
         path: PathBuf,
@@ -365,7 +366,7 @@ pub enum UploadError {
         progress: UploadProgress,
     },
     /// A record is malformed or breaks a documented constraint.
-    #[error("`{}` {}line {line}: {reason} ({progress})", path.display(), RecordLabel(*record))]
+    #[error("[upload_dataset_file] `{}` {}line {line}: {reason} ({progress})", path.display(), RecordLabel(*record))]
     Record {
         /// The file.
         path: PathBuf,
@@ -379,7 +380,7 @@ pub enum UploadError {
         progress: UploadProgress,
     },
     /// A call failed, or the settings were refused before anything was read.
-    #[error("the upload stopped ({progress})")]
+    #[error("[upload_dataset_file] the upload stopped ({progress})")]
     Api {
         /// The SDK error.
         #[source]

@@ -1132,3 +1132,61 @@ fn a_dropped_upload_sends_nothing_more() {
         ]
     );
 }
+
+/// Every SDK error starts with `[operation]`; the upload and export helpers' own errors used
+/// to start with the file name instead, so a log line did not say which call failed. Each
+/// kind (a file problem, a bad record, a refused setting, a refused call), through both
+/// clients.
+#[test]
+fn upload_and_export_errors_start_with_their_operation() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let bad_record = dir.file("bad.jsonl", "{\"input\": 5}\n");
+    let unknown = dir.file("cases.txt", "");
+    let missing = dir.path("missing.jsonl");
+    let good = dir.file("ok.jsonl", "{\"input\": {}}\n");
+    for (client_name, upload) in BOTH_CLIENTS {
+        let server = ScriptedServer::start(vec![Reply::json(500, json!({"message": "down"}))]);
+        for (case, path) in [
+            ("record", &bad_record),
+            ("format", &unknown),
+            ("missing", &missing),
+            ("refused call", &good),
+        ] {
+            let err = upload(&server, path).expect_err(case);
+            assert!(
+                err.to_string().starts_with("[upload_dataset_file] "),
+                "{client_name} {case}: {err}"
+            );
+        }
+    }
+
+    let server = ScriptedServer::start(vec![]);
+    let blocking = blocking_client(&server);
+    let err = blocking
+        .prompt_datasets()
+        .upload_dataset_file(7, UploadDataset::new("x").chunk_size(0), &good)
+        .expect_err("chunk 0");
+    assert!(
+        err.to_string().starts_with("[upload_dataset_file] "),
+        "{err}"
+    );
+    let err = blocking
+        .prompt_datasets()
+        .export_dataset_file(12, dir.path("out.xml"), None)
+        .expect_err("format");
+    assert!(
+        err.to_string().starts_with("[export_dataset_file] "),
+        "{err}"
+    );
+    let err = runtime()
+        .block_on(async_client(&server).prompt_datasets().export_dataset_file(
+            12,
+            dir.path("out.xml"),
+            None,
+        ))
+        .expect_err("format");
+    assert!(
+        err.to_string().starts_with("[export_dataset_file] "),
+        "{err}"
+    );
+}
