@@ -1,5 +1,6 @@
-//! Dataset items read back as the app's own types (`input_as`, `expected_output_as`), with
-//! either client, from items stored on the emulator.
+//! Dataset items written from the app's own types (`from_input`, `expected_output_from`) and
+//! read back as them (`input_as`, `expected_output_as`), with either client, from items stored
+//! on the emulator.
 
 #![cfg(all(
     feature = "prompt",
@@ -20,9 +21,18 @@ use serde_json::json;
 /// The app's type for the template variables (any `Deserialize` type will do).
 type Variables = BTreeMap<String, String>;
 
+/// The app's type for what it writes (any `Serialize` type will do).
+#[derive(serde::Serialize)]
+struct Question<'a> {
+    question: &'a str,
+}
+
 fn new_items() -> [NewDatasetItem; 2] {
     [
-        NewDatasetItem::new(json!({"question": "2+2?"})).expected_output(json!({"answer": "4"})),
+        NewDatasetItem::from_input(&Question { question: "2+2?" })
+            .expect("an object")
+            .expected_output_from(&BTreeMap::from([("answer", "4")]))
+            .expect("an object"),
         NewDatasetItem::new(json!({"question": "3*3?"})),
     ]
 }
