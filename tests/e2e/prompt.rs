@@ -1,7 +1,9 @@
 //! End-to-end tests of the `prompt` namespace against the emulator.
 
 use mutagent::prelude::*;
-use mutagent::prompt::{CreatePrompt, ListPrompts, NewPromptVersion, PromptContent, UpdatePrompt};
+use mutagent::prompt::{
+    CreatePrompt, CreatePromptVersion, ListPrompts, PromptContent, UpdatePrompt,
+};
 use mutagent_e2e::{assert_not_found, keyless_builder, start, start_blocking, Collection};
 use serde_json::json;
 
@@ -36,7 +38,7 @@ async fn prompt_lifecycle_async() {
     let second = prompts
         .create_prompt_version(
             first.id,
-            &NewPromptVersion::new("1.1.0")
+            &CreatePromptVersion::new("1.1.0")
                 .changes(UpdatePrompt::new().content(PromptContent::raw("Hi {name}!"))),
         )
         .await
@@ -106,7 +108,7 @@ fn prompt_lifecycle_blocking() {
         "blocking"
     );
     let version = prompts
-        .create_prompt_version(created.id, &NewPromptVersion::new("2.0.0"))
+        .create_prompt_version(created.id, &CreatePromptVersion::new("2.0.0"))
         .expect("version");
     assert!(version.is_latest);
     let updated = prompts

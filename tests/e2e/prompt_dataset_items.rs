@@ -3,7 +3,7 @@
 
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, PromptContent};
-use mutagent::prompt_dataset_items::{NewDatasetItem, UpdateDatasetItem};
+use mutagent::prompt_dataset_items::{NewDatasetItem, UpdatePromptDatasetItem};
 use mutagent::Error;
 use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
 use serde_json::json;
@@ -70,7 +70,7 @@ async fn item_lifecycle_async() {
     let updated = items
         .update_prompt_dataset_item(
             bulk[1].id,
-            &UpdateDatasetItem::new()
+            &UpdatePromptDatasetItem::new()
                 .expected_output(json!({"answer": "9"}))
                 .system_feedback("added answer"),
         )
@@ -128,7 +128,7 @@ fn item_lifecycle_blocking() {
     );
     assert_eq!(
         items
-            .update_prompt_dataset_item(one.id, &UpdateDatasetItem::new().name("first"))
+            .update_prompt_dataset_item(one.id, &UpdatePromptDatasetItem::new().name("first"))
             .expect("update")
             .name
             .as_deref(),

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, Prompt, PromptContent};
-use mutagent::prompt_dataset_items::{NewDatasetItem, UpdateDatasetItem};
+use mutagent::prompt_dataset_items::{NewDatasetItem, UpdatePromptDatasetItem};
 use mutagent::prompt_datasets::{
     ClonePromptDataset, CreatePromptDataset, DatasetFileFormat, ListPromptDatasets,
     UpdatePromptDataset, UploadDataset, UploadError, UploadOptions,
@@ -107,7 +107,10 @@ async fn dataset_journey_async() {
     assert_eq!(listed[2].input["name"], "user 2");
 
     let updated = items
-        .update_prompt_dataset_item(created[0].id, &UpdateDatasetItem::new().labels(["edge"]))
+        .update_prompt_dataset_item(
+            created[0].id,
+            &UpdatePromptDatasetItem::new().labels(["edge"]),
+        )
         .await
         .expect("update item");
     assert_eq!(updated.labels, Some(vec!["edge".to_owned()]));
@@ -227,7 +230,7 @@ fn dataset_journey_blocking() {
         .bulk_create_prompt_dataset_items(dataset.id, &cases(3))
         .expect("bulk");
     items
-        .update_prompt_dataset_item(created[2].id, &UpdateDatasetItem::new().name("third"))
+        .update_prompt_dataset_item(created[2].id, &UpdatePromptDatasetItem::new().name("third"))
         .expect("update item");
     items
         .delete_prompt_dataset_item(created[0].id)

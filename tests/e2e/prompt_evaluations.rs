@@ -12,8 +12,8 @@ use mutagent::prompt::{CreatePrompt, Prompt, PromptContent};
 use mutagent::prompt_dataset_items::NewDatasetItem;
 use mutagent::prompt_datasets::{CreatePromptDataset, PromptDataset};
 use mutagent::prompt_evaluations::{
-    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, Evaluation,
-    EvaluationDeadlineExceeded, EvaluationWaitError, EvaluationWaitOptions, ListEvaluations,
+    CreateEvaluation, EvalConfig, EvalCriterion, Evaluation, EvaluationDeadlineExceeded,
+    EvaluationWaitError, EvaluationWaitOptions, GetEvaluationResultsAggregated, ListEvaluations,
     UpdateEvaluation,
 };
 use mutagent_e2e::{assert_not_found, start, start_blocking, Collection};
@@ -263,7 +263,7 @@ async fn evaluations_journey_async() {
         .get_evaluation_results_aggregated(
             &prompt.prompt_group_id,
             "evaluation",
-            &AggregateResults::new().time_range("7d"),
+            &GetEvaluationResultsAggregated::new().time_range("7d"),
         )
         .await
         .expect("aggregated");
@@ -276,7 +276,7 @@ async fn evaluations_journey_async() {
         .get_evaluation_results_aggregated(
             &prompt.prompt_group_id,
             "colour",
-            &AggregateResults::new(),
+            &GetEvaluationResultsAggregated::new(),
         )
         .await
         .expect("any groupBy");
@@ -402,7 +402,7 @@ fn evaluations_journey_blocking() {
         .get_evaluation_results_aggregated(
             prompt.prompt_group_id.clone(),
             "day",
-            &AggregateResults::new(),
+            &GetEvaluationResultsAggregated::new(),
         )
         .expect("aggregated");
     assert_eq!(by_day.total, 1);

@@ -5,7 +5,7 @@ use mutagent_core::ids::{DatasetId, DatasetItemId};
 use mutagent_core::models::SuccessResponse;
 use mutagent_core::{ApiClient, ApiRequest, Error};
 
-use crate::models::{BulkItems, NewDatasetItem, PromptDatasetItem, UpdateDatasetItem};
+use crate::models::{BulkItems, NewDatasetItem, PromptDatasetItem, UpdatePromptDatasetItem};
 use crate::operations as op;
 
 mutagent_core::namespace! {
@@ -127,11 +127,11 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     /// `PATCH /api/prompts/dataset-items/{id}`: changes an item, by ITEM id.
     ///
     /// ```no_run
-    /// use mutagent_prompt_dataset_items::{PromptDatasetItemsExt, UpdateDatasetItem};
+    /// use mutagent_prompt_dataset_items::{PromptDatasetItemsExt, UpdatePromptDatasetItem};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
     /// let item = client
     ///     .prompt_dataset_items()
-    ///     .update_prompt_dataset_item(11, &UpdateDatasetItem::new().user_feedback("too long"))
+    ///     .update_prompt_dataset_item(11, &UpdatePromptDatasetItem::new().user_feedback("too long"))
     ///     .await?;
     /// println!("{:?}", item.user_feedback);
     /// # Ok(()) }
@@ -139,7 +139,7 @@ impl<'a, C: ApiClient> PromptDatasetItemsApi<'a, C> {
     pub fn update_prompt_dataset_item(
         &self,
         item_id: impl Into<DatasetItemId>,
-        changes: &UpdateDatasetItem,
+        changes: &UpdatePromptDatasetItem,
     ) -> C::Response<PromptDatasetItem> {
         let request = op::UPDATE_PROMPT_DATASET_ITEM
             .request(item_id.into())

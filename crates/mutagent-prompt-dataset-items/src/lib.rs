@@ -14,7 +14,7 @@
 //!
 //! ```no_run
 //! use mutagent_core::Client;
-//! use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt, UpdateDatasetItem};
+//! use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt, UpdatePromptDatasetItem};
 //! use serde_json::json;
 //!
 //! # async fn run() -> Result<(), mutagent_core::Error> {
@@ -31,7 +31,7 @@
 //!     )
 //!     .await?;
 //! items
-//!     .update_prompt_dataset_item(created[1].id, &UpdateDatasetItem::new().labels(["edge"]))
+//!     .update_prompt_dataset_item(created[1].id, &UpdatePromptDatasetItem::new().labels(["edge"]))
 //!     .await?;
 //! let all = items.list_prompt_dataset_items(12).await?;
 //! println!("{} items", all.len());
@@ -46,5 +46,5 @@ mod models;
 pub mod operations;
 
 pub use api::{PromptDatasetItemsApi, PromptDatasetItemsExt};
-pub use models::{NewDatasetItem, PromptDatasetItem, UpdateDatasetItem};
+pub use models::{NewDatasetItem, PromptDatasetItem, UpdatePromptDatasetItem};
 pub use mutagent_core::ids::{DatasetId, DatasetItemId};

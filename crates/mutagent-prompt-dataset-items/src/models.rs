@@ -239,7 +239,7 @@ impl NewDatasetItem {
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct UpdateDatasetItem {
+pub struct UpdatePromptDatasetItem {
     /// A new name (1 to 255 characters).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
@@ -263,7 +263,7 @@ pub struct UpdateDatasetItem {
     pub metadata: Option<Value>,
 }
 
-impl UpdateDatasetItem {
+impl UpdatePromptDatasetItem {
     /// No changes yet.
     pub fn new() -> Self {
         Self::default()

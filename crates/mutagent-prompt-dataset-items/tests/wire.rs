@@ -3,7 +3,9 @@
 //! the blocking client.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
-use mutagent_prompt_dataset_items::{NewDatasetItem, PromptDatasetItemsExt, UpdateDatasetItem};
+use mutagent_prompt_dataset_items::{
+    NewDatasetItem, PromptDatasetItemsExt, UpdatePromptDatasetItem,
+};
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
 
@@ -112,7 +114,7 @@ fn items_are_written_from_the_apps_own_types() {
         })),
     );
 
-    let changes = UpdateDatasetItem::new()
+    let changes = UpdatePromptDatasetItem::new()
         .input_from(&Question {
             question: "3+3?",
             tags: vec![],
@@ -162,7 +164,7 @@ fn typed_values_that_are_not_objects_are_refused_with_the_field() {
         "expectedOutput",
     );
     let reason = invalid(
-        UpdateDatasetItem::new()
+        UpdatePromptDatasetItem::new()
             .input_from(&std::collections::HashMap::from([((1, 2), 3)]))
             .map(drop),
         "update_prompt_dataset_item",
@@ -173,7 +175,7 @@ fn typed_values_that_are_not_objects_are_refused_with_the_field() {
         "{reason}"
     );
     invalid(
-        UpdateDatasetItem::new()
+        UpdatePromptDatasetItem::new()
             .expected_output_from(&[1])
             .map(drop),
         "update_prompt_dataset_item",
@@ -219,7 +221,7 @@ fn get_prompt_dataset_item() {
 
 #[test]
 fn update_prompt_dataset_item() {
-    let changes = UpdateDatasetItem::new()
+    let changes = UpdatePromptDatasetItem::new()
         .name("renamed")
         .input(json!({"name": "Grace"}))
         .labels(["edge"]);
@@ -274,7 +276,10 @@ fn invalid_input_is_refused_before_sending() {
         );
 
         assert_invalid(
-            items.update_prompt_dataset_item(1, &UpdateDatasetItem::new().metadata(json!([1]))),
+            items.update_prompt_dataset_item(
+                1,
+                &UpdatePromptDatasetItem::new().metadata(json!([1])),
+            ),
             "metadata",
         );
     });

@@ -8,8 +8,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::models::{
-    AggregateResults, CreateEvaluation, Evaluation, EvaluationAggregationResults, EvaluationList,
-    EvaluationResult, EvaluationRun, ListEvaluations, UpdateEvaluation,
+    CreateEvaluation, Evaluation, EvaluationAggregationResults, EvaluationList, EvaluationResult,
+    EvaluationRun, GetEvaluationResultsAggregated, ListEvaluations, UpdateEvaluation,
 };
 use crate::operations as op;
 use crate::wait::{self, EvaluationWaitError, EvaluationWaitOptions};
@@ -101,11 +101,11 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
     /// not documented either.
     ///
     /// ```no_run
-    /// use mutagent_prompt_evaluations::{AggregateResults, PromptEvaluationsExt};
+    /// use mutagent_prompt_evaluations::{GetEvaluationResultsAggregated, PromptEvaluationsExt};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
     /// let rows = client
     ///     .prompt_evaluations()
-    ///     .get_evaluation_results_aggregated("group-uuid", "version", &AggregateResults::new().time_range("30d"))
+    ///     .get_evaluation_results_aggregated("group-uuid", "version", &GetEvaluationResultsAggregated::new().time_range("30d"))
     ///     .await?;
     /// println!("{} rows", rows.total);
     /// # Ok(()) }
@@ -114,7 +114,7 @@ impl<'a, C: ApiClient> PromptEvaluationsApi<'a, C> {
         &self,
         prompt_group_id: impl Into<PromptGroupId>,
         group_by: &str,
-        params: &AggregateResults,
+        params: &GetEvaluationResultsAggregated,
     ) -> C::Response<EvaluationAggregationResults> {
         let request = op::GET_EVALUATION_RESULTS_AGGREGATED
             .request()
@@ -352,7 +352,7 @@ struct AggregatedQuery<'a> {
     prompt_group_id: &'a PromptGroupId,
     group_by: &'a str,
     #[serde(flatten)]
-    filters: &'a AggregateResults,
+    filters: &'a GetEvaluationResultsAggregated,
 }
 
 impl QueryParams for AggregatedQuery<'_> {

@@ -47,9 +47,9 @@ mod wait;
 
 pub use api::{PromptEvaluationsApi, PromptEvaluationsExt};
 pub use models::{
-    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, Evaluation,
-    EvaluationAggregationResults, EvaluationList, EvaluationResult, EvaluationRun, ListEvaluations,
-    UpdateEvaluation,
+    CreateEvaluation, EvalConfig, EvalCriterion, Evaluation, EvaluationAggregationResults,
+    EvaluationList, EvaluationResult, EvaluationRun, GetEvaluationResultsAggregated,
+    ListEvaluations, UpdateEvaluation,
 };
 pub use mutagent_core::ids::{DatasetId, EvaluationId, PromptGroupId, PromptId};
 pub use wait::{EvaluationDeadlineExceeded, EvaluationWaitError, EvaluationWaitOptions};

@@ -398,12 +398,12 @@ fn check_list_evaluations(params: &ListEvaluations, operation: &'static str) -> 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct AggregateResults {
+pub struct GetEvaluationResultsAggregated {
     /// The time window, e.g. `7d` (values not documented by the API).
     pub time_range: Option<String>,
 }
 
-impl AggregateResults {
+impl GetEvaluationResultsAggregated {
     /// No time window.
     pub fn new() -> Self {
         Self::default()

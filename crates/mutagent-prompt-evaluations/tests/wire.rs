@@ -6,8 +6,8 @@
 use std::time::{Duration, Instant};
 
 use mutagent_prompt_evaluations::{
-    AggregateResults, CreateEvaluation, EvalConfig, EvalCriterion, EvaluationDeadlineExceeded,
-    EvaluationResult, EvaluationWaitError, EvaluationWaitOptions, ListEvaluations,
+    CreateEvaluation, EvalConfig, EvalCriterion, EvaluationDeadlineExceeded, EvaluationResult,
+    EvaluationWaitError, EvaluationWaitOptions, GetEvaluationResultsAggregated, ListEvaluations,
     PromptEvaluationsExt, UpdateEvaluation,
 };
 use mutagent_wire_test::*;
@@ -161,7 +161,7 @@ fn get_evaluation_results_aggregated() {
         .get_evaluation_results_aggregated(
             GROUP,
             "evaluation",
-            &AggregateResults::new().time_range("7d"),
+            &GetEvaluationResultsAggregated::new().time_range("7d"),
         ));
     assert_common(
         &request,
@@ -307,11 +307,19 @@ fn invalid_input_is_refused_before_sending() {
             "name",
         );
         assert_invalid(
-            api.get_evaluation_results_aggregated(GROUP, "", &AggregateResults::new()),
+            api.get_evaluation_results_aggregated(
+                GROUP,
+                "",
+                &GetEvaluationResultsAggregated::new(),
+            ),
             "groupBy",
         );
         assert_invalid(
-            api.get_evaluation_results_aggregated("", "day", &AggregateResults::new()),
+            api.get_evaluation_results_aggregated(
+                "",
+                "day",
+                &GetEvaluationResultsAggregated::new(),
+            ),
             "promptGroupId",
         );
     });

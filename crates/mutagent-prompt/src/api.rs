@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::models::{
-    CreatePrompt, ListPrompts, NewPromptVersion, Prompt, PromptContent, PromptList, UpdatePrompt,
+    CreatePrompt, CreatePromptVersion, ListPrompts, Prompt, PromptContent, PromptList, UpdatePrompt,
 };
 use crate::operations as op;
 
@@ -184,13 +184,13 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     /// `POST /api/prompt/{id}/versions`: a new version based on prompt `id`.
     ///
     /// ```no_run
-    /// use mutagent_prompt::{NewPromptVersion, PromptContent, PromptExt, UpdatePrompt};
+    /// use mutagent_prompt::{CreatePromptVersion, PromptContent, PromptExt, UpdatePrompt};
     /// # async fn run(client: mutagent_core::Client) -> Result<(), mutagent_core::Error> {
     /// let next = client
     ///     .prompt()
     ///     .create_prompt_version(
     ///         7,
-    ///         &NewPromptVersion::new("1.1.0")
+    ///         &CreatePromptVersion::new("1.1.0")
     ///             .changes(UpdatePrompt::new().content(PromptContent::raw("Hi {name}!"))),
     ///     )
     ///     .await?;
@@ -200,7 +200,7 @@ impl<'a, C: ApiClient> PromptApi<'a, C> {
     pub fn create_prompt_version(
         &self,
         id: impl Into<PromptId>,
-        body: &NewPromptVersion,
+        body: &CreatePromptVersion,
     ) -> C::Response<Prompt> {
         let changes = body.changes.as_ref();
         let request = op::CREATE_PROMPT_VERSION

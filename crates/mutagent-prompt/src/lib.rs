@@ -36,8 +36,8 @@ pub mod render;
 
 pub use api::{PromptApi, PromptExt};
 pub use models::{
-    CreatePrompt, ListPrompts, Message, NewPromptVersion, Prompt, PromptContent, PromptList, Role,
-    UpdatePrompt,
+    CreatePrompt, CreatePromptVersion, ListPrompts, Message, Prompt, PromptContent, PromptList,
+    Role, UpdatePrompt,
 };
 pub use mutagent_core::ids::{PromptGroupId, PromptId};
 pub use render::RenderError;

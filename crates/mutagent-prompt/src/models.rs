@@ -380,7 +380,7 @@ impl UpdatePrompt {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
-pub struct NewPromptVersion {
+pub struct CreatePromptVersion {
     /// The new version, `MAJOR.MINOR.PATCH` (e.g. `1.1.0`).
     pub new_version: String,
     /// What changes from the base version.
@@ -388,7 +388,7 @@ pub struct NewPromptVersion {
     pub changes: Option<UpdatePrompt>,
 }
 
-impl NewPromptVersion {
+impl CreatePromptVersion {
     /// A new version with no changes.
     pub fn new(new_version: impl Into<String>) -> Self {
         Self {

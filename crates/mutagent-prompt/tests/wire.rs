@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_prompt::{
-    CreatePrompt, ListPrompts, Message, NewPromptVersion, Prompt, PromptContent, PromptExt, Role,
-    UpdatePrompt,
+    CreatePrompt, CreatePromptVersion, ListPrompts, Message, Prompt, PromptContent, PromptExt,
+    Role, UpdatePrompt,
 };
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
@@ -166,7 +166,7 @@ fn update_prompt_text_fields_each_on_their_own() {
 /// Sends `create_prompt_version` of prompt 7 with `changes` through both clients, checks the
 /// body (`{newVersion, changes}`) and returns the new version.
 fn create_version(version: &str, changes: UpdatePrompt, sent_changes: Value) -> Prompt {
-    let body = NewPromptVersion::new(version).changes(changes);
+    let body = CreatePromptVersion::new(version).changes(changes);
     let (request, prompt) = both_call!(Reply::json(201, prompt_json(8, version)), |c| c
         .prompt()
         .create_prompt_version(7, &body));
@@ -253,7 +253,7 @@ fn invalid_input_is_refused_before_sending() {
         assert_invalid(client.prompt().create_prompt(&long), "name");
         let empty = CreatePrompt::new("ok", PromptContent::messages([]), json!({}));
         assert!(client.prompt().create_prompt(&empty).is_err());
-        let bad_version = NewPromptVersion::new("v2");
+        let bad_version = CreatePromptVersion::new("v2");
         let err = client
             .prompt()
             .create_prompt_version(1, &bad_version)
