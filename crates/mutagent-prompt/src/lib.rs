@@ -6,6 +6,9 @@
 //! Every operation works with the async [`Client`](mutagent_core::Client) and the
 //! [`BlockingClient`](mutagent_core::BlockingClient) alike, through [`PromptExt::prompt`].
 //!
+//! At run time, [`Prompt::render`] (or [`PromptContent::render`]) fills a prompt's `{variables}`
+//! with an app's values; the [`render`] module says which text counts as a variable.
+//!
 //! Answer models implement `serde::Deserialize` and request bodies `serde::Serialize`: the
 //! directions the SDK uses. The crate feature `serde-roundtrip` (`mutagent/serde-roundtrip`
 //! through the umbrella) adds the other one, to store answers as JSON or read bodies from files.
