@@ -73,8 +73,9 @@ impl fmt::Display for RenderError {
                 f,
                 "the values must serialise to a JSON object of variable names, not {found}"
             ),
-            RenderError::ValuesNotSerializable { source } => {
-                write!(f, "the values could not be serialised to JSON: {source}")
+            // The cause is `source()`'s, not repeated here: a chain printer shows it once.
+            RenderError::ValuesNotSerializable { .. } => {
+                f.write_str("the values could not be serialised to JSON")
             }
             RenderError::NoContent => f.write_str(
                 "the prompt has no content (no rawPrompt, systemPrompt + humanPrompt or messages)",
@@ -101,10 +102,14 @@ impl From<RenderError> for mutagent_core::Error {
         // The reason is the message without its `[render_prompt] ` prefix, which the
         // InvalidInput message adds back from the operation.
         let message = err.to_string();
-        let reason = message
+        let mut reason = message
             .strip_prefix(&format!("[{STEP}] "))
             .unwrap_or(&message)
             .to_owned();
+        // InvalidInput keeps no source, so serde_json's words go into its reason.
+        if let RenderError::ValuesNotSerializable { source } = &err {
+            reason = format!("{reason}: {source}");
+        }
         mutagent_core::Error::invalid_input(STEP, field, reason)
     }
 }
@@ -385,7 +390,14 @@ mod tests {
             .render(&HashMap::from([((1, 2), 3)]))
             .unwrap_err();
         assert!(matches!(err, RenderError::ValuesNotSerializable { .. }));
-        assert!(std::error::Error::source(&err).is_some());
+        let cause = std::error::Error::source(&err)
+            .expect("serde_json's error")
+            .to_string();
+        // Printed once in a chain: the message leaves the cause to `source()`.
+        assert!(!err.to_string().contains(&cause), "{err}");
+        // The SDK error keeps no source, so its message carries serde_json's words.
+        let sdk: mutagent_core::Error = err.into();
+        assert!(sdk.to_string().contains(&cause), "{sdk}");
     }
 
     #[test]
