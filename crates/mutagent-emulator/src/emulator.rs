@@ -16,12 +16,13 @@ use crate::server::{self, lock, Config, Shared};
 use crate::state::Collection;
 use crate::tls::TlsIdentity;
 
-/// Why an emulator could not start.
+/// Why an emulator could not start. Each message leaves its cause to `source()`, so that a
+/// chain printer (`anyhow`'s `{:#}`) shows it once.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The listen address could not be bound.
-    #[error("cannot listen on {addr}: {source}")]
+    #[error("cannot listen on {addr}")]
     Bind {
         /// The requested address.
         addr: SocketAddr,
@@ -30,7 +31,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The background thread or its runtime could not be created.
-    #[error("cannot start the emulator thread: {0}")]
+    #[error("cannot start the emulator thread")]
     Runtime(#[source] std::io::Error),
     /// The background thread stopped before reporting its address.
     #[error("the emulator thread stopped before it was ready")]
@@ -40,7 +41,7 @@ pub enum Error {
     Tls(String),
     /// A fault given to [`EmulatorBuilder::fault`] has a setting the text syntax refuses too
     /// (see [`Fault::check`]); the emulator does not start rather than run another fault.
-    #[error("cannot inject fault `{fault}`: {source}")]
+    #[error("cannot inject fault `{fault}`")]
     Fault {
         /// The fault, in the text syntax.
         fault: String,

@@ -124,7 +124,7 @@ fn run(args: Vec<String>) -> Result<(), String> {
     let emu = builder
         .worker_threads(2)
         .start_blocking()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| with_causes(&e))?;
     // Installed before the address is printed, so a signal sent as soon as it is read counts.
     let stop = StopSignals::install()?;
     // Tools read the URL off the end of this line: keep it last.
@@ -199,6 +199,19 @@ impl StopSignals {
             }
         }
     }
+}
+
+/// An error's message followed by each of its causes: the emulator's errors leave their cause
+/// to `source()`, and the command line must still say it (`address already in use`).
+fn with_causes(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(next) = cause {
+        text.push_str(": ");
+        text.push_str(&next.to_string());
+        cause = next.source();
+    }
+    text
 }
 
 fn main() -> ExitCode {

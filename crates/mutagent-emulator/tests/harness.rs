@@ -95,6 +95,11 @@ async fn async_start_reports_a_busy_address() {
             .starts_with(&format!("cannot listen on {}", first.addr())),
         "{err}"
     );
+    // The OS reason is the cause, printed once in a chain: not in the message too.
+    let cause = std::error::Error::source(&err)
+        .expect("the OS error")
+        .to_string();
+    assert!(!err.to_string().contains(&cause), "{err}");
 }
 
 /// More serving threads serve the same way.

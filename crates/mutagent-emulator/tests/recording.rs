@@ -114,3 +114,26 @@ fn command_line_record_flags() {
         "{help}"
     );
 }
+
+/// The binary started on a taken port says which address and why (the OS reason is the
+/// error's cause, which the command line prints after its message).
+#[test]
+fn command_line_names_a_taken_port_and_the_os_reason() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("addr");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mutagent-emulator"))
+        .args(["--listen", &addr.to_string()])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let os_reason = std::io::Error::from(std::io::ErrorKind::AddrInUse).to_string();
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}: ")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.to_lowercase().contains("in use") || stderr.contains(&os_reason),
+        "{stderr}"
+    );
+}
