@@ -117,6 +117,36 @@ fn content(value: Value) -> Value {
     }
 }
 
+/// The message of an error span whose status has no description, from the event that tells
+/// what went wrong: the first `exception` event's `exception.message` (`exception.type` without
+/// one), or the first `ERROR`-level event of `tracing-opentelemetry` (attribute `level`), as its
+/// message with its `error` field. `tracing-opentelemetry` marks a span failed with an empty
+/// description whenever an `ERROR` event happens inside it (`tracing::error!("timed out")`),
+/// so without this the stored span said only "error" and the reason sat in an event.
+fn error_message(events: &[Event]) -> Option<String> {
+    events.iter().find_map(|event| {
+        let text = |key: &str| {
+            event
+                .attributes
+                .iter()
+                .find(|kv| kv.key.as_str() == key)
+                .map(|kv| kv.value.as_str().into_owned())
+                .filter(|text| !text.is_empty())
+        };
+        if event.name == "exception" {
+            return text("exception.message").or_else(|| text("exception.type"));
+        }
+        if text("level").as_deref() != Some("ERROR") {
+            return None;
+        }
+        Some(match text("error") {
+            Some(error) if !event.name.is_empty() => format!("{}: {error}", event.name),
+            Some(error) => error,
+            None => event.name.to_string(),
+        })
+    })
+}
+
 fn attribute_map(attributes: &[KeyValue]) -> Map<String, Value> {
     attributes
         .iter()
@@ -347,7 +377,7 @@ pub(crate) fn span_data(span: &opentelemetry_sdk::trace::SpanData) -> SpanData {
         OtelStatus::Error { description } => {
             out.status = Status::Error;
             out.error = Some(if description.is_empty() {
-                "error".to_owned()
+                error_message(&span.events).unwrap_or_else(|| "error".to_owned())
             } else {
                 description.to_string()
             });
@@ -837,5 +867,69 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(json_value(&value), expected);
         }
+    }
+
+    /// An error status without a description takes its message from the event that explains
+    /// it (`tracing-opentelemetry` sets `Status::error("")` for any `ERROR` event in a span).
+    #[test]
+    fn an_error_without_a_description_takes_the_message_of_its_error_event() {
+        let info = event("started", vec![KeyValue::new("level", "INFO")]);
+        let cases = [
+            (
+                vec![
+                    info.clone(),
+                    event(
+                        "lookup failed",
+                        vec![
+                            KeyValue::new("level", "ERROR"),
+                            KeyValue::new("error", "no source"),
+                        ],
+                    ),
+                ],
+                "lookup failed: no source",
+            ),
+            (
+                vec![event(
+                    "upstream timed out",
+                    vec![KeyValue::new("level", "ERROR")],
+                )],
+                "upstream timed out",
+            ),
+            (
+                vec![
+                    info.clone(),
+                    event(
+                        "exception",
+                        vec![
+                            KeyValue::new("exception.type", "io::Error"),
+                            KeyValue::new("exception.message", "connection reset"),
+                        ],
+                    ),
+                ],
+                "connection reset",
+            ),
+            (
+                vec![event(
+                    "exception",
+                    vec![KeyValue::new("exception.type", "io::Error")],
+                )],
+                "io::Error",
+            ),
+            // Nothing explains it: the placeholder, as before.
+            (vec![info.clone()], "error"),
+        ];
+        for (events, expected) in cases {
+            let mut span = otel_span("lookup", vec![], events);
+            span.status = OtelStatus::error("");
+            assert_eq!(span_data(&span).error.as_deref(), Some(expected));
+        }
+        // A description of its own wins over the events.
+        let mut span = otel_span(
+            "lookup",
+            vec![],
+            vec![event("failed", vec![KeyValue::new("level", "ERROR")])],
+        );
+        span.status = OtelStatus::error("not found");
+        assert_eq!(span_data(&span).error.as_deref(), Some("not found"));
     }
 }

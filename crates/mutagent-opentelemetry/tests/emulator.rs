@@ -307,3 +307,57 @@ fn the_simple_processor_never_hangs_the_thread_that_ends_a_span() {
     );
     provider.shutdown().expect("shut down");
 }
+
+/// A failing span as `tracing` code writes it: an `ERROR` event (`tracing::error!`) inside,
+/// which `tracing-opentelemetry` turns into `Status::error("")` with the reason in the event.
+fn a_span_failing_with_an_error_event(provider: &SdkTracerProvider) {
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("tracing-test")));
+    tracing::subscriber::with_default(subscriber, || {
+        tracing::info_span!("lookup", gen_ai.operation.name = "execute_tool").in_scope(|| {
+            tracing::error!(error = "no source", "lookup failed");
+        });
+    });
+}
+
+/// The stored error of the span made by `a_span_failing_with_an_error_event`: the event's
+/// message and `error` field, not the placeholder "error" (what an app saw before).
+async fn check_the_error_event_reason(client: &Client) {
+    let (_trace, spans) = stored(client, Protocol::Batch).await;
+    let lookup = &by_name(&spans, "lookup").fields;
+    assert_eq!(lookup["status"], "error", "{lookup}");
+    assert_eq!(lookup["error"], "lookup failed: no source", "{lookup}");
+}
+
+#[tokio::test]
+async fn an_error_event_gives_the_stored_span_its_reason() {
+    let emu = emulator(Protocol::Batch).await;
+    let client = client(&emu);
+    let provider = provider(&client, Protocol::Batch);
+    a_span_failing_with_an_error_event(&provider);
+    provider.shutdown().expect("shutdown delivers");
+    check_the_error_event_reason(&client).await;
+}
+
+#[test]
+fn an_error_event_gives_the_stored_span_its_reason_through_the_blocking_client() {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let emu = runtime.block_on(emulator(Protocol::Batch));
+    let blocking = mutagent_core::BlockingClient::builder()
+        .api_key(stored::KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("blocking client");
+    let exporter = MutagentSpanExporter::builder(&blocking)
+        .build()
+        .expect("exporter");
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(exporter.into_batch_processor(64))
+        .build();
+    a_span_failing_with_an_error_event(&provider);
+    provider.shutdown().expect("shutdown delivers");
+    runtime.block_on(check_the_error_event_reason(&client(&emu)));
+}
