@@ -17,6 +17,7 @@ use opentelemetry_sdk::trace::{
 };
 use opentelemetry_sdk::Resource;
 
+use crate::clip::{clip_span, DEFAULT_MAX_VALUE_BYTES};
 use crate::convert::span_data;
 use crate::resource::ResourceFacts;
 
@@ -36,7 +37,8 @@ const SPANS_PER_REQUEST: usize = 512;
 const MAX_QUEUE_SIZE: usize = 1 << 16;
 
 /// Settings of a [`MutagentSpanExporter`]. Defaults: [`Protocol::Batch`], source `otel`, 10 s
-/// per export (retries included), and the inner exporter's defaults otherwise.
+/// per export (retries included), attribute texts of at most 64 KiB, and the inner exporter's
+/// defaults otherwise.
 ///
 /// ```
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -58,6 +60,7 @@ pub struct MutagentSpanExporterBuilder {
     source: Option<TraceSource>,
     environment: Option<Environment>,
     export_timeout: Duration,
+    max_value_bytes: usize,
 }
 
 impl MutagentSpanExporterBuilder {
@@ -89,6 +92,21 @@ impl MutagentSpanExporterBuilder {
     /// through [`exporter_settings`](Self::exporter_settings)).
     pub fn export_timeout(mut self, timeout: Duration) -> Self {
         self.export_timeout = timeout;
+        self
+    }
+
+    /// The longest attribute text sent, in bytes (default 64 KiB, `usize::MAX` for no limit).
+    /// Longer texts in span and event attributes, and error texts, are cut on a character
+    /// boundary and end with `…`; the span counts them in the attribute
+    /// `mutagent.truncated_values`. `input` and `output` (the GenAI messages, prompt and
+    /// completion) are never cut.
+    ///
+    /// Why: the OpenTelemetry SDK limits how many attributes a span has, not how long they
+    /// are, and one request carries up to 512 spans; a single huge value (a document, an
+    /// image in base64) made that request too large for the server, and every span in it was
+    /// lost.
+    pub fn max_value_bytes(mut self, bytes: usize) -> Self {
+        self.max_value_bytes = bytes;
         self
     }
 
@@ -270,6 +288,7 @@ impl MutagentSpanExporter {
             source: None,
             environment: None,
             export_timeout: Duration::from_secs(10),
+            max_value_bytes: DEFAULT_MAX_VALUE_BYTES,
         }
     }
 
@@ -385,6 +404,7 @@ impl SpanExporter for MutagentSpanExporter {
             return Box::pin(ready(Err(OTelSdkError::AlreadyShutdown)));
         };
         let timeout = self.builder.export_timeout;
+        let max_value_bytes = self.builder.max_value_bytes;
         // Runs on the SDK's export thread (`futures_executor::block_on`): no Tokio needed,
         // the inner exporter's own thread does the sending.
         Box::pin(async move {
@@ -398,7 +418,9 @@ impl SpanExporter for MutagentSpanExporter {
             for chunk in chunks.by_ref() {
                 for span in chunk {
                     // A full queue drops the span and counts it; the report tells.
-                    exporter.record(span_data(span));
+                    let mut span = span_data(span);
+                    clip_span(&mut span, max_value_bytes);
+                    exporter.record(span);
                 }
                 let left =
                     deadline.map_or(timeout, |at| at.saturating_duration_since(Instant::now()));

@@ -45,7 +45,9 @@
 //! since the API refuses a whole request for one unknown kind.
 //! The resource's `service.name` and `deployment.environment(.name)` become the traces'
 //! service (source, for the 0.4.1 format) and environment. An attribute that becomes a field is
-//! not repeated among the attributes. [docs/tracing.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/tracing.md)
+//! not repeated among the attributes. Attribute texts longer than 64 KiB are cut (never input
+//! or output): see [`MutagentSpanExporterBuilder::max_value_bytes`].
+//! [docs/tracing.md](https://github.com/mutagent-io/mutagent-rs/blob/main/docs/tracing.md)
 //! has the full table and the test of each row.
 //!
 //! # Delivery
@@ -73,6 +75,7 @@
 //! 0.29); see the README for why and for the policy on following their releases.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod clip;
 mod convert;
 mod exporter;
 mod resource;

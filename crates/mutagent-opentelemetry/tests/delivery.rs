@@ -611,3 +611,116 @@ async fn the_inner_exporter_handle_keeps_counting_after_the_provider_is_built() 
     // `shutdown`: the handle still reads the counts.
     assert_eq!(counters.stats().sent, 1);
 }
+
+/// The largest request body the emulator of the huge-value tests takes (a server's limit).
+const BODY_LIMIT: usize = 256 * 1024;
+
+/// An emulator refusing bodies over `BODY_LIMIT` with 413.
+fn body_limited_emulator() -> mutagent_emulator::EmulatorBuilder {
+    Emulator::builder().api_key(KEY).max_body_bytes(BODY_LIMIT)
+}
+
+/// Every stored span as JSON, by name.
+async fn stored_spans(client: &Client) -> Vec<serde_json::Value> {
+    use mutagent_traces::TracesExt;
+    let mut spans = Vec::new();
+    let page = client
+        .traces()
+        .list_traces(&mutagent_traces::ListTraces::new())
+        .await
+        .expect("list");
+    for listed in page.data {
+        let trace = client
+            .traces()
+            .get_trace(listed.id, None)
+            .await
+            .expect("get");
+        spans.extend(trace.spans.unwrap_or_default());
+    }
+    spans
+}
+
+/// The huge-value tests' check: both spans stored, the huge text cut to the default limit
+/// (64 KiB) and counted, the small span untouched.
+fn check_the_huge_value_was_cut(spans: &[serde_json::Value]) {
+    assert_eq!(spans.len(), 2, "both spans stored");
+    let huge = spans
+        .iter()
+        .find(|span| span["attributes"].get("document").is_some())
+        .expect("the span with the huge attribute");
+    let document = huge["attributes"]["document"].as_str().expect("text");
+    assert_eq!(document.len(), 64 * 1024 + '…'.len_utf8());
+    assert!(document.ends_with('…'));
+    assert_eq!(huge["attributes"]["mutagent.truncated_values"], 1);
+    let other = spans
+        .iter()
+        .find(|span| span["attributes"].get("document").is_none())
+        .expect("the other span");
+    assert!(
+        other["attributes"]
+            .get("mutagent.truncated_values")
+            .is_none(),
+        "{other}"
+    );
+}
+
+/// A value of 1 MiB in one span's attributes, which the OpenTelemetry SDK does not limit: the
+/// request carrying it, and the other span of the export with it, used to be refused (413) and
+/// lost. The value is cut instead and both spans arrive.
+#[tokio::test]
+async fn a_huge_attribute_value_is_cut_and_does_not_lose_its_batch() {
+    let emu = body_limited_emulator().start().await.expect("emulator");
+    let client = client(&emu);
+    let mut exporter = MutagentSpanExporter::new(&client).expect("exporter");
+    let mut huge = finished_span(1);
+    huge.attributes
+        .push(KeyValue::new("document", "d".repeat(1024 * 1024)));
+    exporter
+        .export(vec![huge, finished_span(2)])
+        .await
+        .expect("delivered");
+    check_the_huge_value_was_cut(&stored_spans(&client).await);
+
+    // No limit: the request is too large for the server, and the export says so.
+    let mut unlimited = MutagentSpanExporter::builder(&client)
+        .max_value_bytes(usize::MAX)
+        .build()
+        .expect("exporter");
+    let mut huge = finished_span(3);
+    huge.attributes
+        .push(KeyValue::new("document", "d".repeat(1024 * 1024)));
+    let error = unlimited.export(vec![huge]).await.expect_err("refused");
+    assert!(error.to_string().contains("413"), "{error}");
+}
+
+/// The same through the SDK's provider and a `BlockingClient`, in a program without a runtime.
+#[test]
+fn a_huge_attribute_value_is_cut_through_the_blocking_client() {
+    let emu = body_limited_emulator().start_blocking().expect("emulator");
+    let blocking = mutagent_core::BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("blocking client");
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(
+            MutagentSpanExporter::new(&blocking)
+                .expect("exporter")
+                .into_batch_processor(64),
+        )
+        .build();
+    let tracer = provider.tracer("test");
+    {
+        use opentelemetry::trace::{Span as _, Tracer as _};
+        let mut read = tracer.start("read");
+        read.set_attribute(KeyValue::new("document", "d".repeat(1024 * 1024)));
+        read.end();
+        tracer.start("answer").end();
+    }
+    provider.shutdown().expect("delivered");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    check_the_huge_value_was_cut(&runtime.block_on(stored_spans(&client(&emu))));
+}
