@@ -1,5 +1,6 @@
 //! The text value limit of [`MutagentSpanExporterBuilder::max_value_bytes`]: attribute texts
-//! (of spans and of their events) and error texts longer than the limit are cut, so one huge
+//! (of spans and of their events), event names and error texts longer than the limit are cut
+//! (`tracing-opentelemetry` names an event after its message, `info!("{body}")`), so one huge
 //! value cannot make the request that carries it, with every other span of its batch, too
 //! large for the server.
 //!
@@ -22,6 +23,12 @@ pub(crate) fn clip_span(span: &mut SpanData, max: usize) {
     let mut cut = clip_map(&mut span.attributes, max);
     for event in &mut span.events {
         cut += clip_map(&mut event.attributes, max);
+        if event.name.len() > max {
+            let mut name = event.name.to_string();
+            clip_text(&mut name, max);
+            event.name = name.into();
+            cut += 1;
+        }
     }
     if let Some(error) = &mut span.error {
         cut += u64::from(clip_text(error, max));
@@ -79,6 +86,7 @@ mod tests {
         let mut event = SpanEventData::new("log", now);
         event.attributes.insert("body".into(), json!("y".repeat(9)));
         span.events.push(event);
+        span.events.push(SpanEventData::new("w".repeat(9), now));
         span.error = Some("z".repeat(9));
         span.input = Some(json!("i".repeat(50)));
         span.output = Some(json!("o".repeat(50)));
@@ -89,10 +97,12 @@ mod tests {
         assert_eq!(span.attributes["list"], json!(["xxxxx…", 7]));
         assert_eq!(span.attributes["n"], 123_456_789);
         assert_eq!(span.events[0].attributes["body"], "yyyyy…");
+        assert_eq!(span.events[0].name, "log");
+        assert_eq!(span.events[1].name, "wwwww…");
         assert_eq!(span.error.as_deref(), Some("zzzzz…"));
         assert_eq!(span.input, Some(json!("i".repeat(50))));
         assert_eq!(span.output, Some(json!("o".repeat(50))));
-        assert_eq!(span.attributes[TRUNCATED_VALUES], 4);
+        assert_eq!(span.attributes[TRUNCATED_VALUES], 5);
     }
 
     #[test]

@@ -681,6 +681,22 @@ async fn a_huge_attribute_value_is_cut_and_does_not_lose_its_batch() {
         .expect("delivered");
     check_the_huge_value_was_cut(&stored_spans(&client).await);
 
+    // An event named after a huge message (`tracing::info!("{body}")` through
+    // `tracing-opentelemetry`) is cut the same way (OTLP: the batch format cuts names itself).
+    let mut otlp = MutagentSpanExporter::builder(&client)
+        .protocol(Protocol::Otlp)
+        .build()
+        .expect("exporter");
+    let mut logged = finished_span(4);
+    logged.events.events.push(opentelemetry::trace::Event::new(
+        "b".repeat(1024 * 1024),
+        SystemTime::now(),
+        vec![],
+        0,
+    ));
+    otlp.export(vec![logged]).await.expect("delivered");
+    assert_eq!(emu.count(Collection::Spans), 3);
+
     // No limit: the request is too large for the server, and the export says so.
     let mut unlimited = MutagentSpanExporter::builder(&client)
         .max_value_bytes(usize::MAX)
