@@ -144,7 +144,8 @@ impl MutagentSpanExporterBuilder {
 /// [`Exporter`] of `mutagent-trace-exporter` and waits until that exporter has delivered them
 /// (its retries, timeouts and limits apply), so the SDK's `force_flush` and `shutdown` return
 /// once the spans are delivered or the export timeout passed. [`shutdown`](SpanExporter::shutdown)
-/// delivers what is left and stops the sender thread.
+/// delivers what is left and stops the sender thread; so does dropping the exporter (what the
+/// SDK's batch processor does when the provider shuts down).
 pub struct MutagentSpanExporter {
     builder: MutagentSpanExporterBuilder,
     resource: ResourceFacts,
@@ -235,7 +236,8 @@ impl InnerExporter {
         stats
     }
 
-    /// Whether the inner exporter delivering now is shut down (once the span exporter is).
+    /// Whether the inner exporter delivering now is shut down: once the span exporter is shut
+    /// down or dropped, which the provider's `shutdown` does.
     pub fn is_shut_down(&self) -> bool {
         self.running().current.is_shut_down()
     }
@@ -273,6 +275,20 @@ impl fmt::Debug for MutagentSpanExporter {
             .field("protocol", &self.builder.protocol)
             .field("inner", &self.inner)
             .finish_non_exhaustive()
+    }
+}
+
+/// Dropped without [`shutdown`](SpanExporter::shutdown): shut down now, delivering what is left
+/// within the export timeout. The SDK's batch processor (0.28) ends this way: when the provider
+/// shuts down, its thread makes a last export and drops the exporter without calling
+/// `shutdown`, so the inner exporter's sender thread went on running, and an [`InnerExporter`]
+/// handle read it as not shut down, for as long as the app kept that handle.
+impl Drop for MutagentSpanExporter {
+    fn drop(&mut self) {
+        if let Some(inner) = self.inner.take() {
+            // Quick when nothing is queued (the last export waited for its spans).
+            inner.current().shutdown(self.builder.export_timeout);
+        }
     }
 }
 

@@ -612,6 +612,70 @@ async fn the_inner_exporter_handle_keeps_counting_after_the_provider_is_built() 
     assert_eq!(counters.stats().sent, 1);
 }
 
+/// One span through `provider`, which is then shut down.
+fn one_span_then_shutdown(provider: SdkTracerProvider) {
+    use opentelemetry::trace::{Span as _, Tracer as _};
+    let mut span = provider.tracer("t").start("chat");
+    span.set_attribute(KeyValue::new("gen_ai.request.model", "gpt-4o"));
+    span.end();
+    provider.shutdown().expect("shut down");
+}
+
+/// What the `InnerExporter` handle reads once the provider is shut down: the inner exporter
+/// shut down too (its sender thread ended), the span counted sent, a later span dropped.
+fn check_the_inner_exporter_ended(counters: &mutagent_opentelemetry::InnerExporter) {
+    assert!(counters.is_shut_down(), "{counters:?}");
+    assert_eq!(counters.stats().sent, 1);
+    counters
+        .current()
+        .record(mutagent_trace_exporter::SpanData::root(
+            "late",
+            mutagent_trace_exporter::SpanKind::Custom,
+            SystemTime::now(),
+            SystemTime::now(),
+        ));
+    assert_eq!(counters.stats().dropped, 1, "{counters:?}");
+}
+
+/// The SDK's batch processor never calls the exporter's `shutdown` (0.28): the provider's
+/// shutdown ends the inner exporter all the same, through the exporter's drop.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_providers_shutdown_ends_the_inner_exporter() {
+    let (emu, client) = started().await;
+    let exporter = MutagentSpanExporter::new(&client).expect("exporter");
+    let counters = exporter.inner().cloned().expect("inner");
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(exporter.into_batch_processor(64))
+        .build();
+    tokio::task::spawn_blocking(move || one_span_then_shutdown(provider))
+        .await
+        .expect("join");
+    assert_eq!(emu.count(Collection::Spans), 1);
+    check_the_inner_exporter_ended(&counters);
+}
+
+#[test]
+fn the_providers_shutdown_ends_the_inner_exporter_of_a_blocking_client() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start_blocking()
+        .expect("emulator");
+    let blocking = mutagent_core::BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("blocking client");
+    let exporter = MutagentSpanExporter::new(&blocking).expect("exporter");
+    let counters = exporter.inner().cloned().expect("inner");
+    one_span_then_shutdown(
+        SdkTracerProvider::builder()
+            .with_span_processor(exporter.into_batch_processor(64))
+            .build(),
+    );
+    assert_eq!(emu.count(Collection::Spans), 1);
+    check_the_inner_exporter_ended(&counters);
+}
+
 /// The largest request body the emulator of the huge-value tests takes (a server's limit).
 const BODY_LIMIT: usize = 256 * 1024;
 
