@@ -1,5 +1,6 @@
 //! The text value limit of [`MutagentSpanExporterBuilder::max_value_bytes`]: attribute texts
-//! (of spans and of their events), event names and error texts longer than the limit are cut
+//! (of spans and of their events), span and event names and error texts longer than the limit
+//! are cut
 //! (`tracing-opentelemetry` names an event after its message, `info!("{body}")`), so one huge
 //! value cannot make the request that carries it, with every other span of its batch, too
 //! large for the server.
@@ -20,15 +21,9 @@ pub(crate) const DEFAULT_MAX_VALUE_BYTES: usize = 64 * 1024;
 /// and, when it cut any, counts them in the attribute [`TRUNCATED_VALUES`]. `input` and
 /// `output` are not cut: they are the content MutagenT is for.
 pub(crate) fn clip_span(span: &mut SpanData, max: usize) {
-    let mut cut = clip_map(&mut span.attributes, max);
+    let mut cut = clip_map(&mut span.attributes, max) + clip_name(&mut span.name, max);
     for event in &mut span.events {
-        cut += clip_map(&mut event.attributes, max);
-        if event.name.len() > max {
-            let mut name = event.name.to_string();
-            clip_text(&mut name, max);
-            event.name = name.into();
-            cut += 1;
-        }
+        cut += clip_map(&mut event.attributes, max) + clip_name(&mut event.name, max);
     }
     if let Some(error) = &mut span.error {
         cut += u64::from(clip_text(error, max));
@@ -37,6 +32,14 @@ pub(crate) fn clip_span(span: &mut SpanData, max: usize) {
         span.attributes
             .insert(TRUNCATED_VALUES.to_owned(), Value::from(cut));
     }
+}
+
+fn clip_name(name: &mut std::borrow::Cow<'static, str>, max: usize) -> u64 {
+    if name.len() <= max {
+        return 0;
+    }
+    clip_text(name.to_mut(), max);
+    1
 }
 
 fn clip_map(map: &mut Map<String, Value>, max: usize) -> u64 {
@@ -87,6 +90,7 @@ mod tests {
         event.attributes.insert("body".into(), json!("y".repeat(9)));
         span.events.push(event);
         span.events.push(SpanEventData::new("w".repeat(9), now));
+        span.name = "n".repeat(9).into();
         span.error = Some("z".repeat(9));
         span.input = Some(json!("i".repeat(50)));
         span.output = Some(json!("o".repeat(50)));
@@ -99,10 +103,11 @@ mod tests {
         assert_eq!(span.events[0].attributes["body"], "yyyyy…");
         assert_eq!(span.events[0].name, "log");
         assert_eq!(span.events[1].name, "wwwww…");
+        assert_eq!(span.name, "nnnnn…");
         assert_eq!(span.error.as_deref(), Some("zzzzz…"));
         assert_eq!(span.input, Some(json!("i".repeat(50))));
         assert_eq!(span.output, Some(json!("o".repeat(50))));
-        assert_eq!(span.attributes[TRUNCATED_VALUES], 5);
+        assert_eq!(span.attributes[TRUNCATED_VALUES], 6);
     }
 
     #[test]

@@ -96,8 +96,8 @@ impl MutagentSpanExporterBuilder {
     }
 
     /// The longest attribute text sent, in bytes (default 64 KiB, `usize::MAX` for no limit).
-    /// Longer texts in span and event attributes, event names (`tracing-opentelemetry` names
-    /// an event after its message) and error texts are cut on a character boundary and end
+    /// Longer texts in span and event attributes, span names, event names
+    /// (`tracing-opentelemetry` names an event after its message) and error texts are cut on a character boundary and end
     /// with `…`; the span counts them in the attribute
     /// `mutagent.truncated_values`. `input` and `output` (the GenAI messages, prompt and
     /// completion) are never cut.

@@ -758,8 +758,11 @@ async fn a_huge_attribute_value_is_cut_and_does_not_lose_its_batch() {
         vec![],
         0,
     ));
-    otlp.export(vec![logged]).await.expect("delivered");
-    assert_eq!(emu.count(Collection::Spans), 3);
+    // And a span name (`otel.name = %text`).
+    let mut named = finished_span(5);
+    named.name = "n".repeat(1024 * 1024).into();
+    otlp.export(vec![logged, named]).await.expect("delivered");
+    assert_eq!(emu.count(Collection::Spans), 4);
 
     // No limit: the request is too large for the server, and the export says so.
     let mut unlimited = MutagentSpanExporter::builder(&client)
