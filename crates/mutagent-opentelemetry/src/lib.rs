@@ -7,6 +7,11 @@
 //! * [`Protocol::Otlp`]: OTLP/HTTP JSON to `POST /api/traces/otlp`;
 //! * [`Protocol::HookV0_4`]: the 0.4.1 hook format, `POST /api/traces/batch`.
 //!
+//! Most apps depend on the `mutagent` crate with its `opentelemetry` feature instead: there this
+//! crate is `mutagent::opentelemetry` and the client `mutagent::Client` (the example below names
+//! the crates it is built from). Your `opentelemetry` and `opentelemetry_sdk` must be 0.28
+//! ("Versions" below).
+//!
 //! ```no_run
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use mutagent_opentelemetry::{MutagentSpanExporter, Protocol};
