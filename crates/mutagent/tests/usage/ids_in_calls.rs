@@ -9,8 +9,6 @@
 
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, PromptContent};
-use mutagent::{BlockingClient, Client};
-use mutagent_emulator::Emulator;
 
 fn greeter() -> CreatePrompt {
     CreatePrompt::new(
@@ -22,17 +20,7 @@ fn greeter() -> CreatePrompt {
 
 #[tokio::test]
 async fn the_async_client_takes_ids_as_apps_hold_them() {
-    let emu = Emulator::builder()
-        .api_key("k")
-        .start()
-        .await
-        .expect("emulator");
-    let client = Client::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .api_key("k")
-        .build()
-        .expect("client");
+    let (_emu, client) = super::emulator_and_client().await;
 
     let prompt = client
         .prompt()
@@ -73,16 +61,7 @@ async fn the_async_client_takes_ids_as_apps_hold_them() {
 
 #[test]
 fn the_blocking_client_takes_ids_as_apps_hold_them() {
-    let emu = Emulator::builder()
-        .api_key("k")
-        .start_blocking()
-        .expect("emulator");
-    let client = BlockingClient::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .api_key("k")
-        .build()
-        .expect("client");
+    let (_emu, client) = super::emulator_and_blocking_client();
 
     let prompt = client.prompt().create_prompt(&greeter()).expect("created");
     assert_eq!(prompt.id, 1);

@@ -7,3 +7,48 @@
 mod ids_in_calls;
 mod render_prompt;
 mod typed_items;
+
+// Every topic module needs `prompt`; without it these would be unused.
+#[cfg(feature = "prompt")]
+use mutagent::{BlockingClient, Client};
+#[cfg(feature = "prompt")]
+use mutagent_emulator::Emulator;
+
+/// The API key the emulator accepts and the client sends.
+#[cfg(feature = "prompt")]
+const API_KEY: &str = "k";
+
+/// A fresh emulator and an async client pointed at it, configured only by what is set here
+/// (`EmptyEnv`: no `MUTAGENT_*` variable of the machine running the tests leaks in). The
+/// emulator is returned to keep it running as long as the test holds it.
+#[cfg(feature = "prompt")]
+async fn emulator_and_client() -> (Emulator, Client) {
+    let emu = Emulator::builder()
+        .api_key(API_KEY)
+        .start()
+        .await
+        .expect("emulator");
+    let client = Client::builder()
+        .env(mutagent::env::EmptyEnv)
+        .server_url(emu.url())
+        .api_key(API_KEY)
+        .build()
+        .expect("client");
+    (emu, client)
+}
+
+/// [`emulator_and_client`] for the blocking client.
+#[cfg(feature = "prompt")]
+fn emulator_and_blocking_client() -> (Emulator, BlockingClient) {
+    let emu = Emulator::builder()
+        .api_key(API_KEY)
+        .start_blocking()
+        .expect("emulator");
+    let client = BlockingClient::builder()
+        .env(mutagent::env::EmptyEnv)
+        .server_url(emu.url())
+        .api_key(API_KEY)
+        .build()
+        .expect("client");
+    (emu, client)
+}

@@ -6,8 +6,6 @@
 
 use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, PromptContent, RenderError};
-use mutagent::{BlockingClient, Client};
-use mutagent_emulator::Emulator;
 use serde_json::json;
 
 #[derive(serde::Serialize)]
@@ -28,17 +26,7 @@ fn support_prompt() -> CreatePrompt {
 
 #[tokio::test]
 async fn the_async_client_renders_a_stored_prompt() {
-    let emu = Emulator::builder()
-        .api_key("k")
-        .start()
-        .await
-        .expect("emulator");
-    let client = Client::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .api_key("k")
-        .build()
-        .expect("client");
+    let (_emu, client) = super::emulator_and_client().await;
     let created = client
         .prompt()
         .create_prompt(&support_prompt())
@@ -64,16 +52,7 @@ async fn the_async_client_renders_a_stored_prompt() {
 
 #[test]
 fn the_blocking_client_renders_a_stored_prompt() {
-    let emu = Emulator::builder()
-        .api_key("k")
-        .start_blocking()
-        .expect("emulator");
-    let client = BlockingClient::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .api_key("k")
-        .build()
-        .expect("client");
+    let (_emu, client) = super::emulator_and_blocking_client();
     let created = client
         .prompt()
         .create_prompt(&CreatePrompt::new(

@@ -14,8 +14,6 @@ use mutagent::prelude::*;
 use mutagent::prompt::{CreatePrompt, PromptContent};
 use mutagent::prompt_dataset_items::NewDatasetItem;
 use mutagent::prompt_datasets::CreatePromptDataset;
-use mutagent::{BlockingClient, Client};
-use mutagent_emulator::Emulator;
 use serde_json::json;
 
 /// The app's type for the template variables (any `Deserialize` type will do).
@@ -43,17 +41,7 @@ fn prompt() -> CreatePrompt {
 
 #[tokio::test]
 async fn the_async_client_reads_items_as_the_apps_types() {
-    let emu = Emulator::builder()
-        .api_key("k")
-        .start()
-        .await
-        .expect("emulator");
-    let client = Client::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .api_key("k")
-        .build()
-        .expect("client");
+    let (_emu, client) = super::emulator_and_client().await;
     let prompt = client
         .prompt()
         .create_prompt(&prompt())
@@ -95,16 +83,7 @@ async fn the_async_client_reads_items_as_the_apps_types() {
 
 #[test]
 fn the_blocking_client_reads_items_as_the_apps_types() {
-    let emu = Emulator::builder()
-        .api_key("k")
-        .start_blocking()
-        .expect("emulator");
-    let client = BlockingClient::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .api_key("k")
-        .build()
-        .expect("client");
+    let (_emu, client) = super::emulator_and_blocking_client();
     let prompt = client.prompt().create_prompt(&prompt()).expect("prompt");
     let dataset = client
         .prompt_datasets()
