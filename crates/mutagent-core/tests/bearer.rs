@@ -613,11 +613,7 @@ fn a_token_echoed_after_another_call_refreshed_it_is_redacted() {
         .token_provider(provider)
         .build()
         .expect("client");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = multi_thread_runtime();
     let err = runtime.block_on(async {
         let first = {
             let client = client.clone();

@@ -356,16 +356,7 @@ struct NestingHttpClient {
 }
 
 impl mutagent_core::http_client::HttpClient for NestingHttpClient {
-    fn send(
-        &self,
-        request: http::Request<bytes::Bytes>,
-    ) -> mutagent_core::http_client::BoxFuture<
-        'static,
-        Result<
-            http::Response<mutagent_core::http_client::ResponseBody>,
-            mutagent_core::http_client::HttpError,
-        >,
-    > {
+    fn send(&self, request: http::Request<bytes::Bytes>) -> Sent {
         // Both halves send through this client: only the outermost request nests.
         let first = !self.nested.swap(true, std::sync::atomic::Ordering::SeqCst);
         let async_half = self

@@ -131,28 +131,6 @@ fn a_call_dropped_while_connecting_leaves_nothing_running() {
     );
 }
 
-/// A loopback address that never completes a TCP handshake (see `promises.rs`).
-fn black_hole() -> (
-    std::net::SocketAddr,
-    Vec<std::net::TcpStream>,
-    tokio::net::TcpListener,
-) {
-    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
-    socket
-        .bind("127.0.0.1:0".parse().expect("addr"))
-        .expect("bind");
-    let listener = socket.listen(1).expect("listen");
-    let addr = listener.local_addr().expect("addr");
-    let mut filling = Vec::new();
-    for _ in 0..64 {
-        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
-            Ok(stream) => filling.push(stream),
-            Err(_) => return (addr, filling, listener),
-        }
-    }
-    panic!("the backlog never filled: this system accepts every connection");
-}
-
 /// A call dropped while the token provider runs: the provider's future is dropped with it
 /// (not left running), and the next call asks the provider again and succeeds. Neither a
 /// missing token nor an error of the dropped call is handed to it.
@@ -527,11 +505,7 @@ fn calls_dropped_during_a_retry_wait_do_not_use_up_the_retry_budget() {
     let mut replies = vec![Reply::json(503, json!({})); 101];
     replies.push(Reply::json(200, json!({"ok": true})));
     let server = ScriptedServer::start(replies);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = multi_thread_runtime();
     let client = builder(&server)
         .max_concurrent_requests(128)
         .retry_policy(

@@ -150,10 +150,7 @@ async fn a_refused_connections_chain_has_no_empty_line() {
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
-    let err = client
-        .send::<Value>(get_thing())
-        .await
-        .expect_err("refused");
+    let (err, _) = failed_get(&client).await;
     let lines = chain(&err);
     assert!(
         !lines.iter().any(|line| line == "connect failed"),
@@ -306,12 +303,7 @@ async fn a_connect_error_is_a_std_error_of_its_own() {
     }
     let builder = nobody_listening().retry_policy(mutagent_core::RetryPolicy::disabled());
     let client = builder.clone().build().expect("client");
-    check(
-        &client
-            .send::<Value>(get_thing())
-            .await
-            .expect_err("refused"),
-    );
+    check(&failed_get(&client).await.0);
 
     let blocking = mutagent_core::BlockingClient::builder()
         .env(mutagent_core::env::EmptyEnv)

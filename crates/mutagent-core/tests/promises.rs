@@ -170,30 +170,6 @@ async fn the_key_travels_only_in_x_api_key() {
     }
 }
 
-/// A loopback address that never completes a TCP handshake: a listener with a backlog of 1
-/// that never accepts, filled up until a connection attempt hangs (the kernel drops further
-/// SYNs). Nothing leaves the machine. Returns the address and the sockets keeping it full.
-fn black_hole() -> (
-    std::net::SocketAddr,
-    Vec<std::net::TcpStream>,
-    tokio::net::TcpListener,
-) {
-    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
-    socket
-        .bind("127.0.0.1:0".parse().expect("addr"))
-        .expect("bind");
-    let listener = socket.listen(1).expect("listen");
-    let addr = listener.local_addr().expect("addr");
-    let mut filling = Vec::new();
-    for _ in 0..64 {
-        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
-            Ok(stream) => filling.push(stream),
-            Err(_) => return (addr, filling, listener),
-        }
-    }
-    panic!("the backlog never filled: this system accepts every connection");
-}
-
 /// Mutation: the connect timeout not applied (the default is 10 s). A black-holed address
 /// with `connect_timeout(300ms)` and `timeout(10s)` fails as a connect error well before the
 /// 10 s (under 5 s: room for a loaded machine).

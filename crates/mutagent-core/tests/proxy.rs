@@ -80,10 +80,7 @@ async fn https_goes_through_a_connect_tunnel_that_never_carries_the_api_key() {
         .timeout(Duration::from_secs(10))
         .build()
         .expect("client");
-    let err = client
-        .send::<Value>(get_thing())
-        .await
-        .expect_err("no TLS behind the tunnel");
+    let (err, _) = failed_get(&client).await;
     assert!(matches!(err, Error::Connect { .. }), "{err:?}");
 
     let seen = proxy.seen();
@@ -182,10 +179,7 @@ async fn refused_by(status: &'static str) -> Error {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("client");
-    client
-        .send::<Value>(get_thing())
-        .await
-        .expect_err("refused")
+    failed_get(&client).await.0
 }
 
 #[tokio::test]
@@ -258,10 +252,7 @@ async fn a_proxys_refusal_line_is_escaped_and_scrubbed_of_proxy_credentials() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("client");
-    let err = client
-        .send::<Value>(get_thing())
-        .await
-        .expect_err("refused");
+    let (err, _) = failed_get(&client).await;
     let status = err
         .connect_error()
         .and_then(|connect| connect.proxy_status())

@@ -872,11 +872,7 @@ fn a_timeout_waiting_for_an_in_flight_slot_says_nothing_was_sent() {
         .max_concurrent_requests(1)
         .build()
         .expect("client");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = multi_thread_runtime();
     let holder = runtime.spawn(get(&client, "1"));
     wait_for_requests(&server, 1);
     let err = runtime

@@ -64,6 +64,42 @@ pub(crate) fn assert_connect_kind(
     assert_eq!(err.connect_error().map(|e| e.kind()), Some(kind), "{err:?}");
 }
 
+/// A loopback address that never completes a TCP handshake: a listener with a backlog of 1
+/// that never accepts, filled up until a connection attempt hangs (the kernel drops further
+/// SYNs). Nothing leaves the machine. Returns the address, the sockets keeping it full and the listener (keep both alive
+/// as long as the address must stay a black hole). Needs a Tokio runtime context (the
+/// listener registers with its I/O driver).
+pub(crate) fn black_hole() -> (
+    std::net::SocketAddr,
+    Vec<std::net::TcpStream>,
+    tokio::net::TcpListener,
+) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("addr"))
+        .expect("bind");
+    let listener = socket.listen(1).expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    let mut filling = Vec::new();
+    for _ in 0..64 {
+        match std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+            Ok(stream) => filling.push(stream),
+            Err(_) => return (addr, filling, listener),
+        }
+    }
+    panic!("the backlog never filled: this system accepts every connection");
+}
+
+/// A multi-thread Tokio runtime with 2 workers and every driver: for tests whose calls must
+/// run concurrently while the test thread blocks on one of them.
+pub(crate) fn multi_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// A builder aimed at a loopback port nothing listens on (every connection is refused), with
 /// no environment.
 pub(crate) fn nobody_listening() -> ClientBuilder {
@@ -194,6 +230,16 @@ impl Subscriber for ThreadCaptures {
     fn exit(&self, _: &Id) {}
 }
 
+/// What [`mutagent_core::http_client::HttpClient::send`] returns, named once for the test
+/// clients that wrap the default one.
+pub(crate) type Sent = mutagent_core::http_client::BoxFuture<
+    'static,
+    Result<
+        http::Response<mutagent_core::http_client::ResponseBody>,
+        mutagent_core::http_client::HttpError,
+    >,
+>;
+
 /// Wraps the default client, counting the body bytes the SDK pulls through the HTTP layer
 /// (what the server wrote may be far more: the kernel buffers megabytes on loopback).
 #[derive(Debug, Clone)]
@@ -203,16 +249,7 @@ pub(crate) struct Counting {
 }
 
 impl mutagent_core::http_client::HttpClient for Counting {
-    fn send(
-        &self,
-        request: http::Request<bytes::Bytes>,
-    ) -> mutagent_core::http_client::BoxFuture<
-        'static,
-        Result<
-            http::Response<mutagent_core::http_client::ResponseBody>,
-            mutagent_core::http_client::HttpError,
-        >,
-    > {
+    fn send(&self, request: http::Request<bytes::Bytes>) -> Sent {
         let answer = self.inner.send(request);
         let pulled = Arc::clone(&self.pulled);
         Box::pin(async move {
