@@ -18,6 +18,7 @@
 use std::collections::BTreeSet;
 use std::fmt;
 
+use mutagent_core::models::json_kind;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -191,20 +192,9 @@ fn values_object<V: Serialize + ?Sized>(values: &V) -> Result<Map<String, Value>
     match serde_json::to_value(values) {
         Ok(Value::Object(map)) => Ok(map),
         Ok(other) => Err(RenderError::ValuesNotAnObject {
-            found: json_type(&other),
+            found: json_kind(&other),
         }),
         Err(source) => Err(RenderError::ValuesNotSerializable { source }),
-    }
-}
-
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
     }
 }
 
