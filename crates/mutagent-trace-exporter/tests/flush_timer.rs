@@ -17,7 +17,7 @@ use mutagent_emulator::{Emulator, Fault};
 use mutagent_trace_exporter::{Exporter, SpanData, SpanKind};
 
 mod common;
-use common::KEY;
+use common::{emulator_blocking, runtime, KEY};
 
 /// The name of the exporter's timer thread as Linux keeps it (at most 15 bytes).
 const TIMER: &str = "mutagent-timer";
@@ -93,23 +93,13 @@ fn exporter(emu: &Emulator, via: Via) -> Exporter {
         .expect("exporter")
 }
 
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
-}
-
 /// 50 `flush_async` calls waiting at once (the sender is held up in a slow request) share one
 /// timer thread; `shutdown_async` ends it.
 #[test]
 fn concurrent_async_flushes_share_one_timer_thread_that_shutdown_ends() {
     let _turn = serial();
     for via in [Via::Async, Via::Blocking] {
-        let emu = Emulator::builder()
-            .api_key(KEY)
-            .start_blocking()
-            .expect("emulator");
+        let emu = emulator_blocking();
         let exporter = exporter(&emu, via);
         // A first delivery, blocking (no timer), so the connection and whatever threads the
         // client starts exist before the count.
@@ -172,10 +162,7 @@ fn concurrent_async_flushes_share_one_timer_thread_that_shutdown_ends() {
 #[test]
 fn the_timer_thread_ends_with_the_last_handle_or_a_blocking_shutdown() {
     let _turn = serial();
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start_blocking()
-        .expect("emulator");
+    let emu = emulator_blocking();
     let runtime = runtime();
     for (via, shut_down) in [
         (Via::Async, false),
@@ -240,10 +227,7 @@ fn timer_wakeups() -> Option<u64> {
 #[test]
 fn flushes_answered_in_time_do_not_wake_the_timer_thread() {
     let _turn = serial();
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start_blocking()
-        .expect("emulator");
+    let emu = emulator_blocking();
     let runtime = runtime();
     for via in [Via::Async, Via::Blocking] {
         let exporter = exporter(&emu, via);
@@ -287,10 +271,7 @@ fn block_on<F: Future>(future: F) -> F::Output {
 #[test]
 fn an_async_flush_outside_tokio_returns_at_its_deadline() {
     let _turn = serial();
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start_blocking()
-        .expect("emulator");
+    let emu = emulator_blocking();
     emu.inject(
         Fault::latency(Duration::from_secs(2))
             .on_route("POST", "/api/traces/batch")

@@ -7,20 +7,16 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, SystemTime};
 
-use mutagent_emulator::Emulator;
 use mutagent_trace_exporter::{Exporter, SpanData, SpanKind};
 
 mod common;
-use common::{client, KEY};
+use common::{client, emulator_blocking};
 
 /// `flush_async` delivers and `shutdown_async` settles on runtimes lacking timers, I/O or
 /// both, with the exporter built on that runtime.
 #[test]
 fn flush_async_and_shutdown_async_need_no_timers_or_io_of_the_caller() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start_blocking()
-        .expect("emulator");
+    let emu = emulator_blocking();
     for (timers, io) in [(false, true), (true, false), (false, false)] {
         let mut builder = tokio::runtime::Builder::new_current_thread();
         if timers {

@@ -16,6 +16,14 @@ pub(crate) async fn emulator() -> Emulator {
         .expect("emulator")
 }
 
+/// [`emulator`] started from a thread that runs no runtime (for a plain `#[test]`).
+pub(crate) fn emulator_blocking() -> Emulator {
+    Emulator::builder()
+        .api_key(KEY)
+        .start_blocking()
+        .expect("emulator")
+}
+
 /// An async client aimed at `url` that sends [`KEY`].
 pub(crate) fn client(url: &str) -> Client {
     Client::builder()
