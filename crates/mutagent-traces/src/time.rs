@@ -102,28 +102,17 @@ mod tests {
 
     #[test]
     fn rfc3339_writes_utc_with_milliseconds() {
-        assert_eq!(rfc3339(UNIX_EPOCH), "1970-01-01T00:00:00.000Z");
-        assert_eq!(
-            rfc3339(at_millis(1_700_000_000_123)),
-            "2023-11-14T22:13:20.123Z"
-        );
-        // Leap days, the ends of months and years, and a century that is not a leap year.
-        assert_eq!(
-            rfc3339(at_millis(951_782_400_000)),
-            "2000-02-29T00:00:00.000Z"
-        );
-        assert_eq!(
-            rfc3339(at_millis(1_709_251_199_999)),
-            "2024-02-29T23:59:59.999Z"
-        );
-        assert_eq!(
-            rfc3339(at_millis(1_735_689_599_000)),
-            "2024-12-31T23:59:59.000Z"
-        );
-        assert_eq!(
-            rfc3339(at_millis(4_107_542_400_000)),
-            "2100-03-01T00:00:00.000Z"
-        );
+        for (millis, written) in [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (1_700_000_000_123, "2023-11-14T22:13:20.123Z"),
+            // Leap days, the ends of months and years, and a century that is not a leap year.
+            (951_782_400_000, "2000-02-29T00:00:00.000Z"),
+            (1_709_251_199_999, "2024-02-29T23:59:59.999Z"),
+            (1_735_689_599_000, "2024-12-31T23:59:59.000Z"),
+            (4_107_542_400_000, "2100-03-01T00:00:00.000Z"),
+        ] {
+            assert_eq!(rfc3339(at_millis(millis)), written, "{millis} ms");
+        }
         // Finer digits are dropped, not rounded up into the next second.
         let late = UNIX_EPOCH + Duration::new(59, 999_999_999);
         assert_eq!(rfc3339(late), "1970-01-01T00:00:59.999Z");
