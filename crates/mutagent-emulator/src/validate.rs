@@ -213,6 +213,9 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
+/// A JSON value's kind in a 400 message, worded as the SDK's `mutagent_core::models::json_kind`
+/// words it. A copy on purpose: the emulator is the independent oracle the SDK is tested
+/// against and depends on no SDK crate.
 fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
