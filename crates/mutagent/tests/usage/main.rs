@@ -10,7 +10,7 @@ mod typed_items;
 
 // Every topic module needs `prompt`; without it these would be unused.
 #[cfg(feature = "prompt")]
-use mutagent::{BlockingClient, Client};
+use mutagent::{BlockingClient, Client, ClientBuilder};
 #[cfg(feature = "prompt")]
 use mutagent_emulator::Emulator;
 
@@ -18,9 +18,18 @@ use mutagent_emulator::Emulator;
 #[cfg(feature = "prompt")]
 const API_KEY: &str = "k";
 
-/// A fresh emulator and an async client pointed at it, configured only by what is set here
-/// (`EmptyEnv`: no `MUTAGENT_*` variable of the machine running the tests leaks in). The
-/// emulator is returned to keep it running as long as the test holds it.
+/// A builder aimed at `emu` with its key, configured only by what is set here (`EmptyEnv`: no
+/// `MUTAGENT_*` variable of the machine running the tests leaks in).
+#[cfg(feature = "prompt")]
+fn client_for(emu: &Emulator) -> ClientBuilder {
+    Client::builder()
+        .env(mutagent::env::EmptyEnv)
+        .server_url(emu.url())
+        .api_key(API_KEY)
+}
+
+/// A fresh emulator and an async client pointed at it ([`client_for`]). The emulator is
+/// returned to keep it running as long as the test holds it.
 #[cfg(feature = "prompt")]
 async fn emulator_and_client() -> (Emulator, Client) {
     let emu = Emulator::builder()
@@ -28,12 +37,7 @@ async fn emulator_and_client() -> (Emulator, Client) {
         .start()
         .await
         .expect("emulator");
-    let client = Client::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .api_key(API_KEY)
-        .build()
-        .expect("client");
+    let client = client_for(&emu).build().expect("client");
     (emu, client)
 }
 
@@ -44,11 +48,6 @@ fn emulator_and_blocking_client() -> (Emulator, BlockingClient) {
         .api_key(API_KEY)
         .start_blocking()
         .expect("emulator");
-    let client = BlockingClient::builder()
-        .env(mutagent::env::EmptyEnv)
-        .server_url(emu.url())
-        .api_key(API_KEY)
-        .build()
-        .expect("client");
+    let client = client_for(&emu).build_blocking().expect("client");
     (emu, client)
 }
