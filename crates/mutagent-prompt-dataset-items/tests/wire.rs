@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use mutagent_prompt_dataset_items::{
-    NewDatasetItem, PromptDatasetItemsExt, UpdatePromptDatasetItem,
+    NewDatasetItem, PromptDatasetItem, PromptDatasetItemsExt, UpdatePromptDatasetItem,
 };
 use mutagent_wire_test::*;
 use serde_json::{json, Value};
@@ -24,6 +24,37 @@ fn item_json(id: i64, dataset: i64) -> Value {
         "updatedAt": "2026-11-01T10:00:00.000Z",
         "someFutureField": [1, 2]
     })
+}
+
+/// Creates `item` in dataset 12 through both clients, checks that each sent exactly `body` to
+/// the contract's endpoint, and returns the item the server answered (id 7).
+fn created_with_body(item: &NewDatasetItem, body: Value) -> PromptDatasetItem {
+    let (request, created) = both_call!(Reply::json(201, item_json(7, 12)), |c| c
+        .prompt_dataset_items()
+        .create_prompt_dataset_item(12, item));
+    assert_common(
+        &request,
+        "POST",
+        "/api/prompts/datasets/12/items",
+        None,
+        Some(body),
+    );
+    created
+}
+
+/// Updates item 31 with `changes` through both clients and checks that each sent exactly
+/// `body` to the contract's endpoint.
+fn updated_with_body(changes: &UpdatePromptDatasetItem, body: Value) {
+    let (request, _) = both_call!(Reply::json(200, item_json(31, 4)), |c| c
+        .prompt_dataset_items()
+        .update_prompt_dataset_item(31, changes));
+    assert_common(
+        &request,
+        "PATCH",
+        "/api/prompts/dataset-items/31",
+        None,
+        Some(body),
+    );
 }
 
 #[test]
@@ -57,15 +88,9 @@ fn create_prompt_dataset_item() {
         .system_feedback("ok")
         .labels(["smoke", "en"])
         .metadata(json!({"source": "manual"}));
-    let (request, created) = both_call!(Reply::json(201, item_json(7, 12)), |c| c
-        .prompt_dataset_items()
-        .create_prompt_dataset_item(12, &item));
-    assert_common(
-        &request,
-        "POST",
-        "/api/prompts/datasets/12/items",
-        None,
-        Some(json!({
+    let created = created_with_body(
+        &item,
+        json!({
             "name": "greets Ada",
             "input": {"name": "Ada"},
             "expectedOutput": {"text": "Hello, Ada!"},
@@ -73,7 +98,7 @@ fn create_prompt_dataset_item() {
             "systemFeedback": "ok",
             "labels": ["smoke", "en"],
             "metadata": {"source": "manual"}
-        })),
+        }),
     );
     assert_eq!(created.id.get(), 7);
     assert_eq!(created.labels, Some(vec!["smoke".to_owned()]));
@@ -100,18 +125,12 @@ fn items_are_written_from_the_apps_own_types() {
     .unwrap()
     .expected_output_from(&Answer { answer: 4 })
     .unwrap();
-    let (request, _) = both_call!(Reply::json(201, item_json(7, 12)), |c| c
-        .prompt_dataset_items()
-        .create_prompt_dataset_item(12, &item));
-    assert_common(
-        &request,
-        "POST",
-        "/api/prompts/datasets/12/items",
-        None,
-        Some(json!({
+    created_with_body(
+        &item,
+        json!({
             "input": {"question": "2+2?", "tags": ["math"]},
             "expectedOutput": {"answer": 4}
-        })),
+        }),
     );
 
     let changes = UpdatePromptDatasetItem::new()
@@ -122,15 +141,9 @@ fn items_are_written_from_the_apps_own_types() {
         .unwrap()
         .expected_output_from(&Answer { answer: 6 })
         .unwrap();
-    let (request, _) = both_call!(Reply::json(200, item_json(31, 4)), |c| c
-        .prompt_dataset_items()
-        .update_prompt_dataset_item(31, &changes));
-    assert_common(
-        &request,
-        "PATCH",
-        "/api/prompts/dataset-items/31",
-        None,
-        Some(json!({"input": {"question": "3+3?", "tags": []}, "expectedOutput": {"answer": 6}})),
+    updated_with_body(
+        &changes,
+        json!({"input": {"question": "3+3?", "tags": []}, "expectedOutput": {"answer": 6}}),
     );
 }
 
@@ -225,15 +238,9 @@ fn update_prompt_dataset_item() {
         .name("renamed")
         .input(json!({"name": "Grace"}))
         .labels(["edge"]);
-    let (request, _) = both_call!(Reply::json(200, item_json(31, 4)), |c| c
-        .prompt_dataset_items()
-        .update_prompt_dataset_item(31, &changes));
-    assert_common(
-        &request,
-        "PATCH",
-        "/api/prompts/dataset-items/31",
-        None,
-        Some(json!({"name": "renamed", "input": {"name": "Grace"}, "labels": ["edge"]})),
+    updated_with_body(
+        &changes,
+        json!({"name": "renamed", "input": {"name": "Grace"}, "labels": ["edge"]}),
     );
 }
 
