@@ -139,11 +139,13 @@ fn error_message(events: &[Event]) -> Option<String> {
         if text("level").as_deref() != Some("ERROR") {
             return None;
         }
-        Some(match text("error") {
-            Some(error) if !event.name.is_empty() => format!("{}: {error}", event.name),
-            Some(error) => error,
-            None => event.name.to_string(),
-        })
+        match text("error") {
+            Some(error) if !event.name.is_empty() => Some(format!("{}: {error}", event.name)),
+            Some(error) => Some(error),
+            // Neither says anything: an empty error text would be worse than the placeholder,
+            // so a later event may still explain the span.
+            None => (!event.name.is_empty()).then(|| event.name.to_string()),
+        }
     })
 }
 
@@ -931,5 +933,21 @@ mod tests {
         );
         span.status = OtelStatus::error("not found");
         assert_eq!(span_data(&span).error.as_deref(), Some("not found"));
+    }
+
+    /// An `ERROR` event with neither a name nor an `error` field explains nothing: the span
+    /// keeps the placeholder (or a later event's reason), never an empty error text.
+    #[test]
+    fn an_error_event_without_a_name_or_error_gives_no_empty_error() {
+        let nameless = || event("", vec![KeyValue::new("level", "ERROR")]);
+        let explained = event("lookup failed", vec![KeyValue::new("level", "ERROR")]);
+        for (events, expected) in [
+            (vec![nameless()], "error"),
+            (vec![nameless(), explained], "lookup failed"),
+        ] {
+            let mut span = otel_span("lookup", vec![], events);
+            span.status = OtelStatus::error("");
+            assert_eq!(span_data(&span).error.as_deref(), Some(expected));
+        }
     }
 }
