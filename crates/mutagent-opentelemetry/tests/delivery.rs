@@ -694,11 +694,7 @@ async fn stored_spans(client: &Client) -> Vec<serde_json::Value> {
         .await
         .expect("list");
     for listed in page.data {
-        let trace = client
-            .traces()
-            .get_trace(listed.id, None)
-            .await
-            .expect("get");
+        let trace = client.traces().get_trace(listed.id).await.expect("get");
         spans.extend(trace.spans.unwrap_or_default());
     }
     spans
