@@ -95,11 +95,12 @@ impl MutagentSpanExporterBuilder {
         self
     }
 
-    /// The longest attribute text sent, in bytes (default 64 KiB, `usize::MAX` for no limit).
-    /// Longer texts in span and event attributes, span names, event names
-    /// (`tracing-opentelemetry` names an event after its message) and error texts are cut on a character boundary and end
-    /// with `…`; the span counts them in the attribute
-    /// `mutagent.truncated_values`. `input` and `output` (the GenAI messages, prompt and
+    /// The longest attribute text kept whole, in bytes (default 64 KiB, `usize::MAX` for no
+    /// limit). Longer texts in span and event attributes, span names, event names
+    /// (`tracing-opentelemetry` names an event after its message) and error texts are cut to
+    /// at most this many bytes, on a character boundary, and end with `…` (3 bytes more, as
+    /// `MutagentLayer`'s `SpanLimits::max_value_bytes` cuts); the span counts them in the
+    /// attribute `mutagent.truncated_values`. `input` and `output` (the GenAI messages, prompt and
     /// completion) are never cut.
     ///
     /// Why: the OpenTelemetry SDK limits how many attributes a span has, not how long they
