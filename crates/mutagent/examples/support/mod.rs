@@ -49,7 +49,8 @@ impl Server {
                 .env(mutagent::env::EmptyEnv) // ignore MUTAGENT_* of this machine
                 .server_url(emulator.url())
                 .api_key(EMULATOR_KEY),
-            poll: Duration::from_millis(50),
+            // The shortest pause a wait takes (`polling::MIN_POLL_INTERVAL`): less is raised to it.
+            poll: Duration::from_millis(100),
             emulator: Some(emulator),
         })
     }
