@@ -1,6 +1,7 @@
 //! Times as the ingest models want them: RFC 3339 text ([`rfc3339`]) for the trace and span
-//! times, Unix nanoseconds ([`unix_nanos`]) for OTLP. Written here so that sending a trace does
-//! not need a date-time crate.
+//! times, Unix nanoseconds ([`unix_nanos`]) for OTLP, so that sending a trace needs no date-time
+//! crate of the app's own. The calendar arithmetic is `humantime`'s (a well-kept crate already in
+//! the umbrella's tree), not ours: no date library of our own.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -41,42 +42,14 @@ pub fn unix_nanos(time: SystemTime) -> u64 {
 /// ```
 pub fn rfc3339(time: SystemTime) -> String {
     // 10000-01-01T00:00:00Z less one millisecond: the last instant with four year digits.
+    // humantime panics on a time before 1970 and fails from the year 10000 on; a machine's
+    // clock can be set to either, so the time is clamped first.
     const LAST: Duration = Duration::from_millis(253_402_300_800_000 - 1);
     let since_epoch = time
         .duration_since(UNIX_EPOCH)
         .unwrap_or(Duration::ZERO)
         .min(LAST);
-    let secs = since_epoch.as_secs();
-    let millis = since_epoch.subsec_millis();
-    let (year, month, day) = civil_from_days(secs / 86_400);
-    let of_day = secs % 86_400;
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{millis:03}Z",
-        of_day / 3600,
-        of_day % 3600 / 60,
-        of_day % 60
-    )
-}
-
-/// The proleptic Gregorian date of a day counted from 1970-01-01 (day 0), for days from 0 on:
-/// Howard Hinnant's `civil_from_days`, restricted to dates after the epoch. Eras are the
-/// 400-year cycles of the calendar, counted from 0000-03-01 so that a leap day ends its year.
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468; // days from 0000-03-01
-    let era = z / 146_097;
-    let day_of_era = z % 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let month_from_march = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-    let month = if month_from_march < 10 {
-        month_from_march + 3
-    } else {
-        month_from_march - 9
-    };
-    let year = era * 400 + year_of_era + u64::from(month <= 2);
-    (year, month, day)
+    humantime::format_rfc3339_millis(UNIX_EPOCH + since_epoch).to_string()
 }
 
 #[cfg(test)]

@@ -258,7 +258,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
     let now = SystemTime::now();
     let traces: Vec<NewTrace> = (0..3)
         .map(|n| {
-            let start = rfc3339_millis(now);
+            let start = mutagent::traces::rfc3339(now);
             NewTrace::new(format!("demo-{run_id}-{n}"), start.clone())
                 .name("support reply")
                 .session_id(session.clone())
@@ -269,7 +269,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
                         SpanKind::Agent,
                         start.clone(),
                     )
-                    .end_time(rfc3339_millis(now + Duration::from_millis(900))),
+                    .end_time(mutagent::traces::rfc3339(now + Duration::from_millis(900))),
                 )
                 .span(
                     NewSpan::new(
@@ -283,7 +283,7 @@ async fn journey(client: &mutagent::Client, poll: Duration) -> Result<(), String
                     .provider("openai")
                     .tokens(120 + n * 10, 45)
                     .cost_usd(0.0004)
-                    .end_time(rfc3339_millis(now + Duration::from_millis(800))),
+                    .end_time(mutagent::traces::rfc3339(now + Duration::from_millis(800))),
                 )
         })
         .collect();
@@ -416,11 +416,6 @@ async fn administration(
         );
     }
     Ok(())
-}
-
-/// RFC 3339 UTC with milliseconds, the form the trace exporter sends.
-fn rfc3339_millis(time: std::time::SystemTime) -> String {
-    chrono::DateTime::<chrono::Utc>::from(time).to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
 }
 
 #[cfg(test)]
