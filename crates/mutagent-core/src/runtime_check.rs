@@ -8,7 +8,8 @@
 //! costs one thread-local read. (Tokio says an id may be reused once its runtime is gone; it
 //! numbers them from a 64-bit counter, so an id comes again only after 2^64 runtimes.)
 //!
-//! A probe that fails still runs the panic hook, once per thread and runtime: the default hook
+//! A probe that fails still runs the panic hook, once per thread and runtime (the probe for a
+//! runtime being shut down too, as that is kept the same way): the default hook
 //! prints tokio's message (which names the fix) to stderr. Only replacing the process-wide
 //! hook could silence it, which a library must not do. Built with `panic = "abort"`, a failed
 //! probe could not be caught: there is no probe then, and tokio's panic stays what it was.
@@ -27,6 +28,8 @@ struct Drivers {
     runtime: Id,
     timers: bool,
     io: Option<bool>,
+    /// Seen being shut down: a runtime never comes back from that, so it is not probed again.
+    shutting_down: bool,
 }
 
 thread_local! {
@@ -49,20 +52,33 @@ pub(crate) fn timers() -> Result<(), RuntimeProblem> {
 /// ("A Tokio 1.x context was found, but it is being shutdown."), and every call needs one
 /// for its timeout. It happens to a call made from a thread that goes on while the runtime
 /// is dropped (a `spawn_blocking` task, a `Handle::block_on` at exit). Asked at the start of
-/// each call and never kept, as a runtime may begin shutting down at any time: a timer that
-/// is already due is polled once inside `catch_unwind` (a short lock of the time driver; on a
-/// runtime shutting down, the panic hook runs once for it). Call it only where [`timers`]
-/// said yes. Built with `panic = "abort"` nothing can be caught: it answers `false`.
+/// each call, as a runtime may begin shutting down at any time: a timer that is already due
+/// is polled once inside `catch_unwind` (a short lock of the time driver). A runtime seen
+/// shutting down stays so, and that is kept per thread and runtime like the drivers: the
+/// panic hook, which the caught panic still runs (and which may send a crash report), runs
+/// once per thread and runtime, not once per call. Call it only where [`timers`] said yes.
+/// Built with `panic = "abort"` nothing can be caught: it answers `false`.
 pub(crate) fn shutting_down() -> bool {
     if cfg!(panic = "abort") {
         return false;
     }
+    let Ok(mut drivers) = drivers(false) else {
+        return false;
+    };
+    if drivers.shutting_down {
+        return true;
+    }
     let mut due = std::pin::pin!(tokio::time::sleep(std::time::Duration::ZERO));
     let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
-    catch_unwind(AssertUnwindSafe(|| {
+    let found = catch_unwind(AssertUnwindSafe(|| {
         let _ = due.as_mut().poll(&mut cx);
     }))
-    .is_err()
+    .is_err();
+    if found {
+        drivers.shutting_down = true;
+        LAST.set(Some(drivers));
+    }
+    found
 }
 
 /// Whether the default HTTP client may connect here: under a Tokio runtime with I/O.
@@ -83,6 +99,7 @@ fn drivers(with_io: bool) -> Result<Drivers, RuntimeProblem> {
         runtime,
         timers: probe(|| drop(tokio::time::sleep(std::time::Duration::ZERO))),
         io: None,
+        shutting_down: false,
     });
     if with_io && drivers.io.is_none() {
         drivers.io = Some(probe(register_a_socket));

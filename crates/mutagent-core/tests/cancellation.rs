@@ -543,3 +543,62 @@ fn calls_dropped_during_a_retry_wait_do_not_use_up_the_retry_budget() {
     });
     assert_eq!(server.requests().len(), 102);
 }
+
+/// Calls made one after another on a runtime being shut down: the first finds it out (its
+/// probe runs the panic hook, which tokio's panic goes through even when caught), the others
+/// remember it, so an app whose hook sends crash reports gets one, not one per call.
+#[test]
+fn calls_on_a_runtime_shutting_down_run_the_panic_hook_once() {
+    thread_local! {
+        static COUNTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    let hooked = Arc::new(AtomicUsize::new(0));
+    let seen = Arc::clone(&hooked);
+    // Chained, and counting only the calling thread's panics: the other tests run meanwhile.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if COUNTING.get() {
+            seen.fetch_add(1, Ordering::SeqCst);
+        } else {
+            previous(info);
+        }
+    }));
+    let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
+    let client = builder(&server).build().expect("client");
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let handle = runtime.handle().clone();
+    let (tell, told) = std::sync::mpsc::channel();
+    let (drop_begins, dropping) = std::sync::mpsc::channel::<()>();
+    runtime.spawn_blocking(move || {
+        let _ = dropping.recv();
+        std::thread::sleep(Duration::from_millis(200));
+        COUNTING.set(true);
+        let answers: Vec<_> = (0..10)
+            .map(|_| handle.block_on(client.send::<Value>(get_thing())))
+            .collect();
+        COUNTING.set(false);
+        let _ = tell.send(answers);
+    });
+    let _ = drop_begins.send(());
+    drop(runtime);
+    let answers = told.recv().expect("told");
+    for answer in answers {
+        let err = answer.expect_err("no call on a runtime shutting down");
+        assert!(
+            matches!(
+                err,
+                Error::Runtime {
+                    problem: mutagent_core::RuntimeProblem::ShuttingDown,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+    }
+    assert_eq!(hooked.load(Ordering::SeqCst), 1, "once for the runtime");
+    assert_eq!(server.connections(), 0);
+}
