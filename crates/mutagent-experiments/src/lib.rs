@@ -30,7 +30,8 @@
 //!         [ExperimentModel::new("a", "gpt-4o", 0.0), ExperimentModel::new("b", "gpt-4o-mini", 0.0)],
 //!     ))
 //!     .await?;
-//! let Some(id) = experiment.id else { return Ok(()) };
+//! // The contract lets the server leave the id out: `require_id` makes that a typed error.
+//! let id = experiment.require_id()?.clone();
 //! let done = client.experiments().execute_experiment(&id).await?;
 //! println!("{:?}: {} results", done.status, done.results.map_or(0, |r| r.len()));
 //! # Ok(()) }

@@ -87,6 +87,27 @@ pub struct Experiment {
     pub extra: Map<String, Value>,
 }
 
+impl Experiment {
+    /// The experiment's id, which the calls that take an experiment need
+    /// ([`add_experiment_result`](crate::ExperimentsApi::add_experiment_result),
+    /// [`complete_experiment`](crate::ExperimentsApi::complete_experiment), …).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Unexpected`] (operation `Experiment::require_id`, not retryable) when the
+    /// server left the `id` out, which the contract allows: a typed error to `?` on, rather
+    /// than an `Option` that is easy to skip past silently.
+    pub fn require_id(&self) -> Result<&ExperimentId, Error> {
+        self.id.as_ref().ok_or(Error::Unexpected {
+            operation: "Experiment::require_id",
+            reason: "the server's experiment has no `id` (the contract lets it leave the field \
+                     out), so no call that takes the experiment's id can be made for it"
+                .into(),
+            source: None,
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for Experiment {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let mut f = Fields::new(Map::deserialize(deserializer)?);

@@ -569,3 +569,38 @@ fn an_element_that_is_not_an_experiment_fails_the_page_naming_it() {
         "{err}"
     );
 }
+
+/// The contract lets an experiment come back without its `id`: `require_id` gives the id when
+/// it is there and a typed error naming the missing field when not, through both clients,
+/// instead of a silent `let Some(id) = … else { return Ok(()) }`.
+#[test]
+fn require_id_names_a_missing_id() {
+    let (_, experiment) = both_call!(Reply::json(200, experiment_json("running")), |c| c
+        .experiments()
+        .get_experiment(EXP));
+    assert_eq!(experiment.require_id().expect("id").to_string(), EXP);
+    let mut without_id = experiment_json("running");
+    without_id.as_object_mut().expect("object").remove("id");
+    let (_, experiment) = both_call!(Reply::json(200, without_id), |c| c
+        .experiments()
+        .get_experiment(EXP));
+    let err = experiment.require_id().expect_err("no id");
+    assert!(
+        matches!(
+            err,
+            Error::Unexpected {
+                operation: "Experiment::require_id",
+                source: None,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable());
+    assert_eq!(
+        err.to_string(),
+        "[Experiment::require_id] unexpected failure: the server's experiment has no `id` \
+         (the contract lets it leave the field out), so no call that takes the experiment's id \
+         can be made for it"
+    );
+}
