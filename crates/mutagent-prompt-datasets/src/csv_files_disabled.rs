@@ -32,6 +32,7 @@ impl<R> CsvItems<R> {
         _restore_formulas: bool,
     ) -> Result<Option<NewDatasetItem>, UploadError> {
         Err(UploadError::CsvNotEnabled {
+            helper: crate::upload::UploadHelper::DatasetFile,
             path: path.to_path_buf(),
         })
     }

@@ -93,4 +93,6 @@ pub use models::{
 };
 pub use mutagent_core::ids::{DatasetId, PromptGroupId, PromptId};
 pub use reader::{DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
-pub use upload::{UploadDataset, UploadError, UploadOptions, UploadProgress, UploadReport};
+pub use upload::{
+    UploadDataset, UploadError, UploadHelper, UploadOptions, UploadProgress, UploadReport,
+};

@@ -13,7 +13,7 @@ use crate::file::record::item_from_json;
 use crate::file::strict_json;
 use crate::file::ScanError;
 use crate::format::{DatasetFileFormat, Refused};
-use crate::upload::{UploadError, UploadProgress};
+use crate::upload::{UploadError, UploadHelper, UploadProgress};
 
 /// The default largest record: 16 MiB.
 pub const DEFAULT_MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
@@ -227,8 +227,14 @@ pub(crate) fn readable_format(
     format: Option<DatasetFileFormat>,
 ) -> Result<DatasetFileFormat, UploadError> {
     DatasetFileFormat::for_file(path, format, |refused, path| match refused {
-        Refused::Unknown => UploadError::UnknownFormat { path },
-        Refused::CsvNotEnabled => UploadError::CsvNotEnabled { path },
+        Refused::Unknown => UploadError::UnknownFormat {
+            helper: UploadHelper::DatasetFile,
+            path,
+        },
+        Refused::CsvNotEnabled => UploadError::CsvNotEnabled {
+            helper: UploadHelper::DatasetFile,
+            path,
+        },
     })
 }
 

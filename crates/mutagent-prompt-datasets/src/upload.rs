@@ -95,8 +95,34 @@ use crate::models::{CreatePromptDataset, PromptDataset};
 use crate::reader::{readable_format, DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
 use crate::PromptDatasetsExt;
 
-/// The name errors give the helper when its settings are refused.
-const OPERATION: &str = "upload_dataset_file";
+/// Which upload helper was called: an [`UploadError`]'s message starts with its name, as every
+/// error of the SDK starts with its operation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UploadHelper {
+    /// [`upload_dataset_file`](crate::PromptDatasetsApi::upload_dataset_file); also what the
+    /// errors of a [`DatasetFileReader`] used on its own are named for.
+    #[default]
+    DatasetFile,
+    /// [`upload_items_file`](crate::PromptDatasetsApi::upload_items_file).
+    ItemsFile,
+}
+
+impl UploadHelper {
+    /// The helper's name, as errors give it: `upload_dataset_file` or `upload_items_file`.
+    pub fn name(self) -> &'static str {
+        match self {
+            UploadHelper::DatasetFile => "upload_dataset_file",
+            UploadHelper::ItemsFile => "upload_items_file",
+        }
+    }
+}
+
+impl fmt::Display for UploadHelper {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 /// The default number of items per bulk request.
 pub const DEFAULT_CHUNK_SIZE: usize = 500;
@@ -155,17 +181,17 @@ impl UploadOptions {
         set restore_csv_formulas: bool;
     }
 
-    fn check(&self) -> Result<(), Error> {
+    fn check(&self, operation: &'static str) -> Result<(), Error> {
         if self.chunk_size == 0 {
             return Err(Error::invalid_input(
-                OPERATION,
+                operation,
                 "chunk_size",
                 "must be at least 1",
             ));
         }
         if self.max_record_bytes == 0 {
             return Err(Error::invalid_input(
-                OPERATION,
+                operation,
                 "max_record_bytes",
                 "must be at least 1",
             ));
@@ -258,7 +284,7 @@ pub struct UploadReport {
 }
 
 /// How far an upload got before it failed.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Eq)]
 #[non_exhaustive]
 pub struct UploadProgress {
     /// The dataset, once created (or the existing one being added to). `None` with
@@ -276,6 +302,25 @@ pub struct UploadProgress {
     /// off, did not decode, was too large, or came too slowly): created, presumably, but not
     /// confirmed, so not counted in `items_created`.
     pub items_unconfirmed: u64,
+    /// The helper that was called, which the error's message starts with: kept here, in the
+    /// padding after `dataset_created`, so the error grows by nothing.
+    helper: UploadHelper,
+}
+
+/// Compares what the upload did, not which helper did it.
+impl PartialEq for UploadProgress {
+    fn eq(&self, other: &Self) -> bool {
+        let what = |p: &Self| {
+            (
+                p.dataset_id,
+                p.items_created,
+                p.chunks_sent,
+                p.dataset_created,
+                p.items_unconfirmed,
+            )
+        };
+        what(self) == what(other)
+    }
 }
 
 impl UploadProgress {
@@ -311,23 +356,28 @@ impl fmt::Display for UploadProgress {
     }
 }
 
-/// Why an upload failed. Its message starts with `[upload_dataset_file]`, as every error of
-/// the SDK starts with its operation.
+/// Why an upload failed. Its message starts with the helper that was called
+/// (`[upload_dataset_file]` or `[upload_items_file]`), as every error of the SDK starts with
+/// its operation; so does the SDK [`Error`] it converts into.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum UploadError {
     /// The file is CSV and this build has no CSV reader: turn on the `csv` feature
     /// (`mutagent/csv`, or `mutagent-prompt-datasets/csv`). Reported before the file is
     /// opened and before anything is sent: nothing was created.
-    #[error("[upload_dataset_file] cannot read `{}`: {}; nothing was created", path.display(), CsvNotEnabled)]
+    #[error("[{helper}] cannot read `{}`: {}; nothing was created", path.display(), CsvNotEnabled)]
     CsvNotEnabled {
+        /// The helper that was called.
+        helper: UploadHelper,
         /// The file.
         path: PathBuf,
     },
     /// The format could not be told from the file name; set it with
     /// [`UploadOptions::format`].
-    #[error("[upload_dataset_file] cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or set the format)", path.display())]
+    #[error("[{helper}] cannot tell the format of `{}` from its extension (use .json, .jsonl or .csv, or set the format)", path.display())]
     UnknownFormat {
+        /// The helper that was called.
+        helper: UploadHelper,
         /// The file.
         path: PathBuf,
     },
@@ -335,8 +385,10 @@ pub enum UploadError {
     /// device): it can be read only once, but [`UploadOptions::validate_first`] reads the file
     /// twice. Reported before anything is read or sent: nothing was created. Set
     /// `validate_first(false)` to upload it in one pass.
-    #[error("[upload_dataset_file] cannot read `{}` twice: it is not a regular file (a pipe, socket or device) and can be read only once, but validate_first reads the file before uploading it; set validate_first(false) to upload it in one pass; nothing was created", path.display())]
+    #[error("[{helper}] cannot read `{}` twice: it is not a regular file (a pipe, socket or device) and can be read only once, but validate_first reads the file before uploading it; set validate_first(false) to upload it in one pass; nothing was created", path.display())]
     ReadableOnce {
+        /// The helper that was called.
+        helper: UploadHelper,
         /// The file.
         path: PathBuf,
     },
@@ -344,7 +396,7 @@ pub enum UploadError {
     /// change differ when it is opened again, or it holds another number of records): what
     /// was validated is not what would be sent, so the upload stopped before sending any
     /// record beyond those validated. The progress says what was created.
-    #[error("[upload_dataset_file] `{}` changed after it was validated ({change}); the upload stopped ({progress})", path.display())]
+    #[error("[{}] `{}` changed after it was validated ({change}); the upload stopped ({progress})", progress.helper, path.display())]
     FileChanged {
         /// The file.
         path: PathBuf,
@@ -355,7 +407,7 @@ pub enum UploadError {
     },
     /// The file could not be opened or read. The message names the kind of failure; the
     /// operating system's own error is the source.
-    #[error("[upload_dataset_file] cannot read `{}`: {} ({progress})", path.display(), source.kind())]
+    #[error("[{}] cannot read `{}`: {} ({progress})", progress.helper, path.display(), source.kind())]
     Io {
         /// The file.
         path: PathBuf,
@@ -366,7 +418,7 @@ pub enum UploadError {
         progress: UploadProgress,
     },
     /// A record is malformed or breaks a documented constraint.
-    #[error("[upload_dataset_file] `{}` {}line {line}: {reason} ({progress})", path.display(), RecordLabel(*record))]
+    #[error("[{}] `{}` {}line {line}: {reason} ({progress})", progress.helper, path.display(), RecordLabel(*record))]
     Record {
         /// The file.
         path: PathBuf,
@@ -380,7 +432,7 @@ pub enum UploadError {
         progress: UploadProgress,
     },
     /// A call failed, or the settings were refused before anything was read.
-    #[error("[upload_dataset_file] the upload stopped ({progress})")]
+    #[error("[{}] the upload stopped ({progress})", progress.helper)]
     Api {
         /// The SDK error.
         #[source]
@@ -422,6 +474,34 @@ impl UploadError {
             UploadError::Api { source, .. } => Some(source),
             _ => None,
         }
+    }
+
+    /// The helper that was called, which the message starts with.
+    pub fn helper(&self) -> UploadHelper {
+        match self {
+            UploadError::UnknownFormat { helper, .. }
+            | UploadError::CsvNotEnabled { helper, .. }
+            | UploadError::ReadableOnce { helper, .. } => *helper,
+            UploadError::Io { progress, .. }
+            | UploadError::FileChanged { progress, .. }
+            | UploadError::Record { progress, .. }
+            | UploadError::Api { progress, .. } => progress.helper,
+        }
+    }
+
+    /// The same error, named for the helper that was called (the reader, shared by both
+    /// helpers, does not know which).
+    fn named(mut self, called: UploadHelper) -> Self {
+        match &mut self {
+            UploadError::UnknownFormat { helper, .. }
+            | UploadError::CsvNotEnabled { helper, .. }
+            | UploadError::ReadableOnce { helper, .. } => *helper = called,
+            UploadError::Io { progress, .. }
+            | UploadError::FileChanged { progress, .. }
+            | UploadError::Record { progress, .. }
+            | UploadError::Api { progress, .. } => progress.helper = called,
+        }
+        self
     }
 
     fn with_progress(mut self, now: UploadProgress) -> Self {
@@ -484,8 +564,15 @@ impl<C: ApiClient> PromptDatasetsApi<'_, C> {
     ) -> C::Outcome<UploadReport, UploadError> {
         let target = Target::New(prompt_id.into(), upload.dataset);
         let path = path.as_ref().to_path_buf();
-        self.client()
-            .drive(move |client| run_upload(client, target, upload.options, path))
+        self.client().drive(move |client| {
+            run_upload(
+                UploadHelper::DatasetFile,
+                client,
+                target,
+                upload.options,
+                path,
+            )
+        })
     }
 
     /// Adds the items of the file at `path` to the existing dataset `dataset_id`, in chunks
@@ -499,7 +586,7 @@ impl<C: ApiClient> PromptDatasetsApi<'_, C> {
         let target = Target::Existing(dataset_id.into());
         let path = path.as_ref().to_path_buf();
         self.client()
-            .drive(move |client| run_upload(client, target, options, path))
+            .drive(move |client| run_upload(UploadHelper::ItemsFile, client, target, options, path))
     }
 }
 
@@ -511,9 +598,10 @@ impl<C: ApiClient> PromptDatasetsApi<'_, C> {
 impl From<UploadError> for Error {
     fn from(err: UploadError) -> Self {
         let progress = err.progress();
+        let operation = err.helper().name();
         let cause = cause_of(err);
         if progress.changed_anything() {
-            Error::partial(OPERATION, progress.to_string(), cause)
+            Error::partial(operation, progress.to_string(), cause)
         } else {
             cause
         }
@@ -522,18 +610,19 @@ impl From<UploadError> for Error {
 
 /// The SDK error for what stopped an upload, whatever it had done before.
 fn cause_of(err: UploadError) -> Error {
+    let operation = err.helper().name();
     match err {
-        UploadError::UnknownFormat { path } => Error::invalid_input(
-            OPERATION,
+        UploadError::UnknownFormat { path, .. } => Error::invalid_input(
+            operation,
             "format",
             format!(
                 "cannot be told from the extension of `{}` (use .json, .jsonl or .csv, or set the format)",
                 path.display()
             ),
         ),
-        UploadError::CsvNotEnabled { .. } => CsvNotEnabled.into_error(OPERATION),
-        UploadError::ReadableOnce { path } => Error::invalid_input(
-            OPERATION,
+        UploadError::CsvNotEnabled { .. } => CsvNotEnabled.into_error(operation),
+        UploadError::ReadableOnce { path, .. } => Error::invalid_input(
+            operation,
             "validate_first",
             format!(
                 "cannot be on for `{}`: it is not a regular file (a pipe, socket or device) and \
@@ -541,13 +630,21 @@ fn cause_of(err: UploadError) -> Error {
                 path.display()
             ),
         ),
-        UploadError::Io { path, source, .. } => Error::File {
-            operation: OPERATION,
+        UploadError::Io {
+            path,
+            source,
+            ..
+        } => Error::File {
+            operation,
             path,
             source,
         },
-        UploadError::FileChanged { path, change, .. } => Error::File {
-            operation: OPERATION,
+        UploadError::FileChanged {
+            path,
+            change,
+            ..
+        } => Error::File {
+            operation,
             path,
             source: io::Error::other(format!("the file changed after it was validated ({change})")),
         },
@@ -558,7 +655,7 @@ fn cause_of(err: UploadError) -> Error {
             reason,
             ..
         } => Error::invalid_input(
-            OPERATION,
+            operation,
             format!("{}: {}line {line}", path.display(), RecordLabel(record)),
             reason,
         ),
@@ -574,7 +671,21 @@ impl From<Error> for UploadError {
 
 type Reader = DatasetFileReader<std::io::BufReader<std::fs::File>>;
 
+/// The upload `helper` was called for; its errors are named for it.
 async fn run_upload(
+    helper: UploadHelper,
+    client: Client,
+    target: Target,
+    options: UploadOptions,
+    path: PathBuf,
+) -> Result<UploadReport, UploadError> {
+    upload(helper, client, target, options, path)
+        .await
+        .map_err(|err| err.named(helper))
+}
+
+async fn upload(
+    helper: UploadHelper,
     client: Client,
     target: Target,
     options: UploadOptions,
@@ -582,7 +693,7 @@ async fn run_upload(
 ) -> Result<UploadReport, UploadError> {
     let nothing = UploadProgress::default();
     options
-        .check()
+        .check(helper.name())
         .map_err(|err| UploadError::api(err, nothing))?;
     if let Target::New(_, dataset) = &target {
         // Checked before the file is read, long before the request is built.
@@ -823,6 +934,7 @@ fn refuse_readable_once(
     match metadata {
         Some(metadata) if !metadata.is_file() && !metadata.is_dir() => {
             Err(UploadError::ReadableOnce {
+                helper: UploadHelper::DatasetFile,
                 path: path.to_path_buf(),
             })
         }
@@ -975,6 +1087,7 @@ mod tests {
             chunks_sent: 2,
             dataset_created: true,
             items_unconfirmed: 0,
+            ..UploadProgress::default()
         };
         assert_eq!(
             progress.to_string(),

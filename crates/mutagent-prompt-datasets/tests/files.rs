@@ -777,7 +777,7 @@ fn a_pipe_is_refused_when_validating_first_and_read_once_otherwise() {
     for err in [blocking, asynchronous] {
         let err = err.expect_err("a pipe cannot be read twice");
         assert!(
-            matches!(&err, UploadError::ReadableOnce { path } if path == &pipe),
+            matches!(&err, UploadError::ReadableOnce { path, .. } if path == &pipe),
             "{err:?}"
         );
         assert!(!err.progress().changed_anything());
@@ -1189,4 +1189,96 @@ fn upload_and_export_errors_start_with_their_operation() {
         err.to_string().starts_with("[export_dataset_file] "),
         "{err}"
     );
+}
+
+/// One upload through the helper and client named: `path` into dataset "x" of prompt 7
+/// (`upload_dataset_file`) or into dataset 12 (`upload_items_file`), `chunk` items a request.
+fn upload_through(
+    helper: &str,
+    client: &str,
+    server: &ScriptedServer,
+    path: &Path,
+    chunk: usize,
+) -> Result<UploadReport, UploadError> {
+    let options = mutagent_prompt_datasets::UploadOptions::new().chunk_size(chunk);
+    let dataset = UploadDataset::new("x").chunk_size(chunk);
+    match (helper, client) {
+        ("upload_dataset_file", "blocking") => blocking_client(server)
+            .prompt_datasets()
+            .upload_dataset_file(7, dataset, path),
+        ("upload_dataset_file", _) => runtime().block_on(
+            async_client(server)
+                .prompt_datasets()
+                .upload_dataset_file(7, dataset, path),
+        ),
+        (_, "blocking") => blocking_client(server)
+            .prompt_datasets()
+            .upload_items_file(12, options, path),
+        _ => runtime().block_on(
+            async_client(server)
+                .prompt_datasets()
+                .upload_items_file(12, options, path),
+        ),
+    }
+}
+
+/// Each upload helper's errors name the helper that was called: `upload_items_file`'s used
+/// to say `[upload_dataset_file]`. A bad record, an unknown format, a missing file, a refused
+/// setting, a refused call and a partial upload, through both clients, and converted with `?`
+/// into the SDK's `Error` (a refused call converts into the call's own error).
+#[test]
+fn upload_errors_name_the_helper_that_was_called() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let bad_record = dir.file("bad.jsonl", "{\"input\": 5}\n");
+    let unknown = dir.file("cases.txt", "");
+    let missing = dir.path("missing.jsonl");
+    let good = dir.file("ok.jsonl", "{\"input\": {}}\n");
+    let two = dir.file("two.jsonl", "{\"input\": {}}\n{\"input\": {}}\n");
+    let dataset = || Reply::json(200, dataset_json(12));
+    let down = || Reply::json(500, json!({"message": "down"}));
+    for helper in ["upload_dataset_file", "upload_items_file"] {
+        for client in ["blocking", "async"] {
+            let cases = [
+                ("record", &bad_record, 500, vec![dataset()]),
+                ("format", &unknown, 500, vec![]),
+                ("missing", &missing, 500, vec![dataset()]),
+                ("setting", &good, 0, vec![]),
+                ("refused call", &good, 500, vec![down()]),
+                (
+                    "partial",
+                    &two,
+                    1,
+                    vec![dataset(), Reply::json(201, items_json(12, 0..1)), down()],
+                ),
+            ];
+            for (case, path, chunk, replies) in cases {
+                let server = ScriptedServer::start(replies);
+                let err = upload_through(helper, client, &server, path, chunk).expect_err(case);
+                let prefix = format!("[{helper}] ");
+                assert!(
+                    err.to_string().starts_with(&prefix),
+                    "{helper} {client} {case}: {err}"
+                );
+                assert_eq!(err.helper().name(), helper, "{client} {case}");
+                let partial = err.progress().changed_anything();
+                let converted = mutagent_core::Error::from(err);
+                if case != "refused call" {
+                    assert!(
+                        converted.to_string().starts_with(&prefix),
+                        "{helper} {client} {case}: {converted}"
+                    );
+                }
+                assert_eq!(partial, case == "partial", "{helper} {client} {case}");
+                if partial {
+                    assert!(
+                        matches!(
+                            &converted,
+                            mutagent_core::Error::Partial { operation, .. } if *operation == helper
+                        ),
+                        "{converted:?}"
+                    );
+                }
+            }
+        }
+    }
 }

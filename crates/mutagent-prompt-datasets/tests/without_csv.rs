@@ -44,7 +44,7 @@ fn export_reply() -> Reply {
 #[track_caller]
 fn assert_refused_upload(err: &UploadError, path: &Path) {
     assert!(
-        matches!(err, UploadError::CsvNotEnabled { path: named } if named == path),
+        matches!(err, UploadError::CsvNotEnabled { path: named, .. } if named == path),
         "{err:?}"
     );
     assert_eq!(err.progress().dataset_id, None);
