@@ -509,7 +509,12 @@ async fn start_refuses_a_builder_fault_the_text_syntax_refuses() {
             matches!(&e, mutagent_emulator::Error::Fault { source, .. } if source.setting() == setting),
             "{fault}: {e}"
         );
-        assert!(e.to_string().contains(value), "{e}");
+        // The refused value is in the cause, which a chain printer shows once, after the
+        // message that names the fault.
+        let cause = std::error::Error::source(&e)
+            .expect("the refused setting")
+            .to_string();
+        assert!(cause.contains(value), "{e}: {cause}");
     }
 }
 
