@@ -549,20 +549,7 @@ fn calls_dropped_during_a_retry_wait_do_not_use_up_the_retry_budget() {
 /// remember it, so an app whose hook sends crash reports gets one, not one per call.
 #[test]
 fn calls_on_a_runtime_shutting_down_run_the_panic_hook_once() {
-    thread_local! {
-        static COUNTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    let hooked = Arc::new(AtomicUsize::new(0));
-    let seen = Arc::clone(&hooked);
-    // Chained, and counting only the calling thread's panics: the other tests run meanwhile.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if COUNTING.get() {
-            seen.fetch_add(1, Ordering::SeqCst);
-        } else {
-            previous(info);
-        }
-    }));
+    let hooked = PanicHookCounter::install();
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
     let client = builder(&server).build().expect("client");
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -576,11 +563,11 @@ fn calls_on_a_runtime_shutting_down_run_the_panic_hook_once() {
     runtime.spawn_blocking(move || {
         let _ = dropping.recv();
         std::thread::sleep(Duration::from_millis(200));
-        COUNTING.set(true);
+        PanicHookCounter::count_this_thread(true);
         let answers: Vec<_> = (0..10)
             .map(|_| handle.block_on(client.send::<Value>(get_thing())))
             .collect();
-        COUNTING.set(false);
+        PanicHookCounter::count_this_thread(false);
         let _ = tell.send(answers);
     });
     let _ = drop_begins.send(());
@@ -599,6 +586,6 @@ fn calls_on_a_runtime_shutting_down_run_the_panic_hook_once() {
             "{err:?}"
         );
     }
-    assert_eq!(hooked.load(Ordering::SeqCst), 1, "once for the runtime");
+    assert_eq!(hooked.runs(), 1, "once for the runtime");
     assert_eq!(server.connections(), 0);
 }

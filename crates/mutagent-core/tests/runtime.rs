@@ -198,24 +198,9 @@ fn the_blocking_client_works_from_a_runtime_without_timers_or_io() {
 /// it): once per thread and runtime, not once per call.
 #[test]
 fn the_probe_runs_the_panic_hook_once_per_runtime() {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
-    thread_local! {
-        static COUNTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    let hooked = Arc::new(AtomicUsize::new(0));
-    let seen = Arc::clone(&hooked);
-    // Chained, and counting only this thread's panics: the other tests run meanwhile.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        if COUNTING.get() {
-            seen.fetch_add(1, Ordering::SeqCst);
-        } else {
-            previous(info);
-        }
-    }));
+    let hooked = PanicHookCounter::install();
     let client = nobody_listening().build().expect("client");
-    COUNTING.set(true);
+    PanicHookCounter::count_this_thread(true);
     for _ in 0..2 {
         let no_timers = runtime(|builder| {
             builder.enable_io();
@@ -225,8 +210,8 @@ fn the_probe_runs_the_panic_hook_once_per_runtime() {
             assert_runtime_error(&err, RuntimeProblem::TimersDisabled, "enable_time()");
         }
     }
-    COUNTING.set(false);
-    assert_eq!(hooked.load(Ordering::SeqCst), 2, "once for each runtime");
+    PanicHookCounter::count_this_thread(false);
+    assert_eq!(hooked.runs(), 2, "once for each runtime");
 }
 
 /// The default HTTP client used on its own (inside a client of your own, a tower service)

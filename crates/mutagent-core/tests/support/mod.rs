@@ -284,3 +284,42 @@ impl http_body::Body for CountingBody {
         polled
     }
 }
+
+thread_local! {
+    /// Whether this thread's panics are counted by the [`PanicHookCounter`] installed.
+    static COUNTING_PANICS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Counts how often the panic hook runs for the panics of threads that asked to be counted
+/// ([`PanicHookCounter::count_this_thread`]); other threads' panics (the other tests of the
+/// binary run meanwhile) go to the hook that was installed before. The SDK's runtime probes
+/// run the hook when Tokio panics inside them, even though the panic is caught.
+pub(crate) struct PanicHookCounter(Arc<std::sync::atomic::AtomicUsize>);
+
+impl PanicHookCounter {
+    /// Chains a counting hook in front of the current one (left installed: restoring it could
+    /// race with the other tests of the binary, and it only counts threads that asked).
+    pub(crate) fn install() -> Self {
+        let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = Arc::clone(&count);
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if COUNTING_PANICS.get() {
+                seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            } else {
+                previous(info);
+            }
+        }));
+        Self(count)
+    }
+
+    /// Counts (or stops counting) the calling thread's panics.
+    pub(crate) fn count_this_thread(counting: bool) {
+        COUNTING_PANICS.set(counting);
+    }
+
+    /// How often the hook ran for counted threads.
+    pub(crate) fn runs(&self) -> usize {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
