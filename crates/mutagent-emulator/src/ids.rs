@@ -1,28 +1,25 @@
-//! Deterministic pseudo-random numbers, UUID-like ids and stable hashes.
+//! Seeded pseudo-random numbers (through `fastrand`), UUID-like ids and stable hashes.
 
-/// A small, fast, seedable PRNG (SplitMix64). Not cryptographic; only used so that
-/// generated ids and probabilistic faults are repeatable for a given seed.
+/// A seedable generator: `fastrand`'s (wyrand), so ids and probabilistic faults repeat for a
+/// given seed. Not cryptographic, and repeatable only for one build of the emulator: `fastrand`
+/// does not promise the same numbers for a seed across its releases.
 #[derive(Debug, Clone)]
-pub(crate) struct Rng(u64);
+pub(crate) struct Rng(fastrand::Rng);
 
 impl Rng {
     /// Creates a generator from a seed.
     pub(crate) fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x5DEE_CE66_D1CE_4E5B)
+        Rng(fastrand::Rng::with_seed(seed))
     }
 
     /// Next 64 random bits.
     pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.u64(..)
     }
 
     /// A float uniformly distributed in `[0, 1)`.
     pub(crate) fn next_f64(&mut self) -> f64 {
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+        self.0.f64()
     }
 
     /// A version-4-shaped UUID string built from the generator.
@@ -57,9 +54,9 @@ pub(crate) fn unit_score(parts: &[&str]) -> f64 {
         joined.extend_from_slice(p.as_bytes());
         joined.push(0);
     }
-    let h = fnv1a(&joined);
-    // Mix once more so that close inputs do not give close scores.
-    let mut r = Rng(h);
+    // Seeding a generator with the hash mixes it once more, so that close inputs do not give
+    // close scores.
+    let mut r = Rng::new(fnv1a(&joined));
     (r.next_u64() % 10_001) as f64 / 10_000.0
 }
 
