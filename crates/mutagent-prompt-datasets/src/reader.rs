@@ -228,11 +228,11 @@ pub(crate) fn readable_format(
 ) -> Result<DatasetFileFormat, UploadError> {
     DatasetFileFormat::for_file(path, format, |refused, path| match refused {
         Refused::Unknown => UploadError::UnknownFormat {
-            helper: UploadHelper::DatasetFile,
+            helper: UploadHelper::Reader,
             path,
         },
         Refused::CsvNotEnabled => UploadError::CsvNotEnabled {
-            helper: UploadHelper::DatasetFile,
+            helper: UploadHelper::Reader,
             path,
         },
     })

@@ -95,25 +95,30 @@ use crate::models::{CreatePromptDataset, PromptDataset};
 use crate::reader::{readable_format, DatasetFileReader, DEFAULT_MAX_RECORD_BYTES};
 use crate::PromptDatasetsExt;
 
-/// Which upload helper was called: an [`UploadError`]'s message starts with its name, as every
-/// error of the SDK starts with its operation.
+/// Which helper failed (an upload helper, or a [`DatasetFileReader`] used on its own): an
+/// [`UploadError`]'s message starts with its name, as every error of the SDK starts with its
+/// operation.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum UploadHelper {
-    /// [`upload_dataset_file`](crate::PromptDatasetsApi::upload_dataset_file); also what the
-    /// errors of a [`DatasetFileReader`] used on its own are named for.
-    #[default]
+    /// [`upload_dataset_file`](crate::PromptDatasetsApi::upload_dataset_file).
     DatasetFile,
     /// [`upload_items_file`](crate::PromptDatasetsApi::upload_items_file).
     ItemsFile,
+    /// A [`DatasetFileReader`] used on its own (the upload helpers read through one and name
+    /// its errors for themselves).
+    #[default]
+    Reader,
 }
 
 impl UploadHelper {
-    /// The helper's name, as errors give it: `upload_dataset_file` or `upload_items_file`.
+    /// The helper's name, as errors give it: `upload_dataset_file`, `upload_items_file` or
+    /// `DatasetFileReader`.
     pub fn name(self) -> &'static str {
         match self {
             UploadHelper::DatasetFile => "upload_dataset_file",
             UploadHelper::ItemsFile => "upload_items_file",
+            UploadHelper::Reader => "DatasetFileReader",
         }
     }
 }

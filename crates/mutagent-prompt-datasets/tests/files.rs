@@ -1282,3 +1282,24 @@ fn upload_errors_name_the_helper_that_was_called() {
         }
     }
 }
+
+/// A `DatasetFileReader` used on its own names itself in its errors, not an upload helper the
+/// caller never called: an unknown format, a missing file and a bad record.
+#[test]
+fn a_standalone_reader_names_itself_in_its_errors() {
+    let dir = TempDir::new("mutagent-datasets-test");
+    let bad_record = dir.file("bad.jsonl", "{\"input\": 5}\n");
+    let unknown = dir.file("cases.txt", "");
+    let missing = dir.path("missing.jsonl");
+    let err = DatasetFileReader::open(&unknown, None).expect_err("unknown format");
+    assert!(err.to_string().starts_with("[DatasetFileReader] "), "{err}");
+    let err = DatasetFileReader::open(&missing, None).expect_err("missing file");
+    assert!(err.to_string().starts_with("[DatasetFileReader] "), "{err}");
+    let err = DatasetFileReader::open(&bad_record, None)
+        .expect("opens")
+        .next()
+        .expect("one record")
+        .expect_err("bad record");
+    assert!(err.to_string().starts_with("[DatasetFileReader] "), "{err}");
+    assert_eq!(err.helper().name(), "DatasetFileReader");
+}
