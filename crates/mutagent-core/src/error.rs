@@ -215,8 +215,10 @@ pub enum Error {
     },
 
     /// Something that is neither the caller's input nor a refused answer went wrong: a request
-    /// URI that could not be formed, a watch that ended without a final state. It should not
-    /// happen; please report it.
+    /// URI that could not be formed, a watch that ended without a final state, an answer that
+    /// left out a field the contract lets it leave out but the next step needs (for example
+    /// `Experiment::require_id`). The reason says which; the first two should not happen, so
+    /// please report them.
     #[error("[{operation}] unexpected failure: {reason}")]
     Unexpected {
         /// The operation.
