@@ -457,6 +457,7 @@ mod tests {
                 TraceState::NONE,
             ),
             parent_span_id: SpanId::from(1_u64),
+            parent_span_is_remote: false,
             span_kind: OtelKind::Client,
             name: name.into(),
             start_time: start,

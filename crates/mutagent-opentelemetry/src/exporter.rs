@@ -2,8 +2,8 @@
 //! batching [`Exporter`] of `mutagent-trace-exporter`, and its builder.
 
 use std::fmt;
-use std::future::{ready, Future};
-use std::pin::Pin;
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -20,9 +20,6 @@ use opentelemetry_sdk::Resource;
 use crate::clip::{clip_span, DEFAULT_MAX_VALUE_BYTES};
 use crate::convert::span_data;
 use crate::resource::ResourceFacts;
-
-/// The future `SpanExporter::export` returns (the SDK's `BoxFuture`).
-type ExportFuture = Pin<Box<dyn Future<Output = OTelSdkResult> + Send + 'static>>;
 
 /// The most spans the inner exporter sends in one request (its own limit is 1000; the SDK's
 /// batch processor hands over 512 at a time by default).
@@ -126,13 +123,14 @@ impl MutagentSpanExporterBuilder {
     ///
     /// Fails only if the operating system refuses a thread or a runtime.
     pub fn build(self) -> std::io::Result<MutagentSpanExporter> {
-        let mut exporter = MutagentSpanExporter {
+        let resource = ResourceFacts::default();
+        let inner = InnerExporter::new(start(&self, &resource)?);
+        Ok(MutagentSpanExporter {
             builder: self,
-            resource: ResourceFacts::default(),
-            inner: None,
-        };
-        exporter.inner = Some(InnerExporter::new(exporter.start()?));
-        Ok(exporter)
+            resource,
+            inner,
+            shut_down: AtomicBool::new(false),
+        })
     }
 }
 
@@ -145,13 +143,17 @@ impl MutagentSpanExporterBuilder {
 /// [`Exporter`] of `mutagent-trace-exporter` and waits until that exporter has delivered them
 /// (its retries, timeouts and limits apply), so the SDK's `force_flush` and `shutdown` return
 /// once the spans are delivered or the export timeout passed. [`shutdown`](SpanExporter::shutdown)
-/// delivers what is left and stops the sender thread; so does dropping the exporter (what the
-/// SDK's batch processor does when the provider shuts down).
+/// delivers what is left and stops the sender thread (the SDK's batch processor calls it when
+/// the provider shuts down); so does dropping the exporter without it. Only the first of them
+/// shuts down: a later `shutdown` answers `AlreadyShutdown`, a later drop does nothing.
 pub struct MutagentSpanExporter {
     builder: MutagentSpanExporterBuilder,
     resource: ResourceFacts,
-    /// `None` once shut down.
-    inner: Option<InnerExporter>,
+    inner: InnerExporter,
+    /// Set by the first shutdown (the SDK's, the app's or the drop's). The SDK's trait shuts
+    /// down through `&self` (since 0.29), so this is a flag beside the handle rather than the handle
+    /// taken out of an `Option`; the handle stays readable through its clones.
+    shut_down: AtomicBool,
 }
 
 /// A handle on the batching [`Exporter`] that delivers a [`MutagentSpanExporter`]'s spans, for
@@ -274,21 +276,22 @@ impl fmt::Debug for MutagentSpanExporter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MutagentSpanExporter")
             .field("protocol", &self.builder.protocol)
-            .field("inner", &self.inner)
+            .field("inner", &self.inner())
             .finish_non_exhaustive()
     }
 }
 
 /// Dropped without [`shutdown`](SpanExporter::shutdown): shut down now, delivering what is left
-/// within the export timeout. The SDK's batch processor (0.28) ends this way: when the provider
-/// shuts down, its thread makes a last export and drops the exporter without calling
-/// `shutdown`, so the inner exporter's sender thread went on running, and an [`InnerExporter`]
-/// handle read it as not shut down, for as long as the app kept that handle.
+/// within the export timeout. Without this, an exporter dropped unshut (the SDK's batch processor
+/// 0.28 ended every exporter this way; an app's own processor may still) left the inner
+/// exporter's sender thread running, and an [`InnerExporter`] handle read it as not shut down,
+/// for as long as the app kept that handle. After a `shutdown` (what the batch processor of
+/// 0.33 calls before it drops the exporter) it does nothing.
 impl Drop for MutagentSpanExporter {
     fn drop(&mut self) {
-        if let Some(inner) = self.inner.take() {
+        if !self.shut_down.swap(true, Ordering::AcqRel) {
             // Quick when nothing is queued (the last export waited for its spans).
-            inner.current().shutdown(self.builder.export_timeout);
+            self.inner.current().shutdown(self.builder.export_timeout);
         }
     }
 }
@@ -315,15 +318,15 @@ impl MutagentSpanExporter {
         Self::builder(client).build()
     }
 
-    /// The SDK's batch processor over this exporter, set up so that `force_flush` and
-    /// `shutdown` deliver every span it holds: each export takes up to `queue_size` spans (the
-    /// whole queue) instead of the SDK's default 512.
+    /// The SDK's batch processor over this exporter with a queue of `queue_size` spans, each
+    /// export taking up to the whole queue instead of the SDK's default 512: fewer, larger
+    /// exports, each of which waits for its delivery (this exporter splits a large export into
+    /// requests of at most 512 spans itself).
     ///
-    /// Why: in `opentelemetry_sdk` 0.28 the batch processor's flush, shutdown and timer each
-    /// export *one* batch of at most `max_export_batch_size` spans; with
-    /// `with_batch_exporter`'s defaults (queue 2048, batch 512) a burst of more than 512 spans
-    /// followed by `shutdown` loses the rest, silently (`tests/delivery.rs` shows both). This
-    /// exporter splits a large export into requests of at most 512 spans itself.
+    /// In `opentelemetry_sdk` 0.33 the default processor (`with_batch_exporter`, queue 2048,
+    /// batches of 512) also delivers a whole burst at `force_flush` and `shutdown`, in batches;
+    /// in 0.28 it exported one batch of 512 and lost the rest, which is why this method exists.
+    /// Use it to choose the queue: a full queue drops new spans until the next export.
     ///
     /// `queue_size` is taken between 1 and 65,536: the SDK allocates the whole queue up front,
     /// a slot of a few hundred bytes per span (some 24 MB at the limit), so a larger one would
@@ -358,40 +361,63 @@ impl MutagentSpanExporter {
     /// into the SDK's processor: it keeps counting after the provider is built, even when the
     /// resource restarts the inner exporter (see [`InnerExporter`]).
     pub fn inner(&self) -> Option<&InnerExporter> {
-        self.inner.as_ref()
+        (!self.shut_down.load(Ordering::Acquire)).then_some(&self.inner)
     }
 
-    /// The inner exporter with the resource's service and environment applied.
-    fn start(&self) -> std::io::Result<Exporter> {
-        let builder = &self.builder;
-        let facts = &self.resource;
-        let mut settings = builder
-            .settings
+    /// The inner exporter delivering now, `AlreadyShutdown` once shut down.
+    fn running(&self) -> Result<Exporter, OTelSdkError> {
+        self.inner()
+            .map(InnerExporter::current)
+            .ok_or(OTelSdkError::AlreadyShutdown)
+    }
+
+    /// Shuts the inner exporter down, waiting at most `timeout` for what it holds; only the
+    /// first call does (the SDK's batch processor calls `shutdown`, and then drops the exporter).
+    fn shut_down_within(&self, timeout: Duration) -> OTelSdkResult {
+        if self.shut_down.swap(true, Ordering::AcqRel) {
+            return Err(OTelSdkError::AlreadyShutdown);
+        }
+        // The handle stays readable (shut down, with its counters) through its clones.
+        let exporter = self.inner.current();
+        let report = exporter.shutdown(timeout);
+        outcome(&report, &exporter, timeout)
+    }
+}
+
+/// The inner exporter for `builder`'s settings with the resource's service and environment
+/// applied.
+fn start(
+    builder: &MutagentSpanExporterBuilder,
+    facts: &ResourceFacts,
+) -> std::io::Result<Exporter> {
+    let mut settings = builder
+        .settings
+        .clone()
+        // Not `request_timeout(export_timeout)`: a batch sent as the export starts would then
+        // fail at the export's deadline, its spans counted failed instead of staying queued,
+        // and a `request_timeout` set through `exporter_settings` would be overwritten.
+        .protocol(builder.protocol);
+    let source =
+        builder
+            .source
             .clone()
-            // Not `request_timeout(export_timeout)`: a batch sent as the export starts would then
-            // fail at the export's deadline, its spans counted failed instead of staying queued,
-            // and a `request_timeout` set through `exporter_settings` would be overwritten.
-            .protocol(builder.protocol);
-        let source = builder.source.clone().unwrap_or_else(|| {
-            match (&facts.service_name, builder.protocol) {
+            .unwrap_or_else(|| match (&facts.service_name, builder.protocol) {
                 (Some(service), Protocol::HookV0_4) => TraceSource::from(service.as_str()),
                 _ => TraceSource::Otel,
-            }
-        });
-        settings = settings.source(source);
-        if let Some(service) = &facts.service_name {
-            settings = settings.service_name(service.as_str());
-        }
-        let environment = facts
-            .environment
-            .as_deref()
-            .map(Environment::from)
-            .or_else(|| builder.environment.clone());
-        if let Some(environment) = environment {
-            settings = settings.environment(environment);
-        }
-        settings.build()
+            });
+    settings = settings.source(source);
+    if let Some(service) = &facts.service_name {
+        settings = settings.service_name(service.as_str());
     }
+    let environment = facts
+        .environment
+        .as_deref()
+        .map(Environment::from)
+        .or_else(|| builder.environment.clone());
+    if let Some(environment) = environment {
+        settings = settings.environment(environment);
+    }
+    settings.build()
 }
 
 /// The export's answer from what the inner exporter reports.
@@ -417,15 +443,16 @@ fn outcome(report: &FlushReport, exporter: &Exporter, timeout: Duration) -> OTel
 }
 
 impl SpanExporter for MutagentSpanExporter {
-    fn export(&mut self, batch: Vec<OtelSpanData>) -> ExportFuture {
-        let Some(exporter) = self.inner.as_ref().map(InnerExporter::current) else {
-            return Box::pin(ready(Err(OTelSdkError::AlreadyShutdown)));
-        };
+    fn export(&self, batch: Vec<OtelSpanData>) -> impl Future<Output = OTelSdkResult> + Send {
+        // Taken now, not when the future first runs: an export asked for before the shutdown
+        // is no `AlreadyShutdown`, and the future owns all it needs.
+        let exporter = self.running();
         let timeout = self.builder.export_timeout;
         let max_value_bytes = self.builder.max_value_bytes;
         // Runs on the SDK's export thread (`futures_executor::block_on`): no Tokio needed,
         // the inner exporter's own thread does the sending.
-        Box::pin(async move {
+        async move {
+            let exporter = exporter?;
             // `Instant + Duration` panics when the sum cannot be represented (a timeout of
             // `Duration::MAX`, "no limit"): such a deadline is none, and each flush gets it all.
             let deadline = Instant::now().checked_add(timeout);
@@ -457,27 +484,23 @@ impl SpanExporter for MutagentSpanExporter {
             // Chunks never queued because the deadline passed: not delivered, not queued.
             total.dropped += chunks.map(|chunk| chunk.len() as u64).sum::<u64>();
             outcome(&total, &exporter, timeout)
-        })
+        }
     }
 
-    fn shutdown(&mut self) -> OTelSdkResult {
-        // The handle stays readable (shut down, with its counters) through its clones.
-        let exporter = self
-            .inner
-            .take()
-            .ok_or(OTelSdkError::AlreadyShutdown)?
-            .current();
-        let timeout = self.builder.export_timeout;
-        let report = exporter.shutdown(timeout);
-        outcome(&report, &exporter, timeout)
+    /// Delivers what is left, waiting at most the export timeout, and stops the sender thread.
+    /// What the SDK's batch processor calls when the provider shuts down (after its last
+    /// export, which already waited for its spans, so this is quick).
+    fn shutdown(&self) -> OTelSdkResult {
+        self.shut_down_within(self.builder.export_timeout)
     }
 
-    fn force_flush(&mut self) -> OTelSdkResult {
-        let exporter = self
-            .inner
-            .as_ref()
-            .ok_or(OTelSdkError::AlreadyShutdown)?
-            .current();
+    /// [`shutdown`](Self::shutdown), waiting at most `timeout` for what is left.
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.shut_down_within(timeout)
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        let exporter = self.running()?;
         let timeout = self.builder.export_timeout;
         outcome(&exporter.flush(timeout), &exporter, timeout)
     }
@@ -489,17 +512,13 @@ impl SpanExporter for MutagentSpanExporter {
     /// the restart, its counters kept.
     fn set_resource(&mut self, resource: &Resource) {
         let facts = ResourceFacts::of(resource);
-        if facts == self.resource || self.inner.is_none() {
+        if facts == self.resource || self.inner().is_none() {
             self.resource = facts;
             return;
         }
         self.resource = facts;
-        match self.start() {
-            Ok(fresh) => {
-                if let Some(handle) = &self.inner {
-                    handle.replace(fresh, self.builder.export_timeout);
-                }
-            }
+        match start(&self.builder, &self.resource) {
+            Ok(fresh) => self.inner.replace(fresh, self.builder.export_timeout),
             Err(error) => tracing::warn!(
                 target: "mutagent_opentelemetry",
                 %error,

@@ -9,7 +9,7 @@
 //!
 //! Most apps depend on the `mutagent` crate with its `opentelemetry` feature instead: there this
 //! crate is `mutagent::opentelemetry` and the client `mutagent::Client` (the example below names
-//! the crates it is built from). Your `opentelemetry` and `opentelemetry_sdk` must be 0.28
+//! the crates it is built from). Your `opentelemetry` and `opentelemetry_sdk` must be 0.33
 //! ("Versions" below).
 //!
 //! ```no_run
@@ -65,10 +65,10 @@
 //! ([`InnerExporter`]) to clone before the exporter moves into the SDK's processor; it keeps
 //! counting when the provider's resource restarts the inner exporter.
 //!
-//! Build the SDK's batch processor with
-//! [`into_batch_processor`](MutagentSpanExporter::into_batch_processor): in `opentelemetry_sdk`
-//! 0.28 the default one (`with_batch_exporter`) exports one batch of 512 at flush and shutdown
-//! and loses the rest of a larger burst.
+//! The SDK's batch processor, the default one (`with_batch_exporter`) or
+//! [`into_batch_processor`](MutagentSpanExporter::into_batch_processor) (a queue of your size,
+//! each export taking all of it), delivers every span it holds at flush and shutdown, then
+//! shuts the exporter down.
 //!
 //! The exporter's own deliveries are invisible to your `tracing` subscriber (its sender thread
 //! makes its calls with no subscriber), so `tracing-opentelemetry` never turns them into spans
@@ -76,8 +76,9 @@
 //!
 //! # Versions
 //!
-//! Built against `opentelemetry` and `opentelemetry_sdk` **0.28** (and `tracing-opentelemetry`
-//! 0.29); see the README for why and for the policy on following their releases.
+//! Built against `opentelemetry` and `opentelemetry_sdk` **0.33** (and `tracing-opentelemetry`
+//! 0.34); see the README for which versions of yours work and for the policy on following their
+//! releases.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod clip;
@@ -87,8 +88,8 @@ mod resource;
 
 pub use exporter::{InnerExporter, MutagentSpanExporter, MutagentSpanExporterBuilder};
 pub use mutagent_trace_exporter::{Environment, Protocol, TraceSource};
-/// The `opentelemetry` API this crate is built against (0.28), so an application can use the
+/// The `opentelemetry` API this crate is built against (0.33), so an application can use the
 /// matching version without naming it.
 pub use opentelemetry;
-/// The `opentelemetry_sdk` this crate is built against (0.28, feature `trace`).
+/// The `opentelemetry_sdk` this crate is built against (0.33, feature `trace`).
 pub use opentelemetry_sdk;

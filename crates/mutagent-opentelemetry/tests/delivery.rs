@@ -57,6 +57,7 @@ fn finished_span(n: u64) -> SpanData {
             TraceState::NONE,
         ),
         parent_span_id: SpanId::INVALID,
+        parent_span_is_remote: false,
         span_kind: SpanKind::Client,
         name: "chat".into(),
         start_time: start,
@@ -182,7 +183,7 @@ fn slow_exporter(client: &Client, max_queue: usize) -> MutagentSpanExporter {
 #[tokio::test]
 async fn an_export_still_sending_at_its_deadline_is_a_timeout() {
     let (_emu, client) = started_slow().await;
-    let mut exporter = slow_exporter(&client, 2048);
+    let exporter = slow_exporter(&client, 2048);
     let answer = exporter
         .export((1..=THREE_REQUESTS).map(finished_span).collect())
         .await;
@@ -198,7 +199,7 @@ async fn an_export_still_sending_at_its_deadline_is_a_timeout() {
 #[tokio::test]
 async fn parts_of_an_export_never_queued_by_its_deadline_are_reported_dropped() {
     let (_emu, client) = started_slow().await;
-    let mut exporter = slow_exporter(&client, THREE_REQUESTS as usize);
+    let exporter = slow_exporter(&client, THREE_REQUESTS as usize);
     let error = exporter
         .export((1..=THREE_REQUESTS + 1024).map(finished_span).collect())
         .await
@@ -221,7 +222,7 @@ async fn parts_of_an_export_never_queued_by_its_deadline_are_reported_dropped() 
 #[tokio::test]
 async fn spans_a_full_queue_drops_during_an_export_are_reported() {
     let (emu, client) = started_slow().await;
-    let mut exporter = MutagentSpanExporter::builder(&client)
+    let exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::from_secs(30))
         .exporter_settings(|settings| {
             settings
@@ -280,7 +281,7 @@ async fn spans_a_full_queue_drops_during_an_export_are_reported() {
 #[tokio::test]
 async fn an_unlimited_export_timeout_delivers_and_never_overflows() {
     let (emu, client) = started().await;
-    let mut exporter = MutagentSpanExporter::builder(&client)
+    let exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::MAX)
         .build()
         .expect("exporter");
@@ -414,8 +415,9 @@ fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
         (emu, exporter)
     };
 
-    // The SDK 0.28 default (`with_batch_exporter`): flush and shutdown export one batch of at
-    // most 512, so most of a burst of 2000 is lost: the reason for `into_batch_processor`.
+    // The SDK's default (`with_batch_exporter`, batches of 512): in 0.33 its shutdown exports
+    // everything queued, batch after batch. In 0.28 it exported one batch and lost the rest of
+    // the burst (at most 3 * 512 arrived), which is why `into_batch_processor` exists.
     let (emu, exporter) = slow_emulator();
     burst_then_shutdown(
         SdkTracerProvider::builder()
@@ -423,10 +425,10 @@ fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
             .build(),
         2000,
     );
-    let with_defaults = emu.count(Collection::Spans);
-    assert!(
-        with_defaults <= 3 * 512,
-        "the SDK's default processor kept {with_defaults}"
+    assert_eq!(
+        emu.count(Collection::Spans),
+        2000,
+        "the SDK's default processor delivers the whole burst"
     );
 
     let (emu, exporter) = slow_emulator();
@@ -447,7 +449,7 @@ fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
 #[tokio::test]
 async fn the_request_timeout_of_the_exporter_settings_is_kept() {
     let (_emu, client) = started_slow().await;
-    let mut exporter = MutagentSpanExporter::builder(&client)
+    let exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::from_secs(10))
         .exporter_settings(|settings| settings.request_timeout(Duration::from_millis(300)))
         .build()
@@ -542,7 +544,7 @@ async fn the_apps_own_trace_ingestion_call_is_exported() {
 async fn an_unknown_mutagent_kind_does_not_lose_the_whole_export() {
     for protocol in [Protocol::Batch, Protocol::Otlp] {
         let (emu, client) = started().await;
-        let mut exporter = MutagentSpanExporter::builder(&client)
+        let exporter = MutagentSpanExporter::builder(&client)
             .protocol(protocol)
             .build()
             .expect("exporter");
@@ -607,8 +609,9 @@ async fn the_inner_exporter_handle_keeps_counting_after_the_provider_is_built() 
         !shut && (stats.recorded, stats.sent) == (1, 1),
         "stale handle: shut down {shut}, {stats:?}"
     );
-    // The SDK 0.28 batch processor drops the exporter at shutdown without calling its
-    // `shutdown`: the handle still reads the counts.
+    // The provider's shutdown shut the exporter down (the SDK's batch processor calls its
+    // `shutdown`, then drops it): the handle still reads the counts.
+    assert!(counters.is_shut_down(), "{counters:?}");
     assert_eq!(counters.stats().sent, 1);
 }
 
@@ -637,8 +640,8 @@ fn check_the_inner_exporter_ended(counters: &mutagent_opentelemetry::InnerExport
     assert_eq!(counters.stats().dropped, 1, "{counters:?}");
 }
 
-/// The SDK's batch processor never calls the exporter's `shutdown` (0.28): the provider's
-/// shutdown ends the inner exporter all the same, through the exporter's drop.
+/// The provider's shutdown ends the inner exporter: the SDK's batch processor calls the
+/// exporter's `shutdown` (0.33; 0.28 only dropped it, and the exporter's drop did it).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_providers_shutdown_ends_the_inner_exporter() {
     let (emu, client) = started().await;
@@ -674,6 +677,161 @@ fn the_providers_shutdown_ends_the_inner_exporter_of_a_blocking_client() {
     );
     assert_eq!(emu.count(Collection::Spans), 1);
     check_the_inner_exporter_ended(&counters);
+}
+
+/// A span exporter in front of a `MutagentSpanExporter` that writes down each `shutdown` the
+/// SDK makes, its answer and whether the exporter then reads shut down, to see what the batch
+/// processor does with the exporter.
+#[derive(Debug)]
+struct ShutdownLog {
+    exporter: MutagentSpanExporter,
+    answers: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ShutdownLog {
+    fn note(
+        &self,
+        answer: opentelemetry_sdk::error::OTelSdkResult,
+    ) -> opentelemetry_sdk::error::OTelSdkResult {
+        let ended = self.exporter.inner().is_none();
+        self.answers
+            .lock()
+            .unwrap()
+            .push(format!("{answer:?}, shut down: {ended}"));
+        answer
+    }
+}
+
+impl SpanExporter for ShutdownLog {
+    fn export(
+        &self,
+        batch: Vec<SpanData>,
+    ) -> impl std::future::Future<Output = opentelemetry_sdk::error::OTelSdkResult> + Send {
+        self.exporter.export(batch)
+    }
+
+    fn shutdown(&self) -> opentelemetry_sdk::error::OTelSdkResult {
+        self.note(self.exporter.shutdown())
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> opentelemetry_sdk::error::OTelSdkResult {
+        self.note(self.exporter.shutdown_with_timeout(timeout))
+    }
+
+    fn force_flush(&self) -> opentelemetry_sdk::error::OTelSdkResult {
+        self.exporter.force_flush()
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.exporter.set_resource(resource);
+    }
+}
+
+/// The SDK's batch processor (0.33) calls the exporter's `shutdown` and then drops it: the
+/// shutdown delivers and answers `Ok`, happens once, and the drop after it does nothing more
+/// (a second provider shutdown is the SDK's `AlreadyShutdown`, never a second exporter one).
+#[test]
+fn the_providers_shutdown_shuts_the_exporter_down_once() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start_blocking()
+        .expect("emulator");
+    let exporter = MutagentSpanExporter::new(client(&emu)).expect("exporter");
+    let counters = exporter.inner().cloned().expect("inner");
+    let answers = std::sync::Arc::default();
+    let provider = SdkTracerProvider::builder()
+        .with_batch_exporter(ShutdownLog {
+            exporter,
+            answers: std::sync::Arc::clone(&answers),
+        })
+        .build();
+    one_span_then_shutdown(provider.clone());
+    assert_eq!(
+        *answers.lock().unwrap(),
+        ["Ok(()), shut down: true"],
+        "one shutdown, delivered"
+    );
+    assert!(
+        matches!(provider.shutdown(), Err(OTelSdkError::AlreadyShutdown)),
+        "a second provider shutdown"
+    );
+    assert_eq!(answers.lock().unwrap().len(), 1, "{answers:?}");
+    assert_eq!(emu.count(Collection::Spans), 1);
+    check_the_inner_exporter_ended(&counters);
+}
+
+/// An exporter dropped without any `shutdown` (an app's own processor, or none) still ends its
+/// inner exporter: the drop delivers what is left and stops the sender thread.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_an_exporter_never_shut_down_ends_the_inner_exporter() {
+    let (emu, client) = started().await;
+    let exporter = MutagentSpanExporter::new(&client).expect("exporter");
+    let counters = exporter.inner().cloned().expect("inner");
+    exporter
+        .export(vec![finished_span(1)])
+        .await
+        .expect("delivered");
+    tokio::task::spawn_blocking(move || drop(exporter))
+        .await
+        .expect("join");
+    assert_eq!(emu.count(Collection::Spans), 1);
+    check_the_inner_exporter_ended(&counters);
+}
+
+#[test]
+fn dropping_an_exporter_never_shut_down_ends_the_inner_exporter_of_a_blocking_client() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start_blocking()
+        .expect("emulator");
+    let blocking = mutagent_core::BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("blocking client");
+    let exporter = MutagentSpanExporter::new(&blocking).expect("exporter");
+    let counters = exporter.inner().cloned().expect("inner");
+    // No Tokio runtime of the app's: the export future runs on a bare executor, as the SDK's
+    // own processor thread runs it.
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("executor");
+    runtime
+        .block_on(exporter.export(vec![finished_span(1)]))
+        .expect("delivered");
+    drop(exporter);
+    assert_eq!(emu.count(Collection::Spans), 1);
+    check_the_inner_exporter_ended(&counters);
+}
+
+/// `shutdown_with_timeout(t)` waits at most the caller's `t` for what is still queued, not the
+/// export timeout (1 s here) that `shutdown` uses; what was not delivered by then is its error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_with_timeout_waits_at_most_the_callers_timeout() {
+    const SHORT: Duration = Duration::from_millis(100);
+    let (_emu, client) = started_slow().await;
+    let exporter = slow_exporter(&client, 2048);
+    // Times out with two requests still to go (see `SLOW` and `TIMEOUT`).
+    let answer = exporter
+        .export((1..=THREE_REQUESTS).map(finished_span).collect())
+        .await;
+    assert!(
+        matches!(answer, Err(OTelSdkError::Timeout(_))),
+        "{answer:?}"
+    );
+    let (answer, took) = tokio::task::spawn_blocking(move || {
+        let started = std::time::Instant::now();
+        let answer = exporter.shutdown_with_timeout(SHORT);
+        (answer, started.elapsed())
+    })
+    .await
+    .expect("join");
+    let text = format!("{answer:?}");
+    assert!(
+        text.contains("not delivered") && text.contains("shutdown deadline"),
+        "{text}"
+    );
+    assert!(took < TIMEOUT / 2, "waited {took:?}");
 }
 
 /// The largest request body the emulator of the huge-value tests takes (a server's limit).
@@ -731,7 +889,7 @@ fn check_the_huge_value_was_cut(spans: &[serde_json::Value]) {
 async fn a_huge_attribute_value_is_cut_and_does_not_lose_its_batch() {
     let emu = body_limited_emulator().start().await.expect("emulator");
     let client = client(&emu);
-    let mut exporter = MutagentSpanExporter::new(&client).expect("exporter");
+    let exporter = MutagentSpanExporter::new(&client).expect("exporter");
     let mut huge = finished_span(1);
     huge.attributes
         .push(KeyValue::new("document", "d".repeat(1024 * 1024)));
@@ -743,7 +901,7 @@ async fn a_huge_attribute_value_is_cut_and_does_not_lose_its_batch() {
 
     // An event named after a huge message (`tracing::info!("{body}")` through
     // `tracing-opentelemetry`) is cut the same way (OTLP: the batch format cuts names itself).
-    let mut otlp = MutagentSpanExporter::builder(&client)
+    let otlp = MutagentSpanExporter::builder(&client)
         .protocol(Protocol::Otlp)
         .build()
         .expect("exporter");
@@ -761,7 +919,7 @@ async fn a_huge_attribute_value_is_cut_and_does_not_lose_its_batch() {
     assert_eq!(emu.count(Collection::Spans), 4);
 
     // No limit: the request is too large for the server, and the export says so.
-    let mut unlimited = MutagentSpanExporter::builder(&client)
+    let unlimited = MutagentSpanExporter::builder(&client)
         .max_value_bytes(usize::MAX)
         .build()
         .expect("exporter");
