@@ -4,8 +4,14 @@
 //! * the third-party crates in the umbrella's dependency tree with default features, normal
 //!   dependencies only (`cargo tree -p mutagent -e normal`, host target; the workspace's own
 //!   crates are not counted): at most [`MAX_THIRD_PARTY_CRATES`];
-//! * crates present in more than one version anywhere in the workspace (what
-//!   `cargo tree --workspace -d` reports, host target, all dependency kinds): none;
+//! * crates present in more than one version (the project's rule: "none in two versions" in
+//!   what a user builds): none in the umbrella's tree with default features (normal
+//!   dependencies, host target), whatever the reason; and none in the tree of each published
+//!   crate with its default features, except the pairs of [`ALLOWED_DUPLICATES`], each naming
+//!   the crate, its versions, the published crate that brings the second one and why. An entry
+//!   that no longer matches anything is a violation too, so the list only holds what is true;
+//! * what `cargo tree --workspace -d` reports (every member, every dependency kind: tests,
+//!   benches and unpublished tools included) is printed, not gated;
 //! * the `rust-version` the published crates promise: every published crate declares the
 //!   same one, and no package they build with (every feature, normal and build
 //!   dependencies) declares a newer one (`msrv.rs`).
@@ -25,6 +31,36 @@ use std::process::Command;
 /// The most third-party crates the umbrella may pull in (the workspace's own crates are what
 /// users asked for, so they are not counted).
 pub(crate) const MAX_THIRD_PARTY_CRATES: usize = 65;
+
+/// The umbrella crate: its default tree holds no crate in two versions, allow-list or not.
+const UMBRELLA: &str = "mutagent";
+
+/// A crate accepted in two versions in the default tree of one published crate (never the
+/// umbrella's). Each entry is a cost only the users of that crate pay, written down with why.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AllowedDuplicate {
+    /// The crate present in two versions.
+    pub(crate) name: &'static str,
+    /// Its versions, as `major.minor` (what cargo keeps apart): the entry covers exactly these,
+    /// so a third version or another pair is refused until someone looks at it.
+    pub(crate) versions: &'static [&'static str],
+    /// The published crate whose default tree has both.
+    pub(crate) through: &'static str,
+    /// Why it is accepted, and what would end it.
+    pub(crate) why: &'static str,
+}
+
+/// The duplicates accepted outside the umbrella's tree (see [`AllowedDuplicate`]).
+pub(crate) const ALLOWED_DUPLICATES: &[AllowedDuplicate] = &[AllowedDuplicate {
+    name: "getrandom",
+    versions: &["0.2", "0.3"],
+    through: "mutagent-opentelemetry",
+    why: "ring 0.17 (rustls, in every crate's tree) uses getrandom 0.2, and opentelemetry_sdk's \
+          `trace` feature (0.29 and later) needs rand 0.9, on getrandom 0.3: no feature set of \
+          the SDK avoids it, and an exporter must follow the OpenTelemetry release apps use. Only \
+          apps that opt into OpenTelemetry build both; it ends when ring moves to getrandom 0.3 \
+          or the SDK stops needing rand",
+}];
 
 const USAGE: &str = "cargo xtask budgets [--no-build-times] [--no-binary-size] [--compile-runs N]\n\n  \
     --no-build-times   only the dependency checks (no build at all; what CI runs)\n  \
@@ -73,30 +109,25 @@ pub(crate) fn run(args: &[String]) -> Result<(), String> {
         violations.push(violation);
     }
 
-    let tree = cargo_tree(&root, &["--workspace"])?;
-    let duplicates = duplicated_crates(&tree);
-    if duplicates.is_empty() {
-        println!("crates in more than one version (workspace, host): none");
-    } else {
-        let listed: Vec<String> = duplicates
-            .iter()
-            .map(|(name, versions)| {
-                let versions: Vec<&str> = versions.iter().map(String::as_str).collect();
-                format!("{name} ({})", versions.join(", "))
-            })
-            .collect();
-        println!(
-            "crates in more than one version (workspace, host): {}",
-            listed.join("; ")
-        );
-        violations.push(format!(
-            "{} crate(s) present in more than one version: {} (see `cargo tree --workspace -d`)",
-            duplicates.len(),
-            listed.join("; ")
-        ));
+    let packages = workspace_packages(&root)?;
+    let mut trees = BTreeMap::new();
+    trees.insert(UMBRELLA.to_owned(), duplicated_crates(&tree));
+    for name in packages.published.iter().filter(|name| *name != UMBRELLA) {
+        let tree = cargo_tree(&root, &["-p", name, "-e", "normal"])?;
+        trees.insert(name.clone(), duplicated_crates(&tree));
     }
+    let verdict = judge_duplicates(&trees, ALLOWED_DUPLICATES);
+    print_duplicates(&verdict, trees.len());
+    violations.extend(verdict.violation());
 
-    violations.extend(rust_version_violation(&root)?);
+    // Information only: tests, benches and tools may build a second version that no user does.
+    let tree = cargo_tree(&root, &["--workspace"])?;
+    println!(
+        "crates in more than one version (whole workspace, every dependency kind, host; `cargo tree --workspace -d`, not gated): {}",
+        listed_or_none(&duplicated_crates(&tree))
+    );
+
+    violations.extend(rust_version_violation(&root, &packages)?);
 
     if build_times {
         let scratch = TempTarget::new("compile")?;
@@ -163,12 +194,20 @@ fn third_party_violation(theirs: &[&Crate]) -> Option<String> {
     ))
 }
 
-/// Checks the `rust-version` promise (see `msrv.rs`); prints what it found.
-fn rust_version_violation(root: &Path) -> Result<Option<String>, String> {
+/// The workspace's packages as `cargo metadata` describes them (published members and their
+/// `rust-version`s; see `msrv.rs`).
+fn workspace_packages(root: &Path) -> Result<msrv::Packages, String> {
     let metadata = cargo_output(root, &["metadata", "--format-version", "1", "--quiet"])?;
     let metadata: serde_json::Value = serde_json::from_str(&metadata)
         .map_err(|err| format!("`cargo metadata` printed no JSON: {err}"))?;
-    let packages = msrv::packages(&metadata)?;
+    msrv::packages(&metadata)
+}
+
+/// Checks the `rust-version` promise (see `msrv.rs`); prints what it found.
+fn rust_version_violation(
+    root: &Path,
+    packages: &msrv::Packages,
+) -> Result<Option<String>, String> {
     let Some(promise) = packages.promise else {
         return Ok(Some(
             "the published crates declare no `rust-version` (set it once in the root manifest)"
@@ -181,7 +220,7 @@ fn rust_version_violation(root: &Path) -> Result<Option<String>, String> {
     }
     let tree = cargo_tree(root, &args)?;
     let crates: Vec<Crate> = tree.lines().filter_map(parse_line).collect();
-    let verdict = msrv::judge(&crates, &packages, promise);
+    let verdict = msrv::judge(&crates, packages, promise);
     let highest = verdict.highest.as_ref().map_or_else(
         || "nothing".to_owned(),
         |(version, by)| format!("{version} ({by})"),
@@ -256,6 +295,137 @@ pub(crate) fn duplicated_crates(tree: &str) -> BTreeMap<String, BTreeSet<String>
     }
     versions.retain(|_, versions| versions.len() > 1);
     versions
+}
+
+/// Crates in two versions, by the published crate whose default tree has them.
+type TreeDuplicates = BTreeMap<String, BTreeMap<String, BTreeSet<String>>>;
+
+/// What the duplicate gate found in the published crates' default trees.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(crate) struct DuplicateVerdict {
+    /// Duplicates no allow-list entry covers: `name (versions) in the default tree of crate`.
+    pub(crate) refused: Vec<String>,
+    /// Duplicates an entry covers, with the entry's reason.
+    pub(crate) allowed: Vec<String>,
+    /// Entries that cover nothing found: to be removed (or fixed, if they can never apply).
+    pub(crate) stale: Vec<String>,
+}
+
+impl DuplicateVerdict {
+    /// The budget line, if anything is refused or an entry is stale.
+    fn violation(&self) -> Option<String> {
+        let mut problems = Vec::new();
+        if !self.refused.is_empty() {
+            problems.push(format!(
+                "crates in more than one version where a user builds them: {} (one version each, or an entry in ALLOWED_DUPLICATES of xtask/src/budgets.rs with why; never in the umbrella's tree)",
+                self.refused.join("; ")
+            ));
+        }
+        if !self.stale.is_empty() {
+            problems.push(format!(
+                "ALLOWED_DUPLICATES entries that no longer apply (remove them): {}",
+                self.stale.join("; ")
+            ));
+        }
+        (!problems.is_empty()).then(|| problems.join("; "))
+    }
+}
+
+/// Judges the duplicates of each published crate's default tree (`trees`, the umbrella's
+/// included) against `allowed`: the umbrella's are all refused; another crate's are accepted
+/// when an entry names that crate, that name and covers every version found.
+pub(crate) fn judge_duplicates(
+    trees: &TreeDuplicates,
+    allowed: &[AllowedDuplicate],
+) -> DuplicateVerdict {
+    let mut verdict = DuplicateVerdict::default();
+    let mut used = vec![false; allowed.len()];
+    for (krate, duplicates) in trees {
+        for (name, versions) in duplicates {
+            let label = format!("{name} ({}) in the default tree of {krate}", join(versions));
+            let entry = allowed.iter().position(|entry| {
+                krate != UMBRELLA
+                    && entry.through == krate
+                    && entry.name == name
+                    && versions.iter().all(|version| {
+                        entry
+                            .versions
+                            .iter()
+                            .any(|allowed| same_release(version, allowed))
+                    })
+            });
+            match entry {
+                Some(index) => {
+                    used[index] = true;
+                    verdict
+                        .allowed
+                        .push(format!("{label}: {}", allowed[index].why));
+                }
+                None => verdict.refused.push(label),
+            }
+        }
+    }
+    for (entry, used) in allowed.iter().zip(used) {
+        if used {
+            continue;
+        }
+        let (name, through) = (entry.name, entry.through);
+        let versions = entry.versions.join(", ");
+        verdict.stale.push(if through == UMBRELLA {
+            format!(
+                "{name} ({versions}) through {through}: the umbrella's tree allows no duplicate"
+            )
+        } else if !trees.contains_key(through) {
+            format!("{name} ({versions}) through {through}: not a published crate of the workspace")
+        } else {
+            format!("{name} ({versions}) through {through}: its default tree no longer has them")
+        });
+    }
+    verdict
+}
+
+/// Whether `version` (`0.2.17`) is of the release `allowed` names (`0.2`, or exactly `0.2.17`).
+fn same_release(version: &str, allowed: &str) -> bool {
+    version
+        .strip_prefix(allowed)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+}
+
+fn join(versions: &BTreeSet<String>) -> String {
+    versions
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `name (versions); ...`, or `none`.
+fn listed_or_none(duplicates: &BTreeMap<String, BTreeSet<String>>) -> String {
+    if duplicates.is_empty() {
+        return "none".to_owned();
+    }
+    duplicates
+        .iter()
+        .map(|(name, versions)| format!("{name} ({})", join(versions)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn print_duplicates(verdict: &DuplicateVerdict, trees: usize) {
+    let refused = if verdict.refused.is_empty() {
+        "none refused".to_owned()
+    } else {
+        format!("refused: {}", verdict.refused.join("; "))
+    };
+    println!(
+        "crates in more than one version (the default trees of the umbrella and of each published crate, {trees} in all; normal, host): {refused}"
+    );
+    for allowed in &verdict.allowed {
+        println!("  allowed: {allowed}");
+    }
+    for stale in &verdict.stale {
+        println!("  stale allow-list entry: {stale}");
+    }
 }
 
 fn cargo_tree(root: &Path, args: &[&str]) -> Result<String, String> {
@@ -425,5 +595,142 @@ mutagent-core v0.1.0 (/path/to/mutagent-rs/crates/mutagent-core) (*)
         let versions: Vec<&str> = duplicates["bytes"].iter().map(String::as_str).collect();
         assert_eq!(versions, ["0.5.6", "1.12.2"]);
         assert!(duplicated_crates(TREE).is_empty());
+    }
+
+    /// The duplicates of `(crate, name, versions)` triples, as `judge_duplicates` takes them.
+    fn trees(found: &[(&str, &str, &[&str])]) -> TreeDuplicates {
+        let mut trees = TreeDuplicates::new();
+        for krate in [UMBRELLA, "mutagent-core", "mutagent-opentelemetry"] {
+            trees.entry(krate.to_owned()).or_default();
+        }
+        for (krate, name, versions) in found {
+            trees.entry((*krate).to_owned()).or_default().insert(
+                (*name).to_owned(),
+                versions.iter().map(|v| (*v).to_owned()).collect(),
+            );
+        }
+        trees
+    }
+
+    const GETRANDOM: AllowedDuplicate = AllowedDuplicate {
+        name: "getrandom",
+        versions: &["0.2", "0.3"],
+        through: "mutagent-opentelemetry",
+        why: "ring on 0.2, rand on 0.3",
+    };
+
+    #[test]
+    fn an_allow_listed_duplicate_passes_only_in_the_crate_it_names() {
+        let found = trees(&[("mutagent-opentelemetry", "getrandom", &["0.2.17", "0.3.4"])]);
+        let verdict = judge_duplicates(&found, &[GETRANDOM]);
+        assert!(
+            verdict.refused.is_empty() && verdict.stale.is_empty(),
+            "{verdict:?}"
+        );
+        assert_eq!(
+            verdict.allowed,
+            ["getrandom (0.2.17, 0.3.4) in the default tree of mutagent-opentelemetry: ring on 0.2, rand on 0.3"]
+        );
+        assert_eq!(verdict.violation(), None);
+
+        // The same pair brought by another published crate is refused, and the entry, which
+        // then covers nothing, is stale.
+        let found = trees(&[("mutagent-core", "getrandom", &["0.2.17", "0.3.4"])]);
+        let verdict = judge_duplicates(&found, &[GETRANDOM]);
+        assert_eq!(
+            verdict.refused,
+            ["getrandom (0.2.17, 0.3.4) in the default tree of mutagent-core"]
+        );
+        assert_eq!(verdict.stale.len(), 1, "{verdict:?}");
+        let message = verdict.violation().expect("a violation");
+        assert!(
+            message.contains("getrandom (0.2.17, 0.3.4) in the default tree of mutagent-core"),
+            "{message}"
+        );
+        assert!(
+            message.contains("ALLOWED_DUPLICATES entries that no longer apply"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn the_umbrellas_tree_allows_no_duplicate_even_when_listed() {
+        let umbrella = AllowedDuplicate {
+            through: UMBRELLA,
+            ..GETRANDOM
+        };
+        let found = trees(&[(UMBRELLA, "getrandom", &["0.2.17", "0.3.4"])]);
+        let verdict = judge_duplicates(&found, &[umbrella]);
+        assert_eq!(
+            verdict.refused,
+            ["getrandom (0.2.17, 0.3.4) in the default tree of mutagent"]
+        );
+        assert_eq!(
+            verdict.stale,
+            ["getrandom (0.2, 0.3) through mutagent: the umbrella's tree allows no duplicate"]
+        );
+    }
+
+    #[test]
+    fn an_entry_covers_its_versions_and_no_other() {
+        // A third version, or another pair, is refused until someone looks at it.
+        for versions in [&["0.2.17", "0.3.4", "0.4.0"][..], &["0.2.17", "0.4.0"]] {
+            let found = trees(&[("mutagent-opentelemetry", "getrandom", versions)]);
+            let verdict = judge_duplicates(&found, &[GETRANDOM]);
+            assert_eq!(verdict.refused.len(), 1, "{versions:?}: {verdict:?}");
+        }
+        // `0.2` is the release 0.2.x, not 0.20 or 0.21.
+        assert!(same_release("0.2.17", "0.2") && same_release("0.2.17", "0.2.17"));
+        assert!(!same_release("0.21.0", "0.2") && !same_release("0.2.17", "0.2.1"));
+        // Another crate in two versions in the same tree is refused beside the allowed one.
+        let found = trees(&[
+            ("mutagent-opentelemetry", "getrandom", &["0.2.17", "0.3.4"]),
+            ("mutagent-opentelemetry", "thiserror", &["1.0.69", "2.0.12"]),
+        ]);
+        let verdict = judge_duplicates(&found, &[GETRANDOM]);
+        assert_eq!(verdict.allowed.len(), 1);
+        assert_eq!(
+            verdict.refused,
+            ["thiserror (1.0.69, 2.0.12) in the default tree of mutagent-opentelemetry"]
+        );
+    }
+
+    #[test]
+    fn entries_that_no_longer_apply_are_violations() {
+        // Nothing duplicated any more (ring moved to getrandom 0.3, say): remove the entry.
+        let verdict = judge_duplicates(&trees(&[]), &[GETRANDOM]);
+        assert!(verdict.refused.is_empty() && verdict.allowed.is_empty());
+        assert_eq!(
+            verdict.stale,
+            ["getrandom (0.2, 0.3) through mutagent-opentelemetry: its default tree no longer has them"]
+        );
+        assert!(verdict.violation().is_some());
+        // An entry naming a crate that is not published (renamed, removed) never applies.
+        let gone = AllowedDuplicate {
+            through: "mutagent-otel",
+            ..GETRANDOM
+        };
+        let verdict = judge_duplicates(&trees(&[]), &[gone]);
+        assert!(
+            verdict.stale[0].contains("not a published crate"),
+            "{verdict:?}"
+        );
+        // No duplicate and no entry: nothing to say.
+        assert_eq!(
+            judge_duplicates(&trees(&[]), &[]),
+            DuplicateVerdict::default()
+        );
+    }
+
+    /// The real list: every entry names a published crate other than the umbrella, two
+    /// versions at least and a reason.
+    #[test]
+    fn the_allow_list_entries_are_complete() {
+        for entry in ALLOWED_DUPLICATES {
+            assert_ne!(entry.through, UMBRELLA, "{entry:?}");
+            assert!(entry.through.starts_with("mutagent-"), "{entry:?}");
+            assert!(entry.versions.len() >= 2, "{entry:?}");
+            assert!(entry.why.len() > 40, "{entry:?}");
+        }
     }
 }
