@@ -961,3 +961,36 @@ fn a_huge_attribute_value_is_cut_through_the_blocking_client() {
         .expect("runtime");
     check_the_huge_value_was_cut(&runtime.block_on(stored_spans(&client(&emu))));
 }
+
+/// What the provider answers when its last export fails: `force_flush` returns the exporter's
+/// error; the SDK's (0.33) `shutdown` answers `Ok` all the same (its batch processor drops the
+/// export's result), so the failure shows in the `InnerExporter` counters and the WARN event.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_export_is_an_error_of_force_flush_and_only_counted_at_shutdown() {
+    use opentelemetry::trace::{Span as _, Tracer as _};
+    let (emu, client) = started().await;
+    emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"))
+        .expect("a valid fault");
+    let exporter = MutagentSpanExporter::new(&client).expect("exporter");
+    let counters = exporter.inner().cloned().expect("inner");
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(exporter.into_batch_processor(64))
+        .build();
+    let (flushed, shut) = tokio::task::spawn_blocking(move || {
+        let tracer = provider.tracer("t");
+        tracer.start("first").end();
+        let flushed = provider.force_flush();
+        let mut span = tracer.start("second");
+        span.set_attribute(KeyValue::new("gen_ai.request.model", "gpt-4o"));
+        span.end();
+        (flushed, provider.shutdown())
+    })
+    .await
+    .expect("join");
+    let flushed = format!("{flushed:?}");
+    assert!(flushed.contains("1 span(s) not delivered"), "{flushed}");
+    assert!(shut.is_ok(), "{shut:?}");
+    let stats = counters.stats();
+    assert_eq!((stats.sent, stats.failed), (0, 2), "{stats:?}");
+    assert!(counters.is_shut_down());
+}
