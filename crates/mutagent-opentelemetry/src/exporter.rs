@@ -151,8 +151,8 @@ pub struct MutagentSpanExporter {
     resource: ResourceFacts,
     inner: InnerExporter,
     /// Set by the first shutdown (the SDK's, the app's or the drop's). The SDK's trait shuts
-    /// down through `&self` (since 0.29), so this is a flag beside the handle rather than the handle
-    /// taken out of an `Option`; the handle stays readable through its clones.
+    /// down through `&self` (since 0.29), so this is a flag beside the handle rather than the
+    /// handle taken out of an `Option`; the handle stays readable through its clones.
     shut_down: AtomicBool,
 }
 
