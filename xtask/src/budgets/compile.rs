@@ -1,14 +1,19 @@
-//! The compile-time budget: what a user pays to build the SDK, against what the same user
-//! pays for the base stack alone (docs/performance.md, "Compile time").
+//! The compile-time budget: what a user pays to build the SDK and call the API, against what the
+//! same user pays to call it with the base stack alone (docs/performance.md, "Compile time").
 //!
 //! One run builds, one after the other and each in a fresh target directory, four fresh
 //! crates outside the workspace (so cargo's default dev profile applies, as for a user):
-//! one depending on the base stack only (an empty library: the goals' reference), one on the
-//! umbrella with default features, one on core plus one namespace, and, for reference only,
-//! one on the base stack that makes one HTTPS call and decodes its JSON — the least a user
-//! without the SDK compiles to talk to the API. Each gets a copy of our `Cargo.lock`, so the
-//! versions are ours. It reports the CPU time (user + system) of each build and the ratios.
-//! CPU time, not wall time: on a shared machine the wall clock measures the neighbours.
+//! one depending on the base stack only with an empty library, one on the umbrella with
+//! default features, one on core plus one namespace, and one on the base stack that makes one
+//! HTTPS call and decodes its JSON — the least a user without the SDK compiles to talk to the
+//! API. The goals are judged against that last crate: Rust compiles generic code where it is
+//! instantiated, so the empty library compiles none of hyper's client, rustls' streams or
+//! serde_json's decoder, which our crates (and any program that calls the API) must
+//! instantiate; comparing with it charged the SDK for the HTTPS client itself. The ratios to
+//! the empty library are still printed, for reference. Each crate gets a copy of our
+//! `Cargo.lock`, so the versions are ours. It reports the CPU time (user + system) of each
+//! build and the ratios. CPU time, not wall time: on a shared machine the wall clock measures
+//! the neighbours.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -25,10 +30,10 @@ serde_json = "1"
 thiserror = "2"
 "#;
 
-/// The reference crate's code: one HTTPS call through the base stack, the way its docs show
-/// it (hyper-util's pooled client over hyper-rustls with webpki roots, HTTP/1.1 and 2), the
-/// body collected and decoded into a derived type, errors through thiserror. Generic code is
-/// compiled where it is instantiated, so this is what the base stack costs once used; an
+/// The goals' reference crate's code: one HTTPS call through the base stack, the way its docs
+/// show it (hyper-util's pooled client over hyper-rustls with webpki roots, HTTP/1.1 and 2),
+/// the body collected and decoded into a derived type, errors through thiserror. Generic code
+/// is compiled where it is instantiated, so this is what the base stack costs once used; an
 /// empty library on the same dependencies compiles none of it.
 const ONE_CALL_SOURCE: &str = r#"//! One HTTPS call through the base stack alone.
 use http_body_util::{BodyExt, Full};
@@ -100,9 +105,10 @@ pub fn blocking_calls(client: &mutagent::BlockingClient) -> Result<String, mutag
 }
 "#;
 
-/// The goal for the umbrella with default features, as a ratio to the base stack.
+/// The goal for the umbrella with default features, as a ratio to the base stack making one
+/// call.
 pub(crate) const UMBRELLA_GOAL: f64 = 1.20;
-/// The goal for core plus one namespace.
+/// The goal for core plus one namespace, as a ratio to the base stack making one call.
 pub(crate) const CORE_GOAL: f64 = 1.08;
 
 /// One measured build.
@@ -135,8 +141,8 @@ pub(crate) struct FreshCrate {
     pub(crate) source: &'static str,
 }
 
-/// The four crates, in the order they are built and reported: base, umbrella, core plus one
-/// namespace, and the base stack making one call.
+/// The four crates, in the order they are built and reported: the empty base, umbrella, core
+/// plus one namespace, and the base stack making one call (the goals' reference).
 pub(crate) fn crates(root: &Path) -> [FreshCrate; 4] {
     let path = |name: &str| root.join("crates").join(name).display().to_string();
     let fresh = |label, name, dependencies, source| FreshCrate {
@@ -147,7 +153,7 @@ pub(crate) fn crates(root: &Path) -> [FreshCrate; 4] {
     };
     [
         fresh(
-            "base stack",
+            "base stack, empty library",
             "budget-base",
             BASE_DEPENDENCIES.to_owned(),
             "",
@@ -297,16 +303,50 @@ fn children_cpu() -> f64 {
     ticks(16).unwrap_or(0.0) / 100.0 + ticks(17).unwrap_or(0.0) / 100.0
 }
 
-/// The report line of a ratio printed for reference, with no goal.
-pub(crate) fn reference_line(label: &str, cost: f64, against: &str, base: f64) -> String {
-    format!("  for reference, {label} / {against}: {:.2}x", cost / base)
+/// What the base stack making one call is called in the report lines.
+const ONE_CALL: &str = "base stack making one call";
+/// What the empty base stack is called in the report lines.
+const EMPTY_BASE: &str = "empty base stack";
+
+/// The ratio lines of a measurement, goals first: the umbrella and core plus one namespace
+/// against the base stack making one call (like with like: every side instantiates an HTTPS
+/// client), with their verdicts; then, for reference, the three crates against the empty
+/// base stack; then what a user's own calls cost.
+pub(crate) fn report_lines(measured: &Measured) -> Vec<String> {
+    let [base, umbrella, core, one_call] = measured.crates[..] else {
+        return vec![format!(
+            "  (no ratios: {} builds measured, 4 expected)",
+            measured.crates.len()
+        )];
+    };
+    vec![
+        ratio_line("umbrella", umbrella.cpu, one_call.cpu, UMBRELLA_GOAL),
+        ratio_line("core + one namespace", core.cpu, one_call.cpu, CORE_GOAL),
+        reference_line(ONE_CALL, one_call.cpu, base.cpu),
+        reference_line("umbrella", umbrella.cpu, base.cpu),
+        reference_line("core + one namespace", core.cpu, base.cpu),
+        // Not a goal either: what a user's own code compiles for its calls.
+        format!(
+            "  a crate's own code making 9 calls on the umbrella (rebuilt alone): {:.2} s CPU",
+            measured.calls.cpu
+        ),
+    ]
 }
 
-/// The report line of a ratio against its goal.
-pub(crate) fn ratio_line(label: &str, cost: f64, base: f64, goal: f64) -> String {
-    let ratio = cost / base;
+/// The report line of a ratio to the empty base stack, printed for reference, with no goal.
+pub(crate) fn reference_line(label: &str, cost: f64, base: f64) -> String {
+    format!(
+        "  for reference, {label} / {EMPTY_BASE}: {:.2}x",
+        cost / base
+    )
+}
+
+/// The report line of a ratio to the base stack making one call, against its goal. Three
+/// decimals, since the verdict is on the unrounded ratio: 1.085 is over a goal of 1.08.
+pub(crate) fn ratio_line(label: &str, cost: f64, one_call: f64, goal: f64) -> String {
+    let ratio = cost / one_call;
     let verdict = if ratio <= goal { "met" } else { "NOT met" };
-    format!("compile CPU time, {label} / base stack: {ratio:.2}x (goal <= {goal:.2}x): {verdict}")
+    format!("compile CPU time, {label} / {ONE_CALL}: {ratio:.3}x (goal <= {goal:.2}x): {verdict}")
 }
 
 /// The 1-, 5- and 15-minute load averages, to say how busy the machine was.
@@ -389,13 +429,49 @@ mod tests {
     }
 
     #[test]
-    fn ratios_are_judged_against_their_goal() {
+    fn ratios_are_judged_against_their_goal_unrounded() {
         assert_eq!(
             ratio_line("umbrella", 120.0, 100.0, UMBRELLA_GOAL),
-            "compile CPU time, umbrella / base stack: 1.20x (goal <= 1.20x): met"
+            "compile CPU time, umbrella / base stack making one call: 1.200x (goal <= 1.20x): met"
         );
+        // Session 12's figures: 35.9 s over 33.1 s is 1.085, over the goal though it rounds
+        // to 1.08 at two decimals.
         assert!(
-            ratio_line("core", 110.0, 100.0, CORE_GOAL).ends_with("1.10x (goal <= 1.08x): NOT met")
+            ratio_line("core", 35.9, 33.1, CORE_GOAL).ends_with("1.085x (goal <= 1.08x): NOT met")
+        );
+    }
+
+    #[test]
+    fn the_goals_are_judged_against_the_crate_making_one_call() {
+        let cost = |cpu| BuildCost { cpu, wall: 1.0 };
+        // Session 12's medians: empty base, umbrella, core + prompt, one call; the calls.
+        let measured = Measured {
+            crates: vec![cost(31.4), cost(38.6), cost(35.9), cost(33.1)],
+            calls: cost(0.45),
+        };
+        assert_eq!(
+            report_lines(&measured),
+            [
+                "compile CPU time, umbrella / base stack making one call: 1.166x (goal <= 1.20x): met",
+                "compile CPU time, core + one namespace / base stack making one call: 1.085x (goal <= 1.08x): NOT met",
+                "  for reference, base stack making one call / empty base stack: 1.05x",
+                "  for reference, umbrella / empty base stack: 1.23x",
+                "  for reference, core + one namespace / empty base stack: 1.14x",
+                "  a crate's own code making 9 calls on the umbrella (rebuilt alone): 0.45 s CPU",
+            ]
+        );
+        // The crate the goals divide by is the one making a call, built from the same
+        // dependencies as the empty base.
+        let crates = crates(Path::new("/r"));
+        assert_eq!(crates[3].source, ONE_CALL_SOURCE);
+        assert_eq!(crates[3].dependencies, crates[0].dependencies);
+        let partial = Measured {
+            crates: vec![cost(31.4)],
+            calls: cost(0.4),
+        };
+        assert_eq!(
+            report_lines(&partial),
+            ["  (no ratios: 1 builds measured, 4 expected)"]
         );
     }
 
