@@ -15,7 +15,6 @@
 //! - inserted values are not scanned again, so a value holding `{other}` stays as it is;
 //! - the contract defines no escaping: `{{name}}` renders as `{` + the value + `}`.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
 use mutagent_core::models::json_kind;
@@ -202,12 +201,15 @@ fn values_object<V: Serialize + ?Sized>(values: &V) -> Result<Map<String, Value>
 #[derive(Default)]
 struct Missing {
     names: Vec<String>,
-    seen: BTreeSet<String>,
+    /// The names in `names`, as a set. A `serde_json::Map` (values unused) rather than a
+    /// `BTreeSet<String>`: its tree code is compiled upstream already and shared, where a
+    /// `BTreeSet<String>` was compiled here, 39% of this crate's generated code.
+    seen: Map<String, Value>,
 }
 
 impl Missing {
     fn add(&mut self, name: &str) {
-        if self.seen.insert(name.to_owned()) {
+        if self.seen.insert(name.to_owned(), Value::Null).is_none() {
             self.names.push(name.to_owned());
         }
     }
