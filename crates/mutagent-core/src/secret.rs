@@ -295,10 +295,12 @@ fn match_at(text: &[u8], secret: &str) -> Option<Found> {
                         cut_off = true;
                         continue;
                     }
+                    // As `u64`, whose parser core compiles anyway (`Content-Length`,
+                    // `Retry-After`): a `u32` one would be a second copy for 4 hex digits.
                     let code = std::str::from_utf8(digits)
                         .ok()
-                        .and_then(|digits| u32::from_str_radix(digits, 16).ok());
-                    if code == Some(u32::from(wanted)) {
+                        .and_then(|digits| u64::from_str_radix(digits, 16).ok());
+                    if code == Some(u64::from(wanted)) {
                         keep(&mut next, at + 6);
                     }
                 }
