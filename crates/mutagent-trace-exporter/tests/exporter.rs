@@ -364,35 +364,45 @@ async fn a_retried_batch_is_stored_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_batch_that_keeps_failing_is_counted_and_reported() {
+async fn a_batch_that_keeps_failing_is_kept_reported_unsent_and_delivered_at_shutdown() {
     let emu = emulator().await;
     emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"))
         .expect("a valid fault");
+    // The next attempt after the failed one is half an hour away at least.
     let exporter = exporter_on(&emu, |b| {
         b.flush_interval(HOUR)
             .retry_policy(fast_retries().max_retries(2))
+            .redelivery_backoff(HOUR, HOUR)
     });
     record_all(&exporter, journey(2, 4).0);
     let report = exporter.flush_async(LONG).await;
+    // Answered once the attempt failed, not at its deadline: nothing more could happen before.
     assert_eq!(
-        (report.delivered, report.failed, report.unsent),
-        (0, 8, 0),
+        (
+            report.delivered,
+            report.failed,
+            report.unsent,
+            report.timed_out
+        ),
+        (0, 0, 8, false),
         "{report:?}"
     );
     assert!(!report.is_complete());
     let stats = exporter.stats();
-    assert_eq!((stats.sent, stats.failed), (0, 8));
-    assert!(stats.batches_failed >= 1);
+    assert_eq!((stats.sent, stats.failed, stats.retained), (0, 0, 8));
+    assert_eq!((stats.batches_deferred, stats.batches_failed), (1, 0));
     assert!(last_error_mentions(&stats, "500"), "{stats:?}");
     assert_eq!(emu.requests().len(), 3, "one attempt and two retries");
     assert_eq!(emu.count(Collection::Spans), 0);
-    // Once the server recovers, new spans go through.
+    // Once the server recovers, the shutdown's last attempt (made at once, not after the
+    // back-off) delivers the kept spans with the new one.
     emu.clear_faults();
     let t = SystemTime::now();
     exporter.record(SpanData::root("ok", SpanKind::Custom, t, t));
     let report = exporter.shutdown_async(LONG).await;
-    assert_eq!(report.delivered, 1);
-    assert_eq!(emu.count(Collection::Spans), 1);
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(report.delivered, 9);
+    assert_eq!(emu.count(Collection::Spans), 9);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,7 @@ use mutagent_traces::{Environment, TraceSource};
 use tokio::sync::{mpsc, Notify};
 
 use super::handle::{Exporter, HandleState};
+use super::outage::Backoff;
 use super::sender::{BatchSender, SendSettings};
 use super::stats::Counters;
 use super::timer::FlushTimer;
@@ -76,7 +77,8 @@ impl IntoExportClient for &BlockingClient {
 }
 
 /// Settings of an [`Exporter`]. Defaults: 10 spans or 5 s, a queue of 2048 spans, at most 512
-/// spans per request, 30 s per request (retries included), 5 s to deliver what is left when the
+/// spans per request, 30 s per request (retries included), a batch that failed for a reason
+/// that may pass sent again after 1 s doubling to 30 s, 5 s to deliver what is left when the
 /// last handle is dropped, source `sdk`.
 ///
 /// ```
@@ -103,6 +105,7 @@ pub struct ExporterBuilder {
     request_timeout: Duration,
     drop_timeout: Duration,
     retry_policy: Option<RetryPolicy>,
+    redelivery: Backoff,
     defaults: TraceDefaults,
     protocol: Protocol,
 }
@@ -118,6 +121,7 @@ impl ExporterBuilder {
             request_timeout: Duration::from_secs(30),
             drop_timeout: Duration::from_secs(5),
             retry_policy: None,
+            redelivery: Backoff::default(),
             defaults: TraceDefaults::default(),
             protocol: Protocol::Batch,
         }
@@ -158,6 +162,21 @@ impl ExporterBuilder {
     /// The retry policy for batches (default: the client's).
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = Some(policy);
+        self
+    }
+
+    /// When a batch that failed for a reason that may pass (connection error, timeout, 5xx,
+    /// 408, 429) is sent again, once the [`retry_policy`](Self::retry_policy)'s retries are
+    /// spent: `first` after the first failed attempt, doubling with each one after it up to
+    /// `max`, each wait drawn between its half and its whole, and never less than the server's
+    /// `Retry-After` (cut to `max`). Default 1 s doubling to 30 s; `first` at least 1 ms, `max`
+    /// between `first` and an hour.
+    ///
+    /// Meanwhile the batch's spans are kept (at most `max_batch_size`) and new spans wait in
+    /// the queue, so an outage shorter than the queue takes to fill loses nothing; beyond
+    /// that, new spans are dropped (see [`ExporterStats`](crate::ExporterStats)).
+    pub fn redelivery_backoff(mut self, first: Duration, max: Duration) -> Self {
+        self.redelivery = Backoff::new(first, max);
         self
     }
 
@@ -240,6 +259,7 @@ impl ExporterBuilder {
                 max_batch,
                 flush_interval,
                 drop_timeout: self.drop_timeout,
+                redelivery: self.redelivery,
                 defaults: self.defaults,
                 protocol: self.protocol,
             },

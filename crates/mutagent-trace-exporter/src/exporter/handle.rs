@@ -109,7 +109,7 @@ impl Exporter {
         }
     }
 
-    /// The counters now.
+    /// The counters now (see [`ExporterStats`] for what each counts).
     pub fn stats(&self) -> ExporterStats {
         let shared = &self.inner.shared;
         let last_error = match shared.last_error.lock() {
@@ -123,8 +123,10 @@ impl Exporter {
             dropped: shared.dropped.load(Ordering::Relaxed),
             queued: self.queued(),
             held: shared.held.load(Ordering::Relaxed),
+            retained: shared.retained.load(Ordering::Relaxed),
             batches_sent: shared.batches_sent.load(Ordering::Relaxed),
             batches_failed: shared.batches_failed.load(Ordering::Relaxed),
+            batches_deferred: shared.batches_deferred.load(Ordering::Relaxed),
             last_error,
         }
     }

@@ -51,6 +51,7 @@
 mod builder;
 mod control;
 mod handle;
+mod outage;
 mod sender;
 mod stats;
 mod timer;

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::task::Poll;
 use std::time::Duration;
 
-use mutagent_core::{Client, Error};
+use mutagent_core::{ApiError, Client, Error};
 use mutagent_traces::TracesExt;
 use tokio::sync::{mpsc, Notify};
 use tokio::time::Instant;
@@ -18,6 +18,7 @@ use tracing::subscriber::NoSubscriber;
 
 use super::builder::Protocol;
 use super::control::{deadline_after, Control, FlushOutcome, Reply};
+use super::outage::{Backoff, Outage};
 use super::stats::Counters;
 use crate::otlp::to_export_request;
 use crate::span::{to_hook_batch, to_new_traces, SpanData, TraceDefaults};
@@ -67,6 +68,8 @@ pub(super) struct SendSettings {
     pub(super) max_batch: usize,
     pub(super) flush_interval: Duration,
     pub(super) drop_timeout: Duration,
+    /// When a batch that failed for a reason that may pass is sent again.
+    pub(super) redelivery: Backoff,
     pub(super) defaults: TraceDefaults,
     pub(super) protocol: Protocol,
 }
@@ -89,6 +92,11 @@ pub(super) struct BatchSender {
     /// Spans of the batch being sent.
     in_flight: usize,
     pending: Vec<PendingFlush>,
+    /// The server could not take the front batch (it is kept): when to try again.
+    outage: Option<Outage>,
+    /// A shutdown's last attempt failed for a reason that may pass: the server is down, and
+    /// the rest is given up rather than tried batch after batch until the deadline.
+    last_attempt_failed: bool,
 }
 
 // A short-lived value on the sender's stack; boxing the span would only add an allocation.
@@ -127,6 +135,8 @@ impl BatchSender {
             settings,
             in_flight: 0,
             pending: Vec::new(),
+            outage: None,
+            last_attempt_failed: false,
         }
     }
 
@@ -142,20 +152,32 @@ impl BatchSender {
                 self.next_tick = now + self.settings.flush_interval;
                 self.draining = true;
             }
+            if self.outage.is_some_and(|outage| outage.is_due(now)) {
+                // The next attempt: once the kept batch goes through, the backlog behind it
+                // goes too, without waiting for the tick.
+                self.draining = true;
+            }
             if self.buffer.is_empty() {
                 // `fill` takes up to a whole batch: an empty buffer means an empty queue.
                 self.draining = false;
             }
             self.complete_flushes();
-            if self.should_send() {
+            self.answer_flushes_outlasted_by_the_outage();
+            if self.should_send(now) {
                 self.send_front().await;
+                if self.last_attempt_failed {
+                    self.abandon(false);
+                    return;
+                }
                 continue;
             }
             if self.shutdown_pending() && self.buffer.is_empty() && !self.spans_open {
                 self.finish();
                 return;
             }
-            if self.batch_completed_while_arming() {
+            // During an outage a full batch cannot go before the next attempt: `record` need
+            // not wake the sender (arming would find the batch complete and spin).
+            if self.outage.is_none() && self.batch_completed_while_arming() {
                 continue;
             }
             self.wait().await;
@@ -274,13 +296,14 @@ impl BatchSender {
             });
         }
         if stop {
-            self.abandon();
+            self.abandon(true);
         }
         stop
     }
 
-    /// The shutdown deadline passed: everything still held or queued is given up.
-    fn abandon(&mut self) {
+    /// The shutdown deadline passed (`timed_out`), or its last attempt failed: everything
+    /// still held or queued is given up.
+    fn abandon(&mut self, timed_out: bool) {
         self.spans.close();
         // `in_flight` is 0 here (`send_front` settles its batch before `run` calls `expire`
         // with a shutdown deadline passed), so `+` made `-` is an equivalent mutant for
@@ -300,7 +323,7 @@ impl BatchSender {
                 delivered: pending.delivered,
                 failed: pending.failed,
                 unsent: pending.remaining.min(left) as u64,
-                timed_out: true,
+                timed_out,
             });
         }
     }
@@ -335,11 +358,45 @@ impl BatchSender {
         }
     }
 
-    fn should_send(&self) -> bool {
+    /// During an outage the spans a flush owns wait behind the kept batch, so nothing more
+    /// can happen for a flush whose deadline comes before the next attempt: it is answered
+    /// now, its spans unsent (they stay, and go out once the server is back), rather than
+    /// kept waiting until its deadline. A shutdown is not: it makes its last attempt at once.
+    fn answer_flushes_outlasted_by_the_outage(&mut self) {
+        let Some(outage) = self.outage else {
+            return;
+        };
+        let mut index = 0;
+        while index < self.pending.len() {
+            let pending = &self.pending[index];
+            if pending.shutdown || pending.deadline > outage.retry_at {
+                index += 1;
+                continue;
+            }
+            let pending = self.pending.swap_remove(index);
+            pending.reply.send(FlushOutcome {
+                delivered: pending.delivered,
+                failed: pending.failed,
+                unsent: pending.remaining as u64,
+                timed_out: false,
+            });
+        }
+    }
+
+    fn should_send(&self, now: Instant) -> bool {
         if self.buffer.is_empty() {
             return false;
         }
-        self.buffer.len() >= self.settings.batch_size || !self.pending.is_empty() || self.draining
+        match self.outage {
+            // One attempt per back-off step, whatever else is waiting; a shutdown makes its
+            // last one at once.
+            Some(outage) => outage.is_due(now) || self.shutdown_pending(),
+            None => {
+                self.buffer.len() >= self.settings.batch_size
+                    || !self.pending.is_empty()
+                    || self.draining
+            }
+        }
     }
 
     /// The spans of a batch were settled: count them and credit the flushes that own them.
@@ -363,6 +420,11 @@ impl BatchSender {
 
     fn record_error(&self, message: String) {
         tracing::warn!(target: "mutagent_trace_exporter", error = %message, "a span batch was not delivered");
+        self.keep_error(message);
+    }
+
+    /// Sets `last_error` (without a WARN event).
+    fn keep_error(&self, message: String) {
         match self.shared.last_error.lock() {
             Ok(mut guard) => *guard = Some(message),
             Err(poisoned) => *poisoned.into_inner() = Some(message),
@@ -428,8 +490,9 @@ impl BatchSender {
         let batch: Vec<SpanData> = self.buffer.drain(..count).collect();
         self.in_flight = batch.len();
         self.set_held();
+        // `batch` is kept until the answer: a send that fails for a reason that may pass puts
+        // its spans back (at most one batch more in memory while it is in flight).
         let mut future = pin!(self.request(&batch));
-        drop(batch);
         let result = loop {
             let mut sleep = self
                 .next_deadline()
@@ -471,6 +534,11 @@ impl BatchSender {
             }
         };
         let spans = self.in_flight;
+        // Whatever the answer, the spans kept from an earlier attempt (at the front, so in this
+        // batch) are settled now, or kept again by `defer`, which alone starts or extends an
+        // outage: any other answer means the server is back.
+        self.shared.retained.store(0, Ordering::Relaxed);
+        let outage = self.outage.take();
         match result {
             Some(Ok(Answer::Stored)) => {
                 self.shared.batches_sent.fetch_add(1, Ordering::Relaxed);
@@ -494,6 +562,7 @@ impl BatchSender {
                 self.settle(spans, true);
                 self.record_error(format!("a batch was delivered, but {err}"));
             }
+            Some(Err(err)) if err.is_retryable() => self.defer(batch, &err, outage),
             Some(Err(err)) => {
                 self.shared.batches_failed.fetch_add(1, Ordering::Relaxed);
                 self.settle(spans, false);
@@ -511,6 +580,46 @@ impl BatchSender {
         self.set_held();
     }
 
+    /// The batch failed for a reason that may pass (connection error, timeout, 5xx, 408, 429)
+    /// after the retry policy's retries: its spans go back to the front, in their order, for an
+    /// attempt after the back-off. A shutdown's last attempt has no later one: the batch is
+    /// given up, and `run` gives up the rest.
+    /// `outage` is the one this attempt was made in, if any.
+    fn defer(&mut self, batch: Vec<SpanData>, err: &Error, outage: Option<Outage>) {
+        let kept = batch.len();
+        if self.shutdown_pending() {
+            self.shared.batches_failed.fetch_add(1, Ordering::Relaxed);
+            self.settle(kept, false);
+            self.last_attempt_failed = true;
+            self.record_error(format!("{err} (the last attempt before shutdown)"));
+            return;
+        }
+        let retry_after = err.as_api_error().and_then(ApiError::retry_after);
+        let (outage, wait) = Outage::after_failure(
+            outage,
+            &self.settings.redelivery,
+            Instant::now(),
+            retry_after,
+        );
+        self.outage = Some(outage);
+        for span in batch.into_iter().rev() {
+            self.buffer.push_front(span);
+        }
+        self.shared.batches_deferred.fetch_add(1, Ordering::Relaxed);
+        self.shared.retained.store(kept, Ordering::Relaxed);
+        let wait_ms = wait.as_millis();
+        tracing::warn!(
+            target: "mutagent_trace_exporter",
+            error = %err,
+            spans = kept,
+            retry_in_ms = wait_ms,
+            "a span batch was not delivered; its spans are kept and sent again"
+        );
+        self.keep_error(format!(
+            "{err} ({kept} span(s) kept, sent again in {wait_ms} ms)"
+        ));
+    }
+
     fn next_deadline(&self) -> Option<Instant> {
         self.pending.iter().map(|p| p.deadline).min()
     }
@@ -518,10 +627,13 @@ impl BatchSender {
     /// Waits for a control message, a full batch, the next tick or a deadline (and, during a
     /// shutdown, for the queue to close).
     async fn wait(&mut self) {
-        let wake_at = match self.next_deadline() {
+        let mut wake_at = match self.next_deadline() {
             Some(deadline) => deadline.min(self.next_tick),
             None => self.next_tick,
         };
+        if let Some(outage) = self.outage {
+            wake_at = wake_at.min(outage.retry_at);
+        }
         let mut sleep = pin!(tokio::time::sleep_until(wake_at));
         let notify = Arc::clone(&self.notify);
         let mut notified = pin!(notify.notified());
@@ -573,6 +685,7 @@ mod tests {
     //! The sender's loop under paused time, against a server in memory: what it does when is
     //! exact, not a matter of timing.
 
+    use std::sync::atomic::AtomicUsize;
     use std::sync::Mutex;
     use std::time::SystemTime;
 
@@ -591,15 +704,39 @@ mod tests {
     #[derive(Debug, Clone, Default)]
     struct Server {
         batches: Arc<Mutex<Vec<(Instant, usize)>>>,
+        /// The span names of every batch answered with a 2xx, in order.
+        stored: Arc<Mutex<Vec<String>>>,
         arrived: Arc<Notify>,
         delay: Duration,
         /// The answer's body (default: a 0.1.2 `{"success": true, ...}`).
         answer: &'static str,
+        /// How many of the next requests are answered 503 (`usize::MAX`: all of them).
+        failing: Arc<AtomicUsize>,
     }
 
     impl Server {
         fn batches(&self) -> Vec<(Instant, usize)> {
             self.batches.lock().expect("batches").clone()
+        }
+
+        fn stored(&self) -> Vec<String> {
+            self.stored.lock().expect("stored").clone()
+        }
+
+        /// Answers the next `requests` requests with a 503 (`usize::MAX`: until told otherwise).
+        fn fail_next(&self, requests: usize) {
+            self.failing.store(requests, Ordering::SeqCst);
+        }
+
+        /// Whether this request is answered with a 503 (counting it down).
+        fn fails_now(&self) -> bool {
+            self.failing
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| match left {
+                    0 => None,
+                    usize::MAX => Some(usize::MAX),
+                    left => Some(left - 1),
+                })
+                .is_ok()
         }
 
         /// Waits (in paused time: at once) until `batches` have arrived; fails after a week
@@ -622,17 +759,26 @@ mod tests {
             request: http::Request<Bytes>,
         ) -> BoxFuture<'static, Result<http::Response<ResponseBody>, HttpError>> {
             let body: Value = serde_json::from_slice(request.body()).expect("json");
-            let spans = body["traces"]
+            let names: Vec<String> = body["traces"]
                 .as_array()
                 .expect("traces")
                 .iter()
-                .map(|trace| trace["spans"].as_array().map_or(0, Vec::len))
-                .sum();
+                .flat_map(|trace| trace["spans"].as_array().cloned().unwrap_or_default())
+                .map(|span| span["name"].as_str().unwrap_or_default().to_owned())
+                .collect();
             self.batches
                 .lock()
                 .expect("batches")
-                .push((Instant::now(), spans));
+                .push((Instant::now(), names.len()));
             self.arrived.notify_waiters();
+            if self.fails_now() {
+                let answer = http::Response::builder()
+                    .status(503)
+                    .body(ResponseBody::from_bytes(r#"{"error":"down"}"#))
+                    .expect("response");
+                return Box::pin(async move { Ok(answer) });
+            }
+            self.stored.lock().expect("stored").extend(names);
             let delay = self.delay;
             let answer = match self.answer {
                 "" => r#"{"success":true,"count":1,"traceIds":[]}"#,
@@ -659,6 +805,15 @@ mod tests {
         fn queue(&self, count: usize) {
             for _ in 0..count {
                 self.spans.try_send(span()).expect("queued");
+            }
+        }
+
+        /// Queues spans named `names`, in that order.
+        fn queue_named(&self, names: &[String]) {
+            for name in names {
+                let t = SystemTime::now();
+                let span = SpanData::root(name.clone(), SpanKind::Custom, t, t);
+                self.spans.try_send(span).expect("queued");
             }
         }
 
@@ -712,10 +867,24 @@ mod tests {
         batch_size: usize,
         interval: Duration,
     ) -> (Handles, BatchSender) {
+        sender_with(server, protocol, batch_size, interval, Backoff::default())
+    }
+
+    /// A sender speaking `protocol` to `server`, sending a batch that failed for a reason that
+    /// may pass again after `redelivery`. Its client makes one request per attempt (no
+    /// retries), so the server's batches are the sender's attempts.
+    fn sender_with(
+        server: Server,
+        protocol: Protocol,
+        batch_size: usize,
+        interval: Duration,
+        redelivery: Backoff,
+    ) -> (Handles, BatchSender) {
         let client = mutagent_core::ClientBuilder::new()
             .env(mutagent_core::env::EmptyEnv)
             .api_key("mt_test")
             .http_client(server.clone())
+            .retry_policy(mutagent_core::RetryPolicy::disabled())
             .build_async()
             .expect("client");
         let (spans, span_rx) = mpsc::channel(100);
@@ -733,6 +902,7 @@ mod tests {
                 max_batch: batch_size,
                 flush_interval: interval,
                 drop_timeout: Duration::from_secs(5),
+                redelivery,
                 defaults: TraceDefaults::default(),
                 protocol,
             },
@@ -964,5 +1134,209 @@ mod tests {
             assert_eq!(handles.shared.held.load(Ordering::Relaxed), 3);
         })
         .await;
+    }
+
+    fn names(prefix: &str, count: usize) -> Vec<String> {
+        (0..count).map(|i| format!("{prefix}{i}")).collect()
+    }
+
+    /// The waits between one batch's arrival and the next's.
+    fn gaps(server: &Server) -> Vec<Duration> {
+        let batches = server.batches();
+        batches.windows(2).map(|w| w[1].0 - w[0].0).collect()
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_batch_kept_through_an_outage_goes_out_after_the_backoff_in_order_once() {
+        let server = Server::default();
+        server.fail_next(3);
+        let (handles, sender) = sender_on(server, Protocol::Batch, 3, Duration::from_secs(3600));
+        let recorded = names("span-", 7);
+        running(sender, async {
+            handles.queue_named(&recorded);
+            // Three attempts fail (1 request each: the client does not retry); the flush has
+            // an hour, so it waits through the back-off steps.
+            let outcome = handles.flush(false).await.expect("answered");
+            assert_eq!(
+                (
+                    outcome.delivered,
+                    outcome.failed,
+                    outcome.unsent,
+                    outcome.timed_out
+                ),
+                (7, 0, 0, false),
+                "{outcome:?}"
+            );
+        })
+        .await;
+        assert_eq!(handles.server.stored(), recorded, "each once, in order");
+        let sizes: Vec<usize> = handles.server.batches().iter().map(|b| b.1).collect();
+        assert_eq!(
+            sizes,
+            [3, 3, 3, 3, 3, 1],
+            "the kept batch, then the backlog"
+        );
+        // 1 s, 2 s, 4 s steps, each drawn between its half and its whole; then the backlog at
+        // once.
+        let gaps = gaps(&handles.server);
+        for (gap, step) in gaps.iter().zip([1, 2, 4]) {
+            let step = Duration::from_secs(step);
+            assert!(*gap >= step / 2 && *gap <= step, "{gaps:?}");
+        }
+        assert_eq!(gaps[3..], [Duration::ZERO, Duration::ZERO], "{gaps:?}");
+        let shared = &handles.shared;
+        assert_eq!(
+            (
+                shared.sent.load(Ordering::Relaxed),
+                shared.failed.load(Ordering::Relaxed),
+                shared.batches_sent.load(Ordering::Relaxed),
+                shared.batches_failed.load(Ordering::Relaxed),
+                shared.batches_deferred.load(Ordering::Relaxed),
+                shared.retained.load(Ordering::Relaxed),
+                shared.held.load(Ordering::Relaxed),
+            ),
+            (7, 0, 3, 0, 3, 0, 0)
+        );
+        let last_error = shared.last_error.lock().expect("last error").clone();
+        assert!(
+            last_error
+                .as_deref()
+                .is_some_and(|e| e.contains("3 span(s) kept")),
+            "{last_error:?}"
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_server_down_for_ten_minutes_costs_one_attempt_per_backoff_step() {
+        let server = Server::default();
+        server.fail_next(usize::MAX);
+        // A tick every 5 s: ticks wake the sender, but only the back-off makes an attempt.
+        let (handles, sender) = sender_on(server, Protocol::Batch, 3, Duration::from_secs(5));
+        running(sender, async {
+            handles.queue(3);
+            tokio::time::sleep(Duration::from_secs(600)).await;
+            let shared = &handles.shared;
+            assert_eq!(
+                (
+                    shared.sent.load(Ordering::Relaxed),
+                    shared.failed.load(Ordering::Relaxed),
+                    shared.retained.load(Ordering::Relaxed),
+                    shared.held.load(Ordering::Relaxed),
+                ),
+                (0, 0, 3, 3),
+                "kept, not given up"
+            );
+            let attempts = handles.server.batches().len();
+            // 1, 2, 4, 8, 16 then 30 s steps, each at least half its step: at most 5 + 575/15
+            // attempts after the first; at least 600/30.
+            assert!((20..=45).contains(&attempts), "{attempts} attempts");
+            assert_eq!(
+                shared.batches_deferred.load(Ordering::Relaxed),
+                attempts as u64
+            );
+            let gaps = gaps(&handles.server);
+            for (n, gap) in gaps.iter().enumerate() {
+                let step = Duration::from_secs(1 << n.min(5)).min(Duration::from_secs(30));
+                assert!(*gap >= step / 2 && *gap <= step, "gap {n}: {gaps:?}");
+            }
+            // The shutdown makes its last attempt at once, then gives the spans up.
+            let start = Instant::now();
+            let outcome = handles.flush(true).await.expect("answered");
+            assert_eq!(Instant::now(), start, "no back-off before the last attempt");
+            assert_eq!(
+                (
+                    outcome.delivered,
+                    outcome.failed,
+                    outcome.unsent,
+                    outcome.timed_out
+                ),
+                (0, 3, 0, false),
+                "{outcome:?}"
+            );
+            assert_eq!(handles.server.batches().len(), attempts + 1);
+        })
+        .await;
+        let shared = &handles.shared;
+        assert_eq!(counts(shared).1, 3, "failed");
+        assert_eq!(shared.batches_failed.load(Ordering::Relaxed), 1);
+        assert_eq!(
+            (
+                shared.retained.load(Ordering::Relaxed),
+                shared.held.load(Ordering::Relaxed)
+            ),
+            (0, 0)
+        );
+        assert!(shared.stopped.load(Ordering::Acquire));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flush_whose_deadline_comes_before_the_next_attempt_is_answered_at_once() {
+        let server = Server::default();
+        server.fail_next(1);
+        let backoff = Backoff::new(Duration::from_secs(60), Duration::from_secs(60));
+        let (handles, sender) = sender_with(
+            server,
+            Protocol::Batch,
+            3,
+            Duration::from_secs(3600),
+            backoff,
+        );
+        running(sender, async {
+            handles.queue(5);
+            let start = Instant::now();
+            // The first attempt fails; the next is 30 to 60 s away, past the flush's deadline.
+            let outcome = handles
+                .flush_within(false, Duration::from_secs(10))
+                .await
+                .expect("answered");
+            assert_eq!(Instant::now(), start, "not kept waiting until its deadline");
+            assert_eq!(
+                (
+                    outcome.delivered,
+                    outcome.failed,
+                    outcome.unsent,
+                    outcome.timed_out
+                ),
+                (0, 0, 5, false),
+                "{outcome:?}"
+            );
+            assert_eq!(
+                handles.server.batches().len(),
+                1,
+                "no attempt for the flush"
+            );
+            // The spans were kept: the next attempt delivers them, and the backlog with them.
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            assert_eq!(handles.shared.sent.load(Ordering::Relaxed), 5);
+        })
+        .await;
+        let sizes: Vec<usize> = handles.server.batches().iter().map(|b| b.1).collect();
+        assert_eq!(sizes, [3, 3, 2]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shutdown_gives_up_the_rest_when_its_last_attempt_fails() {
+        let server = Server::default();
+        server.fail_next(usize::MAX);
+        let (handles, sender) = sender_on(server, Protocol::Batch, 3, Duration::from_secs(3600));
+        running(sender, async {
+            handles.queue(8);
+            let outcome = handles.flush(true).await.expect("answered");
+            // One batch tried and failed; the other 5 spans not tried against a server down.
+            assert_eq!(
+                (
+                    outcome.delivered,
+                    outcome.failed,
+                    outcome.unsent,
+                    outcome.timed_out
+                ),
+                (0, 3, 5, false),
+                "{outcome:?}"
+            );
+        })
+        .await;
+        assert_eq!(handles.server.batches().len(), 1);
+        assert_eq!(counts(&handles.shared).1, 8, "all counted failed");
+        assert_eq!(handles.shared.batches_deferred.load(Ordering::Relaxed), 0);
     }
 }

@@ -1,0 +1,344 @@
+//! A batch that fails for a reason that may pass (server down, 5xx) after the retry policy's
+//! retries is kept and sent again after a back-off, over a real loopback connection: an outage
+//! longer than the retries loses nothing, a server that stays down costs only what the queue
+//! cannot hold, a refused batch is still given up at once. Through the async calls and the
+//! blocking ones. No assertion depends on timing but the shutdown's deadline, which is generous.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
+
+use std::time::{Duration, Instant, SystemTime};
+
+use mutagent_core::{BlockingClient, RetryPolicy};
+use mutagent_emulator::{Collection, Emulator, EmulatorBuilder, Fault};
+use mutagent_trace_exporter::{Exporter, ExporterBuilder, FlushReport, SpanData, SpanKind};
+use serde_json::Value;
+
+mod common;
+use common::{client, KEY};
+
+const LONG: Duration = Duration::from_secs(30);
+const HOUR: Duration = Duration::from_secs(3600);
+const BATCH_ROUTE: (&str, &str) = ("POST", "/api/traces/batch");
+
+/// 3 retries 10 ms apart: 4 requests per attempt at a batch.
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy::new()
+        .max_retries(3)
+        .initial_backoff(Duration::from_millis(10))
+        .max_backoff(Duration::from_millis(10))
+        .jitter(false)
+}
+
+/// Batches of 10, sent again 50 to 200 ms after a failed attempt.
+fn settings(builder: ExporterBuilder) -> ExporterBuilder {
+    builder
+        .batch_size(10)
+        .max_batch_size(10)
+        .retry_policy(fast_retries())
+        .redelivery_backoff(Duration::from_millis(50), Duration::from_millis(200))
+}
+
+/// One root span (its own trace) per name, in order.
+fn roots(names: &[String]) -> Vec<SpanData> {
+    let t = SystemTime::now();
+    names
+        .iter()
+        .map(|name| SpanData::root(name.clone(), SpanKind::Custom, t, t))
+        .collect()
+}
+
+fn names(count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("span-{i}")).collect()
+}
+
+/// Polls `what` every 5 ms for up to 30 s (from any thread, runtime or not).
+fn poll_until(what: impl Fn() -> bool) -> bool {
+    let until = Instant::now() + LONG;
+    while !what() {
+        if Instant::now() > until {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    true
+}
+
+/// The emulator answers the first 8 batch requests with a 503: two attempts of 4 requests
+/// (the retry policy's 3 retries each) fail, the third goes through.
+fn emulator_failing_twice() -> EmulatorBuilder {
+    Emulator::builder().api_key(KEY).fault(
+        Fault::status(503)
+            .on_route(BATCH_ROUTE.0, BATCH_ROUTE.1)
+            .times(8),
+    )
+}
+
+/// After the outage: every span stored once, in the order recorded, and the counters say so.
+fn check_delivered_once_in_order(emu: &Emulator, exporter: &Exporter, recorded: &[String]) {
+    let requests: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.is(BATCH_ROUTE.0, BATCH_ROUTE.1))
+        .collect();
+    assert!(requests.len() > 8, "{} requests", requests.len());
+    let stored: Vec<String> = requests[8..]
+        .iter()
+        .flat_map(|request| {
+            let body: Value = serde_json::from_slice(&request.body).expect("json");
+            body["traces"]
+                .as_array()
+                .expect("traces")
+                .iter()
+                .flat_map(|trace| trace["spans"].as_array().cloned().expect("spans"))
+                .map(|span| span["name"].as_str().expect("name").to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(stored, recorded, "each once, in order");
+    assert_eq!(emu.count(Collection::Spans), recorded.len());
+    assert_eq!(emu.count(Collection::Traces), recorded.len());
+    let stats = exporter.stats();
+    assert_eq!(
+        (
+            stats.sent,
+            stats.failed,
+            stats.dropped,
+            stats.retained,
+            stats.held
+        ),
+        (recorded.len() as u64, 0, 0, 0, 0),
+        "{stats:?}"
+    );
+    assert_eq!(
+        (
+            stats.batches_deferred,
+            stats.batches_failed,
+            stats.batches_sent
+        ),
+        (2, 0, 3),
+        "{stats:?}"
+    );
+    assert!(
+        stats
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("kept")),
+        "{stats:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_longer_than_the_retries_loses_nothing_async() {
+    let emu = emulator_failing_twice().start().await.expect("emulator");
+    // Nobody flushes: the batch size sends the first batch, the back-off the kept one, and
+    // the backlog follows it.
+    let exporter = settings(Exporter::builder(client(&emu.url())).flush_interval(HOUR))
+        .build()
+        .expect("exporter");
+    let recorded = names(25);
+    for span in roots(&recorded) {
+        assert!(exporter.record(span));
+    }
+    let sent = exporter.clone();
+    // The last 5 are less than a batch: they go with the backlog the kept batch held up.
+    let delivered = tokio::task::spawn_blocking(move || poll_until(|| sent.stats().sent >= 25))
+        .await
+        .expect("poll");
+    assert!(delivered, "{:?}", exporter.stats());
+    check_delivered_once_in_order(&emu, &exporter, &recorded);
+    assert!(exporter.shutdown_async(LONG).await.is_complete());
+}
+
+#[test]
+fn an_outage_longer_than_the_retries_loses_nothing_blocking() {
+    let emu = emulator_failing_twice().start_blocking().expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("client");
+    let exporter = settings(Exporter::builder(&client).flush_interval(HOUR))
+        .build()
+        .expect("exporter");
+    let recorded = names(25);
+    for span in roots(&recorded) {
+        assert!(exporter.record(span));
+    }
+    // The flush has 30 s: it waits through the back-off steps rather than giving up.
+    let report = exporter.flush(LONG);
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(report.delivered, 25);
+    check_delivered_once_in_order(&emu, &exporter, &recorded);
+    assert!(exporter.shutdown(LONG).is_complete());
+}
+
+/// A loopback address nothing listens on: every connection is refused.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("addr"));
+    drop(listener);
+    url
+}
+
+/// Against a server that stays down (every connection refused), with a queue of 20 and
+/// batches of 10: the first batch is kept and attempted once per back-off step, 20 more spans
+/// wait queued, the other 70 are dropped at `record`. Returns the exporter, still running.
+fn keep_while_down(exporter: &Exporter) {
+    let t = SystemTime::now();
+    let span = || SpanData::root("down", SpanKind::Custom, t, t);
+    for _ in 0..10 {
+        assert!(exporter.record(span()));
+    }
+    assert!(
+        poll_until(|| exporter.stats().batches_deferred >= 1),
+        "{:?}",
+        exporter.stats()
+    );
+    let accepted = (0..90).filter(|_| exporter.record(span())).count();
+    assert_eq!(accepted, 20, "the queue's room, no more");
+    // Several back-off steps later nothing was given up, and nothing more taken in.
+    assert!(poll_until(|| exporter.stats().batches_deferred >= 4));
+    let stats = exporter.stats();
+    assert_eq!(
+        (
+            stats.recorded,
+            stats.sent,
+            stats.failed,
+            stats.dropped,
+            stats.queued,
+            stats.held,
+            stats.retained,
+            stats.batches_failed,
+        ),
+        (100, 0, 0, 70, 20, 10, 10, 0),
+        "{stats:?}"
+    );
+    assert!(
+        stats
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("10 span(s) kept")),
+        "{stats:?}"
+    );
+}
+
+/// After the shutdown against the server still down: its last attempt failed, it returned
+/// well before its deadline, and the report and counters account for every span.
+fn check_shut_down(exporter: &Exporter, report: &FlushReport, took: Duration) {
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert_eq!(
+        (
+            report.delivered,
+            report.failed,
+            report.unsent,
+            report.dropped,
+            report.timed_out
+        ),
+        (0, 10, 20, 70, false),
+        "the kept batch failed its last attempt, the queued ones were not tried: {report:?}"
+    );
+    assert!(exporter.is_shut_down());
+    let stats = exporter.stats();
+    assert_eq!(
+        (
+            stats.sent,
+            stats.failed,
+            stats.dropped,
+            stats.queued,
+            stats.held,
+            stats.retained
+        ),
+        (0, 30, 70, 0, 0, 0),
+        "{stats:?}"
+    );
+    assert_eq!(stats.recorded, stats.sent + stats.failed + stats.dropped);
+}
+
+fn down_exporter(builder: ExporterBuilder) -> Exporter {
+    builder
+        .batch_size(10)
+        .max_batch_size(10)
+        .max_queue_size(20)
+        .flush_interval(Duration::from_millis(20))
+        .retry_policy(fast_retries().max_retries(1))
+        .redelivery_backoff(Duration::from_millis(20), Duration::from_millis(100))
+        .build()
+        .expect("exporter")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_that_stays_down_costs_only_what_the_queue_cannot_hold_async() {
+    let exporter = down_exporter(Exporter::builder(client(&closed_port_url())));
+    let running = exporter.clone();
+    tokio::task::spawn_blocking(move || keep_while_down(&running))
+        .await
+        .expect("kept");
+    let start = Instant::now();
+    let report = exporter.shutdown_async(Duration::from_secs(10)).await;
+    check_shut_down(&exporter, &report, start.elapsed());
+}
+
+#[test]
+fn a_server_that_stays_down_costs_only_what_the_queue_cannot_hold_blocking() {
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(closed_port_url())
+        .build()
+        .expect("client");
+    let exporter = down_exporter(Exporter::builder(&client));
+    keep_while_down(&exporter);
+    let start = Instant::now();
+    let report = exporter.shutdown(Duration::from_secs(10));
+    check_shut_down(&exporter, &report, start.elapsed());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_batch_is_given_up_at_once_not_kept() {
+    // The batch or the credentials are wrong: sending it again would fail the same way. 413
+    // too: the exporter does not split batches.
+    for status in [400, 401, 403, 413, 422] {
+        let emu = Emulator::builder()
+            .api_key(KEY)
+            .fault(
+                Fault::status(status)
+                    .on_route(BATCH_ROUTE.0, BATCH_ROUTE.1)
+                    .times(1),
+            )
+            .start()
+            .await
+            .expect("emulator");
+        let exporter = settings(Exporter::builder(client(&emu.url())).flush_interval(HOUR))
+            .build()
+            .expect("exporter");
+        for span in roots(&names(3)) {
+            exporter.record(span);
+        }
+        let report = exporter.flush_async(LONG).await;
+        assert_eq!(
+            (report.delivered, report.failed, report.unsent),
+            (0, 3, 0),
+            "{status}: {report:?}"
+        );
+        // Several back-off steps later it was still not sent again.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(emu.requests().len(), 1, "{status}: sent once, not retried");
+        let stats = exporter.stats();
+        assert_eq!(
+            (
+                stats.failed,
+                stats.batches_failed,
+                stats.batches_deferred,
+                stats.retained,
+                stats.held
+            ),
+            (3, 1, 0, 0, 0),
+            "{status}: {stats:?}"
+        );
+        // The next batch goes through: the exporter did not stop on the refusal.
+        for span in roots(&names(1)) {
+            exporter.record(span);
+        }
+        let report = exporter.shutdown_async(LONG).await;
+        assert_eq!(report.delivered, 1, "{status}: {report:?}");
+        assert_eq!(emu.count(Collection::Spans), 1, "{status}");
+    }
+}
