@@ -3,7 +3,8 @@
 //!
 //! One module a job: `builder` (settings and start-up), `handle` (the [`Exporter`] the
 //! application holds), `stats` (counters and reports), `control` (what the handles ask of the
-//! sender thread and how it answers), `sender` (the sender thread's loop), `wake` (when
+//! sender thread and how it answers), `sender` (the sender thread's loop), `outage` (when a
+//! batch that failed for a reason that may pass is sent again), `wake` (when
 //! `record` wakes the sender), `timer` (the thread that bounds async flushes by their
 //! deadline).
 //!
@@ -35,9 +36,15 @@
 //!   layer there would export each delivery, and with OpenTelemetry's simple processor wait on
 //!   itself). The exporter's own WARN events (target `mutagent_trace_exporter`) still do.
 //! * A failed request is retried under the client's [`RetryPolicy`] (or the one set with
-//!   [`ExporterBuilder::retry_policy`]) with POST retries switched on for these calls; after the
-//!   last retry the batch is given up and its spans counted as failed. Retried batches are
-//!   byte-identical and every span keeps the ids it got when it started, so a server that stores a
+//!   [`ExporterBuilder::retry_policy`]) with POST retries switched on for these calls. After the
+//!   last retry, a batch refused by the server (a 4xx other than 408 and 429) is given up and
+//!   its spans counted as failed; one that failed for a reason that may pass (`outage`) is kept
+//!   at the front of the sender's buffer and sent again after a back-off, growing with each
+//!   failed attempt and capped: one attempt per step, nothing else sends meanwhile, and the
+//!   queue takes new spans until it is full. Unlike the OpenTelemetry batch processor, a
+//!   server restart or a deploy therefore loses nothing the queue had room for. Retried batches
+//!   are byte-identical (one sent again after an outage may carry more spans behind the kept
+//!   ones) and every span keeps the ids it got when it started, so a server that stores a
 //!   batch twice (the first answer was lost, the retry arrived too) can de-duplicate by
 //!   trace id and span id; the emulator does (it upserts spans by id within a trace). Delivery is
 //!   therefore *at least once*, with stable ids. A batch the server answered with a 2xx is
@@ -46,7 +53,13 @@
 //!   delivered, and the note is kept in `last_error`.
 //!
 //! Memory is bounded: at most `max_queue_size` spans wait in the queue and at most
-//! `max_batch_size` more are held by the sender.
+//! `max_batch_size` more are held by the sender (kept spans included: while they wait, the
+//! sender takes no more off the queue than fit in one batch with them).
+//!
+//! When the queue is full the *newest* span is dropped, not the oldest kept or queued one: the
+//! older spans are the parents and roots the ones after them refer to, dropping at `record`
+//! costs the application one failed `try_send` and tells it (`record` returns `false`), and
+//! what reaches the server stays in the order it happened.
 
 mod builder;
 mod control;
