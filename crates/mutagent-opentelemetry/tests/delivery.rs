@@ -19,6 +19,8 @@ use opentelemetry_sdk::Resource;
 use tracing_subscriber::layer::SubscriberExt;
 
 const KEY: &str = "mt_test_key";
+/// A back-off no test reaches: a batch kept after a failed attempt is not sent again on its own.
+const HOUR: Duration = Duration::from_secs(3600);
 
 fn client(emu: &Emulator) -> Client {
     Client::builder()
@@ -74,8 +76,11 @@ fn finished_span(n: u64) -> SpanData {
 #[tokio::test]
 async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
     let (emu, client) = started().await;
+    // A batch still failing after the retries is kept, and sent again an hour later at the
+    // earliest: the failing export below returns once its one attempt failed.
     let mut exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::from_secs(10))
+        .exporter_settings(|settings| settings.redelivery_backoff(HOUR, HOUR))
         .build()
         .expect("exporter");
     let debug = format!("{exporter:?}");
@@ -99,7 +104,8 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
         .expect("delivered after retries");
     assert_eq!(emu.count(Collection::Spans), 1);
 
-    // Refused every time: the export is an error naming the server's answer.
+    // Failing every time: the export is an error naming the server's answer; the spans are
+    // kept for the next attempt (not delivered, not given up).
     emu.inject(Fault::status(500).on_route("POST", "/api/traces/batch"))
         .expect("a valid fault");
     let error = exporter
@@ -107,25 +113,33 @@ async fn undelivered_exports_are_errors_and_retried_ones_succeed() {
         .await
         .expect_err("not delivered");
     let text = error.to_string();
-    assert!(text.contains("2 span(s) not delivered"), "{text}");
+    assert!(
+        text.contains("2 span(s) not delivered (failed 0, still queued 2"),
+        "{text}"
+    );
     assert!(text.contains("500"), "{text}");
     emu.clear_faults();
 
     let stats = exporter.inner().expect("running").stats();
-    assert_eq!((stats.sent, stats.failed), (1, 2), "{stats:?}");
+    assert_eq!(
+        (stats.sent, stats.failed, stats.retained),
+        (1, 0, 2),
+        "{stats:?}"
+    );
 
-    // A resource that restarts the inner exporter keeps its counts in the handle.
+    // A resource that restarts the inner exporter keeps its counts in the handle; the old
+    // inner exporter's shutdown made its last attempt at the kept spans, the server back.
     let handle = exporter.inner().cloned().expect("running");
     exporter.set_resource(&Resource::builder().with_service_name("restarted").build());
     let stats = handle.stats();
-    assert_eq!((stats.sent, stats.failed), (1, 2), "{stats:?}");
+    assert_eq!((stats.sent, stats.failed), (3, 0), "{stats:?}");
     assert!(stats.last_error.is_some(), "{stats:?}");
     assert!(!handle.is_shut_down());
     exporter
         .export(vec![finished_span(6)])
         .await
         .expect("delivered by the new inner exporter");
-    assert_eq!(handle.stats().sent, 2);
+    assert_eq!(handle.stats().sent, 4);
 
     // Shutdown delivers and is final.
     exporter.shutdown().expect("shutdown");
@@ -444,14 +458,18 @@ fn into_batch_processor_delivers_a_whole_burst_at_shutdown() {
 /// The export's timeout bounds the export, not the requests: a `request_timeout` set through
 /// `exporter_settings` is the one each batch gets. Here each request may take 300 ms, the server
 /// answers in 600 ms, and the export may wait 10 s: the batch fails (retries included) within the
-/// export, which reports it failed, instead of being delivered after 600 ms under a request
-/// limit overwritten by the export's 10 s.
+/// export, which reports it not delivered (kept for an attempt an hour later), instead of being
+/// delivered after 600 ms under a request limit overwritten by the export's 10 s.
 #[tokio::test]
 async fn the_request_timeout_of_the_exporter_settings_is_kept() {
     let (_emu, client) = started_slow().await;
     let exporter = MutagentSpanExporter::builder(&client)
         .export_timeout(Duration::from_secs(10))
-        .exporter_settings(|settings| settings.request_timeout(Duration::from_millis(300)))
+        .exporter_settings(|settings| {
+            settings
+                .request_timeout(Duration::from_millis(300))
+                .redelivery_backoff(HOUR, HOUR)
+        })
         .build()
         .expect("exporter");
     let error = exporter
@@ -460,7 +478,10 @@ async fn the_request_timeout_of_the_exporter_settings_is_kept() {
         .expect_err("not delivered");
     let text = error.to_string();
     assert!(matches!(error, OTelSdkError::InternalFailure(_)), "{text}");
-    assert!(text.contains("1 span(s) not delivered (failed 1"), "{text}");
+    assert!(
+        text.contains("1 span(s) not delivered (failed 0, still queued 1"),
+        "{text}"
+    );
 }
 
 /// The provider shut down (and flushed) on the current-thread runtime that made an earlier SDK
