@@ -342,3 +342,48 @@ async fn a_refused_batch_is_given_up_at_once_not_kept() {
         assert_eq!(emu.count(Collection::Spans), 1, "{status}");
     }
 }
+
+#[test]
+fn a_refused_batch_is_given_up_at_once_not_kept_blocking() {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .fault(
+            Fault::status(422)
+                .on_route(BATCH_ROUTE.0, BATCH_ROUTE.1)
+                .times(1),
+        )
+        .start_blocking()
+        .expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("client");
+    let exporter = settings(Exporter::builder(&client).flush_interval(HOUR))
+        .build()
+        .expect("exporter");
+    for span in roots(&names(3)) {
+        exporter.record(span);
+    }
+    let report = exporter.flush(LONG);
+    assert_eq!(
+        (report.delivered, report.failed, report.unsent),
+        (0, 3, 0),
+        "{report:?}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(emu.requests().len(), 1, "sent once, not retried");
+    let stats = exporter.stats();
+    assert_eq!(
+        (stats.failed, stats.batches_deferred, stats.retained),
+        (3, 0, 0),
+        "{stats:?}"
+    );
+    let report = exporter.shutdown(LONG);
+    assert!(report.is_complete(), "nothing left to send: {report:?}");
+    assert_eq!(
+        emu.requests().len(),
+        1,
+        "the shutdown did not send it either"
+    );
+}

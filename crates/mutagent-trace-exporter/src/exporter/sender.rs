@@ -712,6 +712,8 @@ mod tests {
         answer: &'static str,
         /// How many of the next requests are answered 503 (`usize::MAX`: all of them).
         failing: Arc<AtomicUsize>,
+        /// Those requests are answered 429 with this `Retry-After` (seconds) instead.
+        retry_after: Option<&'static str>,
     }
 
     impl Server {
@@ -772,8 +774,11 @@ mod tests {
                 .push((Instant::now(), names.len()));
             self.arrived.notify_waiters();
             if self.fails_now() {
-                let answer = http::Response::builder()
-                    .status(503)
+                let mut answer = http::Response::builder().status(503);
+                if let Some(seconds) = self.retry_after {
+                    answer = answer.status(429).header("retry-after", seconds);
+                }
+                let answer = answer
                     .body(ResponseBody::from_bytes(r#"{"error":"down"}"#))
                     .expect("response");
                 return Box::pin(async move { Ok(answer) });
@@ -1338,5 +1343,24 @@ mod tests {
         assert_eq!(handles.server.batches().len(), 1);
         assert_eq!(counts(&handles.shared).1, 8, "all counted failed");
         assert_eq!(handles.shared.batches_deferred.load(Ordering::Relaxed), 0);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_kept_batch_waits_at_least_what_retry_after_asked() {
+        let server = Server {
+            retry_after: Some("10"),
+            ..Server::default()
+        };
+        server.fail_next(1);
+        let (handles, sender) = sender_on(server, Protocol::Batch, 3, Duration::from_secs(3600));
+        running(sender, async {
+            handles.queue(3);
+            let outcome = handles.flush(false).await.expect("answered");
+            assert_eq!((outcome.delivered, outcome.unsent), (3, 0), "{outcome:?}");
+        })
+        .await;
+        // The first back-off step is at most 1 s; the server asked for 10.
+        assert_eq!(gaps(&handles.server), [Duration::from_secs(10)]);
+        assert_eq!(handles.shared.batches_deferred.load(Ordering::Relaxed), 1);
     }
 }
