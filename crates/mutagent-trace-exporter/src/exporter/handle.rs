@@ -161,6 +161,11 @@ impl Exporter {
     /// Sends everything waiting now, blocking the calling thread until it is settled or
     /// `timeout` passes. Spans recorded meanwhile are not waited for. From async code prefer
     /// [`flush_async`](Self::flush_async).
+    ///
+    /// While a batch is kept after failing for a reason that may pass (the server down), a
+    /// flush makes no extra attempt: it waits for the next one if that comes before `timeout`,
+    /// and otherwise returns at once, the spans reported `unsent` (they stay, and go out once
+    /// the server is back).
     pub fn flush(&self, timeout: Duration) -> FlushReport {
         self.call_blocking(timeout, false)
     }
@@ -174,8 +179,11 @@ impl Exporter {
     }
 
     /// Stops accepting spans, sends everything waiting, and ends the sender thread, within
-    /// `timeout`, and (once the sender has finished) the timer thread of async flushes. What
-    /// could not be delivered is reported (and counted as failed). Later
+    /// `timeout`, and (once the sender has finished) the timer thread of async flushes. A batch
+    /// kept after failing for a reason that may pass is sent at once, without waiting out its
+    /// back-off; a batch that fails for such a reason during the shutdown (the server still
+    /// down) was the last attempt: it is given up and the rest is not tried. What could not be
+    /// delivered is reported (and counted as failed). Later
     /// [`record`](Self::record) calls drop their span. From async code prefer
     /// [`shutdown_async`](Self::shutdown_async).
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
