@@ -361,11 +361,15 @@ impl BatchSender {
     /// During an outage the spans a flush owns wait behind the kept batch, so nothing more
     /// can happen for a flush whose deadline comes before the next attempt: it is answered
     /// now, its spans unsent (they stay, and go out once the server is back), rather than
-    /// kept waiting until its deadline. A shutdown is not: it makes its last attempt at once.
+    /// kept waiting until its deadline. Not while a shutdown is pending: it makes its last
+    /// attempt at once, which may settle the flush's spans too.
     fn answer_flushes_outlasted_by_the_outage(&mut self) {
         let Some(outage) = self.outage else {
             return;
         };
+        if self.shutdown_pending() {
+            return;
+        }
         let mut index = 0;
         while index < self.pending.len() {
             let pending = &self.pending[index];
@@ -1362,5 +1366,39 @@ mod tests {
         // The first back-off step is at most 1 s; the server asked for 10.
         assert_eq!(gaps(&handles.server), [Duration::from_secs(10)]);
         assert_eq!(handles.shared.batches_deferred.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_flush_beside_a_shutdown_during_an_outage_waits_for_its_last_attempt() {
+        let server = Server::default();
+        server.fail_next(1);
+        let backoff = Backoff::new(Duration::from_secs(60), Duration::from_secs(60));
+        let (handles, sender) = sender_with(
+            server,
+            Protocol::Batch,
+            3,
+            Duration::from_secs(3600),
+            backoff,
+        );
+        running(sender, async {
+            handles.queue(3);
+            handles.notify.notify_one();
+            handles.server.wait_for(1).await;
+            // The batch is kept, the next attempt a minute away at least; the server is back.
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            assert_eq!(handles.shared.retained.load(Ordering::Relaxed), 3);
+            let flush = handles.flush_within(false, Duration::from_secs(10));
+            let shutdown = handles.flush(true);
+            let flush = flush.await.expect("answered");
+            assert_eq!((flush.delivered, flush.unsent), (3, 0), "{flush:?}");
+            let shutdown = shutdown.await.expect("answered");
+            assert_eq!(
+                (shutdown.delivered, shutdown.unsent),
+                (3, 0),
+                "{shutdown:?}"
+            );
+        })
+        .await;
+        assert_eq!(handles.server.batches().len(), 2);
     }
 }
