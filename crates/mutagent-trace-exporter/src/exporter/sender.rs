@@ -315,6 +315,8 @@ impl BatchSender {
             left += 1;
         }
         self.shared.failed.fetch_add(left as u64, Ordering::Relaxed);
+        // Kept spans are among those given up: a stopped exporter keeps none.
+        self.shared.retained.store(0, Ordering::Relaxed);
         self.set_held();
         // Before answering, so a caller that got its report sees the exporter stopped.
         self.shared.stopped.store(true, Ordering::Release);
@@ -1400,5 +1402,39 @@ mod tests {
         })
         .await;
         assert_eq!(handles.server.batches().len(), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_shutdown_with_no_time_left_gives_up_the_kept_spans_and_counts_none_kept() {
+        let server = Server::default();
+        server.fail_next(usize::MAX);
+        let (handles, sender) = sender_on(server, Protocol::Batch, 3, Duration::from_secs(3600));
+        running(sender, async {
+            handles.queue(3);
+            handles.notify.notify_one();
+            handles.server.wait_for(1).await;
+            tokio::time::sleep(Duration::from_millis(1)).await;
+            assert_eq!(handles.shared.retained.load(Ordering::Relaxed), 3);
+            let outcome = handles
+                .flush_within(true, Duration::ZERO)
+                .await
+                .expect("answered");
+            assert_eq!(
+                (outcome.unsent, outcome.timed_out),
+                (3, true),
+                "{outcome:?}"
+            );
+        })
+        .await;
+        let shared = &handles.shared;
+        assert_eq!(
+            (
+                shared.failed.load(Ordering::Relaxed),
+                shared.held.load(Ordering::Relaxed),
+                shared.retained.load(Ordering::Relaxed),
+            ),
+            (3, 0, 0),
+            "nothing is kept by a stopped exporter"
+        );
     }
 }
