@@ -23,6 +23,11 @@ pub(super) enum Control {
 pub(super) struct FlushRequest {
     pub(super) deadline: Instant,
     pub(super) reply: Reply,
+    /// Whether a flush waits for the next attempt at a kept batch when it comes before the
+    /// deadline ([`Exporter::flush`](crate::Exporter::flush)), or answers once the spans it
+    /// owns wait behind a back-off ([`Exporter::flush_attempt`](crate::Exporter::flush_attempt)).
+    /// A shutdown never waits out a back-off.
+    pub(super) waits_for_redelivery: bool,
 }
 
 /// Where the answer to a flush or shutdown goes: a blocking caller, an async one, or nobody.

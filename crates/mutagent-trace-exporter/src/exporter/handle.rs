@@ -167,7 +167,25 @@ impl Exporter {
     /// and otherwise returns at once, the spans reported `unsent` (they stay, and go out once
     /// the server is back).
     pub fn flush(&self, timeout: Duration) -> FlushReport {
-        self.call_blocking(timeout, false)
+        self.call_blocking(timeout, Call::Flush)
+    }
+
+    /// [`flush`](Self::flush) that does not wait for redelivery: the spans waiting now get
+    /// their attempt (within `timeout`), but once they are kept after a failed attempt (the
+    /// server down), or wait behind spans kept so, it returns at once with them `unsent`,
+    /// however far away its deadline is. They stay, and the sender thread sends them again on
+    /// its own after its back-off. For a caller that must not be held for the length of an
+    /// outage, such as an OpenTelemetry exporter on the SDK's export thread, whose `force_flush`
+    /// and shutdown wait 5 s at most. From async code prefer
+    /// [`flush_attempt_async`](Self::flush_attempt_async).
+    pub fn flush_attempt(&self, timeout: Duration) -> FlushReport {
+        self.call_blocking(timeout, Call::Attempt)
+    }
+
+    /// [`flush_attempt`](Self::flush_attempt) without blocking the thread (on any executor,
+    /// as [`flush_async`](Self::flush_async)).
+    pub async fn flush_attempt_async(&self, timeout: Duration) -> FlushReport {
+        self.call_async(timeout, Call::Attempt).await
     }
 
     /// [`flush`](Self::flush) without blocking the thread. Works on any executor, also outside
@@ -175,7 +193,7 @@ impl Exporter {
     /// one timer thread (`mutagent-timer`), which the first async flush starts and
     /// [`shutdown`](Self::shutdown) or dropping the last handle ends.
     pub async fn flush_async(&self, timeout: Duration) -> FlushReport {
-        self.call_async(timeout, false).await
+        self.call_async(timeout, Call::Flush).await
     }
 
     /// Stops accepting spans, sends everything waiting, and ends the sender thread, within
@@ -187,18 +205,19 @@ impl Exporter {
     /// [`record`](Self::record) calls drop their span. From async code prefer
     /// [`shutdown_async`](Self::shutdown_async).
     pub fn shutdown(&self, timeout: Duration) -> FlushReport {
-        self.call_blocking(timeout, true)
+        self.call_blocking(timeout, Call::Shutdown)
     }
 
     /// [`shutdown`](Self::shutdown) without blocking the thread.
     pub async fn shutdown_async(&self, timeout: Duration) -> FlushReport {
-        self.call_async(timeout, true).await
+        self.call_async(timeout, Call::Shutdown).await
     }
 
-    fn call_blocking(&self, timeout: Duration, shutdown: bool) -> FlushReport {
+    fn call_blocking(&self, timeout: Duration, call: Call) -> FlushReport {
+        let shutdown = call == Call::Shutdown;
         let deadline = deadline_after(timeout);
         let (tx, rx) = std::sync::mpsc::sync_channel(1);
-        if !self.send_control(deadline, Reply::Blocking(tx), shutdown) {
+        if !self.send_control(deadline, Reply::Blocking(tx), call) {
             self.settled(shutdown);
             return self.report(FlushOutcome::default());
         }
@@ -212,10 +231,11 @@ impl Exporter {
         self.report(outcome)
     }
 
-    async fn call_async(&self, timeout: Duration, shutdown: bool) -> FlushReport {
+    async fn call_async(&self, timeout: Duration, call: Call) -> FlushReport {
+        let shutdown = call == Call::Shutdown;
         let deadline = deadline_after(timeout);
         let (tx, rx) = oneshot::channel();
-        if !self.send_control(deadline, Reply::Async(tx), shutdown) {
+        if !self.send_control(deadline, Reply::Async(tx), call) {
             self.settled(shutdown);
             return self.report(FlushOutcome::default());
         }
@@ -247,12 +267,13 @@ impl Exporter {
         }
     }
 
-    fn send_control(&self, deadline: std::time::Instant, reply: Reply, shutdown: bool) -> bool {
+    fn send_control(&self, deadline: std::time::Instant, reply: Reply, call: Call) -> bool {
         let request = FlushRequest {
             deadline: Instant::from_std(deadline),
             reply,
+            waits_for_redelivery: call == Call::Flush,
         };
-        let control = if shutdown {
+        let control = if call == Call::Shutdown {
             Control::Shutdown(request)
         } else {
             Control::Flush(request)
@@ -286,6 +307,17 @@ impl Exporter {
             timed_out: outcome.timed_out,
         }
     }
+}
+
+/// Which of the handle's calls asks the sender.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Call {
+    /// [`Exporter::flush`]: waits for a redelivery that comes before its deadline.
+    Flush,
+    /// [`Exporter::flush_attempt`]: never waits out a back-off.
+    Attempt,
+    /// [`Exporter::shutdown`].
+    Shutdown,
 }
 
 /// The sender's answer, or `None` when the alarm rang first (or the sender is gone).

@@ -58,6 +58,9 @@ struct PendingFlush {
     deadline: Instant,
     reply: Reply,
     shutdown: bool,
+    /// Waits for the next attempt at a kept batch if it comes before the deadline (see
+    /// `FlushRequest::waits_for_redelivery`).
+    waits_for_redelivery: bool,
     remaining: usize,
     delivered: u64,
     failed: u64,
@@ -162,7 +165,7 @@ impl BatchSender {
                 self.draining = false;
             }
             self.complete_flushes();
-            self.answer_flushes_outlasted_by_the_outage();
+            self.answer_flushes_outlasted_by_the_outage(now);
             if self.should_send(now) {
                 self.send_front().await;
                 if self.last_attempt_failed {
@@ -241,6 +244,7 @@ impl BatchSender {
                 deadline,
                 reply: Reply::Nobody,
                 shutdown: true,
+                waits_for_redelivery: false,
                 remaining: self.buffer.len(),
                 delivered: 0,
                 failed: 0,
@@ -266,6 +270,7 @@ impl BatchSender {
             deadline: request.deadline,
             reply: request.reply,
             shutdown,
+            waits_for_redelivery: request.waits_for_redelivery,
             remaining,
             delivered: 0,
             failed: 0,
@@ -363,9 +368,11 @@ impl BatchSender {
     /// During an outage the spans a flush owns wait behind the kept batch, so nothing more
     /// can happen for a flush whose deadline comes before the next attempt: it is answered
     /// now, its spans unsent (they stay, and go out once the server is back), rather than
-    /// kept waiting until its deadline. Not while a shutdown is pending: it makes its last
-    /// attempt at once, which may settle the flush's spans too.
-    fn answer_flushes_outlasted_by_the_outage(&mut self) {
+    /// kept waiting until its deadline. A flush that does not wait for redelivery
+    /// (`flush_attempt`) is answered now whatever its deadline, unless the next attempt is due
+    /// now (it is made first). Not while a shutdown is pending: it makes its last attempt at
+    /// once, which may settle the flush's spans too.
+    fn answer_flushes_outlasted_by_the_outage(&mut self, now: Instant) {
         let Some(outage) = self.outage else {
             return;
         };
@@ -375,7 +382,12 @@ impl BatchSender {
         let mut index = 0;
         while index < self.pending.len() {
             let pending = &self.pending[index];
-            if pending.shutdown || pending.deadline > outage.retry_at {
+            let outlasted = if pending.waits_for_redelivery {
+                pending.deadline <= outage.retry_at
+            } else {
+                !outage.is_due(now)
+            };
+            if pending.shutdown || !outlasted {
                 index += 1;
                 continue;
             }
@@ -838,10 +850,25 @@ mod tests {
             shutdown: bool,
             timeout: Duration,
         ) -> oneshot::Receiver<FlushOutcome> {
+            self.request(shutdown, timeout, true)
+        }
+
+        /// A flush that does not wait for redelivery (`Exporter::flush_attempt`).
+        fn flush_attempt(&self, timeout: Duration) -> oneshot::Receiver<FlushOutcome> {
+            self.request(false, timeout, false)
+        }
+
+        fn request(
+            &self,
+            shutdown: bool,
+            timeout: Duration,
+            waits_for_redelivery: bool,
+        ) -> oneshot::Receiver<FlushOutcome> {
             let (tx, rx) = oneshot::channel();
             let request = FlushRequest {
                 deadline: Instant::now() + timeout,
                 reply: Reply::Async(tx),
+                waits_for_redelivery,
             };
             let control = if shutdown {
                 Control::Shutdown(request)
@@ -1323,6 +1350,60 @@ mod tests {
         .await;
         let sizes: Vec<usize> = handles.server.batches().iter().map(|b| b.1).collect();
         assert_eq!(sizes, [3, 3, 2]);
+    }
+
+    /// `flush_attempt` (the OpenTelemetry exporter's): the spans get their attempt, and once
+    /// they are kept the flush is answered, however far its deadline and however near the
+    /// next attempt; during the outage a later one is answered at once, with no attempt of its
+    /// own; the kept spans still go out on their own after the back-off.
+    #[tokio::test(start_paused = true)]
+    async fn a_flush_attempt_is_answered_once_its_spans_are_kept() {
+        let server = Server::default();
+        server.fail_next(1);
+        let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(2));
+        let (handles, sender) = sender_with(
+            server,
+            Protocol::Batch,
+            3,
+            Duration::from_secs(3600),
+            backoff,
+        );
+        running(sender, async {
+            handles.queue(2);
+            let start = Instant::now();
+            // The next attempt is 1 to 2 s away, well before the deadline: a `flush` would
+            // wait for it.
+            let outcome = handles
+                .flush_attempt(Duration::from_secs(3600))
+                .await
+                .expect("answered");
+            assert_eq!(Instant::now(), start, "not kept through the back-off");
+            assert_eq!(
+                (
+                    outcome.delivered,
+                    outcome.failed,
+                    outcome.unsent,
+                    outcome.timed_out
+                ),
+                (0, 0, 2, false),
+                "{outcome:?}"
+            );
+            assert_eq!(handles.shared.retained.load(Ordering::Relaxed), 2);
+            handles.queue(1);
+            let outcome = handles
+                .flush_attempt(Duration::from_secs(3600))
+                .await
+                .expect("answered");
+            assert_eq!(Instant::now(), start, "answered at once during the outage");
+            assert_eq!((outcome.unsent, outcome.timed_out), (3, false));
+            assert_eq!(handles.server.batches().len(), 1, "no attempt of its own");
+            tokio::time::sleep(Duration::from_secs(2)).await;
+            assert_eq!(handles.shared.sent.load(Ordering::Relaxed), 3);
+            assert_eq!(handles.shared.retained.load(Ordering::Relaxed), 0);
+        })
+        .await;
+        let sizes: Vec<usize> = handles.server.batches().iter().map(|b| b.1).collect();
+        assert_eq!(sizes, [2, 3], "the kept spans and the later one, once each");
     }
 
     #[tokio::test(start_paused = true)]
