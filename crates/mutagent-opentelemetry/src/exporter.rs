@@ -33,7 +33,21 @@ const SPANS_PER_REQUEST: usize = 512;
 /// takes some 24 MB; it is below the inner exporter's limit, which the unit test checks.
 const MAX_QUEUE_SIZE: usize = 1 << 16;
 
-/// Settings of a [`MutagentSpanExporter`]. Defaults: [`Protocol::Batch`], source `otel`, 10 s
+/// How long the SDK's batch processor (`opentelemetry_sdk` 0.33) waits for an answer: its
+/// `force_flush` waits 5 s, fixed, and the provider's `shutdown` 5 s by default for the last
+/// export and the exporter's `shutdown` together. An answer later than this is lost to the
+/// caller, who gets the SDK's bare `Timeout(5s)` instead of what was not delivered and why.
+const SDK_WAIT: Duration = Duration::from_secs(5);
+
+/// Kept free of the SDK's wait for the hand-overs around our answer (the processor's channel,
+/// our reply's grace, a busy machine), so that the answer arrives within [`SDK_WAIT`].
+const SDK_WAIT_MARGIN: Duration = Duration::from_millis(500);
+
+/// The default export timeout: within the SDK's 5 s with room for the hand-overs, so that a
+/// `force_flush` answers with the export's own result rather than the SDK's `Timeout(5s)`.
+const DEFAULT_EXPORT_TIMEOUT: Duration = Duration::from_secs(4);
+
+/// Settings of a [`MutagentSpanExporter`]. Defaults: [`Protocol::Batch`], source `otel`, 4 s
 /// per export (retries included), attribute texts of at most 64 KiB, and the inner exporter's
 /// defaults otherwise.
 ///
@@ -82,11 +96,21 @@ impl MutagentSpanExporterBuilder {
         self
     }
 
-    /// How long one export may wait for its spans to be delivered (default 10 s;
+    /// How long one export may wait for its spans to be delivered (default 4 s;
     /// `Duration::MAX` sets no limit). Spans not delivered by then stay queued and go with the
     /// next export; the export reports an error. A request already on its way goes on, bounded
     /// by the inner exporter's own `request_timeout` (default 30 s, retries included; set it
     /// through [`exporter_settings`](Self::exporter_settings)).
+    ///
+    /// During an outage an export does not wait out this timeout: once its spans are kept
+    /// after a failed attempt (see [`MutagentSpanExporter`]) it answers.
+    ///
+    /// Why 4 s: the SDK's batch processor waits 5 s, fixed, for a `force_flush`, and its
+    /// `shutdown` 5 s by default for the last export and the exporter's shutdown together. An
+    /// export that outlasts that wait still runs, but the app gets the SDK's bare `Timeout(5s)`
+    /// instead of this exporter's error naming what was not delivered and why (10 s, the
+    /// default before, did exactly that while a server hung). Longer suits an app that calls
+    /// `shutdown_with_timeout` with a longer wait, or its own processor.
     pub fn export_timeout(mut self, timeout: Duration) -> Self {
         self.export_timeout = timeout;
         self
@@ -130,6 +154,7 @@ impl MutagentSpanExporterBuilder {
             resource,
             inner,
             shut_down: AtomicBool::new(false),
+            last_export: Mutex::new(None),
         })
     }
 }
@@ -146,6 +171,17 @@ impl MutagentSpanExporterBuilder {
 /// delivers what is left and stops the sender thread (the SDK's batch processor calls it when
 /// the provider shuts down); so does dropping the exporter without it. Only the first of them
 /// shuts down: a later `shutdown` answers `AlreadyShutdown`, a later drop does nothing.
+///
+/// During an outage (the server down, restarting or overloaded: a connection error, a timeout,
+/// a 5xx, 408 or 429 after the retries) the inner exporter keeps the spans and sends them again
+/// on its own after a back-off (1 s doubling to 30 s), while the app runs. An export does not
+/// wait for that: once its spans are kept (or wait behind kept ones) it answers an
+/// `InternalFailure` naming how many spans are not delivered, how many are kept, and the last
+/// error, so the SDK's export thread is not held through the back-off and its `force_flush`
+/// gets this answer within its 5 s. The spans are not lost: they go out when the server is
+/// back. The shutdown makes one last attempt at once; what it cannot deliver is given up,
+/// counted `failed` in [`InnerExporter::stats`], logged as a WARN event, and its error (which
+/// the SDK's processor drops: the provider's `shutdown` answers its last export's result).
 pub struct MutagentSpanExporter {
     builder: MutagentSpanExporterBuilder,
     resource: ResourceFacts,
@@ -154,6 +190,9 @@ pub struct MutagentSpanExporter {
     /// down through `&self` (since 0.29), so this is a flag beside the handle rather than the
     /// handle taken out of an `Option`; the handle stays readable through its clones.
     shut_down: AtomicBool,
+    /// When the last export began: [`shutdown`](SpanExporter::shutdown) fits in what is left of
+    /// the SDK's wait after the export its processor makes just before it.
+    last_export: Mutex<Option<Instant>>,
 }
 
 /// A handle on the batching [`Exporter`] that delivers a [`MutagentSpanExporter`]'s spans, for
@@ -191,7 +230,8 @@ pub struct InnerExporter {
 struct Running {
     current: Exporter,
     /// What the replaced inner exporters counted (`recorded`, `sent`, `failed`, `dropped`,
-    /// batches, their last error), added to the current one's in [`InnerExporter::stats`].
+    /// batches sent, failed and deferred, their last error), added to the current one's in
+    /// [`InnerExporter::stats`].
     retired: ExporterStats,
 }
 
@@ -227,8 +267,9 @@ impl InnerExporter {
     }
 
     /// The counters ([`Exporter::stats`]) of the inner exporter delivering now, with what the
-    /// ones it replaced recorded, sent, failed and dropped added in; `queued` and `held` are
-    /// the current one's, `last_error` the current one's, else the last replaced one's.
+    /// ones it replaced recorded, sent, failed, dropped and deferred added in; `queued`, `held`
+    /// and `retained` (what it holds now) are the current one's, `last_error` the current
+    /// one's, else the last replaced one's.
     pub fn stats(&self) -> ExporterStats {
         let running = self.running();
         let mut stats = running.current.stats();
@@ -261,8 +302,9 @@ impl InnerExporter {
     }
 }
 
-/// Adds the running totals of `from` to `into` (not `queued` and `held`, which are the
-/// current exporter's alone). Saturating: a counter never panics.
+/// Adds the running totals of `from` to `into` (not `queued`, `held` and `retained`: what an
+/// exporter holds now, the current exporter's alone; a replaced one holds nothing once shut
+/// down). Saturating: a counter never panics.
 fn add_counts(into: &mut ExporterStats, from: &ExporterStats) {
     into.recorded = into.recorded.saturating_add(from.recorded);
     into.sent = into.sent.saturating_add(from.sent);
@@ -270,6 +312,7 @@ fn add_counts(into: &mut ExporterStats, from: &ExporterStats) {
     into.dropped = into.dropped.saturating_add(from.dropped);
     into.batches_sent = into.batches_sent.saturating_add(from.batches_sent);
     into.batches_failed = into.batches_failed.saturating_add(from.batches_failed);
+    into.batches_deferred = into.batches_deferred.saturating_add(from.batches_deferred);
 }
 
 impl fmt::Debug for MutagentSpanExporter {
@@ -308,7 +351,7 @@ impl MutagentSpanExporter {
             protocol: Protocol::Batch,
             source: None,
             environment: None,
-            export_timeout: Duration::from_secs(10),
+            export_timeout: DEFAULT_EXPORT_TIMEOUT,
             max_value_bytes: DEFAULT_MAX_VALUE_BYTES,
         }
     }
@@ -380,8 +423,56 @@ impl MutagentSpanExporter {
         // The handle stays readable (shut down, with its counters) through its clones.
         let exporter = self.inner.current();
         let report = exporter.shutdown(timeout);
-        outcome(&report, &exporter, timeout)
+        let answer = outcome(&report, &exporter, timeout, Answering::Shutdown);
+        if let Err(error) = &answer {
+            // The SDK's batch processor drops this answer (the provider's `shutdown` returns
+            // its last export's): the spans given up are told here, not only counted.
+            tracing::warn!(
+                target: "mutagent_opentelemetry",
+                %error,
+                given_up = report.undelivered(),
+                "the exporter shut down without delivering every span"
+            );
+        }
+        answer
     }
+
+    /// The wait of [`shutdown`](SpanExporter::shutdown): the export timeout, but no more than
+    /// what is left of the SDK's wait if an export began within it (the batch processor's
+    /// shutdown makes its last export and then calls `shutdown`, all within its 5 s): an
+    /// export of 4 s and a shutdown of 4 s left the provider's `shutdown` with the SDK's bare
+    /// `Timeout(5s)`. An export timeout longer than the SDK's wait is the app's choice to wait
+    /// longer (with the provider's `shutdown_with_timeout`, whose wait the SDK does not pass
+    /// on): it is kept whole.
+    fn shutdown_wait(&self) -> Duration {
+        let timeout = self.builder.export_timeout;
+        if timeout > SDK_WAIT {
+            return timeout;
+        }
+        let began = *self
+            .last_export
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let spent = began.map_or(SDK_WAIT, |began| began.elapsed());
+        // An export that began before the SDK's wait cannot be part of it.
+        let spent = if spent < SDK_WAIT {
+            spent
+        } else {
+            Duration::ZERO
+        };
+        let left = SDK_WAIT
+            .saturating_sub(SDK_WAIT_MARGIN)
+            .saturating_sub(spent);
+        timeout.min(left)
+    }
+}
+
+/// Whose answer [`outcome`] makes: an export (or flush), whose undelivered spans stay, or a
+/// shutdown, whose undelivered spans are given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answering {
+    Export,
+    Shutdown,
 }
 
 /// The inner exporter for `builder`'s settings with the resource's service and environment
@@ -394,8 +485,9 @@ fn start(
         .settings
         .clone()
         // Not `request_timeout(export_timeout)`: a batch sent as the export starts would then
-        // fail at the export's deadline, its spans counted failed instead of staying queued,
-        // and a `request_timeout` set through `exporter_settings` would be overwritten.
+        // be cut off at the export's deadline, kept and sent whole again after a back-off (the
+        // server may have stored it already) instead of finishing, and a `request_timeout` set
+        // through `exporter_settings` would be overwritten.
         .protocol(builder.protocol);
     let source =
         builder
@@ -420,21 +512,40 @@ fn start(
     settings.build()
 }
 
-/// The export's answer from what the inner exporter reports.
-fn outcome(report: &FlushReport, exporter: &Exporter, timeout: Duration) -> OTelSdkResult {
+/// The answer of an export, flush or shutdown from what the inner exporter reports.
+///
+/// The SDK's `Timeout` only for an export whose spans were still on their way or queued at
+/// its deadline with nothing refused, dropped or kept through an outage: the server is slow,
+/// not down. Otherwise an `InternalFailure` naming the counts and the last error: during an
+/// outage how many spans are kept for the server's return, at shutdown that they are given up.
+fn outcome(
+    report: &FlushReport,
+    exporter: &Exporter,
+    timeout: Duration,
+    answering: Answering,
+) -> OTelSdkResult {
     if report.is_complete() {
         return Ok(());
     }
-    if report.timed_out && report.failed == 0 && report.dropped == 0 {
+    let stats = exporter.stats();
+    let slow = report.timed_out && report.failed == 0 && report.dropped == 0;
+    if answering == Answering::Export && slow && stats.retained == 0 {
         return Err(OTelSdkError::Timeout(timeout));
     }
-    let last_error = exporter
-        .stats()
+    let last_error = stats
         .last_error
         .map(|error| format!(": {error}"))
         .unwrap_or_default();
+    let fate = match answering {
+        Answering::Export if stats.retained > 0 => format!(
+            "; {} kept through an outage, sent again after a back-off",
+            stats.retained
+        ),
+        Answering::Export => String::new(),
+        Answering::Shutdown => "; given up at shutdown".to_owned(),
+    };
     Err(OTelSdkError::InternalFailure(format!(
-        "MutagenT: {} span(s) not delivered (failed {}, still queued {}, dropped {}){last_error}",
+        "MutagenT: {} span(s) not delivered (failed {}, still queued {}, dropped {}{fate}){last_error}",
         report.undelivered(),
         report.failed,
         report.unsent,
@@ -449,6 +560,10 @@ impl SpanExporter for MutagentSpanExporter {
         let exporter = self.running();
         let timeout = self.builder.export_timeout;
         let max_value_bytes = self.builder.max_value_bytes;
+        *self
+            .last_export
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
         // Runs on the SDK's export thread (`futures_executor::block_on`): no Tokio needed,
         // the inner exporter's own thread does the sending.
         async move {
@@ -460,6 +575,7 @@ impl SpanExporter for MutagentSpanExporter {
             // At most a queue's worth at a time, so a batch larger than the inner queue (see
             // `into_batch_processor`) is not dropped at the queue.
             let mut chunks = batch.chunks(exporter.max_queue_size().max(1));
+            let mut kept = false;
             for chunk in chunks.by_ref() {
                 for span in chunk {
                     // A full queue drops the span and counts it; the report tells.
@@ -469,7 +585,10 @@ impl SpanExporter for MutagentSpanExporter {
                 }
                 let left =
                     deadline.map_or(timeout, |at| at.saturating_duration_since(Instant::now()));
-                let report = exporter.flush_async(left).await;
+                // Not `flush_async`: during an outage it would wait for the redelivery attempts
+                // that come before the deadline, holding the SDK's export thread through the
+                // back-off; the inner exporter sends the kept spans again on its own.
+                let report = exporter.flush_attempt_async(left).await;
                 // `outcome` never reads `delivered` (only what was not delivered), so this sum
                 // shows nowhere; kept so `total` is a true report. mutants: equivalent.
                 total.delivered += report.delivered;
@@ -480,18 +599,48 @@ impl SpanExporter for MutagentSpanExporter {
                     total.timed_out = true;
                     break;
                 }
+                if report.unsent > 0 {
+                    // Kept through an outage: the rest would only wait behind it.
+                    kept = true;
+                    break;
+                }
             }
-            // Chunks never queued because the deadline passed: not delivered, not queued.
-            total.dropped += chunks.map(|chunk| chunk.len() as u64).sum::<u64>();
-            outcome(&total, &exporter, timeout)
+            if kept {
+                // Queued behind the kept spans (the inner exporter sends them once the server
+                // is back) but not flushed chunk by chunk, whose reports would each count the
+                // kept spans again.
+                let mut full = false;
+                for span in chunks.flatten() {
+                    let mut span = span_data(span);
+                    clip_span(&mut span, max_value_bytes);
+                    if exporter.record(span) {
+                        total.unsent += 1;
+                    } else {
+                        full = true;
+                    }
+                }
+                if full {
+                    // The spans the full queue dropped, taken from a report (which counts each
+                    // drop once, so a later export does not report them again).
+                    total.dropped += exporter.flush_attempt_async(Duration::ZERO).await.dropped;
+                }
+            } else {
+                // Chunks never queued because the deadline passed: not delivered, not queued.
+                total.dropped += chunks.map(|chunk| chunk.len() as u64).sum::<u64>();
+            }
+            outcome(&total, &exporter, timeout, Answering::Export)
         }
     }
 
-    /// Delivers what is left, waiting at most the export timeout, and stops the sender thread.
-    /// What the SDK's batch processor calls when the provider shuts down (after its last
-    /// export, which already waited for its spans, so this is quick).
+    /// Delivers what is left and stops the sender thread, waiting at most the export timeout,
+    /// and (unless that is longer than 5 s) no more than what is left of the SDK's 5 s after an
+    /// export that began within them: what the SDK's batch processor calls when the provider
+    /// shuts down, after its last export (which already waited for its spans, so this is quick
+    /// unless the server is down), all within one 5 s wait. Spans kept through an outage get one
+    /// last attempt at once; what is not delivered is given up and is this call's error (which
+    /// the SDK's processor drops; it is also a WARN event and counted `failed`).
     fn shutdown(&self) -> OTelSdkResult {
-        self.shut_down_within(self.builder.export_timeout)
+        self.shut_down_within(self.shutdown_wait())
     }
 
     /// [`shutdown`](Self::shutdown), waiting at most `timeout` for what is left.
@@ -499,10 +648,13 @@ impl SpanExporter for MutagentSpanExporter {
         self.shut_down_within(timeout)
     }
 
+    /// Waits for what the inner exporter holds, at most the export timeout, and not through an
+    /// outage's back-off (as an export).
     fn force_flush(&self) -> OTelSdkResult {
         let exporter = self.running()?;
         let timeout = self.builder.export_timeout;
-        outcome(&exporter.flush(timeout), &exporter, timeout)
+        let report = exporter.flush_attempt(timeout);
+        outcome(&report, &exporter, timeout, Answering::Export)
     }
 
     /// Applies the resource's `service.name` and deployment environment. The provider calls
