@@ -2,7 +2,8 @@
 //! retries is kept and sent again after a back-off, over a real loopback connection: an outage
 //! longer than the retries loses nothing, a server that stays down costs only what the queue
 //! cannot hold, a refused batch is still given up at once. Through the async calls and the
-//! blocking ones. No assertion depends on timing but the shutdown's deadline, which is generous.
+//! blocking ones. No assertion depends on timing but the shutdown's deadline, which is generous,
+//! and `flush_attempt`'s answer being read before a back-off of at least 0.5 s ends.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
 use std::time::{Duration, Instant, SystemTime};
@@ -168,6 +169,100 @@ fn an_outage_longer_than_the_retries_loses_nothing_blocking() {
     assert!(report.is_complete(), "{report:?}");
     assert_eq!(report.delivered, 25);
     check_delivered_once_in_order(&emu, &exporter, &recorded);
+    assert!(exporter.shutdown(LONG).is_complete());
+}
+
+/// `flush_attempt`'s answer once the first attempt failed (the emulator fails two attempts):
+/// the spans kept and reported unsent, one attempt made (4 requests), no redelivery waited for
+/// though the flush had 30 s; then the kept spans go out on their own, once each.
+fn check_the_attempt_answered_before_redelivery(
+    emu: &Emulator,
+    exporter: &Exporter,
+    report: &FlushReport,
+    recorded: &[String],
+) {
+    assert_eq!(
+        (
+            report.delivered,
+            report.failed,
+            report.unsent,
+            report.timed_out
+        ),
+        (0, 0, 5, false),
+        "{report:?}"
+    );
+    let attempts = emu
+        .requests()
+        .iter()
+        .filter(|r| r.is(BATCH_ROUTE.0, BATCH_ROUTE.1))
+        .count();
+    assert_eq!(attempts, 4, "one attempt, its retries");
+    assert_eq!(exporter.stats().retained, 5, "{:?}", exporter.stats());
+    assert!(
+        poll_until(|| exporter.stats().sent >= 5),
+        "{:?}",
+        exporter.stats()
+    );
+    let stats = exporter.stats();
+    assert_eq!(
+        (
+            stats.sent,
+            stats.failed,
+            stats.retained,
+            stats.batches_deferred
+        ),
+        (5, 0, 0, 2),
+        "{stats:?}"
+    );
+    assert_eq!(emu.count(Collection::Spans), recorded.len());
+}
+
+/// Batches kept for 0.5 to 1 s after a failed attempt: long enough that the answer comes
+/// before the next attempt.
+fn attempt_settings(builder: ExporterBuilder) -> ExporterBuilder {
+    settings(builder.flush_interval(HOUR))
+        .redelivery_backoff(Duration::from_secs(1), Duration::from_secs(1))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flush_attempt_answers_once_the_spans_are_kept_async() {
+    let emu = emulator_failing_twice().start().await.expect("emulator");
+    let exporter = attempt_settings(Exporter::builder(client(&emu.url())))
+        .build()
+        .expect("exporter");
+    let recorded = names(5);
+    for span in roots(&recorded) {
+        assert!(exporter.record(span));
+    }
+    let report = exporter.flush_attempt_async(LONG).await;
+    let kept = exporter.clone();
+    let emu = tokio::task::spawn_blocking(move || {
+        check_the_attempt_answered_before_redelivery(&emu, &kept, &report, &recorded);
+        emu
+    })
+    .await
+    .expect("checks");
+    assert!(exporter.shutdown_async(LONG).await.is_complete());
+    drop(emu);
+}
+
+#[test]
+fn flush_attempt_answers_once_the_spans_are_kept_blocking() {
+    let emu = emulator_failing_twice().start_blocking().expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("client");
+    let exporter = attempt_settings(Exporter::builder(&client))
+        .build()
+        .expect("exporter");
+    let recorded = names(5);
+    for span in roots(&recorded) {
+        assert!(exporter.record(span));
+    }
+    let report = exporter.flush_attempt(LONG);
+    check_the_attempt_answered_before_redelivery(&emu, &exporter, &report, &recorded);
     assert!(exporter.shutdown(LONG).is_complete());
 }
 
