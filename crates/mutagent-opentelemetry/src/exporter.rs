@@ -181,7 +181,7 @@ impl MutagentSpanExporterBuilder {
 /// gets this answer within its 5 s. The spans are not lost: they go out when the server is
 /// back. The shutdown makes one last attempt at once; what it cannot deliver is given up,
 /// counted `failed` in [`InnerExporter::stats`], logged as a WARN event, and its error (which
-/// the SDK's processor drops: the provider's `shutdown` answers its last export's result).
+/// the SDK's processor drops: the provider's `shutdown` answers `Ok` once it ended in time).
 pub struct MutagentSpanExporter {
     builder: MutagentSpanExporterBuilder,
     resource: ResourceFacts,
@@ -425,8 +425,8 @@ impl MutagentSpanExporter {
         let report = exporter.shutdown(timeout);
         let answer = outcome(&report, &exporter, timeout, Answering::Shutdown);
         if let Err(error) = &answer {
-            // The SDK's batch processor drops this answer (the provider's `shutdown` returns
-            // its last export's): the spans given up are told here, not only counted.
+            // The SDK's batch processor drops this answer (the provider's `shutdown` answers
+            // `Ok` once it ended in time): the spans given up are told here, not only counted.
             tracing::warn!(
                 target: "mutagent_opentelemetry",
                 %error,
