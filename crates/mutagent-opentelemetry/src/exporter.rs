@@ -41,7 +41,7 @@ const SDK_WAIT: Duration = Duration::from_secs(5);
 
 /// Kept free of the SDK's wait for the hand-overs around our answer (the processor's channel,
 /// our reply's grace, a busy machine), so that the answer arrives within [`SDK_WAIT`].
-const SDK_WAIT_MARGIN: Duration = Duration::from_millis(500);
+const SDK_WAIT_MARGIN: Duration = Duration::from_secs(1);
 
 /// The default export timeout: within the SDK's 5 s with room for the hand-overs, so that a
 /// `force_flush` answers with the export's own result rather than the SDK's `Timeout(5s)`.
