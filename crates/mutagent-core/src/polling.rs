@@ -472,20 +472,8 @@ mod tests {
     /// `RuntimeProblem::ShuttingDown`).
     #[test]
     fn pauses_and_cut_calls_set_no_timer_on_a_runtime_shutting_down() {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let handle = runtime.handle().clone();
-        let (tell, told) = std::sync::mpsc::channel();
-        let (drop_begins, dropping) = std::sync::mpsc::channel::<()>();
-        runtime.spawn_blocking(move || {
-            // Dropping the runtime waits for this task; once the drop has begun, its drivers
-            // are shut down within moments.
-            let _ = dropping.recv();
-            std::thread::sleep(Duration::from_millis(200));
-            let outcome = std::panic::catch_unwind(|| {
+        let outcome = mutagent_test_support::while_a_runtime_shuts_down(|handle| {
+            std::panic::catch_unwind(|| {
                 handle.block_on(async {
                     let deadline = Deadline::start(Some(Duration::from_secs(60)));
                     let started = std::time::Instant::now();
@@ -494,12 +482,10 @@ mod tests {
                     let answer = deadline.within(std::future::ready(7)).await;
                     (paused, answer)
                 })
-            });
-            let _ = tell.send(outcome.map_err(|_| "panicked"));
+            })
+            .map_err(|_| "panicked")
         });
-        let _ = drop_begins.send(());
-        drop(runtime);
-        let (paused, answer) = told.recv().expect("told").expect("no panic");
+        let (paused, answer) = outcome.expect("no panic");
         assert!(paused < Duration::from_secs(5), "{paused:?}");
         assert_eq!(answer, Some(7));
     }

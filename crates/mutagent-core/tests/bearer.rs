@@ -176,18 +176,31 @@ async fn a_token_echoed_in_a_body_that_does_not_decode_is_redacted() {
     }
 }
 
-/// A provider handing out `token-1`, `token-2`, … and counting its calls.
-fn counting_provider() -> (
-    Arc<AtomicUsize>,
-    impl Fn() -> std::future::Ready<Result<String, std::io::Error>> + Send + Sync + 'static,
-) {
+/// A provider counting its calls, whose `n`-th call (from 1) answers what `answer(n)` makes.
+fn numbered_provider<Fut>(
+    answer: impl Fn(usize) -> Fut + Send + Sync + 'static,
+) -> (Arc<AtomicUsize>, impl TokenProvider)
+where
+    Fut: std::future::Future<Output = Result<String, std::io::Error>> + Send + 'static,
+{
     let calls = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&calls);
-    let provider = move || {
-        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-        std::future::ready(Ok(format!("token-{n}")))
-    };
+    let provider = move || answer(counter.fetch_add(1, Ordering::SeqCst) + 1);
     (calls, provider)
+}
+
+/// A provider handing out `token-1`, `token-2`, … and counting its calls.
+fn counting_provider() -> (Arc<AtomicUsize>, impl TokenProvider) {
+    numbered_provider(|n| std::future::ready(Ok(format!("token-{n}"))))
+}
+
+/// The `authorization` header of each request `server` read, in order.
+fn authorizations(server: &ScriptedServer) -> Vec<Option<String>> {
+    server
+        .requests()
+        .iter()
+        .map(|request| request.header("authorization").map(str::to_owned))
+        .collect()
 }
 
 #[tokio::test]
@@ -215,11 +228,7 @@ async fn the_provider_is_asked_once_and_again_after_a_401() {
         json!({"n": 3})
     );
     assert_eq!(calls.load(Ordering::SeqCst), 2);
-    let sent: Vec<Option<String>> = server
-        .requests()
-        .iter()
-        .map(|r| r.header("authorization").map(str::to_owned))
-        .collect();
+    let sent = authorizations(&server);
     assert_eq!(
         sent,
         [
@@ -313,16 +322,10 @@ fn the_blocking_client_uses_the_provider_too() {
 
 /// A provider handing out `token-1`, `token-2`, … after `delay` each, counting its calls.
 fn slow_provider(delay: std::time::Duration) -> (Arc<AtomicUsize>, impl TokenProvider) {
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
-    let provider = move || {
-        let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-        async move {
-            tokio::time::sleep(delay).await;
-            Ok::<_, std::io::Error>(format!("token-{n}"))
-        }
-    };
-    (calls, provider)
+    numbered_provider(move |n| async move {
+        tokio::time::sleep(delay).await;
+        Ok(format!("token-{n}"))
+    })
 }
 
 /// `n` concurrent GETs through `client`, each on a task of this runtime: their answers.
@@ -388,10 +391,7 @@ fn concurrent_first_blocking_and_async_calls_ask_the_provider_once() {
         .expect("client");
     let async_half = client.async_client().clone();
     let async_calls = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("runtime");
+        let runtime = current_thread_runtime();
         runtime.block_on(async move { concurrent_gets(&async_half, 4).await })
     });
     let blocking_answers = concurrent_blocking_gets(&client, 4);
@@ -402,22 +402,23 @@ fn concurrent_first_blocking_and_async_calls_ask_the_provider_once() {
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
 
-/// Eight calls refused with the same token: one refresh, not eight; each call is sent again
-/// with the new token (the first eight requests are answered 401 after 300 ms, so all eight
-/// were sent with `token-1` before any refresh).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn concurrent_401s_with_the_same_token_refresh_once() {
+/// A server refusing its first `n` requests 401 after 300 ms (so `n` concurrent calls are all
+/// sent with `token-1` before any refresh) and answering `{"ok": true}` after, with a builder
+/// for it whose provider hands out `token-1`, `token-2`, … (counted).
+fn refusing_the_first(n: usize) -> (ScriptedServer, Arc<AtomicUsize>, ClientBuilder) {
     let refused = Reply::json(401, json!({"error": "unauthorized", "message": "expired"}))
         .delay(std::time::Duration::from_millis(300));
-    let mut script = vec![refused; 8];
+    let mut script = vec![refused; n];
     script.push(Reply::json(200, json!({"ok": true})));
     let server = ScriptedServer::start(script);
     let (calls, provider) = slow_provider(std::time::Duration::from_millis(20));
-    let client = plain(&server)
-        .token_provider(provider)
-        .build()
-        .expect("client");
-    for answer in concurrent_gets(&client, 8).await {
+    let builder = plain(&server).token_provider(provider);
+    (server, calls, builder)
+}
+
+/// Every call got the answer sent after the refresh, and the provider was called twice.
+fn all_ok_after_one_refresh(answers: Vec<Result<Value, Error>>, calls: &AtomicUsize) {
+    for answer in answers {
         assert_eq!(answer.expect("call after the refresh"), json!({"ok": true}));
     }
     assert_eq!(
@@ -425,11 +426,17 @@ async fn concurrent_401s_with_the_same_token_refresh_once() {
         2,
         "asked once, refreshed once"
     );
-    let sent: Vec<_> = server
-        .requests()
-        .iter()
-        .map(|r| r.header("authorization").map(str::to_owned))
-        .collect();
+}
+
+/// Eight calls refused with the same token: one refresh, not eight; each call is sent again
+/// with the new token (the first eight requests are answered 401 after 300 ms, so all eight
+/// were sent with `token-1` before any refresh).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_401s_with_the_same_token_refresh_once() {
+    let (server, calls, builder) = refusing_the_first(8);
+    let client = builder.build().expect("client");
+    all_ok_after_one_refresh(concurrent_gets(&client, 8).await, &calls);
+    let sent = authorizations(&server);
     assert_eq!(sent.len(), 16);
     assert!(sent[..8]
         .iter()
@@ -442,24 +449,9 @@ async fn concurrent_401s_with_the_same_token_refresh_once() {
 /// The same through the blocking client.
 #[test]
 fn concurrent_blocking_401s_with_the_same_token_refresh_once() {
-    let refused = Reply::json(401, json!({"error": "unauthorized", "message": "expired"}))
-        .delay(std::time::Duration::from_millis(300));
-    let mut script = vec![refused; 6];
-    script.push(Reply::json(200, json!({"ok": true})));
-    let server = ScriptedServer::start(script);
-    let (calls, provider) = slow_provider(std::time::Duration::from_millis(20));
-    let client = plain(&server)
-        .token_provider(provider)
-        .build_blocking()
-        .expect("client");
-    for answer in concurrent_blocking_gets(&client, 6) {
-        assert_eq!(answer.expect("call after the refresh"), json!({"ok": true}));
-    }
-    assert_eq!(
-        calls.load(Ordering::SeqCst),
-        2,
-        "asked once, refreshed once"
-    );
+    let (_server, calls, builder) = refusing_the_first(6);
+    let client = builder.build_blocking().expect("client");
+    all_ok_after_one_refresh(concurrent_blocking_gets(&client, 6), &calls);
 }
 
 /// Calls waiting for a provider call that fails take its error (they do not ask again at
@@ -467,20 +459,16 @@ fn concurrent_blocking_401s_with_the_same_token_refresh_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn waiters_share_a_providers_error_and_the_next_call_asks_again() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
+    let (calls, provider) = numbered_provider(|n| async move {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        if n == 1 {
+            Err(std::io::Error::other("vault sealed"))
+        } else {
+            Ok(format!("token-{n}"))
+        }
+    });
     let client = plain(&server)
-        .token_provider(move || {
-            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-            async move {
-                tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-                if n == 1 {
-                    Err(std::io::Error::other("vault sealed"))
-                } else {
-                    Ok(format!("token-{n}"))
-                }
-            }
-        })
+        .token_provider(provider)
         .build()
         .expect("client");
     for answer in concurrent_gets(&client, 6).await {
@@ -503,19 +491,15 @@ async fn waiters_share_a_providers_error_and_the_next_call_asks_again() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cancelled_provider_call_does_not_strand_its_waiters() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
+    let (calls, provider) = numbered_provider(|n| async move {
+        // The first provider call hangs (a stalled token endpoint).
+        let stall = if n == 1 { 60_000 } else { 10 };
+        tokio::time::sleep(std::time::Duration::from_millis(stall)).await;
+        Ok(format!("token-{n}"))
+    });
     let client = plain(&server)
         .timeout(std::time::Duration::from_secs(20))
-        .token_provider(move || {
-            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-            async move {
-                // The first provider call hangs (a stalled token endpoint).
-                let stall = if n == 1 { 60_000 } else { 10 };
-                tokio::time::sleep(std::time::Duration::from_millis(stall)).await;
-                Ok::<_, std::io::Error>(format!("token-{n}"))
-            }
-        })
+        .token_provider(provider)
         .build()
         .expect("client");
     let hasty = client.with_options(
@@ -537,17 +521,13 @@ async fn a_cancelled_provider_call_does_not_strand_its_waiters() {
 #[test]
 fn a_panicking_provider_does_not_strand_its_waiters() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
-    let calls = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&calls);
+    let (calls, provider) = numbered_provider(|n| async move {
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        assert!(n != 1, "a bug in the provider");
+        Ok(format!("token-{n}"))
+    });
     let client = plain(&server)
-        .token_provider(move || {
-            let n = counter.fetch_add(1, Ordering::SeqCst) + 1;
-            async move {
-                tokio::time::sleep(std::time::Duration::from_millis(150)).await;
-                assert!(n != 1, "a bug in the provider");
-                Ok::<_, std::io::Error>(format!("token-{n}"))
-            }
-        })
+        .token_provider(provider)
         .build_blocking()
         .expect("client");
     let first = {
@@ -584,11 +564,7 @@ fn a_token_echoed_after_another_call_refreshed_it_is_redacted() {
         for text in [err.to_string(), format!("{err:?}"), format!("{err:#?}")] {
             assert!(!text.contains("token-1"), "{text}");
         }
-        let sent: Vec<_> = server
-            .requests()
-            .iter()
-            .map(|request| request.header("authorization").map(str::to_owned))
-            .collect();
+        let sent = authorizations(server);
         assert_eq!(
             sent,
             [

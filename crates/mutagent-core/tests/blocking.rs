@@ -233,10 +233,7 @@ fn the_async_half_outlives_the_blocking_client() {
         json!({"ok": true})
     );
     let async_half = blocking.async_client().clone();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let answer = runtime.block_on(async move {
         let call = tokio::spawn(async move {
             async_half
@@ -261,10 +258,7 @@ fn the_async_half_calls_after_the_blocking_client_is_dropped() {
     get(&blocking, 1).expect("blocking call");
     let async_half = blocking.async_client().clone();
     drop(blocking);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let answer = runtime.block_on(async move {
         async_half
             .send::<Value>(create_thing(json!({"name": "x"})))

@@ -35,10 +35,7 @@ async fn dropped_after<T: std::fmt::Debug>(
 
 /// A current-thread runtime whose tasks a test can count.
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
+    current_thread_runtime()
 }
 
 /// Waits (on `runtime`, up to 5 s) until no task of it is alive; the count left otherwise.
@@ -552,27 +549,14 @@ fn calls_on_a_runtime_shutting_down_run_the_panic_hook_once() {
     let hooked = PanicHookCounter::install();
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);
     let client = builder(&server).build().expect("client");
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let handle = runtime.handle().clone();
-    let (tell, told) = std::sync::mpsc::channel();
-    let (drop_begins, dropping) = std::sync::mpsc::channel::<()>();
-    runtime.spawn_blocking(move || {
-        let _ = dropping.recv();
-        std::thread::sleep(Duration::from_millis(200));
+    let answers = mutagent_test_support::while_a_runtime_shuts_down(move |handle| {
         PanicHookCounter::count_this_thread(true);
         let answers: Vec<_> = (0..10)
             .map(|_| handle.block_on(client.send::<Value>(get_thing())))
             .collect();
         PanicHookCounter::count_this_thread(false);
-        let _ = tell.send(answers);
+        answers
     });
-    let _ = drop_begins.send(());
-    drop(runtime);
-    let answers = told.recv().expect("told");
     for answer in answers {
         let err = answer.expect_err("no call on a runtime shutting down");
         assert!(

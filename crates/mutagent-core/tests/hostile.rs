@@ -30,13 +30,6 @@ async fn create(client: &Client) -> Result<Value, Error> {
         .await
 }
 
-#[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
-struct Thing {
-    id: u64,
-    name: String,
-}
-
 // ---------------------------------------------------------------------------------------------
 // Proxies answering HTML
 

@@ -231,10 +231,7 @@ async fn a_calls_own_timeout_lifts_the_clients_bound_on_connecting() {
 #[test]
 fn a_calls_own_timeout_lifts_the_clients_bound_on_connecting_blocking() {
     // The listener needs a runtime to be made; the blocking client runs on its own.
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let (addr, _filling, _listener) = runtime.block_on(async { black_hole() });
     let client: mutagent_core::BlockingClient = short_timeout_long_connect(addr)
         .build_blocking()

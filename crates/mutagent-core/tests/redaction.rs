@@ -39,10 +39,7 @@ fn errors_and_logs_never_show_the_key_even_when_echoed() {
         Reply::json(401, echo),
     ]);
     let capture = Capture::default();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let err: Error = capture.during(|| {
         runtime.block_on(async {
             let client = builder(&server).build().expect("client");

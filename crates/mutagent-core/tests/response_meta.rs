@@ -125,10 +125,7 @@ fn the_debug_of_the_metadata_never_shows_an_echoed_key() {
     check(&meta);
     let server = echoing();
     let client = builder(&server).build().expect("client");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let (_, meta) = runtime
         .block_on(get_through(&client.with_response()))
         .expect("call");

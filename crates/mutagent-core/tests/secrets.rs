@@ -39,10 +39,7 @@ fn show(err: &Error) -> String {
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime")
+    current_thread_runtime()
 }
 
 /// Runs `call` against `server` under a capturing subscriber; returns its result and the logs.

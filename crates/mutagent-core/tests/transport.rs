@@ -382,10 +382,7 @@ fn a_get_whose_2xx_answer_stalls_past_the_timeout_is_said_accepted() {
         .timeout(Duration::from_millis(600))
         .build()
         .expect("client");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let err = runtime.block_on(get(&client, "1")).expect_err("timeout");
     check(&err, &server);
 
@@ -427,10 +424,7 @@ fn a_delete_whose_2xx_answer_breaks_off_is_not_retried_into_a_404() {
     };
     let server = ScriptedServer::start(replies());
     let client = builder(&server).build().expect("client");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let err = runtime
         .block_on(client.send::<Value>(delete()))
         .expect_err("cut short");
@@ -440,13 +434,6 @@ fn a_delete_whose_2xx_answer_breaks_off_is_not_retried_into_a_404() {
     let client = builder(&server).build_blocking().expect("client");
     let err = client.send::<Value>(delete()).expect_err("cut short");
     check(&err, &server);
-}
-
-#[derive(Debug, serde::Deserialize)]
-#[allow(dead_code)]
-struct Thing {
-    id: u64,
-    name: String,
 }
 
 /// errors.md: `attempts()` is "how many attempts were made, retries included". Two 503s then
@@ -794,10 +781,7 @@ fn a_timeout_waiting_for_the_token_provider_says_nothing_was_sent() {
     };
     let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
     let client = builder(&server).build().expect("client");
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let err = runtime.block_on(get(&client, "1")).expect_err("timeout");
     check(&err, &server);
 
@@ -905,10 +889,7 @@ fn a_timeout_waiting_for_an_in_flight_slot_says_nothing_was_sent() {
 /// false when the GET had been sent four times. Async and blocking.
 #[test]
 fn an_accepted_answers_message_says_which_attempts_were_sent_again() {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
+    let runtime = current_thread_runtime();
     let retried = "(4 attempt(s)); earlier attempts were retried, the last one was not sent again";
     let check_retried = |err: &Error| {
         let text = err.to_string();
@@ -925,41 +906,37 @@ fn an_accepted_answers_message_says_which_attempts_were_sent_again() {
         assert!(!text.contains("retried"), "{text}");
     };
 
+    // The same request through the async client, then the blocking one, each against a
+    // server whose accepted answer breaks off every time: the two errors.
+    let cut_short_through_both = |request: fn() -> mutagent_core::ApiRequest| {
+        let server = ScriptedServer::start(vec![accepted_then_cut()]);
+        let client = builder(&server).build().expect("client");
+        let async_err = runtime
+            .block_on(client.send::<Value>(request()))
+            .expect_err("cut short");
+        let server = ScriptedServer::start(vec![accepted_then_cut()]);
+        let blocking = builder(&server).build_blocking().expect("client");
+        let blocking_err = blocking.send::<Value>(request()).expect_err("cut short");
+        [async_err, blocking_err]
+    };
+
     // A GET whose 200 breaks off four times.
-    let server = ScriptedServer::start(vec![accepted_then_cut()]);
-    let err = runtime
-        .block_on(get(&builder(&server).build().expect("client"), "1"))
-        .expect_err("cut short");
-    assert!(
-        matches!(err, Error::AnswerLost { attempts: 4, .. }),
-        "{err:?}"
-    );
-    check_retried(&err);
-    let server = ScriptedServer::start(vec![accepted_then_cut()]);
-    let blocking = builder(&server).build_blocking().expect("client");
-    let err = blocking.send::<Value>(get_thing()).expect_err("cut short");
-    assert!(
-        matches!(err, Error::AnswerLost { attempts: 4, .. }),
-        "{err:?}"
-    );
-    check_retried(&err);
+    for err in cut_short_through_both(get_thing) {
+        assert!(
+            matches!(err, Error::AnswerLost { attempts: 4, .. }),
+            "{err:?}"
+        );
+        check_retried(&err);
+    }
 
     // A POST whose 201 breaks off: one attempt.
-    let server = ScriptedServer::start(vec![accepted_then_cut()]);
-    let err = runtime
-        .block_on(create(&builder(&server).build().expect("client")))
-        .expect_err("cut short");
-    assert!(
-        matches!(err, Error::AnswerLost { attempts: 1, .. }),
-        "{err:?}"
-    );
-    check_single(&err);
-    let server = ScriptedServer::start(vec![accepted_then_cut()]);
-    let blocking = builder(&server).build_blocking().expect("client");
-    let err = blocking
-        .send::<Value>(create_thing(json!({"name": "x"})))
-        .expect_err("cut short");
-    check_single(&err);
+    for err in cut_short_through_both(|| create_thing(json!({"name": "x"}))) {
+        assert!(
+            matches!(err, Error::AnswerLost { attempts: 1, .. }),
+            "{err:?}"
+        );
+        check_single(&err);
+    }
 
     // Three refusals, then a 200 too large, or one that does not decode.
     let refused = || Reply::json(503, json!({}));

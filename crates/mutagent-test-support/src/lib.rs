@@ -21,6 +21,9 @@ use loopback::Loopback;
 mod temp_dir;
 pub use temp_dir::TempDir;
 
+mod shutdown;
+pub use shutdown::while_a_runtime_shuts_down;
+
 mod proxy;
 pub use proxy::{CapturingProxy, ProxySaw};
 

@@ -90,6 +90,15 @@ pub(crate) fn black_hole() -> (
     panic!("the backlog never filled: this system accepts every connection");
 }
 
+/// A current-thread Tokio runtime with every driver: for a test that drives async calls
+/// from a plain `#[test]` (usually next to the same calls through the blocking client).
+pub(crate) fn current_thread_runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+}
+
 /// A multi-thread Tokio runtime with 2 workers and every driver: for tests whose calls must
 /// run concurrently while the test thread blocks on one of them.
 pub(crate) fn multi_thread_runtime() -> tokio::runtime::Runtime {
@@ -122,6 +131,13 @@ pub(crate) fn fast_retries() -> RetryPolicy {
         .initial_backoff(Duration::from_millis(20))
         .max_backoff(Duration::from_millis(80))
         .jitter(false)
+}
+
+/// A body the test server's things decode into, for calls that must fail to decode one.
+#[derive(Debug, serde::Deserialize)]
+pub(crate) struct Thing {
+    pub(crate) id: u64,
+    pub(crate) name: String,
 }
 
 /// A tracing subscriber that writes every span and event field into one string, to prove
