@@ -239,19 +239,27 @@ fn rejects_command_line(args: &[&str], hint: &str) {
 
 /// The emulator binary serving on a free port with `flags` added, and the address it printed.
 fn spawn_binary(flags: &[&str]) -> (std::process::Child, String) {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mutagent-emulator"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mutagent-emulator"));
+    command
         .args(["--listen", "127.0.0.1:0", "--quiet"])
         .args(flags)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(std::process::Stdio::null());
+    serving(command)
+}
+
+/// Starts `command`, which starts the emulator, with its stdout piped, and waits for the line
+/// saying where it listens: the child and the address in that line.
+fn serving(mut command: std::process::Command) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+
+    let mut child = command
+        .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("spawn");
     let mut line = String::new();
     let stdout = child.stdout.take().expect("stdout");
     BufReader::new(stdout).read_line(&mut line).expect("read");
+    assert!(line.contains("listening on"), "{line}");
     let addr = line
         .trim()
         .rsplit("http://")
@@ -375,26 +383,19 @@ async fn after_and_times_are_exact_in_sequence_and_under_concurrency() {
 #[cfg(unix)]
 #[test]
 fn command_line_stops_on_sigint_and_sigterm_even_started_in_the_background() {
-    use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};
 
     for signal in ["INT", "TERM"] {
         // `trap "" INT` ignores SIGINT, and `exec` hands that on, as `cmd &` in a script does.
-        let mut child = Command::new("sh")
+        let mut command = Command::new("sh");
+        command
             .arg("-c")
             .arg(format!(
                 "trap '' INT; exec '{}' --listen 127.0.0.1:0 --quiet",
                 env!("CARGO_BIN_EXE_mutagent-emulator")
             ))
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read");
-        assert!(line.contains("listening on"), "{line}");
+            .stderr(Stdio::null());
+        let (mut child, _) = serving(command);
         let sent = Command::new("kill")
             .args([format!("-{signal}"), child.id().to_string()])
             .status()
@@ -523,26 +524,12 @@ async fn start_refuses_a_builder_fault_the_text_syntax_refuses() {
 /// connection from a log line that could not be written.
 #[test]
 fn command_line_serves_after_its_stderr_reader_is_gone() {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mutagent-emulator"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_mutagent-emulator"));
+    command
         .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read");
+        .stderr(std::process::Stdio::piped());
+    let (mut child, addr) = serving(command);
     drop(child.stderr.take()); // the log's reader goes away
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .expect("url")
-        .to_string();
     let answers: Vec<u16> = (0..3)
         .map(|_| {
             use std::io::{Read, Write};
