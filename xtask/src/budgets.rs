@@ -211,20 +211,29 @@ fn rust_version_violation(
         packages.published.len(),
         verdict.undeclared
     );
-    let mut problems = Vec::new();
-    if !packages.disagreeing.is_empty() {
-        problems.push(format!(
-            "published crates that do not inherit the workspace's rust-version {promise}: {}",
-            packages.disagreeing.join(", ")
-        ));
-    }
-    if !verdict.newer.is_empty() {
-        problems.push(format!(
-            "dependencies that need a newer Rust than the promised {promise}: {} (pin an older release, or raise `rust-version` and say so in the README)",
-            verdict.newer.join(", ")
-        ));
-    }
-    Ok((!problems.is_empty()).then(|| problems.join("; ")))
+    Ok(budget_line([
+        finding(&packages.disagreeing, ", ", |names| {
+            format!("published crates that do not inherit the workspace's rust-version {promise}: {names}")
+        }),
+        finding(&verdict.newer, ", ", |names| {
+            format!("dependencies that need a newer Rust than the promised {promise}: {names} (pin an older release, or raise `rust-version` and say so in the README)")
+        }),
+    ]))
+}
+
+/// What `describe` says of the things `found` (joined with `separator`), if any were found.
+fn finding(
+    found: &[String],
+    separator: &str,
+    describe: impl FnOnce(String) -> String,
+) -> Option<String> {
+    (!found.is_empty()).then(|| describe(found.join(separator)))
+}
+
+/// One budget line of the findings made (`; ` between them), or none when nothing was found.
+fn budget_line(findings: impl IntoIterator<Item = Option<String>>) -> Option<String> {
+    let findings: Vec<String> = findings.into_iter().flatten().collect();
+    (!findings.is_empty()).then(|| findings.join("; "))
 }
 
 /// One crate as `cargo tree --prefix none` prints it.
@@ -295,20 +304,14 @@ pub(crate) struct DuplicateVerdict {
 impl DuplicateVerdict {
     /// The budget line, if anything is refused or an entry is stale.
     fn violation(&self) -> Option<String> {
-        let mut problems = Vec::new();
-        if !self.refused.is_empty() {
-            problems.push(format!(
-                "crates in more than one version where a user builds them: {} (one version each, or an entry in ALLOWED_DUPLICATES of xtask/src/budgets.rs with why; never in the umbrella's tree)",
-                self.refused.join("; ")
-            ));
-        }
-        if !self.stale.is_empty() {
-            problems.push(format!(
-                "ALLOWED_DUPLICATES entries that no longer apply (remove them): {}",
-                self.stale.join("; ")
-            ));
-        }
-        (!problems.is_empty()).then(|| problems.join("; "))
+        budget_line([
+            finding(&self.refused, "; ", |found| {
+                format!("crates in more than one version where a user builds them: {found} (one version each, or an entry in ALLOWED_DUPLICATES of xtask/src/budgets.rs with why; never in the umbrella's tree)")
+            }),
+            finding(&self.stale, "; ", |entries| {
+                format!("ALLOWED_DUPLICATES entries that no longer apply (remove them): {entries}")
+            }),
+        ])
     }
 }
 
