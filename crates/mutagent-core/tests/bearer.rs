@@ -22,16 +22,6 @@ fn plain(server: &ScriptedServer) -> ClientBuilder {
         .retry_policy(fast_retries())
 }
 
-async fn get(client: &Client) -> Result<Value, Error> {
-    let request = GET_THING.request().path_param("id", "1").build()?;
-    client.send(request).await
-}
-
-async fn create(client: &Client) -> Result<Value, Error> {
-    let request = CREATE_THING.request().json(&json!({"name": "x"})).build()?;
-    client.send(request).await
-}
-
 #[tokio::test]
 async fn a_bearer_token_is_sent_as_authorization_and_no_key() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({"ok": true}))]);

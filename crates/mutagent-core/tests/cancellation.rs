@@ -12,17 +12,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mutagent_core::pagination::OffsetPage;
-use mutagent_core::{ApiClient, Client, Error, Method, Operation, RetryPolicy};
+use mutagent_core::{ApiClient, Error, Method, Operation, RetryPolicy};
 use mutagent_test_support::{Reply, ScriptedServer};
 use serde_json::{json, Value};
 use support::*;
 
 /// `GET /api/things/1` on `client`, owning what it needs (so it can be spawned or dropped).
-fn get(client: &Client) -> impl std::future::Future<Output = Result<Value, Error>> + 'static {
-    let client = client.clone();
-    async move { client.send(get_thing()).await }
-}
-
 /// Runs `call` and drops it unfinished after `after`; panics if it finished first.
 async fn dropped_after<T: std::fmt::Debug>(
     after: Duration,

@@ -11,24 +11,12 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use mutagent_core::{Client, Error, RetryPolicy};
+use mutagent_core::{Error, RetryPolicy};
 use mutagent_test_support::{Reply, ScriptedServer};
 use serde_json::{json, Value};
 use support::*;
 
 const MIB: usize = 1024 * 1024;
-
-async fn get(client: &Client) -> Result<Value, Error> {
-    client
-        .send(GET_THING.request().path_param("id", "1").build()?)
-        .await
-}
-
-async fn create(client: &Client) -> Result<Value, Error> {
-    client
-        .send(CREATE_THING.request().json(&json!({"name": "x"})).build()?)
-        .await
-}
 
 // ---------------------------------------------------------------------------------------------
 // Proxies answering HTML

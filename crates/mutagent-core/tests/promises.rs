@@ -10,14 +10,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mutagent_core::http_client::DefaultHttpClient;
-use mutagent_core::{Client, Error, RetryPolicy};
+use mutagent_core::{Error, RetryPolicy};
 use mutagent_test_support::{Reply, ScriptedServer};
 use serde_json::{json, Value};
 use support::*;
-
-async fn get(client: &Client) -> Result<Value, Error> {
-    client.send(get_thing()).await
-}
 
 /// Mutation: the whole-call deadline replaced by a timeout per attempt. A 503 after 1.6 s,
 /// then a stall, with a 2 s timeout: the second attempt has only 400 ms left, so the call

@@ -11,14 +11,9 @@ use mutagent_test_support::{Reply, ScriptedServer};
 use serde_json::{json, Value};
 use support::*;
 
-fn get(client: &Client, id: &str) -> impl std::future::Future<Output = Result<Value, Error>> {
+/// `GET /api/things/{id}` on `client`: the call's future (a bad id fails when it is awaited).
+fn get_id(client: &Client, id: &str) -> impl std::future::Future<Output = Result<Value, Error>> {
     let request = GET_THING.request().path_param("id", id.to_owned()).build();
-    let client = client.clone();
-    async move { client.send(request?).await }
-}
-
-fn create(client: &Client) -> impl std::future::Future<Output = Result<Value, Error>> {
-    let request = CREATE_THING.request().json(&json!({"name": "x"})).build();
     let client = client.clone();
     async move { client.send(request?).await }
 }
@@ -31,7 +26,7 @@ async fn idempotent_calls_are_retried_on_retryable_statuses() {
         Reply::json(200, json!({"ok": true})),
     ]);
     let client = builder(&server).build().expect("client");
-    let value = get(&client, "1").await.expect("third attempt succeeds");
+    let value = get_id(&client, "1").await.expect("third attempt succeeds");
     assert_eq!(value, json!({"ok": true}));
     assert_eq!(server.requests().len(), 3);
 }
@@ -43,7 +38,7 @@ async fn retries_stop_after_the_limit_and_report_attempts() {
         json!({"error": "boom", "message": "down"}),
     )]);
     let client = builder(&server).build().expect("client");
-    let err = get(&client, "1").await.expect_err("always 500");
+    let err = get_id(&client, "1").await.expect_err("always 500");
     assert_eq!(server.requests().len(), 4, "1 attempt + 3 retries");
     assert_eq!(err.attempts(), Some(4));
     assert_eq!(err.status().map(|s| s.as_u16()), Some(500));
@@ -63,7 +58,7 @@ async fn waits_double_between_attempts() {
         )
         .build()
         .expect("client");
-    let _ = get(&client, "1").await.expect_err("always 503");
+    let _ = get_id(&client, "1").await.expect_err("always 503");
     let times: Vec<Instant> = server.requests().iter().map(|r| r.at).collect();
     assert_eq!(times.len(), 4);
     let gaps: Vec<Duration> = times.windows(2).map(|w| w[1] - w[0]).collect();
@@ -84,7 +79,7 @@ async fn retry_after_is_honoured() {
         Reply::json(200, json!({})),
     ]);
     let client = builder(&server).build().expect("client");
-    get(&client, "1").await.expect("second attempt");
+    get_id(&client, "1").await.expect("second attempt");
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     assert!(requests[1].at - requests[0].at >= Duration::from_secs(1));
@@ -101,7 +96,9 @@ async fn retry_after_is_capped() {
         .build()
         .expect("client");
     let started = Instant::now();
-    get(&client, "1").await.expect("capped wait, then success");
+    get_id(&client, "1")
+        .await
+        .expect("capped wait, then success");
     let requests = server.requests();
     assert!(requests[1].at - requests[0].at >= Duration::from_millis(150));
     assert!(
@@ -118,7 +115,7 @@ async fn a_wait_past_the_timeout_returns_the_error_at_once() {
         .retry_policy(fast_retries().max_retry_after(Duration::from_secs(20)))
         .build()
         .expect("client");
-    let err = get(&client, "1").await.expect_err("no time to wait");
+    let err = get_id(&client, "1").await.expect_err("no time to wait");
     assert_eq!(server.requests().len(), 1);
     let api = err.as_api_error().expect("api error");
     assert_eq!(api.retry_after(), Some(Duration::from_secs(20)));
@@ -156,7 +153,10 @@ async fn post_is_not_retried_after_a_reset_but_get_is() {
 
     let server = ScriptedServer::start(vec![Reply::reset(), Reply::json(200, json!({"ok": 1}))]);
     let client = builder(&server).build().expect("client");
-    assert_eq!(get(&client, "1").await.expect("retried"), json!({"ok": 1}));
+    assert_eq!(
+        get_id(&client, "1").await.expect("retried"),
+        json!({"ok": 1})
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -320,7 +320,7 @@ fn accepted_then_cut() -> Reply {
 async fn a_get_whose_2xx_answer_breaks_off_each_time_is_retried_then_said_accepted() {
     let server = ScriptedServer::start(vec![accepted_then_cut()]);
     let client = builder(&server).build().expect("client");
-    let err = get(&client, "1").await.expect_err("cut short");
+    let err = get_id(&client, "1").await.expect_err("cut short");
     assert_eq!(server.requests().len(), 4, "retried: {err:?}");
     assert!(
         matches!(err, Error::AnswerLost { attempts: 4, .. }),
@@ -341,7 +341,10 @@ async fn a_get_whose_2xx_answer_breaks_off_each_time_is_retried_then_said_accept
         Reply::json(200, json!({"ok": 1})),
     ]);
     let client = builder(&server).build().expect("client");
-    assert_eq!(get(&client, "1").await.expect("retried"), json!({"ok": 1}));
+    assert_eq!(
+        get_id(&client, "1").await.expect("retried"),
+        json!({"ok": 1})
+    );
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -383,7 +386,7 @@ fn a_get_whose_2xx_answer_stalls_past_the_timeout_is_said_accepted() {
         .build()
         .expect("client");
     let runtime = current_thread_runtime();
-    let err = runtime.block_on(get(&client, "1")).expect_err("timeout");
+    let err = runtime.block_on(get_id(&client, "1")).expect_err("timeout");
     check(&err, &server);
 
     let server = ScriptedServer::start(vec![stalled()]);
@@ -464,7 +467,7 @@ async fn a_response_too_large_after_retries_reports_its_attempts() {
         .max_response_bytes(1024 * 1024)
         .build()
         .expect("client");
-    let err = get(&client, "1").await.expect_err("too large");
+    let err = get_id(&client, "1").await.expect_err("too large");
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
     assert_eq!(server.requests().len(), 3);
     assert_eq!(err.attempts(), Some(3), "{err}");
@@ -514,7 +517,7 @@ async fn disabled_retries_send_once() {
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("client");
-    let _ = get(&client, "1").await.expect_err("503");
+    let _ = get_id(&client, "1").await.expect_err("503");
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -528,7 +531,7 @@ async fn a_stalled_server_times_out_near_the_configured_time() {
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = get(&client, "1").await.expect_err("stalled");
+    let err = get_id(&client, "1").await.expect_err("stalled");
     let elapsed = started.elapsed();
     assert!(err.is_timeout(), "{err:?}");
     assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
@@ -545,7 +548,7 @@ async fn a_body_dripped_slower_than_the_timeout_times_out() {
         .timeout(Duration::from_millis(500))
         .build()
         .expect("client");
-    let err = get(&client, "1").await.expect_err("drip");
+    let err = get_id(&client, "1").await.expect_err("drip");
     assert!(err.is_timeout(), "{err:?}");
 }
 
@@ -556,7 +559,7 @@ async fn per_call_timeout_overrides_the_client() {
     ]);
     let client = builder(&server).build().expect("client");
     let quick = client.with_options(CallOptions::new().timeout(Duration::from_millis(200)));
-    let err = get(&quick, "1").await.expect_err("timeout");
+    let err = get_id(&quick, "1").await.expect_err("timeout");
     assert!(matches!(err, Error::Timeout { timeout, .. } if timeout == Duration::from_millis(200)));
 }
 
@@ -567,7 +570,7 @@ async fn bodies_over_the_limit_are_refused() {
         .max_response_bytes(1024)
         .build()
         .expect("client");
-    let err = get(&client, "1").await.expect_err("too large");
+    let err = get_id(&client, "1").await.expect_err("too large");
     assert!(
         matches!(err, Error::ResponseTooLarge { limit: 1024, .. }),
         "{err:?}"
@@ -582,7 +585,7 @@ async fn headers_carry_key_scope_and_user_agent() {
         .organization_id("org_1")
         .build()
         .expect("client");
-    get(&client, "1").await.expect("ok");
+    get_id(&client, "1").await.expect("ok");
     let request = server.single_request();
     assert_eq!(request.header("x-api-key"), Some(KEY));
     assert_eq!(request.header("x-workspace-id"), Some("ws_1"));
@@ -601,7 +604,7 @@ async fn headers_carry_key_scope_and_user_agent() {
         .server_url(server.url())
         .build()
         .expect("client");
-    let err = get(&anonymous, "1").await.expect_err("401");
+    let err = get_id(&anonymous, "1").await.expect_err("401");
     assert_eq!(server.single_request().header("x-api-key"), None);
     assert_eq!(
         err.as_api_error().and_then(|e| e.code()),
@@ -616,7 +619,7 @@ async fn a_path_prefix_is_kept_and_ids_are_encoded() {
         .server_url(format!("{}/gateway/", server.url()))
         .build()
         .expect("client");
-    get(&client, "a/b?c#d").await.expect("ok");
+    get_id(&client, "a/b?c#d").await.expect("ok");
     assert_eq!(
         server.single_request().path,
         "/gateway/api/things/a%2Fb%3Fc%23d"
@@ -629,7 +632,7 @@ async fn redirects_are_not_followed() {
         Reply::status(302).header("location", "http://evil.example/steal")
     ]);
     let client = builder(&server).build().expect("client");
-    let err = get(&client, "1").await.expect_err("302 is an error");
+    let err = get_id(&client, "1").await.expect_err("302 is an error");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
     assert_eq!(server.requests().len(), 1);
 }
@@ -640,7 +643,7 @@ async fn errors_carry_request_ids_and_html_snippets() {
         Reply::text(404, "<html><h1>Not Found</h1></html>").header("x-request-id", "req_77")
     ]);
     let client = builder(&server).build().expect("client");
-    let err = get(&client, "1").await.expect_err("404");
+    let err = get_id(&client, "1").await.expect_err("404");
     assert_eq!(err.request_id(), Some("req_77"));
     assert!(err.is_not_found());
     let api = err.as_api_error().expect("api");
@@ -648,7 +651,7 @@ async fn errors_carry_request_ids_and_html_snippets() {
 
     let server = ScriptedServer::start(vec![Reply::text(200, "<html>proxy login</html>")]);
     let client = builder(&server).build().expect("client");
-    let err = get(&client, "1").await.expect_err("html on 200");
+    let err = get_id(&client, "1").await.expect_err("html on 200");
     let Error::Decode(decode) = &err else {
         panic!("expected a decode error, got {err:?}")
     };
@@ -660,7 +663,7 @@ async fn invalid_path_values_are_refused_before_sending() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
     let client = builder(&server).build().expect("client");
     for bad in ["", ".", ".."] {
-        let err = get(&client, bad).await.expect_err("refused");
+        let err = get_id(&client, bad).await.expect_err("refused");
         assert!(matches!(err, Error::InvalidInput { .. }), "{err:?}");
     }
     assert!(server.requests().is_empty());
@@ -689,7 +692,7 @@ async fn requests_in_flight_are_capped_per_client() {
         .build()
         .expect("client");
     let calls: Vec<_> = (0..12)
-        .map(|n| tokio::spawn(get(&client, &n.to_string())))
+        .map(|n| tokio::spawn(get_id(&client, &n.to_string())))
         .collect();
     for call in calls {
         call.await.expect("task").expect("call");
@@ -711,7 +714,10 @@ async fn an_unlimited_request_cap_never_panics() {
         .max_concurrent_requests(usize::MAX)
         .build()
         .expect("client");
-    assert_eq!(get(&client, "1").await.expect("call"), json!({"ok": true}));
+    assert_eq!(
+        get_id(&client, "1").await.expect("call"),
+        json!({"ok": true})
+    );
 }
 
 #[tokio::test]
@@ -726,7 +732,7 @@ async fn huge_timeouts_and_waits_never_panic() {
         .build()
         .expect("client");
     assert_eq!(
-        get(&client, "1").await.expect("retried"),
+        get_id(&client, "1").await.expect("retried"),
         json!({"ok": true})
     );
 }
@@ -782,7 +788,7 @@ fn a_timeout_waiting_for_the_token_provider_says_nothing_was_sent() {
     let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
     let client = builder(&server).build().expect("client");
     let runtime = current_thread_runtime();
-    let err = runtime.block_on(get(&client, "1")).expect_err("timeout");
+    let err = runtime.block_on(get_id(&client, "1")).expect_err("timeout");
     check(&err, &server);
 
     let server = ScriptedServer::start(vec![Reply::json(200, json!({}))]);
@@ -817,7 +823,7 @@ async fn a_timeout_asking_for_a_fresh_token_counts_only_the_attempt_sent() {
         .timeout(Duration::from_millis(400))
         .build()
         .expect("client");
-    let err = get(&client, "1").await.expect_err("timeout");
+    let err = get_id(&client, "1").await.expect_err("timeout");
     assert!(err.is_timeout(), "{err:?}");
     assert_eq!(server.requests().len(), 1);
     assert_eq!(err.attempts(), Some(1), "{err:?}");
@@ -857,10 +863,10 @@ fn a_timeout_waiting_for_an_in_flight_slot_says_nothing_was_sent() {
         .build()
         .expect("client");
     let runtime = multi_thread_runtime();
-    let holder = runtime.spawn(get(&client, "1"));
+    let holder = runtime.spawn(get_id(&client, "1"));
     wait_for_requests(&server, 1);
     let err = runtime
-        .block_on(get(&client.with_options(quick.clone()), "2"))
+        .block_on(get_id(&client.with_options(quick.clone()), "2"))
         .expect_err("timeout");
     check(&err);
     runtime.block_on(holder).expect("task").expect("slow call");
@@ -950,7 +956,9 @@ fn an_accepted_answers_message_says_which_attempts_were_sent_again() {
         .max_response_bytes(1024)
         .build()
         .expect("client");
-    let err = runtime.block_on(get(&client, "1")).expect_err("too large");
+    let err = runtime
+        .block_on(get_id(&client, "1"))
+        .expect_err("too large");
     assert!(matches!(err, Error::ResponseTooLarge { .. }), "{err:?}");
     check_retried(&err);
     let server = ScriptedServer::start(vec![
@@ -969,7 +977,7 @@ fn an_accepted_answers_message_says_which_attempts_were_sent_again() {
     // An undecodable 200 at the first attempt.
     let server = ScriptedServer::start(vec![Reply::text(200, "<html>")]);
     let err = runtime
-        .block_on(get(&builder(&server).build().expect("client"), "1"))
+        .block_on(get_id(&builder(&server).build().expect("client"), "1"))
         .expect_err("undecodable");
     check_single(&err);
 }

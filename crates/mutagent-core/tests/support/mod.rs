@@ -32,6 +32,27 @@ pub(crate) fn get_thing() -> mutagent_core::ApiRequest {
         .expect("request")
 }
 
+/// `GET /api/things/1` on `client`: the call's future, owning a clone of the client so it can be
+/// spawned or dropped mid-call.
+pub(crate) fn get(
+    client: &mutagent_core::Client,
+) -> impl std::future::Future<Output = Result<serde_json::Value, mutagent_core::Error>> + 'static {
+    let client = client.clone();
+    async move { client.send(get_thing()).await }
+}
+
+/// `POST /api/things/` with `{"name": "x"}` on `client`: the call's future, as [`get`]'s.
+pub(crate) fn create(
+    client: &mutagent_core::Client,
+) -> impl std::future::Future<Output = Result<serde_json::Value, mutagent_core::Error>> + 'static {
+    let client = client.clone();
+    async move {
+        client
+            .send(create_thing(serde_json::json!({"name": "x"})))
+            .await
+    }
+}
+
 /// `GET /api/things/1` on `client`, which must fail: its error, and how long the call took.
 pub(crate) async fn failed_get(client: &mutagent_core::Client) -> (mutagent_core::Error, Duration) {
     let started = std::time::Instant::now();
