@@ -57,6 +57,22 @@ fn assert_runtime_error(err: &Error, problem: RuntimeProblem, fix: &str) {
     assert_eq!(err.operation(), Some("get_thing"));
 }
 
+/// Two calls through `client` on `runtime` (the second after the first found the problem out),
+/// each refused with `problem` naming `fix`, and no connection made to `server`.
+fn every_call_refused(
+    runtime: &tokio::runtime::Runtime,
+    client: &mutagent_core::Client,
+    server: &ScriptedServer,
+    problem: RuntimeProblem,
+    fix: &str,
+) {
+    for _ in 0..2 {
+        let err = run(runtime, client.send::<Value>(get_thing())).expect_err("refused");
+        assert_runtime_error(&err, problem, fix);
+    }
+    assert_eq!(server.connections(), 0, "nothing may be sent");
+}
+
 /// A runtime without timers: every call (not only the first) is refused with a typed error
 /// before anything is sent; the same client then works on a runtime that has them.
 #[test]
@@ -66,11 +82,13 @@ fn a_runtime_without_timers_gets_a_typed_error_and_nothing_is_sent() {
     let no_timers = runtime(|builder| {
         builder.enable_io();
     });
-    for _ in 0..2 {
-        let err = run(&no_timers, client.send::<Value>(get_thing())).expect_err("refused");
-        assert_runtime_error(&err, RuntimeProblem::TimersDisabled, "enable_time()");
-    }
-    assert_eq!(server.connections(), 0, "nothing may be sent");
+    every_call_refused(
+        &no_timers,
+        &client,
+        &server,
+        RuntimeProblem::TimersDisabled,
+        "enable_time()",
+    );
     let full = runtime(|builder| {
         builder.enable_all();
     });
@@ -107,11 +125,13 @@ fn a_runtime_without_io_gets_a_typed_error_with_the_default_http_client() {
     let no_io = runtime(|builder| {
         builder.enable_time();
     });
-    for _ in 0..2 {
-        let err = run(&no_io, client.send::<Value>(get_thing())).expect_err("refused");
-        assert_runtime_error(&err, RuntimeProblem::IoDisabled, "enable_io()");
-    }
-    assert_eq!(server.connections(), 0, "nothing may be sent");
+    every_call_refused(
+        &no_io,
+        &client,
+        &server,
+        RuntimeProblem::IoDisabled,
+        "enable_io()",
+    );
 }
 
 /// An HTTP client of the application's own may not need Tokio's I/O: a runtime without it is
