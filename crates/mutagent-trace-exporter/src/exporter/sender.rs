@@ -1178,6 +1178,31 @@ mod tests {
         (0..count).map(|i| format!("{prefix}{i}")).collect()
     }
 
+    /// What a flush reports, as one value to compare: delivered, failed, unsent, timed out.
+    fn tally(outcome: &FlushOutcome) -> (u64, u64, u64, bool) {
+        (
+            outcome.delivered,
+            outcome.failed,
+            outcome.unsent,
+            outcome.timed_out,
+        )
+    }
+
+    /// A sender of batches of 3 on an hour's tick, to a server that fails its next `failures`
+    /// batches; a kept batch waits `step` before each new attempt.
+    fn failing_sender(failures: usize, step: Duration) -> (Handles, BatchSender) {
+        let server = Server::default();
+        server.fail_next(failures);
+        let backoff = Backoff::new(step, step);
+        sender_with(
+            server,
+            Protocol::Batch,
+            3,
+            Duration::from_secs(3600),
+            backoff,
+        )
+    }
+
     /// The waits between one batch's arrival and the next's.
     fn gaps(server: &Server) -> Vec<Duration> {
         let batches = server.batches();
@@ -1195,16 +1220,7 @@ mod tests {
             // Three attempts fail (1 request each: the client does not retry); the flush has
             // an hour, so it waits through the back-off steps.
             let outcome = handles.flush(false).await.expect("answered");
-            assert_eq!(
-                (
-                    outcome.delivered,
-                    outcome.failed,
-                    outcome.unsent,
-                    outcome.timed_out
-                ),
-                (7, 0, 0, false),
-                "{outcome:?}"
-            );
+            assert_eq!(tally(&outcome), (7, 0, 0, false), "{outcome:?}");
         })
         .await;
         assert_eq!(handles.server.stored(), recorded, "each once, in order");
@@ -1281,16 +1297,7 @@ mod tests {
             let start = Instant::now();
             let outcome = handles.flush(true).await.expect("answered");
             assert_eq!(Instant::now(), start, "no back-off before the last attempt");
-            assert_eq!(
-                (
-                    outcome.delivered,
-                    outcome.failed,
-                    outcome.unsent,
-                    outcome.timed_out
-                ),
-                (0, 3, 0, false),
-                "{outcome:?}"
-            );
+            assert_eq!(tally(&outcome), (0, 3, 0, false), "{outcome:?}");
             assert_eq!(handles.server.batches().len(), attempts + 1);
         })
         .await;
@@ -1309,16 +1316,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_flush_whose_deadline_comes_before_the_next_attempt_is_answered_at_once() {
-        let server = Server::default();
-        server.fail_next(1);
-        let backoff = Backoff::new(Duration::from_secs(60), Duration::from_secs(60));
-        let (handles, sender) = sender_with(
-            server,
-            Protocol::Batch,
-            3,
-            Duration::from_secs(3600),
-            backoff,
-        );
+        let (handles, sender) = failing_sender(1, Duration::from_secs(60));
         running(sender, async {
             handles.queue(5);
             let start = Instant::now();
@@ -1328,16 +1326,7 @@ mod tests {
                 .await
                 .expect("answered");
             assert_eq!(Instant::now(), start, "not kept waiting until its deadline");
-            assert_eq!(
-                (
-                    outcome.delivered,
-                    outcome.failed,
-                    outcome.unsent,
-                    outcome.timed_out
-                ),
-                (0, 0, 5, false),
-                "{outcome:?}"
-            );
+            assert_eq!(tally(&outcome), (0, 0, 5, false), "{outcome:?}");
             assert_eq!(
                 handles.server.batches().len(),
                 1,
@@ -1358,16 +1347,7 @@ mod tests {
     /// own; the kept spans still go out on their own after the back-off.
     #[tokio::test(start_paused = true)]
     async fn a_flush_attempt_is_answered_once_its_spans_are_kept() {
-        let server = Server::default();
-        server.fail_next(1);
-        let backoff = Backoff::new(Duration::from_secs(2), Duration::from_secs(2));
-        let (handles, sender) = sender_with(
-            server,
-            Protocol::Batch,
-            3,
-            Duration::from_secs(3600),
-            backoff,
-        );
+        let (handles, sender) = failing_sender(1, Duration::from_secs(2));
         running(sender, async {
             handles.queue(2);
             let start = Instant::now();
@@ -1378,16 +1358,7 @@ mod tests {
                 .await
                 .expect("answered");
             assert_eq!(Instant::now(), start, "not kept through the back-off");
-            assert_eq!(
-                (
-                    outcome.delivered,
-                    outcome.failed,
-                    outcome.unsent,
-                    outcome.timed_out
-                ),
-                (0, 0, 2, false),
-                "{outcome:?}"
-            );
+            assert_eq!(tally(&outcome), (0, 0, 2, false), "{outcome:?}");
             assert_eq!(handles.shared.retained.load(Ordering::Relaxed), 2);
             handles.queue(1);
             let outcome = handles
@@ -1415,16 +1386,7 @@ mod tests {
             handles.queue(8);
             let outcome = handles.flush(true).await.expect("answered");
             // One batch tried and failed; the other 5 spans not tried against a server down.
-            assert_eq!(
-                (
-                    outcome.delivered,
-                    outcome.failed,
-                    outcome.unsent,
-                    outcome.timed_out
-                ),
-                (0, 3, 5, false),
-                "{outcome:?}"
-            );
+            assert_eq!(tally(&outcome), (0, 3, 5, false), "{outcome:?}");
         })
         .await;
         assert_eq!(handles.server.batches().len(), 1);
@@ -1453,16 +1415,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_flush_beside_a_shutdown_during_an_outage_waits_for_its_last_attempt() {
-        let server = Server::default();
-        server.fail_next(1);
-        let backoff = Backoff::new(Duration::from_secs(60), Duration::from_secs(60));
-        let (handles, sender) = sender_with(
-            server,
-            Protocol::Batch,
-            3,
-            Duration::from_secs(3600),
-            backoff,
-        );
+        let (handles, sender) = failing_sender(1, Duration::from_secs(60));
         running(sender, async {
             handles.queue(3);
             handles.notify.notify_one();
