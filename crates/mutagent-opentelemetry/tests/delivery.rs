@@ -4,17 +4,18 @@
 //! subscriber, as an application has it).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
+#[path = "support/spans.rs"]
+mod spans;
+
 use std::time::{Duration, SystemTime};
 
 use mutagent_core::{Client, RetryPolicy};
 use mutagent_emulator::{Collection, Emulator, Fault};
 use mutagent_opentelemetry::{MutagentSpanExporter, Protocol};
-use opentelemetry::trace::{
-    SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState, TracerProvider as _,
-};
-use opentelemetry::{InstrumentationScope, KeyValue};
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::KeyValue;
 use opentelemetry_sdk::error::OTelSdkError;
-use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanEvents, SpanExporter, SpanLinks};
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 use opentelemetry_sdk::Resource;
 use tracing_subscriber::layer::SubscriberExt;
 
@@ -49,28 +50,8 @@ async fn started() -> (Emulator, Client) {
 }
 
 fn finished_span(n: u64) -> SpanData {
-    let start = SystemTime::now();
-    SpanData {
-        span_context: SpanContext::new(
-            TraceId::from(0xabc0_u128 + u128::from(n)),
-            SpanId::from(n + 1),
-            TraceFlags::SAMPLED,
-            false,
-            TraceState::NONE,
-        ),
-        parent_span_id: SpanId::INVALID,
-        parent_span_is_remote: false,
-        span_kind: SpanKind::Client,
-        name: "chat".into(),
-        start_time: start,
-        end_time: start + Duration::from_millis(5),
-        attributes: vec![KeyValue::new("gen_ai.request.model", "gpt-4o")],
-        dropped_attributes_count: 0,
-        events: SpanEvents::default(),
-        links: SpanLinks::default(),
-        status: Status::Unset,
-        instrumentation_scope: InstrumentationScope::builder("test").build(),
-    }
+    let model = KeyValue::new("gen_ai.request.model", "gpt-4o");
+    spans::finished_span(0xabc0_u128 + u128::from(n), n, "chat", vec![model])
 }
 
 #[tokio::test]

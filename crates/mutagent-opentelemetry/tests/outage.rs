@@ -5,20 +5,19 @@
 //! back, and what the shutdown gives up is its error and counted. Through both clients.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test may panic
 
+#[path = "support/spans.rs"]
+mod spans;
+
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use mutagent_core::{BlockingClient, Client, RetryPolicy};
 use mutagent_emulator::{Emulator, Fault};
 use mutagent_opentelemetry::{InnerExporter, MutagentSpanExporter};
 use mutagent_trace_exporter::IntoExportClient;
-use opentelemetry::trace::{
-    Span as _, SpanContext, SpanId, SpanKind, Status, TraceFlags, TraceId, TraceState, Tracer as _,
-    TracerProvider as _,
-};
-use opentelemetry::InstrumentationScope;
+use opentelemetry::trace::{Span as _, Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::error::OTelSdkResult;
-use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanEvents, SpanExporter, SpanLinks};
+use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 use opentelemetry_sdk::Resource;
 
 const KEY: &str = "mt_test_key";
@@ -71,28 +70,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 
 /// A finished span named `name` (its own trace).
 fn span(n: u64, name: &'static str) -> SpanData {
-    let start = SystemTime::now();
-    SpanData {
-        span_context: SpanContext::new(
-            TraceId::from(0xdead_0000_u128 + u128::from(n)),
-            SpanId::from(n + 1),
-            TraceFlags::SAMPLED,
-            false,
-            TraceState::NONE,
-        ),
-        parent_span_id: SpanId::INVALID,
-        parent_span_is_remote: false,
-        span_kind: SpanKind::Client,
-        name: name.into(),
-        start_time: start,
-        end_time: start + Duration::from_millis(5),
-        attributes: Vec::new(),
-        dropped_attributes_count: 0,
-        events: SpanEvents::default(),
-        links: SpanLinks::default(),
-        status: Status::Unset,
-        instrumentation_scope: InstrumentationScope::builder("test").build(),
-    }
+    spans::finished_span(0xdead_0000_u128 + u128::from(n), n, name, Vec::new())
 }
 
 /// Requests to the batch route so far.
