@@ -413,3 +413,66 @@ fn a_hanging_server_is_answered_within_the_sdks_wait_through_the_blocking_client
         blocking_client(&emu, RetryPolicy::new()),
     );
 }
+
+/// Every setting the default, every batch answered 503 with `Retry-After: 99999` (the client's
+/// retries wait their 30 s cap, so the first attempt outlasts the SDK's wait): `force_flush`
+/// gets this exporter's `Timeout` of its 4 s export timeout, the provider's `shutdown` answers
+/// within the SDK's 5 s, and every span recorded is counted (failed at shutdown, none sent).
+fn a_server_asking_for_a_day_is_answered_within_the_sdks_wait(
+    emu: &Emulator,
+    client: impl IntoExportClient,
+) {
+    emu.inject(
+        Fault::status(503)
+            .retry_after(Duration::from_secs(99_999))
+            .on_route("POST", BATCH_ROUTE),
+    )
+    .expect("a valid fault");
+    let exporter = MutagentSpanExporter::new(client).expect("exporter");
+    let inner = exporter.inner().cloned().expect("running");
+    let (provider, shutdowns) = logged_provider(exporter);
+    let tracer = provider.tracer("day");
+    tracer.start("first").end();
+    let begun = Instant::now();
+    let flushed = format!("{:?}", provider.force_flush());
+    let took = begun.elapsed();
+    assert!(took < SDK_WAIT, "force_flush took {took:?}: {flushed}");
+    assert!(!flushed.contains("5s"), "{flushed}");
+    tracer.start("second").end();
+    let begun = Instant::now();
+    let shut = provider.shutdown();
+    let took = begun.elapsed();
+    assert!(shut.is_ok(), "{shut:?} after {took:?}");
+    assert!(took < SDK_WAIT, "shutdown took {took:?}");
+    let answer = format!("{:?}", shutdowns.lock().unwrap());
+    assert!(answer.contains("given up at shutdown"), "{answer}");
+    let stats = inner.stats();
+    assert_eq!(
+        (stats.recorded, stats.sent, stats.failed, stats.dropped),
+        (2, 0, 2, 0),
+        "{stats:?}"
+    );
+    assert_eq!(
+        (stats.queued, stats.held, stats.retained),
+        (0, 0, 0),
+        "{stats:?}"
+    );
+}
+
+#[test]
+fn a_server_asking_for_a_day_is_answered_within_the_sdks_wait_through_the_async_client() {
+    let emu = emulator();
+    a_server_asking_for_a_day_is_answered_within_the_sdks_wait(
+        &emu,
+        async_client(&emu, RetryPolicy::new()),
+    );
+}
+
+#[test]
+fn a_server_asking_for_a_day_is_answered_within_the_sdks_wait_through_the_blocking_client() {
+    let emu = emulator();
+    a_server_asking_for_a_day_is_answered_within_the_sdks_wait(
+        &emu,
+        blocking_client(&emu, RetryPolicy::new()),
+    );
+}

@@ -482,3 +482,74 @@ fn a_refused_batch_is_given_up_at_once_not_kept_blocking() {
         "the shutdown did not send it either"
     );
 }
+
+/// The emulator answers the first 8 batch requests with a 503 asking to come back in 99999 s
+/// (28 hours): the per-send retries wait at most their policy's `max_retry_after`, and the
+/// kept batch at most the redelivery back-off's cap, so the spans go out once the server is
+/// back, each once, in order, the counters adding up.
+fn emulator_asking_for_a_day() -> EmulatorBuilder {
+    Emulator::builder().api_key(KEY).fault(
+        Fault::status(503)
+            .retry_after(Duration::from_secs(99_999))
+            .on_route(BATCH_ROUTE.0, BATCH_ROUTE.1)
+            .times(8),
+    )
+}
+
+fn day_settings(builder: ExporterBuilder) -> ExporterBuilder {
+    settings(builder)
+        .retry_policy(fast_retries().max_retry_after(Duration::from_millis(10)))
+        .flush_interval(HOUR)
+}
+
+fn check_a_day_is_not_waited(emu: &Emulator, exporter: &Exporter, report: &FlushReport) {
+    assert!(report.is_complete(), "{report:?}");
+    assert_eq!(report.delivered, 25, "{report:?}");
+    let recorded = names(25);
+    check_delivered_once_in_order(emu, exporter, &recorded);
+    let stats = exporter.stats();
+    assert_eq!(
+        stats.recorded,
+        stats.sent + stats.failed + stats.dropped + stats.queued as u64 + stats.held as u64,
+        "{stats:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_after_of_a_day_is_cut_to_the_backoff_cap_async() {
+    let emu = emulator_asking_for_a_day().start().await.expect("emulator");
+    let exporter = day_settings(Exporter::builder(client(&emu.url())))
+        .build()
+        .expect("exporter");
+    for span in roots(&names(25)) {
+        assert!(exporter.record(span));
+    }
+    let begun = Instant::now();
+    let report = exporter.flush_async(Duration::from_secs(8)).await;
+    assert!(begun.elapsed() < Duration::from_secs(8), "{report:?}");
+    check_a_day_is_not_waited(&emu, &exporter, &report);
+    assert!(exporter.shutdown_async(LONG).await.is_complete());
+}
+
+#[test]
+fn a_retry_after_of_a_day_is_cut_to_the_backoff_cap_blocking() {
+    let emu = emulator_asking_for_a_day()
+        .start_blocking()
+        .expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("client");
+    let exporter = day_settings(Exporter::builder(&client))
+        .build()
+        .expect("exporter");
+    for span in roots(&names(25)) {
+        assert!(exporter.record(span));
+    }
+    let begun = Instant::now();
+    let report = exporter.flush(Duration::from_secs(8));
+    assert!(begun.elapsed() < Duration::from_secs(8), "{report:?}");
+    check_a_day_is_not_waited(&emu, &exporter, &report);
+    assert!(exporter.shutdown(LONG).is_complete());
+}
