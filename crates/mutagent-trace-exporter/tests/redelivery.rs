@@ -553,3 +553,93 @@ fn a_retry_after_of_a_day_is_cut_to_the_backoff_cap_blocking() {
     check_a_day_is_not_waited(&emu, &exporter, &report);
     assert!(exporter.shutdown(LONG).is_complete());
 }
+
+/// A server that fails half the batch requests at random (503), no per-send retries: every
+/// span is stored once, in the order recorded (the requests the server took, in turn, carry
+/// them in order, none twice), and the counters add up.
+fn flapping_emulator() -> EmulatorBuilder {
+    Emulator::builder().api_key(KEY).fault(
+        Fault::status(503)
+            .on_route(BATCH_ROUTE.0, BATCH_ROUTE.1)
+            .probability(0.5, 7),
+    )
+}
+
+fn flapping_settings(builder: ExporterBuilder) -> ExporterBuilder {
+    settings(builder)
+        .retry_policy(RetryPolicy::new().max_retries(0))
+        .flush_interval(HOUR)
+}
+
+fn check_flapping(emu: &Emulator, exporter: &Exporter, report: &FlushReport, recorded: &[String]) {
+    assert!(report.is_complete(), "{report:?}");
+    let requests: Vec<_> = emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.is(BATCH_ROUTE.0, BATCH_ROUTE.1))
+        .collect();
+    let faulted = requests.iter().filter(|r| r.fault.is_some()).count();
+    assert!(faulted > 0, "the server never failed");
+    let stored: Vec<String> = requests
+        .iter()
+        .filter(|r| r.fault.is_none())
+        .flat_map(|request| {
+            let body: Value = serde_json::from_slice(&request.body).expect("json");
+            body["traces"]
+                .as_array()
+                .expect("traces")
+                .iter()
+                .flat_map(|trace| trace["spans"].as_array().cloned().expect("spans"))
+                .map(|span| span["name"].as_str().expect("name").to_owned())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert_eq!(stored, recorded, "each once, in order");
+    let stats = exporter.stats();
+    assert_eq!(
+        (stats.recorded, stats.sent, stats.failed, stats.dropped),
+        (recorded.len() as u64, recorded.len() as u64, 0, 0),
+        "{stats:?}"
+    );
+    assert_eq!(
+        (stats.queued, stats.held, stats.retained),
+        (0, 0, 0),
+        "{stats:?}"
+    );
+    assert_eq!(stats.batches_deferred, faulted as u64, "{stats:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_flapping_server_gets_every_span_once_in_order_async() {
+    let emu = flapping_emulator().start().await.expect("emulator");
+    let exporter = flapping_settings(Exporter::builder(client(&emu.url())))
+        .build()
+        .expect("exporter");
+    let recorded = names(60);
+    for span in roots(&recorded) {
+        assert!(exporter.record(span));
+    }
+    let report = exporter.flush_async(LONG).await;
+    check_flapping(&emu, &exporter, &report, &recorded);
+    assert!(exporter.shutdown_async(LONG).await.is_complete());
+}
+
+#[test]
+fn a_flapping_server_gets_every_span_once_in_order_blocking() {
+    let emu = flapping_emulator().start_blocking().expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("client");
+    let exporter = flapping_settings(Exporter::builder(&client))
+        .build()
+        .expect("exporter");
+    let recorded = names(60);
+    for span in roots(&recorded) {
+        assert!(exporter.record(span));
+    }
+    let report = exporter.flush(LONG);
+    check_flapping(&emu, &exporter, &report, &recorded);
+    assert!(exporter.shutdown(LONG).is_complete());
+}
