@@ -595,20 +595,19 @@ impl SpanExporter for MutagentSpanExporter {
                 total.failed += report.failed;
                 total.unsent += report.unsent;
                 total.dropped += report.dropped;
-                if report.timed_out {
-                    total.timed_out = true;
-                    break;
-                }
-                if report.unsent > 0 {
-                    // Kept through an outage: the rest would only wait behind it.
+                if report.timed_out || report.unsent > 0 {
+                    // Kept through an outage, or still on their way at the deadline (the
+                    // server slow): the rest would only wait behind them.
+                    total.timed_out |= report.timed_out;
                     kept = true;
                     break;
                 }
             }
             if kept {
-                // Queued behind the kept spans (the inner exporter sends them once the server
-                // is back) but not flushed chunk by chunk, whose reports would each count the
-                // kept spans again.
+                // Queued behind the spans not yet delivered (the inner exporter sends them
+                // once the server answers), so every span given is counted in its stats,
+                // but not flushed chunk by chunk, whose reports would each count the earlier
+                // spans again.
                 let mut full = false;
                 for span in chunks.flatten() {
                     let mut span = span_data(span);
@@ -624,9 +623,6 @@ impl SpanExporter for MutagentSpanExporter {
                     // drop once, so a later export does not report them again).
                     total.dropped += exporter.flush_attempt_async(Duration::ZERO).await.dropped;
                 }
-            } else {
-                // Chunks never queued because the deadline passed: not delivered, not queued.
-                total.dropped += chunks.map(|chunk| chunk.len() as u64).sum::<u64>();
             }
             outcome(&total, &exporter, timeout, Answering::Export)
         }

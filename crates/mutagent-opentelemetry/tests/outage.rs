@@ -476,3 +476,81 @@ fn a_server_asking_for_a_day_is_answered_within_the_sdks_wait_through_the_blocki
         blocking_client(&emu, RetryPolicy::new()),
     );
 }
+
+/// An export larger than the inner queue (chunked a queue's worth at a time) whose first
+/// chunk outlasts the export timeout (the server slow, 1.5 s): the chunks not yet handed over
+/// are queued behind it (or dropped by the full queue), so every span the SDK gave is counted in
+/// the inner exporter's stats, and those queued go out once the server answers.
+fn a_slow_export_larger_than_the_queue_counts_every_span(
+    emu: &Emulator,
+    client: impl IntoExportClient,
+) {
+    emu.inject(
+        Fault::latency(Duration::from_millis(1500))
+            .on_route("POST", BATCH_ROUTE)
+            .times(1),
+    )
+    .expect("a valid fault");
+    let exporter = MutagentSpanExporter::builder(client)
+        .export_timeout(Duration::from_millis(500))
+        .exporter_settings(|settings| settings.max_queue_size(2).batch_size(2))
+        .build()
+        .expect("exporter");
+    let inner = exporter.inner().cloned().expect("running");
+    let batch = ["c1", "c2", "c3", "c4", "c5", "c6"];
+    let spans = (1..).zip(batch).map(|(n, name)| span(n, name)).collect();
+    let begun = Instant::now();
+    let answer = block_on(exporter.export(spans));
+    assert!(answer.is_err(), "{answer:?}");
+    assert!(
+        begun.elapsed() < Duration::from_secs(1),
+        "{:?}",
+        begun.elapsed()
+    );
+    let stats = inner.stats();
+    assert_eq!(
+        stats.recorded, 6,
+        "every span handed over is counted: {stats:?}"
+    );
+    let begun = Instant::now();
+    while inner.stats().sent + inner.stats().dropped < 6 && begun.elapsed() < SDK_WAIT {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let stats = inner.stats();
+    assert_eq!(
+        (
+            stats.sent + stats.dropped,
+            stats.failed,
+            stats.queued,
+            stats.held
+        ),
+        (6, 0, 0, 0),
+        "each span sent or counted dropped: {stats:?}"
+    );
+    // The slow answer was a fault (latency), so `delivered` leaves its two spans out.
+    let delivered = delivered(emu);
+    assert_eq!(
+        delivered.len() as u64 + 2,
+        stats.sent,
+        "none twice: {delivered:?}"
+    );
+    exporter.shutdown().expect("nothing left to give up");
+}
+
+#[test]
+fn a_slow_export_larger_than_the_queue_counts_every_span_through_the_async_client() {
+    let emu = emulator();
+    a_slow_export_larger_than_the_queue_counts_every_span(
+        &emu,
+        async_client(&emu, quick_retries()),
+    );
+}
+
+#[test]
+fn a_slow_export_larger_than_the_queue_counts_every_span_through_the_blocking_client() {
+    let emu = emulator();
+    a_slow_export_larger_than_the_queue_counts_every_span(
+        &emu,
+        blocking_client(&emu, quick_retries()),
+    );
+}
