@@ -102,3 +102,67 @@ fn long_values_are_cut_and_extra_attributes_dropped_and_counted() {
     // What was not left out is not reported.
     assert!(span["attributes"].get("mutagent.dropped_events").is_none());
 }
+
+/// The server down (a closed port) and the queue full: the layer never blocks the app, and
+/// each of its spans is counted: kept or queued (within the queue and one batch), the rest
+/// dropped; the shutdown gives up what is held, so `recorded = failed + dropped`.
+#[test]
+fn a_full_queue_during_an_outage_drops_and_counts_the_layers_spans() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let client = client(&format!("http://127.0.0.1:{port}"));
+    let exporter = mutagent_trace_exporter::Exporter::builder(&client)
+        .max_queue_size(4)
+        .batch_size(2)
+        .max_batch_size(2)
+        .retry_policy(mutagent_core::RetryPolicy::new().max_retries(0))
+        .redelivery_backoff(Duration::from_secs(10), Duration::from_secs(10))
+        .build()
+        .expect("exporter");
+    let layer = MutagentLayer::new(exporter.clone());
+    let subscriber = tracing_subscriber::registry().with(layer);
+    let begun = std::time::Instant::now();
+    tracing::subscriber::with_default(subscriber, || {
+        for index in 0..50 {
+            let span = tracing::info_span!("call", mutagent.kind = "llm", index);
+            let _entered = span.enter();
+            if index == 0 {
+                // Let the first batch fail and be kept before the others arrive.
+                drop(_entered);
+                drop(span);
+                let report = exporter.flush_attempt(Duration::from_secs(5));
+                assert_eq!(report.unsent, 1, "kept: {report:?}");
+            }
+        }
+    });
+    assert!(
+        begun.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        begun.elapsed()
+    );
+    let stats = exporter.stats();
+    assert_eq!(stats.recorded, 50, "{stats:?}");
+    assert_eq!(stats.retained, 1, "{stats:?}");
+    assert!(stats.queued <= 4 && stats.held <= 2, "{stats:?}");
+    assert_eq!(
+        stats.recorded,
+        stats.sent + stats.failed + stats.dropped + stats.queued as u64 + stats.held as u64,
+        "{stats:?}"
+    );
+    let report = exporter.shutdown(Duration::from_secs(2));
+    assert!(!report.is_complete(), "{report:?}");
+    let stats = exporter.stats();
+    assert_eq!(
+        (
+            stats.sent,
+            stats.failed + stats.dropped,
+            stats.queued,
+            stats.held
+        ),
+        (0, 50, 0, 0),
+        "{stats:?}"
+    );
+}
