@@ -643,3 +643,78 @@ fn a_flapping_server_gets_every_span_once_in_order_blocking() {
     check_flapping(&emu, &exporter, &report, &recorded);
     assert!(exporter.shutdown(LONG).is_complete());
 }
+
+/// A server that takes the batch request and never answers: a shutdown of 300 ms returns
+/// within its deadline (and the 50 ms the handle allows the sender to answer), the batch on its
+/// way given up and counted, `recorded = failed` once it answered.
+fn check_a_hanging_send_does_not_hold_the_shutdown(
+    exporter: &Exporter,
+    report: &FlushReport,
+    took: Duration,
+) {
+    assert!(
+        took < Duration::from_millis(600),
+        "shutdown took {took:?}: {report:?}"
+    );
+    assert!(report.timed_out, "{report:?}");
+    assert_eq!(report.delivered, 0, "{report:?}");
+    let stats = exporter.stats();
+    assert_eq!(
+        (
+            stats.recorded,
+            stats.sent,
+            stats.failed,
+            stats.dropped,
+            stats.queued,
+            stats.held
+        ),
+        (10, 0, 10, 0, 0, 0),
+        "{stats:?}"
+    );
+}
+
+fn hanging_emulator() -> EmulatorBuilder {
+    Emulator::builder()
+        .api_key(KEY)
+        .fault(Fault::latency(Duration::from_secs(60)).on_route(BATCH_ROUTE.0, BATCH_ROUTE.1))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_send_does_not_hold_the_shutdown_async() {
+    let emu = hanging_emulator().start().await.expect("emulator");
+    let exporter = settings(Exporter::builder(client(&emu.url())).flush_interval(HOUR))
+        .build()
+        .expect("exporter");
+    for span in roots(&names(10)) {
+        assert!(exporter.record(span));
+    }
+    let polled = exporter.clone();
+    assert!(
+        tokio::task::spawn_blocking(move || poll_until(|| polled.stats().held == 10))
+            .await
+            .expect("poll")
+    );
+    let begun = Instant::now();
+    let report = exporter.shutdown_async(Duration::from_millis(300)).await;
+    check_a_hanging_send_does_not_hold_the_shutdown(&exporter, &report, begun.elapsed());
+}
+
+#[test]
+fn a_hanging_send_does_not_hold_the_shutdown_blocking() {
+    let emu = hanging_emulator().start_blocking().expect("emulator");
+    let client = BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("client");
+    let exporter = settings(Exporter::builder(&client).flush_interval(HOUR))
+        .build()
+        .expect("exporter");
+    for span in roots(&names(10)) {
+        assert!(exporter.record(span));
+    }
+    assert!(poll_until(|| exporter.stats().held == 10));
+    let begun = Instant::now();
+    let report = exporter.shutdown(Duration::from_millis(300));
+    check_a_hanging_send_does_not_hold_the_shutdown(&exporter, &report, begun.elapsed());
+}
