@@ -51,6 +51,22 @@ fn names(count: usize) -> Vec<String> {
     (0..count).map(|i| format!("span-{i}")).collect()
 }
 
+/// A blocking client of `emu` (the async tests use `client(url)`).
+fn blocking_client(emu: &Emulator) -> BlockingClient {
+    BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("client")
+}
+
+/// Records a root span for each name, each taken by the exporter.
+fn record_all(exporter: &Exporter, names: &[String]) {
+    for span in roots(names) {
+        assert!(exporter.record(span));
+    }
+}
+
 /// Polls `what` every 5 ms for up to 30 s (from any thread, runtime or not).
 fn poll_until(what: impl Fn() -> bool) -> bool {
     let until = Instant::now() + LONG;
@@ -136,9 +152,7 @@ async fn an_outage_longer_than_the_retries_loses_nothing_async() {
         .build()
         .expect("exporter");
     let recorded = names(25);
-    for span in roots(&recorded) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &recorded);
     let sent = exporter.clone();
     // The last 5 are less than a batch: they go with the backlog the kept batch held up.
     let delivered = tokio::task::spawn_blocking(move || poll_until(|| sent.stats().sent >= 25))
@@ -152,18 +166,12 @@ async fn an_outage_longer_than_the_retries_loses_nothing_async() {
 #[test]
 fn an_outage_longer_than_the_retries_loses_nothing_blocking() {
     let emu = emulator_failing_twice().start_blocking().expect("emulator");
-    let client = BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let client = blocking_client(&emu);
     let exporter = settings(Exporter::builder(&client).flush_interval(HOUR))
         .build()
         .expect("exporter");
     let recorded = names(25);
-    for span in roots(&recorded) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &recorded);
     // The flush has 30 s: it waits through the back-off steps rather than giving up.
     let report = exporter.flush(LONG);
     assert!(report.is_complete(), "{report:?}");
@@ -231,9 +239,7 @@ async fn flush_attempt_answers_once_the_spans_are_kept_async() {
         .build()
         .expect("exporter");
     let recorded = names(5);
-    for span in roots(&recorded) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &recorded);
     let report = exporter.flush_attempt_async(LONG).await;
     let kept = exporter.clone();
     let emu = tokio::task::spawn_blocking(move || {
@@ -249,18 +255,12 @@ async fn flush_attempt_answers_once_the_spans_are_kept_async() {
 #[test]
 fn flush_attempt_answers_once_the_spans_are_kept_blocking() {
     let emu = emulator_failing_twice().start_blocking().expect("emulator");
-    let client = BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let client = blocking_client(&emu);
     let exporter = attempt_settings(Exporter::builder(&client))
         .build()
         .expect("exporter");
     let recorded = names(5);
-    for span in roots(&recorded) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &recorded);
     let report = exporter.flush_attempt(LONG);
     check_the_attempt_answered_before_redelivery(&emu, &exporter, &report, &recorded);
     assert!(exporter.shutdown(LONG).is_complete());
@@ -449,11 +449,7 @@ fn a_refused_batch_is_given_up_at_once_not_kept_blocking() {
         )
         .start_blocking()
         .expect("emulator");
-    let client = BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let client = blocking_client(&emu);
     let exporter = settings(Exporter::builder(&client).flush_interval(HOUR))
         .build()
         .expect("exporter");
@@ -521,9 +517,7 @@ async fn a_retry_after_of_a_day_is_cut_to_the_backoff_cap_async() {
     let exporter = day_settings(Exporter::builder(client(&emu.url())))
         .build()
         .expect("exporter");
-    for span in roots(&names(25)) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &names(25));
     let begun = Instant::now();
     let report = exporter.flush_async(Duration::from_secs(8)).await;
     assert!(begun.elapsed() < Duration::from_secs(8), "{report:?}");
@@ -536,17 +530,11 @@ fn a_retry_after_of_a_day_is_cut_to_the_backoff_cap_blocking() {
     let emu = emulator_asking_for_a_day()
         .start_blocking()
         .expect("emulator");
-    let client = BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let client = blocking_client(&emu);
     let exporter = day_settings(Exporter::builder(&client))
         .build()
         .expect("exporter");
-    for span in roots(&names(25)) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &names(25));
     let begun = Instant::now();
     let report = exporter.flush(Duration::from_secs(8));
     assert!(begun.elapsed() < Duration::from_secs(8), "{report:?}");
@@ -616,9 +604,7 @@ async fn a_flapping_server_gets_every_span_once_in_order_async() {
         .build()
         .expect("exporter");
     let recorded = names(60);
-    for span in roots(&recorded) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &recorded);
     let report = exporter.flush_async(LONG).await;
     check_flapping(&emu, &exporter, &report, &recorded);
     assert!(exporter.shutdown_async(LONG).await.is_complete());
@@ -627,18 +613,12 @@ async fn a_flapping_server_gets_every_span_once_in_order_async() {
 #[test]
 fn a_flapping_server_gets_every_span_once_in_order_blocking() {
     let emu = flapping_emulator().start_blocking().expect("emulator");
-    let client = BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let client = blocking_client(&emu);
     let exporter = flapping_settings(Exporter::builder(&client))
         .build()
         .expect("exporter");
     let recorded = names(60);
-    for span in roots(&recorded) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &recorded);
     let report = exporter.flush(LONG);
     check_flapping(&emu, &exporter, &report, &recorded);
     assert!(exporter.shutdown(LONG).is_complete());
@@ -685,9 +665,7 @@ async fn a_hanging_send_does_not_hold_the_shutdown_async() {
     let exporter = settings(Exporter::builder(client(&emu.url())).flush_interval(HOUR))
         .build()
         .expect("exporter");
-    for span in roots(&names(10)) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &names(10));
     let polled = exporter.clone();
     assert!(
         tokio::task::spawn_blocking(move || poll_until(|| polled.stats().held == 10))
@@ -702,17 +680,11 @@ async fn a_hanging_send_does_not_hold_the_shutdown_async() {
 #[test]
 fn a_hanging_send_does_not_hold_the_shutdown_blocking() {
     let emu = hanging_emulator().start_blocking().expect("emulator");
-    let client = BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("client");
+    let client = blocking_client(&emu);
     let exporter = settings(Exporter::builder(&client).flush_interval(HOUR))
         .build()
         .expect("exporter");
-    for span in roots(&names(10)) {
-        assert!(exporter.record(span));
-    }
+    record_all(&exporter, &names(10));
     assert!(poll_until(|| exporter.stats().held == 10));
     let begun = Instant::now();
     let report = exporter.shutdown(Duration::from_millis(300));
