@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant, SystemTime};
 
 use mutagent_core::{BlockingClient, RetryPolicy};
-use mutagent_emulator::{Collection, Emulator, EmulatorBuilder, Fault};
+use mutagent_emulator::{Collection, Emulator, EmulatorBuilder, Fault, RecordedRequest};
 use mutagent_trace_exporter::{Exporter, ExporterBuilder, FlushReport, SpanData, SpanKind};
 use serde_json::Value;
 
@@ -49,6 +49,18 @@ fn roots(names: &[String]) -> Vec<SpanData> {
 
 fn names(count: usize) -> Vec<String> {
     (0..count).map(|i| format!("span-{i}")).collect()
+}
+
+/// The names of the spans a batch request carried, in order.
+fn span_names(request: &RecordedRequest) -> Vec<String> {
+    let body: Value = serde_json::from_slice(&request.body).expect("json");
+    body["traces"]
+        .as_array()
+        .expect("traces")
+        .iter()
+        .flat_map(|trace| trace["spans"].as_array().cloned().expect("spans"))
+        .map(|span| span["name"].as_str().expect("name").to_owned())
+        .collect()
 }
 
 /// A blocking client of `emu` (the async tests use `client(url)`).
@@ -97,19 +109,7 @@ fn check_delivered_once_in_order(emu: &Emulator, exporter: &Exporter, recorded: 
         .filter(|r| r.is(BATCH_ROUTE.0, BATCH_ROUTE.1))
         .collect();
     assert!(requests.len() > 8, "{} requests", requests.len());
-    let stored: Vec<String> = requests[8..]
-        .iter()
-        .flat_map(|request| {
-            let body: Value = serde_json::from_slice(&request.body).expect("json");
-            body["traces"]
-                .as_array()
-                .expect("traces")
-                .iter()
-                .flat_map(|trace| trace["spans"].as_array().cloned().expect("spans"))
-                .map(|span| span["name"].as_str().expect("name").to_owned())
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let stored: Vec<String> = requests[8..].iter().flat_map(span_names).collect();
     assert_eq!(stored, recorded, "each once, in order");
     assert_eq!(emu.count(Collection::Spans), recorded.len());
     assert_eq!(emu.count(Collection::Traces), recorded.len());
@@ -571,16 +571,7 @@ fn check_flapping(emu: &Emulator, exporter: &Exporter, report: &FlushReport, rec
     let stored: Vec<String> = requests
         .iter()
         .filter(|r| r.fault.is_none())
-        .flat_map(|request| {
-            let body: Value = serde_json::from_slice(&request.body).expect("json");
-            body["traces"]
-                .as_array()
-                .expect("traces")
-                .iter()
-                .flat_map(|trace| trace["spans"].as_array().cloned().expect("spans"))
-                .map(|span| span["name"].as_str().expect("name").to_owned())
-                .collect::<Vec<_>>()
-        })
+        .flat_map(span_names)
         .collect();
     assert_eq!(stored, recorded, "each once, in order");
     let stats = exporter.stats();
