@@ -89,7 +89,13 @@ impl Outage {
     ) -> (Outage, Duration) {
         let failures = previous.map_or(1, |outage| outage.failures.saturating_add(1));
         let wait = backoff.delay(failures, retry_after);
-        let retry_at = now.checked_add(wait).unwrap_or(now + MAX_BACKOFF);
+        // Never `now + …`: that panics where the clock cannot represent the sum (and
+        // `unwrap_or` would compute it on every call). Past the clock's end there is no later
+        // instant to wait for, so the attempt is due at once.
+        let retry_at = now
+            .checked_add(wait)
+            .or_else(|| now.checked_add(MAX_BACKOFF))
+            .unwrap_or(now);
         (Outage { failures, retry_at }, wait)
     }
 
@@ -102,6 +108,30 @@ impl Outage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The last instant the clock can represent, near enough: adding a minute overflows.
+    fn near_the_clocks_end() -> Instant {
+        let now = Instant::now();
+        let (mut low, mut high) = (0u64, u64::MAX);
+        while high - low > 1 {
+            let mid = low + (high - low) / 2;
+            if now.checked_add(Duration::from_secs(mid)).is_some() {
+                low = mid;
+            } else {
+                high = mid;
+            }
+        }
+        now + Duration::from_secs(low)
+    }
+
+    #[test]
+    fn a_clock_at_its_end_makes_the_attempt_due_instead_of_panicking() {
+        let end = near_the_clocks_end();
+        assert!(end.checked_add(Duration::from_secs(60)).is_none());
+        let backoff = Backoff::new(Duration::from_secs(30), Duration::from_secs(60));
+        let (outage, _) = Outage::after_failure(None, &backoff, end, None);
+        assert!(outage.is_due(end), "no later instant to wait for");
+    }
 
     #[test]
     fn steps_double_from_the_first_to_the_cap_with_jitter_within_each_step() {
