@@ -453,13 +453,11 @@ impl MutagentSpanExporter {
             .last_export
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        let spent = began.map_or(SDK_WAIT, |began| began.elapsed());
         // An export that began before the SDK's wait cannot be part of it.
-        let spent = if spent < SDK_WAIT {
-            spent
-        } else {
-            Duration::ZERO
-        };
+        let spent = began
+            .map(|began| began.elapsed())
+            .filter(|spent| *spent < SDK_WAIT)
+            .unwrap_or(Duration::ZERO);
         let left = SDK_WAIT
             .saturating_sub(SDK_WAIT_MARGIN)
             .saturating_sub(spent);
@@ -566,6 +564,12 @@ impl SpanExporter for MutagentSpanExporter {
             .unwrap_or_else(PoisonError::into_inner) = Some(Instant::now());
         // Runs on the SDK's export thread (`futures_executor::block_on`): no Tokio needed,
         // the inner exporter's own thread does the sending.
+        // What the inner exporter records for one of the SDK's spans.
+        let converted = move |span: &OtelSpanData| {
+            let mut span = span_data(span);
+            clip_span(&mut span, max_value_bytes);
+            span
+        };
         async move {
             let exporter = exporter?;
             // `Instant + Duration` panics when the sum cannot be represented (a timeout of
@@ -579,9 +583,7 @@ impl SpanExporter for MutagentSpanExporter {
             for chunk in chunks.by_ref() {
                 for span in chunk {
                     // A full queue drops the span and counts it; the report tells.
-                    let mut span = span_data(span);
-                    clip_span(&mut span, max_value_bytes);
-                    exporter.record(span);
+                    exporter.record(converted(span));
                 }
                 let left =
                     deadline.map_or(timeout, |at| at.saturating_duration_since(Instant::now()));
@@ -610,9 +612,7 @@ impl SpanExporter for MutagentSpanExporter {
                 // spans again.
                 let mut full = false;
                 for span in chunks.flatten() {
-                    let mut span = span_data(span);
-                    clip_span(&mut span, max_value_bytes);
-                    if exporter.record(span) {
+                    if exporter.record(converted(span)) {
                         total.unsent += 1;
                     } else {
                         full = true;
