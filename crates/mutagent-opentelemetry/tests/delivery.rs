@@ -49,6 +49,25 @@ async fn started() -> (Emulator, Client) {
     (emu, client)
 }
 
+/// A blocking client of `emu`, for a program without a runtime.
+fn blocking_client(emu: &Emulator) -> mutagent_core::BlockingClient {
+    mutagent_core::BlockingClient::builder()
+        .api_key(KEY)
+        .server_url(emu.url())
+        .build()
+        .expect("blocking client")
+}
+
+/// An emulator started without a runtime of the caller's, and a blocking client of it.
+fn started_blocking() -> (Emulator, mutagent_core::BlockingClient) {
+    let emu = Emulator::builder()
+        .api_key(KEY)
+        .start_blocking()
+        .expect("emulator");
+    let blocking = blocking_client(&emu);
+    (emu, blocking)
+}
+
 fn finished_span(n: u64) -> SpanData {
     let model = KeyValue::new("gen_ai.request.model", "gpt-4o");
     spans::finished_span(0xabc0_u128 + u128::from(n), n, "chat", vec![model])
@@ -669,15 +688,7 @@ async fn the_providers_shutdown_ends_the_inner_exporter() {
 
 #[test]
 fn the_providers_shutdown_ends_the_inner_exporter_of_a_blocking_client() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start_blocking()
-        .expect("emulator");
-    let blocking = mutagent_core::BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("blocking client");
+    let (emu, blocking) = started_blocking();
     let exporter = MutagentSpanExporter::new(&blocking).expect("exporter");
     let counters = exporter.inner().cloned().expect("inner");
     one_span_then_shutdown(
@@ -790,15 +801,7 @@ async fn dropping_an_exporter_never_shut_down_ends_the_inner_exporter() {
 
 #[test]
 fn dropping_an_exporter_never_shut_down_ends_the_inner_exporter_of_a_blocking_client() {
-    let emu = Emulator::builder()
-        .api_key(KEY)
-        .start_blocking()
-        .expect("emulator");
-    let blocking = mutagent_core::BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("blocking client");
+    let (emu, blocking) = started_blocking();
     let exporter = MutagentSpanExporter::new(&blocking).expect("exporter");
     let counters = exporter.inner().cloned().expect("inner");
     // No Tokio runtime of the app's: the export future runs on a bare executor, as the SDK's
@@ -944,11 +947,7 @@ async fn a_huge_attribute_value_is_cut_and_does_not_lose_its_batch() {
 #[test]
 fn a_huge_attribute_value_is_cut_through_the_blocking_client() {
     let emu = body_limited_emulator().start_blocking().expect("emulator");
-    let blocking = mutagent_core::BlockingClient::builder()
-        .api_key(KEY)
-        .server_url(emu.url())
-        .build()
-        .expect("blocking client");
+    let blocking = blocking_client(&emu);
     let provider = SdkTracerProvider::builder()
         .with_span_processor(
             MutagentSpanExporter::new(&blocking)
